@@ -1,0 +1,99 @@
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands/index.js';
+import type { CliContext } from './context.js';
+import { CliError, EXIT_USAGE } from './errors.js';
+import { detectLang, pick } from './lang.js';
+
+export interface CliRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  interactive?: boolean;
+  /** Write straight to the process streams instead of collecting (the real binary). */
+  passthrough?: boolean;
+}
+
+/** Builds the `posguard` program for one run. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('posguard');
+  program
+    .description(
+      pick(
+        ctx.lang,
+        'POS 跳点卫士：核对终端流水、结算单与银行入账，按签约费率查出每一分多扣的手续费。',
+        'posguard: reconcile terminal journals, settlement statements and bank credits against your fee contract.',
+      ),
+    )
+    .option('--lang <lang>', 'zh | en (default: zh, or en when LANG=en*)')
+    .option('--debug', 'print stack traces on errors')
+    .showHelpAfterError()
+    .configureOutput({
+      writeOut: (text) => ctx.stdout(text),
+      writeErr: (text) => ctx.stderr(text),
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      pick(
+        ctx.lang,
+        '\n示例:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 1234.56 --card credit\n',
+        '\nExamples:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 1234.56 --card credit\n',
+      ),
+    );
+  registerCommands(program, ctx);
+  for (const command of program.commands) applyFrame(command, ctx);
+  return program;
+}
+
+function applyFrame(command: Command, ctx: CliContext): void {
+  command
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (t) => ctx.stdout(t), writeErr: (t) => ctx.stderr(t) });
+  for (const sub of command.commands) applyFrame(sub, ctx);
+}
+
+/** Runs the CLI in-process and returns what it printed and its exit code. */
+export async function runCli(argv: readonly string[], options: RunOptions = {}): Promise<CliRun> {
+  const env = options.env ?? process.env;
+  let stdout = '';
+  let stderr = '';
+  const ctx: CliContext = {
+    lang: detectLang(argv, env),
+    stdout: options.passthrough ? (t) => process.stdout.write(t) : (t) => (stdout += t),
+    stderr: options.passthrough ? (t) => process.stderr.write(t) : (t) => (stderr += t),
+    interactive: options.interactive ?? false,
+    cwd: options.cwd ?? process.cwd(),
+    exitCode: 0,
+  };
+  const debug = argv.includes('--debug');
+  try {
+    await buildProgram(ctx).parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    ctx.exitCode = reportError(error, ctx, debug);
+  }
+  return { exitCode: ctx.exitCode, stdout, stderr };
+}
+
+function reportError(error: unknown, ctx: CliContext, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Help and version are "errors" to commander but successes to the user.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.help') return 0;
+    return EXIT_USAGE;
+  }
+  if (error instanceof CliError) {
+    ctx.stderr(`posguard: ${pick(ctx.lang, error.zh, error.message)}\n`);
+    if (debug && error.stack) ctx.stderr(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.stderr(`posguard: ${pick(ctx.lang, '内部错误', 'internal error')}: ${message}\n`);
+  if (debug && error instanceof Error && error.stack) ctx.stderr(`${error.stack}\n`);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,3 @@
+export * from './card-number.js';
+export * from './record.js';
+export * from './vocabulary.js';

@@ -1,0 +1,61 @@
+/** The closed vocabularies every record, plan and finding shares. */
+export const RECORD_KINDS = ['terminal', 'settlement', 'bank'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export const RECORD_TYPES = [
+  'sale',
+  'void',
+  'reversal',
+  'refund',
+  'preauth-complete',
+  'deduction',
+  'payout',
+] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+export const RECORD_STATUSES = ['success', 'failed', 'pending'] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
+
+/** Payment channels as fee plans price them; `unknown` is for files that do not say. */
+export const CHANNELS = [
+  'card',
+  'nfc',
+  'unionpay-qr',
+  'wechat',
+  'alipay',
+  'ecny',
+  'other',
+  'unknown',
+] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CARD_TYPES = ['debit', 'credit', 'prepaid', 'unknown'] as const;
+export type CardType = (typeof CARD_TYPES)[number];
+
+export const CHANNEL_NAMES_ZH: Record<Channel, string> = {
+  card: '刷卡',
+  nfc: '闪付',
+  'unionpay-qr': '银联二维码',
+  wechat: '微信',
+  alipay: '支付宝',
+  ecny: '数字人民币',
+  other: '其他',
+  unknown: '未知渠道',
+};
+
+export const CARD_NAMES_ZH: Record<CardType, string> = {
+  debit: '借记卡',
+  credit: '贷记卡',
+  prepaid: '预付卡',
+  unknown: '未知卡种',
+};
+
+export const TYPE_NAMES_ZH: Record<RecordType, string> = {
+  sale: '消费',
+  void: '撤销',
+  reversal: '冲正',
+  refund: '退货',
+  'preauth-complete': '预授权完成',
+  deduction: '扣费',
+  payout: '结算划款',
+};

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, epochMsToIso, isoToEpochMs, localDateOf, wallTimeToIso, weekday } from './shanghai.js';
+
+describe('Shanghai wall time', () => {
+  it('writes wall time with the +08:00 offset whatever TZ the process has', () => {
+    const iso = wallTimeToIso({ year: 2026, month: 10, day: 1, hour: 0, minute: 30 });
+    expect(iso).toBe('2026-10-01T00:30:00+08:00');
+    expect(isoToEpochMs(iso)).toBe(Date.UTC(2026, 8, 30, 16, 30));
+  });
+
+  it('takes the local date across midnight from a UTC instant', () => {
+    expect(localDateOf('2026-09-30T16:30:00Z')).toBe('2026-10-01');
+    expect(epochMsToIso(Date.UTC(2026, 8, 30, 16, 30))).toBe('2026-10-01T00:30:00+08:00');
+  });
+
+  it('does date arithmetic on calendar days', () => {
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2028-03-01', -1)).toBe('2028-02-29');
+    expect(weekday('2026-11-29')).toBe(0);
+  });
+});
