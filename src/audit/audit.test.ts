@@ -1,0 +1,796 @@
+import { describe, expect, it } from 'vitest';
+import type { PosRecord } from '../records/record.js';
+import { type AuditInput, auditRecords } from './audit.js';
+import type { AuditReport, FindingKind } from './report-types.js';
+import { plan, rec, rule } from './test-records.js';
+
+// Contract: debit 0.55% capped at ¥20.00, everything else 0.60%, T1, tolerance ¥0.01.
+const contract = plan([
+  rule({ ratePpm: 5500, cards: ['debit'], capFen: 2000 }, 0),
+  rule({ ratePpm: 6000 }, 1),
+]);
+
+const audit = (input: Partial<AuditInput>): AuditReport =>
+  auditRecords({ terminal: [], settlement: [], bank: [], plans: [contract], ...input });
+
+const kinds = (report: AuditReport): FindingKind[] => report.findings.map((f) => f.kind);
+const only = (report: AuditReport, kind: FindingKind) => report.findings.filter((f) => f.kind === kind);
+
+/** A settled sale on Monday 2026-08-03, settled T1 on Tuesday 2026-08-04. */
+const settled = (
+  fields: Partial<PosRecord> & { amountFen: number; feeFen: number },
+  row: number,
+  time = '2026-08-03 10:00:00',
+  file = 'statement.csv',
+) =>
+  rec(
+    'settlement',
+    { settleDate: '2026-08-04', settledFen: fields.amountFen - fields.feeFen, ...fields, time },
+    row,
+    file,
+  );
+
+describe('fee_overcharge and fee_undercharge', () => {
+  it('reports 0.60% of 1,234.56 charged 8.40 as 0.99 over, with the arithmetic and the rule', () => {
+    const report = audit({ settlement: [settled({ refNo: 'R1', amountFen: 123456, feeFen: 840 }, 2)] });
+    expect(kinds(report)).toEqual(['fee_overcharge']);
+    const f = report.findings[0];
+    // 123456 × 0.60% = 740.736 → 741 fen; 840 − 741 = 99 fen.
+    expect(f).toMatchObject({
+      expectedFeeFen: 741,
+      chargedFeeFen: 840,
+      overchargeFen: 99,
+      lossFen: 99,
+      basis: 'plan',
+    });
+    expect(f?.message).toContain('应收 ¥7.41（0.60%），实收 ¥8.40，多扣 ¥0.99');
+    expect(f?.messageEn).toContain('expected ¥7.41 (0.60%), charged ¥8.40, overcharged ¥0.99');
+    expect(f?.rule).toEqual({ text: '2026-01-01 起 全部交易：0.60%', line: 11 });
+    expect(f?.source).toEqual([{ file: 'statement.csv', row: 2 }]);
+    expect(report.summary).toMatchObject({ overchargeFen: 99, lossFen: 99 });
+  });
+
+  it('finds nothing when the fee is the contract fee', () => {
+    const report = audit({ settlement: [settled({ refNo: 'R1', amountFen: 123456, feeFen: 741 }, 2)] });
+    expect(report.findings).toEqual([]);
+    expect(report.summary.withinToleranceFen).toBe(0);
+  });
+
+  it('reports an undercharge as informational, with no money', () => {
+    const report = audit({ settlement: [settled({ refNo: 'R1', amountFen: 123456, feeFen: 600 }, 2)] });
+    expect(kinds(report)).toEqual(['fee_undercharge']);
+    expect(report.findings[0]).toMatchObject({
+      expectedFeeFen: 741,
+      chargedFeeFen: 600,
+      overchargeFen: 0,
+      lossFen: 0,
+    });
+  });
+
+  it('catches the ignored debit cap: 8,000.00 at 0.55% charged 44.00 against the 20.00 cap is 24.00 over', () => {
+    const report = audit({
+      settlement: [settled({ refNo: 'R1', card: 'debit', amountFen: 800000, feeFen: 4400 }, 2)],
+    });
+    // 800000 × 0.55% = 4400 fen, capped at 2000; 4400 − 2000 = 2400.
+    expect(report.findings[0]).toMatchObject({
+      kind: 'fee_overcharge',
+      expectedFeeFen: 2000,
+      overchargeFen: 2400,
+    });
+    expect(report.findings[0]?.message).toContain('封顶 ¥20.00');
+  });
+
+  it('catches the 红星 case: 30,580.00 charged 917.34 against the contract 0.63% = 192.65, 724.69 over', () => {
+    const hongxing = plan([], {}, [
+      { from: '2023-01-01', rates: [rule({ ratePpm: 6300 })], line: 8, index: 0 },
+    ]);
+    const report = auditRecords({
+      terminal: [],
+      settlement: [settled({ refNo: 'R1', amountFen: 3058000, feeFen: 91734 }, 2, '2025-12-10 15:00:00')],
+      bank: [],
+      plans: [hongxing],
+    });
+    // 3058000 × 0.63% = 19265.4 → 19265; 91734 − 19265 = 72469.
+    expect(report.findings[0]).toMatchObject({
+      expectedFeeFen: 19265,
+      chargedFeeFen: 91734,
+      overchargeFen: 72469,
+    });
+    expect(report.summary.overchargeFen).toBe(72469);
+  });
+
+  it('prices with the journal channel and card: NFC charged as a card sale shows', () => {
+    const nfcPlan = plan([
+      rule({ ratePpm: 3800, channels: ['nfc'], maxAmountFen: 100000 }, 0),
+      rule({ ratePpm: 6000 }, 1),
+    ]);
+    const report = auditRecords({
+      terminal: [
+        rec('terminal', { refNo: 'R1', channel: 'nfc', amountFen: 50000, time: '2026-08-03 10:00:00' }, 2),
+      ],
+      settlement: [settled({ refNo: 'R1', channel: 'card', amountFen: 50000, feeFen: 300 }, 2)],
+      bank: [],
+      plans: [nfcPlan],
+    });
+    // 500.00 × 0.38% = 1.90 expected; 3.00 charged; 1.10 over.
+    expect(report.findings[0]).toMatchObject({
+      kind: 'fee_overcharge',
+      channel: 'nfc',
+      expectedFeeFen: 190,
+      overchargeFen: 110,
+    });
+  });
+});
+
+describe('tolerance', () => {
+  it('does not report a 1 fen difference but adds it to withinToleranceFen with a warning', () => {
+    const report = audit({ settlement: [settled({ refNo: 'R1', amountFen: 123456, feeFen: 742 }, 2)] });
+    expect(report.findings).toEqual([]);
+    expect(report.summary.withinToleranceFen).toBe(1);
+    expect(report.warnings.some((w) => w.includes('¥0.01'))).toBe(true);
+  });
+
+  it('reports a 2 fen difference', () => {
+    const report = audit({ settlement: [settled({ refNo: 'R1', amountFen: 123456, feeFen: 743 }, 2)] });
+    expect(report.findings[0]).toMatchObject({ kind: 'fee_overcharge', overchargeFen: 2 });
+  });
+});
+
+describe('amount_mismatch', () => {
+  it('reports a settled amount below the journal amount, losing the difference', () => {
+    const report = audit({
+      terminal: [rec('terminal', { refNo: 'R1', amountFen: 10000, time: '2026-08-03 10:00:00' }, 2)],
+      settlement: [settled({ refNo: 'R1', amountFen: 9000, feeFen: 54 }, 2)],
+    });
+    expect(kinds(report)).toEqual(['amount_mismatch']);
+    expect(report.findings[0]).toMatchObject({ amountFen: 10000, lossFen: 1000, overchargeFen: 0 });
+    expect(report.findings[0]?.source).toEqual([
+      { file: 'terminal.csv', row: 2 },
+      { file: 'statement.csv', row: 2 },
+    ]);
+    expect(report.summary.matched).toBe(1);
+  });
+
+  it('finds nothing when the amounts agree', () => {
+    const report = audit({
+      terminal: [rec('terminal', { refNo: 'R1', amountFen: 10000, time: '2026-08-03 10:00:00' }, 2)],
+      settlement: [settled({ refNo: 'R1', amountFen: 10000, feeFen: 60 }, 2)],
+    });
+    expect(report.findings).toEqual([]);
+    expect(report.summary.matched).toBe(1);
+  });
+});
+
+describe('matching', () => {
+  it('matches on terminal + batch + voucher + date, then order numbers, then terminal + amount + payer within 5 minutes', () => {
+    const report = audit({
+      terminal: [
+        rec(
+          'terminal',
+          {
+            terminalId: 'T1',
+            batchNo: '000001',
+            voucherNo: '000011',
+            amountFen: 10000,
+            time: '2026-08-03 10:00:00',
+          },
+          2,
+        ),
+        rec('terminal', { orderNo: 'O2', amountFen: 20000, time: '2026-08-03 11:00:00' }, 3),
+        rec('terminal', { providerOrderNo: 'P3', amountFen: 30000, time: '2026-08-03 12:00:00' }, 4),
+        rec(
+          'terminal',
+          { terminalId: 'T1', cardNo: '622848******1234', amountFen: 40000, time: '2026-08-03 13:00:00' },
+          5,
+        ),
+      ],
+      settlement: [
+        settled(
+          { terminalId: 'T1', batchNo: '000001', voucherNo: '000011', amountFen: 10000, feeFen: 60 },
+          2,
+          '2026-08-03 10:00:01',
+        ),
+        settled({ orderNo: 'O2', amountFen: 20000, feeFen: 120 }, 3, '2026-08-03 11:00:00'),
+        settled({ providerOrderNo: 'P3', amountFen: 30000, feeFen: 180 }, 4, '2026-08-03 12:00:00'),
+        settled(
+          { terminalId: 'T1', cardNo: '622848******1234', amountFen: 40000, feeFen: 240 },
+          5,
+          '2026-08-03 13:04:00',
+        ),
+      ],
+    });
+    expect(report.summary.matched).toBe(4);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('keeps two genuine identical sales as two sales and pairs them in time order', () => {
+    const sale = (row: number, time: string) =>
+      rec('terminal', { terminalId: 'T1', cardNo: '622848******1234', amountFen: 5000, time }, row);
+    const line = (row: number, time: string) =>
+      settled({ terminalId: 'T1', cardNo: '622848******1234', amountFen: 5000, feeFen: 30 }, row, time);
+    const report = audit({
+      terminal: [sale(2, '2026-08-03 10:00:00'), sale(3, '2026-08-03 10:03:00')],
+      settlement: [line(3, '2026-08-03 10:03:00'), line(2, '2026-08-03 10:00:00')],
+      options: { duplicateWindowMs: 60_000 },
+    });
+    expect(report.summary.matched).toBe(2);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('puts a group that cannot be told apart into ambiguous[], neither missing nor unexpected', () => {
+    const report = audit({
+      terminal: [
+        rec('terminal', { refNo: 'R1', terminalId: 'T1', amountFen: 10000, time: '2026-08-03 10:00:00' }, 2),
+        rec('terminal', { refNo: 'R1', terminalId: 'T1', amountFen: 20000, time: '2026-08-03 10:10:00' }, 3),
+      ],
+      settlement: [
+        settled({ refNo: 'R1', terminalId: 'T1', amountFen: 15000, feeFen: 90 }, 2, '2026-08-03 10:00:00'),
+        settled({ refNo: 'R1', terminalId: 'T1', amountFen: 25000, feeFen: 150 }, 3, '2026-08-03 10:10:00'),
+      ],
+    });
+    expect(report.ambiguous).toHaveLength(1);
+    expect(report.ambiguous[0]?.source).toHaveLength(4);
+    expect(report.findings).toEqual([]);
+    expect(report.summary.matched).toBe(0);
+  });
+
+  it('pairs a shared key by amount when amounts tell the records apart', () => {
+    const report = audit({
+      terminal: [
+        rec('terminal', { refNo: 'R1', amountFen: 10000, time: '2026-08-03 10:00:00' }, 2),
+        rec('terminal', { refNo: 'R1', amountFen: 20000, time: '2026-08-03 10:10:00' }, 3),
+      ],
+      settlement: [
+        settled({ refNo: 'R1', amountFen: 20000, feeFen: 120 }, 2, '2026-08-03 10:00:00'),
+        settled({ refNo: 'R1', amountFen: 10000, feeFen: 60 }, 3, '2026-08-03 10:10:00'),
+      ],
+    });
+    expect(report.ambiguous).toEqual([]);
+    expect(report.summary.matched).toBe(2);
+    expect(report.findings).toEqual([]);
+  });
+});
+
+describe('missing_settlement, coverage and pending', () => {
+  // The statement covers settlement dates 2026-08-04 to 2026-08-05.
+  const statement = [
+    settled({ refNo: 'R1', amountFen: 10000, feeFen: 60 }, 2),
+    settled(
+      { refNo: 'R4', amountFen: 10000, feeFen: 60, settleDate: '2026-08-05' },
+      3,
+      '2026-08-04 09:00:00',
+    ),
+  ];
+  const journal = [
+    rec('terminal', { refNo: 'R1', amountFen: 10000, time: '2026-08-03 10:00:00' }, 2),
+    rec('terminal', { refNo: 'R2', amountFen: 20000, time: '2026-08-03 11:00:00' }, 3),
+    rec('terminal', { refNo: 'R3', amountFen: 30000, time: '2026-08-05 11:00:00' }, 4),
+    rec('terminal', { refNo: 'R4', amountFen: 10000, time: '2026-08-04 09:00:00' }, 5),
+  ];
+
+  it('reports a sale due on a covered date with no line, losing amount − expected fee', () => {
+    const report = audit({ terminal: journal, settlement: statement });
+    const missing = only(report, 'missing_settlement');
+    expect(missing.map((f) => f.refNo)).toEqual(['R2']);
+    // 200.00 − 0.60% (1.20) = 198.80.
+    expect(missing[0]).toMatchObject({
+      amountFen: 20000,
+      expectedFeeFen: 120,
+      lossFen: 19880,
+      overchargeFen: 0,
+    });
+  });
+
+  it('counts a sale due after the statements end as pending, not a finding', () => {
+    const report = audit({ terminal: journal, settlement: statement });
+    // R3 on Wednesday 08-05 is due Thursday 08-06, after the coverage.
+    expect(report.summary.pending).toBe(1);
+    expect(report.findings.some((f) => f.refNo === 'R3')).toBe(false);
+  });
+
+  it('does not report a voided sale as missing', () => {
+    const report = audit({
+      terminal: [
+        ...journal,
+        rec(
+          'terminal',
+          { type: 'void', originalRefNo: 'R2', amountFen: -20000, time: '2026-08-03 11:05:00' },
+          6,
+        ),
+      ],
+      settlement: statement,
+    });
+    expect(only(report, 'missing_settlement')).toEqual([]);
+  });
+
+  it('skips the journal checks without a journal and says so', () => {
+    const report = audit({ settlement: statement });
+    expect(report.summary.skippedChecks).toEqual(
+      expect.arrayContaining([
+        'missing_settlement',
+        'unexpected_settlement',
+        'amount_mismatch',
+        'void_settled',
+        'payout_mismatch',
+      ]),
+    );
+  });
+});
+
+describe('unexpected_settlement', () => {
+  const journal = [
+    rec('terminal', { refNo: 'R1', terminalId: 'T1', amountFen: 10000, time: '2026-08-03 09:00:00' }, 2),
+    rec('terminal', { refNo: 'R2', terminalId: 'T1', amountFen: 10000, time: '2026-08-03 18:00:00' }, 3),
+  ];
+  const known = [
+    settled({ refNo: 'R1', terminalId: 'T1', amountFen: 10000, feeFen: 60 }, 2, '2026-08-03 09:00:00'),
+    settled({ refNo: 'R2', terminalId: 'T1', amountFen: 10000, feeFen: 60 }, 3, '2026-08-03 18:00:00'),
+  ];
+
+  it('reports a settled sale on a journal terminal, inside its time range, that the journal lacks', () => {
+    const report = audit({
+      terminal: journal,
+      settlement: [
+        ...known,
+        settled({ refNo: 'R9', terminalId: 'T1', amountFen: 5000, feeFen: 30 }, 4, '2026-08-03 12:00:00'),
+      ],
+    });
+    expect(kinds(report)).toEqual(['unexpected_settlement']);
+    expect(report.findings[0]).toMatchObject({ refNo: 'R9', lossFen: 0, overchargeFen: 0 });
+  });
+
+  it('does not report lines of other terminals or outside the journal period', () => {
+    const report = audit({
+      terminal: journal,
+      settlement: [
+        ...known,
+        settled({ refNo: 'R8', terminalId: 'T2', amountFen: 5000, feeFen: 30 }, 4, '2026-08-03 12:00:00'),
+        settled({ refNo: 'R9', terminalId: 'T1', amountFen: 5000, feeFen: 30 }, 5, '2026-08-03 20:00:00'),
+      ],
+    });
+    expect(report.findings).toEqual([]);
+  });
+});
+
+describe('duplicate_settlement', () => {
+  it('reports a line settled twice across two files, and checks its fee only once', () => {
+    const report = audit({
+      settlement: [
+        settled({ refNo: 'R1', amountFen: 10000, feeFen: 70 }, 2, '2026-08-03 10:00:00', 'a.csv'),
+        settled({ refNo: 'R1', amountFen: 10000, feeFen: 70 }, 7, '2026-08-03 10:00:00', 'b.csv'),
+      ],
+    });
+    expect(kinds(report).sort()).toEqual(['duplicate_settlement', 'fee_overcharge']);
+    expect(only(report, 'duplicate_settlement')[0]).toMatchObject({ lossFen: 0, overchargeFen: 0 });
+    expect(only(report, 'duplicate_settlement')[0]?.source).toEqual([
+      { file: 'a.csv', row: 2 },
+      { file: 'b.csv', row: 7 },
+    ]);
+    // 0.70 charged − 0.60 expected, once.
+    expect(report.summary.overchargeFen).toBe(10);
+  });
+
+  it('does not take two sales with different reference numbers for a duplicate', () => {
+    const report = audit({
+      settlement: [
+        settled({ refNo: 'R1', amountFen: 10000, feeFen: 60 }, 2),
+        settled({ refNo: 'R2', amountFen: 10000, feeFen: 60 }, 3),
+      ],
+    });
+    expect(report.findings).toEqual([]);
+  });
+});
+
+describe('void_settled', () => {
+  const journal = [
+    rec('terminal', { refNo: 'R1', amountFen: 10000, time: '2026-08-03 10:00:00' }, 2),
+    rec('terminal', { type: 'void', originalRefNo: 'R1', amountFen: -10000, time: '2026-08-03 10:05:00' }, 3),
+  ];
+
+  it('reports a voided sale that was settled without a void line, losing the fee charged', () => {
+    const report = audit({
+      terminal: journal,
+      settlement: [settled({ refNo: 'R1', amountFen: 10000, feeFen: 60 }, 2)],
+    });
+    expect(kinds(report)).toEqual(['void_settled']);
+    expect(report.findings[0]).toMatchObject({
+      refNo: 'R1',
+      chargedFeeFen: 60,
+      lossFen: 60,
+      overchargeFen: 0,
+    });
+    expect(report.findings[0]?.source).toHaveLength(3);
+  });
+
+  it('reports a reversal not honoured in the same way', () => {
+    const report = audit({
+      terminal: [
+        rec(
+          'terminal',
+          {
+            terminalId: 'T1',
+            batchNo: '1',
+            voucherNo: '000007',
+            amountFen: 10000,
+            time: '2026-08-03 10:00:00',
+          },
+          2,
+        ),
+        rec(
+          'terminal',
+          {
+            type: 'reversal',
+            terminalId: 'T1',
+            batchNo: '1',
+            voucherNo: '000007',
+            amountFen: -10000,
+            time: '2026-08-03 10:00:40',
+          },
+          3,
+        ),
+      ],
+      settlement: [
+        settled({ terminalId: 'T1', voucherNo: '000007', batchNo: '1', amountFen: 10000, feeFen: 60 }, 2),
+      ],
+    });
+    expect(only(report, 'void_settled')).toHaveLength(1);
+  });
+
+  it('finds nothing when the statement nets the sale with a void line', () => {
+    const report = audit({
+      terminal: journal,
+      settlement: [
+        settled({ refNo: 'R1', amountFen: 10000, feeFen: 60 }, 2),
+        settled(
+          { type: 'void', originalRefNo: 'R1', amountFen: -10000, feeFen: -60 },
+          3,
+          '2026-08-03 10:05:00',
+        ),
+      ],
+    });
+    expect(report.findings).toEqual([]);
+  });
+});
+
+describe('refund_fee_mismatch', () => {
+  const proportional = plan([rule({ ratePpm: 6000 })], { refundFee: 'proportional' });
+  const sale = settled({ refNo: 'R1', amountFen: 100000, feeFen: 600 }, 2);
+  const refund = (row: number, amountFen: number, feeFen: number, time: string) =>
+    rec(
+      'settlement',
+      {
+        type: 'refund',
+        originalRefNo: 'R1',
+        refNo: `F${row}`,
+        amountFen,
+        feeFen,
+        settledFen: amountFen - feeFen,
+        settleDate: '2026-08-06',
+        time,
+      },
+      row,
+      'statement.csv',
+    );
+
+  it('reports a partial refund that returns no fee under proportional, and not again at the last refund', () => {
+    const report = auditRecords({
+      terminal: [],
+      settlement: [
+        sale,
+        refund(3, -30000, 0, '2026-08-05 10:00:00'),
+        refund(4, -70000, -420, '2026-08-05 11:00:00'),
+      ],
+      bank: [],
+      plans: [proportional],
+    });
+    // 300.00 of 1,000.00: 6.00 × 300 ÷ 1000 = 1.80 due, 0 returned. The last refund is due the remainder
+    // 6.00 − 1.80 = 4.20, and returns 4.20.
+    expect(kinds(report)).toEqual(['refund_fee_mismatch']);
+    expect(report.findings[0]).toMatchObject({
+      refNo: 'F3',
+      overchargeFen: 180,
+      lossFen: 180,
+      chargedFeeFen: 0,
+      expectedFeeFen: -180,
+    });
+    expect(report.findings[0]?.message).toContain('应退 ¥1.80，实退 ¥0.00，少退 ¥1.80');
+  });
+
+  it('finds nothing when the plan returns no fee and none is returned', () => {
+    const report = audit({ settlement: [sale, refund(3, -30000, 0, '2026-08-05 10:00:00')] });
+    expect(report.findings).toEqual([]);
+  });
+});
+
+describe('suspected_duplicate_charge', () => {
+  const swipe = (row: number, time: string, cardNo?: string) =>
+    rec(
+      'terminal',
+      { refNo: `R${row}`, terminalId: 'T1', amountFen: 10000, time, ...(cardNo ? { cardNo } : {}) },
+      row,
+    );
+
+  it('reports each sale within the window of the previous one, chains included', () => {
+    const card = '622848******1234';
+    const report = audit({
+      terminal: [
+        swipe(2, '2026-08-03 10:00:00', card),
+        swipe(3, '2026-08-03 10:00:30', card),
+        swipe(4, '2026-08-03 10:01:20', card),
+        swipe(5, '2026-08-03 10:05:00', card),
+      ],
+      options: { today: '2026-08-03' },
+    });
+    expect(only(report, 'suspected_duplicate_charge').map((f) => f.refNo)).toEqual(['R3', 'R4']);
+    expect(only(report, 'suspected_duplicate_charge')[0]).toMatchObject({ lossFen: 0, overchargeFen: 0 });
+  });
+
+  it('does not check sales without a payer', () => {
+    const report = audit({
+      terminal: [swipe(2, '2026-08-03 10:00:00'), swipe(3, '2026-08-03 10:00:10')],
+      options: { today: '2026-08-03' },
+    });
+    expect(report.findings).toEqual([]);
+  });
+
+  it('checks the statement when there is no journal', () => {
+    const report = audit({
+      settlement: [
+        settled({ refNo: 'R1', payerId: 'oUser1', amountFen: 10000, feeFen: 60 }, 2, '2026-08-03 10:00:00'),
+        settled({ refNo: 'R2', payerId: 'oUser1', amountFen: 10000, feeFen: 60 }, 3, '2026-08-03 10:00:05'),
+      ],
+    });
+    expect(kinds(report)).toEqual(['suspected_duplicate_charge']);
+  });
+});
+
+describe('unplanned_deduction', () => {
+  const sim = rec(
+    'settlement',
+    {
+      type: 'deduction',
+      label: '流量费',
+      amountFen: -9900,
+      settleDate: '2026-08-04',
+      time: '2026-08-04 02:00:00',
+    },
+    9,
+  );
+
+  it('reports a deduction line the plan does not agree to, losing all of it', () => {
+    const report = audit({ settlement: [sim] });
+    expect(kinds(report)).toEqual(['unplanned_deduction']);
+    expect(report.findings[0]).toMatchObject({ lossFen: 9900, overchargeFen: 0, settleDate: '2026-08-04' });
+  });
+
+  it('accepts a deduction covered by the plan charges and reports only what exceeds them', () => {
+    const withSim = plan([rule({ ratePpm: 6000 })], {
+      charges: [
+        {
+          name: '流量费',
+          aliases: ['SIM卡服务费'],
+          amountFen: 9900,
+          every: 'year',
+          perTerminal: false,
+          line: 20,
+        },
+      ],
+    });
+    const covered = auditRecords({ terminal: [], settlement: [sim], bank: [], plans: [withSim] });
+    expect(covered.findings).toEqual([]);
+    const bigger = { ...sim, amountFen: -12000, source: { file: 'statement.csv', row: 10 } };
+    const partly = auditRecords({ terminal: [], settlement: [bigger], bank: [], plans: [withSim] });
+    // 120.00 taken, 99.00 agreed per year: 21.00 unplanned.
+    expect(partly.findings[0]).toMatchObject({ kind: 'unplanned_deduction', lossFen: 2100 });
+  });
+
+  it('reports a sale settled below amount − fee', () => {
+    const report = audit({
+      settlement: [settled({ refNo: 'R1', amountFen: 10000, feeFen: 60, settledFen: 9000 }, 2)],
+    });
+    // 100.00 − 0.60 = 99.40 due, 90.00 paid: 9.40 netted out.
+    expect(kinds(report)).toEqual(['unplanned_deduction']);
+    expect(report.findings[0]).toMatchObject({ lossFen: 940 });
+  });
+});
+
+describe('late_settlement', () => {
+  it('reports a sale settled after T1 in Chinese working days', () => {
+    const report = audit({
+      settlement: [settled({ refNo: 'R1', amountFen: 10000, feeFen: 60, settleDate: '2026-08-06' }, 2)],
+    });
+    expect(kinds(report)).toEqual(['late_settlement']);
+    expect(report.findings[0]?.message).toContain('应于 2026-08-04 前结算，实际 2026-08-06 结算，晚 2 天');
+  });
+
+  it('does not count the National Day holiday against the provider', () => {
+    // 2026-09-30 + T1: 10-01…10-07 are holidays, 10-08 is the next working day.
+    const report = audit({
+      settlement: [
+        settled(
+          { refNo: 'R1', amountFen: 10000, feeFen: 60, settleDate: '2026-10-08' },
+          2,
+          '2026-09-30 15:00:00',
+        ),
+      ],
+    });
+    expect(report.findings).toEqual([]);
+  });
+});
+
+describe('payout_mismatch', () => {
+  // Settlement day 2026-08-04: 994.00 + 497.00 = 1,491.00 net.
+  const statement = [
+    settled({ refNo: 'R1', amountFen: 100000, feeFen: 600 }, 2),
+    settled({ refNo: 'R2', amountFen: 50000, feeFen: 300 }, 3),
+  ];
+  const credit = (amountFen: number, time: string, counterparty = '乐刷科技有限公司', row = 2) =>
+    rec('bank', { type: 'payout', amountFen, counterparty, time }, row, 'bank.csv');
+
+  it('finds nothing when the provider credits the net payout within two working days', () => {
+    const report = audit({
+      settlement: statement,
+      bank: [credit(149100, '2026-08-05 09:00:00'), credit(100, '2026-08-10 09:00:00', '张三', 3)],
+    });
+    expect(report.findings).toEqual([]);
+    expect(report.warnings.some((w) => w.includes('1 bank credits not from the provider'))).toBe(true);
+  });
+
+  it('reports a short credit, losing the difference', () => {
+    const report = audit({ settlement: statement, bank: [credit(149000, '2026-08-05 09:00:00')] });
+    expect(kinds(report)).toEqual(['payout_mismatch']);
+    expect(report.findings[0]).toMatchObject({ settleDate: '2026-08-04', amountFen: 149100, lossFen: 100 });
+  });
+
+  it('reports a missing credit when the bank file covers the window, losing the whole payout', () => {
+    const report = audit({
+      settlement: statement,
+      bank: [credit(5000, '2026-08-03 09:00:00', '乐刷', 2), credit(7000, '2026-08-10 09:00:00', '乐刷', 3)],
+    });
+    const mismatch = only(report, 'payout_mismatch').filter((f) => f.settleDate === '2026-08-04');
+    // The 70.00 of 08-10 is outside 08-04 + 2 working days (08-06), so nothing arrived.
+    expect(mismatch[0]).toMatchObject({ lossFen: 149100 });
+  });
+});
+
+describe('no_rule', () => {
+  it('reports a transaction no rule prices', () => {
+    const creditOnly = plan([rule({ ratePpm: 6000, cards: ['credit'] })]);
+    const report = auditRecords({
+      terminal: [],
+      settlement: [
+        settled({ refNo: 'R1', card: 'debit', amountFen: 10000, feeFen: 55 }, 2),
+        settled({ refNo: 'R2', amountFen: 10000, feeFen: 60 }, 3),
+      ],
+      bank: [],
+      plans: [creditOnly],
+    });
+    expect(kinds(report)).toEqual(['no_rule']);
+    expect(report.findings[0]).toMatchObject({ refNo: 'R1', lossFen: 0, overchargeFen: 0 });
+  });
+});
+
+describe('per merchant', () => {
+  it('audits two merchants against their own plans and sums the total', () => {
+    const m1 = plan([rule({ ratePpm: 6000 })], { merchantId: 'M1' });
+    const m2 = plan([rule({ ratePpm: 3800 })], { merchantId: 'M2' });
+    const report = auditRecords({
+      terminal: [],
+      settlement: [
+        settled({ merchantId: 'M1', refNo: 'R1', amountFen: 100000, feeFen: 600 }, 2),
+        settled({ merchantId: 'M2', refNo: 'R2', amountFen: 100000, feeFen: 600 }, 3),
+      ],
+      bank: [],
+      plans: [m1, m2],
+    });
+    // M2: 1,000.00 × 0.38% = 3.80 expected, 6.00 charged, 2.20 over.
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ merchantId: 'M2', overchargeFen: 220 });
+    expect(
+      report.merchants.map((m) => [m.merchantId, m.summary.overchargeFen, m.summary.settlementRecords]),
+    ).toEqual([
+      ['M1', 0, 1],
+      ['M2', 220, 1],
+    ]);
+    expect(report.summary.overchargeFen).toBe(220);
+    expect(report.summary.settlementRecords).toBe(2);
+  });
+
+  it('keeps only the merchants asked for', () => {
+    const report = audit({
+      settlement: [
+        settled({ merchantId: 'M1', refNo: 'R1', amountFen: 100000, feeFen: 900 }, 2),
+        settled({ merchantId: 'M2', refNo: 'R2', amountFen: 100000, feeFen: 900 }, 3),
+      ],
+      options: { merchants: ['M2'] },
+    });
+    expect(report.merchants.map((m) => m.merchantId)).toEqual(['M2']);
+    expect(report.findings.map((f) => f.merchantId)).toEqual(['M2']);
+  });
+});
+
+describe('report shape', () => {
+  it('lists every finding kind in findingsByKind, zeros included', () => {
+    const report = audit({ settlement: [settled({ refNo: 'R1', amountFen: 123456, feeFen: 840 }, 2)] });
+    expect(Object.keys(report.summary.findingsByKind)).toHaveLength(13);
+    expect(report.summary.findingsByKind.fee_overcharge).toBe(1);
+    expect(report.summary.findingsByKind.no_rule).toBe(0);
+    expect(report.schemaVersion).toBe(1);
+  });
+
+  it('gives the effective rate per day, channel and card', () => {
+    const report = audit({
+      settlement: [
+        settled({ refNo: 'R1', amountFen: 100000, feeFen: 600 }, 2),
+        settled({ refNo: 'R2', amountFen: 50000, feeFen: 300 }, 3),
+      ],
+    });
+    expect(report.effectiveRates).toEqual([
+      { date: '2026-08-03', channel: 'card', card: 'credit', amountFen: 150000, feeFen: 900 },
+    ]);
+  });
+});
+
+describe('scope and coverage gaps', () => {
+  it('audits only the local dates asked for', () => {
+    const report = audit({
+      settlement: [
+        settled({ refNo: 'R1', amountFen: 100000, feeFen: 900 }, 2, '2026-08-03 10:00:00'),
+        settled({ refNo: 'R2', amountFen: 100000, feeFen: 900 }, 3, '2026-08-04 10:00:00'),
+      ],
+      options: { from: '2026-08-04', to: '2026-08-04' },
+    });
+    expect(report.findings.map((f) => f.refNo)).toEqual(['R2']);
+    expect(report.summary.settlementRecords).toBe(1);
+  });
+
+  it('does not call a sale missing when it is due before the statements start, and warns', () => {
+    const report = audit({
+      terminal: [rec('terminal', { refNo: 'R0', amountFen: 10000, time: '2026-07-30 10:00:00' }, 2)],
+      settlement: [settled({ refNo: 'R1', amountFen: 10000, feeFen: 60 }, 2)],
+    });
+    expect(only(report, 'missing_settlement')).toEqual([]);
+    expect(report.summary.pending).toBe(0);
+    expect(
+      report.warnings.some((w) => w.includes('1 journal sales are due on days no statement covers')),
+    ).toBe(true);
+  });
+
+  it('lists the plan checks as skipped for a merchant without a plan', () => {
+    const report = auditRecords({
+      terminal: [],
+      settlement: [settled({ refNo: 'R1', amountFen: 10000, feeFen: 60 }, 2)],
+      bank: [],
+      plans: [],
+    });
+    expect(report.summary.skippedChecks).toEqual(
+      expect.arrayContaining(['late_settlement', 'refund_fee_mismatch', 'no_rule']),
+    );
+  });
+
+  it('labels the amount band of a general rule that follows a bounded one for the same channel', () => {
+    const nfcPlan = plan([
+      rule({ ratePpm: 3800, channels: ['nfc'], maxAmountFen: 100000 }, 0),
+      rule({ ratePpm: 6000 }, 1),
+    ]);
+    const nfc = (row: number, date: string, amountFen: number, feeFen: number) =>
+      settled({ refNo: `R${row}`, channel: 'nfc', amountFen, feeFen }, row, `${date} 10:00:00`);
+    // Above 1,000.00 NFC is priced 0.60%; from 08-10 it is charged 0.68%.
+    const report = auditRecords({
+      terminal: [],
+      settlement: [
+        nfc(2, '2026-08-03', 200000, 1200),
+        nfc(3, '2026-08-04', 150000, 900),
+        nfc(4, '2026-08-05', 300000, 1800),
+        nfc(5, '2026-08-10', 200000, 1360),
+        nfc(6, '2026-08-11', 150000, 1020),
+        nfc(7, '2026-08-12', 300000, 2040),
+      ],
+      bank: [],
+      plans: [nfcPlan],
+    });
+    expect(report.rateChanges.map((c) => [c.channel, c.band, c.date, c.beforeRate, c.afterRate])).toEqual([
+      ['nfc', '>1000', '2026-08-10', '0.60%', '0.68%'],
+    ]);
+  });
+});

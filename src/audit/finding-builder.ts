@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { formatFen } from '../money/fen.js';
+import type { PosRecord } from '../records/record.js';
+import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
+import type { Finding, FindingKind, SourceRef } from './report-types.js';
+
+/** A finding before its id is fixed; optional fields may be undefined and are dropped. */
+export interface FindingDraft {
+  kind: FindingKind;
+  merchantId: string;
+  /** Key fields the id is derived from, besides kind and merchant. */
+  keys: readonly (string | number | undefined)[];
+  refNo?: string | undefined;
+  orderNo?: string | undefined;
+  terminalId?: string | undefined;
+  time?: string | undefined;
+  settleDate?: string | undefined;
+  channel?: Channel | undefined;
+  card?: CardType | undefined;
+  amountFen?: number | undefined;
+  expectedFeeFen?: number | undefined;
+  chargedFeeFen?: number | undefined;
+  overchargeFen: number;
+  lossFen: number;
+  basis?: 'plan' | 'inferred' | undefined;
+  rule?: { text: string; line: number } | undefined;
+  message: string;
+  messageEn: string;
+  source: SourceRef[];
+}
+
+/** The transaction fields of a finding taken from its records: the journal's keys first, then the statement's. */
+export function transactionFields(
+  primary: PosRecord,
+  other?: PosRecord,
+): Pick<
+  FindingDraft,
+  'refNo' | 'orderNo' | 'terminalId' | 'time' | 'settleDate' | 'channel' | 'card' | 'amountFen'
+> {
+  return {
+    refNo: primary.refNo ?? other?.refNo,
+    orderNo: primary.orderNo ?? other?.orderNo,
+    terminalId: primary.terminalId ?? other?.terminalId,
+    time: primary.time,
+    settleDate: primary.settleDate ?? other?.settleDate,
+    channel: primary.channel,
+    card: primary.card,
+    amountFen: primary.amountFen,
+  };
+}
+
+/** Who the transaction is, in words: “2026-08-03 09:12:00 参考号 123456789012 刷卡贷记卡 ¥1,234.56”. */
+export function describeTransaction(r: PosRecord): { zh: string; en: string } {
+  const when = r.time.slice(0, 19).replace('T', ' ');
+  const keyZh =
+    r.refNo !== undefined ? ` 参考号 ${r.refNo}` : r.orderNo !== undefined ? ` 订单号 ${r.orderNo}` : '';
+  const keyEn =
+    r.refNo !== undefined ? ` ref ${r.refNo}` : r.orderNo !== undefined ? ` order ${r.orderNo}` : '';
+  const terminalZh = r.terminalId !== undefined ? ` 终端 ${r.terminalId}` : '';
+  const terminalEn = r.terminalId !== undefined ? ` terminal ${r.terminalId}` : '';
+  return {
+    zh: `${when}${keyZh}${terminalZh} ${CHANNEL_NAMES_ZH[r.channel]}${CARD_NAMES_ZH[r.card]} ${formatFen(r.amountFen)}`,
+    en: `${when}${keyEn}${terminalEn} ${r.channel}/${r.card} ${formatFen(r.amountFen)}`,
+  };
+}
+
+export function sourceOf(...records: (PosRecord | undefined)[]): SourceRef[] {
+  const out: SourceRef[] = [];
+  for (const r of records) if (r !== undefined) out.push({ file: r.source.file, row: r.source.row });
+  return out;
+}
+
+function hashId(parts: readonly (string | number | undefined)[]): string {
+  return createHash('sha1')
+    .update(parts.map((p) => (p === undefined ? '' : String(p))).join('\u0001'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+function compareSource(a: FindingDraft, b: FindingDraft): number {
+  const sa = a.source[0];
+  const sb = b.source[0];
+  const fa = sa?.file ?? '';
+  const fb = sb?.file ?? '';
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  return (sa?.row ?? 0) - (sb?.row ?? 0);
+}
+
+/**
+ * Fixes ids (sha1 of kind, merchant and key fields; drafts that share all of them are told apart by their
+ * sources' order, which does not depend on input order), drops undefined fields and sorts the findings by
+ * merchant, time, kind and id.
+ */
+export function finalizeFindings(drafts: FindingDraft[]): Finding[] {
+  const byBase = new Map<string, FindingDraft[]>();
+  for (const d of drafts) {
+    const base = hashId([d.kind, d.merchantId, ...d.keys]);
+    const list = byBase.get(base);
+    if (list === undefined) byBase.set(base, [d]);
+    else list.push(d);
+  }
+  const out: Finding[] = [];
+  for (const [base, list] of byBase) {
+    list.sort(compareSource);
+    list.forEach((d, i) => {
+      out.push(toFinding(d, i === 0 ? base : hashId([base, i])));
+    });
+  }
+  out.sort((a, b) => {
+    const ma = a.merchantId ?? '';
+    const mb = b.merchantId ?? '';
+    if (ma !== mb) return ma < mb ? -1 : 1;
+    const ta = a.time ?? a.settleDate ?? '';
+    const tb = b.time ?? b.settleDate ?? '';
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+  return out;
+}
+
+function toFinding(d: FindingDraft, id: string): Finding {
+  const f: Finding = {
+    id,
+    kind: d.kind,
+    overchargeFen: d.overchargeFen,
+    lossFen: d.lossFen,
+    message: d.message,
+    messageEn: d.messageEn,
+    source: d.source,
+  };
+  if (d.merchantId !== '') f.merchantId = d.merchantId;
+  if (d.refNo !== undefined) f.refNo = d.refNo;
+  if (d.orderNo !== undefined) f.orderNo = d.orderNo;
+  if (d.terminalId !== undefined) f.terminalId = d.terminalId;
+  if (d.time !== undefined) f.time = d.time;
+  if (d.settleDate !== undefined) f.settleDate = d.settleDate;
+  if (d.channel !== undefined) f.channel = d.channel;
+  if (d.card !== undefined) f.card = d.card;
+  if (d.amountFen !== undefined) f.amountFen = d.amountFen;
+  if (d.expectedFeeFen !== undefined) f.expectedFeeFen = d.expectedFeeFen;
+  if (d.chargedFeeFen !== undefined) f.chargedFeeFen = d.chargedFeeFen;
+  if (d.basis !== undefined) f.basis = d.basis;
+  if (d.rule !== undefined) f.rule = d.rule;
+  return f;
+}

@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { percentageFee } from '../money/rate.js';
+import { ROUNDING_MODES } from '../money/round.js';
+import { detectFormulaChanges } from './detect-formula-changes.js';
+import { FormulaSet, rateInterval } from './formula.js';
+
+describe('rateInterval', () => {
+  it('is exactly the set of rates that round to the fee, for every rounding mode', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2_000_000_000 }),
+        fc.integer({ min: 0, max: 50_000 }),
+        fc.constantFrom(...ROUNDING_MODES),
+        (amount, rate, mode) => {
+          const fee = percentageFee(amount, rate, mode);
+          const [lo, hi] = rateInterval(amount, fee, mode);
+          expect(lo).toBeLessThanOrEqual(rate);
+          expect(hi).toBeGreaterThanOrEqual(rate);
+          expect(percentageFee(amount, lo, mode)).toBe(fee);
+          expect(percentageFee(amount, hi, mode)).toBe(fee);
+          if (lo > 0) expect(percentageFee(amount, lo - 1, mode)).not.toBe(fee);
+          if (hi < 1_000_000) expect(percentageFee(amount, hi + 1, mode)).not.toBe(fee);
+        },
+      ),
+    );
+  });
+
+  it('gives 1,234.56 charged 7.41 the half-up rates 0.5998% to 0.6006%', () => {
+    // 741 − 0.5 ≤ 123456 × r ÷ 10⁶ < 741 + 0.5 → r ∈ [5998.2, 6006.3) → 5999 … 6006.
+    expect(rateInterval(123456, 741, 'half-up')).toEqual([5999, 6006]);
+  });
+});
+
+describe('FormulaSet', () => {
+  it('infers 2.99% + 3.00 from the 红星 kind of lines', () => {
+    const lines = [3058000, 1000000, 250000].map((a) => ({
+      amountFen: a,
+      feeFen: percentageFee(a, 29900, 'half-up') + 300,
+    }));
+    const best = FormulaSet.fromLines(lines).best();
+    expect(best?.describe()).toEqual({ rate: '2.99%', fixedFen: 300 });
+  });
+
+  it('finds a cap as a constant fee on large amounts', () => {
+    const set = FormulaSet.fromLines([
+      { amountFen: 100000, feeFen: 550 },
+      { amountFen: 30000, feeFen: 165 },
+    ]);
+    expect(set.add({ amountFen: 800000, feeFen: 2000 })).toBe(true);
+    expect(set.best()?.describe()).toEqual({ rate: '0.55%', fixedFen: 0, capFen: 2000 });
+  });
+});
+
+describe('detectFormulaChanges', () => {
+  const at = (amountFen: number, ratePpm: number, date: string, fixedFen = 0) => ({
+    amountFen,
+    feeFen: percentageFee(amountFen, ratePpm, 'half-up') + fixedFen,
+    date,
+  });
+  const before = [
+    at(100000, 6000, '2026-08-01'),
+    at(50000, 6000, '2026-08-02'),
+    at(23456, 6000, '2026-08-03'),
+    at(77777, 6000, '2026-08-04'),
+    at(150000, 6000, '2026-08-05'),
+  ];
+
+  it('starts a change at the first of three lines the old formula cannot produce', () => {
+    const lines = [
+      ...before,
+      at(100000, 6800, '2026-08-10'),
+      at(50000, 6800, '2026-08-11'),
+      at(200000, 6800, '2026-08-12'),
+    ];
+    const segments = detectFormulaChanges(lines);
+    expect(segments.map((s) => [s.date, s.set.best()?.describe().rate])).toEqual([
+      ['2026-08-01', '0.60%'],
+      ['2026-08-10', '0.68%'],
+    ]);
+  });
+
+  it('takes two stray lines for strays, not a change', () => {
+    const lines = [
+      ...before.slice(0, 2),
+      at(100000, 9000, '2026-08-03'),
+      ...before.slice(2, 4),
+      at(60000, 9000, '2026-08-04'),
+      ...before.slice(4),
+    ];
+    expect(detectFormulaChanges(lines)).toHaveLength(1);
+  });
+
+  it('needs the third deviating line: two at the end are not yet a change', () => {
+    const lines = [...before, at(100000, 6800, '2026-08-10'), at(50000, 6800, '2026-08-11')];
+    expect(detectFormulaChanges(lines)).toHaveLength(1);
+  });
+});
+
+describe('detectFormulaChanges on noisy starts', () => {
+  const at = (amountFen: number, ratePpm: number, date: string, extraFen = 0) => ({
+    amountFen,
+    feeFen: percentageFee(amountFen, ratePpm, 'half-up') + extraFen,
+    date,
+  });
+
+  it('does not take a stray first line for the formula and report a change after it', () => {
+    const lines = [
+      at(100000, 6000, '2026-08-01', 50),
+      at(50000, 6000, '2026-08-01'),
+      at(23456, 6000, '2026-08-02'),
+      at(77777, 6000, '2026-08-03'),
+      at(150000, 6000, '2026-08-04'),
+    ];
+    const segments = detectFormulaChanges(lines);
+    expect(segments).toHaveLength(1);
+    expect(segments[0]?.set.best()?.describe()).toEqual({ rate: '0.60%', fixedFen: 0 });
+  });
+
+  it('keeps one capped formula when capped and uncapped debit lines interleave', () => {
+    const capped = (amountFen: number, date: string) => ({ amountFen, feeFen: 2000, date });
+    const lines = [
+      at(30000, 5500, '2026-08-01'),
+      capped(800000, '2026-08-01'),
+      at(100000, 5500, '2026-08-02'),
+      capped(650000, '2026-08-02'),
+      at(12345, 5500, '2026-08-03'),
+      capped(1200000, '2026-08-04'),
+    ];
+    const segments = detectFormulaChanges(lines);
+    expect(segments).toHaveLength(1);
+    expect(segments[0]?.set.best()?.describe()).toEqual({ rate: '0.55%', fixedFen: 0, capFen: 2000 });
+  });
+});

@@ -1,0 +1,376 @@
+import type { PosRecord } from '../records/record.js';
+import { isoToEpochMs, localDateOf } from '../time/shanghai.js';
+
+/** Which records can pair with which: a sale only with a sale, a refund only with a refund, and so on. */
+export type MatchClass = 'sale' | 'void' | 'reversal' | 'refund';
+
+export function matchClassOf(record: PosRecord): MatchClass | undefined {
+  switch (record.type) {
+    case 'sale':
+    case 'preauth-complete':
+      return 'sale';
+    case 'void':
+      return 'void';
+    case 'reversal':
+      return 'reversal';
+    case 'refund':
+      return 'refund';
+    default:
+      return undefined;
+  }
+}
+
+/** Record with its epoch time and match class, computed once. */
+export interface Prepared {
+  readonly record: PosRecord;
+  readonly ms: number;
+  readonly cls: MatchClass | undefined;
+}
+
+export function prepare(record: PosRecord): Prepared {
+  return { record, ms: epochMsOf(record.time), cls: matchClassOf(record) };
+}
+
+/** Epoch ms of an ISO time; the importers' `YYYY-MM-DDTHH:mm:ss+08:00` is read digit by digit, others by Date.parse. */
+function epochMsOf(iso: string): number {
+  if (iso.length !== 25 || !iso.endsWith('+08:00') || iso.charCodeAt(10) !== 84 /* T */)
+    return isoToEpochMs(iso);
+  return (
+    Date.UTC(
+      digits(iso, 0, 4),
+      digits(iso, 5, 7) - 1,
+      digits(iso, 8, 10),
+      digits(iso, 11, 13),
+      digits(iso, 14, 16),
+      digits(iso, 17, 19),
+    ) -
+    8 * 3_600_000
+  );
+}
+
+function digits(text: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i += 1) v = v * 10 + text.charCodeAt(i) - 48;
+  return v;
+}
+
+/** Orders by time, then by source file and row, so results do not depend on input order. */
+export function compareTimeThenSource(a: Prepared, b: Prepared): number {
+  if (a.ms !== b.ms) return a.ms - b.ms;
+  const fa = a.record.source.file;
+  const fb = b.record.source.file;
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  return a.record.source.row - b.record.source.row;
+}
+
+/** The exact keys in priority order: 参考号; terminal + batch + 凭证号 + date; order number; provider order number. */
+export const EXACT_KEYS: readonly ((r: PosRecord) => string | undefined)[] = [
+  (r) => r.refNo,
+  (r) =>
+    r.terminalId !== undefined && r.batchNo !== undefined && r.voucherNo !== undefined
+      ? `${r.terminalId}|${r.batchNo}|${r.voucherNo}|${localDateOf(r.time)}`
+      : undefined,
+  (r) => r.orderNo,
+  (r) => r.providerOrderNo,
+];
+
+export const FUZZY_WINDOW_MS = 5 * 60_000;
+
+export function payerOf(r: PosRecord): string | undefined {
+  return r.cardNo ?? r.payerId;
+}
+
+export interface MatchResult {
+  /** For each terminal record, the index of its settlement record, or -1. */
+  readonly settlementOf: Int32Array;
+  /** For each settlement record, the index of its terminal record, or -1. */
+  readonly terminalOf: Int32Array;
+  /** Records that could pair with several others and were left to a person. */
+  readonly ambiguousTerminal: Uint8Array;
+  readonly ambiguousSettlement: Uint8Array;
+  /** Each ambiguous group: terminal and settlement indices. */
+  readonly ambiguousGroups: { terminal: number[]; settlement: number[]; level: number }[];
+}
+
+const CLASS_SLOT: Record<MatchClass, number> = { sale: 0, void: 1, reversal: 2, refund: 3 };
+
+/**
+ * A key index: per match class, one Map from key to the latest record, earlier ones chained through `next`. Raw
+ * keys per class (no composite strings) and one Map per side keep memory and hashing down on millions of rows;
+ * `list` gives the records back in insertion order.
+ */
+class KeyIndex {
+  readonly heads: Map<string, number>[] = [new Map(), new Map(), new Map(), new Map()];
+  readonly next: Int32Array;
+
+  constructor(size: number) {
+    this.next = new Int32Array(size).fill(-1);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const h of this.heads) n += h.size;
+    return n;
+  }
+
+  has(cls: MatchClass, key: string): boolean {
+    return this.heads[CLASS_SLOT[cls]]?.has(key) ?? false;
+  }
+
+  add(cls: MatchClass, key: string, index: number): void {
+    const head = this.heads[CLASS_SLOT[cls]];
+    if (head === undefined) return;
+    const previous = head.get(key);
+    if (previous !== undefined) this.next[index] = previous;
+    head.set(key, index);
+  }
+
+  first(slot: number, key: string): number {
+    return this.heads[slot]?.get(key) ?? -1;
+  }
+
+  list(slot: number, key: string): number[] {
+    const out: number[] = [];
+    for (let i = this.first(slot, key); i !== -1; i = this.next[i] ?? -1) out.push(i);
+    return out.reverse();
+  }
+}
+
+/** Two records carry a higher-priority key each and the keys differ: they are different transactions. */
+function conflicts(t: PosRecord, s: PosRecord, level: number): boolean {
+  for (let l = 0; l < level && l < EXACT_KEYS.length; l += 1) {
+    const key = EXACT_KEYS[l];
+    if (key === undefined) continue;
+    const a = key(t);
+    const b = key(s);
+    if (a !== undefined && b !== undefined && a !== b) return true;
+  }
+  return false;
+}
+
+/**
+ * Pairs terminal records with settlement records by hash joins on each key level in turn; both arrays must be
+ * sorted with {@link compareTimeThenSource}. Indistinguishable candidates pair in time order, equal amounts
+ * first; a group that still leaves several on both sides is ambiguous.
+ */
+export function matchRecords(terminal: readonly Prepared[], settlement: readonly Prepared[]): MatchResult {
+  const settlementOf = new Int32Array(terminal.length).fill(-1);
+  const terminalOf = new Int32Array(settlement.length).fill(-1);
+  const ambiguousTerminal = new Uint8Array(terminal.length);
+  const ambiguousSettlement = new Uint8Array(settlement.length);
+  const ambiguousGroups: MatchResult['ambiguousGroups'] = [];
+  const pair = (t: number, s: number) => {
+    settlementOf[t] = s;
+    terminalOf[s] = t;
+  };
+  const openT = (t: number) => settlementOf[t] === -1 && ambiguousTerminal[t] === 0;
+  const openS = (s: number) => terminalOf[s] === -1 && ambiguousSettlement[s] === 0;
+
+  for (let level = 0; level < EXACT_KEYS.length; level += 1) {
+    const keyOf = EXACT_KEYS[level];
+    if (keyOf === undefined) continue;
+    const sIndex = new KeyIndex(settlement.length);
+    for (let s = 0; s < settlement.length; s += 1) {
+      const p = settlement[s];
+      if (p === undefined || p.cls === undefined || !openS(s)) continue;
+      const key = keyOf(p.record);
+      if (key !== undefined) sIndex.add(p.cls, key, s);
+    }
+    if (sIndex.size === 0) continue;
+    const tIndex = new KeyIndex(terminal.length);
+    for (let t = 0; t < terminal.length; t += 1) {
+      const p = terminal[t];
+      if (p === undefined || p.cls === undefined || !openT(t)) continue;
+      const key = keyOf(p.record);
+      if (key !== undefined && sIndex.has(p.cls, key)) tIndex.add(p.cls, key, t);
+    }
+    for (let slot = 0; slot < tIndex.heads.length; slot += 1) {
+      for (const [key, tHead] of tIndex.heads[slot] ?? []) {
+        const sHead = sIndex.first(slot, key);
+        // The common case, one record on each side, without building lists.
+        if (tIndex.next[tHead] === -1 && sHead >= 0 && sIndex.next[sHead] === -1) {
+          if (openT(tHead) && openS(sHead)) resolveGroup([tHead], [sHead], level);
+          continue;
+        }
+        const ts = tIndex.list(slot, key).filter(openT);
+        const ss = sIndex.list(slot, key).filter(openS);
+        if (ts.length === 0 || ss.length === 0) continue;
+        resolveGroup(ts, ss, level);
+      }
+    }
+  }
+
+  // Last resort: terminal + amount + payer, within five minutes, in time order.
+  const fuzzyKey = (p: Prepared) => {
+    const payer = payerOf(p.record);
+    if (p.cls === undefined || p.record.terminalId === undefined || payer === undefined) return undefined;
+    return `${p.record.terminalId}\u0001${p.record.amountFen}\u0001${payer}`;
+  };
+  const sFuzzy = new KeyIndex(settlement.length);
+  for (let s = 0; s < settlement.length; s += 1) {
+    const p = settlement[s];
+    if (p === undefined || p.cls === undefined || !openS(s)) continue;
+    const key = fuzzyKey(p);
+    if (key !== undefined) sFuzzy.add(p.cls, key, s);
+  }
+  if (sFuzzy.size > 0) {
+    const tFuzzy = new KeyIndex(terminal.length);
+    for (let t = 0; t < terminal.length; t += 1) {
+      const p = terminal[t];
+      if (p === undefined || p.cls === undefined || !openT(t)) continue;
+      const key = fuzzyKey(p);
+      if (key !== undefined && sFuzzy.has(p.cls, key)) tFuzzy.add(p.cls, key, t);
+    }
+    for (let slot = 0; slot < tFuzzy.heads.length; slot += 1) {
+      for (const key of tFuzzy.heads[slot]?.keys() ?? []) {
+        fuzzyPair(tFuzzy.list(slot, key), sFuzzy.list(slot, key).filter(openS));
+      }
+    }
+  }
+  return { settlementOf, terminalOf, ambiguousTerminal, ambiguousSettlement, ambiguousGroups };
+
+  function fuzzyPair(ts: number[], ss: number[]): void {
+    let i = 0;
+    let j = 0;
+    while (i < ts.length && j < ss.length) {
+      const t = ts[i] ?? 0;
+      const s = ss[j] ?? 0;
+      const tp = terminal[t];
+      const sp = settlement[s];
+      if (tp === undefined || sp === undefined) break;
+      if (sp.ms < tp.ms - FUZZY_WINDOW_MS) j += 1;
+      else if (sp.ms > tp.ms + FUZZY_WINDOW_MS) i += 1;
+      else if (conflicts(tp.record, sp.record, EXACT_KEYS.length)) {
+        if (sp.ms < tp.ms) j += 1;
+        else i += 1;
+      } else {
+        pair(t, s);
+        i += 1;
+        j += 1;
+      }
+    }
+  }
+
+  function resolveGroup(ts: number[], ss: number[], level: number): void {
+    if (ts.length === 1 && ss.length === 1) {
+      const t = ts[0] ?? 0;
+      const s = ss[0] ?? 0;
+      const tp = terminal[t];
+      const sp = settlement[s];
+      if (tp !== undefined && sp !== undefined && !conflicts(tp.record, sp.record, level)) pair(t, s);
+      return;
+    }
+    // Equal amounts first, in time order (lists are already in time order).
+    const leftT: number[] = [];
+    const usedS = new Set<number>();
+    for (const t of ts) {
+      const tp = terminal[t];
+      if (tp === undefined) continue;
+      let found = -1;
+      for (const s of ss) {
+        const sp = settlement[s];
+        if (usedS.has(s) || sp === undefined) continue;
+        if (sp.record.amountFen === tp.record.amountFen && !conflicts(tp.record, sp.record, level)) {
+          found = s;
+          break;
+        }
+      }
+      if (found === -1) leftT.push(t);
+      else {
+        usedS.add(found);
+        pair(t, found);
+      }
+    }
+    const leftS = ss.filter((s) => !usedS.has(s));
+    if (leftT.length === 0 || leftS.length === 0) return;
+    if (leftT.length === 1 && leftS.length === 1) {
+      const t = leftT[0] ?? 0;
+      const s = leftS[0] ?? 0;
+      const tp = terminal[t];
+      const sp = settlement[s];
+      if (tp !== undefined && sp !== undefined && !conflicts(tp.record, sp.record, level)) pair(t, s);
+      return;
+    }
+    for (const t of leftT) ambiguousTerminal[t] = 1;
+    for (const s of leftS) ambiguousSettlement[s] = 1;
+    ambiguousGroups.push({ terminal: leftT, settlement: leftS, level });
+  }
+}
+
+/**
+ * For each void, reversal or refund, the index of the sale it cancels or returns (-1 when none is found):
+ * through its original* keys, then its own keys, then the latest earlier sale on the same terminal with the same
+ * payer and amount. Records must be sorted with {@link compareTimeThenSource}.
+ */
+export function linkOriginals(records: readonly Prepared[]): Int32Array {
+  const parent = new Int32Array(records.length).fill(-1);
+  const byRef = new Map<string, number>();
+  const byVoucher = new Map<string, number>();
+  const byOrder = new Map<string, number>();
+  const byProviderOrder = new Map<string, number>();
+  const byPayer = new Map<string, number[]>();
+  if (!records.some((p) => p.cls !== undefined && p.cls !== 'sale')) return parent;
+  for (let i = 0; i < records.length; i += 1) {
+    const p = records[i];
+    if (p?.cls !== 'sale') continue;
+    const r = p.record;
+    if (r.refNo !== undefined && !byRef.has(r.refNo)) byRef.set(r.refNo, i);
+    if (r.terminalId !== undefined && r.voucherNo !== undefined) {
+      const key = `${r.terminalId}|${r.voucherNo}`;
+      if (!byVoucher.has(key)) byVoucher.set(key, i);
+    }
+    if (r.orderNo !== undefined && !byOrder.has(r.orderNo)) byOrder.set(r.orderNo, i);
+    if (r.providerOrderNo !== undefined && !byProviderOrder.has(r.providerOrderNo))
+      byProviderOrder.set(r.providerOrderNo, i);
+  }
+  for (let i = 0; i < records.length; i += 1) {
+    const p = records[i];
+    if (p?.cls !== 'sale') continue;
+    const r = p.record;
+    const payer = payerOf(r);
+    if (r.terminalId === undefined || payer === undefined) continue;
+    const key = `${r.terminalId}|${payer}|${Math.abs(r.amountFen)}`;
+    const list = byPayer.get(key);
+    if (list === undefined) byPayer.set(key, [i]);
+    else list.push(i);
+  }
+  const taken = new Uint8Array(records.length);
+  for (let i = 0; i < records.length; i += 1) {
+    const p = records[i];
+    if (p === undefined || p.cls === undefined || p.cls === 'sale') continue;
+    const r = p.record;
+    const tid = r.terminalId;
+    let found: number | undefined =
+      (r.originalRefNo !== undefined ? byRef.get(r.originalRefNo) : undefined) ??
+      (r.originalVoucherNo !== undefined && tid !== undefined
+        ? byVoucher.get(`${tid}|${r.originalVoucherNo}`)
+        : undefined) ??
+      (r.originalOrderNo !== undefined ? byOrder.get(r.originalOrderNo) : undefined) ??
+      (r.refNo !== undefined ? byRef.get(r.refNo) : undefined) ??
+      (r.orderNo !== undefined ? byOrder.get(r.orderNo) : undefined) ??
+      (r.providerOrderNo !== undefined ? byProviderOrder.get(r.providerOrderNo) : undefined) ??
+      (r.voucherNo !== undefined && tid !== undefined ? byVoucher.get(`${tid}|${r.voucherNo}`) : undefined);
+    if (found === undefined && p.cls !== 'refund') {
+      const payer = payerOf(r);
+      const list =
+        tid !== undefined && payer !== undefined
+          ? byPayer.get(`${tid}|${payer}|${Math.abs(r.amountFen)}`)
+          : undefined;
+      if (list !== undefined) {
+        for (let k = list.length - 1; k >= 0; k -= 1) {
+          const candidate = list[k] ?? -1;
+          const cp = records[candidate];
+          if (cp !== undefined && cp.ms <= p.ms && taken[candidate] === 0) {
+            found = candidate;
+            break;
+          }
+        }
+      }
+    }
+    if (found !== undefined) {
+      parent[i] = found;
+      if (p.cls !== 'refund') taken[found] = 1;
+    }
+  }
+  return parent;
+}

@@ -1,0 +1,307 @@
+import type { Lang } from '../cli/lang.js';
+import { formatFen } from '../money/fen.js';
+import { rateChartSvg, escapeXml as esc } from './rate-chart-svg.js';
+import { type AuditReport, FINDING_KINDS, type FindingKind } from './report-types.js';
+import { channelCardName, headline, kindName } from './render-table.js';
+
+export interface RenderHtmlOptions {
+  lang: Lang;
+  /** The fee plan(s) as the user wrote them, shown verbatim at the end. */
+  planText?: string;
+  title?: string;
+}
+
+// Everything inline: no fonts, images or scripts are fetched, so the file works offline and as an attachment.
+const CSS = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { font-family: -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
+  margin: 0 auto; max-width: 1100px; padding: 24px; color: #1d1d1f; line-height: 1.5; font-size: 14px; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 2px solid #1d1d1f; padding-bottom: 2px; }
+.headline { font-size: 20px; font-weight: 600; margin: 12px 0; }
+.totals { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
+.total { border: 1px solid #ccc; border-radius: 6px; padding: 10px 16px; min-width: 160px; }
+.total .value { font-size: 28px; font-weight: 700; font-variant-numeric: tabular-nums; }
+.total.bad .value { color: #c0392b; }
+.total .label { color: #555; font-size: 13px; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 12.5px; }
+th, td { border: 1px solid #d0d0d0; padding: 3px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th { background: #f2f2f2; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.nowrap { white-space: nowrap; }
+.muted { color: #666; }
+pre { background: #f7f7f7; border: 1px solid #ddd; padding: 10px; overflow-x: auto; font-size: 12px; white-space: pre-wrap; }
+svg.rate-chart { max-width: 100%; height: auto; }
+@media print {
+  @page { size: A4; margin: 12mm; }
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  h2 { break-after: avoid; }
+  table { font-size: 8.5pt; }
+  thead { display: table-header-group; }
+  tr, .total, svg { break-inside: avoid; }
+  section.findings, section.plan { break-before: page; }
+}
+`;
+
+/** The audit report as one self-contained HTML page (inline CSS and SVG, no external request; prints on A4). */
+export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOptions): Generator<string> {
+  const { lang } = options;
+  const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
+  const s = report.summary;
+  const title = options.title ?? t('POS 跳点审计报告', 'POS fee audit report');
+  const merchants = report.merchants.map((m) => m.merchantId).filter((m) => m !== '');
+  const head: string[] = [
+    '<!DOCTYPE html>',
+    `<html lang="${lang === 'en' ? 'en' : 'zh-CN'}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
+    `<h1>${esc(title)}</h1>`,
+  ];
+  if (merchants.length > 0)
+    head.push(`<div class="muted">${t('商户号', 'Merchant')}: ${merchants.map(esc).join(', ')}</div>`);
+  head.push(`<p class="headline">${esc(headline(report, lang))}</p>`);
+  head.push('<div class="totals">');
+  const total = (value: string, label: string, bad: boolean) =>
+    `<div class="total${bad ? ' bad' : ''}"><div class="value">${esc(value)}</div><div class="label">${esc(label)}</div></div>`;
+  head.push(total(formatFen(s.overchargeFen), t('多扣手续费', 'fees overcharged'), s.overchargeFen > 0));
+  head.push(total(formatFen(s.lossFen), t('合计损失', 'total loss'), s.lossFen > 0));
+  head.push(total(String(report.findings.length), t('问题', 'findings'), report.findings.length > 0));
+  head.push(
+    total(String(report.rateChanges.length), t('费率变化', 'rate changes'), report.rateChanges.length > 0),
+  );
+  head.push('</div>');
+  head.push(
+    `<p class="muted">${esc(
+      t(
+        `终端流水 ${s.terminalRecords} 条 · 结算记录 ${s.settlementRecords} 条 · 银行入账 ${s.bankRecords} 条 · 已配对 ${s.matched} · 待结算 ${s.pending} · 容差内差额 ${formatFen(s.withinToleranceFen)}`,
+        `journal ${s.terminalRecords} · statements ${s.settlementRecords} · bank ${s.bankRecords} · matched ${s.matched} · pending ${s.pending} · within tolerance ${formatFen(s.withinToleranceFen)}`,
+      ),
+    )}</p>`,
+  );
+
+  // Findings by kind, every kind with at least one finding.
+  const money = new Map<FindingKind, { over: number; loss: number }>();
+  for (const f of report.findings) {
+    const m = money.get(f.kind) ?? { over: 0, loss: 0 };
+    m.over += f.overchargeFen;
+    m.loss += f.lossFen;
+    money.set(f.kind, m);
+  }
+  const kinds = FINDING_KINDS.filter((k) => s.findingsByKind[k] > 0);
+  head.push(`<section class="by-kind"><h2>${t('按类型', 'Findings by kind')}</h2>`);
+  if (kinds.length === 0) head.push(`<p>${t('未发现问题。', 'No findings.')}</p>`);
+  else
+    head.push(
+      table(
+        [t('类型', 'Kind'), t('笔数', 'Count'), t('多扣', 'Overcharge'), t('损失', 'Loss')],
+        kinds.map((k) => [
+          cell(kindName(k, lang)),
+          num(String(s.findingsByKind[k])),
+          num(formatFen(money.get(k)?.over ?? 0)),
+          num(formatFen(money.get(k)?.loss ?? 0)),
+        ]),
+      ),
+    );
+  head.push('</section>');
+
+  if (report.merchants.length > 0) {
+    head.push(`<section class="by-merchant"><h2>${t('按商户', 'By merchant')}</h2>`);
+    head.push(
+      table(
+        [
+          t('商户号', 'Merchant'),
+          t('结算记录', 'Statement rows'),
+          t('终端流水', 'Journal rows'),
+          t('问题', 'Findings'),
+          t('多扣', 'Overcharge'),
+          t('损失', 'Loss'),
+        ],
+        report.merchants.map((m) => [
+          cell(m.merchantId || t('（无商户号）', '(none)')),
+          num(String(m.summary.settlementRecords)),
+          num(String(m.summary.terminalRecords)),
+          num(String(FINDING_KINDS.reduce((n, k) => n + m.summary.findingsByKind[k], 0))),
+          num(formatFen(m.summary.overchargeFen)),
+          num(formatFen(m.summary.lossFen)),
+        ]),
+      ),
+    );
+    head.push('</section>');
+  }
+
+  head.push(`<section class="rates"><h2>${t('实际费率走势', 'Effective rate over time')}</h2>`);
+  const svg = rateChartSvg(report.effectiveRates ?? [], report.rateChanges, { lang });
+  head.push(
+    svg === '' ? `<p class="muted">${t('没有可绘制的费率数据。', 'No rate data to chart.')}</p>` : svg,
+  );
+  if (report.rateChanges.length > 0) {
+    const yesNo = (v: boolean | null) =>
+      v === null ? t('未知', 'unknown') : v ? t('是', 'yes') : t('否', 'no');
+    const cap = (v: number | undefined) => (v === undefined ? '—' : formatFen(v));
+    head.push(
+      table(
+        [
+          t('日期', 'Date'),
+          t('商户号', 'Merchant'),
+          t('渠道/卡种', 'Channel/card'),
+          t('金额段', 'Band'),
+          t('原费率', 'Before'),
+          t('新费率', 'After'),
+          t('固定费', 'Fixed'),
+          t('封顶', 'Cap'),
+          t('笔数', 'Transactions'),
+          t('方案内', 'In plan'),
+          t('按期通知', 'Notice honoured'),
+        ],
+        report.rateChanges.map((c) => [
+          cell(c.date, 'nowrap'),
+          cell(c.merchantId ?? ''),
+          cell(channelCardName(c.channel, c.card, lang)),
+          cell(c.band),
+          num(c.beforeRate),
+          num(c.afterRate),
+          num(`${formatFen(c.beforeFixedFen)}→${formatFen(c.afterFixedFen)}`),
+          num(`${cap(c.beforeCapFen)}→${cap(c.afterCapFen)}`),
+          num(String(c.transactions)),
+          cell(yesNo(c.inPlan)),
+          cell(yesNo(c.noticeHonoured)),
+        ]),
+        'rate-changes',
+      ),
+    );
+  }
+  head.push('</section>');
+  yield head.join('\n');
+
+  yield `\n<section class="findings"><h2>${t('问题明细', 'Findings')} (${report.findings.length})</h2>\n`;
+  if (report.findings.length > 0) {
+    yield `<table class="findings"><thead><tr>${[
+      t('时间', 'Time'),
+      t('类型', 'Kind'),
+      t('参考号/订单号', 'Ref/order'),
+      t('终端', 'Terminal'),
+      t('金额', 'Amount'),
+      t('应收', 'Expected'),
+      t('实收', 'Charged'),
+      t('多扣', 'Overcharge'),
+      t('损失', 'Loss'),
+      t('说明', 'Message'),
+      t('来源', 'Source'),
+    ]
+      .map((h) => `<th>${esc(h)}</th>`)
+      .join('')}</tr></thead><tbody>\n`;
+    const m = (v: number | undefined) => (v === undefined ? '' : formatFen(v));
+    let buffer = '';
+    for (const f of report.findings) {
+      const when = f.time === undefined ? (f.settleDate ?? '') : f.time.slice(0, 19).replace('T', ' ');
+      buffer += `<tr data-kind="${f.kind}" data-id="${esc(f.id)}">${[
+        cell(when, 'nowrap'),
+        cell(kindName(f.kind, lang), 'nowrap'),
+        cell(f.refNo ?? f.orderNo ?? ''),
+        cell(f.terminalId ?? ''),
+        num(m(f.amountFen)),
+        num(m(f.expectedFeeFen)),
+        num(m(f.chargedFeeFen)),
+        num(m(f.overchargeFen)),
+        num(m(f.lossFen)),
+        cell(lang === 'en' ? f.messageEn : f.message),
+        cell(f.source.map((r) => `${r.file}:${r.row}`).join('\n')),
+      ].join('')}</tr>\n`;
+      if (buffer.length > 1 << 16) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+    yield `${buffer}</tbody></table>\n`;
+  }
+  yield '</section>\n';
+
+  const tail: string[] = [];
+  if (report.ambiguous.length > 0) {
+    tail.push(
+      `<section class="ambiguous"><h2>${t('无法确定配对', 'Ambiguous matches')} (${report.ambiguous.length})</h2>`,
+    );
+    tail.push(
+      table(
+        [t('原因', 'Reason'), t('来源', 'Source')],
+        report.ambiguous.map((a) => [
+          cell(lang === 'en' ? a.reasonEn : a.reason),
+          cell(a.source.map((r) => `${r.file}:${r.row}`).join('\n')),
+        ]),
+      ),
+    );
+    tail.push('</section>');
+  }
+  tail.push(
+    `<section class="rejected"><h2>${t('被拒绝的行', 'Rejected rows')} (${report.rejected.length})</h2>`,
+  );
+  if (report.rejected.length === 0) tail.push(`<p>${t('没有。', 'None.')}</p>`);
+  else
+    tail.push(
+      table(
+        [t('文件', 'File'), t('行', 'Row'), t('列', 'Column'), t('原因', 'Reason')],
+        report.rejected.map((r) => [cell(r.file), num(String(r.row)), cell(r.column ?? ''), cell(r.reason)]),
+      ),
+    );
+  tail.push('</section>');
+  if (s.skippedChecks.length > 0 || report.warnings.length > 0) {
+    tail.push(
+      `<section class="notes"><h2>${t('未执行的检查与提示', 'Skipped checks and warnings')}</h2><ul>`,
+    );
+    for (const c of s.skippedChecks) {
+      const name = (FINDING_KINDS as readonly string[]).includes(c) ? kindName(c as FindingKind, lang) : c;
+      tail.push(`<li class="skipped">${esc(t(`未执行：${name}（${c}）`, `skipped: ${name} (${c})`))}</li>`);
+    }
+    for (const w of report.warnings) tail.push(`<li class="warning">${esc(w)}</li>`);
+    tail.push('</ul></section>');
+  }
+  if (report.files.length > 0) {
+    tail.push(`<section class="files"><h2>${t('输入文件', 'Input files')}</h2>`);
+    tail.push(
+      table(
+        [t('文件', 'File'), t('类别', 'Kind'), t('格式', 'Preset'), t('行数', 'Rows'), 'SHA-256'],
+        report.files.map((f) => [
+          cell(f.file),
+          cell(f.kind),
+          cell(f.preset),
+          num(String(f.rows)),
+          `<td class="muted"><code>${esc(f.sha256)}</code></td>`,
+        ]),
+      ),
+    );
+    tail.push('</section>');
+  }
+  if (options.planText !== undefined) {
+    tail.push(
+      `<section class="plan"><h2>${t('费率方案', 'Fee plan')}</h2><pre>${esc(options.planText)}</pre></section>`,
+    );
+  }
+  tail.push('</body>', '</html>', '');
+  yield tail.join('\n');
+}
+
+/** The whole HTML page as one string. */
+export function renderHtml(report: AuditReport, options: RenderHtmlOptions): string {
+  return [...renderHtmlChunks(report, options)].join('');
+}
+
+function cell(text: string, cls?: string): string {
+  const body = esc(text).replaceAll('\n', '<br>');
+  return cls === undefined ? `<td>${body}</td>` : `<td class="${cls}">${body}</td>`;
+}
+
+function num(text: string): string {
+  return `<td class="num">${esc(text)}</td>`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], cls?: string): string {
+  const th = header.map((h) => `<th>${esc(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.join('')}</tr>`).join('\n');
+  return `<table${cls === undefined ? '' : ` class="${cls}"`}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}

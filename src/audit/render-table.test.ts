@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { alignRows, displayWidth, headline, renderTable } from './render-table.js';
+import { sampleReport } from './sample-report.js';
+
+describe('displayWidth', () => {
+  it('counts CJK and full-width characters as two columns and ASCII as one', () => {
+    expect(displayWidth('abc')).toBe(3);
+    expect(displayWidth('贷记卡')).toBe(6);
+    expect(displayWidth('ＡＢ')).toBe(4);
+    expect(displayWidth('¥1,234.56')).toBe(9);
+    expect(displayWidth('（无）')).toBe(6);
+  });
+});
+
+describe('alignRows', () => {
+  it('pads mixed Chinese and ASCII cells to the same display width', () => {
+    const lines = alignRows(
+      ['类型', 'count'],
+      [
+        ['多扣手续费', '12'],
+        ['late', '3'],
+      ],
+      new Set([1]),
+    );
+    const widths = lines.map(displayWidth);
+    expect(new Set(widths).size).toBe(1);
+    // '多扣手续费' is 10 columns; the header '类型' (4) gets 6 spaces of padding.
+    expect(lines[0]).toBe('  类型        count');
+    expect(lines[3]).toBe('  late            3');
+  });
+});
+
+describe('renderTable', () => {
+  it('starts with the total: ¥0.99 + ¥0.40 + ¥0.08 = ¥1.47 over three transactions and the rate change', () => {
+    const text = renderTable(sampleReport(), { lang: 'zh' });
+    expect(text.split('\n')[0]).toBe(
+      '共多扣 ¥1.47，涉及 3 笔交易，自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%',
+    );
+    // Loss: 0.99 + 0.40 + 5.00 + 0.08 + 198.80 = 205.27.
+    expect(text.split('\n')[1]).toBe('合计损失 ¥205.27，问题 5 项');
+  });
+
+  it('speaks English with lang en', () => {
+    const text = renderTable(sampleReport(), { lang: 'en' });
+    expect(text.split('\n')[0]).toBe(
+      'Overcharged ¥1.47 in total on 3 transaction(s); since 2026-08-03 the credit card rate went from 0.60% to 0.68%',
+    );
+    expect(text).toContain('Findings (5)');
+  });
+
+  it('lists merchants, kinds with money, rate changes, findings, skipped checks, rejected rows and warnings', () => {
+    const text = renderTable(sampleReport(), { lang: 'zh' });
+    const order = [
+      '按商户',
+      '按类型',
+      '费率变化',
+      '问题明细（5）',
+      '未执行的检查',
+      '无法确定配对',
+      '被拒绝的行（1）',
+      '提示',
+    ];
+    const positions = order.map((h) => text.indexOf(h));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(text).toMatch(/多扣手续费\s+2\s+¥1\.39\s+¥1\.39/);
+    expect(text).toMatch(/未结算\s+1\s+¥0\.00\s+¥198\.80/);
+    expect(text).toContain('settlement.csv:8 [交易金额]: “12.3.4” 不是金额 <b>');
+    expect(text).toContain('到账不符 (payout_mismatch)');
+  });
+
+  it('aligns the findings columns so amounts end in the same display column', () => {
+    const lines = renderTable(sampleReport(), { lang: 'zh' }).split('\n');
+    const start = lines.findIndex((l) => l.startsWith('问题明细'));
+    const rows = lines.slice(start + 3, start + 8);
+    expect(rows).toHaveLength(5);
+    const ends = rows.map((r) => displayWidth(r.slice(0, r.indexOf('[') - 2)));
+    expect(new Set(ends).size).toBe(1);
+    expect(rows[0]).toContain('2026-08-03 09:12:00  100112345678');
+    expect(rows[0]).toMatch(/¥1,234\.56\s+¥7\.41\s+¥8\.40\s+¥0\.99\s+¥0\.99/);
+  });
+
+  it('says nothing was overcharged when nothing was', () => {
+    const report = sampleReport();
+    report.summary.overchargeFen = 0;
+    report.rateChanges = [];
+    expect(headline(report, 'zh')).toBe('未发现多扣手续费');
+  });
+});

@@ -1,0 +1,397 @@
+import type { Lang } from '../cli/lang.js';
+import { formatFen } from '../money/fen.js';
+import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
+import {
+  type AuditReport,
+  type AuditSummary,
+  FINDING_KINDS,
+  type FindingKind,
+  type RateChange,
+} from './report-types.js';
+
+/** What each finding kind is called in a report, zh-CN and English. */
+export const FINDING_KIND_NAMES: Record<FindingKind, { zh: string; en: string }> = {
+  fee_overcharge: { zh: '多扣手续费', en: 'fee overcharged' },
+  fee_undercharge: { zh: '少收手续费（仅提示）', en: 'fee undercharged (informational)' },
+  amount_mismatch: { zh: '结算金额与流水不符', en: 'settled amount differs from the journal' },
+  missing_settlement: { zh: '未结算', en: 'missing settlement' },
+  unexpected_settlement: { zh: '流水中没有的结算', en: 'settlement not in the journal' },
+  duplicate_settlement: { zh: '重复结算', en: 'duplicate settlement' },
+  void_settled: { zh: '撤销/冲正后仍结算', en: 'voided or reversed but settled' },
+  refund_fee_mismatch: { zh: '退货退费不符', en: 'refund fee mismatch' },
+  suspected_duplicate_charge: { zh: '疑似重复刷卡', en: 'suspected duplicate charge' },
+  unplanned_deduction: { zh: '方案外扣费', en: 'unplanned deduction' },
+  late_settlement: { zh: '延迟结算', en: 'late settlement' },
+  payout_mismatch: { zh: '到账不符', en: 'payout mismatch' },
+  no_rule: { zh: '方案未覆盖', en: 'no plan rule' },
+};
+
+const CARD_NAMES_EN: Record<CardType, string> = {
+  debit: 'debit card',
+  credit: 'credit card',
+  prepaid: 'prepaid card',
+  unknown: 'unknown card',
+};
+
+/** The name of a finding kind in the report's language. */
+export function kindName(kind: FindingKind, lang: Lang): string {
+  const names = FINDING_KIND_NAMES[kind];
+  return lang === 'en' ? names.en : names.zh;
+}
+
+/** “贷记卡” for a card payment, “微信” for WeChat, “闪付·贷记卡” for NFC on a credit card. */
+export function channelCardName(channel: Channel, card: CardType, lang: Lang): string {
+  if (lang === 'en') {
+    if (channel === 'card') return CARD_NAMES_EN[card];
+    return card === 'unknown' ? channel : `${channel} · ${CARD_NAMES_EN[card]}`;
+  }
+  if (channel === 'card') return CARD_NAMES_ZH[card];
+  return card === 'unknown'
+    ? CHANNEL_NAMES_ZH[channel]
+    : `${CHANNEL_NAMES_ZH[channel]}·${CARD_NAMES_ZH[card]}`;
+}
+
+/** “0.60%→0.68%”, with the fixed add-on and the cap when they changed. */
+export function rateChangeText(change: RateChange, lang: Lang): string {
+  const parts = [`${change.beforeRate}→${change.afterRate}`];
+  if (change.beforeFixedFen !== change.afterFixedFen) {
+    const label = lang === 'en' ? 'fixed' : '固定';
+    parts.push(`${label} ${formatFen(change.beforeFixedFen)}→${formatFen(change.afterFixedFen)}`);
+  }
+  if (change.beforeCapFen !== change.afterCapFen) {
+    const cap = (v: number | undefined) => (v === undefined ? (lang === 'en' ? 'none' : '无') : formatFen(v));
+    parts.push(`${lang === 'en' ? 'cap' : '封顶'} ${cap(change.beforeCapFen)}→${cap(change.afterCapFen)}`);
+  }
+  return parts.join(lang === 'en' ? ', ' : '，');
+}
+
+function rateChangeSentence(change: RateChange, lang: Lang): string {
+  const what = channelCardName(change.channel, change.card, lang);
+  const en = lang === 'en';
+  const band = change.band === 'all' ? '' : en ? ` (amounts ${change.band})` : `（金额 ${change.band}）`;
+  const cap = (v: number | undefined) => (v === undefined ? (en ? 'none' : '无') : formatFen(v));
+  const parts: string[] = [];
+  if (change.beforeRate !== change.afterRate)
+    parts.push(
+      en
+        ? `rate went from ${change.beforeRate} to ${change.afterRate}`
+        : `费率由 ${change.beforeRate} 变为 ${change.afterRate}`,
+    );
+  if (change.beforeFixedFen !== change.afterFixedFen) {
+    const from = formatFen(change.beforeFixedFen);
+    const to = formatFen(change.afterFixedFen);
+    parts.push(en ? `fixed fee per sale went from ${from} to ${to}` : `每笔固定费由 ${from} 变为 ${to}`);
+  }
+  if (change.beforeCapFen !== change.afterCapFen) {
+    const from = cap(change.beforeCapFen);
+    const to = cap(change.afterCapFen);
+    parts.push(en ? `cap went from ${from} to ${to}` : `封顶由 ${from} 变为 ${to}`);
+  }
+  if (parts.length === 0) parts.push(en ? `rate stayed ${change.afterRate}` : `费率仍为 ${change.afterRate}`);
+  return en
+    ? `since ${change.date} the ${what}${band} ${parts.join(', ')}`
+    : `自 ${change.date} 起${what}${band}${parts.join('，')}`;
+}
+
+/** Transactions with money at stake: findings that carry an overcharge. */
+function overchargedCount(report: AuditReport): number {
+  let n = 0;
+  for (const f of report.findings) if (f.overchargeFen > 0) n += 1;
+  return n;
+}
+
+/**
+ * The one sentence a merchant reads first:
+ * “共多扣 ¥1,284.50，涉及 312 笔交易，自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%”.
+ */
+export function headline(report: AuditReport, lang: Lang): string {
+  const s = report.summary;
+  const changes = report.rateChanges.slice(0, 3).map((c) => rateChangeSentence(c, lang));
+  const more = report.rateChanges.length - changes.length;
+  if (more > 0) changes.push(lang === 'en' ? `and ${more} more rate change(s)` : `另有 ${more} 处费率变化`);
+  const tail =
+    changes.length > 0 ? (lang === 'en' ? `; ${changes.join('; ')}` : `，${changes.join('；')}`) : '';
+  if (s.overchargeFen > 0) {
+    const n = overchargedCount(report);
+    return lang === 'en'
+      ? `Overcharged ${formatFen(s.overchargeFen)} in total on ${n} transaction(s)${tail}`
+      : `共多扣 ${formatFen(s.overchargeFen)}，涉及 ${n} 笔交易${tail}`;
+  }
+  return lang === 'en' ? `No fee overcharge found${tail}` : `未发现多扣手续费${tail}`;
+}
+
+/** Columns a string takes in a terminal: CJK and full-width characters take two. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp < 0x20 || (cp >= 0x300 && cp <= 0x36f) || cp === 0x200b) continue;
+    width += isWide(cp) ? 2 : 1;
+  }
+  return width;
+}
+
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
+}
+
+/** Pads to a display width, on the right (text) or the left (numbers). */
+export function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const fill = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return align === 'left' ? text + fill : fill + text;
+}
+
+/** Aligned columns; the last column is not padded so long messages do not drag trailing spaces. */
+export function alignRows(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: ReadonlySet<number> = new Set(),
+  indent = '  ',
+): string[] {
+  const widths = header.map((h, i) =>
+    Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))),
+  );
+  const line = (cells: readonly string[]) =>
+    indent +
+    cells
+      .map((c, i) =>
+        i === cells.length - 1 && !right.has(i) ? c : pad(c, widths[i] ?? 0, right.has(i) ? 'right' : 'left'),
+      )
+      .join('  ');
+  const rule = indent + widths.map((w) => '─'.repeat(w)).join('  ');
+  return [line(header), rule, ...rows.map(line)];
+}
+
+export interface RenderTableOptions {
+  lang: Lang;
+}
+
+/** The audit report as terminal text, the total first; yields pieces so a huge report never becomes one string. */
+export function* renderTableChunks(report: AuditReport, options: RenderTableOptions): Generator<string> {
+  const { lang } = options;
+  const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
+  const s = report.summary;
+  const out: string[] = [];
+  out.push(headline(report, lang));
+  out.push(
+    t(
+      `合计损失 ${formatFen(s.lossFen)}，问题 ${report.findings.length} 项`,
+      `Total loss ${formatFen(s.lossFen)}, ${report.findings.length} finding(s)`,
+    ),
+  );
+  out.push('');
+  out.push(summaryLine(s, lang));
+  if (s.withinToleranceFen > 0)
+    out.push(
+      t(
+        `容差内差额 ${formatFen(s.withinToleranceFen)}`,
+        `within tolerance ${formatFen(s.withinToleranceFen)}`,
+      ),
+    );
+
+  if (report.merchants.length > 1) {
+    out.push('', t('按商户', 'By merchant'));
+    out.push(
+      ...alignRows(
+        [
+          t('商户号', 'merchant'),
+          t('多扣', 'overcharge'),
+          t('损失', 'loss'),
+          t('问题', 'findings'),
+          t('结算记录', 'settled rows'),
+        ],
+        report.merchants.map((m) => [
+          m.merchantId || t('（无商户号）', '(none)'),
+          formatFen(m.summary.overchargeFen),
+          formatFen(m.summary.lossFen),
+          String(countFindings(m.summary)),
+          String(m.summary.settlementRecords),
+        ]),
+        new Set([1, 2, 3, 4]),
+      ),
+    );
+  }
+
+  const money = new Map<FindingKind, { over: number; loss: number }>();
+  for (const f of report.findings) {
+    const m = money.get(f.kind) ?? { over: 0, loss: 0 };
+    m.over += f.overchargeFen;
+    m.loss += f.lossFen;
+    money.set(f.kind, m);
+  }
+  const kinds = FINDING_KINDS.filter((k) => s.findingsByKind[k] > 0);
+  if (kinds.length > 0) {
+    out.push('', t('按类型', 'By kind'));
+    out.push(
+      ...alignRows(
+        [t('类型', 'kind'), t('笔数', 'count'), t('多扣', 'overcharge'), t('损失', 'loss')],
+        kinds.map((k) => [
+          kindName(k, lang),
+          String(s.findingsByKind[k]),
+          formatFen(money.get(k)?.over ?? 0),
+          formatFen(money.get(k)?.loss ?? 0),
+        ]),
+        new Set([1, 2, 3]),
+      ),
+    );
+  }
+
+  if (report.rateChanges.length > 0) {
+    out.push('', t('费率变化', 'Rate changes'));
+    const yesNo = (v: boolean | null) =>
+      v === null ? t('未知', 'unknown') : v ? t('是', 'yes') : t('否', 'no');
+    out.push(
+      ...alignRows(
+        [
+          t('日期', 'date'),
+          t('商户号', 'merchant'),
+          t('渠道/卡', 'channel/card'),
+          t('金额段', 'band'),
+          t('变化', 'change'),
+          t('笔数', 'txns'),
+          t('方案内', 'in plan'),
+          t('按期通知', 'notice kept'),
+        ],
+        report.rateChanges.map((c) => [
+          c.date,
+          c.merchantId ?? '',
+          channelCardName(c.channel, c.card, lang),
+          c.band,
+          rateChangeText(c, lang),
+          String(c.transactions),
+          yesNo(c.inPlan),
+          yesNo(c.noticeHonoured),
+        ]),
+        new Set([5]),
+      ),
+    );
+  }
+  yield `${out.join('\n')}\n`;
+
+  if (report.findings.length > 0) {
+    yield* findingsTable(report, lang);
+  }
+
+  const tail: string[] = [];
+  if (s.skippedChecks.length > 0) {
+    tail.push('', t('未执行的检查（缺少相应文件）', 'Checks skipped (input not given)'));
+    for (const c of s.skippedChecks) {
+      const name = (FINDING_KINDS as readonly string[]).includes(c) ? kindName(c as FindingKind, lang) : c;
+      tail.push(`  - ${name} (${c})`);
+    }
+  }
+  if (report.ambiguous.length > 0) {
+    tail.push(
+      '',
+      t(`无法确定配对（${report.ambiguous.length}）`, `Ambiguous matches (${report.ambiguous.length})`),
+    );
+    for (const a of report.ambiguous) {
+      const where = a.source.map((r) => `${r.file}:${r.row}`).join(', ');
+      tail.push(`  ? ${t(a.reason, a.reasonEn)}  [${where}]`);
+    }
+  }
+  if (report.rejected.length > 0) {
+    tail.push('', t(`被拒绝的行（${report.rejected.length}）`, `Rejected rows (${report.rejected.length})`));
+    for (const r of report.rejected)
+      tail.push(`  ✗ ${r.file}:${r.row}${r.column ? ` [${r.column}]` : ''}: ${r.reason}`);
+  }
+  if (report.warnings.length > 0) {
+    tail.push('', t('提示', 'Warnings'));
+    for (const w of report.warnings) tail.push(`  ! ${w}`);
+  }
+  if (report.files.length > 0) {
+    tail.push('', t('文件', 'Files'));
+    tail.push(
+      ...alignRows(
+        [t('文件', 'file'), t('类别', 'kind'), t('格式', 'preset'), t('行数', 'rows')],
+        report.files.map((f) => [f.file, f.kind, f.preset, String(f.rows)]),
+        new Set([3]),
+      ),
+    );
+  }
+  if (tail.length > 0) yield `${tail.join('\n')}\n`;
+}
+
+/** The whole table output as one string. */
+export function renderTable(report: AuditReport, options: RenderTableOptions): string {
+  return [...renderTableChunks(report, options)].join('');
+}
+
+function countFindings(s: AuditSummary): number {
+  let n = 0;
+  for (const k of FINDING_KINDS) n += s.findingsByKind[k];
+  return n;
+}
+
+function summaryLine(s: AuditSummary, lang: Lang): string {
+  return lang === 'en'
+    ? `journal ${s.terminalRecords} · statements ${s.settlementRecords} · bank ${s.bankRecords} · matched ${s.matched} · pending ${s.pending}`
+    : `终端流水 ${s.terminalRecords} 条 · 结算记录 ${s.settlementRecords} 条 · 银行入账 ${s.bankRecords} 条 · 已配对 ${s.matched} · 待结算 ${s.pending}`;
+}
+
+/** Column widths come from a bounded sample so a million findings are not measured twice. */
+function* findingsTable(report: AuditReport, lang: Lang): Generator<string> {
+  const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
+  const header = [
+    t('时间', 'time'),
+    t('参考号', 'ref'),
+    t('终端', 'terminal'),
+    t('金额', 'amount'),
+    t('应收', 'expected'),
+    t('实收', 'charged'),
+    t('多扣', 'overcharge'),
+    t('损失', 'loss'),
+    t('说明', 'message'),
+  ];
+  const money = (v: number | undefined) => (v === undefined ? '' : formatFen(v));
+  const cells = (i: number): string[] => {
+    const f = report.findings[i];
+    if (f === undefined) return [];
+    return [
+      f.time === undefined ? (f.settleDate ?? '') : f.time.slice(0, 19).replace('T', ' '),
+      f.refNo ?? f.orderNo ?? '',
+      f.terminalId ?? '',
+      money(f.amountFen),
+      money(f.expectedFeeFen),
+      money(f.chargedFeeFen),
+      money(f.overchargeFen),
+      money(f.lossFen),
+      `[${kindName(f.kind, lang)}] ${lang === 'en' ? f.messageEn : f.message}`,
+    ];
+  };
+  const right = new Set([3, 4, 5, 6, 7]);
+  const sample = Math.min(report.findings.length, 5000);
+  const widths = header.map((h) => displayWidth(h));
+  for (let i = 0; i < sample; i++) {
+    const row = cells(i);
+    for (let c = 0; c < row.length - 1; c++) widths[c] = Math.max(widths[c] ?? 0, displayWidth(row[c] ?? ''));
+  }
+  const line = (row: readonly string[]) =>
+    `  ${row.map((c, i) => (i === row.length - 1 ? c : pad(c, widths[i] ?? 0, right.has(i) ? 'right' : 'left'))).join('  ')}`;
+  let buffer = `\n${t(`问题明细（${report.findings.length}）`, `Findings (${report.findings.length})`)}\n`;
+  buffer += `${line(header)}\n  ${widths
+    .slice(0, -1)
+    .map((w) => '─'.repeat(w))
+    .join('  ')}  ${'─'.repeat(widths.at(-1) ?? 0)}\n`;
+  for (let i = 0; i < report.findings.length; i++) {
+    buffer += `${line(cells(i))}\n`;
+    if (buffer.length > 1 << 16) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  yield buffer;
+}

@@ -1,0 +1,103 @@
+import type { CardType, Channel } from '../records/vocabulary.js';
+
+/** The closed set of audit findings (issue 4). */
+export const FINDING_KINDS = [
+  'fee_overcharge',
+  'fee_undercharge',
+  'amount_mismatch',
+  'missing_settlement',
+  'unexpected_settlement',
+  'duplicate_settlement',
+  'void_settled',
+  'refund_fee_mismatch',
+  'suspected_duplicate_charge',
+  'unplanned_deduction',
+  'late_settlement',
+  'payout_mismatch',
+  'no_rule',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+export interface SourceRef {
+  readonly file: string;
+  readonly row: number;
+}
+
+/** One discrepancy, with the keys and the arithmetic needed to prove it. Fields that do not apply are omitted. */
+export interface Finding {
+  /** Stable across runs over the same inputs: derived from the kind and the transaction's keys, not from order. */
+  id: string;
+  kind: FindingKind;
+  merchantId?: string;
+  refNo?: string;
+  orderNo?: string;
+  terminalId?: string;
+  /** ISO time with +08:00. */
+  time?: string;
+  settleDate?: string;
+  channel?: Channel;
+  card?: CardType;
+  amountFen?: number;
+  expectedFeeFen?: number;
+  chargedFeeFen?: number;
+  overchargeFen: number;
+  lossFen: number;
+  basis?: 'plan' | 'inferred';
+  /** The plan rule that gave the expected fee, in words, with its line in the plan file. */
+  rule?: { text: string; line: number };
+  message: string;
+  messageEn: string;
+  source: SourceRef[];
+}
+
+export interface RateChange {
+  merchantId?: string;
+  channel: Channel;
+  card: CardType;
+  /** Amount band the formula was inferred for, e.g. "≤1000" or "all". */
+  band: string;
+  date: string;
+  beforeRate: string;
+  afterRate: string;
+  beforeFixedFen: number;
+  afterFixedFen: number;
+  beforeCapFen?: number;
+  afterCapFen?: number;
+  transactions: number;
+  inPlan: boolean | null;
+  noticeHonoured: boolean | null;
+}
+
+export interface AuditSummary {
+  terminalRecords: number;
+  settlementRecords: number;
+  bankRecords: number;
+  matched: number;
+  pending: number;
+  overchargeFen: number;
+  lossFen: number;
+  withinToleranceFen: number;
+  findingsByKind: Record<FindingKind, number>;
+  skippedChecks: string[];
+}
+
+export interface AmbiguousMatch {
+  reason: string;
+  reasonEn: string;
+  source: SourceRef[];
+}
+
+/** The audit's JSON — a contract: the CLI's `--format json` and the API return exactly this. */
+export interface AuditReport {
+  schemaVersion: 1;
+  summary: AuditSummary;
+  merchants: { merchantId: string; summary: AuditSummary }[];
+  findings: Finding[];
+  rateChanges: RateChange[];
+  ambiguous: AmbiguousMatch[];
+  rejected: { file: string; row: number; column?: string; reason: string }[];
+  files: { file: string; sha256: string; preset: string; kind: string; rows: number }[];
+  warnings: string[];
+  /** Effective rate per day per channel/card, for charts: fee ÷ amount over the settled sales of that day. */
+  effectiveRates?: { date: string; channel: Channel; card: CardType; amountFen: number; feeFen: number }[];
+}

@@ -1,0 +1,96 @@
+import { localDateOf } from '../time/shanghai.js';
+import type { PlanCharge } from './plan-types.js';
+import { foldName } from './plan-vocabulary.js';
+
+/** A deduction taken from a payout, as the settlement statement labels it. */
+export interface DeductionLine {
+  readonly label: string;
+  /** Either sign; the magnitude is what was taken. */
+  readonly amountFen: number;
+  /** Local date `YYYY-MM-DD` (or an ISO time, read in Asia/Shanghai). */
+  readonly date: string;
+  readonly terminalId?: string;
+  readonly payoutId?: string;
+}
+
+export type UnplannedReason = 'no_charge' | 'before_from' | 'over_amount';
+
+export interface DeductionCoverage {
+  /** The part the plan agreed to. */
+  readonly coveredFen: number;
+  /** The part the plan did not agree to: a finding. */
+  readonly unplannedFen: number;
+  /** The charge whose name or alias the label matches. */
+  readonly charge?: PlanCharge;
+  /** Why part or all of the line is unplanned; absent when it is fully covered. */
+  readonly reason?: UnplannedReason;
+}
+
+/**
+ * Decides how much of each deduction the plan's charges cover: the label must equal a charge's name or alias
+ * (ignoring case, width and spaces), the date must be on or after its `from`, and each `every` window
+ * (once = ever, month/quarter/year = calendar windows in Asia/Shanghai, payout = per payout, per terminal when
+ * `perTerminal`) allows at most the charge's amount; the rest is unplanned. Lines are consumed in date order.
+ */
+export function coverDeductions(
+  charges: readonly PlanCharge[],
+  lines: readonly DeductionLine[],
+): DeductionCoverage[] {
+  const byName = new Map<string, PlanCharge>();
+  for (const charge of charges) {
+    for (const name of [charge.name, ...charge.aliases]) {
+      const key = foldName(name);
+      if (!byName.has(key)) byName.set(key, charge);
+    }
+  }
+  const used = new Map<string, number>();
+  const out: DeductionCoverage[] = new Array<DeductionCoverage>(lines.length);
+  const order = lines
+    .map((line, index) => ({ line, index, date: localDate(line.date) }))
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.index - b.index));
+  for (const { line, index, date } of order) {
+    const amount = Math.abs(line.amountFen);
+    const charge = byName.get(foldName(line.label));
+    if (charge === undefined) {
+      out[index] = { coveredFen: 0, unplannedFen: amount, reason: 'no_charge' };
+      continue;
+    }
+    if (charge.from !== undefined && date < charge.from) {
+      out[index] = { coveredFen: 0, unplannedFen: amount, charge, reason: 'before_from' };
+      continue;
+    }
+    const key = [
+      charges.indexOf(charge),
+      windowOf(charge, date, line),
+      charge.perTerminal ? (line.terminalId ?? '') : '',
+    ].join('|');
+    const left = Math.max(0, charge.amountFen - (used.get(key) ?? 0));
+    const covered = Math.min(left, amount);
+    used.set(key, (used.get(key) ?? 0) + covered);
+    out[index] =
+      covered === amount
+        ? { coveredFen: covered, unplannedFen: 0, charge }
+        : { coveredFen: covered, unplannedFen: amount - covered, charge, reason: 'over_amount' };
+  }
+  return out;
+}
+
+function localDate(date: string): string {
+  return date.length > 10 ? localDateOf(date) : date;
+}
+
+function windowOf(charge: PlanCharge, date: string, line: DeductionLine): string {
+  switch (charge.every) {
+    case 'once':
+      return 'once';
+    case 'year':
+      return date.slice(0, 4);
+    case 'quarter':
+      return `${date.slice(0, 4)}Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
+    case 'month':
+      return date.slice(0, 7);
+    case 'payout':
+      // Without a payout id, each day's payout is its own window: providers pay out at most once a day.
+      return line.payoutId ?? `day:${date}`;
+  }
+}

@@ -1,0 +1,105 @@
+import { tmpdir } from 'node:os';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Kysely } from 'kysely';
+import { LoginLimiter } from '../accounts/login-limiter.js';
+import type { Database } from '../storage/schema.js';
+import { installErrorHandler } from './error-handler.js';
+import { HttpError } from './http-error.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { merchantRoutes } from './routes/merchant-routes.js';
+import { MAX_UPLOAD_BYTES, statementRoutes } from './routes/statement-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
+import { userRoutes } from './routes/user-routes.js';
+import type { ServerContext } from './server-context.js';
+import { installZodCompilers, routeSchema } from './zod-route.js';
+
+/** What the API server needs; everything but the database has a default. */
+export interface AppOptions {
+  db: Kysely<Database>;
+  /** Fastify's logger option (a pino logger or its options); off by default (tests). */
+  logger?: FastifyServerOptions['logger'];
+  /** The clock; tests move it to prove the 90-day reminder and the rate-limit window. */
+  now?: () => Date;
+  limiter?: LoginLimiter;
+  /** Set the cookie's Secure flag (serve behind HTTPS). */
+  secureCookies?: boolean;
+  tmpDir?: string;
+  /** The biggest statement upload accepted (default 200 MiB). */
+  maxUploadBytes?: number;
+  /** Trust X-Forwarded-For (behind a reverse proxy) so the per-address rate limit sees the client. */
+  trustProxy?: boolean;
+}
+
+/** Builds the posguard HTTP API (not listening; call `listen` or use `inject` in tests). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 2 * 1024 * 1024,
+  });
+  const ctx: ServerContext = {
+    db: options.db,
+    now: options.now ?? (() => new Date()),
+    limiter: options.limiter ?? new LoginLimiter(),
+    secureCookies: options.secureCookies ?? false,
+    tmpDir: options.tmpDir ?? tmpdir(),
+    maxUploadBytes: options.maxUploadBytes ?? MAX_UPLOAD_BYTES,
+  };
+  app.decorateRequest('actor', null);
+  installZodCompilers(app);
+  installErrorHandler(app);
+
+  // JSON is parsed here rather than by Fastify so a plan sent as JSON keeps its text (and line numbers).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    request.rawBody = text;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new HttpError(400, 'invalid_json', 'the body is not valid JSON'), undefined);
+    }
+  });
+  app.addContentTypeParser(
+    ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'],
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, typeof body === 'string' ? body : body.toString('utf8')),
+  );
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: ctx.maxUploadBytes, files: 1, fields: 10 } });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'posguard API',
+        description: 'POS 跳点卫士: statements, fee plans and audits per merchant',
+        version: '1',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'posguard_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/api/health', { schema: routeSchema({ summary: 'Liveness', tags: ['health'] }) }, async () => ({
+    status: 'ok',
+  }));
+  authRoutes(app, ctx);
+  tokenRoutes(app, ctx);
+  userRoutes(app, ctx);
+  merchantRoutes(app, ctx);
+  statementRoutes(app, ctx);
+  auditRoutes(app, ctx);
+  return app;
+}

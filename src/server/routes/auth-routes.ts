@@ -1,0 +1,186 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import {
+  checkPasswordPolicy,
+  hashPassword,
+  passwordChangeDue,
+  verifyPassword,
+} from '../../accounts/password.js';
+import { hashSecret, newSecret } from '../../accounts/secret-token.js';
+import { appendAudit } from '../../storage/audit-log-repo.js';
+import { listMerchants } from '../../storage/merchants-repo.js';
+import {
+  createSession,
+  deleteExpiredSessions,
+  deleteOtherSessions,
+  deleteSession,
+} from '../../storage/sessions-repo.js';
+import { findUserByEmail, getUser, setPasswordHash } from '../../storage/users-repo.js';
+import { actorOf, requireActor } from '../authenticate.js';
+import { HttpError } from '../http-error.js';
+import { SESSION_COOKIE, SESSION_DAYS, type ServerContext } from '../server-context.js';
+import { routeSchema } from '../zod-route.js';
+
+const LoginBody = z
+  .object({ email: z.string().min(3).max(254), password: z.string().min(1).max(1024) })
+  .strict();
+const PasswordBody = z
+  .object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().max(1024) })
+  .strict();
+
+// Verifying against a fixed hash when the email is unknown keeps the answer time the same either way.
+let dummyHash: Promise<string> | undefined;
+
+/** The signed-in user as GET /api/v1/me returns it. */
+export async function describeMe(ctx: ServerContext, userId: number) {
+  const user = await getUser(ctx.db, userId);
+  if (user === undefined) throw new HttpError(401, 'unauthenticated', 'the user no longer exists');
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    passwordChangedAt: user.password_changed_at,
+    passwordChangeDue:
+      user.must_change_password === 1 || passwordChangeDue(user.password_changed_at, ctx.now()),
+    merchants: await listMerchants(ctx.db, user.id),
+  };
+}
+
+function setSessionCookie(
+  ctx: ServerContext,
+  reply: FastifyReply,
+  value: string,
+  maxAgeSeconds: number,
+): void {
+  reply.setCookie(SESSION_COOKIE, value, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.secureCookies,
+    maxAge: maxAgeSeconds,
+  });
+}
+
+/** Login, logout, password change and the current user. */
+export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: routeSchema({
+        body: LoginBody,
+        summary: 'Log in; sets an HttpOnly session cookie',
+        tags: ['auth'],
+      }),
+    },
+    async (request, reply) => {
+      const body = request.body as z.infer<typeof LoginBody>;
+      const email = body.email.trim().toLowerCase();
+      const now = ctx.now();
+      const keys = [`account:${email}`, `address:${request.ip}`];
+      const wait = ctx.limiter.retryAfterMs(keys, now.getTime());
+      if (wait > 0) {
+        await appendAudit(ctx.db, {
+          userId: null,
+          action: 'login.blocked',
+          details: { email },
+          address: request.ip,
+          at: now.toISOString(),
+        });
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        throw new HttpError(429, 'too_many_attempts', 'too many failed logins; try again later');
+      }
+      const user = await findUserByEmail(ctx.db, email);
+      dummyHash ??= hashPassword('posguard-dummy-Password-1');
+      const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyHash));
+      if (user === undefined || !ok) {
+        ctx.limiter.fail(keys, now.getTime());
+        await appendAudit(ctx.db, {
+          userId: user?.id ?? null,
+          action: 'login.failed',
+          details: { email },
+          address: request.ip,
+          at: now.toISOString(),
+        });
+        throw new HttpError(401, 'invalid_credentials', 'wrong email or password');
+      }
+      ctx.limiter.clear(`account:${email}`);
+      const secret = newSecret('pgs');
+      const expires = new Date(now.getTime() + SESSION_DAYS * 86_400_000);
+      await deleteExpiredSessions(ctx.db, now.toISOString());
+      await createSession(ctx.db, {
+        userId: user.id,
+        tokenHash: hashSecret(secret),
+        at: now.toISOString(),
+        expiresAt: expires.toISOString(),
+      });
+      await appendAudit(ctx.db, {
+        userId: user.id,
+        action: 'login',
+        address: request.ip,
+        at: now.toISOString(),
+      });
+      setSessionCookie(ctx, reply, secret, SESSION_DAYS * 86_400);
+      return { user: await describeMe(ctx, user.id) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    { preHandler: requireActor(ctx), schema: routeSchema({ summary: 'End the session', tags: ['auth'] }) },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      if (actor.sessionId !== undefined) await deleteSession(ctx.db, actor.sessionId);
+      await appendAudit(ctx.db, {
+        userId: actor.userId,
+        action: 'logout',
+        address: request.ip,
+        at: ctx.now().toISOString(),
+      });
+      setSessionCookie(ctx, reply, '', 0);
+      return { ok: true };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password',
+    {
+      preHandler: requireActor(ctx),
+      schema: routeSchema({
+        body: PasswordBody,
+        summary: 'Change the password (policy enforced)',
+        tags: ['auth'],
+      }),
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const body = request.body as z.infer<typeof PasswordBody>;
+      const user = await getUser(ctx.db, actor.userId);
+      if (user === undefined || !(await verifyPassword(body.currentPassword, user.password_hash))) {
+        throw new HttpError(403, 'invalid_credentials', 'the current password is wrong');
+      }
+      const problems = checkPasswordPolicy(body.newPassword, user.email);
+      if (body.newPassword === body.currentPassword) {
+        problems.push({
+          code: 'password.too_simple',
+          zh: '新密码不能与旧密码相同',
+          en: 'the new password must differ from the old one',
+        });
+      }
+      if (problems.length > 0) {
+        throw new HttpError(400, 'password_policy', problems.map((p) => p.en).join('; '), problems);
+      }
+      const at = ctx.now().toISOString();
+      await setPasswordHash(ctx.db, user.id, await hashPassword(body.newPassword), at);
+      // Other sessions end: a changed password must lock out whoever knew the old one.
+      await deleteOtherSessions(ctx.db, user.id, actor.sessionId);
+      await appendAudit(ctx.db, { userId: user.id, action: 'password.change', address: request.ip, at });
+      return { ok: true };
+    },
+  );
+
+  app.get(
+    '/api/v1/me',
+    { preHandler: requireActor(ctx), schema: routeSchema({ summary: 'The signed-in user', tags: ['auth'] }) },
+    async (request) => describeMe(ctx, actorOf(request).userId),
+  );
+}

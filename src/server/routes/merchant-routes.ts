@@ -1,0 +1,181 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { parsePlan } from '../../plans/parse-plan.js';
+import { RECORD_KINDS } from '../../records/index.js';
+import { appendAudit } from '../../storage/audit-log-repo.js';
+import { listImports } from '../../storage/imports-repo.js';
+import { createMerchant, getMerchant, listMerchants } from '../../storage/merchants-repo.js';
+import { latestPlan, savePlan } from '../../storage/plans-repo.js';
+import { countRecords, listRecords } from '../../storage/records-repo.js';
+import { actorOf, requireActor } from '../authenticate.js';
+import { HttpError } from '../http-error.js';
+import type { ServerContext } from '../server-context.js';
+import { routeSchema } from '../zod-route.js';
+
+const MerchantBody = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    merchantId: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict();
+export const MerchantParams = z.object({ id: z.coerce.number().int().positive() });
+const RecordsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  after: z.coerce.number().int().min(0).optional(),
+  kind: z.enum(RECORD_KINDS).optional(),
+});
+const PlanBody = z.union([z.string().max(1_000_000), z.record(z.string(), z.unknown())]);
+
+/** Merchants, their plan and their stored records. */
+export function merchantRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const auth = requireActor(ctx);
+
+  app.post(
+    '/api/v1/merchants',
+    {
+      preHandler: auth,
+      schema: routeSchema({ body: MerchantBody, summary: 'Create a merchant', tags: ['merchants'] }),
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const body = request.body as z.infer<typeof MerchantBody>;
+      const at = ctx.now().toISOString();
+      const merchant = await createMerchant(ctx.db, actor.userId, {
+        name: body.name,
+        merchantId: body.merchantId,
+        at,
+      });
+      await appendAudit(ctx.db, {
+        userId: actor.userId,
+        merchantId: merchant.id,
+        action: 'merchant.create',
+        details: { name: merchant.name, merchantId: merchant.merchantId },
+        address: request.ip,
+        at,
+      });
+      return reply.status(201).send(merchant);
+    },
+  );
+
+  app.get(
+    '/api/v1/merchants',
+    { preHandler: auth, schema: routeSchema({ summary: 'Your merchants', tags: ['merchants'] }) },
+    async (request) => ({ merchants: await listMerchants(ctx.db, actorOf(request).userId) }),
+  );
+
+  app.get(
+    '/api/v1/merchants/:id',
+    {
+      preHandler: auth,
+      schema: routeSchema({ params: MerchantParams, summary: 'One merchant', tags: ['merchants'] }),
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      const merchant = await getMerchant(ctx.db, actor.userId, id);
+      const imports = await listImports(ctx.db, actor.userId, id);
+      return {
+        ...merchant,
+        records: await countRecords(ctx.db, actor.userId, id),
+        imports: imports.map((i) => ({
+          id: i.id,
+          file: i.file_name,
+          sha256: i.sha256,
+          preset: i.preset,
+          encoding: i.encoding,
+          kind: i.kind,
+          rows: i.rows,
+          stored: i.stored,
+          rejected: (JSON.parse(i.rejected_json) as unknown[]).length,
+          createdAt: i.created_at,
+        })),
+      };
+    },
+  );
+
+  app.put(
+    '/api/v1/merchants/:id/plan',
+    {
+      preHandler: auth,
+      schema: routeSchema({
+        params: MerchantParams,
+        body: PlanBody,
+        summary: 'Set the fee plan (YAML with Content-Type application/yaml, or JSON)',
+        tags: ['plans'],
+        consumes: ['application/yaml', 'application/json'],
+      }),
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      const format = typeof request.body === 'string' ? 'yaml' : 'json';
+      const text =
+        typeof request.body === 'string' ? request.body : (request.rawBody ?? JSON.stringify(request.body));
+      const parsed = parsePlan(text, format === 'yaml' ? 'plan.yaml' : 'plan.json');
+      if (!parsed.ok) {
+        throw new HttpError(
+          400,
+          'invalid_plan',
+          parsed.errors
+            .map((e) => `${e.path || '(root)'}${e.line === undefined ? '' : ` (line ${e.line})`}: ${e.en}`)
+            .join('; '),
+          parsed.errors,
+        );
+      }
+      const stored = await savePlan(ctx.db, actor.userId, id, { text, format, at: ctx.now().toISOString() });
+      await appendAudit(ctx.db, {
+        userId: actor.userId,
+        merchantId: id,
+        action: 'plan.set',
+        details: { version: stored.version, format },
+        address: request.ip,
+        at: stored.createdAt,
+      });
+      return { ...stored, plan: parsed.plan, warnings: parsed.warnings };
+    },
+  );
+
+  app.get(
+    '/api/v1/merchants/:id/plan',
+    {
+      preHandler: auth,
+      schema: routeSchema({ params: MerchantParams, summary: 'The plan in force', tags: ['plans'] }),
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      const stored = await latestPlan(ctx.db, actor.userId, id);
+      if (stored === undefined) throw new HttpError(404, 'no_plan', `merchant ${id} has no plan yet`);
+      const parsed = parsePlan(stored.text, stored.format === 'yaml' ? 'plan.yaml' : 'plan.json');
+      return { ...stored, plan: parsed.ok ? parsed.plan : null };
+    },
+  );
+
+  app.get(
+    '/api/v1/merchants/:id/records',
+    {
+      preHandler: auth,
+      schema: routeSchema({
+        params: MerchantParams,
+        querystring: RecordsQuery,
+        summary: 'Stored records, paged by id (`after` = the last id seen)',
+        tags: ['records'],
+      }),
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      const q = request.query as z.infer<typeof RecordsQuery>;
+      const page = await listRecords(ctx.db, actor.userId, id, {
+        limit: q.limit,
+        ...(q.after === undefined ? {} : { after: q.after }),
+        ...(q.kind === undefined ? {} : { kind: q.kind }),
+      });
+      const last = page[page.length - 1];
+      return {
+        records: page.map((r) => ({ id: r.id, importId: r.importId, ...r.record })),
+        nextAfter: page.length === q.limit && last !== undefined ? last.id : null,
+      };
+    },
+  );
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { RECORD_KINDS } from '../../records/index.js';
+import { requireMerchantRole } from '../../storage/access.js';
+import { actorOf, requireActor } from '../authenticate.js';
+import { HttpError } from '../http-error.js';
+import { importStatement } from '../import-statement.js';
+import type { ServerContext } from '../server-context.js';
+import { MerchantParams } from './merchant-routes.js';
+import { routeSchema } from '../zod-route.js';
+
+/** The biggest statement file accepted in one upload. */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
+const Fields = z
+  .object({ kind: z.enum(RECORD_KINDS).optional(), preset: z.string().min(1).max(64).optional() })
+  .strict();
+
+function safeName(name: string): string {
+  const base = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f]/g, '');
+  return base === '' || base === '.' || base === '..' ? 'upload' : base;
+}
+
+/** Statement upload: one multipart `file` (up to 200 MiB), optional `kind` and `preset` fields. */
+export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post(
+    '/api/v1/merchants/:id/statements',
+    {
+      preHandler: requireActor(ctx),
+      schema: routeSchema({
+        params: MerchantParams,
+        summary:
+          'Upload a statement file (multipart `file`; optional `kind`, `preset`); atomic and idempotent',
+        tags: ['statements'],
+        consumes: ['multipart/form-data'],
+      }),
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      // Refuse before reading 200 MiB from someone who may not write here.
+      await requireMerchantRole(ctx.db, actor.userId, id, 'write');
+      if (!request.isMultipart())
+        throw new HttpError(415, 'unsupported_media_type', 'send multipart/form-data with a `file` part');
+      const dir = join(ctx.tmpDir, `posguard-upload-${randomUUID()}`);
+      await mkdir(dir, { recursive: true });
+      try {
+        const fields: Record<string, string> = {};
+        let spooled: { path: string; name: string } | undefined;
+        for await (const part of request.parts()) {
+          if (part.type === 'file') {
+            if (part.fieldname !== 'file' || spooled !== undefined) {
+              part.file.resume();
+              throw new HttpError(400, 'invalid_request', 'send exactly one file, in the `file` field');
+            }
+            const name = safeName(part.filename);
+            const path = join(dir, name);
+            await pipeline(part.file, createWriteStream(path));
+            if (part.file.truncated) {
+              throw new HttpError(413, 'too_large', `the file is larger than ${ctx.maxUploadBytes} bytes`);
+            }
+            spooled = { path, name };
+          } else if (typeof part.value === 'string') {
+            fields[part.fieldname] = part.value;
+          }
+        }
+        if (spooled === undefined)
+          throw new HttpError(400, 'invalid_request', 'no `file` part in the upload');
+        const parsed = Fields.safeParse(fields);
+        if (!parsed.success) {
+          throw new HttpError(
+            400,
+            'invalid_request',
+            parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          );
+        }
+        const answer = await importStatement(ctx.db, actor.userId, id, spooled, {
+          ...(parsed.data.kind === undefined ? {} : { kind: parsed.data.kind }),
+          ...(parsed.data.preset === undefined ? {} : { preset: parsed.data.preset }),
+          at: ctx.now().toISOString(),
+          address: request.ip,
+        });
+        return reply.status(answer.duplicate ? 200 : 201).send(answer);
+      } finally {
+        // Raw uploads are not kept.
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+}

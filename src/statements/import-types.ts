@@ -1,0 +1,69 @@
+import type { PosRecord, RecordKind } from '../records/index.js';
+
+/** A file to import: a path on disk, or bytes with the name they came under (an upload). */
+export type ImportInput = { path: string } | { name: string; bytes: Uint8Array };
+
+/** How to read the files; everything is detected when left out. */
+export interface ImportOptions {
+  kind?: RecordKind;
+  preset?: string;
+  mappingFile?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A row that could not be read: where it is and why, in both languages. */
+export interface RejectedRow {
+  file: string;
+  row: number;
+  column?: string;
+  reason: string;
+  reasonEn: string;
+}
+
+/** Something the user should know about a file that did not stop it being read. */
+export interface ImportWarning {
+  code: string;
+  file: string;
+  message: string;
+  messageEn: string;
+}
+
+/** What was read from one file (or one table inside an archive). */
+export interface FileImportSummary {
+  file: string;
+  sha256: string;
+  bytes: number;
+  preset: string;
+  encoding: string;
+  kind: RecordKind;
+  rows: number;
+  /** field → the header (or column number) it was read from. */
+  columns: Record<string, string>;
+  rejected: RejectedRow[];
+  warnings: ImportWarning[];
+  totals?: { amountFen: number; feeFen?: number; settledFen?: number };
+  /** Rows that were deliberately not records (rowFilter, direction skip, bank debits), counted. */
+  skipped?: number;
+  /** For an archive holding several tables: one summary per table; the outer summary adds them up. */
+  parts?: FileImportSummary[];
+}
+
+/** Everything importFiles read: per-file summaries, the records, and every rejected row and warning. */
+export interface ImportResult {
+  files: FileImportSummary[];
+  records: PosRecord[];
+  rejected: RejectedRow[];
+  warnings: ImportWarning[];
+}
+
+/** A file that cannot be read at all (not a statement, corrupt, encrypted, XLS): one line naming the file. */
+export class ImportFileError extends Error {
+  readonly file: string;
+  readonly zh: string;
+  constructor(file: string, zh: string, en: string) {
+    super(`${file}: ${en}`);
+    this.name = 'ImportFileError';
+    this.file = file;
+    this.zh = `${file}：${zh}`;
+  }
+}

@@ -1,0 +1,466 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import iconv from 'iconv-lite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type PosRecord, RecordSchema } from '../records/index.js';
+import { ImportFileError, importFiles, importFileStreaming, xlsxLimits } from './import.js';
+
+const FIXTURES = resolve(import.meta.dirname, '../../test/fixtures/generic');
+const tmpDirs: string[] = [];
+function tmp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'posguard-import-'));
+  tmpDirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const d of tmpDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** The four rows of the generic fixture, worked out by hand from the file. */
+function expected(file: string): PosRecord[] {
+  const base = {
+    kind: 'settlement',
+    status: 'success',
+    merchantId: '898440153991234',
+    terminalId: '12345678',
+  } as const;
+  return [
+    {
+      ...base,
+      type: 'sale',
+      time: '2026-10-01T09:12:05+08:00',
+      channel: 'card',
+      card: 'debit',
+      amountFen: 123456,
+      feeFen: 741,
+      settledFen: 122715,
+      settleDate: '2026-10-02',
+      batchNo: '000001',
+      voucherNo: '000101',
+      refNo: '100112345678',
+      cardNo: '622202*********0123',
+      source: { file, row: 5 },
+    },
+    {
+      ...base,
+      type: 'sale',
+      time: '2026-10-01T10:00:00+08:00',
+      channel: 'nfc',
+      card: 'credit',
+      amountFen: 8800,
+      feeFen: 53,
+      settledFen: 8747,
+      settleDate: '2026-10-02',
+      batchNo: '000001',
+      voucherNo: '000102',
+      refNo: '100112345679',
+      cardNo: '436742******1234',
+      source: { file, row: 6 },
+    },
+    {
+      ...base,
+      type: 'sale',
+      time: '2026-10-01T18:30:00+08:00',
+      channel: 'wechat',
+      card: 'unknown',
+      amountFen: 200000,
+      feeFen: 760,
+      settledFen: 199240,
+      settleDate: '2026-10-02',
+      batchNo: '000001',
+      voucherNo: '000103',
+      refNo: '100112345680',
+      source: { file, row: 7 },
+    },
+    {
+      ...base,
+      type: 'refund',
+      time: '2026-10-02T08:00:00+08:00',
+      channel: 'card',
+      card: 'credit',
+      amountFen: -8800,
+      feeFen: -53,
+      settledFen: -8747,
+      settleDate: '2026-10-03',
+      batchNo: '000002',
+      voucherNo: '000104',
+      refNo: '100112345681',
+      cardNo: '436742******1234',
+      source: { file, row: 8 },
+    },
+  ];
+}
+
+describe('generic reader fixtures', () => {
+  for (const [name, encoding] of [
+    ['settlement-gbk.csv', 'gbk'],
+    ['settlement-utf8-bom.csv', 'utf-8'],
+    ['settlement-utf16le.txt', 'utf-16le'],
+    ['settlement.xlsx', 'xlsx'],
+  ] as const) {
+    it(`reads ${name} to the exact records with no rejected rows`, async () => {
+      const path = join(FIXTURES, name);
+      const result = await importFiles([{ path }]);
+      expect(result.rejected).toEqual([]);
+      const sortKeys = (r: PosRecord) => JSON.parse(JSON.stringify(r, Object.keys(r).sort())) as unknown;
+      expect(result.records.map(sortKeys)).toEqual(expected(path).map(sortKeys));
+      for (const r of result.records) expect(RecordSchema.safeParse(r).success).toBe(true);
+      const file = result.files[0];
+      expect(file?.encoding).toBe(encoding);
+      expect(file?.preset).toBe('generic');
+      expect(file?.kind).toBe('settlement');
+      expect(file?.rows).toBe(4);
+      expect(file?.columns.amount).toBe('交易金额（元）');
+      expect(file?.columns.date).toBe('交易日期');
+      expect(file?.totals).toEqual({ amountFen: 323456, feeFen: 1501, settledFen: 321955 });
+      // The totals row agrees with the rows read, so no mismatch warning.
+      expect(result.warnings.filter((w) => w.code === 'totals.mismatch')).toEqual([]);
+    });
+  }
+
+  it('reads the XLSX fixture through the streaming reader used for big workbooks', async () => {
+    const path = join(FIXTURES, 'settlement.xlsx');
+    const saved = xlsxLimits.inMemoryBytes;
+    xlsxLimits.inMemoryBytes = 0;
+    try {
+      const result = await importFiles([{ path }]);
+      expect(result.rejected).toEqual([]);
+      expect(result.records).toEqual(
+        (await importFiles([{ name: path, bytes: readFileSync(path) }])).records,
+      );
+      expect(result.records).toHaveLength(4);
+    } finally {
+      xlsxLimits.inMemoryBytes = saved;
+    }
+  });
+
+  it('reads the same bytes passed in memory under the upload name', async () => {
+    const bytes = readFileSync(join(FIXTURES, 'settlement-gbk.csv'));
+    const result = await importFiles([{ name: 'upload.csv', bytes }]);
+    expect(result.records).toHaveLength(4);
+    expect(result.records[0]?.source).toEqual({ file: 'upload.csv', row: 5 });
+  });
+});
+
+describe('bad input', () => {
+  it('rejects bad rows with their row numbers and columns and imports the rest', async () => {
+    const path = join(FIXTURES, 'bad-rows.csv');
+    const result = await importFiles([{ path }]);
+    expect(result.records.map((r) => r.source.row)).toEqual([2, 7]);
+    expect(result.rejected.map((r) => [r.row, r.column])).toEqual([
+      [3, '交易金额'],
+      [4, '参考号'],
+      [5, '交易时间'],
+      [6, '交易金额'],
+    ]);
+    expect(result.rejected[1]?.reason).toContain('科学计数法');
+    expect(result.rejected[1]?.reasonEn).toContain('E-notation');
+    // An unknown type is a warning; the row is kept.
+    expect(result.warnings.some((w) => w.code === 'value.unknown' && w.message.includes('神秘交易'))).toBe(
+      true,
+    );
+  });
+
+  it('says to save an old .xls as .xlsx', async () => {
+    const bytes = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]);
+    await expect(importFiles([{ name: 'old.xls', bytes }])).rejects.toThrow(/xlsx/);
+    await expect(importFiles([{ name: 'old.xls', bytes }])).rejects.toBeInstanceOf(ImportFileError);
+  });
+
+  it('rejects a file without a table as one ImportFileError naming it', async () => {
+    const bytes = Buffer.from('hello\nthis is a letter\n');
+    const error = await importFiles([{ name: 'letter.txt', bytes }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportFileError);
+    expect((error as ImportFileError).zh).toContain('letter.txt');
+  });
+
+  it('reports a missing file as ImportFileError', async () => {
+    await expect(importFiles([{ path: join(tmp(), 'nope.csv') }])).rejects.toBeInstanceOf(ImportFileError);
+  });
+});
+
+describe('values and layouts', () => {
+  it('reads tab-separated UTF-8 with a Java .0 suffix, glued dates, pipes and quoted fields', async () => {
+    const text = [
+      '交易时间|交易金额|卡号|备注',
+      '2026-10-01 12:00:00.0|12.30|622202******0123|"a|b"',
+      '2018-07-3116:07:27|"1,000"|*|"say ""hi"""',
+    ].join('\n');
+    const result = await importFiles([{ name: 'p.txt', bytes: Buffer.from(text) }]);
+    expect(result.rejected).toEqual([]);
+    expect(result.records.map((r) => [r.time, r.amountFen, r.cardNo, r.label])).toEqual([
+      ['2026-10-01T12:00:00+08:00', 1230, '622202******0123', 'a|b'],
+      ['2018-07-31T16:07:27+08:00', 100000, undefined, 'say "hi"'],
+    ]);
+    expect(result.files[0]?.kind).toBe('terminal');
+  });
+
+  it('prefers the earlier alias when two aliases of a field are present', async () => {
+    const text = '金额,交易金额,时间\n1.00,2.00,2026-10-01 00:00:00\n';
+    const result = await importFiles([{ name: 'a.csv', bytes: Buffer.from(text) }]);
+    expect(result.records[0]?.amountFen).toBe(200);
+    expect(result.files[0]?.columns.amount).toBe('交易金额');
+  });
+
+  it('reads fen and per-myriad units from header suffixes', async () => {
+    const text = '交易时间,交易金额(分),手续费(分),费率(万分之一)\n20261001120000,500,2,38\n';
+    const result = await importFiles([{ name: 'f.csv', bytes: Buffer.from(text) }]);
+    expect(result.records[0]).toMatchObject({
+      amountFen: 500,
+      feeFen: 2,
+      rate: 3800,
+      time: '2026-10-01T12:00:00+08:00',
+    });
+  });
+
+  it('reads a bank statement: credits as payouts, debits skipped and counted', async () => {
+    const text = [
+      '账号：6222 **** 1234',
+      '记账日期,交易时间,摘要,收入金额,支出金额,对方户名',
+      '20261002,10:15:00,结算款,"1,227.15",,某某支付有限公司',
+      '20261002,11:00:00,转账,,500.00,张三',
+    ].join('\n');
+    const result = await importFiles([{ name: 'bank.csv', bytes: iconv.encode(text, 'gbk') }]);
+    expect(result.files[0]?.preset).toBe('bank-generic');
+    expect(result.records).toEqual([
+      {
+        kind: 'bank',
+        type: 'payout',
+        status: 'success',
+        time: '2026-10-02T10:15:00+08:00',
+        channel: 'unknown',
+        card: 'unknown',
+        amountFen: 122715,
+        label: '结算款',
+        counterparty: '某某支付有限公司',
+        source: { file: 'bank.csv', row: 3 },
+      },
+    ]);
+    expect(result.files[0]?.skipped).toBe(1);
+    expect(result.warnings.some((w) => w.code === 'bank.debits-skipped')).toBe(true);
+  });
+
+  it('warns when a totals row disagrees with the rows read', async () => {
+    const text = '交易时间,交易金额\n2026-10-01 10:00,1.00\n2026-10-01 11:00,2.00\n合计,4.00\n';
+    const result = await importFiles([{ name: 't.csv', bytes: Buffer.from(text) }]);
+    expect(result.records).toHaveLength(2);
+    const w = result.warnings.find((x) => x.code === 'totals.mismatch');
+    expect(w?.message).toContain('t.csv');
+  });
+
+  it('honours --kind and reads a GZIP', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const text = '交易时间,交易金额\n2026-10-01 10:00,1.00\n';
+    const result = await importFiles([{ name: 'x.csv.gz', bytes: gzipSync(Buffer.from(text)) }], {
+      kind: 'terminal',
+    });
+    expect(result.records[0]).toMatchObject({ kind: 'terminal', amountFen: 100 });
+    expect(result.files[0]?.file).toBe('x.csv.gz');
+  });
+});
+
+describe('dedupe across files', () => {
+  it('keeps a record exported twice once, naming both files; identical rows in one file stay two', async () => {
+    const text =
+      '交易时间,参考号,交易金额\n2026-10-01 10:00,1,1.00\n2026-10-01 10:00,1,1.00\n2026-10-01 11:00,2,2.00\n';
+    const dir = tmp();
+    const a = join(dir, 'oct.csv');
+    const b = join(dir, 'oct-again.csv');
+    writeFileSync(a, text);
+    writeFileSync(b, `${text}2026-10-01 12:00,3,3.00\n`);
+    const result = await importFiles([{ path: a }, { path: b }]);
+    expect(result.records.map((r) => [r.source.file === a ? 'a' : 'b', r.amountFen])).toEqual([
+      ['a', 100],
+      ['a', 100],
+      ['a', 200],
+      ['b', 300],
+    ]);
+    const w = result.warnings.find((x) => x.code === 'dedupe.across-files');
+    expect(w?.message).toContain(a);
+    expect(w?.message).toContain(b);
+  });
+});
+
+describe('streaming', () => {
+  it('imports a generated 200,000-row CSV through importFileStreaming', async () => {
+    const dir = tmp();
+    const path = join(dir, 'big.csv');
+    const lines = ['交易时间,终端号,参考号,交易金额,手续费'];
+    let expectedSum = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const fen = (i * 7919) % 100_000;
+      expectedSum += fen;
+      const yuan = `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+      lines.push(`2026-10-01 ${String(i % 24).padStart(2, '0')}:00:00,T1,${i},${yuan},0.01`);
+    }
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    let count = 0;
+    let sum = 0;
+    const summary = await importFileStreaming({ path }, {}, (r) => {
+      count++;
+      sum += r.amountFen;
+    });
+    expect(count).toBe(200_000);
+    expect(sum).toBe(expectedSum);
+    expect(summary.rows).toBe(200_000);
+    expect(summary.rejected).toEqual([]);
+  });
+});
+
+describe('bank-generic fixture', () => {
+  it('reads a GBK bank statement: credits as payouts, the debit skipped and counted, totals checked', async () => {
+    const path = resolve(import.meta.dirname, '../../test/fixtures/bank-generic/bank-statement-gbk.csv');
+    const result = await importFiles([{ path }]);
+    expect(result.rejected).toEqual([]);
+    const payout = (time: string, amountFen: number, row: number, label: string, counterparty?: string) => ({
+      kind: 'bank',
+      type: 'payout',
+      status: 'success',
+      time,
+      channel: 'unknown',
+      card: 'unknown',
+      amountFen,
+      label,
+      ...(counterparty === undefined ? {} : { counterparty, payerId: '1101********5678' }),
+      source: { file: path, row },
+    });
+    expect(result.records).toEqual([
+      payout('2026-10-02T10:15:03+08:00', 122715, 6, 'T1结算款', '某某支付有限公司'),
+      payout('2026-10-03T09:01:11+08:00', 339449, 8, 'T1结算款', '某某支付有限公司'),
+      payout('2026-10-05T00:00:00+08:00', 88, 9, '结息'),
+    ]);
+    expect(result.files[0]).toMatchObject({
+      preset: 'bank-generic',
+      encoding: 'gbk',
+      kind: 'bank',
+      rows: 3,
+      skipped: 1,
+    });
+    expect(result.warnings.map((w) => w.code)).toEqual(['bank.debits-skipped']);
+  });
+});
+
+describe('ZIP archives', () => {
+  it('imports the detail table of a ZIP and skips the 汇总 table with a warning', async () => {
+    const { buildStoredZip } = await import('../../test/fixtures/zip-writer.js');
+    const detail = iconv.encode(
+      '交易时间,交易金额\n2026-10-01 10:00:00,1.00\n2026-10-01 11:00:00,2.00\n',
+      'gbk',
+    );
+    const summary = iconv.encode('日期,笔数,金额\n2026-10-01,2,3.00\n', 'gbk');
+    const bytes = buildStoredZip([
+      { name: 'm_明细.csv', data: detail },
+      { name: 'm_汇总.csv', data: summary },
+    ]);
+    const result = await importFiles([{ name: 'm.zip', bytes }]);
+    expect(result.records.map((r) => [r.source.file, r.amountFen])).toEqual([
+      ['m.zip/m_明细.csv', 100],
+      ['m.zip/m_明细.csv', 200],
+    ]);
+    expect(result.files[0]).toMatchObject({ file: 'm.zip', rows: 2, encoding: 'gbk' });
+    expect(result.warnings.map((w) => w.code)).toEqual(['zip.summary-skipped']);
+  });
+
+  it('reports a corrupt ZIP as one ImportFileError', async () => {
+    const bytes = Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5]);
+    await expect(importFiles([{ name: 'bad.zip', bytes }])).rejects.toBeInstanceOf(ImportFileError);
+  });
+});
+
+describe('vocabularies, signs and encodings', () => {
+  it('maps the issue’s values and keeps failed rows as failed', async () => {
+    const text = [
+      '交易时间,交易类型,支付方式,卡类型,交易状态,交易金额,手续费',
+      '2026-10-01 10:00:00,消费撤销,云闪付,准贷记卡,成功,10.00,0.06',
+      '2026-10-01 10:01:00,消费冲正,挥卡,借记卡,交易失败,10.00,0.06',
+      '2026-10-01 10:02:00,预授权完成,数字人民币,未知,SUCCESS,10.00,0.06',
+      '2026-10-01 10:03:00,流量费,刷卡,,支付成功,99.00,',
+      '2026-10-01 10:04:00,消费,积分兑换,信用卡,奇怪状态,10.00,0.06',
+    ].join('\n');
+    const result = await importFiles([{ name: 'v.csv', bytes: Buffer.from(text) }]);
+    expect(result.rejected).toEqual([]);
+    expect(result.records.map((r) => [r.type, r.channel, r.card, r.status, r.amountFen, r.feeFen])).toEqual([
+      ['void', 'unionpay-qr', 'credit', 'success', -1000, -6],
+      ['reversal', 'nfc', 'debit', 'failed', -1000, -6],
+      ['preauth-complete', 'ecny', 'unknown', 'success', 1000, 6],
+      ['deduction', 'card', 'unknown', 'success', 9900, undefined],
+      ['sale', 'other', 'credit', 'success', 1000, 6],
+    ]);
+    const unknown = result.warnings.filter((w) => w.code === 'value.unknown').map((w) => w.message);
+    expect(unknown.some((m) => m.includes('积分兑换'))).toBe(true);
+    expect(unknown.some((m) => m.includes('奇怪状态'))).toBe(true);
+  });
+
+  it('reads D/C-marked signs and as-is fees from a user mapping', async () => {
+    const dir = tmp();
+    const mapping = join(dir, 'm.yaml');
+    writeFileSync(
+      mapping,
+      [
+        'name: dc',
+        'columns:',
+        '  time: [时间]',
+        '  amount: [金额]',
+        '  fee: [手续费]',
+        '  settled: [结算]',
+        'units: { amount: fen, fee: fen, settled: fen }',
+        'signs: { fee: dc-inline, settled: "dc-marked:借贷" }',
+      ].join('\n'),
+    );
+    const text =
+      '时间,金额,手续费,结算,借贷\n2026-10-01 10:00:00,1000,D000000000006,994,C\n2026-10-01 10:01:00,1000,C000000000006,1006,D\n';
+    const result = await importFiles([{ name: 'dc.txt', bytes: Buffer.from(text) }], {
+      mappingFile: mapping,
+    });
+    expect(result.rejected).toEqual([]);
+    expect(result.records.map((r) => [r.amountFen, r.feeFen, r.settledFen])).toEqual([
+      [1000, 6, 994],
+      [1000, -6, -1006],
+    ]);
+    expect(result.files[0]?.preset).toBe('dc');
+  });
+
+  it('detects UTF-16 BE and UTF-16 LE without a BOM', async () => {
+    const text = '交易时间\t交易金额\n2026-10-01 10:00:00\t1.00\n';
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(le).swap16();
+    for (const [bytes, enc] of [
+      [le, 'utf-16le'],
+      [Buffer.concat([Buffer.from([0xfe, 0xff]), be]), 'utf-16be'],
+      [be, 'utf-16be'],
+    ] as const) {
+      const result = await importFiles([{ name: 'u16.txt', bytes }]);
+      expect(result.files[0]?.encoding).toBe(enc);
+      expect(result.records[0]?.amountFen).toBe(100);
+    }
+  });
+
+  it('finds the header after title rows with reordered and extra columns', async () => {
+    const text = [
+      '报表名称：交易流水',
+      '导出时间：2026-10-02 09:00:00',
+      '备注,交易金额,门店,终端号,交易时间,其他',
+      'x,"1,000.50",店1,T1,2026-10-01 10:00:00,y',
+    ].join('\n');
+    const result = await importFiles([{ name: 'r.csv', bytes: Buffer.from(text) }]);
+    expect(result.records[0]).toMatchObject({
+      amountFen: 100050,
+      terminalId: 'T1',
+      label: 'x',
+      source: { row: 4 },
+    });
+  });
+});
+
+describe('bounded memory', () => {
+  it('gives up on a row longer than 16 MiB with one ImportFileError', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('交易时间,交易金额\n2026-10-01 10:00:00,"'),
+      Buffer.alloc(17 * 1024 * 1024, 0x61),
+    ]);
+    const error = await importFiles([{ name: 'long.csv', bytes }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportFileError);
+    expect((error as ImportFileError).message).toContain('16 MiB');
+  });
+});

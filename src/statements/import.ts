@@ -1,0 +1,813 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import yauzl from 'yauzl';
+import type { PosRecord } from '../records/index.js';
+import { CsvScanner, detectDelimiter, MAX_ROW_CHARS, RowTooLongError } from './csv-scanner.js';
+import { createDecoder, detectEncoding, type TextEncoding } from './decode.js';
+import { detectPreset } from './detect-preset.js';
+import {
+  type FileImportSummary,
+  ImportFileError,
+  type ImportInput,
+  type ImportOptions,
+  type ImportResult,
+  type ImportWarning,
+} from './import-types.js';
+import { builtinPresets, loadPresetFile, type Preset, PresetError, presetByName } from './preset.js';
+import { presetOverrides } from './presets/index.js';
+import { type Cell, TableReader } from './table-reader.js';
+
+export {
+  type FileImportSummary,
+  ImportFileError,
+  type ImportInput,
+  type ImportOptions,
+  type ImportResult,
+  type ImportWarning,
+  type RejectedRow,
+} from './import-types.js';
+
+const HEAD_BYTES = 256 * 1024;
+const CHUNK = 1 << 20;
+
+function nameOf(input: ImportInput): string {
+  return 'path' in input ? input.path : input.name;
+}
+
+/** Reads an input as byte chunks, hashing and counting as it goes. */
+async function* chunks(
+  input: ImportInput,
+  tally: { hash: ReturnType<typeof createHash>; bytes: number },
+  onBytes?: (n: number) => void,
+): AsyncGenerator<Uint8Array> {
+  if ('bytes' in input) {
+    tally.hash.update(input.bytes);
+    tally.bytes += input.bytes.length;
+    onBytes?.(tally.bytes);
+    yield input.bytes;
+    return;
+  }
+  for await (const chunk of createReadStream(input.path, { highWaterMark: CHUNK })) {
+    const c = chunk as Buffer;
+    tally.hash.update(c);
+    tally.bytes += c.length;
+    onBytes?.(tally.bytes);
+    yield c;
+  }
+}
+
+async function headBytes(input: ImportInput, n: number): Promise<Uint8Array> {
+  if ('bytes' in input) return input.bytes.subarray(0, n);
+  const fh = await open(input.path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function hashInput(input: ImportInput): Promise<{ sha256: string; bytes: number }> {
+  const tally = { hash: createHash('sha256'), bytes: 0 };
+  for await (const _ of chunks(input, tally)) void _;
+  return { sha256: tally.hash.digest('hex'), bytes: tally.bytes };
+}
+
+function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
+  return magic.every((b, i) => bytes[i] === b);
+}
+
+/** The preset a caller forced (--preset, --mapping), if any. */
+function forcedPreset(file: string, options: ImportOptions): Preset | undefined {
+  try {
+    if (options.mappingFile !== undefined) return loadPresetFile(options.mappingFile);
+    if (options.preset !== undefined) return presetByName(options.preset);
+  } catch (error) {
+    if (error instanceof PresetError) throw new ImportFileError(file, error.zh, error.message);
+    throw error;
+  }
+  return undefined;
+}
+
+function choosePreset(file: string, options: ImportOptions, rows: string[][], lines: string[]): Preset {
+  const forced = forcedPreset(file, options);
+  if (forced) return forced;
+  const presets = builtinPresets();
+  const found = detectPreset(presets.values(), rows, lines, basename(file));
+  const generic = presets.get('generic');
+  if (found) return found;
+  if (!generic)
+    throw new ImportFileError(file, '找不到内置预设 generic', 'the built-in generic preset is missing');
+  return generic;
+}
+
+function fileDateOf(file: string): string | undefined {
+  // A date in the name (…_trade_new_20261010.txt) that is not part of a longer number such as a merchant ID.
+  for (const m of basename(file).matchAll(/(?<!\d)(20\d{2})[-_]?(\d{2})[-_]?(\d{2})(?!\d)/g)) {
+    const [, y, mo, d] = m;
+    const month = Number(mo);
+    const day = Number(d);
+    if (month >= 1 && month <= 12 && day >= 1 && day <= 31) return `${y}-${mo}-${d}`;
+  }
+  return undefined;
+}
+
+function notATable(file: string): ImportFileError {
+  return new ImportFileError(
+    file,
+    '找不到表头（需要至少包含交易时间和金额列），不是可识别的对账单；可用 --preset 或 --mapping 指定格式',
+    'no header row found (it needs at least a time and an amount column): not a statement this reader knows; use --preset or --mapping',
+  );
+}
+
+function looksBinary(text: string): boolean {
+  let bad = 0;
+  const n = Math.min(text.length, 65536);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) bad++;
+  }
+  return n > 0 && bad > n / 50;
+}
+
+function splitSample(text: string, delimiter: string): { lines: string[]; rows: string[][] } {
+  const lines = text.split(/\r\n|\n|\r/).slice(0, 60);
+  const rows = lines.map((l) =>
+    l.split(delimiter === 'fixed' ? /\s{2,}/ : delimiter).map((c) => c.replace(/^[\s"`'\t]+|[\s"\t]+$/g, '')),
+  );
+  return { lines, rows };
+}
+
+/** Reads a text table (CSV/TSV/TXT/fixed width) from byte chunks in bounded memory. */
+async function readText(
+  file: string,
+  source: AsyncIterable<Uint8Array>,
+  options: ImportOptions,
+  onRecord: (r: PosRecord) => void,
+): Promise<FileImportSummary> {
+  const iterator = source[Symbol.asyncIterator]();
+  const headParts: Uint8Array[] = [];
+  let headLength = 0;
+  let done = false;
+  while (headLength < HEAD_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    headParts.push(next.value);
+    headLength += next.value.length;
+  }
+  const head = headParts.length === 1 ? (headParts[0] as Uint8Array) : Buffer.concat(headParts);
+  if (head.length === 0) throw new ImportFileError(file, '文件是空的', 'the file is empty');
+  const forced = forcedPreset(file, options);
+  const encoding: TextEncoding =
+    forced && forced.encoding !== 'auto' ? forced.encoding : detectEncoding(head.subarray(0, 65536));
+  const decoder = createDecoder(encoding);
+  const headText = decoder.write(head);
+  if (looksBinary(headText)) {
+    throw new ImportFileError(
+      file,
+      '不是文本表格，也不是 XLSX/ZIP/GZIP 文件',
+      'not a text table, XLSX, ZIP or GZIP file',
+    );
+  }
+  const autoDelimiter = detectDelimiter(headText.slice(0, 65536));
+  const sample = splitSample(headText.slice(0, 65536), autoDelimiter);
+  const preset = forced ?? choosePreset(file, options, sample.rows, sample.lines);
+  const override = preset.override === undefined ? undefined : presetOverrides[preset.override];
+  if (preset.override !== undefined && override === undefined) {
+    throw new ImportFileError(
+      file,
+      `预设 ${preset.name} 需要的代码扩展 ${preset.override} 不存在`,
+      `preset ${preset.name} needs the missing override ${preset.override}`,
+    );
+  }
+  const delimiter = preset.delimiter === 'auto' ? autoDelimiter : preset.delimiter;
+  const fileDate = fileDateOf(file);
+  const reader = new TableReader(
+    preset,
+    {
+      file,
+      encoding: encoding === 'gb18030' ? 'gb18030' : encoding,
+      ...(options.kind === undefined ? {} : { kind: options.kind }),
+      ...(override === undefined ? {} : { override }),
+      ...(fileDate === undefined ? {} : { fileDate }),
+    },
+    onRecord,
+  );
+  let rowNo = 0;
+  const lineMode = delimiter === 'fixed' || override?.transformLine !== undefined;
+  const scanner = new CsvScanner(delimiter === 'fixed' ? '\u0001' : delimiter, (cells) => {
+    if (!lineMode) rowNo++;
+    reader.row(cells, rowNo);
+  });
+  let carry = '';
+  const widths = preset.fixedWidth ?? [];
+  const feedLines = (text: string, final: boolean) => {
+    const all = carry + text;
+    const parts = all.split(/\r\n|\n|\r/);
+    carry = final ? '' : (parts.pop() ?? '');
+    if (carry.length > MAX_ROW_CHARS) throw new RowTooLongError();
+    if (!final && carry === '' && all.endsWith('\r')) carry = '';
+    for (const line of parts) {
+      rowNo++;
+      reader.context.row = rowNo;
+      const kept = override?.transformLine ? override.transformLine(line, reader.context) : line;
+      if (kept === null) continue;
+      if (delimiter === 'fixed') {
+        reader.row(
+          widths.map(([, start, length]) => kept.slice(start - 1, start - 1 + length)),
+          rowNo,
+        );
+      } else {
+        scanner.push(`${kept}\n`);
+      }
+    }
+  };
+  const feed = (text: string, final: boolean) => {
+    if (lineMode) feedLines(text, final);
+    else {
+      scanner.push(text);
+      if (final) scanner.end();
+    }
+    if (reader.hopeless) throw notATable(file);
+  };
+  try {
+    feed(headText, false);
+    while (!done) {
+      const next = await iterator.next();
+      if (next.done) break;
+      feed(decoder.write(next.value), false);
+    }
+    feed(decoder.end(), true);
+    if (lineMode && carry !== '') feedLines('', true);
+  } catch (error) {
+    if (error instanceof RowTooLongError) {
+      throw new ImportFileError(
+        file,
+        '有一行超过 16 MB（引号未闭合或不是文本表格）',
+        'a row is longer than 16 MiB (an unclosed quote, or not a text table)',
+      );
+    }
+    throw error;
+  }
+  if (!reader.finish()) throw notATable(file);
+  return reader.summary;
+}
+
+function excelCell(value: unknown): Cell {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return value;
+  if (typeof value === 'object') {
+    const v = value as { richText?: { text: string }[]; result?: unknown; text?: unknown; error?: unknown };
+    if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
+    if ('result' in v) return excelCell(v.result);
+    if (typeof v.text === 'string') return v.text;
+  }
+  return undefined;
+}
+
+/**
+ * XLSX files up to `inMemoryBytes` are read whole (exceljs's full reader fails cleanly on corrupt files); bigger
+ * ones stream. Exported so a test can force the streaming path on a small file.
+ */
+export const xlsxLimits = { inMemoryBytes: 32 * 1024 * 1024 };
+/** The streaming reader can stall forever on a corrupt entry; give up after this long without a row. */
+const XLSX_STALL_MS = 30_000;
+
+interface SheetSource {
+  name: string;
+  rows: AsyncIterable<{ cells: Cell[]; row: number }> | Iterable<{ cells: Cell[]; row: number }>;
+}
+
+function rowCells(values: unknown): Cell[] {
+  const cells: Cell[] = [];
+  if (!Array.isArray(values)) return cells;
+  for (let i = 1; i < values.length; i++) cells.push(excelCell(values[i]));
+  return cells;
+}
+
+async function* stallGuard<T>(source: AsyncIterable<T>, file: string): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ImportFileError(
+              file,
+              'XLSX 文件已损坏（读取停滞）',
+              'the XLSX file is corrupt (reading stalled)',
+            ),
+          ),
+        XLSX_STALL_MS,
+      );
+    });
+    try {
+      const next = await Promise.race([it.next(), stalled]);
+      if (next.done) return;
+      yield next.value;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+async function* loadedSheets(bytes: Buffer): AsyncGenerator<SheetSource> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  for (const ws of workbook.worksheets) {
+    const rows: { cells: Cell[]; row: number }[] = [];
+    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+      rows.push({ cells: rowCells(row.values), row: rowNumber });
+    });
+    yield { name: ws.name, rows };
+  }
+}
+
+async function* streamedSheets(input: string | Readable, file: string): AsyncGenerator<SheetSource> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'emit',
+  });
+  let index = 0;
+  for await (const sheet of stallGuard(
+    workbook as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>,
+    file,
+  )) {
+    index++;
+    const name = (sheet as unknown as { name?: string }).name ?? `Sheet${index}`;
+    async function* rows(): AsyncGenerator<{ cells: Cell[]; row: number }> {
+      for await (const row of stallGuard(sheet as AsyncIterable<unknown>, file)) {
+        const r = row as { values: unknown; number: number };
+        yield { cells: rowCells(r.values), row: r.number };
+      }
+    }
+    yield { name, rows: rows() };
+  }
+}
+
+/** Reads every worksheet of an XLSX; each sheet with a table is one part. Small files are read whole. */
+async function readXlsx(
+  file: string,
+  input: string | Buffer,
+  options: ImportOptions,
+  onRecord: (r: PosRecord) => void,
+): Promise<FileImportSummary[]> {
+  const parts: FileImportSummary[] = [];
+  const skippedSheets: string[] = [];
+  try {
+    let source: AsyncIterable<SheetSource>;
+    if (typeof input === 'string') {
+      const size = (await stat(input)).size;
+      source =
+        size <= xlsxLimits.inMemoryBytes ? loadedSheets(await readFile(input)) : streamedSheets(input, file);
+    } else source = loadedSheets(input);
+    let sheetIndex = 0;
+    for await (const sheet of source) {
+      sheetIndex++;
+      const partName = sheetIndex === 1 ? file : `${file}#${sheet.name}`;
+      const buffered: { cells: Cell[]; row: number }[] = [];
+      let reader: TableReader | undefined;
+      let failed = false;
+      const start = (): void => {
+        const rows = buffered.map((b) =>
+          b.cells.map((c) => (c instanceof Date ? c.toISOString() : String(c ?? ''))),
+        );
+        const preset = choosePreset(
+          file,
+          options,
+          rows,
+          rows.map((r) => r.join(',')),
+        );
+        const override = preset.override === undefined ? undefined : presetOverrides[preset.override];
+        const fileDate = fileDateOf(file);
+        reader = new TableReader(
+          preset,
+          {
+            file: partName,
+            encoding: 'xlsx',
+            ...(options.kind === undefined ? {} : { kind: options.kind }),
+            ...(override === undefined ? {} : { override }),
+            ...(fileDate === undefined ? {} : { fileDate }),
+          },
+          onRecord,
+        );
+        for (const b of buffered) reader.row(b.cells, b.row);
+        buffered.length = 0;
+      };
+      for await (const { cells, row } of sheet.rows) {
+        if (failed) continue;
+        if (reader === undefined) {
+          buffered.push({ cells, row });
+          if (buffered.length >= 40) start();
+        } else reader.row(cells, row);
+        if (reader?.hopeless) failed = true;
+      }
+      if (reader === undefined && buffered.length > 0) start();
+      if (reader !== undefined && !failed && reader.finish()) parts.push(reader.summary);
+      else skippedSheets.push(sheet.name);
+    }
+  } catch (error) {
+    if (error instanceof ImportFileError) throw error;
+    throw new ImportFileError(
+      file,
+      'XLSX 文件已损坏或无法读取',
+      `the XLSX file is corrupt or unreadable (${errorText(error)})`,
+    );
+  }
+  if (parts.length === 0) throw notATable(file);
+  if (skippedSheets.length > 0) {
+    const first = parts[0] as FileImportSummary;
+    first.warnings.push({
+      code: 'xlsx.sheet-skipped',
+      file,
+      message: `工作表 ${skippedSheets.join('、')} 中没有找到表头，已跳过`,
+      messageEn: `no table found in worksheet(s) ${skippedSheets.join(', ')}; skipped`,
+    });
+  }
+  return parts;
+}
+
+async function streamToBuffer(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+}
+
+interface ZipEntryInfo {
+  entry: yauzl.Entry;
+  name: string;
+}
+
+function openZip(input: ImportInput): Promise<yauzl.ZipFile> {
+  const opts = { lazyEntries: true, decodeStrings: false, autoClose: false } as const;
+  return new Promise((resolve, reject) => {
+    const cb = (err: Error | null, zip?: yauzl.ZipFile) =>
+      err || !zip ? reject(err ?? new Error('zip')) : resolve(zip);
+    if ('bytes' in input) yauzl.fromBuffer(Buffer.from(input.bytes), opts, cb);
+    else yauzl.open(input.path, opts, cb);
+  });
+}
+
+function listEntries(zip: yauzl.ZipFile): Promise<ZipEntryInfo[]> {
+  return new Promise((resolve, reject) => {
+    const entries: ZipEntryInfo[] = [];
+    zip.on('entry', (entry: yauzl.Entry) => {
+      const raw = entry.fileName as unknown as Buffer;
+      // Windows zip tools write GBK names without the UTF-8 flag (bit 11).
+      const utf8 = (entry.generalPurposeBitFlag & 0x800) !== 0 || detectEncoding(raw) === 'utf-8';
+      entries.push({ entry, name: utf8 ? raw.toString('utf8') : iconv.decode(raw, 'gb18030') });
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(entries));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+}
+
+function entryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) =>
+      err || !stream ? reject(err ?? new Error('zip entry')) : resolve(stream),
+    );
+  });
+}
+
+/** Reads a ZIP: an XLSX workbook, or an archive of statements (each CSV/TXT/XLSX entry is one part). */
+async function readZip(
+  file: string,
+  input: ImportInput,
+  options: ImportOptions,
+  onRecord: (r: PosRecord) => void,
+): Promise<FileImportSummary[]> {
+  let zip: yauzl.ZipFile;
+  let entries: ZipEntryInfo[];
+  try {
+    zip = await openZip(input);
+    entries = await listEntries(zip);
+  } catch (error) {
+    throw new ImportFileError(file, 'ZIP 文件已损坏', `the ZIP file is corrupt (${errorText(error)})`);
+  }
+  try {
+    if (entries.some((e) => e.name === 'xl/workbook.xml')) {
+      zip.close();
+      return await readXlsx(
+        file,
+        'bytes' in input ? Buffer.from(input.bytes) : input.path,
+        options,
+        onRecord,
+      );
+    }
+    const tables = entries.filter(
+      (e) =>
+        !e.name.endsWith('/') &&
+        !e.name.startsWith('__MACOSX') &&
+        !basename(e.name).startsWith('.') &&
+        /\.(csv|txt|tsv|xlsx)$/i.test(e.name),
+    );
+    if (tables.length === 0) {
+      throw new ImportFileError(
+        file,
+        'ZIP 中没有 CSV/TXT/XLSX 文件',
+        'the ZIP holds no CSV, TXT or XLSX file',
+      );
+    }
+    const details = tables.filter((e) => !/汇总/.test(basename(e.name)));
+    const warnings: ImportWarning[] = [];
+    const chosen = details.length > 0 ? details : tables;
+    for (const e of tables) {
+      if (!chosen.includes(e)) {
+        warnings.push({
+          code: 'zip.summary-skipped',
+          file,
+          message: `${basename(e.name)} 是汇总表，未作为明细导入`,
+          messageEn: `${basename(e.name)} is a summary table; not imported as detail rows`,
+        });
+      }
+    }
+    const parts: FileImportSummary[] = [];
+    for (const { entry, name } of chosen) {
+      const partName = `${file}/${name}`;
+      if (entry.isEncrypted()) {
+        throw new ImportFileError(
+          file,
+          `${name} 已加密，请先解压并去掉密码`,
+          `${name} is encrypted; extract it without a password first`,
+        );
+      }
+      let stream: Readable;
+      try {
+        stream = await entryStream(zip, entry);
+      } catch (error) {
+        throw new ImportFileError(file, `无法解压 ${name}`, `cannot extract ${name} (${errorText(error)})`);
+      }
+      try {
+        if (/\.xlsx$/i.test(name))
+          parts.push(...(await readXlsx(partName, await streamToBuffer(stream), options, onRecord)));
+        else parts.push(await readText(partName, stream as AsyncIterable<Uint8Array>, options, onRecord));
+      } catch (error) {
+        if (error instanceof ImportFileError) throw error;
+        throw new ImportFileError(file, `${name} 已损坏`, `${name} is corrupt (${errorText(error)})`);
+      }
+    }
+    parts[0]?.warnings.push(...warnings);
+    return parts;
+  } finally {
+    zip.close();
+  }
+}
+
+async function readAny(
+  input: ImportInput,
+  options: ImportOptions,
+  onRecord: (r: PosRecord) => void,
+  onBytes?: (n: number) => void,
+  hashed?: { sha256?: string; bytes?: number },
+): Promise<FileImportSummary[]> {
+  const file = nameOf(input);
+  let magic: Uint8Array;
+  try {
+    magic = await headBytes(input, 8);
+  } catch (error) {
+    throw new ImportFileError(file, '无法读取文件', `cannot read the file (${errorText(error)})`);
+  }
+  if (startsWith(magic, [0xd0, 0xcf, 0x11, 0xe0])) {
+    throw new ImportFileError(
+      file,
+      '是旧版 Excel（.xls）或加密的工作簿，无法直接读取；请在 Excel 中“另存为”.xlsx（不设密码）后再导入',
+      'is an old Excel .xls or an encrypted workbook; open it in Excel and save it as .xlsx without a password',
+    );
+  }
+  if (startsWith(magic, [0x25, 0x50, 0x44, 0x46])) {
+    throw new ImportFileError(
+      file,
+      '是 PDF，无法读取；请导出 CSV 或 XLSX',
+      'is a PDF; export CSV or XLSX instead',
+    );
+  }
+  if (startsWith(magic, [0x50, 0x4b, 0x03, 0x04]) || startsWith(magic, [0x50, 0x4b, 0x05, 0x06])) {
+    return readZip(file, input, options, onRecord);
+  }
+  if (startsWith(magic, [0x1f, 0x8b])) {
+    const inner = file;
+    const gunzip = createGunzip();
+    const tally = { hash: createHash('sha256'), bytes: 0 };
+    const raw = Readable.from(chunks(input, tally, onBytes));
+    raw.on('error', (e) => gunzip.destroy(e));
+    raw.pipe(gunzip);
+    try {
+      const firstChunks: Buffer[] = [];
+      const it = (gunzip as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+      const first = await it.next();
+      if (!first.done) firstChunks.push(first.value);
+      const head = firstChunks[0] ?? Buffer.alloc(0);
+      if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) {
+        for (;;) {
+          const n = await it.next();
+          if (n.done) break;
+          firstChunks.push(n.value);
+        }
+        return await readZip(inner, { name: inner, bytes: Buffer.concat(firstChunks) }, options, onRecord);
+      }
+      async function* rest(): AsyncGenerator<Uint8Array> {
+        yield head;
+        for (;;) {
+          const n = await it.next();
+          if (n.done) return;
+          yield n.value;
+        }
+      }
+      return [await readText(inner, rest(), options, onRecord)];
+    } catch (error) {
+      if (error instanceof ImportFileError) throw error;
+      throw new ImportFileError(file, 'GZIP 文件已损坏', `the GZIP file is corrupt (${errorText(error)})`);
+    }
+  }
+  try {
+    const tally = { hash: createHash('sha256'), bytes: 0 };
+    const summary = await readText(file, chunks(input, tally, onBytes), options, onRecord);
+    if (hashed) {
+      hashed.sha256 = tally.hash.digest('hex');
+      hashed.bytes = tally.bytes;
+    }
+    return [summary];
+  } catch (error) {
+    if (error instanceof ImportFileError) throw error;
+    throw new ImportFileError(file, '无法读取文件', `cannot read the file (${errorText(error)})`);
+  }
+}
+
+/** Adds the parts of an archive into one summary for the archive. */
+function combine(file: string, parts: FileImportSummary[]): FileImportSummary {
+  const first = parts[0] as FileImportSummary;
+  if (parts.length === 1) return first.file === file ? { ...first } : { ...first, file, parts: [first] };
+  const totals = { amountFen: 0 } as { amountFen: number; feeFen?: number; settledFen?: number };
+  for (const p of parts) {
+    totals.amountFen += p.totals?.amountFen ?? 0;
+    if (p.totals?.feeFen !== undefined) totals.feeFen = (totals.feeFen ?? 0) + p.totals.feeFen;
+    if (p.totals?.settledFen !== undefined)
+      totals.settledFen = (totals.settledFen ?? 0) + p.totals.settledFen;
+  }
+  return {
+    file,
+    sha256: '',
+    bytes: 0,
+    preset: [...new Set(parts.map((p) => p.preset))].join(','),
+    encoding: [...new Set(parts.map((p) => p.encoding))].join(','),
+    kind: first.kind,
+    rows: parts.reduce((n, p) => n + p.rows, 0),
+    columns: first.columns,
+    rejected: parts.flatMap((p) => p.rejected),
+    warnings: parts.flatMap((p) => p.warnings),
+    totals,
+    skipped: parts.reduce((n, p) => n + (p.skipped ?? 0), 0),
+    parts,
+  };
+}
+
+/**
+ * Imports one file (CSV/TSV/TXT, XLSX, ZIP, GZIP) in bounded memory, handing each record to onRecord as it is
+ * read; rejected rows and warnings are in the returned summary. Throws ImportFileError if the file cannot be read.
+ */
+export async function importFileStreaming(
+  input: ImportInput,
+  options: ImportOptions,
+  onRecord: (r: PosRecord) => void,
+): Promise<FileImportSummary> {
+  const file = nameOf(input);
+  let total = 'bytes' in input ? input.bytes.length : 0;
+  if ('path' in input) {
+    try {
+      total = (await stat(input.path)).size;
+    } catch {
+      throw new ImportFileError(file, '文件不存在或无法读取', 'the file does not exist or cannot be read');
+    }
+  }
+  const progress = options.onProgress;
+  const hashed: { sha256?: string; bytes?: number } = {};
+  const parts = await readAny(input, options, onRecord, progress && ((n) => progress(n, total)), hashed);
+  progress?.(total, total);
+  const summary = combine(file, parts);
+  const { sha256, bytes } =
+    hashed.sha256 !== undefined && hashed.bytes !== undefined
+      ? { sha256: hashed.sha256, bytes: hashed.bytes }
+      : await hashInput(input);
+  summary.sha256 = sha256;
+  summary.bytes = bytes;
+  if (
+    summary.totals?.feeFen === undefined &&
+    summary.totals?.settledFen === undefined &&
+    summary.rows === 0
+  ) {
+    summary.totals = { amountFen: 0 };
+  }
+  return summary;
+}
+
+function dedupeKey(r: PosRecord): string {
+  return [
+    r.kind,
+    r.type,
+    r.status,
+    r.time,
+    r.amountFen,
+    r.feeFen,
+    r.settledFen,
+    r.settleDate,
+    r.merchantId,
+    r.terminalId,
+    r.refNo,
+    r.voucherNo,
+    r.batchNo,
+    r.orderNo,
+    r.providerOrderNo,
+    r.originalRefNo,
+    r.originalVoucherNo,
+    r.originalOrderNo,
+    r.cardNo,
+    r.payerId,
+    r.channel,
+    r.card,
+  ].join('\u0001');
+}
+
+/**
+ * Imports several files and returns every record, per-file summaries, rejected rows and warnings. A record that
+ * appears identically in two different files (a month exported twice) is kept once, with a warning naming both
+ * files; identical rows inside one file stay separate records. Throws ImportFileError for an unreadable file.
+ */
+export async function importFiles(inputs: ImportInput[], options: ImportOptions = {}): Promise<ImportResult> {
+  const files: FileImportSummary[] = [];
+  const records: PosRecord[] = [];
+  const warnings: ImportWarning[] = [];
+  // key → the file that first had it and how many times that file had it.
+  const seen = new Map<string, { file: string; count: number }>();
+  const consumed = new Map<string, number>();
+  const { onProgress, ...restOptions } = options;
+  const rest: ImportOptions = restOptions;
+  const sizes = await Promise.all(
+    inputs.map(async (i) =>
+      'bytes' in i
+        ? i.bytes.length
+        : await stat(i.path).then(
+            (s) => s.size,
+            () => 0,
+          ),
+    ),
+  );
+  const grand = sizes.reduce((a, b) => a + b, 0);
+  let before = 0;
+  let index = 0;
+  for (const input of inputs) {
+    const base = before;
+    if (onProgress) rest.onProgress = (n: number) => onProgress(base + n, grand);
+    const dropped = new Map<string, number>();
+    const summary = await importFileStreaming(input, rest, (r) => {
+      const key = dedupeKey(r);
+      const prior = seen.get(key);
+      if (prior === undefined) seen.set(key, { file: r.source.file, count: 1 });
+      else if (prior.file === r.source.file) prior.count++;
+      else {
+        const slot = `${r.source.file}\u0002${key}`;
+        const used = consumed.get(slot) ?? 0;
+        if (used < prior.count) {
+          consumed.set(slot, used + 1);
+          dropped.set(prior.file, (dropped.get(prior.file) ?? 0) + 1);
+          return;
+        }
+      }
+      records.push(r);
+    });
+    for (const [other, n] of dropped) {
+      summary.warnings.push({
+        code: 'dedupe.across-files',
+        file: summary.file,
+        message: `${summary.file} 与 ${other} 有 ${n} 条完全相同的记录（疑似重复导出），只保留一份`,
+        messageEn: `${summary.file} and ${other} share ${n} identical records (exported twice?); kept once`,
+      });
+    }
+    files.push(summary);
+    warnings.push(...summary.warnings);
+    before += sizes[index] ?? 0;
+    index++;
+  }
+  return { files, records, rejected: files.flatMap((f) => f.rejected), warnings };
+}

@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { daysInMonth, dayNumber, addDays } from '../time/shanghai.js';
+import { parseClock, parseDateTime, parseLocalDate, wallTimeFromExcelDate } from './parse-date-time.js';
+
+const p2 = (n: number) => String(n).padStart(2, '0');
+const wall = fc
+  .record({
+    year: fc.integer({ min: 1990, max: 2199 }),
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 31 }),
+    hour: fc.integer({ min: 0, max: 23 }),
+    minute: fc.integer({ min: 0, max: 59 }),
+    second: fc.integer({ min: 0, max: 59 }),
+  })
+  .map((t) => ({ ...t, day: Math.min(t.day, daysInMonth(t.year, t.month)) }));
+const iso = (t: { year: number; month: number; day: number; hour: number; minute: number; second: number }) =>
+  `${t.year}-${p2(t.month)}-${p2(t.day)}T${p2(t.hour)}:${p2(t.minute)}:${p2(t.second)}+08:00`;
+
+describe('parseDateTime', () => {
+  it('reads the examples from the statements', () => {
+    expect(parseDateTime('2026-10-01 12:00:00')).toEqual({ ok: true, value: '2026-10-01T12:00:00+08:00' });
+    expect(parseDateTime('2026/10/01 12:00')).toEqual({ ok: true, value: '2026-10-01T12:00:00+08:00' });
+    expect(parseDateTime('20261001')).toEqual({ ok: true, value: '2026-10-01T00:00:00+08:00' });
+    expect(parseDateTime('2026-10-01T12:00:00')).toEqual({ ok: true, value: '2026-10-01T12:00:00+08:00' });
+    expect(parseDateTime('2019-10-12 03:33:36.0')).toEqual({ ok: true, value: '2019-10-12T03:33:36+08:00' });
+    expect(parseDateTime('2018-07-3116:07:27')).toEqual({ ok: true, value: '2018-07-31T16:07:27+08:00' });
+    expect(parseDateTime('`2026-10-01 12:00:00')).toEqual({ ok: true, value: '2026-10-01T12:00:00+08:00' });
+    expect(parseDateTime('2026年10月1日 9:05')).toEqual({ ok: true, value: '2026-10-01T09:05:00+08:00' });
+    expect(parseDateTime('20261001120005')).toEqual({ ok: true, value: '2026-10-01T12:00:05+08:00' });
+  });
+
+  it('rejects impossible and unreadable values with a code', () => {
+    expect(parseDateTime('2026-02-30 12:00:00')).toMatchObject({
+      ok: false,
+      problem: { code: 'time.impossible' },
+    });
+    expect(parseDateTime('2026-10-01 24:00:00')).toMatchObject({
+      ok: false,
+      problem: { code: 'time.impossible' },
+    });
+    expect(parseDateTime('yesterday')).toMatchObject({ ok: false, problem: { code: 'time.invalid' } });
+    expect(parseDateTime('1001120000')).toMatchObject({ ok: false, problem: { code: 'time.no-year' } });
+  });
+
+  it('places MMDDhhmmss in the 364 days up to the reference date', () => {
+    expect(parseDateTime('1231235959', '2027-01-02')).toEqual({
+      ok: true,
+      value: '2026-12-31T23:59:59+08:00',
+    });
+    expect(parseDateTime('0102080000', '2027-01-02')).toEqual({
+      ok: true,
+      value: '2027-01-02T08:00:00+08:00',
+    });
+    // 29 February only exists in a leap year: 2028 is one, 2027 is not.
+    expect(parseDateTime('0229120000', '2028-03-01')).toEqual({
+      ok: true,
+      value: '2028-02-29T12:00:00+08:00',
+    });
+    expect(parseDateTime('0229120000', '2027-03-01')).toMatchObject({ ok: false });
+  });
+
+  it('round-trips every wall time in four spellings', () => {
+    fc.assert(
+      fc.property(wall, (t) => {
+        const want = { ok: true, value: iso(t) };
+        const date = `${t.year}-${p2(t.month)}-${p2(t.day)}`;
+        const clock = `${p2(t.hour)}:${p2(t.minute)}:${p2(t.second)}`;
+        expect(parseDateTime(`${date} ${clock}`)).toEqual(want);
+        expect(parseDateTime(`${date.replaceAll('-', '/')} ${clock}.0`)).toEqual(want);
+        expect(parseDateTime(`${date.replaceAll('-', '')}${clock.replaceAll(':', '')}`)).toEqual(want);
+        expect(parseDateTime(`${date}${clock}`)).toEqual(want);
+      }),
+    );
+  });
+
+  it('finds the year of MMDDhhmmss for any day 0–364 days before the reference', () => {
+    fc.assert(
+      fc.property(wall, fc.integer({ min: 0, max: 364 }), (t, back) => {
+        const ref = `${t.year}-${p2(t.month)}-${p2(t.day)}`;
+        const date = addDays(ref, -back);
+        const text = `${date.slice(5, 7)}${date.slice(8, 10)}${p2(t.hour)}${p2(t.minute)}${p2(t.second)}`;
+        const r = parseDateTime(text, ref);
+        expect(r).toEqual({ ok: true, value: `${date}T${p2(t.hour)}:${p2(t.minute)}:${p2(t.second)}+08:00` });
+        expect(dayNumber(ref) - dayNumber(date)).toBe(back);
+      }),
+    );
+  });
+
+  it('never throws on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.option(fc.constant('2026-10-01'), { nil: undefined }), (s, ref) => {
+        const r = parseDateTime(s, ref);
+        expect(typeof r.ok).toBe('boolean');
+      }),
+    );
+  });
+});
+
+describe('parseLocalDate and parseClock', () => {
+  it('reads dates and clocks alone', () => {
+    expect(parseLocalDate('2026/1/5')).toEqual({ ok: true, value: '2026-01-05' });
+    expect(parseLocalDate('1005', '2026-10-06')).toEqual({ ok: true, value: '2026-10-05' });
+    expect(parseClock('9:05')).toEqual({ ok: true, value: { hour: 9, minute: 5, second: 0 } });
+    expect(parseClock('120005')).toEqual({ ok: true, value: { hour: 12, minute: 0, second: 5 } });
+    expect(parseClock('25:00:00')).toMatchObject({ ok: false });
+  });
+});
+
+describe('wallTimeFromExcelDate', () => {
+  it('takes the displayed parts of an Excel date, whatever the machine TZ', () => {
+    expect(wallTimeFromExcelDate(new Date(Date.UTC(2026, 9, 1, 12, 0, 0)))).toBe('2026-10-01T12:00:00+08:00');
+    // Float noise from the serial rounds to the second.
+    expect(wallTimeFromExcelDate(new Date(Date.UTC(2026, 9, 1, 12, 0, 0) - 1))).toBe(
+      '2026-10-01T12:00:00+08:00',
+    );
+  });
+});

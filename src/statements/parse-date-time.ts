@@ -1,0 +1,189 @@
+import { fail, ok, type Parsed, stripCellDecoration, toHalfWidth } from '../money/index.js';
+import { dayNumber, isValidWallTime, type WallTime, wallTimeToIso } from '../time/shanghai.js';
+
+/** Clock parts of a time of day. */
+export interface Clock {
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const DATE_TIME =
+  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]*(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?)?(?:\.(\d{1,9}))?)?(?:Z|[+-]08:?00)?$/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2}):?(\d{2}):?(\d{2})(?:\.(\d{1,9}))?)?$/;
+const CLOCK = /^(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?)?(?:\.\d{1,9})?$|^(\d{2})(\d{2})(\d{2})$/;
+
+function badTime(text: string): Parsed<never> {
+  return fail(
+    'time.invalid',
+    `“${text}”不是可识别的日期时间（如 2026-10-01 12:00:00）`,
+    `"${text}" is not a date and time (expected e.g. 2026-10-01 12:00:00)`,
+  );
+}
+
+function impossible(text: string): Parsed<never> {
+  return fail('time.impossible', `“${text}”不是真实存在的日期时间`, `"${text}" is not a real date or time`);
+}
+
+function fromParts(text: string, parts: (string | undefined)[]): Parsed<WallTime> {
+  const [y, mo, d, h, mi, s, frac] = parts;
+  const t: WallTime = {
+    year: Number(y),
+    month: Number(mo),
+    day: Number(d),
+    hour: h === undefined ? 0 : Number(h),
+    minute: mi === undefined ? 0 : Number(mi),
+    second: s === undefined ? 0 : Number(s),
+  };
+  // A Java `.0` suffix and sub-second digits carry no information a statement needs; keep milliseconds only.
+  if (frac !== undefined && /[1-9]/.test(frac.slice(0, 3)))
+    t.millisecond = Number(frac.slice(0, 3).padEnd(3, '0'));
+  return isValidWallTime(t) ? ok(t) : impossible(text);
+}
+
+/**
+ * Parses a statement's date-time into Shanghai wall time: `2026-10-01 12:00:00`, `2026/10/01 12:00`,
+ * `20261001`, `20261001120000`, `2026-10-01T12:00:00`, a Java `.0` suffix, Leshua's glued `2018-07-3116:07:27`,
+ * `2026年10月1日 12:00`; `MMDDhhmmss` (no year) takes the year that puts it within the 364 days up to
+ * `referenceDate` (a settlement or file date), and is rejected without one.
+ */
+export function parseWallTime(raw: string, referenceDate?: string): Parsed<WallTime> {
+  const text = stripCellDecoration(toHalfWidth(raw)).replace(/\s+/g, ' ');
+  if (text === '') return fail('time.empty', '日期时间为空', 'the date-time is empty');
+  let m = DATE_TIME.exec(text);
+  if (m) return fromParts(text, m.slice(1));
+  // Leshua's documentation glues date and time: 2018-07-3116:07:27.
+  m = /^(\d{4})-(\d{2})-(\d{2})(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(text);
+  if (m) return fromParts(text, m.slice(1));
+  m = COMPACT.exec(text);
+  if (m) return fromParts(text, m.slice(1));
+  m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
+  if (m) return withoutYear(text, m.slice(1).map(Number), referenceDate);
+  return badTime(text);
+}
+
+function withoutYear(text: string, parts: number[], referenceDate?: string): Parsed<WallTime> {
+  if (referenceDate === undefined) {
+    return fail(
+      'time.no-year',
+      `“${text}”没有年份，且文件中没有可推算年份的结算日期`,
+      `"${text}" has no year and the file gives no settlement date to infer it from`,
+    );
+  }
+  const [month = 0, day = 0, hour = 0, minute = 0, second = 0] = parts;
+  const refYear = Number(referenceDate.slice(0, 4));
+  const refDay = dayNumber(referenceDate);
+  for (const year of [refYear, refYear - 1]) {
+    const t: WallTime = { year, month, day, hour, minute, second };
+    if (!isValidWallTime(t)) continue;
+    const date = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    const diff = refDay - dayNumber(date);
+    if (diff >= 0 && diff <= 364) return ok(t);
+  }
+  // 29 February in a year that does not have one, or a date after the reference.
+  return impossible(text);
+}
+
+function digitsAt(text: string, start: number, count: number): number {
+  let v = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** `2026-10-01 12:00:00` exactly, checked without regular expressions: the shape of most big files. */
+function fastIso(text: string): string | undefined {
+  if (text.length !== 19) return undefined;
+  const sep = text.charCodeAt(10);
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (sep !== 32 && sep !== 84)) return undefined;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  const t = {
+    year: digitsAt(text, 0, 4),
+    month: digitsAt(text, 5, 2),
+    day: digitsAt(text, 8, 2),
+    hour: digitsAt(text, 11, 2),
+    minute: digitsAt(text, 14, 2),
+    second: digitsAt(text, 17, 2),
+  };
+  if (t.year < 0 || t.month < 0 || t.day < 0 || t.hour < 0 || t.minute < 0 || t.second < 0) return undefined;
+  if (!isValidWallTime(t)) return undefined;
+  return `${text.slice(0, 10)}T${text.slice(11)}+08:00`;
+}
+
+/** Parses a date-time to an ISO string with +08:00 (see parseWallTime). */
+export function parseDateTime(raw: string, referenceDate?: string): Parsed<string> {
+  const fast = fastIso(raw);
+  if (fast !== undefined) return ok(fast);
+  const r = parseWallTime(raw, referenceDate);
+  return r.ok ? ok(wallTimeToIso(r.value)) : r;
+}
+
+/** Parses a date alone (a settlement date, the date column of a split date/time) to `YYYY-MM-DD`. */
+export function parseLocalDate(raw: string, referenceDate?: string): Parsed<string> {
+  const text = stripCellDecoration(toHalfWidth(raw));
+  const m = /^(\d{2})(\d{2})$/.exec(text);
+  const r = m
+    ? withoutYear(text, [Number(m[1]), Number(m[2]), 0, 0, 0], referenceDate)
+    : parseWallTime(text, referenceDate);
+  if (!r.ok) return r;
+  return ok(wallTimeToIso(r.value).slice(0, 10));
+}
+
+/** Parses a time of day: `12:00:00`, `12:00`, `120000`, `12时00分`. */
+export function parseClock(raw: string): Parsed<Clock> {
+  if (raw.length === 8 && raw.charCodeAt(2) === 58 && raw.charCodeAt(5) === 58) {
+    const hour = digitsAt(raw, 0, 2);
+    const minute = digitsAt(raw, 3, 2);
+    const second = digitsAt(raw, 6, 2);
+    if (hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59) {
+      return ok({ hour, minute, second });
+    }
+  }
+  const text = stripCellDecoration(toHalfWidth(raw));
+  const m = CLOCK.exec(text);
+  if (!m) {
+    return fail(
+      'time.clock',
+      `“${text}”不是时刻（如 12:00:00）`,
+      `"${text}" is not a time of day (e.g. 12:00:00)`,
+    );
+  }
+  const hour = Number(m[1] ?? m[4]);
+  const minute = Number(m[2] ?? m[5]);
+  const second = Number(m[3] ?? m[6] ?? 0);
+  if (hour > 23 || minute > 59 || second > 59) return impossible(text);
+  return ok({ hour, minute, second });
+}
+
+/** Joins a `YYYY-MM-DD` date and a clock into an ISO time with +08:00. */
+export function joinDateClock(date: string, clock: Clock): string {
+  const p = (n: number) => (n < 10 ? `0${n}` : String(n));
+  if (date.length === 10) return `${date}T${p(clock.hour)}:${p(clock.minute)}:${p(clock.second)}+08:00`;
+  return wallTimeToIso({
+    year: Number(date.slice(0, 4)),
+    month: Number(date.slice(5, 7)),
+    day: Number(date.slice(8, 10)),
+    ...clock,
+  });
+}
+
+/**
+ * Converts an Excel date cell to Shanghai wall time from the date parts Excel displays. exceljs turns a date
+ * serial into a JS Date whose UTC fields are the displayed parts, whatever the machine's TZ.
+ */
+export function wallTimeFromExcelDate(value: Date): string {
+  // Excel stores whole seconds; round away float noise in the serial before taking parts.
+  const ms = Math.round(value.getTime() / 1000) * 1000;
+  const d = new Date(ms);
+  return wallTimeToIso({
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  });
+}

@@ -1,0 +1,76 @@
+import { parseAmount } from '../../money/index.js';
+import type { CardType } from '../../records/index.js';
+import { cellsByHeader } from './header-cells.js';
+import type { PresetOverride, SummaryTotals } from './index.js';
+
+function splitTicked(line: string): string[] {
+  return line.split(',').map((c) => c.replace(/^[\s\ufeff`]+|\s+$/g, ''));
+}
+
+function fen(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const r = parseAmount(text, 'yuan');
+  return r.ok ? r.value : undefined;
+}
+
+function cardOf(bank: string): CardType {
+  if (/_DEBIT$/i.test(bank)) return 'debit';
+  if (/_CREDIT$/i.test(bank)) return 'credit';
+  return 'unknown';
+}
+
+/**
+ * WeChat Pay trade bill: takes the summary pair (总交易单数… and its values) out of the rows and checks the rows
+ * against it; sets the channel, the card type from 付款银行 (CMB_DEBIT…), the sub-merchant of a service
+ * provider's bill, and on refund rows the refund numbers with the refunded order as the original.
+ */
+export const wechatOverride: PresetOverride = {
+  transformLine(line, ctx) {
+    const bare = line.replace(/^[\s\ufeff`]+/, '');
+    if (bare.startsWith('总交易单数')) {
+      ctx.state['summaryHeader'] = splitTicked(line);
+      return null;
+    }
+    if (ctx.state['summaryHeader'] !== undefined && ctx.state['summaryValues'] === undefined && bare !== '') {
+      ctx.state['summaryValues'] = splitTicked(line);
+      return null;
+    }
+    return line;
+  },
+  finishRecord(record, cells, ctx) {
+    const cell = cellsByHeader(ctx, cells);
+    const out = { ...record, channel: 'wechat' as const, card: cardOf(cell('付款银行')) };
+    const sub = cell('特约商户号', '子商户号');
+    if (sub !== '' && sub !== '0') out.merchantId = sub;
+    if (out.type === 'refund' || out.type === 'void') {
+      const refundNo = cell('商户退款单号');
+      const providerRefundNo = cell('微信退款单号');
+      if (out.orderNo !== undefined) out.originalOrderNo = out.orderNo;
+      if (refundNo !== '' && refundNo !== '0') out.orderNo = refundNo;
+      if (providerRefundNo !== '' && providerRefundNo !== '0') out.providerOrderNo = providerRefundNo;
+    }
+    return out;
+  },
+  summaryCheck(ctx) {
+    const header = ctx.state['summaryHeader'] as string[] | undefined;
+    const values = ctx.state['summaryValues'] as string[] | undefined;
+    if (header === undefined || values === undefined) return undefined;
+    const get = (...names: string[]): string | undefined => {
+      for (const name of names) {
+        const i = header.indexOf(name);
+        if (i >= 0) return values[i];
+      }
+      return undefined;
+    };
+    const totals: SummaryTotals = {};
+    const count = get('总交易单数');
+    if (count !== undefined && /^\d+$/.test(count)) totals.count = Number(count);
+    const settled = fen(get('应结订单总金额', '总交易额'));
+    const refunded = fen(get('退款总金额', '总退款金额'));
+    // Refund rows are negative in the records, so the rows add up to orders minus refunds.
+    if (settled !== undefined) totals.amountFen = settled - (refunded ?? 0);
+    const fee = fen(get('手续费总金额'));
+    if (fee !== undefined) totals.feeFen = fee;
+    return totals;
+  },
+};

@@ -1,0 +1,855 @@
+import {
+  type AmountUnit,
+  fenFromSpreadsheetNumber,
+  type Parsed,
+  parseRate,
+  type RateUnit,
+  stripCellDecoration,
+} from '../money/index.js';
+import {
+  type CardType,
+  type Channel,
+  maskCardNumber,
+  type PosRecord,
+  type RecordKind,
+  RecordSchema,
+  type RecordStatus,
+  type RecordType,
+} from '../records/index.js';
+import { cleanCell, fastAmount } from './fast-parse.js';
+import { normaliseHeader } from './header-match.js';
+import type { FileImportSummary, ImportWarning, RejectedRow } from './import-types.js';
+import {
+  joinDateClock,
+  parseClock,
+  parseDateTime,
+  parseLocalDate,
+  wallTimeFromExcelDate,
+} from './parse-date-time.js';
+import { MONEY_FIELDS, type MoneyField, type Preset, type PresetField } from './preset.js';
+import type { OverrideContext, PresetOverride } from './presets/index.js';
+import { type Direction, ValueMap } from './value-map.js';
+
+/** A cell as a reader yields it: text from CSV, typed values from XLSX. */
+export type Cell = string | number | Date | boolean | null | undefined;
+
+const KEY_FIELDS = [
+  'merchantId',
+  'terminalId',
+  'refNo',
+  'voucherNo',
+  'batchNo',
+  'orderNo',
+  'providerOrderNo',
+  'originalRefNo',
+  'originalVoucherNo',
+  'originalOrderNo',
+] as const;
+type KeyField = (typeof KEY_FIELDS)[number];
+
+const TIME_FIELDS: readonly PresetField[] = ['time', 'date', 'settleDate', 'completedAt'];
+const AMOUNT_FIELDS: readonly PresetField[] = ['amount', 'refundAmount', 'credit', 'debit', 'settled'];
+const NONE = new Set(['', '*', '-', '--', '—', '/', 'null', 'n/a', '无']);
+
+interface Column {
+  readonly index: number;
+  readonly header: string;
+  readonly unit: AmountUnit | RateUnit | undefined;
+}
+
+type Outcome =
+  | { record: PosRecord }
+  | { rejected: { column?: string; reason: string; reasonEn: string } }
+  | { skip: true };
+const SKIP: Outcome = { skip: true };
+
+/** What the reader was told about the file it reads. */
+export interface TableReaderOptions {
+  file: string;
+  encoding: string;
+  kind?: RecordKind;
+  override?: PresetOverride;
+  /** A date from the file name (…_20261001.txt), used to place MMDDhhmmss times without a year. */
+  fileDate?: string;
+}
+
+function cellText(cell: Cell): string {
+  if (typeof cell === 'string') return cell;
+  if (cell === null || cell === undefined) return '';
+  if (cell instanceof Date) return wallTimeFromExcelDate(cell);
+  return String(cell);
+}
+
+function clean(text: string): string {
+  return cleanCell(text);
+}
+
+/** Free text (labels, names): trimmed, Excel's leading backtick or apostrophe dropped, inner quotes kept. */
+function cleanText(text: string): string {
+  return text.replace(/^[\s\u00a0`']+|[\s\u00a0]+$/g, '');
+}
+
+function isNone(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return true;
+  if (n > 4) return false;
+  const c = text.charCodeAt(0);
+  // Only `*`, `-`, `—`, `/`, `n…`, `N…` and 无 can start a "none" marker.
+  if (c !== 42 && c !== 45 && c !== 0x2014 && c !== 47 && c !== 110 && c !== 78 && c !== 0x65e0) return false;
+  return NONE.has(text.toLowerCase());
+}
+
+/**
+ * Reads one table row by row: finds the header, maps each row through a preset into a record or a rejected row,
+ * skips totals rows (cross-checking them), and keeps a running summary. Holds no rows, so memory stays bounded.
+ */
+export class TableReader {
+  readonly summary: FileImportSummary;
+  private header: string[] | undefined;
+  private headerKeys: string[] = [];
+  private cols = new Map<PresetField, Column>();
+  private dcMarks = new Map<MoneyField, number>();
+  private filterIndex = -1;
+  private readonly filterValues: Set<string> | undefined;
+  private readonly maps: Record<'type' | 'channel' | 'card' | 'status' | 'direction', ValueMap>;
+  private readonly unknown = new Map<string, number>();
+  private readonly warnCodes = new Map<string, ImportWarning>();
+  private readonly totalsKeys: string[];
+  private readonly rawSums = { amount: 0, fee: 0, settled: 0 };
+  private readonly pendingRaw = { amount: 0, fee: 0, settled: 0 };
+  private stated: { amount?: number; fee?: number; settled?: number; row: number } | undefined;
+  private readonly ctx: OverrideContext & { row: number };
+  private preambleRows = 0;
+  private kind: RecordKind;
+  private readonly kindForced: boolean;
+  private debitsSkipped = 0;
+  private headerDone = false;
+  private moneyPresent: MoneyField[] = [];
+  private keysPresent: KeyField[] = [];
+
+  constructor(
+    private readonly preset: Preset,
+    private readonly options: TableReaderOptions,
+    private readonly onRecord: (record: PosRecord) => void,
+  ) {
+    this.kindForced = options.kind !== undefined;
+    this.kind = options.kind ?? preset.kind ?? 'settlement';
+    this.summary = {
+      file: options.file,
+      sha256: '',
+      bytes: 0,
+      preset: preset.name,
+      encoding: options.encoding,
+      kind: this.kind,
+      rows: 0,
+      columns: {},
+      rejected: [],
+      warnings: [],
+      totals: { amountFen: 0 },
+      skipped: 0,
+    };
+    this.maps = {
+      type: new ValueMap('type', preset.values.type),
+      channel: new ValueMap('channel', preset.values.channel),
+      card: new ValueMap('card', preset.values.card),
+      status: new ValueMap('status', preset.values.status),
+      direction: new ValueMap('direction', preset.values.direction),
+    };
+    this.totalsKeys = preset.totals.firstCell.map((t) => normaliseHeader(t).key);
+    const eq = preset.rowFilter?.equals;
+    this.filterValues = eq === undefined ? undefined : new Set((Array.isArray(eq) ? eq : [eq]).map(clean));
+    this.ctx = {
+      file: options.file,
+      encoding: options.encoding,
+      kind: this.kind,
+      row: 0,
+      header: [],
+      state: {},
+      warn: (code, zh, en) => this.warn(code, zh, en),
+      ...(options.fileDate === undefined ? {} : { fileDate: options.fileDate }),
+    };
+    if (preset.header === 'none' || preset.delimiter === 'fixed') this.useHeader(undefined);
+  }
+
+  /** True once the header row is known (or the preset has none). */
+  get started(): boolean {
+    return this.headerDone;
+  }
+
+  /** The override context, for readers that call line-level hooks. */
+  get context(): OverrideContext & { row: number } {
+    return this.ctx;
+  }
+
+  /** Adds a warning once per code. */
+  warn(code: string, zh: string, en: string): void {
+    if (this.warnCodes.has(code)) return;
+    const w: ImportWarning = { code, file: this.options.file, message: zh, messageEn: en };
+    this.warnCodes.set(code, w);
+    this.summary.warnings.push(w);
+  }
+
+  /** Feeds one row with its spreadsheet row number. */
+  row(cells: Cell[], rowNo: number): void {
+    this.ctx.row = rowNo;
+    if (!this.started) {
+      this.findHeader(cells, rowNo);
+      return;
+    }
+    const first = cells.length > 0 ? cellText(cells[0]) : '';
+    if (cells.length <= 1 && clean(first) === '') return;
+    for (const prefix of this.preset.skipLinesStartingWith) if (first.trimStart().startsWith(prefix)) return;
+    let allEmpty = true;
+    let firstText = '';
+    for (const c of cells) {
+      const t = cellText(c);
+      if (t !== '' && (t.charCodeAt(0) > 32 || clean(t) !== '')) {
+        allEmpty = false;
+        firstText = t;
+        break;
+      }
+    }
+    if (allEmpty) return;
+    if (this.isTotalsRow(firstText)) {
+      this.readTotals(cells, rowNo);
+      return;
+    }
+    if (this.header !== undefined && this.isRepeatedHeader(cells)) return;
+    if (this.filterValues !== undefined && this.filterIndex >= 0) {
+      if (!this.filterValues.has(clean(cellText(cells[this.filterIndex])))) {
+        this.skip();
+        return;
+      }
+    }
+    let row = cells;
+    const override = this.options.override;
+    if (override?.transformRow) {
+      const out = override.transformRow(cells.map(cellText), this.ctx);
+      if (out === null) {
+        this.skip();
+        return;
+      }
+      row = out;
+    }
+    const outcome = this.mapRow(row, rowNo);
+    if ('skip' in outcome) {
+      this.skip();
+      return;
+    }
+    if ('rejected' in outcome) {
+      this.reject(rowNo, outcome.rejected);
+      return;
+    }
+    let record = outcome.record;
+    if (override?.finishRecord) {
+      const out = override.finishRecord(record, row.map(cellText), this.ctx);
+      if (out === null) {
+        this.skip();
+        return;
+      }
+      if ('rejected' in out) {
+        this.reject(rowNo, out);
+        return;
+      }
+      record = out;
+      const check = RecordSchema.safeParse(record);
+      if (!check.success) {
+        const issue = check.error.issues[0];
+        this.reject(rowNo, {
+          column: String(issue?.path[0] ?? ''),
+          reason: `记录无效：${issue?.message ?? ''}`,
+          reasonEn: `invalid record: ${issue?.message ?? ''}`,
+        });
+        return;
+      }
+    }
+    this.summary.rows++;
+    this.rawSums.amount += this.pendingRaw.amount;
+    this.rawSums.fee += this.pendingRaw.fee;
+    this.rawSums.settled += this.pendingRaw.settled;
+    const totals = this.summary.totals ?? { amountFen: 0 };
+    totals.amountFen += record.amountFen;
+    if (record.feeFen !== undefined) totals.feeFen = (totals.feeFen ?? 0) + record.feeFen;
+    if (record.settledFen !== undefined) totals.settledFen = (totals.settledFen ?? 0) + record.settledFen;
+    this.summary.totals = totals;
+    this.onRecord(record);
+  }
+
+  /** Ends the table: turns collected counts into warnings and checks stated totals. Returns false if no header was found. */
+  finish(): boolean {
+    if (!this.started) return false;
+    for (const [key, count] of this.unknown) {
+      const [field, value] = key.split('\u0000') as [string, string];
+      const header = this.summary.columns[field] ?? field;
+      this.summary.warnings.push({
+        code: 'value.unknown',
+        file: this.options.file,
+        message: `“${header}”列有未识别的值“${value}”（${count} 行），已按 ${field === 'status' ? 'success' : field === 'type' ? this.defaultType() : field === 'card' ? 'unknown' : 'other'} 处理`,
+        messageEn: `column "${header}" has an unknown value "${value}" (${count} rows), read as ${field === 'status' ? 'success' : field === 'type' ? this.defaultType() : field === 'card' ? 'unknown' : 'other'}`,
+      });
+    }
+    if (this.debitsSkipped > 0) {
+      this.summary.warnings.push({
+        code: 'bank.debits-skipped',
+        file: this.options.file,
+        message: `跳过 ${this.debitsSkipped} 笔支出（借方）流水，只导入入账`,
+        messageEn: `skipped ${this.debitsSkipped} outgoing (debit) lines; only credits are imported`,
+      });
+    }
+    const fromOverride = this.options.override?.summaryCheck?.(this.ctx);
+    const stated = fromOverride
+      ? { amount: fromOverride.amountFen, fee: fromOverride.feeFen, settled: fromOverride.settledFen }
+      : this.stated;
+    if (stated) this.checkTotals(stated, fromOverride?.count);
+    this.summary.kind = this.kind;
+    return true;
+  }
+
+  private defaultType(): RecordType {
+    return this.kind === 'bank' ? 'payout' : 'sale';
+  }
+
+  private skip(): void {
+    this.summary.skipped = (this.summary.skipped ?? 0) + 1;
+  }
+
+  private reject(row: number, r: { column?: string; reason: string; reasonEn: string }): void {
+    const rejected: RejectedRow = { file: this.options.file, row, reason: r.reason, reasonEn: r.reasonEn };
+    if (r.column !== undefined && r.column !== '') rejected.column = r.column;
+    this.summary.rejected.push(rejected);
+  }
+
+  private isTotalsRow(firstText: string): boolean {
+    const c = firstText.charCodeAt(0);
+    // Totals rows start with a CJK word (合计…); skip the normalisation for rows that start with a digit.
+    if (c >= 48 && c <= 57) return false;
+    const key = normaliseHeader(firstText).key;
+    for (const t of this.totalsKeys) if (key.startsWith(t)) return true;
+    return false;
+  }
+
+  private isRepeatedHeader(cells: Cell[]): boolean {
+    const header = this.header;
+    if (!header || cells.length !== header.length) return false;
+    if (cellText(cells[0]) !== header[0]) return false;
+    for (let i = 0; i < cells.length; i++)
+      if (normaliseHeader(cellText(cells[i])).key !== this.headerKeys[i]) return false;
+    return true;
+  }
+
+  private findHeader(cells: Cell[], rowNo: number): void {
+    this.preambleRows++;
+    const texts = cells.map(cellText);
+    const first = texts[0] ?? '';
+    for (const prefix of this.preset.skipLinesStartingWith) if (first.trimStart().startsWith(prefix)) return;
+    if (typeof this.preset.header === 'number') {
+      if (rowNo === this.preset.header) this.useHeader(texts);
+      return;
+    }
+    const keys = texts.map((t) => normaliseHeader(t).key);
+    const found = resolveColumns(this.preset, keys);
+    let hasTime = false;
+    let hasMoney = false;
+    for (const f of found.keys()) {
+      if (TIME_FIELDS.includes(f)) hasTime = true;
+      if (AMOUNT_FIELDS.includes(f)) hasMoney = true;
+    }
+    if (hasTime && hasMoney && found.size >= 2) this.useHeader(texts);
+  }
+
+  /** True when the reader has looked at many rows without finding a header: the file is not this table. */
+  get hopeless(): boolean {
+    return !this.started && this.preambleRows > 200;
+  }
+
+  private useHeader(texts: string[] | undefined): void {
+    const preset = this.preset;
+    this.headerDone = true;
+    if (texts === undefined) {
+      this.header = undefined;
+      // Headerless: columns are 1-based numbers, or the order of fixedWidth fields.
+      if (preset.delimiter === 'fixed' && preset.fixedWidth) {
+        preset.fixedWidth.forEach(([field], i) => {
+          this.setColumn(field, i, `${field}`, undefined);
+        });
+      }
+      for (const [field, refs] of Object.entries(preset.columns) as [
+        PresetField,
+        (string | number)[] | string | number,
+      ][]) {
+        const list = Array.isArray(refs) ? refs : [refs];
+        const n = list.find((r): r is number => typeof r === 'number');
+        if (n !== undefined) this.setColumn(field, n - 1, `#${n}`, undefined);
+      }
+    } else {
+      this.header = texts;
+      this.headerKeys = texts.map((t) => normaliseHeader(t).key);
+      (this.ctx as { header: readonly string[] }).header = texts;
+      const found = resolveColumns(preset, this.headerKeys);
+      for (const [field, index] of found) {
+        const text = texts[index] ?? '';
+        this.setColumn(field, index, stripCellDecoration(text), normaliseHeader(text).unit);
+      }
+    }
+    if (this.cols.has('clock') && !this.cols.has('date')) {
+      // A clock column only counts next to a date column.
+      this.cols.delete('clock');
+      delete this.summary.columns.clock;
+    }
+    this.moneyPresent = MONEY_FIELDS.filter((f) => this.cols.has(f));
+    this.keysPresent = KEY_FIELDS.filter((f) => this.cols.has(f));
+    if (preset.rowFilter) this.filterIndex = this.refIndex(preset.rowFilter.column);
+    for (const [field, rule] of Object.entries(preset.signs) as [MoneyField, string][]) {
+      if (rule.startsWith('dc-marked:')) {
+        const ref = rule.slice('dc-marked:'.length);
+        const index = this.refIndex(/^\d+$/.test(ref) ? Number(ref) : ref);
+        if (index >= 0) this.dcMarks.set(field, index);
+      }
+    }
+    if (!this.kindForced && preset.kind === undefined) {
+      if (this.cols.has('credit') || this.cols.has('debit')) this.kind = 'bank';
+      else if (this.cols.has('fee') || this.cols.has('settled') || this.cols.has('settleDate'))
+        this.kind = 'settlement';
+      else this.kind = 'terminal';
+      this.summary.kind = this.kind;
+      (this.ctx as { kind: RecordKind }).kind = this.kind;
+    }
+  }
+
+  private refIndex(ref: string | number): number {
+    if (typeof ref === 'number') return ref - 1;
+    const key = normaliseHeader(ref).key;
+    const fieldCol = this.cols.get(ref as PresetField);
+    if (fieldCol) return fieldCol.index;
+    return this.headerKeys.indexOf(key);
+  }
+
+  private setColumn(
+    field: PresetField,
+    index: number,
+    header: string,
+    headerUnit: AmountUnit | RateUnit | undefined,
+  ): void {
+    const presetUnit = (this.preset.units as Record<string, AmountUnit | RateUnit | undefined>)[field];
+    const isMoney = (MONEY_FIELDS as readonly string[]).includes(field);
+    let unit: AmountUnit | RateUnit | undefined = headerUnit ?? presetUnit;
+    if (isMoney && unit !== 'fen') unit = 'yuan';
+    if (field === 'rate' && (unit === undefined || unit === 'yuan' || unit === 'fen'))
+      unit = presetUnit ?? 'percent';
+    this.cols.set(field, { index, header, unit });
+    this.summary.columns[field] = header;
+  }
+
+  private cell(field: PresetField, cells: Cell[]): Cell {
+    const c = this.cols.get(field);
+    return c === undefined || c.index < 0 ? undefined : cells[c.index];
+  }
+
+  private readonly fail = (column: string | undefined, p: { zh: string; en: string }): Outcome => ({
+    rejected:
+      column === undefined ? { reason: p.zh, reasonEn: p.en } : { column, reason: p.zh, reasonEn: p.en },
+  });
+
+  private money(field: MoneyField, cells: Cell[]): Parsed<number> | undefined {
+    const col = this.cols.get(field);
+    if (col === undefined || col.index < 0) return undefined;
+    const raw = cells[col.index];
+    const unit = col.unit === 'fen' ? 'fen' : 'yuan';
+    let sign = 1;
+    let value: Parsed<number>;
+    if (typeof raw === 'number') value = fenFromSpreadsheetNumber(raw, unit);
+    else {
+      let text = clean(cellText(raw));
+      if (isNone(text)) return undefined;
+      if (this.preset.signs[field] === 'dc-inline') {
+        const m = /^([DCdc])\s*(.*)$/.exec(text);
+        if (m) {
+          sign = dcSign(field, m[1] ?? '');
+          text = m[2] ?? '';
+        }
+      }
+      value = fastAmount(text, unit);
+    }
+    const markIndex = this.dcMarks.get(field);
+    if (markIndex !== undefined) {
+      const mark = clean(cellText(cells[markIndex])).toUpperCase();
+      if (mark === 'D' || mark === 'C') sign = dcSign(field, mark);
+    }
+    if (value.ok && sign < 0) return { ok: true, value: value.value === 0 ? 0 : -value.value };
+    return value;
+  }
+
+  private text(field: PresetField, cells: Cell[], free = false): string | undefined {
+    const raw = this.cell(field, cells);
+    if (raw === undefined || raw === null) return undefined;
+    const t = free ? cleanText(cellText(raw)) : clean(cellText(raw));
+    return isNone(t) ? undefined : t;
+  }
+
+  private note(field: string, value: string): void {
+    const key = `${field}\u0000${value}`;
+    this.unknown.set(key, (this.unknown.get(key) ?? 0) + 1);
+  }
+
+  private mapRow(cells: Cell[], rowNo: number): Outcome {
+    const columnOf = (f: PresetField) => this.summary.columns[f] ?? f;
+    // Direction (资金流向 / 借贷标志) first: frozen lines are not records.
+    let direction: Direction | undefined;
+    const dirText = this.text('direction', cells);
+    if (dirText !== undefined) {
+      const d = this.maps.direction.lookup(dirText) as Direction | undefined;
+      if (d === 'skip') return SKIP;
+      if (d === undefined) this.note('direction', dirText);
+      direction = d;
+    }
+    // Settlement date first: it anchors MMDDhhmmss times without a year.
+    let settleDate: string | undefined;
+    const sdRaw = this.cell('settleDate', cells);
+    if (sdRaw instanceof Date) settleDate = wallTimeFromExcelDate(sdRaw).slice(0, 10);
+    else {
+      const t = this.text('settleDate', cells);
+      if (t !== undefined) {
+        const r = this.cachedDate(t, this.options.fileDate);
+        if (!r.ok) return this.fail(columnOf('settleDate'), r.problem);
+        settleDate = r.value;
+      }
+    }
+    const ref = settleDate ?? this.options.fileDate;
+    const time = this.readTime(cells, ref);
+    if (typeof time !== 'string') return time;
+
+    // Amounts.
+    const money: Partial<Record<MoneyField, number>> = {};
+    for (const f of this.moneyPresent) {
+      const r = this.money(f, cells);
+      if (r === undefined) continue;
+      if (!r.ok) return this.fail(columnOf(f), r.problem);
+      money[f] = r.value;
+    }
+    let amount = money.amount;
+    let impliedType: RecordType | undefined;
+    if (money.credit !== undefined || money.debit !== undefined) {
+      if (money.credit !== undefined && money.credit !== 0) amount = Math.abs(money.credit);
+      else if (money.debit !== undefined && money.debit !== 0) {
+        if (this.kind === 'bank') {
+          this.debitsSkipped++;
+          return SKIP;
+        }
+        amount = -Math.abs(money.debit);
+      } else amount ??= 0;
+      impliedType = 'payout';
+    }
+    if (
+      (amount === undefined || amount === 0) &&
+      money.refundAmount !== undefined &&
+      money.refundAmount !== 0
+    ) {
+      amount = money.refundAmount;
+      impliedType = 'refund';
+    }
+    if (amount === undefined) {
+      return {
+        rejected: { column: columnOf('amount'), reason: '缺少交易金额', reasonEn: 'the amount is missing' },
+      };
+    }
+    if (direction === 'out') {
+      if (this.kind === 'bank') {
+        this.debitsSkipped++;
+        return SKIP;
+      }
+    }
+
+    // Vocabulary fields.
+    let type: RecordType =
+      impliedType ?? (amount < 0 && this.kind !== 'bank' ? 'refund' : this.defaultType());
+    let statusHint: RecordStatus | undefined;
+    const typeText = this.text('type', cells);
+    if (typeText !== undefined) {
+      const t = this.maps.type.lookup(typeText);
+      if (t === 'skip') return SKIP;
+      if (t === undefined) this.note('type', typeText);
+      else type = t as RecordType;
+      statusHint = this.maps.type.statusHint(typeText);
+    }
+    let status: RecordStatus = statusHint ?? 'success';
+    const statusText = this.text('status', cells);
+    if (statusText !== undefined) {
+      const s = this.maps.status.lookup(statusText);
+      if (s === 'skip') return SKIP;
+      if (s === undefined) this.note('status', statusText);
+      else status = s as RecordStatus;
+    }
+    let channel: Channel = 'unknown';
+    const channelText = this.text('channel', cells);
+    if (channelText !== undefined) {
+      const c = this.maps.channel.lookup(channelText);
+      if (c === undefined) {
+        this.note('channel', channelText);
+        channel = 'other';
+      } else channel = c as Channel;
+    }
+    let card: CardType = 'unknown';
+    const cardText = this.text('card', cells);
+    if (cardText !== undefined) {
+      const c = this.maps.card.lookup(cardText);
+      if (c === undefined) this.note('card', cardText);
+      else card = c as CardType;
+    }
+
+    // Signs to the merchant's view: money going back (refund, void, reversal) is negative, with its fee.
+    const back = type === 'refund' || type === 'void' || type === 'reversal' || direction === 'out';
+    const signs = this.preset.signs;
+    const view = (f: MoneyField, v: number | undefined): number | undefined => {
+      if (v === undefined) return undefined;
+      const rule = signs[f] ?? 'merchant-view';
+      if (rule !== 'merchant-view' || this.dcMarks.has(f)) return v;
+      return back ? -Math.abs(v) || 0 : v;
+    };
+    const amountFen = f0(view('amount', amount) ?? amount);
+    this.pendingRaw.amount = amount;
+    this.pendingRaw.fee = money.fee ?? 0;
+    this.pendingRaw.settled = money.settled ?? 0;
+
+    const record: PosRecord = {
+      kind: this.kind,
+      type,
+      status,
+      time,
+      channel,
+      card,
+      amountFen,
+      source: { file: this.options.file, row: rowNo },
+    };
+    const fee = view('fee', money.fee);
+    if (fee !== undefined) record.feeFen = f0(fee);
+    const settled = view('settled', money.settled);
+    if (settled !== undefined) record.settledFen = f0(settled);
+    if (settleDate !== undefined) record.settleDate = settleDate;
+
+    const completedRaw = this.cell('completedAt', cells);
+    if (completedRaw instanceof Date) record.completedAt = wallTimeFromExcelDate(completedRaw);
+    else {
+      const t = this.text('completedAt', cells);
+      if (t !== undefined) {
+        const r = parseDateTime(t, ref);
+        if (!r.ok) return this.fail(columnOf('completedAt'), r.problem);
+        record.completedAt = r.value;
+      }
+    }
+    for (const f of this.keysPresent) {
+      const r = this.key(f, cells);
+      if (r === undefined) continue;
+      if (typeof r !== 'string') return this.fail(columnOf(f), r);
+      record[f] = r;
+    }
+    const cardNo = this.text('cardNo', cells);
+    if (cardNo !== undefined && /^[0-9.]+e\+?\d+$/i.test(cardNo))
+      return this.fail(columnOf('cardNo'), eNotation(cardNo));
+    if (cardNo !== undefined) {
+      if (/^\d{6}\*{2,}\d{4}$/.test(cardNo) && cardNo.length <= 32) record.cardNo = cardNo;
+      else {
+        const masked = maskCardNumber(cardNo);
+        if (masked.length <= 32 && !/\d{11,}/.test(masked)) record.cardNo = masked;
+      }
+    }
+    const payer = this.text('payerId', cells);
+    if (payer !== undefined) record.payerId = maskCardNumber(payer).slice(0, 128);
+    const label = this.text('label', cells, true);
+    if (label !== undefined) record.label = label.slice(0, 200);
+    const counterparty = this.text('counterparty', cells, true);
+    if (counterparty !== undefined) record.counterparty = counterparty.slice(0, 200);
+    const rateRaw = this.cell('rate', cells);
+    if (rateRaw !== undefined && rateRaw !== null) {
+      const col = this.cols.get('rate');
+      const unit = (col?.unit ?? 'percent') as RateUnit;
+      const text = clean(cellText(rateRaw));
+      if (!isNone(text)) {
+        const r = parseRate(text, unit);
+        if (!r.ok) return this.fail(columnOf('rate'), r.problem);
+        record.rate = r.value;
+      }
+    }
+    return { record };
+  }
+
+  private key(field: KeyField, cells: Cell[]): string | { zh: string; en: string } | undefined {
+    const raw = this.cell(field, cells);
+    if (raw === undefined || raw === null) return undefined;
+    if (typeof raw === 'number') {
+      if (Number.isInteger(raw) && Math.abs(raw) < 1e15) return String(raw);
+      return eNotation(String(raw));
+    }
+    const t = clean(cellText(raw));
+    if (isNone(t)) return undefined;
+    if ((t.includes('E') || t.includes('e')) && /^[0-9.]+e[+-]?\d+$/i.test(t)) return eNotation(t);
+    if (t.length > 128) return { zh: `“${t.slice(0, 20)}…”过长`, en: `"${t.slice(0, 20)}…" is too long` };
+    return t;
+  }
+
+  private readTime(cells: Cell[], ref: string | undefined): string | Outcome {
+    const columnOf = (f: PresetField) => this.summary.columns[f] ?? f;
+    const timeRaw = this.cell('time', cells);
+    if (timeRaw instanceof Date) {
+      const iso = wallTimeFromExcelDate(timeRaw);
+      // A time-only Excel cell sits on 1899-12-30; join it with the date column.
+      if (iso.startsWith('1899-12-') || iso.startsWith('1900-01-0')) {
+        const date = this.readDate(cells, ref);
+        if (typeof date === 'string') return `${date}${iso.slice(10)}`;
+      }
+      return iso;
+    }
+    const timeText = timeRaw === undefined || timeRaw === null ? undefined : clean(cellText(timeRaw));
+    if (timeText !== undefined && timeText.length <= 8 && this.cols.has('date')) {
+      // A split date/time file: the time column holds only the clock.
+      const clock = parseClock(timeText);
+      if (clock.ok) {
+        const date = this.readDate(cells, ref);
+        if (typeof date !== 'string') return date;
+        return joinDateClock(date, clock.value);
+      }
+    }
+    if (timeText !== undefined && !isNone(timeText)) {
+      const r = parseDateTime(timeText, ref);
+      if (r.ok) return r.value;
+      const clock = parseClock(timeText);
+      if (clock.ok && (this.cols.has('date') || this.cols.has('settleDate'))) {
+        const date = this.readDate(cells, ref);
+        if (typeof date !== 'string') return date;
+        return joinDateClock(date, clock.value);
+      }
+      return this.fail(columnOf('time'), r.problem);
+    }
+    if (this.cols.has('date')) {
+      const date = this.readDate(cells, ref);
+      if (typeof date !== 'string') return date;
+      const clockRaw = this.cell('clock', cells);
+      if (clockRaw instanceof Date) return `${date}${wallTimeFromExcelDate(clockRaw).slice(10)}`;
+      const clockText = this.text('clock', cells);
+      if (clockText === undefined) return joinDateClock(date, { hour: 0, minute: 0, second: 0 });
+      const clock = parseClock(clockText);
+      if (!clock.ok) return this.fail(columnOf('clock'), clock.problem);
+      return joinDateClock(date, clock.value);
+    }
+    return {
+      rejected: { column: columnOf('time'), reason: '缺少交易时间', reasonEn: 'the time is missing' },
+    };
+  }
+
+  private readDate(cells: Cell[], ref: string | undefined): string | Outcome {
+    const field: PresetField = this.cols.has('date') ? 'date' : 'settleDate';
+    const raw = this.cell(field, cells);
+    if (raw instanceof Date) return wallTimeFromExcelDate(raw).slice(0, 10);
+    const t = this.text(field, cells);
+    if (t === undefined) {
+      return {
+        rejected: {
+          column: this.summary.columns[field] ?? field,
+          reason: '缺少交易日期',
+          reasonEn: 'the date is missing',
+        },
+      };
+    }
+    const r = this.cachedDate(t, ref);
+    return r.ok ? r.value : this.fail(this.summary.columns[field] ?? field, r.problem);
+  }
+
+  private readonly dateCache = new Map<string, Parsed<string>>();
+
+  /** Dates repeat on every row of a day: parse each distinct text once. */
+  private cachedDate(text: string, ref: string | undefined): Parsed<string> {
+    const key = ref === undefined ? text : `${text}|${ref}`;
+    let r = this.dateCache.get(key);
+    if (r === undefined) {
+      r = parseLocalDate(text, ref);
+      if (this.dateCache.size > 50_000) this.dateCache.clear();
+      this.dateCache.set(key, r);
+    }
+    return r;
+  }
+
+  private readTotals(cells: Cell[], rowNo: number): void {
+    const stated: { amount?: number; fee?: number; settled?: number; row: number } = { row: rowNo };
+    for (const [f, key] of [
+      ['amount', 'amount'],
+      ['fee', 'fee'],
+      ['settled', 'settled'],
+    ] as const) {
+      const r = this.money(f, cells);
+      if (r?.ok) stated[key] = r.value;
+    }
+    if (stated.amount === undefined) {
+      // A bank statement's totals row sums its credit column.
+      const credit = this.money('credit', cells);
+      if (credit?.ok) stated.amount = credit.value;
+    }
+    if (stated.amount !== undefined || stated.fee !== undefined || stated.settled !== undefined)
+      this.stated = stated;
+  }
+
+  private checkTotals(
+    stated: { amount?: number | undefined; fee?: number | undefined; settled?: number | undefined },
+    count: number | undefined,
+  ): void {
+    const totals = this.summary.totals ?? { amountFen: 0 };
+    const diffs: string[] = [];
+    const check = (name: string, value: number | undefined, raw: number, view: number | undefined) => {
+      if (value === undefined) return;
+      if (value === raw || value === view || Math.abs(value) === Math.abs(raw)) return;
+      diffs.push(`${name} ${value} ≠ ${raw}`);
+    };
+    check('amount', stated.amount, this.rawSums.amount, totals.amountFen);
+    check('fee', stated.fee, this.rawSums.fee, totals.feeFen);
+    check('settled', stated.settled, this.rawSums.settled, totals.settledFen);
+    if (count !== undefined && count !== this.summary.rows)
+      diffs.push(`count ${count} ≠ ${this.summary.rows}`);
+    if (diffs.length > 0) {
+      this.summary.warnings.push({
+        code: 'totals.mismatch',
+        file: this.options.file,
+        message: `${this.options.file} 的合计行与读到的明细不符（单位：分）：${diffs.join('；')}`,
+        messageEn: `${this.options.file}: the totals row does not match the rows read (in fen): ${diffs.join('; ')}`,
+      });
+    }
+  }
+}
+
+function f0(v: number): number {
+  return v === 0 ? 0 : v;
+}
+
+/** D/C marks: for money paid to the merchant C is +, D is −; for a fee charged to the merchant D is +, C is −. */
+function dcSign(field: MoneyField, mark: string): number {
+  const debit = mark.toUpperCase() === 'D';
+  if (field === 'fee') return debit ? 1 : -1;
+  return debit ? -1 : 1;
+}
+
+function eNotation(text: string): { zh: string; en: string } {
+  return {
+    zh: `“${text}”是科学计数法，Excel 已改写了原编号，无法匹配；请把该列设为文本后重新导出`,
+    en: `"${text}" is in E-notation: Excel altered the ID, so it cannot be matched; export the column as text`,
+  };
+}
+
+/**
+ * Resolves which header index each field reads from: for each field the first alias (in the preset's order) that
+ * appears in the header wins; a column may serve two fields (交易时间 as time and as the clock of a split date).
+ */
+export function resolveColumns(preset: Preset, headerKeys: readonly string[]): Map<PresetField, number> {
+  const found = new Map<PresetField, number>();
+  for (const [field, refs] of Object.entries(preset.columns) as [
+    PresetField,
+    (string | number)[] | string | number,
+  ][]) {
+    const list = Array.isArray(refs) ? refs : [refs];
+    for (const ref of list) {
+      if (typeof ref === 'number') continue;
+      const index = headerKeys.indexOf(normaliseHeader(ref).key);
+      if (index >= 0) {
+        found.set(field, index);
+        break;
+      }
+    }
+  }
+  return found;
+}

@@ -1,0 +1,228 @@
+import { stripCellDecoration, toHalfWidth } from '../money/index.js';
+import type { CardType, Channel, RecordStatus, RecordType } from '../records/index.js';
+import type { ValueField } from './preset.js';
+
+/** What a `direction` (资金流向, 借贷标志) value means: money in, money out, or a line that is not a record. */
+export type Direction = 'in' | 'out' | 'skip';
+
+/** Normalises a raw value for vocabulary lookup: width, case, spaces and decorations ignored. */
+export function normaliseValue(text: string): string {
+  return stripCellDecoration(toHalfWidth(text)).replace(/\s+/g, '').toLowerCase();
+}
+
+const TYPE: Record<string, RecordType | 'skip'> = {
+  消费: 'sale',
+  交易: 'sale',
+  支付: 'sale',
+  收款: 'sale',
+  付款: 'sale',
+  sale: 'sale',
+  pay: 'sale',
+  payment: 'sale',
+  消费成功: 'sale',
+  撤销: 'void',
+  消费撤销: 'void',
+  void: 'void',
+  冲正: 'reversal',
+  消费冲正: 'reversal',
+  充正: 'reversal',
+  消费充正: 'reversal',
+  撤销冲正: 'reversal',
+  reversal: 'reversal',
+  退货: 'refund',
+  退款: 'refund',
+  退货成功: 'refund',
+  退款成功: 'refund',
+  退货中: 'refund',
+  退货失败: 'refund',
+  refund: 'refund',
+  预授权完成: 'preauth-complete',
+  预授权完成请求: 'preauth-complete',
+  扣费: 'deduction',
+  流量费: 'deduction',
+  服务费: 'deduction',
+  押金: 'deduction',
+  年费: 'deduction',
+  deduction: 'deduction',
+  结算: 'payout',
+  划款: 'payout',
+  代付: 'payout',
+  入账: 'payout',
+  payout: 'payout',
+};
+const DEDUCTION_HINT = /扣费|流量|服务费|押金|年费|会员费|保险|管理费|通讯费|sim|激活|租金/;
+
+const CHANNEL: Record<string, Channel> = {
+  刷卡: 'card',
+  插卡: 'card',
+  银行卡: 'card',
+  磁条卡: 'card',
+  ic卡: 'card',
+  pos: 'card',
+  card: 'card',
+  闪付: 'nfc',
+  挥卡: 'nfc',
+  云闪付nfc: 'nfc',
+  nfc: 'nfc',
+  非接: 'nfc',
+  银联二维码: 'unionpay-qr',
+  云闪付: 'unionpay-qr',
+  银联扫码: 'unionpay-qr',
+  unionpay: 'unionpay-qr',
+  微信: 'wechat',
+  微信支付: 'wechat',
+  wechat: 'wechat',
+  wx: 'wechat',
+  支付宝: 'alipay',
+  alipay: 'alipay',
+  数字人民币: 'ecny',
+  ecny: 'ecny',
+  dcep: 'ecny',
+  未知: 'unknown',
+};
+
+const CARD: Record<string, CardType> = {
+  借记卡: 'debit',
+  借记: 'debit',
+  储蓄卡: 'debit',
+  debit: 'debit',
+  dc: 'debit',
+  贷记卡: 'credit',
+  贷记: 'credit',
+  信用卡: 'credit',
+  准贷记卡: 'credit',
+  credit: 'credit',
+  cc: 'credit',
+  预付卡: 'prepaid',
+  预付费卡: 'prepaid',
+  prepaid: 'prepaid',
+  未知: 'unknown',
+  unknown: 'unknown',
+};
+
+const STATUS: Record<string, RecordStatus> = {
+  成功: 'success',
+  success: 'success',
+  支付成功: 'success',
+  交易成功: 'success',
+  已支付: 'success',
+  已完成: 'success',
+  完成: 'success',
+  入账成功: 'success',
+  退款成功: 'success',
+  失败: 'failed',
+  fail: 'failed',
+  failed: 'failed',
+  交易失败: 'failed',
+  支付失败: 'failed',
+  已关闭: 'failed',
+  关闭: 'failed',
+  closed: 'failed',
+  已撤销: 'failed',
+  处理中: 'pending',
+  pending: 'pending',
+  待支付: 'pending',
+  未支付: 'pending',
+  进行中: 'pending',
+  processing: 'pending',
+};
+
+const DIRECTION: Record<string, Direction> = {
+  进账: 'in',
+  收入: 'in',
+  入账: 'in',
+  贷: 'in',
+  贷方: 'in',
+  c: 'in',
+  credit: 'in',
+  出账: 'out',
+  支出: 'out',
+  借: 'out',
+  借方: 'out',
+  d: 'out',
+  debit: 'out',
+  退款: 'out',
+  冻结: 'skip',
+  解冻: 'skip',
+};
+
+const DEFAULTS: Record<ValueField, Record<string, string>> = {
+  type: TYPE,
+  channel: CHANNEL,
+  card: CARD,
+  status: STATUS,
+  direction: DIRECTION,
+};
+
+const ALLOWED: Record<ValueField, ReadonlySet<string>> = {
+  type: new Set(['sale', 'void', 'reversal', 'refund', 'preauth-complete', 'deduction', 'payout', 'skip']),
+  channel: new Set(['card', 'nfc', 'unionpay-qr', 'wechat', 'alipay', 'ecny', 'other', 'unknown']),
+  card: new Set(['debit', 'credit', 'prepaid', 'unknown']),
+  status: new Set(['success', 'failed', 'pending', 'skip']),
+  direction: new Set(['in', 'out', 'skip']),
+};
+
+/** A lookup for one mapped field: the built-in vocabulary merged with the preset's `values`. */
+export class ValueMap {
+  private readonly table = new Map<string, string>();
+  private readonly cache = new Map<string, string | undefined>();
+  constructor(
+    readonly field: ValueField,
+    overrides: Record<string, string> | undefined,
+  ) {
+    for (const [k, v] of Object.entries(DEFAULTS[field])) this.table.set(normaliseValue(k), v);
+    for (const [k, v] of Object.entries(overrides ?? {})) this.table.set(normaliseValue(k), v);
+  }
+
+  /** Checks that every preset-supplied value is in the vocabulary; returns the offending ones. */
+  static invalidValues(field: ValueField, overrides: Record<string, string> | undefined): string[] {
+    return Object.values(overrides ?? {}).filter((v) => !ALLOWED[field].has(v));
+  }
+
+  private readonly hints = new Map<string, RecordStatus | undefined>();
+
+  /** The status a type value implies (退货中 = pending), cached like lookups. */
+  statusHint(raw: string): RecordStatus | undefined {
+    if (this.hints.has(raw)) return this.hints.get(raw);
+    const hint = statusHintFromType(raw);
+    if (this.hints.size < 10_000) this.hints.set(raw, hint);
+    return hint;
+  }
+
+  /** The vocabulary value for a raw cell, or undefined when unknown. */
+  lookup(raw: string): string | undefined {
+    if (this.cache.has(raw)) return this.cache.get(raw);
+    const key = normaliseValue(raw);
+    let value = this.table.get(key);
+    if (value === undefined && this.field === 'type') {
+      if (DEDUCTION_HINT.test(key)) value = 'deduction';
+      else if (/退货|退款/.test(key)) value = 'refund';
+      else if (/冲正|充正/.test(key)) value = 'reversal';
+      else if (/撤销/.test(key)) value = 'void';
+    }
+    if (value === undefined && this.field === 'status') {
+      if (/成功|success/.test(key)) value = 'success';
+      else if (/失败|fail/.test(key)) value = 'failed';
+      else if (/中$|待/.test(key)) value = 'pending';
+    }
+    if (value === undefined && this.field === 'channel') {
+      if (key.includes('微信')) value = 'wechat';
+      else if (key.includes('支付宝')) value = 'alipay';
+      else if (key.includes('云闪付') || key.includes('银联')) value = 'unionpay-qr';
+    }
+    if (value === undefined && this.field === 'card') {
+      if (key.includes('贷')) value = 'credit';
+      else if (key.includes('借')) value = 'debit';
+    }
+    if (this.cache.size < 10_000) this.cache.set(raw, value);
+    return value;
+  }
+}
+
+/** A status hint carried by a type value (退货中 = pending, 退货失败 = failed). */
+export function statusHintFromType(raw: string): RecordStatus | undefined {
+  const key = normaliseValue(raw);
+  if (/失败/.test(key)) return 'failed';
+  if (/中$/.test(key)) return 'pending';
+  return undefined;
+}

@@ -1,0 +1,88 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { PosRecord, RecordKind } from '../records/index.js';
+import { requireMerchantRole } from './access.js';
+import { recordToRow, rowToRecord } from './record-row.js';
+import type { Database } from './schema.js';
+
+// 31 columns × 500 rows stays under SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
+const INSERT_BATCH = 500;
+
+/**
+ * Inserts records for one merchant inside the caller's transaction. Not exported from a route: callers
+ * (saveImport, live ingest) check access first and own the transaction, so a failure leaves nothing behind.
+ */
+export async function insertRecords(
+  trx: Transaction<Database> | Kysely<Database>,
+  merchantId: number,
+  importId: number | null,
+  records: readonly PosRecord[],
+): Promise<void> {
+  for (let i = 0; i < records.length; i += INSERT_BATCH) {
+    const rows = records.slice(i, i + INSERT_BATCH).map((r) => recordToRow(r, merchantId, importId));
+    await trx.insertInto('records').values(rows).execute();
+  }
+}
+
+/** A stored record with its row id and the import it came from. */
+export interface StoredRecord {
+  id: number;
+  importId: number | null;
+  record: PosRecord;
+}
+
+/** A page of a merchant's records in id order, for members of that merchant only. */
+export async function listRecords(
+  db: Kysely<Database>,
+  userId: number,
+  merchantId: number,
+  page: { limit: number; after?: number; kind?: RecordKind },
+): Promise<StoredRecord[]> {
+  await requireMerchantRole(db, userId, merchantId, 'read');
+  let query = db.selectFrom('records').selectAll().where('merchant_id', '=', merchantId);
+  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  if (page.kind !== undefined) query = query.where('kind', '=', page.kind);
+  const rows = await query.orderBy('id').limit(page.limit).execute();
+  return rows.map((row) => ({ id: row.id, importId: row.import_id, record: rowToRecord(row) }));
+}
+
+/** How many records a merchant holds (members only). */
+export async function countRecords(
+  db: Kysely<Database>,
+  userId: number,
+  merchantId: number,
+): Promise<number> {
+  await requireMerchantRole(db, userId, merchantId, 'read');
+  const row = await db
+    .selectFrom('records')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('merchant_id', '=', merchantId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Every record of a merchant split by kind, as the audit takes them (members only). */
+export async function recordsForAudit(
+  db: Kysely<Database>,
+  userId: number,
+  merchantId: number,
+): Promise<{ terminal: PosRecord[]; settlement: PosRecord[]; bank: PosRecord[] }> {
+  await requireMerchantRole(db, userId, merchantId, 'read');
+  const out = { terminal: [] as PosRecord[], settlement: [] as PosRecord[], bank: [] as PosRecord[] };
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('records')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(10_000)
+      .execute();
+    for (const row of rows) {
+      const record = rowToRecord(row);
+      out[record.kind].push(record);
+      after = row.id;
+    }
+    if (rows.length < 10_000) return out;
+  }
+}

@@ -1,0 +1,216 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuditReport } from '../../src/audit/report-types.js';
+import { parseDuration } from '../../src/cli/commands/audit.js';
+import { runCli } from '../../src/cli/program.js';
+
+const M1 = '898440153991234';
+const M2 = '898440153995678';
+const HEADER = '交易时间,结算日期,商户号,终端号,参考号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额';
+// 2026-11-02 is a Monday: T1 settles on Tuesday 11-03. ¥1,000.00 × 0.60% = ¥6.00; ¥500.00 × 0.60% = ¥3.00.
+const CLEAN = (m: string) => [
+  `2026-11-02 10:00:00,2026-11-03,${m},12345678,100000000001,贷记卡,刷卡,消费,1000.00,6.00,994.00`,
+  `2026-11-02 11:00:00,2026-11-03,${m},12345678,100000000002,贷记卡,刷卡,消费,500.00,3.00,497.00`,
+];
+// ¥1,234.56 × 0.60% = 7.40736 → ¥7.41 due; ¥8.40 charged (0.68%): ¥0.99 overcharged.
+const RAISED = (m: string) =>
+  `2026-11-04 10:00:00,2026-11-05,${m},12345678,100000000003,贷记卡,刷卡,消费,1234.56,8.40,1226.16`;
+const PLAN = (rate: string, merchantId?: string) =>
+  `${merchantId === undefined ? '' : `merchantId: "${merchantId}"\n`}settlement: T1\nperiods:\n  - from: 2026-01-01\n    rates:\n      - { card: credit, rate: ${rate} }\n`;
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'posguard-cli-audit-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function write(dir: string, name: string, text: string): void {
+  writeFileSync(join(dir, name), text);
+}
+
+describe('parseDuration', () => {
+  it('reads seconds, minutes and bare numbers as seconds', () => {
+    expect(parseDuration('60s')).toBe(60_000);
+    expect(parseDuration('2m')).toBe(120_000);
+    expect(parseDuration('90')).toBe(90_000);
+    expect(parseDuration('1500ms')).toBe(1500);
+    expect(parseDuration('1h')).toBe(3_600_000);
+    expect(parseDuration('abc')).toBeUndefined();
+    expect(parseDuration('-5s')).toBeUndefined();
+  });
+});
+
+describe('posguard audit', () => {
+  it('finds the ¥0.99 overcharge, prints the JSON contract and exits 1', async () => {
+    const dir = tmp();
+    write(dir, 's.csv', [HEADER, ...CLEAN(M1), RAISED(M1)].join('\n'));
+    write(dir, 'my-contract.yaml', PLAN('0.60%'));
+    const run = await runCli(
+      ['audit', '--settlement', 's.csv', '--plan', 'my-contract.yaml', '--format', 'json'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(1);
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(report.schemaVersion).toBe(1);
+    expect(
+      report.findings.map((f) => [f.kind, f.refNo, f.expectedFeeFen, f.chargedFeeFen, f.overchargeFen]),
+    ).toEqual([['fee_overcharge', '100000000003', 741, 840, 99]]);
+    expect(report.summary.overchargeFen).toBe(99);
+    expect(report.summary.settlementRecords).toBe(3);
+    expect(report.summary.skippedChecks).toContain('missing_settlement');
+    expect(report.files.map((f) => [f.file, f.kind, f.rows])).toEqual([['s.csv', 'settlement', 3]]);
+    expect(report.findings[0]?.source).toEqual([{ file: 's.csv', row: 4 }]);
+    expect(report.findings[0]?.basis).toBe('plan');
+  });
+
+  it('prints the total first as a table and exits 0 when everything was charged as planned', async () => {
+    const dir = tmp();
+    write(dir, 's.csv', [HEADER, ...CLEAN(M1)].join('\n'));
+    write(dir, 'plan.yaml', PLAN('0.60%'));
+    const run = await runCli(['audit', '--settlement', 's.csv', '--plan', 'plan.yaml'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe('未发现多扣手续费');
+  });
+
+  it('writes CSV with a BOM and HTML with the plan to --out', async () => {
+    const dir = tmp();
+    write(dir, 's.csv', [HEADER, ...CLEAN(M1), RAISED(M1)].join('\n'));
+    write(dir, 'plan.yaml', PLAN('0.60%'));
+    const csvRun = await runCli(
+      ['audit', '--settlement', 's.csv', '--plan', 'plan.yaml', '--format', 'csv', '--out', 'f.csv'],
+      { cwd: dir },
+    );
+    expect(csvRun.exitCode).toBe(1);
+    expect(csvRun.stdout).toBe('共多扣 ¥0.99，涉及 1 笔交易\n报告已写入 f.csv\n');
+    const bytes = readFileSync(join(dir, 'f.csv'));
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(',1234.56,7.41,8.40,0.99,0.99,');
+
+    const htmlRun = await runCli(
+      [
+        'audit',
+        '--settlement',
+        's.csv',
+        '--plan',
+        'plan.yaml',
+        '--format',
+        'html',
+        '--out',
+        'r.html',
+        '--lang',
+        'en',
+      ],
+      { cwd: dir },
+    );
+    expect(htmlRun.exitCode).toBe(1);
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('- { card: credit, rate: 0.60% }');
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it('audits a directory with one sub-directory per merchant, each with its own plan', async () => {
+    const dir = tmp();
+    // M1 is charged 0.68% on a 0.60% plan (one overcharge, the ¥1,234.56 sale); M2 signed 0.68% and pays it.
+    const m2Clean = CLEAN(M2).map((l) =>
+      l.replace(',6.00,994.00', ',6.80,993.20').replace(',3.00,497.00', ',3.40,496.60'),
+    );
+    for (const [m, rate, lines] of [
+      [M1, '0.60%', CLEAN(M1)],
+      [M2, '0.68%', m2Clean],
+    ] as const) {
+      mkdirSync(join(dir, 'data', m), { recursive: true });
+      write(join(dir, 'data', m), 'settlement.csv', [HEADER, ...lines, RAISED(m)].join('\n'));
+      write(join(dir, 'data', m), 'plan.yaml', PLAN(rate));
+    }
+    const run = await runCli(['audit', 'data', '--format', 'json'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(report.merchants.map((m) => [m.merchantId, m.summary.overchargeFen])).toEqual([
+      [M1, 99],
+      [M2, 0],
+    ]);
+    expect(report.files.map((f) => f.file)).toEqual([
+      join('data', M1, 'settlement.csv'),
+      join('data', M2, 'settlement.csv'),
+    ]);
+    expect(run.exitCode).toBe(1);
+  });
+
+  it('audits a directory laid out like examples/: settlement.csv and plan.yaml side by side', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'examples'));
+    write(join(dir, 'examples'), 'settlement.csv', [HEADER, ...CLEAN(M1), RAISED(M1)].join('\n'));
+    write(join(dir, 'examples'), 'plan.yaml', PLAN('0.60%'));
+    write(join(dir, 'examples'), 'README.txt', 'not an input');
+    const run = await runCli(['audit', 'examples'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe('共多扣 ¥0.99，涉及 1 笔交易');
+    expect(run.stdout).toContain(join('examples', 'settlement.csv'));
+  });
+
+  it('matches --plans files named <merchantId>.yaml', async () => {
+    const dir = tmp();
+    write(
+      dir,
+      's.csv',
+      [HEADER, ...CLEAN(M1), RAISED(M1), RAISED(M2).replace('100000000003', '100000000004')].join('\n'),
+    );
+    mkdirSync(join(dir, 'plans'));
+    write(join(dir, 'plans'), `${M1}.yaml`, PLAN('0.60%'));
+    write(join(dir, 'plans'), `${M2}.yaml`, PLAN('0.68%'));
+    const run = await runCli(['audit', '--settlement', 's.csv', '--plans', 'plans', '--format', 'json'], {
+      cwd: dir,
+    });
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(
+      report.findings.filter((f) => f.kind === 'fee_overcharge').map((f) => [f.merchantId, f.overchargeFen]),
+    ).toEqual([[M1, 99]]);
+  });
+
+  describe('usage errors: exit 2 with one line', () => {
+    const cases: [string, string[], RegExp][] = [
+      ['no statements', ['audit'], /--settlement/],
+      ['a file that does not exist', ['audit', '--settlement', 'nope.csv'], /nope\.csv/],
+      [
+        'a bad duplicate window',
+        ['audit', '--settlement', 's.csv', '--duplicate-window', 'soon'],
+        /--duplicate-window/,
+      ],
+      ['an impossible date', ['audit', '--settlement', 's.csv', '--from', '2026-02-30'], /--from/],
+      [
+        '--plan with --plans',
+        ['audit', '--settlement', 's.csv', '--plan', 'a.yaml', '--plans', 'p'],
+        /--plans/,
+      ],
+      ['an invalid plan', ['audit', '--settlement', 's.csv', '--plan', 'bad.yaml'], /bad\.yaml/],
+      ['a missing plan', ['audit', '--settlement', 's.csv', '--plan', 'missing.yaml'], /missing\.yaml/],
+    ];
+    for (const [name, argv, pattern] of cases) {
+      it(name, async () => {
+        const dir = tmp();
+        write(dir, 's.csv', [HEADER, ...CLEAN(M1)].join('\n'));
+        write(dir, 'bad.yaml', 'periods:\n  - from: 2026-13-01\n    rates: [{ rate: lots }]\n');
+        const run = await runCli(argv, { cwd: dir });
+        expect(run.exitCode).toBe(2);
+        expect(run.stdout).toBe('');
+        expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+        expect(run.stderr).toMatch(pattern);
+        expect(run.stderr).not.toMatch(/\n\s+at /);
+      });
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
+import { importCopy, importFixture, only, snapshotOf } from './import-fixture.js';
+
+const MAIN = 'leshua/8000123456_trade_new_20261010.txt';
+const GLUED = 'leshua/8000123456_trade_new_20261011.txt';
+const HOSTILE = 'leshua/hostile-reordered-extra-columns.txt';
+
+describe('leshua preset', () => {
+  it('reads the daily trade file (BT title row, BV rows) to the exact records', async () => {
+    const result = await importFixture(MAIN);
+    const file = result.files[0]!;
+    expect(file.preset).toBe('leshua');
+    expect(file.encoding).toBe('utf-8');
+    expect(file.kind).toBe('settlement');
+    // 13 BV rows: 12 records + the 冻结 line, which is not a record.
+    expect(file.rows).toBe(12);
+    expect(file.skipped).toBe(1);
+    expect(result.rejected).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    await expect(snapshotOf(result.records)).toMatchFileSnapshot(
+      '__snapshots__/leshua-trade-new-20261010.json',
+    );
+  });
+
+  it('reads the documented example: 500 fen at 38 (万分之一) → fee 2 → settled 498', async () => {
+    const { records } = await importFixture(MAIN);
+    const r = only(records, 'orderNo', 'LS202610100000001');
+    // 500 × 38 / 10000 = 1.9 fen, rounded to 2 by Leshua; 500 − 2 = 498.
+    expect(r).toMatchObject({
+      amountFen: 500,
+      feeFen: 2,
+      settledFen: 498,
+      rate: 3800,
+      card: 'debit',
+      channel: 'card',
+    });
+    expect(r.source.row).toBe(2);
+    // 第三方订单号 is `*` on a card row: the UnionPay upstream order number is used.
+    expect(r.providerOrderNo).toBe('UP20261010091530000001');
+  });
+
+  it('maps 消费撤销 to a void and 消费充正 to a reversal, money and fee going back (negative)', async () => {
+    const { records } = await importFixture(MAIN);
+    expect(only(records, 'orderNo', 'LS202610100000004')).toMatchObject({
+      type: 'void',
+      amountFen: -3000,
+      feeFen: -18,
+      settledFen: -2982,
+    });
+    expect(only(records, 'orderNo', 'LS202610100000005')).toMatchObject({
+      type: 'reversal',
+      amountFen: -5000,
+      feeFen: -30,
+      settledFen: -4970,
+    });
+  });
+
+  it('keeps a T0 row’s 交易时间 (settlement, after midnight) as time and 支付时间 as completedAt', async () => {
+    const { records } = await importFixture(MAIN);
+    expect(only(records, 'orderNo', 'LS202610100000010')).toMatchObject({
+      time: '2026-10-11T00:00:12+08:00',
+      completedAt: '2026-10-10T23:58:41+08:00',
+      amountFen: 800000,
+      feeFen: 4400,
+      rate: 5500,
+    });
+  });
+
+  it('reads 退货成功 / 退货中 / 退货失败 as refunds that succeeded, are pending, failed', async () => {
+    const { records } = await importFixture(MAIN);
+    expect(only(records, 'orderNo', 'LS202610100000008')).toMatchObject({
+      type: 'refund',
+      status: 'success',
+      amountFen: -1000,
+    });
+    expect(only(records, 'orderNo', 'LS202610100000013')).toMatchObject({
+      type: 'refund',
+      status: 'pending',
+      amountFen: -10000,
+    });
+    expect(only(records, 'orderNo', 'LS202610100000009')).toMatchObject({
+      type: 'refund',
+      status: 'failed',
+      amountFen: -500,
+    });
+  });
+
+  it('skips a 冻结 (frozen) line instead of counting the money twice', async () => {
+    const { records } = await importFixture(MAIN);
+    expect(records.some((r) => r.orderNo === 'LS202610100000012')).toBe(false);
+  });
+
+  it('reads the GBK file with glued date-times (2026-10-1116:07:27) and 信用卡', async () => {
+    const result = await importFixture(GLUED);
+    expect(result.files[0]).toMatchObject({ preset: 'leshua', encoding: 'gbk', rows: 4, rejected: [] });
+    expect(only(result.records, 'orderNo', 'LS202610110000003')).toMatchObject({
+      time: '2026-10-11T16:07:27+08:00',
+      completedAt: '2026-10-11T16:07:25+08:00',
+      card: 'credit',
+      // 3000 × 0.55% = 16.5 → 17
+      feeFen: 17,
+      settledFen: 2983,
+    });
+    await expect(snapshotOf(result.records)).toMatchFileSnapshot(
+      '__snapshots__/leshua-trade-new-20261011-gbk.json',
+    );
+  });
+
+  it('reads reordered columns with unknown extras, and checks the rows against the 合计 row', async () => {
+    const result = await importFixture(HOSTILE);
+    const file = result.files[0]!;
+    expect(file).toMatchObject({ preset: 'leshua', rows: 3, rejected: [], warnings: [] });
+    // 合计: 2000 + 88800 + 1234 = 92034; 12 + 533 + 5 = 550; 1988 + 88267 + 1229 = 91484 — as read.
+    expect(file.totals).toEqual({ amountFen: 92034, feeFen: 550, settledFen: 91484 });
+    await expect(snapshotOf(result.records)).toMatchFileSnapshot(
+      '__snapshots__/leshua-hostile-reordered.json',
+    );
+  });
+
+  it('warns, naming the file, when the 合计 row disagrees with the rows', async () => {
+    const result = await importCopy(HOSTILE, 'agent_trade_new_20261012.txt', (bytes) =>
+      Buffer.from(bytes.toString('utf8').replace('合计,,,92034,550,91484', '合计,,,92034,551,91484'), 'utf8'),
+    );
+    expect(result.records).toHaveLength(3);
+    expect(result.warnings.map((w) => w.code)).toEqual(['totals.mismatch']);
+    expect(result.warnings[0]!.messageEn).toContain('agent_trade_new_20261012.txt');
+    expect(result.warnings[0]!.messageEn).toContain('fee 551 ≠ 550');
+  });
+
+  it('is detected from the content alone, under any file name', async () => {
+    const result = await importCopy(GLUED, 'download.txt');
+    expect(result.files[0]!.preset).toBe('leshua');
+    expect(result.records).toHaveLength(4);
+  });
+
+  it('reads a GBK file whose title row is the BT row (no 记录类型 cell)', async () => {
+    const result = await importCopy(MAIN, 'x_trade_new_20261010.txt', (bytes) =>
+      iconv.encode(bytes.toString('utf8'), 'gbk'),
+    );
+    expect(result.files[0]).toMatchObject({ preset: 'leshua', encoding: 'gbk', rows: 12 });
+  });
+});

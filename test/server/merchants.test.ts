@@ -1,0 +1,389 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditRecords } from '../../src/audit/audit.js';
+import { parsePlan } from '../../src/plans/parse-plan.js';
+import { importFiles } from '../../src/statements/import.js';
+import { OVERCHARGED, PLAN_YAML, settlementCsv } from './sample-data.js';
+import { multipartBody, type TestApp, testApp } from './test-app.js';
+
+let t: TestApp;
+afterEach(async () => t.close());
+
+async function ownerWithMerchant(merchantId?: string): Promise<{ cookie: string; id: number }> {
+  await t.addUser('owner@example.com');
+  const cookie = await t.login('owner@example.com');
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/merchants',
+    headers: { cookie },
+    payload: merchantId === undefined ? { name: '测试小店' } : { name: '测试小店', merchantId },
+  });
+  expect(res.statusCode).toBe(201);
+  return { cookie, id: res.json().id };
+}
+
+const upload = (
+  cookie: string,
+  id: number,
+  name: string,
+  content: string | Uint8Array,
+  fields: Record<string, string> = {},
+) => {
+  const { payload, headers } = multipartBody(name, content, fields);
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/v1/merchants/${id}/statements`,
+    headers: { ...headers, cookie },
+    payload,
+  });
+};
+
+describe('merchants and plans', () => {
+  it('creates, lists and shows merchants', async () => {
+    t = await testApp();
+    const { cookie, id } = await ownerWithMerchant('898440153991234');
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/merchants', headers: { cookie } });
+    expect(list.json().merchants).toEqual([
+      {
+        id,
+        name: '测试小店',
+        merchantId: '898440153991234',
+        demo: false,
+        role: 'owner',
+        createdAt: t.clock.now.toISOString(),
+      },
+    ]);
+    const one = await t.app.inject({ method: 'GET', url: `/api/v1/merchants/${id}`, headers: { cookie } });
+    expect(one.json()).toMatchObject({ id, records: 0, imports: [] });
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/merchants/999', headers: { cookie } })).statusCode,
+    ).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/merchants/abc', headers: { cookie } })).statusCode,
+    ).toBe(400);
+  });
+
+  it('takes the plan as YAML or JSON, keeps versions, and rejects an invalid plan with path and line', async () => {
+    t = await testApp();
+    const { cookie, id } = await ownerWithMerchant();
+    const url = `/api/v1/merchants/${id}/plan`;
+    const yaml = await t.app.inject({
+      method: 'PUT',
+      url,
+      headers: { cookie, 'content-type': 'application/yaml' },
+      payload: PLAN_YAML,
+    });
+    expect(yaml.statusCode).toBe(200);
+    expect(yaml.json()).toMatchObject({ version: 1, format: 'yaml', text: PLAN_YAML });
+    expect(yaml.json().plan.periods[0].rates).toHaveLength(3);
+    const asJson = JSON.stringify(
+      { periods: [{ from: '2026-09-01', rates: [{ channel: 'card', rate: '0.60%' }] }] },
+      null,
+      2,
+    );
+    const json = await t.app.inject({
+      method: 'PUT',
+      url,
+      headers: { cookie, 'content-type': 'application/json' },
+      payload: asJson,
+    });
+    expect(json.statusCode).toBe(200);
+    expect(json.json()).toMatchObject({ version: 2, format: 'json', text: asJson });
+    const got = await t.app.inject({ method: 'GET', url, headers: { cookie } });
+    expect(got.json()).toMatchObject({ version: 2, format: 'json', text: asJson });
+
+    // Line 4 holds a rate that is not a rate.
+    const badYaml = 'periods:\n  - from: 2026-09-01\n    rates:\n      - { channel: card, rate: cheap }\n';
+    const bad = await t.app.inject({
+      method: 'PUT',
+      url,
+      headers: { cookie, 'content-type': 'application/yaml' },
+      payload: badYaml,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('invalid_plan');
+    const issue = bad.json().error.details[0];
+    expect(issue.path).toBe('periods[0].rates[0].rate');
+    expect(issue.line).toBe(4);
+    expect(typeof issue.zh).toBe('string');
+    const badJson =
+      '{\n  "periods": [\n    { "from": "2026-13-40", "rates": [ { "rate": "0.6%" } ] }\n  ]\n}';
+    const bad2 = await t.app.inject({
+      method: 'PUT',
+      url,
+      headers: { cookie, 'content-type': 'application/json' },
+      payload: badJson,
+    });
+    expect(bad2.statusCode).toBe(400);
+    expect(bad2.json().error.details[0]).toMatchObject({ path: 'periods[0].from', line: 3 });
+    // The invalid plans changed nothing.
+    expect((await t.app.inject({ method: 'GET', url, headers: { cookie } })).json().version).toBe(2);
+  });
+});
+
+describe('statements', () => {
+  it('stores an upload, pages its records, and adds nothing for the same file again', async () => {
+    t = await testApp();
+    const { cookie, id } = await ownerWithMerchant('898440153991234');
+    const csv = settlementCsv(OVERCHARGED);
+    const first = await upload(cookie, id, '结算明细_202610.csv', csv, { kind: 'settlement' });
+    expect(first.statusCode).toBe(201);
+    const body = first.json();
+    expect(body.duplicate).toBe(false);
+    expect(body.files).toHaveLength(1);
+    expect(body.files[0]).toMatchObject({
+      file: '结算明细_202610.csv',
+      preset: 'generic',
+      kind: 'settlement',
+      rows: 4,
+      rejected: [],
+    });
+    expect(body.landings).toEqual([{ merchantId: id, importId: body.importId, stored: 4, duplicate: false }]);
+
+    const page1 = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${id}/records?limit=3`,
+      headers: { cookie },
+    });
+    expect(page1.json().records).toHaveLength(3);
+    expect(page1.json().records[0]).toMatchObject({
+      importId: body.importId,
+      kind: 'settlement',
+      refNo: '100000000001',
+      amountFen: 100000,
+      feeFen: 680,
+      cardNo: '622202******0123',
+      source: { file: '结算明细_202610.csv', row: 2 },
+    });
+    const after = page1.json().nextAfter;
+    const page2 = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${id}/records?limit=3&after=${after}`,
+      headers: { cookie },
+    });
+    expect(page2.json().records.map((r: { refNo: string }) => r.refNo)).toEqual(['100000000004']);
+    expect(page2.json().nextAfter).toBeNull();
+
+    const again = await upload(cookie, id, 'renamed.csv', csv);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ importId: body.importId, duplicate: true });
+    const merchant = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${id}`,
+      headers: { cookie },
+    });
+    expect(merchant.json().records).toBe(4);
+    expect(merchant.json().imports).toHaveLength(1);
+    const log = await t.app.inject({ method: 'GET', url: '/api/v1/audit-log', headers: { cookie } });
+    expect(log.json().entries.filter((e: { action: string }) => e.action === 'import')).toHaveLength(1);
+  });
+
+  it('answers an unreadable file with one clear error and stores nothing', async () => {
+    t = await testApp();
+    const { cookie, id } = await ownerWithMerchant();
+    const res = await upload(
+      cookie,
+      id,
+      'photo.png',
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 0, 0, 0, 0]),
+    );
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('unreadable_file');
+    expect(res.json().error.message).toContain('photo.png');
+    expect(res.json().error.message).not.toContain('upload-');
+    const merchant = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${id}`,
+      headers: { cookie },
+    });
+    expect(merchant.json().imports).toEqual([]);
+    const noFile = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/merchants/${id}/statements`,
+      headers: { cookie, 'content-type': 'application/json' },
+      payload: '{}',
+    });
+    expect(noFile.statusCode).toBe(415);
+    const badKind = await upload(cookie, id, 's.csv', settlementCsv(OVERCHARGED), { kind: 'receipts' });
+    expect(badKind.statusCode).toBe(400);
+  });
+
+  it('refuses a file over the upload limit with 413 and stores nothing', async () => {
+    t = await testApp('sqlite', 1000);
+    const { cookie, id } = await ownerWithMerchant('898440153991234');
+    const big = settlementCsv(
+      [...OVERCHARGED, ...OVERCHARGED, ...OVERCHARGED].map((l, i) => ({
+        ...l,
+        ref: `${i}`.padStart(12, '7'),
+      })),
+    );
+    expect(big.length).toBeGreaterThan(1000);
+    const res = await upload(cookie, id, 'big.csv', big);
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.code).toBe('too_large');
+    const merchant = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${id}`,
+      headers: { cookie },
+    });
+    expect(merchant.json()).toMatchObject({ records: 0, imports: [] });
+  });
+
+  it('lands an agent file on each merchant it names that the agent serves, and reports the others', async () => {
+    t = await testApp();
+    await t.addUser('agent@example.com', 'agent');
+    const cookie = await t.login('agent@example.com');
+    const make = async (merchantId: string) =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/merchants',
+          headers: { cookie },
+          payload: { name: merchantId, merchantId },
+        })
+      ).json().id as number;
+    const a = await make('111');
+    const b = await make('222');
+    const lines = OVERCHARGED.map((l, i) => ({ ...l, merchant: ['111', '222', '999', '222'][i] ?? '111' }));
+    const res = await upload(cookie, a, 'agent-daily.csv', settlementCsv(lines));
+    expect(res.statusCode).toBe(201);
+    expect(
+      res.json().landings.map((l: { merchantId: number; stored: number }) => [l.merchantId, l.stored]),
+    ).toEqual([
+      [a, 1],
+      [b, 2],
+    ]);
+    expect(res.json().unassigned).toEqual([{ merchantId: '999', records: 1 }]);
+    const recordsOf = async (id: number) =>
+      (await t.app.inject({ method: 'GET', url: `/api/v1/merchants/${id}/records`, headers: { cookie } }))
+        .json()
+        .records.map((r: { refNo: string }) => r.refNo);
+    expect(await recordsOf(a)).toEqual(['100000000001']);
+    expect(await recordsOf(b)).toEqual(['100000000002', '100000000004']);
+  });
+});
+
+describe('audit', () => {
+  it('returns exactly what auditRecords returns for the same files and plan', async () => {
+    t = await testApp();
+    const { cookie, id } = await ownerWithMerchant('898440153991234');
+    await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/merchants/${id}/plan`,
+      headers: { cookie, 'content-type': 'application/yaml' },
+      payload: PLAN_YAML,
+    });
+    const csv = settlementCsv(OVERCHARGED);
+    await upload(cookie, id, 'settle.csv', csv);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${id}/audit`,
+      headers: { cookie },
+    });
+    expect(res.statusCode).toBe(200);
+
+    const imported = await importFiles([{ name: 'settle.csv', bytes: Buffer.from(csv) }]);
+    const plan = parsePlan(PLAN_YAML, 'plan.yaml');
+    if (!plan.ok) throw new Error('plan');
+    const expected = auditRecords({
+      terminal: [],
+      settlement: imported.records,
+      bank: [],
+      plans: [plan.plan],
+      files: imported.files.map((f) => ({
+        file: f.file,
+        sha256: f.sha256,
+        preset: f.preset,
+        kind: f.kind,
+        rows: f.rows,
+      })),
+      rejected: [],
+      warnings: [],
+      options: {},
+    });
+    expect(res.json()).toEqual(JSON.parse(JSON.stringify(expected)));
+    // Worked by hand: three credit sales of ¥1,000.00 charged ¥6.80 against 0.60% = ¥6.00.
+    expect(res.json().summary.overchargeFen).toBe(240);
+    expect(res.json().findings.map((f: { overchargeFen: number }) => f.overchargeFen)).toEqual([80, 80, 80]);
+
+    const ranged = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${id}/audit?from=2026-11-01`,
+      headers: { cookie },
+    });
+    expect(ranged.json().summary.overchargeFen).toBe(0);
+    const html = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${id}/report.html`,
+      headers: { cookie },
+    });
+    expect(html.statusCode).toBe(200);
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.body).toContain('<!DOCTYPE html>');
+    expect(html.body).toContain('2.40');
+    const csvRes = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${id}/findings.csv?lang=en`,
+      headers: { cookie },
+    });
+    expect(csvRes.statusCode).toBe(200);
+    expect(csvRes.headers['content-type']).toContain('text/csv');
+    expect(csvRes.body.startsWith('\uFEFF')).toBe(true);
+    expect(csvRes.body.trim().split(/\r?\n/)).toHaveLength(4);
+    const badRange = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${id}/audit?from=yesterday`,
+      headers: { cookie },
+    });
+    expect(badRange.statusCode).toBe(400);
+  });
+});
+
+describe('users', () => {
+  it('lets an owner invite staff, who can read but not write', async () => {
+    t = await testApp();
+    const { cookie, id } = await ownerWithMerchant();
+    const invite = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie },
+      payload: { email: 'clerk@example.com', role: 'staff', merchantIds: [id] },
+    });
+    expect(invite.statusCode).toBe(201);
+    const temp = invite.json().temporaryPassword as string;
+    expect(temp.length).toBeGreaterThanOrEqual(10);
+    const users = await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: { cookie } });
+    expect(users.json().users.map((u: { email: string }) => u.email)).toEqual([
+      'owner@example.com',
+      'clerk@example.com',
+    ]);
+    const staff = await t.login('clerk@example.com', temp);
+    const me = (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: staff } })).json();
+    expect(me.passwordChangeDue).toBe(true);
+    expect(me.merchants.map((m: { id: number; role: string }) => [m.id, m.role])).toEqual([[id, 'staff']]);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/merchants/${id}/records`,
+          headers: { cookie: staff },
+        })
+      ).statusCode,
+    ).toBe(200);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/merchants/${id}/plan`,
+      headers: { cookie: staff, 'content-type': 'application/yaml' },
+      payload: PLAN_YAML,
+    });
+    expect(put.statusCode).toBe(403);
+    expect(put.json().error.code).toBe('forbidden');
+    const weak = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie },
+      payload: { email: 'weak@example.com', role: 'staff', merchantIds: [id], password: 'password' },
+    });
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().error.code).toBe('password_policy');
+  });
+});
