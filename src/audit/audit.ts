@@ -963,7 +963,7 @@ function auditMerchant(
         keys: [...keysOf(r), item.kindZh],
         ...transactionFields(r),
         amountFen: item.kindZh === '扣款' ? -item.deduction.amountFen : r.amountFen,
-        settleDate: item.deduction.date,
+        ...(r.settleDate !== undefined ? { settleDate: r.settleDate } : {}),
         overchargeFen: 0,
         lossFen: c.unplannedFen,
         basis,
