@@ -2,7 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FINDING_KINDS, type AuditReport, type Finding, type RateChange } from '../../src/audit/report-types.js';
+import {
+  FINDING_KINDS,
+  type AuditReport,
+  type Finding,
+  type RateChange,
+} from '../../src/audit/report-types.js';
 import { runCli } from '../../src/cli/program.js';
 import { SCENARIOS, type Scenario } from '../../src/simulate/scenarios.js';
 import { SIM_PRESETS, type SimPreset, UNSUPPORTED } from '../../src/simulate/simulate.js';
@@ -55,15 +60,28 @@ async function simulateAndAudit(
 }
 
 const findingKey = (f: Finding) =>
-  [f.kind, f.refNo ?? f.orderNo ?? '', f.settleDate ?? '', f.amountFen ?? '', f.overchargeFen, f.lossFen].join('|');
+  [
+    f.kind,
+    f.refNo ?? f.orderNo ?? '',
+    f.settleDate ?? '',
+    f.amountFen ?? '',
+    f.overchargeFen,
+    f.lossFen,
+  ].join('|');
 
 const rateChangeKey = (c: RateChange) =>
   [c.channel, c.card, c.date, c.beforeRate, c.afterRate, c.beforeFixedFen, c.afterFixedFen].join('|');
 
 function expectAuditEqualsTruth(report: AuditReport, truth: Truth): void {
   for (const kind of FINDING_KINDS) {
-    const found = report.findings.filter((f) => f.kind === kind).map(findingKey).sort();
-    const expected = truth.findings.filter((f) => f.kind === kind).map(findingKey).sort();
+    const found = report.findings
+      .filter((f) => f.kind === kind)
+      .map(findingKey)
+      .sort();
+    const expected = truth.findings
+      .filter((f) => f.kind === kind)
+      .map(findingKey)
+      .sort();
     // Equal sorted key lists = every true finding found (recall) and nothing else reported (precision).
     expect({ kind, findings: found }).toEqual({ kind, findings: expected });
     expect(report.summary.findingsByKind[kind]).toBe(truth.summary.findingsByKind[kind] ?? 0);
@@ -92,13 +110,10 @@ describe.each(SIM_PRESETS)('simulated %s statements', (preset) => {
 });
 
 it('audit equals truth over a long window across holidays and the calendar data edge', async () => {
-  const { truth, report } = await simulateAndAudit('generic', ['all'], [
-    '--start',
-    '2026-09-20',
-    '--days',
-    '120',
-    '--per-day',
-    '8',
-  ]);
+  const { truth, report } = await simulateAndAudit(
+    'generic',
+    ['all'],
+    ['--start', '2026-09-20', '--days', '120', '--per-day', '8'],
+  );
   expectAuditEqualsTruth(report, truth);
 });
