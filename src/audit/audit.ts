@@ -7,7 +7,7 @@ import { quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan, FeeQuote } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/record.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
-import { dateFromDayNumber, dayNumber, localDateOf } from '../time/shanghai.js';
+import { dateFromDayNumber, dayNumber, localDateOf, SHANGHAI_OFFSET } from '../time/shanghai.js';
 import { bandOfRule, describeFormula, describeRule } from './describe-rule.js';
 import {
   describeTransaction,
@@ -123,6 +123,8 @@ interface RunContext {
     string,
     { date: string; channel: Channel; card: CardType; amountFen: number; feeFen: number }
   >;
+  /** The same entries by day, channel and card (see addEffective). */
+  readonly effectiveIndex: Map<string, Map<Channel, Map<CardType, EffectiveRate>>>;
   readonly warnings: string[];
   readonly calendarWarnings: Set<string>;
   /** Journal sales due on a day no statement covers (before or between the statements): not checked. */
@@ -199,6 +201,7 @@ export function auditRecords(input: AuditInput): AuditReport {
     ambiguous: [],
     rateChanges: [],
     effective: new Map(),
+    effectiveIndex: new Map(),
     warnings,
     calendarWarnings: new Set(),
     outsideCoverage: { count: 0 },
@@ -361,6 +364,7 @@ function coverageOf(settlement: readonly PosRecord[]): Coverage {
     string,
     { settleMin?: string; settleMax?: string; tradeMin?: string; tradeMax?: string }
   >();
+  const dateOf = dateMemo();
   for (const r of settlement) {
     let f = files.get(r.source.file);
     if (f === undefined) {
@@ -371,7 +375,7 @@ function coverageOf(settlement: readonly PosRecord[]): Coverage {
       if (f.settleMin === undefined || r.settleDate < f.settleMin) f.settleMin = r.settleDate;
       if (f.settleMax === undefined || r.settleDate > f.settleMax) f.settleMax = r.settleDate;
     }
-    const date = localDateOf(r.time);
+    const date = dateOf(r.time);
     if (f.tradeMin === undefined || date < f.tradeMin) f.tradeMin = date;
     if (f.tradeMax === undefined || date > f.tradeMax) f.tradeMax = date;
   }
@@ -541,6 +545,7 @@ function auditMerchant(
     const quote = quoteFee(plan, { amountFen, channel, card, date });
     return quote.ok ? bandOfRule(quote.rule, quote.period, channel, card) : defaultBand(channel, amountFen);
   };
+  const dateOf = dateMemo();
   const groupFor = (channel: Channel, card: CardType, band: string): FormulaGroup => {
     const key = `${channel}|${card}|${band}`;
     let g = groups.get(key);
@@ -555,24 +560,11 @@ function auditMerchant(
     const r = p?.record;
     if (r === undefined || p?.cls !== 'sale' || r.feeFen === undefined || r.amountFen <= 0 || r.feeFen < 0)
       continue;
-    const date = localDateOf(r.time);
+    const date = dateOf(r.time);
     const g = groupFor(r.channel, r.card, bandOf(r.channel, r.card, r.amountFen, date));
     g.lines.push({ amountFen: r.amountFen, feeFen: r.feeFen, date });
     groupOfLine[i] = g;
-    const eKey = `${date}|${r.channel}|${r.card}`;
-    const e = ctx.effective.get(eKey);
-    if (e === undefined)
-      ctx.effective.set(eKey, {
-        date,
-        channel: r.channel,
-        card: r.card,
-        amountFen: r.amountFen,
-        feeFen: r.feeFen,
-      });
-    else {
-      e.amountFen += r.amountFen;
-      e.feeFen += r.feeFen;
-    }
+    addEffective(ctx, date, r.channel, r.card, r.amountFen, r.feeFen);
   }
   inferFormulas(groups.values());
   const sortedGroups = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -619,7 +611,7 @@ function auditMerchant(
     const s = sp.record;
     const tIndex = match.terminalOf[i] ?? -1;
     const t = tIndex >= 0 ? T[tIndex]?.record : undefined;
-    const tradeDate = localDateOf(t?.time ?? s.time);
+    const tradeDate = dateOf(t?.time ?? s.time);
     const channel: Channel = t !== undefined && t.channel !== 'unknown' ? t.channel : s.channel;
     const card: CardType = t !== undefined && t.card !== 'unknown' ? t.card : s.card;
     // Words and fields are built only for lines that turn out to be findings.
@@ -778,7 +770,7 @@ function auditMerchant(
       if (tp === undefined || tp.cls !== 'sale' || tCancelled[t] === 1) continue;
       if ((match.settlementOf[t] ?? -1) >= 0 || match.ambiguousTerminal[t] === 1) continue;
       const r = tp.record;
-      const tradeDate = localDateOf(r.time);
+      const tradeDate = dateOf(r.time);
       const due = dueDate(tradeDate);
       const state = coverageState(ctx.coverage, tradeDate, due, ctx.options.today);
       if (state === 'pending') {
@@ -977,6 +969,58 @@ function auditMerchant(
   // Payouts: each settlement day's net against the bank credits from the provider.
   if (ctx.hasBank) checkPayouts(ctx, merchantId, allS, plan, basis);
   return counts;
+}
+
+/**
+ * localDateOf that remembers its last answer: records come sorted by time, so most calls repeat the day, and
+ * handing back the same string object also keeps the Map look-ups keyed by it cheap.
+ */
+function dateMemo(): (iso: string) => string {
+  let last = '';
+  return (iso) => {
+    if (last.length === 10 && iso.endsWith(SHANGHAI_OFFSET) && iso.startsWith(last)) return last;
+    last = localDateOf(iso);
+    return last;
+  };
+}
+
+type EffectiveRate = RunContext['effective'] extends Map<string, infer E> ? E : never;
+
+/**
+ * Adds a settled sale to its day's effective rate. The entries also sit in nested Maps by day, channel and card,
+ * so a line finds its entry without building a key string.
+ */
+function addEffective(
+  ctx: RunContext,
+  date: string,
+  channel: Channel,
+  card: CardType,
+  amountFen: number,
+  feeFen: number,
+): void {
+  let byChannel = ctx.effectiveIndex.get(date);
+  if (byChannel === undefined) {
+    byChannel = new Map();
+    ctx.effectiveIndex.set(date, byChannel);
+  }
+  let byCard = byChannel.get(channel);
+  if (byCard === undefined) {
+    byCard = new Map();
+    byChannel.set(channel, byCard);
+  }
+  let e = byCard.get(card);
+  if (e === undefined) {
+    const key = `${date}|${channel}|${card}`;
+    e = ctx.effective.get(key);
+    if (e === undefined) {
+      ctx.effective.set(key, { date, channel, card, amountFen, feeFen });
+      byCard.set(card, ctx.effective.get(key) as EffectiveRate);
+      return;
+    }
+    byCard.set(card, e);
+  }
+  e.amountFen += amountFen;
+  e.feeFen += feeFen;
 }
 
 type ExpectedFee = PlanFee | InferredFee | { readonly ok: false };

@@ -1,4 +1,5 @@
 import type { Lang } from '../cli/lang.js';
+import { diagnosisHtml } from '../explain/render-diagnoses.js';
 import { formatFen } from '../money/fen.js';
 import { rateChartSvg, escapeXml as esc } from './rate-chart-svg.js';
 import { type AuditReport, FINDING_KINDS, type FindingKind } from './report-types.js';
@@ -177,6 +178,8 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
     );
   }
   head.push('</section>');
+  if (report.diagnoses !== undefined && report.diagnoses.length > 0)
+    head.push(diagnosisHtml(report.diagnoses, lang));
   yield head.join('\n');
 
   yield `\n<section class="findings"><h2>${t('问题明细', 'Findings')} (${report.findings.length})</h2>\n`;

@@ -1,4 +1,5 @@
 import type { Lang } from '../cli/lang.js';
+import { diagnosisLines } from '../explain/render-diagnoses.js';
 import { formatFen } from '../money/fen.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
 import {
@@ -279,6 +280,8 @@ export function* renderTableChunks(report: AuditReport, options: RenderTableOpti
       ),
     );
   }
+  if (report.diagnoses !== undefined && report.diagnoses.length > 0)
+    out.push('', ...diagnosisLines(report.diagnoses, lang));
   yield `${out.join('\n')}\n`;
 
   if (report.findings.length > 0) {

@@ -1,3 +1,4 @@
+import type { Diagnosis } from '../explain/diagnosis-types.js';
 import type { CardType, Channel } from '../records/vocabulary.js';
 
 /** The closed set of audit findings (issue 4). */
@@ -100,4 +101,6 @@ export interface AuditReport {
   warnings: string[];
   /** Effective rate per day per channel/card, for charts: fee ÷ amount over the settled sales of that day. */
   effectiveRates?: { date: string; channel: Channel; card: CardType; amountFen: number; feeFen: number }[];
+  /** The findings grouped by likely cause, with evidence and remedies (src/explain); absent when none. */
+  diagnoses?: Diagnosis[];
 }

@@ -9,12 +9,20 @@ import { LoginLimiter } from '../accounts/login-limiter.js';
 import type { Database } from '../storage/schema.js';
 import { installErrorHandler } from './error-handler.js';
 import { HttpError } from './http-error.js';
+import { alertRoutes } from './routes/alert-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
+import { evidenceRoutes } from './routes/evidence-routes.js';
+import { caseRoutes } from './routes/case-routes.js';
+import { compareRoutes } from './routes/compare-routes.js';
+import { deviceRoutes } from './routes/device-routes.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { ingestRoutes } from './routes/ingest-routes.js';
 import { merchantRoutes } from './routes/merchant-routes.js';
 import { MAX_UPLOAD_BYTES, statementRoutes } from './routes/statement-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { webRoutes } from './routes/web-routes.js';
 import type { ServerContext } from './server-context.js';
 import { installZodCompilers, routeSchema } from './zod-route.js';
 
@@ -101,5 +109,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   merchantRoutes(app, ctx);
   statementRoutes(app, ctx);
   auditRoutes(app, ctx);
+  evidenceRoutes(app, ctx);
+  caseRoutes(app, ctx);
+  deviceRoutes(app, ctx);
+  compareRoutes(app, ctx);
+  dashboardRoutes(app, ctx);
+  ingestRoutes(app, ctx);
+  alertRoutes(app, ctx);
+  await webRoutes(app);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { auditRecords } from '../audit/audit.js';
 import type { AuditReport } from '../audit/report-types.js';
+import { attachDiagnoses } from '../explain/attach-diagnoses.js';
 import { formatPlanIssue, parsePlan } from '../plans/parse-plan.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { ImportWarning, RejectedRow } from '../statements/import.js';
@@ -91,7 +92,7 @@ export function auditFromInput(
   input: Awaited<ReturnType<typeof merchantAuditInput>>,
   range: { from?: string; to?: string },
 ): AuditReport {
-  return auditRecords({
+  const report = auditRecords({
     ...input.records,
     plans: input.plans,
     files: input.files,
@@ -102,4 +103,6 @@ export function auditFromInput(
       ...(range.to === undefined ? {} : { to: range.to }),
     },
   });
+  // As `posguard audit` does, so the API's JSON equals the CLI's over the same files.
+  return attachDiagnoses(report, { plans: input.plans, terminal: input.records.terminal });
 }

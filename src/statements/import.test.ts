@@ -362,6 +362,23 @@ describe('ZIP archives', () => {
     expect(result.warnings.map((w) => w.code)).toEqual(['zip.summary-skipped']);
   });
 
+  it('keeps a record repeated in a second table of the same ZIP once (dedupe across parts of one input)', async () => {
+    const { buildStoredZip } = await import('../../test/fixtures/zip-writer.js');
+    const rows = '交易时间,参考号,交易金额\n2026-10-01 10:00:00,1,1.00\n2026-10-01 10:00:00,1,1.00\n';
+    const bytes = buildStoredZip([
+      { name: 'a.csv', data: Buffer.from(rows) },
+      { name: 'b.csv', data: Buffer.from(`${rows}2026-10-01 12:00:00,3,3.00\n`) },
+    ]);
+    const result = await importFiles([{ name: 'm.zip', bytes }]);
+    // Both of a.csv's identical rows stay; b.csv's two copies of them are dropped, its new row is kept.
+    expect(result.records.map((r) => [r.source.file, r.amountFen])).toEqual([
+      ['m.zip/a.csv', 100],
+      ['m.zip/a.csv', 100],
+      ['m.zip/b.csv', 300],
+    ]);
+    expect(result.warnings.find((w) => w.code === 'dedupe.across-files')?.message).toContain('2 条');
+  });
+
   it('reports a corrupt ZIP as one ImportFileError', async () => {
     const bytes = Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5]);
     await expect(importFiles([{ name: 'bad.zip', bytes }])).rejects.toBeInstanceOf(ImportFileError);

@@ -761,6 +761,19 @@ export async function importFiles(inputs: ImportInput[], options: ImportOptions 
   // key → the file that first had it and how many times that file had it.
   const seen = new Map<string, { file: string; count: number }>();
   const consumed = new Map<string, number>();
+  // Keys are only needed once a second source file (or archive part) appears: until then every record is kept,
+  // so building a long key per row for a single file would only cost time and memory.
+  let onlyFile: string | undefined;
+  let keyed = false;
+  const startKeying = (): void => {
+    keyed = true;
+    for (const earlier of records) {
+      const key = dedupeKey(earlier);
+      const prior = seen.get(key);
+      if (prior === undefined) seen.set(key, { file: earlier.source.file, count: 1 });
+      else prior.count++;
+    }
+  };
   const { onProgress, ...restOptions } = options;
   const rest: ImportOptions = restOptions;
   const sizes = await Promise.all(
@@ -781,6 +794,14 @@ export async function importFiles(inputs: ImportInput[], options: ImportOptions 
     if (onProgress) rest.onProgress = (n: number) => onProgress(base + n, grand);
     const dropped = new Map<string, number>();
     const summary = await importFileStreaming(input, rest, (r) => {
+      if (!keyed) {
+        onlyFile ??= r.source.file;
+        if (r.source.file === onlyFile) {
+          records.push(r);
+          return;
+        }
+        startKeying();
+      }
       const key = dedupeKey(r);
       const prior = seen.get(key);
       if (prior === undefined) seen.set(key, { file: r.source.file, count: 1 });

@@ -28,6 +28,10 @@ describe('parseDateTime', () => {
     expect(parseDateTime('`2026-10-01 12:00:00')).toEqual({ ok: true, value: '2026-10-01T12:00:00+08:00' });
     expect(parseDateTime('2026年10月1日 9:05')).toEqual({ ok: true, value: '2026-10-01T09:05:00+08:00' });
     expect(parseDateTime('20261001120005')).toEqual({ ok: true, value: '2026-10-01T12:00:05+08:00' });
+    // The fast path for `YYYY-MM-DD hh:mm:ss` knows leap years: 2028 and 2000 have 29 February, 2100 does not.
+    expect(parseDateTime('2028-02-29 23:59:59')).toEqual({ ok: true, value: '2028-02-29T23:59:59+08:00' });
+    expect(parseDateTime('2000-02-29T00:00:00')).toEqual({ ok: true, value: '2000-02-29T00:00:00+08:00' });
+    expect(parseDateTime('2100-02-29 00:00:00')).toMatchObject({ ok: false });
   });
 
   it('rejects impossible and unreadable values with a code', () => {

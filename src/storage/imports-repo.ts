@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PosRecord } from '../records/index.js';
 import type { FileImportSummary } from '../statements/import.js';
 import { requireMerchantRole, WRITE_ROLES } from './access.js';
+import { pushedRecordMatcher } from './monitor-repo.js';
 import { insertRecords } from './records-repo.js';
 import type { Database, ImportRow } from './schema.js';
 
@@ -116,6 +117,7 @@ export async function saveImport(
 
     const s = input.summary;
     const landings = new Map<number, ImportLanding>();
+    const pushedMatchers = new Map<number, (record: PosRecord) => Promise<boolean>>();
     const land = async (merchantId: number): Promise<ImportLanding> => {
       const known = landings.get(merchantId);
       if (known !== undefined) return known;
@@ -150,6 +152,11 @@ export async function saveImport(
         landing = { merchantId, importId: row.id, stored: 0, duplicate: false };
       }
       landings.set(merchantId, landing);
+      // Records pushed live through the API and now found again in this file are the same records: skipped.
+      if (!landing.duplicate) {
+        const matcher = await pushedRecordMatcher(trx, merchantId, landing.importId);
+        if (matcher !== undefined) pushedMatchers.set(merchantId, matcher);
+      }
       return landing;
     };
     await land(target.id);
@@ -180,6 +187,8 @@ export async function saveImport(
       for (const id of destinations) {
         const landing = await land(id);
         if (landing.duplicate) continue;
+        const pushed = pushedMatchers.get(id);
+        if (pushed !== undefined && (await pushed(record))) continue;
         const batch = batches.get(id);
         if (batch === undefined) batches.set(id, [record]);
         else batch.push(record);

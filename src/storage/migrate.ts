@@ -1,16 +1,22 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
-import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { writeBackup } from './backup.js';
 import { type DialectName, ownTableNames, type Storage } from './database.js';
 import { initialMigration } from './migrations/0001-initial.js';
+import { monitorMigration } from './migrations/0002-monitor.js';
+import { casesDevicesMigration } from './migrations/0003-cases-devices.js';
 import { TABLE_ORDER } from './schema.js';
 
 /** The migrations, defined in code so a built package needs no migration files on disk. */
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { '0001-initial': initialMigration(dialect) };
+      return {
+        '0001-initial': initialMigration(dialect),
+        '0002-monitor': monitorMigration(dialect),
+        '0003-cases-devices': casesDevicesMigration(dialect),
+      };
     },
   };
 }

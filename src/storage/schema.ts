@@ -122,6 +122,167 @@ export interface AuditLogTable {
   address: string | null;
 }
 
+export interface CasesTable {
+  id: Generated<number>;
+  merchant_id: number;
+  title: string;
+  provider: string | null;
+  state: string;
+  amount_claimed_fen: number;
+  amount_recovered_fen: number;
+  finding_ids_json: string;
+  created_by: number | null;
+  created_at: string;
+  /** The last change of any kind (state, note, attachment, amount): idle reminders count from here. */
+  updated_at: string;
+}
+
+export interface CaseNotesTable {
+  id: Generated<number>;
+  case_id: number;
+  merchant_id: number;
+  user_id: number | null;
+  at: string;
+  text: string;
+  /** Set when the note came with a state change. */
+  from_state: string | null;
+  to_state: string | null;
+}
+
+export interface CaseAttachmentsTable {
+  id: Generated<number>;
+  case_id: number;
+  merchant_id: number;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content_base64: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface DevicesTable {
+  id: Generated<number>;
+  merchant_id: number;
+  terminal_id: string;
+  sn: string | null;
+  model: string | null;
+  vendor: string | null;
+  provider: string | null;
+  /** [{from, firmware, app}] oldest first. */
+  versions_json: string;
+  /** {iccid, plan, feeFen, every} or null. */
+  sim_json: string | null;
+  inspection_interval_days: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeviceInspectionsTable {
+  id: Generated<number>;
+  device_id: number;
+  merchant_id: number;
+  date: string;
+  note: string | null;
+  user_id: number | null;
+  created_at: string;
+}
+
+export interface IdempotencyKeysTable {
+  id: Generated<number>;
+  merchant_id: number;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response_json: string;
+  created_at: string;
+}
+
+export interface PushedRecordsTable {
+  id: Generated<number>;
+  record_id: number;
+  merchant_id: number;
+  /** Identifies the same record when a statement file brings it again (see src/monitor/natural-key.ts). */
+  natural_key: string | null;
+  /** The import that brought this record again (and so skipped its copy). */
+  claimed_import_id: number | null;
+}
+
+export interface MonitorRulesTable {
+  id: Generated<number>;
+  merchant_id: number;
+  text: string;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+export interface MonitorRateStateTable {
+  id: Generated<number>;
+  merchant_id: number;
+  group_key: string;
+  lines_json: string;
+  last_change_date: string | null;
+}
+
+export interface MonitorAlertsTable {
+  id: Generated<number>;
+  merchant_id: number;
+  kind: string;
+  severity: string;
+  dedup_key: string;
+  record_id: number | null;
+  amount_fen: number | null;
+  message: string;
+  details_json: string;
+  created_at: string;
+}
+
+export interface AlertChannelsTable {
+  id: Generated<number>;
+  merchant_id: number;
+  type: string;
+  target: string;
+  secret: string | null;
+  created_by: number | null;
+  created_at: string;
+  removed_at: string | null;
+}
+
+export interface AlertDeliveriesTable {
+  id: Generated<number>;
+  merchant_id: number;
+  alert_id: number | null;
+  channel_id: number;
+  kind: string;
+  subject: string;
+  text: string;
+  payload_json: string;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_error: string | null;
+  sent_at: string | null;
+  created_at: string;
+}
+
+export interface AlertAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  at: string;
+  ok: number;
+  http_status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface MonitorRunsTable {
+  id: Generated<number>;
+  name: string;
+  day: string;
+  at: string;
+}
+
 /** Every table posguard keeps, as Kysely sees it. */
 export interface Database {
   users: UsersTable;
@@ -133,6 +294,20 @@ export interface Database {
   imports: ImportsTable;
   records: RecordsTable;
   audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
+  pushed_records: PushedRecordsTable;
+  monitor_rules: MonitorRulesTable;
+  monitor_rate_state: MonitorRateStateTable;
+  monitor_alerts: MonitorAlertsTable;
+  alert_channels: AlertChannelsTable;
+  alert_deliveries: AlertDeliveriesTable;
+  alert_attempts: AlertAttemptsTable;
+  monitor_runs: MonitorRunsTable;
+  cases: CasesTable;
+  case_notes: CaseNotesTable;
+  case_attachments: CaseAttachmentsTable;
+  devices: DevicesTable;
+  device_inspections: DeviceInspectionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -152,4 +327,18 @@ export const TABLE_ORDER = [
   'imports',
   'records',
   'audit_log',
+  'idempotency_keys',
+  'pushed_records',
+  'monitor_rules',
+  'monitor_rate_state',
+  'monitor_alerts',
+  'alert_channels',
+  'alert_deliveries',
+  'alert_attempts',
+  'monitor_runs',
+  'cases',
+  'case_notes',
+  'case_attachments',
+  'devices',
+  'device_inspections',
 ] as const satisfies readonly (keyof Database)[];

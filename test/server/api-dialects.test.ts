@@ -9,6 +9,13 @@ import type { DialectName } from '../../src/storage/database.js';
 import { DIALECTS } from '../storage/test-storage.js';
 import { OVERCHARGED, PLAN_YAML, settlementCsv } from './sample-data.js';
 import { multipartBody, type TestApp, testApp } from './test-app.js';
+import { attachDiagnoses } from '../../src/explain/attach-diagnoses.js';
+import type { AuditReport } from '../../src/audit/report-types.js';
+import type { FeePlan } from '../../src/plans/plan-types.js';
+
+/** The CLI and the API attach the diagnoses to the engine's report; so does the expectation. */
+const withDiagnoses = (report: AuditReport, plans: FeePlan[]) =>
+  attachDiagnoses(report, { plans, terminal: [] });
 
 let t: TestApp;
 afterEach(async () => t.close());
@@ -57,21 +64,24 @@ describe.each(DIALECTS)('the API on %s', (dialect: DialectName) => {
     const imported = await importFiles([{ name: 'settle.csv', bytes: Buffer.from(csv) }]);
     const plan = parsePlan(PLAN_YAML, 'plan.yaml');
     if (!plan.ok) throw new Error('plan');
-    const expected = auditRecords({
-      terminal: [],
-      settlement: imported.records,
-      bank: [],
-      plans: [plan.plan],
-      files: imported.files.map((f) => ({
-        file: f.file,
-        sha256: f.sha256,
-        preset: f.preset,
-        kind: f.kind,
-        rows: f.rows,
-      })),
-      rejected: [],
-      warnings: [],
-    });
+    const expected = withDiagnoses(
+      auditRecords({
+        terminal: [],
+        settlement: imported.records,
+        bank: [],
+        plans: [plan.plan],
+        files: imported.files.map((f) => ({
+          file: f.file,
+          sha256: f.sha256,
+          preset: f.preset,
+          kind: f.kind,
+          rows: f.rows,
+        })),
+        rejected: [],
+        warnings: [],
+      }),
+      [plan.plan],
+    );
     const audit = await t.app.inject({
       method: 'GET',
       url: `/api/v1/merchants/${id}/audit`,

@@ -4,6 +4,13 @@ import { parsePlan } from '../../src/plans/parse-plan.js';
 import { importFiles } from '../../src/statements/import.js';
 import { OVERCHARGED, PLAN_YAML, settlementCsv } from './sample-data.js';
 import { multipartBody, type TestApp, testApp } from './test-app.js';
+import { attachDiagnoses } from '../../src/explain/attach-diagnoses.js';
+import type { AuditReport } from '../../src/audit/report-types.js';
+import type { FeePlan } from '../../src/plans/plan-types.js';
+
+/** The CLI and the API attach the diagnoses to the engine's report; so does the expectation. */
+const withDiagnoses = (report: AuditReport, plans: FeePlan[]) =>
+  attachDiagnoses(report, { plans, terminal: [] });
 
 let t: TestApp;
 afterEach(async () => t.close());
@@ -284,22 +291,25 @@ describe('audit', () => {
     const imported = await importFiles([{ name: 'settle.csv', bytes: Buffer.from(csv) }]);
     const plan = parsePlan(PLAN_YAML, 'plan.yaml');
     if (!plan.ok) throw new Error('plan');
-    const expected = auditRecords({
-      terminal: [],
-      settlement: imported.records,
-      bank: [],
-      plans: [plan.plan],
-      files: imported.files.map((f) => ({
-        file: f.file,
-        sha256: f.sha256,
-        preset: f.preset,
-        kind: f.kind,
-        rows: f.rows,
-      })),
-      rejected: [],
-      warnings: [],
-      options: {},
-    });
+    const expected = withDiagnoses(
+      auditRecords({
+        terminal: [],
+        settlement: imported.records,
+        bank: [],
+        plans: [plan.plan],
+        files: imported.files.map((f) => ({
+          file: f.file,
+          sha256: f.sha256,
+          preset: f.preset,
+          kind: f.kind,
+          rows: f.rows,
+        })),
+        rejected: [],
+        warnings: [],
+        options: {},
+      }),
+      [plan.plan],
+    );
     expect(res.json()).toEqual(JSON.parse(JSON.stringify(expected)));
     // Worked by hand: three credit sales of ¥1,000.00 charged ¥6.80 against 0.60% = ¥6.00.
     expect(res.json().summary.overchargeFen).toBe(240);

@@ -264,7 +264,7 @@ describe.each(DIALECTS)('migrations on %s', (dialect: DialectName) => {
         async getMigrations() {
           return {
             ...(await migrationProvider(storage.dialect).getMigrations()),
-            '0002-test': {
+            '9999-test': {
               async up(db: Kysely<unknown>) {
                 await db.schema.alterTable('merchants').addColumn('note', 'text').execute();
               },
@@ -277,7 +277,7 @@ describe.each(DIALECTS)('migrations on %s', (dialect: DialectName) => {
         provider: withNext,
         now: () => new Date(AT),
       });
-      expect(outcome.applied).toEqual(['0002-test']);
+      expect(outcome.applied).toEqual(['9999-test']);
       expect(outcome.backupFile).toBeDefined();
       const target = await freshStorage('sqlite');
       try {

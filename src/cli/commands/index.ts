@@ -5,7 +5,12 @@ import { registerImportCommand } from './import.js';
 import { registerAuditCommand } from './audit.js';
 import { registerSimulateCommand } from './simulate.js';
 import { registerServeCommand } from './serve.js';
+import { registerWatchCommand } from './watch.js';
 import { registerBackupCommands } from './backup.js';
+import { registerCaseCommand } from './case.js';
+import { registerDeviceCommand } from './device.js';
+import { registerCompareCommand } from './compare.js';
+import { registerEvidenceCommand } from './evidence.js';
 
 /**
  * Every sub-command registers itself here. Each register function declares its flags and help,
@@ -19,5 +24,10 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerAuditCommand(program, ctx);
   registerSimulateCommand(program, ctx);
   registerServeCommand(program, ctx);
+  registerWatchCommand(program, ctx);
   registerBackupCommands(program, ctx);
+  registerCaseCommand(program, ctx);
+  registerDeviceCommand(program, ctx);
+  registerCompareCommand(program, ctx);
+  registerEvidenceCommand(program, ctx);
 }

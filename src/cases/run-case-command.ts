@@ -1,0 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { CliContext } from '../cli/context.js';
+import { CliError } from '../cli/errors.js';
+import { pick } from '../cli/lang.js';
+import { formatFen, parseAmount } from '../money/index.js';
+import { AccessDenied } from '../storage/access.js';
+import {
+  addCaseAttachment,
+  addCaseNote,
+  type CaseDetail,
+  type CaseSummary,
+  createCase,
+  getCase,
+  listCases,
+  updateCase,
+} from '../storage/cases-repo.js';
+import { CaseError } from './case-error.js';
+import { CASE_STATE_NAMES_ZH, DEFAULT_IDLE_DAYS, isCaseState, MAX_ATTACHMENT_BYTES } from './case-states.js';
+import { openCliSession } from './cli-session.js';
+
+function yuanFlag(text: unknown, flag: string): number {
+  const parsed = parseAmount(String(text), 'yuan');
+  if (!parsed.ok || parsed.value < 0)
+    throw new CliError(`${flag} 应为金额（元），如 312.50`, `${flag} must be an amount in 元, e.g. 312.50`);
+  return parsed.value;
+}
+
+function caseId(text: string | undefined): number {
+  if (text === undefined || !/^[1-9]\d{0,9}$/.test(text))
+    throw new CliError(`案件编号无效：${text ?? ''}`, `invalid case id: ${text ?? ''}`);
+  return Number(text);
+}
+
+function summaryLine(c: CaseSummary, lang: 'zh' | 'en'): string {
+  const state = lang === 'en' ? c.state : CASE_STATE_NAMES_ZH[c.state];
+  return `#${c.id}  ${state}  ${formatFen(c.amountRecoveredFen)} / ${formatFen(c.amountClaimedFen)}  ${c.title}${c.provider === null ? '' : `  (${c.provider})`}  ${pick(lang, `${c.idleDays} 天无进展`, `idle ${c.idleDays}d`)}`;
+}
+
+function detailText(c: CaseDetail, lang: 'zh' | 'en'): string {
+  const t = (zh: string, en: string): string => pick(lang, zh, en);
+  const lines = [
+    summaryLine(c, lang),
+    `${t('下一步可改为', 'may move to')}: ${c.nextStates.join(', ') || '-'}`,
+  ];
+  if (c.findingIds.length > 0) lines.push(`${t('关联发现', 'findings')}: ${c.findingIds.join(', ')}`);
+  for (const n of c.notes) {
+    const move = n.toState === null ? '' : ` [${n.fromState ?? ''}→${n.toState}]`;
+    lines.push(`  ${n.at}${move} ${n.text}`);
+  }
+  for (const a of c.attachments) lines.push(`  📎 #${a.id} ${a.name} ${a.size} B sha256 ${a.sha256}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs one `posguard case` sub-command on the database. */
+export async function runCaseCommand(
+  ctx: CliContext,
+  action: string,
+  args: string[],
+  flags: Record<string, unknown>,
+): Promise<void> {
+  const str = (k: string): string | undefined => (typeof flags[k] === 'string' ? flags[k] : undefined);
+  const session = await openCliSession(ctx, {
+    ...(str('db') === undefined ? {} : { db: str('db') as string }),
+    ...(str('merchant') === undefined ? {} : { merchant: str('merchant') as string }),
+    ...(str('user') === undefined ? {} : { user: str('user') as string }),
+  });
+  const { storage, userId, merchantId } = session;
+  const db = storage.db;
+  const now = new Date();
+  const actor = { userId, at: now.toISOString(), address: 'cli' };
+  const json = str('format') === 'json';
+  const print = (value: CaseDetail): void =>
+    ctx.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : detailText(value, ctx.lang));
+  try {
+    if (action === 'list') {
+      const state = str('state');
+      if (state !== undefined && !isCaseState(state))
+        throw new CliError(`未知状态：${state}`, `unknown state: ${state}`);
+      const days = str('days');
+      if (days !== undefined && !/^\d{1,4}$/.test(days))
+        throw new CliError('--days 应为整数', '--days must be a whole number');
+      const idle = flags['idle'] === true || days !== undefined;
+      const list = await listCases(db, userId, merchantId, {
+        now,
+        ...(state === undefined ? {} : { state }),
+        ...(idle ? { idleDays: days === undefined ? DEFAULT_IDLE_DAYS : Number(days) } : {}),
+      });
+      if (json) ctx.stdout(`${JSON.stringify({ cases: list }, null, 2)}\n`);
+      else if (list.length === 0) ctx.stdout(pick(ctx.lang, '没有案件\n', 'no cases\n'));
+      else ctx.stdout(`${list.map((c) => summaryLine(c, ctx.lang)).join('\n')}\n`);
+      // Idle cases are something to act on.
+      if (idle && list.length > 0) ctx.exitCode = 1;
+    } else if (action === 'open') {
+      const finding = flags['finding'];
+      print(
+        await createCase(db, actor, merchantId, {
+          title: str('title') ?? '',
+          amountClaimedFen: yuanFlag(str('claimed') ?? '0', '--claimed'),
+          provider: str('provider'),
+          findingIds: Array.isArray(finding) ? (finding as string[]) : undefined,
+          note: str('note'),
+        }),
+      );
+    } else if (action === 'note') {
+      print(await addCaseNote(db, actor, merchantId, caseId(args[0]), args[1] ?? ''));
+    } else if (action === 'move') {
+      const state = args[1] ?? '';
+      if (!isCaseState(state)) throw new CliError(`未知状态：${state}`, `unknown state: ${state}`);
+      const recovered = str('recovered');
+      print(
+        await updateCase(db, actor, merchantId, caseId(args[0]), {
+          state,
+          note: str('note'),
+          ...(recovered === undefined ? {} : { amountRecoveredFen: yuanFlag(recovered, '--recovered') }),
+        }),
+      );
+    } else if (action === 'attach') {
+      const path = resolve(ctx.cwd, args[1] ?? '');
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(path);
+      } catch {
+        throw new CliError(`无法读取文件：${args[1] ?? ''}`, `cannot read ${args[1] ?? ''}`);
+      }
+      if (bytes.length > MAX_ATTACHMENT_BYTES)
+        throw new CliError('附件超过 50 MiB', 'the attachment is larger than 50 MiB');
+      const id = caseId(args[0]);
+      await addCaseAttachment(db, actor, merchantId, id, { name: basename(path), bytes });
+      print(await getCase(db, userId, merchantId, id, now));
+    } else if (action === 'show') {
+      print(await getCase(db, userId, merchantId, caseId(args[0]), now));
+    }
+  } catch (error) {
+    if (error instanceof CaseError) throw new CliError(error.zh, error.message);
+    if (error instanceof AccessDenied) {
+      throw new CliError(
+        error.code === 'forbidden'
+          ? `用户 ${session.email} 对商户 ${merchantId} 只有只读权限`
+          : `商户 ${merchantId} 不存在`,
+        error.message,
+      );
+    }
+    throw error;
+  } finally {
+    await storage.close();
+  }
+}

@@ -1,0 +1,413 @@
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import type { AuditReport } from '../../audit/report-types.js';
+import type { DevicesFile } from '../../explain/parse-devices.js';
+import type { FeePlan } from '../../plans/plan-types.js';
+import type { PosRecord, RecordKind } from '../../records/index.js';
+import type { ImportResult } from '../../statements/import.js';
+import { dateFromDayNumber, dayNumber } from '../../time/shanghai.js';
+import type { CliContext } from '../context.js';
+import { CliError } from '../errors.js';
+import { pick } from '../lang.js';
+import { Progress } from '../progress.js';
+
+// The input handling `posguard audit` and `posguard evidence` share (moved here from audit.ts unchanged,
+// plus devices files for the diagnosis).
+
+/** The flags that say what to audit (everything of `posguard audit` but the output). */
+export interface AuditInputFlags {
+  settlement?: string[];
+  terminal?: string[];
+  bank?: string[];
+  plan?: string;
+  plans?: string;
+  devices?: string[];
+  merchant?: string[];
+  from?: string;
+  to?: string;
+  terminalPreset?: string;
+  settlementPreset?: string;
+  bankPreset?: string;
+  mapping?: string;
+  duplicateWindow: string;
+}
+
+/**
+ * `60s`, `2m`, `90` (seconds), `1500ms`, `1h` → milliseconds; undefined when the text is not a duration.
+ * @example parseDuration('2m') === 120_000
+ */
+export function parseDuration(text: string): number | undefined {
+  const m = /^\s*(\d{1,9})\s*(ms|s|sec|秒|m|min|分|分钟|h|小时)?\s*$/i.exec(text);
+  if (m === null) return undefined;
+  const value = Number(m[1]);
+  const unit = (m[2] ?? 's').toLowerCase();
+  const scale =
+    unit === 'ms'
+      ? 1
+      : unit === 'h' || unit === '小时'
+        ? 3_600_000
+        : ['m', 'min', '分', '分钟'].includes(unit)
+          ? 60_000
+          : 1000;
+  return value * scale;
+}
+
+function checkDate(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let ok = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  if (ok) {
+    try {
+      ok = dateFromDayNumber(dayNumber(value)) === value;
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok)
+    throw new CliError(
+      `${flag} 应为 YYYY-MM-DD 日期：“${value}”`,
+      `${flag} must be a YYYY-MM-DD date: "${value}"`,
+    );
+  return value;
+}
+
+export interface Inputs {
+  terminal: string[];
+  settlement: string[];
+  bank: string[];
+  /** Plan files, with the merchant a per-merchant directory implies. */
+  plans: { path: string; merchantHint?: string }[];
+  /** devices.yaml files: terminal software histories for the diagnosis. */
+  devices: string[];
+}
+
+const DATA_EXT = new Set(['.csv', '.txt', '.tsv', '.xlsx', '.zip', '.gz']);
+const PLAN_EXT = new Set(['.yaml', '.yml', '.json']);
+
+function classify(name: string): RecordKind | 'plan' | 'devices' | undefined {
+  const lower = name.toLowerCase();
+  if (lower.startsWith('.')) return undefined;
+  const ext = extname(lower);
+  if (/^(devices|设备)\.ya?ml$/.test(lower)) return 'devices';
+  if (PLAN_EXT.has(ext)) return /^(plan|费率方案)\.(ya?ml|json)$/.test(lower) ? 'plan' : undefined;
+  if (!DATA_EXT.has(ext)) return undefined;
+  if (/^(terminal|journal)|终端|收银/.test(lower)) return 'terminal';
+  if (/^bank|银行|网银/.test(lower)) return 'bank';
+  if (/^(settlement|statement)|结算|对账/.test(lower)) return 'settlement';
+  return undefined;
+}
+
+/** Finds the inputs in a data directory: its own files, and one level of per-merchant sub-directories. */
+export function discoverInputs(dir: string, shown: string): Inputs {
+  const found: Inputs = { terminal: [], settlement: [], bank: [], plans: [], devices: [] };
+  const scan = (abs: string, typed: string, merchantHint: string | undefined, depth: number) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      throw new CliError(`无法读取目录 ${typed}`, `cannot read the directory ${typed}`);
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (depth === 0 && !e.name.startsWith('.')) scan(join(abs, e.name), join(typed, e.name), e.name, 1);
+        continue;
+      }
+      const kind = classify(e.name);
+      const path = join(typed, e.name);
+      if (kind === 'plan') found.plans.push(merchantHint === undefined ? { path } : { path, merchantHint });
+      else if (kind !== undefined) found[kind].push(path);
+    }
+  };
+  scan(dir, shown, undefined, 0);
+  return found;
+}
+
+/** What `posguard audit` and `posguard evidence` work from: the inputs found, the plans, and the audit with its diagnoses. */
+export interface PreparedAudit {
+  report: AuditReport;
+  planText: string | undefined;
+  plans: FeePlan[];
+  /** The input files as the user named them (relative to ctx.cwd or absolute). */
+  inputs: Inputs;
+}
+
+/**
+ * Finds, checks and imports the inputs of `posguard audit` (a data directory and/or --settlement etc.), loads the
+ * plans and the devices files, audits and diagnoses. Throws CliError for usage errors and unreadable inputs.
+ */
+export async function prepareAudit(
+  ctx: CliContext,
+  dir: string | undefined,
+  flags: AuditInputFlags,
+): Promise<PreparedAudit> {
+  const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
+  const windowMs = parseDuration(flags.duplicateWindow);
+  if (windowMs === undefined) {
+    throw new CliError(
+      `--duplicate-window 应为时长，如 60s、2m、90：“${flags.duplicateWindow}”`,
+      `--duplicate-window must be a duration such as 60s, 2m or 90: "${flags.duplicateWindow}"`,
+    );
+  }
+  const from = checkDate('--from', flags.from);
+  const to = checkDate('--to', flags.to);
+  if (from !== undefined && to !== undefined && from > to)
+    throw new CliError(`--from ${from} 晚于 --to ${to}`, `--from ${from} is after --to ${to}`);
+  if (flags.plan !== undefined && flags.plans !== undefined)
+    throw new CliError('--plan 与 --plans 只能用一个', 'use --plan or --plans, not both');
+
+  const inputs: Inputs = { terminal: [], settlement: [], bank: [], plans: [], devices: [] };
+  if (dir !== undefined) {
+    const abs = resolve(ctx.cwd, dir);
+    if (!isDirectory(abs))
+      throw new CliError(
+        `${dir} 不是目录（文件请用 --settlement 等参数给出）`,
+        `${dir} is not a directory (give files with --settlement etc.)`,
+      );
+    const found = discoverInputs(abs, dir);
+    inputs.terminal.push(...found.terminal);
+    inputs.settlement.push(...found.settlement);
+    inputs.bank.push(...found.bank);
+    inputs.plans.push(...found.plans);
+    inputs.devices.push(...found.devices);
+  }
+  inputs.terminal.push(...(flags.terminal ?? []));
+  inputs.settlement.push(...(flags.settlement ?? []));
+  inputs.bank.push(...(flags.bank ?? []));
+  if (flags.devices !== undefined) inputs.devices = [...flags.devices];
+  if (inputs.settlement.length === 0) {
+    throw new CliError(
+      dir === undefined
+        ? '缺少结算单：请用 --settlement 给出收单机构的结算单/对账单文件'
+        : `${dir} 中没有结算单（settlement.*）；请用 --settlement 给出`,
+      dir === undefined
+        ? 'no statements: give the provider’s settlement files with --settlement'
+        : `no statements (settlement.*) in ${dir}; give them with --settlement`,
+    );
+  }
+  for (const file of [...inputs.settlement, ...inputs.terminal, ...inputs.bank]) {
+    const abs = resolve(ctx.cwd, file);
+    let ok = false;
+    try {
+      ok = statSync(abs).isFile();
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      throw new CliError(
+        `${file}：文件不存在或无法读取`,
+        `${file}: the file does not exist or cannot be read`,
+      );
+  }
+  if (flags.plan !== undefined) inputs.plans = [{ path: flags.plan }];
+  else if (flags.plans !== undefined) inputs.plans = plansIn(ctx, flags.plans);
+
+  // Plans first: an invalid plan should stop the run before minutes of importing.
+  const { plans, planText, planWarnings } = await loadPlans(ctx, inputs.plans);
+  const mappingKind = flags.mapping === undefined ? undefined : await mappingKindOf(ctx, flags.mapping);
+
+  const { importFiles, ImportFileError } = await import('../../statements/import.js');
+  const groups: { kind: RecordKind; files: string[]; preset: string | undefined; label: string }[] = [
+    {
+      kind: 'settlement',
+      files: inputs.settlement,
+      preset: flags.settlementPreset,
+      label: t('读取结算单', 'statements'),
+    },
+    {
+      kind: 'terminal',
+      files: inputs.terminal,
+      preset: flags.terminalPreset,
+      label: t('读取终端流水', 'journals'),
+    },
+    { kind: 'bank', files: inputs.bank, preset: flags.bankPreset, label: t('读取银行流水', 'bank files') },
+  ];
+  const results = new Map<RecordKind, ImportResult>();
+  for (const g of groups) {
+    if (g.files.length === 0) continue;
+    const progress = new Progress(g.label, 1, ctx.interactive, ctx.stderr);
+    const useMapping = flags.mapping !== undefined && (mappingKind ?? 'settlement') === g.kind;
+    try {
+      const result = await importFiles(
+        g.files.map((f) => ({ path: resolve(ctx.cwd, f) })),
+        {
+          kind: g.kind,
+          ...(g.preset === undefined ? {} : { preset: g.preset }),
+          ...(useMapping && flags.mapping !== undefined
+            ? { mappingFile: resolve(ctx.cwd, flags.mapping) }
+            : {}),
+          onProgress: (done, total) => progress.update(total > 0 ? done / total : 1),
+        },
+      );
+      relabel(result, g.files, ctx.cwd);
+      results.set(g.kind, result);
+    } catch (error) {
+      if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
+      throw error;
+    } finally {
+      progress.finish();
+    }
+  }
+
+  const devices = await loadDevices(ctx, inputs.devices);
+  const all = [...results.values()];
+  const { auditRecords } = await import('../../audit/audit.js');
+  const checking = new Progress(t('核对', 'auditing'), 1, ctx.interactive, ctx.stderr);
+  checking.update(0);
+  const report = auditRecords({
+    terminal: results.get('terminal')?.records ?? [],
+    settlement: results.get('settlement')?.records ?? [],
+    bank: results.get('bank')?.records ?? [],
+    plans,
+    files: all.flatMap((r) =>
+      r.files.map((f) => ({ file: f.file, sha256: f.sha256, preset: f.preset, kind: f.kind, rows: f.rows })),
+    ),
+    rejected: all.flatMap((r) =>
+      r.rejected.map((x) => ({
+        file: x.file,
+        row: x.row,
+        ...(x.column === undefined ? {} : { column: x.column }),
+        reason: pick(ctx.lang, x.reason, x.reasonEn),
+      })),
+    ),
+    warnings: [
+      ...planWarnings,
+      ...all.flatMap((r) =>
+        r.warnings.map((w) => {
+          const text = pick(ctx.lang, w.message, w.messageEn);
+          // Say which file a warning is about when its text does not.
+          return text.includes(w.file) ? text : `${w.file}: ${text}`;
+        }),
+      ),
+    ],
+    options: {
+      duplicateWindowMs: windowMs,
+      ...(from === undefined ? {} : { from }),
+      ...(to === undefined ? {} : { to }),
+      ...(flags.merchant === undefined ? {} : { merchants: flags.merchant }),
+    },
+  });
+  const { attachDiagnoses } = await import('../../explain/attach-diagnoses.js');
+  attachDiagnoses(report, { devices, plans, terminal: results.get('terminal')?.records ?? [] });
+  checking.finish();
+  return { report, planText, plans, inputs };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function plansIn(ctx: CliContext, dir: string): { path: string; merchantHint?: string }[] {
+  const abs = resolve(ctx.cwd, dir);
+  let names: string[];
+  try {
+    names = readdirSync(abs);
+  } catch {
+    throw new CliError(`无法读取方案目录 ${dir}`, `cannot read the plans directory ${dir}`);
+  }
+  const plans = names
+    .filter((n) => !n.startsWith('.') && PLAN_EXT.has(extname(n).toLowerCase()))
+    .sort()
+    .map((n) => {
+      const stem = basename(n, extname(n));
+      const path = join(dir, n);
+      // `<merchantId>.yaml` names its merchant; `plan.yaml` or `default.yaml` governs the rest.
+      return /^(plan|费率方案|default)$/i.test(stem) ? { path } : { path, merchantHint: stem };
+    });
+  if (plans.length === 0)
+    throw new CliError(`${dir} 中没有费率方案（*.yaml）`, `no plans (*.yaml) in ${dir}`);
+  return plans;
+}
+
+/** Loads every plan; a plan without a merchantId takes the one its file name or directory implies, if any. */
+async function loadPlans(
+  ctx: CliContext,
+  files: readonly { path: string; merchantHint?: string }[],
+): Promise<{ plans: FeePlan[]; planText: string | undefined; planWarnings: string[] }> {
+  if (files.length === 0) return { plans: [], planText: undefined, planWarnings: [] };
+  const { loadPlanFile, formatPlanIssue } = await import('../../plans/parse-plan.js');
+  const plans: FeePlan[] = [];
+  const texts: string[] = [];
+  const planWarnings: string[] = [];
+  for (const file of files) {
+    const abs = resolve(ctx.cwd, file.path);
+    const parsed = await loadPlanFile(abs);
+    if (!parsed.ok) {
+      const first = parsed.errors[0];
+      const more = parsed.errors.length - 1;
+      const line = first === undefined ? '' : formatPlanIssue(file.path, first, ctx.lang);
+      throw new CliError(
+        `费率方案无效：${line}${more > 0 ? `（另有 ${more} 处错误，用 posguard plan check 查看）` : ''}`,
+        `invalid plan: ${line}${more > 0 ? ` (${more} more; see posguard plan check)` : ''}`,
+      );
+    }
+    for (const w of parsed.warnings) planWarnings.push(formatPlanIssue(file.path, w, ctx.lang));
+    const hint = file.merchantHint;
+    plans.push(
+      parsed.plan.merchantId === undefined && hint !== undefined
+        ? { ...parsed.plan, merchantId: hint }
+        : parsed.plan,
+    );
+    const text = readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
+    texts.push(files.length > 1 ? `# ${file.path}\n${text}` : text);
+  }
+  return { plans, planText: texts.join('\n'), planWarnings };
+}
+
+async function mappingKindOf(ctx: CliContext, mapping: string): Promise<RecordKind | undefined> {
+  const { loadPresetFile, PresetError } = await import('../../statements/preset.js');
+  try {
+    return loadPresetFile(resolve(ctx.cwd, mapping)).kind;
+  } catch (error) {
+    if (error instanceof PresetError) throw new CliError(error.zh, error.message);
+    throw error;
+  }
+}
+
+/** Shows the file names the user typed, not absolute paths; free when the user typed absolute paths. */
+function relabel(result: ImportResult, typed: readonly string[], cwd: string): void {
+  const pairs = typed.map((f) => [resolve(cwd, f), f] as const).filter(([abs, f]) => abs !== f);
+  if (pairs.length === 0) return;
+  const cache = new Map<string, string>();
+  const rename = (name: string): string => {
+    let renamed = cache.get(name);
+    if (renamed === undefined) {
+      renamed = name;
+      for (const [abs, f] of pairs)
+        if (name.startsWith(abs)) {
+          renamed = f + name.slice(abs.length);
+          break;
+        }
+      cache.set(name, renamed);
+    }
+    return renamed;
+  };
+  for (const f of result.files) {
+    const before = f.file;
+    f.file = rename(f.file);
+    for (const w of f.warnings) {
+      w.file = rename(w.file);
+      w.message = w.message.split(before).join(f.file);
+      w.messageEn = w.messageEn.split(before).join(f.file);
+    }
+  }
+  for (const r of result.rejected) r.file = rename(r.file);
+  const records: PosRecord[] = result.records;
+  for (const r of records) {
+    const file = rename(r.source.file);
+    if (file !== r.source.file) r.source = { file, row: r.source.row };
+  }
+}
+
+async function loadDevices(ctx: CliContext, files: readonly string[]): Promise<DevicesFile[]> {
+  if (files.length === 0) return [];
+  const { loadDevicesFile } = await import('../../explain/parse-devices.js');
+  return files.map((file) => {
+    const parsed = loadDevicesFile(resolve(ctx.cwd, file), file);
+    if (!parsed.ok) throw new CliError(parsed.zh, parsed.en);
+    return parsed.value;
+  });
+}

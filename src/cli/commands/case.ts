@@ -1,0 +1,127 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { formatOption } from '../format-option.js';
+import { pick } from '../lang.js';
+
+/** Flags every `posguard case` sub-command takes. */
+export interface CaseCommonFlags {
+  db?: string;
+  merchant?: string;
+  user?: string;
+  format?: string;
+}
+
+function common(cmd: Command, ctx: CliContext): Command {
+  const t = (zh: string, en: string): string => pick(ctx.lang, zh, en);
+  return cmd
+    .option(
+      '--db <file>',
+      t(
+        'SQLite 数据库文件（默认 POSGUARD_DB 或 ./posguard.db；设置 DATABASE_URL 则用 PostgreSQL）',
+        'SQLite file (default POSGUARD_DB or ./posguard.db; PostgreSQL when DATABASE_URL is set)',
+      ),
+    )
+    .option('--merchant <id>', t('posguard 内的商户编号（必需）', 'the merchant’s posguard id (required)'))
+    .option(
+      '--user <email>',
+      t(
+        '以哪个用户身份操作（默认该商户的第一个店主）',
+        'act as this user (default: the merchant’s first owner)',
+      ),
+    );
+}
+
+/** Registers `posguard case list|open|note|move|show|attach`: disputes tracked until the money is back. */
+export function registerCaseCommand(program: Command, ctx: CliContext): void {
+  const t = (zh: string, en: string): string => pick(ctx.lang, zh, en);
+  const run = async (action: string, args: string[], flags: Record<string, unknown>): Promise<void> => {
+    const { runCaseCommand } = await import('../../cases/run-case-command.js');
+    await runCaseCommand(ctx, action, args, flags);
+  };
+  const cases = program
+    .command('case')
+    .description(
+      t(
+        '投诉案件：从“被多收”跟进到“已退款”（待处理 → 已联系 → 已承诺 → 已退款 | 被拒绝 → 已结案）',
+        'dispute cases, from "overcharged" to "refunded" (open → contacted → promised → refunded | rejected → closed)',
+      ),
+    )
+    .addHelpText(
+      'after',
+      t(
+        `
+示例:
+  posguard case open --merchant 1 --title "9月贷记卡跳点" --claimed 312.50 --provider 乐刷 --note "已导出证据包"
+  posguard case list --merchant 1 --idle
+  posguard case move 3 contacted --merchant 1 --note "已致电客服 95016，工单号 A123"
+  posguard case move 3 refunded --merchant 1 --recovered 312.50 --note "退款已到账"
+  posguard case note 3 "客服承诺 3 个工作日内回复" --merchant 1
+  posguard case attach 3 evidence.zip --merchant 1
+  posguard case show 3 --merchant 1 --format json
+
+直接读写数据库（与 posguard serve 同一个文件）；默认以该商户的第一个店主身份操作，可用 --user 指定。
+`,
+        `
+Examples:
+  posguard case open --merchant 1 --title "September credit-card jump" --claimed 312.50 --provider leshua --note "evidence pack exported"
+  posguard case list --merchant 1 --idle
+  posguard case move 3 contacted --merchant 1 --note "called 95016, ticket A123"
+  posguard case move 3 refunded --merchant 1 --recovered 312.50 --note "refund received"
+  posguard case note 3 "promised an answer in 3 working days" --merchant 1
+  posguard case attach 3 evidence.zip --merchant 1
+  posguard case show 3 --merchant 1 --format json
+
+Works directly on the database (the same file posguard serve uses), acting as the merchant's first owner unless --user says otherwise.
+`,
+      ),
+    );
+
+  common(cases.command('list'), ctx)
+    .description(t('列出案件', 'list cases'))
+    .option('--idle', t('只列出长时间无进展的案件', 'only cases with no change for --days days'))
+    .option('--days <n>', t('无进展天数（默认 7）', 'idle days (default 7)'))
+    .option('--state <state>', t('只列出此状态', 'only this state'))
+    .addOption(formatOption(['table', 'json']))
+    .action((flags: Record<string, unknown>) => run('list', [], flags));
+
+  common(cases.command('open'), ctx)
+    .description(t('新建案件', 'open a case'))
+    .requiredOption('--title <text>', t('标题', 'title'))
+    .option('--claimed <yuan>', t('索赔金额（元）', 'amount claimed (元)'), '0')
+    .option('--provider <name>', t('服务商', 'provider'))
+    .option('--finding <ids...>', t('关联的核对发现编号', 'linked finding ids'))
+    .option('--note <text>', t('第一条备注', 'first note'))
+    .addOption(formatOption(['table', 'json']))
+    .action((flags: Record<string, unknown>) => run('open', [], flags));
+
+  common(cases.command('note'), ctx)
+    .description(t('给案件加一条备注', 'add a note to a case'))
+    .argument('<case>', t('案件编号', 'case id'))
+    .argument('<text>', t('备注内容', 'the note'))
+    .action((id: string, text: string, flags: Record<string, unknown>) => run('note', [id, text], flags));
+
+  common(cases.command('move'), ctx)
+    .description(t('改变案件状态（需写备注）', 'change a case’s state (with a note)'))
+    .argument('<case>', t('案件编号', 'case id'))
+    .argument('<state>', 'open | contacted | promised | refunded | rejected | closed')
+    .requiredOption('--note <text>', t('为什么改变状态', 'why the state changes'))
+    .option('--recovered <yuan>', t('已追回金额（元）', 'amount recovered (元)'))
+    .action((id: string, state: string, flags: Record<string, unknown>) => run('move', [id, state], flags));
+
+  common(cases.command('attach'), ctx)
+    .description(
+      t(
+        '给案件附加文件（如证据包，最大 50 MiB）',
+        'attach a file to a case (e.g. the evidence pack, at most 50 MiB)',
+      ),
+    )
+    .argument('<case>', t('案件编号', 'case id'))
+    .argument('<file>', t('文件', 'file'))
+    .action((id: string, file: string, flags: Record<string, unknown>) => run('attach', [id, file], flags));
+
+  common(cases.command('show'), ctx)
+    .description(t('显示案件详情', 'show a case'))
+    .argument('<case>', t('案件编号', 'case id'))
+    .addOption(formatOption(['table', 'json']))
+    .action((id: string, flags: Record<string, unknown>) => run('show', [id], flags));
+}

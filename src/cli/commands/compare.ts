@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { formatOption } from '../format-option.js';
+import { pick } from '../lang.js';
+
+/** Flags of `posguard compare`. */
+export interface CompareFlags {
+  terminal?: string[];
+  terminalPreset?: string;
+  settlement?: string[];
+  settlementPreset?: string;
+  plan?: string;
+  catalog?: string;
+  months?: string;
+  format: string;
+}
+
+/** Registers `posguard compare`: the merchant's own history priced under every catalogue plan, cheapest first. */
+export function registerCompareCommand(program: Command, ctx: CliContext): void {
+  const t = (zh: string, en: string): string => pick(ctx.lang, zh, en);
+  program
+    .command('compare')
+    .description(
+      t(
+        '用自己的交易历史比较各服务商方案：按第一年总成本（手续费 + 流量费 + 押金）从低到高排序',
+        'price your own history under each provider plan, cheapest first year (fees + SIM + deposit) first',
+      ),
+    )
+    .option('--terminal <files...>', t('终端交易流水（必需）', 'terminal journals (required)'))
+    .option('--terminal-preset <name>', t('终端流水的预设格式', 'preset for the journals'))
+    .option(
+      '--settlement <files...>',
+      t(
+        '结算单：同时显示各服务商在您数据中的跳点记录',
+        "statements: also show each provider's 跳点 record in your data",
+      ),
+    )
+    .option(
+      '--settlement-preset <name>',
+      t(
+        '结算单的预设格式（也用于匹配目录中的服务商）',
+        'preset for the statements (also matches catalogue providers)',
+      ),
+    )
+    .option(
+      '--plan <file>',
+      t(
+        '您现在的费率方案（用于核对结算单；其 provider 字段用于匹配目录）',
+        'your current fee plan (audits the statements; its provider field matches the catalogue)',
+      ),
+    )
+    .option(
+      '--catalog <file>',
+      t(
+        '服务商方案目录（默认 catalog/providers.yaml）',
+        'provider catalogue (default catalog/providers.yaml)',
+      ),
+    )
+    .option('--months <n>', t('只用最近 N 个月的交易', 'use only the last N months of history'))
+    .addOption(formatOption(['table', 'json']))
+    .addHelpText(
+      'after',
+      t(
+        `
+示例:
+  posguard compare --terminal data/terminal.csv
+  posguard compare --terminal data/terminal.csv --settlement data/settlement.csv --plan data/plan.yaml --months 3
+  posguard compare --terminal t1.csv t2.csv --catalog my-quotes.yaml --format json
+
+第一年合计 = 期间手续费按 365 天折算 + 每台终端的流量费（按年）+ 每台终端的押金（只计一次）。
+目录 catalog/providers.yaml 中的数字是注明出处的示例，可以改成您拿到的报价。
+`,
+        `
+Examples:
+  posguard compare --terminal data/terminal.csv
+  posguard compare --terminal data/terminal.csv --settlement data/settlement.csv --plan data/plan.yaml --months 3
+  posguard compare --terminal t1.csv t2.csv --catalog my-quotes.yaml --format json
+
+First year = period fees scaled to 365 days + SIM fees per terminal per year + deposit per terminal (counted once).
+The figures in catalog/providers.yaml are examples citing their sources; replace them with the quotes you get.
+`,
+      ),
+    )
+    .action(async (flags: CompareFlags) => {
+      const { runCompare } = await import('../../compare/run-compare.js');
+      await runCompare(ctx, flags);
+    });
+}

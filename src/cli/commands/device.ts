@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { formatOption } from '../format-option.js';
+import { pick } from '../lang.js';
+
+function common(cmd: Command, ctx: CliContext): Command {
+  const t = (zh: string, en: string): string => pick(ctx.lang, zh, en);
+  return cmd
+    .option(
+      '--db <file>',
+      t(
+        'SQLite 数据库文件（默认 POSGUARD_DB 或 ./posguard.db；设置 DATABASE_URL 则用 PostgreSQL）',
+        'SQLite file (default POSGUARD_DB or ./posguard.db; PostgreSQL when DATABASE_URL is set)',
+      ),
+    )
+    .option('--merchant <id>', t('posguard 内的商户编号（必需）', 'the merchant’s posguard id (required)'))
+    .option(
+      '--user <email>',
+      t(
+        '以哪个用户身份操作（默认该商户的第一个店主）',
+        'act as this user (default: the merchant’s first owner)',
+      ),
+    );
+}
+
+/** Registers `posguard device list|import|inspect`: the terminal registry and its inspection schedule. */
+export function registerDeviceCommand(program: Command, ctx: CliContext): void {
+  const t = (zh: string, en: string): string => pick(ctx.lang, zh, en);
+  const run = async (action: string, args: string[], flags: Record<string, unknown>): Promise<void> => {
+    const { runDeviceCommand } = await import('../../devices/run-device-command.js');
+    await runDeviceCommand(ctx, action, args, flags);
+  };
+  const devices = program
+    .command('device')
+    .description(
+      t(
+        '终端登记、巡检计划（默认每 90 天）与每台终端的核对发现',
+        'terminal registry, inspection schedule (every 90 days by default) and findings per terminal',
+      ),
+    )
+    .addHelpText(
+      'after',
+      t(
+        `
+示例:
+  posguard device import data/822584053110001/devices.yaml --merchant 1
+  posguard device list --merchant 1
+  posguard device list --merchant 1 --due --today 2026-12-31
+  posguard device inspect 12345678 --merchant 1 --note "外观、键盘、打印正常"
+
+devices.yaml 格式与 posguard simulate 写出的相同；每台终端还可写 provider、sim { iccid, plan, fee, every }、
+lastInspection（YYYY-MM-DD）和 inspectionIntervalDays（默认 90）。
+`,
+        `
+Examples:
+  posguard device import data/822584053110001/devices.yaml --merchant 1
+  posguard device list --merchant 1
+  posguard device list --merchant 1 --due --today 2026-12-31
+  posguard device inspect 12345678 --merchant 1 --note "case, keypad and printer fine"
+
+devices.yaml is the format posguard simulate writes; each terminal may also carry provider, sim { iccid, plan, fee, every },
+lastInspection (YYYY-MM-DD) and inspectionIntervalDays (default 90).
+`,
+      ),
+    );
+
+  common(devices.command('import'), ctx)
+    .description(t('导入设备文件 devices.yaml', 'import a devices file (devices.yaml)'))
+    .argument('<file>', 'devices.yaml')
+    .action((file: string, flags: Record<string, unknown>) => run('import', [file], flags));
+
+  common(devices.command('list'), ctx)
+    .description(t('列出终端、巡检状态和核对发现', 'list terminals with inspection status and findings'))
+    .option(
+      '--due',
+      t('只列出需要巡检（到期、逾期或从未巡检）的终端', 'only terminals due, overdue or never inspected'),
+    )
+    .option(
+      '--today <date>',
+      t('按哪天计算巡检状态（默认今天）', 'the date to judge inspections on (default today)'),
+    )
+    .addOption(formatOption(['table', 'json']))
+    .action((flags: Record<string, unknown>) => run('list', [], flags));
+
+  common(devices.command('inspect'), ctx)
+    .description(t('记录一次巡检', 'record an inspection'))
+    .argument('<terminal>', t('终端号', 'terminal id'))
+    .option('--date <date>', t('巡检日期（默认今天）', 'inspection date (default today)'))
+    .option('--note <text>', t('巡检备注', 'what was checked'))
+    .action((terminal: string, flags: Record<string, unknown>) => run('inspect', [terminal], flags));
+}

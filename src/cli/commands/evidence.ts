@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { pick } from '../lang.js';
+import type { AuditInputFlags } from './audit-inputs.js';
+
+interface EvidenceFlags extends AuditInputFlags {
+  out: string;
+  date?: string;
+}
+
+/** Registers `posguard evidence`: the audit as an evidence pack (zip) for customer service or a regulator. */
+export function registerEvidenceCommand(program: Command, ctx: CliContext): void {
+  const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
+  program
+    .command('evidence')
+    .description(
+      t(
+        '生成证据包（zip）：报告 HTML/PDF、问题明细 CSV、投诉函、费率方案、原始文件及其 SHA-256 清单',
+        'build an evidence pack (zip): the report as HTML and PDF, the findings CSV, a complaint letter, the plan, the input files and a SHA-256 manifest',
+      ),
+    )
+    .argument('[dir]', t('数据目录（同 posguard audit）', 'a data directory (as for posguard audit)'))
+    .option(
+      '--settlement <files...>',
+      t('收单机构的结算单/对账单（必需）', 'provider settlement statements (required)'),
+    )
+    .option('--terminal <files...>', t('终端（收银机/POS）交易流水', 'terminal (POS/cashier) journals'))
+    .option('--bank <files...>', t('银行入账流水', 'bank account statements (credits)'))
+    .option('--plan <file>', t('费率方案 YAML', 'fee plan YAML'))
+    .option('--plans <dir>', t('每个商户一个费率方案的目录', 'a directory with one plan per merchant'))
+    .option('--devices <files...>', t('终端设备记录 devices.yaml', 'terminal devices file devices.yaml'))
+    .option('--merchant <ids...>', t('只核对这些商户号', 'audit only these merchant IDs'))
+    .option('--from <date>', t('起始交易日期 YYYY-MM-DD（含）', 'first trade date YYYY-MM-DD (inclusive)'))
+    .option('--to <date>', t('截止交易日期 YYYY-MM-DD（含）', 'last trade date YYYY-MM-DD (inclusive)'))
+    .option('--terminal-preset <name>', t('终端流水的预设格式', 'preset for the journals'))
+    .option('--settlement-preset <name>', t('结算单的预设格式', 'preset for the statements'))
+    .option('--bank-preset <name>', t('银行流水的预设格式', 'preset for the bank files'))
+    .option('--mapping <file>', t('自定义列映射 YAML', 'your own column mapping YAML'))
+    .option(
+      '--duplicate-window <duration>',
+      t('疑似重复刷卡的时间窗口', 'window for suspected duplicate charges'),
+      '60s',
+    )
+    .option(
+      '--date <date>',
+      t('投诉函日期 YYYY-MM-DD（默认今天）', 'the letter’s date YYYY-MM-DD (default today)'),
+    )
+    .requiredOption('--out <file>', t('证据包 zip 的路径', 'where to write the zip'))
+    .addHelpText(
+      'after',
+      t(
+        `
+示例:
+  posguard evidence examples/822513654118531 --out 证据包.zip
+  posguard evidence --settlement 结算明细.csv --terminal 收银流水.csv --bank 网银流水.csv --plan plan.yaml --out 证据包.zip
+
+证据包内容：report.html、report.pdf、findings.csv、complaint-letter.txt（致收单机构客服的投诉函，
+含 12363 / 95516 投诉途径）、plan/（费率方案）、inputs/（原始文件；含完整卡号的文件放脱敏副本）、
+manifest.json（每个原始文件的名称、大小和 SHA-256，以及包内每个文件的校验值）。
+PDF 需要中文字体：sudo apt-get install fonts-wqy-microhei（或设置 POSGUARD_CJK_FONT）。
+
+退出码：0 未发现问题；1 发现问题；2 参数错误、文件无法读取、方案无效或缺少字体。
+`,
+        `
+Examples:
+  posguard evidence examples/822513654118531 --out pack.zip
+  posguard evidence --settlement statement.csv --terminal journal.csv --bank bank.csv --plan plan.yaml --out pack.zip
+
+The pack holds report.html, report.pdf, findings.csv, complaint-letter.txt (a zh-CN letter to the provider's
+customer service with the 12363 / 95516 escalation path), plan/, inputs/ (the files as given; a masked copy of a
+file that holds a full card number) and manifest.json (every input's name, size and SHA-256, and every entry's hash).
+The PDF needs a CJK font: sudo apt-get install fonts-wqy-microhei (or set POSGUARD_CJK_FONT).
+
+Exit codes: 0 nothing found; 1 findings; 2 usage error, unreadable input, invalid plan or no font.
+`,
+      ),
+    )
+    .action(async (dir: string | undefined, flags: EvidenceFlags) => {
+      const { runEvidence } = await import('../../explain/run-evidence.js');
+      await runEvidence(ctx, dir, flags);
+    });
+}

@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { CliError } from '../errors.js';
+import { pick } from '../lang.js';
+
+/** Registers `posguard watch DIR`: imports statement files into the database as they appear in a folder. */
+export function registerWatchCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('watch')
+    .argument('<dir>', pick(ctx.lang, '要监视的文件夹', 'the folder to watch'))
+    .description(
+      pick(
+        ctx.lang,
+        '监视文件夹：新出现的对账单文件自动导入数据库（每个文件按 SHA-256 只导入一次），按 Ctrl+C 停止',
+        'watch a folder: statement files that appear in it are imported into the database (each once, by SHA-256); Ctrl+C stops',
+      ),
+    )
+    .option(
+      '--merchant <id>',
+      pick(
+        ctx.lang,
+        '商户（编号或商户号；只有一个商户时可省略）',
+        'merchant (id or merchant number; optional with one merchant)',
+      ),
+    )
+    .option(
+      '--db <file>',
+      pick(
+        ctx.lang,
+        'SQLite 数据库文件（默认 POSGUARD_DB 或 ./posguard.db）',
+        'SQLite file (default POSGUARD_DB or ./posguard.db)',
+      ),
+    )
+    .option(
+      '--settle <ms>',
+      pick(
+        ctx.lang,
+        '文件停止变化多久后导入（毫秒，默认 1000）',
+        'import a file once it stopped changing for this long (ms, default 1000)',
+      ),
+      '1000',
+    )
+    .addHelpText(
+      'after',
+      pick(
+        ctx.lang,
+        '\n示例:\n  posguard watch ~/对账单 --merchant 822584053110001\n  posguard watch /srv/sftp/statements --db /var/lib/posguard/posguard.db\n',
+        '\nExamples:\n  posguard watch ~/statements --merchant 822584053110001\n  posguard watch /srv/sftp/statements --db /var/lib/posguard/posguard.db\n',
+      ),
+    )
+    .action(async (dir: string, opts: { merchant?: string; db?: string; settle: string }) => {
+      const settleMs = Number(opts.settle);
+      if (!Number.isInteger(settleMs) || settleMs < 0)
+        throw new CliError(`--settle 无效：${opts.settle}`, `invalid --settle: ${opts.settle}`);
+      const fs = await import('node:fs');
+      const path = await import('node:path');
+      const folder = path.resolve(ctx.cwd, dir);
+      let isDir = false;
+      try {
+        isDir = fs.statSync(folder).isDirectory();
+      } catch {
+        isDir = false;
+      }
+      if (!isDir) throw new CliError(`不是文件夹：${dir}`, `not a folder: ${dir}`);
+      const { configFromEnv, openDatabase } = await import('../../storage/database.js');
+      const { migrateToLatest } = await import('../../storage/migrate.js');
+      const { resolveWatchTarget, watchFolder } = await import('../../monitor/watch-folder.js');
+      const storage = openDatabase(
+        configFromEnv(process.env, opts.db === undefined ? undefined : path.resolve(ctx.cwd, opts.db)),
+      );
+      try {
+        await migrateToLatest(storage);
+        const target = await resolveWatchTarget(storage.db, opts.merchant);
+        if ('error' in target) throw new CliError(target.error.zh, target.error.en);
+        ctx.stdout(
+          pick(
+            ctx.lang,
+            `监视 ${folder} → 商户 ${target.name}（Ctrl+C 停止）\n`,
+            `watching ${folder} → merchant ${target.name} (Ctrl+C stops)\n`,
+          ),
+        );
+        const abort = new AbortController();
+        const stop = (): void => abort.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        try {
+          await watchFolder({
+            dir: folder,
+            db: storage.db,
+            merchantId: target.merchantId,
+            userId: target.userId,
+            settleMs,
+            signal: abort.signal,
+            say: (line) => ctx.stdout(`${line}\n`),
+          });
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
+      } finally {
+        await storage.close();
+      }
+    });
+}

@@ -1,0 +1,124 @@
+import type { PosRecord } from '../records/index.js';
+import { dayNumber, localDateOf } from '../time/shanghai.js';
+
+/** A sale the merchant kept (successful, not voided or reversed), with its refunds in time order. */
+export interface HistorySale {
+  record: PosRecord;
+  date: string;
+  refundsFen: number[];
+}
+
+/** The merchant's own transactions, ready to be priced under any plan. */
+export interface MerchantHistory {
+  sales: HistorySale[];
+  /** Successful refunds whose sale is not in the history (they return no fee in the comparison). */
+  unmatchedRefunds: number;
+  voided: number;
+  firstDate: string | null;
+  lastDate: string | null;
+  /** lastDate − firstDate + 1 (0 for an empty history). */
+  spanDays: number;
+  /** Distinct terminal ids among the sales (at least 1 when there are sales): SIM fees and deposits are per terminal. */
+  terminals: number;
+}
+
+const SALE_TYPES = new Set(['sale', 'preauth-complete']);
+
+function monthsBefore(date: string, months: number): string {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7)) - 1 - months;
+  const y = year + Math.floor(month / 12);
+  const m = ((month % 12) + 12) % 12;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const d = Math.min(Number(date.slice(8, 10)), lastDay);
+  return `${y}-${String(m + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/**
+ * The merchant's history from a terminal journal: successful sales net of successful voids and reversals
+ * (linked by original reference, voucher or order number), refunds attached to their sale. With `months`,
+ * only the last N calendar months up to the latest sale are kept.
+ */
+export function merchantHistory(
+  terminal: readonly PosRecord[],
+  options: { months?: number } = {},
+): MerchantHistory {
+  const ok = terminal.filter((r) => r.kind === 'terminal' && r.status === 'success');
+  const cancels = new Set<string>();
+  for (const r of ok) {
+    if (r.type !== 'void' && r.type !== 'reversal') continue;
+    if (r.originalRefNo !== undefined) cancels.add(`ref|${r.originalRefNo}`);
+    if (r.originalVoucherNo !== undefined)
+      cancels.add(`voucher|${r.terminalId ?? ''}|${r.originalVoucherNo}`);
+    if (r.originalOrderNo !== undefined) cancels.add(`order|${r.originalOrderNo}`);
+    // A reversal often carries the keys of the sale it cancels rather than "original" ones.
+    if (
+      r.originalRefNo === undefined &&
+      r.originalVoucherNo === undefined &&
+      r.originalOrderNo === undefined
+    ) {
+      if (r.refNo !== undefined) cancels.add(`ref|${r.refNo}`);
+      if (r.voucherNo !== undefined) cancels.add(`voucher|${r.terminalId ?? ''}|${r.voucherNo}`);
+      if (r.orderNo !== undefined) cancels.add(`order|${r.orderNo}`);
+    }
+  }
+  const isCancelled = (r: PosRecord): boolean =>
+    (r.refNo !== undefined && cancels.has(`ref|${r.refNo}`)) ||
+    (r.voucherNo !== undefined && cancels.has(`voucher|${r.terminalId ?? ''}|${r.voucherNo}`)) ||
+    (r.orderNo !== undefined && cancels.has(`order|${r.orderNo}`));
+  let sales: HistorySale[] = [];
+  let voided = 0;
+  for (const r of ok) {
+    if (!SALE_TYPES.has(r.type) || r.amountFen <= 0) continue;
+    if (isCancelled(r)) {
+      voided++;
+      continue;
+    }
+    sales.push({ record: r, date: localDateOf(r.time), refundsFen: [] });
+  }
+  if (options.months !== undefined && sales.length > 0) {
+    const last =
+      sales
+        .map((s) => s.date)
+        .sort()
+        .at(-1) ?? '';
+    const from = monthsBefore(last, options.months);
+    sales = sales.filter((s) => s.date > from);
+  }
+  const byRef = new Map<string, HistorySale>();
+  const byVoucher = new Map<string, HistorySale>();
+  const byOrder = new Map<string, HistorySale>();
+  for (const s of sales) {
+    const r = s.record;
+    if (r.refNo !== undefined) byRef.set(r.refNo, s);
+    if (r.voucherNo !== undefined) byVoucher.set(`${r.terminalId ?? ''}|${r.voucherNo}`, s);
+    if (r.orderNo !== undefined) byOrder.set(r.orderNo, s);
+  }
+  let unmatchedRefunds = 0;
+  const refunds = ok
+    .filter((r) => r.type === 'refund')
+    .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  for (const r of refunds) {
+    const sale =
+      (r.originalRefNo !== undefined ? byRef.get(r.originalRefNo) : undefined) ??
+      (r.originalVoucherNo !== undefined
+        ? byVoucher.get(`${r.terminalId ?? ''}|${r.originalVoucherNo}`)
+        : undefined) ??
+      (r.originalOrderNo !== undefined ? byOrder.get(r.originalOrderNo) : undefined);
+    if (sale === undefined) unmatchedRefunds++;
+    else sale.refundsFen.push(Math.abs(r.amountFen));
+  }
+  const dates = sales.map((s) => s.date).sort();
+  const firstDate = dates[0] ?? null;
+  const lastDate = dates[dates.length - 1] ?? null;
+  const terminals = new Set(sales.map((s) => s.record.terminalId ?? ''));
+  return {
+    sales,
+    unmatchedRefunds,
+    voided,
+    firstDate,
+    lastDate,
+    spanDays: firstDate === null || lastDate === null ? 0 : dayNumber(lastDate) - dayNumber(firstDate) + 1,
+    terminals: sales.length === 0 ? 0 : terminals.size,
+  };
+}

@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { openCliSession } from '../cases/cli-session.js';
+import type { CliContext } from '../cli/context.js';
+import { CliError } from '../cli/errors.js';
+import { pick } from '../cli/lang.js';
+import { formatFen } from '../money/index.js';
+import { auditFromInput, merchantAuditInput } from '../server/merchant-audit.js';
+import { AccessDenied } from '../storage/access.js';
+import { DeviceError, importDevices, listDevices, recordInspection } from '../storage/devices-repo.js';
+import { todayInShanghai } from '../time/shanghai.js';
+import { findingsByTerminal } from './findings-by-terminal.js';
+import { parseDevicesFile } from './parse-devices-file.js';
+
+const STATUS_ZH = { ok: '正常', due: '即将到期', overdue: '已逾期', never: '从未巡检' } as const;
+
+function dateFlag(text: string | undefined, flag: string): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
+    throw new CliError(`${flag} 应为日期 YYYY-MM-DD`, `${flag} must be a date YYYY-MM-DD`);
+  }
+  return text;
+}
+
+/** Runs one `posguard device` sub-command on the database. */
+export async function runDeviceCommand(
+  ctx: CliContext,
+  action: string,
+  args: string[],
+  flags: Record<string, unknown>,
+): Promise<void> {
+  const t = (zh: string, en: string): string => pick(ctx.lang, zh, en);
+  const str = (k: string): string | undefined => (typeof flags[k] === 'string' ? flags[k] : undefined);
+  // Read and check the file before opening the database, so a bad file changes nothing.
+  let file: ReturnType<typeof parseDevicesFile> | undefined;
+  if (action === 'import') {
+    let text: string;
+    try {
+      text = await readFile(resolve(ctx.cwd, args[0] ?? ''), 'utf8');
+    } catch {
+      throw new CliError(
+        `无法读取设备文件：${args[0] ?? ''}`,
+        `cannot read the devices file: ${args[0] ?? ''}`,
+      );
+    }
+    file = parseDevicesFile(text);
+    if (!file.ok) throw new CliError(`${args[0] ?? ''}: ${file.zh}`, `${args[0] ?? ''}: ${file.en}`);
+  }
+  const today = dateFlag(str('today'), '--today') ?? todayInShanghai();
+  const inspectedOn = dateFlag(str('date'), '--date') ?? todayInShanghai();
+  const session = await openCliSession(ctx, {
+    ...(str('db') === undefined ? {} : { db: str('db') as string }),
+    ...(str('merchant') === undefined ? {} : { merchant: str('merchant') as string }),
+    ...(str('user') === undefined ? {} : { user: str('user') as string }),
+  });
+  const { storage, userId, merchantId } = session;
+  const actor = { userId, at: new Date().toISOString(), address: 'cli' };
+  try {
+    if (action === 'import' && file?.ok === true) {
+      const result = await importDevices(storage.db, actor, merchantId, file.file);
+      ctx.stdout(
+        t(
+          `已登记 ${result.created} 台新终端，更新 ${result.updated} 台\n`,
+          `registered ${result.created} new terminal(s), updated ${result.updated}\n`,
+        ),
+      );
+    } else if (action === 'list') {
+      let devices = await listDevices(storage.db, userId, merchantId, today);
+      if (flags['due'] === true) devices = devices.filter((d) => d.inspection.status !== 'ok');
+      const byTerminal = findingsByTerminal(
+        auditFromInput(await merchantAuditInput(storage.db, userId, merchantId, ctx.lang), {}),
+      );
+      const rows = devices.map((d) => {
+        const f = byTerminal.get(d.terminalId);
+        return {
+          ...d,
+          findings:
+            f === undefined
+              ? { findings: 0, overchargeFen: 0, lossFen: 0, byKind: {} }
+              : {
+                  findings: f.findings,
+                  overchargeFen: f.overchargeFen,
+                  lossFen: f.lossFen,
+                  byKind: f.byKind,
+                },
+        };
+      });
+      if (str('format') === 'json') ctx.stdout(`${JSON.stringify({ today, devices: rows }, null, 2)}\n`);
+      else if (rows.length === 0) ctx.stdout(t('没有终端\n', 'no terminals\n'));
+      else {
+        for (const d of rows) {
+          const status = ctx.lang === 'en' ? d.inspection.status : STATUS_ZH[d.inspection.status];
+          const version = d.current === null ? '-' : `${d.current.firmware ?? '-'}/${d.current.app ?? '-'}`;
+          const next = d.inspection.nextDue ?? t('尽快', 'now');
+          ctx.stdout(
+            `${d.terminalId}  ${d.vendor ?? '-'} ${d.model ?? '-'}  SN ${d.sn ?? '-'}  ${version}  ${t('巡检', 'inspection')}: ${status} (${t('下次', 'next')} ${next})  ${t('发现', 'findings')}: ${d.findings.findings} ${formatFen(d.findings.overchargeFen)}\n`,
+          );
+        }
+      }
+      if (rows.some((d) => d.inspection.status === 'overdue' || d.inspection.status === 'never'))
+        ctx.exitCode = 1;
+    } else if (action === 'inspect') {
+      const note = str('note');
+      const device = await recordInspection(storage.db, actor, merchantId, args[0] ?? '', {
+        date: inspectedOn,
+        ...(note === undefined ? {} : { note }),
+      });
+      ctx.stdout(
+        t(
+          `已记录终端 ${device.terminalId} 于 ${inspectedOn} 的巡检，下次：${device.inspection.nextDue ?? '-'}\n`,
+          `recorded the inspection of ${device.terminalId} on ${inspectedOn}; next: ${device.inspection.nextDue ?? '-'}\n`,
+        ),
+      );
+    }
+  } catch (error) {
+    if (error instanceof DeviceError) throw new CliError(error.zh, error.message);
+    if (error instanceof AccessDenied) throw new CliError(`无权操作商户 ${merchantId}`, error.message);
+    throw error;
+  } finally {
+    await storage.close();
+  }
+}

@@ -1,0 +1,831 @@
+import { createHash } from 'node:crypto';
+import type { Finding, FindingKind, AuditReport, RateChange } from '../audit/report-types.js';
+import { channelCardName } from '../audit/render-table.js';
+import { formatFen } from '../money/fen.js';
+import { parseRate } from '../money/rate.js';
+import { quoteFee } from '../plans/expected-fee.js';
+import type { FeePlan } from '../plans/plan-types.js';
+import type { PosRecord } from '../records/index.js';
+import { addDays, dayNumber, localDateOf } from '../time/shanghai.js';
+import type { Cause, Confidence, Diagnosis } from './diagnosis-types.js';
+import type { DevicesFile } from './parse-devices.js';
+import { remedySteps } from './remedies.js';
+
+export interface DiagnoseOptions {
+  /** Terminal software histories (devices.yaml), for the software-update rule. */
+  devices?: readonly DevicesFile[];
+  /** The plans the audit used: promo periods, caps and the settlement cycle. */
+  plans?: readonly FeePlan[];
+  /** The terminal journal, for declined sales (bank limit change); failed records are all it reads. */
+  terminal?: readonly PosRecord[];
+}
+
+/** Diagnoses the report's findings and stores them in `report.diagnoses` (kept out when there are none). */
+export function attachDiagnoses(report: AuditReport, options: DiagnoseOptions = {}): AuditReport {
+  const diagnoses = diagnose(report, options);
+  if (diagnoses.length > 0) report.diagnoses = diagnoses;
+  else delete report.diagnoses;
+  return report;
+}
+
+const dateOf = (f: Finding): string => (f.time !== undefined ? localDateOf(f.time) : (f.settleDate ?? ''));
+
+const uniq = <T>(xs: Iterable<T>): T[] => [...new Set(xs)];
+const sorted = (xs: Iterable<string>): string[] => uniq(xs).sort();
+const sum = (fs: readonly Finding[], key: 'lossFen' | 'overchargeFen') => fs.reduce((a, f) => a + f[key], 0);
+const refs = (fs: readonly Finding[], n = 5) =>
+  fs
+    .map((f) => f.refNo ?? f.orderNo)
+    .filter((x): x is string => x !== undefined)
+    .slice(0, n);
+const terminalsOf = (fs: readonly Finding[]) =>
+  sorted(fs.map((f) => f.terminalId).filter((t): t is string => t !== undefined));
+const range = (fs: readonly Finding[]) => {
+  const ds = sorted(fs.map(dateOf).filter((d) => d !== ''));
+  return { first: ds[0] ?? '', last: ds.at(-1) ?? '' };
+};
+const list = (xs: readonly string[], lang: 'zh' | 'en') => xs.join(lang === 'en' ? ', ' : '、');
+
+/** The plan that governs a merchant, as the audit picks it. */
+function planFor(plans: readonly FeePlan[], merchantId: string): FeePlan | undefined {
+  return (
+    plans.find((p) => p.merchantId === merchantId) ??
+    plans.find((p) => p.merchantId === undefined) ??
+    (plans.length === 1 ? plans[0] : undefined)
+  );
+}
+
+function bandContains(band: string, amountFen: number): boolean {
+  const a = Math.abs(amountFen);
+  const num = (s: string) => {
+    const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(s.trim());
+    return m === null ? undefined : Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  };
+  if (band === 'all') return true;
+  if (band.startsWith('≤')) return a <= (num(band.slice(1)) ?? Number.POSITIVE_INFINITY);
+  if (band.startsWith('>')) return a > (num(band.slice(1)) ?? -1);
+  const [lo, hi] = band.split('–');
+  if (lo !== undefined && hi !== undefined)
+    return a > (num(lo) ?? -1) && a <= (num(hi) ?? Number.POSITIVE_INFINITY);
+  return true;
+}
+
+const ppm = (rate: string): number | undefined => {
+  const p = parseRate(rate);
+  return p.ok ? p.value : undefined;
+};
+
+const SETTLEMENT_MODE_LABEL = /秒到|D\s*\+?\s*0|T\s*\+?\s*0|提现|即时到账|实时到账|快速到账|垫资|加急/i;
+/** Typical promotional ceiling: 0.38 % is the common QR/NFC 优惠费率. */
+const PROMO_MAX_PPM = 3800;
+const PROMO_JUMP_PPM = 2000;
+const PROMO_DAYS = [30, 60, 90, 180, 365];
+
+interface Draft {
+  cause: Cause;
+  merchantId: string;
+  key: string;
+  title: string;
+  titleEn: string;
+  evidence: string[];
+  evidenceEn: string[];
+  findings: Finding[];
+  confidence: Confidence;
+  since?: string;
+  terminalIds?: string[];
+}
+
+function finish(d: Draft): Diagnosis {
+  const id = `dx-${createHash('sha256').update(`${d.cause}|${d.merchantId}|${d.key}`).digest('hex').slice(0, 12)}`;
+  const { first } = range(d.findings);
+  const since = d.since ?? first;
+  return {
+    id,
+    cause: d.cause,
+    ...(d.merchantId === '' ? {} : { merchantId: d.merchantId }),
+    title: d.title,
+    titleEn: d.titleEn,
+    evidence: d.evidence,
+    evidenceEn: d.evidenceEn,
+    findingIds: d.findings.map((f) => f.id),
+    ...(since === '' ? {} : { since }),
+    terminalIds: d.terminalIds ?? terminalsOf(d.findings),
+    overchargeFen: sum(d.findings, 'overchargeFen'),
+    lossFen: sum(d.findings, 'lossFen'),
+    confidence: d.confidence,
+    ...remedySteps(d.cause),
+  };
+}
+
+/** Groups the report's findings and attributes each group to its likely cause (rules in the README). */
+export function diagnose(report: AuditReport, options: DiagnoseOptions = {}): Diagnosis[] {
+  const byMerchant = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const m = f.merchantId ?? '';
+    const fs = byMerchant.get(m);
+    if (fs === undefined) byMerchant.set(m, [f]);
+    else fs.push(f);
+  }
+  const merchants = uniq([...byMerchant.keys(), ...declinedMerchants(options.terminal ?? [])]);
+  const out: Diagnosis[] = [];
+  for (const m of merchants) {
+    const drafts = diagnoseMerchant(m, byMerchant.get(m) ?? [], report.rateChanges, options);
+    out.push(...drafts.map(finish));
+  }
+  return out.sort(
+    (a, b) =>
+      b.lossFen - a.lossFen || (a.since ?? '').localeCompare(b.since ?? '') || a.id.localeCompare(b.id),
+  );
+}
+
+function declinedMerchants(terminal: readonly PosRecord[]): string[] {
+  return uniq(
+    terminal.filter((r) => r.status === 'failed' && r.type === 'sale').map((r) => r.merchantId ?? ''),
+  );
+}
+
+function diagnoseMerchant(
+  merchantId: string,
+  findings: readonly Finding[],
+  allChanges: readonly RateChange[],
+  options: DiagnoseOptions,
+): Draft[] {
+  const plan = planFor(options.plans ?? [], merchantId);
+  const devices = (options.devices ?? []).filter(
+    (d) => d.merchantId === undefined || d.merchantId === merchantId || merchantId === '',
+  );
+  const known = new Set<string>();
+  for (const f of findings) if (f.terminalId !== undefined) known.add(f.terminalId);
+  for (const d of devices) for (const t of d.terminals) known.add(t.terminalId);
+  for (const r of options.terminal ?? [])
+    if ((r.merchantId ?? '') === merchantId && r.terminalId !== undefined) known.add(r.terminalId);
+
+  const claimed = new Set<string>();
+  const open = (kinds: readonly FindingKind[]) =>
+    findings.filter((f) => !claimed.has(f.id) && kinds.includes(f.kind));
+  const claim = (fs: readonly Finding[]) => {
+    for (const f of fs) claimed.add(f.id);
+  };
+  const drafts: Draft[] = [];
+  const push = (d: Draft) => {
+    if (d.findings.length === 0) return;
+    claim(d.findings);
+    drafts.push(d);
+  };
+
+  // 1. Fee overcharges explained by a detected change of the formula charged.
+  const changes = allChanges.filter((c) => (c.merchantId ?? '') === merchantId);
+  const byChange = new Map<RateChange, Finding[]>();
+  for (const f of open(['fee_overcharge'])) {
+    const d = dateOf(f);
+    let best: RateChange | undefined;
+    for (const c of changes) {
+      if (c.channel !== f.channel || c.card !== f.card || c.date > d) continue;
+      if (f.amountFen !== undefined && !bandContains(c.band, f.amountFen)) continue;
+      if (best === undefined || c.date > best.date) best = c;
+    }
+    if (best === undefined) continue;
+    const fs = byChange.get(best);
+    if (fs === undefined) byChange.set(best, [f]);
+    else fs.push(f);
+  }
+  for (const [change, fs] of byChange) push(rateChangeDraft(merchantId, change, fs, plan, known));
+
+  // 2. Software updates recorded in devices.yaml, before the per-terminal rules claim the same findings.
+  for (const file of devices)
+    for (const device of file.terminals)
+      for (let i = 1; i < device.versions.length; i += 1) {
+        const before = device.versions[i - 1];
+        const after = device.versions[i];
+        if (before === undefined || after === undefined) continue;
+        const onTerminal = open(['amount_mismatch', 'fee_overcharge']).filter(
+          (f) => f.terminalId === device.terminalId,
+        );
+        const since = onTerminal.filter((f) => dateOf(f) >= after.from);
+        const earlier = onTerminal.filter((f) => dateOf(f) < after.from);
+        if (since.length === 0 || earlier.length > 0) continue;
+        const others = findings.filter(
+          (f) =>
+            f.terminalId !== device.terminalId &&
+            since.some((s) => s.kind === f.kind) &&
+            dateOf(f) >= after.from,
+        ).length;
+        const v = (x: { firmware?: string; app?: string }) =>
+          [x.firmware === undefined ? '' : `固件 ${x.firmware}`, x.app === undefined ? '' : `应用 ${x.app}`]
+            .filter(Boolean)
+            .join(' / ');
+        const vEn = (x: { firmware?: string; app?: string }) =>
+          [
+            x.firmware === undefined ? '' : `firmware ${x.firmware}`,
+            x.app === undefined ? '' : `app ${x.app}`,
+          ]
+            .filter(Boolean)
+            .join(' / ');
+        const what = [device.vendor, device.model, device.sn === undefined ? undefined : `SN ${device.sn}`]
+          .filter(Boolean)
+          .join(' ');
+        const loss = sum(since, 'lossFen') + sum(since, 'overchargeFen');
+        push({
+          cause: 'software_update',
+          merchantId,
+          key: `${device.terminalId}|${after.from}`,
+          title: `终端 ${device.terminalId} 软件升级后出现差错`,
+          titleEn: `Errors on terminal ${device.terminalId} since its software update`,
+          evidence: [
+            `终端 ${device.terminalId}${what === '' ? '' : `（${what}）`}于 ${after.from} 由 ${v(before)} 升级为 ${v(after)}（设备记录）`,
+            `此后该终端出现 ${since.length} 笔差错（${kindsZh(since)}），升级前 0 笔；同期其他终端同类差错 ${others} 笔`,
+            `涉及金额 ${formatFen(loss)}，首笔 ${range(since).first}，参考号 ${list(refs(since), 'zh')}`,
+          ],
+          evidenceEn: [
+            `Terminal ${device.terminalId}${what === '' ? '' : ` (${what})`} was updated on ${after.from} from ${vEn(before)} to ${vEn(after)} (devices file)`,
+            `Since then it has ${since.length} errors (${since
+              .map((f) => f.kind)
+              .filter((k, j, a) => a.indexOf(k) === j)
+              .join(', ')}), none before; other terminals have ${others} of the same kind in the same period`,
+            `${formatFen(loss)} at stake, first on ${range(since).first}, ref nos ${list(refs(since), 'en')}`,
+          ],
+          findings: since,
+          confidence: others === 0 ? 'high' : 'medium',
+          since: after.from,
+          terminalIds: [device.terminalId],
+        });
+      }
+
+  // 3. Caps not applied: a fee configuration error at the terminal or merchant account.
+  const capped = open(['fee_overcharge']).filter((f) => capNotApplied(f, plan));
+  if (capped.length > 0) {
+    const ts = terminalsOf(capped);
+    const capFen = capOf(capped[0], plan);
+    const capText = capFen === undefined ? '' : ` ${formatFen(capFen)}`;
+    const scopeZh =
+      ts.length === 1 && known.size > 1
+        ? `只出现在终端 ${ts[0]}`
+        : `涉及 ${ts.length} 台终端（${list(ts, 'zh')}）`;
+    const scopeEn =
+      ts.length === 1 && known.size > 1
+        ? `only on terminal ${ts[0]}`
+        : `on ${ts.length} terminal(s) (${list(ts, 'en')})`;
+    push({
+      cause: 'terminal_setting_error',
+      merchantId,
+      key: 'cap',
+      title: '封顶未执行：终端/商户费率设置错误',
+      titleEn: 'Fee cap not applied: a terminal or merchant fee setting is wrong',
+      evidence: [
+        `${capped.length} 笔交易的手续费超过合同封顶${capText}，多扣 ${formatFen(sum(capped, 'overchargeFen'))}，自 ${range(capped).first} 至 ${range(capped).last}`,
+        `封顶交易全部超收，且未检测到费率变化日期：费率参数从一开始就没有设置封顶；${scopeZh}`,
+      ],
+      evidenceEn: [
+        `${capped.length} transactions were charged above the contract cap${capText}, ${formatFen(sum(capped, 'overchargeFen'))} overcharged, from ${range(capped).first} to ${range(capped).last}`,
+        `Every capped transaction is overcharged and no change date is detected: the cap was never set in the fee parameters; ${scopeEn}`,
+      ],
+      findings: capped,
+      confidence: 'high',
+    });
+  }
+
+  // 4. Other overcharges: one terminal → its setting; several → the provider's pricing.
+  const fees = open(['fee_overcharge']);
+  if (fees.length > 0) {
+    const ts = terminalsOf(fees);
+    const oneTerminal = ts.length === 1 && known.size > 1;
+    const { first, last } = range(fees);
+    push({
+      cause: oneTerminal ? 'terminal_setting_error' : 'provider_rate_change',
+      merchantId,
+      key: 'fees',
+      title: oneTerminal ? `终端 ${ts[0]} 的费率设置错误` : '手续费高于合同（未检测到单一变价日期）',
+      titleEn: oneTerminal
+        ? `Terminal ${ts[0]} has a wrong fee setting`
+        : 'Fees above the contract (no single change date detected)',
+      evidence: [
+        `${fees.length} 笔交易手续费高于合同，多扣 ${formatFen(sum(fees, 'overchargeFen'))}，${first} 至 ${last}`,
+        oneTerminal
+          ? `只有终端 ${ts[0]} 受影响，其余 ${known.size - 1} 台终端按合同收费：是这台终端的费率参数设置错误`
+          : `涉及 ${ts.length} 台终端（${list(ts, 'zh')}）`,
+      ],
+      evidenceEn: [
+        `${fees.length} transactions were charged above the contract, ${formatFen(sum(fees, 'overchargeFen'))} overcharged, ${first} to ${last}`,
+        oneTerminal
+          ? `Only terminal ${ts[0]} is affected; the other ${known.size - 1} charge the contract fee: that terminal's fee parameters are wrong`
+          : `On ${ts.length} terminal(s) (${list(ts, 'en')})`,
+      ],
+      findings: fees,
+      confidence: oneTerminal ? 'medium' : 'low',
+    });
+  }
+
+  // 5. Deductions: per-payout fees mean the settlement mode changed; the rest are charges never agreed.
+  const deductions = open(['unplanned_deduction']);
+  const labelOf = (f: Finding) =>
+    f.amountFen !== undefined && f.amountFen < 0 ? /“([^”]*)”/.exec(f.message)?.[1] : undefined;
+  const byLabel = new Map<string, Finding[]>();
+  for (const f of deductions) {
+    const label = labelOf(f);
+    if (label === undefined) continue;
+    const fs = byLabel.get(label);
+    if (fs === undefined) byLabel.set(label, [f]);
+    else fs.push(f);
+  }
+  const perPayout: Finding[] = [];
+  const perPayoutLabels: string[] = [];
+  for (const [label, fs] of byLabel) {
+    const days = uniq(fs.map((f) => f.settleDate ?? dateOf(f))).length;
+    const amounts = uniq(fs.map((f) => f.lossFen));
+    if (SETTLEMENT_MODE_LABEL.test(label) || (days >= 3 && amounts.length === 1)) {
+      perPayout.push(...fs);
+      perPayoutLabels.push(label);
+    }
+  }
+  if (perPayout.length > 0) {
+    const { first, last } = range(perPayout);
+    const days = uniq(perPayout.map((f) => f.settleDate ?? dateOf(f))).length;
+    const each = uniq(perPayout.map((f) => f.lossFen));
+    const cycle = plan === undefined ? undefined : `${plan.settlement.basis}${plan.settlement.days}`;
+    push({
+      cause: 'settlement_mode_change',
+      merchantId,
+      key: 'per-payout',
+      title: '结算方式被改为 D0/秒到，按笔收取提现费',
+      titleEn: 'Settlement switched to D0/instant payout with a per-payout fee',
+      evidence: [
+        `自 ${first} 起至 ${last}，${days} 个结算日的结算款中扣除“${list(perPayoutLabels, 'zh')}”，每次 ${list(each.map(formatFen), 'zh')}，合计 ${formatFen(sum(perPayout, 'lossFen'))}`,
+        `每次结算都扣一笔固定费用，这是 D0/秒到（提现）的按笔手续费${cycle === undefined ? '' : `，而合同约定的结算周期是 ${cycle}`}，费率方案中没有约定此项费用`,
+      ],
+      evidenceEn: [
+        `From ${first} to ${last}, "${list(perPayoutLabels, 'en')}" was deducted from the payout on ${days} settlement days, ${list(each.map(formatFen), 'en')} each, ${formatFen(sum(perPayout, 'lossFen'))} in all`,
+        `A fixed fee on every payout is the per-payout fee of D0/instant settlement${cycle === undefined ? '' : `, while the contract's cycle is ${cycle}`}; the plan agrees no such charge`,
+      ],
+      findings: perPayout,
+      confidence: SETTLEMENT_MODE_LABEL.test(perPayoutLabels.join(' ')) ? 'high' : 'medium',
+    });
+  }
+  const other = open(['unplanned_deduction']);
+  if (other.length > 0) {
+    const items = other.slice(0, 6).map((f) => {
+      const label = labelOf(f);
+      const d = f.settleDate ?? dateOf(f);
+      return label !== undefined
+        ? {
+            zh: `${d} 扣除“${label}” ${formatFen(f.lossFen)}`,
+            en: `${d}: "${label}" ${formatFen(f.lossFen)} deducted`,
+          }
+        : {
+            zh: `${d} 参考号 ${f.refNo ?? f.orderNo ?? '—'} 的结算款少付 ${formatFen(f.lossFen)}（押金/服务费直接从交易款中扣）`,
+            en: `${d}: ref ${f.refNo ?? f.orderNo ?? '—'} settled ${formatFen(f.lossFen)} short (a deposit or fee taken out of the sale)`,
+          };
+    });
+    push({
+      cause: 'unagreed_charge',
+      merchantId,
+      key: 'deductions',
+      title: '未约定的扣费（流量费、押金、服务费等）',
+      titleEn: 'Charges never agreed (SIM fee, deposit, service fee …)',
+      evidence: [
+        `${other.length} 笔未约定的扣款，合计 ${formatFen(sum(other, 'lossFen'))}：${list(
+          items.map((x) => x.zh),
+          'zh',
+        )}${other.length > items.length ? ' 等' : ''}`,
+        '费率方案的 charges（约定费用）中没有这些项目；未经同意的扣费应当退还',
+      ],
+      evidenceEn: [
+        `${other.length} deductions not agreed, ${formatFen(sum(other, 'lossFen'))} in all: ${list(
+          items.map((x) => x.en),
+          'en',
+        )}${other.length > items.length ? ' …' : ''}`,
+        'The plan’s charges list none of them; a charge the merchant never agreed to is to be refunded',
+      ],
+      findings: other,
+      confidence: 'high',
+    });
+  }
+  const refunds = open(['refund_fee_mismatch']);
+  if (refunds.length > 0) {
+    push({
+      cause: 'unagreed_charge',
+      merchantId,
+      key: 'refund-fee',
+      title: '退货未按合同退还手续费',
+      titleEn: 'Refunds did not return the agreed fee',
+      evidence: [
+        `${refunds.length} 笔退货少退手续费 ${formatFen(sum(refunds, 'lossFen'))}，${range(refunds).first} 至 ${range(refunds).last}，参考号 ${list(refs(refunds), 'zh')}`,
+        plan === undefined
+          ? '合同约定退货退还手续费'
+          : `合同约定退货手续费：${plan.refundFee === 'none' ? '不退' : plan.refundFee === 'full' ? '全额退还' : '按比例退还'}`,
+      ],
+      evidenceEn: [
+        `${refunds.length} refunds returned ${formatFen(sum(refunds, 'lossFen'))} too little fee, ${range(refunds).first} to ${range(refunds).last}, ref nos ${list(refs(refunds), 'en')}`,
+        plan === undefined
+          ? 'The contract returns the fee on refunds'
+          : `The contract's refund fee policy: ${plan.refundFee}`,
+      ],
+      findings: refunds,
+      confidence: 'high',
+    });
+  }
+
+  // 6. Network: the same sale twice within seconds, reversals (sent on timeouts) not honoured.
+  const dups = open(['suspected_duplicate_charge']);
+  const reversals = open(['void_settled']).filter((f) => f.messageEn.includes(' was reversed '));
+  if (dups.length + reversals.length > 0) {
+    const gaps = dups
+      .map((f) => Number(/only (\d+) s/.exec(f.messageEn)?.[1] ?? Number.NaN))
+      .filter((n) => !Number.isNaN(n));
+    const gap =
+      gaps.length === 0
+        ? ''
+        : Math.min(...gaps) === Math.max(...gaps)
+          ? `${gaps[0]}`
+          : `${Math.min(...gaps)}–${Math.max(...gaps)}`;
+    const gapZh = gap === '' ? '' : `，间隔 ${gap} 秒`;
+    const gapEn = gap === '' ? '' : `, ${gap} s apart`;
+    const both = [...dups, ...reversals];
+    const evidence: string[] = [];
+    const evidenceEn: string[] = [];
+    if (dups.length > 0) {
+      const amount = dups.reduce((a, f) => a + (f.amountFen ?? 0), 0);
+      evidence.push(
+        `${dups.length} 笔疑似重复扣款：同一终端、同一付款人、同一金额${gapZh}，共 ${formatFen(amount)}，参考号 ${list(refs(dups), 'zh')}`,
+      );
+      evidenceEn.push(
+        `${dups.length} suspected duplicate charges: same terminal, payer and amount${gapEn}, ${formatFen(amount)} in all, ref nos ${list(refs(dups), 'en')}`,
+      );
+    }
+    if (reversals.length > 0) {
+      evidence.push(
+        `${reversals.length} 笔交易终端已冲正（超时自动冲正），但仍被结算，损失手续费 ${formatFen(sum(reversals, 'lossFen'))}，参考号 ${list(refs(reversals), 'zh')}`,
+      );
+      evidenceEn.push(
+        `${reversals.length} sales reversed on the terminal (timeout reversal) were still settled, ${formatFen(sum(reversals, 'lossFen'))} fee lost, ref nos ${list(refs(reversals), 'en')}`,
+      );
+    }
+    evidence.push(`秒级重发和冲正未生效都是网络超时的典型表现；涉及终端 ${list(terminalsOf(both), 'zh')}`);
+    evidenceEn.push(
+      `Resubmission within seconds and reversals not honoured are the marks of network timeouts; terminals ${list(terminalsOf(both), 'en')}`,
+    );
+    push({
+      cause: 'network_resubmission',
+      merchantId,
+      key: 'network',
+      title: '网络超时重发：重复扣款、冲正未生效',
+      titleEn: 'Network resubmission: charged twice, reversals not honoured',
+      evidence,
+      evidenceEn,
+      findings: both,
+      confidence: gaps.length > 0 && Math.max(...gaps) <= 30 ? 'high' : 'medium',
+    });
+  }
+
+  // 7. Amount mismatches clustered on one terminal: the device.
+  const mismatches = open(['amount_mismatch']);
+  const byTerminal = new Map<string, Finding[]>();
+  for (const f of mismatches) {
+    const t = f.terminalId ?? '';
+    const fs = byTerminal.get(t);
+    if (fs === undefined) byTerminal.set(t, [f]);
+    else fs.push(f);
+  }
+  const scattered: Finding[] = [];
+  for (const [t, fs] of [...byTerminal].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (t === '' || (fs.length < 2 && byTerminal.size > 1)) {
+      scattered.push(...fs);
+      continue;
+    }
+    const share = `${fs.length}/${mismatches.length}`;
+    const { first, last } = range(fs);
+    push({
+      cause: 'device_fault',
+      merchantId,
+      key: `mismatch|${t}`,
+      title: `终端 ${t} 金额不符：疑似设备故障`,
+      titleEn: `Amount mismatches on terminal ${t}: a likely device fault`,
+      evidence: [
+        `终端 ${t} 有 ${fs.length} 笔交易的结算金额与终端金额不符（占全部金额不符 ${share}），${first} 至 ${last}，少结 ${formatFen(sum(fs, 'lossFen'))}，参考号 ${list(refs(fs), 'zh')}`,
+        `差错集中在一台终端，其他终端正常：键盘、屏幕或读卡器故障的典型表现${devices.length > 0 ? '；设备记录中该终端期间没有软件变更' : ''}`,
+      ],
+      evidenceEn: [
+        `Terminal ${t} has ${fs.length} transactions settled for an amount other than the journal's (${share} of all mismatches), ${first} to ${last}, ${formatFen(sum(fs, 'lossFen'))} short, ref nos ${list(refs(fs), 'en')}`,
+        `The errors cluster on one terminal while the others are right: the mark of a keypad, screen or reader fault${devices.length > 0 ? '; the devices file records no software change in that time' : ''}`,
+      ],
+      findings: fs,
+      confidence:
+        fs.length === mismatches.length || fs.length * 5 >= mismatches.length * 4 ? 'high' : 'medium',
+      terminalIds: [t],
+    });
+  }
+
+  // 8. Settlement and payout errors: the provider's back end.
+  const voids = open(['void_settled']);
+  if (voids.length > 0) push(backendDraft(merchantId, 'void_settled', voids));
+  if (scattered.length > 0) push(backendDraft(merchantId, 'amount_mismatch', scattered));
+  for (const kind of [
+    'missing_settlement',
+    'duplicate_settlement',
+    'late_settlement',
+    'payout_mismatch',
+    'unexpected_settlement',
+  ] as const) {
+    const fs = open([kind]);
+    if (fs.length > 0) push(backendDraft(merchantId, kind, fs, plan));
+  }
+
+  // 9. Declined sales above a limit, from the journal's failed records.
+  drafts.push(...limitDrafts(merchantId, options.terminal ?? []));
+
+  // 10. Whatever is left (no rule): said so, not guessed.
+  const rest = open(['no_rule']);
+  if (rest.length > 0)
+    push({
+      cause: 'unexplained',
+      merchantId,
+      key: 'rest',
+      title: '费率方案未覆盖的交易',
+      titleEn: 'Transactions the plan does not cover',
+      evidence: [`${rest.length} 笔交易在费率方案中找不到适用的规则，请补充方案后重新核对`],
+      evidenceEn: [
+        `${rest.length} transactions match no rule of the plan; complete the plan and audit again`,
+      ],
+      findings: rest,
+      confidence: 'low',
+    });
+  return drafts;
+}
+
+const KIND_ZH: Partial<Record<FindingKind, string>> = {
+  fee_overcharge: '多收手续费',
+  amount_mismatch: '金额不符',
+  missing_settlement: '未结算',
+  duplicate_settlement: '重复结算',
+  late_settlement: '延迟结算',
+  payout_mismatch: '结算款未到账或短少',
+  unexpected_settlement: '流水中没有的结算',
+  void_settled: '已撤销仍结算',
+};
+const kindsZh = (fs: readonly Finding[]) => list(uniq(fs.map((f) => KIND_ZH[f.kind] ?? f.kind)), 'zh');
+
+function rateChangeDraft(
+  merchantId: string,
+  c: RateChange,
+  fs: Finding[],
+  plan: FeePlan | undefined,
+  known: ReadonlySet<string>,
+): Draft {
+  const before = ppm(c.beforeRate);
+  const after = ppm(c.afterRate);
+  const what = channelCardName(c.channel, c.card, 'zh');
+  const whatEn = channelCardName(c.channel, c.card, 'en');
+  const band = c.band === 'all' ? '' : `（${c.band} 元）`;
+  const bandEn = c.band === 'all' ? '' : ` (${c.band} yuan)`;
+  const fixed = c.afterFixedFen !== c.beforeFixedFen;
+  const changeZh = fixed
+    ? `每笔固定费用由 ${formatFen(c.beforeFixedFen)} 变为 ${formatFen(c.afterFixedFen)}${c.beforeRate === c.afterRate ? '' : `，费率由 ${c.beforeRate} 变为 ${c.afterRate}`}`
+    : `费率由 ${c.beforeRate} 变为 ${c.afterRate}`;
+  const changeEn = fixed
+    ? `the fixed fee per sale went from ${formatFen(c.beforeFixedFen)} to ${formatFen(c.afterFixedFen)}${c.beforeRate === c.afterRate ? '' : `, the rate from ${c.beforeRate} to ${c.afterRate}`}`
+    : `the rate went from ${c.beforeRate} to ${c.afterRate}`;
+  const contract = fs.find((f) => f.rule !== undefined)?.rule?.text;
+  const ts = terminalsOf(fs);
+  const over = sum(fs, 'overchargeFen');
+  const evidence = [
+    `自 ${c.date} 起，${what}${band}${changeZh}${contract === undefined ? '' : `，合同约定 ${contract}`}`,
+    `此后 ${fs.length} 笔交易多扣 ${formatFen(over)}，${range(fs).first} 至 ${range(fs).last}`,
+  ];
+  const evidenceEn = [
+    `From ${c.date}, for ${whatEn}${bandEn} ${changeEn}${contract === undefined ? '' : `; the contract says ${contract}`}`,
+    `${fs.length} transactions since were overcharged ${formatFen(over)}, ${range(fs).first} to ${range(fs).last}`,
+  ];
+  if (c.noticeHonoured === false) {
+    evidence.push(`合同要求调价提前${plan === undefined ? '' : ` ${plan.noticeDays} 天`}通知，未见通知`);
+    evidenceEn.push(
+      `The contract requires${plan === undefined ? '' : ` ${plan.noticeDays} days’`} notice of a change; none was given`,
+    );
+  }
+  // One terminal out of several: that terminal's parameters, not the provider's price list.
+  if (ts.length === 1 && known.size > 1) {
+    return {
+      cause: 'terminal_setting_error',
+      merchantId,
+      key: `change|${c.channel}|${c.card}|${c.band}|${c.date}`,
+      title: `终端 ${ts[0]} 自 ${c.date} 起费率设置错误`,
+      titleEn: `Terminal ${ts[0]} has a wrong fee setting since ${c.date}`,
+      evidence: [
+        ...evidence,
+        `只有终端 ${ts[0]} 按新费率收费，其余 ${known.size - 1} 台终端仍按合同：是这台终端的参数被改了`,
+      ],
+      evidenceEn: [
+        ...evidenceEn,
+        `Only terminal ${ts[0]} charges the new formula; the other ${known.size - 1} still charge the contract: that terminal's parameters were changed`,
+      ],
+      findings: fs,
+      confidence: 'medium',
+      since: c.date,
+    };
+  }
+  // A promotional rate ending: a plan period ends there, the date is a round number of days after the
+  // contract's start, or a typical promo rate (≤0.38 %) jumps to a standard one.
+  const periodEnds =
+    plan?.periods.some((p) => p.until !== undefined && addDays(p.until, 1) === c.date) ?? false;
+  const start = plan?.periods[0]?.from;
+  const daysIn = start === undefined ? undefined : dayNumber(c.date) - dayNumber(start);
+  const roundDays = daysIn !== undefined && PROMO_DAYS.includes(daysIn);
+  const promoJump =
+    before !== undefined &&
+    after !== undefined &&
+    !fixed &&
+    before <= PROMO_MAX_PPM &&
+    after - before >= PROMO_JUMP_PPM;
+  if (periodEnds || roundDays || promoJump) {
+    const why: string[] = [];
+    const whyEn: string[] = [];
+    if (periodEnds) {
+      why.push('变价日正是合同中优惠期结束的次日');
+      whyEn.push('the change comes the day after the contract’s promotional period ends');
+    }
+    if (roundDays) {
+      why.push(`变价日是签约（${start}）后第 ${daysIn} 天`);
+      whyEn.push(`the change comes ${daysIn} days after the contract started (${start})`);
+    }
+    if (promoJump) {
+      why.push(`${c.beforeRate} 是常见的优惠费率，${c.afterRate} 是标准费率`);
+      whyEn.push(`${c.beforeRate} is a typical promotional rate and ${c.afterRate} a standard one`);
+    }
+    return {
+      cause: 'promo_expiry',
+      merchantId,
+      key: `change|${c.channel}|${c.card}|${c.band}|${c.date}`,
+      title: `${what}优惠费率到期：${c.beforeRate} → ${c.afterRate}`,
+      titleEn: `${whatEn} promotional rate ended: ${c.beforeRate} → ${c.afterRate}`,
+      evidence: [
+        ...evidence,
+        `判断依据：${list(why, 'zh')}；合同没有约定优惠到期后的费率，应继续按合同费率收取`,
+      ],
+      evidenceEn: [
+        ...evidenceEn,
+        `The change date is ${list(whyEn, 'en')}; the contract sets no higher rate after it`,
+      ],
+      findings: fs,
+      confidence: periodEnds || roundDays ? 'high' : 'medium',
+      since: c.date,
+    };
+  }
+  return {
+    cause: 'provider_rate_change',
+    merchantId,
+    key: `change|${c.channel}|${c.card}|${c.band}|${c.date}`,
+    title: `收单机构/代理商调价：${what}${fixed ? `每笔加收 ${formatFen(c.afterFixedFen - c.beforeFixedFen)}` : `${c.beforeRate} → ${c.afterRate}`}`,
+    titleEn: `Provider or agent price change: ${whatEn} ${fixed ? `+${formatFen(c.afterFixedFen - c.beforeFixedFen)} per sale` : `${c.beforeRate} → ${c.afterRate}`}`,
+    evidence: [
+      ...evidence,
+      `${ts.length} 台终端（${list(ts, 'zh')}）同一天起一齐变化：是收单机构或代理商后台调价，不是终端设置`,
+    ],
+    evidenceEn: [
+      ...evidenceEn,
+      `${ts.length} terminal(s) (${list(ts, 'en')}) changed on the same day: a change in the provider’s or agent’s back end, not a terminal setting`,
+    ],
+    findings: fs,
+    confidence: ts.length > 1 || known.size <= 1 ? 'high' : 'medium',
+    since: c.date,
+  };
+}
+
+function capOf(f: Finding | undefined, plan: FeePlan | undefined): number | undefined {
+  if (
+    f === undefined ||
+    plan === undefined ||
+    f.amountFen === undefined ||
+    f.channel === undefined ||
+    f.card === undefined
+  )
+    return undefined;
+  const q = quoteFee(plan, { amountFen: f.amountFen, channel: f.channel, card: f.card, date: dateOf(f) });
+  return q.ok ? q.rule.capFen : undefined;
+}
+
+function capNotApplied(f: Finding, plan: FeePlan | undefined): boolean {
+  if (plan !== undefined && f.amountFen !== undefined && f.channel !== undefined && f.card !== undefined) {
+    const q = quoteFee(plan, { amountFen: f.amountFen, channel: f.channel, card: f.card, date: dateOf(f) });
+    return q.ok && q.capApplied;
+  }
+  return /封顶|\bcap\b/.test(f.rule?.text ?? '');
+}
+
+function backendDraft(merchantId: string, kind: FindingKind, fs: Finding[], plan?: FeePlan): Draft {
+  const { first, last } = range(fs);
+  const loss = sum(fs, 'lossFen');
+  const r = list(refs(fs), 'zh');
+  const rEn = list(refs(fs), 'en');
+  const T: Partial<Record<FindingKind, [string, string, string, string]>> = {
+    void_settled: [
+      '已撤销的交易仍被结算',
+      'Voided sales still settled',
+      `${fs.length} 笔交易已在终端撤销，收单机构仍结算并收取手续费 ${formatFen(loss)}，${first} 至 ${last}，参考号 ${r}`,
+      `${fs.length} sales voided on the terminal were still settled with ${formatFen(loss)} in fees, ${first} to ${last}, ref nos ${rEn}`,
+    ],
+    amount_mismatch: [
+      '结算金额与终端金额不符（分散在多台终端）',
+      'Settled amounts differ from the journal (spread over terminals)',
+      `${fs.length} 笔交易的结算金额与终端金额不符，分散在 ${terminalsOf(fs).length} 台终端，少结 ${formatFen(loss)}，参考号 ${r}`,
+      `${fs.length} transactions settled for another amount, spread over ${terminalsOf(fs).length} terminals, ${formatFen(loss)} short, ref nos ${rEn}`,
+    ],
+    missing_settlement: [
+      '成功交易未结算',
+      'Successful sales never settled',
+      `${fs.length} 笔成功交易在对账单覆盖期内没有结算，应结未结 ${formatFen(loss)}，${first} 至 ${last}，参考号 ${r}`,
+      `${fs.length} successful sales were never settled although the statements cover their dates, ${formatFen(loss)} unpaid, ${first} to ${last}, ref nos ${rEn}`,
+    ],
+    duplicate_settlement: [
+      '同一笔交易结算两次',
+      'Transactions settled twice',
+      `${fs.length} 笔交易在对账单中出现两次，参考号 ${r}；重复结算后可能被追扣，请以对账单为据核实`,
+      `${fs.length} transactions appear twice in the statements, ref nos ${rEn}; the provider may claw them back — check against the statements`,
+    ],
+    late_settlement: [
+      '结算延迟',
+      'Late settlement',
+      `${fs.length} 笔交易晚于合同结算周期${plan === undefined ? '' : `（${plan.settlement.basis}${plan.settlement.days}）`}结算，${first} 至 ${last}，参考号 ${r}`,
+      `${fs.length} transactions settled later than the contract's cycle${plan === undefined ? '' : ` (${plan.settlement.basis}${plan.settlement.days})`}, ${first} to ${last}, ref nos ${rEn}`,
+    ],
+    payout_mismatch: [
+      '结算款未到账或短少',
+      'Payouts missing or short at the bank',
+      `${fs.length} 个结算日的结算款在银行流水中未到账或金额不符，短少 ${formatFen(loss)}，${list(sorted(fs.map((f) => f.settleDate ?? dateOf(f))), 'zh')}`,
+      `${fs.length} settlement days' payouts are missing or short in the bank statement, ${formatFen(loss)} short, ${list(sorted(fs.map((f) => f.settleDate ?? dateOf(f))), 'en')}`,
+    ],
+    unexpected_settlement: [
+      '对账单中有流水里没有的交易',
+      'Settled sales the journal does not have',
+      `${fs.length} 笔结算在终端流水中找不到，参考号 ${r}`,
+      `${fs.length} settled lines are missing from the journal, ref nos ${rEn}`,
+    ],
+  };
+  const [title, titleEn, ev, evEn] = T[kind] ?? [kind, kind, `${fs.length}`, `${fs.length}`];
+  return {
+    cause: 'provider_backend_error',
+    merchantId,
+    key: kind,
+    title: `收单机构后台差错：${title}`,
+    titleEn: `Provider back-end error: ${titleEn}`,
+    evidence: [ev, '终端流水正常而结算/入账出错，问题在收单机构的清算后台'],
+    evidenceEn: [
+      evEn,
+      'The journal is right and the settlement or payout is wrong: the error is in the provider’s clearing back end',
+    ],
+    findings: fs,
+    confidence: kind === 'amount_mismatch' ? 'low' : 'high',
+  };
+}
+
+/** A card whose sales above some amount started to decline on a date, after larger sales had gone through. */
+function limitDrafts(merchantId: string, terminal: readonly PosRecord[]): Draft[] {
+  const isCandidate = (r: PosRecord): r is PosRecord & { cardNo: string } =>
+    (r.merchantId ?? '') === merchantId && r.type === 'sale' && r.cardNo !== undefined;
+  // Only cards with two or more declines can show a limit change: count those first, so a journal of a
+  // million sales is not grouped by card just to find a handful of declines.
+  const declines = new Map<string, number>();
+  for (const r of terminal) {
+    if (r.status === 'failed' && isCandidate(r)) declines.set(r.cardNo, (declines.get(r.cardNo) ?? 0) + 1);
+  }
+  const byCard = new Map<string, PosRecord[]>();
+  for (const r of terminal) {
+    if (!isCandidate(r) || (declines.get(r.cardNo) ?? 0) < 2) continue;
+    const rs = byCard.get(r.cardNo);
+    if (rs === undefined) byCard.set(r.cardNo, [r]);
+    else rs.push(r);
+  }
+  const drafts: Draft[] = [];
+  for (const [card, rs] of [...byCard].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const declined = rs.filter((r) => r.status === 'failed').sort((a, b) => a.time.localeCompare(b.time));
+    if (declined.length < 2) continue;
+    const firstDecline = declined[0];
+    if (firstDecline === undefined) continue;
+    const min = Math.min(...declined.map((r) => r.amountFen));
+    const ok = rs.filter((r) => r.status === 'success');
+    const biggerBefore = ok.filter((r) => r.time < firstDecline.time && r.amountFen >= min);
+    const biggerAfter = ok.filter((r) => r.time > firstDecline.time && r.amountFen >= min);
+    if (biggerBefore.length === 0 || biggerAfter.length > 0) continue;
+    const afterOk = ok.filter((r) => r.time > firstDecline.time);
+    const maxAfter = afterOk.length === 0 ? undefined : Math.max(...afterOk.map((r) => r.amountFen));
+    const since = localDateOf(firstDecline.time);
+    const total = declined.reduce((a, r) => a + r.amountFen, 0);
+    drafts.push({
+      cause: 'bank_limit_change',
+      merchantId,
+      key: `limit|${card}`,
+      title: `卡号 ${card} 自 ${since} 起大额交易被拒：发卡行下调限额`,
+      titleEn: `Card ${card} declined above a limit since ${since}: the issuing bank lowered it`,
+      evidence: [
+        `自 ${since} 起，卡号 ${card} 有 ${declined.length} 笔 ${formatFen(min)} 及以上的交易被拒，合计 ${formatFen(total)}；此前 ${biggerBefore.length} 笔同等金额的交易成功${maxAfter === undefined ? '' : `，之后 ${formatFen(maxAfter)} 以下的交易仍然成功`}`,
+        '只有超过某一金额的交易失败，同卡小额正常：是发卡行调整了单笔限额，不是终端或收单机构的问题；手续费和结算不受影响',
+      ],
+      evidenceEn: [
+        `From ${since}, card ${card} had ${declined.length} sales of ${formatFen(min)} or more declined, ${formatFen(total)} in all; ${biggerBefore.length} sales that large went through before${maxAfter === undefined ? '' : `, and sales up to ${formatFen(maxAfter)} still go through`}`,
+        'Only sales above an amount fail while small ones on the same card succeed: the issuing bank changed the card’s limit — not the terminal or the provider; fees and settlement are unaffected',
+      ],
+      findings: [],
+      confidence: 'medium',
+      since,
+      terminalIds: sorted(declined.map((r) => r.terminalId).filter((t): t is string => t !== undefined)),
+    });
+  }
+  return drafts;
+}

@@ -1,0 +1,52 @@
+/** The closed set of causes a group of findings is attributed to (issue 9). */
+export const CAUSES = [
+  'provider_rate_change',
+  'promo_expiry',
+  'unagreed_charge',
+  'settlement_mode_change',
+  'terminal_setting_error',
+  'network_resubmission',
+  'device_fault',
+  'provider_backend_error',
+  'bank_limit_change',
+  'software_update',
+  'unexplained',
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+/** The seed's remedies, in the order a merchant would try them. */
+export const REMEDIES = [
+  'check_network',
+  'restart',
+  'update_software',
+  'check_hardware',
+  'reconcile_regularly',
+  'contact_service',
+] as const;
+export type Remedy = (typeof REMEDIES)[number];
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** A group of findings attributed to one likely cause, with the evidence and the steps to take. */
+export interface Diagnosis {
+  /** Stable across runs over the same inputs: derived from the cause, the merchant and the group's key. */
+  id: string;
+  cause: Cause;
+  merchantId?: string;
+  title: string;
+  titleEn: string;
+  /** Sentences with the dates, terminals, counts and money that point to the cause. */
+  evidence: string[];
+  evidenceEn: string[];
+  findingIds: string[];
+  /** First local date of the group's findings (or of the change that explains them). */
+  since?: string;
+  terminalIds: string[];
+  overchargeFen: number;
+  lossFen: number;
+  confidence: Confidence;
+  remedies: Remedy[];
+  /** The remedies as ordered steps for the merchant. */
+  steps: string[];
+  stepsEn: string[];
+}

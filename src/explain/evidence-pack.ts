@@ -1,0 +1,262 @@
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import iconv from 'iconv-lite';
+import yauzl from 'yauzl';
+import yazl from 'yazl';
+import type { AuditReport } from '../audit/report-types.js';
+import { renderCsv } from '../audit/render-csv.js';
+import { renderHtml } from '../audit/render-html.js';
+import type { FeePlan } from '../plans/plan-types.js';
+import { containsFullCardNumber, maskCardNumber } from '../records/card-number.js';
+import { detectEncoding } from '../statements/decode.js';
+import { complaintLetter } from './complaint-letter.js';
+import { type CjkFont, renderPdf } from './render-pdf.js';
+
+/** One input of the audit as it goes into the pack. */
+export interface PackInput {
+  /** The name shown to the user (as typed, or the stored import's name). */
+  name: string;
+  kind: 'settlement' | 'terminal' | 'bank' | 'plan' | 'devices';
+  /** The file's bytes; absent when only its record is kept (the server stores records, not files). */
+  bytes?: Uint8Array;
+  /** Size and hash as recorded at import, used when bytes are absent. */
+  size?: number;
+  sha256?: string;
+}
+
+export interface EvidencePackOptions {
+  report: AuditReport;
+  inputs: readonly PackInput[];
+  plans?: readonly FeePlan[];
+  planText?: string;
+  font: CjkFont;
+  /** The letter's date (YYYY-MM-DD, Asia/Shanghai). */
+  date: string;
+}
+
+/** manifest.json: what the pack holds and how to check it. */
+export interface PackManifest {
+  schemaVersion: 1;
+  generator: 'posguard';
+  date: string;
+  merchants: string[];
+  summary: { overchargeFen: number; lossFen: number; findings: number };
+  inputs: {
+    file: string;
+    kind: PackInput['kind'];
+    size: number;
+    sha256: string;
+    /** The entry in the pack: the file itself, or its masked copy. */
+    entry: string | null;
+    masked: boolean;
+    maskedSize?: number;
+    maskedSha256?: string;
+    note?: string;
+  }[];
+  entries: { name: string; size: number; sha256: string }[];
+}
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+const DIGIT_RUN = /(?<!\d)\d{13,19}(?!\d)/g;
+
+function luhn(digits: string): boolean {
+  let total = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    total += d;
+  }
+  return total % 10 === 0;
+}
+
+/**
+ * The full card numbers in a text: digit runs containsFullCardNumber flags that pass the Luhn check and are not
+ * a known key such as a 15-digit merchant number (those would otherwise make every statement look like one).
+ */
+export function fullCardNumbers(text: string, notCards: ReadonlySet<string> = new Set()): string[] {
+  if (!containsFullCardNumber(text)) return [];
+  return [...new Set(text.match(DIGIT_RUN) ?? [])].filter((run) => !notCards.has(run) && luhn(run));
+}
+
+/** The file's text, when it is text (or gzip of text); undefined for binary files such as .xlsx and .zip. */
+function decodedText(bytes: Uint8Array): { text: string; encoding: string; bom: boolean } | undefined {
+  let raw = bytes;
+  if (raw[0] === 0x1f && raw[1] === 0x8b) raw = gunzipSync(raw);
+  if (raw[0] === 0x50 && raw[1] === 0x4b) return undefined; // zip / xlsx
+  const encoding = detectEncoding(raw.subarray(0, 65_536));
+  const bom =
+    (raw[0] === 0xef && raw[1] === 0xbb) ||
+    (raw[0] === 0xff && raw[1] === 0xfe) ||
+    (raw[0] === 0xfe && raw[1] === 0xff);
+  return { text: iconv.decode(Buffer.from(raw), encoding === 'gbk' ? 'gb18030' : encoding), encoding, bom };
+}
+
+/** The text of every entry of a zip or xlsx (XML, CSV, TXT), joined; undefined when it cannot be read. */
+function zipTexts(bytes: Buffer): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
+      if (error || zip === undefined) return resolve(undefined);
+      const parts: string[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName.endsWith('/')) return zip.readEntry();
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || stream === undefined) return resolve(undefined);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('error', () => resolve(undefined));
+          stream.on('end', () => {
+            const raw = Buffer.concat(chunks);
+            const encoding = detectEncoding(raw.subarray(0, 65_536));
+            parts.push(iconv.decode(raw, encoding === 'gbk' ? 'gb18030' : encoding));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(parts.join('\n')));
+      zip.on('error', () => resolve(undefined));
+      zip.readEntry();
+    });
+  });
+}
+
+/** A name safe inside a zip: no directories, no leading dots. */
+function entryName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? 'file';
+  return base.replace(/^\.+/, '_') || 'file';
+}
+
+/**
+ * The evidence pack as a zip: report.html, report.pdf, findings.csv, complaint-letter.txt, the plan, the inputs
+ * (byte for byte, or a masked copy when a file holds a full card number) and manifest.json with every hash.
+ */
+export async function buildEvidencePack(
+  options: EvidencePackOptions,
+): Promise<{ zip: Buffer; manifest: PackManifest; letter: string }> {
+  const { report } = options;
+  const letter = complaintLetter(report, {
+    ...(options.plans === undefined ? {} : { plans: options.plans }),
+    date: options.date,
+  });
+  const entries: { name: string; bytes: Buffer }[] = [];
+  const add = (name: string, bytes: Buffer) => entries.push({ name, bytes });
+  add(
+    'report.html',
+    Buffer.from(
+      renderHtml(report, {
+        lang: 'zh',
+        ...(options.planText === undefined ? {} : { planText: options.planText }),
+      }),
+      'utf8',
+    ),
+  );
+  add('report.pdf', await renderPdf(report, { font: options.font, letter }));
+  add('findings.csv', Buffer.from(renderCsv(report, { lang: 'zh' }), 'utf8'));
+  add('complaint-letter.txt', Buffer.from(letter, 'utf8'));
+
+  const used = new Set(entries.map((e) => e.name));
+  const unique = (name: string) => {
+    let n = name;
+    for (let i = 2; used.has(n); i += 1) n = name.replace(/(\.[^.]*)?$/, (ext) => `-${i}${ext}`);
+    used.add(n);
+    return n;
+  };
+  const inputs: PackManifest['inputs'] = [];
+  const notCards = new Set<string>();
+  for (const m of report.merchants) if (m.merchantId !== '') notCards.add(m.merchantId);
+  for (const p of options.plans ?? []) if (p.merchantId !== undefined) notCards.add(p.merchantId);
+  for (const f of report.findings) {
+    if (f.merchantId !== undefined) notCards.add(f.merchantId);
+    if (f.refNo !== undefined) notCards.add(f.refNo);
+    if (f.orderNo !== undefined) notCards.add(f.orderNo);
+  }
+  for (const input of options.inputs) {
+    if (input.bytes === undefined) {
+      inputs.push({
+        file: input.name,
+        kind: input.kind,
+        size: input.size ?? 0,
+        sha256: input.sha256 ?? '',
+        entry: null,
+        masked: false,
+        note: '原始文件未保存，校验值为导入时记录 / the file itself is not stored; size and hash as recorded at import',
+      });
+      continue;
+    }
+    const bytes = Buffer.from(input.bytes);
+    const folder =
+      input.kind === 'plan' ? 'plan' : input.kind === 'devices' ? 'devices' : `inputs/${input.kind}`;
+    const base = { file: input.name, kind: input.kind, size: bytes.length, sha256: sha256(bytes) };
+    const decoded = decodedText(bytes);
+    if (decoded === undefined) {
+      // A spreadsheet or archive: checked entry by entry; clean → byte for byte, else withheld (no masked xlsx).
+      const texts = await zipTexts(bytes);
+      if (texts !== undefined && fullCardNumbers(texts, notCards).length === 0) {
+        const name = unique(`${folder}/${entryName(input.name)}`);
+        add(name, bytes);
+        inputs.push({ ...base, entry: name, masked: false });
+      } else {
+        inputs.push({
+          ...base,
+          entry: null,
+          masked: false,
+          note:
+            texts === undefined
+              ? '无法读取的压缩文件，未放入证据包，只记录其校验值 / unreadable archive not included; hash recorded'
+              : '含完整卡号的表格/压缩文件无法生成脱敏副本，未放入证据包，只记录其校验值 / a spreadsheet or archive with full card numbers cannot be masked here; not included, hash recorded',
+        });
+      }
+      continue;
+    }
+    const pans = new Set(fullCardNumbers(decoded.text, notCards));
+    if (pans.size === 0) {
+      const name = unique(`${folder}/${entryName(input.name)}`);
+      add(name, bytes);
+      inputs.push({ ...base, entry: name, masked: false });
+      continue;
+    }
+    const maskedText = decoded.text.replace(DIGIT_RUN, (run) => (pans.has(run) ? maskCardNumber(run) : run));
+    const maskedBytes = iconv.encode(maskedText, decoded.encoding === 'gbk' ? 'gb18030' : decoded.encoding, {
+      addBOM: decoded.bom,
+    });
+    const stem = entryName(input.name).replace(/\.gz$/i, '');
+    const name = unique(`${folder}/${stem.replace(/(\.[^.]*)?$/, (ext) => `.masked${ext}`)}`);
+    add(name, maskedBytes);
+    inputs.push({
+      ...base,
+      entry: name,
+      masked: true,
+      maskedSize: maskedBytes.length,
+      maskedSha256: sha256(maskedBytes),
+    });
+  }
+  const manifest: PackManifest = {
+    schemaVersion: 1,
+    generator: 'posguard',
+    date: options.date,
+    merchants: report.merchants.map((m) => m.merchantId).filter((m) => m !== ''),
+    summary: {
+      overchargeFen: report.summary.overchargeFen,
+      lossFen: report.summary.lossFen,
+      findings: report.findings.length,
+    },
+    inputs,
+    entries: entries.map((e) => ({ name: e.name, size: e.bytes.length, sha256: sha256(e.bytes) })),
+  };
+  const zip = new yazl.ZipFile();
+  // A fixed time keeps the zip reproducible for the same inputs.
+  const mtime = new Date(Date.UTC(2000, 0, 1));
+  for (const e of entries) zip.addBuffer(e.bytes, e.name, { mtime });
+  zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), 'manifest.json', { mtime });
+  zip.end();
+  const chunks: Buffer[] = [];
+  const out = await new Promise<Buffer>((resolve, reject) => {
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.outputStream.on('error', reject);
+  });
+  return { zip: out, manifest, letter };
+}

@@ -1,0 +1,53 @@
+import type { Cause, Remedy } from './diagnosis-types.js';
+
+const STEP: Record<Remedy, { zh: string; en: string }> = {
+  check_network: {
+    zh: '检查网络：确认终端的网络（4G 信号或 Wi-Fi）稳定，超时后不要立即重复刷卡，先查询上一笔结果',
+    en: 'Check the network: make sure the terminal’s 4G or Wi-Fi is stable; after a timeout, query the last transaction before swiping again',
+  },
+  restart: {
+    zh: '重启终端：关机重启，让终端重新签到并下载最新参数',
+    en: 'Restart the terminal so it signs in again and downloads its current parameters',
+  },
+  update_software: {
+    zh: '更新软件：把终端固件和收款应用升级到服务商确认无误的版本（有问题的版本请求回退）',
+    en: 'Update the software: install the firmware and payment app version the provider confirms as fixed (or ask for a rollback)',
+  },
+  check_hardware: {
+    zh: '检查硬件：检查键盘、屏幕和读卡器，逐笔核对终端显示金额与小票金额，故障机停用并报修',
+    en: 'Check the hardware: test the keypad, screen and card reader, compare the amount shown with the receipt, and take a faulty device out of service',
+  },
+  reconcile_regularly: {
+    zh: '定期对账：每天用 posguard audit 核对终端流水、结算单和银行入账，发现差异当天处理',
+    en: 'Reconcile regularly: run posguard audit on the journal, the statements and the bank credits every day and act on a difference the same day',
+  },
+  contact_service: {
+    zh: '联系客服：带上交易记录（posguard evidence 生成的证据包）联系收单机构客服，要求说明原因并退还多扣款项',
+    en: 'Contact customer service: send the provider the transaction records (the pack posguard evidence builds) and ask for an explanation and a refund',
+  },
+};
+
+/** The remedies that fit each cause, in the order to try them. */
+export const REMEDIES_BY_CAUSE: Record<Cause, readonly Remedy[]> = {
+  provider_rate_change: ['contact_service', 'reconcile_regularly'],
+  promo_expiry: ['contact_service', 'reconcile_regularly'],
+  unagreed_charge: ['contact_service', 'reconcile_regularly'],
+  settlement_mode_change: ['contact_service', 'reconcile_regularly'],
+  terminal_setting_error: ['contact_service', 'restart', 'reconcile_regularly'],
+  network_resubmission: ['check_network', 'restart', 'contact_service', 'reconcile_regularly'],
+  device_fault: ['check_hardware', 'restart', 'update_software', 'contact_service', 'reconcile_regularly'],
+  provider_backend_error: ['contact_service', 'reconcile_regularly'],
+  bank_limit_change: ['contact_service', 'reconcile_regularly'],
+  software_update: ['update_software', 'restart', 'check_hardware', 'contact_service', 'reconcile_regularly'],
+  unexplained: ['reconcile_regularly', 'contact_service'],
+};
+
+/** The numbered steps for a cause, in Chinese and English. */
+export function remedySteps(cause: Cause): { remedies: Remedy[]; steps: string[]; stepsEn: string[] } {
+  const remedies = [...REMEDIES_BY_CAUSE[cause]];
+  return {
+    remedies,
+    steps: remedies.map((r) => STEP[r].zh),
+    stepsEn: remedies.map((r) => STEP[r].en),
+  };
+}

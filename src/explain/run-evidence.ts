@@ -1,0 +1,77 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type AuditInputFlags, prepareAudit } from '../cli/commands/audit-inputs.js';
+import type { CliContext } from '../cli/context.js';
+import { CliError, EXIT_FINDINGS } from '../cli/errors.js';
+import { pick } from '../cli/lang.js';
+import { headline } from '../audit/render-table.js';
+import { formatFen } from '../money/fen.js';
+import { dateFromDayNumber, dayNumber, todayInShanghai } from '../time/shanghai.js';
+import { buildEvidencePack, type PackInput } from './evidence-pack.js';
+import { findCjkFont } from './render-pdf.js';
+
+/** `posguard evidence`: audits as `posguard audit` does and writes the evidence pack. */
+export async function runEvidence(
+  ctx: CliContext,
+  dir: string | undefined,
+  flags: AuditInputFlags & { out: string; date?: string },
+): Promise<void> {
+  const date = flags.date ?? todayInShanghai();
+  let valid = /^\d{4}-\d{2}-\d{2}$/.test(date);
+  if (valid)
+    try {
+      valid = dateFromDayNumber(dayNumber(date)) === date;
+    } catch {
+      valid = false;
+    }
+  if (!valid)
+    throw new CliError(
+      `--date 应为 YYYY-MM-DD 日期：“${date}”`,
+      `--date must be a YYYY-MM-DD date: "${date}"`,
+    );
+  // The font first: no point auditing for minutes to fail at the PDF.
+  const font = findCjkFont(process.env);
+  if (!font.ok) throw new CliError(font.zh, font.en);
+  const { report, planText, plans, inputs } = await prepareAudit(ctx, dir, flags);
+  const files: PackInput[] = [];
+  const read = (name: string, kind: PackInput['kind']) => {
+    try {
+      files.push({ name, kind, bytes: readFileSync(resolve(ctx.cwd, name)) });
+    } catch {
+      throw new CliError(
+        `${name}：文件不存在或无法读取`,
+        `${name}: the file does not exist or cannot be read`,
+      );
+    }
+  };
+  for (const f of inputs.settlement) read(f, 'settlement');
+  for (const f of inputs.terminal) read(f, 'terminal');
+  for (const f of inputs.bank) read(f, 'bank');
+  for (const p of inputs.plans) read(p.path, 'plan');
+  for (const f of inputs.devices) read(f, 'devices');
+  const pack = await buildEvidencePack({
+    report,
+    inputs: files,
+    plans,
+    ...(planText === undefined ? {} : { planText }),
+    font: font.font,
+    date,
+  });
+  try {
+    writeFileSync(resolve(ctx.cwd, flags.out), pack.zip);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new CliError(`无法写入 ${flags.out}（${code}）`, `cannot write ${flags.out} (${code})`);
+  }
+  const masked = pack.manifest.inputs.filter((i) => i.masked).length;
+  ctx.stdout(
+    `${headline(report, ctx.lang)}\n` +
+      pick(
+        ctx.lang,
+        `证据包已写入 ${flags.out}：${pack.manifest.entries.length + 1} 个文件，合计损失 ${formatFen(report.summary.lossFen)}${masked > 0 ? `，${masked} 个含完整卡号的文件已脱敏` : ''}\n`,
+        `evidence pack written to ${flags.out}: ${pack.manifest.entries.length + 1} files, total loss ${formatFen(report.summary.lossFen)}${masked > 0 ? `, ${masked} file(s) with full card numbers masked` : ''}\n`,
+      ),
+  );
+  const found = report.findings.some((f) => f.kind !== 'fee_undercharge') || report.rejected.length > 0;
+  if (found) ctx.exitCode = EXIT_FINDINGS;
+}

@@ -1,0 +1,224 @@
+import type { Kysely, Transaction } from 'kysely';
+import { formatFen } from '../money/index.js';
+import type { PosRecord } from '../records/index.js';
+import type { Database } from '../storage/schema.js';
+import type { AlertDraft } from './alert-draft.js';
+import { epochOf, localDate, localHhmm } from './epoch.js';
+import { limitInForce, type MonitorRules } from './rules.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** A stored terminal record as the rules see it. */
+interface Seen {
+  id: number;
+  ms: number;
+  amountFen: number;
+  payer: string | undefined;
+  terminal: string | null;
+  type: string;
+  status: string;
+}
+
+const HOUR = 3_600_000;
+
+function payerOf(r: { payerId?: string | undefined; cardNo?: string | undefined }): string | undefined {
+  return r.payerId ?? r.cardNo;
+}
+
+function inHours(hhmm: string, start: string, end: string): boolean {
+  return start <= end ? hhmm >= start && hhmm < end : hhmm >= start || hhmm < end;
+}
+
+function median(sorted: readonly number[]): number {
+  const n = sorted.length;
+  const mid = Math.floor(n / 2);
+  // Integer fen: the lower middle of an even count, so no half fen appears.
+  return sorted[n % 2 === 1 ? mid : mid - 1] ?? 0;
+}
+
+async function payerHistory(db: Db, merchantId: number, payer: string, fromMs: number): Promise<Seen[]> {
+  const rows = await db
+    .selectFrom('records')
+    .select(['id', 'time', 'amount_fen', 'payer_id', 'card_no', 'terminal_id', 'type', 'status'])
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', 'terminal')
+    .where((eb) => eb.or([eb('payer_id', '=', payer), eb('card_no', '=', payer)]))
+    .execute();
+  const out: Seen[] = [];
+  for (const row of rows) {
+    const ms = epochOf(row.time);
+    if (ms < fromMs) continue;
+    const p = row.payer_id ?? row.card_no ?? undefined;
+    if (p !== payer) continue;
+    out.push({
+      id: row.id,
+      ms,
+      amountFen: row.amount_fen,
+      payer: p,
+      terminal: row.terminal_id,
+      type: row.type,
+      status: row.status,
+    });
+  }
+  return out;
+}
+
+/**
+ * Runs the terminal-side rules over records just stored (ids in the same order), looking back at what the
+ * merchant already has. Returns the alerts to raise; each names the event it is about in its dedup key.
+ */
+export async function checkTerminalRecords(
+  db: Db,
+  merchantId: number,
+  rules: MonitorRules,
+  records: readonly PosRecord[],
+  ids: readonly number[],
+): Promise<AlertDraft[]> {
+  const r = rules.rules;
+  const drafts: AlertDraft[] = [];
+  let medianFen: number | undefined;
+  let salesCount = 0;
+  if (r.large_amount.enabled && records.some((x) => x.type === 'sale')) {
+    const recent = await db
+      .selectFrom('records')
+      .select('amount_fen')
+      .where('merchant_id', '=', merchantId)
+      .where('kind', '=', 'terminal')
+      .where('type', '=', 'sale')
+      .where('status', '=', 'success')
+      .orderBy('id', 'desc')
+      .limit(1000)
+      .execute();
+    salesCount = recent.length;
+    if (salesCount >= r.large_amount.medianMinSales) {
+      medianFen = median(recent.map((x) => x.amount_fen).sort((a, b) => a - b));
+    }
+  }
+  for (let i = 0; i < records.length; i += 1) {
+    const rec = records[i];
+    const id = ids[i];
+    if (rec === undefined || id === undefined || rec.type !== 'sale') continue;
+    const ms = epochOf(rec.time);
+    const date = localDate(rec.time);
+    const hhmm = localHhmm(rec.time);
+    const where = `${date} ${hhmm}${rec.terminalId === undefined ? '' : ` 终端${rec.terminalId}`}`;
+    const money = formatFen(rec.amountFen);
+    const limit = limitInForce(rules.limits, {
+      date,
+      channel: rec.channel,
+      card: rec.card,
+      cardNo: rec.cardNo,
+    });
+    if (r.over_limit.enabled && limit !== undefined && rec.amountFen > limit.perTransactionFen) {
+      drafts.push({
+        kind: 'over_limit',
+        severity: r.over_limit.severity,
+        dedupKey: `over_limit|rec:${id}`,
+        recordIndex: i,
+        amountFen: rec.amountFen,
+        message: `${where} 交易 ${money} 超过 ${limit.from} 起生效的单笔限额 ${formatFen(limit.perTransactionFen)}`,
+        details: { limitFen: limit.perTransactionFen, limitFrom: limit.from, status: rec.status },
+      });
+    }
+    if (rec.status !== 'success') continue;
+    if (r.large_amount.enabled) {
+      const threshold =
+        medianFen === undefined ? r.large_amount.thresholdFen : medianFen * r.large_amount.medianMultiple;
+      if (rec.amountFen > threshold) {
+        drafts.push({
+          kind: 'large_amount',
+          severity: r.large_amount.severity,
+          dedupKey: `large_amount|rec:${id}`,
+          recordIndex: i,
+          amountFen: rec.amountFen,
+          message:
+            medianFen === undefined
+              ? `${where} 大额交易 ${money}，超过 ${formatFen(threshold)}`
+              : `${where} 大额交易 ${money}，超过近 ${salesCount} 笔中位数 ${formatFen(medianFen)} 的 ${r.large_amount.medianMultiple} 倍`,
+          details: { thresholdFen: threshold, ...(medianFen === undefined ? {} : { medianFen }) },
+        });
+      }
+    }
+    if (r.off_hours.enabled && !inHours(hhmm, r.off_hours.start, r.off_hours.end)) {
+      drafts.push({
+        kind: 'off_hours',
+        severity: r.off_hours.severity,
+        dedupKey: `off_hours|rec:${id}`,
+        recordIndex: i,
+        amountFen: rec.amountFen,
+        message: `${where} 非营业时间（${r.off_hours.start}–${r.off_hours.end}）交易 ${money}`,
+        details: { start: r.off_hours.start, end: r.off_hours.end },
+      });
+    }
+    const payer = payerOf(rec);
+    if (payer === undefined) continue;
+    const lookback = Math.max(
+      HOUR,
+      r.split_sales.windowMinutes * 60_000,
+      r.duplicate_submission.windowSeconds * 1000,
+    );
+    const history = (await payerHistory(db, merchantId, payer, ms - lookback)).filter(
+      (h) => h.ms <= ms && h.type === 'sale' && h.status === 'success',
+    );
+    if (r.duplicate_submission.enabled) {
+      const windowMs = r.duplicate_submission.windowSeconds * 1000;
+      const twin = history.find(
+        (h) =>
+          h.id !== id &&
+          h.id < id &&
+          h.amountFen === rec.amountFen &&
+          h.terminal === (rec.terminalId ?? null) &&
+          ms - h.ms <= windowMs,
+      );
+      if (twin !== undefined) {
+        drafts.push({
+          kind: 'duplicate_submission',
+          severity: r.duplicate_submission.severity,
+          dedupKey: `duplicate_submission|rec:${id}`,
+          recordIndex: i,
+          amountFen: rec.amountFen,
+          message: `${where} 同一付款人 ${money} 在 ${r.duplicate_submission.windowSeconds} 秒内重复提交，请核实是否重复扣款`,
+          details: { earlierRecordId: twin.id, payer },
+        });
+      }
+    }
+    if (r.high_frequency.enabled) {
+      const lastHour = history.filter((h) => ms - h.ms < HOUR);
+      if (lastHour.length > r.high_frequency.maxPerHour) {
+        // One alert per payer per clock hour, not one per further sale.
+        drafts.push({
+          kind: 'high_frequency',
+          severity: r.high_frequency.severity,
+          dedupKey: `high_frequency|${payer}|${date}T${hhmm.slice(0, 2)}`,
+          recordIndex: i,
+          amountFen: lastHour.reduce((s, h) => s + h.amountFen, 0),
+          message: `${where} 同一付款人 1 小时内 ${lastHour.length} 笔（上限 ${r.high_frequency.maxPerHour} 笔），合计 ${formatFen(lastHour.reduce((s, h) => s + h.amountFen, 0))}`,
+          details: { payer, count: lastHour.length },
+        });
+      }
+    }
+    if (r.split_sales.enabled) {
+      const cap = limit?.perTransactionFen ?? r.split_sales.limitFen;
+      const floor = cap - Math.floor((cap * r.split_sales.marginPercent) / 100);
+      const near = (a: number): boolean => a >= floor && a <= cap;
+      if (near(rec.amountFen)) {
+        const windowMs = r.split_sales.windowMinutes * 60_000;
+        const group = history.filter((h) => ms - h.ms <= windowMs && near(h.amountFen));
+        if (group.length >= r.split_sales.minCount) {
+          const total = group.reduce((s, h) => s + h.amountFen, 0);
+          const first = Math.min(...group.map((h) => h.id));
+          drafts.push({
+            kind: 'split_sales',
+            severity: r.split_sales.severity,
+            dedupKey: `split_sales|${payer}|first:${first}`,
+            recordIndex: i,
+            amountFen: total,
+            message: `${where} 同一付款人 ${r.split_sales.windowMinutes} 分钟内 ${group.length} 笔接近限额 ${formatFen(cap)} 的交易，合计 ${formatFen(total)}，疑似拆单`,
+            details: { payer, count: group.length, limitFen: cap },
+          });
+        }
+      }
+    }
+  }
+  return drafts;
+}

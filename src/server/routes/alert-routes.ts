@@ -1,0 +1,194 @@
+import type { FastifyInstance } from 'fastify';
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import { ALERT_KINDS } from '../../monitor/alert-kinds.js';
+import { parseMonitorRules } from '../../monitor/rules.js';
+import {
+  addAlertChannel,
+  listAlertChannels,
+  listAlerts,
+  removeAlertChannel,
+} from '../../storage/alerts-repo.js';
+import { appendAudit } from '../../storage/audit-log-repo.js';
+import { getMonitorRules, saveMonitorRules } from '../../storage/monitor-repo.js';
+import { actorOf, requireActor } from '../authenticate.js';
+import { HttpError } from '../http-error.js';
+import type { ServerContext } from '../server-context.js';
+import { routeSchema } from '../zod-route.js';
+import { MerchantParams } from './merchant-routes.js';
+
+const httpUrl = z
+  .string()
+  .max(2000)
+  .refine((u) => /^https?:\/\/[^\s]+$/.test(u), 'expected an http(s) URL');
+const ChannelBody = z.discriminatedUnion('type', [
+  z
+    .object({ type: z.literal('webhook'), url: httpUrl, secret: z.string().min(1).max(500).optional() })
+    .strict(),
+  z
+    .object({ type: z.literal('wecom'), url: httpUrl, secret: z.string().min(1).max(500).optional() })
+    .strict(),
+  z
+    .object({ type: z.literal('dingtalk'), url: httpUrl, secret: z.string().min(1).max(500).optional() })
+    .strict(),
+  z
+    .object({ type: z.literal('feishu'), url: httpUrl, secret: z.string().min(1).max(500).optional() })
+    .strict(),
+  z.object({ type: z.literal('email'), address: z.email().max(320) }).strict(),
+]);
+const ChannelParams = z.object({
+  id: z.coerce.number().int().positive(),
+  channelId: z.coerce.number().int().positive(),
+});
+const AlertsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  kind: z.enum(ALERT_KINDS).optional(),
+});
+const RulesBody = z.union([z.string().max(200_000), z.record(z.string(), z.unknown())]);
+
+/** Alert channels, the alerts with their delivery status, and the merchant's monitor rules. */
+export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const auth = requireActor(ctx);
+
+  app.post(
+    '/api/v1/merchants/:id/alert-channels',
+    {
+      preHandler: auth,
+      schema: routeSchema({
+        params: MerchantParams,
+        body: ChannelBody,
+        summary: 'Add an alert channel',
+        tags: ['monitor'],
+      }),
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      const body = request.body as z.infer<typeof ChannelBody>;
+      const at = ctx.now().toISOString();
+      const channel = await addAlertChannel(ctx.db, actor.userId, id, {
+        type: body.type,
+        target: body.type === 'email' ? body.address : body.url,
+        secret: body.type === 'email' ? undefined : body.secret,
+        at,
+      });
+      await appendAudit(ctx.db, {
+        userId: actor.userId,
+        merchantId: id,
+        action: 'alert_channel_add',
+        details: { channelId: channel.id, type: channel.type },
+        address: request.ip,
+        at,
+      });
+      return reply.status(201).send(channel);
+    },
+  );
+
+  app.get(
+    '/api/v1/merchants/:id/alert-channels',
+    {
+      preHandler: auth,
+      schema: routeSchema({ params: MerchantParams, summary: 'List alert channels', tags: ['monitor'] }),
+    },
+    async (request) => {
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      return { channels: await listAlertChannels(ctx.db, actorOf(request).userId, id) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/merchants/:id/alert-channels/:channelId',
+    {
+      preHandler: auth,
+      schema: routeSchema({ params: ChannelParams, summary: 'Remove an alert channel', tags: ['monitor'] }),
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { id, channelId } = request.params as z.infer<typeof ChannelParams>;
+      const at = ctx.now().toISOString();
+      if (!(await removeAlertChannel(ctx.db, actor.userId, id, channelId, at))) {
+        throw new HttpError(404, 'not_found', `no alert channel ${channelId}`);
+      }
+      await appendAudit(ctx.db, {
+        userId: actor.userId,
+        merchantId: id,
+        action: 'alert_channel_remove',
+        details: { channelId },
+        address: request.ip,
+        at,
+      });
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/merchants/:id/alerts',
+    {
+      preHandler: auth,
+      schema: routeSchema({
+        params: MerchantParams,
+        querystring: AlertsQuery,
+        summary: 'Monitor alerts, newest first, with delivery status',
+        tags: ['monitor'],
+      }),
+    },
+    async (request) => {
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      const q = request.query as z.infer<typeof AlertsQuery>;
+      return {
+        alerts: await listAlerts(ctx.db, actorOf(request).userId, id, { limit: q.limit, kind: q.kind }),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/merchants/:id/monitor-rules',
+    {
+      preHandler: auth,
+      schema: routeSchema({
+        params: MerchantParams,
+        summary: 'The monitor rules in force',
+        tags: ['monitor'],
+      }),
+    },
+    async (request) => {
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      const got = await getMonitorRules(ctx.db, actorOf(request).userId, id);
+      return { tuned: got.text, rules: got.rules, yaml: stringify(got.rules), updatedAt: got.updatedAt };
+    },
+  );
+
+  app.put(
+    '/api/v1/merchants/:id/monitor-rules',
+    {
+      preHandler: auth,
+      schema: routeSchema({
+        params: MerchantParams,
+        body: RulesBody,
+        summary:
+          'Tune the monitor rules (YAML as application/yaml, or JSON); absent keys keep their defaults',
+        tags: ['monitor'],
+        consumes: ['application/yaml', 'application/json'],
+      }),
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      const body = request.body as z.infer<typeof RulesBody>;
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      const parsed = parseMonitorRules(body);
+      if (!parsed.ok) throw new HttpError(400, 'invalid_rules', parsed.problems.join('; '), parsed.problems);
+      const at = ctx.now().toISOString();
+      await saveMonitorRules(ctx.db, actor.userId, id, text, at);
+      await appendAudit(ctx.db, {
+        userId: actor.userId,
+        merchantId: id,
+        action: 'monitor_rules_change',
+        details: {},
+        address: request.ip,
+        at,
+      });
+      return { rules: parsed.rules };
+    },
+  );
+}

@@ -1,0 +1,125 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { findingsByTerminal } from '../../devices/findings-by-terminal.js';
+import { parseDevicesFile } from '../../devices/parse-devices-file.js';
+import { DeviceError, importDevices, listDevices, recordInspection } from '../../storage/devices-repo.js';
+import { localDateOfEpoch } from '../../time/shanghai.js';
+import { actorOf, requireActor } from '../authenticate.js';
+import { HttpError } from '../http-error.js';
+import { auditMerchant } from '../merchant-audit.js';
+import type { ServerContext } from '../server-context.js';
+import { routeSchema } from '../zod-route.js';
+import { MerchantParams } from './merchant-routes.js';
+
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
+const TerminalParams = MerchantParams.extend({ terminalId: z.string().min(1).max(64) });
+const InspectionBody = z.object({ date: date.optional(), note: z.string().max(2000).optional() }).strict();
+const ListQuery = z
+  .object({ today: date.optional(), findings: z.enum(['true', 'false']).default('true') })
+  .strict();
+
+async function answer<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DeviceError) {
+      throw new HttpError(error.code === 'device_not_found' ? 404 : 400, error.code, error.message);
+    }
+    throw error;
+  }
+}
+
+/** The terminal registry: import a devices file, list with inspection status and findings, record inspections. */
+export function deviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const auth = requireActor(ctx);
+  const today = (): string => localDateOfEpoch(ctx.now().getTime());
+
+  app.post(
+    '/api/v1/merchants/:id/devices/import',
+    {
+      preHandler: auth,
+      schema: routeSchema({
+        params: MerchantParams,
+        summary: 'Import a devices file (YAML body, as the simulator writes devices.yaml)',
+        tags: ['devices'],
+        consumes: ['application/yaml', 'text/yaml', 'text/plain', 'application/json'],
+      }),
+    },
+    async (request) => {
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      const body: unknown = request.body;
+      const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+      const parsed = parseDevicesFile(text);
+      if (!parsed.ok) throw new HttpError(400, 'invalid_devices_file', parsed.en);
+      const actor = { userId: actorOf(request).userId, at: ctx.now().toISOString(), address: request.ip };
+      return importDevices(ctx.db, actor, id, parsed.file);
+    },
+  );
+
+  app.get(
+    '/api/v1/merchants/:id/devices',
+    {
+      preHandler: auth,
+      schema: routeSchema({
+        params: MerchantParams,
+        querystring: ListQuery,
+        summary: 'Terminals with inspection status (as of ?today) and audit findings per terminal',
+        tags: ['devices'],
+      }),
+    },
+    async (request) => {
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      const q = request.query as z.infer<typeof ListQuery>;
+      const userId = actorOf(request).userId;
+      const devices = await listDevices(ctx.db, userId, id, q.today ?? today());
+      const empty = { findings: 0, overchargeFen: 0, lossFen: 0, byKind: {} };
+      if (q.findings === 'false') return { devices: devices.map((d) => ({ ...d, findings: empty })) };
+      const byTerminal = findingsByTerminal(await auditMerchant(ctx.db, userId, id, {}));
+      const registered = new Set(devices.map((d) => d.terminalId));
+      return {
+        devices: devices.map((d) => {
+          const f = byTerminal.get(d.terminalId);
+          return {
+            ...d,
+            findings:
+              f === undefined
+                ? empty
+                : {
+                    findings: f.findings,
+                    overchargeFen: f.overchargeFen,
+                    lossFen: f.lossFen,
+                    byKind: f.byKind,
+                  },
+          };
+        }),
+        // Terminals the records name that the registry does not know: register them.
+        unregistered: [...byTerminal.values()].filter((f) => !registered.has(f.terminalId)),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/merchants/:id/devices/:terminalId/inspections',
+    {
+      preHandler: auth,
+      schema: routeSchema({
+        params: TerminalParams,
+        body: InspectionBody,
+        summary: 'Record an inspection (date defaults to today, Asia/Shanghai)',
+        tags: ['devices'],
+      }),
+    },
+    async (request, reply) => {
+      const { id, terminalId } = request.params as z.infer<typeof TerminalParams>;
+      const body = (request.body ?? {}) as z.infer<typeof InspectionBody>;
+      const actor = { userId: actorOf(request).userId, at: ctx.now().toISOString(), address: request.ip };
+      const device = await answer(() =>
+        recordInspection(ctx.db, actor, id, terminalId, { date: body.date ?? today(), note: body.note }),
+      );
+      return reply.status(201).send(device);
+    },
+  );
+}

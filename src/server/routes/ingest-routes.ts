@@ -1,0 +1,96 @@
+import { Cron } from 'croner';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AlertWorker } from '../../monitor/alert-worker.js';
+import { runDailyChecks } from '../../monitor/daily-checks.js';
+import { IngestRefused, type IngestKind, ingestRecords } from '../../monitor/ingest.js';
+import { monitorSettingsFor } from '../../monitor/monitor-settings.js';
+import { requireMerchantRole } from '../../storage/access.js';
+import { localDateOfEpoch } from '../../time/shanghai.js';
+import { actorOf, requireActor } from '../authenticate.js';
+import { HttpError } from '../http-error.js';
+import type { ServerContext } from '../server-context.js';
+import { routeSchema } from '../zod-route.js';
+import { MerchantParams } from './merchant-routes.js';
+
+const KeyHeader = z.string().min(1).max(255);
+
+/**
+ * Live ingest (POST …/transactions, …/settlements) with checks on arrival, plus the monitor's background
+ * work in this process: the alert delivery worker and the daily reconciliation (croner, Asia/Shanghai).
+ */
+export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const auth = requireActor(ctx);
+  const settings = monitorSettingsFor(ctx.db);
+  const worker = settings.worker ? new AlertWorker(ctx.db, settings, ctx.now) : undefined;
+  let cron: Cron | undefined;
+  app.addHook('onReady', async () => {
+    worker?.start();
+    if (settings.scheduler) {
+      cron = new Cron(
+        settings.dailyCron,
+        { timezone: 'Asia/Shanghai', unref: true, protect: true },
+        async () => {
+          const now = ctx.now();
+          await runDailyChecks(ctx.db, localDateOfEpoch(now.getTime()), {
+            at: now.toISOString(),
+            publicUrl: settings.publicUrl,
+          }).catch((error: unknown) => app.log.error({ err: error }, 'daily monitor run failed'));
+          worker?.kick();
+        },
+      );
+    }
+  });
+  app.addHook('onClose', async () => {
+    cron?.stop();
+    await worker?.stop();
+  });
+
+  const route = (path: string, kind: IngestKind, summary: string): void => {
+    app.post(
+      path,
+      {
+        preHandler: auth,
+        schema: routeSchema({ params: MerchantParams, summary, tags: ['monitor'] }),
+      },
+      async (request, reply) => {
+        const actor = actorOf(request);
+        const { id } = request.params as z.infer<typeof MerchantParams>;
+        await requireMerchantRole(ctx.db, actor.userId, id, 'write');
+        const header = request.headers['idempotency-key'];
+        let key: string | undefined;
+        if (header !== undefined) {
+          const parsed = KeyHeader.safeParse(Array.isArray(header) ? header[0] : header);
+          if (!parsed.success)
+            throw new HttpError(400, 'invalid_request', 'Idempotency-Key: 1 to 255 characters');
+          key = parsed.data;
+        }
+        if (request.body === undefined)
+          throw new HttpError(400, 'invalid_request', 'send a JSON record or array');
+        try {
+          const answer = await ingestRecords(ctx.db, actor.userId, id, kind, request.body, {
+            idempotencyKey: key,
+            at: ctx.now().toISOString(),
+            publicUrl: settings.publicUrl,
+          });
+          worker?.kick();
+          return reply.status(answer.status).send(answer.body);
+        } catch (error) {
+          if (error instanceof IngestRefused)
+            throw new HttpError(error.status, error.code, error.message, error.details);
+          throw error;
+        }
+      },
+    );
+  };
+  route(
+    '/api/v1/merchants/:id/transactions',
+    'terminal',
+    'Push terminal transactions (one record or an array; Idempotency-Key makes retries safe)',
+  );
+  route(
+    '/api/v1/merchants/:id/settlements',
+    'settlement',
+    'Push settlement lines (one record or an array; checked against the plan at once)',
+  );
+}

@@ -1,0 +1,306 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AlertDraft } from '../monitor/alert-draft.js';
+import { ALERT_KIND_ZH, type AlertKind } from '../monitor/alert-kinds.js';
+import { requireMerchantRole } from './access.js';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const CHANNEL_TYPES = ['webhook', 'wecom', 'dingtalk', 'feishu', 'email'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+/** A channel as the API shows it: the secret is never returned, only whether one is set. */
+export interface AlertChannelView {
+  id: number;
+  type: ChannelType;
+  target: string;
+  hasSecret: boolean;
+  createdAt: string;
+}
+
+/** Adds an alert channel to a merchant (owner or agent). */
+export async function addAlertChannel(
+  db: Kysely<Database>,
+  userId: number,
+  merchantId: number,
+  channel: { type: ChannelType; target: string; secret?: string | undefined; at: string },
+): Promise<AlertChannelView> {
+  await requireMerchantRole(db, userId, merchantId, 'write');
+  const row = await db
+    .insertInto('alert_channels')
+    .values({
+      merchant_id: merchantId,
+      type: channel.type,
+      target: channel.target,
+      secret: channel.secret ?? null,
+      created_by: userId,
+      created_at: channel.at,
+      removed_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    type: channel.type,
+    target: channel.target,
+    hasSecret: channel.secret !== undefined,
+    createdAt: channel.at,
+  };
+}
+
+/** A merchant's active channels (members). */
+export async function listAlertChannels(
+  db: Kysely<Database>,
+  userId: number,
+  merchantId: number,
+): Promise<AlertChannelView[]> {
+  await requireMerchantRole(db, userId, merchantId, 'read');
+  const rows = await db
+    .selectFrom('alert_channels')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('removed_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    type: r.type as ChannelType,
+    target:
+      r.type === 'email' ? r.target : r.target.replace(/([?&](access_token|key|token)=)[^&]+/g, '$1***'),
+    hasSecret: r.secret !== null,
+    createdAt: r.created_at,
+  }));
+}
+
+/** Removes a channel (owner or agent); its delivery history stays. False when there was no such channel. */
+export async function removeAlertChannel(
+  db: Kysely<Database>,
+  userId: number,
+  merchantId: number,
+  channelId: number,
+  at: string,
+): Promise<boolean> {
+  await requireMerchantRole(db, userId, merchantId, 'write');
+  const result = await db
+    .updateTable('alert_channels')
+    .set({ removed_at: at })
+    .where('id', '=', channelId)
+    .where('merchant_id', '=', merchantId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** The link to an alert in the dashboard. */
+export function alertLink(publicUrl: string, merchantId: number, alertId: number): string {
+  return `${publicUrl}/merchants/${merchantId}/findings/alert-${alertId}`;
+}
+
+/**
+ * Stores alerts inside the caller's transaction — an alert whose dedup key the merchant already has is the
+ * same event and is skipped — and queues one delivery per active channel. Returns the alerts created.
+ */
+export async function raiseAlerts(
+  trx: Db,
+  merchantId: number,
+  drafts: readonly AlertDraft[],
+  recordIds: readonly (number | undefined)[],
+  at: string,
+  publicUrl: string,
+): Promise<{ id: number; kind: AlertKind; severity: string; message: string }[]> {
+  if (drafts.length === 0) return [];
+  const seen = new Set<string>();
+  const unique = drafts.filter((d) => !seen.has(d.dedupKey) && seen.add(d.dedupKey));
+  const existing = new Set(
+    (
+      await trx
+        .selectFrom('monitor_alerts')
+        .select('dedup_key')
+        .where('merchant_id', '=', merchantId)
+        .where(
+          'dedup_key',
+          'in',
+          unique.map((d) => d.dedupKey),
+        )
+        .execute()
+    ).map((r) => r.dedup_key),
+  );
+  const fresh = unique.filter((d) => !existing.has(d.dedupKey));
+  if (fresh.length === 0) return [];
+  const channels = await trx
+    .selectFrom('alert_channels')
+    .select(['id', 'type'])
+    .where('merchant_id', '=', merchantId)
+    .where('removed_at', 'is', null)
+    .execute();
+  const out: { id: number; kind: AlertKind; severity: string; message: string }[] = [];
+  for (const d of fresh) {
+    const recordId = d.recordIndex === undefined ? null : (recordIds[d.recordIndex] ?? null);
+    const row = await trx
+      .insertInto('monitor_alerts')
+      .values({
+        merchant_id: merchantId,
+        kind: d.kind,
+        severity: d.severity,
+        dedup_key: d.dedupKey,
+        record_id: recordId,
+        amount_fen: d.amountFen ?? null,
+        message: d.message,
+        details_json: JSON.stringify(d.details),
+        created_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    out.push({ id: row.id, kind: d.kind, severity: d.severity, message: d.message });
+    if (channels.length === 0) continue;
+    const link = alertLink(publicUrl, merchantId, row.id);
+    const subject = `【POS跳点卫士】${ALERT_KIND_ZH[d.kind]}`;
+    const text = `${subject}\n${d.message}\n详情：${link}`;
+    const payload = {
+      id: row.id,
+      merchantId,
+      kind: d.kind,
+      severity: d.severity,
+      amountFen: d.amountFen ?? null,
+      message: d.message,
+      link,
+      details: d.details,
+      createdAt: at,
+    };
+    await trx
+      .insertInto('alert_deliveries')
+      .values(
+        channels.map((c) => ({
+          merchant_id: merchantId,
+          alert_id: row.id,
+          channel_id: c.id,
+          kind: 'alert',
+          subject,
+          text,
+          payload_json: JSON.stringify(payload),
+          status: 'pending',
+          next_attempt_at: at,
+          last_error: null,
+          sent_at: null,
+          created_at: at,
+        })),
+      )
+      .execute();
+  }
+  return out;
+}
+
+/** Queues a digest (no alert row) on every active channel of a merchant. */
+export async function queueDigest(
+  db: Db,
+  merchantId: number,
+  digest: { subject: string; text: string; payload: Record<string, unknown>; at: string },
+): Promise<number> {
+  const channels = await db
+    .selectFrom('alert_channels')
+    .select('id')
+    .where('merchant_id', '=', merchantId)
+    .where('removed_at', 'is', null)
+    .execute();
+  if (channels.length === 0) return 0;
+  await db
+    .insertInto('alert_deliveries')
+    .values(
+      channels.map((c) => ({
+        merchant_id: merchantId,
+        alert_id: null,
+        channel_id: c.id,
+        kind: 'digest',
+        subject: digest.subject,
+        text: digest.text,
+        payload_json: JSON.stringify(digest.payload),
+        status: 'pending',
+        next_attempt_at: digest.at,
+        last_error: null,
+        sent_at: null,
+        created_at: digest.at,
+      })),
+    )
+    .execute();
+  return channels.length;
+}
+
+/** An alert with how its deliveries went, as GET …/alerts answers. */
+export interface AlertView {
+  id: number;
+  kind: string;
+  severity: string;
+  amountFen: number | null;
+  message: string;
+  recordId: number | null;
+  details: Record<string, unknown>;
+  createdAt: string;
+  deliveries: {
+    id: number;
+    channelId: number;
+    channelType: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    sentAt: string | null;
+    nextAttemptAt: string;
+  }[];
+}
+
+/** A merchant's alerts, newest first, each with its deliveries (members). */
+export async function listAlerts(
+  db: Kysely<Database>,
+  userId: number,
+  merchantId: number,
+  page: { limit: number; kind?: string | undefined },
+): Promise<AlertView[]> {
+  await requireMerchantRole(db, userId, merchantId, 'read');
+  let q = db.selectFrom('monitor_alerts').selectAll().where('merchant_id', '=', merchantId);
+  if (page.kind !== undefined) q = q.where('kind', '=', page.kind);
+  const alerts = await q.orderBy('id', 'desc').limit(page.limit).execute();
+  if (alerts.length === 0) return [];
+  const deliveries = await db
+    .selectFrom('alert_deliveries')
+    .innerJoin('alert_channels', 'alert_channels.id', 'alert_deliveries.channel_id')
+    .select([
+      'alert_deliveries.id',
+      'alert_deliveries.alert_id',
+      'alert_deliveries.channel_id',
+      'alert_channels.type',
+      'alert_deliveries.status',
+      'alert_deliveries.attempts',
+      'alert_deliveries.last_error',
+      'alert_deliveries.sent_at',
+      'alert_deliveries.next_attempt_at',
+    ])
+    .where('alert_deliveries.merchant_id', '=', merchantId)
+    .where(
+      'alert_deliveries.alert_id',
+      'in',
+      alerts.map((a) => a.id),
+    )
+    .orderBy('alert_deliveries.id')
+    .execute();
+  return alerts.map((a) => ({
+    id: a.id,
+    kind: a.kind,
+    severity: a.severity,
+    amountFen: a.amount_fen,
+    message: a.message,
+    recordId: a.record_id,
+    details: JSON.parse(a.details_json) as Record<string, unknown>,
+    createdAt: a.created_at,
+    deliveries: deliveries
+      .filter((d) => d.alert_id === a.id)
+      .map((d) => ({
+        id: d.id,
+        channelId: d.channel_id,
+        channelType: d.type,
+        status: d.status,
+        attempts: d.attempts,
+        lastError: d.last_error,
+        sentAt: d.sent_at,
+        nextAttemptAt: d.next_attempt_at,
+      })),
+  }));
+}

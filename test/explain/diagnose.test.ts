@@ -1,0 +1,240 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AuditReport,
+  FINDING_KINDS,
+  type Finding,
+  type FindingKind,
+} from '../../src/audit/report-types.js';
+import { attachDiagnoses, diagnose } from '../../src/explain/attach-diagnoses.js';
+import { parseDevices } from '../../src/explain/parse-devices.js';
+import { REMEDIES_BY_CAUSE } from '../../src/explain/remedies.js';
+import type { PosRecord } from '../../src/records/index.js';
+
+const M = '898440153991234';
+
+function report(findings: Finding[], rateChanges: AuditReport['rateChanges'] = []): AuditReport {
+  const findingsByKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
+  for (const f of findings) findingsByKind[f.kind] += 1;
+  const summary = {
+    terminalRecords: 0,
+    settlementRecords: 0,
+    bankRecords: 0,
+    matched: 0,
+    pending: 0,
+    overchargeFen: findings.reduce((a, f) => a + f.overchargeFen, 0),
+    lossFen: findings.reduce((a, f) => a + f.lossFen, 0),
+    withinToleranceFen: 0,
+    findingsByKind,
+    skippedChecks: [],
+  };
+  return {
+    schemaVersion: 1,
+    summary,
+    merchants: [{ merchantId: M, summary }],
+    findings,
+    rateChanges,
+    ambiguous: [],
+    rejected: [],
+    files: [],
+    warnings: [],
+  };
+}
+
+let n = 0;
+function finding(kind: FindingKind, extra: Partial<Finding>): Finding {
+  n += 1;
+  return {
+    id: `f-${n}`,
+    kind,
+    merchantId: M,
+    overchargeFen: 0,
+    lossFen: 0,
+    message: '',
+    messageEn: '',
+    source: [],
+    ...extra,
+  };
+}
+
+const fee = (terminalId: string, day: string, over: number) =>
+  finding('fee_overcharge', {
+    terminalId,
+    refNo: `ref-${terminalId}-${day}`,
+    time: `${day}T10:00:00+08:00`,
+    channel: 'card',
+    card: 'credit',
+    amountFen: 100_000,
+    overchargeFen: over,
+    lossFen: over,
+  });
+
+describe('diagnose', () => {
+  it('a change on several terminals from one date is the provider’s; one terminal of several is its setting', () => {
+    const change = {
+      merchantId: M,
+      channel: 'card' as const,
+      card: 'credit' as const,
+      band: 'all',
+      date: '2026-10-09',
+      beforeRate: '0.60%',
+      afterRate: '0.63%',
+      beforeFixedFen: 0,
+      afterFixedFen: 0,
+      transactions: 3,
+      inPlan: false,
+      noticeHonoured: false,
+    };
+    // ¥1,000.00 × 0.03% = ¥0.30 over on each sale.
+    const spread = diagnose(
+      report(
+        [fee('T1', '2026-10-09', 30), fee('T2', '2026-10-10', 30), fee('T1', '2026-10-11', 30)],
+        [change],
+      ),
+    );
+    expect(spread.map((d) => [d.cause, d.findingIds.length, d.overchargeFen, d.since, d.confidence])).toEqual(
+      [['provider_rate_change', 3, 90, '2026-10-09', 'high']],
+    );
+    expect(spread[0]?.evidence[0]).toBe('自 2026-10-09 起，贷记卡费率由 0.60% 变为 0.63%');
+    expect(spread[0]?.evidence[1]).toBe('此后 3 笔交易多扣 ¥0.90，2026-10-09 至 2026-10-11');
+    expect(spread[0]?.remedies).toEqual(['contact_service', 'reconcile_regularly']);
+
+    // The same change only on T1 while T2 and T3 are known from the journal: T1's parameters.
+    const journal = ['T2', 'T3'].map(
+      (t) => ({ merchantId: M, terminalId: t, status: 'success', type: 'sale' }) as PosRecord,
+    );
+    const one = diagnose(report([fee('T1', '2026-10-09', 30), fee('T1', '2026-10-10', 30)], [change]), {
+      terminal: journal,
+    });
+    expect(one.map((d) => [d.cause, d.terminalIds])).toEqual([['terminal_setting_error', ['T1']]]);
+  });
+
+  it('a promo rate jumping to a standard one is a promo expiry; a plan period ending the day before says so for sure', () => {
+    const change = {
+      merchantId: M,
+      channel: 'wechat' as const,
+      card: 'unknown' as const,
+      band: 'all',
+      date: '2026-10-13',
+      beforeRate: '0.38%',
+      afterRate: '0.68%',
+      beforeFixedFen: 0,
+      afterFixedFen: 0,
+      transactions: 1,
+      inPlan: false,
+      noticeHonoured: null,
+    };
+    const f = finding('fee_overcharge', {
+      terminalId: 'T1',
+      time: '2026-10-13T12:00:00+08:00',
+      channel: 'wechat',
+      card: 'unknown',
+      amountFen: 10_000,
+      overchargeFen: 30,
+      lossFen: 30,
+    });
+    const [d] = diagnose(report([f], [change]));
+    expect([d?.cause, d?.confidence, d?.title]).toEqual([
+      'promo_expiry',
+      'medium',
+      '微信优惠费率到期：0.38% → 0.68%',
+    ]);
+  });
+
+  it('the same deduction on every payout is a settlement-mode change, even without a telling label; a one-off is unagreed', () => {
+    const fees = ['2026-10-08', '2026-10-09', '2026-10-10'].map((d) =>
+      finding('unplanned_deduction', {
+        settleDate: d,
+        time: `${d}T00:30:00+08:00`,
+        amountFen: -200,
+        lossFen: 200,
+        message: `${d} 从结算款中扣除“服务费” ¥2.00；费率方案未约定 ¥2.00`,
+      }),
+    );
+    const once = finding('unplanned_deduction', {
+      settleDate: '2026-10-08',
+      time: '2026-10-08T00:30:00+08:00',
+      amountFen: -9900,
+      lossFen: 9900,
+      message: '2026-10-08 从结算款中扣除“流量费” ¥99.00；费率方案未约定 ¥99.00',
+    });
+    const ds = diagnose(report([...fees, once]));
+    expect(ds.map((d) => [d.cause, d.lossFen, d.findingIds.length])).toEqual([
+      ['unagreed_charge', 9900, 1],
+      ['settlement_mode_change', 600, 3],
+    ]);
+    expect(ds[1]?.evidence[0]).toBe(
+      '自 2026-10-08 起至 2026-10-10，3 个结算日的结算款中扣除“服务费”，每次 ¥2.00，合计 ¥6.00',
+    );
+  });
+
+  it('amount mismatches after a recorded firmware change are a software update; clustered without one, a device fault', () => {
+    const devices = parseDevices(
+      'merchantId: "898440153991234"\nterminals:\n  - terminalId: "T9"\n    sn: SN1\n    model: A8\n    vendor: 联迪\n    versions:\n      - { from: 2026-06-03, firmware: V1.8.6, app: 3.0.8 }\n      - { from: 2026-10-13, firmware: V1.9.1, app: 3.1.0 }\n',
+    );
+    if (!devices.ok) throw new Error(devices.en);
+    expect(devices.value.terminals[0]?.versions[1]).toEqual({
+      from: '2026-10-13',
+      firmware: 'V1.9.1',
+      app: '3.1.0',
+    });
+    const mismatch = (t: string, day: string, loss: number) =>
+      finding('amount_mismatch', {
+        terminalId: t,
+        refNo: `m-${t}-${day}`,
+        time: `${day}T10:00:00+08:00`,
+        amountFen: 1000,
+        lossFen: loss,
+      });
+    const fs = [
+      mismatch('T9', '2026-10-13', 1),
+      mismatch('T9', '2026-10-14', 2),
+      mismatch('T1', '2026-10-02', 300),
+      mismatch('T1', '2026-10-05', 100),
+    ];
+    const ds = diagnose(report(fs), { devices: [devices.value] });
+    expect(ds.map((d) => [d.cause, d.terminalIds, d.lossFen])).toEqual([
+      ['device_fault', ['T1'], 400],
+      ['software_update', ['T9'], 3],
+    ]);
+    expect(ds[1]?.evidence[0]).toBe(
+      '终端 T9（联迪 A8 SN SN1）于 2026-10-13 由 固件 V1.8.6 / 应用 3.0.8 升级为 固件 V1.9.1 / 应用 3.1.0（设备记录）',
+    );
+    // Without the devices file, T9's errors are clustered too: a device fault.
+    expect(diagnose(report(fs)).map((d) => d.cause)).toEqual(['device_fault', 'device_fault']);
+  });
+
+  it('reads declined sales above a limit as a bank limit change', () => {
+    const sale = (day: string, amountFen: number, status: 'success' | 'failed') =>
+      ({
+        merchantId: M,
+        terminalId: 'T1',
+        type: 'sale',
+        status,
+        cardNo: '625809******4060',
+        amountFen,
+        time: `${day}T10:00:00+08:00`,
+      }) as PosRecord;
+    const journal = [
+      sale('2026-10-01', 300_000, 'success'),
+      sale('2026-10-10', 250_000, 'failed'),
+      sale('2026-10-11', 220_000, 'failed'),
+      sale('2026-10-12', 150_000, 'success'),
+    ];
+    const [d] = diagnose(report([]), { terminal: journal });
+    expect([d?.cause, d?.since, d?.findingIds]).toEqual(['bank_limit_change', '2026-10-10', []]);
+    expect(d?.evidence[0]).toBe(
+      '自 2026-10-10 起，卡号 625809******4060 有 2 笔 ¥2,200.00 及以上的交易被拒，合计 ¥4,700.00；此前 1 笔同等金额的交易成功，之后 ¥1,500.00 以下的交易仍然成功',
+    );
+  });
+
+  it('attaches nothing when there is nothing to explain, and every cause’s remedies include contacting customer service', () => {
+    const r = attachDiagnoses(report([]));
+    expect('diagnoses' in r).toBe(false);
+    for (const steps of Object.values(REMEDIES_BY_CAUSE)) expect(steps).toContain('contact_service');
+  });
+
+  it('rejects a devices file without terminals', () => {
+    const bad = parseDevices('foo: 1\n');
+    expect(bad.ok).toBe(false);
+  });
+});

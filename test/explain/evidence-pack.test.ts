@@ -1,0 +1,326 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yauzl from 'yauzl';
+import yazl from 'yazl';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { AuditReport } from '../../src/audit/report-types.js';
+import { runCli } from '../../src/cli/program.js';
+import { buildEvidencePack, type PackManifest } from '../../src/explain/evidence-pack.js';
+import { sampleReport } from '../../src/audit/sample-report.js';
+import { findCjkFont } from '../../src/explain/render-pdf.js';
+import { formatFen } from '../../src/money/fen.js';
+import { OVERCHARGED, PLAN_YAML, settlementCsv } from '../server/sample-data.js';
+import { multipartBody, type TestApp, testApp } from '../server/test-app.js';
+
+const root = mkdtempSync(join(tmpdir(), 'posguard-evidence-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** Every entry of a zip, read with yauzl. */
+function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
+      if (error || zip === undefined) return reject(error ?? new Error('not a zip'));
+      const out = new Map<string, Buffer>();
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || stream === undefined) return reject(e ?? new Error('unreadable entry'));
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            out.set(entry.fileName, Buffer.concat(chunks));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(out));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+/** pdftotext's text with all white space removed, so wrapped lines compare whole. */
+function pdfText(pdf: Buffer): string {
+  const path = join(root, `x-${Math.random().toString(16).slice(2)}.pdf`);
+  writeFileSync(path, pdf);
+  return execFileSync('pdftotext', [path, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+}
+
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+describe('posguard evidence', () => {
+  let pack: Map<string, Buffer>;
+  let manifest: PackManifest;
+  let dir: string;
+  let report: AuditReport;
+  // A 19-digit number passing the Luhn check: the check digit of 622202123456789012 is 8.
+  const pan = '6222021234567890128';
+
+  it('writes the pack: report, letter, plan, inputs and a manifest whose hashes match', async () => {
+    const out = join(root, 'sim');
+    await runCli([
+      'simulate',
+      '--out',
+      out,
+      '--days',
+      '20',
+      '--per-day',
+      '20',
+      '--seed',
+      '4',
+      '--scenario',
+      'silent-rate-change',
+      '--scenario',
+      'sim-fee',
+    ]);
+    const [merchant] = readdirSync(out);
+    dir = join(out, merchant ?? '');
+    // A journal with one full card number: it must go in masked.
+    const journal = readFileSync(join(dir, 'terminal.csv'), 'utf8');
+    const masked = /\d{6}\*+\d{4}/.exec(journal)?.[0] ?? '';
+    expect(masked).not.toBe('');
+    writeFileSync(join(dir, 'terminal.csv'), journal.replace(masked, pan));
+
+    const zipPath = join(root, 'pack.zip');
+    const res = await runCli(['evidence', dir, '--out', zipPath, '--date', '2026-11-01']);
+    expect(res.stderr).toBe('');
+    expect(res.exitCode).toBe(1);
+    expect(res.stdout).toContain('证据包已写入');
+    const audited = await runCli(['audit', dir, '--format', 'json']);
+    report = JSON.parse(audited.stdout) as AuditReport;
+
+    pack = await unzip(readFileSync(zipPath));
+    manifest = JSON.parse(pack.get('manifest.json')?.toString('utf8') ?? '{}') as PackManifest;
+    expect([...pack.keys()].sort()).toEqual(
+      [
+        'complaint-letter.txt',
+        'findings.csv',
+        'inputs/bank/bank.csv',
+        'inputs/settlement/settlement.csv',
+        'inputs/terminal/terminal.masked.csv',
+        'manifest.json',
+        'devices/devices.yaml',
+        'plan/plan.yaml',
+        'report.html',
+        'report.pdf',
+      ].sort(),
+    );
+    // Every entry's hash and size in the manifest are those of the file in the zip.
+    for (const e of manifest.entries) {
+      const bytes = pack.get(e.name);
+      expect(bytes, e.name).toBeDefined();
+      expect([e.name, sha(bytes ?? Buffer.alloc(0)), bytes?.length]).toEqual([e.name, e.sha256, e.size]);
+    }
+    expect(manifest.entries.map((e) => e.name).sort()).toEqual(
+      [...pack.keys()].filter((n) => n !== 'manifest.json').sort(),
+    );
+    // Inputs without a card number: byte for byte, with the original's hash and size.
+    for (const name of ['settlement.csv', 'bank.csv', 'plan.yaml', 'devices.yaml']) {
+      const original = readFileSync(join(dir, name));
+      const input = manifest.inputs.find((i) => i.file.endsWith(name));
+      expect(input?.masked).toBe(false);
+      expect(input?.sha256).toBe(sha(original));
+      expect(input?.size).toBe(original.length);
+      expect(pack.get(input?.entry ?? '')?.equals(original)).toBe(true);
+    }
+    expect(manifest.summary.lossFen).toBe(report.summary.lossFen);
+  });
+
+  it('masks an input with a full card number and records both hashes', () => {
+    const original = readFileSync(join(dir, 'terminal.csv'));
+    const input = manifest.inputs.find((i) => i.file.endsWith('terminal.csv'));
+    expect(input?.masked).toBe(true);
+    expect(input?.sha256).toBe(sha(original));
+    const copy = pack.get('inputs/terminal/terminal.masked.csv') ?? Buffer.alloc(0);
+    expect(input?.maskedSha256).toBe(sha(copy));
+    expect(input?.maskedSize).toBe(copy.length);
+    const text = copy.toString('utf8');
+    expect(text).not.toContain(pan);
+    expect(text).toContain('622202*********0128');
+    // Nothing else changed: the copy is the original with that one number masked.
+    expect(text).toBe(original.toString('utf8').replace(pan, '622202*********0128'));
+    for (const bytes of pack.values()) expect(bytes.toString('utf8')).not.toContain(pan);
+  });
+
+  it('writes a complaint letter with the contract and charged rates, dates, transactions, total, deadline and escalation', () => {
+    const letter = pack.get('complaint-letter.txt')?.toString('utf8') ?? '';
+    const plan = readFileSync(join(dir, 'plan.yaml'), 'utf8');
+    const merchantName = /^merchant: (.+)$/m.exec(plan)?.[1] ?? '';
+    const provider = /^provider: (.+)$/m.exec(plan)?.[1] ?? '';
+    const change = report.rateChanges[0];
+    expect(change?.afterRate).toBe('0.63%');
+    expect(letter).toContain(`致 ${provider} 客户服务部：`);
+    expect(letter).toContain(`商户“${merchantName}”（商户号 ${report.merchants[0]?.merchantId}）`);
+    expect(letter).toContain('贷记卡 0.60%');
+    expect(letter).toContain(`${change?.date} 起 贷记卡：0.60%→0.63%`);
+    const losing = report.findings.filter((f) => f.lossFen > 0);
+    expect(letter).toContain(`共 ${losing.length} 笔交易/款项与合同不符`);
+    expect(letter).toContain(`合计损失 ${formatFen(report.summary.lossFen)}`);
+    expect(letter).toContain(
+      `于 2026-11-16 前将多扣及少结的款项共计 ${formatFen(report.summary.lossFen)} 退还`,
+    );
+    expect(letter).toContain('12363');
+    expect(letter).toContain('95516');
+    const top = [...losing].sort((a, b) => b.lossFen - a.lossFen)[0];
+    expect(top?.lossFen).toBe(9900); // the 99 元 SIM fee is the largest single loss
+    expect(letter).toContain(`结算日 ${top?.settleDate}  扣款“流量费”  损失 ¥99.00`);
+  });
+
+  it('renders the PDF in Chinese: the letter’s sentences and the totals extract, the CJK font is embedded', () => {
+    const pdf = pack.get('report.pdf') ?? Buffer.alloc(0);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const text = pdfText(pdf);
+    const letter = pack.get('complaint-letter.txt')?.toString('utf8') ?? '';
+    for (const sentence of [
+      '现请求贵司：',
+      '一、核实上述交易，书面说明多扣及差错的原因；',
+      letter.split('\n')[0] ?? 'x',
+    ])
+      expect(text).toContain(squash(sentence));
+    expect(text).toContain(squash(letter.split('\n').find((l) => l.includes('12363')) ?? 'x'));
+    expect(text).toContain(`合计多扣手续费：${formatFen(report.summary.overchargeFen)}`);
+    expect(text).toContain(`合计损失：${formatFen(report.summary.lossFen)}`);
+    expect(text).toContain('可能原因与处理建议');
+    expect(text).toContain(squash(`问题明细（${report.findings.length}）`));
+    const path = join(root, 'fonts.pdf');
+    writeFileSync(path, pdf);
+    const fonts = execFileSync('pdffonts', [path], { encoding: 'utf8' });
+    const line = fonts.split('\n').find((l) => l.includes('WenQuanYi'));
+    expect(line).toBeDefined();
+    expect(line).toMatch(/\byes\s+yes\s+yes\b/); // emb sub uni
+  });
+
+  it('fails with exit 2 and names the package when no CJK font is found', async () => {
+    const missing = findCjkFont({ POSGUARD_CJK_FONT: join(root, 'nope.ttf') });
+    expect(missing.ok).toBe(false);
+    const saved = process.env.POSGUARD_CJK_FONT;
+    process.env.POSGUARD_CJK_FONT = join(root, 'nope.ttf');
+    try {
+      const res = await runCli(['evidence', dir, '--out', join(root, 'x.zip')]);
+      expect(res.exitCode).toBe(2);
+      expect(res.stderr).toContain('POSGUARD_CJK_FONT');
+    } finally {
+      if (saved === undefined) delete process.env.POSGUARD_CJK_FONT;
+      else process.env.POSGUARD_CJK_FONT = saved;
+    }
+    const none = findCjkFont({ POSGUARD_CJK_FONT: '' });
+    // On this machine the Debian font is installed; the message for its absence names the package.
+    if (!none.ok) expect(none.zh).toContain('apt-get install fonts-wqy-microhei');
+  });
+});
+
+describe('GET /api/v1/merchants/:id/evidence.zip', () => {
+  let t: TestApp;
+  afterEach(async () => t.close());
+
+  it('gives the owner the pack and another tenant a 404', async () => {
+    t = await testApp();
+    await t.addUser('owner@example.com');
+    await t.addUser('other@example.com');
+    const cookie = await t.login('owner@example.com');
+    const other = await t.login('other@example.com');
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/merchants',
+      headers: { cookie },
+      payload: { name: '测试小店', merchantId: '898440153991234' },
+    });
+    const id = created.json().id as number;
+    await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/merchants/${id}/plan`,
+      headers: { cookie, 'content-type': 'application/yaml' },
+      payload: PLAN_YAML,
+    });
+    const csv = settlementCsv(OVERCHARGED);
+    const { payload, headers } = multipartBody('settle.csv', csv);
+    const up = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/merchants/${id}/statements`,
+      headers: { ...headers, cookie },
+      payload,
+    });
+    expect(up.statusCode).toBeLessThan(300);
+
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${id}/evidence.zip?date=2026-11-01`,
+      headers: { cookie },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/zip');
+    const files = await unzip(res.rawPayload);
+    const manifest = JSON.parse(files.get('manifest.json')?.toString('utf8') ?? '{}') as PackManifest;
+    for (const e of manifest.entries) expect(sha(files.get(e.name) ?? Buffer.alloc(0))).toBe(e.sha256);
+    // The server keeps records, not files: the import is listed with the hash it had.
+    expect(manifest.inputs[0]).toMatchObject({
+      file: 'settle.csv',
+      sha256: sha(Buffer.from(csv)),
+      size: Buffer.byteLength(csv),
+      entry: null,
+    });
+    expect(files.get('plan/plan.yaml')?.toString('utf8')).toBe(PLAN_YAML);
+    const letter = files.get('complaint-letter.txt')?.toString('utf8') ?? '';
+    // Worked by hand: three credit sales of ¥1,000.00 charged ¥6.80 against 0.60% = ¥6.00 → ¥2.40.
+    expect(letter).toContain('合计多收手续费 ¥2.40');
+    expect(letter).toContain('测试小店');
+    expect(pdfText(files.get('report.pdf') ?? Buffer.alloc(0))).toContain('合计损失：¥2.40');
+
+    const denied = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${id}/evidence.zip`,
+      headers: { cookie: other },
+    });
+    expect(denied.statusCode).toBe(404);
+    const anonymous = await t.app.inject({ method: 'GET', url: `/api/v1/merchants/${id}/evidence.zip` });
+    expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe('buildEvidencePack with archives', () => {
+  const zipOf = (name: string, text: string): Promise<Buffer> =>
+    new Promise((resolve) => {
+      const z = new yazl.ZipFile();
+      z.addBuffer(Buffer.from(text, 'utf8'), name);
+      z.end();
+      const chunks: Buffer[] = [];
+      z.outputStream.on('data', (c: Buffer) => chunks.push(c));
+      z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+
+  it('includes a clean zip byte for byte and withholds one holding a full card number, with its hash', async () => {
+    const font = findCjkFont();
+    if (!font.ok) throw new Error(font.en);
+    const clean = await zipOf('a.csv', '参考号,卡号\n100000000001,622202*********0128\n');
+    const dirty = await zipOf('b.csv', '参考号,卡号\n100000000001,6222021234567890128\n');
+    const { zip, manifest } = await buildEvidencePack({
+      report: sampleReport(),
+      inputs: [
+        { name: 'clean.zip', kind: 'settlement', bytes: clean },
+        { name: 'dirty.zip', kind: 'settlement', bytes: dirty },
+      ],
+      font: font.font,
+      date: '2026-11-01',
+    });
+    const files = await unzip(zip);
+    expect(files.get('inputs/settlement/clean.zip')?.equals(clean)).toBe(true);
+    expect(manifest.inputs[0]).toMatchObject({
+      file: 'clean.zip',
+      sha256: sha(clean),
+      entry: 'inputs/settlement/clean.zip',
+    });
+    expect(manifest.inputs[1]).toMatchObject({
+      file: 'dirty.zip',
+      sha256: sha(dirty),
+      size: dirty.length,
+      entry: null,
+    });
+    expect(manifest.inputs[1]?.note).toContain('含完整卡号');
+    expect([...files.keys()].some((k) => k.includes('dirty'))).toBe(false);
+  });
+});

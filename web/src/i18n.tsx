@@ -1,0 +1,240 @@
+import { createContext, type ReactNode, useContext, useState } from 'react';
+
+export type Lang = 'zh' | 'en';
+const STORAGE_KEY = 'posguard.lang';
+
+// zh-CN first; every string the dashboard shows has both languages here.
+const TEXT = {
+  brand: ['POS 跳点卫士', 'posguard'],
+  switchLang: ['English', '中文'],
+  login: ['登录', 'Log in'],
+  logout: ['退出', 'Log out'],
+  email: ['邮箱', 'Email'],
+  password: ['密码', 'Password'],
+  loginFailed: ['登录失败', 'Login failed'],
+  loading: ['加载中…', 'Loading…'],
+  retry: ['重试', 'Retry'],
+  error: ['出错了', 'Something went wrong'],
+  passwordDue: [
+    '您的密码已超过 90 天未修改（或为初始密码），请尽快修改。',
+    'Your password is over 90 days old (or was given to you); please change it.',
+  ],
+  changeNow: ['去修改', 'Change it'],
+  merchant: ['商户', 'Merchant'],
+  noMerchants: ['还没有商户，请先新建一个。', 'No merchants yet; create one first.'],
+  newMerchant: ['新建商户', 'New merchant'],
+  merchantName: ['商户名称', 'Merchant name'],
+  merchantNo: ['商户号（可选）', 'Merchant number (optional)'],
+  create: ['创建', 'Create'],
+  navOverview: ['总览', 'Overview'],
+  navUpload: ['上传', 'Upload'],
+  navFindings: ['问题明细', 'Findings'],
+  navRates: ['费率变动', 'Rate changes'],
+  navPlan: ['费率方案', 'Plan'],
+  navPortfolio: ['代理商总览', 'Portfolio'],
+  navAccount: ['账户', 'Account'],
+  demo: ['演示数据', 'demo data'],
+  lostThisMonth: ['本月损失', 'Lost this month'],
+  lostToDate: ['累计损失', 'Lost to date'],
+  overcharged: ['多收手续费', 'Fees overcharged'],
+  findingsByKind: ['问题分类', 'Findings by kind'],
+  noFindings: ['没有发现问题。', 'No findings.'],
+  noData: [
+    '还没有数据。请先上传终端流水、结算单和费率方案。',
+    'No data yet. Upload a journal, a statement and a plan.',
+  ],
+  goUpload: ['去上传', 'Upload files'],
+  rateChart: ['实际费率走势（按通道/卡种）', 'Effective rate over time (per channel/card)'],
+  noRates: ['没有可画的结算数据。', 'No settled sales to chart.'],
+  planVsCharged: ['合同费率 vs 实际收取', 'Plan in force vs what was charged'],
+  planInForce: ['现行费率方案', 'Plan in force'],
+  noPlan: ['还没有费率方案。', 'No plan yet.'],
+  charged: ['实收', 'Charged'],
+  expected: ['应收', 'Expected'],
+  difference: ['差额', 'Difference'],
+  amount: ['金额', 'Amount'],
+  effectiveRate: ['实际费率', 'Effective rate'],
+  channelCard: ['通道/卡种', 'Channel/card'],
+  fees: ['手续费', 'Fees'],
+  records: ['记录', 'records'],
+  dropHere: ['把文件拖到这里（可多选），或', 'Drop files here (several at once), or'],
+  chooseFiles: ['选择文件', 'choose files'],
+  uploadHint: [
+    '支持终端流水、服务商结算单、银行到账明细（CSV/TXT/XLSX/ZIP）；.yaml/.yml 文件作为费率方案保存。',
+    'Terminal journals, provider statements, bank credits (CSV/TXT/XLSX/ZIP); a .yaml/.yml file is saved as the plan.',
+  ],
+  kind: ['类型', 'Kind'],
+  preset: ['格式', 'Preset'],
+  auto: ['自动识别', 'detect'],
+  encoding: ['编码', 'Encoding'],
+  rows: ['行数', 'Rows'],
+  rejected: ['拒收行', 'Rejected rows'],
+  row: ['行', 'Row'],
+  column: ['列', 'Column'],
+  reason: ['原因', 'Reason'],
+  duplicateFile: ['此文件已导入过，未重复添加。', 'This file was imported before; nothing added.'],
+  planSaved: ['费率方案已保存', 'Plan saved'],
+  version: ['版本', 'version'],
+  uploading: ['上传中', 'Uploading'],
+  done: ['完成', 'Done'],
+  failed: ['失败', 'Failed'],
+  search: ['搜索（单号、终端、说明）', 'Search (ref, terminal, text)'],
+  allKinds: ['全部类型', 'All kinds'],
+  exportCsv: ['导出 CSV', 'Export CSV'],
+  htmlReport: ['HTML 报告', 'HTML report'],
+  time: ['时间', 'Time'],
+  refNo: ['参考号', 'Ref'],
+  terminal: ['终端', 'Terminal'],
+  loss: ['损失', 'Loss'],
+  message: ['说明', 'Details'],
+  back: ['返回', 'Back'],
+  findingNotFound: ['找不到这条问题。', 'Finding not found.'],
+  sourceRows: ['来源行', 'Source rows'],
+  file: ['文件', 'File'],
+  rule: ['适用规则', 'Rule'],
+  planLine: ['方案第', 'plan line'],
+  planLineSuffix: ['行', ''],
+  arithmetic: ['计算过程', 'Arithmetic'],
+  basisInferred: ['（无方案，按历史费率推断）', '(no plan: inferred from history)'],
+  sourceRecord: ['原始记录', 'Source record'],
+  noRateChanges: ['没有发现费率变动。', 'No rate changes found.'],
+  before: ['变动前', 'Before'],
+  after: ['变动后', 'After'],
+  fixed: ['固定费', 'Fixed'],
+  cap: ['封顶', 'Cap'],
+  transactions: ['受影响笔数', 'Transactions affected'],
+  inPlan: ['方案约定', 'In plan'],
+  notice: ['提前通知', 'Notice honoured'],
+  yes: ['是', 'yes'],
+  no: ['否', 'no'],
+  unknown: ['未知', 'unknown'],
+  band: ['金额段', 'Band'],
+  planEditor: ['费率方案（YAML）', 'Fee plan (YAML)'],
+  valid: ['方案有效', 'Plan is valid'],
+  checking: ['检查中…', 'Checking…'],
+  save: ['保存', 'Save'],
+  saved: ['已保存', 'Saved'],
+  preview: ['试算：按此方案应收多少', 'Preview: what this plan would have charged'],
+  previewSales: ['笔结算消费', 'settled sales'],
+  plannedFee: ['按此方案应收', 'Under this plan'],
+  chargedFee: ['实际收取', 'Actually charged'],
+  unpriced: ['笔无法定价（方案未覆盖）', 'sales not priced (plan does not cover them)'],
+  lossUnderPlan: ['按此方案核对的损失', 'Loss audited against this plan'],
+  currentLoss: ['按现行方案的损失', 'Loss under the current plan'],
+  portfolio: ['商户排行（按损失金额）', 'Merchants ranked by money lost'],
+  recentJumps: ['近 30 天跳点', 'Jumps in the last 30 days'],
+  findings: ['问题数', 'Findings'],
+  open: ['打开', 'Open'],
+  changePassword: ['修改密码', 'Change password'],
+  currentPassword: ['当前密码', 'Current password'],
+  newPassword: ['新密码', 'New password'],
+  policy: [
+    '密码策略：至少 10 个字符，包含小写、大写、数字、符号中的至少 3 类，且不能是邮箱；建议每 90 天修改一次。',
+    'Policy: at least 10 characters with 3 of lowercase, uppercase, digits and symbols, not your email; change it every 90 days.',
+  ],
+  passwordChanged: ['密码已修改', 'Password changed'],
+  lastChanged: ['上次修改', 'Last changed'],
+  tokens: ['API 令牌', 'API tokens'],
+  tokenName: ['令牌名称', 'Token name'],
+  createToken: ['创建令牌', 'Create token'],
+  tokenOnce: ['请立即复制，此令牌只显示这一次：', 'Copy it now; it is shown only once:'],
+  revoke: ['吊销', 'Revoke'],
+  revoked: ['已吊销', 'revoked'],
+  lastUsed: ['最近使用', 'Last used'],
+  never: ['从未', 'never'],
+  noTokens: ['还没有令牌。', 'No tokens.'],
+  users: ['用户与角色', 'Users and roles'],
+  invite: ['邀请', 'Invite'],
+  role: ['角色', 'Role'],
+  roleOwner: ['店主（可写）', 'owner (read/write)'],
+  roleStaff: ['店员（只读）', 'staff (read only)'],
+  roleAgent: ['代理商（多商户）', 'agent (many merchants)'],
+  merchants: ['商户', 'Merchants'],
+  temporaryPassword: ['临时密码（只显示一次）：', 'Temporary password (shown once):'],
+  noUsers: ['还没有其他用户。', 'No other users.'],
+  created: ['创建于', 'Created'],
+  staffReadOnly: ['只读账户不能上传。', 'Read-only accounts cannot upload.'],
+  notFound: ['页面不存在', 'Page not found'],
+  pending: ['待结算', 'pending'],
+  warnings: ['提示', 'Warnings'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type TextKey = keyof typeof TEXT;
+
+/** Finding kinds in both languages (the closed set of src/audit/report-types.ts). */
+export const KIND_NAMES: Record<string, readonly [string, string]> = {
+  fee_overcharge: ['手续费多收', 'Fee overcharged'],
+  fee_undercharge: ['手续费少收', 'Fee undercharged'],
+  amount_mismatch: ['金额不符', 'Amount mismatch'],
+  missing_settlement: ['漏结算', 'Missing settlement'],
+  unexpected_settlement: ['无对应交易的结算', 'Unexpected settlement'],
+  duplicate_settlement: ['重复结算', 'Duplicate settlement'],
+  void_settled: ['已撤销仍结算', 'Voided but settled'],
+  refund_fee_mismatch: ['退款手续费不符', 'Refund fee mismatch'],
+  suspected_duplicate_charge: ['疑似重复扣款', 'Suspected duplicate charge'],
+  unplanned_deduction: ['方案外扣费', 'Unplanned deduction'],
+  late_settlement: ['结算延迟', 'Late settlement'],
+  payout_mismatch: ['到账不符', 'Payout mismatch'],
+  no_rule: ['方案无对应规则', 'No plan rule'],
+};
+
+const CHANNEL_NAMES: Record<string, readonly [string, string]> = {
+  card: ['刷卡', 'card'],
+  nfc: ['闪付', 'NFC'],
+  'unionpay-qr': ['银联二维码', 'UnionPay QR'],
+  wechat: ['微信', 'WeChat'],
+  alipay: ['支付宝', 'Alipay'],
+  ecny: ['数字人民币', 'e-CNY'],
+  other: ['其他', 'other'],
+  unknown: ['未知', 'unknown'],
+  debit: ['借记卡', 'debit'],
+  credit: ['贷记卡', 'credit'],
+  prepaid: ['预付卡', 'prepaid'],
+};
+
+interface I18n {
+  lang: Lang;
+  t: (key: TextKey) => string;
+  kindName: (kind: string) => string;
+  word: (value: string) => string;
+  setLang: (lang: Lang) => void;
+}
+
+const Context = createContext<I18n | null>(null);
+
+function initialLang(): Lang {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh';
+  } catch {
+    return 'zh';
+  }
+}
+
+/** Provides the language (zh-CN unless the user switched; the choice persists in localStorage). */
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const i = lang === 'en' ? 1 : 0;
+  const value: I18n = {
+    lang,
+    t: (key) => TEXT[key][i],
+    kindName: (kind) => KIND_NAMES[kind]?.[i] ?? kind,
+    word: (w) => CHANNEL_NAMES[w]?.[i] ?? w,
+    setLang: (next) => {
+      try {
+        localStorage.setItem(STORAGE_KEY, next);
+      } catch {
+        // private mode: the switch still works for this page
+      }
+      document.documentElement.lang = next === 'en' ? 'en' : 'zh-CN';
+      setLangState(next);
+    },
+  };
+  return <Context.Provider value={value}>{children}</Context.Provider>;
+}
+
+/** The current language and its strings. */
+export function useI18n(): I18n {
+  const value = useContext(Context);
+  if (value === null) throw new Error('useI18n outside I18nProvider');
+  return value;
+}

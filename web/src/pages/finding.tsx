@@ -1,0 +1,196 @@
+import { api } from '../api.js';
+import { formatFen, shanghaiTime } from '../format.js';
+import { useI18n } from '../i18n.js';
+import { Link } from '../router.js';
+import { Empty, Loaded } from '../states.js';
+import type { AuditReport, Merchant } from '../types.js';
+import { useLoad } from '../use-load.js';
+import { ExportLinks } from './findings.js';
+
+interface StoredRecord {
+  id: number;
+  kind: string;
+  type: string;
+  time: string;
+  refNo?: string;
+  terminalId?: string;
+  amountFen: number;
+  feeFen?: number;
+  settledFen?: number;
+  cardNo?: string;
+  source: { file: string; row: number };
+}
+
+/** The stored records a finding points to, found by paging through the merchant's records. */
+async function sourceRecords(
+  merchantId: number,
+  wanted: { file: string; row: number }[],
+): Promise<StoredRecord[]> {
+  const keys = new Set(wanted.map((w) => `${w.file}#${w.row}`));
+  const found: StoredRecord[] = [];
+  let after: number | null = 0;
+  // Bounded so a huge merchant cannot keep the page busy; the file and row are shown regardless.
+  for (let page = 0; page < 50 && after !== null && found.length < keys.size; page += 1) {
+    const answer: { records: StoredRecord[]; nextAfter: number | null } = await api(
+      `/api/v1/merchants/${merchantId}/records?limit=1000&after=${after}`,
+    );
+    for (const r of answer.records) if (keys.has(`${r.source.file}#${r.source.row}`)) found.push(r);
+    after = answer.nextAfter;
+  }
+  return found;
+}
+
+/** One finding: what, the rule, the arithmetic to the fen, and the source rows. */
+export function FindingPage(props: { merchant: Merchant; findingId: string }) {
+  const { t, kindName, lang, word } = useI18n();
+  const id = props.merchant.id;
+  const [audit, reload] = useLoad(`audit-${id}-${lang}`, () =>
+    api<AuditReport>(`/api/v1/merchants/${id}/audit?lang=${lang}`),
+  );
+  const finding =
+    audit.state === 'ready' ? audit.data.findings.find((f) => f.id === props.findingId) : undefined;
+  const [records] = useLoad(`records-${id}-${finding?.id ?? ''}`, () =>
+    finding === undefined ? Promise.resolve([]) : sourceRecords(id, finding.source),
+  );
+  return (
+    <Loaded load={audit} reload={reload}>
+      {() => {
+        if (finding === undefined)
+          return (
+            <Empty>
+              <p>{t('findingNotFound')}</p>
+              <Link to={`/m/${id}/findings`}>{t('back')}</Link>
+            </Empty>
+          );
+        const f = finding;
+        const hasFees = f.expectedFeeFen !== undefined && f.chargedFeeFen !== undefined;
+        return (
+          <article className="finding-detail" data-testid="finding-detail">
+            <p>
+              <Link to={`/m/${id}/findings`}>← {t('back')}</Link>
+            </p>
+            <h2>
+              {kindName(f.kind)} <span className="loss">{formatFen(f.lossFen)}</span>
+            </h2>
+            <p>{lang === 'en' ? f.messageEn : f.message}</p>
+            <dl className="facts">
+              {f.time === undefined ? null : (
+                <>
+                  <dt>{t('time')}</dt>
+                  <dd>{shanghaiTime(f.time)}</dd>
+                </>
+              )}
+              {f.refNo === undefined ? null : (
+                <>
+                  <dt>{t('refNo')}</dt>
+                  <dd>{f.refNo}</dd>
+                </>
+              )}
+              {f.terminalId === undefined ? null : (
+                <>
+                  <dt>{t('terminal')}</dt>
+                  <dd>{f.terminalId}</dd>
+                </>
+              )}
+              {f.channel === undefined ? null : (
+                <>
+                  <dt>{t('channelCard')}</dt>
+                  <dd>
+                    {word(f.channel)}/{word(f.card ?? 'unknown')}
+                  </dd>
+                </>
+              )}
+            </dl>
+            {f.rule === undefined ? null : (
+              <section className="card">
+                <h3>{t('rule')}</h3>
+                <p data-testid="finding-rule">
+                  {f.rule.text}（{t('planLine')} {f.rule.line} {t('planLineSuffix')}）
+                </p>
+              </section>
+            )}
+            {!hasFees ? null : (
+              <section className="card">
+                <h3>
+                  {t('arithmetic')} {f.basis === 'inferred' ? t('basisInferred') : ''}
+                </h3>
+                <table className="arithmetic" data-testid="arithmetic">
+                  <tbody>
+                    {f.amountFen === undefined ? null : (
+                      <tr>
+                        <th>{t('amount')}</th>
+                        <td className="num">{formatFen(f.amountFen)}</td>
+                      </tr>
+                    )}
+                    <tr>
+                      <th>{t('expected')}</th>
+                      <td className="num">{formatFen(f.expectedFeeFen ?? 0)}</td>
+                    </tr>
+                    <tr>
+                      <th>{t('charged')}</th>
+                      <td className="num">{formatFen(f.chargedFeeFen ?? 0)}</td>
+                    </tr>
+                    <tr className="diff">
+                      <th>
+                        {t('difference')} = {formatFen(f.chargedFeeFen ?? 0)} −{' '}
+                        {formatFen(f.expectedFeeFen ?? 0)}
+                      </th>
+                      <td className="num">{formatFen((f.chargedFeeFen ?? 0) - (f.expectedFeeFen ?? 0))}</td>
+                    </tr>
+                  </tbody>
+                </table>
+              </section>
+            )}
+            <section className="card">
+              <h3>{t('sourceRows')}</h3>
+              <ul className="sources" data-testid="finding-sources">
+                {f.source.map((s) => (
+                  <li key={`${s.file}#${s.row}`}>
+                    {t('file')} <b>{s.file}</b> · {t('row')} <b>{s.row}</b>
+                  </li>
+                ))}
+              </ul>
+              <Loaded load={records}>
+                {(list) =>
+                  list.length === 0 ? null : (
+                    <div className="table-wrap">
+                      <table>
+                        <thead>
+                          <tr>
+                            <th>{t('file')}</th>
+                            <th>{t('row')}</th>
+                            <th>{t('kind')}</th>
+                            <th>{t('time')}</th>
+                            <th>{t('refNo')}</th>
+                            <th className="num">{t('amount')}</th>
+                            <th className="num">{t('fees')}</th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          {list.map((r) => (
+                            <tr key={r.id}>
+                              <td>{r.source.file}</td>
+                              <td>{r.source.row}</td>
+                              <td>
+                                {r.kind}/{r.type}
+                              </td>
+                              <td>{shanghaiTime(r.time)}</td>
+                              <td>{r.refNo ?? ''}</td>
+                              <td className="num">{formatFen(r.amountFen)}</td>
+                              <td className="num">{r.feeFen === undefined ? '' : formatFen(r.feeFen)}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </div>
+                  )
+                }
+              </Loaded>
+            </section>
+            <ExportLinks merchantId={id} />
+          </article>
+        );
+      }}
+    </Loaded>
+  );
+}

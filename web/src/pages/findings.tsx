@@ -1,0 +1,151 @@
+import { useState } from 'react';
+import { api } from '../api.js';
+import { formatFen, shanghaiTime } from '../format.js';
+import { useI18n } from '../i18n.js';
+import { navigate } from '../router.js';
+import { Empty, Loaded } from '../states.js';
+import type { AuditReport, Finding, Merchant } from '../types.js';
+import { useLoad } from '../use-load.js';
+
+type SortKey = 'time' | 'kind' | 'amount' | 'loss';
+
+function sortValue(f: Finding, key: SortKey): string | number {
+  if (key === 'kind') return f.kind;
+  if (key === 'amount') return f.amountFen ?? 0;
+  if (key === 'loss') return f.lossFen;
+  return f.time ?? f.settleDate ?? '';
+}
+
+/** The exports of a merchant's audit, as download links (the session cookie goes along). */
+export function ExportLinks(props: { merchantId: number }) {
+  const { t, lang } = useI18n();
+  const base = `/api/v1/merchants/${props.merchantId}`;
+  return (
+    <span className="exports">
+      <a className="button" href={`${base}/findings.csv?lang=${lang}`} download data-testid="export-csv">
+        {t('exportCsv')}
+      </a>
+      <a className="button" href={`${base}/report.html?lang=${lang}`} target="_blank" rel="noreferrer">
+        {t('htmlReport')}
+      </a>
+    </span>
+  );
+}
+
+/** All findings: filter by kind, search, sort by a column; a row opens its detail. */
+export function FindingsPage(props: { merchant: Merchant }) {
+  const { t, kindName, lang } = useI18n();
+  const id = props.merchant.id;
+  const [audit, reload] = useLoad(`audit-${id}-${lang}`, () =>
+    api<AuditReport>(`/api/v1/merchants/${id}/audit?lang=${lang}`),
+  );
+  const [kind, setKind] = useState(() => new URLSearchParams(location.search).get('kind') ?? '');
+  const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'loss', desc: true });
+  const header = (key: SortKey, label: string, numeric = false) => (
+    <th
+      className={numeric ? 'num' : undefined}
+      aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+    >
+      <button
+        type="button"
+        className="sort"
+        onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : true })}
+      >
+        {label}
+        {sort.key === key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+      </button>
+    </th>
+  );
+  return (
+    <Loaded load={audit} reload={reload}>
+      {(report) => {
+        const q = query.trim().toLowerCase();
+        const rows = report.findings
+          .filter((f) => kind === '' || f.kind === kind)
+          .filter(
+            (f) =>
+              q === '' ||
+              [f.refNo, f.orderNo, f.terminalId, f.message, f.messageEn, ...f.source.map((s) => s.file)]
+                .filter((v) => v !== undefined)
+                .some((v) => v.toLowerCase().includes(q)),
+          )
+          .sort((a, b) => {
+            const x = sortValue(a, sort.key);
+            const y = sortValue(b, sort.key);
+            const order = x < y ? -1 : x > y ? 1 : 0;
+            return sort.desc ? -order : order;
+          });
+        const kinds = Object.entries(report.summary.findingsByKind).filter(([, n]) => n > 0);
+        return (
+          <div>
+            <div className="toolbar">
+              <select
+                aria-label={t('kind')}
+                value={kind}
+                onChange={(e) => setKind(e.target.value)}
+                data-testid="kind-filter"
+              >
+                <option value="">{t('allKinds')}</option>
+                {kinds.map(([k, n]) => (
+                  <option key={k} value={k}>
+                    {kindName(k)} ({n})
+                  </option>
+                ))}
+              </select>
+              <input
+                type="search"
+                placeholder={t('search')}
+                value={query}
+                onChange={(e) => setQuery(e.target.value)}
+                aria-label={t('search')}
+              />
+              <ExportLinks merchantId={id} />
+            </div>
+            {rows.length === 0 ? (
+              <Empty>
+                <p>{t('noFindings')}</p>
+              </Empty>
+            ) : (
+              <div className="table-wrap">
+                <table className="findings" data-testid="findings-table">
+                  <thead>
+                    <tr>
+                      {header('kind', t('kind'))}
+                      {header('time', t('time'))}
+                      <th>{t('refNo')}</th>
+                      {header('amount', t('amount'), true)}
+                      {header('loss', t('loss'), true)}
+                      <th className="wide">{t('message')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.map((f) => (
+                      <tr
+                        key={f.id}
+                        className="clickable"
+                        data-finding-id={f.id}
+                        tabIndex={0}
+                        onClick={() => navigate(`/m/${id}/findings/${encodeURIComponent(f.id)}`)}
+                        onKeyDown={(e) => {
+                          if (e.key === 'Enter') navigate(`/m/${id}/findings/${encodeURIComponent(f.id)}`);
+                        }}
+                      >
+                        <td>{kindName(f.kind)}</td>
+                        <td>{shanghaiTime(f.time) || f.settleDate}</td>
+                        <td>{f.refNo ?? f.orderNo ?? ''}</td>
+                        <td className="num">{f.amountFen === undefined ? '' : formatFen(f.amountFen)}</td>
+                        <td className="num loss">{formatFen(f.lossFen)}</td>
+                        <td className="wide">{lang === 'en' ? f.messageEn : f.message}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </div>
+        );
+      }}
+    </Loaded>
+  );
+}

@@ -1,0 +1,253 @@
+import { type DragEvent, useRef, useState } from 'react';
+import { ApiError, sendWithProgress } from '../api.js';
+import { useI18n } from '../i18n.js';
+import type { Merchant, PlanIssue } from '../types.js';
+
+interface Rejected {
+  row: number;
+  column?: string;
+  reason: string;
+  reasonEn: string;
+}
+interface FileSummary {
+  file: string;
+  preset: string;
+  encoding: string;
+  kind: string;
+  rows: number;
+  rejected: Rejected[];
+  warnings: { message: string; messageEn: string }[];
+}
+interface ImportAnswer {
+  importId: number;
+  duplicate: boolean;
+  files: FileSummary[];
+}
+
+type Upload = {
+  key: number;
+  name: string;
+  progress: number;
+  state: 'uploading' | 'done' | 'failed';
+  result?: ImportAnswer;
+  plan?: { version: number };
+  error?: string;
+  issues?: PlanIssue[];
+};
+
+const KINDS = ['terminal', 'settlement', 'bank'] as const;
+const PRESETS = ['generic', 'bank-generic', 'wechat', 'alipay', 'leshua', 'unionpay-zm', 'lcsw'] as const;
+const KIND_WORDS: Record<string, readonly [string, string]> = {
+  terminal: ['终端流水', 'terminal journal'],
+  settlement: ['结算单', 'settlement statement'],
+  bank: ['银行到账', 'bank credits'],
+};
+
+let nextKey = 1;
+
+/** Drop several files (or pick them on a phone); each uploads with its own progress and result. */
+export function UploadPage(props: { merchant: Merchant }) {
+  const { t, lang } = useI18n();
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [kind, setKind] = useState('');
+  const [preset, setPreset] = useState('');
+  const [over, setOver] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const id = props.merchant.id;
+  const kindWord = (k: string) => KIND_WORDS[k]?.[lang === 'en' ? 1 : 0] ?? k;
+
+  const update = (key: number, change: Partial<Upload>) =>
+    setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));
+
+  const send = async (file: File) => {
+    const key = nextKey++;
+    setUploads((list) => [...list, { key, name: file.name, progress: 0, state: 'uploading' }]);
+    const progress = (fraction: number) => update(key, { progress: fraction });
+    try {
+      if (/\.ya?ml$/i.test(file.name)) {
+        const answer = await sendWithProgress<{ version: number }>(
+          'PUT',
+          `/api/v1/merchants/${id}/plan`,
+          await file.text(),
+          'application/yaml',
+          progress,
+        );
+        update(key, { state: 'done', plan: answer });
+      } else {
+        const form = new FormData();
+        if (kind !== '') form.append('kind', kind);
+        if (preset !== '') form.append('preset', preset);
+        form.append('file', file, file.name);
+        const answer = await sendWithProgress<ImportAnswer>(
+          'POST',
+          `/api/v1/merchants/${id}/statements`,
+          form,
+          undefined,
+          progress,
+        );
+        update(key, { state: 'done', result: answer });
+      }
+    } catch (err) {
+      const issues =
+        err instanceof ApiError && Array.isArray(err.details) ? (err.details as PlanIssue[]) : undefined;
+      update(key, {
+        state: 'failed',
+        error: err instanceof Error ? err.message : String(err),
+        ...(issues === undefined ? {} : { issues }),
+      });
+    }
+  };
+  // Sequential, so a journal and its statement land in the order dropped and the server is not flooded.
+  const sendAll = async (files: FileList | File[]) => {
+    for (const f of Array.from(files)) await send(f);
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    void sendAll(e.dataTransfer.files);
+  };
+
+  if (props.merchant.role === 'staff') return <p className="state empty">{t('staffReadOnly')}</p>;
+  return (
+    <div className="upload">
+      <div className="toolbar">
+        <label>
+          {t('kind')}
+          <select value={kind} onChange={(e) => setKind(e.target.value)} data-testid="upload-kind">
+            <option value="">{t('auto')}</option>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {kindWord(k)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('preset')}
+          <select value={preset} onChange={(e) => setPreset(e.target.value)} data-testid="upload-preset">
+            <option value="">{t('auto')}</option>
+            {PRESETS.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target; the button inside is the keyboard path. */}
+      <section
+        className={`dropzone${over ? ' over' : ''}`}
+        data-testid="dropzone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+      >
+        <p>
+          {t('dropHere')}{' '}
+          <button type="button" className="primary" onClick={() => input.current?.click()}>
+            {t('chooseFiles')}
+          </button>
+        </p>
+        <p className="muted">{t('uploadHint')}</p>
+        <input
+          ref={input}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            if (e.target.files !== null) void sendAll(Array.from(e.target.files));
+            e.target.value = '';
+          }}
+        />
+      </section>
+      <ul className="uploads" data-testid="uploads">
+        {uploads.map((u) => (
+          <li key={u.key} className={u.state} data-file={u.name} data-state={u.state}>
+            <div className="upload-head">
+              <b>{u.name}</b>
+              <span>
+                {u.state === 'uploading' ? t('uploading') : u.state === 'done' ? t('done') : t('failed')}
+              </span>
+            </div>
+            <progress max={1} value={u.progress} />
+            {u.plan === undefined ? null : (
+              <p className="ok">
+                {t('planSaved')} ({t('version')} {u.plan.version})
+              </p>
+            )}
+            {u.error === undefined ? null : <p className="error">{u.error}</p>}
+            {u.issues === undefined ? null : (
+              <ul className="issues">
+                {u.issues.map((i) => (
+                  <li key={`${i.path}${i.line ?? ''}${i.code}`}>
+                    {i.line === undefined ? '' : `${t('row')} ${i.line} `}
+                    {i.path} {lang === 'en' ? i.en : i.zh}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {u.result === undefined ? null : <ImportResult answer={u.result} kindWord={kindWord} />}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function ImportResult(props: { answer: ImportAnswer; kindWord: (k: string) => string }) {
+  const { t, lang } = useI18n();
+  return (
+    <div className="import-result">
+      {props.answer.duplicate ? <p className="muted">{t('duplicateFile')}</p> : null}
+      {props.answer.files.map((f) => (
+        <div key={f.file}>
+          <dl className="facts">
+            <dt>{t('preset')}</dt>
+            <dd data-testid="detected-preset">{f.preset}</dd>
+            <dt>{t('kind')}</dt>
+            <dd>{props.kindWord(f.kind)}</dd>
+            <dt>{t('encoding')}</dt>
+            <dd>{f.encoding}</dd>
+            <dt>{t('rows')}</dt>
+            <dd>{f.rows}</dd>
+            <dt>{t('rejected')}</dt>
+            <dd>{f.rejected.length}</dd>
+          </dl>
+          {f.rejected.length === 0 ? null : (
+            <div className="table-wrap">
+              <table className="rejected">
+                <thead>
+                  <tr>
+                    <th>{t('row')}</th>
+                    <th>{t('column')}</th>
+                    <th>{t('reason')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {f.rejected.slice(0, 200).map((r) => (
+                    <tr key={`${r.row}-${r.column ?? ''}`}>
+                      <td>{r.row}</td>
+                      <td>{r.column ?? ''}</td>
+                      <td>{lang === 'en' ? r.reasonEn : r.reason}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {f.warnings.length === 0 ? null : (
+            <ul className="warnings">
+              {f.warnings.map((w) => (
+                <li key={w.message}>{lang === 'en' ? w.messageEn : w.message}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
