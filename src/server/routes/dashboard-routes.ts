@@ -4,6 +4,7 @@ import { auditRecords } from '../../audit/audit.js';
 import type { AuditSummary } from '../../audit/report-types.js';
 import { formatPlanIssue, type PlanIssue, parsePlan } from '../../plans/parse-plan.js';
 import { quoteFee } from '../../plans/expected-fee.js';
+import { requireMerchantRole } from '../../storage/access.js';
 import { listMerchants } from '../../storage/merchants-repo.js';
 import { addDays, localDateOf } from '../../time/shanghai.js';
 import { actorOf, requireActor } from '../authenticate.js';
@@ -117,6 +118,8 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ServerContext): void 
       const actor = actorOf(request);
       const { id } = request.params as z.infer<typeof MerchantParams>;
       const { lang } = request.query as z.infer<typeof LangQuery>;
+      // Membership first: a stranger learns nothing, not even that the merchant id exists.
+      await requireMerchantRole(ctx.db, actor.userId, id, 'read');
       const parsed = parsePlan(planTextOf(request.body), 'plan.yaml');
       if (!parsed.ok) return { ok: false, errors: parsed.errors.map((e) => describeIssue(e, lang)) };
       const input = await merchantAuditInput(ctx.db, actor.userId, id, lang);
