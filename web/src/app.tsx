@@ -2,6 +2,10 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { api, setUnauthenticatedHandler } from './api.js';
 import { useI18n } from './i18n.js';
 import { AccountPage } from './pages/account.js';
+import { AlertsPage } from './pages/alerts.js';
+import { CasesPage } from './pages/cases.js';
+import { ComparePage } from './pages/compare.js';
+import { DevicesPage } from './pages/devices.js';
 import { FindingPage } from './pages/finding.js';
 import { FindingsPage } from './pages/findings.js';
 import { LoginPage } from './pages/login.js';
@@ -81,6 +85,10 @@ export function App() {
     else if (section === 'findings') page = <FindingsPage merchant={current} />;
     else if (section === 'rates') page = <RateChangesPage merchant={current} />;
     else if (section === 'plan') page = <PlanPage merchant={current} />;
+    else if (section === 'alerts') page = <AlertsPage merchant={current} />;
+    else if (section === 'compare') page = <ComparePage merchant={current} />;
+    else if (section === 'cases') page = <CasesPage merchant={current} />;
+    else if (section === 'devices') page = <DevicesPage merchant={current} />;
   }
   page ??= <p className="state empty">{t('notFound')}</p>;
 
@@ -128,6 +136,10 @@ export function App() {
           <Link to={`${base}/findings`}>{t('navFindings')}</Link>
           <Link to={`${base}/rates`}>{t('navRates')}</Link>
           <Link to={`${base}/plan`}>{t('navPlan')}</Link>
+          <Link to={`${base}/alerts`}>{t('navAlerts')}</Link>
+          <Link to={`${base}/compare`}>{t('navCompare')}</Link>
+          <Link to={`${base}/cases`}>{t('navCases')}</Link>
+          <Link to={`${base}/devices`}>{t('navDevices')}</Link>
           <Link to="/portfolio">{t('navPortfolio')}</Link>
           <Link to="/account">{t('navAccount')}</Link>
         </nav>

@@ -55,6 +55,7 @@ export interface RateChange {
 }
 
 export interface AuditReport {
+  diagnoses?: Diagnosis[];
   summary: {
     terminalRecords: number;
     settlementRecords: number;
@@ -100,4 +101,108 @@ export interface PlanIssue {
   zh: string;
   en: string;
   text: string;
+}
+
+/** A group of findings attributed to one likely cause (src/explain/diagnosis-types.ts). */
+export interface Diagnosis {
+  id: string;
+  cause: string;
+  title: string;
+  titleEn: string;
+  evidence: string[];
+  evidenceEn: string[];
+  findingIds: string[];
+  since?: string;
+  lossFen: number;
+  confidence: 'high' | 'medium' | 'low';
+  steps: string[];
+  stepsEn: string[];
+}
+
+/** One catalogue plan priced over the merchant's history (src/compare/compare-plans.ts). */
+export interface PricedPlan {
+  rank: number;
+  provider: string;
+  plan: string;
+  settlement: string;
+  yearlyFen: number;
+  yearlyFeesFen: number;
+  yearlySimFen: number;
+  depositFen: number;
+  unpriced: { count: number; amountFen: number };
+  source: string[];
+  jumpRecord?: { provider: string; findings: number; overchargeFen: number; lossFen: number };
+}
+
+/** GET /api/v1/merchants/:id/compare. */
+export interface Comparison {
+  history: { firstDate: string | null; lastDate: string | null; sales: number; salesAmountFen: number };
+  plans: PricedPlan[];
+}
+
+/** An alert channel (the secret is never sent back). */
+export interface AlertChannel {
+  id: number;
+  type: string;
+  target: string;
+  hasSecret: boolean;
+  createdAt: string;
+}
+
+/** A monitor alert with its deliveries. */
+export interface Alert {
+  id: number;
+  kind: string;
+  severity: string;
+  amountFen: number | null;
+  message: string;
+  createdAt: string;
+  deliveries: {
+    id: number;
+    channelId: number;
+    channelType: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    sentAt: string | null;
+  }[];
+}
+
+/** A dispute case (src/storage/cases-repo.ts). */
+export interface CaseSummary {
+  id: number;
+  title: string;
+  provider: string | null;
+  state: string;
+  nextStates: string[];
+  amountClaimedFen: number;
+  amountRecoveredFen: number;
+  findingIds: string[];
+  updatedAt: string;
+  idleDays: number;
+}
+
+/** A case with its notes. */
+export interface CaseDetail extends CaseSummary {
+  notes: { id: number; at: string; text: string; fromState: string | null; toState: string | null }[];
+}
+
+/** One terminal in the registry with inspection status and its audit findings (GET …/devices). */
+export interface Device {
+  id: number;
+  terminalId: string;
+  model: string | null;
+  provider: string | null;
+  inspection: {
+    status: 'ok' | 'due' | 'overdue' | 'never';
+    lastInspection: string | null;
+    nextDue: string | null;
+  };
+  findings: { findings: number; overchargeFen: number; lossFen: number };
+}
+
+/** GET /api/v1/merchants/:id/devices. */
+export interface DeviceList {
+  devices: Device[];
+  unregistered?: { terminalId: string; findings: number; lossFen: number }[];
 }

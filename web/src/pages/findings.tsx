@@ -28,6 +28,9 @@ export function ExportLinks(props: { merchantId: number }) {
       <a className="button" href={`${base}/report.html?lang=${lang}`} target="_blank" rel="noreferrer">
         {t('htmlReport')}
       </a>
+      <a className="button" href={`${base}/evidence.zip`} download data-testid="evidence-pack">
+        {t('evidencePack')}
+      </a>
     </span>
   );
 }

@@ -3,6 +3,7 @@ import { formatFen, shanghaiDate, shanghaiToday } from '../format.js';
 import { useI18n } from '../i18n.js';
 import { RateChart } from '../rate-chart.js';
 import { Link } from '../router.js';
+import { ExportLinks } from './findings.js';
 import { Empty, Loaded } from '../states.js';
 import type { AuditReport, Finding, Merchant } from '../types.js';
 import { useLoad } from '../use-load.js';
@@ -172,6 +173,31 @@ export function OverviewPage(props: { merchant: Merchant }) {
                 </div>
               </div>
             </section>
+            {(report.diagnoses ?? []).length === 0 ? null : (
+              <section className="card" data-testid="diagnoses">
+                <h3>{t('diagnoses')}</h3>
+                {(report.diagnoses ?? []).map((d) => (
+                  <div key={d.id} className="diagnosis" data-diagnosis={d.cause}>
+                    <h4>
+                      {lang === 'en' ? d.titleEn : d.title}{' '}
+                      <span className="loss">{formatFen(d.lossFen)}</span>
+                    </h4>
+                    <ul>
+                      {(lang === 'en' ? d.evidenceEn : d.evidence).map((line) => (
+                        <li key={line}>{line}</li>
+                      ))}
+                    </ul>
+                    <h5>{t('steps')}</h5>
+                    <ol>
+                      {(lang === 'en' ? d.stepsEn : d.steps).map((step) => (
+                        <li key={step}>{step}</li>
+                      ))}
+                    </ol>
+                  </div>
+                ))}
+                <ExportLinks merchantId={id} />
+              </section>
+            )}
             {report.warnings.length === 0 ? null : (
               <section className="card">
                 <h3>{t('warnings')}</h3>

@@ -1,0 +1,263 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/accounts/password.js';
+import type { AuditReport } from '../../src/audit/report-types.js';
+import type { Comparison } from '../../src/compare/compare-plans.js';
+import { formatFen } from '../../src/money/index.js';
+import { buildApp } from '../../src/server/app.js';
+import { simulate } from '../../src/simulate/simulate.js';
+import { openDatabase, type Storage } from '../../src/storage/database.js';
+import { migrateToLatest } from '../../src/storage/migrate.js';
+import { createUser } from '../../src/storage/users-repo.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const PASSWORD = 'Correct-Horse-42';
+
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env['CI'] !== 'true') {
+  console.warn(
+    `dashboard e2e: ${CHROMIUM} not found — skipping locally (apt-get install chromium); CI fails instead`,
+  );
+}
+const suite = haveChromium || process.env['CI'] === 'true' ? describe : describe.skip;
+
+suite('dashboard: alerts, evidence, diagnoses, compare and cases in Chromium', () => {
+  let work: string;
+  let storage: Storage;
+  let app: FastifyInstance;
+  let base: string;
+  let sim: string;
+  const externalRequests: string[] = [];
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`${CHROMIUM} is missing; CI must install chromium`);
+    work = mkdtempSync(join(tmpdir(), 'posguard-e2e-act-'));
+    // A fresh build of the web app into a temp dir, so the test never runs against a stale dist/web.
+    const webDir = join(work, 'web');
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        '--config',
+        'web/vite.config.ts',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: ROOT, env: { ...process.env, POSGUARD_WEB_OUT: webDir }, stdio: 'pipe' },
+    );
+    process.env['POSGUARD_WEB_DIR'] = webDir;
+    storage = openDatabase({ dialect: 'sqlite', file: join(work, 'e2e.db') });
+    await migrateToLatest(storage);
+    // The phone user was given a password by someone else, so the dashboard must ask to change it.
+    for (const email of ['act@example.com']) {
+      await createUser(storage.db, {
+        email,
+        passwordHash: await hashPassword(PASSWORD),
+        role: 'owner',
+        mustChangePassword: email.startsWith('phone'),
+        at: new Date().toISOString(),
+      });
+    }
+    app = await buildApp({ db: storage.db, tmpDir: work });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    sim = join(work, 'sim');
+    const result = simulate({
+      out: sim,
+      merchants: 1,
+      terminals: 2,
+      days: 30,
+      perDay: 20,
+      start: '2026-09-20',
+      seed: 'posguard-e2e',
+      scenarios: ['silent-rate-change'],
+      preset: 'generic',
+    });
+    sim = join(sim, result.merchants[0]?.merchantId ?? '');
+    mkdirSync(ARTIFACTS, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    delete process.env['POSGUARD_WEB_DIR'];
+    await app?.close();
+    await storage?.close();
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  async function withBrowser(
+    viewport: { width: number; height: number },
+    mobile: boolean,
+    run: (page: Page, context: BrowserContext) => Promise<void>,
+  ): Promise<void> {
+    const profile = mkdtempSync(join(tmpdir(), 'posguard-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport,
+      isMobile: mobile,
+      hasTouch: mobile,
+      acceptDownloads: true,
+      locale: 'zh-CN',
+    });
+    try {
+      // The dashboard must need nothing beyond the server: every other request is recorded and refused.
+      await context.route('**/*', async (route) => {
+        const url = route.request().url();
+        if (url.startsWith(base) || url.startsWith('data:') || url.startsWith('blob:'))
+          return route.continue();
+        externalRequests.push(url);
+        return route.abort();
+      });
+      const page = context.pages()[0] ?? (await context.newPage());
+      await run(page, context);
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  }
+
+  it('shows diagnoses, downloads the evidence pack, ranks providers, adds an alert channel, moves a case and lists devices', async () => {
+    await withBrowser({ width: 1280, height: 900 }, false, async (page) => {
+      const shot = (name: string) =>
+        page.screenshot({ path: join(ARTIFACTS, `act-${name}.png`), fullPage: true });
+      await page.goto(`${base}/`);
+      await page.locator('input[name=email]').fill('act@example.com');
+      await page.locator('input[name=password]').fill(PASSWORD);
+      await page.getByRole('button', { name: '登录', exact: true }).click();
+      await page.locator('input[name=name]').fill('比价便利店');
+      await page.getByRole('button', { name: '创建', exact: true }).click();
+      await page.waitForURL(/\/m\/\d+\/upload$/);
+      const merchantId = Number(/\/m\/(\d+)\//.exec(page.url())?.[1]);
+      const files = ['terminal.csv', 'settlement.csv', 'plan.yaml'];
+      await page.locator('[data-testid=file-input]').setInputFiles(files.map((f) => join(sim, f)));
+      for (const f of files) {
+        await page.locator(`[data-file="${f}"][data-state=done]`).waitFor({ timeout: 30_000 });
+      }
+
+      // Diagnoses on the overview: the API's first diagnosis with its evidence and its steps in order.
+      const audit = (await (
+        await page.request.get(`${base}/api/v1/merchants/${merchantId}/audit`)
+      ).json()) as AuditReport;
+      const diagnosis = audit.diagnoses?.[0];
+      expect(diagnosis).toBeDefined();
+      if (diagnosis === undefined) return;
+      await page.getByRole('link', { name: '总览', exact: true }).click();
+      const section = page.locator('[data-testid=diagnoses]');
+      await section.waitFor();
+      await expect(section.locator('h3').textContent()).resolves.toBe('可能原因与处理建议');
+      const first = section.locator('.diagnosis').first();
+      await expect(first.locator('h4').textContent()).resolves.toContain(diagnosis.title);
+      await expect(first.locator('ul li').allTextContents()).resolves.toEqual(diagnosis.evidence);
+      await expect(first.locator('ol li').allTextContents()).resolves.toEqual(diagnosis.steps);
+      await shot('01-diagnoses');
+
+      // The evidence pack: a real download of a zip (local file header "PK\x03\x04").
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        section.locator('[data-testid=evidence-pack]').click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`posguard-evidence-${merchantId}.zip`);
+      const zip = readFileSync(await download.path());
+      expect([...zip.subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
+      const head = await page.request.get(`${base}/api/v1/merchants/${merchantId}/evidence.zip`);
+      expect(head.status()).toBe(200);
+      expect(head.headers()['content-type']).toContain('zip');
+
+      // The comparison: the page lists providers in the API's order, cheapest year first.
+      const comparison = (await (
+        await page.request.get(`${base}/api/v1/merchants/${merchantId}/compare`)
+      ).json()) as Comparison;
+      expect(comparison.plans.length).toBeGreaterThan(1);
+      const yearly = comparison.plans.map((p) => p.yearlyFen);
+      expect(yearly).toEqual([...yearly].sort((a, b) => a - b));
+      await page.getByRole('link', { name: '服务商比价', exact: true }).click();
+      const ranking = page.locator('[data-testid=compare-ranking] > li');
+      await ranking.first().waitFor();
+      const shown = await ranking.evaluateAll((items) => items.map((i) => i.getAttribute('data-provider')));
+      expect(shown).toEqual(comparison.plans.map((p) => p.provider));
+      const cheapest = comparison.plans[0];
+      await expect(ranking.first().locator('.total strong').textContent()).resolves.toBe(
+        formatFen(cheapest?.yearlyFen ?? -1),
+      );
+      await shot('02-compare');
+
+      // Alerts: a channel added through the form is listed (and the API has it too).
+      await page.getByRole('link', { name: '告警', exact: true }).click();
+      await page.locator('[data-testid=channel-form] select[name=type]').selectOption('dingtalk');
+      await page.locator('[data-testid=channel-form] input[name=target]').fill('http://127.0.0.1:9/robot');
+      await page.getByRole('button', { name: '添加渠道', exact: true }).click();
+      const channel = page.locator('[data-testid=alert-channels] li[data-channel-type=dingtalk]');
+      await channel.waitFor();
+      await expect(channel.textContent()).resolves.toContain('http://127.0.0.1:9/robot');
+      const channels = (await (
+        await page.request.get(`${base}/api/v1/merchants/${merchantId}/alert-channels`)
+      ).json()) as { channels: { type: string; target: string }[] };
+      expect(channels.channels.map((c) => [c.type, c.target])).toEqual([
+        ['dingtalk', 'http://127.0.0.1:9/robot'],
+      ]);
+      await shot('03-alerts');
+
+      // Cases: open one for the loss, move it to "contacted" with a note.
+      await page.getByRole('link', { name: '维权案件', exact: true }).click();
+      await page.locator('[data-testid=case-form] input[name=title]').fill('9月费率上调追讨');
+      await page.locator('[data-testid=case-form] input[name=provider]').fill('某支付');
+      await page.locator('[data-testid=case-form] input[name=claimed]').fill('12.34');
+      await page.locator('[data-testid=case-form] button[type=submit]').click();
+      const detail = page.locator('[data-testid=case-detail]');
+      await expect(detail.locator('[data-testid=case-state]').textContent()).resolves.toBe('待处理');
+      await detail.locator('textarea').fill('已致电客服，工单号 A1');
+      await detail.locator('button[data-next-state=contacted]').click();
+      await expect.poll(() => detail.locator('[data-testid=case-state]').textContent()).toBe('已联系服务商');
+      await expect(detail.locator('[data-testid=case-notes]').textContent()).resolves.toContain('工单号 A1');
+      const row = page.locator('[data-testid=cases-table] tbody tr');
+      await expect(row.getAttribute('data-state')).resolves.toBe('contacted');
+      await expect(row.locator('td.num').first().textContent()).resolves.toBe('¥12.34');
+      const cases = (await (
+        await page.request.get(`${base}/api/v1/merchants/${merchantId}/cases`)
+      ).json()) as { cases: { state: string; amountClaimedFen: number }[] };
+      expect(cases.cases.map((c) => [c.state, c.amountClaimedFen])).toEqual([['contacted', 1234]]);
+      await shot('04-cases');
+
+      // Devices: the simulator's registry imported through the API; the page shows each terminal's findings.
+      const imported = await page.request.post(`${base}/api/v1/merchants/${merchantId}/devices/import`, {
+        headers: { 'content-type': 'application/yaml' },
+        data: readFileSync(join(sim, 'devices.yaml'), 'utf8'),
+      });
+      expect(imported.status()).toBe(200);
+      const devices = (await (
+        await page.request.get(`${base}/api/v1/merchants/${merchantId}/devices`)
+      ).json()) as { devices: { terminalId: string; findings: { findings: number } }[] };
+      expect(devices.devices.length).toBeGreaterThan(0);
+      await page.getByRole('link', { name: '终端设备', exact: true }).click();
+      await page.locator('[data-testid=devices-table]').waitFor();
+      for (const d of devices.devices) {
+        await expect(
+          page
+            .locator(`[data-testid=devices-table] tr[data-terminal="${d.terminalId}"] td.num`)
+            .first()
+            .textContent(),
+        ).resolves.toBe(String(d.findings.findings));
+      }
+      await shot('05-devices');
+    });
+    expect(externalRequests).toEqual([]);
+  }, 180_000);
+});
