@@ -83,7 +83,7 @@ export function fullCardNumbers(text: string, notCards: ReadonlySet<string> = ne
 }
 
 /** The file's text, when it is text (or gzip of text); undefined for binary files such as .xlsx and .zip. */
-function decodedText(bytes: Uint8Array): { text: string; encoding: string; bom: boolean } | undefined {
+export function decodedText(bytes: Uint8Array): { text: string; encoding: string; bom: boolean } | undefined {
   let raw = bytes;
   if (raw[0] === 0x1f && raw[1] === 0x8b) raw = gunzipSync(raw);
   if (raw[0] === 0x50 && raw[1] === 0x4b) return undefined; // zip / xlsx

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,12 +10,16 @@ import { type FileImportSummary, ImportFileError, importFileStreaming } from '..
 import { requireMerchantRole } from '../storage/access.js';
 import { appendAudit } from '../storage/audit-log-repo.js';
 import { findImportBySha, type SaveImportResult, saveImport } from '../storage/imports-repo.js';
+import { insertKeptUpload, keepUploadsOf } from '../storage/kept-uploads-repo.js';
 import type { Database, ImportRow } from '../storage/schema.js';
 import { HttpError } from './http-error.js';
+import { collectNotCards, type KeptCopy, type KeptUploadOutcome, keptCopyOf } from './kept-upload.js';
 
 /** The answer of POST …/statements: the import on the target merchant and the per-file import result. */
 export interface StatementImportAnswer extends SaveImportResult {
   files: FileImportSummary[];
+  /** Present when the merchant keeps uploads: whether this file was kept, masked, or why not. */
+  kept?: KeptUploadOutcome;
 }
 
 async function sha256Of(path: string): Promise<string> {
@@ -78,7 +82,19 @@ export async function importStatement(
   const spoolDir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'posguard-spool-'));
   try {
     const spool = join(spoolDir, 'records.jsonl');
-    const summary = await readToSpool(file, spool, options);
+    const notCards = new Set<string>();
+    const summary = await readToSpool(file, spool, options, notCards);
+    // Raw uploads are kept only on the owner's opt-in, and never with a full card number (issue 6).
+    let copy: KeptCopy | undefined;
+    if (await keepUploadsOf(db, userId, merchantId)) {
+      const target = await db
+        .selectFrom('merchants')
+        .select('merchant_code')
+        .where('id', '=', merchantId)
+        .executeTakeFirstOrThrow();
+      if (target.merchant_code !== null) notCards.add(target.merchant_code);
+      copy = keptCopyOf(await readFile(file.path), notCards);
+    }
     const records = async function* (): AsyncGenerator<PosRecord> {
       const lines = createInterface({ input: createReadStream(spool), crlfDelay: Infinity });
       for await (const line of lines) {
@@ -88,7 +104,27 @@ export async function importStatement(
         yield r.source.file === file.path ? { ...r, source: { file: file.name, row: r.source.row } } : r;
       }
     };
-    const saved = await saveImport(db, userId, { merchantId, summary, records, at: options.at });
+    const saved = await saveImport(db, userId, {
+      merchantId,
+      summary,
+      records,
+      at: options.at,
+      beforeCommit: async (trx, own) => {
+        const kept = copy?.bytes;
+        if (copy === undefined || kept === undefined) return;
+        await insertKeptUpload(trx, {
+          merchantId,
+          importId: own.importId,
+          name: file.name,
+          bytes: kept,
+          sha256: copy.outcome.maskedSha256 ?? copy.outcome.sha256,
+          masked: copy.outcome.masked,
+          originalSize: copy.outcome.size,
+          originalSha256: copy.outcome.sha256,
+          at: options.at,
+        });
+      },
+    });
     for (const landing of saved.landings) {
       if (landing.duplicate) continue;
       await appendAudit(db, {
@@ -107,7 +143,7 @@ export async function importStatement(
         at: options.at,
       });
     }
-    return { ...saved, files: [summary] };
+    return { ...saved, files: [summary], ...(copy === undefined ? {} : { kept: copy.outcome }) };
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
   }
@@ -118,6 +154,7 @@ async function readToSpool(
   file: { path: string; name: string },
   spool: string,
   options: { kind?: RecordKind; preset?: string },
+  notCards: Set<string>,
 ): Promise<FileImportSummary> {
   const fd = openSync(spool, 'w');
   let pending: string[] = [];
@@ -134,6 +171,7 @@ async function readToSpool(
         ...(options.preset === undefined ? {} : { preset: options.preset }),
       },
       (record) => {
+        collectNotCards(record, notCards);
         pending.push(JSON.stringify(record));
         if (pending.length >= 2000) flush();
       },

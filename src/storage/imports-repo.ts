@@ -78,6 +78,8 @@ export async function saveImport(
     at: string;
     /** Test seam: runs inside the transaction after the first batch, to prove a failure leaves nothing. */
     afterFirstInsert?: () => Promise<void>;
+    /** Runs inside the transaction once the target merchant's new import is stored (not for a duplicate). */
+    beforeCommit?: (trx: Kysely<Database>, own: ImportLanding) => Promise<void>;
   },
 ): Promise<SaveImportResult> {
   return db.transaction().execute(async (trx) => {
@@ -206,6 +208,7 @@ export async function saveImport(
     }
     const own = landings.get(target.id);
     if (own === undefined) throw new Error('the target merchant has no landing');
+    if (!own.duplicate && input.beforeCommit !== undefined) await input.beforeCommit(trx, own);
     return {
       importId: own.importId,
       duplicate: own.duplicate,

@@ -22,6 +22,8 @@ export interface MerchantsTable {
   /** The business merchant number (商户号) that records carry as `merchantId`. */
   merchant_code: string | null;
   demo: number;
+  /** 1 when the owner opted in to keeping uploaded statement files (issue 6); never with full card numbers. */
+  keep_uploads: Generated<number>;
   created_at: string;
 }
 
@@ -283,6 +285,22 @@ export interface MonitorRunsTable {
   at: string;
 }
 
+/** An uploaded statement file kept on the owner's opt-in: the file itself, or its masked copy. */
+export interface KeptUploadsTable {
+  id: Generated<number>;
+  merchant_id: number;
+  import_id: number;
+  name: string;
+  size: number;
+  sha256: string;
+  /** 1 when full card numbers were masked: `size`/`sha256` describe the kept copy, `original_*` the upload. */
+  masked: number;
+  original_size: number;
+  original_sha256: string;
+  content_base64: string;
+  created_at: string;
+}
+
 /** Every table posguard keeps, as Kysely sees it. */
 export interface Database {
   users: UsersTable;
@@ -308,6 +326,7 @@ export interface Database {
   case_attachments: CaseAttachmentsTable;
   devices: DevicesTable;
   device_inspections: DeviceInspectionsTable;
+  kept_uploads: KeptUploadsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -341,4 +360,5 @@ export const TABLE_ORDER = [
   'case_attachments',
   'devices',
   'device_inspections',
+  'kept_uploads',
 ] as const satisfies readonly (keyof Database)[];

@@ -14,6 +14,7 @@ let aliceToken: string;
 let aliceCaseId: number;
 let aliceAttachmentId: number;
 let aliceChannelId: number;
+let aliceImportId: number;
 
 const ALICE_MARKERS = [
   'alice@example.com',
@@ -55,6 +56,15 @@ function requestsFor(m: number): Record<string, Call> {
   const attachment = multipartBody('intruder.txt', 'intruder attachment');
   return {
     'GET /api/v1/merchants/{id}': { method: 'GET', url: `/api/v1/merchants/${m}` },
+    'PATCH /api/v1/merchants/{id}': {
+      method: 'PATCH',
+      url: `/api/v1/merchants/${m}`,
+      payload: { keepUploads: false },
+    },
+    'GET /api/v1/merchants/{id}/imports/{importId}/file': {
+      method: 'GET',
+      url: `/api/v1/merchants/${m}/imports/${aliceImportId}/file`,
+    },
     'GET /api/v1/merchants/{id}/plan': { method: 'GET', url: `/api/v1/merchants/${m}/plan` },
     'PUT /api/v1/merchants/{id}/plan': {
       method: 'PUT',
@@ -184,6 +194,7 @@ function requestsFor(m: number): Record<string, Call> {
 }
 
 const WRITES = new Set([
+  'PATCH /api/v1/merchants/{id}',
   'PUT /api/v1/merchants/{id}/plan',
   'POST /api/v1/merchants/{id}/statements',
   'POST /api/v1/users',
@@ -271,17 +282,23 @@ beforeAll(async () => {
     })
   ).json().id;
   await call(alice, requestsFor(merchantA)['PUT /api/v1/merchants/{id}/plan'] as Call);
+  // Alice keeps her uploads, so her statement file is there to download (or to be refused to others).
+  const keep = await call(alice, {
+    method: 'PATCH',
+    url: `/api/v1/merchants/${merchantA}`,
+    payload: { keepUploads: true },
+  });
+  expect(keep.statusCode, keep.body).toBe(200);
   const up = multipartBody('alice.csv', settlementCsv(OVERCHARGED));
-  expect(
-    (
-      await call(alice, {
-        method: 'POST',
-        url: `/api/v1/merchants/${merchantA}/statements`,
-        headers: up.headers,
-        payload: up.payload,
-      })
-    ).statusCode,
-  ).toBe(201);
+  const uploaded = await call(alice, {
+    method: 'POST',
+    url: `/api/v1/merchants/${merchantA}/statements`,
+    headers: up.headers,
+    payload: up.payload,
+  });
+  expect(uploaded.statusCode, uploaded.body).toBe(201);
+  expect(uploaded.json().kept.kept).toBe(true);
+  aliceImportId = uploaded.json().importId;
   const token = (
     await call(alice, { method: 'POST', url: '/api/v1/tokens', payload: { name: 'alice-sync' } })
   ).json();

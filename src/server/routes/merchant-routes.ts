@@ -4,6 +4,7 @@ import { parsePlan } from '../../plans/parse-plan.js';
 import { RECORD_KINDS } from '../../records/index.js';
 import { appendAudit } from '../../storage/audit-log-repo.js';
 import { listImports } from '../../storage/imports-repo.js';
+import { keepUploadsOf, setKeepUploads } from '../../storage/kept-uploads-repo.js';
 import { createMerchant, getMerchant, listMerchants } from '../../storage/merchants-repo.js';
 import { latestPlan, savePlan } from '../../storage/plans-repo.js';
 import { countRecords, listRecords } from '../../storage/records-repo.js';
@@ -18,6 +19,7 @@ const MerchantBody = z
     merchantId: z.string().trim().min(1).max(64).optional(),
   })
   .strict();
+const MerchantPatch = z.object({ keepUploads: z.boolean() }).strict();
 export const MerchantParams = z.object({ id: z.coerce.number().int().positive() });
 const RecordsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -76,6 +78,7 @@ export function merchantRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const imports = await listImports(ctx.db, actor.userId, id);
       return {
         ...merchant,
+        keepUploads: await keepUploadsOf(ctx.db, actor.userId, id),
         records: await countRecords(ctx.db, actor.userId, id),
         imports: imports.map((i) => ({
           id: i.id,
@@ -90,6 +93,35 @@ export function merchantRoutes(app: FastifyInstance, ctx: ServerContext): void {
           createdAt: i.created_at,
         })),
       };
+    },
+  );
+
+  app.patch(
+    '/api/v1/merchants/:id',
+    {
+      preHandler: auth,
+      schema: routeSchema({
+        params: MerchantParams,
+        body: MerchantPatch,
+        summary:
+          'Change merchant settings (`keepUploads`: keep uploaded statement files, card numbers masked)',
+        tags: ['merchants'],
+      }),
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { id } = request.params as z.infer<typeof MerchantParams>;
+      const body = request.body as z.infer<typeof MerchantPatch>;
+      await setKeepUploads(ctx.db, actor.userId, id, body.keepUploads);
+      await appendAudit(ctx.db, {
+        userId: actor.userId,
+        merchantId: id,
+        action: 'merchant.update',
+        details: { keepUploads: body.keepUploads },
+        address: request.ip,
+        at: ctx.now().toISOString(),
+      });
+      return { ...(await getMerchant(ctx.db, actor.userId, id)), keepUploads: body.keepUploads };
     },
   );
 

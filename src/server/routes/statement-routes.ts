@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RECORD_KINDS } from '../../records/index.js';
 import { requireMerchantRole } from '../../storage/access.js';
+import { getKeptUpload } from '../../storage/kept-uploads-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
 import { importStatement } from '../import-statement.js';
@@ -16,6 +17,8 @@ import { routeSchema } from '../zod-route.js';
 
 /** The biggest statement file accepted in one upload. */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
+const ImportParams = MerchantParams.extend({ importId: z.coerce.number().int().positive() });
 
 const Fields = z
   .object({ kind: z.enum(RECORD_KINDS).optional(), preset: z.string().min(1).max(64).optional() })
@@ -87,9 +90,36 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
         });
         return reply.status(answer.duplicate ? 200 : 201).send(answer);
       } finally {
-        // Raw uploads are not kept.
+        // The spooled upload goes; a kept copy (owner's opt-in) is in the database.
         await rm(dir, { recursive: true, force: true });
       }
+    },
+  );
+
+  app.get(
+    '/api/v1/merchants/:id/imports/:importId/file',
+    {
+      preHandler: requireActor(ctx),
+      schema: routeSchema({
+        params: ImportParams,
+        summary:
+          'Download the kept file of an import (masked when it held full card numbers); 404 when not kept',
+        tags: ['statements'],
+      }),
+    },
+    async (request, reply) => {
+      const { id, importId } = request.params as z.infer<typeof ImportParams>;
+      const found = await getKeptUpload(ctx.db, actorOf(request).userId, id, importId);
+      return reply
+        .type('application/octet-stream')
+        .header(
+          'content-disposition',
+          `attachment; filename="import-${found.importId}"; filename*=UTF-8''${encodeURIComponent(found.name)}`,
+        )
+        .header('x-content-sha256', found.sha256)
+        .header('x-original-sha256', found.originalSha256)
+        .header('x-masked', found.masked ? '1' : '0')
+        .send(found.bytes);
     },
   );
 }
