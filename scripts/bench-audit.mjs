@@ -1,24 +1,30 @@
-// Audit benchmark (issue 4, “Performance”; not a test): generates N-row terminal + settlement workloads in the
-// generic Chinese CSV layout once under .bench-cache/ (not timed), then runs the real built CLI
-// (`node dist/cli/main.js audit … --format json --out /dev/null`) and a DuckDB equivalent (the same join on 参考号
-// and the fee arithmetic in SQL over the same CSVs), each in its own child process, and prints wall time, rows/s,
-// peak RSS and the ratio posguard / DuckDB. Run `npm run build` first.
+// Audit benchmark (issues 4 and 5, “Performance”; not a test): the workloads come from the real simulator
+// (`simulate()` from dist/, generic preset), generated once per size under .bench-cache/sim-<N>/ (not timed). Then
+// the real built CLI (`node dist/cli/main.js audit --terminal … --settlement … --plans DIR --format json
+// --out /dev/null`) and a DuckDB equivalent (the same join on 参考号 and the plan's fee arithmetic in SQL, over the
+// same files — the GBK statements through a UTF-8 copy made once, since read_csv cannot read GBK) each run in their
+// own child process; prints wall time, rows/s, peak RSS, both tools' overcharge counts and the ratio.
+// Run `npm run build` first.
 // Usage: node scripts/bench-audit.mjs [--sizes 1e6,1e7] [--max-seconds 900] [--skip-duckdb] [--skip-posguard]
 //        [--cli dist/cli/main.js]
 import { spawn } from 'node:child_process';
 import {
-  closeSync,
+  copyFileSync,
+  createReadStream,
+  createWriteStream,
   existsSync,
   mkdirSync,
-  openSync,
+  readdirSync,
   readFileSync,
-  renameSync,
+  rmSync,
   statSync,
-  writeSync,
+  writeFileSync,
 } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import iconv from 'iconv-lite';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const self = fileURLToPath(import.meta.url);
@@ -27,30 +33,46 @@ const cache = join(root, '.bench-cache');
 // ---------------------------------------------------------------------------------------------------------------
 // Child: the DuckDB side. Reads both CSVs, joins on 参考号, computes the plan's fee in integer fen and counts.
 if (process.argv[2] === '--child-duckdb') {
-  const [terminal, settlement] = process.argv.slice(3);
+  const { terminals, settlements } = JSON.parse(process.argv[3]);
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const start = process.hrtime.bigint();
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
-  const csv = (file, columns) =>
-    `read_csv('${file}', header = true, delim = ',', quote = '"', columns = {${columns}})`;
-  const termCols = `'交易时间': 'TIMESTAMP', '商户号': 'VARCHAR', '终端号': 'VARCHAR', '参考号': 'VARCHAR', '凭证号': 'VARCHAR', '卡类型': 'VARCHAR', '支付方式': 'VARCHAR', '交易类型': 'VARCHAR', '交易金额': 'DECIMAL(18,2)'`;
-  const settleCols = `'交易时间': 'TIMESTAMP', '结算日期': 'DATE', '商户号': 'VARCHAR', '终端号': 'VARCHAR', '参考号': 'VARCHAR', '凭证号': 'VARCHAR', '卡类型': 'VARCHAR', '支付方式': 'VARCHAR', '交易类型': 'VARCHAR', '交易金额': 'DECIMAL(18,2)', '手续费': 'DECIMAL(18,2)', '结算金额': 'DECIMAL(18,2)'`;
-  // Same plan as plan.yaml: credit 0.60%, debit 0.55% capped at ¥20, half-up; tolerance 1 fen.
+  const list = (files) => `[${files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ')}]`;
+  // The simulator's layout: a title row and a merchant-info row above the header row (skip = 3, header = false:
+  // the column names are the simulator's own header lists). Every cell is read as text and cast below, so the
+  // 合计 row at the bottom of a statement can be filtered out by its first cell. Columns are given explicitly:
+  // DuckDB's sniffer, run per file, took seconds over a few hundred files.
+  const { TERMINAL_HEADER, GENERIC_SETTLEMENT_HEADER } = await import(
+    pathToFileURL(join(root, 'dist/simulate/generic-writers.js')).href
+  );
+  const cols = (header) => `{${header.map((h) => `'${h}': 'VARCHAR'`).join(', ')}}`;
+  const csv = (files, header) =>
+    `read_csv(${list(files)}, skip = 3, header = false, delim = ',', quote = '"', auto_detect = false, columns = ${cols(header)})`;
+  const fen = (col) => `CAST(CAST(${col} AS DECIMAL(18,2)) * 100 AS BIGINT)`;
+  // Lines are matched within a merchant (商户号 + 参考号: reference numbers repeat across merchants). The
+  // simulator's contract (STANDARD_RULES, half-up, tolerance 1 fen): NFC and 银联二维码 ≤ ¥1000 at 0.38 %,
+  // then debit 0.55 % capped at ¥20, credit 0.60 %, WeChat/Alipay 0.38 %. Only sales are priced here.
   const sql = `
-    WITH t AS (SELECT 参考号 AS ref, CAST(交易金额 * 100 AS BIGINT) AS amt FROM ${csv(terminal, termCols)}),
-    s AS (SELECT 参考号 AS ref, 卡类型 AS card, CAST(交易金额 * 100 AS BIGINT) AS amt, CAST(手续费 * 100 AS BIGINT) AS fee,
-                 CAST(结算金额 * 100 AS BIGINT) AS settled FROM ${csv(settlement, settleCols)}),
-    j AS (SELECT s.*, t.amt AS tamt,
-                 CASE WHEN s.card = '贷记卡' THEN (s.amt * 6000 + 500000) // 1000000
-                      ELSE least((s.amt * 5500 + 500000) // 1000000, 2000) END AS expected
-          FROM s LEFT JOIN t ON s.ref = t.ref)
-    SELECT count(*) AS settled_rows,
+    WITH t AS MATERIALIZED (SELECT 商户号 AS mid, 参考号 AS ref, ${fen('交易金额')} AS amt FROM ${csv(terminals, TERMINAL_HEADER)}
+               WHERE 交易类型 = '消费' AND 交易状态 = '成功'),
+    s AS MATERIALIZED (SELECT 商户号 AS mid, 参考号 AS ref, 卡类型 AS card, 支付方式 AS channel, ${fen('交易金额')} AS amt, ${fen('手续费')} AS fee
+          FROM ${csv(settlements, GENERIC_SETTLEMENT_HEADER)} WHERE 交易时间 <> '合计' AND 交易类型 = '消费'),
+    p AS (SELECT *, CASE
+            WHEN channel IN ('闪付', '银联二维码') AND abs(amt) <= 100000 THEN 3800
+            WHEN channel IN ('刷卡', '闪付', '银联二维码') AND card = '借记卡' THEN 5500
+            WHEN channel IN ('刷卡', '闪付', '银联二维码') AND card = '贷记卡' THEN 6000
+            WHEN channel IN ('微信', '支付宝') THEN 3800 END AS ppm FROM s),
+    j AS (SELECT p.*, t.amt AS tamt,
+                 CASE WHEN p.ppm = 5500 THEN least((p.amt * p.ppm + 500000) // 1000000, 2000)
+                      ELSE (p.amt * p.ppm + 500000) // 1000000 END AS expected
+          FROM p LEFT JOIN t ON p.mid = t.mid AND p.ref = t.ref)
+    SELECT count(*) AS settled_sales,
            count(tamt) AS matched,
            count(*) FILTER (WHERE fee - expected > 1) AS overcharges,
            coalesce(sum(fee - expected) FILTER (WHERE fee - expected > 1), 0) AS overcharge_fen,
            count(*) FILTER (WHERE tamt IS NOT NULL AND tamt <> amt) AS amount_mismatches,
-           (SELECT count(*) FROM t ANTI JOIN s ON t.ref = s.ref) AS unsettled
+           (SELECT count(*) FROM t ANTI JOIN s ON t.mid = s.mid AND t.ref = s.ref) AS unsettled
     FROM j`;
   const reader = await conn.runAndReadAll(sql);
   const [row] = reader.getRowObjectsJson();
@@ -81,78 +103,88 @@ if (!skipPosguard && !existsSync(cli)) {
 }
 mkdirSync(cache, { recursive: true });
 
-const PLAN = `# bench plan: what the generated statements should cost
-settlement: D1
-periods:
-  - from: 2026-01-01
-    rates:
-      - { card: debit, rate: 0.55%, cap: 20 }
-      - { card: credit, rate: 0.60% }
-`;
-
-const pad2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
-const yuan = (fen) => `${Math.floor(fen / 100)}.${pad2[fen % 100]}`;
-
-/** Writes terminal-N.csv and settlement-N.csv (UTF-8, generic layout). One sale in 997 is charged 1.00%. */
-function generate(n) {
-  const terminalPath = join(cache, `audit-v2-terminal-${n}.csv`);
-  const settlementPath = join(cache, `audit-v2-settlement-${n}.csv`);
-  const planPath = join(cache, 'audit-plan.yaml');
-  if (!existsSync(planPath) || readFileSync(planPath, 'utf8') !== PLAN) {
-    const fd = openSync(planPath, 'w');
-    writeSync(fd, PLAN);
-    closeSync(fd);
-  }
-  if (existsSync(terminalPath) && existsSync(settlementPath))
-    return { terminalPath, settlementPath, planPath };
-  process.stderr.write(
-    `generating ${n.toLocaleString('en')} + ${n.toLocaleString('en')} rows in ${cache} …\n`,
-  );
-  const t0 = Date.now();
-  const tmpT = `${terminalPath}.tmp`;
-  const tmpS = `${settlementPath}.tmp`;
-  const ft = openSync(tmpT, 'w');
-  const fs = openSync(tmpS, 'w');
-  let bt = '交易时间,商户号,终端号,参考号,凭证号,卡类型,支付方式,交易类型,交易金额\n';
-  let bs =
-    '交易时间,结算日期,商户号,终端号,参考号,凭证号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额\n';
+// The workload is the real simulator's output (issue 5): generic preset, `cap-ignored` injected so that debit
+// sales above the cap are overcharged and both tools have something to find. Several merchants × 30 days ×
+// per-day sales make the terminal journals ≈ n rows. Cached under .bench-cache/sim-<n>/, keyed by the
+// parameters (params.json); regenerated only when missing or when the parameters change. Not timed.
+const SIM_VERSION = 1;
+function simParams(n) {
   const days = 30;
-  const span = days * 86_400;
-  const dayText = Array.from({ length: days + 1 }, (_, d) => `2026-10-${pad2[d + 1]}`);
-  for (let i = 0; i < n; i++) {
-    const sec = Math.floor((i * span) / n);
-    const day = Math.floor(sec / 86_400);
-    const rest = sec - day * 86_400;
-    const time = `${dayText[day]} ${pad2[Math.floor(rest / 3600)]}:${pad2[Math.floor(rest / 60) % 60]}:${pad2[rest % 60]}`;
-    const merchant = `8984401539${10_000 + (i % 100)}`;
-    const terminal = String(10_000_000 + (i % 1000));
-    const ref = String(100_000_000_000 + i);
-    const voucher = pad2[Math.floor(i / 10_000) % 100] + pad2[Math.floor(i / 100) % 100] + pad2[i % 100];
-    const credit = i % 2 === 1;
-    const fen = 1000 + ((i * 7919) % 499_001);
-    let fee = credit
-      ? Math.floor((fen * 6000 + 500_000) / 1e6)
-      : Math.min(Math.floor((fen * 5500 + 500_000) / 1e6), 2000);
-    if (i % 997 === 0) fee = Math.floor((fen * 10_000 + 500_000) / 1e6);
-    const card = credit ? '贷记卡' : '借记卡';
-    const common = `${merchant},${terminal},${ref},${voucher},${card},刷卡,消费,${yuan(fen)}`;
-    bt += `${time},${common}\n`;
-    bs += `${time},${dayText[day + 1]},${common},${yuan(fee)},${yuan(fen - fee)}\n`;
-    if (bs.length > 1 << 22) {
-      writeSync(ft, bt);
-      writeSync(fs, bs);
-      bt = '';
-      bs = '';
+  const merchants = Math.max(1, Math.min(200, Math.round(n / 20_000)));
+  // About 1.17 journal rows per sale (declines, voids, refunds, resubmits), measured at 1e5.
+  const perDay = Math.max(1, Math.round(n / (merchants * days * 1.17)));
+  return {
+    version: SIM_VERSION,
+    merchants,
+    terminals: 4,
+    days,
+    perDay,
+    start: '2026-10-01',
+    seed: 'bench',
+    scenarios: ['cap-ignored'],
+    preset: 'generic',
+  };
+}
+
+/** The simulator's files for n rows, generated once (not timed), plus UTF-8 copies of the GBK statements for DuckDB. */
+async function generate(n) {
+  const params = simParams(n);
+  const dir = join(cache, `sim-${n}`);
+  const key = JSON.stringify(params);
+  const keyPath = join(dir, 'params.json');
+  const ready = existsSync(keyPath) && readFileSync(keyPath, 'utf8') === key;
+  if (!ready) {
+    const simulateJs = join(root, 'dist/simulate/simulate.js');
+    if (!existsSync(simulateJs)) {
+      console.error('dist/ is missing: run `npm run build` first');
+      process.exit(2);
     }
+    rmSync(dir, { recursive: true, force: true });
+    const { simulate } = await import(pathToFileURL(simulateJs).href);
+    process.stderr.write(
+      `simulating ${params.merchants} merchants × ${params.days} days × ~${params.perDay} sales/day into ${dir} …\n`,
+    );
+    const t0 = Date.now();
+    const r = await simulate({ out: join(dir, 'data'), ...params });
+    // One plan per merchant, named <merchantId>.yaml, for `--plans DIR`.
+    mkdirSync(join(dir, 'plans'), { recursive: true });
+    for (const m of merchantDirs(dir)) {
+      copyFileSync(join(dir, 'data', m, 'plan.yaml'), join(dir, 'plans', `${m}.yaml`));
+      // DuckDB's read_csv cannot read GBK: a UTF-8 copy of the statement (same text), for DuckDB only.
+      await pipeline(
+        createReadStream(join(dir, 'data', m, 'settlement.csv')),
+        iconv.decodeStream('gbk'),
+        iconv.encodeStream('utf8'),
+        createWriteStream(join(dir, 'data', m, 'settlement.utf8.csv')),
+      );
+    }
+    writeFileSync(
+      join(dir, 'rows.json'),
+      JSON.stringify({ terminalRows: r.terminalRows, settlementRows: r.settlementRows }),
+    );
+    writeFileSync(keyPath, key);
+    process.stderr.write(
+      `generated ${r.terminalRows.toLocaleString('en')} terminal + ${r.settlementRows.toLocaleString('en')} settlement rows in ${((Date.now() - t0) / 1000).toFixed(1)} s (not timed)\n`,
+    );
   }
-  writeSync(ft, bt);
-  writeSync(fs, bs);
-  closeSync(ft);
-  closeSync(fs);
-  renameSync(tmpT, terminalPath);
-  renameSync(tmpS, settlementPath);
-  process.stderr.write(`generated in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-  return { terminalPath, settlementPath, planPath };
+  const ms = merchantDirs(dir);
+  const files = (name) => ms.map((m) => join(dir, 'data', m, name));
+  const counts = JSON.parse(readFileSync(join(dir, 'rows.json'), 'utf8'));
+  return {
+    ...counts,
+    merchants: ms.length,
+    terminals: files('terminal.csv'),
+    settlements: files('settlement.csv'),
+    settlementsUtf8: files('settlement.utf8.csv'),
+    plansDir: join(dir, 'plans'),
+  };
+}
+
+function merchantDirs(dir) {
+  return readdirSync(join(dir, 'data'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }
 
 /** Runs a child, polling its peak RSS (VmHWM) from /proc, with a time limit. */
@@ -206,6 +238,19 @@ function projectSkip(previous, n) {
   return undefined;
 }
 
+/** One line on why a child failed — never its stack. */
+function failureNote(r) {
+  if (r.timedOut) return `stopped after --max-seconds ${maxSeconds}`;
+  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(r.stderr))
+    return `ran out of JavaScript heap (peak RSS ${mib(r.hwmKb)}); posguard holds every record in memory at this size`;
+  if (r.signal) return `killed by ${r.signal} (peak RSS ${mib(r.hwmKb)})`;
+  const lines = r.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('at ') && !/^Node\.js v/.test(l));
+  return `exit ${r.code}: ${lines[0] ?? 'no message'}`;
+}
+
 const mib = (kb) => `${(kb / 1024).toFixed(0)} MiB`;
 const fmtRate = (rows, s) => `${Math.round(rows / s).toLocaleString('en')}`;
 console.log(`posguard audit vs DuckDB — ${process.version}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
@@ -217,10 +262,11 @@ for (const n of [...sizes].sort((a, b) => a - b)) {
     console.log(`\n${n.toLocaleString('en')} + ${n.toLocaleString('en')} rows: skipped (${skipReason})`);
     continue;
   }
-  const { terminalPath, settlementPath, planPath } = generate(n);
-  const bytes = statSync(terminalPath).size + statSync(settlementPath).size;
+  const w = await generate(n);
+  const bytes = [...w.terminals, ...w.settlements].reduce((sum, f) => sum + statSync(f).size, 0);
+  const rows = w.terminalRows + w.settlementRows;
   console.log(
-    `\n${n.toLocaleString('en')} + ${n.toLocaleString('en')} rows (${(bytes / 1e6).toFixed(0)} MB of CSV)`,
+    `\n~${n.toLocaleString('en')}: simulator, ${w.merchants} merchants, ${w.terminalRows.toLocaleString('en')} terminal + ${w.settlementRows.toLocaleString('en')} settlement rows (${(bytes / 1e6).toFixed(0)} MB of CSV)`,
   );
   const entry = { n };
   if (skipReason !== undefined) console.log(`  posguard  skipped (${skipReason})`);
@@ -229,11 +275,11 @@ for (const n of [...sizes].sort((a, b) => a - b)) {
       cli,
       'audit',
       '--settlement',
-      settlementPath,
+      ...w.settlements,
       '--terminal',
-      terminalPath,
-      '--plan',
-      planPath,
+      ...w.terminals,
+      '--plans',
+      w.plansDir,
       '--format',
       'json',
       '--out',
@@ -246,28 +292,44 @@ for (const n of [...sizes].sort((a, b) => a - b)) {
     if (ok) r.code = 0;
     const line = r.stdout.split('\n')[0] ?? '';
     console.log(
-      `  posguard  ${r.seconds.toFixed(2)} s  ${fmtRate(2 * n, r.seconds)} rows/s  peak RSS ${mib(r.hwmKb)}${ok ? '' : `  FAILED (${r.timedOut ? 'timeout' : (r.signal ?? `exit ${r.code}`)}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`}`,
+      ok
+        ? `  posguard  ${r.seconds.toFixed(2)} s  ${fmtRate(rows, r.seconds)} rows/s  peak RSS ${mib(r.hwmKb)}`
+        : `  posguard  FAILED after ${r.seconds.toFixed(2)} s: ${failureNote(r)}`,
     );
-    if (ok) console.log(`            ${line}`);
+    if (ok) {
+      console.log(`            ${line}`);
+      // The summary line: "Overcharged ¥X in total on N transaction(s)" (nothing found: no number).
+      const m = /on (\d[\d,]*) transaction/.exec(r.stdout);
+      entry.posguardOvercharges = m ? Number(m[1].replaceAll(',', '')) : 0;
+    }
   }
   if (!skipDuck) {
-    const r = await measure([self, '--child-duckdb', terminalPath, settlementPath]);
+    const r = await measure([
+      self,
+      '--child-duckdb',
+      JSON.stringify({ terminals: w.terminals, settlements: w.settlementsUtf8 }),
+    ]);
     entry.duckdb = r;
     if (r.code === 0) {
       const out = JSON.parse(r.stdout);
       const kb = Math.max(r.hwmKb, out.maxRssKb);
       r.hwmKb = kb;
       console.log(
-        `  DuckDB    ${r.seconds.toFixed(2)} s  ${fmtRate(2 * n, r.seconds)} rows/s  peak RSS ${mib(kb)}`,
+        `  DuckDB    ${r.seconds.toFixed(2)} s  ${fmtRate(rows, r.seconds)} rows/s  peak RSS ${mib(kb)}`,
       );
+      entry.duckdbOvercharges = Number(out.overcharges);
       console.log(
         `            matched ${out.matched}, overcharges ${out.overcharges} (¥${(Number(out.overcharge_fen) / 100).toFixed(2)}), amount mismatches ${out.amount_mismatches}, unsettled ${out.unsettled}`,
       );
     } else {
-      console.log(
-        `  DuckDB    FAILED (${r.timedOut ? 'timeout' : (r.signal ?? `exit ${r.code}`)}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`,
-      );
+      console.log(`  DuckDB    FAILED: ${failureNote(r)}`);
     }
+  }
+  if (entry.posguardOvercharges !== undefined && entry.duckdbOvercharges !== undefined) {
+    const same = entry.posguardOvercharges === entry.duckdbOvercharges;
+    console.log(
+      `  agree     overcharged lines: posguard ${entry.posguardOvercharges}, DuckDB ${entry.duckdbOvercharges}${same ? ' — same' : ' — DIFFERENT (see the two summaries above)'}`,
+    );
   }
   if (entry.posguard?.code === 0 && entry.duckdb?.code === 0) {
     const ratio = entry.posguard.seconds / entry.duckdb.seconds;
