@@ -1,138 +1,28 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/accounts/password.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ARTIFACTS, browserSuite, type DashboardHarness, PASSWORD, startDashboard } from './harness.js';
 import type { AuditReport } from '../../src/audit/report-types.js';
 import type { Comparison } from '../../src/compare/compare-plans.js';
 import { formatFen } from '../../src/money/index.js';
-import { buildApp } from '../../src/server/app.js';
-import { simulate } from '../../src/simulate/simulate.js';
-import { openDatabase, type Storage } from '../../src/storage/database.js';
-import { migrateToLatest } from '../../src/storage/migrate.js';
-import { createUser } from '../../src/storage/users-repo.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const PASSWORD = 'Correct-Horse-42';
-
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env['CI'] !== 'true') {
-  console.warn(
-    `dashboard e2e: ${CHROMIUM} not found — skipping locally (apt-get install chromium); CI fails instead`,
-  );
-}
-const suite = haveChromium || process.env['CI'] === 'true' ? describe : describe.skip;
+const suite = browserSuite();
 
 suite('dashboard: alerts, evidence, diagnoses, compare and cases in Chromium', () => {
-  let work: string;
-  let storage: Storage;
-  let app: FastifyInstance;
+  let h: DashboardHarness;
   let base: string;
   let sim: string;
-  const externalRequests: string[] = [];
+  let externalRequests: string[];
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing; CI must install chromium`);
-    work = mkdtempSync(join(tmpdir(), 'posguard-e2e-act-'));
-    // A fresh build of the web app into a temp dir, so the test never runs against a stale dist/web.
-    const webDir = join(work, 'web');
-    execFileSync(
-      process.execPath,
-      [
-        join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-        'build',
-        '--config',
-        'web/vite.config.ts',
-        '--logLevel',
-        'warn',
-      ],
-      { cwd: ROOT, env: { ...process.env, POSGUARD_WEB_OUT: webDir }, stdio: 'pipe' },
-    );
-    process.env['POSGUARD_WEB_DIR'] = webDir;
-    storage = openDatabase({ dialect: 'sqlite', file: join(work, 'e2e.db') });
-    await migrateToLatest(storage);
-    // The phone user was given a password by someone else, so the dashboard must ask to change it.
-    for (const email of ['act@example.com']) {
-      await createUser(storage.db, {
-        email,
-        passwordHash: await hashPassword(PASSWORD),
-        role: 'owner',
-        mustChangePassword: email.startsWith('phone'),
-        at: new Date().toISOString(),
-      });
-    }
-    app = await buildApp({ db: storage.db, tmpDir: work });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    sim = join(work, 'sim');
-    const result = simulate({
-      out: sim,
-      merchants: 1,
-      terminals: 2,
-      days: 30,
-      perDay: 20,
-      start: '2026-09-20',
-      seed: 'posguard-e2e',
-      scenarios: ['silent-rate-change'],
-      preset: 'generic',
-    });
-    sim = join(sim, result.merchants[0]?.merchantId ?? '');
-    mkdirSync(ARTIFACTS, { recursive: true });
+    h = await startDashboard('posguard-e2e-act-', ['act@example.com']);
+    ({ base, sim, externalRequests } = h);
   }, 180_000);
 
-  afterAll(async () => {
-    delete process.env['POSGUARD_WEB_DIR'];
-    await app?.close();
-    await storage?.close();
-    if (work !== undefined) rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(async () => h?.close());
 
-  async function withBrowser(
-    viewport: { width: number; height: number },
-    mobile: boolean,
-    run: (page: Page, context: BrowserContext) => Promise<void>,
-  ): Promise<void> {
-    const profile = mkdtempSync(join(tmpdir(), 'posguard-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport,
-      isMobile: mobile,
-      hasTouch: mobile,
-      acceptDownloads: true,
-      locale: 'zh-CN',
-    });
-    try {
-      // The dashboard must need nothing beyond the server: every other request is recorded and refused.
-      await context.route('**/*', async (route) => {
-        const url = route.request().url();
-        if (url.startsWith(base) || url.startsWith('data:') || url.startsWith('blob:'))
-          return route.continue();
-        externalRequests.push(url);
-        return route.abort();
-      });
-      const page = context.pages()[0] ?? (await context.newPage());
-      await run(page, context);
-    } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    }
-  }
+  const withBrowser: DashboardHarness['withBrowser'] = (viewport, mobile, run) =>
+    h.withBrowser(viewport, mobile, run);
 
   it('shows diagnoses, downloads the evidence pack, ranks providers, adds an alert channel, moves a case and lists devices', async () => {
     await withBrowser({ width: 1280, height: 900 }, false, async (page) => {
