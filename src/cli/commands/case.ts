@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { databaseActorFlags } from '../database-flags.js';
 import { formatOption } from '../format-option.js';
 import { pick } from '../lang.js';
 
@@ -9,26 +10,6 @@ export interface CaseCommonFlags {
   merchant?: string;
   user?: string;
   format?: string;
-}
-
-function common(cmd: Command, ctx: CliContext): Command {
-  const t = (zh: string, en: string): string => pick(ctx.lang, zh, en);
-  return cmd
-    .option(
-      '--db <file>',
-      t(
-        'SQLite 数据库文件（默认 POSGUARD_DB 或 ./posguard.db；设置 DATABASE_URL 则用 PostgreSQL）',
-        'SQLite file (default POSGUARD_DB or ./posguard.db; PostgreSQL when DATABASE_URL is set)',
-      ),
-    )
-    .option('--merchant <id>', t('posguard 内的商户编号（必需）', 'the merchant’s posguard id (required)'))
-    .option(
-      '--user <email>',
-      t(
-        '以哪个用户身份操作（默认该商户的第一个店主）',
-        'act as this user (default: the merchant’s first owner)',
-      ),
-    );
 }
 
 /** Registers `posguard case list|open|note|move|show|attach`: disputes tracked until the money is back. */
@@ -76,7 +57,7 @@ Works directly on the database (the same file posguard serve uses), acting as th
       ),
     );
 
-  common(cases.command('list'), ctx)
+  databaseActorFlags(cases.command('list'), ctx)
     .description(t('列出案件', 'list cases'))
     .option('--idle', t('只列出长时间无进展的案件', 'only cases with no change for --days days'))
     .option('--days <n>', t('无进展天数（默认 7）', 'idle days (default 7)'))
@@ -84,7 +65,7 @@ Works directly on the database (the same file posguard serve uses), acting as th
     .addOption(formatOption(['table', 'json']))
     .action((flags: Record<string, unknown>) => run('list', [], flags));
 
-  common(cases.command('open'), ctx)
+  databaseActorFlags(cases.command('open'), ctx)
     .description(t('新建案件', 'open a case'))
     .requiredOption('--title <text>', t('标题', 'title'))
     .option('--claimed <yuan>', t('索赔金额（元）', 'amount claimed (元)'), '0')
@@ -94,13 +75,13 @@ Works directly on the database (the same file posguard serve uses), acting as th
     .addOption(formatOption(['table', 'json']))
     .action((flags: Record<string, unknown>) => run('open', [], flags));
 
-  common(cases.command('note'), ctx)
+  databaseActorFlags(cases.command('note'), ctx)
     .description(t('给案件加一条备注', 'add a note to a case'))
     .argument('<case>', t('案件编号', 'case id'))
     .argument('<text>', t('备注内容', 'the note'))
     .action((id: string, text: string, flags: Record<string, unknown>) => run('note', [id, text], flags));
 
-  common(cases.command('move'), ctx)
+  databaseActorFlags(cases.command('move'), ctx)
     .description(t('改变案件状态（需写备注）', 'change a case’s state (with a note)'))
     .argument('<case>', t('案件编号', 'case id'))
     .argument('<state>', 'open | contacted | promised | refunded | rejected | closed')
@@ -108,7 +89,7 @@ Works directly on the database (the same file posguard serve uses), acting as th
     .option('--recovered <yuan>', t('已追回金额（元）', 'amount recovered (元)'))
     .action((id: string, state: string, flags: Record<string, unknown>) => run('move', [id, state], flags));
 
-  common(cases.command('attach'), ctx)
+  databaseActorFlags(cases.command('attach'), ctx)
     .description(
       t(
         '给案件附加文件（如证据包，最大 50 MiB）',
@@ -119,7 +100,7 @@ Works directly on the database (the same file posguard serve uses), acting as th
     .argument('<file>', t('文件', 'file'))
     .action((id: string, file: string, flags: Record<string, unknown>) => run('attach', [id, file], flags));
 
-  common(cases.command('show'), ctx)
+  databaseActorFlags(cases.command('show'), ctx)
     .description(t('显示案件详情', 'show a case'))
     .argument('<case>', t('案件编号', 'case id'))
     .addOption(formatOption(['table', 'json']))

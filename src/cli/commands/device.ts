@@ -1,27 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { databaseActorFlags } from '../database-flags.js';
 import { formatOption } from '../format-option.js';
 import { pick } from '../lang.js';
-
-function common(cmd: Command, ctx: CliContext): Command {
-  const t = (zh: string, en: string): string => pick(ctx.lang, zh, en);
-  return cmd
-    .option(
-      '--db <file>',
-      t(
-        'SQLite 数据库文件（默认 POSGUARD_DB 或 ./posguard.db；设置 DATABASE_URL 则用 PostgreSQL）',
-        'SQLite file (default POSGUARD_DB or ./posguard.db; PostgreSQL when DATABASE_URL is set)',
-      ),
-    )
-    .option('--merchant <id>', t('posguard 内的商户编号（必需）', 'the merchant’s posguard id (required)'))
-    .option(
-      '--user <email>',
-      t(
-        '以哪个用户身份操作（默认该商户的第一个店主）',
-        'act as this user (default: the merchant’s first owner)',
-      ),
-    );
-}
 
 /** Registers `posguard device list|import|inspect`: the terminal registry and its inspection schedule. */
 export function registerDeviceCommand(program: Command, ctx: CliContext): void {
@@ -64,12 +45,12 @@ lastInspection (YYYY-MM-DD) and inspectionIntervalDays (default 90).
       ),
     );
 
-  common(devices.command('import'), ctx)
+  databaseActorFlags(devices.command('import'), ctx)
     .description(t('导入设备文件 devices.yaml', 'import a devices file (devices.yaml)'))
     .argument('<file>', 'devices.yaml')
     .action((file: string, flags: Record<string, unknown>) => run('import', [file], flags));
 
-  common(devices.command('list'), ctx)
+  databaseActorFlags(devices.command('list'), ctx)
     .description(t('列出终端、巡检状态和核对发现', 'list terminals with inspection status and findings'))
     .option(
       '--due',
@@ -82,7 +63,7 @@ lastInspection (YYYY-MM-DD) and inspectionIntervalDays (default 90).
     .addOption(formatOption(['table', 'json']))
     .action((flags: Record<string, unknown>) => run('list', [], flags));
 
-  common(devices.command('inspect'), ctx)
+  databaseActorFlags(devices.command('inspect'), ctx)
     .description(t('记录一次巡检', 'record an inspection'))
     .argument('<terminal>', t('终端号', 'terminal id'))
     .option('--date <date>', t('巡检日期（默认今天）', 'inspection date (default today)'))
