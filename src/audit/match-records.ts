@@ -304,29 +304,51 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
  */
 export function linkOriginals(records: readonly Prepared[]): Int32Array {
   const parent = new Int32Array(records.length).fill(-1);
+  // Voids, reversals and refunds are a few per cent of a journal: index only the sales' keys they ask for,
+  // rather than every key of every sale.
+  const refs = new Set<string>();
+  const orders = new Set<string>();
+  const providerOrders = new Set<string>();
+  const vouchers = new Set<string>();
+  const payerAmounts = new Set<number>();
+  let cancels = 0;
+  for (const p of records) {
+    if (p.cls === undefined || p.cls === 'sale') continue;
+    cancels += 1;
+    const r = p.record;
+    if (r.originalRefNo !== undefined) refs.add(r.originalRefNo);
+    if (r.refNo !== undefined) refs.add(r.refNo);
+    if (r.originalOrderNo !== undefined) orders.add(r.originalOrderNo);
+    if (r.orderNo !== undefined) orders.add(r.orderNo);
+    if (r.providerOrderNo !== undefined) providerOrders.add(r.providerOrderNo);
+    if (r.originalVoucherNo !== undefined) vouchers.add(r.originalVoucherNo);
+    if (r.voucherNo !== undefined) vouchers.add(r.voucherNo);
+    if (p.cls !== 'refund') payerAmounts.add(Math.abs(r.amountFen));
+  }
+  if (cancels === 0) return parent;
   const byRef = new Map<string, number>();
   const byVoucher = new Map<string, number>();
   const byOrder = new Map<string, number>();
   const byProviderOrder = new Map<string, number>();
   const byPayer = new Map<string, number[]>();
-  if (!records.some((p) => p.cls !== undefined && p.cls !== 'sale')) return parent;
   for (let i = 0; i < records.length; i += 1) {
     const p = records[i];
     if (p?.cls !== 'sale') continue;
     const r = p.record;
-    if (r.refNo !== undefined && !byRef.has(r.refNo)) byRef.set(r.refNo, i);
-    if (r.terminalId !== undefined && r.voucherNo !== undefined) {
+    if (r.refNo !== undefined && refs.has(r.refNo) && !byRef.has(r.refNo)) byRef.set(r.refNo, i);
+    if (r.terminalId !== undefined && r.voucherNo !== undefined && vouchers.has(r.voucherNo)) {
       const key = `${r.terminalId}|${r.voucherNo}`;
       if (!byVoucher.has(key)) byVoucher.set(key, i);
     }
-    if (r.orderNo !== undefined && !byOrder.has(r.orderNo)) byOrder.set(r.orderNo, i);
-    if (r.providerOrderNo !== undefined && !byProviderOrder.has(r.providerOrderNo))
+    if (r.orderNo !== undefined && orders.has(r.orderNo) && !byOrder.has(r.orderNo))
+      byOrder.set(r.orderNo, i);
+    if (
+      r.providerOrderNo !== undefined &&
+      providerOrders.has(r.providerOrderNo) &&
+      !byProviderOrder.has(r.providerOrderNo)
+    )
       byProviderOrder.set(r.providerOrderNo, i);
-  }
-  for (let i = 0; i < records.length; i += 1) {
-    const p = records[i];
-    if (p?.cls !== 'sale') continue;
-    const r = p.record;
+    if (!payerAmounts.has(Math.abs(r.amountFen))) continue;
     const payer = payerOf(r);
     if (r.terminalId === undefined || payer === undefined) continue;
     const key = `${r.terminalId}|${payer}|${Math.abs(r.amountFen)}`;

@@ -8,6 +8,8 @@ export interface CliContext {
   /** Whether stderr is an interactive terminal: progress bars only then, silence in a pipe. */
   readonly interactive: boolean;
   readonly cwd: string;
+  /** The environment (RunOptions.env in tests, else process.env). */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** Set by a command to report its outcome; the entry point exits with it. */
   exitCode: number;
 }

@@ -69,6 +69,7 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
     stderr: options.passthrough ? (t) => process.stderr.write(t) : (t) => (stderr += t),
     interactive: options.interactive ?? false,
     cwd: options.cwd ?? process.cwd(),
+    env,
     exitCode: 0,
   };
   const debug = argv.includes('--debug');

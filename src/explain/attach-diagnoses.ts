@@ -16,8 +16,51 @@ export interface DiagnoseOptions {
   devices?: readonly DevicesFile[];
   /** The plans the audit used: promo periods, caps and the settlement cycle. */
   plans?: readonly FeePlan[];
-  /** The terminal journal, for declined sales (bank limit change); failed records are all it reads. */
+  /** The terminal journal: its terminals, and declined sales (bank limit change). */
   terminal?: readonly PosRecord[];
+  /** Instead of `terminal`: what diagnosis needs of each merchant's journal (see digestJournal), by merchantId. */
+  journal?: ReadonlyMap<string, JournalDigest>;
+}
+
+/** What diagnosis reads of one merchant's journal, so a caller auditing merchant by merchant need not keep it. */
+export interface JournalDigest {
+  terminalIds: Set<string>;
+  /** Whether any sale was declined. */
+  declined: boolean;
+  /** The sales on cards declined twice or more, in journal order: all a bank limit change can show in. */
+  limitCandidates: PosRecord[];
+}
+
+/** Digests one merchant's journal records. */
+export function digestJournal(records: readonly PosRecord[]): JournalDigest {
+  const terminalIds = new Set<string>();
+  let declined = false;
+  // Only cards with two or more declines can show a limit change: count those first, so a journal of a
+  // million sales is not grouped by card just to find a handful of declines.
+  const declines = new Map<string, number>();
+  for (const r of records) {
+    if (r.terminalId !== undefined) terminalIds.add(r.terminalId);
+    if (r.status !== 'failed' || r.type !== 'sale') continue;
+    declined = true;
+    if (r.cardNo !== undefined) declines.set(r.cardNo, (declines.get(r.cardNo) ?? 0) + 1);
+  }
+  const limitCandidates: PosRecord[] = [];
+  if (declines.size > 0)
+    for (const r of records)
+      if (r.type === 'sale' && r.cardNo !== undefined && (declines.get(r.cardNo) ?? 0) >= 2)
+        limitCandidates.push(r);
+  return { terminalIds, declined, limitCandidates };
+}
+
+function digestByMerchant(terminal: readonly PosRecord[]): Map<string, JournalDigest> {
+  const byMerchant = new Map<string, PosRecord[]>();
+  for (const r of terminal) {
+    const m = r.merchantId ?? '';
+    const rs = byMerchant.get(m);
+    if (rs === undefined) byMerchant.set(m, [r]);
+    else rs.push(r);
+  }
+  return new Map([...byMerchant].map(([m, rs]) => [m, digestJournal(rs)]));
 }
 
 /** Diagnoses the report's findings and stores them in `report.diagnoses` (kept out when there are none). */
@@ -126,10 +169,12 @@ export function diagnose(report: AuditReport, options: DiagnoseOptions = {}): Di
     if (fs === undefined) byMerchant.set(m, [f]);
     else fs.push(f);
   }
-  const merchants = uniq([...byMerchant.keys(), ...declinedMerchants(options.terminal ?? [])]);
+  const journal = options.journal ?? digestByMerchant(options.terminal ?? []);
+  const declined = [...journal].filter(([, d]) => d.declined).map(([m]) => m);
+  const merchants = uniq([...byMerchant.keys(), ...declined]);
   const out: Diagnosis[] = [];
   for (const m of merchants) {
-    const drafts = diagnoseMerchant(m, byMerchant.get(m) ?? [], report.rateChanges, options);
+    const drafts = diagnoseMerchant(m, byMerchant.get(m) ?? [], report.rateChanges, options, journal.get(m));
     out.push(...drafts.map(finish));
   }
   return out.sort(
@@ -138,17 +183,12 @@ export function diagnose(report: AuditReport, options: DiagnoseOptions = {}): Di
   );
 }
 
-function declinedMerchants(terminal: readonly PosRecord[]): string[] {
-  return uniq(
-    terminal.filter((r) => r.status === 'failed' && r.type === 'sale').map((r) => r.merchantId ?? ''),
-  );
-}
-
 function diagnoseMerchant(
   merchantId: string,
   findings: readonly Finding[],
   allChanges: readonly RateChange[],
   options: DiagnoseOptions,
+  journal: JournalDigest | undefined,
 ): Draft[] {
   const plan = planFor(options.plans ?? [], merchantId);
   const devices = (options.devices ?? []).filter(
@@ -157,8 +197,7 @@ function diagnoseMerchant(
   const known = new Set<string>();
   for (const f of findings) if (f.terminalId !== undefined) known.add(f.terminalId);
   for (const d of devices) for (const t of d.terminals) known.add(t.terminalId);
-  for (const r of options.terminal ?? [])
-    if ((r.merchantId ?? '') === merchantId && r.terminalId !== undefined) known.add(r.terminalId);
+  for (const t of journal?.terminalIds ?? []) known.add(t);
 
   const claimed = new Set<string>();
   const open = (kinds: readonly FindingKind[]) =>
@@ -530,7 +569,7 @@ function diagnoseMerchant(
   }
 
   // 9. Declined sales above a limit, from the journal's failed records.
-  drafts.push(...limitDrafts(merchantId, options.terminal ?? []));
+  drafts.push(...limitDrafts(merchantId, journal?.limitCandidates ?? []));
 
   // 10. Whatever is left (no rule): said so, not guessed.
   const rest = open(['no_rule']);
@@ -775,19 +814,14 @@ function backendDraft(merchantId: string, kind: FindingKind, fs: Finding[], plan
   };
 }
 
-/** A card whose sales above some amount started to decline on a date, after larger sales had gone through. */
-function limitDrafts(merchantId: string, terminal: readonly PosRecord[]): Draft[] {
-  const isCandidate = (r: PosRecord): r is PosRecord & { cardNo: string } =>
-    (r.merchantId ?? '') === merchantId && r.type === 'sale' && r.cardNo !== undefined;
-  // Only cards with two or more declines can show a limit change: count those first, so a journal of a
-  // million sales is not grouped by card just to find a handful of declines.
-  const declines = new Map<string, number>();
-  for (const r of terminal) {
-    if (r.status === 'failed' && isCandidate(r)) declines.set(r.cardNo, (declines.get(r.cardNo) ?? 0) + 1);
-  }
+/**
+ * A card whose sales above some amount started to decline on a date, after larger sales had gone through.
+ * `candidates`: the merchant's sales on cards declined twice or more (JournalDigest.limitCandidates).
+ */
+function limitDrafts(merchantId: string, candidates: readonly PosRecord[]): Draft[] {
   const byCard = new Map<string, PosRecord[]>();
-  for (const r of terminal) {
-    if (!isCandidate(r) || (declines.get(r.cardNo) ?? 0) < 2) continue;
+  for (const r of candidates) {
+    if (r.cardNo === undefined) continue;
     const rs = byCard.get(r.cardNo);
     if (rs === undefined) byCard.set(r.cardNo, [r]);
     else rs.push(r);

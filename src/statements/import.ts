@@ -722,7 +722,7 @@ export async function importFileStreaming(
   return summary;
 }
 
-function dedupeKey(r: PosRecord): string {
+export function dedupeKey(r: PosRecord): string {
   return [
     r.kind,
     r.type,

@@ -92,3 +92,16 @@ export function weekday(date: string): number {
 export function todayInShanghai(now: number = Date.now()): string {
   return localDateOfEpoch(now);
 }
+
+/**
+ * localDateOf for a stream of times that mostly share a day (a sorted statement): remembers the last date, so
+ * a day's thousands of lines cost one conversion.
+ */
+export function localDateMemo(): (iso: string) => string {
+  let last = '';
+  return (iso) => {
+    if (last.length === 10 && iso.endsWith(SHANGHAI_OFFSET) && iso.startsWith(last)) return last;
+    last = localDateOf(iso);
+    return last;
+  };
+}

@@ -3,13 +3,12 @@ import { basename, extname, join, resolve } from 'node:path';
 import type { AuditReport } from '../../audit/report-types.js';
 import type { DevicesFile } from '../../explain/parse-devices.js';
 import type { FeePlan } from '../../plans/plan-types.js';
-import type { PosRecord, RecordKind } from '../../records/index.js';
-import type { ImportResult } from '../../statements/import.js';
+import type { RecordKind } from '../../records/index.js';
 import { dateFromDayNumber, dayNumber } from '../../time/shanghai.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { pick } from '../lang.js';
-import { Progress } from '../progress.js';
+import type { InputGroup } from './audit-run.js';
 
 // The input handling `posguard audit` and `posguard evidence` share (moved here from audit.ts unchanged,
 // plus devices files for the diagnosis).
@@ -205,8 +204,7 @@ export async function prepareAudit(
   const { plans, planText, planWarnings } = await loadPlans(ctx, inputs.plans);
   const mappingKind = flags.mapping === undefined ? undefined : await mappingKindOf(ctx, flags.mapping);
 
-  const { importFiles, ImportFileError } = await import('../../statements/import.js');
-  const groups: { kind: RecordKind; files: string[]; preset: string | undefined; label: string }[] = [
+  const kinds: Omit<InputGroup, 'mappingFile'>[] = [
     {
       kind: 'settlement',
       files: inputs.settlement,
@@ -221,64 +219,20 @@ export async function prepareAudit(
     },
     { kind: 'bank', files: inputs.bank, preset: flags.bankPreset, label: t('读取银行流水', 'bank files') },
   ];
-  const results = new Map<RecordKind, ImportResult>();
-  for (const g of groups) {
-    if (g.files.length === 0) continue;
-    const progress = new Progress(g.label, 1, ctx.interactive, ctx.stderr);
-    const useMapping = flags.mapping !== undefined && (mappingKind ?? 'settlement') === g.kind;
-    try {
-      const result = await importFiles(
-        g.files.map((f) => ({ path: resolve(ctx.cwd, f) })),
-        {
-          kind: g.kind,
-          ...(g.preset === undefined ? {} : { preset: g.preset }),
-          ...(useMapping && flags.mapping !== undefined
-            ? { mappingFile: resolve(ctx.cwd, flags.mapping) }
-            : {}),
-          onProgress: (done, total) => progress.update(total > 0 ? done / total : 1),
-        },
-      );
-      relabel(result, g.files, ctx.cwd);
-      results.set(g.kind, result);
-    } catch (error) {
-      if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
-      throw error;
-    } finally {
-      progress.finish();
-    }
-  }
-
+  const groups: InputGroup[] = kinds.map((g) => ({
+    ...g,
+    mappingFile:
+      flags.mapping !== undefined && (mappingKind ?? 'settlement') === g.kind
+        ? resolve(ctx.cwd, flags.mapping)
+        : undefined,
+  }));
   const devices = await loadDevices(ctx, inputs.devices);
-  const all = [...results.values()];
-  const { auditRecords } = await import('../../audit/audit.js');
-  const checking = new Progress(t('核对', 'auditing'), 1, ctx.interactive, ctx.stderr);
-  checking.update(0);
-  const report = auditRecords({
-    terminal: results.get('terminal')?.records ?? [],
-    settlement: results.get('settlement')?.records ?? [],
-    bank: results.get('bank')?.records ?? [],
+  const { importAndAudit } = await import('./audit-run.js');
+  const report = await importAndAudit(ctx, {
+    groups,
     plans,
-    files: all.flatMap((r) =>
-      r.files.map((f) => ({ file: f.file, sha256: f.sha256, preset: f.preset, kind: f.kind, rows: f.rows })),
-    ),
-    rejected: all.flatMap((r) =>
-      r.rejected.map((x) => ({
-        file: x.file,
-        row: x.row,
-        ...(x.column === undefined ? {} : { column: x.column }),
-        reason: pick(ctx.lang, x.reason, x.reasonEn),
-      })),
-    ),
-    warnings: [
-      ...planWarnings,
-      ...all.flatMap((r) =>
-        r.warnings.map((w) => {
-          const text = pick(ctx.lang, w.message, w.messageEn);
-          // Say which file a warning is about when its text does not.
-          return text.includes(w.file) ? text : `${w.file}: ${text}`;
-        }),
-      ),
-    ],
+    planWarnings,
+    devices,
     options: {
       duplicateWindowMs: windowMs,
       ...(from === undefined ? {} : { from }),
@@ -286,9 +240,6 @@ export async function prepareAudit(
       ...(flags.merchant === undefined ? {} : { merchants: flags.merchant }),
     },
   });
-  const { attachDiagnoses } = await import('../../explain/attach-diagnoses.js');
-  attachDiagnoses(report, { devices, plans, terminal: results.get('terminal')?.records ?? [] });
-  checking.finish();
   return { report, planText, plans, inputs };
 }
 
@@ -364,41 +315,6 @@ async function mappingKindOf(ctx: CliContext, mapping: string): Promise<RecordKi
   } catch (error) {
     if (error instanceof PresetError) throw new CliError(error.zh, error.message);
     throw error;
-  }
-}
-
-/** Shows the file names the user typed, not absolute paths; free when the user typed absolute paths. */
-function relabel(result: ImportResult, typed: readonly string[], cwd: string): void {
-  const pairs = typed.map((f) => [resolve(cwd, f), f] as const).filter(([abs, f]) => abs !== f);
-  if (pairs.length === 0) return;
-  const cache = new Map<string, string>();
-  const rename = (name: string): string => {
-    let renamed = cache.get(name);
-    if (renamed === undefined) {
-      renamed = name;
-      for (const [abs, f] of pairs)
-        if (name.startsWith(abs)) {
-          renamed = f + name.slice(abs.length);
-          break;
-        }
-      cache.set(name, renamed);
-    }
-    return renamed;
-  };
-  for (const f of result.files) {
-    const before = f.file;
-    f.file = rename(f.file);
-    for (const w of f.warnings) {
-      w.file = rename(w.file);
-      w.message = w.message.split(before).join(f.file);
-      w.messageEn = w.messageEn.split(before).join(f.file);
-    }
-  }
-  for (const r of result.rejected) r.file = rename(r.file);
-  const records: PosRecord[] = result.records;
-  for (const r of records) {
-    const file = rename(r.source.file);
-    if (file !== r.source.file) r.source = { file, row: r.source.row };
   }
 }
 

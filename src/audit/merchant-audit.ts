@@ -1,0 +1,859 @@
+// One merchant's audit (issue 4): match the journal to the statements, price every settled sale against the plan
+// or the provider's own earlier formula, and draft a finding for each discrepancy. audit.ts feeds it merchant by
+// merchant and assembles the report.
+import { addWorkingDays } from '../calendar/working-days.js';
+import { expectedSettleDate } from '../calendar/expected-settle-date.js';
+import { formatFen } from '../money/fen.js';
+import { coverDeductions, type DeductionLine } from '../plans/charges.js';
+import { refundFeesDue } from '../plans/refund-fee.js';
+import { quoteFee } from '../plans/expected-fee.js';
+import type { FeePlan, FeeQuote } from '../plans/plan-types.js';
+import type { PosRecord } from '../records/record.js';
+import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
+import { dateFromDayNumber, dayNumber, localDateMemo, localDateOf } from '../time/shanghai.js';
+import { type Coverage, coverageState } from './coverage.js';
+import { bandOfRule, describeFormula, describeRule } from './describe-rule.js';
+import { describeTransaction, type FindingDraft, sourceOf, transactionFields } from './finding-builder.js';
+import type { Formula } from './formula.js';
+import {
+  compareTimeThenSource,
+  EXACT_KEYS,
+  linkOriginals,
+  matchRecords,
+  type Prepared,
+  payerOf,
+  prepare,
+} from './match-records.js';
+import { baselineFormula, type FormulaGroup, inferFormulas, rateChangesOf } from './rate-changes.js';
+import type { AmbiguousMatch, FindingKind, RateChange } from './report-types.js';
+import type { AuditOptions } from './audit.js';
+
+const JOURNAL_CHECKS: FindingKind[] = [
+  'missing_settlement',
+  'unexpected_settlement',
+  'amount_mismatch',
+  'void_settled',
+];
+const BANK_CHECKS: FindingKind[] = ['payout_mismatch'];
+const PLAN_CHECKS: FindingKind[] = ['late_settlement', 'refund_fee_mismatch', 'no_rule'];
+
+export interface RunContext {
+  readonly options: AuditOptions;
+  readonly coverage: Coverage;
+  readonly hasBank: boolean;
+  readonly bankCredits: Prepared[];
+  readonly bankUsed: Uint8Array;
+  readonly bankFirst: string | undefined;
+  readonly bankLast: string | undefined;
+  readonly drafts: FindingDraft[];
+  readonly ambiguous: AmbiguousMatch[];
+  readonly rateChanges: RateChange[];
+  readonly effective: Map<
+    string,
+    { date: string; channel: Channel; card: CardType; amountFen: number; feeFen: number }
+  >;
+  /** The same entries by day, channel and card (see addEffective). */
+  readonly effectiveIndex: Map<string, Map<Channel, Map<CardType, EffectiveRate>>>;
+  readonly warnings: string[];
+  readonly calendarWarnings: Set<string>;
+  /** Journal sales due on a day no statement covers (before or between the statements): not checked. */
+  readonly outsideCoverage: { count: number };
+}
+
+export interface MerchantCounts {
+  terminalRecords: number;
+  settlementRecords: number;
+  bankRecords: number;
+  matched: number;
+  pending: number;
+  withinToleranceFen: number;
+  skippedChecks: Set<string>;
+}
+
+/** Amount band used to group lines for formula inference when the plan does not say: small QR/NFC sales apart. */
+function defaultBand(channel: Channel, amountFen: number): string {
+  if (channel === 'nfc' || channel === 'unionpay-qr') return amountFen <= 100_000 ? '≤1000' : '>1000';
+  return 'all';
+}
+
+function formulaWords(f: Formula): { zh: string; en: string } {
+  return describeFormula(f.ratePpm(), f.fixedFen, f.capFen);
+}
+
+/** Audits one merchant's records into ctx (findings, rate changes, bank credits claimed) and returns its counts. */
+export function auditMerchant(
+  ctx: RunContext,
+  merchantId: string,
+  terminalRecords: readonly PosRecord[],
+  settlementRecords: readonly PosRecord[],
+  plan: FeePlan | undefined,
+): MerchantCounts {
+  const counts: MerchantCounts = {
+    terminalRecords: terminalRecords.length,
+    settlementRecords: settlementRecords.length,
+    bankRecords: 0,
+    matched: 0,
+    pending: 0,
+    withinToleranceFen: 0,
+    skippedChecks: new Set(),
+  };
+  // Journal checks run per merchant: an agent may hold one merchant's journal and not another's.
+  const hasJournal = terminalRecords.length > 0;
+  if (!hasJournal) for (const k of JOURNAL_CHECKS) counts.skippedChecks.add(k);
+  if (!ctx.hasBank) for (const k of BANK_CHECKS) counts.skippedChecks.add(k);
+  if (plan === undefined) for (const k of PLAN_CHECKS) counts.skippedChecks.add(k);
+  const tolerance = plan?.toleranceFen ?? 1;
+  // Without a plan, sales are expected to settle T1 (the common cycle) for coverage; lateness is not judged.
+  const cycle = plan ?? { settlement: { basis: 'T', days: 1 } as const };
+  const dueDates = new Map<string, string>();
+  const dueDate = (tradeDate: string): string => {
+    let due = dueDates.get(tradeDate);
+    if (due === undefined) {
+      const result = expectedSettleDate(cycle, tradeDate);
+      for (const w of result.warnings) ctx.calendarWarnings.add(`${w.zh} / ${w.en}`);
+      due = result.date;
+      dueDates.set(tradeDate, due);
+    }
+    return due;
+  };
+  const basis: 'plan' | 'inferred' = plan === undefined ? 'inferred' : 'plan';
+  const drafts = ctx.drafts;
+  const window = ctx.options.duplicateWindowMs ?? 60_000;
+
+  const T = terminalRecords
+    .filter((r) => r.status === 'success')
+    .map(prepare)
+    .sort(compareTimeThenSource);
+  const allS = settlementRecords
+    .filter((r) => r.status === 'success')
+    .map(prepare)
+    .sort(compareTimeThenSource);
+  const S: Prepared[] = [];
+  const deductionLines: Prepared[] = [];
+  // One transaction settled more than once: a sale line with the same first exact key and amount again.
+  // One Map per key level, keyed by the raw key, so the common 参考号 case builds no new strings.
+  const firstSeen = EXACT_KEYS.map(() => new Map<string, Prepared>());
+  for (const p of allS) {
+    if (p.record.type === 'deduction') {
+      deductionLines.push(p);
+      continue;
+    }
+    if (p.cls === undefined) continue;
+    if (p.cls === 'sale') {
+      const first = firstLineOf(firstSeen, p);
+      if (first !== undefined) {
+        const d = describeTransaction(p.record);
+        drafts.push({
+          kind: 'duplicate_settlement',
+          merchantId,
+          keys: keysOf(p.record),
+          ...transactionFields(p.record),
+          chargedFeeFen: p.record.feeFen,
+          overchargeFen: 0,
+          lossFen: 0,
+          basis,
+          message: `${d.zh} 被重复结算：同一笔交易在对账单中出现不止一次（首次见于 ${first.record.source.file} 第 ${first.record.source.row} 行）`,
+          messageEn: `${d.en} settled more than once: the same transaction appears again (first at ${first.record.source.file} row ${first.record.source.row})`,
+          source: sourceOf(first.record, p.record),
+        });
+        continue;
+      }
+    }
+    S.push(p);
+  }
+
+  const match = matchRecords(T, S);
+  const tParent = linkOriginals(T);
+  const sParent = linkOriginals(S);
+  for (let t = 0; t < T.length; t += 1) if ((match.settlementOf[t] ?? -1) >= 0) counts.matched += 1;
+  for (const group of match.ambiguousGroups) {
+    const records = [
+      ...group.terminal.map((i) => T[i]?.record),
+      ...group.settlement.map((i) => S[i]?.record),
+    ];
+    const keyName = ['参考号', '终端+批次+凭证号+日期', '商户订单号', '渠道订单号'][group.level] ?? '关键字';
+    const keyNameEn =
+      ['reference number', 'terminal+batch+voucher+date', 'order number', 'provider order number'][
+        group.level
+      ] ?? 'key';
+    ctx.ambiguous.push({
+      reason: `${group.terminal.length} 笔终端流水与 ${group.settlement.length} 笔对账单记录的${keyName}相同，金额无法一一对应`,
+      reasonEn: `${group.terminal.length} journal records and ${group.settlement.length} statement lines share a ${keyNameEn} and cannot be paired by amount`,
+      source: sourceOf(...records),
+    });
+  }
+
+  // Cancelled sales: voids and reversals on the terminal, and whether the statement nets each.
+  const tCancelled = new Uint8Array(T.length);
+  const tCancelNetted = new Uint8Array(T.length);
+  const tCancelRecord = new Int32Array(T.length).fill(-1);
+  for (let i = 0; i < T.length; i += 1) {
+    const p = T[i];
+    if (p === undefined || (p.cls !== 'void' && p.cls !== 'reversal')) continue;
+    const parent = tParent[i] ?? -1;
+    if (parent < 0) continue;
+    tCancelled[parent] = 1;
+    tCancelRecord[parent] = i;
+    if ((match.settlementOf[i] ?? -1) >= 0) tCancelNetted[parent] = 1;
+  }
+  const sCancelled = new Uint8Array(S.length);
+  for (let i = 0; i < S.length; i += 1) {
+    const p = S[i];
+    if (p === undefined || (p.cls !== 'void' && p.cls !== 'reversal')) continue;
+    const parent = sParent[i] ?? -1;
+    if (parent >= 0) sCancelled[parent] = 1;
+  }
+
+  // Formula inference over the statement's settled sales, per channel, card and amount band.
+  const groups = new Map<string, FormulaGroup>();
+  const groupOfLine: (FormulaGroup | undefined)[] = new Array<FormulaGroup | undefined>(S.length);
+  const bandOf = (channel: Channel, card: CardType, amountFen: number, date: string): string => {
+    if (plan === undefined) return defaultBand(channel, amountFen);
+    const quote = quoteFee(plan, { amountFen, channel, card, date });
+    return quote.ok ? bandOfRule(quote.rule, quote.period, channel, card) : defaultBand(channel, amountFen);
+  };
+  const dateOf = localDateMemo();
+  const groupFor = (channel: Channel, card: CardType, band: string): FormulaGroup => {
+    const key = `${channel}|${card}|${band}`;
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { channel, card, band, lines: [], segments: [] };
+      groups.set(key, g);
+    }
+    return g;
+  };
+  for (let i = 0; i < S.length; i += 1) {
+    const p = S[i];
+    const r = p?.record;
+    if (r === undefined || p?.cls !== 'sale' || r.feeFen === undefined || r.amountFen <= 0 || r.feeFen < 0)
+      continue;
+    const date = dateOf(r.time);
+    const g = groupFor(r.channel, r.card, bandOf(r.channel, r.card, r.amountFen, date));
+    g.lines.push({ amountFen: r.amountFen, feeFen: r.feeFen, date });
+    groupOfLine[i] = g;
+    addEffective(ctx, date, r.channel, r.card, r.amountFen, r.feeFen);
+  }
+  inferFormulas(groups.values());
+  const sortedGroups = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [, g] of sortedGroups) ctx.rateChanges.push(...rateChangesOf(merchantId, g, plan));
+
+  /** The fee the contract (or, without one, the provider's own earlier formula) allows on a sale. */
+  const expectedFee = (
+    amountFen: number,
+    channel: Channel,
+    card: CardType,
+    date: string,
+    statementGroup: FormulaGroup | undefined,
+  ): ExpectedFee => {
+    if (plan !== undefined) {
+      const quote = quoteFee(plan, { amountFen, channel, card, date });
+      return quote.ok ? new PlanFee(quote) : NO_FEE;
+    }
+    const g = statementGroup ?? groups.get(`${channel}|${card}|${defaultBand(channel, amountFen)}`);
+    const formula = g !== undefined ? baselineFormula(g) : undefined;
+    return formula === undefined ? NO_FEE : new InferredFee(formula, formula.fee(amountFen));
+  };
+
+  // Settled sales: fee, amount, short settlement, lateness, unexpected lines.
+  const terminalRange = new Map<string, [number, number]>();
+  for (const p of T) {
+    const tid = p.record.terminalId;
+    if (tid === undefined) continue;
+    const range = terminalRange.get(tid);
+    if (range === undefined) terminalRange.set(tid, [p.ms, p.ms]);
+    else {
+      if (p.ms < range[0]) range[0] = p.ms;
+      if (p.ms > range[1]) range[1] = p.ms;
+    }
+  }
+  const shortLines: { p: Prepared; deduction: DeductionLine }[] = [];
+  const voidSettled = new Uint8Array(S.length);
+  for (let t = 0; t < T.length; t += 1) {
+    const s = match.settlementOf[t] ?? -1;
+    if (s >= 0 && tCancelled[t] === 1 && tCancelNetted[t] === 0 && sCancelled[s] === 0) voidSettled[s] = 1;
+  }
+  for (let i = 0; i < S.length; i += 1) {
+    const sp = S[i];
+    if (sp === undefined || sp.cls !== 'sale') continue;
+    const s = sp.record;
+    const tIndex = match.terminalOf[i] ?? -1;
+    const t = tIndex >= 0 ? T[tIndex]?.record : undefined;
+    const tradeDate = dateOf(t?.time ?? s.time);
+    const channel: Channel = t !== undefined && t.channel !== 'unknown' ? t.channel : s.channel;
+    const card: CardType = t !== undefined && t.card !== 'unknown' ? t.card : s.card;
+    // Words and fields are built only for lines that turn out to be findings.
+    let view: LineView | undefined;
+
+    if (t !== undefined && t.amountFen !== s.amountFen) {
+      view ??= lineView(s, t, channel, card);
+      drafts.push({
+        kind: 'amount_mismatch',
+        merchantId,
+        keys: keysOf(s, t),
+        ...view.fields,
+        amountFen: t.amountFen,
+        overchargeFen: 0,
+        lossFen: Math.max(0, t.amountFen - s.amountFen),
+        basis,
+        message: `${view.d.zh}：终端流水金额 ${formatFen(t.amountFen)}，结算金额 ${formatFen(s.amountFen)}，相差 ${formatFen(t.amountFen - s.amountFen)}`,
+        messageEn: `${view.d.en}: journal amount ${formatFen(t.amountFen)}, settled amount ${formatFen(s.amountFen)}, difference ${formatFen(t.amountFen - s.amountFen)}`,
+        source: sourceOf(t, s),
+      });
+    }
+
+    if (voidSettled[i] === 1 && tIndex >= 0) {
+      const cancel = T[tCancelRecord[tIndex] ?? -1]?.record;
+      const fee = s.feeFen ?? 0;
+      const whatZh = cancel?.type === 'reversal' ? '冲正' : '撤销';
+      const whatEn = cancel?.type === 'reversal' ? 'reversed' : 'voided';
+      const lineEn = cancel?.type === 'reversal' ? 'reversal' : 'void';
+      view ??= lineView(s, t, channel, card);
+      drafts.push({
+        kind: 'void_settled',
+        merchantId,
+        keys: keysOf(s, t),
+        ...view.fields,
+        chargedFeeFen: s.feeFen,
+        overchargeFen: 0,
+        lossFen: fee,
+        basis,
+        message: `${view.d.zh} 已在终端${whatZh}，但仍被结算且对账单中没有对应的${whatZh}冲抵；收取手续费 ${formatFen(fee)}`,
+        messageEn: `${view.d.en} was ${whatEn} on the terminal but still settled, with no matching ${lineEn} line in the statement; fee charged ${formatFen(fee)}`,
+        source: sourceOf(t, cancel, s),
+      });
+    }
+
+    if (t === undefined && hasJournal && match.ambiguousSettlement[i] === 0 && s.terminalId !== undefined) {
+      const range = terminalRange.get(s.terminalId);
+      if (range !== undefined && sp.ms >= range[0] && sp.ms <= range[1]) {
+        view ??= lineView(s, t, channel, card);
+        drafts.push({
+          kind: 'unexpected_settlement',
+          merchantId,
+          keys: keysOf(s),
+          ...view.fields,
+          chargedFeeFen: s.feeFen,
+          overchargeFen: 0,
+          lossFen: 0,
+          basis,
+          message: `${view.d.zh} 出现在对账单中，但该终端同期流水中没有这笔交易`,
+          messageEn: `${view.d.en} is in the statement, but the terminal's journal for that period does not have it`,
+          source: sourceOf(s),
+        });
+      }
+    }
+
+    // Fee: charged against the plan (or the provider's earlier formula).
+    if (s.feeFen !== undefined && voidSettled[i] === 0) {
+      const expected = expectedFee(
+        s.amountFen,
+        channel,
+        card,
+        tradeDate,
+        plan === undefined ? groupOfLine[i] : undefined,
+      );
+      if (!expected.ok) {
+        if (plan !== undefined) {
+          view ??= lineView(s, t, channel, card);
+          drafts.push({
+            kind: 'no_rule',
+            merchantId,
+            keys: keysOf(s, t),
+            ...view.fields,
+            chargedFeeFen: s.feeFen,
+            overchargeFen: 0,
+            lossFen: 0,
+            basis,
+            message: `${view.d.zh}：费率方案在 ${tradeDate} 没有适用于${CHANNEL_NAMES_ZH[channel]}${CARD_NAMES_ZH[card]}的费率（实收 ${formatFen(s.feeFen)}）`,
+            messageEn: `${view.d.en}: the plan has no rate for ${channel}/${card} on ${tradeDate} (charged ${formatFen(s.feeFen)})`,
+            source: sourceOf(t, s),
+          });
+        }
+      } else {
+        const diff = s.feeFen - expected.feeFen;
+        if (Math.abs(diff) <= tolerance) {
+          if (diff > 0) counts.withinToleranceFen += diff;
+        } else {
+          const over = diff > 0;
+          view ??= lineView(s, t, channel, card);
+          drafts.push({
+            kind: over ? 'fee_overcharge' : 'fee_undercharge',
+            merchantId,
+            keys: keysOf(s, t),
+            ...view.fields,
+            expectedFeeFen: expected.feeFen,
+            chargedFeeFen: s.feeFen,
+            overchargeFen: over ? diff : 0,
+            lossFen: over ? diff : 0,
+            basis,
+            rule: expected.rule?.(),
+            message: `${view.d.zh}：应收 ${formatFen(expected.feeFen)}（${expected.words().zh}），实收 ${formatFen(s.feeFen)}，${over ? '多扣' : '少扣'} ${formatFen(Math.abs(diff))}`,
+            messageEn: `${view.d.en}: expected ${formatFen(expected.feeFen)} (${expected.words().en}), charged ${formatFen(s.feeFen)}, ${over ? 'overcharged' : 'undercharged'} ${formatFen(Math.abs(diff))}`,
+            source: sourceOf(t, s),
+          });
+        }
+      }
+    }
+
+    // Settled below amount − fee: something was netted out of this line.
+    if (s.settledFen !== undefined && s.feeFen !== undefined && s.settledFen < s.amountFen - s.feeFen) {
+      shortLines.push({
+        p: sp,
+        deduction: {
+          date: s.settleDate ?? tradeDate,
+          amountFen: s.amountFen - s.feeFen - s.settledFen,
+          label: s.label ?? '',
+          ...(s.terminalId !== undefined ? { terminalId: s.terminalId } : {}),
+        },
+      });
+    }
+
+    if (plan !== undefined && s.settleDate !== undefined) {
+      const due = dueDate(tradeDate);
+      if (s.settleDate > due) {
+        const late = dayNumber(s.settleDate) - dayNumber(due);
+        const cycle = `${plan.settlement.basis}${plan.settlement.days}`;
+        view ??= lineView(s, t, channel, card);
+        drafts.push({
+          kind: 'late_settlement',
+          merchantId,
+          keys: keysOf(s, t),
+          ...view.fields,
+          overchargeFen: 0,
+          lossFen: 0,
+          basis,
+          message: `${view.d.zh}：按 ${cycle} 应于 ${due} 前结算，实际 ${s.settleDate} 结算，晚 ${late} 天`,
+          messageEn: `${view.d.en}: under ${cycle} it was due by ${due}, settled on ${s.settleDate}, ${late} days late`,
+          source: sourceOf(t, s),
+        });
+      }
+    }
+  }
+
+  // Journal sales with no settlement line: missing when the statements cover their settlement date.
+  if (hasJournal) {
+    for (let t = 0; t < T.length; t += 1) {
+      const tp = T[t];
+      if (tp === undefined || tp.cls !== 'sale' || tCancelled[t] === 1) continue;
+      if ((match.settlementOf[t] ?? -1) >= 0 || match.ambiguousTerminal[t] === 1) continue;
+      const r = tp.record;
+      const tradeDate = dateOf(r.time);
+      const due = dueDate(tradeDate);
+      const state = coverageState(ctx.coverage, tradeDate, due, ctx.options.today);
+      if (state === 'pending') {
+        counts.pending += 1;
+        continue;
+      }
+      if (state === 'outside') {
+        ctx.outsideCoverage.count += 1;
+        continue;
+      }
+      const expected = expectedFee(r.amountFen, r.channel, r.card, tradeDate, undefined);
+      const fee = expected.ok ? expected.feeFen : 0;
+      const d = describeTransaction(r);
+      drafts.push({
+        kind: 'missing_settlement',
+        merchantId,
+        keys: keysOf(r),
+        ...transactionFields(r),
+        expectedFeeFen: expected.ok ? expected.feeFen : undefined,
+        overchargeFen: 0,
+        lossFen: r.amountFen - fee,
+        basis,
+        message: `${d.zh} 应于 ${due} 前结算，但对账单（已覆盖该日）中没有这笔交易；应结 ${formatFen(r.amountFen)} − 手续费 ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}`,
+        messageEn: `${d.en} was due to settle by ${due}, but the statements (which cover that day) do not have it; due ${formatFen(r.amountFen)} − fee ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}`,
+        source: sourceOf(r),
+      });
+    }
+  }
+
+  // Refunds: the fee given back against the plan's refundFee, all refunds of a sale together.
+  if (plan !== undefined) {
+    const refundsOf = new Map<number, number[]>();
+    for (let i = 0; i < S.length; i += 1) {
+      const sp = S[i];
+      if (sp === undefined || sp.cls !== 'refund' || sp.record.feeFen === undefined) continue;
+      let parent = sParent[i] ?? -1;
+      if (parent < 0) {
+        const t = match.terminalOf[i] ?? -1;
+        const tp = t >= 0 ? (tParent[t] ?? -1) : -1;
+        parent = tp >= 0 ? (match.settlementOf[tp] ?? -1) : -1;
+      }
+      if (parent < 0) continue;
+      const list = refundsOf.get(parent);
+      if (list === undefined) refundsOf.set(parent, [i]);
+      else list.push(i);
+    }
+    for (const [parent, refundIndices] of refundsOf) {
+      const original = S[parent]?.record;
+      if (original === undefined) continue;
+      let originalFee = original.feeFen;
+      if (originalFee === undefined) {
+        const q = quoteFee(plan, {
+          amountFen: original.amountFen,
+          channel: original.channel,
+          card: original.card,
+          date: localDateOf(original.time),
+        });
+        originalFee = q.ok ? q.feeFen : 0;
+      }
+      const refunds = refundIndices.map((i) => S[i]?.record).filter((r) => r !== undefined);
+      // Dues are computed from what was due before, so a short refund is reported once, not again at the last.
+      const dues = refundFeesDue(
+        plan.refundFee,
+        plan.rounding,
+        { amountFen: original.amountFen, feeFen: originalFee },
+        refunds.map((r) => r.amountFen),
+      );
+      refunds.forEach((refund, k) => {
+        const due = dues[k] ?? 0;
+        const returned = -(refund.feeFen ?? 0);
+        const diff = due - returned;
+        if (Math.abs(diff) <= tolerance) {
+          if (diff > 0) counts.withinToleranceFen += diff;
+          return;
+        }
+        const d = describeTransaction(refund);
+        const policyZh = { none: '不退手续费', proportional: '按比例退还手续费', full: '全额退还手续费' }[
+          plan.refundFee
+        ];
+        const fee = originalFee ?? 0;
+        drafts.push({
+          kind: 'refund_fee_mismatch',
+          merchantId,
+          keys: keysOf(refund),
+          ...transactionFields(refund),
+          expectedFeeFen: -due,
+          chargedFeeFen: refund.feeFen,
+          overchargeFen: Math.max(0, diff),
+          lossFen: Math.max(0, diff),
+          basis,
+          message: `${d.zh} 退货：方案约定${policyZh}，原交易 ${formatFen(original.amountFen)} 手续费 ${formatFen(fee)}，应退 ${formatFen(due)}，实退 ${formatFen(returned)}，${diff > 0 ? '少退' : '多退'} ${formatFen(Math.abs(diff))}`,
+          messageEn: `${d.en} refund: the plan says refundFee ${plan.refundFee}; original ${formatFen(original.amountFen)} with fee ${formatFen(fee)}; due back ${formatFen(due)}, returned ${formatFen(returned)}, ${diff > 0 ? 'short by' : 'over by'} ${formatFen(Math.abs(diff))}`,
+          source: sourceOf(original, refund),
+        });
+      });
+    }
+  }
+
+  // Suspected duplicate charges: the journal's sales, or the statement's when there is no journal.
+  {
+    // A later void does not clear a sale here: the rule is about successful sales, as the issue states it.
+    const side = hasJournal ? T : S;
+    const last = new Map<string, Prepared>();
+    for (let i = 0; i < side.length; i += 1) {
+      const p = side[i];
+      if (p === undefined || p.cls !== 'sale') continue;
+      const payer = payerOf(p.record);
+      if (payer === undefined) continue;
+      const key = `${p.record.terminalId ?? ''}|${payer}|${p.record.amountFen}`;
+      const previous = last.get(key);
+      last.set(key, p);
+      if (previous === undefined || p.ms - previous.ms > window) continue;
+      const d = describeTransaction(p.record);
+      const seconds = Math.round((p.ms - previous.ms) / 1000);
+      drafts.push({
+        kind: 'suspected_duplicate_charge',
+        merchantId,
+        keys: keysOf(p.record),
+        ...transactionFields(p.record, hasJournal ? S[match.settlementOf[i] ?? -1]?.record : undefined),
+        overchargeFen: 0,
+        lossFen: 0,
+        basis,
+        message: `${d.zh}：同一终端、同一付款人、同一金额，距上一笔仅 ${seconds} 秒，疑似重复扣款`,
+        messageEn: `${d.en}: same terminal, payer and amount only ${seconds} s after the previous sale — possibly charged twice`,
+        source: sourceOf(previous.record, p.record),
+      });
+    }
+  }
+
+  // Deductions netted from payouts, and short-settled lines, against the plan's charges.
+  {
+    const items: { p: Prepared; deduction: DeductionLine; kindZh: string }[] = [];
+    for (const p of deductionLines) {
+      const r = p.record;
+      items.push({
+        p,
+        deduction: {
+          date: r.settleDate ?? localDateOf(r.time),
+          amountFen: Math.abs(r.settledFen ?? r.amountFen),
+          label: r.label ?? '',
+          ...(r.terminalId !== undefined ? { terminalId: r.terminalId } : {}),
+        },
+        kindZh: '扣款',
+      });
+    }
+    for (const s of shortLines) items.push({ ...s, kindZh: '结算少付' });
+    items.sort((a, b) =>
+      a.deduction.date !== b.deduction.date
+        ? a.deduction.date < b.deduction.date
+          ? -1
+          : 1
+        : compareTimeThenSource(a.p, b.p),
+    );
+    const coverage = coverDeductions(
+      plan?.charges ?? [],
+      items.map((x) => x.deduction),
+    );
+    items.forEach((item, k) => {
+      const c = coverage[k];
+      if (c === undefined || c.unplannedFen <= 0) return;
+      const r = item.p.record;
+      const label = r.label ?? '扣款';
+      const coveredZh =
+        c.coveredFen > 0 && c.charge !== undefined
+          ? `，其中 ${formatFen(c.coveredFen)} 属约定的“${c.charge.name}”`
+          : '';
+      const coveredEn =
+        c.coveredFen > 0 && c.charge !== undefined
+          ? `, of which ${formatFen(c.coveredFen)} is the agreed "${c.charge.name}"`
+          : '';
+      const whatZh =
+        item.kindZh === '扣款'
+          ? `${item.deduction.date} 从结算款中扣除“${label}” ${formatFen(item.deduction.amountFen)}`
+          : `${describeTransaction(r).zh} 结算 ${formatFen(r.settledFen ?? 0)}，低于 金额 − 手续费 = ${formatFen(r.amountFen - (r.feeFen ?? 0))}，少付 ${formatFen(item.deduction.amountFen)}`;
+      const whatEn =
+        item.kindZh === '扣款'
+          ? `${item.deduction.date}: "${label}" ${formatFen(item.deduction.amountFen)} deducted from the payout`
+          : `${describeTransaction(r).en} settled ${formatFen(r.settledFen ?? 0)}, below amount − fee = ${formatFen(r.amountFen - (r.feeFen ?? 0))}, short by ${formatFen(item.deduction.amountFen)}`;
+      drafts.push({
+        kind: 'unplanned_deduction',
+        merchantId,
+        keys: [...keysOf(r), item.kindZh],
+        ...transactionFields(r),
+        amountFen: item.kindZh === '扣款' ? -item.deduction.amountFen : r.amountFen,
+        ...(r.settleDate !== undefined ? { settleDate: r.settleDate } : {}),
+        overchargeFen: 0,
+        lossFen: c.unplannedFen,
+        basis,
+        message: `${whatZh}${coveredZh}；费率方案未约定 ${formatFen(c.unplannedFen)}`,
+        messageEn: `${whatEn}${coveredEn}; ${formatFen(c.unplannedFen)} is not agreed in the plan`,
+        source: sourceOf(r),
+      });
+    });
+  }
+
+  // Payouts: each settlement day's net against the bank credits from the provider.
+  if (ctx.hasBank) checkPayouts(ctx, merchantId, allS, plan, basis);
+  return counts;
+}
+
+/**
+ * localDateOf that remembers its last answer: records come sorted by time, so most calls repeat the day, and
+ * handing back the same string object also keeps the Map look-ups keyed by it cheap.
+ */
+type EffectiveRate = RunContext['effective'] extends Map<string, infer E> ? E : never;
+
+/**
+ * Adds a settled sale to its day's effective rate. The entries also sit in nested Maps by day, channel and card,
+ * so a line finds its entry without building a key string.
+ */
+function addEffective(
+  ctx: RunContext,
+  date: string,
+  channel: Channel,
+  card: CardType,
+  amountFen: number,
+  feeFen: number,
+): void {
+  let byChannel = ctx.effectiveIndex.get(date);
+  if (byChannel === undefined) {
+    byChannel = new Map();
+    ctx.effectiveIndex.set(date, byChannel);
+  }
+  let byCard = byChannel.get(channel);
+  if (byCard === undefined) {
+    byCard = new Map();
+    byChannel.set(channel, byCard);
+  }
+  let e = byCard.get(card);
+  if (e === undefined) {
+    const key = `${date}|${channel}|${card}`;
+    e = ctx.effective.get(key);
+    if (e === undefined) {
+      ctx.effective.set(key, { date, channel, card, amountFen, feeFen });
+      byCard.set(card, ctx.effective.get(key) as EffectiveRate);
+      return;
+    }
+    byCard.set(card, e);
+  }
+  e.amountFen += amountFen;
+  e.feeFen += feeFen;
+}
+
+type ExpectedFee = PlanFee | InferredFee | { readonly ok: false };
+const NO_FEE = { ok: false } as const;
+
+/** A fee from the plan; its words are built only when a finding needs them. */
+class PlanFee {
+  readonly ok = true;
+  readonly feeFen: number;
+  constructor(private readonly quote: Extract<FeeQuote, { ok: true }>) {
+    this.feeFen = quote.feeFen;
+  }
+  words(): { zh: string; en: string } {
+    const r = this.quote.rule;
+    return describeFormula(r.ratePpm, r.fixedFen, r.capFen, r.minFen);
+  }
+  rule(): { text: string; line: number } {
+    return describeRule(this.quote.rule, this.quote.period);
+  }
+}
+
+/** A fee by the provider's own earlier formula (no plan). */
+class InferredFee {
+  readonly ok = true;
+  readonly rule = undefined;
+  constructor(
+    private readonly formula: Formula,
+    readonly feeFen: number,
+  ) {}
+  words(): { zh: string; en: string } {
+    const w = formulaWords(this.formula);
+    return { zh: `${w.zh}，按此前实收推断`, en: `${w.en}, inferred from earlier charges` };
+  }
+}
+
+interface LineView {
+  readonly d: { zh: string; en: string };
+  readonly fields: ReturnType<typeof transactionFields>;
+}
+
+/** A settled sale as findings show it: the journal's time, reference, channel and card where it has them. */
+function lineView(s: PosRecord, t: PosRecord | undefined, channel: Channel, card: CardType): LineView {
+  const time = t?.time ?? s.time;
+  const refNo = t?.refNo ?? s.refNo;
+  return {
+    d: describeTransaction({ ...s, channel, card, time, ...(refNo !== undefined ? { refNo } : {}) }),
+    fields: { ...transactionFields(s, t), time, refNo, channel, card },
+  };
+}
+
+/** Keys a finding's id is derived from: the record's identifying fields (and its partner's). */
+function keysOf(primary: PosRecord, other?: PosRecord): (string | number | undefined)[] {
+  const r = primary;
+  return [
+    r.refNo ?? other?.refNo,
+    r.orderNo ?? other?.orderNo,
+    r.providerOrderNo ?? other?.providerOrderNo,
+    r.terminalId ?? other?.terminalId,
+    r.batchNo,
+    r.voucherNo,
+    r.time,
+    r.amountFen,
+    r.settleDate ?? other?.settleDate,
+    r.type,
+  ];
+}
+
+/**
+ * The earlier line this sale line repeats — same first exact key and same amount — or undefined, in which case
+ * the line is remembered under that key.
+ */
+function firstLineOf(seen: Map<string, Prepared>[], p: Prepared): Prepared | undefined {
+  for (let level = 0; level < EXACT_KEYS.length; level += 1) {
+    const key = EXACT_KEYS[level]?.(p.record);
+    if (key === undefined) continue;
+    const map = seen[level];
+    const first = map?.get(key);
+    if (first !== undefined && first.record.amountFen === p.record.amountFen) return first;
+    if (first === undefined) map?.set(key, p);
+    return undefined;
+  }
+  return undefined;
+}
+
+function checkPayouts(
+  ctx: RunContext,
+  merchantId: string,
+  lines: readonly Prepared[],
+  plan: FeePlan | undefined,
+  basis: 'plan' | 'inferred',
+): void {
+  const byDay = new Map<string, { net: number; records: PosRecord[] }>();
+  for (const p of lines) {
+    const r = p.record;
+    if (r.settleDate === undefined || r.type === 'payout') continue;
+    let net: number;
+    if (r.type === 'deduction') net = -Math.abs(r.settledFen ?? r.amountFen);
+    else net = r.settledFen ?? r.amountFen - (r.feeFen ?? 0);
+    const day = byDay.get(r.settleDate);
+    if (day === undefined) byDay.set(r.settleDate, { net, records: [r] });
+    else {
+      day.net += net;
+      day.records.push(r);
+    }
+  }
+  if (ctx.bankFirst === undefined || ctx.bankLast === undefined) return;
+  const credits = ctx.bankCredits;
+  const byDate = new Map<string, number[]>();
+  for (let i = 0; i < credits.length; i += 1) {
+    const c = credits[i];
+    if (c === undefined) continue;
+    const m = c.record.merchantId;
+    if (m !== undefined && m !== merchantId) continue;
+    const date = localDateOf(c.record.time);
+    const list = byDate.get(date);
+    if (list === undefined) byDate.set(date, [i]);
+    else list.push(i);
+  }
+  const days = [...byDay.entries()]
+    .filter(([, d]) => d.net > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const windowDates = (settleDate: string): string[] => {
+    const end = addWorkingDays(settleDate, 2, plan?.calendar).date;
+    const out: string[] = [];
+    for (let d = dayNumber(settleDate); d <= dayNumber(end); d += 1) out.push(dateFromDayNumber(d));
+    return out;
+  };
+  const found = new Map<string, number>();
+  // Exact amounts first, so that a short day does not take another day's credit.
+  for (const [date, day] of days) {
+    for (const w of windowDates(date)) {
+      const hit = (byDate.get(w) ?? []).find(
+        (i) => ctx.bankUsed[i] === 0 && credits[i]?.record.amountFen === day.net,
+      );
+      if (hit !== undefined) {
+        ctx.bankUsed[hit] = 1;
+        found.set(date, hit);
+        break;
+      }
+    }
+  }
+  for (const [date, day] of days) {
+    if (found.has(date)) continue;
+    const dates = windowDates(date);
+    let hit: number | undefined;
+    for (const w of dates) {
+      hit = (byDate.get(w) ?? []).find((i) => ctx.bankUsed[i] === 0);
+      if (hit !== undefined) break;
+    }
+    const last = dates[dates.length - 1] ?? date;
+    // Without a credit, only a window the bank file covers whole proves that nothing arrived.
+    if (hit === undefined && (date < ctx.bankFirst || last > ctx.bankLast)) continue;
+    const credit = hit !== undefined ? credits[hit]?.record : undefined;
+    if (hit !== undefined) ctx.bankUsed[hit] = 1;
+    const creditFen = credit?.amountFen ?? 0;
+    const loss = Math.max(0, day.net - creditFen);
+    const end = dates[dates.length - 1] ?? date;
+    ctx.drafts.push({
+      kind: 'payout_mismatch',
+      merchantId,
+      keys: [date],
+      settleDate: date,
+      amountFen: day.net,
+      overchargeFen: 0,
+      lossFen: loss,
+      basis,
+      message:
+        credit === undefined
+          ? `${date} 结算净额 ${formatFen(day.net)}（${day.records.length} 笔），到 ${end} 银行流水中没有来自收单机构的对应入账，短少 ${formatFen(loss)}`
+          : `${date} 结算净额 ${formatFen(day.net)}（${day.records.length} 笔），银行 ${localDateOf(credit.time)} 实际入账 ${formatFen(creditFen)}，相差 ${formatFen(day.net - creditFen)}`,
+      messageEn:
+        credit === undefined
+          ? `${date}: net payout ${formatFen(day.net)} (${day.records.length} lines) has no bank credit from the provider by ${end}; short ${formatFen(loss)}`
+          : `${date}: net payout ${formatFen(day.net)} (${day.records.length} lines), bank credited ${formatFen(creditFen)} on ${localDateOf(credit.time)}, difference ${formatFen(day.net - creditFen)}`,
+      source: sourceOf(...day.records, credit),
+    });
+  }
+}

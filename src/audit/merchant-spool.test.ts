@@ -1,0 +1,153 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type PosRecord, RecordSchema } from '../records/record.js';
+import { CARD_TYPES, CHANNELS, RECORD_STATUSES, RECORD_TYPES } from '../records/vocabulary.js';
+import { MerchantSpool, type SpooledKind } from './merchant-spool.js';
+
+const roots: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'posguard-spool-test-'));
+  roots.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of roots.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+const text = fc.string({ minLength: 1, maxLength: 12 });
+// Every field a record can have, each present or absent, with the characters real exports carry.
+const recordArb: fc.Arbitrary<PosRecord> = fc
+  .record({
+    kind: fc.constantFrom<SpooledKind>('terminal', 'settlement'),
+    type: fc.constantFrom(...RECORD_TYPES),
+    status: fc.constantFrom(...RECORD_STATUSES),
+    time: fc.constantFrom('2026-11-02T10:00:00+08:00', '2026-11-03T23:59:59.5+08:00', '2026-11-04T01:02'),
+    completedAt: opt(fc.constant('2026-11-02T10:00:05+08:00')),
+    settleDate: opt(fc.constantFrom('2026-11-03', '2026-11-05')),
+    merchantId: opt(fc.constantFrom('898440153991234', '898440153995678', '商户"甲"')),
+    terminalId: opt(text),
+    refNo: opt(text),
+    voucherNo: opt(text),
+    batchNo: opt(text),
+    orderNo: opt(text),
+    providerOrderNo: opt(text),
+    originalRefNo: opt(text),
+    originalVoucherNo: opt(text),
+    originalOrderNo: opt(text),
+    channel: fc.constantFrom(...CHANNELS),
+    card: fc.constantFrom(...CARD_TYPES),
+    cardNo: opt(fc.constantFrom('622848******1234', '6228****')),
+    payerId: opt(text),
+    amountFen: fc.integer({ min: -10_000_000, max: 10_000_000 }),
+    feeFen: opt(fc.integer({ min: -100_000, max: 100_000 })),
+    settledFen: opt(fc.integer({ min: -10_000_000, max: 10_000_000 })),
+    rate: opt(fc.integer({ min: 0, max: 1_000_000 })),
+    label: opt(fc.string({ maxLength: 30 })),
+    counterparty: opt(fc.string({ maxLength: 30 })),
+    source: fc.record({
+      file: fc.constantFrom('a.csv', '结算单 10月.csv', 'x.zip/in.csv'),
+      row: fc.nat(99_999),
+    }),
+  })
+  .map((r) => {
+    // Absent fields are absent keys, as the importers make them.
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r)) if (v !== undefined) out[k] = v;
+    return RecordSchema.parse(out);
+  });
+
+/** What a merchant's records look like independent of key order. */
+const canonical = (r: PosRecord) => JSON.stringify(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
+
+describe('MerchantSpool', () => {
+  it('gives back every record, field for field, per merchant in arrival order, whether or not it spilled', () => {
+    fc.assert(
+      fc.property(
+        fc.array(recordArb, { maxLength: 60 }),
+        fc.integer({ min: 1, max: 70 }),
+        (records, limit) => {
+          const spool = new MerchantSpool({ maxInMemory: limit, tmpDir: tmp() });
+          try {
+            for (const r of records) spool.add(r.kind as SpooledKind, r);
+            const expected = new Map<string, { terminal: string[]; settlement: string[] }>();
+            for (const [i, r] of records.entries()) {
+              const m = r.merchantId ?? '';
+              if (!expected.has(m)) expected.set(m, { terminal: [], settlement: [] });
+              expected.get(m)?.[r.kind as SpooledKind].push(`${i}:${canonical(r)}`);
+            }
+            const got = [...spool.merchants()];
+            expect(got.map((m) => m.merchantId)).toEqual([...expected.keys()].sort());
+            for (const m of got) {
+              const e = expected.get(m.merchantId);
+              expect(m.terminal.map((r, i) => `${m.terminalSeq[i]}:${canonical(r)}`)).toEqual(e?.terminal);
+              expect(m.settlement.map((r, i) => `${m.settlementSeq[i]}:${canonical(r)}`)).toEqual(
+                e?.settlement,
+              );
+              for (const r of [...m.terminal, ...m.settlement])
+                expect(RecordSchema.safeParse(r).success).toBe(true);
+            }
+            if (records.length >= limit) expect(spool.spillCount).toBeGreaterThan(0);
+            else expect(spool.spillCount).toBe(0);
+          } finally {
+            spool.dispose();
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('spills a bucket larger than one line of the file and reads every record back in order', () => {
+    const spool = new MerchantSpool({ maxInMemory: 9_000, tmpDir: tmp() });
+    for (let i = 0; i < 10_000; i++)
+      spool.add('terminal', {
+        kind: 'terminal',
+        type: 'sale',
+        status: 'success',
+        time: '2026-11-02T10:00:00+08:00',
+        merchantId: 'M',
+        refNo: String(100_000_000_000 + i),
+        channel: 'card',
+        card: 'debit',
+        amountFen: i,
+        source: { file: 't.csv', row: i + 2 },
+      });
+    expect(spool.spillCount).toBe(1);
+    const [m] = spool.merchants();
+    expect(m?.terminal).toHaveLength(10_000);
+    expect(m?.terminal.every((r, i) => r.amountFen === i && r.source.row === i + 2)).toBe(true);
+    expect(m?.terminalSeq.every((seq, i) => seq === i)).toBe(true);
+    spool.dispose();
+  });
+
+  it('writes to its own temporary directory and removes it on dispose', () => {
+    const root = tmp();
+    const spool = new MerchantSpool({ maxInMemory: 2, tmpDir: root });
+    const r = (merchantId: string, row: number): PosRecord => ({
+      kind: 'settlement',
+      type: 'sale',
+      status: 'success',
+      time: '2026-11-02T10:00:00+08:00',
+      merchantId,
+      channel: 'card',
+      card: 'credit',
+      amountFen: 100_000,
+      feeFen: 600,
+      source: { file: 's.csv', row },
+    });
+    for (let i = 0; i < 5; i++) spool.add('settlement', r(i % 2 === 0 ? 'B' : 'A', i + 2));
+    expect(spool.spillCount).toBe(2);
+    expect(readdirSync(root)).toHaveLength(1);
+    const [a] = spool.merchants();
+    expect(a?.merchantId).toBe('A');
+    expect(a?.settlement.map((x) => x.source.row)).toEqual([3, 5]);
+    spool.dispose();
+    expect(readdirSync(root)).toEqual([]);
+    spool.dispose();
+    expect(existsSync(root)).toBe(true);
+  });
+});

@@ -1,0 +1,162 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRecords, recordInScope } from '../../src/audit/audit.js';
+import type { AuditReport } from '../../src/audit/report-types.js';
+import { runCli } from '../../src/cli/program.js';
+import { attachDiagnoses } from '../../src/explain/attach-diagnoses.js';
+import { loadPlanFile } from '../../src/plans/parse-plan.js';
+import type { FeePlan } from '../../src/plans/plan-types.js';
+import { importFiles } from '../../src/statements/import.js';
+
+/**
+ * `posguard audit` audits merchant by merchant through a spool that moves records to temporary files when too
+ * many are held (issue 4's memory target). Whatever the spool does, the report must be the one the in-memory
+ * audit (importFiles + auditRecords) gives for the same files — cross-file duplicates, scope and diagnoses
+ * included.
+ */
+const root = mkdtempSync(join(tmpdir(), 'posguard-spool-cli-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const sim = join(root, 'sim');
+const files = { settlement: [] as string[], terminal: [] as string[], bank: [] as string[] };
+const plansDir = join(root, 'plans');
+
+beforeAll(async () => {
+  const simulated = await runCli([
+    'simulate',
+    '--out',
+    sim,
+    '--merchants',
+    '3',
+    '--days',
+    '20',
+    '--per-day',
+    '15',
+    '--seed',
+    'spool',
+    '--scenario',
+    'silent-rate-change,cap-ignored,void-settled,bank-payout-short,limit-change,duplicate-settlement',
+  ]);
+  expect(simulated.exitCode).toBe(0);
+  mkdirSync(plansDir);
+  const merchants = readdirSync(sim, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+  expect(merchants).toHaveLength(3);
+  for (const m of merchants) {
+    copyFileSync(join(sim, m, 'plan.yaml'), join(plansDir, `${m}.yaml`));
+    files.settlement.push(join(sim, m, 'settlement.csv'));
+    files.terminal.push(join(sim, m, 'terminal.csv'));
+    files.bank.push(join(sim, m, 'bank.csv'));
+  }
+  // The first merchant's statement exported twice, and its journal once more in part of another file.
+  const first = merchants[0] ?? '';
+  copyFileSync(join(sim, first, 'settlement.csv'), join(root, 'settlement-again.csv'));
+  files.settlement.push(join(root, 'settlement-again.csv'));
+  const journal = readFileSync(join(sim, first, 'terminal.csv'), 'utf8').split('\n');
+  const part = join(root, 'terminal-part.csv');
+  await import('node:fs').then((fs) => fs.writeFileSync(part, journal.slice(0, 60).join('\n')));
+  files.terminal.push(part);
+}, 120_000);
+
+async function cliReport(extra: string[], env: Record<string, string>): Promise<AuditReport> {
+  const run = await runCli(
+    [
+      'audit',
+      ...files.settlement.flatMap((f) => ['--settlement', f]),
+      ...files.terminal.flatMap((f) => ['--terminal', f]),
+      ...files.bank.flatMap((f) => ['--bank', f]),
+      '--plans',
+      plansDir,
+      '--format',
+      'json',
+      ...extra,
+    ],
+    { env: { ...process.env, ...env } },
+  );
+  expect(run.stderr).toBe('');
+  expect(run.exitCode).toBe(1);
+  return JSON.parse(run.stdout) as AuditReport;
+}
+
+async function inMemoryReport(options: { from?: string; merchants?: string[] }): Promise<AuditReport> {
+  const plans: FeePlan[] = [];
+  for (const name of readdirSync(plansDir).sort()) {
+    const parsed = await loadPlanFile(join(plansDir, name));
+    if (!parsed.ok) throw new Error(`bad plan ${name}`);
+    plans.push({ ...parsed.plan, merchantId: parsed.plan.merchantId ?? name.replace(/\.yaml$/, '') });
+  }
+  const read = async (kind: 'settlement' | 'terminal' | 'bank') =>
+    importFiles(
+      files[kind].map((path) => ({ path })),
+      { kind },
+    );
+  const settlement = await read('settlement');
+  const terminal = await read('terminal');
+  const bank = await read('bank');
+  const report = auditRecords({
+    settlement: settlement.records,
+    terminal: terminal.records,
+    bank: bank.records,
+    plans,
+    options: { duplicateWindowMs: 60_000, ...options },
+  });
+  // Diagnoses read the journal in scope: another merchant's declines are not this report's business.
+  const inScope = recordInScope(options);
+  return attachDiagnoses(report, { plans, terminal: terminal.records.filter(inScope) });
+}
+
+const core = (r: AuditReport) => ({
+  summary: r.summary,
+  merchants: r.merchants,
+  findings: r.findings,
+  rateChanges: r.rateChanges,
+  ambiguous: r.ambiguous,
+  effectiveRates: r.effectiveRates,
+  diagnoses: r.diagnoses,
+});
+
+describe('posguard audit, merchant by merchant through the spool', () => {
+  it('reports what the in-memory audit reports, whether the records stay in memory or spill to disk', async () => {
+    const reference = await inMemoryReport({});
+    const kinds = reference.summary.findingsByKind;
+    // The workload exercises what crosses merchants and files: duplicates dropped, bank credits, diagnoses.
+    expect(kinds.fee_overcharge).toBeGreaterThan(0);
+    expect(kinds.void_settled).toBeGreaterThan(0);
+    expect(kinds.payout_mismatch).toBeGreaterThan(0);
+    expect(reference.merchants).toHaveLength(3);
+    expect(reference.diagnoses?.some((d) => d.cause === 'bank_limit_change')).toBe(true);
+
+    const inMemory = await cliReport([], {});
+    const spilled = await cliReport([], { POSGUARD_SPOOL_RECORDS: '97' });
+    expect(core(inMemory)).toEqual(core(reference));
+    expect(spilled).toEqual(inMemory);
+    // The repeated exports are reported on the file that repeated them, by the names the user gave.
+    const dupes = inMemory.warnings.filter((w) => w.includes('完全相同的记录'));
+    expect(dupes).toHaveLength(2);
+    expect(dupes[0]).toMatch(/settlement-again\.csv 与 .*settlement\.csv 有 \d+ 条完全相同的记录/);
+    expect(dupes[1]).toMatch(/terminal-part\.csv 与 .*terminal\.csv 有 \d+ 条完全相同的记录/);
+    expect(inMemory.summary.settlementRecords).toBe(reference.summary.settlementRecords);
+  }, 120_000);
+
+  it('keeps --merchant and --from scopes identical when spilling', async () => {
+    const someMerchant = (await inMemoryReport({})).merchants[1]?.merchantId ?? '';
+    const reference = await inMemoryReport({ from: '2026-10-08', merchants: [someMerchant] });
+    const spilled = await cliReport(['--from', '2026-10-08', '--merchant', someMerchant], {
+      POSGUARD_SPOOL_RECORDS: '50',
+    });
+    expect(spilled.merchants.map((m) => m.merchantId)).toEqual([someMerchant]);
+    expect(core(spilled)).toEqual(core(reference));
+  }, 120_000);
+
+  it('refuses a spool size that is not a positive integer', async () => {
+    const run = await runCli(['audit', '--settlement', files.settlement[0] ?? '', '--format', 'json'], {
+      env: { ...process.env, POSGUARD_SPOOL_RECORDS: 'lots' },
+    });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('POSGUARD_SPOOL_RECORDS');
+  });
+});
