@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import iconv from 'iconv-lite';
 
 /** Encodings a statement may come in; `gbk` files are decoded as GB18030, its superset. */
@@ -56,12 +57,144 @@ export interface StreamDecoder {
   end(): string;
 }
 
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * Bytes that never continue a GB18030 sequence (its second and fourth bytes are 0x30–0x39, 0x40–0x7E or
+ * 0x80–0xFE, its third 0x81–0xFE): after one of them a decoder holds no half-read character. Line ends, comma
+ * and tab, so that in a table one comes within a cell.
+ */
+function endsEverySequence(b: number): boolean {
+  return b === 0x0a || b === 0x2c || b === 0x0d || b === 0x09;
+}
+
+/** A carried tail longer than this (no line end or comma in sight: not a table) goes to iconv-lite for good. */
+const MAX_GB_CARRY = 64 * 1024;
+
+let gbPairs: Uint16Array | null | undefined;
+/**
+ * The UTF-16 unit of every two-byte GB18030 character (0 for a pair that is not one), learnt from iconv-lite
+ * itself so the fast path agrees with it by construction; null when iconv-lite does not behave as this relies on
+ * (ASCII as itself, no BOM handling, a little-endian machine), and then only iconv-lite is used.
+ */
+function gbPairTable(): Uint16Array | null {
+  if (gbPairs !== undefined) return gbPairs;
+  gbPairs = null;
+  if (endianness() !== 'LE' || iconv.getCodec('gb18030').bomAware) return null;
+  const ascii = Buffer.from(Array.from({ length: 128 }, (_, i) => i));
+  if (iconv.decode(ascii, 'gb18030') !== ascii.toString('latin1')) return null;
+  // Every lead byte 0x81–0xFE with every second byte 0x40–0xFE, each pair followed by \n: a pair that is one
+  // character decodes to that character alone; anything else (invalid, or the start of a longer sequence) to
+  // replacement characters and more, and is left to iconv-lite.
+  const pairs = Buffer.alloc(126 * 191 * 3);
+  let k = 0;
+  for (let lead = 0x81; lead <= 0xfe; lead++) {
+    for (let trail = 0x40; trail <= 0xfe; trail++) {
+      pairs[k++] = lead;
+      pairs[k++] = trail;
+      pairs[k++] = 0x0a;
+    }
+  }
+  const decoded = iconv.decode(pairs, 'gb18030').split('\n');
+  if (decoded.length !== 126 * 191 + 1) return null;
+  const table = new Uint16Array(65536);
+  k = 0;
+  for (let lead = 0x81; lead <= 0xfe; lead++) {
+    for (let trail = 0x40; trail <= 0xfe; trail++) {
+      const text = decoded[k++] ?? '';
+      if (text.length === 1 && text !== '\ufffd') table[(lead << 8) | trail] = text.charCodeAt(0);
+    }
+  }
+  gbPairs = table;
+  return table;
+}
+
+/**
+ * GBK/GB18030 as iconv-lite decodes it, about twice as fast on statements: ASCII and two-byte characters are
+ * looked up here, and only what is left (four-byte characters, invalid bytes) goes to iconv-lite, from that byte
+ * to the next one that ends every sequence, so iconv-lite always starts and stops between characters, exactly
+ * where it would be had it read the whole file.
+ */
+class GbDecoder implements StreamDecoder {
+  private readonly iconv = iconv.getDecoder('gb18030');
+  /** Bytes from the end of the last chunk that may be part of a character continued in the next. */
+  private carry: Uint8Array | undefined;
+  /** Set once a long tail without a line end was seen: everything after goes to iconv-lite. */
+  private iconvOnly = false;
+  private units = new Uint16Array(0);
+
+  constructor(private readonly pairs: Uint16Array) {}
+
+  write(chunk: Uint8Array): string {
+    if (this.iconvOnly) return this.iconv.write(asBuffer(chunk));
+    const bytes = this.carry === undefined ? chunk : Buffer.concat([this.carry, chunk]);
+    this.carry = undefined;
+    const n = bytes.length;
+    // At most one UTF-16 unit per byte; reused, as toString copies out of it.
+    if (this.units.length < n) this.units = new Uint16Array(n);
+    const units = this.units;
+    const pairs = this.pairs;
+    let text = '';
+    let j = 0;
+    let i = 0;
+    while (i < n) {
+      const b = bytes[i] as number;
+      if (b < 0x80) {
+        units[j++] = b;
+        i++;
+        continue;
+      }
+      if (i + 1 >= n) {
+        // A non-ASCII byte at the end of the chunk: the character it starts ends in the next one.
+        this.carry = Buffer.from(bytes.subarray(i));
+        break;
+      }
+      const unit = pairs[(b << 8) | (bytes[i + 1] as number)] as number;
+      if (unit !== 0) {
+        units[j++] = unit;
+        i += 2;
+        continue;
+      }
+      let stop = i + 1;
+      while (stop < n && !endsEverySequence(bytes[stop] as number)) stop++;
+      if (stop >= n) {
+        this.carry = Buffer.from(bytes.subarray(i));
+        break;
+      }
+      text += unitsText(units, j) + this.iconv.write(asBuffer(bytes.subarray(i, stop + 1)));
+      j = 0;
+      i = stop + 1;
+    }
+    text += unitsText(units, j);
+    if (this.carry !== undefined && this.carry.length > MAX_GB_CARRY) {
+      this.iconvOnly = true;
+      text += this.iconv.write(asBuffer(this.carry));
+      this.carry = undefined;
+    }
+    return text;
+  }
+
+  end(): string {
+    const rest = this.carry === undefined ? '' : this.iconv.write(asBuffer(this.carry));
+    this.carry = undefined;
+    return rest + (this.iconv.end() ?? '');
+  }
+}
+
+function unitsText(units: Uint16Array, count: number): string {
+  return count === 0 ? '' : Buffer.from(units.buffer, units.byteOffset, count * 2).toString('utf16le');
+}
+
 /** Creates a streaming decoder for an encoding; a UTF-8 or UTF-16 BOM is dropped. */
 export function createDecoder(encoding: TextEncoding): StreamDecoder {
   if (encoding === 'gbk' || encoding === 'gb18030') {
+    const pairs = gbPairTable();
+    if (pairs !== null) return new GbDecoder(pairs);
     const d = iconv.getDecoder('gb18030');
     return {
-      write: (b) => d.write(Buffer.from(b.buffer, b.byteOffset, b.byteLength)),
+      write: (b) => d.write(asBuffer(b)),
       end: () => d.end() ?? '',
     };
   }

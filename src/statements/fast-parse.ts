@@ -6,6 +6,16 @@ import {
   toHalfWidth,
 } from '../money/index.js';
 
+/** True for a character toHalfWidth folds (full-width ASCII forms and the ideographic space). */
+function isWide(c: number): boolean {
+  return c === 0x3000 || (c >= 0xff01 && c <= 0xff5e);
+}
+
+/** A printable ASCII character that stripCellDecoration strips at neither end. */
+function isPlainAscii(c: number): boolean {
+  return c > 32 && c < 127 && c !== 96 && c !== 39 && c !== 34 && c !== 61;
+}
+
 /**
  * Cleans a cell like stripCellDecoration(toHalfWidth(text)) but returns the text untouched, without
  * allocating, when it has nothing to clean: the common case in a million-row file.
@@ -15,16 +25,32 @@ export function cleanCell(text: string): string {
   if (n === 0) return text;
   const first = text.charCodeAt(0);
   const last = text.charCodeAt(n - 1);
-  if (first <= 32 || first === 96 || first === 39 || first === 34 || first === 61 || first === 0xa0) {
-    return stripCellDecoration(toHalfWidth(text));
-  }
-  if (last <= 32 || last === 34 || last === 0xa0) return stripCellDecoration(toHalfWidth(text));
+  const decorated =
+    first <= 32 ||
+    first === 96 ||
+    first === 39 ||
+    first === 34 ||
+    first === 61 ||
+    first === 0xa0 ||
+    last <= 32 ||
+    last === 34 ||
+    last === 0xa0;
+  let wide = false;
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x3000 && (c === 0x3000 || (c >= 0xff01 && c <= 0xff5e)))
-      return stripCellDecoration(toHalfWidth(text));
+    if (isWide(text.charCodeAt(i))) {
+      wide = true;
+      break;
+    }
   }
-  return text;
+  if (wide) return stripCellDecoration(toHalfWidth(text));
+  if (!decorated) return text;
+  // Nothing full-width, so toHalfWidth would return the same text. WeChat and Alipay bills tick every cell
+  // (`4200001501…): one backtick or apostrophe before a plain character, and a plain last character, is all
+  // stripCellDecoration would remove.
+  if ((first === 96 || first === 39) && n > 1 && isPlainAscii(text.charCodeAt(1)) && isPlainAscii(last)) {
+    return text.slice(1);
+  }
+  return stripCellDecoration(text);
 }
 
 /**

@@ -1,10 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PosRecord, RecordSchema } from '../records/index.js';
-import { ImportFileError, importFiles, importFileStreaming, xlsxLimits } from './import.js';
+import {
+  CrossFileDuplicates,
+  dedupeKey,
+  dedupeKeyHash,
+  ImportFileError,
+  importFiles,
+  importFileStreaming,
+  xlsxLimits,
+} from './import.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../../test/fixtures/generic');
 const tmpDirs: string[] = [];
@@ -279,6 +288,115 @@ describe('dedupe across files', () => {
     const w = result.warnings.find((x) => x.code === 'dedupe.across-files');
     expect(w?.message).toContain(a);
     expect(w?.message).toContain(b);
+  });
+});
+
+/** The polynomial hash dedupeKeyHash promises, computed over the built key. */
+function hashOfKey(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** The cross-file dedupe as importFiles first wrote it, with a Map keyed by dedupeKey: the reference. */
+function referenceDuplicates(): (r: PosRecord) => string | undefined {
+  const seen = new Map<string, { file: string; count: number }>();
+  const consumed = new Map<string, number>();
+  return (r) => {
+    const key = dedupeKey(r);
+    const prior = seen.get(key);
+    if (prior === undefined) seen.set(key, { file: r.source.file, count: 1 });
+    else if (prior.file === r.source.file) prior.count++;
+    else {
+      const slot = `${r.source.file}\u0002${key}`;
+      const used = consumed.get(slot) ?? 0;
+      if (used < prior.count) {
+        consumed.set(slot, used + 1);
+        return prior.file;
+      }
+    }
+    return undefined;
+  };
+}
+
+// Few distinct values, so that records repeat; 'Aa' and 'BB' have the same ×31 hash, and \u0001 inside a field
+// makes two different records share one key.
+const fieldText = fc.constantFrom('Aa', 'BB', '1', '1\u00011', '', '合计', 'x\u0001');
+const fen = fc.oneof(
+  fc.constantFrom(0, -0, 1, -1, 10, 2_147_483_647, -2_147_483_648, 2_147_483_648, 9_007_199_254_740_991, 0.5),
+  fc.integer({ min: -1000, max: 1000 }),
+);
+const arbitraryRecord = fc.record(
+  {
+    kind: fc.constantFrom('settlement', 'terminal'),
+    type: fc.constant('sale'),
+    status: fc.constant('success'),
+    time: fc.constantFrom('2026-10-01T10:00:00+08:00', '2026-10-01T10:00:01+08:00'),
+    amountFen: fen,
+    feeFen: fen,
+    refNo: fieldText,
+    orderNo: fieldText,
+    payerId: fieldText,
+    channel: fc.constant('card'),
+    card: fc.constant('unknown'),
+    source: fc.record({ file: fc.constantFrom('a.csv', 'b.csv', 'c.csv'), row: fc.nat(9) }),
+  },
+  { requiredKeys: ['kind', 'type', 'status', 'time', 'amountFen', 'channel', 'card', 'source'] },
+) as fc.Arbitrary<PosRecord>;
+
+describe('dedupe key hash', () => {
+  it('is the hash of the joined key, whatever the fields hold', () => {
+    fc.assert(
+      fc.property(arbitraryRecord, (r) => {
+        expect(dedupeKeyHash(r)).toBe(hashOfKey(dedupeKey(r)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('hashes numbers as String() spells them', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.double(), fc.constant(-0)), (n) => {
+        const r = { amountFen: n, source: { file: 'a', row: 1 } } as unknown as PosRecord;
+        expect(dedupeKeyHash(r)).toBe(hashOfKey(dedupeKey(r)));
+      }),
+    );
+  });
+});
+
+describe('CrossFileDuplicates', () => {
+  it('drops exactly the records a Map keyed by dedupeKey drops', () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryRecord, { maxLength: 60 }), (records) => {
+        // Records arrive file by file, as an import feeds them.
+        const byFile = [...records].sort((x, y) => x.source.file.localeCompare(y.source.file));
+        const reference = referenceDuplicates();
+        const dedupe = new CrossFileDuplicates();
+        for (const r of byFile) expect(dedupe.duplicateOf(r)).toBe(reference(r));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('tells apart records whose keys share a hash', () => {
+    const base = {
+      kind: 'settlement',
+      type: 'sale',
+      status: 'success',
+      time: '2026-10-01T10:00:00+08:00',
+      amountFen: 100,
+      channel: 'card',
+      card: 'unknown',
+    } as const;
+    const aa: PosRecord = { ...base, refNo: 'Aa', source: { file: 'a.csv', row: 1 } };
+    const bb: PosRecord = { ...base, refNo: 'BB', source: { file: 'a.csv', row: 2 } };
+    expect(dedupeKeyHash(aa)).toBe(dedupeKeyHash(bb));
+    const dedupe = new CrossFileDuplicates();
+    expect(dedupe.duplicateOf(aa)).toBeUndefined();
+    expect(dedupe.duplicateOf(bb)).toBeUndefined();
+    expect(dedupe.duplicateOf({ ...bb, source: { file: 'b.csv', row: 1 } })).toBe('a.csv');
+    expect(dedupe.duplicateOf({ ...bb, source: { file: 'b.csv', row: 2 } })).toBeUndefined();
+    expect(dedupe.duplicateOf({ ...aa, source: { file: 'b.csv', row: 3 } })).toBe('a.csv');
   });
 });
 

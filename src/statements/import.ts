@@ -4,9 +4,9 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import type { PosRecord } from '../records/index.js';
 import { CsvScanner, detectDelimiter, MAX_ROW_CHARS, RowTooLongError } from './csv-scanner.js';
 import { createDecoder, detectEncoding, type TextEncoding } from './decode.js';
@@ -32,6 +32,21 @@ export {
   type ImportWarning,
   type RejectedRow,
 } from './import-types.js';
+
+/**
+ * exceljs takes about a fifth of a second to load (a CLI run's largest module) and yauzl a little more; most
+ * imports are CSV, so both are loaded on the first XLSX or ZIP rather than with this module.
+ */
+let excelModule: Promise<typeof ExcelJS> | undefined;
+function loadExcel(): Promise<typeof ExcelJS> {
+  excelModule ??= import('exceljs').then((m) => m.default);
+  return excelModule;
+}
+let yauzlModule: Promise<typeof yauzl> | undefined;
+function loadYauzl(): Promise<typeof yauzl> {
+  yauzlModule ??= import('yauzl').then((m) => m.default);
+  return yauzlModule;
+}
 
 const HEAD_BYTES = 256 * 1024;
 const CHUNK = 1 << 20;
@@ -324,7 +339,8 @@ async function* stallGuard<T>(source: AsyncIterable<T>, file: string): AsyncGene
 }
 
 async function* loadedSheets(bytes: Buffer): AsyncGenerator<SheetSource> {
-  const workbook = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcel();
+  const workbook = new Workbook();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   for (const ws of workbook.worksheets) {
     const rows: { cells: Cell[]; row: number }[] = [];
@@ -336,7 +352,8 @@ async function* loadedSheets(bytes: Buffer): AsyncGenerator<SheetSource> {
 }
 
 async function* streamedSheets(input: string | Readable, file: string): AsyncGenerator<SheetSource> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const { stream } = await loadExcel();
+  const workbook = new stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
@@ -457,13 +474,14 @@ interface ZipEntryInfo {
   name: string;
 }
 
-function openZip(input: ImportInput): Promise<yauzl.ZipFile> {
+async function openZip(input: ImportInput): Promise<yauzl.ZipFile> {
+  const { fromBuffer, open: openPath } = await loadYauzl();
   const opts = { lazyEntries: true, decodeStrings: false, autoClose: false } as const;
   return new Promise((resolve, reject) => {
     const cb = (err: Error | null, zip?: yauzl.ZipFile) =>
       err || !zip ? reject(err ?? new Error('zip')) : resolve(zip);
-    if ('bytes' in input) yauzl.fromBuffer(Buffer.from(input.bytes), opts, cb);
-    else yauzl.open(input.path, opts, cb);
+    if ('bytes' in input) fromBuffer(Buffer.from(input.bytes), opts, cb);
+    else openPath(input.path, opts, cb);
   });
 }
 
@@ -749,6 +767,158 @@ export function dedupeKey(r: PosRecord): string {
   ].join('\u0001');
 }
 
+/** One step of the key hash: a polynomial (×31) hash over UTF-16 code units, kept in 32 bits. */
+function mix(h: number, code: number): number {
+  return (Math.imul(h, 31) + code) | 0;
+}
+
+function mixString(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** Hashes one element as Array.prototype.join writes it: undefined and null as nothing, the rest as String(). */
+function mixValue(h: number, value: unknown): number {
+  if (typeof value === 'string') return mixString(h, value);
+  if (value === undefined || value === null) return h;
+  if (typeof value === 'number' && (value | 0) === value) {
+    // An int32 (amounts in fen) hashed digit by digit, as String(value) spells it, without allocating that string.
+    // -0 takes this path too and is spelled 0, like String(-0).
+    let n = value;
+    if (n < 0) {
+      h = mix(h, 45);
+      n = -n;
+    }
+    // The digits come least significant first; with a polynomial hash the contribution of the whole digit run is
+    // acc, and the hash so far is shifted by 31^digits.
+    let acc = 0;
+    let shift = 1;
+    do {
+      const digit = n % 10;
+      acc = (acc + Math.imul(48 + digit, shift)) | 0;
+      shift = Math.imul(shift, 31);
+      n = (n - digit) / 10;
+    } while (n > 0);
+    return (Math.imul(h, shift) + acc) | 0;
+  }
+  if (typeof value === 'number') return mixString(h, String(value));
+  // Anything else (not expected in a record): a template literal converts like join, throwing where join throws.
+  return mixString(h, `${value as string}`);
+}
+
+/**
+ * The hash of dedupeKey(r), computed from the fields without building the key: it walks exactly the code units
+ * of the joined key, separators included, so records with equal keys always have equal hashes. Records with the
+ * same hash are told apart by comparing their actual keys (see KeyIndex).
+ */
+export function dedupeKeyHash(r: PosRecord): number {
+  let h = 0;
+  h = mix(mixValue(h, r.kind), 1);
+  h = mix(mixValue(h, r.type), 1);
+  h = mix(mixValue(h, r.status), 1);
+  h = mix(mixValue(h, r.time), 1);
+  h = mix(mixValue(h, r.amountFen), 1);
+  h = mix(mixValue(h, r.feeFen), 1);
+  h = mix(mixValue(h, r.settledFen), 1);
+  h = mix(mixValue(h, r.settleDate), 1);
+  h = mix(mixValue(h, r.merchantId), 1);
+  h = mix(mixValue(h, r.terminalId), 1);
+  h = mix(mixValue(h, r.refNo), 1);
+  h = mix(mixValue(h, r.voucherNo), 1);
+  h = mix(mixValue(h, r.batchNo), 1);
+  h = mix(mixValue(h, r.orderNo), 1);
+  h = mix(mixValue(h, r.providerOrderNo), 1);
+  h = mix(mixValue(h, r.originalRefNo), 1);
+  h = mix(mixValue(h, r.originalVoucherNo), 1);
+  h = mix(mixValue(h, r.originalOrderNo), 1);
+  h = mix(mixValue(h, r.cardNo), 1);
+  h = mix(mixValue(h, r.payerId), 1);
+  h = mix(mixValue(h, r.channel), 1);
+  return mixValue(h, r.card);
+}
+
+/** The first file that had a key, how many times that file had it, and one record with the key. */
+interface KeySlot {
+  file: string;
+  count: number;
+  record: PosRecord;
+  /** dedupeKey(record), built only when another record lands in the same hash bucket. */
+  key: string | undefined;
+}
+
+/**
+ * A map from dedupeKey(record) to its KeySlot that behaves exactly like Map<string, KeySlot> but does not build a
+ * ~160-character key per record: records are bucketed by dedupeKeyHash, and the string keys are built and
+ * compared only within a bucket (true duplicates and rare hash collisions). Building and hashing a key string per
+ * record took about a third of a 100k-row import. Records are not changed after they are read, so a slot's key
+ * built late equals the key its record had when it was added.
+ */
+class KeyIndex {
+  private readonly buckets = new Map<number, KeySlot | KeySlot[]>();
+
+  /** The slot for r's key; a new slot (count 0, first file r's) when the key is new. */
+  slotFor(r: PosRecord): KeySlot {
+    const hash = dedupeKeyHash(r);
+    const bucket = this.buckets.get(hash);
+    if (bucket === undefined) {
+      const slot: KeySlot = { file: r.source.file, count: 0, record: r, key: undefined };
+      this.buckets.set(hash, slot);
+      return slot;
+    }
+    const key = dedupeKey(r);
+    const list = Array.isArray(bucket) ? bucket : [bucket];
+    for (const slot of list) {
+      slot.key ??= dedupeKey(slot.record);
+      if (slot.key === key) return slot;
+    }
+    const slot: KeySlot = { file: r.source.file, count: 0, record: r, key };
+    list.push(slot);
+    if (list.length === 2) this.buckets.set(hash, list);
+    return slot;
+  }
+}
+
+/**
+ * The cross-file dedupe of importFiles, for callers that stream records themselves: fed records in import order
+ * (file by file), it says which to drop. A record that an earlier file had identically (a month exported twice)
+ * is dropped as many times as that file had it; identical records inside one file are genuine repeats and stay.
+ * Same decisions as keying a Map by dedupeKey, at about a third of the cost; it keeps the records it was given
+ * and reads their keys later, so they must not be changed while it is in use.
+ */
+export class CrossFileDuplicates {
+  private readonly seen = new KeyIndex();
+  private readonly consumed = new Map<string, number>();
+  // Keys are only needed once a second source file (or archive part) appears: until then every record is kept,
+  // so keying each row of a lone file would only cost time and memory.
+  private onlyFile: string | undefined;
+  private firstFileRecords: PosRecord[] | undefined = [];
+
+  /** undefined when r is kept; otherwise the earlier file that had it. */
+  duplicateOf(r: PosRecord): string | undefined {
+    const file = r.source.file;
+    if (this.firstFileRecords !== undefined) {
+      this.onlyFile ??= file;
+      if (file === this.onlyFile) {
+        this.firstFileRecords.push(r);
+        return undefined;
+      }
+      for (const earlier of this.firstFileRecords) this.seen.slotFor(earlier).count++;
+      this.firstFileRecords = undefined;
+    }
+    const prior = this.seen.slotFor(r);
+    if (prior.file === file) {
+      prior.count++;
+      return undefined;
+    }
+    // Another file had this key first (slotFor built prior.key when it matched r).
+    const slot = `${file}\u0002${prior.key ?? dedupeKey(prior.record)}`;
+    const used = this.consumed.get(slot) ?? 0;
+    if (used >= prior.count) return undefined;
+    this.consumed.set(slot, used + 1);
+    return prior.file;
+  }
+}
+
 /**
  * Imports several files and returns every record, per-file summaries, rejected rows and warnings. A record that
  * appears identically in two different files (a month exported twice) is kept once, with a warning naming both
@@ -758,22 +928,7 @@ export async function importFiles(inputs: ImportInput[], options: ImportOptions 
   const files: FileImportSummary[] = [];
   const records: PosRecord[] = [];
   const warnings: ImportWarning[] = [];
-  // key → the file that first had it and how many times that file had it.
-  const seen = new Map<string, { file: string; count: number }>();
-  const consumed = new Map<string, number>();
-  // Keys are only needed once a second source file (or archive part) appears: until then every record is kept,
-  // so building a long key per row for a single file would only cost time and memory.
-  let onlyFile: string | undefined;
-  let keyed = false;
-  const startKeying = (): void => {
-    keyed = true;
-    for (const earlier of records) {
-      const key = dedupeKey(earlier);
-      const prior = seen.get(key);
-      if (prior === undefined) seen.set(key, { file: earlier.source.file, count: 1 });
-      else prior.count++;
-    }
-  };
+  const dedupe = new CrossFileDuplicates();
   const { onProgress, ...restOptions } = options;
   const rest: ImportOptions = restOptions;
   const sizes = await Promise.all(
@@ -794,28 +949,9 @@ export async function importFiles(inputs: ImportInput[], options: ImportOptions 
     if (onProgress) rest.onProgress = (n: number) => onProgress(base + n, grand);
     const dropped = new Map<string, number>();
     const summary = await importFileStreaming(input, rest, (r) => {
-      if (!keyed) {
-        onlyFile ??= r.source.file;
-        if (r.source.file === onlyFile) {
-          records.push(r);
-          return;
-        }
-        startKeying();
-      }
-      const key = dedupeKey(r);
-      const prior = seen.get(key);
-      if (prior === undefined) seen.set(key, { file: r.source.file, count: 1 });
-      else if (prior.file === r.source.file) prior.count++;
-      else {
-        const slot = `${r.source.file}\u0002${key}`;
-        const used = consumed.get(slot) ?? 0;
-        if (used < prior.count) {
-          consumed.set(slot, used + 1);
-          dropped.set(prior.file, (dropped.get(prior.file) ?? 0) + 1);
-          return;
-        }
-      }
-      records.push(r);
+      const other = dedupe.duplicateOf(r);
+      if (other === undefined) records.push(r);
+      else dropped.set(other, (dropped.get(other) ?? 0) + 1);
     });
     for (const [other, n] of dropped) {
       summary.warnings.push({

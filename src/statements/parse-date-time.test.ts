@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { daysInMonth, dayNumber, addDays } from '../time/shanghai.js';
-import { parseClock, parseDateTime, parseLocalDate, wallTimeFromExcelDate } from './parse-date-time.js';
+import { daysInMonth, dayNumber, addDays, wallTimeToIso } from '../time/shanghai.js';
+import {
+  parseClock,
+  parseDateTime,
+  parseLocalDate,
+  parseWallTime,
+  wallTimeFromExcelDate,
+} from './parse-date-time.js';
 
 const p2 = (n: number) => String(n).padStart(2, '0');
 const wall = fc
@@ -62,6 +68,34 @@ describe('parseDateTime', () => {
       value: '2028-02-29T12:00:00+08:00',
     });
     expect(parseDateTime('0229120000', '2027-03-01')).toMatchObject({ ok: false });
+  });
+
+  it('gives the same answer on the fast path for YYYY-MM-DD hh:mm:ss as the general parser', () => {
+    // 19 characters drawn mostly from digits and the separators the fast path checks, so that it is taken often
+    // and refused often (bad digits, bad days, bad separators).
+    const char = fc.constantFrom('0', '1', '2', '3', '5', '9', '-', ':', ' ', 'T', '/', '０');
+    const text = fc.oneof(
+      wall.map((t) => iso(t).slice(0, 19).replace('T', ' ')),
+      fc.array(char, { minLength: 19, maxLength: 19 }).map((a) => a.join('')),
+      fc
+        .tuple(
+          fc.integer({ min: 1900, max: 2300 }),
+          fc.array(fc.integer({ min: 0, max: 99 }), { minLength: 5, maxLength: 5 }),
+        )
+        .map(
+          ([y, [mo, d, h, mi, s]]) =>
+            `${y}-${p2(mo ?? 0)}-${p2(d ?? 0)} ${p2(h ?? 0)}:${p2(mi ?? 0)}:${p2(s ?? 0)}`,
+        ),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        const general = parseWallTime(t);
+        expect(parseDateTime(t)).toEqual(
+          general.ok ? { ok: true, value: wallTimeToIso(general.value) } : general,
+        );
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('round-trips every wall time in four spellings', () => {

@@ -33,21 +33,77 @@ import { type Direction, ValueMap } from './value-map.js';
 /** A cell as a reader yields it: text from CSV, typed values from XLSX. */
 export type Cell = string | number | Date | boolean | null | undefined;
 
-const KEY_FIELDS = [
-  'merchantId',
-  'terminalId',
-  'refNo',
-  'voucherNo',
-  'batchNo',
-  'orderNo',
-  'providerOrderNo',
-  'originalRefNo',
-  'originalVoucherNo',
-  'originalOrderNo',
-] as const;
-type KeyField = (typeof KEY_FIELDS)[number];
+/** The ID fields, read as keys (text kept as is, E-notation refused); mapRow stores them in this order. */
+type KeyField =
+  | 'merchantId'
+  | 'terminalId'
+  | 'refNo'
+  | 'voucherNo'
+  | 'batchNo'
+  | 'orderNo'
+  | 'providerOrderNo'
+  | 'originalRefNo'
+  | 'originalVoucherNo'
+  | 'originalOrderNo';
 
 const TIME_FIELDS: readonly PresetField[] = ['time', 'date', 'settleDate', 'completedAt'];
+
+/** A column index per field, -1 for a field the table does not have. */
+type ColumnIndexes = Record<PresetField, number>;
+
+/** Written out so every reader's index object has one fixed shape (fast property reads per cell). */
+function noColumns(): ColumnIndexes {
+  return {
+    time: -1,
+    date: -1,
+    clock: -1,
+    completedAt: -1,
+    settleDate: -1,
+    merchantId: -1,
+    terminalId: -1,
+    refNo: -1,
+    voucherNo: -1,
+    batchNo: -1,
+    orderNo: -1,
+    providerOrderNo: -1,
+    originalRefNo: -1,
+    originalVoucherNo: -1,
+    originalOrderNo: -1,
+    cardNo: -1,
+    card: -1,
+    payerId: -1,
+    channel: -1,
+    type: -1,
+    status: -1,
+    amount: -1,
+    refundAmount: -1,
+    fee: -1,
+    settled: -1,
+    rate: -1,
+    label: -1,
+    counterparty: -1,
+    direction: -1,
+    credit: -1,
+    debit: -1,
+  };
+}
+
+/** How one money column is read, worked out once from the preset and header instead of per cell. */
+interface MoneyColumn {
+  readonly field: MoneyField;
+  readonly index: number;
+  readonly unit: 'fen' | 'yuan';
+  readonly dcInline: boolean;
+  /** The index of the column holding this column's D/C mark, or -1. */
+  readonly mark: number;
+}
+
+// Compiled once: a regular-expression literal inside a method makes a new RegExp object on every row.
+const DC_INLINE = /^([DCdc])\s*(.*)$/;
+const E_NOTATION_CARD = /^[0-9.]+e\+?\d+$/i;
+const E_NOTATION_KEY = /^[0-9.]+e[+-]?\d+$/i;
+const MASKED_CARD = /^\d{6}\*{2,}\d{4}$/;
+const LONG_DIGITS = /\d{11,}/;
 const AMOUNT_FIELDS: readonly PresetField[] = ['amount', 'refundAmount', 'credit', 'debit', 'settled'];
 const NONE = new Set(['', '*', '-', '--', '—', '/', 'null', 'n/a', '无']);
 
@@ -124,6 +180,8 @@ export class TableReader {
   private readonly unknown = new Map<string, number>();
   private readonly warnCodes = new Map<string, ImportWarning>();
   private readonly totalsKeys: string[];
+  /** Whether a totals key could match a cell whose normalised key starts with a digit (one is empty or a digit). */
+  private readonly totalsFromDigit: boolean;
   private readonly rawSums = { amount: 0, fee: 0, settled: 0 };
   private readonly pendingRaw = { amount: 0, fee: 0, settled: 0 };
   private stated: { amount?: number; fee?: number; settled?: number; row: number } | undefined;
@@ -134,7 +192,12 @@ export class TableReader {
   private debitsSkipped = 0;
   private headerDone = false;
   private moneyPresent: MoneyField[] = [];
-  private keysPresent: KeyField[] = [];
+  /** cols as plain indexes, for the per-row reads; set with cols in adoptHeader. */
+  private at: ColumnIndexes = noColumns();
+  /** The money columns present, in MONEY_FIELDS order. */
+  private moneyColumns: MoneyColumn[] = [];
+  /** Whether amount, fee and settled take the merchant-view sign (negative on money going back). */
+  private merchantView = { amount: false, fee: false, settled: false };
 
   constructor(
     private readonly preset: Preset,
@@ -165,6 +228,7 @@ export class TableReader {
       direction: new ValueMap('direction', preset.values.direction),
     };
     this.totalsKeys = preset.totals.firstCell.map((t) => normaliseHeader(t).key);
+    this.totalsFromDigit = this.totalsKeys.some((t) => t === '' || isDigit(t.charCodeAt(0)));
     const eq = preset.rowFilter?.equals;
     this.filterValues = eq === undefined ? undefined : new Set((Array.isArray(eq) ? eq : [eq]).map(clean));
     this.ctx = {
@@ -331,7 +395,10 @@ export class TableReader {
   private isTotalsRow(firstText: string): boolean {
     const c = firstText.charCodeAt(0);
     // Totals rows start with a CJK word (合计…); skip the normalisation for rows that start with a digit.
-    if (c >= 48 && c <= 57) return false;
+    if (isDigit(c)) return false;
+    // Nor for a ticked digit (`2026-10-10 … in WeChat and Alipay bills): normaliseHeader drops the tick and keeps
+    // the digit first, so the key starts with a digit, which no totals key does (unless one is empty or a digit).
+    if ((c === 96 || c === 39) && isDigit(firstText.charCodeAt(1)) && !this.totalsFromDigit) return false;
     const key = normaliseHeader(firstText).key;
     for (const t of this.totalsKeys) if (key.startsWith(t)) return true;
     return false;
@@ -406,7 +473,6 @@ export class TableReader {
       delete this.summary.columns.clock;
     }
     this.moneyPresent = MONEY_FIELDS.filter((f) => this.cols.has(f));
-    this.keysPresent = KEY_FIELDS.filter((f) => this.cols.has(f));
     if (preset.rowFilter) this.filterIndex = this.refIndex(preset.rowFilter.column);
     for (const [field, rule] of Object.entries(preset.signs) as [MoneyField, string][]) {
       if (rule.startsWith('dc-marked:')) {
@@ -415,6 +481,19 @@ export class TableReader {
         if (index >= 0) this.dcMarks.set(field, index);
       }
     }
+    for (const [field, col] of this.cols) this.at[field] = col.index;
+    this.moneyColumns = [];
+    for (const field of this.moneyPresent) {
+      const col = this.moneyColumn(field);
+      if (col !== undefined) this.moneyColumns.push(col);
+    }
+    const isMerchantView = (f: MoneyField): boolean =>
+      (preset.signs[f] ?? 'merchant-view') === 'merchant-view' && !this.dcMarks.has(f);
+    this.merchantView = {
+      amount: isMerchantView('amount'),
+      fee: isMerchantView('fee'),
+      settled: isMerchantView('settled'),
+    };
     if (!this.kindForced && preset.kind === undefined) {
       if (this.cols.has('credit') || this.cols.has('debit')) this.kind = 'bank';
       else if (this.cols.has('fee') || this.cols.has('settled') || this.cols.has('settleDate'))
@@ -450,8 +529,12 @@ export class TableReader {
   }
 
   private cell(field: PresetField, cells: Cell[]): Cell {
-    const c = this.cols.get(field);
-    return c === undefined || c.index < 0 ? undefined : cells[c.index];
+    const index = this.at[field];
+    return index < 0 ? undefined : cells[index];
+  }
+
+  private columnOf(field: PresetField): string {
+    return this.summary.columns[field] ?? field;
   }
 
   private readonly fail = (column: string | undefined, p: { zh: string; en: string }): Outcome => ({
@@ -459,30 +542,45 @@ export class TableReader {
       column === undefined ? { reason: p.zh, reasonEn: p.en } : { column, reason: p.zh, reasonEn: p.en },
   });
 
-  private money(field: MoneyField, cells: Cell[]): Parsed<number> | undefined {
+  /** How a money field is read, or undefined when the table has no such column. */
+  private moneyColumn(field: MoneyField): MoneyColumn | undefined {
     const col = this.cols.get(field);
     if (col === undefined || col.index < 0) return undefined;
+    return {
+      field,
+      index: col.index,
+      unit: col.unit === 'fen' ? 'fen' : 'yuan',
+      dcInline: this.preset.signs[field] === 'dc-inline',
+      mark: this.dcMarks.get(field) ?? -1,
+    };
+  }
+
+  private money(field: MoneyField, cells: Cell[]): Parsed<number> | undefined {
+    const col = this.moneyColumn(field);
+    return col === undefined ? undefined : this.readMoney(col, cells);
+  }
+
+  private readMoney(col: MoneyColumn, cells: Cell[]): Parsed<number> | undefined {
     const raw = cells[col.index];
-    const unit = col.unit === 'fen' ? 'fen' : 'yuan';
+    const unit = col.unit;
     let sign = 1;
     let value: Parsed<number>;
     if (typeof raw === 'number') value = fenFromSpreadsheetNumber(raw, unit);
     else {
       let text = clean(cellText(raw));
       if (isNone(text)) return undefined;
-      if (this.preset.signs[field] === 'dc-inline') {
-        const m = /^([DCdc])\s*(.*)$/.exec(text);
+      if (col.dcInline) {
+        const m = DC_INLINE.exec(text);
         if (m) {
-          sign = dcSign(field, m[1] ?? '');
+          sign = dcSign(col.field, m[1] ?? '');
           text = m[2] ?? '';
         }
       }
       value = fastAmount(text, unit);
     }
-    const markIndex = this.dcMarks.get(field);
-    if (markIndex !== undefined) {
-      const mark = clean(cellText(cells[markIndex])).toUpperCase();
-      if (mark === 'D' || mark === 'C') sign = dcSign(field, mark);
+    if (col.mark >= 0) {
+      const mark = clean(cellText(cells[col.mark])).toUpperCase();
+      if (mark === 'D' || mark === 'C') sign = dcSign(col.field, mark);
     }
     if (value.ok && sign < 0) return { ok: true, value: value.value === 0 ? 0 : -value.value };
     return value;
@@ -500,8 +598,18 @@ export class TableReader {
     this.unknown.set(key, (this.unknown.get(key) ?? 0) + 1);
   }
 
+  /** A money value with the merchant-view sign when the field takes it (see the comment in mapRow). */
+  private signed(
+    field: 'amount' | 'fee' | 'settled',
+    v: number | undefined,
+    back: boolean,
+  ): number | undefined {
+    if (v === undefined) return undefined;
+    if (!this.merchantView[field]) return v;
+    return back ? -Math.abs(v) || 0 : v;
+  }
+
   private mapRow(cells: Cell[], rowNo: number): Outcome {
-    const columnOf = (f: PresetField) => this.summary.columns[f] ?? f;
     // Direction (资金流向 / 借贷标志) first: frozen lines are not records.
     let direction: Direction | undefined;
     const dirText = this.text('direction', cells);
@@ -519,7 +627,7 @@ export class TableReader {
       const t = this.text('settleDate', cells);
       if (t !== undefined) {
         const r = this.cachedDate(t, this.options.fileDate);
-        if (!r.ok) return this.fail(columnOf('settleDate'), r.problem);
+        if (!r.ok) return this.fail(this.columnOf('settleDate'), r.problem);
         settleDate = r.value;
       }
     }
@@ -528,38 +636,61 @@ export class TableReader {
     if (typeof time !== 'string') return time;
     flatten(time);
 
-    // Amounts.
-    const money: Partial<Record<MoneyField, number>> = {};
-    for (const f of this.moneyPresent) {
-      const r = this.money(f, cells);
+    // Amounts, read in MONEY_FIELDS order (the first bad one is the one reported).
+    let amount: number | undefined;
+    let refundAmount: number | undefined;
+    let fee: number | undefined;
+    let settled: number | undefined;
+    let credit: number | undefined;
+    let debit: number | undefined;
+    for (const col of this.moneyColumns) {
+      const r = this.readMoney(col, cells);
       if (r === undefined) continue;
-      if (!r.ok) return this.fail(columnOf(f), r.problem);
-      money[f] = r.value;
+      if (!r.ok) return this.fail(this.columnOf(col.field), r.problem);
+      switch (col.field) {
+        case 'amount':
+          amount = r.value;
+          break;
+        case 'refundAmount':
+          refundAmount = r.value;
+          break;
+        case 'fee':
+          fee = r.value;
+          break;
+        case 'settled':
+          settled = r.value;
+          break;
+        case 'credit':
+          credit = r.value;
+          break;
+        case 'debit':
+          debit = r.value;
+          break;
+      }
     }
-    let amount = money.amount;
     let impliedType: RecordType | undefined;
-    if (money.credit !== undefined || money.debit !== undefined) {
-      if (money.credit !== undefined && money.credit !== 0) amount = Math.abs(money.credit);
-      else if (money.debit !== undefined && money.debit !== 0) {
+    if (credit !== undefined || debit !== undefined) {
+      if (credit !== undefined && credit !== 0) amount = Math.abs(credit);
+      else if (debit !== undefined && debit !== 0) {
         if (this.kind === 'bank') {
           this.debitsSkipped++;
           return SKIP;
         }
-        amount = -Math.abs(money.debit);
+        amount = -Math.abs(debit);
       } else amount ??= 0;
       impliedType = 'payout';
     }
-    if (
-      (amount === undefined || amount === 0) &&
-      money.refundAmount !== undefined &&
-      money.refundAmount !== 0
-    ) {
-      amount = money.refundAmount;
+    if ((amount === undefined || amount === 0) && refundAmount !== undefined && refundAmount !== 0) {
+      amount = refundAmount;
       impliedType = 'refund';
     }
     if (amount === undefined) {
       return {
-        rejected: { column: columnOf('amount'), reason: '缺少交易金额', reasonEn: 'the amount is missing' },
+        rejected: {
+          column: this.columnOf('amount'),
+          reason: '缺少交易金额',
+          reasonEn: 'the amount is missing',
+        },
       };
     }
     if (direction === 'out') {
@@ -608,18 +739,12 @@ export class TableReader {
 
     // Signs to the merchant's view: money going back (refund, void, reversal) is negative, with its fee.
     const back = type === 'refund' || type === 'void' || type === 'reversal' || direction === 'out';
-    const signs = this.preset.signs;
-    const view = (f: MoneyField, v: number | undefined): number | undefined => {
-      if (v === undefined) return undefined;
-      const rule = signs[f] ?? 'merchant-view';
-      if (rule !== 'merchant-view' || this.dcMarks.has(f)) return v;
-      return back ? -Math.abs(v) || 0 : v;
-    };
-    const amountFen = f0(view('amount', amount) ?? amount);
+    const amountFen = f0(this.signed('amount', amount, back) ?? amount);
     this.pendingRaw.amount = amount;
-    this.pendingRaw.fee = money.fee ?? 0;
-    this.pendingRaw.settled = money.settled ?? 0;
+    this.pendingRaw.fee = fee ?? 0;
+    this.pendingRaw.settled = settled ?? 0;
 
+    // Properties are added in the same order for every record: it is the order JSON output shows.
     const record: PosRecord = {
       kind: this.kind,
       type,
@@ -630,10 +755,10 @@ export class TableReader {
       amountFen,
       source: { file: this.options.file, row: rowNo },
     };
-    const fee = view('fee', money.fee);
-    if (fee !== undefined) record.feeFen = f0(fee);
-    const settled = view('settled', money.settled);
-    if (settled !== undefined) record.settledFen = f0(settled);
+    const feeView = this.signed('fee', fee, back);
+    if (feeView !== undefined) record.feeFen = f0(feeView);
+    const settledView = this.signed('settled', settled, back);
+    if (settledView !== undefined) record.settledFen = f0(settledView);
     if (settleDate !== undefined) record.settleDate = settleDate;
 
     const completedRaw = this.cell('completedAt', cells);
@@ -642,24 +767,70 @@ export class TableReader {
       const t = this.text('completedAt', cells);
       if (t !== undefined) {
         const r = parseDateTime(t, ref);
-        if (!r.ok) return this.fail(columnOf('completedAt'), r.problem);
+        if (!r.ok) return this.fail(this.columnOf('completedAt'), r.problem);
         record.completedAt = r.value;
       }
     }
-    for (const f of this.keysPresent) {
-      const r = this.key(f, cells);
-      if (r === undefined) continue;
-      if (typeof r !== 'string') return this.fail(columnOf(f), r);
-      record[f] = f === 'merchantId' ? this.intern(r, 0) : f === 'terminalId' ? this.intern(r, 1) : r;
+    // The key fields in KeyField order, each stored by name: a store through a field-name variable was
+    // megamorphic and among the costliest lines of an import.
+    let k = this.key('merchantId', cells);
+    if (k !== undefined) {
+      if (typeof k !== 'string') return this.fail(this.columnOf('merchantId'), k);
+      record.merchantId = this.intern(k, 0);
+    }
+    k = this.key('terminalId', cells);
+    if (k !== undefined) {
+      if (typeof k !== 'string') return this.fail(this.columnOf('terminalId'), k);
+      record.terminalId = this.intern(k, 1);
+    }
+    k = this.key('refNo', cells);
+    if (k !== undefined) {
+      if (typeof k !== 'string') return this.fail(this.columnOf('refNo'), k);
+      record.refNo = k;
+    }
+    k = this.key('voucherNo', cells);
+    if (k !== undefined) {
+      if (typeof k !== 'string') return this.fail(this.columnOf('voucherNo'), k);
+      record.voucherNo = k;
+    }
+    k = this.key('batchNo', cells);
+    if (k !== undefined) {
+      if (typeof k !== 'string') return this.fail(this.columnOf('batchNo'), k);
+      record.batchNo = k;
+    }
+    k = this.key('orderNo', cells);
+    if (k !== undefined) {
+      if (typeof k !== 'string') return this.fail(this.columnOf('orderNo'), k);
+      record.orderNo = k;
+    }
+    k = this.key('providerOrderNo', cells);
+    if (k !== undefined) {
+      if (typeof k !== 'string') return this.fail(this.columnOf('providerOrderNo'), k);
+      record.providerOrderNo = k;
+    }
+    k = this.key('originalRefNo', cells);
+    if (k !== undefined) {
+      if (typeof k !== 'string') return this.fail(this.columnOf('originalRefNo'), k);
+      record.originalRefNo = k;
+    }
+    k = this.key('originalVoucherNo', cells);
+    if (k !== undefined) {
+      if (typeof k !== 'string') return this.fail(this.columnOf('originalVoucherNo'), k);
+      record.originalVoucherNo = k;
+    }
+    k = this.key('originalOrderNo', cells);
+    if (k !== undefined) {
+      if (typeof k !== 'string') return this.fail(this.columnOf('originalOrderNo'), k);
+      record.originalOrderNo = k;
     }
     const cardNo = this.text('cardNo', cells);
-    if (cardNo !== undefined && /^[0-9.]+e\+?\d+$/i.test(cardNo))
-      return this.fail(columnOf('cardNo'), eNotation(cardNo));
+    if (cardNo !== undefined && E_NOTATION_CARD.test(cardNo))
+      return this.fail(this.columnOf('cardNo'), eNotation(cardNo));
     if (cardNo !== undefined) {
-      if (/^\d{6}\*{2,}\d{4}$/.test(cardNo) && cardNo.length <= 32) record.cardNo = cardNo;
+      if (MASKED_CARD.test(cardNo) && cardNo.length <= 32) record.cardNo = cardNo;
       else {
         const masked = maskCardNumber(cardNo);
-        if (masked.length <= 32 && !/\d{11,}/.test(masked)) record.cardNo = masked;
+        if (masked.length <= 32 && !LONG_DIGITS.test(masked)) record.cardNo = masked;
       }
     }
     const payer = this.text('payerId', cells);
@@ -674,12 +845,23 @@ export class TableReader {
       const unit = (col?.unit ?? 'percent') as RateUnit;
       const text = clean(cellText(rateRaw));
       if (!isNone(text)) {
-        const r = parseRate(text, unit);
-        if (!r.ok) return this.fail(columnOf('rate'), r.problem);
+        const r = this.cachedRate(text, unit);
+        if (!r.ok) return this.fail(this.columnOf('rate'), r.problem);
         record.rate = r.value;
       }
     }
     return { record };
+  }
+
+  private readonly rateCache = new Map<string, Parsed<number>>();
+  /** Rates repeat on every row of a card type: parse each distinct text once (the unit is fixed per table). */
+  private cachedRate(text: string, unit: RateUnit): Parsed<number> {
+    let r = this.rateCache.get(text);
+    if (r === undefined) {
+      r = parseRate(text, unit);
+      if (this.rateCache.size < 10_000) this.rateCache.set(text, r);
+    }
+    return r;
   }
 
   private key(field: KeyField, cells: Cell[]): string | { zh: string; en: string } | undefined {
@@ -691,13 +873,12 @@ export class TableReader {
     }
     const t = clean(cellText(raw));
     if (isNone(t)) return undefined;
-    if ((t.includes('E') || t.includes('e')) && /^[0-9.]+e[+-]?\d+$/i.test(t)) return eNotation(t);
+    if ((t.includes('E') || t.includes('e')) && E_NOTATION_KEY.test(t)) return eNotation(t);
     if (t.length > 128) return { zh: `“${t.slice(0, 20)}…”过长`, en: `"${t.slice(0, 20)}…" is too long` };
     return t;
   }
 
   private readTime(cells: Cell[], ref: string | undefined): string | Outcome {
-    const columnOf = (f: PresetField) => this.summary.columns[f] ?? f;
     const timeRaw = this.cell('time', cells);
     if (timeRaw instanceof Date) {
       const iso = wallTimeFromExcelDate(timeRaw);
@@ -727,7 +908,7 @@ export class TableReader {
         if (typeof date !== 'string') return date;
         return joinDateClock(date, clock.value);
       }
-      return this.fail(columnOf('time'), r.problem);
+      return this.fail(this.columnOf('time'), r.problem);
     }
     if (this.cols.has('date')) {
       const date = this.readDate(cells, ref);
@@ -737,11 +918,11 @@ export class TableReader {
       const clockText = this.text('clock', cells);
       if (clockText === undefined) return joinDateClock(date, { hour: 0, minute: 0, second: 0 });
       const clock = parseClock(clockText);
-      if (!clock.ok) return this.fail(columnOf('clock'), clock.problem);
+      if (!clock.ok) return this.fail(this.columnOf('clock'), clock.problem);
       return joinDateClock(date, clock.value);
     }
     return {
-      rejected: { column: columnOf('time'), reason: '缺少交易时间', reasonEn: 'the time is missing' },
+      rejected: { column: this.columnOf('time'), reason: '缺少交易时间', reasonEn: 'the time is missing' },
     };
   }
 
@@ -840,6 +1021,10 @@ export class TableReader {
       });
     }
   }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 function f0(v: number): number {

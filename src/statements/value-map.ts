@@ -165,7 +165,8 @@ const ALLOWED: Record<ValueField, ReadonlySet<string>> = {
 /** A lookup for one mapped field: the built-in vocabulary merged with the preset's `values`. */
 export class ValueMap {
   private readonly table = new Map<string, string>();
-  private readonly cache = new Map<string, string | undefined>();
+  /** Raw text → value; null for a text known to be unknown, so one get answers both (has + get cost two). */
+  private readonly cache = new Map<string, string | null>();
   constructor(
     readonly field: ValueField,
     overrides: Record<string, string> | undefined,
@@ -179,19 +180,21 @@ export class ValueMap {
     return Object.values(overrides ?? {}).filter((v) => !ALLOWED[field].has(v));
   }
 
-  private readonly hints = new Map<string, RecordStatus | undefined>();
+  private readonly hints = new Map<string, RecordStatus | null>();
 
   /** The status a type value implies (退货中 = pending), cached like lookups. */
   statusHint(raw: string): RecordStatus | undefined {
-    if (this.hints.has(raw)) return this.hints.get(raw);
+    const known = this.hints.get(raw);
+    if (known !== undefined) return known ?? undefined;
     const hint = statusHintFromType(raw);
-    if (this.hints.size < 10_000) this.hints.set(raw, hint);
+    if (this.hints.size < 10_000) this.hints.set(raw, hint ?? null);
     return hint;
   }
 
   /** The vocabulary value for a raw cell, or undefined when unknown. */
   lookup(raw: string): string | undefined {
-    if (this.cache.has(raw)) return this.cache.get(raw);
+    const known = this.cache.get(raw);
+    if (known !== undefined) return known ?? undefined;
     const key = normaliseValue(raw);
     let value = this.table.get(key);
     if (value === undefined && this.field === 'type') {
@@ -214,7 +217,7 @@ export class ValueMap {
       if (key.includes('贷')) value = 'credit';
       else if (key.includes('借')) value = 'debit';
     }
-    if (this.cache.size < 10_000) this.cache.set(raw, value);
+    if (this.cache.size < 10_000) this.cache.set(raw, value ?? null);
     return value;
   }
 }

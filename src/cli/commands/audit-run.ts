@@ -35,14 +35,13 @@ export interface ImportAndAuditArgs {
  * Imports every file and audits it merchant by merchant, so that an agent's tens of millions of lines need
  * memory for one merchant's, not all (issue 4's 1 GiB at 10M + 10M): records go into a MerchantSpool as they are
  * read — relabelled to the names the user typed, coverage taken, out-of-scope ones dropped — then each merchant
- * is read back, rid of lines another file already had (CrossFileDedupe, per merchant: its key holds the
+ * is read back, rid of lines another file already had (CrossFileDuplicates, per merchant: its key holds the
  * merchant), audited and released. The report is the one auditRecords gives for the same records.
  */
 export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs): Promise<AuditReport> {
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
-  const { importFileStreaming } = await import('../../statements/import.js');
+  const { CrossFileDuplicates, importFileStreaming } = await import('../../statements/import.js');
   const { ImportFileError } = await import('../../statements/import-types.js');
-  const { CrossFileDedupe } = await import('../../statements/cross-file-dedupe.js');
   const { recordInScope, startAudit } = await import('../../audit/audit.js');
   const { CoverageCollector } = await import('../../audit/coverage.js');
   const { MerchantSpool } = await import('../../audit/merchant-spool.js');
@@ -54,7 +53,7 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
     const coverage = new CoverageCollector();
     const inScope = recordInScope(args.options);
     const bank: PosRecord[] = [];
-    const bankDedupe = new CrossFileDedupe();
+    const bankDedupe = new CrossFileDuplicates();
     const summaries: FileImportSummary[] = [];
     // Per input (summaries' index): the spool's arrival numbers it used, and the files its lines duplicated.
     const arrivals: { from: number; to: number }[] = [];
@@ -151,7 +150,7 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
     const dedupe = (records: PosRecord[], seqs: number[]): PosRecord[] => {
       const sameFile = records.every((r) => r.source.file === records[0]?.source.file);
       if (sameFile) return records;
-      const dedupe = new CrossFileDedupe();
+      const dedupe = new CrossFileDuplicates();
       const kept: PosRecord[] = [];
       for (const [i, r] of records.entries()) {
         const other = dedupe.duplicateOf(r);

@@ -1,6 +1,17 @@
 import { normaliseHeader } from '../header-match.js';
 import type { OverrideContext } from './index.js';
 
+const nameKeys = new Map<string, string>();
+/** normaliseHeader(name).key, remembered: overrides ask for the same few header names on every row. */
+function nameKey(name: string): string {
+  let key = nameKeys.get(name);
+  if (key === undefined) {
+    key = normaliseHeader(name).key;
+    if (nameKeys.size < 1000) nameKeys.set(name, key);
+  }
+  return key;
+}
+
 /**
  * Returns a reader of cells by header name for the current file, caching the header positions in ctx.state;
  * names are matched like preset aliases (case, width, brackets and unit suffix ignored), the first found wins.
@@ -17,7 +28,7 @@ export function cellsByHeader(
   const known = keys;
   return (...names: string[]): string => {
     for (const name of names) {
-      const index = known.indexOf(normaliseHeader(name).key);
+      const index = known.indexOf(nameKey(name));
       if (index >= 0) return (cells[index] ?? '').replace(/^[\s\u00a0`'"=]+|[\s\u00a0"]+$/g, '');
     }
     return '';
