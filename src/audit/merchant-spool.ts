@@ -8,6 +8,19 @@ import type { PosRecord } from '../records/record.js';
 // records to this spool, which keeps them per merchant in arrival order and moves them to temporary files
 // when too many are held, then gives them back one merchant at a time.
 
+/** The temporary files could not be written or read (a full disk, a read-only or missing directory). */
+export class SpoolError extends Error {
+  constructor(
+    readonly dir: string,
+    cause: unknown,
+  ) {
+    super(`cannot use temporary files in ${dir}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'SpoolError';
+  }
+}
+
 /** The record kinds an audit takes per merchant (bank credits are few and stay in memory). */
 export type SpooledKind = 'terminal' | 'settlement';
 
@@ -145,6 +158,14 @@ export class MerchantSpool {
   }
 
   private spill(): void {
+    try {
+      this.spillBuckets();
+    } catch (error) {
+      throw new SpoolError(this.dir ?? this.tmpRoot, error);
+    }
+  }
+
+  private spillBuckets(): void {
     this.dir ??= mkdtempSync(join(this.tmpRoot, 'posguard-spool-'));
     let n = 0;
     for (const pair of this.buckets.values()) {
@@ -177,8 +198,13 @@ export class MerchantSpool {
     const records: PosRecord[] = [];
     const seq: number[] = [];
     // Line by line from the bytes: decoding the whole file to one string would hold it twice.
-    const bytes = readFileSync(bucket.path);
-    rmSync(bucket.path, { force: true });
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(bucket.path);
+      rmSync(bucket.path, { force: true });
+    } catch (error) {
+      throw new SpoolError(this.dir ?? this.tmpRoot, error);
+    }
     for (let start = 0; start < bytes.length; ) {
       let end = bytes.indexOf(10, start);
       if (end < 0) end = bytes.length;

@@ -424,6 +424,17 @@ describe('streaming', () => {
     expect(summary.rows).toBe(200_000);
     expect(summary.rejected).toEqual([]);
   });
+
+  it.each(['settlement-gbk.csv', 'settlement.xlsx'])(
+    'passes an error thrown by onRecord through unchanged, not as an unreadable %s',
+    async (name) => {
+      const mine = new Error('disk full');
+      const reading = importFileStreaming({ path: join(FIXTURES, name) }, {}, () => {
+        throw mine;
+      });
+      await expect(reading).rejects.toBe(mine);
+    },
+  );
 });
 
 describe('bank-generic fixture', () => {

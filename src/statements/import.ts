@@ -721,7 +721,23 @@ export async function importFileStreaming(
   }
   const progress = options.onProgress;
   const hashed: { sha256?: string; bytes?: number } = {};
-  const parts = await readAny(input, options, onRecord, progress && ((n) => progress(n, total)), hashed);
+  // An error from onRecord is the caller's (its disk is full, it was cancelled), not a sign the file is unreadable:
+  // rethrow it as it was, whatever the readers made of it on the way out.
+  let callerError: { error: unknown } | undefined;
+  const guarded = (r: PosRecord): void => {
+    try {
+      onRecord(r);
+    } catch (error) {
+      callerError = { error };
+      throw error;
+    }
+  };
+  let parts: FileImportSummary[];
+  try {
+    parts = await readAny(input, options, guarded, progress && ((n) => progress(n, total)), hashed);
+  } catch (error) {
+    throw callerError === undefined ? error : callerError.error;
+  }
   progress?.(total, total);
   const summary = combine(file, parts);
   const { sha256, bytes } =

@@ -152,6 +152,23 @@ describe('posguard audit, merchant by merchant through the spool', () => {
     expect(core(spilled)).toEqual(core(reference));
   }, 120_000);
 
+  it('leaves nothing in the temporary directory, and says so plainly when it cannot write there', async () => {
+    const tmp = mkdtempSync(join(root, 'tmp-'));
+    const ok = await cliReport([], { POSGUARD_SPOOL_RECORDS: '10', TMPDIR: tmp });
+    expect(ok.summary.settlementRecords).toBeGreaterThan(10);
+    expect(readdirSync(tmp)).toEqual([]);
+
+    const run = await runCli(
+      ['audit', ...files.settlement.flatMap((f) => ['--settlement', f]), '--format', 'json'],
+      { env: { ...process.env, POSGUARD_SPOOL_RECORDS: '10', TMPDIR: join(root, 'no-such-dir') } },
+    );
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('无法写入临时文件');
+    expect(run.stderr).toContain('no-such-dir');
+    expect(run.stderr).toContain('TMPDIR');
+    expect(run.stderr).not.toContain('内部错误');
+  }, 120_000);
+
   it('refuses a spool size that is not a positive integer', async () => {
     const run = await runCli(['audit', '--settlement', files.settlement[0] ?? '', '--format', 'json'], {
       env: { ...process.env, POSGUARD_SPOOL_RECORDS: 'lots' },

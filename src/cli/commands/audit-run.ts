@@ -10,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { pick } from '../lang.js';
 import { Progress } from '../progress.js';
+import { MerchantSpool, SpoolError } from '../../audit/merchant-spool.js';
 
 /** One kind of input files, as `posguard audit` reads them. */
 export interface InputGroup {
@@ -44,11 +45,23 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
   const { ImportFileError } = await import('../../statements/import-types.js');
   const { recordInScope, startAudit } = await import('../../audit/audit.js');
   const { CoverageCollector } = await import('../../audit/coverage.js');
-  const { MerchantSpool } = await import('../../audit/merchant-spool.js');
   const { digestJournal } = await import('../../explain/attach-diagnoses.js');
 
   const maxInMemory = args.maxInMemory ?? spoolLimitFromEnv(ctx.env);
-  const spool = new MerchantSpool(maxInMemory === undefined ? {} : { maxInMemory });
+  const tmpDir = ctx.env.TMPDIR;
+  const spool = new MerchantSpool({
+    ...(maxInMemory === undefined ? {} : { maxInMemory }),
+    ...(tmpDir === undefined || tmpDir === '' ? {} : { tmpDir }),
+  });
+  // Ctrl-C in a long audit must not leave gigabytes in the temporary directory.
+  const onSignal = (signal: NodeJS.Signals) => {
+    spool.dispose();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const coverage = new CoverageCollector();
     const inScope = recordInScope(args.options);
@@ -122,7 +135,7 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
         }
       } catch (error) {
         if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
-        throw error;
+        throw spoolFailure(error);
       } finally {
         progress.finish();
       }
@@ -165,12 +178,16 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
     const journal = new Map<string, ReturnType<typeof digestJournal>>();
     const total = Math.max(1, spool.merchantCount);
     let done = 0;
-    for (const m of spool.merchants()) {
-      const terminal = dedupe(m.terminal, m.terminalSeq);
-      const settlement = dedupe(m.settlement, m.settlementSeq);
-      if (terminal.length > 0) journal.set(m.merchantId, digestJournal(terminal));
-      session.addMerchant(m.merchantId, terminal, settlement);
-      checking.update(++done / total);
+    try {
+      for (const m of spool.merchants()) {
+        const terminal = dedupe(m.terminal, m.terminalSeq);
+        const settlement = dedupe(m.settlement, m.settlementSeq);
+        if (terminal.length > 0) journal.set(m.merchantId, digestJournal(terminal));
+        session.addMerchant(m.merchantId, terminal, settlement);
+        checking.update(++done / total);
+      }
+    } catch (error) {
+      throw spoolFailure(error);
     }
 
     // Cross-file duplicates are reported on the file that repeated them, in the order importFiles would.
@@ -217,8 +234,20 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
     checking.finish();
     return report;
   } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     spool.dispose();
   }
+}
+
+/** A SpoolError as the user can act on it; any other error unchanged. */
+function spoolFailure(error: unknown): unknown {
+  if (!(error instanceof SpoolError)) return error;
+  const why = error.cause instanceof Error ? error.cause.message : String(error.cause);
+  return new CliError(
+    `无法写入临时文件（${error.dir}）：${why}。数据量大时 posguard 把暂不核对的记录放在临时目录；请腾出空间，或用 TMPDIR 指向空间更大的磁盘`,
+    `cannot write temporary files (${error.dir}): ${why}. For large inputs posguard keeps records waiting for their merchant's turn in the temporary directory; free some space or point TMPDIR at a bigger disk`,
+  );
 }
 
 /** POSGUARD_SPOOL_RECORDS: how many records to hold in memory before spilling (default MerchantSpool's). */
