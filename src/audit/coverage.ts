@@ -17,12 +17,17 @@ export function coverageOf(settlement: readonly PosRecord[]): Coverage {
   return collector.coverage();
 }
 
+/** The first and last settlement and trade dates of one statement file. */
+export interface FileDates {
+  settleMin?: string;
+  settleMax?: string;
+  tradeMin?: string;
+  tradeMax?: string;
+}
+
 /** Coverage gathered one statement record at a time, in scope or not (see coverageOf). */
 export class CoverageCollector {
-  private readonly files = new Map<
-    string,
-    { settleMin?: string; settleMax?: string; tradeMin?: string; tradeMax?: string }
-  >();
+  private readonly files = new Map<string, FileDates>();
   private readonly dateOf = localDateMemo();
 
   add(r: PosRecord): void {
@@ -38,6 +43,29 @@ export class CoverageCollector {
     const date = this.dateOf(r.time);
     if (f.tradeMin === undefined || date < f.tradeMin) f.tradeMin = date;
     if (f.tradeMax === undefined || date > f.tradeMax) f.tradeMax = date;
+  }
+
+  /** Per statement file, its date ranges so far: what another collector (a worker's) hands over to merge. */
+  entries(): [string, FileDates][] {
+    return [...this.files];
+  }
+
+  merge(entries: readonly [string, FileDates][]): void {
+    for (const [file, d] of entries) {
+      const f = this.files.get(file);
+      if (f === undefined) {
+        this.files.set(file, { ...d });
+        continue;
+      }
+      if (d.settleMin !== undefined && (f.settleMin === undefined || d.settleMin < f.settleMin))
+        f.settleMin = d.settleMin;
+      if (d.settleMax !== undefined && (f.settleMax === undefined || d.settleMax > f.settleMax))
+        f.settleMax = d.settleMax;
+      if (d.tradeMin !== undefined && (f.tradeMin === undefined || d.tradeMin < f.tradeMin))
+        f.tradeMin = d.tradeMin;
+      if (d.tradeMax !== undefined && (f.tradeMax === undefined || d.tradeMax > f.tradeMax))
+        f.tradeMax = d.tradeMax;
+    }
   }
 
   coverage(): Coverage {

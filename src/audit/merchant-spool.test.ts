@@ -72,7 +72,7 @@ describe('MerchantSpool', () => {
         (records, limit) => {
           const spool = new MerchantSpool({ maxInMemory: limit, tmpDir: tmp() });
           try {
-            for (const r of records) spool.add(r.kind as SpooledKind, r);
+            for (const [i, r] of records.entries()) spool.add(r.kind as SpooledKind, r, i);
             const expected = new Map<string, { terminal: string[]; settlement: string[] }>();
             for (const [i, r] of records.entries()) {
               const m = r.merchantId ?? '';
@@ -104,24 +104,66 @@ describe('MerchantSpool', () => {
   it('spills a bucket larger than one line of the file and reads every record back in order', () => {
     const spool = new MerchantSpool({ maxInMemory: 9_000, tmpDir: tmp() });
     for (let i = 0; i < 10_000; i++)
-      spool.add('terminal', {
-        kind: 'terminal',
-        type: 'sale',
-        status: 'success',
-        time: '2026-11-02T10:00:00+08:00',
-        merchantId: 'M',
-        refNo: String(100_000_000_000 + i),
-        channel: 'card',
-        card: 'debit',
-        amountFen: i,
-        source: { file: 't.csv', row: i + 2 },
-      });
+      spool.add(
+        'terminal',
+        {
+          kind: 'terminal',
+          type: 'sale',
+          status: 'success',
+          time: '2026-11-02T10:00:00+08:00',
+          merchantId: 'M',
+          refNo: String(100_000_000_000 + i),
+          channel: 'card',
+          card: 'debit',
+          amountFen: i,
+          source: { file: 't.csv', row: i + 2 },
+        },
+        i,
+      );
     expect(spool.spillCount).toBe(1);
     const [m] = spool.merchants();
     expect(m?.terminal).toHaveLength(10_000);
     expect(m?.terminal.every((r, i) => r.amountFen === i && r.source.row === i + 2)).toBe(true);
     expect(m?.terminalSeq.every((seq, i) => seq === i)).toBe(true);
     spool.dispose();
+  });
+
+  it('takes over the files of spools that share its directory and reads everything back in arrival order', () => {
+    const main = new MerchantSpool({ maxInMemory: 1_000, tmpDir: tmp() });
+    const rec = (merchantId: string, row: number): PosRecord => ({
+      kind: 'terminal',
+      type: 'sale',
+      status: 'success',
+      time: '2026-11-02T10:00:00+08:00',
+      merchantId,
+      channel: 'card',
+      card: 'credit',
+      amountFen: row,
+      source: { file: `input-${Math.floor(row / 100)}.csv`, row },
+    });
+    // Inputs 0 and 2 read here, input 1 by a "worker" writing into the same directory under its own prefix.
+    const worker = new MerchantSpool({ maxInMemory: 3, dir: main.directory(), prefix: 'w1-' });
+    for (const row of [100, 101, 102, 103, 104]) worker.add('terminal', rec(row % 2 ? 'A' : 'B', row), row);
+    for (const row of [0, 1, 2, 200, 201]) main.add('terminal', rec(row % 2 ? 'A' : 'B', row), row);
+    const chunks = worker.flush();
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(worker.merchantCount).toBe(0);
+    main.adopt(chunks);
+    worker.dispose();
+    const got = [...main.merchants()].map((m) => [
+      m.merchantId,
+      m.terminalSeq,
+      m.terminal.map((r) => r.source.file),
+    ]);
+    expect(got).toEqual([
+      ['A', [1, 101, 103, 201], ['input-0.csv', 'input-1.csv', 'input-1.csv', 'input-2.csv']],
+      [
+        'B',
+        [0, 2, 100, 102, 104, 200],
+        ['input-0.csv', 'input-0.csv', 'input-1.csv', 'input-1.csv', 'input-1.csv', 'input-2.csv'],
+      ],
+    ]);
+    main.dispose();
   });
 
   it('writes to its own temporary directory and removes it on dispose', () => {
@@ -139,7 +181,7 @@ describe('MerchantSpool', () => {
       feeFen: 600,
       source: { file: 's.csv', row },
     });
-    for (let i = 0; i < 5; i++) spool.add('settlement', r(i % 2 === 0 ? 'B' : 'A', i + 2));
+    for (let i = 0; i < 5; i++) spool.add('settlement', r(i % 2 === 0 ? 'B' : 'A', i + 2), i);
     expect(spool.spillCount).toBe(2);
     expect(readdirSync(root)).toHaveLength(1);
     const [a] = spool.merchants();

@@ -27,8 +27,12 @@ export type SpooledKind = 'terminal' | 'settlement';
 export interface MerchantSpoolOptions {
   /** Records held in memory before the spool writes them out; default 150,000 (≈ 500 MB of process memory with the import's own). */
   maxInMemory?: number;
-  /** Where the temporary files go; default the system's temporary directory. */
+  /** Where the spool makes its own temporary directory; default the system's temporary directory. */
   tmpDir?: string;
+  /** An existing directory to write into instead, left in place by dispose (a worker's share of another spool's). */
+  dir?: string;
+  /** Prefix of this spool's file names, so spools sharing a directory never collide. */
+  prefix?: string;
 }
 
 /** One merchant's records, in the order they arrived, with each record's arrival number. */
@@ -38,6 +42,15 @@ export interface SpooledMerchant {
   terminalSeq: number[];
   settlement: PosRecord[];
   settlementSeq: number[];
+}
+
+/** A file of records of one merchant and kind, as one spool hands it to another (see flush and adopt). */
+export interface SpoolChunk {
+  merchantId: string;
+  kind: SpooledKind;
+  path: string;
+  /** The arrival number of its first record: chunks are read back in this order. */
+  firstSeq: number;
 }
 
 /** Every PosRecord field but source, in the order a spilled line stores them. */
@@ -82,30 +95,42 @@ const LINE_RECORDS = 4096;
 interface Bucket {
   records: PosRecord[];
   seq: number[];
-  /** How many times the bucket was written out. */
-  spilled: number;
-  path?: string;
+  /** What was written out, in arrival order. */
+  chunks: { path: string; firstSeq: number }[];
 }
 
+/**
+ * Holds records per merchant in arrival order, writing them to temporary files when more than maxInMemory are
+ * held, and gives them back one merchant at a time. Each record comes with its arrival number (seq): the caller
+ * numbers them so that records read by other spools (worker threads) can be put back in order.
+ */
 export class MerchantSpool {
   private readonly maxInMemory: number;
   private readonly tmpRoot: string;
+  private readonly ownsDir: boolean;
+  private readonly prefix: string;
   private dir: string | undefined;
   private readonly buckets = new Map<string, { terminal: Bucket; settlement: Bucket }>();
-  private readonly fileIndex = new Map<string, number>();
-  private readonly fileNames: string[] = [];
   private held = 0;
-  private arrivedCount = 0;
   private spills = 0;
+  private files = 0;
 
   constructor(options: MerchantSpoolOptions = {}) {
     this.maxInMemory = Math.max(1, options.maxInMemory ?? 150_000);
     this.tmpRoot = options.tmpDir ?? tmpdir();
+    this.dir = options.dir;
+    this.ownsDir = options.dir === undefined;
+    this.prefix = options.prefix ?? 'c';
   }
 
-  /** How many records have been added: the next record's arrival number. */
-  get arrived(): number {
-    return this.arrivedCount;
+  /** The directory the files go to (created on first use). */
+  directory(): string {
+    try {
+      this.dir ??= mkdtempSync(join(this.tmpRoot, 'posguard-spool-'));
+    } catch (error) {
+      throw new SpoolError(this.tmpRoot, error);
+    }
+    return this.dir;
   }
 
   /** How many merchants have records waiting. */
@@ -118,17 +143,28 @@ export class MerchantSpool {
     return this.spills;
   }
 
-  add(kind: SpooledKind, r: PosRecord): void {
-    const merchantId = r.merchantId ?? '';
-    let pair = this.buckets.get(merchantId);
-    if (pair === undefined) {
-      pair = { terminal: newBucket(), settlement: newBucket() };
-      this.buckets.set(merchantId, pair);
-    }
-    const bucket = pair[kind];
+  add(kind: SpooledKind, r: PosRecord, seq: number): void {
+    const bucket = this.bucketOf(r.merchantId ?? '', kind);
     bucket.records.push(r);
-    bucket.seq.push(this.arrivedCount++);
+    bucket.seq.push(seq);
     if (++this.held >= this.maxInMemory) this.spill();
+  }
+
+  /** Writes out everything held and hands over every file written; this spool forgets them. */
+  flush(): SpoolChunk[] {
+    if (this.held > 0) this.spill();
+    const out: SpoolChunk[] = [];
+    for (const [merchantId, pair] of this.buckets)
+      for (const kind of ['terminal', 'settlement'] as const)
+        for (const c of pair[kind].chunks) out.push({ merchantId, kind, ...c });
+    this.buckets.clear();
+    return out;
+  }
+
+  /** Takes over files another spool wrote (flush), to read back with this spool's own. */
+  adopt(chunks: readonly SpoolChunk[]): void {
+    for (const c of chunks)
+      this.bucketOf(c.merchantId, c.kind).chunks.push({ path: c.path, firstSeq: c.firstSeq });
   }
 
   /** The merchants in ascending merchantId order, each read back (and released) as the caller reaches it. */
@@ -150,43 +186,40 @@ export class MerchantSpool {
     }
   }
 
-  /** Removes the temporary files; safe to call more than once. */
+  /** Removes the temporary files (the directory too, when the spool made it); safe to call more than once. */
   dispose(): void {
-    if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
-    this.dir = undefined;
+    if (this.dir !== undefined && this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
+    else
+      for (const pair of this.buckets.values())
+        for (const b of [pair.terminal, pair.settlement])
+          for (const c of b.chunks) rmSync(c.path, { force: true });
+    if (this.ownsDir) this.dir = undefined;
     this.buckets.clear();
   }
 
-  private spill(): void {
-    try {
-      this.spillBuckets();
-    } catch (error) {
-      throw new SpoolError(this.dir ?? this.tmpRoot, error);
+  private bucketOf(merchantId: string, kind: SpooledKind): Bucket {
+    let pair = this.buckets.get(merchantId);
+    if (pair === undefined) {
+      pair = { terminal: newBucket(), settlement: newBucket() };
+      this.buckets.set(merchantId, pair);
     }
+    return pair[kind];
   }
 
-  private spillBuckets(): void {
-    this.dir ??= mkdtempSync(join(this.tmpRoot, 'posguard-spool-'));
-    let n = 0;
-    for (const pair of this.buckets.values()) {
-      for (const bucket of [pair.terminal, pair.settlement]) {
-        if (bucket.records.length === 0) continue;
-        bucket.path ??= join(this.dir, `b${n++}-${this.spills}.jsonl`);
-        // Lines of a few thousand records: one JSON text of the whole bucket would briefly double its memory.
-        const lines: string[] = [];
-        for (let from = 0; from < bucket.records.length; from += LINE_RECORDS) {
-          const rows: unknown[][] = [];
-          const to = Math.min(bucket.records.length, from + LINE_RECORDS);
-          for (let i = from; i < to; i++)
-            rows.push(this.encode(bucket.records[i] as PosRecord, bucket.seq[i] ?? 0));
-          lines.push(`${JSON.stringify(rows)}\n`);
-          if (lines.length === 16) appendFileSync(bucket.path, lines.splice(0).join(''));
+  private spill(): void {
+    const dir = this.directory();
+    try {
+      for (const pair of this.buckets.values())
+        for (const bucket of [pair.terminal, pair.settlement]) {
+          if (bucket.records.length === 0) continue;
+          const path = join(dir, `${this.prefix}${this.files++}.jsonl`);
+          writeChunk(path, bucket.records, bucket.seq);
+          bucket.chunks.push({ path, firstSeq: bucket.seq[0] ?? 0 });
+          bucket.records = [];
+          bucket.seq = [];
         }
-        if (lines.length > 0) appendFileSync(bucket.path, lines.join(''));
-        bucket.spilled += 1;
-        bucket.records = [];
-        bucket.seq = [];
-      }
+    } catch (error) {
+      throw new SpoolError(dir, error);
     }
     this.held = 0;
     this.spills += 1;
@@ -194,60 +227,89 @@ export class MerchantSpool {
 
   private readBack(bucket: Bucket): { records: PosRecord[]; seq: number[] } {
     this.held -= bucket.records.length;
-    if (bucket.path === undefined) return { records: bucket.records, seq: bucket.seq };
+    if (bucket.chunks.length === 0) return { records: bucket.records, seq: bucket.seq };
     const records: PosRecord[] = [];
     const seq: number[] = [];
-    // Line by line from the bytes: decoding the whole file to one string would hold it twice.
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(bucket.path);
-      rmSync(bucket.path, { force: true });
-    } catch (error) {
-      throw new SpoolError(this.dir ?? this.tmpRoot, error);
-    }
-    for (let start = 0; start < bytes.length; ) {
-      let end = bytes.indexOf(10, start);
-      if (end < 0) end = bytes.length;
-      if (end > start)
-        for (const row of JSON.parse(bytes.toString('utf8', start, end)) as unknown[][]) {
-          seq.push(row[0] as number);
-          records.push(this.decode(row));
-        }
-      start = end + 1;
+    for (const chunk of [...bucket.chunks].sort((a, b) => a.firstSeq - b.firstSeq)) {
+      try {
+        readChunk(chunk.path, records, seq);
+        rmSync(chunk.path, { force: true });
+      } catch (error) {
+        throw new SpoolError(this.dir ?? this.tmpRoot, error);
+      }
     }
     for (let i = 0; i < bucket.records.length; i++) {
       records.push(bucket.records[i] as PosRecord);
       seq.push(bucket.seq[i] ?? 0);
     }
-    return { records, seq };
-  }
-
-  private encode(r: PosRecord, seq: number): unknown[] {
-    let file = this.fileIndex.get(r.source.file);
-    if (file === undefined) {
-      file = this.fileNames.length;
-      this.fileNames.push(r.source.file);
-      this.fileIndex.set(r.source.file, file);
-    }
-    const row: unknown[] = [seq, file, r.source.row];
-    for (const f of FIELDS) row.push(r[f] ?? null);
-    // Trailing absent fields cost nothing in the file.
-    while (row.length > 3 && row[row.length - 1] === null) row.pop();
-    return row;
-  }
-
-  private decode(row: unknown[]): PosRecord {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < FIELDS.length; i++) {
-      const v = row[i + 3];
-      if (v !== null && v !== undefined) out[FIELDS[i] as Field] = v;
-    }
-    out.source = { file: this.fileNames[row[1] as number] ?? '', row: row[2] as number };
-    // The file holds only what encode() wrote from valid records.
-    return out as PosRecord;
+    return inArrivalOrder(records, seq);
   }
 }
 
+/**
+ * Lines of a few thousand records, each line `[[source files…], [seq, file, row, …fields]…]`: one JSON text of the
+ * whole bucket would briefly double its memory, and a line that names its own files reads back on its own.
+ */
+function writeChunk(path: string, records: readonly PosRecord[], seqs: readonly number[]): void {
+  const lines: string[] = [];
+  for (let from = 0; from < records.length; from += LINE_RECORDS) {
+    const files: string[] = [];
+    const fileIndex = new Map<string, number>();
+    const rows: unknown[][] = [];
+    const to = Math.min(records.length, from + LINE_RECORDS);
+    for (let i = from; i < to; i++) {
+      const r = records[i] as PosRecord;
+      let file = fileIndex.get(r.source.file);
+      if (file === undefined) {
+        file = files.length;
+        files.push(r.source.file);
+        fileIndex.set(r.source.file, file);
+      }
+      const row: unknown[] = [seqs[i] ?? 0, file, r.source.row];
+      for (const f of FIELDS) row.push(r[f] ?? null);
+      // Trailing absent fields cost nothing in the file.
+      while (row.length > 3 && row[row.length - 1] === null) row.pop();
+      rows.push(row);
+    }
+    lines.push(`${JSON.stringify([files, rows])}\n`);
+    if (lines.length === 16) appendFileSync(path, lines.splice(0).join(''));
+  }
+  if (lines.length > 0) appendFileSync(path, lines.join(''));
+}
+
+function readChunk(path: string, records: PosRecord[], seqs: number[]): void {
+  // Line by line from the bytes: decoding the whole file to one string would hold it twice.
+  const bytes = readFileSync(path);
+  for (let start = 0; start < bytes.length; ) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
+    if (end > start) {
+      const [files, rows] = JSON.parse(bytes.toString('utf8', start, end)) as [string[], unknown[][]];
+      for (const row of rows) {
+        seqs.push(row[0] as number);
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < FIELDS.length; i++) {
+          const v = row[i + 3];
+          if (v !== null && v !== undefined) out[FIELDS[i] as Field] = v;
+        }
+        out.source = { file: files[row[1] as number] ?? '', row: row[2] as number };
+        // The file holds only what writeChunk wrote from valid records.
+        records.push(out as PosRecord);
+      }
+    }
+    start = end + 1;
+  }
+}
+
+/** Each file and the records held are in order; adopted files can interleave with them, so merge when needed. */
+function inArrivalOrder(records: PosRecord[], seq: number[]): { records: PosRecord[]; seq: number[] } {
+  let sorted = true;
+  for (let i = 1; i < seq.length && sorted; i++) sorted = (seq[i - 1] ?? 0) <= (seq[i] ?? 0);
+  if (sorted) return { records, seq };
+  const order = seq.map((_, i) => i).sort((a, b) => (seq[a] ?? 0) - (seq[b] ?? 0));
+  return { records: order.map((i) => records[i] as PosRecord), seq: order.map((i) => seq[i] ?? 0) };
+}
+
 function newBucket(): Bucket {
-  return { records: [], seq: [], spilled: 0 };
+  return { records: [], seq: [], chunks: [] };
 }

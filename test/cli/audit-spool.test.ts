@@ -1,6 +1,16 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRecords, recordInScope } from '../../src/audit/audit.js';
 import type { AuditReport } from '../../src/audit/report-types.js';
@@ -58,25 +68,24 @@ beforeAll(async () => {
   files.settlement.push(join(root, 'settlement-again.csv'));
   const journal = readFileSync(join(sim, first, 'terminal.csv'), 'utf8').split('\n');
   const part = join(root, 'terminal-part.csv');
-  await import('node:fs').then((fs) => fs.writeFileSync(part, journal.slice(0, 60).join('\n')));
+  writeFileSync(part, journal.slice(0, 60).join('\n'));
   files.terminal.push(part);
 }, 120_000);
 
+const auditArgs = (extra: string[]) => [
+  'audit',
+  ...files.settlement.flatMap((f) => ['--settlement', f]),
+  ...files.terminal.flatMap((f) => ['--terminal', f]),
+  ...files.bank.flatMap((f) => ['--bank', f]),
+  '--plans',
+  plansDir,
+  '--format',
+  'json',
+  ...extra,
+];
+
 async function cliReport(extra: string[], env: Record<string, string>): Promise<AuditReport> {
-  const run = await runCli(
-    [
-      'audit',
-      ...files.settlement.flatMap((f) => ['--settlement', f]),
-      ...files.terminal.flatMap((f) => ['--terminal', f]),
-      ...files.bank.flatMap((f) => ['--bank', f]),
-      '--plans',
-      plansDir,
-      '--format',
-      'json',
-      ...extra,
-    ],
-    { env: { ...process.env, ...env } },
-  );
+  const run = await runCli(auditArgs(extra), { env: { ...process.env, ...env } });
   expect(run.stderr).toBe('');
   expect(run.exitCode).toBe(1);
   return JSON.parse(run.stdout) as AuditReport;
@@ -169,6 +178,13 @@ describe('posguard audit, merchant by merchant through the spool', () => {
     expect(run.stderr).not.toContain('内部错误');
   }, 120_000);
 
+  it('says so when POSGUARD_JOBS asks for threads the sources cannot start, and still audits', async () => {
+    const run = await runCli(auditArgs(['--lang', 'en']), { env: { ...process.env, POSGUARD_JOBS: '2' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('POSGUARD_JOBS ignored');
+    expect(JSON.parse(run.stdout)).toEqual(await cliReport(['--lang', 'en'], {}));
+  }, 120_000);
+
   it('refuses a spool size that is not a positive integer', async () => {
     const run = await runCli(['audit', '--settlement', files.settlement[0] ?? '', '--format', 'json'], {
       env: { ...process.env, POSGUARD_SPOOL_RECORDS: 'lots' },
@@ -176,4 +192,64 @@ describe('posguard audit, merchant by merchant through the spool', () => {
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr).toContain('POSGUARD_SPOOL_RECORDS');
   });
+});
+
+/**
+ * The worker threads run compiled JavaScript, so this builds the sources into a scratch directory beside dist/
+ * and runs that CLI with POSGUARD_JOBS=2: its report must be the single-thread one, whatever the spool does.
+ */
+describe('posguard audit with the files imported on worker threads', () => {
+  const repo = resolve(import.meta.dirname, '../..');
+  const build = join(repo, `.test-build-${process.pid}`);
+  const run = promisify(execFile);
+  beforeAll(() => {
+    execFileSync(
+      process.execPath,
+      [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', build],
+      {
+        cwd: repo,
+      },
+    );
+  }, 120_000);
+  afterAll(() => rmSync(build, { recursive: true, force: true }));
+
+  const built = async (args: string[], env: Record<string, string>) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [join(build, 'cli/main.js'), ...args], {
+        env: { ...process.env, ...env },
+        maxBuffer: 64 << 20,
+      });
+      return { exitCode: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { exitCode: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+
+  it('gives the single-thread report, with the records in memory or spilled by the workers', async () => {
+    const single = await cliReport(['--lang', 'en'], {});
+    for (const spoolRecords of ['1000000', '40']) {
+      const parallel = await built(auditArgs(['--lang', 'en']), {
+        POSGUARD_JOBS: '2',
+        POSGUARD_SPOOL_RECORDS: spoolRecords,
+      });
+      expect(parallel.stderr).toBe('');
+      expect(parallel.exitCode).toBe(1);
+      expect(JSON.parse(parallel.stdout)).toEqual(single);
+    }
+  }, 120_000);
+
+  it('reports an unreadable file as the single-thread import does, and leaves no temporary files', async () => {
+    const xls = join(root, 'settlement-old.xls');
+    writeFileSync(xls, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]));
+    const tmp = mkdtempSync(join(root, 'tmp-workers-'));
+    const args = ['audit', '--settlement', files.settlement[0] ?? '', '--settlement', xls, '--lang', 'en'];
+    const single = await runCli(args, { env: { ...process.env } });
+    const parallel = await built(args, { POSGUARD_JOBS: '2', POSGUARD_SPOOL_RECORDS: '10', TMPDIR: tmp });
+    expect(single.exitCode).toBe(2);
+    expect(single.stderr).toContain('settlement-old.xls');
+    expect(parallel.exitCode).toBe(2);
+    expect(parallel.stderr).toBe(single.stderr);
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 120_000);
 });

@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { AuditOptions } from '../../audit/audit.js';
+import type { ImportTask, ImportTaskResult } from '../../audit/import-task.js';
 import type { AuditReport } from '../../audit/report-types.js';
 import type { DevicesFile } from '../../explain/parse-devices.js';
 import type { FeePlan } from '../../plans/plan-types.js';
 import type { PosRecord, RecordKind } from '../../records/index.js';
-import type { FileImportSummary } from '../../statements/import-types.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { pick } from '../lang.js';
@@ -41,16 +42,17 @@ export interface ImportAndAuditArgs {
  */
 export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs): Promise<AuditReport> {
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
-  const { CrossFileDuplicates, importFileStreaming } = await import('../../statements/import.js');
+  const { CrossFileDuplicates } = await import('../../statements/import.js');
   const { ImportFileError } = await import('../../statements/import-types.js');
-  const { recordInScope, startAudit } = await import('../../audit/audit.js');
+  const { startAudit } = await import('../../audit/audit.js');
   const { CoverageCollector } = await import('../../audit/coverage.js');
+  const { importTask, inputOfSeq } = await import('../../audit/import-task.js');
   const { digestJournal } = await import('../../explain/attach-diagnoses.js');
 
-  const maxInMemory = args.maxInMemory ?? spoolLimitFromEnv(ctx.env);
+  const maxInMemory = args.maxInMemory ?? positiveIntFromEnv(ctx.env, 'POSGUARD_SPOOL_RECORDS') ?? 150_000;
   const tmpDir = ctx.env.TMPDIR;
   const spool = new MerchantSpool({
-    ...(maxInMemory === undefined ? {} : { maxInMemory }),
+    maxInMemory,
     ...(tmpDir === undefined || tmpDir === '' ? {} : { tmpDir }),
   });
   // Ctrl-C in a long audit must not leave gigabytes in the temporary directory.
@@ -64,12 +66,68 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
   process.once('SIGTERM', onSignal);
   try {
     const coverage = new CoverageCollector();
-    const inScope = recordInScope(args.options);
-    const bank: PosRecord[] = [];
-    const bankDedupe = new CrossFileDuplicates();
-    const summaries: FileImportSummary[] = [];
-    // Per input (summaries' index): the spool's arrival numbers it used, and the files its lines duplicated.
-    const arrivals: { from: number; to: number }[] = [];
+    const tasks: (ImportTask & { bytes: number })[] = [];
+    for (const g of args.groups)
+      for (const typed of g.files) {
+        const abs = resolve(ctx.cwd, typed);
+        tasks.push({
+          input: tasks.length,
+          kind: g.kind,
+          typed,
+          abs,
+          ...(g.preset === undefined ? {} : { preset: g.preset }),
+          ...(g.mappingFile === undefined ? {} : { mappingFile: g.mappingFile }),
+          bytes: await stat(abs).then(
+            (st) => st.size,
+            () => 0,
+          ),
+        });
+      }
+    const grand = tasks.reduce((a, x) => a + x.bytes, 0);
+    const readBytes = new Map<number, number>();
+    let readTotal = 0;
+    const progress = new Progress(t('读取文件', 'reading files'), 1, ctx.interactive, ctx.stderr);
+    const onBytes = (input: number, bytes: number) => {
+      readTotal += bytes - (readBytes.get(input) ?? 0);
+      readBytes.set(input, bytes);
+      progress.update(grand > 0 ? readTotal / grand : 1);
+    };
+    const askedJobs = positiveIntFromEnv(ctx.env, 'POSGUARD_JOBS');
+    const jobs = Math.min(tasks.length, askedJobs ?? availableParallelism());
+    const { importInWorkers, workersAvailable } = await import('../../audit/parallel-import.js');
+    if (askedJobs !== undefined && askedJobs > 1 && !workersAvailable())
+      ctx.stderr(
+        t(
+          'posguard: 从源代码运行时无法使用多线程，POSGUARD_JOBS 无效，改为单线程读取\n',
+          'posguard: worker threads need the built package; POSGUARD_JOBS ignored, reading on one thread\n',
+        ),
+      );
+    let results: ImportTaskResult[] = [];
+    try {
+      if (jobs > 1 && workersAvailable()) {
+        // Each worker holds its share of the in-memory allowance.
+        const share = Math.max(1, Math.floor(maxInMemory / jobs));
+        results = await importInWorkers(
+          tasks,
+          { spool, coverage, options: args.options, maxInMemory: share },
+          jobs,
+          onBytes,
+        );
+      } else {
+        for (const task of tasks)
+          results.push(
+            await importTask(task, { spool, coverage, options: args.options }, (n) => onBytes(task.input, n)),
+          );
+      }
+    } catch (error) {
+      if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
+      throw spoolFailure(error);
+    } finally {
+      progress.finish();
+    }
+    const summaries = results.map((r) => r.summary);
+
+    // The files an input's lines duplicated: reported on that input's summary, in the order importFiles would.
     const drops: { input: number; other: string; count: number; first: number }[] = [];
     const dropIndex = new Map<string, (typeof drops)[number]>();
     const dropped = (input: number, other: string, seq: number) => {
@@ -84,62 +142,14 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
       dropIndex.set(key, fresh);
       drops.push(fresh);
     };
-
-    let bankSeq = 0;
-    for (const g of args.groups) {
-      if (g.files.length === 0) continue;
-      const progress = new Progress(g.label, 1, ctx.interactive, ctx.stderr);
-      try {
-        const sizes = await Promise.all(
-          g.files.map((f) =>
-            stat(resolve(ctx.cwd, f)).then(
-              (s) => s.size,
-              () => 0,
-            ),
-          ),
-        );
-        const grand = sizes.reduce((a, b) => a + b, 0);
-        let before = 0;
-        for (const [i, typed] of g.files.entries()) {
-          const abs = resolve(ctx.cwd, typed);
-          const rename = renamer(abs, typed);
-          const input = summaries.length;
-          const from = spool.arrived;
-          const base = before;
-          const summary = await importFileStreaming(
-            { path: abs },
-            {
-              kind: g.kind,
-              ...(g.preset === undefined ? {} : { preset: g.preset }),
-              ...(g.mappingFile === undefined ? {} : { mappingFile: g.mappingFile }),
-              onProgress: (n) => progress.update(grand > 0 ? (base + n) / grand : 1),
-            },
-            (r) => {
-              const file = rename(r.source.file);
-              if (file !== r.source.file) r.source = { file, row: r.source.row };
-              if (g.kind === 'bank') {
-                const other = bankDedupe.duplicateOf(r);
-                if (other === undefined) bank.push(r);
-                else dropped(input, other, bankSeq);
-                bankSeq += 1;
-                return;
-              }
-              if (g.kind === 'settlement') coverage.add(r);
-              if (inScope(r)) spool.add(g.kind, r);
-            },
-          );
-          relabelSummary(summary, rename);
-          summaries.push(summary);
-          arrivals.push({ from, to: spool.arrived });
-          before += sizes[i] ?? 0;
-        }
-      } catch (error) {
-        if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
-        throw spoolFailure(error);
-      } finally {
-        progress.finish();
+    const bank: PosRecord[] = [];
+    const bankDedupe = new CrossFileDuplicates();
+    for (const r of results)
+      for (const [i, record] of r.bank.entries()) {
+        const other = bankDedupe.duplicateOf(record);
+        if (other === undefined) bank.push(record);
+        else dropped(r.input, other, i);
       }
-    }
 
     const checking = new Progress(t('核对', 'auditing'), 1, ctx.interactive, ctx.stderr);
     checking.update(0);
@@ -149,17 +159,6 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
       options: args.options,
       coverage: coverage.coverage(),
     });
-    const inputOf = (seq: number): number => {
-      // arrivals are ascending and contiguous: a binary search finds the input that read a record.
-      let lo = 0;
-      let hi = arrivals.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if ((arrivals[mid]?.to ?? 0) <= seq) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
     const dedupe = (records: PosRecord[], seqs: number[]): PosRecord[] => {
       const sameFile = records.every((r) => r.source.file === records[0]?.source.file);
       if (sameFile) return records;
@@ -170,7 +169,7 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
         if (other === undefined) kept.push(r);
         else {
           const seq = seqs[i] ?? 0;
-          dropped(inputOf(seq), other, seq);
+          dropped(inputOfSeq(seq), other, seq);
         }
       }
       return kept;
@@ -250,32 +249,15 @@ function spoolFailure(error: unknown): unknown {
   );
 }
 
-/** POSGUARD_SPOOL_RECORDS: how many records to hold in memory before spilling (default MerchantSpool's). */
-function spoolLimitFromEnv(env: Readonly<Record<string, string | undefined>>): number | undefined {
-  const text = env.POSGUARD_SPOOL_RECORDS;
+/** A positive integer from the environment (POSGUARD_SPOOL_RECORDS, POSGUARD_JOBS), or undefined when unset. */
+function positiveIntFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+): number | undefined {
+  const text = env[name];
   if (text === undefined || text === '') return undefined;
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 1)
-    throw new CliError(
-      `POSGUARD_SPOOL_RECORDS 应为正整数：“${text}”`,
-      `POSGUARD_SPOOL_RECORDS must be a positive integer: "${text}"`,
-    );
+    throw new CliError(`${name} 应为正整数：“${text}”`, `${name} must be a positive integer: "${text}"`);
   return n;
-}
-
-/** Shows the file names the user typed, not absolute paths (an archive's tables keep their inner names). */
-function renamer(abs: string, typed: string): (name: string) => string {
-  if (abs === typed) return (name) => name;
-  return (name) => (name.startsWith(abs) ? typed + name.slice(abs.length) : name);
-}
-
-function relabelSummary(summary: FileImportSummary, rename: (name: string) => string): void {
-  const before = summary.file;
-  summary.file = rename(summary.file);
-  for (const w of summary.warnings) {
-    w.file = rename(w.file);
-    w.message = w.message.split(before).join(summary.file);
-    w.messageEn = w.messageEn.split(before).join(summary.file);
-  }
-  for (const r of summary.rejected) r.file = rename(r.file);
 }

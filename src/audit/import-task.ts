@@ -1,0 +1,86 @@
+import type { PosRecord, RecordKind } from '../records/index.js';
+import type { FileImportSummary } from '../statements/import-types.js';
+import { type AuditOptions, recordInScope } from './audit.js';
+import type { CoverageCollector } from './coverage.js';
+import type { MerchantSpool } from './merchant-spool.js';
+
+/** One input file of an audit, as the user named it and where it is. */
+export interface ImportTask {
+  /** Its place among all inputs (statements, then journals, then bank files, each in the order given). */
+  input: number;
+  kind: RecordKind;
+  /** As the user typed it: records, rejected rows and warnings name the file so. */
+  typed: string;
+  abs: string;
+  preset?: string;
+  mappingFile?: string;
+}
+
+/** What importing one file leaves besides the records in the spool. */
+export interface ImportTaskResult {
+  input: number;
+  summary: FileImportSummary;
+  /** Bank credits, in file order, for the caller to dedupe and keep (they are few). */
+  bank: PosRecord[];
+}
+
+/** Arrival numbers: input i's records are numbered from i × 2³², so inputs read in parallel still sort in order. */
+export const SEQ_PER_INPUT = 2 ** 32;
+export const inputOfSeq = (seq: number): number => Math.floor(seq / SEQ_PER_INPUT);
+
+/**
+ * Imports one file for the audit: each record renamed to the typed file name, statements counted for coverage
+ * (in scope or not), in-scope journal and statement records spooled per merchant, bank records returned.
+ * The same code runs in-process and in the import workers.
+ */
+export async function importTask(
+  task: ImportTask,
+  into: { spool: MerchantSpool; coverage: CoverageCollector; options: AuditOptions },
+  onBytes?: (bytes: number) => void,
+): Promise<ImportTaskResult> {
+  const { importFileStreaming } = await import('../statements/import.js');
+  const rename = renamer(task.abs, task.typed);
+  const inScope = recordInScope(into.options);
+  const bank: PosRecord[] = [];
+  let seq = task.input * SEQ_PER_INPUT;
+  const kind = task.kind;
+  const summary = await importFileStreaming(
+    { path: task.abs },
+    {
+      kind,
+      ...(task.preset === undefined ? {} : { preset: task.preset }),
+      ...(task.mappingFile === undefined ? {} : { mappingFile: task.mappingFile }),
+      ...(onBytes === undefined ? {} : { onProgress: (n: number) => onBytes(n) }),
+    },
+    (r) => {
+      const file = rename(r.source.file);
+      if (file !== r.source.file) r.source = { file, row: r.source.row };
+      if (kind === 'bank') {
+        bank.push(r);
+        return;
+      }
+      if (kind === 'settlement') into.coverage.add(r);
+      if (inScope(r)) into.spool.add(kind, r, seq);
+      seq += 1;
+    },
+  );
+  relabelSummary(summary, rename);
+  return { input: task.input, summary, bank };
+}
+
+/** Shows the file names the user typed, not absolute paths (an archive's tables keep their inner names). */
+function renamer(abs: string, typed: string): (name: string) => string {
+  if (abs === typed) return (name) => name;
+  return (name) => (name.startsWith(abs) ? typed + name.slice(abs.length) : name);
+}
+
+function relabelSummary(summary: FileImportSummary, rename: (name: string) => string): void {
+  const before = summary.file;
+  summary.file = rename(summary.file);
+  for (const w of summary.warnings) {
+    w.file = rename(w.file);
+    w.message = w.message.split(before).join(summary.file);
+    w.messageEn = w.messageEn.split(before).join(summary.file);
+  }
+  for (const r of summary.rejected) r.file = rename(r.file);
+}
