@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { AuditOptions } from '../../audit/audit.js';
+import type { CoverageCollector } from '../../audit/coverage.js';
 import type { ImportTask, ImportTaskResult } from '../../audit/import-task.js';
 import type { AuditReport } from '../../audit/report-types.js';
 import type { DevicesFile } from '../../explain/parse-devices.js';
@@ -43,10 +44,9 @@ export interface ImportAndAuditArgs {
 export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs): Promise<AuditReport> {
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
   const { CrossFileDuplicates } = await import('../../statements/import.js');
-  const { ImportFileError } = await import('../../statements/import-types.js');
   const { startAudit } = await import('../../audit/audit.js');
   const { CoverageCollector } = await import('../../audit/coverage.js');
-  const { importTask, inputOfSeq } = await import('../../audit/import-task.js');
+  const { inputOfSeq } = await import('../../audit/import-task.js');
   const { digestJournal } = await import('../../explain/attach-diagnoses.js');
 
   const maxInMemory = args.maxInMemory ?? positiveIntFromEnv(ctx.env, 'POSGUARD_SPOOL_RECORDS') ?? 150_000;
@@ -66,65 +66,7 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
   process.once('SIGTERM', onSignal);
   try {
     const coverage = new CoverageCollector();
-    const tasks: (ImportTask & { bytes: number })[] = [];
-    for (const g of args.groups)
-      for (const typed of g.files) {
-        const abs = resolve(ctx.cwd, typed);
-        tasks.push({
-          input: tasks.length,
-          kind: g.kind,
-          typed,
-          abs,
-          ...(g.preset === undefined ? {} : { preset: g.preset }),
-          ...(g.mappingFile === undefined ? {} : { mappingFile: g.mappingFile }),
-          bytes: await stat(abs).then(
-            (st) => st.size,
-            () => 0,
-          ),
-        });
-      }
-    const grand = tasks.reduce((a, x) => a + x.bytes, 0);
-    const readBytes = new Map<number, number>();
-    let readTotal = 0;
-    const progress = new Progress(t('读取文件', 'reading files'), 1, ctx.interactive, ctx.stderr);
-    const onBytes = (input: number, bytes: number) => {
-      readTotal += bytes - (readBytes.get(input) ?? 0);
-      readBytes.set(input, bytes);
-      progress.update(grand > 0 ? readTotal / grand : 1);
-    };
-    const askedJobs = positiveIntFromEnv(ctx.env, 'POSGUARD_JOBS');
-    const jobs = Math.min(tasks.length, askedJobs ?? availableParallelism());
-    const { importInWorkers, workersAvailable } = await import('../../audit/parallel-import.js');
-    if (askedJobs !== undefined && askedJobs > 1 && !workersAvailable())
-      ctx.stderr(
-        t(
-          'posguard: 从源代码运行时无法使用多线程，POSGUARD_JOBS 无效，改为单线程读取\n',
-          'posguard: worker threads need the built package; POSGUARD_JOBS ignored, reading on one thread\n',
-        ),
-      );
-    let results: ImportTaskResult[] = [];
-    try {
-      if (jobs > 1 && workersAvailable()) {
-        // Each worker holds its share of the in-memory allowance.
-        const share = Math.max(1, Math.floor(maxInMemory / jobs));
-        results = await importInWorkers(
-          tasks,
-          { spool, coverage, options: args.options, maxInMemory: share },
-          jobs,
-          onBytes,
-        );
-      } else {
-        for (const task of tasks)
-          results.push(
-            await importTask(task, { spool, coverage, options: args.options }, (n) => onBytes(task.input, n)),
-          );
-      }
-    } catch (error) {
-      if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
-      throw spoolFailure(error);
-    } finally {
-      progress.finish();
-    }
+    const results = await importInputs(ctx, args, spool, coverage, maxInMemory);
     const summaries = results.map((r) => r.summary);
 
     // The files an input's lines duplicated: reported on that input's summary, in the order importFiles would.
@@ -237,6 +179,79 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
     process.removeListener('SIGTERM', onSignal);
     spool.dispose();
   }
+}
+
+/** Imports every input file into the spool (on worker threads when it can), coverage into `coverage`. */
+async function importInputs(
+  ctx: CliContext,
+  args: ImportAndAuditArgs,
+  spool: MerchantSpool,
+  coverage: CoverageCollector,
+  maxInMemory: number,
+): Promise<ImportTaskResult[]> {
+  const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
+  const { ImportFileError } = await import('../../statements/import-types.js');
+  const { importTask } = await import('../../audit/import-task.js');
+  const tasks: (ImportTask & { bytes: number })[] = [];
+  for (const g of args.groups)
+    for (const typed of g.files) {
+      const abs = resolve(ctx.cwd, typed);
+      tasks.push({
+        input: tasks.length,
+        kind: g.kind,
+        typed,
+        abs,
+        ...(g.preset === undefined ? {} : { preset: g.preset }),
+        ...(g.mappingFile === undefined ? {} : { mappingFile: g.mappingFile }),
+        bytes: await stat(abs).then(
+          (st) => st.size,
+          () => 0,
+        ),
+      });
+    }
+  const grand = tasks.reduce((a, x) => a + x.bytes, 0);
+  const readBytes = new Map<number, number>();
+  let readTotal = 0;
+  const progress = new Progress(t('读取文件', 'reading files'), 1, ctx.interactive, ctx.stderr);
+  const onBytes = (input: number, bytes: number) => {
+    readTotal += bytes - (readBytes.get(input) ?? 0);
+    readBytes.set(input, bytes);
+    progress.update(grand > 0 ? readTotal / grand : 1);
+  };
+  const askedJobs = positiveIntFromEnv(ctx.env, 'POSGUARD_JOBS');
+  const jobs = Math.min(tasks.length, askedJobs ?? availableParallelism());
+  const { importInWorkers, workersAvailable } = await import('../../audit/parallel-import.js');
+  if (askedJobs !== undefined && askedJobs > 1 && !workersAvailable())
+    ctx.stderr(
+      t(
+        'posguard: 从源代码运行时无法使用多线程，POSGUARD_JOBS 无效，改为单线程读取\n',
+        'posguard: worker threads need the built package; POSGUARD_JOBS ignored, reading on one thread\n',
+      ),
+    );
+  let results: ImportTaskResult[] = [];
+  try {
+    if (jobs > 1 && workersAvailable()) {
+      // Each worker holds its share of the in-memory allowance.
+      const share = Math.max(1, Math.floor(maxInMemory / jobs));
+      results = await importInWorkers(
+        tasks,
+        { spool, coverage, options: args.options, maxInMemory: share },
+        jobs,
+        onBytes,
+      );
+    } else {
+      for (const task of tasks)
+        results.push(
+          await importTask(task, { spool, coverage, options: args.options }, (n) => onBytes(task.input, n)),
+        );
+    }
+  } catch (error) {
+    if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
+    throw spoolFailure(error);
+  } finally {
+    progress.finish();
+  }
+  return results;
 }
 
 /** A SpoolError as the user can act on it; any other error unchanged. */
