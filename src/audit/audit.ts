@@ -12,7 +12,13 @@ import {
   type Finding,
   type FindingKind,
 } from './report-types.js';
-import { auditMerchant, type MerchantCounts, type RunContext } from './merchant-audit.js';
+import {
+  addEffective,
+  auditMerchant,
+  type MerchantAuditResult,
+  type MerchantCounts,
+  type RunContext,
+} from './merchant-audit.js';
 
 /** Knobs of one audit run. Dates are Asia/Shanghai local dates `YYYY-MM-DD`. */
 export interface AuditOptions {
@@ -142,6 +148,11 @@ export interface AuditSessionInit {
  */
 export interface AuditSession {
   addMerchant(merchantId: string, terminal: readonly PosRecord[], settlement: readonly PosRecord[]): void;
+  /** Without bank records merchants can be audited apart (auditMerchantApart) and merged here, in order. */
+  readonly merchantsApart: boolean;
+  /** The plan that governs a merchant, for auditMerchantApart. */
+  planOf(merchantId: string): FeePlan | undefined;
+  addMerchantResult(merchantId: string, result: MerchantAuditResult): void;
   /** The report; `warnings` (the importers') come first, as auditRecords puts them. */
   finish(rest: {
     files?: AuditReport['files'];
@@ -201,12 +212,26 @@ export function startAudit(init: AuditSessionInit): AuditSession {
   const merchantIds: string[] = [];
   const counts = new Map<string, MerchantCounts>();
 
-  const addMerchant: AuditSession['addMerchant'] = (merchantId, terminal, settlement) => {
+  const next = (merchantId: string) => {
     const last = merchantIds.at(-1);
     if (last !== undefined && !(last < merchantId))
       throw new Error(`audit: merchant ${merchantId} after ${last}: merchants must come once each, in order`);
     merchantIds.push(merchantId);
+  };
+  const addMerchant: AuditSession['addMerchant'] = (merchantId, terminal, settlement) => {
+    next(merchantId);
     counts.set(merchantId, auditMerchant(ctx, merchantId, terminal, settlement, planOf(merchantId)));
+  };
+  const addMerchantResult: AuditSession['addMerchantResult'] = (merchantId, result) => {
+    if (ctx.hasBank) throw new Error('audit: merchants share the bank credits and cannot be audited apart');
+    next(merchantId);
+    counts.set(merchantId, result.counts);
+    ctx.drafts.push(...result.drafts);
+    ctx.ambiguous.push(...result.ambiguous);
+    ctx.rateChanges.push(...result.rateChanges);
+    for (const e of result.effective) addEffective(ctx, e.date, e.channel, e.card, e.amountFen, e.feeFen);
+    for (const w of result.calendarWarnings) ctx.calendarWarnings.add(w);
+    ctx.outsideCoverage.count += result.outsideCoverage;
   };
 
   const finish: AuditSession['finish'] = (rest) => {
@@ -285,7 +310,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
       effectiveRates,
     };
   };
-  return { addMerchant, finish };
+  return { addMerchant, merchantsApart: !ctx.hasBank, planOf, addMerchantResult, finish };
 }
 
 function summarize(

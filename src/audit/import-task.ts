@@ -1,4 +1,5 @@
 import type { PosRecord, RecordKind } from '../records/index.js';
+import { CrossFileDuplicates } from '../statements/import.js';
 import type { FileImportSummary } from '../statements/import-types.js';
 import { type AuditOptions, recordInScope } from './audit.js';
 import type { CoverageCollector } from './coverage.js';
@@ -83,4 +84,26 @@ function relabelSummary(summary: FileImportSummary, rename: (name: string) => st
     w.messageEn = w.messageEn.split(before).join(summary.file);
   }
   for (const r of summary.rejected) r.file = rename(r.file);
+}
+
+/**
+ * One merchant's records of one kind without the lines another file already had (CrossFileDuplicates; per merchant
+ * is the same as over all records, since the key holds the merchant). `onDrop` hears each dropped line's arrival
+ * number and the file it repeated.
+ */
+export function withoutRepeatedExports(
+  records: PosRecord[],
+  seqs: readonly number[],
+  onDrop: (seq: number, other: string) => void,
+): PosRecord[] {
+  const first = records[0]?.source.file;
+  if (records.every((r) => r.source.file === first)) return records;
+  const dedupe = new CrossFileDuplicates();
+  const kept: PosRecord[] = [];
+  for (const [i, r] of records.entries()) {
+    const other = dedupe.duplicateOf(r);
+    if (other === undefined) kept.push(r);
+    else onDrop(seqs[i] ?? 0, other);
+  }
+  return kept;
 }

@@ -638,17 +638,13 @@ export function auditMerchant(
   return counts;
 }
 
-/**
- * localDateOf that remembers its last answer: records come sorted by time, so most calls repeat the day, and
- * handing back the same string object also keeps the Map look-ups keyed by it cheap.
- */
-type EffectiveRate = RunContext['effective'] extends Map<string, infer E> ? E : never;
+export type EffectiveRate = RunContext['effective'] extends Map<string, infer E> ? E : never;
 
 /**
  * Adds a settled sale to its day's effective rate. The entries also sit in nested Maps by day, channel and card,
  * so a line finds its entry without building a key string.
  */
-function addEffective(
+export function addEffective(
   ctx: RunContext,
   date: string,
   channel: Channel,
@@ -856,4 +852,56 @@ function checkPayouts(
       source: sourceOf(...day.records, credit),
     });
   }
+}
+
+/** What one merchant's audit adds to a run, when it runs apart (a worker thread) and is merged in merchant order. */
+export interface MerchantAuditResult {
+  counts: MerchantCounts;
+  drafts: FindingDraft[];
+  ambiguous: AmbiguousMatch[];
+  rateChanges: RateChange[];
+  effective: EffectiveRate[];
+  calendarWarnings: string[];
+  outsideCoverage: number;
+}
+
+/**
+ * Audits one merchant on its own, for a run without bank records (the only state merchants share is which
+ * bank credit each claims, in merchant order).
+ */
+export function auditMerchantApart(
+  merchantId: string,
+  terminal: readonly PosRecord[],
+  settlement: readonly PosRecord[],
+  plan: FeePlan | undefined,
+  options: AuditOptions,
+  coverage: Coverage,
+): MerchantAuditResult {
+  const ctx: RunContext = {
+    options,
+    coverage,
+    hasBank: false,
+    bankCredits: [],
+    bankUsed: new Uint8Array(0),
+    bankFirst: undefined,
+    bankLast: undefined,
+    drafts: [],
+    ambiguous: [],
+    rateChanges: [],
+    effective: new Map(),
+    effectiveIndex: new Map(),
+    warnings: [],
+    calendarWarnings: new Set(),
+    outsideCoverage: { count: 0 },
+  };
+  const counts = auditMerchant(ctx, merchantId, terminal, settlement, plan);
+  return {
+    counts,
+    drafts: ctx.drafts,
+    ambiguous: ctx.ambiguous,
+    rateChanges: ctx.rateChanges,
+    effective: [...ctx.effective.values()],
+    calendarWarnings: [...ctx.calendarWarnings],
+    outsideCoverage: ctx.outsideCoverage.count,
+  };
 }

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PosRecord } from '../records/record.js';
 
 // An agent's month is tens of millions of records; as objects they need ~1 KB each, far more than a laptop
@@ -167,6 +167,23 @@ export class MerchantSpool {
       this.bucketOf(c.merchantId, c.kind).chunks.push({ path: c.path, firstSeq: c.firstSeq });
   }
 
+  /**
+   * Every merchant's files, in ascending merchantId order, for readers elsewhere (readChunks in a worker): what is
+   * still held is written out first. The files stay in this spool's directory until dispose.
+   */
+  handOver(): { merchantId: string; terminal: SpoolChunk[]; settlement: SpoolChunk[] }[] {
+    if (this.held > 0) this.spill();
+    const out = [...this.buckets.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([merchantId, pair]) => ({
+        merchantId,
+        terminal: pair.terminal.chunks.map((c) => ({ merchantId, kind: 'terminal' as const, ...c })),
+        settlement: pair.settlement.chunks.map((c) => ({ merchantId, kind: 'settlement' as const, ...c })),
+      }));
+    this.buckets.clear();
+    return out;
+  }
+
   /** The merchants in ascending merchantId order, each read back (and released) as the caller reaches it. */
   *merchants(): Generator<SpooledMerchant> {
     const ids = [...this.buckets.keys()].sort();
@@ -228,16 +245,7 @@ export class MerchantSpool {
   private readBack(bucket: Bucket): { records: PosRecord[]; seq: number[] } {
     this.held -= bucket.records.length;
     if (bucket.chunks.length === 0) return { records: bucket.records, seq: bucket.seq };
-    const records: PosRecord[] = [];
-    const seq: number[] = [];
-    for (const chunk of [...bucket.chunks].sort((a, b) => a.firstSeq - b.firstSeq)) {
-      try {
-        readChunk(chunk.path, records, seq);
-        rmSync(chunk.path, { force: true });
-      } catch (error) {
-        throw new SpoolError(this.dir ?? this.tmpRoot, error);
-      }
-    }
+    const { records, seq } = readChunks(bucket.chunks);
     for (let i = 0; i < bucket.records.length; i++) {
       records.push(bucket.records[i] as PosRecord);
       seq.push(bucket.seq[i] ?? 0);
@@ -275,6 +283,24 @@ function writeChunk(path: string, records: readonly PosRecord[], seqs: readonly 
     if (lines.length === 16) appendFileSync(path, lines.splice(0).join(''));
   }
   if (lines.length > 0) appendFileSync(path, lines.join(''));
+}
+
+/** Reads files of one merchant and kind back (and deletes them), in arrival order. */
+export function readChunks(chunks: readonly { path: string; firstSeq: number }[]): {
+  records: PosRecord[];
+  seq: number[];
+} {
+  const records: PosRecord[] = [];
+  const seq: number[] = [];
+  for (const chunk of [...chunks].sort((a, b) => a.firstSeq - b.firstSeq)) {
+    try {
+      readChunk(chunk.path, records, seq);
+      rmSync(chunk.path, { force: true });
+    } catch (error) {
+      throw new SpoolError(dirname(chunk.path), error);
+    }
+  }
+  return inArrivalOrder(records, seq);
 }
 
 function readChunk(path: string, records: PosRecord[], seqs: number[]): void {

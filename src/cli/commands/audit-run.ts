@@ -5,6 +5,7 @@ import type { AuditOptions } from '../../audit/audit.js';
 import type { CoverageCollector } from '../../audit/coverage.js';
 import type { ImportTask, ImportTaskResult } from '../../audit/import-task.js';
 import type { AuditReport } from '../../audit/report-types.js';
+import type { JournalDigest } from '../../explain/attach-diagnoses.js';
 import type { DevicesFile } from '../../explain/parse-devices.js';
 import type { FeePlan } from '../../plans/plan-types.js';
 import type { PosRecord, RecordKind } from '../../records/index.js';
@@ -12,6 +13,7 @@ import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { pick } from '../lang.js';
 import { Progress } from '../progress.js';
+import { AuditWorkers, workersAvailable } from '../../audit/audit-workers.js';
 import { MerchantSpool, SpoolError } from '../../audit/merchant-spool.js';
 
 /** One kind of input files, as `posguard audit` reads them. */
@@ -46,7 +48,7 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
   const { CrossFileDuplicates } = await import('../../statements/import.js');
   const { startAudit } = await import('../../audit/audit.js');
   const { CoverageCollector } = await import('../../audit/coverage.js');
-  const { inputOfSeq } = await import('../../audit/import-task.js');
+  const { inputOfSeq, withoutRepeatedExports } = await import('../../audit/import-task.js');
   const { digestJournal } = await import('../../explain/attach-diagnoses.js');
 
   const maxInMemory = args.maxInMemory ?? positiveIntFromEnv(ctx.env, 'POSGUARD_SPOOL_RECORDS') ?? 150_000;
@@ -64,9 +66,14 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const jobs = jobsFor(
+    ctx,
+    args.groups.reduce((n, g) => n + g.files.length, 0),
+  );
+  const workers = jobs > 1 ? new AuditWorkers(jobs) : undefined;
   try {
     const coverage = new CoverageCollector();
-    const results = await importInputs(ctx, args, spool, coverage, maxInMemory);
+    const results = await importInputs(ctx, args, { spool, coverage, maxInMemory, workers });
     const summaries = results.map((r) => r.summary);
 
     // The files an input's lines duplicated: reported on that input's summary, in the order importFiles would.
@@ -101,32 +108,44 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
       options: args.options,
       coverage: coverage.coverage(),
     });
-    const dedupe = (records: PosRecord[], seqs: number[]): PosRecord[] => {
-      const sameFile = records.every((r) => r.source.file === records[0]?.source.file);
-      if (sameFile) return records;
-      const dedupe = new CrossFileDuplicates();
-      const kept: PosRecord[] = [];
-      for (const [i, r] of records.entries()) {
-        const other = dedupe.duplicateOf(r);
-        if (other === undefined) kept.push(r);
-        else {
-          const seq = seqs[i] ?? 0;
-          dropped(inputOfSeq(seq), other, seq);
-        }
-      }
-      return kept;
-    };
-    const journal = new Map<string, ReturnType<typeof digestJournal>>();
+    const onDrop = (seq: number, other: string) => dropped(inputOfSeq(seq), other, seq);
+    const journal = new Map<string, JournalDigest>();
     const total = Math.max(1, spool.merchantCount);
     let done = 0;
     try {
-      for (const m of spool.merchants()) {
-        const terminal = dedupe(m.terminal, m.terminalSeq);
-        const settlement = dedupe(m.settlement, m.settlementSeq);
-        if (terminal.length > 0) journal.set(m.merchantId, digestJournal(terminal));
-        session.addMerchant(m.merchantId, terminal, settlement);
-        checking.update(++done / total);
-      }
+      if (workers !== undefined && session.merchantsApart) {
+        // Each merchant audited by a worker from its spool files; merged here in merchant order.
+        const coverageNow = coverage.coverage();
+        const pending = spool.handOver().map((m) => ({
+          merchantId: m.merchantId,
+          reply: workers.run({
+            type: 'audit',
+            merchantId: m.merchantId,
+            terminal: m.terminal,
+            settlement: m.settlement,
+            plan: session.planOf(m.merchantId),
+            options: args.options,
+            coverage: coverageNow,
+          }),
+        }));
+        // Every promise gets a handler now: one failing early must not go unhandled while earlier ones are awaited.
+        for (const p of pending) p.reply.catch(() => undefined);
+        for (const p of pending) {
+          const reply = await p.reply;
+          if (reply.type !== 'audited') throw new Error(`audit worker answered ${reply.type}`);
+          for (const [seq, other] of reply.drops) onDrop(seq, other);
+          if (reply.journal !== undefined) journal.set(p.merchantId, reply.journal);
+          session.addMerchantResult(p.merchantId, reply.result);
+          checking.update(++done / total);
+        }
+      } else
+        for (const m of spool.merchants()) {
+          const terminal = withoutRepeatedExports(m.terminal, m.terminalSeq, onDrop);
+          const settlement = withoutRepeatedExports(m.settlement, m.settlementSeq, onDrop);
+          if (terminal.length > 0) journal.set(m.merchantId, digestJournal(terminal));
+          session.addMerchant(m.merchantId, terminal, settlement);
+          checking.update(++done / total);
+        }
     } catch (error) {
       throw spoolFailure(error);
     }
@@ -175,23 +194,45 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
     checking.finish();
     return report;
   } finally {
+    await workers?.close();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     spool.dispose();
   }
 }
 
-/** Imports every input file into the spool (on worker threads when it can), coverage into `coverage`. */
+/** How many worker threads: POSGUARD_JOBS or one per core, never more than the files; 1 means none. */
+function jobsFor(ctx: CliContext, files: number): number {
+  const asked = positiveIntFromEnv(ctx.env, 'POSGUARD_JOBS');
+  if (!workersAvailable()) {
+    if (asked !== undefined && asked > 1)
+      ctx.stderr(
+        pick(
+          ctx.lang,
+          'posguard: 从源代码运行时无法使用多线程，POSGUARD_JOBS 无效，改为单线程\n',
+          'posguard: worker threads need the built package; POSGUARD_JOBS ignored, running on one thread\n',
+        ),
+      );
+    return 1;
+  }
+  return Math.max(1, Math.min(files, asked ?? availableParallelism()));
+}
+
+/** Imports every input file into the spool (on the workers when there are), coverage into `coverage`. */
 async function importInputs(
   ctx: CliContext,
   args: ImportAndAuditArgs,
-  spool: MerchantSpool,
-  coverage: CoverageCollector,
-  maxInMemory: number,
+  into: {
+    spool: MerchantSpool;
+    coverage: CoverageCollector;
+    maxInMemory: number;
+    workers: AuditWorkers | undefined;
+  },
 ): Promise<ImportTaskResult[]> {
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
   const { ImportFileError } = await import('../../statements/import-types.js');
   const { importTask } = await import('../../audit/import-task.js');
+  const { spool, coverage, workers } = into;
   const tasks: (ImportTask & { bytes: number })[] = [];
   for (const g of args.groups)
     for (const typed of g.files) {
@@ -218,33 +259,41 @@ async function importInputs(
     readBytes.set(input, bytes);
     progress.update(grand > 0 ? readTotal / grand : 1);
   };
-  const askedJobs = positiveIntFromEnv(ctx.env, 'POSGUARD_JOBS');
-  const jobs = Math.min(tasks.length, askedJobs ?? availableParallelism());
-  const { importInWorkers, workersAvailable } = await import('../../audit/parallel-import.js');
-  if (askedJobs !== undefined && askedJobs > 1 && !workersAvailable())
-    ctx.stderr(
-      t(
-        'posguard: 从源代码运行时无法使用多线程，POSGUARD_JOBS 无效，改为单线程读取\n',
-        'posguard: worker threads need the built package; POSGUARD_JOBS ignored, reading on one thread\n',
-      ),
-    );
-  let results: ImportTaskResult[] = [];
+  const results: ImportTaskResult[] = [];
   try {
-    if (jobs > 1 && workersAvailable()) {
-      // Each worker holds its share of the in-memory allowance.
-      const share = Math.max(1, Math.floor(maxInMemory / jobs));
-      results = await importInWorkers(
-        tasks,
-        { spool, coverage, options: args.options, maxInMemory: share },
-        jobs,
-        onBytes,
+    if (workers !== undefined) {
+      // Largest files first, so that the last one does not run alone; each worker gets its share of the
+      // in-memory allowance and writes into the spool's directory, which the spool then adopts.
+      const dir = spool.directory();
+      const share = Math.max(1, Math.floor(into.maxInMemory / workers.size));
+      const order = [...tasks].sort((a, b) => b.bytes - a.bytes || a.input - b.input);
+      const pending = order.map(({ bytes: _bytes, ...task }) =>
+        workers.run(
+          {
+            type: 'import',
+            task,
+            dir,
+            prefix: `i${task.input}-`,
+            maxInMemory: share,
+            options: args.options,
+          },
+          (n) => onBytes(task.input, n),
+        ),
       );
-    } else {
+      for (const p of pending) p.catch(() => undefined);
+      for (const p of pending) {
+        const reply = await p;
+        if (reply.type !== 'imported') throw new Error(`audit worker answered ${reply.type}`);
+        spool.adopt(reply.chunks);
+        coverage.merge(reply.coverage);
+        results.push(reply.result);
+      }
+      results.sort((a, b) => a.input - b.input);
+    } else
       for (const task of tasks)
         results.push(
           await importTask(task, { spool, coverage, options: args.options }, (n) => onBytes(task.input, n)),
         );
-    }
   } catch (error) {
     if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
     throw spoolFailure(error);
