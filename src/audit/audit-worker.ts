@@ -55,7 +55,8 @@ async function run(job: WorkerJob): Promise<WorkerReply> {
 }
 
 function failed(error: unknown): WorkerReply {
-  if (error instanceof ImportFileError) return { type: 'failed', importError: importErrorArgs(error) };
+  if (error instanceof ImportFileError)
+    return { type: 'failed', importError: { file: error.file, ...error.reason } };
   if (error instanceof SpoolError)
     return {
       type: 'failed',
@@ -65,15 +66,4 @@ function failed(error: unknown): WorkerReply {
       },
     };
   return { type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-}
-
-/** The arguments that rebuild the error in the main thread: its texts without the file-name prefix it added. */
-function importErrorArgs(error: ImportFileError): { file: string; zh: string; en: string } {
-  const strip = (text: string, prefix: string) =>
-    text.startsWith(prefix) ? text.slice(prefix.length) : text;
-  return {
-    file: error.file,
-    zh: strip(error.zh, `${error.file}：`),
-    en: strip(error.message, `${error.file}: `),
-  };
 }

@@ -113,10 +113,16 @@ export function auditRecords(input: AuditInput): AuditReport {
   });
 }
 
+/** The merchants --merchant names, or undefined for all. */
+function merchantFilterOf(options: AuditOptions): Set<string> | undefined {
+  return options.merchants !== undefined && options.merchants.length > 0
+    ? new Set(options.merchants)
+    : undefined;
+}
+
 /** Whether a terminal or settlement record is within --merchant, --from and --to. */
 export function recordInScope(options: AuditOptions): (r: PosRecord) => boolean {
-  const merchantFilter =
-    options.merchants !== undefined && options.merchants.length > 0 ? new Set(options.merchants) : undefined;
+  const merchantFilter = merchantFilterOf(options);
   const { from, to } = options;
   return (r) => {
     if (merchantFilter !== undefined && !merchantFilter.has(r.merchantId ?? '')) return false;
@@ -164,8 +170,7 @@ export interface AuditSession {
 export function startAudit(init: AuditSessionInit): AuditSession {
   const options = init.options ?? {};
   const runWarnings: string[] = [];
-  const merchantFilter =
-    options.merchants !== undefined && options.merchants.length > 0 ? new Set(options.merchants) : undefined;
+  const merchantFilter = merchantFilterOf(options);
   const bank = init.bank.filter(
     (r) => merchantFilter === undefined || r.merchantId === undefined || merchantFilter.has(r.merchantId),
   );

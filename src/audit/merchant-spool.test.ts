@@ -60,6 +60,20 @@ const recordArb: fc.Arbitrary<PosRecord> = fc
     return RecordSchema.parse(out);
   });
 
+/** A card sale of one merchant; `extra` sets or overrides fields. */
+const sale = (merchantId: string, row: number, extra: Partial<PosRecord> = {}): PosRecord => ({
+  kind: 'terminal',
+  type: 'sale',
+  status: 'success',
+  time: '2026-11-02T10:00:00+08:00',
+  merchantId,
+  channel: 'card',
+  card: 'credit',
+  amountFen: row,
+  source: { file: 't.csv', row },
+  ...extra,
+});
+
 /** What a merchant's records look like independent of key order. */
 const canonical = (r: PosRecord) => JSON.stringify(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
 
@@ -106,18 +120,7 @@ describe('MerchantSpool', () => {
     for (let i = 0; i < 10_000; i++)
       spool.add(
         'terminal',
-        {
-          kind: 'terminal',
-          type: 'sale',
-          status: 'success',
-          time: '2026-11-02T10:00:00+08:00',
-          merchantId: 'M',
-          refNo: String(100_000_000_000 + i),
-          channel: 'card',
-          card: 'debit',
-          amountFen: i,
-          source: { file: 't.csv', row: i + 2 },
-        },
+        sale('M', i + 2, { refNo: String(100_000_000_000 + i), card: 'debit', amountFen: i }),
         i,
       );
     expect(spool.spillCount).toBe(1);
@@ -130,17 +133,8 @@ describe('MerchantSpool', () => {
 
   it('takes over the files of spools that share its directory and reads everything back in arrival order', () => {
     const main = new MerchantSpool({ maxInMemory: 1_000, tmpDir: tmp() });
-    const rec = (merchantId: string, row: number): PosRecord => ({
-      kind: 'terminal',
-      type: 'sale',
-      status: 'success',
-      time: '2026-11-02T10:00:00+08:00',
-      merchantId,
-      channel: 'card',
-      card: 'credit',
-      amountFen: row,
-      source: { file: `input-${Math.floor(row / 100)}.csv`, row },
-    });
+    const rec = (merchantId: string, row: number) =>
+      sale(merchantId, row, { source: { file: `input-${Math.floor(row / 100)}.csv`, row } });
     // Inputs 0 and 2 read here, input 1 by a "worker" writing into the same directory under its own prefix.
     const worker = new MerchantSpool({ maxInMemory: 3, dir: main.directory(), prefix: 'w1-' });
     for (const row of [100, 101, 102, 103, 104]) worker.add('terminal', rec(row % 2 ? 'A' : 'B', row), row);
@@ -169,18 +163,13 @@ describe('MerchantSpool', () => {
   it('writes to its own temporary directory and removes it on dispose', () => {
     const root = tmp();
     const spool = new MerchantSpool({ maxInMemory: 2, tmpDir: root });
-    const r = (merchantId: string, row: number): PosRecord => ({
-      kind: 'settlement',
-      type: 'sale',
-      status: 'success',
-      time: '2026-11-02T10:00:00+08:00',
-      merchantId,
-      channel: 'card',
-      card: 'credit',
-      amountFen: 100_000,
-      feeFen: 600,
-      source: { file: 's.csv', row },
-    });
+    const r = (merchantId: string, row: number) =>
+      sale(merchantId, row, {
+        kind: 'settlement',
+        amountFen: 100_000,
+        feeFen: 600,
+        source: { file: 's.csv', row },
+      });
     for (let i = 0; i < 5; i++) spool.add('settlement', r(i % 2 === 0 ? 'B' : 'A', i + 2), i);
     expect(spool.spillCount).toBe(2);
     expect(readdirSync(root)).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { PosRecord } from '../records/record.js';
+import { type PosRecord, RECORD_FIELDS, type RecordField } from '../records/record.js';
 
 // An agent's month is tens of millions of records; as objects they need ~1 KB each, far more than a laptop
 // has. The audit only ever needs one merchant's records at a time (see startAudit), so the importers hand
@@ -52,42 +52,6 @@ export interface SpoolChunk {
   /** The arrival number of its first record: chunks are read back in this order. */
   firstSeq: number;
 }
-
-/** Every PosRecord field but source, in the order a spilled line stores them. */
-const FIELDS = [
-  'kind',
-  'type',
-  'status',
-  'time',
-  'completedAt',
-  'settleDate',
-  'merchantId',
-  'terminalId',
-  'refNo',
-  'voucherNo',
-  'batchNo',
-  'orderNo',
-  'providerOrderNo',
-  'originalRefNo',
-  'originalVoucherNo',
-  'originalOrderNo',
-  'channel',
-  'card',
-  'cardNo',
-  'payerId',
-  'amountFen',
-  'feeFen',
-  'settledFen',
-  'rate',
-  'label',
-  'counterparty',
-] as const satisfies readonly Exclude<keyof PosRecord, 'source'>[];
-
-type Field = (typeof FIELDS)[number];
-// A field list that misses a PosRecord key would silently lose it on the way through a file.
-type MissingField = Exclude<keyof PosRecord, 'source' | Field>;
-const everyFieldListed: [MissingField] extends [never] ? true : never = true;
-void everyFieldListed;
 
 /** Records per line of a spilled file. */
 const LINE_RECORDS = 4096;
@@ -274,7 +238,7 @@ function writeChunk(path: string, records: readonly PosRecord[], seqs: readonly 
         fileIndex.set(r.source.file, file);
       }
       const row: unknown[] = [seqs[i] ?? 0, file, r.source.row];
-      for (const f of FIELDS) row.push(r[f] ?? null);
+      for (const f of RECORD_FIELDS) row.push(r[f] ?? null);
       // Trailing absent fields cost nothing in the file.
       while (row.length > 3 && row[row.length - 1] === null) row.pop();
       rows.push(row);
@@ -314,9 +278,9 @@ function readChunk(path: string, records: PosRecord[], seqs: number[]): void {
       for (const row of rows) {
         seqs.push(row[0] as number);
         const out: Record<string, unknown> = {};
-        for (let i = 0; i < FIELDS.length; i++) {
+        for (let i = 0; i < RECORD_FIELDS.length; i++) {
           const v = row[i + 3];
-          if (v !== null && v !== undefined) out[FIELDS[i] as Field] = v;
+          if (v !== null && v !== undefined) out[RECORD_FIELDS[i] as RecordField] = v;
         }
         out.source = { file: files[row[1] as number] ?? '', row: row[2] as number };
         // The file holds only what writeChunk wrote from valid records.

@@ -51,3 +51,42 @@ export const RecordSchema = z
 
 export type PosRecord = z.infer<typeof RecordSchema>;
 export type RecordSource = PosRecord['source'];
+
+/**
+ * Every PosRecord field but source, in schema order: the columns of `posguard import --format csv` and of the
+ * audit's spool files.
+ */
+export const RECORD_FIELDS = [
+  'kind',
+  'type',
+  'status',
+  'time',
+  'completedAt',
+  'settleDate',
+  'merchantId',
+  'terminalId',
+  'refNo',
+  'voucherNo',
+  'batchNo',
+  'orderNo',
+  'providerOrderNo',
+  'originalRefNo',
+  'originalVoucherNo',
+  'originalOrderNo',
+  'channel',
+  'card',
+  'cardNo',
+  'payerId',
+  'amountFen',
+  'feeFen',
+  'settledFen',
+  'rate',
+  'label',
+  'counterparty',
+] as const satisfies readonly Exclude<keyof PosRecord, 'source'>[];
+
+export type RecordField = (typeof RECORD_FIELDS)[number];
+// A list that misses a PosRecord key would silently lose it in a CSV export or on the way through a spool file.
+type UnlistedField = Exclude<keyof PosRecord, 'source' | RecordField>;
+const everyFieldListed: [UnlistedField] extends [never] ? true : never = true;
+void everyFieldListed;

@@ -60,10 +60,13 @@ export interface ImportResult {
 export class ImportFileError extends Error {
   readonly file: string;
   readonly zh: string;
+  /** The reason without the file name, as given: enough to build the same error again (in another thread). */
+  readonly reason: { readonly zh: string; readonly en: string };
   constructor(file: string, zh: string, en: string) {
     super(`${file}: ${en}`);
     this.name = 'ImportFileError';
     this.file = file;
     this.zh = `${file}：${zh}`;
+    this.reason = { zh, en };
   }
 }

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -33,8 +32,6 @@ export interface ImportAndAuditArgs {
   planWarnings: string[];
   devices: DevicesFile[];
   options: AuditOptions;
-  /** Records held in memory before the rest go to temporary files (tests lower it). */
-  maxInMemory?: number;
 }
 
 /**
@@ -52,12 +49,19 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
   const { inputOfSeq, withoutRepeatedExports } = await import('../../audit/import-task.js');
   const { digestJournal } = await import('../../explain/attach-diagnoses.js');
 
-  const maxInMemory = args.maxInMemory ?? positiveIntFromEnv(ctx.env, 'POSGUARD_SPOOL_RECORDS') ?? 150_000;
+  const maxInMemory = positiveIntFromEnv(ctx.env, 'POSGUARD_SPOOL_RECORDS') ?? 150_000;
+  const tasks = await inputTasks(ctx, args.groups);
+  const jobs = jobsFor(
+    ctx,
+    tasks.length,
+    tasks.reduce((n, task) => n + task.bytes, 0),
+  );
   const tmpDir = ctx.env.TMPDIR;
   const spool = new MerchantSpool({
     maxInMemory,
     ...(tmpDir === undefined || tmpDir === '' ? {} : { tmpDir }),
   });
+  const workers = jobs > 1 ? new AuditWorkers(jobs) : undefined;
   // Ctrl-C in a long audit must not leave gigabytes in the temporary directory.
   const onSignal = (signal: NodeJS.Signals) => {
     spool.dispose();
@@ -67,16 +71,15 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const inputFiles = args.groups.flatMap((g) => g.files.map((f) => resolve(ctx.cwd, f)));
-  const jobs = jobsFor(
-    ctx,
-    inputFiles.length,
-    inputFiles.reduce((n, f) => n + sizeOf(f), 0),
-  );
-  const workers = jobs > 1 ? new AuditWorkers(jobs) : undefined;
   try {
     const coverage = new CoverageCollector();
-    const results = await importInputs(ctx, args, { spool, coverage, maxInMemory, workers });
+    const results = await importInputs(ctx, tasks, {
+      spool,
+      coverage,
+      maxInMemory,
+      workers,
+      options: args.options,
+    });
     const summaries = results.map((r) => r.summary);
 
     // The files an input's lines duplicated: reported on that input's summary, in the order importFiles would.
@@ -105,12 +108,8 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
 
     const checking = new Progress(t('核对', 'auditing'), 1, ctx.interactive, ctx.stderr);
     checking.update(0);
-    const session = startAudit({
-      plans: args.plans,
-      bank,
-      options: args.options,
-      coverage: coverage.coverage(),
-    });
+    const statementsCover = coverage.coverage();
+    const session = startAudit({ plans: args.plans, bank, options: args.options, coverage: statementsCover });
     const onDrop = (seq: number, other: string) => dropped(inputOfSeq(seq), other, seq);
     const journal = new Map<string, JournalDigest>();
     const total = Math.max(1, spool.merchantCount);
@@ -118,7 +117,6 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
     try {
       if (workers !== undefined && session.merchantsApart) {
         // Each merchant audited by a worker from its spool files; merged here in merchant order.
-        const coverageNow = coverage.coverage();
         const pending = spool.handOver().map((m) => ({
           merchantId: m.merchantId,
           reply: workers.run({
@@ -128,7 +126,7 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
             settlement: m.settlement,
             plan: session.planOf(m.merchantId),
             options: args.options,
-            coverage: coverageNow,
+            coverage: statementsCover,
           }),
         }));
         // Every promise gets a handler now: one failing early must not go unhandled while earlier ones are awaited.
@@ -207,12 +205,29 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
 /** Below this much input, starting threads costs more than it saves (measured: no gain at 28 MB). */
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
+/** The input files in order (statements, journals, bank files), with their sizes. */
+async function inputTasks(
+  ctx: CliContext,
+  groups: readonly InputGroup[],
+): Promise<(ImportTask & { bytes: number })[]> {
+  const tasks: (ImportTask & { bytes: number })[] = [];
+  for (const g of groups)
+    for (const typed of g.files) {
+      const abs = resolve(ctx.cwd, typed);
+      tasks.push({
+        input: tasks.length,
+        kind: g.kind,
+        typed,
+        abs,
+        ...(g.preset === undefined ? {} : { preset: g.preset }),
+        ...(g.mappingFile === undefined ? {} : { mappingFile: g.mappingFile }),
+        bytes: await stat(abs).then(
+          (st) => st.size,
+          () => 0,
+        ),
+      });
+    }
+  return tasks;
 }
 
 /**
@@ -239,35 +254,19 @@ function jobsFor(ctx: CliContext, files: number, bytes: number): number {
 /** Imports every input file into the spool (on the workers when there are), coverage into `coverage`. */
 async function importInputs(
   ctx: CliContext,
-  args: ImportAndAuditArgs,
+  tasks: readonly (ImportTask & { bytes: number })[],
   into: {
     spool: MerchantSpool;
     coverage: CoverageCollector;
     maxInMemory: number;
     workers: AuditWorkers | undefined;
+    options: AuditOptions;
   },
 ): Promise<ImportTaskResult[]> {
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
   const { ImportFileError } = await import('../../statements/import-types.js');
   const { importTask } = await import('../../audit/import-task.js');
-  const { spool, coverage, workers } = into;
-  const tasks: (ImportTask & { bytes: number })[] = [];
-  for (const g of args.groups)
-    for (const typed of g.files) {
-      const abs = resolve(ctx.cwd, typed);
-      tasks.push({
-        input: tasks.length,
-        kind: g.kind,
-        typed,
-        abs,
-        ...(g.preset === undefined ? {} : { preset: g.preset }),
-        ...(g.mappingFile === undefined ? {} : { mappingFile: g.mappingFile }),
-        bytes: await stat(abs).then(
-          (st) => st.size,
-          () => 0,
-        ),
-      });
-    }
+  const { spool, coverage, workers, options } = into;
   const grand = tasks.reduce((a, x) => a + x.bytes, 0);
   const readBytes = new Map<number, number>();
   let readTotal = 0;
@@ -293,7 +292,7 @@ async function importInputs(
             dir,
             prefix: `i${task.input}-`,
             maxInMemory: share,
-            options: args.options,
+            options,
           },
           (n) => onBytes(task.input, n),
         ),
@@ -309,9 +308,7 @@ async function importInputs(
       results.sort((a, b) => a.input - b.input);
     } else
       for (const task of tasks)
-        results.push(
-          await importTask(task, { spool, coverage, options: args.options }, (n) => onBytes(task.input, n)),
-        );
+        results.push(await importTask(task, { spool, coverage, options }, (n) => onBytes(task.input, n)));
   } catch (error) {
     if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
     throw spoolFailure(error);

@@ -1,42 +1,13 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { formatFen } from '../../money/index.js';
-import type { PosRecord } from '../../records/index.js';
+import { type PosRecord, RECORD_FIELDS } from '../../records/index.js';
 import type { FileImportSummary, ImportResult } from '../../statements/import.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT_FINDINGS } from '../errors.js';
 import { assertFormat, formatOption } from '../format-option.js';
 import { pick } from '../lang.js';
 import { Progress } from '../progress.js';
-
-const RECORD_COLUMNS = [
-  'kind',
-  'type',
-  'status',
-  'time',
-  'completedAt',
-  'settleDate',
-  'merchantId',
-  'terminalId',
-  'refNo',
-  'voucherNo',
-  'batchNo',
-  'orderNo',
-  'providerOrderNo',
-  'originalRefNo',
-  'originalVoucherNo',
-  'originalOrderNo',
-  'channel',
-  'card',
-  'cardNo',
-  'payerId',
-  'amountFen',
-  'feeFen',
-  'settledFen',
-  'rate',
-  'label',
-  'counterparty',
-] as const;
 
 /** Registers `posguard import FILE…`. */
 export function registerImportCommand(program: Command, ctx: CliContext): void {
@@ -177,10 +148,10 @@ export function csvCell(value: unknown): string {
 }
 
 function toCsv(records: PosRecord[]): string {
-  const header = [...RECORD_COLUMNS, 'sourceFile', 'sourceRow'];
+  const header = [...RECORD_FIELDS, 'sourceFile', 'sourceRow'];
   const lines = [header.join(',')];
   for (const r of records) {
-    const row = RECORD_COLUMNS.map((c) => csvCell((r as Record<string, unknown>)[c]));
+    const row = RECORD_FIELDS.map((c) => csvCell(r[c]));
     row.push(csvCell(r.source.file), csvCell(r.source.row));
     lines.push(row.join(','));
   }
