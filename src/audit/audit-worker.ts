@@ -2,13 +2,15 @@ import { parentPort } from 'node:worker_threads';
 import { digestJournal } from '../explain/attach-diagnoses.js';
 import { ImportFileError } from '../statements/import-types.js';
 import type { WorkerJob, WorkerReply } from './audit-workers.js';
+import { auditGroup } from './component-audit.js';
 import { CoverageCollector } from './coverage.js';
 import { importTask, withoutRepeatedExports } from './import-task.js';
 import { auditMerchantApart } from './merchant-audit.js';
 import { MerchantSpool, readChunks, SpoolError } from './merchant-spool.js';
 
-// A worker thread of AuditWorkers: imports an input file into spool files in the audit's directory, or audits
-// one merchant from its spool files, and answers with what the main thread merges.
+// A worker thread of AuditWorkers: outlines an input file, imports one into spool files in the audit's directory,
+// audits one merchant from its spool files, or imports and audits a group of files (component-audit.ts), and
+// answers with what the main thread merges.
 
 const port = parentPort;
 if (port === null) throw new Error('audit-worker.js runs as a worker thread');
@@ -19,6 +21,15 @@ port.on('message', (job: WorkerJob) => {
 });
 
 async function run(job: WorkerJob): Promise<WorkerReply> {
+  if (job.type === 'outline') {
+    const { outlineFile } = await import('../statements/outline.js');
+    const { type: _type, path, ...options } = job;
+    return { type: 'outlined', outline: await outlineFile(path, options) };
+  }
+  if (job.type === 'group') {
+    const result = await auditGroup(job.job, (input, bytes) => reply({ type: 'progress', bytes, input }));
+    return { type: 'grouped', result };
+  }
   if (job.type === 'import') {
     const spool = new MerchantSpool({ maxInMemory: job.maxInMemory, dir: job.dir, prefix: job.prefix });
     const coverage = new CoverageCollector();

@@ -8,6 +8,9 @@ import type { Coverage, FileDates } from './coverage.js';
 import type { ImportTask, ImportTaskResult } from './import-task.js';
 import type { MerchantAuditResult } from './merchant-audit.js';
 import type { JournalDigest } from '../explain/attach-diagnoses.js';
+import type { RecordKind } from '../records/index.js';
+import type { FileOutline } from '../statements/outline.js';
+import type { GroupJob, GroupResult } from './component-audit.js';
 import { type SpoolChunk, SpoolError } from './merchant-spool.js';
 
 /** A job for an audit worker (see audit-worker.ts). */
@@ -28,11 +31,15 @@ export type WorkerJob =
       plan: FeePlan | undefined;
       options: AuditOptions;
       coverage: Coverage;
-    };
+    }
+  | { type: 'outline'; path: string; kind: RecordKind; preset?: string; mappingFile?: string }
+  | { type: 'group'; job: GroupJob };
 
 /** What an audit worker answers. */
 export type WorkerReply =
-  | { type: 'progress'; bytes: number }
+  | { type: 'progress'; bytes: number; input?: number }
+  | { type: 'outlined'; outline: FileOutline }
+  | { type: 'grouped'; result: GroupResult }
   | { type: 'imported'; result: ImportTaskResult; coverage: [string, FileDates][]; chunks: SpoolChunk[] }
   | {
       type: 'audited';
@@ -63,7 +70,7 @@ interface Pending {
   job: WorkerJob;
   resolve: (reply: WorkerReply) => void;
   reject: (error: Error) => void;
-  onProgress?: (bytes: number) => void;
+  onProgress?: (bytes: number, input?: number) => void;
 }
 
 /**
@@ -89,7 +96,7 @@ export class AuditWorkers {
     }
   }
 
-  run(job: WorkerJob, onProgress?: (bytes: number) => void): Promise<WorkerReply> {
+  run(job: WorkerJob, onProgress?: (bytes: number, input?: number) => void): Promise<WorkerReply> {
     if (this.broken !== undefined) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject, ...(onProgress === undefined ? {} : { onProgress }) });
@@ -114,7 +121,7 @@ export class AuditWorkers {
     const pending = this.busy.get(worker);
     if (pending === undefined) return;
     if (reply.type === 'progress') {
-      pending.onProgress?.(reply.bytes);
+      pending.onProgress?.(reply.bytes, reply.input);
       return;
     }
     this.busy.delete(worker);

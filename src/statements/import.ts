@@ -9,7 +9,7 @@ import iconv from 'iconv-lite';
 import type yauzl from 'yauzl';
 import type { PosRecord } from '../records/index.js';
 import { CsvScanner, detectDelimiter, MAX_ROW_CHARS, RowTooLongError } from './csv-scanner.js';
-import { createDecoder, detectEncoding, type TextEncoding } from './decode.js';
+import { createDecoder, detectEncoding, type StreamDecoder, type TextEncoding } from './decode.js';
 import { detectPreset } from './detect-preset.js';
 import {
   type FileImportSummary,
@@ -20,7 +20,7 @@ import {
   type ImportWarning,
 } from './import-types.js';
 import { builtinPresets, loadPresetFile, type Preset, PresetError, presetByName } from './preset.js';
-import { presetOverrides } from './presets/index.js';
+import { type PresetOverride, presetOverrides } from './presets/index.js';
 import { type Cell, TableReader } from './table-reader.js';
 
 export {
@@ -160,27 +160,28 @@ function splitSample(text: string, delimiter: string): { lines: string[]; rows: 
   return { lines, rows };
 }
 
-/** Reads a text table (CSV/TSV/TXT/fixed width) from byte chunks in bounded memory. */
-async function readText(
+/** A text table's layout, worked out from its first bytes, and the reader that maps its rows. */
+export interface TextTable {
+  decoder: StreamDecoder;
+  encoding: TextEncoding;
+  /** The first bytes, decoded (the decoder has consumed them). */
+  headText: string;
+  preset: Preset;
+  override: PresetOverride | undefined;
+  delimiter: string;
+  reader: TableReader;
+}
+
+/**
+ * Works out a text table's encoding, delimiter and preset from its first bytes and makes its reader. Throws
+ * ImportFileError when the head is empty or binary, or a forced preset cannot be loaded.
+ */
+export function openTextTable(
   file: string,
-  source: AsyncIterable<Uint8Array>,
+  head: Uint8Array,
   options: ImportOptions,
   onRecord: (r: PosRecord) => void,
-): Promise<FileImportSummary> {
-  const iterator = source[Symbol.asyncIterator]();
-  const headParts: Uint8Array[] = [];
-  let headLength = 0;
-  let done = false;
-  while (headLength < HEAD_BYTES) {
-    const next = await iterator.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    headParts.push(next.value);
-    headLength += next.value.length;
-  }
-  const head = headParts.length === 1 ? (headParts[0] as Uint8Array) : Buffer.concat(headParts);
+): TextTable {
   if (head.length === 0) throw new ImportFileError(file, '文件是空的', 'the file is empty');
   const forced = forcedPreset(file, options);
   const encoding: TextEncoding =
@@ -216,6 +217,36 @@ async function readText(
       ...(override === undefined ? {} : { override }),
       ...(fileDate === undefined ? {} : { fileDate }),
     },
+    onRecord,
+  );
+  return { decoder, encoding, headText, preset, override, delimiter, reader };
+}
+
+/** Reads a text table (CSV/TSV/TXT/fixed width) from byte chunks in bounded memory. */
+async function readText(
+  file: string,
+  source: AsyncIterable<Uint8Array>,
+  options: ImportOptions,
+  onRecord: (r: PosRecord) => void,
+): Promise<FileImportSummary> {
+  const iterator = source[Symbol.asyncIterator]();
+  const headParts: Uint8Array[] = [];
+  let headLength = 0;
+  let done = false;
+  while (headLength < HEAD_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    headParts.push(next.value);
+    headLength += next.value.length;
+  }
+  const head = headParts.length === 1 ? (headParts[0] as Uint8Array) : Buffer.concat(headParts);
+  const { decoder, headText, preset, override, delimiter, reader } = openTextTable(
+    file,
+    head,
+    options,
     onRecord,
   );
   let rowNo = 0;

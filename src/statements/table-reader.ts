@@ -865,17 +865,36 @@ export class TableReader {
   }
 
   private key(field: KeyField, cells: Cell[]): string | { zh: string; en: string } | undefined {
-    const raw = this.cell(field, cells);
-    if (raw === undefined || raw === null) return undefined;
-    if (typeof raw === 'number') {
-      if (Number.isInteger(raw) && Math.abs(raw) < 1e15) return String(raw);
-      return eNotation(String(raw));
-    }
-    const t = clean(cellText(raw));
+    return keyOfCell(this.cell(field, cells));
+  }
+
+  /** The column a field is read from, or -1 (known once `started`). */
+  columnIndex(field: PresetField): number {
+    return this.at[field];
+  }
+
+  /**
+   * A merchant ID cell's text as records carry it: undefined for none, null for one mapRow would refuse. Lets a
+   * quick outline of the file (outline.ts) name merchants exactly as the import will.
+   */
+  merchantIdOf(text: string): string | undefined | null {
+    const k = keyOfCell(text);
+    return typeof k === 'object' ? null : k;
+  }
+
+  /** Whether text is what the header row says for this field (a repeated header row's cell, not a value). */
+  isHeaderText(field: PresetField, text: string): boolean {
+    const index = this.at[field];
+    const header = this.header;
+    return index >= 0 && header !== undefined && clean(header[index] ?? '') === text;
+  }
+
+  /** A settlement date cell's text as records carry it: undefined for none, null for one mapRow would refuse. */
+  settleDateOf(text: string): string | undefined | null {
+    const t = clean(text);
     if (isNone(t)) return undefined;
-    if ((t.includes('E') || t.includes('e')) && E_NOTATION_KEY.test(t)) return eNotation(t);
-    if (t.length > 128) return { zh: `“${t.slice(0, 20)}…”过长`, en: `"${t.slice(0, 20)}…" is too long` };
-    return t;
+    const r = this.cachedDate(t, this.options.fileDate);
+    return r.ok ? r.value : null;
   }
 
   private readTime(cells: Cell[], ref: string | undefined): string | Outcome {
@@ -1021,6 +1040,20 @@ export class TableReader {
       });
     }
   }
+}
+
+/** A key cell (merchant, terminal, reference…) as records carry it, or why it is refused. */
+function keyOfCell(raw: Cell): string | { zh: string; en: string } | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw === 'number') {
+    if (Number.isInteger(raw) && Math.abs(raw) < 1e15) return String(raw);
+    return eNotation(String(raw));
+  }
+  const t = clean(cellText(raw));
+  if (isNone(t)) return undefined;
+  if ((t.includes('E') || t.includes('e')) && E_NOTATION_KEY.test(t)) return eNotation(t);
+  if (t.length > 128) return { zh: `“${t.slice(0, 20)}…”过长`, en: `"${t.slice(0, 20)}…" is too long` };
+  return t;
 }
 
 function isDigit(c: number): boolean {

@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRecords, recordInScope } from '../../src/audit/audit.js';
 import type { AuditReport } from '../../src/audit/report-types.js';
@@ -91,7 +92,12 @@ async function cliReport(extra: string[], env: Record<string, string>): Promise<
   return JSON.parse(run.stdout) as AuditReport;
 }
 
-async function inMemoryReport(options: { from?: string; merchants?: string[] }): Promise<AuditReport> {
+type InputFiles = Record<'settlement' | 'terminal' | 'bank', string[]>;
+
+async function inMemoryReport(
+  options: { from?: string; merchants?: string[] },
+  inputs: InputFiles = files,
+): Promise<AuditReport> {
   const plans: FeePlan[] = [];
   for (const name of readdirSync(plansDir).sort()) {
     const parsed = await loadPlanFile(join(plansDir, name));
@@ -100,7 +106,7 @@ async function inMemoryReport(options: { from?: string; merchants?: string[] }):
   }
   const read = async (kind: 'settlement' | 'terminal' | 'bank') =>
     importFiles(
-      files[kind].map((path) => ({ path })),
+      inputs[kind].map((path) => ({ path })),
       { kind },
     );
   const settlement = await read('settlement');
@@ -192,6 +198,90 @@ describe('posguard audit, merchant by merchant through the spool', () => {
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr).toContain('POSGUARD_SPOOL_RECORDS');
   });
+});
+
+/**
+ * Without bank files, files that share no merchant are imported and audited a group at a time, as a quick outline
+ * of each file forecasts; when the import reads something the outline did not foresee, the audit starts again
+ * through one spool. Either way the report is the in-memory one.
+ */
+describe('posguard audit, a group of files at a time', () => {
+  const argsFor = (inputs: InputFiles) => [
+    'audit',
+    ...inputs.settlement.flatMap((f) => ['--settlement', f]),
+    ...inputs.terminal.flatMap((f) => ['--terminal', f]),
+    ...inputs.bank.flatMap((f) => ['--bank', f]),
+    '--plans',
+    plansDir,
+    '--format',
+    'json',
+  ];
+  const audit = async (inputs: InputFiles, env: Record<string, string> = {}) => {
+    const run = await runCli(argsFor(inputs), { env: { ...process.env, POSGUARD_DEBUG: '1', ...env } });
+    expect(run.exitCode).toBe(1);
+    return { report: JSON.parse(run.stdout) as AuditReport, stderr: run.stderr };
+  };
+  const noBank = (): InputFiles => ({
+    settlement: [...files.settlement],
+    terminal: [...files.terminal],
+    bank: [],
+  });
+
+  it('audits the three merchants apart and reports what the in-memory audit reports, spilling or not', async () => {
+    const inputs = noBank();
+    const reference = await inMemoryReport({}, inputs);
+    expect(reference.merchants).toHaveLength(3);
+    expect(reference.summary.findingsByKind.fee_overcharge).toBeGreaterThan(0);
+    const grouped = await audit(inputs);
+    expect(grouped.stderr).toBe('posguard: 3 groups of files that share no merchant, audited apart\n');
+    expect(core(grouped.report)).toEqual(core(reference));
+    expect(grouped.report.warnings.filter((w) => w.includes('完全相同的记录'))).toHaveLength(2);
+    const spilled = await audit(inputs, { POSGUARD_SPOOL_RECORDS: '40' });
+    expect(spilled.stderr).toBe(grouped.stderr);
+    expect(spilled.report).toEqual(grouped.report);
+    // With bank files the merchants share the credits: one spool, as before.
+    const withBank = await audit(files);
+    expect(withBank.stderr).toContain('bank files tie merchants together');
+  }, 120_000);
+
+  it('starts again through one spool when the outline missed a merchant', async () => {
+    // A journal line whose merchant cell is blank: the import files it under no merchant, the outline skips it.
+    const source = files.terminal[1] ?? '';
+    const lines = readFileSync(source, 'utf8').split('\n');
+    const cells = (lines[5] ?? '').split(',');
+    cells[1] = '';
+    lines[5] = cells.join(',');
+    const blank = join(root, 'terminal-blank-merchant.csv');
+    writeFileSync(blank, lines.join('\n'));
+    const inputs = noBank();
+    inputs.terminal[1] = blank;
+    const reference = await inMemoryReport({}, inputs);
+    expect(reference.merchants.map((m) => m.merchantId)).toContain('');
+    const run = await audit(inputs);
+    expect(run.stderr).toContain('the outline missed merchant ""');
+    expect(core(run.report)).toEqual(core(reference));
+  }, 120_000);
+
+  it('starts again through one spool when a statement covers other days than the outline read', async () => {
+    // A row the import rejects (its amount is not money) whose settlement date is past every other: the outline
+    // counts the date, the import does not.
+    const source = files.settlement[2] ?? '';
+    const lines = iconv.decode(readFileSync(source), 'gbk').split('\n');
+    const row = lines.findIndex((l) => /^\d{4}-\d{2}-\d{2} /.test(l));
+    const cells = (lines[row] ?? '').split(',');
+    cells[1] = '2026-12-31';
+    cells[12] = 'abc';
+    lines[row] = cells.join(',');
+    const late = join(root, 'settlement-rejected-late.csv');
+    writeFileSync(late, iconv.encode(lines.join('\n'), 'gbk'));
+    const inputs = noBank();
+    inputs.settlement[2] = late;
+    const reference = await inMemoryReport({}, inputs);
+    const run = await audit(inputs);
+    expect(run.stderr).toContain('misjudged the statements');
+    expect(run.report.rejected.some((r) => r.file.endsWith('settlement-rejected-late.csv'))).toBe(true);
+    expect(core(run.report)).toEqual(core(reference));
+  }, 120_000);
 });
 
 /**

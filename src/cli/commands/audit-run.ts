@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { AuditOptions } from '../../audit/audit.js';
+import type { AuditOptions, AuditSession } from '../../audit/audit.js';
+import type { GroupJob, GroupResult } from '../../audit/component-audit.js';
+import type { FileImportSummary } from '../../statements/import-types.js';
 import type { CoverageCollector } from '../../audit/coverage.js';
 import type { ImportTask, ImportTaskResult } from '../../audit/import-task.js';
 import type { AuditReport } from '../../audit/report-types.js';
@@ -35,20 +37,12 @@ export interface ImportAndAuditArgs {
 }
 
 /**
- * Imports every file and audits it merchant by merchant, so that an agent's tens of millions of lines need
- * memory for one merchant's, not all (issue 4's 1 GiB at 10M + 10M): records go into a MerchantSpool as they are
- * read — relabelled to the names the user typed, coverage taken, out-of-scope ones dropped — then each merchant
- * is read back, rid of lines another file already had (CrossFileDuplicates, per merchant: its key holds the
- * merchant), audited and released. The report is the one auditRecords gives for the same records.
+ * Imports every file and audits it merchant by merchant, in memory for one merchant's records (or one group of
+ * files'), not all: issue 4's 1 GiB at 10M + 10M. Files that share no merchant go a group at a time
+ * (auditByFileGroups); otherwise everything passes through the spool (auditThroughSpool). Either way the report is
+ * the one auditRecords gives for the same records.
  */
 export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs): Promise<AuditReport> {
-  const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
-  const { CrossFileDuplicates } = await import('../../statements/import.js');
-  const { startAudit } = await import('../../audit/audit.js');
-  const { CoverageCollector } = await import('../../audit/coverage.js');
-  const { inputOfSeq, withoutRepeatedExports } = await import('../../audit/import-task.js');
-  const { digestJournal } = await import('../../explain/attach-diagnoses.js');
-
   const maxInMemory = positiveIntFromEnv(ctx.env, 'POSGUARD_SPOOL_RECORDS') ?? 150_000;
   const tasks = await inputTasks(ctx, args.groups);
   const jobs = jobsFor(
@@ -72,87 +66,56 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const coverage = new CoverageCollector();
-    const results = await importInputs(ctx, tasks, {
-      spool,
-      coverage,
-      maxInMemory,
-      workers,
-      options: args.options,
-    });
-    const summaries = results.map((r) => r.summary);
+    const run = { tasks, spool, workers, maxInMemory };
+    const audited = (await auditByFileGroups(ctx, args, run)) ?? (await auditThroughSpool(ctx, args, run));
+    return await reportOf(ctx, args, audited);
+  } finally {
+    await workers?.close();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    spool.dispose();
+  }
+}
 
-    // The files an input's lines duplicated: reported on that input's summary, in the order importFiles would.
-    const drops: { input: number; other: string; count: number; first: number }[] = [];
-    const dropIndex = new Map<string, (typeof drops)[number]>();
-    const dropped = (input: number, other: string, seq: number) => {
-      const key = `${input}\u0000${other}`;
-      const d = dropIndex.get(key);
-      if (d !== undefined) {
-        d.count += 1;
-        d.first = Math.min(d.first, seq);
-        return;
-      }
-      const fresh = { input, other, count: 1, first: seq };
-      dropIndex.set(key, fresh);
-      drops.push(fresh);
-    };
-    const bank: PosRecord[] = [];
-    const bankDedupe = new CrossFileDuplicates();
-    for (const r of results)
-      for (const [i, record] of r.bank.entries()) {
-        const other = bankDedupe.duplicateOf(record);
-        if (other === undefined) bank.push(record);
-        else dropped(r.input, other, i);
-      }
+interface AuditRun {
+  tasks: (ImportTask & { bytes: number })[];
+  /** The run's spool: its directory holds every temporary file, so that Ctrl-C can remove them all. */
+  spool: MerchantSpool;
+  workers: AuditWorkers | undefined;
+  maxInMemory: number;
+}
 
-    const checking = new Progress(t('核对', 'auditing'), 1, ctx.interactive, ctx.stderr);
-    checking.update(0);
-    const statementsCover = coverage.coverage();
-    const session = startAudit({ plans: args.plans, bank, options: args.options, coverage: statementsCover });
-    const onDrop = (seq: number, other: string) => dropped(inputOfSeq(seq), other, seq);
-    const journal = new Map<string, JournalDigest>();
-    const total = Math.max(1, spool.merchantCount);
-    let done = 0;
-    try {
-      if (workers !== undefined && session.merchantsApart) {
-        // Each merchant audited by a worker from its spool files; merged here in merchant order.
-        const pending = spool.handOver().map((m) => ({
-          merchantId: m.merchantId,
-          reply: workers.run({
-            type: 'audit',
-            merchantId: m.merchantId,
-            terminal: m.terminal,
-            settlement: m.settlement,
-            plan: session.planOf(m.merchantId),
-            options: args.options,
-            coverage: statementsCover,
-          }),
-        }));
-        // Every promise gets a handler now: one failing early must not go unhandled while earlier ones are awaited.
-        for (const p of pending) p.reply.catch(() => undefined);
-        for (const p of pending) {
-          const reply = await p.reply;
-          if (reply.type !== 'audited') throw new Error(`audit worker answered ${reply.type}`);
-          for (const [seq, other] of reply.drops) onDrop(seq, other);
-          if (reply.journal !== undefined) journal.set(p.merchantId, reply.journal);
-          session.addMerchantResult(p.merchantId, reply.result);
-          checking.update(++done / total);
-        }
-      } else
-        for (const m of spool.merchants()) {
-          const terminal = withoutRepeatedExports(m.terminal, m.terminalSeq, onDrop);
-          const settlement = withoutRepeatedExports(m.settlement, m.settlementSeq, onDrop);
-          if (terminal.length > 0) journal.set(m.merchantId, digestJournal(terminal));
-          session.addMerchant(m.merchantId, terminal, settlement);
-          checking.update(++done / total);
-        }
-    } catch (error) {
-      throw spoolFailure(error);
+/** Every merchant audited into the session, and what the files' summaries still need. */
+interface Audited {
+  session: AuditSession;
+  summaries: FileImportSummary[];
+  drops: DropLog;
+  journal: Map<string, JournalDigest>;
+}
+
+/**
+ * The files' lines that repeated another file's (exported twice), per input and other file, reported on that
+ * input's summary in the order importFiles would.
+ */
+class DropLog {
+  private readonly list: { input: number; other: string; count: number; first: number }[] = [];
+  private readonly index = new Map<string, { input: number; other: string; count: number; first: number }>();
+
+  add(input: number, other: string, seq: number): void {
+    const key = `${input}\u0000${other}`;
+    const d = this.index.get(key);
+    if (d !== undefined) {
+      d.count += 1;
+      d.first = Math.min(d.first, seq);
+      return;
     }
+    const fresh = { input, other, count: 1, first: seq };
+    this.index.set(key, fresh);
+    this.list.push(fresh);
+  }
 
-    // Cross-file duplicates are reported on the file that repeated them, in the order importFiles would.
-    drops.sort((a, b) => a.first - b.first);
+  warnOn(summaries: readonly FileImportSummary[]): void {
+    const drops = [...this.list].sort((a, b) => a.first - b.first);
     for (const d of drops) {
       const summary = summaries[d.input];
       if (summary === undefined) continue;
@@ -163,43 +126,274 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
         messageEn: `${summary.file} and ${d.other} share ${d.count} identical records (exported twice?); kept once`,
       });
     }
-    const report = session.finish({
-      files: summaries.map((f) => ({
-        file: f.file,
-        sha256: f.sha256,
-        preset: f.preset,
-        kind: f.kind,
-        rows: f.rows,
-      })),
-      rejected: summaries.flatMap((f) =>
-        f.rejected.map((x) => ({
-          file: x.file,
-          row: x.row,
-          ...(x.column === undefined ? {} : { column: x.column }),
-          reason: pick(ctx.lang, x.reason, x.reasonEn),
-        })),
-      ),
-      warnings: [
-        ...args.planWarnings,
-        ...summaries.flatMap((f) =>
-          f.warnings.map((w) => {
-            const text = pick(ctx.lang, w.message, w.messageEn);
-            // Say which file a warning is about when its text does not.
-            return text.includes(w.file) ? text : `${w.file}: ${text}`;
-          }),
-        ),
-      ],
-    });
-    const { attachDiagnoses } = await import('../../explain/attach-diagnoses.js');
-    attachDiagnoses(report, { devices: args.devices, plans: args.plans, journal });
-    checking.finish();
-    return report;
-  } finally {
-    await workers?.close();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    spool.dispose();
   }
+}
+
+/**
+ * Without bank files, files that share no merchant are imported and audited a group at a time (component-audit.ts),
+ * on the workers when there are: no record waits in the spool for the last file. Undefined when the files cannot
+ * be grouped (a bank file, a file the outline cannot read, one group of everything) or the outline's forecast
+ * turned out wrong; the caller then takes the spool.
+ */
+async function auditByFileGroups(
+  ctx: CliContext,
+  args: ImportAndAuditArgs,
+  run: AuditRun,
+): Promise<Audited | undefined> {
+  const { tasks, workers } = run;
+  const debug = (text: string) => {
+    if (ctx.env.POSGUARD_DEBUG) ctx.stderr(`posguard: ${text}\n`);
+  };
+  if (tasks.length < 2) return undefined;
+  if (tasks.some((task) => task.kind === 'bank')) {
+    debug('bank files tie merchants together: all files go through one spool');
+    return undefined;
+  }
+  const { groupFiles, forecastCoverage, sameCoverage, auditGroup } = await import(
+    '../../audit/component-audit.js'
+  );
+  const { outlineFile } = await import('../../statements/outline.js');
+  const { startAudit } = await import('../../audit/audit.js');
+  const { CoverageCollector } = await import('../../audit/coverage.js');
+  const { inputOfSeq } = await import('../../audit/import-task.js');
+  const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
+
+  const outlines = await Promise.all(
+    tasks.map(async (task) => {
+      const options = {
+        kind: task.kind,
+        ...(task.preset === undefined ? {} : { preset: task.preset }),
+        ...(task.mappingFile === undefined ? {} : { mappingFile: task.mappingFile }),
+      };
+      if (workers === undefined) return outlineFile(task.abs, options);
+      const reply = await workers.run({ type: 'outline', path: task.abs, ...options });
+      if (reply.type !== 'outlined') throw new Error(`audit worker answered ${reply.type}`);
+      return reply.outline;
+    }),
+  );
+  const groups = groupFiles(tasks, outlines);
+  if (groups === undefined) {
+    const i = outlines.findIndex((o) => o.merchants === undefined);
+    debug(`${tasks[i]?.typed ?? ''} cannot be outlined quickly: all files go through one spool`);
+    return undefined;
+  }
+  if (groups.length < 2) {
+    debug('every file shares merchants with another: all files go through one spool');
+    return undefined;
+  }
+
+  const forecast = forecastCoverage(tasks, outlines);
+  const session = startAudit({ plans: args.plans, bank: [], options: args.options, coverage: forecast });
+  const slots = workers?.size ?? 1;
+  const share = Math.max(1, Math.floor(run.maxInMemory / slots));
+  // A group likely to outgrow its share of memory writes into the run's directory, which Ctrl-C clears.
+  const bigGroup = groups.some((g) => g.bytes / BYTES_PER_RECORD_AT_LEAST > share);
+  const tmpDir = ctx.env.TMPDIR;
+  let dir: string | undefined;
+  try {
+    dir = bigGroup ? run.spool.directory() : tmpDir === undefined || tmpDir === '' ? undefined : tmpDir;
+  } catch (error) {
+    throw spoolFailure(error);
+  }
+  const jobOf = (g: (typeof groups)[number]): GroupJob => ({
+    tasks: g.tasks,
+    merchants: g.merchants,
+    plans: g.merchants.map((m) => [m, session.planOf(m)]),
+    options: args.options,
+    coverage: forecast,
+    maxInMemory: share,
+    ...(dir === undefined ? {} : { tmpDir: dir }),
+  });
+
+  const grand = tasks.reduce((a, x) => a + x.bytes, 0);
+  const readBytes = new Map<number, number>();
+  let readTotal = 0;
+  const progress = new Progress(t('读取并核对', 'reading and auditing'), 1, ctx.interactive, ctx.stderr);
+  const onBytes = (input: number, bytes: number) => {
+    readTotal += bytes - (readBytes.get(input) ?? 0);
+    readBytes.set(input, bytes);
+    progress.update(grand > 0 ? readTotal / grand : 1);
+  };
+  const results: GroupResult[] = [];
+  try {
+    if (workers !== undefined) {
+      // Largest groups first, so that the last one does not run alone.
+      const order = [...groups].sort((a, b) => b.bytes - a.bytes);
+      const pending = order.map((g) =>
+        workers.run({ type: 'group', job: jobOf(g) }, (bytes, input) => onBytes(input ?? -1, bytes)),
+      );
+      for (const p of pending) p.catch(() => undefined);
+      for (const p of pending) {
+        const reply = await p;
+        if (reply.type !== 'grouped') throw new Error(`audit worker answered ${reply.type}`);
+        results.push(reply.result);
+      }
+    } else for (const g of groups) results.push(await auditGroup(jobOf(g), onBytes));
+  } catch (error) {
+    const { ImportFileError } = await import('../../statements/import-types.js');
+    if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
+    throw spoolFailure(error);
+  } finally {
+    progress.finish();
+  }
+
+  // The forecast must hold: every merchant read was foreseen, and the statements cover what was forecast.
+  const unforeseen = results.flatMap((r) => r.unforeseen);
+  if (unforeseen.length > 0) {
+    debug(`the outline missed merchant "${unforeseen[0]}": audited again through one spool`);
+    return undefined;
+  }
+  const coverage = new CoverageCollector();
+  for (const r of results) coverage.merge(r.coverage);
+  if (!sameCoverage(coverage.coverage(), forecast)) {
+    debug("the outline misjudged the statements' dates: audited again through one spool");
+    return undefined;
+  }
+  debug(`${groups.length} groups of files that share no merchant, audited apart`);
+
+  const summaries = results
+    .flatMap((r) => r.imports)
+    .sort((a, b) => a.input - b.input)
+    .map((r) => r.summary);
+  const drops = new DropLog();
+  const journal = new Map<string, JournalDigest>();
+  const merchants = results
+    .flatMap((r) => r.merchants)
+    .sort((a, b) => (a.merchantId < b.merchantId ? -1 : 1));
+  for (const r of results) for (const [seq, other] of r.drops) drops.add(inputOfSeq(seq), other, seq);
+  for (const m of merchants) {
+    if (m.journal !== undefined) journal.set(m.merchantId, m.journal);
+    session.addMerchantResult(m.merchantId, m.result);
+  }
+  return { session, summaries, drops, journal };
+}
+
+/**
+ * A conservative floor on the bytes of input per record (a statement line is rarely under 60 bytes): a group's
+ * bytes over this many times its share of records may spill.
+ */
+const BYTES_PER_RECORD_AT_LEAST = 60;
+
+/**
+ * Imports every file into the run's spool, then audits it merchant by merchant, so that an agent's tens of
+ * millions of lines need memory for one merchant's, not all (issue 4's 1 GiB at 10M + 10M): records go into the
+ * MerchantSpool as they are read — relabelled to the names the user typed, coverage taken, out-of-scope ones
+ * dropped — then each merchant is read back, rid of lines another file already had (CrossFileDuplicates, per
+ * merchant: its key holds the merchant), audited and released. The report is the one auditRecords gives for the
+ * same records.
+ */
+async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run: AuditRun): Promise<Audited> {
+  const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
+  const { CrossFileDuplicates } = await import('../../statements/import.js');
+  const { startAudit } = await import('../../audit/audit.js');
+  const { CoverageCollector } = await import('../../audit/coverage.js');
+  const { inputOfSeq, withoutRepeatedExports } = await import('../../audit/import-task.js');
+  const { digestJournal } = await import('../../explain/attach-diagnoses.js');
+  const { spool, workers } = run;
+
+  const coverage = new CoverageCollector();
+  const results = await importInputs(ctx, run.tasks, {
+    spool,
+    coverage,
+    maxInMemory: run.maxInMemory,
+    workers,
+    options: args.options,
+  });
+  const summaries = results.map((r) => r.summary);
+  const drops = new DropLog();
+  const bank: PosRecord[] = [];
+  const bankDedupe = new CrossFileDuplicates();
+  for (const r of results)
+    for (const [i, record] of r.bank.entries()) {
+      const other = bankDedupe.duplicateOf(record);
+      if (other === undefined) bank.push(record);
+      else drops.add(r.input, other, i);
+    }
+
+  const checking = new Progress(t('核对', 'auditing'), 1, ctx.interactive, ctx.stderr);
+  checking.update(0);
+  const statementsCover = coverage.coverage();
+  const session = startAudit({ plans: args.plans, bank, options: args.options, coverage: statementsCover });
+  const onDrop = (seq: number, other: string) => drops.add(inputOfSeq(seq), other, seq);
+  const journal = new Map<string, JournalDigest>();
+  const total = Math.max(1, spool.merchantCount);
+  let done = 0;
+  try {
+    if (workers !== undefined && session.merchantsApart) {
+      // Each merchant audited by a worker from its spool files; merged here in merchant order.
+      const pending = spool.handOver().map((m) => ({
+        merchantId: m.merchantId,
+        reply: workers.run({
+          type: 'audit',
+          merchantId: m.merchantId,
+          terminal: m.terminal,
+          settlement: m.settlement,
+          plan: session.planOf(m.merchantId),
+          options: args.options,
+          coverage: statementsCover,
+        }),
+      }));
+      // Every promise gets a handler now: one failing early must not go unhandled while earlier ones are awaited.
+      for (const p of pending) p.reply.catch(() => undefined);
+      for (const p of pending) {
+        const reply = await p.reply;
+        if (reply.type !== 'audited') throw new Error(`audit worker answered ${reply.type}`);
+        for (const [seq, other] of reply.drops) onDrop(seq, other);
+        if (reply.journal !== undefined) journal.set(p.merchantId, reply.journal);
+        session.addMerchantResult(p.merchantId, reply.result);
+        checking.update(++done / total);
+      }
+    } else
+      for (const m of spool.merchants()) {
+        const terminal = withoutRepeatedExports(m.terminal, m.terminalSeq, onDrop);
+        const settlement = withoutRepeatedExports(m.settlement, m.settlementSeq, onDrop);
+        if (terminal.length > 0) journal.set(m.merchantId, digestJournal(terminal));
+        session.addMerchant(m.merchantId, terminal, settlement);
+        checking.update(++done / total);
+      }
+  } catch (error) {
+    throw spoolFailure(error);
+  } finally {
+    checking.finish();
+  }
+  return { session, summaries, drops, journal };
+}
+
+/** The report: the session finished with the files, their rejected rows and warnings, and the diagnoses. */
+async function reportOf(ctx: CliContext, args: ImportAndAuditArgs, audited: Audited): Promise<AuditReport> {
+  const { session, summaries, drops, journal } = audited;
+  // Cross-file duplicates are reported on the file that repeated them, in the order importFiles would.
+  drops.warnOn(summaries);
+  const report = session.finish({
+    files: summaries.map((f) => ({
+      file: f.file,
+      sha256: f.sha256,
+      preset: f.preset,
+      kind: f.kind,
+      rows: f.rows,
+    })),
+    rejected: summaries.flatMap((f) =>
+      f.rejected.map((x) => ({
+        file: x.file,
+        row: x.row,
+        ...(x.column === undefined ? {} : { column: x.column }),
+        reason: pick(ctx.lang, x.reason, x.reasonEn),
+      })),
+    ),
+    warnings: [
+      ...args.planWarnings,
+      ...summaries.flatMap((f) =>
+        f.warnings.map((w) => {
+          const text = pick(ctx.lang, w.message, w.messageEn);
+          // Say which file a warning is about when its text does not.
+          return text.includes(w.file) ? text : `${w.file}: ${text}`;
+        }),
+      ),
+    ],
+  });
+  const { attachDiagnoses } = await import('../../explain/attach-diagnoses.js');
+  attachDiagnoses(report, { devices: args.devices, plans: args.plans, journal });
+  return report;
 }
 
 /** Below this much input, starting threads costs more than it saves (measured: no gain at 28 MB). */
