@@ -271,22 +271,25 @@ for (const n of [...sizes].sort((a, b) => a - b)) {
   const entry = { n };
   if (skipReason !== undefined) console.log(`  posguard  skipped (${skipReason})`);
   if (skipReason === undefined) {
-    const r = await measure([
-      cli,
-      'audit',
-      '--settlement',
-      ...w.settlements,
-      '--terminal',
-      ...w.terminals,
-      '--plans',
-      w.plansDir,
-      '--format',
-      'json',
-      '--out',
-      '/dev/null',
-      '--lang',
-      'en',
-    ]);
+    const r = await measure(
+      [
+        cli,
+        'audit',
+        '--settlement',
+        ...w.settlements,
+        '--terminal',
+        ...w.terminals,
+        '--plans',
+        w.plansDir,
+        '--format',
+        'json',
+        '--out',
+        '/dev/null',
+        '--lang',
+        'en',
+      ],
+      { POSGUARD_DEBUG: '1' },
+    );
     entry.posguard = r;
     const ok = r.code === 0 || r.code === 1;
     if (ok) r.code = 0;
@@ -298,6 +301,9 @@ for (const n of [...sizes].sort((a, b) => a - b)) {
     );
     if (ok) {
       console.log(`            ${line}`);
+      // Which way the audit went (POSGUARD_DEBUG): a group of files at a time, or one spool for all.
+      const how = /^posguard: (.+)$/m.exec(r.stderr);
+      if (how) console.log(`            how: ${how[1]}`);
       // The summary line: "Overcharged ¥X in total on N transaction(s)" (nothing found: no number).
       const m = /on (\d[\d,]*) transaction/.exec(r.stdout);
       entry.posguardOvercharges = m ? Number(m[1].replaceAll(',', '')) : 0;
