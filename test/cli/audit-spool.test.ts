@@ -238,7 +238,7 @@ describe('posguard audit, a group of files at a time', () => {
     expect(grouped.report.warnings.filter((w) => w.includes('完全相同的记录'))).toHaveLength(2);
     // Groups larger than the memory allowance would only spill: the single spool takes them, same report.
     const spilled = await audit(inputs, { POSGUARD_SPOOL_RECORDS: '40' });
-    expect(spilled.stderr).toContain('holds more records than its share of memory');
+    expect(spilled.stderr).toContain('holds more records than fit in memory');
     expect(spilled.report).toEqual(grouped.report);
     // With bank files the merchants share the credits: one spool, as before.
     const withBank = await audit(files);

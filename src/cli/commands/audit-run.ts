@@ -182,18 +182,19 @@ async function auditByFileGroups(
     return undefined;
   }
 
-  const slots = workers?.size ?? 1;
-  const share = Math.max(1, Math.floor(run.maxInMemory / slots));
-  // A group that would spill gains nothing over the spool and holds more at once (measured at 10M + 10M: slower,
-  // and closer to the 1 GiB limit).
-  if (groups.some((g) => g.bytes / TYPICAL_BYTES_PER_RECORD > share)) {
-    debug('a group of files holds more records than its share of memory: all files go through one spool');
+  // Each worker holds one group at a time, as each holds one merchant at a time when auditing from the spool: a
+  // group may hold as many records as the spool would (POSGUARD_SPOOL_RECORDS). A group that would spill gains
+  // nothing over the spool (measured at 10M + 10M with half that allowance: every group spilled, 168 s and
+  // 935 MiB against the spool's 156 s and 778 MiB; with the whole allowance none did, 104 s and 873 MiB).
+  const allowance = run.maxInMemory;
+  if (groups.some((g) => g.bytes / TYPICAL_BYTES_PER_RECORD > allowance)) {
+    debug('a group of files holds more records than fit in memory: all files go through one spool');
     return undefined;
   }
   const forecast = forecastCoverage(tasks, outlines);
   const session = startAudit({ plans: args.plans, bank: [], options: args.options, coverage: forecast });
-  // A group likely to outgrow its share of memory writes into the run's directory, which Ctrl-C clears.
-  const bigGroup = groups.some((g) => g.bytes / BYTES_PER_RECORD_AT_LEAST > share);
+  // A group that may still outgrow the allowance (short rows) writes into the run's directory, which Ctrl-C clears.
+  const bigGroup = groups.some((g) => g.bytes / BYTES_PER_RECORD_AT_LEAST > allowance);
   const tmpDir = ctx.env.TMPDIR;
   let dir: string | undefined;
   try {
@@ -207,7 +208,7 @@ async function auditByFileGroups(
     plans: g.merchants.map((m) => [m, session.planOf(m)]),
     options: args.options,
     coverage: forecast,
-    maxInMemory: share,
+    maxInMemory: allowance,
     ...(dir === undefined ? {} : { tmpDir: dir }),
   });
 
@@ -279,7 +280,7 @@ const TYPICAL_BYTES_PER_RECORD = 120;
 
 /**
  * A conservative floor on the bytes of input per record (a statement line is rarely under 60 bytes): a group's
- * bytes over this many times its share of records may spill.
+ * bytes over this many times the allowance of records may spill.
  */
 const BYTES_PER_RECORD_AT_LEAST = 60;
 
