@@ -29,7 +29,12 @@ async function imported(path: string, kind: RecordKind) {
   const result = await importFiles([{ path }], { kind });
   const merchants = [...new Set(result.records.map((r) => r.merchantId ?? ''))].sort();
   const cover = coverageOf(result.records);
-  return { merchants, settle: cover.settle[0], records: result.records.length };
+  return {
+    merchants,
+    settle: cover.settle[0],
+    records: result.records.length,
+    rejected: result.rejected.length,
+  };
 }
 
 const HEADER = '交易时间,结算日期,商户号,终端号,参考号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额';
@@ -124,10 +129,32 @@ describe('outlineFile', () => {
           if (truth.records === 0) return;
           // Blank merchant cells are not forecast (the audit's check catches records without a merchant).
           for (const m of truth.merchants) if (m !== '') expect(outline.merchants).toContain(m);
-          expect([outline.settleMin, outline.settleMax]).toEqual(truth.settle);
+          if (truth.rejected === 0) {
+            expect([outline.settleMin, outline.settleMax]).toEqual(truth.settle);
+            return;
+          }
+          // A row the import rejects (say a merchant id Excel turned into 0E0) still counts in the outline: the
+          // forecast may be wider, never narrower; the audit checks it against the import and falls back.
+          const [min, max] = truth.settle ?? [];
+          expect(outline.settleMin !== undefined && min !== undefined && outline.settleMin <= min).toBe(true);
+          expect(outline.settleMax !== undefined && max !== undefined && outline.settleMax >= max).toBe(true);
         },
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('forecasts a wider settlement range when the import rejects a row, which the audit then checks', async () => {
+    const text = [
+      HEADER,
+      '2026-10-01 08:00:00,2026-10-01,0E0,T1,R0,贷记卡,刷卡,消费,10.00,0.06,9.94',
+      '2026-10-01 08:00:00,2026-10-02,M1,T1,R1,贷记卡,刷卡,消费,10.00,0.06,9.94',
+    ].join('\n');
+    const path = write(iconv.encode(text, 'utf8'));
+    const outline = await outlineFile(path, { kind: 'settlement' });
+    const truth = await imported(path, 'settlement');
+    expect(truth.rejected).toBe(1);
+    expect(truth.settle).toEqual(['2026-10-02', '2026-10-02']);
+    expect([outline.settleMin, outline.settleMax]).toEqual(['2026-10-01', '2026-10-02']);
   });
 });
