@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { forecastCoverage, groupFiles, sameCoverage } from './component-audit.js';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/program.js';
+import { loadPlanFile } from '../plans/parse-plan.js';
+import type { FeePlan } from '../plans/plan-types.js';
+import { auditGroup, forecastCoverage, type GroupJob, groupFiles, sameCoverage } from './component-audit.js';
 import type { ImportTask } from './import-task.js';
 
 const task = (input: number, kind: ImportTask['kind'], bytes = 100): ImportTask & { bytes: number } => ({
@@ -70,4 +76,74 @@ describe('forecastCoverage', () => {
     expect(sameCoverage(coverage, { settle: [['2026-10-02', '2026-10-30']], trade: [] })).toBe(false);
     expect(sameCoverage(coverage, { ...coverage, trade: [['2026-10-01', '2026-10-01']] })).toBe(false);
   });
+});
+
+/**
+ * A group may still hold more records than its allowance (rows shorter than the caller's estimate): its own spool
+ * then writes them to disk, and every merchant's audit must be the one it gets with the records in memory.
+ */
+describe('auditGroup', () => {
+  const root = mkdtempSync(join(tmpdir(), 'posguard-group-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('gives the same merchant audits when the group spills to disk as when it fits in memory', async () => {
+    const sim = join(root, 'sim');
+    const simulated = await runCli([
+      'simulate',
+      '--out',
+      sim,
+      '--merchants',
+      '2',
+      '--days',
+      '12',
+      '--per-day',
+      '12',
+      '--seed',
+      'group-spill',
+      '--scenario',
+      'silent-rate-change,void-settled,duplicate-settlement',
+    ]);
+    expect(simulated.exitCode).toBe(0);
+    const merchants = readdirSync(sim, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    expect(merchants).toHaveLength(2);
+    const tasks: ImportTask[] = merchants.flatMap((m, i) => [
+      { input: i, kind: 'settlement' as const, typed: `s${i}.csv`, abs: join(sim, m, 'settlement.csv') },
+      { input: 10 + i, kind: 'terminal' as const, typed: `t${i}.csv`, abs: join(sim, m, 'terminal.csv') },
+    ]);
+    const plans = await Promise.all(
+      merchants.map(async (m): Promise<[string, FeePlan | undefined]> => {
+        const parsed = await loadPlanFile(join(sim, m, 'plan.yaml'));
+        if (!parsed.ok) throw new Error(`plan of ${m} does not parse`);
+        return [m, parsed.plan];
+      }),
+    );
+    const tmpDir = mkdtempSync(join(root, 'spool-'));
+    const job = (maxInMemory: number): GroupJob => ({
+      tasks,
+      merchants,
+      plans,
+      options: { duplicateWindowMs: 60_000 },
+      coverage: { settle: [['2026-01-01', '2026-12-31']], trade: [] },
+      maxInMemory,
+      tmpDir,
+    });
+    const inMemory = await auditGroup(job(1_000_000));
+    const spilled = await auditGroup(job(25));
+    expect(inMemory.spilled).toBe(0);
+    expect(spilled.spilled).toBeGreaterThan(10);
+    expect(spilled.unforeseen).toEqual([]);
+    expect(inMemory.merchants.map((m) => m.merchantId)).toEqual(merchants);
+    const findings = inMemory.merchants.flatMap((m) => m.result.drafts);
+    expect(findings.some((d) => d.kind === 'fee_overcharge')).toBe(true);
+    expect(findings.some((d) => d.kind === 'void_settled')).toBe(true);
+    expect(spilled.merchants).toEqual(inMemory.merchants);
+    expect(spilled.imports).toEqual(inMemory.imports);
+    expect(spilled.coverage).toEqual(inMemory.coverage);
+    expect(spilled.drops).toEqual(inMemory.drops);
+    // The spool's files are gone once the group is done; the directory it was lent stays.
+    expect(readdirSync(tmpDir)).toEqual([]);
+  }, 120_000);
 });

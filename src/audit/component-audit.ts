@@ -109,6 +109,8 @@ export interface GroupResult {
   drops: [number, string][];
   /** Merchants the import read that the outline did not forecast: the caller must not use this result. */
   unforeseen: string[];
+  /** How many times the group's records were written to disk (0 when they all fitted in memory). */
+  spilled: number;
 }
 
 /**
@@ -143,6 +145,7 @@ export async function auditGroup(
       merchants: [],
       drops: [],
       unforeseen: [],
+      spilled: spool.spillCount,
     };
     const onDrop = (seq: number, other: string) => result.drops.push([seq, other]);
     for (const m of spool.merchants()) {

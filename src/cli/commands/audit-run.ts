@@ -256,7 +256,10 @@ async function auditByFileGroups(
     debug("the outline misjudged the statements' dates: audited again through one spool");
     return undefined;
   }
-  debug(`${groups.length} groups of files that share no merchant, audited apart`);
+  const spilled = results.filter((r) => r.spilled > 0).length;
+  debug(
+    `${groups.length} groups of files that share no merchant, audited apart${spilled > 0 ? ` (${spilled} spilled to disk)` : ''}`,
+  );
 
   const summaries = results
     .flatMap((r) => r.imports)
