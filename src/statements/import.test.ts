@@ -425,6 +425,55 @@ describe('streaming', () => {
     expect(summary.rejected).toEqual([]);
   });
 
+  // Files are read a megabyte at a time into reused buffers and decoded 32 KiB at a time: characters of two,
+  // three or four bytes fall across every kind of boundary, and two files read at once must not share a buffer.
+  it.each(['gbk', 'gb18030', 'utf8'] as const)(
+    'reads multi-megabyte %s files whole, characters cut by chunk and slice boundaries included',
+    async (encoding) => {
+      const dir = tmp();
+      const write = (name: string, rows: number, salt: number) => {
+        const lines = ['交易时间,终端号,参考号,卡类型,支付方式,交易类型,交易金额,手续费,备注'];
+        const labels: string[] = [];
+        for (let i = 0; i < rows; i++) {
+          // A label of 1–9 characters shifts every later byte, so boundaries land inside characters of each width.
+          const width = ((i * 7 + salt) % 9) + 1;
+          const label = [...(encoding === 'gb18030' ? '商户𠀀优惠券活动满' : '商户优惠券活动满减')]
+            .slice(0, width)
+            .join('');
+          labels.push(label);
+          lines.push(
+            `2026-10-01 08:${String(i % 60).padStart(2, '0')}:00,T${salt},${salt}${i},${i % 2 === 0 ? '借记卡' : '贷记卡'},刷卡,消费,${(i % 500) + 1}.00,0.01,${label}`,
+          );
+        }
+        const path = join(dir, name);
+        writeFileSync(path, iconv.encode(`${lines.join('\r\n')}\r\n`, encoding));
+        return { path, labels };
+      };
+      const a = write('a.csv', 60_000, 1);
+      const b = write('b.csv', 45_000, 2);
+      const read = async (path: string) => {
+        const records: PosRecord[] = [];
+        const summary = await importFileStreaming({ path }, {}, (r) => records.push(r));
+        expect(summary.rejected).toEqual([]);
+        return records;
+      };
+      const [ra, rb] = await Promise.all([read(a.path), read(b.path)]);
+      for (const [records, file, salt] of [
+        [ra, a, 1],
+        [rb, b, 2],
+      ] as const) {
+        expect(records).toHaveLength(file.labels.length);
+        expect(records.map((r) => r.label)).toEqual(file.labels);
+        expect(records.every((r) => r.channel === 'card' && r.type === 'sale')).toBe(true);
+        expect(records.filter((r) => r.card === 'debit')).toHaveLength(Math.ceil(file.labels.length / 2));
+        expect(records.map((r) => r.refNo)).toEqual(file.labels.map((_, i) => `${salt}${i}`));
+      }
+      // Read again, after the buffers went back: the same records.
+      expect(await read(a.path)).toEqual(ra);
+    },
+    60_000,
+  );
+
   it.each(['settlement-gbk.csv', 'settlement.xlsx'])(
     'passes an error thrown by onRecord through unchanged, not as an unreadable %s',
     async (name) => {

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { CsvScanner } from './csv-scanner.js';
 import { createDecoder } from './decode.js';
 import { openTextTable } from './import.js';
+import { borrowReadBuffer, returnReadBuffer } from './read-buffer.js';
 import type { ImportOptions } from './import-types.js';
 
 // An agent's inputs are often one journal and one statement per merchant. Knowing which merchants each file names
@@ -111,14 +112,15 @@ async function outline(path: string, options: ImportOptions): Promise<FileOutlin
 /** Reads a file in large chunks into one reused buffer (a stream's many small buffers cost more than the scan). */
 async function eachChunk(path: string, use: (chunk: Buffer) => void): Promise<void> {
   const fh = await open(path, 'r');
+  const buf = borrowReadBuffer(4 << 20);
   try {
-    const buf = Buffer.allocUnsafe(4 << 20);
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, null);
       if (bytesRead === 0) return;
       use(buf.subarray(0, bytesRead));
     }
   } finally {
+    returnReadBuffer(buf);
     await fh.close();
   }
 }

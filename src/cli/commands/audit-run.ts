@@ -6,6 +6,7 @@ import type { GroupJob, GroupResult } from '../../audit/component-audit.js';
 import type { FileImportSummary } from '../../statements/import-types.js';
 import type { CoverageCollector } from '../../audit/coverage.js';
 import type { ImportTask, ImportTaskResult } from '../../audit/import-task.js';
+import type { FileOutline } from '../../statements/outline.js';
 import type { AuditReport } from '../../audit/report-types.js';
 import type { JournalDigest } from '../../explain/attach-diagnoses.js';
 import type { DevicesFile } from '../../explain/parse-devices.js';
@@ -158,19 +159,25 @@ async function auditByFileGroups(
   const { inputOfSeq } = await import('../../audit/import-task.js');
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
 
-  const outlines = await Promise.all(
-    tasks.map(async (task) => {
-      const options = {
-        kind: task.kind,
-        ...(task.preset === undefined ? {} : { preset: task.preset }),
-        ...(task.mappingFile === undefined ? {} : { mappingFile: task.mappingFile }),
-      };
-      if (workers === undefined) return outlineFile(task.abs, options);
-      const reply = await workers.run({ type: 'outline', path: task.abs, ...options });
+  const optionsOf = (task: ImportTask) => ({
+    kind: task.kind,
+    ...(task.preset === undefined ? {} : { preset: task.preset }),
+    ...(task.mappingFile === undefined ? {} : { mappingFile: task.mappingFile }),
+  });
+  const outlines: FileOutline[] = [];
+  if (workers === undefined) {
+    // One file at a time: each outline holds a read buffer of megabytes, and hundreds at once gain nothing on
+    // one thread.
+    for (const task of tasks) outlines.push(await outlineFile(task.abs, optionsOf(task)));
+  } else {
+    const replies = await Promise.all(
+      tasks.map((task) => workers.run({ type: 'outline', path: task.abs, ...optionsOf(task) })),
+    );
+    for (const reply of replies) {
       if (reply.type !== 'outlined') throw new Error(`audit worker answered ${reply.type}`);
-      return reply.outline;
-    }),
-  );
+      outlines.push(reply.outline);
+    }
+  }
   const groups = groupFiles(tasks, outlines);
   if (groups === undefined) {
     const i = outlines.findIndex((o) => o.merchants === undefined);
