@@ -56,6 +56,7 @@ async function run(job: WorkerJob): Promise<WorkerReply> {
     job.plan,
     job.options,
     job.coverage,
+    job.hasBank,
   );
   return {
     type: 'audited',

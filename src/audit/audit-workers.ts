@@ -31,6 +31,8 @@ export type WorkerJob =
       plan: FeePlan | undefined;
       options: AuditOptions;
       coverage: Coverage;
+      /** The run has bank records: keep the merchant's payout days. */
+      hasBank: boolean;
     }
   | { type: 'outline'; path: string; kind: RecordKind; preset?: string; mappingFile?: string }
   | { type: 'group'; job: GroupJob };

@@ -651,6 +651,33 @@ describe('payout_mismatch', () => {
     // The 70.00 of 08-10 is outside 08-04 + 2 working days (08-06), so nothing arrived.
     expect(mismatch[0]).toMatchObject({ lossFen: 149100 });
   });
+
+  it("lets no merchant's short day take the credit that pays another merchant's day to the fen", () => {
+    // An agent's bank file names no merchant. M1's day nets 994.00 + 497.00 = 1,491.00 and 1,490.00 arrived;
+    // M2's day nets 1,000.00 − 6.00 = 994.00 and 994.00 arrived, earlier the same morning. M1 comes first: its
+    // short day must not take M2's exact 994.00.
+    const m1 = plan([rule({ ratePpm: 6000 })], { merchantId: 'M1' });
+    const m2 = plan([rule({ ratePpm: 6000 })], { merchantId: 'M2' });
+    const report = auditRecords({
+      terminal: [],
+      settlement: [
+        ...statement.map((r) => ({ ...r, merchantId: 'M1' })),
+        settled({ merchantId: 'M2', refNo: 'R9', amountFen: 100000, feeFen: 600 }, 4),
+      ],
+      bank: [
+        credit(99400, '2026-08-05 08:00:00', '乐刷', 2),
+        credit(149000, '2026-08-05 09:00:00', '乐刷', 3),
+      ],
+      plans: [m1, m2],
+    });
+    expect(kinds(report)).toEqual(['payout_mismatch']);
+    expect(report.findings[0]).toMatchObject({ merchantId: 'M1', amountFen: 149100, lossFen: 100 });
+    expect(report.findings[0]?.source.at(-1)).toEqual({ file: 'bank.csv', row: 3 });
+    expect(report.merchants.map((m) => [m.merchantId, m.summary.lossFen])).toEqual([
+      ['M1', 100],
+      ['M2', 0],
+    ]);
+  });
 });
 
 describe('no_rule', () => {

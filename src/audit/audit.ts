@@ -5,6 +5,7 @@ import { localDateOf } from '../time/shanghai.js';
 import { type Coverage, coverageOf } from './coverage.js';
 import { finalizeFindings } from './finding-builder.js';
 import { compareTimeThenSource, type Prepared, prepare } from './match-records.js';
+import { claimPayouts } from './payouts.js';
 import {
   type AuditReport,
   type AuditSummary,
@@ -149,13 +150,16 @@ export interface AuditSessionInit {
 /**
  * An audit fed one merchant at a time, so that a caller holding an agent's millions of records can keep only one
  * merchant's in memory. Merchants must come in ascending merchantId order — the order auditRecords uses, which
- * decides who claims a bank credit two merchants could match — each exactly once, with only in-scope records
- * (recordInScope).
+ * decides who claims a bank credit two merchants' days could take when neither matches it to the fen — each
+ * exactly once, with only in-scope records (recordInScope).
  */
 export interface AuditSession {
   addMerchant(merchantId: string, terminal: readonly PosRecord[], settlement: readonly PosRecord[]): void;
-  /** Without bank records merchants can be audited apart (auditMerchantApart) and merged here, in order. */
-  readonly merchantsApart: boolean;
+  /**
+   * Whether the run has bank records: a merchant audited apart (auditMerchantApart) must then keep its payout
+   * days, which finish claims the credits for.
+   */
+  readonly hasBank: boolean;
   /** The plan that governs a merchant, for auditMerchantApart. */
   planOf(merchantId: string): FeePlan | undefined;
   addMerchantResult(merchantId: string, result: MerchantAuditResult): void;
@@ -200,10 +204,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     options,
     coverage: init.coverage,
     hasBank: init.bank.length > 0,
-    bankCredits,
-    bankUsed: new Uint8Array(bankCredits.length),
-    bankFirst,
-    bankLast,
+    payouts: [],
     drafts: [],
     ambiguous: [],
     rateChanges: [],
@@ -228,7 +229,6 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     counts.set(merchantId, auditMerchant(ctx, merchantId, terminal, settlement, planOf(merchantId)));
   };
   const addMerchantResult: AuditSession['addMerchantResult'] = (merchantId, result) => {
-    if (ctx.hasBank) throw new Error('audit: merchants share the bank credits and cannot be audited apart');
     next(merchantId);
     counts.set(merchantId, result.counts);
     ctx.drafts.push(...result.drafts);
@@ -237,10 +237,18 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     for (const e of result.effective) addEffective(ctx, e.date, e.channel, e.card, e.amountFen, e.feeFen);
     for (const w of result.calendarWarnings) ctx.calendarWarnings.add(w);
     ctx.outsideCoverage.count += result.outsideCoverage;
+    ctx.payouts.push(...result.payouts);
   };
 
   const finish: AuditSession['finish'] = (rest) => {
     const warnings = [...(rest.warnings ?? []), ...runWarnings];
+    const book = {
+      credits: bankCredits,
+      used: new Uint8Array(bankCredits.length),
+      first: bankFirst,
+      last: bankLast,
+    };
+    ctx.drafts.push(...claimPayouts(book, ctx.payouts));
     // Credits nobody claimed still count towards the total.
     const bankByMerchant = new Map<string, number>();
     for (const r of bank)
@@ -315,7 +323,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
       effectiveRates,
     };
   };
-  return { addMerchant, merchantsApart: !ctx.hasBank, planOf, addMerchantResult, finish };
+  return { addMerchant, hasBank: ctx.hasBank, planOf, addMerchantResult, finish };
 }
 
 function summarize(

@@ -127,6 +127,7 @@ describe('auditGroup', () => {
       plans,
       options: { duplicateWindowMs: 60_000 },
       coverage: { settle: [['2026-01-01', '2026-12-31']], trade: [] },
+      hasBank: true,
       maxInMemory,
       tmpDir,
     });
@@ -139,6 +140,8 @@ describe('auditGroup', () => {
     const findings = inMemory.merchants.flatMap((m) => m.result.drafts);
     expect(findings.some((d) => d.kind === 'fee_overcharge')).toBe(true);
     expect(findings.some((d) => d.kind === 'void_settled')).toBe(true);
+    // With bank files in the run, each merchant's payout days come back for the session to claim credits for.
+    expect(inMemory.merchants.every((m) => (m.result.payouts[0]?.days.length ?? 0) > 0)).toBe(true);
     expect(spilled.merchants).toEqual(inMemory.merchants);
     expect(spilled.imports).toEqual(inMemory.imports);
     expect(spilled.coverage).toEqual(inMemory.coverage);

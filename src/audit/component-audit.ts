@@ -7,10 +7,10 @@ import { type ImportTask, type ImportTaskResult, importTask, withoutRepeatedExpo
 import { auditMerchantApart, type MerchantAuditResult } from './merchant-audit.js';
 import { MerchantSpool } from './merchant-spool.js';
 
-// When no bank file ties merchants together, a merchant's audit needs only its own records and the statements'
-// coverage. Files that share no merchant can then be imported and audited apart, a group at a time, each group's
-// records dropped before the next is read: nothing is held for the whole run or spilled to disk, and groups run
-// on worker threads side by side. The groups come from a quick outline of every file (statements/outline.ts);
+// A merchant's audit needs only its own records and the statements' coverage (bank credits are claimed for every
+// merchant's payout days at the end, payouts.ts). Files that share no merchant can then be imported and audited
+// apart, a group at a time, each group's records dropped before the next is read: nothing is held for the whole
+// run or spilled to disk, and groups run on worker threads side by side. The groups come from a quick outline of every file (statements/outline.ts);
 // the outline is a forecast, so each group reports what the import actually read and the caller checks it.
 
 /** Files that share merchants, and the merchants their outlines name. */
@@ -95,6 +95,8 @@ export interface GroupJob {
   options: AuditOptions;
   /** The forecast coverage of all statements; checked by the caller against what was read. */
   coverage: Coverage;
+  /** The run has bank records: each merchant keeps its payout days for the session to claim credits for. */
+  hasBank: boolean;
   /** Records the group may hold before its spool writes to disk (a group larger than memory still works). */
   maxInMemory: number;
   tmpDir?: string;
@@ -162,6 +164,7 @@ export async function auditGroup(
           plans.get(m.merchantId),
           job.options,
           job.coverage,
+          job.hasBank,
         ),
         journal: terminal.length > 0 ? digestJournal(terminal) : undefined,
       });

@@ -1,7 +1,6 @@
 // One merchant's audit (issue 4): match the journal to the statements, price every settled sale against the plan
 // or the provider's own earlier formula, and draft a finding for each discrepancy. audit.ts feeds it merchant by
 // merchant and assembles the report.
-import { addWorkingDays } from '../calendar/working-days.js';
 import { expectedSettleDate } from '../calendar/expected-settle-date.js';
 import { formatFen } from '../money/fen.js';
 import { coverDeductions, type DeductionLine } from '../plans/charges.js';
@@ -10,7 +9,7 @@ import { quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan, FeeQuote } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/record.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
-import { dateFromDayNumber, dayNumber, localDateMemo, localDateOf } from '../time/shanghai.js';
+import { dayNumber, localDateMemo, localDateOf } from '../time/shanghai.js';
 import { type Coverage, coverageState } from './coverage.js';
 import { bandOfRule, describeFormula, describeRule } from './describe-rule.js';
 import { describeTransaction, type FindingDraft, sourceOf, transactionFields } from './finding-builder.js';
@@ -24,6 +23,7 @@ import {
   payerOf,
   prepare,
 } from './match-records.js';
+import { type MerchantPayouts, payoutDaysOf } from './payouts.js';
 import { baselineFormula, type FormulaGroup, inferFormulas, rateChangesOf } from './rate-changes.js';
 import type { AmbiguousMatch, FindingKind, RateChange } from './report-types.js';
 import type { AuditOptions } from './audit.js';
@@ -40,11 +40,9 @@ const PLAN_CHECKS: FindingKind[] = ['late_settlement', 'refund_fee_mismatch', 'n
 export interface RunContext {
   readonly options: AuditOptions;
   readonly coverage: Coverage;
+  /** Whether the run has bank records: then each merchant's payout days are kept for claimPayouts. */
   readonly hasBank: boolean;
-  readonly bankCredits: Prepared[];
-  readonly bankUsed: Uint8Array;
-  readonly bankFirst: string | undefined;
-  readonly bankLast: string | undefined;
+  readonly payouts: MerchantPayouts[];
   readonly drafts: FindingDraft[];
   readonly ambiguous: AmbiguousMatch[];
   readonly rateChanges: RateChange[];
@@ -633,8 +631,17 @@ export function auditMerchant(
     });
   }
 
-  // Payouts: each settlement day's net against the bank credits from the provider.
-  if (ctx.hasBank) checkPayouts(ctx, merchantId, allS, plan, basis);
+  // Payouts: each settlement day's net, checked against the run's bank credits once every merchant's are known.
+  if (ctx.hasBank) {
+    const days = payoutDaysOf(allS);
+    if (days.length > 0)
+      ctx.payouts.push({
+        merchantId,
+        basis,
+        ...(plan?.calendar === undefined ? {} : { calendar: plan.calendar }),
+        days,
+      });
+  }
   return counts;
 }
 
@@ -759,101 +766,6 @@ function firstLineOf(seen: Map<string, Prepared>[], p: Prepared): Prepared | und
   return undefined;
 }
 
-function checkPayouts(
-  ctx: RunContext,
-  merchantId: string,
-  lines: readonly Prepared[],
-  plan: FeePlan | undefined,
-  basis: 'plan' | 'inferred',
-): void {
-  const byDay = new Map<string, { net: number; records: PosRecord[] }>();
-  for (const p of lines) {
-    const r = p.record;
-    if (r.settleDate === undefined || r.type === 'payout') continue;
-    let net: number;
-    if (r.type === 'deduction') net = -Math.abs(r.settledFen ?? r.amountFen);
-    else net = r.settledFen ?? r.amountFen - (r.feeFen ?? 0);
-    const day = byDay.get(r.settleDate);
-    if (day === undefined) byDay.set(r.settleDate, { net, records: [r] });
-    else {
-      day.net += net;
-      day.records.push(r);
-    }
-  }
-  if (ctx.bankFirst === undefined || ctx.bankLast === undefined) return;
-  const credits = ctx.bankCredits;
-  const byDate = new Map<string, number[]>();
-  for (let i = 0; i < credits.length; i += 1) {
-    const c = credits[i];
-    if (c === undefined) continue;
-    const m = c.record.merchantId;
-    if (m !== undefined && m !== merchantId) continue;
-    const date = localDateOf(c.record.time);
-    const list = byDate.get(date);
-    if (list === undefined) byDate.set(date, [i]);
-    else list.push(i);
-  }
-  const days = [...byDay.entries()]
-    .filter(([, d]) => d.net > 0)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const windowDates = (settleDate: string): string[] => {
-    const end = addWorkingDays(settleDate, 2, plan?.calendar).date;
-    const out: string[] = [];
-    for (let d = dayNumber(settleDate); d <= dayNumber(end); d += 1) out.push(dateFromDayNumber(d));
-    return out;
-  };
-  const found = new Map<string, number>();
-  // Exact amounts first, so that a short day does not take another day's credit.
-  for (const [date, day] of days) {
-    for (const w of windowDates(date)) {
-      const hit = (byDate.get(w) ?? []).find(
-        (i) => ctx.bankUsed[i] === 0 && credits[i]?.record.amountFen === day.net,
-      );
-      if (hit !== undefined) {
-        ctx.bankUsed[hit] = 1;
-        found.set(date, hit);
-        break;
-      }
-    }
-  }
-  for (const [date, day] of days) {
-    if (found.has(date)) continue;
-    const dates = windowDates(date);
-    let hit: number | undefined;
-    for (const w of dates) {
-      hit = (byDate.get(w) ?? []).find((i) => ctx.bankUsed[i] === 0);
-      if (hit !== undefined) break;
-    }
-    const last = dates[dates.length - 1] ?? date;
-    // Without a credit, only a window the bank file covers whole proves that nothing arrived.
-    if (hit === undefined && (date < ctx.bankFirst || last > ctx.bankLast)) continue;
-    const credit = hit !== undefined ? credits[hit]?.record : undefined;
-    if (hit !== undefined) ctx.bankUsed[hit] = 1;
-    const creditFen = credit?.amountFen ?? 0;
-    const loss = Math.max(0, day.net - creditFen);
-    const end = dates[dates.length - 1] ?? date;
-    ctx.drafts.push({
-      kind: 'payout_mismatch',
-      merchantId,
-      keys: [date],
-      settleDate: date,
-      amountFen: day.net,
-      overchargeFen: 0,
-      lossFen: loss,
-      basis,
-      message:
-        credit === undefined
-          ? `${date} 结算净额 ${formatFen(day.net)}（${day.records.length} 笔），到 ${end} 银行流水中没有来自收单机构的对应入账，短少 ${formatFen(loss)}`
-          : `${date} 结算净额 ${formatFen(day.net)}（${day.records.length} 笔），银行 ${localDateOf(credit.time)} 实际入账 ${formatFen(creditFen)}，相差 ${formatFen(day.net - creditFen)}`,
-      messageEn:
-        credit === undefined
-          ? `${date}: net payout ${formatFen(day.net)} (${day.records.length} lines) has no bank credit from the provider by ${end}; short ${formatFen(loss)}`
-          : `${date}: net payout ${formatFen(day.net)} (${day.records.length} lines), bank credited ${formatFen(creditFen)} on ${localDateOf(credit.time)}, difference ${formatFen(day.net - creditFen)}`,
-      source: sourceOf(...day.records, credit),
-    });
-  }
-}
-
 /** What one merchant's audit adds to a run, when it runs apart (a worker thread) and is merged in merchant order. */
 export interface MerchantAuditResult {
   counts: MerchantCounts;
@@ -863,11 +775,13 @@ export interface MerchantAuditResult {
   effective: EffectiveRate[];
   calendarWarnings: string[];
   outsideCoverage: number;
+  /** Its payout days, when the run has bank records. */
+  payouts: MerchantPayouts[];
 }
 
 /**
- * Audits one merchant on its own, for a run without bank records (the only state merchants share is which
- * bank credit each claims, in merchant order).
+ * Audits one merchant on its own (a worker thread, a group of files): merchants share nothing but the bank
+ * credits, which the session claims for every merchant's payout days at the end (payouts.ts).
  */
 export function auditMerchantApart(
   merchantId: string,
@@ -876,15 +790,13 @@ export function auditMerchantApart(
   plan: FeePlan | undefined,
   options: AuditOptions,
   coverage: Coverage,
+  hasBank = false,
 ): MerchantAuditResult {
   const ctx: RunContext = {
     options,
     coverage,
-    hasBank: false,
-    bankCredits: [],
-    bankUsed: new Uint8Array(0),
-    bankFirst: undefined,
-    bankLast: undefined,
+    hasBank,
+    payouts: [],
     drafts: [],
     ambiguous: [],
     rateChanges: [],
@@ -903,5 +815,6 @@ export function auditMerchantApart(
     effective: [...ctx.effective.values()],
     calendarWarnings: [...ctx.calendarWarnings],
     outsideCoverage: ctx.outsideCoverage.count,
+    payouts: ctx.payouts,
   };
 }

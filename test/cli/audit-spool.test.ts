@@ -240,9 +240,29 @@ describe('posguard audit, a group of files at a time', () => {
     const spilled = await audit(inputs, { POSGUARD_SPOOL_RECORDS: '40' });
     expect(spilled.stderr).toContain('holds more records than fit in memory');
     expect(spilled.report).toEqual(grouped.report);
-    // With bank files the merchants share the credits: one spool, as before.
+    // Bank files are read first and their credits claimed once every merchant's days are in: still a group of
+    // files at a time, the same report.
     const withBank = await audit(files);
-    expect(withBank.stderr).toContain('bank files tie merchants together');
+    expect(withBank.stderr).toBe('posguard: 3 groups of files that share no merchant, audited apart\n');
+    const bankReference = await inMemoryReport({}, files);
+    expect(bankReference.summary.findingsByKind.payout_mismatch).toBeGreaterThan(0);
+    expect(core(withBank.report)).toEqual(core(bankReference));
+    // Files, warnings (a bank file exported twice included) and rejected rows as the single spool reports them.
+    const bankAgain = join(root, 'bank-again.csv');
+    copyFileSync(files.bank[0] ?? '', bankAgain);
+    const twice = { ...files, bank: [...files.bank, bankAgain] };
+    const twiceGrouped = await audit(twice);
+    const bankSpool = await audit(twice, { POSGUARD_SPOOL_RECORDS: '40' });
+    expect(twiceGrouped.stderr).toBe('posguard: 3 groups of files that share no merchant, audited apart\n');
+    expect(bankSpool.stderr).toContain('holds more records than fit in memory');
+    expect(twiceGrouped.report).toEqual(bankSpool.report);
+    expect(twiceGrouped.report.files).toHaveLength(12);
+    expect(
+      twiceGrouped.report.warnings.filter((w) =>
+        /bank-again\.csv 与 .*bank\.csv 有 \d+ 条完全相同的记录/.test(w),
+      ),
+    ).toHaveLength(1);
+    expect(core(twiceGrouped.report)).toEqual(core(withBank.report));
   }, 120_000);
 
   it('starts again through one spool when the outline missed a merchant', async () => {
@@ -317,8 +337,8 @@ describe('posguard audit with the files imported on worker threads', () => {
     }
   };
 
-  // With bank files the merchants are audited one after another (they share the bank credits); without, each on
-  // a worker and merged in order.
+  // Each merchant (or group of files) on a worker, merged in order; with bank files the credits are claimed once
+  // every merchant's payout days are back.
   it.each([true, false])(
     'gives the single-thread report, with the records in memory or spilled by the workers (bank files: %s)',
     async (withBank) => {

@@ -131,25 +131,26 @@ class DropLog {
 }
 
 /**
- * Without bank files, files that share no merchant are imported and audited a group at a time (component-audit.ts),
- * on the workers when there are: no record waits in the spool for the last file. Undefined when the files cannot
- * be grouped (a bank file, a file the outline cannot read, one group of everything) or the outline's forecast
- * turned out wrong; the caller then takes the spool.
+ * Files that share no merchant are imported and audited a group at a time (component-audit.ts), on the workers
+ * when there are: no record waits in the spool for the last file. Bank files are read first and their credits
+ * claimed at the end (payouts.ts). Undefined when the files cannot be grouped (a file the outline cannot read,
+ * one group of everything, a group too big for memory) or the outline's forecast turned out wrong; the caller
+ * then takes the spool.
  */
 async function auditByFileGroups(
   ctx: CliContext,
   args: ImportAndAuditArgs,
   run: AuditRun,
 ): Promise<Audited | undefined> {
-  const { tasks, workers } = run;
+  const { workers } = run;
   const debug = (text: string) => {
     if (ctx.env.POSGUARD_DEBUG) ctx.stderr(`posguard: ${text}\n`);
   };
+  // Bank files are read first, here (a credit a day): merchants share only their credits, which the session
+  // claims once every merchant's payout days are in (payouts.ts). The other files are grouped.
+  const bankTasks = run.tasks.filter((task) => task.kind === 'bank');
+  const tasks = run.tasks.filter((task) => task.kind !== 'bank');
   if (tasks.length < 2) return undefined;
-  if (tasks.some((task) => task.kind === 'bank')) {
-    debug('bank files tie merchants together: all files go through one spool');
-    return undefined;
-  }
   const { groupFiles, forecastCoverage, sameCoverage, auditGroup } = await import(
     '../../audit/component-audit.js'
   );
@@ -199,7 +200,13 @@ async function auditByFileGroups(
     return undefined;
   }
   const forecast = forecastCoverage(tasks, outlines);
-  const session = startAudit({ plans: args.plans, bank: [], options: args.options, coverage: forecast });
+  const banks = await importBankFiles(ctx, bankTasks, args.options);
+  const session = startAudit({
+    plans: args.plans,
+    bank: banks.bank,
+    options: args.options,
+    coverage: forecast,
+  });
   // A group that may still outgrow the allowance (short rows) writes into the run's directory, which Ctrl-C clears.
   const bigGroup = groups.some((g) => g.bytes / BYTES_PER_RECORD_AT_LEAST > allowance);
   const tmpDir = ctx.env.TMPDIR;
@@ -215,6 +222,7 @@ async function auditByFileGroups(
     plans: g.merchants.map((m) => [m, session.planOf(m)]),
     options: args.options,
     coverage: forecast,
+    hasBank: session.hasBank,
     maxInMemory: allowance,
     ...(dir === undefined ? {} : { tmpDir: dir }),
   });
@@ -268,11 +276,10 @@ async function auditByFileGroups(
     `${groups.length} groups of files that share no merchant, audited apart${spilled > 0 ? ` (${spilled} spilled to disk)` : ''}`,
   );
 
-  const summaries = results
-    .flatMap((r) => r.imports)
+  const summaries = [...results.flatMap((r) => r.imports), ...banks.imports]
     .sort((a, b) => a.input - b.input)
     .map((r) => r.summary);
-  const drops = new DropLog();
+  const drops = banks.drops;
   const journal = new Map<string, JournalDigest>();
   const merchants = results
     .flatMap((r) => r.merchants)
@@ -283,6 +290,46 @@ async function auditByFileGroups(
     session.addMerchantResult(m.merchantId, m.result);
   }
   return { session, summaries, drops, journal };
+}
+
+/** The bank records of the files' imports, each line another bank file already had dropped (and logged). */
+async function keptBankRecords(results: readonly ImportTaskResult[], drops: DropLog): Promise<PosRecord[]> {
+  const { CrossFileDuplicates } = await import('../../statements/import.js');
+  const bank: PosRecord[] = [];
+  const dedupe = new CrossFileDuplicates();
+  for (const r of results)
+    for (const [i, record] of r.bank.entries()) {
+      const other = dedupe.duplicateOf(record);
+      if (other === undefined) bank.push(record);
+      else drops.add(r.input, other, i);
+    }
+  return bank;
+}
+
+/** Imports the bank files in input order, on this thread: they are small, and every merchant's audit needs them. */
+async function importBankFiles(
+  ctx: CliContext,
+  tasks: readonly ImportTask[],
+  options: AuditOptions,
+): Promise<{ imports: ImportTaskResult[]; bank: PosRecord[]; drops: DropLog }> {
+  const drops = new DropLog();
+  if (tasks.length === 0) return { imports: [], bank: [], drops };
+  const { importTask } = await import('../../audit/import-task.js');
+  const { CoverageCollector } = await import('../../audit/coverage.js');
+  const { ImportFileError } = await import('../../statements/import-types.js');
+  // Bank records never enter a spool: importTask hands them back.
+  const unused = new MerchantSpool({ maxInMemory: Number.MAX_SAFE_INTEGER });
+  const imports: ImportTaskResult[] = [];
+  try {
+    for (const task of tasks)
+      imports.push(await importTask(task, { spool: unused, coverage: new CoverageCollector(), options }));
+  } catch (error) {
+    if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
+    throw error;
+  } finally {
+    unused.dispose();
+  }
+  return { imports, bank: await keptBankRecords(imports, drops), drops };
 }
 
 /** Bytes of input per record in a typical export (the simulator's journals and statements: about 140). */
@@ -304,7 +351,6 @@ const BYTES_PER_RECORD_AT_LEAST = 60;
  */
 async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run: AuditRun): Promise<Audited> {
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
-  const { CrossFileDuplicates } = await import('../../statements/import.js');
   const { startAudit } = await import('../../audit/audit.js');
   const { CoverageCollector } = await import('../../audit/coverage.js');
   const { inputOfSeq, withoutRepeatedExports } = await import('../../audit/import-task.js');
@@ -321,14 +367,7 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
   });
   const summaries = results.map((r) => r.summary);
   const drops = new DropLog();
-  const bank: PosRecord[] = [];
-  const bankDedupe = new CrossFileDuplicates();
-  for (const r of results)
-    for (const [i, record] of r.bank.entries()) {
-      const other = bankDedupe.duplicateOf(record);
-      if (other === undefined) bank.push(record);
-      else drops.add(r.input, other, i);
-    }
+  const bank = await keptBankRecords(results, drops);
 
   const checking = new Progress(t('核对', 'auditing'), 1, ctx.interactive, ctx.stderr);
   checking.update(0);
@@ -339,7 +378,7 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
   const total = Math.max(1, spool.merchantCount);
   let done = 0;
   try {
-    if (workers !== undefined && session.merchantsApart) {
+    if (workers !== undefined) {
       // Each merchant audited by a worker from its spool files; merged here in merchant order.
       const pending = spool.handOver().map((m) => ({
         merchantId: m.merchantId,
@@ -351,6 +390,7 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
           plan: session.planOf(m.merchantId),
           options: args.options,
           coverage: statementsCover,
+          hasBank: session.hasBank,
         }),
       }));
       // Every promise gets a handler now: one failing early must not go unhandled while earlier ones are awaited.

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { prepare } from './match-records.js';
+import { type BankBook, claimPayouts, type MerchantPayouts, payoutDaysOf } from './payouts.js';
+import { rec } from './test-records.js';
+
+const line = (settleDate: string, amountFen: number, feeFen: number, file: string, row: number) =>
+  prepare(rec('settlement', { time: '2026-08-03 10:00:00', amountFen, feeFen, settleDate }, row, file));
+
+const book = (...credits: [amountFen: number, time: string, merchantId?: string][]): BankBook => {
+  const prepared = credits.map(([amountFen, time, merchantId], i) =>
+    prepare(
+      rec(
+        'bank',
+        { type: 'payout', amountFen, time, counterparty: '乐刷', ...(merchantId ? { merchantId } : {}) },
+        i + 2,
+        'bank.csv',
+      ),
+    ),
+  );
+  return {
+    credits: prepared,
+    used: new Uint8Array(prepared.length),
+    first: '2026-08-01',
+    last: '2026-08-31',
+  };
+};
+
+describe('payoutDaysOf', () => {
+  it('nets each settlement day, keeps every line of it in order across files, and drops days that net nothing', () => {
+    const days = payoutDaysOf([
+      line('2026-08-04', 100000, 600, 'a.csv', 7),
+      line('2026-08-05', 20000, 120, 'a.csv', 8),
+      line('2026-08-04', 50000, 300, 'b.csv', 3),
+      line('2026-08-04', 1000, 6, 'a.csv', 9),
+      prepare(
+        rec('settlement', {
+          time: '2026-08-04 10:00:00',
+          amountFen: -30000,
+          feeFen: -180,
+          settleDate: '2026-08-06',
+        }),
+      ),
+    ]);
+    // 08-04: 994.00 + 497.00 + 9.94 = 1,500.94; 08-05: 198.80; 08-06 nets below zero (a refund alone).
+    expect(days.map((d) => [d.date, d.net])).toEqual([
+      ['2026-08-04', 150094],
+      ['2026-08-05', 19880],
+    ]);
+    const first = days[0];
+    expect(first?.files).toEqual(['a.csv', 'b.csv']);
+    expect([...(first?.fileOfLine ?? [])]).toEqual([0, 1, 0]);
+    expect([...(first?.rowOfLine ?? [])]).toEqual([7, 3, 9]);
+  });
+});
+
+describe('claimPayouts', () => {
+  const days = (merchantId: string, net: number): MerchantPayouts => ({
+    merchantId,
+    basis: 'plan',
+    days: payoutDaysOf([line('2026-08-04', net, 0, `${merchantId}.csv`, 2)]),
+  });
+
+  it("does not take a credit marked for another merchant, and lists the day's lines then the credit as sources", () => {
+    const drafts = claimPayouts(book([50000, '2026-08-05 08:00:00', 'M2'], [49000, '2026-08-05 09:00:00']), [
+      days('M1', 50000),
+    ]);
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]).toMatchObject({ merchantId: 'M1', amountFen: 50000, lossFen: 1000 });
+    expect(drafts[0]?.source).toEqual([
+      { file: 'M1.csv', row: 2 },
+      { file: 'bank.csv', row: 3 },
+    ]);
+  });
+
+  it('reports nothing for a day whose window the bank files do not cover whole', () => {
+    const late = book([100, '2026-08-03 08:00:00']);
+    const drafts = claimPayouts({ ...late, last: '2026-08-05' }, [days('M1', 50000)]);
+    // 08-04 + 2 working days is 08-06, after the bank file's last day: nothing proves the credit did not come.
+    expect(drafts).toEqual([]);
+  });
+});
