@@ -525,6 +525,42 @@ describe('suspected_duplicate_charge', () => {
     expect(only(report, 'suspected_duplicate_charge')[0]).toMatchObject({ lossFen: 0, overchargeFen: 0 });
   });
 
+  // A few sales in the window are looked back through; a crowd of them goes through a keyed index. Both must
+  // find the same repeat among other payers' sales, and not pair sales of another terminal or amount.
+  it.each([10, 100])('finds a repeat among %i other sales in the same minute', (others) => {
+    const card = '622848******1234';
+    const at = (second: number) => `2026-08-03 10:00:${String(second).padStart(2, '0')}`;
+    const crowd = Array.from({ length: others }, (_, k) =>
+      rec(
+        'terminal',
+        {
+          refNo: `C${k}`,
+          terminalId: 'T1',
+          amountFen: 10000,
+          time: at(10 + Math.floor((k * 40) / others)),
+          cardNo: `622848******${String(k).padStart(4, '0')}`,
+        },
+        100 + k,
+      ),
+    );
+    const report = audit({
+      terminal: [
+        swipe(2, at(5), card),
+        ...crowd,
+        rec('terminal', { refNo: 'R8', terminalId: 'T2', amountFen: 10000, time: at(52), cardNo: card }, 8),
+        rec('terminal', { refNo: 'R9', terminalId: 'T1', amountFen: 10001, time: at(53), cardNo: card }, 9),
+        swipe(3, at(55), card),
+      ],
+      options: { today: '2026-08-03' },
+    });
+    const found = only(report, 'suspected_duplicate_charge');
+    expect(found.map((f) => f.refNo)).toEqual(['R3']);
+    expect(found[0]?.source).toEqual([
+      { file: 'terminal.csv', row: 2 },
+      { file: 'terminal.csv', row: 3 },
+    ]);
+  });
+
   it('does not check sales without a payer', () => {
     const report = audit({
       terminal: [swipe(2, '2026-08-03 10:00:00'), swipe(3, '2026-08-03 10:00:10')],

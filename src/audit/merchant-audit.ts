@@ -538,15 +538,11 @@ export function auditMerchant(
   {
     // A later void does not clear a sale here: the rule is about successful sales, as the issue states it.
     const side = hasJournal ? T : S;
-    const last = new Map<string, Prepared>();
+    const previousSaleOf = previousSameSale(side, window);
     for (let i = 0; i < side.length; i += 1) {
       const p = side[i];
       if (p === undefined || p.cls !== 'sale') continue;
-      const payer = payerOf(p.record);
-      if (payer === undefined) continue;
-      const key = `${p.record.terminalId ?? ''}|${payer}|${p.record.amountFen}`;
-      const previous = last.get(key);
-      last.set(key, p);
+      const previous = previousSaleOf(i);
       if (previous === undefined || p.ms - previous.ms > window) continue;
       const d = describeTransaction(p.record);
       const seconds = Math.round((p.ms - previous.ms) / 1000);
@@ -747,6 +743,57 @@ function keysOf(primary: PosRecord, other?: PosRecord): (string | number | undef
     r.settleDate ?? other?.settleDate,
     r.type,
   ];
+}
+
+/** Sales a look-back may pass over before a keyed index is cheaper (a wide --duplicate-window on a busy till). */
+const MAX_LOOK_BACK = 64;
+
+/**
+ * For the time-ordered records `side`, a function giving a sale's latest earlier sale with the same terminal,
+ * payer and amount when that one is within `window` ms (else possibly undefined). Sales within a minute are few,
+ * so it looks back through the window rather than keying every sale by a composite string: a Map the size of the
+ * journal, and a new string per sale, cost more than the whole check.
+ */
+function previousSameSale(side: readonly Prepared[], window: number): (i: number) => Prepared | undefined {
+  const payerKeyed = (p: Prepared | undefined) =>
+    p !== undefined && p.cls === 'sale' && payerOf(p.record) !== undefined;
+  let widest = 0;
+  for (let lo = 0, hi = 0; hi < side.length; hi += 1) {
+    const now = side[hi]?.ms ?? 0;
+    while ((side[lo]?.ms ?? now) < now - window) lo += 1;
+    widest = Math.max(widest, hi - lo);
+  }
+  if (widest > MAX_LOOK_BACK) {
+    const latest = new Map<string, Prepared>();
+    const previousOf: (Prepared | undefined)[] = new Array(side.length);
+    for (let i = 0; i < side.length; i += 1) {
+      const p = side[i];
+      if (p === undefined || !payerKeyed(p)) continue;
+      const key = `${p.record.terminalId ?? ''}|${payerOf(p.record)}|${p.record.amountFen}`;
+      previousOf[i] = latest.get(key);
+      latest.set(key, p);
+    }
+    return (i) => previousOf[i];
+  }
+  return (i) => {
+    const p = side[i];
+    if (p === undefined || !payerKeyed(p)) return undefined;
+    const r = p.record;
+    const payer = payerOf(r);
+    for (let j = i - 1; j >= 0; j -= 1) {
+      const q = side[j];
+      if (q === undefined) continue;
+      if (p.ms - q.ms > window) return undefined;
+      if (
+        q.cls === 'sale' &&
+        q.record.amountFen === r.amountFen &&
+        q.record.terminalId === r.terminalId &&
+        payerOf(q.record) === payer
+      )
+        return q;
+    }
+    return undefined;
+  };
 }
 
 /**

@@ -200,7 +200,7 @@ async function auditByFileGroups(
     return undefined;
   }
   const forecast = forecastCoverage(tasks, outlines);
-  const banks = await importBankFiles(ctx, bankTasks, args.options);
+  const banks = await importBankFiles(bankTasks, args.options);
   const session = startAudit({
     plans: args.plans,
     bank: banks.bank,
@@ -308,7 +308,6 @@ async function keptBankRecords(results: readonly ImportTaskResult[], drops: Drop
 
 /** Imports the bank files in input order, on this thread: they are small, and every merchant's audit needs them. */
 async function importBankFiles(
-  ctx: CliContext,
   tasks: readonly ImportTask[],
   options: AuditOptions,
 ): Promise<{ imports: ImportTaskResult[]; bank: PosRecord[]; drops: DropLog }> {
