@@ -72,6 +72,54 @@ describe('claimPayouts', () => {
     ]);
   });
 
+  it('sets each short day against the credit closest to its net, not the first credit in its window', () => {
+    const twoDays: MerchantPayouts = {
+      merchantId: 'M1',
+      basis: 'plan',
+      days: payoutDaysOf([
+        line('2026-08-04', 100000, 0, 'M1.csv', 2),
+        line('2026-08-05', 50000, 0, 'M1.csv', 3),
+      ]),
+    };
+    // 08-05's ¥495.00 arrives first and is inside 08-04's window (to 08-06) too; ¥990.00 pays 08-04.
+    const drafts = claimPayouts(book([49500, '2026-08-05 08:00:00'], [99000, '2026-08-06 08:00:00']), [
+      twoDays,
+    ]);
+    expect(drafts.map((d) => [d.settleDate, d.amountFen, d.lossFen])).toEqual([
+      ['2026-08-04', 100000, 1000],
+      ['2026-08-05', 50000, 500],
+    ]);
+    expect(drafts.map((d) => d.source?.at(-1))).toEqual([
+      { file: 'bank.csv', row: 3 },
+      { file: 'bank.csv', row: 2 },
+    ]);
+  });
+
+  it('gives a day whose nearest credits all went to other days the first credit left in its window', () => {
+    // Six merchants' days of ¥500.00 and, on 08-05, four credits a few fen short and one far off: four days take
+    // the near ones, the fifth the far one, the sixth nothing.
+    const credits = book(
+      [10000, '2026-08-05 07:00:00'],
+      [49990, '2026-08-05 08:00:00'],
+      [49991, '2026-08-05 08:01:00'],
+      [49992, '2026-08-05 08:02:00'],
+      [49993, '2026-08-05 08:03:00'],
+    );
+    const drafts = claimPayouts(
+      credits,
+      ['M1', 'M2', 'M3', 'M4', 'M5', 'M6'].map((m) => days(m, 50000)),
+    );
+    expect(drafts.map((d) => [d.merchantId, d.lossFen])).toEqual([
+      ['M1', 7],
+      ['M2', 8],
+      ['M3', 9],
+      ['M4', 10],
+      ['M5', 40000],
+      ['M6', 50000],
+    ]);
+    expect([...credits.used]).toEqual([1, 1, 1, 1, 1]);
+  });
+
   it('reports nothing for a day whose window the bank files do not cover whole', () => {
     const late = book([100, '2026-08-03 08:00:00']);
     const drafts = claimPayouts({ ...late, last: '2026-08-05' }, [days('M1', 50000)]);

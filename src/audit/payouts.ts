@@ -82,8 +82,8 @@ export function payoutDaysOf(lines: readonly Prepared[]): PayoutDay[] {
 /**
  * Claims the bank credits for every merchant's days and drafts a payout_mismatch for each day without its credit:
  * first every day whose net a credit in its window (settleDate + 2 working days) matches to the fen, merchant by
- * merchant in the order given; then each remaining day takes the first unclaimed credit in its window. Without a
- * credit, only a window the bank files cover whole proves that nothing arrived.
+ * merchant in the order given; then the remaining days and unclaimed credits in their windows pair closest amounts
+ * first. Without a credit, only a window the bank files cover whole proves that nothing arrived.
  */
 export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts[]): FindingDraft[] {
   const { credits, used, first, last } = book;
@@ -124,24 +124,85 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
     });
   });
 
+  // The days left pair with the credits left closest in amount, across all of them: two short days a day apart
+  // should each be set against its own credit, not the earlier day against whichever credit came first. Each day
+  // weighs only the few credits nearest its net on each date of its window (an agent's account may take a thousand
+  // credits a day); a day whose near credits all went elsewhere takes the first one left, as before.
+  const amountOf = (i: number) => credits[i]?.record.amountFen ?? 0;
+  const unusedOn = new Map<string, number[]>();
+  for (const [date, list] of creditsOn)
+    unusedOn.set(
+      date,
+      list.filter((i) => used[i] === 0).sort((a, b) => amountOf(a) - amountOf(b) || a - b),
+    );
+  const candidates: { mi: number; di: number; credit: number; gap: number }[] = [];
+  merchants.forEach((m, mi) => {
+    m.days.forEach((day, di) => {
+      if (settled[mi]?.[di] === 1) return;
+      for (const w of windows[mi]?.[di] ?? []) {
+        const sorted = unusedOn.get(w) ?? [];
+        const at = firstAtLeast(sorted, day.net, amountOf);
+        const near = (i: number) => {
+          const credit = sorted[i] as number;
+          if (!claimable(credit, m.merchantId)) return false;
+          candidates.push({ mi, di, credit, gap: Math.abs(day.net - amountOf(credit)) });
+          return true;
+        };
+        for (let i = at, n = 0; i < sorted.length && n < NEAREST_CREDITS; i += 1) if (near(i)) n += 1;
+        for (let i = at - 1, n = 0; i >= 0 && n < NEAREST_CREDITS; i -= 1) if (near(i)) n += 1;
+      }
+    });
+  });
+  // Ties go to the earlier day, then the earlier credit: the order the days and credits came in.
+  candidates.sort((a, b) => a.gap - b.gap || a.mi - b.mi || a.di - b.di || a.credit - b.credit);
+  const creditOf = merchants.map((m) => new Int32Array(m.days.length).fill(-1));
+  for (const c of candidates) {
+    const claimed = creditOf[c.mi] as Int32Array;
+    if (claimed[c.di] !== -1 || used[c.credit] !== 0) continue;
+    claimed[c.di] = c.credit;
+    used[c.credit] = 1;
+  }
+  merchants.forEach((m, mi) => {
+    m.days.forEach((_, di) => {
+      const claimed = creditOf[mi] as Int32Array;
+      if (settled[mi]?.[di] === 1 || claimed[di] !== -1) return;
+      for (const w of windows[mi]?.[di] ?? []) {
+        const hit = (creditsOn.get(w) ?? []).find((i) => claimable(i, m.merchantId));
+        if (hit === undefined) continue;
+        claimed[di] = hit;
+        used[hit] = 1;
+        return;
+      }
+    });
+  });
+
   const drafts: FindingDraft[] = [];
   merchants.forEach((m, mi) => {
     m.days.forEach((day, di) => {
       if (settled[mi]?.[di] === 1) return;
       const dates = windows[mi]?.[di] ?? [day.date];
-      let hit: number | undefined;
-      for (const w of dates) {
-        hit = (creditsOn.get(w) ?? []).find((i) => claimable(i, m.merchantId));
-        if (hit !== undefined) break;
-      }
+      const hit = creditOf[mi]?.[di] ?? -1;
       const end = dates[dates.length - 1] ?? day.date;
-      if (hit === undefined && (day.date < first || end > last)) return;
-      const credit = hit === undefined ? undefined : credits[hit]?.record;
-      if (hit !== undefined) used[hit] = 1;
-      drafts.push(payoutDraft(m, day, end, credit));
+      if (hit === -1 && (day.date < first || end > last)) return;
+      drafts.push(payoutDraft(m, day, end, hit === -1 ? undefined : credits[hit]?.record));
     });
   });
   return drafts;
+}
+
+/** How many credits on each side of a day's net, per date of its window, the day weighs. */
+const NEAREST_CREDITS = 4;
+
+/** The first position in `sorted` (ascending by amount) whose amount is at least `amount`. */
+function firstAtLeast(sorted: readonly number[], amount: number, amountOf: (i: number) => number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (amountOf(sorted[mid] as number) < amount) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function payoutDraft(
