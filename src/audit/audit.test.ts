@@ -56,6 +56,30 @@ describe('fee_overcharge and fee_undercharge', () => {
     expect(report.summary.withinToleranceFen).toBe(0);
   });
 
+  it('takes amount − settled as the fee of a line without one, and says so', () => {
+    const line = rec(
+      'settlement',
+      {
+        refNo: 'R1',
+        amountFen: 100000,
+        settledFen: 99100,
+        settleDate: '2026-08-04',
+        time: '2026-08-03 10:00:00',
+      },
+      2,
+      'statement.csv',
+    );
+    const report = audit({ settlement: [line] });
+    // 100000 × 0.60% = 600 fen due; 100000 − 99100 = 900 withheld; 300 over.
+    expect(report.findings[0]).toMatchObject({
+      kind: 'fee_overcharge',
+      expectedFeeFen: 600,
+      chargedFeeFen: 900,
+      overchargeFen: 300,
+    });
+    expect(report.warnings.some((w) => w.includes('没有手续费'))).toBe(true);
+  });
+
   it('reports an undercharge as informational, with no money', () => {
     const report = audit({ settlement: [settled({ refNo: 'R1', amountFen: 123456, feeFen: 600 }, 2)] });
     expect(kinds(report)).toEqual(['fee_undercharge']);
@@ -234,6 +258,57 @@ describe('matching', () => {
     expect(report.summary.matched).toBe(0);
   });
 
+  it('pairs one card masked two ways by its last four digits', () => {
+    const report = audit({
+      terminal: [
+        rec(
+          'terminal',
+          { terminalId: 'T1', cardNo: '622848******0228', amountFen: 20000, time: '2026-08-03 09:35:00' },
+          2,
+        ),
+      ],
+      settlement: [
+        settled(
+          { terminalId: 'T1', cardNo: '622848*********0228', amountFen: 20000, feeFen: 120 },
+          2,
+          '2026-08-03 09:35:02',
+        ),
+      ],
+    });
+    expect(report.summary.matched).toBe(1);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('matches a 参考号 that a spreadsheet stripped of its leading zero', () => {
+    const report = audit({
+      terminal: [
+        rec('terminal', { refNo: '012345678901', amountFen: 10000, time: '2026-08-03 10:00:00' }, 2),
+      ],
+      settlement: [settled({ refNo: '12345678901', amountFen: 10000, feeFen: 60 }, 2)],
+    });
+    expect(report.summary.matched).toBe(1);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('keeps two sales that share a 参考号 on different terminals and days as two sales', () => {
+    const report = audit({
+      terminal: [
+        rec('terminal', { refNo: 'R1', terminalId: 'T1', amountFen: 10000, time: '2026-08-03 10:00:00' }, 2),
+        rec('terminal', { refNo: 'R1', terminalId: 'T2', amountFen: 10000, time: '2026-08-04 15:00:00' }, 3),
+      ],
+      settlement: [
+        settled({ refNo: 'R1', terminalId: 'T1', amountFen: 10000, feeFen: 60 }, 2),
+        settled(
+          { refNo: 'R1', terminalId: 'T2', amountFen: 10000, feeFen: 60, settleDate: '2026-08-05' },
+          3,
+          '2026-08-04 15:00:00',
+        ),
+      ],
+    });
+    expect(report.summary.matched).toBe(2);
+    expect(report.findings).toEqual([]);
+  });
+
   it('pairs a shared key by amount when amounts tell the records apart', () => {
     const report = audit({
       terminal: [
@@ -370,6 +445,18 @@ describe('duplicate_settlement', () => {
     expect(report.summary.overchargeFen).toBe(10);
   });
 
+  it('takes the line settled later for the repeat, whatever the row order', () => {
+    const lines = [
+      settled({ refNo: 'R1', amountFen: 10000, feeFen: 60, settleDate: '2026-08-05' }, 2),
+      settled({ refNo: 'R1', amountFen: 10000, feeFen: 60 }, 3),
+    ];
+    for (const settlement of [lines, [...lines].reverse()]) {
+      const report = audit({ settlement });
+      expect(kinds(report)).toEqual(['duplicate_settlement']);
+      expect(report.findings[0]).toMatchObject({ settleDate: '2026-08-05' });
+    }
+  });
+
   it('does not take two sales with different reference numbers for a duplicate', () => {
     const report = audit({
       settlement: [
@@ -436,6 +523,39 @@ describe('void_settled', () => {
     expect(only(report, 'void_settled')).toHaveLength(1);
   });
 
+  it('links a void by 凭证号 to the sale of its own batch, not an older sale with the same number', () => {
+    const sale = (row: number, batchNo: string, amountFen: number, time: string) =>
+      rec('terminal', { terminalId: 'T1', batchNo, voucherNo: '000005', amountFen, time }, row);
+    const report = audit({
+      terminal: [
+        sale(2, '000001', 10000, '2026-08-03 09:00:00'),
+        sale(3, '000002', 20000, '2026-08-03 15:00:00'),
+        rec(
+          'terminal',
+          {
+            type: 'void',
+            terminalId: 'T1',
+            batchNo: '000002',
+            voucherNo: '000006',
+            originalVoucherNo: '000005',
+            amountFen: -20000,
+            time: '2026-08-03 15:05:00',
+          },
+          4,
+        ),
+      ],
+      settlement: [
+        settled(
+          { terminalId: 'T1', batchNo: '000001', voucherNo: '000005', amountFen: 10000, feeFen: 60 },
+          2,
+          '2026-08-03 09:00:00',
+        ),
+      ],
+    });
+    expect(report.findings).toEqual([]);
+    expect(report.summary.lossFen).toBe(0);
+  });
+
   it('finds nothing when the statement nets the sale with a void line', () => {
     const report = audit({
       terminal: journal,
@@ -494,6 +614,25 @@ describe('refund_fee_mismatch', () => {
       expectedFeeFen: -180,
     });
     expect(report.findings[0]?.message).toContain('应退 ¥1.80，实退 ¥0.00，少退 ¥1.80');
+  });
+
+  it('counts a fee returned short and made up by the last refund as no loss', () => {
+    const report = auditRecords({
+      terminal: [],
+      settlement: [
+        sale,
+        refund(3, -30000, 0, '2026-08-05 10:00:00'),
+        refund(4, -70000, -600, '2026-08-05 11:00:00'),
+      ],
+      bank: [],
+      plans: [proportional],
+    });
+    // 1.80 due at the first refund, 0 returned; 4.20 due at the last, 6.00 returned: 1.80 over, which makes up
+    // the first. Both mismatches are shown; the sale got its whole fee back, so nothing is lost.
+    expect(kinds(report)).toEqual(['refund_fee_mismatch', 'refund_fee_mismatch']);
+    expect(report.findings.map((f) => f.lossFen)).toEqual([0, 0]);
+    expect(report.findings[0]?.message).toContain('其中 ¥1.80 已在之后的退款中补回');
+    expect(report.summary.lossFen).toBe(0);
   });
 
   it('finds nothing when the plan returns no fee and none is returned', () => {
@@ -669,7 +808,16 @@ describe('payout_mismatch', () => {
       bank: [credit(149100, '2026-08-05 09:00:00'), credit(100, '2026-08-10 09:00:00', '张三', 3)],
     });
     expect(report.findings).toEqual([]);
-    expect(report.warnings.some((w) => w.includes('1 bank credits not from the provider'))).toBe(true);
+    expect(report.warnings.some((w) => w.includes('1 bank credits name no provider'))).toBe(true);
+  });
+
+  it('counts a credit whose memo calls it 清算款 from a provider it does not know by name', () => {
+    const report = audit({
+      settlement: statement,
+      bank: [credit(149000, '2026-08-05 09:00:00', '某某支付有限公司 POS清算款')],
+    });
+    // Net 149100 due, 149000 credited: 100 short.
+    expect(only(report, 'payout_mismatch')[0]).toMatchObject({ lossFen: 100 });
   });
 
   it('reports a short credit, losing the difference', () => {
@@ -773,6 +921,16 @@ describe('per merchant', () => {
 });
 
 describe('report shape', () => {
+  it('masks a card number quoted in a rejected row or a warning', () => {
+    const pan = '6228480402564890018'; // passes the Luhn check
+    const report = audit({
+      rejected: [{ file: 'a.csv', row: 3, column: '交易金额', reason: `“${pan}”不是金额` }],
+      warnings: [`卡类型列出现 ${pan}`],
+    });
+    expect(JSON.stringify(report)).not.toContain(pan);
+    expect(report.rejected[0]?.reason).toBe('“622848*********0018”不是金额');
+  });
+
   it('lists every finding kind in findingsByKind, zeros included', () => {
     const report = audit({ settlement: [settled({ refNo: 'R1', amountFen: 123456, feeFen: 840 }, 2)] });
     expect(Object.keys(report.summary.findingsByKind)).toHaveLength(13);

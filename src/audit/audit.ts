@@ -1,4 +1,5 @@
 import { formatFen } from '../money/fen.js';
+import { maskCardNumbersIn } from '../records/card-number.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/record.js';
 import { localDateOf } from '../time/shanghai.js';
@@ -66,8 +67,16 @@ export const DEFAULT_PROVIDER_NAMES = [
   '财付通',
   '支付宝',
   '银联',
+  '嘉联',
+  '杉德',
+  '富友',
+  '付临门',
+  '瑞银信',
+  '星驿付',
+  '开店宝',
   '商户结算',
   '结算款',
+  '清算款',
   'leshua',
   'lakala',
   'shengpay',
@@ -196,7 +205,8 @@ export function startAudit(init: AuditSessionInit): AuditSession {
   bankCredits.sort(compareTimeThenSource);
   if (ignoredCredits > 0) {
     runWarnings.push(
-      `${ignoredCredits} 笔银行入账不是来自收单机构，已忽略 / ${ignoredCredits} bank credits not from the provider were ignored`,
+      `${ignoredCredits} 笔银行入账的对方户名和摘要都没有提到收单机构，已忽略；若其中有结算款，请在费率方案中填写 provider（对方户名或摘要中的机构名称） / ` +
+        `${ignoredCredits} bank credits name no provider in their counterparty or memo and were ignored; if some are payouts, set the plan's provider to the name they show`,
     );
   }
 
@@ -317,9 +327,10 @@ export function startAudit(init: AuditSessionInit): AuditSession {
       findings,
       rateChanges: ctx.rateChanges,
       ambiguous: ctx.ambiguous,
-      rejected: rest.rejected ? [...rest.rejected] : [],
+      // A card number in a column meant for something else must not reach the report through a quoted cell.
+      rejected: (rest.rejected ?? []).map((r) => ({ ...r, reason: maskCardNumbersIn(r.reason) })),
       files: rest.files ? [...rest.files] : [],
-      warnings,
+      warnings: warnings.map(maskCardNumbersIn),
       effectiveRates,
     };
   };

@@ -54,9 +54,15 @@ function digits(text: string, from: number, to: number): number {
   return v;
 }
 
-/** Orders by time, then by source file and row, so results do not depend on input order. */
+/**
+ * Orders by time, then settlement date (of two lines of one sale, the one settled later is the repeat), then by
+ * source file and row, so results do not depend on input order.
+ */
 export function compareTimeThenSource(a: Prepared, b: Prepared): number {
   if (a.ms !== b.ms) return a.ms - b.ms;
+  const da = a.record.settleDate ?? '';
+  const db = b.record.settleDate ?? '';
+  if (da !== db) return da < db ? -1 : 1;
   const fa = a.record.source.file;
   const fb = b.record.source.file;
   if (fa !== fb) return fa < fb ? -1 : 1;
@@ -65,7 +71,7 @@ export function compareTimeThenSource(a: Prepared, b: Prepared): number {
 
 /** The exact keys in priority order: 参考号; terminal + batch + 凭证号 + date; order number; provider order number. */
 export const EXACT_KEYS: readonly ((r: PosRecord) => string | undefined)[] = [
-  (r) => r.refNo,
+  (r) => refKeyOf(r.refNo),
   (r) =>
     r.terminalId !== undefined && r.batchNo !== undefined && r.voucherNo !== undefined
       ? `${r.terminalId}|${r.batchNo}|${r.voucherNo}|${localDateOf(r.time)}`
@@ -78,6 +84,28 @@ export const FUZZY_WINDOW_MS = 5 * 60_000;
 
 export function payerOf(r: PosRecord): string | undefined {
   return r.cardNo ?? r.payerId;
+}
+
+/**
+ * A 参考号 as a join key: without leading zeros, which a spreadsheet drops when it takes `012345678901` for a
+ * number, so that the journal's and the re-saved statement's forms still meet.
+ */
+export function refKeyOf(refNo: string | undefined): string | undefined {
+  if (refNo === undefined || refNo.charCodeAt(0) !== 48 /* 0 */) return refNo;
+  const stripped = refNo.replace(/^0+/, '');
+  return stripped === '' ? refNo : stripped;
+}
+
+/**
+ * The payer as a join key between two files: a masked card by its last four digits only, since providers mask
+ * the same card differently (`622848******0228`, `622848*********0228`, `6228****0228`); a wallet's user id as
+ * it is.
+ */
+export function payerKeyOf(r: PosRecord): string | undefined {
+  const card = r.cardNo;
+  if (card === undefined) return r.payerId;
+  const last4 = /(\d{4})$/.exec(card);
+  return last4 === null ? card : `*${last4[1]}`;
 }
 
 export interface MatchResult {
@@ -202,7 +230,7 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
 
   // Last resort: terminal + amount + payer, within five minutes, in time order.
   const fuzzyKey = (p: Prepared) => {
-    const payer = payerOf(p.record);
+    const payer = payerKeyOf(p.record);
     if (p.cls === undefined || p.record.terminalId === undefined || payer === undefined) return undefined;
     return `${p.record.terminalId}\u0001${p.record.amountFen}\u0001${payer}`;
   };
@@ -300,7 +328,9 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
 /**
  * For each void, reversal or refund, the index of the sale it cancels or returns (-1 when none is found):
  * through its original* keys, then its own keys, then the latest earlier sale on the same terminal with the same
- * payer and amount. Records must be sorted with {@link compareTimeThenSource}.
+ * payer and amount. A 参考号 or 凭证号 names the latest earlier sale that carries it (凭证号 cycle through
+ * 1–999999 and restart with each batch; a void is in its sale's batch), one a void or reversal has not already
+ * taken. Records must be sorted with {@link compareTimeThenSource}.
  */
 export function linkOriginals(records: readonly Prepared[]): Int32Array {
   const parent = new Int32Array(records.length).fill(-1);
@@ -316,8 +346,10 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
     if (p.cls === undefined || p.cls === 'sale') continue;
     cancels += 1;
     const r = p.record;
-    if (r.originalRefNo !== undefined) refs.add(r.originalRefNo);
-    if (r.refNo !== undefined) refs.add(r.refNo);
+    const originalRef = refKeyOf(r.originalRefNo);
+    const ref = refKeyOf(r.refNo);
+    if (originalRef !== undefined) refs.add(originalRef);
+    if (ref !== undefined) refs.add(ref);
     if (r.originalOrderNo !== undefined) orders.add(r.originalOrderNo);
     if (r.orderNo !== undefined) orders.add(r.orderNo);
     if (r.providerOrderNo !== undefined) providerOrders.add(r.providerOrderNo);
@@ -326,20 +358,24 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
     if (p.cls !== 'refund') payerAmounts.add(Math.abs(r.amountFen));
   }
   if (cancels === 0) return parent;
-  const byRef = new Map<string, number>();
-  const byVoucher = new Map<string, number>();
+  const byRef = new Map<string, number[]>();
+  const byVoucher = new Map<string, number[]>();
   const byOrder = new Map<string, number>();
   const byProviderOrder = new Map<string, number>();
   const byPayer = new Map<string, number[]>();
+  const push = (map: Map<string, number[]>, key: string, i: number) => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [i]);
+    else list.push(i);
+  };
   for (let i = 0; i < records.length; i += 1) {
     const p = records[i];
     if (p?.cls !== 'sale') continue;
     const r = p.record;
-    if (r.refNo !== undefined && refs.has(r.refNo) && !byRef.has(r.refNo)) byRef.set(r.refNo, i);
-    if (r.terminalId !== undefined && r.voucherNo !== undefined && vouchers.has(r.voucherNo)) {
-      const key = `${r.terminalId}|${r.voucherNo}`;
-      if (!byVoucher.has(key)) byVoucher.set(key, i);
-    }
+    const ref = refKeyOf(r.refNo);
+    if (ref !== undefined && refs.has(ref)) push(byRef, ref, i);
+    if (r.terminalId !== undefined && r.voucherNo !== undefined && vouchers.has(r.voucherNo))
+      push(byVoucher, `${r.terminalId}|${r.voucherNo}`, i);
     if (r.orderNo !== undefined && orders.has(r.orderNo) && !byOrder.has(r.orderNo))
       byOrder.set(r.orderNo, i);
     if (
@@ -349,12 +385,9 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
     )
       byProviderOrder.set(r.providerOrderNo, i);
     if (!payerAmounts.has(Math.abs(r.amountFen))) continue;
-    const payer = payerOf(r);
+    const payer = payerKeyOf(r);
     if (r.terminalId === undefined || payer === undefined) continue;
-    const key = `${r.terminalId}|${payer}|${Math.abs(r.amountFen)}`;
-    const list = byPayer.get(key);
-    if (list === undefined) byPayer.set(key, [i]);
-    else list.push(i);
+    push(byPayer, `${r.terminalId}|${payer}|${Math.abs(r.amountFen)}`, i);
   }
   const taken = new Uint8Array(records.length);
   for (let i = 0; i < records.length; i += 1) {
@@ -362,36 +395,51 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
     if (p === undefined || p.cls === undefined || p.cls === 'sale') continue;
     const r = p.record;
     const tid = r.terminalId;
+    const cancelsWhole = p.cls !== 'refund';
+    // The latest earlier sale of a list, of the cancel's batch when both carry one, not yet cancelled.
+    const latest = (list: number[] | undefined, sameBatch: boolean): number | undefined => {
+      if (list === undefined) return undefined;
+      let fallback: number | undefined;
+      let later: number | undefined;
+      for (let k = list.length - 1; k >= 0; k -= 1) {
+        const candidate = list[k] ?? -1;
+        const cp = records[candidate];
+        if (cp === undefined || (cancelsWhole && taken[candidate] === 1)) continue;
+        // A clock set wrong can put the cancel before its sale: such a sale is taken only if no other is left.
+        if (cp.ms > p.ms) {
+          later = candidate;
+          continue;
+        }
+        if (!sameBatch || r.batchNo === undefined || cp.record.batchNo === undefined) return candidate;
+        if (cp.record.batchNo === r.batchNo) return candidate;
+        fallback ??= candidate;
+      }
+      return fallback ?? later;
+    };
+    const originalRef = refKeyOf(r.originalRefNo);
+    const ref = refKeyOf(r.refNo);
     let found: number | undefined =
-      (r.originalRefNo !== undefined ? byRef.get(r.originalRefNo) : undefined) ??
+      (originalRef !== undefined ? latest(byRef.get(originalRef), false) : undefined) ??
       (r.originalVoucherNo !== undefined && tid !== undefined
-        ? byVoucher.get(`${tid}|${r.originalVoucherNo}`)
+        ? latest(byVoucher.get(`${tid}|${r.originalVoucherNo}`), cancelsWhole)
         : undefined) ??
       (r.originalOrderNo !== undefined ? byOrder.get(r.originalOrderNo) : undefined) ??
-      (r.refNo !== undefined ? byRef.get(r.refNo) : undefined) ??
+      (ref !== undefined ? latest(byRef.get(ref), false) : undefined) ??
       (r.orderNo !== undefined ? byOrder.get(r.orderNo) : undefined) ??
       (r.providerOrderNo !== undefined ? byProviderOrder.get(r.providerOrderNo) : undefined) ??
-      (r.voucherNo !== undefined && tid !== undefined ? byVoucher.get(`${tid}|${r.voucherNo}`) : undefined);
-    if (found === undefined && p.cls !== 'refund') {
-      const payer = payerOf(r);
-      const list =
+      (r.voucherNo !== undefined && tid !== undefined
+        ? latest(byVoucher.get(`${tid}|${r.voucherNo}`), cancelsWhole)
+        : undefined);
+    if (found === undefined && cancelsWhole) {
+      const payer = payerKeyOf(r);
+      found =
         tid !== undefined && payer !== undefined
-          ? byPayer.get(`${tid}|${payer}|${Math.abs(r.amountFen)}`)
+          ? latest(byPayer.get(`${tid}|${payer}|${Math.abs(r.amountFen)}`), false)
           : undefined;
-      if (list !== undefined) {
-        for (let k = list.length - 1; k >= 0; k -= 1) {
-          const candidate = list[k] ?? -1;
-          const cp = records[candidate];
-          if (cp !== undefined && cp.ms <= p.ms && taken[candidate] === 0) {
-            found = candidate;
-            break;
-          }
-        }
-      }
     }
     if (found !== undefined) {
       parent[i] = found;
-      if (p.cls !== 'refund') taken[found] = 1;
+      if (cancelsWhole) taken[found] = 1;
     }
   }
   return parent;

@@ -122,10 +122,27 @@ export function auditMerchant(
     .filter((r) => r.status === 'success')
     .map(prepare)
     .sort(compareTimeThenSource);
+  // A statement without a fee column (or with its cells empty) still shows what was withheld: amount − settled.
+  let feesDerived = 0;
   const allS = settlementRecords
     .filter((r) => r.status === 'success')
-    .map(prepare)
+    .map((r) => {
+      if (
+        r.feeFen !== undefined ||
+        r.settledFen === undefined ||
+        r.type === 'deduction' ||
+        r.type === 'payout'
+      )
+        return prepare(r);
+      feesDerived += 1;
+      return prepare({ ...r, feeFen: r.amountFen - r.settledFen });
+    })
     .sort(compareTimeThenSource);
+  if (feesDerived > 0)
+    ctx.calendarWarnings.add(
+      `商户 ${merchantId} 有 ${feesDerived} 条结算记录没有手续费，按“交易金额 − 结算金额”计算 / ` +
+        `merchant ${merchantId}: ${feesDerived} settlement line(s) have no fee; taken as amount − settled`,
+    );
   const S: Prepared[] = [];
   const deductionLines: Prepared[] = [];
   // One transaction settled more than once: a sale line with the same first exact key and amount again.
@@ -503,10 +520,17 @@ export function auditMerchant(
         { amountFen: original.amountFen, feeFen: originalFee },
         refunds.map((r) => r.amountFen),
       );
+      // A fee returned short at one refund and made up at a later one is not lost: the later excess first pays
+      // back the earlier shortfalls, so the sale's loss is what it is short in the end.
+      const diffs = refunds.map((refund, k) => (dues[k] ?? 0) + (refund.feeFen ?? 0));
+      let madeUp = 0;
+      for (const diff of diffs) if (diff < -tolerance) madeUp -= diff;
       refunds.forEach((refund, k) => {
         const due = dues[k] ?? 0;
         const returned = -(refund.feeFen ?? 0);
         const diff = due - returned;
+        const offset = diff > tolerance ? Math.min(diff, madeUp) : 0;
+        madeUp -= offset;
         if (Math.abs(diff) <= tolerance) {
           if (diff > 0) counts.withinToleranceFen += diff;
           return;
@@ -523,11 +547,11 @@ export function auditMerchant(
           ...transactionFields(refund),
           expectedFeeFen: -due,
           chargedFeeFen: refund.feeFen,
-          overchargeFen: Math.max(0, diff),
-          lossFen: Math.max(0, diff),
+          overchargeFen: Math.max(0, diff - offset),
+          lossFen: Math.max(0, diff - offset),
           basis,
-          message: `${d.zh} 退货：方案约定${policyZh}，原交易 ${formatFen(original.amountFen)} 手续费 ${formatFen(fee)}，应退 ${formatFen(due)}，实退 ${formatFen(returned)}，${diff > 0 ? '少退' : '多退'} ${formatFen(Math.abs(diff))}`,
-          messageEn: `${d.en} refund: the plan says refundFee ${plan.refundFee}; original ${formatFen(original.amountFen)} with fee ${formatFen(fee)}; due back ${formatFen(due)}, returned ${formatFen(returned)}, ${diff > 0 ? 'short by' : 'over by'} ${formatFen(Math.abs(diff))}`,
+          message: `${d.zh} 退货：方案约定${policyZh}，原交易 ${formatFen(original.amountFen)} 手续费 ${formatFen(fee)}，应退 ${formatFen(due)}，实退 ${formatFen(returned)}，${diff > 0 ? '少退' : '多退'} ${formatFen(Math.abs(diff))}${offset > 0 ? `（其中 ${formatFen(offset)} 已在之后的退款中补回）` : ''}`,
+          messageEn: `${d.en} refund: the plan says refundFee ${plan.refundFee}; original ${formatFen(original.amountFen)} with fee ${formatFen(fee)}; due back ${formatFen(due)}, returned ${formatFen(returned)}, ${diff > 0 ? 'short by' : 'over by'} ${formatFen(Math.abs(diff))}${offset > 0 ? ` (${formatFen(offset)} of it made up by a later refund)` : ''}`,
           source: sourceOf(original, refund),
         });
       });
@@ -797,8 +821,9 @@ function previousSameSale(side: readonly Prepared[], window: number): (i: number
 }
 
 /**
- * The earlier line this sale line repeats — same first exact key and same amount — or undefined, in which case
- * the line is remembered under that key.
+ * The earlier line this sale line repeats — same first exact key, amount, terminal and trade date — or undefined,
+ * in which case the line is remembered under that key. Two sales that share a 参考号 on different terminals or
+ * days are two sales: reference numbers are unique only per terminal centre and period.
  */
 function firstLineOf(seen: Map<string, Prepared>[], p: Prepared): Prepared | undefined {
   for (let level = 0; level < EXACT_KEYS.length; level += 1) {
@@ -806,9 +831,17 @@ function firstLineOf(seen: Map<string, Prepared>[], p: Prepared): Prepared | und
     if (key === undefined) continue;
     const map = seen[level];
     const first = map?.get(key);
-    if (first !== undefined && first.record.amountFen === p.record.amountFen) return first;
-    if (first === undefined) map?.set(key, p);
-    return undefined;
+    if (first === undefined) {
+      map?.set(key, p);
+      return undefined;
+    }
+    const a = first.record;
+    const b = p.record;
+    const sameTransaction =
+      a.amountFen === b.amountFen &&
+      (a.terminalId === undefined || b.terminalId === undefined || a.terminalId === b.terminalId) &&
+      localDateOf(a.time) === localDateOf(b.time);
+    return sameTransaction ? first : undefined;
   }
   return undefined;
 }

@@ -7,7 +7,7 @@ import type { AuditReport } from '../audit/report-types.js';
 import { renderCsv } from '../audit/render-csv.js';
 import { renderHtml } from '../audit/render-html.js';
 import type { FeePlan } from '../plans/plan-types.js';
-import { containsFullCardNumber, maskCardNumber } from '../records/card-number.js';
+import { containsFullCardNumber, luhn, maskCardNumber } from '../records/card-number.js';
 import { detectEncoding } from '../statements/decode.js';
 import { complaintLetter } from './complaint-letter.js';
 import { type CjkFont, renderPdf } from './render-pdf.js';
@@ -59,19 +59,6 @@ export interface PackManifest {
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 const DIGIT_RUN = /(?<!\d)\d{13,19}(?!\d)/g;
-
-function luhn(digits: string): boolean {
-  let total = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    total += d;
-  }
-  return total % 10 === 0;
-}
 
 /**
  * The full card numbers in a text: digit runs containsFullCardNumber flags that pass the Luhn check and are not

@@ -18,3 +18,27 @@ export function maskCardNumber(text: string): string {
 export function containsFullCardNumber(text: string): boolean {
   return /(?<!\d)\d{13,19}(?!\d)/.test(text);
 }
+
+/** Whether a digit string passes the Luhn check every payment card number passes. */
+export function luhn(digits: string): boolean {
+  let total = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    total += d;
+  }
+  return total % 10 === 0;
+}
+
+/**
+ * The text with each full card number in it (a 16–19 digit run that passes the Luhn check: UnionPay cards)
+ * masked, for free texts that quote a cell, such as why a row was rejected, where a card number may have landed
+ * in any column. Shorter runs are left alone: 15-digit UnionPay merchant numbers pass the check one time in ten.
+ */
+export function maskCardNumbersIn(text: string): string {
+  if (!containsFullCardNumber(text)) return text;
+  return text.replace(/(?<!\d)\d{16,19}(?!\d)/g, (run) => (luhn(run) ? maskCardNumber(run) : run));
+}
