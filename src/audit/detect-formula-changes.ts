@@ -21,7 +21,8 @@ const MAX_NEUTRAL_LINES = 200;
 /**
  * Splits time-ordered lines into segments of one formula each. A change starts at the first of at least
  * three deviating lines that the previous formula cannot produce under any rounding mode and that one new
- * formula explains together with every line since; isolated deviations are strays and change nothing.
+ * formula explains together with every line since; isolated deviations are strays and change nothing. Up to
+ * two lines still charged the previous way may fall among those deviations (a switch-over is rarely clean).
  */
 export function detectFormulaChanges(lines: readonly DatedFeeLine[]): FormulaSegment[] {
   const first = lines[0];
@@ -31,38 +32,55 @@ export function detectFormulaChanges(lines: readonly DatedFeeLine[]): FormulaSeg
   let currentLines = 1;
   const segments: FormulaSegment[] = [{ start: 0, date: first.date, set: current }];
   let run: number[] = [];
+  // The run's deviating lines and the lines both formulas explain, which a rebuilt formula must explain too.
+  let members: number[] = [];
   let runStart = -1;
   let runSet: FormulaSet | undefined;
   let neutral = 0;
+  // Lines only the previous formula explains, inside a run: during a switch-over a few sales may still be
+  // charged the old way, and a change starts at its first deviating line all the same. As many of them as a
+  // change needs lines mean the deviations were strays.
+  let interruptions = 0;
+  const startRun = (i: number, line: DatedFeeLine): FormulaSet => {
+    run = [i];
+    members = [i];
+    runStart = i;
+    interruptions = 0;
+    return FormulaSet.fromLines([line]);
+  };
   for (let i = 1; i < lines.length; i += 1) {
     const line = lines[i];
     if (line === undefined) continue;
     if (current.fits(line)) {
       if (runSet !== undefined && neutral < MAX_NEUTRAL_LINES && runSet.add(line)) {
         neutral += 1;
+        members.push(i);
+        continue;
+      }
+      current.add(line);
+      currentLines += 1;
+      if (runSet !== undefined && interruptions < MIN_CHANGE_LINES - 1) {
+        interruptions += 1;
         continue;
       }
       run = [];
+      members = [];
       runSet = undefined;
-      current.add(line);
-      currentLines += 1;
       continue;
     }
     if (runSet === undefined) {
-      runSet = FormulaSet.fromLines([line]);
-      run = [i];
-      runStart = i;
+      runSet = startRun(i, line);
     } else if (runSet.add(line)) {
       run.push(i);
+      members.push(i);
     } else {
-      const rebuilt = FormulaSet.fromLines(lines.slice(runStart, i + 1));
+      const rebuilt = FormulaSet.fromLines([...members, i].map((k) => lines[k]).filter((l) => l !== undefined));
       if (rebuilt.empty) {
-        runSet = FormulaSet.fromLines([line]);
-        run = [i];
-        runStart = i;
+        runSet = startRun(i, line);
       } else {
         runSet = rebuilt;
         run.push(i);
+        members.push(i);
       }
     }
     neutral = 0;
@@ -77,6 +95,7 @@ export function detectFormulaChanges(lines: readonly DatedFeeLine[]): FormulaSeg
       current = runSet;
       currentLines = i - runStart + 1;
       run = [];
+      members = [];
       runSet = undefined;
     }
   }

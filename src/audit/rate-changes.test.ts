@@ -92,6 +92,40 @@ describe('rate changes without a plan', () => {
   });
 });
 
+describe('rate changes among lines still charged the old way', () => {
+  it('dates a change from its first new line when one old-rate line falls among the first new ones', () => {
+    // 300.00 at the old 0.60% = 1.80, charged on the first day of the new rate, after its first new line.
+    const late = line(30, '2026-08-10', 30000, 180);
+    const report = auditRecords({
+      terminal: [],
+      settlement: [...before, ...after, late],
+      bank: [],
+      plans: [],
+    });
+    expect(report.rateChanges.map((c) => [c.date, c.beforeRate, c.afterRate])).toEqual([
+      ['2026-08-10', '0.60%', '0.68%'],
+    ]);
+  });
+
+  it('takes deviations parted by three lines of the old formula for strays', () => {
+    const stray = (row: number, date: string) => line(row, date, 100000, 900);
+    const settlement = [
+      line(2, '2026-08-01', 100000, 600),
+      line(3, '2026-08-02', 50000, 300),
+      stray(4, '2026-08-03'),
+      line(5, '2026-08-04', 23456, 141),
+      line(6, '2026-08-05', 77777, 467),
+      line(7, '2026-08-06', 5000, 30),
+      stray(8, '2026-08-07'),
+      stray(9, '2026-08-08'),
+    ];
+    const report = auditRecords({ terminal: [], settlement, bank: [], plans: [] });
+    expect(report.rateChanges).toEqual([]);
+    // Each 1,000.00 charged 9.00 against 6.00: 3.00 over, three times.
+    expect(report.summary.overchargeFen).toBe(900);
+  });
+});
+
 describe('rate changes against a plan', () => {
   const periods = (noticed?: string): PlanPeriod[] => [
     { from: '2026-01-01', rates: [rule({ ratePpm: 6000 })], line: 8, index: 0 },
