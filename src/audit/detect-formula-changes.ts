@@ -74,7 +74,9 @@ export function detectFormulaChanges(lines: readonly DatedFeeLine[]): FormulaSeg
       run.push(i);
       members.push(i);
     } else {
-      const rebuilt = FormulaSet.fromLines([...members, i].map((k) => lines[k]).filter((l) => l !== undefined));
+      const rebuilt = FormulaSet.fromLines(
+        [...members, i].map((k) => lines[k]).filter((l) => l !== undefined),
+      );
       if (rebuilt.empty) {
         runSet = startRun(i, line);
       } else {
