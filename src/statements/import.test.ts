@@ -258,6 +258,51 @@ describe('values and layouts', () => {
     expect(w?.message).toContain('t.csv');
   });
 
+  it('reads only a row whose first cell is a bare totals word, or that has no time, as a totals row', async () => {
+    const text = [
+      '门店名称,交易时间,参考号,交易金额',
+      '合计便利店,2026-10-01 10:00:00,1,1.00',
+      '总计超市,2026-10-01 11:00:00,2,2.00',
+      '合计,2026-10-01 12:00:00,3,4.00',
+      '小计,2026-10-01,,7.00',
+      '合计(笔数):3笔,,,7.00',
+      '总计：,,,7.00',
+    ].join('\n');
+    const result = await importFiles([{ name: 't.csv', bytes: Buffer.from(text) }]);
+    expect(result.records.map((r) => [r.counterparty, r.amountFen])).toEqual([
+      ['合计便利店', 100],
+      ['总计超市', 200],
+      ['合计', 400],
+    ]);
+    expect(result.files[0]?.rejected).toEqual([]);
+    expect(result.warnings.some((w) => w.code === 'totals.mismatch')).toBe(false);
+    // A bank 摘要 starting with 汇总 in the first column is a credit line, not a totals row.
+    const bank =
+      '摘要,记账日期,交易时间,收入金额,支出金额\n汇总清算款,2026-08-04,09:17:52,2883.00,\n合计,,,2883.00,\n';
+    const b = await importFiles([{ name: 'bank.csv', bytes: Buffer.from(bank) }]);
+    expect(b.records).toMatchObject([{ kind: 'bank', label: '汇总清算款', amountFen: 288300 }]);
+  });
+
+  it('rejects a text row whose cells do not line up with the header instead of shifting its values', async () => {
+    const text = [
+      '交易时间,参考号,交易金额,手续费,结算金额,备注,',
+      '2026-10-01 10:00:00,1,1,000.00,6.00,994.00,x,',
+      '2026-10-01 11:00:00,2,500.00',
+      '2026-10-01 12:00:00,3,100.00,0.60,99.40,y,,,',
+      '2026-10-01 13:00:00,4,100.00,0.60,99.40,z',
+      '2026-10-01 14:00:00,5,100.00,0.60,99.40,w,,extra',
+    ].join('\n');
+    const result = await importFiles([{ name: 'r.csv', bytes: Buffer.from(text) }]);
+    // Extra empty cells and a missing unused trailing column are fine.
+    expect(result.records.map((r) => r.refNo)).toEqual(['3', '4']);
+    const rejected = result.files[0]?.rejected ?? [];
+    expect(rejected.map((r) => r.row)).toEqual([2, 3, 6]);
+    expect(rejected[0]).toMatchObject({ file: 'r.csv', row: 2 });
+    expect(rejected[0]?.reason).toContain('该行有 8 个单元格，表头有 7 列');
+    expect(rejected[0]?.reasonEn).toContain('the row has 8 cells where the header has 7');
+    expect(rejected[1]?.reasonEn).toContain('the row has 3 cells where the header has 7');
+  });
+
   it('honours --kind and reads a GZIP', async () => {
     const { gzipSync } = await import('node:zlib');
     const text = '交易时间,交易金额\n2026-10-01 10:00,1.00\n';

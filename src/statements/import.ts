@@ -242,6 +242,7 @@ export function openTextTable(
       ...(options.kind === undefined ? {} : { kind: options.kind }),
       ...(override === undefined ? {} : { override }),
       ...(fileDate === undefined ? {} : { fileDate }),
+      textCells: delimiter !== 'fixed',
     },
     onRecord,
   );

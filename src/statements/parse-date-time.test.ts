@@ -40,6 +40,19 @@ describe('parseDateTime', () => {
     expect(parseDateTime('2100-02-29 00:00:00')).toMatchObject({ ok: false });
   });
 
+  it('converts a time written with an explicit offset to Shanghai time', () => {
+    const v = (value: string) => ({ ok: true, value });
+    expect(parseDateTime('2026-08-31T20:00:00Z')).toEqual(v('2026-09-01T04:00:00+08:00'));
+    expect(parseDateTime('2026-08-31T20:00:00+00:00')).toEqual(v('2026-09-01T04:00:00+08:00'));
+    expect(parseDateTime('2026-08-31T20:00:00.250Z')).toEqual(v('2026-09-01T04:00:00.250+08:00'));
+    expect(parseDateTime('2026-08-31T20:00:00+0800')).toEqual(v('2026-08-31T20:00:00+08:00'));
+    expect(parseDateTime('2026-08-31T20:00:00+08:00')).toEqual(v('2026-08-31T20:00:00+08:00'));
+    expect(parseDateTime('2026-08-31T20:00:00-05:00')).toEqual(v('2026-09-01T09:00:00+08:00'));
+    expect(parseDateTime('2026-12-31 23:30:00 +05:30')).toEqual(v('2027-01-01T02:00:00+08:00'));
+    expect(parseLocalDate('2026-08-31T20:00:00Z')).toEqual(v('2026-09-01'));
+    expect(parseDateTime('2026-08-31T20:00:00+25:00')).toMatchObject({ ok: false });
+  });
+
   it('rejects impossible and unreadable values with a code', () => {
     expect(parseDateTime('2026-02-30 12:00:00')).toMatchObject({
       ok: false,

@@ -1,6 +1,8 @@
 import { fail, ok, type Parsed, stripCellDecoration, toHalfWidth } from '../money/index.js';
 import { dayNumber, isValidWallTime, type WallTime, wallTimeToIso } from '../time/shanghai.js';
 
+const SHANGHAI_MINUTES = 8 * 60;
+
 /** Clock parts of a time of day. */
 export interface Clock {
   hour: number;
@@ -9,7 +11,7 @@ export interface Clock {
 }
 
 const DATE_TIME =
-  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]*(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?)?(?:\.(\d{1,9}))?)?(?:Z|[+-]08:?00)?$/;
+  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]*(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?)?(?:\.(\d{1,9}))?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2}):?(\d{2}):?(\d{2})(?:\.(\d{1,9}))?)?$/;
 const CLOCK = /^(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?)?(?:\.\d{1,9})?$|^(\d{2})(\d{2})(\d{2})$/;
 
@@ -26,7 +28,7 @@ function impossible(text: string): Parsed<never> {
 }
 
 function fromParts(text: string, parts: (string | undefined)[]): Parsed<WallTime> {
-  const [y, mo, d, h, mi, s, frac] = parts;
+  const [y, mo, d, h, mi, s, frac, offset] = parts;
   const t: WallTime = {
     year: Number(y),
     month: Number(mo),
@@ -38,7 +40,34 @@ function fromParts(text: string, parts: (string | undefined)[]): Parsed<WallTime
   // A Java `.0` suffix and sub-second digits carry no information a statement needs; keep milliseconds only.
   if (frac !== undefined && /[1-9]/.test(frac.slice(0, 3)))
     t.millisecond = Number(frac.slice(0, 3).padEnd(3, '0'));
-  return isValidWallTime(t) ? ok(t) : impossible(text);
+  if (!isValidWallTime(t)) return impossible(text);
+  return offset === undefined ? ok(t) : toShanghai(text, t, offset);
+}
+
+/**
+ * Wall time written with an explicit offset (`Z`, `+00:00`, `+0800`, `-05`) → the same instant in Shanghai
+ * wall time. A value without an offset is already Shanghai time.
+ */
+function toShanghai(text: string, t: WallTime, offset: string): Parsed<WallTime> {
+  let offsetMinutes = 0;
+  if (offset !== 'Z') {
+    const hours = Number(offset.slice(1, 3));
+    const minutes = offset.length > 3 ? Number(offset.slice(-2)) : 0;
+    if (hours > 14 || minutes > 59) return impossible(text);
+    offsetMinutes = (offset[0] === '-' ? -1 : 1) * (hours * 60 + minutes);
+  }
+  const shifted = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, t.millisecond ?? 0);
+  const d = new Date(shifted + (SHANGHAI_MINUTES - offsetMinutes) * 60_000);
+  const r: WallTime = {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
+  if (d.getUTCMilliseconds() !== 0) r.millisecond = d.getUTCMilliseconds();
+  return isValidWallTime(r) ? ok(r) : impossible(text);
 }
 
 /**

@@ -127,6 +127,12 @@ export interface TableReaderOptions {
   override?: PresetOverride;
   /** A date from the file name (…_20261001.txt), used to place MMDDhhmmss times without a year. */
   fileDate?: string;
+  /**
+   * The cells come from delimited text (CSV/TSV), where every data row should have the header's cells: a row
+   * with more or fewer (an unquoted `1,000.00`, a lost cell) would read shifted values, so it is rejected.
+   * XLSX rows leave trailing empty cells out and are not checked.
+   */
+  textCells?: boolean;
 }
 
 function cellText(cell: Cell): string {
@@ -194,6 +200,10 @@ export class TableReader {
   private moneyPresent: MoneyField[] = [];
   /** cols as plain indexes, for the per-row reads; set with cols in adoptHeader. */
   private at: ColumnIndexes = noColumns();
+  /** The highest column index the reader reads (mapped fields, the row filter, D/C marks), -1 for none. */
+  private lastUsedIndex = -1;
+  /** The header's cells up to its last non-empty one. */
+  private namedWidth = 0;
   /** The money columns present, in MONEY_FIELDS order. */
   private moneyColumns: MoneyColumn[] = [];
   /** Whether amount, fee and settled take the merchant-view sign (negative on money going back). */
@@ -283,11 +293,20 @@ export class TableReader {
       }
     }
     if (allEmpty) return;
-    if (this.isTotalsRow(firstText)) {
+    if (this.isTotalsRow(firstText, cells)) {
       this.readTotals(cells, rowNo);
       return;
     }
     if (this.header !== undefined && this.isRepeatedHeader(cells)) return;
+    if (this.header !== undefined && this.options.textCells && !this.cellsFit(cells, this.header.length)) {
+      const n = cells.length;
+      const m = this.header.length;
+      this.reject(rowNo, {
+        reason: `该行有 ${n} 个单元格，表头有 ${m} 列，各列会错位（金额中未加引号的千位逗号或缺少单元格？），未导入`,
+        reasonEn: `the row has ${n} cells where the header has ${m}, so its values would shift columns (an unquoted thousands comma, or a missing cell?); not imported`,
+      });
+      return;
+    }
     if (this.filterValues !== undefined && this.filterIndex >= 0) {
       if (!this.filterValues.has(clean(cellText(cells[this.filterIndex])))) {
         this.skip();
@@ -392,7 +411,7 @@ export class TableReader {
     this.summary.rejected.push(rejected);
   }
 
-  private isTotalsRow(firstText: string): boolean {
+  private isTotalsRow(firstText: string, cells: Cell[]): boolean {
     const c = firstText.charCodeAt(0);
     // Totals rows start with a CJK word (合计…); skip the normalisation for rows that start with a digit.
     if (isDigit(c)) return false;
@@ -400,8 +419,45 @@ export class TableReader {
     // the digit first, so the key starts with a digit, which no totals key does (unless one is empty or a digit).
     if ((c === 96 || c === 39) && isDigit(firstText.charCodeAt(1)) && !this.totalsFromDigit) return false;
     const key = normaliseHeader(firstText).key;
-    for (const t of this.totalsKeys) if (key.startsWith(t)) return true;
+    const word = this.totalsKeys.find((t) => key.startsWith(t));
+    if (word === undefined) return false;
+    // A cell that merely starts with the word (a store 合计便利店, a bank 摘要 汇总清算款) is a totals row only
+    // when the row has no transaction time; the bare word (合计, 总计：) only when it lacks a time or a reference.
+    const rest = key.slice(word.length).replace(/^[:：]+$/, '');
+    const hasTime = this.hasTransactionTime(cells);
+    return rest === '' ? !(hasTime && this.hasReference(cells)) : !hasTime;
+  }
+
+  /** Whether the row has a transaction time the import can read (its time column, or date and clock). */
+  private hasTransactionTime(cells: Cell[]): boolean {
+    const sd = this.text('settleDate', cells);
+    const settleDate = sd === undefined ? undefined : parseLocalDate(sd, this.options.fileDate);
+    const ref = settleDate?.ok ? settleDate.value : this.options.fileDate;
+    return typeof this.readTime(cells, ref) === 'string';
+  }
+
+  /** Whether the row has a reference (参考号, 凭证号, 订单号) in a column the table has. */
+  private hasReference(cells: Cell[]): boolean {
+    for (const field of ['refNo', 'voucherNo', 'orderNo', 'providerOrderNo'] as const) {
+      const index = this.at[field];
+      if (index >= 0 && !isNone(clean(cellText(cells[index])))) return true;
+    }
     return false;
+  }
+
+  /**
+   * Whether a text row lines up with a header of `width` cells: cells past the header's last named column are
+   * allowed only when empty (a row ending in extra delimiters), missing ones only when no column the reader uses
+   * is among them (an export that drops trailing unused columns); anything else means the values are shifted.
+   */
+  private cellsFit(cells: Cell[], width: number): boolean {
+    const n = cells.length;
+    if (n === width) return true;
+    if (n < width) return n > this.lastUsedIndex;
+    // A longer row: its cells past the header's last named cell (a header ending in a delimiter names none there)
+    // must be empty, or a value has been pushed right.
+    for (let i = this.namedWidth; i < n; i++) if (cellText(cells[i]).trim() !== '') return false;
+    return true;
   }
 
   private isRepeatedHeader(cells: Cell[]): boolean {
@@ -460,6 +516,8 @@ export class TableReader {
     } else {
       this.header = texts;
       this.headerKeys = texts.map((t) => normaliseHeader(t).key);
+      this.namedWidth = texts.length;
+      while (this.namedWidth > 0 && (texts[this.namedWidth - 1] ?? '').trim() === '') this.namedWidth--;
       (this.ctx as { header: readonly string[] }).header = texts;
       const found = resolveColumns(preset, this.headerKeys);
       for (const [field, index] of found) {
@@ -482,6 +540,7 @@ export class TableReader {
       }
     }
     for (const [field, col] of this.cols) this.at[field] = col.index;
+    this.lastUsedIndex = Math.max(-1, this.filterIndex, ...this.dcMarks.values(), ...Object.values(this.at));
     this.moneyColumns = [];
     for (const field of this.moneyPresent) {
       const col = this.moneyColumn(field);
