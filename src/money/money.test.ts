@@ -70,6 +70,8 @@ describe('parseAmount', () => {
     expect(fenFromSpreadsheetNumber(917.34)).toEqual({ ok: true, value: 91734 });
     expect(fenFromSpreadsheetNumber(0.1 + 0.2)).toEqual({ ok: true, value: 30 });
     expect(fenFromSpreadsheetNumber(1.005).ok).toBe(false);
+    expect(fenFromSpreadsheetNumber(12345.675).ok).toBe(false);
+    expect(fenFromSpreadsheetNumber(99999999.995).ok).toBe(false);
     fc.assert(
       fc.property(fc.integer({ min: -1e12, max: 1e12 }), (amount) => {
         expect(fenFromSpreadsheetNumber(amount / 100)).toEqual({

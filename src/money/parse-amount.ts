@@ -92,7 +92,9 @@ export function fenFromSpreadsheetNumber(value: number, unit: AmountUnit = 'yuan
     return fail('amount.invalid', '单元格不是有限数字', 'the cell is not a finite number');
   const scaled = unit === 'yuan' ? value * 100 : value;
   const nearest = Math.round(scaled);
-  if (Math.abs(scaled - nearest) > 1e-6 * Math.max(1, Math.abs(scaled))) {
+  // Only binary noise may be rounded away (0.1 + 0.2); a relative tolerance wider than a double's precision
+  // would swallow real sub-fen digits on large amounts (12,345.675 is 1,234,567.5 fen, not 1,234,568).
+  if (Math.abs(scaled - nearest) > 1e-12 * Math.max(1, Math.abs(scaled))) {
     return parseAmount(String(value), unit);
   }
   if (!Number.isSafeInteger(nearest))

@@ -693,6 +693,55 @@ describe('vocabularies, signs and encodings', () => {
   });
 });
 
+describe('spreadsheet number cells', () => {
+  it('does not keep a card number whose last digits a number cell lost, and says so', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('明细');
+    sheet.addRow(['交易时间', '终端号', '卡号', '交易金额', '手续费']);
+    // 6228480402564890018 is above 2^53: stored as a double it reads back as …0000.
+    sheet.addRow(['2026-10-01 10:00:00', 'T1', Number('6228480402564890018'), 100, 0.6]);
+    sheet.addRow(['2026-10-01 10:05:00', 'T1', '622848******0228', 200, 1.2]);
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+    const result = await importFiles([{ name: 'card.xlsx', bytes }], { kind: 'settlement' });
+    expect(result.records.map((r) => r.cardNo)).toEqual([undefined, '622848******0228']);
+    expect(result.records.map((r) => r.amountFen)).toEqual([10000, 20000]);
+    expect(result.files[0]?.warnings.map((w) => w.code)).toContain('card.number-cell');
+  });
+});
+
+describe('workbooks with a summary sheet', () => {
+  const workbook = async (withDetail: boolean) => {
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    const summary = book.addWorksheet('汇总');
+    summary.addRow(['交易时间', '交易金额', '手续费']);
+    summary.addRow(['2026-10-01', 300, 1.8]);
+    if (withDetail) {
+      const detail = book.addWorksheet('交易明细');
+      detail.addRow(['交易时间', '参考号', '交易金额', '手续费']);
+      detail.addRow(['2026-10-01 10:00:00', 'R1', 100, 0.6]);
+      detail.addRow(['2026-10-01 11:00:00', 'R2', 200, 1.2]);
+    }
+    return Buffer.from(await book.xlsx.writeBuffer());
+  };
+
+  it('imports the detail sheet and not the 汇总 sheet before it, and says so', async () => {
+    const result = await importFiles([{ name: 'm.xlsx', bytes: await workbook(true) }], {
+      kind: 'settlement',
+    });
+    expect(result.records.map((r) => r.refNo)).toEqual(['R1', 'R2']);
+    expect(result.files.flatMap((f) => f.warnings.map((w) => w.code))).toContain('xlsx.summary-skipped');
+  });
+
+  it('imports a 汇总 sheet when the workbook has nothing else', async () => {
+    const result = await importFiles([{ name: 'm.xlsx', bytes: await workbook(false) }], {
+      kind: 'settlement',
+    });
+    expect(result.records.map((r) => r.amountFen)).toEqual([30000]);
+  });
+});
+
 describe('bounded memory', () => {
   it('gives up on a row longer than 16 MiB with one ImportFileError', async () => {
     const bytes = Buffer.concat([

@@ -455,6 +455,8 @@ async function* streamedSheets(input: string | Readable, file: string): AsyncGen
   }
 }
 
+const SUMMARY_SHEET = /汇总|合计|总计|统计|summary|total/i;
+
 /** Reads every worksheet of an XLSX; each sheet with a table is one part. Small files are read whole. */
 async function readXlsx(
   file: string,
@@ -464,6 +466,11 @@ async function readXlsx(
 ): Promise<FileImportSummary[]> {
   const parts: FileImportSummary[] = [];
   const skippedSheets: string[] = [];
+  // A sheet named as a summary (汇总, 统计…) holds daily or monthly totals, not transactions: its rows are held
+  // back and imported only when the workbook has no other table.
+  const summaryParts: FileImportSummary[] = [];
+  const summaryRecords: PosRecord[] = [];
+  const summarySheets: string[] = [];
   try {
     let source: AsyncIterable<SheetSource>;
     if (typeof input === 'string') {
@@ -475,6 +482,8 @@ async function readXlsx(
     for await (const sheet of source) {
       sheetIndex++;
       const partName = sheetIndex === 1 ? file : `${file}#${sheet.name}`;
+      const isSummary = SUMMARY_SHEET.test(sheet.name);
+      const sink = isSummary ? (r: PosRecord) => summaryRecords.push(r) : onRecord;
       const buffered: { cells: Cell[]; row: number }[] = [];
       let reader: TableReader | undefined;
       let failed = false;
@@ -499,7 +508,7 @@ async function readXlsx(
             ...(override === undefined ? {} : { override }),
             ...(fileDate === undefined ? {} : { fileDate }),
           },
-          onRecord,
+          sink,
         );
         for (const b of buffered) reader.row(b.cells, b.row);
         buffered.length = 0;
@@ -513,8 +522,12 @@ async function readXlsx(
         if (reader?.hopeless) failed = true;
       }
       if (reader === undefined && buffered.length > 0) start();
-      if (reader !== undefined && !failed && reader.finish()) parts.push(reader.summary);
-      else skippedSheets.push(sheet.name);
+      if (reader !== undefined && !failed && reader.finish()) {
+        if (isSummary) {
+          summaryParts.push(reader.summary);
+          summarySheets.push(sheet.name);
+        } else parts.push(reader.summary);
+      } else skippedSheets.push(sheet.name);
     }
   } catch (error) {
     if (error instanceof ImportFileError) throw error;
@@ -523,6 +536,17 @@ async function readXlsx(
       'XLSX 文件已损坏或无法读取',
       `the XLSX file is corrupt or unreadable (${errorText(error)})`,
     );
+  }
+  if (parts.length === 0) {
+    for (const r of summaryRecords) onRecord(r);
+    parts.push(...summaryParts);
+  } else if (summarySheets.length > 0) {
+    (parts[0] as FileImportSummary).warnings.push({
+      code: 'xlsx.summary-skipped',
+      file,
+      message: `工作表 ${summarySheets.join('、')} 是汇总表，未作为明细导入（${summaryRecords.length} 行）`,
+      messageEn: `worksheet(s) ${summarySheets.join(', ')} hold totals, not transactions; not imported (${summaryRecords.length} rows)`,
+    });
   }
   if (parts.length === 0) throw notATable(file);
   if (skippedSheets.length > 0) {

@@ -196,6 +196,8 @@ export class TableReader {
   private kind: RecordKind;
   private readonly kindForced: boolean;
   private debitsSkipped = 0;
+  /** Card numbers stored as spreadsheet numbers too long for a double: their last digits are lost. */
+  private cardsTooLong = 0;
   private headerDone = false;
   private moneyPresent: MoneyField[] = [];
   /** cols as plain indexes, for the per-row reads; set with cols in adoptHeader. */
@@ -378,6 +380,14 @@ export class TableReader {
         file: this.options.file,
         message: `“${header}”列有未识别的值“${value}”（${count} 行），已按 ${field === 'status' ? 'success' : field === 'type' ? this.defaultType() : field === 'card' ? 'unknown' : 'other'} 处理`,
         messageEn: `column "${header}" has an unknown value "${value}" (${count} rows), read as ${field === 'status' ? 'success' : field === 'type' ? this.defaultType() : field === 'card' ? 'unknown' : 'other'}`,
+      });
+    }
+    if (this.cardsTooLong > 0) {
+      this.summary.warnings.push({
+        code: 'card.number-cell',
+        file: this.options.file,
+        message: `${this.cardsTooLong} 行的卡号是数字单元格，Excel 已丢失末几位，这些卡号未导入（请把卡号列设为文本后重新导出）`,
+        messageEn: `${this.cardsTooLong} rows have the card number in a number cell, whose last digits Excel lost; those card numbers were not imported (export the column as text)`,
       });
     }
     if (this.debitsSkipped > 0) {
@@ -882,7 +892,10 @@ export class TableReader {
       if (typeof k !== 'string') return this.fail(this.columnOf('originalOrderNo'), k);
       record.originalOrderNo = k;
     }
-    const cardNo = this.text('cardNo', cells);
+    const cardCell = this.cell('cardNo', cells);
+    const cardLost = typeof cardCell === 'number' && !Number.isSafeInteger(cardCell);
+    if (cardLost) this.cardsTooLong++;
+    const cardNo = cardLost ? undefined : this.text('cardNo', cells);
     if (cardNo !== undefined && E_NOTATION_CARD.test(cardNo))
       return this.fail(this.columnOf('cardNo'), eNotation(cardNo));
     if (cardNo !== undefined) {
