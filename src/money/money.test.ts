@@ -27,6 +27,8 @@ describe('parseAmount', () => {
     ['12元', 1200],
     ['-¥3.00', -300],
     ['.5', 50],
+    ['50.00-', -5000],
+    ['1,234.56 -', -123456],
   ])('reads %s as %i fen', (text, expected) => {
     expect(value(text)).toBe(expected);
   });
@@ -38,6 +40,8 @@ describe('parseAmount', () => {
     ['6.0079E+11', 'amount.exponent'],
     ['', 'amount.empty'],
     ['1,23.00', 'amount.invalid'],
+    ['-50.00-', 'amount.invalid'],
+    ['5-0', 'amount.invalid'],
     ['1.005', 'amount.sub-fen'],
   ])('rejects %s with %s', (text, code) => {
     const result = parseAmount(text);

@@ -9,7 +9,7 @@ const CURRENCY_MARKS = /^(?:¥|￥|RMB|CNY)\s*|\s*(?:元|RMB|CNY)$/gi;
 
 /**
  * Parses a money amount exactly, digit by digit, into fen.
- * Accepts `1,234.56`, `¥12.30`, `￥12.3`, `-0.5`, `(12.30)`, full-width digits and padding;
+ * Accepts `1,234.56`, `¥12.30`, `￥12.3`, `-0.5`, `(12.30)`, `12.30-`, full-width digits and padding;
  * rejects `12.3.4`, `1.234,56`, `abc` and E-notation with a reason.
  * @example parseAmount('1,234.56') → { ok: true, value: 123456 }
  */
@@ -28,6 +28,10 @@ export function parseAmount(text: string, unit: AmountUnit = 'yuan'): Parsed<Fen
   if ((s.startsWith('-') || s.startsWith('+')) && !text.includes('(')) {
     negative = negative !== (s[0] === '-');
     s = s.slice(1);
+  } else if (s.endsWith('-') && !negative && /^[0-9,.]+\s*-$/.test(s)) {
+    // A trailing minus (50.00-), as SAP-style bank and ledger exports write debits.
+    negative = true;
+    s = s.slice(0, -1).trimEnd();
   }
   if (s === '') return fail('amount.empty', '金额为空', 'the amount is empty');
   if (/^[0-9.]+e[+-]?\d+$/i.test(s)) {
