@@ -710,6 +710,40 @@ describe('spreadsheet number cells', () => {
   });
 });
 
+describe('exports pasted one after another', () => {
+  it('imports every block, skips the titles between them, and checks the blocks’ totals together', async () => {
+    const block = (day: string, refs: [string, string]) => [
+      '汇通支付有限公司商户结算明细',
+      `商户号：822841054119608  结算日期：${day}`,
+      '交易时间,参考号,交易金额,手续费,结算金额',
+      `${day} 10:00:00,${refs[0]},100.00,0.60,99.40`,
+      `${day} 11:00:00,${refs[1]},200.00,1.20,198.80`,
+      '合计,,300.00,1.80,298.20',
+    ];
+    const text = [...block('2026-10-01', ['R1', 'R2']), ...block('2026-10-02', ['R3', 'R4'])].join('\r\n');
+    const result = await importFiles([{ name: 'concat.csv', bytes: Buffer.from(text) }], {
+      kind: 'settlement',
+    });
+    expect(result.records.map((r) => r.refNo)).toEqual(['R1', 'R2', 'R3', 'R4']);
+    expect(result.rejected).toEqual([]);
+    const codes = result.files.flatMap((f) => f.warnings.map((w) => w.code));
+    expect(codes).toContain('rows.text-lines');
+    expect(codes).not.toContain('totals.mismatch');
+  });
+
+  it('still warns when the blocks’ totals do not add up to the rows', async () => {
+    const text = [
+      '交易时间,参考号,交易金额,手续费,结算金额',
+      '2026-10-01 10:00:00,R1,100.00,0.60,99.40',
+      '合计,,100.00,0.60,99.40',
+      '2026-10-02 10:00:00,R2,200.00,1.20,198.80',
+      '合计,,250.00,1.20,198.80',
+    ].join('\n');
+    const result = await importFiles([{ name: 'c.csv', bytes: Buffer.from(text) }], { kind: 'settlement' });
+    expect(result.files.flatMap((f) => f.warnings.map((w) => w.code))).toContain('totals.mismatch');
+  });
+});
+
 describe('workbooks with a summary sheet', () => {
   const workbook = async (withDetail: boolean) => {
     const { default: ExcelJS } = await import('exceljs');

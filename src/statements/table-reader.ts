@@ -191,6 +191,10 @@ export class TableReader {
   private readonly rawSums = { amount: 0, fee: 0, settled: 0 };
   private readonly pendingRaw = { amount: 0, fee: 0, settled: 0 };
   private stated: { amount?: number; fee?: number; settled?: number; row: number } | undefined;
+  /** Every totals row's figures added up (undefined where one row lacks the figure). */
+  private statedSum:
+    | { amount?: number | undefined; fee?: number | undefined; settled?: number | undefined; row: number }
+    | undefined;
   private readonly ctx: OverrideContext & { row: number };
   private preambleRows = 0;
   private kind: RecordKind;
@@ -198,6 +202,8 @@ export class TableReader {
   private debitsSkipped = 0;
   /** Card numbers stored as spreadsheet numbers too long for a double: their last digits are lost. */
   private cardsTooLong = 0;
+  /** Lines of text with no delimiter inside the table (titles of exports pasted one after another). */
+  private textLines = 0;
   private headerDone = false;
   private moneyPresent: MoneyField[] = [];
   /** cols as plain indexes, for the per-row reads; set with cols in adoptHeader. */
@@ -300,6 +306,18 @@ export class TableReader {
       return;
     }
     if (this.header !== undefined && this.isRepeatedHeader(cells)) return;
+    if (
+      this.header !== undefined &&
+      this.options.textCells &&
+      cells.length === 1 &&
+      this.header.length >= 3
+    ) {
+      // A line without a single delimiter under a table of many columns: the title or 商户号 line of another
+      // export pasted below this one, not a transaction.
+      this.skip();
+      this.textLines++;
+      return;
+    }
     if (this.header !== undefined && this.options.textCells && !this.cellsFit(cells, this.header.length)) {
       const n = cells.length;
       const m = this.header.length;
@@ -380,6 +398,14 @@ export class TableReader {
         file: this.options.file,
         message: `“${header}”列有未识别的值“${value}”（${count} 行），已按 ${field === 'status' ? 'success' : field === 'type' ? this.defaultType() : field === 'card' ? 'unknown' : 'other'} 处理`,
         messageEn: `column "${header}" has an unknown value "${value}" (${count} rows), read as ${field === 'status' ? 'success' : field === 'type' ? this.defaultType() : field === 'card' ? 'unknown' : 'other'}`,
+      });
+    }
+    if (this.textLines > 0) {
+      this.summary.warnings.push({
+        code: 'rows.text-lines',
+        file: this.options.file,
+        message: `跳过表格中 ${this.textLines} 行无分隔符的文字（如拼接在一起的另一份导出的标题行）`,
+        messageEn: `skipped ${this.textLines} lines of text without delimiters inside the table (such as the title of another export pasted below)`,
       });
     }
     if (this.cardsTooLong > 0) {
@@ -1083,14 +1109,48 @@ export class TableReader {
       const credit = this.money('credit', cells);
       if (credit?.ok) stated.amount = credit.value;
     }
-    if (stated.amount !== undefined || stated.fee !== undefined || stated.settled !== undefined)
+    if (stated.amount !== undefined || stated.fee !== undefined || stated.settled !== undefined) {
+      // Exports pasted one after another each end in their own totals row: those add up to the whole file.
+      const before = this.stated;
+      const add = (a: number | undefined, b: number | undefined) =>
+        a === undefined || b === undefined ? undefined : a + b;
+      this.statedSum =
+        before === undefined
+          ? stated
+          : {
+              amount: add(this.statedSum?.amount, stated.amount),
+              fee: add(this.statedSum?.fee, stated.fee),
+              settled: add(this.statedSum?.settled, stated.settled),
+              row: rowNo,
+            };
       this.stated = stated;
+    }
   }
 
   private checkTotals(
     stated: { amount?: number | undefined; fee?: number | undefined; settled?: number | undefined },
     count: number | undefined,
   ): void {
+    const diffs = this.totalsDiffs(stated, count);
+    // Several blocks, each with its totals row: their sum is the file's.
+    if (diffs.length > 0 && stated === this.stated && this.statedSum !== this.stated) {
+      const sum = this.statedSum;
+      if (sum !== undefined && this.totalsDiffs(sum, count).length === 0) return;
+    }
+    if (diffs.length > 0) {
+      this.summary.warnings.push({
+        code: 'totals.mismatch',
+        file: this.options.file,
+        message: `${this.options.file} 的合计行与读到的明细不符（单位：分）：${diffs.join('；')}`,
+        messageEn: `${this.options.file}: the totals row does not match the rows read (in fen): ${diffs.join('; ')}`,
+      });
+    }
+  }
+
+  private totalsDiffs(
+    stated: { amount?: number | undefined; fee?: number | undefined; settled?: number | undefined },
+    count: number | undefined,
+  ): string[] {
     const totals = this.summary.totals ?? { amountFen: 0 };
     const diffs: string[] = [];
     const check = (name: string, value: number | undefined, raw: number, view: number | undefined) => {
@@ -1103,14 +1163,7 @@ export class TableReader {
     check('settled', stated.settled, this.rawSums.settled, totals.settledFen);
     if (count !== undefined && count !== this.summary.rows)
       diffs.push(`count ${count} ≠ ${this.summary.rows}`);
-    if (diffs.length > 0) {
-      this.summary.warnings.push({
-        code: 'totals.mismatch',
-        file: this.options.file,
-        message: `${this.options.file} 的合计行与读到的明细不符（单位：分）：${diffs.join('；')}`,
-        messageEn: `${this.options.file}: the totals row does not match the rows read (in fen): ${diffs.join('; ')}`,
-      });
-    }
+    return diffs;
   }
 }
 
