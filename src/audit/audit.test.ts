@@ -811,6 +811,16 @@ describe('payout_mismatch', () => {
     expect(report.warnings.some((w) => w.includes('1 bank credits name no provider'))).toBe(true);
   });
 
+  it('skips the payout check, and says so, when no bank credit names the provider', () => {
+    const report = audit({
+      settlement: statement,
+      bank: [credit(149100, '2026-08-05 09:00:00', '某某科技有限公司')],
+    });
+    expect(only(report, 'payout_mismatch')).toEqual([]);
+    expect(report.summary.skippedChecks).toContain('payout_mismatch');
+    expect(report.warnings.some((w) => w.includes('so payouts were not checked'))).toBe(true);
+  });
+
   it('counts a credit whose memo calls it 清算款 from a provider it does not know by name', () => {
     const report = audit({
       settlement: statement,

@@ -205,15 +205,17 @@ export function startAudit(init: AuditSessionInit): AuditSession {
   bankCredits.sort(compareTimeThenSource);
   if (ignoredCredits > 0) {
     runWarnings.push(
-      `${ignoredCredits} 笔银行入账的对方户名和摘要都没有提到收单机构，已忽略；若其中有结算款，请在费率方案中填写 provider（对方户名或摘要中的机构名称） / ` +
-        `${ignoredCredits} bank credits name no provider in their counterparty or memo and were ignored; if some are payouts, set the plan's provider to the name they show`,
+      `${ignoredCredits} 笔银行入账的对方户名和摘要都没有提到收单机构，已忽略${bankCredits.length === 0 ? '，未核对到账' : ''}；若其中有结算款，请在费率方案中填写 provider（对方户名或摘要中的机构名称） / ` +
+        `${ignoredCredits} bank credits name no provider in their counterparty or memo and were ignored${bankCredits.length === 0 ? ', so payouts were not checked' : ''}; if some are payouts, set the plan's provider to the name they show`,
     );
   }
 
   const ctx: RunContext = {
     options,
     coverage: init.coverage,
-    hasBank: init.bank.length > 0,
+    // Credits none of which names the provider cannot tell a missing payout from an unrecognised one: the
+    // payout check is skipped (and listed as such) rather than calling every payout day unpaid.
+    hasBank: init.bank.length > 0 && !(bankCredits.length === 0 && ignoredCredits > 0),
     payouts: [],
     drafts: [],
     ambiguous: [],

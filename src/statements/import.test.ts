@@ -171,6 +171,15 @@ describe('bad input', () => {
     );
   });
 
+  it('names the preset flags of both commands when a file has no header it knows', async () => {
+    const error = await importFiles([{ name: 'notes.csv', bytes: Buffer.from('hello\nworld\n') }]).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ImportFileError);
+    expect((error as ImportFileError).message).toContain('notes.csv');
+    expect((error as ImportFileError).message).toContain('--settlement-preset');
+  });
+
   it('says to save an old .xls as .xlsx', async () => {
     const bytes = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]);
     await expect(importFiles([{ name: 'old.xls', bytes }])).rejects.toThrow(/xlsx/);

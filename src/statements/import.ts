@@ -163,8 +163,8 @@ function fileDateOf(file: string): string | undefined {
 function notATable(file: string): ImportFileError {
   return new ImportFileError(
     file,
-    '找不到表头（需要至少包含交易时间和金额列），不是可识别的对账单；可用 --preset 或 --mapping 指定格式',
-    'no header row found (it needs at least a time and an amount column): not a statement this reader knows; use --preset or --mapping',
+    '找不到表头（需要至少包含交易时间和金额列），不是可识别的对账单；可指定预设（import 用 --preset，audit 用 --terminal-preset / --settlement-preset / --bank-preset）或 --mapping',
+    'no header row found (it needs at least a time and an amount column): not a statement this reader knows; name a preset (import: --preset; audit: --terminal-preset, --settlement-preset or --bank-preset) or a --mapping',
   );
 }
 
