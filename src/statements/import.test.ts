@@ -717,6 +717,19 @@ describe('spreadsheet number cells', () => {
     expect(result.records.map((r) => r.amountFen)).toEqual([10000, 20000]);
     expect(result.files[0]?.warnings.map((w) => w.code)).toContain('card.number-cell');
   });
+
+  it('reads a date-time that lost its date format as the Excel serial it is', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('明细');
+    sheet.addRow(['交易时间', '参考号', '交易金额', '手续费']);
+    // 46237 days after 1899-12-30 is 2026-08-03; 0.42 of a day is 10:04:48.
+    sheet.addRow([46237.42, 'R1', 100, 0.6]);
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+    const result = await importFiles([{ name: 'serial.xlsx', bytes }], { kind: 'settlement' });
+    expect(result.rejected).toEqual([]);
+    expect(result.records[0]?.time).toBe('2026-08-03T10:04:48+08:00');
+  });
 });
 
 describe('exports pasted one after another', () => {

@@ -135,6 +135,11 @@ export interface TableReaderOptions {
   textCells?: boolean;
 }
 
+/** The Excel serial of 1970-01-01, and the serials taken for dates (1954-01-01 to 2119-12-31). */
+const EXCEL_SERIAL_UNIX_EPOCH = 25_569;
+const EXCEL_SERIAL_MIN = 19_725;
+const EXCEL_SERIAL_MAX = 80_354;
+
 function cellText(cell: Cell): string {
   if (typeof cell === 'string') return cell;
   if (cell === null || cell === undefined) return '';
@@ -996,7 +1001,11 @@ export class TableReader {
   }
 
   private readTime(cells: Cell[], ref: string | undefined): string | Outcome {
-    const timeRaw = this.cell('time', cells);
+    let timeRaw = this.cell('time', cells);
+    // A date-time cell that lost its date format is a bare Excel serial (days since 1899-12-30, wall time):
+    // 46237.42 is 2026-08-03 10:04:48. Only serials of 1954–2119 are taken, so an amount or id is not.
+    if (typeof timeRaw === 'number' && timeRaw >= EXCEL_SERIAL_MIN && timeRaw < EXCEL_SERIAL_MAX)
+      timeRaw = new Date((timeRaw - EXCEL_SERIAL_UNIX_EPOCH) * 86_400_000);
     if (timeRaw instanceof Date) {
       const iso = wallTimeFromExcelDate(timeRaw);
       // A time-only Excel cell sits on 1899-12-30; join it with the date column.
