@@ -223,7 +223,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     effective: new Map(),
     effectiveIndex: new Map(),
     warnings: runWarnings,
-    calendarWarnings: new Set(),
+    merchantWarnings: new Set(),
     outsideCoverage: { count: 0 },
   };
   const planOf = planSelector(init.plans, runWarnings);
@@ -247,7 +247,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     ctx.ambiguous.push(...result.ambiguous);
     ctx.rateChanges.push(...result.rateChanges);
     for (const e of result.effective) addEffective(ctx, e.date, e.channel, e.card, e.amountFen, e.feeFen);
-    for (const w of result.calendarWarnings) ctx.calendarWarnings.add(w);
+    for (const w of result.merchantWarnings) ctx.merchantWarnings.add(w);
     ctx.outsideCoverage.count += result.outsideCoverage;
     ctx.payouts.push(...result.payouts);
   };
@@ -267,7 +267,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
       if (r.merchantId !== undefined)
         bankByMerchant.set(r.merchantId, (bankByMerchant.get(r.merchantId) ?? 0) + 1);
 
-    warnings.push(...ctx.calendarWarnings);
+    warnings.push(...ctx.merchantWarnings);
     if (ctx.outsideCoverage.count > 0) {
       const n = ctx.outsideCoverage.count;
       warnings.push(

@@ -53,7 +53,8 @@ export interface RunContext {
   /** The same entries by day, channel and card (see addEffective). */
   readonly effectiveIndex: Map<string, Map<Channel, Map<CardType, EffectiveRate>>>;
   readonly warnings: string[];
-  readonly calendarWarnings: Set<string>;
+  /** Warnings merchants' audits raise (calendar gaps, fees taken as amount − settled), each said once. */
+  readonly merchantWarnings: Set<string>;
   /** Journal sales due on a day no statement covers (before or between the statements): not checked. */
   readonly outsideCoverage: { count: number };
 }
@@ -108,7 +109,7 @@ export function auditMerchant(
     let due = dueDates.get(tradeDate);
     if (due === undefined) {
       const result = expectedSettleDate(cycle, tradeDate);
-      for (const w of result.warnings) ctx.calendarWarnings.add(`${w.zh} / ${w.en}`);
+      for (const w of result.warnings) ctx.merchantWarnings.add(`${w.zh} / ${w.en}`);
       due = result.date;
       dueDates.set(tradeDate, due);
     }
@@ -139,7 +140,7 @@ export function auditMerchant(
     })
     .sort(compareTimeThenSource);
   if (feesDerived > 0)
-    ctx.calendarWarnings.add(
+    ctx.merchantWarnings.add(
       `商户 ${merchantId} 有 ${feesDerived} 条结算记录没有手续费，按“交易金额 − 结算金额”计算 / ` +
         `merchant ${merchantId}: ${feesDerived} settlement line(s) have no fee; taken as amount − settled`,
     );
@@ -528,7 +529,7 @@ export function auditMerchant(
       refunds.forEach((refund, k) => {
         const due = dues[k] ?? 0;
         const returned = -(refund.feeFen ?? 0);
-        const diff = due - returned;
+        const diff = diffs[k] ?? 0;
         const offset = diff > tolerance ? Math.min(diff, madeUp) : 0;
         madeUp -= offset;
         if (Math.abs(diff) <= tolerance) {
@@ -853,7 +854,7 @@ export interface MerchantAuditResult {
   ambiguous: AmbiguousMatch[];
   rateChanges: RateChange[];
   effective: EffectiveRate[];
-  calendarWarnings: string[];
+  merchantWarnings: string[];
   outsideCoverage: number;
   /** Its payout days, when the run has bank records. */
   payouts: MerchantPayouts[];
@@ -883,7 +884,7 @@ export function auditMerchantApart(
     effective: new Map(),
     effectiveIndex: new Map(),
     warnings: [],
-    calendarWarnings: new Set(),
+    merchantWarnings: new Set(),
     outsideCoverage: { count: 0 },
   };
   const counts = auditMerchant(ctx, merchantId, terminal, settlement, plan);
@@ -893,7 +894,7 @@ export function auditMerchantApart(
     ambiguous: ctx.ambiguous,
     rateChanges: ctx.rateChanges,
     effective: [...ctx.effective.values()],
-    calendarWarnings: [...ctx.calendarWarnings],
+    merchantWarnings: [...ctx.merchantWarnings],
     outsideCoverage: ctx.outsideCoverage.count,
     payouts: ctx.payouts,
   };

@@ -1,7 +1,12 @@
 import { fail, ok, type Parsed, stripCellDecoration, toHalfWidth } from '../money/index.js';
-import { dayNumber, isValidWallTime, type WallTime, wallTimeToIso } from '../time/shanghai.js';
-
-const SHANGHAI_MINUTES = 8 * 60;
+import {
+  dayNumber,
+  isValidWallTime,
+  type WallTime,
+  wallTimeAtEpochMs,
+  wallTimeOfUtcFields,
+  wallTimeToIso,
+} from '../time/shanghai.js';
 
 /** Clock parts of a time of day. */
 export interface Clock {
@@ -56,17 +61,8 @@ function toShanghai(text: string, t: WallTime, offset: string): Parsed<WallTime>
     if (hours > 14 || minutes > 59) return impossible(text);
     offsetMinutes = (offset[0] === '-' ? -1 : 1) * (hours * 60 + minutes);
   }
-  const shifted = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, t.millisecond ?? 0);
-  const d = new Date(shifted + (SHANGHAI_MINUTES - offsetMinutes) * 60_000);
-  const r: WallTime = {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-  };
-  if (d.getUTCMilliseconds() !== 0) r.millisecond = d.getUTCMilliseconds();
+  const written = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, t.millisecond ?? 0);
+  const r = wallTimeAtEpochMs(written - offsetMinutes * 60_000);
   return isValidWallTime(r) ? ok(r) : impossible(text);
 }
 
@@ -244,13 +240,5 @@ export function joinDateClock(date: string, clock: Clock): string {
 export function wallTimeFromExcelDate(value: Date): string {
   // Excel stores whole seconds; round away float noise in the serial before taking parts.
   const ms = Math.round(value.getTime() / 1000) * 1000;
-  const d = new Date(ms);
-  return wallTimeToIso({
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-  });
+  return wallTimeToIso(wallTimeOfUtcFields(new Date(ms)));
 }

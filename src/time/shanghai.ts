@@ -43,18 +43,28 @@ export function isoToEpochMs(iso: string): number {
   return ms;
 }
 
-/** An epoch instant → Shanghai ISO time. */
-export function epochMsToIso(ms: number): string {
-  const d = new Date(ms + OFFSET_MS);
-  return wallTimeToIso({
+/** A Date's UTC fields as wall time (the milliseconds only when there are any). */
+export function wallTimeOfUtcFields(d: Date): WallTime {
+  const t: WallTime = {
     year: d.getUTCFullYear(),
     month: d.getUTCMonth() + 1,
     day: d.getUTCDate(),
     hour: d.getUTCHours(),
     minute: d.getUTCMinutes(),
     second: d.getUTCSeconds(),
-    millisecond: d.getUTCMilliseconds(),
-  });
+  };
+  if (d.getUTCMilliseconds() !== 0) t.millisecond = d.getUTCMilliseconds();
+  return t;
+}
+
+/** The Shanghai wall time of an epoch instant. */
+export function wallTimeAtEpochMs(ms: number): WallTime {
+  return wallTimeOfUtcFields(new Date(ms + OFFSET_MS));
+}
+
+/** An epoch instant → Shanghai ISO time. */
+export function epochMsToIso(ms: number): string {
+  return wallTimeToIso(wallTimeAtEpochMs(ms));
 }
 
 /** The Shanghai local date (`YYYY-MM-DD`) of an ISO time, whatever offset it was written with. */
