@@ -425,6 +425,25 @@ describe('unexpected_settlement', () => {
     });
     expect(report.findings).toEqual([]);
   });
+
+  it('counts a declined attempt as part of the journal period', () => {
+    const report = audit({
+      terminal: [
+        ...journal,
+        rec(
+          'terminal',
+          { refNo: 'R7', terminalId: 'T1', amountFen: 900, status: 'failed', time: '2026-08-03 21:00:00' },
+          4,
+        ),
+      ],
+      settlement: [
+        ...known,
+        settled({ refNo: 'R9', terminalId: 'T1', amountFen: 5000, feeFen: 30 }, 5, '2026-08-03 20:00:00'),
+      ],
+    });
+    expect(kinds(report)).toEqual(['unexpected_settlement']);
+    expect(report.findings[0]).toMatchObject({ refNo: 'R9' });
+  });
 });
 
 describe('duplicate_settlement', () => {

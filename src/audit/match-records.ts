@@ -32,7 +32,7 @@ export function prepare(record: PosRecord): Prepared {
 }
 
 /** Epoch ms of an ISO time; the importers' `YYYY-MM-DDTHH:mm:ss+08:00` is read digit by digit, others by Date.parse. */
-function epochMsOf(iso: string): number {
+export function epochMsOf(iso: string): number {
   if (iso.length !== 25 || !iso.endsWith('+08:00') || iso.charCodeAt(10) !== 84 /* T */)
     return isoToEpochMs(iso);
   return (

@@ -17,6 +17,7 @@ import type { Formula } from './formula.js';
 import {
   compareTimeThenSource,
   EXACT_KEYS,
+  epochMsOf,
   linkOriginals,
   matchRecords,
   type Prepared,
@@ -272,16 +273,18 @@ export function auditMerchant(
 
   // Settled sales: fee, amount, short settlement, lateness, unexpected lines.
   const terminalRange = new Map<string, [number, number]>();
-  for (const p of T) {
-    const tid = p.record.terminalId;
-    if (tid === undefined) continue;
+  const widenRange = (tid: string | undefined, ms: number) => {
+    if (tid === undefined) return;
     const range = terminalRange.get(tid);
-    if (range === undefined) terminalRange.set(tid, [p.ms, p.ms]);
+    if (range === undefined) terminalRange.set(tid, [ms, ms]);
     else {
-      if (p.ms < range[0]) range[0] = p.ms;
-      if (p.ms > range[1]) range[1] = p.ms;
+      if (ms < range[0]) range[0] = ms;
+      if (ms > range[1]) range[1] = ms;
     }
-  }
+  };
+  for (const p of T) widenRange(p.record.terminalId, p.ms);
+  // A declined or pending attempt still shows the journal was recording at that time.
+  for (const r of terminalRecords) if (r.status !== 'success') widenRange(r.terminalId, epochMsOf(r.time));
   const shortLines: { p: Prepared; deduction: DeductionLine }[] = [];
   const voidSettled = new Uint8Array(S.length);
   for (let t = 0; t < T.length; t += 1) {
