@@ -936,6 +936,30 @@ describe('per merchant', () => {
     expect(report.summary.settlementRecords).toBe(2);
   });
 
+  it('uses the only plan for a statement without 商户号, whatever merchant the plan names', () => {
+    const report = auditRecords({
+      terminal: [],
+      settlement: [settled({ refNo: 'R1', amountFen: 100000, feeFen: 680 }, 2)],
+      bank: [],
+      plans: [plan([rule({ ratePpm: 6000 })], { merchantId: '822000000000001' })],
+    });
+    // 1,000.00 × 0.60% = 6.00 expected, 6.80 charged.
+    expect(report.findings).toMatchObject([{ kind: 'fee_overcharge', overchargeFen: 80, basis: 'plan' }]);
+  });
+
+  it('warns, naming both ids, when a merchant matches no plan', () => {
+    const report = auditRecords({
+      terminal: [],
+      settlement: [settled({ merchantId: 'M9', refNo: 'R1', amountFen: 100000, feeFen: 680 }, 2)],
+      bank: [],
+      plans: [plan([rule({ ratePpm: 6000 })], { merchantId: 'M1' })],
+    });
+    expect(report.summary.skippedChecks).toContain('no_rule');
+    const warning = report.warnings.find((w) => w.includes('match no plan'));
+    expect(warning).toContain('M9');
+    expect(warning).toContain('M1');
+  });
+
   it('keeps only the merchants asked for', () => {
     const report = audit({
       settlement: [

@@ -226,7 +226,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     merchantWarnings: new Set(),
     outsideCoverage: { count: 0 },
   };
-  const planOf = planSelector(init.plans, runWarnings);
+  const { planOf, unplannedWarning } = planSelector(init.plans, runWarnings);
   const merchantIds: string[] = [];
   const counts = new Map<string, MerchantCounts>();
 
@@ -254,6 +254,8 @@ export function startAudit(init: AuditSessionInit): AuditSession {
 
   const finish: AuditSession['finish'] = (rest) => {
     const warnings = [...(rest.warnings ?? []), ...runWarnings];
+    const unplanned = unplannedWarning();
+    if (unplanned !== undefined) warnings.push(unplanned);
     const book = {
       credits: bankCredits,
       used: new Uint8Array(bankCredits.length),
@@ -366,10 +368,16 @@ function summarize(
   };
 }
 
+/**
+ * Each merchant's plan: the one naming it, else the one plan without merchantId. Records without a 商户号 (a
+ * merchant's own app export) take the only plan given, whatever merchant it names. Merchants left without a plan
+ * are audited on the inferred basis and named in a warning at the end, so a mistyped merchantId cannot quietly
+ * turn a plan off.
+ */
 function planSelector(
   plans: readonly FeePlan[],
   warnings: string[],
-): (merchantId: string) => FeePlan | undefined {
+): { planOf: (merchantId: string) => FeePlan | undefined; unplannedWarning: () => string | undefined } {
   const byId = new Map<string, FeePlan>();
   const general: FeePlan[] = [];
   for (const plan of plans) {
@@ -381,8 +389,26 @@ function planSelector(
       '多个费率方案未写 merchantId，只使用第一个 / several plans without merchantId: only the first is used',
     );
   }
-  const fallback = general[0];
-  return (merchantId) => byId.get(merchantId) ?? fallback;
+  const fallback = general[0] ?? (plans.length === 1 ? plans[0] : undefined);
+  const unplanned = new Set<string>();
+  const planOf = (merchantId: string): FeePlan | undefined => {
+    const plan = byId.get(merchantId) ?? (merchantId === '' ? fallback : general[0]);
+    if (plan === undefined && plans.length > 0)
+      unplanned.add(merchantId === '' ? '（无商户号）' : merchantId);
+    return plan;
+  };
+  const unplannedWarning = (): string | undefined => {
+    if (unplanned.size === 0) return undefined;
+    const shown = [...unplanned].sort().slice(0, 10);
+    const more = unplanned.size > shown.length ? ` 等 ${unplanned.size} 个` : '';
+    const moreEn = unplanned.size > shown.length ? ` and ${unplanned.size - shown.length} more` : '';
+    const named = [...byId.keys()].sort().slice(0, 5).join(', ');
+    return (
+      `商户 ${shown.join('、')}${more} 没有对应的费率方案（方案中的 merchantId：${named}），已按推断费率核对；请检查 merchantId 是否写错 / ` +
+      `merchant(s) ${shown.join(', ')}${moreEn} match no plan (plans are for merchantId ${named}) and were checked against the inferred formula; check the plan's merchantId`
+    );
+  };
+  return { planOf, unplannedWarning };
 }
 
 function providerWordsOf(options: AuditOptions, plans: readonly FeePlan[]): string[] {
