@@ -144,6 +144,34 @@ describe('fee_overcharge and fee_undercharge', () => {
       overchargeFen: 110,
     });
   });
+
+  it('without a plan, prices an NFC sale charged as card by the NFC lines the provider charged', () => {
+    const nfcLine = (n: number, amountFen: number, feeFen: number) =>
+      settled({ refNo: `N${n}`, channel: 'nfc', amountFen, feeFen }, 10 + n, `2026-08-03 0${n}:00:00`);
+    const journal = (refNo: string, channel: 'nfc' | 'card', amountFen: number, row: number) =>
+      rec('terminal', { refNo, channel, amountFen, time: '2026-08-03 10:00:00' }, row);
+    const report = auditRecords({
+      terminal: [
+        journal('N1', 'nfc', 20000, 11),
+        journal('N2', 'nfc', 30000, 12),
+        journal('N3', 'nfc', 50000, 13),
+        journal('R1', 'nfc', 40000, 14),
+      ],
+      settlement: [
+        // The provider's NFC formula: 0.38% (200.00 → 0.76, 300.00 → 1.14, 500.00 → 1.90).
+        nfcLine(1, 20000, 76),
+        nfcLine(2, 30000, 114),
+        nfcLine(3, 50000, 190),
+        settled({ refNo: 'R1', channel: 'card', amountFen: 40000, feeFen: 240 }, 20, '2026-08-03 10:00:00'),
+      ],
+      bank: [],
+      plans: [],
+    });
+    // 400.00 × 0.38% = 1.52 expected; 2.40 charged as a credit card sale; 0.88 over.
+    expect(only(report, 'fee_overcharge')).toMatchObject([
+      { refNo: 'R1', channel: 'nfc', expectedFeeFen: 152, chargedFeeFen: 240, overchargeFen: 88, basis: 'inferred' },
+    ]);
+  });
 });
 
 describe('tolerance', () => {

@@ -266,7 +266,7 @@ export function auditMerchant(
       const quote = quoteFee(plan, { amountFen, channel, card, date });
       return quote.ok ? new PlanFee(quote) : NO_FEE;
     }
-    const g = statementGroup ?? groups.get(`${channel}|${card}|${defaultBand(channel, amountFen)}`);
+    const g = groups.get(`${channel}|${card}|${defaultBand(channel, amountFen)}`) ?? statementGroup;
     const formula = g !== undefined ? baselineFormula(g) : undefined;
     return formula === undefined ? NO_FEE : new InferredFee(formula, formula.fee(amountFen));
   };
