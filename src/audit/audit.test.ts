@@ -169,7 +169,14 @@ describe('fee_overcharge and fee_undercharge', () => {
     });
     // 400.00 × 0.38% = 1.52 expected; 2.40 charged as a credit card sale; 0.88 over.
     expect(only(report, 'fee_overcharge')).toMatchObject([
-      { refNo: 'R1', channel: 'nfc', expectedFeeFen: 152, chargedFeeFen: 240, overchargeFen: 88, basis: 'inferred' },
+      {
+        refNo: 'R1',
+        channel: 'nfc',
+        expectedFeeFen: 152,
+        chargedFeeFen: 240,
+        overchargeFen: 88,
+        basis: 'inferred',
+      },
     ]);
   });
 });
@@ -1044,6 +1051,85 @@ describe('scope and coverage gaps', () => {
     });
     expect(report.findings.map((f) => f.refNo)).toEqual(['R2']);
     expect(report.summary.settlementRecords).toBe(1);
+  });
+
+  it('keeps a transaction whole when --to falls between its journal record and its statement line', () => {
+    // Journal: sale R2 at 23:59:58 on 08-03. The statement stamps it 00:00:03 on 08-04 (the host's clock).
+    // Journal: sale R3 at 23:59:00 reversed at 00:00:30 on 08-04; the statement has neither.
+    const journal = [
+      rec('terminal', { refNo: 'R1', amountFen: 10000, time: '2026-08-03 10:00:00' }, 2),
+      rec('terminal', { refNo: 'R2', amountFen: 20000, time: '2026-08-03 23:59:58' }, 3),
+      rec('terminal', { refNo: 'R3', amountFen: 30000, time: '2026-08-03 23:59:00' }, 4),
+      rec(
+        'terminal',
+        { refNo: 'R4', originalRefNo: 'R3', type: 'reversal', amountFen: 30000, time: '2026-08-04 00:00:30' },
+        5,
+      ),
+    ];
+    const statement = [
+      settled({ refNo: 'R1', amountFen: 10000, feeFen: 60 }, 2),
+      settled({ refNo: 'R2', amountFen: 20000, feeFen: 120 }, 3, '2026-08-04 00:00:03'),
+      settled(
+        { refNo: 'R5', amountFen: 5000, feeFen: 30, settleDate: '2026-08-05' },
+        4,
+        '2026-08-04 09:00:00',
+      ),
+    ];
+    const whole = audit({ terminal: journal, settlement: statement });
+    expect(whole.findings).toEqual([]);
+    const cut = audit({ terminal: journal, settlement: statement, options: { to: '2026-08-03' } });
+    expect(cut.findings).toEqual([]);
+    expect(cut.summary.terminalRecords).toBe(3);
+    expect(cut.summary.settlementRecords).toBe(1);
+    expect(cut.summary.matched).toBe(2);
+  });
+
+  it('checks a payout day whole when --from cuts through the trade days it settles', () => {
+    // Settlement day 08-05: a refund of a 08-03 sale (−50.00, fee back 0) and a 08-04 sale of 200.00 (fee 1.20):
+    // net −50.00 + 198.80 = 148.80, credited in full on 08-05.
+    const statement = [
+      settled({ refNo: 'R1', amountFen: 10000, feeFen: 60 }, 2),
+      settled(
+        {
+          refNo: 'R2',
+          originalRefNo: 'R1',
+          type: 'refund',
+          amountFen: -5000,
+          feeFen: 0,
+          settleDate: '2026-08-05',
+        },
+        3,
+        '2026-08-03 15:00:00',
+      ),
+      settled(
+        { refNo: 'R3', amountFen: 20000, feeFen: 120, settleDate: '2026-08-05' },
+        4,
+        '2026-08-04 10:00:00',
+      ),
+    ];
+    const bank = [
+      rec(
+        'bank',
+        { type: 'payout', amountFen: 9940, counterparty: '乐刷科技', time: '2026-08-04 09:00:00' },
+        2,
+      ),
+      rec(
+        'bank',
+        { type: 'payout', amountFen: 14880, counterparty: '乐刷科技', time: '2026-08-05 09:00:00' },
+        3,
+      ),
+    ];
+    const report = audit({ settlement: statement, bank, options: { from: '2026-08-04' } });
+    expect(only(report, 'payout_mismatch')).toEqual([]);
+    expect(report.summary.settlementRecords).toBe(1);
+  });
+
+  it('warns when --merchant names a merchant the files do not have', () => {
+    const report = audit({
+      settlement: [settled({ merchantId: 'M1', refNo: 'R1', amountFen: 10000, feeFen: 60 }, 2)],
+      options: { merchants: ['M1', 'M404'] },
+    });
+    expect(report.warnings.some((w) => w.includes('--merchant M404: not in the files given'))).toBe(true);
   });
 
   it('does not call a sale missing when it is due before the statements start, and warns', () => {

@@ -7,6 +7,7 @@ import { type Coverage, coverageOf } from './coverage.js';
 import { finalizeFindings } from './finding-builder.js';
 import { compareTimeThenSource, type Prepared, prepare } from './match-records.js';
 import { claimPayouts } from './payouts.js';
+import { merchantFilterOf, recordInScope } from './scope.js';
 import {
   type AuditReport,
   type AuditSummary,
@@ -123,29 +124,6 @@ export function auditRecords(input: AuditInput): AuditReport {
   });
 }
 
-/** The merchants --merchant names, or undefined for all. */
-function merchantFilterOf(options: AuditOptions): Set<string> | undefined {
-  return options.merchants !== undefined && options.merchants.length > 0
-    ? new Set(options.merchants)
-    : undefined;
-}
-
-/** Whether a terminal or settlement record is within --merchant, --from and --to. */
-export function recordInScope(options: AuditOptions): (r: PosRecord) => boolean {
-  const merchantFilter = merchantFilterOf(options);
-  const { from, to } = options;
-  return (r) => {
-    if (merchantFilter !== undefined && !merchantFilter.has(r.merchantId ?? '')) return false;
-    if (from === undefined && to === undefined) return true;
-    const date =
-      r.type === 'deduction' || r.type === 'payout'
-        ? (r.settleDate ?? localDateOf(r.time))
-        : localDateOf(r.time);
-    if (from !== undefined && date < from) return false;
-    return to === undefined || date <= to;
-  };
-}
-
 /** What an audit needs before the first merchant: everything but the merchants' own records. */
 export interface AuditSessionInit {
   plans: readonly FeePlan[];
@@ -256,6 +234,11 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     const warnings = [...(rest.warnings ?? []), ...runWarnings];
     const unplanned = unplannedWarning();
     if (unplanned !== undefined) warnings.push(unplanned);
+    const absent = (options.merchants ?? []).filter((m) => !merchantIds.includes(m));
+    if (absent.length > 0)
+      warnings.push(
+        `--merchant ${absent.join('、')} 不在导入的文件中，没有核对任何记录 / --merchant ${absent.join(', ')}: not in the files given; nothing of it was checked`,
+      );
     const book = {
       credits: bankCredits,
       used: new Uint8Array(bankCredits.length),
@@ -289,12 +272,23 @@ export function startAudit(init: AuditSessionInit): AuditSession {
       if (fs === undefined) findingsOf.set(m, [f]);
       else fs.push(f);
     }
-    const merchants = merchantIds.map((merchantId) => ({
+    // A merchant read only for the context around --from/--to has nothing inside them to report.
+    const scoped = options.from !== undefined || options.to !== undefined;
+    const reported = merchantIds.filter((merchantId) => {
+      const c = counts.get(merchantId);
+      return (
+        !scoped ||
+        c === undefined ||
+        c.terminalRecords + c.settlementRecords > 0 ||
+        (findingsOf.get(merchantId)?.length ?? 0) > 0
+      );
+    });
+    const merchants = reported.map((merchantId) => ({
       merchantId,
       summary: summarize(
         findingsOf.get(merchantId) ?? [],
         counts.get(merchantId),
-        merchantIds.length === 1 ? bank.length : (bankByMerchant.get(merchantId) ?? 0),
+        reported.length === 1 ? bank.length : (bankByMerchant.get(merchantId) ?? 0),
       ),
     }));
     const total = summarize(findings, undefined, bank.length);

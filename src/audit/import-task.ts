@@ -1,7 +1,8 @@
 import type { PosRecord, RecordKind } from '../records/index.js';
 import { CrossFileDuplicates } from '../statements/import.js';
 import type { FileImportSummary } from '../statements/import-types.js';
-import { type AuditOptions, recordInScope } from './audit.js';
+import type { AuditOptions } from './audit.js';
+import { recordInScope } from './scope.js';
 import type { CoverageCollector } from './coverage.js';
 import type { MerchantSpool } from './merchant-spool.js';
 

@@ -28,6 +28,7 @@ import { type MerchantPayouts, payoutDaysOf } from './payouts.js';
 import { baselineFormula, type FormulaGroup, inferFormulas, rateChangesOf } from './rate-changes.js';
 import type { AmbiguousMatch, FindingKind, RateChange } from './report-types.js';
 import type { AuditOptions } from './audit.js';
+import { inDateScope, scopeDateOf } from './scope.js';
 
 const JOURNAL_CHECKS: FindingKind[] = [
   'missing_settlement',
@@ -88,9 +89,21 @@ export function auditMerchant(
   settlementRecords: readonly PosRecord[],
   plan: FeePlan | undefined,
 ): MerchantCounts {
+  // Records around --from/--to come too (recordInScope), so that a transaction the window cuts meets its other
+  // half; only what lies inside is counted and reported.
+  const inDates = inDateScope(ctx.options);
+  const scoped = ctx.options.from !== undefined || ctx.options.to !== undefined;
+  const countInScope = (records: readonly PosRecord[]) => {
+    if (!scoped) return records.length;
+    let n = 0;
+    for (const r of records) if (inDates(scopeDateOf(r))) n += 1;
+    return n;
+  };
+  const draftsBefore = ctx.drafts.length;
+  const rateChangesBefore = ctx.rateChanges.length;
   const counts: MerchantCounts = {
-    terminalRecords: terminalRecords.length,
-    settlementRecords: settlementRecords.length,
+    terminalRecords: countInScope(terminalRecords),
+    settlementRecords: countInScope(settlementRecords),
     bankRecords: 0,
     matched: 0,
     pending: 0,
@@ -182,12 +195,21 @@ export function auditMerchant(
   const match = matchRecords(T, S);
   const tParent = linkOriginals(T);
   const sParent = linkOriginals(S);
-  for (let t = 0; t < T.length; t += 1) if ((match.settlementOf[t] ?? -1) >= 0) counts.matched += 1;
+  for (let t = 0; t < T.length; t += 1) {
+    const tp = T[t];
+    if (
+      (match.settlementOf[t] ?? -1) >= 0 &&
+      tp !== undefined &&
+      (!scoped || inDates(localDateOf(tp.record.time)))
+    )
+      counts.matched += 1;
+  }
   for (const group of match.ambiguousGroups) {
     const records = [
       ...group.terminal.map((i) => T[i]?.record),
       ...group.settlement.map((i) => S[i]?.record),
     ];
+    if (scoped && !records.some((r) => r !== undefined && inDates(localDateOf(r.time)))) continue;
     const keyName = ['参考号', '终端+批次+凭证号+日期', '商户订单号', '渠道订单号'][group.level] ?? '关键字';
     const keyNameEn =
       ['reference number', 'terminal+batch+voucher+date', 'order number', 'provider order number'][
@@ -248,7 +270,7 @@ export function auditMerchant(
     const g = groupFor(r.channel, r.card, bandOf(r.channel, r.card, r.amountFen, date));
     g.lines.push({ amountFen: r.amountFen, feeFen: r.feeFen, date });
     groupOfLine[i] = g;
-    addEffective(ctx, date, r.channel, r.card, r.amountFen, r.feeFen);
+    if (inDates(date)) addEffective(ctx, date, r.channel, r.card, r.amountFen, r.feeFen);
   }
   inferFormulas(groups.values());
   const sortedGroups = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -391,7 +413,7 @@ export function auditMerchant(
       } else {
         const diff = s.feeFen - expected.feeFen;
         if (Math.abs(diff) <= tolerance) {
-          if (diff > 0) counts.withinToleranceFen += diff;
+          if (diff > 0 && inDates(tradeDate)) counts.withinToleranceFen += diff;
         } else {
           const over = diff > 0;
           view ??= lineView(s, t, channel, card);
@@ -460,11 +482,11 @@ export function auditMerchant(
       const due = dueDate(tradeDate);
       const state = coverageState(ctx.coverage, tradeDate, due, ctx.options.today);
       if (state === 'pending') {
-        counts.pending += 1;
+        if (inDates(tradeDate)) counts.pending += 1;
         continue;
       }
       if (state === 'outside') {
-        ctx.outsideCoverage.count += 1;
+        if (inDates(tradeDate)) ctx.outsideCoverage.count += 1;
         continue;
       }
       const expected = expectedFee(r.amountFen, r.channel, r.card, tradeDate, undefined);
@@ -536,7 +558,7 @@ export function auditMerchant(
         const offset = diff > tolerance ? Math.min(diff, madeUp) : 0;
         madeUp -= offset;
         if (Math.abs(diff) <= tolerance) {
-          if (diff > 0) counts.withinToleranceFen += diff;
+          if (diff > 0 && inDates(localDateOf(refund.time))) counts.withinToleranceFen += diff;
           return;
         }
         const d = describeTransaction(refund);
@@ -621,6 +643,7 @@ export function auditMerchant(
       const c = coverage[k];
       if (c === undefined || c.unplannedFen <= 0) return;
       const r = item.p.record;
+      if (!inDates(item.kindZh === '扣款' ? item.deduction.date : localDateOf(r.time))) return;
       const label = r.label ?? '扣款';
       const coveredZh =
         c.coveredFen > 0 && c.charge !== undefined
@@ -657,7 +680,8 @@ export function auditMerchant(
 
   // Payouts: each settlement day's net, checked against the run's bank credits once every merchant's are known.
   if (ctx.hasBank) {
-    const days = payoutDaysOf(allS);
+    // Each day's net from all its lines, whatever their trade dates; only days inside --from/--to are checked.
+    const days = payoutDaysOf(allS).filter((day) => inDates(day.date));
     if (days.length > 0)
       ctx.payouts.push({
         merchantId,
@@ -665,6 +689,18 @@ export function auditMerchant(
         ...(plan?.calendar === undefined ? {} : { calendar: plan.calendar }),
         days,
       });
+  }
+  if (scoped) {
+    const kept = ctx.drafts
+      .slice(draftsBefore)
+      .filter(
+        (d) => d.kind === 'unplanned_deduction' || d.time === undefined || inDates(localDateOf(d.time)),
+      );
+    ctx.drafts.length = draftsBefore;
+    for (const d of kept) ctx.drafts.push(d);
+    const changes = ctx.rateChanges.slice(rateChangesBefore).filter((c) => inDates(c.date));
+    ctx.rateChanges.length = rateChangesBefore;
+    for (const c of changes) ctx.rateChanges.push(c);
   }
   return counts;
 }

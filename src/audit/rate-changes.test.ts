@@ -181,3 +181,127 @@ describe('rate changes against a plan', () => {
     expect(report.summary.overchargeFen).toBe(361);
   });
 });
+
+describe('rate changes at every date the plan changes formula', () => {
+  // 0.38% from 2026-08-10: 1,000.00 → 3.80, 500.00 → 1.90, 2,000.00 → 7.60.
+  const promo = [
+    line(8, '2026-08-10', 100000, 380),
+    line(9, '2026-08-11', 50000, 190),
+    line(10, '2026-08-12', 200000, 760),
+  ];
+  // Back at 0.60% from 2026-08-21: 1,000.00 → 6.00, 500.00 → 3.00, 2,000.00 → 12.00.
+  const back = [
+    line(11, '2026-08-21', 100000, 600),
+    line(12, '2026-08-22', 50000, 300),
+    line(13, '2026-08-23', 200000, 1200),
+  ];
+  const promoPeriods: PlanPeriod[] = [
+    { from: '2026-01-01', rates: [rule({ ratePpm: 6000 })], line: 8, index: 0 },
+    {
+      from: '2026-08-10',
+      until: '2026-08-20',
+      noticed: '2026-07-01',
+      rates: [rule({ ratePpm: 3800 }, 0)],
+      line: 12,
+      index: 1,
+    },
+  ];
+
+  it('takes the return to the open base period the day after a promo’s until as foreseen, noticed with the promo', () => {
+    const report = auditRecords({
+      terminal: [],
+      settlement: [...before, ...promo, ...back],
+      bank: [],
+      plans: [plan([], {}, promoPeriods)],
+    });
+    // The promo's end was told on 2026-07-01, 51 days before 2026-08-21: notice honoured.
+    expect(
+      report.rateChanges.map((c) => [c.date, c.beforeRate, c.afterRate, c.inPlan, c.noticeHonoured]),
+    ).toEqual([
+      ['2026-08-10', '0.60%', '0.38%', true, true],
+      ['2026-08-21', '0.38%', '0.60%', true, true],
+    ]);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('still takes the return as foreseen when the first sales come three days after the promo ends', () => {
+    const later = [
+      line(11, '2026-08-24', 100000, 600),
+      line(12, '2026-08-25', 50000, 300),
+      line(13, '2026-08-26', 200000, 1200),
+    ];
+    const report = auditRecords({
+      terminal: [],
+      settlement: [...before, ...promo, ...later],
+      bank: [],
+      plans: [plan([], {}, promoPeriods)],
+    });
+    expect(report.rateChanges[1]).toMatchObject({ date: '2026-08-24', inPlan: true, noticeHonoured: true });
+  });
+
+  const raiseOn = (from: string, noticed: string): PlanPeriod[] => [
+    { from: '2026-01-01', rates: [rule({ ratePpm: 6000 })], line: 8, index: 0 },
+    { from, noticed, rates: [rule({ ratePpm: 6800 }, 0)], line: 12, index: 1 },
+  ];
+
+  it('says a change charged five days before the plan’s date is not in the plan and judges notice from the charge', () => {
+    const report = auditRecords({
+      terminal: [],
+      settlement: [...before, ...after],
+      bank: [],
+      plans: [plan([], {}, raiseOn('2026-08-15', '2026-07-20'))],
+    });
+    // Told 2026-07-20, charged from 2026-08-10: 21 days, short of the 30 the contract asks.
+    expect(report.rateChanges[0]).toMatchObject({ date: '2026-08-10', inPlan: false, noticeHonoured: false });
+    // All five new lines fall before 2026-08-15, where the plan still says 0.60%: 3.61 over, as above.
+    expect(report.summary.overchargeFen).toBe(361);
+  });
+
+  it('says notice was honoured for an early change when the merchant was told long enough before it', () => {
+    const report = auditRecords({
+      terminal: [],
+      settlement: [...before, ...after],
+      bank: [],
+      plans: [plan([], {}, raiseOn('2026-08-15', '2026-07-01'))],
+    });
+    // Told 2026-07-01, charged from 2026-08-10: 40 days.
+    expect(report.rateChanges[0]).toMatchObject({ inPlan: false, noticeHonoured: true });
+  });
+
+  it('keeps a change first seen five days after the plan’s date in the plan', () => {
+    const report = auditRecords({
+      terminal: [],
+      settlement: [...before, ...after],
+      bank: [],
+      plans: [plan([], {}, raiseOn('2026-08-05', '2026-07-01'))],
+    });
+    expect(report.rateChanges[0]).toMatchObject({ date: '2026-08-10', inPlan: true, noticeHonoured: true });
+  });
+
+  it('does not take a period that keeps this card’s formula for the plan foreseeing a change of it', () => {
+    // Overcharged at 0.68% first, then back to the contract's 0.60% on the day a period repricing only debit
+    // cards starts.
+    const settlement = [
+      line(2, '2026-08-06', 100000, 680),
+      line(3, '2026-08-07', 50000, 340),
+      line(4, '2026-08-08', 200000, 1360),
+      line(5, '2026-08-11', 100000, 600),
+      line(6, '2026-08-12', 50000, 300),
+      line(7, '2026-08-13', 200000, 1200),
+    ];
+    const periods: PlanPeriod[] = [
+      { from: '2026-01-01', rates: [rule({ ratePpm: 6000 })], line: 8, index: 0 },
+      {
+        from: '2026-08-11',
+        noticed: '2026-07-01',
+        rates: [rule({ ratePpm: 5000, cards: ['debit'] }, 0), rule({ ratePpm: 6000 }, 1)],
+        line: 12,
+        index: 1,
+      },
+    ];
+    const report = auditRecords({ terminal: [], settlement, bank: [], plans: [plan([], {}, periods)] });
+    expect(report.rateChanges.map((c) => [c.date, c.beforeRate, c.afterRate, c.inPlan])).toEqual([
+      ['2026-08-11', '0.68%', '0.60%', false],
+    ]);
+  });
+});

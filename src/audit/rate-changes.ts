@@ -1,7 +1,7 @@
-import { quoteFee } from '../plans/expected-fee.js';
+import { periodInForce, quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { CardType, Channel } from '../records/vocabulary.js';
-import { dayNumber } from '../time/shanghai.js';
+import { addDays, dayNumber } from '../time/shanghai.js';
 import { type DatedFeeLine, detectFormulaChanges, type FormulaSegment } from './detect-formula-changes.js';
 import type { Formula } from './formula.js';
 import type { RateChange } from './report-types.js';
@@ -15,7 +15,7 @@ export interface FormulaGroup {
   segments: FormulaSegment[];
 }
 
-/** A plan period starting this many days from an observed change counts as the plan foreseeing it. */
+/** Days between a plan's change of formula and an observed change for the two to be taken as one. */
 const NEAR_DAYS = 7;
 /** Lines of the new formula the plan's rule must reproduce to count as foreseen. */
 const CHECK_LINES = 20;
@@ -64,10 +64,18 @@ export function rateChangesOf(
   return out;
 }
 
+/** A date on which the plan's formula for a group changes, with the date the merchant was told of it. */
+interface PlanTransition {
+  readonly date: string;
+  readonly noticed: string | undefined;
+}
+
 /**
- * Foreseen = a plan period starting within a week of the change whose rule reproduces the new charges (within
- * tolerance). Notice is honoured when that period's `noticed` date is at least `notice` days before it starts;
- * an unforeseen change was by definition not announced.
+ * Foreseen = the plan's formula changes within a week before the observed change (no sales on the first days
+ * of a new period) and the new formula reproduces the new charges (within tolerance). A change observed before
+ * the plan's date is early, so not in the plan, but its notice is still judged: notice is honoured when the
+ * `noticed` date is at least `notice` days before the observed change, null when the plan does not say. A
+ * change the plan never foresees was by definition not announced.
  */
 function foreseen(
   plan: FeePlan | undefined,
@@ -78,23 +86,55 @@ function foreseen(
   if (plan === undefined) return { inPlan: null, noticeHonoured: null };
   const changeDay = dayNumber(segment.date);
   const sample = group.lines.slice(segment.start, Math.min(end, segment.start + CHECK_LINES));
-  for (const period of plan.periods) {
-    if (Math.abs(dayNumber(period.from) - changeDay) > NEAR_DAYS) continue;
-    const reproduces = sample.every((line) => {
+  const reproduces = (date: string): boolean =>
+    sample.every((line) => {
       const quote = quoteFee(plan, {
         amountFen: line.amountFen,
         channel: group.channel,
         card: group.card,
-        date: period.from,
+        date,
       });
-      return quote.ok && quote.period === period && Math.abs(quote.feeFen - line.feeFen) <= plan.toleranceFen;
+      return quote.ok && Math.abs(quote.feeFen - line.feeFen) <= plan.toleranceFen;
     });
-    if (!reproduces) continue;
-    if (period.noticed === undefined) return { inPlan: true, noticeHonoured: null };
+  const near = planTransitions(plan)
+    .map((transition) => ({ transition, lag: changeDay - dayNumber(transition.date) }))
+    .filter(({ lag }) => Math.abs(lag) <= NEAR_DAYS)
+    // On time or late before early, then the closest.
+    .sort((a, b) => Number(a.lag < 0) - Number(b.lag < 0) || Math.abs(a.lag) - Math.abs(b.lag));
+  for (const { transition, lag } of near) {
+    // The formula must really change there for this card (a period may only reprice other cards), and, for a
+    // late change, still be in force on the day it was observed.
+    if (!reproduces(transition.date) || reproduces(addDays(transition.date, -1))) continue;
+    if (lag >= 0 && !reproduces(segment.date)) continue;
     return {
-      inPlan: true,
-      noticeHonoured: dayNumber(period.from) - dayNumber(period.noticed) >= plan.noticeDays,
+      inPlan: lag >= 0,
+      noticeHonoured:
+        transition.noticed === undefined
+          ? null
+          : changeDay - dayNumber(transition.noticed) >= plan.noticeDays,
     };
   }
   return { inPlan: false, noticeHonoured: false };
+}
+
+/**
+ * Every date on which the period in force can change: a period's `from`, and the day after its `until`, when
+ * an earlier open period takes over again. The notice is the starting period's `noticed`, else that of the
+ * period ending the day before: a promo's end date was told with the promo.
+ */
+function planTransitions(plan: FeePlan): PlanTransition[] {
+  const dates = new Set<string>();
+  for (const period of plan.periods) {
+    dates.add(period.from);
+    if (period.until !== undefined) dates.add(addDays(period.until, 1));
+  }
+  const out: PlanTransition[] = [];
+  for (const date of dates) {
+    const starting = periodInForce(plan, date);
+    const previous = periodInForce(plan, addDays(date, -1));
+    if (starting === previous) continue;
+    const ended = plan.periods.find((p) => p.until !== undefined && addDays(p.until, 1) === date);
+    out.push({ date, noticed: (starting?.from === date ? starting.noticed : undefined) ?? ended?.noticed });
+  }
+  return out;
 }
