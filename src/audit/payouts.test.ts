@@ -120,6 +120,46 @@ describe('claimPayouts', () => {
     expect([...credits.used]).toEqual([1, 1, 1, 1, 1]);
   });
 
+  const daysOf = (...nets: [settleDate: string, netFen: number][]): MerchantPayouts => ({
+    merchantId: 'M1',
+    basis: 'plan',
+    days: payoutDaysOf(nets.map(([date, net], i) => line(date, net, 0, 'M1.csv', i + 2))),
+  });
+
+  it("takes the credit on a day's own date first, so a short day does not take the next day's exact credit", () => {
+    // Three days of ¥99.40; ¥90.00 arrives on 08-04, then ¥99.40 on 08-05 and on 08-06 — each day's own.
+    const drafts = claimPayouts(
+      book([9000, '2026-08-04 08:00:00'], [9940, '2026-08-05 08:00:00'], [9940, '2026-08-06 08:00:00']),
+      [daysOf(['2026-08-04', 9940], ['2026-08-05', 9940], ['2026-08-06', 9940])],
+    );
+    // 99.40 − 90.00 = 9.40 short on 08-04, nothing else.
+    expect(drafts.map((d) => [d.settleDate, d.lossFen])).toEqual([['2026-08-04', 940]]);
+  });
+
+  it('accepts one day paid in two credits, and two days paid in one', () => {
+    const split = claimPayouts(book([30000, '2026-08-04 08:00:00'], [19700, '2026-08-04 09:00:00']), [
+      daysOf(['2026-08-04', 49700]),
+    ]);
+    expect(split).toEqual([]);
+    // 298.20 + 308.14 = 606.34, paid on 08-06: inside 08-04's window (to 08-06) and 08-05's.
+    const joined = claimPayouts(book([60634, '2026-08-06 08:00:00']), [
+      daysOf(['2026-08-04', 29820], ['2026-08-05', 30814]),
+    ]);
+    expect(joined).toEqual([]);
+  });
+
+  it('takes a refund-only day from the next payout, and still accepts a payout that did not', () => {
+    // 08-05 is a refund alone (−100.00); 08-06 nets 298.20, so 198.20 is due on 08-06.
+    const merchant = daysOf(['2026-08-05', -10000], ['2026-08-06', 29820]);
+    expect(merchant.days.map((d) => [d.date, d.net, d.carriedFen])).toEqual([['2026-08-06', 29820, -10000]]);
+    expect(claimPayouts(book([19820, '2026-08-06 08:00:00']), [merchant])).toEqual([]);
+    expect(claimPayouts(book([29820, '2026-08-06 08:00:00']), [merchant])).toEqual([]);
+    const short = claimPayouts(book([15000, '2026-08-06 08:00:00']), [merchant]);
+    // 198.20 due − 150.00 credited = 48.20 short.
+    expect(short.map((d) => [d.settleDate, d.amountFen, d.lossFen])).toEqual([['2026-08-06', 19820, 4820]]);
+    expect(short[0]?.message).toContain('已抵扣此前退款 ¥100.00');
+  });
+
   it('reports nothing for a day whose window the bank files do not cover whole', () => {
     const late = book([100, '2026-08-03 08:00:00']);
     const drafts = claimPayouts({ ...late, last: '2026-08-05' }, [days('M1', 50000)]);

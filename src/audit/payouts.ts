@@ -18,6 +18,11 @@ import type { SourceRef } from './report-types.js';
 export interface PayoutDay {
   date: string;
   net: number;
+  /**
+   * What earlier days that netted below zero (refunds alone) leave owing, ≤ 0: providers take it from the next
+   * payout (DOMAIN.md, 退款余额不足), so the credit due is net + carriedFen.
+   */
+  carriedFen: number;
   files: string[];
   fileOfLine: Uint16Array;
   rowOfLine: Int32Array;
@@ -57,8 +62,15 @@ export function payoutDaysOf(lines: readonly Prepared[]): PayoutDay[] {
     }
   }
   const days: PayoutDay[] = [];
-  for (const [date, day] of byDay) {
-    if (day.net <= 0) continue;
+  let carried = 0;
+  for (const [date, day] of [...byDay].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (day.net <= 0) {
+      carried += day.net;
+      continue;
+    }
+    const carriedFen = Math.max(carried, -day.net);
+    carried -= carriedFen;
+    if (day.net + carriedFen <= 0) continue;
     const files: string[] = [];
     const fileIndex = new Map<string, number>();
     const fileOfLine = new Uint16Array(day.lines.length);
@@ -74,16 +86,17 @@ export function payoutDaysOf(lines: readonly Prepared[]): PayoutDay[] {
       fileOfLine[i] = f;
       rowOfLine[i] = row;
     });
-    days.push({ date, net: day.net, files, fileOfLine, rowOfLine });
+    days.push({ date, net: day.net, carriedFen, files, fileOfLine, rowOfLine });
   }
-  return days.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return days;
 }
 
 /**
  * Claims the bank credits for every merchant's days and drafts a payout_mismatch for each day without its credit:
- * first every day whose net a credit in its window (settleDate + 2 working days) matches to the fen, merchant by
- * merchant in the order given; then the remaining days and unclaimed credits in their windows pair closest amounts
- * first. Without a credit, only a window the bank files cover whole proves that nothing arrived.
+ * first every day whose payout a credit in its window (settleDate + 2 working days) matches to the fen, nearest
+ * dates first, merchant by merchant in the order given; then consecutive days one credit pays together, and a day
+ * paid in two credits; then the remaining days and unclaimed credits in their windows pair closest amounts first.
+ * Without a credit, only a window the bank files cover whole proves that nothing arrived.
  */
 export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts[]): FindingDraft[] {
   const { credits, used, first, last } = book;
@@ -109,17 +122,79 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
   const windows = merchants.map((m) => m.days.map((day) => windowOf(day.date, m.calendar)));
   const settled = merchants.map((m) => new Uint8Array(m.days.length));
 
+  const settle = (mi: number, di: number, credit: number) => {
+    used[credit] = 1;
+    (settled[mi] as Uint8Array)[di] = 1;
+  };
+  const isUnsettled = (mi: number, di: number) => settled[mi]?.[di] === 0;
+  const amountOf = (i: number) => credits[i]?.record.amountFen ?? 0;
+
+  // 1. A credit equal to a day's payout, nearest dates first: payouts normally arrive on the settlement day itself,
+  // so a day short paid does not take the next day's exact credit a day later and leave that day unpaid.
+  const longest = Math.max(0, ...windows.flatMap((w) => w.map((dates) => dates.length)));
+  for (let lag = 0; lag < longest; lag += 1) {
+    merchants.forEach((m, mi) => {
+      m.days.forEach((day, di) => {
+        const date = windows[mi]?.[di]?.[lag];
+        if (date === undefined || !isUnsettled(mi, di)) return;
+        const due = dueOf(day);
+        const hit = (creditsOn.get(date) ?? []).find((i) => {
+          if (!claimable(i, m.merchantId)) return false;
+          const amount = amountOf(i);
+          // A provider that did not take the earlier refunds from this payout paid the day's own net.
+          return amount === due || (day.carriedFen !== 0 && amount === day.net);
+        });
+        if (hit !== undefined) settle(mi, di, hit);
+      });
+    });
+  }
+
+  // 2. One credit for several consecutive days (a weekend's, or a day held back and paid with the next), on a
+  // date inside every one of their windows.
+  merchants.forEach((m, mi) => {
+    for (let length = 2; length <= MAX_DAYS_PER_CREDIT; length += 1) {
+      for (let start = 0; start + length <= m.days.length; start += 1) {
+        let total = 0;
+        let open = true;
+        for (let di = start; di < start + length && open; di += 1) {
+          const day = m.days[di];
+          if (day === undefined || !isUnsettled(mi, di)) open = false;
+          else total += dueOf(day);
+        }
+        if (!open) continue;
+        const lastDay = m.days[start + length - 1]?.date ?? '';
+        const dates = (windows[mi]?.[start] ?? []).filter((d) => d >= lastDay);
+        let hit: number | undefined;
+        for (const date of dates) {
+          hit = (creditsOn.get(date) ?? []).find((i) => claimable(i, m.merchantId) && amountOf(i) === total);
+          if (hit !== undefined) break;
+        }
+        if (hit === undefined) continue;
+        used[hit] = 1;
+        for (let di = start; di < start + length; di += 1) (settled[mi] as Uint8Array)[di] = 1;
+      }
+    }
+  });
+
+  // 3. One day paid in two credits within its window — only among a few credits: in an agent's account, with
+  // hundreds a day, some two would add up to any amount by chance.
   merchants.forEach((m, mi) => {
     m.days.forEach((day, di) => {
-      for (const w of windows[mi]?.[di] ?? []) {
-        const hit = (creditsOn.get(w) ?? []).find(
-          (i) => claimable(i, m.merchantId) && credits[i]?.record.amountFen === day.net,
-        );
-        if (hit !== undefined) {
-          used[hit] = 1;
-          (settled[mi] as Uint8Array)[di] = 1;
+      if (!isUnsettled(mi, di)) return;
+      const due = dueOf(day);
+      const open = (windows[mi]?.[di] ?? []).flatMap((date) =>
+        (creditsOn.get(date) ?? []).filter((i) => claimable(i, m.merchantId)),
+      );
+      if (open.length > MAX_CREDITS_TO_SPLIT) return;
+      const seen = new Map<number, number>();
+      for (const i of open) {
+        const other = seen.get(due - amountOf(i));
+        if (other !== undefined) {
+          used[other] = 1;
+          settle(mi, di, i);
           return;
         }
+        if (!seen.has(amountOf(i))) seen.set(amountOf(i), i);
       }
     });
   });
@@ -128,7 +203,6 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
   // should each be set against its own credit, not the earlier day against whichever credit came first. Each day
   // weighs only the few credits nearest its net on each date of its window (an agent's account may take a thousand
   // credits a day); a day whose near credits all went elsewhere takes the first one left, as before.
-  const amountOf = (i: number) => credits[i]?.record.amountFen ?? 0;
   const unusedOn = new Map<string, number[]>();
   for (const [date, list] of creditsOn)
     unusedOn.set(
@@ -141,11 +215,11 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
       if (settled[mi]?.[di] === 1) return;
       for (const w of windows[mi]?.[di] ?? []) {
         const sorted = unusedOn.get(w) ?? [];
-        const at = firstAtLeast(sorted, day.net, amountOf);
+        const at = firstAtLeast(sorted, dueOf(day), amountOf);
         const near = (i: number) => {
           const credit = sorted[i] as number;
           if (!claimable(credit, m.merchantId)) return false;
-          candidates.push({ mi, di, credit, gap: Math.abs(day.net - amountOf(credit)) });
+          candidates.push({ mi, di, credit, gap: Math.abs(dueOf(day) - amountOf(credit)) });
           return true;
         };
         for (let i = at, n = 0; i < sorted.length && n < NEAREST_CREDITS; i += 1) if (near(i)) n += 1;
@@ -190,6 +264,17 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
   return drafts;
 }
 
+/** The most credits a day's window may hold for a pair of them to be taken as its payout split in two. */
+const MAX_CREDITS_TO_SPLIT = 12;
+
+/** The most consecutive settlement days one credit is taken to pay together (a long holiday's). */
+const MAX_DAYS_PER_CREDIT = 7;
+
+/** The credit a day's payout calls for: its net less what earlier refund-only days left owing. */
+function dueOf(day: PayoutDay): number {
+  return day.net + day.carriedFen;
+}
+
 /** How many credits on each side of a day's net, per date of its window, the day weighs. */
 const NEAREST_CREDITS = 4;
 
@@ -211,9 +296,18 @@ function payoutDraft(
   end: string,
   credit: Prepared['record'] | undefined,
 ): FindingDraft {
-  const { date, net } = day;
+  const { date } = day;
+  const net = dueOf(day);
   const lines = day.rowOfLine.length;
   const creditFen = credit?.amountFen ?? 0;
+  const carriedZh =
+    day.carriedFen === 0
+      ? ''
+      : `，已抵扣此前退款 ${formatFen(-day.carriedFen)}（当日净额 ${formatFen(day.net)}）`;
+  const carriedEn =
+    day.carriedFen === 0
+      ? ''
+      : ` after ${formatFen(-day.carriedFen)} of earlier refunds (the day's own net ${formatFen(day.net)})`;
   const loss = Math.max(0, net - creditFen);
   const source: SourceRef[] = [];
   for (let i = 0; i < lines; i += 1)
@@ -230,12 +324,12 @@ function payoutDraft(
     basis: m.basis,
     message:
       credit === undefined
-        ? `${date} 结算净额 ${formatFen(net)}（${lines} 笔），到 ${end} 银行流水中没有来自收单机构的对应入账，短少 ${formatFen(loss)}`
-        : `${date} 结算净额 ${formatFen(net)}（${lines} 笔），银行 ${localDateOf(credit.time)} 实际入账 ${formatFen(creditFen)}，相差 ${formatFen(net - creditFen)}`,
+        ? `${date} 结算净额 ${formatFen(net)}（${lines} 笔${carriedZh}），到 ${end} 银行流水中没有来自收单机构的对应入账，短少 ${formatFen(loss)}`
+        : `${date} 结算净额 ${formatFen(net)}（${lines} 笔${carriedZh}），银行 ${localDateOf(credit.time)} 实际入账 ${formatFen(creditFen)}，相差 ${formatFen(net - creditFen)}`,
     messageEn:
       credit === undefined
-        ? `${date}: net payout ${formatFen(net)} (${lines} lines) has no bank credit from the provider by ${end}; short ${formatFen(loss)}`
-        : `${date}: net payout ${formatFen(net)} (${lines} lines), bank credited ${formatFen(creditFen)} on ${localDateOf(credit.time)}, difference ${formatFen(net - creditFen)}`,
+        ? `${date}: net payout ${formatFen(net)} (${lines} lines${carriedEn}) has no bank credit from the provider by ${end}; short ${formatFen(loss)}`
+        : `${date}: net payout ${formatFen(net)} (${lines} lines${carriedEn}), bank credited ${formatFen(creditFen)} on ${localDateOf(credit.time)}, difference ${formatFen(net - creditFen)}`,
     source,
   };
 }
