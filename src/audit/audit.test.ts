@@ -262,6 +262,16 @@ describe('matching', () => {
     expect(report.findings).toEqual([]);
   });
 
+  it('pairs a sale the journal and the statement stamp either side of midnight', () => {
+    const keys = { terminalId: 'T1', batchNo: '000001', voucherNo: '000002', cardNo: '622848******0002' };
+    const report = audit({
+      terminal: [rec('terminal', { ...keys, amountFen: 20000, time: '2026-08-03 23:59:58' }, 2)],
+      settlement: [settled({ ...keys, amountFen: 20000, feeFen: 120 }, 2, '2026-08-04 00:00:03')],
+    });
+    expect(report.summary.matched).toBe(1);
+    expect(report.findings).toEqual([]);
+  });
+
   it('keeps two genuine identical sales as two sales and pairs them in time order', () => {
     const sale = (row: number, time: string) =>
       rec('terminal', { terminalId: 'T1', cardNo: '622848******1234', amountFen: 5000, time }, row);

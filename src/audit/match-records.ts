@@ -164,10 +164,23 @@ class KeyIndex {
   }
 }
 
+/**
+ * The exact keys as evidence that two records differ: the terminal + batch + 凭证号 key without its date, since
+ * the journal and the statement may stamp one sale either side of midnight.
+ */
+const CONFLICT_KEYS: readonly ((r: PosRecord) => string | undefined)[] = EXACT_KEYS.map((key, level) =>
+  level === 1
+    ? (r: PosRecord) =>
+        r.terminalId !== undefined && r.batchNo !== undefined && r.voucherNo !== undefined
+          ? `${r.terminalId}|${r.batchNo}|${r.voucherNo}`
+          : undefined
+    : key,
+);
+
 /** Two records carry a higher-priority key each and the keys differ: they are different transactions. */
 function conflicts(t: PosRecord, s: PosRecord, level: number): boolean {
-  for (let l = 0; l < level && l < EXACT_KEYS.length; l += 1) {
-    const key = EXACT_KEYS[l];
+  for (let l = 0; l < level && l < CONFLICT_KEYS.length; l += 1) {
+    const key = CONFLICT_KEYS[l];
     if (key === undefined) continue;
     const a = key(t);
     const b = key(s);
