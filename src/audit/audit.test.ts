@@ -695,8 +695,59 @@ describe('refund_fee_mismatch', () => {
     // the first. Both mismatches are shown; the sale got its whole fee back, so nothing is lost.
     expect(kinds(report)).toEqual(['refund_fee_mismatch', 'refund_fee_mismatch']);
     expect(report.findings.map((f) => f.lossFen)).toEqual([0, 0]);
-    expect(report.findings[0]?.message).toContain('其中 ¥1.80 已在之后的退款中补回');
+    expect(report.findings[0]?.message).toContain('其中 ¥1.80 已在其他退款中补回');
     expect(report.summary.lossFen).toBe(0);
+  });
+
+  it('counts an overcharge on a refunded sale once, and not at all when the refund gave it back', () => {
+    const overcharged = (refNo: string, amountFen: number, feeFen: number, row: number) =>
+      settled({ refNo, amountFen, feeFen }, row);
+    const refundOf = (originalRefNo: string, amountFen: number, feeFen: number, row: number) =>
+      rec(
+        'settlement',
+        {
+          type: 'refund',
+          originalRefNo,
+          refNo: `F${row}`,
+          amountFen,
+          feeFen,
+          settledFen: amountFen - feeFen,
+          settleDate: '2026-08-06',
+          time: '2026-08-05 10:00:00',
+        },
+        row,
+        'statement.csv',
+      );
+    const report = auditRecords({
+      terminal: [],
+      settlement: [
+        // 1,000.00 charged 6.80 (6.00 allowed) and refunded whole with 6.00 back: 0.80 lost, once.
+        overcharged('S1', 100000, 680, 2),
+        refundOf('S1', -100000, -600, 3),
+        // 2,000.00 charged 13.60 (12.00 allowed) and refunded whole with all 13.60 back: nothing lost.
+        overcharged('S2', 200000, 1360, 4),
+        refundOf('S2', -200000, -1360, 5),
+      ],
+      bank: [],
+      plans: [proportional],
+    });
+    expect(report.findings.map((f) => [f.kind, f.refNo, f.lossFen])).toEqual([['fee_overcharge', 'S1', 80]]);
+    expect(report.summary.lossFen).toBe(80);
+  });
+
+  it('reduces an overcharge by what a partial refund gave back of it', () => {
+    const report = auditRecords({
+      terminal: [],
+      settlement: [
+        settled({ refNo: 'R1', amountFen: 100000, feeFen: 700 }, 2),
+        refund(3, -50000, -400, '2026-08-05 10:00:00'),
+      ],
+      bank: [],
+      plans: [proportional],
+    });
+    // 7.00 charged, 6.00 allowed: 1.00 over. Half refunded: 3.00 due back, 4.00 returned — 1.00 more, which gives
+    // back the overcharge in full.
+    expect(report.findings).toEqual([]);
   });
 
   it('finds nothing when the plan returns no fee and none is returned', () => {

@@ -308,6 +308,11 @@ export function auditMerchant(
   // A declined or pending attempt still shows the journal was recording at that time.
   for (const r of terminalRecords) if (r.status !== 'success') widenRange(r.terminalId, epochMsOf(r.time));
   const shortLines: { p: Prepared; deduction: DeductionLine }[] = [];
+  // Per sale line: the fee the plan allows and its overcharge finding, which a refund returning more than the
+  // plan asks may partly or wholly give back.
+  const allowedFeeOf = new Map<number, number>();
+  const overchargeOf = new Map<number, FindingDraft>();
+  const returnedOvercharges = new Set<FindingDraft>();
   const voidSettled = new Uint8Array(S.length);
   for (let t = 0; t < T.length; t += 1) {
     const s = match.settlementOf[t] ?? -1;
@@ -411,13 +416,14 @@ export function auditMerchant(
           });
         }
       } else {
+        allowedFeeOf.set(i, expected.feeFen);
         const diff = s.feeFen - expected.feeFen;
         if (Math.abs(diff) <= tolerance) {
           if (diff > 0 && inDates(tradeDate)) counts.withinToleranceFen += diff;
         } else {
           const over = diff > 0;
           view ??= lineView(s, t, channel, card);
-          drafts.push({
+          const draft: FindingDraft = {
             kind: over ? 'fee_overcharge' : 'fee_undercharge',
             merchantId,
             keys: keysOf(s, t),
@@ -431,7 +437,9 @@ export function auditMerchant(
             message: `${view.d.zh}：应收 ${formatFen(expected.feeFen)}（${expected.words().zh}），实收 ${formatFen(s.feeFen)}，${over ? '多扣' : '少扣'} ${formatFen(Math.abs(diff))}`,
             messageEn: `${view.d.en}: expected ${formatFen(expected.feeFen)} (${expected.words().en}), charged ${formatFen(s.feeFen)}, ${over ? 'overcharged' : 'undercharged'} ${formatFen(Math.abs(diff))}`,
             source: sourceOf(t, s),
-          });
+          };
+          drafts.push(draft);
+          if (over) overchargeOf.set(i, draft);
         }
       }
     }
@@ -528,7 +536,9 @@ export function auditMerchant(
     for (const [parent, refundIndices] of refundsOf) {
       const original = S[parent]?.record;
       if (original === undefined) continue;
-      let originalFee = original.feeFen;
+      // The fee due back follows from the fee the plan allows on the sale, not the one charged: an overcharge is
+      // reported on the sale, and counting it again as a refund short would count it twice.
+      let originalFee = allowedFeeOf.get(parent) ?? original.feeFen;
       if (originalFee === undefined) {
         const q = quoteFee(plan, {
           amountFen: original.amountFen,
@@ -546,17 +556,36 @@ export function auditMerchant(
         { amountFen: original.amountFen, feeFen: originalFee },
         refunds.map((r) => r.amountFen),
       );
-      // A fee returned short at one refund and made up at a later one is not lost: the later excess first pays
-      // back the earlier shortfalls, so the sale's loss is what it is short in the end.
+      // A fee returned short at one refund and made up at another is not lost: the excess first pays back the
+      // shortfalls, then the sale's own overcharge, so the sale's loss is what it is short in the end.
       const diffs = refunds.map((refund, k) => (dues[k] ?? 0) + (refund.feeFen ?? 0));
       let madeUp = 0;
       for (const diff of diffs) if (diff < -tolerance) madeUp -= diff;
+      const offsets = diffs.map((diff) => {
+        const offset = diff > tolerance ? Math.min(diff, madeUp) : 0;
+        madeUp -= offset;
+        return offset;
+      });
+      const overcharge = overchargeOf.get(parent);
+      let givenBack = overcharge === undefined ? 0 : Math.min(madeUp, overcharge.overchargeFen);
+      if (overcharge !== undefined && givenBack > 0) {
+        overcharge.overchargeFen -= givenBack;
+        overcharge.lossFen -= givenBack;
+        if (overcharge.overchargeFen <= 0) returnedOvercharges.add(overcharge);
+        else {
+          overcharge.message += `（其中 ${formatFen(givenBack)} 已随退货退回）`;
+          overcharge.messageEn += ` (${formatFen(givenBack)} of it given back with a refund)`;
+        }
+      }
       refunds.forEach((refund, k) => {
         const due = dues[k] ?? 0;
         const returned = -(refund.feeFen ?? 0);
-        const diff = diffs[k] ?? 0;
-        const offset = diff > tolerance ? Math.min(diff, madeUp) : 0;
-        madeUp -= offset;
+        let diff = diffs[k] ?? 0;
+        const offset = offsets[k] ?? 0;
+        // What this refund returned beyond its due and gave back of the sale's overcharge was owed anyway.
+        const repaid = diff < -tolerance ? Math.min(-diff, givenBack) : 0;
+        givenBack -= repaid;
+        diff += repaid;
         if (Math.abs(diff) <= tolerance) {
           if (diff > 0 && inDates(localDateOf(refund.time))) counts.withinToleranceFen += diff;
           return;
@@ -566,6 +595,8 @@ export function auditMerchant(
           plan.refundFee
         ];
         const fee = originalFee ?? 0;
+        const repaidZh = repaid > 0 ? `（另有 ${formatFen(repaid)} 退回了原交易多扣的手续费）` : '';
+        const repaidEn = repaid > 0 ? ` (and ${formatFen(repaid)} gave back the sale's overcharge)` : '';
         drafts.push({
           kind: 'refund_fee_mismatch',
           merchantId,
@@ -576,8 +607,8 @@ export function auditMerchant(
           overchargeFen: Math.max(0, diff - offset),
           lossFen: Math.max(0, diff - offset),
           basis,
-          message: `${d.zh} 退货：方案约定${policyZh}，原交易 ${formatFen(original.amountFen)} 手续费 ${formatFen(fee)}，应退 ${formatFen(due)}，实退 ${formatFen(returned)}，${diff > 0 ? '少退' : '多退'} ${formatFen(Math.abs(diff))}${offset > 0 ? `（其中 ${formatFen(offset)} 已在之后的退款中补回）` : ''}`,
-          messageEn: `${d.en} refund: the plan says refundFee ${plan.refundFee}; original ${formatFen(original.amountFen)} with fee ${formatFen(fee)}; due back ${formatFen(due)}, returned ${formatFen(returned)}, ${diff > 0 ? 'short by' : 'over by'} ${formatFen(Math.abs(diff))}${offset > 0 ? ` (${formatFen(offset)} of it made up by a later refund)` : ''}`,
+          message: `${d.zh} 退货：方案约定${policyZh}，原交易 ${formatFen(original.amountFen)} 应收手续费 ${formatFen(fee)}，应退 ${formatFen(due)}，实退 ${formatFen(returned)}，${diff > 0 ? '少退' : '多退'} ${formatFen(Math.abs(diff))}${repaidZh}${offset > 0 ? `（其中 ${formatFen(offset)} 已在其他退款中补回）` : ''}`,
+          messageEn: `${d.en} refund: the plan says refundFee ${plan.refundFee}; original ${formatFen(original.amountFen)} with fee due ${formatFen(fee)}; due back ${formatFen(due)}, returned ${formatFen(returned)}, ${diff > 0 ? 'short by' : 'over by'} ${formatFen(Math.abs(diff))}${repaidEn}${offset > 0 ? ` (${formatFen(offset)} of it made up by another refund)` : ''}`,
           source: sourceOf(original, refund),
         });
       });
@@ -689,6 +720,11 @@ export function auditMerchant(
         ...(plan?.calendar === undefined ? {} : { calendar: plan.calendar }),
         days,
       });
+  }
+  if (returnedOvercharges.size > 0) {
+    const kept = ctx.drafts.slice(draftsBefore).filter((d) => !returnedOvercharges.has(d));
+    ctx.drafts.length = draftsBefore;
+    for (const d of kept) ctx.drafts.push(d);
   }
   if (scoped) {
     const kept = ctx.drafts
