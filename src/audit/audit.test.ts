@@ -1242,4 +1242,41 @@ describe('scope and coverage gaps', () => {
       ['nfc', '>1000', '2026-08-10', '0.60%', '0.68%'],
     ]);
   });
+
+  it('sees a rate change when a later period adds an amount band the earlier one did not have', () => {
+    // Until 08-09 银联二维码 credit is 0.60% at any amount; from 08-10 ≤1000 is 0.38%, the rest 0.60%. The provider
+    // charges 0.60% throughout the first period, then 0.68% on everything.
+    const banded = plan([], {}, [
+      { from: '2026-01-01', rates: [rule({ ratePpm: 6000 })], line: 8, index: 0 },
+      {
+        from: '2026-08-10',
+        rates: [
+          rule({ ratePpm: 3800, channels: ['unionpay-qr'], maxAmountFen: 100000 }, 0),
+          rule({ ratePpm: 6000 }, 1),
+        ],
+        line: 12,
+        index: 1,
+      },
+    ]);
+    const qr = (row: number, date: string, amountFen: number, feeFen: number) =>
+      settled({ refNo: `Q${row}`, channel: 'unionpay-qr', amountFen, feeFen }, row, `${date} 10:00:00`);
+    const report = auditRecords({
+      terminal: [],
+      settlement: [
+        qr(2, '2026-08-03', 50000, 300),
+        qr(3, '2026-08-04', 80000, 480),
+        qr(4, '2026-08-05', 20000, 120),
+        qr(5, '2026-08-10', 50000, 340),
+        qr(6, '2026-08-11', 80000, 544),
+        qr(7, '2026-08-12', 20000, 136),
+      ],
+      bank: [],
+      plans: [banded],
+    });
+    expect(report.rateChanges.map((c) => [c.channel, c.band, c.date, c.beforeRate, c.afterRate])).toEqual([
+      ['unionpay-qr', '≤1000', '2026-08-10', '0.60%', '0.68%'],
+    ]);
+    // 500.00, 800.00, 200.00 at 0.38% = 1.90, 3.04, 0.76 allowed; 3.40, 5.44, 1.36 charged: 1.50 + 2.40 + 0.60.
+    expect(report.summary.overchargeFen).toBe(450);
+  });
 });

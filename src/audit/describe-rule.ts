@@ -1,7 +1,7 @@
-import { formatFen, formatYuan } from '../money/fen.js';
+import { formatFen } from '../money/fen.js';
 import { formatRate } from '../money/rate.js';
 import type { FeeRule, PlanPeriod } from '../plans/plan-types.js';
-import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
+import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH } from '../records/vocabulary.js';
 
 /** A fee formula in words: “0.55%，封顶 ¥20.00” / “0.55%, cap ¥20.00”, plus a fixed part when there is one. */
 export function describeFormula(
@@ -37,28 +37,4 @@ export function describeRule(rule: FeeRule, period: PlanPeriod): { text: string;
   if (parts.length === 1) parts.push('全部交易');
   const formula = describeFormula(rule.ratePpm, rule.fixedFen, rule.capFen, rule.minFen);
   return { text: `${parts.join(' ')}：${formula.zh}`, line: rule.line };
-}
-
-/**
- * Amount band a rule prices for a channel and card: “≤1000”, “>1000”, “1000–5000” (元) or “all”. A rule without a
- * lower bound that follows a bounded rule for the same channel and card starts where that one ends, so the
- * general NFC rule after “NFC ≤1000” is the “>1000” band.
- */
-export function bandOfRule(rule: FeeRule, period?: PlanPeriod, channel?: Channel, card?: CardType): string {
-  let min = rule.minAmountFen;
-  const max = rule.maxAmountFen;
-  if (min === undefined && period !== undefined && channel !== undefined && card !== undefined) {
-    for (const earlier of period.rates) {
-      if (earlier === rule) break;
-      if (earlier.channels !== undefined && !earlier.channels.includes(channel)) continue;
-      if (earlier.cards !== undefined && !earlier.cards.includes(card)) continue;
-      if (earlier.maxAmountFen !== undefined && (min === undefined || earlier.maxAmountFen > min))
-        min = earlier.maxAmountFen;
-    }
-  }
-  const yuan = (fen: number) => (fen % 100 === 0 ? `${fen / 100}` : formatYuan(fen));
-  if (min === undefined && max === undefined) return 'all';
-  if (min === undefined && max !== undefined) return `≤${yuan(max)}`;
-  if (max === undefined && min !== undefined) return `>${yuan(min)}`;
-  return `${yuan(min ?? 0)}–${yuan(max ?? 0)}`;
 }

@@ -2,7 +2,7 @@
 // or the provider's own earlier formula, and draft a finding for each discrepancy. audit.ts feeds it merchant by
 // merchant and assembles the report.
 import { expectedSettleDate } from '../calendar/expected-settle-date.js';
-import { formatFen } from '../money/fen.js';
+import { formatFen, formatYuan } from '../money/fen.js';
 import { coverDeductions, type DeductionLine } from '../plans/charges.js';
 import { refundFeesDue } from '../plans/refund-fee.js';
 import { quoteFee } from '../plans/expected-fee.js';
@@ -11,7 +11,7 @@ import type { PosRecord } from '../records/record.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
 import { dayNumber, localDateMemo, localDateOf } from '../time/shanghai.js';
 import { type Coverage, coverageState } from './coverage.js';
-import { bandOfRule, describeFormula, describeRule } from './describe-rule.js';
+import { describeFormula, describeRule } from './describe-rule.js';
 import { describeTransaction, type FindingDraft, sourceOf, transactionFields } from './finding-builder.js';
 import type { Formula } from './formula.js';
 import {
@@ -75,6 +75,48 @@ export interface MerchantCounts {
 function defaultBand(channel: Channel, amountFen: number): string {
   if (channel === 'nfc' || channel === 'unionpay-qr') return amountFen <= 100_000 ? '≤1000' : '>1000';
   return 'all';
+}
+
+/**
+ * The amount band a sale's line is grouped in for formula inference: cut at every amount limit any period of the
+ * plan sets for its channel and card, so that a period adding “≤1000” does not split the lines before and after
+ * it into groups that never meet, and its rate change go unseen. Without a plan (or a rule for the channel and
+ * card), the default bands.
+ */
+function planBands(plan: FeePlan | undefined): (channel: Channel, card: CardType, amountFen: number) => string {
+  if (plan === undefined) return (channel, _card, amountFen) => defaultBand(channel, amountFen);
+  const limitsOf = new Map<string, number[] | undefined>();
+  const limits = (channel: Channel, card: CardType): number[] | undefined => {
+    const key = `${channel}|${card}`;
+    if (limitsOf.has(key)) return limitsOf.get(key);
+    const found = new Set<number>();
+    let priced = false;
+    for (const period of plan.periods)
+      for (const rule of period.rates) {
+        if (rule.channels !== undefined && !rule.channels.includes(channel)) continue;
+        if (rule.cards !== undefined && !rule.cards.includes(card)) continue;
+        priced = true;
+        if (rule.minAmountFen !== undefined) found.add(rule.minAmountFen);
+        if (rule.maxAmountFen !== undefined) found.add(rule.maxAmountFen);
+      }
+    const sorted = priced ? [...found].sort((a, b) => a - b) : undefined;
+    limitsOf.set(key, sorted);
+    return sorted;
+  };
+  const yuan = (fen: number) => (fen % 100 === 0 ? `${fen / 100}` : formatYuan(fen));
+  return (channel, card, amountFen) => {
+    const cuts = limits(channel, card);
+    if (cuts === undefined) return defaultBand(channel, amountFen);
+    const magnitude = Math.abs(amountFen);
+    let k = 0;
+    while (k < cuts.length && magnitude > (cuts[k] as number)) k += 1;
+    const below = k > 0 ? cuts[k - 1] : undefined;
+    const above = cuts[k];
+    if (below === undefined && above === undefined) return 'all';
+    if (below === undefined) return `≤${yuan(above as number)}`;
+    if (above === undefined) return `>${yuan(below)}`;
+    return `${yuan(below)}–${yuan(above)}`;
+  };
 }
 
 function formulaWords(f: Formula): { zh: string; en: string } {
@@ -246,11 +288,7 @@ export function auditMerchant(
   // Formula inference over the statement's settled sales, per channel, card and amount band.
   const groups = new Map<string, FormulaGroup>();
   const groupOfLine: (FormulaGroup | undefined)[] = new Array<FormulaGroup | undefined>(S.length);
-  const bandOf = (channel: Channel, card: CardType, amountFen: number, date: string): string => {
-    if (plan === undefined) return defaultBand(channel, amountFen);
-    const quote = quoteFee(plan, { amountFen, channel, card, date });
-    return quote.ok ? bandOfRule(quote.rule, quote.period, channel, card) : defaultBand(channel, amountFen);
-  };
+  const bandOf = planBands(plan);
   const dateOf = localDateMemo();
   const groupFor = (channel: Channel, card: CardType, band: string): FormulaGroup => {
     const key = `${channel}|${card}|${band}`;
@@ -267,7 +305,7 @@ export function auditMerchant(
     if (r === undefined || p?.cls !== 'sale' || r.feeFen === undefined || r.amountFen <= 0 || r.feeFen < 0)
       continue;
     const date = dateOf(r.time);
-    const g = groupFor(r.channel, r.card, bandOf(r.channel, r.card, r.amountFen, date));
+    const g = groupFor(r.channel, r.card, bandOf(r.channel, r.card, r.amountFen));
     g.lines.push({ amountFen: r.amountFen, feeFen: r.feeFen, date });
     groupOfLine[i] = g;
     if (inDates(date)) addEffective(ctx, date, r.channel, r.card, r.amountFen, r.feeFen);
