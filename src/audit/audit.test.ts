@@ -853,6 +853,13 @@ describe('unplanned_deduction', () => {
     expect(report.findings[0]).toMatchObject({ lossFen: 9900, overchargeFen: 0, settleDate: '2026-08-04' });
   });
 
+  it('masks a card number the deduction label quotes', () => {
+    const pan = '621700123456789011'; // passes the Luhn check
+    const report = audit({ settlement: [{ ...sim, label: `服务费 卡${pan}` }] });
+    expect(JSON.stringify(report)).not.toContain(pan);
+    expect(report.findings[0]?.message).toContain('服务费 卡621700********9011');
+  });
+
   it('accepts a deduction covered by the plan charges and reports only what exceeds them', () => {
     const withSim = plan([rule({ ratePpm: 6000 })], {
       charges: [

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatFen } from '../money/fen.js';
+import { maskCardNumbersIn } from '../records/card-number.js';
 import type { PosRecord } from '../records/record.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
 import type { Finding, FindingKind, SourceRef } from './report-types.js';
@@ -125,8 +126,9 @@ function toFinding(d: FindingDraft, id: string): Finding {
     kind: d.kind,
     overchargeFen: d.overchargeFen,
     lossFen: d.lossFen,
-    message: d.message,
-    messageEn: d.messageEn,
+    // A label or memo quoted from a statement may hold a full card number (卡6217…); a report is shared.
+    message: maskCardNumbersIn(d.message),
+    messageEn: maskCardNumbersIn(d.messageEn),
     source: d.source,
   };
   if (d.merchantId !== '') f.merchantId = d.merchantId;
