@@ -616,21 +616,16 @@ function rateChangeDraft(
   const band = c.band === 'all' ? '' : `（${c.band} 元）`;
   const bandEn = c.band === 'all' ? '' : ` (${c.band} yuan)`;
   const fixed = c.afterFixedFen !== c.beforeFixedFen;
-  const changeZh = fixed
-    ? `每笔固定费用由 ${formatFen(c.beforeFixedFen)} 变为 ${formatFen(c.afterFixedFen)}${c.beforeRate === c.afterRate ? '' : `，费率由 ${c.beforeRate} 变为 ${c.afterRate}`}`
-    : `费率由 ${c.beforeRate} 变为 ${c.afterRate}`;
-  const changeEn = fixed
-    ? `the fixed fee per sale went from ${formatFen(c.beforeFixedFen)} to ${formatFen(c.afterFixedFen)}${c.beforeRate === c.afterRate ? '' : `, the rate from ${c.beforeRate} to ${c.afterRate}`}`
-    : `the rate went from ${c.beforeRate} to ${c.afterRate}`;
+  const wording = changeWording(c);
   const contract = fs.find((f) => f.rule !== undefined)?.rule?.text;
   const ts = terminalsOf(fs);
   const over = sum(fs, 'overchargeFen');
   const evidence = [
-    `自 ${c.date} 起，${what}${band}${changeZh}${contract === undefined ? '' : `，合同约定 ${contract}`}`,
+    `自 ${c.date} 起，${what}${band}${wording.zh}${contract === undefined ? '' : `，合同约定 ${contract}`}`,
     `此后 ${fs.length} 笔交易多扣 ${formatFen(over)}，${range(fs).first} 至 ${range(fs).last}`,
   ];
   const evidenceEn = [
-    `From ${c.date}, for ${whatEn}${bandEn} ${changeEn}${contract === undefined ? '' : `; the contract says ${contract}`}`,
+    `From ${c.date}, for ${whatEn}${bandEn} ${wording.en}${contract === undefined ? '' : `; the contract says ${contract}`}`,
     `${fs.length} transactions since were overcharged ${formatFen(over)}, ${range(fs).first} to ${range(fs).last}`,
   ];
   if (c.noticeHonoured === false) {
@@ -692,8 +687,8 @@ function rateChangeDraft(
       cause: 'promo_expiry',
       merchantId,
       key: `change|${c.channel}|${c.card}|${c.band}|${c.date}`,
-      title: `${what}优惠费率到期：${c.beforeRate} → ${c.afterRate}`,
-      titleEn: `${whatEn} promotional rate ended: ${c.beforeRate} → ${c.afterRate}`,
+      title: `${what}优惠费率到期：${wording.titleZh}`,
+      titleEn: `${whatEn} promotional rate ended: ${wording.titleEn}`,
       evidence: [
         ...evidence,
         `判断依据：${list(why, 'zh')}；合同没有约定优惠到期后的费率，应继续按合同费率收取`,
@@ -711,8 +706,8 @@ function rateChangeDraft(
     cause: 'provider_rate_change',
     merchantId,
     key: `change|${c.channel}|${c.card}|${c.band}|${c.date}`,
-    title: `收单机构/代理商调价：${what}${fixed ? `每笔加收 ${formatFen(c.afterFixedFen - c.beforeFixedFen)}` : `${c.beforeRate} → ${c.afterRate}`}`,
-    titleEn: `Provider or agent price change: ${whatEn} ${fixed ? `+${formatFen(c.afterFixedFen - c.beforeFixedFen)} per sale` : `${c.beforeRate} → ${c.afterRate}`}`,
+    title: `收单机构/代理商调价：${what}${wording.titleZh}`,
+    titleEn: `Provider or agent price change: ${whatEn} ${wording.titleEn}`,
     evidence: [
       ...evidence,
       `${ts.length} 台终端（${list(ts, 'zh')}）同一天起一齐变化：是收单机构或代理商后台调价，不是终端设置`,
@@ -725,6 +720,46 @@ function rateChangeDraft(
     confidence: ts.length > 1 || known.size <= 1 ? 'high' : 'medium',
     since: c.date,
   };
+}
+
+/**
+ * What a rate change changed — the fixed add-on, the percentage, the cap — as a title and a sentence in zh and
+ * en. A change of the cap or the add-on alone leaves the percentage as it was, so naming only the percentage
+ * would read "0.55% → 0.55%".
+ */
+function changeWording(c: RateChange): { titleZh: string; titleEn: string; zh: string; en: string } {
+  const titlesZh: string[] = [];
+  const titlesEn: string[] = [];
+  const zh: string[] = [];
+  const en: string[] = [];
+  if (c.afterFixedFen !== c.beforeFixedFen) {
+    const [from, to] = [formatFen(c.beforeFixedFen), formatFen(c.afterFixedFen)];
+    const added = c.afterFixedFen - c.beforeFixedFen;
+    titlesZh.push(added > 0 ? `每笔加收 ${formatFen(added)}` : `每笔固定费用 ${from} → ${to}`);
+    titlesEn.push(added > 0 ? `+${formatFen(added)} per sale` : `fixed fee per sale ${from} → ${to}`);
+    zh.push(`每笔固定费用由 ${from} 变为 ${to}`);
+    en.push(`the fixed fee per sale went from ${from} to ${to}`);
+  }
+  const capChanged = c.afterCapFen !== c.beforeCapFen;
+  // With nothing else to tell apart, the rates are named even when they read the same.
+  if (c.beforeRate !== c.afterRate || (zh.length === 0 && !capChanged)) {
+    titlesZh.push(`${c.beforeRate} → ${c.afterRate}`);
+    titlesEn.push(`${c.beforeRate} → ${c.afterRate}`);
+    zh.push(`费率由 ${c.beforeRate} 变为 ${c.afterRate}`);
+    en.push(`${en.length === 0 ? 'the rate went' : 'the rate'} from ${c.beforeRate} to ${c.afterRate}`);
+  }
+  if (capChanged) {
+    const capZh = (fen: number | undefined) => (fen === undefined ? '无封顶' : formatFen(fen));
+    const capEn = (fen: number | undefined) => (fen === undefined ? 'none' : formatFen(fen));
+    titlesZh.push(`封顶 ${capZh(c.beforeCapFen)} → ${capZh(c.afterCapFen)}`);
+    titlesEn.push(`cap ${capEn(c.beforeCapFen)} → ${capEn(c.afterCapFen)}`);
+    const spaced = (fen: number | undefined) => (fen === undefined ? '无封顶' : ` ${formatFen(fen)} `);
+    zh.push(`封顶由${spaced(c.beforeCapFen)}变为${spaced(c.afterCapFen)}`.trimEnd());
+    en.push(
+      `${en.length === 0 ? 'the cap went' : 'the cap'} from ${capEn(c.beforeCapFen)} to ${capEn(c.afterCapFen)}`,
+    );
+  }
+  return { titleZh: titlesZh.join('，'), titleEn: titlesEn.join(', '), zh: zh.join('，'), en: en.join(', ') };
 }
 
 function capOf(f: Finding | undefined, plan: FeePlan | undefined): number | undefined {

@@ -18,21 +18,70 @@ const SIM = charge({
 });
 
 describe('coverDeductions', () => {
-  it('covers a yearly SIM fee once per calendar year and flags the second one', () => {
+  it('covers a yearly SIM fee once per contract year counted from its from date and flags the others', () => {
+    // Contract years from 2027-09-01: 2027-09-01..2028-08-31, then 2028-09-01..2029-08-31. The first three
+    // lines share the first year (a calendar year would have let 2028-01-02 through); 2028-09-01 opens the next.
     const result = coverDeductions(
       [SIM],
       [
         { label: 'SIM卡服务费', amountFen: -9900, date: '2027-09-15' },
         { label: '流量费', amountFen: -9900, date: '2027-12-15' },
         { label: '通讯费', amountFen: -9900, date: '2028-01-02' },
+        { label: '流量费', amountFen: -9900, date: '2028-08-31' },
+        { label: '流量费', amountFen: -9900, date: '2028-09-01' },
       ],
     );
     expect(result.map((r) => [r.coveredFen, r.unplannedFen, r.reason])).toEqual([
       [9900, 0, undefined],
       [0, 9900, 'over_amount'],
+      [0, 9900, 'over_amount'],
+      [0, 9900, 'over_amount'],
       [9900, 0, undefined],
     ]);
     expect(result[0]?.charge?.name).toBe('流量费');
+  });
+
+  it('flags two of three yearly charges inside one contract year that spans a new calendar year', () => {
+    // ¥99 a year from 2026-09-01; all three fall in 2026-09-01..2027-08-31: ¥99 covered, ¥198 unplanned.
+    const sim = charge({ name: '流量费', amountFen: 9900, every: 'year', from: '2026-09-01' });
+    const result = coverDeductions(
+      [sim],
+      ['2026-11-16', '2027-01-15', '2027-03-15'].map((date) => ({ label: '流量费', amountFen: -9900, date })),
+    );
+    expect(result.map((r) => r.unplannedFen)).toEqual([0, 9900, 9900]);
+  });
+
+  it('counts months from the from day, renewing on the last day of a shorter month', () => {
+    // From 2026-01-31: 01-31..02-27, then 02-28 (February has no 31st)..03-30, then 03-31..04-29.
+    const monthly = charge({ name: '月费', amountFen: 1000, every: 'month', from: '2026-01-31' });
+    const result = coverDeductions(
+      [monthly],
+      ['2026-02-10', '2026-02-27', '2026-02-28', '2026-03-30', '2026-03-31'].map((date) => ({
+        label: '月费',
+        amountFen: 1000,
+        date,
+      })),
+    );
+    expect(result.map((r) => r.unplannedFen)).toEqual([0, 1000, 0, 1000, 0]);
+  });
+
+  it('counts quarters from the from date, across calendar quarters', () => {
+    // From 2026-11-15: 2026-11-15..2027-02-14, then 2027-02-15..2027-05-14.
+    const quarterly = charge({ name: '服务费', amountFen: 3000, every: 'quarter', from: '2026-11-15' });
+    const result = coverDeductions(
+      [quarterly],
+      ['2026-12-31', '2027-01-05', '2027-02-15'].map((date) => ({ label: '服务费', amountFen: 3000, date })),
+    );
+    expect(result.map((r) => r.unplannedFen)).toEqual([0, 3000, 0]);
+  });
+
+  it('keeps calendar years for a yearly charge without a from date', () => {
+    const yearly = charge({ name: '年费', amountFen: 9900, every: 'year' });
+    const result = coverDeductions(
+      [yearly],
+      ['2027-09-15', '2027-12-15', '2028-01-02'].map((date) => ({ label: '年费', amountFen: 9900, date })),
+    );
+    expect(result.map((r) => r.unplannedFen)).toEqual([0, 9900, 0]);
   });
 
   it('matches labels ignoring case, full width and spaces', () => {

@@ -1,4 +1,4 @@
-import { localDateOf } from '../time/shanghai.js';
+import { daysInMonth, localDateOf } from '../time/shanghai.js';
 import type { PlanCharge } from './plan-types.js';
 import { foldName } from './plan-vocabulary.js';
 
@@ -29,8 +29,10 @@ export interface DeductionCoverage {
 /**
  * Decides how much of each deduction the plan's charges cover: the label must equal a charge's name or alias
  * (ignoring case, width and spaces), the date must be on or after its `from`, and each `every` window
- * (once = ever, month/quarter/year = calendar windows in Asia/Shanghai, payout = per payout, per terminal when
- * `perTerminal`) allows at most the charge's amount; the rest is unplanned. Lines are consumed in date order.
+ * (once = ever; month/quarter/year = 1/3/12 months counted from the charge's `from`, as a contract's service
+ * year runs from the day it was signed, or calendar windows in Asia/Shanghai without a `from`; payout = per
+ * payout; per terminal when `perTerminal`) allows at most the charge's amount; the rest is unplanned. Lines
+ * are consumed in date order.
  */
 export function coverDeductions(
   charges: readonly PlanCharge[],
@@ -84,13 +86,29 @@ function windowOf(charge: PlanCharge, date: string, line: DeductionLine): string
     case 'once':
       return 'once';
     case 'year':
-      return date.slice(0, 4);
+      return charge.from === undefined
+        ? date.slice(0, 4)
+        : `y${Math.floor(monthsSince(charge.from, date) / 12)}`;
     case 'quarter':
-      return `${date.slice(0, 4)}Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
+      return charge.from === undefined
+        ? `${date.slice(0, 4)}Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`
+        : `q${Math.floor(monthsSince(charge.from, date) / 3)}`;
     case 'month':
-      return date.slice(0, 7);
+      return charge.from === undefined ? date.slice(0, 7) : `m${monthsSince(charge.from, date)}`;
     case 'payout':
       // Without a payout id, each day's payout is its own window: providers pay out at most once a day.
       return line.payoutId ?? `day:${date}`;
   }
+}
+
+/**
+ * Whole months from `from` to `date` (both `YYYY-MM-DD`, from ≤ date): a contract signed on the 31st renews on
+ * the last day of shorter months, one signed on 02-29 on 02-28 in other years.
+ * @example monthsSince('2026-09-01', '2027-08-31') → 11
+ */
+function monthsSince(from: string, date: string): number {
+  const [fy, fm, fd] = [Number(from.slice(0, 4)), Number(from.slice(5, 7)), Number(from.slice(8, 10))];
+  const [y, m, d] = [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
+  const renewal = Math.min(fd, daysInMonth(y, m));
+  return (y - fy) * 12 + (m - fm) - (d < renewal ? 1 : 0);
 }

@@ -641,6 +641,35 @@ describe('vocabularies, signs and encodings', () => {
     expect(unknown.some((m) => m.includes('奇怪状态'))).toBe(true);
   });
 
+  it('labels a deduction by its type when the statement names the charge only there', async () => {
+    const text = [
+      '交易时间,结算日期,终端号,参考号,交易类型,交易金额,手续费,结算金额,备注',
+      '2026-09-02 00:00:00,2026-09-02,T1,,流量费,-99.00,0.00,-99.00,',
+      '2026-09-03 00:00:00,2026-09-03,T1,,SIM卡费,-36.00,0.00,-36.00,',
+      '2026-09-04 00:00:00,2026-09-04,T1,,扣费,-99.00,0.00,-99.00,SIM卡服务费',
+      '2026-09-04 10:00:00,2026-09-05,T1,R1,消费,100.00,0.60,99.40,',
+    ].join('\n');
+    const result = await importFiles([{ name: 's.csv', bytes: Buffer.from(text) }]);
+    expect(result.rejected).toEqual([]);
+    // The remark wins when there is one; a sale gets no label from its type.
+    expect(result.records.map((r) => [r.type, r.label])).toEqual([
+      ['deduction', '流量费'],
+      ['deduction', 'SIM卡费'],
+      ['deduction', 'SIM卡服务费'],
+      ['sale', undefined],
+    ]);
+  });
+
+  it('keeps no full card number in a memo', async () => {
+    const pan = '621700123456789011'; // passes the Luhn check
+    const text = [
+      '交易时间,结算日期,终端号,参考号,交易类型,交易金额,手续费,结算金额,备注',
+      `2026-09-02 00:00:00,2026-09-02,T1,,服务费,-9.90,0.00,-9.90,扣款 卡${pan}`,
+    ].join('\n');
+    const result = await importFiles([{ name: 's.csv', bytes: Buffer.from(text) }]);
+    expect(result.records.map((r) => r.label)).toEqual(['扣款 卡621700********9011']);
+  });
+
   it('reads D/C-marked signs and as-is fees from a user mapping', async () => {
     const dir = tmp();
     const mapping = join(dir, 'm.yaml');

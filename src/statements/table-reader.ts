@@ -10,6 +10,7 @@ import {
   type CardType,
   type Channel,
   maskCardNumber,
+  maskCardNumbersIn,
   type PosRecord,
   type RecordKind,
   RecordSchema,
@@ -939,9 +940,14 @@ export class TableReader {
     const payer = this.text('payerId', cells);
     if (payer !== undefined) record.payerId = maskCardNumber(payer).slice(0, 128);
     const label = this.text('label', cells, true);
-    if (label !== undefined) record.label = label.slice(0, 200);
+    // A memo may quote the card (“退款至卡6217…”): a record never keeps a full card number.
+    if (label !== undefined) record.label = maskCardNumbersIn(label).slice(0, 200);
+    // Many statements name a deduction only in its type (交易类型 流量费, 备注 empty): that name is what the
+    // plan's charges are matched on.
+    else if (type === 'deduction' && typeText !== undefined)
+      record.label = maskCardNumbersIn(typeText).slice(0, 200);
     const counterparty = this.text('counterparty', cells, true);
-    if (counterparty !== undefined) record.counterparty = counterparty.slice(0, 200);
+    if (counterparty !== undefined) record.counterparty = maskCardNumbersIn(counterparty).slice(0, 200);
     const rateRaw = this.cell('rate', cells);
     if (rateRaw !== undefined && rateRaw !== null) {
       const col = this.cols.get('rate');

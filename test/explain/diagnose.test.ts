@@ -140,6 +140,67 @@ describe('diagnose', () => {
     ]);
   });
 
+  it('a change of the cap or the fixed add-on alone is named for what changed, not as the same rate twice', () => {
+    const base = {
+      merchantId: M,
+      channel: 'card' as const,
+      card: 'debit' as const,
+      band: 'all',
+      date: '2026-09-26',
+      beforeRate: '0.55%',
+      afterRate: '0.55%',
+      beforeFixedFen: 0,
+      afterFixedFen: 0,
+      transactions: 2,
+      inPlan: false,
+      noticeHonoured: false,
+    };
+    // ¥8,000.00 × 0.55% = ¥44.00 charged against the ¥20.00 cap: ¥24.00 over; on two terminals.
+    const capped = (terminalId: string, day: string) =>
+      finding('fee_overcharge', {
+        terminalId,
+        time: `${day}T11:00:00+08:00`,
+        channel: 'card',
+        card: 'debit',
+        amountFen: 800_000,
+        overchargeFen: 2400,
+        lossFen: 2400,
+      });
+    const fs = () => [capped('T1', '2026-09-26'), capped('T2', '2026-09-27')];
+    const [cap] = diagnose(report(fs(), [{ ...base, beforeCapFen: 2000 }]));
+    expect([cap?.cause, cap?.title, cap?.titleEn]).toEqual([
+      'provider_rate_change',
+      '收单机构/代理商调价：借记卡封顶 ¥20.00 → 无封顶',
+      'Provider or agent price change: debit card cap ¥20.00 → none',
+    ]);
+    expect(cap?.evidence[0]).toBe('自 2026-09-26 起，借记卡封顶由 ¥20.00 变为无封顶');
+    expect(cap?.evidenceEn[0]).toBe('From 2026-09-26, for debit card the cap went from ¥20.00 to none');
+
+    const [raised] = diagnose(report(fs(), [{ ...base, beforeCapFen: 2000, afterCapFen: 2500 }]));
+    expect(raised?.title).toBe('收单机构/代理商调价：借记卡封顶 ¥20.00 → ¥25.00');
+    expect(raised?.evidence[0]).toBe('自 2026-09-26 起，借记卡封顶由 ¥20.00 变为 ¥25.00');
+
+    const [both] = diagnose(
+      report(fs(), [{ ...base, afterRate: '0.60%', afterFixedFen: 300, beforeCapFen: 2000 }]),
+    );
+    expect([both?.title, both?.titleEn]).toEqual([
+      '收单机构/代理商调价：借记卡每笔加收 ¥3.00，0.55% → 0.60%，封顶 ¥20.00 → 无封顶',
+      'Provider or agent price change: debit card +¥3.00 per sale, 0.55% → 0.60%, cap ¥20.00 → none',
+    ]);
+    expect(both?.evidence[0]).toBe(
+      '自 2026-09-26 起，借记卡每笔固定费用由 ¥0.00 变为 ¥3.00，费率由 0.55% 变为 0.60%，封顶由 ¥20.00 变为无封顶',
+    );
+    expect(both?.evidenceEn[0]).toBe(
+      'From 2026-09-26, for debit card the fixed fee per sale went from ¥0.00 to ¥3.00, the rate from 0.55% to 0.60%, the cap from ¥20.00 to none',
+    );
+
+    const [cut] = diagnose(report(fs(), [{ ...base, beforeFixedFen: 300 }]));
+    expect([cut?.title, cut?.titleEn]).toEqual([
+      '收单机构/代理商调价：借记卡每笔固定费用 ¥3.00 → ¥0.00',
+      'Provider or agent price change: debit card fixed fee per sale ¥3.00 → ¥0.00',
+    ]);
+  });
+
   it('the same deduction on every payout is a settlement-mode change, even without a telling label; a one-off is unagreed', () => {
     const fees = ['2026-10-08', '2026-10-09', '2026-10-10'].map((d) =>
       finding('unplanned_deduction', {
