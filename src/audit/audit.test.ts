@@ -879,6 +879,8 @@ describe('unplanned_deduction', () => {
     const partly = auditRecords({ terminal: [], settlement: [bigger], bank: [], plans: [withSim] });
     // 120.00 taken, 99.00 agreed per year: 21.00 unplanned.
     expect(partly.findings[0]).toMatchObject({ kind: 'unplanned_deduction', lossFen: 2100 });
+    expect(partly.findings[0]?.message).toContain('约定的“流量费”每年最多 ¥99.00，超出 ¥21.00');
+    expect(partly.findings[0]?.messageEn).toContain('is at most ¥99.00 a year; ¥21.00 over that');
   });
 
   it('reports a sale settled below amount − fee', () => {
