@@ -45,7 +45,11 @@ describe('fee_overcharge and fee_undercharge', () => {
     });
     expect(f?.message).toContain('应收 ¥7.41（0.60%），实收 ¥8.40，多扣 ¥0.99');
     expect(f?.messageEn).toContain('expected ¥7.41 (0.60%), charged ¥8.40, overcharged ¥0.99');
-    expect(f?.rule).toEqual({ text: '2026-01-01 起 全部交易：0.60%', line: 11 });
+    expect(f?.rule).toEqual({
+      text: '2026-01-01 起 全部交易：0.60%',
+      textEn: 'from 2026-01-01 all sales: 0.60%',
+      line: 11,
+    });
     expect(f?.source).toEqual([{ file: 'statement.csv', row: 2 }]);
     expect(report.summary).toMatchObject({ overchargeFen: 99, lossFen: 99 });
   });

@@ -27,14 +27,40 @@ export function describeFormula(
   return { zh, en };
 }
 
-/** The plan rule as evidence: “2026-09-01 起 刷卡/闪付 借记卡：0.55%，封顶 ¥20.00”, with its line in the plan file. */
-export function describeRule(rule: FeeRule, period: PlanPeriod): { text: string; line: number } {
-  const parts = [`${period.from} 起`];
-  if (rule.channels !== undefined) parts.push(rule.channels.map((c) => CHANNEL_NAMES_ZH[c]).join('/'));
-  if (rule.cards !== undefined) parts.push(rule.cards.map((c) => CARD_NAMES_ZH[c]).join('/'));
-  if (rule.minAmountFen !== undefined) parts.push(`金额 > ${formatFen(rule.minAmountFen)}`);
-  if (rule.maxAmountFen !== undefined) parts.push(`金额 ≤ ${formatFen(rule.maxAmountFen)}`);
-  if (parts.length === 1) parts.push('全部交易');
+/**
+ * The plan rule as evidence: “2026-09-01 起 刷卡/闪付 借记卡：0.55%，封顶 ¥20.00” / “from 2026-09-01 card/nfc
+ * debit: 0.55%, cap ¥20.00”, with its line in the plan file.
+ */
+export function describeRule(
+  rule: FeeRule,
+  period: PlanPeriod,
+): { text: string; textEn: string; line: number } {
+  const zh = [`${period.from} 起`];
+  const en = [`from ${period.from}`];
+  if (rule.channels !== undefined) {
+    zh.push(rule.channels.map((c) => CHANNEL_NAMES_ZH[c]).join('/'));
+    en.push(rule.channels.join('/'));
+  }
+  if (rule.cards !== undefined) {
+    zh.push(rule.cards.map((c) => CARD_NAMES_ZH[c]).join('/'));
+    en.push(rule.cards.join('/'));
+  }
+  if (rule.minAmountFen !== undefined) {
+    zh.push(`金额 > ${formatFen(rule.minAmountFen)}`);
+    en.push(`amount > ${formatFen(rule.minAmountFen)}`);
+  }
+  if (rule.maxAmountFen !== undefined) {
+    zh.push(`金额 ≤ ${formatFen(rule.maxAmountFen)}`);
+    en.push(`amount ≤ ${formatFen(rule.maxAmountFen)}`);
+  }
+  if (zh.length === 1) {
+    zh.push('全部交易');
+    en.push('all sales');
+  }
   const formula = describeFormula(rule.ratePpm, rule.fixedFen, rule.capFen, rule.minFen);
-  return { text: `${parts.join(' ')}：${formula.zh}`, line: rule.line };
+  return {
+    text: `${zh.join(' ')}：${formula.zh}`,
+    textEn: `${en.join(' ')}: ${formula.en}`,
+    line: rule.line,
+  };
 }

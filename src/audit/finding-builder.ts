@@ -24,7 +24,7 @@ export interface FindingDraft {
   overchargeFen: number;
   lossFen: number;
   basis?: 'plan' | 'inferred' | undefined;
-  rule?: { text: string; line: number } | undefined;
+  rule?: { text: string; textEn?: string; line: number } | undefined;
   message: string;
   messageEn: string;
   source: SourceRef[];

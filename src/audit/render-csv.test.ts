@@ -65,5 +65,6 @@ describe('renderCsv', () => {
   it('has an English header with lang en', () => {
     const en = renderCsv(sampleReport(), { lang: 'en' });
     expect(en.slice(1).split('\r\n')[0]).toMatch(/^id,kind,kind code,merchant,ref no,/);
+    expect(en.slice(1).split('\r\n')[1]).toContain(',credit 0.60% (line 12),');
   });
 });

@@ -104,7 +104,7 @@ export function findingCsvRow(f: Finding, lang: Lang): CsvValue[] {
     basis,
     f.rule === undefined
       ? undefined
-      : `${f.rule.text} (${lang === 'en' ? 'line' : '第'} ${f.rule.line}${lang === 'en' ? '' : ' 行'})`,
+      : `${lang === 'en' ? (f.rule.textEn ?? f.rule.text) : f.rule.text} (${lang === 'en' ? 'line' : '第'} ${f.rule.line}${lang === 'en' ? '' : ' 行'})`,
     lang === 'en' ? f.messageEn : f.message,
     f.source.map((s) => `${s.file}:${s.row}`).join('; '),
   ];

@@ -45,7 +45,7 @@ export interface Finding {
   lossFen: number;
   basis?: 'plan' | 'inferred';
   /** The plan rule that gave the expected fee, in words, with its line in the plan file. */
-  rule?: { text: string; line: number };
+  rule?: { text: string; textEn?: string; line: number };
   message: string;
   messageEn: string;
   source: SourceRef[];

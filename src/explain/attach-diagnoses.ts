@@ -617,7 +617,9 @@ function rateChangeDraft(
   const bandEn = c.band === 'all' ? '' : ` (${c.band} yuan)`;
   const fixed = c.afterFixedFen !== c.beforeFixedFen;
   const wording = changeWording(c);
-  const contract = fs.find((f) => f.rule !== undefined)?.rule?.text;
+  const contractRule = fs.find((f) => f.rule !== undefined)?.rule;
+  const contract = contractRule?.text;
+  const contractEn = contractRule?.textEn ?? contract;
   const ts = terminalsOf(fs);
   const over = sum(fs, 'overchargeFen');
   const evidence = [
@@ -625,7 +627,7 @@ function rateChangeDraft(
     `此后 ${fs.length} 笔交易多扣 ${formatFen(over)}，${range(fs).first} 至 ${range(fs).last}`,
   ];
   const evidenceEn = [
-    `From ${c.date}, for ${whatEn}${bandEn} ${wording.en}${contract === undefined ? '' : `; the contract says ${contract}`}`,
+    `From ${c.date}, for ${whatEn}${bandEn} ${wording.en}${contractEn === undefined ? '' : `; the contract says ${contractEn}`}`,
     `${fs.length} transactions since were overcharged ${formatFen(over)}, ${range(fs).first} to ${range(fs).last}`,
   ];
   if (c.noticeHonoured === false) {
