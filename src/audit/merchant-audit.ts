@@ -83,7 +83,9 @@ function defaultBand(channel: Channel, amountFen: number): string {
  * it into groups that never meet, and its rate change go unseen. Without a plan (or a rule for the channel and
  * card), the default bands.
  */
-function planBands(plan: FeePlan | undefined): (channel: Channel, card: CardType, amountFen: number) => string {
+function planBands(
+  plan: FeePlan | undefined,
+): (channel: Channel, card: CardType, amountFen: number) => string {
   if (plan === undefined) return (channel, _card, amountFen) => defaultBand(channel, amountFen);
   const limitsOf = new Map<string, number[] | undefined>();
   const limits = (channel: Channel, card: CardType): number[] | undefined => {
