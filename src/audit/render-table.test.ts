@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alignRows, displayWidth, headline, renderTable } from './render-table.js';
+import { alignRows, displayWidth, headline, renderTable, terminalText } from './render-table.js';
+import type { RateChange } from './report-types.js';
 import { sampleReport } from './sample-report.js';
 
 describe('displayWidth', () => {
@@ -83,7 +84,112 @@ describe('renderTable', () => {
   it('says nothing was overcharged when nothing was', () => {
     const report = sampleReport();
     report.summary.overchargeFen = 0;
+    report.summary.lossFen = 0;
     report.rateChanges = [];
     expect(headline(report, 'zh')).toBe('未发现多扣手续费');
+  });
+});
+
+describe('headline', () => {
+  const change = (merchantId: string, extra: Partial<RateChange> = {}): RateChange => ({
+    merchantId,
+    channel: 'card',
+    card: 'credit',
+    band: 'all',
+    date: '2026-08-03',
+    beforeRate: '0.60%',
+    afterRate: '0.68%',
+    beforeFixedFen: 0,
+    afterFixedFen: 0,
+    transactions: 2,
+    inPlan: false,
+    noticeHonoured: null,
+    ...extra,
+  });
+
+  it('tells one change shared by five merchants once, with the merchant count', () => {
+    const report = sampleReport();
+    report.rateChanges = ['m1', 'm2', 'm3', 'm4', 'm5'].map((m) => change(m));
+    expect(headline(report, 'zh')).toBe(
+      '共多扣 ¥1.47，涉及 3 笔交易，自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（5 个商户）',
+    );
+    expect(headline(report, 'en')).toBe(
+      'Overcharged ¥1.47 in total on 3 transaction(s); since 2026-08-03 the credit card rate went from 0.60% to 0.68% (5 merchants)',
+    );
+  });
+
+  it('keeps different changes apart and counts the ones beyond three', () => {
+    const report = sampleReport();
+    report.rateChanges = [
+      change('m1'),
+      change('m2'),
+      change('m1', { card: 'debit' }),
+      change('m1', { date: '2026-08-10' }),
+      change('m2', { afterRate: '0.70%' }),
+    ];
+    const line = headline(report, 'zh');
+    expect(line).toBe(
+      '共多扣 ¥1.47，涉及 3 笔交易，自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（2 个商户）；' +
+        '自 2026-08-03 起借记卡费率由 0.60% 变为 0.68%；自 2026-08-10 起贷记卡费率由 0.60% 变为 0.68%；另有 1 处费率变化',
+    );
+  });
+
+  it('states the loss on the first line when other findings lost money but no fee was overcharged', () => {
+    const report = sampleReport();
+    report.summary.overchargeFen = 0;
+    report.summary.lossFen = 9000;
+    report.rateChanges = [];
+    expect(headline(report, 'zh')).toBe('未发现多扣手续费，但其他问题损失 ¥90.00');
+    expect(headline(report, 'en')).toBe('No fee overcharge found, but other findings lost ¥90.00');
+  });
+});
+
+describe('control characters from the input files', () => {
+  const CLEAR_SCREEN = 'T\u001b[2J\u001b]0;pwned\u0007X';
+
+  it('shows them as visible escapes', () => {
+    expect(terminalText(CLEAR_SCREEN)).toBe('T\\x1b[2J\\x1b]0;pwned\\x07X');
+    expect(terminalText('a\u009bb\u007fc\td\r\n')).toBe('a\\x9bb\\x7fc\\x09d\\x0d\\x0a');
+    expect(terminalText('贷记卡 ¥1.00')).toBe('贷记卡 ¥1.00');
+  });
+
+  it('never prints one raw, in cells, messages, warnings or rejected rows', () => {
+    const report = sampleReport();
+    const first = report.findings[0];
+    if (first === undefined) throw new Error('sample report without findings');
+    first.terminalId = CLEAR_SCREEN;
+    first.message = `终端 ${CLEAR_SCREEN}`;
+    report.merchants[0] = { ...report.merchants[0]!, merchantId: `M\u0007` };
+    report.warnings.push(`提示\u001b[31m`);
+    report.rejected.push({ file: 'evil\u001b.csv', row: 2, reason: 'bad\u009b' });
+    report.files[0] = { ...report.files[0]!, file: 's\u001b[2J.csv' };
+    const text = renderTable(report, { lang: 'zh' });
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain('T\\x1b[2J\\x1b]0;pwned\\x07X');
+    expect(text).toContain('evil\\x1b.csv:2: bad\\x9b');
+  });
+
+  it('measures the escaped cell, so the columns stay aligned', () => {
+    const report = sampleReport();
+    const first = report.findings[0];
+    if (first === undefined) throw new Error('sample report without findings');
+    first.terminalId = CLEAR_SCREEN;
+    const lines = renderTable(report, { lang: 'zh' }).split('\n');
+    const start = lines.findIndex((l) => l.startsWith('问题明细'));
+    const [header = '', rule = '', ...rows] = lines.slice(start + 1, start + 8);
+    // The message column starts where the rule's last run of ─ does, in every row.
+    const column = displayWidth(rule.slice(0, rule.lastIndexOf(' ') + 1));
+    const startOfLast = (row: string) => {
+      let width = 0;
+      let i = 0;
+      for (const ch of row) {
+        if (width >= column) break;
+        width += displayWidth(ch);
+        i += ch.length;
+      }
+      return row.slice(i, i + 1);
+    };
+    expect(rows).toHaveLength(5);
+    expect([header, ...rows].map(startOfLast)).toEqual(['说', '[', '[', '[', '[', '[']);
   });
 });

@@ -102,23 +102,83 @@ function overchargedCount(report: AuditReport): number {
 }
 
 /**
+ * The rate changes as the headline tells them: an agent's provider raises many merchants' rates the same day,
+ * and one clause with the merchant count says that better than the same clause once per merchant.
+ */
+function groupedChanges(changes: readonly RateChange[]): { change: RateChange; merchants: number }[] {
+  const groups = new Map<string, { change: RateChange; merchants: Set<string> }>();
+  for (const c of changes) {
+    const key = [
+      c.date,
+      c.channel,
+      c.card,
+      c.band,
+      c.beforeRate,
+      c.afterRate,
+      c.beforeFixedFen,
+      c.afterFixedFen,
+      c.beforeCapFen ?? '',
+      c.afterCapFen ?? '',
+    ].join('\u0000');
+    const group = groups.get(key) ?? { change: c, merchants: new Set<string>() };
+    group.merchants.add(c.merchantId ?? '');
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => ({ change: g.change, merchants: g.merchants.size }));
+}
+
+/**
  * The one sentence a merchant reads first:
  * “共多扣 ¥1,284.50，涉及 312 笔交易，自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%”.
  */
 export function headline(report: AuditReport, lang: Lang): string {
   const s = report.summary;
-  const changes = report.rateChanges.slice(0, 3).map((c) => rateChangeSentence(c, lang));
-  const more = report.rateChanges.length - changes.length;
-  if (more > 0) changes.push(lang === 'en' ? `and ${more} more rate change(s)` : `另有 ${more} 处费率变化`);
-  const tail =
-    changes.length > 0 ? (lang === 'en' ? `; ${changes.join('; ')}` : `，${changes.join('；')}`) : '';
+  const en = lang === 'en';
+  const groups = groupedChanges(report.rateChanges);
+  const changes = groups.slice(0, 3).map(({ change, merchants }) => {
+    const sentence = rateChangeSentence(change, lang);
+    if (merchants < 2) return sentence;
+    return en ? `${sentence} (${merchants} merchants)` : `${sentence}（${merchants} 个商户）`;
+  });
+  const more = groups.length - changes.length;
+  if (more > 0) changes.push(en ? `and ${more} more rate change(s)` : `另有 ${more} 处费率变化`);
+  const tail = changes.length > 0 ? (en ? `; ${changes.join('; ')}` : `，${changes.join('；')}`) : '';
   if (s.overchargeFen > 0) {
     const n = overchargedCount(report);
-    return lang === 'en'
+    return en
       ? `Overcharged ${formatFen(s.overchargeFen)} in total on ${n} transaction(s)${tail}`
       : `共多扣 ${formatFen(s.overchargeFen)}，涉及 ${n} 笔交易${tail}`;
   }
-  return lang === 'en' ? `No fee overcharge found${tail}` : `未发现多扣手续费${tail}`;
+  // The first line is the conclusion: money lost otherwise (a missing settlement, a short payout) belongs in it.
+  if (s.lossFen > 0)
+    return en
+      ? `No fee overcharge found, but other findings lost ${formatFen(s.lossFen)}${tail}`
+      : `未发现多扣手续费，但其他问题损失 ${formatFen(s.lossFen)}${tail}`;
+  return en ? `No fee overcharge found${tail}` : `未发现多扣手续费${tail}`;
+}
+
+// C0 controls, DEL and C1 controls: ESC and CSI (0x9b) start terminal escape sequences that could clear the
+// screen or rewrite what was printed, BEL rings; a statement's cells must show as text, never act.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+// As CONTROL, but the line breaks of whole lines of output are the output's own.
+const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
+
+function escapeControl(ch: string): string {
+  return `\\x${(ch.codePointAt(0) ?? 0).toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * A cell of data shown on a terminal: control characters as visible escapes (ESC → `\x1b`), so the cell cannot
+ * move the cursor or clear the screen, and measures as wide as it prints.
+ * @example terminalText('T01\u001b[2J') === 'T01\\x1b[2J'
+ */
+export function terminalText(text: string): string {
+  return text.replace(CONTROL, escapeControl);
+}
+
+/** As terminalText, for whole lines of output: keeps their line breaks. */
+function terminalLines(text: string): string {
+  return text.replace(CONTROL_BUT_NEWLINE, escapeControl);
 }
 
 /** Columns a string takes in a terminal: CJK and full-width characters take two. */
@@ -162,6 +222,7 @@ export function alignRows(
   right: ReadonlySet<number> = new Set(),
   indent = '  ',
 ): string[] {
+  rows = rows.map((r) => r.map(terminalText));
   const widths = header.map((h, i) =>
     Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))),
   );
@@ -180,8 +241,16 @@ export interface RenderTableOptions {
   lang: Lang;
 }
 
-/** The audit report as terminal text, the total first; yields pieces so a huge report never becomes one string. */
+/**
+ * The audit report as terminal text, the total first; yields pieces so a huge report never becomes one string.
+ * Whatever came from the input files is printed with its control characters escaped (terminalText).
+ */
 export function* renderTableChunks(report: AuditReport, options: RenderTableOptions): Generator<string> {
+  // Cells are escaped before they are measured (alignRows, findingsTable); this catches the free-text lines.
+  for (const chunk of tableChunks(report, options)) yield terminalLines(chunk);
+}
+
+function* tableChunks(report: AuditReport, options: RenderTableOptions): Generator<string> {
   const { lang } = options;
   const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
   const s = report.summary;
@@ -373,7 +442,7 @@ function* findingsTable(report: AuditReport, lang: Lang): Generator<string> {
       money(f.overchargeFen),
       money(f.lossFen),
       `[${kindName(f.kind, lang)}] ${lang === 'en' ? f.messageEn : f.message}`,
-    ];
+    ].map(terminalText);
   };
   const right = new Set([3, 4, 5, 6, 7]);
   const sample = Math.min(report.findings.length, 5000);

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import type { CliContext } from './context.js';
-import { CliError, EXIT_USAGE } from './errors.js';
+import { CliError, EXIT_USAGE, usageErrorLine } from './errors.js';
 import { detectLang, pick } from './lang.js';
 
 export interface CliRun {
@@ -31,12 +31,6 @@ export function buildProgram(ctx: CliContext): Command {
     )
     .option('--lang <lang>', 'zh | en (default: zh, or en when LANG=en*)')
     .option('--debug', 'print stack traces on errors')
-    .showHelpAfterError()
-    .configureOutput({
-      writeOut: (text) => ctx.stdout(text),
-      writeErr: (text) => ctx.stderr(text),
-    })
-    .exitOverride()
     .addHelpText(
       'after',
       pick(
@@ -46,16 +40,25 @@ export function buildProgram(ctx: CliContext): Command {
       ),
     );
   registerCommands(program, ctx);
-  for (const command of program.commands) applyFrame(command, ctx);
+  applyFrame(program, ctx);
   return program;
 }
 
+/** Every command, sub-commands included, prints through ctx and reports usage errors as one translated line. */
 function applyFrame(command: Command, ctx: CliContext): void {
-  command
-    .exitOverride()
-    .showHelpAfterError()
-    .configureOutput({ writeOut: (t) => ctx.stdout(t), writeErr: (t) => ctx.stderr(t) });
+  command.exitOverride().configureOutput({
+    writeOut: (t) => ctx.stdout(t),
+    writeErr: (t) => ctx.stderr(t),
+    outputError: (message) => ctx.stderr(`${usageErrorLine(message, commandPath(command), ctx.lang)}\n`),
+  });
   for (const sub of command.commands) applyFrame(sub, ctx);
+}
+
+/** `posguard plan fee`: the command line whose --help explains the flags of this command. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c !== null; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 /** Runs the CLI in-process and returns what it printed and its exit code. */

@@ -39,6 +39,13 @@ const TYPE: Record<string, RecordType | 'skip'> = {
   预授权完成: 'preauth-complete',
   预授权完成请求: 'preauth-complete',
   扣费: 'deduction',
+  扣款: 'deduction',
+  其他扣款: 'deduction',
+  代扣: 'deduction',
+  代扣费: 'deduction',
+  扣除: 'deduction',
+  // A cardholder's bank words a card sale this way; on a merchant's statement it is still the sale.
+  消费扣款: 'sale',
   流量费: 'deduction',
   服务费: 'deduction',
   押金: 'deduction',
@@ -50,7 +57,7 @@ const TYPE: Record<string, RecordType | 'skip'> = {
   入账: 'payout',
   payout: 'payout',
 };
-const DEDUCTION_HINT = /扣费|流量|服务费|押金|年费|会员费|保险|管理费|通讯费|sim|激活|租金/;
+const DEDUCTION_HINT = /扣费|扣款|代扣|流量|服务费|押金|年费|会员费|保险|管理费|通讯费|sim|激活|租金/;
 
 const CHANNEL: Record<string, Channel> = {
   刷卡: 'card',

@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { AuditReport } from '../../audit/report-types.js';
 import type { DevicesFile } from '../../explain/parse-devices.js';
@@ -138,6 +138,8 @@ export async function prepareAudit(
   ctx: CliContext,
   dir: string | undefined,
   flags: AuditInputFlags,
+  /** Called once the inputs are known, before anything is read: the caller's own checks against them. */
+  checkInputs?: (inputs: Inputs) => void,
 ): Promise<PreparedAudit> {
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
   const windowMs = parseDuration(flags.duplicateWindow);
@@ -154,7 +156,7 @@ export async function prepareAudit(
   if (flags.plan !== undefined && flags.plans !== undefined)
     throw new CliError('--plan 与 --plans 只能用一个', 'use --plan or --plans, not both');
 
-  const inputs: Inputs = { terminal: [], settlement: [], bank: [], plans: [], devices: [] };
+  const found: Inputs = { terminal: [], settlement: [], bank: [], plans: [], devices: [] };
   if (dir !== undefined) {
     const abs = resolve(ctx.cwd, dir);
     if (!isDirectory(abs))
@@ -162,17 +164,13 @@ export async function prepareAudit(
         `${dir} 不是目录（文件请用 --settlement 等参数给出）`,
         `${dir} is not a directory (give files with --settlement etc.)`,
       );
-    const found = discoverInputs(abs, dir);
-    inputs.terminal.push(...found.terminal);
-    inputs.settlement.push(...found.settlement);
-    inputs.bank.push(...found.bank);
-    inputs.plans.push(...found.plans);
-    inputs.devices.push(...found.devices);
+    Object.assign(found, discoverInputs(abs, dir));
   }
-  inputs.terminal.push(...(flags.terminal ?? []));
-  inputs.settlement.push(...(flags.settlement ?? []));
-  inputs.bank.push(...(flags.bank ?? []));
-  if (flags.devices !== undefined) inputs.devices = [...flags.devices];
+  const inputs: Inputs = {
+    ...withoutRepeats(ctx, found, flags),
+    plans: found.plans,
+    devices: flags.devices === undefined ? found.devices : [...flags.devices],
+  };
   if (inputs.settlement.length === 0) {
     throw new CliError(
       dir === undefined
@@ -183,22 +181,9 @@ export async function prepareAudit(
         : `no statements (settlement.*) in ${dir}; give them with --settlement`,
     );
   }
-  for (const file of [...inputs.settlement, ...inputs.terminal, ...inputs.bank]) {
-    const abs = resolve(ctx.cwd, file);
-    let ok = false;
-    try {
-      ok = statSync(abs).isFile();
-    } catch {
-      ok = false;
-    }
-    if (!ok)
-      throw new CliError(
-        `${file}：文件不存在或无法读取`,
-        `${file}: the file does not exist or cannot be read`,
-      );
-  }
   if (flags.plan !== undefined) inputs.plans = [{ path: flags.plan }];
   else if (flags.plans !== undefined) inputs.plans = plansIn(ctx, flags.plans);
+  checkInputs?.(inputs);
 
   // Plans first: an invalid plan should stop the run before minutes of importing.
   const { plans, planText, planWarnings } = await loadPlans(ctx, inputs.plans);
@@ -241,6 +226,55 @@ export async function prepareAudit(
     },
   });
   return { report, planText, plans, inputs };
+}
+
+const DATA_KINDS = ['settlement', 'terminal', 'bank'] as const;
+
+/**
+ * The data files of the directory and the flags, each file once: a file named twice (`--settlement s.csv s.csv`,
+ * or a directory and a flag naming a file in it) would otherwise be imported twice and every line of it reported
+ * as settled twice. Files are the same when their real paths are (symlinks, `./`, `..` resolved); a copy under
+ * another name is left to the import, which keeps its identical records once and says so. A flag outranks the
+ * directory's guess from the file name; two flags giving one file two kinds are a usage error.
+ */
+function withoutRepeats(
+  ctx: CliContext,
+  found: Inputs,
+  flags: AuditInputFlags,
+): Pick<Inputs, (typeof DATA_KINDS)[number]> {
+  const named: { kind: (typeof DATA_KINDS)[number]; file: string; real: string; flag: boolean }[] = [];
+  for (const flag of [false, true])
+    for (const kind of DATA_KINDS)
+      for (const file of flag ? (flags[kind] ?? []) : found[kind])
+        named.push({ kind, file, real: realFile(ctx, file), flag });
+  const chosen = new Map<string, (typeof named)[number]>();
+  for (const entry of named) {
+    const first = chosen.get(entry.real);
+    if (first === undefined || (entry.flag && !first.flag)) {
+      chosen.set(entry.real, entry);
+      continue;
+    }
+    if (entry.flag && first.kind !== entry.kind)
+      throw new CliError(
+        `${entry.file} 不能同时作为 --${first.kind} 和 --${entry.kind}`,
+        `${entry.file} cannot be both --${first.kind} and --${entry.kind}`,
+      );
+  }
+  const unique = { settlement: [] as string[], terminal: [] as string[], bank: [] as string[] };
+  // In the order named, under the name of the entry kept: the report shows the file as the user wrote it there.
+  for (const entry of named) if (chosen.get(entry.real) === entry) unique[entry.kind].push(entry.file);
+  return unique;
+}
+
+/** The file's real path; a CliError when it is not a readable file. */
+function realFile(ctx: CliContext, file: string): string {
+  try {
+    const real = realpathSync(resolve(ctx.cwd, file));
+    if (statSync(real).isFile()) return real;
+  } catch {
+    // Reported below, the same whatever the reason.
+  }
+  throw new CliError(`${file}：文件不存在或无法读取`, `${file}: the file does not exist or cannot be read`);
 }
 
 function isDirectory(path: string): boolean {

@@ -1,5 +1,14 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdirSync,
+  openSync,
+  realpathSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AuditReport } from '../../audit/report-types.js';
 import type { CliContext } from '../context.js';
@@ -116,17 +125,86 @@ Exit codes: 0 nothing found; 1 findings (other than undercharges) or rejected ro
 
 async function runAudit(ctx: CliContext, dir: string | undefined, flags: AuditFlags): Promise<void> {
   const format = assertFormat(flags.format, FORMATS);
-  const { report, planText } = await prepareAudit(ctx, dir, flags);
-  await writeReport(ctx, report, format, flags.out, planText);
+  // Checked before the audit: a typo in --out should not cost the minutes an agent's files take to audit.
+  const out = flags.out === undefined ? undefined : outTarget(ctx, flags.out, format);
+  const { report, planText } = await prepareAudit(ctx, dir, flags, (inputs) => {
+    if (out !== undefined)
+      refuseToOverwriteInput(ctx, out, [...inputs.settlement, ...inputs.terminal, ...inputs.bank]);
+  });
+  await writeReport(ctx, report, format, out, planText);
   const found = report.findings.some((f) => f.kind !== 'fee_undercharge') || report.rejected.length > 0;
   if (found) ctx.exitCode = EXIT_FINDINGS;
+}
+
+/** Where --out writes: `shown` is the path as the user would type it, `abs` the file itself. */
+interface OutTarget {
+  shown: string;
+  abs: string;
+  /** A directory to create first (mkdir -p), when the target's is missing. */
+  mkdir?: string;
+}
+
+const EXTENSIONS: Record<OutputFormat, string> = { table: 'txt', json: 'json', csv: 'csv', html: 'html' };
+
+/**
+ * Resolves --out before anything is audited: a directory (existing, or a path ending in /) receives
+ * `posguard-audit.<ext>`; a missing parent directory will be created; anything that cannot be written is a
+ * CliError now, not after the audit.
+ * @example outTarget(ctx, 'reports/', 'html') → reports/posguard-audit.html, creating reports
+ */
+function outTarget(ctx: CliContext, out: string, format: OutputFormat): OutTarget {
+  const abs = resolve(ctx.cwd, out);
+  const asDirectory = /[\\/]$/.test(out) || kindOf(abs) === 'directory';
+  const name = `posguard-audit.${EXTENSIONS[format]}`;
+  const target = asDirectory ? { shown: join(out, name), abs: join(abs, name) } : { shown: out, abs };
+  const parent = dirname(target.abs);
+  const unwritable = (code: string) =>
+    new CliError(`无法写入 ${target.shown}（${code}）`, `cannot write ${target.shown} (${code})`);
+  if (kindOf(target.abs) === 'directory') throw unwritable('EISDIR');
+  // The nearest directory that exists must be a writable directory: the rest is created when the report is.
+  let existing = parent;
+  while (kindOf(existing) === 'missing' && dirname(existing) !== existing) existing = dirname(existing);
+  if (kindOf(existing) !== 'directory') throw unwritable('ENOTDIR');
+  try {
+    accessSync(kindOf(target.abs) === 'file' ? target.abs : existing, constants.W_OK);
+  } catch (error) {
+    throw unwritable((error as NodeJS.ErrnoException).code ?? 'EACCES');
+  }
+  return existing === parent ? target : { ...target, mkdir: parent };
+}
+
+function kindOf(path: string): 'file' | 'directory' | 'missing' | 'other' {
+  try {
+    const st = statSync(path);
+    return st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** Writing the report over one of its own inputs would destroy the merchant's statement. */
+function refuseToOverwriteInput(ctx: CliContext, out: OutTarget, inputs: readonly string[]): void {
+  if (kindOf(out.abs) !== 'file') return;
+  const target = realpathSync(out.abs);
+  const input = inputs.find((file) => {
+    try {
+      return realpathSync(resolve(ctx.cwd, file)) === target;
+    } catch {
+      return false;
+    }
+  });
+  if (input !== undefined)
+    throw new CliError(
+      `--out ${out.shown} 是输入文件 ${input}，不能覆盖`,
+      `--out ${out.shown} is the input file ${input}; it will not be overwritten`,
+    );
 }
 
 async function writeReport(
   ctx: CliContext,
   report: AuditReport,
   format: OutputFormat,
-  out: string | undefined,
+  out: OutTarget | undefined,
   planText: string | undefined,
 ): Promise<void> {
   let chunks: Iterable<string>;
@@ -155,13 +233,13 @@ async function writeReport(
     if (buffer !== '') ctx.stdout(buffer);
     return;
   }
-  const path = resolve(ctx.cwd, out);
   let fd: number;
   try {
-    fd = openSync(path, 'w');
+    if (out.mkdir !== undefined) mkdirSync(out.mkdir, { recursive: true });
+    fd = openSync(out.abs, 'w');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new CliError(`无法写入 ${out}（${code}）`, `cannot write ${out} (${code})`);
+    throw new CliError(`无法写入 ${out.shown}（${code}）`, `cannot write ${out.shown} (${code})`);
   }
   try {
     let buffer = '';
@@ -178,7 +256,7 @@ async function writeReport(
   }
   const { headline } = await import('../../audit/render-table.js');
   ctx.stdout(
-    `${headline(report, ctx.lang)}\n${pick(ctx.lang, `报告已写入 ${out}`, `report written to ${out}`)}\n`,
+    `${headline(report, ctx.lang)}\n${pick(ctx.lang, `报告已写入 ${out.shown}`, `report written to ${out.shown}`)}\n`,
   );
 }
 
