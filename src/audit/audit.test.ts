@@ -1206,6 +1206,32 @@ describe('scope and coverage gaps', () => {
     expect(report.warnings.some((w) => w.includes('--merchant M404: not in the files given'))).toBe(true);
   });
 
+  it("does not take one merchant's statement as covering another merchant's sales", () => {
+    const m2Sale = rec(
+      'terminal',
+      { merchantId: 'M2', refNo: 'R9', amountFen: 10000, time: '2026-08-03 11:00:00' },
+      2,
+    );
+    const m1Line = settled(
+      { merchantId: 'M1', refNo: 'R1', amountFen: 10000, feeFen: 60 },
+      2,
+      undefined,
+      'm1.csv',
+    );
+    const apart = audit({ terminal: [m2Sale], settlement: [m1Line] });
+    expect(only(apart, 'missing_settlement')).toEqual([]);
+    expect(apart.warnings.some((w) => w.includes('due on days no statement covers'))).toBe(true);
+    // An agent's file naming both merchants covers both: M2's sale is missing from it.
+    const m2Other = settled(
+      { merchantId: 'M2', refNo: 'R8', amountFen: 500, feeFen: 3 },
+      3,
+      undefined,
+      'm1.csv',
+    );
+    const agent = audit({ terminal: [m2Sale], settlement: [m1Line, m2Other] });
+    expect(only(agent, 'missing_settlement').map((f) => f.refNo)).toEqual(['R9']);
+  });
+
   it('does not call a sale missing when it is due before the statements start, and warns', () => {
     const report = audit({
       terminal: [rec('terminal', { refNo: 'R0', amountFen: 10000, time: '2026-07-30 10:00:00' }, 2)],

@@ -58,22 +58,25 @@ describe('groupFiles', () => {
 describe('forecastCoverage', () => {
   it('takes each statement file from its first to its last settlement date, journals not at all', () => {
     const coverage = forecastCoverage(
-      [task(0, 'settlement'), task(1, 'terminal'), task(2, 'settlement')],
+      [task(0, 'settlement'), task(1, 'terminal'), task(2, 'settlement'), task(3, 'settlement')],
       [
         { merchants: ['M1'], settleMin: '2026-10-02', settleMax: '2026-10-30' },
         { merchants: ['M1'] },
         { merchants: ['M2'], settleMin: '2026-11-01', settleMax: '2026-11-03' },
+        { merchants: ['M1', 'M2'], settleMin: '2026-12-01', settleMax: '2026-12-02' },
       ],
     );
+    // A file of one merchant covers that merchant only; a file of several covers all.
     expect(coverage).toEqual({
       settle: [
-        ['2026-10-02', '2026-10-30'],
-        ['2026-11-01', '2026-11-03'],
+        ['2026-10-02', '2026-10-30', 'M1'],
+        ['2026-11-01', '2026-11-03', 'M2'],
+        ['2026-12-01', '2026-12-02'],
       ],
       trade: [],
     });
     expect(sameCoverage(coverage, { settle: [...coverage.settle].reverse(), trade: [] })).toBe(true);
-    expect(sameCoverage(coverage, { settle: [['2026-10-02', '2026-10-30']], trade: [] })).toBe(false);
+    expect(sameCoverage(coverage, { settle: [['2026-10-02', '2026-10-30', 'M1']], trade: [] })).toBe(false);
     expect(sameCoverage(coverage, { ...coverage, trade: [['2026-10-01', '2026-10-01']] })).toBe(false);
   });
 });

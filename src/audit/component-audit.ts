@@ -2,7 +2,7 @@ import type { JournalDigest } from '../explain/attach-diagnoses.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { FileOutline } from '../statements/outline.js';
 import type { AuditOptions } from './audit.js';
-import { type Coverage, CoverageCollector, type FileDates } from './coverage.js';
+import { type Coverage, CoverageCollector, type CoverageRange, type FileDates, rangeOf } from './coverage.js';
 import { type ImportTask, type ImportTaskResult, importTask, withoutRepeatedExports } from './import-task.js';
 import { auditMerchantApart, type MerchantAuditResult } from './merchant-audit.js';
 import { MerchantSpool } from './merchant-spool.js';
@@ -70,11 +70,12 @@ export function groupFiles(
 
 /** The statements' coverage as the outlines forecast it (each statement file: first to last settlement date). */
 export function forecastCoverage(tasks: readonly ImportTask[], outlines: readonly FileOutline[]): Coverage {
-  const settle: [string, string][] = [];
+  const settle: CoverageRange[] = [];
   for (const [i, task] of tasks.entries()) {
     const o = outlines[i];
-    if (task.kind === 'settlement' && o?.settleMin !== undefined && o.settleMax !== undefined)
-      settle.push([o.settleMin, o.settleMax]);
+    if (task.kind !== 'settlement' || o?.settleMin === undefined || o.settleMax === undefined) continue;
+    const only = o.merchants?.length === 1 && o.merchants[0] !== '' ? o.merchants[0] : undefined;
+    settle.push(rangeOf(o.settleMin, o.settleMax, only));
   }
   return { settle, trade: [] };
 }

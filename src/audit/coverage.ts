@@ -1,10 +1,20 @@
 import type { PosRecord } from '../records/record.js';
 import { localDateMemo } from '../time/shanghai.js';
 
-/** The days the statements cover: ranges of settlement dates, and of trade dates for files without them. */
+/**
+ * The days the statements cover: ranges of settlement dates, and of trade dates for files without them. A range
+ * from a file that names a single merchant covers that merchant only (its third element): one merchant's
+ * statement says nothing about another's sales. A file naming several merchants, or none, covers them all.
+ */
+export type CoverageRange = [from: string, to: string, merchantId?: string];
+
+export function rangeOf(from: string, to: string, merchantId: string | undefined): CoverageRange {
+  return merchantId === undefined ? [from, to] : [from, to, merchantId];
+}
+
 export interface Coverage {
-  readonly settle: [string, string][];
-  readonly trade: [string, string][];
+  readonly settle: CoverageRange[];
+  readonly trade: CoverageRange[];
 }
 
 /**
@@ -23,6 +33,10 @@ export interface FileDates {
   settleMax?: string;
   tradeMin?: string;
   tradeMax?: string;
+  /** The merchant its records name, while they all name the same one ('' for none). */
+  merchant?: string;
+  /** Its records name more than one merchant (or some name none). */
+  manyMerchants?: boolean;
 }
 
 /** Coverage gathered one statement record at a time, in scope or not (see coverageOf). */
@@ -43,6 +57,7 @@ export class CoverageCollector {
     const date = this.dateOf(r.time);
     if (f.tradeMin === undefined || date < f.tradeMin) f.tradeMin = date;
     if (f.tradeMax === undefined || date > f.tradeMax) f.tradeMax = date;
+    noteMerchant(f, r.merchantId ?? '', false);
   }
 
   /** Per statement file, its date ranges so far: what another collector (a worker's) hands over to merge. */
@@ -65,18 +80,31 @@ export class CoverageCollector {
         f.tradeMin = d.tradeMin;
       if (d.tradeMax !== undefined && (f.tradeMax === undefined || d.tradeMax > f.tradeMax))
         f.tradeMax = d.tradeMax;
+      if (d.merchant !== undefined || d.manyMerchants === true)
+        noteMerchant(f, d.merchant ?? '', d.manyMerchants === true);
     }
   }
 
   coverage(): Coverage {
-    const settle: [string, string][] = [];
-    const trade: [string, string][] = [];
+    const settle: CoverageRange[] = [];
+    const trade: CoverageRange[] = [];
     for (const f of this.files.values()) {
-      if (f.settleMin !== undefined && f.settleMax !== undefined) settle.push([f.settleMin, f.settleMax]);
-      else if (f.tradeMin !== undefined && f.tradeMax !== undefined) trade.push([f.tradeMin, f.tradeMax]);
+      const only = f.manyMerchants === true || f.merchant === '' ? undefined : f.merchant;
+      if (f.settleMin !== undefined && f.settleMax !== undefined)
+        settle.push(rangeOf(f.settleMin, f.settleMax, only));
+      else if (f.tradeMin !== undefined && f.tradeMax !== undefined)
+        trade.push(rangeOf(f.tradeMin, f.tradeMax, only));
     }
     return { settle, trade };
   }
+}
+
+function noteMerchant(f: FileDates, merchant: string, many: boolean): void {
+  if (f.manyMerchants === true) return;
+  if (many || (f.merchant !== undefined && f.merchant !== merchant)) {
+    f.manyMerchants = true;
+    delete f.merchant;
+  } else f.merchant = merchant;
 }
 
 export type CoverageState = 'covered' | 'pending' | 'outside';
@@ -86,11 +114,18 @@ export function coverageState(
   tradeDate: string,
   settleDate: string,
   today: string | undefined,
+  merchantId = '',
 ): CoverageState {
-  if (coverage.settle.some(([a, b]) => settleDate >= a && settleDate <= b)) return 'covered';
-  if (coverage.trade.some(([a, b]) => tradeDate >= a && tradeDate <= b)) return 'covered';
+  const applies = (range: CoverageRange) => range[2] === undefined || range[2] === merchantId;
+  const settle = coverage.settle.filter(applies);
+  const trade = coverage.trade.filter(applies);
+  if (settle.some(([a, b]) => settleDate >= a && settleDate <= b)) return 'covered';
+  if (trade.some(([a, b]) => tradeDate >= a && tradeDate <= b)) return 'covered';
   if (today !== undefined && settleDate > today) return 'pending';
-  const afterSettle = coverage.settle.every(([, b]) => settleDate > b);
-  const afterTrade = coverage.trade.every(([, b]) => tradeDate > b);
+  // Other merchants' statements, and none of this one's: nothing tells when its sales were due to appear.
+  if (settle.length + trade.length === 0 && coverage.settle.length + coverage.trade.length > 0)
+    return 'outside';
+  const afterSettle = settle.every(([, b]) => settleDate > b);
+  const afterTrade = trade.every(([, b]) => tradeDate > b);
   return afterSettle && afterTrade ? 'pending' : 'outside';
 }

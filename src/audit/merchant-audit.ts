@@ -555,7 +555,7 @@ export function auditMerchant(
       const r = tp.record;
       const tradeDate = dateOf(r.time);
       const due = dueDate(tradeDate);
-      const state = coverageState(ctx.coverage, tradeDate, due, ctx.options.today);
+      const state = coverageState(ctx.coverage, tradeDate, due, ctx.options.today, merchantId);
       if (state === 'pending') {
         if (inDates(tradeDate)) counts.pending += 1;
         continue;
