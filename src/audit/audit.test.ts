@@ -276,6 +276,63 @@ describe('matching', () => {
     expect(report.findings).toEqual([]);
   });
 
+  it('does not pair a sale with a line of the same 参考号 on another terminal or days away', () => {
+    const report = audit({
+      terminal: [
+        rec(
+          'terminal',
+          { refNo: '123456789012', terminalId: 'T1', amountFen: 10000, time: '2026-08-03 10:00:00' },
+          2,
+        ),
+      ],
+      settlement: [
+        // Another terminal's sale that happens to carry the same 参考号, settled the day before.
+        settled(
+          { refNo: '123456789012', terminalId: 'T2', amountFen: 3000, feeFen: 18, settleDate: '2026-08-03' },
+          2,
+          '2026-08-02 09:00:00',
+        ),
+        settled(
+          { refNo: '123456789099', terminalId: 'T1', amountFen: 2000, feeFen: 12 },
+          3,
+          '2026-08-03 10:30:00',
+        ),
+      ],
+    });
+    // The journal's sale is not in the statements, which cover its due date 08-04: 100.00 − 0.60 fee lost.
+    expect(report.findings.map((f) => [f.kind, f.refNo, f.lossFen])).toEqual([
+      ['missing_settlement', '123456789012', 9940],
+    ]);
+    expect(report.ambiguous).toEqual([]);
+  });
+
+  it('matches terminal + batch + 凭证号 when a spreadsheet stripped their leading zeros', () => {
+    const report = audit({
+      terminal: [
+        rec(
+          'terminal',
+          {
+            terminalId: 'T1',
+            batchNo: '000001',
+            voucherNo: '000123',
+            amountFen: 10000,
+            time: '2026-08-03 10:00:00',
+          },
+          2,
+        ),
+      ],
+      settlement: [
+        settled(
+          { terminalId: 'T1', batchNo: '1', voucherNo: '123', amountFen: 10000, feeFen: 60 },
+          2,
+          '2026-08-03 10:00:00',
+        ),
+      ],
+    });
+    expect(report.summary.matched).toBe(1);
+    expect(report.findings).toEqual([]);
+  });
+
   it('keeps two genuine identical sales as two sales and pairs them in time order', () => {
     const sale = (row: number, time: string) =>
       rec('terminal', { terminalId: 'T1', cardNo: '622848******1234', amountFen: 5000, time }, row);
@@ -737,6 +794,57 @@ describe('refund_fee_mismatch', () => {
     });
     expect(report.findings.map((f) => [f.kind, f.refNo, f.lossFen])).toEqual([['fee_overcharge', 'S1', 80]]);
     expect(report.summary.lossFen).toBe(80);
+  });
+
+  it('does not take a sale that shares the refund’s own 凭证号 as its original', () => {
+    const keys = { terminalId: 'T1', voucherNo: '000002' };
+    const report = auditRecords({
+      terminal: [
+        rec(
+          'terminal',
+          { ...keys, batchNo: '000001', refNo: 'S1', amountFen: 50000, time: '2026-08-03 11:00:00' },
+          2,
+        ),
+        rec(
+          'terminal',
+          {
+            ...keys,
+            batchNo: '000002',
+            refNo: 'F1',
+            type: 'refund',
+            originalVoucherNo: '000777',
+            originalRefNo: 'S777',
+            amountFen: -50000,
+            time: '2026-08-04 09:30:00',
+          },
+          3,
+        ),
+      ],
+      settlement: [
+        settled(
+          { ...keys, batchNo: '000001', refNo: 'S1', amountFen: 50000, feeFen: 300 },
+          2,
+          '2026-08-03 11:00:00',
+        ),
+        settled(
+          {
+            ...keys,
+            batchNo: '000002',
+            refNo: 'F1',
+            type: 'refund',
+            amountFen: -50000,
+            feeFen: 0,
+            settleDate: '2026-08-05',
+          },
+          3,
+          '2026-08-04 09:30:00',
+        ),
+      ],
+      bank: [],
+      plans: [proportional],
+    });
+    // The refund returns sale S777, which is not in the files: nothing to check its fee against.
+    expect(only(report, 'refund_fee_mismatch')).toEqual([]);
   });
 
   it('reduces an overcharge by what a partial refund gave back of it', () => {

@@ -74,13 +74,19 @@ export const EXACT_KEYS: readonly ((r: PosRecord) => string | undefined)[] = [
   (r) => refKeyOf(r.refNo),
   (r) =>
     r.terminalId !== undefined && r.batchNo !== undefined && r.voucherNo !== undefined
-      ? `${r.terminalId}|${r.batchNo}|${r.voucherNo}|${localDateOf(r.time)}`
+      ? `${r.terminalId}|${numberKeyOf(r.batchNo)}|${numberKeyOf(r.voucherNo)}|${localDateOf(r.time)}`
       : undefined,
   (r) => r.orderNo,
   (r) => r.providerOrderNo,
 ];
 
 export const FUZZY_WINDOW_MS = 5 * 60_000;
+
+/**
+ * How far apart the journal's and the statement's times of one transaction can be: a statement that gives only
+ * the trade date (00:00) or stamps by the host's clock stays well inside two days.
+ */
+const SAME_TRANSACTION_MS = 48 * 3_600_000;
 
 export function payerOf(r: PosRecord): string | undefined {
   return r.cardNo ?? r.payerId;
@@ -91,9 +97,14 @@ export function payerOf(r: PosRecord): string | undefined {
  * number, so that the journal's and the re-saved statement's forms still meet.
  */
 export function refKeyOf(refNo: string | undefined): string | undefined {
-  if (refNo === undefined || refNo.charCodeAt(0) !== 48 /* 0 */) return refNo;
-  const stripped = refNo.replace(/^0+/, '');
-  return stripped === '' ? refNo : stripped;
+  return refNo === undefined ? undefined : numberKeyOf(refNo);
+}
+
+/** A number-like key (参考号, 批次号, 凭证号) without the leading zeros a spreadsheet strips. */
+function numberKeyOf(value: string): string {
+  if (value.charCodeAt(0) !== 48 /* 0 */) return value;
+  const stripped = value.replace(/^0+/, '');
+  return stripped === '' ? value : stripped;
 }
 
 /**
@@ -172,13 +183,24 @@ const CONFLICT_KEYS: readonly ((r: PosRecord) => string | undefined)[] = EXACT_K
   level === 1
     ? (r: PosRecord) =>
         r.terminalId !== undefined && r.batchNo !== undefined && r.voucherNo !== undefined
-          ? `${r.terminalId}|${r.batchNo}|${r.voucherNo}`
+          ? `${r.terminalId}|${numberKeyOf(r.batchNo)}|${numberKeyOf(r.voucherNo)}`
           : undefined
     : key,
 );
 
-/** Two records carry a higher-priority key each and the keys differ: they are different transactions. */
-function conflicts(t: PosRecord, s: PosRecord, level: number): boolean {
+/**
+ * Two records are different transactions: they were made on different terminals, or days apart (a 参考号 or an
+ * order number comes round again), or they carry a higher-priority key each and the keys differ.
+ */
+function conflicts(t: PosRecord, s: PosRecord, level: number, tMs: number, sMs: number): boolean {
+  if (
+    t.terminalId !== undefined &&
+    s.terminalId !== undefined &&
+    t.terminalId !== s.terminalId &&
+    numberKeyOf(t.terminalId).toUpperCase() !== numberKeyOf(s.terminalId).toUpperCase()
+  )
+    return true;
+  if (Math.abs(tMs - sMs) > SAME_TRANSACTION_MS) return true;
   for (let l = 0; l < level && l < CONFLICT_KEYS.length; l += 1) {
     const key = CONFLICT_KEYS[l];
     if (key === undefined) continue;
@@ -281,7 +303,7 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
       if (tp === undefined || sp === undefined) break;
       if (sp.ms < tp.ms - FUZZY_WINDOW_MS) j += 1;
       else if (sp.ms > tp.ms + FUZZY_WINDOW_MS) i += 1;
-      else if (conflicts(tp.record, sp.record, EXACT_KEYS.length)) {
+      else if (conflicts(tp.record, sp.record, EXACT_KEYS.length, tp.ms, sp.ms)) {
         if (sp.ms < tp.ms) j += 1;
         else i += 1;
       } else {
@@ -298,11 +320,12 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
       const s = ss[0] ?? 0;
       const tp = terminal[t];
       const sp = settlement[s];
-      if (tp !== undefined && sp !== undefined && !conflicts(tp.record, sp.record, level)) pair(t, s);
+      if (tp !== undefined && sp !== undefined && !conflicts(tp.record, sp.record, level, tp.ms, sp.ms))
+        pair(t, s);
       return;
     }
     // Equal amounts first, in time order (lists are already in time order).
-    const leftT: number[] = [];
+    const unmatchedT: number[] = [];
     const usedS = new Set<number>();
     for (const t of ts) {
       const tp = terminal[t];
@@ -311,25 +334,38 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
       for (const s of ss) {
         const sp = settlement[s];
         if (usedS.has(s) || sp === undefined) continue;
-        if (sp.record.amountFen === tp.record.amountFen && !conflicts(tp.record, sp.record, level)) {
+        if (
+          sp.record.amountFen === tp.record.amountFen &&
+          !conflicts(tp.record, sp.record, level, tp.ms, sp.ms)
+        ) {
           found = s;
           break;
         }
       }
-      if (found === -1) leftT.push(t);
+      if (found === -1) unmatchedT.push(t);
       else {
         usedS.add(found);
         pair(t, found);
       }
     }
-    const leftS = ss.filter((s) => !usedS.has(s));
+    const unpairedS = ss.filter((s) => !usedS.has(s));
+    // Only records that could be the same transaction are in doubt: a sale on another terminal or days away that
+    // shares the key is simply another sale.
+    const couldPair = (t: number, s: number) => {
+      const tp = terminal[t];
+      const sp = settlement[s];
+      return tp !== undefined && sp !== undefined && !conflicts(tp.record, sp.record, level, tp.ms, sp.ms);
+    };
+    const leftT = unmatchedT.filter((t) => unpairedS.some((s) => couldPair(t, s)));
+    const leftS = unpairedS.filter((s) => leftT.some((t) => couldPair(t, s)));
     if (leftT.length === 0 || leftS.length === 0) return;
     if (leftT.length === 1 && leftS.length === 1) {
       const t = leftT[0] ?? 0;
       const s = leftS[0] ?? 0;
       const tp = terminal[t];
       const sp = settlement[s];
-      if (tp !== undefined && sp !== undefined && !conflicts(tp.record, sp.record, level)) pair(t, s);
+      if (tp !== undefined && sp !== undefined && !conflicts(tp.record, sp.record, level, tp.ms, sp.ms))
+        pair(t, s);
       return;
     }
     for (const t of leftT) ambiguousTerminal[t] = 1;
@@ -366,8 +402,8 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
     if (r.originalOrderNo !== undefined) orders.add(r.originalOrderNo);
     if (r.orderNo !== undefined) orders.add(r.orderNo);
     if (r.providerOrderNo !== undefined) providerOrders.add(r.providerOrderNo);
-    if (r.originalVoucherNo !== undefined) vouchers.add(r.originalVoucherNo);
-    if (r.voucherNo !== undefined) vouchers.add(r.voucherNo);
+    if (r.originalVoucherNo !== undefined) vouchers.add(numberKeyOf(r.originalVoucherNo));
+    if (r.voucherNo !== undefined) vouchers.add(numberKeyOf(r.voucherNo));
     if (p.cls !== 'refund') payerAmounts.add(Math.abs(r.amountFen));
   }
   if (cancels === 0) return parent;
@@ -387,8 +423,9 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
     const r = p.record;
     const ref = refKeyOf(r.refNo);
     if (ref !== undefined && refs.has(ref)) push(byRef, ref, i);
-    if (r.terminalId !== undefined && r.voucherNo !== undefined && vouchers.has(r.voucherNo))
-      push(byVoucher, `${r.terminalId}|${r.voucherNo}`, i);
+    const voucher = r.voucherNo === undefined ? undefined : numberKeyOf(r.voucherNo);
+    if (r.terminalId !== undefined && voucher !== undefined && vouchers.has(voucher))
+      push(byVoucher, `${r.terminalId}|${voucher}`, i);
     if (r.orderNo !== undefined && orders.has(r.orderNo) && !byOrder.has(r.orderNo))
       byOrder.set(r.orderNo, i);
     if (
@@ -431,18 +468,24 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
     };
     const originalRef = refKeyOf(r.originalRefNo);
     const ref = refKeyOf(r.refNo);
+    const namesOriginal =
+      originalRef !== undefined || r.originalVoucherNo !== undefined || r.originalOrderNo !== undefined;
     let found: number | undefined =
       (originalRef !== undefined ? latest(byRef.get(originalRef), false) : undefined) ??
       (r.originalVoucherNo !== undefined && tid !== undefined
-        ? latest(byVoucher.get(`${tid}|${r.originalVoucherNo}`), cancelsWhole)
+        ? latest(byVoucher.get(`${tid}|${numberKeyOf(r.originalVoucherNo)}`), cancelsWhole)
         : undefined) ??
-      (r.originalOrderNo !== undefined ? byOrder.get(r.originalOrderNo) : undefined) ??
-      (ref !== undefined ? latest(byRef.get(ref), false) : undefined) ??
-      (r.orderNo !== undefined ? byOrder.get(r.orderNo) : undefined) ??
-      (r.providerOrderNo !== undefined ? byProviderOrder.get(r.providerOrderNo) : undefined) ??
-      (r.voucherNo !== undefined && tid !== undefined
-        ? latest(byVoucher.get(`${tid}|${r.voucherNo}`), cancelsWhole)
-        : undefined);
+      (r.originalOrderNo !== undefined ? byOrder.get(r.originalOrderNo) : undefined);
+    // A record that names its original and does not find it has no original here: its own keys would only find
+    // an unrelated sale. A refund's own 凭证号 is always new (it is made in a later batch), never the sale's.
+    if (found === undefined && !namesOriginal)
+      found =
+        (ref !== undefined ? latest(byRef.get(ref), false) : undefined) ??
+        (r.orderNo !== undefined ? byOrder.get(r.orderNo) : undefined) ??
+        (r.providerOrderNo !== undefined ? byProviderOrder.get(r.providerOrderNo) : undefined) ??
+        (r.voucherNo !== undefined && tid !== undefined && cancelsWhole
+          ? latest(byVoucher.get(`${tid}|${numberKeyOf(r.voucherNo)}`), cancelsWhole)
+          : undefined);
     if (found === undefined && cancelsWhole) {
       const payer = payerKeyOf(r);
       found =
