@@ -796,6 +796,57 @@ describe('refund_fee_mismatch', () => {
     expect(report.summary.lossFen).toBe(80);
   });
 
+  it('reports a refund settled twice, losing what it took back the second time', () => {
+    const line = (settleDate: string, file: string) =>
+      rec(
+        'settlement',
+        {
+          type: 'refund',
+          originalRefNo: 'R1',
+          refNo: 'F2',
+          amountFen: -10000,
+          feeFen: -60,
+          settledFen: -9940,
+          settleDate,
+          time: '2026-08-05 10:00:00',
+        },
+        2,
+        file,
+      );
+    const report = auditRecords({
+      terminal: [],
+      settlement: [sale, line('2026-08-06', 's0806.csv'), line('2026-08-07', 's0807.csv')],
+      bank: [],
+      plans: [proportional],
+    });
+    // −100.00 + 0.60 fee back = −99.40 taken from the payout, twice.
+    expect(only(report, 'duplicate_settlement').map((f) => [f.refNo, f.lossFen])).toEqual([['F2', 9940]]);
+  });
+
+  it('reports a refund settled for more than the journal refunded', () => {
+    const report = auditRecords({
+      terminal: [
+        rec('terminal', { refNo: 'R1', amountFen: 100000, time: '2026-08-03 10:00:00' }, 2),
+        rec(
+          'terminal',
+          {
+            refNo: 'F3',
+            originalRefNo: 'R1',
+            type: 'refund',
+            amountFen: -10000,
+            time: '2026-08-05 10:00:00',
+          },
+          3,
+        ),
+      ],
+      settlement: [sale, refund(3, -15000, -90, '2026-08-05 10:00:00')],
+      bank: [],
+      plans: [proportional],
+    });
+    // The journal refunded 100.00, the statement took back 150.00: 50.00 lost.
+    expect(only(report, 'amount_mismatch').map((f) => [f.refNo, f.lossFen])).toEqual([['F3', 5000]]);
+  });
+
   it('does not take a sale that shares the refund’s own 凭证号 as its original', () => {
     const keys = { terminalId: 'T1', voucherNo: '000002' };
     const report = auditRecords({

@@ -231,19 +231,25 @@ export function auditMerchant(
     );
   const S: Prepared[] = [];
   const deductionLines: Prepared[] = [];
-  // One transaction settled more than once: a sale line with the same first exact key and amount again.
-  // One Map per key level, keyed by the raw key, so the common 参考号 case builds no new strings.
+  // One transaction settled more than once: a sale or refund line with the same first exact key and amount
+  // again. One Map per key level and class (a refund may carry its sale's order number), keyed by the raw key, so
+  // the common 参考号 case builds no new strings.
   const firstSeen = EXACT_KEYS.map(() => new Map<string, Prepared>());
+  const firstSeenRefund = EXACT_KEYS.map(() => new Map<string, Prepared>());
   for (const p of allS) {
     if (p.record.type === 'deduction') {
       deductionLines.push(p);
       continue;
     }
     if (p.cls === undefined) continue;
-    if (p.cls === 'sale') {
-      const first = firstLineOf(firstSeen, p);
+    if (p.cls === 'sale' || p.cls === 'refund') {
+      const first = firstLineOf(p.cls === 'sale' ? firstSeen : firstSeenRefund, p);
       if (first !== undefined) {
         const d = describeTransaction(p.record);
+        // A sale settled twice pays the merchant twice; a refund settled twice takes the money back twice.
+        const r = p.record;
+        const debited =
+          p.cls === 'refund' ? Math.max(0, -(r.settledFen ?? r.amountFen - (r.feeFen ?? 0))) : 0;
         drafts.push({
           kind: 'duplicate_settlement',
           merchantId,
@@ -251,7 +257,7 @@ export function auditMerchant(
           ...transactionFields(p.record),
           chargedFeeFen: p.record.feeFen,
           overchargeFen: 0,
-          lossFen: 0,
+          lossFen: debited,
           basis,
           message: `${d.zh} 被重复结算：同一笔交易在对账单中出现不止一次（首次见于 ${first.record.source.file} 第 ${first.record.source.row} 行）`,
           messageEn: `${d.en} settled more than once: the same transaction appears again (first at ${first.record.source.file} row ${first.record.source.row})`,
@@ -384,6 +390,34 @@ export function auditMerchant(
   for (let t = 0; t < T.length; t += 1) {
     const s = match.settlementOf[t] ?? -1;
     if (s >= 0 && tCancelled[t] === 1 && tCancelNetted[t] === 0 && sCancelled[s] === 0) voidSettled[s] = 1;
+  }
+  // A refund line that takes back more than the journal's refund (the amounts are negative).
+  for (let i = 0; i < S.length; i += 1) {
+    const sp = S[i];
+    if (sp === undefined || sp.cls !== 'refund') continue;
+    const tIndex = match.terminalOf[i] ?? -1;
+    const t = tIndex >= 0 ? T[tIndex]?.record : undefined;
+    const s = sp.record;
+    if (t === undefined || t.amountFen === s.amountFen) continue;
+    const view = lineView(
+      s,
+      t,
+      t.channel !== 'unknown' ? t.channel : s.channel,
+      t.card !== 'unknown' ? t.card : s.card,
+    );
+    drafts.push({
+      kind: 'amount_mismatch',
+      merchantId,
+      keys: keysOf(s, t),
+      ...view.fields,
+      amountFen: t.amountFen,
+      overchargeFen: 0,
+      lossFen: Math.max(0, t.amountFen - s.amountFen),
+      basis,
+      message: `${view.d.zh}：终端退货金额 ${formatFen(t.amountFen)}，结算退货金额 ${formatFen(s.amountFen)}，相差 ${formatFen(t.amountFen - s.amountFen)}`,
+      messageEn: `${view.d.en}: journal refund ${formatFen(t.amountFen)}, settled refund ${formatFen(s.amountFen)}, difference ${formatFen(t.amountFen - s.amountFen)}`,
+      source: sourceOf(t, s),
+    });
   }
   for (let i = 0; i < S.length; i += 1) {
     const sp = S[i];
