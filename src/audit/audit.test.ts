@@ -614,6 +614,24 @@ describe('void_settled', () => {
     expect(report.findings[0]?.source).toHaveLength(3);
   });
 
+  it('reports a sale the journal marks 已撤销 or 已冲正 in its status and the statement still settles', () => {
+    const report = audit({
+      terminal: [
+        rec('terminal', { refNo: 'R1', status: 'voided', amountFen: 20000, time: '2026-08-03 10:10:00' }, 2),
+        rec('terminal', { refNo: 'R2', status: 'reversed', amountFen: 30000, time: '2026-08-03 10:20:00' }, 3),
+      ],
+      settlement: [
+        settled({ refNo: 'R1', amountFen: 20000, feeFen: 120 }, 2, '2026-08-03 10:10:00'),
+        settled({ refNo: 'R2', amountFen: 30000, feeFen: 180 }, 3, '2026-08-03 10:20:00'),
+      ],
+    });
+    expect(report.findings.map((f) => [f.kind, f.refNo, f.lossFen])).toEqual([
+      ['void_settled', 'R1', 120],
+      ['void_settled', 'R2', 180],
+    ]);
+    expect(report.findings[1]?.message).toContain('已在终端冲正');
+  });
+
   it('reports a reversal not honoured in the same way', () => {
     const report = audit({
       terminal: [

@@ -204,8 +204,10 @@ export function auditMerchant(
   const drafts = ctx.drafts;
   const window = ctx.options.duplicateWindowMs ?? 60_000;
 
+  // A sale the journal marks 已撤销/已冲正 went through and was cancelled: it is one of the journal's sales, and a
+  // cancelled one.
   const T = terminalRecords
-    .filter((r) => r.status === 'success')
+    .filter((r) => r.status === 'success' || r.status === 'voided' || r.status === 'reversed')
     .map(prepare)
     .sort(compareTimeThenSource);
   // A statement without a fee column (or with its cells empty) still shows what was withheld: amount − settled.
@@ -311,6 +313,10 @@ export function auditMerchant(
     tCancelled[parent] = 1;
     tCancelRecord[parent] = i;
     if ((match.settlementOf[i] ?? -1) >= 0) tCancelNetted[parent] = 1;
+  }
+  for (let i = 0; i < T.length; i += 1) {
+    const status = T[i]?.record.status;
+    if (status === 'voided' || status === 'reversed') tCancelled[i] = 1;
   }
   const sCancelled = new Uint8Array(S.length);
   for (let i = 0; i < S.length; i += 1) {
@@ -451,9 +457,10 @@ export function auditMerchant(
     if (voidSettled[i] === 1 && tIndex >= 0) {
       const cancel = T[tCancelRecord[tIndex] ?? -1]?.record;
       const fee = s.feeFen ?? 0;
-      const whatZh = cancel?.type === 'reversal' ? '冲正' : '撤销';
-      const whatEn = cancel?.type === 'reversal' ? 'reversed' : 'voided';
-      const lineEn = cancel?.type === 'reversal' ? 'reversal' : 'void';
+      const reversed = cancel !== undefined ? cancel.type === 'reversal' : t?.status === 'reversed';
+      const whatZh = reversed ? '冲正' : '撤销';
+      const whatEn = reversed ? 'reversed' : 'voided';
+      const lineEn = reversed ? 'reversal' : 'void';
       view ??= lineView(s, t, channel, card);
       drafts.push({
         kind: 'void_settled',

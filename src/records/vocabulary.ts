@@ -13,7 +13,11 @@ export const RECORD_TYPES = [
 ] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
-export const RECORD_STATUSES = ['success', 'failed', 'pending'] as const;
+/**
+ * `voided` and `reversed`: a sale that went through and was later voided (已撤销) or reversed (已冲正) on the
+ * terminal, as a journal marks it in its status column rather than with a line of its own.
+ */
+export const RECORD_STATUSES = ['success', 'failed', 'pending', 'voided', 'reversed'] as const;
 export type RecordStatus = (typeof RECORD_STATUSES)[number];
 
 /** Payment channels as fee plans price them; `unknown` is for files that do not say. */
