@@ -618,7 +618,11 @@ describe('void_settled', () => {
     const report = audit({
       terminal: [
         rec('terminal', { refNo: 'R1', status: 'voided', amountFen: 20000, time: '2026-08-03 10:10:00' }, 2),
-        rec('terminal', { refNo: 'R2', status: 'reversed', amountFen: 30000, time: '2026-08-03 10:20:00' }, 3),
+        rec(
+          'terminal',
+          { refNo: 'R2', status: 'reversed', amountFen: 30000, time: '2026-08-03 10:20:00' },
+          3,
+        ),
       ],
       settlement: [
         settled({ refNo: 'R1', amountFen: 20000, feeFen: 120 }, 2, '2026-08-03 10:10:00'),
