@@ -175,7 +175,8 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     const date = localDateOf(r.time);
     if (bankFirst === undefined || date < bankFirst) bankFirst = date;
     if (bankLast === undefined || date > bankLast) bankLast = date;
-    if (r.amountFen <= 0 || r.status === 'failed') continue;
+    if (r.amountFen <= 0 || r.status === 'failed' || r.status === 'voided' || r.status === 'reversed')
+      continue;
     const text = `${r.counterparty ?? ''} ${r.label ?? ''}`.toLowerCase();
     if (providerWords.some((w) => text.includes(w))) bankCredits.push(prepare(r));
     else ignoredCredits += 1;

@@ -660,6 +660,23 @@ describe('vocabularies, signs and encodings', () => {
     ]);
   });
 
+  it('reads a sale marked 已撤销 or 已冲正 as voided or reversed, and a void line’s 撤销成功 as its success', async () => {
+    const text = [
+      '交易时间,终端号,参考号,交易类型,交易状态,交易金额',
+      '2026-09-02 10:00:00,T1,R1,消费,已撤销,200.00',
+      '2026-09-02 10:10:00,T1,R2,消费,已冲正,300.00',
+      '2026-09-02 10:20:00,T1,R3,撤销,撤销成功,-50.00',
+      '2026-09-02 10:30:00,T1,R4,消费,成功,80.00',
+    ].join('\n');
+    const result = await importFiles([{ name: 'j.csv', bytes: Buffer.from(text) }], { kind: 'terminal' });
+    expect(result.records.map((r) => [r.refNo, r.type, r.status])).toEqual([
+      ['R1', 'sale', 'voided'],
+      ['R2', 'sale', 'reversed'],
+      ['R3', 'void', 'success'],
+      ['R4', 'sale', 'success'],
+    ]);
+  });
+
   it('keeps no full card number in a memo', async () => {
     const pan = '621700123456789011'; // passes the Luhn check
     const text = [
@@ -836,5 +853,98 @@ describe('bounded memory', () => {
     const error = await importFiles([{ name: 'long.csv', bytes }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportFileError);
     expect((error as ImportFileError).message).toContain('16 MiB');
+  });
+});
+
+describe('channel from the card when the file names none', () => {
+  it('reads an agent statement without 支付方式 as card payments by its card numbers and card types, and says so once', async () => {
+    // The layout of an agent's GBK statement: title rows, ="" quoted keys, 卡号 and 卡类型 but no channel column.
+    const text = [
+      '代理商交易结算明细',
+      '商户号,终端号,交易时间,结算日期,交易类型,卡号,卡类型,交易金额(元),手续费(元),结算金额(元),参考号',
+      '="822584053110001",="T001001",2026-11-02 09:00:00,2026-11-03,消费,622588******1234,贷记卡,"1,000.00",6.00,994.00,="100000000001"',
+      '="822584053110001",="T001001",2026-11-02 09:05:00,2026-11-03,消费,621226*********4882,,200.00,1.10,198.90,="100000000002"',
+      '="822584053110001",="T001001",2026-11-02 09:10:00,2026-11-03,消费,,借记卡,300.00,1.65,298.35,="100000000003"',
+      '="822584053110001",="T001001",2026-11-02 09:15:00,2026-11-03,消费,,,50.00,0.30,49.70,="100000000004"',
+    ].join('\r\n');
+    const result = await importFiles([{ name: 'agent.csv', bytes: iconv.encode(text, 'gbk') }]);
+    expect(result.rejected).toEqual([]);
+    expect(result.records.map((r) => [r.refNo, r.channel, r.card])).toEqual([
+      ['100000000001', 'card', 'credit'],
+      ['100000000002', 'card', 'unknown'],
+      ['100000000003', 'card', 'debit'],
+      ['100000000004', 'unknown', 'unknown'],
+    ]);
+    const inferred = result.warnings.filter((w) => w.code === 'channel.inferred');
+    expect(inferred).toHaveLength(1);
+    expect(inferred[0]?.message).toContain('3 行');
+    expect(inferred[0]?.messageEn).toContain('3 rows');
+  });
+
+  it('keeps a named channel, and infers only where the channel cell is empty', async () => {
+    const text = [
+      '交易时间,支付方式,卡号,卡类型,交易金额,手续费',
+      '2026-10-01 10:00:00,微信,,借记卡,10.00,0.06',
+      '2026-10-01 10:01:00,闪付,622588******1234,贷记卡,10.00,0.06',
+      '2026-10-01 10:02:00,未知,622588******1234,贷记卡,10.00,0.06',
+      '2026-10-01 10:03:00,,622588******1234,贷记卡,10.00,0.06',
+    ].join('\n');
+    const result = await importFiles([{ name: 'c.csv', bytes: Buffer.from(text) }]);
+    expect(result.records.map((r) => r.channel)).toEqual(['wechat', 'nfc', 'unknown', 'card']);
+    const inferred = result.warnings.filter((w) => w.code === 'channel.inferred');
+    expect(inferred.map((w) => w.message)).toEqual([expect.stringContaining('“支付方式”列为空：1 行')]);
+  });
+
+  it('does not take a card type beside a wallet user id, nor a payer id or order number alone, as a card', async () => {
+    // A WeChat payment funded by a debit card carries 借记卡 and the payer's openid.
+    const text = [
+      '交易时间,用户标识,订单号,卡类型,交易金额,手续费',
+      '2026-10-01 10:00:00,oUpF8uMuAJO_M2pxb1Q9zNjWeS6o,4200001234202610011234567890,借记卡,10.00,0.06',
+      '2026-10-01 10:01:00,2088102122524333,2026100122001424331234567890,,10.00,0.06',
+    ].join('\n');
+    const result = await importFiles([{ name: 'w.csv', bytes: Buffer.from(text) }]);
+    expect(result.records.map((r) => r.channel)).toEqual(['unknown', 'unknown']);
+    expect(result.warnings.filter((w) => w.code === 'channel.inferred')).toEqual([]);
+  });
+
+  it('leaves a deduction without a channel, even beside a card type', async () => {
+    const text = [
+      '交易时间,交易类型,卡类型,交易金额,手续费',
+      '2026-10-01 00:00:00,流量费,借记卡,-99.00,0.00',
+    ].join('\n');
+    const result = await importFiles([{ name: 'd.csv', bytes: Buffer.from(text) }], { kind: 'settlement' });
+    expect(result.records.map((r) => [r.type, r.channel])).toEqual([['deduction', 'unknown']]);
+  });
+});
+
+describe('pre-authorisation', () => {
+  it('skips holds and their cancellation, counting them, and reads completions as the sales they are', async () => {
+    const text = [
+      '交易时间,参考号,交易类型,交易状态,卡号,卡类型,交易金额',
+      '2026-10-01 10:00:00,R1,预授权,成功,622588******1234,贷记卡,500.00',
+      '2026-10-01 10:05:00,R2,预授权,成功,622588******5678,贷记卡,300.00',
+      '2026-10-01 11:00:00,R3,预授权撤销,成功,622588******5678,贷记卡,300.00',
+      '2026-10-01 11:10:00,R4,预授权冲正,成功,622588******5678,贷记卡,300.00',
+      '2026-10-02 09:00:00,R5,预授权完成,成功,622588******1234,贷记卡,480.00',
+      '2026-10-02 09:30:00,R6,预授权完成撤销,成功,622588******1234,贷记卡,480.00',
+      '2026-10-02 10:00:00,R7,消费,成功,622588******1234,贷记卡,20.00',
+      '2026-10-02 10:05:00,R8,撤销,成功,622588******1234,贷记卡,20.00',
+    ].join('\n');
+    const result = await importFiles([{ name: 'journal.csv', bytes: Buffer.from(text) }], {
+      kind: 'terminal',
+    });
+    expect(result.rejected).toEqual([]);
+    expect(result.records.map((r) => [r.refNo, r.type, r.amountFen])).toEqual([
+      ['R5', 'preauth-complete', 48000],
+      ['R6', 'void', -48000],
+      ['R7', 'sale', 2000],
+      ['R8', 'void', -2000],
+    ]);
+    const file = result.files[0];
+    expect(file?.skipped).toBe(4);
+    expect(file?.warnings.filter((w) => w.code === 'value.unknown')).toEqual([]);
+    const skipped = file?.warnings.filter((w) => w.code === 'rows.type-skipped') ?? [];
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]?.message).toContain('预授权：2 行、预授权撤销：1 行、预授权冲正：1 行');
   });
 });

@@ -105,6 +105,9 @@ const E_NOTATION_CARD = /^[0-9.]+e\+?\d+$/i;
 const E_NOTATION_KEY = /^[0-9.]+e[+-]?\d+$/i;
 const MASKED_CARD = /^\d{6}\*{2,}\d{4}$/;
 const LONG_DIGITS = /\d{11,}/;
+/** A card number as statements print it: full (13–19 digits) or masked (622588******1234, ****1234). */
+const CARD_SHAPE = /^(?:\d{13,19}|\d{4,}[*xX]+\d{4}|[*xX]{4,}\d{4})$/;
+const CARD_SEPARATORS = /[\s-]/g;
 const AMOUNT_FIELDS: readonly PresetField[] = ['amount', 'refundAmount', 'credit', 'debit', 'settled'];
 const NONE = new Set(['', '*', '-', '--', '—', '/', 'null', 'n/a', '无']);
 
@@ -206,6 +209,11 @@ export class TableReader {
   private kind: RecordKind;
   private readonly kindForced: boolean;
   private debitsSkipped = 0;
+  /** Rows skipped for their type (预授权 holds…), by the type's text. */
+  private readonly typeSkips = new Map<string, number>();
+  /** The channel mapRow inferred for the row it last read, undefined when the row named its channel. */
+  private channelGuess: Channel | undefined;
+  private channelsInferred = 0;
   /** Card numbers stored as spreadsheet numbers too long for a double: their last digits are lost. */
   private cardsTooLong = 0;
   /** Lines of text with no delimiter inside the table (titles of exports pasted one after another). */
@@ -381,6 +389,8 @@ export class TableReader {
         return;
       }
     }
+    // Counted on the final record: an override may set the channel itself (the WeChat and Alipay bills do).
+    if (this.channelGuess !== undefined && record.channel === this.channelGuess) this.channelsInferred++;
     this.summary.rows++;
     this.rawSums.amount += this.pendingRaw.amount;
     this.rawSums.fee += this.pendingRaw.fee;
@@ -420,6 +430,28 @@ export class TableReader {
         file: this.options.file,
         message: `${this.cardsTooLong} 行的卡号是数字单元格，Excel 已丢失末几位，这些卡号未导入（请把卡号列设为文本后重新导出）`,
         messageEn: `${this.cardsTooLong} rows have the card number in a number cell, whose last digits Excel lost; those card numbers were not imported (export the column as text)`,
+      });
+    }
+    if (this.typeSkips.size > 0) {
+      const header = this.summary.columns.type ?? 'type';
+      let n = 0;
+      for (const count of this.typeSkips.values()) n += count;
+      const list = [...this.typeSkips].slice(0, 10);
+      this.summary.warnings.push({
+        code: 'rows.type-skipped',
+        file: this.options.file,
+        message: `跳过 ${n} 行不结算的交易（“${header}”为 ${list.map(([v, c]) => `${v}：${c} 行`).join('、')}），如预授权冻结及其撤销，只有预授权完成才结算`,
+        messageEn: `skipped ${n} rows that do not settle ("${header}" is ${list.map(([v, c]) => `${v}: ${c} rows`).join(', ')}), such as pre-authorisation holds and their cancellation; only a completion settles`,
+      });
+    }
+    if (this.channelsInferred > 0) {
+      const header = this.summary.columns.channel;
+      const n = this.channelsInferred;
+      this.summary.warnings.push({
+        code: 'channel.inferred',
+        file: this.options.file,
+        message: `${header === undefined ? '文件没有支付方式列' : `“${header}”列为空`}：${n} 行按卡号或卡类型推定为刷卡（card）。闪付、银联二维码无法与刷卡区分；若费率方案对它们另有费率，请导出含支付方式的文件或用 --mapping 指定该列`,
+        messageEn: `${header === undefined ? 'the file has no payment-method column' : `column "${header}" is empty`}: ${n} rows were read as card payments (card) from their card number or card type. NFC and UnionPay QR payments cannot be told apart from them; if the plan prices those differently, export the file with its payment-method column or map it with --mapping`,
       });
     }
     if (this.debitsSkipped > 0) {
@@ -711,6 +743,7 @@ export class TableReader {
   }
 
   private mapRow(cells: Cell[], rowNo: number): Outcome {
+    this.channelGuess = undefined;
     // Direction (资金流向 / 借贷标志) first: frozen lines are not records.
     let direction: Direction | undefined;
     const dirText = this.text('direction', cells);
@@ -808,7 +841,11 @@ export class TableReader {
     const typeText = this.text('type', cells);
     if (typeText !== undefined) {
       const t = this.maps.type.lookup(typeText);
-      if (t === 'skip') return SKIP;
+      if (t === 'skip') {
+        if (this.typeSkips.size < 1000 || this.typeSkips.has(typeText))
+          this.typeSkips.set(typeText, (this.typeSkips.get(typeText) ?? 0) + 1);
+        return SKIP;
+      }
       if (t === undefined) this.note('type', typeText);
       else type = t as RecordType;
       statusHint = this.maps.type.statusHint(typeText);
@@ -821,6 +858,10 @@ export class TableReader {
       if (s === undefined) this.note('status', statusText);
       else status = s as RecordStatus;
     }
+    // 已撤销 on a sale: it went through and was voided later. On the void's own line (撤销成功) it is the void
+    // that succeeded.
+    if ((status === 'voided' || status === 'reversed') && type !== 'sale' && type !== 'preauth-complete')
+      status = 'success';
     let channel: Channel = 'unknown';
     const channelText = this.text('channel', cells);
     if (channelText !== undefined) {
@@ -939,6 +980,10 @@ export class TableReader {
     }
     const payer = this.text('payerId', cells);
     if (payer !== undefined) record.payerId = maskCardNumber(payer).slice(0, 128);
+    if (channelText === undefined && this.inferCard(type, card, cardLost, cardNo, payer)) {
+      record.channel = 'card';
+      this.channelGuess = 'card';
+    }
     const label = this.text('label', cells, true);
     // A memo may quote the card (“退款至卡6217…”): a record never keeps a full card number.
     if (label !== undefined) record.label = maskCardNumbersIn(label).slice(0, 200);
@@ -960,6 +1005,25 @@ export class TableReader {
       }
     }
     return { record };
+  }
+
+  /**
+   * Whether a row that names no channel is a card payment: it carries a card number, or a card type without a
+   * payer id. A wallet payment funded by a bank card can carry the card type too, with the wallet's user id
+   * (用户标识) beside it, so the type alone does not count then. Wallet ids and order numbers have no
+   * documented shape that tells WeChat from Alipay, so those rows stay unknown.
+   */
+  private inferCard(
+    type: RecordType,
+    card: CardType,
+    cardLost: boolean,
+    cardNo: string | undefined,
+    payer: string | undefined,
+  ): boolean {
+    if (this.kind === 'bank' || type === 'deduction' || type === 'payout') return false;
+    if (cardLost || (cardNo !== undefined && CARD_SHAPE.test(cardNo.replace(CARD_SEPARATORS, ''))))
+      return true;
+    return card !== 'unknown' && payer === undefined;
   }
 
   private readonly rateCache = new Map<string, Parsed<number>>();

@@ -36,8 +36,18 @@ const TYPE: Record<string, RecordType | 'skip'> = {
   退货中: 'refund',
   退货失败: 'refund',
   refund: 'refund',
+  // A pre-authorisation only holds money on the card and never settles; its completion (预授权完成) is the sale.
+  // The hold and its release are skipped, not read as sales (nor 预授权撤销 as a void of one).
+  预授权: 'skip',
+  预授权撤销: 'skip',
+  预授权撤消: 'skip',
+  预授权冲正: 'skip',
+  追加预授权: 'skip',
+  preauth: 'skip',
   预授权完成: 'preauth-complete',
   预授权完成请求: 'preauth-complete',
+  预授权完成撤销: 'void',
+  预授权完成冲正: 'reversal',
   扣费: 'deduction',
   扣款: 'deduction',
   其他扣款: 'deduction',
@@ -125,7 +135,11 @@ const STATUS: Record<string, RecordStatus> = {
   已关闭: 'failed',
   关闭: 'failed',
   closed: 'failed',
-  已撤销: 'failed',
+  已撤销: 'voided',
+  已撤消: 'voided',
+  撤销成功: 'voided',
+  已冲正: 'reversed',
+  冲正成功: 'reversed',
   处理中: 'pending',
   pending: 'pending',
   待支付: 'pending',
@@ -205,10 +219,13 @@ export class ValueMap {
     const key = normaliseValue(raw);
     let value = this.table.get(key);
     if (value === undefined && this.field === 'type') {
-      if (DEDUCTION_HINT.test(key)) value = 'deduction';
+      // Before the 撤销/冲正 fallbacks: a hold's release (预授权撤销…) would otherwise read as a void.
+      if (key.includes('预授权') && !key.includes('完成')) value = 'skip';
+      else if (DEDUCTION_HINT.test(key)) value = 'deduction';
       else if (/退货|退款/.test(key)) value = 'refund';
       else if (/冲正|充正/.test(key)) value = 'reversal';
-      else if (/撤销/.test(key)) value = 'void';
+      else if (/撤销|撤消/.test(key)) value = 'void';
+      else if (key.includes('预授权完成')) value = 'preauth-complete';
     }
     if (value === undefined && this.field === 'status') {
       if (/成功|success/.test(key)) value = 'success';
