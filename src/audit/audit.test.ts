@@ -462,6 +462,19 @@ describe('missing_settlement, coverage and pending', () => {
     });
   });
 
+  it('says so when no rate prices the missing sale, and counts its whole amount', () => {
+    const creditOnly = plan([rule({ ratePpm: 6000, cards: ['credit'] })]);
+    const report = auditRecords({
+      terminal: [...journal.slice(0, 1), { ...(journal[1] as PosRecord), card: 'debit' }],
+      settlement: statement,
+      bank: [],
+      plans: [creditOnly],
+    });
+    const missing = only(report, 'missing_settlement');
+    expect(missing.map((f) => [f.refNo, f.lossFen, f.expectedFeeFen])).toEqual([['R2', 20000, undefined]]);
+    expect(missing[0]?.message).toContain('手续费无法确定（没有适用的费率），按全额 ¥200.00 计');
+  });
+
   it('counts a sale due after the statements end as pending, not a finding', () => {
     const report = audit({ terminal: journal, settlement: statement });
     // R3 on Wednesday 08-05 is due Thursday 08-06, after the coverage.

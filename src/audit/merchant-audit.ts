@@ -617,8 +617,8 @@ export function auditMerchant(
         overchargeFen: 0,
         lossFen: r.amountFen - fee,
         basis,
-        message: `${d.zh} 应于 ${due} 前结算，但对账单（已覆盖该日）中没有这笔交易；应结 ${formatFen(r.amountFen)} − 手续费 ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}`,
-        messageEn: `${d.en} was due to settle by ${due}, but the statements (which cover that day) do not have it; due ${formatFen(r.amountFen)} − fee ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}`,
+        message: `${d.zh} 应于 ${due} 前结算，但对账单（已覆盖该日）中没有这笔交易；${expected.ok ? `应结 ${formatFen(r.amountFen)} − 手续费 ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}` : `手续费无法确定（没有适用的费率），按全额 ${formatFen(r.amountFen)} 计`}`,
+        messageEn: `${d.en} was due to settle by ${due}, but the statements (which cover that day) do not have it; ${expected.ok ? `due ${formatFen(r.amountFen)} − fee ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}` : `the fee cannot be worked out (no rate applies), so the whole ${formatFen(r.amountFen)} is counted`}`,
         source: sourceOf(r),
       });
     }
