@@ -140,6 +140,11 @@ function unplannedWords(c: DeductionCoverage): { zh: string; en: string } {
   return { zh: `费率方案未约定 ${fen}`, en: `${fen} is not agreed in the plan` };
 }
 
+/** How an amount_mismatch names the two amounts: zh journal, zh settled, en journal, en settled. */
+type AmountWords = readonly [journalZh: string, settledZh: string, journalEn: string, settledEn: string];
+const SALE_AMOUNT_WORDS: AmountWords = ['终端流水金额', '结算金额', 'journal amount', 'settled amount'];
+const REFUND_AMOUNT_WORDS: AmountWords = ['终端退货金额', '结算退货金额', 'journal refund', 'settled refund'];
+
 const EVERY_WORDS: Record<ChargeEvery, { zh: string; en: string }> = {
   once: { zh: '共', en: 'in all' },
   month: { zh: '每月', en: 'a month' },
@@ -397,6 +402,24 @@ export function auditMerchant(
     const s = match.settlementOf[t] ?? -1;
     if (s >= 0 && tCancelled[t] === 1 && tCancelNetted[t] === 0 && sCancelled[s] === 0) voidSettled[s] = 1;
   }
+  /** The settled amount of a transaction differs from the journal's: what the journal shows and was not paid. */
+  const amountMismatch = (s: PosRecord, t: PosRecord, view: LineView, words: AmountWords): FindingDraft => {
+    const [journalZh, settledZh, journalEn, settledEn] = words;
+    const diff = formatFen(t.amountFen - s.amountFen);
+    return {
+      kind: 'amount_mismatch',
+      merchantId,
+      keys: keysOf(s, t),
+      ...view.fields,
+      amountFen: t.amountFen,
+      overchargeFen: 0,
+      lossFen: Math.max(0, t.amountFen - s.amountFen),
+      basis,
+      message: `${view.d.zh}：${journalZh} ${formatFen(t.amountFen)}，${settledZh} ${formatFen(s.amountFen)}，相差 ${diff}`,
+      messageEn: `${view.d.en}: ${journalEn} ${formatFen(t.amountFen)}, ${settledEn} ${formatFen(s.amountFen)}, difference ${diff}`,
+      source: sourceOf(t, s),
+    };
+  };
   // A refund line that takes back more than the journal's refund (the amounts are negative).
   for (let i = 0; i < S.length; i += 1) {
     const sp = S[i];
@@ -411,19 +434,7 @@ export function auditMerchant(
       t.channel !== 'unknown' ? t.channel : s.channel,
       t.card !== 'unknown' ? t.card : s.card,
     );
-    drafts.push({
-      kind: 'amount_mismatch',
-      merchantId,
-      keys: keysOf(s, t),
-      ...view.fields,
-      amountFen: t.amountFen,
-      overchargeFen: 0,
-      lossFen: Math.max(0, t.amountFen - s.amountFen),
-      basis,
-      message: `${view.d.zh}：终端退货金额 ${formatFen(t.amountFen)}，结算退货金额 ${formatFen(s.amountFen)}，相差 ${formatFen(t.amountFen - s.amountFen)}`,
-      messageEn: `${view.d.en}: journal refund ${formatFen(t.amountFen)}, settled refund ${formatFen(s.amountFen)}, difference ${formatFen(t.amountFen - s.amountFen)}`,
-      source: sourceOf(t, s),
-    });
+    drafts.push(amountMismatch(s, t, view, REFUND_AMOUNT_WORDS));
   }
   for (let i = 0; i < S.length; i += 1) {
     const sp = S[i];
@@ -439,19 +450,7 @@ export function auditMerchant(
 
     if (t !== undefined && t.amountFen !== s.amountFen) {
       view ??= lineView(s, t, channel, card);
-      drafts.push({
-        kind: 'amount_mismatch',
-        merchantId,
-        keys: keysOf(s, t),
-        ...view.fields,
-        amountFen: t.amountFen,
-        overchargeFen: 0,
-        lossFen: Math.max(0, t.amountFen - s.amountFen),
-        basis,
-        message: `${view.d.zh}：终端流水金额 ${formatFen(t.amountFen)}，结算金额 ${formatFen(s.amountFen)}，相差 ${formatFen(t.amountFen - s.amountFen)}`,
-        messageEn: `${view.d.en}: journal amount ${formatFen(t.amountFen)}, settled amount ${formatFen(s.amountFen)}, difference ${formatFen(t.amountFen - s.amountFen)}`,
-        source: sourceOf(t, s),
-      });
+      drafts.push(amountMismatch(s, t, view, SALE_AMOUNT_WORDS));
     }
 
     if (voidSettled[i] === 1 && tIndex >= 0) {
@@ -829,19 +828,20 @@ export function auditMerchant(
         days,
       });
   }
-  if (returnedOvercharges.size > 0) {
-    const kept = ctx.drafts.slice(draftsBefore).filter((d) => !returnedOvercharges.has(d));
+  // Drop the overcharges a refund gave back in full, and what lies outside --from/--to (deductions were judged
+  // by their settlement day where they were drafted).
+  if (returnedOvercharges.size > 0 || scoped) {
+    const kept = ctx.drafts
+      .slice(draftsBefore)
+      .filter(
+        (d) =>
+          !returnedOvercharges.has(d) &&
+          (d.kind === 'unplanned_deduction' || d.time === undefined || inDates(localDateOf(d.time))),
+      );
     ctx.drafts.length = draftsBefore;
     for (const d of kept) ctx.drafts.push(d);
   }
   if (scoped) {
-    const kept = ctx.drafts
-      .slice(draftsBefore)
-      .filter(
-        (d) => d.kind === 'unplanned_deduction' || d.time === undefined || inDates(localDateOf(d.time)),
-      );
-    ctx.drafts.length = draftsBefore;
-    for (const d of kept) ctx.drafts.push(d);
     const changes = ctx.rateChanges.slice(rateChangesBefore).filter((c) => inDates(c.date));
     ctx.rateChanges.length = rateChangesBefore;
     for (const c of changes) ctx.rateChanges.push(c);
