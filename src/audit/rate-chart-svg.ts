@@ -3,7 +3,7 @@ import { formatRate } from '../money/rate.js';
 import { divideRoundedBig } from '../money/round.js';
 import { dateFromDayNumber, dayNumber } from '../time/shanghai.js';
 import type { AuditReport, RateChange } from './report-types.js';
-import { channelCardName, displayWidth, rateChangeText } from './render-table.js';
+import { channelCardName, displayWidth, rateChangeText, sameChangeKey } from './render-table.js';
 
 /** Escapes text for HTML and SVG content and attribute values. */
 export function escapeXml(text: string): string {
@@ -177,16 +177,7 @@ function layoutMarkers(
 ): Marker[] {
   const groups = new Map<string, { change: RateChange; count: number }>();
   for (const c of changes) {
-    const key = [
-      c.date,
-      c.channel,
-      c.card,
-      c.band,
-      c.beforeRate,
-      c.afterRate,
-      c.beforeFixedFen,
-      c.afterFixedFen,
-    ].join('|');
+    const key = sameChangeKey(c);
     const g = groups.get(key);
     if (g === undefined) groups.set(key, { change: c, count: 1 });
     else g.count += 1;

@@ -66,6 +66,22 @@ export function rateChangeText(change: RateChange, lang: Lang): string {
   return parts.join(lang === 'en' ? ', ' : '，');
 }
 
+/** What makes two merchants' rate changes the same change: day, channel, card, band and formula before and after. */
+export function sameChangeKey(c: RateChange): string {
+  return [
+    c.date,
+    c.channel,
+    c.card,
+    c.band,
+    c.beforeRate,
+    c.afterRate,
+    c.beforeFixedFen,
+    c.afterFixedFen,
+    c.beforeCapFen ?? '',
+    c.afterCapFen ?? '',
+  ].join('\u0000');
+}
+
 function rateChangeSentence(change: RateChange, lang: Lang): string {
   const what = channelCardName(change.channel, change.card, lang);
   const en = lang === 'en';
@@ -108,18 +124,7 @@ function overchargedCount(report: AuditReport): number {
 function groupedChanges(changes: readonly RateChange[]): { change: RateChange; merchants: number }[] {
   const groups = new Map<string, { change: RateChange; merchants: Set<string> }>();
   for (const c of changes) {
-    const key = [
-      c.date,
-      c.channel,
-      c.card,
-      c.band,
-      c.beforeRate,
-      c.afterRate,
-      c.beforeFixedFen,
-      c.afterFixedFen,
-      c.beforeCapFen ?? '',
-      c.afterCapFen ?? '',
-    ].join('\u0000');
+    const key = sameChangeKey(c);
     const group = groups.get(key) ?? { change: c, merchants: new Set<string>() };
     group.merchants.add(c.merchantId ?? '');
     groups.set(key, group);
