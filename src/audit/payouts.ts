@@ -131,7 +131,9 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
 
   // 1. A credit equal to a day's payout, nearest dates first: payouts normally arrive on the settlement day itself,
   // so a day short paid does not take the next day's exact credit a day later and leave that day unpaid.
-  const longest = Math.max(0, ...windows.flatMap((w) => w.map((dates) => dates.length)));
+  // A loop, not Math.max(...): an agent's run has more days than a call can take arguments.
+  let longest = 0;
+  for (const w of windows) for (const dates of w) if (dates.length > longest) longest = dates.length;
   for (let lag = 0; lag < longest; lag += 1) {
     merchants.forEach((m, mi) => {
       m.days.forEach((day, di) => {
