@@ -109,22 +109,36 @@ function noteMerchant(f: FileDates, merchant: string, many: boolean): void {
 
 export type CoverageState = 'covered' | 'pending' | 'outside';
 
+/**
+ * The ranges that speak for one merchant's sales: its own files' and those naming no single merchant. Taken once
+ * per merchant, not per sale — an agent's run may hold a statement file per merchant.
+ */
+export interface MerchantCoverage extends Coverage {
+  /** Some statement (of any merchant) was read: without one, every sale is pending, not outside. */
+  readonly anyStatement: boolean;
+}
+
+export function merchantCoverage(coverage: Coverage, merchantId: string): MerchantCoverage {
+  const applies = (range: CoverageRange) => range[2] === undefined || range[2] === merchantId;
+  return {
+    settle: coverage.settle.filter(applies),
+    trade: coverage.trade.filter(applies),
+    anyStatement: coverage.settle.length + coverage.trade.length > 0,
+  };
+}
+
 export function coverageState(
-  coverage: Coverage,
+  coverage: MerchantCoverage,
   tradeDate: string,
   settleDate: string,
   today: string | undefined,
-  merchantId = '',
 ): CoverageState {
-  const applies = (range: CoverageRange) => range[2] === undefined || range[2] === merchantId;
-  const settle = coverage.settle.filter(applies);
-  const trade = coverage.trade.filter(applies);
+  const { settle, trade } = coverage;
   if (settle.some(([a, b]) => settleDate >= a && settleDate <= b)) return 'covered';
   if (trade.some(([a, b]) => tradeDate >= a && tradeDate <= b)) return 'covered';
   if (today !== undefined && settleDate > today) return 'pending';
   // Other merchants' statements, and none of this one's: nothing tells when its sales were due to appear.
-  if (settle.length + trade.length === 0 && coverage.settle.length + coverage.trade.length > 0)
-    return 'outside';
+  if (settle.length + trade.length === 0 && coverage.anyStatement) return 'outside';
   const afterSettle = settle.every(([, b]) => settleDate > b);
   const afterTrade = trade.every(([, b]) => tradeDate > b);
   return afterSettle && afterTrade ? 'pending' : 'outside';

@@ -10,7 +10,7 @@ import type { ChargeEvery, FeePlan, FeeQuote } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/record.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
 import { dayNumber, localDateMemo, localDateOf } from '../time/shanghai.js';
-import { type Coverage, coverageState } from './coverage.js';
+import { type Coverage, coverageState, merchantCoverage } from './coverage.js';
 import { describeFormula, describeRule } from './describe-rule.js';
 import { describeTransaction, type FindingDraft, sourceOf, transactionFields } from './finding-builder.js';
 import type { Formula } from './formula.js';
@@ -588,6 +588,7 @@ export function auditMerchant(
 
   // Journal sales with no settlement line: missing when the statements cover their settlement date.
   if (hasJournal) {
+    const covers = merchantCoverage(ctx.coverage, merchantId);
     for (let t = 0; t < T.length; t += 1) {
       const tp = T[t];
       if (tp === undefined || tp.cls !== 'sale' || tCancelled[t] === 1) continue;
@@ -595,7 +596,7 @@ export function auditMerchant(
       const r = tp.record;
       const tradeDate = dateOf(r.time);
       const due = dueDate(tradeDate);
-      const state = coverageState(ctx.coverage, tradeDate, due, ctx.options.today, merchantId);
+      const state = coverageState(covers, tradeDate, due, ctx.options.today);
       if (state === 'pending') {
         if (inDates(tradeDate)) counts.pending += 1;
         continue;
