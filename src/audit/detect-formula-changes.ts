@@ -68,17 +68,30 @@ export function detectFormulaChanges(lines: readonly DatedFeeLine[]): FormulaSeg
       runSet = undefined;
       continue;
     }
+    // A line the previous formula charges under another rounding mode is no evidence of a change: it may
+    // join a run (and must fit its formula) but neither starts one nor counts towards the lines one needs.
+    const evidence = !current.producesUnderAnyMode(line);
     if (runSet === undefined) {
+      if (!evidence) continue;
       runSet = startRun(i, line);
     } else if (runSet.add(line)) {
-      run.push(i);
+      if (evidence) run.push(i);
       members.push(i);
     } else {
       const rebuilt = FormulaSet.fromLines(
         [...members, i].map((k) => lines[k]).filter((l) => l !== undefined),
       );
       if (rebuilt.empty) {
+        if (!evidence) {
+          run = [];
+          members = [];
+          runSet = undefined;
+          continue;
+        }
         runSet = startRun(i, line);
+      } else if (!evidence) {
+        runSet = rebuilt;
+        members.push(i);
       } else {
         runSet = rebuilt;
         run.push(i);

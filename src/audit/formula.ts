@@ -157,6 +157,20 @@ export class Formula {
     return false;
   }
 
+  /**
+   * Whether the formula, at its quoted rate, charges this fee under some rounding mode: a line it produces
+   * that way is no evidence of a change, even when the lines so far ruled that rounding mode out.
+   */
+  producesUnderAnyMode(line: FeeLine): boolean {
+    const rate = this.ratePpm();
+    for (const mode of ROUNDING_MODES) {
+      const raw = percentageFee(Math.abs(line.amountFen), rate, mode);
+      const fee = (this.capFen !== undefined && raw > this.capFen ? this.capFen : raw) + this.fixedFen;
+      if (fee === line.feeFen) return true;
+    }
+    return false;
+  }
+
   /** The fee this formula charges on an amount. */
   fee(amountFen: number): number {
     const raw = percentageFee(Math.abs(amountFen), this.ratePpm(), this.mode());
@@ -249,6 +263,11 @@ export class FormulaSet {
     if (next.length === 0) return false;
     this.formulas = next;
     return true;
+  }
+
+  /** Whether some remaining formula charges this fee under some rounding mode (see Formula.producesUnderAnyMode). */
+  producesUnderAnyMode(line: FeeLine): boolean {
+    return this.formulas.some((f) => f.producesUnderAnyMode(line));
   }
 
   best(): Formula | undefined {

@@ -55,6 +55,26 @@ describe('rate changes without a plan', () => {
     expect(report.findings[0]?.message).toContain('按此前实收推断');
   });
 
+  it('dates a change from the first line no rounding of the old rate produces, not from one another rounding would', () => {
+    // 123.45 at 0.60% = 0.7407 → 0.74 and 999.17 → 5.99502 → 6.00: rounding up would need a rate at most 0.5994%
+    // for the first and above 0.5995% for the second, so the lines before rule it out. On 08-09, 37.00 is charged 0.23
+    // (0.63% = 0.2331); 0.60% = 0.222 gives 0.22 half-up but 0.23 rounded up, so that line proves nothing. From
+    // 08-10 at 0.63%: 1,000.00 → 6.30, 500.00 → 3.15, 2,000.00 → 12.60, which no rounding of 0.60% gives.
+    const settlement = [
+      ...before,
+      line(19, '2026-08-07', 99917, 600),
+      line(20, '2026-08-07', 12345, 74),
+      line(21, '2026-08-09', 3700, 23),
+      line(22, '2026-08-10', 100000, 630),
+      line(23, '2026-08-11', 50000, 315),
+      line(24, '2026-08-12', 200000, 1260),
+    ];
+    const report = auditRecords({ terminal: [], settlement, bank: [], plans: [] });
+    expect(report.rateChanges.map((c) => [c.date, c.beforeRate, c.afterRate, c.transactions])).toEqual([
+      ['2026-08-10', '0.60%', '0.63%', 3],
+    ]);
+  });
+
   it('detects a +3.00 fixed add-on as a change of the fixed part', () => {
     // 0.60% + 3.00: 1,000.00 → 9.00, 500.00 → 6.00, 2,000.00 → 15.00; 3.00 over each.
     const surcharged = [
