@@ -210,6 +210,29 @@ describe('parsePlan errors name the path and the line', () => {
     expect(e.en).toContain('"2026-02-30" is not a valid date');
   });
 
+  it('reads year-first dates written the way contracts write them, and still rejects days that do not exist', () => {
+    const plan = [
+      'periods:',
+      '  - from: 2026/9/1',
+      '    until: 2026年11月30日',
+      '    noticed: 2026.8.1',
+      '    rates: [{ rate: 1% }]',
+      '  - from: 2026-12-1',
+      '    rates: [{ rate: 1% }]',
+      '',
+    ].join('\n');
+    const result = parsePlan(plan, 'plan.yaml');
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.plan.periods.map((p) => [p.from, p.until, p.noticed])).toEqual([
+      ['2026-09-01', '2026-11-30', '2026-08-01'],
+      ['2026-12-01', undefined, undefined],
+    ]);
+    for (const bad of ['2026/2/30', '2026年13月1日', '1/9/2026', '2026/9']) {
+      const e = onlyError(['periods:', `  - from: ${bad}`, '    rates: [{ rate: 1% }]', ''].join('\n'));
+      expect(e).toMatchObject({ path: 'periods[0].from', line: 2 });
+    }
+  });
+
   it('asks to quote a merchantId written as a number', () => {
     const e = onlyError(`merchantId: 822584053110001\n${withRules('{ rate: 1% }')}`);
     expect(e).toMatchObject({ path: 'merchantId', line: 1 });

@@ -58,18 +58,20 @@ export function checkId(value: PlainValue | undefined): Check<string> {
 export function checkDate(value: PlainValue | undefined): Check<string> {
   if (value === undefined) return MISSING;
   const text = typeof value === 'string' ? value.trim() : show(value);
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (
-    typeof value !== 'string' ||
-    !match ||
-    !isValidWallTime({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) })
-  ) {
+  // Contracts and notices write dates year first in several ways (2026/9/1, 2026.9.1, 2026年9月1日); with the
+  // year first none is ambiguous, so each is taken as it is meant and kept as YYYY-MM-DD.
+  const match = /^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$/.exec(text);
+  const parts = match
+    ? { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) }
+    : undefined;
+  if (typeof value !== 'string' || parts === undefined || !isValidWallTime(parts)) {
     return bad(
       `“${text}”不是有效日期（应为 2026-09-01 这样的 YYYY-MM-DD）`,
       `"${text}" is not a valid date (expected YYYY-MM-DD such as 2026-09-01)`,
     );
   }
-  return good(text);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return good(`${parts.year}-${two(parts.month)}-${two(parts.day)}`);
 }
 
 export function checkDateList(value: PlainValue | undefined): Check<string[]> {
