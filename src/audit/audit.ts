@@ -6,7 +6,7 @@ import { localDateOf } from '../time/shanghai.js';
 import { type Coverage, coverageOf } from './coverage.js';
 import { finalizeFindings } from './finding-builder.js';
 import { compareTimeThenSource, type Prepared, prepare } from './match-records.js';
-import { claimPayouts } from './payouts.js';
+import { claimPayouts, notArrivedWarning, reissuesOf } from './payouts.js';
 import { merchantFilterOf, recordInScope } from './scope.js';
 import {
   type AuditReport,
@@ -169,19 +169,31 @@ export function startAudit(init: AuditSessionInit): AuditSession {
   const providerWords = providerWordsOf(options, init.plans);
   const bankCredits: Prepared[] = [];
   let ignoredCredits = 0;
+  const notArrived: PosRecord[] = [];
   let bankFirst: string | undefined;
   let bankLast: string | undefined;
   for (const r of bank) {
     const date = localDateOf(r.time);
     if (bankFirst === undefined || date < bankFirst) bankFirst = date;
     if (bankLast === undefined || date > bankLast) bankLast = date;
+    // A payout still in progress or frozen (打款中, 冻结出款), failed or bounced (失败, 退票) is money that has not
+    // arrived: it is named in a warning, never counted as a credit.
+    if (r.status === 'pending' || (r.status === 'failed' && r.amountFen > 0)) {
+      notArrived.push(r);
+      continue;
+    }
     if (r.amountFen <= 0 || r.status === 'failed' || r.status === 'voided' || r.status === 'reversed')
       continue;
     const text = `${r.counterparty ?? ''} ${r.label ?? ''}`.toLowerCase();
-    if (providerWords.some((w) => text.includes(w))) bankCredits.push(prepare(r));
+    // A credit carrying the provider's merchant number comes from the provider's own payout file (乐刷 打款单):
+    // a bank's statement does not know that number.
+    if (r.merchantId !== undefined || providerWords.some((w) => text.includes(w)))
+      bankCredits.push(prepare(r));
     else ignoredCredits += 1;
   }
   bankCredits.sort(compareTimeThenSource);
+  const reissued = reissuesOf(notArrived, bankCredits);
+  if (notArrived.length > 0) runWarnings.push(notArrivedWarning(notArrived, bankCredits, reissued));
   if (ignoredCredits > 0) {
     runWarnings.push(
       `${ignoredCredits} 笔银行入账的对方户名和摘要都没有提到收单机构，已忽略${bankCredits.length === 0 ? '，未核对到账' : ''}；若其中有结算款，请在费率方案中填写 provider（对方户名或摘要中的机构名称） / ` +
@@ -243,15 +255,22 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     const book = {
       credits: bankCredits,
       used: new Uint8Array(bankCredits.length),
+      claimedBy: new Int32Array(bankCredits.length),
+      reissued,
       first: bankFirst,
       last: bankLast,
     };
     ctx.drafts.push(...claimPayouts(book, ctx.payouts));
-    // Credits nobody claimed still count towards the total.
+    // A merchant's bank records: those naming it, and the other credits set against its payouts. Credits nobody
+    // claimed count towards the total only.
     const bankByMerchant = new Map<string, number>();
-    for (const r of bank)
-      if (r.merchantId !== undefined)
-        bankByMerchant.set(r.merchantId, (bankByMerchant.get(r.merchantId) ?? 0) + 1);
+    const countBank = (merchantId: string) =>
+      bankByMerchant.set(merchantId, (bankByMerchant.get(merchantId) ?? 0) + 1);
+    for (const r of bank) if (r.merchantId !== undefined) countBank(r.merchantId);
+    book.claimedBy.forEach((mi, i) => {
+      const owner = ctx.payouts[mi]?.merchantId;
+      if (owner !== undefined && bankCredits[i]?.record.merchantId !== owner) countBank(owner);
+    });
 
     warnings.push(...ctx.merchantWarnings);
     if (ctx.outsideCoverage.count > 0) {

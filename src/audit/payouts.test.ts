@@ -160,6 +160,25 @@ describe('claimPayouts', () => {
     expect(short[0]?.message).toContain('已抵扣此前退款 ¥100.00');
   });
 
+  it('says which merchant each credit went to: exact, split, joined or set against a short day', () => {
+    const claims = book(
+      [9940, '2026-08-04 08:00:00'], // M1 08-04, exact
+      [5000, '2026-08-04 08:10:00'], // M2 08-04, first half of 99.40
+      [4940, '2026-08-04 08:20:00'], // M2 08-04, second half
+      [19000, '2026-08-06 08:00:00'], // M1 08-05 + 08-06 together: 95.00 + 95.00
+      [12345, '2026-08-06 09:00:00'], // M2 08-06 (¥130.00 due), short: still M2's
+      [777, '2026-07-01 09:00:00'], // nobody's: before every window
+    );
+    claims.claimedBy = new Int32Array(6).fill(99);
+    const drafts = claimPayouts(claims, [
+      daysOf(['2026-08-04', 9940], ['2026-08-05', 9500], ['2026-08-06', 9500]),
+      { ...daysOf(['2026-08-04', 9940], ['2026-08-06', 13000]), merchantId: 'M2' },
+    ]);
+    // 130.00 − 123.45 = 6.55 short on M2's 08-06.
+    expect(drafts.map((d) => [d.merchantId, d.settleDate, d.lossFen])).toEqual([['M2', '2026-08-06', 655]]);
+    expect([...claims.claimedBy]).toEqual([0, 1, 1, 0, 1, -1]);
+  });
+
   it('reports nothing for a day whose window the bank files do not cover whole', () => {
     const late = book([100, '2026-08-03 08:00:00']);
     const drafts = claimPayouts({ ...late, last: '2026-08-05' }, [days('M1', 50000)]);

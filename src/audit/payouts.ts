@@ -6,6 +6,7 @@
 import { addWorkingDays } from '../calendar/working-days.js';
 import { formatFen } from '../money/fen.js';
 import type { FeePlan } from '../plans/plan-types.js';
+import type { PosRecord } from '../records/record.js';
 import { dateFromDayNumber, dayNumber, localDateOf } from '../time/shanghai.js';
 import type { FindingDraft } from './finding-builder.js';
 import type { Prepared } from './match-records.js';
@@ -40,6 +41,16 @@ export interface MerchantPayouts {
 export interface BankBook {
   credits: readonly Prepared[];
   used: Uint8Array;
+  /**
+   * Filled by claimPayouts when given: per credit, the index (in the merchants it was given) of the merchant whose
+   * day the credit was set against, matched or not to the fen; -1 for a credit no merchant claimed.
+   */
+  claimedBy?: Int32Array;
+  /**
+   * Credits that re-issue a payout which bounced or failed (reissuesOf), by credit index: such a credit is taken
+   * as arriving on the failed payout's date, so a re-issue days later still pays the day it was for.
+   */
+  reissued?: ReadonlyMap<number, PosRecord>;
   first: string | undefined;
   last: string | undefined;
 }
@@ -99,19 +110,37 @@ export function payoutDaysOf(lines: readonly Prepared[]): PayoutDay[] {
  * Without a credit, only a window the bank files cover whole proves that nothing arrived.
  */
 export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts[]): FindingDraft[] {
-  const { credits, used, first, last } = book;
+  const { credits, used, claimedBy, first, last } = book;
+  claimedBy?.fill(-1);
   if (first === undefined || last === undefined) return [];
+  const claim = (credit: number, mi: number) => {
+    used[credit] = 1;
+    if (claimedBy !== undefined) claimedBy[credit] = mi;
+  };
   const creditsOn = new Map<string, number[]>();
   credits.forEach((c, i) => {
-    const date = localDateOf(c.record.time);
+    const date = localDateOf((book.reissued?.get(i) ?? c.record).time);
     const list = creditsOn.get(date);
     if (list === undefined) creditsOn.set(date, [i]);
     else list.push(i);
   });
+  // A credit naming a merchant (a provider's payout file) pays only that merchant's days. Not when the statements
+  // have no merchant number (a merchant's app export: merchant ''), nor when every credit names a merchant and none
+  // is one of the run's — another numbering (UnionPay's 15 digits against the provider's own): going by the numbers
+  // would then call every day unpaid.
+  const runMerchants = new Set(merchants.map((m) => m.merchantId));
+  let anonymous = false;
+  let known = false;
+  for (const c of credits) {
+    const m = c.record.merchantId;
+    if (m === undefined) anonymous = true;
+    else if (runMerchants.has(m)) known = true;
+  }
+  const byNumber = known || anonymous;
   const claimable = (i: number, merchantId: string): boolean => {
     if (used[i] !== 0) return false;
     const m = credits[i]?.record.merchantId;
-    return m === undefined || m === merchantId;
+    return m === undefined || m === merchantId || !byNumber || (merchantId === '' && !runMerchants.has(m));
   };
   const windowOf = (date: string, calendar: MerchantPayouts['calendar']): string[] => {
     const end = addWorkingDays(date, 2, calendar).date;
@@ -123,7 +152,7 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
   const settled = merchants.map((m) => new Uint8Array(m.days.length));
 
   const settle = (mi: number, di: number, credit: number) => {
-    used[credit] = 1;
+    claim(credit, mi);
     (settled[mi] as Uint8Array)[di] = 1;
   };
   const isUnsettled = (mi: number, di: number) => settled[mi]?.[di] === 0;
@@ -172,7 +201,7 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
           if (hit !== undefined) break;
         }
         if (hit === undefined) continue;
-        used[hit] = 1;
+        claim(hit, mi);
         for (let di = start; di < start + length; di += 1) (settled[mi] as Uint8Array)[di] = 1;
       }
     }
@@ -192,7 +221,7 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
       for (const i of open) {
         const other = seen.get(due - amountOf(i));
         if (other !== undefined) {
-          used[other] = 1;
+          claim(other, mi);
           settle(mi, di, i);
           return;
         }
@@ -236,7 +265,7 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
     const claimed = creditOf[c.mi] as Int32Array;
     if (claimed[c.di] !== -1 || used[c.credit] !== 0) continue;
     claimed[c.di] = c.credit;
-    used[c.credit] = 1;
+    claim(c.credit, c.mi);
   }
   merchants.forEach((m, mi) => {
     m.days.forEach((_, di) => {
@@ -246,7 +275,7 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
         const hit = (creditsOn.get(w) ?? []).find((i) => claimable(i, m.merchantId));
         if (hit === undefined) continue;
         claimed[di] = hit;
-        used[hit] = 1;
+        claim(hit, mi);
         return;
       }
     });
@@ -264,6 +293,79 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
     });
   });
   return drafts;
+}
+
+/**
+ * The credits that re-issue a payout which bounced or failed: those whose memo names the failed payout's number
+ * (a bounced 乐刷 T1 payout comes again as a new bill linked by its remark, DOMAIN.md §2.2), for the same merchant.
+ * Each failed payout is re-issued once, by the first credit in time that names it. Linear: memos are cut into
+ * words, each looked up.
+ */
+export function reissuesOf(
+  failed: readonly PosRecord[],
+  credits: readonly Prepared[],
+): Map<number, PosRecord> {
+  const byNumber = new Map<string, PosRecord>();
+  for (const r of failed) if (r.status === 'failed' && r.refNo !== undefined) byNumber.set(r.refNo, r);
+  const reissued = new Map<number, PosRecord>();
+  if (byNumber.size === 0) return reissued;
+  const taken = new Set<PosRecord>();
+  credits.forEach((c, i) => {
+    const memo = c.record.label;
+    if (memo === undefined) return;
+    for (const word of memo.match(/[0-9A-Za-z_-]+/g) ?? []) {
+      const original = byNumber.get(word);
+      if (original === undefined || taken.has(original) || original.refNo === c.record.refNo) continue;
+      if (original.merchantId !== c.record.merchantId) continue;
+      taken.add(original);
+      reissued.set(i, original);
+      return;
+    }
+  });
+  return reissued;
+}
+
+/**
+ * The warning naming the bank records of payouts that did not arrive (打款中, 冻结出款, 失败, 退票), each
+ * re-issued one with the credit that re-issued it.
+ */
+export function notArrivedWarning(
+  records: readonly PosRecord[],
+  credits: readonly Prepared[],
+  reissued: ReadonlyMap<number, PosRecord>,
+): string {
+  const again = new Map<PosRecord, PosRecord>();
+  for (const [i, original] of reissued) {
+    const credit = credits[i]?.record;
+    if (credit !== undefined) again.set(original, credit);
+  }
+  const shown = records.slice(0, 5);
+  const zh = shown
+    .map((r) => {
+      const by = again.get(r);
+      const reissue =
+        by === undefined
+          ? ''
+          : `，已于 ${localDateOf(by.time)} 由 ${by.refNo ?? `第 ${by.source.row} 行`} 重新打款`;
+      return `${r.source.file} 第 ${r.source.row} 行${r.refNo === undefined ? '' : `（${r.refNo}${reissue}）`}`;
+    })
+    .join('、');
+  const en = shown
+    .map((r) => {
+      const by = again.get(r);
+      const reissue =
+        by === undefined
+          ? ''
+          : `, re-issued on ${localDateOf(by.time)} as ${by.refNo ?? `row ${by.source.row}`}`;
+      return `${r.source.file} row ${r.source.row}${r.refNo === undefined ? '' : ` (${r.refNo}${reissue})`}`;
+    })
+    .join(', ');
+  const more = records.length > shown.length ? ` 等 ${records.length} 笔` : '';
+  const moreEn = records.length > shown.length ? ` and ${records.length - shown.length} more` : '';
+  return (
+    `${records.length} 笔打款未到账（打款中、冻结、失败或退票），未计为入账：${zh}${more} / ` +
+    `${records.length} payout(s) did not arrive (in progress, frozen, failed or bounced) and were not counted as credits: ${en}${moreEn}`
+  );
 }
 
 /** The most credits a day's window may hold for a pair of them to be taken as its payout split in two. */
