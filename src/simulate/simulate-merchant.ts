@@ -801,7 +801,8 @@ class MerchantRun {
 
   private credit(due: string, payout: number): void {
     const day = nextWorkingDay(due);
-    const fault = this.shortDates.get(due);
+    // A day that nets to nothing or less (refunds above sales) pays nothing, so nothing can be short.
+    const fault = payout > 0 ? this.shortDates.get(due) : undefined;
     let credited = payout;
     if (fault === 'short')
       credited =

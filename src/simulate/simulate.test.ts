@@ -85,6 +85,15 @@ describe('simulate: each scenario alone', () => {
     });
   }
 
+  it('injects no payout fault on a day that nets below zero (nothing is paid, so nothing can be short)', () => {
+    // Seed 7 over 24 days at 6 sales a day: the day picked for the missing payout, 2026-10-19, nets to −9,050.82
+    // (a refund above the day's sales). Only the other picked day, 10-13, is short, by the scenario's 100 元.
+    const { truth } = run(['bank-payout-short'], { seed: '7', days: 24, perDay: 6 });
+    const payouts = truth.findings.filter((f) => f.kind === 'payout_mismatch');
+    expect(payouts.map((f) => [f.settleDate, f.lossFen])).toEqual([['2026-10-13', 10000]]);
+    expect(payouts.every((f) => (f.amountFen ?? 0) > 0)).toBe(true);
+  });
+
   it('records the natural duplicate-looking pair even with no scenario', () => {
     const { truth } = run([]);
     expect(truth.summary.findingsByKind.suspected_duplicate_charge).toBe(1);
