@@ -820,7 +820,21 @@ export function auditMerchant(
   // Payouts: each settlement day's net, checked against the run's bank credits once every merchant's are known.
   if (ctx.hasBank) {
     // Each day's net from all its lines, whatever their trade dates; only days inside --from/--to are checked.
-    const days = payoutDaysOf(allS).filter((day) => inDates(day.date));
+    // A statement without settlement dates (a WeChat bill, a Leshua trade file) still has its payouts checked:
+    // each line on the day the settlement cycle pays its trade date, which the credit's window of two working
+    // days absorbs when the provider is a day off.
+    let estimated = 0;
+    const days = payoutDaysOf(allS, (r) => {
+      estimated += 1;
+      return dueDate(localDateOf(r.time));
+    }).filter((day) => inDates(day.date));
+    if (estimated > 0) {
+      const cycleText = `${cycle.settlement.basis}${cycle.settlement.days}`;
+      ctx.merchantWarnings.add(
+        `商户 ${merchantId || '（未注明）'} 有 ${estimated} 条结算记录没有结算日期，核对到账时按结算周期 ${cycleText} 由交易日推算结算日 / ` +
+          `merchant ${merchantId || '(none)'}: ${estimated} settlement line(s) have no settlement date; for the payout check each is put on the day the ${cycleText} cycle pays its trade date`,
+      );
+    }
     if (days.length > 0)
       ctx.payouts.push({
         merchantId,

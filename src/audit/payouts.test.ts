@@ -53,6 +53,26 @@ describe('payoutDaysOf', () => {
   });
 });
 
+describe('payoutDaysOf without settlement dates', () => {
+  it('puts a line without a settlement date on the day the estimate gives, and leaves it out without one', () => {
+    const undated = (time: string, amountFen: number, feeFen: number, row: number) =>
+      prepare(rec('settlement', { time, amountFen, feeFen }, row, 'wechat.csv'));
+    const lines = [
+      undated('2026-08-03 10:00:00', 100000, 600, 2),
+      undated('2026-08-03 23:59:00', 20000, 120, 3),
+      undated('2026-08-04 08:00:00', 50000, 300, 4),
+      line('2026-08-04', 1000, 6, 'generic.csv', 2),
+    ];
+    const nextDay = (r: { time: string }) => (r.time.startsWith('2026-08-03') ? '2026-08-04' : '2026-08-05');
+    // 08-04: 994.00 + 198.80 (traded 08-03) + 9.94 (its own settlement date) = 1,202.74; 08-05: 497.00.
+    expect(payoutDaysOf(lines, nextDay).map((d) => [d.date, d.net])).toEqual([
+      ['2026-08-04', 120274],
+      ['2026-08-05', 49700],
+    ]);
+    expect(payoutDaysOf(lines).map((d) => [d.date, d.net])).toEqual([['2026-08-04', 994]]);
+  });
+});
+
 describe('claimPayouts', () => {
   const days = (merchantId: string, net: number): MerchantPayouts => ({
     merchantId,

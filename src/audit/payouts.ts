@@ -55,18 +55,27 @@ export interface BankBook {
   last: string | undefined;
 }
 
-/** The net payout of each settlement day from a merchant's statement lines (payout lines themselves excluded). */
-export function payoutDaysOf(lines: readonly Prepared[]): PayoutDay[] {
+/**
+ * The net payout of each settlement day from a merchant's statement lines (payout lines themselves excluded). A
+ * line without a settlement date (a WeChat bill, a Leshua trade file) is put on the day `estimateSettleDate`
+ * gives, when given; otherwise it is left out.
+ */
+export function payoutDaysOf(
+  lines: readonly Prepared[],
+  estimateSettleDate?: (record: Prepared['record']) => string,
+): PayoutDay[] {
   const byDay = new Map<string, { net: number; lines: Prepared[] }>();
   for (const p of lines) {
     const r = p.record;
-    if (r.settleDate === undefined || r.type === 'payout') continue;
+    if (r.type === 'payout') continue;
+    const settleDate = r.settleDate ?? estimateSettleDate?.(r);
+    if (settleDate === undefined) continue;
     const net =
       r.type === 'deduction'
         ? -Math.abs(r.settledFen ?? r.amountFen)
         : (r.settledFen ?? r.amountFen - (r.feeFen ?? 0));
-    const day = byDay.get(r.settleDate);
-    if (day === undefined) byDay.set(r.settleDate, { net, lines: [p] });
+    const day = byDay.get(settleDate);
+    if (day === undefined) byDay.set(settleDate, { net, lines: [p] });
     else {
       day.net += net;
       day.lines.push(p);

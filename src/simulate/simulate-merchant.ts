@@ -808,7 +808,7 @@ class MerchantRun {
       credited =
         payout > this.s.params.shortByFen ? payout - this.s.params.shortByFen : Math.floor(payout / 2);
     if (fault === 'missing') credited = 0;
-    if (credited !== payout && this.settlement.hasSettleDates) {
+    if (credited !== payout) {
       this.truth.add({
         kind: 'payout_mismatch',
         merchantId: this.s.merchantId,

@@ -16,12 +16,11 @@ export type SimPreset = (typeof SIM_PRESETS)[number];
 /** Scenarios a layout cannot show: no settlement dates (payouts, lateness, deductions) or no card sales. */
 export const UNSUPPORTED: Record<SimPreset, readonly Scenario[]> = {
   generic: [],
-  leshua: ['d0-forced', 'sim-fee', 'late-settlement', 'bank-payout-short'],
+  leshua: ['d0-forced', 'sim-fee', 'late-settlement'],
   wechat: [
     'd0-forced',
     'sim-fee',
     'late-settlement',
-    'bank-payout-short',
     'deposit',
     'cap-ignored',
     'silent-rate-change',
