@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { createDecoder } from './decode.js';
+import { createDecoder, createSplitDecoder, detectEncoding, utf8HeadBeforeGbk } from './decode.js';
 
 /** Decodes bytes in the given chunks, as readText feeds a decoder. */
 function decodeInChunks(bytes: Uint8Array, cuts: number[]): string {
@@ -100,5 +100,49 @@ describe('GBK decoding', () => {
       expect(tables[0]?.[b]).toBe(b);
       for (let node = 1; node < tables.length; node++) expect(tables[node]?.[b]).toBe(-1);
     }
+  });
+});
+
+describe('a UTF-8 head over a GBK body', () => {
+  const head = Buffer.from('交易时间,交易类型,备注\n', 'utf8');
+  const body = iconv.encode('2026-08-03 09:00:00,退货,午市\n2026-08-03 10:00:00,消费,晚市\n', 'gbk');
+  const bytes = Buffer.concat([head, body]);
+
+  it('finds the line where GBK starts, and nothing in a file of one encoding', () => {
+    expect(utf8HeadBeforeGbk(bytes)).toBe(head.length);
+    expect(utf8HeadBeforeGbk(Buffer.concat([head, Buffer.from('2026-08-03,退货,午市\n', 'utf8')]))).toBe(0);
+    expect(utf8HeadBeforeGbk(iconv.encode('交易时间,交易类型\n2026-08-03,退货\n', 'gbk'))).toBe(0);
+  });
+
+  it('decodes each part in its encoding however the bytes are cut', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: bytes.length }), { maxLength: 6 }), (cuts) => {
+        const decoder = createSplitDecoder(head.length, 'utf-8', 'gbk');
+        let text = '';
+        let from = 0;
+        for (const cut of [...cuts].sort((a, b) => a - b)) {
+          text += decoder.write(bytes.subarray(from, Math.max(from, cut)));
+          from = Math.max(from, cut);
+        }
+        text += decoder.write(bytes.subarray(from)) + decoder.end();
+        expect(text).toBe(
+          '交易时间,交易类型,备注\n2026-08-03 09:00:00,退货,午市\n2026-08-03 10:00:00,消费,晚市\n',
+        );
+      }),
+    );
+  });
+});
+
+describe('detectEncoding', () => {
+  it('keeps UTF-8 with a character cut off in one cell as UTF-8, and GBK as GBK', () => {
+    const rows = Array.from({ length: 10 }, () => '2026-08-03 09:00:00,消费,午市\n').join('');
+    // 市 is E5 B8 82 in UTF-8: a memo cut to a byte limit keeps E5 B8.
+    const cut = Buffer.concat([
+      Buffer.from(rows, 'utf8'),
+      Buffer.from([0xe5, 0xb8, 0x0a]),
+      Buffer.from(rows, 'utf8'),
+    ]);
+    expect(detectEncoding(cut)).toBe('utf-8');
+    expect(detectEncoding(iconv.encode(rows, 'gbk'))).toBe('gbk');
   });
 });

@@ -23,11 +23,38 @@ export function detectEncoding(sample: Uint8Array): TextEncoding {
   }
   if (n >= 4 && oddNul > n / 8 && oddNul > evenNul * 4) return 'utf-16le';
   if (n >= 4 && evenNul > n / 8 && evenNul > oddNul * 4) return 'utf-16be';
-  return isUtf8(sample) ? 'utf-8' : 'gbk';
+  return mostlyUtf8(sample) ? 'utf-8' : 'gbk';
+}
+
+/**
+ * True when the bytes are UTF-8 but for a stray broken sequence or two (a memo cut to a byte limit in the middle
+ * of a character): GBK text read as UTF-8 breaks on most of its characters, so a handful of breaks among many
+ * good multi-byte characters is still UTF-8, and the broken ones become U+FFFD in their own cells.
+ */
+function mostlyUtf8(bytes: Uint8Array): boolean {
+  let good = 0;
+  let broken = 0;
+  let from = 0;
+  while (from < bytes.length) {
+    const bad = firstInvalidUtf8(from === 0 ? bytes : bytes.subarray(from));
+    const end = bad < 0 ? bytes.length : from + bad;
+    for (let i = from; i < end; i++) if (((bytes[i] as number) & 0xc0) === 0xc0) good++;
+    if (bad < 0) break;
+    broken++;
+    // The rest of a cut-off character is one break with it.
+    from = end + 1;
+    while (from < bytes.length && ((bytes[from] as number) & 0xc0) === 0x80) from++;
+  }
+  return broken === 0 || broken * 8 <= good;
 }
 
 /** True when the bytes are valid UTF-8, allowing a multi-byte sequence cut off at the end of the sample. */
-function isUtf8(bytes: Uint8Array): boolean {
+export function isUtf8(bytes: Uint8Array): boolean {
+  return firstInvalidUtf8(bytes) < 0;
+}
+
+/** The offset of the first byte that is not valid UTF-8, or -1 (a sequence cut off at the end is valid). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
   const n = bytes.length;
   let i = 0;
   while (i < n) {
@@ -40,15 +67,70 @@ function isUtf8(bytes: Uint8Array): boolean {
     if (b >= 0xc2 && b <= 0xdf) need = 1;
     else if (b >= 0xe0 && b <= 0xef) need = 2;
     else if (b >= 0xf0 && b <= 0xf4) need = 3;
-    else return false;
+    else return i;
     for (let k = 1; k <= need; k++) {
-      if (i + k >= n) return true;
+      if (i + k >= n) return -1;
       const c = bytes[i + k] ?? 0;
-      if ((c & 0xc0) !== 0x80) return false;
+      if ((c & 0xc0) !== 0x80) return i;
     }
     i += need + 1;
   }
-  return true;
+  return -1;
+}
+
+/** Chinese text as UTF-8 decodes it: CJK ideographs, CJK and full-width punctuation, the BOM. */
+const CHINESE_ONLY = /^[\u0000-\u007f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\ufeff]*$/;
+
+/**
+ * The length of a UTF-8 head in front of a GBK body, or 0: a file whose first lines are UTF-8 Chinese (a
+ * header a script wrote) and whose later lines are not UTF-8 at all (rows exported in GBK). Split at the line
+ * end before the first byte that is not UTF-8. GBK misread as UTF-8 gives Greek, Cyrillic and Latin letters,
+ * never only Chinese, so a head of Chinese text in UTF-8 is taken as what it is.
+ */
+export function utf8HeadBeforeGbk(sample: Uint8Array): number {
+  const bad = firstInvalidUtf8(sample);
+  if (bad < 0) return 0;
+  let split = bad;
+  while (split > 0 && sample[split - 1] !== 0x0a && sample[split - 1] !== 0x0d) split--;
+  if (split === 0) return 0;
+  const head = sample.subarray(0, split);
+  let high = 0;
+  for (const b of head) if (b >= 0x80) high++;
+  // Two Chinese characters at least (three bytes each), the BOM aside.
+  const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  if (high - bom < 6) return 0;
+  if (!CHINESE_ONLY.test(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8')))
+    return 0;
+  // A UTF-8 file with one broken byte further on is not a GBK body: the rest must mostly fail as UTF-8.
+  const rest = Buffer.from(
+    sample.buffer,
+    sample.byteOffset + split,
+    Math.min(sample.byteLength - split, 65536),
+  );
+  let broken = 0;
+  let chinese = 0;
+  for (const ch of rest.toString('utf8')) {
+    if (ch === '\ufffd') broken++;
+    else if (ch >= '\u4e00' && ch <= '\u9fff') chinese++;
+  }
+  return broken > chinese ? split : 0;
+}
+
+/** Decodes the first `split` bytes with one decoder and the rest with another (see utf8HeadBeforeGbk). */
+export function createSplitDecoder(split: number, first: TextEncoding, then: TextEncoding): StreamDecoder {
+  const a = createDecoder(first);
+  const b = createDecoder(then);
+  let left = split;
+  return {
+    write(bytes) {
+      if (left <= 0) return b.write(bytes);
+      const n = Math.min(left, bytes.length);
+      left -= n;
+      const text = a.write(bytes.subarray(0, n));
+      return n === bytes.length ? text : text + a.end() + b.write(bytes.subarray(n));
+    },
+    end: () => (left > 0 ? a.end() : '') + b.end(),
+  };
 }
 
 /** A stateful decoder: bytes in, text out, a character split across chunks kept for the next write. */

@@ -9,7 +9,14 @@ import iconv from 'iconv-lite';
 import type yauzl from 'yauzl';
 import type { PosRecord } from '../records/index.js';
 import { CsvScanner, detectDelimiter, MAX_ROW_CHARS, RowTooLongError } from './csv-scanner.js';
-import { createDecoder, detectEncoding, type StreamDecoder, type TextEncoding } from './decode.js';
+import {
+  createDecoder,
+  createSplitDecoder,
+  detectEncoding,
+  type StreamDecoder,
+  type TextEncoding,
+  utf8HeadBeforeGbk,
+} from './decode.js';
 import { detectPreset } from './detect-preset.js';
 import {
   type FileImportSummary,
@@ -20,6 +27,7 @@ import {
   type ImportWarning,
 } from './import-types.js';
 import { builtinPresets, loadPresetFile, type Preset, PresetError, presetByName } from './preset.js';
+import { type MarkupKind, markupDecoder, markupKind } from './markup-decoder.js';
 import { type PresetOverride, presetOverrides } from './presets/index.js';
 import { borrowReadBuffer, returnReadBuffer } from './read-buffer.js';
 import { type Cell, TableReader } from './table-reader.js';
@@ -42,6 +50,11 @@ let excelModule: Promise<typeof ExcelJS> | undefined;
 function loadExcel(): Promise<typeof ExcelJS> {
   excelModule ??= import('exceljs').then((m) => m.default);
   return excelModule;
+}
+let htmlModule: Promise<typeof import('./html-table.js')> | undefined;
+function loadHtml(): Promise<typeof import('./html-table.js')> {
+  htmlModule ??= import('./html-table.js');
+  return htmlModule;
 }
 let yauzlModule: Promise<typeof yauzl> | undefined;
 function loadYauzl(): Promise<typeof yauzl> {
@@ -209,10 +222,23 @@ export function openTextTable(
   onRecord: (r: PosRecord) => void,
 ): TextTable {
   if (head.length === 0) throw new ImportFileError(file, '文件是空的', 'the file is empty');
+  // A web page or XML workbook read as text would find no header; readAny hands those to readMarkup.
+  if (markupKind(head) !== undefined)
+    throw new ImportFileError(
+      file,
+      '是网页（HTML）表格，不是文本表格',
+      'is an HTML or XML table, not a text table',
+    );
   const forced = forcedPreset(file, options);
-  const encoding: TextEncoding =
+  let encoding: TextEncoding =
     forced && forced.encoding !== 'auto' ? forced.encoding : detectEncoding(head.subarray(0, 65536));
-  const decoder = createDecoder(encoding);
+  // A header a script wrote in UTF-8 over rows exported in GBK: each part in its own encoding.
+  const split =
+    (forced === undefined || forced.encoding === 'auto') && (encoding === 'gbk' || encoding === 'utf-8')
+      ? utf8HeadBeforeGbk(head)
+      : 0;
+  if (split > 0) encoding = 'gbk';
+  const decoder = split > 0 ? createSplitDecoder(split, 'utf-8', 'gbk') : createDecoder(encoding);
   const headText = decoder.write(head);
   if (looksBinary(headText)) {
     throw new ImportFileError(
@@ -246,6 +272,17 @@ export function openTextTable(
     },
     onRecord,
   );
+  if (split > 0) {
+    const lines =
+      Buffer.from(head.subarray(0, split))
+        .toString('utf8')
+        .split(/\r\n|\n|\r/).length - 1;
+    reader.warn(
+      'encoding.mixed',
+      `${file} 开头 ${lines} 行是 UTF-8 编码，其余是 GBK，已分别解码`,
+      `${file}: its first ${lines} lines are UTF-8 and the rest GBK; each part was decoded in its own encoding`,
+    );
+  }
   return { decoder, encoding, headText, preset, override, delimiter, reader };
 }
 
@@ -354,6 +391,139 @@ async function readTextFrom(
   }
   if (!reader.finish()) throw notATable(file);
   return reader.summary;
+}
+
+/** The override a preset names, or an ImportFileError when that code is missing. */
+function overrideOf(file: string, preset: Preset): PresetOverride | undefined {
+  const override = preset.override === undefined ? undefined : presetOverrides[preset.override];
+  if (preset.override !== undefined && override === undefined) {
+    throw new ImportFileError(
+      file,
+      `预设 ${preset.name} 需要的代码扩展 ${preset.override} 不存在`,
+      `preset ${preset.name} needs the missing override ${preset.override}`,
+    );
+  }
+  return override;
+}
+
+/**
+ * Reads a web page or XML Spreadsheet saved as .xls (what many bank and provider portals export): every table is
+ * read as a CSV of the same cells would be, rows numbered through the whole page; tables without a header a
+ * preset knows (titles, account details, layout) are passed over, as are worksheets named as summaries when
+ * another table has rows.
+ */
+async function readMarkup(
+  file: string,
+  kind: MarkupKind,
+  input: ImportInput,
+  options: ImportOptions,
+  onRecord: (r: PosRecord) => void,
+  onBytes?: (n: number) => void,
+  hashed?: { sha256?: string; bytes?: number },
+): Promise<FileImportSummary[]> {
+  const { MarkupTableScanner } = await loadHtml();
+  const head = await headBytes(input, HEAD_BYTES);
+  const { decoder, encoding } = markupDecoder(head);
+  const fileDate = fileDateOf(file);
+  const forced = forcedPreset(file, options);
+  interface TableState {
+    buffered: { cells: string[]; row: number }[];
+    reader: TableReader | undefined;
+    failed: boolean;
+    sheet: string | undefined;
+  }
+  const tables = new Map<number, TableState>();
+  const parts: FileImportSummary[] = [];
+  const summaryParts: FileImportSummary[] = [];
+  const summaryRecords: PosRecord[] = [];
+  const sinkOf = (name: string | undefined) =>
+    name !== undefined && SUMMARY_SHEET.test(name) ? (r: PosRecord) => summaryRecords.push(r) : onRecord;
+  const start = (state: TableState): void => {
+    const rows = state.buffered.map((b) => b.cells);
+    const preset =
+      forced ??
+      choosePreset(
+        file,
+        options,
+        rows,
+        rows.map((r) => r.join(',')),
+      );
+    const override = overrideOf(file, preset);
+    const reader = new TableReader(
+      preset,
+      {
+        file,
+        encoding: encoding(),
+        ...(options.kind === undefined ? {} : { kind: options.kind }),
+        ...(override === undefined ? {} : { override }),
+        ...(fileDate === undefined ? {} : { fileDate }),
+        textCells: true,
+      },
+      sinkOf(state.sheet),
+    );
+    state.reader = reader;
+    for (const b of state.buffered) {
+      reader.row(b.cells, b.row);
+      if (reader.hopeless) state.failed = true;
+    }
+    state.buffered.length = 0;
+  };
+  const scanner = new MarkupTableScanner(
+    kind,
+    ({ table, row, cells, sheet }) => {
+      let state = tables.get(table);
+      if (state === undefined) {
+        state = { buffered: [], reader: undefined, failed: false, sheet };
+        tables.set(table, state);
+      }
+      if (state.failed) return;
+      if (state.reader === undefined) {
+        state.buffered.push({ cells, row });
+        if (state.buffered.length >= 40) start(state);
+      } else {
+        state.reader.row(cells, row);
+        if (state.reader.hopeless) state.failed = true;
+      }
+    },
+    (table, name) => {
+      const state = tables.get(table);
+      if (state === undefined) return;
+      tables.delete(table);
+      if (state.reader === undefined && state.buffered.length > 0) start(state);
+      if (state.reader === undefined || state.failed || !state.reader.finish()) return;
+      if (name !== undefined && SUMMARY_SHEET.test(name)) summaryParts.push(state.reader.summary);
+      else parts.push(state.reader.summary);
+    },
+  );
+  const tally = { hash: createHash('sha256'), bytes: 0 };
+  try {
+    for await (const bytes of chunks(input, tally, onBytes, true)) {
+      for (let from = 0; from < bytes.length; from += DECODE_SLICE)
+        scanner.write(decoder.write(bytes.subarray(from, Math.min(bytes.length, from + DECODE_SLICE))));
+    }
+    scanner.write(decoder.end());
+    scanner.end();
+  } catch (error) {
+    if (error instanceof ImportFileError) throw error;
+    throw new ImportFileError(file, '无法读取网页表格', `cannot read the HTML table (${errorText(error)})`);
+  }
+  if (hashed) {
+    hashed.sha256 = tally.hash.digest('hex');
+    hashed.bytes = tally.bytes;
+  }
+  if (parts.length === 0) {
+    for (const r of summaryRecords) onRecord(r);
+    parts.push(...summaryParts);
+  } else if (summaryParts.length > 0) {
+    (parts[0] as FileImportSummary).warnings.push({
+      code: 'xlsx.summary-skipped',
+      file,
+      message: `汇总工作表未作为明细导入（${summaryRecords.length} 行）`,
+      messageEn: `summary worksheet(s) hold totals, not transactions; not imported (${summaryRecords.length} rows)`,
+    });
+  }
+  if (parts.length === 0) throw notATable(file);
+  return parts;
 }
 
 function excelCell(value: unknown): Cell {
@@ -561,6 +731,10 @@ async function readXlsx(
   return parts;
 }
 
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
 async function streamToBuffer(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const chunk of stream) parts.push(chunk as Buffer);
@@ -641,13 +815,13 @@ async function readZip(
         !e.name.endsWith('/') &&
         !e.name.startsWith('__MACOSX') &&
         !basename(e.name).startsWith('.') &&
-        /\.(csv|txt|tsv|xlsx)$/i.test(e.name),
+        /\.(csv|txt|tsv|xlsx|xls|html?)$/i.test(e.name),
     );
     if (tables.length === 0) {
       throw new ImportFileError(
         file,
-        'ZIP 中没有 CSV/TXT/XLSX 文件',
-        'the ZIP holds no CSV, TXT or XLSX file',
+        'ZIP 中没有 CSV/TXT/XLSX/XLS 文件',
+        'the ZIP holds no CSV, TXT, XLSX or XLS file',
       );
     }
     const details = tables.filter((e) => !/汇总/.test(basename(e.name)));
@@ -682,11 +856,32 @@ async function readZip(
       try {
         if (/\.xlsx$/i.test(name))
           parts.push(...(await readXlsx(partName, await streamToBuffer(stream), options, onRecord)));
-        else parts.push(await readText(partName, stream as AsyncIterable<Uint8Array>, options, onRecord));
+        else if (/\.(xls|html?)$/i.test(name)) {
+          // What portals call .xls: a web page, an XML workbook or tab-separated text; a real one cannot be read.
+          const bytes = await streamToBuffer(stream);
+          const markup = markupKind(bytes.subarray(0, 8192));
+          if (markup !== undefined)
+            parts.push(...(await readMarkup(partName, markup, { name: partName, bytes }, options, onRecord)));
+          else if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])) {
+            warnings.push({
+              code: 'zip.old-xls-skipped',
+              file,
+              message: `${basename(name)} 是旧版 Excel（.xls），无法读取，已跳过；请另存为 .xlsx 后再导入`,
+              messageEn: `${basename(name)} is an old Excel .xls and cannot be read; skipped (save it as .xlsx)`,
+            });
+          } else parts.push(await readText(partName, once(bytes), options, onRecord));
+        } else parts.push(await readText(partName, stream as AsyncIterable<Uint8Array>, options, onRecord));
       } catch (error) {
         if (error instanceof ImportFileError) throw error;
         throw new ImportFileError(file, `${name} 已损坏`, `${name} is corrupt (${errorText(error)})`);
       }
+    }
+    if (parts.length === 0) {
+      throw new ImportFileError(
+        file,
+        'ZIP 中只有旧版 Excel（.xls）文件，无法读取；请另存为 .xlsx 后再导入',
+        'the ZIP holds only old Excel .xls files, which cannot be read; save them as .xlsx',
+      );
     }
     parts[0]?.warnings.push(...warnings);
     return parts;
@@ -726,6 +921,8 @@ async function readAny(
   if (startsWith(magic, [0x50, 0x4b, 0x03, 0x04]) || startsWith(magic, [0x50, 0x4b, 0x05, 0x06])) {
     return readZip(file, input, options, onRecord);
   }
+  const markup = markupKind(await headBytes(input, 8192));
+  if (markup !== undefined) return readMarkup(file, markup, input, options, onRecord, onBytes, hashed);
   if (startsWith(magic, [0x1f, 0x8b])) {
     const inner = file;
     const gunzip = createGunzip();
@@ -804,7 +1001,8 @@ function combine(file: string, parts: FileImportSummary[]): FileImportSummary {
 }
 
 /**
- * Imports one file (CSV/TSV/TXT, XLSX, ZIP, GZIP) in bounded memory, handing each record to onRecord as it is
+ * Imports one file (CSV/TSV/TXT, XLSX, ZIP, GZIP, or a portal's ".xls" that is a web page or XML Spreadsheet) in
+ * bounded memory, handing each record to onRecord as it is
  * read; rejected rows and warnings are in the returned summary. Throws ImportFileError if the file cannot be read.
  */
 export async function importFileStreaming(

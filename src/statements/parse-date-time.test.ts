@@ -156,6 +156,34 @@ describe('parseLocalDate and parseClock', () => {
     expect(parseClock('120005')).toEqual({ ok: true, value: { hour: 12, minute: 0, second: 5 } });
     expect(parseClock('25:00:00')).toMatchObject({ ok: false });
   });
+
+  it('reads a 12-hour clock marked 上午/下午 or AM/PM, before or after the clock', () => {
+    const v = (value: string) => ({ ok: true, value });
+    expect(parseDateTime('2026-08-03 下午 03:05:00')).toEqual(v('2026-08-03T15:05:00+08:00'));
+    expect(parseDateTime('2026-08-03 03:05:00 下午')).toEqual(v('2026-08-03T15:05:00+08:00'));
+    expect(parseDateTime('2026/8/3 上午 12:30')).toEqual(v('2026-08-03T00:30:00+08:00'));
+    expect(parseDateTime('2026-08-03 下午 12:30:00')).toEqual(v('2026-08-03T12:30:00+08:00'));
+    expect(parseDateTime('2026-08-03 中午 1:00')).toEqual(v('2026-08-03T13:00:00+08:00'));
+    expect(parseDateTime('2026-08-03 3:05:00 PM')).toEqual(v('2026-08-03T15:05:00+08:00'));
+    expect(parseDateTime('2026年8月3日下午3时05分')).toEqual(v('2026-08-03T15:05:00+08:00'));
+    // Java's KK clock (0–11): 下午 00:30 is half past noon.
+    expect(parseDateTime('2026-08-03 下午 00:30:00')).toEqual(v('2026-08-03T12:30:00+08:00'));
+    expect(parseDateTime('2026-08-03 下午 15:05:00')).toEqual(v('2026-08-03T15:05:00+08:00'));
+    expect(parseDateTime('2026-08-03 上午 15:05:00')).toMatchObject({ ok: false });
+    expect(parseDateTime('2026-08-03 下午')).toMatchObject({ ok: false });
+    expect(parseClock('下午 3:05')).toEqual({ ok: true, value: { hour: 15, minute: 5, second: 0 } });
+    expect(parseClock('12:05:00 AM')).toEqual({ ok: true, value: { hour: 0, minute: 5, second: 0 } });
+  });
+
+  it('reads hours and minutes written with 时 and 分 but no seconds', () => {
+    expect(parseDateTime('2026年8月3日 12时05分')).toEqual({ ok: true, value: '2026-08-03T12:05:00+08:00' });
+    expect(parseDateTime('2026年8月3日12时05分30秒')).toEqual({
+      ok: true,
+      value: '2026-08-03T12:05:30+08:00',
+    });
+    expect(parseClock('9时05分')).toEqual({ ok: true, value: { hour: 9, minute: 5, second: 0 } });
+    expect(parseDateTime('2026年8月3日 12时05分分')).toMatchObject({ ok: false });
+  });
 });
 
 describe('wallTimeFromExcelDate', () => {

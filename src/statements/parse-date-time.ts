@@ -16,9 +16,11 @@ export interface Clock {
 }
 
 const DATE_TIME =
-  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]*(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?)?(?:\.(\d{1,9}))?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]*(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?|分)?(?:\.(\d{1,9}))?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+/** A 12-hour clock's marker, before or after the clock (not inside a date). */
+const MERIDIEM = /(?<=^|[\s\d日])(上午|下午|中午|晚上|凌晨|早上|AM|PM|am|pm|a\.m\.|p\.m\.)(?=$|[\s\d])/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2}):?(\d{2}):?(\d{2})(?:\.(\d{1,9}))?)?$/;
-const CLOCK = /^(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?)?(?:\.\d{1,9})?$|^(\d{2})(\d{2})(\d{2})$/;
+const CLOCK = /^(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?|分)?(?:\.\d{1,9})?$|^(\d{2})(\d{2})(\d{2})$/;
 
 function badTime(text: string): Parsed<never> {
   return fail(
@@ -75,6 +77,44 @@ function toShanghai(text: string, t: WallTime, offset: string): Parsed<WallTime>
 export function parseWallTime(raw: string, referenceDate?: string): Parsed<WallTime> {
   const text = stripCellDecoration(toHalfWidth(raw)).replace(/\s+/g, ' ');
   if (text === '') return fail('time.empty', '日期时间为空', 'the date-time is empty');
+  const half = MERIDIEM.exec(text);
+  if (half?.[1] !== undefined) return twelveHour(text, half[1], half.index, half[0].length, referenceDate);
+  return wallTimeOf(text, referenceDate);
+}
+
+/**
+ * 上午/下午 (AM/PM) with a 12-hour clock, as Java's `a hh:mm:ss` writes under a Chinese locale: 下午 03:05 is
+ * 15:05, 上午 12:30 is 00:30, 中午 1:00 is 13:00. An hour past 12 beside the marker is taken as written when the
+ * marker agrees with it (下午 15:05) and is refused when it does not (上午 15:05).
+ */
+function twelveHour(
+  text: string,
+  marker: string,
+  at: number,
+  length: number,
+  referenceDate: string | undefined,
+): Parsed<WallTime> {
+  const rest = `${text.slice(0, at)} ${text.slice(at + length)}`.replace(/\s+/g, ' ').trim();
+  const r = wallTimeOf(rest, referenceDate);
+  if (!r.ok) return r.problem.code === 'time.invalid' ? badTime(text) : r;
+  if (!/[:时]|\d{6}$/.test(rest)) return badTime(text);
+  const hour = hourOf12(r.value.hour ?? 0, marker);
+  return hour === undefined ? impossible(text) : ok({ ...r.value, hour });
+}
+
+/** The 24-hour hour of a 12-hour clock's hour and its marker, or undefined when they disagree. */
+function hourOf12(hour: number, marker: string): number | undefined {
+  const pm = /^(?:下午|晚上|pm|p\.m\.)$/i.test(marker);
+  const noon = marker === '中午';
+  if (hour > 12) return pm || noon ? hour : undefined;
+  // Java's KK clock counts 0–11: 下午 00:30 is 12:30.
+  if (pm && hour < 12) return hour + 12;
+  if (noon && hour < 11) return hour + 12;
+  if (!pm && !noon && hour === 12) return 0;
+  return hour;
+}
+
+function wallTimeOf(text: string, referenceDate?: string): Parsed<WallTime> {
   let m = DATE_TIME.exec(text);
   if (m) return fromParts(text, m.slice(1));
   // Leshua's documentation glues date and time: 2018-07-3116:07:27.
@@ -206,6 +246,13 @@ export function parseClock(raw: string): Parsed<Clock> {
     }
   }
   const text = stripCellDecoration(toHalfWidth(raw));
+  const half = MERIDIEM.exec(text);
+  if (half?.[1] !== undefined) {
+    const r = parseClock(`${text.slice(0, half.index)}${text.slice(half.index + half[0].length)}`.trim());
+    if (!r.ok) return r;
+    const hour = hourOf12(r.value.hour, half[1]);
+    return hour === undefined ? impossible(text) : ok({ ...r.value, hour });
+  }
   const m = CLOCK.exec(text);
   if (!m) {
     return fail(

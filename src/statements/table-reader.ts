@@ -144,6 +144,33 @@ const EXCEL_SERIAL_UNIX_EPOCH = 25_569;
 const EXCEL_SERIAL_MIN = 19_725;
 const EXCEL_SERIAL_MAX = 80_354;
 
+const PAGE_PREFIX = /^(?:本页|当页|此页|每页|本頁|第\d+页)/;
+const SERIAL_TEXT = /^\d{5}(?:\.\d+)?$/;
+
+/**
+ * A cell holding a bare Excel date serial, as a Date: a spreadsheet number cell, or the same number written out
+ * as text (a CSV or web page saved from a sheet whose date column had lost its format: `46237.42`).
+ */
+function excelSerialOf(cell: Cell): Date | undefined {
+  let n: number | undefined;
+  if (typeof cell === 'number') n = cell;
+  else if (typeof cell === 'string' && cell.length <= 24) {
+    const t = cell.trim();
+    if (SERIAL_TEXT.test(t)) n = Number(t);
+  }
+  if (n === undefined || !(n >= EXCEL_SERIAL_MIN && n < EXCEL_SERIAL_MAX)) return undefined;
+  return new Date((n - EXCEL_SERIAL_UNIX_EPOCH) * 86_400_000);
+}
+
+/** Whether a row's cells are a header's, by their keys (the first cell compared as written). */
+function sameKeys(cells: Cell[], texts: readonly string[], keys: readonly string[]): boolean {
+  if (cells.length !== texts.length) return false;
+  if (cellText(cells[0]) !== texts[0]) return false;
+  for (let i = 0; i < cells.length; i++)
+    if (normaliseHeader(cellText(cells[i])).key !== keys[i]) return false;
+  return true;
+}
+
 function cellText(cell: Cell): string {
   if (typeof cell === 'string') return cell;
   if (cell === null || cell === undefined) return '';
@@ -189,6 +216,10 @@ export class TableReader {
   private headerKeys: string[] = [];
   private cols = new Map<PresetField, Column>();
   private dcMarks = new Map<MoneyField, number>();
+  /** Set when a header was found by its names: the next row may be the second row of a grouped header. */
+  private subHeaderNext = false;
+  /** The two rows of a grouped header with their keys, to skip them where printed pages repeat them. */
+  private headerRows: [string[], string[]][] = [];
   private filterIndex = -1;
   private readonly filterValues: Set<string> | undefined;
   private readonly maps: Record<'type' | 'channel' | 'card' | 'status' | 'direction', ValueMap>;
@@ -303,6 +334,10 @@ export class TableReader {
     }
     const first = cells.length > 0 ? cellText(cells[0]) : '';
     if (cells.length <= 1 && clean(first) === '') return;
+    if (this.subHeaderNext) {
+      this.subHeaderNext = false;
+      if (this.adoptSubHeader(cells)) return;
+    }
     for (const prefix of this.preset.skipLinesStartingWith) if (first.trimStart().startsWith(prefix)) return;
     let allEmpty = true;
     let firstText = '';
@@ -492,7 +527,8 @@ export class TableReader {
     // Nor for a ticked digit (`2026-10-10 … in WeChat and Alipay bills): normaliseHeader drops the tick and keeps
     // the digit first, so the key starts with a digit, which no totals key does (unless one is empty or a digit).
     if ((c === 96 || c === 39) && isDigit(firstText.charCodeAt(1)) && !this.totalsFromDigit) return false;
-    const key = normaliseHeader(firstText).key;
+    // Printed exports close every page with 本页合计 / 本页小计 (and the last with 总计): page totals too.
+    const key = normaliseHeader(firstText).key.replace(PAGE_PREFIX, '');
     const word = this.totalsKeys.find((t) => key.startsWith(t));
     if (word === undefined) return false;
     // A cell that merely starts with the word (a store 合计便利店, a bank 摘要 汇总清算款) is a totals row only
@@ -536,10 +572,43 @@ export class TableReader {
 
   private isRepeatedHeader(cells: Cell[]): boolean {
     const header = this.header;
-    if (!header || cells.length !== header.length) return false;
-    if (cellText(cells[0]) !== header[0]) return false;
-    for (let i = 0; i < cells.length; i++)
-      if (normaliseHeader(cellText(cells[i])).key !== this.headerKeys[i]) return false;
+    if (!header) return false;
+    if (sameKeys(cells, header, this.headerKeys)) return true;
+    // A header of two rows repeats both on every printed page.
+    for (const [texts, keys] of this.headerRows) if (sameKeys(cells, texts, keys)) return true;
+    return false;
+  }
+
+  /**
+   * Reads the row under a header found by its names as the second row of a grouped header, when it is one: a
+   * web page or sheet that groups 交易金额 / 手续费 / 结算金额 under a spanning 金额 names the columns on the
+   * second row, and taking the first alone would read 金额 as the amount and lose the fee and settlement columns
+   * (and the file's kind with them). The rows are merged cell by cell, the second row's name winning; it counts
+   * only when it names two columns itself and the merge names more than the first row did.
+   */
+  private adoptSubHeader(cells: Cell[]): boolean {
+    const header = this.header;
+    if (header === undefined) return false;
+    const texts = cells.map(cellText);
+    const keys = texts.map((t) => normaliseHeader(t).key);
+    if (resolveColumns(this.preset, keys).size < 2) return false;
+    const width = Math.max(header.length, texts.length);
+    const merged = Array.from({ length: width }, (_, i) => {
+      const t = texts[i] ?? '';
+      return t.trim() !== '' ? t : (header[i] ?? '');
+    });
+    const mergedKeys = merged.map((t) => normaliseHeader(t).key);
+    if (resolveColumns(this.preset, mergedKeys).size <= resolveColumns(this.preset, this.headerKeys).size)
+      return false;
+    this.headerRows = [
+      [header, this.headerKeys],
+      [texts, keys],
+    ];
+    this.cols.clear();
+    this.dcMarks.clear();
+    this.at = noColumns();
+    this.summary.columns = {};
+    this.adoptHeader(merged);
     return true;
   }
 
@@ -560,7 +629,10 @@ export class TableReader {
       if (TIME_FIELDS.includes(f)) hasTime = true;
       if (AMOUNT_FIELDS.includes(f)) hasMoney = true;
     }
-    if (hasTime && hasMoney && found.size >= 2) this.adoptHeader(texts);
+    if (hasTime && hasMoney && found.size >= 2) {
+      this.adoptHeader(texts);
+      this.subHeaderNext = true;
+    }
   }
 
   /** True when the reader has looked at many rows without finding a header: the file is not this table. */
@@ -1074,8 +1146,8 @@ export class TableReader {
     let timeRaw = this.cell('time', cells);
     // A date-time cell that lost its date format is a bare Excel serial (days since 1899-12-30, wall time):
     // 46237.42 is 2026-08-03 10:04:48. Only serials of 1954–2119 are taken, so an amount or id is not.
-    if (typeof timeRaw === 'number' && timeRaw >= EXCEL_SERIAL_MIN && timeRaw < EXCEL_SERIAL_MAX)
-      timeRaw = new Date((timeRaw - EXCEL_SERIAL_UNIX_EPOCH) * 86_400_000);
+    const serial = excelSerialOf(timeRaw);
+    if (serial !== undefined) timeRaw = serial;
     if (timeRaw instanceof Date) {
       const iso = wallTimeFromExcelDate(timeRaw);
       // A time-only Excel cell sits on 1899-12-30; join it with the date column.
@@ -1126,6 +1198,8 @@ export class TableReader {
     const field: PresetField = this.cols.has('date') ? 'date' : 'settleDate';
     const raw = this.cell(field, cells);
     if (raw instanceof Date) return wallTimeFromExcelDate(raw).slice(0, 10);
+    const serial = excelSerialOf(raw);
+    if (serial !== undefined) return wallTimeFromExcelDate(serial).slice(0, 10);
     const t = this.text(field, cells);
     if (t === undefined) {
       return {

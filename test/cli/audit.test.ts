@@ -162,6 +162,25 @@ describe('posguard audit', () => {
     expect(run.stdout).toContain(join('examples', 'settlement.csv'));
   });
 
+  it('takes a portal .xls (a web page) and an .html export in a directory, like a .csv', async () => {
+    const dir = tmp();
+    const row = (cells: string) =>
+      `<tr>${cells
+        .split(',')
+        .map((c) => `<td>${c}</td>`)
+        .join('')}</tr>`;
+    const page = (lines: string[]) => `<html><body><table>${lines.map(row).join('')}</table></body></html>`;
+    write(dir, '结算明细.xls', page([HEADER, ...CLEAN(M1)]));
+    write(dir, '对账单.html', page([HEADER, RAISED(M1)]));
+    write(dir, 'plan.yaml', PLAN('0.60%'));
+    const run = await runCli(['audit', '.', '--format', 'json'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(report.files.map((f) => f.file).sort()).toEqual(['对账单.html', '结算明细.xls']);
+    expect(report.summary.settlementRecords).toBe(3);
+    expect(report.summary.overchargeFen).toBe(99);
+  });
+
   it('matches --plans files named <merchantId>.yaml', async () => {
     const dir = tmp();
     write(

@@ -79,7 +79,8 @@ export interface Inputs {
   devices: string[];
 }
 
-const DATA_EXT = new Set(['.csv', '.txt', '.tsv', '.xlsx', '.zip', '.gz']);
+// Portals' "Excel" exports are often web pages named .xls (an old binary .xls still gets a clear error).
+const DATA_EXT = new Set(['.csv', '.txt', '.tsv', '.xlsx', '.xls', '.htm', '.html', '.zip', '.gz']);
 const PLAN_EXT = new Set(['.yaml', '.yml', '.json']);
 
 function classify(name: string): RecordKind | 'plan' | 'devices' | undefined {

@@ -16,8 +16,8 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
     .description(
       pick(
         ctx.lang,
-        '读取终端流水、结算单或银行入账文件（CSV/TXT/XLSX/ZIP/GZIP，自动识别编码、表头和格式），输出汇总与记录',
-        'read terminal journals, settlement statements or bank credits (CSV/TXT/XLSX/ZIP/GZIP; encoding, header and layout detected) and print a summary and the records',
+        '读取终端流水、结算单或银行入账文件（CSV/TXT/XLSX/ZIP/GZIP 及网页表格式 .xls，自动识别编码、表头和格式），输出汇总与记录',
+        'read terminal journals, settlement statements or bank credits (CSV/TXT/XLSX/ZIP/GZIP and web-page .xls; encoding, header and layout detected) and print a summary and the records',
       ),
     )
     .argument('<files...>', pick(ctx.lang, '要导入的文件', 'files to import'))
