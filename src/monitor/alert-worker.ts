@@ -2,10 +2,38 @@ import type { Kysely } from 'kysely';
 import type { ChannelType } from '../storage/alerts-repo.js';
 import { rulesInForce } from '../storage/monitor-repo.js';
 import type { Database } from '../storage/schema.js';
-import { sendToChannel } from './channel-senders.js';
+import { type SendResult, sendToChannel } from './channel-senders.js';
 import type { MonitorSettings } from './monitor-settings.js';
 
 const MAX_BACKOFF_MS = 3_600_000;
+/** Deliveries sent side by side in one pass, and rows read per query. */
+const BATCH = 50;
+/** Queries per pass when rate-limited channels fill the head of the queue. */
+const MAX_PAGES = 20;
+/** How long a delivery being sent stays out of the queue beyond the send timeout (a crash mid-send). */
+const LEASE_MS = 60_000;
+
+type DueRow = {
+  id: number;
+  merchant_id: number;
+  channel_id: number;
+  subject: string;
+  text: string;
+  payload_json: string;
+  attempts: number;
+  type: string;
+  target: string;
+  secret: string | null;
+  removed_at: string | null;
+};
+
+/** One attempt, sent and not yet written. */
+interface Outcome {
+  d: DueRow;
+  startMs: number;
+  endMs: number;
+  result: SendResult;
+}
 
 /** The wait before retry n (1-based): base × 2^(n-1), at most one hour. */
 export function backoffMs(baseMs: number, attempt: number): number {
@@ -23,6 +51,7 @@ export class AlertWorker {
   private stopped = true;
   private again = false;
   private readonly sentAt = new Map<number, number[]>();
+  private unrecorded: Outcome[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -74,10 +103,9 @@ export class AlertWorker {
     return recent.length < maxPerMinute;
   }
 
-  /** One pass over the due deliveries; returns how many attempts were made. */
-  async tick(): Promise<number> {
-    const nowIso = this.now().toISOString();
-    const due = await this.db
+  /** Due deliveries after `afterId`, leaving out the channels already held back by their rate limit. */
+  private async dueAfter(nowIso: string, afterId: number, blocked: ReadonlySet<number>): Promise<DueRow[]> {
+    let q = this.db
       .selectFrom('alert_deliveries')
       .innerJoin('alert_channels', 'alert_channels.id', 'alert_deliveries.channel_id')
       .select([
@@ -95,32 +123,106 @@ export class AlertWorker {
       ])
       .where('alert_deliveries.status', '=', 'pending')
       .where('alert_deliveries.next_attempt_at', '<=', nowIso)
-      .orderBy('alert_deliveries.id')
-      .limit(50)
-      .execute();
+      .where('alert_deliveries.id', '>', afterId);
+    if (blocked.size > 0) q = q.where('alert_deliveries.channel_id', 'not in', [...blocked]);
+    return q.orderBy('alert_deliveries.id').limit(BATCH).execute();
+  }
+
+  /** Writes how the attempts went; kept in memory (and written first on the next pass) when it fails. */
+  private async record(results: Outcome[]): Promise<void> {
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const { d, startMs, endMs, result } of results) {
+          const attempt = d.attempts + 1;
+          const at = new Date(endMs).toISOString();
+          await trx
+            .insertInto('alert_attempts')
+            .values({
+              delivery_id: d.id,
+              at,
+              ok: result.ok ? 1 : 0,
+              http_status: result.httpStatus ?? null,
+              error: result.error ?? null,
+              duration_ms: Math.max(0, endMs - startMs),
+            })
+            .execute();
+          const failedForGood = !result.ok && attempt >= this.settings.maxAttempts;
+          await trx
+            .updateTable('alert_deliveries')
+            .set({
+              attempts: attempt,
+              status: result.ok ? 'sent' : failedForGood ? 'failed' : 'pending',
+              sent_at: result.ok ? at : null,
+              last_error: result.ok ? null : (result.error ?? 'failed'),
+              next_attempt_at: result.ok
+                ? at
+                : new Date(endMs + backoffMs(this.settings.backoffBaseMs, attempt)).toISOString(),
+            })
+            .where('id', '=', d.id)
+            .execute();
+        }
+      });
+      this.unrecorded = [];
+    } catch (error) {
+      this.unrecorded = results;
+      throw error;
+    }
+  }
+
+  /** One pass over the due deliveries; returns how many attempts were made. */
+  async tick(): Promise<number> {
+    // Results a busy database could not take last time go in first; nothing new is sent before they do.
+    if (this.unrecorded.length > 0) await this.record(this.unrecorded);
+    const nowIso = this.now().toISOString();
     const limits = new Map<number, number>();
-    const batch: { d: (typeof due)[number]; startMs: number }[] = [];
-    for (const d of due) {
-      if (d.removed_at !== null) {
-        await this.db
-          .updateTable('alert_deliveries')
-          .set({ status: 'cancelled', last_error: 'channel removed' })
-          .where('id', '=', d.id)
-          .execute();
-        continue;
+    const batch: { d: DueRow; startMs: number }[] = [];
+    // A channel at its rate limit is skipped, and the rows behind it are read on: a backlog on one robot must
+    // not hold up the alerts of other channels and merchants queued after it.
+    const blocked = new Set<number>();
+    let afterId = 0;
+    for (let page = 0; page < MAX_PAGES && batch.length < BATCH; page += 1) {
+      const due = await this.dueAfter(nowIso, afterId, blocked);
+      if (due.length === 0) break;
+      for (const d of due) {
+        afterId = d.id;
+        if (batch.length >= BATCH || blocked.has(d.channel_id)) continue;
+        if (d.removed_at !== null) {
+          await this.db
+            .updateTable('alert_deliveries')
+            .set({ status: 'cancelled', last_error: 'channel removed' })
+            .where('id', '=', d.id)
+            .execute();
+          continue;
+        }
+        let max = limits.get(d.merchant_id);
+        if (max === undefined) {
+          max = (await rulesInForce(this.db, d.merchant_id)).delivery.maxPerMinute;
+          limits.set(d.merchant_id, max);
+        }
+        const startMs = this.now().getTime();
+        if (!this.allowed(d.channel_id, max, startMs)) {
+          blocked.add(d.channel_id);
+          continue;
+        }
+        // Counted when picked, so the deliveries sent side by side below stay within the channel's rate.
+        (this.sentAt.get(d.channel_id) ?? this.sentAt.set(d.channel_id, []).get(d.channel_id))?.push(startMs);
+        batch.push({ d, startMs });
       }
-      let max = limits.get(d.merchant_id);
-      if (max === undefined) {
-        max = (await rulesInForce(this.db, d.merchant_id)).delivery.maxPerMinute;
-        limits.set(d.merchant_id, max);
-      }
-      const startMs = this.now().getTime();
-      if (!this.allowed(d.channel_id, max, startMs)) continue;
-      // Counted when picked, so the deliveries sent side by side below stay within the channel's rate.
-      (this.sentAt.get(d.channel_id) ?? this.sentAt.set(d.channel_id, []).get(d.channel_id))?.push(startMs);
-      batch.push({ d, startMs });
+      if (due.length < BATCH) break;
     }
     if (batch.length === 0 || this.stopped) return 0;
+    // Leased before the send: if the outcome cannot be written afterwards (the database busy with an import
+    // in another process) or the process dies, the next passes do not send them again until the lease ends.
+    const leaseIso = new Date(this.now().getTime() + this.settings.timeoutMs + LEASE_MS).toISOString();
+    await this.db
+      .updateTable('alert_deliveries')
+      .set({ next_attempt_at: leaseIso })
+      .where(
+        'id',
+        'in',
+        batch.map((b) => b.d.id),
+      )
+      .execute();
     // Sent side by side (a slow robot must not hold up the others), then recorded in one transaction.
     const results = await Promise.all(
       batch.map(async ({ d, startMs }) => {
@@ -141,37 +243,7 @@ export class AlertWorker {
         return { d, startMs, endMs: this.now().getTime(), result };
       }),
     );
-    await this.db.transaction().execute(async (trx) => {
-      for (const { d, startMs, endMs, result } of results) {
-        const attempt = d.attempts + 1;
-        const at = new Date(endMs).toISOString();
-        await trx
-          .insertInto('alert_attempts')
-          .values({
-            delivery_id: d.id,
-            at,
-            ok: result.ok ? 1 : 0,
-            http_status: result.httpStatus ?? null,
-            error: result.error ?? null,
-            duration_ms: Math.max(0, endMs - startMs),
-          })
-          .execute();
-        const failedForGood = !result.ok && attempt >= this.settings.maxAttempts;
-        await trx
-          .updateTable('alert_deliveries')
-          .set({
-            attempts: attempt,
-            status: result.ok ? 'sent' : failedForGood ? 'failed' : 'pending',
-            sent_at: result.ok ? at : null,
-            last_error: result.ok ? null : (result.error ?? 'failed'),
-            next_attempt_at: result.ok
-              ? at
-              : new Date(endMs + backoffMs(this.settings.backoffBaseMs, attempt)).toISOString(),
-          })
-          .where('id', '=', d.id)
-          .execute();
-      }
-    });
+    await this.record(results);
     const attempts = results.length;
     return attempts;
   }

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import { parsePlan } from '../plans/parse-plan.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import { type PosRecord, RecordSchema } from '../records/index.js';
 import { requireMerchantRole } from '../storage/access.js';
 import { raiseAlerts } from '../storage/alerts-repo.js';
 import { rememberPushed, rulesInForce } from '../storage/monitor-repo.js';
-import { recordToRow } from '../storage/record-row.js';
+import { recordToRow, rowToRecord } from '../storage/record-row.js';
+import { addDays } from '../time/shanghai.js';
+import { localDate } from './epoch.js';
+import { naturalKey } from './natural-key.js';
 import type { Database } from '../storage/schema.js';
 import { checkSettlementRecords } from './settlement-checks.js';
 import { checkTerminalRecords } from './terminal-checks.js';
@@ -33,6 +36,62 @@ export class IngestRefused extends Error {
   }
 }
 
+// C0 and C1 control characters (tab and line breaks included): a pushed identifier carrying them would add lines
+// to the robot messages the alerts are sent as.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** First 6 and last 4 digits, the rest as `*`: how statements print a card number. */
+function maskPan(digits: string): string {
+  return `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
+}
+
+/**
+ * A full card number never reaches the database or an alert: a `cardNo` written with spaces or dashes
+ * (`6225 8812 3456 7898`, which the schema's digit-run check lets through) and a `payerId` that is a card
+ * number (13–19 digits passing the Luhn check; Alipay's 2088… user ids are not cards) are masked 6 + 4.
+ * Control characters in identifiers become a space; an offset-less time gets Shanghai's +08:00.
+ */
+function scrub(record: PosRecord): PosRecord {
+  const out: Record<string, unknown> = { ...record };
+  for (const [k, v] of Object.entries(out)) {
+    if (typeof v === 'string' && k !== 'time' && k !== 'completedAt' && k !== 'settleDate') {
+      CONTROL.lastIndex = 0;
+      if (CONTROL.test(v)) out[k] = v.replace(CONTROL, ' ').trim();
+    }
+  }
+  // A time without an offset means Shanghai wall time (RecordSchema); stored with it, so that no reader takes
+  // it as the server's own zone (a process in UTC would put an evening sale on the next day).
+  for (const k of ['time', 'completedAt'] as const) {
+    const t = out[k];
+    if (typeof t === 'string' && !/(Z|[+-]\d{2}:\d{2})$/.test(t)) out[k] = `${t}+08:00`;
+  }
+  const card = out['cardNo'];
+  if (typeof card === 'string') {
+    const digits = card.replace(/[\s-]/g, '');
+    if (/^\d{11,19}$/.test(digits)) out['cardNo'] = maskPan(digits);
+  }
+  const payer = out['payerId'];
+  if (typeof payer === 'string') {
+    const digits = payer.replace(/[\s-]/g, '');
+    if (/^\d{13,19}$/.test(digits) && !digits.startsWith('2088') && luhn(digits))
+      out['payerId'] = maskPan(digits);
+  }
+  return out as unknown as PosRecord;
+}
+
 /** Validates a pushed body (one record or an array) for a side; `source` defaults to {file:'api', row:n}. */
 export function validatePush(kind: IngestKind, body: unknown): PosRecord[] {
   const list = Array.isArray(body) ? body : [body];
@@ -56,7 +115,7 @@ export function validatePush(kind: IngestKind, body: unknown): PosRecord[] {
       kind,
       source: value['source'] ?? { file: 'api', row: i + 1 },
     });
-    if (parsed.success) out.push(parsed.data);
+    if (parsed.success) out.push(scrub(parsed.data));
     else problems.push(...parsed.error.issues.map((x) => `[${i}].${x.path.join('.')}: ${x.message}`));
   });
   if (problems.length > 0)
@@ -72,7 +131,8 @@ function hashBody(kind: IngestKind, body: unknown): string {
 
 const planCache = new WeakMap<object, Map<string, FeePlan | undefined>>();
 
-async function planOf(db: Kysely<Database>, merchantId: number): Promise<FeePlan | undefined> {
+/** The merchant's latest fee plan, parsed once per version (undefined without one or when it does not parse). */
+export async function planOf(db: Kysely<Database>, merchantId: number): Promise<FeePlan | undefined> {
   const row = await db
     .selectFrom('plans')
     .select(['text', 'version'])
@@ -92,6 +152,106 @@ async function planOf(db: Kysely<Database>, merchantId: number): Promise<FeePlan
   const plan = parsed.ok ? parsed.plan : undefined;
   cache.set(key, plan);
   return plan;
+}
+
+/** The first key of the advisory locks posguard's ingest takes ("psgd"), the merchant id being the second. */
+const INGEST_LOCK = 0x70736764;
+
+/**
+ * Serialises the pushes of one merchant: on PostgreSQL requests run side by side, and without this a sale
+ * resubmitted before the first request committed does not see it (no duplicate_submission), and two requests
+ * raising the same alert fail on its unique key. SQLite runs one write transaction at a time already.
+ */
+export async function lockMerchant(trx: Transaction<Database>, merchantId: number): Promise<void> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await sql`select pg_advisory_xact_lock(${INGEST_LOCK}::int, ${merchantId}::int)`.execute(trx);
+}
+
+/** The column that holds the strongest identifier of a record's natural key. */
+function keyColumn(
+  r: PosRecord,
+): ['ref_no' | 'voucher_no' | 'order_no' | 'provider_order_no', string] | undefined {
+  if (r.refNo !== undefined) return ['ref_no', r.refNo];
+  if (r.terminalId !== undefined && r.voucherNo !== undefined) return ['voucher_no', r.voucherNo];
+  if (r.orderNo !== undefined) return ['order_no', r.orderNo];
+  if (r.providerOrderNo !== undefined) return ['provider_order_no', r.providerOrderNo];
+  return undefined;
+}
+
+/**
+ * For each pushed record, the id of the record an imported file already brought with the same natural key
+ * and that no push has matched yet (the mirror of the import skipping pushed records): a statement uploaded
+ * or watched first and pushed afterwards is one record, not a duplicate settlement. Each imported record
+ * answers one push only, and is looked for within a day of the pushed record's trade date.
+ */
+async function importedTwins(
+  trx: Transaction<Database>,
+  merchantId: number,
+  kind: IngestKind,
+  records: readonly PosRecord[],
+): Promise<(number | undefined)[]> {
+  const out: (number | undefined)[] = records.map(() => undefined);
+  const byColumn = new Map<string, Set<string>>();
+  for (const r of records) {
+    const col = keyColumn(r);
+    if (col === undefined) continue;
+    const values = byColumn.get(col[0]) ?? new Set<string>();
+    values.add(col[1]);
+    byColumn.set(col[0], values);
+  }
+  if (byColumn.size === 0) return out;
+  // Free for a merchant that only pushes: no import, nothing to look for.
+  const any = await trx
+    .selectFrom('imports')
+    .select('id')
+    .where('merchant_id', '=', merchantId)
+    .limit(1)
+    .executeTakeFirst();
+  if (any === undefined) return out;
+  // The same record has the same trade time: looked for among the days the push covers (a day either side,
+  // whatever offset each time is written with), on the (merchant, kind, time) index.
+  const dates = records.map((r) => localDate(r.time)).sort();
+  const lo = addDays(dates[0] ?? '1970-01-01', -1);
+  const hi = addDays(dates[dates.length - 1] ?? '1970-01-01', 2);
+  const candidates = new Map<string, number[]>();
+  for (const [column, values] of byColumn) {
+    const list = [...values];
+    for (let i = 0; i < list.length; i += 500) {
+      const rows = await trx
+        .selectFrom('records')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .where('kind', '=', kind)
+        .where('time', '>=', lo)
+        .where('time', '<', hi)
+        .where('import_id', 'is not', null)
+        .where(column as 'ref_no', 'in', list.slice(i, i + 500))
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('pushed_records')
+                .select('pushed_records.id')
+                .whereRef('pushed_records.record_id', '=', 'records.id'),
+            ),
+          ),
+        )
+        .orderBy('id')
+        .execute();
+      for (const row of rows) {
+        const key = naturalKey(rowToRecord(row));
+        if (key === undefined) continue;
+        const ids = candidates.get(key) ?? [];
+        ids.push(row.id);
+        candidates.set(key, ids);
+      }
+    }
+  }
+  records.forEach((r, i) => {
+    const key = naturalKey(r);
+    if (key !== undefined) out[i] = candidates.get(key)?.shift();
+  });
+  return out;
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -139,6 +299,7 @@ export async function ingestRecords(
   const plan = kind === 'settlement' ? await planOf(db, merchantId) : undefined;
   try {
     return await db.transaction().execute(async (trx) => {
+      await lockMerchant(trx, merchantId);
       if (key !== undefined) {
         // Claim the key first: a concurrent request with the same key blocks or fails here, before any record.
         await trx
@@ -154,13 +315,43 @@ export async function ingestRecords(
           .execute();
       }
       const rules = await rulesInForce(trx, merchantId);
-      const ids: number[] = [];
-      for (let i = 0; i < records.length; i += 500) {
-        const rows = records.slice(i, i + 500).map((r) => recordToRow(r, merchantId, null));
+      // Records an imported file already brought are not stored again; they are checked as that record.
+      const twins = await importedTwins(trx, merchantId, kind, records);
+      const fresh = records.filter((_, i) => twins[i] === undefined);
+      const freshIds: number[] = [];
+      for (let i = 0; i < fresh.length; i += 500) {
+        const rows = fresh.slice(i, i + 500).map((r) => recordToRow(r, merchantId, null));
         const inserted = await trx.insertInto('records').values(rows).returning('id').execute();
-        for (const r of inserted) ids.push(r.id);
+        for (const r of inserted) freshIds.push(r.id);
       }
-      await rememberPushed(trx, merchantId, records, ids);
+      await rememberPushed(trx, merchantId, fresh, freshIds);
+      const matched = twins.flatMap((t, i) => (t === undefined ? [] : [{ t, r: records[i] as PosRecord }]));
+      if (matched.length > 0) {
+        // Remembered as matched by a push (and claimed by their own import), so no later push or file takes them.
+        const owners = await trx
+          .selectFrom('records')
+          .select(['id', 'import_id'])
+          .where(
+            'id',
+            'in',
+            matched.map((x) => x.t),
+          )
+          .execute();
+        const importOf = new Map(owners.map((o) => [o.id, o.import_id]));
+        await trx
+          .insertInto('pushed_records')
+          .values(
+            matched.map((x) => ({
+              record_id: x.t,
+              merchant_id: merchantId,
+              natural_key: naturalKey(x.r) ?? null,
+              claimed_import_id: importOf.get(x.t) ?? null,
+            })),
+          )
+          .execute();
+      }
+      let next = 0;
+      const ids = twins.map((t) => t ?? (freshIds[next++] as number));
       const drafts =
         kind === 'terminal'
           ? await checkTerminalRecords(trx, merchantId, rules, records, ids)
@@ -168,7 +359,7 @@ export async function ingestRecords(
       const alerts = await raiseAlerts(trx, merchantId, drafts, ids, options.at, options.publicUrl);
       const answer: IngestAnswer = {
         status: 201,
-        body: { stored: records.length, recordIds: ids, alerts },
+        body: { stored: fresh.length, recordIds: ids, alerts },
       };
       if (key !== undefined) {
         await trx

@@ -79,10 +79,14 @@ export async function checkSettlementRecords(
       .where('group_key', '=', group)
       .executeTakeFirst();
     const earlier = state === undefined ? [] : (JSON.parse(state.lines_json) as [number, number, string][]);
+    // In date order (stable: arrival order within a day): a statement arriving in pieces, a late day after a
+    // later one, must read as the days it covers, not as a rate going back and forth (one change, one alert).
     const all: DatedFeeLine[] = [
       ...earlier.map(([amountFen, feeFen, date]) => ({ amountFen, feeFen, date })),
       ...entry.lines,
-    ].slice(-RATE_WINDOW);
+    ]
+      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+      .slice(-RATE_WINDOW);
     const segments = detectFormulaChanges(all);
     let lastChange = state?.last_change_date ?? null;
     for (let s = 1; s < segments.length; s += 1) {

@@ -26,7 +26,9 @@ function payerOf(r: { payerId?: string | undefined; cardNo?: string | undefined 
 }
 
 function inHours(hhmm: string, start: string, end: string): boolean {
-  return start <= end ? hhmm >= start && hhmm < end : hhmm >= start || hhmm < end;
+  // start = end is a whole day (a shop open round the clock), not an empty one.
+  if (start === end) return true;
+  return start < end ? hhmm >= start && hhmm < end : hhmm >= start || hhmm < end;
 }
 
 function median(sorted: readonly number[]): number {
@@ -157,28 +159,42 @@ export async function checkTerminalRecords(
       r.split_sales.windowMinutes * 60_000,
       r.duplicate_submission.windowSeconds * 1000,
     );
-    const history = (await payerHistory(db, merchantId, payer, ms - lookback)).filter(
-      (h) => h.ms <= ms && h.type === 'sale' && h.status === 'success',
-    );
+    const around = await payerHistory(db, merchantId, payer, ms - lookback);
+    const history = around.filter((h) => h.ms <= ms && h.type === 'sale' && h.status === 'success');
     if (r.duplicate_submission.enabled) {
       const windowMs = r.duplicate_submission.windowSeconds * 1000;
-      const twin = history.find(
+      // Pairs are ordered by time (then id), not by arrival: an export listed newest first, or a resubmission
+      // that overtakes the original, is still one duplicate — raised on the later sale of the pair.
+      const before = (a: Seen, b: { ms: number; id: number }): boolean =>
+        a.ms < b.ms || (a.ms === b.ms && a.id < b.id);
+      const twins = around.filter(
         (h) =>
           h.id !== id &&
-          h.id < id &&
+          h.type === 'sale' &&
+          h.status === 'success' &&
           h.amountFen === rec.amountFen &&
           h.terminal === (rec.terminalId ?? null) &&
-          ms - h.ms <= windowMs,
+          Math.abs(ms - h.ms) <= windowMs,
       );
-      if (twin !== undefined) {
+      const earlier = twins
+        .filter((h) => before(h, { ms, id }))
+        .sort((a, b) => b.ms - a.ms || b.id - a.id)[0];
+      const later = twins.filter((h) => !before(h, { ms, id })).sort((a, b) => a.ms - b.ms || a.id - b.id)[0];
+      const twin = earlier ?? later;
+      const dupId = earlier !== undefined ? id : later?.id;
+      if (twin !== undefined && dupId !== undefined) {
+        // The message names the later sale of the pair, which may be the one stored before this one.
+        const shownIso =
+          earlier === undefined && later !== undefined ? new Date(later.ms).toISOString() : rec.time;
+        const dupWhere = `${localDate(shownIso)} ${localHhmm(shownIso)}${rec.terminalId === undefined ? '' : ` 终端${rec.terminalId}`}`;
         drafts.push({
           kind: 'duplicate_submission',
           severity: r.duplicate_submission.severity,
-          dedupKey: `duplicate_submission|rec:${id}`,
+          dedupKey: `duplicate_submission|rec:${dupId}`,
           recordIndex: i,
           amountFen: rec.amountFen,
-          message: `${where} 同一付款人 ${money} 在 ${r.duplicate_submission.windowSeconds} 秒内重复提交，请核实是否重复扣款`,
-          details: { earlierRecordId: twin.id, payer },
+          message: `${dupWhere} 同一付款人 ${money} 在 ${r.duplicate_submission.windowSeconds} 秒内重复提交，请核实是否重复扣款`,
+          details: { earlierRecordId: earlier !== undefined ? twin.id : id, recordId: dupId, payer },
         });
       }
     }

@@ -1,15 +1,43 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { HttpError } from '../server/http-error.js';
 import { importStatement } from '../server/import-statement.js';
 import { WRITE_ROLES } from '../storage/access.js';
 import type { Database } from '../storage/schema.js';
+import { checkImportedRecords } from './check-imported.js';
+import { monitorSettingsFor } from './monitor-settings.js';
 
 /** Names a watcher leaves alone: hidden files and the partial files of downloads and editors. */
 function ignored(name: string): boolean {
   return name.startsWith('.') || name.startsWith('~$') || /\.(part|tmp|crdownload|swp|download)$/i.test(name);
+}
+
+/** How many settle delays a file that still looks cut off is waited for before it is imported as it is. */
+const INCOMPLETE_WAITS = 20;
+
+/**
+ * Whether a file's last bytes look like a finished file: a text export ends with a line break, a workbook
+ * (XLSX, a zip) with its central directory. A copy that stalls longer than the settle delay stops anywhere,
+ * usually inside a line; importing that would store a truncated first half (and the whole file again later).
+ */
+async function looksComplete(path: string, name: string, size: number): Promise<boolean> {
+  if (size === 0) return false;
+  const text = /\.(csv|txt|tsv)$/i.test(name);
+  const zip = /\.(xlsx|xlsm|zip)$/i.test(name);
+  if (!text && !zip) return true;
+  const length = Math.min(size, zip ? 65_557 : 1);
+  const handle = await open(path, 'r');
+  try {
+    const tail = Buffer.alloc(length);
+    await handle.read(tail, 0, length, size - length);
+    if (text) return tail[length - 1] === 0x0a || tail[length - 1] === 0x0d;
+    // The end-of-central-directory record: "PK\x05\x06".
+    return tail.includes(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The merchant and the acting member a watch imports as: by id or merchant number, or the only merchant. */
@@ -54,7 +82,8 @@ export async function resolveWatchTarget(
 
 /**
  * Imports statement files as they appear in `dir` (and those already there) through the server's import path:
- * each file once (by SHA-256, as the server does), after its size and time stop changing for `settleMs`. One
+ * each file once (by SHA-256, as the server does), after its size and time stop changing for `settleMs` and,
+ * for CSV/TXT and XLSX, once it ends as a finished file does (else after 20 more delays). One
  * line per file goes to `say`. Resolves when `signal` aborts, after the import in flight.
  */
 export async function watchFolder(options: {
@@ -73,6 +102,7 @@ export async function watchFolder(options: {
   const timers = new Map<string, NodeJS.Timeout>();
   const lastSeen = new Map<string, string>();
   const done = new Map<string, string>();
+  const incomplete = new Map<string, number>();
   let chain: Promise<void> = Promise.resolve();
 
   const importOne = async (name: string): Promise<void> => {
@@ -97,9 +127,20 @@ export async function watchFolder(options: {
       const stored = answer.landings.reduce((s, l) => s + l.stored, 0);
       if (answer.duplicate) options.say(`= ${name}: 已导入过（SHA-256 相同）/ already imported`);
       else {
+        // The statement is checked as it arrives, like a pushed one: the alerts are queued for the server's
+        // worker to deliver.
+        let alerts = 0;
+        for (const landing of answer.landings) {
+          if (landing.duplicate || landing.stored === 0) continue;
+          const raised = await checkImportedRecords(options.db, landing.merchantId, landing.importId, {
+            at: now().toISOString(),
+            publicUrl: monitorSettingsFor(options.db).publicUrl,
+          });
+          alerts += raised.length;
+        }
         const rejected = summary?.rejected.length ?? 0;
         options.say(
-          `✓ ${name}: ${summary?.kind ?? ''} ${stored} 条记录入库${rejected > 0 ? `，${rejected} 行被拒` : ''} / ${stored} records stored${rejected > 0 ? `, ${rejected} rows rejected` : ''}`,
+          `✓ ${name}: ${summary?.kind ?? ''} ${stored} 条记录入库${rejected > 0 ? `，${rejected} 行被拒` : ''}${alerts > 0 ? `，${alerts} 条告警` : ''} / ${stored} records stored${rejected > 0 ? `, ${rejected} rows rejected` : ''}${alerts > 0 ? `, ${alerts} alerts` : ''}`,
         );
       }
     } catch (error) {
@@ -123,10 +164,22 @@ export async function watchFolder(options: {
             // Still being written: look again after another settle delay.
             if (lastSeen.get(name) !== stamp) {
               lastSeen.set(name, stamp);
+              incomplete.delete(name);
               settle(name);
               return;
             }
-            chain = chain.then(() => importOne(name));
+            const path = join(options.dir, name);
+            return looksComplete(path, name, st.size).then((complete) => {
+              // Stable but cut off: wait on (a copy that stalled), up to INCOMPLETE_WAITS settle delays.
+              const waits = incomplete.get(name) ?? 0;
+              if (!complete && waits < INCOMPLETE_WAITS && done.get(name) !== stamp) {
+                incomplete.set(name, waits + 1);
+                settle(name);
+                return;
+              }
+              incomplete.delete(name);
+              chain = chain.then(() => importOne(name));
+            });
           })
           .catch(() => undefined);
       }, settleMs),

@@ -150,6 +150,15 @@ describe('terminal-side rules on pushed transactions', () => {
     expect(await push(s, [{ time: '2026-10-01T15:30:00Z', amountFen: 104 }])).toEqual(['off_hours']);
   });
 
+  it('off_hours: a shop open round the clock (start = end) has no off hours; a night shift spans midnight', async () => {
+    const allDay = await setup('rules: { off_hours: { start: "00:00", end: "00:00" } }');
+    expect(await push(allDay, [{ time: at('03:00:00'), amountFen: 100 }])).toEqual([]);
+    expect(await push(allDay, [{ time: at('15:00:00'), amountFen: 101 }])).toEqual([]);
+    const night = await setup('rules: { off_hours: { start: "18:00", end: "02:00" } }');
+    expect(await push(night, [{ time: at('01:59:00'), amountFen: 102 }])).toEqual([]);
+    expect(await push(night, [{ time: at('02:00:00'), amountFen: 103 }])).toEqual(['off_hours']);
+  });
+
   it('split_sales: several sales just under the limit by one payer within minutes', async () => {
     const s = await setup(
       'rules: { split_sales: { limitFen: 1000000, windowMinutes: 10, minCount: 3, marginPercent: 10 } }',
@@ -188,6 +197,22 @@ describe('terminal-side rules on pushed transactions', () => {
     expect(await push(s, [sale('12:00:45')])).toEqual(['duplicate_submission']);
     expect(await push(s, [sale('12:02:00')])).toEqual([]);
     expect(await push(s, [sale('12:02:10', 'T002')])).toEqual([]);
+  });
+
+  it('duplicate_submission: also when the later sale arrives first (an export listed newest first, a late queue)', async () => {
+    const s = await setup();
+    const sale = (t: string) => ({ time: at(t), amountFen: 8_800, payerId: 'P6' });
+    // One array, newest first: 12:00:30 then 12:00:05 — 25 s apart, one duplicate.
+    expect(await push(s, [sale('12:00:30'), sale('12:00:05')])).toEqual(['duplicate_submission']);
+    // Two requests, the resubmission (13:00:40) before the original (13:00:10): one duplicate.
+    expect(await push(s, [sale('13:00:40')])).toEqual([]);
+    expect(await push(s, [sale('13:00:10')])).toEqual(['duplicate_submission']);
+    const alerts = await s.m.storage.db
+      .selectFrom('monitor_alerts')
+      .select('kind')
+      .where('kind', '=', 'duplicate_submission')
+      .execute();
+    expect(alerts).toHaveLength(2);
   });
 
   it('a disabled rule raises nothing', async () => {

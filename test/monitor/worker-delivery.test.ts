@@ -1,0 +1,143 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import SQLite from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { creditLine, monitorApp, ownerWithMerchant, receiver, waitFor } from './monitor-harness.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+/** A sale at 03:00 Shanghai time: outside the default business hours, so it raises one off_hours alert. */
+const nightSale = (n: number): Record<string, unknown> => ({
+  type: 'sale',
+  status: 'success',
+  time: `2026-10-01T03:${String(n % 60).padStart(2, '0')}:00+08:00`,
+  terminalId: 'T001',
+  channel: 'card',
+  card: 'credit',
+  amountFen: 1_000 + n,
+});
+
+describe('alert delivery under a rate limit', () => {
+  it("a channel held back by its rate limit does not hold back another merchant's alerts", async () => {
+    const m = await monitorApp();
+    cleanups.push(() => m.close());
+    const busy = await ownerWithMerchant(m, false);
+    const quietRes = await m.app.inject({
+      method: 'POST',
+      url: '/api/v1/merchants',
+      headers: { cookie: busy.cookie },
+      payload: { name: '第二家商户' },
+    });
+    const quiet = { cookie: busy.cookie, id: quietRes.json<{ id: number }>().id };
+    const busyRx = await receiver();
+    const quietRx = await receiver();
+    cleanups.push(
+      () => busyRx.close(),
+      () => quietRx.close(),
+    );
+    // The busy merchant's robot takes one message a minute; it has 80 night-time alerts queued.
+    const put = await m.app.inject({
+      method: 'PUT',
+      url: `/api/v1/merchants/${busy.id}/monitor-rules`,
+      headers: { cookie: busy.cookie, 'content-type': 'application/yaml' },
+      payload: 'delivery: { maxPerMinute: 1 }',
+    });
+    expect(put.statusCode).toBe(200);
+    for (const [s, rx] of [
+      [busy, busyRx],
+      [quiet, quietRx],
+    ] as const) {
+      const res = await m.app.inject({
+        method: 'POST',
+        url: `/api/v1/merchants/${s.id}/alert-channels`,
+        headers: { cookie: s.cookie },
+        payload: { type: 'webhook', url: rx.url },
+      });
+      expect(res.statusCode).toBe(201);
+    }
+    const burst = await m.app.inject({
+      method: 'POST',
+      url: `/api/v1/merchants/${busy.id}/transactions`,
+      headers: { cookie: busy.cookie },
+      payload: Array.from({ length: 80 }, (_, n) => nightSale(n)),
+    });
+    expect(burst.json<{ alerts: unknown[] }>().alerts).toHaveLength(80);
+    await waitFor(() => (busyRx.received.length >= 1 ? true : undefined));
+    // Then the other merchant's single alert: it must go out at once, not after the busy backlog (80 minutes).
+    const one = await m.app.inject({
+      method: 'POST',
+      url: `/api/v1/merchants/${quiet.id}/transactions`,
+      headers: { cookie: quiet.cookie },
+      payload: nightSale(1),
+    });
+    expect(one.json<{ alerts: unknown[] }>().alerts).toHaveLength(1);
+    const got = await waitFor(() => quietRx.received[0], 5_000);
+    expect(JSON.parse(got.body)).toMatchObject({ kind: 'off_hours', merchantId: quiet.id });
+    expect(busyRx.received).toHaveLength(1);
+  });
+});
+
+describe('alert delivery while the database is busy', () => {
+  it('a robot that got the alert does not get it again when its result cannot be written at once', async () => {
+    const m = await monitorApp();
+    cleanups.push(() => m.close());
+    const { cookie, id } = await ownerWithMerchant(m);
+    // Another process (an import, `posguard watch`) holds the write lock for 7 s from the moment the robot
+    // is reached: longer than SQLite's 5 s busy timeout.
+    const other = new SQLite(m.file);
+    cleanups.push(async () => {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+    });
+    let hits = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        hits += 1;
+        if (hits === 1) {
+          other.exec('BEGIN IMMEDIATE');
+          setTimeout(() => other.exec('COMMIT'), 7_000);
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"errcode":0}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+    const ch = await m.app.inject({
+      method: 'POST',
+      url: `/api/v1/merchants/${id}/alert-channels`,
+      headers: { cookie },
+      payload: { type: 'wecom', url: `http://127.0.0.1:${port}/cgi-bin/webhook/send?key=k` },
+    });
+    expect(ch.statusCode).toBe(201);
+    // ¥1,000.00 credit at 0.60 % is ¥6.00; ¥7.00 taken: one fee_overcharge.
+    const res = await m.app.inject({
+      method: 'POST',
+      url: `/api/v1/merchants/${id}/settlements`,
+      headers: { cookie },
+      payload: creditLine(100_000, 700, 1),
+    });
+    expect(res.json<{ alerts: unknown[] }>().alerts).toHaveLength(1);
+    const sent = await waitFor(async () => {
+      const row = await m.storage.db
+        .selectFrom('alert_deliveries')
+        .select('status')
+        .executeTakeFirstOrThrow();
+      return row.status === 'sent' ? row : undefined;
+    }, 20_000);
+    expect(sent.status).toBe('sent');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hits).toBe(1);
+  }, 30_000);
+});
