@@ -8,6 +8,15 @@ describe('Shanghai wall time', () => {
     expect(isoToEpochMs(iso)).toBe(Date.UTC(2026, 8, 30, 16, 30));
   });
 
+  it('reads a date and time without an offset as Shanghai wall time whatever TZ the process has', () => {
+    // 20:30 in Shanghai is 12:30 UTC; in a UTC process Date.parse alone would make it 20:30 UTC, 04:30 next day here.
+    expect(isoToEpochMs('2026-10-08T20:30:00')).toBe(Date.UTC(2026, 9, 8, 12, 30));
+    expect(isoToEpochMs('2026-10-08 20:30')).toBe(Date.UTC(2026, 9, 8, 12, 30));
+    expect(localDateOf('2026-10-08T20:30:00')).toBe('2026-10-08');
+    expect(localDateOf('2026-10-08T23:59:59.500')).toBe('2026-10-08');
+    expect(localDateOf('2026-10-08T20:30:00Z')).toBe('2026-10-09');
+  });
+
   it('takes the local date across midnight from a UTC instant', () => {
     expect(localDateOf('2026-09-30T16:30:00Z')).toBe('2026-10-01');
     expect(epochMsToIso(Date.UTC(2026, 8, 30, 16, 30))).toBe('2026-10-01T00:30:00+08:00');

@@ -36,9 +36,13 @@ export function wallTimeToIso(t: WallTime): string {
   return `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour ?? 0)}:${pad(t.minute ?? 0)}:${pad(t.second ?? 0)}${ms}${SHANGHAI_OFFSET}`;
 }
 
-/** Milliseconds since the epoch of an ISO time with an offset. */
+const WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
+/** Milliseconds since the epoch of an ISO time (with an offset, or without one as Shanghai wall time). */
 export function isoToEpochMs(iso: string): number {
-  const ms = Date.parse(iso);
+  // A date and time without an offset is Shanghai wall time, as everywhere in posguard: Date.parse would read
+  // it in the process's own zone, and a server running in UTC would move an evening sale to the next day.
+  const ms = Date.parse(WITHOUT_ZONE.test(iso) ? `${iso}${SHANGHAI_OFFSET}` : iso);
   if (Number.isNaN(ms)) throw new RangeError(`not an ISO time: ${iso}`);
   return ms;
 }
