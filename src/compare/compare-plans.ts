@@ -1,6 +1,8 @@
 import { divideRounded } from '../money/index.js';
-import { quoteFee } from '../plans/expected-fee.js';
+import { feeByRule, matchingRule, periodInForce } from '../plans/expected-fee.js';
+import type { PlanCharge, PlanPeriod } from '../plans/plan-types.js';
 import { refundFeesDue } from '../plans/refund-fee.js';
+import { addDays, dayNumber, todayInShanghai } from '../time/shanghai.js';
 import type { CatalogEntry } from './catalog.js';
 import type { MerchantHistory } from './merchant-history.js';
 
@@ -23,20 +25,41 @@ export interface PricedPlan {
   provider: string;
   plan: string;
   settlement: string;
-  /** Fees over the history: sales fees minus the fees refunds give back under the plan's refundFee. */
+  /**
+   * First day of the year priced: the comparison date (the day the merchant would switch), or the day the
+   * plan's first period in force after it starts.
+   */
+  startDate: string;
+  /**
+   * Fees over the history under the terms in force on `startDate`: sales fees minus the fees refunds give
+   * back under the plan's refundFee.
+   */
   totalFen: number;
-  /** yearlyFeesFen + yearlySimFen + depositFen: what the first year costs. */
+  /** yearlyFeesFen + yearlyChargesFen + yearlySimFen + depositFen: what the first year costs. */
   yearlyFen: number;
   salesFeesFen: number;
   refundFeesReturnedFen: number;
-  /** totalFen × 365 ÷ spanDays, half-up. */
+  /**
+   * The history's fees spread over the first year after `startDate` under the terms in force on each of its
+   * days (a promotion ending inside the year counts only for its days): Σ fees under a period × its days ÷
+   * spanDays, half-up once.
+   */
   yearlyFeesFen: number;
+  /** The plan's own `charges` (service fees, per-payout fees …) over the first year. */
+  yearlyChargesFen: number;
   /** simFee per terminal × periods per year × terminals. */
   yearlySimFen: number;
   /** deposit per terminal × terminals, counted once (first year). */
   depositFen: number;
-  /** Sales no rule of the plan prices: left out of the totals, reported here. */
+  /**
+   * Sales that a period in force during the first year does not price (no rule, or no period at all): left
+   * out of the totals, reported here.
+   */
   unpriced: { count: number; amountFen: number };
+  /** Days of the first year on which no period of the plan is in force (the offer has ended). */
+  uncoveredDays: number;
+  /** Every sale priced on every day of the first year: only then are the totals the plan's full cost. */
+  complete: boolean;
   requirements: string[];
   source: string[];
   /** The provider's 跳点 record in the merchant's own data, when its statements were given. */
@@ -61,53 +84,129 @@ export interface Comparison {
   jumpRecords: JumpRecord[];
 }
 
-/** Prices every sale (and its refunds) of the history under one catalogue plan. */
-export function pricePlan(history: MerchantHistory, entry: CatalogEntry): Omit<PricedPlan, 'rank'> {
+const YEAR_DAYS = 365;
+
+/** The history's fees under one period: sales priced by its rules, minus the fees refunds give back. */
+function priceUnder(
+  history: MerchantHistory,
+  entry: CatalogEntry,
+  period: PlanPeriod,
+): { salesFeesFen: number; returnedFen: number; unpriced: Set<number> } {
   const plan = entry.feePlan;
   let salesFeesFen = 0;
-  let returned = 0;
-  const unpriced = { count: 0, amountFen: 0 };
-  for (const sale of history.sales) {
+  let returnedFen = 0;
+  const unpriced = new Set<number>();
+  history.sales.forEach((sale, index) => {
     const r = sale.record;
-    const quote = quoteFee(plan, {
-      amountFen: r.amountFen,
-      channel: r.channel,
-      card: r.card,
-      date: sale.date,
-    });
-    if (!quote.ok) {
-      unpriced.count++;
-      unpriced.amountFen += r.amountFen;
-      continue;
+    const query = { amountFen: r.amountFen, channel: r.channel, card: r.card, date: sale.date };
+    const rule = matchingRule(period, query);
+    if (rule === undefined) {
+      unpriced.add(index);
+      return;
     }
-    salesFeesFen += quote.feeFen;
+    const feeFen = feeByRule(rule, r.amountFen, plan.rounding).feeFen;
+    salesFeesFen += feeFen;
     if (sale.refundsFen.length > 0) {
       const due = refundFeesDue(
         plan.refundFee,
         plan.rounding,
-        { amountFen: r.amountFen, feeFen: quote.feeFen },
+        { amountFen: r.amountFen, feeFen },
         sale.refundsFen,
       );
-      for (const d of due) returned += d;
+      for (const d of due) returnedFen += d;
+    }
+  });
+  return { salesFeesFen, returnedFen, unpriced };
+}
+
+/** What one of the plan's charges costs over the first year [start, start + 364]. */
+function chargeOverYear(charge: PlanCharge, start: string, history: MerchantHistory): number {
+  const first = Math.max(dayNumber(start), charge.from === undefined ? 0 : dayNumber(charge.from));
+  const active = Math.max(0, dayNumber(start) + YEAR_DAYS - first);
+  if (active === 0) return 0;
+  const per = charge.perTerminal ? Math.max(1, history.terminals) : 1;
+  let times: number;
+  switch (charge.every) {
+    case 'once':
+    case 'year':
+      times = 1;
+      break;
+    case 'quarter':
+      times = Math.floor((active * 4 + YEAR_DAYS - 1) / YEAR_DAYS);
+      break;
+    case 'month':
+      times = Math.floor((active * 12 + YEAR_DAYS - 1) / YEAR_DAYS);
+      break;
+    case 'payout': {
+      // One payout per day with sales in the history, at the same pace over the active days.
+      if (history.spanDays === 0) return 0;
+      const payoutDays = new Set(history.sales.map((s) => s.date)).size;
+      return divideRounded(charge.amountFen * per * payoutDays * active, history.spanDays, 'half-up');
     }
   }
+  return charge.amountFen * per * times;
+}
+
+/**
+ * Prices the history under one catalogue plan as the merchant would pay it after switching on `asOf`: the first
+ * year runs from `asOf` (or from the first period in force after it, for a price list that starts later) for
+ * 365 days, each day under the period in force then — an offer that has ended prices nothing, and a promotion
+ * that ends inside the year counts only for its days. Charges, SIM fees and deposits are added for that year.
+ */
+export function pricePlan(
+  history: MerchantHistory,
+  entry: CatalogEntry,
+  asOf: string,
+): Omit<PricedPlan, 'rank'> {
+  const plan = entry.feePlan;
+  const laterStarts = plan.periods
+    .filter((p) => p.from > asOf && periodInForce(plan, asOf) === undefined)
+    .map((p) => p.from)
+    .sort();
+  const startDate = laterStarts[0] ?? asOf;
+  const days = new Map<PlanPeriod, number>();
+  let uncoveredDays = 0;
+  for (let i = 0; i < YEAR_DAYS; i++) {
+    const period = periodInForce(plan, addDays(startDate, i));
+    if (period === undefined) uncoveredDays++;
+    else days.set(period, (days.get(period) ?? 0) + 1);
+  }
+  const unpricedSales = new Set<number>();
+  let yearlyNumerator = 0;
+  let atStart: { salesFeesFen: number; returnedFen: number } | undefined;
+  for (const [period, n] of days) {
+    const priced = priceUnder(history, entry, period);
+    for (const i of priced.unpriced) unpricedSales.add(i);
+    yearlyNumerator += (priced.salesFeesFen - priced.returnedFen) * n;
+    if (period === periodInForce(plan, startDate)) atStart = priced;
+  }
+  if (days.size === 0) for (let i = 0; i < history.sales.length; i++) unpricedSales.add(i);
+  const unpriced = { count: unpricedSales.size, amountFen: 0 };
+  for (const i of unpricedSales) unpriced.amountFen += history.sales[i]?.record.amountFen ?? 0;
+  const salesFeesFen = atStart?.salesFeesFen ?? 0;
+  const returned = atStart?.returnedFen ?? 0;
   const totalFen = salesFeesFen - returned;
   const yearlyFeesFen =
-    history.spanDays === 0 ? 0 : divideRounded(totalFen * 365, history.spanDays, 'half-up');
+    history.spanDays === 0 ? 0 : divideRounded(yearlyNumerator, history.spanDays, 'half-up');
+  const yearlyChargesFen = plan.charges.reduce((a, c) => a + chargeOverYear(c, startDate, history), 0);
   const yearlySimFen = entry.simFee.amountFen * PER_YEAR[entry.simFee.every] * history.terminals;
   const depositFen = entry.depositFen * history.terminals;
   return {
     provider: entry.provider,
     plan: entry.plan,
     settlement: entry.settlement,
+    startDate,
     totalFen,
-    yearlyFen: yearlyFeesFen + yearlySimFen + depositFen,
+    yearlyFen: yearlyFeesFen + yearlyChargesFen + yearlySimFen + depositFen,
     salesFeesFen,
     refundFeesReturnedFen: returned,
     yearlyFeesFen,
+    yearlyChargesFen,
     yearlySimFen,
     depositFen,
     unpriced,
+    uncoveredDays,
+    complete: unpriced.count === 0 && uncoveredDays === 0,
     requirements: entry.requirements,
     source: entry.source,
   };
@@ -122,17 +221,29 @@ export function entryMatches(entry: CatalogEntry, provider: string): boolean {
   return [entry.provider, ...entry.aliases].some((n) => norm(n) === want);
 }
 
+/** The day the merchant would switch: today (Asia/Shanghai), or the day after the history when that is later. */
+function defaultAsOf(history: MerchantHistory): string {
+  const today = todayInShanghai();
+  const after = history.lastDate === null ? today : addDays(history.lastDate, 1);
+  return [after, today].sort()[1] ?? today;
+}
+
 /**
- * Prices the history under every catalogue plan and ranks them by first-year cost (then period total, then
- * provider name). `jumpRecords` (from the audit of the merchant's statements) are attached to matching entries.
+ * Prices the history under every catalogue plan and ranks them: plans that price every sale on every day of
+ * the first year first, by first-year cost (then period total, then provider name); then the incomplete ones,
+ * least left out first — a plan that leaves sales unpriced is never shown as cheaper for it. Plans that cost
+ * exactly the same share a rank. `jumpRecords` (from the audit of the merchant's statements) are attached to
+ * matching entries. `asOf`: the day the merchant would switch (default: today, or the day after the history).
  */
 export function comparePlans(
   history: MerchantHistory,
   catalog: readonly CatalogEntry[],
   jumpRecords: readonly JumpRecord[] = [],
+  options: { asOf?: string } = {},
 ): Comparison {
+  const asOf = options.asOf ?? defaultAsOf(history);
   const priced = catalog.map((entry) => {
-    const p = pricePlan(history, entry);
+    const p = pricePlan(history, entry, asOf);
     const records = jumpRecords.filter((j) => j.names.some((n) => entryMatches(entry, n)));
     if (records.length === 0) return p;
     const jumpRecord: JumpRecord = {
@@ -145,8 +256,12 @@ export function comparePlans(
     };
     return { ...p, jumpRecord };
   });
+  const missing = (p: Omit<PricedPlan, 'rank'>): number =>
+    p.complete ? 0 : p.unpriced.amountFen + (p.uncoveredDays > 0 ? Number.MAX_SAFE_INTEGER / 4 : 0);
   priced.sort(
     (a, b) =>
+      Number(!a.complete) - Number(!b.complete) ||
+      missing(a) - missing(b) ||
       a.yearlyFen - b.yearlyFen ||
       a.totalFen - b.totalFen ||
       (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : 0),
@@ -163,7 +278,24 @@ export function comparePlans(
       voided: history.voided,
       terminals: history.terminals,
     },
-    plans: priced.map((p, i) => ({ rank: i + 1, ...p })),
+    plans: rankPlans(priced),
     jumpRecords: [...jumpRecords],
   };
+}
+
+/** 1, 2, 2, 4 …: plans whose cost and completeness are the same share a rank. */
+function rankPlans(sorted: readonly Omit<PricedPlan, 'rank'>[]): PricedPlan[] {
+  const out: PricedPlan[] = [];
+  sorted.forEach((p, i) => {
+    const prev = out[i - 1];
+    const tied =
+      prev !== undefined &&
+      prev.complete === p.complete &&
+      prev.yearlyFen === p.yearlyFen &&
+      prev.totalFen === p.totalFen &&
+      prev.unpriced.amountFen === p.unpriced.amountFen &&
+      prev.uncoveredDays === p.uncoveredDays;
+    out.push({ rank: tied ? prev.rank : i + 1, ...p });
+  });
+  return out;
 }

@@ -18,7 +18,10 @@ export interface MerchantHistory {
   lastDate: string | null;
   /** lastDate − firstDate + 1 (0 for an empty history). */
   spanDays: number;
-  /** Distinct terminal ids among the sales (at least 1 when there are sales): SIM fees and deposits are per terminal. */
+  /**
+   * Distinct terminal ids among the sales (sales without one are not a device; at least 1 when there are
+   * sales): SIM fees and deposits are per terminal.
+   */
   terminals: number;
 }
 
@@ -111,7 +114,8 @@ export function merchantHistory(
   const dates = sales.map((s) => s.date).sort();
   const firstDate = dates[0] ?? null;
   const lastDate = dates[dates.length - 1] ?? null;
-  const terminals = new Set(sales.map((s) => s.record.terminalId ?? ''));
+  // A sale without a terminal id (a static QR code, a WeChat bill without 设备号) is no device of its own.
+  const terminals = new Set(sales.map((s) => s.record.terminalId ?? '').filter((t) => t !== ''));
   return {
     sales,
     unmatchedRefunds,
@@ -119,6 +123,6 @@ export function merchantHistory(
     firstDate,
     lastDate,
     spanDays: firstDate === null || lastDate === null ? 0 : dayNumber(lastDate) - dayNumber(firstDate) + 1,
-    terminals: sales.length === 0 ? 0 : terminals.size,
+    terminals: sales.length === 0 ? 0 : Math.max(1, terminals.size),
   };
 }

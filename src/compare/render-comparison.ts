@@ -20,6 +20,7 @@ export function renderComparison(c: Comparison, lang: 'zh' | 'en'): string {
     t('结算', 'settle'),
     t('期间手续费', 'period fees'),
     t('年化手续费', 'fees/yr'),
+    t('约定费用/年', 'charges/yr'),
     t('流量费/年', 'SIM/yr'),
     t('押金', 'deposit'),
     t('第一年合计', 'first year'),
@@ -32,9 +33,12 @@ export function renderComparison(c: Comparison, lang: 'zh' | 'en'): string {
     p.settlement,
     formatFen(p.totalFen),
     formatFen(p.yearlyFeesFen),
+    formatFen(p.yearlyChargesFen),
     formatFen(p.yearlySimFen),
     formatFen(p.depositFen),
-    formatFen(p.yearlyFen),
+    p.complete
+      ? formatFen(p.yearlyFen)
+      : t(`${formatFen(p.yearlyFen)}（不完整）`, `${formatFen(p.yearlyFen)} (incomplete)`),
     p.jumpRecord === undefined
       ? '-'
       : t(
@@ -52,11 +56,19 @@ export function renderComparison(c: Comparison, lang: 'zh' | 'en'): string {
       .trimEnd();
   lines.push(line(head), ...rows.map(line));
   for (const p of c.plans) {
+    if (p.uncoveredDays > 0) {
+      lines.push(
+        t(
+          `注意：${p.provider} 的方案自 ${p.startDate} 起的一年中有 ${p.uncoveredDays} 天没有有效期内的费率（优惠已结束或方案已过期），这些天未计费，合计不完整`,
+          `note: ${p.provider}'s plan has no period in force on ${p.uncoveredDays} days of the year from ${p.startDate} (the offer has ended); those days are not priced and its total is incomplete`,
+        ),
+      );
+    }
     if (p.unpriced.count > 0) {
       lines.push(
         t(
-          `注意：${p.provider} 的方案没有规则覆盖 ${p.unpriced.count} 笔（${formatFen(p.unpriced.amountFen)}），未计入`,
-          `note: no rule of ${p.provider}'s plan prices ${p.unpriced.count} sales (${formatFen(p.unpriced.amountFen)}); left out`,
+          `注意：${p.provider} 的方案没有规则覆盖 ${p.unpriced.count} 笔（${formatFen(p.unpriced.amountFen)}），未计入，合计不完整，排在能完整计价的方案之后`,
+          `note: no rule of ${p.provider}'s plan prices ${p.unpriced.count} sales (${formatFen(p.unpriced.amountFen)}); left out, so its total is incomplete and ranked after the plans that price everything`,
         ),
       );
     }
@@ -75,8 +87,8 @@ export function renderComparison(c: Comparison, lang: 'zh' | 'en'): string {
   lines.push(
     '',
     t(
-      '第一年合计 = 年化手续费（期间手续费 × 365 ÷ 天数）+ 每台终端流量费 + 每台终端押金（只计第一年）。目录中的数字是可编辑的示例，请以合同为准。',
-      'First year = yearly fees (period fees × 365 ÷ days) + SIM fees per terminal + deposit per terminal (first year only). Catalogue figures are editable examples; your contract decides.',
+      '第一年合计 = 换用后一年的手续费（按每天有效的费率，期间手续费 × 365 ÷ 天数；优惠到期后按到期后的费率）+ 方案约定费用（服务费、提现费等）+ 每台终端流量费 + 每台终端押金（只计第一年）。目录中的数字是可编辑的示例，请以合同为准。',
+      "First year = fees over the year after switching (each day at the rate then in force: period fees × 365 ÷ days; after a promotion ends, the later rate) + the plan's charges (service, payout fees …) + SIM fees per terminal + deposit per terminal (first year only). Catalogue figures are editable examples; your contract decides.",
     ),
   );
   return `${lines.join('\n')}\n`;

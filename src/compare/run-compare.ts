@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { CompareFlags } from '../cli/commands/compare.js';
 import type { CliContext } from '../cli/context.js';
+import { checkDate } from '../cli/commands/audit-inputs.js';
 import { CliError } from '../cli/errors.js';
 import { pick } from '../cli/lang.js';
 import type { FeePlan } from '../plans/plan-types.js';
@@ -40,6 +41,8 @@ async function importKind(
 
 /** `posguard compare`: prices the journals under every catalogue plan and prints the ranking. */
 export async function runCompare(ctx: CliContext, flags: CompareFlags): Promise<void> {
+  // Checked before any file is read: a typo in the date should not cost a long import.
+  const asOf = checkDate('--as-of', flags.asOf);
   const t = (zh: string, en: string): string => pick(ctx.lang, zh, en);
   if (flags.terminal === undefined || flags.terminal.length === 0) {
     throw new CliError('请用 --terminal 指定终端交易流水', 'give the terminal journals with --terminal');
@@ -98,7 +101,7 @@ export async function runCompare(ctx: CliContext, flags: CompareFlags): Promise<
       'the journals hold no successful sale to price',
     );
   }
-  const comparison = comparePlans(history, catalog.entries, jumps);
+  const comparison = comparePlans(history, catalog.entries, jumps, asOf === undefined ? {} : { asOf });
   if (flags.format === 'json') ctx.stdout(`${JSON.stringify(comparison, null, 2)}\n`);
   else ctx.stdout(renderComparison(comparison, ctx.lang));
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, FindingKind, AuditReport, RateChange } from '../audit/report-types.js';
 import { channelCardName } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
-import { parseRate } from '../money/rate.js';
+import { parseRate, percentageFee } from '../money/rate.js';
 import { quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/index.js';
@@ -217,9 +217,13 @@ function diagnoseMerchant(
   const byChange = new Map<RateChange, Finding[]>();
   for (const f of open(['fee_overcharge'])) {
     const d = dateOf(f);
+    // A sale the contract caps, charged the uncapped percentage, is the cap's (step 3) unless the change is the
+    // cap's: a change that left the cap as it was (none before, none after) did not stop the cap from applying.
+    const capped = capIgnored(f, plan);
     let best: RateChange | undefined;
     for (const c of changes) {
       if (c.channel !== f.channel || c.card !== f.card || c.date > d) continue;
+      if (capped && c.beforeCapFen === c.afterCapFen) continue;
       if (f.amountFen !== undefined && !bandContains(c.band, f.amountFen)) continue;
       if (best === undefined || c.date > best.date) best = c;
     }
@@ -783,6 +787,26 @@ function capNotApplied(f: Finding, plan: FeePlan | undefined): boolean {
     return q.ok && q.capApplied;
   }
   return /封顶|\bcap\b/.test(f.rule?.text ?? '');
+}
+
+/**
+ * The contract caps this sale and the fee charged is at least the uncapped percentage of the contract rule: the
+ * cap was not applied at all (a fixed add-on on top of an applied cap is not this).
+ */
+function capIgnored(f: Finding, plan: FeePlan | undefined): boolean {
+  if (
+    plan === undefined ||
+    f.amountFen === undefined ||
+    f.channel === undefined ||
+    f.card === undefined ||
+    f.chargedFeeFen === undefined
+  )
+    return false;
+  const q = quoteFee(plan, { amountFen: f.amountFen, channel: f.channel, card: f.card, date: dateOf(f) });
+  if (!q.ok || !q.capApplied) return false;
+  // Within a fen: the provider may round the other way.
+  const uncapped = percentageFee(Math.abs(f.amountFen), q.rule.ratePpm, plan.rounding);
+  return f.chargedFeeFen + 1 >= uncapped;
 }
 
 function backendDraft(merchantId: string, kind: FindingKind, fs: Finding[], plan?: FeePlan): Draft {

@@ -14,6 +14,8 @@ export interface ComplaintOptions {
   deadlineDays?: number;
   /** How many transactions to list by ref no; 10 by default. */
   top?: number;
+  /** The letter's language: zh-CN (the one to send) by default, or an English rendering of the same letter. */
+  lang?: 'zh' | 'en';
 }
 
 /** The facts the letter states, for tests and for the PDF's totals. */
@@ -22,7 +24,9 @@ export interface ComplaintFacts {
   merchantId: string;
   provider: string;
   contractRates: string[];
+  contractRatesEn: string[];
   chargedRates: string[];
+  chargedRatesEn: string[];
   firstDate: string | undefined;
   lastDate: string | undefined;
   transactions: number;
@@ -34,32 +38,110 @@ export interface ComplaintFacts {
 
 const dateOf = (f: Finding) => (f.time !== undefined ? localDateOf(f.time) : (f.settleDate ?? ''));
 
+/** The plan that governs a merchant, as the audit picks it: its own, else one without a merchant, else the only one. */
+function planOf(plans: readonly FeePlan[], merchantId: string | undefined): FeePlan | undefined {
+  return (
+    (merchantId === undefined ? undefined : plans.find((p) => p.merchantId === merchantId)) ??
+    plans.find((p) => p.merchantId === undefined) ??
+    (plans.length === 1 ? plans[0] : undefined)
+  );
+}
+
+/**
+ * The report narrowed to one merchant: its findings, rate changes, diagnoses and summary. A letter in one
+ * merchant's name states that merchant's losses only.
+ */
+export function merchantReport(report: AuditReport, merchantId: string): AuditReport {
+  const own = report.merchants.find((m) => m.merchantId === merchantId);
+  const findings = report.findings.filter((f) => (f.merchantId ?? '') === merchantId);
+  const summary = own?.summary ?? {
+    ...report.summary,
+    overchargeFen: findings.reduce((a, f) => a + f.overchargeFen, 0),
+    lossFen: findings.reduce((a, f) => a + f.lossFen, 0),
+  };
+  return {
+    ...report,
+    summary,
+    merchants: own === undefined ? [] : [own],
+    findings,
+    rateChanges: report.rateChanges.filter((c) => (c.merchantId ?? '') === merchantId),
+    ...(report.diagnoses === undefined
+      ? {}
+      : { diagnoses: report.diagnoses.filter((d) => (d.merchantId ?? '') === merchantId) }),
+  };
+}
+
 /** The facts of a complaint about the report's losses (findings with money at stake). */
 export function complaintFacts(report: AuditReport, options: ComplaintOptions): ComplaintFacts {
   const ids = report.merchants.map((m) => m.merchantId).filter((m) => m !== '');
   const plans = options.plans ?? [];
-  const plan = plans.find((p) => p.merchantId !== undefined && ids.includes(p.merchantId)) ?? plans[0];
+  const plan = planOf(plans, ids.length === 1 ? ids[0] : undefined);
   const losing = report.findings.filter((f) => f.lossFen > 0);
   const dates = losing
     .map(dateOf)
     .filter((d) => d !== '')
     .sort();
   const contractRates: string[] = [];
-  const period = plan?.periods.at(-1);
-  if (period !== undefined) for (const r of period.rates) contractRates.push(describeRule(r, 'zh'));
-  const chargedRates = report.rateChanges.map(
+  const contractRatesEn: string[] = [];
+  // The contract rates in force while the money was taken (a promotion the provider ended early is quoted as
+  // the promotion, not as the standard rate that follows it); without dated losses, the latest period.
+  const first = dates[0];
+  const last = dates.at(-1);
+  const inForce =
+    plan === undefined || first === undefined || last === undefined
+      ? []
+      : plan.periods
+          .filter((p) => p.from <= last && (p.until === undefined || p.until >= first))
+          .filter((p) => !plan.periods.some((q) => q !== p && q.from > p.from && q.from <= first))
+          .sort((a, b) => a.from.localeCompare(b.from));
+  const periods = inForce.length > 0 ? inForce : (plan?.periods.slice(-1) ?? []);
+  for (const period of periods) {
+    const when =
+      periods.length === 1
+        ? ''
+        : `${period.from} 起${period.until === undefined ? '' : `至 ${period.until}`}：`;
+    const whenEn =
+      periods.length === 1
+        ? ''
+        : `from ${period.from}${period.until === undefined ? '' : ` to ${period.until}`}: `;
+    for (const r of period.rates) {
+      contractRates.push(`${when}${describeRule(r, 'zh')}`);
+      contractRatesEn.push(`${whenEn}${describeRule(r, 'en')}`);
+    }
+  }
+  // Changes the contract foresaw (a promotion ending on its date) are the contract, not a complaint.
+  const complained = report.rateChanges.filter((c) => c.inPlan !== true);
+  const chargedRates = complained.map(
     (c) =>
       `${c.date} 起 ${channelCardName(c.channel, c.card, 'zh')}${c.band === 'all' ? '' : `（${c.band} 元）`}：${rateChangeText(c, 'zh')}`,
+  );
+  const chargedRatesEn = complained.map(
+    (c) =>
+      `from ${c.date}, ${channelCardName(c.channel, c.card, 'en')}${c.band === 'all' ? '' : ` (${c.band} yuan)`}: ${rateChangeText(c, 'en')}`,
   );
   const top = [...losing]
     .sort((a, b) => b.lossFen - a.lossFen || dateOf(a).localeCompare(dateOf(b)) || a.id.localeCompare(b.id))
     .slice(0, options.top ?? 10);
+  // A plan written for another merchant (applied to this one as the only plan) does not name this merchant.
+  const own =
+    plan !== undefined && (plan.merchantId === undefined || ids.length !== 1 || plan.merchantId === ids[0]);
   return {
-    merchant: plan?.merchant ?? '（商户名称）',
-    merchantId: plan?.merchantId ?? (ids.length > 0 ? ids.join('、') : '（商户号）'),
-    provider: plan?.provider ?? '收单机构',
+    merchant:
+      (own ? plan?.merchant : undefined) ?? (options.lang === 'en' ? '(merchant name)' : '（商户名称）'),
+    merchantId:
+      ids.length === 1
+        ? (ids[0] ?? '')
+        : (plan?.merchantId ??
+          (ids.length > 0
+            ? ids.join(options.lang === 'en' ? ', ' : '、')
+            : options.lang === 'en'
+              ? '(merchant no.)'
+              : '（商户号）')),
+    provider: plan?.provider ?? (options.lang === 'en' ? 'the acquirer' : '收单机构'),
     contractRates,
+    contractRatesEn,
     chargedRates,
+    chargedRatesEn,
     firstDate: dates[0],
     lastDate: dates.at(-1),
     transactions: losing.length,
@@ -70,80 +152,190 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
   };
 }
 
-/** A zh-CN complaint letter to the provider's customer service, with the refund asked and the escalation path. */
+/**
+ * A zh-CN complaint letter to the provider's customer service, with the refund asked and the escalation path
+ * (`lang: 'en'`: the same letter in English, for the merchant's or agent's own reading).
+ */
 export function complaintLetter(report: AuditReport, options: ComplaintOptions): string {
+  const en = options.lang === 'en';
+  const t = (zh: string, english: string): string => (en ? english : zh);
   const f = complaintFacts(report, options);
   const lines: string[] = [];
-  lines.push(`致 ${f.provider} 客户服务部：`, '');
-  lines.push(`关于商户“${f.merchant}”（商户号 ${f.merchantId}）手续费多扣及结算差错的投诉与退款申请`, '');
-  if (f.contractRates.length > 0) {
-    lines.push('本商户与贵司签订的收单服务合同约定的手续费为：');
-    for (const r of f.contractRates) lines.push(`  · ${r}`);
+  lines.push(t(`致 ${f.provider} 客户服务部：`, `To the customer service of ${f.provider}:`), '');
+  lines.push(
+    f.lossFen > 0
+      ? t(
+          `关于商户“${f.merchant}”（商户号 ${f.merchantId}）手续费多扣及结算差错的投诉与退款申请`,
+          `Complaint and refund request: fees overcharged and settlement errors for merchant "${f.merchant}" (merchant no. ${f.merchantId})`,
+        )
+      : t(
+          `关于商户“${f.merchant}”（商户号 ${f.merchantId}）收单对账核对情况的函`,
+          `Reconciliation of merchant "${f.merchant}" (merchant no. ${f.merchantId})`,
+        ),
+    '',
+  );
+  const contract = en ? f.contractRatesEn : f.contractRates;
+  if (contract.length > 0) {
+    lines.push(
+      t(
+        '本商户与贵司签订的收单服务合同约定的手续费为：',
+        'The acquiring contract between us sets these fees:',
+      ),
+    );
+    for (const r of contract) lines.push(`  · ${r}`);
   } else {
-    lines.push('本商户与贵司签订的收单服务合同约定了手续费率（见附件费率方案）。');
+    lines.push(
+      t(
+        '本商户与贵司签订的收单服务合同约定了手续费率（见附件费率方案）。',
+        'The acquiring contract between us sets the fee rates (see the attached fee plan).',
+      ),
+    );
   }
   lines.push('');
   const sources = report.files.map((x) => x.kind);
   const what = [
-    sources.includes('settlement') ? '贵司出具的结算单' : '',
-    sources.includes('terminal') ? '终端交易流水' : '',
-    sources.includes('bank') ? '银行入账流水' : '',
+    sources.includes('settlement') ? t('贵司出具的结算单', 'your settlement statements') : '',
+    sources.includes('terminal') ? t('终端交易流水', 'the terminal journal') : '',
+    sources.includes('bank') ? t('银行入账流水', 'the bank credits') : '',
   ].filter(Boolean);
+  const checked =
+    what.length === 0
+      ? t('交易记录', 'the transaction records')
+      : en && what.length > 1
+        ? `${what.slice(0, -1).join(', ')} and ${what.at(-1) ?? ''}`
+        : what.join('、');
   lines.push(
-    `经逐笔核对${what.length > 0 ? what.join('、') : '交易记录'}，` +
-      (f.firstDate === undefined
-        ? '未发现损失。'
-        : `自 ${f.firstDate} 起至 ${f.lastDate ?? f.firstDate}，共 ${f.transactions} 笔交易/款项与合同不符，合计多收手续费 ${formatFen(f.overchargeFen)}，合计损失 ${formatFen(f.lossFen)}。`),
+    f.firstDate === undefined
+      ? t(`经逐笔核对${checked}，未发现损失。`, `Having checked ${checked} line by line, we found no loss.`)
+      : t(
+          `经逐笔核对${checked}，自 ${f.firstDate} 起至 ${f.lastDate ?? f.firstDate}，共 ${f.transactions} 笔交易/款项与合同不符，合计多收手续费 ${formatFen(f.overchargeFen)}，合计损失 ${formatFen(f.lossFen)}。`,
+          `Having checked ${checked} line by line: from ${f.firstDate} to ${f.lastDate ?? f.firstDate}, ${f.transactions} transactions or payouts do not follow the contract; ${formatFen(f.overchargeFen)} in fees overcharged, ${formatFen(f.lossFen)} lost in all.`,
+        ),
   );
-  if (f.chargedRates.length > 0) {
-    lines.push('贵司实际收取的费率与合同不符：');
-    for (const r of f.chargedRates) lines.push(`  · ${r}`);
+  const charged = en ? f.chargedRatesEn : f.chargedRates;
+  if (charged.length > 0) {
+    lines.push(
+      t('贵司实际收取的费率与合同不符：', 'The rates you actually charged differ from the contract:'),
+    );
+    for (const r of charged) lines.push(`  · ${r}`);
   }
   const diagnoses = (report.diagnoses ?? []).filter((d) => d.lossFen > 0);
   if (diagnoses.length > 0) {
-    lines.push('', '主要问题：');
+    lines.push('', t('主要问题：', 'Main problems:'));
     diagnoses.forEach((d, i) => {
-      lines.push(`  ${i + 1}. ${d.title}（损失 ${formatFen(d.lossFen)}）`);
-      for (const e of d.evidence.slice(0, 2)) lines.push(`     ${e}`);
+      lines.push(
+        `  ${i + 1}. ${t(`${d.title}（损失 ${formatFen(d.lossFen)}）`, `${d.titleEn} (${formatFen(d.lossFen)} lost)`)}`,
+      );
+      for (const e of (en ? d.evidenceEn : d.evidence).slice(0, 2)) lines.push(`     ${e}`);
     });
   }
   if (f.top.length > 0) {
-    lines.push('', `涉及金额最大的 ${f.top.length} 笔（按参考号）：`);
+    lines.push(
+      '',
+      t(
+        `涉及金额最大的 ${f.top.length} 笔（按参考号）：`,
+        `The ${f.top.length} largest losses (by reference number):`,
+      ),
+    );
     for (const x of f.top) {
       const key =
         x.refNo !== undefined
-          ? `参考号 ${x.refNo}`
+          ? t(`参考号 ${x.refNo}`, `ref ${x.refNo}`)
           : x.orderNo !== undefined
-            ? `订单号 ${x.orderNo}`
+            ? t(`订单号 ${x.orderNo}`, `order ${x.orderNo}`)
             : undefined;
       const label = /“([^”]*)”/.exec(x.message)?.[1];
-      const what =
+      const line =
         key !== undefined
           ? `${key}  ${dateOf(x)}`
-          : `结算日 ${x.settleDate ?? dateOf(x)}${label === undefined ? '' : `  扣款“${label}”`}`;
-      const amount = x.amountFen === undefined || key === undefined ? '' : `  金额 ${formatFen(x.amountFen)}`;
+          : `${t('结算日', 'settled')} ${x.settleDate ?? dateOf(x)}${label === undefined ? '' : t(`  扣款“${label}”`, `  deduction "${label}"`)}`;
+      const amount =
+        x.amountFen === undefined || key === undefined
+          ? ''
+          : `  ${t('金额', 'amount')} ${formatFen(x.amountFen)}`;
       lines.push(
-        `  ${what}${x.terminalId === undefined ? '' : `  终端 ${x.terminalId}`}${amount}  损失 ${formatFen(x.lossFen)}`,
+        `  ${line}${x.terminalId === undefined ? '' : `  ${t('终端', 'terminal')} ${x.terminalId}`}${amount}  ${t('损失', 'lost')} ${formatFen(x.lossFen)}`,
       );
     }
   }
+  const issues = report.findings.filter((x) => x.kind !== 'fee_undercharge').length;
   lines.push(
     '',
-    '完整明细见附件 findings.csv 与 report.pdf / report.html；附件 manifest.json 列出了全部原始文件及其 SHA-256 校验值，可据此核验文件未被改动。',
+    t(
+      '完整明细见附件 findings.csv 与 report.pdf / report.html；附件 manifest.json 列出了全部原始文件及其 SHA-256 校验值，可据此核验文件未被改动。',
+      'The full detail is in the attached findings.csv and report.pdf / report.html; the attached manifest.json lists every original file with its SHA-256, to check that none was altered.',
+    ),
     '',
-    '现请求贵司：',
-    '  一、核实上述交易，书面说明多扣及差错的原因；',
-    `  二、于 ${f.deadline} 前将多扣及少结的款项共计 ${formatFen(f.lossFen)} 退还至本商户的结算账户；`,
-    '  三、恢复合同约定的费率和结算方式；今后如需调整，须按合同约定提前书面通知。',
+  );
+  if (f.lossFen > 0) {
+    lines.push(
+      t('现请求贵司：', 'We ask you to:'),
+      t(
+        '  一、核实上述交易，书面说明多扣及差错的原因；',
+        '  1. check these transactions and explain in writing why they were overcharged or wrong;',
+      ),
+      t(
+        `  二、于 ${f.deadline} 前将多扣及少结的款项共计 ${formatFen(f.lossFen)} 退还至本商户的结算账户；`,
+        `  2. refund ${formatFen(f.lossFen)} overcharged or short-settled to our settlement account by ${f.deadline};`,
+      ),
+      t(
+        '  三、恢复合同约定的费率和结算方式；今后如需调整，须按合同约定提前书面通知。',
+        '  3. restore the contract rates and settlement; give written notice, as the contract requires, before any change.',
+      ),
+      '',
+      t(
+        `如贵司未在 ${f.deadline} 前处理或答复，本商户将向中国人民银行投诉（金融消费者投诉咨询电话 12363，支付结算类投诉），银联卡交易同时向中国银联投诉（客服电话 95516）。`,
+        `If this is not resolved or answered by ${f.deadline}, we will complain to the People's Bank of China (financial consumer hotline 12363, payment and settlement) and, for UnionPay card transactions, to China UnionPay (95516).`,
+      ),
+    );
+  } else if (issues > 0) {
+    // Differences without money lost (late or duplicate settlement …): an explanation is asked, no refund.
+    lines.push(
+      t(
+        `核对中发现 ${issues} 项结算差错（未造成资金损失），见附件明细。`,
+        `The check found ${issues} settlement differences (no money lost); see the attached detail.`,
+      ),
+      t(
+        `现请求贵司于 ${f.deadline} 前核实并书面说明原因，今后按合同约定结算。`,
+        `We ask you to check them and explain in writing by ${f.deadline}, and to settle as the contract says.`,
+      ),
+    );
+  } else {
+    lines.push(
+      t(
+        '核对结果：未发现多扣手续费或结算差错。本函仅作核对记录，无退款请求。',
+        'Result: no fee overcharged and no settlement error found. This letter is a record of the check; no refund is asked.',
+      ),
+    );
+  }
+  lines.push(
     '',
-    `如贵司未在 ${f.deadline} 前处理或答复，本商户将向中国人民银行投诉（金融消费者投诉咨询电话 12363，支付结算类投诉），银联卡交易同时向中国银联投诉（客服电话 95516）。`,
+    t('此致', 'Yours faithfully,'),
     '',
-    '此致',
-    '',
-    `商户：${f.merchant}`,
-    `商户号：${f.merchantId}`,
-    `日期：${options.date}`,
+    `${t('商户：', 'Merchant: ')}${f.merchant}`,
+    `${t('商户号：', 'Merchant no.: ')}${f.merchantId}`,
+    `${t('日期：', 'Date: ')}${options.date}`,
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * One letter per merchant that lost money (each in its own name, with its own plan, findings and totals); a
+ * report for one merchant, or one where no merchant lost money, gets a single letter over the whole report.
+ * Each comes in zh-CN (`letter`, the one to send) and English (`letterEn`).
+ */
+export function complaintLetters(
+  report: AuditReport,
+  options: ComplaintOptions,
+): { merchantId: string | undefined; letter: string; letterEn: string }[] {
+  const both = (r: AuditReport) => ({
+    letter: complaintLetter(r, { ...options, lang: 'zh' }),
+    letterEn: complaintLetter(r, { ...options, lang: 'en' }),
+  });
+  const ids = [...new Set(report.merchants.map((m) => m.merchantId).filter((m) => m !== ''))];
+  if (ids.length <= 1) return [{ merchantId: ids[0], ...both(report) }];
+  const losing = ids.filter((id) => report.findings.some((f) => f.merchantId === id && f.lossFen > 0));
+  if (losing.length === 0) return [{ merchantId: undefined, ...both(report) }];
+  return losing.map((id) => ({ merchantId: id, ...both(merchantReport(report, id)) }));
 }

@@ -9,7 +9,7 @@ import { renderHtml } from '../audit/render-html.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import { containsFullCardNumber, luhn, maskCardNumber } from '../records/card-number.js';
 import { detectEncoding } from '../statements/decode.js';
-import { complaintLetter } from './complaint-letter.js';
+import { complaintLetters } from './complaint-letter.js';
 import { type CjkFont, renderPdf } from './render-pdf.js';
 
 /** One input of the audit as it goes into the pack. */
@@ -110,6 +110,67 @@ function zipTexts(bytes: Buffer): Promise<string | undefined> {
   });
 }
 
+/** Every entry of a zip (or xlsx) in order, with its bytes; undefined when it cannot be read. */
+function zipEntries(bytes: Buffer): Promise<{ name: string; bytes: Buffer }[] | undefined> {
+  return new Promise((resolve) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
+      if (error || zip === undefined) return resolve(undefined);
+      const out: { name: string; bytes: Buffer }[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName.endsWith('/')) return zip.readEntry();
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || stream === undefined) return resolve(undefined);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('error', () => resolve(undefined));
+          stream.on('end', () => {
+            out.push({ name: entry.fileName, bytes: Buffer.concat(chunks) });
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(out));
+      zip.on('error', () => resolve(undefined));
+      zip.readEntry();
+    });
+  });
+}
+
+const TEXT_ENTRY = /\.(xml|rels|csv|tsv|txt|dat)$/i;
+
+/**
+ * A copy of a zip or xlsx with each full card number in its text entries (the workbook's XML, CSVs) masked,
+ * every other entry as it was; undefined when it cannot be read or a card number is left in an entry that is
+ * not text (then the file is withheld).
+ */
+async function maskedArchive(bytes: Buffer, pans: ReadonlySet<string>): Promise<Buffer | undefined> {
+  const entries = await zipEntries(bytes);
+  if (entries === undefined) return undefined;
+  const zip = new yazl.ZipFile();
+  const mtime = new Date(Date.UTC(2000, 0, 1));
+  for (const entry of entries) {
+    let out = entry.bytes;
+    const encoding = detectEncoding(entry.bytes.subarray(0, 65_536));
+    const codec = encoding === 'gbk' ? 'gb18030' : encoding;
+    const text = iconv.decode(entry.bytes, codec);
+    const found = [...pans].some((pan) => text.includes(pan));
+    if (found) {
+      if (!TEXT_ENTRY.test(entry.name)) return undefined;
+      const masked = text.replace(DIGIT_RUN, (run) => (pans.has(run) ? maskCardNumber(run) : run));
+      const bom = entry.bytes[0] === 0xef && entry.bytes[1] === 0xbb && entry.bytes[2] === 0xbf;
+      out = iconv.encode(masked, codec, { addBOM: bom });
+    }
+    zip.addBuffer(out, entry.name, { mtime });
+  }
+  zip.end();
+  const chunks: Buffer[] = [];
+  return new Promise<Buffer>((resolve, reject) => {
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.outputStream.on('error', reject);
+  });
+}
+
 /** A name safe inside a zip: no directories, no leading dots. */
 function entryName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? 'file';
@@ -117,17 +178,21 @@ function entryName(name: string): string {
 }
 
 /**
- * The evidence pack as a zip: report.html, report.pdf, findings.csv, complaint-letter.txt, the plan, the inputs
+ * The evidence pack as a zip: report.html, report.pdf, findings.csv, complaint-letter.txt (zh-CN, to send) and
+ * complaint-letter.en.txt (one pair per merchant that lost money, `complaint-letter-<merchantId>…`, when the
+ * report covers several), the plan, the inputs
  * (byte for byte, or a masked copy when a file holds a full card number) and manifest.json with every hash.
  */
 export async function buildEvidencePack(
   options: EvidencePackOptions,
 ): Promise<{ zip: Buffer; manifest: PackManifest; letter: string }> {
   const { report } = options;
-  const letter = complaintLetter(report, {
+  // One letter per merchant that lost money: a letter in one merchant's name asks for that merchant's money only.
+  const letters = complaintLetters(report, {
     ...(options.plans === undefined ? {} : { plans: options.plans }),
     date: options.date,
   });
+  const letter = letters.map((l) => l.letter).join('\n\n');
   const entries: { name: string; bytes: Buffer }[] = [];
   const add = (name: string, bytes: Buffer) => entries.push({ name, bytes });
   add(
@@ -140,9 +205,15 @@ export async function buildEvidencePack(
       'utf8',
     ),
   );
-  add('report.pdf', await renderPdf(report, { font: options.font, letter }));
+  add('report.pdf', await renderPdf(report, { font: options.font, letter: letters.map((l) => l.letter) }));
   add('findings.csv', Buffer.from(renderCsv(report, { lang: 'zh' }), 'utf8'));
-  add('complaint-letter.txt', Buffer.from(letter, 'utf8'));
+  // zh-CN to send; the English rendering beside it for whoever reads the pack.
+  for (const l of letters) {
+    const stem =
+      letters.length === 1 ? 'complaint-letter' : `complaint-letter-${entryName(l.merchantId ?? '')}`;
+    add(`${stem}.txt`, Buffer.from(l.letter, 'utf8'));
+    add(`${stem}.en.txt`, Buffer.from(l.letterEn, 'utf8'));
+  }
 
   const used = new Set(entries.map((e) => e.name));
   const unique = (name: string) => {
@@ -179,12 +250,25 @@ export async function buildEvidencePack(
     const base = { file: input.name, kind: input.kind, size: bytes.length, sha256: sha256(bytes) };
     const decoded = decodedText(bytes);
     if (decoded === undefined) {
-      // A spreadsheet or archive: checked entry by entry; clean → byte for byte, else withheld (no masked xlsx).
+      // A spreadsheet or archive: checked entry by entry; clean → byte for byte, else a masked copy.
       const texts = await zipTexts(bytes);
-      if (texts !== undefined && fullCardNumbers(texts, notCards).length === 0) {
+      const pans = texts === undefined ? [] : fullCardNumbers(texts, notCards);
+      const copy = pans.length === 0 ? undefined : await maskedArchive(bytes, new Set(pans));
+      if (texts !== undefined && pans.length === 0) {
         const name = unique(`${folder}/${entryName(input.name)}`);
         add(name, bytes);
         inputs.push({ ...base, entry: name, masked: false });
+      } else if (copy !== undefined) {
+        const stem = entryName(input.name);
+        const name = unique(`${folder}/${stem.replace(/(\.[^.]*)?$/, (ext) => `.masked${ext}`)}`);
+        add(name, copy);
+        inputs.push({
+          ...base,
+          entry: name,
+          masked: true,
+          maskedSize: copy.length,
+          maskedSha256: sha256(copy),
+        });
       } else {
         inputs.push({
           ...base,
@@ -193,7 +277,7 @@ export async function buildEvidencePack(
           note:
             texts === undefined
               ? '无法读取的压缩文件，未放入证据包，只记录其校验值 / unreadable archive not included; hash recorded'
-              : '含完整卡号的表格/压缩文件无法生成脱敏副本，未放入证据包，只记录其校验值 / a spreadsheet or archive with full card numbers cannot be masked here; not included, hash recorded',
+              : '含完整卡号的表格/压缩文件（卡号在非文本内容中）无法生成脱敏副本，未放入证据包，只记录其校验值 / a spreadsheet or archive with full card numbers outside its text entries cannot be masked; not included, hash recorded',
         });
       }
       continue;

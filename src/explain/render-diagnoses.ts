@@ -31,13 +31,24 @@ export function diagnosesHeading(lang: Lang): string {
   return pick(lang, '可能原因与处理建议', 'Likely causes and what to do');
 }
 
+/**
+ * The diagnosis's title; prefixed with its merchant when the diagnoses cover several merchants (an agent's
+ * report), since the same cause at two merchants otherwise reads as one problem stated twice.
+ */
+export function diagnosisTitle(d: Diagnosis, all: readonly Diagnosis[], lang: Lang): string {
+  const title = pick(lang, d.title, d.titleEn);
+  const merchants = new Set(all.map((x) => x.merchantId ?? ''));
+  if (merchants.size <= 1 || d.merchantId === undefined || d.merchantId === '') return title;
+  return pick(lang, `商户 ${d.merchantId}：${title}`, `merchant ${d.merchantId}: ${title}`);
+}
+
 /** The diagnoses as plain-text lines for the terminal table (heading included). */
 export function diagnosisLines(diagnoses: readonly Diagnosis[], lang: Lang): string[] {
   const out = [diagnosesHeading(lang)];
   diagnoses.forEach((d, i) => {
     const name = CAUSE_NAMES[d.cause];
     out.push(
-      `  ${i + 1}. ${pick(lang, d.title, d.titleEn)}  [${pick(lang, name.zh, name.en)} · ${pick(lang, CONFIDENCE[d.confidence].zh, CONFIDENCE[d.confidence].en)}]` +
+      `  ${i + 1}. ${diagnosisTitle(d, diagnoses, lang)}  [${pick(lang, name.zh, name.en)} · ${pick(lang, CONFIDENCE[d.confidence].zh, CONFIDENCE[d.confidence].en)}]` +
         (d.lossFen > 0 ? pick(lang, `  损失 ${formatFen(d.lossFen)}`, `  loss ${formatFen(d.lossFen)}`) : ''),
     );
     for (const e of lang === 'en' ? d.evidenceEn : d.evidence) out.push(`     · ${e}`);
@@ -57,7 +68,7 @@ export function diagnosisHtml(diagnoses: readonly Diagnosis[], lang: Lang): stri
   diagnoses.forEach((d, i) => {
     const name = CAUSE_NAMES[d.cause];
     parts.push(
-      `<div class="diagnosis" id="${esc(d.id)}"><h3>${i + 1}. ${esc(pick(lang, d.title, d.titleEn))}</h3>`,
+      `<div class="diagnosis" id="${esc(d.id)}"><h3>${i + 1}. ${esc(diagnosisTitle(d, diagnoses, lang))}</h3>`,
       `<p class="muted">${esc(pick(lang, name.zh, name.en))} · ${esc(pick(lang, CONFIDENCE[d.confidence].zh, CONFIDENCE[d.confidence].en))}` +
         `${d.lossFen > 0 ? ` · ${esc(pick(lang, '损失', 'loss'))} ${esc(formatFen(d.lossFen))}` : ''}` +
         ` · ${esc(pick(lang, `${d.findingIds.length} 项问题`, `${d.findingIds.length} finding(s)`))}</p>`,

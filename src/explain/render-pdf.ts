@@ -3,7 +3,7 @@ import PDFDocument from 'pdfkit';
 import type { AuditReport, Finding } from '../audit/report-types.js';
 import { headline, kindName } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
-import { CAUSE_NAMES, diagnosesHeading } from './render-diagnoses.js';
+import { CAUSE_NAMES, diagnosesHeading, diagnosisTitle } from './render-diagnoses.js';
 
 /** A CJK font pdfkit can embed: a TTF/OTF, or a TTC with the PostScript name of the face to use (fontkit matches that name). */
 export interface CjkFont {
@@ -45,8 +45,8 @@ export function findCjkFont(
 
 export interface RenderPdfOptions {
   font: CjkFont;
-  /** The complaint letter, printed on its own pages. */
-  letter: string;
+  /** The complaint letter (one per merchant for several), each printed on its own pages. */
+  letter: string | readonly string[];
   title?: string;
   /** Findings listed in the table at most (the CSV has them all); 3000 by default. */
   maxRows?: number;
@@ -101,7 +101,7 @@ export function renderPdf(report: AuditReport, options: RenderPdfOptions): Promi
       doc
         .fontSize(10.5)
         .text(
-          `${i + 1}. ${d.title}（${CAUSE_NAMES[d.cause].zh}${d.lossFen > 0 ? `，损失 ${formatFen(d.lossFen)}` : ''}）`,
+          `${i + 1}. ${diagnosisTitle(d, diagnoses, 'zh')}（${CAUSE_NAMES[d.cause].zh}${d.lossFen > 0 ? `，损失 ${formatFen(d.lossFen)}` : ''}）`,
           { width },
         );
       doc.fontSize(9);
@@ -111,10 +111,12 @@ export function renderPdf(report: AuditReport, options: RenderPdfOptions): Promi
     });
   }
 
-  doc.addPage();
-  doc.fontSize(14).text('投诉函');
-  doc.moveDown(0.5);
-  doc.fontSize(10).text(options.letter, { width, lineGap: 2 });
+  for (const letter of typeof options.letter === 'string' ? [options.letter] : options.letter) {
+    doc.addPage();
+    doc.fontSize(14).text('投诉函');
+    doc.moveDown(0.5);
+    doc.fontSize(10).text(letter, { width, lineGap: 2 });
+  }
 
   if (report.findings.length > 0) {
     doc.addPage();
@@ -179,11 +181,22 @@ function findingsTable(doc: PDFKit.PDFDocument, findings: readonly Finding[], ma
       doc.addPage();
       header();
     }
-    doc.fontSize(7.5);
     let x = left;
     const y = doc.y;
     for (const c of COLUMNS) {
-      doc.text(c.cell(f), x, y, {
+      // A long id (a 28–32 character WeChat/Alipay order number) is set smaller to fit its cell whole: cut off
+      // it identifies nothing, wrapped it would print over the next row.
+      const text = c.cell(f);
+      let size = 7.5;
+      doc.fontSize(size);
+      const fullHeight = doc.currentLineHeight();
+      while (size > 4 && doc.widthOfString(text) > c.width - 4) {
+        size -= 0.25;
+        doc.fontSize(size);
+      }
+      // On the row's baseline: lowered by the difference in ascent (about 0.8 of the line height).
+      const dy = size === 7.5 ? 0 : (fullHeight - doc.currentLineHeight()) * 0.8;
+      doc.text(text, x, y + dy, {
         width: c.width - 4,
         align: c.right ? 'right' : 'left',
         lineBreak: false,

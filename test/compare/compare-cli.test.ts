@@ -284,4 +284,24 @@ describe('posguard compare', () => {
     const missing = await runCli(['compare', '--lang', 'en'], { cwd: sim });
     expect(missing.exitCode).toBe(2);
   });
+
+  it('starts the first year on --as-of, and refuses a day that does not exist before reading anything', async () => {
+    const run = await runCli(
+      ['compare', '--terminal', 'terminal.csv', '--as-of', '2027-03-01', '--format', 'json'],
+      { cwd: sim },
+    );
+    expect(run.stderr).toBe('');
+    const out = JSON.parse(run.stdout) as { plans: { startDate: string }[] };
+    expect(out.plans.length).toBeGreaterThan(0);
+    // The shipped plans are all in force from 2020, so each year starts on the day given.
+    expect(out.plans.map((p) => p.startDate)).toEqual(out.plans.map(() => '2027-03-01'));
+    const bad = await runCli(
+      ['compare', '--terminal', 'no-such.csv', '--as-of', '2027-02-30', '--lang', 'en'],
+      {
+        cwd: sim,
+      },
+    );
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--as-of must be a YYYY-MM-DD date: "2027-02-30"');
+  });
 });

@@ -99,6 +99,7 @@ describe('posguard evidence', () => {
     expect([...pack.keys()].sort()).toEqual(
       [
         'complaint-letter.txt',
+        'complaint-letter.en.txt',
         'findings.csv',
         'inputs/bank/bank.csv',
         'inputs/settlement/settlement.csv',
@@ -293,7 +294,7 @@ describe('buildEvidencePack with archives', () => {
       z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
     });
 
-  it('includes a clean zip byte for byte and withholds one holding a full card number, with its hash', async () => {
+  it('includes a clean zip byte for byte and a masked copy of one holding a full card number, with both hashes', async () => {
     const font = findCjkFont();
     if (!font.ok) throw new Error(font.en);
     const clean = await zipOf('a.csv', '参考号,卡号\n100000000001,622202*********0128\n');
@@ -314,13 +315,16 @@ describe('buildEvidencePack with archives', () => {
       sha256: sha(clean),
       entry: 'inputs/settlement/clean.zip',
     });
+    const copy = files.get('inputs/settlement/dirty.masked.zip') ?? Buffer.alloc(0);
     expect(manifest.inputs[1]).toMatchObject({
       file: 'dirty.zip',
       sha256: sha(dirty),
       size: dirty.length,
-      entry: null,
+      entry: 'inputs/settlement/dirty.masked.zip',
+      masked: true,
+      maskedSha256: sha(copy),
     });
-    expect(manifest.inputs[1]?.note).toContain('含完整卡号');
-    expect([...files.keys()].some((k) => k.includes('dirty'))).toBe(false);
+    const inside = await unzip(copy);
+    expect(inside.get('b.csv')?.toString('utf8')).toBe('参考号,卡号\n100000000001,622202*********0128\n');
   });
 });

@@ -51,7 +51,8 @@ export function parseDuration(text: string): number | undefined {
   return value * scale;
 }
 
-function checkDate(flag: string, value: string | undefined): string | undefined {
+/** A `YYYY-MM-DD` flag value that names a real day, or a usage error naming the flag. */
+export function checkDate(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   let ok = /^\d{4}-\d{2}-\d{2}$/.test(value);
   if (ok) {

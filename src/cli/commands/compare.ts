@@ -12,6 +12,7 @@ export interface CompareFlags {
   plan?: string;
   catalog?: string;
   months?: string;
+  asOf?: string;
   format: string;
 }
 
@@ -57,6 +58,13 @@ export function registerCompareCommand(program: Command, ctx: CliContext): void 
       ),
     )
     .option('--months <n>', t('只用最近 N 个月的交易', 'use only the last N months of history'))
+    .option(
+      '--as-of <date>',
+      t(
+        '假定换用服务商的日期 YYYY-MM-DD（默认今天；第一年从这天算起）',
+        'the day you would switch, YYYY-MM-DD (default today; the first year starts then)',
+      ),
+    )
     .addOption(formatOption(['table', 'json']))
     .addHelpText(
       'after',
@@ -65,18 +73,23 @@ export function registerCompareCommand(program: Command, ctx: CliContext): void 
 示例:
   posguard compare --terminal data/terminal.csv
   posguard compare --terminal data/terminal.csv --settlement data/settlement.csv --plan data/plan.yaml --months 3
-  posguard compare --terminal t1.csv t2.csv --catalog my-quotes.yaml --format json
+  posguard compare --terminal t1.csv t2.csv --catalog my-quotes.yaml --format json --as-of 2027-01-01
 
-第一年合计 = 期间手续费按 365 天折算 + 每台终端的流量费（按年）+ 每台终端的押金（只计一次）。
+第一年合计 = 您的交易历史折算为换用后第一年的手续费（每天按当天有效的费率期间计价，优惠到期后按到期后的费率）
++ 方案约定的费用（月费、年费、提现费等）+ 每台终端的流量费（按年）+ 每台终端的押金（只计一次）。
+有交易无法计价（方案不含该渠道）或有日子没有有效费率的方案标为“不完整”，排在完整的方案之后。
 目录 catalog/providers.yaml 中的数字是注明出处的示例，可以改成您拿到的报价。
 `,
         `
 Examples:
   posguard compare --terminal data/terminal.csv
   posguard compare --terminal data/terminal.csv --settlement data/settlement.csv --plan data/plan.yaml --months 3
-  posguard compare --terminal t1.csv t2.csv --catalog my-quotes.yaml --format json
+  posguard compare --terminal t1.csv t2.csv --catalog my-quotes.yaml --format json --as-of 2027-01-01
 
-First year = period fees scaled to 365 days + SIM fees per terminal per year + deposit per terminal (counted once).
+First year = your history's fees scaled to the first year after switching (each day priced by the period in force
+then, so a promotion that ends counts only until it ends) + the plan's charges (monthly, yearly, per payout…)
++ SIM fees per terminal per year + deposit per terminal (counted once). A plan that leaves sales unpriced (a channel
+it does not price) or days without a rate in force is marked incomplete and ranked after the complete ones.
 The figures in catalog/providers.yaml are examples citing their sources; replace them with the quotes you get.
 `,
       ),
