@@ -34,6 +34,28 @@ export class LoginLimiter {
     return wait;
   }
 
+  /**
+   * Checks the keys and, when they may try now, counts this attempt against them at once (0 returned), so
+   * guesses sent in parallel cannot all pass the check before the first is found wrong. A successful
+   * attempt is taken back with `forgive`.
+   */
+  attempt(keys: readonly string[], now: number): number {
+    const wait = this.retryAfterMs(keys, now);
+    if (wait === 0) this.fail(keys, now);
+    return wait;
+  }
+
+  /** Takes back one attempt counted at `at` by `attempt` (it succeeded). */
+  forgive(keys: readonly string[], at: number): void {
+    for (const key of keys) {
+      const list = this.failures.get(key);
+      if (list === undefined) continue;
+      const index = list.lastIndexOf(at);
+      if (index >= 0) list.splice(index, 1);
+      if (list.length === 0) this.failures.delete(key);
+    }
+  }
+
   /** Notes one failed attempt against each key. */
   fail(keys: readonly string[], now: number): void {
     for (const key of keys) this.failures.set(key, [...this.recent(key, now), now]);

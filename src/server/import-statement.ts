@@ -72,7 +72,7 @@ export async function importStatement(
     return {
       importId: earlier.id,
       duplicate: true,
-      landings: [{ merchantId, importId: earlier.id, stored: 0, duplicate: true }],
+      landings: [{ merchantId, importId: earlier.id, stored: 0, duplicate: true, alreadyStored: 0 }],
       unassigned: [],
       files: [summaryOfStored(earlier)],
     };
@@ -136,9 +136,21 @@ export async function importStatement(
           file: file.name,
           sha256,
           stored: landing.stored,
+          alreadyStored: landing.alreadyStored,
           rejected: summary.rejected.length,
-          unassigned: saved.unassigned,
         },
+        address: options.address ?? null,
+        at: options.at,
+      });
+    }
+    // The merchant numbers an agent's file named but the uploader does not serve belong to other tenants:
+    // they go on the uploader's own account log, never on a merchant's (whose owner and staff read it).
+    if (saved.unassigned.length > 0) {
+      await appendAudit(db, {
+        userId,
+        merchantId: null,
+        action: 'import.unassigned',
+        details: { file: file.name, sha256, unassigned: saved.unassigned },
         address: options.address ?? null,
         at: options.at,
       });

@@ -49,3 +49,26 @@ export function installZodCompilers(app: FastifyInstance): void {
   });
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 }
+
+/** The largest row id: ids are 32-bit integers on PostgreSQL, so a bigger one names nothing (400, not 500). */
+export const MAX_DB_ID = 2_147_483_647;
+
+/** A row id in a path or a paging cursor in a query string. */
+export const dbId = () => z.coerce.number().int().positive().max(MAX_DB_ID);
+
+/** A calendar date YYYY-MM-DD that exists (2026-02-30 and 2026-13-45 are refused, not rolled over). */
+export const isoDate = () =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+    .refine((d) => {
+      const ms = Date.parse(`${d}T00:00:00Z`);
+      return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === d;
+    }, 'not a calendar date');
+
+/** Text a person typed (a name, a number): no control characters, which PostgreSQL refuses (NUL). */
+export const plainText = () =>
+  z.string().refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'control characters are not allowed');
+
+/** Free text (a note, a title): anything but NUL, which PostgreSQL cannot store in text (400, not 500). */
+export const noNul = () => z.string().refine((s) => !s.includes('\u0000'), 'NUL characters are not allowed');

@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { PosRecord } from '../records/index.js';
 import type { FileImportSummary } from '../statements/import.js';
 import { requireMerchantRole, WRITE_ROLES } from './access.js';
 import { pushedRecordMatcher } from './monitor-repo.js';
+import { recordToRow, rowToRecord } from './record-row.js';
 import { insertRecords } from './records-repo.js';
-import type { Database, ImportRow } from './schema.js';
+import type { Database, ImportRow, RecordRow } from './schema.js';
 
 /** Where an import's records went: per merchant, the import id and how many records were stored. */
 export interface ImportLanding {
@@ -13,6 +14,11 @@ export interface ImportLanding {
   stored: number;
   /** True when this merchant already had this file (same SHA-256): nothing was added. */
   duplicate: boolean;
+  /**
+   * Lines already stored from an earlier, different file (an export that overlaps one imported before):
+   * skipped, so a statement downloaded mid-month and again at month end does not count twice.
+   */
+  alreadyStored: number;
 }
 
 /** The outcome of storing one imported file. */
@@ -61,6 +67,83 @@ async function* iterate(source: RecordSource): AsyncGenerator<PosRecord> {
 
 const BATCH = 500;
 
+/** A record as the line it is, without where it was read: equal for the same line in two exports. */
+function lineKey(record: PosRecord): string {
+  const { source: _source, ...line } = rowToRecord(recordToRow(record, 0, null) as unknown as RecordRow);
+  return JSON.stringify(line);
+}
+
+/**
+ * Drops from a batch the lines a merchant already holds from earlier imports of other files, identical in
+ * every field but file and row: the same statement line in an overlapping export. `budget` carries, per line,
+ * how many stored copies are still unclaimed across batches, so a line the new file lists twice keeps its
+ * second copy (a real second settlement). Pushed records (no import) are matched elsewhere.
+ */
+async function dropOverlap(
+  trx: Transaction<Database>,
+  merchantId: number,
+  importId: number,
+  batch: readonly PosRecord[],
+  budget: Map<string, number>,
+): Promise<PosRecord[]> {
+  const keys = batch.map(lineKey);
+  const unknown = new Map<string, PosRecord>();
+  keys.forEach((k, i) => {
+    const r = batch[i];
+    if (!budget.has(k) && r !== undefined) unknown.set(`${r.kind}\u0000${r.time}\u0000${r.amountFen}`, r);
+  });
+  if (unknown.size > 0) {
+    const probes = [...unknown.values()];
+    const seen = new Set(keys.filter((k) => !budget.has(k)));
+    for (const k of seen) budget.set(k, 0);
+    for (let i = 0; i < probes.length; i += 200) {
+      const part = probes.slice(i, i + 200);
+      const rows = await trx
+        .selectFrom('records')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .where('import_id', 'is not', null)
+        .where('import_id', '!=', importId)
+        .where((eb) =>
+          eb.or(
+            part.map((r) =>
+              eb.and([eb('kind', '=', r.kind), eb('time', '=', r.time), eb('amount_fen', '=', r.amountFen)]),
+            ),
+          ),
+        )
+        .execute();
+      for (const row of rows) {
+        const k = lineKey(rowToRecord(row));
+        const n = budget.get(k);
+        if (n !== undefined && seen.has(k)) budget.set(k, n + 1);
+      }
+    }
+  }
+  const kept: PosRecord[] = [];
+  keys.forEach((k, i) => {
+    const r = batch[i];
+    if (r === undefined) return;
+    const n = budget.get(k) ?? 0;
+    if (n > 0) budget.set(k, n - 1);
+    else kept.push(r);
+  });
+  return kept;
+}
+
+/** The first key of the advisory lock an import takes ("psgi"); the second is derived from the file's hash. */
+const IMPORT_LOCK = 0x70736769;
+
+/**
+ * Serialises imports of the same file (SHA-256) on PostgreSQL, where transactions run side by side: without
+ * it two uploads of one file (a retried upload, two tabs) both see no earlier import and both store every
+ * record, doubling the merchant's money. SQLite runs one write transaction at a time already.
+ */
+async function lockFile(trx: Transaction<Database>, sha256: string): Promise<void> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  const key = Number.parseInt(sha256.slice(0, 8), 16) | 0;
+  await sql`select pg_advisory_xact_lock(${IMPORT_LOCK}::int, ${key}::int)`.execute(trx);
+}
+
 /**
  * Stores one imported file for the target merchant in ONE transaction: the import rows and every record, or
  * nothing. The same file (SHA-256) on the same merchant adds nothing and returns the earlier import id. Records
@@ -83,6 +166,7 @@ export async function saveImport(
   },
 ): Promise<SaveImportResult> {
   return db.transaction().execute(async (trx) => {
+    await lockFile(trx, input.summary.sha256);
     await requireMerchantRole(trx, userId, input.merchantId, 'write');
     const target = await trx
       .selectFrom('merchants')
@@ -130,7 +214,8 @@ export async function saveImport(
         .where('sha256', '=', s.sha256)
         .executeTakeFirst();
       let landing: ImportLanding;
-      if (earlier !== undefined) landing = { merchantId, importId: earlier.id, stored: 0, duplicate: true };
+      if (earlier !== undefined)
+        landing = { merchantId, importId: earlier.id, stored: 0, duplicate: true, alreadyStored: 0 };
       else {
         const row = await trx
           .insertInto('imports')
@@ -151,7 +236,7 @@ export async function saveImport(
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        landing = { merchantId, importId: row.id, stored: 0, duplicate: false };
+        landing = { merchantId, importId: row.id, stored: 0, duplicate: false, alreadyStored: 0 };
       }
       landings.set(merchantId, landing);
       // Records pushed live through the API and now found again in this file are the same records: skipped.
@@ -164,11 +249,28 @@ export async function saveImport(
     await land(target.id);
 
     const batches = new Map<number, PosRecord[]>();
+    const budgets = new Map<number, Map<string, number> | null>();
     let inserted = false;
     const flush = async (landing: ImportLanding): Promise<void> => {
-      const batch = batches.get(landing.merchantId);
-      if (batch === undefined || batch.length === 0) return;
-      await insertRecords(trx, landing.merchantId, landing.importId, batch);
+      const whole = batches.get(landing.merchantId);
+      if (whole === undefined || whole.length === 0) return;
+      let budget = budgets.get(landing.merchantId);
+      if (budget === undefined) {
+        // A merchant with nothing imported before has nothing to overlap: no lookups at all.
+        const other = await trx
+          .selectFrom('imports')
+          .select('id')
+          .where('merchant_id', '=', landing.merchantId)
+          .where('id', '!=', landing.importId)
+          .limit(1)
+          .executeTakeFirst();
+        budget = other === undefined ? null : new Map();
+        budgets.set(landing.merchantId, budget);
+      }
+      const batch =
+        budget === null ? whole : await dropOverlap(trx, landing.merchantId, landing.importId, whole, budget);
+      landing.alreadyStored += whole.length - batch.length;
+      if (batch.length > 0) await insertRecords(trx, landing.merchantId, landing.importId, batch);
       landing.stored += batch.length;
       batches.set(landing.merchantId, []);
       if (!inserted && input.afterFirstInsert !== undefined) await input.afterFirstInsert();

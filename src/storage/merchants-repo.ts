@@ -99,14 +99,53 @@ export async function countMerchants(db: Kysely<Database>): Promise<number> {
 }
 
 /**
- * Gives a user a role on a merchant the acting user owns or serves as agent (replacing an earlier role).
+ * Whether the acting user may give `role` on a merchant to the user `userId` (undefined: a new account):
+ * any writer (owner or agent) may add staff and agents, but only an owner may add a further owner or change
+ * an owner's role — otherwise an agent could re-invite the merchant's owner as read-only staff. An agent may
+ * give a merchant without an owner its first one (onboarding a client).
+ */
+export async function requireGrantAllowed(
+  db: Kysely<Database>,
+  actorId: number,
+  grant: { merchantId: number; userId?: number; role: MemberRole },
+): Promise<void> {
+  const actorRole = await requireMerchantRole(db, actorId, grant.merchantId, 'write');
+  if (actorRole === 'owner') return;
+  if (grant.role === 'owner') {
+    // An agent setting up a client's merchant may hand it to its first owner, never add a second one.
+    const owner = await db
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('merchant_id', '=', grant.merchantId)
+      .where('role', '=', 'owner')
+      .executeTakeFirst();
+    if (owner !== undefined)
+      throw new AccessDenied('forbidden', `only an owner may add an owner to merchant ${grant.merchantId}`);
+  }
+  if (grant.userId === undefined) return;
+  const current = await db
+    .selectFrom('memberships')
+    .select('role')
+    .where('user_id', '=', grant.userId)
+    .where('merchant_id', '=', grant.merchantId)
+    .executeTakeFirst();
+  if (current?.role === 'owner')
+    throw new AccessDenied(
+      'forbidden',
+      `only an owner may change an owner's role on merchant ${grant.merchantId}`,
+    );
+}
+
+/**
+ * Gives a user a role on a merchant the acting user owns or serves as agent (replacing an earlier role,
+ * within what requireGrantAllowed allows).
  */
 export async function grantMembership(
   db: Kysely<Database>,
   actorId: number,
   grant: { merchantId: number; userId: number; role: MemberRole; at: string },
 ): Promise<void> {
-  await requireMerchantRole(db, actorId, grant.merchantId, 'write');
+  await requireGrantAllowed(db, actorId, grant);
   await db.transaction().execute(async (trx) => {
     await trx
       .deleteFrom('memberships')

@@ -35,12 +35,14 @@ export async function listRecords(
   db: Kysely<Database>,
   userId: number,
   merchantId: number,
-  page: { limit: number; after?: number; kind?: RecordKind },
+  page: { limit: number; after?: number; kind?: RecordKind; file?: string; row?: number },
 ): Promise<StoredRecord[]> {
   await requireMerchantRole(db, userId, merchantId, 'read');
   let query = db.selectFrom('records').selectAll().where('merchant_id', '=', merchantId);
   if (page.after !== undefined) query = query.where('id', '>', page.after);
   if (page.kind !== undefined) query = query.where('kind', '=', page.kind);
+  if (page.file !== undefined) query = query.where('source_file', '=', page.file);
+  if (page.row !== undefined) query = query.where('source_row', '=', page.row);
   const rows = await query.orderBy('id').limit(page.limit).execute();
   return rows.map((row) => ({ id: row.id, importId: row.import_id, record: rowToRecord(row) }));
 }

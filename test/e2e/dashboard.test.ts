@@ -104,6 +104,8 @@ suite('dashboard end to end in Chromium', () => {
     if (finding === undefined) return;
     await page.locator('[data-testid=kind-filter]').selectOption('fee_overcharge');
     await shot('04-findings');
+    // The table shows 100 rows a page: search for the finding so it is on the first.
+    await page.getByRole('searchbox').fill(finding.refNo ?? finding.orderNo ?? '');
     await page.locator(`tr[data-finding-id="${finding.id}"]`).click();
     const sources = page.locator('[data-testid=finding-sources]');
     await sources.waitFor();

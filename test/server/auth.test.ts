@@ -98,6 +98,33 @@ describe('sessions', () => {
     expect((await login('owner@example.com', PASSWORD, '10.0.2.1')).statusCode).toBe(200);
   });
 
+  it('does not let 40 guesses fired at once slip past the limit of 5', async () => {
+    t = await testApp();
+    await t.addUser('owner@example.com');
+    // A script sends its guesses in parallel: each must be counted before its password is checked.
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => login('owner@example.com', `Wrong-Password-${i}`, `10.0.3.${i}`)),
+    );
+    const checked = answers.filter((a) => a.statusCode === 401).length;
+    const refused = answers.filter((a) => a.statusCode === 429).length;
+    expect(checked).toBe(5);
+    expect(refused).toBe(35);
+  });
+
+  it('counts a successful login in parallel with guesses as no failure', async () => {
+    t = await testApp();
+    await t.addUser('owner@example.com');
+    const [ok] = await Promise.all([
+      login('owner@example.com', PASSWORD, '10.0.4.1'),
+      login('owner@example.com', 'Wrong-Password-1', '10.0.4.2'),
+    ]);
+    expect(ok?.statusCode).toBe(200);
+    // Four more failures are still allowed before the lock: the good login took no slot for good.
+    for (let i = 0; i < 4; i++) {
+      expect((await login('owner@example.com', 'Wrong-Password-1', '10.0.4.3')).statusCode).toBe(401);
+    }
+  });
+
   it('limits failed logins per address across accounts', async () => {
     t = await testApp();
     await t.addUser('victim@example.com');

@@ -144,7 +144,9 @@ describe('statements', () => {
       rows: 4,
       rejected: [],
     });
-    expect(body.landings).toEqual([{ merchantId: id, importId: body.importId, stored: 4, duplicate: false }]);
+    expect(body.landings).toEqual([
+      { merchantId: id, importId: body.importId, stored: 4, duplicate: false, alreadyStored: 0 },
+    ]);
 
     const page1 = await t.app.inject({
       method: 'GET',
@@ -266,6 +268,65 @@ describe('statements', () => {
         .records.map((r: { refNo: string }) => r.refNo);
     expect(await recordsOf(a)).toEqual(['100000000001']);
     expect(await recordsOf(b)).toEqual(['100000000002', '100000000004']);
+
+    // Merchant 222's own people see its import in the audit log, but nothing of merchant 999, which the
+    // agent's file also named: another tenant's number and volume are not theirs to read.
+    const invite = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie },
+      payload: {
+        email: 'clerk222@example.com',
+        role: 'staff',
+        merchantIds: [b],
+        password: 'Clerk-Password-222',
+      },
+    });
+    expect(invite.statusCode).toBe(201);
+    const clerk = await t.login('clerk222@example.com', 'Clerk-Password-222');
+    const log = await t.app.inject({ method: 'GET', url: '/api/v1/audit-log', headers: { cookie: clerk } });
+    const imports = log.json().entries.filter((e: { action: string }) => e.action === 'import');
+    expect(imports.map((e: { merchantId: number }) => e.merchantId)).toEqual([b]);
+    expect(JSON.stringify(log.json())).not.toContain('"999"');
+    expect(JSON.stringify(log.json())).not.toContain('unassigned');
+    // The agent who uploaded still finds what was left out, on its own account's log.
+    const own = await t.app.inject({ method: 'GET', url: '/api/v1/audit-log', headers: { cookie } });
+    const left = own.json().entries.find((e: { action: string }) => e.action === 'import.unassigned');
+    expect(left?.merchantId).toBeNull();
+    expect(left?.details.unassigned).toEqual([{ merchantId: '999', records: 1 }]);
+  });
+});
+
+describe('records of a finding', () => {
+  it('answers the records at one file and row, from every import of that name', async () => {
+    t = await testApp();
+    const { cookie, id } = await ownerWithMerchant('898440153991234');
+    // October and November exported under the same name; November has one sale, at row 2 as well.
+    expect((await upload(cookie, id, '结算明细.csv', settlementCsv(OVERCHARGED))).statusCode).toBe(201);
+    const november = settlementCsv([
+      {
+        time: '2026-11-02 09:00:00',
+        ref: '200000000001',
+        card: '贷记卡',
+        amount: '500.00',
+        fee: '3.00',
+        settled: '497.00',
+        settleDate: '2026-11-03',
+      },
+    ]);
+    expect((await upload(cookie, id, '结算明细.csv', november)).statusCode).toBe(201);
+    const at = async (row: number) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/merchants/${id}/records?file=${encodeURIComponent('结算明细.csv')}&row=${row}`,
+          headers: { cookie },
+        })
+      ).json().records as { refNo: string; source: { file: string; row: number } }[];
+    // Row 2 is the first data row of both files (row 1 is the header).
+    expect((await at(2)).map((r) => r.refNo).sort()).toEqual(['100000000001', '200000000001']);
+    expect((await at(4)).map((r) => r.refNo)).toEqual(['100000000003']);
+    expect(await at(99)).toEqual([]);
   });
 });
 
@@ -395,5 +456,70 @@ describe('users', () => {
     });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.code).toBe('password_policy');
+  });
+
+  it('does not let an agent demote the owner or hand out ownership', async () => {
+    t = await testApp();
+    const { cookie, id } = await ownerWithMerchant();
+    const invite = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie },
+      payload: {
+        email: 'agent@example.com',
+        role: 'agent',
+        merchantIds: [id],
+        password: 'Agent-Password-2026',
+      },
+    });
+    expect(invite.statusCode).toBe(201);
+    const agent = await t.login('agent@example.com', 'Agent-Password-2026');
+    // The agent re-invites the owner as read-only staff: the merchant would lose its only writer.
+    const demote = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie: agent },
+      payload: { email: 'owner@example.com', role: 'staff', merchantIds: [id] },
+    });
+    expect(demote.statusCode).toBe(403);
+    expect(demote.json().error.code).toBe('forbidden');
+    const crown = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie: agent },
+      payload: { email: 'friend@example.com', role: 'owner', merchantIds: [id] },
+    });
+    expect(crown.statusCode).toBe(403);
+    const me = (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).json();
+    expect(me.merchants.map((m: { id: number; role: string }) => [m.id, m.role])).toEqual([[id, 'owner']]);
+    // Refused before anything was created: no account was left behind for friend@.
+    const users = await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: { cookie } });
+    expect(users.json().users.map((u: { email: string }) => u.email)).toEqual([
+      'owner@example.com',
+      'agent@example.com',
+    ]);
+    // The agent may still invite staff.
+    const clerk = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie: agent },
+      payload: { email: 'clerk@example.com', role: 'staff', merchantIds: [id] },
+    });
+    expect(clerk.statusCode).toBe(201);
+    // An agent onboarding a client's merchant of its own making may hand it to its first owner.
+    const made = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/merchants',
+      headers: { cookie: agent },
+      payload: { name: '代理商新商户' },
+    });
+    expect(made.json().role).toBe('agent');
+    const handOver = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { cookie: agent },
+      payload: { email: 'client@example.com', role: 'owner', merchantIds: [made.json().id] },
+    });
+    expect(handOver.statusCode).toBe(201);
   });
 });

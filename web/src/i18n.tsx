@@ -106,6 +106,11 @@ const TEXT = {
   overcharged: ['多收手续费', 'Fees overcharged'],
   findingsByKind: ['问题分类', 'Findings by kind'],
   noFindings: ['没有发现问题。', 'No findings.'],
+  previousPage: ['上一页', 'Previous'],
+  nextPage: ['下一页', 'Next'],
+  pageOf: ['页，共', 'of'],
+  pageWord: ['第', 'Page'],
+  findingsUnit: ['条', 'findings'],
   noData: [
     '还没有数据。请先上传终端流水、结算单和费率方案。',
     'No data yet. Upload a journal, a statement and a plan.',
@@ -140,6 +145,10 @@ const TEXT = {
   column: ['列', 'Column'],
   reason: ['原因', 'Reason'],
   duplicateFile: ['此文件已导入过，未重复添加。', 'This file was imported before; nothing added.'],
+  alreadyStored: [
+    '行与之前导入的文件完全相同（对账单下载时间重叠），已跳过，不会重复计算。',
+    'line(s) were already imported from an earlier file (overlapping exports) and were skipped, not counted twice.',
+  ],
   planSaved: ['费率方案已保存', 'Plan saved'],
   version: ['版本', 'version'],
   uploading: ['上传中', 'Uploading'],

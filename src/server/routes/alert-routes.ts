@@ -14,7 +14,7 @@ import { getMonitorRules, saveMonitorRules } from '../../storage/monitor-repo.js
 import { actorOf, requireActor } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
 import type { ServerContext } from '../server-context.js';
-import { routeSchema } from '../zod-route.js';
+import { dbId, routeSchema } from '../zod-route.js';
 import { MerchantParams } from './merchant-routes.js';
 
 const httpUrl = z
@@ -37,8 +37,8 @@ const ChannelBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('email'), address: z.email().max(320) }).strict(),
 ]);
 const ChannelParams = z.object({
-  id: z.coerce.number().int().positive(),
-  channelId: z.coerce.number().int().positive(),
+  id: dbId(),
+  channelId: dbId(),
 });
 const AlertsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),

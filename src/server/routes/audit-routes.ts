@@ -8,15 +8,15 @@ import { actorOf, requireActor } from '../authenticate.js';
 import { auditFromInput, auditMerchant, merchantAuditInput } from '../merchant-audit.js';
 import type { ServerContext } from '../server-context.js';
 import { MerchantParams } from './merchant-routes.js';
-import { routeSchema } from '../zod-route.js';
+import { dbId, isoDate, routeSchema } from '../zod-route.js';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const date = isoDate();
 const RangeQuery = z
   .object({ from: date.optional(), to: date.optional(), lang: z.enum(['zh', 'en']).default('zh') })
   .strict();
 const LogQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  before: z.coerce.number().int().positive().optional(),
+  before: dbId().optional(),
 });
 
 function rangeOf(q: z.infer<typeof RangeQuery>): { from?: string; to?: string } {

@@ -77,7 +77,8 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const email = body.email.trim().toLowerCase();
       const now = ctx.now();
       const keys = [`account:${email}`, `address:${request.ip}`];
-      const wait = ctx.limiter.retryAfterMs(keys, now.getTime());
+      // Counted before the (slow) password check, so parallel guesses cannot all get through.
+      const wait = ctx.limiter.attempt(keys, now.getTime());
       if (wait > 0) {
         await appendAudit(ctx.db, {
           userId: null,
@@ -93,7 +94,6 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
       dummyHash ??= hashPassword('posguard-dummy-Password-1');
       const ok = await verifyPassword(body.password, user?.password_hash ?? (await dummyHash));
       if (user === undefined || !ok) {
-        ctx.limiter.fail(keys, now.getTime());
         await appendAudit(ctx.db, {
           userId: user?.id ?? null,
           action: 'login.failed',
@@ -103,6 +103,7 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
         });
         throw new HttpError(401, 'invalid_credentials', 'wrong email or password');
       }
+      ctx.limiter.forgive(keys, now.getTime());
       ctx.limiter.clear(`account:${email}`);
       const secret = newSecret('pgs');
       const expires = new Date(now.getTime() + SESSION_DAYS * 86_400_000);

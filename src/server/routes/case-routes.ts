@@ -16,35 +16,35 @@ import { requireMerchantRole } from '../../storage/access.js';
 import { actorOf, requireActor } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
 import type { ServerContext } from '../server-context.js';
-import { routeSchema } from '../zod-route.js';
+import { dbId, noNul, routeSchema } from '../zod-route.js';
 import { MerchantParams } from './merchant-routes.js';
 
-const CaseParams = MerchantParams.extend({ caseId: z.coerce.number().int().positive() });
-const AttachmentParams = CaseParams.extend({ attachmentId: z.coerce.number().int().positive() });
+const CaseParams = MerchantParams.extend({ caseId: dbId() });
+const AttachmentParams = CaseParams.extend({ attachmentId: dbId() });
 const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const findingIds = z.array(z.string().min(1).max(200)).max(10_000);
 
 const CreateBody = z
   .object({
-    title: z.string().min(1).max(200),
-    provider: z.string().max(200).optional(),
+    title: noNul().min(1).max(200),
+    provider: noNul().max(200).optional(),
     amountClaimedFen: fen,
     findingIds: findingIds.optional(),
-    note: z.string().min(1).max(10_000).optional(),
+    note: noNul().min(1).max(10_000).optional(),
   })
   .strict();
 const PatchBody = z
   .object({
     state: z.enum(CASE_STATES).optional(),
-    note: z.string().min(1).max(10_000).optional(),
-    title: z.string().min(1).max(200).optional(),
-    provider: z.string().max(200).optional(),
+    note: noNul().min(1).max(10_000).optional(),
+    title: noNul().min(1).max(200).optional(),
+    provider: noNul().max(200).optional(),
     amountClaimedFen: fen.optional(),
     amountRecoveredFen: fen.optional(),
     findingIds: findingIds.optional(),
   })
   .strict();
-const NoteBody = z.object({ text: z.string().min(1).max(10_000) }).strict();
+const NoteBody = z.object({ text: noNul().min(1).max(10_000) }).strict();
 const ListQuery = z
   .object({
     state: z.enum(CASE_STATES).optional(),

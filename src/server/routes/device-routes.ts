@@ -8,13 +8,10 @@ import { actorOf, requireActor } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
 import { auditMerchant } from '../merchant-audit.js';
 import type { ServerContext } from '../server-context.js';
-import { routeSchema } from '../zod-route.js';
+import { isoDate, routeSchema } from '../zod-route.js';
 import { MerchantParams } from './merchant-routes.js';
 
-const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
+const date = isoDate();
 const TerminalParams = MerchantParams.extend({ terminalId: z.string().min(1).max(64) });
 const InspectionBody = z.object({ date: date.optional(), note: z.string().max(2000).optional() }).strict();
 const ListQuery = z

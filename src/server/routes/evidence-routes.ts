@@ -8,10 +8,10 @@ import { actorOf, requireActor } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
 import { auditFromInput, merchantAuditInput } from '../merchant-audit.js';
 import type { ServerContext } from '../server-context.js';
-import { routeSchema } from '../zod-route.js';
+import { isoDate, routeSchema } from '../zod-route.js';
 import { MerchantParams } from './merchant-routes.js';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const date = isoDate();
 const EvidenceQuery = z
   .object({ from: date.optional(), to: date.optional(), date: date.optional() })
   .strict();

@@ -11,20 +11,23 @@ import { countRecords, listRecords } from '../../storage/records-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
 import type { ServerContext } from '../server-context.js';
-import { routeSchema } from '../zod-route.js';
+import { dbId, MAX_DB_ID, plainText, routeSchema } from '../zod-route.js';
 
 const MerchantBody = z
   .object({
-    name: z.string().trim().min(1).max(200),
-    merchantId: z.string().trim().min(1).max(64).optional(),
+    name: plainText().trim().min(1).max(200),
+    merchantId: plainText().trim().min(1).max(64).optional(),
   })
   .strict();
 const MerchantPatch = z.object({ keepUploads: z.boolean() }).strict();
-export const MerchantParams = z.object({ id: z.coerce.number().int().positive() });
+export const MerchantParams = z.object({ id: dbId() });
 const RecordsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  after: z.coerce.number().int().min(0).optional(),
+  after: z.coerce.number().int().min(0).max(MAX_DB_ID).optional(),
   kind: z.enum(RECORD_KINDS).optional(),
+  /** Only the records read from this file name and row (a finding's source), without paging through all. */
+  file: z.string().min(1).max(1000).optional(),
+  row: z.coerce.number().int().min(0).max(MAX_DB_ID).optional(),
 });
 const PlanBody = z.union([z.string().max(1_000_000), z.record(z.string(), z.unknown())]);
 
@@ -190,7 +193,8 @@ export function merchantRoutes(app: FastifyInstance, ctx: ServerContext): void {
       schema: routeSchema({
         params: MerchantParams,
         querystring: RecordsQuery,
-        summary: 'Stored records, paged by id (`after` = the last id seen)',
+        summary:
+          'Stored records, paged by id (`after` = the last id seen); `file` and `row` pick the rows a finding cites',
         tags: ['records'],
       }),
     },
@@ -202,6 +206,8 @@ export function merchantRoutes(app: FastifyInstance, ctx: ServerContext): void {
         limit: q.limit,
         ...(q.after === undefined ? {} : { after: q.after }),
         ...(q.kind === undefined ? {} : { kind: q.kind }),
+        ...(q.file === undefined ? {} : { file: q.file }),
+        ...(q.row === undefined ? {} : { row: q.row }),
       });
       const last = page[page.length - 1];
       return {

@@ -13,12 +13,12 @@ import { HttpError } from '../http-error.js';
 import { importStatement } from '../import-statement.js';
 import type { ServerContext } from '../server-context.js';
 import { MerchantParams } from './merchant-routes.js';
-import { routeSchema } from '../zod-route.js';
+import { dbId, routeSchema } from '../zod-route.js';
 
 /** The biggest statement file accepted in one upload. */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
-const ImportParams = MerchantParams.extend({ importId: z.coerce.number().int().positive() });
+const ImportParams = MerchantParams.extend({ importId: dbId() });
 
 const Fields = z
   .object({ kind: z.enum(RECORD_KINDS).optional(), preset: z.string().min(1).max(64).optional() })
@@ -27,6 +27,20 @@ const Fields = z
 function safeName(name: string): string {
   const base = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f]/g, '');
   return base === '' || base === '.' || base === '..' ? 'upload' : base;
+}
+
+/**
+ * An upload that stopped halfway (the browser closed, the network dropped) or is not multipart is the sender's
+ * problem (400); the database was not touched. Our own errors and disk errors pass through.
+ */
+function badUpload(error: unknown): unknown {
+  if (error instanceof HttpError || !(error instanceof Error)) return error;
+  if ('syscall' in error || typeof (error as { statusCode?: unknown }).statusCode === 'number') return error;
+  return new HttpError(
+    400,
+    'invalid_upload',
+    `the upload is incomplete or not valid multipart/form-data (${error.message}); send the file again`,
+  );
 }
 
 /** Statement upload: one multipart `file` (up to 200 MiB), optional `kind` and `preset` fields. */
@@ -55,22 +69,26 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
       try {
         const fields: Record<string, string> = {};
         let spooled: { path: string; name: string } | undefined;
-        for await (const part of request.parts()) {
-          if (part.type === 'file') {
-            if (part.fieldname !== 'file' || spooled !== undefined) {
-              part.file.resume();
-              throw new HttpError(400, 'invalid_request', 'send exactly one file, in the `file` field');
+        try {
+          for await (const part of request.parts()) {
+            if (part.type === 'file') {
+              if (part.fieldname !== 'file' || spooled !== undefined) {
+                part.file.resume();
+                throw new HttpError(400, 'invalid_request', 'send exactly one file, in the `file` field');
+              }
+              const name = safeName(part.filename);
+              const path = join(dir, name);
+              await pipeline(part.file, createWriteStream(path));
+              if (part.file.truncated) {
+                throw new HttpError(413, 'too_large', `the file is larger than ${ctx.maxUploadBytes} bytes`);
+              }
+              spooled = { path, name };
+            } else if (typeof part.value === 'string') {
+              fields[part.fieldname] = part.value;
             }
-            const name = safeName(part.filename);
-            const path = join(dir, name);
-            await pipeline(part.file, createWriteStream(path));
-            if (part.file.truncated) {
-              throw new HttpError(413, 'too_large', `the file is larger than ${ctx.maxUploadBytes} bytes`);
-            }
-            spooled = { path, name };
-          } else if (typeof part.value === 'string') {
-            fields[part.fieldname] = part.value;
           }
+        } catch (error) {
+          throw badUpload(error);
         }
         if (spooled === undefined)
           throw new HttpError(400, 'invalid_request', 'no `file` part in the upload');

@@ -6,10 +6,10 @@ import { createToken, listTokens, revokeToken } from '../../storage/tokens-repo.
 import { actorOf, requireActor } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
 import type { ServerContext } from '../server-context.js';
-import { routeSchema } from '../zod-route.js';
+import { dbId, noNul, routeSchema } from '../zod-route.js';
 
-const TokenBody = z.object({ name: z.string().min(1).max(100).default('api') }).strict();
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
+const TokenBody = z.object({ name: noNul().min(1).max(100).default('api') }).strict();
+const IdParams = z.object({ id: dbId() });
 
 /** Bearer tokens for machines: create (shown once), list, revoke. */
 export function tokenRoutes(app: FastifyInstance, ctx: ServerContext): void {

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { checkPasswordPolicy, generatePassword, hashPassword } from '../../accounts/password.js';
-import { requireMerchantRole } from '../../storage/access.js';
 import { appendAudit } from '../../storage/audit-log-repo.js';
-import { grantMembership } from '../../storage/merchants-repo.js';
+import { grantMembership, requireGrantAllowed } from '../../storage/merchants-repo.js';
 import { MEMBER_ROLES } from '../../storage/schema.js';
 import { createUser, findUserByEmail, listVisibleUsers } from '../../storage/users-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
@@ -35,14 +34,19 @@ export function userRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (request, reply) => {
       const actor = actorOf(request);
       const body = request.body as z.infer<typeof InviteBody>;
-      // Every merchant must be the inviter's to share before anything is created.
-      for (const merchantId of body.merchantIds)
-        await requireMerchantRole(ctx.db, actor.userId, merchantId, 'write');
       const at = ctx.now().toISOString();
       let user = await findUserByEmail(ctx.db, body.email);
       // Re-inviting oneself could only demote oneself out of one's own merchants.
       if (user?.id === actor.userId)
         throw new HttpError(400, 'invalid_request', 'you cannot invite yourself');
+      // Every merchant must be the inviter's to share, with this role, before anything is created.
+      for (const merchantId of body.merchantIds) {
+        await requireGrantAllowed(ctx.db, actor.userId, {
+          merchantId,
+          role: body.role,
+          ...(user === undefined ? {} : { userId: user.id }),
+        });
+      }
       let temporaryPassword: string | undefined;
       if (user === undefined) {
         const password = body.password ?? generatePassword();

@@ -13,6 +13,7 @@ interface StoredRecord {
   type: string;
   time: string;
   refNo?: string;
+  orderNo?: string;
   terminalId?: string;
   amountFen: number;
   feeFen?: number;
@@ -21,21 +22,36 @@ interface StoredRecord {
   source: { file: string; row: number };
 }
 
-/** The stored records a finding points to, found by paging through the merchant's records. */
+/**
+ * The stored records a finding points to, asked for by file and row (however many records the merchant
+ * holds). Statements exported each month often share a file name (结算明细.csv): when several imports have
+ * a row at the same place, only those that are the finding's transaction (same reference, order or time) stay.
+ */
 async function sourceRecords(
   merchantId: number,
-  wanted: { file: string; row: number }[],
+  finding: { source: { file: string; row: number }[]; refNo?: string; orderNo?: string; time?: string },
 ): Promise<StoredRecord[]> {
-  const keys = new Set(wanted.map((w) => `${w.file}#${w.row}`));
   const found: StoredRecord[] = [];
-  let after: number | null = 0;
-  // Bounded so a huge merchant cannot keep the page busy; the file and row are shown regardless.
-  for (let page = 0; page < 50 && after !== null && found.length < keys.size; page += 1) {
-    const answer: { records: StoredRecord[]; nextAfter: number | null } = await api(
-      `/api/v1/merchants/${merchantId}/records?limit=1000&after=${after}`,
+  const seen = new Set<number>();
+  for (const s of finding.source) {
+    const answer: { records: StoredRecord[] } = await api(
+      `/api/v1/merchants/${merchantId}/records?limit=100&file=${encodeURIComponent(s.file)}&row=${s.row}`,
     );
-    for (const r of answer.records) if (keys.has(`${r.source.file}#${r.source.row}`)) found.push(r);
-    after = answer.nextAfter;
+    let list = answer.records;
+    if (list.length > 1) {
+      const same = list.filter(
+        (r) =>
+          (finding.refNo !== undefined && r.refNo === finding.refNo) ||
+          (finding.orderNo !== undefined && r.orderNo === finding.orderNo) ||
+          (finding.refNo === undefined && finding.orderNo === undefined && r.time === finding.time),
+      );
+      if (same.length > 0) list = same;
+    }
+    for (const r of list) {
+      if (seen.has(r.id)) continue;
+      seen.add(r.id);
+      found.push(r);
+    }
   }
   return found;
 }
@@ -50,7 +66,7 @@ export function FindingPage(props: { merchant: Merchant; findingId: string }) {
   const finding =
     audit.state === 'ready' ? audit.data.findings.find((f) => f.id === props.findingId) : undefined;
   const [records] = useLoad(`records-${id}-${finding?.id ?? ''}`, () =>
-    finding === undefined ? Promise.resolve([]) : sourceRecords(id, finding.source),
+    finding === undefined ? Promise.resolve([]) : sourceRecords(id, finding),
   );
   return (
     <Loaded load={audit} reload={reload}>
@@ -154,7 +170,7 @@ export function FindingPage(props: { merchant: Merchant; findingId: string }) {
                 {(list) =>
                   list.length === 0 ? null : (
                     <div className="table-wrap">
-                      <table>
+                      <table data-testid="source-records">
                         <thead>
                           <tr>
                             <th>{t('file')}</th>

@@ -9,6 +9,9 @@ import { useLoad } from '../use-load.js';
 
 type SortKey = 'time' | 'kind' | 'amount' | 'loss';
 
+/** Rows per page: a merchant with a silent rate change can have tens of thousands of findings. */
+export const FINDINGS_PAGE_SIZE = 100;
+
 function sortValue(f: Finding, key: SortKey): string | number {
   if (key === 'kind') return f.kind;
   if (key === 'amount') return f.amountFen ?? 0;
@@ -45,6 +48,8 @@ export function FindingsPage(props: { merchant: Merchant }) {
   const [kind, setKind] = useState(() => new URLSearchParams(location.search).get('kind') ?? '');
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'loss', desc: true });
+  // Back to the first page whenever the filter, the search or the order changes.
+  const [page, goTo] = useState(0);
   const header = (key: SortKey, label: string, numeric = false) => (
     <th
       className={numeric ? 'num' : undefined}
@@ -53,7 +58,10 @@ export function FindingsPage(props: { merchant: Merchant }) {
       <button
         type="button"
         className="sort"
-        onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : true })}
+        onClick={() => {
+          setSort({ key, desc: sort.key === key ? !sort.desc : true });
+          goTo(0);
+        }}
       >
         {label}
         {sort.key === key ? (sort.desc ? ' ▼' : ' ▲') : ''}
@@ -80,13 +88,19 @@ export function FindingsPage(props: { merchant: Merchant }) {
             return sort.desc ? -order : order;
           });
         const kinds = Object.entries(report.summary.findingsByKind).filter(([, n]) => n > 0);
+        const pages = Math.max(1, Math.ceil(rows.length / FINDINGS_PAGE_SIZE));
+        const current = Math.min(page, pages - 1);
+        const shown = rows.slice(current * FINDINGS_PAGE_SIZE, (current + 1) * FINDINGS_PAGE_SIZE);
         return (
           <div>
             <div className="toolbar">
               <select
                 aria-label={t('kind')}
                 value={kind}
-                onChange={(e) => setKind(e.target.value)}
+                onChange={(e) => {
+                  setKind(e.target.value);
+                  goTo(0);
+                }}
                 data-testid="kind-filter"
               >
                 <option value="">{t('allKinds')}</option>
@@ -100,7 +114,10 @@ export function FindingsPage(props: { merchant: Merchant }) {
                 type="search"
                 placeholder={t('search')}
                 value={query}
-                onChange={(e) => setQuery(e.target.value)}
+                onChange={(e) => {
+                  setQuery(e.target.value);
+                  goTo(0);
+                }}
                 aria-label={t('search')}
               />
               <ExportLinks merchantId={id} />
@@ -123,7 +140,7 @@ export function FindingsPage(props: { merchant: Merchant }) {
                     </tr>
                   </thead>
                   <tbody>
-                    {rows.map((f) => (
+                    {shown.map((f) => (
                       <tr
                         key={f.id}
                         className="clickable"
@@ -144,6 +161,21 @@ export function FindingsPage(props: { merchant: Merchant }) {
                     ))}
                   </tbody>
                 </table>
+                {pages === 1 ? null : (
+                  <nav className="pager" data-testid="findings-pager">
+                    <button type="button" disabled={current === 0} onClick={() => goTo(current - 1)}>
+                      {t('previousPage')}
+                    </button>
+                    <span data-testid="findings-page">
+                      {lang === 'en'
+                        ? `${t('pageWord')} ${current + 1} ${t('pageOf')} ${pages} · ${rows.length} ${t('findingsUnit')}`
+                        : `${t('pageWord')} ${current + 1} / ${pages} ${t('pageOf')} ${rows.length} ${t('findingsUnit')}`}
+                    </span>
+                    <button type="button" disabled={current >= pages - 1} onClick={() => goTo(current + 1)}>
+                      {t('nextPage')}
+                    </button>
+                  </nav>
+                )}
               </div>
             )}
           </div>

@@ -21,6 +21,7 @@ interface FileSummary {
 interface ImportAnswer {
   importId: number;
   duplicate: boolean;
+  landings?: { merchantId: number; alreadyStored?: number }[];
   files: FileSummary[];
 }
 
@@ -200,9 +201,15 @@ export function UploadPage(props: { merchant: Merchant }) {
 
 function ImportResult(props: { answer: ImportAnswer; kindWord: (k: string) => string }) {
   const { t, lang } = useI18n();
+  const skipped = (props.answer.landings ?? []).reduce((n, l) => n + (l.alreadyStored ?? 0), 0);
   return (
     <div className="import-result">
       {props.answer.duplicate ? <p className="muted">{t('duplicateFile')}</p> : null}
+      {skipped === 0 ? null : (
+        <p className="muted" data-testid="already-stored">
+          {skipped} {t('alreadyStored')}
+        </p>
+      )}
       {props.answer.files.map((f) => (
         <div key={f.file}>
           <dl className="facts">
