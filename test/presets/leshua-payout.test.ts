@@ -97,6 +97,21 @@ describe('leshua-payout preset', () => {
   });
 });
 
+describe('leshua-payout detection', () => {
+  it('leaves a settlement statement that carries a 结算单号 column a statement', async () => {
+    const dir = tmp();
+    const file = join(dir, 'statement.csv');
+    const header = STATEMENT.split('\r\n')[0]?.replace('参考号,', '参考号,结算单号,');
+    const line = STATEMENT.split('\r\n')[1]?.replace('110200000001,', '110200000001,JS20261103001,');
+    writeFileSync(file, `${header}\r\n${line}\r\n`);
+    const result = await importFiles([{ path: file }]);
+    expect(result.files[0]).toMatchObject({ preset: 'generic', kind: 'settlement', rows: 1 });
+    expect(result.records.map((r) => [r.refNo, r.amountFen, r.feeFen])).toEqual([
+      ['110200000001', 100000, 600],
+    ]);
+  });
+});
+
 describe('status vocabulary of payouts (any mapping)', () => {
   it('reads a bounced payout (退票, 退汇) as failed and a frozen one (冻结出款) as pending, not as success', () => {
     const status = new ValueMap('status', undefined);
