@@ -7,7 +7,7 @@ import type { AuditReport } from '../audit/report-types.js';
 import { renderCsv } from '../audit/render-csv.js';
 import { renderHtml } from '../audit/render-html.js';
 import type { FeePlan } from '../plans/plan-types.js';
-import { containsFullCardNumber, luhn, maskCardNumber } from '../records/card-number.js';
+import { findCardNumbers, maskCardNumbersAt } from '../records/card-number.js';
 import { detectEncoding } from '../statements/decode.js';
 import { complaintLetters } from './complaint-letter.js';
 import { type CjkFont, renderPdf } from './render-pdf.js';
@@ -58,15 +58,31 @@ export interface PackManifest {
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-const DIGIT_RUN = /(?<!\d)\d{13,19}(?!\d)/g;
-
 /**
- * The full card numbers in a text: digit runs containsFullCardNumber flags that pass the Luhn check and are not
- * a known key such as a 15-digit merchant number (those would otherwise make every statement look like one).
+ * The full card numbers in a text, as they are written there (`6222021234567890123`, `6225 8812 3456 7898`,
+ * `6225-8812-…`, full-width digits): every number findCardNumbers takes (Luhn-valid, a card's length and prefix,
+ * unbroken or in the groups cards are printed in) that is not a known key such as a merchant or order number.
  */
 export function fullCardNumbers(text: string, notCards: ReadonlySet<string> = new Set()): string[] {
-  if (!containsFullCardNumber(text)) return [];
-  return [...new Set(text.match(DIGIT_RUN) ?? [])].filter((run) => !notCards.has(run) && luhn(run));
+  return [...new Set(cardSpans(text, notCards).map((s) => text.slice(s.start, s.end)))];
+}
+
+function cardSpans(text: string, notCards: ReadonlySet<string>) {
+  return findCardNumbers(text).filter(
+    (s) => !notCards.has(s.digits) && !notCards.has(text.slice(s.start, s.end)),
+  );
+}
+
+/**
+ * The text with every full card number in it (fullCardNumbers) masked where it stands, first six and last four
+ * digits kept, spaces and dashes kept; `count` is how many were masked. For any text that is kept or shipped.
+ */
+export function maskFullCardNumbers(
+  text: string,
+  notCards: ReadonlySet<string> = new Set(),
+): { text: string; count: number } {
+  const spans = cardSpans(text, notCards);
+  return { text: maskCardNumbersAt(text, spans), count: spans.length };
 }
 
 /** The file's text, when it is text (or gzip of text); undefined for binary files such as .xlsx and .zip. */
@@ -143,7 +159,7 @@ const TEXT_ENTRY = /\.(xml|rels|csv|tsv|txt|dat)$/i;
  * every other entry as it was; undefined when it cannot be read or a card number is left in an entry that is
  * not text (then the file is withheld).
  */
-async function maskedArchive(bytes: Buffer, pans: ReadonlySet<string>): Promise<Buffer | undefined> {
+async function maskedArchive(bytes: Buffer, notCards: ReadonlySet<string>): Promise<Buffer | undefined> {
   const entries = await zipEntries(bytes);
   if (entries === undefined) return undefined;
   const zip = new yazl.ZipFile();
@@ -153,10 +169,9 @@ async function maskedArchive(bytes: Buffer, pans: ReadonlySet<string>): Promise<
     const encoding = detectEncoding(entry.bytes.subarray(0, 65_536));
     const codec = encoding === 'gbk' ? 'gb18030' : encoding;
     const text = iconv.decode(entry.bytes, codec);
-    const found = [...pans].some((pan) => text.includes(pan));
-    if (found) {
+    const { text: masked, count } = maskFullCardNumbers(text, notCards);
+    if (count > 0) {
       if (!TEXT_ENTRY.test(entry.name)) return undefined;
-      const masked = text.replace(DIGIT_RUN, (run) => (pans.has(run) ? maskCardNumber(run) : run));
       const bom = entry.bytes[0] === 0xef && entry.bytes[1] === 0xbb && entry.bytes[2] === 0xbf;
       out = iconv.encode(masked, codec, { addBOM: bom });
     }
@@ -253,7 +268,7 @@ export async function buildEvidencePack(
       // A spreadsheet or archive: checked entry by entry; clean → byte for byte, else a masked copy.
       const texts = await zipTexts(bytes);
       const pans = texts === undefined ? [] : fullCardNumbers(texts, notCards);
-      const copy = pans.length === 0 ? undefined : await maskedArchive(bytes, new Set(pans));
+      const copy = pans.length === 0 ? undefined : await maskedArchive(bytes, notCards);
       if (texts !== undefined && pans.length === 0) {
         const name = unique(`${folder}/${entryName(input.name)}`);
         add(name, bytes);
@@ -282,14 +297,13 @@ export async function buildEvidencePack(
       }
       continue;
     }
-    const pans = new Set(fullCardNumbers(decoded.text, notCards));
-    if (pans.size === 0) {
+    const { text: maskedText, count } = maskFullCardNumbers(decoded.text, notCards);
+    if (count === 0) {
       const name = unique(`${folder}/${entryName(input.name)}`);
       add(name, bytes);
       inputs.push({ ...base, entry: name, masked: false });
       continue;
     }
-    const maskedText = decoded.text.replace(DIGIT_RUN, (run) => (pans.has(run) ? maskCardNumber(run) : run));
     const maskedBytes = iconv.encode(maskedText, decoded.encoding === 'gbk' ? 'gb18030' : decoded.encoding, {
       addBOM: decoded.bom,
     });

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { containsFullCardNumber, luhn, maskCardNumber, maskCardNumbersIn } from './card-number.js';
+import {
+  containsFullCardNumber,
+  findCardNumbers,
+  halfWidthDigits,
+  luhn,
+  maskCardField,
+  maskCardNumber,
+  maskCardNumbersIn,
+  showsTooManyDigits,
+} from './card-number.js';
 
 describe('maskCardNumber', () => {
   it('keeps first six and last four digits', () => {
@@ -42,5 +51,121 @@ describe('maskCardNumbersIn', () => {
     const body = '4200001234567890';
     const notCard = `${body}${[...'0123456789'].find((d) => !luhn(`${body}${d}`))}`;
     expect(maskCardNumbersIn(`订单 ${notCard}`)).toBe(`订单 ${notCard}`);
+  });
+});
+
+/** A Luhn-valid card number of the given length with one of the prefixes Chinese acquirers see. */
+const cardNumber = fc
+  .tuple(
+    fc.constantFrom('62', '60', '4', '51', '55', '9558', '95599', '3528', '2221', '2720'),
+    fc.integer({ min: 16, max: 19 }),
+    fc.stringMatching(/^\d{19}$/),
+  )
+  .filter(([prefix, length]) => !prefix.startsWith('2') || length === 16)
+  .map(([prefix, length, filler]) => withCheckDigit(`${prefix}${filler}`.slice(0, length - 1)));
+
+const FULL_WIDTH = (s: string) => s.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+
+/** The ways a card number is written in exports, memos and notes. */
+function spell(pan: string, style: number, separator: string): string {
+  const fours = pan.match(/\d{1,4}/g)?.join(separator) ?? pan;
+  switch (style) {
+    case 0:
+      return pan;
+    case 1:
+      return fours;
+    case 2:
+      return FULL_WIDTH(pan);
+    case 3:
+      return FULL_WIDTH(fours);
+    default:
+      // 4-6-9: how some banks print a 19-digit card; the BIN then the rest for the others.
+      return pan.length === 19
+        ? `${pan.slice(0, 4)}${separator}${pan.slice(4, 10)}${separator}${pan.slice(10)}`
+        : `${pan.slice(0, 6)}${separator}${pan.slice(6)}`;
+  }
+}
+
+describe('findCardNumbers', () => {
+  it('finds a card number in every spelling, wherever it stands, and masking leaves at most 6 + 4 digits', () => {
+    fc.assert(
+      fc.property(
+        cardNumber,
+        fc.integer({ min: 0, max: 4 }),
+        fc.constantFrom(' ', '-', '\u00a0', '\u3000', '  ', '－'),
+        fc.constantFrom(['', ''], ['退款至卡', '，请核实'], ['卡号:', ' 金额 100.00'], ['"', '",2026-10-01']),
+        (pan, style, separator, [before, after]) => {
+          const written = spell(pan, style, separator);
+          const text = `${before}${written}${after}`;
+          const found = findCardNumbers(text);
+          expect(found.map((f) => f.digits)).toEqual([pan]);
+          expect(text.slice(found[0]?.start, found[0]?.end)).toBe(written);
+          const masked = maskCardNumbersIn(text);
+          const digits = halfWidthDigits(masked.slice(before.length, masked.length - after.length));
+          expect(digits.replace(/\D/g, '')).toBe(`${pan.slice(0, 6)}${pan.slice(-4)}`);
+          expect(masked.startsWith(before) && masked.endsWith(after)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('finds a card number Excel wrote in E-notation with every digit, not one whose digits it cut', () => {
+    expect(maskCardNumbersIn('卡号 6.225881234567898E+15 金额')).toBe('卡号 6.22588******7898E+15 金额');
+    expect(findCardNumbers('卡号 6.22588E+15, 6.225881234567890E+15')).toEqual([]);
+  });
+
+  it('finds a 4-6-5 American Express number and a 13-digit Visa', () => {
+    expect(findCardNumbers('AE 3782 822463 10005').map((f) => f.digits)).toEqual(['378282246310005']);
+    expect(findCardNumbers('card 4222222222222').map((f) => f.digits)).toEqual(['4222222222222']);
+  });
+
+  it('takes no order number, date, time, phone number, amount or wallet id for a card', () => {
+    const date = fc
+      .date({
+        min: new Date('2000-01-01T00:00:00Z'),
+        max: new Date('2099-12-31T23:59:59Z'),
+        noInvalidDate: true,
+      })
+      .map((d) => d.toISOString());
+    const notCard = fc.oneof(
+      // WeChat / Alipay / provider order numbers: 20 digits and more.
+      fc.stringMatching(/^[1-9]\d{19,31}$/),
+      // Dated order numbers and compact timestamps: yyyyMMddHHmmss(SSS…).
+      fc
+        .tuple(date, fc.stringMatching(/^\d{0,5}$/))
+        .map(([d, tail]) => `${d.replace(/\D/g, '').slice(0, 14)}${tail}`),
+      date.map((d) => `${d.slice(0, 10)} ${d.slice(11, 19)}`),
+      date.map((d) => `${d.slice(0, 10).replace(/-/g, '/')} ${d.slice(11, 16)}`),
+      // Mobile and landline numbers, spaced or dashed.
+      fc.stringMatching(/^1[3-9]\d{9}$/).map((m) => `+86 ${m.slice(0, 3)} ${m.slice(3, 7)} ${m.slice(7)}`),
+      fc.stringMatching(/^1[3-9]\d{9}$/).map((m) => `${m.slice(0, 3)}-${m.slice(3, 7)}-${m.slice(7)}`),
+      fc.stringMatching(/^0\d{2,3}-\d{8}$/),
+      // Amounts in yuan as exports write them.
+      fc.bigInt({ min: 0n, max: 10n ** 15n }).map((f) => `${f / 100n}.${String(f % 100n).padStart(2, '0')}`),
+      fc
+        .bigInt({ min: 0n, max: 10n ** 15n })
+        .map((f) => `${(f / 100n).toLocaleString('en-US')}.${String(f % 100n).padStart(2, '0')}`),
+      // Alipay user ids (2088…, 16 digits) and 15-digit UnionPay merchant numbers in free text.
+      fc.stringMatching(/^2088\d{12}$/),
+      fc.stringMatching(/^8\d{14}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(notCard, { minLength: 1, maxLength: 4 }), (parts) => {
+        const text = parts.join(',');
+        expect(findCardNumbers(text)).toEqual([]);
+        expect(maskCardNumbersIn(text)).toBe(text);
+      }),
+    );
+  });
+});
+
+describe('maskCardField', () => {
+  it('masks a card number written with spaces, dashes, full-width digits or words around it', () => {
+    expect(maskCardField('6225 8812 3456 7898')).toBe('622588******7898');
+    expect(maskCardField('6225-8812-3456-7898')).toBe('622588******7898');
+    expect(maskCardField('６２２５８８１２３４５６７８９８')).toBe('622588******7898');
+    expect(maskCardField('6225 8812 3456 7898 借记卡')).toBe('6225 88** **** 7898 借记卡');
+    expect(showsTooManyDigits(maskCardField('6225 8812 3456 7898 借记卡'))).toBe(false);
+    expect(showsTooManyDigits('卡 1234 5678 9012 345')).toBe(true);
   });
 });

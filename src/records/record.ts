@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  findCardNumbers,
+  maskCardNumber,
+  maskCardNumbersIn,
+  maskCardField,
+  showsTooManyDigits,
+} from './card-number.js';
 import { CARD_TYPES, CHANNELS, RECORD_KINDS, RECORD_STATUSES, RECORD_TYPES } from './vocabulary.js';
 
 const fenInteger = z.number().int().refine(Number.isSafeInteger, 'expected an integer amount of fen');
@@ -9,9 +16,39 @@ const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-
 const key = z.string().min(1).max(128);
 
 /**
+ * A card number as a record keeps it: the first six and last four digits at most, however it was written
+ * (`6225 8812 3456 7898`, `6225-8812-…`, full-width digits), as the importer stores it; a card number inside
+ * other text is masked where it stands. What still shows more digits than that is refused.
+ */
+const cardNumber = z
+  .string()
+  .max(32)
+  .transform(maskCardField)
+  .refine((v) => !showsTooManyDigits(v), 'a card number must be masked (first 6 / last 4 at most)');
+
+/** A free text (memo, counterparty) with any full card number in it masked 6 + 4 where it stands. */
+const freeText = (max: number) => z.string().max(max).transform(maskCardNumbersIn);
+
+/**
+ * A payer id that is a card number (however spelled) masked as a card-number column is (`622588******7898`, so
+ * the same card groups one payer whether it came spaced or not); a card number inside a longer id masked where it
+ * stands; wallet ids (Alipay's 2088…, WeChat's openid) as they are.
+ */
+const payerId = z
+  .string()
+  .max(128)
+  .transform((v) => {
+    const spans = findCardNumbers(v);
+    const whole = spans.length === 1 && v.slice(spans[0]?.start, spans[0]?.end) === v.trim();
+    return whole ? maskCardNumber(v) : maskCardNumbersIn(v);
+  });
+
+/**
  * The one shape every transaction, settlement line and bank credit takes, whether imported from a file or pushed
  * through the API. Signs are the merchant's view: a refund's amount is negative, a returned fee negative.
  * Times are ISO 8601; without an offset they mean Asia/Shanghai wall time. `rate` is in parts per million.
+ * Parsing never lets a full card number through: `cardNo` comes out masked 6 + 4 (or is refused), and a card
+ * number in `payerId`, `label` or `counterparty` is masked where it stands (use the parsed data, not the input).
  */
 export const RecordSchema = z
   .object({
@@ -33,18 +70,14 @@ export const RecordSchema = z
     originalOrderNo: key.optional(),
     channel: z.enum(CHANNELS),
     card: z.enum(CARD_TYPES),
-    cardNo: z
-      .string()
-      .max(32)
-      .refine((v) => !/\d{11,}/.test(v), 'a card number must be masked (first 6 / last 4 at most)')
-      .optional(),
-    payerId: z.string().max(128).optional(),
+    cardNo: cardNumber.optional(),
+    payerId: payerId.optional(),
     amountFen: fenInteger,
     feeFen: fenInteger.optional(),
     settledFen: fenInteger.optional(),
     rate: z.number().int().min(0).max(1_000_000).optional(),
-    label: z.string().max(200).optional(),
-    counterparty: z.string().max(200).optional(),
+    label: freeText(200).optional(),
+    counterparty: freeText(200).optional(),
     source: z.object({ file: z.string(), row: z.number().int().min(0) }),
   })
   .strict();

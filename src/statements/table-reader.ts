@@ -9,11 +9,12 @@ import {
 import {
   type CardType,
   type Channel,
-  maskCardNumber,
+  maskCardField,
   maskCardNumbersIn,
   type PosRecord,
   type RecordKind,
   RecordSchema,
+  showsTooManyDigits,
   type RecordStatus,
   type RecordType,
 } from '../records/index.js';
@@ -104,10 +105,11 @@ const DC_INLINE = /^([DCdc])\s*(.*)$/;
 const E_NOTATION_CARD = /^[0-9.]+e\+?\d+$/i;
 const E_NOTATION_KEY = /^[0-9.]+e[+-]?\d+$/i;
 const MASKED_CARD = /^\d{6}\*{2,}\d{4}$/;
-const LONG_DIGITS = /\d{11,}/;
 /** A card number as statements print it: full (13–19 digits) or masked (622588******1234, ****1234). */
 const CARD_SHAPE = /^(?:\d{13,19}|\d{4,}[*xX]+\d{4}|[*xX]{4,}\d{4})$/;
 const CARD_SEPARATORS = /[\s-]/g;
+/** The record fields RecordSchema masks card numbers in. */
+const MASKED_FIELDS = ['cardNo', 'payerId', 'label', 'counterparty'] as const;
 const AMOUNT_FIELDS: readonly PresetField[] = ['amount', 'refundAmount', 'credit', 'debit', 'settled'];
 const NONE = new Set(['', '*', '-', '--', '—', '/', 'null', 'n/a', '无']);
 
@@ -412,8 +414,7 @@ export class TableReader {
         this.reject(rowNo, out);
         return;
       }
-      record = out;
-      const check = RecordSchema.safeParse(record);
+      const check = RecordSchema.safeParse(out);
       if (!check.success) {
         const issue = check.error.issues[0];
         this.reject(rowNo, {
@@ -422,6 +423,12 @@ export class TableReader {
           reasonEn: `invalid record: ${issue?.message ?? ''}`,
         });
         return;
+      }
+      // The schema masks a card number the override put in a field: those fields as parsed, every key in place.
+      record = out;
+      for (const field of MASKED_FIELDS) {
+        const value = check.data[field];
+        if (value !== record[field]) record = { ...record, [field]: value };
       }
     }
     // Counted on the final record: an override may set the channel itself (the WeChat and Alipay bills do).
@@ -442,7 +449,9 @@ export class TableReader {
   finish(): boolean {
     if (!this.started) return false;
     for (const [key, count] of this.unknown) {
-      const [field, value] = key.split('\u0000') as [string, string];
+      const [field, raw] = key.split('\u0000') as [string, string];
+      // A card number in the wrong column (卡类型 holding the number) is quoted masked.
+      const value = maskCardNumbersIn(raw);
       const header = this.summary.columns[field] ?? field;
       this.summary.warnings.push({
         code: 'value.unknown',
@@ -515,7 +524,13 @@ export class TableReader {
   }
 
   private reject(row: number, r: { column?: string; reason: string; reasonEn: string }): void {
-    const rejected: RejectedRow = { file: this.options.file, row, reason: r.reason, reasonEn: r.reasonEn };
+    // A reason may quote a cell that holds a card number (in any column): it is stored and shown masked.
+    const rejected: RejectedRow = {
+      file: this.options.file,
+      row,
+      reason: maskCardNumbersIn(r.reason),
+      reasonEn: maskCardNumbersIn(r.reasonEn),
+    };
     if (r.column !== undefined && r.column !== '') rejected.column = r.column;
     this.summary.rejected.push(rejected);
   }
@@ -1038,20 +1053,26 @@ export class TableReader {
       record.originalOrderNo = k;
     }
     const cardCell = this.cell('cardNo', cells);
-    const cardLost = typeof cardCell === 'number' && !Number.isSafeInteger(cardCell);
+    let cardLost = typeof cardCell === 'number' && !Number.isSafeInteger(cardCell);
+    let cardNo = cardLost ? undefined : this.text('cardNo', cells);
+    // A card number Excel wrote in E-notation (6.225881234567898E+15): kept masked when every digit is there,
+    // else lost like a number cell's; never quoted in a rejection, whose text would carry the digits.
+    if (cardNo !== undefined && E_NOTATION_CARD.test(cardNo)) {
+      cardNo = cardOfENotation(cardNo);
+      cardLost = cardNo === undefined;
+    }
     if (cardLost) this.cardsTooLong++;
-    const cardNo = cardLost ? undefined : this.text('cardNo', cells);
-    if (cardNo !== undefined && E_NOTATION_CARD.test(cardNo))
-      return this.fail(this.columnOf('cardNo'), eNotation(cardNo));
     if (cardNo !== undefined) {
       if (MASKED_CARD.test(cardNo) && cardNo.length <= 32) record.cardNo = cardNo;
       else {
-        const masked = maskCardNumber(cardNo);
-        if (masked.length <= 32 && !LONG_DIGITS.test(masked)) record.cardNo = masked;
+        // Spaces, dashes, full-width digits and words around the number (6225 8812 3456 7898 借记卡) are read
+        // through; what would still show more than 6 + 4 digits is not kept.
+        const masked = maskCardField(cardNo);
+        if (masked.length <= 32 && !showsTooManyDigits(masked)) record.cardNo = masked;
       }
     }
     const payer = this.text('payerId', cells);
-    if (payer !== undefined) record.payerId = maskCardNumber(payer).slice(0, 128);
+    if (payer !== undefined) record.payerId = maskCardField(payer).slice(0, 128);
     if (channelText === undefined && this.inferCard(type, card, cardLost, cardNo, payer)) {
       record.channel = 'card';
       this.channelGuess = 'card';
@@ -1347,6 +1368,23 @@ function dcSign(field: MoneyField, mark: string): number {
   const debit = mark.toUpperCase() === 'D';
   if (field === 'fee') return debit ? 1 : -1;
   return debit ? -1 : 1;
+}
+
+/**
+ * The card number an E-notation text spells out in full (6.225881234567898E+15 → 6225881234567898), or undefined
+ * when Excel cut digits off (6.22588E+15: the last digits are zeros it made up).
+ */
+function cardOfENotation(text: string): string | undefined {
+  const m = /^(\d+)(?:\.(\d*))?e\+?(\d+)$/i.exec(text);
+  if (m === null) return undefined;
+  const whole = m[1] ?? '';
+  const fraction = m[2] ?? '';
+  const exponent = Number(m[3]);
+  const digits = `${whole}${fraction}`.replace(/^0+/, '');
+  const length = whole.replace(/^0+/, '').length + exponent;
+  if (whole.replace(/^0+/, '') === '' || length < 13 || length > 19 || digits.length !== length)
+    return undefined;
+  return digits;
 }
 
 function eNotation(text: string): { zh: string; en: string } {

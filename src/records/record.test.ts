@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { RecordSchema } from './record.js';
+
+// 6225881234567898 passes the Luhn check (its check digit is 8), as does 6222021234567890128.
+const base = {
+  kind: 'terminal',
+  type: 'sale',
+  status: 'success',
+  time: '2026-10-01T10:00:00+08:00',
+  channel: 'card',
+  card: 'debit',
+  amountFen: 10000,
+  source: { file: 'api', row: 1 },
+} as const;
+
+describe('RecordSchema never keeps a full card number', () => {
+  it.each([
+    ['6225 8812 3456 7898', '622588******7898'],
+    ['6225-8812-3456-7898', '622588******7898'],
+    ['６２２５８８１２３４５６７８９８', '622588******7898'],
+    ['6225881234567898', '622588******7898'],
+    ['622588******7898', '622588******7898'],
+    ['6225 8812 3456 7898 借记卡', '6225 88** **** 7898 借记卡'],
+  ])('masks cardNo %s as the importer does', (cardNo, stored) => {
+    const parsed = RecordSchema.safeParse({ ...base, cardNo });
+    expect(parsed.success).toBe(true);
+    expect(parsed.data?.cardNo).toBe(stored);
+  });
+
+  it('refuses a cardNo that would still show more than 6 + 4 digits', () => {
+    expect(RecordSchema.safeParse({ ...base, cardNo: '卡 1234 5678 9012 345' }).success).toBe(false);
+  });
+
+  it('masks a card number in the memo, the counterparty and the payer id, spaces and full-width digits too', () => {
+    const parsed = RecordSchema.parse({
+      ...base,
+      label: '退款至卡6222 0212 3456 7890 128',
+      counterparty: '张三 ６２２５８８１２３４５６７８９８',
+      payerId: '6225-8812-3456-7898',
+    });
+    expect(parsed.label).toBe('退款至卡6222 02** **** ***0 128');
+    expect(parsed.counterparty).toBe('张三 ６２２５８８******７８９８');
+    // A payer id that is a card number is masked like a card-number column: the same card is the same payer.
+    expect(parsed.payerId).toBe('622588******7898');
+    for (const text of [parsed.label, parsed.counterparty, parsed.payerId])
+      expect(text?.replace(/[^\d０-９]/g, '').length).toBeLessThanOrEqual(10);
+  });
+
+  it('leaves order numbers, times and Alipay user ids in free texts alone', () => {
+    const label = '订单 4200001234202610011234567890 于 2026-10-01 12:30:45 退款 1,234.56';
+    const parsed = RecordSchema.parse({ ...base, label, payerId: '2088102122334455' });
+    expect(parsed.label).toBe(label);
+    expect(parsed.payerId).toBe('2088102122334455');
+  });
+});
