@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
-import { decodedText, fullCardNumbers } from '../explain/evidence-pack.js';
-import { maskCardNumber } from '../records/card-number.js';
+import { decodedText, maskFullCardNumbers } from '../explain/evidence-pack.js';
 import type { PosRecord } from '../records/index.js';
 
 /** The biggest upload kept: the file is held in memory and stored as base64 text. */
@@ -51,7 +50,7 @@ export function collectNotCards(record: PosRecord, into: Set<string>): void {
 
 /**
  * The copy of an upload that may be kept: the file byte for byte when it holds no full card number, a masked copy
- * (each such number through maskCardNumber) when it does, nothing for a file that cannot be checked (xlsx, zip).
+ * (each such number masked 6 + 4 where it stands, whatever its spelling) when it does, nothing for a file that cannot be checked (xlsx, zip).
  */
 export function keptCopyOf(bytes: Uint8Array, notCards: ReadonlySet<string>): KeptCopy {
   const base = { size: bytes.length, sha256: sha256(bytes) };
@@ -78,11 +77,9 @@ export function keptCopyOf(bytes: Uint8Array, notCards: ReadonlySet<string>): Ke
       'a spreadsheet or archive cannot be checked for full card numbers and was not kept',
     );
   }
-  const pans = new Set(fullCardNumbers(decoded.text, notCards));
-  if (pans.size === 0) return { bytes, outcome: { kept: true, masked: false, ...base } };
-  const maskedText = decoded.text.replace(/(?<!\d)\d{13,19}(?!\d)/g, (run) =>
-    pans.has(run) ? maskCardNumber(run) : run,
-  );
+  // Masked where each number stands, whatever its spelling (spaces, dashes, full-width digits).
+  const { text: maskedText, count } = maskFullCardNumbers(decoded.text, notCards);
+  if (count === 0) return { bytes, outcome: { kept: true, masked: false, ...base } };
   const masked = iconv.encode(maskedText, decoded.encoding === 'gbk' ? 'gb18030' : decoded.encoding, {
     addBOM: decoded.bom,
   });
