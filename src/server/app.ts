@@ -57,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     secureCookies: options.secureCookies ?? false,
     tmpDir: options.tmpDir ?? tmpdir(),
     maxUploadBytes: options.maxUploadBytes ?? MAX_UPLOAD_BYTES,
+    kickAlerts: () => undefined,
   };
   app.decorateRequest('actor', null);
   installZodCompilers(app);

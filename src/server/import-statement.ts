@@ -9,7 +9,7 @@ import type { PosRecord, RecordKind } from '../records/index.js';
 import { type FileImportSummary, ImportFileError, importFileStreaming } from '../statements/import.js';
 import { requireMerchantRole } from '../storage/access.js';
 import { appendAudit } from '../storage/audit-log-repo.js';
-import { findImportBySha, type SaveImportResult, saveImport } from '../storage/imports-repo.js';
+import { findImportBySha, importNotes, type SaveImportResult, saveImport } from '../storage/imports-repo.js';
 import { insertKeptUpload, keepUploadsOf } from '../storage/kept-uploads-repo.js';
 import type { Database, ImportRow } from '../storage/schema.js';
 import { HttpError } from './http-error.js';
@@ -28,7 +28,8 @@ async function sha256Of(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-function summaryOfStored(row: ImportRow): FileImportSummary {
+function summaryOfStored(row: ImportRow, userId: number): FileImportSummary {
+  const notes = importNotes(row, userId);
   return {
     file: row.file_name,
     sha256: row.sha256,
@@ -38,8 +39,8 @@ function summaryOfStored(row: ImportRow): FileImportSummary {
     kind: row.kind as RecordKind,
     rows: row.rows,
     columns: {},
-    rejected: JSON.parse(row.rejected_json) as FileImportSummary['rejected'],
-    warnings: JSON.parse(row.warnings_json) as FileImportSummary['warnings'],
+    rejected: notes.rejected,
+    warnings: notes.warnings,
   };
 }
 
@@ -74,7 +75,7 @@ export async function importStatement(
       duplicate: true,
       landings: [{ merchantId, importId: earlier.id, stored: 0, duplicate: true, alreadyStored: 0 }],
       unassigned: [],
-      files: [summaryOfStored(earlier)],
+      files: [summaryOfStored(earlier, userId)],
     };
   }
   // Records are spooled to a JSON-lines file as they are read and streamed into the database from there, so
@@ -109,9 +110,25 @@ export async function importStatement(
       summary,
       records,
       at: options.at,
-      beforeCommit: async (trx, own) => {
+      beforeCommit: async (trx, own, { shared }) => {
         const kept = copy?.bytes;
         if (copy === undefined || kept === undefined) return;
+        // A file with other merchants' lines (an agent's daily file) is not this merchant's to keep: its owner
+        // and staff could download the other tenants' lines from it.
+        if (shared) {
+          copy = {
+            outcome: {
+              ...copy.outcome,
+              kept: false,
+              warning: {
+                code: 'shared_file_not_kept',
+                zh: '该文件含其他商户的数据，未保存原始文件（记录已按商户分别导入）',
+                en: "the file holds other merchants' lines, so the original was not kept (its records were imported per merchant)",
+              },
+            },
+          };
+          return;
+        }
         await insertKeptUpload(trx, {
           merchantId,
           importId: own.importId,

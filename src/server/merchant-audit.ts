@@ -4,8 +4,7 @@ import type { AuditReport } from '../audit/report-types.js';
 import { attachDiagnoses } from '../explain/attach-diagnoses.js';
 import { formatPlanIssue, parsePlan } from '../plans/parse-plan.js';
 import type { FeePlan } from '../plans/plan-types.js';
-import type { ImportWarning, RejectedRow } from '../statements/import.js';
-import { listImports } from '../storage/imports-repo.js';
+import { importNotes, listImports } from '../storage/imports-repo.js';
 import { latestPlan } from '../storage/plans-repo.js';
 import { recordsForAudit } from '../storage/records-repo.js';
 import type { Database } from '../storage/schema.js';
@@ -52,8 +51,10 @@ export async function merchantAuditInput(
     kind: i.kind,
     rows: i.rows,
   }));
-  const rejected = imports.flatMap((i) =>
-    (JSON.parse(i.rejected_json) as RejectedRow[]).map((r) => {
+  // Rows and warnings of a file with several merchants' lines are shown in full to its uploader only.
+  const notes = imports.map((i) => importNotes(i, userId));
+  const rejected = notes.flatMap((n) =>
+    n.rejected.map((r) => {
       const out: AuditReport['rejected'][number] = {
         file: r.file,
         row: r.row,
@@ -63,8 +64,8 @@ export async function merchantAuditInput(
       return out;
     }),
   );
-  for (const i of imports) {
-    for (const w of JSON.parse(i.warnings_json) as ImportWarning[]) {
+  for (const n of notes) {
+    for (const w of n.warnings) {
       const text = pick(lang, w.message, w.messageEn);
       // As the CLI does: name the file when the warning's text does not.
       warnings.push(text.includes(w.file) ? text : `${w.file}: ${text}`);

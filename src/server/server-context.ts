@@ -20,6 +20,11 @@ export interface ServerContext {
   /** Where uploads are spooled while they are imported (deleted right after). */
   tmpDir: string;
   maxUploadBytes: number;
+  /**
+   * Wakes the alert delivery worker after alerts were raised (set by the monitor's routes when this process
+   * runs the worker; a no-op otherwise, and the worker's own poll still delivers).
+   */
+  kickAlerts: () => void;
 }
 
 declare module 'fastify' {

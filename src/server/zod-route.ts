@@ -72,3 +72,20 @@ export const plainText = () =>
 
 /** Free text (a note, a title): anything but NUL, which PostgreSQL cannot store in text (400, not 500). */
 export const noNul = () => z.string().refine((s) => !s.includes('\u0000'), 'NUL characters are not allowed');
+
+/**
+ * Refuses a range whose `from` is after its `to` (400, not an empty report that looks like "no findings"):
+ * add to an object schema with optional `from`/`to` dates via `.superRefine(orderedRange)`.
+ */
+export function orderedRange(
+  q: { from?: string | undefined; to?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (q.from !== undefined && q.to !== undefined && q.from > q.to) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['from'],
+      message: `起始日期 ${q.from} 晚于结束日期 ${q.to}，请把 from 设为不晚于 to 的日期 / from ${q.from} is later than to ${q.to}; give a from on or before to`,
+    });
+  }
+}

@@ -1,6 +1,6 @@
 import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { PosRecord } from '../records/index.js';
-import type { FileImportSummary } from '../statements/import.js';
+import type { FileImportSummary, ImportWarning, RejectedRow } from '../statements/import.js';
 import { requireMerchantRole, WRITE_ROLES } from './access.js';
 import { pushedRecordMatcher } from './monitor-repo.js';
 import { recordToRow, rowToRecord } from './record-row.js';
@@ -55,6 +55,61 @@ export async function listImports(
 ): Promise<ImportRow[]> {
   await requireMerchantRole(db, userId, merchantId, 'read');
   return db.selectFrom('imports').selectAll().where('merchant_id', '=', merchantId).orderBy('id').execute();
+}
+
+/**
+ * How a file's rejected rows and warnings are stored on an import row when the file held lines of more than one
+ * merchant (an agent's daily file, or lines of merchant numbers the uploader does not serve): rows that could not
+ * be read carry no reliable merchant number, so their content (which may be another tenant's line) is for the
+ * uploader only. A single merchant's file keeps the plain arrays.
+ */
+interface UploaderOnly<T> {
+  uploaderOnly: true;
+  rows: T[];
+}
+
+function parseNotes<T>(json: string): { rows: T[]; uploaderOnly: boolean } {
+  const value = JSON.parse(json) as T[] | UploaderOnly<T>;
+  return Array.isArray(value)
+    ? { rows: value, uploaderOnly: false }
+    : { rows: value.rows, uploaderOnly: true };
+}
+
+/**
+ * An import's rejected rows and file warnings as `viewerId` may see them. The uploader of a file that held
+ * several merchants' lines sees every row; anyone else (the merchant's owner and staff, another agent) sees
+ * how many rows were rejected and their row numbers, never their content, and a count of the file's warnings.
+ */
+export function importNotes(
+  row: Pick<ImportRow, 'file_name' | 'rejected_json' | 'warnings_json' | 'created_by'>,
+  viewerId: number,
+): { rejected: RejectedRow[]; warnings: ImportWarning[] } {
+  const rejected = parseNotes<RejectedRow>(row.rejected_json);
+  const warnings = parseNotes<ImportWarning>(row.warnings_json);
+  const full = row.created_by !== null && row.created_by === viewerId;
+  return {
+    rejected:
+      !rejected.uploaderOnly || full
+        ? rejected.rows
+        : rejected.rows.map((r) => ({
+            file: r.file,
+            row: r.row,
+            reason: '此行未能导入；该文件含多个商户的数据，原因仅上传者可见',
+            reasonEn:
+              "row not imported; the file holds several merchants' lines, so the reason is shown to its uploader only",
+          })),
+    warnings:
+      !warnings.uploaderOnly || full || warnings.rows.length === 0
+        ? warnings.rows
+        : [
+            {
+              code: 'shared_file_warnings',
+              file: row.file_name,
+              message: `该文件含多个商户的数据，${warnings.rows.length} 条文件提示仅上传者可见`,
+              messageEn: `the file holds several merchants' lines; ${warnings.rows.length} file warning(s) are shown to its uploader only`,
+            },
+          ],
+  };
 }
 
 /** Records to store: an array, or a function that streams them (called twice at most, so it must restart). */
@@ -161,8 +216,11 @@ export async function saveImport(
     at: string;
     /** Test seam: runs inside the transaction after the first batch, to prove a failure leaves nothing. */
     afterFirstInsert?: () => Promise<void>;
-    /** Runs inside the transaction once the target merchant's new import is stored (not for a duplicate). */
-    beforeCommit?: (trx: Kysely<Database>, own: ImportLanding) => Promise<void>;
+    /**
+     * Runs inside the transaction once the target merchant's new import is stored (not for a duplicate);
+     * `shared` is true when the file held lines of other merchants too (then it is not one merchant's file).
+     */
+    beforeCommit?: (trx: Kysely<Database>, own: ImportLanding, info: { shared: boolean }) => Promise<void>;
   },
 ): Promise<SaveImportResult> {
   return db.transaction().execute(async (trx) => {
@@ -299,18 +357,29 @@ export async function saveImport(
         if ((batch?.length ?? 1) >= BATCH) await flush(landing);
       }
     }
+    // A file with lines of more than one merchant: its rejected rows and warnings are the uploader's to read
+    // (see importNotes), on every merchant it landed on.
+    const shared = landings.size > 1 || unassigned.size > 0;
     for (const landing of landings.values()) {
       if (landing.duplicate) continue;
       await flush(landing);
       await trx
         .updateTable('imports')
-        .set({ stored: landing.stored })
+        .set({
+          stored: landing.stored,
+          ...(shared
+            ? {
+                rejected_json: JSON.stringify({ uploaderOnly: true, rows: s.rejected }),
+                warnings_json: JSON.stringify({ uploaderOnly: true, rows: s.warnings }),
+              }
+            : {}),
+        })
         .where('id', '=', landing.importId)
         .execute();
     }
     const own = landings.get(target.id);
     if (own === undefined) throw new Error('the target merchant has no landing');
-    if (!own.duplicate && input.beforeCommit !== undefined) await input.beforeCommit(trx, own);
+    if (!own.duplicate && input.beforeCommit !== undefined) await input.beforeCommit(trx, own, { shared });
     return {
       importId: own.importId,
       duplicate: own.duplicate,

@@ -89,6 +89,31 @@ suite('dashboard: alerts, evidence, diagnoses, compare and cases in Chromium', (
       );
       await shot('02-compare');
 
+      // The switch date: picking one prices the first year from it, as the API does for ?asOf=.
+      await page.locator('[data-testid=compare-as-of]').fill('2027-01-01');
+      await ranking.first().locator('[data-testid=start-date]', { hasText: '2027-01-01' }).waitFor();
+      const switched = (await (
+        await page.request.get(`${base}/api/v1/merchants/${merchantId}/compare?asOf=2027-01-01`)
+      ).json()) as Comparison;
+      expect(switched.plans.every((p) => p.startDate === '2027-01-01')).toBe(true);
+      await expect(
+        ranking.evaluateAll((items) => items.map((i) => i.getAttribute('data-provider'))),
+      ).resolves.toEqual(switched.plans.map((p) => p.provider));
+      await expect(ranking.locator('[data-testid=start-date]').allTextContents()).resolves.toEqual(
+        switched.plans.map((p) => p.startDate),
+      );
+      await expect(ranking.locator('[data-testid=charges]').allTextContents()).resolves.toEqual(
+        switched.plans.map((p) => formatFen(p.yearlyChargesFen)),
+      );
+      // Incomplete plans carry the mark (and why); complete ones do not.
+      await expect(
+        ranking.evaluateAll((items) => items.map((i) => i.getAttribute('data-complete'))),
+      ).resolves.toEqual(switched.plans.map((p) => String(p.complete)));
+      await expect(ranking.locator('[data-testid=incomplete]').count()).resolves.toBe(
+        switched.plans.filter((p) => !p.complete).length,
+      );
+      await shot('02b-compare-switch-date');
+
       // Alerts: a channel added through the form is listed (and the API has it too).
       await page.getByRole('link', { name: '告警', exact: true }).click();
       await page.locator('[data-testid=channel-form] select[name=type]').selectOption('dingtalk');

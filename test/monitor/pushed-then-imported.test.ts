@@ -175,6 +175,8 @@ describe('a pushed record found again in an imported file', () => {
       payload: body.payload,
     });
     expect(up.statusCode).toBe(201);
+    // The upload is checked on arrival: the overcharge is alerted there, once.
+    expect(up.json<{ alerts: number }>().alerts).toBe(1);
     const imported = await m.storage.db
       .selectFrom('records')
       .select('id')
@@ -203,8 +205,15 @@ describe('a pushed record found again in an imported file', () => {
     const answer = pushed.json<{ stored: number; recordIds: number[]; alerts: { kind: string }[] }>();
     expect(answer.stored).toBe(0);
     expect(answer.recordIds).toEqual([imported.id]);
-    // Checked on arrival all the same: the overcharge is alerted once, on the imported record.
-    expect(answer.alerts.map((a) => a.kind)).toEqual(['fee_overcharge']);
+    // Checked on arrival all the same, as the imported record: its overcharge was alerted at the upload, so the
+    // push raises no second alert.
+    expect(answer.alerts).toEqual([]);
+    const alerts = await m.storage.db
+      .selectFrom('monitor_alerts')
+      .select('kind')
+      .where('merchant_id', '=', id)
+      .execute();
+    expect(alerts.map((a) => a.kind)).toEqual(['fee_overcharge']);
     const rows = await m.storage.db
       .selectFrom('records')
       .select('id')

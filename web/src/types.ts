@@ -125,11 +125,19 @@ export interface PricedPlan {
   provider: string;
   plan: string;
   settlement: string;
+  /** First day of the year priced: the switch date, or when the plan's terms start after it. */
+  startDate: string;
   yearlyFen: number;
   yearlyFeesFen: number;
+  /** The plan's own charges (service fees, per-payout fees …) over the first year. */
+  yearlyChargesFen: number;
   yearlySimFen: number;
   depositFen: number;
   unpriced: { count: number; amountFen: number };
+  /** Days of the first year with no period of the plan in force. */
+  uncoveredDays: number;
+  /** Every sale priced on every day of the first year: only then is yearlyFen the plan's full cost. */
+  complete: boolean;
   source: string[];
   jumpRecord?: { provider: string; findings: number; overchargeFen: number; lossFen: number };
 }

@@ -8,12 +8,13 @@ import { actorOf, requireActor } from '../authenticate.js';
 import { auditFromInput, auditMerchant, merchantAuditInput } from '../merchant-audit.js';
 import type { ServerContext } from '../server-context.js';
 import { MerchantParams } from './merchant-routes.js';
-import { dbId, isoDate, routeSchema } from '../zod-route.js';
+import { dbId, isoDate, orderedRange, routeSchema } from '../zod-route.js';
 
 const date = isoDate();
 const RangeQuery = z
   .object({ from: date.optional(), to: date.optional(), lang: z.enum(['zh', 'en']).default('zh') })
-  .strict();
+  .strict()
+  .superRefine(orderedRange);
 const LogQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   before: dbId().optional(),

@@ -8,10 +8,16 @@ import { actorOf, requireActor } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
 import { auditFromInput, merchantAuditInput } from '../merchant-audit.js';
 import type { ServerContext } from '../server-context.js';
-import { routeSchema } from '../zod-route.js';
+import { isoDate, routeSchema } from '../zod-route.js';
 import { MerchantParams } from './merchant-routes.js';
 
-const CompareQuery = z.object({ months: z.coerce.number().int().min(1).max(999).optional() }).strict();
+const CompareQuery = z
+  .object({
+    months: z.coerce.number().int().min(1).max(999).optional(),
+    /** The day the merchant would switch: the first year is priced from it (default today, Asia/Shanghai). */
+    asOf: isoDate().optional(),
+  })
+  .strict();
 
 /** The provider comparison over a merchant's stored terminal records, for the dashboard's ranking. */
 export function compareRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -32,20 +38,20 @@ export function compareRoutes(app: FastifyInstance, ctx: ServerContext): void {
         params: MerchantParams,
         querystring: CompareQuery,
         summary:
-          'The shipped provider catalogue priced over the stored terminal records, cheapest first year first (same JSON as `posguard compare --format json`)',
+          'The shipped provider catalogue priced over the stored terminal records, cheapest first year first; `asOf` = the switch date the first year starts on (same JSON as `posguard compare --format json`)',
         tags: ['compare'],
       }),
     },
     async (request) => {
       const { id } = request.params as z.infer<typeof MerchantParams>;
-      const { months } = request.query as z.infer<typeof CompareQuery>;
+      const { months, asOf } = request.query as z.infer<typeof CompareQuery>;
       const input = await merchantAuditInput(ctx.db, actorOf(request).userId, id);
       const history = merchantHistory(input.records.terminal, months === undefined ? {} : { months });
       const jumps =
         input.records.settlement.length === 0
           ? []
           : jumpRecordsFromAudit(auditFromInput(input, {}), input.plans[0]?.provider);
-      return comparePlans(history, await shipped(), jumps);
+      return comparePlans(history, await shipped(), jumps, asOf === undefined ? {} : { asOf });
     },
   );
 }

@@ -8,13 +8,14 @@ import { actorOf, requireActor } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
 import { auditFromInput, merchantAuditInput } from '../merchant-audit.js';
 import type { ServerContext } from '../server-context.js';
-import { isoDate, routeSchema } from '../zod-route.js';
+import { isoDate, orderedRange, routeSchema } from '../zod-route.js';
 import { MerchantParams } from './merchant-routes.js';
 
 const date = isoDate();
 const EvidenceQuery = z
   .object({ from: date.optional(), to: date.optional(), date: date.optional() })
-  .strict();
+  .strict()
+  .superRefine(orderedRange);
 
 /** GET /api/v1/merchants/:id/evidence.zip — the evidence pack of a merchant's stored records (members only). */
 export function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): void {

@@ -23,6 +23,8 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const auth = requireActor(ctx);
   const settings = monitorSettingsFor(ctx.db);
   const worker = settings.worker ? new AlertWorker(ctx.db, settings, ctx.now) : undefined;
+  // Statement uploads check their lines on arrival too (statement-routes): they wake the same worker.
+  ctx.kickAlerts = () => worker?.kick();
   let cron: Cron | undefined;
   app.addHook('onReady', async () => {
     worker?.start();

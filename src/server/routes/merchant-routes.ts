@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parsePlan } from '../../plans/parse-plan.js';
 import { RECORD_KINDS } from '../../records/index.js';
 import { appendAudit } from '../../storage/audit-log-repo.js';
-import { listImports } from '../../storage/imports-repo.js';
+import { importNotes, listImports } from '../../storage/imports-repo.js';
 import { keepUploadsOf, setKeepUploads } from '../../storage/kept-uploads-repo.js';
 import { createMerchant, getMerchant, listMerchants } from '../../storage/merchants-repo.js';
 import { latestPlan, savePlan } from '../../storage/plans-repo.js';
@@ -92,7 +92,7 @@ export function merchantRoutes(app: FastifyInstance, ctx: ServerContext): void {
           kind: i.kind,
           rows: i.rows,
           stored: i.stored,
-          rejected: (JSON.parse(i.rejected_json) as unknown[]).length,
+          rejected: importNotes(i, actor.userId).rejected.length,
           createdAt: i.created_at,
         })),
       };

@@ -5,6 +5,8 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { checkImportedRecords } from '../../monitor/check-imported.js';
+import { monitorSettingsFor } from '../../monitor/monitor-settings.js';
 import { RECORD_KINDS } from '../../records/index.js';
 import { requireMerchantRole } from '../../storage/access.js';
 import { getKeptUpload } from '../../storage/kept-uploads-repo.js';
@@ -106,7 +108,30 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
           at: ctx.now().toISOString(),
           address: request.ip,
         });
-        return reply.status(answer.duplicate ? 200 : 201).send(answer);
+        if (answer.duplicate) return reply.status(200).send(answer);
+        // A statement is checked the moment it arrives, as a pushed settlement line or a watched folder's file
+        // is: an overcharge or a rate change raises its alert now, not at the next daily run. Each merchant
+        // the file landed on is checked on its own lines.
+        let alerts = 0;
+        const publicUrl = monitorSettingsFor(ctx.db).publicUrl;
+        for (const landing of answer.landings) {
+          if (landing.duplicate || landing.stored === 0) continue;
+          try {
+            const raised = await checkImportedRecords(ctx.db, landing.merchantId, landing.importId, {
+              at: ctx.now().toISOString(),
+              publicUrl,
+            });
+            alerts += raised.length;
+          } catch (error) {
+            // The records are stored (committed); a failed check must not turn the upload into an error.
+            request.log.error(
+              { err: error, importId: landing.importId },
+              'checking an uploaded statement failed',
+            );
+          }
+        }
+        if (alerts > 0) ctx.kickAlerts();
+        return reply.status(201).send({ ...answer, alerts });
       } finally {
         // The spooled upload goes; a kept copy (owner's opt-in) is in the database.
         await rm(dir, { recursive: true, force: true });

@@ -22,6 +22,8 @@ interface ImportAnswer {
   importId: number;
   duplicate: boolean;
   landings?: { merchantId: number; alreadyStored?: number }[];
+  /** Monitor alerts the statement raised on arrival (overcharges, rate changes). */
+  alerts?: number;
   files: FileSummary[];
 }
 
@@ -205,6 +207,11 @@ function ImportResult(props: { answer: ImportAnswer; kindWord: (k: string) => st
   return (
     <div className="import-result">
       {props.answer.duplicate ? <p className="muted">{t('duplicateFile')}</p> : null}
+      {(props.answer.alerts ?? 0) === 0 ? null : (
+        <p className="loss" data-testid="upload-alerts">
+          {props.answer.alerts} {t('uploadAlerts')}
+        </p>
+      )}
       {skipped === 0 ? null : (
         <p className="muted" data-testid="already-stored">
           {skipped} {t('alreadyStored')}
