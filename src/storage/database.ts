@@ -1,5 +1,14 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  Kysely,
+  PostgresDialect,
+  type SchemaMetadata,
+  SqliteDialect,
+  sql,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -40,6 +49,42 @@ const pgTypes = {
   },
 };
 
+/**
+ * PostgreSQL introspection of the connection's own schema only. Kysely's looks at every schema and resolves each
+ * one's name (has_schema_privilege, pg_get_serial_sequence), so a schema another connection drops meanwhile (a
+ * tenant's, a parallel test's) fails the query with "schema … does not exist"; the migrator and ownTableNames
+ * need only the names of this schema's tables.
+ */
+class OwnSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const rows = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace`.execute(
+      this.db,
+    );
+    return rows.rows.map((r) => ({ name: r.name }));
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const rows = await sql<{ name: string; schema: string; kind: string }>`
+      select c.relname as name, n.nspname as schema, c.relkind as kind
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = current_schema() and c.relkind in ('r', 'v', 'p')
+      order by c.relname`.execute(this.db);
+    return rows.rows.map((r) => ({ name: r.name, schema: r.schema, isView: r.kind === 'v', columns: [] }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
+}
+
+class OwnSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new OwnSchemaIntrospector(db);
+  }
+}
+
 /** Opens (creating if needed) the database the config names. */
 export function openDatabase(config: DatabaseConfig): Storage {
   if (config.dialect === 'sqlite') {
@@ -53,7 +98,7 @@ export function openDatabase(config: DatabaseConfig): Storage {
   const poolConfig: pg.PoolConfig = { connectionString: config.url, types: pgTypes, max: 10 };
   if (config.schema !== undefined) poolConfig.options = `-c search_path=${config.schema}`;
   const pool = new pg.Pool(poolConfig);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
   return { db, dialect: 'postgres', config, close: () => db.destroy() };
 }
 
