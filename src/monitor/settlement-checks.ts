@@ -2,11 +2,11 @@ import type { Kysely, Transaction } from 'kysely';
 import { type DatedFeeLine, detectFormulaChanges } from '../audit/detect-formula-changes.js';
 import { formatFen } from '../money/index.js';
 import type { FeePlan } from '../plans/plan-types.js';
-import { quoteFee } from '../plans/expected-fee.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type PosRecord } from '../records/index.js';
 import type { Database } from '../storage/schema.js';
 import type { AlertDraft } from './alert-draft.js';
-import { localDate } from './epoch.js';
+import { epochOf } from './epoch.js';
+import { checkFees, priceLine } from './fee-overcharge.js';
 import type { MonitorRules } from './rules.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -19,10 +19,14 @@ function feeLine(r: PosRecord): r is PosRecord & { feeFen: number } {
   return r.type === 'sale' && r.status === 'success' && r.feeFen !== undefined && r.amountFen > 0;
 }
 
+/** A line of a formula group's window: amount, fee, local date and epoch ms of its time (absent in old state). */
+type StoredLine = [number, number, string, number?];
+
 /**
  * Checks settlement lines just stored: each line's fee against the plan in force (tolerance from the plan; one
- * alert per day, channel, card and plan rule however many lines are overcharged), and, per formula group
- * (channel, card, plan rule), the fee formula inferred over a sliding window — one `rate_change` per change.
+ * alert per day, channel, card and plan rule, carrying the day's total however many lines are overcharged),
+ * and, per formula group (channel, card, plan rule), the fee formula inferred over a sliding window — one
+ * `rate_change` per change, a rate changing twice on one day included.
  */
 export async function checkSettlementRecords(
   db: Db,
@@ -32,44 +36,18 @@ export async function checkSettlementRecords(
   records: readonly PosRecord[],
   ids: readonly number[],
 ): Promise<AlertDraft[]> {
-  const drafts: AlertDraft[] = [];
-  const groups = new Map<string, { lines: DatedFeeLine[]; index: number }>();
+  const groups = new Map<string, { lines: (DatedFeeLine & { t: number })[]; index: number }>();
+  const sales = records.map((r) => (feeLine(r) ? r : undefined));
   for (let i = 0; i < records.length; i += 1) {
-    const rec = records[i];
-    const id = ids[i];
-    if (rec === undefined || id === undefined || !feeLine(rec)) continue;
-    const date = localDate(rec.time);
-    const quote =
-      plan === undefined
-        ? undefined
-        : quoteFee(plan, { amountFen: rec.amountFen, channel: rec.channel, card: rec.card, date });
-    const band = quote?.ok === true ? `r${quote.period.index}.${quote.rule.index}` : '*';
-    const group = `${rec.channel}|${rec.card}|${band}`;
+    const rec = sales[i];
+    if (rec === undefined || ids[i] === undefined) continue;
+    const { date, group } = priceLine(plan, rec);
     const entry = groups.get(group) ?? { lines: [], index: i };
-    entry.lines.push({ amountFen: rec.amountFen, feeFen: rec.feeFen, date });
+    entry.lines.push({ amountFen: rec.amountFen, feeFen: rec.feeFen, date, t: epochOf(rec.time) });
     entry.index = i;
     groups.set(group, entry);
-    if (plan === undefined || quote === undefined || !quote.ok || !rules.rules.fee_overcharge.enabled)
-      continue;
-    const diff = rec.feeFen - quote.feeFen;
-    if (diff <= plan.toleranceFen) continue;
-    const what = `${CHANNEL_NAMES_ZH[rec.channel]}${CARD_NAMES_ZH[rec.card]}`;
-    drafts.push({
-      kind: 'fee_overcharge',
-      severity: rules.rules.fee_overcharge.severity,
-      dedupKey: `fee_overcharge|${date}|${group}`,
-      recordIndex: i,
-      amountFen: diff,
-      message: `${date} ${what} 交易 ${formatFen(rec.amountFen)} 实扣手续费 ${formatFen(rec.feeFen)}，按费率方案应为 ${formatFen(quote.feeFen)}，多扣 ${formatFen(diff)}`,
-      details: {
-        recordId: id,
-        refNo: rec.refNo ?? null,
-        expectedFeeFen: quote.feeFen,
-        chargedFeeFen: rec.feeFen,
-        overchargeFen: diff,
-      },
-    });
   }
+  const drafts = await checkFees(db, merchantId, rules, plan, sales, ids);
   if (!rules.rules.rate_change.enabled) return drafts;
   for (const [group, entry] of groups) {
     const state = await db
@@ -78,22 +56,29 @@ export async function checkSettlementRecords(
       .where('merchant_id', '=', merchantId)
       .where('group_key', '=', group)
       .executeTakeFirst();
-    const earlier = state === undefined ? [] : (JSON.parse(state.lines_json) as [number, number, string][]);
-    // In date order (stable: arrival order within a day): a statement arriving in pieces, a late day after a
-    // later one, must read as the days it covers, not as a rate going back and forth (one change, one alert).
-    const all: DatedFeeLine[] = [
-      ...earlier.map(([amountFen, feeFen, date]) => ({ amountFen, feeFen, date })),
+    const earlier = state === undefined ? [] : (JSON.parse(state.lines_json) as StoredLine[]);
+    // In date and time order (stable: arrival order for the same time, and lines kept before times were
+    // stored first within their day): a statement arriving in pieces, a late day after a later one or a
+    // day's afternoon before its morning, must read as the times it covers, not as a rate going back and
+    // forth (one change, one alert).
+    const all = [
+      ...earlier.map(([amountFen, feeFen, date, t]) => ({ amountFen, feeFen, date, t: t ?? 0 })),
       ...entry.lines,
     ]
-      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.t - b.t))
       .slice(-RATE_WINDOW);
     const segments = detectFormulaChanges(all);
     let lastChange = state?.last_change_date ?? null;
+    // Changes before the last one alerted are known. A change on its day is known by its place among that
+    // day's changes (the first keeps the plain key): a rate put up and back the same day is two events.
+    const perDay = new Map<string, number>();
     for (let s = 1; s < segments.length; s += 1) {
       const seg = segments[s];
       const before = segments[s - 1];
       if (seg === undefined || before === undefined) continue;
-      if (lastChange !== null && seg.date <= lastChange) continue;
+      const nth = (perDay.get(seg.date) ?? 0) + 1;
+      perDay.set(seg.date, nth);
+      if (lastChange !== null && seg.date < lastChange) continue;
       const from = before.set.best()?.describe();
       const to = seg.set.best()?.describe();
       const show = (d: typeof from): string =>
@@ -104,14 +89,14 @@ export async function checkSettlementRecords(
       drafts.push({
         kind: 'rate_change',
         severity: rules.rules.rate_change.severity,
-        dedupKey: `rate_change|${group}|${seg.date}`,
+        dedupKey: `rate_change|${group}|${seg.date}${nth === 1 ? '' : `|${nth}`}`,
         recordIndex: entry.index,
-        message: `${seg.date} 起 ${CHANNEL_NAMES_ZH[channel] ?? channel}${CARD_NAMES_ZH[card] ?? card} 实际扣费由 ${show(from)} 变为 ${show(to)}`,
-        details: { group, date: seg.date, before: from ?? null, after: to ?? null },
+        message: `${seg.date} 起 ${CHANNEL_NAMES_ZH[channel] ?? channel}${CARD_NAMES_ZH[card] ?? card} 实际扣费由 ${show(from)} 变为 ${show(to)}${nth === 1 ? '' : `（当日第 ${nth} 次变化）`}`,
+        details: { group, date: seg.date, nth, before: from ?? null, after: to ?? null },
       });
       lastChange = seg.date;
     }
-    const linesJson = JSON.stringify(all.map((l) => [l.amountFen, l.feeFen, l.date]));
+    const linesJson = JSON.stringify(all.map((l): StoredLine => [l.amountFen, l.feeFen, l.date, l.t]));
     if (state === undefined) {
       await db
         .insertInto('monitor_rate_state')

@@ -79,9 +79,9 @@ describe.each(DIALECTS)('a statement uploaded through the API on %s', (dialect: 
     const overcharges = alerts.filter((a) => a.kind === 'fee_overcharge');
     // Three credit sales of ¥1,000.00 charged 0.68% (¥6.80) instead of 0.60% (¥6.00): 80 fen each, all on
     // 2026-10-08, credit card, one plan rule. The monitor raises one alert per day, channel, card and rule,
-    // for the line that raised it: 680 − 600 = 80 fen. The debit line (¥100 × 0.55% = ¥0.55) is right.
+    // for the day's total: 3 × (680 − 600) = 240 fen. The debit line (¥100 × 0.55% = ¥0.55) is right.
     expect(overcharges).toHaveLength(1);
-    expect(overcharges[0]?.amountFen).toBe(80);
+    expect(overcharges[0]?.amountFen).toBe(240);
     expect(upload.json().alerts).toBe(alerts.length);
 
     // The real webhook receives it without waiting for a daily run.

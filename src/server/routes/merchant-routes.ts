@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { monitorSettingsFor } from '../../monitor/monitor-settings.js';
+import { recheckAfterPlanSave } from '../../monitor/recheck-after-plan.js';
 import { parsePlan } from '../../plans/parse-plan.js';
 import { RECORD_KINDS } from '../../records/index.js';
 import { appendAudit } from '../../storage/audit-log-repo.js';
@@ -166,6 +168,18 @@ export function merchantRoutes(app: FastifyInstance, ctx: ServerContext): void {
         address: request.ip,
         at: stored.createdAt,
       });
+      // Settlement lines stored before this plan (or priced by an earlier version) are checked against it
+      // now: an overcharge in a statement uploaded before the plan existed raises its alert.
+      try {
+        const raised = await recheckAfterPlanSave(ctx.db, id, {
+          at: stored.createdAt,
+          publicUrl: monitorSettingsFor(ctx.db).publicUrl,
+        });
+        if (raised.length > 0) ctx.kickAlerts();
+      } catch (error) {
+        // The plan is saved (committed); a failed re-check must not turn the save into an error.
+        request.log.error({ err: error, merchantId: id }, 're-checking settlements after a plan save failed');
+      }
       return { ...stored, plan: parsed.plan, warnings: parsed.warnings };
     },
   );

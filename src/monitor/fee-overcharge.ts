@@ -1,0 +1,250 @@
+import type { Kysely, Transaction } from 'kysely';
+import { formatFen } from '../money/index.js';
+import { quoteFee } from '../plans/expected-fee.js';
+import type { FeePlan } from '../plans/plan-types.js';
+import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type PosRecord } from '../records/index.js';
+import type { Database } from '../storage/schema.js';
+import { addDays } from '../time/shanghai.js';
+import type { AlertDraft } from './alert-draft.js';
+import { localDate } from './epoch.js';
+import type { MonitorRules } from './rules.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** A sale line as the fee checks read it. */
+interface SaleLine {
+  channel: string;
+  card: string;
+  amountFen: number;
+  feeFen: number;
+  time: string;
+}
+
+/** The quote of a settled sale under the plan, the formula group it falls in and its local date. */
+export function priceLine(
+  plan: FeePlan | undefined,
+  line: SaleLine,
+): { date: string; group: string; expectedFen: number | undefined } {
+  const date = localDate(line.time);
+  const quote =
+    plan === undefined
+      ? undefined
+      : quoteFee(plan, {
+          amountFen: line.amountFen,
+          channel: line.channel as PosRecord['channel'],
+          card: line.card as PosRecord['card'],
+          date,
+        });
+  const band = quote?.ok === true ? `r${quote.period.index}.${quote.rule.index}` : '*';
+  return {
+    date,
+    group: `${line.channel}|${line.card}|${band}`,
+    expectedFen: quote?.ok === true ? quote.feeFen : undefined,
+  };
+}
+
+/** Every overcharged line of one alert key (day, channel, card, plan rule), summed. */
+interface KeyTotal {
+  date: string;
+  channel: string;
+  card: string;
+  lines: number;
+  overchargeFen: number;
+  chargedFen: number;
+  expectedFen: number;
+  /** The first line (lowest id), for the message when it is the only one. */
+  first: {
+    recordId: number;
+    refNo: string | null;
+    amountFen: number;
+    chargedFen: number;
+    expectedFen: number;
+  };
+}
+
+/** The key of the one fee_overcharge alert per day, channel, card and plan rule. */
+const keyOf = (date: string, group: string): string => `fee_overcharge|${date}|${group}`;
+
+/**
+ * The day totals of the fee_overcharge keys of `dates` over every settlement line stored for the merchant
+ * (pushed, uploaded or watched alike, each stored record once), priced by `plan`: lines charged more than the
+ * plan's tolerance above its fee.
+ */
+export async function overchargeTotals(
+  db: Db,
+  merchantId: number,
+  plan: FeePlan,
+  dates: ReadonlySet<string>,
+): Promise<Map<string, KeyTotal>> {
+  const out = new Map<string, KeyTotal>();
+  const sorted = [...dates].sort();
+  const lo = sorted[0];
+  const hi = sorted[sorted.length - 1];
+  if (lo === undefined || hi === undefined) return out;
+  // Times are stored with their offsets: a day either side catches every line whose Shanghai date is in range.
+  const rows = await db
+    .selectFrom('records')
+    .select(['id', 'time', 'channel', 'card', 'amount_fen', 'fee_fen', 'ref_no'])
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', 'settlement')
+    .where('type', '=', 'sale')
+    .where('status', '=', 'success')
+    .where('fee_fen', 'is not', null)
+    .where('amount_fen', '>', 0)
+    .where('time', '>=', addDays(lo, -1))
+    .where('time', '<', addDays(hi, 2))
+    .orderBy('id')
+    .execute();
+  for (const r of rows) {
+    if (r.fee_fen === null) continue;
+    const line = {
+      channel: r.channel,
+      card: r.card,
+      amountFen: r.amount_fen,
+      feeFen: r.fee_fen,
+      time: r.time,
+    };
+    const { date, group, expectedFen } = priceLine(plan, line);
+    if (!dates.has(date) || expectedFen === undefined) continue;
+    const diff = r.fee_fen - expectedFen;
+    if (diff <= plan.toleranceFen) continue;
+    const key = keyOf(date, group);
+    const total = out.get(key) ?? {
+      date,
+      channel: r.channel,
+      card: r.card,
+      lines: 0,
+      overchargeFen: 0,
+      chargedFen: 0,
+      expectedFen: 0,
+      first: {
+        recordId: r.id,
+        refNo: r.ref_no,
+        amountFen: r.amount_fen,
+        chargedFen: r.fee_fen,
+        expectedFen,
+      },
+    };
+    total.lines += 1;
+    total.overchargeFen += diff;
+    total.chargedFen += r.fee_fen;
+    total.expectedFen += expectedFen;
+    out.set(key, total);
+  }
+  return out;
+}
+
+/** The alert text of a key's total: the line itself when it is the only one, else the count and the sums. */
+function messageOf(t: KeyTotal): string {
+  const what = `${CHANNEL_NAMES_ZH[t.channel as PosRecord['channel']] ?? t.channel}${CARD_NAMES_ZH[t.card as PosRecord['card']] ?? t.card}`;
+  if (t.lines === 1) {
+    return `${t.date} ${what} 交易 ${formatFen(t.first.amountFen)} 实扣手续费 ${formatFen(t.first.chargedFen)}，按费率方案应为 ${formatFen(t.first.expectedFen)}，多扣 ${formatFen(t.overchargeFen)}`;
+  }
+  return `${t.date} ${what} ${t.lines} 笔交易手续费高于费率方案：实扣 ${formatFen(t.chargedFen)}，应为 ${formatFen(t.expectedFen)}，合计多扣 ${formatFen(t.overchargeFen)}`;
+}
+
+/** The totals as alert details (the first line's fields kept as they were when the alert was raised). */
+function totalDetails(t: KeyTotal): Record<string, unknown> {
+  return {
+    lines: t.lines,
+    totalOverchargeFen: t.overchargeFen,
+    totalChargedFeeFen: t.chargedFen,
+    totalExpectedFeeFen: t.expectedFen,
+  };
+}
+
+/**
+ * One fee_overcharge draft per key, carrying the key's day total. An alert the merchant already has for a
+ * key is brought up to the total (amount, message, details) here, without a second notification: it was
+ * sent once, and the daily digest reports the day's total. `recordIndex` of each draft is left to the caller.
+ */
+export async function overchargeDrafts(
+  db: Db,
+  merchantId: number,
+  rules: MonitorRules,
+  totals: ReadonlyMap<string, KeyTotal>,
+): Promise<(AlertDraft & { recordId: number })[]> {
+  const drafts: (AlertDraft & { recordId: number })[] = [];
+  for (const [key, t] of totals) {
+    drafts.push({
+      kind: 'fee_overcharge',
+      severity: rules.rules.fee_overcharge.severity,
+      dedupKey: key,
+      recordId: t.first.recordId,
+      amountFen: t.overchargeFen,
+      message: messageOf(t),
+      details: {
+        recordId: t.first.recordId,
+        refNo: t.first.refNo,
+        expectedFeeFen: t.first.expectedFen,
+        chargedFeeFen: t.first.chargedFen,
+        overchargeFen: t.first.chargedFen - t.first.expectedFen,
+        ...totalDetails(t),
+      },
+    });
+  }
+  if (drafts.length === 0) return drafts;
+  const existing = await db
+    .selectFrom('monitor_alerts')
+    .select(['id', 'dedup_key', 'amount_fen', 'details_json'])
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', 'fee_overcharge')
+    .where(
+      'dedup_key',
+      'in',
+      drafts.map((d) => d.dedupKey),
+    )
+    .execute();
+  for (const row of existing) {
+    const t = totals.get(row.dedup_key);
+    if (t === undefined) continue;
+    const details = JSON.parse(row.details_json) as Record<string, unknown>;
+    if (row.amount_fen === t.overchargeFen && details['lines'] === t.lines) continue;
+    await db
+      .updateTable('monitor_alerts')
+      .set({
+        amount_fen: t.overchargeFen,
+        message: messageOf(t),
+        details_json: JSON.stringify({ ...details, ...totalDetails(t) }),
+      })
+      .where('id', '=', row.id)
+      .execute();
+  }
+  return drafts;
+}
+
+/**
+ * The fee_overcharge drafts for settlement lines just stored (`ids` their record ids; `undefined` for a
+ * line no fee rule applies to): for every key one of
+ * them is over the plan in, the key's day total over all its stored lines, and an alert already raised for
+ * the key brought up to that total. A draft names the first of the key's lines in the batch.
+ */
+export async function checkFees(
+  db: Db,
+  merchantId: number,
+  rules: MonitorRules,
+  plan: FeePlan | undefined,
+  lines: readonly (SaleLine | undefined)[],
+  ids: readonly number[],
+): Promise<AlertDraft[]> {
+  if (plan === undefined || !rules.rules.fee_overcharge.enabled) return [];
+  const firstIndex = new Map<string, number>();
+  const dates = new Set<string>();
+  lines.forEach((line, i) => {
+    if (line === undefined) return;
+    const { date, group, expectedFen } = priceLine(plan, line);
+    if (expectedFen === undefined || line.feeFen - expectedFen <= plan.toleranceFen) return;
+    const key = keyOf(date, group);
+    if (!firstIndex.has(key)) firstIndex.set(key, i);
+    dates.add(date);
+  });
+  if (dates.size === 0) return [];
+  const all = await overchargeTotals(db, merchantId, plan, dates);
+  // Only the keys this batch is over the plan in: another key of the same day is not this batch's event.
+  const totals = new Map([...all].filter(([key]) => firstIndex.has(key)));
+  const drafts = await overchargeDrafts(db, merchantId, rules, totals);
+  return drafts.map(({ recordId, ...d }) => {
+    const at = ids.indexOf(recordId);
+    return { ...d, recordIndex: at >= 0 ? at : (firstIndex.get(d.dedupKey) ?? 0) };
+  });
+}
