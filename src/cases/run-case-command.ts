@@ -4,6 +4,7 @@ import type { CliContext } from '../cli/context.js';
 import { CliError } from '../cli/errors.js';
 import { pick } from '../cli/lang.js';
 import { formatFen, parseAmount } from '../money/index.js';
+import { auditFromInput, merchantAuditInput } from '../server/merchant-audit.js';
 import { AccessDenied } from '../storage/access.js';
 import {
   addCaseAttachment,
@@ -93,12 +94,46 @@ export async function runCaseCommand(
       if (idle && list.length > 0) ctx.exitCode = 1;
     } else if (action === 'open') {
       const finding = flags['finding'];
+      const findingIds = Array.isArray(finding) ? (finding as string[]) : undefined;
+      const claimed = str('claimed');
+      let amountClaimedFen = claimed === undefined ? 0 : yuanFlag(claimed, '--claimed');
+      if (findingIds !== undefined && findingIds.length > 0) {
+        // The findings a case cites must be the merchant's own (a typo or a stale id would claim nothing), and
+        // without --claimed the claim is the money they lost (lossFen, the report's 合计损失), to the fen.
+        const report = auditFromInput(await merchantAuditInput(db, userId, merchantId, ctx.lang), {});
+        const byId = new Map(report.findings.map((f) => [f.id, f]));
+        const unknown = findingIds.filter((f) => !byId.has(f));
+        if (unknown.length > 0) {
+          throw new CliError(
+            `商户 ${merchantId} 的核对结果中没有这些发现：${unknown.join('、')}（用 posguard audit 或看板查看发现编号）`,
+            `merchant ${merchantId} has no such finding: ${unknown.join(', ')} (see posguard audit or the dashboard for finding ids)`,
+          );
+        }
+        if (claimed === undefined) {
+          for (const f of new Set(findingIds)) {
+            const finding = byId.get(f);
+            if (finding !== undefined) amountClaimedFen += finding.lossFen;
+          }
+        }
+      }
+      // One dispute per overcharge: a second case citing the same finding would claim the money twice.
+      if (findingIds !== undefined && findingIds.length > 0) {
+        const wanted = new Set(findingIds);
+        for (const c of await listCases(db, userId, merchantId, { now })) {
+          const shared = c.findingIds.filter((f) => wanted.has(f));
+          if (c.state === 'closed' || shared.length === 0) continue;
+          throw new CliError(
+            `案件 #${c.id}（${CASE_STATE_NAMES_ZH[c.state]}）已关联发现 ${shared.join('、')}，请在该案件上继续跟进`,
+            `case #${c.id} (${c.state}) already cites finding ${shared.join(', ')}; carry on with that case`,
+          );
+        }
+      }
       print(
         await createCase(db, actor, merchantId, {
           title: str('title') ?? '',
-          amountClaimedFen: yuanFlag(str('claimed') ?? '0', '--claimed'),
+          amountClaimedFen,
           provider: str('provider'),
-          findingIds: Array.isArray(finding) ? (finding as string[]) : undefined,
+          findingIds,
           note: str('note'),
         }),
       );
@@ -107,12 +142,34 @@ export async function runCaseCommand(
     } else if (action === 'move') {
       const state = args[1] ?? '';
       if (!isCaseState(state)) throw new CliError(`未知状态：${state}`, `unknown state: ${state}`);
+      const id = caseId(args[0]);
       const recovered = str('recovered');
+      const added = str('addRecovered');
+      if (recovered !== undefined && added !== undefined) {
+        throw new CliError(
+          '--recovered（累计已追回）与 --add-recovered（本次追回）只能用一个',
+          'give either --recovered (the total recovered) or --add-recovered (this payment), not both',
+        );
+      }
+      const current = await getCase(db, userId, merchantId, id, now);
+      // A partial refund adds to what came back before; --recovered states the total.
+      const recoveredFen =
+        recovered !== undefined
+          ? yuanFlag(recovered, '--recovered')
+          : added !== undefined
+            ? current.amountRecoveredFen + yuanFlag(added, '--add-recovered')
+            : undefined;
+      if (state === 'refunded' && (recoveredFen ?? current.amountRecoveredFen) === 0) {
+        throw new CliError(
+          '改为“已退款”时请用 --recovered 写明追回的金额（元）',
+          'moving to refunded needs the amount that came back: --recovered YUAN',
+        );
+      }
       print(
-        await updateCase(db, actor, merchantId, caseId(args[0]), {
+        await updateCase(db, actor, merchantId, id, {
           state,
           note: str('note'),
-          ...(recovered === undefined ? {} : { amountRecoveredFen: yuanFlag(recovered, '--recovered') }),
+          ...(recoveredFen === undefined ? {} : { amountRecoveredFen: recoveredFen }),
         }),
       );
     } else if (action === 'attach') {

@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { parseAmount } from '../money/index.js';
+import { parseLocalDate } from '../statements/parse-date-time.js';
 
 /** One firmware/app version a terminal ran from a local date on. */
 export interface DeviceVersion {
@@ -38,8 +39,20 @@ export interface DevicesFile {
 
 export type DevicesParse = { ok: true; file: DevicesFile } | { ok: false; zh: string; en: string };
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+// A date as people write it (2026-10-13, 2026/10/13, 2026.10.13, 2026年10月13日, 20261013), kept as
+// YYYY-MM-DD; a date that does not exist (2026-02-30) is refused rather than rolled over into March.
+const date = z.string().transform((raw, ctx) => {
+  const parsed = parseLocalDate(raw.trim());
+  if (parsed.ok) return parsed.value;
+  ctx.addIssue({ code: 'custom', message: `${parsed.problem.en} (expected YYYY-MM-DD)` });
+  return z.NEVER;
+});
+// With the failsafe schema an empty value (`sn:`) or `~`/`null` arrives as text: it means "not given".
+const absent = (value: unknown): unknown =>
+  typeof value === 'string' && /^(|~|null|Null|NULL)$/.test(value.trim()) ? undefined : value;
 const text = z.string().trim().min(1).max(200);
+const optionalText = z.preprocess(absent, text.optional());
+const optionalDate = z.preprocess(absent, date.optional());
 // Parsed with the YAML failsafe schema: every scalar is a string, so SNs, ICCIDs and versions such as 3.10 keep
 // their exact digits; numbers are converted here.
 const fileSchema = z
@@ -50,23 +63,26 @@ const fileSchema = z
         z
           .object({
             terminalId: text,
-            sn: text.optional(),
-            model: text.optional(),
-            vendor: text.optional(),
-            provider: text.optional(),
-            versions: z
-              .array(z.object({ from: date, firmware: text.optional(), app: text.optional() }).strict())
-              .default([]),
+            sn: optionalText,
+            model: optionalText,
+            vendor: optionalText,
+            provider: optionalText,
+            versions: z.preprocess(
+              absent,
+              z
+                .array(z.object({ from: date, firmware: optionalText, app: optionalText }).strict())
+                .default([]),
+            ),
             sim: z
               .object({
-                iccid: text.optional(),
-                plan: text.optional(),
-                fee: text.optional(),
+                iccid: optionalText,
+                plan: optionalText,
+                fee: optionalText,
                 every: z.enum(['month', 'quarter', 'year']).optional(),
               })
               .strict()
               .optional(),
-            lastInspection: date.optional(),
+            lastInspection: optionalDate,
             inspectionIntervalDays: z
               .string()
               .regex(/^[1-9]\d{0,3}$/, 'expected a whole number of days (1–9999)')

@@ -6,6 +6,7 @@ import { CliError } from '../cli/errors.js';
 import { pick } from '../cli/lang.js';
 import { formatFen } from '../money/index.js';
 import { auditFromInput, merchantAuditInput } from '../server/merchant-audit.js';
+import { parseLocalDate } from '../statements/parse-date-time.js';
 import { AccessDenied } from '../storage/access.js';
 import { DeviceError, importDevices, listDevices, recordInspection } from '../storage/devices-repo.js';
 import { todayInShanghai } from '../time/shanghai.js';
@@ -16,10 +17,13 @@ const STATUS_ZH = { ok: '正常', due: '即将到期', overdue: '已逾期', nev
 
 function dateFlag(text: string | undefined, flag: string): string | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
-    throw new CliError(`${flag} 应为日期 YYYY-MM-DD`, `${flag} must be a date YYYY-MM-DD`);
+  // 2026/10/13 and 2026年10月13日 are read too; a day that does not exist (2026-02-30) is refused, not rolled
+  // over into March.
+  const parsed = parseLocalDate(text);
+  if (!parsed.ok || !/^\d{4}/.test(text.trim())) {
+    throw new CliError(`${flag} 应为日期 YYYY-MM-DD：${text}`, `${flag} must be a date YYYY-MM-DD: ${text}`);
   }
-  return text;
+  return parsed.value;
 }
 
 /** Runs one `posguard device` sub-command on the database. */
@@ -45,9 +49,25 @@ export async function runDeviceCommand(
     }
     file = parseDevicesFile(text);
     if (!file.ok) throw new CliError(`${args[0] ?? ''}: ${file.zh}`, `${args[0] ?? ''}: ${file.en}`);
+    const today = todayInShanghai();
+    const ahead = file.file.terminals.find((d) => d.lastInspection !== undefined && d.lastInspection > today);
+    if (ahead !== undefined) {
+      throw new CliError(
+        `${args[0] ?? ''}: 终端 ${ahead.terminalId} 的 lastInspection ${ahead.lastInspection ?? ''} 晚于今天（${today}）`,
+        `${args[0] ?? ''}: terminal ${ahead.terminalId} has lastInspection ${ahead.lastInspection ?? ''}, after today (${today})`,
+      );
+    }
   }
   const today = dateFlag(str('today'), '--today') ?? todayInShanghai();
   const inspectedOn = dateFlag(str('date'), '--date') ?? todayInShanghai();
+  // An inspection is something that happened: a date in the future (a typo for the year) would push the next
+  // due date out and hide the terminal from every reminder.
+  if (action === 'inspect' && inspectedOn > todayInShanghai()) {
+    throw new CliError(
+      `--date ${inspectedOn} 晚于今天（${todayInShanghai()}），巡检日期不能在将来`,
+      `--date ${inspectedOn} is after today (${todayInShanghai()}): an inspection cannot be in the future`,
+    );
+  }
   const session = await openCliSession(ctx, {
     ...(str('db') === undefined ? {} : { db: str('db') as string }),
     ...(str('merchant') === undefined ? {} : { merchant: str('merchant') as string }),

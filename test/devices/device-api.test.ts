@@ -203,7 +203,8 @@ describe('devices', () => {
       method: 'POST',
       url: `/api/v1/merchants/${m}/devices/import`,
       headers: { cookie: owner, 'content-type': 'application/yaml' },
-      payload: 'terminals:\n  - terminalId: "1"\n    lastInspection: 2026/01/01\n',
+      // 2026/01/01 is read as 2026-01-01; 2026-02-30 does not exist.
+      payload: 'terminals:\n  - terminalId: "1"\n    lastInspection: 2026-02-30\n',
     });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('terminals.0.lastInspection');

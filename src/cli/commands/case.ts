@@ -35,7 +35,8 @@ export function registerCaseCommand(program: Command, ctx: CliContext): void {
   posguard case open --merchant 1 --title "9月贷记卡跳点" --claimed 312.50 --provider 乐刷 --note "已导出证据包"
   posguard case list --merchant 1 --idle
   posguard case move 3 contacted --merchant 1 --note "已致电客服 95016，工单号 A123"
-  posguard case move 3 refunded --merchant 1 --recovered 312.50 --note "退款已到账"
+  posguard case move 3 promised --merchant 1 --add-recovered 100 --note "先退回 100 元"
+  posguard case move 3 refunded --merchant 1 --add-recovered 212.50 --note "余款已到账"
   posguard case note 3 "客服承诺 3 个工作日内回复" --merchant 1
   posguard case attach 3 evidence.zip --merchant 1
   posguard case show 3 --merchant 1 --format json
@@ -47,7 +48,8 @@ Examples:
   posguard case open --merchant 1 --title "September credit-card jump" --claimed 312.50 --provider leshua --note "evidence pack exported"
   posguard case list --merchant 1 --idle
   posguard case move 3 contacted --merchant 1 --note "called 95016, ticket A123"
-  posguard case move 3 refunded --merchant 1 --recovered 312.50 --note "refund received"
+  posguard case move 3 promised --merchant 1 --add-recovered 100 --note "100 refunded so far"
+  posguard case move 3 refunded --merchant 1 --add-recovered 212.50 --note "the rest arrived"
   posguard case note 3 "promised an answer in 3 working days" --merchant 1
   posguard case attach 3 evidence.zip --merchant 1
   posguard case show 3 --merchant 1 --format json
@@ -68,9 +70,18 @@ Works directly on the database (the same file posguard serve uses), acting as th
   databaseActorFlags(cases.command('open'), ctx)
     .description(t('新建案件', 'open a case'))
     .requiredOption('--title <text>', t('标题', 'title'))
-    .option('--claimed <yuan>', t('索赔金额（元）', 'amount claimed (元)'), '0')
+    .option(
+      '--claimed <yuan>',
+      t(
+        '索赔金额（元）；不写时为所关联发现的损失合计',
+        "amount claimed (元); without it, the linked findings' total loss",
+      ),
+    )
     .option('--provider <name>', t('服务商', 'provider'))
-    .option('--finding <ids...>', t('关联的核对发现编号', 'linked finding ids'))
+    .option(
+      '--finding <ids...>',
+      t('关联的核对发现编号（须在该商户的核对结果中）', "linked finding ids (from the merchant's audit)"),
+    )
     .option('--note <text>', t('第一条备注', 'first note'))
     .addOption(formatOption(['table', 'json']))
     .action((flags: Record<string, unknown>) => run('open', [], flags));
@@ -79,6 +90,7 @@ Works directly on the database (the same file posguard serve uses), acting as th
     .description(t('给案件加一条备注', 'add a note to a case'))
     .argument('<case>', t('案件编号', 'case id'))
     .argument('<text>', t('备注内容', 'the note'))
+    .addOption(formatOption(['table', 'json']))
     .action((id: string, text: string, flags: Record<string, unknown>) => run('note', [id, text], flags));
 
   databaseActorFlags(cases.command('move'), ctx)
@@ -86,7 +98,15 @@ Works directly on the database (the same file posguard serve uses), acting as th
     .argument('<case>', t('案件编号', 'case id'))
     .argument('<state>', 'open | contacted | promised | refunded | rejected | closed')
     .requiredOption('--note <text>', t('为什么改变状态', 'why the state changes'))
-    .option('--recovered <yuan>', t('已追回金额（元）', 'amount recovered (元)'))
+    .option('--recovered <yuan>', t('累计已追回金额（元）', 'total amount recovered so far (元)'))
+    .option(
+      '--add-recovered <yuan>',
+      t(
+        '本次追回的金额（元），加到已追回金额上（分笔退款）',
+        'this payment (元), added to the amount recovered',
+      ),
+    )
+    .addOption(formatOption(['table', 'json']))
     .action((id: string, state: string, flags: Record<string, unknown>) => run('move', [id, state], flags));
 
   databaseActorFlags(cases.command('attach'), ctx)
@@ -98,6 +118,7 @@ Works directly on the database (the same file posguard serve uses), acting as th
     )
     .argument('<case>', t('案件编号', 'case id'))
     .argument('<file>', t('文件', 'file'))
+    .addOption(formatOption(['table', 'json']))
     .action((id: string, file: string, flags: Record<string, unknown>) => run('attach', [id, file], flags));
 
   databaseActorFlags(cases.command('show'), ctx)
