@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import { parsePlan } from '../plans/parse-plan.js';
 import type { FeePlan } from '../plans/plan-types.js';
+import { luhn, maskCardNumber } from '../records/card-number.js';
 import { type PosRecord, RecordSchema } from '../records/index.js';
 import { requireMerchantRole } from '../storage/access.js';
 import { raiseAlerts } from '../storage/alerts-repo.js';
@@ -40,24 +41,6 @@ export class IngestRefused extends Error {
 // to the robot messages the alerts are sent as.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
 
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
-/** First 6 and last 4 digits, the rest as `*`: how statements print a card number. */
-function maskPan(digits: string): string {
-  return `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
-}
-
 /**
  * A full card number never reaches the database or an alert: a `cardNo` written with spaces or dashes
  * (`6225 8812 3456 7898`, which the schema's digit-run check lets through) and a `payerId` that is a card
@@ -81,13 +64,13 @@ function scrub(record: PosRecord): PosRecord {
   const card = out['cardNo'];
   if (typeof card === 'string') {
     const digits = card.replace(/[\s-]/g, '');
-    if (/^\d{11,19}$/.test(digits)) out['cardNo'] = maskPan(digits);
+    if (/^\d{11,19}$/.test(digits)) out['cardNo'] = maskCardNumber(digits);
   }
   const payer = out['payerId'];
   if (typeof payer === 'string') {
     const digits = payer.replace(/[\s-]/g, '');
     if (/^\d{13,19}$/.test(digits) && !digits.startsWith('2088') && luhn(digits))
-      out['payerId'] = maskPan(digits);
+      out['payerId'] = maskCardNumber(digits);
   }
   return out as unknown as PosRecord;
 }
