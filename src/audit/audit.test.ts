@@ -1196,6 +1196,70 @@ describe('payout_mismatch', () => {
   });
 });
 
+describe('payout_mismatch from the statement’s own payout lines (no bank file)', () => {
+  // Settlement day 2026-08-04: 994.00 + 497.00 = 1,491.00 net; the statement lists what it paid that day.
+  const trades = [
+    settled({ refNo: 'R1', amountFen: 100000, feeFen: 600 }, 2),
+    settled({ refNo: 'R2', amountFen: 50000, feeFen: 300 }, 3),
+  ];
+  const paid = (amountFen: number, settleDate: string, row: number) =>
+    rec(
+      'settlement',
+      { type: 'payout', amountFen, settledFen: amountFen, settleDate, time: `${settleDate} 09:00:00` },
+      row,
+      'statement.csv',
+    );
+
+  it('reports a day whose 划款 line pays less than its net, losing the difference', () => {
+    const report = audit({ settlement: [...trades, paid(148100, '2026-08-04', 4)] });
+    // 149100 net − 148100 paid = 1000 fen short.
+    expect(kinds(report)).toEqual(['payout_mismatch']);
+    expect(report.findings[0]).toMatchObject({ settleDate: '2026-08-04', amountFen: 149100, lossFen: 1000 });
+    expect(report.findings[0]?.message).toContain('对账单中的划款只有 ¥1,481.00，少付 ¥10.00');
+    expect(report.findings[0]?.source).toEqual([
+      { file: 'statement.csv', row: 2 },
+      { file: 'statement.csv', row: 3 },
+      { file: 'statement.csv', row: 4 },
+    ]);
+    expect(report.summary.lossFen).toBe(1000);
+    expect(report.summary.skippedChecks).not.toContain('payout_mismatch');
+  });
+
+  it('adds up a day paid in two parts, and finds nothing when they make the net', () => {
+    const report = audit({
+      settlement: [...trades, paid(100000, '2026-08-04', 4), paid(49100, '2026-08-04', 5)],
+    });
+    expect(report.findings).toEqual([]);
+    expect(report.summary.skippedChecks).not.toContain('payout_mismatch');
+  });
+
+  it('does not call a day short when its net was paid with a later day’s payout', () => {
+    const later = settled({ refNo: 'R3', amountFen: 20000, feeFen: 120 }, 4, '2026-08-04 10:00:00');
+    const report = audit({
+      settlement: [...trades, { ...later, settleDate: '2026-08-05' }, paid(168980, '2026-08-05', 5)],
+    });
+    // 08-04 has no payout line (paid with 08-05's 1,491.00 + 198.80): nothing to hold against it.
+    expect(report.findings).toEqual([]);
+  });
+
+  it('leaves the comparison to the bank check when bank files are given, so a shortfall counts once', () => {
+    const credit = rec(
+      'bank',
+      { type: 'payout', amountFen: 148100, counterparty: '乐刷科技有限公司', time: '2026-08-05 09:00:00' },
+      2,
+      'bank.csv',
+    );
+    const report = audit({ settlement: [...trades, paid(148100, '2026-08-04', 4)], bank: [credit] });
+    expect(only(report, 'payout_mismatch')).toHaveLength(1);
+    expect(report.summary.lossFen).toBe(1000);
+  });
+
+  it('still lists the payout check as skipped when the statement has no payout lines', () => {
+    const report = audit({ settlement: trades });
+    expect(report.summary.skippedChecks).toContain('payout_mismatch');
+  });
+});
+
 describe('no_rule', () => {
   it('reports a transaction no rule prices', () => {
     const creditOnly = plan([rule({ ratePpm: 6000, cards: ['credit'] })]);

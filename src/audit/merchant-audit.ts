@@ -25,6 +25,7 @@ import {
   prepare,
 } from './match-records.js';
 import { type MerchantPayouts, payoutDaysOf } from './payouts.js';
+import { checkStatementPayouts } from './statement-payouts.js';
 import { baselineFormula, type FormulaGroup, inferFormulas, rateChangesOf } from './rate-changes.js';
 import type { AmbiguousMatch, FindingKind, RateChange } from './report-types.js';
 import type { AuditOptions } from './audit.js';
@@ -842,6 +843,11 @@ export function auditMerchant(
         ...(plan?.calendar === undefined ? {} : { calendar: plan.calendar }),
         days,
       });
+  } else {
+    // No bank files: a statement that lists its own payouts still shows a day paid short.
+    const own = checkStatementPayouts(allS, merchantId, basis, inDates);
+    if (own.comparedDays > 0) counts.skippedChecks.delete('payout_mismatch');
+    for (const d of own.drafts) drafts.push(d);
   }
   // Drop the overcharges a refund gave back in full, and what lies outside --from/--to (deductions were judged
   // by their settlement day where they were drafted).

@@ -82,6 +82,29 @@ describe('posguard audit', () => {
     expect(run.stdout.split('\n')[0]).toBe('未发现多扣手续费');
   });
 
+  it('holds a statement’s own 划款 line against the day’s net when there is no bank file', async () => {
+    const dir = tmp();
+    // 11-03 nets 994.00 + 497.00 = 1,491.00; the statement's payout line for that day pays 1,481.00.
+    const payout = `2026-11-03 09:00:00,2026-11-03,${M1},,,,,划款,1481.00,,1481.00`;
+    write(dir, 's.csv', [HEADER, ...CLEAN(M1), payout].join('\n'));
+    write(dir, 'plan.yaml', PLAN('0.60%'));
+    const run = await runCli(['audit', '--settlement', 's.csv', '--plan', 'plan.yaml', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(run.exitCode).toBe(1);
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(report.rejected).toEqual([]);
+    expect(report.findings.map((f) => [f.kind, f.settleDate, f.amountFen, f.lossFen])).toEqual([
+      ['payout_mismatch', '2026-11-03', 149100, 1000],
+    ]);
+    expect(report.findings[0]?.source).toEqual([
+      { file: 's.csv', row: 2 },
+      { file: 's.csv', row: 3 },
+      { file: 's.csv', row: 4 },
+    ]);
+    expect(report.summary.skippedChecks).not.toContain('payout_mismatch');
+  });
+
   it('writes CSV with a BOM and HTML with the plan to --out', async () => {
     const dir = tmp();
     write(dir, 's.csv', [HEADER, ...CLEAN(M1), RAISED(M1)].join('\n'));

@@ -64,6 +64,27 @@ describe('alipay preset', () => {
     );
   });
 
+  it('reads a partial refund whose 订单金额 is the original order (positive) by its 商家实收', async () => {
+    const partial = (bytes: Buffer): Buffer =>
+      Buffer.from(
+        bytes
+          .toString('utf8')
+          .replace(
+            '退款,2026101122001412340000000011,T20261011011,-50.00,-50.00,0.30',
+            '退款,2026101122001412340000000011,T20261011011,50.00,-20.00,0.12',
+          ),
+      );
+    const { records } = await importCopy(HOSTILE, 'partial_业务明细.csv', partial);
+    // 20.00 of the 50.00 order given back: amount −2000, not the order's −5000; 0.12 of the fee returned.
+    expect(only(records, 'orderNo', 'RF20261011011')).toMatchObject({
+      type: 'refund',
+      amountFen: -2000,
+      settledFen: -2000,
+      feeFen: -12,
+      originalOrderNo: 'T20261011011',
+    });
+  });
+
   it('warns, naming the file, when #交易合计 disagrees with the rows', async () => {
     const result = await importFixture(HOSTILE);
     // Stated 79.90 − 50.00 = 29.90; read 50.00 + 19.90 − 50.00 = 19.90.

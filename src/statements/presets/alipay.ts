@@ -39,6 +39,8 @@ export const alipayOverride: PresetOverride = {
     if (!back && out.feeFen !== undefined) out.feeFen = out.feeFen === 0 ? 0 : -out.feeFen;
     if (out.type === 'refund') {
       if (out.completedAt !== undefined) out.time = out.completedAt;
+      const refunded = partialRefundFen(cell('订单金额'), out.settledFen, cell('商家优惠'));
+      if (refunded !== undefined) out.amountFen = -refunded;
       const batch = cell('退款批次号/请求号');
       if (out.orderNo !== undefined) out.originalOrderNo = out.orderNo;
       if (batch !== '') out.orderNo = batch;
@@ -52,3 +54,20 @@ export const alipayOverride: PresetOverride = {
     return totals;
   },
 };
+
+/**
+ * The amount a refund row gives back when its 订单金额 is the original order's (written positive, the opposite
+ * sign of the negative 商家实收): 商家实收 plus the merchant's own discount on the row. Undefined when 订单金额 is
+ * the refund itself (written negative, as most exports do), so the row's amount stands.
+ */
+function partialRefundFen(
+  orderCell: string,
+  settledFen: number | undefined,
+  discountCell: string,
+): number | undefined {
+  const order = parseAmount(orderCell, 'yuan');
+  if (!order.ok || order.value <= 0 || settledFen === undefined || settledFen >= 0) return undefined;
+  const discount = parseAmount(discountCell === '' ? '0' : discountCell, 'yuan');
+  const refunded = -settledFen + (discount.ok ? Math.abs(discount.value) : 0);
+  return refunded <= order.value ? refunded : undefined;
+}
