@@ -5,7 +5,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/program.js';
 import { loadPlanFile } from '../plans/parse-plan.js';
 import type { FeePlan } from '../plans/plan-types.js';
-import { auditGroup, forecastCoverage, type GroupJob, groupFiles, sameCoverage } from './component-audit.js';
+import {
+  auditGroup,
+  coverageDifference,
+  forecastCoverage,
+  type GroupJob,
+  groupFiles,
+  sameCoverage,
+} from './component-audit.js';
+import type { CoverageRange } from './coverage.js';
 import type { ImportTask } from './import-task.js';
 
 const task = (input: number, kind: ImportTask['kind'], bytes = 100): ImportTask & { bytes: number } => ({
@@ -78,6 +86,18 @@ describe('forecastCoverage', () => {
     expect(sameCoverage(coverage, { settle: [...coverage.settle].reverse(), trade: [] })).toBe(true);
     expect(sameCoverage(coverage, { settle: [['2026-10-02', '2026-10-30', 'M1']], trade: [] })).toBe(false);
     expect(sameCoverage(coverage, { ...coverage, trade: [['2026-10-01', '2026-10-01']] })).toBe(false);
+  });
+
+  it('names the first range the read coverage has and the forecast lacks, or the reverse', () => {
+    const forecast = { settle: [['2026-10-02', '2026-10-30', 'M1']] as CoverageRange[], trade: [] };
+    expect(coverageDifference(forecast, forecast)).toBeUndefined();
+    expect(coverageDifference({ settle: [['2026-10-01', '2026-10-30', 'M1']], trade: [] }, forecast)).toBe(
+      '+settle 2026-10-01~2026-10-30~M1',
+    );
+    expect(coverageDifference({ settle: [], trade: [] }, forecast)).toBe('−settle 2026-10-02~2026-10-30~M1');
+    expect(coverageDifference({ ...forecast, trade: [['2026-10-01', '2026-10-01']] }, forecast)).toBe(
+      '+trade 2026-10-01~2026-10-01',
+    );
   });
 });
 

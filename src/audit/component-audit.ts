@@ -82,9 +82,18 @@ export function forecastCoverage(tasks: readonly ImportTask[], outlines: readonl
 
 /** Whether two coverages are the same ranges, in any order. */
 export function sameCoverage(a: Coverage, b: Coverage): boolean {
-  const key = (c: Coverage) =>
-    JSON.stringify([c.settle.map((r) => r.join('~')).sort(), c.trade.map((r) => r.join('~')).sort()]);
-  return key(a) === key(b);
+  return coverageDifference(a, b) === undefined;
+}
+
+/** The first range one coverage has and the other lacks (`+` read, not forecast; `−` the reverse), if any. */
+export function coverageDifference(read: Coverage, forecast: Coverage): string | undefined {
+  const keys = (c: Coverage) =>
+    new Set([...c.settle.map((r) => `settle ${r.join('~')}`), ...c.trade.map((r) => `trade ${r.join('~')}`)]);
+  const a = keys(read);
+  const b = keys(forecast);
+  for (const k of [...a].sort()) if (!b.has(k)) return `+${k}`;
+  for (const k of [...b].sort()) if (!a.has(k)) return `−${k}`;
+  return undefined;
 }
 
 /** One group's work: its files, and what every merchant audit needs. */

@@ -151,7 +151,7 @@ async function auditByFileGroups(
   const bankTasks = run.tasks.filter((task) => task.kind === 'bank');
   const tasks = run.tasks.filter((task) => task.kind !== 'bank');
   if (tasks.length < 2) return undefined;
-  const { groupFiles, forecastCoverage, sameCoverage, auditGroup } = await import(
+  const { groupFiles, forecastCoverage, coverageDifference, auditGroup } = await import(
     '../../audit/component-audit.js'
   );
   const { outlineFile } = await import('../../statements/outline.js');
@@ -267,8 +267,9 @@ async function auditByFileGroups(
   }
   const coverage = new CoverageCollector();
   for (const r of results) coverage.merge(r.coverage);
-  if (!sameCoverage(coverage.coverage(), forecast)) {
-    debug("the outline misjudged the statements' dates: audited again through one spool");
+  const differs = coverageDifference(coverage.coverage(), forecast);
+  if (differs !== undefined) {
+    debug(`the outline misjudged the statements' dates (${differs}): audited again through one spool`);
     return undefined;
   }
   const spilled = results.filter((r) => r.spilled > 0).length;
