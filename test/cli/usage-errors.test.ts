@@ -76,4 +76,20 @@ describe('usage errors from the command line parser', () => {
     expect(run.stdout).toContain('--settlement <files...>');
     expect(run.stdout).toContain('退出码：0 未发现问题');
   });
+
+  it('describes the audit inputs alike in `audit --help` and `evidence --help`', async () => {
+    const optionLines = (help: string) =>
+      help
+        .split('\n')
+        .filter((line) =>
+          /^ {2}--(settlement|terminal|bank|plans?|devices|merchant|from|to|[a-z]+-preset|mapping|duplicate-window)\b/.test(
+            line,
+          ),
+        );
+    const audit = optionLines((await runCli(['audit', '--help'], { env: {} })).stdout);
+    const evidence = optionLines((await runCli(['evidence', '--help'], { env: {} })).stdout);
+    expect(audit).toHaveLength(14);
+    expect(audit.join('\n')).toContain('每个商户一个费率方案的目录（按方案内 merchantId');
+    expect(evidence).toEqual(audit);
+  });
 });

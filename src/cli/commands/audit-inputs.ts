@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { AuditReport } from '../../audit/report-types.js';
@@ -29,6 +30,53 @@ export interface AuditInputFlags {
   bankPreset?: string;
   mapping?: string;
   duplicateWindow: string;
+}
+
+/**
+ * The options that say what to audit, for every command that runs the audit (`posguard audit`, `posguard
+ * evidence`): one wording, so the two commands' help cannot drift apart.
+ */
+export function addAuditInputOptions(command: Command, t: (zh: string, en: string) => string): Command {
+  return command
+    .option(
+      '--settlement <files...>',
+      t('收单机构的结算单/对账单（必需）', 'provider settlement statements (required)'),
+    )
+    .option('--terminal <files...>', t('终端（收银机/POS）交易流水', 'terminal (POS/cashier) journals'))
+    .option('--bank <files...>', t('银行入账流水', 'bank account statements (credits)'))
+    .option('--plan <file>', t('费率方案 YAML（所有商户共用）', 'fee plan YAML (for every merchant)'))
+    .option(
+      '--plans <dir>',
+      t(
+        '每个商户一个费率方案的目录（按方案内 merchantId 或文件名 <商户号>.yaml 对应）',
+        'a directory with one plan per merchant (matched by the plan’s merchantId or a file named <merchantId>.yaml)',
+      ),
+    )
+    .option(
+      '--devices <files...>',
+      t(
+        '终端设备记录 devices.yaml（固件/应用版本历史，用于判断软件升级导致的差错；目录模式自动读取）',
+        'terminal devices file devices.yaml (firmware/app version history, to recognise errors caused by an update; read automatically from a data directory)',
+      ),
+    )
+    .option('--merchant <ids...>', t('只核对这些商户号', 'audit only these merchant IDs'))
+    .option('--from <date>', t('起始交易日期 YYYY-MM-DD（含）', 'first trade date YYYY-MM-DD (inclusive)'))
+    .option('--to <date>', t('截止交易日期 YYYY-MM-DD（含）', 'last trade date YYYY-MM-DD (inclusive)'))
+    .option('--terminal-preset <name>', t('终端流水的预设格式', 'preset for the journals'))
+    .option('--settlement-preset <name>', t('结算单的预设格式', 'preset for the statements'))
+    .option('--bank-preset <name>', t('银行流水的预设格式', 'preset for the bank files'))
+    .option(
+      '--mapping <file>',
+      t(
+        '自定义列映射 YAML（按其 kind 用于对应的文件，未写 kind 时用于结算单）',
+        'your own column mapping YAML (used for the files of its `kind`; the statements when it has none)',
+      ),
+    )
+    .option(
+      '--duplicate-window <duration>',
+      t('疑似重复刷卡的时间窗口，如 60s、2m、90', 'window for suspected duplicate charges, e.g. 60s, 2m, 90'),
+      '60s',
+    );
 }
 
 /**

@@ -15,7 +15,7 @@ import type { CliContext } from '../context.js';
 import { CliError, EXIT_FINDINGS } from '../errors.js';
 import { assertFormat, formatOption, type OutputFormat } from '../format-option.js';
 import { pick } from '../lang.js';
-import { type AuditInputFlags, prepareAudit } from './audit-inputs.js';
+import { type AuditInputFlags, addAuditInputOptions, prepareAudit } from './audit-inputs.js';
 
 export { discoverInputs, parseDuration } from './audit-inputs.js';
 
@@ -29,7 +29,7 @@ const FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv', 'html'];
 /** Registers `posguard audit`. */
 export function registerAuditCommand(program: Command, ctx: CliContext): void {
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
-  program
+  const command = program
     .command('audit')
     .description(
       t(
@@ -43,46 +43,8 @@ export function registerAuditCommand(program: Command, ctx: CliContext): void {
         '数据目录：含 settlement.*、terminal.*、bank.*、plan.yaml，或每个商户一个子目录',
         'a data directory holding settlement.*, terminal.*, bank.*, plan.yaml, or one sub-directory per merchant',
       ),
-    )
-    .option(
-      '--settlement <files...>',
-      t('收单机构的结算单/对账单（必需）', 'provider settlement statements (required)'),
-    )
-    .option('--terminal <files...>', t('终端（收银机/POS）交易流水', 'terminal (POS/cashier) journals'))
-    .option('--bank <files...>', t('银行入账流水', 'bank account statements (credits)'))
-    .option('--plan <file>', t('费率方案 YAML（所有商户共用）', 'fee plan YAML (for every merchant)'))
-    .option(
-      '--plans <dir>',
-      t(
-        '每个商户一个费率方案的目录（按方案内 merchantId 或文件名 <商户号>.yaml 对应）',
-        'a directory with one plan per merchant (matched by the plan’s merchantId or a file named <merchantId>.yaml)',
-      ),
-    )
-    .option(
-      '--devices <files...>',
-      t(
-        '终端设备记录 devices.yaml（固件/应用版本历史，用于判断软件升级导致的差错；目录模式自动读取）',
-        'terminal devices file devices.yaml (firmware/app version history, to recognise errors caused by an update; read automatically from a data directory)',
-      ),
-    )
-    .option('--merchant <ids...>', t('只核对这些商户号', 'audit only these merchant IDs'))
-    .option('--from <date>', t('起始交易日期 YYYY-MM-DD（含）', 'first trade date YYYY-MM-DD (inclusive)'))
-    .option('--to <date>', t('截止交易日期 YYYY-MM-DD（含）', 'last trade date YYYY-MM-DD (inclusive)'))
-    .option('--terminal-preset <name>', t('终端流水的预设格式', 'preset for the journals'))
-    .option('--settlement-preset <name>', t('结算单的预设格式', 'preset for the statements'))
-    .option('--bank-preset <name>', t('银行流水的预设格式', 'preset for the bank files'))
-    .option(
-      '--mapping <file>',
-      t(
-        '自定义列映射 YAML（按其 kind 用于对应的文件，未写 kind 时用于结算单）',
-        'your own column mapping YAML (used for the files of its `kind`; the statements when it has none)',
-      ),
-    )
-    .option(
-      '--duplicate-window <duration>',
-      t('疑似重复刷卡的时间窗口，如 60s、2m、90', 'window for suspected duplicate charges, e.g. 60s, 2m, 90'),
-      '60s',
-    )
+    );
+  addAuditInputOptions(command, t)
     .addOption(formatOption(FORMATS))
     .option('--out <path>', t('写入文件而不是标准输出', 'write to this file instead of standard output'))
     .addHelpText(

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { pick } from '../lang.js';
-import type { AuditInputFlags } from './audit-inputs.js';
+import { type AuditInputFlags, addAuditInputOptions } from './audit-inputs.js';
 
 interface EvidenceFlags extends AuditInputFlags {
   out: string;
@@ -11,7 +11,7 @@ interface EvidenceFlags extends AuditInputFlags {
 /** Registers `posguard evidence`: the audit as an evidence pack (zip) for customer service or a regulator. */
 export function registerEvidenceCommand(program: Command, ctx: CliContext): void {
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
-  program
+  const command = program
     .command('evidence')
     .description(
       t(
@@ -19,28 +19,8 @@ export function registerEvidenceCommand(program: Command, ctx: CliContext): void
         'build an evidence pack (zip): the report as HTML and PDF, the findings CSV, a complaint letter, the plan, the input files and a SHA-256 manifest',
       ),
     )
-    .argument('[dir]', t('数据目录（同 posguard audit）', 'a data directory (as for posguard audit)'))
-    .option(
-      '--settlement <files...>',
-      t('收单机构的结算单/对账单（必需）', 'provider settlement statements (required)'),
-    )
-    .option('--terminal <files...>', t('终端（收银机/POS）交易流水', 'terminal (POS/cashier) journals'))
-    .option('--bank <files...>', t('银行入账流水', 'bank account statements (credits)'))
-    .option('--plan <file>', t('费率方案 YAML', 'fee plan YAML'))
-    .option('--plans <dir>', t('每个商户一个费率方案的目录', 'a directory with one plan per merchant'))
-    .option('--devices <files...>', t('终端设备记录 devices.yaml', 'terminal devices file devices.yaml'))
-    .option('--merchant <ids...>', t('只核对这些商户号', 'audit only these merchant IDs'))
-    .option('--from <date>', t('起始交易日期 YYYY-MM-DD（含）', 'first trade date YYYY-MM-DD (inclusive)'))
-    .option('--to <date>', t('截止交易日期 YYYY-MM-DD（含）', 'last trade date YYYY-MM-DD (inclusive)'))
-    .option('--terminal-preset <name>', t('终端流水的预设格式', 'preset for the journals'))
-    .option('--settlement-preset <name>', t('结算单的预设格式', 'preset for the statements'))
-    .option('--bank-preset <name>', t('银行流水的预设格式', 'preset for the bank files'))
-    .option('--mapping <file>', t('自定义列映射 YAML', 'your own column mapping YAML'))
-    .option(
-      '--duplicate-window <duration>',
-      t('疑似重复刷卡的时间窗口', 'window for suspected duplicate charges'),
-      '60s',
-    )
+    .argument('[dir]', t('数据目录（同 posguard audit）', 'a data directory (as for posguard audit)'));
+  addAuditInputOptions(command, t)
     .option(
       '--date <date>',
       t('投诉函日期 YYYY-MM-DD（默认今天）', 'the letter’s date YYYY-MM-DD (default today)'),
