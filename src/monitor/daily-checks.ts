@@ -7,10 +7,9 @@ import { WRITE_ROLES } from '../storage/access.js';
 import { raiseAlerts, queueDigest } from '../storage/alerts-repo.js';
 import { rulesInForce } from '../storage/monitor-repo.js';
 import type { Database } from '../storage/schema.js';
-import { addDays } from '../time/shanghai.js';
+import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
 import { ALERT_KIND_ZH, type AlertKind } from './alert-kinds.js';
-import { localDate } from './epoch.js';
 
 /** What one daily run did, per merchant. */
 export interface DailyRunResult {
@@ -72,7 +71,7 @@ export async function runDailyChecks(
       .where('time', '>=', `${addDays(from, -1)}`)
       .execute();
     for (const r of rows) {
-      const d = localDate(r.time);
+      const d = localDateOf(r.time);
       if (d < from || d >= today) continue;
       if (r.kind === 'terminal' && r.type === 'sale' && r.status === 'success') terminalDays.add(d);
       if (r.kind === 'settlement') settledDays.add(d);
@@ -106,7 +105,7 @@ export async function runDailyChecks(
         .execute();
       const counts = new Map<AlertKind, { n: number; fen: number }>();
       for (const a of alerts) {
-        if (localDate(a.created_at) !== yesterday) continue;
+        if (localDateOf(a.created_at) !== yesterday) continue;
         const c = counts.get(a.kind as AlertKind) ?? { n: 0, fen: 0 };
         c.n += 1;
         if (a.kind === 'fee_overcharge') c.fen += a.amount_fen ?? 0;

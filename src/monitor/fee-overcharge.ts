@@ -4,9 +4,8 @@ import { quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type PosRecord } from '../records/index.js';
 import type { Database } from '../storage/schema.js';
-import { addDays } from '../time/shanghai.js';
+import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
-import { localDate } from './epoch.js';
 import type { MonitorRules } from './rules.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -25,7 +24,7 @@ export function priceLine(
   plan: FeePlan | undefined,
   line: SaleLine,
 ): { date: string; group: string; expectedFen: number | undefined } {
-  const date = localDate(line.time);
+  const date = localDateOf(line.time);
   const quote =
     plan === undefined
       ? undefined

@@ -8,8 +8,7 @@ import { requireMerchantRole } from '../storage/access.js';
 import { raiseAlerts } from '../storage/alerts-repo.js';
 import { rememberPushed, rulesInForce } from '../storage/monitor-repo.js';
 import { recordToRow, rowToRecord } from '../storage/record-row.js';
-import { addDays } from '../time/shanghai.js';
-import { localDate } from './epoch.js';
+import { addDays, localDateOf, withShanghaiOffset } from '../time/shanghai.js';
 import { naturalKey } from './natural-key.js';
 import type { Database } from '../storage/schema.js';
 import { checkSettlementRecords } from './settlement-checks.js';
@@ -59,7 +58,7 @@ function scrub(record: PosRecord): PosRecord {
   // it as the server's own zone (a process in UTC would put an evening sale on the next day).
   for (const k of ['time', 'completedAt'] as const) {
     const t = out[k];
-    if (typeof t === 'string' && !/(Z|[+-]\d{2}:\d{2})$/.test(t)) out[k] = `${t}+08:00`;
+    if (typeof t === 'string') out[k] = withShanghaiOffset(t);
   }
   const card = out['cardNo'];
   if (typeof card === 'string') {
@@ -193,7 +192,7 @@ async function importedTwins(
   if (any === undefined) return out;
   // The same record has the same trade time: looked for among the days the push covers (a day either side,
   // whatever offset each time is written with), on the (merchant, kind, time) index.
-  const dates = records.map((r) => localDate(r.time)).sort();
+  const dates = records.map((r) => localDateOf(r.time)).sort();
   const lo = addDays(dates[0] ?? '1970-01-01', -1);
   const hi = addDays(dates[dates.length - 1] ?? '1970-01-01', 2);
   const candidates = new Map<string, number[]>();

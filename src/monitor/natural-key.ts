@@ -1,5 +1,5 @@
 import type { PosRecord } from '../records/index.js';
-import { localDate } from './epoch.js';
+import { localDateOf } from '../time/shanghai.js';
 
 /**
  * The key that names the same business record wherever it comes from (a push now, a statement file later):
@@ -11,7 +11,7 @@ export function naturalKey(record: PosRecord): string | undefined {
   let id: string | undefined;
   if (record.refNo !== undefined) id = `ref:${record.refNo}`;
   else if (record.terminalId !== undefined && record.voucherNo !== undefined) {
-    id = `tbv:${record.terminalId}/${record.batchNo ?? ''}/${record.voucherNo}/${localDate(record.time)}`;
+    id = `tbv:${record.terminalId}/${record.batchNo ?? ''}/${record.voucherNo}/${localDateOf(record.time)}`;
   } else if (record.orderNo !== undefined) id = `order:${record.orderNo}`;
   else if (record.providerOrderNo !== undefined) id = `porder:${record.providerOrderNo}`;
   if (id === undefined) return undefined;

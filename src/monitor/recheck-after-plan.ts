@@ -2,9 +2,8 @@ import type { Kysely } from 'kysely';
 import { raiseAlerts } from '../storage/alerts-repo.js';
 import { rulesInForce } from '../storage/monitor-repo.js';
 import type { Database } from '../storage/schema.js';
-import { addDays } from '../time/shanghai.js';
+import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AlertKind } from './alert-kinds.js';
-import { localDate } from './epoch.js';
 import { overchargeDrafts, overchargeTotals } from './fee-overcharge.js';
 import { lockMerchant, planOf } from './ingest.js';
 
@@ -28,7 +27,7 @@ export async function recheckAfterPlanSave(
 ): Promise<{ id: number; kind: AlertKind; severity: string; message: string }[]> {
   const plan = await planOf(db, merchantId);
   if (plan === undefined) return [];
-  const today = localDate(options.at);
+  const today = localDateOf(options.at);
   const out: { id: number; kind: AlertKind; severity: string; message: string }[] = [];
   for (let from = addDays(today, -RECHECK_DAYS); from <= today; from = addDays(from, SLICE_DAYS)) {
     const dates = new Set<string>();

@@ -5,7 +5,7 @@ import type { FeePlan } from '../plans/plan-types.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type PosRecord } from '../records/index.js';
 import type { Database } from '../storage/schema.js';
 import type { AlertDraft } from './alert-draft.js';
-import { epochOf } from './epoch.js';
+import { isoToEpochMs } from '../time/shanghai.js';
 import { checkFees, priceLine } from './fee-overcharge.js';
 import type { MonitorRules } from './rules.js';
 
@@ -43,7 +43,7 @@ export async function checkSettlementRecords(
     if (rec === undefined || ids[i] === undefined) continue;
     const { date, group } = priceLine(plan, rec);
     const entry = groups.get(group) ?? { lines: [], index: i };
-    entry.lines.push({ amountFen: rec.amountFen, feeFen: rec.feeFen, date, t: epochOf(rec.time) });
+    entry.lines.push({ amountFen: rec.amountFen, feeFen: rec.feeFen, date, t: isoToEpochMs(rec.time) });
     entry.index = i;
     groups.set(group, entry);
   }

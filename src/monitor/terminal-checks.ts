@@ -3,7 +3,7 @@ import { formatFen } from '../money/index.js';
 import type { PosRecord } from '../records/index.js';
 import type { Database } from '../storage/schema.js';
 import type { AlertDraft } from './alert-draft.js';
-import { epochOf, localDate, localHhmm } from './epoch.js';
+import { isoToEpochMs, localDateOf, localHhmmOf } from '../time/shanghai.js';
 import { limitInForce, type MonitorRules } from './rules.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -48,7 +48,7 @@ async function payerHistory(db: Db, merchantId: number, payer: string, fromMs: n
     .execute();
   const out: Seen[] = [];
   for (const row of rows) {
-    const ms = epochOf(row.time);
+    const ms = isoToEpochMs(row.time);
     if (ms < fromMs) continue;
     const p = row.payer_id ?? row.card_no ?? undefined;
     if (p !== payer) continue;
@@ -100,9 +100,9 @@ export async function checkTerminalRecords(
     const rec = records[i];
     const id = ids[i];
     if (rec === undefined || id === undefined || rec.type !== 'sale') continue;
-    const ms = epochOf(rec.time);
-    const date = localDate(rec.time);
-    const hhmm = localHhmm(rec.time);
+    const ms = isoToEpochMs(rec.time);
+    const date = localDateOf(rec.time);
+    const hhmm = localHhmmOf(rec.time);
     const where = `${date} ${hhmm}${rec.terminalId === undefined ? '' : ` 终端${rec.terminalId}`}`;
     const money = formatFen(rec.amountFen);
     const limit = limitInForce(rules.limits, {
@@ -186,7 +186,7 @@ export async function checkTerminalRecords(
         // The message names the later sale of the pair, which may be the one stored before this one.
         const shownIso =
           earlier === undefined && later !== undefined ? new Date(later.ms).toISOString() : rec.time;
-        const dupWhere = `${localDate(shownIso)} ${localHhmm(shownIso)}${rec.terminalId === undefined ? '' : ` 终端${rec.terminalId}`}`;
+        const dupWhere = `${localDateOf(shownIso)} ${localHhmmOf(shownIso)}${rec.terminalId === undefined ? '' : ` 终端${rec.terminalId}`}`;
         drafts.push({
           kind: 'duplicate_submission',
           severity: r.duplicate_submission.severity,

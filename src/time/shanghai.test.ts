@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, epochMsToIso, isoToEpochMs, localDateOf, wallTimeToIso, weekday } from './shanghai.js';
+import {
+  addDays,
+  epochMsToIso,
+  isoToEpochMs,
+  localDateOf,
+  localHhmmOf,
+  wallTimeToIso,
+  weekday,
+  withShanghaiOffset,
+} from './shanghai.js';
 
 describe('Shanghai wall time', () => {
   it('writes wall time with the +08:00 offset whatever TZ the process has', () => {
@@ -15,6 +24,22 @@ describe('Shanghai wall time', () => {
     expect(localDateOf('2026-10-08T20:30:00')).toBe('2026-10-08');
     expect(localDateOf('2026-10-08T23:59:59.500')).toBe('2026-10-08');
     expect(localDateOf('2026-10-08T20:30:00Z')).toBe('2026-10-09');
+  });
+
+  it('gives an offset-less time the +08:00 it means and keeps any offset written', () => {
+    expect(withShanghaiOffset('2026-10-08T20:30:00')).toBe('2026-10-08T20:30:00+08:00');
+    expect(withShanghaiOffset('2026-10-08 20:30')).toBe('2026-10-08 20:30+08:00');
+    expect(withShanghaiOffset('2026-10-08T20:30:00.250')).toBe('2026-10-08T20:30:00.250+08:00');
+    expect(withShanghaiOffset('2026-10-08T12:30:00Z')).toBe('2026-10-08T12:30:00Z');
+    expect(withShanghaiOffset('2026-10-08T20:30:00+0800')).toBe('2026-10-08T20:30:00+0800');
+    expect(withShanghaiOffset('2026-10-08T07:30:00-05:00')).toBe('2026-10-08T07:30:00-05:00');
+  });
+
+  it('reads the Shanghai wall clock of a time written in any offset', () => {
+    expect(localHhmmOf('2026-10-08T20:30:59+08:00')).toBe('20:30');
+    expect(localHhmmOf('2026-10-08T20:30:00')).toBe('20:30');
+    expect(localHhmmOf('2026-10-08T16:05:00Z')).toBe('00:05');
+    expect(localHhmmOf('2026-10-08T20:30:00+0800')).toBe('20:30');
   });
 
   it('takes the local date across midnight from a UTC instant', () => {

@@ -47,6 +47,14 @@ export function isoToEpochMs(iso: string): number {
   return ms;
 }
 
+/**
+ * An ISO date-time as stored: one written without an offset is Shanghai wall time and gets +08:00, so that no
+ * later reader takes it in its own process's zone; one with an offset is kept as written.
+ */
+export function withShanghaiOffset(iso: string): string {
+  return WITHOUT_ZONE.test(iso) ? `${iso}${SHANGHAI_OFFSET}` : iso;
+}
+
 /** A Date's UTC fields as wall time (the milliseconds only when there are any). */
 export function wallTimeOfUtcFields(d: Date): WallTime {
   const t: WallTime = {
@@ -75,6 +83,11 @@ export function epochMsToIso(ms: number): string {
 export function localDateOf(iso: string): string {
   if (iso.endsWith(SHANGHAI_OFFSET) && iso.length >= 10) return iso.slice(0, 10);
   return epochMsToIso(isoToEpochMs(iso)).slice(0, 10);
+}
+
+/** The Shanghai wall clock `HH:MM` of an ISO time, whatever offset it was written with. */
+export function localHhmmOf(iso: string): string {
+  return new Date(isoToEpochMs(iso) + OFFSET_MS).toISOString().slice(11, 16);
 }
 
 /** Shanghai local date of an epoch instant. */
