@@ -1,52 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import { openDatabase } from '../../src/storage/database.js';
-import { createMerchant } from '../../src/storage/merchants-repo.js';
-import { migrateToLatest } from '../../src/storage/migrate.js';
-import { createUser } from '../../src/storage/users-repo.js';
+import { cliMerchantForTests } from './merchant-harness.js';
 
-let dir: string;
-let db: string;
-let merchant: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'posguard-case-cli-'));
-  db = join(dir, 'posguard.db');
-  const storage = openDatabase({ dialect: 'sqlite', file: db });
-  await migrateToLatest(storage);
-  const at = '2026-10-01T04:00:00.000Z';
-  const owner = await createUser(storage.db, {
-    email: 'owner@example.com',
-    passwordHash: 'x',
-    role: 'owner',
-    mustChangePassword: false,
-    at,
-  });
-  const staff = await createUser(storage.db, {
-    email: 'staff@example.com',
-    passwordHash: 'x',
-    role: 'staff',
-    mustChangePassword: false,
-    at,
-  });
-  const created = await createMerchant(storage.db, owner.id, { name: '鸿运便利店', at });
-  await storage.db
-    .insertInto('memberships')
-    .values({ user_id: staff.id, merchant_id: created.id, role: 'staff', created_at: at })
-    .execute();
-  merchant = String(created.id);
-  await storage.close();
-});
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const cli = (...args: string[]) => runCli([...args, '--db', db, '--merchant', merchant], { cwd: dir });
+const shop = cliMerchantForTests('posguard-case-cli-');
+const { cli } = shop;
 
 describe('posguard case on a database file', () => {
   it('opens, notes, moves, attaches and shows a case, acting as the first owner', async () => {
@@ -81,7 +41,7 @@ describe('posguard case on a database file', () => {
     const reopen = await cli('case', 'move', id, 'open', '--note', 'again', '--lang', 'en');
     expect(reopen.exitCode).toBe(2);
     expect(reopen.stderr).toContain('cannot move from closed to open');
-    const zip = join(dir, 'evidence.zip');
+    const zip = join(shop.dir, 'evidence.zip');
     writeFileSync(zip, Buffer.from('PK\u0003\u0004 evidence'));
     expect((await cli('case', 'attach', id, 'evidence.zip')).exitCode).toBe(0);
     const shown = await cli('case', 'show', id, '--format', 'json');
@@ -118,12 +78,12 @@ describe('posguard case on a database file', () => {
     expect(staff.stderr).toContain('只读');
     expect((await cli('case', 'list', '--user', 'staff@example.com')).exitCode).toBe(0);
     expect((await cli('case', 'list', '--user', 'nobody@example.com')).exitCode).toBe(2);
-    const missing = await runCli(['case', 'list', '--db', join(dir, 'none.db'), '--merchant', '1'], {
-      cwd: dir,
+    const missing = await runCli(['case', 'list', '--db', join(shop.dir, 'none.db'), '--merchant', '1'], {
+      cwd: shop.dir,
     });
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('none.db');
-    const noMerchant = await runCli(['case', 'list', '--db', db], { cwd: dir });
+    const noMerchant = await runCli(['case', 'list', '--db', shop.db], { cwd: shop.dir });
     expect(noMerchant.exitCode).toBe(2);
   });
 });

@@ -1,65 +1,24 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
-import { simulate } from '../../src/simulate/simulate.js';
-import { multipartBody, type TestApp, testApp } from '../server/test-app.js';
+import { type ApiMerchant, apiMerchant, cliOn, type MerchantCli } from './merchant-harness.js';
 
 // A merchant whose provider adds 3 元 to every credit-card swipe, stored through the API; the CLI then works on
 // the same SQLite file.
-let t: TestApp;
-let dir: string;
-let m: string;
+let shop: ApiMerchant;
+let cli: MerchantCli;
 let surcharges: { id: string; overchargeFen: number; lossFen: number }[];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'posguard-case-findings-'));
-  const result = simulate({
-    out: dir,
-    merchants: 1,
-    terminals: 1,
-    days: 10,
-    perDay: 20,
-    start: '2026-09-01',
-    seed: 'posguard-case-findings',
-    scenarios: ['fixed-surcharge'],
-    preset: 'generic',
-  });
-  const sim = join(dir, result.merchants[0]?.merchantId ?? '');
-  t = await testApp();
-  await t.addUser('owner@example.com');
-  const owner = await t.login('owner@example.com');
-  const created = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/merchants',
-    headers: { cookie: owner },
-    payload: { name: '鸿运便利店' },
-  });
-  m = String((JSON.parse(created.body) as { id: number }).id);
-  for (const [file, kind] of [
-    ['settlement.csv', 'settlement'],
-    ['terminal.csv', 'terminal'],
-  ] as const) {
-    const upload = multipartBody(file, readFileSync(join(sim, file)), { kind });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${m}/statements`,
-      headers: { cookie: owner, ...upload.headers },
-      payload: upload.payload,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-  }
-  const plan = await t.app.inject({
-    method: 'PUT',
-    url: `/api/v1/merchants/${m}/plan`,
-    headers: { cookie: owner, 'content-type': 'application/yaml' },
-    payload: readFileSync(join(sim, 'plan.yaml'), 'utf8'),
-  });
-  expect(plan.statusCode, plan.body).toBeLessThan(300);
+  shop = await apiMerchant(
+    'posguard-case-findings-',
+    { terminals: 1, days: 10, perDay: 20, seed: 'posguard-case-findings', scenarios: ['fixed-surcharge'] },
+    { name: '鸿运便利店', statements: ['settlement', 'terminal'], plan: true },
+  );
+  const { t, owner, merchantId } = shop;
+  cli = cliOn({ db: join(t.dir, 'test.db'), merchant: String(merchantId), cwd: shop.dir, lang: 'en' });
   const audit = await t.app.inject({
     method: 'GET',
-    url: `/api/v1/merchants/${m}/audit`,
+    url: `/api/v1/merchants/${merchantId}/audit`,
     headers: { cookie: owner },
   });
   surcharges = (
@@ -71,12 +30,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await t.close();
-  rmSync(dir, { recursive: true, force: true });
+  await shop.close();
 });
-
-const cli = (...args: string[]) =>
-  runCli([...args, '--db', join(t.dir, 'test.db'), '--merchant', m, '--lang', 'en'], { cwd: dir });
 
 describe('a case and the findings it cites', () => {
   it('claims what the cited findings add up to, and refuses a finding id the audit does not have', async () => {

@@ -1,52 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { createMerchant } from '../../src/storage/merchants-repo.js';
-import { migrateToLatest } from '../../src/storage/migrate.js';
-import { createUser } from '../../src/storage/users-repo.js';
+import { cliMerchantForTests } from './merchant-harness.js';
 
-let dir: string;
-let db: string;
-let merchant: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'posguard-case-review-'));
-  db = join(dir, 'posguard.db');
-  const storage = openDatabase({ dialect: 'sqlite', file: db });
-  await migrateToLatest(storage);
-  const at = '2026-10-01T04:00:00.000Z';
-  const owner = await createUser(storage.db, {
-    email: 'owner@example.com',
-    passwordHash: 'x',
-    role: 'owner',
-    mustChangePassword: false,
-    at,
-  });
-  const staff = await createUser(storage.db, {
-    email: 'staff@example.com',
-    passwordHash: 'x',
-    role: 'staff',
-    mustChangePassword: false,
-    at,
-  });
-  const created = await createMerchant(storage.db, owner.id, { name: '鸿运便利店', at });
-  await storage.db
-    .insertInto('memberships')
-    .values({ user_id: staff.id, merchant_id: created.id, role: 'staff', created_at: at })
-    .execute();
-  merchant = String(created.id);
-  await storage.close();
-});
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const cli = (...args: string[]) =>
-  runCli([...args, '--db', db, '--merchant', merchant, '--lang', 'en'], { cwd: dir });
+const shop = cliMerchantForTests('posguard-case-review-', 'en');
+const { cli } = shop;
 
 interface Shown {
   id: number;
@@ -110,7 +71,7 @@ describe('posguard case money and duplicates', () => {
     const noted = await cli('case', 'note', id, '备注', '--format', 'json');
     expect(noted.exitCode, noted.stderr).toBe(0);
     expect(JSON.parse(noted.stdout)).toMatchObject({ id: c.id, notes: [{ text: '备注' }] });
-    writeFileSync(join(dir, 'a.txt'), 'x');
+    writeFileSync(join(shop.dir, 'a.txt'), 'x');
     const attached = await cli('case', 'attach', id, 'a.txt', '--format', 'json');
     expect(attached.exitCode, attached.stderr).toBe(0);
     expect(JSON.parse(attached.stdout)).toMatchObject({ attachments: [{ name: 'a.txt', size: 1 }] });
@@ -118,7 +79,7 @@ describe('posguard case money and duplicates', () => {
 
   it('runs every example of posguard case --help as written', async () => {
     for (const lang of ['zh', 'en']) {
-      const help = await runCli(['case', '--help', '--lang', lang], { cwd: dir });
+      const help = await runCli(['case', '--help', '--lang', lang], { cwd: shop.dir });
       const examples = help.stdout
         .split('\n')
         .filter((l) => l.startsWith('  posguard case '))
@@ -126,11 +87,11 @@ describe('posguard case money and duplicates', () => {
       expect(examples.length).toBeGreaterThan(5);
       // The examples speak of merchant 1 and case 3: on a fresh merchant, case 3 is the case its `open` made.
       const fresh = await freshMerchant();
-      writeFileSync(join(dir, 'evidence.zip'), 'PK');
+      writeFileSync(join(shop.dir, 'evidence.zip'), 'PK');
       let opened = '';
       for (const args of examples) {
         const real = args.map((a, i) => (args[i - 1] === '--merchant' ? fresh : a === '3' ? opened : a));
-        const r = await runCli([...real, '--db', db], { cwd: dir });
+        const r = await runCli([...real, '--db', shop.db], { cwd: shop.dir });
         if (args[1] === 'open') opened = /#(\d+)/.exec(r.stdout)?.[1] ?? '';
         // `list --idle` exits 1 only when something is idle; nothing is here.
         expect(r.exitCode, `${lang}: ${args.join(' ')}\n${r.stderr}`).toBe(0);
@@ -140,7 +101,7 @@ describe('posguard case money and duplicates', () => {
 });
 
 async function freshMerchant(): Promise<string> {
-  const storage = openDatabase({ dialect: 'sqlite', file: db });
+  const storage = openDatabase({ dialect: 'sqlite', file: shop.db });
   try {
     const owner = await storage.db
       .selectFrom('users')

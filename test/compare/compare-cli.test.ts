@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import { simulate } from '../../src/simulate/simulate.js';
+import { simulateMerchant } from '../cases/merchant-harness.js';
 
 // The test reads the simulated journal itself and prices it with its own arithmetic (no posguard pricing code),
 // then checks `posguard compare --format json` against it.
@@ -90,18 +90,13 @@ function yearly(total: number, span: number): number {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'posguard-compare-'));
-  const result = simulate({
-    out: dir,
-    merchants: 1,
+  sim = simulateMerchant(dir, {
     terminals: 2,
     days: 30,
     perDay: 20,
-    start: '2026-09-01',
     seed: 'posguard-compare',
     scenarios: ['network-resubmit', 'refund-fee', 'silent-rate-change'],
-    preset: 'generic',
   });
-  sim = join(dir, result.merchants[0]?.merchantId ?? '');
 });
 
 afterAll(() => {

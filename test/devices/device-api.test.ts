@@ -1,20 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectionStatus } from '../../src/devices/inspection-status.js';
 import { parseDevicesFile } from '../../src/devices/parse-devices-file.js';
-import { simulate } from '../../src/simulate/simulate.js';
 import { devicesDue } from '../../src/storage/devices-repo.js';
-import { multipartBody, type TestApp, testApp } from '../server/test-app.js';
+import { type ApiMerchant, apiMerchant } from '../cases/merchant-harness.js';
+import type { TestApp } from '../server/test-app.js';
 
+let shop: ApiMerchant;
 let t: TestApp;
 let owner: string;
 let staff: string;
 let other: string;
 let m: number;
 let sim: string;
-let dir: string;
 let truth: { findings: { kind: string; terminalId?: string; lossFen: number }[] };
 
 interface Device {
@@ -40,63 +39,25 @@ async function devices(cookie: string, query = ''): Promise<Device[]> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'posguard-devices-'));
-  const result = simulate({
-    out: dir,
-    merchants: 1,
-    terminals: 2,
-    days: 20,
-    perDay: 15,
-    start: '2026-09-01',
-    seed: 'posguard-devices',
-    scenarios: ['keypad-fault'],
-    preset: 'generic',
-  });
-  sim = join(dir, result.merchants[0]?.merchantId ?? '');
+  shop = await apiMerchant(
+    'posguard-devices-',
+    { terminals: 2, days: 20, perDay: 15, seed: 'posguard-devices', scenarios: ['keypad-fault'] },
+    { name: '鸿运便利店', statements: ['settlement', 'terminal'], plan: true },
+  );
+  ({ t, sim, owner, merchantId: m } = shop);
   truth = JSON.parse(readFileSync(join(sim, 'truth.json'), 'utf8')) as typeof truth;
-  t = await testApp();
-  await t.addUser('owner@example.com');
   await t.addUser('other@example.com');
   const staffId = await t.addUser('staff@example.com', 'staff');
-  owner = await t.login('owner@example.com');
   other = await t.login('other@example.com');
   staff = await t.login('staff@example.com');
-  const created = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/merchants',
-    headers: { cookie: owner },
-    payload: { name: '鸿运便利店' },
-  });
-  m = (JSON.parse(created.body) as { id: number }).id;
   await t.storage.db
     .insertInto('memberships')
     .values({ user_id: staffId, merchant_id: m, role: 'staff', created_at: t.clock.now.toISOString() })
     .execute();
-  for (const [file, kind] of [
-    ['settlement.csv', 'settlement'],
-    ['terminal.csv', 'terminal'],
-  ] as const) {
-    const upload = multipartBody(file, readFileSync(join(sim, file)), { kind });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${m}/statements`,
-      headers: { cookie: owner, ...upload.headers },
-      payload: upload.payload,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-  }
-  const plan = await t.app.inject({
-    method: 'PUT',
-    url: `/api/v1/merchants/${m}/plan`,
-    headers: { cookie: owner, 'content-type': 'application/yaml' },
-    payload: readFileSync(join(sim, 'plan.yaml'), 'utf8'),
-  });
-  expect(plan.statusCode, plan.body).toBeLessThan(300);
 });
 
 afterAll(async () => {
-  await t.close();
-  rmSync(dir, { recursive: true, force: true });
+  await shop.close();
 });
 
 describe('devices', () => {

@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDevicesFile } from '../../src/devices/parse-devices-file.js';
-import { openDatabase } from '../../src/storage/database.js';
-import { createMerchant } from '../../src/storage/merchants-repo.js';
-import { migrateToLatest } from '../../src/storage/migrate.js';
-import { createUser } from '../../src/storage/users-repo.js';
 import { addDays, todayInShanghai } from '../../src/time/shanghai.js';
+import { cliMerchantForTests } from '../cases/merchant-harness.js';
 
 describe('a messy devices.yaml', () => {
   it('refuses a day that does not exist instead of rolling it over into March', () => {
@@ -74,34 +69,12 @@ describe('a messy devices.yaml', () => {
 });
 
 describe('posguard device inspect dates', () => {
-  let dir: string;
-  let db: string;
-  let merchant: string;
+  const shop = cliMerchantForTests('posguard-device-dates-', 'en');
+  const { cli } = shop;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'posguard-device-dates-'));
-    db = join(dir, 'posguard.db');
-    const storage = openDatabase({ dialect: 'sqlite', file: db });
-    await migrateToLatest(storage);
-    const at = '2026-10-01T04:00:00.000Z';
-    const owner = await createUser(storage.db, {
-      email: 'owner@example.com',
-      passwordHash: 'x',
-      role: 'owner',
-      mustChangePassword: false,
-      at,
-    });
-    merchant = String((await createMerchant(storage.db, owner.id, { name: '鸿运便利店', at })).id);
-    await storage.close();
-    writeFileSync(join(dir, 'devices.yaml'), 'terminals:\n  - terminalId: "12345678"\n');
+  beforeAll(() => {
+    writeFileSync(join(shop.dir, 'devices.yaml'), 'terminals:\n  - terminalId: "12345678"\n');
   });
-
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const cli = (...args: string[]) =>
-    runCli([...args, '--db', db, '--merchant', merchant, '--lang', 'en'], { cwd: dir });
 
   it('refuses --date 2026-02-30 and a date in the future, and reads 2026/11/30', async () => {
     expect((await cli('device', 'import', 'devices.yaml')).exitCode).toBe(0);
@@ -113,7 +86,7 @@ describe('posguard device inspect dates', () => {
     expect(future.stderr).toContain('future');
     const later = addDays(todayInShanghai(), 30);
     writeFileSync(
-      join(dir, 'ahead.yaml'),
+      join(shop.dir, 'ahead.yaml'),
       `terminals:\n  - terminalId: "12345678"\n    lastInspection: ${later}\n`,
     );
     const ahead = await cli('device', 'import', 'ahead.yaml');
