@@ -1,21 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditRecords } from '../../src/audit/audit.js';
 import { runCli } from '../../src/cli/program.js';
-import { parsePlan } from '../../src/plans/parse-plan.js';
-import { importFiles } from '../../src/statements/import.js';
 import type { DialectName } from '../../src/storage/database.js';
 import { DIALECTS } from '../storage/test-storage.js';
+import { engineAuditOf, ownerWithMerchant } from './merchant-harness.js';
 import { OVERCHARGED, PLAN_YAML, settlementCsv } from './sample-data.js';
 import { multipartBody, type TestApp, testApp } from './test-app.js';
-import { attachDiagnoses } from '../../src/explain/attach-diagnoses.js';
-import type { AuditReport } from '../../src/audit/report-types.js';
-import type { FeePlan } from '../../src/plans/plan-types.js';
-
-/** The CLI and the API attach the diagnoses to the engine's report; so does the expectation. */
-const withDiagnoses = (report: AuditReport, plans: FeePlan[]) =>
-  attachDiagnoses(report, { plans, terminal: [] });
 
 let t: TestApp;
 afterEach(async () => t.close());
@@ -23,71 +14,19 @@ afterEach(async () => t.close());
 describe.each(DIALECTS)('the API on %s', (dialect: DialectName) => {
   it('imports once, stays idempotent, and audits exactly like auditRecords', async () => {
     t = await testApp(dialect);
-    await t.addUser('owner@example.com');
-    const cookie = await t.login('owner@example.com');
-    const id = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/merchants',
-        headers: { cookie },
-        payload: { name: 'M', merchantId: '898440153991234' },
-      })
-    ).json().id;
-    await t.app.inject({
-      method: 'PUT',
-      url: `/api/v1/merchants/${id}/plan`,
-      headers: { cookie, 'content-type': 'application/yaml' },
-      payload: PLAN_YAML,
-    });
+    const { id, putPlan, upload, get } = await ownerWithMerchant(t);
+    await putPlan();
     const csv = settlementCsv(OVERCHARGED);
-    const send = () => {
-      const { payload, headers } = multipartBody('settle.csv', csv);
-      return t.app.inject({
-        method: 'POST',
-        url: `/api/v1/merchants/${id}/statements`,
-        headers: { ...headers, cookie },
-        payload,
-      });
-    };
-    const first = await send();
-    const second = await send();
+    const first = await upload('settle.csv', csv);
+    const second = await upload('settle.csv', csv);
     expect(first.statusCode).toBe(201);
     expect(second.statusCode).toBe(200);
     expect(second.json().importId).toBe(first.json().importId);
-    const records = await t.app.inject({
-      method: 'GET',
-      url: `/api/v1/merchants/${id}/records`,
-      headers: { cookie },
-    });
+    const records = await get(`/api/v1/merchants/${id}/records`);
     expect(records.json().records).toHaveLength(4);
 
-    const imported = await importFiles([{ name: 'settle.csv', bytes: Buffer.from(csv) }]);
-    const plan = parsePlan(PLAN_YAML, 'plan.yaml');
-    if (!plan.ok) throw new Error('plan');
-    const expected = withDiagnoses(
-      auditRecords({
-        terminal: [],
-        settlement: imported.records,
-        bank: [],
-        plans: [plan.plan],
-        files: imported.files.map((f) => ({
-          file: f.file,
-          sha256: f.sha256,
-          preset: f.preset,
-          kind: f.kind,
-          rows: f.rows,
-        })),
-        rejected: [],
-        warnings: [],
-      }),
-      [plan.plan],
-    );
-    const audit = await t.app.inject({
-      method: 'GET',
-      url: `/api/v1/merchants/${id}/audit`,
-      headers: { cookie },
-    });
-    expect(audit.json()).toEqual(JSON.parse(JSON.stringify(expected)));
+    const audit = await get(`/api/v1/merchants/${id}/audit`);
+    expect(audit.json()).toEqual(await engineAuditOf(csv));
     expect(audit.json().summary.overchargeFen).toBe(240);
 
     // And exactly what the CLI prints for the same file and plan.
@@ -102,35 +41,14 @@ describe.each(DIALECTS)('the API on %s', (dialect: DialectName) => {
 
   it('stores the same file once when two uploads of it arrive at the same time', async () => {
     t = await testApp(dialect);
-    await t.addUser('owner@example.com');
-    const cookie = await t.login('owner@example.com');
-    const id = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/merchants',
-        headers: { cookie },
-        payload: { name: 'M', merchantId: '898440153991234' },
-      })
-    ).json().id;
+    const { id, upload, get } = await ownerWithMerchant(t);
     const csv = settlementCsv(OVERCHARGED);
     // A browser retrying a slow upload, or two tabs: the second request starts before the first commits.
-    const send = () => {
-      const { payload, headers } = multipartBody('settle.csv', csv);
-      return t.app.inject({
-        method: 'POST',
-        url: `/api/v1/merchants/${id}/statements`,
-        headers: { ...headers, cookie },
-        payload,
-      });
-    };
+    const send = () => upload('settle.csv', csv);
     const answers = await Promise.all([send(), send(), send()]);
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 201]);
     expect(new Set(answers.map((a) => a.json().importId)).size).toBe(1);
-    const merchant = await t.app.inject({
-      method: 'GET',
-      url: `/api/v1/merchants/${id}`,
-      headers: { cookie },
-    });
+    const merchant = await get(`/api/v1/merchants/${id}`);
     // OVERCHARGED has 4 lines: stored once, not three times.
     expect(merchant.json().records).toBe(4);
     expect(merchant.json().imports).toHaveLength(1);
@@ -138,23 +56,10 @@ describe.each(DIALECTS)('the API on %s', (dialect: DialectName) => {
 
   it('answers out-of-range ids, impossible dates, NUL text and a cut-off upload with 4xx, never 500', async () => {
     t = await testApp(dialect);
-    await t.addUser('owner@example.com');
-    const cookie = await t.login('owner@example.com');
-    const id = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/merchants',
-        headers: { cookie },
-        payload: { name: 'M', merchantId: '898440153991234' },
-      })
-    ).json().id;
-    const { payload, headers } = multipartBody('settle.csv', settlementCsv(OVERCHARGED));
-    await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/statements`,
-      headers: { ...headers, cookie },
-      payload,
-    });
+    const { cookie, id, upload, get } = await ownerWithMerchant(t);
+    const csv = settlementCsv(OVERCHARGED);
+    await upload('settle.csv', csv);
+    const { payload, headers } = multipartBody('settle.csv', csv);
     // 2^31 does not fit PostgreSQL's integer ids; SQLite took it. Both must answer alike, without a 500.
     const big = 2 ** 31;
     const requests: {
@@ -196,63 +101,32 @@ describe.each(DIALECTS)('the API on %s', (dialect: DialectName) => {
     }
     expect(answers.filter(([, status]) => status >= 500 || status < 400)).toEqual([]);
     // Nothing of the cut-off upload was stored.
-    const merchant = await t.app.inject({
-      method: 'GET',
-      url: `/api/v1/merchants/${id}`,
-      headers: { cookie },
-    });
+    const merchant = await get(`/api/v1/merchants/${id}`);
     expect(merchant.json().imports).toHaveLength(1);
   });
 
   it('stores a line once when a later export overlaps an earlier one, and keeps a real double settlement', async () => {
     t = await testApp(dialect);
-    await t.addUser('owner@example.com');
-    const cookie = await t.login('owner@example.com');
-    const id = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/merchants',
-        headers: { cookie },
-        payload: { name: 'M', merchantId: '898440153991234' },
-      })
-    ).json().id;
-    await t.app.inject({
-      method: 'PUT',
-      url: `/api/v1/merchants/${id}/plan`,
-      headers: { cookie, 'content-type': 'application/yaml' },
-      payload: PLAN_YAML,
-    });
-    const send = (name: string, csv: string) => {
-      const { payload, headers } = multipartBody(name, csv);
-      return t.app.inject({
-        method: 'POST',
-        url: `/api/v1/merchants/${id}/statements`,
-        headers: { ...headers, cookie },
-        payload,
-      });
-    };
+    const { id, putPlan, upload, get } = await ownerWithMerchant(t);
+    await putPlan();
     const [first, second, third, fourth] = OVERCHARGED;
     if (first === undefined || second === undefined || third === undefined || fourth === undefined)
       throw new Error('sample');
     // Mid-month the merchant downloads lines 1–2; at month end the whole month (1–4) again: 1–2 overlap.
-    const early = await send('结算明细-10月上.csv', settlementCsv([first, second]));
+    const early = await upload('结算明细-10月上.csv', settlementCsv([first, second]));
     expect(early.json().landings[0].stored).toBe(2);
-    const month = await send('结算明细-10月.csv', settlementCsv([first, second, third, fourth]));
+    const month = await upload('结算明细-10月.csv', settlementCsv([first, second, third, fourth]));
     expect(month.statusCode).toBe(201);
     expect(month.json().landings[0]).toMatchObject({ stored: 2, alreadyStored: 2 });
-    const audit = (
-      await t.app.inject({ method: 'GET', url: `/api/v1/merchants/${id}/audit`, headers: { cookie } })
-    ).json();
+    const audit = (await get(`/api/v1/merchants/${id}/audit`)).json();
     expect(audit.summary.settlementRecords).toBe(4);
     expect(audit.summary.findingsByKind.duplicate_settlement).toBe(0);
     // Three credit sales of ¥1,000.00 at 0.68% instead of 0.60%: 680 − 600 = 80 fen each, 240 fen in all.
     expect(audit.summary.overchargeFen).toBe(240);
     // A later file that lists line 3 twice: one copy is the overlap, the other a real second settlement.
-    const again = await send('结算明细-补.csv', settlementCsv([third, third]));
+    const again = await upload('结算明细-补.csv', settlementCsv([third, third]));
     expect(again.json().landings[0]).toMatchObject({ stored: 1, alreadyStored: 1 });
-    const after = (
-      await t.app.inject({ method: 'GET', url: `/api/v1/merchants/${id}/audit`, headers: { cookie } })
-    ).json();
+    const after = (await get(`/api/v1/merchants/${id}/audit`)).json();
     expect(after.summary.findingsByKind.duplicate_settlement).toBe(1);
   });
 });

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Comparison } from '../../src/compare/compare-plans.js';
 import type { DialectName } from '../../src/storage/database.js';
 import { DIALECTS } from '../storage/test-storage.js';
-import { multipartBody, type TestApp, testApp } from './test-app.js';
+import { type OwnedMerchant, ownerWithMerchant } from './merchant-harness.js';
+import { type TestApp, testApp } from './test-app.js';
 
 /** One day of a generic cash-register journal: two WeChat sales of ¥1,000.00 on one terminal. */
 const JOURNAL = [
@@ -14,37 +15,18 @@ const JOURNAL = [
 let t: TestApp;
 afterEach(async () => t.close());
 
-async function merchantWithJournal(dialect: DialectName): Promise<{ id: number; cookie: string }> {
+async function merchantWithJournal(dialect: DialectName): Promise<OwnedMerchant> {
   t = await testApp(dialect);
-  await t.addUser('owner@example.com');
-  const cookie = await t.login('owner@example.com');
-  const id = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/merchants',
-      headers: { cookie },
-      payload: { name: 'M', merchantId: '822807654115098' },
-    })
-  ).json().id as number;
-  const upload = multipartBody('terminal.csv', JOURNAL, { kind: 'terminal' });
-  const res = await t.app.inject({
-    method: 'POST',
-    url: `/api/v1/merchants/${id}/statements`,
-    headers: { cookie, ...upload.headers },
-    payload: upload.payload,
-  });
+  const merchant = await ownerWithMerchant(t, { name: 'M', merchantId: '822807654115098' });
+  const res = await merchant.upload('terminal.csv', JOURNAL, { kind: 'terminal' });
   expect(res.statusCode, res.body).toBe(201);
-  return { id, cookie };
+  return merchant;
 }
 
 describe.each(DIALECTS)('GET …/compare?asOf on %s', (dialect: DialectName) => {
   it('prices the first year from the chosen switch date and says whether each plan is complete', async () => {
-    const { id, cookie } = await merchantWithJournal(dialect);
-    const res = await t.app.inject({
-      method: 'GET',
-      url: `/api/v1/merchants/${id}/compare?asOf=2026-11-01`,
-      headers: { cookie },
-    });
+    const { id, get } = await merchantWithJournal(dialect);
+    const res = await get(`/api/v1/merchants/${id}/compare?asOf=2026-11-01`);
     expect(res.statusCode, res.body).toBe(200);
     const c = res.json<Comparison>();
     expect(c.plans.length).toBeGreaterThan(1);
@@ -62,26 +44,16 @@ describe.each(DIALECTS)('GET …/compare?asOf on %s', (dialect: DialectName) => 
     expect(leshua?.yearlyFen).toBe(277_400 + 9_900 + 9_900);
 
     // Another switch date moves the first year with it (the priced year is 365 days, as compare counts it).
-    const leap = (
-      await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/merchants/${id}/compare?asOf=2027-03-01`,
-        headers: { cookie },
-      })
-    ).json<Comparison>();
+    const leap = (await get(`/api/v1/merchants/${id}/compare?asOf=2027-03-01`)).json<Comparison>();
     const leshuaLeap = leap.plans.find((p) => p.provider === '乐刷（示例）');
     expect(leshuaLeap?.startDate).toBe('2027-03-01');
     expect(leshuaLeap?.yearlyFeesFen).toBe(277_400);
   });
 
   it('refuses a switch date that is not a real YYYY-MM-DD day with 400', async () => {
-    const { id, cookie } = await merchantWithJournal(dialect);
+    const { id, get } = await merchantWithJournal(dialect);
     for (const bad of ['2026-02-30', '2026-13-01', '20261101', 'tomorrow', '2026-11-1']) {
-      const res = await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/merchants/${id}/compare?asOf=${encodeURIComponent(bad)}`,
-        headers: { cookie },
-      });
+      const res = await get(`/api/v1/merchants/${id}/compare?asOf=${encodeURIComponent(bad)}`);
       expect(res.statusCode, bad).toBe(400);
       expect(res.json().error.code).toBe('invalid_request');
       expect(res.json().error.message).toContain('asOf');

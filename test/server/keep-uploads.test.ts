@@ -5,7 +5,8 @@ import { keptCopyOf } from '../../src/server/kept-upload.js';
 import type { DialectName } from '../../src/storage/database.js';
 import { DIALECTS } from '../storage/test-storage.js';
 import { OVERCHARGED, settlementCsv } from './sample-data.js';
-import { multipartBody, type TestApp, testApp } from './test-app.js';
+import { inviteUser, ownerWithMerchant, uploadStatement } from './merchant-harness.js';
+import { type TestApp, testApp } from './test-app.js';
 
 const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 // A Luhn-valid test card number: doubled digits 8+2+2+2+2+2+2+2 = 22, the rest 1×8 = 8; 30 ends in 0.
@@ -24,16 +25,6 @@ function luhnOk(digits: string): boolean {
 let t: TestApp;
 let alice: string;
 let merchant: number;
-
-async function upload(cookie: string, m: number, name: string, content: string | Uint8Array) {
-  const body = multipartBody(name, content);
-  return t.app.inject({
-    method: 'POST',
-    url: `/api/v1/merchants/${m}/statements`,
-    headers: { ...body.headers, cookie },
-    payload: body.payload,
-  });
-}
 
 async function setKeep(cookie: string, m: number, keepUploads: boolean) {
   return t.app.inject({
@@ -55,16 +46,11 @@ async function download(cookie: string, m: number, importId: number) {
 describe.each(DIALECTS)('keeping uploaded statement files (issue 6) on %s', (name: DialectName) => {
   beforeEach(async () => {
     t = await testApp(name);
-    await t.addUser('alice@example.com');
-    alice = await t.login('alice@example.com');
-    merchant = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/merchants',
-        headers: { cookie: alice },
-        payload: { name: 'Alice 的店', merchantId: '898440153991234' },
-      })
-    ).json().id;
+    ({ cookie: alice, id: merchant } = await ownerWithMerchant(
+      t,
+      { name: 'Alice 的店', merchantId: '898440153991234' },
+      'alice@example.com',
+    ));
   });
   afterEach(async () => t.close());
 
@@ -75,7 +61,7 @@ describe.each(DIALECTS)('keeping uploaded statement files (issue 6) on %s', (nam
       headers: { cookie: alice },
     });
     expect(shown.json().keepUploads).toBe(false);
-    const res = await upload(alice, merchant, 'plain.csv', settlementCsv(OVERCHARGED));
+    const res = await uploadStatement(t, alice, merchant, 'plain.csv', settlementCsv(OVERCHARGED));
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().kept).toBeUndefined();
     const file = await download(alice, merchant, res.json().importId);
@@ -95,7 +81,7 @@ describe.each(DIALECTS)('keeping uploaded statement files (issue 6) on %s', (nam
     });
     expect(shown.json().keepUploads).toBe(true);
     const csv = settlementCsv(OVERCHARGED);
-    const res = await upload(alice, merchant, '结算单.csv', csv);
+    const res = await uploadStatement(t, alice, merchant, '结算单.csv', csv);
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().kept).toEqual({
       kept: true,
@@ -114,7 +100,8 @@ describe.each(DIALECTS)('keeping uploaded statement files (issue 6) on %s', (nam
     expect(log.body).toContain('"keepUploads":true');
     // Turned off again: the next upload is not kept.
     expect((await setKeep(alice, merchant, false)).statusCode).toBe(200);
-    const later = await upload(
+    const later = await uploadStatement(
+      t,
       alice,
       merchant,
       'later.csv',
@@ -130,7 +117,7 @@ describe.each(DIALECTS)('keeping uploaded statement files (issue 6) on %s', (nam
     const csv = settlementCsv(OVERCHARGED).replaceAll('622202******0123', PAN);
     // The merchant number (15 digits) and reference numbers (12) stay; only the card is masked.
     const expected = settlementCsv(OVERCHARGED).replaceAll('622202******0123', '411111******1111');
-    const res = await upload(alice, merchant, 'with-pan.csv', csv);
+    const res = await uploadStatement(t, alice, merchant, 'with-pan.csv', csv);
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().kept).toEqual({
       kept: true,
@@ -160,7 +147,7 @@ describe.each(DIALECTS)('keeping uploaded statement files (issue 6) on %s', (nam
     const sheet = book.addWorksheet('结算');
     for (const line of settlementCsv(OVERCHARGED).trim().split('\r\n')) sheet.addRow(line.split(','));
     const xlsx = Buffer.from(await book.xlsx.writeBuffer());
-    const res = await upload(alice, merchant, 'settlement.xlsx', xlsx);
+    const res = await uploadStatement(t, alice, merchant, 'settlement.xlsx', xlsx);
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().kept).toMatchObject({
       kept: false,
@@ -175,17 +162,7 @@ describe.each(DIALECTS)('keeping uploaded statement files (issue 6) on %s', (nam
   it('lets staff read the setting but not change it (403), and another owner gets 404', async () => {
     await t.addUser('bob@example.com');
     const bob = await t.login('bob@example.com');
-    const invite = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/users',
-      headers: { cookie: alice },
-      payload: {
-        email: 'sam@example.com',
-        role: 'staff',
-        merchantIds: [merchant],
-        password: 'Sam-Password-2026',
-      },
-    });
+    const invite = await inviteUser(t, alice, 'sam@example.com', 'staff', [merchant], 'Sam-Password-2026');
     expect(invite.statusCode, invite.body).toBe(201);
     const sam = await t.login('sam@example.com', 'Sam-Password-2026');
     expect((await setKeep(sam, merchant, true)).statusCode).toBe(403);
@@ -197,7 +174,7 @@ describe.each(DIALECTS)('keeping uploaded statement files (issue 6) on %s', (nam
     });
     expect(shown.json().keepUploads).toBe(false);
     expect((await setKeep(alice, merchant, true)).statusCode).toBe(200);
-    const res = await upload(alice, merchant, 'kept.csv', settlementCsv(OVERCHARGED));
+    const res = await uploadStatement(t, alice, merchant, 'kept.csv', settlementCsv(OVERCHARGED));
     expect((await download(sam, merchant, res.json().importId)).statusCode).toBe(200);
     expect((await download(bob, merchant, res.json().importId)).statusCode).toBe(404);
   });

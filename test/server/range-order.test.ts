@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { OVERCHARGED, PLAN_YAML, settlementCsv } from './sample-data.js';
-import { multipartBody, type TestApp, testApp } from './test-app.js';
+import { ownerWithMerchant } from './merchant-harness.js';
+import { OVERCHARGED, settlementCsv } from './sample-data.js';
+import { type TestApp, testApp } from './test-app.js';
 
 let t: TestApp;
 afterEach(async () => t.close());
@@ -8,36 +9,12 @@ afterEach(async () => t.close());
 describe('a date range whose from is after its to', () => {
   it('is refused with 400 and a message in both languages, not answered with an empty audit', async () => {
     t = await testApp();
-    await t.addUser('owner@example.com');
-    const cookie = await t.login('owner@example.com');
-    const id = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/merchants',
-        headers: { cookie },
-        payload: { name: 'M', merchantId: '898440153991234' },
-      })
-    ).json().id as number;
-    await t.app.inject({
-      method: 'PUT',
-      url: `/api/v1/merchants/${id}/plan`,
-      headers: { cookie, 'content-type': 'application/yaml' },
-      payload: PLAN_YAML,
-    });
-    const { payload, headers } = multipartBody('settle.csv', settlementCsv(OVERCHARGED));
-    await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/statements`,
-      headers: { ...headers, cookie },
-      payload,
-    });
+    const { id, putPlan, upload, get } = await ownerWithMerchant(t);
+    await putPlan();
+    await upload('settle.csv', settlementCsv(OVERCHARGED));
     // The user swapped the two dates: October's overcharges must not look like "no findings".
     for (const path of ['audit', 'report.html', 'findings.csv', 'evidence.zip']) {
-      const res = await t.app.inject({
-        method: 'GET',
-        url: `/api/v1/merchants/${id}/${path}?from=2026-10-31&to=2026-10-01`,
-        headers: { cookie },
-      });
+      const res = await get(`/api/v1/merchants/${id}/${path}?from=2026-10-31&to=2026-10-01`);
       expect(res.statusCode, path).toBe(400);
       const error = res.json().error as { code: string; message: string };
       expect(error.code).toBe('invalid_request');
@@ -46,11 +23,7 @@ describe('a date range whose from is after its to', () => {
     }
     // One day (from = to) is a range, and holds the three overcharged lines of 2026-10-08:
     // 3 × (¥6.80 − ¥6.00) = 240 fen.
-    const day = await t.app.inject({
-      method: 'GET',
-      url: `/api/v1/merchants/${id}/audit?from=2026-10-08&to=2026-10-08`,
-      headers: { cookie },
-    });
+    const day = await get(`/api/v1/merchants/${id}/audit?from=2026-10-08&to=2026-10-08`);
     expect(day.statusCode).toBe(200);
     expect(day.json().summary.overchargeFen).toBe(240);
   });

@@ -3,7 +3,8 @@ import type { DialectName } from '../../src/storage/database.js';
 import { sharedFileNotesMigration } from '../../src/storage/migrations/0005-shared-file-notes.js';
 import { DIALECTS } from '../storage/test-storage.js';
 import { OVERCHARGED, settlementCsv } from './sample-data.js';
-import { multipartBody, type TestApp, testApp } from './test-app.js';
+import { inviteUser, ownerWithMerchant, uploadStatement } from './merchant-harness.js';
+import { type TestApp, testApp } from './test-app.js';
 
 let t: TestApp;
 afterEach(async () => t.close());
@@ -49,13 +50,7 @@ describe.each(DIALECTS)(
           settled: '993.20',
         } as (typeof lines)[number],
       ]);
-      const { payload, headers } = multipartBody('agent-daily.csv', csv);
-      const res = await t.app.inject({
-        method: 'POST',
-        url: `/api/v1/merchants/${a}/statements`,
-        headers: { ...headers, cookie: agent },
-        payload,
-      });
+      const res = await uploadStatement(t, agent, a, 'agent-daily.csv', csv);
       expect(res.statusCode, res.body).toBe(201);
       const uploaded = res.json().files[0].rejected as Rejected[];
       expect(uploaded).toHaveLength(1);
@@ -73,17 +68,7 @@ describe.each(DIALECTS)(
       expect(file.statusCode).toBe(404);
 
       // Merchant 222's staff: the rejected row is counted, with its row number, but not its content.
-      const invite = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/users',
-        headers: { cookie: agent },
-        payload: {
-          email: 'clerk222@example.com',
-          role: 'staff',
-          merchantIds: [b],
-          password: 'Clerk-Password-222',
-        },
-      });
+      const invite = await inviteUser(t, agent, 'clerk222@example.com', 'staff', [b], 'Clerk-Password-222');
       expect(invite.statusCode, invite.body).toBe(201);
       const clerk = await t.login('clerk222@example.com', 'Clerk-Password-222');
       for (const lang of ['zh', 'en']) {
@@ -149,52 +134,21 @@ describe.each(DIALECTS)(
       expect((agentAudit.json().rejected as Rejected[]).map((r) => r.reason)).toEqual([fullReason]);
 
       // The same file uploaded again to 222 answers the stored rows as the uploader sees them.
-      const again = multipartBody('agent-daily.csv', csv);
-      const dup = await t.app.inject({
-        method: 'POST',
-        url: `/api/v1/merchants/${b}/statements`,
-        headers: { ...again.headers, cookie: agent },
-        payload: again.payload,
-      });
+      const dup = await uploadStatement(t, agent, b, 'agent-daily.csv', csv);
       expect(dup.statusCode).toBe(200);
       expect(dup.json().files[0].rejected.map((r: Rejected) => r.reason)).toEqual([fullReason]);
     });
 
     it('keeps a single merchant’s own file as it was: its people see the rejected rows in full', async () => {
       t = await testApp(dialect);
-      await t.addUser('owner@example.com');
-      const owner = await t.login('owner@example.com');
-      const id = (
-        await t.app.inject({
-          method: 'POST',
-          url: '/api/v1/merchants',
-          headers: { cookie: owner },
-          payload: { name: 'M', merchantId: '898440153991234' },
-        })
-      ).json().id as number;
+      const { cookie: owner, id, upload } = await ownerWithMerchant(t);
       const csv = settlementCsv([
         ...OVERCHARGED,
         { ...OVERCHARGED[0], ref: '100000000009', amount: '壹仟元整' } as (typeof OVERCHARGED)[number],
       ]);
-      const { payload, headers } = multipartBody('settle.csv', csv);
-      const res = await t.app.inject({
-        method: 'POST',
-        url: `/api/v1/merchants/${id}/statements`,
-        headers: { ...headers, cookie: owner },
-        payload,
-      });
+      const res = await upload('settle.csv', csv);
       expect(res.statusCode).toBe(201);
-      const invite = await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/users',
-        headers: { cookie: owner },
-        payload: {
-          email: 'clerk@example.com',
-          role: 'staff',
-          merchantIds: [id],
-          password: 'Clerk-Password-111',
-        },
-      });
+      const invite = await inviteUser(t, owner, 'clerk@example.com', 'staff', [id], 'Clerk-Password-111');
       expect(invite.statusCode, invite.body).toBe(201);
       const clerk = await t.login('clerk@example.com', 'Clerk-Password-111');
       const audit = await t.app.inject({

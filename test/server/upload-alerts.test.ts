@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DialectName } from '../../src/storage/database.js';
 import { DIALECTS } from '../storage/test-storage.js';
-import { OVERCHARGED, PLAN_YAML, settlementCsv } from './sample-data.js';
-import { multipartBody, type TestApp, testApp } from './test-app.js';
+import { ownerWithMerchant } from './merchant-harness.js';
+import { OVERCHARGED, settlementCsv } from './sample-data.js';
+import { type TestApp, testApp } from './test-app.js';
 
 let t: TestApp;
 let receiver: Server | undefined;
@@ -36,22 +37,8 @@ async function webhookReceiver(): Promise<{ url: string; first: Promise<unknown>
 describe.each(DIALECTS)('a statement uploaded through the API on %s', (dialect: DialectName) => {
   it('is checked on arrival: the overcharge raises an alert and the webhook gets it at once', async () => {
     t = await testApp(dialect);
-    await t.addUser('owner@example.com');
-    const cookie = await t.login('owner@example.com');
-    const id = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/merchants',
-        headers: { cookie },
-        payload: { name: 'M', merchantId: '898440153991234' },
-      })
-    ).json().id as number;
-    await t.app.inject({
-      method: 'PUT',
-      url: `/api/v1/merchants/${id}/plan`,
-      headers: { cookie, 'content-type': 'application/yaml' },
-      payload: PLAN_YAML,
-    });
+    const { cookie, id, putPlan, upload, get } = await ownerWithMerchant(t);
+    await putPlan();
     const hook = await webhookReceiver();
     const channel = await t.app.inject({
       method: 'POST',
@@ -61,28 +48,21 @@ describe.each(DIALECTS)('a statement uploaded through the API on %s', (dialect: 
     });
     expect(channel.statusCode, channel.body).toBe(201);
 
-    const send = () => {
-      const { payload, headers } = multipartBody('结算明细-10月.csv', settlementCsv(OVERCHARGED));
-      return t.app.inject({
-        method: 'POST',
-        url: `/api/v1/merchants/${id}/statements`,
-        headers: { ...headers, cookie },
-        payload,
-      });
-    };
-    const upload = await send();
-    expect(upload.statusCode, upload.body).toBe(201);
+    const send = () => upload('结算明细-10月.csv', settlementCsv(OVERCHARGED));
+    const uploaded = await send();
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
 
-    const alerts = (
-      await t.app.inject({ method: 'GET', url: `/api/v1/merchants/${id}/alerts`, headers: { cookie } })
-    ).json().alerts as { kind: string; amountFen: number | null }[];
+    const alerts = (await get(`/api/v1/merchants/${id}/alerts`)).json().alerts as {
+      kind: string;
+      amountFen: number | null;
+    }[];
     const overcharges = alerts.filter((a) => a.kind === 'fee_overcharge');
     // Three credit sales of ¥1,000.00 charged 0.68% (¥6.80) instead of 0.60% (¥6.00): 80 fen each, all on
     // 2026-10-08, credit card, one plan rule. The monitor raises one alert per day, channel, card and rule,
     // for the day's total: 3 × (680 − 600) = 240 fen. The debit line (¥100 × 0.55% = ¥0.55) is right.
     expect(overcharges).toHaveLength(1);
     expect(overcharges[0]?.amountFen).toBe(240);
-    expect(upload.json().alerts).toBe(alerts.length);
+    expect(uploaded.json().alerts).toBe(alerts.length);
 
     // The real webhook receives it without waiting for a daily run.
     const body = await Promise.race([
@@ -94,38 +74,16 @@ describe.each(DIALECTS)('a statement uploaded through the API on %s', (dialect: 
     // The same file again is a duplicate: nothing is checked twice, no second alert.
     const again = await send();
     expect(again.statusCode).toBe(200);
-    const after = (
-      await t.app.inject({ method: 'GET', url: `/api/v1/merchants/${id}/alerts`, headers: { cookie } })
-    ).json().alerts as unknown[];
+    const after = (await get(`/api/v1/merchants/${id}/alerts`)).json().alerts as unknown[];
     expect(after).toHaveLength(alerts.length);
   }, 30_000);
   it('alerts once when the provider pushes a line the uploaded statement already raised', async () => {
     t = await testApp(dialect);
-    await t.addUser('owner@example.com');
-    const cookie = await t.login('owner@example.com');
-    const id = (
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/merchants',
-        headers: { cookie },
-        payload: { name: 'M', merchantId: '898440153991234' },
-      })
-    ).json().id as number;
-    await t.app.inject({
-      method: 'PUT',
-      url: `/api/v1/merchants/${id}/plan`,
-      headers: { cookie, 'content-type': 'application/yaml' },
-      payload: PLAN_YAML,
-    });
+    const { cookie, id, putPlan, upload, get } = await ownerWithMerchant(t);
+    await putPlan();
     const first = OVERCHARGED[0];
     if (first === undefined) throw new Error('sample');
-    const { payload, headers } = multipartBody('settlement.csv', settlementCsv([first]));
-    const up = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/statements`,
-      headers: { ...headers, cookie },
-      payload,
-    });
+    const up = await upload('settlement.csv', settlementCsv([first]));
     // ¥1,000.00 on a credit card charged ¥6.80 where 0.60% gives ¥6.00: 80 fen over, alerted on upload.
     expect(up.json().alerts).toBe(1);
     const pushed = await t.app.inject({
@@ -149,9 +107,10 @@ describe.each(DIALECTS)('a statement uploaded through the API on %s', (dialect: 
     // The push is the same line (stored once) and its event is known: no second alert.
     expect(pushed.json().stored).toBe(0);
     expect(pushed.json().alerts).toEqual([]);
-    const alerts = (
-      await t.app.inject({ method: 'GET', url: `/api/v1/merchants/${id}/alerts`, headers: { cookie } })
-    ).json().alerts as { kind: string; amountFen: number | null }[];
+    const alerts = (await get(`/api/v1/merchants/${id}/alerts`)).json().alerts as {
+      kind: string;
+      amountFen: number | null;
+    }[];
     expect(alerts.map((a) => [a.kind, a.amountFen])).toEqual([['fee_overcharge', 80]]);
   });
 });
