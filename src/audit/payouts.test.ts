@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { prepare } from './match-records.js';
-import { type BankBook, claimPayouts, type MerchantPayouts, payoutDaysOf } from './payouts.js';
+import { type BankBook, claimPayouts, fewestSumming, type MerchantPayouts, payoutDaysOf } from './payouts.js';
 import { rec } from './test-records.js';
 
 const line = (settleDate: string, amountFen: number, feeFen: number, file: string, row: number) =>
@@ -168,6 +169,47 @@ describe('claimPayouts', () => {
     expect(joined).toEqual([]);
   });
 
+  it('accepts one day paid in several credits (withdrawals through the day), and flags the day they fall short of', () => {
+    // 08-04 nets ¥1,234.56, withdrawn as 500.00 + 400.00 + 300.00 + 34.56 the same day; 08-05 nets ¥200.00 and gets
+    // 100.00 + 50.00 + 49.00 = 199.00 only.
+    const claims = book(
+      [50000, '2026-08-04 10:00:00'],
+      [40000, '2026-08-04 13:00:00'],
+      [30000, '2026-08-04 16:00:00'],
+      [3456, '2026-08-04 21:00:00'],
+      [10000, '2026-08-05 10:00:00'],
+      [5000, '2026-08-05 12:00:00'],
+      [4900, '2026-08-05 18:00:00'],
+    );
+    claims.claimedBy = new Int32Array(7).fill(99);
+    const drafts = claimPayouts(claims, [daysOf(['2026-08-04', 123456], ['2026-08-05', 20000])]);
+    expect([...claims.claimedBy.slice(0, 4)]).toEqual([0, 0, 0, 0]);
+    expect(drafts.map((d) => d.settleDate)).toEqual(['2026-08-05']);
+  });
+
+  it("sets a provider's several credits of a day, named for the merchant, against that day together", () => {
+    // 08-05 nets ¥200.00; the payout file has three bills for M1 that day: 100.00 + 50.00 + 49.00 = 199.00.
+    const named = book(
+      [10000, '2026-08-05 10:00:00', 'M1'],
+      [5000, '2026-08-05 12:00:00', 'M1'],
+      [4900, '2026-08-05 18:00:00', 'M1'],
+    );
+    const [short, ...rest] = claimPayouts(named, [daysOf(['2026-08-05', 20000])]);
+    expect(rest).toEqual([]);
+    // 200.00 − 199.00 = 1.00 short, not 200.00 − 100.00 with two bills left over.
+    expect([short?.settleDate, short?.amountFen, short?.lossFen]).toEqual(['2026-08-05', 20000, 100]);
+    expect(short?.message).toContain('实际入账 ¥199.00（3 笔），相差 ¥1.00');
+    expect(short?.messageEn).toContain('bank credited ¥199.00 in 3 credits on 2026-08-05');
+    expect(short?.source?.filter((s) => s.file === 'bank.csv').map((s) => s.row)).toEqual([2, 3, 4]);
+    // Credits that name no merchant (a bank account's own lines) may be anyone's: the nearest one is taken.
+    const anonymous = book(
+      [10000, '2026-08-05 10:00:00'],
+      [5000, '2026-08-05 12:00:00'],
+      [4900, '2026-08-05 18:00:00'],
+    );
+    expect(claimPayouts(anonymous, [daysOf(['2026-08-05', 20000])]).map((d) => d.lossFen)).toEqual([10000]);
+  });
+
   it('takes a refund-only day from the next payout, and still accepts a payout that did not', () => {
     // 08-05 is a refund alone (−100.00); 08-06 nets 298.20, so 198.20 is due on 08-06.
     const merchant = daysOf(['2026-08-05', -10000], ['2026-08-06', 29820]);
@@ -204,5 +246,38 @@ describe('claimPayouts', () => {
     const drafts = claimPayouts({ ...late, last: '2026-08-05' }, [days('M1', 50000)]);
     // 08-04 + 2 working days is 08-06, after the bank file's last day: nothing proves the credit did not come.
     expect(drafts).toEqual([]);
+  });
+});
+
+describe('fewestSumming', () => {
+  it('finds the fewest amounts, at least as many as asked, that add up exactly; the first such in order', () => {
+    expect(fewestSumming([500, 300, 200, 100], 600, 3)).toEqual([1, 2, 3]);
+    expect(fewestSumming([500, 300, 200, 100], 600, 2)).toEqual([0, 3]);
+    expect(fewestSumming([100, 100, 100, 100], 300, 3)).toEqual([0, 1, 2]);
+    expect(fewestSumming([500, 300, 200], 601, 2)).toBeUndefined();
+    expect(fewestSumming([500, 300], 800, 3)).toBeUndefined();
+  });
+
+  it('agrees with trying every subset: exact sum, no smaller subset sums so', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 2000 }), { maxLength: 9 }),
+        fc.integer({ min: 1, max: 6000 }),
+        (amounts, target) => {
+          const found = fewestSumming(amounts, target, 2);
+          let fewest: number | undefined;
+          for (let mask = 0; mask < 1 << amounts.length; mask += 1) {
+            const members = amounts.filter((_, i) => (mask >> i) & 1);
+            const sum = members.reduce((a, b) => a + b, 0);
+            if (members.length >= 2 && sum === target && (fewest === undefined || members.length < fewest))
+              fewest = members.length;
+          }
+          if (fewest === undefined) return found === undefined;
+          if (found === undefined) return false;
+          const sum = found.reduce((a, i) => a + (amounts[i] as number), 0);
+          return sum === target && found.length === fewest && new Set(found).size === found.length;
+        },
+      ),
+    );
   });
 });

@@ -239,6 +239,43 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
     });
   });
 
+  // 4. One day paid in three or more credits (a D0 merchant's withdrawals through the day, 乐刷 Withdraw bills),
+  // under the same limit, the fewest credits first. After every pair so that a split in two keeps its credits.
+  merchants.forEach((m, mi) => {
+    m.days.forEach((day, di) => {
+      if (!isUnsettled(mi, di)) return;
+      const open = (windows[mi]?.[di] ?? []).flatMap((date) =>
+        (creditsOn.get(date) ?? []).filter((i) => claimable(i, m.merchantId)),
+      );
+      if (open.length < 3 || open.length > MAX_CREDITS_TO_SPLIT) return;
+      const parts = fewestSumming(open.map(amountOf), dueOf(day), 3);
+      if (parts === undefined) return;
+      for (const k of parts) claim(open[k] as number, mi);
+      (settled[mi] as Uint8Array)[di] = 1;
+    });
+  });
+
+  // 5. A day whose own date has several credits naming its merchant (a provider's payout file: withdrawals through
+  // the day), that together come short of what is due: they are that day's payout, short by the rest — not one of
+  // them set against the whole day, which would count the others as missing too.
+  const shortSplits = merchants.map(() => new Map<number, number[]>());
+  merchants.forEach((m, mi) => {
+    if (m.merchantId === '') return;
+    m.days.forEach((day, di) => {
+      if (!isUnsettled(mi, di)) return;
+      const own = (creditsOn.get(day.date) ?? []).filter(
+        (i) => used[i] === 0 && credits[i]?.record.merchantId === m.merchantId,
+      );
+      if (own.length < 2) return;
+      let paid = 0;
+      for (const i of own) paid += amountOf(i);
+      if (paid >= dueOf(day)) return;
+      for (const i of own) claim(i, mi);
+      (settled[mi] as Uint8Array)[di] = 1;
+      shortSplits[mi]?.set(di, own);
+    });
+  });
+
   // The days left pair with the credits left closest in amount, across all of them: two short days a day apart
   // should each be set against its own credit, not the earlier day against whichever credit came first. Each day
   // weighs only the few credits nearest its net on each date of its window (an agent's account may take a thousand
@@ -291,14 +328,21 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
   });
 
   const drafts: FindingDraft[] = [];
+  const recordsOf = (indexes: readonly number[]) =>
+    indexes.map((i) => credits[i]?.record).filter((r) => r !== undefined);
   merchants.forEach((m, mi) => {
     m.days.forEach((day, di) => {
-      if (settled[mi]?.[di] === 1) return;
       const dates = windows[mi]?.[di] ?? [day.date];
-      const hit = creditOf[mi]?.[di] ?? -1;
       const end = dates[dates.length - 1] ?? day.date;
+      const split = shortSplits[mi]?.get(di);
+      if (split !== undefined) {
+        drafts.push(payoutDraft(m, day, end, recordsOf(split)));
+        return;
+      }
+      if (settled[mi]?.[di] === 1) return;
+      const hit = creditOf[mi]?.[di] ?? -1;
       if (hit === -1 && (day.date < first || end > last)) return;
-      drafts.push(payoutDraft(m, day, end, hit === -1 ? undefined : credits[hit]?.record));
+      drafts.push(payoutDraft(m, day, end, hit === -1 ? [] : recordsOf([hit])));
     });
   });
   return drafts;
@@ -380,6 +424,30 @@ export function notArrivedWarning(
 /** The most credits a day's window may hold for a pair of them to be taken as its payout split in two. */
 const MAX_CREDITS_TO_SPLIT = 12;
 
+/**
+ * The positions of the fewest amounts, at least `least` of them, that add up to `target` exactly; among as many,
+ * the first in order. For a dozen amounts at most: it may try every combination.
+ * @example fewestSumming([500, 300, 200, 100], 600, 3) → [1, 2, 3]
+ */
+export function fewestSumming(
+  amounts: readonly number[],
+  target: number,
+  least: number,
+): number[] | undefined {
+  const picked: number[] = [];
+  const search = (from: number, size: number, left: number): boolean => {
+    if (picked.length === size) return left === 0;
+    for (let i = from; i <= amounts.length - (size - picked.length); i += 1) {
+      picked.push(i);
+      if (search(i + 1, size, left - (amounts[i] as number))) return true;
+      picked.pop();
+    }
+    return false;
+  };
+  for (let size = least; size <= amounts.length; size += 1) if (search(0, size, target)) return picked;
+  return undefined;
+}
+
 /** The most consecutive settlement days one credit is taken to pay together (a long holiday's). */
 const MAX_DAYS_PER_CREDIT = 7;
 
@@ -407,12 +475,16 @@ function payoutDraft(
   m: MerchantPayouts,
   day: PayoutDay,
   end: string,
-  credit: Prepared['record'] | undefined,
+  paidBy: readonly Prepared['record'][],
 ): FindingDraft {
   const { date } = day;
   const net = dueOf(day);
   const lines = day.rowOfLine.length;
-  const creditFen = credit?.amountFen ?? 0;
+  const credit = paidBy[0];
+  let creditFen = 0;
+  for (const c of paidBy) creditFen += c.amountFen;
+  const countZh = paidBy.length > 1 ? `（${paidBy.length} 笔）` : '';
+  const countEn = paidBy.length > 1 ? ` in ${paidBy.length} credits` : '';
   const carriedZh =
     day.carriedFen === 0
       ? ''
@@ -425,7 +497,7 @@ function payoutDraft(
   const source: SourceRef[] = [];
   for (let i = 0; i < lines; i += 1)
     source.push({ file: day.files[day.fileOfLine[i] as number] as string, row: day.rowOfLine[i] as number });
-  if (credit !== undefined) source.push({ file: credit.source.file, row: credit.source.row });
+  for (const c of paidBy) source.push({ file: c.source.file, row: c.source.row });
   return {
     kind: 'payout_mismatch',
     merchantId: m.merchantId,
@@ -438,11 +510,11 @@ function payoutDraft(
     message:
       credit === undefined
         ? `${date} 结算净额 ${formatFen(net)}（${lines} 笔${carriedZh}），到 ${end} 银行流水中没有来自收单机构的对应入账，短少 ${formatFen(loss)}`
-        : `${date} 结算净额 ${formatFen(net)}（${lines} 笔${carriedZh}），银行 ${localDateOf(credit.time)} 实际入账 ${formatFen(creditFen)}，相差 ${formatFen(net - creditFen)}`,
+        : `${date} 结算净额 ${formatFen(net)}（${lines} 笔${carriedZh}），银行 ${localDateOf(credit.time)} 实际入账 ${formatFen(creditFen)}${countZh}，相差 ${formatFen(net - creditFen)}`,
     messageEn:
       credit === undefined
         ? `${date}: net payout ${formatFen(net)} (${lines} lines${carriedEn}) has no bank credit from the provider by ${end}; short ${formatFen(loss)}`
-        : `${date}: net payout ${formatFen(net)} (${lines} lines${carriedEn}), bank credited ${formatFen(creditFen)} on ${localDateOf(credit.time)}, difference ${formatFen(net - creditFen)}`,
+        : `${date}: net payout ${formatFen(net)} (${lines} lines${carriedEn}), bank credited ${formatFen(creditFen)}${countEn} on ${localDateOf(credit.time)}, difference ${formatFen(net - creditFen)}`,
     source,
   };
 }
