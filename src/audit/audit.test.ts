@@ -475,6 +475,31 @@ describe('missing_settlement, coverage and pending', () => {
     expect(missing[0]?.message).toContain('手续费无法确定（没有适用的费率），按全额 ¥200.00 计');
   });
 
+  it("prices a missing sale the plan has no rate for by the provider's own charges on alike lines", () => {
+    const creditOnly = plan([rule({ ratePpm: 6000, cards: ['credit'] })]);
+    // Debit lines the plan does not price, charged 0.55% throughout: 300.00 → 1.65, 500.00 → 2.75, 80.00 → 0.44.
+    const debit = (refNo: string, row: number, amountFen: number, feeFen: number) =>
+      settled({ refNo, amountFen, feeFen, card: 'debit' }, row, '2026-08-03 09:00:00');
+    const report = auditRecords({
+      terminal: [...journal.slice(0, 1), { ...(journal[1] as PosRecord), card: 'debit' }],
+      settlement: [
+        ...statement,
+        debit('D1', 10, 30000, 165),
+        debit('D2', 11, 50000, 275),
+        debit('D3', 12, 8000, 44),
+      ],
+      bank: [],
+      plans: [creditOnly],
+    });
+    const missing = only(report, 'missing_settlement');
+    // R2, 200.00 debit: 0.55% = 1.10, so 198.90 should have arrived — not the whole 200.00.
+    expect(missing.map((f) => [f.refNo, f.expectedFeeFen, f.lossFen, f.basis])).toEqual([
+      ['R2', 110, 19890, 'inferred'],
+    ]);
+    expect(missing[0]?.message).toContain('应结 ¥200.00 − 手续费 ¥1.10 = ¥198.90（方案未列此类交易的费率');
+    expect(missing[0]?.messageEn).toContain('the plan prices no such sale');
+  });
+
   it('counts a sale due after the statements end as pending, not a finding', () => {
     const report = audit({ terminal: journal, settlement: statement });
     // R3 on Wednesday 08-05 is due Thursday 08-06, after the coverage.

@@ -373,6 +373,15 @@ export function auditMerchant(
       const quote = quoteFee(plan, { amountFen, channel, card, date });
       return quote.ok ? new PlanFee(quote) : NO_FEE;
     }
+    return inferredFee(amountFen, channel, card, statementGroup);
+  };
+  /** The fee by the formula the provider charged such lines before any change, when its lines show one. */
+  const inferredFee = (
+    amountFen: number,
+    channel: Channel,
+    card: CardType,
+    statementGroup: FormulaGroup | undefined,
+  ): ExpectedFee => {
     const g = groups.get(`${channel}|${card}|${defaultBand(channel, amountFen)}`) ?? statementGroup;
     const formula = g !== undefined ? baselineFormula(g) : undefined;
     return formula === undefined ? NO_FEE : new InferredFee(formula, formula.fee(amountFen));
@@ -606,9 +615,17 @@ export function auditMerchant(
         if (inDates(tradeDate)) ctx.outsideCoverage.count += 1;
         continue;
       }
-      const expected = expectedFee(r.amountFen, r.channel, r.card, tradeDate, undefined);
+      // A sale the plan prices nothing for still costs what the provider charges such sales on its other lines:
+      // the loss is what should have arrived, not the whole amount, whenever those lines say.
+      const priced = expectedFee(r.amountFen, r.channel, r.card, tradeDate, undefined);
+      const byPlan = priced.ok || plan === undefined;
+      const expected = byPlan ? priced : inferredFee(r.amountFen, r.channel, r.card, undefined);
       const fee = expected.ok ? expected.feeFen : 0;
       const d = describeTransaction(r);
+      const inferredZh = byPlan ? '' : '（方案未列此类交易的费率，按收单机构对同类交易的实收推断）';
+      const inferredEn = byPlan
+        ? ''
+        : ' (the plan prices no such sale; the fee is the one the provider charges alike sales)';
       drafts.push({
         kind: 'missing_settlement',
         merchantId,
@@ -617,9 +634,9 @@ export function auditMerchant(
         expectedFeeFen: expected.ok ? expected.feeFen : undefined,
         overchargeFen: 0,
         lossFen: r.amountFen - fee,
-        basis,
-        message: `${d.zh} 应于 ${due} 前结算，但对账单（已覆盖该日）中没有这笔交易；${expected.ok ? `应结 ${formatFen(r.amountFen)} − 手续费 ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}` : `手续费无法确定（没有适用的费率），按全额 ${formatFen(r.amountFen)} 计`}`,
-        messageEn: `${d.en} was due to settle by ${due}, but the statements (which cover that day) do not have it; ${expected.ok ? `due ${formatFen(r.amountFen)} − fee ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}` : `the fee cannot be worked out (no rate applies), so the whole ${formatFen(r.amountFen)} is counted`}`,
+        basis: byPlan ? basis : 'inferred',
+        message: `${d.zh} 应于 ${due} 前结算，但对账单（已覆盖该日）中没有这笔交易；${expected.ok ? `应结 ${formatFen(r.amountFen)} − 手续费 ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}${inferredZh}` : `手续费无法确定（没有适用的费率），按全额 ${formatFen(r.amountFen)} 计`}`,
+        messageEn: `${d.en} was due to settle by ${due}, but the statements (which cover that day) do not have it; ${expected.ok ? `due ${formatFen(r.amountFen)} − fee ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}${inferredEn}` : `the fee cannot be worked out (no rate applies), so the whole ${formatFen(r.amountFen)} is counted`}`,
         source: sourceOf(r),
       });
     }
