@@ -9,7 +9,7 @@ import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/record.js';
 import { dateFromDayNumber, dayNumber, localDateOf } from '../time/shanghai.js';
 import type { FindingDraft } from './finding-builder.js';
-import type { Prepared } from './match-records.js';
+import { epochMsOf, type Prepared } from './match-records.js';
 import type { SourceRef } from './report-types.js';
 
 /**
@@ -349,10 +349,12 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
 }
 
 /**
- * The credits that re-issue a payout which bounced or failed: those whose memo names the failed payout's number
- * (a bounced 乐刷 T1 payout comes again as a new bill linked by its remark, DOMAIN.md §2.2), for the same merchant.
- * Each failed payout is re-issued once, by the first credit in time that names it. Linear: memos are cut into
- * words, each looked up.
+ * The credits that pay again for an earlier payout, by the earlier payout: those whose memo names its number, for
+ * the same merchant. A bounced or failed payout comes again as a new bill linked by its remark (乐刷 T1,
+ * DOMAIN.md §2.2), and an amount a payout held back (止付) is paid when released as a bill of its own that names the
+ * one it completes: either pays the earlier payout's day, so it is taken as arriving on that payout's date. A
+ * failed payout is re-issued once, by the first credit in time that names it; an arrived one may be completed by
+ * any later credits. Linear: memos are cut into words, each looked up.
  */
 export function reissuesOf(
   failed: readonly PosRecord[],
@@ -360,18 +362,37 @@ export function reissuesOf(
 ): Map<number, PosRecord> {
   const byNumber = new Map<string, PosRecord>();
   for (const r of failed) if (r.status === 'failed' && r.refNo !== undefined) byNumber.set(r.refNo, r);
+  const arrivedByNumber = new Map<string, number>();
+  credits.forEach((c, i) => {
+    if (c.record.refNo !== undefined && !arrivedByNumber.has(c.record.refNo))
+      arrivedByNumber.set(c.record.refNo, i);
+  });
   const reissued = new Map<number, PosRecord>();
-  if (byNumber.size === 0) return reissued;
   const taken = new Set<PosRecord>();
   credits.forEach((c, i) => {
     const memo = c.record.label;
     if (memo === undefined) return;
-    for (const word of memo.match(/[0-9A-Za-z_-]+/g) ?? []) {
+    const words = memo.match(/[0-9A-Za-z_-]+/g) ?? [];
+    for (const word of words) {
       const original = byNumber.get(word);
       if (original === undefined || taken.has(original) || original.refNo === c.record.refNo) continue;
       if (original.merchantId !== c.record.merchantId) continue;
       taken.add(original);
       reissued.set(i, original);
+      return;
+    }
+    for (const word of words) {
+      const index = arrivedByNumber.get(word);
+      const completed = index === undefined ? undefined : credits[index]?.record;
+      if (
+        completed?.merchantId === undefined ||
+        completed === c.record ||
+        completed.merchantId !== c.record.merchantId
+      )
+        continue;
+      if (epochMsOf(completed.time) >= epochMsOf(c.record.time)) continue;
+      // The earlier payout may itself pay another date (a re-issue): the release follows it there.
+      reissued.set(i, reissued.get(index as number) ?? completed);
       return;
     }
   });

@@ -180,6 +180,41 @@ describe('posguard audit with a Leshua 打款单 as the bank file', () => {
     expect(run.exitCode).toBe(1);
   });
 
+  it('takes an amount held back (止付) and released a week later as its own bill as paid to its day', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'agent-statement.csv'), STATEMENT);
+    // B2 paid M1's 11-04 ¥1,988.00 less ¥500.00 止付; on Thursday 11-12 the ¥500.00 comes as B8, naming B2, long
+    // after 11-04's window (to 11-06).
+    const released = PAYOUTS.replace(
+      '\r\n合计',
+      `\r\nB8,${M1},2026-11-12 10:00:00.0,2026-11-12 10:30:00.0,2026-11-12,T1_Adjust,50000,0,50000,成功,621226*********4882,止付解除 原单B2\r\n合计`,
+    ).replace('合计,,,,,,,,1182560', '合计,,,,,,,,1232560');
+    expect(released).not.toBe(PAYOUTS);
+    writeFileSync(join(dir, '乐刷打款单-202611.csv'), iconv.encode(released, 'gbk'));
+    writeFileSync(join(dir, 'plan.yaml'), PLAN);
+    const run = await runCli(
+      [
+        'audit',
+        '--settlement',
+        'agent-statement.csv',
+        '--bank',
+        '乐刷打款单-202611.csv',
+        '--plan',
+        'plan.yaml',
+        '--format',
+        'json',
+      ],
+      { cwd: dir },
+    );
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as AuditReport;
+    // M1's 11-04 is paid: 148800 (B2) + 50000 (B8) = 198800. The other days are as before the release.
+    expect(report.findings.map((f) => [f.kind, f.merchantId, f.settleDate, f.lossFen])).toEqual([
+      ['payout_mismatch', M2, '2026-11-04', 79520],
+      ['payout_mismatch', M3, '2026-11-03', 149100],
+    ]);
+  });
+
   it('takes a bounced payout re-issued a week later as paid, not as a loss', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'agent-statement.csv'), STATEMENT);
