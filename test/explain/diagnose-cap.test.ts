@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AuditReport,
-  FINDING_KINDS,
-  type Finding,
-  type FindingKind,
-} from '../../src/audit/report-types.js';
+import type { Finding, RateChange } from '../../src/audit/report-types.js';
 import { diagnose } from '../../src/explain/attach-diagnoses.js';
-import { parsePlan } from '../../src/plans/parse-plan.js';
+import { auditReport, MERCHANT_NO as M, overchargedSale, planOf, rateChange } from './explain-fixtures.js';
 
 // A debit rate raised from 0.55 % to 0.60 % on 2026-10-11, while the contract's 20 元 debit cap was never set.
 // A large debit sale after the raise is overcharged mostly because of the missing cap: it belongs to the cap
 // diagnosis (the cap was missing before the change as well), not to the rate change.
-
-const M = '898440153991234';
 
 const PLAN = [
   `merchantId: "${M}"`,
@@ -23,34 +16,6 @@ const PLAN = [
   '      - { rate: 0.60% }',
 ].join('\n');
 
-function report(findings: Finding[], rateChanges: AuditReport['rateChanges']): AuditReport {
-  const findingsByKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
-  for (const f of findings) findingsByKind[f.kind] += 1;
-  const summary = {
-    terminalRecords: 0,
-    settlementRecords: 0,
-    bankRecords: 0,
-    matched: 0,
-    pending: 0,
-    overchargeFen: findings.reduce((a, f) => a + f.overchargeFen, 0),
-    lossFen: findings.reduce((a, f) => a + f.lossFen, 0),
-    withinToleranceFen: 0,
-    findingsByKind,
-    skippedChecks: [],
-  };
-  return {
-    schemaVersion: 1,
-    summary,
-    merchants: [{ merchantId: M, summary }],
-    findings,
-    rateChanges,
-    ambiguous: [],
-    rejected: [],
-    files: [],
-    warnings: [],
-  };
-}
-
 const debit = (
   id: string,
   terminalId: string,
@@ -58,11 +23,9 @@ const debit = (
   amountFen: number,
   expected: number,
   charged: number,
-) =>
-  ({
+): Finding =>
+  overchargedSale({
     id,
-    kind: 'fee_overcharge',
-    merchantId: M,
     terminalId,
     refNo: `ref-${id}`,
     time: `${day}T10:00:00+08:00`,
@@ -71,17 +34,26 @@ const debit = (
     amountFen,
     expectedFeeFen: expected,
     chargedFeeFen: charged,
-    overchargeFen: charged - expected,
-    lossFen: charged - expected,
-    message: '',
-    messageEn: '',
-    source: [],
-  }) satisfies Finding;
+  });
+
+/** The debit change of 2026-10-11 from 0.55 %, as the audit read it: `after` is what changed. */
+const debitChange = (after: Partial<RateChange>): RateChange =>
+  rateChange({
+    channel: 'card',
+    card: 'debit',
+    date: '2026-10-11',
+    beforeRate: '0.55%',
+    afterRate: '0.55%',
+    transactions: 2,
+    ...after,
+  });
+
+/** The diagnoses of these findings and this change, against the plan with the 20 元 debit cap. */
+const diagnoseWithCapPlan = (findings: Finding[], change: RateChange) =>
+  diagnose(auditReport(findings, [change]), { plans: [planOf(PLAN)] });
 
 describe('diagnose: a cap never applied is not a rate change', () => {
   it('puts capped sales after the change in the cap diagnosis, small ones in the rate change', () => {
-    const parsed = parsePlan(PLAN, 'plan.yaml');
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const findings = [
       // 1,000 元 after the change on two terminals: 0.55 % = 550, charged 0.60 % = 600 → 50 over each.
       debit('small-a', 'T1', '2026-10-12', 100_000, 550, 600),
@@ -91,21 +63,7 @@ describe('diagnose: a cap never applied is not a rate change', () => {
       // 5,000 元 after the change: the cap gives 2,000; charged 0.60 % = 3,000 → 1,000 over.
       debit('big-after', 'T2', '2026-10-15', 500_000, 2000, 3000),
     ];
-    const change = {
-      merchantId: M,
-      channel: 'card' as const,
-      card: 'debit' as const,
-      band: 'all',
-      date: '2026-10-11',
-      beforeRate: '0.55%',
-      afterRate: '0.60%',
-      beforeFixedFen: 0,
-      afterFixedFen: 0,
-      transactions: 3,
-      inPlan: false,
-      noticeHonoured: null,
-    };
-    const ds = diagnose(report(findings, [change]), { plans: [parsed.plan] });
+    const ds = diagnoseWithCapPlan(findings, debitChange({ afterRate: '0.60%', transactions: 3 }));
     const cap = ds.find((d) => d.title.includes('封顶'));
     const rate = ds.find((d) => d.cause === 'provider_rate_change');
     expect(cap?.cause).toBe('terminal_setting_error');
@@ -118,28 +76,11 @@ describe('diagnose: a cap never applied is not a rate change', () => {
   });
 
   it('keeps capped sales with the change when the change is the cap being removed', () => {
-    const parsed = parsePlan(PLAN, 'plan.yaml');
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const findings = [
       debit('big-1', 'T1', '2026-10-12', 500_000, 2000, 2750),
       debit('big-2', 'T2', '2026-10-13', 500_000, 2000, 2750),
     ];
-    const change = {
-      merchantId: M,
-      channel: 'card' as const,
-      card: 'debit' as const,
-      band: 'all',
-      date: '2026-10-11',
-      beforeRate: '0.55%',
-      afterRate: '0.55%',
-      beforeFixedFen: 0,
-      afterFixedFen: 0,
-      beforeCapFen: 2000,
-      transactions: 2,
-      inPlan: false,
-      noticeHonoured: null,
-    };
-    const ds = diagnose(report(findings, [change]), { plans: [parsed.plan] });
+    const ds = diagnoseWithCapPlan(findings, debitChange({ beforeCapFen: 2000 }));
     expect(ds).toHaveLength(1);
     expect(ds[0]?.cause).toBe('provider_rate_change');
     expect(ds[0]?.findingIds.sort()).toEqual(['big-1', 'big-2']);
@@ -148,8 +89,6 @@ describe('diagnose: a cap never applied is not a rate change', () => {
 
 describe('diagnose: a fixed add-on on capped sales is the change, not a cap ignored', () => {
   it('keeps a capped sale charged cap + add-on with the add-on change', () => {
-    const parsed = parsePlan(PLAN, 'plan.yaml');
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const findings = [
       // 5,000 元 debit: the cap gives 2,000; charged the cap plus a 3 元 add-on = 2,300 → 300 over (the uncapped
       // 0.55 % would be 2,750: the cap was applied).
@@ -157,23 +96,10 @@ describe('diagnose: a fixed add-on on capped sales is the change, not a cap igno
       // 1,000 元 debit: 550 + 300 = 850 → 300 over.
       debit('small-1', 'T2', '2026-10-13', 100_000, 550, 850),
     ];
-    const change = {
-      merchantId: M,
-      channel: 'card' as const,
-      card: 'debit' as const,
-      band: 'all',
-      date: '2026-10-11',
-      beforeRate: '0.55%',
-      afterRate: '0.55%',
-      beforeFixedFen: 0,
-      afterFixedFen: 300,
-      beforeCapFen: 2000,
-      afterCapFen: 2000,
-      transactions: 2,
-      inPlan: false,
-      noticeHonoured: null,
-    };
-    const ds = diagnose(report(findings, [change]), { plans: [parsed.plan] });
+    const ds = diagnoseWithCapPlan(
+      findings,
+      debitChange({ afterFixedFen: 300, beforeCapFen: 2000, afterCapFen: 2000 }),
+    );
     expect(ds).toHaveLength(1);
     expect(ds[0]?.cause).toBe('provider_rate_change');
     expect(ds[0]?.findingIds.sort()).toEqual(['big-1', 'small-1']);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import type { AuditReport, Finding } from '../../src/audit/report-types.js';
 import { runCli } from '../../src/cli/program.js';
 import type { Cause } from '../../src/explain/diagnosis-types.js';
 import { SCENARIO_KINDS, type Scenario } from '../../src/simulate/scenarios.js';
+import { simulateCli, simulatedMerchantDir } from './explain-fixtures.js';
 
 /**
  * Golden diagnosis tests: simulate one injected cause of 跳点, audit the files with `posguard audit DIR` (which
@@ -36,24 +37,14 @@ const root = mkdtempSync(join(tmpdir(), 'posguard-explain-golden-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let run = 0;
 
+/** A new folder for one simulation run. */
+const nextRunDir = (): string => join(root, `run-${++run}`);
+
 async function simulateAndAudit(scenarios: readonly string[], seed: number, days = 24, perDay = 24) {
-  const out = join(root, `run-${++run}`);
-  const simulated = await runCli([
-    'simulate',
-    '--out',
-    out,
-    '--days',
-    String(days),
-    '--per-day',
-    String(perDay),
-    '--seed',
-    String(seed),
-    ...scenarios.flatMap((s) => ['--scenario', s]),
-  ]);
+  const out = nextRunDir();
+  const simulated = await simulateCli(out, { days, perDay, seed, scenarios });
   expect(simulated.exitCode).toBe(0);
-  const [merchant] = readdirSync(out);
-  if (merchant === undefined) throw new Error('no merchant simulated');
-  const truth = JSON.parse(readFileSync(join(out, merchant, 'truth.json'), 'utf8')) as {
+  const truth = JSON.parse(readFileSync(join(simulatedMerchantDir(out), 'truth.json'), 'utf8')) as {
     injections: { scenario: string; terminalId?: string; from?: string }[];
   };
   const audited = await runCli(['audit', out, '--format', 'json']);
@@ -142,20 +133,8 @@ describe('all scenarios together', () => {
   });
 
   it('the table and html outputs show the diagnoses', async () => {
-    const out = join(root, `run-${++run}`);
-    await runCli([
-      'simulate',
-      '--out',
-      out,
-      '--days',
-      '20',
-      '--per-day',
-      '20',
-      '--seed',
-      '9',
-      '--scenario',
-      'd0-forced',
-    ]);
+    const out = nextRunDir();
+    await simulateCli(out, { days: 20, perDay: 20, seed: 9, scenarios: ['d0-forced'] });
     const table = await runCli(['audit', out]);
     expect(table.stdout).toContain('可能原因与处理建议');
     expect(table.stdout).toContain('结算方式被改为 D0/秒到');
@@ -165,22 +144,9 @@ describe('all scenarios together', () => {
   });
 
   it('takes --devices with explicit files; without it the update’s errors read as a device fault', async () => {
-    const out = join(root, `run-${++run}`);
-    await runCli([
-      'simulate',
-      '--out',
-      out,
-      '--days',
-      '20',
-      '--per-day',
-      '20',
-      '--seed',
-      '11',
-      '--scenario',
-      'software-update',
-    ]);
-    const [merchant] = readdirSync(out);
-    const d = join(out, merchant ?? '');
+    const out = nextRunDir();
+    await simulateCli(out, { days: 20, perDay: 20, seed: 11, scenarios: ['software-update'] });
+    const d = simulatedMerchantDir(out);
     const files = [
       '--settlement',
       join(d, 'settlement.csv'),

@@ -1,44 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AuditReport,
-  FINDING_KINDS,
-  type Finding,
-  type FindingKind,
-} from '../../src/audit/report-types.js';
+import type { Finding, FindingKind } from '../../src/audit/report-types.js';
 import { attachDiagnoses, diagnose } from '../../src/explain/attach-diagnoses.js';
 import { parseDevices } from '../../src/explain/parse-devices.js';
 import { REMEDIES_BY_CAUSE } from '../../src/explain/remedies.js';
 import type { PosRecord } from '../../src/records/index.js';
-
-const M = '898440153991234';
-
-function report(findings: Finding[], rateChanges: AuditReport['rateChanges'] = []): AuditReport {
-  const findingsByKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
-  for (const f of findings) findingsByKind[f.kind] += 1;
-  const summary = {
-    terminalRecords: 0,
-    settlementRecords: 0,
-    bankRecords: 0,
-    matched: 0,
-    pending: 0,
-    overchargeFen: findings.reduce((a, f) => a + f.overchargeFen, 0),
-    lossFen: findings.reduce((a, f) => a + f.lossFen, 0),
-    withinToleranceFen: 0,
-    findingsByKind,
-    skippedChecks: [],
-  };
-  return {
-    schemaVersion: 1,
-    summary,
-    merchants: [{ merchantId: M, summary }],
-    findings,
-    rateChanges,
-    ambiguous: [],
-    rejected: [],
-    files: [],
-    warnings: [],
-  };
-}
+import { auditReport as report, MERCHANT_NO as M, rateChange } from './explain-fixtures.js';
 
 let n = 0;
 function finding(kind: FindingKind, extra: Partial<Finding>): Finding {
@@ -70,20 +36,15 @@ const fee = (terminalId: string, day: string, over: number) =>
 
 describe('diagnose', () => {
   it('a change on several terminals from one date is the provider’s; one terminal of several is its setting', () => {
-    const change = {
-      merchantId: M,
-      channel: 'card' as const,
-      card: 'credit' as const,
-      band: 'all',
+    const change = rateChange({
+      channel: 'card',
+      card: 'credit',
       date: '2026-10-09',
       beforeRate: '0.60%',
       afterRate: '0.63%',
-      beforeFixedFen: 0,
-      afterFixedFen: 0,
       transactions: 3,
-      inPlan: false,
       noticeHonoured: false,
-    };
+    });
     // ¥1,000.00 × 0.03% = ¥0.30 over on each sale.
     const spread = diagnose(
       report(
@@ -109,20 +70,14 @@ describe('diagnose', () => {
   });
 
   it('a promo rate jumping to a standard one is a promo expiry; a plan period ending the day before says so for sure', () => {
-    const change = {
-      merchantId: M,
-      channel: 'wechat' as const,
-      card: 'unknown' as const,
-      band: 'all',
+    const change = rateChange({
+      channel: 'wechat',
+      card: 'unknown',
       date: '2026-10-13',
       beforeRate: '0.38%',
       afterRate: '0.68%',
-      beforeFixedFen: 0,
-      afterFixedFen: 0,
       transactions: 1,
-      inPlan: false,
-      noticeHonoured: null,
-    };
+    });
     const f = finding('fee_overcharge', {
       terminalId: 'T1',
       time: '2026-10-13T12:00:00+08:00',
@@ -141,20 +96,15 @@ describe('diagnose', () => {
   });
 
   it('a change of the cap or the fixed add-on alone is named for what changed, not as the same rate twice', () => {
-    const base = {
-      merchantId: M,
-      channel: 'card' as const,
-      card: 'debit' as const,
-      band: 'all',
+    const base = rateChange({
+      channel: 'card',
+      card: 'debit',
       date: '2026-09-26',
       beforeRate: '0.55%',
       afterRate: '0.55%',
-      beforeFixedFen: 0,
-      afterFixedFen: 0,
       transactions: 2,
-      inPlan: false,
       noticeHonoured: false,
-    };
+    });
     // ¥8,000.00 × 0.55% = ¥44.00 charged against the ¥20.00 cap: ¥24.00 over; on two terminals.
     const capped = (terminalId: string, day: string) =>
       finding('fee_overcharge', {

@@ -1,18 +1,24 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuditReport, FINDING_KINDS, type FindingKind } from '../../src/audit/report-types.js';
 import { runCli } from '../../src/cli/program.js';
 import { complaintLetter } from '../../src/explain/complaint-letter.js';
-import { buildEvidencePack, type PackManifest } from '../../src/explain/evidence-pack.js';
-import { findCjkFont } from '../../src/explain/render-pdf.js';
+import type { PackManifest } from '../../src/explain/evidence-pack.js';
 import { formatFen } from '../../src/money/fen.js';
-import { parsePlan } from '../../src/plans/parse-plan.js';
 import { simulate } from '../../src/simulate/simulate.js';
+import {
+  auditReport,
+  cjkFont,
+  evidencePack,
+  overchargedSale,
+  pdfLayout,
+  pdfText,
+  planOf,
+  rateChange,
+  unzip,
+} from './explain-fixtures.js';
 
 // An agent's evidence pack over two merchants: each merchant gets its own complaint letter, with its own name,
 // plan, findings and totals — never a letter in one merchant's name asking for the other's money.
@@ -20,31 +26,6 @@ import { simulate } from '../../src/simulate/simulate.js';
 let root: string;
 let sim: string;
 let ids: string[];
-
-function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error || zip === undefined) return reject(error ?? new Error('not a zip'));
-      const out = new Map<string, Buffer>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || stream === undefined) return reject(e ?? new Error('unreadable entry'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            out.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(out));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
-
-const font = findCjkFont(process.env);
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'posguard-letters-'));
@@ -67,16 +48,14 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('evidence pack for several merchants', () => {
   it('writes one letter per merchant with that merchant’s name, plan and totals', async () => {
-    if (!font.ok) throw new Error(font.en);
+    cjkFont();
     expect(ids).toHaveLength(2);
     const out = join(root, 'pack.zip');
     const run = await runCli(['evidence', '.', '--out', out, '--date', '2026-11-01'], { cwd: sim });
     expect(run.exitCode, run.stderr).toBe(1);
     const pack = await unzip(readFileSync(out));
     const manifest = JSON.parse(pack.get('manifest.json')?.toString('utf8') ?? '{}') as PackManifest;
-    const pdfPath = join(root, 'report.pdf');
-    writeFileSync(pdfPath, pack.get('report.pdf') ?? Buffer.alloc(0));
-    const pdf = execFileSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    const pdf = pdfText(pack.get('report.pdf') ?? Buffer.alloc(0), root);
     let lossSum = 0;
     for (const [i, id] of ids.entries()) {
       const other = ids[1 - i] ?? '';
@@ -114,47 +93,22 @@ describe('evidence pack for several merchants', () => {
 
 describe('complaint letter without losses', () => {
   it('asks for no refund and threatens no escalation when the audit found nothing', async () => {
-    if (!font.ok) throw new Error(font.en);
-    const findingsByKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<
-      FindingKind,
-      number
-    >;
-    const summary = {
-      terminalRecords: 10,
-      settlementRecords: 10,
-      bankRecords: 0,
-      matched: 10,
-      pending: 0,
-      overchargeFen: 0,
-      lossFen: 0,
-      withinToleranceFen: 0,
-      findingsByKind,
-      skippedChecks: [],
-    };
-    const report: AuditReport = {
-      schemaVersion: 1,
-      summary,
-      merchants: [{ merchantId: '898440153991234', summary }],
-      findings: [],
-      rateChanges: [],
-      ambiguous: [],
-      rejected: [],
+    const report = auditReport([], [], {
+      counts: { terminalRecords: 10, settlementRecords: 10, matched: 10 },
       files: [{ file: 's.csv', sha256: 'x', preset: 'generic', kind: 'settlement', rows: 10 }],
-      warnings: [],
-    };
+    });
     const letter = complaintLetter(report, { date: '2026-11-01' });
     expect(letter).toContain('未发现');
     expect(letter).not.toContain('退还至本商户');
     expect(letter).not.toContain('12363');
-    const { zip } = await buildEvidencePack({ report, inputs: [], font: font.font, date: '2026-11-01' });
-    const pack = await unzip(zip);
-    expect(pack.get('complaint-letter.txt')?.toString('utf8')).toBe(letter);
+    const { files } = await evidencePack({ report });
+    expect(files.get('complaint-letter.txt')?.toString('utf8')).toBe(letter);
   });
 });
 
 describe('complaint letter: the contract rate quoted is the one in force when the money was taken', () => {
   it('quotes the promotional rate for findings inside the promotion, not the later standard rate, and no foreseen change as a complaint', () => {
-    const parsed = parsePlan(
+    const plan = planOf(
       [
         'merchant: 测试商户',
         'merchantId: "898440153991234"',
@@ -163,73 +117,32 @@ describe('complaint letter: the contract rate quoted is the one in force when th
         '  - { from: 2026-10-01, until: 2026-12-31, rates: [{ channel: card, card: credit, rate: 0.38% }] }',
         '  - { from: 2027-01-01, rates: [{ channel: card, card: credit, rate: 0.60% }] }',
       ].join('\n'),
-      'plan.yaml',
     );
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    const findingsByKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<
-      FindingKind,
-      number
-    >;
-    findingsByKind.fee_overcharge = 1;
     // 1,000 元 on 2026-10-15: the promotion's 0.38 % = 380 fen, charged 0.60 % = 600 → 220 over.
-    const summary = {
-      terminalRecords: 1,
-      settlementRecords: 1,
-      bankRecords: 0,
-      matched: 1,
-      pending: 0,
-      overchargeFen: 220,
-      lossFen: 220,
-      withinToleranceFen: 0,
-      findingsByKind,
-      skippedChecks: [],
-    };
-    const report: AuditReport = {
-      schemaVersion: 1,
-      summary,
-      merchants: [{ merchantId: '898440153991234', summary }],
-      findings: [
-        {
-          id: 'f1',
-          kind: 'fee_overcharge',
-          merchantId: '898440153991234',
-          refNo: '101500000001',
-          time: '2026-10-15T10:00:00+08:00',
-          channel: 'card',
-          card: 'credit',
-          amountFen: 100_000,
-          expectedFeeFen: 380,
-          chargedFeeFen: 600,
-          overchargeFen: 220,
-          lossFen: 220,
-          message: '',
-          messageEn: '',
-          source: [],
-        },
-      ],
-      rateChanges: [
-        // Foreseen by the contract: not a complaint.
-        {
-          merchantId: '898440153991234',
-          channel: 'card',
-          card: 'credit',
-          band: 'all',
-          date: '2027-01-01',
-          beforeRate: '0.38%',
-          afterRate: '0.60%',
-          beforeFixedFen: 0,
-          afterFixedFen: 0,
-          transactions: 3,
-          inPlan: true,
-          noticeHonoured: null,
-        },
-      ],
-      ambiguous: [],
-      rejected: [],
-      files: [],
-      warnings: [],
-    };
-    const letter = complaintLetter(report, { plans: [parsed.plan], date: '2026-11-01' });
+    const overcharged = overchargedSale({
+      id: 'f1',
+      refNo: '101500000001',
+      time: '2026-10-15T10:00:00+08:00',
+      channel: 'card',
+      card: 'credit',
+      amountFen: 100_000,
+      expectedFeeFen: 380,
+      chargedFeeFen: 600,
+    });
+    // Foreseen by the contract: not a complaint.
+    const foreseen = rateChange({
+      channel: 'card',
+      card: 'credit',
+      date: '2027-01-01',
+      beforeRate: '0.38%',
+      afterRate: '0.60%',
+      transactions: 3,
+      inPlan: true,
+    });
+    const report = auditReport([overcharged], [foreseen], {
+      counts: { terminalRecords: 1, settlementRecords: 1, matched: 1 },
+    });
+    const letter = complaintLetter(report, { plans: [plan], date: '2026-11-01' });
     expect(letter).not.toContain('2027-01-01 起 贷记卡');
     expect(letter).not.toContain('实际收取的费率与合同不符');
     const contract = letter.slice(letter.indexOf('合同约定的手续费为'), letter.indexOf('经逐笔核对'));
@@ -241,43 +154,14 @@ describe('complaint letter: the contract rate quoted is the one in force when th
 
 describe('complaint letter: a plan written for another merchant does not name this one', () => {
   it('keeps the report’s merchant number and leaves the plan’s merchant name out', () => {
-    const parsed = parsePlan(
+    const plan = planOf(
       [
         'merchant: 甲商户',
         'merchantId: "898440153990000"',
         'periods: [{ from: 2026-01-01, rates: [{ rate: 0.60% }] }]',
       ].join('\n'),
-      'plan.yaml',
     );
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    const findingsByKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<
-      FindingKind,
-      number
-    >;
-    const summary = {
-      terminalRecords: 0,
-      settlementRecords: 0,
-      bankRecords: 0,
-      matched: 0,
-      pending: 0,
-      overchargeFen: 0,
-      lossFen: 0,
-      withinToleranceFen: 0,
-      findingsByKind,
-      skippedChecks: [],
-    };
-    const report: AuditReport = {
-      schemaVersion: 1,
-      summary,
-      merchants: [{ merchantId: '898440153991234', summary }],
-      findings: [],
-      rateChanges: [],
-      ambiguous: [],
-      rejected: [],
-      files: [],
-      warnings: [],
-    };
-    const letter = complaintLetter(report, { plans: [parsed.plan], date: '2026-11-01' });
+    const letter = complaintLetter(auditReport(), { plans: [plan], date: '2026-11-01' });
     expect(letter).toContain('商户号 898440153991234');
     expect(letter).not.toContain('甲商户');
     expect(letter).not.toContain('898440153990000');
@@ -286,61 +170,26 @@ describe('complaint letter: a plan written for another merchant does not name th
 
 describe('PDF findings table', () => {
   it('prints a WeChat/Alipay order number whole, not cut off with an ellipsis', async () => {
-    if (!font.ok) throw new Error(font.en);
     // A 32-character merchant order number and a 28-digit WeChat transaction number.
     const orderNo = 'WX20261016083538000012345678ABCD';
-    const findingsByKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<
-      FindingKind,
-      number
-    >;
-    findingsByKind.fee_overcharge = 1;
     // 45.29 元 WeChat: 0.38 % = 17 fen (17.2), charged 31 → 14 over.
-    const summary = {
-      terminalRecords: 1,
-      settlementRecords: 1,
-      bankRecords: 0,
-      matched: 1,
-      pending: 0,
-      overchargeFen: 14,
-      lossFen: 14,
-      withinToleranceFen: 0,
-      findingsByKind,
-      skippedChecks: [],
-    };
-    const report: AuditReport = {
-      schemaVersion: 1,
-      summary,
-      merchants: [{ merchantId: '1110363218', summary }],
-      findings: [
-        {
-          id: 'w1',
-          kind: 'fee_overcharge',
-          merchantId: '1110363218',
-          orderNo,
-          time: '2026-10-16T08:35:38+08:00',
-          channel: 'wechat',
-          card: 'unknown',
-          amountFen: 4529,
-          expectedFeeFen: 17,
-          chargedFeeFen: 31,
-          overchargeFen: 14,
-          lossFen: 14,
-          message: '',
-          messageEn: '',
-          source: [],
-        },
-      ],
-      rateChanges: [],
-      ambiguous: [],
-      rejected: [],
-      files: [],
-      warnings: [],
-    };
-    const { zip } = await buildEvidencePack({ report, inputs: [], font: font.font, date: '2026-11-01' });
-    const pack = await unzip(zip);
-    const pdfPath = join(root, 'wechat.pdf');
-    writeFileSync(pdfPath, pack.get('report.pdf') ?? Buffer.alloc(0));
-    const layout = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
+    const overcharged = overchargedSale({
+      id: 'w1',
+      merchantId: '1110363218',
+      orderNo,
+      time: '2026-10-16T08:35:38+08:00',
+      channel: 'wechat',
+      card: 'unknown',
+      amountFen: 4529,
+      expectedFeeFen: 17,
+      chargedFeeFen: 31,
+    });
+    const report = auditReport([overcharged], [], {
+      merchantId: '1110363218',
+      counts: { terminalRecords: 1, settlementRecords: 1, matched: 1 },
+    });
+    const { files } = await evidencePack({ report });
+    const layout = pdfLayout(files.get('report.pdf') ?? Buffer.alloc(0), root);
     // The table's row shows the order number whole on the row's one line (a wrapped second line would print
     // over the next row), with its amount.
     const row = layout.split('\n').find((l) => l.includes('2026-10-16 08:35'));
@@ -351,7 +200,6 @@ describe('PDF findings table', () => {
 
 describe('evidence pack: a spreadsheet holding full card numbers', () => {
   it('is included as a masked copy (the findings’ source rows stay in the pack), with both hashes', async () => {
-    if (!font.ok) throw new Error(font.en);
     const { default: ExcelJS } = await import('exceljs');
     // A 19-digit number passing the Luhn check: the check digit of 622202123456789012 is 8.
     const pan = '6222021234567890128';
@@ -360,40 +208,10 @@ describe('evidence pack: a spreadsheet holding full card numbers', () => {
     sheet.addRow(['交易时间', '参考号', '卡号', '交易金额']);
     sheet.addRow(['2026-10-16 08:35:38', '101600000001', pan, 45.29]);
     const bytes = Buffer.from(await book.xlsx.writeBuffer());
-    const findingsByKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<
-      FindingKind,
-      number
-    >;
-    const summary = {
-      terminalRecords: 1,
-      settlementRecords: 0,
-      bankRecords: 0,
-      matched: 0,
-      pending: 0,
-      overchargeFen: 0,
-      lossFen: 0,
-      withinToleranceFen: 0,
-      findingsByKind,
-      skippedChecks: [],
-    };
-    const report: AuditReport = {
-      schemaVersion: 1,
-      summary,
-      merchants: [{ merchantId: '898440153991234', summary }],
-      findings: [],
-      rateChanges: [],
-      ambiguous: [],
-      rejected: [],
-      files: [],
-      warnings: [],
-    };
-    const { zip, manifest } = await buildEvidencePack({
-      report,
+    const { files: pack, manifest } = await evidencePack({
+      report: auditReport([], [], { counts: { terminalRecords: 1 } }),
       inputs: [{ name: '收银流水.xlsx', kind: 'terminal', bytes }],
-      font: font.font,
-      date: '2026-11-01',
     });
-    const pack = await unzip(zip);
     const input = manifest.inputs[0];
     expect(input).toMatchObject({
       file: '收银流水.xlsx',

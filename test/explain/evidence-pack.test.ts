@@ -1,55 +1,29 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import yauzl from 'yauzl';
-import yazl from 'yazl';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/report-types.js';
 import { runCli } from '../../src/cli/program.js';
-import { buildEvidencePack, type PackManifest } from '../../src/explain/evidence-pack.js';
-import { sampleReport } from '../../src/audit/sample-report.js';
+import type { PackManifest } from '../../src/explain/evidence-pack.js';
 import { findCjkFont } from '../../src/explain/render-pdf.js';
 import { formatFen } from '../../src/money/fen.js';
 import { OVERCHARGED, PLAN_YAML, settlementCsv } from '../server/sample-data.js';
 import { multipartBody, type TestApp, testApp } from '../server/test-app.js';
+import {
+  evidencePack,
+  pdfText,
+  simulateCli,
+  simulatedMerchantDir,
+  unzip,
+  zipOf,
+} from './explain-fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'posguard-evidence-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-/** Every entry of a zip, read with yauzl. */
-function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error || zip === undefined) return reject(error ?? new Error('not a zip'));
-      const out = new Map<string, Buffer>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || stream === undefined) return reject(e ?? new Error('unreadable entry'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            out.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(out));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
-
-/** pdftotext's text with all white space removed, so wrapped lines compare whole. */
-function pdfText(pdf: Buffer): string {
-  const path = join(root, `x-${Math.random().toString(16).slice(2)}.pdf`);
-  writeFileSync(path, pdf);
-  return execFileSync('pdftotext', [path, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
-}
 
 const squash = (s: string) => s.replace(/\s+/g, '');
 
@@ -63,23 +37,8 @@ describe('posguard evidence', () => {
 
   it('writes the pack: report, letter, plan, inputs and a manifest whose hashes match', async () => {
     const out = join(root, 'sim');
-    await runCli([
-      'simulate',
-      '--out',
-      out,
-      '--days',
-      '20',
-      '--per-day',
-      '20',
-      '--seed',
-      '4',
-      '--scenario',
-      'silent-rate-change',
-      '--scenario',
-      'sim-fee',
-    ]);
-    const [merchant] = readdirSync(out);
-    dir = join(out, merchant ?? '');
+    await simulateCli(out, { days: 20, perDay: 20, seed: 4, scenarios: ['silent-rate-change', 'sim-fee'] });
+    dir = simulatedMerchantDir(out);
     // A journal with one full card number: it must go in masked.
     const journal = readFileSync(join(dir, 'terminal.csv'), 'utf8');
     const masked = /\d{6}\*+\d{4}/.exec(journal)?.[0] ?? '';
@@ -175,7 +134,7 @@ describe('posguard evidence', () => {
   it('renders the PDF in Chinese: the letter’s sentences and the totals extract, the CJK font is embedded', () => {
     const pdf = pack.get('report.pdf') ?? Buffer.alloc(0);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const text = pdfText(pdf);
+    const text = pdfText(pdf, root);
     const letter = pack.get('complaint-letter.txt')?.toString('utf8') ?? '';
     for (const sentence of [
       '现请求贵司：',
@@ -270,7 +229,7 @@ describe('GET /api/v1/merchants/:id/evidence.zip', () => {
     // Worked by hand: three credit sales of ¥1,000.00 charged ¥6.80 against 0.60% = ¥6.00 → ¥2.40.
     expect(letter).toContain('合计多收手续费 ¥2.40');
     expect(letter).toContain('测试小店');
-    expect(pdfText(files.get('report.pdf') ?? Buffer.alloc(0))).toContain('合计损失：¥2.40');
+    expect(pdfText(files.get('report.pdf') ?? Buffer.alloc(0), root)).toContain('合计损失：¥2.40');
 
     const denied = await t.app.inject({
       method: 'GET',
@@ -284,31 +243,15 @@ describe('GET /api/v1/merchants/:id/evidence.zip', () => {
 });
 
 describe('buildEvidencePack with archives', () => {
-  const zipOf = (name: string, text: string): Promise<Buffer> =>
-    new Promise((resolve) => {
-      const z = new yazl.ZipFile();
-      z.addBuffer(Buffer.from(text, 'utf8'), name);
-      z.end();
-      const chunks: Buffer[] = [];
-      z.outputStream.on('data', (c: Buffer) => chunks.push(c));
-      z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    });
-
   it('includes a clean zip byte for byte and a masked copy of one holding a full card number, with both hashes', async () => {
-    const font = findCjkFont();
-    if (!font.ok) throw new Error(font.en);
     const clean = await zipOf('a.csv', '参考号,卡号\n100000000001,622202*********0128\n');
     const dirty = await zipOf('b.csv', '参考号,卡号\n100000000001,6222021234567890128\n');
-    const { zip, manifest } = await buildEvidencePack({
-      report: sampleReport(),
+    const { files, manifest } = await evidencePack({
       inputs: [
         { name: 'clean.zip', kind: 'settlement', bytes: clean },
         { name: 'dirty.zip', kind: 'settlement', bytes: dirty },
       ],
-      font: font.font,
-      date: '2026-11-01',
     });
-    const files = await unzip(zip);
     expect(files.get('inputs/settlement/clean.zip')?.equals(clean)).toBe(true);
     expect(manifest.inputs[0]).toMatchObject({
       file: 'clean.zip',

@@ -1,58 +1,32 @@
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  cleanupAfterEach,
   creditLine,
-  type MonitorApp,
-  monitorApp,
-  ownerWithMerchant,
+  openReceiver,
+  type OwnerSession,
+  ownerSession,
   type Receiver,
-  receiver,
   waitFor,
 } from './monitor-harness.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = cleanupAfterEach();
 
-async function app(settings = {}): Promise<{ m: MonitorApp; cookie: string; id: number }> {
-  const m = await monitorApp(settings);
-  cleanups.push(() => m.close());
-  return { m, ...(await ownerWithMerchant(m)) };
-}
-
-async function addChannel(
-  s: { m: MonitorApp; cookie: string; id: number },
-  payload: Record<string, unknown>,
-): Promise<number> {
-  const res = await s.m.app.inject({
-    method: 'POST',
-    url: `/api/v1/merchants/${s.id}/alert-channels`,
-    headers: { cookie: s.cookie },
-    payload,
-  });
+async function addChannel(s: OwnerSession, payload: Record<string, unknown>): Promise<number> {
+  const res = await s.post('alert-channels', payload);
   expect(res.statusCode).toBe(201);
   return res.json<{ id: number }>().id;
 }
 
-async function overcharge(s: { m: MonitorApp; cookie: string; id: number }): Promise<void> {
-  const res = await s.m.app.inject({
-    method: 'POST',
-    url: `/api/v1/merchants/${s.id}/settlements`,
-    headers: { cookie: s.cookie },
-    payload: creditLine(100_000, 800, 1),
-  });
+async function overcharge(s: OwnerSession): Promise<void> {
+  const res = await s.post('settlements', creditLine(100_000, 800, 1));
   expect(res.json<{ alerts: unknown[] }>().alerts).toHaveLength(1);
 }
 
-async function deliveries(s: { m: MonitorApp; cookie: string; id: number }) {
-  const res = await s.m.app.inject({
-    method: 'GET',
-    url: `/api/v1/merchants/${s.id}/alerts`,
-    headers: { cookie: s.cookie },
-  });
+async function deliveries(s: OwnerSession) {
+  const res = await s.get('alerts');
   return (
     res.json<{
       alerts: { deliveries: { channelType: string; status: string; lastError: string | null }[] }[];
@@ -100,9 +74,8 @@ function robotVerifier(rx: Receiver, secret: string): void {
 
 describe('alert channels', () => {
   it('delivers to DingTalk, Feishu and WeCom robots that verify the signatures', async () => {
-    const s = await app();
-    const rx = await receiver();
-    cleanups.push(() => rx.close());
+    const s = await ownerSession(cleanups);
+    const rx = await openReceiver(cleanups);
     robotVerifier(rx, 'SECabc');
     await addChannel(s, { type: 'dingtalk', url: `${rx.url}/dingtalk?access_token=tok`, secret: 'SECabc' });
     await addChannel(s, { type: 'feishu', url: `${rx.url}/feishu`, secret: 'SECabc' });
@@ -119,19 +92,14 @@ describe('alert channels', () => {
     expect(text).toContain('多扣 ¥2.00');
     expect(text).toMatch(/详情：https:\/\/posguard\.example\/merchants\/\d+\/findings\/alert-\d+/);
     // The URL's token is masked when channels are listed.
-    const list = await s.m.app.inject({
-      method: 'GET',
-      url: `/api/v1/merchants/${s.id}/alert-channels`,
-      headers: { cookie: s.cookie },
-    });
+    const list = await s.get('alert-channels');
     expect(list.body).not.toContain('access_token=tok');
     expect(list.body).not.toContain('SECabc');
   });
 
   it('a robot refusing a wrong signature shows as a failed delivery with its error', async () => {
-    const s = await app({ maxAttempts: 1 });
-    const rx = await receiver();
-    cleanups.push(() => rx.close());
+    const s = await ownerSession(cleanups, { maxAttempts: 1 });
+    const rx = await openReceiver(cleanups);
     robotVerifier(rx, 'right');
     await addChannel(s, { type: 'dingtalk', url: `${rx.url}/dingtalk?access_token=t`, secret: 'wrong' });
     await overcharge(s);
@@ -162,7 +130,10 @@ describe('alert channels', () => {
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
     const port = (smtp.server.address() as AddressInfo).port;
-    const s = await app({ smtpUrl: `smtp://127.0.0.1:${port}`, smtpFrom: 'alerts@posguard.example' });
+    const s = await ownerSession(cleanups, {
+      smtpUrl: `smtp://127.0.0.1:${port}`,
+      smtpFrom: 'alerts@posguard.example',
+    });
     await addChannel(s, { type: 'email', address: 'ops@example.com' });
     await overcharge(s);
     const mail = await waitFor(() => mails[0]);
@@ -173,32 +144,15 @@ describe('alert channels', () => {
   });
 
   it('DELETE removes a channel; staff may list but not add', async () => {
-    const s = await app({ worker: false });
+    const s = await ownerSession(cleanups, { worker: false });
     const chId = await addChannel(s, { type: 'webhook', url: 'http://127.0.0.1:9/x', secret: 'z' });
-    const del = await s.m.app.inject({
-      method: 'DELETE',
-      url: `/api/v1/merchants/${s.id}/alert-channels/${chId}`,
-      headers: { cookie: s.cookie },
-    });
+    const del = await s.delete(`alert-channels/${chId}`);
     expect(del.statusCode).toBe(204);
-    const again = await s.m.app.inject({
-      method: 'DELETE',
-      url: `/api/v1/merchants/${s.id}/alert-channels/${chId}`,
-      headers: { cookie: s.cookie },
-    });
+    const again = await s.delete(`alert-channels/${chId}`);
     expect(again.statusCode).toBe(404);
-    const list = await s.m.app.inject({
-      method: 'GET',
-      url: `/api/v1/merchants/${s.id}/alert-channels`,
-      headers: { cookie: s.cookie },
-    });
+    const list = await s.get('alert-channels');
     expect(list.json<{ channels: unknown[] }>().channels).toEqual([]);
-    const bad = await s.m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${s.id}/alert-channels`,
-      headers: { cookie: s.cookie },
-      payload: { type: 'pager', url: 'http://x' },
-    });
+    const bad = await s.post('alert-channels', { type: 'pager', url: 'http://x' });
     expect(bad.statusCode).toBe(400);
   });
 });

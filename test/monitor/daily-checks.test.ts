@@ -1,11 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runDailyChecks, statementDueDate } from '../../src/monitor/daily-checks.js';
-import { monitorApp, ownerWithMerchant } from './monitor-harness.js';
+import { cleanupAfterEach, ownerSession } from './monitor-harness.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = cleanupAfterEach();
 
 const sale = (time: string, n: number) => ({
   type: 'sale',
@@ -24,22 +21,14 @@ describe('daily reconciliation: missing_statement and the digest', () => {
   });
 
   it('raises missing_statement once for a trade day with sales and no statement by T+N', async () => {
-    const m = await monitorApp({ worker: false });
-    cleanups.push(() => m.close());
-    const { cookie, id } = await ownerWithMerchant(m);
+    const s = await ownerSession(cleanups, { worker: false });
+    const { m, id } = s;
     // Thursday 11-05 and Friday 11-06 sold; only Thursday's statement came.
-    await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/transactions`,
-      headers: { cookie },
-      payload: [sale('2026-11-05T12:00:00+08:00', 1), sale('2026-11-06T12:00:00+08:00', 2)],
-    });
-    await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/settlements`,
-      headers: { cookie },
-      payload: { ...sale('2026-11-05T12:00:00+08:00', 1), feeFen: 60 },
-    });
+    await s.post('transactions', [
+      sale('2026-11-05T12:00:00+08:00', 1),
+      sale('2026-11-06T12:00:00+08:00', 2),
+    ]);
+    await s.post('settlements', { ...sale('2026-11-05T12:00:00+08:00', 1), feeFen: 60 });
     const opts = { publicUrl: 'https://posguard.example' };
     // Saturday: Friday's statement is due Monday (T+1 working day), so nothing yet.
     const sat = await runDailyChecks(m.storage.db, '2026-11-07', { ...opts, at: '2026-11-07T02:00:00Z' });
@@ -48,12 +37,7 @@ describe('daily reconciliation: missing_statement and the digest', () => {
     expect(mon.find((r) => r.merchantId === id)?.missingStatements).toEqual(['2026-11-06']);
     expect(mon.find((r) => r.merchantId === id)?.alertsRaised).toBe(1);
     // The next day it is still missing but already alerted: no second alert.
-    await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/alert-channels`,
-      headers: { cookie },
-      payload: { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 's' },
-    });
+    await s.post('alert-channels', { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 's' });
     const tue = await runDailyChecks(m.storage.db, '2026-11-10', { ...opts, at: '2026-11-10T02:00:00Z' });
     expect(tue.find((r) => r.merchantId === id)?.alertsRaised).toBe(0);
     // Monday's alert goes into Tuesday's digest, one per channel.
@@ -71,11 +55,7 @@ describe('daily reconciliation: missing_statement and the digest', () => {
     // A second run the same day queues no second digest.
     const again = await runDailyChecks(m.storage.db, '2026-11-10', { ...opts, at: '2026-11-10T03:00:00Z' });
     expect(again.find((r) => r.merchantId === id)?.digestQueued).toBe(0);
-    const alerts = await m.app.inject({
-      method: 'GET',
-      url: `/api/v1/merchants/${id}/alerts?kind=missing_statement`,
-      headers: { cookie },
-    });
+    const alerts = await s.get('alerts?kind=missing_statement');
     expect(alerts.json<{ alerts: { message: string }[] }>().alerts.map((a) => a.message)).toEqual([
       '2026-11-06 有终端交易，但到 2026-11-09（T+1）仍未收到结算单',
     ]);

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grantMembership } from '../../src/storage/merchants-repo.js';
-import { creditLine, type MonitorApp, monitorApp, ownerWithMerchant } from './monitor-harness.js';
+import {
+  creditLine,
+  merchantRoutes,
+  type MonitorApp,
+  monitorApp,
+  ownerWithMerchant,
+  signInStaff,
+} from './monitor-harness.js';
 
 let m: MonitorApp;
 let alice = '';
@@ -77,19 +83,14 @@ async function state(): Promise<string> {
 beforeAll(async () => {
   m = await monitorApp({ worker: false });
   ({ cookie: alice, id: a } = await ownerWithMerchant(m));
-  const ch = await m.app.inject({
-    method: 'POST',
-    url: `/api/v1/merchants/${a}/alert-channels`,
-    headers: { cookie: alice },
-    payload: { type: 'webhook', url: 'http://127.0.0.1:9/alice-hook', secret: 'alice-secret' },
+  const aliceRoutes = merchantRoutes(m.app, alice, a);
+  const ch = await aliceRoutes.post('alert-channels', {
+    type: 'webhook',
+    url: 'http://127.0.0.1:9/alice-hook',
+    secret: 'alice-secret',
   });
   channelId = ch.json<{ id: number }>().id;
-  await m.app.inject({
-    method: 'POST',
-    url: `/api/v1/merchants/${a}/settlements`,
-    headers: { cookie: alice },
-    payload: creditLine(100_000, 800, 1),
-  });
+  await aliceRoutes.post('settlements', creditLine(100_000, 800, 1));
   await m.addUser('bob@example.com');
   bob = await m.login('bob@example.com');
   await m.app.inject({
@@ -98,21 +99,7 @@ beforeAll(async () => {
     headers: { cookie: bob },
     payload: { name: 'Bob 的店' },
   });
-  const staffId = await m.addUser('staff@example.com', 'staff');
-  const aliceId = (
-    await m.storage.db
-      .selectFrom('users')
-      .select('id')
-      .where('email', '=', 'owner@example.com')
-      .executeTakeFirstOrThrow()
-  ).id;
-  await grantMembership(m.storage.db, aliceId, {
-    merchantId: a,
-    userId: staffId,
-    role: 'staff',
-    at: '2026-10-01T00:00:00Z',
-  });
-  staff = await m.login('staff@example.com');
+  staff = await signInStaff(m, a);
 });
 afterAll(async () => m.close());
 

@@ -3,16 +3,23 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterEach, expect } from 'vitest';
 import { hashPassword } from '../../src/accounts/password.js';
 import { configureMonitor, type MonitorSettings } from '../../src/monitor/monitor-settings.js';
 import { buildApp } from '../../src/server/app.js';
 import { openDatabase, type Storage } from '../../src/storage/database.js';
+import { grantMembership } from '../../src/storage/merchants-repo.js';
 import { migrateToLatest } from '../../src/storage/migrate.js';
 import type { MemberRole } from '../../src/storage/schema.js';
 import { createUser } from '../../src/storage/users-repo.js';
+import type { Line } from '../server/sample-data.js';
+import { multipartBody } from '../server/test-app.js';
 
 export const PASSWORD = 'Correct-Horse-42';
+
+/** The merchant number `ownerWithMerchant` registers, which the statement lines below carry. */
+export const MERCHANT_NO = '822584053110001';
 
 /** The plan of the monitor tests: credit cards 0.60 %, debit 0.55 % capped at ¥20, T+1, tolerance 1 fen. */
 export const PLAN_YAML = `merchant: 测试商户
@@ -110,7 +117,7 @@ export async function ownerWithMerchant(m: MonitorApp, plan = true): Promise<{ c
     method: 'POST',
     url: '/api/v1/merchants',
     headers: { cookie },
-    payload: { name: '测试商户', merchantId: '822584053110001' },
+    payload: { name: '测试商户', merchantId: MERCHANT_NO },
   });
   const id = res.json<{ id: number }>().id;
   if (plan) {
@@ -207,5 +214,164 @@ export function creditLine(
     cardNo: '622588******1234',
     amountFen,
     feeFen,
+  };
+}
+
+/**
+ * What a test leaves to undo, run newest first: each thing goes before what it was built on (an app reopened on
+ * a first app's files before those files are removed).
+ */
+export type Cleanups = (() => Promise<void>)[];
+
+/** Registers, in the calling test file, an afterEach that runs and empties the returned list. */
+export function cleanupAfterEach(): Cleanups {
+  const cleanups: Cleanups = [];
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()?.();
+  });
+  return cleanups;
+}
+
+type Answer = Promise<LightMyRequestResponse>;
+
+/** The routes under /api/v1/merchants/{id}/, called with one user's session cookie. */
+export interface MerchantRoutes {
+  post(
+    path: string,
+    payload: NonNullable<InjectOptions['payload']>,
+    headers?: Record<string, string>,
+  ): Answer;
+  get(path: string): Answer;
+  delete(path: string): Answer;
+  /** PUT with a YAML body, as the plan and monitor-rules routes take it. */
+  putYaml(path: string, yaml: string): Answer;
+  /** POST …/statements with one file, as the upload form sends it. */
+  uploadStatement(fileName: string, content: string, fields?: Record<string, string>): Answer;
+}
+
+export function merchantRoutes(app: FastifyInstance, cookie: string, id: number): MerchantRoutes {
+  const url = (path: string): string => `/api/v1/merchants/${id}/${path}`;
+  return {
+    post: (path, payload, headers = {}) =>
+      app.inject({ method: 'POST', url: url(path), headers: { cookie, ...headers }, payload }),
+    get: (path) => app.inject({ method: 'GET', url: url(path), headers: { cookie } }),
+    delete: (path) => app.inject({ method: 'DELETE', url: url(path), headers: { cookie } }),
+    putYaml: (path, yaml) =>
+      app.inject({
+        method: 'PUT',
+        url: url(path),
+        headers: { cookie, 'content-type': 'application/yaml' },
+        payload: yaml,
+      }),
+    uploadStatement: (fileName, content, fields = {}) => {
+      const body = multipartBody(fileName, content, fields);
+      return app.inject({
+        method: 'POST',
+        url: url('statements'),
+        headers: { cookie, ...body.headers },
+        payload: body.payload,
+      });
+    },
+  };
+}
+
+/** The owner of the harness merchant, signed in on a monitor app that is closed after the test. */
+export interface OwnerSession extends MerchantRoutes {
+  m: MonitorApp;
+  cookie: string;
+  id: number;
+}
+
+export async function ownerSession(
+  cleanups: Cleanups,
+  settings: Partial<MonitorSettings> = {},
+  { plan = true }: { plan?: boolean } = {},
+): Promise<OwnerSession> {
+  const m = await monitorApp(settings);
+  cleanups.push(() => m.close());
+  const { cookie, id } = await ownerWithMerchant(m, plan);
+  return { m, cookie, id, ...merchantRoutes(m.app, cookie, id) };
+}
+
+/** The records of the session's merchant, to select from. */
+export function recordsOf(s: OwnerSession) {
+  return s.m.storage.db.selectFrom('records').where('merchant_id', '=', s.id);
+}
+
+/** Pushes one successful sale made of `fields`, expecting it stored, and reads back the merchant's record. */
+export async function storedSale(s: OwnerSession, fields: Record<string, unknown>) {
+  const res = await s.post('transactions', { type: 'sale', status: 'success', ...fields });
+  expect(res.statusCode).toBe(201);
+  return recordsOf(s).selectAll().executeTakeFirstOrThrow();
+}
+
+/** A local receiver that is closed after the test. */
+export async function openReceiver(cleanups: Cleanups): Promise<Receiver> {
+  const rx = await receiver();
+  cleanups.push(() => rx.close());
+  return rx;
+}
+
+/** Makes staff@example.com read-only staff of the owner's merchant `merchantId`; returns their session cookie. */
+export async function signInStaff(m: MonitorApp, merchantId: number): Promise<string> {
+  const staffId = await m.addUser('staff@example.com', 'staff');
+  const owner = await m.storage.db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', 'owner@example.com')
+    .executeTakeFirstOrThrow();
+  await grantMembership(m.storage.db, owner.id, {
+    merchantId,
+    userId: staffId,
+    role: 'staff',
+    at: '2026-10-01T00:00:00Z',
+  });
+  return m.login('staff@example.com');
+}
+
+/** A statement line of a ¥1,000.00 credit sale of MERCHANT_NO at 10:00 on 2026-10-08, charged the plan's ¥6.00. */
+export function creditStatementLine(ref: string, changes: Partial<Line> = {}): Line {
+  return {
+    time: '2026-10-08 10:00:00',
+    merchant: MERCHANT_NO,
+    ref,
+    card: '贷记卡',
+    amount: '1000.00',
+    fee: '6.00',
+    settled: '994.00',
+    settleDate: '2026-10-09',
+    ...changes,
+  };
+}
+
+/** Ten sale amounts of different sizes, so that a rate is inferred from more than one amount. */
+export const RATE_AMOUNTS = [
+  123_456, 88_800, 250_000, 31_415, 77_777, 160_000, 99_999, 45_678, 210_000, 54_321,
+];
+
+/** Half-up fee of amount at ppm, in integer arithmetic. */
+export const feeAtPpm = (amountFen: number, ppm: number): number =>
+  Math.floor((amountFen * ppm + 500_000) / 1_000_000);
+
+/**
+ * Credit settlement lines charged at a rate in ppm, with reference numbers `${prefix}1`, `${prefix}2`, … so that
+ * no two lines are the same record; without `hhmm` the n-th line is at 12:(n mod 60) Shanghai time.
+ */
+export function pricedCreditLines(
+  prefix: string,
+): (amountFen: number, ppm: number, day: string, hhmm?: string) => Record<string, unknown> {
+  let n = 0;
+  return (amountFen, ppm, day, hhmm) => {
+    n += 1;
+    return {
+      type: 'sale',
+      status: 'success',
+      time: `${day}T${hhmm ?? `12:${String(n % 60).padStart(2, '0')}`}:00+08:00`,
+      refNo: `${prefix}${n}`,
+      channel: 'card',
+      card: 'credit',
+      amountFen,
+      feeFen: feeAtPpm(amountFen, ppm),
+    };
   };
 }

@@ -1,58 +1,25 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runDailyChecks } from '../../src/monitor/daily-checks.js';
 import type { DialectName } from '../../src/storage/database.js';
 import { OVERCHARGED, PLAN_YAML, settlementCsv } from '../server/sample-data.js';
-import { multipartBody } from '../server/test-app.js';
 import { DIALECTS } from '../storage/test-storage.js';
-import { type DialectApp, dialectApp } from './dialect-app.js';
+import { dialectAppPerTest } from './dialect-app.js';
 import { creditLine } from './monitor-harness.js';
 
-let t: DialectApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-const alertsOf = async (a: DialectApp) =>
-  a.storage.db
-    .selectFrom('monitor_alerts')
-    .select(['kind', 'amount_fen', 'message', 'details_json'])
-    .where('merchant_id', '=', a.merchantId)
-    .orderBy('id')
-    .execute();
-
-const deliveriesOf = async (a: DialectApp) =>
-  a.storage.db
-    .selectFrom('alert_deliveries')
-    .select(['kind', 'text'])
-    .where('merchant_id', '=', a.merchantId)
-    .orderBy('id')
-    .execute();
+const openApp = dialectAppPerTest();
 
 describe.each(DIALECTS)(
   'a fee_overcharge alert carries the day total of its key, on %s',
   (dialect: DialectName) => {
     it('sums every overcharged line of the day, adds later lines without a second message, and the digest says so', async () => {
       // Everything arrives on 2026-10-09 (10:00 Shanghai); the digest of 10-09 runs on 10-10.
-      t = await dialectApp(dialect, '2026-10-09T02:00:00Z');
-      const a = t;
+      const a = await openApp(dialect, '2026-10-09T02:00:00Z');
       await a.putPlan(PLAN_YAML);
-      await a.app.inject({
-        method: 'POST',
-        url: `/api/v1/merchants/${a.merchantId}/alert-channels`,
-        headers: { cookie: a.cookie },
-        payload: { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 's' },
-      });
-      const { payload, headers } = multipartBody('结算明细-10月.csv', settlementCsv(OVERCHARGED));
-      const up = await a.app.inject({
-        method: 'POST',
-        url: `/api/v1/merchants/${a.merchantId}/statements`,
-        headers: { ...headers, cookie: a.cookie },
-        payload,
-      });
+      await a.post('alert-channels', { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 's' });
+      const up = await a.uploadStatement('结算明细-10月.csv', settlementCsv(OVERCHARGED));
       expect(up.statusCode, up.body).toBe(201);
       // Three ¥1,000.00 credit sales on 10-08 charged ¥6.80; 0.60 % gives ¥6.00: 80 fen over each, 240 in all.
-      let alerts = await alertsOf(a);
+      let alerts = await a.alerts();
       expect(alerts.map((x) => [x.kind, x.amount_fen])).toEqual([['fee_overcharge', 240]]);
       expect(alerts[0]?.message).toContain('3 笔');
       expect(alerts[0]?.message).toContain('¥2.40');
@@ -76,7 +43,7 @@ describe.each(DIALECTS)(
           feeFen: 680,
         }),
       ).toEqual([]);
-      alerts = await alertsOf(a);
+      alerts = await a.alerts();
       expect(alerts.map((x) => [x.kind, x.amount_fen])).toEqual([['fee_overcharge', 290]]);
       expect(alerts[0]?.message).toContain('4 笔');
       expect(alerts[0]?.message).toContain('¥2.90');
@@ -84,7 +51,7 @@ describe.each(DIALECTS)(
         lines: 4,
         totalOverchargeFen: 290,
       });
-      expect((await deliveriesOf(a)).filter((d) => d.kind === 'alert')).toHaveLength(1);
+      expect((await a.deliveries()).filter((d) => d.kind === 'alert')).toHaveLength(1);
 
       // Another day is another key: 10-09, ¥1,000.00 charged ¥6.10, 10 fen over (tolerance 1 fen).
       expect(await a.pushSettlements(creditLine(100_000, 610, 11, '2026-10-09T09:00:00+08:00'))).toEqual([
@@ -96,7 +63,7 @@ describe.each(DIALECTS)(
         publicUrl: 'https://posguard.example',
       });
       expect(run.find((r) => r.merchantId === a.merchantId)?.digestQueued).toBe(1);
-      const digest = (await deliveriesOf(a)).find((d) => d.kind === 'digest');
+      const digest = (await a.deliveries()).find((d) => d.kind === 'digest');
       // Two alerts raised on 10-09: 290 + 10 = 300 fen.
       expect(digest?.text).toContain('手续费多扣 2 条，多扣 ¥3.00');
     });

@@ -1,80 +1,57 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { naturalKey } from '../../src/monitor/natural-key.js';
 import { localDateOf } from '../../src/time/shanghai.js';
 import { settlementCsv } from '../server/sample-data.js';
-import { multipartBody } from '../server/test-app.js';
-import { monitorApp, ownerWithMerchant } from './monitor-harness.js';
+import {
+  cleanupAfterEach,
+  creditStatementLine,
+  MERCHANT_NO,
+  ownerSession,
+  recordsOf,
+  storedSale,
+} from './monitor-harness.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = cleanupAfterEach();
+
+/** The provider's push of the statement's first line (¥1,000.00 on a credit card), charged `feeFen`. */
+function pushedFirstLine(feeFen: number): Record<string, unknown> {
+  return {
+    type: 'sale',
+    status: 'success',
+    time: '2026-10-08T10:00:00+08:00',
+    merchantId: MERCHANT_NO,
+    terminalId: '12345678',
+    refNo: '100000000001',
+    channel: 'card',
+    card: 'credit',
+    amountFen: 100_000,
+    feeFen,
+  };
+}
 
 describe('a pushed record found again in an imported file', () => {
   it('is the same record, not a duplicate', async () => {
-    const m = await monitorApp({ worker: false });
-    cleanups.push(() => m.close());
-    const { cookie, id } = await ownerWithMerchant(m);
-    const pushed = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/settlements`,
-      headers: { cookie },
-      payload: {
-        type: 'sale',
-        status: 'success',
-        time: '2026-10-08T10:00:00+08:00',
-        merchantId: '822584053110001',
-        terminalId: '12345678',
-        refNo: '100000000001',
-        channel: 'card',
-        card: 'credit',
-        amountFen: 100_000,
-        feeFen: 600,
-      },
-    });
+    const s = await ownerSession(cleanups, { worker: false });
+    const pushed = await s.post('settlements', pushedFirstLine(600));
     expect(pushed.statusCode).toBe(201);
     const csv = settlementCsv([
-      {
-        time: '2026-10-08 10:00:00',
-        merchant: '822584053110001',
-        ref: '100000000001',
-        card: '贷记卡',
-        amount: '1000.00',
-        fee: '6.00',
-        settled: '994.00',
-        settleDate: '2026-10-09',
-      },
-      {
+      creditStatementLine('100000000001'),
+      creditStatementLine('100000000002', {
         time: '2026-10-08 11:00:00',
-        merchant: '822584053110001',
-        ref: '100000000002',
-        card: '贷记卡',
         amount: '500.00',
         fee: '3.00',
         settled: '497.00',
-        settleDate: '2026-10-09',
-      },
+      }),
     ]);
-    const body = multipartBody('settlement.csv', csv, { kind: 'settlement' });
-    const up = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/statements`,
-      headers: { cookie, ...body.headers },
-      payload: body.payload,
-    });
+    const up = await s.uploadStatement('settlement.csv', csv, { kind: 'settlement' });
     expect(up.statusCode).toBe(201);
-    const refs = await m.storage.db
-      .selectFrom('records')
-      .select(['ref_no', 'import_id'])
-      .where('merchant_id', '=', id)
-      .orderBy('id')
-      .execute();
+    const refs = await recordsOf(s).select(['ref_no', 'import_id']).orderBy('id').execute();
     // The pushed line stays (no import), the file adds only the line that was not pushed.
     expect(refs.map((r) => [r.ref_no, r.import_id === null])).toEqual([
       ['100000000001', true],
       ['100000000002', false],
     ]);
-    const claimed = await m.storage.db.selectFrom('pushed_records').selectAll().execute();
+    const claimed = await s.m.storage.db.selectFrom('pushed_records').selectAll().execute();
     expect(claimed[0]?.claimed_import_id).toBe(up.json<{ importId: number }>().importId);
   });
 
@@ -122,85 +99,26 @@ describe('a pushed record found again in an imported file', () => {
   });
 
   it('a pushed time without an offset is stored as Shanghai time, so an evening sale stays on its day', async () => {
-    const m = await monitorApp({ worker: false });
-    cleanups.push(() => m.close());
-    const { cookie, id } = await ownerWithMerchant(m);
-    const res = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/transactions`,
-      headers: { cookie },
-      payload: {
-        type: 'sale',
-        status: 'success',
-        time: '2026-10-08T20:30:00',
-        terminalId: 'T1',
-        channel: 'card',
-        card: 'credit',
-        amountFen: 100,
-      },
-    });
-    expect(res.statusCode).toBe(201);
-    const row = await m.storage.db
-      .selectFrom('records')
-      .select('time')
-      .where('merchant_id', '=', id)
-      .executeTakeFirstOrThrow();
+    const s = await ownerSession(cleanups, { worker: false });
+    const evening = { time: '2026-10-08T20:30:00', terminalId: 'T1', channel: 'card', card: 'credit' };
+    const row = await storedSale(s, { ...evening, amountFen: 100 });
     // Read back by the audit's own date function: 20:30 in Shanghai is on 2026-10-08 in any process zone.
     expect(localDateOf(row.time)).toBe('2026-10-08');
   });
 
   it('a record imported first and pushed afterwards is the same record too: stored once, checked once', async () => {
-    const m = await monitorApp({ worker: false });
-    cleanups.push(() => m.close());
-    const { cookie, id } = await ownerWithMerchant(m);
+    const s = await ownerSession(cleanups, { worker: false });
     // The statement of 10-08 is uploaded first: ¥1,000.00 on a credit card charged ¥6.80 where the plan's 0.60 %
     // gives ¥6.00 (80 fen over).
-    const csv = settlementCsv([
-      {
-        time: '2026-10-08 10:00:00',
-        merchant: '822584053110001',
-        ref: '100000000001',
-        card: '贷记卡',
-        amount: '1000.00',
-        fee: '6.80',
-        settled: '993.20',
-        settleDate: '2026-10-09',
-      },
-    ]);
-    const body = multipartBody('settlement.csv', csv, { kind: 'settlement' });
-    const up = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/statements`,
-      headers: { cookie, ...body.headers },
-      payload: body.payload,
-    });
+    const csv = settlementCsv([creditStatementLine('100000000001', { fee: '6.80', settled: '993.20' })]);
+    const up = await s.uploadStatement('settlement.csv', csv, { kind: 'settlement' });
     expect(up.statusCode).toBe(201);
     // The upload is checked on arrival: the overcharge is alerted there, once.
     expect(up.json<{ alerts: number }>().alerts).toBe(1);
-    const imported = await m.storage.db
-      .selectFrom('records')
-      .select('id')
-      .where('merchant_id', '=', id)
-      .executeTakeFirstOrThrow();
+    const imported = await recordsOf(s).select('id').executeTakeFirstOrThrow();
     // The provider's push of the same line arrives late.
-    const line = {
-      type: 'sale',
-      status: 'success',
-      time: '2026-10-08T10:00:00+08:00',
-      merchantId: '822584053110001',
-      terminalId: '12345678',
-      refNo: '100000000001',
-      channel: 'card',
-      card: 'credit',
-      amountFen: 100_000,
-      feeFen: 680,
-    };
-    const pushed = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/settlements`,
-      headers: { cookie },
-      payload: line,
-    });
+    const line = pushedFirstLine(680);
+    const pushed = await s.post('settlements', line);
     expect(pushed.statusCode).toBe(201);
     const answer = pushed.json<{ stored: number; recordIds: number[]; alerts: { kind: string }[] }>();
     expect(answer.stored).toBe(0);
@@ -208,25 +126,15 @@ describe('a pushed record found again in an imported file', () => {
     // Checked on arrival all the same, as the imported record: its overcharge was alerted at the upload, so the
     // push raises no second alert.
     expect(answer.alerts).toEqual([]);
-    const alerts = await m.storage.db
+    const alerts = await s.m.storage.db
       .selectFrom('monitor_alerts')
       .select('kind')
-      .where('merchant_id', '=', id)
+      .where('merchant_id', '=', s.id)
       .execute();
     expect(alerts.map((a) => a.kind)).toEqual(['fee_overcharge']);
-    const rows = await m.storage.db
-      .selectFrom('records')
-      .select('id')
-      .where('merchant_id', '=', id)
-      .execute();
-    expect(rows).toHaveLength(1);
+    expect(await recordsOf(s).select('id').execute()).toHaveLength(1);
     // A second push of the line is a second record, as two pushes always are.
-    const again = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/settlements`,
-      headers: { cookie },
-      payload: line,
-    });
+    const again = await s.post('settlements', line);
     expect(again.json<{ stored: number }>().stored).toBe(1);
   });
 });

@@ -1,50 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DialectName } from '../../src/storage/database.js';
 import { DIALECTS } from '../storage/test-storage.js';
-import { type DialectApp, dialectApp } from './dialect-app.js';
+import { type DialectApp, dialectAppPerTest } from './dialect-app.js';
+import { pricedCreditLines, RATE_AMOUNTS as AMOUNTS } from './monitor-harness.js';
 
-let t: DialectApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-/** Half-up fee of amount at ppm, in integer arithmetic. */
-const fee = (amountFen: number, ppm: number): number => Math.floor((amountFen * ppm + 500_000) / 1_000_000);
-
-const AMOUNTS = [123_456, 88_800, 250_000, 31_415, 77_777, 160_000, 99_999, 45_678, 210_000, 54_321];
+const openApp = dialectAppPerTest();
 
 /** A credit settlement line at `hhmm` Shanghai time on `day`, charged `ppm`. */
-let n = 0;
-const line = (amountFen: number, ppm: number, day: string, hhmm: string) => {
-  n += 1;
-  return {
-    type: 'sale',
-    status: 'success',
-    time: `${day}T${hhmm}:00+08:00`,
-    refNo: `S${n}`,
-    channel: 'card',
-    card: 'credit',
-    amountFen,
-    feeFen: fee(amountFen, ppm),
-  };
-};
+const line = pricedCreditLines('S');
 
-const rateChanges = async (a: DialectApp) =>
-  (
-    await a.storage.db
-      .selectFrom('monitor_alerts')
-      .select('message')
-      .where('merchant_id', '=', a.merchantId)
-      .where('kind', '=', 'rate_change')
-      .orderBy('id')
-      .execute()
-  ).map((r) => r.message);
+const rateChanges = async (a: DialectApp) => (await a.alerts('rate_change')).map((r) => r.message);
 
 describe.each(DIALECTS)('two rate changes on one day, on %s', (dialect: DialectName) => {
   it('a rate that goes up and comes back the same day is told twice', async () => {
-    t = await dialectApp(dialect);
-    const a = t;
+    const a = await openApp(dialect);
     // No plan: only the inferred formula is watched. 0.60 % on 10-01; on 10-05 five sales at 0.78 % in the
     // morning, then five at 0.60 % again in the afternoon.
     await a.pushSettlements(AMOUNTS.map((x) => line(x, 6_000, '2026-10-01', '12:00')));
@@ -69,8 +38,7 @@ describe.each(DIALECTS)('two rate changes on one day, on %s', (dialect: DialectN
   });
 
   it('both changes of the day come out of one statement holding them all', async () => {
-    t = await dialectApp(dialect);
-    const a = t;
+    const a = await openApp(dialect);
     const kinds = await a.pushSettlements([
       ...AMOUNTS.map((x) => line(x, 6_000, '2026-10-01', '12:00')),
       ...AMOUNTS.slice(0, 5).map((x, i) => line(x + 3, 7_800, '2026-10-05', `09:0${i}`)),
@@ -80,8 +48,7 @@ describe.each(DIALECTS)('two rate changes on one day, on %s', (dialect: DialectN
   });
 
   it('a day arriving afternoon first is read in time order: one change, no made-up return', async () => {
-    t = await dialectApp(dialect);
-    const a = t;
+    const a = await openApp(dialect);
     // The rate goes to 0.78 % at noon on 10-05; the provider sends the afternoon's lines before the morning's.
     await a.pushSettlements(AMOUNTS.map((x) => line(x, 6_000, '2026-10-01', '12:00')));
     await a.pushSettlements(AMOUNTS.slice(0, 5).map((x, i) => line(x + 3, 7_800, '2026-10-05', `15:0${i}`)));

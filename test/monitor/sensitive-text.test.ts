@@ -1,27 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { monitorApp, ownerWithMerchant, receiver, waitFor } from './monitor-harness.js';
+import { describe, expect, it } from 'vitest';
+import {
+  cleanupAfterEach,
+  openReceiver,
+  ownerSession,
+  recordsOf,
+  storedSale,
+  waitFor,
+} from './monitor-harness.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = cleanupAfterEach();
 
 // 6225 8812 3456 7898 passes the Luhn check: a real-looking full card number (PAN).
 const PAN = '6225881234567898';
 
 describe('pushed records never store or send a full card number, nor control characters', () => {
   it('masks a full card number given as payerId or as a spaced cardNo, in the records and in the alert', async () => {
-    const m = await monitorApp();
-    cleanups.push(() => m.close());
-    const { cookie, id } = await ownerWithMerchant(m);
-    const rx = await receiver();
-    cleanups.push(() => rx.close());
-    await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/alert-channels`,
-      headers: { cookie },
-      payload: { type: 'webhook', url: rx.url },
-    });
+    const s = await ownerSession(cleanups);
+    const rx = await openReceiver(cleanups);
+    await s.post('alert-channels', { type: 'webhook', url: rx.url });
     // Two sales of ¥100.00 by the same payer 10 s apart on one terminal: a duplicate_submission whose
     // details name the payer.
     const sale = (second: number, payer: Record<string, string>): Record<string, unknown> => ({
@@ -34,24 +30,14 @@ describe('pushed records never store or send a full card number, nor control cha
       amountFen: 10_000,
       ...payer,
     });
-    const res = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/transactions`,
-      headers: { cookie },
-      payload: [
-        sale(1, { payerId: PAN }),
-        sale(11, { payerId: PAN }),
-        sale(30, { cardNo: '6225 8812 3456 7898' }),
-        sale(40, { cardNo: '6225-8812-3456-7898' }),
-      ],
-    });
+    const res = await s.post('transactions', [
+      sale(1, { payerId: PAN }),
+      sale(11, { payerId: PAN }),
+      sale(30, { cardNo: '6225 8812 3456 7898' }),
+      sale(40, { cardNo: '6225-8812-3456-7898' }),
+    ]);
     expect(res.statusCode).toBe(201);
-    const rows = await m.storage.db
-      .selectFrom('records')
-      .select(['payer_id', 'card_no'])
-      .where('merchant_id', '=', id)
-      .orderBy('id')
-      .execute();
+    const rows = await recordsOf(s).select(['payer_id', 'card_no']).orderBy('id').execute();
     expect(rows).toEqual([
       { payer_id: '622588******7898', card_no: null },
       { payer_id: '622588******7898', card_no: null },
@@ -66,57 +52,24 @@ describe('pushed records never store or send a full card number, nor control cha
   });
 
   it('keeps an Alipay user id (2088…) as it is: it is not a card number', async () => {
-    const m = await monitorApp({ worker: false });
-    cleanups.push(() => m.close());
-    const { cookie, id } = await ownerWithMerchant(m);
-    const res = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/transactions`,
-      headers: { cookie },
-      payload: {
-        type: 'sale',
-        status: 'success',
-        time: '2026-10-01T12:00:00+08:00',
-        channel: 'alipay',
-        card: 'unknown',
-        payerId: '2088102146225136',
-        amountFen: 100,
-      },
-    });
-    expect(res.statusCode).toBe(201);
-    const row = await m.storage.db
-      .selectFrom('records')
-      .select('payer_id')
-      .where('merchant_id', '=', id)
-      .executeTakeFirstOrThrow();
+    const s = await ownerSession(cleanups, { worker: false });
+    const alipay = { time: '2026-10-01T12:00:00+08:00', channel: 'alipay', card: 'unknown' };
+    const row = await storedSale(s, { ...alipay, payerId: '2088102146225136', amountFen: 100 });
     expect(row.payer_id).toBe('2088102146225136');
   });
 
   it('a terminal id carrying line breaks cannot add lines to the robot message', async () => {
-    const m = await monitorApp();
-    cleanups.push(() => m.close());
-    const { cookie, id } = await ownerWithMerchant(m);
-    const rx = await receiver();
-    cleanups.push(() => rx.close());
-    await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/alert-channels`,
-      headers: { cookie },
-      payload: { type: 'wecom', url: `${rx.url}/wecom` },
-    });
-    const res = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/transactions`,
-      headers: { cookie },
-      payload: {
-        type: 'sale',
-        status: 'success',
-        time: '2026-10-01T03:00:00+08:00',
-        terminalId: 'T1\n详情：http://evil.example/\u0007',
-        channel: 'card',
-        card: 'credit',
-        amountFen: 100,
-      },
+    const s = await ownerSession(cleanups);
+    const rx = await openReceiver(cleanups);
+    await s.post('alert-channels', { type: 'wecom', url: `${rx.url}/wecom` });
+    const res = await s.post('transactions', {
+      type: 'sale',
+      status: 'success',
+      time: '2026-10-01T03:00:00+08:00',
+      terminalId: 'T1\n详情：http://evil.example/\u0007',
+      channel: 'card',
+      card: 'credit',
+      amountFen: 100,
     });
     expect(res.statusCode).toBe(201);
     const got = await waitFor(() => rx.received[0]);

@@ -1,27 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES, limitInForce, parseMonitorRules } from '../../src/monitor/rules.js';
-import { type MonitorApp, monitorApp, ownerWithMerchant } from './monitor-harness.js';
+import { cleanupAfterEach, type OwnerSession, ownerSession } from './monitor-harness.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = cleanupAfterEach();
 
-async function setup(rulesYaml?: string): Promise<{ m: MonitorApp; cookie: string; id: number }> {
-  const m = await monitorApp({ worker: false });
-  cleanups.push(() => m.close());
-  const { cookie, id } = await ownerWithMerchant(m, false);
+async function setup(rulesYaml?: string): Promise<OwnerSession> {
+  const s = await ownerSession(cleanups, { worker: false }, { plan: false });
   if (rulesYaml !== undefined) {
-    const put = await m.app.inject({
-      method: 'PUT',
-      url: `/api/v1/merchants/${id}/monitor-rules`,
-      headers: { cookie, 'content-type': 'application/yaml' },
-      payload: rulesYaml,
-    });
+    const put = await s.putYaml('monitor-rules', rulesYaml);
     expect(put.statusCode).toBe(200);
   }
-  return { m, cookie, id };
+  return s;
 }
 
 interface Sale {
@@ -33,12 +23,10 @@ interface Sale {
   card?: string;
 }
 
-async function push(s: { m: MonitorApp; cookie: string; id: number }, sales: Sale[]): Promise<string[]> {
-  const res = await s.m.app.inject({
-    method: 'POST',
-    url: `/api/v1/merchants/${s.id}/transactions`,
-    headers: { cookie: s.cookie },
-    payload: sales.map((x) => ({
+async function push(s: OwnerSession, sales: Sale[]): Promise<string[]> {
+  const res = await s.post(
+    'transactions',
+    sales.map((x) => ({
       type: 'sale',
       status: x.status ?? 'success',
       time: x.time,
@@ -48,7 +36,7 @@ async function push(s: { m: MonitorApp; cookie: string; id: number }, sales: Sal
       amountFen: x.amountFen,
       ...(x.payerId === undefined ? {} : { payerId: x.payerId }),
     })),
-  });
+  );
   expect(res.statusCode).toBe(201);
   return res.json<{ alerts: { kind: string }[] }>().alerts.map((a) => a.kind);
 }
@@ -75,18 +63,9 @@ describe('monitor rules file', () => {
       maxPerHour: 3,
     });
     const s = await setup();
-    const put = await s.m.app.inject({
-      method: 'PUT',
-      url: `/api/v1/merchants/${s.id}/monitor-rules`,
-      headers: { cookie: s.cookie, 'content-type': 'application/yaml' },
-      payload: 'rules: { off_hours: { start: "8am" } }',
-    });
+    const put = await s.putYaml('monitor-rules', 'rules: { off_hours: { start: "8am" } }');
     expect(put.statusCode).toBe(400);
-    const got = await s.m.app.inject({
-      method: 'GET',
-      url: `/api/v1/merchants/${s.id}/monitor-rules`,
-      headers: { cookie: s.cookie },
-    });
+    const got = await s.get('monitor-rules');
     expect(got.json<{ rules: unknown }>().rules).toEqual(DEFAULT_RULES);
   });
 

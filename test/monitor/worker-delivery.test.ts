@@ -1,13 +1,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import SQLite from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { creditLine, monitorApp, ownerWithMerchant, receiver, waitFor } from './monitor-harness.js';
+import { describe, expect, it } from 'vitest';
+import {
+  cleanupAfterEach,
+  creditLine,
+  merchantRoutes,
+  openReceiver,
+  ownerSession,
+  waitFor,
+} from './monitor-harness.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+const cleanups = cleanupAfterEach();
 
 /** A sale at 03:00 Shanghai time: outside the default business hours, so it raises one off_hours alert. */
 const nightSale = (n: number): Record<string, unknown> => ({
@@ -22,69 +26,47 @@ const nightSale = (n: number): Record<string, unknown> => ({
 
 describe('alert delivery under a rate limit', () => {
   it("a channel held back by its rate limit does not hold back another merchant's alerts", async () => {
-    const m = await monitorApp();
-    cleanups.push(() => m.close());
-    const busy = await ownerWithMerchant(m, false);
+    const busy = await ownerSession(cleanups, {}, { plan: false });
+    const { m } = busy;
     const quietRes = await m.app.inject({
       method: 'POST',
       url: '/api/v1/merchants',
       headers: { cookie: busy.cookie },
       payload: { name: '第二家商户' },
     });
-    const quiet = { cookie: busy.cookie, id: quietRes.json<{ id: number }>().id };
-    const busyRx = await receiver();
-    const quietRx = await receiver();
-    cleanups.push(
-      () => busyRx.close(),
-      () => quietRx.close(),
-    );
+    const quietId = quietRes.json<{ id: number }>().id;
+    const quiet = merchantRoutes(m.app, busy.cookie, quietId);
+    const busyRx = await openReceiver(cleanups);
+    const quietRx = await openReceiver(cleanups);
     // The busy merchant's robot takes one message a minute; it has 80 night-time alerts queued.
-    const put = await m.app.inject({
-      method: 'PUT',
-      url: `/api/v1/merchants/${busy.id}/monitor-rules`,
-      headers: { cookie: busy.cookie, 'content-type': 'application/yaml' },
-      payload: 'delivery: { maxPerMinute: 1 }',
-    });
+    const put = await busy.putYaml('monitor-rules', 'delivery: { maxPerMinute: 1 }');
     expect(put.statusCode).toBe(200);
     for (const [s, rx] of [
       [busy, busyRx],
       [quiet, quietRx],
     ] as const) {
-      const res = await m.app.inject({
-        method: 'POST',
-        url: `/api/v1/merchants/${s.id}/alert-channels`,
-        headers: { cookie: s.cookie },
-        payload: { type: 'webhook', url: rx.url },
-      });
+      const res = await s.post('alert-channels', { type: 'webhook', url: rx.url });
       expect(res.statusCode).toBe(201);
     }
-    const burst = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${busy.id}/transactions`,
-      headers: { cookie: busy.cookie },
-      payload: Array.from({ length: 80 }, (_, n) => nightSale(n)),
-    });
+    const burst = await busy.post(
+      'transactions',
+      Array.from({ length: 80 }, (_, n) => nightSale(n)),
+    );
     expect(burst.json<{ alerts: unknown[] }>().alerts).toHaveLength(80);
     await waitFor(() => (busyRx.received.length >= 1 ? true : undefined));
     // Then the other merchant's single alert: it must go out at once, not after the busy backlog (80 minutes).
-    const one = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${quiet.id}/transactions`,
-      headers: { cookie: quiet.cookie },
-      payload: nightSale(1),
-    });
+    const one = await quiet.post('transactions', nightSale(1));
     expect(one.json<{ alerts: unknown[] }>().alerts).toHaveLength(1);
     const got = await waitFor(() => quietRx.received[0], 5_000);
-    expect(JSON.parse(got.body)).toMatchObject({ kind: 'off_hours', merchantId: quiet.id });
+    expect(JSON.parse(got.body)).toMatchObject({ kind: 'off_hours', merchantId: quietId });
     expect(busyRx.received).toHaveLength(1);
   });
 });
 
 describe('alert delivery while the database is busy', () => {
   it('a robot that got the alert does not get it again when its result cannot be written at once', async () => {
-    const m = await monitorApp();
-    cleanups.push(() => m.close());
-    const { cookie, id } = await ownerWithMerchant(m);
+    const s = await ownerSession(cleanups);
+    const { m } = s;
     // Another process (an import, `posguard watch`) holds the write lock for 7 s from the moment the robot
     // is reached: longer than SQLite's 5 s busy timeout.
     const other = new SQLite(m.file);
@@ -114,20 +96,13 @@ describe('alert delivery while the database is busy', () => {
         }),
     );
     const port = (server.address() as AddressInfo).port;
-    const ch = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/alert-channels`,
-      headers: { cookie },
-      payload: { type: 'wecom', url: `http://127.0.0.1:${port}/cgi-bin/webhook/send?key=k` },
+    const ch = await s.post('alert-channels', {
+      type: 'wecom',
+      url: `http://127.0.0.1:${port}/cgi-bin/webhook/send?key=k`,
     });
     expect(ch.statusCode).toBe(201);
     // ¥1,000.00 credit at 0.60 % is ¥6.00; ¥7.00 taken: one fee_overcharge.
-    const res = await m.app.inject({
-      method: 'POST',
-      url: `/api/v1/merchants/${id}/settlements`,
-      headers: { cookie },
-      payload: creditLine(100_000, 700, 1),
-    });
+    const res = await s.post('settlements', creditLine(100_000, 700, 1));
     expect(res.json<{ alerts: unknown[] }>().alerts).toHaveLength(1);
     const sent = await waitFor(async () => {
       const row = await m.storage.db
