@@ -776,6 +776,34 @@ describe('spreadsheet number cells', () => {
     expect(result.rejected).toEqual([]);
     expect(result.records[0]?.time).toBe('2026-08-03T10:04:48+08:00');
   });
+
+  it('reads a settlement date, completion time and clock that lost their formats as the serials they are', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('明细');
+    sheet.addRow(['交易日期', '交易时间', '参考号', '交易金额', '手续费', '清算日期', '完成时间']);
+    // 46237 is 2026-08-03, 46238 the 4th; 0.4375 of a day is 10:30:00, 0.5 is 12:00:00, 0.75 is 18:00:00.
+    sheet.addRow([46237, 0.4375, 'R1', 100, 0.6, 46238, 46237.75]);
+    sheet.addRow([new Date(Date.UTC(2026, 7, 3)), 0.5, 'R2', 200, 1.2, new Date(Date.UTC(2026, 7, 4)), '']);
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+    const result = await importFiles([{ name: 'serials.xlsx', bytes }], { kind: 'settlement' });
+    expect(result.rejected).toEqual([]);
+    expect(result.records.map((r) => [r.time, r.settleDate, r.completedAt])).toEqual([
+      ['2026-08-03T10:30:00+08:00', '2026-08-04', '2026-08-03T18:00:00+08:00'],
+      ['2026-08-03T12:00:00+08:00', '2026-08-04', undefined],
+    ]);
+  });
+
+  it('reads the same serials written out as text in a CSV saved from such a sheet', async () => {
+    const csv = '交易日期,交易时间,参考号,交易金额,手续费,清算日期\n46237,0.4375,R1,100.00,0.60,46238\n';
+    const result = await importFiles([{ name: 'serials.csv', bytes: Buffer.from(csv) }], {
+      kind: 'settlement',
+    });
+    expect(result.rejected).toEqual([]);
+    expect(result.records.map((r) => [r.time, r.settleDate])).toEqual([
+      ['2026-08-03T10:30:00+08:00', '2026-08-04'],
+    ]);
+  });
 });
 
 describe('exports pasted one after another', () => {

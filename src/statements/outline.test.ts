@@ -64,6 +64,21 @@ describe('outlineFile', () => {
     expect([outline.settleMin, outline.settleMax]).toEqual(['2026-10-08', '2026-10-30']);
   });
 
+  it('reads settlement dates saved as bare Excel serials as the import does', async () => {
+    const lines = [
+      HEADER,
+      // 46303 is 2026-10-08 and 46325 is 2026-10-30, counted from 1899-12-30.
+      '2026-10-01 08:07:12,46303,822028254119399,87664787,100110047781,贷记卡,刷卡,消费,71.50,0.43,71.07',
+      '2026-10-28 09:00:00,46325,822028254119399,87664787,100110047782,贷记卡,刷卡,消费,10.00,0.06,9.94',
+    ];
+    const path = write(lines.join('\n'));
+    const outline = await outlineFile(path, { kind: 'settlement' });
+    const truth = await imported(path, 'settlement');
+    expect(truth.rejected).toBe(0);
+    expect([outline.settleMin, outline.settleMax]).toEqual(truth.settle);
+    expect([outline.settleMin, outline.settleMax]).toEqual(['2026-10-08', '2026-10-30']);
+  });
+
   it('reads rows cut by its 4 MiB chunks, quoted line breaks included', async () => {
     const rows = [HEADER];
     // About 6 MB, so rows (and a quoted multi-line cell) straddle the chunk boundary.

@@ -22,6 +22,7 @@ import { cleanCell, fastAmount } from './fast-parse.js';
 import { normaliseHeader } from './header-match.js';
 import type { FileImportSummary, ImportWarning, RejectedRow } from './import-types.js';
 import {
+  type Clock,
   joinDateClock,
   parseClock,
   parseDateTime,
@@ -162,6 +163,34 @@ function excelSerialOf(cell: Cell): Date | undefined {
   }
   if (n === undefined || !(n >= EXCEL_SERIAL_MIN && n < EXCEL_SERIAL_MAX)) return undefined;
   return new Date((n - EXCEL_SERIAL_UNIX_EPOCH) * 86_400_000);
+}
+
+const DAY_FRACTION_TEXT = /^0?\.\d+$/;
+
+/**
+ * A time-of-day cell that lost its time format: the fraction of a day Excel keeps (0.5 is 12:00:00), as a number
+ * cell or written out as text (`0.4375`). Whole seconds, as Excel stores them.
+ */
+function excelClockOf(cell: Cell): Clock | undefined {
+  let n: number | undefined;
+  if (typeof cell === 'number') n = cell;
+  else if (typeof cell === 'string' && cell.length <= 24 && DAY_FRACTION_TEXT.test(cell.trim()))
+    n = Number(cell);
+  if (n === undefined || !(n >= 0 && n < 1)) return undefined;
+  const seconds = Math.min(Math.round(n * 86_400), 86_399);
+  return {
+    hour: Math.floor(seconds / 3600),
+    minute: Math.floor((seconds % 3600) / 60),
+    second: seconds % 60,
+  };
+}
+
+/**
+ * A date column's cell as a Date when the sheet gave one: a date cell, or a bare serial of a date cell that lost its
+ * format (a number cell, or that number written out as text).
+ */
+function dateCellOf(cell: Cell): Date | undefined {
+  return cell instanceof Date ? cell : excelSerialOf(cell);
 }
 
 /** Whether a row's cells are a header's, by their keys (the first cell compared as written). */
@@ -842,8 +871,8 @@ export class TableReader {
     }
     // Settlement date first: it anchors MMDDhhmmss times without a year.
     let settleDate: string | undefined;
-    const sdRaw = this.cell('settleDate', cells);
-    if (sdRaw instanceof Date) settleDate = wallTimeFromExcelDate(sdRaw).slice(0, 10);
+    const sdCell = dateCellOf(this.cell('settleDate', cells));
+    if (sdCell !== undefined) settleDate = wallTimeFromExcelDate(sdCell).slice(0, 10);
     else {
       const t = this.text('settleDate', cells);
       if (t !== undefined) {
@@ -990,8 +1019,8 @@ export class TableReader {
     if (settledView !== undefined) record.settledFen = f0(settledView);
     if (settleDate !== undefined) record.settleDate = settleDate;
 
-    const completedRaw = this.cell('completedAt', cells);
-    if (completedRaw instanceof Date) record.completedAt = wallTimeFromExcelDate(completedRaw);
+    const completedCell = dateCellOf(this.cell('completedAt', cells));
+    if (completedCell !== undefined) record.completedAt = wallTimeFromExcelDate(completedCell);
     else {
       const t = this.text('completedAt', cells);
       if (t !== undefined) {
@@ -1159,6 +1188,8 @@ export class TableReader {
   settleDateOf(text: string): string | undefined | null {
     const t = clean(text);
     if (isNone(t)) return undefined;
+    const serial = excelSerialOf(t);
+    if (serial !== undefined) return wallTimeFromExcelDate(serial).slice(0, 10);
     const r = this.cachedDate(t, this.options.fileDate);
     return r.ok ? r.value : null;
   }
@@ -1177,6 +1208,11 @@ export class TableReader {
         if (typeof date === 'string') return `${date}${iso.slice(10)}`;
       }
       return iso;
+    }
+    const dayFraction = excelClockOf(timeRaw);
+    if (dayFraction !== undefined && this.cols.has('date')) {
+      const date = this.readDate(cells, ref);
+      return typeof date === 'string' ? joinDateClock(date, dayFraction) : date;
     }
     const timeText = timeRaw === undefined || timeRaw === null ? undefined : clean(cellText(timeRaw));
     if (timeText !== undefined && timeText.length <= 8 && this.cols.has('date')) {
@@ -1204,6 +1240,8 @@ export class TableReader {
       if (typeof date !== 'string') return date;
       const clockRaw = this.cell('clock', cells);
       if (clockRaw instanceof Date) return `${date}${wallTimeFromExcelDate(clockRaw).slice(10)}`;
+      const clockFraction = excelClockOf(clockRaw);
+      if (clockFraction !== undefined) return joinDateClock(date, clockFraction);
       const clockText = this.text('clock', cells);
       if (clockText === undefined) return joinDateClock(date, { hour: 0, minute: 0, second: 0 });
       const clock = parseClock(clockText);
@@ -1217,10 +1255,8 @@ export class TableReader {
 
   private readDate(cells: Cell[], ref: string | undefined): string | Outcome {
     const field: PresetField = this.cols.has('date') ? 'date' : 'settleDate';
-    const raw = this.cell(field, cells);
-    if (raw instanceof Date) return wallTimeFromExcelDate(raw).slice(0, 10);
-    const serial = excelSerialOf(raw);
-    if (serial !== undefined) return wallTimeFromExcelDate(serial).slice(0, 10);
+    const dateCell = dateCellOf(this.cell(field, cells));
+    if (dateCell !== undefined) return wallTimeFromExcelDate(dateCell).slice(0, 10);
     const t = this.text(field, cells);
     if (t === undefined) {
       return {
