@@ -29,6 +29,9 @@ describe('parseAmount', () => {
     ['.5', 50],
     ['50.00-', -5000],
     ['1,234.56 -', -123456],
+    ['\u2212100.00', -10000],
+    ['\uff0d100.00', -10000],
+    ['\u2212¥3.00', -300],
   ])('reads %s as %i fen', (text, expected) => {
     expect(value(text)).toBe(expected);
   });

@@ -9,12 +9,13 @@ const CURRENCY_MARKS = /^(?:¥|￥|RMB|CNY)\s*|\s*(?:元|RMB|CNY)$/gi;
 
 /**
  * Parses a money amount exactly, digit by digit, into fen.
- * Accepts `1,234.56`, `¥12.30`, `￥12.3`, `-0.5`, `(12.30)`, `12.30-`, full-width digits and padding;
+ * Accepts `1,234.56`, `¥12.30`, `￥12.3`, `-0.5`, `−0.5`, `(12.30)`, `12.30-`, full-width digits and padding;
  * rejects `12.3.4`, `1.234,56`, `abc` and E-notation with a reason.
  * @example parseAmount('1,234.56') → { ok: true, value: 123456 }
  */
 export function parseAmount(text: string, unit: AmountUnit = 'yuan'): Parsed<Fen> {
-  let s = stripCellDecoration(toHalfWidth(text));
+  // U+2212, the typographic minus sign, comes with amounts copied from web portals and PDF statements.
+  let s = stripCellDecoration(toHalfWidth(text)).replaceAll('\u2212', '-');
   let negative = false;
   if (/^\(.*\)$/.test(s)) {
     negative = true;
