@@ -34,8 +34,10 @@ async function run(job: WorkerJob): Promise<WorkerReply> {
     const spool = new MerchantSpool({ maxInMemory: job.maxInMemory, dir: job.dir, prefix: job.prefix });
     const coverage = new CoverageCollector();
     try {
-      const result = await importTask(job.task, { spool, coverage, options: job.options }, (bytes) =>
-        reply({ type: 'progress', bytes }),
+      const result = await importTask(
+        job.task,
+        { spool, coverage, options: job.options, keepUnnamedJournal: true },
+        (bytes) => reply({ type: 'progress', bytes }),
       );
       return { type: 'imported', result, coverage: coverage.entries(), chunks: spool.flush() };
     } catch (error) {

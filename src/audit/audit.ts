@@ -8,6 +8,7 @@ import { finalizeFindings } from './finding-builder.js';
 import { compareTimeThenSource, type Prepared, prepare } from './match-records.js';
 import { claimPayouts, notArrivedWarning, reissuesOf } from './payouts.js';
 import { merchantFilterOf, recordInScope } from './scope.js';
+import { attributeUnnamedJournal, unnamedJournalWarning } from './unnamed-journal.js';
 import {
   type AuditReport,
   type AuditSummary,
@@ -111,16 +112,23 @@ export function auditRecords(input: AuditInput): AuditReport {
     }
     return b;
   };
-  for (const r of input.terminal) if (inScope(r)) bucket(r.merchantId ?? '').terminal.push(r);
+  const journal = attributeUnnamedJournal(input.terminal, input.settlement);
+  for (const r of journal.terminal) if (inScope(r)) bucket(r.merchantId ?? '').terminal.push(r);
   for (const r of input.settlement) if (inScope(r)) bucket(r.merchantId ?? '').settlement.push(r);
   for (const merchantId of [...byMerchant.keys()].sort()) {
     const records = byMerchant.get(merchantId);
     if (records !== undefined) session.addMerchant(merchantId, records.terminal, records.settlement);
   }
+  const warnings = [...(input.warnings ?? [])];
+  // Lines placed with a merchant --merchant leaves out are out of the audit, as that merchant's own are.
+  const filter = merchantFilterOf(options);
+  const placed = journal.unnamed?.merchantId;
+  if (journal.unnamed !== undefined && (placed === undefined || filter === undefined || filter.has(placed)))
+    warnings.push(unnamedJournalWarning(journal.unnamed));
   return session.finish({
     ...(input.files === undefined ? {} : { files: input.files }),
     ...(input.rejected === undefined ? {} : { rejected: input.rejected }),
-    ...(input.warnings === undefined ? {} : { warnings: input.warnings }),
+    ...(input.warnings === undefined && journal.unnamed === undefined ? {} : { warnings }),
   });
 }
 

@@ -24,6 +24,11 @@ export interface ImportTaskResult {
   summary: FileImportSummary;
   /** Bank credits, in file order, for the caller to dedupe and keep (they are few). */
   bank: PosRecord[];
+  /**
+   * The merchant numbers a statement's lines carry ('' for a line without), in scope or not: where journal lines
+   * without a number belong depends on all of them (placeUnnamedJournal), as in auditRecords.
+   */
+  statementMerchants: string[];
 }
 
 /** Arrival numbers: input i's records are numbered from i × 2³², so inputs read in parallel still sort in order. */
@@ -37,13 +42,21 @@ export const inputOfSeq = (seq: number): number => Math.floor(seq / SEQ_PER_INPU
  */
 export async function importTask(
   task: ImportTask,
-  into: { spool: MerchantSpool; coverage: CoverageCollector; options: AuditOptions },
+  into: {
+    spool: MerchantSpool;
+    coverage: CoverageCollector;
+    options: AuditOptions;
+    /** Journal lines without a merchant number pass --merchant, for the spool to place (placeUnnamedJournal). */
+    keepUnnamedJournal?: boolean;
+  },
   onBytes?: (bytes: number) => void,
 ): Promise<ImportTaskResult> {
   const { importFileStreaming } = await import('../statements/import.js');
   const rename = renamer(task.abs, task.typed);
-  const inScope = recordInScope(into.options);
+  const inScope = recordInScope(into.options, { keepUnnamedJournal: into.keepUnnamedJournal === true });
   const bank: PosRecord[] = [];
+  const statementMerchants = new Set<string>();
+  let lastMerchant: string | undefined;
   let seq = task.input * SEQ_PER_INPUT;
   const kind = task.kind;
   const summary = await importFileStreaming(
@@ -61,13 +74,20 @@ export async function importTask(
         bank.push(r);
         return;
       }
-      if (kind === 'settlement') into.coverage.add(r);
+      if (kind === 'settlement') {
+        into.coverage.add(r);
+        const merchant = r.merchantId ?? '';
+        if (merchant !== lastMerchant) {
+          statementMerchants.add(merchant);
+          lastMerchant = merchant;
+        }
+      }
       if (inScope(r)) into.spool.add(kind, r, seq);
       seq += 1;
     },
   );
   relabelSummary(summary, rename);
-  return { input: task.input, summary, bank };
+  return { input: task.input, summary, bank, statementMerchants: [...statementMerchants] };
 }
 
 /** Shows the file names the user typed, not absolute paths (an archive's tables keep their inner names). */

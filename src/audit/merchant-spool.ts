@@ -2,6 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type PosRecord, RECORD_FIELDS, type RecordField } from '../records/record.js';
+import { soleStatementMerchant, type UnnamedJournal } from './unnamed-journal.js';
 
 // An agent's month is tens of millions of records; as objects they need ~1 KB each, far more than a laptop
 // has. The audit only ever needs one merchant's records at a time (see startAudit), so the importers hand
@@ -51,6 +52,8 @@ export interface SpoolChunk {
   path: string;
   /** The arrival number of its first record: chunks are read back in this order. */
   firstSeq: number;
+  /** How many records it holds. */
+  count: number;
 }
 
 /** Records per line of a spilled file. */
@@ -60,7 +63,7 @@ interface Bucket {
   records: PosRecord[];
   seq: number[];
   /** What was written out, in arrival order. */
-  chunks: { path: string; firstSeq: number }[];
+  chunks: { path: string; firstSeq: number; count: number }[];
 }
 
 /**
@@ -128,7 +131,7 @@ export class MerchantSpool {
   /** Takes over files another spool wrote (flush), to read back with this spool's own. */
   adopt(chunks: readonly SpoolChunk[]): void {
     for (const c of chunks)
-      this.bucketOf(c.merchantId, c.kind).chunks.push({ path: c.path, firstSeq: c.firstSeq });
+      this.bucketOf(c.merchantId, c.kind).chunks.push({ path: c.path, firstSeq: c.firstSeq, count: c.count });
   }
 
   /**
@@ -146,6 +149,42 @@ export class MerchantSpool {
       }));
     this.buckets.clear();
     return out;
+  }
+
+  /**
+   * Journal lines without a merchant number go to the statements' merchant when the statements name exactly one
+   * (`statementMerchants`: every statement line's number, in scope or not; see unnamed-journal.ts): their records
+   * and files join that merchant's journal, in arrival order. Lines that cannot be placed stay as they are, or are
+   * let go when `merchants` (--merchant) leaves out the merchant they are held under. Undefined when there were none.
+   */
+  placeUnnamedJournal(
+    statementMerchants: Iterable<string>,
+    merchants: ReadonlySet<string> | undefined,
+  ): UnnamedJournal | undefined {
+    const unnamed = this.buckets.get('');
+    if (unnamed === undefined) return undefined;
+    const journal = unnamed.terminal;
+    let count = journal.records.length;
+    for (const c of journal.chunks) count += c.count;
+    if (count === 0) return undefined;
+    const named = [...statementMerchants];
+    const merchantId = soleStatementMerchant(named);
+    const outside = (m: string) => merchants !== undefined && !merchants.has(m);
+    if (merchantId === undefined || outside(merchantId)) {
+      if (outside('')) this.release(journal);
+      if (merchantId !== undefined) return undefined;
+      return named.some((m) => m !== '') ? { count } : undefined;
+    }
+    const into = this.bucketOf(merchantId, 'terminal');
+    for (let i = 0; i < journal.records.length; i++) {
+      into.records.push({ ...(journal.records[i] as PosRecord), merchantId });
+      into.seq.push(journal.seq[i] ?? 0);
+    }
+    into.chunks.push(...journal.chunks);
+    unnamed.terminal = newBucket();
+    if (unnamed.settlement.records.length === 0 && unnamed.settlement.chunks.length === 0)
+      this.buckets.delete('');
+    return { count, merchantId };
   }
 
   /** The merchants in ascending merchantId order, each read back (and released) as the caller reaches it. */
@@ -187,6 +226,15 @@ export class MerchantSpool {
     return pair[kind];
   }
 
+  /** Forgets a bucket's records and removes its files. */
+  private release(bucket: Bucket): void {
+    this.held -= bucket.records.length;
+    for (const c of bucket.chunks) rmSync(c.path, { force: true });
+    bucket.records = [];
+    bucket.seq = [];
+    bucket.chunks = [];
+  }
+
   private spill(): void {
     const dir = this.directory();
     try {
@@ -195,7 +243,7 @@ export class MerchantSpool {
           if (bucket.records.length === 0) continue;
           const path = join(dir, `${this.prefix}${this.files++}.jsonl`);
           writeChunk(path, bucket.records, bucket.seq);
-          bucket.chunks.push({ path, firstSeq: bucket.seq[0] ?? 0 });
+          bucket.chunks.push({ path, firstSeq: bucket.seq[0] ?? 0, count: bucket.records.length });
           bucket.records = [];
           bucket.seq = [];
         }

@@ -2,6 +2,7 @@
 import type { PosRecord } from '../records/record.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AuditOptions } from './audit.js';
+import { isUnnamedJournalLine } from './unnamed-journal.js';
 
 /** The merchants --merchant names, or undefined for all. */
 export function merchantFilterOf(options: AuditOptions): Set<string> | undefined {
@@ -17,13 +18,26 @@ export function merchantFilterOf(options: AuditOptions): Set<string> | undefined
  */
 export const SCOPE_CONTEXT_DAYS = 62;
 
-/** Whether a terminal or settlement record is within --merchant, and near enough --from/--to to matter. */
-export function recordInScope(options: AuditOptions): (r: PosRecord) => boolean {
+/**
+ * Whether a terminal or settlement record is within --merchant, and near enough --from/--to to matter. With
+ * `keepUnnamedJournal`, journal lines without a merchant number pass --merchant: read before the statements'
+ * merchant is known, they may turn out to be its (MerchantSpool.placeUnnamedJournal decides).
+ */
+export function recordInScope(
+  options: AuditOptions,
+  keep: { keepUnnamedJournal?: boolean } = {},
+): (r: PosRecord) => boolean {
   const merchantFilter = merchantFilterOf(options);
   const from = options.from === undefined ? undefined : addDays(options.from, -SCOPE_CONTEXT_DAYS);
   const to = options.to === undefined ? undefined : addDays(options.to, SCOPE_CONTEXT_DAYS);
+  const keepUnnamed = keep.keepUnnamedJournal === true;
   return (r) => {
-    if (merchantFilter !== undefined && !merchantFilter.has(r.merchantId ?? '')) return false;
+    if (
+      merchantFilter !== undefined &&
+      !merchantFilter.has(r.merchantId ?? '') &&
+      !(keepUnnamed && isUnnamedJournalLine(r))
+    )
+      return false;
     if (from === undefined && to === undefined) return true;
     const date = scopeDateOf(r);
     if (from !== undefined && date < from) return false;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { auditRecords } from '../audit/audit.js';
 import type { AuditReport } from '../audit/report-types.js';
+import { attributeUnnamedJournal } from '../audit/unnamed-journal.js';
 import { attachDiagnoses } from '../explain/attach-diagnoses.js';
 import { formatPlanIssue, parsePlan } from '../plans/parse-plan.js';
 import type { FeePlan } from '../plans/plan-types.js';
@@ -104,6 +105,8 @@ export function auditFromInput(
       ...(range.to === undefined ? {} : { to: range.to }),
     },
   });
-  // As `posguard audit` does, so the API's JSON equals the CLI's over the same files.
-  return attachDiagnoses(report, { plans: input.plans, terminal: input.records.terminal });
+  // As `posguard audit` does, so the API's JSON equals the CLI's over the same files: the journal as the audit
+  // placed it, lines without a merchant number with the statements' merchant.
+  const { terminal } = attributeUnnamedJournal(input.records.terminal, input.records.settlement);
+  return attachDiagnoses(report, { plans: input.plans, terminal });
 }

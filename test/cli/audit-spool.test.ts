@@ -95,6 +95,37 @@ async function cliReport(extra: string[], env: Record<string, string>): Promise<
 
 type InputFiles = Record<'settlement' | 'terminal' | 'bank', string[]>;
 
+/**
+ * A copy of a simulated journal without its 商户号 column, as a cashier's export comes: the header is the line that
+ * starts 交易时间,商户号, and every line under it loses its second cell (the first, a time, has no comma).
+ */
+function journalWithoutMerchant(path: string, out: string): string {
+  const lines = readFileSync(path, 'utf8').split('\r\n');
+  const header = lines.findIndex((l) => l.startsWith('交易时间,商户号,'));
+  expect(header).toBeGreaterThanOrEqual(0);
+  writeFileSync(
+    out,
+    lines.map((l, i) => (i < header || l === '' ? l : l.replace(/^([^,]*),[^,]*,/, '$1,'))).join('\r\n'),
+  );
+  return out;
+}
+
+/** One merchant's statement, bank file and plan, with its journal as given. */
+const oneMerchantArgs = (terminal: string, extra: string[]) => [
+  'audit',
+  '--settlement',
+  files.settlement[1] ?? '',
+  '--terminal',
+  terminal,
+  '--bank',
+  files.bank[1] ?? '',
+  '--plans',
+  plansDir,
+  '--format',
+  'json',
+  ...extra,
+];
+
 async function inMemoryReport(
   options: { from?: string; merchants?: string[] },
   inputs: InputFiles = files,
@@ -156,6 +187,39 @@ describe('posguard audit, merchant by merchant through the spool', () => {
     expect(dupes[0]).toMatch(/settlement-again\.csv 与 .*settlement\.csv 有 \d+ 条完全相同的记录/);
     expect(dupes[1]).toMatch(/terminal-part\.csv 与 .*terminal\.csv 有 \d+ 条完全相同的记录/);
     expect(inMemory.summary.settlementRecords).toBe(reference.summary.settlementRecords);
+  }, 120_000);
+
+  it("audits a journal without merchant numbers with the statements' merchant as if it had them", async () => {
+    const named = files.terminal[1] ?? '';
+    const unnamed = journalWithoutMerchant(named, join(root, 'terminal-no-merchant.csv'));
+    const run = async (terminal: string, extra: string[]) => {
+      const r = await runCli(oneMerchantArgs(terminal, extra), {
+        env: { ...process.env, POSGUARD_SPOOL_RECORDS: '40' },
+      });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as AuditReport;
+    };
+    const reference = await run(named, []);
+    expect(reference.summary.matched).toBeGreaterThan(0);
+    expect(reference.summary.findingsByKind.void_settled).toBeGreaterThan(0);
+    // The same report but for the journal's file name in the findings' sources.
+    const renamed = (r: AuditReport) =>
+      JSON.parse(JSON.stringify(core(r)).replaceAll(unnamed, named)) as ReturnType<typeof core>;
+    const placed = await run(unnamed, []);
+    expect(renamed(placed)).toEqual(core(reference));
+    expect(placed.warnings.filter((w) => w.includes('没有商户号'))).toEqual([
+      expect.stringMatching(/^\d+ 笔终端流水没有商户号，已按对账单中唯一的商户 \d+ 核对 \/ /),
+    ]);
+    const merchant = reference.merchants[0]?.merchantId ?? '';
+    expect(renamed(await run(unnamed, ['--merchant', merchant]))).toEqual(core(reference));
+    // The in-memory audit places them the same way.
+    const inMemory = await inMemoryReport(
+      {},
+      { settlement: [files.settlement[1] ?? ''], terminal: [unnamed], bank: [files.bank[1] ?? ''] },
+    );
+    expect(renamed(inMemory).findings).toEqual(reference.findings);
+    // Its warnings are the run's own: importers' warnings, which name their file, are the CLI's to add.
+    expect(inMemory.warnings).toEqual(placed.warnings.filter((w) => !w.startsWith(root)));
   }, 120_000);
 
   it('keeps --merchant and --from scopes identical when spilling', async () => {
@@ -360,6 +424,21 @@ describe('posguard audit with the files imported on worker threads', () => {
     },
     120_000,
   );
+
+  it('places a journal without merchant numbers as the single-thread audit does', async () => {
+    const unnamed = journalWithoutMerchant(files.terminal[1] ?? '', join(root, 'terminal-no-merchant-w.csv'));
+    const single = await runCli(oneMerchantArgs(unnamed, ['--lang', 'en']), { env: { ...process.env } });
+    const expected = JSON.parse(single.stdout) as AuditReport;
+    expect(expected.summary.matched).toBeGreaterThan(0);
+    for (const spoolRecords of ['1000000', '40']) {
+      const parallel = await built(oneMerchantArgs(unnamed, ['--lang', 'en']), {
+        POSGUARD_JOBS: '2',
+        POSGUARD_SPOOL_RECORDS: spoolRecords,
+      });
+      expect(parallel.stderr).toBe('');
+      expect(JSON.parse(parallel.stdout)).toEqual(expected);
+    }
+  }, 120_000);
 
   it('reports an unreadable file as the single-thread import does, and leaves no temporary files', async () => {
     const xls = join(root, 'settlement-old.xls');

@@ -105,6 +105,59 @@ describe('posguard audit', () => {
     expect(report.summary.skippedChecks).not.toContain('payout_mismatch');
   });
 
+  describe('a journal without merchant numbers', () => {
+    // A cashier's export: no 商户号 column. 100000000002 was voided on the terminal yet settled.
+    const JOURNAL = [
+      '交易时间,终端号,参考号,交易类型,交易金额',
+      '2026-11-02 10:00:00,12345678,100000000001,消费,1000.00',
+      '2026-11-02 11:00:00,12345678,100000000002,消费,500.00',
+      '2026-11-02 11:05:00,12345678,100000000002,撤销,500.00',
+    ].join('\n');
+    const audit = async (dir: string, ...extra: string[]) => {
+      const run = await runCli(
+        ['audit', '--terminal', 'journal.csv', '--plan', 'plan.yaml', '--format', 'json', ...extra],
+        { cwd: dir },
+      );
+      return JSON.parse(run.stdout) as AuditReport;
+    };
+
+    it("is reconciled with the statements' only merchant, also split over files and with --merchant", async () => {
+      const dir = tmp();
+      write(dir, 'journal.csv', JOURNAL);
+      // Two statement files of the one merchant: without the journal they would be audited as apart groups.
+      write(dir, 'a.csv', [HEADER, CLEAN(M1)[0]].join('\n'));
+      write(dir, 'b.csv', [HEADER, CLEAN(M1)[1]].join('\n'));
+      write(dir, 'plan.yaml', PLAN('0.60%'));
+      for (const extra of [[], ['--merchant', M1]]) {
+        const report = await audit(dir, '--settlement', 'a.csv', 'b.csv', ...extra);
+        expect(report.summary.matched).toBe(2);
+        // The void: ¥500.00 settled with its ¥3.00 fee after the terminal voided it.
+        expect(report.findings.map((f) => [f.kind, f.merchantId, f.refNo, f.lossFen])).toEqual([
+          ['void_settled', M1, '100000000002', 300],
+        ]);
+        expect(report.summary.skippedChecks).not.toContain('void_settled');
+        expect(report.warnings).toContain(
+          `3 笔终端流水没有商户号，已按对账单中唯一的商户 ${M1} 核对 / 3 journal lines have no merchant number and were audited with the statements' only merchant, ${M1}`,
+        );
+      }
+    });
+
+    it('is left alone, and said so, when the statements have several merchants', async () => {
+      const dir = tmp();
+      write(dir, 'journal.csv', JOURNAL);
+      write(dir, 's.csv', [HEADER, CLEAN(M1)[0], CLEAN(M2)[1]].join('\n'));
+      write(dir, 'plan.yaml', PLAN('0.60%'));
+      const report = await audit(dir, '--settlement', 's.csv');
+      expect(report.summary.matched).toBe(0);
+      expect(report.warnings.some((w) => w.startsWith('3 笔终端流水没有商户号，而对账单有多个商户'))).toBe(
+        true,
+      );
+      // With --merchant the lines that cannot be placed are outside it, as before.
+      const one = await audit(dir, '--settlement', 's.csv', '--merchant', M1);
+      expect(one.summary.terminalRecords).toBe(0);
+    });
+  });
+
   it('writes CSV with a BOM and HTML with the plan to --out', async () => {
     const dir = tmp();
     write(dir, 's.csv', [HEADER, ...CLEAN(M1), RAISED(M1)].join('\n'));

@@ -92,6 +92,8 @@ interface Audited {
   summaries: FileImportSummary[];
   drops: DropLog;
   journal: Map<string, JournalDigest>;
+  /** Warnings of the run itself, after the files' (where journal lines without a merchant number went). */
+  notes: string[];
 }
 
 /**
@@ -187,6 +189,18 @@ async function auditByFileGroups(
   }
   if (groups.length < 2) {
     debug('every file shares merchants with another: all files go through one spool');
+    return undefined;
+  }
+  // A journal without merchant numbers belongs to whichever merchant the statements turn out to name: only the
+  // spool, holding every file's records, can place it.
+  const statementsNameMerchants = tasks.some(
+    (task, i) => task.kind === 'settlement' && outlines[i]?.merchants?.some((m) => m !== ''),
+  );
+  if (
+    statementsNameMerchants &&
+    tasks.some((task, i) => task.kind === 'terminal' && outlines[i]?.merchants?.includes(''))
+  ) {
+    debug('a journal has no merchant numbers: all files go through one spool');
     return undefined;
   }
 
@@ -290,7 +304,7 @@ async function auditByFileGroups(
     if (m.journal !== undefined) journal.set(m.merchantId, m.journal);
     session.addMerchantResult(m.merchantId, m.result);
   }
-  return { session, summaries, drops, journal };
+  return { session, summaries, drops, journal, notes: [] };
 }
 
 /** The bank records of the files' imports, each line another bank file already had dropped (and logged). */
@@ -355,6 +369,8 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
   const { CoverageCollector } = await import('../../audit/coverage.js');
   const { inputOfSeq, withoutRepeatedExports } = await import('../../audit/import-task.js');
   const { digestJournal } = await import('../../explain/attach-diagnoses.js');
+  const { merchantFilterOf } = await import('../../audit/scope.js');
+  const { unnamedJournalWarning } = await import('../../audit/unnamed-journal.js');
   const { spool, workers } = run;
 
   const coverage = new CoverageCollector();
@@ -368,6 +384,11 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
   const summaries = results.map((r) => r.summary);
   const drops = new DropLog();
   const bank = await keptBankRecords(results, drops);
+  const unnamed = spool.placeUnnamedJournal(
+    results.flatMap((r) => r.statementMerchants),
+    merchantFilterOf(args.options),
+  );
+  const notes = unnamed === undefined ? [] : [unnamedJournalWarning(unnamed)];
 
   const checking = new Progress(t('核对', 'auditing'), 1, ctx.interactive, ctx.stderr);
   checking.update(0);
@@ -416,12 +437,12 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
   } finally {
     checking.finish();
   }
-  return { session, summaries, drops, journal };
+  return { session, summaries, drops, journal, notes };
 }
 
 /** The report: the session finished with the files, their rejected rows and warnings, and the diagnoses. */
 async function reportOf(ctx: CliContext, args: ImportAndAuditArgs, audited: Audited): Promise<AuditReport> {
-  const { session, summaries, drops, journal } = audited;
+  const { session, summaries, drops, journal, notes } = audited;
   // Cross-file duplicates are reported on the file that repeated them, in the order importFiles would.
   drops.warnOn(summaries);
   const report = session.finish({
@@ -449,6 +470,7 @@ async function reportOf(ctx: CliContext, args: ImportAndAuditArgs, audited: Audi
           return text.includes(w.file) ? text : `${w.file}: ${text}`;
         }),
       ),
+      ...notes,
     ],
   });
   const { attachDiagnoses } = await import('../../explain/attach-diagnoses.js');
@@ -562,7 +584,11 @@ async function importInputs(
       results.sort((a, b) => a.input - b.input);
     } else
       for (const task of tasks)
-        results.push(await importTask(task, { spool, coverage, options }, (n) => onBytes(task.input, n)));
+        results.push(
+          await importTask(task, { spool, coverage, options, keepUnnamedJournal: true }, (n) =>
+            onBytes(task.input, n),
+          ),
+        );
   } catch (error) {
     if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
     throw spoolFailure(error);
