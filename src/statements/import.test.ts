@@ -827,6 +827,39 @@ describe('exports pasted one after another', () => {
     expect(codes).not.toContain('totals.mismatch');
   });
 
+  it('gives each block the merchant its title names, when the table has no merchant column', async () => {
+    const block = (merchant: string, title: string, refs: [string, string]) => [
+      `汇通支付有限公司商户结算明细${title}`,
+      `商户号：${merchant}  结算日期：2026-10-01`,
+      '交易时间,参考号,交易金额,手续费,结算金额',
+      `2026-10-01 10:00:00,${refs[0]},100.00,0.60,99.40`,
+      `2026-10-01 11:00:00,${refs[1]},200.00,1.20,198.80`,
+    ];
+    const text = [
+      ...block('822841054119608', '', ['R1', 'R2']),
+      // The next export's title row as Excel saves it: the text in the first cell, the rest empty.
+      ...block('822841054110001', ',,,,', ['R3', 'R4']).map((l) => (l.startsWith('商户号') ? `${l},,,,` : l)),
+    ].join('\r\n');
+    const result = await importFiles([{ name: 'agent.csv', bytes: Buffer.from(text) }], {
+      kind: 'settlement',
+    });
+    expect(result.rejected).toEqual([]);
+    expect(result.records.map((r) => [r.refNo, r.merchantId])).toEqual([
+      ['R1', '822841054119608'],
+      ['R2', '822841054119608'],
+      ['R3', '822841054110001'],
+      ['R4', '822841054110001'],
+    ]);
+    // A merchant column, where there is one, is the record's merchant whatever the title says.
+    const withColumn = [
+      '商户编号：999',
+      '交易时间,商户号,参考号,交易金额',
+      '2026-10-01 10:00:00,M1,R1,100.00',
+    ];
+    const own = await importFiles([{ name: 'own.csv', bytes: Buffer.from(withColumn.join('\n')) }]);
+    expect(own.records.map((r) => r.merchantId)).toEqual(['M1']);
+  });
+
   it('still warns when the blocks’ totals do not add up to the rows', async () => {
     const text = [
       '交易时间,参考号,交易金额,手续费,结算金额',

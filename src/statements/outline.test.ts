@@ -79,6 +79,21 @@ describe('outlineFile', () => {
     expect([outline.settleMin, outline.settleMax]).toEqual(['2026-10-08', '2026-10-30']);
   });
 
+  it("names the merchant of the title's 商户号 line when the table has no merchant column, as the import does", async () => {
+    const lines = [
+      '汇通支付有限公司商户结算明细',
+      '商户号：822028254119399  结算日期：2026-10-08 至 2026-10-09',
+      '交易时间,结算日期,终端号,参考号,交易金额,手续费,结算金额',
+      '2026-10-01 08:07:12,2026-10-08,87664787,100110047781,71.50,0.43,71.07',
+      '2026-10-02 08:07:12,2026-10-09,87664787,100110047782,71.50,0.43,71.07',
+    ];
+    const path = write(iconv.encode(lines.join('\r\n'), 'gbk'));
+    const outline = await outlineFile(path, { kind: 'settlement' });
+    const truth = await imported(path, 'settlement');
+    expect(outline.merchants).toEqual(['822028254119399']);
+    expect(outline.merchants).toEqual(truth.merchants);
+  });
+
   it('reads rows cut by its 4 MiB chunks, quoted line breaks included', async () => {
     const rows = [HEADER];
     // About 6 MB, so rows (and a quoted multi-line cell) straddle the chunk boundary.

@@ -87,7 +87,9 @@ async function outline(path: string, options: ImportOptions): Promise<FileOutlin
     if (dates.min === undefined || d < dates.min) dates.min = d;
     if (dates.max === undefined || d > dates.max) dates.max = d;
   });
-  if (merchantCol < 0) merchants.add('');
+  // Without the column, the title's 商户号 line names the merchant, as the import reads it; another export pasted
+  // below with a merchant of its own is the import's to find (the audit then starts again through the spool).
+  if (merchantCol < 0) merchants.add(reader.merchantOfTitle ?? '');
 
   const scan = new FieldScan(
     table.delimiter.charCodeAt(0),

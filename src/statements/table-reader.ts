@@ -167,6 +167,23 @@ function excelSerialOf(cell: Cell): Date | undefined {
 
 const DAY_FRACTION_TEXT = /^0?\.\d+$/;
 
+/** `商户号：822028254119399` (编号, 代码, full- or half-width colon) in an export's title lines. */
+const TITLE_MERCHANT = /(?:商户号|商户编号|商户代码|商户ID)\s*[：:]\s*([0-9A-Za-z][0-9A-Za-z_-]{3,31})/i;
+
+const CJK = /[\u4e00-\u9fff]/;
+
+/** The text of a row that holds one non-empty cell and nothing else (a title line), else undefined. */
+function titleLineText(cells: Cell[]): string | undefined {
+  let text: string | undefined;
+  for (const c of cells) {
+    const t = cellText(c).trim();
+    if (t === '') continue;
+    if (text !== undefined) return undefined;
+    text = t;
+  }
+  return text;
+}
+
 /**
  * A time-of-day cell that lost its time format: the fraction of a day Excel keeps (0.5 is 12:00:00), as a number
  * cell or written out as text (`0.4375`). Whole seconds, as Excel stores them.
@@ -268,6 +285,11 @@ export class TableReader {
     | undefined;
   private readonly ctx: OverrideContext & { row: number };
   private preambleRows = 0;
+  /**
+   * The merchant number a title line above the table gives (`商户号：822028254119399`), for a table without a
+   * merchant column; a later export pasted below brings its own.
+   */
+  private titleMerchant: string | undefined;
   private kind: RecordKind;
   private readonly kindForced: boolean;
   private debitsSkipped = 0;
@@ -386,14 +408,15 @@ export class TableReader {
       return;
     }
     if (this.header !== undefined && this.isRepeatedHeader(cells)) return;
+    const title = this.header !== undefined ? titleLineText(cells) : undefined;
     if (
-      this.header !== undefined &&
-      this.options.textCells &&
-      cells.length === 1 &&
-      this.header.length >= 3
+      title !== undefined &&
+      ((this.options.textCells && cells.length === 1 && (this.header?.length ?? 0) >= 3) ||
+        (cellText(cells[0]).trim() === title && CJK.test(title)))
     ) {
-      // A line without a single delimiter under a table of many columns: the title or 商户号 line of another
-      // export pasted below this one, not a transaction.
+      // A line of text alone under a table of many columns (in its first cell, the others empty, as a sheet saves
+      // it): the title or 商户号 line of another export pasted below this one, not a transaction.
+      this.noteTitleMerchant(title);
       this.skip();
       this.textLines++;
       return;
@@ -548,6 +571,16 @@ export class TableReader {
     return this.kind === 'bank' ? 'payout' : 'sale';
   }
 
+  private noteTitleMerchant(text: string): void {
+    const m = TITLE_MERCHANT.exec(text);
+    if (m?.[1] !== undefined) this.titleMerchant = m[1];
+  }
+
+  /** The merchant number of the table's title lines, when it has no merchant column (see titleMerchant). */
+  get merchantOfTitle(): string | undefined {
+    return this.at.merchantId < 0 ? this.titleMerchant : undefined;
+  }
+
   private skip(): void {
     this.summary.skipped = (this.summary.skipped ?? 0) + 1;
   }
@@ -659,6 +692,7 @@ export class TableReader {
   private findHeader(cells: Cell[], rowNo: number): void {
     this.preambleRows++;
     const texts = cells.map(cellText);
+    for (const t of texts) this.noteTitleMerchant(t);
     const first = texts[0] ?? '';
     for (const prefix of this.preset.skipLinesStartingWith) if (first.trimStart().startsWith(prefix)) return;
     if (typeof this.preset.header === 'number') {
@@ -1035,7 +1069,8 @@ export class TableReader {
     if (k !== undefined) {
       if (typeof k !== 'string') return this.fail(this.columnOf('merchantId'), k);
       record.merchantId = this.intern(k, 0);
-    }
+    } else if (this.titleMerchant !== undefined && this.at.merchantId < 0)
+      record.merchantId = this.titleMerchant;
     k = this.key('terminalId', cells);
     if (k !== undefined) {
       if (typeof k !== 'string') return this.fail(this.columnOf('terminalId'), k);

@@ -96,8 +96,9 @@ async function cliReport(extra: string[], env: Record<string, string>): Promise<
 type InputFiles = Record<'settlement' | 'terminal' | 'bank', string[]>;
 
 /**
- * A copy of a simulated journal without its 商户号 column, as a cashier's export comes: the header is the line that
- * starts 交易时间,商户号, and every line under it loses its second cell (the first, a time, has no comma).
+ * A copy of a simulated journal without merchant numbers, as a cashier's export comes: the title loses its 商户号
+ * line's number, the header is the line that starts 交易时间,商户号, and every line under it loses its second cell
+ * (the first, a time, has no comma).
  */
 function journalWithoutMerchant(path: string, out: string): string {
   const lines = readFileSync(path, 'utf8').split('\r\n');
@@ -105,7 +106,11 @@ function journalWithoutMerchant(path: string, out: string): string {
   expect(header).toBeGreaterThanOrEqual(0);
   writeFileSync(
     out,
-    lines.map((l, i) => (i < header || l === '' ? l : l.replace(/^([^,]*),[^,]*,/, '$1,'))).join('\r\n'),
+    lines
+      .map((l, i) =>
+        i < header ? l.replace(/商户号：\S+\s*/, '') : l === '' ? l : l.replace(/^([^,]*),[^,]*,/, '$1,'),
+      )
+      .join('\r\n'),
   );
   return out;
 }
