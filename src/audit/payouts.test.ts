@@ -198,7 +198,7 @@ describe('claimPayouts', () => {
     expect(rest).toEqual([]);
     // 200.00 − 199.00 = 1.00 short, not 200.00 − 100.00 with two bills left over.
     expect([short?.settleDate, short?.amountFen, short?.lossFen]).toEqual(['2026-08-05', 20000, 100]);
-    expect(short?.message).toContain('实际入账 ¥199.00（3 笔），相差 ¥1.00');
+    expect(short?.message).toContain('实际入账 ¥199.00（3 笔），少 ¥1.00');
     expect(short?.messageEn).toContain('bank credited ¥199.00 in 3 credits on 2026-08-05');
     expect(short?.source?.filter((s) => s.file === 'bank.csv').map((s) => s.row)).toEqual([2, 3, 4]);
     // Credits that name no merchant (a bank account's own lines) may be anyone's: the nearest one is taken.
@@ -208,6 +208,17 @@ describe('claimPayouts', () => {
       [4900, '2026-08-05 18:00:00'],
     );
     expect(claimPayouts(anonymous, [daysOf(['2026-08-05', 20000])]).map((d) => d.lossFen)).toEqual([10000]);
+  });
+
+  it('says which way a credit differs from the day it is set against', () => {
+    const [over] = claimPayouts(book([32149, '2026-08-04 09:05:11']), [daysOf(['2026-08-04', 28178])]);
+    // 321.49 credited against 281.78 due: 39.71 more, no loss.
+    expect([over?.lossFen, over?.amountFen]).toEqual([0, 28178]);
+    expect(over?.message).toContain('实际入账 ¥321.49，多 ¥39.71（可能含其他日期或其他商户的款项）');
+    expect(over?.messageEn).toContain('bank credited ¥321.49 on 2026-08-04, ¥39.71 more');
+    const [short] = claimPayouts(book([28000, '2026-08-04 09:05:11']), [daysOf(['2026-08-04', 28178])]);
+    expect(short?.message).toContain('实际入账 ¥280.00，少 ¥1.78');
+    expect(short?.messageEn).toContain('¥1.78 short');
   });
 
   it('takes a refund-only day from the next payout, and still accepts a payout that did not', () => {

@@ -531,11 +531,11 @@ function payoutDraft(
     message:
       credit === undefined
         ? `${date} 结算净额 ${formatFen(net)}（${lines} 笔${carriedZh}），到 ${end} 银行流水中没有来自收单机构的对应入账，短少 ${formatFen(loss)}`
-        : `${date} 结算净额 ${formatFen(net)}（${lines} 笔${carriedZh}），银行 ${localDateOf(credit.time)} 实际入账 ${formatFen(creditFen)}${countZh}，相差 ${formatFen(net - creditFen)}`,
+        : `${date} 结算净额 ${formatFen(net)}（${lines} 笔${carriedZh}），银行 ${localDateOf(credit.time)} 实际入账 ${formatFen(creditFen)}${countZh}，${net >= creditFen ? `少 ${formatFen(net - creditFen)}` : `多 ${formatFen(creditFen - net)}（可能含其他日期或其他商户的款项）`}`,
     messageEn:
       credit === undefined
         ? `${date}: net payout ${formatFen(net)} (${lines} lines${carriedEn}) has no bank credit from the provider by ${end}; short ${formatFen(loss)}`
-        : `${date}: net payout ${formatFen(net)} (${lines} lines${carriedEn}), bank credited ${formatFen(creditFen)}${countEn} on ${localDateOf(credit.time)}, difference ${formatFen(net - creditFen)}`,
+        : `${date}: net payout ${formatFen(net)} (${lines} lines${carriedEn}), bank credited ${formatFen(creditFen)}${countEn} on ${localDateOf(credit.time)}, ${net >= creditFen ? `${formatFen(net - creditFen)} short` : `${formatFen(creditFen - net)} more (perhaps with money for other days or merchants)`}`,
     source,
   };
 }

@@ -571,6 +571,20 @@ describe('bank-generic fixture', () => {
     });
     expect(result.warnings.map((w) => w.code)).toEqual(['bank.debits-skipped']);
   });
+
+  it('reads the side a bank names in brackets: 贷方发生额（收入）, 借方发生额（支取）', async () => {
+    const text = [
+      '中国工商银行 账户明细',
+      '交易日期,交易时间,摘要,借方发生额（支取）,贷方发生额（收入）,余额,对方户名,对方账号',
+      '20261009,09:05:11,代发,,"3,214.92","13,214.92",乐刷科技有限公司,41000123456789',
+      '20261009,10:00:00,转账,100.00,,"13,114.92",张三,6222021234567890123',
+    ].join('\r\n');
+    const result = await importFiles([{ name: '明细.csv', bytes: iconv.encode(text, 'gbk') }]);
+    expect(result.files[0]).toMatchObject({ preset: 'bank-generic', kind: 'bank', rows: 1, skipped: 1 });
+    expect(result.records.map((r) => [r.type, r.amountFen, r.counterparty, r.time])).toEqual([
+      ['payout', 321492, '乐刷科技有限公司', '2026-10-09T09:05:11+08:00'],
+    ]);
+  });
 });
 
 describe('ZIP archives', () => {
