@@ -115,6 +115,47 @@ describe('MerchantSpool', () => {
     );
   });
 
+  it("places journal lines without a merchant number with the statements' only merchant, spilled or not", () => {
+    const spool = new MerchantSpool({ maxInMemory: 3, tmpDir: tmp() });
+    const line = (row: number): PosRecord => ({ ...sale('M1', row), kind: 'settlement', feeFen: 1 });
+    const unnamed = (row: number): PosRecord => {
+      const { merchantId: _none, ...r } = sale('', row);
+      return r;
+    };
+    // Arrival order: M1's statement lines, then the journal without numbers, with M1's own journal line between.
+    spool.add('settlement', line(2), 0);
+    spool.add('settlement', line(3), 1);
+    spool.add('terminal', unnamed(4), 2);
+    spool.add('terminal', sale('M1', 5), 3);
+    spool.add('terminal', unnamed(6), 4);
+    expect(spool.spillCount).toBeGreaterThan(0);
+    expect(spool.placeUnnamedJournal(['M1'], undefined)).toEqual({ count: 2, merchantId: 'M1' });
+    const got = [...spool.merchants()];
+    expect(got.map((m) => m.merchantId)).toEqual(['M1']);
+    expect(got[0]?.terminal.map((r) => r.source.row)).toEqual([4, 5, 6]);
+    expect(got[0]?.terminalSeq).toEqual([2, 3, 4]);
+    spool.dispose();
+  });
+
+  it('leaves journal lines without a number when the statements name several merchants, or some none', () => {
+    const fill = () => {
+      const spool = new MerchantSpool({ tmpDir: tmp() });
+      const { merchantId: _none, ...r } = sale('', 2);
+      spool.add('terminal', r, 0);
+      return spool;
+    };
+    const several = fill();
+    expect(several.placeUnnamedJournal(['M1', 'M2'], undefined)).toEqual({ count: 1 });
+    expect([...several.merchants()].map((m) => m.merchantId)).toEqual(['']);
+    // Statement lines without a number are where the journal meets its statement: nothing to say.
+    expect(fill().placeUnnamedJournal(['M1', ''], undefined)).toBeUndefined();
+    // Outside --merchant, the lines are let go like any other merchant's.
+    const filtered = fill();
+    expect(filtered.placeUnnamedJournal(['M1', 'M2'], new Set(['M1']))).toEqual({ count: 1 });
+    expect([...filtered.merchants()]).toEqual([]);
+    for (const s of [several, filtered]) s.dispose();
+  });
+
   it('spills a bucket larger than one line of the file and reads every record back in order', () => {
     const spool = new MerchantSpool({ maxInMemory: 9_000, tmpDir: tmp() });
     for (let i = 0; i < 10_000; i++)

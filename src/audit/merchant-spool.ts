@@ -171,9 +171,13 @@ export class MerchantSpool {
     const merchantId = soleStatementMerchant(named);
     const outside = (m: string) => merchants !== undefined && !merchants.has(m);
     if (merchantId === undefined || outside(merchantId)) {
-      if (outside('')) this.release(journal);
+      if (outside('')) {
+        this.release(journal);
+        if (unnamed.settlement.records.length === 0 && unnamed.settlement.chunks.length === 0)
+          this.buckets.delete('');
+      }
       if (merchantId !== undefined) return undefined;
-      return named.some((m) => m !== '') ? { count } : undefined;
+      return named.length > 0 && !named.includes('') ? { count } : undefined;
     }
     const into = this.bucketOf(merchantId, 'terminal');
     for (let i = 0; i < journal.records.length; i++) {

@@ -53,8 +53,11 @@ describe('attributeUnnamedJournal', () => {
     expect(several.terminal).toBe(journal);
     expect(several.unnamed).toEqual({ count: 1 });
     expect(unnamedJournalWarning({ count: 1 })).toContain('1 笔终端流水没有商户号，而对账单有多个商户');
-    // Statements without numbers either: the two meet as merchant '' with nothing to say.
+    // Statements without numbers either, or some of them: the journal meets those as merchant '', nothing to say.
     expect(attributeUnnamedJournal(journal, [line(undefined, 2)])).toEqual({ terminal: journal });
+    expect(attributeUnnamedJournal(journal, [line('M1', 2), line(undefined, 3)])).toEqual({
+      terminal: journal,
+    });
     expect(attributeUnnamedJournal([sale('M1', 2)], [line('M1', 2)]).unnamed).toBeUndefined();
   });
 });

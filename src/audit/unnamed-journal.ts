@@ -45,8 +45,10 @@ export function attributeUnnamedJournal(
   if (count === 0) return { terminal };
   const merchantId = soleStatementMerchant(settlement.map((r) => r.merchantId ?? ''));
   if (merchantId === undefined) {
-    const named = settlement.some((r) => r.merchantId !== undefined && r.merchantId !== '');
-    return named ? { terminal, unnamed: { count } } : { terminal };
+    // Statement lines without a number are where such journal lines meet their statement: nothing to say.
+    const allNamed =
+      settlement.length > 0 && settlement.every((r) => r.merchantId !== undefined && r.merchantId !== '');
+    return allNamed ? { terminal, unnamed: { count } } : { terminal };
   }
   return {
     terminal: terminal.map((r) => (isUnnamedJournalLine(r) ? { ...r, merchantId } : r)),
