@@ -260,7 +260,8 @@ export class MerchantSpool {
 
   private readBack(bucket: Bucket): { records: PosRecord[]; seq: number[] } {
     this.held -= bucket.records.length;
-    if (bucket.chunks.length === 0) return { records: bucket.records, seq: bucket.seq };
+    // In arrival order even without files: placed journal lines join a merchant's own behind them.
+    if (bucket.chunks.length === 0) return inArrivalOrder(bucket.records, bucket.seq);
     const { records, seq } = readChunks(bucket.chunks);
     for (let i = 0; i < bucket.records.length; i++) {
       records.push(bucket.records[i] as PosRecord);
