@@ -3,6 +3,7 @@ import { CrossFileDuplicates } from '../statements/import.js';
 import type { FileImportSummary } from '../statements/import-types.js';
 import type { AuditOptions } from './audit.js';
 import { recordInScope } from './scope.js';
+import { noteTerminalMerchant, type TerminalMerchants } from './unnamed-journal.js';
 import type { CoverageCollector } from './coverage.js';
 import type { MerchantSpool } from './merchant-spool.js';
 
@@ -29,6 +30,8 @@ export interface ImportTaskResult {
    * without a number belong depends on all of them (placeUnnamedJournal), as in auditRecords.
    */
   statementMerchants: string[];
+  /** Each terminal of a statement's lines with the merchant they name (null for several), in scope or not. */
+  statementTerminals: [string, string | null][];
 }
 
 /** Arrival numbers: input i's records are numbered from i × 2³², so inputs read in parallel still sort in order. */
@@ -57,6 +60,7 @@ export async function importTask(
   const bank: PosRecord[] = [];
   const statementMerchants = new Set<string>();
   let lastMerchant: string | undefined;
+  const statementTerminals: TerminalMerchants = new Map();
   let seq = task.input * SEQ_PER_INPUT;
   const kind = task.kind;
   const summary = await importFileStreaming(
@@ -81,13 +85,20 @@ export async function importTask(
           statementMerchants.add(merchant);
           lastMerchant = merchant;
         }
+        if (r.terminalId !== undefined) noteTerminalMerchant(statementTerminals, r.terminalId, merchant);
       }
       if (inScope(r)) into.spool.add(kind, r, seq);
       seq += 1;
     },
   );
   relabelSummary(summary, rename);
-  return { input: task.input, summary, bank, statementMerchants: [...statementMerchants] };
+  return {
+    input: task.input,
+    summary,
+    bank,
+    statementMerchants: [...statementMerchants],
+    statementTerminals: [...statementTerminals],
+  };
 }
 
 /** Shows the file names the user typed, not absolute paths (an archive's tables keep their inner names). */

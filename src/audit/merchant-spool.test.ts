@@ -131,7 +131,7 @@ describe('MerchantSpool', () => {
       spool.add('terminal', sale('M1', 5), 3);
       spool.add('terminal', unnamed(6), 4);
       expect(spool.spillCount > 0).toBe(held < 5);
-      expect(spool.placeUnnamedJournal(['M1'], undefined)).toEqual({ count: 2, merchantId: 'M1' });
+      expect(spool.placeUnnamedJournal(['M1'], [], undefined)).toEqual({ count: 2, merchantId: 'M1' });
       const got = [...spool.merchants()];
       expect(got.map((m) => m.merchantId)).toEqual(['M1']);
       expect(got[0]?.terminal.map((r) => r.source.row)).toEqual([4, 5, 6]);
@@ -148,16 +148,67 @@ describe('MerchantSpool', () => {
       return spool;
     };
     const several = fill();
-    expect(several.placeUnnamedJournal(['M1', 'M2'], undefined)).toEqual({ count: 1 });
+    expect(several.placeUnnamedJournal(['M1', 'M2'], [], undefined)).toEqual({ count: 1 });
     expect([...several.merchants()].map((m) => m.merchantId)).toEqual(['']);
     // Statement lines without a number are where the journal meets its statement: nothing to say.
-    expect(fill().placeUnnamedJournal(['M1', ''], undefined)).toBeUndefined();
+    expect(fill().placeUnnamedJournal(['M1', ''], [], undefined)).toBeUndefined();
     // Outside --merchant, the lines are let go like any other merchant's.
     const filtered = fill();
-    expect(filtered.placeUnnamedJournal(['M1', 'M2'], new Set(['M1']))).toEqual({ count: 1 });
+    expect(filtered.placeUnnamedJournal(['M1', 'M2'], [], new Set(['M1']))).toEqual({ count: 1 });
     expect([...filtered.merchants()]).toEqual([]);
     for (const s of [several, filtered]) s.dispose();
   });
+
+  it.each([2, 1000])(
+    "with several merchants, places each journal line by its terminal's merchant (%i held)",
+    (held) => {
+      const spool = new MerchantSpool({ maxInMemory: held, tmpDir: tmp() });
+      const unnamed = (row: number, terminalId?: string): PosRecord => {
+        const { merchantId: _none, ...r } = sale('', row);
+        return terminalId === undefined ? r : { ...r, terminalId };
+      };
+      spool.add('terminal', sale('M2', 2, { terminalId: 'T2' }), 0);
+      for (const [i, t] of (['T1', 'T2', 'T3', undefined] as const).entries())
+        spool.add('terminal', unnamed(3 + i, t), 1 + i);
+      // Per statement file: T1 is M1's, T2 M2's; T3 appears under both (in one file already, null; or in two).
+      const terminals: [string, string | null][] = [
+        ['T1', 'M1'],
+        ['T2', 'M2'],
+        ['T3', 'M1'],
+        ['T3', 'M2'],
+      ];
+      expect(spool.placeUnnamedJournal(['M1', 'M2'], terminals, undefined)).toEqual({
+        count: 4,
+        byTerminal: 2,
+      });
+      const got = new Map(
+        [...spool.merchants()].map((m) => [
+          m.merchantId,
+          m.terminal.map((r) => [r.source.row, r.merchantId]),
+        ]),
+      );
+      expect(got).toEqual(
+        new Map([
+          [
+            '',
+            [
+              [5, undefined],
+              [6, undefined],
+            ],
+          ],
+          ['M1', [[3, 'M1']]],
+          [
+            'M2',
+            [
+              [2, 'M2'],
+              [4, 'M2'],
+            ],
+          ],
+        ]),
+      );
+      spool.dispose();
+    },
+  );
 
   it('spills a bucket larger than one line of the file and reads every record back in order', () => {
     const spool = new MerchantSpool({ maxInMemory: 9_000, tmpDir: tmp() });

@@ -2,7 +2,12 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type PosRecord, RECORD_FIELDS, type RecordField } from '../records/record.js';
-import { soleStatementMerchant, type UnnamedJournal } from './unnamed-journal.js';
+import {
+  noteTerminalMerchant,
+  soleStatementMerchant,
+  type TerminalMerchants,
+  type UnnamedJournal,
+} from './unnamed-journal.js';
 
 // An agent's month is tens of millions of records; as objects they need ~1 KB each, far more than a laptop
 // has. The audit only ever needs one merchant's records at a time (see startAudit), so the importers hand
@@ -154,11 +159,13 @@ export class MerchantSpool {
   /**
    * Journal lines without a merchant number go to the statements' merchant when the statements name exactly one
    * (`statementMerchants`: every statement line's number, in scope or not; see unnamed-journal.ts): their records
-   * and files join that merchant's journal, in arrival order. Lines that cannot be placed stay as they are, or are
-   * let go when `merchants` (--merchant) leaves out the merchant they are held under. Undefined when there were none.
+   * and files join that merchant's journal. With several, each line goes to its terminal's merchant
+   * (`statementTerminals`) when that is one. Lines that cannot be placed stay as they are; lines held under a
+   * merchant `merchants` (--merchant) leaves out are let go. Undefined when there were none, or nothing to say.
    */
   placeUnnamedJournal(
     statementMerchants: Iterable<string>,
+    statementTerminals: Iterable<readonly [string, string | null]>,
     merchants: ReadonlySet<string> | undefined,
   ): UnnamedJournal | undefined {
     const unnamed = this.buckets.get('');
@@ -170,25 +177,49 @@ export class MerchantSpool {
     const named = [...statementMerchants];
     const merchantId = soleStatementMerchant(named);
     const outside = (m: string) => merchants !== undefined && !merchants.has(m);
-    if (merchantId === undefined || outside(merchantId)) {
-      if (outside('')) {
-        this.release(journal);
-        if (unnamed.settlement.records.length === 0 && unnamed.settlement.chunks.length === 0)
-          this.buckets.delete('');
+    const forgetIfEmpty = () => {
+      const empty = (b: Bucket) => b.records.length === 0 && b.chunks.length === 0;
+      if (empty(unnamed.terminal) && empty(unnamed.settlement)) this.buckets.delete('');
+    };
+    if (merchantId !== undefined) {
+      if (outside(merchantId)) {
+        if (outside('')) this.release(journal);
+        forgetIfEmpty();
+        return undefined;
       }
-      if (merchantId !== undefined) return undefined;
-      return named.length > 0 && !named.includes('') ? { count } : undefined;
+      const into = this.bucketOf(merchantId, 'terminal');
+      for (let i = 0; i < journal.records.length; i++) {
+        into.records.push({ ...(journal.records[i] as PosRecord), merchantId });
+        into.seq.push(journal.seq[i] ?? 0);
+      }
+      into.chunks.push(...journal.chunks);
+      unnamed.terminal = newBucket();
+      forgetIfEmpty();
+      return { count, merchantId };
     }
-    const into = this.bucketOf(merchantId, 'terminal');
-    for (let i = 0; i < journal.records.length; i++) {
-      into.records.push({ ...(journal.records[i] as PosRecord), merchantId });
-      into.seq.push(journal.seq[i] ?? 0);
+    // Statement lines without a number are where such journal lines meet their statement: nothing to say.
+    if (named.length === 0 || named.includes('')) {
+      if (outside('')) this.release(journal);
+      forgetIfEmpty();
+      return undefined;
     }
-    into.chunks.push(...journal.chunks);
+    const terminals: TerminalMerchants = new Map();
+    for (const [terminalId, m] of statementTerminals)
+      noteTerminalMerchant(terminals, terminalId, m ?? '\u0000');
+    const { records, seq } = this.readBack(journal);
     unnamed.terminal = newBucket();
-    if (unnamed.settlement.records.length === 0 && unnamed.settlement.chunks.length === 0)
-      this.buckets.delete('');
-    return { count, merchantId };
+    let byTerminal = 0;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i] as PosRecord;
+      const m = r.terminalId === undefined ? undefined : terminals.get(r.terminalId);
+      const placed = typeof m === 'string' && m !== '\u0000' ? m : undefined;
+      if (placed !== undefined) byTerminal += 1;
+      const heldUnder = placed ?? '';
+      if (!outside(heldUnder))
+        this.add('terminal', placed === undefined ? r : { ...r, merchantId: placed }, seq[i] ?? 0);
+    }
+    forgetIfEmpty();
+    return byTerminal === 0 ? { count } : { count, byTerminal };
   }
 
   /** The merchants in ascending merchantId order, each read back (and released) as the caller reaches it. */

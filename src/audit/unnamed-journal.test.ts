@@ -60,4 +60,28 @@ describe('attributeUnnamedJournal', () => {
     });
     expect(attributeUnnamedJournal([sale('M1', 2)], [line('M1', 2)]).unnamed).toBeUndefined();
   });
+
+  it("with several merchants, gives each line its terminal's merchant when the statements name one", () => {
+    const on = (r: ReturnType<typeof sale>, terminalId: string) => ({ ...r, terminalId });
+    const statements = [
+      on(line('M1', 2), 'T1'),
+      on(line('M2', 3), 'T2'),
+      on(line('M1', 4), 'T3'),
+      on(line('M2', 5), 'T3'),
+    ];
+    const journal = [
+      on(sale(undefined, 2), 'T1'),
+      on(sale(undefined, 3), 'T2'),
+      on(sale(undefined, 4), 'T3'),
+      sale(undefined, 5),
+    ];
+    const { terminal, unnamed } = attributeUnnamedJournal(journal, statements);
+    // T3 is on both merchants' lines, and the last line has no terminal: those two stay unplaced.
+    expect(terminal.map((r) => r.merchantId)).toEqual(['M1', 'M2', undefined, undefined]);
+    expect(unnamed).toEqual({ count: 4, byTerminal: 2 });
+    expect(unnamedJournalWarning({ count: 4, byTerminal: 2 })).toBe(
+      '4 笔终端流水没有商户号：2 笔按终端号对应到对账单中的商户核对；其余 2 笔的终端不在对账单中或属于多个商户，未与对账单核对 / ' +
+        '4 journal lines have no merchant number: 2 were audited with the merchant whose statement lines their terminal appears on; the other 2 have a terminal no statement line names, or one several merchants share, and were not reconciled with the statements',
+    );
+  });
 });

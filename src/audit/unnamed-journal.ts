@@ -1,7 +1,8 @@
 // A merchant's own cashier or POS journal seldom carries the provider's merchant number, while the provider's
 // statement does: audited by number, the two would never meet and every check that needs both would be skipped.
 // Journal lines without a number belong to the statements' merchant when the statements name exactly one (a
-// merchant auditing its own files). With several (an agent's file) they cannot be placed and stay as they are.
+// merchant auditing its own files). With several (an agent's file), a line goes to the merchant whose statement
+// lines its terminal appears on, when that is one merchant; the others cannot be placed and stay as they are.
 import type { PosRecord } from '../records/record.js';
 
 /** Journal lines without a merchant number, and where they went. */
@@ -10,6 +11,18 @@ export interface UnnamedJournal {
   count: number;
   /** The statements' only merchant, which they were audited with; undefined when the statements name several. */
   merchantId?: string;
+  /** With several merchants: how many lines went to a merchant by their terminal (absent when none did). */
+  byTerminal?: number;
+}
+
+/** Each terminal's merchant on the statements: the one merchant all its lines name, or null when they name several. */
+export type TerminalMerchants = Map<string, string | null>;
+
+/** Records that statement lines of `terminalId` name `merchantId` (a second merchant makes the terminal null). */
+export function noteTerminalMerchant(map: TerminalMerchants, terminalId: string, merchantId: string): void {
+  const known = map.get(terminalId);
+  if (known === undefined) map.set(terminalId, merchantId);
+  else if (known !== null && known !== merchantId) map.set(terminalId, null);
 }
 
 /**
@@ -48,7 +61,21 @@ export function attributeUnnamedJournal(
     // Statement lines without a number are where such journal lines meet their statement: nothing to say.
     const allNamed =
       settlement.length > 0 && settlement.every((r) => r.merchantId !== undefined && r.merchantId !== '');
-    return allNamed ? { terminal, unnamed: { count } } : { terminal };
+    if (!allNamed) return { terminal };
+    const terminals: TerminalMerchants = new Map();
+    for (const r of settlement)
+      if (r.terminalId !== undefined) noteTerminalMerchant(terminals, r.terminalId, r.merchantId ?? '');
+    let byTerminal = 0;
+    const placed = terminal.map((r) => {
+      const m =
+        isUnnamedJournalLine(r) && r.terminalId !== undefined ? terminals.get(r.terminalId) : undefined;
+      if (typeof m !== 'string') return r;
+      byTerminal += 1;
+      return { ...r, merchantId: m };
+    });
+    return byTerminal === 0
+      ? { terminal, unnamed: { count } }
+      : { terminal: placed, unnamed: { count, byTerminal } };
   }
   return {
     terminal: terminal.map((r) => (isUnnamedJournalLine(r) ? { ...r, merchantId } : r)),
@@ -58,7 +85,14 @@ export function attributeUnnamedJournal(
 
 /** The warning that says what became of journal lines without a merchant number. */
 export function unnamedJournalWarning(unnamed: UnnamedJournal): string {
-  const { count, merchantId } = unnamed;
+  const { count, merchantId, byTerminal } = unnamed;
+  if (merchantId === undefined && byTerminal !== undefined) {
+    const rest = count - byTerminal;
+    return (
+      `${count} 笔终端流水没有商户号：${byTerminal} 笔按终端号对应到对账单中的商户核对${rest > 0 ? `；其余 ${rest} 笔的终端不在对账单中或属于多个商户，未与对账单核对` : ''} / ` +
+      `${count} journal lines have no merchant number: ${byTerminal} were audited with the merchant whose statement lines their terminal appears on${rest > 0 ? `; the other ${rest} have a terminal no statement line names, or one several merchants share, and were not reconciled with the statements` : ''}`
+    );
+  }
   return merchantId !== undefined
     ? `${count} 笔终端流水没有商户号，已按对账单中唯一的商户 ${merchantId} 核对 / ` +
         `${count} journal lines have no merchant number and were audited with the statements' only merchant, ${merchantId}`

@@ -2,9 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { auditRecords } from '../../src/audit/audit.js';
 import type { AuditReport } from '../../src/audit/report-types.js';
 import { parseDuration } from '../../src/cli/commands/audit.js';
 import { runCli } from '../../src/cli/program.js';
+import { loadPlanFile } from '../../src/plans/parse-plan.js';
+import { importFiles } from '../../src/statements/import.js';
 
 const M1 = '898440153991234';
 const M2 = '898440153995678';
@@ -140,6 +143,40 @@ describe('posguard audit', () => {
           `3 笔终端流水没有商户号，已按对账单中唯一的商户 ${M1} 核对 / 3 journal lines have no merchant number and were audited with the statements' only merchant, ${M1}`,
         );
       }
+    });
+
+    it("goes to its terminal's merchant when the statements have several", async () => {
+      const dir = tmp();
+      write(dir, 'journal.csv', JOURNAL);
+      // An agent's statement: M1 on the journal's terminal 12345678, M2 on another.
+      const m2 = CLEAN(M2)[1]?.replace(',12345678,', ',87654321,') ?? '';
+      write(dir, 's.csv', [HEADER, ...CLEAN(M1), m2].join('\n'));
+      write(dir, 'plan.yaml', PLAN('0.60%'));
+      for (const extra of [[], ['--merchant', M1], ['--lang', 'en']]) {
+        const report = await audit(dir, '--settlement', 's.csv', ...extra);
+        expect(report.summary.matched).toBe(2);
+        expect(report.findings.map((f) => [f.kind, f.merchantId, f.refNo, f.lossFen])).toEqual([
+          ['void_settled', M1, '100000000002', 300],
+        ]);
+      }
+      const report = await audit(dir, '--settlement', 's.csv');
+      expect(report.warnings).toContain(
+        '3 笔终端流水没有商户号：3 笔按终端号对应到对账单中的商户核对 / 3 journal lines have no merchant number: 3 were audited with the merchant whose statement lines their terminal appears on',
+      );
+      // The in-memory audit (the API's) places them the same way.
+      const plan = await loadPlanFile(join(dir, 'plan.yaml'));
+      if (!plan.ok) throw new Error('plan');
+      const read = async (name: string, kind: 'settlement' | 'terminal') =>
+        (await importFiles([{ path: join(dir, name) }], { kind })).records;
+      const inMemory = auditRecords({
+        settlement: await read('s.csv', 'settlement'),
+        terminal: await read('journal.csv', 'terminal'),
+        bank: [],
+        plans: [plan.plan],
+      });
+      const withoutDir = (r: AuditReport) => JSON.stringify(r.findings).replaceAll(`${dir}/`, '');
+      expect(withoutDir(inMemory)).toBe(withoutDir(report));
+      expect(inMemory.summary.matched).toBe(2);
     });
 
     it('is left alone, and said so, when the statements have several merchants', async () => {

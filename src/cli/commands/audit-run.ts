@@ -386,6 +386,7 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
   const bank = await keptBankRecords(results, drops);
   const unnamed = spool.placeUnnamedJournal(
     results.flatMap((r) => r.statementMerchants),
+    results.flatMap((r) => r.statementTerminals),
     merchantFilterOf(args.options),
   );
   const notes = unnamed === undefined ? [] : [unnamedJournalWarning(unnamed)];
