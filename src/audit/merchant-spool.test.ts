@@ -170,12 +170,12 @@ describe('MerchantSpool', () => {
       spool.add('terminal', sale('M2', 2, { terminalId: 'T2' }), 0);
       for (const [i, t] of (['T1', 'T2', 'T3', undefined] as const).entries())
         spool.add('terminal', unnamed(3 + i, t), 1 + i);
-      // Per statement file: T1 is M1's, T2 M2's; T3 appears under both (in one file already, null; or in two).
+      // Per statement file: T1 is M1's, T2 M2's; T3 one file found shared (null), another names M1.
       const terminals: [string, string | null][] = [
         ['T1', 'M1'],
         ['T2', 'M2'],
+        ['T3', null],
         ['T3', 'M1'],
-        ['T3', 'M2'],
       ];
       expect(spool.placeUnnamedJournal(['M1', 'M2'], terminals, undefined)).toEqual({
         count: 4,

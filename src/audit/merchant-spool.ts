@@ -204,15 +204,14 @@ export class MerchantSpool {
       return undefined;
     }
     const terminals: TerminalMerchants = new Map();
-    for (const [terminalId, m] of statementTerminals)
-      noteTerminalMerchant(terminals, terminalId, m ?? '\u0000');
+    for (const [terminalId, m] of statementTerminals) noteTerminalMerchant(terminals, terminalId, m);
     const { records, seq } = this.readBack(journal);
     unnamed.terminal = newBucket();
     let byTerminal = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as PosRecord;
       const m = r.terminalId === undefined ? undefined : terminals.get(r.terminalId);
-      const placed = typeof m === 'string' && m !== '\u0000' ? m : undefined;
+      const placed = typeof m === 'string' ? m : undefined;
       if (placed !== undefined) byTerminal += 1;
       const heldUnder = placed ?? '';
       if (!outside(heldUnder))

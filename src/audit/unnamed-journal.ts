@@ -18,8 +18,15 @@ export interface UnnamedJournal {
 /** Each terminal's merchant on the statements: the one merchant all its lines name, or null when they name several. */
 export type TerminalMerchants = Map<string, string | null>;
 
-/** Records that statement lines of `terminalId` name `merchantId` (a second merchant makes the terminal null). */
-export function noteTerminalMerchant(map: TerminalMerchants, terminalId: string, merchantId: string): void {
+/**
+ * Records that statement lines of `terminalId` name `merchantId`: a second merchant, or a terminal another file
+ * already found shared (null), makes the terminal null.
+ */
+export function noteTerminalMerchant(
+  map: TerminalMerchants,
+  terminalId: string,
+  merchantId: string | null,
+): void {
   const known = map.get(terminalId);
   if (known === undefined) map.set(terminalId, merchantId);
   else if (known !== null && known !== merchantId) map.set(terminalId, null);
@@ -46,8 +53,8 @@ export function isUnnamedJournalLine(r: PosRecord): boolean {
 }
 
 /**
- * The journal with its lines that have no merchant number given the statements' only merchant (copies; the input
- * is not changed), and what was done, when there were such lines.
+ * The journal with its lines that have no merchant number given the statements' only merchant, or with several
+ * their terminal's (copies; the input is not changed), and what was done, when there were such lines.
  */
 export function attributeUnnamedJournal(
   terminal: readonly PosRecord[],
