@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type PosRecord, RECORD_FIELDS, type RecordField } from '../records/record.js';
 import {
+  journalPlacement,
   noteTerminalMerchant,
-  soleStatementMerchant,
+  placedMerchantOf,
   type TerminalMerchants,
   type UnnamedJournal,
+  unnamedJournalOf,
 } from './unnamed-journal.js';
 
 // An agent's month is tens of millions of records; as objects they need ~1 KB each, far more than a laptop
@@ -174,19 +176,24 @@ export class MerchantSpool {
     let count = journal.records.length;
     for (const c of journal.chunks) count += c.count;
     if (count === 0) return undefined;
-    const named = [...statementMerchants];
-    const merchantId = soleStatementMerchant(named);
+    const placement = journalPlacement(statementMerchants, () => {
+      const terminals: TerminalMerchants = new Map();
+      for (const [terminalId, m] of statementTerminals) noteTerminalMerchant(terminals, terminalId, m);
+      return terminals;
+    });
     const outside = (m: string) => merchants !== undefined && !merchants.has(m);
     const forgetIfEmpty = () => {
       const empty = (b: Bucket) => b.records.length === 0 && b.chunks.length === 0;
       if (empty(unnamed.terminal) && empty(unnamed.settlement)) this.buckets.delete('');
     };
-    if (merchantId !== undefined) {
-      if (outside(merchantId)) {
-        if (outside('')) this.release(journal);
-        forgetIfEmpty();
-        return undefined;
-      }
+    if (placement === undefined || ('merchantId' in placement && outside(placement.merchantId))) {
+      if (outside('')) this.release(journal);
+      forgetIfEmpty();
+      return undefined;
+    }
+    if ('merchantId' in placement) {
+      // All of them to one merchant: its bucket takes the records and files as they are, without reading them.
+      const { merchantId } = placement;
       const into = this.bucketOf(merchantId, 'terminal');
       for (let i = 0; i < journal.records.length; i++) {
         into.records.push({ ...(journal.records[i] as PosRecord), merchantId });
@@ -195,30 +202,20 @@ export class MerchantSpool {
       into.chunks.push(...journal.chunks);
       unnamed.terminal = newBucket();
       forgetIfEmpty();
-      return { count, merchantId };
+      return unnamedJournalOf(placement, count, count);
     }
-    // Statement lines without a number are where such journal lines meet their statement: nothing to say.
-    if (named.length === 0 || named.includes('')) {
-      if (outside('')) this.release(journal);
-      forgetIfEmpty();
-      return undefined;
-    }
-    const terminals: TerminalMerchants = new Map();
-    for (const [terminalId, m] of statementTerminals) noteTerminalMerchant(terminals, terminalId, m);
     const { records, seq } = this.readBack(journal);
     unnamed.terminal = newBucket();
-    let byTerminal = 0;
+    let placed = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as PosRecord;
-      const m = r.terminalId === undefined ? undefined : terminals.get(r.terminalId);
-      const placed = typeof m === 'string' ? m : undefined;
-      if (placed !== undefined) byTerminal += 1;
-      const heldUnder = placed ?? '';
-      if (!outside(heldUnder))
-        this.add('terminal', placed === undefined ? r : { ...r, merchantId: placed }, seq[i] ?? 0);
+      const merchantId = placedMerchantOf(placement, r);
+      if (merchantId !== undefined) placed += 1;
+      if (!outside(merchantId ?? ''))
+        this.add('terminal', merchantId === undefined ? r : { ...r, merchantId }, seq[i] ?? 0);
     }
     forgetIfEmpty();
-    return byTerminal === 0 ? { count } : { count, byTerminal };
+    return unnamedJournalOf(placement, count, placed);
   }
 
   /** The merchants in ascending merchantId order, each read back (and released) as the caller reaches it. */

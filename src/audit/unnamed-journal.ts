@@ -52,6 +52,36 @@ export function isUnnamedJournalLine(r: PosRecord): boolean {
   return r.kind === 'terminal' && (r.merchantId === undefined || r.merchantId === '');
 }
 
+/** Where journal lines without a merchant number go: with the statements' only merchant, or each by its terminal. */
+export type JournalPlacement = { merchantId: string } | { terminals: TerminalMerchants };
+
+/**
+ * Where journal lines without a merchant number go, given each statement line's merchant number ('' for none) and
+ * the statements' terminals (asked for only when the statements name several merchants). Undefined when there are
+ * no statements or some line has no number: the journal then meets those lines as it is.
+ */
+export function journalPlacement(
+  statementMerchants: Iterable<string>,
+  terminals: () => TerminalMerchants,
+): JournalPlacement | undefined {
+  const named = [...statementMerchants];
+  if (named.length === 0 || named.includes('')) return undefined;
+  const merchantId = soleStatementMerchant(named);
+  return merchantId !== undefined ? { merchantId } : { terminals: terminals() };
+}
+
+/** The merchant a journal line without a number goes to, if the placement gives one. */
+export function placedMerchantOf(placement: JournalPlacement, r: PosRecord): string | undefined {
+  if ('merchantId' in placement) return placement.merchantId;
+  return (r.terminalId === undefined ? undefined : placement.terminals.get(r.terminalId)) ?? undefined;
+}
+
+/** What became of `count` journal lines without a number, `placed` of which the placement gave a merchant. */
+export function unnamedJournalOf(placement: JournalPlacement, count: number, placed: number): UnnamedJournal {
+  if ('merchantId' in placement) return { count, merchantId: placement.merchantId };
+  return placed === 0 ? { count } : { count, byTerminal: placed };
+}
+
 /**
  * The journal with its lines that have no merchant number given the statements' only merchant, or with several
  * their terminal's (copies; the input is not changed), and what was done, when there were such lines.
@@ -63,30 +93,26 @@ export function attributeUnnamedJournal(
   let count = 0;
   for (const r of terminal) if (isUnnamedJournalLine(r)) count += 1;
   if (count === 0) return { terminal };
-  const merchantId = soleStatementMerchant(settlement.map((r) => r.merchantId ?? ''));
-  if (merchantId === undefined) {
-    // Statement lines without a number are where such journal lines meet their statement: nothing to say.
-    const allNamed =
-      settlement.length > 0 && settlement.every((r) => r.merchantId !== undefined && r.merchantId !== '');
-    if (!allNamed) return { terminal };
-    const terminals: TerminalMerchants = new Map();
-    for (const r of settlement)
-      if (r.terminalId !== undefined) noteTerminalMerchant(terminals, r.terminalId, r.merchantId ?? '');
-    let byTerminal = 0;
-    const placed = terminal.map((r) => {
-      const m =
-        isUnnamedJournalLine(r) && r.terminalId !== undefined ? terminals.get(r.terminalId) : undefined;
-      if (typeof m !== 'string') return r;
-      byTerminal += 1;
-      return { ...r, merchantId: m };
-    });
-    return byTerminal === 0
-      ? { terminal, unnamed: { count } }
-      : { terminal: placed, unnamed: { count, byTerminal } };
-  }
+  const placement = journalPlacement(
+    settlement.map((r) => r.merchantId ?? ''),
+    () => {
+      const terminals: TerminalMerchants = new Map();
+      for (const r of settlement)
+        if (r.terminalId !== undefined) noteTerminalMerchant(terminals, r.terminalId, r.merchantId ?? '');
+      return terminals;
+    },
+  );
+  if (placement === undefined) return { terminal };
+  let placed = 0;
+  const withMerchants = terminal.map((r) => {
+    const merchantId = isUnnamedJournalLine(r) ? placedMerchantOf(placement, r) : undefined;
+    if (merchantId === undefined) return r;
+    placed += 1;
+    return { ...r, merchantId };
+  });
   return {
-    terminal: terminal.map((r) => (isUnnamedJournalLine(r) ? { ...r, merchantId } : r)),
-    unnamed: { count, merchantId },
+    terminal: placed === 0 ? terminal : withMerchants,
+    unnamed: unnamedJournalOf(placement, count, placed),
   };
 }
 
