@@ -128,7 +128,7 @@ export function auditRecords(input: AuditInput): AuditReport {
   return session.finish({
     ...(input.files === undefined ? {} : { files: input.files }),
     ...(input.rejected === undefined ? {} : { rejected: input.rejected }),
-    ...(input.warnings === undefined && journal.unnamed === undefined ? {} : { warnings }),
+    warnings,
   });
 }
 

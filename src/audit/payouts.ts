@@ -165,6 +165,13 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
     (settled[mi] as Uint8Array)[di] = 1;
   };
   const isUnsettled = (mi: number, di: number) => settled[mi]?.[di] === 0;
+  /** The credits a merchant's day may still take: unclaimed ones on the dates of its window. */
+  const openCredits = (mi: number, di: number): number[] => {
+    const merchantId = merchants[mi]?.merchantId ?? '';
+    return (windows[mi]?.[di] ?? []).flatMap((date) =>
+      (creditsOn.get(date) ?? []).filter((i) => claimable(i, merchantId)),
+    );
+  };
   const amountOf = (i: number) => credits[i]?.record.amountFen ?? 0;
 
   // 1. A credit equal to a day's payout, nearest dates first: payouts normally arrive on the settlement day itself,
@@ -222,9 +229,7 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
     m.days.forEach((day, di) => {
       if (!isUnsettled(mi, di)) return;
       const due = dueOf(day);
-      const open = (windows[mi]?.[di] ?? []).flatMap((date) =>
-        (creditsOn.get(date) ?? []).filter((i) => claimable(i, m.merchantId)),
-      );
+      const open = openCredits(mi, di);
       if (open.length > MAX_CREDITS_TO_SPLIT) return;
       const seen = new Map<number, number>();
       for (const i of open) {
@@ -244,9 +249,7 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
   merchants.forEach((m, mi) => {
     m.days.forEach((day, di) => {
       if (!isUnsettled(mi, di)) return;
-      const open = (windows[mi]?.[di] ?? []).flatMap((date) =>
-        (creditsOn.get(date) ?? []).filter((i) => claimable(i, m.merchantId)),
-      );
+      const open = openCredits(mi, di);
       if (open.length < 3 || open.length > MAX_CREDITS_TO_SPLIT) return;
       const parts = fewestSumming(open.map(amountOf), dueOf(day), 3);
       if (parts === undefined) return;

@@ -1069,8 +1069,10 @@ export class TableReader {
     if (k !== undefined) {
       if (typeof k !== 'string') return this.fail(this.columnOf('merchantId'), k);
       record.merchantId = this.intern(k, 0);
-    } else if (this.titleMerchant !== undefined && this.at.merchantId < 0)
-      record.merchantId = this.titleMerchant;
+    } else {
+      const title = this.merchantOfTitle;
+      if (title !== undefined) record.merchantId = title;
+    }
     k = this.key('terminalId', cells);
     if (k !== undefined) {
       if (typeof k !== 'string') return this.fail(this.columnOf('terminalId'), k);
