@@ -121,28 +121,33 @@ describe('status vocabulary of payouts (any mapping)', () => {
   });
 });
 
+/** `posguard audit` of the agent's statement with a 打款单 (GBK, as the portal gives it) and the plan. */
+async function auditAgentFiles(payouts: string) {
+  const dir = tmp();
+  writeFileSync(join(dir, 'agent-statement.csv'), STATEMENT);
+  writeFileSync(join(dir, '乐刷打款单-202611.csv'), iconv.encode(payouts, 'gbk'));
+  writeFileSync(join(dir, 'plan.yaml'), PLAN);
+  const run = await runCli(
+    [
+      'audit',
+      '--settlement',
+      'agent-statement.csv',
+      '--bank',
+      '乐刷打款单-202611.csv',
+      '--plan',
+      'plan.yaml',
+      '--format',
+      'json',
+    ],
+    { cwd: dir },
+  );
+  expect(run.stderr).toBe('');
+  return { run, report: JSON.parse(run.stdout) as AuditReport };
+}
+
 describe('posguard audit with a Leshua 打款单 as the bank file', () => {
   it('reports the 止付 and the frozen payout as payout_mismatch, names what did not arrive, counts per merchant', async () => {
-    const dir = tmp();
-    writeFileSync(join(dir, 'agent-statement.csv'), STATEMENT);
-    writeFileSync(join(dir, '乐刷打款单-202611.csv'), iconv.encode(PAYOUTS, 'gbk'));
-    writeFileSync(join(dir, 'plan.yaml'), PLAN);
-    const run = await runCli(
-      [
-        'audit',
-        '--settlement',
-        'agent-statement.csv',
-        '--bank',
-        '乐刷打款单-202611.csv',
-        '--plan',
-        'plan.yaml',
-        '--format',
-        'json',
-      ],
-      { cwd: dir },
-    );
-    expect(run.stderr).toBe('');
-    const report = JSON.parse(run.stdout) as AuditReport;
+    const { run, report } = await auditAgentFiles(PAYOUTS);
     expect(report.files.map((f) => [f.file, f.preset, f.kind, f.rows])).toEqual([
       ['agent-statement.csv', 'generic', 'settlement', 7],
       ['乐刷打款单-202611.csv', 'leshua-payout', 'bank', 7],
@@ -181,8 +186,6 @@ describe('posguard audit with a Leshua 打款单 as the bank file', () => {
   });
 
   it('takes an amount held back (止付) and released a week later as its own bill as paid to its day', async () => {
-    const dir = tmp();
-    writeFileSync(join(dir, 'agent-statement.csv'), STATEMENT);
     // B2 paid M1's 11-04 ¥1,988.00 less ¥500.00 止付; on Thursday 11-12 the ¥500.00 comes as B8, naming B2, long
     // after 11-04's window (to 11-06).
     const released = PAYOUTS.replace(
@@ -190,24 +193,7 @@ describe('posguard audit with a Leshua 打款单 as the bank file', () => {
       `\r\nB8,${M1},2026-11-12 10:00:00.0,2026-11-12 10:30:00.0,2026-11-12,T1_Adjust,50000,0,50000,成功,621226*********4882,止付解除 原单B2\r\n合计`,
     ).replace('合计,,,,,,,,1182560', '合计,,,,,,,,1232560');
     expect(released).not.toBe(PAYOUTS);
-    writeFileSync(join(dir, '乐刷打款单-202611.csv'), iconv.encode(released, 'gbk'));
-    writeFileSync(join(dir, 'plan.yaml'), PLAN);
-    const run = await runCli(
-      [
-        'audit',
-        '--settlement',
-        'agent-statement.csv',
-        '--bank',
-        '乐刷打款单-202611.csv',
-        '--plan',
-        'plan.yaml',
-        '--format',
-        'json',
-      ],
-      { cwd: dir },
-    );
-    expect(run.stderr).toBe('');
-    const report = JSON.parse(run.stdout) as AuditReport;
+    const { report } = await auditAgentFiles(released);
     // M1's 11-04 is paid: 148800 (B2) + 50000 (B8) = 198800. The other days are as before the release.
     expect(report.findings.map((f) => [f.kind, f.merchantId, f.settleDate, f.lossFen])).toEqual([
       ['payout_mismatch', M2, '2026-11-04', 79520],
@@ -216,32 +202,13 @@ describe('posguard audit with a Leshua 打款单 as the bank file', () => {
   });
 
   it('takes a bounced payout re-issued a week later as paid, not as a loss', async () => {
-    const dir = tmp();
-    writeFileSync(join(dir, 'agent-statement.csv'), STATEMENT);
     // B4 re-issues B3 on Tuesday 11-10, long after 11-03's window (to 11-05).
     const late = PAYOUTS.replace(
       'B4,8000234567,2026-11-05 10:12:00.0,2026-11-05 10:40:41.0',
       'B4,8000234567,2026-11-10 10:12:00.0,2026-11-10 10:40:41.0',
     );
     expect(late).not.toBe(PAYOUTS);
-    writeFileSync(join(dir, '乐刷打款单-202611.csv'), iconv.encode(late, 'gbk'));
-    writeFileSync(join(dir, 'plan.yaml'), PLAN);
-    const run = await runCli(
-      [
-        'audit',
-        '--settlement',
-        'agent-statement.csv',
-        '--bank',
-        '乐刷打款单-202611.csv',
-        '--plan',
-        'plan.yaml',
-        '--format',
-        'json',
-      ],
-      { cwd: dir },
-    );
-    expect(run.stderr).toBe('');
-    const report = JSON.parse(run.stdout) as AuditReport;
+    const { report } = await auditAgentFiles(late);
     expect(report.findings.map((f) => [f.kind, f.merchantId, f.settleDate, f.amountFen, f.lossFen])).toEqual([
       ['payout_mismatch', M1, '2026-11-04', 198800, 50000],
       // The bank file now runs to 11-10: B5, still 打款中, is past 11-04's window (to 11-06) and counts as short.
