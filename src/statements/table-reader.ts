@@ -618,8 +618,8 @@ export class TableReader {
   /** Whether the row has a transaction time the import can read (its time column, or date and clock). */
   private hasTransactionTime(cells: Cell[]): boolean {
     const sd = this.text('settleDate', cells);
-    const settleDate = sd === undefined ? undefined : parseLocalDate(sd, this.options.fileDate);
-    const ref = settleDate?.ok ? settleDate.value : this.options.fileDate;
+    const settleDate = sd === undefined ? undefined : this.settleDateOf(sd);
+    const ref = typeof settleDate === 'string' ? settleDate : this.options.fileDate;
     return typeof this.readTime(cells, ref) === 'string';
   }
 
