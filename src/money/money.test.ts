@@ -57,6 +57,15 @@ describe('parseAmount', () => {
     expect(parseAmount('12.5', 'fen').ok).toBe(false);
   });
 
+  it('rejects a yuan-shaped amount (two decimals) in a fen column instead of reading ¥994.00 as ¥9.94', () => {
+    for (const text of ['994.00', '10,329.70', '-5.00']) {
+      const result = parseAmount(text, 'fen');
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.problem.code).toBe('amount.yuan-in-fen');
+    }
+    expect(value('994.0', 'fen')).toBe(994);
+  });
+
   it('round-trips every amount through formatFen and formatYuan', () => {
     fc.assert(
       fc.property(fc.integer({ min: -1e13, max: 1e13 }), (amount) => {

@@ -53,6 +53,14 @@ export function parseAmount(text: string, unit: AmountUnit = 'yuan'): Parsed<Fen
   const integerDigits = (match[1] ?? '0').replaceAll(',', '');
   let fraction = match[2] ?? '';
   if (unit === 'fen') {
+    // Two decimals is how yuan are written: reading "994.00" as 994 fen would pay ¥9.94 for ¥994.
+    if (fraction.length === 2) {
+      return fail(
+        'amount.yuan-in-fen',
+        `“${text.trim()}”带两位小数，像是以元为单位，但这一列按分读取；请在表头注明单位（如“金额（元）”）或用 --mapping 的 units 指定`,
+        `"${text.trim()}" has two decimals, as yuan are written, but this column is read in fen; name the unit in the header (e.g. 金额（元）) or set units in a --mapping`,
+      );
+    }
     if (fraction.replace(/0+$/, '') !== '') {
       return fail(
         'amount.fractional-fen',

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { RecordSchema } from './record.js';
+import {
+  journalAmountAgrees,
+  orderTotalFen,
+  RECORD_FIELDS,
+  RecordSchema,
+  withDiscount,
+} from './record.js';
 
 // 6225881234567898 passes the Luhn check (its check digit is 8), as does 6222021234567890128.
 const base = {
@@ -51,5 +57,33 @@ describe('RecordSchema never keeps a full card number', () => {
     const parsed = RecordSchema.parse({ ...base, label, payerId: '2088102122334455' });
     expect(parsed.label).toBe(label);
     expect(parsed.payerId).toBe('2088102122334455');
+  });
+});
+
+describe('discountFen, the merchant-funded discount of a QR statement line', () => {
+  it('is an optional whole number of fen, listed right after amountFen', () => {
+    expect(
+      RecordSchema.parse({ ...base, kind: 'settlement', amountFen: 5000, discountFen: 1000 }).discountFen,
+    ).toBe(1000);
+    expect(RecordSchema.safeParse({ ...base, discountFen: 10.5 }).success).toBe(false);
+    expect(RECORD_FIELDS.indexOf('discountFen')).toBe(RECORD_FIELDS.indexOf('amountFen') + 1);
+  });
+
+  it('adds to the amount for the order total a journal shows; either agrees with the journal', () => {
+    const sale = { amountFen: 5000, discountFen: 1000 };
+    const refund = { amountFen: -5000, discountFen: -1000 };
+    expect(orderTotalFen(sale)).toBe(6000);
+    expect(orderTotalFen(refund)).toBe(-6000);
+    expect(orderTotalFen({ amountFen: 5000 })).toBe(5000);
+    expect([6000, 5000, 5500].map((j) => journalAmountAgrees(j, sale))).toEqual([true, true, false]);
+    expect(journalAmountAgrees(-6000, refund)).toBe(true);
+  });
+
+  it('is set in schema order by withDiscount, and left out when zero', () => {
+    const record = RecordSchema.parse({ ...base, feeFen: 19 });
+    const keys = Object.keys(withDiscount(record, 1000));
+    expect(keys.indexOf('discountFen')).toBe(keys.indexOf('amountFen') + 1);
+    expect(withDiscount(record, 0)).not.toHaveProperty('discountFen');
+    expect(withDiscount(withDiscount(record, 1000), undefined)).not.toHaveProperty('discountFen');
   });
 });

@@ -47,6 +47,9 @@ const payerId = z
  * The one shape every transaction, settlement line and bank credit takes, whether imported from a file or pushed
  * through the API. Signs are the merchant's view: a refund's amount is negative, a returned fee negative.
  * Times are ISO 8601; without an offset they mean Asia/Shanghai wall time. `rate` is in parts per million.
+ * `amountFen` is what the provider settles and prices (the fee base); `discountFen`, when a statement shows one,
+ * is the merchant's own discount on top of it (商家优惠, a 免充值 coupon: ≥ 0 on a sale, ≤ 0 on a refund), so the
+ * order total a cashier journal shows is amountFen + discountFen (see {@link orderTotalFen}).
  * Parsing never lets a full card number through: `cardNo` comes out masked 6 + 4 (or is refused), and a card
  * number in `payerId`, `label` or `counterparty` is masked where it stands (use the parsed data, not the input).
  */
@@ -73,6 +76,7 @@ export const RecordSchema = z
     cardNo: cardNumber.optional(),
     payerId: payerId.optional(),
     amountFen: fenInteger,
+    discountFen: fenInteger.optional(),
     feeFen: fenInteger.optional(),
     settledFen: fenInteger.optional(),
     rate: z.number().int().min(0).max(1_000_000).optional(),
@@ -111,6 +115,7 @@ export const RECORD_FIELDS = [
   'cardNo',
   'payerId',
   'amountFen',
+  'discountFen',
   'feeFen',
   'settledFen',
   'rate',
@@ -123,3 +128,38 @@ export type RecordField = (typeof RECORD_FIELDS)[number];
 type UnlistedField = Exclude<keyof PosRecord, 'source' | RecordField>;
 const everyFieldListed: [UnlistedField] extends [never] ? true : never = true;
 void everyFieldListed;
+
+/**
+ * The order total of a record: its amount plus the merchant's own discount. A QR statement settles and prices
+ * what the merchant received (Alipay 商家实收, WeChat 应结订单金额), while the cashier journal shows the order before
+ * the discount the merchant funded; for a record without a discount it is the amount.
+ */
+export function orderTotalFen(record: Pick<PosRecord, 'amountFen' | 'discountFen'>): number {
+  return record.amountFen + (record.discountFen ?? 0);
+}
+
+/**
+ * Whether a journal amount is a statement line's: its amount, or its order total (amount + the merchant's own
+ * discount, which the journal shows and the provider never settles).
+ */
+export function journalAmountAgrees(
+  journalFen: number,
+  statement: Pick<PosRecord, 'amountFen' | 'discountFen'>,
+): boolean {
+  return journalFen === statement.amountFen || journalFen === orderTotalFen(statement);
+}
+
+/**
+ * The record with `discountFen` set (or dropped when zero or undefined), the key placed in schema order right
+ * after amountFen, so a statement's record serialises like any other.
+ */
+export function withDiscount(record: PosRecord, discountFen: number | undefined): PosRecord {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key === 'discountFen') continue;
+    out[key] = value;
+    if (key === 'amountFen' && discountFen !== undefined && discountFen !== 0)
+      out['discountFen'] = discountFen;
+  }
+  return out as PosRecord;
+}

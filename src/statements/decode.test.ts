@@ -145,4 +145,13 @@ describe('detectEncoding', () => {
     expect(detectEncoding(cut)).toBe('utf-8');
     expect(detectEncoding(iconv.encode(rows, 'gbk'))).toBe('gbk');
   });
+
+  it('reads GBK text behind a UTF-8 BOM (a file re-saved without re-encoding) as GBK, the BOM dropped', () => {
+    const rows = '交易时间,交易金额\n2026-08-03 09:00:00,12.30\n'.repeat(5);
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), iconv.encode(rows, 'gbk')]);
+    expect(detectEncoding(bytes)).toBe('gbk');
+    const decoder = createDecoder('gbk');
+    expect(decoder.write(bytes) + decoder.end()).toBe(rows);
+    expect(detectEncoding(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(rows)]))).toBe('utf-8');
+  });
 });

@@ -9,7 +9,8 @@ export type TextEncoding = 'utf-8' | 'gbk' | 'gb18030' | 'utf-16le' | 'utf-16be'
  * UTF-8, else GBK (what Chinese Excel and most provider portals write).
  */
 export function detectEncoding(sample: Uint8Array): TextEncoding {
-  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf-8';
+  // A UTF-8 BOM in front of GBK text: some tools add one when they re-save a file without re-encoding it.
+  if (startsWithUtf8Bom(sample)) return mostlyUtf8(sample.subarray(3)) ? 'utf-8' : 'gbk';
   if (sample[0] === 0xff && sample[1] === 0xfe) return 'utf-16le';
   if (sample[0] === 0xfe && sample[1] === 0xff) return 'utf-16be';
   const n = Math.min(sample.length, 4096);
@@ -269,15 +270,24 @@ function unitsText(units: Uint16Array, count: number): string {
   return count === 0 ? '' : Buffer.from(units.buffer, units.byteOffset, count * 2).toString('utf16le');
 }
 
-/** Creates a streaming decoder for an encoding; a UTF-8 or UTF-16 BOM is dropped. */
+function startsWithUtf8Bom(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+/** Creates a streaming decoder for an encoding; a UTF-8 or UTF-16 BOM is dropped, also before GBK text. */
 export function createDecoder(encoding: TextEncoding): StreamDecoder {
   if (encoding === 'gbk' || encoding === 'gb18030') {
     const pairs = gbPairTable();
-    if (pairs !== null) return new GbDecoder(pairs);
-    const d = iconv.getDecoder('gb18030');
+    const d = pairs === null ? undefined : new GbDecoder(pairs);
+    const fallback = iconv.getDecoder('gb18030');
+    let first = true;
     return {
-      write: (b) => d.write(asBuffer(b)),
-      end: () => d.end() ?? '',
+      write: (b) => {
+        const bytes = first && startsWithUtf8Bom(b) ? b.subarray(3) : b;
+        first = false;
+        return d === undefined ? fallback.write(asBuffer(bytes)) : d.write(bytes);
+      },
+      end: () => (d === undefined ? (fallback.end() ?? '') : d.end()),
     };
   }
   const d = new TextDecoder(encoding, { ignoreBOM: false });

@@ -95,7 +95,7 @@ export function fastAmount(text: string, unit: AmountUnit): Parsed<number> {
   }
   let value: number;
   if (unit === 'fen') {
-    if (fraction !== 0) return parseAmount(text, unit);
+    if (fractionDigits !== 0) return parseAmount(text, unit);
     value = whole;
   } else value = whole * 100 + (fractionDigits === 1 ? fraction * 10 : fraction);
   if (!Number.isSafeInteger(value)) return parseAmount(text, unit);

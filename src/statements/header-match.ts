@@ -7,7 +7,9 @@ export interface NormalisedHeader {
   readonly unit?: AmountUnit | RateUnit;
 }
 
-const UNIT_SUFFIX = /[([](元|分|万分之一|千分之一|百分之一|%|‰|‱)[)\]]$/;
+// Exports write the unit many ways: （元）, (分), (单位：元), (人民币元), （¥）, /元, (万分之一), (%).
+const UNIT_SUFFIX =
+  /(?:[([](?:单位:?)?(?:人民币)?(元|分|万分之一|千分之一|百分之一|%|‰|‱|¥|￥|rmb)[)\]]|\/(元|分|%))$/;
 const UNIT_OF: Record<string, AmountUnit | RateUnit> = {
   元: 'yuan',
   分: 'fen',
@@ -17,6 +19,9 @@ const UNIT_OF: Record<string, AmountUnit | RateUnit> = {
   '‰': 'per-mille',
   百分之一: 'percent',
   '%': 'percent',
+  '¥': 'yuan',
+  '￥': 'yuan',
+  rmb: 'yuan',
 };
 
 /**
@@ -33,8 +38,9 @@ export function normaliseHeader(text: string): NormalisedHeader {
     .toLowerCase();
   const m = UNIT_SUFFIX.exec(s);
   let unit: AmountUnit | RateUnit | undefined;
-  if (m?.[1] !== undefined) {
-    unit = UNIT_OF[m[1]];
+  const named = m?.[1] ?? m?.[2];
+  if (m !== null && named !== undefined) {
+    unit = UNIT_OF[named];
     s = s.slice(0, m.index);
   }
   s = s.replace(/[()[\]<>《》]/g, '');

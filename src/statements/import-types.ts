@@ -44,6 +44,12 @@ export interface FileImportSummary {
   totals?: { amountFen: number; feeFen?: number; settledFen?: number };
   /** Rows that were deliberately not records (rowFilter, direction skip, bank debits), counted. */
   skipped?: number;
+  /**
+   * A bank file's debit lines, skipped (not payouts), still show the days the export spans: the first and last of
+   * their dates. The audit takes them into the bank files' coverage, so a payout due by a day only a debit shows
+   * is known to be missing.
+   */
+  skippedDebitDates?: { first: string; last: string };
   /** For an archive holding several tables: one summary per table; the outer summary adds them up. */
   parts?: FileImportSummary[];
 }

@@ -156,15 +156,20 @@ describe('bad input', () => {
   it('rejects bad rows with their row numbers and columns and imports the rest', async () => {
     const path = join(FIXTURES, 'bad-rows.csv');
     const result = await importFiles([{ path }]);
-    expect(result.records.map((r) => r.source.row)).toEqual([2, 7]);
+    // Row 4's 参考号 was turned into E-notation by Excel: the row is kept without it, and a warning says so.
+    expect(result.records.map((r) => [r.source.row, r.refNo !== undefined])).toEqual([
+      [2, true],
+      [4, false],
+      [7, true],
+    ]);
     expect(result.rejected.map((r) => [r.row, r.column])).toEqual([
       [3, '交易金额'],
-      [4, '参考号'],
       [5, '交易时间'],
       [6, '交易金额'],
     ]);
-    expect(result.rejected[1]?.reason).toContain('科学计数法');
-    expect(result.rejected[1]?.reasonEn).toContain('E-notation');
+    const lost = result.warnings.find((w) => w.code === 'ids.e-notation');
+    expect(lost?.message).toContain('“参考号”列有 1 个编号被 Excel 改成了科学计数法');
+    expect(lost?.messageEn).toContain('E-notation');
     // An unknown type is a warning; the row is kept.
     expect(result.warnings.some((w) => w.code === 'value.unknown' && w.message.includes('神秘交易'))).toBe(
       true,
@@ -264,7 +269,9 @@ describe('values and layouts', () => {
     const result = await importFiles([{ name: 't.csv', bytes: Buffer.from(text) }]);
     expect(result.records).toHaveLength(2);
     const w = result.warnings.find((x) => x.code === 'totals.mismatch');
-    expect(w?.message).toContain('t.csv');
+    expect(w?.message).toBe(
+      't.csv 第 4 行的合计与读到的明细不符：“交易金额”合计 ¥4.00，明细加总 ¥3.00。可能有行被拒绝或文件不完整',
+    );
   });
 
   it('reads only a row whose first cell is a bare totals word, or that has no time, as a totals row', async () => {
@@ -583,6 +590,89 @@ describe('bank-generic fixture', () => {
     expect(result.files[0]).toMatchObject({ preset: 'bank-generic', kind: 'bank', rows: 1, skipped: 1 });
     expect(result.records.map((r) => [r.type, r.amountFen, r.counterparty, r.time])).toEqual([
       ['payout', 321492, '乐刷科技有限公司', '2026-10-09T09:05:11+08:00'],
+    ]);
+  });
+});
+
+describe('units named outside the column headers', () => {
+  it('reads the money columns in fen when a title line says 单位：分, a header suffix still winning', async () => {
+    const text = [
+      '单位：分',
+      '商户号,交易时间,参考号,交易金额,手续费,结算金额（元）',
+      '822100000000001,2026-10-12 10:01:00,100000000001,800000,4400,7956.00',
+    ].join('\r\n');
+    const result = await importFiles([{ name: 'fen.csv', bytes: iconv.encode(text, 'gbk') }]);
+    expect(result.records.map((r) => [r.amountFen, r.feeFen, r.settledFen])).toEqual([
+      [800000, 4400, 795600],
+    ]);
+  });
+
+  it('reads a header whose unit is written （单位：元）, /元 or （￥） instead of refusing the file', async () => {
+    const text = [
+      '交易时间,交易金额(单位：元),手续费/元,结算金额（￥）',
+      '2026-10-12 10:01:00,"8,000.00",44.00,"7,956.00"',
+    ].join('\r\n');
+    const result = await importFiles([{ name: 'units.csv', bytes: Buffer.from(text) }]);
+    expect(result.records.map((r) => [r.amountFen, r.feeFen, r.settledFen])).toEqual([
+      [800000, 4400, 795600],
+    ]);
+  });
+});
+
+describe('a table whose header is not understood', () => {
+  it('names the row that came closest and what it lacked', async () => {
+    const text = '交易日,摘要,金额收入,对方户名\n2026-10-09,转账,1.00,某某\n';
+    const error = await importFiles([{ name: 'odd.csv', bytes: Buffer.from(text) }]).then(
+      () => undefined,
+      (e: unknown) => e as ImportFileError,
+    );
+    expect(error?.zh).toContain('最像表头的是第 1 行（交易日 | 摘要 | 金额收入 | 对方户名）');
+    expect(error?.zh).toContain('只认出了 “交易日”、“摘要”、“对方户名”，没有认出金额列');
+  });
+});
+
+describe('bank exports as Chinese banks give them', () => {
+  it('reads 工商银行 个人借记卡明细: 记账金额(收入) is the credit, 记账金额(支出) a skipped debit', async () => {
+    const text = [
+      '交易日期,摘要,交易场所,交易国家或地区简称,钞/汇,交易金额(收入),交易金额(支出),交易币种,记账金额(收入),记账金额(支出),记账币种,余额,对方户名',
+      '2026-10-09,转账,,CHN,钞,"1,713.69",,人民币,"1,713.69",,人民币,"21,713.69",汇通支付有限公司',
+      '2026-10-09,消费,,CHN,钞,,58.00,人民币,,58.00,人民币,"21,655.69",某超市',
+    ].join('\r\n');
+    const result = await importFiles([{ name: '历史明细.csv', bytes: iconv.encode(text, 'gbk') }]);
+    expect(result.files[0]).toMatchObject({ preset: 'bank-generic', kind: 'bank', rows: 1, skipped: 1 });
+    expect(result.records.map((r) => [r.type, r.amountFen, r.counterparty])).toEqual([
+      ['payout', 171369, '汇通支付有限公司'],
+    ]);
+  });
+
+  it('reads 招商银行 企业网银: 交易日 with an hhmmss 交易时间, the payer in 收/付方名称, every memo column kept', async () => {
+    const text = [
+      '公司名称,鸿运便利店,银行帐号,755912345610801',
+      '查询开始日期,20260928,查询结束日期,20261021',
+      '交易日,交易时间,起息日,交易类型,借方金额,贷方金额,余额,摘要,流水号,业务名称,用途,收/付方名称,收/付方帐号',
+      '20261010,071923,20261010,汇入,,"1,713.69","52,130.91",代发,K1004,汇入汇款,汇通支付T1结算款2026-10-09,汇通支付有限公司,4100****1003',
+    ].join('\r\n');
+    const result = await importFiles([{ name: 'cmb.csv', bytes: iconv.encode(text, 'gbk') }]);
+    expect(result.rejected).toEqual([]);
+    expect(result.records.map((r) => [r.time, r.amountFen, r.counterparty, r.payerId, r.label])).toEqual([
+      [
+        '2026-10-10T07:19:23+08:00',
+        171369,
+        '汇通支付有限公司',
+        '4100****1003',
+        '代发 汇入汇款 汇通支付T1结算款2026-10-09',
+      ],
+    ]);
+  });
+
+  it('reads 工商银行 企业网银: the payer in 对方单位名称 when the memo is generic', async () => {
+    const text = [
+      '凭证号,本方账号,对方账号,交易时间,借/贷,借方发生额,贷方发生额,对方行号,摘要,用途,对方单位名称,余额,个性化信息',
+      'V001,6222000011112222,41000123456789,2026-10-10 09:01:02,贷,,"1,713.69",102100099996,跨行汇入,T1划款,汇通支付有限公司,"9,000.00",',
+    ].join('\r\n');
+    const result = await importFiles([{ name: 'icbc.csv', bytes: iconv.encode(text, 'gbk') }]);
+    expect(result.records.map((r) => [r.amountFen, r.counterparty, r.label])).toEqual([
+      [171369, '汇通支付有限公司', '跨行汇入 T1划款'],
     ]);
   });
 });

@@ -173,11 +173,11 @@ function fileDateOf(file: string): string | undefined {
   return undefined;
 }
 
-function notATable(file: string): ImportFileError {
+function notATable(file: string, hint?: { zh: string; en: string }): ImportFileError {
   return new ImportFileError(
     file,
-    '找不到表头（需要至少包含交易时间和金额列），不是可识别的对账单；可指定预设（import 用 --preset，audit 用 --terminal-preset / --settlement-preset / --bank-preset）或 --mapping',
-    'no header row found (it needs at least a time and an amount column): not a statement this reader knows; name a preset (import: --preset; audit: --terminal-preset, --settlement-preset or --bank-preset) or a --mapping',
+    `找不到表头（需要至少包含交易时间和金额列），不是可识别的对账单${hint === undefined ? '' : `：${hint.zh}`}；可指定预设（import 用 --preset，audit 用 --terminal-preset / --settlement-preset / --bank-preset）或用 --mapping 指明各列`,
+    `no header row found (it needs at least a time and an amount column): not a statement this reader knows${hint === undefined ? '' : `: ${hint.en}`}; name a preset (import: --preset; audit: --terminal-preset, --settlement-preset or --bank-preset) or map the columns with --mapping`,
   );
 }
 
@@ -363,7 +363,7 @@ async function readTextFrom(
       scanner.push(text);
       if (final) scanner.end();
     }
-    if (reader.hopeless) throw notATable(file);
+    if (reader.hopeless) throw notATable(file, reader.headerHint);
   };
   try {
     feed(headText, false);
@@ -389,7 +389,7 @@ async function readTextFrom(
     }
     throw error;
   }
-  if (!reader.finish()) throw notATable(file);
+  if (!reader.finish()) throw notATable(file, reader.headerHint);
   return reader.summary;
 }
 

@@ -1,6 +1,7 @@
 import {
   type AmountUnit,
   fenFromSpreadsheetNumber,
+  formatFen,
   type Parsed,
   parseRate,
   type RateUnit,
@@ -168,6 +169,8 @@ function excelSerialOf(cell: Cell): Date | undefined {
 const DAY_FRACTION_TEXT = /^0?\.\d+$/;
 
 /** `商户号：822028254119399` (编号, 代码, full- or half-width colon) in an export's title lines. */
+/** A title line naming the money unit: 单位：分, 金额单位：元, (单位:人民币元). */
+const TITLE_UNIT = /(?:^|[\s(（,，;；])(?:金额)?单位\s*[:：]\s*(?:人民币)?(元|分)(?![\p{L}\p{N}])/u;
 const TITLE_MERCHANT = /(?:商户号|商户编号|商户代码|商户ID)\s*[：:]\s*([0-9A-Za-z][0-9A-Za-z_-]{3,31})/i;
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -293,6 +296,15 @@ export class TableReader {
   private kind: RecordKind;
   private readonly kindForced: boolean;
   private debitsSkipped = 0;
+  /**
+   * The dates of the first and last debit line skipped: the file covers those days too, so a payout due by the
+   * last of them and absent from the file is missing (FileImportSummary.skippedDebitDates).
+   */
+  private debitDates: { first: string; last: string } | undefined;
+  /** The reversing debits imported (negative, fen): a totals row sums the credit column, which they are not in. */
+  private reversingDebitsFen = 0;
+  /** Words of a bank line that takes back an earlier credit (冲正 / 冲账 / 退回 / 抹账 / 撤销 …). */
+  private static readonly REVERSAL = /冲正|充正|冲账|冲销|冲回|红冲|冲红|退回|退汇|退票|抹账|撤销|错账/;
   /** Rows skipped for their type (预授权 holds…), by the type's text. */
   private readonly typeSkips = new Map<string, number>();
   /** The channel mapRow inferred for the row it last read, undefined when the row named its channel. */
@@ -306,6 +318,13 @@ export class TableReader {
   private moneyPresent: MoneyField[] = [];
   /** cols as plain indexes, for the per-row reads; set with cols in adoptHeader. */
   private at: ColumnIndexes = noColumns();
+  private memoIndexes: number[] = [];
+  private bestGuess:
+    | { row: number; texts: string[]; found: string[]; hasTime: boolean; hasMoney: boolean }
+    | undefined;
+  /** The money unit a title line names (单位：元, 金额单位：分), if any. */
+  private titleUnit: AmountUnit | undefined;
+  private readonly lostIds = new Map<KeyField, number>();
   /** The highest column index the reader reads (mapped fields, the row filter, D/C marks), -1 for none. */
   private lastUsedIndex = -1;
   /** The header's cells up to its last non-empty one. */
@@ -550,6 +569,17 @@ export class TableReader {
         messageEn: `${header === undefined ? 'the file has no payment-method column' : `column "${header}" is empty`}: ${n} rows were read as card payments (card) from their card number or card type. NFC and UnionPay QR payments cannot be told apart from them; if the plan prices those differently, export the file with its payment-method column or map it with --mapping`,
       });
     }
+    if (this.debitDates !== undefined) this.summary.skippedDebitDates = { ...this.debitDates };
+    this.rawSums.amount -= this.reversingDebitsFen;
+    for (const [field, n] of this.lostIds) {
+      const header = this.columnOf(field);
+      this.summary.warnings.push({
+        code: 'ids.e-notation',
+        file: this.options.file,
+        message: `“${header}”列有 ${n} 个编号被 Excel 改成了科学计数法（如 1.23457E+11），原编号已无法还原：这些行照常核对手续费和金额，但不能按该编号配对；请把该列设为文本后重新导出`,
+        messageEn: `${n} values of column "${header}" were turned into E-notation by Excel (like 1.23457E+11) and cannot be restored: their rows are still checked for fees and amounts but cannot be matched by that number; export the column as text`,
+      });
+    }
     if (this.debitsSkipped > 0) {
       this.summary.warnings.push({
         code: 'bank.debits-skipped',
@@ -574,6 +604,8 @@ export class TableReader {
   private noteTitleMerchant(text: string): void {
     const m = TITLE_MERCHANT.exec(text);
     if (m?.[1] !== undefined) this.titleMerchant = m[1];
+    const unit = TITLE_UNIT.exec(text);
+    if (unit?.[1] !== undefined) this.titleUnit = unit[1] === '分' ? 'fen' : 'yuan';
   }
 
   /** The merchant number of the table's title lines, when it has no merchant column (see titleMerchant). */
@@ -710,7 +742,40 @@ export class TableReader {
     if (hasTime && hasMoney && found.size >= 2) {
       this.adoptHeader(texts);
       this.subHeaderNext = true;
+    } else if (found.size > (this.bestGuess?.found.length ?? 0)) {
+      const names = [...new Set(found.values())].map((i) => (texts[i] ?? '').trim());
+      this.bestGuess = { row: rowNo, texts, found: names, hasTime, hasMoney };
     }
+  }
+
+  /**
+   * Why no header was found, naming the row that came closest and what it lacked: a bank or provider whose column
+   * names no preset knows gets told which of its columns were understood.
+   */
+  get headerHint(): { zh: string; en: string } | undefined {
+    const guess = this.bestGuess;
+    if (guess === undefined) return undefined;
+    const shown = guess.texts
+      .map((t) => t.trim())
+      .filter((t) => t !== '')
+      .slice(0, 12)
+      .join(' | ');
+    const found = guess.found.map((name) => `“${name}”`).join('、');
+    const lacks = [
+      ...(guess.hasTime ? [] : [{ zh: '交易时间（或日期）列', en: 'a time (or date) column' }]),
+      ...(guess.hasMoney
+        ? []
+        : [
+            {
+              zh: '金额列（交易金额，或银行的收入/贷方金额）',
+              en: "an amount column (or a bank's credit column)",
+            },
+          ]),
+    ];
+    return {
+      zh: `最像表头的是第 ${guess.row} 行（${shown}），只认出了 ${found}，没有认出${lacks.map((l) => l.zh).join('和') || '足够的列'}`,
+      en: `the row most like a header is row ${guess.row} (${shown}); only ${guess.found.map((name) => `"${name}"`).join(', ')} were recognised, not ${lacks.map((l) => l.en).join(' or ') || 'enough columns'}`,
+    };
   }
 
   /** True when the reader has looked at many rows without finding a header: the file is not this table. */
@@ -746,7 +811,8 @@ export class TableReader {
       const found = resolveColumns(preset, this.headerKeys);
       for (const [field, index] of found) {
         const text = texts[index] ?? '';
-        this.setColumn(field, index, stripCellDecoration(text), normaliseHeader(text).unit);
+        const unit = normaliseHeader(text).unit ?? aliasUnitOf(preset, field, this.headerKeys[index] ?? '');
+        this.setColumn(field, index, stripCellDecoration(text), unit);
       }
     }
     if (this.cols.has('clock') && !this.cols.has('date')) {
@@ -785,6 +851,20 @@ export class TableReader {
       this.summary.kind = this.kind;
       (this.ctx as { kind: RecordKind }).kind = this.kind;
     }
+    // A bank spreads a credit's purpose over several memo columns (摘要 代发, 用途 汇通支付T1结算款2026-10-09,
+    // 交易备注): a payout is known by, and names its settlement date in, any of them.
+    this.memoIndexes = [];
+    const labelRefs = preset.columns.label;
+    if (this.kind === 'bank' && this.at.label >= 0 && labelRefs !== undefined) {
+      for (const ref of Array.isArray(labelRefs) ? labelRefs : [labelRefs]) {
+        if (typeof ref !== 'string') continue;
+        const index = this.headerKeys.indexOf(normaliseHeader(ref).key);
+        if (index >= 0 && index !== this.at.label && !this.memoIndexes.includes(index))
+          this.memoIndexes.push(index);
+      }
+      this.memoIndexes.sort((a, b) => a - b);
+      this.lastUsedIndex = Math.max(this.lastUsedIndex, ...this.memoIndexes);
+    }
   }
 
   private refIndex(ref: string | number): number {
@@ -803,7 +883,9 @@ export class TableReader {
   ): void {
     const presetUnit = (this.preset.units as Record<string, AmountUnit | RateUnit | undefined>)[field];
     const isMoney = (MONEY_FIELDS as readonly string[]).includes(field);
-    let unit: AmountUnit | RateUnit | undefined = headerUnit ?? presetUnit;
+    // A title line's 单位：分 speaks for the money columns whose header names no unit of its own.
+    let unit: AmountUnit | RateUnit | undefined =
+      headerUnit ?? (isMoney ? this.titleUnit : undefined) ?? presetUnit;
     if (isMoney && unit !== 'fen') unit = 'yuan';
     if (field === 'rate' && (unit === undefined || unit === 'yuan' || unit === 'fen'))
       unit = presetUnit ?? 'percent';
@@ -869,6 +951,20 @@ export class TableReader {
     return value;
   }
 
+  /** The label, with a bank's other memo columns after it. */
+  private memoOf(cells: Cell[]): string | undefined {
+    const label = this.text('label', cells, true);
+    if (this.memoIndexes.length === 0) return label;
+    const parts = label === undefined ? [] : [label];
+    for (const index of this.memoIndexes) {
+      const raw = cells[index];
+      if (raw === undefined || raw === null) continue;
+      const t = cleanText(cellText(raw));
+      if (!isNone(t) && !parts.includes(t)) parts.push(t);
+    }
+    return parts.length === 0 ? undefined : parts.join(' ');
+  }
+
   private text(field: PresetField, cells: Cell[], free = false): string | undefined {
     const raw = this.cell(field, cells);
     if (raw === undefined || raw === null) return undefined;
@@ -890,6 +986,23 @@ export class TableReader {
     if (v === undefined) return undefined;
     if (!this.merchantView[field]) return v;
     return back ? -Math.abs(v) || 0 : v;
+  }
+
+  /** Counts a bank debit line skipped and widens the dates the skipped lines span; its outcome. */
+  private skipDebit(time: string): Outcome {
+    this.debitsSkipped++;
+    const date = time.slice(0, 10);
+    const span = this.debitDates;
+    if (span === undefined) this.debitDates = { first: date, last: date };
+    else if (date < span.first) span.first = date;
+    else if (date > span.last) span.last = date;
+    return SKIP;
+  }
+
+  /** Whether a bank line's memo says it takes back an earlier credit (a reversal, not spending). */
+  private reversesCredit(cells: Cell[]): boolean {
+    const memo = this.memoOf(cells);
+    return memo !== undefined && TableReader.REVERSAL.test(memo);
   }
 
   private mapRow(cells: Cell[], rowNo: number): Outcome {
@@ -954,13 +1067,14 @@ export class TableReader {
     }
     let impliedType: RecordType | undefined;
     if (credit !== undefined || debit !== undefined) {
-      if (credit !== undefined && credit !== 0) amount = Math.abs(credit);
+      // A negative credit is written in red ink (红字冲正): it takes back an earlier credit and keeps its sign.
+      if (credit !== undefined && credit !== 0) amount = credit;
       else if (debit !== undefined && debit !== 0) {
-        if (this.kind === 'bank') {
-          this.debitsSkipped++;
-          return SKIP;
-        }
+        // Money leaving a bank account is no payout, except a reversal of one (冲正 汇通支付T1结算款…): that comes
+        // in as a negative payout, for the audit to cancel the credit it takes back.
+        if (this.kind === 'bank' && !this.reversesCredit(cells)) return this.skipDebit(time);
         amount = -Math.abs(debit);
+        if (this.kind === 'bank') this.reversingDebitsFen += amount;
       } else amount ??= 0;
       impliedType = 'payout';
     }
@@ -977,11 +1091,9 @@ export class TableReader {
         },
       };
     }
-    if (direction === 'out') {
-      if (this.kind === 'bank') {
-        this.debitsSkipped++;
-        return SKIP;
-      }
+    if (direction === 'out' && this.kind === 'bank') {
+      if (!this.reversesCredit(cells)) return this.skipDebit(time);
+      amount = -Math.abs(amount);
     }
 
     // Vocabulary fields.
@@ -1080,43 +1192,44 @@ export class TableReader {
     }
     k = this.key('refNo', cells);
     if (k !== undefined) {
-      if (typeof k !== 'string') return this.fail(this.columnOf('refNo'), k);
-      record.refNo = k;
+      if (typeof k === 'string') record.refNo = k;
+      else if (!this.dropLostId('refNo', k)) return this.fail(this.columnOf('refNo'), k);
     }
     k = this.key('voucherNo', cells);
     if (k !== undefined) {
-      if (typeof k !== 'string') return this.fail(this.columnOf('voucherNo'), k);
-      record.voucherNo = k;
+      if (typeof k === 'string') record.voucherNo = k;
+      else if (!this.dropLostId('voucherNo', k)) return this.fail(this.columnOf('voucherNo'), k);
     }
     k = this.key('batchNo', cells);
     if (k !== undefined) {
-      if (typeof k !== 'string') return this.fail(this.columnOf('batchNo'), k);
-      record.batchNo = k;
+      if (typeof k === 'string') record.batchNo = k;
+      else if (!this.dropLostId('batchNo', k)) return this.fail(this.columnOf('batchNo'), k);
     }
     k = this.key('orderNo', cells);
     if (k !== undefined) {
-      if (typeof k !== 'string') return this.fail(this.columnOf('orderNo'), k);
-      record.orderNo = k;
+      if (typeof k === 'string') record.orderNo = k;
+      else if (!this.dropLostId('orderNo', k)) return this.fail(this.columnOf('orderNo'), k);
     }
     k = this.key('providerOrderNo', cells);
     if (k !== undefined) {
-      if (typeof k !== 'string') return this.fail(this.columnOf('providerOrderNo'), k);
-      record.providerOrderNo = k;
+      if (typeof k === 'string') record.providerOrderNo = k;
+      else if (!this.dropLostId('providerOrderNo', k)) return this.fail(this.columnOf('providerOrderNo'), k);
     }
     k = this.key('originalRefNo', cells);
     if (k !== undefined) {
-      if (typeof k !== 'string') return this.fail(this.columnOf('originalRefNo'), k);
-      record.originalRefNo = k;
+      if (typeof k === 'string') record.originalRefNo = k;
+      else if (!this.dropLostId('originalRefNo', k)) return this.fail(this.columnOf('originalRefNo'), k);
     }
     k = this.key('originalVoucherNo', cells);
     if (k !== undefined) {
-      if (typeof k !== 'string') return this.fail(this.columnOf('originalVoucherNo'), k);
-      record.originalVoucherNo = k;
+      if (typeof k === 'string') record.originalVoucherNo = k;
+      else if (!this.dropLostId('originalVoucherNo', k))
+        return this.fail(this.columnOf('originalVoucherNo'), k);
     }
     k = this.key('originalOrderNo', cells);
     if (k !== undefined) {
-      if (typeof k !== 'string') return this.fail(this.columnOf('originalOrderNo'), k);
-      record.originalOrderNo = k;
+      if (typeof k === 'string') record.originalOrderNo = k;
+      else if (!this.dropLostId('originalOrderNo', k)) return this.fail(this.columnOf('originalOrderNo'), k);
     }
     const cardCell = this.cell('cardNo', cells);
     let cardLost = typeof cardCell === 'number' && !Number.isSafeInteger(cardCell);
@@ -1143,7 +1256,7 @@ export class TableReader {
       record.channel = 'card';
       this.channelGuess = 'card';
     }
-    const label = this.text('label', cells, true);
+    const label = this.memoOf(cells);
     // A memo may quote the card (“退款至卡6217…”): a record never keeps a full card number.
     if (label !== undefined) record.label = maskCardNumbersIn(label).slice(0, 200);
     // Many statements name a deduction only in its type (交易类型 流量费, 备注 empty): that name is what the
@@ -1196,7 +1309,17 @@ export class TableReader {
     return r;
   }
 
-  private key(field: KeyField, cells: Cell[]): string | { zh: string; en: string } | undefined {
+  /**
+   * A reference Excel turned into E-notation (1.23457E+11) is lost, but its row is not: the fee, amount and
+   * settlement are still checked, only matching by that number is not. Counted per column for one warning.
+   */
+  private dropLostId(field: KeyField, problem: KeyProblem): boolean {
+    if (problem.lost !== true) return false;
+    this.lostIds.set(field, (this.lostIds.get(field) ?? 0) + 1);
+    return true;
+  }
+
+  private key(field: KeyField, cells: Cell[]): string | KeyProblem | undefined {
     return keyOfCell(this.cell(field, cells));
   }
 
@@ -1375,7 +1498,12 @@ export class TableReader {
   }
 
   private checkTotals(
-    stated: { amount?: number | undefined; fee?: number | undefined; settled?: number | undefined },
+    stated: {
+      amount?: number | undefined;
+      fee?: number | undefined;
+      settled?: number | undefined;
+      row?: number;
+    },
     count: number | undefined,
   ): void {
     const diffs = this.totalsDiffs(stated, count);
@@ -1385,11 +1513,13 @@ export class TableReader {
       if (sum !== undefined && this.totalsDiffs(sum, count).length === 0) return;
     }
     if (diffs.length > 0) {
+      const where = stated.row === undefined ? '的合计' : ` 第 ${stated.row} 行的合计`;
+      const whereEn = stated.row === undefined ? 'the totals' : `the totals on row ${stated.row}`;
       this.summary.warnings.push({
         code: 'totals.mismatch',
         file: this.options.file,
-        message: `${this.options.file} 的合计行与读到的明细不符（单位：分）：${diffs.join('；')}`,
-        messageEn: `${this.options.file}: the totals row does not match the rows read (in fen): ${diffs.join('; ')}`,
+        message: `${this.options.file}${where}与读到的明细不符：${diffs.map((d) => d.zh).join('；')}。可能有行被拒绝或文件不完整`,
+        messageEn: `${this.options.file}: ${whereEn} do not match the rows read: ${diffs.map((d) => d.en).join('; ')}. Rows may have been rejected or the file may be incomplete`,
       });
     }
   }
@@ -1397,25 +1527,39 @@ export class TableReader {
   private totalsDiffs(
     stated: { amount?: number | undefined; fee?: number | undefined; settled?: number | undefined },
     count: number | undefined,
-  ): string[] {
+  ): { zh: string; en: string }[] {
     const totals = this.summary.totals ?? { amountFen: 0 };
-    const diffs: string[] = [];
-    const check = (name: string, value: number | undefined, raw: number, view: number | undefined) => {
+    const diffs: { zh: string; en: string }[] = [];
+    const check = (field: MoneyField, value: number | undefined, raw: number, view: number | undefined) => {
       if (value === undefined) return;
       if (value === raw || value === view || Math.abs(value) === Math.abs(raw)) return;
-      diffs.push(`${name} ${value} ≠ ${raw}`);
+      const header = this.summary.columns[field] ?? this.summary.columns.credit ?? field;
+      diffs.push({
+        zh: `“${header}”合计 ${formatFen(value)}，明细加总 ${formatFen(raw)}`,
+        en: `${field} ("${header}") total ${formatFen(value)} ≠ ${formatFen(raw)} summed from the rows`,
+      });
     };
     check('amount', stated.amount, this.rawSums.amount, totals.amountFen);
     check('fee', stated.fee, this.rawSums.fee, totals.feeFen);
     check('settled', stated.settled, this.rawSums.settled, totals.settledFen);
     if (count !== undefined && count !== this.summary.rows)
-      diffs.push(`count ${count} ≠ ${this.summary.rows}`);
+      diffs.push({
+        zh: `合计笔数 ${count}，读到 ${this.summary.rows} 笔`,
+        en: `count ${count} ≠ ${this.summary.rows} rows read`,
+      });
     return diffs;
   }
 }
 
 /** A key cell (merchant, terminal, reference…) as records carry it, or why it is refused. */
-function keyOfCell(raw: Cell): string | { zh: string; en: string } | undefined {
+/** Why a key cell is refused; `lost` when Excel rewrote the number (the row can do without it). */
+interface KeyProblem {
+  zh: string;
+  en: string;
+  lost?: true;
+}
+
+function keyOfCell(raw: Cell): string | KeyProblem | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw === 'number') {
     if (Number.isInteger(raw) && Math.abs(raw) < 1e15) return String(raw);
@@ -1460,11 +1604,30 @@ function cardOfENotation(text: string): string | undefined {
   return digits;
 }
 
-function eNotation(text: string): { zh: string; en: string } {
+function eNotation(text: string): KeyProblem {
   return {
+    lost: true,
     zh: `“${text}”是科学计数法，Excel 已改写了原编号，无法匹配；请把该列设为文本后重新导出`,
     en: `"${text}" is in E-notation: Excel altered the ID, so it cannot be matched; export the column as text`,
   };
+}
+
+/**
+ * The unit the preset's alias names for a column whose header names none: an API's realAmount is in fen while the
+ * portal's 实付金额 of the same file type is in yuan, so a preset writes the alias as 实付金额(元).
+ */
+function aliasUnitOf(
+  preset: Preset,
+  field: PresetField,
+  headerKey: string,
+): AmountUnit | RateUnit | undefined {
+  const refs = preset.columns[field];
+  for (const ref of Array.isArray(refs) ? refs : [refs]) {
+    if (typeof ref !== 'string') continue;
+    const alias = normaliseHeader(ref);
+    if (alias.key === headerKey) return alias.unit;
+  }
+  return undefined;
 }
 
 /**

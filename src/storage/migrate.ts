@@ -8,6 +8,7 @@ import { monitorMigration } from './migrations/0002-monitor.js';
 import { casesDevicesMigration } from './migrations/0003-cases-devices.js';
 import { keepUploadsMigration } from './migrations/0004-keep-uploads.js';
 import { sharedFileNotesMigration } from './migrations/0005-shared-file-notes.js';
+import { recordDiscountMigration } from './migrations/0006-record-discount.js';
 import { TABLE_ORDER } from './schema.js';
 
 /** The migrations, defined in code so a built package needs no migration files on disk. */
@@ -20,6 +21,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0003-cases-devices': casesDevicesMigration(dialect),
         '0004-keep-uploads': keepUploadsMigration(dialect),
         '0005-shared-file-notes': sharedFileNotesMigration(),
+        '0006-record-discount': recordDiscountMigration(),
       };
     },
   };

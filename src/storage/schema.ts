@@ -105,6 +105,7 @@ export interface RecordsTable {
   card_no: string | null;
   payer_id: string | null;
   amount_fen: number;
+  discount_fen: number | null;
   fee_fen: number | null;
   settled_fen: number | null;
   rate: number | null;

@@ -22,12 +22,13 @@ describe('alipay preset', () => {
 
   it('turns 服务费 written −0.53 into a fee charged of 53 fen, and takes the account from #账号', async () => {
     const { records } = await importFixture(ZIP);
+    // 商家实收 88.00 is before 服务费: 88.00 − 0.53 reaches the merchant (the 汇总 table's 实收净额).
     expect(only(records, 'orderNo', 'T20261010001')).toMatchObject({
       type: 'sale',
       channel: 'alipay',
       amountFen: 8800,
       feeFen: 53,
-      settledFen: 8800,
+      settledFen: 8747,
       merchantId: '2088123456789012',
       source: { row: 6 },
     });
@@ -38,19 +39,20 @@ describe('alipay preset', () => {
     expect(only(records, 'orderNo', 'RF20261010001')).toMatchObject({
       type: 'refund',
       amountFen: -3000,
-      settledFen: -3000,
+      settledFen: -2982,
       feeFen: -18,
       originalOrderNo: 'T20261010001',
       time: '2026-10-10T20:15:30+08:00',
     });
   });
 
-  it('uses 商家实收 as settled when a 商家优惠 discount applies', async () => {
+  it('takes 商家实收 as the amount and the 商家优惠 discount apart when one applies', async () => {
     const { records } = await importFixture(ZIP);
-    // 25.00 − 2.00 商家优惠 = 23.00 实收; fee 23.00 × 0.60% = 0.138 → 0.14.
+    // 25.00 − 2.00 商家优惠 = 23.00 实收, the fee base: 23.00 × 0.60% = 0.138 → 0.14; 23.00 − 0.14 settled.
     expect(only(records, 'orderNo', 'T20261010003')).toMatchObject({
-      amountFen: 2500,
-      settledFen: 2300,
+      amountFen: 2300,
+      discountFen: 200,
+      settledFen: 2286,
       feeFen: 14,
     });
   });
@@ -79,7 +81,7 @@ describe('alipay preset', () => {
     expect(only(records, 'orderNo', 'RF20261011011')).toMatchObject({
       type: 'refund',
       amountFen: -2000,
-      settledFen: -2000,
+      settledFen: -1988,
       feeFen: -12,
       originalOrderNo: 'T20261011011',
     });
@@ -90,7 +92,7 @@ describe('alipay preset', () => {
     // Stated 79.90 − 50.00 = 29.90; read 50.00 + 19.90 − 50.00 = 19.90.
     expect(result.warnings.map((w) => w.code)).toEqual(['totals.mismatch']);
     expect(result.warnings[0]!.messageEn).toContain('20881234567890120156_20261011_业务明细.csv');
-    expect(result.warnings[0]!.messageEn).toContain('settled 2990 ≠ 1990');
+    expect(result.warnings[0]!.messageEn).toContain('total ¥29.90 ≠ ¥19.90');
   });
 
   it('is detected from the header under any file name', async () => {

@@ -97,6 +97,28 @@ describe('leshua-payout preset', () => {
   });
 });
 
+describe('leshua-payout portal export without units', () => {
+  it('reads 实付金额 without a unit as yuan (the portal writes 10,329.70), not as fen', async () => {
+    const dir = tmp();
+    const file = join(dir, '打款单_202610.csv');
+    writeFileSync(
+      file,
+      iconv.encode(
+        [
+          '结算单号,商户号,创建时间,结算日期,应付金额,止付金额,实付金额,状态,备注',
+          `B1,${M1},2026-10-13 03:33:36,2026-10-13,994.00,0.00,994.00,成功,客户账T1待结算账本`,
+          `B2,${M1},2026-10-14 03:33:36,2026-10-14,"10,329.70",0.00,"10,329.70",成功,客户账T1待结算账本`,
+        ].join('\r\n'),
+        'gbk',
+      ),
+    );
+    const result = await importFiles([{ path: file }]);
+    expect(result.rejected).toEqual([]);
+    expect(result.files[0]).toMatchObject({ preset: 'leshua-payout' });
+    expect(result.records.map((r) => r.amountFen)).toEqual([99400, 1032970]);
+  });
+});
+
 describe('leshua-payout detection', () => {
   it('leaves a settlement statement that carries a 结算单号 column a statement', async () => {
     const dir = tmp();

@@ -125,7 +125,7 @@ describe('leshua preset', () => {
     expect(result.records).toHaveLength(3);
     expect(result.warnings.map((w) => w.code)).toEqual(['totals.mismatch']);
     expect(result.warnings[0]!.messageEn).toContain('agent_trade_new_20261012.txt');
-    expect(result.warnings[0]!.messageEn).toContain('fee 551 ≠ 550');
+    expect(result.warnings[0]!.messageEn).toContain('total ¥5.51 ≠ ¥5.50');
   });
 
   it('is detected from the content alone, under any file name', async () => {

@@ -97,7 +97,7 @@ describe('wechat preset', () => {
     expect(result.rejected).toEqual([]);
     expect(result.warnings.map((w) => w.code)).toEqual(['totals.mismatch']);
     expect(result.warnings[0]!.messageEn).toContain('hostile-service-provider-wrong-total.csv');
-    expect(result.warnings[0]!.messageEn).toContain('fee 146 ≠ 145');
+    expect(result.warnings[0]!.messageEn).toContain('total ¥1.46 ≠ ¥1.45');
   });
 
   it('warns when 总交易单数 disagrees with the rows', async () => {

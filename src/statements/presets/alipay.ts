@@ -1,4 +1,5 @@
 import { parseAmount, toHalfWidth } from '../../money/index.js';
+import { withDiscount } from '../../records/index.js';
 import { cellsByHeader } from './header-cells.js';
 import type { PresetOverride, SummaryTotals } from './index.js';
 
@@ -10,6 +11,11 @@ const ACCOUNT = /^#账号[:：]\s*\[?\s*(\d{10,20})/;
  * Alipay 业务明细: reads the account and the #交易合计/#退款合计 footer from the `#` lines (to check the rows
  * against), turns 服务费 into the merchant's view (Alipay writes a fee charged as a negative number), and dates
  * a refund by its 完成时间 with the refunded order as the original.
+ *
+ * 商家实收 is 订单金额 less the discounts the merchant funds (商家优惠, its own coupons), before 服务费: it is the
+ * amount Alipay settles and charges 服务费 on, so it becomes amountFen, the merchant's discount discountFen (the
+ * journal shows the order total, amount + discount), and what reaches the merchant 商家实收 − 服务费 settledFen
+ * (the 汇总 table's 实收净额).
  */
 export const alipayOverride: PresetOverride = {
   transformLine(line, ctx) {
@@ -37,6 +43,7 @@ export const alipayOverride: PresetOverride = {
     const back = out.type === 'refund' || out.type === 'void' || out.type === 'reversal';
     // On a payment row the engine keeps the file's sign, which is negative for a fee charged.
     if (!back && out.feeFen !== undefined) out.feeFen = out.feeFen === 0 ? 0 : -out.feeFen;
+    let discountFen: number | undefined;
     if (out.type === 'refund') {
       if (out.completedAt !== undefined) out.time = out.completedAt;
       const refunded = partialRefundFen(cell('订单金额'), out.settledFen, cell('商家优惠'));
@@ -45,7 +52,24 @@ export const alipayOverride: PresetOverride = {
       if (out.orderNo !== undefined) out.originalOrderNo = out.orderNo;
       if (batch !== '') out.orderNo = batch;
     }
-    return out;
+    const received = out.settledFen;
+    if (received !== undefined && (out.type === 'sale' || out.type === 'refund')) {
+      // The order total read so far (订单金额, or a partial refund's 商家实收 + 商家优惠) is the received amount plus
+      // the merchant's discount, when it lies between zero and that total (a refund's amounts are negative). A
+      // refund's 订单金额 may be the whole order of a partial refund: there only a row stating 商家优惠 has one.
+      const gap = out.amountFen - received;
+      const stated = out.type === 'sale' || !/^[-+]?0*(\.0*)?$/.test(cell('商家优惠'));
+      if (
+        stated &&
+        gap !== 0 &&
+        Math.sign(gap) === Math.sign(out.amountFen) &&
+        Math.abs(gap) <= Math.abs(out.amountFen)
+      )
+        discountFen = gap;
+      out.amountFen = received;
+      out.settledFen = received - (out.feeFen ?? 0);
+    }
+    return withDiscount(out, discountFen);
   },
   summaryCheck(ctx) {
     const footer = ctx.state['footer'] as { count: number; settledFen: number } | undefined;
@@ -56,9 +80,9 @@ export const alipayOverride: PresetOverride = {
 };
 
 /**
- * The amount a refund row gives back when its 订单金额 is the original order's (written positive, the opposite
- * sign of the negative 商家实收): 商家实收 plus the merchant's own discount on the row. Undefined when 订单金额 is
- * the refund itself (written negative, as most exports do), so the row's amount stands.
+ * The order amount a refund row gives back when its 订单金额 is the original order's (written positive, the
+ * opposite sign of the negative 商家实收): 商家实收 plus the merchant's own discount on the row. Undefined when
+ * 订单金额 is the refund itself (written negative, as most exports do), so the row's amount stands.
  */
 function partialRefundFen(
   orderCell: string,

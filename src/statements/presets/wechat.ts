@@ -1,5 +1,5 @@
 import { parseAmount } from '../../money/index.js';
-import type { CardType } from '../../records/index.js';
+import { type CardType, type PosRecord, withDiscount } from '../../records/index.js';
 import { cellsByHeader } from './header-cells.js';
 import type { PresetOverride, SummaryTotals } from './index.js';
 
@@ -20,9 +20,28 @@ function cardOf(bank: string): CardType {
 }
 
 /**
+ * The merchant-funded discount of a row: 订单金额 − 应结订单金额 on a payment, −(申请退款金额 − 退款金额) on a
+ * refund; undefined when the bill lacks the column (an old bill's 总金额) or the gap is not within the order.
+ */
+function merchantDiscountFen(record: PosRecord, cell: (...names: string[]) => string): number | undefined {
+  const sale = record.type === 'sale';
+  if (!sale && record.type !== 'refund') return undefined;
+  const order = fen(cell(sale ? '订单金额' : '申请退款金额'));
+  const settles = fen(cell(sale ? '应结订单金额' : '退款金额'));
+  if (order === undefined || settles === undefined) return undefined;
+  const gap = Math.abs(order) - Math.abs(settles);
+  if (gap <= 0 || gap > Math.abs(order)) return undefined;
+  return sale ? gap : -gap;
+}
+
+/**
  * WeChat Pay trade bill: takes the summary pair (总交易单数… and its values) out of the rows and checks the rows
  * against it; sets the channel, the card type from 付款银行 (CMB_DEBIT…), the sub-merchant of a service
  * provider's bill, and on refund rows the refund numbers with the refunded order as the original.
+ *
+ * 应结订单金额 (退款金额 on a refund) is what WeChat settles and charges 手续费 on: 订单金额 (申请退款金额) less the
+ * 免充值 coupons the merchant funds. It stays the amount; the gap is the merchant's discount (discountFen), which
+ * the cashier journal, showing the order total, includes.
  */
 export const wechatOverride: PresetOverride = {
   transformLine(line, ctx) {
@@ -49,7 +68,7 @@ export const wechatOverride: PresetOverride = {
       if (refundNo !== '' && refundNo !== '0') out.orderNo = refundNo;
       if (providerRefundNo !== '' && providerRefundNo !== '0') out.providerOrderNo = providerRefundNo;
     }
-    return out;
+    return withDiscount(out, merchantDiscountFen(out, cell));
   },
   summaryCheck(ctx) {
     const header = ctx.state['summaryHeader'] as string[] | undefined;
