@@ -757,6 +757,219 @@ describe('void_settled', () => {
   });
 });
 
+describe('fees on voided and reversed sales (撤销 is free, 冲正 nets to zero)', () => {
+  // Contract 0.60%: 500.00 → 3.00, 200.00 → 1.20.
+  const line = (
+    fields: Partial<PosRecord> & { amountFen: number; feeFen: number },
+    row: number,
+    time: string,
+  ) => settled({ terminalId: 'T1', ...fields }, row, time);
+  const sale500 = line(
+    { refNo: 'R13', voucherNo: '000013', amountFen: 50000, feeFen: 300 },
+    2,
+    '2026-08-03 09:20:00',
+  );
+  const void500 = line(
+    {
+      type: 'void',
+      refNo: 'R14',
+      voucherNo: '000014',
+      originalVoucherNo: '000013',
+      amountFen: -50000,
+      feeFen: 0,
+    },
+    3,
+    '2026-08-03 09:25:00',
+  );
+  const sale200 = line(
+    { refNo: 'R15', voucherNo: '000015', amountFen: 20000, feeFen: 120 },
+    4,
+    '2026-08-03 09:30:00',
+  );
+  const reversal200 = line(
+    { type: 'reversal', refNo: 'R15', voucherNo: '000015', amountFen: -20000, feeFen: 0 },
+    5,
+    '2026-08-03 09:30:40',
+  );
+  const lost = (report: AuditReport) =>
+    report.findings.map((f) => [f.kind, f.refNo, f.expectedFeeFen, f.chargedFeeFen, f.lossFen]);
+
+  it('reports the fee kept on a sale a settled void or reversal nets: 3.00 + 1.20 = 4.20 lost', () => {
+    const report = audit({ settlement: [sale500, void500, sale200, reversal200] });
+    expect(lost(report)).toEqual([
+      ['fee_overcharge', 'R13', 0, 300, 300],
+      ['fee_overcharge', 'R15', 0, 120, 120],
+    ]);
+    expect(report.summary).toMatchObject({ overchargeFen: 420, lossFen: 420 });
+    expect(report.findings[0]?.message).toContain(
+      '已撤销（statement.csv 第 3 行），撤销的交易不收手续费：应收 ¥0.00，实收 ¥3.00 − 撤销退回 ¥0.00 = ¥3.00，多扣 ¥3.00',
+    );
+    expect(report.findings[1]?.messageEn).toContain('was reversed (statement.csv row 5)');
+    expect(report.findings[0]?.source).toEqual([
+      { file: 'statement.csv', row: 2 },
+      { file: 'statement.csv', row: 3 },
+    ]);
+  });
+
+  it('reports it without a plan too, the provider’s own formula aside', () => {
+    const report = audit({ settlement: [sale500, void500, sale200, reversal200], plans: [] });
+    expect(lost(report)).toEqual([
+      ['fee_overcharge', 'R13', 0, 300, 300],
+      ['fee_overcharge', 'R15', 0, 120, 120],
+    ]);
+    expect(report.findings.every((f) => f.basis === 'inferred')).toBe(true);
+  });
+
+  it('links a 消费撤销 that names nothing of its sale (a Leshua trade file) by terminal, amount and day', () => {
+    const blind = line(
+      { type: 'void', refNo: 'R14', voucherNo: '000014', amountFen: -50000, feeFen: 0 },
+      3,
+      '2026-08-03 09:25:00',
+    );
+    const report = audit({ settlement: [sale500, blind] });
+    expect(lost(report)).toEqual([['fee_overcharge', 'R13', 0, 300, 300]]);
+  });
+
+  it('links a statement void to its sale through the journal when only the journal names the sale', () => {
+    // The statement's void carries the card, its sale does not, and it names no original: only the journal's
+    // void (paired by 参考号) says which sale it cancels.
+    const statementVoid = line(
+      { type: 'void', refNo: 'R14', cardNo: '622848******0228', amountFen: -50000, feeFen: 0 },
+      3,
+      '2026-08-03 09:25:00',
+    );
+    const journal = [
+      rec(
+        'terminal',
+        {
+          terminalId: 'T1',
+          refNo: 'R13',
+          voucherNo: '000013',
+          amountFen: 50000,
+          time: '2026-08-03 09:20:00',
+        },
+        2,
+      ),
+      rec(
+        'terminal',
+        {
+          type: 'void',
+          terminalId: 'T1',
+          refNo: 'R14',
+          voucherNo: '000014',
+          originalVoucherNo: '000013',
+          amountFen: -50000,
+          time: '2026-08-03 09:25:00',
+        },
+        3,
+      ),
+    ];
+    const report = audit({ terminal: journal, settlement: [sale500, statementVoid] });
+    expect(lost(report)).toEqual([['fee_overcharge', 'R13', 0, 300, 300]]);
+    expect(report.findings[0]?.source).toEqual([
+      { file: 'terminal.csv', row: 2 },
+      { file: 'terminal.csv', row: 3 },
+      { file: 'statement.csv', row: 2 },
+      { file: 'statement.csv', row: 3 },
+    ]);
+  });
+
+  it('reports the same 4.20 with the journal, and nothing else', () => {
+    const journalLine = (fields: Partial<PosRecord> & { amountFen: number }, row: number, time: string) =>
+      rec('terminal', { terminalId: 'T1', ...fields, time }, row);
+    const journal = [
+      journalLine({ refNo: 'R13', voucherNo: '000013', amountFen: 50000 }, 2, '2026-08-03 09:20:00'),
+      journalLine(
+        { type: 'void', refNo: 'R14', voucherNo: '000014', originalVoucherNo: '000013', amountFen: -50000 },
+        3,
+        '2026-08-03 09:25:00',
+      ),
+      journalLine({ refNo: 'R15', voucherNo: '000015', amountFen: 20000 }, 4, '2026-08-03 09:30:00'),
+      journalLine(
+        {
+          type: 'reversal',
+          refNo: 'R15',
+          voucherNo: '000015',
+          originalVoucherNo: '000015',
+          amountFen: -20000,
+        },
+        5,
+        '2026-08-03 09:30:40',
+      ),
+    ];
+    const report = audit({ terminal: journal, settlement: [sale500, void500, sale200, reversal200] });
+    expect(kinds(report)).toEqual(['fee_overcharge', 'fee_overcharge']);
+    expect(report.summary.lossFen).toBe(420);
+  });
+
+  it('finds nothing when the void gives back the whole fee of an overcharged sale', () => {
+    // 500.00 charged 5.00 against the contract's 3.00, then voided with −5.00 returned: the merchant paid nothing.
+    const report = audit({
+      settlement: [
+        line({ refNo: 'R13', voucherNo: '000013', amountFen: 50000, feeFen: 500 }, 2, '2026-08-03 09:20:00'),
+        { ...void500, feeFen: -500, settledFen: -49500 },
+      ],
+    });
+    expect(report.findings).toEqual([]);
+  });
+
+  it('reports what a reversal returned short: 1.50 charged, 1.20 returned, 0.30 kept', () => {
+    const report = audit({
+      settlement: [
+        { ...sale200, feeFen: 150, settledFen: 19850 },
+        { ...reversal200, feeFen: -120, settledFen: -19880 },
+      ],
+    });
+    expect(lost(report)).toEqual([['fee_overcharge', 'R15', 0, 30, 30]]);
+    expect(report.findings[0]?.message).toContain('实收 ¥1.50 − 冲正退回 ¥1.20 = ¥0.30，多扣 ¥0.30');
+  });
+});
+
+describe('trade date of a Leshua T0 line (交易时间 is the settlement time)', () => {
+  // A promo at 0.38% until 2026-10-14, 0.60% from 2026-10-15.
+  const promo = plan([], {}, [
+    { from: '2026-01-01', until: '2026-10-14', rates: [rule({ ratePpm: 3800 })], line: 8, index: 0 },
+    { from: '2026-10-15', rates: [rule({ ratePpm: 6000 }, 0)], line: 12, index: 1 },
+  ]);
+  const t0 = (feeFen: number, completedAt: string, time = '2026-10-15 00:00:30') =>
+    rec(
+      'settlement',
+      { refNo: 'R9', terminalId: 'T3', amountFen: 100000, feeFen, time, completedAt },
+      2,
+      'trade.txt',
+    );
+
+  it('prices a sale paid at 23:59:50 by that day’s promo rate, though 交易时间 shows 00:00:30: 6.00 − 3.80 = 2.20', () => {
+    const report = audit({ settlement: [t0(600, '2026-10-14T23:59:50+08:00')], plans: [promo] });
+    expect(report.findings.map((f) => [f.kind, f.expectedFeeFen, f.chargedFeeFen, f.lossFen])).toEqual([
+      ['fee_overcharge', 380, 600, 220],
+    ]);
+    expect(report.findings[0]?.message).toContain('（支付时间 2026-10-14 23:59:50，按 2026-10-14 的费率计）');
+    expect(report.findings[0]?.messageEn).toContain('(paid at 2026-10-14 23:59:50; priced as of 2026-10-14)');
+  });
+
+  it('goes by 交易时间 when the completion time is the later one (a T1 line)', () => {
+    const report = audit({
+      settlement: [t0(380, '2026-10-15T00:00:10+08:00', '2026-10-14 23:59:50')],
+      plans: [promo],
+    });
+    expect(report.findings).toEqual([]);
+  });
+
+  it('still pairs the line with the journal’s sale across midnight', () => {
+    const report = audit({
+      terminal: [
+        rec('terminal', { refNo: 'R9', terminalId: 'T3', amountFen: 100000, time: '2026-10-14 23:59:50' }, 2),
+      ],
+      settlement: [t0(600, '2026-10-14T23:59:50+08:00')],
+      plans: [promo],
+    });
+    expect(kinds(report)).toEqual(['fee_overcharge']);
+    expect(report.summary.matched).toBe(1);
+    expect(report.summary.lossFen).toBe(220);
+  });
+});
+
 describe('refund_fee_mismatch', () => {
   const proportional = plan([rule({ ratePpm: 6000 })], { refundFee: 'proportional' });
   const sale = settled({ refNo: 'R1', amountFen: 100000, feeFen: 600 }, 2);
@@ -1438,7 +1651,8 @@ describe('scope and coverage gaps', () => {
     expect(cut.findings).toEqual([]);
     expect(cut.summary.terminalRecords).toBe(3);
     expect(cut.summary.settlementRecords).toBe(1);
-    expect(cut.summary.matched).toBe(2);
+    // R2's statement line is 08-04's: the pair counts only where both its lines count, so no more pairs than lines.
+    expect(cut.summary.matched).toBe(1);
   });
 
   it('checks a payout day whole when --from cuts through the trade days it settles', () => {

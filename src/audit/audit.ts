@@ -6,7 +6,16 @@ import { localDateOf } from '../time/shanghai.js';
 import { type Coverage, coverageOf } from './coverage.js';
 import { finalizeFindings } from './finding-builder.js';
 import { compareTimeThenSource, type Prepared, prepare } from './match-records.js';
-import { claimPayouts, notArrivedWarning, reissuesOf } from './payouts.js';
+import type { FileImportSummary } from '../statements/import-types.js';
+import {
+  cancelReversals,
+  claimPayouts,
+  type LateArrival,
+  lateArrivalWarning,
+  notArrivedWarning,
+  reissuesOf,
+  reversalWarnings,
+} from './payouts.js';
 import { merchantFilterOf, recordInScope } from './scope.js';
 import { attributeUnnamedJournal, unnamedJournalWarning } from './unnamed-journal.js';
 import {
@@ -42,12 +51,36 @@ export interface AuditInput {
   terminal: PosRecord[];
   settlement: PosRecord[];
   bank: PosRecord[];
-  /** None, one governing every merchant, or one per merchantId. */
+  /** None, one governing every merchant, or one per merchantId (see planChooser). */
   plans: FeePlan[];
+  /** `plans` is the one plan given for every merchant of the run (--plan), whatever merchantId it names. */
+  sharedPlan?: boolean;
   files?: AuditReport['files'];
   rejected?: AuditReport['rejected'];
   warnings?: string[];
+  /** The days the bank files' skipped debit lines span (skippedDebitDatesOf). */
+  bankDebitDates?: readonly DateSpan[];
   options?: AuditOptions;
+}
+
+/** The first and last of some dates, `YYYY-MM-DD`. */
+export interface DateSpan {
+  first: string;
+  last: string;
+}
+
+/**
+ * The days each bank file's skipped debit lines span (FileImportSummary.skippedDebitDates), an archive's per table:
+ * a bank file covers the days of all its lines, credits or not (AuditSessionInit.bankDebitDates).
+ */
+export function skippedDebitDatesOf(files: readonly FileImportSummary[]): DateSpan[] {
+  const spans: DateSpan[] = [];
+  const add = (f: FileImportSummary) => {
+    if (f.parts !== undefined && f.parts.length > 0) for (const p of f.parts) add(p);
+    else if (f.kind === 'bank' && f.skippedDebitDates !== undefined) spans.push(f.skippedDebitDates);
+  };
+  for (const f of files) add(f);
+  return spans;
 }
 
 /** Provider names that appear in bank memos of card-acquiring payouts. */
@@ -99,9 +132,11 @@ export function auditRecords(input: AuditInput): AuditReport {
   const inScope = recordInScope(options);
   const session = startAudit({
     plans: input.plans,
+    ...(input.sharedPlan === undefined ? {} : { sharedPlan: input.sharedPlan }),
     bank: input.bank,
     options,
     coverage: coverageOf(input.settlement),
+    ...(input.bankDebitDates === undefined ? {} : { bankDebitDates: input.bankDebitDates }),
   });
   const byMerchant = new Map<string, { terminal: PosRecord[]; settlement: PosRecord[] }>();
   const bucket = (id: string) => {
@@ -135,10 +170,17 @@ export function auditRecords(input: AuditInput): AuditReport {
 /** What an audit needs before the first merchant: everything but the merchants' own records. */
 export interface AuditSessionInit {
   plans: readonly FeePlan[];
+  /** `plans` is the one plan given for every merchant of the run (--plan), whatever merchantId it names. */
+  sharedPlan?: boolean;
   /** Every bank record, unfiltered (bank credits are few: one per settlement day). */
   bank: readonly PosRecord[];
   /** Of every statement file, in scope or not (see coverageOf / CoverageCollector). */
   coverage: Coverage;
+  /**
+   * The days the bank files' skipped debit lines span (skippedDebitDatesOf): the files cover those days too, so a
+   * payout due by a day that only shows a debit (the export's last line a 支出) is known to be missing.
+   */
+  bankDebitDates?: readonly DateSpan[];
   options?: AuditOptions;
 }
 
@@ -175,31 +217,45 @@ export function startAudit(init: AuditSessionInit): AuditSession {
   );
 
   const providerWords = providerWordsOf(options, init.plans);
-  const bankCredits: Prepared[] = [];
+  const received: Prepared[] = [];
+  const reversals: Prepared[] = [];
   let ignoredCredits = 0;
   const notArrived: PosRecord[] = [];
   let bankFirst: string | undefined;
   let bankLast: string | undefined;
-  for (const r of bank) {
-    const date = localDateOf(r.time);
+  const spanDate = (date: string) => {
     if (bankFirst === undefined || date < bankFirst) bankFirst = date;
     if (bankLast === undefined || date > bankLast) bankLast = date;
+  };
+  for (const r of bank) {
+    spanDate(localDateOf(r.time));
     // A payout still in progress or frozen (打款中, 冻结出款), failed or bounced (失败, 退票) is money that has not
     // arrived: it is named in a warning, never counted as a credit.
     if (r.status === 'pending' || (r.status === 'failed' && r.amountFen > 0)) {
       notArrived.push(r);
       continue;
     }
-    if (r.amountFen <= 0 || r.status === 'failed' || r.status === 'voided' || r.status === 'reversed')
+    if (r.amountFen === 0 || r.status === 'failed' || r.status === 'voided' || r.status === 'reversed')
       continue;
     const text = `${r.counterparty ?? ''} ${r.label ?? ''}`.toLowerCase();
     // A credit carrying the provider's merchant number comes from the provider's own payout file (乐刷 打款单):
     // a bank's statement does not know that number.
-    if (r.merchantId !== undefined || providerWords.some((w) => text.includes(w)))
-      bankCredits.push(prepare(r));
+    const fromProvider = r.merchantId !== undefined || providerWords.some((w) => text.includes(w));
+    // A negative line (a red-ink credit, a 冲正 debit) takes back an earlier credit; another's debits are not ours.
+    if (r.amountFen < 0) {
+      if (fromProvider) reversals.push(prepare(r));
+    } else if (fromProvider) received.push(prepare(r));
     else ignoredCredits += 1;
   }
-  bankCredits.sort(compareTimeThenSource);
+  // The debit lines the importer skipped still show the days the files span.
+  for (const span of init.bankDebitDates ?? []) {
+    spanDate(span.first);
+    spanDate(span.last);
+  }
+  received.sort(compareTimeThenSource);
+  // A reversed credit and its reversal both pay nothing: the day the credit was for is then unpaid.
+  const { kept: bankCredits, reversed, unmatched } = cancelReversals(received, reversals);
+  runWarnings.push(...reversalWarnings(reversed, unmatched));
   const reissued = reissuesOf(notArrived, bankCredits);
   if (notArrived.length > 0) runWarnings.push(notArrivedWarning(notArrived, bankCredits, reissued));
   if (ignoredCredits > 0) {
@@ -225,7 +281,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     merchantWarnings: new Set(),
     outsideCoverage: { count: 0 },
   };
-  const { planOf, unplannedWarning } = planSelector(init.plans, runWarnings);
+  const { planOf, unplannedWarning } = planSelector(init.plans, init.sharedPlan === true, runWarnings);
   const merchantIds: string[] = [];
   const counts = new Map<string, MerchantCounts>();
 
@@ -253,28 +309,37 @@ export function startAudit(init: AuditSessionInit): AuditSession {
 
   const finish: AuditSession['finish'] = (rest) => {
     const warnings = [...(rest.warnings ?? []), ...runWarnings];
-    const unplanned = unplannedWarning();
+    // The run's merchants: those audited, and those --merchant left out whose statement files name them.
+    const runMerchants = new Set(merchantIds);
+    for (const range of [...init.coverage.settle, ...init.coverage.trade])
+      if (range[2] !== undefined) runMerchants.add(range[2]);
+    const unplanned = unplannedWarning([...runMerchants].sort());
     if (unplanned !== undefined) warnings.push(unplanned);
     const absent = (options.merchants ?? []).filter((m) => !merchantIds.includes(m));
     if (absent.length > 0)
       warnings.push(
         `--merchant ${absent.join('、')} 不在导入的文件中，没有核对任何记录 / --merchant ${absent.join(', ')}: not in the files given; nothing of it was checked`,
       );
+    const late: LateArrival[] = [];
     const book = {
       credits: bankCredits,
       used: new Uint8Array(bankCredits.length),
       claimedBy: new Int32Array(bankCredits.length),
       reissued,
+      late,
       first: bankFirst,
       last: bankLast,
     };
     ctx.drafts.push(...claimPayouts(book, ctx.payouts));
+    if (late.length > 0) warnings.push(lateArrivalWarning(late));
     // A merchant's bank records: those naming it, and the other credits set against its payouts. Credits nobody
     // claimed count towards the total only.
     const bankByMerchant = new Map<string, number>();
     const countBank = (merchantId: string) =>
       bankByMerchant.set(merchantId, (bankByMerchant.get(merchantId) ?? 0) + 1);
-    for (const r of bank) if (r.merchantId !== undefined) countBank(r.merchantId);
+    // Reversal lines (negative) are no 入账: they take money back.
+    const credited = bank.filter((r) => r.amountFen >= 0);
+    for (const r of credited) if (r.merchantId !== undefined) countBank(r.merchantId);
     book.claimedBy.forEach((mi, i) => {
       const owner = ctx.payouts[mi]?.merchantId;
       if (owner !== undefined && bankCredits[i]?.record.merchantId !== owner) countBank(owner);
@@ -316,20 +381,23 @@ export function startAudit(init: AuditSessionInit): AuditSession {
       summary: summarize(
         findingsOf.get(merchantId) ?? [],
         counts.get(merchantId),
-        reported.length === 1 ? bank.length : (bankByMerchant.get(merchantId) ?? 0),
+        reported.length === 1 ? credited.length : (bankByMerchant.get(merchantId) ?? 0),
       ),
     }));
-    const total = summarize(findings, undefined, bank.length);
+    const total = summarize(findings, undefined, credited.length);
     for (const m of merchants) {
       total.terminalRecords += m.summary.terminalRecords;
       total.settlementRecords += m.summary.settlementRecords;
       total.matched += m.summary.matched;
       total.pending += m.summary.pending;
       total.withinToleranceFen += m.summary.withinToleranceFen;
-      for (const check of m.summary.skippedChecks)
-        if (!total.skippedChecks.includes(check)) total.skippedChecks.push(check);
     }
-    total.skippedChecks.sort();
+    // A check is skipped for the run only when it was skipped for every merchant: one that ran for some may have
+    // findings beside it (the renderers name the merchants it was skipped for, from their own skippedChecks).
+    const [firstMerchant, ...others] = merchants;
+    total.skippedChecks = (firstMerchant?.summary.skippedChecks ?? [])
+      .filter((check) => others.every((m) => m.summary.skippedChecks.includes(check)))
+      .sort();
     if (total.withinToleranceFen > 0) {
       warnings.push(
         `容差内多收合计 ${formatFen(total.withinToleranceFen)}（每笔高出应收不超过容差，未列为问题）/ ` +
@@ -391,40 +459,78 @@ function summarize(
 }
 
 /**
- * Each merchant's plan: the one naming it, else the one plan without merchantId. Records without a 商户号 (a
- * merchant's own app export) take the only plan given, whatever merchant it names. Merchants left without a plan
- * are audited on the inferred basis and named in a warning at the end, so a mistyped merchantId cannot quietly
- * turn a plan off.
+ * Each merchant's plan, as the audit and its diagnosis (attach-diagnoses.ts) both pick it. A plan given for the
+ * whole run (`shared`: --plan) governs every merchant, whatever merchantId it names: one shop's card, WeChat and
+ * Alipay merchant numbers are one contract. Otherwise (--plans DIR) the plan naming the merchant, else the one plan
+ * without merchantId (the last of several naming it; the first of several without). Records without a 商户号 (a
+ * merchant's own app export) take the only plan given, whatever merchant it names.
  */
-function planSelector(
+export function planChooser(
   plans: readonly FeePlan[],
-  warnings: string[],
-): { planOf: (merchantId: string) => FeePlan | undefined; unplannedWarning: () => string | undefined } {
+  shared: boolean,
+): (merchantId: string) => FeePlan | undefined {
+  const only = plans.length === 1 ? plans[0] : undefined;
+  if (shared && only !== undefined) return () => only;
   const byId = new Map<string, FeePlan>();
   const general: FeePlan[] = [];
   for (const plan of plans) {
     if (plan.merchantId === undefined) general.push(plan);
     else byId.set(plan.merchantId, plan);
   }
-  if (general.length > 1) {
+  const fallback = general[0] ?? only;
+  return (merchantId) => byId.get(merchantId) ?? (merchantId === '' ? fallback : general[0]);
+}
+
+/**
+ * Each merchant's plan (planChooser). Merchants left without a plan are audited on the inferred basis and named in
+ * a warning at the end, so a mistyped merchantId cannot quietly turn a plan off; a plan given for every merchant
+ * whose merchantId names none of them is applied all the same, and said so.
+ */
+function planSelector(
+  plans: readonly FeePlan[],
+  shared: boolean,
+  warnings: string[],
+): {
+  planOf: (merchantId: string) => FeePlan | undefined;
+  unplannedWarning: (merchantIds: readonly string[]) => string | undefined;
+} {
+  if (plans.filter((plan) => plan.merchantId === undefined).length > 1) {
     warnings.push(
       '多个费率方案未写 merchantId，只使用第一个 / several plans without merchantId: only the first is used',
     );
   }
-  const fallback = general[0] ?? (plans.length === 1 ? plans[0] : undefined);
+  const choose = planChooser(plans, shared);
   const unplanned = new Set<string>();
   const planOf = (merchantId: string): FeePlan | undefined => {
-    const plan = byId.get(merchantId) ?? (merchantId === '' ? fallback : general[0]);
+    const plan = choose(merchantId);
     if (plan === undefined && plans.length > 0)
       unplanned.add(merchantId === '' ? '（无商户号）' : merchantId);
     return plan;
   };
-  const unplannedWarning = (): string | undefined => {
+  const unplannedWarning = (merchantIds: readonly string[]): string | undefined => {
+    const sharedId = shared && plans.length === 1 ? plans[0]?.merchantId : undefined;
+    if (sharedId !== undefined && merchantIds.length > 0 && !merchantIds.includes(sharedId)) {
+      const audited = merchantIds.slice(0, 10);
+      const more = merchantIds.length > audited.length ? ` 等 ${merchantIds.length} 个` : '';
+      const moreEn =
+        merchantIds.length > audited.length ? ` and ${merchantIds.length - audited.length} more` : '';
+      const zh = audited.map((m) => (m === '' ? '（无商户号）' : m)).join('、');
+      const en = audited.map((m) => (m === '' ? '(no merchant number)' : m)).join(', ');
+      return (
+        `费率方案的 merchantId ${sharedId} 不是本次核对的商户（${zh}${more}），已按 --plan 用于所有商户；请检查 merchantId 是否写错 / ` +
+        `the plan's merchantId ${sharedId} names none of the merchants audited (${en}${moreEn}); given with --plan, it was applied to every merchant — check the plan's merchantId`
+      );
+    }
     if (unplanned.size === 0) return undefined;
     const shown = [...unplanned].sort().slice(0, 10);
     const more = unplanned.size > shown.length ? ` 等 ${unplanned.size} 个` : '';
     const moreEn = unplanned.size > shown.length ? ` and ${unplanned.size - shown.length} more` : '';
-    const named = [...byId.keys()].sort().slice(0, 5).join(', ');
+    const named = [
+      ...new Set(plans.map((plan) => plan.merchantId).filter((m): m is string => m !== undefined)),
+    ]
+      .sort()
+      .slice(0, 5)
+      .join(', ');
     return (
       `商户 ${shown.join('、')}${more} 没有对应的费率方案（方案中的 merchantId：${named}），已按推断费率核对；请检查 merchantId 是否写错 / ` +
       `merchant(s) ${shown.join(', ')}${moreEn} match no plan (plans are for merchantId ${named}) and were checked against the inferred formula; check the plan's merchantId`

@@ -1,14 +1,51 @@
 import type { PosRecord } from '../records/record.js';
+import type { Channel } from '../records/vocabulary.js';
 import { localDateMemo } from '../time/shanghai.js';
+
+/**
+ * The payment channels statement lines carry, as bits: a WeChat bill has only WeChat trades (DOMAIN.md §2.6), an
+ * Alipay 业务明细 only Alipay ones (§2.7), while a card acquirer settles 刷卡, 闪付 and 银联二维码 alike — one family.
+ * A line whose channel is unknown (or other, or e-CNY) may be any of them: CARRIES_ANY.
+ */
+export const CARRIES_CARD = 1;
+export const CARRIES_WECHAT = 2;
+export const CARRIES_ALIPAY = 4;
+export const CARRIES_ANY = 8;
+
+/** Which channel families one merchant's (or one file's) statement lines carry: an OR of the CARRIES_ bits. */
+export type ChannelMask = number;
+
+/** The CARRIES_ bit of a channel's family; CARRIES_ANY for a channel that names none. */
+export function channelBit(channel: Channel): number {
+  if (channel === 'card' || channel === 'nfc' || channel === 'unionpay-qr') return CARRIES_CARD;
+  if (channel === 'wechat') return CARRIES_WECHAT;
+  if (channel === 'alipay') return CARRIES_ALIPAY;
+  return CARRIES_ANY;
+}
+
+/** The wallet a statement file is a bill of, when every line of it is that wallet's: WeChat or Alipay. */
+export type WalletBill = 'wechat' | 'alipay';
+
+function walletOf(mask: ChannelMask): WalletBill | undefined {
+  return mask === CARRIES_WECHAT ? 'wechat' : mask === CARRIES_ALIPAY ? 'alipay' : undefined;
+}
 
 /**
  * The days the statements cover: ranges of settlement dates, and of trade dates for files without them. A range
  * from a file that names a single merchant covers that merchant only (its third element): one merchant's
- * statement says nothing about another's sales. A file naming several merchants, or none, covers them all.
+ * statement says nothing about another's sales. A file naming several merchants, or none, covers them all. A
+ * wallet's bill (every line WeChat, or every line Alipay) covers that wallet's sales only (its fourth element): a
+ * WeChat bill says nothing about the card or Alipay sales of the same days.
  */
-export type CoverageRange = [from: string, to: string, merchantId?: string];
+export type CoverageRange = [from: string, to: string, merchantId?: string | undefined, wallet?: WalletBill];
 
-export function rangeOf(from: string, to: string, merchantId: string | undefined): CoverageRange {
+export function rangeOf(
+  from: string,
+  to: string,
+  merchantId: string | undefined,
+  wallet?: WalletBill,
+): CoverageRange {
+  if (wallet !== undefined) return [from, to, merchantId, wallet];
   return merchantId === undefined ? [from, to] : [from, to, merchantId];
 }
 
@@ -37,6 +74,8 @@ export interface FileDates {
   merchant?: string;
   /** Its records name more than one merchant (or some name none). */
   manyMerchants?: boolean;
+  /** Per merchant its records name ('' for none), the channel families they carry (see channelBit). */
+  channels?: Map<string, ChannelMask>;
 }
 
 /** Coverage gathered one statement record at a time, in scope or not (see coverageOf). */
@@ -57,7 +96,10 @@ export class CoverageCollector {
     const date = this.dateOf(r.time);
     if (f.tradeMin === undefined || date < f.tradeMin) f.tradeMin = date;
     if (f.tradeMax === undefined || date > f.tradeMax) f.tradeMax = date;
-    noteMerchant(f, r.merchantId ?? '', false);
+    const merchant = r.merchantId ?? '';
+    noteMerchant(f, merchant, false);
+    f.channels ??= new Map();
+    noteChannels(f.channels, merchant, channelBit(r.channel));
   }
 
   /** Per statement file, its date ranges so far: what another collector (a worker's) hands over to merge. */
@@ -69,7 +111,9 @@ export class CoverageCollector {
     for (const [file, d] of entries) {
       const f = this.files.get(file);
       if (f === undefined) {
-        this.files.set(file, { ...d });
+        // Its own map: merging another file's entries into it later must not change the one handed over.
+        const { channels, ...dates } = d;
+        this.files.set(file, channels === undefined ? dates : { ...dates, channels: new Map(channels) });
         continue;
       }
       if (d.settleMin !== undefined && (f.settleMin === undefined || d.settleMin < f.settleMin))
@@ -82,7 +126,22 @@ export class CoverageCollector {
         f.tradeMax = d.tradeMax;
       if (d.merchant !== undefined || d.manyMerchants === true)
         noteMerchant(f, d.merchant ?? '', d.manyMerchants === true);
+      if (d.channels !== undefined) {
+        f.channels ??= new Map();
+        for (const [merchant, mask] of d.channels) noteChannels(f.channels, merchant, mask);
+      }
     }
+  }
+
+  /**
+   * Per merchant the statement lines name ('' for lines naming none), the channel families they carry, over
+   * every file: where a journal line without a merchant number may go (unnamed-journal.ts).
+   */
+  channelsByMerchant(): Map<string, ChannelMask> {
+    const out = new Map<string, ChannelMask>();
+    for (const f of this.files.values())
+      for (const [merchant, mask] of f.channels ?? []) noteChannels(out, merchant, mask);
+    return out;
   }
 
   coverage(): Coverage {
@@ -90,13 +149,23 @@ export class CoverageCollector {
     const trade: CoverageRange[] = [];
     for (const f of this.files.values()) {
       const only = f.manyMerchants === true || f.merchant === '' ? undefined : f.merchant;
+      let carried: ChannelMask = 0;
+      for (const mask of f.channels?.values() ?? []) carried |= mask;
+      const wallet = walletOf(carried);
       if (f.settleMin !== undefined && f.settleMax !== undefined)
-        settle.push(rangeOf(f.settleMin, f.settleMax, only));
+        settle.push(rangeOf(f.settleMin, f.settleMax, only, wallet));
       else if (f.tradeMin !== undefined && f.tradeMax !== undefined)
-        trade.push(rangeOf(f.tradeMin, f.tradeMax, only));
+        trade.push(rangeOf(f.tradeMin, f.tradeMax, only, wallet));
     }
     return { settle, trade };
   }
+}
+
+/** Adds channel families to what a merchant's lines carry. */
+export function noteChannels(map: Map<string, ChannelMask>, merchant: string, mask: ChannelMask): void {
+  const known = map.get(merchant);
+  if (known === undefined) map.set(merchant, mask);
+  else if ((known | mask) !== known) map.set(merchant, known | mask);
 }
 
 function noteMerchant(f: FileDates, merchant: string, many: boolean): void {
@@ -127,13 +196,39 @@ export function merchantCoverage(coverage: Coverage, merchantId: string): Mercha
   };
 }
 
+const byChannel = new WeakMap<MerchantCoverage, Map<number, Coverage>>();
+
+/** The ranges that speak for sales of one channel family (CARRIES_ANY: all); worked out once per merchant and family. */
+function coverageOfChannel(coverage: MerchantCoverage, bit: number): Coverage {
+  if (bit === CARRIES_ANY) return coverage;
+  let cached = byChannel.get(coverage);
+  if (cached === undefined) {
+    cached = new Map();
+    byChannel.set(coverage, cached);
+  }
+  let ranges = cached.get(bit);
+  if (ranges === undefined) {
+    const carries = (range: CoverageRange) => range[3] === undefined || channelBit(range[3]) === bit;
+    ranges = { settle: coverage.settle.filter(carries), trade: coverage.trade.filter(carries) };
+    cached.set(bit, ranges);
+  }
+  return ranges;
+}
+
+/**
+ * Whether a sale was due to appear on the statements: `covered` when a statement covers its due date (or, for a
+ * file without settlement dates, its trade date), `pending` when it is due after them, `outside` otherwise. With
+ * its `channel`, a wallet's bill covers only that wallet's sales; a sale whose channel is unknown may be any.
+ */
 export function coverageState(
   coverage: MerchantCoverage,
   tradeDate: string,
   settleDate: string,
   today: string | undefined,
+  channel?: Channel,
 ): CoverageState {
-  const { settle, trade } = coverage;
+  const { settle, trade } =
+    channel === undefined ? coverage : coverageOfChannel(coverage, channelBit(channel));
   if (settle.some(([a, b]) => settleDate >= a && settleDate <= b)) return 'covered';
   if (trade.some(([a, b]) => tradeDate >= a && tradeDate <= b)) return 'covered';
   if (today !== undefined && settleDate > today) return 'pending';

@@ -14,6 +14,11 @@ export interface FormulaSegment {
 
 /** Deviating lines needed before a new formula is believed; fewer are strays. */
 export const MIN_CHANGE_LINES = 3;
+/**
+ * Lines a first formula needs, none of which the next formula can produce, to be a regime of its own when it
+ * rests on fewer lines than a change needs: one such line is a stray start.
+ */
+export const MIN_REGIME_LINES = 2;
 // Lines that both formulas explain do not end a run of deviations, but a long stretch of them means the
 // deviations were strays; this bounds the re-inference work too.
 const MAX_NEUTRAL_LINES = 200;
@@ -23,6 +28,9 @@ const MAX_NEUTRAL_LINES = 200;
  * three deviating lines that the previous formula cannot produce under any rounding mode and that one new
  * formula explains together with every line since; isolated deviations are strays and change nothing. Up to
  * two lines still charged the previous way may fall among those deviations (a switch-over is rarely clean).
+ * The first formula may rest on as few as two lines before the change (a statement that starts a day or two
+ * before the provider moves the rate), provided the new formula can produce neither; a lone first line it
+ * cannot produce was a stray, and the new formula is the first.
  */
 export function detectFormulaChanges(lines: readonly DatedFeeLine[]): FormulaSegment[] {
   const first = lines[0];
@@ -30,6 +38,8 @@ export function detectFormulaChanges(lines: readonly DatedFeeLine[]): FormulaSeg
   // Seed with one line only: a stray among several seed lines could be explained by a wrong formula that fits them all.
   let current = FormulaSet.fromLines([first]);
   let currentLines = 1;
+  // The first formula's lines, as long as they are fewer than a change needs (only the first formula can be).
+  let firstLines: number[] = [0];
   const segments: FormulaSegment[] = [{ start: 0, date: first.date, set: current }];
   let run: number[] = [];
   // The run's deviating lines and the lines both formulas explain, which a rebuilt formula must explain too.
@@ -59,6 +69,7 @@ export function detectFormulaChanges(lines: readonly DatedFeeLine[]): FormulaSeg
       }
       current.add(line);
       currentLines += 1;
+      if (firstLines.length < MIN_CHANGE_LINES) firstLines.push(i);
       if (runSet !== undefined && interruptions < MIN_CHANGE_LINES - 1) {
         interruptions += 1;
         continue;
@@ -101,18 +112,44 @@ export function detectFormulaChanges(lines: readonly DatedFeeLine[]): FormulaSeg
     neutral = 0;
     if (run.length >= MIN_CHANGE_LINES && !runSet.empty) {
       const last = segments[segments.length - 1];
-      if (currentLines < MIN_CHANGE_LINES && last !== undefined) {
-        // The formula so far rests on fewer lines than a change needs: those lines were strays, not a formula.
+      if (
+        currentLines < MIN_CHANGE_LINES &&
+        last !== undefined &&
+        !isRegime(lines, firstLines, runStart, runSet)
+      ) {
+        // The formula so far rests on fewer lines than a change needs, and the new formula explains all but
+        // one of them: that one was a stray, not a formula.
         segments[segments.length - 1] = { ...last, set: runSet };
       } else {
         segments.push({ start: runStart, date: lines[runStart]?.date ?? line.date, set: runSet });
       }
       current = runSet;
       currentLines = i - runStart + 1;
+      firstLines = [];
       run = [];
       members = [];
       runSet = undefined;
     }
   }
   return segments;
+}
+
+/**
+ * Whether the first formula's lines before a run (`members`, indices into `lines`) are a regime the run's formula
+ * replaced: at least MIN_REGIME_LINES of them that it cannot produce. A stray first line, and a line the stray's
+ * formula happened to take in under a cap or a fixed part, leave one at most.
+ */
+function isRegime(
+  lines: readonly DatedFeeLine[],
+  members: readonly number[],
+  runStart: number,
+  next: FormulaSet,
+): boolean {
+  let deviating = 0;
+  for (const k of members) {
+    const line = lines[k];
+    if (k >= runStart || line === undefined) continue;
+    if (!next.fits(line) && !next.producesUnderAnyMode(line)) deviating += 1;
+  }
+  return deviating >= MIN_REGIME_LINES;
 }

@@ -132,3 +132,101 @@ describe('detectFormulaChanges on noisy starts', () => {
     expect(segments[0]?.set.best()?.describe()).toEqual({ rate: '0.55%', fixedFen: 0, capFen: 2000 });
   });
 });
+
+describe('detectFormulaChanges after a short first regime', () => {
+  const at = (amountFen: number, ratePpm: number, date: string, extraFen = 0) => ({
+    amountFen,
+    feeFen: percentageFee(amountFen, ratePpm, 'half-up') + extraFen,
+    date,
+  });
+  /** `count` amounts at least `gap` apart from `from` on, each moved by its jitter (less than the gap). */
+  const spaced = (from: number, gap: number, jitters: readonly number[]) =>
+    jitters.map((jitter, k) => from + k * gap + jitter);
+  const day = (k: number) => `2026-10-${String(k + 1).padStart(2, '0')}`;
+
+  it('takes two lines at 0.38% followed by three at 0.60% for a change on the first 0.60% line', () => {
+    // 200.00 → 0.76 and 35.00 → 0.13 at 0.38%; 200.00 → 1.20, 66.67 → 0.40, 150.00 → 0.90 at 0.60%.
+    const lines = [
+      at(20000, 3800, '2026-10-12'),
+      at(3500, 3800, '2026-10-14'),
+      at(20000, 6000, '2026-10-15'),
+      at(6667, 6000, '2026-10-18'),
+      at(15000, 6000, '2026-10-18'),
+    ];
+    const segments = detectFormulaChanges(lines);
+    expect(segments.map((s) => [s.start, s.date, s.set.best()?.describe().rate])).toEqual([
+      [0, '2026-10-12', '0.38%'],
+      [2, '2026-10-15', '0.60%'],
+    ]);
+  });
+
+  it('still takes a stray first line, and a line its formula took in under a cap, for strays', () => {
+    // 200.00 charged 2.20 (0.60% + 1.00), then 600.00 at 0.60% = 3.60, which 2.20's formula reads as capped at
+    // 3.60; the new formula, 0.60%, explains 3.60, so only one line is its own.
+    const lines = [
+      at(20000, 6000, '2026-10-01', 100),
+      at(60000, 6000, '2026-10-01'),
+      at(36000, 6000, '2026-10-02'),
+      at(52000, 6000, '2026-10-03'),
+      at(28000, 6000, '2026-10-04'),
+    ];
+    const segments = detectFormulaChanges(lines);
+    expect(segments).toHaveLength(1);
+    expect(segments[0]?.set.best()?.describe()).toEqual({ rate: '0.60%', fixedFen: 0 });
+  });
+
+  const RATES = [2500, 3800, 5500, 6000, 6300, 6800, 7800, 12500];
+
+  it('finds a change after any first regime of two or more lines (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...RATES),
+        fc.constantFrom(...RATES),
+        fc.array(fc.integer({ min: 0, max: 5_999 }), { minLength: 2, maxLength: 5 }),
+        fc.array(fc.integer({ min: 0, max: 9_999 }), { minLength: 3, maxLength: 6 }),
+        (before, after, jittersBefore, jittersAfter) => {
+          fc.pre(before !== after);
+          // The dearer regime on the larger amounts, the amounts of each spread out: no line of one regime then
+          // reads as the other's formula under a cap or a fixed part, which would be a real ambiguity.
+          const low = (jitters: readonly number[]) => spaced(20_000, 16_000, jitters);
+          const high = (jitters: readonly number[]) => spaced(100_001, 30_000, jitters);
+          const amountsBefore = before < after ? low(jittersBefore) : high(jittersBefore);
+          const amountsAfter = before < after ? high(jittersAfter) : low(jittersAfter);
+          const lines = [
+            ...amountsBefore.map((a, k) => at(a, before, day(k))),
+            ...amountsAfter.map((a, k) => at(a, after, day(10 + k))),
+          ];
+          const segments = detectFormulaChanges(lines);
+          expect(segments.map((s) => [s.start, s.date])).toEqual([
+            [0, day(0)],
+            [amountsBefore.length, day(10)],
+          ]);
+          expect(segments[0]?.set.best()?.allowsRate(before)).toBe(true);
+          expect(segments[1]?.set.best()?.allowsRate(after)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('never takes one odd line anywhere in a regime for a change (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...RATES),
+        fc.array(fc.integer({ min: 0, max: 5_999 }), { minLength: 3, maxLength: 8 }),
+        fc.nat(),
+        fc.integer({ min: 50, max: 2_000 }),
+        fc.integer({ min: 20_000, max: 200_000 }),
+        (rate, jitters, where, extraFen, strayAmount) => {
+          const lines = spaced(20_000, 16_000, jitters).map((a, k) => at(a, rate, day(k)));
+          const position = where % (lines.length + 1);
+          lines.splice(position, 0, at(strayAmount, rate, day(position), extraFen));
+          const segments = detectFormulaChanges(lines);
+          expect(segments).toHaveLength(1);
+          // A stray first line may stay the formula when too few lines follow to replace it: only a regime
+          // line's seed is sure to give the regime's rate.
+          if (position > 0) expect(segments[0]?.set.best()?.allowsRate(rate)).toBe(true);
+        },
+      ),
+    );
+  });
+});

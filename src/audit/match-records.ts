@@ -1,4 +1,4 @@
-import type { PosRecord } from '../records/record.js';
+import { orderTotalFen, type PosRecord } from '../records/record.js';
 import { isoToEpochMs, localDateOf } from '../time/shanghai.js';
 
 /** Which records can pair with which: a sale only with a sale, a refund only with a refund, and so on. */
@@ -48,6 +48,17 @@ export function epochMsOf(iso: string): number {
   );
 }
 
+/**
+ * When a sale was made: the earlier of its time and its completion time. Leshua stamps a T0 order's 交易时间 with
+ * the time it settled, after its 支付时间 (DOMAIN.md §2.1), so a sale paid at 23:59 shows the next day; elsewhere
+ * the completion time is the later one. The plan's period, and every rule that goes by the trade date, follow
+ * this time; matching keeps the record's own.
+ */
+export function tradeTimeOf(record: PosRecord): string {
+  const completed = record.completedAt;
+  return completed !== undefined && epochMsOf(completed) < epochMsOf(record.time) ? completed : record.time;
+}
+
 function digits(text: string, from: number, to: number): number {
   let v = 0;
   for (let i = from; i < to; i += 1) v = v * 10 + text.charCodeAt(i) - 48;
@@ -79,6 +90,25 @@ export const EXACT_KEYS: readonly ((r: PosRecord) => string | undefined)[] = [
   (r) => r.orderNo,
   (r) => r.providerOrderNo,
 ];
+
+/**
+ * The last exact key, tried after all of EXACT_KEYS: terminal + 凭证号 + amount (the order total: a journal shows
+ * what the customer was charged before the merchant's own discount), for files that carry no 批次号 (a
+ * cashier's export gives the POS 流水号 — the 凭证号, DOMAIN.md §2.8 — and neither 参考号 nor batch). 凭证号 cycle
+ * through 1–999999 and restart with each batch, so the key holds no date and `conflicts` demands the same trade
+ * date instead, or times minutes apart across midnight; a batch, or a card's last four digits, on both sides
+ * must still agree.
+ */
+export const VOUCHER_LEVEL = EXACT_KEYS.length;
+
+function voucherKeyOf(r: PosRecord): string | undefined {
+  return r.terminalId !== undefined && r.voucherNo !== undefined
+    ? `${r.terminalId}|${numberKeyOf(r.voucherNo)}|${Math.abs(orderTotalFen(r))}`
+    : undefined;
+}
+
+/** The keys matchRecords joins on, level by level: EXACT_KEYS, then the voucher key. */
+const MATCH_KEYS: readonly ((r: PosRecord) => string | undefined)[] = [...EXACT_KEYS, voucherKeyOf];
 
 export const FUZZY_WINDOW_MS = 5 * 60_000;
 
@@ -201,6 +231,14 @@ function conflicts(t: PosRecord, s: PosRecord, level: number, tMs: number, sMs: 
   )
     return true;
   if (Math.abs(tMs - sMs) > SAME_TRANSACTION_MS) return true;
+  // A 凭证号 comes round again with the next batch: without a batch, only the trade date (or a few minutes'
+  // difference across midnight) and the card tell one sale from another.
+  if (
+    level === VOUCHER_LEVEL &&
+    ((Math.abs(tMs - sMs) > FUZZY_WINDOW_MS && localDateOf(t.time) !== localDateOf(s.time)) ||
+      cardsDiffer(t, s))
+  )
+    return true;
   for (let l = 0; l < level && l < CONFLICT_KEYS.length; l += 1) {
     const key = CONFLICT_KEYS[l];
     if (key === undefined) continue;
@@ -211,10 +249,18 @@ function conflicts(t: PosRecord, s: PosRecord, level: number, tMs: number, sMs: 
   return false;
 }
 
+/** Both records show a card's last four digits and they differ (providers mask the rest differently). */
+function cardsDiffer(t: PosRecord, s: PosRecord): boolean {
+  const a = t.cardNo === undefined ? undefined : /(\d{4})$/.exec(t.cardNo)?.[1];
+  const b = s.cardNo === undefined ? undefined : /(\d{4})$/.exec(s.cardNo)?.[1];
+  return a !== undefined && b !== undefined && a !== b;
+}
+
 /**
- * Pairs terminal records with settlement records by hash joins on each key level in turn; both arrays must be
- * sorted with {@link compareTimeThenSource}. Indistinguishable candidates pair in time order, equal amounts
- * first; a group that still leaves several on both sides is ambiguous.
+ * Pairs terminal records with settlement records by hash joins on each key level in turn (EXACT_KEYS, then the
+ * voucher key, then terminal + amount + payer); both arrays must be sorted with {@link compareTimeThenSource}.
+ * Indistinguishable candidates pair in time order, equal amounts first; a group that still leaves several on
+ * both sides is ambiguous.
  */
 export function matchRecords(terminal: readonly Prepared[], settlement: readonly Prepared[]): MatchResult {
   const settlementOf = new Int32Array(terminal.length).fill(-1);
@@ -229,8 +275,8 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
   const openT = (t: number) => settlementOf[t] === -1 && ambiguousTerminal[t] === 0;
   const openS = (s: number) => terminalOf[s] === -1 && ambiguousSettlement[s] === 0;
 
-  for (let level = 0; level < EXACT_KEYS.length; level += 1) {
-    const keyOf = EXACT_KEYS[level];
+  for (let level = 0; level < MATCH_KEYS.length; level += 1) {
+    const keyOf = MATCH_KEYS[level];
     if (keyOf === undefined) continue;
     const sIndex = new KeyIndex(settlement.length);
     for (let s = 0; s < settlement.length; s += 1) {
@@ -263,17 +309,18 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
     }
   }
 
-  // Last resort: terminal + amount + payer, within five minutes, in time order.
-  const fuzzyKey = (p: Prepared) => {
+  // Last resort: terminal + amount + payer, within five minutes, in time order. A statement line's amount there
+  // is its order total, the amount plus the merchant's own discount, which is what the journal shows.
+  const fuzzyKey = (p: Prepared, amountFen: number) => {
     const payer = payerKeyOf(p.record);
     if (p.cls === undefined || p.record.terminalId === undefined || payer === undefined) return undefined;
-    return `${p.record.terminalId}\u0001${p.record.amountFen}\u0001${payer}`;
+    return `${p.record.terminalId}\u0001${amountFen}\u0001${payer}`;
   };
   const sFuzzy = new KeyIndex(settlement.length);
   for (let s = 0; s < settlement.length; s += 1) {
     const p = settlement[s];
     if (p === undefined || p.cls === undefined || !openS(s)) continue;
-    const key = fuzzyKey(p);
+    const key = fuzzyKey(p, orderTotalFen(p.record));
     if (key !== undefined) sFuzzy.add(p.cls, key, s);
   }
   if (sFuzzy.size > 0) {
@@ -281,7 +328,7 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
     for (let t = 0; t < terminal.length; t += 1) {
       const p = terminal[t];
       if (p === undefined || p.cls === undefined || !openT(t)) continue;
-      const key = fuzzyKey(p);
+      const key = fuzzyKey(p, p.record.amountFen);
       if (key !== undefined && sFuzzy.has(p.cls, key)) tFuzzy.add(p.cls, key, t);
     }
     for (let slot = 0; slot < tFuzzy.heads.length; slot += 1) {
@@ -303,7 +350,7 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
       if (tp === undefined || sp === undefined) break;
       if (sp.ms < tp.ms - FUZZY_WINDOW_MS) j += 1;
       else if (sp.ms > tp.ms + FUZZY_WINDOW_MS) i += 1;
-      else if (conflicts(tp.record, sp.record, EXACT_KEYS.length, tp.ms, sp.ms)) {
+      else if (conflicts(tp.record, sp.record, MATCH_KEYS.length, tp.ms, sp.ms)) {
         if (sp.ms < tp.ms) j += 1;
         else i += 1;
       } else {
@@ -335,7 +382,7 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
         const sp = settlement[s];
         if (usedS.has(s) || sp === undefined) continue;
         if (
-          sp.record.amountFen === tp.record.amountFen &&
+          orderTotalFen(sp.record) === tp.record.amountFen &&
           !conflicts(tp.record, sp.record, level, tp.ms, sp.ms)
         ) {
           found = s;
@@ -377,9 +424,12 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
 /**
  * For each void, reversal or refund, the index of the sale it cancels or returns (-1 when none is found):
  * through its original* keys, then its own keys, then the latest earlier sale on the same terminal with the same
- * payer and amount. A 参考号 or 凭证号 names the latest earlier sale that carries it (凭证号 cycle through
- * 1–999999 and restart with each batch; a void is in its sale's batch), one a void or reversal has not already
- * taken. Records must be sorted with {@link compareTimeThenSource}.
+ * payer and amount. A void or reversal that names neither its original nor a payer (a Leshua 交易对账单 gives
+ * a 消费撤销 its own 参考号 and 凭证号 and no original's) takes the latest earlier sale of its amount on its
+ * terminal that day: a void is made on the sale's own terminal, the same day, for the full amount. A 参考号 or
+ * 凭证号 names the latest earlier sale that carries it (凭证号 cycle through 1–999999 and restart with each
+ * batch; a void is in its sale's batch), one a void or reversal has not already taken. Records must be sorted
+ * with {@link compareTimeThenSource}.
  */
 export function linkOriginals(records: readonly Prepared[]): Int32Array {
   const parent = new Int32Array(records.length).fill(-1);
@@ -390,6 +440,8 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
   const providerOrders = new Set<string>();
   const vouchers = new Set<string>();
   const payerAmounts = new Set<number>();
+  // Amounts of voids and reversals that only their terminal, amount and day can link.
+  const blindAmounts = new Set<number>();
   let cancels = 0;
   for (const p of records) {
     if (p.cls === undefined || p.cls === 'sale') continue;
@@ -405,6 +457,7 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
     if (r.originalVoucherNo !== undefined) vouchers.add(numberKeyOf(r.originalVoucherNo));
     if (r.voucherNo !== undefined) vouchers.add(numberKeyOf(r.voucherNo));
     if (p.cls !== 'refund') payerAmounts.add(Math.abs(r.amountFen));
+    if (p.cls !== 'refund' && linksBlind(r)) blindAmounts.add(Math.abs(r.amountFen));
   }
   if (cancels === 0) return parent;
   const byRef = new Map<string, number[]>();
@@ -412,6 +465,7 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
   const byOrder = new Map<string, number>();
   const byProviderOrder = new Map<string, number>();
   const byPayer = new Map<string, number[]>();
+  const byTerminalDay = new Map<string, number[]>();
   const push = (map: Map<string, number[]>, key: string, i: number) => {
     const list = map.get(key);
     if (list === undefined) map.set(key, [i]);
@@ -434,6 +488,8 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
       !byProviderOrder.has(r.providerOrderNo)
     )
       byProviderOrder.set(r.providerOrderNo, i);
+    if (r.terminalId !== undefined && blindAmounts.has(Math.abs(r.amountFen)))
+      push(byTerminalDay, blindKeyOf(r, r.terminalId), i);
     if (!payerAmounts.has(Math.abs(r.amountFen))) continue;
     const payer = payerKeyOf(r);
     if (r.terminalId === undefined || payer === undefined) continue;
@@ -492,6 +548,8 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
         tid !== undefined && payer !== undefined
           ? latest(byPayer.get(`${tid}|${payer}|${Math.abs(r.amountFen)}`), false)
           : undefined;
+      if (found === undefined && tid !== undefined && linksBlind(r))
+        found = latest(byTerminalDay.get(blindKeyOf(r, tid)), true);
     }
     if (found !== undefined) {
       parent[i] = found;
@@ -499,4 +557,19 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
     }
   }
   return parent;
+}
+
+/** A void or reversal that names no original and no payer: only its terminal, amount and day can link it. */
+function linksBlind(r: PosRecord): boolean {
+  return (
+    r.terminalId !== undefined &&
+    r.originalRefNo === undefined &&
+    r.originalVoucherNo === undefined &&
+    r.originalOrderNo === undefined &&
+    payerKeyOf(r) === undefined
+  );
+}
+
+function blindKeyOf(r: PosRecord, terminalId: string): string {
+  return `${terminalId}|${Math.abs(r.amountFen)}|${localDateOf(r.time)}`;
 }

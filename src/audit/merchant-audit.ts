@@ -7,7 +7,7 @@ import { coverDeductions, type DeductionCoverage, type DeductionLine } from '../
 import { refundFeesDue } from '../plans/refund-fee.js';
 import { quoteFee } from '../plans/expected-fee.js';
 import type { ChargeEvery, FeePlan, FeeQuote } from '../plans/plan-types.js';
-import type { PosRecord } from '../records/record.js';
+import { journalAmountAgrees, orderTotalFen, type PosRecord } from '../records/record.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
 import { dayNumber, localDateMemo, localDateOf } from '../time/shanghai.js';
 import { type Coverage, coverageState, merchantCoverage } from './coverage.js';
@@ -23,6 +23,7 @@ import {
   type Prepared,
   payerOf,
   prepare,
+  tradeTimeOf,
 } from './match-records.js';
 import { type MerchantPayouts, payoutDaysOf } from './payouts.js';
 import { checkStatementPayouts } from './statement-payouts.js';
@@ -158,6 +159,57 @@ function formulaWords(f: Formula): { zh: string; en: string } {
   return describeFormula(f.ratePpm(), f.fixedFen, f.capFen);
 }
 
+/**
+ * What a fee finding adds when the line's time is not when the sale was paid (a Leshua T0 line stamped with its
+ * settlement time): the payment time, whose day the plan's rate is taken for.
+ */
+function paidWords(r: PosRecord, tradeDate: string): { zh: string; en: string } {
+  if (localDateOf(r.time) === tradeDate) return { zh: '', en: '' };
+  const paid = tradeTimeOf(r).slice(0, 19).replace('T', ' ');
+  return {
+    zh: `（支付时间 ${paid}，按 ${tradeDate} 的费率计）`,
+    en: ` (paid at ${paid}; priced as of ${tradeDate})`,
+  };
+}
+
+/**
+ * The finding for a sale a settled void or reversal nets and whose fee was kept, wholly or in part (`kept` is
+ * the sale line's fee plus the cancel line's, signs as the statement gives them): no fee is due on it.
+ */
+function cancelledFeeDraft(
+  merchantId: string,
+  basis: 'plan' | 'inferred',
+  sale: PosRecord,
+  journal: PosRecord | undefined,
+  cancel: PosRecord,
+  journalCancel: PosRecord | undefined,
+  view: LineView,
+  kept: number,
+): FindingDraft {
+  const over = kept > 0;
+  const reversed = cancel.type === 'reversal';
+  const whatZh = reversed ? '冲正' : '撤销';
+  const whatEn = reversed ? 'reversed' : 'voided';
+  const lineEn = reversed ? 'reversal' : 'void';
+  const charged = formatFen(sale.feeFen ?? 0);
+  const returned = formatFen(-(cancel.feeFen ?? 0));
+  const at = cancel.source;
+  return {
+    kind: over ? 'fee_overcharge' : 'fee_undercharge',
+    merchantId,
+    keys: keysOf(sale, journal),
+    ...view.fields,
+    expectedFeeFen: 0,
+    chargedFeeFen: kept,
+    overchargeFen: over ? kept : 0,
+    lossFen: over ? kept : 0,
+    basis,
+    message: `${view.d.zh} 已${whatZh}（${at.file} 第 ${at.row} 行），${whatZh}的交易不收手续费：应收 ¥0.00，实收 ${charged} − ${whatZh}退回 ${returned} = ${formatFen(kept)}，${over ? '多扣' : '多退'} ${formatFen(Math.abs(kept))}`,
+    messageEn: `${view.d.en} was ${whatEn} (${at.file} row ${at.row}), and a ${whatEn} sale costs no fee: expected ¥0.00, charged ${charged} − ${returned} returned with the ${lineEn} = ${formatFen(kept)}, ${over ? 'overcharged' : 'returned'} ${formatFen(Math.abs(kept))}${over ? '' : ' too much'}`,
+    source: sourceOf(journal, journalCancel, sale, cancel),
+  };
+}
+
 /** Audits one merchant's records into ctx (findings, rate changes, bank credits claimed) and returns its counts. */
 export function auditMerchant(
   ctx: RunContext,
@@ -237,6 +289,23 @@ export function auditMerchant(
       `商户 ${merchantId} 有 ${feesDerived} 条结算记录没有手续费，按“交易金额 − 结算金额”计算 / ` +
         `merchant ${merchantId}: ${feesDerived} settlement line(s) have no fee; taken as amount − settled`,
     );
+  // Statement lines with neither a fee nor a settled amount (a journal given as the statement, a bill without
+  // those columns) leave every fee unjudged: “未发现多扣手续费” alone would read as a clean bill.
+  if (
+    allS.some((p) => p.cls !== undefined) &&
+    !allS.some((p) => p.cls !== undefined && p.record.feeFen !== undefined)
+  ) {
+    counts.skippedChecks.add('fee_overcharge');
+    const whoZh = merchantId === '' ? '没有商户号的' : `商户 ${merchantId} 的`;
+    const whoEn =
+      merchantId === ''
+        ? 'the settlement lines without a merchant number'
+        : `merchant ${merchantId}'s settlement lines`;
+    ctx.merchantWarnings.add(
+      `${whoZh}结算记录都没有手续费或结算金额，无法核对手续费：请用带手续费或结算金额列的对账单核对 / ` +
+        `none of ${whoEn} has a fee or a settled amount, so fees could not be checked — audit a statement with a fee or settled-amount column`,
+    );
+  }
   const S: Prepared[] = [];
   const deductionLines: Prepared[] = [];
   // One transaction settled more than once: a sale or refund line with the same first exact key and amount
@@ -280,14 +349,14 @@ export function auditMerchant(
   const match = matchRecords(T, S);
   const tParent = linkOriginals(T);
   const sParent = linkOriginals(S);
+  // A pair counts when both its lines do (countInScope): a sale the journal has at 23:59:50 and the statement
+  // at 00:00:05 is one of the first day's journal lines and of the next day's statement lines, so a window of
+  // either day alone must not count it as paired — there would be more pairs than statement (or journal) lines.
   for (let t = 0; t < T.length; t += 1) {
     const tp = T[t];
-    if (
-      (match.settlementOf[t] ?? -1) >= 0 &&
-      tp !== undefined &&
-      (!scoped || inDates(localDateOf(tp.record.time)))
-    )
-      counts.matched += 1;
+    const sp = S[match.settlementOf[t] ?? -1];
+    if (tp === undefined || sp === undefined) continue;
+    if (!scoped || (inDates(scopeDateOf(tp.record)) && inDates(scopeDateOf(sp.record)))) counts.matched += 1;
   }
   for (const group of match.ambiguousGroups) {
     const records = [
@@ -295,11 +364,17 @@ export function auditMerchant(
       ...group.settlement.map((i) => S[i]?.record),
     ];
     if (scoped && !records.some((r) => r !== undefined && inDates(localDateOf(r.time)))) continue;
-    const keyName = ['参考号', '终端+批次+凭证号+日期', '商户订单号', '渠道订单号'][group.level] ?? '关键字';
+    const keyName =
+      ['参考号', '终端+批次+凭证号+日期', '商户订单号', '渠道订单号', '终端+凭证号+金额'][group.level] ??
+      '关键字';
     const keyNameEn =
-      ['reference number', 'terminal+batch+voucher+date', 'order number', 'provider order number'][
-        group.level
-      ] ?? 'key';
+      [
+        'reference number',
+        'terminal+batch+voucher+date',
+        'order number',
+        'provider order number',
+        'terminal+voucher+amount',
+      ][group.level] ?? 'key';
     ctx.ambiguous.push({
       reason: `${group.terminal.length} 笔终端流水与 ${group.settlement.length} 笔对账单记录的${keyName}相同，金额无法一一对应`,
       reasonEn: `${group.terminal.length} journal records and ${group.settlement.length} statement lines share a ${keyNameEn} and cannot be paired by amount`,
@@ -324,12 +399,22 @@ export function auditMerchant(
     const status = T[i]?.record.status;
     if (status === 'voided' || status === 'reversed') tCancelled[i] = 1;
   }
+  // A statement sale and the void or reversal line that nets it: linked in the statement itself, or through the
+  // journal when the statement's void names nothing of its sale and the journal's does.
   const sCancelled = new Uint8Array(S.length);
+  const sCancelLine = new Int32Array(S.length).fill(-1);
   for (let i = 0; i < S.length; i += 1) {
     const p = S[i];
     if (p === undefined || (p.cls !== 'void' && p.cls !== 'reversal')) continue;
-    const parent = sParent[i] ?? -1;
-    if (parent >= 0) sCancelled[parent] = 1;
+    let parent = sParent[i] ?? -1;
+    if (parent < 0) {
+      const t = match.terminalOf[i] ?? -1;
+      const tSale = t >= 0 ? (tParent[t] ?? -1) : -1;
+      parent = tSale >= 0 ? (match.settlementOf[tSale] ?? -1) : -1;
+    }
+    if (parent < 0 || S[parent]?.cls !== 'sale') continue;
+    sCancelled[parent] = 1;
+    if (sCancelLine[parent] === -1) sCancelLine[parent] = i;
   }
 
   // Formula inference over the statement's settled sales, per channel, card and amount band.
@@ -351,7 +436,7 @@ export function auditMerchant(
     const r = p?.record;
     if (r === undefined || p?.cls !== 'sale' || r.feeFen === undefined || r.amountFen <= 0 || r.feeFen < 0)
       continue;
-    const date = dateOf(r.time);
+    const date = dateOf(tradeTimeOf(r));
     const g = groupFor(r.channel, r.card, bandOf(r.channel, r.card, r.amountFen));
     g.lines.push({ amountFen: r.amountFen, feeFen: r.feeFen, date });
     groupOfLine[i] = g;
@@ -412,10 +497,18 @@ export function auditMerchant(
     const s = match.settlementOf[t] ?? -1;
     if (s >= 0 && tCancelled[t] === 1 && tCancelNetted[t] === 0 && sCancelled[s] === 0) voidSettled[s] = 1;
   }
-  /** The settled amount of a transaction differs from the journal's: what the journal shows and was not paid. */
+  /**
+   * The settled amount of a transaction differs from the journal's: what the journal shows and was not paid. A
+   * statement's merchant-funded discount (商家优惠, a 免充值 coupon) explains its part of the gap: the journal
+   * is compared with the order total, amount + discount.
+   */
   const amountMismatch = (s: PosRecord, t: PosRecord, view: LineView, words: AmountWords): FindingDraft => {
     const [journalZh, settledZh, journalEn, settledEn] = words;
-    const diff = formatFen(t.amountFen - s.amountFen);
+    const gap = t.amountFen - orderTotalFen(s);
+    const diff = formatFen(gap);
+    const discount = s.discountFen ?? 0;
+    const discountZh = discount === 0 ? '' : `（另有商家优惠 ${formatFen(discount)}）`;
+    const discountEn = discount === 0 ? '' : ` (plus the merchant's own discount ${formatFen(discount)})`;
     return {
       kind: 'amount_mismatch',
       merchantId,
@@ -423,10 +516,10 @@ export function auditMerchant(
       ...view.fields,
       amountFen: t.amountFen,
       overchargeFen: 0,
-      lossFen: Math.max(0, t.amountFen - s.amountFen),
+      lossFen: Math.max(0, gap),
       basis,
-      message: `${view.d.zh}：${journalZh} ${formatFen(t.amountFen)}，${settledZh} ${formatFen(s.amountFen)}，相差 ${diff}`,
-      messageEn: `${view.d.en}: ${journalEn} ${formatFen(t.amountFen)}, ${settledEn} ${formatFen(s.amountFen)}, difference ${diff}`,
+      message: `${view.d.zh}：${journalZh} ${formatFen(t.amountFen)}，${settledZh} ${formatFen(s.amountFen)}${discountZh}，相差 ${diff}`,
+      messageEn: `${view.d.en}: ${journalEn} ${formatFen(t.amountFen)}, ${settledEn} ${formatFen(s.amountFen)}${discountEn}, difference ${diff}`,
       source: sourceOf(t, s),
     };
   };
@@ -437,7 +530,7 @@ export function auditMerchant(
     const tIndex = match.terminalOf[i] ?? -1;
     const t = tIndex >= 0 ? T[tIndex]?.record : undefined;
     const s = sp.record;
-    if (t === undefined || t.amountFen === s.amountFen) continue;
+    if (t === undefined || journalAmountAgrees(t.amountFen, s)) continue;
     const view = lineView(
       s,
       t,
@@ -452,13 +545,13 @@ export function auditMerchant(
     const s = sp.record;
     const tIndex = match.terminalOf[i] ?? -1;
     const t = tIndex >= 0 ? T[tIndex]?.record : undefined;
-    const tradeDate = dateOf(t?.time ?? s.time);
+    const tradeDate = dateOf(tradeTimeOf(t ?? s));
     const channel: Channel = t !== undefined && t.channel !== 'unknown' ? t.channel : s.channel;
     const card: CardType = t !== undefined && t.card !== 'unknown' ? t.card : s.card;
     // Words and fields are built only for lines that turn out to be findings.
     let view: LineView | undefined;
 
-    if (t !== undefined && t.amountFen !== s.amountFen) {
+    if (t !== undefined && !journalAmountAgrees(t.amountFen, s)) {
       view ??= lineView(s, t, channel, card);
       drafts.push(amountMismatch(s, t, view, SALE_AMOUNT_WORDS));
     }
@@ -506,8 +599,23 @@ export function auditMerchant(
       }
     }
 
-    // Fee: charged against the plan (or the provider's earlier formula).
-    if (s.feeFen !== undefined && voidSettled[i] === 0) {
+    // Fee: a sale a settled void or reversal nets costs the merchant nothing (撤销 is free, 冲正 nets to zero),
+    // so what the two lines keep of the fee together is lost, whatever the plan says the sale would have cost;
+    // any other sale is charged against the plan (or the provider's earlier formula).
+    const cancelIndex = sCancelLine[i] ?? -1;
+    const cancel = cancelIndex >= 0 ? S[cancelIndex]?.record : undefined;
+    if (cancel !== undefined) {
+      // A line without a fee leaves nothing to judge.
+      const kept =
+        s.feeFen === undefined || cancel.feeFen === undefined ? undefined : s.feeFen + cancel.feeFen;
+      if (kept !== undefined && Math.abs(kept) <= tolerance) {
+        if (kept > 0 && inDates(tradeDate)) counts.withinToleranceFen += kept;
+      } else if (kept !== undefined) {
+        view ??= lineView(s, t, channel, card);
+        const journalCancel = tIndex >= 0 ? T[tCancelRecord[tIndex] ?? -1]?.record : undefined;
+        drafts.push(cancelledFeeDraft(merchantId, basis, s, t, cancel, journalCancel, view, kept));
+      }
+    } else if (s.feeFen !== undefined && voidSettled[i] === 0) {
       const expected = expectedFee(
         s.amountFen,
         channel,
@@ -551,8 +659,8 @@ export function auditMerchant(
             lossFen: over ? diff : 0,
             basis,
             rule: expected.rule?.(),
-            message: `${view.d.zh}：应收 ${formatFen(expected.feeFen)}（${expected.words().zh}），实收 ${formatFen(s.feeFen)}，${over ? '多扣' : '少扣'} ${formatFen(Math.abs(diff))}`,
-            messageEn: `${view.d.en}: expected ${formatFen(expected.feeFen)} (${expected.words().en}), charged ${formatFen(s.feeFen)}, ${over ? 'overcharged' : 'undercharged'} ${formatFen(Math.abs(diff))}`,
+            message: `${view.d.zh}：应收 ${formatFen(expected.feeFen)}（${expected.words().zh}），实收 ${formatFen(s.feeFen)}，${over ? '多扣' : '少扣'} ${formatFen(Math.abs(diff))}${paidWords(t ?? s, tradeDate).zh}`,
+            messageEn: `${view.d.en}: expected ${formatFen(expected.feeFen)} (${expected.words().en}), charged ${formatFen(s.feeFen)}, ${over ? 'overcharged' : 'undercharged'} ${formatFen(Math.abs(diff))}${paidWords(t ?? s, tradeDate).en}`,
             source: sourceOf(t, s),
           };
           drafts.push(draft);
@@ -604,9 +712,10 @@ export function auditMerchant(
       if (tp === undefined || tp.cls !== 'sale' || tCancelled[t] === 1) continue;
       if ((match.settlementOf[t] ?? -1) >= 0 || match.ambiguousTerminal[t] === 1) continue;
       const r = tp.record;
-      const tradeDate = dateOf(r.time);
+      const tradeDate = dateOf(tradeTimeOf(r));
       const due = dueDate(tradeDate);
-      const state = coverageState(covers, tradeDate, due, ctx.options.today);
+      // A wallet's bill covers only that wallet's sales: a card sale is not missing from a WeChat bill.
+      const state = coverageState(covers, tradeDate, due, ctx.options.today, r.channel);
       if (state === 'pending') {
         if (inDates(tradeDate)) counts.pending += 1;
         continue;
@@ -670,7 +779,7 @@ export function auditMerchant(
           amountFen: original.amountFen,
           channel: original.channel,
           card: original.card,
-          date: localDateOf(original.time),
+          date: localDateOf(tradeTimeOf(original)),
         });
         originalFee = q.ok ? q.feeFen : 0;
       }
@@ -743,9 +852,11 @@ export function auditMerchant(
 
   // Suspected duplicate charges: the journal's sales, or the statement's when there is no journal.
   {
-    // A later void does not clear a sale here: the rule is about successful sales, as the issue states it.
+    // A later void does not clear a sale here: the rule is about successful sales, as the issue states it. But a
+    // sale reversed or voided (a failed one is not among them at all) is no previous sale: after a timeout the
+    // terminal reverses the sale itself and the cashier swipes again (DOMAIN.md §4.2), one charge in all.
     const side = hasJournal ? T : S;
-    const previousSaleOf = previousSameSale(side, window);
+    const previousSaleOf = previousSameSale(side, hasJournal ? tCancelled : sCancelled, window);
     for (let i = 0; i < side.length; i += 1) {
       const p = side[i];
       if (p === undefined || p.cls !== 'sale') continue;
@@ -996,11 +1107,16 @@ const MAX_LOOK_BACK = 64;
 
 /**
  * For the time-ordered records `side`, a function giving a sale's latest earlier sale with the same terminal,
- * payer and amount when that one is within `window` ms (else possibly undefined). Sales within a minute are few,
- * so it looks back through the window rather than keying every sale by a composite string: a Map the size of the
- * journal, and a new string per sale, cost more than the whole check.
+ * payer and amount when that one is within `window` ms (else possibly undefined); a sale `cancelled` marks (1)
+ * is never the earlier one. Sales within a minute are few, so it looks back through the window rather than
+ * keying every sale by a composite string: a Map the size of the journal, and a new string per sale, cost more
+ * than the whole check.
  */
-function previousSameSale(side: readonly Prepared[], window: number): (i: number) => Prepared | undefined {
+function previousSameSale(
+  side: readonly Prepared[],
+  cancelled: Uint8Array,
+  window: number,
+): (i: number) => Prepared | undefined {
   const payerKeyed = (p: Prepared | undefined) =>
     p !== undefined && p.cls === 'sale' && payerOf(p.record) !== undefined;
   let widest = 0;
@@ -1017,7 +1133,7 @@ function previousSameSale(side: readonly Prepared[], window: number): (i: number
       if (p === undefined || !payerKeyed(p)) continue;
       const key = `${p.record.terminalId ?? ''}|${payerOf(p.record)}|${p.record.amountFen}`;
       previousOf[i] = latest.get(key);
-      latest.set(key, p);
+      if (cancelled[i] !== 1) latest.set(key, p);
     }
     return (i) => previousOf[i];
   }
@@ -1032,6 +1148,7 @@ function previousSameSale(side: readonly Prepared[], window: number): (i: number
       if (p.ms - q.ms > window) return undefined;
       if (
         q.cls === 'sale' &&
+        cancelled[j] !== 1 &&
         q.record.amountFen === r.amountFen &&
         q.record.terminalId === r.terminalId &&
         payerOf(q.record) === payer

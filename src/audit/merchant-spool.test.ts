@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PosRecord, RecordSchema } from '../records/record.js';
 import { CARD_TYPES, CHANNELS, RECORD_STATUSES, RECORD_TYPES } from '../records/vocabulary.js';
+import { CARRIES_ALIPAY, CARRIES_CARD, CARRIES_WECHAT } from './coverage.js';
 import { MerchantSpool, type SpooledKind } from './merchant-spool.js';
 
 const roots: string[] = [];
@@ -74,6 +75,9 @@ const sale = (merchantId: string, row: number, extra: Partial<PosRecord> = {}): 
   ...extra,
 });
 
+/** Statements of these merchants, all of card sales: what placeUnnamedJournal hears of them. */
+const cardStatements = (...merchantIds: string[]) => new Map(merchantIds.map((m) => [m, CARRIES_CARD]));
+
 /** What a merchant's records look like independent of key order. */
 const canonical = (r: PosRecord) => JSON.stringify(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
 
@@ -131,7 +135,10 @@ describe('MerchantSpool', () => {
       spool.add('terminal', sale('M1', 5), 3);
       spool.add('terminal', unnamed(6), 4);
       expect(spool.spillCount > 0).toBe(held < 5);
-      expect(spool.placeUnnamedJournal(['M1'], [], undefined)).toEqual({ count: 2, merchantId: 'M1' });
+      expect(spool.placeUnnamedJournal(cardStatements('M1'), [], undefined)).toEqual({
+        count: 2,
+        merchantId: 'M1',
+      });
       const got = [...spool.merchants()];
       expect(got.map((m) => m.merchantId)).toEqual(['M1']);
       expect(got[0]?.terminal.map((r) => r.source.row)).toEqual([4, 5, 6]);
@@ -148,13 +155,15 @@ describe('MerchantSpool', () => {
       return spool;
     };
     const several = fill();
-    expect(several.placeUnnamedJournal(['M1', 'M2'], [], undefined)).toEqual({ count: 1 });
+    expect(several.placeUnnamedJournal(cardStatements('M1', 'M2'), [], undefined)).toEqual({ count: 1 });
     expect([...several.merchants()].map((m) => m.merchantId)).toEqual(['']);
     // Statement lines without a number are where the journal meets its statement: nothing to say.
-    expect(fill().placeUnnamedJournal(['M1', ''], [], undefined)).toBeUndefined();
+    expect(fill().placeUnnamedJournal(cardStatements('M1', ''), [], undefined)).toBeUndefined();
     // Outside --merchant, the lines are let go like any other merchant's.
     const filtered = fill();
-    expect(filtered.placeUnnamedJournal(['M1', 'M2'], [], new Set(['M1']))).toEqual({ count: 1 });
+    expect(filtered.placeUnnamedJournal(cardStatements('M1', 'M2'), [], new Set(['M1']))).toEqual({
+      count: 1,
+    });
     expect([...filtered.merchants()]).toEqual([]);
     for (const s of [several, filtered]) s.dispose();
   });
@@ -177,7 +186,7 @@ describe('MerchantSpool', () => {
         ['T3', null],
         ['T3', 'M1'],
       ];
-      expect(spool.placeUnnamedJournal(['M1', 'M2'], terminals, undefined)).toEqual({
+      expect(spool.placeUnnamedJournal(cardStatements('M1', 'M2'), terminals, undefined)).toEqual({
         count: 4,
         byTerminal: 2,
       });
@@ -207,6 +216,75 @@ describe('MerchantSpool', () => {
         ]),
       );
       spool.dispose();
+    },
+  );
+
+  it.each([2, 1000])(
+    'places journal lines by their payment channel: a WeChat bill takes no Alipay or card sale (%i held)',
+    (held) => {
+      // A cashier journal without merchant numbers but with 支付方式 on every line, one terminal for the QR codes.
+      const journal: [number, PosRecord['channel'], string][] = [
+        [2, 'wechat', 'POS01'],
+        [3, 'alipay', 'POS01'],
+        [4, 'card', '10000001'],
+        [5, 'nfc', '10000001'],
+        [6, 'unknown', 'POS01'],
+      ];
+      const fill = () => {
+        const spool = new MerchantSpool({ maxInMemory: held, tmpDir: tmp() });
+        for (const [i, [row, channel, terminalId]] of journal.entries()) {
+          const { merchantId: _none, ...r } = sale('', row, { channel, terminalId });
+          spool.add('terminal', r, i);
+        }
+        return spool;
+      };
+      const rowsOf = (spool: MerchantSpool) =>
+        new Map([...spool.merchants()].map((m) => [m.merchantId, m.terminal.map((r) => r.source.row)]));
+
+      // Only the WeChat bill: the WeChat merchant takes the WeChat line and the one that does not say.
+      const wechatOnly = fill();
+      expect(
+        wechatOnly.placeUnnamedJournal(new Map([['1900000001', CARRIES_WECHAT]]), [], undefined),
+      ).toEqual({
+        count: 5,
+        merchantId: '1900000001',
+        uncarried: { count: 3, channels: ['card', 'nfc', 'alipay'] },
+      });
+      expect(rowsOf(wechatOnly)).toEqual(
+        new Map([
+          ['', [3, 4, 5]],
+          ['1900000001', [2, 6]],
+        ]),
+      );
+
+      // WeChat, Alipay and card statements, POS01 on both wallets' bills: each line by its channel.
+      const three = fill();
+      const carried = new Map([
+        ['1900000001', CARRIES_WECHAT],
+        ['2088123412341234', CARRIES_ALIPAY],
+        ['822000000000001', CARRIES_CARD],
+      ]);
+      const terminals: [string, string | null][] = [
+        ['POS01', null],
+        ['10000001', '822000000000001'],
+      ];
+      expect(three.placeUnnamedJournal(carried, terminals, undefined)).toEqual({ count: 5, byChannel: 4 });
+      expect(rowsOf(three)).toEqual(
+        new Map([
+          ['', [6]],
+          ['1900000001', [2]],
+          ['2088123412341234', [3]],
+          ['822000000000001', [4, 5]],
+        ]),
+      );
+      // --merchant keeps its own merchant's lines only.
+      const filtered = fill();
+      expect(filtered.placeUnnamedJournal(carried, terminals, new Set(['2088123412341234']))).toEqual({
+        count: 5,
+        byChannel: 4,
+      });
+      expect(rowsOf(filtered)).toEqual(new Map([['2088123412341234', [3]]]));
+      for (const s of [wechatOnly, three, filtered]) s.dispose();
     },
   );
 

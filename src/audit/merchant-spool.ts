@@ -2,13 +2,14 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type PosRecord, RECORD_FIELDS, type RecordField } from '../records/record.js';
+import { CARRIES_ALIPAY, CARRIES_ANY, CARRIES_CARD, CARRIES_WECHAT } from './coverage.js';
 import {
   journalPlacement,
+  type MerchantChannels,
   noteTerminalMerchant,
-  placedMerchantOf,
   type TerminalMerchants,
   type UnnamedJournal,
-  unnamedJournalOf,
+  UnnamedJournalTally,
 } from './unnamed-journal.js';
 
 // An agent's month is tens of millions of records; as objects they need ~1 KB each, far more than a laptop
@@ -159,14 +160,16 @@ export class MerchantSpool {
   }
 
   /**
-   * Journal lines without a merchant number go to the statements' merchant when the statements name exactly one
-   * (`statementMerchants`: every statement line's number, in scope or not; see unnamed-journal.ts): their records
-   * and files join that merchant's journal. With several, each line goes to its terminal's merchant
-   * (`statementTerminals`) when that is one. Lines that cannot be placed stay as they are; lines held under a
-   * merchant `merchants` (--merchant) leaves out are let go. Undefined when there were none, or nothing to say.
+   * Journal lines without a merchant number go where auditRecords puts them (unnamed-journal.ts): to the statements'
+   * merchant when the statements name exactly one and carry the line's payment channel; with several, to the one
+   * merchant whose statements carry its channel, else its terminal's (`statementTerminals`). `statementChannels`:
+   * every statement line's merchant number ('' for none) with the channel families those lines carry, in scope or
+   * not (CoverageCollector.channelsByMerchant). Placed lines' records and files join that merchant's journal; lines
+   * that cannot be placed stay as they are; lines held under a merchant `merchants` (--merchant) leaves out are let
+   * go. Undefined when there were none, or nothing to say.
    */
   placeUnnamedJournal(
-    statementMerchants: Iterable<string>,
+    statementChannels: MerchantChannels,
     statementTerminals: Iterable<readonly [string, string | null]>,
     merchants: ReadonlySet<string> | undefined,
   ): UnnamedJournal | undefined {
@@ -176,7 +179,7 @@ export class MerchantSpool {
     let count = journal.records.length;
     for (const c of journal.chunks) count += c.count;
     if (count === 0) return undefined;
-    const placement = journalPlacement(statementMerchants, () => {
+    const placement = journalPlacement(statementChannels, () => {
       const terminals: TerminalMerchants = new Map();
       for (const [terminalId, m] of statementTerminals) noteTerminalMerchant(terminals, terminalId, m);
       return terminals;
@@ -191,8 +194,14 @@ export class MerchantSpool {
       forgetIfEmpty();
       return undefined;
     }
-    if ('merchantId' in placement) {
-      // All of them to one merchant: its bucket takes the records and files as they are, without reading them.
+    const tally = new UnnamedJournalTally(placement);
+    const everyChannel = CARRIES_CARD | CARRIES_WECHAT | CARRIES_ALIPAY;
+    if (
+      'merchantId' in placement &&
+      ((placement.carries & CARRIES_ANY) !== 0 || (placement.carries & everyChannel) === everyChannel)
+    ) {
+      // All of them to one merchant whose statements may carry any channel: its bucket takes the records and
+      // files as they are, without reading them.
       const { merchantId } = placement;
       const into = this.bucketOf(merchantId, 'terminal');
       for (let i = 0; i < journal.records.length; i++) {
@@ -202,20 +211,19 @@ export class MerchantSpool {
       into.chunks.push(...journal.chunks);
       unnamed.terminal = newBucket();
       forgetIfEmpty();
-      return unnamedJournalOf(placement, count, count);
+      tally.placedAll(count);
+      return tally.journal();
     }
     const { records, seq } = this.readBack(journal);
     unnamed.terminal = newBucket();
-    let placed = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as PosRecord;
-      const merchantId = placedMerchantOf(placement, r);
-      if (merchantId !== undefined) placed += 1;
+      const merchantId = tally.place(r);
       if (!outside(merchantId ?? ''))
         this.add('terminal', merchantId === undefined ? r : { ...r, merchantId }, seq[i] ?? 0);
     }
     forgetIfEmpty();
-    return unnamedJournalOf(placement, count, placed);
+    return tally.journal();
   }
 
   /** The merchants in ascending merchantId order, each read back (and released) as the caller reaches it. */

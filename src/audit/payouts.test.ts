@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { prepare } from './match-records.js';
-import { type BankBook, claimPayouts, fewestSumming, type MerchantPayouts, payoutDaysOf } from './payouts.js';
+import {
+  type BankBook,
+  cancelReversals,
+  claimPayouts,
+  fewestSumming,
+  type LateArrival,
+  lateArrivalWarning,
+  type MerchantPayouts,
+  payoutDaysOf,
+  reversalWarnings,
+  settlementDatesIn,
+} from './payouts.js';
 import { rec } from './test-records.js';
 
 const line = (settleDate: string, amountFen: number, feeFen: number, file: string, row: number) =>
@@ -290,5 +301,176 @@ describe('fewestSumming', () => {
         },
       ),
     );
+  });
+});
+
+describe('claimPayouts: credits whose memo names the days they pay', () => {
+  /** A bank credit from the provider with its memo, in bank.csv at `row`. */
+  const memoBook = (...credits: [amountFen: number, time: string, memo: string, merchantId?: string][]) => {
+    const prepared = credits.map(([amountFen, time, label, merchantId], i) =>
+      prepare(
+        rec(
+          'bank',
+          {
+            type: 'payout',
+            amountFen,
+            time,
+            counterparty: '汇通支付有限公司',
+            label,
+            ...(merchantId ? { merchantId } : {}),
+          },
+          i + 2,
+          'bank.csv',
+        ),
+      ),
+    );
+    const late: LateArrival[] = [];
+    const claims: BankBook = {
+      credits: prepared,
+      used: new Uint8Array(prepared.length),
+      late,
+      first: '2026-08-01',
+      last: '2026-08-31',
+    };
+    return { claims, late };
+  };
+  const merchantDays = (merchantId: string, ...days: [string, number][]): MerchantPayouts => ({
+    merchantId,
+    basis: 'plan',
+    days: payoutDaysOf(days.map(([date, net], i) => line(date, net, 0, `${merchantId}.csv`, i + 2))),
+  });
+
+  it('sets one credit for two days that came short against the two days together, one finding', () => {
+    // 08-04 nets ¥1,713.69 and 08-05 ¥1,949.66: ¥3,663.35 due, ¥3,660.35 credited on 08-06 for both.
+    const { claims } = memoBook([366035, '2026-08-06 08:22:24', '汇通支付T1结算款2026-08-04至2026-08-05']);
+    const drafts = claimPayouts(claims, [merchantDays('M1', ['2026-08-04', 171369], ['2026-08-05', 194966])]);
+    expect(drafts.map((d) => [d.settleDate, d.amountFen, d.lossFen])).toEqual([['2026-08-04', 366335, 300]]);
+    expect(drafts[0]?.keys).toEqual(['2026-08-04', '2026-08-05']);
+    expect(drafts[0]?.message).toBe(
+      '2026-08-04、2026-08-05 共 2 个结算日结算净额合计 ¥3,663.35（2 笔），银行 2026-08-06 实际入账 ¥3,660.35，少 ¥3.00',
+    );
+    expect(drafts[0]?.messageEn).toBe(
+      '2026-08-04, 2026-08-05: net payout of the 2 days together ¥3,663.35 (2 lines), bank credited ¥3,660.35 on 2026-08-06, ¥3.00 short',
+    );
+    expect(drafts[0]?.source).toEqual([
+      { file: 'M1.csv', row: 2 },
+      { file: 'M1.csv', row: 3 },
+      { file: 'bank.csv', row: 2 },
+    ]);
+  });
+
+  it('counts a payout that came after its window for the day its memo names, and says it came late', () => {
+    // 08-04 (Tuesday) is due by 08-06; its ¥1,713.69 arrives on Monday 08-10, naming 2026-08-04.
+    const { claims, late } = memoBook(
+      [194966, '2026-08-06 08:00:00', '汇通支付T1结算款2026-08-05'],
+      [171369, '2026-08-10 07:19:23', '汇通支付T1结算款2026-08-04'],
+    );
+    const drafts = claimPayouts(claims, [merchantDays('M1', ['2026-08-04', 171369], ['2026-08-05', 194966])]);
+    expect(drafts).toEqual([]);
+    expect(late.map((l) => [l.merchantId, l.dates, l.dueBy, l.arrived, l.credit.amountFen])).toEqual([
+      ['M1', ['2026-08-04'], '2026-08-06', '2026-08-10', 171369],
+    ]);
+    const warning = lateArrivalWarning(late);
+    expect(warning).toContain(
+      '商户 M1 2026-08-04 的结算款 ¥1,713.69 于 2026-08-10 到账（bank.csv 第 3 行），应于 2026-08-06 前到账',
+    );
+    expect(warning).toContain(
+      'merchant M1: the payout of 2026-08-04 (¥1,713.69) arrived on 2026-08-10 (bank.csv row 3), due by 2026-08-06',
+    );
+  });
+
+  it("gives a named day's credit to the merchant whose days come closest to it, and never another's credit", () => {
+    // M1 and M2 both have a day on 08-04; the late credit is 3.00 short of M2's and far from M1's.
+    const { claims } = memoBook([49700, '2026-08-10 08:00:00', '结算款 2026年8月4日']);
+    const drafts = claimPayouts(claims, [
+      merchantDays('M1', ['2026-08-04', 99400]),
+      merchantDays('M2', ['2026-08-04', 50000]),
+    ]);
+    expect(drafts.map((d) => [d.merchantId, d.settleDate, d.lossFen])).toEqual([
+      ['M1', '2026-08-04', 99400],
+      ['M2', '2026-08-04', 300],
+    ]);
+    // A credit naming merchant M2 pays none of M1's days, whatever its memo says (M2's own day is 08-11).
+    const named = memoBook([99400, '2026-08-10 08:00:00', '结算款20260804', 'M2']);
+    const left = claimPayouts(named.claims, [
+      merchantDays('M1', ['2026-08-04', 99400]),
+      merchantDays('M2', ['2026-08-11', 5000]),
+    ]);
+    expect(left.map((d) => [d.merchantId, d.settleDate, d.lossFen])).toEqual([
+      ['M1', '2026-08-04', 99400],
+      ['M2', '2026-08-11', 5000],
+    ]);
+  });
+
+  it('leaves a credit above the named days to the pairing by amount', () => {
+    const { claims } = memoBook([200000, '2026-08-05 08:00:00', '汇通支付T1结算款2026-08-04']);
+    const [over] = claimPayouts(claims, [merchantDays('M1', ['2026-08-04', 171369])]);
+    expect([over?.lossFen, over?.message]).toEqual([
+      0,
+      '2026-08-04 结算净额 ¥1,713.69（1 笔），银行 2026-08-05 实际入账 ¥2,000.00，多 ¥286.31（可能含其他日期或其他商户的款项）',
+    ]);
+  });
+});
+
+describe('settlementDatesIn', () => {
+  it('reads the ways memos write a settlement date, and ranges of them', () => {
+    const arrived = '2026-10-12';
+    expect(settlementDatesIn('汇通支付T1结算款2026-10-09', arrived)).toEqual(['2026-10-09']);
+    expect(settlementDatesIn('结算款 2026/10/9', arrived)).toEqual(['2026-10-09']);
+    expect(settlementDatesIn('T1划款20261009', arrived)).toEqual(['2026-10-09']);
+    expect(settlementDatesIn('2026年10月9日结算款', arrived)).toEqual(['2026-10-09']);
+    expect(settlementDatesIn('10月9日结算款', arrived)).toEqual(['2026-10-09']);
+    expect(settlementDatesIn('结算款2026-10-09至2026-10-10', arrived)).toEqual(['2026-10-09', '2026-10-10']);
+    expect(settlementDatesIn('结算款20261009到20261011', arrived)).toEqual([
+      '2026-10-09',
+      '2026-10-10',
+      '2026-10-11',
+    ]);
+    expect(settlementDatesIn('结算款2026-10-09~2026-10-10', arrived)).toEqual(['2026-10-09', '2026-10-10']);
+    expect(settlementDatesIn('结算款2026-10-09－2026-10-10', arrived)).toEqual(['2026-10-09', '2026-10-10']);
+    expect(settlementDatesIn('10月9日至10日结算款', arrived)).toEqual(['2026-10-09', '2026-10-10']);
+  });
+
+  it('names nothing with numbers that are no date, and puts a yearless date in the year before when it must', () => {
+    // A reference number holding 20261009 inside, an impossible date, a range backwards.
+    expect(settlementDatesIn('流水号 202610091234 结算款', '2026-10-12')).toEqual([]);
+    expect(settlementDatesIn('结算款2026-02-30', '2026-10-12')).toEqual([]);
+    expect(settlementDatesIn('结算款2026-10-10至2026-10-09', '2026-10-12')).toEqual([]);
+    expect(settlementDatesIn('代发', '2026-10-12')).toEqual([]);
+    // 12月31日 on a credit of 2027-01-04 is last year's.
+    expect(settlementDatesIn('12月31日结算款', '2027-01-04')).toEqual(['2026-12-31']);
+  });
+});
+
+describe('cancelReversals', () => {
+  const bankLine = (amountFen: number, time: string, row: number, counterparty = '汇通支付有限公司') =>
+    prepare(rec('bank', { type: 'payout', amountFen, time, counterparty, label: '结算款' }, row, 'bank.csv'));
+
+  it('cancels the nearest earlier credit of the same amount, the same counterparty first', () => {
+    const credits = [
+      bankLine(171369, '2026-08-04 07:00:00', 2),
+      bankLine(171369, '2026-08-05 07:19:23', 3, '别的支付公司'),
+      bankLine(171369, '2026-08-05 07:30:00', 4),
+      bankLine(99400, '2026-08-05 08:00:00', 5),
+    ];
+    const { kept, reversed, unmatched } = cancelReversals(credits, [
+      bankLine(-171369, '2026-08-05 16:30:00', 6),
+    ]);
+    expect(reversed.map((r) => [r.credit.source.row, r.reversal.source.row])).toEqual([[4, 6]]);
+    expect(kept.map((c) => c.record.source.row)).toEqual([2, 3, 5]);
+    expect(unmatched).toEqual([]);
+  });
+
+  it('cancels nothing with a reversal that has no credit of its amount on or before its day, and says so', () => {
+    const credits = [bankLine(176255, '2026-08-15 07:00:00', 2)];
+    const { kept, reversed, unmatched } = cancelReversals(credits, [
+      bankLine(-176255, '2026-08-14 10:11:12', 3),
+    ]);
+    expect(kept).toHaveLength(1);
+    expect(reversed).toEqual([]);
+    expect(unmatched.map((r) => r.source.row)).toEqual([3]);
+    const [warning] = reversalWarnings(reversed, unmatched);
+    expect(warning).toContain('已忽略，不计为到账：bank.csv 第 3 行 -¥1,762.55（2026-08-14）');
+    expect(warning).toContain('were ignored, not counted as money: bank.csv row 3 -¥1,762.55 (2026-08-14)');
   });
 });

@@ -7,9 +7,9 @@ import { addWorkingDays } from '../calendar/working-days.js';
 import { formatFen } from '../money/fen.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/record.js';
-import { dateFromDayNumber, dayNumber, localDateOf } from '../time/shanghai.js';
+import { dateFromDayNumber, dayNumber, daysInMonth, localDateOf } from '../time/shanghai.js';
 import type { FindingDraft } from './finding-builder.js';
-import { epochMsOf, type Prepared } from './match-records.js';
+import { compareTimeThenSource, epochMsOf, type Prepared } from './match-records.js';
 import type { SourceRef } from './report-types.js';
 
 /**
@@ -51,8 +51,23 @@ export interface BankBook {
    * as arriving on the failed payout's date, so a re-issue days later still pays the day it was for.
    */
   reissued?: ReadonlyMap<number, PosRecord>;
+  /**
+   * Filled by claimPayouts when given: the credits whose memo named the days they paid that arrived after the
+   * window of one of them (lateArrivalWarning words them).
+   */
+  late?: LateArrival[];
   first: string | undefined;
   last: string | undefined;
+}
+
+/** A credit that paid the days its memo names after the window of one of them had closed. */
+export interface LateArrival {
+  merchantId: string;
+  /** The settlement days it paid, and the last day it was due by (the earliest day's window end). */
+  dates: string[];
+  dueBy: string;
+  credit: PosRecord;
+  arrived: string;
 }
 
 /**
@@ -279,6 +294,64 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
     });
   });
 
+  // 6. A credit whose memo names the settlement dates it pays (汇通支付T1结算款2026-10-09, …2026-10-09至2026-10-10)
+  // pays those days, wherever it falls: a payout that came after its window is late, not lost, and one credit for
+  // two days that came short is one shortfall of the two together — neither a missing day nor a day paid "more".
+  // The days are one merchant's: of several with days on those dates, the one whose total is closest to the credit.
+  // A credit above the days' total is left to the pairing below (it may hold other money).
+  const memoGroups = merchants.map(() => new Map<number, { days: number[]; credit: number }>());
+  const openOn = new Map<string, { mi: number; di: number }[]>();
+  merchants.forEach((m, mi) => {
+    m.days.forEach((day, di) => {
+      if (!isUnsettled(mi, di)) return;
+      const list = openOn.get(day.date);
+      if (list === undefined) openOn.set(day.date, [{ mi, di }]);
+      else list.push({ mi, di });
+    });
+  });
+  if (openOn.size > 0)
+    credits.forEach((c, i) => {
+      if (used[i] !== 0 || c.record.label === undefined) return;
+      const arrived = localDateOf((book.reissued?.get(i) ?? c.record).time);
+      const named = settlementDatesIn(c.record.label, arrived);
+      if (named.length === 0) return;
+      const byMerchant = new Map<number, { days: number[]; total: number }>();
+      for (const date of named) {
+        if (date > arrived) continue;
+        for (const { mi, di } of openOn.get(date) ?? []) {
+          const m = merchants[mi] as MerchantPayouts;
+          if (!isUnsettled(mi, di) || !claimable(i, m.merchantId)) continue;
+          const group = byMerchant.get(mi) ?? { days: [], total: 0 };
+          group.days.push(di);
+          group.total += dueOf(m.days[di] as PayoutDay);
+          byMerchant.set(mi, group);
+        }
+      }
+      const amount = amountOf(i);
+      let best: { mi: number; days: number[]; total: number } | undefined;
+      // Ties go to the merchant that came first.
+      for (const [mi, group] of [...byMerchant].sort(([a], [b]) => a - b))
+        if (best === undefined || Math.abs(group.total - amount) < Math.abs(best.total - amount))
+          best = { mi, ...group };
+      if (best === undefined || amount > best.total) return;
+      const { mi, days } = best;
+      days.sort((a, b) => a - b);
+      claim(i, mi);
+      for (const di of days) (settled[mi] as Uint8Array)[di] = 1;
+      if (amount < best.total) memoGroups[mi]?.set(days[0] as number, { days, credit: i });
+      const dueBy = windows[mi]?.[days[0] as number]?.at(-1);
+      if (book.late !== undefined && dueBy !== undefined && arrived > dueBy) {
+        const m = merchants[mi] as MerchantPayouts;
+        book.late.push({
+          merchantId: m.merchantId,
+          dates: days.map((di) => m.days[di]?.date ?? ''),
+          dueBy,
+          credit: c.record,
+          arrived,
+        });
+      }
+    });
+
   // The days left pair with the credits left closest in amount, across all of them: two short days a day apart
   // should each be set against its own credit, not the earlier day against whichever credit came first. Each day
   // weighs only the few credits nearest its net on each date of its window (an agent's account may take a thousand
@@ -339,13 +412,19 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
       const end = dates[dates.length - 1] ?? day.date;
       const split = shortSplits[mi]?.get(di);
       if (split !== undefined) {
-        drafts.push(payoutDraft(m, day, end, recordsOf(split)));
+        drafts.push(payoutDraft(m, [day], end, recordsOf(split)));
+        return;
+      }
+      const group = memoGroups[mi]?.get(di);
+      if (group !== undefined) {
+        const days = group.days.map((g) => m.days[g]).filter((d) => d !== undefined);
+        drafts.push(payoutDraft(m, days, end, recordsOf([group.credit])));
         return;
       }
       if (settled[mi]?.[di] === 1) return;
       const hit = creditOf[mi]?.[di] ?? -1;
       if (hit === -1 && (day.date < first || end > last)) return;
-      drafts.push(payoutDraft(m, day, end, hit === -1 ? [] : recordsOf([hit])));
+      drafts.push(payoutDraft(m, [day], end, hit === -1 ? [] : recordsOf([hit])));
     });
   });
   return drafts;
@@ -495,37 +574,61 @@ function firstAtLeast(sorted: readonly number[], amount: number, amountOf: (i: n
   return lo;
 }
 
+/**
+ * The payout_mismatch of one day, or of the days one credit paid together (its memo naming them) as one: their
+ * nets added up against what arrived.
+ */
 function payoutDraft(
   m: MerchantPayouts,
-  day: PayoutDay,
+  days: readonly PayoutDay[],
   end: string,
   paidBy: readonly Prepared['record'][],
 ): FindingDraft {
+  const day = days[0] as PayoutDay;
   const { date } = day;
-  const net = dueOf(day);
-  const lines = day.rowOfLine.length;
+  let net = 0;
+  let ownNet = 0;
+  let carriedFen = 0;
+  let lines = 0;
+  for (const d of days) {
+    net += dueOf(d);
+    ownNet += d.net;
+    carriedFen += d.carriedFen;
+    lines += d.rowOfLine.length;
+  }
+  const dates = days.map((d) => d.date);
   const credit = paidBy[0];
   let creditFen = 0;
   for (const c of paidBy) creditFen += c.amountFen;
   const countZh = paidBy.length > 1 ? `（${paidBy.length} 笔）` : '';
   const countEn = paidBy.length > 1 ? ` in ${paidBy.length} credits` : '';
   const carriedZh =
-    day.carriedFen === 0
+    carriedFen === 0
       ? ''
-      : `，已抵扣此前退款 ${formatFen(-day.carriedFen)}（当日净额 ${formatFen(day.net)}）`;
+      : `，已抵扣此前退款 ${formatFen(-carriedFen)}（${days.length === 1 ? '当日净额' : '各日净额合计'} ${formatFen(ownNet)}）`;
   const carriedEn =
-    day.carriedFen === 0
+    carriedFen === 0
       ? ''
-      : ` after ${formatFen(-day.carriedFen)} of earlier refunds (the day's own net ${formatFen(day.net)})`;
+      : ` after ${formatFen(-carriedFen)} of earlier refunds (the ${days.length === 1 ? "day's own net" : "days' own nets"} ${formatFen(ownNet)})`;
+  // Several days: named together, their nets added up (one credit paid them all).
+  const whoZh =
+    days.length === 1
+      ? `${date} 结算净额 ${formatFen(net)}（${lines} 笔${carriedZh}）`
+      : `${dates.join('、')} 共 ${days.length} 个结算日结算净额合计 ${formatFen(net)}（${lines} 笔${carriedZh}）`;
+  const whoEn =
+    days.length === 1
+      ? `${date}: net payout ${formatFen(net)} (${lines} lines${carriedEn})`
+      : `${dates.join(', ')}: net payout of the ${days.length} days together ${formatFen(net)} (${lines} lines${carriedEn})`;
   const loss = Math.max(0, net - creditFen);
   const source: SourceRef[] = [];
-  for (let i = 0; i < lines; i += 1)
-    source.push({ file: day.files[day.fileOfLine[i] as number] as string, row: day.rowOfLine[i] as number });
+  for (const d of days)
+    for (let i = 0; i < d.rowOfLine.length; i += 1)
+      source.push({ file: d.files[d.fileOfLine[i] as number] as string, row: d.rowOfLine[i] as number });
   for (const c of paidBy) source.push({ file: c.source.file, row: c.source.row });
   return {
     kind: 'payout_mismatch',
     merchantId: m.merchantId,
-    keys: [date],
+    keys: dates,
     settleDate: date,
     amountFen: net,
     overchargeFen: 0,
@@ -533,12 +636,200 @@ function payoutDraft(
     basis: m.basis,
     message:
       credit === undefined
-        ? `${date} 结算净额 ${formatFen(net)}（${lines} 笔${carriedZh}），到 ${end} 银行流水中没有来自收单机构的对应入账，短少 ${formatFen(loss)}`
-        : `${date} 结算净额 ${formatFen(net)}（${lines} 笔${carriedZh}），银行 ${localDateOf(credit.time)} 实际入账 ${formatFen(creditFen)}${countZh}，${net >= creditFen ? `少 ${formatFen(net - creditFen)}` : `多 ${formatFen(creditFen - net)}（可能含其他日期或其他商户的款项）`}`,
+        ? `${whoZh}，到 ${end} 银行流水中没有来自收单机构的对应入账，短少 ${formatFen(loss)}`
+        : `${whoZh}，银行 ${localDateOf(credit.time)} 实际入账 ${formatFen(creditFen)}${countZh}，${net >= creditFen ? `少 ${formatFen(net - creditFen)}` : `多 ${formatFen(creditFen - net)}（可能含其他日期或其他商户的款项）`}`,
     messageEn:
       credit === undefined
-        ? `${date}: net payout ${formatFen(net)} (${lines} lines${carriedEn}) has no bank credit from the provider by ${end}; short ${formatFen(loss)}`
-        : `${date}: net payout ${formatFen(net)} (${lines} lines${carriedEn}), bank credited ${formatFen(creditFen)}${countEn} on ${localDateOf(credit.time)}, ${net >= creditFen ? `${formatFen(net - creditFen)} short` : `${formatFen(creditFen - net)} more (perhaps with money for other days or merchants)`}`,
+        ? `${whoEn} has no bank credit from the provider by ${end}; short ${formatFen(loss)}`
+        : `${whoEn}, bank credited ${formatFen(creditFen)}${countEn} on ${localDateOf(credit.time)}, ${net >= creditFen ? `${formatFen(net - creditFen)} short` : `${formatFen(creditFen - net)} more (perhaps with money for other days or merchants)`}`,
     source,
   };
+}
+
+/** The longest span of dates a memo's range (2026-10-01至2026-10-31) is taken to name: a month's payouts. */
+const MAX_NAMED_DAYS = 31;
+
+/** A date in a memo: 2026-10-09, 2026/10/9, 2026.10.09, 20261009, 2026年10月9日, 10月9日 (the year left out). */
+const MEMO_DATE =
+  /(?<!\d)(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{4})(\d{2})(\d{2})|(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]?)(?!\d)/g;
+
+/** What joins the two ends of a range of dates: 至, 到, ~, －, — (a plain "-" would be taken for a date's). */
+const RANGE_JOIN = /^\s*(?:至|到|~|～|－|—|–)\s*$/;
+
+/** The end of a range written as a day of the first date's month: 10月9日至10日. */
+const RANGE_DAY_END = /^\s*(?:至|到|~|～|－|—|–)\s*(\d{1,2})[日号](?!\d)/;
+
+/**
+ * The settlement dates a credit's memo names, each range spelt out day by day: `汇通支付T1结算款2026-10-09` names
+ * 2026-10-09, `…2026-10-09至2026-10-10` both days. A date without its year (10月9日) is of the year the credit
+ * arrived in, or the one before when that would put it after `arrived`. Impossible dates name nothing.
+ * @example settlementDatesIn('T1结算款20261009至20261010', '2026-10-12') → ['2026-10-09', '2026-10-10']
+ */
+export function settlementDatesIn(memo: string, arrived: string): string[] {
+  const found: { date: string; start: number; end: number }[] = [];
+  const year = Number(arrived.slice(0, 4));
+  for (const m of memo.matchAll(MEMO_DATE)) {
+    const [y, mo, d] =
+      m[1] !== undefined
+        ? [m[1], m[2], m[3]]
+        : m[4] !== undefined
+          ? [m[4], m[5], m[6]]
+          : [m[7] ?? '', m[8], m[9]];
+    let date = dateOf(y === '' ? year : Number(y), Number(mo), Number(d));
+    if (date !== undefined && y === '' && date > arrived) date = dateOf(year - 1, Number(mo), Number(d));
+    if (date !== undefined) found.push({ date, start: m.index, end: m.index + m[0].length });
+  }
+  const dates: string[] = [];
+  const spell = (from: string, to: string) => {
+    const first = dayNumber(from);
+    const last = dayNumber(to);
+    if (last < first || last - first >= MAX_NAMED_DAYS) return;
+    for (let n = first; n <= last; n += 1) {
+      const date = dateFromDayNumber(n);
+      if (!dates.includes(date)) dates.push(date);
+    }
+  };
+  for (let k = 0; k < found.length; k += 1) {
+    const { date, end } = found[k] as (typeof found)[number];
+    const next = found[k + 1];
+    if (next !== undefined && RANGE_JOIN.test(memo.slice(end, next.start))) {
+      spell(date, next.date);
+      k += 1;
+      continue;
+    }
+    const dayEnd = RANGE_DAY_END.exec(memo.slice(end));
+    const to =
+      dayEnd === null
+        ? undefined
+        : dateOf(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(dayEnd[1]));
+    if (to !== undefined) spell(date, to);
+    else spell(date, date);
+  }
+  return dates;
+}
+
+/** `YYYY-MM-DD` for a real date of this century, else undefined. */
+function dateOf(year: number, month: number, day: number): string | undefined {
+  if (year < 2000 || year > 2099 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
+    return undefined;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The words of a late arrival warning: which days' payout came when, after which day it was due by. */
+export function lateArrivalWarning(late: readonly LateArrival[]): string {
+  const shown = late.slice(0, 5);
+  const zh = shown
+    .map(
+      (l) =>
+        `${l.merchantId === '' ? '' : `商户 ${l.merchantId} `}${l.dates.join('、')} 的结算款 ${formatFen(l.credit.amountFen)} 于 ${l.arrived} 到账（${l.credit.source.file} 第 ${l.credit.source.row} 行），应于 ${l.dueBy} 前到账`,
+    )
+    .join('；');
+  const en = shown
+    .map(
+      (l) =>
+        `${l.merchantId === '' ? '' : `merchant ${l.merchantId}: `}the payout of ${l.dates.join(', ')} (${formatFen(l.credit.amountFen)}) arrived on ${l.arrived} (${l.credit.source.file} row ${l.credit.source.row}), due by ${l.dueBy}`,
+    )
+    .join('; ');
+  const more = late.length > shown.length ? ` 等 ${late.length} 笔` : '';
+  const moreEn = late.length > shown.length ? ` and ${late.length - shown.length} more` : '';
+  return (
+    `${late.length} 笔结算款晚于到账期限（结算日后 2 个工作日）到账，已按摘要中的结算日计为到账：${zh}${more} / ` +
+    `${late.length} payout(s) arrived after they were due (2 working days after the settlement day) and were counted for the settlement days their memo names: ${en}${moreEn}`
+  );
+}
+
+/** A bank credit taken back by a later reversal line, and that line. */
+export interface ReversedCredit {
+  credit: PosRecord;
+  reversal: PosRecord;
+}
+
+/**
+ * Sets each reversal line (a negative amount from the provider: a red-ink credit 贷方 -1,713.69, a 冲正 debit)
+ * against the credit it takes back: the nearest one in time, on its date or before, of the same amount, the same
+ * counterparty's first, unless it names another merchant. Both then pay nothing. A reversal that finds no such
+ * credit takes back nothing the audit counted: it is left out (and named in a warning), never counted as money.
+ */
+export function cancelReversals(
+  credits: readonly Prepared[],
+  reversals: readonly Prepared[],
+): { kept: Prepared[]; reversed: ReversedCredit[]; unmatched: PosRecord[] } {
+  const byAmount = new Map<number, number[]>();
+  credits.forEach((c, i) => {
+    const list = byAmount.get(c.record.amountFen);
+    if (list === undefined) byAmount.set(c.record.amountFen, [i]);
+    else list.push(i);
+  });
+  const cancelled = new Uint8Array(credits.length);
+  const reversed: ReversedCredit[] = [];
+  const unmatched: PosRecord[] = [];
+  for (const r of [...reversals].sort(compareTimeThenSource)) {
+    const date = localDateOf(r.record.time);
+    let best: number | undefined;
+    let bestRank = Number.POSITIVE_INFINITY;
+    for (const i of byAmount.get(-r.record.amountFen) ?? []) {
+      const c = credits[i] as Prepared;
+      if (cancelled[i] !== 0 || localDateOf(c.record.time) > date) continue;
+      const m = c.record.merchantId;
+      if (m !== undefined && r.record.merchantId !== undefined && m !== r.record.merchantId) continue;
+      const sameCounterparty =
+        c.record.counterparty !== undefined && c.record.counterparty === r.record.counterparty;
+      // The same counterparty's credits first, then the nearest in time (the earlier one of two as near).
+      const rank = (sameCounterparty ? 0 : 1e15) + Math.abs(r.ms - c.ms);
+      if (rank < bestRank) {
+        best = i;
+        bestRank = rank;
+      }
+    }
+    if (best === undefined) {
+      unmatched.push(r.record);
+      continue;
+    }
+    cancelled[best] = 1;
+    reversed.push({ credit: (credits[best] as Prepared).record, reversal: r.record });
+  }
+  return { kept: credits.filter((_, i) => cancelled[i] === 0), reversed, unmatched };
+}
+
+/** The warnings naming the credits reversals took back, and the reversals that took back none. */
+export function reversalWarnings(
+  reversed: readonly ReversedCredit[],
+  unmatched: readonly PosRecord[],
+): string[] {
+  const warnings: string[] = [];
+  const at = (r: PosRecord) => `${r.source.file} 第 ${r.source.row} 行`;
+  const atEn = (r: PosRecord) => `${r.source.file} row ${r.source.row}`;
+  if (reversed.length > 0) {
+    const shown = reversed.slice(0, 5);
+    const zh = shown
+      .map(
+        ({ credit, reversal }) =>
+          `${at(credit)} ${formatFen(credit.amountFen)}（${localDateOf(credit.time)}）由 ${at(reversal)}（${localDateOf(reversal.time)}）冲正`,
+      )
+      .join('、');
+    const en = shown
+      .map(
+        ({ credit, reversal }) =>
+          `${atEn(credit)} ${formatFen(credit.amountFen)} (${localDateOf(credit.time)}) by ${atEn(reversal)} (${localDateOf(reversal.time)})`,
+      )
+      .join(', ');
+    const more = reversed.length > shown.length ? ` 等 ${reversed.length} 笔` : '';
+    const moreEn = reversed.length > shown.length ? ` and ${reversed.length - shown.length} more` : '';
+    warnings.push(
+      `${reversed.length} 笔银行入账已被冲正（红字或借方冲正），不计为到账：${zh}${more} / ` +
+        `${reversed.length} bank credit(s) were reversed (red ink or a reversing debit) and not counted as payouts: ${en}${moreEn}`,
+    );
+  }
+  if (unmatched.length > 0) {
+    const shown = unmatched.slice(0, 5);
+    const zh = shown.map((r) => `${at(r)} ${formatFen(r.amountFen)}（${localDateOf(r.time)}）`).join('、');
+    const en = shown.map((r) => `${atEn(r)} ${formatFen(r.amountFen)} (${localDateOf(r.time)})`).join(', ');
+    const more = unmatched.length > shown.length ? ` 等 ${unmatched.length} 笔` : '';
+    const moreEn = unmatched.length > shown.length ? ` and ${unmatched.length - shown.length} more` : '';
+    warnings.push(
+      `${unmatched.length} 笔来自收单机构的冲正或退回（负数入账、借方冲正）在当日及此前找不到同金额的入账，已忽略，不计为到账：${zh}${more} / ` +
+        `${unmatched.length} reversal line(s) from the provider (negative credits, reversing debits) match no credit of the same amount on or before their date and were ignored, not counted as money: ${en}${moreEn}`,
+    );
+  }
+  return warnings;
 }

@@ -3,7 +3,15 @@ import { diagnosisHtml } from '../explain/render-diagnoses.js';
 import { formatFen } from '../money/fen.js';
 import { rateChartSvg, escapeXml as esc } from './rate-chart-svg.js';
 import { type AuditReport, FINDING_KINDS, type FindingKind } from './report-types.js';
-import { channelCardName, headline, kindName } from './render-table.js';
+import {
+  channelCardName,
+  headline,
+  isUnplacedJournal,
+  kindName,
+  skippedCheckGroups,
+  skippedChecksText,
+  unplacedJournalLabel,
+} from './render-table.js';
 
 export interface RenderHtmlOptions {
   lang: Lang;
@@ -123,14 +131,29 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
           t('多扣', 'Overcharge'),
           t('损失', 'Loss'),
         ],
-        report.merchants.map((m) => [
-          cell(m.merchantId || t('（无商户号）', '(none)')),
-          num(String(m.summary.settlementRecords)),
-          num(String(m.summary.terminalRecords)),
-          num(String(FINDING_KINDS.reduce((n, k) => n + m.summary.findingsByKind[k], 0))),
-          num(formatFen(m.summary.overchargeFen)),
-          num(formatFen(m.summary.lossFen)),
-        ]),
+        report.merchants.map((m) => {
+          const findings = FINDING_KINDS.reduce((n, k) => n + m.summary.findingsByKind[k], 0);
+          // Lines no merchant took were never set against a statement: their zeros would read as “checked, fine”.
+          if (isUnplacedJournal(m)) {
+            const none = (text: string) => (findings > 0 ? num(text) : num('—'));
+            return [
+              cell(unplacedJournalLabel(m, lang), 'unplaced'),
+              num('—'),
+              num(String(m.summary.terminalRecords)),
+              none(String(findings)),
+              none(formatFen(m.summary.overchargeFen)),
+              none(formatFen(m.summary.lossFen)),
+            ];
+          }
+          return [
+            cell(m.merchantId || t('（无商户号）', '(none)')),
+            num(String(m.summary.settlementRecords)),
+            num(String(m.summary.terminalRecords)),
+            num(String(findings)),
+            num(formatFen(m.summary.overchargeFen)),
+            num(formatFen(m.summary.lossFen)),
+          ];
+        }),
       ),
     );
     head.push('</section>');
@@ -253,13 +276,14 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
       ),
     );
   tail.push('</section>');
-  if (s.skippedChecks.length > 0 || report.warnings.length > 0) {
+  const skipped = skippedCheckGroups(report);
+  if (skipped.length > 0 || report.warnings.length > 0) {
     tail.push(
       `<section class="notes"><h2>${t('未执行的检查与提示', 'Skipped checks and warnings')}</h2><ul>`,
     );
-    for (const c of s.skippedChecks) {
-      const name = (FINDING_KINDS as readonly string[]).includes(c) ? kindName(c as FindingKind, lang) : c;
-      tail.push(`<li class="skipped">${esc(t(`未执行：${name}（${c}）`, `skipped: ${name} (${c})`))}</li>`);
+    for (const group of skipped) {
+      const cls = group.merchantIds === undefined ? 'skipped' : 'skipped partly';
+      tail.push(`<li class="${cls}">${esc(skippedChecksText(group, lang))}</li>`);
     }
     for (const w of report.warnings) tail.push(`<li class="warning">${esc(w)}</li>`);
     tail.push('</ul></section>');

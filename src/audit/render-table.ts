@@ -34,6 +34,121 @@ const CARD_NAMES_EN: Record<CardType, string> = {
   unknown: 'unknown card',
 };
 
+/** The input a check needs, and is skipped for a merchant without (merchant-audit.ts: JOURNAL_CHECKS, BANK_CHECKS, PLAN_CHECKS). */
+export type SkipReason = 'journal' | 'bank' | 'plan';
+
+const SKIP_REASONS: Partial<Record<FindingKind, SkipReason>> = {
+  missing_settlement: 'journal',
+  unexpected_settlement: 'journal',
+  amount_mismatch: 'journal',
+  void_settled: 'journal',
+  payout_mismatch: 'bank',
+  late_settlement: 'plan',
+  refund_fee_mismatch: 'plan',
+  no_rule: 'plan',
+};
+
+const SKIP_REASON_NAMES: Record<SkipReason, { zh: string; en: string }> = {
+  journal: { zh: '缺少终端流水', en: 'no terminal journal' },
+  bank: { zh: '缺少银行流水', en: 'no bank statement' },
+  plan: { zh: '没有费率方案', en: 'no fee plan' },
+};
+
+/** Checks skipped for one reason: for every merchant (`merchantIds` absent), or for the merchants named. */
+export interface SkippedChecks {
+  /** Undefined for a check this renderer does not know the input of. */
+  reason: SkipReason | undefined;
+  checks: string[];
+  merchantIds?: string[];
+}
+
+/**
+ * A row of the per-merchant summaries that is no merchant: journal lines without a 商户号 that no statement's
+ * merchant could take (unnamed-journal.ts), kept under '' and never set against a statement.
+ */
+export function isUnplacedJournal(m: AuditReport['merchants'][number]): boolean {
+  return m.merchantId === '' && m.summary.settlementRecords === 0 && m.summary.terminalRecords > 0;
+}
+
+/**
+ * The report's skipped checks, by reason: those skipped for every merchant (the summary's skippedChecks), then
+ * those skipped for some merchants only (each merchant's skippedChecks), with the merchants. A check that ran for
+ * one merchant is not “skipped”, and a finding of it must not sit beside a line saying it never ran.
+ */
+export function skippedCheckGroups(report: AuditReport): SkippedChecks[] {
+  const reasonOf = (check: string) => SKIP_REASONS[check as FindingKind];
+  const order = (r: SkipReason | undefined) => (r === undefined ? 3 : ['journal', 'bank', 'plan'].indexOf(r));
+  const everywhere = new Set(report.summary.skippedChecks);
+  const groups = new Map<string, SkippedChecks>();
+  const add = (check: string, merchantIds?: string[]) => {
+    const reason = reasonOf(check);
+    const key = `${reason ?? ''}\u0000${merchantIds?.join('\u0000') ?? '*'}`;
+    const group = groups.get(key) ?? {
+      reason,
+      checks: [],
+      ...(merchantIds === undefined ? {} : { merchantIds }),
+    };
+    group.checks.push(check);
+    groups.set(key, group);
+  };
+  for (const check of [...everywhere].sort()) add(check);
+  const skippedFor = new Map<string, string[]>();
+  for (const m of report.merchants)
+    for (const check of m.summary.skippedChecks)
+      if (!everywhere.has(check)) skippedFor.set(check, [...(skippedFor.get(check) ?? []), m.merchantId]);
+  for (const [check, merchantIds] of [...skippedFor].sort((a, b) => a[0].localeCompare(b[0])))
+    add(check, [...merchantIds].sort());
+  return [...groups.values()].sort(
+    (a, b) =>
+      Number(a.merchantIds !== undefined) - Number(b.merchantIds !== undefined) ||
+      order(a.reason) - order(b.reason) ||
+      (a.merchantIds ?? []).join().localeCompare((b.merchantIds ?? []).join()),
+  );
+}
+
+/**
+ * Why a group of checks was skipped, in words: “缺少银行流水”, or for some merchants “商户 822100000000009 没有费率方案”.
+ */
+function skippedWhy(group: SkippedChecks, lang: Lang): string {
+  const en = lang === 'en';
+  const names = group.reason === undefined ? undefined : SKIP_REASON_NAMES[group.reason];
+  const why = names === undefined ? (en ? 'an input missing' : '缺少相应文件') : en ? names.en : names.zh;
+  if (group.merchantIds === undefined) return why;
+  const shown = group.merchantIds
+    .slice(0, 10)
+    .map((m) => m || (en ? '(no merchant number)' : '（无商户号）'));
+  const more = group.merchantIds.length - shown.length;
+  return en
+    ? `merchant(s) ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}: ${why}`
+    : `商户 ${shown.join('、')}${more > 0 ? ` 等 ${group.merchantIds.length} 个` : ''} ${why}`;
+}
+
+/**
+ * One group of skipped checks as a sentence: “未执行（缺少银行流水）：到账不符 (payout_mismatch)”, or for some
+ * merchants “部分商户未执行：延迟结算 (late_settlement)（商户 822100000000009 没有费率方案）”.
+ */
+export function skippedChecksText(group: SkippedChecks, lang: Lang): string {
+  const en = lang === 'en';
+  const checks = group.checks
+    .map((c) => {
+      const name = (FINDING_KINDS as readonly string[]).includes(c) ? kindName(c as FindingKind, lang) : c;
+      return `${name} (${c})`;
+    })
+    .join(en ? ', ' : '、');
+  const why = skippedWhy(group, lang);
+  if (group.merchantIds === undefined)
+    return en ? `skipped (${why}): ${checks}` : `未执行（${why}）：${checks}`;
+  return en ? `skipped for some merchants: ${checks} (${why})` : `部分商户未执行：${checks}（${why}）`;
+}
+
+/** The per-merchant row of journal lines no merchant took: “（无商户号，未核对：流水 12 条）”. */
+export function unplacedJournalLabel(m: AuditReport['merchants'][number], lang: Lang): string {
+  const n = m.summary.terminalRecords;
+  return lang === 'en'
+    ? `(no merchant number, not reconciled: ${n} journal line${n === 1 ? '' : 's'})`
+    : `（无商户号，未核对：流水 ${n} 条）`;
+}
+
 /** The name of a finding kind in the report's language. */
 export function kindName(kind: FindingKind, lang: Lang): string {
   const names = FINDING_KIND_NAMES[kind];
@@ -288,13 +403,26 @@ function* tableChunks(report: AuditReport, options: RenderTableOptions): Generat
           t('问题', 'findings'),
           t('结算记录', 'settled rows'),
         ],
-        report.merchants.map((m) => [
-          m.merchantId || t('（无商户号）', '(none)'),
-          formatFen(m.summary.overchargeFen),
-          formatFen(m.summary.lossFen),
-          String(countFindings(m.summary)),
-          String(m.summary.settlementRecords),
-        ]),
+        report.merchants.map((m) => {
+          // Lines no merchant took were never set against a statement: their zeros would read as “checked, fine”.
+          if (isUnplacedJournal(m)) {
+            const findings = countFindings(m.summary);
+            return [
+              unplacedJournalLabel(m, lang),
+              findings > 0 ? formatFen(m.summary.overchargeFen) : '—',
+              findings > 0 ? formatFen(m.summary.lossFen) : '—',
+              findings > 0 ? String(findings) : '—',
+              '—',
+            ];
+          }
+          return [
+            m.merchantId || t('（无商户号）', '(none)'),
+            formatFen(m.summary.overchargeFen),
+            formatFen(m.summary.lossFen),
+            String(countFindings(m.summary)),
+            String(m.summary.settlementRecords),
+          ];
+        }),
         new Set([1, 2, 3, 4]),
       ),
     );
@@ -363,12 +491,10 @@ function* tableChunks(report: AuditReport, options: RenderTableOptions): Generat
   }
 
   const tail: string[] = [];
-  if (s.skippedChecks.length > 0) {
+  const skipped = skippedCheckGroups(report);
+  if (skipped.length > 0) {
     tail.push('', t('未执行的检查（缺少相应文件）', 'Checks skipped (input not given)'));
-    for (const c of s.skippedChecks) {
-      const name = (FINDING_KINDS as readonly string[]).includes(c) ? kindName(c as FindingKind, lang) : c;
-      tail.push(`  - ${name} (${c})`);
-    }
+    for (const group of skipped) tail.push(`  - ${skippedChecksText(group, lang)}`);
   }
   if (report.ambiguous.length > 0) {
     tail.push(

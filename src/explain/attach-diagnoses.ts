@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { planChooser } from '../audit/audit.js';
 import type { Finding, FindingKind, AuditReport, RateChange } from '../audit/report-types.js';
 import { channelCardName } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
@@ -7,7 +8,7 @@ import { quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/index.js';
 import { addDays, dayNumber, localDateOf } from '../time/shanghai.js';
-import type { Cause, Confidence, Diagnosis } from './diagnosis-types.js';
+import type { Cause, Confidence, Diagnosis, Remedy } from './diagnosis-types.js';
 import type { DevicesFile } from './parse-devices.js';
 import { remedySteps } from './remedies.js';
 
@@ -16,6 +17,8 @@ export interface DiagnoseOptions {
   devices?: readonly DevicesFile[];
   /** The plans the audit used: promo periods, caps and the settlement cycle. */
   plans?: readonly FeePlan[];
+  /** `plans` is the one plan given for every merchant (--plan), as the audit was told (AuditInput.sharedPlan). */
+  sharedPlan?: boolean;
   /** The terminal journal: its terminals, and declined sales (bank limit change). */
   terminal?: readonly PosRecord[];
   /** Instead of `terminal`: what diagnosis needs of each merchant's journal (see digestJournal), by merchantId. */
@@ -29,7 +32,19 @@ export interface JournalDigest {
   declined: boolean;
   /** The sales on cards declined twice or more, in journal order: all a bank limit change can show in. */
   limitCandidates: PosRecord[];
+  /**
+   * The 凭证号/流水号 of journal lines without a 参考号, by file and row: a cashier's export names its sales by
+   * these alone, and a finding of such a line (its source) is named by it. At most VOUCHERS_KEPT lines; the others
+   * are named by their file and row.
+   */
+  vouchers: Map<string, Map<number, string>>;
 }
+
+/**
+ * Journal lines whose voucher a digest keeps, at most: a shop's journal of a year fits, while an agent's journal of
+ * millions of lines does not hold the run's memory (its lines beyond are named by file and row, as exactly).
+ */
+export const VOUCHERS_KEPT = 200_000;
 
 /** Digests one merchant's journal records. */
 export function digestJournal(records: readonly PosRecord[]): JournalDigest {
@@ -38,8 +53,16 @@ export function digestJournal(records: readonly PosRecord[]): JournalDigest {
   // Only cards with two or more declines can show a limit change: count those first, so a journal of a
   // million sales is not grouped by card just to find a handful of declines.
   const declines = new Map<string, number>();
+  const vouchers = new Map<string, Map<number, string>>();
+  let kept = 0;
   for (const r of records) {
     if (r.terminalId !== undefined) terminalIds.add(r.terminalId);
+    if (r.refNo === undefined && r.voucherNo !== undefined && kept < VOUCHERS_KEPT) {
+      const rows = vouchers.get(r.source.file) ?? new Map<number, string>();
+      if (rows.size === 0) vouchers.set(r.source.file, rows);
+      rows.set(r.source.row, r.voucherNo);
+      kept += 1;
+    }
     if (r.status !== 'failed' || r.type !== 'sale') continue;
     declined = true;
     if (r.cardNo !== undefined) declines.set(r.cardNo, (declines.get(r.cardNo) ?? 0) + 1);
@@ -49,7 +72,7 @@ export function digestJournal(records: readonly PosRecord[]): JournalDigest {
     for (const r of records)
       if (r.type === 'sale' && r.cardNo !== undefined && (declines.get(r.cardNo) ?? 0) >= 2)
         limitCandidates.push(r);
-  return { terminalIds, declined, limitCandidates };
+  return { terminalIds, declined, limitCandidates, vouchers };
 }
 
 function digestByMerchant(terminal: readonly PosRecord[]): Map<string, JournalDigest> {
@@ -76,11 +99,66 @@ const dateOf = (f: Finding): string => (f.time !== undefined ? localDateOf(f.tim
 const uniq = <T>(xs: Iterable<T>): T[] => [...new Set(xs)];
 const sorted = (xs: Iterable<string>): string[] => uniq(xs).sort();
 const sum = (fs: readonly Finding[], key: 'lossFen' | 'overchargeFen') => fs.reduce((a, f) => a + f[key], 0);
-const refs = (fs: readonly Finding[], n = 5) =>
-  fs
-    .map((f) => f.refNo ?? f.orderNo)
-    .filter((x): x is string => x !== undefined)
-    .slice(0, n);
+
+/** A group's transactions named in evidence, zh and en (see namerFor); '' when none can be named. */
+type Names = { zh: string; en: string };
+type Namer = (fs: readonly Finding[], n?: number) => Names;
+
+/**
+ * Names the first `n` transactions of a group as the merchant can find them: by 参考号; else by 凭证号/流水号
+ * (the journal line's, `vouchers` of its digest); else by 订单号; else by the file and row the finding cites. A
+ * cashier's export often has no 参考号, and an empty “参考号” names nothing.
+ */
+function namerFor(vouchers: JournalDigest['vouchers'] | undefined): Namer {
+  const voucherOf = (f: Finding): string | undefined => {
+    for (const at of f.source) {
+      const v = vouchers?.get(at.file)?.get(at.row);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+  return (fs, n = 5) => {
+    const refNos: string[] = [];
+    const voucherNos: string[] = [];
+    const orderNos: string[] = [];
+    const rowsOf = new Map<string, number[]>();
+    for (const f of fs.slice(0, n)) {
+      const voucher = f.refNo === undefined ? voucherOf(f) : undefined;
+      const at = f.source[0];
+      if (f.refNo !== undefined) refNos.push(f.refNo);
+      else if (voucher !== undefined) voucherNos.push(voucher);
+      else if (f.orderNo !== undefined) orderNos.push(f.orderNo);
+      else if (at !== undefined) rowsOf.set(at.file, [...(rowsOf.get(at.file) ?? []), at.row]);
+    }
+    const zh: string[] = [];
+    const en: string[] = [];
+    const add = (xs: string[], labelZh: string, labelEn: string) => {
+      if (xs.length === 0) return;
+      zh.push(`${labelZh} ${list(uniq(xs), 'zh')}`);
+      en.push(`${labelEn} ${list(uniq(xs), 'en')}`);
+    };
+    add(refNos, '参考号', refNos.length > 1 ? 'ref nos' : 'ref no');
+    add(voucherNos, '凭证号/流水号', voucherNos.length > 1 ? 'voucher nos' : 'voucher no');
+    add(orderNos, '订单号', orderNos.length > 1 ? 'order nos' : 'order no');
+    for (const [file, rows] of rowsOf) {
+      const unique = uniq(rows).sort((a, b) => a - b);
+      zh.push(`${file} 第 ${list(unique.map(String), 'zh')} 行`);
+      en.push(`${file} ${unique.length > 1 ? 'rows' : 'row'} ${list(unique.map(String), 'en')}`);
+    }
+    if (zh.length === 0) return { zh: '', en: '' };
+    const more = fs.length > n;
+    return {
+      zh: `${zh.join('；')}${more ? ` 等 ${fs.length} 笔` : ''}`,
+      en: `${en.join('; ')}${more ? ` (${fs.length} in all)` : ''}`,
+    };
+  };
+}
+
+/** “，参考号 …” after a clause, or nothing when the transactions have no name. */
+const named = (names: Names, lang: 'zh' | 'en') => {
+  const text = lang === 'en' ? names.en : names.zh;
+  return text === '' ? '' : `${lang === 'en' ? ', ' : '，'}${text}`;
+};
 const terminalsOf = (fs: readonly Finding[]) =>
   sorted(fs.map((f) => f.terminalId).filter((t): t is string => t !== undefined));
 const range = (fs: readonly Finding[]) => {
@@ -88,15 +166,6 @@ const range = (fs: readonly Finding[]) => {
   return { first: ds[0] ?? '', last: ds.at(-1) ?? '' };
 };
 const list = (xs: readonly string[], lang: 'zh' | 'en') => xs.join(lang === 'en' ? ', ' : '、');
-
-/** The plan that governs a merchant, as the audit picks it. */
-function planFor(plans: readonly FeePlan[], merchantId: string): FeePlan | undefined {
-  return (
-    plans.find((p) => p.merchantId === merchantId) ??
-    plans.find((p) => p.merchantId === undefined) ??
-    (plans.length === 1 ? plans[0] : undefined)
-  );
-}
 
 function bandContains(band: string, amountFen: number): boolean {
   const a = Math.abs(amountFen);
@@ -136,6 +205,8 @@ interface Draft {
   confidence: Confidence;
   since?: string;
   terminalIds?: string[];
+  /** Steps worded for this group (its lines, its amount) instead of the cause's general wording. */
+  steps?: Partial<Record<Remedy, { zh: string; en: string }>>;
 }
 
 function finish(d: Draft): Diagnosis {
@@ -156,7 +227,7 @@ function finish(d: Draft): Diagnosis {
     overchargeFen: sum(d.findings, 'overchargeFen'),
     lossFen: sum(d.findings, 'lossFen'),
     confidence: d.confidence,
-    ...remedySteps(d.cause),
+    ...remedySteps(d.cause, d.steps),
   };
 }
 
@@ -172,9 +243,18 @@ export function diagnose(report: AuditReport, options: DiagnoseOptions = {}): Di
   const journal = options.journal ?? digestByMerchant(options.terminal ?? []);
   const declined = [...journal].filter(([, d]) => d.declined).map(([m]) => m);
   const merchants = uniq([...byMerchant.keys(), ...declined]);
+  // The plan each merchant was audited against, picked as the audit picks it.
+  const planOf = planChooser(options.plans ?? [], options.sharedPlan === true);
   const out: Diagnosis[] = [];
   for (const m of merchants) {
-    const drafts = diagnoseMerchant(m, byMerchant.get(m) ?? [], report.rateChanges, options, journal.get(m));
+    const drafts = diagnoseMerchant(
+      m,
+      byMerchant.get(m) ?? [],
+      report.rateChanges,
+      planOf(m),
+      options,
+      journal.get(m),
+    );
     out.push(...drafts.map(finish));
   }
   return out.sort(
@@ -187,10 +267,10 @@ function diagnoseMerchant(
   merchantId: string,
   findings: readonly Finding[],
   allChanges: readonly RateChange[],
+  plan: FeePlan | undefined,
   options: DiagnoseOptions,
   journal: JournalDigest | undefined,
 ): Draft[] {
-  const plan = planFor(options.plans ?? [], merchantId);
   const devices = (options.devices ?? []).filter(
     (d) => d.merchantId === undefined || d.merchantId === merchantId || merchantId === '',
   );
@@ -211,6 +291,11 @@ function diagnoseMerchant(
     claim(d.findings);
     drafts.push(d);
   };
+  const names = namerFor(journal?.vouchers);
+
+  // 0. A fee kept on a sale voided or reversed: no fee is due on it whatever the rate, so it is no rate change (nor
+  // a terminal's setting); claimed first, before step 1 could date it to one.
+  push(cancelledFeeDraft(merchantId, open(['fee_overcharge']).filter(keptOnCancelledSale), names));
 
   // 1. Fee overcharges explained by a detected change of the formula charged.
   const changes = allChanges.filter((c) => (c.merchantId ?? '') === merchantId);
@@ -277,7 +362,7 @@ function diagnoseMerchant(
           evidence: [
             `终端 ${device.terminalId}${what === '' ? '' : `（${what}）`}于 ${after.from} 由 ${v(before)} 升级为 ${v(after)}（设备记录）`,
             `此后该终端出现 ${since.length} 笔差错（${kindsZh(since)}），升级前 0 笔；同期其他终端同类差错 ${others} 笔`,
-            `涉及金额 ${formatFen(loss)}，首笔 ${range(since).first}，参考号 ${list(refs(since), 'zh')}`,
+            `涉及金额 ${formatFen(loss)}，首笔 ${range(since).first}${named(names(since), 'zh')}`,
           ],
           evidenceEn: [
             `Terminal ${device.terminalId}${what === '' ? '' : ` (${what})`} was updated on ${after.from} from ${vEn(before)} to ${vEn(after)} (devices file)`,
@@ -285,7 +370,7 @@ function diagnoseMerchant(
               .map((f) => f.kind)
               .filter((k, j, a) => a.indexOf(k) === j)
               .join(', ')}), none before; other terminals have ${others} of the same kind in the same period`,
-            `${formatFen(loss)} at stake, first on ${range(since).first}, ref nos ${list(refs(since), 'en')}`,
+            `${formatFen(loss)} at stake, first on ${range(since).first}${named(names(since), 'en')}`,
           ],
           findings: since,
           confidence: others === 0 ? 'high' : 'medium',
@@ -414,8 +499,8 @@ function diagnoseMerchant(
             en: `${d}: "${label}" ${formatFen(f.lossFen)} deducted`,
           }
         : {
-            zh: `${d} 参考号 ${f.refNo ?? f.orderNo ?? '—'} 的结算款少付 ${formatFen(f.lossFen)}（押金/服务费直接从交易款中扣）`,
-            en: `${d}: ref ${f.refNo ?? f.orderNo ?? '—'} settled ${formatFen(f.lossFen)} short (a deposit or fee taken out of the sale)`,
+            zh: `${d} ${names([f]).zh || '一笔交易'} 的结算款少付 ${formatFen(f.lossFen)}（押金/服务费直接从交易款中扣）`,
+            en: `${d}: ${names([f]).en || 'a sale'} settled ${formatFen(f.lossFen)} short (a deposit or fee taken out of the sale)`,
           };
     });
     push({
@@ -451,13 +536,13 @@ function diagnoseMerchant(
       title: '退货未按合同退还手续费',
       titleEn: 'Refunds did not return the agreed fee',
       evidence: [
-        `${refunds.length} 笔退货少退手续费 ${formatFen(sum(refunds, 'lossFen'))}，${range(refunds).first} 至 ${range(refunds).last}，参考号 ${list(refs(refunds), 'zh')}`,
+        `${refunds.length} 笔退货少退手续费 ${formatFen(sum(refunds, 'lossFen'))}，${range(refunds).first} 至 ${range(refunds).last}${named(names(refunds), 'zh')}`,
         plan === undefined
           ? '合同约定退货退还手续费'
           : `合同约定退货手续费：${plan.refundFee === 'none' ? '不退' : plan.refundFee === 'full' ? '全额退还' : '按比例退还'}`,
       ],
       evidenceEn: [
-        `${refunds.length} refunds returned ${formatFen(sum(refunds, 'lossFen'))} too little fee, ${range(refunds).first} to ${range(refunds).last}, ref nos ${list(refs(refunds), 'en')}`,
+        `${refunds.length} refunds returned ${formatFen(sum(refunds, 'lossFen'))} too little fee, ${range(refunds).first} to ${range(refunds).last}${named(names(refunds), 'en')}`,
         plan === undefined
           ? 'The contract returns the fee on refunds'
           : `The contract's refund fee policy: ${plan.refundFee}`,
@@ -488,18 +573,18 @@ function diagnoseMerchant(
     if (dups.length > 0) {
       const amount = dups.reduce((a, f) => a + (f.amountFen ?? 0), 0);
       evidence.push(
-        `${dups.length} 笔疑似重复扣款：同一终端、同一付款人、同一金额${gapZh}，共 ${formatFen(amount)}，参考号 ${list(refs(dups), 'zh')}`,
+        `${dups.length} 笔疑似重复扣款：同一终端、同一付款人、同一金额${gapZh}，共 ${formatFen(amount)}${named(names(dups), 'zh')}`,
       );
       evidenceEn.push(
-        `${dups.length} suspected duplicate charges: same terminal, payer and amount${gapEn}, ${formatFen(amount)} in all, ref nos ${list(refs(dups), 'en')}`,
+        `${dups.length} suspected duplicate charges: same terminal, payer and amount${gapEn}, ${formatFen(amount)} in all${named(names(dups), 'en')}`,
       );
     }
     if (reversals.length > 0) {
       evidence.push(
-        `${reversals.length} 笔交易终端已冲正（超时自动冲正），但仍被结算，损失手续费 ${formatFen(sum(reversals, 'lossFen'))}，参考号 ${list(refs(reversals), 'zh')}`,
+        `${reversals.length} 笔交易终端已冲正（超时自动冲正），但仍被结算，损失手续费 ${formatFen(sum(reversals, 'lossFen'))}${named(names(reversals), 'zh')}`,
       );
       evidenceEn.push(
-        `${reversals.length} sales reversed on the terminal (timeout reversal) were still settled, ${formatFen(sum(reversals, 'lossFen'))} fee lost, ref nos ${list(refs(reversals), 'en')}`,
+        `${reversals.length} sales reversed on the terminal (timeout reversal) were still settled, ${formatFen(sum(reversals, 'lossFen'))} fee lost${named(names(reversals), 'en')}`,
       );
     }
     evidence.push(`秒级重发和冲正未生效都是网络超时的典型表现；涉及终端 ${list(terminalsOf(both), 'zh')}`);
@@ -543,11 +628,11 @@ function diagnoseMerchant(
       title: `终端 ${t} 金额不符：疑似设备故障`,
       titleEn: `Amount mismatches on terminal ${t}: a likely device fault`,
       evidence: [
-        `终端 ${t} 有 ${fs.length} 笔交易的结算金额与终端金额不符（占全部金额不符 ${share}），${first} 至 ${last}，少结 ${formatFen(sum(fs, 'lossFen'))}，参考号 ${list(refs(fs), 'zh')}`,
+        `终端 ${t} 有 ${fs.length} 笔交易的结算金额与终端金额不符（占全部金额不符 ${share}），${first} 至 ${last}，少结 ${formatFen(sum(fs, 'lossFen'))}${named(names(fs), 'zh')}`,
         `差错集中在一台终端，其他终端正常：键盘、屏幕或读卡器故障的典型表现${devices.length > 0 ? '；设备记录中该终端期间没有软件变更' : ''}`,
       ],
       evidenceEn: [
-        `Terminal ${t} has ${fs.length} transactions settled for an amount other than the journal's (${share} of all mismatches), ${first} to ${last}, ${formatFen(sum(fs, 'lossFen'))} short, ref nos ${list(refs(fs), 'en')}`,
+        `Terminal ${t} has ${fs.length} transactions settled for an amount other than the journal's (${share} of all mismatches), ${first} to ${last}, ${formatFen(sum(fs, 'lossFen'))} short${named(names(fs), 'en')}`,
         `The errors cluster on one terminal while the others are right: the mark of a keypad, screen or reader fault${devices.length > 0 ? '; the devices file records no software change in that time' : ''}`,
       ],
       findings: fs,
@@ -559,8 +644,8 @@ function diagnoseMerchant(
 
   // 8. Settlement and payout errors: the provider's back end.
   const voids = open(['void_settled']);
-  if (voids.length > 0) push(backendDraft(merchantId, 'void_settled', voids));
-  if (scattered.length > 0) push(backendDraft(merchantId, 'amount_mismatch', scattered));
+  if (voids.length > 0) push(backendDraft(merchantId, 'void_settled', voids, names));
+  if (scattered.length > 0) push(backendDraft(merchantId, 'amount_mismatch', scattered, names));
   for (const kind of [
     'missing_settlement',
     'duplicate_settlement',
@@ -569,7 +654,7 @@ function diagnoseMerchant(
     'unexpected_settlement',
   ] as const) {
     const fs = open([kind]);
-    if (fs.length > 0) push(backendDraft(merchantId, kind, fs, plan));
+    if (fs.length > 0) push(backendDraft(merchantId, kind, fs, names, plan));
   }
 
   // 9. Declined sales above a limit, from the journal's failed records.
@@ -695,13 +780,18 @@ function rateChangeDraft(
       key: `change|${c.channel}|${c.card}|${c.band}|${c.date}`,
       title: `${what}优惠费率到期：${wording.titleZh}`,
       titleEn: `${whatEn} promotional rate ended: ${wording.titleEn}`,
+      // What the contract says after the promotion only a plan can tell (the audit priced these sales by it).
       evidence: [
         ...evidence,
-        `判断依据：${list(why, 'zh')}；合同没有约定优惠到期后的费率，应继续按合同费率收取`,
+        plan === undefined
+          ? `判断依据：${list(why, 'zh')}；没有该商户的费率方案，请对照合同确认优惠到期后的费率`
+          : `判断依据：${list(why, 'zh')}；合同没有约定优惠到期后的费率，应继续按合同费率收取`,
       ],
       evidenceEn: [
         ...evidenceEn,
-        `The change date is ${list(whyEn, 'en')}; the contract sets no higher rate after it`,
+        plan === undefined
+          ? `The change date is ${list(whyEn, 'en')}; no plan was given for this merchant: check the contract for the rate after the promotion`
+          : `The change date is ${list(whyEn, 'en')}; the contract sets no higher rate after it`,
       ],
       findings: fs,
       confidence: periodEnds || roundDays ? 'high' : 'medium',
@@ -809,41 +899,115 @@ function capIgnored(f: Finding, plan: FeePlan | undefined): boolean {
   return f.chargedFeeFen + 1 >= uncapped;
 }
 
-function backendDraft(merchantId: string, kind: FindingKind, fs: Finding[], plan?: FeePlan): Draft {
+/**
+ * A fee_overcharge of a sale a void or reversal netted (merchant-audit's cancelledFeeDraft): nothing is due on it, so
+ * it says 应收 ¥0.00 and how much the 撤销/冲正 line returned of the fee.
+ */
+function keptOnCancelledSale(f: Finding): boolean {
+  return f.kind === 'fee_overcharge' && f.expectedFeeFen === 0 && /(撤销|冲正)退回/.test(f.message);
+}
+
+/** The fees kept on voided or reversed sales: to be refunded in full, each cited by its sale and cancel lines. */
+function cancelledFeeDraft(merchantId: string, fs: Finding[], names: Namer): Draft {
+  const reversal = (f: Finding) => f.message.includes('冲正退回');
+  const whatZh = fs.every(reversal) ? '冲正' : fs.some(reversal) ? '撤销/冲正' : '撤销';
+  const whatEn = fs.every(reversal) ? 'reversed' : fs.some(reversal) ? 'voided or reversed' : 'voided';
+  const lineEn = fs.every(reversal) ? 'reversal' : fs.some(reversal) ? 'void or reversal' : 'void';
+  const { first, last } = range(fs);
+  const kept = sum(fs, 'overchargeFen');
+  // Each sale by its key, with every line the finding cites: the sale and its void or reversal, statement and journal.
+  const shown = fs.slice(0, 5);
+  const lines = (lang: 'zh' | 'en', withFee = true) =>
+    shown.map((f) => {
+      const key = lang === 'en' ? names([f]).en : names([f]).zh;
+      const byFile = new Map<string, number[]>();
+      for (const at of f.source) byFile.set(at.file, [...(byFile.get(at.file) ?? []), at.row]);
+      const where = [...byFile]
+        .map(([file, rows]) =>
+          lang === 'en'
+            ? `${file} ${rows.length > 1 ? 'rows' : 'row'} ${list(rows.map(String), 'en')}`
+            : `${file} 第 ${list(rows.map(String), 'zh')} 行`,
+        )
+        .join(lang === 'en' ? '; ' : '；');
+      const fee = formatFen(f.overchargeFen);
+      const cited =
+        lang === 'en'
+          ? `${key === '' ? 'a sale' : key} (${where})`
+          : `${key === '' ? '一笔交易' : key}（${where}）`;
+      if (!withFee) return cited;
+      return lang === 'en' ? `${cited}: ${fee} kept` : `${cited}未退手续费 ${fee}`;
+    });
+  const moreZh = fs.length > shown.length ? ` 等 ${fs.length} 笔` : '';
+  const moreEn = fs.length > shown.length ? ` (${fs.length} in all)` : '';
+  const ts = terminalsOf(fs);
+  return {
+    cause: 'cancelled_fee_kept',
+    merchantId,
+    key: 'cancelled-fee',
+    title: `${whatZh}后手续费未退回`,
+    titleEn: `Fee kept on ${whatEn} sales`,
+    evidence: [
+      `${fs.length} 笔交易已${whatZh}，对账单中原交易与${whatZh}行相抵，但手续费仍收取 ${formatFen(kept)}，${first} 至 ${last}${ts.length === 0 ? '' : `，终端 ${list(ts, 'zh')}`}`,
+      `${lines('zh').join('；')}${moreZh}`,
+      `${whatZh}的交易不收手续费（撤销免费，冲正整笔相抵），收取的手续费应全部退回；与费率高低无关，不是调价`,
+    ],
+    evidenceEn: [
+      `${fs.length} sales were ${whatEn}: the statement nets each sale with its ${lineEn} line, yet ${formatFen(kept)} in fees was kept, ${first} to ${last}${ts.length === 0 ? '' : `, terminal(s) ${list(ts, 'en')}`}`,
+      `${lines('en').join('; ')}${moreEn}`,
+      `A ${whatEn} sale costs no fee (a void is free, a reversal nets to nothing): the fee kept is to be refunded in full, whatever the rate — this is not a rate change`,
+    ],
+    findings: fs,
+    confidence: 'high',
+    steps: {
+      contact_service: {
+        zh: `联系收单机构，要求退还${whatZh}交易的手续费 ${formatFen(kept)}：出示原交易与${whatZh}行（${lines('zh', false).join('；')}${moreZh}），${whatZh}的交易不应收取手续费`,
+        en: `Ask the provider to refund the ${formatFen(kept)} fee of the ${whatEn} sale(s), citing the sale and its ${lineEn} line (${lines('en', false).join('; ')}${moreEn}): a ${whatEn} sale costs no fee`,
+      },
+    },
+  };
+}
+
+function backendDraft(
+  merchantId: string,
+  kind: FindingKind,
+  fs: Finding[],
+  names: Namer,
+  plan?: FeePlan,
+): Draft {
   const { first, last } = range(fs);
   const loss = sum(fs, 'lossFen');
-  const r = list(refs(fs), 'zh');
-  const rEn = list(refs(fs), 'en');
+  const r = named(names(fs), 'zh');
+  const rEn = named(names(fs), 'en');
   const T: Partial<Record<FindingKind, [string, string, string, string]>> = {
     void_settled: [
       '已撤销的交易仍被结算',
       'Voided sales still settled',
-      `${fs.length} 笔交易已在终端撤销，收单机构仍结算并收取手续费 ${formatFen(loss)}，${first} 至 ${last}，参考号 ${r}`,
-      `${fs.length} sales voided on the terminal were still settled with ${formatFen(loss)} in fees, ${first} to ${last}, ref nos ${rEn}`,
+      `${fs.length} 笔交易已在终端撤销，收单机构仍结算并收取手续费 ${formatFen(loss)}，${first} 至 ${last}${r}`,
+      `${fs.length} sales voided on the terminal were still settled with ${formatFen(loss)} in fees, ${first} to ${last}${rEn}`,
     ],
     amount_mismatch: [
       '结算金额与终端金额不符（分散在多台终端）',
       'Settled amounts differ from the journal (spread over terminals)',
-      `${fs.length} 笔交易的结算金额与终端金额不符，分散在 ${terminalsOf(fs).length} 台终端，少结 ${formatFen(loss)}，参考号 ${r}`,
-      `${fs.length} transactions settled for another amount, spread over ${terminalsOf(fs).length} terminals, ${formatFen(loss)} short, ref nos ${rEn}`,
+      `${fs.length} 笔交易的结算金额与终端金额不符，分散在 ${terminalsOf(fs).length} 台终端，少结 ${formatFen(loss)}${r}`,
+      `${fs.length} transactions settled for another amount, spread over ${terminalsOf(fs).length} terminals, ${formatFen(loss)} short${rEn}`,
     ],
     missing_settlement: [
       '成功交易未结算',
       'Successful sales never settled',
-      `${fs.length} 笔成功交易在对账单覆盖期内没有结算，应结未结 ${formatFen(loss)}，${first} 至 ${last}，参考号 ${r}`,
-      `${fs.length} successful sales were never settled although the statements cover their dates, ${formatFen(loss)} unpaid, ${first} to ${last}, ref nos ${rEn}`,
+      `${fs.length} 笔成功交易在对账单覆盖期内没有结算，应结未结 ${formatFen(loss)}，${first} 至 ${last}${r}`,
+      `${fs.length} successful sales were never settled although the statements cover their dates, ${formatFen(loss)} unpaid, ${first} to ${last}${rEn}`,
     ],
     duplicate_settlement: [
       '同一笔交易结算两次',
       'Transactions settled twice',
-      `${fs.length} 笔交易在对账单中出现两次，参考号 ${r}；重复结算后可能被追扣，请以对账单为据核实`,
-      `${fs.length} transactions appear twice in the statements, ref nos ${rEn}; the provider may claw them back — check against the statements`,
+      `${fs.length} 笔交易在对账单中出现两次${r}；重复结算后可能被追扣，请以对账单为据核实`,
+      `${fs.length} transactions appear twice in the statements${rEn}; the provider may claw them back — check against the statements`,
     ],
     late_settlement: [
       '结算延迟',
       'Late settlement',
-      `${fs.length} 笔交易晚于合同结算周期${plan === undefined ? '' : `（${plan.settlement.basis}${plan.settlement.days}）`}结算，${first} 至 ${last}，参考号 ${r}`,
-      `${fs.length} transactions settled later than the contract's cycle${plan === undefined ? '' : ` (${plan.settlement.basis}${plan.settlement.days})`}, ${first} to ${last}, ref nos ${rEn}`,
+      `${fs.length} 笔交易晚于合同结算周期${plan === undefined ? '' : `（${plan.settlement.basis}${plan.settlement.days}）`}结算，${first} 至 ${last}${r}`,
+      `${fs.length} transactions settled later than the contract's cycle${plan === undefined ? '' : ` (${plan.settlement.basis}${plan.settlement.days})`}, ${first} to ${last}${rEn}`,
     ],
     payout_mismatch: [
       '结算款未到账或短少',
@@ -854,8 +1018,8 @@ function backendDraft(merchantId: string, kind: FindingKind, fs: Finding[], plan
     unexpected_settlement: [
       '对账单中有流水里没有的交易',
       'Settled sales the journal does not have',
-      `${fs.length} 笔结算在终端流水中找不到，参考号 ${r}`,
-      `${fs.length} settled lines are missing from the journal, ref nos ${rEn}`,
+      `${fs.length} 笔结算在终端流水中找不到${r}`,
+      `${fs.length} settled lines are missing from the journal${rEn}`,
     ],
   };
   const [title, titleEn, ev, evEn] = T[kind] ?? [kind, kind, `${fs.length}`, `${fs.length}`];

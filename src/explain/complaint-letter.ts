@@ -238,13 +238,18 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
       ),
     );
     for (const x of f.top) {
+      const label = /“([^”]*)”/.exec(x.message)?.[1];
+      // A sale with neither number (a cashier's export) is named by the line the finding cites; a deduction or a
+      // payout day by its settlement day.
+      const at = label === undefined && x.time !== undefined ? x.source[0] : undefined;
       const key =
         x.refNo !== undefined
           ? t(`参考号 ${x.refNo}`, `ref ${x.refNo}`)
           : x.orderNo !== undefined
             ? t(`订单号 ${x.orderNo}`, `order ${x.orderNo}`)
-            : undefined;
-      const label = /“([^”]*)”/.exec(x.message)?.[1];
+            : at !== undefined
+              ? t(`${at.file} 第 ${at.row} 行`, `${at.file} row ${at.row}`)
+              : undefined;
       const line =
         key !== undefined
           ? `${key}  ${dateOf(x)}`

@@ -8,6 +8,8 @@ export const CAUSES = [
   'network_resubmission',
   'device_fault',
   'provider_backend_error',
+  /** A fee kept on a sale voided or reversed, which costs no fee whatever the rate. */
+  'cancelled_fee_kept',
   'bank_limit_change',
   'software_update',
   'unexplained',

@@ -37,17 +37,25 @@ export const REMEDIES_BY_CAUSE: Record<Cause, readonly Remedy[]> = {
   network_resubmission: ['check_network', 'restart', 'contact_service', 'reconcile_regularly'],
   device_fault: ['check_hardware', 'restart', 'update_software', 'contact_service', 'reconcile_regularly'],
   provider_backend_error: ['contact_service', 'reconcile_regularly'],
+  // Worded for the diagnosis: refund the fee of the sales cancelled, citing their lines (attach-diagnoses.ts).
+  cancelled_fee_kept: ['contact_service', 'reconcile_regularly'],
   bank_limit_change: ['contact_service', 'reconcile_regularly'],
   software_update: ['update_software', 'restart', 'check_hardware', 'contact_service', 'reconcile_regularly'],
   unexplained: ['reconcile_regularly', 'contact_service'],
 };
 
-/** The numbered steps for a cause, in Chinese and English. */
-export function remedySteps(cause: Cause): { remedies: Remedy[]; steps: string[]; stepsEn: string[] } {
+/**
+ * The numbered steps for a cause, in Chinese and English; `worded` words some of them for one diagnosis (naming its
+ * transactions and amount) instead of the general wording.
+ */
+export function remedySteps(
+  cause: Cause,
+  worded: Partial<Record<Remedy, { zh: string; en: string }>> = {},
+): { remedies: Remedy[]; steps: string[]; stepsEn: string[] } {
   const remedies = [...REMEDIES_BY_CAUSE[cause]];
   return {
     remedies,
-    steps: remedies.map((r) => STEP[r].zh),
-    stepsEn: remedies.map((r) => STEP[r].en),
+    steps: remedies.map((r) => (worded[r] ?? STEP[r]).zh),
+    stepsEn: remedies.map((r) => (worded[r] ?? STEP[r]).en),
   };
 }

@@ -13,6 +13,7 @@ export const CAUSE_NAMES: Record<Cause, { zh: string; en: string }> = {
   network_resubmission: { zh: '网络超时重发', en: 'network resubmission' },
   device_fault: { zh: '终端设备故障', en: 'device fault' },
   provider_backend_error: { zh: '收单机构后台差错', en: 'provider back-end error' },
+  cancelled_fee_kept: { zh: '撤销/冲正后手续费未退回', en: 'fee kept on a voided or reversed sale' },
   bank_limit_change: { zh: '发卡行限额调整', en: 'bank limit change' },
   software_update: { zh: '终端软件升级', en: 'terminal software update' },
   unexplained: { zh: '原因待查', en: 'unexplained' },

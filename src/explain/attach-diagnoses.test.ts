@@ -1,0 +1,334 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuditReport, Finding, FindingKind, RateChange } from '../audit/report-types.js';
+import { rec } from '../audit/test-records.js';
+import { runCli } from '../cli/program.js';
+import { diagnose, digestJournal, VOUCHERS_KEPT } from './attach-diagnoses.js';
+
+const M = '822000000000009';
+
+/** A one-merchant report of these findings (diagnose reads only findings and rate changes). */
+function reportOf(findings: Finding[], rateChanges: RateChange[] = []): AuditReport {
+  return { findings, rateChanges, merchants: [], diagnoses: [] } as unknown as AuditReport;
+}
+
+let n = 0;
+function finding(kind: FindingKind, extra: Partial<Finding>): Finding {
+  n += 1;
+  return {
+    id: `f-${n}`,
+    kind,
+    merchantId: M,
+    terminalId: '10000001',
+    time: '2026-10-14T15:00:00+08:00',
+    channel: 'card',
+    card: 'credit',
+    overchargeFen: 0,
+    lossFen: 0,
+    message: '',
+    messageEn: '',
+    source: [],
+    ...extra,
+  };
+}
+
+/** A cashier's journal line: 流水号 only, no 参考号 and no 商户号 column (as /tmp/qa/cli/j1's terminal.csv). */
+const cashierLine = (row: number, voucherNo: string, time: string, amountFen: number) =>
+  rec('terminal', { merchantId: M, terminalId: '10000001', voucherNo, time, amountFen }, row, 'terminal.csv');
+
+/** Every evidence line and step of the diagnoses, zh and en. */
+const texts = (ds: ReturnType<typeof diagnose>) =>
+  ds.flatMap((d) => [d.title, d.titleEn, ...d.evidence, ...d.evidenceEn, ...d.steps, ...d.stepsEn]);
+
+// “参考号” or “ref no(s)” with nothing after it: the label of a list that came out empty.
+const EMPTY_REF = /参考号\s*(?:[，；。、,;]|$)|ref nos?\s*(?:[,;.]|$)/;
+
+describe('naming the transactions in evidence', () => {
+  // ¥300.00 at 0.60% = ¥1.80 fee: ¥298.20 due; ¥58.00 at 0.38% = ¥0.22 fee: ¥57.78 due. ¥355.98 in all.
+  const missing = () => [
+    finding('missing_settlement', {
+      amountFen: 30000,
+      lossFen: 29820,
+      source: [{ file: 'terminal.csv', row: 14 }],
+    }),
+    finding('missing_settlement', {
+      time: '2026-10-15T09:00:00+08:00',
+      channel: 'wechat',
+      card: 'unknown',
+      amountFen: 5800,
+      lossFen: 5778,
+      source: [{ file: 'terminal.csv', row: 16 }],
+    }),
+  ];
+  const journal = [
+    cashierLine(14, '000112', '2026-10-14 15:00:00', 30000),
+    cashierLine(16, '000114', '2026-10-15 09:00:00', 5800),
+  ];
+
+  it('names sales of a cashier export without 参考号 by their 凭证号/流水号, from the journal', () => {
+    const [d] = diagnose(reportOf(missing()), { terminal: journal });
+    expect(d?.cause).toBe('provider_backend_error');
+    expect(d?.lossFen).toBe(35598);
+    expect(d?.evidence[0]).toBe(
+      '2 笔成功交易在对账单覆盖期内没有结算，应结未结 ¥355.98，2026-10-14 至 2026-10-15，凭证号/流水号 000112、000114',
+    );
+    expect(d?.evidenceEn[0]).toBe(
+      '2 successful sales were never settled although the statements cover their dates, ¥355.98 unpaid, 2026-10-14 to 2026-10-15, voucher nos 000112, 000114',
+    );
+    // The same through a digest, as the CLI passes it (audit-run.ts: journal by merchant).
+    const [viaDigest] = diagnose(reportOf(missing()), { journal: new Map([[M, digestJournal(journal)]]) });
+    expect(viaDigest?.evidence[0]).toBe(d?.evidence[0]);
+  });
+
+  it('falls back to the 订单号, then to the file and row, and never prints an empty 参考号', () => {
+    const [byRow] = diagnose(reportOf(missing()));
+    expect(byRow?.evidence[0]).toBe(
+      '2 笔成功交易在对账单覆盖期内没有结算，应结未结 ¥355.98，2026-10-14 至 2026-10-15，terminal.csv 第 14、16 行',
+    );
+    expect(byRow?.evidenceEn[0]).toMatch(/2026-10-14 to 2026-10-15, terminal\.csv rows 14, 16$/);
+
+    const [mixed] = diagnose(
+      reportOf([
+        finding('missing_settlement', {
+          refNo: '628500000101',
+          lossFen: 100,
+          source: [{ file: 's.csv', row: 2 }],
+        }),
+        finding('missing_settlement', {
+          orderNo: 'WX20261014001',
+          lossFen: 100,
+          source: [{ file: 't.csv', row: 3 }],
+        }),
+        finding('missing_settlement', { lossFen: 100, source: [{ file: 't.csv', row: 9 }] }),
+      ]),
+    );
+    expect(mixed?.evidence[0]).toMatch(/，参考号 628500000101；订单号 WX20261014001；t\.csv 第 9 行$/);
+    expect(mixed?.evidenceEn[0]).toMatch(/, ref no 628500000101; order no WX20261014001; t\.csv row 9$/);
+  });
+
+  it('says how many more there are beyond the five named', () => {
+    const many = Array.from({ length: 7 }, (_, i) =>
+      finding('missing_settlement', { refNo: `62850000010${i}`, lossFen: 100 }),
+    );
+    const [d] = diagnose(reportOf(many));
+    expect(d?.evidence[0]).toMatch(
+      /参考号 628500000100、628500000101、628500000102、628500000103、628500000104 等 7 笔$/,
+    );
+    expect(d?.evidenceEn[0]).toMatch(/628500000104 \(7 in all\)$/);
+  });
+
+  it('leaves no empty reference list in any diagnosis of findings without 参考号', () => {
+    const at = (row: number) => [{ file: 'terminal.csv', row }];
+    const findings = [
+      finding('void_settled', { lossFen: 300, chargedFeeFen: 300, source: at(2) }),
+      finding('amount_mismatch', { terminalId: 'A', lossFen: 100, source: at(3) }),
+      finding('amount_mismatch', { terminalId: 'B', lossFen: 100, source: at(4) }),
+      finding('duplicate_settlement', { source: at(5) }),
+      finding('late_settlement', { source: at(6) }),
+      finding('unexpected_settlement', { source: [{ file: 'settlement.csv', row: 7 }] }),
+      finding('suspected_duplicate_charge', { messageEn: 'only 30 s after', source: at(8) }),
+      finding('void_settled', { messageEn: 'x was reversed on the terminal', lossFen: 200, source: at(9) }),
+      finding('refund_fee_mismatch', { lossFen: 240, overchargeFen: 240, source: at(10) }),
+      finding('amount_mismatch', { terminalId: 'C', lossFen: 50, source: at(11) }),
+      finding('amount_mismatch', { terminalId: 'C', lossFen: 50, source: at(12) }),
+      finding('unplanned_deduction', { lossFen: 9900, amountFen: 100000, source: at(13) }),
+    ];
+    const ds = diagnose(reportOf(findings));
+    expect(ds.map((d) => d.cause).sort()).toEqual([
+      'device_fault',
+      'network_resubmission',
+      'provider_backend_error',
+      'provider_backend_error',
+      'provider_backend_error',
+      'provider_backend_error',
+      'provider_backend_error',
+      'unagreed_charge',
+      'unagreed_charge',
+    ]);
+    for (const text of texts(ds)) expect(text).not.toMatch(EMPTY_REF);
+    const all = texts(ds).join('\n');
+    for (const row of [2, 5, 6, 8, 9, 10, 11, 13]) expect(all).toContain(`terminal.csv 第 ${row}`);
+    expect(all).toContain('settlement.csv 第 7 行');
+    expect(all).toContain('terminal.csv 第 13 行 的结算款少付 ¥99.00');
+  });
+
+  it('keeps the vouchers of at most VOUCHERS_KEPT journal lines; those beyond are named by file and row', () => {
+    const lines = Array.from({ length: VOUCHERS_KEPT + 1 }, (_, i) =>
+      cashierLine(i + 2, String(i).padStart(6, '0'), '2026-10-14 10:00:00', 100),
+    );
+    const digest = digestJournal(lines);
+    expect(digest.vouchers.get('terminal.csv')?.size).toBe(VOUCHERS_KEPT);
+    // A line with its 参考号 needs no voucher to be named.
+    const withRef = digestJournal([
+      rec('terminal', { refNo: 'R1', voucherNo: '000001', time: '2026-10-14 10:00:00', amountFen: 1 }),
+    ]);
+    expect(withRef.vouchers.size).toBe(0);
+  });
+});
+
+describe('a fee kept on a voided or reversed sale', () => {
+  // merchant-audit's cancelledFeeDraft: ¥500.00 sale charged ¥3.00, its void returned ¥0.00: ¥3.00 kept, none due.
+  const kept = (refNo: string, reversed = false) => {
+    const what = reversed ? '冲正' : '撤销';
+    return finding('fee_overcharge', {
+      refNo,
+      time: '2026-10-12T10:05:00+08:00',
+      amountFen: 50000,
+      expectedFeeFen: 0,
+      chargedFeeFen: 300,
+      overchargeFen: 300,
+      lossFen: 300,
+      basis: 'plan',
+      message: `2026-10-12 10:05:00 参考号 ${refNo} 终端 10000001 刷卡贷记卡 ¥500.00 已${what}（v.csv 第 4 行），${what}的交易不收手续费：应收 ¥0.00，实收 ¥3.00 − ${what}退回 ¥0.00 = ¥3.00，多扣 ¥3.00`,
+      source: [
+        { file: 'v.csv', row: 3 },
+        { file: 'v.csv', row: 4 },
+      ],
+    });
+  };
+  // A provider rate change on the same channel and card before the sale: step 1 would have taken the finding.
+  const change: RateChange = {
+    merchantId: M,
+    channel: 'card',
+    card: 'credit',
+    band: 'all',
+    date: '2026-10-01',
+    beforeRate: '0.60%',
+    afterRate: '0.63%',
+    beforeFixedFen: 0,
+    afterFixedFen: 0,
+    transactions: 3,
+    inPlan: false,
+    noticeHonoured: false,
+  };
+  const raised = finding('fee_overcharge', {
+    refNo: '628500000201',
+    time: '2026-10-12T11:00:00+08:00',
+    amountFen: 100000,
+    expectedFeeFen: 600,
+    chargedFeeFen: 630,
+    overchargeFen: 30,
+    lossFen: 30,
+    message: '应收 ¥6.00（0.60%），实收 ¥6.30，多扣 ¥0.30',
+  });
+
+  it('is its own cause with a step to get the fee refunded, citing the sale and void lines — never a rate change', () => {
+    const ds = diagnose(reportOf([kept('628500000102'), raised], [change]));
+    expect(ds.map((d) => [d.cause, d.findingIds.length, d.overchargeFen])).toEqual([
+      ['cancelled_fee_kept', 1, 300],
+      ['provider_rate_change', 1, 30],
+    ]);
+    const d = ds[0];
+    expect(d?.title).toBe('撤销后手续费未退回');
+    expect(d?.titleEn).toBe('Fee kept on voided sales');
+    expect(d?.confidence).toBe('high');
+    expect(d?.evidence).toEqual([
+      '1 笔交易已撤销，对账单中原交易与撤销行相抵，但手续费仍收取 ¥3.00，2026-10-12 至 2026-10-12，终端 10000001',
+      '参考号 628500000102（v.csv 第 3、4 行）未退手续费 ¥3.00',
+      '撤销的交易不收手续费（撤销免费，冲正整笔相抵），收取的手续费应全部退回；与费率高低无关，不是调价',
+    ]);
+    expect(d?.remedies).toEqual(['contact_service', 'reconcile_regularly']);
+    expect(d?.steps[0]).toBe(
+      '联系收单机构，要求退还撤销交易的手续费 ¥3.00：出示原交易与撤销行（参考号 628500000102（v.csv 第 3、4 行）），撤销的交易不应收取手续费',
+    );
+    expect(d?.stepsEn[0]).toBe(
+      'Ask the provider to refund the ¥3.00 fee of the voided sale(s), citing the sale and its void line (ref no 628500000102 (v.csv rows 3, 4)): a voided sale costs no fee',
+    );
+    for (const text of texts(ds.slice(0, 1))) expect(text).not.toMatch(/调价：|rate change:/);
+  });
+
+  it('says 冲正 for reversals, and 撤销/冲正 for both', () => {
+    const [reversed] = diagnose(reportOf([kept('R1', true)]));
+    expect(reversed?.title).toBe('冲正后手续费未退回');
+    expect(reversed?.evidenceEn[0]).toContain('nets each sale with its reversal line');
+    const [both] = diagnose(reportOf([kept('R1', true), kept('R2')]));
+    expect(both?.title).toBe('撤销/冲正后手续费未退回');
+    expect(both?.overchargeFen).toBe(600);
+  });
+});
+
+describe('posguard audit diagnoses (end to end)', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const folder = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'posguard-diagnose-'));
+    dirs.push(dir);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  };
+  const PLAN = [
+    `merchantId: "${M}"`,
+    'settlement: T1',
+    'periods:',
+    '  - from: 2026-09-01',
+    '    rates:',
+    '      - { channel: [wechat, alipay], rate: 0.38% }',
+    '      - { card: credit, rate: 0.60% }',
+    '',
+  ].join('\n');
+
+  it('names the cashier export’s unsettled sale by its 流水号, in memory and through the spool', async () => {
+    // 2026-10-13 (Tue) and 10-14 (Wed) settle T1 the next day; the statement covers 10-13 to 10-15.
+    const dir = folder({
+      'settlement.csv': [
+        '交易时间,结算日期,商户号,终端号,凭证号,参考号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额',
+        `2026-10-12 09:05:00,2026-10-13,${M},10000001,000101,628500000101,贷记卡,刷卡,消费,1000.00,6.00,994.00`,
+        `2026-10-14 11:00:00,2026-10-15,${M},10000001,000103,628500000103,贷记卡,刷卡,消费,1234.56,7.41,1227.15`,
+      ].join('\n'),
+      'terminal.csv': [
+        '交易时间,终端号,流水号,卡类型,支付方式,交易类型,交易金额',
+        '2026/10/12 9:05,10000001,000101,贷记卡,刷卡,消费,1000.00',
+        '2026/10/14 11:00,10000001,000103,贷记卡,刷卡,消费,1234.56',
+        '2026/10/14 15:00,10000001,000112,贷记卡,刷卡,消费,300.00',
+      ].join('\n'),
+      'plan.yaml': PLAN,
+    });
+    const args = [
+      'audit',
+      '--settlement',
+      'settlement.csv',
+      '--terminal',
+      'terminal.csv',
+      '--plan',
+      'plan.yaml',
+    ];
+    for (const env of [process.env, { ...process.env, POSGUARD_SPOOL_RECORDS: '1' }]) {
+      const run = await runCli([...args, '--format', 'json'], { cwd: dir, env });
+      const report = JSON.parse(run.stdout) as AuditReport;
+      const missing = report.findings.filter((f) => f.kind === 'missing_settlement');
+      expect(missing.map((f) => [f.refNo, f.lossFen])).toEqual([[undefined, 29820]]);
+      const d = report.diagnoses?.find((x) => x.findingIds.includes(missing[0]?.id ?? ''));
+      expect(d?.evidence[0]).toBe(
+        '1 笔成功交易在对账单覆盖期内没有结算，应结未结 ¥298.20，2026-10-14 至 2026-10-14，凭证号/流水号 000112',
+      );
+      expect(d?.evidenceEn[0]).toMatch(/, voucher no 000112$/);
+    }
+  });
+
+  it('groups a fee kept on a voided sale under its own cause', async () => {
+    const dir = folder({
+      'v.csv': [
+        '交易时间,结算日期,商户号,终端号,凭证号,参考号,原参考号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额',
+        `2026-10-12 09:05:00,2026-10-13,${M},10000001,000101,628500000101,,贷记卡,刷卡,消费,1000.00,6.00,994.00`,
+        `2026-10-12 10:05:00,2026-10-13,${M},10000001,000102,628500000102,,贷记卡,刷卡,消费,500.00,3.00,497.00`,
+        `2026-10-12 10:15:00,2026-10-13,${M},10000001,000103,628500000103,628500000102,贷记卡,刷卡,消费撤销,-500.00,0.00,-500.00`,
+      ].join('\n'),
+      'plan.yaml': PLAN,
+    });
+    const run = await runCli(['audit', '--settlement', 'v.csv', '--plan', 'plan.yaml', '--format', 'json'], {
+      cwd: dir,
+    });
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(report.findings.map((f) => [f.kind, f.refNo, f.expectedFeeFen, f.overchargeFen])).toEqual([
+      ['fee_overcharge', '628500000102', 0, 300],
+    ]);
+    expect(report.diagnoses?.map((d) => [d.cause, d.title, d.overchargeFen])).toEqual([
+      ['cancelled_fee_kept', '撤销后手续费未退回', 300],
+    ]);
+    expect(report.diagnoses?.[0]?.steps[0]).toContain('参考号 628500000102（v.csv 第 3、4 行）');
+  });
+});
