@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { registerCommands } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT_USAGE, usageErrorLine } from './errors.js';
@@ -29,7 +29,13 @@ export function buildProgram(ctx: CliContext): Command {
         'posguard: reconcile terminal journals, settlement statements and bank credits against your fee contract.',
       ),
     )
-    .option('--lang <lang>', 'zh | en (default: zh, or en when LANG=en*)')
+    .addOption(
+      new Option('--lang <lang>', 'zh | en (default: zh, or en when LANG=en*)').argParser((value: string) => {
+        // detectLang has already read zh-CN, en_US…; anything else (fr) would silently print Chinese.
+        if (!/^(zh|en)([-_].*)?$/i.test(value)) throw new InvalidArgumentError('Allowed choices are zh, en.');
+        return value;
+      }),
+    )
     .option('--debug', 'print stack traces on errors')
     .addHelpText(
       'after',

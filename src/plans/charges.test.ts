@@ -92,6 +92,49 @@ describe('coverDeductions', () => {
     expect(result[0]).toMatchObject({ coveredFen: 9900, unplannedFen: 0 });
   });
 
+  // A statement writes the agreed charge with a month before it or a note after it: 10月服务费, 流量费（SIM卡）.
+  it('matches a label that contains the name or an alias beside a month prefix or a bracketed note', () => {
+    const service = charge({ name: '服务费', amountFen: 3900, every: 'month' });
+    const sim = charge({
+      name: '流量费',
+      aliases: ['SIM卡服务费'],
+      amountFen: 9900,
+      every: 'year',
+      from: '2026-09-01',
+    });
+    const result = coverDeductions(
+      [service, sim],
+      [
+        { label: '10月服务费', amountFen: -3900, date: '2026-10-08' },
+        { label: '流量费（SIM卡）', amountFen: -9900, date: '2026-10-15' },
+        { label: '2026年11月服务费', amountFen: -3900, date: '2026-11-08' },
+        { label: '扣款【流量费】', amountFen: -9900, date: '2026-11-20' },
+      ],
+    );
+    expect(result.map((r) => [r.charge?.name, r.coveredFen, r.unplannedFen])).toEqual([
+      ['服务费', 3900, 0],
+      ['流量费', 9900, 0],
+      ['服务费', 3900, 0],
+      // The second 流量费 of the contract year is still beyond the agreed amount.
+      ['流量费', 0, 9900],
+    ]);
+  });
+
+  it('gives a label naming two charges to the longer name, and never matches on one character', () => {
+    const service = charge({ name: '服务费', amountFen: 3900, every: 'month' });
+    const sim = charge({ name: '流量费', aliases: ['SIM卡服务费'], amountFen: 9900, every: 'year' });
+    const fee = charge({ name: '费', amountFen: 100, every: 'month' });
+    const result = coverDeductions(
+      [service, sim, fee],
+      [
+        { label: '10月SIM卡服务费', amountFen: -9900, date: '2026-10-08' },
+        { label: '会员费', amountFen: -2900, date: '2026-10-08' },
+      ],
+    );
+    expect(result[0]).toMatchObject({ coveredFen: 9900, unplannedFen: 0, charge: { name: '流量费' } });
+    expect(result[1]).toEqual({ coveredFen: 0, unplannedFen: 2900, reason: 'no_charge' });
+  });
+
   it('covers only up to the agreed amount and reports the excess', () => {
     const result = coverDeductions([SIM], [{ label: '流量费', amountFen: -12000, date: '2027-10-01' }]);
     expect(result[0]).toMatchObject({ coveredFen: 9900, unplannedFen: 2100, reason: 'over_amount' });

@@ -27,8 +27,8 @@ export interface DeductionCoverage {
 }
 
 /**
- * Decides how much of each deduction the plan's charges cover: the label must equal a charge's name or alias
- * (ignoring case, width and spaces), the date must be on or after its `from`, and each `every` window
+ * Decides how much of each deduction the plan's charges cover: the label must name a charge (see
+ * {@link chargeNamedBy}: its name or an alias, alone or within the label), the date must be on or after its `from`, and each `every` window
  * (once = ever; month/quarter/year = 1/3/12 months counted from the charge's `from`, as a contract's service
  * year runs from the day it was signed, or calendar windows in Asia/Shanghai without a `from`; payout = per
  * payout; per terminal when `perTerminal`) allows at most the charge's amount; the rest is unplanned. Lines
@@ -38,13 +38,7 @@ export function coverDeductions(
   charges: readonly PlanCharge[],
   lines: readonly DeductionLine[],
 ): DeductionCoverage[] {
-  const byName = new Map<string, PlanCharge>();
-  for (const charge of charges) {
-    for (const name of [charge.name, ...charge.aliases]) {
-      const key = foldName(name);
-      if (!byName.has(key)) byName.set(key, charge);
-    }
-  }
+  const names = chargeNames(charges);
   const used = new Map<string, number>();
   const out: DeductionCoverage[] = new Array<DeductionCoverage>(lines.length);
   const order = lines
@@ -52,7 +46,7 @@ export function coverDeductions(
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.index - b.index));
   for (const { line, index, date } of order) {
     const amount = Math.abs(line.amountFen);
-    const charge = byName.get(foldName(line.label));
+    const charge = chargeNamedBy(line.label, names);
     if (charge === undefined) {
       out[index] = { coveredFen: 0, unplannedFen: amount, reason: 'no_charge' };
       continue;
@@ -75,6 +69,48 @@ export function coverDeductions(
         : { coveredFen: covered, unplannedFen: amount - covered, charge, reason: 'over_amount' };
   }
   return out;
+}
+
+/** Every charge's name and aliases, folded, in plan order (a name two charges share goes to the first). */
+export function chargeNames(charges: readonly PlanCharge[]): Map<string, PlanCharge> {
+  const byName = new Map<string, PlanCharge>();
+  for (const charge of charges) {
+    for (const name of [charge.name, ...charge.aliases]) {
+      const key = foldName(name);
+      if (key !== '' && !byName.has(key)) byName.set(key, charge);
+    }
+  }
+  return byName;
+}
+
+// Statements decorate the charge's name: 10月服务费, 2026年10月服务费, 流量费（SIM卡）, 【流量费】.
+const BRACKETS = /[()[\]{}<>【】〔〕〈〉《》「」『』]/g;
+const BRACKETED = /\([^()]*\)|\[[^[\]]*\]|【[^【】]*】|〔[^〔〕]*〕|《[^《》]*》|「[^「」]*」/g;
+const MONTH_PREFIX =
+  /^(?:\d{4}(?:年|[-/.])?)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?|^\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?/;
+
+/**
+ * The charge a statement line's label names: the label is the charge's name or an alias (ignoring case, width
+ * and spaces); or, without its brackets and month prefix (`10月服务费`, `流量费（SIM卡）`), is one or contains one.
+ * When the label contains the names of two charges, the longer name wins (`SIM卡服务费` over `服务费`), as the
+ * more specific. Names of one character match only the whole label: 费 is in every label.
+ */
+export function chargeNamedBy(label: string, names: ReadonlyMap<string, PlanCharge>): PlanCharge | undefined {
+  const folded = foldName(label);
+  const exact = names.get(folded);
+  if (exact !== undefined) return exact;
+  const core = folded.replace(MONTH_PREFIX, '');
+  const bare = core.replace(BRACKETED, '');
+  const bareMatch = names.get(bare) ?? names.get(bare.replace(MONTH_PREFIX, ''));
+  if (bareMatch !== undefined) return bareMatch;
+  // Brackets dropped but their words kept: `扣款（流量费）` names the 流量费.
+  const words = core.replace(BRACKETS, '');
+  let best: { name: string; charge: PlanCharge } | undefined;
+  for (const [name, charge] of names) {
+    if ([...name].length < 2 || !words.includes(name)) continue;
+    if (best === undefined || name.length > best.name.length) best = { name, charge };
+  }
+  return best?.charge;
 }
 
 function localDate(date: string): string {

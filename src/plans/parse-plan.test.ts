@@ -152,10 +152,60 @@ describe('parsePlan errors name the path and the line', () => {
     expect(e.zh).toContain('0.60%');
   });
 
-  it('rejects a bare number as a rate and asks for a % sign', () => {
+  it('rejects a bare number as a rate and names the unit its size suggests', () => {
     const e = onlyError(withRules('{ rate: 0.6 }'));
     expect(e).toMatchObject({ path: 'periods[0].rates[0].rate', line: 4 });
-    expect(e.en).toContain('% sign');
+    expect(e.zh).toContain('多半是百分数');
+    expect(e.zh).toContain('rate: 0.6%');
+    expect(e.en).toContain('most likely a percentage');
+  });
+
+  // Adding a % sign to 0.006, as the old hint said, made the plan 100 times too low (0.006% for 0.60%).
+  it.each([
+    ['0.006', '小数形式的费率', '0.006 = 0.60%，请写成 rate: 0.60%', 'most likely a fraction: 0.006 = 0.60%'],
+    ['"0.0038"', '小数形式的费率', '0.0038 = 0.38%，请写成 rate: 0.38%', 'fraction: 0.0038 = 0.38%'],
+    ['0.6', '百分数', '0.6 即 0.6%，请写成 rate: 0.6%', 'percentage: 0.6 means 0.6%'],
+    ['60', '万分之', '60 即 万分之60 = 0.60%，请写成 rate: 万分之60 或 rate: 0.60%', '万分之60 = 0.60%'],
+    ['38', '万分之', '万分之38 = 0.38%', 'write rate: 万分之38 or rate: 0.38%'],
+  ])('suggests by magnitude for the unitless rate %s', (rate, unitZh, zh, en) => {
+    const e = onlyError(withRules(`{ rate: ${rate} }`));
+    expect(e.zh).toContain(unitZh);
+    expect(e.zh).toContain(zh);
+    expect(e.zh).not.toMatch(/写成 rate: 0\.00\d*%/);
+    expect(e.en).toContain(en);
+  });
+
+  it('reads the contract shorthand 万60 as 万分之60 and 千6 as 千分之6', () => {
+    const result = parsePlan(withRules('{ card: credit, rate: 万60 }', '{ card: debit, rate: 千6 }'), 'p');
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.plan.periods[0]?.rates.map((r) => [r.ratePpm, r.fixedFen])).toEqual([
+      [6000, 0],
+      [6000, 0],
+    ]);
+  });
+
+  it('reads 0.6%+3, 万60+3 and 2.99%+3元 as a rate plus a fixed fee in yuan', () => {
+    const result = parsePlan(
+      withRules('{ card: credit, rate: 0.6%+3 }', '{ card: debit, rate: 万60 + 3 }', '{ rate: 2.99%+3元 }'),
+      'p',
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.plan.periods[0]?.rates.map((r) => [r.ratePpm, r.fixedFen])).toEqual([
+      [6000, 300],
+      [6000, 300],
+      [29900, 300],
+    ]);
+  });
+
+  it('rejects a fixed fee given both in the rate and as fixed, and a unitless rate before +3', () => {
+    const both = onlyError(withRules('{ rate: 0.6%+3, fixed: 3 }'));
+    expect(both).toMatchObject({ path: 'periods[0].rates[0].rate', line: 4 });
+    expect(both.zh).toContain('fixed');
+    // A rate that fails on its own is one error, whatever `fixed` says.
+    expect(onlyError(withRules('{ rate: abc, fixed: 3 }')).path).toBe('periods[0].rates[0].rate');
+    const unitless = onlyError(withRules('{ rate: 0.6+3 }'));
+    expect(unitless.zh).toContain('0.6 即 0.6%');
+    expect(unitless.zh).toContain('fixed: 3');
   });
 
   it('rejects an unknown channel, pointing at the item of a list', () => {
@@ -287,6 +337,52 @@ describe('parsePlan warnings', () => {
     expect(result.ok && result.warnings).toEqual([
       expect.objectContaining({ code: 'late-notice', path: 'periods[0].noticed', line: 4 }),
     ]);
+  });
+
+  it('warns about days between two periods that no period covers', () => {
+    const text = [
+      'periods:',
+      '  - from: 2026-09-01',
+      '    until: 2026-10-13',
+      '    rates: [{ rate: 0.38% }]',
+      '  - from: 2026-10-20',
+      '    rates: [{ rate: 0.60% }]',
+      '',
+    ].join('\n');
+    const result = parsePlan(text, 'p.yaml');
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.warnings).toHaveLength(1);
+    const gap = result.warnings[0];
+    expect(gap).toMatchObject({ code: 'period-gap', path: 'periods[1].from', line: 5 });
+    expect(gap?.zh).toContain('2026-10-14 至 2026-10-19（6 天）没有生效的费率期间');
+    expect(gap?.en).toContain('from 2026-10-14 to 2026-10-19 (6 days)');
+  });
+
+  it('finds no gap where periods meet, overlap or run open-ended, and finds one after a nested period', () => {
+    const periods = (...p: string[][]) =>
+      [
+        'periods:',
+        ...p.flatMap(([from, until]) => [
+          `  - from: ${from}`,
+          ...(until ? [`    until: ${until}`] : []),
+          '    rates: [{ rate: 1% }]',
+        ]),
+        '',
+      ].join('\n');
+    for (const text of [
+      periods(['2026-09-01', '2026-10-13'], ['2026-10-14']),
+      periods(['2026-09-01', '2026-12-31'], ['2026-10-01', '2026-10-31'], ['2027-01-01']),
+      periods(['2026-09-01'], ['2026-10-01', '2026-10-31'], ['2027-01-01']),
+    ]) {
+      const result = parsePlan(text, 'p.yaml');
+      expect(result.ok && result.warnings).toEqual([]);
+    }
+    const inner = parsePlan(
+      periods(['2026-09-01', '2026-12-31'], ['2026-10-01', '2026-10-31'], ['2027-01-03']),
+      'p',
+    );
+    expect(inner.ok && inner.warnings.map((w) => w.code)).toEqual(['period-gap']);
+    expect(inner.ok && inner.warnings[0]?.zh).toContain('2027-01-01 至 2027-01-02（2 天）没有生效的费率期间');
   });
 
   it('warns about a rule that an earlier rule always wins over', () => {

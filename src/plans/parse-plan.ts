@@ -13,7 +13,14 @@ import {
   RULE_KEYS,
 } from './plan-schema.js';
 import type { FeePlan, FeeRule, PlanCharge, PlanPeriod } from './plan-types.js';
-import { formatPath, type PathPart, type PlainValue, readYamlTree, type YamlTree } from './yaml-tree.js';
+import {
+  closestKey,
+  formatPath,
+  type PathPart,
+  type PlainValue,
+  readYamlTree,
+  type YamlTree,
+} from './yaml-tree.js';
 
 /** One problem in a plan file, placed by path (`periods[1].rates[0].rate`) and line. */
 export interface PlanIssue {
@@ -160,7 +167,7 @@ function fromZodIssue(zodIssue: core.$ZodIssue, tree: YamlTree): PlanIssue[] {
     case 'unrecognized_keys':
       return zodIssue.keys.map((key) => {
         const keyPath = formatPath([...path, key]);
-        const hint = closest(key, knownKeys(path));
+        const hint = closestKey(key, knownKeys(path));
         return issue(
           'unknown-key',
           keyPath,
@@ -188,33 +195,6 @@ function fromZodIssue(zodIssue: core.$ZodIssue, tree: YamlTree): PlanIssue[] {
   }
 }
 
-/** A likely intended key for a typo (edit distance ≤ 2, or the same letters ignoring case). */
-function closest(key: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const d = candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, candidate);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
-    }
-    previous = row;
-  }
-  return previous[b.length] ?? 0;
-}
-
 function buildPlan(file: PlanFile, tree: YamlTree): FeePlan {
   const periods: PlanPeriod[] = file.periods.map((period, index) => {
     const rates: FeeRule[] = period.rates.map((rule, ruleIndex) => ({
@@ -222,8 +202,8 @@ function buildPlan(file: PlanFile, tree: YamlTree): FeePlan {
       ...(rule.card === undefined ? {} : { cards: rule.card }),
       ...(rule.minAmount === undefined ? {} : { minAmountFen: rule.minAmount }),
       ...(rule.maxAmount === undefined ? {} : { maxAmountFen: rule.maxAmount }),
-      ratePpm: rule.rate,
-      fixedFen: rule.fixed ?? 0,
+      ratePpm: rule.rate.ppm,
+      fixedFen: rule.rate.fixedFen ?? rule.fixed ?? 0,
       ...(rule.cap === undefined ? {} : { capFen: rule.cap }),
       ...(rule.min === undefined ? {} : { minFen: rule.min }),
       line: lineOf(tree, ['periods', index, 'rates', ruleIndex]) ?? 0,
@@ -335,7 +315,7 @@ function crossChecks(plan: FeePlan, tree: YamlTree): PlanIssue[] {
 }
 
 function planWarnings(plan: FeePlan, tree: YamlTree): PlanIssue[] {
-  const warnings: PlanIssue[] = [];
+  const warnings: PlanIssue[] = [...periodGaps(plan, tree)];
   for (const period of plan.periods) {
     if (period.noticed !== undefined) {
       const days = dayNumber(period.from) - dayNumber(period.noticed);
@@ -368,6 +348,42 @@ function planWarnings(plan: FeePlan, tree: YamlTree): PlanIssue[] {
     });
   }
   return warnings;
+}
+
+/**
+ * Days between the first period's start and the last one's that no period covers (one ends on 10-13, the next
+ * starts on 10-20): a sale on them has no contract rate, and the audit can only say so.
+ */
+function periodGaps(plan: FeePlan, tree: YamlTree): PlanIssue[] {
+  const gaps: PlanIssue[] = [];
+  const byFrom = [...plan.periods].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  // The period reaching furthest so far; undefined until after the first, and `until` undefined = open-ended.
+  let reach: PlanPeriod | undefined;
+  for (const period of byFrom) {
+    if (reach !== undefined && reach.until !== undefined && addDays(reach.until, 1) < period.from) {
+      const first = addDays(reach.until, 1);
+      const last = addDays(period.from, -1);
+      const days = dayNumber(period.from) - dayNumber(first);
+      const span = first === last ? first : `${first} 至 ${last}`;
+      const spanEn = first === last ? first : `${first} to ${last}`;
+      const path = ['periods', period.index, 'from'];
+      gaps.push(
+        issue(
+          'period-gap',
+          formatPath(path),
+          lineOf(tree, path),
+          `${span}（${days} 天）没有生效的费率期间：第 ${reach.line} 行的期间截止于 ${reach.until}，此期间从 ${period.from} 开始；这些天的交易无法按方案核对，请检查 until 或 from 是否写错`,
+          `no period is in force from ${spanEn} (${days} day${days === 1 ? '' : 's'}): the period on line ${reach.line} ends on ${reach.until} and this one starts on ${period.from}; sales on those days cannot be checked against the plan (is an until or a from wrong?)`,
+        ),
+      );
+    }
+    if (
+      reach === undefined ||
+      (reach.until !== undefined && (period.until === undefined || period.until > reach.until))
+    )
+      reach = period;
+  }
+  return gaps;
 }
 
 /** True when every transaction `later` matches is already matched by `earlier`. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseAmount } from '../money/parse-amount.js';
-import { parseRate } from '../money/rate.js';
+import { toHalfWidth } from '../money/normalize-text.js';
+import { formatRate, parseRate, type RateUnit } from '../money/rate.js';
 import type { CardType, Channel } from '../records/vocabulary.js';
 import { isValidWallTime } from '../time/shanghai.js';
 import { CARD_CHOICES, CHANNEL_CHOICES, cardFromName, channelFromName } from './plan-vocabulary.js';
@@ -86,20 +87,20 @@ export function checkDateList(value: PlainValue | undefined): Check<string[]> {
   return good(out);
 }
 
-/** A rate must carry its unit: a bare 0.6 could mean 0.6 % or 60 %. */
+/**
+ * A rate must carry its unit: a bare 0.6 could mean 0.6 % or 60 %. Contracts' shorthand is read as written
+ * there: `万60` is 万分之60, `千6` 千分之6.
+ */
 export function checkRate(value: PlainValue | undefined): Check<number> {
   if (value === undefined) return MISSING;
-  if (value instanceof YamlNumber) {
-    return bad(
-      `费率“${value.source}”缺少单位，请写成 ${value.source}% 这样带百分号的形式`,
-      `the rate "${value.source}" has no unit: expected a percentage such as 0.60% (add a % sign)`,
-    );
-  }
+  if (value instanceof YamlNumber) return unitless(value.source);
   if (typeof value !== 'string') {
     return bad(`应为 0.60% 这样的费率`, `expected a percentage such as 0.60%`);
   }
-  const parsed = parseRate(value);
+  const parsed = parseRate(contractShorthand(value));
   if (parsed.ok) return good(parsed.value);
+  // A quoted "0.6" is as unitless as a bare 0.6.
+  if (parsed.problem.code === 'rate.unit' && /^\d*\.?\d+$/.test(value.trim())) return unitless(value.trim());
   if (parsed.problem.code === 'rate.unit' || parsed.problem.code === 'rate.invalid') {
     return bad(
       `“${value}”不是费率，应为 0.60% 、万分之38 或 千分之6 这样的费率`,
@@ -107,6 +108,85 @@ export function checkRate(value: PlainValue | undefined): Check<number> {
     );
   }
   return bad(parsed.problem.zh, parsed.problem.en);
+}
+
+/** A rule's rate, and the fixed fee per transaction when the rate was written the contracts' way (`0.6%+3`). */
+export interface RateAndFixed {
+  readonly ppm: number;
+  /** Present only when the rate text carried `+N` (yuan); the rule's own `fixed` then must be absent. */
+  readonly fixedFen?: number;
+}
+
+/**
+ * A rule's `rate`: a rate as {@link checkRate} reads it, or a rate plus a fixed fee per transaction as contracts
+ * and sales pitches write them (`0.6%+3`, `万60+3`, `2.99%+3元`): the fixed part is yuan, as `fixed` is.
+ */
+export function checkRateAndFixed(value: PlainValue | undefined): Check<RateAndFixed> {
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  const split = text === undefined ? null : /^(.+?)\+\s*(\d+(?:\.\d+)?)\s*元?$/.exec(toHalfWidth(text));
+  if (text === undefined || split === null) {
+    const rate = checkRate(value);
+    return rate.ok ? good({ ppm: rate.value }) : rate;
+  }
+  const [, ratePart = '', fixedPart = ''] = split;
+  const rate = checkRate(ratePart.trim());
+  if (!rate.ok) {
+    return bad(
+      `“${text}”的费率部分有误：${rate.zh}；每笔固定费也可单独写成 fixed: ${fixedPart}`,
+      `the rate part of "${text}" is wrong: ${rate.en}; the fixed fee may also be written fixed: ${fixedPart}`,
+    );
+  }
+  const fixed = parseAmount(fixedPart, 'yuan');
+  if (!fixed.ok) return bad(fixed.problem.zh, fixed.problem.en);
+  return good({ ppm: rate.value, fixedFen: fixed.value });
+}
+
+/** `万60` → `万分之60`, `千6` → `千分之6`: the shorthand contracts and salesmen use (万60+3 …). */
+function contractShorthand(text: string): string {
+  return toHalfWidth(text)
+    .trim()
+    .replace(/^万(?!分之)\s*/, '万分之')
+    .replace(/^千(?!分之)\s*/, '千分之');
+}
+
+/**
+ * The error for a rate written without a unit, with the unit its size suggests: rates under 5 % are what POS
+ * contracts sign, so below 0.05 the number is most likely a fraction (0.006 = 0.60 %), from 0.05 to 5 a
+ * percentage (0.6 = 0.6 %), and from 5 up 万分之 (60 = 万分之60 = 0.60 %). Merely adding a % sign to 0.006 would
+ * make the plan 100 times too low, so the suggestion names the unit and the rate it comes to.
+ */
+function unitless(source: string): Check<never> {
+  const generic = bad(
+    `费率“${source}”缺少单位，请照合同写上单位：0.60%、万分之60 或 千分之6`,
+    `the rate "${source}" has no unit: write it with the contract's unit, such as 0.60%, 万分之60 or 千分之6`,
+  );
+  const asPercent = parseRate(source, 'percent');
+  if (!asPercent.ok) return generic;
+  const unit: RateUnit =
+    asPercent.value < 500 ? 'fraction' : asPercent.value < 50_000 ? 'percent' : 'per-myriad';
+  const guessed = parseRate(source, unit);
+  if (!guessed.ok) return generic;
+  const percent = formatRate(guessed.value);
+  const otherwise = {
+    zh: '；若合同另有所指，请照合同写上 %、‰ 或 万分之',
+    en: '; if the contract means otherwise, write its unit (%, ‰ or 万分之)',
+  };
+  if (unit === 'fraction') {
+    return bad(
+      `费率“${source}”缺少单位。小于 0.05 的数多半是小数形式的费率：${source} = ${percent}，请写成 rate: ${percent}${otherwise.zh}`,
+      `the rate "${source}" has no unit. A number below 0.05 is most likely a fraction: ${source} = ${percent}, so write rate: ${percent}${otherwise.en}`,
+    );
+  }
+  if (unit === 'percent') {
+    return bad(
+      `费率“${source}”缺少单位。0.05 到 5 之间的数多半是百分数：${source} 即 ${source}%，请写成 rate: ${source}%${otherwise.zh}`,
+      `the rate "${source}" has no unit. A number from 0.05 to 5 is most likely a percentage: ${source} means ${source}%, so write rate: ${source}%${otherwise.en}`,
+    );
+  }
+  return bad(
+    `费率“${source}”缺少单位。5 及以上的数多半是万分之（合同常写作“万${source}”）：${source} 即 万分之${source} = ${percent}，请写成 rate: 万分之${source} 或 rate: ${percent}${otherwise.zh}`,
+    `the rate "${source}" has no unit. A number of 5 or more is most likely per ten thousand (万分之, written "万${source}" in contracts): ${source} means 万分之${source} = ${percent}, so write rate: 万分之${source} or rate: ${percent}${otherwise.en}`,
+  );
 }
 
 /** An amount in 元, non-negative, converted exactly from the text as written. */

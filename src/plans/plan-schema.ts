@@ -9,7 +9,7 @@ import {
   checkDate,
   checkDateList,
   checkId,
-  checkRate,
+  checkRateAndFixed,
   checkSettlement,
   checkText,
   checkTextList,
@@ -45,16 +45,27 @@ export const PLAN_KEYS = [
   'calendar',
 ] as const;
 
-const ruleSchema = z.strictObject({
-  channel: leaf(checkChannels).optional(),
-  card: leaf(checkCards).optional(),
-  minAmount: leaf(checkYuan).optional(),
-  maxAmount: leaf(checkYuan).optional(),
-  rate: leaf(checkRate),
-  fixed: leaf(checkYuan).optional(),
-  cap: leaf(checkYuan).optional(),
-  min: leaf(checkYuan).optional(),
-});
+const ruleSchema = z
+  .strictObject({
+    channel: leaf(checkChannels).optional(),
+    card: leaf(checkCards).optional(),
+    minAmount: leaf(checkYuan).optional(),
+    maxAmount: leaf(checkYuan).optional(),
+    rate: leaf(checkRateAndFixed),
+    fixed: leaf(checkYuan).optional(),
+    cap: leaf(checkYuan).optional(),
+    min: leaf(checkYuan).optional(),
+  })
+  .superRefine((rule, ctx) => {
+    // `rate: 0.6%+3` already says the fixed fee; a `fixed` beside it would leave one of the two unread.
+    if (rule.rate.fixedFen === undefined || rule.fixed === undefined) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rate'],
+      message: 'the rate already carries a fixed fee (+N); give it either there or as `fixed`, not both',
+      params: { zh: '费率中已写了每笔固定费（+N），请只在费率中或 fixed 中写一处' },
+    });
+  });
 
 const periodSchema = z.strictObject({
   from: leaf(checkDate),

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 
@@ -91,5 +93,29 @@ describe('usage errors from the command line parser', () => {
     expect(audit).toHaveLength(14);
     expect(audit.join('\n')).toContain('每个商户一个费率方案的目录（按方案内 merchantId');
     expect(evidence).toEqual(audit);
+  });
+
+  it('refuses a --lang other than zh or en instead of printing Chinese in silence', async () => {
+    for (const argv of [
+      ['audit', '.', '--lang', 'fr'],
+      ['--lang=fr', 'plan', 'check', 'plan.yaml'],
+    ]) {
+      const run = await runCli(argv, { env: {} });
+      expect(run.exitCode).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe('posguard: --lang 不能是“fr”，可选：zh、en（运行 posguard --help 查看用法）\n');
+    }
+    const en = await runCli(['bogus', '--lang', 'en-US'], { env: {} });
+    expect(en.stderr).toBe('posguard: unknown command bogus (run posguard --help for usage)\n');
+  });
+
+  it('shows, in `evidence --help`, examples that run on any checkout', async () => {
+    const repo = new URL('../../', import.meta.url).pathname;
+    for (const lang of ['zh', 'en']) {
+      const help = (await runCli(['evidence', '--help', '--lang', lang], { env: {} })).stdout;
+      const dirs = [...help.matchAll(/^ {2}posguard evidence (examples\/\S*)/gm)].map((m) => m[1] ?? '');
+      expect(dirs).toEqual(['examples/']);
+      for (const dir of dirs) expect(existsSync(join(repo, dir))).toBe(true);
+    }
   });
 });

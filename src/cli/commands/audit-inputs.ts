@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { AuditReport } from '../../audit/report-types.js';
 import type { DevicesFile } from '../../explain/parse-devices.js';
@@ -10,6 +10,16 @@ import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { pick } from '../lang.js';
 import type { InputGroup } from './audit-run.js';
+import {
+  discoverInputs,
+  type Inputs,
+  PLAN_EXT,
+  plansByDirectory,
+  type Unused,
+  unusedLine,
+} from './directory-inputs.js';
+
+export { discoverInputs, type Inputs } from './directory-inputs.js';
 
 // The input handling `posguard audit` and `posguard evidence` share (moved here from audit.ts unchanged,
 // plus devices files for the diagnosis).
@@ -118,59 +128,6 @@ export function checkDate(flag: string, value: string | undefined): string | und
   return value;
 }
 
-export interface Inputs {
-  terminal: string[];
-  settlement: string[];
-  bank: string[];
-  /** Plan files, with the merchant a per-merchant directory implies. */
-  plans: { path: string; merchantHint?: string }[];
-  /** devices.yaml files: terminal software histories for the diagnosis. */
-  devices: string[];
-}
-
-// Portals' "Excel" exports are often web pages named .xls (an old binary .xls still gets a clear error).
-const DATA_EXT = new Set(['.csv', '.txt', '.tsv', '.xlsx', '.xls', '.htm', '.html', '.zip', '.gz']);
-const PLAN_EXT = new Set(['.yaml', '.yml', '.json']);
-
-function classify(name: string): RecordKind | 'plan' | 'devices' | undefined {
-  const lower = name.toLowerCase();
-  if (lower.startsWith('.')) return undefined;
-  const ext = extname(lower);
-  if (/^(devices|设备)\.ya?ml$/.test(lower)) return 'devices';
-  if (PLAN_EXT.has(ext)) return /^(plan|费率方案)\.(ya?ml|json)$/.test(lower) ? 'plan' : undefined;
-  if (!DATA_EXT.has(ext)) return undefined;
-  if (/^(terminal|journal)|终端|收银/.test(lower)) return 'terminal';
-  if (/^bank|银行|网银/.test(lower)) return 'bank';
-  if (/^(settlement|statement)|结算|对账/.test(lower)) return 'settlement';
-  return undefined;
-}
-
-/** Finds the inputs in a data directory: its own files, and one level of per-merchant sub-directories. */
-export function discoverInputs(dir: string, shown: string): Inputs {
-  const found: Inputs = { terminal: [], settlement: [], bank: [], plans: [], devices: [] };
-  const scan = (abs: string, typed: string, merchantHint: string | undefined, depth: number) => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(abs, { withFileTypes: true });
-    } catch {
-      throw new CliError(`无法读取目录 ${typed}`, `cannot read the directory ${typed}`);
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (e.isDirectory()) {
-        if (depth === 0 && !e.name.startsWith('.')) scan(join(abs, e.name), join(typed, e.name), e.name, 1);
-        continue;
-      }
-      const kind = classify(e.name);
-      const path = join(typed, e.name);
-      if (kind === 'plan') found.plans.push(merchantHint === undefined ? { path } : { path, merchantHint });
-      else if (kind !== undefined) found[kind].push(path);
-    }
-  };
-  scan(dir, shown, undefined, 0);
-  return found;
-}
-
 /** What `posguard audit` and `posguard evidence` work from: the inputs found, the plans, and the audit with its diagnoses. */
 export interface PreparedAudit {
   report: AuditReport;
@@ -207,6 +164,8 @@ export async function prepareAudit(
     throw new CliError('--plan 与 --plans 只能用一个', 'use --plan or --plans, not both');
 
   const found: Inputs = { terminal: [], settlement: [], bank: [], plans: [], devices: [] };
+  // Every file of the directory is used or named here, with why not.
+  let unused: Unused[] = [];
   if (dir !== undefined) {
     const abs = resolve(ctx.cwd, dir);
     if (!isDirectory(abs))
@@ -214,7 +173,9 @@ export async function prepareAudit(
         `${dir} 不是目录（文件请用 --settlement 等参数给出）`,
         `${dir} is not a directory (give files with --settlement etc.)`,
       );
-    Object.assign(found, discoverInputs(abs, dir));
+    const discovered = await discoverInputs(abs, dir);
+    Object.assign(found, discovered.inputs);
+    unused = discovered.unused;
   }
   const inputs: Inputs = {
     ...withoutRepeats(ctx, found, flags),
@@ -222,22 +183,55 @@ export async function prepareAudit(
     devices: flags.devices === undefined ? found.devices : [...flags.devices],
   };
   if (inputs.settlement.length === 0) {
+    const why = unused.slice(0, 5).map((u) => unusedLine(u, ctx.lang));
     throw new CliError(
       dir === undefined
         ? '缺少结算单：请用 --settlement 给出收单机构的结算单/对账单文件'
-        : `${dir} 中没有结算单（settlement.*）；请用 --settlement 给出`,
+        : `${dir} 中没有结算单（settlement.*）；请用 --settlement 给出${why.length > 0 ? `（未使用的文件：${why.join('；')}）` : ''}`,
       dir === undefined
         ? 'no statements: give the provider’s settlement files with --settlement'
-        : `no statements (settlement.*) in ${dir}; give them with --settlement`,
+        : `no statements (settlement.*) in ${dir}; give them with --settlement${why.length > 0 ? ` (files not used: ${why.join('; ')})` : ''}`,
     );
   }
-  if (flags.plan !== undefined) inputs.plans = [{ path: flags.plan }];
-  else if (flags.plans !== undefined) inputs.plans = plansIn(ctx, flags.plans);
+  const planFlag = flags.plan !== undefined ? '--plan' : flags.plans !== undefined ? '--plans' : undefined;
+  if (planFlag !== undefined) {
+    inputs.plans = flags.plan !== undefined ? [{ path: flags.plan }] : plansIn(ctx, flags.plans ?? '');
+    const given = new Set(inputs.plans.map((p) => realPath(ctx, p.path)));
+    for (const p of found.plans)
+      if (!given.has(realPath(ctx, p.path)))
+        unused.push({
+          file: p.path,
+          zh: `费率方案已由 ${planFlag} 指定`,
+          en: `the plan was given with ${planFlag}`,
+        });
+  } else await checkDirectoryPlans(ctx, inputs.plans);
+  if (flags.devices !== undefined)
+    for (const file of found.devices)
+      unused.push({
+        file,
+        zh: '设备记录已由 --devices 指定',
+        en: 'the devices files were given with --devices',
+      });
   checkInputs?.(inputs);
 
   // Plans first: an invalid plan should stop the run before minutes of importing.
-  const { plans, planText, planWarnings } = await loadPlans(ctx, inputs.plans);
-  const mappingKind = flags.mapping === undefined ? undefined : await mappingKindOf(ctx, flags.mapping);
+  const loaded = await loadPlans(ctx, inputs.plans);
+  const { plans, planText } = loaded;
+  const planWarnings = [
+    // Said first and plainly: without the contract, "no overcharge" only means "no change since the first days".
+    ...(inputs.plans.length === 0
+      ? [
+          t(
+            '没有费率方案，按收单机构此前实收的费率推断应收手续费；有签约费率时请用 --plan 指定（或放在目录中）',
+            'no fee plan: the expected fees are inferred from what the provider charged before; give the contract with --plan (or put it in the directory)',
+          ),
+        ]
+      : []),
+    ...unused.map((u) => unusedLine(u, ctx.lang)),
+    ...loaded.planWarnings,
+  ];
+  const mappingKind =
+    flags.mapping === undefined ? undefined : await mappingKindOf(ctx, flags.mapping, inputs);
 
   const kinds: Omit<InputGroup, 'mappingFile'>[] = [
     {
@@ -266,6 +260,8 @@ export async function prepareAudit(
   const report = await importAndAudit(ctx, {
     groups,
     plans,
+    // --plan is the shop's one contract, for all its merchant numbers; --plans and a directory match by merchant.
+    sharedPlan: flags.plan !== undefined,
     planWarnings,
     devices,
     options: {
@@ -275,7 +271,54 @@ export async function prepareAudit(
       ...(flags.merchant === undefined ? {} : { merchants: flags.merchant }),
     },
   });
+  if (flags.merchant !== undefined) await checkMerchantsFound(ctx, flags.merchant, report, groups);
   return { report, planText, plans, inputs };
+}
+
+/**
+ * A --merchant that is in none of the files audits nothing, and "未发现多扣手续费" would read as a clean bill: a
+ * usage error naming the merchants the files do hold. Only when nothing at all was audited are the files read
+ * again for their merchants (a typo is the likely cause; the second read costs only then); a merchant whose
+ * records all lie outside --from/--to is in the files and gets the empty report it asked for.
+ */
+async function checkMerchantsFound(
+  ctx: CliContext,
+  wanted: readonly string[],
+  report: AuditReport,
+  groups: readonly InputGroup[],
+): Promise<void> {
+  const audited = report.merchants.some((m) => wanted.includes(m.merchantId));
+  if (audited || report.summary.terminalRecords + report.summary.settlementRecords > 0) return;
+  const { importFileStreaming } = await import('../../statements/import.js');
+  const present = new Set<string>();
+  for (const g of groups) {
+    if (g.kind === 'bank') continue;
+    for (const file of g.files) {
+      try {
+        await importFileStreaming(
+          { path: resolve(ctx.cwd, file) },
+          {
+            kind: g.kind,
+            ...(g.preset === undefined ? {} : { preset: g.preset }),
+            ...(g.mappingFile === undefined ? {} : { mappingFile: g.mappingFile }),
+          },
+          (record) => {
+            if (record.merchantId !== undefined && record.merchantId !== '') present.add(record.merchantId);
+          },
+        );
+      } catch {
+        // The audit read it already; what it could not read it reported.
+      }
+    }
+  }
+  if (wanted.some((m) => present.has(m))) return;
+  const ids = [...present].sort();
+  const shown = ids.slice(0, 10);
+  const more = ids.length - shown.length;
+  throw new CliError(
+    `--merchant ${wanted.join('、')} 不在导入的文件中，没有核对任何记录；${ids.length === 0 ? '文件中的记录都没有商户号' : `文件中的商户：${shown.join('、')}${more > 0 ? ` 等 ${ids.length} 个` : ''}`}`,
+    `--merchant ${wanted.join(', ')}: not in the files given, so nothing was audited; ${ids.length === 0 ? 'no record of the files names a merchant' : `the files hold merchant${ids.length === 1 ? '' : 's'} ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`}`,
+  );
 }
 
 const DATA_KINDS = ['settlement', 'terminal', 'bank'] as const;
@@ -392,13 +435,67 @@ async function loadPlans(
   return { plans, planText: texts.join('\n'), planWarnings };
 }
 
-async function mappingKindOf(ctx: CliContext, mapping: string): Promise<RecordKind | undefined> {
-  const { loadPresetFile, PresetError } = await import('../../statements/preset.js');
+/**
+ * The kind of files the --mapping is for (its `kind`; the statements when it has none), once the mapping is known
+ * to be valid and to name the columns those files have: a usage error now, not every row rejected later.
+ */
+async function mappingKindOf(
+  ctx: CliContext,
+  mapping: string,
+  inputs: Inputs,
+): Promise<RecordKind | undefined> {
+  const { loadMapping, checkMappedColumns } = await import('./mapping-check.js');
+  const loaded = await loadMapping(ctx, mapping);
+  const kind = loaded.preset.kind;
+  await checkMappedColumns(ctx, loaded, inputs[kind ?? 'settlement'], kind ?? 'settlement');
+  return kind;
+}
+
+/** The real path of a file, or the path as given when it has none (it is reported where it is read). */
+function realPath(ctx: CliContext, file: string): string {
   try {
-    return loadPresetFile(resolve(ctx.cwd, mapping)).kind;
-  } catch (error) {
-    if (error instanceof PresetError) throw new CliError(error.zh, error.message);
-    throw error;
+    return realpathSync(resolve(ctx.cwd, file));
+  } catch {
+    return resolve(ctx.cwd, file);
+  }
+}
+
+/**
+ * Several plans in one directory of the data directory are one plan per merchant, as --plans takes them, when
+ * each names its merchantId; otherwise nothing says which plan governs which merchant, and guessing could audit
+ * a shop against another's contract: a usage error naming them. Invalid plans are left to loadPlans to report.
+ */
+async function checkDirectoryPlans(
+  ctx: CliContext,
+  plans: readonly { path: string; merchantHint?: string }[],
+): Promise<void> {
+  const { loadPlanFile } = await import('../../plans/parse-plan.js');
+  for (const [dir, group] of plansByDirectory(plans)) {
+    if (group.length < 2) continue;
+    const ids = new Map<string, string>();
+    const unnamed: string[] = [];
+    for (const plan of group) {
+      const parsed = await loadPlanFile(resolve(ctx.cwd, plan.path));
+      if (!parsed.ok) return;
+      const id = parsed.plan.merchantId;
+      if (id === undefined) {
+        unnamed.push(plan.path);
+        continue;
+      }
+      const other = ids.get(id);
+      if (other !== undefined)
+        throw new CliError(
+          `${other} 与 ${plan.path} 都是商户 ${id} 的费率方案，无法判断用哪一个：请只留一个，或用 --plan 指定`,
+          `${other} and ${plan.path} are both plans for merchant ${id}; keep one, or give it with --plan`,
+        );
+      ids.set(id, plan.path);
+    }
+    if (unnamed.length === 0) continue;
+    const all = group.map((p) => p.path);
+    throw new CliError(
+      `${dir} 中有 ${all.length} 个费率方案（${all.join('、')}），其中 ${unnamed.join('、')} 没有写 merchantId，无法判断各用于哪个商户：请只留一个方案，或在每个方案中写明 merchantId（每个商户一个），或用 --plan 指定`,
+      `${dir} holds ${all.length} plans (${all.join(', ')}) and ${unnamed.join(', ')} name${unnamed.length === 1 ? 's' : ''} no merchantId, so which governs which merchant is unknown: keep one plan, write each plan's merchantId (one per merchant), or give the plan with --plan`,
+    );
   }
 }
 

@@ -32,6 +32,8 @@ export interface InputGroup {
 export interface ImportAndAuditArgs {
   groups: InputGroup[];
   plans: FeePlan[];
+  /** `plans` is the one plan given with --plan: it governs every merchant of the run (planChooser). */
+  sharedPlan: boolean;
   planWarnings: string[];
   devices: DevicesFile[];
   options: AuditOptions;
@@ -157,7 +159,7 @@ async function auditByFileGroups(
     '../../audit/component-audit.js'
   );
   const { outlineFile } = await import('../../statements/outline.js');
-  const { startAudit } = await import('../../audit/audit.js');
+  const { skippedDebitDatesOf, startAudit } = await import('../../audit/audit.js');
   const { CoverageCollector } = await import('../../audit/coverage.js');
   const { inputOfSeq } = await import('../../audit/import-task.js');
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
@@ -217,7 +219,9 @@ async function auditByFileGroups(
   const banks = await importBankFiles(bankTasks, args.options);
   const session = startAudit({
     plans: args.plans,
+    sharedPlan: args.sharedPlan,
     bank: banks.bank,
+    bankDebitDates: skippedDebitDatesOf(banks.imports.map((r) => r.summary)),
     options: args.options,
     coverage: forecast,
   });
@@ -365,7 +369,7 @@ const BYTES_PER_RECORD_AT_LEAST = 60;
  */
 async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run: AuditRun): Promise<Audited> {
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
-  const { startAudit } = await import('../../audit/audit.js');
+  const { skippedDebitDatesOf, startAudit } = await import('../../audit/audit.js');
   const { CoverageCollector } = await import('../../audit/coverage.js');
   const { inputOfSeq, withoutRepeatedExports } = await import('../../audit/import-task.js');
   const { digestJournal } = await import('../../explain/attach-diagnoses.js');
@@ -385,7 +389,7 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
   const drops = new DropLog();
   const bank = await keptBankRecords(results, drops);
   const unnamed = spool.placeUnnamedJournal(
-    results.flatMap((r) => r.statementMerchants),
+    coverage.channelsByMerchant(),
     results.flatMap((r) => r.statementTerminals),
     merchantFilterOf(args.options),
   );
@@ -394,7 +398,14 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
   const checking = new Progress(t('核对', 'auditing'), 1, ctx.interactive, ctx.stderr);
   checking.update(0);
   const statementsCover = coverage.coverage();
-  const session = startAudit({ plans: args.plans, bank, options: args.options, coverage: statementsCover });
+  const session = startAudit({
+    plans: args.plans,
+    sharedPlan: args.sharedPlan,
+    bank,
+    bankDebitDates: skippedDebitDatesOf(summaries),
+    options: args.options,
+    coverage: statementsCover,
+  });
   const onDrop = (seq: number, other: string) => drops.add(inputOfSeq(seq), other, seq);
   const journal = new Map<string, JournalDigest>();
   const total = Math.max(1, spool.merchantCount);
@@ -475,7 +486,7 @@ async function reportOf(ctx: CliContext, args: ImportAndAuditArgs, audited: Audi
     ],
   });
   const { attachDiagnoses } = await import('../../explain/attach-diagnoses.js');
-  attachDiagnoses(report, { devices: args.devices, plans: args.plans, journal });
+  attachDiagnoses(report, { devices: args.devices, plans: args.plans, sharedPlan: args.sharedPlan, journal });
   return report;
 }
 

@@ -40,8 +40,8 @@ export function registerAuditCommand(program: Command, ctx: CliContext): void {
     .argument(
       '[dir]',
       t(
-        '数据目录：含 settlement.*、terminal.*、bank.*、plan.yaml，或每个商户一个子目录',
-        'a data directory holding settlement.*, terminal.*, bank.*, plan.yaml, or one sub-directory per merchant',
+        '数据目录：结算单、终端流水、银行流水和费率方案（按文件名或内容识别，如 settlement.csv、POS流水.csv、费率.yaml；未使用的文件在提示中列出原因），或每个商户一个子目录',
+        'a data directory of statements, journals, bank files and the plan (known by name or content, e.g. settlement.csv, POS流水.csv, 费率.yaml; files not used are listed with why), or one sub-directory per merchant',
       ),
     );
   addAuditInputOptions(command, t)

@@ -31,7 +31,7 @@ export function registerEvidenceCommand(program: Command, ctx: CliContext): void
       t(
         `
 示例:
-  posguard evidence examples/822513654118531 --out 证据包.zip
+  posguard evidence examples/ --out 证据包.zip
   posguard evidence --settlement 结算明细.csv --terminal 收银流水.csv --bank 网银流水.csv --plan plan.yaml --out 证据包.zip
 
 证据包内容：report.html、report.pdf、findings.csv、complaint-letter.txt（致收单机构客服的投诉函，
@@ -43,7 +43,7 @@ PDF 需要中文字体：sudo apt-get install fonts-wqy-microhei（或设置 POS
 `,
         `
 Examples:
-  posguard evidence examples/822513654118531 --out pack.zip
+  posguard evidence examples/ --out pack.zip
   posguard evidence --settlement statement.csv --terminal journal.csv --bank bank.csv --plan plan.yaml --out pack.zip
 
 The pack holds report.html, report.pdf, findings.csv, complaint-letter.txt (a zh-CN letter to the provider's

@@ -55,6 +55,12 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
         },
       ) => {
         const format = assertFormat(opts.format ?? 'table', ['table', 'json', 'csv']);
+        if (opts.mapping !== undefined) {
+          // Once, before any file: its mistakes are the mapping's, not each file's.
+          const { loadMapping, checkMappedColumns } = await import('./mapping-check.js');
+          const mapping = await loadMapping(ctx, opts.mapping);
+          await checkMappedColumns(ctx, mapping, files, opts.kind ?? mapping.preset.kind);
+        }
         const { importFiles, ImportFileError } = await import('../../statements/import.js');
         const progress = new Progress(pick(ctx.lang, '导入', 'import'), 1, ctx.interactive, ctx.stderr);
         let result: ImportResult;

@@ -232,6 +232,30 @@ describe('posguard plan check', () => {
     );
   });
 
+  it('warns about days between two periods that no period covers', async () => {
+    writeFileSync(
+      join(dir, 'plan.yaml'),
+      [
+        'periods:',
+        '  - from: 2026-09-01',
+        '    until: 2026-10-13',
+        '    rates: [{ card: credit, rate: 0.38% }]',
+        '  - from: 2026-10-20',
+        '    rates: [{ card: credit, rate: 0.60% }]',
+        '',
+      ].join('\n'),
+    );
+    const zh = await runCli(['plan', 'check', 'plan.yaml'], { cwd: dir, env });
+    expect(zh.exitCode).toBe(0);
+    expect(zh.stdout).toContain(
+      '  plan.yaml:5 periods[1].from: 2026-10-14 至 2026-10-19（6 天）没有生效的费率期间：第 2 行的期间截止于 2026-10-13，此期间从 2026-10-20 开始',
+    );
+    const en = await runCli(['plan', 'check', 'plan.yaml', '--lang', 'en'], { cwd: dir, env });
+    expect(en.stdout).toContain(
+      'plan.yaml:5 periods[1].from: no period is in force from 2026-10-14 to 2026-10-19',
+    );
+  });
+
   it('exits 2 on a file that cannot be read', async () => {
     const run = await runCli(['plan', 'check', 'missing.yaml', '--lang', 'en'], { cwd: dir, env });
     expect(run.exitCode).toBe(2);

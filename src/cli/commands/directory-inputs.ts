@@ -1,0 +1,262 @@
+import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
+import type { RecordKind } from '../../records/index.js';
+import { CliError } from '../errors.js';
+
+// `posguard audit DIR` takes what the directory holds. File names are only a first guess: a merchant saves the
+// plan as 费率.yaml and the journal as POS流水.csv, and a file the audit passed over in silence cost them the
+// contract (the audit inferred ¥3.00 of overcharge where the plan proved ¥31.40). So every file is either used —
+// by its name, or else by what it holds — or named in a warning that says why not.
+
+export interface Inputs {
+  terminal: string[];
+  settlement: string[];
+  bank: string[];
+  /** Plan files, with the merchant a per-merchant directory implies. */
+  plans: { path: string; merchantHint?: string }[];
+  /** devices.yaml files: terminal software histories for the diagnosis. */
+  devices: string[];
+}
+
+/**
+ * A file or directory of the data directory the audit does not read, and why, in both languages: shown as
+ * `FILE 未使用：zh` / `FILE not used: en` (see {@link unusedLine}).
+ */
+export interface Unused {
+  /** As the user would type it (the directory as given, joined with the name). */
+  file: string;
+  zh: string;
+  en: string;
+}
+
+export interface Discovery {
+  inputs: Inputs;
+  unused: Unused[];
+}
+
+// Portals' "Excel" exports are often web pages named .xls (an old binary .xls still gets a clear error).
+const DATA_EXT = new Set(['.csv', '.txt', '.tsv', '.xlsx', '.xls', '.htm', '.html', '.zip', '.gz']);
+export const PLAN_EXT = new Set(['.yaml', '.yml', '.json']);
+
+type Use = { as: RecordKind | 'plan' | 'devices' } | { as: 'unused'; zh: string; en: string };
+
+/** What a file's name alone says it is; undefined when the name does not say (the content then decides). */
+export function classify(name: string): RecordKind | 'plan' | 'devices' | undefined {
+  const lower = name.toLowerCase();
+  const ext = extname(lower);
+  if (/^(devices|设备)\.ya?ml$/.test(lower)) return 'devices';
+  if (/^(plan|费率方案)\.(ya?ml|json)$/.test(lower)) return 'plan';
+  if (!DATA_EXT.has(ext)) return undefined;
+  if (/^(terminal|journal)|终端|收银/.test(lower)) return 'terminal';
+  if (/^bank|银行|网银/.test(lower)) return 'bank';
+  if (/^(settlement|statement)|结算|对账/.test(lower)) return 'settlement';
+  return undefined;
+}
+
+/**
+ * Finds the inputs in a data directory: its own files, and one level of per-merchant sub-directories. Hidden
+ * files (.DS_Store, .git) are passed over in silence; every other file is used or listed in `unused`.
+ */
+export async function discoverInputs(dir: string, shown: string): Promise<Discovery> {
+  const inputs: Inputs = { terminal: [], settlement: [], bank: [], plans: [], devices: [] };
+  const unused: Unused[] = [];
+  const scan = async (abs: string, typed: string, merchantHint: string | undefined, depth: number) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      throw new CliError(`无法读取目录 ${typed}`, `cannot read the directory ${typed}`);
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const path = join(typed, e.name);
+      const type = typeOf(join(abs, e.name), e);
+      if (type === 'other') {
+        unused.push({
+          file: path,
+          zh: '不是普通文件（或链接指向的文件不存在）',
+          en: 'it is not a regular file (or a link to nothing)',
+        });
+        continue;
+      }
+      if (type === 'directory') {
+        if (depth === 0) await scan(join(abs, e.name), path, e.name, 1);
+        else
+          unused.push({
+            file: `${path}/`,
+            zh: '只读取数据目录和它下一层（每个商户一个）的子目录',
+            en: 'only the data directory and one level of (per-merchant) sub-directories are read',
+          });
+        continue;
+      }
+      const use = await classifyFile(join(abs, e.name), e.name);
+      if (use.as === 'unused') unused.push({ file: path, zh: use.zh, en: use.en });
+      else if (use.as === 'plan')
+        inputs.plans.push(merchantHint === undefined ? { path } : { path, merchantHint });
+      else inputs[use.as === 'devices' ? 'devices' : use.as].push(path);
+    }
+  };
+  await scan(dir, shown, undefined, 0);
+  return { inputs, unused };
+}
+
+/** A directory entry's type, through a symbolic link to what it points at. */
+function typeOf(abs: string, entry: Dirent): 'file' | 'directory' | 'other' {
+  if (entry.isFile()) return 'file';
+  if (entry.isDirectory()) return 'directory';
+  if (!entry.isSymbolicLink()) return 'other';
+  try {
+    const target = statSync(abs);
+    return target.isFile() ? 'file' : target.isDirectory() ? 'directory' : 'other';
+  } catch {
+    return 'other';
+  }
+}
+
+/** The plan files found in one directory, grouped by it: several in one place need merchantIds to tell apart. */
+export function plansByDirectory(plans: readonly Inputs['plans'][number][]): Map<string, Inputs['plans']> {
+  const groups = new Map<string, Inputs['plans']>();
+  for (const plan of plans) {
+    const key = dirname(plan.path);
+    groups.set(key, [...(groups.get(key) ?? []), plan]);
+  }
+  return groups;
+}
+
+async function classifyFile(abs: string, name: string): Promise<Use> {
+  const byName = classify(name);
+  if (byName === 'plan' || byName === 'devices') return { as: byName };
+  if (PLAN_EXT.has(extname(name).toLowerCase())) return classifyYaml(abs, name);
+  // Before the name: a report saved as 结算报告.html is still a report, not a statement.
+  const own = await posguardOutput(abs);
+  if (own !== undefined) return own;
+  if (byName !== undefined) return { as: byName };
+  return kindByContent(abs);
+}
+
+/** A YAML or JSON file: a plan, a devices file, or what it is instead. */
+async function classifyYaml(abs: string, name: string): Promise<Use> {
+  if (name.toLowerCase() === 'truth.json')
+    return unused(
+      '是 posguard simulate 写下的标准答案（注入的问题与金额），核对时不读',
+      'it is the answer key posguard simulate wrote (the problems it injected), which the audit does not read',
+    );
+  const { loadPlanFile } = await import('../../plans/parse-plan.js');
+  if ((await loadPlanFile(abs)).ok) return { as: 'plan' };
+  let text: string;
+  try {
+    text = await readFile(abs, 'utf8');
+  } catch {
+    return unused('无法读取', 'it cannot be read');
+  }
+  const { readYamlTree } = await import('../../plans/yaml-tree.js');
+  const read = readYamlTree(text.replace(/^\uFEFF/, ''));
+  const keys =
+    read.ok &&
+    read.tree.value !== null &&
+    typeof read.tree.value === 'object' &&
+    !Array.isArray(read.tree.value)
+      ? Object.keys(read.tree.value)
+      : [];
+  // A plan with a mistake is still the plan: used, so that its errors stop the audit instead of the rate being
+  // inferred without a word.
+  if (keys.includes('periods') || keys.includes('rates') || (!read.ok && /^\s*periods\s*:/m.test(text)))
+    return { as: 'plan' };
+  if (keys.includes('terminals')) return { as: 'devices' };
+  if (keys.includes('columns'))
+    return unused(
+      '是列映射文件（有 columns），请用 --mapping 指定',
+      'it is a column mapping (it has columns): give it with --mapping',
+    );
+  if (keys.includes('schemaVersion') && keys.includes('findings'))
+    return unused('是 posguard 生成的核对报告（JSON）', 'it is a report posguard wrote (JSON)');
+  if (!read.ok)
+    return unused(
+      `不是有效的 YAML/JSON（${read.problems[0]?.zh ?? ''}），也就不是费率方案`,
+      `it is not valid YAML/JSON (${read.problems[0]?.en ?? ''}), so not a fee plan`,
+    );
+  return unused(
+    '不是费率方案（没有 periods），也不是终端设备记录（没有 terminals）',
+    'it is neither a fee plan (no periods) nor a devices file (no terminals)',
+  );
+}
+
+/**
+ * posguard's own reports, which would otherwise read as tables of sales: the findings CSV (交易时间, 交易金额…),
+ * the HTML report (its findings table) and the evidence pack (a zip of the inputs themselves).
+ */
+async function posguardOutput(abs: string): Promise<Use | undefined> {
+  const head = await readSlice(abs, 'head');
+  if (head === undefined) return undefined;
+  if (head[0] === 0x50 && head[1] === 0x4b) {
+    // A zip's names are in its central directory, at the end.
+    const tail = (await readSlice(abs, 'tail'))?.toString('latin1') ?? '';
+    return tail.includes('manifest.json') && tail.includes('complaint-letter')
+      ? unused('是 posguard evidence 生成的证据包', 'it is an evidence pack posguard evidence wrote')
+      : undefined;
+  }
+  const text = head.toString('utf8').replace(/^\uFEFF/, '');
+  if (/^(问题编号,类型,类型代码|id,kind,kind code),/.test(text))
+    return unused('是 posguard 生成的问题明细（CSV）', 'it is a findings file posguard wrote (CSV)');
+  if (/^<!DOCTYPE html>/i.test(text) && text.includes('<p class="headline">'))
+    return unused('是 posguard 生成的核对报告（HTML）', 'it is a report posguard wrote (HTML)');
+  return undefined;
+}
+
+const SLICE_BYTES = 65_536;
+
+async function readSlice(abs: string, where: 'head' | 'tail'): Promise<Buffer | undefined> {
+  try {
+    const fh = await open(abs, 'r');
+    try {
+      const size = (await fh.stat()).size;
+      const length = Math.min(size, SLICE_BYTES);
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(buf, 0, length, where === 'head' ? 0 : size - length);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stops the import at the first record: its kind is all the directory needs to know. */
+class KindFound extends Error {
+  constructor(readonly kind: RecordKind) {
+    super('kind found');
+  }
+}
+
+/**
+ * A data file's kind as the import reads it (a fee column makes a statement, credit/debit columns a bank file,
+ * neither a journal), reading no further than its first record; or why the import cannot read it.
+ */
+async function kindByContent(abs: string): Promise<Use> {
+  const { importFileStreaming, ImportFileError } = await import('../../statements/import.js');
+  try {
+    const summary = await importFileStreaming({ path: abs }, {}, (record) => {
+      throw new KindFound(record.kind);
+    });
+    // A header without a readable row is still that table: the import lists its rows as rejected.
+    return { as: summary.kind };
+  } catch (error) {
+    if (error instanceof KindFound) return { as: error.kind };
+    if (error instanceof ImportFileError)
+      return unused(
+        `${error.reason.zh}；若它是流水或对账单，请用 --terminal、--settlement 或 --bank 指定`,
+        `${error.reason.en}; if it is a journal or a statement, give it with --terminal, --settlement or --bank`,
+      );
+    throw error;
+  }
+}
+
+const unused = (zh: string, en: string): Use => ({ as: 'unused', zh, en });
+
+/** The warning for a file the audit does not use. */
+export function unusedLine(u: Unused, lang: 'zh' | 'en'): string {
+  return lang === 'en' ? `${u.file} not used: ${u.en}` : `${u.file} 未使用：${u.zh}`;
+}
