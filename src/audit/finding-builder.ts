@@ -12,6 +12,8 @@ export interface FindingDraft {
   /** Key fields the id is derived from, besides kind and merchant. */
   keys: readonly (string | number | undefined)[];
   refNo?: string | undefined;
+  /** The POS 凭证号/流水号: how a cashier's export, with no 参考号, names the sale. */
+  voucherNo?: string | undefined;
   orderNo?: string | undefined;
   terminalId?: string | undefined;
   time?: string | undefined;
@@ -25,6 +27,8 @@ export interface FindingDraft {
   lossFen: number;
   basis?: 'plan' | 'inferred' | undefined;
   rule?: { text: string; textEn?: string; line: number } | undefined;
+  /** For a fee kept on a sale a settled void or reversal netted: which of the two cancelled it. */
+  cancelledBy?: 'void' | 'reversal' | undefined;
   message: string;
   messageEn: string;
   source: SourceRef[];
@@ -36,10 +40,11 @@ export function transactionFields(
   other?: PosRecord,
 ): Pick<
   FindingDraft,
-  'refNo' | 'orderNo' | 'terminalId' | 'time' | 'settleDate' | 'channel' | 'card' | 'amountFen'
+  'refNo' | 'voucherNo' | 'orderNo' | 'terminalId' | 'time' | 'settleDate' | 'channel' | 'card' | 'amountFen'
 > {
   return {
     refNo: primary.refNo ?? other?.refNo,
+    voucherNo: primary.voucherNo ?? other?.voucherNo,
     orderNo: primary.orderNo ?? other?.orderNo,
     terminalId: primary.terminalId ?? other?.terminalId,
     time: primary.time,
@@ -133,6 +138,7 @@ function toFinding(d: FindingDraft, id: string): Finding {
   };
   if (d.merchantId !== '') f.merchantId = d.merchantId;
   if (d.refNo !== undefined) f.refNo = d.refNo;
+  if (d.voucherNo !== undefined) f.voucherNo = d.voucherNo;
   if (d.orderNo !== undefined) f.orderNo = d.orderNo;
   if (d.terminalId !== undefined) f.terminalId = d.terminalId;
   if (d.time !== undefined) f.time = d.time;
@@ -144,5 +150,6 @@ function toFinding(d: FindingDraft, id: string): Finding {
   if (d.chargedFeeFen !== undefined) f.chargedFeeFen = d.chargedFeeFen;
   if (d.basis !== undefined) f.basis = d.basis;
   if (d.rule !== undefined) f.rule = d.rule;
+  if (d.cancelledBy !== undefined) f.cancelledBy = d.cancelledBy;
   return f;
 }

@@ -204,6 +204,7 @@ function cancelledFeeDraft(
     overchargeFen: over ? kept : 0,
     lossFen: over ? kept : 0,
     basis,
+    cancelledBy: reversed ? 'reversal' : 'void',
     message: `${view.d.zh} 已${whatZh}（${at.file} 第 ${at.row} 行），${whatZh}的交易不收手续费：应收 ¥0.00，实收 ${charged} − ${whatZh}退回 ${returned} = ${formatFen(kept)}，${over ? '多扣' : '多退'} ${formatFen(Math.abs(kept))}`,
     messageEn: `${view.d.en} was ${whatEn} (${at.file} row ${at.row}), and a ${whatEn} sale costs no fee: expected ¥0.00, charged ${charged} − ${returned} returned with the ${lineEn} = ${formatFen(kept)}, ${over ? 'overcharged' : 'returned'} ${formatFen(Math.abs(kept))}${over ? '' : ' too much'}`,
     source: sourceOf(journal, journalCancel, sale, cancel),

@@ -31,6 +31,8 @@ export interface Finding {
   kind: FindingKind;
   merchantId?: string;
   refNo?: string;
+  /** The POS 凭证号/流水号, which names a cashier export's sale when it has no 参考号. */
+  voucherNo?: string;
   orderNo?: string;
   terminalId?: string;
   /** ISO time with +08:00. */
@@ -46,6 +48,8 @@ export interface Finding {
   basis?: 'plan' | 'inferred';
   /** The plan rule that gave the expected fee, in words, with its line in the plan file. */
   rule?: { text: string; textEn?: string; line: number };
+  /** A fee kept on a sale that a settled void or a reversal cancelled: which one. */
+  cancelledBy?: 'void' | 'reversal';
   message: string;
   messageEn: string;
   source: SourceRef[];

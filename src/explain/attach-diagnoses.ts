@@ -32,19 +32,7 @@ export interface JournalDigest {
   declined: boolean;
   /** The sales on cards declined twice or more, in journal order: all a bank limit change can show in. */
   limitCandidates: PosRecord[];
-  /**
-   * The 凭证号/流水号 of journal lines without a 参考号, by file and row: a cashier's export names its sales by
-   * these alone, and a finding of such a line (its source) is named by it. At most VOUCHERS_KEPT lines; the others
-   * are named by their file and row.
-   */
-  vouchers: Map<string, Map<number, string>>;
 }
-
-/**
- * Journal lines whose voucher a digest keeps, at most: a shop's journal of a year fits, while an agent's journal of
- * millions of lines does not hold the run's memory (its lines beyond are named by file and row, as exactly).
- */
-export const VOUCHERS_KEPT = 200_000;
 
 /** Digests one merchant's journal records. */
 export function digestJournal(records: readonly PosRecord[]): JournalDigest {
@@ -53,16 +41,8 @@ export function digestJournal(records: readonly PosRecord[]): JournalDigest {
   // Only cards with two or more declines can show a limit change: count those first, so a journal of a
   // million sales is not grouped by card just to find a handful of declines.
   const declines = new Map<string, number>();
-  const vouchers = new Map<string, Map<number, string>>();
-  let kept = 0;
   for (const r of records) {
     if (r.terminalId !== undefined) terminalIds.add(r.terminalId);
-    if (r.refNo === undefined && r.voucherNo !== undefined && kept < VOUCHERS_KEPT) {
-      const rows = vouchers.get(r.source.file) ?? new Map<number, string>();
-      if (rows.size === 0) vouchers.set(r.source.file, rows);
-      rows.set(r.source.row, r.voucherNo);
-      kept += 1;
-    }
     if (r.status !== 'failed' || r.type !== 'sale') continue;
     declined = true;
     if (r.cardNo !== undefined) declines.set(r.cardNo, (declines.get(r.cardNo) ?? 0) + 1);
@@ -72,7 +52,7 @@ export function digestJournal(records: readonly PosRecord[]): JournalDigest {
     for (const r of records)
       if (r.type === 'sale' && r.cardNo !== undefined && (declines.get(r.cardNo) ?? 0) >= 2)
         limitCandidates.push(r);
-  return { terminalIds, declined, limitCandidates, vouchers };
+  return { terminalIds, declined, limitCandidates };
 }
 
 function digestByMerchant(terminal: readonly PosRecord[]): Map<string, JournalDigest> {
@@ -106,53 +86,43 @@ type Namer = (fs: readonly Finding[], n?: number) => Names;
 
 /**
  * Names the first `n` transactions of a group as the merchant can find them: by 参考号; else by 凭证号/流水号
- * (the journal line's, `vouchers` of its digest); else by 订单号; else by the file and row the finding cites. A
+ * (the finding's voucherNo); else by 订单号; else by the file and row the finding cites. A
  * cashier's export often has no 参考号, and an empty “参考号” names nothing.
  */
-function namerFor(vouchers: JournalDigest['vouchers'] | undefined): Namer {
-  const voucherOf = (f: Finding): string | undefined => {
-    for (const at of f.source) {
-      const v = vouchers?.get(at.file)?.get(at.row);
-      if (v !== undefined) return v;
-    }
-    return undefined;
+const nameTransactions: Namer = (fs, n = 5) => {
+  const refNos: string[] = [];
+  const voucherNos: string[] = [];
+  const orderNos: string[] = [];
+  const rowsOf = new Map<string, number[]>();
+  for (const f of fs.slice(0, n)) {
+    const at = f.source[0];
+    if (f.refNo !== undefined) refNos.push(f.refNo);
+    else if (f.voucherNo !== undefined) voucherNos.push(f.voucherNo);
+    else if (f.orderNo !== undefined) orderNos.push(f.orderNo);
+    else if (at !== undefined) rowsOf.set(at.file, [...(rowsOf.get(at.file) ?? []), at.row]);
+  }
+  const zh: string[] = [];
+  const en: string[] = [];
+  const add = (xs: string[], labelZh: string, labelEn: string) => {
+    if (xs.length === 0) return;
+    zh.push(`${labelZh} ${list(uniq(xs), 'zh')}`);
+    en.push(`${labelEn} ${list(uniq(xs), 'en')}`);
   };
-  return (fs, n = 5) => {
-    const refNos: string[] = [];
-    const voucherNos: string[] = [];
-    const orderNos: string[] = [];
-    const rowsOf = new Map<string, number[]>();
-    for (const f of fs.slice(0, n)) {
-      const voucher = f.refNo === undefined ? voucherOf(f) : undefined;
-      const at = f.source[0];
-      if (f.refNo !== undefined) refNos.push(f.refNo);
-      else if (voucher !== undefined) voucherNos.push(voucher);
-      else if (f.orderNo !== undefined) orderNos.push(f.orderNo);
-      else if (at !== undefined) rowsOf.set(at.file, [...(rowsOf.get(at.file) ?? []), at.row]);
-    }
-    const zh: string[] = [];
-    const en: string[] = [];
-    const add = (xs: string[], labelZh: string, labelEn: string) => {
-      if (xs.length === 0) return;
-      zh.push(`${labelZh} ${list(uniq(xs), 'zh')}`);
-      en.push(`${labelEn} ${list(uniq(xs), 'en')}`);
-    };
-    add(refNos, '参考号', refNos.length > 1 ? 'ref nos' : 'ref no');
-    add(voucherNos, '凭证号/流水号', voucherNos.length > 1 ? 'voucher nos' : 'voucher no');
-    add(orderNos, '订单号', orderNos.length > 1 ? 'order nos' : 'order no');
-    for (const [file, rows] of rowsOf) {
-      const unique = uniq(rows).sort((a, b) => a - b);
-      zh.push(`${file} 第 ${list(unique.map(String), 'zh')} 行`);
-      en.push(`${file} ${unique.length > 1 ? 'rows' : 'row'} ${list(unique.map(String), 'en')}`);
-    }
-    if (zh.length === 0) return { zh: '', en: '' };
-    const more = fs.length > n;
-    return {
-      zh: `${zh.join('；')}${more ? ` 等 ${fs.length} 笔` : ''}`,
-      en: `${en.join('; ')}${more ? ` (${fs.length} in all)` : ''}`,
-    };
+  add(refNos, '参考号', refNos.length > 1 ? 'ref nos' : 'ref no');
+  add(voucherNos, '凭证号/流水号', voucherNos.length > 1 ? 'voucher nos' : 'voucher no');
+  add(orderNos, '订单号', orderNos.length > 1 ? 'order nos' : 'order no');
+  for (const [file, rows] of rowsOf) {
+    const unique = uniq(rows).sort((a, b) => a - b);
+    zh.push(`${file} 第 ${list(unique.map(String), 'zh')} 行`);
+    en.push(`${file} ${unique.length > 1 ? 'rows' : 'row'} ${list(unique.map(String), 'en')}`);
+  }
+  if (zh.length === 0) return { zh: '', en: '' };
+  const more = fs.length > n;
+  return {
+    zh: `${zh.join('；')}${more ? ` 等 ${fs.length} 笔` : ''}`,
+    en: `${en.join('; ')}${more ? ` (${fs.length} in all)` : ''}`,
   };
-}
+};
 
 /** “，参考号 …” after a clause, or nothing when the transactions have no name. */
 const named = (names: Names, lang: 'zh' | 'en') => {
@@ -291,7 +261,7 @@ function diagnoseMerchant(
     claim(d.findings);
     drafts.push(d);
   };
-  const names = namerFor(journal?.vouchers);
+  const names = nameTransactions;
 
   // 0. A fee kept on a sale voided or reversed: no fee is due on it whatever the rate, so it is no rate change (nor
   // a terminal's setting); claimed first, before step 1 could date it to one.
@@ -904,12 +874,12 @@ function capIgnored(f: Finding, plan: FeePlan | undefined): boolean {
  * it says 应收 ¥0.00 and how much the 撤销/冲正 line returned of the fee.
  */
 function keptOnCancelledSale(f: Finding): boolean {
-  return f.kind === 'fee_overcharge' && f.expectedFeeFen === 0 && /(撤销|冲正)退回/.test(f.message);
+  return f.kind === 'fee_overcharge' && f.cancelledBy !== undefined;
 }
 
 /** The fees kept on voided or reversed sales: to be refunded in full, each cited by its sale and cancel lines. */
 function cancelledFeeDraft(merchantId: string, fs: Finding[], names: Namer): Draft {
-  const reversal = (f: Finding) => f.message.includes('冲正退回');
+  const reversal = (f: Finding) => f.cancelledBy === 'reversal';
   const whatZh = fs.every(reversal) ? '冲正' : fs.some(reversal) ? '撤销/冲正' : '撤销';
   const whatEn = fs.every(reversal) ? 'reversed' : fs.some(reversal) ? 'voided or reversed' : 'voided';
   const lineEn = fs.every(reversal) ? 'reversal' : fs.some(reversal) ? 'void or reversal' : 'void';

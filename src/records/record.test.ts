@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  journalAmountAgrees,
-  orderTotalFen,
-  RECORD_FIELDS,
-  RecordSchema,
-  withDiscount,
-} from './record.js';
+import { journalAmountAgrees, orderTotalFen, RECORD_FIELDS, RecordSchema, withDiscount } from './record.js';
 
 // 6225881234567898 passes the Luhn check (its check digit is 8), as does 6222021234567890128.
 const base = {
