@@ -88,6 +88,20 @@ describe('renderTable', () => {
     report.rateChanges = [];
     expect(headline(report, 'zh')).toBe('未发现多扣手续费');
   });
+
+  it('says fees were not checked, not that none was overcharged, when no statement line showed a fee', () => {
+    const report = sampleReport();
+    report.summary.overchargeFen = 0;
+    report.summary.lossFen = 29820;
+    report.summary.skippedChecks = ['fee_overcharge'];
+    report.rateChanges = [];
+    expect(headline(report, 'zh')).toBe(
+      '手续费未核对（对账单中没有手续费或结算金额），但其他问题损失 ¥298.20',
+    );
+    expect(headline(report, 'en')).toBe(
+      'Fees were not checked (the statements show no fee or settled amount), but other findings lost ¥298.20',
+    );
+  });
 });
 
 describe('headline', () => {

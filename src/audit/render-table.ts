@@ -269,12 +269,21 @@ export function headline(report: AuditReport, lang: Lang): string {
       ? `Overcharged ${formatFen(s.overchargeFen)} in total on ${n} transaction(s)${tail}`
       : `共多扣 ${formatFen(s.overchargeFen)}，涉及 ${n} 笔交易${tail}`;
   }
+  // Statements without a fee or settled column judge no fee: "no overcharge found" would read as a clean bill.
+  const unchecked = s.skippedChecks.includes('fee_overcharge');
+  const none = unchecked
+    ? en
+      ? 'Fees were not checked (the statements show no fee or settled amount)'
+      : '手续费未核对（对账单中没有手续费或结算金额）'
+    : en
+      ? 'No fee overcharge found'
+      : '未发现多扣手续费';
   // The first line is the conclusion: money lost otherwise (a missing settlement, a short payout) belongs in it.
   if (s.lossFen > 0)
     return en
-      ? `No fee overcharge found, but other findings lost ${formatFen(s.lossFen)}${tail}`
-      : `未发现多扣手续费，但其他问题损失 ${formatFen(s.lossFen)}${tail}`;
-  return en ? `No fee overcharge found${tail}` : `未发现多扣手续费${tail}`;
+      ? `${none}, but other findings lost ${formatFen(s.lossFen)}${tail}`
+      : `${none}，但其他问题损失 ${formatFen(s.lossFen)}${tail}`;
+  return `${none}${tail}`;
 }
 
 // C0 controls, DEL and C1 controls: ESC and CSI (0x9b) start terminal escape sequences that could clear the
