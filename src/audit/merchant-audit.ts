@@ -705,8 +705,11 @@ export function auditMerchant(
     }
   }
 
-  // Journal sales with no settlement line: missing when the statements cover their settlement date.
-  if (hasJournal) {
+  // Journal sales with no settlement line: missing when the statements cover their settlement date. Not the
+  // journal lines without a merchant number that no statement line could take (unnamed-journal.ts): no statement
+  // is theirs, so none can miss them — the warning counts them as not reconciled.
+  const unplacedJournal = merchantId === '' && settlementRecords.length === 0;
+  if (hasJournal && !unplacedJournal) {
     const covers = merchantCoverage(ctx.coverage, merchantId);
     for (let t = 0; t < T.length; t += 1) {
       const tp = T[t];

@@ -189,6 +189,8 @@ describe('posguard audit', () => {
       expect(report.warnings.some((w) => w.startsWith('3 笔终端流水没有商户号，而对账单有多个商户'))).toBe(
         true,
       );
+      // Not reconciled means not reported either: no statement is theirs, so none can have missed them.
+      expect(report.findings.filter((f) => f.merchantId === undefined)).toEqual([]);
       // With --merchant the lines that cannot be placed are outside it, as before.
       const one = await audit(dir, '--settlement', 's.csv', '--merchant', M1);
       expect(one.summary.terminalRecords).toBe(0);
