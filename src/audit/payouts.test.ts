@@ -429,6 +429,19 @@ describe('settlementDatesIn', () => {
     expect(settlementDatesIn('结算款2026-10-09~2026-10-10', arrived)).toEqual(['2026-10-09', '2026-10-10']);
     expect(settlementDatesIn('结算款2026-10-09－2026-10-10', arrived)).toEqual(['2026-10-09', '2026-10-10']);
     expect(settlementDatesIn('10月9日至10日结算款', arrived)).toEqual(['2026-10-09', '2026-10-10']);
+    // Short forms: without the year, or with two digits of it; a plain "-" joins two dates written with "/".
+    expect(settlementDatesIn('汇通支付T1结算款10/09', arrived)).toEqual(['2026-10-09']);
+    expect(settlementDatesIn('T1结算款10-09', arrived)).toEqual(['2026-10-09']);
+    expect(settlementDatesIn('T1结算款10.09', arrived)).toEqual(['2026-10-09']);
+    expect(settlementDatesIn('T1结算款26-10-09', arrived)).toEqual(['2026-10-09']);
+    expect(settlementDatesIn('汇通支付T1结算款10/09-10/10', arrived)).toEqual(['2026-10-09', '2026-10-10']);
+  });
+
+  it('does not take an amount or part of a longer number for a short date', () => {
+    const arrived = '2026-10-12';
+    expect(settlementDatesIn('手续费3.5元', arrived)).toEqual([]);
+    expect(settlementDatesIn('金额 1,234.567', arrived)).toEqual([]);
+    expect(settlementDatesIn('参考号 1.23457E+11', arrived)).toEqual([]);
   });
 
   it('names nothing with numbers that are no date, and puts a yearless date in the year before when it must', () => {

@@ -649,12 +649,16 @@ function payoutDraft(
 /** The longest span of dates a memo's range (2026-10-01至2026-10-31) is taken to name: a month's payouts. */
 const MAX_NAMED_DAYS = 31;
 
-/** A date in a memo: 2026-10-09, 2026/10/9, 2026.10.09, 20261009, 2026年10月9日, 10月9日 (the year left out). */
+/**
+ * A date in a memo: 2026-10-09, 2026/10/9, 2026.10.09, 20261009, 2026年10月9日, 26-10-09, and without the year
+ * 10月9日, 10/09, 10-09, 10.09 (a dot only before two digits of day: 3.5 is an amount more likely than a date).
+ */
 const MEMO_DATE =
-  /(?<!\d)(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{4})(\d{2})(\d{2})|(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]?)(?!\d)/g;
+  /(?<!\d)(?:(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{4})(\d{2})(\d{2})|(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]?|(\d{2})([-/.])(\d{1,2})\11(\d{1,2})|(\d{1,2})([-/]|\.(?=\d{2}(?!\d)))(\d{1,2}))(?!\d)/g;
 
-/** What joins the two ends of a range of dates: 至, 到, ~, －, — (a plain "-" would be taken for a date's). */
+/** What joins the two ends of a range of dates: 至, 到, ~, －, — (a plain "-" only between dates written without one). */
 const RANGE_JOIN = /^\s*(?:至|到|~|～|－|—|–)\s*$/;
+const DASH_JOIN = /^\s*-\s*$/;
 
 /** The end of a range written as a day of the first date's month: 10月9日至10日. */
 const RANGE_DAY_END = /^\s*(?:至|到|~|～|－|—|–)\s*(\d{1,2})[日号](?!\d)/;
@@ -666,7 +670,7 @@ const RANGE_DAY_END = /^\s*(?:至|到|~|～|－|—|–)\s*(\d{1,2})[日号](?!\
  * @example settlementDatesIn('T1结算款20261009至20261010', '2026-10-12') → ['2026-10-09', '2026-10-10']
  */
 export function settlementDatesIn(memo: string, arrived: string): string[] {
-  const found: { date: string; start: number; end: number }[] = [];
+  const found: { date: string; start: number; end: number; dashed: boolean }[] = [];
   const year = Number(arrived.slice(0, 4));
   for (const m of memo.matchAll(MEMO_DATE)) {
     const [y, mo, d] =
@@ -674,10 +678,15 @@ export function settlementDatesIn(memo: string, arrived: string): string[] {
         ? [m[1], m[2], m[3]]
         : m[4] !== undefined
           ? [m[4], m[5], m[6]]
-          : [m[7] ?? '', m[8], m[9]];
+          : m[10] !== undefined
+            ? [`20${m[10]}`, m[12], m[13]]
+            : m[14] !== undefined
+              ? ['', m[14], m[16]]
+              : [m[7] ?? '', m[8], m[9]];
     let date = dateOf(y === '' ? year : Number(y), Number(mo), Number(d));
     if (date !== undefined && y === '' && date > arrived) date = dateOf(year - 1, Number(mo), Number(d));
-    if (date !== undefined) found.push({ date, start: m.index, end: m.index + m[0].length });
+    if (date !== undefined)
+      found.push({ date, start: m.index, end: m.index + m[0].length, dashed: m[0].includes('-') });
   }
   const dates: string[] = [];
   const spell = (from: string, to: string) => {
@@ -690,9 +699,13 @@ export function settlementDatesIn(memo: string, arrived: string): string[] {
     }
   };
   for (let k = 0; k < found.length; k += 1) {
-    const { date, end } = found[k] as (typeof found)[number];
+    const { date, end, dashed } = found[k] as (typeof found)[number];
     const next = found[k + 1];
-    if (next !== undefined && RANGE_JOIN.test(memo.slice(end, next.start))) {
+    const between = next === undefined ? '' : memo.slice(end, next.start);
+    if (
+      next !== undefined &&
+      (RANGE_JOIN.test(between) || (!dashed && !next.dashed && DASH_JOIN.test(between)))
+    ) {
       spell(date, next.date);
       k += 1;
       continue;

@@ -645,6 +645,19 @@ describe('bank exports as Chinese banks give them', () => {
     ]);
   });
 
+  it('reads a reversal an ICBC personal export writes in 交易场所 as one, not as spending', async () => {
+    const text = [
+      '交易日期,摘要,交易场所,交易国家或地区简称,钞/汇,交易金额(收入),交易金额(支出),交易币种,记账金额(收入),记账金额(支出),记账币种,余额,对方户名',
+      '2026-10-10,代发,汇通支付T1结算款2026-10-09,CHN,钞,"1,713.69",,人民币,"1,713.69",,人民币,"21,713.69",汇通支付有限公司',
+      '2026-10-10,转账,冲正 汇通支付T1结算款2026-10-09,CHN,钞,,"1,713.69",人民币,,"1,713.69",人民币,"20,000.00",汇通支付有限公司',
+    ].join('\r\n');
+    const result = await importFiles([{ name: '历史明细.csv', bytes: iconv.encode(text, 'gbk') }]);
+    expect(result.records.map((r) => [r.amountFen, r.label])).toEqual([
+      [171369, '代发 汇通支付T1结算款2026-10-09'],
+      [-171369, '转账 冲正 汇通支付T1结算款2026-10-09'],
+    ]);
+  });
+
   it('reads 招商银行 企业网银: 交易日 with an hhmmss 交易时间, the payer in 收/付方名称, every memo column kept', async () => {
     const text = [
       '公司名称,鸿运便利店,银行帐号,755912345610801',

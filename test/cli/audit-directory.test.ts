@@ -98,6 +98,8 @@ describe('posguard audit DIR', () => {
     write(dir, 'my-bank.yaml', 'name: my-bank\nkind: bank\ncolumns:\n  time: [日期]\n  credit: [贷方]\n');
     write(dir, 'truth.json', '{"schemaVersion":1}');
     write(dir, 'other.json', '{"hello":"world"}');
+    // A script that made the fixtures: its lines would otherwise be read as a table's text.
+    write(dir, 'gen.cjs', "const rows = ['交易时间,交易金额'];\nconsole.log(rows.join('\\n'));\n");
     mkdirSync(join(dir, 'm1', 'old'), { recursive: true });
     write(dir, 'm1/old/settlement.csv', [HEADER, ...RAISED(M1)].join('\n'));
     const { run, report } = await audit(dir, '.');
@@ -107,6 +109,7 @@ describe('posguard audit DIR', () => {
     const notUsed = report?.warnings.filter((w) => w.includes(' 未使用：')) ?? [];
     expect(notUsed.map((w) => w.slice(0, w.indexOf(' 未使用：')))).toEqual([
       'findings.csv',
+      'gen.cjs',
       'm1/old/',
       'my-bank.yaml',
       'notes.txt',
@@ -116,6 +119,7 @@ describe('posguard audit DIR', () => {
     expect(notUsed).toContain('findings.csv 未使用：是 posguard 生成的问题明细（CSV）');
     expect(notUsed).toContain('my-bank.yaml 未使用：是列映射文件（有 columns），请用 --mapping 指定');
     expect(notUsed.find((w) => w.startsWith('notes.txt'))).toContain('找不到表头');
+    expect(notUsed).toContain('gen.cjs 未使用：不是表格文件（脚本、文档或图片）');
     expect(notUsed.find((w) => w.startsWith('other.json'))).toContain('不是费率方案');
     const en = await audit(dir, '.', '--lang', 'en');
     expect(en.report?.warnings).toContain(

@@ -125,7 +125,39 @@ export function plansByDirectory(plans: readonly Inputs['plans'][number][]): Map
   return groups;
 }
 
+/** Files that are plainly not tables (scripts, notes, pictures, documents): not read, named as such. */
+const NOT_TABLE_EXT = new Set([
+  '.js',
+  '.cjs',
+  '.mjs',
+  '.ts',
+  '.py',
+  '.sh',
+  '.bat',
+  '.ps1',
+  '.md',
+  '.doc',
+  '.docx',
+  '.ppt',
+  '.pptx',
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.gif',
+  '.bmp',
+  '.webp',
+  '.mp4',
+  '.exe',
+  '.dll',
+]);
+
 async function classifyFile(abs: string, name: string): Promise<Use> {
+  if (NOT_TABLE_EXT.has(extname(name).toLowerCase()))
+    return {
+      as: 'unused',
+      zh: '不是表格文件（脚本、文档或图片）',
+      en: 'not a table (a script, document or picture)',
+    };
   const byName = classify(name);
   if (byName === 'plan' || byName === 'devices') return { as: byName };
   if (PLAN_EXT.has(extname(name).toLowerCase())) return classifyYaml(abs, name);
