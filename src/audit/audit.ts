@@ -507,15 +507,17 @@ function planSelector(
       unplanned.add(merchantId === '' ? '（无商户号）' : merchantId);
     return plan;
   };
-  const unplannedWarning = (merchantIds: readonly string[]): string | undefined => {
+  const unplannedWarning = (runMerchantIds: readonly string[]): string | undefined => {
     const sharedId = shared && plans.length === 1 ? plans[0]?.merchantId : undefined;
+    // Lines without a merchant number say nothing about whether the plan's number is the run's.
+    const merchantIds = runMerchantIds.filter((m) => m !== '');
     if (sharedId !== undefined && merchantIds.length > 0 && !merchantIds.includes(sharedId)) {
       const audited = merchantIds.slice(0, 10);
       const more = merchantIds.length > audited.length ? ` 等 ${merchantIds.length} 个` : '';
       const moreEn =
         merchantIds.length > audited.length ? ` and ${merchantIds.length - audited.length} more` : '';
-      const zh = audited.map((m) => (m === '' ? '（无商户号）' : m)).join('、');
-      const en = audited.map((m) => (m === '' ? '(no merchant number)' : m)).join(', ');
+      const zh = audited.join('、');
+      const en = audited.join(', ');
       return (
         `费率方案的 merchantId ${sharedId} 不是本次核对的商户（${zh}${more}），已按 --plan 用于所有商户；请检查 merchantId 是否写错 / ` +
         `the plan's merchantId ${sharedId} names none of the merchants audited (${en}${moreEn}); given with --plan, it was applied to every merchant — check the plan's merchantId`

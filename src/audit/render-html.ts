@@ -12,6 +12,7 @@ import {
   skippedChecksText,
   unplacedJournalLabel,
 } from './render-table.js';
+import { warningIn } from './warning-text.js';
 
 export interface RenderHtmlOptions {
   lang: Lang;
@@ -285,7 +286,7 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
       const cls = group.merchantIds === undefined ? 'skipped' : 'skipped partly';
       tail.push(`<li class="${cls}">${esc(skippedChecksText(group, lang))}</li>`);
     }
-    for (const w of report.warnings) tail.push(`<li class="warning">${esc(w)}</li>`);
+    for (const w of report.warnings) tail.push(`<li class="warning">${esc(warningIn(w, lang))}</li>`);
     tail.push('</ul></section>');
   }
   if (report.files.length > 0) {

@@ -104,6 +104,20 @@ describe('renderTable', () => {
   });
 });
 
+describe('warnings', () => {
+  it('shows each bilingual warning in the reader’s language only', () => {
+    const report = sampleReport();
+    report.warnings = [
+      '跳过 2 笔支出（借方）流水，只导入入账 / skipped 2 outgoing (debit) lines; only credits are imported',
+    ];
+    expect(renderTable(report, { lang: 'zh' })).toContain('  ! 跳过 2 笔支出（借方）流水，只导入入账\n');
+    expect(renderTable(report, { lang: 'en' })).toContain(
+      '  ! skipped 2 outgoing (debit) lines; only credits are imported',
+    );
+    expect(renderTable(report, { lang: 'en' })).not.toContain('跳过');
+  });
+});
+
 describe('headline', () => {
   const change = (merchantId: string, extra: Partial<RateChange> = {}): RateChange => ({
     merchantId,

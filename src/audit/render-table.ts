@@ -9,6 +9,7 @@ import {
   type FindingKind,
   type RateChange,
 } from './report-types.js';
+import { warningIn } from './warning-text.js';
 
 /** What each finding kind is called in a report, zh-CN and English. */
 export const FINDING_KIND_NAMES: Record<FindingKind, { zh: string; en: string }> = {
@@ -522,7 +523,7 @@ function* tableChunks(report: AuditReport, options: RenderTableOptions): Generat
   }
   if (report.warnings.length > 0) {
     tail.push('', t('提示', 'Warnings'));
-    for (const w of report.warnings) tail.push(`  ! ${w}`);
+    for (const w of report.warnings) tail.push(`  ! ${warningIn(w, lang)}`);
   }
   if (report.files.length > 0) {
     tail.push('', t('文件', 'Files'));

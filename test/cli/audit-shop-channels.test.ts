@@ -359,6 +359,12 @@ describe('--plan: one plan for every merchant of the run', () => {
       '费率方案的 merchantId 822999999999999 不是本次核对的商户（1900000001、2088123412341234、822000000000001），已按 --plan 用于所有商户；请检查 merchantId 是否写错 / ' +
         "the plan's merchantId 822999999999999 names none of the merchants audited (1900000001, 2088123412341234, 822000000000001); given with --plan, it was applied to every merchant — check the plan's merchantId",
     );
+    // The WeChat bill alone: the journal lines it cannot take (card, Alipay) stay without a merchant, and are no
+    // merchant the plan could have named.
+    const wechat = await audit([all[0] as string], ['--plan', 'plan_card_id.yaml']);
+    expect(wechat.report.warnings).toContainEqual(
+      expect.stringMatching(/^费率方案的 merchantId 822000000000001 不是本次核对的商户（1900000001），/),
+    );
     // A plan naming one of them says nothing; --merchant leaving that one out does not make it a stranger.
     const scoped = await audit(all, ['--plan', 'plan_card_id.yaml'], ['--merchant', '1900000001']);
     expect(scoped.report.warnings.join('\n')).not.toContain('merchantId');

@@ -1,3 +1,4 @@
+import { warningIn } from '../../../src/audit/warning-text.js';
 import { api } from '../api.js';
 import { formatFen, shanghaiDate, shanghaiToday } from '../format.js';
 import { useI18n } from '../i18n.js';
@@ -203,7 +204,7 @@ export function OverviewPage(props: { merchant: Merchant }) {
                 <h3>{t('warnings')}</h3>
                 <ul className="warnings">
                   {report.warnings.map((w) => (
-                    <li key={w}>{w}</li>
+                    <li key={w}>{warningIn(w, lang)}</li>
                   ))}
                 </ul>
               </section>

@@ -1,0 +1,33 @@
+// A report's warnings are written once for both languages, “中文 / English”, so that the JSON (the API's and the
+// CLI's) carries both. A reader wants one: this takes the half in the reader's language. The Chinese half may
+// itself hold “ / ” (--terminal-preset / --settlement-preset) and the English half Chinese file names, so the cut
+// is where Chinese gives way to English, not the first or last “ / ”.
+
+const SEPARATOR = ' / ';
+const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/g;
+
+function cjkCount(text: string): number {
+  return text.match(CJK)?.length ?? 0;
+}
+
+/**
+ * The part of a bilingual warning in `lang`: the Chinese before “ / ” or the English after it. The cut is the
+ * “ / ” with the most Chinese before it and the least after it (a file name may be Chinese in both halves); a
+ * warning in one language only has no such cut and is returned whole.
+ * @example warningIn('跳过 2 笔支出 / skipped 2 debits', 'en') → 'skipped 2 debits'
+ */
+export function warningIn(text: string, lang: 'zh' | 'en'): string {
+  const total = cjkCount(text);
+  let best: { at: number; score: number } | undefined;
+  for (let at = text.indexOf(SEPARATOR); at >= 0; at = text.indexOf(SEPARATOR, at + 1)) {
+    const before = cjkCount(text.slice(0, at));
+    const after = total - before;
+    // The English half starts as a sentence does, not with an option's dash or a closing bracket.
+    const starts = !/^[-–—)）\]】,，、。;；:：]/.test(text.slice(at + SEPARATOR.length));
+    if (!starts || before < 2 || after > total * 0.4) continue;
+    const score = before - 4 * after;
+    if (best === undefined || score > best.score) best = { at, score };
+  }
+  if (best === undefined) return text;
+  return lang === 'en' ? text.slice(best.at + SEPARATOR.length) : text.slice(0, best.at);
+}
