@@ -5,6 +5,13 @@ import { ROUNDING_MODES } from '../money/round.js';
 import { detectFormulaChanges } from './detect-formula-changes.js';
 import { FormulaSet, rateInterval } from './formula.js';
 
+/** A line of `amountFen` charged `ratePpm` (half-up) plus `extraFen` on `date`. */
+const at = (amountFen: number, ratePpm: number, date: string, extraFen = 0) => ({
+  amountFen,
+  feeFen: percentageFee(amountFen, ratePpm, 'half-up') + extraFen,
+  date,
+});
+
 describe('rateInterval', () => {
   it('is exactly the set of rates that round to the fee, for every rounding mode', () => {
     fc.assert(
@@ -53,11 +60,6 @@ describe('FormulaSet', () => {
 });
 
 describe('detectFormulaChanges', () => {
-  const at = (amountFen: number, ratePpm: number, date: string, fixedFen = 0) => ({
-    amountFen,
-    feeFen: percentageFee(amountFen, ratePpm, 'half-up') + fixedFen,
-    date,
-  });
   const before = [
     at(100000, 6000, '2026-08-01'),
     at(50000, 6000, '2026-08-02'),
@@ -98,12 +100,6 @@ describe('detectFormulaChanges', () => {
 });
 
 describe('detectFormulaChanges on noisy starts', () => {
-  const at = (amountFen: number, ratePpm: number, date: string, extraFen = 0) => ({
-    amountFen,
-    feeFen: percentageFee(amountFen, ratePpm, 'half-up') + extraFen,
-    date,
-  });
-
   it('does not take a stray first line for the formula and report a change after it', () => {
     const lines = [
       at(100000, 6000, '2026-08-01', 50),
@@ -134,11 +130,6 @@ describe('detectFormulaChanges on noisy starts', () => {
 });
 
 describe('detectFormulaChanges after a short first regime', () => {
-  const at = (amountFen: number, ratePpm: number, date: string, extraFen = 0) => ({
-    amountFen,
-    feeFen: percentageFee(amountFen, ratePpm, 'half-up') + extraFen,
-    date,
-  });
   /** `count` amounts at least `gap` apart from `from` on, each moved by its jitter (less than the gap). */
   const spaced = (from: number, gap: number, jitters: readonly number[]) =>
     jitters.map((jitter, k) => from + k * gap + jitter);

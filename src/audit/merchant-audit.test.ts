@@ -180,37 +180,22 @@ describe('a cashier export with 流水号 and no 批次号 or 参考号 against 
 
 describe('suspected_duplicate_charge after a reversed, voided or failed sale', () => {
   const card = '622588******2005';
+  /** The ¥300.00 swipe of `row` at `time`, as the journal and the statement both name it. */
+  const sale = (row: number, time: string) => ({
+    time,
+    terminalId: T1,
+    batchNo: '000001',
+    voucherNo: `000${200 + row}`,
+    refNo: `628500000${200 + row}`,
+    cardNo: card,
+    amountFen: 30000,
+  });
   const swipe = (row: number, time: string, fields: Partial<PosRecord> = {}) =>
-    rec(
-      'terminal',
-      {
-        time,
-        terminalId: T1,
-        batchNo: '000001',
-        voucherNo: `000${200 + row}`,
-        refNo: `628500000${200 + row}`,
-        cardNo: card,
-        amountFen: 30000,
-        ...fields,
-      },
-      row,
-    );
+    rec('terminal', { ...sale(row, time), ...fields }, row);
   const settledLine = (row: number, time: string) =>
     rec(
       'settlement',
-      {
-        time,
-        settleDate: '2026-10-15',
-        merchantId: M,
-        terminalId: T1,
-        batchNo: '000001',
-        voucherNo: `000${200 + row}`,
-        refNo: `628500000${200 + row}`,
-        cardNo: card,
-        amountFen: 30000,
-        feeFen: 180,
-        settledFen: 29820,
-      },
+      { ...sale(row, time), settleDate: '2026-10-15', merchantId: M, feeFen: 180, settledFen: 29820 },
       row,
     );
   const duplicates = (report: AuditReport) => only(report, 'suspected_duplicate_charge').map((f) => f.refNo);

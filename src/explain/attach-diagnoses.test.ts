@@ -5,33 +5,24 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditReport, Finding, FindingKind, RateChange } from '../audit/report-types.js';
 import { runCli } from '../cli/program.js';
 import { diagnose } from './attach-diagnoses.js';
+import { auditReport, finding as findingOf, rateChange } from '../../test/explain/explain-fixtures.js';
 
 const M = '822000000000009';
 
-/** A one-merchant report of these findings (diagnose reads only findings and rate changes). */
-function reportOf(findings: Finding[], rateChanges: RateChange[] = []): AuditReport {
-  return { findings, rateChanges, merchants: [], diagnoses: [] } as unknown as AuditReport;
-}
+/** A report of these findings of M and these rate changes (diagnose reads only findings and rate changes). */
+const reportOf = (findings: Finding[], rateChanges: RateChange[] = []): AuditReport =>
+  auditReport(findings, rateChanges, { merchantId: M });
 
-let n = 0;
-function finding(kind: FindingKind, extra: Partial<Finding>): Finding {
-  n += 1;
-  return {
-    id: `f-${n}`,
-    kind,
+/** A finding of M: a credit card sale at terminal 10000001 on 2026-10-14 unless `extra` says otherwise. */
+const finding = (kind: FindingKind, extra: Partial<Finding>): Finding =>
+  findingOf(kind, {
     merchantId: M,
     terminalId: '10000001',
     time: '2026-10-14T15:00:00+08:00',
     channel: 'card',
     card: 'credit',
-    overchargeFen: 0,
-    lossFen: 0,
-    message: '',
-    messageEn: '',
-    source: [],
     ...extra,
-  };
-}
+  });
 
 /** Every evidence line and step of the diagnoses, zh and en. */
 const texts = (ds: ReturnType<typeof diagnose>) =>
@@ -167,20 +158,16 @@ describe('a fee kept on a voided or reversed sale', () => {
     });
   };
   // A provider rate change on the same channel and card before the sale: step 1 would have taken the finding.
-  const change: RateChange = {
+  const change = rateChange({
     merchantId: M,
     channel: 'card',
     card: 'credit',
-    band: 'all',
     date: '2026-10-01',
     beforeRate: '0.60%',
     afterRate: '0.63%',
-    beforeFixedFen: 0,
-    afterFixedFen: 0,
     transactions: 3,
-    inPlan: false,
     noticeHonoured: false,
-  };
+  });
   const raised = finding('fee_overcharge', {
     refNo: '628500000201',
     time: '2026-10-12T11:00:00+08:00',

@@ -1,43 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AuditReport,
-  type AuditSummary,
-  FINDING_KINDS,
-  type Finding,
-  type FindingKind,
-} from '../audit/report-types.js';
+import { auditReport } from '../../test/explain/explain-fixtures.js';
+import type { AuditReport, Finding } from '../audit/report-types.js';
 import { complaintLetter } from './complaint-letter.js';
 
 const M = '822000000000009';
 
 /** A one-merchant report of these findings, as the audit writes it. */
-function reportOf(findings: Finding[]): AuditReport {
-  const findingsByKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
-  for (const f of findings) findingsByKind[f.kind] += 1;
-  const summary: AuditSummary = {
-    terminalRecords: 0,
-    settlementRecords: 0,
-    bankRecords: 0,
-    matched: 0,
-    pending: 0,
-    overchargeFen: findings.reduce((a, f) => a + f.overchargeFen, 0),
-    lossFen: findings.reduce((a, f) => a + f.lossFen, 0),
-    withinToleranceFen: 0,
-    findingsByKind,
-    skippedChecks: [],
-  };
-  return {
-    schemaVersion: 1,
-    summary,
-    merchants: [{ merchantId: M, summary }],
-    findings,
-    rateChanges: [],
-    ambiguous: [],
-    rejected: [],
-    files: [],
-    warnings: [],
-  };
-}
+const reportOf = (findings: Finding[]): AuditReport => auditReport(findings, [], { merchantId: M });
 
 describe('the complaint letter’s largest losses', () => {
   it('names a sale without 参考号 or 订单号 by the line it is on, not as a settlement day', () => {

@@ -35,26 +35,26 @@ const PAYOUT = row(
   '汇通支付有限公司',
 );
 
+/** The 冲正 of PAYOUT, as a red-ink credit (贷, negative 贷方发生额) or as a debit (借, 借方发生额). */
+const reversal = (side: '借' | '贷', debit: string, credit: string) =>
+  row(
+    10002,
+    '2026-08-05 16:30:00',
+    side,
+    debit,
+    credit,
+    '冲正 汇通支付T1结算款2026-08-04',
+    '汇通支付有限公司',
+  );
+const REVERSAL_DEBIT = reversal('借', '"1,713.69"', '');
+
 async function importBank(text: string) {
   return importFiles([{ name: 'bank.csv', bytes: Buffer.from(text) }], { kind: 'bank' });
 }
 
 describe('bank debits at import', () => {
   it('keeps the sign of a red-ink credit (贷方发生额 -1,713.69, 冲正)', async () => {
-    const result = await importBank(
-      icbcCorp([
-        PAYOUT,
-        row(
-          10002,
-          '2026-08-05 16:30:00',
-          '贷',
-          '',
-          '"-1,713.69"',
-          '冲正 汇通支付T1结算款2026-08-04',
-          '汇通支付有限公司',
-        ),
-      ]),
-    );
+    const result = await importBank(icbcCorp([PAYOUT, reversal('贷', '', '"-1,713.69"')]));
     expect(result.records.map((r) => [r.type, r.amountFen, r.source.row])).toEqual([
       ['payout', 171369, 6],
       ['payout', -171369, 7],
@@ -66,15 +66,7 @@ describe('bank debits at import', () => {
       icbcCorp([
         row(10000, '2026-08-03 15:58:18', '借', '"2,591.00"', '', '货款', '某某物业管理有限公司'),
         PAYOUT,
-        row(
-          10002,
-          '2026-08-05 16:30:00',
-          '借',
-          '"1,713.69"',
-          '',
-          '冲正 汇通支付T1结算款2026-08-04',
-          '汇通支付有限公司',
-        ),
+        REVERSAL_DEBIT,
         row(10003, '2026-08-21 16:00:29', '借', '194.00', '', '房租', '供货商李某'),
       ]),
     );
@@ -96,19 +88,7 @@ describe('bank debits at import', () => {
 
   it('checks a totals row of the credit column without the reversing debits', async () => {
     const result = await importBank(
-      icbcCorp([
-        PAYOUT,
-        row(
-          10002,
-          '2026-08-05 16:30:00',
-          '借',
-          '"1,713.69"',
-          '',
-          '冲正 汇通支付T1结算款2026-08-04',
-          '汇通支付有限公司',
-        ),
-        '合计,,,,,"1,713.69","1,713.69",,,,,,',
-      ]),
+      icbcCorp([PAYOUT, REVERSAL_DEBIT, '合计,,,,,"1,713.69","1,713.69",,,,,,']),
     );
     expect(result.records).toHaveLength(2);
     expect(result.warnings.filter((w) => w.code === 'totals.mismatch')).toEqual([]);

@@ -1,18 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/report-types.js';
 import { runCli } from '../../src/cli/program.js';
+import { HEADER, M1, M2, tmpDirs, write } from './audit-fixtures.js';
 
 // `posguard audit DIR` used to take files by their names alone: a plan saved as 费率.yaml was dropped without a
 // word and the rate inferred from the provider's own charges (¥3.00 of overcharge where the contract proved
 // ¥31.40), and a journal named POS流水.csv was never read. Every file is now used, by its name or by what it
 // holds, or named in a warning that says why not.
 
-const M1 = '898440153991234';
-const M2 = '898440153995678';
-const HEADER = '交易时间,结算日期,商户号,终端号,参考号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额';
 // Charged 0.68% from the first day: the inferred formula is 0.68% too, so only the contract's 0.60% shows the
 // overcharge: ¥1,000.00 → ¥6.80 for ¥6.00 (80 fen), ¥500.00 → ¥3.40 for ¥3.00 (40 fen).
 const RAISED = (m: string) => [
@@ -28,19 +25,7 @@ const JOURNAL = [
 const PLAN = (rate: string, merchantId?: string) =>
   `${merchantId === undefined ? '' : `merchantId: "${merchantId}"\n`}periods:\n  - from: 2026-01-01\n    rates:\n      - { card: credit, rate: ${rate} }\n`;
 
-const dirs: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'posguard-cli-dir-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function write(dir: string, name: string, text: string): void {
-  writeFileSync(join(dir, name), text);
-}
+const tmp = tmpDirs('posguard-cli-dir-');
 
 async function audit(cwd: string, ...argv: string[]) {
   const run = await runCli(['audit', ...argv, '--format', 'json'], { cwd, env: {} });

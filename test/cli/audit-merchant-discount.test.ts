@@ -8,10 +8,11 @@ import {
   ALIPAY_D2,
   alipayDetail,
   cashierJournal,
+  LCSW_DISCOUNTED_SALE,
   lcswStatement,
   WECHAT_D3,
+  WECHAT_ORD007_REFUND,
   wechatBill,
-  type WechatRow,
 } from '../presets/discount-fixtures.js';
 
 /**
@@ -33,24 +34,11 @@ periods:
       - { channel: [wechat, alipay], rate: 0.38% }
 `;
 
-const ORD007_REFUND: WechatRow = {
-  order: 'ORD007',
-  time: '2026-10-08 15:00:00',
-  state: 'REFUND',
-  settlesFen: 0,
-  couponFen: 0,
-  orderFen: 0,
-  feeFen: -19,
-  refundFen: 5000,
-  refundAskedFen: 6000,
-  refundNo: 'RF007',
-};
-
 beforeAll(() => {
   writeFileSync(join(root, 'plan.yaml'), PLAN);
   writeFileSync(join(root, '20881234123412340156_20261008_业务明细.csv'), alipayDetail(ALIPAY_D2));
   writeFileSync(join(root, 'wechat_all.csv'), wechatBill(WECHAT_D3));
-  writeFileSync(join(root, 'wechat_refund.csv'), wechatBill([...WECHAT_D3, ORD007_REFUND]));
+  writeFileSync(join(root, 'wechat_refund.csv'), wechatBill([...WECHAT_D3, WECHAT_ORD007_REFUND]));
   const journal = [
     { time: '2026-10-08 10:00:00', channel: '微信', order: 'ORD001', amountFen: 10000 },
     { time: '2026-10-08 10:10:00', channel: '微信', order: 'ORD007', amountFen: 6000 },
@@ -70,24 +58,7 @@ beforeAll(() => {
     join(root, '收银流水_多记.csv'),
     cashierJournal(journal.map((r) => (r.order === 'ORD007' ? { ...r, amountFen: 7000 } : r))),
   );
-  writeFileSync(
-    join(root, 'lcsw_20261008.txt'),
-    lcswStatement([
-      {
-        time: '2026-10-08 10:10:00',
-        order: 'L002',
-        amountFen: 6000,
-        feeFen: 19,
-        refundFen: 0,
-        balanceFen: 4981,
-        type: '支付',
-        merchantDiscountFen: 1000,
-        receivedFen: 5000,
-        paidFen: 5000,
-        platformDiscountFen: 0,
-      },
-    ]),
-  );
+  writeFileSync(join(root, 'lcsw_20261008.txt'), lcswStatement([LCSW_DISCOUNTED_SALE]));
   writeFileSync(
     join(root, '收银流水_扫呗.csv'),
     // The 扫呗 terminal's own journal: its 终端号 is the statement's.

@@ -1,17 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditRecords } from '../../src/audit/audit.js';
 import type { AuditReport } from '../../src/audit/report-types.js';
 import { parseDuration } from '../../src/cli/commands/audit.js';
 import { runCli } from '../../src/cli/program.js';
 import { loadPlanFile } from '../../src/plans/parse-plan.js';
 import { importFiles } from '../../src/statements/import.js';
+import { HEADER, M1, M2, tmpDirs, write } from './audit-fixtures.js';
 
-const M1 = '898440153991234';
-const M2 = '898440153995678';
-const HEADER = '交易时间,结算日期,商户号,终端号,参考号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额';
 // 2026-11-02 is a Monday: T1 settles on Tuesday 11-03. ¥1,000.00 × 0.60% = ¥6.00; ¥500.00 × 0.60% = ¥3.00.
 const CLEAN = (m: string) => [
   `2026-11-02 10:00:00,2026-11-03,${m},12345678,100000000001,贷记卡,刷卡,消费,1000.00,6.00,994.00`,
@@ -23,19 +20,7 @@ const RAISED = (m: string) =>
 const PLAN = (rate: string, merchantId?: string) =>
   `${merchantId === undefined ? '' : `merchantId: "${merchantId}"\n`}settlement: T1\nperiods:\n  - from: 2026-01-01\n    rates:\n      - { card: credit, rate: ${rate} }\n`;
 
-const dirs: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'posguard-cli-audit-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function write(dir: string, name: string, text: string): void {
-  writeFileSync(join(dir, name), text);
-}
+const tmp = tmpDirs('posguard-cli-audit-');
 
 describe('parseDuration', () => {
   it('reads seconds, minutes and bare numbers as seconds', () => {

@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, FindingKind } from '../../src/audit/report-types.js';
 import { attachDiagnoses, diagnose } from '../../src/explain/attach-diagnoses.js';
 import { parseDevices } from '../../src/explain/parse-devices.js';
 import { REMEDIES_BY_CAUSE } from '../../src/explain/remedies.js';
 import type { PosRecord } from '../../src/records/index.js';
-import { auditReport as report, MERCHANT_NO as M, rateChange } from './explain-fixtures.js';
-
-let n = 0;
-function finding(kind: FindingKind, extra: Partial<Finding>): Finding {
-  n += 1;
-  return {
-    id: `f-${n}`,
-    kind,
-    merchantId: M,
-    overchargeFen: 0,
-    lossFen: 0,
-    message: '',
-    messageEn: '',
-    source: [],
-    ...extra,
-  };
-}
+import { finding, auditReport as report, MERCHANT_NO as M, rateChange } from './explain-fixtures.js';
 
 const fee = (terminalId: string, day: string, over: number) =>
   finding('fee_overcharge', {

@@ -118,6 +118,23 @@ export function auditReport(
   };
 }
 
+let findingsMade = 0;
+/** A finding of MERCHANT_NO that loses nothing, numbered f-1, f-2, … in the order made, with `extra` over it. */
+export function finding(kind: FindingKind, extra: Partial<Finding> = {}): Finding {
+  findingsMade += 1;
+  return {
+    id: `f-${findingsMade}`,
+    kind,
+    merchantId: MERCHANT_NO,
+    overchargeFen: 0,
+    lossFen: 0,
+    message: '',
+    messageEn: '',
+    source: [],
+    ...extra,
+  };
+}
+
 /** A fee_overcharge finding of one sale of MERCHANT_NO: all of the fee charged above the expected is lost. */
 export function overchargedSale(
   sale: Required<Pick<Finding, 'id' | 'expectedFeeFen' | 'chargedFeeFen'>> & Omit<Partial<Finding>, 'kind'>,

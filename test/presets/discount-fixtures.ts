@@ -246,6 +246,20 @@ export const WECHAT_D3: readonly WechatRow[] = [
   },
 ];
 
+/** The refund of D3's ORD007: 申请退款金额 60.00 (the order), 退款金额 50.00 (what settled), the 0.19 fee returned. */
+export const WECHAT_ORD007_REFUND: WechatRow = {
+  order: 'ORD007',
+  time: '2026-10-08 15:00:00',
+  state: 'REFUND',
+  settlesFen: 0,
+  couponFen: 0,
+  orderFen: 0,
+  feeFen: -19,
+  refundFen: 5000,
+  refundAskedFen: 6000,
+  refundNo: 'RF007',
+};
+
 /** A cashier journal (generic columns, GBK): order number, amount in 元 (negative for a refund). */
 export function cashierJournal(
   rows: readonly {
@@ -293,6 +307,21 @@ export interface LcswRow {
 }
 
 export const LCSW_MERCHANT = '852100000001';
+
+/** A 利楚/扫呗 sale L002 of 60.00 with a 10.00 商家优惠: 商家实收 50.00, 0.19 fee on it, 49.81 kept. */
+export const LCSW_DISCOUNTED_SALE: LcswRow = {
+  time: '2026-10-08 10:10:00',
+  order: 'L002',
+  amountFen: 6000,
+  feeFen: 19,
+  refundFen: 0,
+  balanceFen: 4981,
+  type: '支付',
+  merchantDiscountFen: 1000,
+  receivedFen: 5000,
+  paidFen: 5000,
+  platformDiscountFen: 0,
+};
 
 /** A 利楚/扫呗 对账单: headerless, comma separated, fen, 28 columns (DOMAIN.md §2.5), GBK. */
 export function lcswStatement(rows: readonly LcswRow[]): Buffer {

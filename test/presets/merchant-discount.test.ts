@@ -5,11 +5,12 @@ import {
   ALIPAY_D2,
   alipayDetail,
   type AlipayRow,
+  LCSW_DISCOUNTED_SALE,
   lcswStatement,
   type LcswRow,
   WECHAT_D3,
+  WECHAT_ORD007_REFUND,
   wechatBill,
-  type WechatRow,
 } from './discount-fixtures.js';
 import { only } from './import-fixture.js';
 
@@ -117,19 +118,7 @@ describe('wechat ALL bill: 应结订单金额 stays the fee base, 订单金额 �
   });
 
   it('reads a refund whose 申请退款金额 60.00 exceeds 退款金额 50.00 as −5000 with a −1000 discount', async () => {
-    const refund: WechatRow = {
-      order: 'ORD007',
-      time: '2026-10-08 15:00:00',
-      state: 'REFUND',
-      settlesFen: 0,
-      couponFen: 0,
-      orderFen: 0,
-      feeFen: -19,
-      refundFen: 5000,
-      refundAskedFen: 6000,
-      refundNo: 'RF007',
-    };
-    const result = await read('wechat_all.csv', wechatBill([...WECHAT_D3, refund]));
+    const result = await read('wechat_all.csv', wechatBill([...WECHAT_D3, WECHAT_ORD007_REFUND]));
     expect(only(result.records, 'orderNo', 'RF007')).toMatchObject({
       type: 'refund',
       amountFen: -5000,
@@ -154,19 +143,7 @@ describe('利楚/扫呗: 商家实收金额 is the fee base, 商家优惠金额 
     paidFen: 10000,
     platformDiscountFen: 0,
   };
-  const discounted: LcswRow = {
-    time: '2026-10-08 10:10:00',
-    order: 'L002',
-    amountFen: 6000,
-    feeFen: 19,
-    refundFen: 0,
-    balanceFen: 4981,
-    type: '支付',
-    merchantDiscountFen: 1000,
-    receivedFen: 5000,
-    paidFen: 5000,
-    platformDiscountFen: 0,
-  };
+  const discounted = LCSW_DISCOUNTED_SALE;
   // 平台优惠 is paid by the platform: the merchant receives the whole 30.00.
   const platform: LcswRow = {
     time: '2026-10-08 10:20:00',

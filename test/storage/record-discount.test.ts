@@ -12,6 +12,16 @@ import { DIALECTS, freshStorage } from './test-storage.js';
 
 const AT = '2026-10-10T04:00:00.000Z';
 
+/** The fields of the old WeChat sale that are named alike in a records row and in a record. */
+const OLD_SALE = {
+  kind: 'settlement',
+  type: 'sale',
+  status: 'success',
+  time: '2026-10-08T10:10:00+08:00',
+  channel: 'wechat',
+  card: 'unknown',
+} as const;
+
 async function ownerAndMerchant(storage: Storage): Promise<{ owner: number; merchant: number }> {
   const u = await createUser(storage.db, {
     email: 'o@example.com',
@@ -66,12 +76,7 @@ describe.each(DIALECTS)('records.discount_fen on %s', (dialect: DialectName) => 
         .values({
           merchant_id: merchant,
           import_id: null,
-          kind: 'settlement',
-          type: 'sale',
-          status: 'success',
-          time: '2026-10-08T10:10:00+08:00',
-          channel: 'wechat',
-          card: 'unknown',
+          ...OLD_SALE,
           amount_fen: 6000,
           fee_fen: 23,
           source_file: 'old.csv',
@@ -83,12 +88,7 @@ describe.each(DIALECTS)('records.discount_fen on %s', (dialect: DialectName) => 
       const back = await recordsForAudit(storage.db, owner, merchant);
       expect(back.settlement).toEqual([
         {
-          kind: 'settlement',
-          type: 'sale',
-          status: 'success',
-          time: '2026-10-08T10:10:00+08:00',
-          channel: 'wechat',
-          card: 'unknown',
+          ...OLD_SALE,
           amountFen: 6000,
           feeFen: 23,
           source: { file: 'old.csv', row: 2 },
