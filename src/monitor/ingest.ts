@@ -105,6 +105,33 @@ export function validatePush(kind: IngestKind, body: unknown): PosRecord[] {
   return out;
 }
 
+/**
+ * A pushed record naming another merchant number than the route's merchant is refused, as an invalid record:
+ * stored here it would be checked against this merchant's plan and shown to its owner and staff. (An upload
+ * puts such lines on their own merchant or leaves them unassigned; a push names one merchant, so it is the
+ * sender's mistake.) A merchant without a number yet cannot tell, and takes the records as before.
+ */
+async function refuseOtherMerchants(
+  db: Kysely<Database>,
+  merchantId: number,
+  records: readonly PosRecord[],
+): Promise<void> {
+  const row = await db
+    .selectFrom('merchants')
+    .select('merchant_code')
+    .where('id', '=', merchantId)
+    .executeTakeFirst();
+  const code = row?.merchant_code ?? null;
+  if (code === null) return;
+  const problems: string[] = [];
+  records.forEach((r, i) => {
+    if (r.merchantId !== undefined && r.merchantId !== code)
+      problems.push(`[${i}].merchantId: ${r.merchantId} is not this merchant's number (${code})`);
+  });
+  if (problems.length > 0)
+    throw new IngestRefused(400, 'invalid_record', problems.slice(0, 20).join('; '), problems);
+}
+
 function hashBody(kind: IngestKind, body: unknown): string {
   return createHash('sha256')
     .update(`${kind}\n${JSON.stringify(body)}`)
@@ -278,6 +305,7 @@ export async function ingestRecords(
   const earlier = await replay();
   if (earlier !== undefined) return earlier;
   const records = validatePush(kind, body);
+  await refuseOtherMerchants(db, merchantId, records);
   const plan = kind === 'settlement' ? await planOf(db, merchantId) : undefined;
   try {
     return await db.transaction().execute(async (trx) => {

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import type { Kysely } from 'kysely';
 import type { PosRecord, RecordKind } from '../records/index.js';
 import { type FileImportSummary, ImportFileError, importFileStreaming } from '../statements/import.js';
+import type { PresetError } from '../statements/preset.js';
 import { requireMerchantRole } from '../storage/access.js';
 import { appendAudit } from '../storage/audit-log-repo.js';
 import { findImportBySha, importNotes, type SaveImportResult, saveImport } from '../storage/imports-repo.js';
@@ -14,6 +15,7 @@ import { insertKeptUpload, keepUploadsOf } from '../storage/kept-uploads-repo.js
 import type { Database, ImportRow } from '../storage/schema.js';
 import { HttpError } from './http-error.js';
 import { collectNotCards, type KeptCopy, type KeptUploadOutcome, keptCopyOf } from './kept-upload.js';
+import type { Lang } from './merchant-audit.js';
 
 /** The answer of POST …/statements: the import on the target merchant and the per-file import result. */
 export interface StatementImportAnswer extends SaveImportResult {
@@ -55,6 +57,12 @@ function rename<T>(value: T, from: string, to: string): T {
   return value;
 }
 
+/** The name a record's source file carries for the user: the spooled path (or a ZIP member under it) renamed. */
+function uploadedName(source: string, file: { path: string; name: string }): string {
+  if (source === file.path) return file.name;
+  return source.startsWith(`${file.path}/`) ? file.name + source.slice(file.path.length) : source;
+}
+
 /**
  * Imports one spooled file for a merchant through the same importer as `posguard import`, then stores it
  * atomically and idempotently. `path` is where the bytes are; `name` is the file name records will carry.
@@ -64,7 +72,18 @@ export async function importStatement(
   userId: number,
   merchantId: number,
   file: { path: string; name: string },
-  options: { kind?: RecordKind; preset?: string; at: string; address?: string | null; tmpDir?: string },
+  options: {
+    kind?: RecordKind;
+    preset?: string;
+    at: string;
+    address?: string | null;
+    tmpDir?: string;
+    /**
+     * The language of an upload's error message (an API caller's); when given, the message names the upload
+     * form's `preset` field instead of the CLI's options. Without it the message stays the English one.
+     */
+    lang?: Lang;
+  },
 ): Promise<StatementImportAnswer> {
   await requireMerchantRole(db, userId, merchantId, 'write');
   const sha256 = await sha256Of(file.path);
@@ -101,8 +120,9 @@ export async function importStatement(
       for await (const line of lines) {
         if (line === '') continue;
         const r = JSON.parse(line) as PosRecord;
-        // The importer names records after the spool path; they must carry the name the user uploaded.
-        yield r.source.file === file.path ? { ...r, source: { file: file.name, row: r.source.row } } : r;
+        // The importer names records after the spool path; they must carry the name the user uploaded. A ZIP's
+        // members are named `<archive path>/<member>`, so the prefix is renamed, not only the exact path.
+        yield { ...r, source: { ...r.source, file: uploadedName(r.source.file, file) } };
       }
     };
     const saved = await saveImport(db, userId, {
@@ -178,11 +198,31 @@ export async function importStatement(
   }
 }
 
+/**
+ * An import error as the API answers it: the message in the caller's language (English without one), both
+ * languages in `details`. The importer's advice names the CLI's options (`--preset`, `--terminal-preset`,
+ * `--mapping`); an uploader has only the form's `preset` field, so an API caller is told of that instead.
+ */
+function refusal(status: number, code: string, zh: string, en: string, lang: Lang | undefined): HttpError {
+  const text =
+    lang === undefined
+      ? { zh, en }
+      : {
+          zh: zh.replace(CLI_HINT_ZH, '；可在上传表单的 preset 字段指定预设'),
+          en: en.replace(CLI_HINT_EN, "; name a preset in the upload form's `preset` field"),
+        };
+  return new HttpError(status, code, lang === 'zh' ? text.zh : text.en, text);
+}
+
+/** The CLI advice ending the importer's "no header row" message (src/statements/import.ts), in each language. */
+const CLI_HINT_ZH = /；可指定预设（import 用 --preset.*$/s;
+const CLI_HINT_EN = /; name a preset \(import: --preset.*$/s;
+
 /** Reads the file with the importer of `posguard import`, writing each record to the spool as one JSON line. */
 async function readToSpool(
   file: { path: string; name: string },
   spool: string,
-  options: { kind?: RecordKind; preset?: string },
+  options: { kind?: RecordKind; preset?: string; lang?: Lang },
   notCards: Set<string>,
 ): Promise<FileImportSummary> {
   const fd = openSync(spool, 'w');
@@ -208,10 +248,18 @@ async function readToSpool(
     flush();
   } catch (error) {
     if (error instanceof ImportFileError) {
-      throw new HttpError(422, 'unreadable_file', rename(error.message, file.path, file.name));
+      throw refusal(
+        422,
+        'unreadable_file',
+        rename(error.zh, file.path, file.name),
+        rename(error.message, file.path, file.name),
+        options.lang,
+      );
     }
-    if (error instanceof Error && error.name === 'PresetError')
-      throw new HttpError(400, 'invalid_preset', error.message);
+    if (error instanceof Error && error.name === 'PresetError') {
+      const zh = (error as Partial<PresetError>).zh ?? error.message;
+      throw refusal(400, 'invalid_preset', zh, error.message, options.lang);
+    }
     throw error;
   } finally {
     closeSync(fd);

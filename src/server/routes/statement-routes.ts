@@ -13,6 +13,7 @@ import { getKeptUpload } from '../../storage/kept-uploads-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
 import { importStatement } from '../import-statement.js';
+import { requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
 import { MerchantParams } from './merchant-routes.js';
 import { dbId, routeSchema } from '../zod-route.js';
@@ -107,6 +108,7 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
           ...(parsed.data.preset === undefined ? {} : { preset: parsed.data.preset }),
           at: ctx.now().toISOString(),
           address: request.ip,
+          lang: requestLang(request),
         });
         if (answer.duplicate) return reply.status(200).send(answer);
         // A statement is checked the moment it arrives, as a pushed settlement line or a watched folder's file
