@@ -17,7 +17,17 @@ import {
   updateCase,
 } from '../storage/cases-repo.js';
 import { CaseError } from './case-error.js';
-import { CASE_STATE_NAMES_ZH, DEFAULT_IDLE_DAYS, isCaseState, MAX_ATTACHMENT_BYTES } from './case-states.js';
+import { isoToEpochMs, wallTimeAtEpochMs, wallTimeToIso } from '../time/shanghai.js';
+import {
+  CASE_STATE_NAMES_ZH,
+  type CaseState,
+  canMove,
+  caseStateChoices,
+  DEFAULT_IDLE_DAYS,
+  MAX_ATTACHMENT_BYTES,
+  nextStates,
+  parseCaseState,
+} from './case-states.js';
 import { openCliSession } from './cli-session.js';
 
 function yuanFlag(text: unknown, flag: string): number {
@@ -33,8 +43,36 @@ function caseId(text: string | undefined): number {
   return Number(text);
 }
 
+/** A state typed on the command line (code or Chinese name); an unknown one lists every valid spelling. */
+function stateArg(text: string): CaseState {
+  const state = parseCaseState(text);
+  if (state === undefined) {
+    throw new CliError(
+      `未知状态：${text}（可用：${caseStateChoices('zh')}）`,
+      `unknown state: ${text} (valid: ${caseStateChoices('en')})`,
+    );
+  }
+  return state;
+}
+
+/** A state as the text output shows it: its Chinese name in zh, its code in en. */
+function stateName(state: CaseState, lang: 'zh' | 'en'): string {
+  return lang === 'en' ? state : CASE_STATE_NAMES_ZH[state];
+}
+
+/** A stored time (ISO, any offset) as Asia/Shanghai wall time, `2026-10-14 15:03:09`, whatever the machine's zone. */
+function shanghaiTime(iso: string): string {
+  try {
+    return wallTimeToIso(wallTimeAtEpochMs(isoToEpochMs(iso)))
+      .slice(0, 19)
+      .replace('T', ' ');
+  } catch {
+    return iso;
+  }
+}
+
 function summaryLine(c: CaseSummary, lang: 'zh' | 'en'): string {
-  const state = lang === 'en' ? c.state : CASE_STATE_NAMES_ZH[c.state];
+  const state = stateName(c.state, lang);
   return `#${c.id}  ${state}  ${formatFen(c.amountRecoveredFen)} / ${formatFen(c.amountClaimedFen)}  ${c.title}${c.provider === null ? '' : `  (${c.provider})`}  ${pick(lang, `${c.idleDays} 天无进展`, `idle ${c.idleDays}d`)}`;
 }
 
@@ -42,12 +80,15 @@ function detailText(c: CaseDetail, lang: 'zh' | 'en'): string {
   const t = (zh: string, en: string): string => pick(lang, zh, en);
   const lines = [
     summaryLine(c, lang),
-    `${t('下一步可改为', 'may move to')}: ${c.nextStates.join(', ') || '-'}`,
+    `${t('下一步可改为', 'may move to')}: ${c.nextStates.map((s) => stateName(s, lang)).join(t('、', ', ')) || '-'}`,
   ];
   if (c.findingIds.length > 0) lines.push(`${t('关联发现', 'findings')}: ${c.findingIds.join(', ')}`);
   for (const n of c.notes) {
-    const move = n.toState === null ? '' : ` [${n.fromState ?? ''}→${n.toState}]`;
-    lines.push(`  ${n.at}${move} ${n.text}`);
+    const move =
+      n.toState === null
+        ? ''
+        : ` [${n.fromState === null ? '' : stateName(n.fromState, lang)}→${stateName(n.toState, lang)}]`;
+    lines.push(`  ${shanghaiTime(n.at)}${move} ${n.text}`);
   }
   for (const a of c.attachments) lines.push(`  📎 #${a.id} ${a.name} ${a.size} B sha256 ${a.sha256}`);
   return `${lines.join('\n')}\n`;
@@ -75,9 +116,8 @@ export async function runCaseCommand(
     ctx.stdout(json ? `${JSON.stringify(value, null, 2)}\n` : detailText(value, ctx.lang));
   try {
     if (action === 'list') {
-      const state = str('state');
-      if (state !== undefined && !isCaseState(state))
-        throw new CliError(`未知状态：${state}`, `unknown state: ${state}`);
+      const typed = str('state');
+      const state = typed === undefined ? undefined : stateArg(typed);
       const days = str('days');
       if (days !== undefined && !/^\d{1,4}$/.test(days))
         throw new CliError('--days 应为整数', '--days must be a whole number');
@@ -140,8 +180,7 @@ export async function runCaseCommand(
     } else if (action === 'note') {
       print(await addCaseNote(db, actor, merchantId, caseId(args[0]), args[1] ?? ''));
     } else if (action === 'move') {
-      const state = args[1] ?? '';
-      if (!isCaseState(state)) throw new CliError(`未知状态：${state}`, `unknown state: ${state}`);
+      const state = stateArg(args[1] ?? '');
       const id = caseId(args[0]);
       const recovered = str('recovered');
       const added = str('addRecovered');
@@ -152,6 +191,14 @@ export async function runCaseCommand(
         );
       }
       const current = await getCase(db, userId, merchantId, id, now);
+      // A move the life cycle forbids is the first thing to say: asking for --recovered on it would mislead.
+      if (state !== current.state && !canMove(current.state, state)) {
+        const allowed = nextStates(current.state);
+        throw new CliError(
+          `案件不能从“${CASE_STATE_NAMES_ZH[current.state]}”改为“${CASE_STATE_NAMES_ZH[state]}”（可改为：${allowed.map((s) => CASE_STATE_NAMES_ZH[s]).join('、') || '无'}）`,
+          `a case cannot move from ${current.state} to ${state} (allowed: ${allowed.join(', ') || 'none'})`,
+        );
+      }
       // A partial refund adds to what came back before; --recovered states the total.
       const recoveredFen =
         recovered !== undefined

@@ -23,6 +23,11 @@ export interface ComplaintFacts {
   merchant: string;
   merchantId: string;
   provider: string;
+  /**
+   * The fees due were inferred (the rates the provider itself charged before the change), not taken from a
+   * contract: no plan governs the merchant, or every finding with a basis says `inferred`.
+   */
+  inferred: boolean;
   contractRates: string[];
   contractRatesEn: string[];
   chargedRates: string[];
@@ -75,7 +80,12 @@ export function merchantReport(report: AuditReport, merchantId: string): AuditRe
 export function complaintFacts(report: AuditReport, options: ComplaintOptions): ComplaintFacts {
   const ids = report.merchants.map((m) => m.merchantId).filter((m) => m !== '');
   const plans = options.plans ?? [];
-  const plan = planOf(plans, ids.length === 1 ? ids[0] : undefined);
+  const planned = planOf(plans, ids.length === 1 ? ids[0] : undefined);
+  // A plan in the pack may be another merchant's (an agent's --plans folder with plans for some merchants
+  // only): the findings' basis says whether this merchant's fees were checked against a contract at all.
+  const based = report.findings.filter((f) => f.basis !== undefined);
+  const inferred = planned === undefined || (based.length > 0 && based.every((f) => f.basis === 'inferred'));
+  const plan = inferred ? undefined : planned;
   const losing = report.findings.filter((f) => f.lossFen > 0);
   const dates = losing
     .map(dateOf)
@@ -124,20 +134,22 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
     .slice(0, options.top ?? 10);
   // A plan written for another merchant (applied to this one as the only plan) does not name this merchant.
   const own =
-    plan !== undefined && (plan.merchantId === undefined || ids.length !== 1 || plan.merchantId === ids[0]);
+    planned !== undefined &&
+    (planned.merchantId === undefined || ids.length !== 1 || planned.merchantId === ids[0]);
   return {
     merchant:
-      (own ? plan?.merchant : undefined) ?? (options.lang === 'en' ? '(merchant name)' : '（商户名称）'),
+      (own ? planned?.merchant : undefined) ?? (options.lang === 'en' ? '(merchant name)' : '（商户名称）'),
     merchantId:
       ids.length === 1
         ? (ids[0] ?? '')
-        : (plan?.merchantId ??
+        : (planned?.merchantId ??
           (ids.length > 0
             ? ids.join(options.lang === 'en' ? ', ' : '、')
             : options.lang === 'en'
               ? '(merchant no.)'
               : '（商户号）')),
-    provider: plan?.provider ?? (options.lang === 'en' ? 'the acquirer' : '收单机构'),
+    provider: planned?.provider ?? (options.lang === 'en' ? 'the acquirer' : '收单机构'),
+    inferred,
     contractRates,
     contractRatesEn,
     chargedRates,
@@ -175,7 +187,15 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
     '',
   );
   const contract = en ? f.contractRatesEn : f.contractRates;
-  if (contract.length > 0) {
+  if (f.inferred) {
+    // Nothing here came from a contract: the fees due are what the provider itself charged before.
+    lines.push(
+      t(
+        '本函所列应收手续费均按贵司此前实际收取的费率计算（即贵司调价前对本商户实际执行的费率）。',
+        'The fees due in this letter are computed at the rates you yourself charged us before the change.',
+      ),
+    );
+  } else if (contract.length > 0) {
     lines.push(
       t(
         '本商户与贵司签订的收单服务合同约定的手续费为：',
@@ -208,14 +228,19 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
     f.firstDate === undefined
       ? t(`经逐笔核对${checked}，未发现损失。`, `Having checked ${checked} line by line, we found no loss.`)
       : t(
-          `经逐笔核对${checked}，自 ${f.firstDate} 起至 ${f.lastDate ?? f.firstDate}，共 ${f.transactions} 笔交易/款项与合同不符，合计多收手续费 ${formatFen(f.overchargeFen)}，合计损失 ${formatFen(f.lossFen)}。`,
-          `Having checked ${checked} line by line: from ${f.firstDate} to ${f.lastDate ?? f.firstDate}, ${f.transactions} transactions or payouts do not follow the contract; ${formatFen(f.overchargeFen)} in fees overcharged, ${formatFen(f.lossFen)} lost in all.`,
+          `经逐笔核对${checked}，自 ${f.firstDate} 起至 ${f.lastDate ?? f.firstDate}，共 ${f.transactions} 笔交易/款项${f.inferred ? '多扣手续费或结算有误' : '与合同不符'}，合计多收手续费 ${formatFen(f.overchargeFen)}，合计损失 ${formatFen(f.lossFen)}。`,
+          `Having checked ${checked} line by line: from ${f.firstDate} to ${f.lastDate ?? f.firstDate}, ${f.transactions} transactions or payouts ${f.inferred ? 'were overcharged or settled wrong' : 'do not follow the contract'}; ${formatFen(f.overchargeFen)} in fees overcharged, ${formatFen(f.lossFen)} lost in all.`,
         ),
   );
   const charged = en ? f.chargedRatesEn : f.chargedRates;
   if (charged.length > 0) {
     lines.push(
-      t('贵司实际收取的费率与合同不符：', 'The rates you actually charged differ from the contract:'),
+      f.inferred
+        ? t(
+            '贵司实际收取的费率较此前发生了变化：',
+            'The rates you actually charged changed from those you charged before:',
+          )
+        : t('贵司实际收取的费率与合同不符：', 'The rates you actually charged differ from the contract:'),
     );
     for (const r of charged) lines.push(`  · ${r}`);
   }
@@ -283,10 +308,15 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
         `  二、于 ${f.deadline} 前将多扣及少结的款项共计 ${formatFen(f.lossFen)} 退还至本商户的结算账户；`,
         `  2. refund ${formatFen(f.lossFen)} overcharged or short-settled to our settlement account by ${f.deadline};`,
       ),
-      t(
-        '  三、恢复合同约定的费率和结算方式；今后如需调整，须按合同约定提前书面通知。',
-        '  3. restore the contract rates and settlement; give written notice, as the contract requires, before any change.',
-      ),
+      f.inferred
+        ? t(
+            '  三、恢复此前实际执行的费率和结算方式；今后如需调整，须提前书面通知。',
+            '  3. restore the rates and settlement you applied before; give written notice before any change.',
+          )
+        : t(
+            '  三、恢复合同约定的费率和结算方式；今后如需调整，须按合同约定提前书面通知。',
+            '  3. restore the contract rates and settlement; give written notice, as the contract requires, before any change.',
+          ),
       '',
       t(
         `如贵司未在 ${f.deadline} 前处理或答复，本商户将向中国人民银行投诉（金融消费者投诉咨询电话 12363，支付结算类投诉），银联卡交易同时向中国银联投诉（客服电话 95516）。`,

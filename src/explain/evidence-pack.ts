@@ -32,6 +32,11 @@ export interface EvidencePackOptions {
   font: CjkFont;
   /** The letter's date (YYYY-MM-DD, Asia/Shanghai). */
   date: string;
+  /**
+   * The language of report.html, report.pdf and findings.csv (`--lang`); zh-CN by default. The letters come in
+   * both languages whatever it is: complaint-letter.txt (zh-CN) is the one to send.
+   */
+  lang?: 'zh' | 'en';
 }
 
 /** manifest.json: what the pack holds and how to check it. */
@@ -193,7 +198,7 @@ function entryName(name: string): string {
 }
 
 /**
- * The evidence pack as a zip: report.html, report.pdf, findings.csv, complaint-letter.txt (zh-CN, to send) and
+ * The evidence pack as a zip: report.html, report.pdf, findings.csv (in `lang`), complaint-letter.txt (zh-CN, to send) and
  * complaint-letter.en.txt (one pair per merchant that lost money, `complaint-letter-<merchantId>…`, when the
  * report covers several), the plan, the inputs
  * (byte for byte, or a masked copy when a file holds a full card number) and manifest.json with every hash.
@@ -202,6 +207,7 @@ export async function buildEvidencePack(
   options: EvidencePackOptions,
 ): Promise<{ zip: Buffer; manifest: PackManifest; letter: string }> {
   const { report } = options;
+  const lang = options.lang ?? 'zh';
   // One letter per merchant that lost money: a letter in one merchant's name asks for that merchant's money only.
   const letters = complaintLetters(report, {
     ...(options.plans === undefined ? {} : { plans: options.plans }),
@@ -214,14 +220,22 @@ export async function buildEvidencePack(
     'report.html',
     Buffer.from(
       renderHtml(report, {
-        lang: 'zh',
+        lang,
         ...(options.planText === undefined ? {} : { planText: options.planText }),
       }),
       'utf8',
     ),
   );
-  add('report.pdf', await renderPdf(report, { font: options.font, letter: letters.map((l) => l.letter) }));
-  add('findings.csv', Buffer.from(renderCsv(report, { lang: 'zh' }), 'utf8'));
+  // The PDF is read, not sent: in English it carries the English rendering of the letters.
+  add(
+    'report.pdf',
+    await renderPdf(report, {
+      font: options.font,
+      lang,
+      letter: letters.map((l) => (lang === 'en' ? l.letterEn : l.letter)),
+    }),
+  );
+  add('findings.csv', Buffer.from(renderCsv(report, { lang }), 'utf8'));
   // zh-CN to send; the English rendering beside it for whoever reads the pack.
   for (const l of letters) {
     const stem =

@@ -48,6 +48,8 @@ export interface RenderPdfOptions {
   /** The complaint letter (one per merchant for several), each printed on its own pages. */
   letter: string | readonly string[];
   title?: string;
+  /** The language of the headings and labels; zh-CN by default. The CJK font is embedded either way. */
+  lang?: 'zh' | 'en';
   /** Findings listed in the table at most (the CSV has them all); 3000 by default. */
   maxRows?: number;
 }
@@ -55,12 +57,15 @@ export interface RenderPdfOptions {
 const dateOf = (f: Finding) =>
   f.time !== undefined ? f.time.slice(0, 16).replace('T', ' ') : (f.settleDate ?? '');
 
-/** The report as an A4 PDF in Chinese: totals, diagnoses, the complaint letter and a paged findings table. */
+/** The report as an A4 PDF (zh-CN or English): totals, diagnoses, the complaint letter and a paged findings table. */
 export function renderPdf(report: AuditReport, options: RenderPdfOptions): Promise<Buffer> {
+  const lang = options.lang ?? 'zh';
+  const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
+  const title = options.title ?? t('POS 跳点审计报告', 'POS fee audit report');
   const doc = new PDFDocument({
     size: 'A4',
     margin: 42,
-    info: { Title: options.title ?? 'POS 跳点审计报告', Producer: 'posguard', Creator: 'posguard' },
+    info: { Title: title, Producer: 'posguard', Creator: 'posguard' },
   });
   // Fixed dates keep the file reproducible for the same inputs.
   doc.info.CreationDate = new Date(0);
@@ -78,82 +83,103 @@ export function renderPdf(report: AuditReport, options: RenderPdfOptions): Promi
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   const s = report.summary;
 
-  doc.fontSize(18).text(options.title ?? 'POS 跳点审计报告');
+  doc.fontSize(18).text(title);
   doc.moveDown(0.5);
-  doc.fontSize(12).text(headline(report, 'zh'), { width });
+  doc.fontSize(12).text(headline(report, lang), { width });
   doc.moveDown(0.5);
   doc.fontSize(11);
-  doc.text(`合计多扣手续费：${formatFen(s.overchargeFen)}`);
-  doc.text(`合计损失：${formatFen(s.lossFen)}`);
   doc.text(
-    `问题：${report.findings.length} 项（已配对 ${s.matched} 笔，结算记录 ${s.settlementRecords} 条）`,
+    t(`合计多扣手续费：${formatFen(s.overchargeFen)}`, `Fees overcharged: ${formatFen(s.overchargeFen)}`),
+  );
+  doc.text(t(`合计损失：${formatFen(s.lossFen)}`, `Total loss: ${formatFen(s.lossFen)}`));
+  doc.text(
+    t(
+      `问题：${report.findings.length} 项（已配对 ${s.matched} 笔，结算记录 ${s.settlementRecords} 条）`,
+      `Findings: ${report.findings.length} (${s.matched} matched, ${s.settlementRecords} settlement records)`,
+    ),
   );
   const merchants = report.merchants.map((m) => m.merchantId).filter((m) => m !== '');
-  if (merchants.length > 0) doc.text(`商户号：${merchants.join('、')}`);
+  if (merchants.length > 0)
+    doc.text(t(`商户号：${merchants.join('、')}`, `Merchant no.: ${merchants.join(', ')}`));
 
   const diagnoses = report.diagnoses ?? [];
   if (diagnoses.length > 0) {
     doc.moveDown();
-    doc.fontSize(14).text(diagnosesHeading('zh'));
+    doc.fontSize(14).text(diagnosesHeading(lang));
     doc.fontSize(9.5);
     diagnoses.forEach((d, i) => {
       doc.moveDown(0.4);
       doc
         .fontSize(10.5)
         .text(
-          `${i + 1}. ${diagnosisTitle(d, diagnoses, 'zh')}（${CAUSE_NAMES[d.cause].zh}${d.lossFen > 0 ? `，损失 ${formatFen(d.lossFen)}` : ''}）`,
+          t(
+            `${i + 1}. ${diagnosisTitle(d, diagnoses, 'zh')}（${CAUSE_NAMES[d.cause].zh}${d.lossFen > 0 ? `，损失 ${formatFen(d.lossFen)}` : ''}）`,
+            `${i + 1}. ${diagnosisTitle(d, diagnoses, 'en')} (${CAUSE_NAMES[d.cause].en}${d.lossFen > 0 ? `, ${formatFen(d.lossFen)} lost` : ''})`,
+          ),
           { width },
         );
       doc.fontSize(9);
-      for (const e of d.evidence) doc.text(`· ${e}`, { width, indent: 12 });
-      doc.text('处理建议：', { indent: 12 });
-      for (const [k, step] of d.steps.entries()) doc.text(`${k + 1}) ${step}`, { width, indent: 24 });
+      for (const e of lang === 'en' ? d.evidenceEn : d.evidence) doc.text(`· ${e}`, { width, indent: 12 });
+      doc.text(t('处理建议：', 'What to do:'), { indent: 12 });
+      for (const [k, step] of (lang === 'en' ? d.stepsEn : d.steps).entries())
+        doc.text(`${k + 1}) ${step}`, { width, indent: 24 });
     });
   }
 
   for (const letter of typeof options.letter === 'string' ? [options.letter] : options.letter) {
     doc.addPage();
-    doc.fontSize(14).text('投诉函');
+    doc.fontSize(14).text(t('投诉函', 'Complaint letter'));
     doc.moveDown(0.5);
     doc.fontSize(10).text(letter, { width, lineGap: 2 });
   }
 
   if (report.findings.length > 0) {
     doc.addPage();
-    findingsTable(doc, report.findings, options.maxRows ?? 3000);
+    findingsTable(doc, report.findings, options.maxRows ?? 3000, lang);
   }
   doc.end();
   return done;
 }
 
-const COLUMNS: { title: string; width: number; right?: boolean; cell: (f: Finding) => string }[] = [
-  { title: '时间', width: 72, cell: dateOf },
-  { title: '参考号/订单号', width: 78, cell: (f) => f.refNo ?? f.orderNo ?? '' },
-  { title: '终端', width: 46, cell: (f) => f.terminalId ?? '' },
-  { title: '类型', width: 62, cell: (f) => kindName(f.kind, 'zh') },
-  {
-    title: '金额',
-    width: 58,
-    right: true,
-    cell: (f) => (f.amountFen === undefined ? '' : formatFen(f.amountFen)),
-  },
-  {
-    title: '应收',
-    width: 44,
-    right: true,
-    cell: (f) => (f.expectedFeeFen === undefined ? '' : formatFen(f.expectedFeeFen)),
-  },
-  {
-    title: '实收',
-    width: 44,
-    right: true,
-    cell: (f) => (f.chargedFeeFen === undefined ? '' : formatFen(f.chargedFeeFen)),
-  },
-  { title: '多扣', width: 48, right: true, cell: (f) => formatFen(f.overchargeFen) },
-  { title: '损失', width: 52, right: true, cell: (f) => formatFen(f.lossFen) },
-];
+const columns = (
+  lang: 'zh' | 'en',
+): { title: string; width: number; right?: boolean; cell: (f: Finding) => string }[] => {
+  const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
+  return [
+    { title: t('时间', 'Time'), width: 72, cell: dateOf },
+    { title: t('参考号/订单号', 'Ref / order no.'), width: 78, cell: (f) => f.refNo ?? f.orderNo ?? '' },
+    { title: t('终端', 'Terminal'), width: 46, cell: (f) => f.terminalId ?? '' },
+    { title: t('类型', 'Kind'), width: 62, cell: (f) => kindName(f.kind, lang) },
+    {
+      title: t('金额', 'Amount'),
+      width: 58,
+      right: true,
+      cell: (f) => (f.amountFen === undefined ? '' : formatFen(f.amountFen)),
+    },
+    {
+      title: t('应收', 'Due'),
+      width: 44,
+      right: true,
+      cell: (f) => (f.expectedFeeFen === undefined ? '' : formatFen(f.expectedFeeFen)),
+    },
+    {
+      title: t('实收', 'Charged'),
+      width: 44,
+      right: true,
+      cell: (f) => (f.chargedFeeFen === undefined ? '' : formatFen(f.chargedFeeFen)),
+    },
+    { title: t('多扣', 'Over'), width: 48, right: true, cell: (f) => formatFen(f.overchargeFen) },
+    { title: t('损失', 'Lost'), width: 52, right: true, cell: (f) => formatFen(f.lossFen) },
+  ];
+};
 
-function findingsTable(doc: PDFKit.PDFDocument, findings: readonly Finding[], maxRows: number): void {
+function findingsTable(
+  doc: PDFKit.PDFDocument,
+  findings: readonly Finding[],
+  maxRows: number,
+  lang: 'zh' | 'en',
+): void {
+  const COLUMNS = columns(lang);
   const left = doc.page.margins.left;
   const rowHeight = 12;
   const bottom = () => doc.page.height - doc.page.margins.bottom - rowHeight;
@@ -172,7 +198,9 @@ function findingsTable(doc: PDFKit.PDFDocument, findings: readonly Finding[], ma
       .stroke();
     doc.y = y + rowHeight;
   };
-  doc.fontSize(14).text(`问题明细（${findings.length}）`, left);
+  doc
+    .fontSize(14)
+    .text(lang === 'en' ? `Findings (${findings.length})` : `问题明细（${findings.length}）`, left);
   doc.moveDown(0.3);
   header();
   const shown = findings.slice(0, maxRows);
@@ -207,6 +235,14 @@ function findingsTable(doc: PDFKit.PDFDocument, findings: readonly Finding[], ma
     doc.y = y + rowHeight;
   }
   if (findings.length > shown.length) {
-    doc.fontSize(9).text(`另有 ${findings.length - shown.length} 项未列出，完整明细见 findings.csv`, left);
+    const more = findings.length - shown.length;
+    doc
+      .fontSize(9)
+      .text(
+        lang === 'en'
+          ? `${more} more not listed; findings.csv has them all`
+          : `另有 ${more} 项未列出，完整明细见 findings.csv`,
+        left,
+      );
   }
 }

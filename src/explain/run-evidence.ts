@@ -56,6 +56,7 @@ export async function runEvidence(
     ...(planText === undefined ? {} : { planText }),
     font: font.font,
     date,
+    lang: ctx.lang,
   });
   try {
     writeFileSync(resolve(ctx.cwd, flags.out), pack.zip);

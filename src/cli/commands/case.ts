@@ -34,7 +34,7 @@ export function registerCaseCommand(program: Command, ctx: CliContext): void {
 示例:
   posguard case open --merchant 1 --title "9月贷记卡跳点" --claimed 312.50 --provider 乐刷 --note "已导出证据包"
   posguard case list --merchant 1 --idle
-  posguard case move 3 contacted --merchant 1 --note "已致电客服 95016，工单号 A123"
+  posguard case move 3 已联系 --merchant 1 --note "已致电客服 95016，工单号 A123"
   posguard case move 3 promised --merchant 1 --add-recovered 100 --note "先退回 100 元"
   posguard case move 3 refunded --merchant 1 --add-recovered 212.50 --note "余款已到账"
   posguard case note 3 "客服承诺 3 个工作日内回复" --merchant 1
@@ -63,7 +63,13 @@ Works directly on the database (the same file posguard serve uses), acting as th
     .description(t('列出案件', 'list cases'))
     .option('--idle', t('只列出长时间无进展的案件', 'only cases with no change for --days days'))
     .option('--days <n>', t('无进展天数（默认 7）', 'idle days (default 7)'))
-    .option('--state <state>', t('只列出此状态', 'only this state'))
+    .option(
+      '--state <state>',
+      t(
+        '只列出此状态（代码或名称，如 contacted 或 已联系）',
+        'only this state (a code or its name, e.g. contacted)',
+      ),
+    )
     .addOption(formatOption(['table', 'json']))
     .action((flags: Record<string, unknown>) => run('list', [], flags));
 
@@ -96,7 +102,13 @@ Works directly on the database (the same file posguard serve uses), acting as th
   databaseActorFlags(cases.command('move'), ctx)
     .description(t('改变案件状态（需写备注）', 'change a case’s state (with a note)'))
     .argument('<case>', t('案件编号', 'case id'))
-    .argument('<state>', 'open | contacted | promised | refunded | rejected | closed')
+    .argument(
+      '<state>',
+      t(
+        '新状态：代码或名称，open 待处理 | contacted 已联系 | promised 已承诺 | refunded 已退款 | rejected 被拒绝 | closed 已结案',
+        'the new state, as a code or its Chinese name: open 待处理 | contacted 已联系 | promised 已承诺 | refunded 已退款 | rejected 被拒绝 | closed 已结案',
+      ),
+    )
     .requiredOption('--note <text>', t('为什么改变状态', 'why the state changes'))
     .option('--recovered <yuan>', t('累计已追回金额（元）', 'total amount recovered so far (元)'))
     .option(

@@ -26,17 +26,21 @@ export function registerEvidenceCommand(program: Command, ctx: CliContext): void
       t('投诉函日期 YYYY-MM-DD（默认今天）', 'the letter’s date YYYY-MM-DD (default today)'),
     )
     .requiredOption('--out <file>', t('证据包 zip 的路径', 'where to write the zip'))
+    // --lang is the program's option (every command takes it); shown here because it decides the pack's language.
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText(
       'after',
       t(
         `
 示例:
   posguard evidence examples/ --out 证据包.zip
+  posguard evidence --lang en examples/ --out evidence-en.zip
   posguard evidence --settlement 结算明细.csv --terminal 收银流水.csv --bank 网银流水.csv --plan plan.yaml --out 证据包.zip
 
 证据包内容：report.html、report.pdf、findings.csv、complaint-letter.txt（致收单机构客服的投诉函，
 含 12363 / 95516 投诉途径）、plan/（费率方案）、inputs/（原始文件；含完整卡号的文件放脱敏副本）、
 manifest.json（每个原始文件的名称、大小和 SHA-256，以及包内每个文件的校验值）。
+--lang en（全局选项）：report.html、report.pdf 和 findings.csv 用英文；投诉函始终有中文（寄出用）和英文两份。
 PDF 需要中文字体：sudo apt-get install fonts-wqy-microhei（或设置 POSGUARD_CJK_FONT）。
 
 退出码：0 未发现问题；1 发现问题；2 参数错误、文件无法读取、方案无效或缺少字体。
@@ -44,11 +48,14 @@ PDF 需要中文字体：sudo apt-get install fonts-wqy-microhei（或设置 POS
         `
 Examples:
   posguard evidence examples/ --out pack.zip
+  posguard evidence --lang en examples/ --out evidence-en.zip
   posguard evidence --settlement statement.csv --terminal journal.csv --bank bank.csv --plan plan.yaml --out pack.zip
 
 The pack holds report.html, report.pdf, findings.csv, complaint-letter.txt (a zh-CN letter to the provider's
 customer service with the 12363 / 95516 escalation path), plan/, inputs/ (the files as given; a masked copy of a
 file that holds a full card number) and manifest.json (every input's name, size and SHA-256, and every entry's hash).
+--lang en (a global option): report.html, report.pdf and findings.csv in English; the letter always comes in
+zh-CN (to send) and English (complaint-letter.en.txt).
 The PDF needs a CJK font: sudo apt-get install fonts-wqy-microhei (or set POSGUARD_CJK_FONT).
 
 Exit codes: 0 nothing found; 1 findings; 2 usage error, unreadable input, invalid plan or no font.
