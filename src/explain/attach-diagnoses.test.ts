@@ -297,3 +297,40 @@ describe('posguard audit diagnoses (end to end)', () => {
     expect(report.diagnoses?.[0]?.steps[0]).toContain('参考号 628500000102（v.csv 第 3、4 行）');
   });
 });
+
+describe('overcharges without a single change date', () => {
+  // ¥1,000.00 credit sales charged ¥7.80 (0.78%) where ¥6.00 (0.60%) was due: ¥1.80 over each, on two terminals.
+  const overcharges = (basis: 'plan' | 'inferred') =>
+    ['10000001', '10000002'].map((terminalId, i) =>
+      finding('fee_overcharge', {
+        terminalId,
+        time: `2026-10-1${4 + i}T15:00:00+08:00`,
+        amountFen: 100000,
+        expectedFeeFen: 600,
+        chargedFeeFen: 780,
+        overchargeFen: 180,
+        lossFen: 180,
+        basis,
+      }),
+    );
+
+  it('measures an inferred group against what the provider charged before, not a contract', () => {
+    const [d] = diagnose(reportOf(overcharges('inferred')));
+    expect(d?.lossFen).toBe(360);
+    expect(d?.title).toBe('手续费高于此前实收（未检测到单一变价日期）');
+    expect(d?.titleEn).toBe('Fees above what the provider charged before (no single date of change found)');
+    expect(d?.evidence[0]).toBe('2 笔交易手续费高于此前实收，多扣 ¥3.60，2026-10-14 至 2026-10-15');
+    expect(d?.evidenceEn[0]).toBe(
+      '2 transactions were charged above what the provider charged before, ¥3.60 overcharged, 2026-10-14 to 2026-10-15',
+    );
+    for (const line of [d?.title ?? '', d?.titleEn ?? '', ...(d?.evidence ?? []), ...(d?.evidenceEn ?? [])])
+      expect(line).not.toMatch(/合同|contract/);
+  });
+
+  it('keeps the contract wording when the fees were priced by a plan', () => {
+    const [d] = diagnose(reportOf(overcharges('plan')));
+    expect(d?.title).toBe('手续费高于合同（未检测到单一变价日期）');
+    expect(d?.titleEn).toBe('Fees above the contract (no single change date detected)');
+    expect(d?.evidence[0]).toBe('2 笔交易手续费高于合同，多扣 ¥3.60，2026-10-14 至 2026-10-15');
+  });
+});

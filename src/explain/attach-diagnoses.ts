@@ -388,24 +388,27 @@ function diagnoseMerchant(
     const ts = terminalsOf(fees);
     const oneTerminal = ts.length === 1 && known.size > 1;
     const { first, last } = range(fees);
+    const base = baseline(fees);
     push({
       cause: oneTerminal ? 'terminal_setting_error' : 'provider_rate_change',
       merchantId,
       key: 'fees',
-      title: oneTerminal ? `终端 ${ts[0]} 的费率设置错误` : '手续费高于合同（未检测到单一变价日期）',
+      title: oneTerminal ? `终端 ${ts[0]} 的费率设置错误` : `手续费高于${base.zh}（未检测到单一变价日期）`,
       titleEn: oneTerminal
         ? `Terminal ${ts[0]} has a wrong fee setting`
-        : 'Fees above the contract (no single change date detected)',
+        : base.inferred
+          ? 'Fees above what the provider charged before (no single date of change found)'
+          : 'Fees above the contract (no single change date detected)',
       evidence: [
-        `${fees.length} 笔交易手续费高于合同，多扣 ${formatFen(sum(fees, 'overchargeFen'))}，${first} 至 ${last}`,
+        `${fees.length} 笔交易手续费高于${base.zh}，多扣 ${formatFen(sum(fees, 'overchargeFen'))}，${first} 至 ${last}`,
         oneTerminal
-          ? `只有终端 ${ts[0]} 受影响，其余 ${known.size - 1} 台终端按合同收费：是这台终端的费率参数设置错误`
+          ? `只有终端 ${ts[0]} 受影响，其余 ${known.size - 1} 台终端${base.inferred ? '仍按此前费率' : '按合同'}收费：是这台终端的费率参数设置错误`
           : `涉及 ${ts.length} 台终端（${list(ts, 'zh')}）`,
       ],
       evidenceEn: [
-        `${fees.length} transactions were charged above the contract, ${formatFen(sum(fees, 'overchargeFen'))} overcharged, ${first} to ${last}`,
+        `${fees.length} transactions were charged above ${base.en}, ${formatFen(sum(fees, 'overchargeFen'))} overcharged, ${first} to ${last}`,
         oneTerminal
-          ? `Only terminal ${ts[0]} is affected; the other ${known.size - 1} charge the contract fee: that terminal's fee parameters are wrong`
+          ? `Only terminal ${ts[0]} is affected; the other ${known.size - 1} charge ${base.inferred ? 'the earlier' : 'the contract'} fee: that terminal's fee parameters are wrong`
           : `On ${ts.length} terminal(s) (${list(ts, 'en')})`,
       ],
       findings: fees,
@@ -649,6 +652,17 @@ function diagnoseMerchant(
   return drafts;
 }
 
+/**
+ * What a group's fees are measured against: the contract, or — when every finding was priced without a plan
+ * (basis 'inferred') — what the provider charged before; such a group must not cite a contract nobody gave.
+ */
+function baseline(fs: readonly Finding[]): { inferred: boolean; zh: string; en: string } {
+  const inferred = fs.length > 0 && fs.every((f) => f.basis === 'inferred');
+  return inferred
+    ? { inferred, zh: '此前实收', en: 'what the provider charged before' }
+    : { inferred, zh: '合同', en: 'the contract' };
+}
+
 const KIND_ZH: Partial<Record<FindingKind, string>> = {
   fee_overcharge: '多收手续费',
   amount_mismatch: '金额不符',
@@ -705,11 +719,11 @@ function rateChangeDraft(
       titleEn: `Terminal ${ts[0]} has a wrong fee setting since ${c.date}`,
       evidence: [
         ...evidence,
-        `只有终端 ${ts[0]} 按新费率收费，其余 ${known.size - 1} 台终端仍按合同：是这台终端的参数被改了`,
+        `只有终端 ${ts[0]} 按新费率收费，其余 ${known.size - 1} 台终端仍按${baseline(fs).inferred ? '此前费率' : '合同'}：是这台终端的参数被改了`,
       ],
       evidenceEn: [
         ...evidenceEn,
-        `Only terminal ${ts[0]} charges the new formula; the other ${known.size - 1} still charge the contract: that terminal's parameters were changed`,
+        `Only terminal ${ts[0]} charges the new formula; the other ${known.size - 1} still charge ${baseline(fs).inferred ? 'the earlier fee' : 'the contract'}: that terminal's parameters were changed`,
       ],
       findings: fs,
       confidence: 'medium',

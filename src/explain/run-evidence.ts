@@ -4,8 +4,10 @@ import { type AuditInputFlags, prepareAudit } from '../cli/commands/audit-inputs
 import type { CliContext } from '../cli/context.js';
 import { CliError, EXIT_FINDINGS } from '../cli/errors.js';
 import { pick } from '../cli/lang.js';
+import { planChooser } from '../audit/audit.js';
 import { headline } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
+import type { FeePlan } from '../plans/plan-types.js';
 import { dateFromDayNumber, dayNumber, todayInShanghai } from '../time/shanghai.js';
 import { buildEvidencePack, type PackInput } from './evidence-pack.js';
 import { findCjkFont } from './render-pdf.js';
@@ -32,7 +34,16 @@ export async function runEvidence(
   // The font first: no point auditing for minutes to fail at the PDF.
   const font = findCjkFont(process.env);
   if (!font.ok) throw new CliError(font.zh, font.en);
-  const { report, planText, plans, inputs } = await prepareAudit(ctx, dir, flags);
+  const { report, planText: allPlanText, plans: allPlans, inputs } = await prepareAudit(ctx, dir, flags);
+  // Only the plans the audit applied to the run's merchants go in: a data directory may hold another shop's
+  // plan (examples/plan.yaml beside a merchant's own), and a pack quoting it would cite the wrong contract.
+  const used = usedPlanIndexes(
+    report.merchants.map((m) => m.merchantId),
+    allPlans,
+    flags.plan !== undefined,
+  );
+  const plans = allPlans.filter((_, i) => used.has(i));
+  const planFiles = inputs.plans.filter((_, i) => used.has(i));
   const files: PackInput[] = [];
   const read = (name: string, kind: PackInput['kind']) => {
     try {
@@ -47,7 +58,23 @@ export async function runEvidence(
   for (const f of inputs.settlement) read(f, 'settlement');
   for (const f of inputs.terminal) read(f, 'terminal');
   for (const f of inputs.bank) read(f, 'bank');
-  for (const p of inputs.plans) read(p.path, 'plan');
+  for (const p of planFiles) read(p.path, 'plan');
+  // report.html shows the plans' text as loadPlans joins it (a `# path` line before each of several).
+  const planTexts = files
+    .filter((f) => f.kind === 'plan')
+    .map((f) =>
+      Buffer.from(f.bytes ?? [])
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    );
+  const planText =
+    planFiles.length === allPlans.length
+      ? allPlanText
+      : planTexts.length === 0
+        ? undefined
+        : planTexts.length === 1
+          ? planTexts[0]
+          : planTexts.map((t, i) => `# ${planFiles[i]?.path ?? ''}\n${t}`).join('\n');
   for (const f of inputs.devices) read(f, 'devices');
   const pack = await buildEvidencePack({
     report,
@@ -75,4 +102,22 @@ export async function runEvidence(
   );
   const found = report.findings.some((f) => f.kind !== 'fee_undercharge') || report.rejected.length > 0;
   if (found) ctx.exitCode = EXIT_FINDINGS;
+}
+
+/**
+ * The indexes of the plans the audit applied to these merchants (planChooser, as the audit picks them): a plan
+ * without merchantId is used when some merchant took it; a plan naming a merchant of no record, never.
+ */
+export function usedPlanIndexes(
+  merchantIds: readonly string[],
+  plans: readonly FeePlan[],
+  shared: boolean,
+): Set<number> {
+  const choose = planChooser(plans, shared);
+  const used = new Set<number>();
+  for (const m of merchantIds) {
+    const plan = choose(m);
+    if (plan !== undefined) used.add(plans.indexOf(plan));
+  }
+  return used;
 }

@@ -174,6 +174,44 @@ describe('posguard evidence', () => {
   });
 });
 
+describe("posguard evidence with another merchant's plan in the directory", () => {
+  // As in examples/: the merchant's own plan in its sub-directory, and beside it a plan for a merchant the
+  // statements do not hold. The audit never applies the latter, so the pack must not carry it.
+  const OTHER_MERCHANT = '822584053110001';
+  const OTHER_PLAN = [
+    'merchant: 别家便利店',
+    `merchantId: "${OTHER_MERCHANT}"`,
+    'periods:',
+    '  - from: 2026-01-01',
+    '    rates:',
+    '      - { channel: [card, nfc, unionpay-qr], rate: 0.99% }',
+    '',
+  ].join('\n');
+
+  it('packs only the plan the audit used, and lists only it in the manifest', async () => {
+    const out = join(root, 'two-plans');
+    await simulateCli(out, { days: 10, perDay: 10, seed: 7, scenarios: ['silent-rate-change'] });
+    const own = simulatedMerchantDir(out);
+    writeFileSync(join(out, 'plan.yaml'), OTHER_PLAN);
+
+    const zipPath = join(root, 'two-plans.zip');
+    const res = await runCli(['evidence', out, '--out', zipPath, '--date', '2026-11-01']);
+    expect(res.exitCode).toBe(1);
+    const pack = await unzip(readFileSync(zipPath));
+    const manifest = JSON.parse(pack.get('manifest.json')?.toString('utf8') ?? '{}') as PackManifest;
+    expect([...pack.keys()].filter((n) => n.startsWith('plan/'))).toEqual(['plan/plan.yaml']);
+    expect(pack.get('plan/plan.yaml')?.equals(readFileSync(join(own, 'plan.yaml')))).toBe(true);
+    const planInputs = manifest.inputs.filter((i) => i.kind === 'plan');
+    expect(planInputs.map((i) => i.file)).toEqual([join(own, 'plan.yaml')]);
+    expect(manifest.entries.some((e) => e.name === 'plan/plan-2.yaml')).toBe(false);
+    // Nothing in the pack quotes the other merchant's contract.
+    for (const [name, bytes] of pack) {
+      if (name.endsWith('.pdf') || name.endsWith('.zip')) continue;
+      expect(bytes.toString('utf8'), name).not.toContain(OTHER_MERCHANT);
+    }
+  });
+});
+
 describe('GET /api/v1/merchants/:id/evidence.zip', () => {
   let t: TestApp;
   afterEach(async () => t.close());
