@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { parseAmount } from '../money/index.js';
-import { formatPlanIssue, parsePlan } from '../plans/parse-plan.js';
+import { formatPlanIssue, type PlanIssue, parsePlan } from '../plans/parse-plan.js';
+import { PLAN_KEYS } from '../plans/plan-schema.js';
 import type { FeePlan } from '../plans/plan-types.js';
+import { closestKey, formatPath, type PathPart, readYamlTree, type YamlTree } from '../plans/yaml-tree.js';
 
 /** The catalogue shipped with posguard (editable examples that cite their sources). */
 export const SHIPPED_CATALOG = resolve(
@@ -38,6 +40,35 @@ export type CatalogParse = { ok: true; entries: CatalogEntry[] } | { ok: false; 
 // Keys the catalogue adds to the plan format; everything else in an entry is the plan itself (provider and
 // settlement belong to both).
 const CATALOG_ONLY = ['plan', 'aliases', 'deposit', 'simFee', 'requirements', 'source'] as const;
+/** Every key an entry accepts: the catalogue's own first (a typo of those is the likelier one), then the plan's. */
+const ENTRY_KEYS: readonly string[] = [
+  ...CATALOG_ONLY,
+  ...PLAN_KEYS.filter((k) => !(CATALOG_ONLY as readonly string[]).includes(k)),
+];
+const SIM_FEE_KEYS = ['amount', 'every'] as const;
+
+/** What each catalogue key expects, in the words an entry's error gives. */
+const EXPECTED: Record<string, { zh: string; en: string }> = {
+  provider: { zh: '应为服务商名称（文本）', en: 'expected the provider’s name (text)' },
+  plan: { zh: '应为方案名称（文本）', en: 'expected the plan’s name (text)' },
+  aliases: {
+    zh: '应为别名列表，如 [leshua, 乐刷]',
+    en: 'expected a list of other names, e.g. [leshua, 乐刷]',
+  },
+  settlement: { zh: '应为结算周期 T0、T1、D0、D1 …', en: 'expected a settlement cycle: T0, T1, D0, D1 …' },
+  deposit: { zh: '应为金额（元），如 99', en: 'expected an amount in 元, e.g. 99' },
+  simFee: {
+    zh: '应为 { amount: 金额（元）, every: month | quarter | year }',
+    en: 'expected { amount: amount in 元, every: month | quarter | year }',
+  },
+  'simFee.amount': { zh: '应为金额（元），如 99', en: 'expected an amount in 元, e.g. 99' },
+  'simFee.every': { zh: '应为 month、quarter 或 year', en: 'expected month, quarter or year' },
+  requirements: { zh: '应为办理条件的列表（文本）', en: 'expected a list of requirements (text)' },
+  source: {
+    zh: '应写明数字的出处（网址或文件，一条或一个非空列表），如 source: https://…',
+    en: 'expected where the figures come from (a URL or document; one, or a non-empty list), e.g. source: https://…',
+  },
+};
 
 const name = z.string().trim().min(1).max(200);
 const money = z.union([z.string(), z.number()]);
@@ -59,17 +90,134 @@ const entrySchema = z
   })
   .passthrough();
 
+/** Where a catalogue's problem is: the line of the path (or of its nearest ancestor in the file). */
+class Places {
+  constructor(
+    private readonly tree: YamlTree | undefined,
+    private readonly fileName: string,
+  ) {}
+
+  line(path: string, key = false): number | undefined {
+    if (this.tree === undefined) return undefined;
+    if (key) {
+      const line = this.tree.keyLines.get(path);
+      if (line !== undefined) return line;
+    }
+    // Drop the last `.key` or `[n]` until a path the file has.
+    for (let p = path; ; p = p.replace(/(\.[^.[\]]*|\[\d+\])$/, '')) {
+      const line = this.tree.lines.get(p);
+      if (line !== undefined) return line;
+      if (p === '' || !/(\.[^.[\]]*|\[\d+\])$/.test(p)) return this.tree.lines.get('');
+    }
+  }
+
+  issue(path: string, zh: string, en: string, key = false): PlanIssue {
+    const line = this.line(path, key);
+    return line === undefined ? { code: 'invalid', path, zh, en } : { code: 'invalid', path, line, zh, en };
+  }
+
+  fail(issues: readonly PlanIssue[]): { ok: false; zh: string; en: string } {
+    return {
+      ok: false,
+      zh: issues.map((i) => formatPlanIssue(this.fileName, i, 'zh')).join('\n'),
+      en: issues.map((i) => formatPlanIssue(this.fileName, i, 'en')).join('\n'),
+    };
+  }
+}
+
+function join(base: string, path: string): string {
+  return path === '' ? base : path.startsWith('[') ? base + path : `${base}.${path}`;
+}
+
+function unknownKey(
+  places: Places,
+  base: string,
+  key: string,
+  allowed: readonly string[],
+  listZh: string,
+  listEn: string,
+): PlanIssue {
+  const hint = closestKey(key, allowed);
+  return places.issue(
+    join(base, key),
+    `未知的键“${key}”${hint ? `，是否想写 ${hint}？` : ''}（${listZh}）`,
+    `unknown key "${key}"${hint ? ` (did you mean ${hint}?)` : ''}; ${listEn}`,
+    true,
+  );
+}
+
+/** The catalogue keys and plan keys an entry may have, as an unknown key's error lists them. */
+const ENTRY_LIST_ZH = `目录的键：${CATALOG_ONLY.join(', ')}；方案的键：${ENTRY_KEYS.filter((k) => !(CATALOG_ONLY as readonly string[]).includes(k)).join(', ')}`;
+const ENTRY_LIST_EN = `catalogue keys: ${CATALOG_ONLY.join(', ')}; plan keys: ${ENTRY_KEYS.filter((k) => !(CATALOG_ONLY as readonly string[]).includes(k)).join(', ')}`;
+
+/** The problems of an entry's catalogue part, each placed by path and line, in words a catalogue editor reads. */
+function entryIssues(
+  raw: unknown,
+  base: string,
+  places: Places,
+  issues: readonly z.core.$ZodIssue[],
+): PlanIssue[] {
+  const out: PlanIssue[] = [];
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    for (const key of Object.keys(raw)) {
+      if (!ENTRY_KEYS.includes(key))
+        out.push(unknownKey(places, base, key, ENTRY_KEYS, ENTRY_LIST_ZH, ENTRY_LIST_EN));
+    }
+  }
+  for (const zodIssue of issues) {
+    const parts = zodIssue.path.filter((p): p is PathPart => typeof p !== 'symbol');
+    if (zodIssue.code === 'unrecognized_keys') {
+      for (const key of zodIssue.keys) {
+        out.push(
+          unknownKey(
+            places,
+            join(base, formatPath(parts)),
+            key,
+            SIM_FEE_KEYS,
+            `可用：${SIM_FEE_KEYS.join(', ')}`,
+            `allowed: ${SIM_FEE_KEYS.join(', ')}`,
+          ),
+        );
+      }
+      continue;
+    }
+    if (parts.length === 0) {
+      out.push(places.issue(base, '每个方案应为 “键: 值” 的映射', 'each plan is a mapping (key: value)'));
+      continue;
+    }
+    const named = parts.filter((p) => typeof p === 'string').join('.');
+    const expected = EXPECTED[named] ??
+      EXPECTED[String(parts[0])] ?? { zh: zodIssue.message, en: zodIssue.message };
+    const missing = valueAt(raw, parts) === undefined;
+    out.push(
+      places.issue(
+        join(base, formatPath(parts)),
+        missing ? `缺少此项：${expected.zh}` : expected.zh,
+        missing ? `this key is required: ${expected.en}` : expected.en,
+      ),
+    );
+  }
+  return out;
+}
+
+function valueAt(value: unknown, path: readonly PathPart[]): unknown {
+  let current = value;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[String(part)];
+  }
+  return current;
+}
+
 function yuan(
   value: string | number,
   where: string,
+  places: Places,
 ): { ok: true; fen: number } | { ok: false; zh: string; en: string } {
   const parsed = parseAmount(String(value), 'yuan');
   if (!parsed.ok || parsed.value < 0) {
-    return {
-      ok: false,
-      zh: `${where}：应为金额（元），如 99`,
-      en: `${where}: expected an amount in 元, e.g. 99`,
-    };
+    const expected = EXPECTED['deposit'] ?? { zh: '', en: '' };
+    return places.fail([places.issue(where, expected.zh, expected.en)]);
   }
   return { ok: true, fen: parsed.value };
 }
@@ -101,27 +249,28 @@ export function parseCatalog(text: string, fileName: string): CatalogParse {
       en: `${fileName}: a catalogue holds a non-empty \`plans:\` list`,
     };
   }
+  const read = readYamlTree(text.replace(/^\uFEFF/, ''));
+  const places = new Places(read.ok ? read.tree : undefined, fileName);
   const entries: CatalogEntry[] = [];
   for (const [index, raw] of list.entries()) {
-    const where = `${fileName} plans[${index}]`;
+    const where = Array.isArray(tree) ? `[${index}]` : `plans[${index}]`;
     const parsed = entrySchema.safeParse(raw);
-    if (!parsed.success) {
-      const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ');
-      return { ok: false, zh: `${where}：${why}`, en: `${where}: ${why}` };
-    }
+    const problems = entryIssues(raw, where, places, parsed.success ? [] : parsed.error.issues);
+    if (!parsed.success || problems.length > 0) return places.fail(problems);
     const e = parsed.data;
     const planTree: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
     for (const key of CATALOG_ONLY) delete planTree[key];
     const plan = parsePlan(stringify(planTree), `${where}.yaml`);
     if (!plan.ok) {
-      // Lines refer to the re-serialised plan part, not to the catalogue file: name the place by path only.
-      const first = plan.errors[0] ?? { code: 'invalid', path: '', zh: '方案无效', en: 'invalid plan' };
-      const issue = { code: first.code, path: first.path, zh: first.zh, en: first.en };
-      return { ok: false, zh: formatPlanIssue(where, issue, 'zh'), en: formatPlanIssue(where, issue, 'en') };
+      // The plan part was re-serialised, so its own lines are not the catalogue's: place each issue again by
+      // its path within the catalogue file.
+      return places.fail(
+        plan.errors.map((i) => places.issue(join(where, i.path), i.zh, i.en, i.code === 'unknown-key')),
+      );
     }
-    const deposit = yuan(e.deposit, `${where}.deposit`);
+    const deposit = yuan(e.deposit, `${where}.deposit`, places);
     if (!deposit.ok) return deposit;
-    const sim = yuan(e.simFee.amount, `${where}.simFee.amount`);
+    const sim = yuan(e.simFee.amount, `${where}.simFee.amount`, places);
     if (!sim.ok) return sim;
     entries.push({
       provider: e.provider,

@@ -89,6 +89,10 @@ export async function importStatement(
   const sha256 = await sha256Of(file.path);
   const earlier = await findImportBySha(db, userId, merchantId, sha256);
   if (earlier !== undefined) {
+    // The same bytes read as another kind or with another preset than the one now chosen: answering a duplicate
+    // would silently keep the first reading (often a wrong pick in the dashboard), so the uploader is told.
+    const conflict = readingConflict(earlier, options);
+    if (conflict !== undefined) throw conflict;
     return {
       importId: earlier.id,
       duplicate: true,
@@ -196,6 +200,55 @@ export async function importStatement(
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
   }
+}
+
+/** How a kind of record is named to the uploader, as the dashboard's type choice names it. */
+const KIND_NAMES: Record<RecordKind, { zh: string; en: string }> = {
+  terminal: { zh: '终端流水', en: 'terminal journal' },
+  settlement: { zh: '结算单', en: 'settlement statement' },
+  bank: { zh: '银行流水', en: 'bank statement' },
+};
+
+function kindName(kind: string, lang: 'zh' | 'en'): string {
+  const names = KIND_NAMES[kind as RecordKind];
+  return names === undefined ? kind : `${names[lang]}(${kind})`;
+}
+
+/**
+ * A 409 when the earlier import of these bytes was read with another kind or preset than the one now given
+ * explicitly; nothing when the choice matches or none was made (then the upload is a plain duplicate).
+ * Imports cannot be deleted through the API, so the advice is to ask an administrator.
+ */
+function readingConflict(
+  earlier: ImportRow,
+  options: { kind?: RecordKind; preset?: string; lang?: Lang },
+): HttpError | undefined {
+  const kindDiffers = options.kind !== undefined && options.kind !== earlier.kind;
+  const presetDiffers = options.preset !== undefined && options.preset !== earlier.preset;
+  if (!kindDiffers && !presetDiffers) return undefined;
+  const was = {
+    zh: kindDiffers ? kindName(earlier.kind, 'zh') : `预设 ${earlier.preset}`,
+    en: kindDiffers ? kindName(earlier.kind, 'en') : `preset ${earlier.preset}`,
+  };
+  const now = {
+    zh: kindDiffers ? kindName(options.kind ?? '', 'zh') : `预设 ${options.preset}`,
+    en: kindDiffers ? kindName(options.kind ?? '', 'en') : `preset ${options.preset}`,
+  };
+  const zh =
+    `该文件已按 ${was.zh} 导入（导入 #${earlier.id}），与本次选择的 ${now.zh} 不同；` +
+    '已导入的记录不能在网页或 API 中删除，如需按新的类型重新导入，请联系管理员删除导入 ' +
+    `#${earlier.id}；若原来的类型正确，无需再次上传`;
+  const en =
+    `this file was already imported as ${was.en} (import #${earlier.id}), not as the ${now.en} chosen now; ` +
+    'imports cannot be deleted from the dashboard or the API, so to import it again with the new choice ask ' +
+    `an administrator to remove import #${earlier.id}; if the earlier choice was right, there is nothing to upload`;
+  return new HttpError(409, 'import_conflict', options.lang === 'zh' ? zh : en, {
+    zh,
+    en,
+    importId: earlier.id,
+    kind: earlier.kind,
+    preset: earlier.preset,
+  });
 }
 
 /**

@@ -280,6 +280,25 @@ describe('posguard compare', () => {
     expect(missing.exitCode).toBe(2);
   });
 
+  it('names file:line of a misspelt catalogue key and suggests the catalogue key, zh by default and en with --lang en', async () => {
+    const typo = join(dir, 'cat.yaml');
+    writeFileSync(
+      typo,
+      'plans:\n  - provider: X\n    plan: Y\n    settlement: T1\n    deposite: 50\n    source: s\n    periods: [{ from: 2020-01-01, rates: [{ rate: 0.6% }] }]\n',
+    );
+    const zh = await runCli(['compare', '--terminal', 'terminal.csv', '--catalog', typo, '--lang', 'zh'], {
+      cwd: sim,
+    });
+    expect(zh.exitCode).toBe(2);
+    expect(zh.stderr).toContain('cat.yaml:5 plans[0].deposite: 未知的键“deposite”，是否想写 deposit？');
+    const en = await runCli(['compare', '--terminal', 'terminal.csv', '--catalog', typo, '--lang', 'en'], {
+      cwd: sim,
+    });
+    expect(en.stderr).toContain(
+      'cat.yaml:5 plans[0].deposite: unknown key "deposite" (did you mean deposit?)',
+    );
+  });
+
   it('starts the first year on --as-of, and refuses a day that does not exist before reading anything', async () => {
     const run = await runCli(
       ['compare', '--terminal', 'terminal.csv', '--as-of', '2027-03-01', '--format', 'json'],
