@@ -26,6 +26,15 @@ describe('warningIn', () => {
     expect(warningIn(named, 'zh')).toBe('结算明细.csv 第 3 行被跳过');
   });
 
+  it('cuts at “/ ” right after a closing full-width bracket', () => {
+    const w =
+      '容差内多收合计 ¥0.38（每笔高出应收不超过容差，未列为问题）/ ¥0.38 charged above the expected fees within the per-transaction tolerance (not findings)';
+    expect(warningIn(w, 'zh')).toBe('容差内多收合计 ¥0.38（每笔高出应收不超过容差，未列为问题）');
+    expect(warningIn(w, 'en')).toBe(
+      '¥0.38 charged above the expected fees within the per-transaction tolerance (not findings)',
+    );
+  });
+
   it('returns a warning in one language whole', () => {
     for (const w of [
       'findings.csv 未使用：是 posguard 生成的问题明细（CSV）',

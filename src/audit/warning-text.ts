@@ -3,7 +3,8 @@
 // itself hold “ / ” (--terminal-preset / --settlement-preset) and the English half Chinese file names, so the cut
 // is where Chinese gives way to English, not the first or last “ / ”.
 
-const SEPARATOR = ' / ';
+// “ / ”, or “/ ” right after a closing full-width bracket (“…未列为问题）/ ¥0.38 charged…”).
+const SEPARATOR = /(?: |(?<=[）」』】]))\/ /g;
 const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/g;
 
 function cjkCount(text: string): number {
@@ -18,16 +19,18 @@ function cjkCount(text: string): number {
  */
 export function warningIn(text: string, lang: 'zh' | 'en'): string {
   const total = cjkCount(text);
-  let best: { at: number; score: number } | undefined;
-  for (let at = text.indexOf(SEPARATOR); at >= 0; at = text.indexOf(SEPARATOR, at + 1)) {
+  let best: { at: number; rest: number; score: number } | undefined;
+  for (const cut of text.matchAll(SEPARATOR)) {
+    const at = cut.index;
+    const rest = at + cut[0].length;
     const before = cjkCount(text.slice(0, at));
     const after = total - before;
     // The English half starts as a sentence does, not with an option's dash or a closing bracket.
-    const starts = !/^[-–—)）\]】,，、。;；:：]/.test(text.slice(at + SEPARATOR.length));
+    const starts = !/^[-–—)）\]】,，、。;；:：]/.test(text.slice(rest));
     if (!starts || before < 2 || after > total * 0.4) continue;
     const score = before - 4 * after;
-    if (best === undefined || score > best.score) best = { at, score };
+    if (best === undefined || score > best.score) best = { at, rest, score };
   }
   if (best === undefined) return text;
-  return lang === 'en' ? text.slice(best.at + SEPARATOR.length) : text.slice(0, best.at);
+  return lang === 'en' ? text.slice(best.rest) : text.slice(0, best.at);
 }
