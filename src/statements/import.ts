@@ -29,7 +29,7 @@ import {
 import { builtinPresets, loadPresetFile, type Preset, PresetError, presetByName } from './preset.js';
 import { type MarkupKind, markupDecoder, markupKind } from './markup-decoder.js';
 import { type PresetOverride, presetOverrides } from './presets/index.js';
-import { borrowReadBuffer, returnReadBuffer } from './read-buffer.js';
+import { borrowReadBuffer, readFileHead, returnReadBuffer } from './read-buffer.js';
 import { type Cell, TableReader } from './table-reader.js';
 
 export {
@@ -117,15 +117,7 @@ async function* chunks(
 }
 
 async function headBytes(input: ImportInput, n: number): Promise<Uint8Array> {
-  if ('bytes' in input) return input.bytes.subarray(0, n);
-  const fh = await open(input.path, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
+  return 'bytes' in input ? input.bytes.subarray(0, n) : readFileHead(input.path, n);
 }
 
 async function hashInput(input: ImportInput): Promise<{ sha256: string; bytes: number }> {

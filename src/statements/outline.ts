@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { CsvScanner } from './csv-scanner.js';
 import { createDecoder } from './decode.js';
 import { openTextTable } from './import.js';
-import { borrowReadBuffer, returnReadBuffer } from './read-buffer.js';
+import { borrowReadBuffer, readFileHead, returnReadBuffer } from './read-buffer.js';
 import type { ImportOptions } from './import-types.js';
 
 // An agent's inputs are often one journal and one statement per merchant. Knowing which merchants each file names
@@ -128,15 +128,8 @@ async function eachChunk(path: string, use: (chunk: Buffer) => void): Promise<vo
 }
 
 async function readHead(path: string): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    // The import detects encoding, delimiter and preset from the first 64 KiB too.
-    const buf = Buffer.alloc(SAMPLE_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, SAMPLE_BYTES, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
+  // The import detects encoding, delimiter and preset from the first 64 KiB too.
+  return readFileHead(path, SAMPLE_BYTES);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { RecordKind } from '../../records/index.js';
 import type { Preset, PresetField } from '../../statements/preset.js';
@@ -139,18 +138,8 @@ async function headerOf(
 }
 
 async function readHead(abs: string): Promise<Buffer | undefined> {
-  try {
-    const fh = await open(abs, 'r');
-    try {
-      const buf = Buffer.alloc(HEAD_BYTES);
-      const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return undefined;
-  }
+  const { readFileHead } = await import('../../statements/read-buffer.js');
+  return readFileHead(abs, HEAD_BYTES).catch(() => undefined);
 }
 
 /** The line of each key of the mapping file (`columns.amount` → 10), for pointing at the alias to change. */
