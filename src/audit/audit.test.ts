@@ -592,10 +592,17 @@ describe('unexpected_settlement', () => {
 
 describe('duplicate_settlement', () => {
   it('reports a line settled twice across two files, and checks its fee only once', () => {
+    // Settled again two days later in the next statement (the same line on the same day in two files would be
+    // one statement exported twice: see export-copies.test.ts).
     const report = audit({
       settlement: [
         settled({ refNo: 'R1', amountFen: 10000, feeFen: 70 }, 2, '2026-08-03 10:00:00', 'a.csv'),
-        settled({ refNo: 'R1', amountFen: 10000, feeFen: 70 }, 7, '2026-08-03 10:00:00', 'b.csv'),
+        settled(
+          { refNo: 'R1', amountFen: 10000, feeFen: 70, settleDate: '2026-08-06' },
+          7,
+          '2026-08-03 10:00:00',
+          'b.csv',
+        ),
       ],
     });
     expect(kinds(report).sort()).toEqual(['duplicate_settlement', 'fee_overcharge']);

@@ -12,6 +12,7 @@ import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '..
 import { dayNumber, localDateMemo, localDateOf } from '../time/shanghai.js';
 import { type Coverage, coverageState, merchantCoverage } from './coverage.js';
 import { describeFormula, describeRule } from './describe-rule.js';
+import { ExportCopies, withoutExportCopies } from './export-copies.js';
 import { describeTransaction, type FindingDraft, sourceOf, transactionFields } from './finding-builder.js';
 import type { Formula } from './formula.js';
 import {
@@ -71,6 +72,17 @@ export interface MerchantCounts {
   pending: number;
   withinToleranceFen: number;
   skippedChecks: Set<string>;
+}
+
+/** Says once per pair of files, however many merchants the two exports hold, that their lines were counted once. */
+function warnExportCopies(ctx: RunContext, copies: ExportCopies, whatZh: string, whatEn: string): void {
+  for (const pair of copies.pairs) {
+    const [later, earlier] = pair.split('\u0000');
+    ctx.merchantWarnings.add(
+      `${later} 与 ${earlier} 有相同的记录，只是两份导出的列不同（疑似同一${whatZh}导出两次），每笔只计一次 / ` +
+        `${later} and ${earlier} hold the same lines in exports with different columns (one ${whatEn} exported twice?); each counted once`,
+    );
+  }
 }
 
 /** Amount band used to group lines for formula inference when the plan does not say: small QR/NFC sales apart. */
@@ -265,10 +277,18 @@ export function auditMerchant(
 
   // A sale the journal marks 已撤销/已冲正 went through and was cancelled: it is one of the journal's sales, and a
   // cancelled one.
-  const T = terminalRecords
-    .filter((r) => r.status === 'success' || r.status === 'voided' || r.status === 'reversed')
-    .map(prepare)
-    .sort(compareTimeThenSource);
+  const journalCopies = new ExportCopies();
+  const T = withoutExportCopies(
+    terminalRecords
+      .filter((r) => r.status === 'success' || r.status === 'voided' || r.status === 'reversed')
+      .map(prepare)
+      .sort(compareTimeThenSource),
+    journalCopies,
+    (p) => {
+      if (!scoped || inDates(scopeDateOf(p.record))) counts.terminalRecords -= 1;
+    },
+  );
+  warnExportCopies(ctx, journalCopies, '终端流水', 'journal');
   // A statement without a fee column (or with its cells empty) still shows what was withheld: amount − settled.
   let feesDerived = 0;
   const allS = settlementRecords
@@ -314,6 +334,7 @@ export function auditMerchant(
   // the common 参考号 case builds no new strings.
   const firstSeen = EXACT_KEYS.map(() => new Map<string, Prepared>());
   const firstSeenRefund = EXACT_KEYS.map(() => new Map<string, Prepared>());
+  const statementCopies = new ExportCopies();
   for (const p of allS) {
     if (p.record.type === 'deduction') {
       deductionLines.push(p);
@@ -322,7 +343,12 @@ export function auditMerchant(
     if (p.cls === undefined) continue;
     if (p.cls === 'sale' || p.cls === 'refund') {
       const first = firstLineOf(p.cls === 'sale' ? firstSeen : firstSeenRefund, p);
+      if (first !== undefined && statementCopies.take(first.record, p.record)) {
+        if (!scoped || inDates(scopeDateOf(p.record))) counts.settlementRecords -= 1;
+        continue;
+      }
       if (first !== undefined) {
+        if (first.record.source.file === p.record.source.file) statementCopies.noteRepeat(first.record);
         const d = describeTransaction(p.record);
         // A sale settled twice pays the merchant twice; a refund settled twice takes the money back twice.
         const r = p.record;
@@ -346,6 +372,7 @@ export function auditMerchant(
     }
     S.push(p);
   }
+  warnExportCopies(ctx, statementCopies, '对账单', 'statement');
 
   const match = matchRecords(T, S);
   const tParent = linkOriginals(T);
