@@ -13,8 +13,10 @@ import type { InputGroup } from './audit-run.js';
 import {
   discoverInputs,
   type Inputs,
+  NOT_UTF8_NAME,
   PLAN_EXT,
   plansByDirectory,
+  REPLACEMENT,
   type Unused,
   unusedLine,
 } from './directory-inputs.js';
@@ -367,6 +369,10 @@ function realFile(ctx: CliContext, file: string): string {
   } catch {
     // Reported below, the same whatever the reason.
   }
+  // The shell handed over a name whose bytes are not UTF-8 (a GBK name from unzipping a Windows ZIP on Linux):
+  // Node replaced them, so no file of that name can be found.
+  if (file.includes(REPLACEMENT))
+    throw new CliError(`${file}：${NOT_UTF8_NAME.zh}`, `${file}: ${NOT_UTF8_NAME.en}`);
   throw new CliError(`${file}：文件不存在或无法读取`, `${file}: the file does not exist or cannot be read`);
 }
 

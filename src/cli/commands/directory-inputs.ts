@@ -1,6 +1,7 @@
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
+import iconv from 'iconv-lite';
 import type { RecordKind } from '../../records/index.js';
 import { CliError } from '../errors.js';
 
@@ -69,8 +70,15 @@ export async function discoverInputs(dir: string, shown: string): Promise<Discov
       throw new CliError(`无法读取目录 ${typed}`, `cannot read the directory ${typed}`);
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const rawNames = entries.some((e) => e.name.includes(REPLACEMENT)) ? rawNamesOf(abs) : undefined;
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
+      const raw = rawNames?.get(e.name);
+      if (raw !== undefined) {
+        const probable = join(typed, iconv.decode(raw, 'gb18030'));
+        unused.push({ file: probable, ...NOT_UTF8_NAME });
+        continue;
+      }
       const path = join(typed, e.name);
       const type = typeOf(join(abs, e.name), e);
       if (type === 'other') {
@@ -100,6 +108,25 @@ export async function discoverInputs(dir: string, shown: string): Promise<Discov
   };
   await scan(dir, shown, undefined, 0);
   return { inputs, unused };
+}
+
+/** What Node puts in place of the bytes of a file name that are not UTF-8. */
+export const REPLACEMENT = '\uFFFD';
+
+/** Why a file whose name is not UTF-8 is not read, and what to do. */
+export const NOT_UTF8_NAME = {
+  zh: '文件名不是 UTF-8 编码（常见于在 Linux 上解压 Windows 打包的 ZIP），无法打开：请用 unzip -O GBK 重新解压、给文件改名，或直接把 ZIP 交给 posguard',
+  en: 'the name is not UTF-8 (common when a ZIP made on Windows is unzipped on Linux), so it cannot be opened: unzip again with unzip -O GBK, rename the file, or give posguard the ZIP itself',
+} as const;
+
+/** The raw bytes of each name in a directory that is not valid UTF-8, by the replaced name Node shows for it. */
+function rawNamesOf(dir: string): Map<string, Buffer> {
+  const names = new Map<string, Buffer>();
+  for (const raw of readdirSync(dir, { encoding: 'buffer' })) {
+    const shown = raw.toString('utf8');
+    if (shown.includes(REPLACEMENT) && !Buffer.from(shown, 'utf8').equals(raw)) names.set(shown, raw);
+  }
+  return names;
 }
 
 /** A directory entry's type, through a symbolic link to what it points at. */
