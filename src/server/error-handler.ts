@@ -1,6 +1,58 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AccessDenied } from '../storage/access.js';
-import { HttpError } from './http-error.js';
+import { type Bilingual, HttpError } from './http-error.js';
+import { requestLang } from './request-lang.js';
+
+/**
+ * Fastify's and @fastify/multipart's own refusals (a body or file over the limit, a Content-Type no parser takes,
+ * a broken form), told in both languages: they come before or beneath a route's code, so without this an upload
+ * refused for its size or its type would be the only English answer a zh-CN browser gets. The codes stay
+ * Fastify's.
+ */
+const FASTIFY_TEXT: Record<string, Bilingual> = {
+  FST_REQ_FILE_TOO_LARGE: {
+    zh: '上传的文件超过大小上限；请拆分后分别上传，或压缩为 ZIP 后上传',
+    en: 'the uploaded file is larger than the limit; split it, or upload it as a ZIP',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    zh: '请求体超过大小上限；文件请以 multipart/form-data 上传',
+    en: 'the request body is larger than the limit; send files as multipart/form-data',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    zh: '不支持该请求内容类型（Content-Type）；文件请以 multipart/form-data 上传，其他请求用 application/json',
+    en: 'this Content-Type is not supported; send files as multipart/form-data, other requests as application/json',
+  },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: {
+    zh: '请求不是 multipart/form-data；请把文件放在 file 字段上传',
+    en: 'the request is not multipart/form-data; send the file in the `file` field',
+  },
+  FST_FILES_LIMIT: {
+    zh: '一次只能上传一个文件，请放在 file 字段',
+    en: 'send exactly one file per upload, in the `file` field',
+  },
+  FST_FIELDS_LIMIT: { zh: '表单字段过多', en: 'the form has too many fields' },
+  FST_PARTS_LIMIT: { zh: '表单的部分过多', en: 'the form has too many parts' },
+  FST_PROTO_VIOLATION: {
+    zh: '表单字段名不能是 __proto__ 或 constructor',
+    en: 'a form field may not be named __proto__ or constructor',
+  },
+  FST_MP_PREMATURE_CLOSE: {
+    zh: '上传在完成前中断，请重新发送文件',
+    en: 'the upload was closed before it was complete; send the file again',
+  },
+  FST_INVALID_JSON_FIELD_ERROR: {
+    zh: '表单字段声明为 JSON，但内容不是有效的 JSON',
+    en: 'a form field declared as JSON is not valid JSON',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    zh: '请求的 Content-Length 与实际长度不符，请重新发送',
+    en: 'the Content-Length does not match the body sent; send the request again',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    zh: '声明为 JSON 的请求体为空',
+    en: 'the body is declared as JSON but is empty',
+  },
+};
 
 /** The one place errors become HTTP answers: `{ "error": { "code", "message", "details"? } }`. */
 export function installErrorHandler(app: FastifyInstance): void {
@@ -24,12 +76,16 @@ export function installErrorHandler(app: FastifyInstance): void {
         error: { code: 'invalid_request', message: `${fe.validationContext ?? 'request'}: ${fe.message}` },
       });
     }
-    if (fe.code === 'FST_REQ_FILE_TOO_LARGE' || fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.status(413).send({ error: { code: 'too_large', message: fe.message } });
-    }
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-      const code = (fe.code ?? 'bad_request').toLowerCase();
-      return reply.status(fe.statusCode).send({ error: { code, message: fe.message } });
+      const code =
+        fe.code === 'FST_REQ_FILE_TOO_LARGE' || fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'too_large'
+          : (fe.code ?? 'bad_request').toLowerCase();
+      const text = FASTIFY_TEXT[fe.code] ?? { zh: `请求未被接受：${fe.message}`, en: fe.message };
+      const message = requestLang(request) === 'en' ? text.en : text.zh;
+      return reply
+        .status(fe.statusCode)
+        .send({ error: { code, message, details: { zh: text.zh, en: text.en } } });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });

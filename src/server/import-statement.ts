@@ -217,7 +217,7 @@ function kindName(kind: string, lang: 'zh' | 'en'): string {
 /**
  * A 409 when the earlier import of these bytes was read with another kind or preset than the one now given
  * explicitly; nothing when the choice matches or none was made (then the upload is a plain duplicate).
- * Imports cannot be deleted through the API, so the advice is to ask an administrator.
+ * The advice is to delete the earlier import (the dashboard's list of imported files, or the API) and upload again.
  */
 function readingConflict(
   earlier: ImportRow,
@@ -236,12 +236,13 @@ function readingConflict(
   };
   const zh =
     `该文件已按 ${was.zh} 导入（导入 #${earlier.id}），与本次选择的 ${now.zh} 不同；` +
-    '已导入的记录不能在网页或 API 中删除，如需按新的类型重新导入，请联系管理员删除导入 ' +
-    `#${earlier.id}；若原来的类型正确，无需再次上传`;
+    `如需按新的类型重新导入，请先删除导入 #${earlier.id}（网页“已导入的文件”列表中的“删除导入”，或 ` +
+    `DELETE /api/v1/merchants/${earlier.merchant_id}/imports/${earlier.id}）再上传；若原来的类型正确，无需再次上传`;
   const en =
     `this file was already imported as ${was.en} (import #${earlier.id}), not as the ${now.en} chosen now; ` +
-    'imports cannot be deleted from the dashboard or the API, so to import it again with the new choice ask ' +
-    `an administrator to remove import #${earlier.id}; if the earlier choice was right, there is nothing to upload`;
+    `to import it with the new choice, first delete import #${earlier.id} ("Delete import" in the dashboard's list of ` +
+    `imported files, or DELETE /api/v1/merchants/${earlier.merchant_id}/imports/${earlier.id}) and upload it again; ` +
+    'if the earlier choice was right, there is nothing to upload';
   return new HttpError(409, 'import_conflict', options.lang === 'zh' ? zh : en, {
     zh,
     en,

@@ -1,10 +1,14 @@
 import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { PosRecord } from '../records/index.js';
 import type { FileImportSummary, ImportWarning, RejectedRow } from '../statements/import.js';
-import { requireMerchantRole, WRITE_ROLES } from './access.js';
+import { lockMerchant } from '../monitor/ingest.js';
+import { AccessDenied, requireMerchantRole, WRITE_ROLES } from './access.js';
+import { appendAudit } from './audit-log-repo.js';
+import { forgetImportedLines, monitorFootprint } from './forget-imported-lines.js';
+import { deleteKeptUpload } from './kept-uploads-repo.js';
 import { pushedRecordMatcher } from './monitor-repo.js';
 import { recordToRow, rowToRecord } from './record-row.js';
-import { insertRecords } from './records-repo.js';
+import { deleteImportRecords, detachPushedRecords, insertRecords } from './records-repo.js';
 import type { Database, ImportRow, RecordRow } from './schema.js';
 
 /** Where an import's records went: per merchant, the import id and how many records were stored. */
@@ -385,6 +389,131 @@ export async function saveImport(
       duplicate: own.duplicate,
       landings: [...landings.values()],
       unassigned: [...unassigned].map(([merchantId, records]) => ({ merchantId, records })),
+    };
+  });
+}
+
+/** What deleting an import removed, as DELETE …/imports/{importId} answers. */
+export interface DeletedImport {
+  importId: number;
+  file: string;
+  sha256: string;
+  kind: string;
+  preset: string;
+  removed: {
+    records: number;
+    /** The kept copy of the file (0 or 1). */
+    keptFiles: number;
+    /** Monitor alerts raised on the import's lines (their pending deliveries go with them). */
+    alerts: number;
+  };
+  /** Lines of the file a push through the API brought too: they stay, as the pushed records they are. */
+  keptPushedRecords: number;
+  /**
+   * Imports of the same kind uploaded after this one that skipped lines as already stored (an overlapping
+   * export): the lines may have been this file's, and are then gone with it. Uploading those files again after
+   * deleting them brings the lines back.
+   */
+  laterOverlaps: { importId: number; file: string; alreadyStored: number }[];
+}
+
+/**
+ * Later imports of the merchant, of this kind, whose upload skipped lines already stored: the audit log keeps
+ * how many (the import row keeps only what was stored).
+ */
+async function laterOverlaps(
+  trx: Transaction<Database>,
+  merchantId: number,
+  earlier: ImportRow,
+): Promise<DeletedImport['laterOverlaps']> {
+  const logged = await trx
+    .selectFrom('audit_log')
+    .select('details_json')
+    .where('merchant_id', '=', merchantId)
+    .where('action', '=', 'import')
+    .orderBy('id')
+    .execute();
+  const skipped = new Map<number, number>();
+  for (const line of logged) {
+    const details = JSON.parse(line.details_json) as { importId?: number; alreadyStored?: number };
+    if (details.importId === undefined || details.importId <= earlier.id) continue;
+    if ((details.alreadyStored ?? 0) > 0) skipped.set(details.importId, details.alreadyStored ?? 0);
+  }
+  if (skipped.size === 0) return [];
+  const later = await trx
+    .selectFrom('imports')
+    .select(['id', 'file_name'])
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', earlier.kind)
+    .where('id', 'in', [...skipped.keys()])
+    .orderBy('id')
+    .execute();
+  return later.map((i) => ({ importId: i.id, file: i.file_name, alreadyStored: skipped.get(i.id) ?? 0 }));
+}
+
+/**
+ * Deletes one import of a merchant (owner or agent) in ONE transaction: its records, its kept file, the alerts
+ * raised on its lines and what the live monitor remembers of them (see forgetImportedLines), the import itself,
+ * and a line in the audit log; or nothing. Records a push also brought stay. The file can then be uploaded again
+ * as a new import. Another merchant's import, or one that does not exist, is AccessDenied('not_found').
+ */
+export async function deleteImport(
+  db: Kysely<Database>,
+  userId: number,
+  merchantId: number,
+  importId: number,
+  options: { at: string; address?: string | null },
+): Promise<DeletedImport> {
+  return db.transaction().execute(async (trx) => {
+    await requireMerchantRole(trx, userId, merchantId, 'write');
+    const find = () =>
+      trx
+        .selectFrom('imports')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .where('id', '=', importId)
+        .executeTakeFirst();
+    const seen = await find();
+    if (seen === undefined) throw new AccessDenied('not_found', `import ${importId} not found`);
+    // The same locks as an upload of this file and as a push or check on this merchant, so none of them runs
+    // on records half gone; read again under them, since a concurrent delete may have won.
+    await lockFile(trx, seen.sha256);
+    await lockMerchant(trx, merchantId);
+    const row = await find();
+    if (row === undefined) throw new AccessDenied('not_found', `import ${importId} not found`);
+    const keptPushedRecords = await detachPushedRecords(trx, merchantId, importId);
+    const footprint = await monitorFootprint(trx, merchantId, importId);
+    const keptFiles = await deleteKeptUpload(trx, merchantId, importId);
+    const records = await deleteImportRecords(trx, merchantId, importId);
+    const alerts = await forgetImportedLines(trx, merchantId, footprint);
+    const overlaps = await laterOverlaps(trx, merchantId, row);
+    await trx.deleteFrom('imports').where('id', '=', importId).execute();
+    const removed = { records, keptFiles, alerts };
+    await appendAudit(trx, {
+      userId,
+      merchantId,
+      action: 'import.delete',
+      details: {
+        importId,
+        file: row.file_name,
+        sha256: row.sha256,
+        kind: row.kind,
+        preset: row.preset,
+        ...removed,
+        keptPushedRecords,
+      },
+      address: options.address ?? null,
+      at: options.at,
+    });
+    return {
+      importId,
+      file: row.file_name,
+      sha256: row.sha256,
+      kind: row.kind,
+      preset: row.preset,
+      removed,
+      keptPushedRecords,
+      laterOverlaps: overlaps,
     };
   });
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { AccessDenied, requireMerchantRole } from './access.js';
 import type { Database } from './schema.js';
 
@@ -78,6 +78,20 @@ export async function insertKeptUpload(
       created_at: file.at,
     })
     .execute();
+}
+
+/** Deletes the kept file of an import, inside the caller's transaction; returns how many were deleted (0 or 1). */
+export async function deleteKeptUpload(
+  trx: Transaction<Database>,
+  merchantId: number,
+  importId: number,
+): Promise<number> {
+  const deleted = await trx
+    .deleteFrom('kept_uploads')
+    .where('merchant_id', '=', merchantId)
+    .where('import_id', '=', importId)
+    .executeTakeFirst();
+  return Number(deleted.numDeletedRows);
 }
 
 /** The kept file of one import; AccessDenied('not_found') when the import kept none. */

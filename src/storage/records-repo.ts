@@ -23,6 +23,49 @@ export async function insertRecords(
   }
 }
 
+/**
+ * Before an import's records are removed: those a push also brought (the push matched the file's line and
+ * stored nothing of its own, see ingestRecords) stay as the pushed records they are, no longer the file's, and
+ * pushed records the file had found again are released, so that a later upload of the same lines skips them
+ * once more. Returns how many of the import's records were kept that way. Inside the caller's transaction.
+ */
+export async function detachPushedRecords(
+  trx: Transaction<Database>,
+  merchantId: number,
+  importId: number,
+): Promise<number> {
+  const detached = await trx
+    .updateTable('records')
+    .set({ import_id: null })
+    .where('merchant_id', '=', merchantId)
+    .where('import_id', '=', importId)
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('pushed_records').select('record_id').where('merchant_id', '=', merchantId),
+    )
+    .executeTakeFirst();
+  await trx
+    .updateTable('pushed_records')
+    .set({ claimed_import_id: null })
+    .where('merchant_id', '=', merchantId)
+    .where('claimed_import_id', '=', importId)
+    .execute();
+  return Number(detached.numUpdatedRows);
+}
+
+/** Deletes the records an import stored for a merchant, inside the caller's transaction; returns how many. */
+export async function deleteImportRecords(
+  trx: Transaction<Database>,
+  merchantId: number,
+  importId: number,
+): Promise<number> {
+  const deleted = await trx
+    .deleteFrom('records')
+    .where('merchant_id', '=', merchantId)
+    .where('import_id', '=', importId)
+    .executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}
+
 /** A stored record with its row id and the import it came from. */
 export interface StoredRecord {
   id: number;

@@ -15,7 +15,7 @@ suite('dashboard: alerts, evidence, diagnoses, compare and cases in Chromium', (
   let externalRequests: string[];
 
   beforeAll(async () => {
-    h = await startDashboard('posguard-e2e-act-', ['act@example.com']);
+    h = await startDashboard('posguard-e2e-act-', ['act@example.com', 'delete@example.com']);
     ({ base, sim, externalRequests } = h);
   }, 180_000);
 
@@ -172,6 +172,101 @@ suite('dashboard: alerts, evidence, diagnoses, compare and cases in Chromium', (
         ).resolves.toBe(String(d.findings.findings));
       }
       await shot('05-devices');
+    });
+    expect(externalRequests).toEqual([]);
+  }, 180_000);
+
+  it('deletes a wrongly uploaded statement from the imported files, after a confirmation, and the audit follows', async () => {
+    await withBrowser({ width: 1280, height: 900 }, false, async (page) => {
+      const shot = (name: string) =>
+        page.screenshot({ path: join(ARTIFACTS, `act-${name}.png`), fullPage: true });
+      await page.goto(`${base}/`);
+      await page.locator('input[name=email]').fill('delete@example.com');
+      await page.locator('input[name=password]').fill(PASSWORD);
+      await page.getByRole('button', { name: '登录', exact: true }).click();
+      await page.locator('input[name=name]').fill('删除导入便利店');
+      await page.getByRole('button', { name: '创建', exact: true }).click();
+      await page.waitForURL(/\/m\/\d+\/upload$/);
+      const merchantId = Number(/\/m\/(\d+)\//.exec(page.url())?.[1]);
+      const files = ['terminal.csv', 'settlement.csv'];
+      await page.locator('[data-testid=file-input]').setInputFiles(files.map((f) => join(sim, f)));
+      for (const f of files) {
+        await page.locator(`[data-file="${f}"][data-state=done]`).waitFor({ timeout: 30_000 });
+      }
+      // The upload page lists what is imported, the newest first.
+      const uploadList = page.locator('[data-testid=imports-table] tbody tr');
+      await expect
+        .poll(() => uploadList.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-import-file'))))
+        .toEqual(['settlement.csv', 'terminal.csv']);
+
+      const apiAudit = async () =>
+        (await (
+          await page.request.get(`${base}/api/v1/merchants/${merchantId}/audit`)
+        ).json()) as AuditReport;
+      const before = await apiAudit();
+      expect(before.summary.overchargeFen).toBeGreaterThan(0);
+      await page.getByRole('link', { name: '总览', exact: true }).click();
+      const overcharged = page.locator('[data-testid=overcharged] strong');
+      await expect(overcharged.textContent()).resolves.toBe(formatFen(before.summary.overchargeFen));
+      const settlementRow = page.locator('[data-testid=imports] tr[data-import-file="settlement.csv"]');
+
+      // Cancelling the confirmation deletes nothing.
+      await settlementRow.getByRole('button', { name: '删除导入', exact: true }).click();
+      const dialog = settlementRow.getByRole('alertdialog');
+      await expect(dialog.textContent()).resolves.toContain('确定删除这次导入？');
+      await dialog.getByRole('button', { name: '取消', exact: true }).click();
+      await expect(dialog.count()).resolves.toBe(0);
+      const imports = async () =>
+        (
+          (await (await page.request.get(`${base}/api/v1/merchants/${merchantId}`)).json()) as {
+            imports: { file: string }[];
+          }
+        ).imports.map((i) => i.file);
+      expect(await imports()).toEqual(['terminal.csv', 'settlement.csv']);
+
+      // Confirmed: the import goes, the list and the audit are read again.
+      await settlementRow.getByRole('button', { name: '删除导入', exact: true }).click();
+      await shot('06-delete-confirm');
+      await dialog.getByRole('button', { name: '确认删除', exact: true }).click();
+      const done = page.locator('[data-testid=import-deleted]');
+      await done.waitFor();
+      const settled = before.summary.settlementRecords;
+      await expect(done.textContent()).resolves.toContain(`settlement.csv：${settled} 条记录已删除`);
+      await expect(settlementRow.count()).resolves.toBe(0);
+      await expect(
+        page
+          .locator('[data-testid=imports] tbody tr')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-import-file'))),
+      ).resolves.toEqual(['terminal.csv']);
+      expect(await imports()).toEqual(['terminal.csv']);
+      const after = await apiAudit();
+      expect(after.summary.settlementRecords).toBe(0);
+      await expect.poll(() => overcharged.textContent()).toBe(formatFen(after.summary.overchargeFen));
+      expect(after.summary.overchargeFen).not.toBe(before.summary.overchargeFen);
+      const log = (await (await page.request.get(`${base}/api/v1/audit-log`)).json()) as {
+        entries: { action: string; details: { file?: string } }[];
+      };
+      expect(log.entries.find((e) => e.action === 'import.delete')?.details.file).toBe('settlement.csv');
+      await shot('07-deleted');
+
+      // In English too.
+      await page.getByRole('button', { name: 'English', exact: true }).click();
+      const terminalRow = page.locator('[data-testid=imports] tr[data-import-file="terminal.csv"]');
+      await terminalRow.getByRole('button', { name: 'Delete import', exact: true }).click();
+      await expect(terminalRow.getByRole('alertdialog').textContent()).resolves.toContain(
+        'Delete this import?',
+      );
+      await terminalRow.getByRole('button', { name: 'Cancel', exact: true }).click();
+      await page.getByRole('button', { name: '中文', exact: true }).click();
+
+      // The same file uploads again as a new import, not a duplicate.
+      await page.getByRole('link', { name: '上传', exact: true }).click();
+      await page.locator('[data-testid=file-input]').setInputFiles(join(sim, 'settlement.csv'));
+      const again = page.locator('[data-file="settlement.csv"][data-state=done]');
+      await again.waitFor({ timeout: 30_000 });
+      await expect(again.textContent()).resolves.not.toContain('此文件已导入过');
+      expect(await imports()).toEqual(['terminal.csv', 'settlement.csv']);
+      expect((await apiAudit()).summary.overchargeFen).toBe(before.summary.overchargeFen);
     });
     expect(externalRequests).toEqual([]);
   }, 180_000);

@@ -65,6 +65,10 @@ function requestsFor(m: number): Record<string, Call> {
       method: 'GET',
       url: `/api/v1/merchants/${m}/imports/${aliceImportId}/file`,
     },
+    'DELETE /api/v1/merchants/{id}/imports/{importId}': {
+      method: 'DELETE',
+      url: `/api/v1/merchants/${m}/imports/${aliceImportId}`,
+    },
     'GET /api/v1/merchants/{id}/plan': { method: 'GET', url: `/api/v1/merchants/${m}/plan` },
     'PUT /api/v1/merchants/{id}/plan': {
       method: 'PUT',
@@ -195,6 +199,7 @@ function requestsFor(m: number): Record<string, Call> {
 
 const WRITES = new Set([
   'PATCH /api/v1/merchants/{id}',
+  'DELETE /api/v1/merchants/{id}/imports/{importId}',
   'PUT /api/v1/merchants/{id}/plan',
   'POST /api/v1/merchants/{id}/statements',
   'POST /api/v1/users',

@@ -247,6 +247,27 @@ const TEXT = {
   notFound: ['页面不存在', 'Page not found'],
   pending: ['待结算', 'pending'],
   warnings: ['提示', 'Warnings'],
+  importsTitle: ['已导入的文件', 'Imported files'],
+  noImports: ['还没有导入文件。', 'No files imported yet.'],
+  storedRecords: ['入库记录', 'Records stored'],
+  importedAt: ['导入时间', 'Imported'],
+  deleteImport: ['删除导入', 'Delete import'],
+  confirmDeleteImport: [
+    '确定删除这次导入？它的记录和由这些记录触发的告警会一并删除，无法撤销；之后可以重新上传同一文件。',
+    'Delete this import? Its records and the alerts they raised go with it, for good; the same file can be uploaded again afterwards.',
+  ],
+  recordUnit: ['条记录', 'record(s)'],
+  skippedLines: ['行被跳过', 'line(s) skipped'],
+  confirmDelete: ['确认删除', 'Delete'],
+  cancel: ['取消', 'Cancel'],
+  importDeleted: ['已删除导入', 'Deleted import'],
+  removedRecords: ['条记录已删除', 'record(s) removed'],
+  removedAlerts: ['条告警已删除', 'alert(s) removed'],
+  keptPushed: ['条记录也由接口推送过，已保留', 'record(s) also pushed through the API were kept'],
+  laterOverlaps: [
+    '以下之后导入的文件上传时跳过了已存在的重复行；若这些行来自刚删除的文件，它们已随之删除。删除这些导入后重新上传其文件即可找回：',
+    'These later imports skipped lines already stored; those that came from the deleted file are gone with it. Delete them and upload their files again to bring the lines back:',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type TextKey = keyof typeof TEXT;

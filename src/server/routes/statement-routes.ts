@@ -9,14 +9,16 @@ import { checkImportedRecords } from '../../monitor/check-imported.js';
 import { monitorSettingsFor } from '../../monitor/monitor-settings.js';
 import { RECORD_KINDS } from '../../records/index.js';
 import { requireMerchantRole } from '../../storage/access.js';
+import { deleteImport } from '../../storage/imports-repo.js';
 import { getKeptUpload } from '../../storage/kept-uploads-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
-import { HttpError } from '../http-error.js';
+import { type Bilingual, bilingualError, HttpError } from '../http-error.js';
 import { importStatement } from '../import-statement.js';
+import type { Lang } from '../merchant-audit.js';
 import { requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
 import { MerchantParams } from './merchant-routes.js';
-import { dbId, routeSchema } from '../zod-route.js';
+import { dbId, routeSchema, zod } from '../zod-route.js';
 
 /** The biggest statement file accepted in one upload. */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -32,19 +34,83 @@ function safeName(name: string): string {
   return base === '' || base === '.' || base === '..' ? 'upload' : base;
 }
 
+const MIB = 1024 * 1024;
+
+/** An upload limit as people read it: whole MiB when it is some, else bytes. */
+function sizeText(bytes: number): Bilingual {
+  return bytes >= MIB && bytes % MIB === 0
+    ? { zh: `${bytes / MIB} MiB`, en: `${bytes / MIB} MiB` }
+    : { zh: `${bytes} 字节`, en: `${bytes} bytes` };
+}
+
+function tooLarge(lang: Lang, maxBytes: number): HttpError {
+  const limit = sizeText(maxBytes);
+  return bilingualError(lang, 413, 'too_large', {
+    zh: `文件超过上传上限 ${limit.zh}；请拆分后分别上传，或压缩为 ZIP 后上传`,
+    en: `the file is larger than the upload limit of ${limit.en}; split it, or upload it as a ZIP`,
+  });
+}
+
 /**
  * An upload that stopped halfway (the browser closed, the network dropped) or is not multipart is the sender's
- * problem (400); the database was not touched. Our own errors and disk errors pass through.
+ * problem (400); the database was not touched. Our own errors and disk errors pass through, and so do the
+ * multipart plugin's (a limit reached), which the error handler tells in the request's language.
  */
-function badUpload(error: unknown): unknown {
+function badUpload(error: unknown, lang: Lang): unknown {
   if (error instanceof HttpError || !(error instanceof Error)) return error;
   if ('syscall' in error || typeof (error as { statusCode?: unknown }).statusCode === 'number') return error;
-  return new HttpError(
-    400,
-    'invalid_upload',
-    `the upload is incomplete or not valid multipart/form-data (${error.message}); send the file again`,
-  );
+  return bilingualError(lang, 400, 'invalid_upload', {
+    zh: '上传不完整或不是有效的 multipart/form-data，请重新发送文件',
+    en: `the upload is incomplete or not valid multipart/form-data (${error.message}); send the file again`,
+  });
 }
+
+/** The form fields refused, each named with what it takes. */
+function fieldsRefused(issues: readonly z.core.$ZodIssue[], fields: Record<string, string>): Bilingual {
+  const texts = issues.map((issue): Bilingual => {
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.join(', ');
+      return {
+        zh: `表单中有不认识的字段 ${keys}；只接受 file、kind、preset`,
+        en: `unknown form field(s) ${keys}; only file, kind and preset are accepted`,
+      };
+    }
+    if (issue.path[0] === 'kind') {
+      return {
+        zh: `kind 字段「${fields['kind'] ?? ''}」无效，应为 terminal（终端流水）、settlement（结算单）或 bank（银行流水）`,
+        en: `kind "${fields['kind'] ?? ''}" is not one of terminal, settlement, bank`,
+      };
+    }
+    return {
+      zh: `preset 字段应为 1 到 64 个字符的预设名`,
+      en: 'preset must be a preset name of 1 to 64 characters',
+    };
+  });
+  return { zh: texts.map((t) => t.zh).join('；'), en: texts.map((t) => t.en).join('; ') };
+}
+
+/** DELETE …/imports/{importId}: what went, as deleteImport answers. */
+const DeletedImportAnswer = z.object({
+  importId: z.number().int(),
+  file: z.string(),
+  sha256: z.string(),
+  kind: z.enum(RECORD_KINDS),
+  preset: z.string(),
+  removed: z.object({
+    records: z.number().int().describe('records the import had stored'),
+    keptFiles: z.number().int().describe('the kept copy of the file (0 or 1)'),
+    alerts: z.number().int().describe('monitor alerts raised on its lines, with their deliveries'),
+  }),
+  keptPushedRecords: z
+    .number()
+    .int()
+    .describe('lines a push through the API brought too: kept as the pushed records they are'),
+  laterOverlaps: z
+    .array(z.object({ importId: z.number().int(), file: z.string(), alreadyStored: z.number().int() }))
+    .describe(
+      'later imports of the same kind that skipped lines as already stored; lines of this file among them are gone with it',
+    ),
+});
 
 /** Statement upload: one multipart `file` (up to 200 MiB), optional `kind` and `preset` fields. */
 export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -63,10 +129,18 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
     async (request, reply) => {
       const actor = actorOf(request);
       const { id } = request.params as z.infer<typeof MerchantParams>;
+      const lang = requestLang(request);
       // Refuse before reading 200 MiB from someone who may not write here.
       await requireMerchantRole(ctx.db, actor.userId, id, 'write');
       if (!request.isMultipart())
-        throw new HttpError(415, 'unsupported_media_type', 'send multipart/form-data with a `file` part');
+        throw bilingualError(lang, 415, 'unsupported_media_type', {
+          zh: '请以 multipart/form-data 上传，文件放在 file 字段',
+          en: 'send multipart/form-data with a `file` part',
+        });
+      const oneFile = {
+        zh: '请只上传一个文件，放在 file 字段',
+        en: 'send exactly one file, in the `file` field',
+      };
       const dir = join(ctx.tmpDir, `posguard-upload-${randomUUID()}`);
       await mkdir(dir, { recursive: true });
       try {
@@ -77,38 +151,34 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
             if (part.type === 'file') {
               if (part.fieldname !== 'file' || spooled !== undefined) {
                 part.file.resume();
-                throw new HttpError(400, 'invalid_request', 'send exactly one file, in the `file` field');
+                throw bilingualError(lang, 400, 'invalid_request', oneFile);
               }
               const name = safeName(part.filename);
               const path = join(dir, name);
               await pipeline(part.file, createWriteStream(path));
-              if (part.file.truncated) {
-                throw new HttpError(413, 'too_large', `the file is larger than ${ctx.maxUploadBytes} bytes`);
-              }
+              if (part.file.truncated) throw tooLarge(lang, ctx.maxUploadBytes);
               spooled = { path, name };
             } else if (typeof part.value === 'string') {
               fields[part.fieldname] = part.value;
             }
           }
         } catch (error) {
-          throw badUpload(error);
+          throw badUpload(error, lang);
         }
         if (spooled === undefined)
-          throw new HttpError(400, 'invalid_request', 'no `file` part in the upload');
+          throw bilingualError(lang, 400, 'invalid_request', {
+            zh: '上传中没有文件，请把文件放在 file 字段',
+            en: 'no `file` part in the upload',
+          });
         const parsed = Fields.safeParse(fields);
-        if (!parsed.success) {
-          throw new HttpError(
-            400,
-            'invalid_request',
-            parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-          );
-        }
+        if (!parsed.success)
+          throw bilingualError(lang, 400, 'invalid_request', fieldsRefused(parsed.error.issues, fields));
         const answer = await importStatement(ctx.db, actor.userId, id, spooled, {
           ...(parsed.data.kind === undefined ? {} : { kind: parsed.data.kind }),
           ...(parsed.data.preset === undefined ? {} : { preset: parsed.data.preset }),
           at: ctx.now().toISOString(),
           address: request.ip,
-          lang: requestLang(request),
+          lang,
         });
         if (answer.duplicate) return reply.status(200).send(answer);
         // A statement is checked the moment it arrives, as a pushed settlement line or a watched folder's file
@@ -165,6 +235,33 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
         .header('x-original-sha256', found.originalSha256)
         .header('x-masked', found.masked ? '1' : '0')
         .send(found.bytes);
+    },
+  );
+
+  app.delete(
+    '/api/v1/merchants/:id/imports/:importId',
+    {
+      preHandler: requireActor(ctx),
+      schema: {
+        ...routeSchema({
+          params: ImportParams,
+          summary: 'Delete an import (a wrong or test file), so that the file can be uploaded again',
+          tags: ['statements'],
+        }),
+        description:
+          "Owner or agent (staff: 403; another merchant's import or none: 404). In one transaction, removes the " +
+          "import's records, its kept file, the monitor alerts raised on its lines (a day's overcharge total " +
+          'that other lines still make up is recounted instead) and the rate-change history they fed, and logs ' +
+          '`import.delete` in the audit log. Lines a push through the API also brought stay. Answers what went.',
+        response: { 200: zod(DeletedImportAnswer) },
+      },
+    },
+    async (request) => {
+      const { id, importId } = request.params as z.infer<typeof ImportParams>;
+      return deleteImport(ctx.db, actorOf(request).userId, id, importId, {
+        at: ctx.now().toISOString(),
+        address: request.ip,
+      });
     },
   );
 }

@@ -1,10 +1,12 @@
 import { warningIn } from '../../../src/audit/warning-text.js';
+import { useState } from 'react';
 import { api } from '../api.js';
 import { formatFen, shanghaiDate, shanghaiToday } from '../format.js';
 import { useI18n } from '../i18n.js';
 import { RateChart } from '../rate-chart.js';
 import { Link } from '../router.js';
 import { ExportLinks } from './findings.js';
+import { ImportsCard } from './imports.js';
 import { Empty, Loaded } from '../states.js';
 import type { AuditReport, Finding, Merchant } from '../types.js';
 import { useLoad } from '../use-load.js';
@@ -27,11 +29,25 @@ function percentText(feeFen: number, amountFen: number): string {
   return `${Math.floor(basisPoints / 100)}.${String(basisPoints % 100).padStart(2, '0')}%`;
 }
 
-/** Money lost (this month, to date) first, findings by kind, the rate chart, the plan beside the charges. */
+/**
+ * The audit's overview, then the imported files: deleting one reads the audit again. The files sit outside the
+ * audit's loading state, so what a deletion removed stays shown while the audit is read.
+ */
 export function OverviewPage(props: { merchant: Merchant }) {
+  const [deletions, setDeletions] = useState(0);
+  return (
+    <>
+      <AuditOverview merchant={props.merchant} deletions={deletions} />
+      <ImportsCard merchant={props.merchant} onDeleted={() => setDeletions((n) => n + 1)} />
+    </>
+  );
+}
+
+/** Money lost (this month, to date) first, findings by kind, the rate chart, the plan beside the charges. */
+function AuditOverview(props: { merchant: Merchant; deletions: number }) {
   const { t, kindName, word, lang } = useI18n();
   const id = props.merchant.id;
-  const [audit, reload] = useLoad(`audit-${id}-${lang}`, () =>
+  const [audit, reload] = useLoad(`audit-${id}-${lang}-${props.deletions}`, () =>
     api<AuditReport>(`/api/v1/merchants/${id}/audit?lang=${lang}`),
   );
   const [plan] = useLoad(`plan-${id}`, async () => {

@@ -2,6 +2,7 @@ import { type DragEvent, useRef, useState } from 'react';
 import { ApiError, sendWithProgress } from '../api.js';
 import { useI18n } from '../i18n.js';
 import type { Merchant, PlanIssue } from '../types.js';
+import { ImportsCard, KIND_WORDS } from './imports.js';
 
 interface Rejected {
   row: number;
@@ -40,11 +41,6 @@ type Upload = {
 
 const KINDS = ['terminal', 'settlement', 'bank'] as const;
 const PRESETS = ['generic', 'bank-generic', 'wechat', 'alipay', 'leshua', 'unionpay-zm', 'lcsw'] as const;
-const KIND_WORDS: Record<string, readonly [string, string]> = {
-  terminal: ['终端流水', 'terminal journal'],
-  settlement: ['结算单', 'settlement statement'],
-  bank: ['银行到账', 'bank credits'],
-};
 
 let nextKey = 1;
 
@@ -58,6 +54,8 @@ export function UploadPage(props: { merchant: Merchant }) {
   const input = useRef<HTMLInputElement>(null);
   const id = props.merchant.id;
   const kindWord = (k: string) => KIND_WORDS[k]?.[lang === 'en' ? 1 : 0] ?? k;
+  // The list of imported files is read again each time an upload ends.
+  const finished = uploads.filter((u) => u.state !== 'uploading').length;
 
   const update = (key: number, change: Partial<Upload>) =>
     setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));
@@ -197,6 +195,7 @@ export function UploadPage(props: { merchant: Merchant }) {
           </li>
         ))}
       </ul>
+      <ImportsCard merchant={props.merchant} refreshKey={finished} />
     </div>
   );
 }

@@ -1,0 +1,192 @@
+import { useState } from 'react';
+import { api } from '../api.js';
+import { shanghaiTime } from '../format.js';
+import { useI18n } from '../i18n.js';
+import { Loaded } from '../states.js';
+import type { Merchant } from '../types.js';
+import { useLoad } from '../use-load.js';
+
+/** Record kinds as the upload form names them. */
+export const KIND_WORDS: Record<string, readonly [string, string]> = {
+  terminal: ['终端流水', 'terminal journal'],
+  settlement: ['结算单', 'settlement statement'],
+  bank: ['银行到账', 'bank credits'],
+};
+
+/** An import as GET /api/v1/merchants/{id} lists it. */
+interface ImportRow {
+  id: number;
+  file: string;
+  kind: string;
+  preset: string;
+  rows: number;
+  stored: number;
+  rejected: number;
+  createdAt: string;
+}
+
+/** What DELETE /api/v1/merchants/{id}/imports/{importId} answers. */
+interface DeletedImport {
+  importId: number;
+  file: string;
+  removed: { records: number; keptFiles: number; alerts: number };
+  keptPushedRecords: number;
+  laterOverlaps: { importId: number; file: string; alreadyStored: number }[];
+}
+
+/**
+ * The merchant's imported files, each deletable (after a confirmation) by its owner or agent: a wrong file, another
+ * shop's, a test export. `refreshKey` reloads the list (a new upload); `onDeleted` lets the page reload what the
+ * records fed (the audit).
+ */
+export function ImportsCard(props: { merchant: Merchant; refreshKey?: number; onDeleted?: () => void }) {
+  const { t, lang } = useI18n();
+  const id = props.merchant.id;
+  const [list, reload] = useLoad(`imports-${id}-${props.refreshKey ?? 0}`, () =>
+    api<{ imports: ImportRow[] }>(`/api/v1/merchants/${id}`),
+  );
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [deleted, setDeleted] = useState<DeletedImport | null>(null);
+  const [problem, setProblem] = useState('');
+  const canDelete = props.merchant.role !== 'staff';
+  const kindWord = (k: string) => KIND_WORDS[k]?.[lang === 'en' ? 1 : 0] ?? k;
+  const [colon, comma, open, close] = lang === 'en' ? [': ', ', ', ' (', ')'] : ['：', '，', '（', '）'];
+
+  const remove = async (importId: number) => {
+    setBusy(true);
+    setProblem('');
+    try {
+      const answer = await api<DeletedImport>(`/api/v1/merchants/${id}/imports/${importId}`, {
+        method: 'DELETE',
+      });
+      setDeleted(answer);
+      setConfirming(null);
+      reload();
+      props.onDeleted?.();
+    } catch (error) {
+      setProblem((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" data-testid="imports">
+      <h3>{t('importsTitle')}</h3>
+      {deleted === null ? null : (
+        <div className="ok" role="status" data-testid="import-deleted">
+          <p>
+            {t('importDeleted')} {deleted.file}
+            {colon}
+            {[
+              `${deleted.removed.records} ${t('removedRecords')}`,
+              ...(deleted.removed.alerts === 0 ? [] : [`${deleted.removed.alerts} ${t('removedAlerts')}`]),
+              ...(deleted.keptPushedRecords === 0 ? [] : [`${deleted.keptPushedRecords} ${t('keptPushed')}`]),
+            ].join(comma)}
+          </p>
+          {deleted.laterOverlaps.length === 0 ? null : (
+            <div className="warnings" data-testid="later-overlaps">
+              <p>{t('laterOverlaps')}</p>
+              <ul>
+                {deleted.laterOverlaps.map((o) => (
+                  <li key={o.importId}>
+                    #{o.importId} {o.file}
+                    {open}
+                    {o.alreadyStored} {t('skippedLines')}
+                    {close}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </div>
+      )}
+      {problem === '' ? null : (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+      <Loaded load={list} reload={reload}>
+        {({ imports }) =>
+          imports.length === 0 ? (
+            <p className="state empty">{t('noImports')}</p>
+          ) : (
+            <div className="table-wrap">
+              <table data-testid="imports-table">
+                <thead>
+                  <tr>
+                    <th>{t('file')}</th>
+                    <th>{t('kind')}</th>
+                    <th>{t('preset')}</th>
+                    <th className="num">{t('rows')}</th>
+                    <th className="num">{t('storedRecords')}</th>
+                    <th>{t('importedAt')}</th>
+                    {canDelete ? <th /> : null}
+                  </tr>
+                </thead>
+                <tbody>
+                  {imports
+                    .slice()
+                    .reverse()
+                    .map((i) => (
+                      <tr key={i.id} data-import={i.id} data-import-file={i.file}>
+                        <td>{i.file}</td>
+                        <td>{kindWord(i.kind)}</td>
+                        <td>{i.preset}</td>
+                        <td className="num">{i.rows}</td>
+                        <td className="num">{i.stored}</td>
+                        <td>{shanghaiTime(i.createdAt)}</td>
+                        {canDelete ? (
+                          <td>
+                            {confirming === i.id ? (
+                              <div
+                                role="alertdialog"
+                                aria-label={t('deleteImport')}
+                                data-testid="confirm-delete"
+                              >
+                                <p>
+                                  {t('confirmDeleteImport')}
+                                  {open}
+                                  {i.file}
+                                  {comma}
+                                  {i.stored} {t('recordUnit')}
+                                  {close}
+                                </p>
+                                <button
+                                  type="button"
+                                  className="primary"
+                                  disabled={busy}
+                                  onClick={() => void remove(i.id)}
+                                >
+                                  {t('confirmDelete')}
+                                </button>{' '}
+                                <button type="button" disabled={busy} onClick={() => setConfirming(null)}>
+                                  {t('cancel')}
+                                </button>
+                              </div>
+                            ) : (
+                              <button
+                                type="button"
+                                data-testid="delete-import"
+                                onClick={() => {
+                                  setDeleted(null);
+                                  setConfirming(i.id);
+                                }}
+                              >
+                                {t('deleteImport')}
+                              </button>
+                            )}
+                          </td>
+                        ) : null}
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
