@@ -137,7 +137,9 @@ export function detectFormulaChanges(lines: readonly DatedFeeLine[]): FormulaSeg
 /**
  * Whether the first formula's lines before a run (`members`, indices into `lines`) are a regime the run's formula
  * replaced: at least MIN_REGIME_LINES of them that it cannot produce. A stray first line, and a line the stray's
- * formula happened to take in under a cap or a fixed part, leave one at most.
+ * formula happened to take in under a cap or a fixed part, leave one at most. An old line the run's formula could
+ * only read as a cap it never charged is not produced by it: 2,860.00 charged 17.16 at 0.60 % is no cap of the
+ * 0.63 % that follows, whose fees are all smaller.
  */
 function isRegime(
   lines: readonly DatedFeeLine[],
@@ -149,7 +151,7 @@ function isRegime(
   for (const k of members) {
     const line = lines[k];
     if (k >= runStart || line === undefined) continue;
-    if (!next.fits(line) && !next.producesUnderAnyMode(line)) deviating += 1;
+    if (!next.fitsWithoutNewCap(line) && !next.producesUnderAnyMode(line)) deviating += 1;
   }
   return deviating >= MIN_REGIME_LINES;
 }

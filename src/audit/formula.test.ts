@@ -57,6 +57,63 @@ describe('FormulaSet', () => {
     expect(set.add({ amountFen: 800000, feeFen: 2000 })).toBe(true);
     expect(set.best()?.describe()).toEqual({ rate: '0.55%', fixedFen: 0, capFen: 2000 });
   });
+
+  it('reads debit lines at the cap that come first as the cap, not as the rate', () => {
+    // 0.55% capped at 20.00: 4,000.00, 5,000.00 and 6,800.00 are all charged 20.00 (read as rates: 0.50%, 0.40%,
+    // 0.29%); 300.00 → 1.65 and 123.45 → 0.678975 → 0.68 below the cap.
+    const set = FormulaSet.fromLines([
+      { amountFen: 400000, feeFen: 2000 },
+      { amountFen: 500000, feeFen: 2000 },
+      { amountFen: 680000, feeFen: 2000 },
+      { amountFen: 30000, feeFen: 165 },
+      { amountFen: 12345, feeFen: 68 },
+    ]);
+    expect(set.best()?.describe()).toEqual({ rate: '0.55%', fixedFen: 0, capFen: 2000 });
+    expect(set.best()?.fee(888800)).toBe(2000);
+    expect(set.best()?.fee(88800)).toBe(488);
+  });
+
+  it('quotes the least rate that reaches the cap when every line is at it', () => {
+    // 5,000.00 and 4,000.00 both charged 20.00: any rate from 0.50% on (4,000.00 × 0.50% = 20.00) charges both.
+    const set = FormulaSet.fromLines([
+      { amountFen: 500000, feeFen: 2000 },
+      { amountFen: 400000, feeFen: 2000 },
+    ]);
+    expect(set.best()?.describe()).toEqual({ rate: '0.50%', fixedFen: 0, capFen: 2000 });
+  });
+
+  it('takes two 红星 lines for 2.99% + 3.00, not for 3.02% capped at an odd 917.34', () => {
+    // 30,580.00 → 914.34 + 3.00 = 917.34 and 10,000.00 → 299.00 + 3.00 = 302.00; 10,000.00 × 3.02% is 302.00 too,
+    // and 30,580.00 × 3.02% = 923.52 would be over a cap of 917.34.
+    const set = FormulaSet.fromLines([
+      { amountFen: 3058000, feeFen: 91734 },
+      { amountFen: 1000000, feeFen: 30200 },
+    ]);
+    expect(set.best()?.describe()).toEqual({ rate: '2.99%', fixedFen: 300 });
+  });
+
+  it('reads any debit sales under a capped rate, in any order, as that formula (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(5000, 5500, 6000),
+        fc.constantFrom(1800, 2000, 2500, 3500),
+        fc.constantFrom(...ROUNDING_MODES),
+        fc.array(fc.integer({ min: 1, max: 3_000_000 }), { minLength: 1, maxLength: 40 }),
+        (rate, cap, mode, amounts) => {
+          const lines = amounts.map((amountFen, k) => ({
+            amountFen,
+            feeFen: Math.min(percentageFee(amountFen, rate, mode), cap),
+            date: `2026-11-${String(1 + (k % 30)).padStart(2, '0')}`,
+          }));
+          const segments = detectFormulaChanges(lines);
+          expect(segments).toHaveLength(1);
+          const formula = segments[0]?.set.best();
+          expect(formula?.fixedFen).toBe(0);
+          for (const line of lines) expect(formula?.fee(line.amountFen)).toBe(line.feeFen);
+        },
+      ),
+    );
+  });
 });
 
 describe('detectFormulaChanges', () => {
@@ -126,6 +183,23 @@ describe('detectFormulaChanges on noisy starts', () => {
     const segments = detectFormulaChanges(lines);
     expect(segments).toHaveLength(1);
     expect(segments[0]?.set.best()?.describe()).toEqual({ rate: '0.55%', fixedFen: 0, capFen: 2000 });
+  });
+
+  it('keeps two lines at 0.60% as the first formula though 0.63% after them could take the larger for its cap', () => {
+    // 2,860.00 → 17.16 and 450.00 → 2.70 at 0.60%; from 11-16 at 0.63%: 1,000.00 → 6.30, 500.00 → 3.15,
+    // 2,000.00 → 12.60. 0.63% of 2,860.00 is 18.02: 17.16 only fits it as a cap, larger than any fee it charged.
+    const lines = [
+      at(286000, 6000, '2026-11-03'),
+      at(45000, 6000, '2026-11-10'),
+      at(100000, 6300, '2026-11-16'),
+      at(50000, 6300, '2026-11-18'),
+      at(200000, 6300, '2026-11-21'),
+    ];
+    const segments = detectFormulaChanges(lines);
+    expect(segments.map((s) => [s.start, s.date, s.set.best()?.describe()])).toEqual([
+      [0, '2026-11-03', { rate: '0.60%', fixedFen: 0 }],
+      [2, '2026-11-16', { rate: '0.63%', fixedFen: 0 }],
+    ]);
   });
 });
 

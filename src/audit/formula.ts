@@ -9,6 +9,8 @@ export interface FeeLine {
 
 const MAX_PPM = 1_000_000;
 const MODES = ROUNDING_MODES.length;
+// One line's intervals before Formula.add commits them: a single pass both tests and narrows.
+const narrowed: number[] = new Array<number>(MODES * 2).fill(0);
 
 /** Fixed add-ons providers commonly charge per transaction, in fen; tried before derived values. */
 const COMMON_FIXED_FEN = [0, 100, 200, 300, 50, 150, 500, 1000];
@@ -81,20 +83,21 @@ export class Formula {
 
   /** Whether some rate and rounding mode in the remaining intervals produces this line. */
   fits(line: FeeLine): boolean {
-    return this.fold(line, false);
+    return this.fold(line, undefined);
   }
 
   /** Narrows the intervals by a line; returns false (and changes nothing) when the line does not fit. */
   add(line: FeeLine): boolean {
-    if (!this.fits(line)) return false;
-    this.fold(line, true);
+    if (!this.fold(line, narrowed)) return false;
+    for (let k = 0; k < this.ranges.length; k += 1) this.ranges[k] = narrowed[k] ?? 0;
     this.lines += 1;
     const p = line.feeFen - this.fixedFen;
     if (p > this.maxPercentageFen) this.maxPercentageFen = p;
     return true;
   }
 
-  private fold(line: FeeLine, apply: boolean): boolean {
+  /** Whether the line fits; the intervals it leaves go to `into`, when given. */
+  private fold(line: FeeLine, into: number[] | undefined): boolean {
     const p = line.feeFen - this.fixedFen;
     if (p < 0 || (this.capFen !== undefined && p > this.capFen)) return false;
     const capped = this.capFen !== undefined && p === this.capFen;
@@ -102,15 +105,18 @@ export class Formula {
     for (let m = 0; m < MODES; m += 1) {
       const lo = this.ranges[m * 2] ?? 0;
       const hi = this.ranges[m * 2 + 1] ?? -1;
-      if (lo > hi) continue;
-      const [lineLo, lineHi] = rateInterval(line.amountFen, p, ROUNDING_MODES[m] ?? 'half-up');
-      // A capped line only says the percentage reached the cap: any rate at or above the cap's threshold.
-      const newLo = Math.max(lo, lineLo);
-      const newHi = Math.min(hi, capped ? MAX_PPM : lineHi);
-      if (newLo <= newHi) any = true;
-      if (apply) {
-        this.ranges[m * 2] = newLo;
-        this.ranges[m * 2 + 1] = newHi;
+      let newLo = lo;
+      let newHi = hi;
+      if (lo <= hi) {
+        const [lineLo, lineHi] = rateInterval(line.amountFen, p, ROUNDING_MODES[m] ?? 'half-up');
+        // A capped line only says the percentage reached the cap: any rate at or above the cap's threshold.
+        newLo = Math.max(lo, lineLo);
+        newHi = Math.min(hi, capped ? MAX_PPM : lineHi);
+        if (newLo <= newHi) any = true;
+      }
+      if (into !== undefined) {
+        into[m * 2] = newLo;
+        into[m * 2 + 1] = newHi;
       }
     }
     return any;
@@ -135,11 +141,16 @@ export class Formula {
     return 'half-up';
   }
 
-  /** The roundest rate (most trailing zeros) left for the quoting mode, e.g. 6000 rather than 6003. */
+  /**
+   * The roundest rate (most trailing zeros) left for the quoting mode, e.g. 6000 rather than 6003. Lines at the
+   * cap only bound the rate from below, so while no line below the cap bounds it from above, the least rate
+   * reaching the cap on them all, to 0.01 %: “any rate up to 100 %” would quote 1.00 %.
+   */
   ratePpm(): number {
     const m = ROUNDING_MODES.indexOf(this.mode());
     const lo = this.ranges[m * 2] ?? 0;
-    const hi = this.ranges[m * 2 + 1] ?? 0;
+    const bound = this.ranges[m * 2 + 1] ?? 0;
+    const hi = bound === MAX_PPM ? Math.min(ceilDiv(lo, 100) * 100, MAX_PPM) : bound;
     for (const step of [10_000, 5_000, 1_000, 500, 100, 50, 10, 5, 1]) {
       const candidate = ceilDiv(lo, step) * step;
       if (candidate <= hi) return candidate;
@@ -186,8 +197,15 @@ export class Formula {
     };
   }
 
+  /**
+   * How much the formula adds to a bare rate: a cap or a fixed part each count, an odd one (a cap in fen, a fixed
+   * part no provider quotes) twice. A few lines can often be read either way — 3,058.00 charged 917.34 next to
+   * 1,000.00 charged 30.20 is 2.99 % + ¥3.00 or 3.02 % capped at ¥917.34 — and caps are set in whole yuan.
+   */
   private get complexity(): number {
-    return (this.capFen === undefined ? 0 : 1) + (this.fixedFen === 0 ? 0 : 1);
+    const cap = this.capFen === undefined ? 0 : this.capFen % 100 === 0 ? 1 : 2;
+    const fixed = this.fixedFen === 0 ? 0 : COMMON_FIXED_FEN.includes(this.fixedFen) ? 1 : 2;
+    return cap + fixed;
   }
 
   static simplest(formulas: readonly Formula[]): Formula | undefined {
@@ -217,7 +235,9 @@ function derivedFixed(lines: readonly FeeLine[]): number[] {
 
 /**
  * The formulas still possible for a run of lines: each candidate fixed part (common values and the ones that
- * make the lines share a rate), without a cap; caps join later when a large line is charged less than the rate.
+ * make the lines share a rate), each read without a cap and with one at the largest fee so far. A line at a
+ * debit card's cap can come first, and read as a percentage it sets a wrong rate: 5,000.00 charged the ¥20.00
+ * cap of 0.55 % reads as 0.40 %, which the ordinary lines after it then contradict.
  */
 export class FormulaSet {
   private constructor(public formulas: Formula[]) {}
@@ -225,17 +245,32 @@ export class FormulaSet {
   static fromLines(lines: readonly FeeLine[]): FormulaSet {
     const candidates = [...COMMON_FIXED_FEN];
     for (const f of derivedFixed(lines)) if (!candidates.includes(f)) candidates.push(f);
-    const formulas: Formula[] = [];
-    for (const fixed of candidates) {
-      let formula: Formula | undefined = new Formula(fixed, undefined);
-      for (const line of lines) {
-        if (formula.add(line)) continue;
-        formula = formula.withCap(line);
-        if (formula === undefined) break;
-      }
-      if (formula !== undefined) formulas.push(formula);
+    let formulas = candidates.map((fixed) => new Formula(fixed, undefined));
+    for (const line of lines) {
+      formulas = FormulaSet.fold(formulas, line);
+      if (formulas.length === 0) break;
     }
     return new FormulaSet(formulas);
+  }
+
+  /**
+   * The formulas that produce the line once it is folded in: those it fits, narrowed, and the capped reading of
+   * every uncapped one whose largest fee it matches or exceeds — kept even when the uncapped reading fits too, as
+   * the next lines may show it was the cap. A capped reading at a cap already held is not added again: the one
+   * made at the first line with that fee allows all this one does.
+   */
+  private static fold(formulas: readonly Formula[], line: FeeLine): Formula[] {
+    const next: Formula[] = [];
+    for (const f of formulas) {
+      const capped = f.withCap(line);
+      if (f.add(line)) next.push(f);
+      if (
+        capped !== undefined &&
+        !formulas.some((g) => g.fixedFen === capped.fixedFen && g.capFen === capped.capFen)
+      )
+        next.push(capped);
+    }
+    return next;
   }
 
   get empty(): boolean {
@@ -248,18 +283,17 @@ export class FormulaSet {
     return false;
   }
 
+  /**
+   * Whether a remaining formula produces the line as it stands, with no cap the line would set: a line of an
+   * earlier formula read as this one's cap says nothing of this one.
+   */
+  fitsWithoutNewCap(line: FeeLine): boolean {
+    return this.formulas.some((f) => f.fits(line));
+  }
+
   /** Folds a line in: formulas that produce it narrow, capped variants join, the others drop out. */
   add(line: FeeLine): boolean {
-    const next: Formula[] = [];
-    for (const f of this.formulas) {
-      if (f.add(line)) next.push(f);
-      else {
-        // Keep the capped reading of every formula, not only when nothing else fits: another formula that
-        // happens to fit this one line may die on the next.
-        const capped = f.withCap(line);
-        if (capped !== undefined) next.push(capped);
-      }
-    }
+    const next = FormulaSet.fold(this.formulas, line);
     if (next.length === 0) return false;
     this.formulas = next;
     return true;

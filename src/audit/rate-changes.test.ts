@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { percentageFee } from '../money/rate.js';
+import { ROUNDING_MODES } from '../money/round.js';
 import type { PlanPeriod } from '../plans/plan-types.js';
 import { auditRecords } from './audit.js';
 import { plan, rec, rule } from './test-records.js';
@@ -323,5 +326,38 @@ describe('rate changes at every date the plan changes formula', () => {
     expect(report.rateChanges.map((c) => [c.date, c.beforeRate, c.afterRate, c.inPlan])).toEqual([
       ['2026-08-11', '0.68%', '0.60%', false],
     ]);
+  });
+});
+
+describe('debit lines at their cap without a plan', () => {
+  it('never reports a fee or a rate change on debit sales charged a capped rate, whatever comes first (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(5000, 5500, 6000),
+        fc.constantFrom(1800, 2000, 2500),
+        fc.constantFrom(...ROUNDING_MODES),
+        fc.array(fc.integer({ min: 100, max: 2_000_000 }), { minLength: 1, maxLength: 30 }),
+        (rate, cap, mode, amounts) => {
+          const settlement = amounts.map((amountFen, k) =>
+            rec(
+              'settlement',
+              {
+                refNo: `D${k}`,
+                card: 'debit',
+                amountFen,
+                feeFen: Math.min(percentageFee(amountFen, rate, mode), cap),
+                time: `2026-11-${String(1 + k).padStart(2, '0')} 10:00:00`,
+              },
+              k + 2,
+              'statement.csv',
+            ),
+          );
+          const report = auditRecords({ terminal: [], settlement, bank: [], plans: [] });
+          expect(report.rateChanges).toEqual([]);
+          expect(report.findings).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
