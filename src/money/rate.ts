@@ -73,6 +73,68 @@ export function parseRate(text: string, bareUnit?: RateUnit): Parsed<RatePpm> {
   return ok(ratePpm(ppm));
 }
 
+/** How a statement's rate column reads a bare number: in `unit`, which its header `named` or the preset assumed. */
+export interface BareRateUnit {
+  readonly unit: RateUnit;
+  readonly named: boolean;
+}
+
+/** The merchant rates an assumed unit may make of a bare number: 0, or 0.1 % to 10 %. */
+const ASSUMED_UNIT_RANGE = { min: 1_000, max: 100_000 } as const;
+
+const UNIT_NAME: Record<RateUnit, { zh: string; en: string }> = {
+  percent: { zh: '百分比', en: 'percent' },
+  'per-mille': { zh: '千分之一', en: 'per mille' },
+  'per-myriad': { zh: '万分之一', en: 'per ten thousand' },
+  fraction: { zh: '小数', en: 'a fraction' },
+};
+
+// Agents shorten 万分之270 to 万270 and 千分之6 to 千6.
+const SHORTHAND: Readonly<Record<string, string>> = { 万: '万分之', 千: '千分之' };
+const LEADING_RATE = /^(万分之|千分之|百分之|万|千)?(\d+(?:\.\d*)?|\.\d+)([%‰‱]?)/;
+const AMOUNT = String.raw`\d+(?:\.\d+)?元?(?:/笔|每笔)?`;
+/**
+ * What may follow the percentage in a fee formula, in any order, bracketed or not: a fixed add-on per
+ * transaction (+3, +3元/笔), a cap (封顶20, 20元封顶, 最高20元) or a minimum (最低1元).
+ */
+const FORMULA_PART = new RegExp(
+  String.raw`[,;/、]?\(?(?:(?:\+|加)(?:每笔)?${AMOUNT}|(?:封顶|最高|上限|最低|保底)${AMOUNT}|${AMOUNT}封顶)\)?`,
+  'y',
+);
+/** A bracketed note without digits ((优惠), （贷记卡）) says nothing about the rate. */
+const NOTE = /[(【[][^()【】[\]\d]*[)】\]]/g;
+
+/**
+ * Reads a statement's rate cell, which only informs: a plain rate as {@link parseRate} does, or the percentage of
+ * a fee formula (`2.99%+3`, `万270+3`, `0.55%(封顶20元)`). A bare number is read in the column's unit, but when
+ * that unit is only assumed it must come out as a merchant rate (`60` is no 60 % fee).
+ * @example parseRateCell('2.99%+3元', { unit: 'percent', named: false }) → { ok: true, value: 29900 }
+ */
+export function parseRateCell(text: string, bare: BareRateUnit): Parsed<RatePpm> {
+  const s = stripCellDecoration(toHalfWidth(text)).replace(/\s+/g, '').replace(NOTE, '');
+  const lead = LEADING_RATE.exec(s);
+  const unreadable = fail<RatePpm>(
+    'rate.unreadable',
+    `“${text}”读不出费率（应为 0.60%、万分之38、2.99%+3 或 0.55%封顶20 这样的写法）`,
+    `"${text}" cannot be read as a rate (expected 0.60%, 万分之38, 2.99%+3 or 0.55%封顶20)`,
+  );
+  if (lead === null) return unreadable;
+  const [token, worded, number = '', sign = ''] = lead;
+  if (worded !== undefined && sign !== '') return unreadable;
+  FORMULA_PART.lastIndex = token.length;
+  while (FORMULA_PART.lastIndex < s.length) if (!FORMULA_PART.test(s)) return unreadable;
+  const unitWord = worded === undefined ? '' : (SHORTHAND[worded] ?? worded);
+  const rate = parseRate(`${unitWord}${number}${sign}`, bare.unit);
+  const isBare = worded === undefined && sign === '';
+  if (!rate.ok || !isBare || bare.named || rate.value === 0) return rate;
+  if (rate.value >= ASSUMED_UNIT_RANGE.min && rate.value <= ASSUMED_UNIT_RANGE.max) return rate;
+  return fail(
+    'rate.unit-unknown',
+    `“${text}”没有单位，按${UNIT_NAME[bare.unit].zh}读是 ${formatRate(rate.value)}，不像商户费率`,
+    `"${text}" has no unit, and read in ${UNIT_NAME[bare.unit].en} it is ${formatRate(rate.value)}, which is no merchant rate`,
+  );
+}
+
 /** Formats a rate as a percentage with at least two decimals: 6000 → `0.60%`, 325 → `0.0325%`. */
 export function formatRate(rate: number): string {
   const whole = Math.floor(rate / PPM_PER_PERCENT);

@@ -3,7 +3,7 @@ import {
   fenFromSpreadsheetNumber,
   formatFen,
   type Parsed,
-  parseRate,
+  parseRateCell,
   type RateUnit,
   stripCellDecoration,
 } from '../money/index.js';
@@ -114,6 +114,8 @@ const CARD_SEPARATORS = /[\s-]/g;
 const MASKED_FIELDS = ['cardNo', 'payerId', 'label', 'counterparty'] as const;
 const AMOUNT_FIELDS: readonly PresetField[] = ['amount', 'refundAmount', 'credit', 'debit', 'settled'];
 const NONE = new Set(['', '*', '-', '--', '—', '/', 'null', 'n/a', '无']);
+/** How many rows and texts the warning about unread rate cells quotes. */
+const UNREAD_RATES_SHOWN = 5;
 
 interface Column {
   readonly index: number;
@@ -333,6 +335,17 @@ export class TableReader {
   private moneyColumns: MoneyColumn[] = [];
   /** Whether amount, fee and settled take the merchant-view sign (negative on money going back). */
   private merchantView = { amount: false, fee: false, settled: false };
+  /** Whether the rate column's header names its unit (费率(万分之一)), rather than the preset assuming one. */
+  private rateUnitNamed = false;
+  /** The rate cell mapRow could not read on the row it last read, noted once the row is kept. */
+  private pendingUnreadRate: { text: string; code: string } | undefined;
+  /** Rate cells kept out of their records, for one warning: how many, the first rows and texts. */
+  private readonly unreadRates = {
+    count: 0,
+    rows: [] as number[],
+    texts: [] as string[],
+    unitUnknown: false,
+  };
 
   constructor(
     private readonly preset: Preset,
@@ -505,6 +518,7 @@ export class TableReader {
     // Counted on the final record: an override may set the channel itself (the WeChat and Alipay bills do).
     if (this.channelGuess !== undefined && record.channel === this.channelGuess) this.channelsInferred++;
     this.summary.rows++;
+    if (this.pendingUnreadRate !== undefined) this.noteUnreadRate(rowNo, this.pendingUnreadRate);
     this.rawSums.amount += this.pendingRaw.amount;
     this.rawSums.fee += this.pendingRaw.fee;
     this.rawSums.settled += this.pendingRaw.settled;
@@ -531,6 +545,7 @@ export class TableReader {
         messageEn: `column "${header}" has an unknown value "${value}" (${count} rows), read as ${field === 'status' ? 'success' : field === 'type' ? this.defaultType() : field === 'card' ? 'unknown' : 'other'}`,
       });
     }
+    if (this.unreadRates.count > 0) this.warnUnreadRates();
     if (this.textLines > 0) {
       this.summary.warnings.push({
         code: 'rows.text-lines',
@@ -595,6 +610,29 @@ export class TableReader {
     if (stated) this.checkTotals(stated, fromOverride?.count);
     this.summary.kind = this.kind;
     return true;
+  }
+
+  private warnUnreadRates(): void {
+    const { count, rows, texts, unitUnknown } = this.unreadRates;
+    const header = this.columnOf('rate');
+    const more = count > rows.length ? '…' : '';
+    // A cell may hold a card number or a whole shifted row: quoted masked, and cut short.
+    const quoted = texts.map((t) => {
+      const masked = maskCardNumbersIn(t);
+      return masked.length > 24 ? `${masked.slice(0, 24)}…` : masked;
+    });
+    const unitHint = unitUnknown
+      ? {
+          zh: `；不带单位的数字请在表头注明单位（如“${header}（万分之一）”）或用 --mapping 的 units.rate 指定`,
+          en: `; for bare numbers name the unit in the header (e.g. ${header}（万分之一）) or set units.rate in a --mapping`,
+        }
+      : { zh: '', en: '' };
+    this.summary.warnings.push({
+      code: 'rate.unread',
+      file: this.options.file,
+      message: `“${header}”列有 ${count} 行读不出费率（第 ${rows.join('、')}${more} 行：${quoted.map((t) => `“${t}”`).join('、')}），这些行照常导入，按金额和手续费核对，只是不记录费率${unitHint.zh}`,
+      messageEn: `column "${header}": ${count} ${count === 1 ? 'row holds' : 'rows hold'} no readable rate (${rows.length === 1 ? 'row' : 'rows'} ${rows.join(', ')}${more}: ${quoted.map((t) => `"${t}"`).join(', ')}); they are imported and checked on their amount and fee, without a rate${unitHint.en}`,
+    });
   }
 
   private defaultType(): RecordType {
@@ -887,8 +925,10 @@ export class TableReader {
     let unit: AmountUnit | RateUnit | undefined =
       headerUnit ?? (isMoney ? this.titleUnit : undefined) ?? presetUnit;
     if (isMoney && unit !== 'fen') unit = 'yuan';
-    if (field === 'rate' && (unit === undefined || unit === 'yuan' || unit === 'fen'))
-      unit = presetUnit ?? 'percent';
+    if (field === 'rate') {
+      this.rateUnitNamed = headerUnit !== undefined && headerUnit !== 'yuan' && headerUnit !== 'fen';
+      if (unit === undefined || unit === 'yuan' || unit === 'fen') unit = presetUnit ?? 'percent';
+    }
     this.cols.set(field, { index, header, unit });
     this.summary.columns[field] = header;
   }
@@ -1265,15 +1305,16 @@ export class TableReader {
       record.label = maskCardNumbersIn(typeText).slice(0, 200);
     const counterparty = this.text('counterparty', cells, true);
     if (counterparty !== undefined) record.counterparty = maskCardNumbersIn(counterparty).slice(0, 200);
+    this.pendingUnreadRate = undefined;
     const rateRaw = this.cell('rate', cells);
     if (rateRaw !== undefined && rateRaw !== null) {
-      const col = this.cols.get('rate');
-      const unit = (col?.unit ?? 'percent') as RateUnit;
       const text = clean(cellText(rateRaw));
       if (!isNone(text)) {
-        const r = this.cachedRate(text, unit);
-        if (!r.ok) return this.fail(this.columnOf('rate'), r.problem);
-        record.rate = r.value;
+        // The rate column only informs (the audit prices the amount and the fee): a cell it cannot read costs the
+        // row its rate, never the row.
+        const r = this.cachedRate(text);
+        if (r.ok) record.rate = r.value;
+        else this.pendingUnreadRate = { text, code: r.problem.code };
       }
     }
     return { record };
@@ -1300,13 +1341,22 @@ export class TableReader {
 
   private readonly rateCache = new Map<string, Parsed<number>>();
   /** Rates repeat on every row of a card type: parse each distinct text once (the unit is fixed per table). */
-  private cachedRate(text: string, unit: RateUnit): Parsed<number> {
+  private cachedRate(text: string): Parsed<number> {
     let r = this.rateCache.get(text);
     if (r === undefined) {
-      r = parseRate(text, unit);
+      const unit = (this.cols.get('rate')?.unit ?? 'percent') as RateUnit;
+      r = parseRateCell(text, { unit, named: this.rateUnitNamed });
       if (this.rateCache.size < 10_000) this.rateCache.set(text, r);
     }
     return r;
+  }
+
+  private noteUnreadRate(rowNo: number, { text, code }: { text: string; code: string }): void {
+    const unread = this.unreadRates;
+    unread.count++;
+    if (unread.rows.length < UNREAD_RATES_SHOWN) unread.rows.push(rowNo);
+    if (unread.texts.length < UNREAD_RATES_SHOWN && !unread.texts.includes(text)) unread.texts.push(text);
+    if (code === 'rate.unit-unknown') unread.unitUnknown = true;
   }
 
   /**
