@@ -9,8 +9,8 @@ import { raiseAlerts } from '../storage/alerts-repo.js';
 import { rememberPushed, rulesInForce } from '../storage/monitor-repo.js';
 import { recordToRow, rowToRecord } from '../storage/record-row.js';
 import { addDays, localDateOf, withShanghaiOffset } from '../time/shanghai.js';
-import { naturalKey } from './natural-key.js';
-import type { Database } from '../storage/schema.js';
+import { naturalKey, UNNUMBERED_TYPES } from './natural-key.js';
+import type { Database, RecordRow } from '../storage/schema.js';
 import { checkSettlementRecords } from './settlement-checks.js';
 import { checkTerminalRecords } from './terminal-checks.js';
 
@@ -191,7 +191,8 @@ function keyColumn(
  * For each pushed record, the id of the record an imported file already brought with the same natural key
  * and that no push has matched yet (the mirror of the import skipping pushed records): a statement uploaded
  * or watched first and pushed afterwards is one record, not a duplicate settlement. Each imported record
- * answers one push only, and is looked for within a day of the pushed record's trade date.
+ * answers one push only, and is looked for within a day of the pushed record's trade date; a deduction or
+ * payout without an identifier, on the settle day its key names.
  */
 async function importedTwins(
   trx: Transaction<Database>,
@@ -201,14 +202,18 @@ async function importedTwins(
 ): Promise<(number | undefined)[]> {
   const out: (number | undefined)[] = records.map(() => undefined);
   const byColumn = new Map<string, Set<string>>();
+  const unnumbered: PosRecord[] = [];
   for (const r of records) {
     const col = keyColumn(r);
-    if (col === undefined) continue;
+    if (col === undefined) {
+      if (naturalKey(r) !== undefined) unnumbered.push(r);
+      continue;
+    }
     const values = byColumn.get(col[0]) ?? new Set<string>();
     values.add(col[1]);
     byColumn.set(col[0], values);
   }
-  if (byColumn.size === 0) return out;
+  if (byColumn.size === 0 && unnumbered.length === 0) return out;
   // Free for a merchant that only pushes: no import, nothing to look for.
   const any = await trx
     .selectFrom('imports')
@@ -222,39 +227,66 @@ async function importedTwins(
   const dates = records.map((r) => localDateOf(r.time)).sort();
   const lo = addDays(dates[0] ?? '1970-01-01', -1);
   const hi = addDays(dates[dates.length - 1] ?? '1970-01-01', 2);
+  const unclaimedImports = () =>
+    trx
+      .selectFrom('records')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('kind', '=', kind)
+      .where('import_id', 'is not', null)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('pushed_records')
+              .select('pushed_records.id')
+              .whereRef('pushed_records.record_id', '=', 'records.id'),
+          ),
+        ),
+      );
   const candidates = new Map<string, number[]>();
+  const collected = new Set<number>();
+  const collect = (rows: readonly RecordRow[]): void => {
+    for (const row of rows) {
+      // A numbered deduction may come back from both queries: it answers one push all the same.
+      if (collected.has(row.id)) continue;
+      collected.add(row.id);
+      const key = naturalKey(rowToRecord(row));
+      if (key === undefined) continue;
+      const ids = candidates.get(key) ?? [];
+      ids.push(row.id);
+      candidates.set(key, ids);
+    }
+  };
   for (const [column, values] of byColumn) {
     const list = [...values];
     for (let i = 0; i < list.length; i += 500) {
-      const rows = await trx
-        .selectFrom('records')
-        .selectAll()
-        .where('merchant_id', '=', merchantId)
-        .where('kind', '=', kind)
-        .where('time', '>=', lo)
-        .where('time', '<', hi)
-        .where('import_id', 'is not', null)
-        .where(column as 'ref_no', 'in', list.slice(i, i + 500))
+      collect(
+        await unclaimedImports()
+          .where('time', '>=', lo)
+          .where('time', '<', hi)
+          .where(column as 'ref_no', 'in', list.slice(i, i + 500))
+          .orderBy('id')
+          .execute(),
+      );
+    }
+  }
+  if (unnumbered.length > 0) {
+    // A statement may time a deduction at its settle day rather than the trade: found by the settle day its
+    // key names, or by the trade days when it has none.
+    const settleDates = [...new Set(unnumbered.flatMap((r) => r.settleDate ?? []))];
+    collect(
+      await unclaimedImports()
+        .where('type', 'in', UNNUMBERED_TYPES)
         .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('pushed_records')
-                .select('pushed_records.id')
-                .whereRef('pushed_records.record_id', '=', 'records.id'),
-            ),
-          ),
+          eb.or([
+            ...(settleDates.length === 0 ? [] : [eb('settle_date', 'in', settleDates)]),
+            eb.and([eb('settle_date', 'is', null), eb('time', '>=', lo), eb('time', '<', hi)]),
+          ]),
         )
         .orderBy('id')
-        .execute();
-      for (const row of rows) {
-        const key = naturalKey(rowToRecord(row));
-        if (key === undefined) continue;
-        const ids = candidates.get(key) ?? [];
-        ids.push(row.id);
-        candidates.set(key, ids);
-      }
-    }
+        .execute(),
+    );
   }
   records.forEach((r, i) => {
     const key = naturalKey(r);

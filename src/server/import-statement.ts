@@ -17,8 +17,11 @@ import { HttpError } from './http-error.js';
 import { collectNotCards, type KeptCopy, type KeptUploadOutcome, keptCopyOf } from './kept-upload.js';
 import type { Lang } from './merchant-audit.js';
 
-/** The answer of POST …/statements: the import on the target merchant and the per-file import result. */
-export interface StatementImportAnswer extends SaveImportResult {
+/**
+ * The answer of POST …/statements: the import on the target merchant and the per-file import result, whose
+ * warnings include those added in storing the file.
+ */
+export interface StatementImportAnswer extends Omit<SaveImportResult, 'warnings'> {
   files: FileImportSummary[];
   /** Present when the merchant keeps uploads: whether this file was kept, masked, or why not. */
   kept?: KeptUploadOutcome;
@@ -196,7 +199,9 @@ export async function importStatement(
         at: options.at,
       });
     }
-    return { ...saved, files: [summary], ...(copy === undefined ? {} : { kept: copy.outcome }) };
+    const { warnings, ...stored } = saved;
+    const files = [{ ...summary, warnings: [...summary.warnings, ...warnings] }];
+    return { ...stored, files, ...(copy === undefined ? {} : { kept: copy.outcome }) };
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@ import { AccessDenied, requireMerchantRole, WRITE_ROLES } from './access.js';
 import { appendAudit } from './audit-log-repo.js';
 import { forgetImportedLines, monitorFootprint } from './forget-imported-lines.js';
 import { deleteKeptUpload } from './kept-uploads-repo.js';
-import { pushedRecordMatcher } from './monitor-repo.js';
+import { type PushedMatch, pushedRecordMatcher } from './monitor-repo.js';
 import { recordToRow, rowToRecord } from './record-row.js';
 import { deleteImportRecords, detachPushedRecords, insertRecords } from './records-repo.js';
 import type { Database, ImportRow, RecordRow } from './schema.js';
@@ -33,6 +33,8 @@ export interface SaveImportResult {
   landings: ImportLanding[];
   /** Records naming a merchant number the uploader cannot write to: counted, never stored. */
   unassigned: { merchantId: string; records: number }[];
+  /** Warnings on the file added in storing it (lines that went to another merchant), also on the import row. */
+  warnings: ImportWarning[];
 }
 
 /** The import with this SHA-256 on a merchant, if the merchant has it (members only). */
@@ -265,7 +267,7 @@ export async function saveImport(
 
     const s = input.summary;
     const landings = new Map<number, ImportLanding>();
-    const pushedMatchers = new Map<number, (record: PosRecord) => Promise<boolean>>();
+    const pushedMatchers = new Map<number, (record: PosRecord) => Promise<PushedMatch | undefined>>();
     const land = async (merchantId: number): Promise<ImportLanding> => {
       const known = landings.get(merchantId);
       if (known !== undefined) return known;
@@ -301,7 +303,8 @@ export async function saveImport(
         landing = { merchantId, importId: row.id, stored: 0, duplicate: false, alreadyStored: 0 };
       }
       landings.set(merchantId, landing);
-      // Records pushed live through the API and now found again in this file are the same records: skipped.
+      // Records pushed live through the API and now found again in this file are the same records: skipped (and
+      // counted as already stored when an earlier file had found them, as an overlapping export's lines are).
       if (!landing.duplicate) {
         const matcher = await pushedRecordMatcher(trx, merchantId, landing.importId);
         if (matcher !== undefined) pushedMatchers.set(merchantId, matcher);
@@ -339,6 +342,7 @@ export async function saveImport(
       inserted = true;
     };
     const unassigned = new Map<string, number>();
+    const linesOf = new Map<number, number>();
     for await (const record of iterate(input.records)) {
       const code = record.merchantId;
       const destinations =
@@ -351,10 +355,12 @@ export async function saveImport(
         continue;
       }
       for (const id of destinations) {
+        linesOf.set(id, (linesOf.get(id) ?? 0) + 1);
         const landing = await land(id);
         if (landing.duplicate) continue;
-        const pushed = pushedMatchers.get(id);
-        if (pushed !== undefined && (await pushed(record))) continue;
+        const pushed = await pushedMatchers.get(id)?.(record);
+        if (pushed === 'imported') landing.alreadyStored += 1;
+        if (pushed !== undefined) continue;
         const batch = batches.get(id);
         if (batch === undefined) batches.set(id, [record]);
         else batch.push(record);
@@ -364,9 +370,12 @@ export async function saveImport(
     // A file with lines of more than one merchant: its rejected rows and warnings are the uploader's to read
     // (see importNotes), on every merchant it landed on.
     const shared = landings.size > 1 || unassigned.size > 0;
+    for (const landing of landings.values()) if (!landing.duplicate) await flush(landing);
+    const elsewhere = await linesElsewhere(trx, s.file, target.id, landings, linesOf);
+    const warnings = elsewhere === undefined ? [] : [elsewhere];
     for (const landing of landings.values()) {
       if (landing.duplicate) continue;
-      await flush(landing);
+      const isTarget = landing.merchantId === target.id;
       await trx
         .updateTable('imports')
         .set({
@@ -374,7 +383,10 @@ export async function saveImport(
           ...(shared
             ? {
                 rejected_json: JSON.stringify({ uploaderOnly: true, rows: s.rejected }),
-                warnings_json: JSON.stringify({ uploaderOnly: true, rows: s.warnings }),
+                warnings_json: JSON.stringify({
+                  uploaderOnly: true,
+                  rows: isTarget ? [...s.warnings, ...warnings] : s.warnings,
+                }),
               }
             : {}),
         })
@@ -389,8 +401,76 @@ export async function saveImport(
       duplicate: own.duplicate,
       landings: [...landings.values()],
       unassigned: [...unassigned].map(([merchantId, records]) => ({ merchantId, records })),
+      warnings,
     };
   });
+}
+
+/** How many merchants a note on lines that went elsewhere names before it only counts the rest. */
+const NAMED_MERCHANTS = 5;
+
+/**
+ * The note for the uploader when lines of the file named the merchant number of another of their merchants and
+ * went there instead of to the merchant the file was uploaded to (a shop's statement uploaded under a second
+ * shop, an agent's daily file): which merchants, how many lines each, and how many of those that merchant
+ * already had. Without it such lines look like an overlapping export of this merchant's own.
+ */
+async function linesElsewhere(
+  trx: Transaction<Database>,
+  file: string,
+  targetId: number,
+  landings: ReadonlyMap<number, ImportLanding>,
+  linesOf: ReadonlyMap<number, number>,
+): Promise<ImportWarning | undefined> {
+  const others = [...linesOf].filter(([id]) => id !== targetId);
+  if (others.length === 0) return undefined;
+  const merchants = await trx
+    .selectFrom('merchants')
+    .select(['id', 'name', 'merchant_code'])
+    .where(
+      'id',
+      'in',
+      others.map(([id]) => id),
+    )
+    .execute();
+  const byId = new Map(merchants.map((m) => [m.id, m]));
+  const parts = others.slice(0, NAMED_MERCHANTS).map(([id, lines]) => {
+    const m = byId.get(id);
+    const code = m?.merchant_code ?? '';
+    const landing = landings.get(id);
+    const zh = `「${m?.name ?? id}」（商户号 ${code}）${lines} 行`;
+    const en = `"${m?.name ?? id}" (merchant number ${code}): ${lines} line(s)`;
+    if (landing?.duplicate === true)
+      return {
+        zh: `${zh}，该商户已导入过此文件，未重复添加`,
+        en: `${en}, a file it already had, nothing added`,
+      };
+    if ((landing?.alreadyStored ?? 0) > 0)
+      return {
+        zh: `${zh}，其中 ${landing?.alreadyStored} 行该商户此前已导入，未重复添加`,
+        en: `${en}, ${landing?.alreadyStored} of them already there from earlier imports and skipped`,
+      };
+    return { zh, en };
+  });
+  const rest = others.length - parts.length;
+  const total = others.reduce((n, [, lines]) => n + lines, 0);
+  const nothingHere = (linesOf.get(targetId) ?? 0) === 0;
+  return {
+    code: 'lines_of_other_merchants',
+    file,
+    message:
+      `此文件中 ${total} 行的商户号属于您的其他商户，已按商户号记入该商户，未记入本商户：` +
+      parts.map((p) => p.zh).join('；') +
+      (rest > 0 ? `；另有 ${rest} 家商户` : '') +
+      (nothingHere ? '。本商户没有导入任何行；如这些流水属于本商户，请核对本商户的商户号' : ''),
+    messageEn:
+      `${total} line(s) of this file name the merchant number of another of your merchants and went there, not to this merchant: ` +
+      parts.map((p) => p.en).join('; ') +
+      (rest > 0 ? `; and ${rest} more merchant(s)` : '') +
+      (nothingHere
+        ? '. Nothing was imported to this merchant; if these lines are its own, check its merchant number'
+        : ''),
+  };
 }
 
 /** What deleting an import removed, as DELETE …/imports/{importId} answers. */

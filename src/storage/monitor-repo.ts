@@ -76,42 +76,65 @@ export async function rememberPushed(
 }
 
 /**
- * For an import: a function that says whether a record is one already pushed through the API (and claims
- * that pushed record for this import, so two equal lines in a file match two pushes, not one). Cheap when
- * the merchant never pushed anything.
+ * What an import's line is to the records pushed through the API: `pushed` when it is a pushed record no file
+ * had brought yet (now claimed by this import), `imported` when it is a pushed record an earlier import already
+ * found in its file (the same line in an overlapping export, such as a statement downloaded again).
+ */
+export type PushedMatch = 'pushed' | 'imported';
+
+/**
+ * For an import: a function that says whether a record is one already pushed through the API, and how (see
+ * PushedMatch). A pushed record answers one line of each file: two equal lines in a file match two pushes, not
+ * one. A pushed record an earlier file found is that file's line only on the settle day it was pushed with, so a
+ * later file settling the same sale again on another day still brings a second record. Cheap when the merchant
+ * never pushed anything.
  */
 export async function pushedRecordMatcher(
   trx: Db,
   merchantId: number,
   importId: number,
-): Promise<((record: PosRecord) => Promise<boolean>) | undefined> {
+): Promise<((record: PosRecord) => Promise<PushedMatch | undefined>) | undefined> {
   const any = await trx
     .selectFrom('pushed_records')
     .select('record_id')
     .where('merchant_id', '=', merchantId)
-    .where('claimed_import_id', 'is', null)
     .where('natural_key', 'is not', null)
     .limit(1)
     .executeTakeFirst();
   if (any === undefined) return undefined;
+  const foundAgain = new Set<number>();
   return async (record) => {
     const key = naturalKey(record);
-    if (key === undefined) return false;
-    const hit = await trx
+    if (key === undefined) return undefined;
+    // A push an import matched afterwards (the file came first) is that file's record: an overlapping export
+    // skips it as a line already stored, so only pushes that stored records of their own are looked at here.
+    const rows = await trx
       .selectFrom('pushed_records')
-      .select('record_id')
-      .where('merchant_id', '=', merchantId)
-      .where('natural_key', '=', key)
-      .where('claimed_import_id', 'is', null)
-      .orderBy('record_id')
-      .limit(1)
-      .executeTakeFirst();
-    if (hit === undefined) return false;
+      .innerJoin('records', 'records.id', 'pushed_records.record_id')
+      .select(['pushed_records.record_id', 'pushed_records.claimed_import_id', 'records.settle_date'])
+      .where('pushed_records.merchant_id', '=', merchantId)
+      .where('pushed_records.natural_key', '=', key)
+      .where('records.import_id', 'is', null)
+      .orderBy('pushed_records.record_id')
+      .execute();
+    const again = rows.find(
+      (r) =>
+        r.claimed_import_id !== null &&
+        r.claimed_import_id !== importId &&
+        !foundAgain.has(r.record_id) &&
+        (r.settle_date === null || record.settleDate === undefined || r.settle_date === record.settleDate),
+    );
+    if (again !== undefined) {
+      foundAgain.add(again.record_id);
+      return 'imported';
+    }
+    const fresh = rows.find((r) => r.claimed_import_id === null);
+    if (fresh === undefined) return undefined;
     await trx
       .updateTable('pushed_records')
       .set({ claimed_import_id: importId })
-      .where('record_id', '=', hit.record_id)
+      .where('record_id', '=', fresh.record_id)
       .execute();
-    return true;
+    return 'pushed';
   };
 }
