@@ -7,6 +7,7 @@ export const ALERT_KINDS = [
   'over_limit',
   'duplicate_submission',
   'fee_overcharge',
+  'unplanned_deduction',
   'rate_change',
   'missing_statement',
 ] as const;
@@ -24,6 +25,7 @@ export const ALERT_KIND_ZH: Record<AlertKind, string> = {
   over_limit: '超过限额',
   duplicate_submission: '重复提交',
   fee_overcharge: '手续费多扣',
+  unplanned_deduction: '方案外扣费',
   rate_change: '费率变化（疑似跳点）',
   missing_statement: '结算单未到',
 };

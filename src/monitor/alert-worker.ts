@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { ChannelType } from '../storage/alerts-repo.js';
 import { rulesInForce } from '../storage/monitor-repo.js';
 import type { Database } from '../storage/schema.js';
+import { ALERT_KIND_ZH, type AlertKind } from './alert-kinds.js';
 import { type SendResult, sendToChannel } from './channel-senders.js';
 import type { MonitorSettings } from './monitor-settings.js';
 
@@ -33,6 +34,71 @@ interface Outcome {
   startMs: number;
   endMs: number;
   result: SendResult;
+}
+
+/** An alert already raised, as its update is sent. */
+export interface AlertUpdate {
+  id: number;
+  kind: AlertKind;
+  severity: string;
+  amountFen: number | null;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Queues an alert that was already sent once again, with its new money, to every channel it was queued to,
+ * with the link it was sent with: the robot that was told “多扣 ¥3.00” for a day learns that the day now
+ * stands at ¥740.57. An alert that had no channel when it was raised has no update either. Returns how many
+ * deliveries were queued.
+ */
+export async function queueAlertUpdate(
+  db: Kysely<Database> | Transaction<Database>,
+  alert: AlertUpdate,
+  at: string,
+): Promise<number> {
+  const sent = await db
+    .selectFrom('alert_deliveries')
+    .select(['merchant_id', 'channel_id', 'payload_json'])
+    .where('alert_id', '=', alert.id)
+    .where('kind', '=', 'alert')
+    .orderBy('id')
+    .execute();
+  const first = sent[0];
+  if (first === undefined) return 0;
+  const original = JSON.parse(first.payload_json) as Record<string, unknown>;
+  const link = typeof original['link'] === 'string' ? original['link'] : '';
+  const subject = `【POS跳点卫士】${ALERT_KIND_ZH[alert.kind]}（金额更新）`;
+  const payload = {
+    ...original,
+    severity: alert.severity,
+    amountFen: alert.amountFen,
+    message: alert.message,
+    details: alert.details,
+    update: true,
+    updatedAt: at,
+  };
+  const channels = [...new Set(sent.map((d) => d.channel_id))];
+  await db
+    .insertInto('alert_deliveries')
+    .values(
+      channels.map((channelId) => ({
+        merchant_id: first.merchant_id,
+        alert_id: alert.id,
+        channel_id: channelId,
+        kind: 'update',
+        subject,
+        text: `${subject}\n${alert.message}\n详情：${link}`,
+        payload_json: JSON.stringify(payload),
+        status: 'pending',
+        next_attempt_at: at,
+        last_error: null,
+        sent_at: null,
+        created_at: at,
+      })),
+    )
+    .execute();
+  return channels.length;
 }
 
 /** The wait before retry n (1-based): base × 2^(n-1), at most one hour. */
@@ -211,9 +277,17 @@ export class AlertWorker {
       if (due.length < BATCH) break;
     }
     if (batch.length === 0 || this.stopped) return 0;
+    // Channels are sent to side by side (a slow robot must not hold up the others), each channel's deliveries
+    // one after the other in queue order, so a robot reads a rate change before the overcharges it explains
+    // and an alert before its update; then all are recorded in one transaction.
+    const perChannel = new Map<number, { d: DueRow; startMs: number }[]>();
+    for (const b of batch) perChannel.set(b.d.channel_id, [...(perChannel.get(b.d.channel_id) ?? []), b]);
+    const longestQueue = Math.max(...[...perChannel.values()].map((q) => q.length));
     // Leased before the send: if the outcome cannot be written afterwards (the database busy with an import
     // in another process) or the process dies, the next passes do not send them again until the lease ends.
-    const leaseIso = new Date(this.now().getTime() + this.settings.timeoutMs + LEASE_MS).toISOString();
+    const leaseIso = new Date(
+      this.now().getTime() + this.settings.timeoutMs * longestQueue + LEASE_MS,
+    ).toISOString();
     await this.db
       .updateTable('alert_deliveries')
       .set({ next_attempt_at: leaseIso })
@@ -223,26 +297,32 @@ export class AlertWorker {
         batch.map((b) => b.d.id),
       )
       .execute();
-    // Sent side by side (a slow robot must not hold up the others), then recorded in one transaction.
-    const results = await Promise.all(
-      batch.map(async ({ d, startMs }) => {
-        const result = await sendToChannel(
-          { type: d.type as ChannelType, target: d.target, secret: d.secret },
-          {
-            subject: d.subject,
-            text: d.text,
-            payload: JSON.parse(d.payload_json) as Record<string, unknown>,
-          },
-          {
-            timeoutMs: this.settings.timeoutMs,
-            smtpUrl: this.settings.smtpUrl,
-            smtpFrom: this.settings.smtpFrom,
-            nowMs: startMs,
-          },
-        );
-        return { d, startMs, endMs: this.now().getTime(), result };
-      }),
-    );
+    const results = (
+      await Promise.all(
+        [...perChannel.values()].map(async (queue) => {
+          const done: Outcome[] = [];
+          for (const { d, startMs: pickedMs } of queue) {
+            const startMs = done.length === 0 ? pickedMs : this.now().getTime();
+            const result = await sendToChannel(
+              { type: d.type as ChannelType, target: d.target, secret: d.secret },
+              {
+                subject: d.subject,
+                text: d.text,
+                payload: JSON.parse(d.payload_json) as Record<string, unknown>,
+              },
+              {
+                timeoutMs: this.settings.timeoutMs,
+                smtpUrl: this.settings.smtpUrl,
+                smtpFrom: this.settings.smtpFrom,
+                nowMs: startMs,
+              },
+            );
+            done.push({ d, startMs, endMs: this.now().getTime(), result });
+          }
+          return done;
+        }),
+      )
+    ).flat();
     await this.record(results);
     const attempts = results.length;
     return attempts;

@@ -12,10 +12,11 @@ const CHUNK = 5000;
 
 /**
  * Checks the settlement lines an import just stored as a push is checked on arrival: each line's fee against
- * the plan (`fee_overcharge`, one per day, channel, card and plan rule) and the incremental rate-change
- * detection (`rate_change`). Alerts whose event is already known (a push of the same day, an earlier file)
- * are not raised again. Terminal journals are left to the daily reconciliation: their rules (off-hours,
- * large amounts…) are about sales as they happen, not about a file of past days.
+ * the plan (`fee_overcharge`, one per day, channel, card and plan rule), the incremental rate-change
+ * detection (`rate_change`) and the deductions against the plan's charges (`unplanned_deduction`). Alerts
+ * whose event is already known (a push of the same day, an earlier file) are not raised again. Terminal
+ * journals are left to the daily reconciliation: their rules (off-hours, large amounts…) are about sales as
+ * they happen, not about a file of past days.
  */
 export async function checkImportedRecords(
   db: Kysely<Database>,
@@ -45,7 +46,7 @@ export async function checkImportedRecords(
     const raised = await db.transaction().execute(async (trx) => {
       await lockMerchant(trx, merchantId);
       const rules = await rulesInForce(trx, merchantId);
-      const drafts = await checkSettlementRecords(trx, merchantId, rules, plan, records, ids);
+      const drafts = await checkSettlementRecords(trx, merchantId, rules, plan, records, ids, options.at);
       return raiseAlerts(trx, merchantId, drafts, ids, options.at, options.publicUrl);
     });
     out.push(...raised);

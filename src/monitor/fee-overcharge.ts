@@ -6,17 +6,48 @@ import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type PosRecord } from '../records/inde
 import type { Database } from '../storage/schema.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
+import { queueAlertUpdate } from './alert-worker.js';
 import type { MonitorRules } from './rules.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** A sale line as the fee checks read it. */
-interface SaleLine {
+export interface SaleLine {
   channel: string;
   card: string;
   amountFen: number;
   feeFen: number;
   time: string;
+}
+
+/**
+ * The fee a settled sale was charged: its fee, or, on a statement without a fee column, what was withheld —
+ * amount − settled, exactly as the audit takes it (src/audit/merchant-audit.ts). Undefined with neither.
+ */
+export function chargedFeeOf(
+  amountFen: number,
+  feeFen: number | null | undefined,
+  settledFen: number | null | undefined,
+): number | undefined {
+  if (feeFen !== null && feeFen !== undefined) return feeFen;
+  if (settledFen !== null && settledFen !== undefined) return amountFen - settledFen;
+  return undefined;
+}
+
+/**
+ * Whether an alert's money grew enough since it was last sent to be sent again (rules.fee_overcharge): to
+ * `updateMultiple` times what was sent, or by a new line overcharged by `updateLineFen` or more.
+ */
+export function grewMaterially(
+  rules: MonitorRules,
+  sentFen: number,
+  totalFen: number,
+  largestNewLineFen: number,
+): boolean {
+  const r = rules.rules.fee_overcharge;
+  return (
+    totalFen > sentFen && (totalFen >= sentFen * r.updateMultiple || largestNewLineFen >= r.updateLineFen)
+  );
 }
 
 /** The quote of a settled sale under the plan, the formula group it falls in and its local date. */
@@ -62,7 +93,7 @@ interface KeyTotal {
 }
 
 /** The key of the one fee_overcharge alert per day, channel, card and plan rule. */
-const keyOf = (date: string, group: string): string => `fee_overcharge|${date}|${group}`;
+export const overchargeKeyOf = (date: string, group: string): string => `fee_overcharge|${date}|${group}`;
 
 /**
  * The day totals of the fee_overcharge keys of `dates` over every settlement line stored for the merchant
@@ -83,31 +114,26 @@ export async function overchargeTotals(
   // Times are stored with their offsets: a day either side catches every line whose Shanghai date is in range.
   const rows = await db
     .selectFrom('records')
-    .select(['id', 'time', 'channel', 'card', 'amount_fen', 'fee_fen', 'ref_no'])
+    .select(['id', 'time', 'channel', 'card', 'amount_fen', 'fee_fen', 'settled_fen', 'ref_no'])
     .where('merchant_id', '=', merchantId)
     .where('kind', '=', 'settlement')
     .where('type', '=', 'sale')
     .where('status', '=', 'success')
-    .where('fee_fen', 'is not', null)
+    .where((eb) => eb.or([eb('fee_fen', 'is not', null), eb('settled_fen', 'is not', null)]))
     .where('amount_fen', '>', 0)
     .where('time', '>=', addDays(lo, -1))
     .where('time', '<', addDays(hi, 2))
     .orderBy('id')
     .execute();
   for (const r of rows) {
-    if (r.fee_fen === null) continue;
-    const line = {
-      channel: r.channel,
-      card: r.card,
-      amountFen: r.amount_fen,
-      feeFen: r.fee_fen,
-      time: r.time,
-    };
+    const feeFen = chargedFeeOf(r.amount_fen, r.fee_fen, r.settled_fen);
+    if (feeFen === undefined) continue;
+    const line = { channel: r.channel, card: r.card, amountFen: r.amount_fen, feeFen, time: r.time };
     const { date, group, expectedFen } = priceLine(plan, line);
     if (!dates.has(date) || expectedFen === undefined) continue;
-    const diff = r.fee_fen - expectedFen;
+    const diff = feeFen - expectedFen;
     if (diff <= plan.toleranceFen) continue;
-    const key = keyOf(date, group);
+    const key = overchargeKeyOf(date, group);
     const total = out.get(key) ?? {
       date,
       channel: r.channel,
@@ -116,17 +142,11 @@ export async function overchargeTotals(
       overchargeFen: 0,
       chargedFen: 0,
       expectedFen: 0,
-      first: {
-        recordId: r.id,
-        refNo: r.ref_no,
-        amountFen: r.amount_fen,
-        chargedFen: r.fee_fen,
-        expectedFen,
-      },
+      first: { recordId: r.id, refNo: r.ref_no, amountFen: r.amount_fen, chargedFen: feeFen, expectedFen },
     };
     total.lines += 1;
     total.overchargeFen += diff;
-    total.chargedFen += r.fee_fen;
+    total.chargedFen += feeFen;
     total.expectedFen += expectedFen;
     out.set(key, total);
   }
@@ -152,16 +172,25 @@ function totalDetails(t: KeyTotal): Record<string, unknown> {
   };
 }
 
+/** How an alert whose money grew is sent again: when, and the largest new line's overcharge per key. */
+export interface GrowthNotice {
+  at: string;
+  largestNewLineFen: ReadonlyMap<string, number>;
+}
+
 /**
  * One fee_overcharge draft per key, carrying the key's day total. An alert the merchant already has for a
- * key is brought up to the total (amount, message, details) here, without a second notification: it was
- * sent once, and the daily digest reports the day's total. `recordIndex` of each draft is left to the caller.
+ * key is brought up to the total (amount, message, details) here; it is sent again, as an update, only when
+ * `notice` is given and the total grew materially since it was last sent (see grewMaterially) — else the
+ * daily digest reports the day's total. `details.notifiedFen` keeps the amount last sent. `recordIndex` of
+ * each draft is left to the caller.
  */
 export async function overchargeDrafts(
   db: Db,
   merchantId: number,
   rules: MonitorRules,
   totals: ReadonlyMap<string, KeyTotal>,
+  notice?: GrowthNotice,
 ): Promise<(AlertDraft & { recordId: number })[]> {
   const drafts: (AlertDraft & { recordId: number })[] = [];
   for (const [key, t] of totals) {
@@ -179,13 +208,14 @@ export async function overchargeDrafts(
         chargedFeeFen: t.first.chargedFen,
         overchargeFen: t.first.chargedFen - t.first.expectedFen,
         ...totalDetails(t),
+        notifiedFen: t.overchargeFen,
       },
     });
   }
   if (drafts.length === 0) return drafts;
   const existing = await db
     .selectFrom('monitor_alerts')
-    .select(['id', 'dedup_key', 'amount_fen', 'details_json'])
+    .select(['id', 'dedup_key', 'severity', 'amount_fen', 'details_json'])
     .where('merchant_id', '=', merchantId)
     .where('kind', '=', 'fee_overcharge')
     .where(
@@ -199,24 +229,50 @@ export async function overchargeDrafts(
     if (t === undefined) continue;
     const details = JSON.parse(row.details_json) as Record<string, unknown>;
     if (row.amount_fen === t.overchargeFen && details['lines'] === t.lines) continue;
+    // An alert older than `notifiedFen`: the amount it holds is the nearest known to what was sent.
+    const sentFen =
+      typeof details['notifiedFen'] === 'number' ? details['notifiedFen'] : (row.amount_fen ?? 0);
+    const resend =
+      notice !== undefined &&
+      grewMaterially(rules, sentFen, t.overchargeFen, notice.largestNewLineFen.get(row.dedup_key) ?? 0);
+    const message = messageOf(t);
+    const next = { ...details, ...totalDetails(t), notifiedFen: resend ? t.overchargeFen : sentFen };
     await db
       .updateTable('monitor_alerts')
-      .set({
-        amount_fen: t.overchargeFen,
-        message: messageOf(t),
-        details_json: JSON.stringify({ ...details, ...totalDetails(t) }),
-      })
+      .set({ amount_fen: t.overchargeFen, message, details_json: JSON.stringify(next) })
       .where('id', '=', row.id)
       .execute();
+    if (resend) {
+      await queueAlertUpdate(
+        db,
+        {
+          id: row.id,
+          kind: 'fee_overcharge',
+          severity: row.severity,
+          amountFen: t.overchargeFen,
+          message,
+          details: next,
+        },
+        notice.at,
+      );
+    }
   }
   return drafts;
 }
 
+/** The overcharged lines of a batch that a rate change explains: their days, and the largest line's overcharge. */
+export interface FoldedLines {
+  dates: Set<string>;
+  largestLineFen: number;
+}
+
 /**
  * The fee_overcharge drafts for settlement lines just stored (`ids` their record ids; `undefined` for a
- * line no fee rule applies to): for every key one of
- * them is over the plan in, the key's day total over all its stored lines, and an alert already raised for
- * the key brought up to that total. A draft names the first of the key's lines in the batch.
+ * line no fee rule applies to): for every key one of them is over the plan in, the key's day total over all
+ * its stored lines, and an alert already raised for the key brought up to that total (and sent again when
+ * it grew materially). A draft names the first of the key's lines in the batch. A key whose first overcharged
+ * line `changeOf` puts under a rate change is that change's money, not an event of its own: it raises no
+ * alert (one it already has is brought up to its total silently) and is returned under the change's key.
  */
 export async function checkFees(
   db: Db,
@@ -225,25 +281,47 @@ export async function checkFees(
   plan: FeePlan | undefined,
   lines: readonly (SaleLine | undefined)[],
   ids: readonly number[],
-): Promise<AlertDraft[]> {
-  if (plan === undefined || !rules.rules.fee_overcharge.enabled) return [];
+  options: { at: string; changeOf?: (index: number) => string | undefined },
+): Promise<{ drafts: AlertDraft[]; folded: Map<string, FoldedLines> }> {
+  const folded = new Map<string, FoldedLines>();
+  if (plan === undefined || !rules.rules.fee_overcharge.enabled) return { drafts: [], folded };
   const firstIndex = new Map<string, number>();
+  const changeOfKey = new Map<string, string | undefined>();
+  const largestNewLineFen = new Map<string, number>();
   const dates = new Set<string>();
   lines.forEach((line, i) => {
     if (line === undefined) return;
     const { date, group, expectedFen } = priceLine(plan, line);
-    if (expectedFen === undefined || line.feeFen - expectedFen <= plan.toleranceFen) return;
-    const key = keyOf(date, group);
-    if (!firstIndex.has(key)) firstIndex.set(key, i);
+    if (expectedFen === undefined) return;
+    const overFen = line.feeFen - expectedFen;
+    if (overFen <= plan.toleranceFen) return;
+    const key = overchargeKeyOf(date, group);
+    if (!firstIndex.has(key)) {
+      firstIndex.set(key, i);
+      changeOfKey.set(key, options.changeOf?.(i));
+    }
+    largestNewLineFen.set(key, Math.max(largestNewLineFen.get(key) ?? 0, overFen));
     dates.add(date);
+    const change = changeOfKey.get(key);
+    if (change === undefined) return;
+    const into = folded.get(change) ?? { dates: new Set<string>(), largestLineFen: 0 };
+    into.dates.add(date);
+    into.largestLineFen = Math.max(into.largestLineFen, overFen);
+    folded.set(change, into);
   });
-  if (dates.size === 0) return [];
+  if (dates.size === 0) return { drafts: [], folded };
   const all = await overchargeTotals(db, merchantId, plan, dates);
   // Only the keys this batch is over the plan in: another key of the same day is not this batch's event.
-  const totals = new Map([...all].filter(([key]) => firstIndex.has(key)));
-  const drafts = await overchargeDrafts(db, merchantId, rules, totals);
-  return drafts.map(({ recordId, ...d }) => {
-    const at = ids.indexOf(recordId);
-    return { ...d, recordIndex: at >= 0 ? at : (firstIndex.get(d.dedupKey) ?? 0) };
-  });
+  const own = new Map([...all].filter(([key]) => firstIndex.has(key) && changeOfKey.get(key) === undefined));
+  const underChange = new Map([...all].filter(([key]) => changeOfKey.get(key) !== undefined));
+  // Only to bring an alert a key already has up to its total: the rate change is what is raised and sent.
+  await overchargeDrafts(db, merchantId, rules, underChange);
+  const drafts = await overchargeDrafts(db, merchantId, rules, own, { at: options.at, largestNewLineFen });
+  return {
+    drafts: drafts.map(({ recordId, ...d }) => {
+      const at = ids.indexOf(recordId);
+      return { ...d, recordIndex: at >= 0 ? at : (firstIndex.get(d.dedupKey) ?? 0) };
+    }),
+    folded,
+  };
 }

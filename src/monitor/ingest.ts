@@ -397,7 +397,7 @@ export async function ingestRecords(
       const drafts =
         kind === 'terminal'
           ? await checkTerminalRecords(trx, merchantId, rules, records, ids)
-          : await checkSettlementRecords(trx, merchantId, rules, plan, records, ids);
+          : await checkSettlementRecords(trx, merchantId, rules, plan, records, ids, options.at);
       const alerts = await raiseAlerts(trx, merchantId, drafts, ids, options.at, options.publicUrl);
       const answer: IngestAnswer = {
         status: 201,

@@ -65,6 +65,17 @@ const RulesSchema = z
       .strict()
       .prefault({}),
     fee_overcharge: z
+      .object({
+        ...base,
+        severity: severity.default('high'),
+        // A day's alert is sent once; it is sent again, with the new total, when the money grows materially:
+        // to this many times what was last sent, or by one line overcharged at least updateLineFen.
+        updateMultiple: z.number().int().min(2).default(2),
+        updateLineFen: fen.default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    unplanned_deduction: z
       .object({ ...base, severity: severity.default('high') })
       .strict()
       .prefault({}),
@@ -135,18 +146,30 @@ export function parseMonitorRules(input: unknown): RulesParse {
   };
 }
 
-/** The per-transaction limit in force on a date for a record, the lowest of the matching rows. */
+/**
+ * The per-transaction limit in force on a date for a record. Within one scope (channel, card, card number, each
+ * possibly absent) a row replaces the earlier ones from its date on, so a limit the bank raised holds from the
+ * day it was raised; the scopes that match the record are separate limits that all apply, so the lowest wins.
+ * @example rows "from 09-01 ¥10,000" and "from 12-01 ¥50,000": ¥10,000 on 11-30, ¥50,000 from 12-01.
+ */
 export function limitInForce(
   limits: readonly LimitRow[],
   at: { date: string; channel: string; card: string; cardNo?: string | undefined },
 ): LimitRow | undefined {
-  let best: LimitRow | undefined;
+  const latestPerScope = new Map<string, LimitRow>();
   for (const l of limits) {
     if (at.date < l.from || (l.until !== undefined && at.date > l.until)) continue;
     if (l.channel !== undefined && l.channel !== at.channel) continue;
     if (l.card !== undefined && l.card !== at.card) continue;
     if (l.cardNo !== undefined && l.cardNo !== at.cardNo) continue;
-    if (best === undefined || l.perTransactionFen < best.perTransactionFen) best = l;
+    const scope = JSON.stringify([l.channel, l.card, l.cardNo]);
+    const known = latestPerScope.get(scope);
+    // Two rows of a scope from the same day: the one written later is the correction.
+    if (known === undefined || l.from >= known.from) latestPerScope.set(scope, l);
   }
-  return best;
+  let lowest: LimitRow | undefined;
+  for (const l of latestPerScope.values()) {
+    if (lowest === undefined || l.perTransactionFen < lowest.perTransactionFen) lowest = l;
+  }
+  return lowest;
 }

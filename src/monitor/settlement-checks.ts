@@ -1,12 +1,30 @@
 import type { Kysely, Transaction } from 'kysely';
 import { type DatedFeeLine, detectFormulaChanges } from '../audit/detect-formula-changes.js';
 import { formatFen } from '../money/index.js';
-import type { FeePlan } from '../plans/plan-types.js';
+import {
+  chargeNamedBy,
+  chargeNames,
+  coverDeductions,
+  type DeductionCoverage,
+  type DeductionLine,
+} from '../plans/charges.js';
+import type { ChargeEvery, FeePlan, PlanCharge } from '../plans/plan-types.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type PosRecord } from '../records/index.js';
+import { rowToRecord } from '../storage/record-row.js';
 import type { Database } from '../storage/schema.js';
+import { isoToEpochMs, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
-import { isoToEpochMs } from '../time/shanghai.js';
-import { checkFees, priceLine } from './fee-overcharge.js';
+import { queueAlertUpdate } from './alert-worker.js';
+import {
+  chargedFeeOf,
+  checkFees,
+  type FoldedLines,
+  grewMaterially,
+  overchargeKeyOf,
+  overchargeTotals,
+  priceLine,
+  type SaleLine,
+} from './fee-overcharge.js';
 import type { MonitorRules } from './rules.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -14,42 +32,109 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** Lines kept per formula group for incremental rate-change detection (older ones fall off). */
 export const RATE_WINDOW = 300;
 
-/** A settled sale the fee rules apply to: a successful sale with a fee and a positive amount. */
-function feeLine(r: PosRecord): r is PosRecord & { feeFen: number } {
-  return r.type === 'sale' && r.status === 'success' && r.feeFen !== undefined && r.amountFen > 0;
+/**
+ * A settled sale the fee rules apply to — a successful sale with a positive amount — with the fee it was
+ * charged: its fee, or amount − settled on a statement without a fee column.
+ */
+function saleLineOf(r: PosRecord): SaleLine | undefined {
+  if (r.type !== 'sale' || r.status !== 'success' || r.amountFen <= 0) return undefined;
+  const feeFen = chargedFeeOf(r.amountFen, r.feeFen, r.settledFen);
+  if (feeFen === undefined) return undefined;
+  return { channel: r.channel, card: r.card, amountFen: r.amountFen, feeFen, time: r.time };
 }
 
 /** A line of a formula group's window: amount, fee, local date and epoch ms of its time (absent in old state). */
 type StoredLine = [number, number, string, number?];
 
+/** A formula as a rate_change alert describes it. */
+type Described = { rate: string; fixedFen: number; capFen?: number } | null;
+
+/** What a rate_change alert keeps: the change, and the plan overcharge of the days its new formula explains. */
+interface RateChangeDetails {
+  group: string;
+  date: string;
+  nth: number;
+  before: Described;
+  after: Described;
+  /** Overcharge against the plan per day of the changed formula (each day's total, as its fee_overcharge key). */
+  days?: Record<string, number>;
+  overchargeFen?: number;
+  /** The money the alert was last sent with. */
+  notifiedFen?: number;
+  /** Without a plan: what the new formula took beyond the old one on its lines seen when it was raised. */
+  extraFen?: number;
+  extraLines?: number;
+}
+
+function rateChangeMessage(d: RateChangeDetails): string {
+  const show = (f: Described): string =>
+    f === null
+      ? '未知'
+      : `${f.rate}${f.fixedFen > 0 ? ` + ${formatFen(f.fixedFen)}/笔` : ''}${f.capFen === undefined ? '' : `（封顶 ${formatFen(f.capFen)}）`}`;
+  const [channel, card] = d.group.split('|') as [keyof typeof CHANNEL_NAMES_ZH, keyof typeof CARD_NAMES_ZH];
+  const what = `${CHANNEL_NAMES_ZH[channel] ?? channel}${CARD_NAMES_ZH[card] ?? card}`;
+  const base = `${d.date} 起 ${what} 实际扣费由 ${show(d.before)} 变为 ${show(d.after)}${d.nth === 1 ? '' : `（当日第 ${d.nth} 次变化）`}`;
+  const days = Object.keys(d.days ?? {}).sort();
+  const first = days[0];
+  const last = days[days.length - 1];
+  if (d.overchargeFen !== undefined && d.overchargeFen > 0 && first !== undefined && last !== undefined)
+    return `${base}；按费率方案已多扣 ${formatFen(d.overchargeFen)}（${first}${last === first ? '' : ` 至 ${last}`}）`;
+  if (d.extraFen !== undefined && d.extraFen !== 0 && d.extraLines !== undefined)
+    return `${base}；${d.extraLines} 笔较按原扣费${d.extraFen > 0 ? '多收' : '少收'} ${formatFen(Math.abs(d.extraFen))}`;
+  return base;
+}
+
+/** What the rate-change detection of a batch found. */
+interface RateChanges {
+  /** The changes seen for the first time. */
+  drafts: AlertDraft[];
+  /** For a batch line (by index) charged under a changed formula that was alerted: that change's dedup key. */
+  changeOf: Map<number, string>;
+  /** For each change seen for the first time: the days of the overcharged lines of its formula in the window. */
+  regimeDays: Map<string, Set<string>>;
+  /** The formula group of each change named above. */
+  groupOf: Map<string, string>;
+}
+
+/** Whether a window line is charged above the plan (beyond its tolerance). */
+function overcharged(plan: FeePlan, group: string, line: DatedFeeLine): boolean {
+  const [channel = '', card = ''] = group.split('|');
+  const { expectedFen } = priceLine(plan, { ...line, channel, card, time: `${line.date}T12:00:00+08:00` });
+  return expectedFen !== undefined && line.feeFen - expectedFen > plan.toleranceFen;
+}
+
 /**
- * Checks settlement lines just stored: each line's fee against the plan in force (tolerance from the plan; one
- * alert per day, channel, card and plan rule, carrying the day's total however many lines are overcharged),
- * and, per formula group (channel, card, plan rule), the fee formula inferred over a sliding window — one
- * `rate_change` per change, a rate changing twice on one day included.
+ * Per formula group (channel, card, plan rule), the fee formula inferred over a sliding window, the batch's
+ * lines read in with the ones before them: one `rate_change` per change, a rate changing twice on one day
+ * included. Also tells which batch lines a change explains — those in the stretch of its formula, or, when
+ * the change has left the window, lines still charged as after the group's last change that overcharged.
  */
-export async function checkSettlementRecords(
+async function detectRateChanges(
   db: Db,
   merchantId: number,
   rules: MonitorRules,
   plan: FeePlan | undefined,
-  records: readonly PosRecord[],
+  sales: readonly (SaleLine | undefined)[],
   ids: readonly number[],
-): Promise<AlertDraft[]> {
-  const groups = new Map<string, { lines: (DatedFeeLine & { t: number })[]; index: number }>();
-  const sales = records.map((r) => (feeLine(r) ? r : undefined));
-  for (let i = 0; i < records.length; i += 1) {
-    const rec = sales[i];
-    if (rec === undefined || ids[i] === undefined) continue;
-    const { date, group } = priceLine(plan, rec);
-    const entry = groups.get(group) ?? { lines: [], index: i };
-    entry.lines.push({ amountFen: rec.amountFen, feeFen: rec.feeFen, date, t: isoToEpochMs(rec.time) });
-    entry.index = i;
-    groups.set(group, entry);
-  }
-  const drafts = await checkFees(db, merchantId, rules, plan, sales, ids);
-  if (!rules.rules.rate_change.enabled) return drafts;
-  for (const [group, entry] of groups) {
+): Promise<RateChanges> {
+  const out: RateChanges = { drafts: [], changeOf: new Map(), regimeDays: new Map(), groupOf: new Map() };
+  if (!rules.rules.rate_change.enabled) return out;
+  type WindowLine = DatedFeeLine & { t: number; index?: number };
+  const groups = new Map<string, WindowLine[]>();
+  sales.forEach((line, i) => {
+    if (line === undefined || ids[i] === undefined) return;
+    const { date, group } = priceLine(plan, line);
+    const lines = groups.get(group) ?? [];
+    lines.push({
+      amountFen: line.amountFen,
+      feeFen: line.feeFen,
+      date,
+      t: isoToEpochMs(line.time),
+      index: i,
+    });
+    groups.set(group, lines);
+  });
+  for (const [group, batch] of groups) {
     const state = await db
       .selectFrom('monitor_rate_state')
       .select(['lines_json', 'last_change_date'])
@@ -61,41 +146,94 @@ export async function checkSettlementRecords(
     // stored first within their day): a statement arriving in pieces, a late day after a later one or a
     // day's afternoon before its morning, must read as the times it covers, not as a rate going back and
     // forth (one change, one alert).
-    const all = [
+    const all: WindowLine[] = [
       ...earlier.map(([amountFen, feeFen, date, t]) => ({ amountFen, feeFen, date, t: t ?? 0 })),
-      ...entry.lines,
+      ...batch,
     ]
       .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.t - b.t))
       .slice(-RATE_WINDOW);
     const segments = detectFormulaChanges(all);
     let lastChange = state?.last_change_date ?? null;
-    // Changes before the last one alerted are known. A change on its day is known by its place among that
-    // day's changes (the first keeps the plain key): a rate put up and back the same day is two events.
+    // A change on its day is known by its place among that day's changes (the first keeps the plain key): a
+    // rate put up and back the same day is two events.
+    const keys: (string | undefined)[] = [undefined];
+    const nths: number[] = [0];
     const perDay = new Map<string, number>();
+    for (let s = 1; s < segments.length; s += 1) {
+      const date = segments[s]?.date ?? '';
+      const nth = (perDay.get(date) ?? 0) + 1;
+      perDay.set(date, nth);
+      nths[s] = nth;
+      keys[s] = `rate_change|${group}|${date}${nth === 1 ? '' : `|${nth}`}`;
+    }
+    const named = keys.filter((k): k is string => k !== undefined);
+    const alerted = new Set<string>();
+    if (named.length > 0) {
+      const rows = await db
+        .selectFrom('monitor_alerts')
+        .select('dedup_key')
+        .where('merchant_id', '=', merchantId)
+        .where('dedup_key', 'in', named)
+        .execute();
+      for (const r of rows) alerted.add(r.dedup_key);
+    }
+    const fresh = new Set<string>();
     for (let s = 1; s < segments.length; s += 1) {
       const seg = segments[s];
       const before = segments[s - 1];
-      if (seg === undefined || before === undefined) continue;
-      const nth = (perDay.get(seg.date) ?? 0) + 1;
-      perDay.set(seg.date, nth);
+      const dedupKey = keys[s];
+      if (seg === undefined || before === undefined || dedupKey === undefined) continue;
+      // Changes before the last one alerted are known.
       if (lastChange !== null && seg.date < lastChange) continue;
-      const from = before.set.best()?.describe();
-      const to = seg.set.best()?.describe();
-      const show = (d: typeof from): string =>
-        d === undefined
-          ? '未知'
-          : `${d.rate}${d.fixedFen > 0 ? ` + ${formatFen(d.fixedFen)}/笔` : ''}${d.capFen === undefined ? '' : `（封顶 ${formatFen(d.capFen)}）`}`;
-      const [channel, card] = group.split('|') as [keyof typeof CHANNEL_NAMES_ZH, keyof typeof CARD_NAMES_ZH];
-      drafts.push({
+      lastChange = seg.date;
+      if (alerted.has(dedupKey)) continue;
+      const details: RateChangeDetails = {
+        group,
+        date: seg.date,
+        nth: nths[s] ?? 1,
+        before: before.set.best()?.describe() ?? null,
+        after: seg.set.best()?.describe() ?? null,
+      };
+      // Without a plan there is no overcharge to carry; the money is what the change took beyond the old formula.
+      const old = before.set.best();
+      const lines = all.slice(seg.start, segments[s + 1]?.start ?? all.length);
+      if (plan === undefined && old !== undefined) {
+        details.extraFen = lines.reduce((sum, l) => sum + l.feeFen - old.fee(l.amountFen), 0);
+        details.extraLines = lines.length;
+      }
+      out.drafts.push({
         kind: 'rate_change',
         severity: rules.rules.rate_change.severity,
-        dedupKey: `rate_change|${group}|${seg.date}${nth === 1 ? '' : `|${nth}`}`,
-        recordIndex: entry.index,
-        message: `${seg.date} 起 ${CHANNEL_NAMES_ZH[channel] ?? channel}${CARD_NAMES_ZH[card] ?? card} 实际扣费由 ${show(from)} 变为 ${show(to)}${nth === 1 ? '' : `（当日第 ${nth} 次变化）`}`,
-        details: { group, date: seg.date, nth, before: from ?? null, after: to ?? null },
+        dedupKey,
+        recordIndex: batch[batch.length - 1]?.index ?? 0,
+        ...(details.extraFen !== undefined && details.extraFen > 0 ? { amountFen: details.extraFen } : {}),
+        message: rateChangeMessage(details),
+        details: { ...details },
       });
-      lastChange = seg.date;
+      fresh.add(dedupKey);
+      alerted.add(dedupKey);
     }
+    // The window holds no change, but the group has had one: its lines are charged as after that change.
+    const carried =
+      segments.length === 1 && state?.last_change_date != null
+        ? await overchargingChange(db, merchantId, group, all[0]?.date ?? '')
+        : undefined;
+    if (carried !== undefined) alerted.add(carried);
+    let s = 0;
+    all.forEach((line, p) => {
+      while (s + 1 < segments.length && (segments[s + 1]?.start ?? Number.POSITIVE_INFINITY) <= p) s += 1;
+      const key = s === 0 ? carried : keys[s];
+      // A stray in the stretch, or a sale still charged the old way while the provider switched, is not the
+      // change's doing.
+      if (key === undefined || !alerted.has(key) || segments[s]?.set.fits(line) !== true) return;
+      out.groupOf.set(key, group);
+      if (line.index !== undefined) out.changeOf.set(line.index, key);
+      if (fresh.has(key) && plan !== undefined && overcharged(plan, group, line)) {
+        const days = out.regimeDays.get(key) ?? new Set<string>();
+        days.add(line.date);
+        out.regimeDays.set(key, days);
+      }
+    });
     const linesJson = JSON.stringify(all.map((l): StoredLine => [l.amountFen, l.feeFen, l.date, l.t]));
     if (state === undefined) {
       await db
@@ -116,5 +254,343 @@ export async function checkSettlementRecords(
         .execute();
     }
   }
+  return out;
+}
+
+/**
+ * The group's latest rate change on or before `date` when its formula overcharged (its alert carries plan
+ * money): the change a window of lines that no longer holds it is still charged under.
+ */
+async function overchargingChange(
+  db: Db,
+  merchantId: number,
+  group: string,
+  date: string,
+): Promise<string | undefined> {
+  const rows = await db
+    .selectFrom('monitor_alerts')
+    .select(['dedup_key', 'details_json'])
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', 'rate_change')
+    .orderBy('id')
+    .execute();
+  let latest: { key: string; d: RateChangeDetails } | undefined;
+  for (const row of rows) {
+    const d = JSON.parse(row.details_json) as RateChangeDetails;
+    if (d.group !== group || d.date > date) continue;
+    if (latest === undefined || d.date > latest.d.date || (d.date === latest.d.date && d.nth > latest.d.nth))
+      latest = { key: row.dedup_key, d };
+  }
+  return latest !== undefined && (latest.d.overchargeFen ?? 0) > 0 ? latest.key : undefined;
+}
+
+/**
+ * Puts on each rate change the plan overcharge of the days its formula explains (each day's total over all
+ * its stored lines): a change seen now carries the money of its stretch so far, one already raised is
+ * brought up to date, and sent again when the money grew materially (rules.fee_overcharge).
+ */
+async function chargeRateChanges(
+  db: Db,
+  merchantId: number,
+  rules: MonitorRules,
+  plan: FeePlan | undefined,
+  changes: RateChanges,
+  folded: ReadonlyMap<string, FoldedLines>,
+  at: string,
+): Promise<AlertDraft[]> {
+  const keys = new Set([...changes.regimeDays.keys(), ...folded.keys()]);
+  if (plan === undefined || keys.size === 0) return changes.drafts;
+  const datesOf = new Map<string, Set<string>>();
+  const allDates = new Set<string>();
+  for (const key of keys) {
+    const dates = new Set([...(changes.regimeDays.get(key) ?? []), ...(folded.get(key)?.dates ?? [])]);
+    datesOf.set(key, dates);
+    for (const d of dates) allDates.add(d);
+  }
+  const totals = await overchargeTotals(db, merchantId, plan, allDates);
+  const daysOf = (key: string): Record<string, number> => {
+    const group = changes.groupOf.get(key) ?? '';
+    const days: Record<string, number> = {};
+    for (const date of datesOf.get(key) ?? []) {
+      const t = totals.get(overchargeKeyOf(date, group));
+      if (t !== undefined) days[date] = t.overchargeFen;
+    }
+    return days;
+  };
+  const sum = (days: Record<string, number>): number => Object.values(days).reduce((a, b) => a + b, 0);
+  const drafts = changes.drafts.map((draft): AlertDraft => {
+    if (!keys.has(draft.dedupKey)) return draft;
+    const days = daysOf(draft.dedupKey);
+    const money = sum(days);
+    const details: RateChangeDetails = {
+      ...(draft.details as unknown as RateChangeDetails),
+      days,
+      overchargeFen: money,
+      notifiedFen: money,
+    };
+    return {
+      ...draft,
+      ...(money > 0 ? { amountFen: money } : {}),
+      message: rateChangeMessage(details),
+      details: { ...details },
+    };
+  });
+  const raised = [...keys].filter((k) => !changes.drafts.some((d) => d.dedupKey === k));
+  if (raised.length === 0) return drafts;
+  const rows = await db
+    .selectFrom('monitor_alerts')
+    .select(['id', 'dedup_key', 'severity', 'details_json'])
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', 'rate_change')
+    .where('dedup_key', 'in', raised)
+    .execute();
+  for (const row of rows) {
+    const details = JSON.parse(row.details_json) as RateChangeDetails;
+    const days = { ...details.days, ...daysOf(row.dedup_key) };
+    const money = sum(days);
+    if (money === (details.overchargeFen ?? 0)) continue;
+    const sentFen = details.notifiedFen ?? 0;
+    const resend = grewMaterially(rules, sentFen, money, folded.get(row.dedup_key)?.largestLineFen ?? 0);
+    const next: RateChangeDetails = {
+      ...details,
+      days,
+      overchargeFen: money,
+      notifiedFen: resend ? money : sentFen,
+    };
+    const message = rateChangeMessage(next);
+    await db
+      .updateTable('monitor_alerts')
+      .set({ amount_fen: money, message, details_json: JSON.stringify(next) })
+      .where('id', '=', row.id)
+      .execute();
+    if (resend) {
+      await queueAlertUpdate(
+        db,
+        {
+          id: row.id,
+          kind: 'rate_change',
+          severity: row.severity,
+          amountFen: money,
+          message,
+          details: { ...next },
+        },
+        at,
+      );
+    }
+  }
   return drafts;
+}
+
+/** A deduction the plan's charges are checked against: a deduction line, or a sale settled short. */
+interface DeductionItem {
+  id: number;
+  record: PosRecord;
+  deduction: DeductionLine;
+}
+
+/**
+ * A stored settlement record as a deduction, as the audit reads it (src/audit/merchant-audit.ts): a
+ * successful deduction line (its settled amount, else its amount, on its settle day, else its trade day), or
+ * a sale settled below amount − fee (the difference).
+ */
+function deductionOf(id: number, r: PosRecord): DeductionItem | undefined {
+  if (r.status !== 'success') return undefined;
+  const date = r.settleDate ?? localDateOf(r.time);
+  const common = {
+    label: r.label ?? '',
+    date,
+    ...(r.terminalId !== undefined ? { terminalId: r.terminalId } : {}),
+  };
+  if (r.type === 'deduction')
+    return { id, record: r, deduction: { ...common, amountFen: Math.abs(r.settledFen ?? r.amountFen) } };
+  if (
+    r.type === 'sale' &&
+    r.feeFen !== undefined &&
+    r.settledFen !== undefined &&
+    r.settledFen < r.amountFen - r.feeFen
+  )
+    return { id, record: r, deduction: { ...common, amountFen: r.amountFen - r.feeFen - r.settledFen } };
+  return undefined;
+}
+
+const EVERY_WORDS: Record<ChargeEvery, { zh: string; en: string }> = {
+  once: { zh: '共', en: 'in all' },
+  month: { zh: '每月', en: 'a month' },
+  quarter: { zh: '每季', en: 'a quarter' },
+  year: { zh: '每年', en: 'a year' },
+  payout: { zh: '每次结算', en: 'a payout' },
+};
+
+/** Why a deduction is not (all) agreed, in the audit's words. */
+function unplannedWords(c: DeductionCoverage): { zh: string; en: string } {
+  const fen = formatFen(c.unplannedFen);
+  const charge = c.charge;
+  if (charge !== undefined && c.reason === 'before_from' && charge.from !== undefined)
+    return {
+      zh: `约定的“${charge.name}”自 ${charge.from} 起才收取，此前扣除的 ${fen} 未约定`,
+      en: `the agreed "${charge.name}" starts on ${charge.from}; ${fen} taken before that is not agreed`,
+    };
+  if (charge !== undefined && c.reason === 'over_amount') {
+    const per = EVERY_WORDS[charge.every];
+    return {
+      zh: `约定的“${charge.name}”${per.zh}最多 ${formatFen(charge.amountFen)}，超出 ${fen}`,
+      en: `the agreed "${charge.name}" is at most ${formatFen(charge.amountFen)} ${per.en}; ${fen} over that`,
+    };
+  }
+  return { zh: `费率方案未约定 ${fen}`, en: `${fen} is not agreed in the plan` };
+}
+
+/** The alert of a deduction the plan does not (fully) cover: what was taken, why, and what to do. */
+function deductionDraft(
+  rules: MonitorRules,
+  item: DeductionItem,
+  c: DeductionCoverage,
+  recordIndex: number | undefined,
+): AlertDraft {
+  const r = item.record;
+  const money = formatFen(item.deduction.amountFen);
+  const label = r.label ?? '扣款';
+  const short = r.type !== 'deduction';
+  const whatZh = short
+    ? `${localDateOf(r.time)} 交易 ${formatFen(r.amountFen)}${r.refNo === undefined ? '' : `（参考号 ${r.refNo}）`}结算 ${formatFen(r.settledFen ?? 0)}，低于 金额 − 手续费 = ${formatFen(r.amountFen - (r.feeFen ?? 0))}，少付 ${money}`
+    : `${item.deduction.date} 从结算款中扣除“${label}” ${money}`;
+  const whatEn = short
+    ? `${localDateOf(r.time)} sale of ${formatFen(r.amountFen)}${r.refNo === undefined ? '' : ` (ref. ${r.refNo})`} settled ${formatFen(r.settledFen ?? 0)}, below amount − fee = ${formatFen(r.amountFen - (r.feeFen ?? 0))}, short by ${money}`
+    : `${item.deduction.date}: "${label}" ${money} deducted from the payout`;
+  const agreed = c.coveredFen > 0 && c.charge !== undefined;
+  const why = unplannedWords(c);
+  const unplanned = formatFen(c.unplannedFen);
+  return {
+    kind: 'unplanned_deduction',
+    severity: rules.rules.unplanned_deduction.severity,
+    dedupKey: `unplanned_deduction|rec:${item.id}`,
+    ...(recordIndex === undefined ? {} : { recordIndex }),
+    amountFen: c.unplannedFen,
+    message: `${whatZh}${agreed ? `，其中 ${formatFen(c.coveredFen)} 属约定的“${c.charge?.name}”` : ''}；${why.zh}。请向服务商索要扣款依据并要求退还 ${unplanned}`,
+    details: {
+      recordId: item.id,
+      date: item.deduction.date,
+      label: r.label ?? null,
+      deductedFen: item.deduction.amountFen,
+      coveredFen: c.coveredFen,
+      unplannedFen: c.unplannedFen,
+      reason: c.reason ?? null,
+      charge: c.charge?.name ?? null,
+      messageEn: `${whatEn}${agreed ? `, of which ${formatFen(c.coveredFen)} is the agreed "${c.charge?.name}"` : ''}; ${why.en}. Ask the provider for the grounds of this deduction and for ${unplanned} back`,
+    },
+  };
+}
+
+/**
+ * Deductions just stored (deduction lines, sales settled short) against the plan's `charges`, by the audit's
+ * rules (src/plans/charges.ts): the label names a charge, from its date on, up to its amount per window. A
+ * batch line naming a charge is judged with every stored deduction naming it, in date order, so the second
+ * 流量费 of a year is the unplanned one whichever arrives first; a stored line of the same charge that a
+ * line arriving now pushes over the amount is alerted too. One alert per line (`unplanned_deduction`).
+ */
+export async function checkDeductions(
+  db: Db,
+  merchantId: number,
+  rules: MonitorRules,
+  plan: FeePlan | undefined,
+  records: readonly PosRecord[],
+  ids: readonly number[],
+): Promise<AlertDraft[]> {
+  if (plan === undefined || !rules.rules.unplanned_deduction.enabled) return [];
+  const arrived = new Map<number, number>();
+  const batch: DeductionItem[] = [];
+  records.forEach((r, i) => {
+    const id = ids[i];
+    const item = id === undefined ? undefined : deductionOf(id, r);
+    if (item === undefined || id === undefined) return;
+    arrived.set(id, i);
+    batch.push(item);
+  });
+  if (batch.length === 0) return [];
+  const names = chargeNames(plan.charges);
+  const charges = new Set<PlanCharge>();
+  for (const item of batch) {
+    const charge = chargeNamedBy(item.deduction.label, names);
+    if (charge !== undefined) charges.add(charge);
+  }
+  // A line naming no charge is unplanned whatever else was taken; the others share their charge's windows.
+  let items = batch;
+  if (charges.size > 0) {
+    const stored = await storedDeductions(db, merchantId);
+    const known = new Set(stored.map((x) => x.id));
+    items = [...stored, ...batch.filter((x) => !known.has(x.id))];
+  }
+  items.sort((a, b) =>
+    a.deduction.date !== b.deduction.date
+      ? a.deduction.date < b.deduction.date
+        ? -1
+        : 1
+      : isoToEpochMs(a.record.time) - isoToEpochMs(b.record.time) || a.id - b.id,
+  );
+  const coverage = coverDeductions(
+    plan.charges,
+    items.map((x) => x.deduction),
+  );
+  const drafts: AlertDraft[] = [];
+  items.forEach((item, k) => {
+    const c = coverage[k];
+    if (c === undefined || c.unplannedFen <= 0) return;
+    const index = arrived.get(item.id);
+    if (index === undefined && (c.charge === undefined || !charges.has(c.charge))) return;
+    drafts.push(deductionDraft(rules, item, c, index));
+  });
+  return drafts;
+}
+
+/** Every stored deduction of the merchant that may take from a charge's allowance. */
+async function storedDeductions(db: Db, merchantId: number): Promise<DeductionItem[]> {
+  const rows = await db
+    .selectFrom('records')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', 'settlement')
+    .where('status', '=', 'success')
+    .where((eb) =>
+      eb.or([
+        eb('type', '=', 'deduction'),
+        // A short-settled sale names a charge only through its label; most sales have none.
+        eb.and([
+          eb('type', '=', 'sale'),
+          eb('label', 'is not', null),
+          eb('fee_fen', 'is not', null),
+          eb('settled_fen', 'is not', null),
+        ]),
+      ]),
+    )
+    .orderBy('id')
+    .execute();
+  return rows.flatMap((row) => deductionOf(row.id, rowToRecord(row)) ?? []);
+}
+
+/**
+ * Checks settlement lines just stored: per formula group (channel, card, plan rule) the fee formula, inferred
+ * over a sliding window (`rate_change`, one per change); each sale's fee — or amount − settled on a statement
+ * without fees — against the plan in force (`fee_overcharge`, one per day, channel, card and plan rule,
+ * carrying the day's total); and deductions against the plan's charges (`unplanned_deduction`). Overcharges a
+ * rate change explains are that change's money, not alerts of their own, and the change comes first. An
+ * alert whose money grew materially is sent again, queued at `at`.
+ */
+export async function checkSettlementRecords(
+  db: Db,
+  merchantId: number,
+  rules: MonitorRules,
+  plan: FeePlan | undefined,
+  records: readonly PosRecord[],
+  ids: readonly number[],
+  at: string = new Date().toISOString(),
+): Promise<AlertDraft[]> {
+  const sales = records.map(saleLineOf);
+  const changes = await detectRateChanges(db, merchantId, rules, plan, sales, ids);
+  const fees = await checkFees(db, merchantId, rules, plan, sales, ids, {
+    at,
+    changeOf: (i) => changes.changeOf.get(i),
+  });
+  const rateDrafts = await chargeRateChanges(db, merchantId, rules, plan, changes, fees.folded, at);
+  const deductions = await checkDeductions(db, merchantId, rules, plan, records, ids);
+  return [...rateDrafts, ...fees.drafts, ...deductions];
 }

@@ -111,7 +111,8 @@ export async function checkTerminalRecords(
       card: rec.card,
       cardNo: rec.cardNo,
     });
-    if (r.over_limit.enabled && limit !== undefined && rec.amountFen > limit.perTransactionFen) {
+    const overLimit = r.over_limit.enabled && limit !== undefined && rec.amountFen > limit.perTransactionFen;
+    if (overLimit) {
       drafts.push({
         kind: 'over_limit',
         severity: r.over_limit.severity,
@@ -123,7 +124,8 @@ export async function checkTerminalRecords(
       });
     }
     if (rec.status !== 'success') continue;
-    if (r.large_amount.enabled) {
+    // A sale over the limit is told once, as over the limit: the large amount is the same sale.
+    if (r.large_amount.enabled && !overLimit) {
       const threshold =
         medianFen === undefined ? r.large_amount.thresholdFen : medianFen * r.large_amount.medianMultiple;
       if (rec.amountFen > threshold) {

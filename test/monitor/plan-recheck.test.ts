@@ -52,6 +52,33 @@ describe.each(DIALECTS)(
       expect(after.map((x) => x.amount_fen)).toEqual([100, 100]);
     });
 
+    it('deductions pushed before the plan are checked against its charges when it is saved, once', async () => {
+      const a = await openApp(dialect, '2026-12-10T02:00:00Z');
+      const deduction = (label: string, amountFen: number) => ({
+        type: 'deduction',
+        status: 'success',
+        time: '2026-12-07T09:30:00+08:00',
+        channel: 'other',
+        card: 'unknown',
+        amountFen: -amountFen,
+        label,
+        settleDate: '2026-12-08',
+      });
+      expect(await a.pushSettlements([deduction('机具押金', 29_900), deduction('流量费', 9_900)])).toEqual(
+        [],
+      );
+      const plan = `${PLAN_YAML}charges:\n  - { name: 流量费, amount: 99, every: year, from: 2026-09-01 }\n`;
+      await a.putPlan(plan);
+      // The SIM fee is the year's agreed ¥99.00; the ¥299.00 deposit is in no charge.
+      const after = await a.alerts('unplanned_deduction');
+      expect(after.map((x) => x.amount_fen)).toEqual([29_900]);
+      expect(after[0]?.message).toContain(
+        '2026-12-08 从结算款中扣除“机具押金” ¥299.00；费率方案未约定 ¥299.00',
+      );
+      await a.putPlan(plan);
+      expect(await a.alerts('unplanned_deduction')).toHaveLength(1);
+    });
+
     it('a plan whose periods do not cover the lines raises nothing', async () => {
       const a = await openApp(dialect, '2026-10-10T02:00:00Z');
       await a.pushSettlements([creditLine(100_000, 700, 1, '2026-08-20T10:00:00+08:00')]);

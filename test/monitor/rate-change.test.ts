@@ -38,6 +38,10 @@ describe('incremental rate-change detection', () => {
     expect(alert.message).toContain('0.60%');
     expect(alert.message).toContain('0.78%');
     expect(alert.message).toContain('2026-10-05');
+    // No plan, so no overcharge: the money is what the three lines that showed the change took beyond 0.60 %
+    // (half-up): ¥1,234.56 → 963 − 741 = 222, ¥888.00 → 693 − 533 = 160, ¥2,500.00 → 1,950 − 1,500 = 450.
+    expect(alert.message).toContain('3 笔较按原扣费多收 ¥8.32');
+    expect(alert.amount_fen).toBe(222 + 160 + 450);
   });
 
   it('a statement arriving in pieces out of date order is still one rate change', async () => {

@@ -116,3 +116,47 @@ describe('alert delivery while the database is busy', () => {
     expect(hits).toBe(1);
   }, 30_000);
 });
+
+describe('alert delivery order', () => {
+  it("sends one channel's deliveries one after another in queue order, without holding up another channel", async () => {
+    const s = await ownerSession(cleanups, {}, { plan: false });
+    const fast = await openReceiver(cleanups);
+    // A slow robot: it answers its first message after 400 ms, and notes whether each later one came after that.
+    const seen: { amountFen: number; firstAnswered: boolean; fastHadBoth: boolean }[] = [];
+    let firstAnswered = false;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { amountFen: number };
+        seen.push({ amountFen: body.amountFen, firstAnswered, fastHadBoth: fast.received.length === 2 });
+        const answer = (): void => {
+          firstAnswered = true;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{}');
+        };
+        if (seen.length === 1) setTimeout(answer, 400);
+        else answer();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+    for (const url of [`http://127.0.0.1:${port}/hook`, fast.url]) {
+      expect((await s.post('alert-channels', { type: 'webhook', url })).statusCode).toBe(201);
+    }
+    // Two night sales in one push: two off_hours alerts, queued in this order on both channels.
+    const res = await s.post('transactions', [nightSale(1), nightSale(2)]);
+    expect(res.json<{ alerts: unknown[] }>().alerts).toHaveLength(2);
+    await waitFor(() => (seen.length === 2 ? true : undefined));
+    expect(seen.map((x) => x.amountFen)).toEqual([1_001, 1_002]);
+    // The second message waited for the first's answer, while the other robot got both meanwhile.
+    expect(seen[1]).toMatchObject({ firstAnswered: true, fastHadBoth: true });
+  });
+});

@@ -46,6 +46,18 @@ const AlertsQuery = z.object({
 });
 const RulesBody = z.union([z.string().max(200_000), z.record(z.string(), z.unknown())]);
 
+/**
+ * A channel's target as the API shows it: whoever holds a robot's URL can post to the group, so its token is
+ * masked wherever it sits — WeCom's `key=` and DingTalk's `access_token=` in the query, Feishu's (and Lark's)
+ * in the path after `/hook/`. An e-mail address is shown as it is.
+ */
+export function maskedTarget(type: string, target: string): string {
+  if (type === 'email') return target;
+  return target
+    .replace(/([?&](access_token|key|token)=)[^&#]+/g, '$1***')
+    .replace(/(\/hook\/)[^/?#]+/g, '$1***');
+}
+
 /** Alert channels, the alerts with their delivery status, and the merchant's monitor rules. */
 export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const auth = requireActor(ctx);
@@ -80,7 +92,7 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
         address: request.ip,
         at,
       });
-      return reply.status(201).send(channel);
+      return reply.status(201).send({ ...channel, target: maskedTarget(channel.type, channel.target) });
     },
   );
 
@@ -92,7 +104,8 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     async (request) => {
       const { id } = request.params as z.infer<typeof MerchantParams>;
-      return { channels: await listAlertChannels(ctx.db, actorOf(request).userId, id) };
+      const channels = await listAlertChannels(ctx.db, actorOf(request).userId, id);
+      return { channels: channels.map((c) => ({ ...c, target: maskedTarget(c.type, c.target) })) };
     },
   );
 
