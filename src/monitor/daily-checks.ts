@@ -120,7 +120,7 @@ export async function runDailyChecks(
             `${from} 至 ${addDays(today, -1)} 对账：发现 ${audit.findings} 条，多扣 ${formatFen(audit.overchargeFen)}，损失 ${formatFen(audit.lossFen)}`,
           );
         }
-        const link = `${options.publicUrl}/merchants/${id}/alerts`;
+        const link = `${options.publicUrl}/m/${id}/alerts`;
         digestQueued = await queueDigest(db, id, {
           subject: `【POS跳点卫士】${yesterday} 监控日报`,
           text: `【POS跳点卫士】${yesterday} 监控日报\n${lines.join('\n')}\n详情：${link}`,

@@ -93,7 +93,7 @@ export async function removeAlertChannel(
 
 /** The link to an alert in the dashboard. */
 export function alertLink(publicUrl: string, merchantId: number, alertId: number): string {
-  return `${publicUrl}/merchants/${merchantId}/findings/alert-${alertId}`;
+  return `${publicUrl}/m/${merchantId}/alerts/${alertId}`;
 }
 
 /**

@@ -68,7 +68,10 @@ suite('dashboard end to end in Chromium', () => {
     for (const f of files) {
       await page.locator(`[data-file="${f.name}"][data-state=done]`).waitFor({ timeout: 30_000 });
     }
-    await expect(page.locator('[data-file="terminal.csv"]').textContent()).resolves.toContain('generic');
+    // The format by name, its preset id beside it for support.
+    const detected = page.locator('[data-file="terminal.csv"] [data-testid=detected-preset]');
+    await expect(detected.getAttribute('data-preset')).resolves.toBe('generic');
+    await expect(detected.textContent()).resolves.toBe('通用格式（按列名识别）');
     await expect(page.locator('[data-file="plan.yaml"]').textContent()).resolves.toContain('费率方案已保存');
     await shot('02-upload');
 

@@ -90,7 +90,7 @@ describe('alert channels', () => {
     const text = (JSON.parse(wecom?.body ?? '{}') as { text: { content: string } }).text.content;
     expect(text).toContain('手续费多扣');
     expect(text).toContain('多扣 ¥2.00');
-    expect(text).toMatch(/详情：https:\/\/posguard\.example\/merchants\/\d+\/findings\/alert-\d+/);
+    expect(text).toMatch(/详情：https:\/\/posguard\.example\/m\/\d+\/alerts\/\d+/);
     // The URL's token is masked when channels are listed.
     const list = await s.get('alert-channels');
     expect(list.body).not.toContain('access_token=tok');
@@ -140,7 +140,7 @@ describe('alert channels', () => {
     expect(mail.to).toEqual(['ops@example.com']);
     const decoded = decodeMime(mail.raw);
     expect(decoded).toContain('多扣 ¥2.00');
-    expect(decoded).toContain('/findings/alert-');
+    expect(decoded).toMatch(/\/m\/\d+\/alerts\/\d+/);
   });
 
   it('DELETE removes a channel; staff may list but not add', async () => {

@@ -60,9 +60,7 @@ describe('settlement push → fee_overcharge → signed webhook', () => {
     expect(payload.message).toContain('¥8.00');
     expect(payload.message).toContain('¥6.00');
     expect(payload.message).toContain('多扣 ¥2.00');
-    expect(payload.link).toMatch(
-      new RegExp(`^https://posguard.example/merchants/${s.id}/findings/alert-\\d+$`),
-    );
+    expect(payload.link).toMatch(new RegExp(`^https://posguard.example/m/${s.id}/alerts/\\d+$`));
     const alerts = await s.get('alerts');
     const list = alerts.json<{ alerts: { deliveries: { status: string; attempts: number }[] }[] }>().alerts;
     await waitForFirstDelivery(s, 'sent');

@@ -11,6 +11,14 @@ export class ApiError extends Error {
   }
 }
 
+// Sent as Accept-Language: the server words its messages (a wrong password, a refused upload) in the language
+// the dashboard shows, which need not be the browser's.
+let language = 'zh-CN';
+/** The language of the server's messages from now on. */
+export function setApiLanguage(lang: 'zh' | 'en'): void {
+  language = lang === 'en' ? 'en' : 'zh-CN';
+}
+
 let onUnauthenticated: () => void = () => {};
 /** Called when any request answers 401 (the session ended): the app shows the login page. */
 export function setUnauthenticatedHandler(handler: () => void): void {
@@ -33,7 +41,7 @@ export async function api<T>(
   path: string,
   init: { method?: string; json?: unknown; yaml?: string; signal?: AbortSignal } = {},
 ): Promise<T> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { 'accept-language': language };
   let body: string | undefined;
   if (init.json !== undefined) {
     headers['content-type'] = 'application/json';
@@ -69,6 +77,7 @@ export function sendWithProgress<T>(
     const xhr = new XMLHttpRequest();
     xhr.open(method, path);
     xhr.withCredentials = true;
+    xhr.setRequestHeader('accept-language', language);
     if (contentType !== undefined) xhr.setRequestHeader('content-type', contentType);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);

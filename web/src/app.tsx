@@ -15,7 +15,7 @@ import { PlanPage } from './pages/plan.js';
 import { PortfolioPage } from './pages/portfolio.js';
 import { RateChangesPage } from './pages/rate-changes.js';
 import { UploadPage } from './pages/upload.js';
-import { Link, navigate, usePath } from './router.js';
+import { currentPath, Link, navigate, usePath } from './router.js';
 import type { Me } from './types.js';
 
 type Session = { state: 'loading' } | { state: 'out' } | { state: 'in'; me: Me };
@@ -23,7 +23,8 @@ type Session = { state: 'loading' } | { state: 'out' } | { state: 'in'; me: Me }
 /** The dashboard: the login page, or the signed-in layout with the page the path names. */
 export function App() {
   const { t, lang, setLang } = useI18n();
-  const path = usePath();
+  const shownPath = usePath();
+  const path = currentPath(shownPath);
   const [session, setSession] = useState<Session>({ state: 'loading' });
 
   const refreshMe = async () => {
@@ -33,6 +34,9 @@ export function App() {
       setSession({ state: 'out' });
     }
   };
+  useEffect(() => {
+    if (path !== shownPath) navigate(`${path}${location.search}${location.hash}`, true);
+  }, [path, shownPath]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: once, on mount.
   useEffect(() => {
     setUnauthenticatedHandler(() => setSession({ state: 'out' }));
@@ -85,7 +89,14 @@ export function App() {
     else if (section === 'findings') page = <FindingsPage merchant={current} />;
     else if (section === 'rates') page = <RateChangesPage merchant={current} />;
     else if (section === 'plan') page = <PlanPage merchant={current} />;
-    else if (section === 'alerts') page = <AlertsPage merchant={current} />;
+    else if (section === 'alerts')
+      page = (
+        <AlertsPage
+          merchant={current}
+          {...(match?.[3] === undefined ? {} : { alertId: Number(match[3]) })}
+          key={match?.[3] ?? ''}
+        />
+      );
     else if (section === 'compare') page = <ComparePage merchant={current} />;
     else if (section === 'cases') page = <CasesPage merchant={current} />;
     else if (section === 'devices') page = <DevicesPage merchant={current} />;

@@ -25,3 +25,32 @@ export function shanghaiTime(iso: string | undefined): string {
   if (Number.isNaN(ms)) return iso;
   return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
+
+/** The formula on each side of a rate change: the rate, the fixed fee per sale and the cap (none when absent). */
+export interface RateFormulaChange {
+  beforeRate: string;
+  afterRate: string;
+  beforeFixedFen: number;
+  afterFixedFen: number;
+  beforeCapFen?: number | undefined;
+  afterCapFen?: number | undefined;
+}
+
+/**
+ * What a rate change changed, and only that: "0.60%→0.63%", "每笔固定费 ¥0.00→¥3.00", "封顶 ¥20.00→无", joined
+ * when several parts moved. A ¥3 surcharge with the rate unchanged must not read "0.60%→0.60%" (no change).
+ */
+export function rateChangeText(c: RateFormulaChange, lang: 'zh' | 'en'): string {
+  const en = lang === 'en';
+  const cap = (fen: number | undefined) => (fen === undefined ? (en ? 'none' : '无') : formatFen(fen));
+  const parts: string[] = [];
+  if (c.beforeRate !== c.afterRate) parts.push(`${c.beforeRate}→${c.afterRate}`);
+  if (c.beforeFixedFen !== c.afterFixedFen)
+    parts.push(
+      `${en ? 'fixed fee per sale' : '每笔固定费'} ${formatFen(c.beforeFixedFen)}→${formatFen(c.afterFixedFen)}`,
+    );
+  if (c.beforeCapFen !== c.afterCapFen)
+    parts.push(`${en ? 'cap' : '封顶'} ${cap(c.beforeCapFen)}→${cap(c.afterCapFen)}`);
+  if (parts.length === 0) return `${c.beforeRate}→${c.afterRate}`;
+  return parts.join(en ? ', ' : '，');
+}

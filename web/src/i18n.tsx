@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useContext, useState } from 'react';
+import { setApiLanguage } from './api.js';
 
 export type Lang = 'zh' | 'en';
 const STORAGE_KEY = 'posguard.lang';
@@ -12,6 +13,7 @@ const TEXT = {
   email: ['邮箱', 'Email'],
   password: ['密码', 'Password'],
   loginFailed: ['登录失败', 'Login failed'],
+  colon: ['：', ': '],
   loading: ['加载中…', 'Loading…'],
   retry: ['重试', 'Retry'],
   error: ['出错了', 'Something went wrong'],
@@ -37,15 +39,29 @@ const TEXT = {
   navCompare: ['服务商比价', 'Compare'],
   navCases: ['维权案件', 'Cases'],
   navDevices: ['终端设备', 'Devices'],
-  evidencePack: ['下载证据包', 'Download evidence pack'],
+  // The pack's report and complaint letter are written in Chinese, for the provider and the regulator.
+  evidencePack: ['下载证据包', 'Download evidence pack (in Chinese)'],
   diagnoses: ['可能原因与处理建议', 'Likely causes and what to do'],
   evidenceLines: ['依据', 'Evidence'],
   steps: ['处理步骤', 'Steps'],
+  // The dashboard's own way to do what the CLI's remedy steps name a command for (src/explain/remedies.ts).
+  stepContactService: [
+    '联系客服：点“下载证据包”，带上证据包（交易明细、核对报告和投诉信）联系收单机构客服，要求说明原因并退还多扣款项',
+    'Contact customer service: download the evidence pack (the transactions, the report and a complaint letter) and send it to the provider; ask for an explanation and a refund',
+  ],
+  stepReconcile: [
+    '定期对账：每天在“上传”页导入终端流水、结算单和银行入账，发现差异当天处理',
+    'Reconcile regularly: upload the journal, the statements and the bank credits on the Upload page every day and act on a difference the same day',
+  ],
   alerts: ['告警记录', 'Alerts'],
   noAlerts: ['还没有告警。', 'No alerts yet.'],
+  alertNotFound: [
+    '找不到这条告警（可能已随删除的导入一并删除）。',
+    'This alert was not found (it may have gone with a deleted import).',
+  ],
+  channelRemoved: ['渠道已删除', 'channel removed'],
   deliveries: ['推送', 'Deliveries'],
   lastError: ['最后错误', 'Last error'],
-  deliveryFailed: ['推送失败', 'delivery failed'],
   alertChannels: ['告警渠道', 'Alert channels'],
   noChannels: ['还没有告警渠道。', 'No alert channels yet.'],
   channelType: ['渠道类型', 'Channel type'],
@@ -102,9 +118,11 @@ const TEXT = {
   state_closed: ['已结案', 'closed'],
   devices: ['终端设备', 'Devices'],
   noDevices: [
-    '还没有登记终端（可用 posguard devices import 导入 devices.yaml）。',
-    'No terminals registered yet (import devices.yaml with posguard devices import).',
+    '还没有登记终端。可在下方导入终端登记表（devices.yaml）。',
+    'No terminals registered yet. Import a terminal register (devices.yaml) below.',
   ],
+  importDevices: ['导入终端登记表（devices.yaml）', 'Import a terminal register (devices.yaml)'],
+  devicesImported: ['已导入终端', 'Terminals imported'],
   model: ['型号', 'Model'],
   inspection: ['巡检', 'Inspection'],
   nextDue: ['下次巡检', 'Next due'],
@@ -120,14 +138,16 @@ const TEXT = {
   overcharged: ['多收手续费', 'Fees overcharged'],
   findingsByKind: ['问题分类', 'Findings by kind'],
   noFindings: ['没有发现问题。', 'No findings.'],
+  noMatch: ['没有匹配的问题。', 'No findings match.'],
+  clearFilter: ['清除筛选', 'Clear the filter'],
   previousPage: ['上一页', 'Previous'],
   nextPage: ['下一页', 'Next'],
   pageOf: ['页，共', 'of'],
   pageWord: ['第', 'Page'],
   findingsUnit: ['条', 'findings'],
   noData: [
-    '还没有数据。请先上传终端流水、结算单和费率方案。',
-    'No data yet. Upload a journal, a statement and a plan.',
+    '还没有导入数据，请先上传终端流水、结算单和费率方案。',
+    'No data imported yet: upload a journal, a statement and a plan first.',
   ],
   goUpload: ['去上传', 'Upload files'],
   rateChart: ['实际费率走势（按通道/卡种）', 'Effective rate over time (per channel/card)'],
@@ -183,13 +203,18 @@ const TEXT = {
   file: ['文件', 'File'],
   rule: ['适用规则', 'Rule'],
   planLine: ['方案第', 'plan line'],
-  planLineSuffix: ['行', ''],
+  planLineSuffix: [' 行', ''],
   arithmetic: ['计算过程', 'Arithmetic'],
   basisInferred: ['（无方案，按历史费率推断）', '(no plan: inferred from history)'],
+  noPlanInferred: [
+    '没有费率方案，按收单机构此前实收的费率推断应收手续费；有签约费率时请在“费率方案”页填写，或上传 plan.yaml。',
+    'No fee plan: the expected fees are inferred from what the provider charged before; if you have the contracted rates, enter them on the Plan page or upload plan.yaml.',
+  ],
   sourceRecord: ['原始记录', 'Source record'],
   noRateChanges: ['没有发现费率变动。', 'No rate changes found.'],
   before: ['变动前', 'Before'],
   after: ['变动后', 'After'],
+  rate: ['费率', 'Rate'],
   fixed: ['固定费', 'Fixed'],
   cap: ['封顶', 'Cap'],
   transactions: ['受影响笔数', 'Transactions affected'],
@@ -199,6 +224,7 @@ const TEXT = {
   no: ['否', 'no'],
   unknown: ['未知', 'unknown'],
   band: ['金额段', 'Band'],
+  allAmounts: ['全部金额', 'all amounts'],
   planEditor: ['费率方案（YAML）', 'Fee plan (YAML)'],
   valid: ['方案有效', 'Plan is valid'],
   checking: ['检查中…', 'Checking…'],
@@ -289,6 +315,65 @@ export const KIND_NAMES: Record<string, readonly [string, string]> = {
   no_rule: ['方案无对应规则', 'No plan rule'],
 };
 
+/** Monitor alert kinds (src/monitor/alert-kinds.ts); an alert's message itself is stored in Chinese only. */
+export const ALERT_KIND_NAMES: Record<string, readonly [string, string]> = {
+  large_amount: ['大额交易', 'Large amount'],
+  high_frequency: ['高频交易', 'High frequency'],
+  off_hours: ['非营业时间交易', 'Outside business hours'],
+  split_sales: ['疑似拆单', 'Suspected split sale'],
+  over_limit: ['超过限额', 'Over the limit'],
+  duplicate_submission: ['重复提交', 'Duplicate submission'],
+  fee_overcharge: ['手续费多扣', 'Fee overcharged'],
+  rate_change: ['费率变化（疑似跳点）', 'Rate change (suspected fee jump)'],
+  missing_statement: ['结算单未到', 'Statement missing'],
+  unplanned_deduction: ['方案外扣费', 'Unplanned deduction'],
+};
+
+export const SEVERITY_NAMES: Record<string, readonly [string, string]> = {
+  low: ['低', 'low'],
+  medium: ['中', 'medium'],
+  high: ['高', 'high'],
+};
+
+/** Alert channel types as the merchant knows the apps. */
+export const CHANNEL_TYPE_NAMES: Record<string, readonly [string, string]> = {
+  webhook: ['Webhook 接口', 'Webhook'],
+  wecom: ['企业微信', 'WeCom'],
+  dingtalk: ['钉钉', 'DingTalk'],
+  feishu: ['飞书', 'Feishu'],
+  email: ['邮件', 'Email'],
+};
+
+export const DELIVERY_STATUS_NAMES: Record<string, readonly [string, string]> = {
+  pending: ['待推送', 'pending'],
+  sent: ['已推送', 'sent'],
+  failed: ['推送失败', 'delivery failed'],
+  cancelled: ['已取消', 'cancelled'],
+};
+
+/** The built-in statement formats (presets/*.yaml) by what they read; a custom preset shows its own name. */
+export const PRESET_NAMES: Record<string, readonly [string, string]> = {
+  generic: ['通用格式（按列名识别）', 'Generic (columns by name)'],
+  'bank-generic': ['银行账户交易明细', 'Bank account statement'],
+  wechat: ['微信支付交易账单', 'WeChat Pay trade bill'],
+  alipay: ['支付宝业务明细', 'Alipay business bill'],
+  leshua: ['乐刷交易对账单', 'Leshua trade file'],
+  'leshua-payout': ['乐刷打款单', 'Leshua payouts'],
+  'unionpay-zm': ['银联 ZM 商户明细', 'UnionPay ZM merchant file'],
+  lcsw: ['利楚/扫呗对账单', 'lcsw (Saobei) statement'],
+};
+
+/** Record types (src/records/vocabulary.ts). */
+export const RECORD_TYPE_NAMES: Record<string, readonly [string, string]> = {
+  sale: ['消费', 'sale'],
+  void: ['撤销', 'void'],
+  reversal: ['冲正', 'reversal'],
+  refund: ['退货', 'refund'],
+  'preauth-complete': ['预授权完成', 'pre-auth completion'],
+  deduction: ['扣费', 'deduction'],
+  payout: ['结算划款', 'payout'],
+};
+
 const CHANNEL_NAMES: Record<string, readonly [string, string]> = {
   card: ['刷卡', 'card'],
   nfc: ['闪付', 'NFC'],
@@ -308,16 +393,25 @@ interface I18n {
   t: (key: TextKey) => string;
   kindName: (kind: string) => string;
   word: (value: string) => string;
+  /** A code's name in the current language from one of the tables above; the code itself when it has none. */
+  named: (names: Record<string, readonly [string, string]>, code: string) => string;
   setLang: (lang: Lang) => void;
 }
 
 const Context = createContext<I18n | null>(null);
 
+/** The page's language for the browser and for the server's messages (which follow the dashboard's choice). */
+function applyLang(lang: Lang): Lang {
+  document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
+  setApiLanguage(lang);
+  return lang;
+}
+
 function initialLang(): Lang {
   try {
-    return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh';
+    return applyLang(localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh');
   } catch {
-    return 'zh';
+    return applyLang('zh');
   }
 }
 
@@ -330,14 +424,14 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     t: (key) => TEXT[key][i],
     kindName: (kind) => KIND_NAMES[kind]?.[i] ?? kind,
     word: (w) => CHANNEL_NAMES[w]?.[i] ?? w,
+    named: (names, code) => names[code]?.[i] ?? code,
     setLang: (next) => {
       try {
         localStorage.setItem(STORAGE_KEY, next);
       } catch {
         // private mode: the switch still works for this page
       }
-      document.documentElement.lang = next === 'en' ? 'en' : 'zh-CN';
-      setLangState(next);
+      setLangState(applyLang(next));
     },
   };
   return <Context.Provider value={value}>{children}</Context.Provider>;

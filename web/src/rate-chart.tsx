@@ -3,19 +3,15 @@ import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } f
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import { formatFen } from './format.js';
+import { rateChangeText } from './format.js';
 import { useI18n } from './i18n.js';
 import type { AuditReport, RateChange } from './types.js';
 
 echarts.use([LineChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
 
 /** The label a rate change carries on the chart, e.g. "2026-10-11 0.60%→0.63%". */
-export function changeLabel(c: RateChange): string {
-  const fixed =
-    c.beforeFixedFen === c.afterFixedFen
-      ? ''
-      : ` +${formatFen(c.beforeFixedFen)}→+${formatFen(c.afterFixedFen)}`;
-  return `${c.date} ${c.beforeRate}→${c.afterRate}${fixed}`;
+export function changeLabel(c: RateChange, lang: 'zh' | 'en'): string {
+  return `${c.date} ${rateChangeText(c, lang)}`;
 }
 
 // Percent with 4 decimals from integer fen; a display value only, never used for money.
@@ -55,7 +51,7 @@ export function RateChart(props: { audit: AuditReport }) {
           symbol: 'none',
           lineStyle: { type: 'dashed' as const, color: '#c0392b' },
           label: { position: 'insideEndTop' as const, fontSize: 11 },
-          data: marks.map((c) => ({ xAxis: c.date, label: { formatter: changeLabel(c) } })),
+          data: marks.map((c) => ({ xAxis: c.date, label: { formatter: changeLabel(c, lang) } })),
         },
       };
     });
@@ -64,7 +60,7 @@ export function RateChart(props: { audit: AuditReport }) {
     const firstSeries = series[0];
     if (firstSeries !== undefined) {
       for (const c of orphan)
-        firstSeries.markLine.data.push({ xAxis: c.date, label: { formatter: changeLabel(c) } });
+        firstSeries.markLine.data.push({ xAxis: c.date, label: { formatter: changeLabel(c, lang) } });
     }
     chart.setOption({
       animation: false,

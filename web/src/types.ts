@@ -1,80 +1,8 @@
-// The API's answers as the dashboard reads them (see src/audit/report-types.ts and src/server/routes).
+// The API's answers as the dashboard reads them: the audit's own types (a contract shared with the CLI's JSON),
+// the others as src/server/routes answer.
 
-export type FindingKind =
-  | 'fee_overcharge'
-  | 'fee_undercharge'
-  | 'amount_mismatch'
-  | 'missing_settlement'
-  | 'unexpected_settlement'
-  | 'duplicate_settlement'
-  | 'void_settled'
-  | 'refund_fee_mismatch'
-  | 'suspected_duplicate_charge'
-  | 'unplanned_deduction'
-  | 'late_settlement'
-  | 'payout_mismatch'
-  | 'no_rule';
-
-export interface Finding {
-  id: string;
-  kind: FindingKind;
-  merchantId?: string;
-  refNo?: string;
-  orderNo?: string;
-  terminalId?: string;
-  time?: string;
-  settleDate?: string;
-  channel?: string;
-  card?: string;
-  amountFen?: number;
-  expectedFeeFen?: number;
-  chargedFeeFen?: number;
-  overchargeFen: number;
-  lossFen: number;
-  basis?: 'plan' | 'inferred';
-  rule?: { text: string; line: number };
-  message: string;
-  messageEn: string;
-  source: { file: string; row: number }[];
-}
-
-export interface RateChange {
-  channel: string;
-  card: string;
-  band: string;
-  date: string;
-  beforeRate: string;
-  afterRate: string;
-  beforeFixedFen: number;
-  afterFixedFen: number;
-  beforeCapFen?: number;
-  afterCapFen?: number;
-  transactions: number;
-  inPlan: boolean | null;
-  noticeHonoured: boolean | null;
-}
-
-export interface AuditReport {
-  diagnoses?: Diagnosis[];
-  summary: {
-    terminalRecords: number;
-    settlementRecords: number;
-    bankRecords: number;
-    matched: number;
-    pending: number;
-    overchargeFen: number;
-    lossFen: number;
-    withinToleranceFen: number;
-    findingsByKind: Record<string, number>;
-    skippedChecks: string[];
-  };
-  findings: Finding[];
-  rateChanges: RateChange[];
-  rejected: { file: string; row: number; column?: string; reason: string }[];
-  files: { file: string; sha256: string; preset: string; kind: string; rows: number }[];
-  warnings: string[];
-  effectiveRates?: { date: string; channel: string; card: string; amountFen: number; feeFen: number }[];
-}
+export type { AuditReport, Finding, FindingKind, RateChange } from '../../src/audit/report-types.js';
+export type { Diagnosis } from '../../src/explain/diagnosis-types.js';
 
 export interface Merchant {
   id: number;
@@ -101,22 +29,6 @@ export interface PlanIssue {
   zh: string;
   en: string;
   text: string;
-}
-
-/** A group of findings attributed to one likely cause (src/explain/diagnosis-types.ts). */
-export interface Diagnosis {
-  id: string;
-  cause: string;
-  title: string;
-  titleEn: string;
-  evidence: string[];
-  evidenceEn: string[];
-  findingIds: string[];
-  since?: string;
-  lossFen: number;
-  confidence: 'high' | 'medium' | 'low';
-  steps: string[];
-  stepsEn: string[];
 }
 
 /** One catalogue plan priced over the merchant's history (src/compare/compare-plans.ts). */

@@ -17,7 +17,8 @@ import {
 } from '../../storage/sessions-repo.js';
 import { findUserByEmail, getUser, setPasswordHash } from '../../storage/users-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
-import { HttpError } from '../http-error.js';
+import { bilingualError, HttpError } from '../http-error.js';
+import { requestLang } from '../request-lang.js';
 import { SESSION_COOKIE, SESSION_DAYS, type ServerContext } from '../server-context.js';
 import { routeSchema } from '../zod-route.js';
 
@@ -27,6 +28,23 @@ const LoginBody = z
 const PasswordBody = z
   .object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().max(1024) })
   .strict();
+
+/**
+ * A password the policy refuses: every problem in the request's language, both languages of each in `details` (the
+ * dashboard shows them in the language it is set to).
+ */
+export function passwordPolicyError(
+  lang: 'zh' | 'en',
+  problems: readonly { zh: string; en: string }[],
+): HttpError {
+  const en = lang === 'en';
+  return new HttpError(
+    400,
+    'password_policy',
+    problems.map((p) => (en ? p.en : p.zh)).join(en ? '; ' : '；'),
+    problems,
+  );
+}
 
 // Verifying against a fixed hash when the email is unknown keeps the answer time the same either way.
 let dummyHash: Promise<string> | undefined;
@@ -88,7 +106,10 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
           at: now.toISOString(),
         });
         reply.header('retry-after', String(Math.ceil(wait / 1000)));
-        throw new HttpError(429, 'too_many_attempts', 'too many failed logins; try again later');
+        throw bilingualError(requestLang(request), 429, 'too_many_attempts', {
+          zh: '登录失败次数过多，请稍后再试',
+          en: 'too many failed logins; try again later',
+        });
       }
       const user = await findUserByEmail(ctx.db, email);
       dummyHash ??= hashPassword('posguard-dummy-Password-1');
@@ -101,7 +122,10 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
           address: request.ip,
           at: now.toISOString(),
         });
-        throw new HttpError(401, 'invalid_credentials', 'wrong email or password');
+        throw bilingualError(requestLang(request), 401, 'invalid_credentials', {
+          zh: '邮箱或密码错误',
+          en: 'wrong email or password',
+        });
       }
       ctx.limiter.forgive(keys, now.getTime());
       ctx.limiter.clear(`account:${email}`);
@@ -157,7 +181,10 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const body = request.body as z.infer<typeof PasswordBody>;
       const user = await getUser(ctx.db, actor.userId);
       if (user === undefined || !(await verifyPassword(body.currentPassword, user.password_hash))) {
-        throw new HttpError(403, 'invalid_credentials', 'the current password is wrong');
+        throw bilingualError(requestLang(request), 403, 'invalid_credentials', {
+          zh: '当前密码不正确',
+          en: 'the current password is wrong',
+        });
       }
       const problems = checkPasswordPolicy(body.newPassword, user.email);
       if (body.newPassword === body.currentPassword) {
@@ -168,7 +195,7 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
         });
       }
       if (problems.length > 0) {
-        throw new HttpError(400, 'password_policy', problems.map((p) => p.en).join('; '), problems);
+        throw passwordPolicyError(requestLang(request), problems);
       }
       const at = ctx.now().toISOString();
       await setPasswordHash(ctx.db, user.id, await hashPassword(body.newPassword), at);

@@ -60,12 +60,18 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ServerContext): void 
           overchargeFen: audit.summary.overchargeFen,
           findings,
           rateChanges: audit.rateChanges.length,
+          // The whole formula on each side: a fixed fee or a cap that moved is a jump even when the rate did not.
           recentJumps: recentJumps.map((c) => ({
             date: c.date,
             channel: c.channel,
             card: c.card,
+            band: c.band,
             beforeRate: c.beforeRate,
             afterRate: c.afterRate,
+            beforeFixedFen: c.beforeFixedFen,
+            afterFixedFen: c.afterFixedFen,
+            ...(c.beforeCapFen === undefined ? {} : { beforeCapFen: c.beforeCapFen }),
+            ...(c.afterCapFen === undefined ? {} : { afterCapFen: c.afterCapFen }),
           })),
           lastRecordDate:
             (audit.effectiveRates ?? [])

@@ -6,9 +6,11 @@ import { grantMembership, requireGrantAllowed } from '../../storage/merchants-re
 import { MEMBER_ROLES } from '../../storage/schema.js';
 import { createUser, findUserByEmail, listVisibleUsers } from '../../storage/users-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
-import { HttpError } from '../http-error.js';
+import { bilingualError } from '../http-error.js';
+import { requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
 import { routeSchema } from '../zod-route.js';
+import { passwordPolicyError } from './auth-routes.js';
 
 const InviteBody = z
   .object({
@@ -38,7 +40,10 @@ export function userRoutes(app: FastifyInstance, ctx: ServerContext): void {
       let user = await findUserByEmail(ctx.db, body.email);
       // Re-inviting oneself could only demote oneself out of one's own merchants.
       if (user?.id === actor.userId)
-        throw new HttpError(400, 'invalid_request', 'you cannot invite yourself');
+        throw bilingualError(requestLang(request), 400, 'invalid_request', {
+          zh: '不能邀请自己',
+          en: 'you cannot invite yourself',
+        });
       // Every merchant must be the inviter's to share, with this role, before anything is created.
       for (const merchantId of body.merchantIds) {
         await requireGrantAllowed(ctx.db, actor.userId, {
@@ -51,8 +56,7 @@ export function userRoutes(app: FastifyInstance, ctx: ServerContext): void {
       if (user === undefined) {
         const password = body.password ?? generatePassword();
         const problems = checkPasswordPolicy(password, body.email);
-        if (problems.length > 0)
-          throw new HttpError(400, 'password_policy', problems.map((p) => p.en).join('; '), problems);
+        if (problems.length > 0) throw passwordPolicyError(requestLang(request), problems);
         if (body.password === undefined) temporaryPassword = password;
         user = await createUser(ctx.db, {
           email: body.email,

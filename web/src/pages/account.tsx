@@ -6,10 +6,15 @@ import { Empty, Loaded } from '../states.js';
 import type { Me } from '../types.js';
 import { useLoad } from '../use-load.js';
 
+type Worded = { zh?: unknown; en?: unknown };
+
+/** The server's message in the page's language: its details carry both (one problem, or a list of them). */
 function messageOf(err: unknown, lang: 'zh' | 'en'): string {
-  if (err instanceof ApiError && Array.isArray(err.details)) {
-    const parts = (err.details as { zh?: string; en?: string }[]).map((d) => (lang === 'en' ? d.en : d.zh));
-    if (parts.every((p) => typeof p === 'string')) return parts.join('；');
+  if (err instanceof ApiError && typeof err.details === 'object' && err.details !== null) {
+    const list: Worded[] = Array.isArray(err.details) ? (err.details as Worded[]) : [err.details as Worded];
+    const parts = list.map((d) => (lang === 'en' ? d.en : d.zh));
+    if (parts.length > 0 && parts.every((p) => typeof p === 'string'))
+      return parts.join(lang === 'en' ? '; ' : '；');
   }
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,20 +1,38 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { formatFen, shanghaiTime } from '../format.js';
-import { useI18n } from '../i18n.js';
+import {
+  ALERT_KIND_NAMES,
+  CHANNEL_TYPE_NAMES,
+  DELIVERY_STATUS_NAMES,
+  SEVERITY_NAMES,
+  useI18n,
+} from '../i18n.js';
 import { Empty, Loaded } from '../states.js';
 import type { Alert, AlertChannel, Merchant } from '../types.js';
 import { useLoad } from '../use-load.js';
 
 const CHANNEL_TYPES = ['webhook', 'wecom', 'dingtalk', 'feishu', 'email'] as const;
 
-/** Monitor alerts with each delivery's status, and the merchant's alert channels (issue 8). */
-export function AlertsPage(props: { merchant: Merchant }) {
-  const { t } = useI18n();
+/**
+ * Monitor alerts with each delivery's status, and the merchant's alert channels (issue 8). `alertId` is the alert
+ * a message linked to (/m/1/alerts/7): it is marked, scrolled to and focused.
+ */
+export function AlertsPage(props: { merchant: Merchant; alertId?: number }) {
+  const { t, lang, named } = useI18n();
   const id = props.merchant.id;
-  const [alerts, reloadAlerts] = useLoad(`alerts-${id}`, () =>
-    api<{ alerts: Alert[] }>(`/api/v1/merchants/${id}/alerts`),
+  // The API's most when a message links to one alert: it may be older than the newest hundred.
+  const limit = props.alertId === undefined ? 100 : 1000;
+  const [alerts, reloadAlerts] = useLoad(`alerts-${id}-${limit}`, () =>
+    api<{ alerts: Alert[] }>(`/api/v1/merchants/${id}/alerts?limit=${limit}`),
   );
+  const linked = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (alerts.state !== 'ready') return;
+    linked.current?.scrollIntoView({ block: 'center' });
+    linked.current?.focus();
+  }, [alerts.state]);
+  const [open, close] = lang === 'en' ? [' (', ')'] : ['（', '）'];
   const [channels, reloadChannels] = useLoad(`channels-${id}`, () =>
     api<{ channels: AlertChannel[] }>(`/api/v1/merchants/${id}/alert-channels`),
   );
@@ -60,7 +78,7 @@ export function AlertsPage(props: { merchant: Merchant }) {
               <ul data-testid="alert-channels">
                 {list.map((c) => (
                   <li key={c.id} data-channel-type={c.type}>
-                    {c.type} · {c.target} {c.hasSecret ? '🔑' : ''}{' '}
+                    {named(CHANNEL_TYPE_NAMES, c.type)} · {c.target} {c.hasSecret ? '🔑' : ''}{' '}
                     <button type="button" onClick={() => void remove(c.id)}>
                       {t('remove')}
                     </button>
@@ -79,7 +97,7 @@ export function AlertsPage(props: { merchant: Merchant }) {
           >
             {CHANNEL_TYPES.map((c) => (
               <option key={c} value={c}>
-                {c}
+                {named(CHANNEL_TYPE_NAMES, c)}
               </option>
             ))}
           </select>
@@ -113,34 +131,64 @@ export function AlertsPage(props: { merchant: Merchant }) {
       <section className="card">
         <h3>{t('alerts')}</h3>
         <Loaded load={alerts} reload={reloadAlerts}>
-          {({ alerts: list }) =>
-            list.length === 0 ? (
-              <Empty>
-                <p>{t('noAlerts')}</p>
-              </Empty>
-            ) : (
-              <ul data-testid="alerts">
-                {list.map((a) => (
-                  <li key={a.id}>
-                    <b>{shanghaiTime(a.createdAt)}</b> [{a.severity}] {a.message}
-                    {a.amountFen === null ? '' : ` ${formatFen(a.amountFen)}`}
-                    <ul>
-                      {a.deliveries.map((d) => (
-                        <li
-                          key={d.id}
-                          data-status={d.status}
-                          className={d.status === 'failed' ? 'loss' : undefined}
-                        >
-                          {d.channelType}: {d.status === 'failed' ? `✗ ${t('deliveryFailed')}` : d.status} (
-                          {d.attempts}){d.lastError === null ? '' : ` — ${t('lastError')}: ${d.lastError}`}
-                        </li>
-                      ))}
-                    </ul>
-                  </li>
-                ))}
-              </ul>
-            )
-          }
+          {({ alerts: list }) => (
+            <>
+              {props.alertId === undefined || list.some((a) => a.id === props.alertId) ? null : (
+                <p className="state error" role="alert" data-testid="alert-not-found">
+                  {t('alertNotFound')}
+                </p>
+              )}
+              {list.length === 0 ? (
+                <Empty>
+                  <p>{t('noAlerts')}</p>
+                </Empty>
+              ) : (
+                <ul data-testid="alerts" className="alerts">
+                  {list.map((a) => {
+                    const isLinked = a.id === props.alertId;
+                    return (
+                      <li
+                        key={a.id}
+                        id={`alert-${a.id}`}
+                        data-alert-id={a.id}
+                        className={isLinked ? 'linked' : undefined}
+                        aria-current={isLinked ? 'true' : undefined}
+                        tabIndex={isLinked ? -1 : undefined}
+                        ref={isLinked ? linked : undefined}
+                      >
+                        <b>{shanghaiTime(a.createdAt)}</b> {open}
+                        {named(SEVERITY_NAMES, a.severity)}
+                        {close} <b>{named(ALERT_KIND_NAMES, a.kind)}</b>
+                        {t('colon')}
+                        {a.message}
+                        {a.amountFen === null ? '' : ` ${formatFen(a.amountFen)}`}
+                        <ul>
+                          {a.deliveries.map((d) => (
+                            <li
+                              key={d.id}
+                              data-status={d.status}
+                              className={d.status === 'failed' ? 'loss' : undefined}
+                            >
+                              {named(CHANNEL_TYPE_NAMES, d.channelType)}
+                              {t('colon')}
+                              {d.status === 'failed' ? '✗ ' : ''}
+                              {named(DELIVERY_STATUS_NAMES, d.status)}
+                              {open}
+                              {d.attempts}
+                              {close}
+                              {d.lastError === null
+                                ? ''
+                                : ` — ${t('lastError')}${t('colon')}${d.lastError === 'channel removed' ? t('channelRemoved') : d.lastError}`}
+                            </li>
+                          ))}
+                        </ul>
+                      </li>
+                    );
+                  })}
+                </ul>
+              )}
+            </>
+          )}
         </Loaded>
       </section>
     </div>

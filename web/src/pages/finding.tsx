@@ -1,11 +1,12 @@
 import { api } from '../api.js';
 import { formatFen, shanghaiTime } from '../format.js';
-import { useI18n } from '../i18n.js';
+import { RECORD_TYPE_NAMES, useI18n } from '../i18n.js';
 import { Link } from '../router.js';
 import { Empty, Loaded } from '../states.js';
 import type { AuditReport, Merchant } from '../types.js';
 import { useLoad } from '../use-load.js';
 import { ExportLinks } from './findings.js';
+import { KIND_WORDS } from './imports.js';
 
 interface StoredRecord {
   id: number;
@@ -58,7 +59,8 @@ async function sourceRecords(
 
 /** One finding: what, the rule, the arithmetic to the fen, and the source rows. */
 export function FindingPage(props: { merchant: Merchant; findingId: string }) {
-  const { t, kindName, lang, word } = useI18n();
+  const { t, kindName, lang, word, named } = useI18n();
+  const [open, close] = lang === 'en' ? [' (', ')'] : ['（', '）'];
   const id = props.merchant.id;
   const [audit, reload] = useLoad(`audit-${id}-${lang}`, () =>
     api<AuditReport>(`/api/v1/merchants/${id}/audit?lang=${lang}`),
@@ -121,7 +123,11 @@ export function FindingPage(props: { merchant: Merchant; findingId: string }) {
               <section className="card">
                 <h3>{t('rule')}</h3>
                 <p data-testid="finding-rule">
-                  {f.rule.text}（{t('planLine')} {f.rule.line} {t('planLineSuffix')}）
+                  {lang === 'en' ? (f.rule.textEn ?? f.rule.text) : f.rule.text}
+                  {open}
+                  {t('planLine')} {f.rule.line}
+                  {t('planLineSuffix')}
+                  {close}
                 </p>
               </section>
             )}
@@ -187,8 +193,10 @@ export function FindingPage(props: { merchant: Merchant; findingId: string }) {
                             <tr key={r.id}>
                               <td>{r.source.file}</td>
                               <td>{r.source.row}</td>
-                              <td>
-                                {r.kind}/{r.type}
+                              <td data-testid="source-kind">
+                                {named(KIND_WORDS, r.kind)}
+                                {lang === 'en' ? ', ' : '·'}
+                                {named(RECORD_TYPE_NAMES, r.type)}
                               </td>
                               <td>{shanghaiTime(r.time)}</td>
                               <td>{r.refNo ?? ''}</td>

@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { renderCsv } from '../../../src/audit/render-csv.js';
+import { type MouseEvent, useState } from 'react';
 import { api } from '../api.js';
 import { formatFen, shanghaiTime } from '../format.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
-import { Empty, Loaded } from '../states.js';
+import { Empty, hasRecords, Loaded, NoData } from '../states.js';
 import type { AuditReport, Finding, Merchant } from '../types.js';
 import { useLoad } from '../use-load.js';
 
@@ -19,14 +20,49 @@ function sortValue(f: Finding, key: SortKey): string | number {
   return f.time ?? f.settleDate ?? '';
 }
 
-/** The exports of a merchant's audit, as download links (the session cookie goes along). */
-export function ExportLinks(props: { merchantId: number }) {
+/**
+ * The findings shown as the CSV the API writes (the same writer, src/audit/render-csv.ts), saved from the page:
+ * the API exports every finding, and a merchant who filtered to one kind or one terminal wants those.
+ */
+function saveShownCsv(report: AuditReport, shown: Finding[], merchantId: number, lang: 'zh' | 'en'): void {
+  const csv = renderCsv({ ...report, findings: shown }, { lang });
+  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `posguard-findings-${merchantId}-filtered.csv`;
+  link.click();
+  // The download has its own copy by the time the click returns; the URL only holds the memory.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * The exports of a merchant's audit, as download links (the session cookie goes along). With `filtered`, the CSV is
+ * of those findings only (the table's filter and search), not of all.
+ */
+export function ExportLinks(props: {
+  merchantId: number;
+  filtered?: { report: AuditReport; findings: Finding[] } | undefined;
+}) {
   const { t, lang } = useI18n();
   const base = `/api/v1/merchants/${props.merchantId}`;
+  const filtered = props.filtered;
+  const onCsv = (e: MouseEvent<HTMLAnchorElement>) => {
+    if (filtered === undefined) return;
+    e.preventDefault();
+    saveShownCsv(filtered.report, filtered.findings, props.merchantId, lang);
+  };
+  const [open, close] = lang === 'en' ? [' (', ')'] : ['（', '）'];
   return (
     <span className="exports">
-      <a className="button" href={`${base}/findings.csv?lang=${lang}`} download data-testid="export-csv">
+      <a
+        className="button"
+        href={`${base}/findings.csv?lang=${lang}`}
+        download
+        data-testid="export-csv"
+        onClick={onCsv}
+      >
         {t('exportCsv')}
+        {filtered === undefined ? '' : `${open}${filtered.findings.length} ${t('findingsUnit')}${close}`}
       </a>
       <a className="button" href={`${base}/report.html?lang=${lang}`} target="_blank" rel="noreferrer">
         {t('htmlReport')}
@@ -35,6 +71,22 @@ export function ExportLinks(props: { merchantId: number }) {
         {t('evidencePack')}
       </a>
     </span>
+  );
+}
+
+/** "2026-11-04 13:09" that breaks, on a phone, between the date and the time and nowhere else. */
+function WhenCell(props: { time: string | undefined; settleDate: string | undefined }) {
+  const [date = '', clock] = (shanghaiTime(props.time) || props.settleDate || '').split(' ');
+  return (
+    <>
+      <span className="nowrap">{date}</span>
+      {clock === undefined ? null : (
+        <>
+          {' '}
+          <span className="nowrap">{clock}</span>
+        </>
+      )}
+    </>
   );
 }
 
@@ -71,6 +123,7 @@ export function FindingsPage(props: { merchant: Merchant }) {
   return (
     <Loaded load={audit} reload={reload}>
       {(report) => {
+        if (!hasRecords(report)) return <NoData merchantId={id} />;
         const q = query.trim().toLowerCase();
         const rows = report.findings
           .filter((f) => kind === '' || f.kind === kind)
@@ -88,6 +141,7 @@ export function FindingsPage(props: { merchant: Merchant }) {
             return sort.desc ? -order : order;
           });
         const kinds = Object.entries(report.summary.findingsByKind).filter(([, n]) => n > 0);
+        const filtering = kind !== '' || q !== '';
         const pages = Math.max(1, Math.ceil(rows.length / FINDINGS_PAGE_SIZE));
         const current = Math.min(page, pages - 1);
         const shown = rows.slice(current * FINDINGS_PAGE_SIZE, (current + 1) * FINDINGS_PAGE_SIZE);
@@ -120,11 +174,25 @@ export function FindingsPage(props: { merchant: Merchant }) {
                 }}
                 aria-label={t('search')}
               />
-              <ExportLinks merchantId={id} />
+              <ExportLinks merchantId={id} filtered={filtering ? { report, findings: rows } : undefined} />
             </div>
-            {rows.length === 0 ? (
+            {report.findings.length === 0 ? (
               <Empty>
                 <p>{t('noFindings')}</p>
+              </Empty>
+            ) : rows.length === 0 ? (
+              <Empty>
+                <p data-testid="no-match">{t('noMatch')}</p>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setKind('');
+                    setQuery('');
+                    goTo(0);
+                  }}
+                >
+                  {t('clearFilter')}
+                </button>
               </Empty>
             ) : (
               <div className="table-wrap">
@@ -151,8 +219,10 @@ export function FindingsPage(props: { merchant: Merchant }) {
                           if (e.key === 'Enter') navigate(`/m/${id}/findings/${encodeURIComponent(f.id)}`);
                         }}
                       >
-                        <td>{kindName(f.kind)}</td>
-                        <td>{shanghaiTime(f.time) || f.settleDate}</td>
+                        <td className="kind">{kindName(f.kind)}</td>
+                        <td className="when">
+                          <WhenCell time={f.time} settleDate={f.settleDate} />
+                        </td>
                         <td>{f.refNo ?? f.orderNo ?? ''}</td>
                         <td className="num">{f.amountFen === undefined ? '' : formatFen(f.amountFen)}</td>
                         <td className="num loss">{formatFen(f.lossFen)}</td>

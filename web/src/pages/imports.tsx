@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api.js';
 import { shanghaiTime } from '../format.js';
-import { useI18n } from '../i18n.js';
+import { PRESET_NAMES, useI18n } from '../i18n.js';
 import { Loaded } from '../states.js';
 import type { Merchant } from '../types.js';
 import { useLoad } from '../use-load.js';
@@ -40,7 +40,7 @@ interface DeletedImport {
  * records fed (the audit).
  */
 export function ImportsCard(props: { merchant: Merchant; refreshKey?: number; onDeleted?: () => void }) {
-  const { t, lang } = useI18n();
+  const { t, lang, named } = useI18n();
   const id = props.merchant.id;
   const [list, reload] = useLoad(`imports-${id}-${props.refreshKey ?? 0}`, () =>
     api<{ imports: ImportRow[] }>(`/api/v1/merchants/${id}`),
@@ -133,7 +133,7 @@ export function ImportsCard(props: { merchant: Merchant; refreshKey?: number; on
                       <tr key={i.id} data-import={i.id} data-import-file={i.file}>
                         <td>{i.file}</td>
                         <td>{kindWord(i.kind)}</td>
-                        <td>{i.preset}</td>
+                        <td data-preset={i.preset}>{named(PRESET_NAMES, i.preset)}</td>
                         <td className="num">{i.rows}</td>
                         <td className="num">{i.stored}</td>
                         <td>{shanghaiTime(i.createdAt)}</td>

@@ -52,7 +52,9 @@ export function LoginPage(props: { onLogin: (me: Me) => void; langButton: ReactN
         </label>
         {error === null ? null : (
           <p className="error" role="alert">
-            {t('loginFailed')}: {error}
+            {t('loginFailed')}
+            {t('colon')}
+            {error}
           </p>
         )}
         <button type="submit" className="primary" disabled={busy}>

@@ -1,13 +1,15 @@
+import { headline } from '../../../src/audit/render-table.js';
 import { warningIn } from '../../../src/audit/warning-text.js';
+import type { Remedy } from '../../../src/explain/diagnosis-types.js';
 import { useState } from 'react';
 import { api } from '../api.js';
-import { formatFen, shanghaiDate, shanghaiToday } from '../format.js';
-import { useI18n } from '../i18n.js';
+import { formatFen, rateChangeText, shanghaiDate, shanghaiToday } from '../format.js';
+import { type TextKey, useI18n } from '../i18n.js';
 import { RateChart } from '../rate-chart.js';
 import { Link } from '../router.js';
 import { ExportLinks } from './findings.js';
 import { ImportsCard } from './imports.js';
-import { Empty, Loaded } from '../states.js';
+import { hasRecords, Loaded, NoData } from '../states.js';
 import type { AuditReport, Finding, Merchant } from '../types.js';
 import { useLoad } from '../use-load.js';
 
@@ -29,6 +31,12 @@ function percentText(feeFen: number, amountFen: number): string {
   return `${Math.floor(basisPoints / 100)}.${String(basisPoints % 100).padStart(2, '0')}%`;
 }
 
+// Remedies whose general wording sends the merchant to a CLI command; the dashboard has a button or a page for it.
+const DASHBOARD_STEPS: Partial<Record<Remedy, TextKey>> = {
+  contact_service: 'stepContactService',
+  reconcile_regularly: 'stepReconcile',
+};
+
 /**
  * The audit's overview, then the imported files: deleting one reads the audit again. The files sit outside the
  * audit's loading state, so what a deletion removed stays shown while the audit is read.
@@ -46,6 +54,7 @@ export function OverviewPage(props: { merchant: Merchant }) {
 /** Money lost (this month, to date) first, findings by kind, the rate chart, the plan beside the charges. */
 function AuditOverview(props: { merchant: Merchant; deletions: number }) {
   const { t, kindName, word, lang } = useI18n();
+  const [open, close] = lang === 'en' ? [' (', ')'] : ['（', '）'];
   const id = props.merchant.id;
   const [audit, reload] = useLoad(`audit-${id}-${lang}-${props.deletions}`, () =>
     api<AuditReport>(`/api/v1/merchants/${id}/audit?lang=${lang}`),
@@ -62,15 +71,11 @@ function AuditOverview(props: { merchant: Merchant; deletions: number }) {
     <Loaded load={audit} reload={reload}>
       {(report) => {
         const s = report.summary;
-        if (s.terminalRecords + s.settlementRecords + s.bankRecords === 0)
-          return (
-            <Empty>
-              <p>{t('noData')}</p>
-              <Link to={`/m/${id}/upload`} className="button primary">
-                {t('goUpload')}
-              </Link>
-            </Empty>
-          );
+        if (!hasRecords(report)) return <NoData merchantId={id} />;
+        // No plan stored (or none the audit could use): the expected fees came from the provider's earlier charges.
+        const inferred =
+          (plan.state === 'ready' && plan.data === null) ||
+          report.findings.some((f) => f.basis === 'inferred');
         const month = shanghaiToday().slice(0, 7);
         const lostThisMonth = report.findings
           .filter((f) => findingDate(f)?.startsWith(month) === true)
@@ -90,10 +95,16 @@ function AuditOverview(props: { merchant: Merchant; deletions: number }) {
               {props.merchant.name}
               {props.merchant.demo ? <span className="tag">{t('demo')}</span> : null}
             </h2>
+            <p className="headline" data-testid="headline">
+              {headline(report, lang)}
+            </p>
             <section className="totals">
               <div className="total big" data-testid="lost-this-month">
                 <span>
-                  {t('lostThisMonth')}（{month}）
+                  {t('lostThisMonth')}
+                  {open}
+                  {month}
+                  {close}
                 </span>
                 <strong>{formatFen(lostThisMonth)}</strong>
               </div>
@@ -179,10 +190,10 @@ function AuditOverview(props: { merchant: Merchant; deletions: number }) {
                     </table>
                   </div>
                   {report.rateChanges.length === 0 ? null : (
-                    <ul className="changes-brief">
+                    <ul className="changes-brief" data-testid="changes-brief">
                       {report.rateChanges.map((c) => (
-                        <li key={`${c.channel}${c.card}${c.band}${c.date}`}>
-                          {c.date} {word(c.channel)}/{word(c.card)} {c.beforeRate}→{c.afterRate}
+                        <li key={`${c.merchantId ?? ''}${c.channel}${c.card}${c.band}${c.date}`}>
+                          {c.date} {word(c.channel)}/{word(c.card)} {rateChangeText(c, lang)}
                         </li>
                       ))}
                     </ul>
@@ -206,19 +217,30 @@ function AuditOverview(props: { merchant: Merchant; deletions: number }) {
                     </ul>
                     <h5>{t('steps')}</h5>
                     <ol>
-                      {(lang === 'en' ? d.stepsEn : d.steps).map((step) => (
-                        <li key={step}>{step}</li>
-                      ))}
+                      {(lang === 'en' ? d.stepsEn : d.steps).map((step, i) => {
+                        const remedy = d.remedies[i];
+                        const own = remedy === undefined ? undefined : DASHBOARD_STEPS[remedy];
+                        // A step worded for this diagnosis (its lines, its amount) names no command: it stays.
+                        return (
+                          <li key={step}>{own !== undefined && /\bposguard /.test(step) ? t(own) : step}</li>
+                        );
+                      })}
                     </ol>
                   </div>
                 ))}
                 <ExportLinks merchantId={id} />
               </section>
             )}
-            {report.warnings.length === 0 ? null : (
-              <section className="card">
+            {report.warnings.length === 0 && !inferred ? null : (
+              <section className="card" data-testid="warnings">
                 <h3>{t('warnings')}</h3>
                 <ul className="warnings">
+                  {/* Said first, as the CLI does: without the contract, "no overcharge" only means "no change". */}
+                  {inferred ? (
+                    <li data-testid="no-plan-warning">
+                      {t('noPlanInferred')} <Link to={`/m/${id}/plan`}>{t('navPlan')}</Link>
+                    </li>
+                  ) : null}
                   {report.warnings.map((w) => (
                     <li key={w}>{warningIn(w, lang)}</li>
                   ))}

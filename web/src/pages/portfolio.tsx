@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { formatFen } from '../format.js';
+import { formatFen, type RateFormulaChange, rateChangeText } from '../format.js';
 import { useI18n } from '../i18n.js';
 import { Link } from '../router.js';
 import { Empty, Loaded } from '../states.js';
@@ -14,12 +14,12 @@ interface PortfolioRow {
   overchargeFen: number;
   findings: number;
   rateChanges: number;
-  recentJumps: { date: string; channel: string; card: string; beforeRate: string; afterRate: string }[];
+  recentJumps: (RateFormulaChange & { date: string; channel: string; card: string; band: string })[];
 }
 
 /** An agent's merchants ranked by money lost, with rate jumps of the last 30 days flagged. */
 export function PortfolioPage() {
-  const { t, word } = useI18n();
+  const { t, word, lang } = useI18n();
   const [load, reload] = useLoad('portfolio', () =>
     api<{ since: string; merchants: PortfolioRow[] }>('/api/v1/portfolio'),
   );
@@ -58,8 +58,8 @@ export function PortfolioPage() {
                         {m.recentJumps.length === 0
                           ? '—'
                           : m.recentJumps.map((j) => (
-                              <span key={`${j.date}${j.channel}${j.card}`} className="flag">
-                                ⚠ {j.date} {word(j.channel)}/{word(j.card)} {j.beforeRate}→{j.afterRate}
+                              <span key={`${j.date}${j.channel}${j.card}${j.band}`} className="flag">
+                                ⚠ {j.date} {word(j.channel)}/{word(j.card)} {rateChangeText(j, lang)}
                               </span>
                             ))}
                       </td>

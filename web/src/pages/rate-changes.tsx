@@ -1,7 +1,7 @@
 import { api } from '../api.js';
-import { formatFen } from '../format.js';
+import { formatFen, rateChangeText } from '../format.js';
 import { useI18n } from '../i18n.js';
-import { Empty, Loaded } from '../states.js';
+import { Empty, hasRecords, Loaded, NoData } from '../states.js';
 import type { AuditReport, Merchant } from '../types.js';
 import { useLoad } from '../use-load.js';
 
@@ -17,7 +17,9 @@ export function RateChangesPage(props: { merchant: Merchant }) {
   return (
     <Loaded load={audit} reload={reload}>
       {(report) =>
-        report.rateChanges.length === 0 ? (
+        !hasRecords(report) ? (
+          <NoData merchantId={id} />
+        ) : report.rateChanges.length === 0 ? (
           <Empty>
             <p>{t('noRateChanges')}</p>
           </Empty>
@@ -33,11 +35,15 @@ export function RateChangesPage(props: { merchant: Merchant }) {
                   <div className="when">{c.date}</div>
                   <div className="what">
                     <strong>
-                      {word(c.channel)}/{word(c.card)} {c.beforeRate} → {c.afterRate}
+                      {word(c.channel)}/{word(c.card)} {rateChangeText(c, lang)}
                     </strong>
                     <dl className="facts">
                       <dt>{t('band')}</dt>
-                      <dd>{c.band}</dd>
+                      <dd>{c.band === 'all' ? t('allAmounts') : c.band}</dd>
+                      <dt>{t('rate')}</dt>
+                      <dd>
+                        {c.beforeRate} → {c.afterRate}
+                      </dd>
                       <dt>{t('fixed')}</dt>
                       <dd>
                         {formatFen(c.beforeFixedFen)} → {formatFen(c.afterFixedFen)}

@@ -1,6 +1,6 @@
 import { type DragEvent, useRef, useState } from 'react';
 import { ApiError, sendWithProgress } from '../api.js';
-import { useI18n } from '../i18n.js';
+import { PRESET_NAMES, useI18n } from '../i18n.js';
 import type { Merchant, PlanIssue } from '../types.js';
 import { ImportsCard, KIND_WORDS } from './imports.js';
 
@@ -40,13 +40,22 @@ type Upload = {
 };
 
 const KINDS = ['terminal', 'settlement', 'bank'] as const;
-const PRESETS = ['generic', 'bank-generic', 'wechat', 'alipay', 'leshua', 'unionpay-zm', 'lcsw'] as const;
+const PRESETS = [
+  'generic',
+  'bank-generic',
+  'wechat',
+  'alipay',
+  'leshua',
+  'leshua-payout',
+  'unionpay-zm',
+  'lcsw',
+] as const;
 
 let nextKey = 1;
 
 /** Drop several files (or pick them on a phone); each uploads with its own progress and result. */
 export function UploadPage(props: { merchant: Merchant }) {
-  const { t, lang } = useI18n();
+  const { t, lang, named } = useI18n();
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [kind, setKind] = useState('');
   const [preset, setPreset] = useState('');
@@ -129,7 +138,7 @@ export function UploadPage(props: { merchant: Merchant }) {
             <option value="">{t('auto')}</option>
             {PRESETS.map((p) => (
               <option key={p} value={p}>
-                {p}
+                {named(PRESET_NAMES, p)}
               </option>
             ))}
           </select>
@@ -201,7 +210,7 @@ export function UploadPage(props: { merchant: Merchant }) {
 }
 
 function ImportResult(props: { answer: ImportAnswer; kindWord: (k: string) => string }) {
-  const { t, lang } = useI18n();
+  const { t, lang, named } = useI18n();
   const skipped = (props.answer.landings ?? []).reduce((n, l) => n + (l.alreadyStored ?? 0), 0);
   return (
     <div className="import-result">
@@ -220,7 +229,9 @@ function ImportResult(props: { answer: ImportAnswer; kindWord: (k: string) => st
         <div key={f.file}>
           <dl className="facts">
             <dt>{t('preset')}</dt>
-            <dd data-testid="detected-preset">{f.preset}</dd>
+            <dd data-testid="detected-preset" data-preset={f.preset}>
+              {named(PRESET_NAMES, f.preset)}
+            </dd>
             <dt>{t('kind')}</dt>
             <dd>{props.kindWord(f.kind)}</dd>
             <dt>{t('encoding')}</dt>
