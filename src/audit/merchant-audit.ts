@@ -3,10 +3,10 @@
 // merchant and assembles the report.
 import { expectedSettleDate } from '../calendar/expected-settle-date.js';
 import { formatFen, formatYuan } from '../money/fen.js';
-import { coverDeductions, type DeductionCoverage, type DeductionLine } from '../plans/charges.js';
+import { coverDeductions, type DeductionLine, unplannedWords } from '../plans/charges.js';
 import { refundFeesDue } from '../plans/refund-fee.js';
 import { quoteFee } from '../plans/expected-fee.js';
-import type { ChargeEvery, FeePlan, FeeQuote } from '../plans/plan-types.js';
+import type { FeePlan, FeeQuote } from '../plans/plan-types.js';
 import { journalAmountAgrees, orderTotalFen, type PosRecord } from '../records/record.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
 import { dayNumber, localDateMemo, localDateOf } from '../time/shanghai.js';
@@ -135,37 +135,10 @@ function planBands(
   };
 }
 
-/** Why a deduction is not (wholly) agreed: no such charge, taken before its start, or more than it allows. */
-function unplannedWords(c: DeductionCoverage): { zh: string; en: string } {
-  const fen = formatFen(c.unplannedFen);
-  const charge = c.charge;
-  if (charge !== undefined && c.reason === 'before_from' && charge.from !== undefined)
-    return {
-      zh: `约定的“${charge.name}”自 ${charge.from} 起才收取，此前扣除的 ${fen} 未约定`,
-      en: `the agreed "${charge.name}" starts on ${charge.from}; ${fen} taken before that is not agreed`,
-    };
-  if (charge !== undefined && c.reason === 'over_amount') {
-    const per = EVERY_WORDS[charge.every];
-    return {
-      zh: `约定的“${charge.name}”${per.zh}最多 ${formatFen(charge.amountFen)}，超出 ${fen}`,
-      en: `the agreed "${charge.name}" is at most ${formatFen(charge.amountFen)} ${per.en}; ${fen} over that`,
-    };
-  }
-  return { zh: `费率方案未约定 ${fen}`, en: `${fen} is not agreed in the plan` };
-}
-
 /** How an amount_mismatch names the two amounts: zh journal, zh settled, en journal, en settled. */
 type AmountWords = readonly [journalZh: string, settledZh: string, journalEn: string, settledEn: string];
 const SALE_AMOUNT_WORDS: AmountWords = ['终端流水金额', '结算金额', 'journal amount', 'settled amount'];
 const REFUND_AMOUNT_WORDS: AmountWords = ['终端退货金额', '结算退货金额', 'journal refund', 'settled refund'];
-
-const EVERY_WORDS: Record<ChargeEvery, { zh: string; en: string }> = {
-  once: { zh: '共', en: 'in all' },
-  month: { zh: '每月', en: 'a month' },
-  quarter: { zh: '每季', en: 'a quarter' },
-  year: { zh: '每年', en: 'a year' },
-  payout: { zh: '每次结算', en: 'a payout' },
-};
 
 function formulaWords(f: Formula): { zh: string; en: string } {
   return describeFormula(f.ratePpm(), f.fixedFen, f.capFen);

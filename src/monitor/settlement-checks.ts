@@ -7,8 +7,9 @@ import {
   coverDeductions,
   type DeductionCoverage,
   type DeductionLine,
+  unplannedWords,
 } from '../plans/charges.js';
-import type { ChargeEvery, FeePlan, PlanCharge } from '../plans/plan-types.js';
+import type { FeePlan, PlanCharge } from '../plans/plan-types.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type PosRecord } from '../records/index.js';
 import { rowToRecord } from '../storage/record-row.js';
 import type { Database } from '../storage/schema.js';
@@ -411,33 +412,6 @@ function deductionOf(id: number, r: PosRecord): DeductionItem | undefined {
   )
     return { id, record: r, deduction: { ...common, amountFen: r.amountFen - r.feeFen - r.settledFen } };
   return undefined;
-}
-
-const EVERY_WORDS: Record<ChargeEvery, { zh: string; en: string }> = {
-  once: { zh: '共', en: 'in all' },
-  month: { zh: '每月', en: 'a month' },
-  quarter: { zh: '每季', en: 'a quarter' },
-  year: { zh: '每年', en: 'a year' },
-  payout: { zh: '每次结算', en: 'a payout' },
-};
-
-/** Why a deduction is not (all) agreed, in the audit's words. */
-function unplannedWords(c: DeductionCoverage): { zh: string; en: string } {
-  const fen = formatFen(c.unplannedFen);
-  const charge = c.charge;
-  if (charge !== undefined && c.reason === 'before_from' && charge.from !== undefined)
-    return {
-      zh: `约定的“${charge.name}”自 ${charge.from} 起才收取，此前扣除的 ${fen} 未约定`,
-      en: `the agreed "${charge.name}" starts on ${charge.from}; ${fen} taken before that is not agreed`,
-    };
-  if (charge !== undefined && c.reason === 'over_amount') {
-    const per = EVERY_WORDS[charge.every];
-    return {
-      zh: `约定的“${charge.name}”${per.zh}最多 ${formatFen(charge.amountFen)}，超出 ${fen}`,
-      en: `the agreed "${charge.name}" is at most ${formatFen(charge.amountFen)} ${per.en}; ${fen} over that`,
-    };
-  }
-  return { zh: `费率方案未约定 ${fen}`, en: `${fen} is not agreed in the plan` };
 }
 
 /** The alert of a deduction the plan does not (fully) cover: what was taken, why, and what to do. */

@@ -1,5 +1,6 @@
+import { formatFen } from '../money/fen.js';
 import { daysInMonth, localDateOf } from '../time/shanghai.js';
-import type { PlanCharge } from './plan-types.js';
+import type { ChargeEvery, PlanCharge } from './plan-types.js';
 import { foldName } from './plan-vocabulary.js';
 
 /** A deduction taken from a payout, as the settlement statement labels it. */
@@ -147,4 +148,34 @@ function monthsSince(from: string, date: string): number {
   const [y, m, d] = [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
   const renewal = Math.min(fd, daysInMonth(y, m));
   return (y - fy) * 12 + (m - fm) - (d < renewal ? 1 : 0);
+}
+
+const EVERY_WORDS: Record<ChargeEvery, { zh: string; en: string }> = {
+  once: { zh: '共', en: 'in all' },
+  month: { zh: '每月', en: 'a month' },
+  quarter: { zh: '每季', en: 'a quarter' },
+  year: { zh: '每年', en: 'a year' },
+  payout: { zh: '每次结算', en: 'a payout' },
+};
+
+/**
+ * Why a deduction is not (wholly) agreed — no such charge, taken before its start, or more than it allows — in the
+ * words the audit's findings and the monitor's alerts share.
+ */
+export function unplannedWords(c: DeductionCoverage): { zh: string; en: string } {
+  const fen = formatFen(c.unplannedFen);
+  const charge = c.charge;
+  if (charge !== undefined && c.reason === 'before_from' && charge.from !== undefined)
+    return {
+      zh: `约定的“${charge.name}”自 ${charge.from} 起才收取，此前扣除的 ${fen} 未约定`,
+      en: `the agreed "${charge.name}" starts on ${charge.from}; ${fen} taken before that is not agreed`,
+    };
+  if (charge !== undefined && c.reason === 'over_amount') {
+    const per = EVERY_WORDS[charge.every];
+    return {
+      zh: `约定的“${charge.name}”${per.zh}最多 ${formatFen(charge.amountFen)}，超出 ${fen}`,
+      en: `the agreed "${charge.name}" is at most ${formatFen(charge.amountFen)} ${per.en}; ${fen} over that`,
+    };
+  }
+  return { zh: `费率方案未约定 ${fen}`, en: `${fen} is not agreed in the plan` };
 }
