@@ -5,7 +5,6 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import type yauzl from 'yauzl';
 import type { PosRecord } from '../records/index.js';
 import { CsvScanner, detectDelimiter, MAX_ROW_CHARS, RowTooLongError } from './csv-scanner.js';
@@ -31,6 +30,14 @@ import { type MarkupKind, markupDecoder, markupKind } from './markup-decoder.js'
 import { type PresetOverride, presetOverrides } from './presets/index.js';
 import { borrowReadBuffer, readFileHead, returnReadBuffer } from './read-buffer.js';
 import { type Cell, TableReader } from './table-reader.js';
+import {
+  detailTables,
+  entryStream,
+  isTableEntry,
+  listEntries,
+  openZip,
+  type ZipEntryInfo,
+} from './zip-entries.js';
 
 export {
   type FileImportSummary,
@@ -43,8 +50,8 @@ export {
 } from './import-types.js';
 
 /**
- * exceljs takes about a fifth of a second to load (a CLI run's largest module) and yauzl a little more; most
- * imports are CSV, so both are loaded on the first XLSX or ZIP rather than with this module.
+ * exceljs takes about a fifth of a second to load (a CLI run's largest module) and yauzl a little more (see
+ * zip-entries.ts); most imports are CSV, so both are loaded on the first XLSX or ZIP rather than with this module.
  */
 let excelModule: Promise<typeof ExcelJS> | undefined;
 function loadExcel(): Promise<typeof ExcelJS> {
@@ -56,12 +63,6 @@ function loadHtml(): Promise<typeof import('./html-table.js')> {
   htmlModule ??= import('./html-table.js');
   return htmlModule;
 }
-let yauzlModule: Promise<typeof yauzl> | undefined;
-function loadYauzl(): Promise<typeof yauzl> {
-  yauzlModule ??= import('yauzl').then((m) => m.default);
-  return yauzlModule;
-}
-
 const HEAD_BYTES = 256 * 1024;
 const CHUNK = 1 << 20;
 /** Bytes decoded at once: at most 64 KiB of UTF-16, under V8's large-object size (see readText). */
@@ -737,46 +738,6 @@ function errorText(error: unknown): string {
   return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 }
 
-interface ZipEntryInfo {
-  entry: yauzl.Entry;
-  name: string;
-}
-
-async function openZip(input: ImportInput): Promise<yauzl.ZipFile> {
-  const { fromBuffer, open: openPath } = await loadYauzl();
-  const opts = { lazyEntries: true, decodeStrings: false, autoClose: false } as const;
-  return new Promise((resolve, reject) => {
-    const cb = (err: Error | null, zip?: yauzl.ZipFile) =>
-      err || !zip ? reject(err ?? new Error('zip')) : resolve(zip);
-    if ('bytes' in input) fromBuffer(Buffer.from(input.bytes), opts, cb);
-    else openPath(input.path, opts, cb);
-  });
-}
-
-function listEntries(zip: yauzl.ZipFile): Promise<ZipEntryInfo[]> {
-  return new Promise((resolve, reject) => {
-    const entries: ZipEntryInfo[] = [];
-    zip.on('entry', (entry: yauzl.Entry) => {
-      const raw = entry.fileName as unknown as Buffer;
-      // Windows zip tools write GBK names without the UTF-8 flag (bit 11).
-      const utf8 = (entry.generalPurposeBitFlag & 0x800) !== 0 || detectEncoding(raw) === 'utf-8';
-      entries.push({ entry, name: utf8 ? raw.toString('utf8') : iconv.decode(raw, 'gb18030') });
-      zip.readEntry();
-    });
-    zip.on('end', () => resolve(entries));
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-}
-
-function entryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (err, stream) =>
-      err || !stream ? reject(err ?? new Error('zip entry')) : resolve(stream),
-    );
-  });
-}
-
 /** Reads a ZIP: an XLSX workbook, or an archive of statements (each CSV/TXT/XLSX entry is one part). */
 async function readZip(
   file: string,
@@ -802,13 +763,7 @@ async function readZip(
         onRecord,
       );
     }
-    const tables = entries.filter(
-      (e) =>
-        !e.name.endsWith('/') &&
-        !e.name.startsWith('__MACOSX') &&
-        !basename(e.name).startsWith('.') &&
-        /\.(csv|txt|tsv|xlsx|xls|html?)$/i.test(e.name),
-    );
+    const tables = entries.filter(isTableEntry);
     if (tables.length === 0) {
       throw new ImportFileError(
         file,
@@ -816,9 +771,8 @@ async function readZip(
         'the ZIP holds no CSV, TXT, XLSX or XLS file',
       );
     }
-    const details = tables.filter((e) => !/汇总/.test(basename(e.name)));
     const warnings: ImportWarning[] = [];
-    const chosen = details.length > 0 ? details : tables;
+    const chosen = detailTables(tables);
     for (const e of tables) {
       if (!chosen.includes(e)) {
         warnings.push({

@@ -9,6 +9,7 @@ import { dateFromDayNumber, dayNumber } from '../../time/shanghai.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { pick } from '../lang.js';
+import type { ArchiveReading } from './archive-inputs.js';
 import type { InputGroup } from './audit-run.js';
 import {
   discoverInputs,
@@ -150,7 +151,6 @@ export async function prepareAudit(
   /** Called once the inputs are known, before anything is read: the caller's own checks against them. */
   checkInputs?: (inputs: Inputs) => void,
 ): Promise<PreparedAudit> {
-  const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
   const windowMs = parseDuration(flags.duplicateWindow);
   if (windowMs === undefined) {
     throw new CliError(
@@ -184,7 +184,38 @@ export async function prepareAudit(
     plans: found.plans,
     devices: flags.devices === undefined ? found.devices : [...flags.devices],
   };
-  if (inputs.settlement.length === 0) {
+  const { readArchivesByTable } = await import('./archive-inputs.js');
+  const byTable = await readArchivesByTable(ctx, inputs);
+  try {
+    return await auditInputs(
+      ctx,
+      { dir, flags, found, inputs, unused, byTable, from, to, windowMs },
+      checkInputs,
+    );
+  } finally {
+    await byTable.cleanup();
+  }
+}
+
+/** prepareAudit once the files are known: their tables, the plans, the devices; then the audit itself. */
+async function auditInputs(
+  ctx: CliContext,
+  known: {
+    dir: string | undefined;
+    flags: AuditInputFlags;
+    found: Inputs;
+    inputs: Inputs;
+    unused: Unused[];
+    byTable: ArchiveReading;
+    from: string | undefined;
+    to: string | undefined;
+    windowMs: number;
+  },
+  checkInputs: ((inputs: Inputs) => void) | undefined,
+): Promise<PreparedAudit> {
+  const { dir, flags, found, inputs, unused, byTable, from, to, windowMs } = known;
+  const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
+  if (byTable.files.settlement.length === 0) {
     const why = unused.slice(0, 5).map((u) => unusedLine(u, ctx.lang));
     throw new CliError(
       dir === undefined
@@ -238,17 +269,25 @@ export async function prepareAudit(
   const kinds: Omit<InputGroup, 'mappingFile'>[] = [
     {
       kind: 'settlement',
-      files: inputs.settlement,
+      files: byTable.files.settlement,
       preset: flags.settlementPreset,
       label: t('读取结算单', 'statements'),
+      located: byTable.located,
     },
     {
       kind: 'terminal',
-      files: inputs.terminal,
+      files: byTable.files.terminal,
       preset: flags.terminalPreset,
       label: t('读取终端流水', 'journals'),
+      located: byTable.located,
     },
-    { kind: 'bank', files: inputs.bank, preset: flags.bankPreset, label: t('读取银行流水', 'bank files') },
+    {
+      kind: 'bank',
+      files: byTable.files.bank,
+      preset: flags.bankPreset,
+      label: t('读取银行流水', 'bank files'),
+      located: byTable.located,
+    },
   ];
   const groups: InputGroup[] = kinds.map((g) => ({
     ...g,
@@ -264,7 +303,7 @@ export async function prepareAudit(
     plans,
     // --plan is the shop's one contract, for all its merchant numbers; --plans and a directory match by merchant.
     sharedPlan: flags.plan !== undefined,
-    planWarnings,
+    planWarnings: [...planWarnings, ...byTable.notes],
     devices,
     options: {
       duplicateWindowMs: windowMs,
@@ -274,6 +313,7 @@ export async function prepareAudit(
     },
   });
   if (flags.merchant !== undefined) await checkMerchantsFound(ctx, flags.merchant, report, groups);
+  // The inputs as given (an archive whole): the evidence pack carries the files the user has.
   return { report, planText, plans, inputs };
 }
 
@@ -298,7 +338,7 @@ async function checkMerchantsFound(
     for (const file of g.files) {
       try {
         await importFileStreaming(
-          { path: resolve(ctx.cwd, file) },
+          { path: g.located?.get(file) ?? resolve(ctx.cwd, file) },
           {
             kind: g.kind,
             ...(g.preset === undefined ? {} : { preset: g.preset }),

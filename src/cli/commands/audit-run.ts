@@ -27,6 +27,8 @@ export interface InputGroup {
   preset: string | undefined;
   mappingFile: string | undefined;
   label: string;
+  /** Where a file that is not where its name says lies: a table taken out of an archive (archive-inputs.ts). */
+  located?: ReadonlyMap<string, string>;
 }
 
 export interface ImportAndAuditArgs {
@@ -501,7 +503,7 @@ async function inputTasks(
   const tasks: (ImportTask & { bytes: number })[] = [];
   for (const g of groups)
     for (const typed of g.files) {
-      const abs = resolve(ctx.cwd, typed);
+      const abs = g.located?.get(typed) ?? resolve(ctx.cwd, typed);
       tasks.push({
         input: tasks.length,
         kind: g.kind,

@@ -283,6 +283,17 @@ async function readSlice(abs: string, where: 'head' | 'tail'): Promise<Buffer | 
   }
 }
 
+/**
+ * What a table taken out of an archive is: by its name, else by what it holds; undefined when it cannot be read
+ * (the import then reads it as the archive's kind and says why it cannot).
+ */
+export async function tableKind(abs: string, name: string): Promise<RecordKind | undefined> {
+  const byName = classify(name);
+  if (byName !== undefined && byName !== 'plan' && byName !== 'devices') return byName;
+  const use = await kindByContent(abs);
+  return use.as === 'terminal' || use.as === 'settlement' || use.as === 'bank' ? use.as : undefined;
+}
+
 /** Stops the import at the first record: its kind is all the directory needs to know. */
 class KindFound extends Error {
   constructor(readonly kind: RecordKind) {
