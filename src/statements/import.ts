@@ -545,11 +545,33 @@ interface SheetSource {
   rows: AsyncIterable<{ cells: Cell[]; row: number }> | Iterable<{ cells: Cell[]; row: number }>;
 }
 
-function rowCells(values: unknown): Cell[] {
+/** What rowCells needs of an exceljs row, whether read whole or streamed. */
+interface SheetRow {
+  values: unknown;
+  getCell?: (column: number) => { numFmt?: string };
+}
+
+/**
+ * The cells of a row as the sheet shows them where it matters: a number formatted as a percentage (a rate column
+ * typed in Excel holds 0.006 and shows 0.60%) becomes the percentage text, which the rate column reads; the bare
+ * 0.006 has no unit it could be read with.
+ */
+function rowCells(row: SheetRow): Cell[] {
   const cells: Cell[] = [];
+  const values = row.values;
   if (!Array.isArray(values)) return cells;
-  for (let i = 1; i < values.length; i++) cells.push(excelCell(values[i]));
+  for (let i = 1; i < values.length; i++) {
+    const cell = excelCell(values[i]);
+    if (typeof cell === 'number' && Number.isFinite(cell) && row.getCell?.(i).numFmt?.includes('%') === true)
+      cells.push(percentText(cell));
+    else cells.push(cell);
+  }
   return cells;
+}
+
+/** 0.006 → "0.6%": twelve significant digits drop the binary noise of × 100 (0.6000000000000001). */
+export function percentText(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(12))}%`;
 }
 
 async function* stallGuard<T>(source: AsyncIterable<T>, file: string): AsyncGenerator<T> {
@@ -586,7 +608,7 @@ async function* loadedSheets(bytes: Buffer): AsyncGenerator<SheetSource> {
   for (const ws of workbook.worksheets) {
     const rows: { cells: Cell[]; row: number }[] = [];
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-      rows.push({ cells: rowCells(row.values), row: rowNumber });
+      rows.push({ cells: rowCells(row), row: rowNumber });
     });
     yield { name: ws.name, rows };
   }
@@ -610,8 +632,8 @@ async function* streamedSheets(input: string | Readable, file: string): AsyncGen
     const name = (sheet as unknown as { name?: string }).name ?? `Sheet${index}`;
     async function* rows(): AsyncGenerator<{ cells: Cell[]; row: number }> {
       for await (const row of stallGuard(sheet as AsyncIterable<unknown>, file)) {
-        const r = row as { values: unknown; number: number };
-        yield { cells: rowCells(r.values), row: r.number };
+        const r = row as SheetRow & { number: number };
+        yield { cells: rowCells(r), row: r.number };
       }
     }
     yield { name, rows: rows() };
