@@ -1,7 +1,8 @@
-import { parse } from 'yaml';
+import { type Document, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { parseAmount } from '../money/index.js';
 import { parseLocalDate } from '../statements/parse-date-time.js';
+import { type DevicesText, devicesIssueText } from './devices-file-issue.js';
 
 /** One firmware/app version a terminal ran from a local date on. */
 export interface DeviceVersion {
@@ -44,7 +45,11 @@ export type DevicesParse = { ok: true; file: DevicesFile } | { ok: false; zh: st
 const date = z.string().transform((raw, ctx) => {
   const parsed = parseLocalDate(raw.trim());
   if (parsed.ok) return parsed.value;
-  ctx.addIssue({ code: 'custom', message: `${parsed.problem.en} (expected YYYY-MM-DD)` });
+  ctx.addIssue({
+    code: 'custom',
+    message: `${parsed.problem.en} (expected YYYY-MM-DD)`,
+    params: { zh: `${parsed.problem.zh}（应为 YYYY-MM-DD）` },
+  });
   return z.NEVER;
 });
 // With the failsafe schema an empty value (`sn:`) or `~`/`null` arrives as text: it means "not given".
@@ -94,36 +99,113 @@ const fileSchema = z
   })
   .strict();
 
+/** The 1-based line of a path in the file, or of its nearest ancestor there. */
+function lineOf(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as Node | undefined;
+    if (node?.range) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+/** A problem at a place in the file: its line (when known), its key path and what is wrong there. */
+interface Placed {
+  line: number | undefined;
+  path: readonly PropertyKey[];
+  text: DevicesText;
+}
+
+/** A refusal naming where in the file each problem is (line, key path), in both languages. */
+function refused(problems: readonly Placed[]): DevicesParse {
+  const each = (p: Placed, lang: 'zh' | 'en'): string => {
+    const key = p.path.map(String).join('.');
+    const line = p.line === undefined ? '' : lang === 'zh' ? `第 ${p.line} 行` : `line ${p.line}`;
+    const where = [line, key].filter((w) => w !== '').join(lang === 'zh' ? ' ' : ', ');
+    return where === '' ? p.text[lang] : `${where}${lang === 'zh' ? '：' : ': '}${p.text[lang]}`;
+  };
+  return {
+    ok: false,
+    zh: `设备文件有误：${problems.map((p) => each(p, 'zh')).join('；')}`,
+    en: `invalid devices file: ${problems.map((p) => each(p, 'en')).join('; ')}`,
+  };
+}
+
+/** The value at a key path of the parsed file; undefined where there is none. */
+function valueAt(tree: unknown, path: readonly PropertyKey[]): unknown {
+  let current = tree;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}
+
 /**
  * Reads a devices file (the simulator's devices.yaml, optionally with provider, sim, lastInspection and
- * inspectionIntervalDays per terminal); never throws on bad input.
+ * inspectionIntervalDays per terminal); never throws on bad input. A refusal names the line and key path of
+ * each problem, in zh-CN and English.
  */
 export function parseDevicesFile(source: string): DevicesParse {
+  const lines = new LineCounter();
+  const doc = parseDocument(source.replace(/^\uFEFF/, ''), {
+    schema: 'failsafe',
+    lineCounter: lines,
+    prettyErrors: false,
+  });
+  const [yamlError] = doc.errors;
+  if (yamlError !== undefined) {
+    const { line, col } = lines.linePos(yamlError.pos[0]);
+    const message = yamlError.message.split('\n')[0] ?? yamlError.message;
+    return yamlError.code === 'DUPLICATE_KEY'
+      ? {
+          ok: false,
+          zh: `设备文件不是有效的 YAML：第 ${line} 行，同一层级出现了重复的键`,
+          en: `the devices file is not valid YAML: line ${line}, a key appears twice in the same mapping`,
+        }
+      : {
+          ok: false,
+          zh: `设备文件不是有效的 YAML：第 ${line} 行第 ${col} 列附近格式有误，请检查缩进、冒号和括号`,
+          en: `the devices file is not valid YAML: line ${line}, column ${col}: ${message}`,
+        };
+  }
   let tree: unknown;
   try {
-    tree = parse(source.replace(/^\uFEFF/, ''), { schema: 'failsafe' });
+    tree = doc.toJS();
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    // An alias expanded past the yaml library's limit (a "billion laughs" file).
+    const message = error instanceof Error ? error.message : String(error);
     return {
       ok: false,
-      zh: `设备文件不是有效的 YAML：${message}`,
+      zh: '设备文件不是有效的 YAML：别名（*）展开过多',
       en: `the devices file is not valid YAML: ${message}`,
     };
   }
   const parsed = fileSchema.safeParse(tree);
   if (!parsed.success) {
-    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    return { ok: false, zh: `设备文件有误：${where}`, en: `invalid devices file: ${where}` };
+    return refused(
+      parsed.error.issues.map((issue) => {
+        const value = valueAt(tree, issue.path);
+        // An unknown key is placed on its own line, not on its mapping's.
+        const first = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+        return {
+          line: lineOf(doc, lines, first === undefined ? issue.path : [...issue.path, first]),
+          path: issue.path,
+          // A blank file reads as null (or nothing): it is empty, not a value of the wrong shape.
+          text: devicesIssueText(
+            issue,
+            issue.path.length === 0 ? value !== null && absent(value) !== undefined : value !== undefined,
+          ),
+        };
+      }),
+    );
   }
   const terminals: DeviceInput[] = [];
   const seen = new Set<string>();
   for (const [index, t] of parsed.data.terminals.entries()) {
     if (seen.has(t.terminalId)) {
-      return {
-        ok: false,
-        zh: `设备文件有误：terminals.${index}.terminalId 重复（${t.terminalId}）`,
-        en: `invalid devices file: terminals.${index}.terminalId ${t.terminalId} appears twice`,
-      };
+      const path = ['terminals', index, 'terminalId'];
+      const text = { zh: `终端号 ${t.terminalId} 重复`, en: `terminal ${t.terminalId} appears twice` };
+      return refused([{ line: lineOf(doc, lines, path), path, text }]);
     }
     seen.add(t.terminalId);
     const device: DeviceInput = {
@@ -151,11 +233,9 @@ export function parseDevicesFile(source: string): DevicesParse {
       if (t.sim.fee !== undefined) {
         const fee = parseAmount(t.sim.fee, 'yuan');
         if (!fee.ok || fee.value < 0) {
-          return {
-            ok: false,
-            zh: `设备文件有误：terminals.${index}.sim.fee 应为金额（元），如 99`,
-            en: `invalid devices file: terminals.${index}.sim.fee must be an amount in 元, e.g. 99`,
-          };
+          const path = ['terminals', index, 'sim', 'fee'];
+          const text = { zh: '应为金额（元），如 99', en: 'must be an amount in 元, e.g. 99' };
+          return refused([{ line: lineOf(doc, lines, path), path, text }]);
         }
         sim.feeFen = fee.value;
       }

@@ -178,7 +178,7 @@ suite('dashboard: says what there is, in the reader’s language, with the dashb
       expect(rule).toBe(`${finding.rule.textEn} (plan line ${finding.rule.line})`);
       expect(rule).not.toMatch(CJK);
       await expect(
-        page.getByRole('link', { name: 'Download evidence pack (in Chinese)' }).count(),
+        page.getByRole('link', { name: 'Download evidence pack', exact: true }).count(),
       ).resolves.toBe(1);
       await page.screenshot({ path: join(ARTIFACTS, 'wording-02-finding-en.png'), fullPage: true });
 

@@ -39,8 +39,9 @@ const TEXT = {
   navCompare: ['服务商比价', 'Compare'],
   navCases: ['维权案件', 'Cases'],
   navDevices: ['终端设备', 'Devices'],
-  // The pack's report and complaint letter are written in Chinese, for the provider and the regulator.
-  evidencePack: ['下载证据包', 'Download evidence pack (in Chinese)'],
+  // The pack's report and findings come in the dashboard's language; the letter to send is always zh-CN (for the
+  // provider and the regulator), with its English rendering beside it.
+  evidencePack: ['下载证据包', 'Download evidence pack'],
   diagnoses: ['可能原因与处理建议', 'Likely causes and what to do'],
   evidenceLines: ['依据', 'Evidence'],
   steps: ['处理步骤', 'Steps'],
@@ -183,6 +184,11 @@ const TEXT = {
     '行与之前导入的文件完全相同（对账单下载时间重叠），已跳过，不会重复计算。',
     'line(s) were already imported from an earlier file (overlapping exports) and were skipped, not counted twice.',
   ],
+  // Lines of an agent's file whose merchant number is another shop of the uploader: stored there, not here.
+  linesOfOtherShops: [
+    '行属于您的其他商户，已分别导入对应商户（见下方提示）。',
+    'line(s) belong to your other shops and were imported to each of them (see the note below).',
+  ],
   planSaved: ['费率方案已保存', 'Plan saved'],
   version: ['版本', 'version'],
   uploading: ['上传中', 'Uploading'],
@@ -315,7 +321,7 @@ export const KIND_NAMES: Record<string, readonly [string, string]> = {
   no_rule: ['方案无对应规则', 'No plan rule'],
 };
 
-/** Monitor alert kinds (src/monitor/alert-kinds.ts); an alert's message itself is stored in Chinese only. */
+/** Monitor alert kinds (src/monitor/alert-kinds.ts); an alert's message comes from the API in both languages. */
 export const ALERT_KIND_NAMES: Record<string, readonly [string, string]> = {
   large_amount: ['大额交易', 'Large amount'],
   high_frequency: ['高频交易', 'High frequency'],

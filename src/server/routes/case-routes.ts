@@ -14,10 +14,13 @@ import {
 } from '../../storage/cases-repo.js';
 import { requireMerchantRole } from '../../storage/access.js';
 import { actorOf, requireActor } from '../authenticate.js';
-import { HttpError } from '../http-error.js';
+import { bilingualError } from '../http-error.js';
+import type { Lang } from '../merchant-audit.js';
+import { requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
 import { dbId, noNul, routeSchema } from '../zod-route.js';
 import { MerchantParams } from './merchant-routes.js';
+import { badUpload, tooLarge } from './statement-routes.js';
 
 const CaseParams = MerchantParams.extend({ caseId: dbId() });
 const AttachmentParams = CaseParams.extend({ attachmentId: dbId() });
@@ -53,8 +56,11 @@ const ListQuery = z
   })
   .strict();
 
-/** Turns a case refusal into the API's answer: 404 unknown, 409 forbidden transition, 400 bad input, 413. */
-async function answer<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * Turns a case refusal into the API's answer in the request's language: 404 unknown, 409 forbidden transition,
+ * 400 bad input, 413.
+ */
+async function answer<T>(lang: Lang, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -62,7 +68,7 @@ async function answer<T>(work: () => Promise<T>): Promise<T> {
       const status = { case_not_found: 404, invalid_transition: 409, invalid: 400, too_large: 413 }[
         error.code
       ];
-      throw new HttpError(status, error.code, error.message);
+      throw bilingualError(lang, status, error.code, { zh: error.zh, en: error.message });
     }
     throw error;
   }
@@ -93,7 +99,7 @@ export function caseRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { id } = request.params as z.infer<typeof MerchantParams>;
       const body = request.body as z.infer<typeof CreateBody>;
       const actor = { userId: actorOf(request).userId, at: ctx.now().toISOString(), address: request.ip };
-      const created = await answer(() => createCase(ctx.db, actor, id, body));
+      const created = await answer(requestLang(request), () => createCase(ctx.db, actor, id, body));
       return reply.status(201).send(created);
     },
   );
@@ -133,7 +139,9 @@ export function caseRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     async (request) => {
       const { id, caseId } = request.params as z.infer<typeof CaseParams>;
-      return answer(() => getCase(ctx.db, actorOf(request).userId, id, caseId, ctx.now()));
+      return answer(requestLang(request), () =>
+        getCase(ctx.db, actorOf(request).userId, id, caseId, ctx.now()),
+      );
     },
   );
 
@@ -152,7 +160,7 @@ export function caseRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { id, caseId } = request.params as z.infer<typeof CaseParams>;
       const body = request.body as z.infer<typeof PatchBody>;
       const actor = { userId: actorOf(request).userId, at: ctx.now().toISOString(), address: request.ip };
-      return answer(() => updateCase(ctx.db, actor, id, caseId, body));
+      return answer(requestLang(request), () => updateCase(ctx.db, actor, id, caseId, body));
     },
   );
 
@@ -166,7 +174,9 @@ export function caseRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { id, caseId } = request.params as z.infer<typeof CaseParams>;
       const { text } = request.body as z.infer<typeof NoteBody>;
       const actor = { userId: actorOf(request).userId, at: ctx.now().toISOString(), address: request.ip };
-      return reply.status(201).send(await answer(() => addCaseNote(ctx.db, actor, id, caseId, text)));
+      return reply
+        .status(201)
+        .send(await answer(requestLang(request), () => addCaseNote(ctx.db, actor, id, caseId, text)));
     },
   );
 
@@ -184,38 +194,54 @@ export function caseRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (request, reply) => {
       const { id, caseId } = request.params as z.infer<typeof CaseParams>;
       const userId = actorOf(request).userId;
+      const lang = requestLang(request);
       // Refuse before reading the upload from someone who may not write here.
       await requireMerchantRole(ctx.db, userId, id, 'write');
       if (!request.isMultipart())
-        throw new HttpError(415, 'unsupported_media_type', 'send multipart/form-data with a `file` part');
+        throw bilingualError(lang, 415, 'unsupported_media_type', {
+          zh: '请以 multipart/form-data 上传附件，文件放在 file 字段',
+          en: 'send multipart/form-data with a `file` part',
+        });
+      // The smaller of the attachment limit and the server's upload limit (the multipart plugin's).
+      const limit = Math.min(MAX_ATTACHMENT_BYTES, ctx.maxUploadBytes);
       let file: { name: string; contentType: string; bytes: Buffer } | undefined;
-      for await (const part of request.parts()) {
-        if (part.type !== 'file') continue;
-        if (part.fieldname !== 'file' || file !== undefined) {
-          part.file.resume();
-          throw new HttpError(400, 'invalid_request', 'send exactly one file, in the `file` field');
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of part.file as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > MAX_ATTACHMENT_BYTES) {
+      try {
+        for await (const part of request.parts()) {
+          if (part.type !== 'file') continue;
+          if (part.fieldname !== 'file' || file !== undefined) {
             part.file.resume();
-            throw new HttpError(
-              413,
-              'too_large',
-              `an attachment may be at most ${MAX_ATTACHMENT_BYTES} bytes`,
-            );
+            throw bilingualError(lang, 400, 'invalid_request', {
+              zh: '请只上传一个附件，放在 file 字段',
+              en: 'send exactly one file, in the `file` field',
+            });
           }
-          chunks.push(chunk);
+          const chunks: Buffer[] = [];
+          let size = 0;
+          for await (const chunk of part.file as AsyncIterable<Buffer>) {
+            size += chunk.length;
+            if (size > limit) {
+              part.file.resume();
+              throw tooLarge(lang, limit);
+            }
+            chunks.push(chunk);
+          }
+          if (part.file.truncated) throw tooLarge(lang, limit);
+          file = { name: safeName(part.filename), contentType: part.mimetype, bytes: Buffer.concat(chunks) };
         }
-        if (part.file.truncated) throw new HttpError(413, 'too_large', 'the upload is too large');
-        file = { name: safeName(part.filename), contentType: part.mimetype, bytes: Buffer.concat(chunks) };
+      } catch (error) {
+        // The multipart plugin's own "file too large" names no limit: say which.
+        if (error instanceof Error && 'code' in error && error.code === 'FST_REQ_FILE_TOO_LARGE')
+          throw tooLarge(lang, limit);
+        throw badUpload(error, lang);
       }
-      if (file === undefined) throw new HttpError(400, 'invalid_request', 'no `file` part in the upload');
+      if (file === undefined)
+        throw bilingualError(lang, 400, 'invalid_request', {
+          zh: '上传中没有附件，请把文件放在 file 字段',
+          en: 'no `file` part in the upload',
+        });
       const uploaded = file;
       const actor = { userId, at: ctx.now().toISOString(), address: request.ip };
-      const info = await answer(() => addCaseAttachment(ctx.db, actor, id, caseId, uploaded));
+      const info = await answer(lang, () => addCaseAttachment(ctx.db, actor, id, caseId, uploaded));
       return reply.status(201).send(info);
     },
   );
@@ -228,7 +254,7 @@ export function caseRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
     async (request, reply) => {
       const { id, caseId, attachmentId } = request.params as z.infer<typeof AttachmentParams>;
-      const found = await answer(() =>
+      const found = await answer(requestLang(request), () =>
         getCaseAttachment(ctx.db, actorOf(request).userId, id, caseId, attachmentId),
       );
       return reply

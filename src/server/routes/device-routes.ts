@@ -5,8 +5,9 @@ import { parseDevicesFile } from '../../devices/parse-devices-file.js';
 import { DeviceError, importDevices, listDevices, recordInspection } from '../../storage/devices-repo.js';
 import { localDateOfEpoch } from '../../time/shanghai.js';
 import { actorOf, requireActor } from '../authenticate.js';
-import { HttpError } from '../http-error.js';
-import { auditMerchant } from '../merchant-audit.js';
+import { bilingualError } from '../http-error.js';
+import { auditMerchant, type Lang } from '../merchant-audit.js';
+import { requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
 import { isoDate, routeSchema } from '../zod-route.js';
 import { MerchantParams } from './merchant-routes.js';
@@ -18,12 +19,19 @@ const ListQuery = z
   .object({ today: date.optional(), findings: z.enum(['true', 'false']).default('true') })
   .strict();
 
-async function answer<T>(work: () => Promise<T>): Promise<T> {
+/** The bodies a devices file may come as: YAML (or JSON, which is YAML) text. */
+const DEVICES_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
+
+/** Turns a device refusal into the API's answer in the request's language: 404 unknown terminal, else 400. */
+async function answer<T>(lang: Lang, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof DeviceError) {
-      throw new HttpError(error.code === 'device_not_found' ? 404 : 400, error.code, error.message);
+      throw bilingualError(lang, error.code === 'device_not_found' ? 404 : 400, error.code, {
+        zh: error.zh,
+        en: error.message,
+      });
     }
     throw error;
   }
@@ -37,6 +45,16 @@ export function deviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post(
     '/api/v1/merchants/:id/devices/import',
     {
+      // A form upload or a spreadsheet is refused before its body is read, with what to send instead (the
+      // general answer to an unparsed type speaks of forms, which this route does not take).
+      onRequest: async (request) => {
+        const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+        if (type === '' || type === 'application/json' || DEVICES_TYPES.includes(type)) return;
+        throw bilingualError(requestLang(request), 415, 'unsupported_media_type', {
+          zh: `设备文件请以 YAML 正文发送（Content-Type: application/yaml），不接受 ${type}；格式见模拟器生成的 devices.yaml`,
+          en: `send the devices file as a YAML body (Content-Type: application/yaml), not ${type}; see the simulator's devices.yaml`,
+        });
+      },
       preHandler: auth,
       schema: routeSchema({
         params: MerchantParams,
@@ -50,7 +68,7 @@ export function deviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const body: unknown = request.body;
       const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
       const parsed = parseDevicesFile(text);
-      if (!parsed.ok) throw new HttpError(400, 'invalid_devices_file', parsed.en);
+      if (!parsed.ok) throw bilingualError(requestLang(request), 400, 'invalid_devices_file', parsed);
       const actor = { userId: actorOf(request).userId, at: ctx.now().toISOString(), address: request.ip };
       return importDevices(ctx.db, actor, id, parsed.file);
     },
@@ -113,7 +131,7 @@ export function deviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { id, terminalId } = request.params as z.infer<typeof TerminalParams>;
       const body = (request.body ?? {}) as z.infer<typeof InspectionBody>;
       const actor = { userId: actorOf(request).userId, at: ctx.now().toISOString(), address: request.ip };
-      const device = await answer(() =>
+      const device = await answer(requestLang(request), () =>
         recordInspection(ctx.db, actor, id, terminalId, { date: body.date ?? today(), note: body.note }),
       );
       return reply.status(201).send(device);

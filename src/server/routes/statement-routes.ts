@@ -43,7 +43,8 @@ function sizeText(bytes: number): Bilingual {
     : { zh: `${bytes} 字节`, en: `${bytes} bytes` };
 }
 
-function tooLarge(lang: Lang, maxBytes: number): HttpError {
+/** 413 for an upload over `maxBytes`, in the request's language; the case attachment route answers with it too. */
+export function tooLarge(lang: Lang, maxBytes: number): HttpError {
   const limit = sizeText(maxBytes);
   return bilingualError(lang, 413, 'too_large', {
     zh: `文件超过上传上限 ${limit.zh}；请拆分后分别上传，或压缩为 ZIP 后上传`,
@@ -56,7 +57,7 @@ function tooLarge(lang: Lang, maxBytes: number): HttpError {
  * problem (400); the database was not touched. Our own errors and disk errors pass through, and so do the
  * multipart plugin's (a limit reached), which the error handler tells in the request's language.
  */
-function badUpload(error: unknown, lang: Lang): unknown {
+export function badUpload(error: unknown, lang: Lang): unknown {
   if (error instanceof HttpError || !(error instanceof Error)) return error;
   if ('syscall' in error || typeof (error as { statusCode?: unknown }).statusCode === 'number') return error;
   return bilingualError(lang, 400, 'invalid_upload', {

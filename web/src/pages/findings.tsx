@@ -67,7 +67,7 @@ export function ExportLinks(props: {
       <a className="button" href={`${base}/report.html?lang=${lang}`} target="_blank" rel="noreferrer">
         {t('htmlReport')}
       </a>
-      <a className="button" href={`${base}/evidence.zip`} download data-testid="evidence-pack">
+      <a className="button" href={`${base}/evidence.zip?lang=${lang}`} download data-testid="evidence-pack">
         {t('evidencePack')}
       </a>
     </span>

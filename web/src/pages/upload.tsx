@@ -2,6 +2,7 @@ import { type DragEvent, useRef, useState } from 'react';
 import { ApiError, sendWithProgress } from '../api.js';
 import { PRESET_NAMES, useI18n } from '../i18n.js';
 import type { Merchant, PlanIssue } from '../types.js';
+import { type Landing, landingCounts } from '../upload-landings.js';
 import { ImportsCard, KIND_WORDS } from './imports.js';
 
 interface Rejected {
@@ -22,7 +23,7 @@ interface FileSummary {
 interface ImportAnswer {
   importId: number;
   duplicate: boolean;
-  landings?: { merchantId: number; alreadyStored?: number }[];
+  landings?: Landing[];
   /** Monitor alerts the statement raised on arrival (overcharges, rate changes). */
   alerts?: number;
   files: FileSummary[];
@@ -200,7 +201,9 @@ export function UploadPage(props: { merchant: Merchant }) {
                 ))}
               </ul>
             )}
-            {u.result === undefined ? null : <ImportResult answer={u.result} kindWord={kindWord} />}
+            {u.result === undefined ? null : (
+              <ImportResult answer={u.result} merchantId={id} kindWord={kindWord} />
+            )}
           </li>
         ))}
       </ul>
@@ -209,9 +212,10 @@ export function UploadPage(props: { merchant: Merchant }) {
   );
 }
 
-function ImportResult(props: { answer: ImportAnswer; kindWord: (k: string) => string }) {
+function ImportResult(props: { answer: ImportAnswer; merchantId: number; kindWord: (k: string) => string }) {
   const { t, lang, named } = useI18n();
-  const skipped = (props.answer.landings ?? []).reduce((n, l) => n + (l.alreadyStored ?? 0), 0);
+  // Lines an agent's file holds for the uploader's other shops went to those shops: they were not skipped here.
+  const { alreadyStored: skipped, otherShops } = landingCounts(props.answer.landings, props.merchantId);
   return (
     <div className="import-result">
       {props.answer.duplicate ? <p className="muted">{t('duplicateFile')}</p> : null}
@@ -223,6 +227,11 @@ function ImportResult(props: { answer: ImportAnswer; kindWord: (k: string) => st
       {skipped === 0 ? null : (
         <p className="muted" data-testid="already-stored">
           {skipped} {t('alreadyStored')}
+        </p>
+      )}
+      {otherShops === 0 ? null : (
+        <p className="muted" data-testid="other-shops">
+          {otherShops} {t('linesOfOtherShops')}
         </p>
       )}
       {props.answer.files.map((f) => (
