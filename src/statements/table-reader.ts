@@ -50,6 +50,9 @@ type KeyField =
   | 'originalVoucherNo'
   | 'originalOrderNo';
 
+/** Dates a row keeps without when they cannot be read: the sale's own time still dates it. */
+type UnreadDateField = 'settleDate' | 'completedAt';
+
 const TIME_FIELDS: readonly PresetField[] = ['time', 'date', 'settleDate', 'completedAt'];
 
 /** A column index per field, -1 for a field the table does not have. */
@@ -346,6 +349,13 @@ export class TableReader {
     texts: [] as string[],
     unitUnknown: false,
   };
+  /** The settlement and completion dates mapRow could not read on the row it last read, noted once it is kept. */
+  private readonly pendingUnreadDates: { field: UnreadDateField; text: string }[] = [];
+  /** Those dates kept out of their records, per column, for one warning each: how many, the first rows and texts. */
+  private readonly unreadDates = new Map<
+    UnreadDateField,
+    { count: number; rows: number[]; texts: string[] }
+  >();
 
   constructor(
     private readonly preset: Preset,
@@ -519,6 +529,7 @@ export class TableReader {
     if (this.channelGuess !== undefined && record.channel === this.channelGuess) this.channelsInferred++;
     this.summary.rows++;
     if (this.pendingUnreadRate !== undefined) this.noteUnreadRate(rowNo, this.pendingUnreadRate);
+    for (const { field, text } of this.pendingUnreadDates) this.noteUnreadDate(field, rowNo, text);
     this.rawSums.amount += this.pendingRaw.amount;
     this.rawSums.fee += this.pendingRaw.fee;
     this.rawSums.settled += this.pendingRaw.settled;
@@ -546,6 +557,7 @@ export class TableReader {
       });
     }
     if (this.unreadRates.count > 0) this.warnUnreadRates();
+    for (const [field, unread] of this.unreadDates) this.warnUnreadDates(field, unread);
     if (this.textLines > 0) {
       this.summary.warnings.push({
         code: 'rows.text-lines',
@@ -610,6 +622,42 @@ export class TableReader {
     if (stated) this.checkTotals(stated, fromOverride?.count);
     this.summary.kind = this.kind;
     return true;
+  }
+
+  private noteUnreadDate(field: UnreadDateField, rowNo: number, text: string): void {
+    let unread = this.unreadDates.get(field);
+    if (unread === undefined) {
+      unread = { count: 0, rows: [], texts: [] };
+      this.unreadDates.set(field, unread);
+    }
+    unread.count++;
+    if (unread.rows.length < UNREAD_RATES_SHOWN) unread.rows.push(rowNo);
+    if (unread.texts.length < UNREAD_RATES_SHOWN && !unread.texts.includes(text)) unread.texts.push(text);
+  }
+
+  private warnUnreadDates(
+    field: UnreadDateField,
+    { count, rows, texts }: { count: number; rows: number[]; texts: string[] },
+  ): void {
+    const header = this.columnOf(field);
+    const more = count > rows.length ? '…' : '';
+    const quoted = texts.map((t) => {
+      const masked = maskCardNumbersIn(t);
+      return masked.length > 24 ? `${masked.slice(0, 24)}…` : masked;
+    });
+    const without =
+      field === 'settleDate'
+        ? {
+            zh: '只是不记录结算日期（不用于核对到账和覆盖日期）',
+            en: 'without a settlement date (not used for payouts or coverage)',
+          }
+        : { zh: '只是不记录完成时间', en: 'without a completion time' };
+    this.summary.warnings.push({
+      code: 'date.unread',
+      file: this.options.file,
+      message: `“${header}”列有 ${count} 行读不出日期（第 ${rows.join('、')}${more} 行：${quoted.map((t) => `“${t}”`).join('、')}），这些行照常导入并核对手续费，${without.zh}`,
+      messageEn: `column "${header}": ${count} ${count === 1 ? 'row holds' : 'rows hold'} no readable date (${rows.length === 1 ? 'row' : 'rows'} ${rows.join(', ')}${more}: ${quoted.map((t) => `"${t}"`).join(', ')}); they are imported and their fees checked, ${without.en}`,
+    });
   }
 
   private warnUnreadRates(): void {
@@ -1047,6 +1095,7 @@ export class TableReader {
 
   private mapRow(cells: Cell[], rowNo: number): Outcome {
     this.channelGuess = undefined;
+    this.pendingUnreadDates.length = 0;
     // Direction (资金流向 / 借贷标志) first: frozen lines are not records.
     let direction: Direction | undefined;
     const dirText = this.text('direction', cells);
@@ -1063,9 +1112,11 @@ export class TableReader {
     else {
       const t = this.text('settleDate', cells);
       if (t !== undefined) {
+        // The settlement date dates the payout and the coverage, not the sale: a cell it cannot read costs the
+        // row its settlement date (as a statement without the column), never the row and the fee it carries.
         const r = this.cachedDate(t, this.options.fileDate);
-        if (!r.ok) return this.fail(this.columnOf('settleDate'), r.problem);
-        settleDate = r.value;
+        if (r.ok) settleDate = r.value;
+        else this.pendingUnreadDates.push({ field: 'settleDate', text: t });
       }
     }
     const ref = settleDate ?? this.options.fileDate;
@@ -1211,8 +1262,8 @@ export class TableReader {
       const t = this.text('completedAt', cells);
       if (t !== undefined) {
         const r = parseDateTime(t, ref);
-        if (!r.ok) return this.fail(this.columnOf('completedAt'), r.problem);
-        record.completedAt = r.value;
+        if (r.ok) record.completedAt = r.value;
+        else this.pendingUnreadDates.push({ field: 'completedAt', text: t });
       }
     }
     // The key fields in KeyField order, each stored by name: a store through a field-name variable was
