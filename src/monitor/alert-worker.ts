@@ -3,6 +3,7 @@ import type { ChannelType } from '../storage/alerts-repo.js';
 import { rulesInForce } from '../storage/monitor-repo.js';
 import type { Database } from '../storage/schema.js';
 import { ALERT_KIND_ZH, type AlertKind } from './alert-kinds.js';
+import type { AlertText } from './alert-text.js';
 import { type SendResult, sendToChannel } from './channel-senders.js';
 import type { MonitorSettings } from './monitor-settings.js';
 
@@ -42,15 +43,16 @@ export interface AlertUpdate {
   kind: AlertKind;
   severity: string;
   amountFen: number | null;
-  message: string;
+  message: AlertText;
   details: Record<string, unknown>;
 }
 
 /**
  * Queues an alert that was already sent once again, with its new money, to every channel it was queued to,
  * with the link it was sent with: the robot that was told “多扣 ¥3.00” for a day learns that the day now
- * stands at ¥740.57. An alert that had no channel when it was raised has no update either. Returns how many
- * deliveries were queued.
+ * stands at ¥740.57. An alert that had no channel when it was raised has no update either. The text is the
+ * Chinese one (channels have no language of their own); the webhook's JSON carries `messageEn` beside it.
+ * Returns how many deliveries were queued.
  */
 export async function queueAlertUpdate(
   db: Kysely<Database> | Transaction<Database>,
@@ -73,7 +75,8 @@ export async function queueAlertUpdate(
     ...original,
     severity: alert.severity,
     amountFen: alert.amountFen,
-    message: alert.message,
+    message: alert.message.zh,
+    messageEn: alert.message.en,
     details: alert.details,
     update: true,
     updatedAt: at,
@@ -88,7 +91,7 @@ export async function queueAlertUpdate(
         channel_id: channelId,
         kind: 'update',
         subject,
-        text: `${subject}\n${alert.message}\n详情：${link}`,
+        text: `${subject}\n${alert.message.zh}\n详情：${link}`,
         payload_json: JSON.stringify(payload),
         status: 'pending',
         next_attempt_at: at,

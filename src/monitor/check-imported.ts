@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
-import { raiseAlerts } from '../storage/alerts-repo.js';
+import { type RaisedAlert, raiseAlerts } from '../storage/alerts-repo.js';
 import { rulesInForce } from '../storage/monitor-repo.js';
 import { rowToRecord } from '../storage/record-row.js';
 import type { Database } from '../storage/schema.js';
-import type { AlertKind } from './alert-kinds.js';
 import { lockMerchant, planOf } from './ingest.js';
 import { checkSettlementRecords } from './settlement-checks.js';
 
@@ -23,9 +22,9 @@ export async function checkImportedRecords(
   merchantId: number,
   importId: number,
   options: { at: string; publicUrl: string },
-): Promise<{ id: number; kind: AlertKind; severity: string; message: string }[]> {
+): Promise<RaisedAlert[]> {
   const plan = await planOf(db, merchantId);
-  const out: { id: number; kind: AlertKind; severity: string; message: string }[] = [];
+  const out: RaisedAlert[] = [];
   let afterId = 0;
   for (;;) {
     const rows = await db

@@ -9,7 +9,8 @@ import { rulesInForce } from '../storage/monitor-repo.js';
 import type { Database } from '../storage/schema.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
-import { ALERT_KIND_ZH, type AlertKind } from './alert-kinds.js';
+import type { AlertKind } from './alert-kinds.js';
+import { type DigestAlert, summariseAlerts } from './daily-digest.js';
 
 /** What one daily run did, per merchant. */
 export interface DailyRunResult {
@@ -26,11 +27,71 @@ export function statementDueDate(date: string, cycle: { basis: 'T' | 'D'; days: 
   return cycle.basis === 'D' ? addDays(date, cycle.days) : addWorkingDays(date, cycle.days).date;
 }
 
+/** A stored terminal record as the missing-statement check reads it. */
+interface TerminalRow {
+  kind: string;
+  type: string;
+  status: string;
+  time: string;
+  amount_fen: number;
+  terminal_id: string | null;
+  ref_no: string | null;
+  voucher_no: string | null;
+  order_no: string | null;
+  original_ref_no: string | null;
+  original_voucher_no: string | null;
+  original_order_no: string | null;
+}
+
+/** The identifiers a sale is known by, or (`original`) the ones a void or reversal names its sale by. */
+function saleKeys(r: TerminalRow, original: boolean): string[] {
+  const [ref, voucher, order] = original
+    ? [r.original_ref_no, r.original_voucher_no, r.original_order_no]
+    : [r.ref_no, r.voucher_no, r.order_no];
+  return [
+    ...(ref === null ? [] : [`ref:${ref}`]),
+    // A voucher number counts within its terminal.
+    ...(voucher === null || r.terminal_id === null ? [] : [`voucher:${r.terminal_id}|${voucher}`]),
+    ...(order === null ? [] : [`order:${order}`]),
+  ];
+}
+
+/**
+ * Per local trade date, the fen of the terminal's successful sales that are still to be settled: every
+ * successful sale of the day, less those a successful void or reversal names (by its original reference,
+ * voucher or order number) — a cancelled sale is never settled. A sale the journal marks voided or reversed
+ * is not a successful sale. Integer fen.
+ */
+export function salesAwaitingSettlement(rows: readonly TerminalRow[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const byKey = new Map<string, { date: string; fen: number; cancelled: boolean }>();
+  for (const r of rows) {
+    if (r.kind !== 'terminal' || r.type !== 'sale' || r.status !== 'success' || r.amount_fen <= 0) continue;
+    const date = localDateOf(r.time);
+    out.set(date, (out.get(date) ?? 0) + r.amount_fen);
+    const sale = { date, fen: r.amount_fen, cancelled: false };
+    for (const key of saleKeys(r, false)) if (!byKey.has(key)) byKey.set(key, sale);
+  }
+  for (const r of rows) {
+    if (r.kind !== 'terminal' || (r.type !== 'void' && r.type !== 'reversal') || r.status !== 'success')
+      continue;
+    const sale = saleKeys(r, true)
+      .map((key) => byKey.get(key))
+      .find((s) => s !== undefined && !s.cancelled);
+    if (sale === undefined) continue;
+    sale.cancelled = true;
+    out.set(sale.date, (out.get(sale.date) ?? 0) - sale.fen);
+  }
+  return out;
+}
+
 /**
  * The daily reconciliation for every merchant on `today` (Asia/Shanghai local date): each trade date with
  * terminal sales whose statement is due by today (T+N from the plan's settlement cycle, else the rule's `days`
- * working days) and for which no settlement line exists raises one `missing_statement`; then yesterday's
- * alerts are summed into one digest per channel. Idempotent per day (a second run adds nothing).
+ * working days) and for which no settlement line exists raises one `missing_statement`, carrying the fen of
+ * that day's sales still to be settled (money at risk); then yesterday's alerts are summed into one digest per
+ * channel: the money lost (overcharges, rate changes, unplanned deductions, each fen once) and, apart, the
+ * money at risk. Idempotent per day (a second run adds nothing).
  */
 export async function runDailyChecks(
   db: Kysely<Database>,
@@ -65,7 +126,20 @@ export async function runDailyChecks(
     const settledDays = new Set<string>();
     const rows = await db
       .selectFrom('records')
-      .select(['kind', 'time', 'type', 'status'])
+      .select([
+        'kind',
+        'time',
+        'type',
+        'status',
+        'amount_fen',
+        'terminal_id',
+        'ref_no',
+        'voucher_no',
+        'order_no',
+        'original_ref_no',
+        'original_voucher_no',
+        'original_order_no',
+      ])
       .where('merchant_id', '=', id)
       .where('kind', 'in', ['terminal', 'settlement'])
       .where('time', '>=', `${addDays(from, -1)}`)
@@ -76,6 +150,7 @@ export async function runDailyChecks(
       if (r.kind === 'terminal' && r.type === 'sale' && r.status === 'success') terminalDays.add(d);
       if (r.kind === 'settlement') settledDays.add(d);
     }
+    const awaiting = salesAwaitingSettlement(rows);
     const drafts: AlertDraft[] = [];
     const missing: string[] = [];
     if (rules.rules.missing_statement.enabled) {
@@ -84,12 +159,19 @@ export async function runDailyChecks(
         const due = statementDueDate(d, cycle);
         if (due > today) continue;
         missing.push(d);
+        const pendingFen = Math.max(0, awaiting.get(d) ?? 0);
+        const pending = formatFen(pendingFen);
+        const terms = `${cycle.basis}+${cycle.days}`;
         drafts.push({
           kind: 'missing_statement',
           severity: rules.rules.missing_statement.severity,
           dedupKey: `missing_statement|${d}`,
-          message: `${d} 有终端交易，但到 ${due}（${cycle.basis}+${cycle.days}）仍未收到结算单`,
-          details: { tradeDate: d, dueDate: due },
+          amountFen: pendingFen,
+          message: {
+            zh: `${d} 有终端交易，但到 ${due}（${terms}）仍未收到结算单：${pending} 的交易仍待结算`,
+            en: `${d} had terminal sales, but no statement has arrived by ${due} (${terms}): ${pending} of sales still waiting for settlement`,
+          },
+          details: { tradeDate: d, dueDate: due, awaitingFen: pendingFen },
         });
       }
     }
@@ -100,21 +182,36 @@ export async function runDailyChecks(
       const yesterday = addDays(today, -1);
       const alerts = await db
         .selectFrom('monitor_alerts')
-        .select(['kind', 'amount_fen', 'created_at'])
+        .select(['id', 'kind', 'dedup_key', 'amount_fen', 'created_at'])
         .where('merchant_id', '=', id)
+        .orderBy('id')
         .execute();
-      const counts = new Map<AlertKind, { n: number; fen: number }>();
-      for (const a of alerts) {
-        if (localDateOf(a.created_at) !== yesterday) continue;
-        const c = counts.get(a.kind as AlertKind) ?? { n: 0, fen: 0 };
-        c.n += 1;
-        if (a.kind === 'fee_overcharge') c.fen += a.amount_fen ?? 0;
-        counts.set(a.kind as AlertKind, c);
+      const overchargeKeys = new Set(
+        alerts.filter((a) => a.kind === 'fee_overcharge').map((a) => a.dedup_key),
+      );
+      const ofDay = alerts.filter((a) => localDateOf(a.created_at) === yesterday);
+      const changes = ofDay.filter((a) => a.kind === 'rate_change').map((a) => a.id);
+      const detailsOf = new Map<number, Record<string, unknown>>();
+      for (let i = 0; i < changes.length; i += 500) {
+        const rows = await db
+          .selectFrom('monitor_alerts')
+          .select(['id', 'details_json'])
+          .where('id', 'in', changes.slice(i, i + 500))
+          .execute();
+        for (const r of rows) detailsOf.set(r.id, JSON.parse(r.details_json) as Record<string, unknown>);
       }
-      if (counts.size > 0 || (audit !== undefined && audit.findings > 0)) {
-        const lines = [...counts].map(
-          ([k, c]) => `${ALERT_KIND_ZH[k]} ${c.n} 条${c.fen > 0 ? `，多扣 ${formatFen(c.fen)}` : ''}`,
-        );
+      const summary = summariseAlerts(
+        ofDay.map(
+          (a): DigestAlert => ({
+            kind: a.kind as AlertKind,
+            amountFen: a.amount_fen,
+            details: detailsOf.get(a.id) ?? {},
+          }),
+        ),
+        overchargeKeys,
+      );
+      if (ofDay.length > 0 || (audit !== undefined && audit.findings > 0)) {
+        const lines = [...summary.lines];
         if (audit !== undefined) {
           lines.push(
             `${from} 至 ${addDays(today, -1)} 对账：发现 ${audit.findings} 条，多扣 ${formatFen(audit.overchargeFen)}，损失 ${formatFen(audit.lossFen)}`,
@@ -128,7 +225,9 @@ export async function runDailyChecks(
             type: 'digest',
             merchantId: id,
             date: yesterday,
-            counts: Object.fromEntries(counts),
+            counts: summary.counts,
+            lossFen: summary.lossFen,
+            atRiskFen: summary.atRiskFen,
             audit: audit ?? null,
             link,
           },

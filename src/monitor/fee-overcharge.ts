@@ -2,10 +2,11 @@ import type { Kysely, Transaction } from 'kysely';
 import { formatFen } from '../money/index.js';
 import { quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan } from '../plans/plan-types.js';
-import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type PosRecord } from '../records/index.js';
+import type { PosRecord } from '../records/index.js';
 import type { Database } from '../storage/schema.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
+import { type AlertText, channelCardText } from './alert-text.js';
 import { queueAlertUpdate } from './alert-worker.js';
 import type { MonitorRules } from './rules.js';
 
@@ -74,7 +75,7 @@ export function priceLine(
 }
 
 /** Every overcharged line of one alert key (day, channel, card, plan rule), summed. */
-interface KeyTotal {
+export interface KeyTotal {
   date: string;
   channel: string;
   card: string;
@@ -154,12 +155,23 @@ export async function overchargeTotals(
 }
 
 /** The alert text of a key's total: the line itself when it is the only one, else the count and the sums. */
-function messageOf(t: KeyTotal): string {
-  const what = `${CHANNEL_NAMES_ZH[t.channel as PosRecord['channel']] ?? t.channel}${CARD_NAMES_ZH[t.card as PosRecord['card']] ?? t.card}`;
+export function overchargeMessage(t: KeyTotal): AlertText {
+  const what = channelCardText(t.channel, t.card);
+  const over = formatFen(t.overchargeFen);
   if (t.lines === 1) {
-    return `${t.date} ${what} 交易 ${formatFen(t.first.amountFen)} 实扣手续费 ${formatFen(t.first.chargedFen)}，按费率方案应为 ${formatFen(t.first.expectedFen)}，多扣 ${formatFen(t.overchargeFen)}`;
+    const [amount, charged, expected] = [t.first.amountFen, t.first.chargedFen, t.first.expectedFen].map(
+      formatFen,
+    );
+    return {
+      zh: `${t.date} ${what.zh} 交易 ${amount} 实扣手续费 ${charged}，按费率方案应为 ${expected}，多扣 ${over}`,
+      en: `${t.date} ${what.en} sale of ${amount} charged a fee of ${charged} where the plan gives ${expected}: ${over} overcharged`,
+    };
   }
-  return `${t.date} ${what} ${t.lines} 笔交易手续费高于费率方案：实扣 ${formatFen(t.chargedFen)}，应为 ${formatFen(t.expectedFen)}，合计多扣 ${formatFen(t.overchargeFen)}`;
+  const [charged, expected] = [t.chargedFen, t.expectedFen].map(formatFen);
+  return {
+    zh: `${t.date} ${what.zh} ${t.lines} 笔交易手续费高于费率方案：实扣 ${charged}，应为 ${expected}，合计多扣 ${over}`,
+    en: `${t.date} ${what.en}: ${t.lines} sales charged fees above the plan: ${charged} charged where the plan gives ${expected}, ${over} overcharged in all`,
+  };
 }
 
 /** The totals as alert details (the first line's fields kept as they were when the alert was raised). */
@@ -200,7 +212,7 @@ export async function overchargeDrafts(
       dedupKey: key,
       recordId: t.first.recordId,
       amountFen: t.overchargeFen,
-      message: messageOf(t),
+      message: overchargeMessage(t),
       details: {
         recordId: t.first.recordId,
         refNo: t.first.refNo,
@@ -235,11 +247,16 @@ export async function overchargeDrafts(
     const resend =
       notice !== undefined &&
       grewMaterially(rules, sentFen, t.overchargeFen, notice.largestNewLineFen.get(row.dedup_key) ?? 0);
-    const message = messageOf(t);
+    const message = overchargeMessage(t);
     const next = { ...details, ...totalDetails(t), notifiedFen: resend ? t.overchargeFen : sentFen };
     await db
       .updateTable('monitor_alerts')
-      .set({ amount_fen: t.overchargeFen, message, details_json: JSON.stringify(next) })
+      .set({
+        amount_fen: t.overchargeFen,
+        message: message.zh,
+        message_en: message.en,
+        details_json: JSON.stringify(next),
+      })
       .where('id', '=', row.id)
       .execute();
     if (resend) {

@@ -1,12 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { PosRecord } from '../records/index.js';
-import { raiseAlerts } from '../storage/alerts-repo.js';
+import { type RaisedAlert, raiseAlerts } from '../storage/alerts-repo.js';
 import { rulesInForce } from '../storage/monitor-repo.js';
 import { rowToRecord } from '../storage/record-row.js';
 import type { Database } from '../storage/schema.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
-import type { AlertKind } from './alert-kinds.js';
 import { overchargeDrafts, overchargeTotals } from './fee-overcharge.js';
 import { lockMerchant, planOf } from './ingest.js';
 import { checkDeductions } from './settlement-checks.js';
@@ -29,11 +28,11 @@ export async function recheckAfterPlanSave(
   db: Kysely<Database>,
   merchantId: number,
   options: { at: string; publicUrl: string },
-): Promise<{ id: number; kind: AlertKind; severity: string; message: string }[]> {
+): Promise<RaisedAlert[]> {
   const plan = await planOf(db, merchantId);
   if (plan === undefined) return [];
   const today = localDateOf(options.at);
-  const out: { id: number; kind: AlertKind; severity: string; message: string }[] = [];
+  const out: RaisedAlert[] = [];
   for (let from = addDays(today, -RECHECK_DAYS); from <= today; from = addDays(from, SLICE_DAYS)) {
     const dates = new Set<string>();
     for (let d = from; d <= today && dates.size < SLICE_DAYS; d = addDays(d, 1)) dates.add(d);

@@ -10,11 +10,12 @@ import {
   unplannedWords,
 } from '../plans/charges.js';
 import type { FeePlan, PlanCharge } from '../plans/plan-types.js';
-import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type PosRecord } from '../records/index.js';
+import type { PosRecord } from '../records/index.js';
 import { rowToRecord } from '../storage/record-row.js';
 import type { Database } from '../storage/schema.js';
 import { isoToEpochMs, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
+import { type AlertText, channelCardText } from './alert-text.js';
 import { queueAlertUpdate } from './alert-worker.js';
 import {
   chargedFeeOf,
@@ -48,10 +49,10 @@ function saleLineOf(r: PosRecord): SaleLine | undefined {
 type StoredLine = [number, number, string, number?];
 
 /** A formula as a rate_change alert describes it. */
-type Described = { rate: string; fixedFen: number; capFen?: number } | null;
+export type Described = { rate: string; fixedFen: number; capFen?: number } | null;
 
 /** What a rate_change alert keeps: the change, and the plan overcharge of the days its new formula explains. */
-interface RateChangeDetails {
+export interface RateChangeDetails {
   group: string;
   date: string;
   nth: number;
@@ -67,21 +68,42 @@ interface RateChangeDetails {
   extraLines?: number;
 }
 
-function rateChangeMessage(d: RateChangeDetails): string {
-  const show = (f: Described): string =>
-    f === null
-      ? '未知'
-      : `${f.rate}${f.fixedFen > 0 ? ` + ${formatFen(f.fixedFen)}/笔` : ''}${f.capFen === undefined ? '' : `（封顶 ${formatFen(f.capFen)}）`}`;
-  const [channel, card] = d.group.split('|') as [keyof typeof CHANNEL_NAMES_ZH, keyof typeof CARD_NAMES_ZH];
-  const what = `${CHANNEL_NAMES_ZH[channel] ?? channel}${CARD_NAMES_ZH[card] ?? card}`;
-  const base = `${d.date} 起 ${what} 实际扣费由 ${show(d.before)} 变为 ${show(d.after)}${d.nth === 1 ? '' : `（当日第 ${d.nth} 次变化）`}`;
+/** A rate change's wording: the change, then the plan overcharge of its days or, without a plan, the extra taken. */
+export function rateChangeMessage(d: RateChangeDetails): AlertText {
+  const show = (f: Described): AlertText => {
+    if (f === null) return { zh: '未知', en: 'unknown' };
+    const fixed = formatFen(f.fixedFen);
+    const cap = f.capFen === undefined ? undefined : formatFen(f.capFen);
+    return {
+      zh: `${f.rate}${f.fixedFen > 0 ? ` + ${fixed}/笔` : ''}${cap === undefined ? '' : `（封顶 ${cap}）`}`,
+      en: `${f.rate}${f.fixedFen > 0 ? ` + ${fixed} a sale` : ''}${cap === undefined ? '' : ` (capped at ${cap})`}`,
+    };
+  };
+  const [channel = '', card = ''] = d.group.split('|');
+  const what = channelCardText(channel, card);
+  const [before, after] = [show(d.before), show(d.after)];
+  const base: AlertText = {
+    zh: `${d.date} 起 ${what.zh} 实际扣费由 ${before.zh} 变为 ${after.zh}${d.nth === 1 ? '' : `（当日第 ${d.nth} 次变化）`}`,
+    en: `From ${d.date} the fee charged on ${what.en} sales went from ${before.en} to ${after.en}${d.nth === 1 ? '' : ` (change no. ${d.nth} that day)`}`,
+  };
   const days = Object.keys(d.days ?? {}).sort();
   const first = days[0];
   const last = days[days.length - 1];
-  if (d.overchargeFen !== undefined && d.overchargeFen > 0 && first !== undefined && last !== undefined)
-    return `${base}；按费率方案已多扣 ${formatFen(d.overchargeFen)}（${first}${last === first ? '' : ` 至 ${last}`}）`;
-  if (d.extraFen !== undefined && d.extraFen !== 0 && d.extraLines !== undefined)
-    return `${base}；${d.extraLines} 笔较按原扣费${d.extraFen > 0 ? '多收' : '少收'} ${formatFen(Math.abs(d.extraFen))}`;
+  if (d.overchargeFen !== undefined && d.overchargeFen > 0 && first !== undefined && last !== undefined) {
+    const money = formatFen(d.overchargeFen);
+    return {
+      zh: `${base.zh}；按费率方案已多扣 ${money}（${first}${last === first ? '' : ` 至 ${last}`}）`,
+      en: `${base.en}; ${money} overcharged against the plan so far (${first}${last === first ? '' : ` to ${last}`})`,
+    };
+  }
+  if (d.extraFen !== undefined && d.extraFen !== 0 && d.extraLines !== undefined) {
+    const money = formatFen(Math.abs(d.extraFen));
+    const more = d.extraFen > 0;
+    return {
+      zh: `${base.zh}；${d.extraLines} 笔较按原扣费${more ? '多收' : '少收'} ${money}`,
+      en: `${base.en}; ${d.extraLines} sales charged ${money} ${more ? 'more' : 'less'} than the old fee`,
+    };
+  }
   return base;
 }
 
@@ -361,7 +383,12 @@ async function chargeRateChanges(
     const message = rateChangeMessage(next);
     await db
       .updateTable('monitor_alerts')
-      .set({ amount_fen: money, message, details_json: JSON.stringify(next) })
+      .set({
+        amount_fen: money,
+        message: message.zh,
+        message_en: message.en,
+        details_json: JSON.stringify(next),
+      })
       .where('id', '=', row.id)
       .execute();
     if (resend) {
@@ -434,13 +461,17 @@ function deductionDraft(
   const agreed = c.coveredFen > 0 && c.charge !== undefined;
   const why = unplannedWords(c);
   const unplanned = formatFen(c.unplannedFen);
+  const messageEn = `${whatEn}${agreed ? `, of which ${formatFen(c.coveredFen)} is the agreed "${c.charge?.name}"` : ''}; ${why.en}. Ask the provider for the grounds of this deduction and for ${unplanned} back`;
   return {
     kind: 'unplanned_deduction',
     severity: rules.rules.unplanned_deduction.severity,
     dedupKey: `unplanned_deduction|rec:${item.id}`,
     ...(recordIndex === undefined ? {} : { recordIndex }),
     amountFen: c.unplannedFen,
-    message: `${whatZh}${agreed ? `，其中 ${formatFen(c.coveredFen)} 属约定的“${c.charge?.name}”` : ''}；${why.zh}。请向服务商索要扣款依据并要求退还 ${unplanned}`,
+    message: {
+      zh: `${whatZh}${agreed ? `，其中 ${formatFen(c.coveredFen)} 属约定的“${c.charge?.name}”` : ''}；${why.zh}。请向服务商索要扣款依据并要求退还 ${unplanned}`,
+      en: messageEn,
+    },
     details: {
       recordId: item.id,
       date: item.deduction.date,
@@ -450,7 +481,8 @@ function deductionDraft(
       unplannedFen: c.unplannedFen,
       reason: c.reason ?? null,
       charge: c.charge?.name ?? null,
-      messageEn: `${whatEn}${agreed ? `, of which ${formatFen(c.coveredFen)} is the agreed "${c.charge?.name}"` : ''}; ${why.en}. Ask the provider for the grounds of this deduction and for ${unplanned} back`,
+      // Kept for readers of the alert's details from before alerts carried English.
+      messageEn,
     },
   };
 }

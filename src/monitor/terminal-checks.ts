@@ -104,6 +104,7 @@ export async function checkTerminalRecords(
     const date = localDateOf(rec.time);
     const hhmm = localHhmmOf(rec.time);
     const where = `${date} ${hhmm}${rec.terminalId === undefined ? '' : ` 终端${rec.terminalId}`}`;
+    const whereEn = `${date} ${hhmm}${rec.terminalId === undefined ? '' : ` terminal ${rec.terminalId}`}`;
     const money = formatFen(rec.amountFen);
     const limit = limitInForce(rules.limits, {
       date,
@@ -119,7 +120,10 @@ export async function checkTerminalRecords(
         dedupKey: `over_limit|rec:${id}`,
         recordIndex: i,
         amountFen: rec.amountFen,
-        message: `${where} 交易 ${money} 超过 ${limit.from} 起生效的单笔限额 ${formatFen(limit.perTransactionFen)}`,
+        message: {
+          zh: `${where} 交易 ${money} 超过 ${limit.from} 起生效的单笔限额 ${formatFen(limit.perTransactionFen)}`,
+          en: `${whereEn} sale of ${money} over the per-sale limit of ${formatFen(limit.perTransactionFen)} in force since ${limit.from}`,
+        },
         details: { limitFen: limit.perTransactionFen, limitFrom: limit.from, status: rec.status },
       });
     }
@@ -137,8 +141,14 @@ export async function checkTerminalRecords(
           amountFen: rec.amountFen,
           message:
             medianFen === undefined
-              ? `${where} 大额交易 ${money}，超过 ${formatFen(threshold)}`
-              : `${where} 大额交易 ${money}，超过近 ${salesCount} 笔中位数 ${formatFen(medianFen)} 的 ${r.large_amount.medianMultiple} 倍`,
+              ? {
+                  zh: `${where} 大额交易 ${money}，超过 ${formatFen(threshold)}`,
+                  en: `${whereEn} large sale of ${money}, above ${formatFen(threshold)}`,
+                }
+              : {
+                  zh: `${where} 大额交易 ${money}，超过近 ${salesCount} 笔中位数 ${formatFen(medianFen)} 的 ${r.large_amount.medianMultiple} 倍`,
+                  en: `${whereEn} large sale of ${money}, more than ${r.large_amount.medianMultiple} times the median ${formatFen(medianFen)} of the last ${salesCount} sales`,
+                },
           details: { thresholdFen: threshold, ...(medianFen === undefined ? {} : { medianFen }) },
         });
       }
@@ -150,7 +160,10 @@ export async function checkTerminalRecords(
         dedupKey: `off_hours|rec:${id}`,
         recordIndex: i,
         amountFen: rec.amountFen,
-        message: `${where} 非营业时间（${r.off_hours.start}–${r.off_hours.end}）交易 ${money}`,
+        message: {
+          zh: `${where} 非营业时间（${r.off_hours.start}–${r.off_hours.end}）交易 ${money}`,
+          en: `${whereEn} sale of ${money} outside business hours (${r.off_hours.start}–${r.off_hours.end})`,
+        },
         details: { start: r.off_hours.start, end: r.off_hours.end },
       });
     }
@@ -188,14 +201,19 @@ export async function checkTerminalRecords(
         // The message names the later sale of the pair, which may be the one stored before this one.
         const shownIso =
           earlier === undefined && later !== undefined ? new Date(later.ms).toISOString() : rec.time;
-        const dupWhere = `${localDateOf(shownIso)} ${localHhmmOf(shownIso)}${rec.terminalId === undefined ? '' : ` 终端${rec.terminalId}`}`;
+        const dupAt = `${localDateOf(shownIso)} ${localHhmmOf(shownIso)}`;
+        const dupWhere = `${dupAt}${rec.terminalId === undefined ? '' : ` 终端${rec.terminalId}`}`;
+        const dupWhereEn = `${dupAt}${rec.terminalId === undefined ? '' : ` terminal ${rec.terminalId}`}`;
         drafts.push({
           kind: 'duplicate_submission',
           severity: r.duplicate_submission.severity,
           dedupKey: `duplicate_submission|rec:${dupId}`,
           recordIndex: i,
           amountFen: rec.amountFen,
-          message: `${dupWhere} 同一付款人 ${money} 在 ${r.duplicate_submission.windowSeconds} 秒内重复提交，请核实是否重复扣款`,
+          message: {
+            zh: `${dupWhere} 同一付款人 ${money} 在 ${r.duplicate_submission.windowSeconds} 秒内重复提交，请核实是否重复扣款`,
+            en: `${dupWhereEn} the same payer's ${money} submitted again within ${r.duplicate_submission.windowSeconds} seconds; check whether it was charged twice`,
+          },
           details: { earlierRecordId: earlier !== undefined ? twin.id : id, recordId: dupId, payer },
         });
       }
@@ -204,13 +222,17 @@ export async function checkTerminalRecords(
       const lastHour = history.filter((h) => ms - h.ms < HOUR);
       if (lastHour.length > r.high_frequency.maxPerHour) {
         // One alert per payer per clock hour, not one per further sale.
+        const hourFen = lastHour.reduce((s, h) => s + h.amountFen, 0);
         drafts.push({
           kind: 'high_frequency',
           severity: r.high_frequency.severity,
           dedupKey: `high_frequency|${payer}|${date}T${hhmm.slice(0, 2)}`,
           recordIndex: i,
-          amountFen: lastHour.reduce((s, h) => s + h.amountFen, 0),
-          message: `${where} 同一付款人 1 小时内 ${lastHour.length} 笔（上限 ${r.high_frequency.maxPerHour} 笔），合计 ${formatFen(lastHour.reduce((s, h) => s + h.amountFen, 0))}`,
+          amountFen: hourFen,
+          message: {
+            zh: `${where} 同一付款人 1 小时内 ${lastHour.length} 笔（上限 ${r.high_frequency.maxPerHour} 笔），合计 ${formatFen(hourFen)}`,
+            en: `${whereEn} ${lastHour.length} sales by the same payer within an hour (limit ${r.high_frequency.maxPerHour}), ${formatFen(hourFen)} in all`,
+          },
           details: { payer, count: lastHour.length },
         });
       }
@@ -231,7 +253,10 @@ export async function checkTerminalRecords(
             dedupKey: `split_sales|${payer}|first:${first}`,
             recordIndex: i,
             amountFen: total,
-            message: `${where} 同一付款人 ${r.split_sales.windowMinutes} 分钟内 ${group.length} 笔接近限额 ${formatFen(cap)} 的交易，合计 ${formatFen(total)}，疑似拆单`,
+            message: {
+              zh: `${where} 同一付款人 ${r.split_sales.windowMinutes} 分钟内 ${group.length} 笔接近限额 ${formatFen(cap)} 的交易，合计 ${formatFen(total)}，疑似拆单`,
+              en: `${whereEn} ${group.length} sales by the same payer close to the ${formatFen(cap)} limit within ${r.split_sales.windowMinutes} minutes, ${formatFen(total)} in all: possibly one sale split up`,
+            },
             details: { payer, count: group.length, limitFen: cap },
           });
         }

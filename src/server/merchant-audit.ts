@@ -5,7 +5,7 @@ import { attributeUnnamedJournal } from '../audit/unnamed-journal.js';
 import { attachDiagnoses } from '../explain/attach-diagnoses.js';
 import { formatPlanIssue, parsePlan } from '../plans/parse-plan.js';
 import type { FeePlan } from '../plans/plan-types.js';
-import { importNotes, listImports } from '../storage/imports-repo.js';
+import { bankDebitDatesOf, importNotes, listImports } from '../storage/imports-repo.js';
 import { latestPlan } from '../storage/plans-repo.js';
 import { recordsForAudit } from '../storage/records-repo.js';
 import type { Database } from '../storage/schema.js';
@@ -72,7 +72,9 @@ export async function merchantAuditInput(
       warnings.push(text.includes(w.file) ? text : `${w.file}: ${text}`);
     }
   }
-  return { records, plans, planText, files, rejected, warnings };
+  // The days the bank files' skipped debit lines span, as the CLI gives them: a day with only a debit is covered.
+  const bankDebitDates = bankDebitDatesOf(imports);
+  return { records, plans, planText, files, rejected, warnings, bankDebitDates };
 }
 
 /**
@@ -100,6 +102,7 @@ export function auditFromInput(
     files: input.files,
     rejected: input.rejected,
     warnings: input.warnings,
+    bankDebitDates: input.bankDebitDates,
     options: {
       ...(range.from === undefined ? {} : { from: range.from }),
       ...(range.to === undefined ? {} : { to: range.to }),

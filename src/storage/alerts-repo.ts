@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AlertDraft } from '../monitor/alert-draft.js';
 import { ALERT_KIND_ZH, type AlertKind } from '../monitor/alert-kinds.js';
+import { alertMessageIn } from '../monitor/alert-text.js';
 import { requireMerchantRole } from './access.js';
 import type { Database } from './schema.js';
 
@@ -96,9 +97,21 @@ export function alertLink(publicUrl: string, merchantId: number, alertId: number
   return `${publicUrl}/m/${merchantId}/alerts/${alertId}`;
 }
 
+/** An alert just raised, as the push and upload answers name it. */
+export interface RaisedAlert {
+  id: number;
+  kind: AlertKind;
+  severity: string;
+  /** zh-CN. */
+  message: string;
+  messageEn: string;
+}
+
 /**
  * Stores alerts inside the caller's transaction — an alert whose dedup key the merchant already has is the
- * same event and is skipped — and queues one delivery per active channel. Returns the alerts created.
+ * same event and is skipped — and queues one delivery per active channel. Both wordings are stored; a channel
+ * is sent the Chinese text (channels have no language setting), a webhook's JSON carries `messageEn` too.
+ * Returns the alerts created.
  */
 export async function raiseAlerts(
   trx: Db,
@@ -107,7 +120,7 @@ export async function raiseAlerts(
   recordIds: readonly (number | undefined)[],
   at: string,
   publicUrl: string,
-): Promise<{ id: number; kind: AlertKind; severity: string; message: string }[]> {
+): Promise<RaisedAlert[]> {
   if (drafts.length === 0) return [];
   const seen = new Set<string>();
   const unique = drafts.filter((d) => !seen.has(d.dedupKey) && seen.add(d.dedupKey));
@@ -133,7 +146,7 @@ export async function raiseAlerts(
     .where('merchant_id', '=', merchantId)
     .where('removed_at', 'is', null)
     .execute();
-  const out: { id: number; kind: AlertKind; severity: string; message: string }[] = [];
+  const out: RaisedAlert[] = [];
   for (const d of fresh) {
     const recordId = d.recordIndex === undefined ? null : (recordIds[d.recordIndex] ?? null);
     const row = await trx
@@ -145,24 +158,32 @@ export async function raiseAlerts(
         dedup_key: d.dedupKey,
         record_id: recordId,
         amount_fen: d.amountFen ?? null,
-        message: d.message,
+        message: d.message.zh,
+        message_en: d.message.en,
         details_json: JSON.stringify(d.details),
         created_at: at,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    out.push({ id: row.id, kind: d.kind, severity: d.severity, message: d.message });
+    out.push({
+      id: row.id,
+      kind: d.kind,
+      severity: d.severity,
+      message: d.message.zh,
+      messageEn: d.message.en,
+    });
     if (channels.length === 0) continue;
     const link = alertLink(publicUrl, merchantId, row.id);
     const subject = `【POS跳点卫士】${ALERT_KIND_ZH[d.kind]}`;
-    const text = `${subject}\n${d.message}\n详情：${link}`;
+    const text = `${subject}\n${d.message.zh}\n详情：${link}`;
     const payload = {
       id: row.id,
       merchantId,
       kind: d.kind,
       severity: d.severity,
       amountFen: d.amountFen ?? null,
-      message: d.message,
+      message: d.message.zh,
+      messageEn: d.message.en,
       link,
       details: d.details,
       createdAt: at,
@@ -231,7 +252,11 @@ export interface AlertView {
   kind: string;
   severity: string;
   amountFen: number | null;
+  /** In the language asked for (the Chinese for an alert stored without English). */
   message: string;
+  /** Both wordings, so a reader can switch language without asking again; `messageEn` falls back as `message`. */
+  messageZh: string;
+  messageEn: string;
   recordId: number | null;
   details: Record<string, unknown>;
   createdAt: string;
@@ -247,12 +272,12 @@ export interface AlertView {
   }[];
 }
 
-/** A merchant's alerts, newest first, each with its deliveries (members). */
+/** A merchant's alerts, newest first, each with its deliveries (members); `message` in `page.lang` (zh). */
 export async function listAlerts(
   db: Kysely<Database>,
   userId: number,
   merchantId: number,
-  page: { limit: number; kind?: string | undefined },
+  page: { limit: number; kind?: string | undefined; lang?: 'zh' | 'en' | undefined },
 ): Promise<AlertView[]> {
   await requireMerchantRole(db, userId, merchantId, 'read');
   let q = db.selectFrom('monitor_alerts').selectAll().where('merchant_id', '=', merchantId);
@@ -281,26 +306,32 @@ export async function listAlerts(
     )
     .orderBy('alert_deliveries.id')
     .execute();
-  return alerts.map((a) => ({
-    id: a.id,
-    kind: a.kind,
-    severity: a.severity,
-    amountFen: a.amount_fen,
-    message: a.message,
-    recordId: a.record_id,
-    details: JSON.parse(a.details_json) as Record<string, unknown>,
-    createdAt: a.created_at,
-    deliveries: deliveries
-      .filter((d) => d.alert_id === a.id)
-      .map((d) => ({
-        id: d.id,
-        channelId: d.channel_id,
-        channelType: d.type,
-        status: d.status,
-        attempts: d.attempts,
-        lastError: d.last_error,
-        sentAt: d.sent_at,
-        nextAttemptAt: d.next_attempt_at,
-      })),
-  }));
+  return alerts.map((a) => {
+    const details = JSON.parse(a.details_json) as Record<string, unknown>;
+    const messageEn = alertMessageIn('en', a.message, a.message_en, details['messageEn']);
+    return {
+      id: a.id,
+      kind: a.kind,
+      severity: a.severity,
+      amountFen: a.amount_fen,
+      message: page.lang === 'en' ? messageEn : a.message,
+      messageZh: a.message,
+      messageEn,
+      recordId: a.record_id,
+      details,
+      createdAt: a.created_at,
+      deliveries: deliveries
+        .filter((d) => d.alert_id === a.id)
+        .map((d) => ({
+          id: d.id,
+          channelId: d.channel_id,
+          channelType: d.type,
+          status: d.status,
+          attempts: d.attempts,
+          lastError: d.last_error,
+          sentAt: d.sent_at,
+          nextAttemptAt: d.next_attempt_at,
+        })),
+    };
+  });
 }

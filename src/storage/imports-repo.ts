@@ -1,4 +1,6 @@
 import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
+import { z } from 'zod';
+import { type DateSpan, skippedDebitDatesOf } from '../audit/audit.js';
 import type { PosRecord } from '../records/index.js';
 import type { FileImportSummary, ImportWarning, RejectedRow } from '../statements/import.js';
 import { lockMerchant } from '../monitor/ingest.js';
@@ -116,6 +118,36 @@ export function importNotes(
             },
           ],
   };
+}
+
+/** A bank file's skipped debit days as imports.skipped_debit_dates_json keeps them; null when it has none. */
+function debitDatesJson(summary: FileImportSummary): string | null {
+  const spans = skippedDebitDatesOf([summary]);
+  return spans.length === 0 ? null : JSON.stringify(spans);
+}
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const DateSpansSchema = z.array(z.object({ first: day, last: day }));
+
+/**
+ * The days the skipped debit lines of these imports' bank files span, for the audit (AuditInput.bankDebitDates):
+ * a bank file covers those days even where it lists no credit. An import stored before the column was kept, or
+ * holding something unreadable there, adds none.
+ */
+export function bankDebitDatesOf(rows: readonly Pick<ImportRow, 'skipped_debit_dates_json'>[]): DateSpan[] {
+  const spans: DateSpan[] = [];
+  for (const row of rows) {
+    if (row.skipped_debit_dates_json === null) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(row.skipped_debit_dates_json);
+    } catch {
+      continue;
+    }
+    const parsed = DateSpansSchema.safeParse(value);
+    if (parsed.success) spans.push(...parsed.data);
+  }
+  return spans;
 }
 
 /** Records to store: an array, or a function that streams them (called twice at most, so it must restart). */
@@ -295,6 +327,7 @@ export async function saveImport(
             stored: 0,
             rejected_json: JSON.stringify(s.rejected),
             warnings_json: JSON.stringify(s.warnings),
+            skipped_debit_dates_json: debitDatesJson(s),
             created_by: userId,
             created_at: input.at,
           })

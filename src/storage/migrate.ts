@@ -9,6 +9,9 @@ import { casesDevicesMigration } from './migrations/0003-cases-devices.js';
 import { keepUploadsMigration } from './migrations/0004-keep-uploads.js';
 import { sharedFileNotesMigration } from './migrations/0005-shared-file-notes.js';
 import { recordDiscountMigration } from './migrations/0006-record-discount.js';
+import { alertMessageEnMigration } from './migrations/0007-alert-message-en.js';
+import { backfillDeductionKeysMigration } from './migrations/0008-backfill-deduction-keys.js';
+import { importDebitDatesMigration } from './migrations/0009-import-debit-dates.js';
 import { TABLE_ORDER } from './schema.js';
 
 /** The migrations, defined in code so a built package needs no migration files on disk. */
@@ -22,6 +25,9 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0004-keep-uploads': keepUploadsMigration(dialect),
         '0005-shared-file-notes': sharedFileNotesMigration(),
         '0006-record-discount': recordDiscountMigration(),
+        '0007-alert-message-en': alertMessageEnMigration(),
+        '0008-backfill-deduction-keys': backfillDeductionKeysMigration(),
+        '0009-import-debit-dates': importDebitDatesMigration(),
       };
     },
   };

@@ -76,6 +76,11 @@ export interface ImportsTable {
   stored: number;
   rejected_json: string;
   warnings_json: string;
+  /**
+   * A bank file's skipped debit lines as the days they span (JSON `{ first, last }[]`, see skippedDebitDatesOf);
+   * null when it has none, for other kinds, and for imports stored before the column.
+   */
+  skipped_debit_dates_json: string | null;
   created_by: number | null;
   created_at: string;
 }
@@ -236,7 +241,10 @@ export interface MonitorAlertsTable {
   dedup_key: string;
   record_id: number | null;
   amount_fen: number | null;
+  /** The alert's text in zh-CN. */
   message: string;
+  /** The same text in English; null for alerts stored before alerts carried English (read the Chinese then). */
+  message_en: string | null;
   details_json: string;
   created_at: string;
 }

@@ -57,7 +57,7 @@ describe('daily reconciliation: missing_statement and the digest', () => {
     expect(again.find((r) => r.merchantId === id)?.digestQueued).toBe(0);
     const alerts = await s.get('alerts?kind=missing_statement');
     expect(alerts.json<{ alerts: { message: string }[] }>().alerts.map((a) => a.message)).toEqual([
-      '2026-11-06 有终端交易，但到 2026-11-09（T+1）仍未收到结算单',
+      '2026-11-06 有终端交易，但到 2026-11-09（T+1）仍未收到结算单：¥100.00 的交易仍待结算',
     ]);
   });
 });

@@ -64,10 +64,12 @@ describe.each(DIALECTS)('records.discount_fen on %s', (dialect: DialectName) => 
         provider: migrationProvider(storage.dialect),
         ...(schema === undefined ? {} : { migrationTableSchema: schema }),
       });
-      const down = await migrator.migrateDown();
+      const down = await migrator.migrateTo('0005-shared-file-notes');
       expect(down.error).toBeUndefined();
-      expect(down.results?.map((r) => [r.migrationName, r.direction, r.status])).toEqual([
-        ['0006-record-discount', 'Down', 'Success'],
+      expect(down.results?.map((r) => [r.migrationName, r.direction, r.status]).at(-1)).toEqual([
+        '0006-record-discount',
+        'Down',
+        'Success',
       ]);
       const { owner, merchant } = await ownerAndMerchant(storage);
       // A row as the code before the migration wrote it: no discount_fen column to fill.
@@ -84,7 +86,7 @@ describe.each(DIALECTS)('records.discount_fen on %s', (dialect: DialectName) => 
         })
         .execute();
       const outcome = await migrateToLatest(storage, { backupDir: dir });
-      expect(outcome.applied).toEqual(['0006-record-discount']);
+      expect(outcome.applied[0]).toBe('0006-record-discount');
       const back = await recordsForAudit(storage.db, owner, merchant);
       expect(back.settlement).toEqual([
         {

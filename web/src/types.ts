@@ -75,7 +75,11 @@ export interface Alert {
   kind: string;
   severity: string;
   amountFen: number | null;
+  /** In the language the request asked for. */
   message: string;
+  /** Both wordings (`messageEn` is the Chinese for an alert stored before alerts carried English). */
+  messageZh: string;
+  messageEn: string;
   createdAt: string;
   deliveries: {
     id: number;

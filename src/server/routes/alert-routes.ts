@@ -13,6 +13,7 @@ import { appendAudit } from '../../storage/audit-log-repo.js';
 import { getMonitorRules, saveMonitorRules } from '../../storage/monitor-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
 import { HttpError } from '../http-error.js';
+import { LangQuery, requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
 import { dbId, routeSchema } from '../zod-route.js';
 import { MerchantParams } from './merchant-routes.js';
@@ -43,6 +44,7 @@ const ChannelParams = z.object({
 const AlertsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   kind: z.enum(ALERT_KINDS).optional(),
+  ...LangQuery.shape,
 });
 const RulesBody = z.union([z.string().max(200_000), z.record(z.string(), z.unknown())]);
 
@@ -141,7 +143,8 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
       schema: routeSchema({
         params: MerchantParams,
         querystring: AlertsQuery,
-        summary: 'Monitor alerts, newest first, with delivery status',
+        summary:
+          'Monitor alerts, newest first, with delivery status; `message` in ?lang= or Accept-Language (zh by default), `messageZh` and `messageEn` both',
         tags: ['monitor'],
       }),
     },
@@ -149,7 +152,11 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { id } = request.params as z.infer<typeof MerchantParams>;
       const q = request.query as z.infer<typeof AlertsQuery>;
       return {
-        alerts: await listAlerts(ctx.db, actorOf(request).userId, id, { limit: q.limit, kind: q.kind }),
+        alerts: await listAlerts(ctx.db, actorOf(request).userId, id, {
+          limit: q.limit,
+          kind: q.kind,
+          lang: requestLang(request),
+        }),
       };
     },
   );

@@ -160,7 +160,7 @@ export function AlertsPage(props: { merchant: Merchant; alertId?: number }) {
                         {named(SEVERITY_NAMES, a.severity)}
                         {close} <b>{named(ALERT_KIND_NAMES, a.kind)}</b>
                         {t('colon')}
-                        {a.message}
+                        <span data-testid="alert-message">{lang === 'en' ? a.messageEn : a.messageZh}</span>
                         {a.amountFen === null ? '' : ` ${formatFen(a.amountFen)}`}
                         <ul>
                           {a.deliveries.map((d) => (

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { salesAwaitingSettlement } from './daily-checks.js';
+import { summariseAlerts } from './daily-digest.js';
+
+const GROUP = 'card|credit|r0.1';
+
+describe('the digest totals the money lost, each fen once, and keeps money at risk apart', () => {
+  it('adds overcharges, rate changes and unplanned deductions, not the days a rate change shares', () => {
+    const summary = summariseAlerts(
+      [
+        { kind: 'fee_overcharge', amountFen: 330, details: {} },
+        { kind: 'fee_overcharge', amountFen: 45, details: {} },
+        // 12-04 is also the fee_overcharge alert's (330, counted there); 12-05 and 12-06 are the change's own.
+        {
+          kind: 'rate_change',
+          amountFen: 990,
+          details: { group: GROUP, days: { '2026-12-04': 330, '2026-12-05': 330, '2026-12-06': 330 } },
+        },
+        // Without a plan: what the new formula took beyond the old one, all its own.
+        { kind: 'rate_change', amountFen: 125, details: { group: 'wechat|unknown|*', extraFen: 125 } },
+        { kind: 'unplanned_deduction', amountFen: 29_900, details: {} },
+        { kind: 'missing_statement', amountFen: 154_567, details: {} },
+        { kind: 'large_amount', amountFen: 6_000_000, details: {} },
+      ],
+      new Set([`fee_overcharge|2026-12-04|${GROUP}`, 'fee_overcharge|2026-12-09|card|debit|r0.0']),
+    );
+    // 330 + 45 = 375; 330 + 330 + 125 = 785; 29,900: 31,060 fen lost. The sales waiting and the large sale are not.
+    expect(summary.lossFen).toBe(31_060);
+    expect(summary.atRiskFen).toBe(154_567);
+    expect(summary.counts).toEqual({
+      fee_overcharge: { n: 2, fen: 375 },
+      rate_change: { n: 2, fen: 785, foldedFen: 330 },
+      unplanned_deduction: { n: 1, fen: 29_900 },
+      missing_statement: { n: 1, fen: 0, atRiskFen: 154_567 },
+      large_amount: { n: 1, fen: 0 },
+    });
+    expect(summary.lines).toEqual([
+      '大额交易 1 条',
+      '手续费多扣 2 条，多扣 ¥3.75',
+      '方案外扣费 1 条，未约定扣款 ¥299.00',
+      '费率变化（疑似跳点） 2 条，多扣 ¥7.85（另有 ¥3.30 已计入手续费多扣）',
+      '结算单未到 1 条，待结算交易 ¥1,545.67（尚未到账的风险金额，不计入损失）',
+      '合计损失 ¥310.60（手续费多扣 ¥3.75 + 方案外扣费 ¥299.00 + 费率变化（疑似跳点） ¥7.85）',
+    ]);
+  });
+
+  it('a rate change whose every day a fee_overcharge carries adds nothing; no loss, no total line', () => {
+    const summary = summariseAlerts(
+      [{ kind: 'rate_change', amountFen: 330, details: { group: GROUP, days: { '2026-12-04': 330 } } }],
+      new Set([`fee_overcharge|2026-12-04|${GROUP}`]),
+    );
+    expect(summary.lossFen).toBe(0);
+    expect(summary.lines).toEqual(['费率变化（疑似跳点） 1 条（其 ¥3.30 已计入手续费多扣）']);
+  });
+
+  it('a missing statement stored without an amount counts as nothing at risk', () => {
+    const summary = summariseAlerts([{ kind: 'missing_statement', amountFen: null, details: {} }], new Set());
+    expect(summary).toMatchObject({ lossFen: 0, atRiskFen: 0, lines: ['结算单未到 1 条'] });
+  });
+});
+
+describe('the sales a missing statement leaves waiting', () => {
+  const row = (fields: Record<string, unknown>) => ({
+    kind: 'terminal',
+    type: 'sale',
+    status: 'success',
+    time: '2026-11-30T12:00:00+08:00',
+    amount_fen: 0,
+    terminal_id: 'T001',
+    ref_no: null,
+    voucher_no: null,
+    order_no: null,
+    original_ref_no: null,
+    original_voucher_no: null,
+    original_order_no: null,
+    ...fields,
+  });
+
+  it('every successful sale of the day, less those a void or reversal names, by Shanghai date', () => {
+    const waiting = salesAwaitingSettlement([
+      row({ ref_no: 'A', amount_fen: 120_000 }),
+      row({ ref_no: 'B', amount_fen: 34_567 }),
+      row({ ref_no: 'C', amount_fen: 8_800 }),
+      row({ voucher_no: '000123', amount_fen: 5_000 }),
+      // Voided on the terminal by a line naming it: never settled.
+      row({ type: 'void', original_ref_no: 'C', amount_fen: -8_800 }),
+      // A reversal naming the voucher of T001's sale.
+      row({ type: 'reversal', original_voucher_no: '000123', amount_fen: -5_000 }),
+      // A sale the journal marks voided, a failed one and a refund are not sales waiting.
+      row({ ref_no: 'D', status: 'voided', amount_fen: 50_000 }),
+      row({ ref_no: 'E', status: 'failed', amount_fen: 70_000 }),
+      row({ type: 'refund', amount_fen: -10_000 }),
+      // A void naming no sale of these, and a settlement line, change nothing.
+      row({ type: 'void', original_ref_no: 'Z', amount_fen: -999 }),
+      row({ kind: 'settlement', ref_no: 'A', amount_fen: 120_000 }),
+      // 23:30 UTC on 11-30 is 07:30 on 12-01 in Shanghai.
+      row({ ref_no: 'F', time: '2026-11-30T23:30:00Z', amount_fen: 1_234 }),
+    ]);
+    // 120,000 + 34,567 = 154,567 fen on 11-30; 1,234 on 12-01.
+    expect(Object.fromEntries(waiting)).toEqual({ '2026-11-30': 154_567, '2026-12-01': 1_234 });
+  });
+
+  it('a sale voided twice is taken off once', () => {
+    const waiting = salesAwaitingSettlement([
+      row({ ref_no: 'A', amount_fen: 10_000 }),
+      row({ ref_no: 'B', amount_fen: 20_000 }),
+      row({ type: 'void', original_ref_no: 'A', amount_fen: -10_000 }),
+      row({ type: 'void', original_ref_no: 'A', amount_fen: -10_000 }),
+    ]);
+    expect(waiting.get('2026-11-30')).toBe(20_000);
+  });
+});
