@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { parseAmount } from '../money/index.js';
-import { formatPlanIssue, type PlanIssue, parsePlan } from '../plans/parse-plan.js';
+import { decodePlanText, formatPlanIssue, type PlanIssue, parsePlan } from '../plans/parse-plan.js';
 import { PLAN_KEYS } from '../plans/plan-schema.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import { closestKey, formatPath, type PathPart, readYamlTree, type YamlTree } from '../plans/yaml-tree.js';
@@ -35,7 +35,9 @@ export interface CatalogEntry {
   feePlan: FeePlan;
 }
 
-export type CatalogParse = { ok: true; entries: CatalogEntry[] } | { ok: false; zh: string; en: string };
+export type CatalogParse =
+  | { ok: true; entries: CatalogEntry[]; warnings: { zh: string; en: string }[] }
+  | { ok: false; zh: string; en: string };
 
 // Keys the catalogue adds to the plan format; everything else in an entry is the plan itself (provider and
 // settlement belong to both).
@@ -284,16 +286,32 @@ export function parseCatalog(text: string, fileName: string): CatalogParse {
       feePlan: plan.plan,
     });
   }
-  return { ok: true, entries };
+  return { ok: true, entries, warnings: [] };
 }
 
-/** Reads and parses a catalogue file; an unreadable file is an error result. */
+/**
+ * Reads and parses a catalogue file, decoded as a plan file is (UTF-8, else GB18030, with a warning saying so); an
+ * unreadable file is an error result.
+ */
 export async function loadCatalogFile(path: string): Promise<CatalogParse> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch {
     return { ok: false, zh: `无法读取方案目录：${path}`, en: `cannot read the catalogue: ${path}` };
   }
-  return parseCatalog(text, path.split(/[\\/]/).pop() ?? path);
+  const name = path.split(/[\\/]/).pop() ?? path;
+  const { text, recoded } = decodePlanText(bytes);
+  const parsed = parseCatalog(text, name);
+  if (!parsed.ok || !recoded) return parsed;
+  return {
+    ...parsed,
+    warnings: [
+      {
+        zh: `${name}：文件不是 UTF-8，已按 GB18030 读取；建议另存为 UTF-8`,
+        en: `${name}: the file is not UTF-8; read it as GB18030 (save it as UTF-8)`,
+      },
+      ...parsed.warnings,
+    ],
+  };
 }

@@ -1,17 +1,27 @@
+import { expectedSettleDate } from '../calendar/expected-settle-date.js';
 import { divideRounded } from '../money/index.js';
 import { feeByRule, matchingRule, periodInForce } from '../plans/expected-fee.js';
-import type { PlanCharge, PlanPeriod } from '../plans/plan-types.js';
+import type { FeePlan, PlanCharge, PlanPeriod } from '../plans/plan-types.js';
 import { refundFeesDue } from '../plans/refund-fee.js';
 import { addDays, dayNumber, todayInShanghai } from '../time/shanghai.js';
 import type { CatalogEntry } from './catalog.js';
+import { cyclesDue } from './charge-cycles.js';
+import type { CoveredPeriod } from './journal-coverage.js';
 import type { MerchantHistory } from './merchant-history.js';
 
 const PER_YEAR = { month: 12, quarter: 4, year: 1 } as const;
 
 /** What the merchant's own 跳点 record shows for one provider (from the audit of its statements). */
 export interface JumpRecord {
-  provider: string;
-  /** Names to match catalogue entries by: the plan's provider field and the statement's preset. */
+  /**
+   * Who the statements came from: the merchant plan's `provider`, else the name the statement's title gives;
+   * absent when neither says (a preset such as `generic` is a file format, not a provider).
+   */
+  provider?: string;
+  /**
+   * Names to match catalogue entries by: the plan's provider field, the statement title's provider (also without
+   * its 有限公司) and the statement's preset.
+   */
   names: string[];
   settlementFiles: string[];
   findings: number;
@@ -41,11 +51,15 @@ export interface PricedPlan {
   refundFeesReturnedFen: number;
   /**
    * The history's fees spread over the first year after `startDate` under the terms in force on each of its
-   * days (a promotion ending inside the year counts only for its days): Σ fees under a period × its days ÷
-   * spanDays, half-up once.
+   * days (a promotion ending inside the year counts only for its days): Σ fees under a period × its days ÷ the
+   * days the journals cover (history.period.days), half-up once.
    */
   yearlyFeesFen: number;
-  /** The plan's own `charges` (service fees, per-payout fees …) over the first year. */
+  /**
+   * The plan's own `charges` over the first year: a monthly, quarterly or yearly charge once per cycle begun in
+   * it (cycles from the later of `startDate` and the charge's `from`), a per-payout charge once per payout day of
+   * the history under the plan's settlement cycle (T1 pays on working days) scaled to the year.
+   */
   yearlyChargesFen: number;
   /** simFee per terminal × periods per year × terminals. */
   yearlySimFen: number;
@@ -66,12 +80,26 @@ export interface PricedPlan {
   jumpRecord?: JumpRecord;
 }
 
+/** Something the reader of a comparison should know: why the ranking is uncertain, what was assumed. */
+export interface CompareWarning {
+  code: 'thin-history' | 'calendar.no-data';
+  zh: string;
+  en: string;
+}
+
 /** The comparison: every catalogue plan priced over the same history, cheapest first. */
 export interface Comparison {
+  /** The merchant number the history is of, when its records name one. */
+  merchantId?: string;
+  /** The day the merchant would switch: each plan's first year starts then, or when its terms start. */
+  asOf: string;
   history: {
     firstDate: string | null;
     lastDate: string | null;
+    /** Days from the first sale to the last. */
     spanDays: number;
+    /** The days the journals cover: the fees are annualised over period.days. */
+    period: CoveredPeriod | null;
     sales: number;
     salesAmountFen: number;
     refunds: number;
@@ -82,9 +110,37 @@ export interface Comparison {
   plans: PricedPlan[];
   /** Every provider found in the merchant's statements, matched to the catalogue or not. */
   jumpRecords: JumpRecord[];
+  warnings: CompareWarning[];
 }
 
 const YEAR_DAYS = 365;
+
+/**
+ * A history shorter than about a month, or with fewer sales than this, says little about a year: the
+ * comparison warns that its ranking is uncertain.
+ */
+const THIN_DAYS = 28;
+const THIN_SALES = 20;
+
+/** The days the history's fees are annualised over: the journals' period (the sales' span when unknown). */
+function periodDays(history: MerchantHistory): number {
+  return history.period?.days ?? history.spanDays;
+}
+
+/**
+ * The days the plan's settlement cycle pays the history's sales on (expectedSettleDate, as the audit expects
+ * payouts: T1 on the next working day, D1 the next day, D0 the same day): a per-payout charge is taken on each.
+ */
+function payoutDays(history: MerchantHistory, plan: FeePlan, notes: Map<string, CompareWarning>): number {
+  const days = new Set<string>();
+  for (const date of new Set(history.sales.map((s) => s.date))) {
+    const due = expectedSettleDate(plan, date);
+    for (const w of due.warnings)
+      notes.set(`${w.code}|${w.year}`, { code: 'calendar.no-data', zh: w.zh, en: w.en });
+    days.add(due.date);
+  }
+  return days.size;
+}
 
 /** The history's fees under one period: sales priced by its rules, minus the fees refunds give back. */
 function priceUnder(
@@ -119,29 +175,43 @@ function priceUnder(
   return { salesFeesFen, returnedFen, unpriced };
 }
 
-/** What one of the plan's charges costs over the first year [start, start + 364]. */
-function chargeOverYear(charge: PlanCharge, start: string, history: MerchantHistory): number {
-  const first = Math.max(dayNumber(start), charge.from === undefined ? 0 : dayNumber(charge.from));
-  const active = Math.max(0, dayNumber(start) + YEAR_DAYS - first);
-  if (active === 0) return 0;
+/**
+ * What one of the plan's charges costs over the first year [start, start + 364]. Its cycles start on the later
+ * of `start` (the merchant's contract begins when it switches) and the charge's `from`: a monthly charge from
+ * 2027-07-01 in the year from 2027-01-01 is taken in July … December, 6 times.
+ */
+function chargeOverYear(
+  charge: PlanCharge,
+  start: string,
+  history: MerchantHistory,
+  plan: FeePlan,
+  notes: Map<string, CompareWarning>,
+): number {
+  const last = addDays(start, YEAR_DAYS - 1);
+  const anchor = charge.from !== undefined && charge.from > start ? charge.from : start;
+  if (anchor > last) return 0;
   const per = charge.perTerminal ? Math.max(1, history.terminals) : 1;
   let times: number;
   switch (charge.every) {
     case 'once':
-    case 'year':
       times = 1;
       break;
+    case 'year':
+      times = cyclesDue(anchor, last, 12);
+      break;
     case 'quarter':
-      times = Math.floor((active * 4 + YEAR_DAYS - 1) / YEAR_DAYS);
+      times = cyclesDue(anchor, last, 3);
       break;
     case 'month':
-      times = Math.floor((active * 12 + YEAR_DAYS - 1) / YEAR_DAYS);
+      times = cyclesDue(anchor, last, 1);
       break;
     case 'payout': {
-      // One payout per day with sales in the history, at the same pace over the active days.
-      if (history.spanDays === 0) return 0;
-      const payoutDays = new Set(history.sales.map((s) => s.date)).size;
-      return divideRounded(charge.amountFen * per * payoutDays * active, history.spanDays, 'half-up');
+      // The history's payouts, at the same pace over the days of the year the charge applies.
+      const days = periodDays(history);
+      if (days === 0) return 0;
+      const active = dayNumber(last) - dayNumber(anchor) + 1;
+      const payouts = payoutDays(history, plan, notes);
+      return divideRounded(charge.amountFen * per * payouts * active, days, 'half-up');
     }
   }
   return charge.amountFen * per * times;
@@ -157,6 +227,7 @@ export function pricePlan(
   history: MerchantHistory,
   entry: CatalogEntry,
   asOf: string,
+  notes: Map<string, CompareWarning> = new Map(),
 ): Omit<PricedPlan, 'rank'> {
   const plan = entry.feePlan;
   const laterStarts = plan.periods
@@ -186,9 +257,12 @@ export function pricePlan(
   const salesFeesFen = atStart?.salesFeesFen ?? 0;
   const returned = atStart?.returnedFen ?? 0;
   const totalFen = salesFeesFen - returned;
-  const yearlyFeesFen =
-    history.spanDays === 0 ? 0 : divideRounded(yearlyNumerator, history.spanDays, 'half-up');
-  const yearlyChargesFen = plan.charges.reduce((a, c) => a + chargeOverYear(c, startDate, history), 0);
+  const covered = periodDays(history);
+  const yearlyFeesFen = covered === 0 ? 0 : divideRounded(yearlyNumerator, covered, 'half-up');
+  const yearlyChargesFen = plan.charges.reduce(
+    (a, c) => a + chargeOverYear(c, startDate, history, plan, notes),
+    0,
+  );
   const yearlySimFen = entry.simFee.amountFen * PER_YEAR[entry.simFee.every] * history.terminals;
   const depositFen = entry.depositFen * history.terminals;
   return {
@@ -242,12 +316,14 @@ export function comparePlans(
   options: { asOf?: string } = {},
 ): Comparison {
   const asOf = options.asOf ?? defaultAsOf(history);
+  const notes = new Map<string, CompareWarning>();
   const priced = catalog.map((entry) => {
-    const p = pricePlan(history, entry, asOf);
+    const p = pricePlan(history, entry, asOf, notes);
     const records = jumpRecords.filter((j) => j.names.some((n) => entryMatches(entry, n)));
     if (records.length === 0) return p;
+    const providers = [...new Set(records.flatMap((j) => (j.provider === undefined ? [] : [j.provider])))];
     const jumpRecord: JumpRecord = {
-      provider: records.map((j) => j.provider).join(', '),
+      ...(providers.length === 0 ? {} : { provider: providers.join(', ') }),
       names: [...new Set(records.flatMap((j) => j.names))],
       settlementFiles: records.flatMap((j) => j.settlementFiles),
       findings: records.reduce((a, j) => a + j.findings, 0),
@@ -267,10 +343,12 @@ export function comparePlans(
       (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : 0),
   );
   return {
+    asOf,
     history: {
       firstDate: history.firstDate,
       lastDate: history.lastDate,
       spanDays: history.spanDays,
+      period: history.period,
       sales: history.sales.length,
       salesAmountFen: history.sales.reduce((a, s) => a + s.record.amountFen, 0),
       refunds: history.sales.reduce((a, s) => a + s.refundsFen.length, 0),
@@ -280,7 +358,29 @@ export function comparePlans(
     },
     plans: rankPlans(priced),
     jumpRecords: [...jumpRecords],
+    warnings: [...thinHistory(history), ...notes.values()],
   };
+}
+
+/** The warning that the history is too short or too sparse for a sure ranking, if it is. */
+function thinHistory(history: MerchantHistory): CompareWarning[] {
+  const days = periodDays(history);
+  const sales = history.sales.length;
+  const short = days < THIN_DAYS;
+  const sparse = sales < THIN_SALES;
+  if (!short && !sparse) return [];
+  const zh = [...(short ? [`流水只覆盖 ${days} 天`] : []), ...(sparse ? [`只有 ${sales} 笔消费`] : [])];
+  const en = [
+    ...(short ? [`the journals cover only ${days} ${days === 1 ? 'day' : 'days'}`] : []),
+    ...(sparse ? [`only ${sales} ${sales === 1 ? 'sale' : 'sales'}`] : []),
+  ];
+  return [
+    {
+      code: 'thin-history',
+      zh: `历史数据太少（${zh.join('，')}）：据此折算的一年费用很不确定，排名仅供参考；请用更长（最好三个月）的完整流水再比较`,
+      en: `thin history (${en.join(', ')}): the yearly figures extrapolated from it are uncertain, and so is the ranking; compare again with longer journals (three full months is best)`,
+    },
+  ];
 }
 
 /** 1, 2, 2, 4 …: plans whose cost and completeness are the same share a rank. */

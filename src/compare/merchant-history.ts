@@ -1,5 +1,12 @@
 import type { PosRecord } from '../records/index.js';
 import { dayNumber, localDateOf } from '../time/shanghai.js';
+import {
+  type CoveredPeriod,
+  type DayRange,
+  journalCoverage,
+  monthStartBefore,
+  periodOf,
+} from './journal-coverage.js';
 
 /** A sale the merchant kept (successful, not voided or reversed), with its refunds in time order. */
 export interface HistorySale {
@@ -16,8 +23,14 @@ export interface MerchantHistory {
   voided: number;
   firstDate: string | null;
   lastDate: string | null;
-  /** lastDate − firstDate + 1 (0 for an empty history). */
+  /** lastDate − firstDate + 1 (0 for an empty history): the days from the first sale to the last. */
   spanDays: number;
+  /**
+   * The days the journals cover (journalCoverage: each file's declared period or whole calendar months, cut to the
+   * last N months with `months`): the fees are annualised over these days, not over spanDays — two sales in a
+   * November journal are a month's sales, not three days'. Null for an empty history.
+   */
+  period: CoveredPeriod | null;
   /**
    * Distinct terminal ids among the sales (sales without one are not a device; at least 1 when there are
    * sales): SIM fees and deposits are per terminal.
@@ -27,24 +40,16 @@ export interface MerchantHistory {
 
 const SALE_TYPES = new Set(['sale', 'preauth-complete']);
 
-function monthsBefore(date: string, months: number): string {
-  const year = Number(date.slice(0, 4));
-  const month = Number(date.slice(5, 7)) - 1 - months;
-  const y = year + Math.floor(month / 12);
-  const m = ((month % 12) + 12) % 12;
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  const d = Math.min(Number(date.slice(8, 10)), lastDay);
-  return `${y}-${String(m + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
 /**
  * The merchant's history from a terminal journal: successful sales net of successful voids and reversals
- * (linked by original reference, voucher or order number), refunds attached to their sale. With `months`,
- * only the last N calendar months up to the latest sale are kept.
+ * (linked by original reference, voucher or order number), refunds attached to their sale, and the period the
+ * journal covers. With `months`, only the last N calendar months up to the latest sale's are kept (the period
+ * too). `coverage`: the days each file covers (journalCoverage over all the files' records, of every merchant);
+ * by default worked out from `terminal`, up to `today`.
  */
 export function merchantHistory(
   terminal: readonly PosRecord[],
-  options: { months?: number } = {},
+  options: { months?: number; coverage?: ReadonlyMap<string, DayRange>; today?: string } = {},
 ): MerchantHistory {
   const ok = terminal.filter((r) => r.kind === 'terminal' && r.status === 'success');
   const cancels = new Set<string>();
@@ -79,14 +84,17 @@ export function merchantHistory(
     }
     sales.push({ record: r, date: localDateOf(r.time), refundsFen: [] });
   }
+  // The last N calendar months: --months 1 of a journal ending 2026-11-16 is November.
+  let cutoff: string | undefined;
   if (options.months !== undefined && sales.length > 0) {
     const last =
       sales
         .map((s) => s.date)
         .sort()
         .at(-1) ?? '';
-    const from = monthsBefore(last, options.months);
-    sales = sales.filter((s) => s.date > from);
+    cutoff = monthStartBefore(last, options.months - 1);
+    const from = cutoff;
+    sales = sales.filter((s) => s.date >= from);
   }
   const byRef = new Map<string, HistorySale>();
   const byVoucher = new Map<string, HistorySale>();
@@ -116,6 +124,16 @@ export function merchantHistory(
   const lastDate = dates[dates.length - 1] ?? null;
   // A sale without a terminal id (a static QR code, a WeChat bill without 设备号) is no device of its own.
   const terminals = new Set(sales.map((s) => s.record.terminalId ?? '').filter((t) => t !== ''));
+  const coverage =
+    options.coverage ??
+    journalCoverage(terminal, options.today === undefined ? {} : { today: options.today });
+  const files = new Set(terminal.filter((r) => r.kind === 'terminal').map((r) => r.source.file));
+  const ranges: DayRange[] = [];
+  for (const file of files) {
+    const range = coverage.get(file);
+    if (range === undefined) continue;
+    ranges.push(cutoff !== undefined && range[0] < cutoff ? [cutoff, range[1]] : range);
+  }
   return {
     sales,
     unmatchedRefunds,
@@ -123,6 +141,7 @@ export function merchantHistory(
     firstDate,
     lastDate,
     spanDays: firstDate === null || lastDate === null ? 0 : dayNumber(lastDate) - dayNumber(firstDate) + 1,
+    period: sales.length === 0 ? null : periodOf(ranges),
     terminals: sales.length === 0 ? 0 : Math.max(1, terminals.size),
   };
 }

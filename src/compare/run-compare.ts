@@ -7,8 +7,11 @@ import { pick } from '../cli/lang.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/index.js';
 import { loadCatalogFile, SHIPPED_CATALOG } from './catalog.js';
-import { comparePlans, type JumpRecord } from './compare-plans.js';
+import { type Comparison, comparePlans, type JumpRecord } from './compare-plans.js';
+import { periodOfTitle, providerOfTitle, readTitleLines } from './file-title.js';
+import { type DayRange, journalCoverage } from './journal-coverage.js';
 import { jumpRecordsFromAudit } from './jump-records.js';
+import { merchantGroups } from './merchant-groups.js';
 import { merchantHistory } from './merchant-history.js';
 import { renderComparison } from './render-comparison.js';
 
@@ -39,11 +42,65 @@ async function importKind(
   }
 }
 
-/** `posguard compare`: prices the journals under every catalogue plan and prints the ranking. */
+/** Per file as the user typed it, its title lines (file-title.ts). */
+async function titlesOf(ctx: CliContext, files: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const f of files) out.set(f, await readTitleLines(resolve(ctx.cwd, f)));
+  return out;
+}
+
+/** The statements' 跳点 records, per merchant: the audit of the journals and statements, with --plan. */
+async function jumpRecordsBy(
+  ctx: CliContext,
+  flags: CompareFlags,
+  terminal: readonly PosRecord[],
+  terminalFiles: readonly { file: string; sha256: string; preset: string; kind: string; rows: number }[],
+  plan: FeePlan | undefined,
+): Promise<(merchantId: string | undefined) => JumpRecord[]> {
+  const files = flags.settlement ?? [];
+  if (files.length === 0) return () => [];
+  const settlement = await importKind(ctx, 'settlement', files, flags.settlementPreset);
+  const { auditRecords } = await import('../audit/audit.js');
+  const report = auditRecords({
+    terminal: [...terminal],
+    settlement: settlement.records,
+    bank: [] as PosRecord[],
+    plans: plan === undefined ? [] : [plan],
+    files: [...settlement.files, ...terminalFiles].map((f) => ({
+      file: f.file,
+      sha256: f.sha256,
+      preset: f.preset,
+      kind: f.kind as PosRecord['kind'],
+      rows: f.rows,
+    })),
+  });
+  const titleProviders = new Map<string, string>();
+  for (const [file, lines] of await titlesOf(ctx, files)) {
+    const name = providerOfTitle(lines);
+    if (name !== undefined) titleProviders.set(file, name);
+  }
+  const fileMerchants = new Map<string, Set<string>>();
+  for (const r of settlement.records) {
+    let merchants = fileMerchants.get(r.source.file);
+    if (merchants === undefined) {
+      merchants = new Set();
+      fileMerchants.set(r.source.file, merchants);
+    }
+    merchants.add(r.merchantId ?? '');
+  }
+  return (merchantId) =>
+    jumpRecordsFromAudit(report, plan?.provider, {
+      titleProviders,
+      ...(merchantId === undefined ? {} : { merchantId, fileMerchants }),
+    });
+}
+
+/** `posguard compare`: prices the journals under every catalogue plan and prints the ranking, per merchant. */
 export async function runCompare(ctx: CliContext, flags: CompareFlags): Promise<void> {
   // Checked before any file is read: a typo in the date should not cost a long import.
   const asOf = checkDate('--as-of', flags.asOf);
   const t = (zh: string, en: string): string => pick(ctx.lang, zh, en);
+  const warn = (zh: string, en: string): void => ctx.stderr(`${t(`注意：${zh}`, `warning: ${en}`)}\n`);
   if (flags.terminal === undefined || flags.terminal.length === 0) {
     throw new CliError('请用 --terminal 指定终端交易流水', 'give the terminal journals with --terminal');
   }
@@ -56,9 +113,16 @@ export async function runCompare(ctx: CliContext, flags: CompareFlags): Promise<
   const catalogPath = flags.catalog === undefined ? SHIPPED_CATALOG : resolve(ctx.cwd, flags.catalog);
   const catalog = await loadCatalogFile(catalogPath);
   if (!catalog.ok) throw new CliError(catalog.zh, catalog.en);
+  for (const w of catalog.warnings) warn(w.zh, w.en);
 
+  const hasSettlement = flags.settlement !== undefined && flags.settlement.length > 0;
   let plan: FeePlan | undefined;
-  if (flags.plan !== undefined) {
+  if (flags.plan !== undefined && !hasSettlement) {
+    warn(
+      '--plan 只用于核对 --settlement 给出的结算单（并用其 provider 在目录中找到服务商）；没有给结算单，已忽略 --plan',
+      '--plan only audits the statements given with --settlement (and its provider finds them in the catalogue); no --settlement was given, so --plan is ignored',
+    );
+  } else if (flags.plan !== undefined) {
     const { loadPlanFile, formatPlanIssue } = await import('../plans/parse-plan.js');
     const parsed = await loadPlanFile(resolve(ctx.cwd, flags.plan));
     if (!parsed.ok) {
@@ -75,33 +139,82 @@ export async function runCompare(ctx: CliContext, flags: CompareFlags): Promise<
   for (const r of terminal.rejected) {
     ctx.stderr(`${r.file}:${r.row} ${t(r.reason, r.reasonEn)}\n`);
   }
-  let jumps: JumpRecord[] = [];
-  if (flags.settlement !== undefined && flags.settlement.length > 0) {
-    const settlement = await importKind(ctx, 'settlement', flags.settlement, flags.settlementPreset);
-    const { auditRecords } = await import('../audit/audit.js');
-    const report = auditRecords({
-      terminal: terminal.records,
-      settlement: settlement.records,
-      bank: [] as PosRecord[],
-      plans: plan === undefined ? [] : [plan],
-      files: [...settlement.files, ...terminal.files].map((f) => ({
-        file: f.file,
-        sha256: f.sha256,
-        preset: f.preset,
-        kind: f.kind,
-        rows: f.rows,
-      })),
-    });
-    jumps = jumpRecordsFromAudit(report, plan?.provider);
+  const groups = merchantGroups(terminal.records, flags.merchant);
+  if (!groups.ok) throw new CliError(groups.zh, groups.en);
+  // The days each journal covers, over all its lines (of every merchant): a file of an agent's month covers that
+  // month for each of them.
+  const declared = new Map<string, DayRange>();
+  for (const [file, lines] of await titlesOf(ctx, flags.terminal)) {
+    const period = periodOfTitle(lines);
+    if (period !== undefined) declared.set(file, period);
   }
-  const history = merchantHistory(terminal.records, months === undefined ? {} : { months });
-  if (history.sales.length === 0) {
+  const coverage = journalCoverage(terminal.records, { declared });
+  const jumpsOf = await jumpRecordsBy(ctx, flags, terminal.records, terminal.files, plan);
+
+  const several = groups.groups.length > 1;
+  const comparisons: Comparison[] = [];
+  const withoutSales: (string | undefined)[] = [];
+  for (const g of groups.groups) {
+    const history = merchantHistory(g.records, {
+      coverage,
+      ...(months === undefined ? {} : { months }),
+    });
+    if (history.sales.length === 0) {
+      withoutSales.push(g.merchantId);
+      continue;
+    }
+    const jumps = jumpsOf(several ? (g.merchantId ?? '') : undefined);
+    const comparison = comparePlans(history, catalog.entries, jumps, asOf === undefined ? {} : { asOf });
+    comparisons.push(g.merchantId === undefined ? comparison : { merchantId: g.merchantId, ...comparison });
+  }
+  if (comparisons.length === 0) {
     throw new CliError(
       '终端流水中没有成功的消费交易，无法比较',
       'the journals hold no successful sale to price',
     );
   }
-  const comparison = comparePlans(history, catalog.entries, jumps, asOf === undefined ? {} : { asOf });
-  if (flags.format === 'json') ctx.stdout(`${JSON.stringify(comparison, null, 2)}\n`);
-  else ctx.stdout(renderComparison(comparison, ctx.lang));
+  const zhName = (id: string | undefined): string => (id === undefined ? '没有商户号的交易' : `商户 ${id}`);
+  const enName = (id: string | undefined): string =>
+    id === undefined ? 'the lines without a merchant number' : `merchant ${id}`;
+  for (const id of withoutSales) {
+    warn(
+      `${zhName(id)}在流水中没有成功的消费交易，未比较`,
+      `${enName(id)}: no successful sale in the journals; not compared`,
+    );
+  }
+  if (flags.format === 'json') {
+    if (!several) {
+      const only = comparisons[0];
+      for (const w of only?.warnings ?? []) warn(w.zh, w.en);
+      ctx.stdout(`${JSON.stringify(only, null, 2)}\n`);
+    } else {
+      for (const c of comparisons)
+        for (const w of c.warnings)
+          warn(`${zhName(c.merchantId)}：${w.zh}`, `${enName(c.merchantId)}: ${w.en}`);
+      ctx.stdout(`${JSON.stringify({ merchants: comparisons }, null, 2)}\n`);
+    }
+    return;
+  }
+  if (!several) {
+    const only = comparisons[0];
+    if (only !== undefined) ctx.stdout(renderComparison(only, ctx.lang));
+    return;
+  }
+  const ids = comparisons.map(
+    (c) => c.merchantId ?? t('没有商户号的交易', 'lines without a merchant number'),
+  );
+  const out = [
+    t(
+      `流水中有 ${ids.length} 个商户（${ids.join('、')}），各自的交易分别比较如下；用 --merchant 商户号 只看其中一个。`,
+      `The journals hold ${ids.length} merchants (${ids.join(', ')}); each is compared on its own sales below. Use --merchant ID for one of them.`,
+    ),
+  ];
+  for (const c of comparisons) {
+    out.push(
+      '',
+      `=== ${t(zhName(c.merchantId), enName(c.merchantId))} ===`,
+      renderComparison(c, ctx.lang).trimEnd(),
+    );
+  }
+  ctx.stdout(`${out.join('\n')}\n`);
 }

@@ -105,16 +105,21 @@ function unreadable(path: string, error: unknown): PlanParseResult {
   };
 }
 
-// Plans written in Notepad on a Chinese Windows are often GB18030, not UTF-8.
-function parseBytes(bytes: Buffer, path: string): PlanParseResult {
-  let text: string;
-  let recoded = false;
+/**
+ * The text of a hand-written YAML file (a plan, a catalogue): UTF-8, else GB18030 — files written in Notepad on a
+ * Chinese Windows often are — with `recoded` saying which.
+ */
+export function decodePlanText(bytes: Uint8Array): { text: string; recoded: boolean } {
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), recoded: false };
   } catch {
-    text = iconv.decode(bytes, 'gb18030');
-    recoded = true;
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return { text: iconv.decode(buffer, 'gb18030'), recoded: true };
   }
+}
+
+function parseBytes(bytes: Buffer, path: string): PlanParseResult {
+  const { text, recoded } = decodePlanText(bytes);
   const result = parsePlan(text, path);
   if (!result.ok || !recoded) return result;
   const note = issue(

@@ -258,10 +258,13 @@ describe('posguard compare', () => {
     const run = await runCli(['compare', '--terminal', 'terminal.csv', '--months', '1', '--format', 'json'], {
       cwd: sim,
     });
-    const out = JSON.parse(run.stdout) as { history: { firstDate: string; lastDate: string } };
-    // The history ends 2026-09-30; one month back is 2026-08-30, so everything after it stays.
+    const out = JSON.parse(run.stdout) as {
+      history: { firstDate: string; lastDate: string; period: { from: string; to: string; days: number } };
+    };
+    // The history ends 2026-09-30; the last calendar month is September, annualised over its 30 days.
     expect(out.history.lastDate).toBe('2026-09-30');
-    expect(out.history.firstDate > '2026-08-30').toBe(true);
+    expect(out.history.firstDate >= '2026-09-01').toBe(true);
+    expect(out.history.period).toEqual({ from: '2026-09-01', to: '2026-09-30', days: 30 });
   });
 
   it('refuses a catalogue entry whose plan part is invalid, naming the place, with exit code 2', async () => {

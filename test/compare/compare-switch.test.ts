@@ -8,8 +8,9 @@ import { type MerchantHistory, merchantHistory } from '../../src/compare/merchan
 import { renderComparison } from '../../src/compare/render-comparison.js';
 import { importFiles } from '../../src/statements/import.js';
 
-// A hand-written journal (one terminal, 2026-10-01 … 2026-10-10, so the history spans 10 days):
-//   credit card 1,000.00 元 = 100,000 fen; debit card 5,000.00 元 = 500,000 fen; WeChat 200.00 元 = 20,000 fen.
+// A hand-written journal (one terminal, sales 2026-10-01 … 2026-10-10): credit card 1,000.00 元 = 100,000 fen;
+// debit card 5,000.00 元 = 500,000 fen; WeChat 200.00 元 = 20,000 fen. It is an October journal: it covers the
+// whole month, 31 days, and its fees are annualised over those 31 days (not over the 10 from first to last sale).
 // The merchant compares on 2026-12-01: the first year after switching runs 2026-12-01 … 2027-11-30.
 
 let dir: string;
@@ -80,35 +81,40 @@ describe('compare: what switching costs from the comparison date on', () => {
   it('reads the hand-written history', () => {
     expect(history.sales.length).toBe(3);
     expect(history.spanDays).toBe(10);
+    expect(history.period).toEqual({ from: '2026-10-01', to: '2026-10-31', days: 31 });
   });
 
   it('prices the first year after switching, not the past: expired offers, future price lists, promotions ending inside the year, charges', () => {
     const c = compare();
     const by = (p: string) => c.plans.find((x) => x.provider === p);
 
-    // 标准 0.60 %: 600 + 3,000 + 120 = 3,720 fen over 10 days → 3,720 × 365 ÷ 10 = 135,780 a year.
-    expect(by('标准')).toMatchObject({ totalFen: 3720, yearlyFeesFen: 135_780, yearlyFen: 135_780 });
+    // 标准 0.60 %: 600 + 3,000 + 120 = 3,720 fen over the 31 days of October → 3,720 × 365 ÷ 31 = 1,357,800 ÷ 31
+    // = 43,800 a year.
+    expect(by('标准')).toMatchObject({ totalFen: 3720, yearlyFeesFen: 43_800, yearlyFen: 43_800 });
 
     // 明年新价 0.50 % from 2027-01-01: 500 + 2,500 + 100 = 3,100 fen; its first year starts 2027-01-01
-    // → 3,100 × 365 ÷ 10 = 113,150.
-    expect(by('明年新价')).toMatchObject({ totalFen: 3100, yearlyFen: 113_150, startDate: '2027-01-01' });
+    // → 3,100 × 365 ÷ 31 = 1,131,500 ÷ 31 = 36,500.
+    expect(by('明年新价')).toMatchObject({ totalFen: 3100, yearlyFen: 36_500, startDate: '2027-01-01' });
     expect(by('明年新价')?.unpriced.count).toBe(0);
 
     // 三个月优惠: 0.30 % (300 + 1,500 + 60 = 1,860) on 2026-12-01 … 2027-02-28 = 31 + 31 + 28 = 90 days, then
-    // 0.60 % (3,720) for the other 275 days: (1,860 × 90 + 3,720 × 275) ÷ 10 = (167,400 + 1,023,000) ÷ 10 = 119,040.
-    expect(by('三个月优惠')).toMatchObject({ totalFen: 1860, yearlyFen: 119_040 });
+    // 0.60 % (3,720) for the other 275 days: (1,860 × 90 + 3,720 × 275) ÷ 31 = (167,400 + 1,023,000) ÷ 31
+    // = 1,190,400 ÷ 31 = 38,400.
+    expect(by('三个月优惠')).toMatchObject({ totalFen: 1860, yearlyFen: 38_400 });
 
-    // 月费方案 0.38 %: 380 + 1,900 + 76 = 2,356 → 2,356 × 36.5 = 85,994; plus 12 × 30 元 = 36,000 → 121,994.
+    // 月费方案 0.38 %: 380 + 1,900 + 76 = 2,356 → 2,356 × 365 ÷ 31 = 859,940 ÷ 31 = 27,740; plus 12 × 30 元 = 36,000
+    // (a cycle begins on the 1st of each month of the year from 2026-12-01) → 63,740.
     expect(by('月费方案')).toMatchObject({
       totalFen: 2356,
-      yearlyFeesFen: 85_994,
+      yearlyFeesFen: 27_740,
       yearlyChargesFen: 36_000,
-      yearlyFen: 121_994,
+      yearlyFen: 63_740,
     });
 
-    // 提现费方案: 85,994 + a 2 元 payout on each of the 3 days with sales in 10 days → 200 × 3 × 365 ÷ 10 = 21,900
-    // → 107,894.
-    expect(by('提现费方案')).toMatchObject({ yearlyChargesFen: 21_900, yearlyFen: 107_894 });
+    // 提现费方案 (T1): 27,740 + a 2 元 payout on each T1 payout day. The sales of 10-01 and 10-05 (National Day
+    // holiday, 10-01 … 10-07) are both paid on 10-08, the sale of Saturday 10-10 on Monday 10-12: 2 payouts in the 31
+    // days → 200 × 2 × 365 ÷ 31 = 146,000 ÷ 31 = 4,709.68 → 4,710 → 32,450.
+    expect(by('提现费方案')).toMatchObject({ yearlyChargesFen: 4_710, yearlyFen: 32_450 });
 
     // 已过期优惠 has no period in force on or after 2026-12-01: nothing can be priced, and it must say so.
     expect(by('已过期优惠')?.unpriced).toEqual({ count: 3, amountFen: 620_000 });
@@ -124,8 +130,8 @@ describe('compare: what switching costs from the comparison date on', () => {
       '提现费方案',
       '明年新价',
       '三个月优惠',
-      '月费方案',
       '标准',
+      '月费方案',
       '只收刷卡',
       '已过期优惠',
     ]);
@@ -153,10 +159,11 @@ describe('compare: what switching costs from the comparison date on', () => {
     if (!catalog.ok) throw new Error(catalog.en);
     const c = comparePlans(history, catalog.entries, [], { asOf: '2026-12-01' });
     expect(c.plans.map((p) => [p.rank, p.yearlyFen])).toEqual([
-      [1, 135_780],
-      [1, 135_780],
-      // 0.70 %: 700 + 3,500 + 140 = 4,340 × 36.5 = 158,410.
-      [3, 158_410],
+      // 0.60 %: 3,720 × 365 ÷ 31 = 43,800.
+      [1, 43_800],
+      [1, 43_800],
+      // 0.70 %: 700 + 3,500 + 140 = 4,340 × 365 ÷ 31 = 1,584,100 ÷ 31 = 51,100.
+      [3, 51_100],
     ]);
   });
 });

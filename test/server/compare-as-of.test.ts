@@ -37,17 +37,19 @@ describe.each(DIALECTS)('GET …/compare?asOf on %s', (dialect: DialectName) => 
       expect(p.yearlyChargesFen).toBe(0);
     }
     const leshua = c.plans.find((p) => p.provider === '乐刷（示例）');
-    // WeChat at 0.38%: ¥1,000.00 × 0.38% = 380 fen a sale, 760 fen on the one day the history spans.
-    // 2026-11-01 … 2027-10-31 has 365 days (no 29 February): 760 × 365 = 277,400 fen of fees a year;
+    // WeChat at 0.38%: ¥1,000.00 × 0.38% = 380 fen a sale, 760 fen in a September journal, which covers the
+    // month's 30 days (not just the one day with sales). 2026-11-01 … 2027-10-31 has 365 days (no 29 February):
+    // 760 × 365 ÷ 30 = 277,400 ÷ 30 = 9,246.67 → 9,247 fen of fees a year;
     // SIM ¥99/year × 1 terminal = 9,900 fen; deposit ¥99 × 1 terminal = 9,900 fen; no charges.
-    expect(leshua?.yearlyFeesFen).toBe(277_400);
-    expect(leshua?.yearlyFen).toBe(277_400 + 9_900 + 9_900);
+    expect(c.history.period).toEqual({ from: '2026-09-01', to: '2026-09-30', days: 30 });
+    expect(leshua?.yearlyFeesFen).toBe(9_247);
+    expect(leshua?.yearlyFen).toBe(9_247 + 9_900 + 9_900);
 
     // Another switch date moves the first year with it (the priced year is 365 days, as compare counts it).
     const leap = (await get(`/api/v1/merchants/${id}/compare?asOf=2027-03-01`)).json<Comparison>();
     const leshuaLeap = leap.plans.find((p) => p.provider === '乐刷（示例）');
     expect(leshuaLeap?.startDate).toBe('2027-03-01');
-    expect(leshuaLeap?.yearlyFeesFen).toBe(277_400);
+    expect(leshuaLeap?.yearlyFeesFen).toBe(9_247);
   });
 
   it('refuses a switch date that is not a real YYYY-MM-DD day with 400', async () => {

@@ -11,6 +11,7 @@ export interface CompareFlags {
   settlementPreset?: string;
   plan?: string;
   catalog?: string;
+  merchant?: string[];
   months?: string;
   asOf?: string;
   format: string;
@@ -57,7 +58,20 @@ export function registerCompareCommand(program: Command, ctx: CliContext): void 
         'provider catalogue (default catalog/providers.yaml)',
       ),
     )
-    .option('--months <n>', t('只用最近 N 个月的交易', 'use only the last N months of history'))
+    .option(
+      '--merchant <ids...>',
+      t(
+        '只比较这些商户号（流水含多个商户时，不加此项则每个商户分别比较）',
+        'compare only these merchant IDs (a journal of several merchants is otherwise compared merchant by merchant)',
+      ),
+    )
+    .option(
+      '--months <n>',
+      t(
+        '只用最近 N 个自然月的交易（折算按这 N 个月）',
+        'use only the last N calendar months of history (annualised over those months)',
+      ),
+    )
     .option(
       '--as-of <date>',
       t(
@@ -74,10 +88,15 @@ export function registerCompareCommand(program: Command, ctx: CliContext): void 
   posguard compare --terminal data/terminal.csv
   posguard compare --terminal data/terminal.csv --settlement data/settlement.csv --plan data/plan.yaml --months 3
   posguard compare --terminal t1.csv t2.csv --catalog my-quotes.yaml --format json --as-of 2027-01-01
+  posguard compare --terminal agent-journal.csv --merchant 898440153991234
 
 第一年合计 = 您的交易历史折算为换用后第一年的手续费（每天按当天有效的费率期间计价，优惠到期后按到期后的费率）
-+ 方案约定的费用（月费、年费、提现费等）+ 每台终端的流量费（按年）+ 每台终端的押金（只计一次）。
-有交易无法计价（方案不含该渠道）或有日子没有有效费率的方案标为“不完整”，排在完整的方案之后。
++ 方案约定的费用（月费、季费、年费按第一年内开始的周期计；提现费按方案结算周期的到账日计，T1 只在工作日到账）
++ 每台终端的流量费（按年）+ 每台终端的押金（只计一次）。
+折算按流水覆盖的天数：标题写明的日期范围，否则按流水所跨的整月（不晚于今天）；流水不足约一个月或消费太少时会提示排名不确定。
+流水含多个商户时每个商户分别比较（JSON 为 { "merchants": [...] }），或用 --merchant 指定。
+有交易无法计价（方案不含该渠道）或有日子没有有效费率的方案标为“不完整”，排在完整的方案之后；
+晚于换用日才开始的方案标出开始日期。--plan 只和 --settlement 一起使用。
 目录 catalog/providers.yaml 中的数字是注明出处的示例，可以改成您拿到的报价。
 `,
         `
@@ -85,11 +104,18 @@ Examples:
   posguard compare --terminal data/terminal.csv
   posguard compare --terminal data/terminal.csv --settlement data/settlement.csv --plan data/plan.yaml --months 3
   posguard compare --terminal t1.csv t2.csv --catalog my-quotes.yaml --format json --as-of 2027-01-01
+  posguard compare --terminal agent-journal.csv --merchant 898440153991234
 
 First year = your history's fees scaled to the first year after switching (each day priced by the period in force
-then, so a promotion that ends counts only until it ends) + the plan's charges (monthly, yearly, per payout…)
-+ SIM fees per terminal per year + deposit per terminal (counted once). A plan that leaves sales unpriced (a channel
-it does not price) or days without a rate in force is marked incomplete and ranked after the complete ones.
+then, so a promotion that ends counts only until it ends) + the plan's charges (monthly, quarterly, yearly: once per
+cycle begun in the year; per payout: once per payout day of the plan's settlement cycle, T1 paying on working days)
++ SIM fees per terminal per year + deposit per terminal (counted once).
+The history is annualised over the days the journals cover: the dates their title states, else the whole calendar
+months they span (up to today); a history shorter than about a month, or with few sales, is flagged as uncertain.
+A journal of several merchants is compared merchant by merchant (JSON: { "merchants": [...] }), or pick with
+--merchant. A plan that leaves sales unpriced (a channel it does not price) or days without a rate in force is marked
+incomplete and ranked after the complete ones; a plan starting after the switch date shows when it starts.
+--plan is used with --settlement only.
 The figures in catalog/providers.yaml are examples citing their sources; replace them with the quotes you get.
 `,
       ),

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { periodOfTitle, providerNames, providerOfTitle, readTitleLines } from './file-title.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'posguard-file-title-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const HEADER =
+  '交易时间,结算日期,商户号,终端号,批次号,凭证号,参考号,订单号,卡号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额,费率,备注';
+
+describe("a statement's title", () => {
+  it('reads the lines above the table of a GBK statement, not the table', async () => {
+    const file = join(dir, 'settlement.csv');
+    writeFileSync(
+      file,
+      iconv.encode(
+        [
+          '汇通支付有限公司商户结算明细',
+          '"商户号：822841054119608  商户名称：鸿运便利店  结算日期：2026-10-08 至 2026-10-30"',
+          HEADER,
+          '2026-10-01 09:42:21,2026-10-08,822841054119608,74826033,000001,001214,100134428721,,,,微信,消费,219.00,0.83,218.17,0.38%,',
+        ].join('\r\n'),
+        'gbk',
+      ),
+    );
+    const lines = await readTitleLines(file);
+    expect(lines).toEqual([
+      '汇通支付有限公司商户结算明细',
+      '商户号：822841054119608  商户名称：鸿运便利店  结算日期：2026-10-08 至 2026-10-30',
+    ]);
+    expect(providerOfTitle(lines)).toBe('汇通支付有限公司');
+    expect(providerNames('汇通支付有限公司')).toEqual(['汇通支付有限公司', '汇通支付']);
+  });
+
+  it('has none when the table starts on the first line, or the file is a spreadsheet', async () => {
+    const plain = join(dir, 'plain.csv');
+    writeFileSync(plain, `${HEADER}\n`);
+    expect(await readTitleLines(plain)).toEqual([]);
+    const zip = join(dir, 'book.xlsx');
+    writeFileSync(zip, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]));
+    expect(await readTitleLines(zip)).toEqual([]);
+    expect(await readTitleLines(join(dir, 'missing.csv'))).toEqual([]);
+  });
+
+  it("names the provider from a company or payment brand, never the merchant's own name", () => {
+    expect(providerOfTitle(['深圳市乐刷科技有限公司对账单'])).toBe('深圳市乐刷科技有限公司');
+    expect(providerOfTitle(['汇通支付商户结算明细'])).toBe('汇通支付');
+    expect(providerOfTitle(['商户名称：鸿运便利店有限公司'])).toBeUndefined();
+    expect(providerOfTitle(['鸿运便利店收银交易流水', '导出时间：2026-11-01 09:00:00'])).toBeUndefined();
+  });
+
+  it('reads the period a title states, in the ways exports write it', () => {
+    expect(periodOfTitle(['交易日期：2026-09-01 至 2026-09-30'])).toEqual(['2026-09-01', '2026-09-30']);
+    expect(periodOfTitle(['查询时间：2026/9/1 00:00:00 ~ 2026/9/20 23:59:59'])).toEqual([
+      '2026-09-01',
+      '2026-09-20',
+    ]);
+    expect(periodOfTitle(['起止日期:2026年10月1日-2026年10月31日'])).toEqual(['2026-10-01', '2026-10-31']);
+    expect(periodOfTitle(['导出时间：2026-11-01 09:00:00'])).toBeUndefined();
+    expect(periodOfTitle(['2026-09-30 至 2026-09-01'])).toBeUndefined();
+    expect(periodOfTitle(['2026-02-30 至 2026-03-05'])).toBeUndefined();
+  });
+});
