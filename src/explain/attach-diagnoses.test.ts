@@ -199,7 +199,7 @@ describe('a fee kept on a voided or reversed sale', () => {
       '联系收单机构，要求退还撤销交易的手续费 ¥3.00：出示原交易与撤销行（参考号 628500000102（v.csv 第 3、4 行）），撤销的交易不应收取手续费',
     );
     expect(d?.stepsEn[0]).toBe(
-      'Ask the provider to refund the ¥3.00 fee of the voided sale(s), citing the sale and its void line (ref no 628500000102 (v.csv rows 3, 4)): a voided sale costs no fee',
+      'Ask the provider to refund the ¥3.00 fee of the voided sale, citing the sale and its void line (ref no 628500000102 (v.csv rows 3, 4)): a voided sale costs no fee',
     );
     for (const text of texts(ds.slice(0, 1))) expect(text).not.toMatch(/调价：|rate change:/);
   });

@@ -135,9 +135,20 @@ const range = (fs: readonly Finding[]) => {
   const ds = sorted(fs.map(dateOf).filter((d) => d !== ''));
   return { first: ds[0] ?? '', last: ds.at(-1) ?? '' };
 };
+/** `自 A 至 B` / `from A to B`, or the one day `A 当天` / `on A`. */
+const span = (fs: readonly Finding[], lang: 'zh' | 'en') => {
+  const { first, last } = range(fs);
+  if (first === last) return lang === 'en' ? `on ${first}` : `${first} 当天`;
+  return lang === 'en' ? `from ${first} to ${last}` : `自 ${first} 至 ${last}`;
+};
 const list = (xs: readonly string[], lang: 'zh' | 'en') => xs.join(lang === 'en' ? ', ' : '、');
+/** `1 transaction`, `3 transactions`: a count and its noun in English. */
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** The verb that goes with a count: `was`/`were`, `has`/`have`. */
+const verb = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
-function bandContains(band: string, amountFen: number): boolean {
+/** Whether an amount falls in a rate change's amount band (`all`, `≤1000`, `>1000`, `1000–5000`, yuan). */
+export function bandContains(band: string, amountFen: number): boolean {
   const a = Math.abs(amountFen);
   const num = (s: string) => {
     const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(s.trim());
@@ -336,7 +347,7 @@ function diagnoseMerchant(
           ],
           evidenceEn: [
             `Terminal ${device.terminalId}${what === '' ? '' : ` (${what})`} was updated on ${after.from} from ${vEn(before)} to ${vEn(after)} (devices file)`,
-            `Since then it has ${since.length} errors (${since
+            `Since then it has ${count(since.length, 'error')} (${since
               .map((f) => f.kind)
               .filter((k, j, a) => a.indexOf(k) === j)
               .join(', ')}), none before; other terminals have ${others} of the same kind in the same period`,
@@ -362,7 +373,7 @@ function diagnoseMerchant(
     const scopeEn =
       ts.length === 1 && known.size > 1
         ? `only on terminal ${ts[0]}`
-        : `on ${ts.length} terminal(s) (${list(ts, 'en')})`;
+        : `on ${count(ts.length, 'terminal')} (${list(ts, 'en')})`;
     push({
       cause: 'terminal_setting_error',
       merchantId,
@@ -370,11 +381,11 @@ function diagnoseMerchant(
       title: '封顶未执行：终端/商户费率设置错误',
       titleEn: 'Fee cap not applied: a terminal or merchant fee setting is wrong',
       evidence: [
-        `${capped.length} 笔交易的手续费超过合同封顶${capText}，多扣 ${formatFen(sum(capped, 'overchargeFen'))}，自 ${range(capped).first} 至 ${range(capped).last}`,
+        `${capped.length} 笔交易的手续费超过合同封顶${capText}，多扣 ${formatFen(sum(capped, 'overchargeFen'))}，${span(capped, 'zh')}`,
         `封顶交易全部超收，且未检测到费率变化日期：费率参数从一开始就没有设置封顶；${scopeZh}`,
       ],
       evidenceEn: [
-        `${capped.length} transactions were charged above the contract cap${capText}, ${formatFen(sum(capped, 'overchargeFen'))} overcharged, from ${range(capped).first} to ${range(capped).last}`,
+        `${count(capped.length, 'transaction')} ${verb(capped.length, 'was', 'were')} charged above the contract cap${capText}, ${formatFen(sum(capped, 'overchargeFen'))} overcharged, ${span(capped, 'en')}`,
         `Every capped transaction is overcharged and no change date is detected: the cap was never set in the fee parameters; ${scopeEn}`,
       ],
       findings: capped,
@@ -406,10 +417,10 @@ function diagnoseMerchant(
           : `涉及 ${ts.length} 台终端（${list(ts, 'zh')}）`,
       ],
       evidenceEn: [
-        `${fees.length} transactions were charged above ${base.en}, ${formatFen(sum(fees, 'overchargeFen'))} overcharged, ${first} to ${last}`,
+        `${count(fees.length, 'transaction')} ${verb(fees.length, 'was', 'were')} charged above ${base.en}, ${formatFen(sum(fees, 'overchargeFen'))} overcharged, ${first} to ${last}`,
         oneTerminal
-          ? `Only terminal ${ts[0]} is affected; the other ${known.size - 1} charge ${base.inferred ? 'the earlier' : 'the contract'} fee: that terminal's fee parameters are wrong`
-          : `On ${ts.length} terminal(s) (${list(ts, 'en')})`,
+          ? `Only terminal ${ts[0]} is affected; the other ${known.size - 1 === 1 ? 'terminal charges' : `${known.size - 1} terminals charge`} ${base.inferred ? 'the earlier' : 'the contract'} fee: that terminal's fee parameters are wrong`
+          : `On ${count(ts.length, 'terminal')} (${list(ts, 'en')})`,
       ],
       findings: fees,
       confidence: oneTerminal ? 'medium' : 'low',
@@ -451,11 +462,19 @@ function diagnoseMerchant(
       titleEn: 'Settlement switched to D0/instant payout with a per-payout fee',
       evidence: [
         `自 ${first} 起至 ${last}，${days} 个结算日的结算款中扣除“${list(perPayoutLabels, 'zh')}”，每次 ${list(each.map(formatFen), 'zh')}，合计 ${formatFen(sum(perPayout, 'lossFen'))}`,
-        `每次结算都扣一笔固定费用，这是 D0/秒到（提现）的按笔手续费${cycle === undefined ? '' : `，而合同约定的结算周期是 ${cycle}`}，费率方案中没有约定此项费用`,
+        `每次结算都扣一笔固定费用，这是 D0/秒到（提现）的按笔手续费${
+          cycle === undefined
+            ? '；商户没有同意过此项费用，也没有收费通知告知'
+            : `，而合同约定的结算周期是 ${cycle}，合同中没有约定此项费用`
+        }`,
       ],
       evidenceEn: [
-        `From ${first} to ${last}, "${list(perPayoutLabels, 'en')}" was deducted from the payout on ${days} settlement days, ${list(each.map(formatFen), 'en')} each, ${formatFen(sum(perPayout, 'lossFen'))} in all`,
-        `A fixed fee on every payout is the per-payout fee of D0/instant settlement${cycle === undefined ? '' : `, while the contract's cycle is ${cycle}`}; the plan agrees no such charge`,
+        `From ${first} to ${last}, "${list(perPayoutLabels, 'en')}" was deducted from the payout on ${count(days, 'settlement day')}, ${list(each.map(formatFen), 'en')} each, ${formatFen(sum(perPayout, 'lossFen'))} in all`,
+        `A fixed fee on every payout is the per-payout fee of D0/instant settlement${
+          cycle === undefined
+            ? '; the merchant never agreed to such a charge and no fee notice announced it'
+            : `, while the contract's cycle is ${cycle}; the contract agrees no such charge`
+        }`,
       ],
       findings: perPayout,
       confidence: SETTLEMENT_MODE_LABEL.test(perPayoutLabels.join(' ')) ? 'high' : 'medium',
@@ -487,14 +506,19 @@ function diagnoseMerchant(
           items.map((x) => x.zh),
           'zh',
         )}${other.length > items.length ? ' 等' : ''}`,
-        '费率方案的 charges（约定费用）中没有这些项目；未经同意的扣费应当退还',
+        // Without a plan there is no contract to cite: the charges were simply never agreed nor announced.
+        plan === undefined
+          ? '这些收费未经商户同意，也没有任何收费通知事先告知；未经同意的扣费应当退还'
+          : '合同约定的收费项目中没有这些扣款；未经商户同意的扣费应当退还',
       ],
       evidenceEn: [
-        `${other.length} deductions not agreed, ${formatFen(sum(other, 'lossFen'))} in all: ${list(
+        `${count(other.length, 'deduction')} not agreed, ${formatFen(sum(other, 'lossFen'))} in all: ${list(
           items.map((x) => x.en),
           'en',
         )}${other.length > items.length ? ' …' : ''}`,
-        'The plan’s charges list none of them; a charge the merchant never agreed to is to be refunded',
+        plan === undefined
+          ? 'The merchant never agreed to these charges and no fee notice announced them; a charge never agreed to is to be refunded'
+          : 'The contract agrees none of these charges; a charge the merchant never agreed to is to be refunded',
       ],
       findings: other,
       confidence: 'high',
@@ -515,7 +539,7 @@ function diagnoseMerchant(
           : `合同约定退货手续费：${plan.refundFee === 'none' ? '不退' : plan.refundFee === 'full' ? '全额退还' : '按比例退还'}`,
       ],
       evidenceEn: [
-        `${refunds.length} refunds returned ${formatFen(sum(refunds, 'lossFen'))} too little fee, ${range(refunds).first} to ${range(refunds).last}${named(names(refunds), 'en')}`,
+        `${count(refunds.length, 'refund')} returned ${formatFen(sum(refunds, 'lossFen'))} too little fee, ${range(refunds).first} to ${range(refunds).last}${named(names(refunds), 'en')}`,
         plan === undefined
           ? 'The contract returns the fee on refunds'
           : `The contract's refund fee policy: ${plan.refundFee}`,
@@ -549,7 +573,7 @@ function diagnoseMerchant(
         `${dups.length} 笔疑似重复扣款：同一终端、同一付款人、同一金额${gapZh}，共 ${formatFen(amount)}${named(names(dups), 'zh')}`,
       );
       evidenceEn.push(
-        `${dups.length} suspected duplicate charges: same terminal, payer and amount${gapEn}, ${formatFen(amount)} in all${named(names(dups), 'en')}`,
+        `${count(dups.length, 'suspected duplicate charge')}: same terminal, payer and amount${gapEn}, ${formatFen(amount)} in all${named(names(dups), 'en')}`,
       );
     }
     if (reversals.length > 0) {
@@ -557,7 +581,7 @@ function diagnoseMerchant(
         `${reversals.length} 笔交易终端已冲正（超时自动冲正），但仍被结算，损失手续费 ${formatFen(sum(reversals, 'lossFen'))}${named(names(reversals), 'zh')}`,
       );
       evidenceEn.push(
-        `${reversals.length} sales reversed on the terminal (timeout reversal) were still settled, ${formatFen(sum(reversals, 'lossFen'))} fee lost${named(names(reversals), 'en')}`,
+        `${count(reversals.length, 'sale')} reversed on the terminal (timeout reversal) ${verb(reversals.length, 'was', 'were')} still settled, ${formatFen(sum(reversals, 'lossFen'))} fee lost${named(names(reversals), 'en')}`,
       );
     }
     evidence.push(`秒级重发和冲正未生效都是网络超时的典型表现；涉及终端 ${list(terminalsOf(both), 'zh')}`);
@@ -605,7 +629,7 @@ function diagnoseMerchant(
         `差错集中在一台终端，其他终端正常：键盘、屏幕或读卡器故障的典型表现${devices.length > 0 ? '；设备记录中该终端期间没有软件变更' : ''}`,
       ],
       evidenceEn: [
-        `Terminal ${t} has ${fs.length} transactions settled for an amount other than the journal's (${share} of all mismatches), ${first} to ${last}, ${formatFen(sum(fs, 'lossFen'))} short${named(names(fs), 'en')}`,
+        `Terminal ${t} has ${count(fs.length, 'transaction')} settled for an amount other than the journal's (${share} of all mismatches), ${first} to ${last}, ${formatFen(sum(fs, 'lossFen'))} short${named(names(fs), 'en')}`,
         `The errors cluster on one terminal while the others are right: the mark of a keypad, screen or reader fault${devices.length > 0 ? '; the devices file records no software change in that time' : ''}`,
       ],
       findings: fs,
@@ -644,7 +668,7 @@ function diagnoseMerchant(
       titleEn: 'Transactions the plan does not cover',
       evidence: [`${rest.length} 笔交易在费率方案中找不到适用的规则，请补充方案后重新核对`],
       evidenceEn: [
-        `${rest.length} transactions match no rule of the plan; complete the plan and audit again`,
+        `${count(rest.length, 'transaction')} ${verb(rest.length, 'matches', 'match')} no rule of the plan; complete the plan and audit again`,
       ],
       findings: rest,
       confidence: 'low',
@@ -701,7 +725,7 @@ function rateChangeDraft(
   ];
   const evidenceEn = [
     `From ${c.date}, for ${whatEn}${bandEn} ${wording.en}${contractEn === undefined ? '' : `; the contract says ${contractEn}`}`,
-    `${fs.length} transactions since were overcharged ${formatFen(over)}, ${range(fs).first} to ${range(fs).last}`,
+    `${count(fs.length, 'transaction')} since ${verb(fs.length, 'was', 'were')} overcharged ${formatFen(over)}, ${range(fs).first} to ${range(fs).last}`,
   ];
   if (c.noticeHonoured === false) {
     evidence.push(`合同要求调价提前${plan === undefined ? '' : ` ${plan.noticeDays} 天`}通知，未见通知`);
@@ -723,7 +747,7 @@ function rateChangeDraft(
       ],
       evidenceEn: [
         ...evidenceEn,
-        `Only terminal ${ts[0]} charges the new formula; the other ${known.size - 1} still charge ${baseline(fs).inferred ? 'the earlier fee' : 'the contract'}: that terminal's parameters were changed`,
+        `Only terminal ${ts[0]} charges the new formula; the other ${known.size - 1 === 1 ? 'terminal still charges' : `${known.size - 1} terminals still charge`} ${baseline(fs).inferred ? 'the earlier fee' : 'the contract'}: that terminal's parameters were changed`,
       ],
       findings: fs,
       confidence: 'medium',
@@ -794,7 +818,7 @@ function rateChangeDraft(
     ],
     evidenceEn: [
       ...evidenceEn,
-      `${ts.length} terminal(s) (${list(ts, 'en')}) changed on the same day: a change in the provider’s or agent’s back end, not a terminal setting`,
+      `${count(ts.length, 'terminal')} (${list(ts, 'en')}) changed on the same day: a change in the provider’s or agent’s back end, not a terminal setting`,
     ],
     findings: fs,
     confidence: ts.length > 1 || known.size <= 1 ? 'high' : 'medium',
@@ -936,7 +960,7 @@ function cancelledFeeDraft(merchantId: string, fs: Finding[], names: Namer): Dra
       `${whatZh}的交易不收手续费（撤销免费，冲正整笔相抵），收取的手续费应全部退回；与费率高低无关，不是调价`,
     ],
     evidenceEn: [
-      `${fs.length} sales were ${whatEn}: the statement nets each sale with its ${lineEn} line, yet ${formatFen(kept)} in fees was kept, ${first} to ${last}${ts.length === 0 ? '' : `, terminal(s) ${list(ts, 'en')}`}`,
+      `${count(fs.length, 'sale')} ${verb(fs.length, 'was', 'were')} ${whatEn}: the statement nets each sale with its ${lineEn} line, yet ${formatFen(kept)} in fees was kept, ${first} to ${last}${ts.length === 0 ? '' : `, ${ts.length === 1 ? 'terminal' : 'terminals'} ${list(ts, 'en')}`}`,
       `${lines('en').join('; ')}${moreEn}`,
       `A ${whatEn} sale costs no fee (a void is free, a reversal nets to nothing): the fee kept is to be refunded in full, whatever the rate — this is not a rate change`,
     ],
@@ -945,7 +969,7 @@ function cancelledFeeDraft(merchantId: string, fs: Finding[], names: Namer): Dra
     steps: {
       contact_service: {
         zh: `联系收单机构，要求退还${whatZh}交易的手续费 ${formatFen(kept)}：出示原交易与${whatZh}行（${lines('zh', false).join('；')}${moreZh}），${whatZh}的交易不应收取手续费`,
-        en: `Ask the provider to refund the ${formatFen(kept)} fee of the ${whatEn} sale(s), citing the sale and its ${lineEn} line (${lines('en', false).join('; ')}${moreEn}): a ${whatEn} sale costs no fee`,
+        en: `Ask the provider to refund the ${formatFen(kept)} fee of the ${whatEn} ${fs.length === 1 ? 'sale' : 'sales'}, citing the sale and its ${lineEn} line (${lines('en', false).join('; ')}${moreEn}): a ${whatEn} sale costs no fee`,
       },
     },
   };
@@ -967,43 +991,43 @@ function backendDraft(
       '已撤销的交易仍被结算',
       'Voided sales still settled',
       `${fs.length} 笔交易已在终端撤销，收单机构仍结算并收取手续费 ${formatFen(loss)}，${first} 至 ${last}${r}`,
-      `${fs.length} sales voided on the terminal were still settled with ${formatFen(loss)} in fees, ${first} to ${last}${rEn}`,
+      `${count(fs.length, 'sale')} voided on the terminal ${verb(fs.length, 'was', 'were')} still settled with ${formatFen(loss)} in fees, ${first} to ${last}${rEn}`,
     ],
     amount_mismatch: [
       '结算金额与终端金额不符（分散在多台终端）',
       'Settled amounts differ from the journal (spread over terminals)',
       `${fs.length} 笔交易的结算金额与终端金额不符，分散在 ${terminalsOf(fs).length} 台终端，少结 ${formatFen(loss)}${r}`,
-      `${fs.length} transactions settled for another amount, spread over ${terminalsOf(fs).length} terminals, ${formatFen(loss)} short${rEn}`,
+      `${count(fs.length, 'transaction')} settled for another amount, spread over ${count(terminalsOf(fs).length, 'terminal')}, ${formatFen(loss)} short${rEn}`,
     ],
     missing_settlement: [
       '成功交易未结算',
       'Successful sales never settled',
       `${fs.length} 笔成功交易在对账单覆盖期内没有结算，应结未结 ${formatFen(loss)}，${first} 至 ${last}${r}`,
-      `${fs.length} successful sales were never settled although the statements cover their dates, ${formatFen(loss)} unpaid, ${first} to ${last}${rEn}`,
+      `${count(fs.length, 'successful sale')} ${verb(fs.length, 'was', 'were')} never settled although the statements cover their dates, ${formatFen(loss)} unpaid, ${first} to ${last}${rEn}`,
     ],
     duplicate_settlement: [
       '同一笔交易结算两次',
       'Transactions settled twice',
       `${fs.length} 笔交易在对账单中出现两次${r}；重复结算后可能被追扣，请以对账单为据核实`,
-      `${fs.length} transactions appear twice in the statements${rEn}; the provider may claw them back — check against the statements`,
+      `${count(fs.length, 'transaction')} ${verb(fs.length, 'appears', 'appear')} twice in the statements${rEn}; the provider may claw them back — check against the statements`,
     ],
     late_settlement: [
       '结算延迟',
       'Late settlement',
       `${fs.length} 笔交易晚于合同结算周期${plan === undefined ? '' : `（${plan.settlement.basis}${plan.settlement.days}）`}结算，${first} 至 ${last}${r}`,
-      `${fs.length} transactions settled later than the contract's cycle${plan === undefined ? '' : ` (${plan.settlement.basis}${plan.settlement.days})`}, ${first} to ${last}${rEn}`,
+      `${count(fs.length, 'transaction')} settled later than the contract's cycle${plan === undefined ? '' : ` (${plan.settlement.basis}${plan.settlement.days})`}, ${first} to ${last}${rEn}`,
     ],
     payout_mismatch: [
       '结算款未到账或短少',
       'Payouts missing or short at the bank',
       `${fs.length} 个结算日的结算款在银行流水中未到账或金额不符，短少 ${formatFen(loss)}，${list(sorted(fs.map((f) => f.settleDate ?? dateOf(f))), 'zh')}`,
-      `${fs.length} settlement days' payouts are missing or short in the bank statement, ${formatFen(loss)} short, ${list(sorted(fs.map((f) => f.settleDate ?? dateOf(f))), 'en')}`,
+      `${fs.length === 1 ? "1 settlement day's payout is" : `${fs.length} settlement days' payouts are`} missing or short in the bank statement, ${formatFen(loss)} short, ${list(sorted(fs.map((f) => f.settleDate ?? dateOf(f))), 'en')}`,
     ],
     unexpected_settlement: [
       '对账单中有流水里没有的交易',
       'Settled sales the journal does not have',
       `${fs.length} 笔结算在终端流水中找不到${r}`,
-      `${fs.length} settled lines are missing from the journal${rEn}`,
+      `${count(fs.length, 'settled line')} ${verb(fs.length, 'is', 'are')} missing from the journal${rEn}`,
     ],
   };
   const [title, titleEn, ev, evEn] = T[kind] ?? [kind, kind, `${fs.length}`, `${fs.length}`];
@@ -1061,7 +1085,7 @@ function limitDrafts(merchantId: string, candidates: readonly PosRecord[]): Draf
         '只有超过某一金额的交易失败，同卡小额正常：是发卡行调整了单笔限额，不是终端或收单机构的问题；手续费和结算不受影响',
       ],
       evidenceEn: [
-        `From ${since}, card ${card} had ${declined.length} sales of ${formatFen(min)} or more declined, ${formatFen(total)} in all; ${biggerBefore.length} sales that large went through before${maxAfter === undefined ? '' : `, and sales up to ${formatFen(maxAfter)} still go through`}`,
+        `From ${since}, card ${card} had ${count(declined.length, 'sale')} of ${formatFen(min)} or more declined, ${formatFen(total)} in all; ${count(biggerBefore.length, 'sale')} that large went through before${maxAfter === undefined ? '' : `, and sales up to ${formatFen(maxAfter)} still go through`}`,
         'Only sales above an amount fail while small ones on the same card succeed: the issuing bank changed the card’s limit — not the terminal or the provider; fees and settlement are unaffected',
       ],
       findings: [],

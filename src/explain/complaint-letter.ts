@@ -1,9 +1,14 @@
-import type { AuditReport, Finding } from '../audit/report-types.js';
+import type { AuditReport, Finding, RateChange } from '../audit/report-types.js';
 import { channelCardName, rateChangeText } from '../audit/render-table.js';
+import { FormulaSet } from '../audit/formula.js';
 import { formatFen } from '../money/fen.js';
+import { formatRate, percentageFee } from '../money/rate.js';
 import { describeRule } from '../plans/describe-plan.js';
-import type { FeePlan } from '../plans/plan-types.js';
+import { quoteFee } from '../plans/expected-fee.js';
+import type { FeePlan, FeeRule } from '../plans/plan-types.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
+import { bandContains } from './attach-diagnoses.js';
+import type { StatementParties } from './statement-parties.js';
 
 export interface ComplaintOptions {
   /** The plan(s) the audit used: merchant, provider and contract rates come from here. */
@@ -16,6 +21,11 @@ export interface ComplaintOptions {
   top?: number;
   /** The letter's language: zh-CN (the one to send) by default, or an English rendering of the same letter. */
   lang?: 'zh' | 'en';
+  /**
+   * Who the statements and journals name in their title lines (statementParties), settlement files first: the
+   * merchant's name and the provider's, for a letter whose plan does not name them.
+   */
+  parties?: readonly StatementParties[];
 }
 
 /** The facts the letter states, for tests and for the PDF's totals. */
@@ -30,6 +40,10 @@ export interface ComplaintFacts {
   inferred: boolean;
   contractRates: string[];
   contractRatesEn: string[];
+  /**
+   * What was charged against what was due: each complained rate change, then each card/channel group overcharged
+   * with no change of rate to explain it (charged more from the start), with the rate due and the rate charged.
+   */
   chargedRates: string[];
   chargedRatesEn: string[];
   firstDate: string | undefined;
@@ -50,6 +64,187 @@ function planOf(plans: readonly FeePlan[], merchantId: string | undefined): FeeP
     plans.find((p) => p.merchantId === undefined) ??
     (plans.length === 1 ? plans[0] : undefined)
   );
+}
+
+const defined = <T>(x: T | undefined): x is T => x !== undefined;
+
+/**
+ * The merchant and provider names the inputs' title lines give for the letter's merchants: for one merchant, the
+ * first a file naming that merchant's number (or no number) gives, statements before journals; for several, only
+ * a provider every file that names one agrees on.
+ */
+function partiesNamed(
+  parties: readonly StatementParties[],
+  ids: readonly string[],
+): { merchant?: string; provider?: string } {
+  const ordered = [
+    ...parties.filter((p) => p.kind === 'settlement'),
+    ...parties.filter((p) => p.kind !== 'settlement'),
+  ];
+  const mine =
+    ids.length === 1 ? ordered.filter((p) => p.merchantId === undefined || p.merchantId === ids[0]) : [];
+  const only = (xs: (string | undefined)[]) => {
+    const set = new Set(xs.filter(defined));
+    return set.size === 1 ? [...set][0] : undefined;
+  };
+  const merchant =
+    ids.length === 1
+      ? mine.map((p) => p.merchant).find(defined)
+      : ids.length === 0
+        ? only(ordered.map((p) => p.merchant))
+        : undefined;
+  const provider =
+    ids.length === 1 ? mine.map((p) => p.provider).find(defined) : only(ordered.map((p) => p.provider));
+  return {
+    ...(merchant === undefined ? {} : { merchant }),
+    ...(provider === undefined ? {} : { provider }),
+  };
+}
+
+/** A fee formula in words, without its channel: `0.55%，封顶 ¥20.00` / `0.60% + ¥3.00 per transaction`. */
+function formulaText(
+  f: { ratePpm: number; fixedFen: number; capFen?: number | undefined; minFen?: number | undefined },
+  lang: 'zh' | 'en',
+): string {
+  const comma = lang === 'en' ? ', ' : '，';
+  let text = formatRate(f.ratePpm);
+  if (f.capFen !== undefined) text += `${comma}${lang === 'en' ? 'cap' : '封顶'} ${formatFen(f.capFen)}`;
+  if (f.fixedFen !== 0)
+    text +=
+      lang === 'en' ? ` + ${formatFen(f.fixedFen)} per transaction` : ` + 每笔 ${formatFen(f.fixedFen)}`;
+  if (f.minFen !== undefined) text += `${comma}${lang === 'en' ? 'minimum' : '最低'} ${formatFen(f.minFen)}`;
+  return text;
+}
+
+/** A rule's amount band, after the channel it prices: `（≤ ¥1,000.00）` / ` (> ¥1,000.00)`; '' for every amount. */
+function ruleBand(rule: FeeRule | undefined, lang: 'zh' | 'en'): string {
+  const bounds = [
+    rule?.minAmountFen === undefined ? '' : `> ${formatFen(rule.minAmountFen)}`,
+    rule?.maxAmountFen === undefined ? '' : `≤ ${formatFen(rule.maxAmountFen)}`,
+  ].filter((x) => x !== '');
+  if (bounds.length === 0) return '';
+  return lang === 'en' ? ` (${bounds.join(', ')})` : `（${bounds.join('，')}）`;
+}
+
+/**
+ * The findings a complained rate change explains, as diagnosis pairs them: same channel and card, on or after the
+ * change, in its amount band; a sale the contract caps and the provider charged uncapped is the cap's unless the
+ * change is one of the cap.
+ */
+function explainedByChange(f: Finding, changes: readonly RateChange[], capIgnored: boolean): boolean {
+  const d = dateOf(f);
+  return changes.some(
+    (c) =>
+      c.channel === f.channel &&
+      c.card === f.card &&
+      c.date <= d &&
+      (f.amountFen === undefined || bandContains(c.band, f.amountFen)) &&
+      !(capIgnored && c.beforeCapFen === c.afterCapFen),
+  );
+}
+
+/**
+ * Fees charged above what was due with no change of rate to explain them (the rate was wrong from the start): per
+ * channel/card and contract rule, the rate due (the plan's rule; without one, what the provider charged before)
+ * and the rate charged, both read from the findings' amounts and fees, e.g. `贷记卡：合同费率 0.60%，实收 0.63%`.
+ */
+function rateGaps(
+  losing: readonly Finding[],
+  complained: readonly RateChange[],
+  plan: FeePlan | undefined,
+): { zh: string; en: string }[] {
+  interface Group {
+    channel: NonNullable<Finding['channel']>;
+    card: NonNullable<Finding['card']>;
+    rule: FeeRule | undefined;
+    findings: Finding[];
+  }
+  const groups = new Map<string, Group>();
+  for (const f of losing) {
+    // A fee kept on a voided sale is no matter of rate: nothing was due at any rate.
+    if (f.kind !== 'fee_overcharge' || f.cancelledBy !== undefined) continue;
+    const { channel, card, amountFen, chargedFeeFen } = f;
+    if (channel === undefined || card === undefined || amountFen === undefined || chargedFeeFen === undefined)
+      continue;
+    if (amountFen <= 0 || chargedFeeFen < 0) continue;
+    const quote =
+      plan === undefined || f.basis === 'inferred'
+        ? undefined
+        : quoteFee(plan, { amountFen, channel, card, date: dateOf(f) });
+    const rule = quote?.ok === true ? quote.rule : undefined;
+    const capIgnored =
+      quote?.ok === true &&
+      quote.capApplied &&
+      plan !== undefined &&
+      chargedFeeFen + 1 >= percentageFee(amountFen, quote.rule.ratePpm, plan.rounding);
+    if (explainedByChange(f, complained, capIgnored)) continue;
+    const key = `${channel}|${card}|${quote?.ok === true ? `${quote.period.index}.${quote.rule.index}` : ''}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { channel, card, rule, findings: [f] });
+    else group.findings.push(f);
+  }
+  const out: { zh: string; en: string }[] = [];
+  for (const g of groups.values()) {
+    const fs = [...g.findings].sort((a, b) => dateOf(a).localeCompare(dateOf(b)));
+    const formulaOf = (fee: (f: Finding) => number | undefined) =>
+      FormulaSet.fromLines(
+        fs.flatMap((f) => {
+          const feeFen = fee(f);
+          return f.amountFen === undefined || feeFen === undefined || feeFen < 0
+            ? []
+            : [{ amountFen: f.amountFen, feeFen }];
+        }),
+      ).best();
+    const charged = formulaOf((f) => f.chargedFeeFen);
+    // Without the plan's rule, the formula of the fees due as the audit computed them.
+    const dueFormula = g.rule === undefined ? formulaOf((f) => f.expectedFeeFen) : undefined;
+    const due =
+      g.rule ??
+      (dueFormula === undefined
+        ? undefined
+        : { ratePpm: dueFormula.ratePpm(), fixedFen: dueFormula.fixedFen, capFen: dueFormula.capFen });
+    // What the fees due are: the contract's rule; without one, what the provider charged before (a letter with no
+    // plan) or simply the fees due as the audit computed them.
+    const dueLabelZh = g.rule !== undefined ? '合同费率' : plan === undefined ? '此前实收' : '应收';
+    const dueLabelEn = g.rule !== undefined ? 'contract rate' : plan === undefined ? 'charged before' : 'due';
+    const inferred = g.rule === undefined && plan === undefined;
+    const sum = (pick: (f: Finding) => number | undefined) => fs.reduce((a, f) => a + (pick(f) ?? 0), 0);
+    const chargedText = (lang: 'zh' | 'en') => {
+      if (charged === undefined)
+        // Fees no single formula explains: the money, not a rate.
+        return lang === 'en'
+          ? `${formatFen(sum((f) => f.chargedFeeFen))} in fees where ${formatFen(sum((f) => f.expectedFeeFen))} was due`
+          : `手续费 ${formatFen(sum((f) => f.chargedFeeFen))}（应收 ${formatFen(sum((f) => f.expectedFeeFen))}）`;
+      const text = formulaText(
+        { ratePpm: charged.ratePpm(), fixedFen: charged.fixedFen, capFen: charged.capFen },
+        lang,
+      );
+      // The contract's cap never applied: say so, or "0.55%" beside "0.55%, cap ¥20.00" reads like no difference.
+      const uncapped = due?.capFen !== undefined && charged.capFen === undefined;
+      return uncapped ? `${text}${lang === 'en' ? ', no cap applied' : '，未执行封顶'}` : text;
+    };
+    const dueZh = due === undefined ? undefined : formulaText(due, 'zh');
+    const dueEn = due === undefined ? undefined : formulaText(due, 'en');
+    const chargedZh = chargedText('zh');
+    const chargedEn = chargedText('en');
+    const joinZh = `${dueZh ?? ''}${chargedZh}`.includes('，') ? '；' : '，';
+    const joinEn = `${dueEn ?? ''}${chargedEn}`.includes(',') ? '; ' : ', ';
+    const first = dateOf(fs[0] as Finding);
+    const last = dateOf(fs.at(-1) as Finding);
+    const over = formatFen(sum((f) => f.overchargeFen));
+    const n = fs.length;
+    const zhWhen = first === last ? first : `${first} 至 ${last}`;
+    const enWhen = first === last ? first : `${first} to ${last}`;
+    out.push({
+      zh: `${channelCardName(g.channel, g.card, 'zh')}${ruleBand(g.rule, 'zh')}：${
+        dueZh === undefined ? '' : `${dueLabelZh} ${dueZh}${joinZh}`
+      }${inferred && dueZh !== undefined ? '现实收' : '实收'} ${chargedZh}（${n} 笔，${zhWhen}，多扣 ${over}）`,
+      en: `${channelCardName(g.channel, g.card, 'en')}${ruleBand(g.rule, 'en')}: ${
+        dueEn === undefined ? '' : `${dueLabelEn} ${dueEn}${joinEn}`
+      }${inferred && dueEn !== undefined ? 'now' : 'charged'} ${chargedEn} (${n} ${n === 1 ? 'transaction' : 'transactions'}, ${enWhen}, ${over} overcharged)`,
+    });
+  }
+  return out;
 }
 
 /**
@@ -129,6 +324,10 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
     (c) =>
       `from ${c.date}, ${channelCardName(c.channel, c.card, 'en')}${c.band === 'all' ? '' : ` (${c.band} yuan)`}: ${rateChangeText(c, 'en')}`,
   );
+  for (const gap of rateGaps(losing, complained, plan)) {
+    chargedRates.push(gap.zh);
+    chargedRatesEn.push(gap.en);
+  }
   const top = [...losing]
     .sort((a, b) => b.lossFen - a.lossFen || dateOf(a).localeCompare(dateOf(b)) || a.id.localeCompare(b.id))
     .slice(0, options.top ?? 10);
@@ -136,9 +335,12 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
   const own =
     planned !== undefined &&
     (planned.merchantId === undefined || ids.length !== 1 || planned.merchantId === ids[0]);
+  const named = partiesNamed(options.parties ?? [], ids);
   return {
     merchant:
-      (own ? planned?.merchant : undefined) ?? (options.lang === 'en' ? '(merchant name)' : '（商户名称）'),
+      (own ? planned?.merchant : undefined) ??
+      named.merchant ??
+      (options.lang === 'en' ? '(merchant name)' : '（商户名称）'),
     merchantId:
       ids.length === 1
         ? (ids[0] ?? '')
@@ -148,7 +350,7 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
             : options.lang === 'en'
               ? '(merchant no.)'
               : '（商户号）')),
-    provider: planned?.provider ?? (options.lang === 'en' ? 'the acquirer' : '收单机构'),
+    provider: planned?.provider ?? named.provider ?? (options.lang === 'en' ? 'the acquirer' : '收单机构'),
     inferred,
     contractRates,
     contractRatesEn,
@@ -229,7 +431,11 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
       ? t(`经逐笔核对${checked}，未发现损失。`, `Having checked ${checked} line by line, we found no loss.`)
       : t(
           `经逐笔核对${checked}，自 ${f.firstDate} 起至 ${f.lastDate ?? f.firstDate}，共 ${f.transactions} 笔交易/款项${f.inferred ? '多扣手续费或结算有误' : '与合同不符'}，合计多收手续费 ${formatFen(f.overchargeFen)}，合计损失 ${formatFen(f.lossFen)}。`,
-          `Having checked ${checked} line by line: from ${f.firstDate} to ${f.lastDate ?? f.firstDate}, ${f.transactions} transactions or payouts ${f.inferred ? 'were overcharged or settled wrong' : 'do not follow the contract'}; ${formatFen(f.overchargeFen)} in fees overcharged, ${formatFen(f.lossFen)} lost in all.`,
+          `Having checked ${checked} line by line: from ${f.firstDate} to ${f.lastDate ?? f.firstDate}, ${f.transactions} ${
+            f.transactions === 1
+              ? `transaction or payout ${f.inferred ? 'was overcharged or settled wrong' : 'does not follow the contract'}`
+              : `transactions or payouts ${f.inferred ? 'were overcharged or settled wrong' : 'do not follow the contract'}`
+          }; ${formatFen(f.overchargeFen)} in fees overcharged, ${formatFen(f.lossFen)} lost in all.`,
         ),
   );
   const charged = en ? f.chargedRatesEn : f.chargedRates;
@@ -255,11 +461,13 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
     });
   }
   if (f.top.length > 0) {
+    // Ranked by the money lost on each, largest first; each named by its 参考号 where it has one.
+    const byRef = f.top.every((x) => x.refNo !== undefined);
     lines.push(
       '',
       t(
-        `涉及金额最大的 ${f.top.length} 笔（按参考号）：`,
-        `The ${f.top.length} largest losses (by reference number):`,
+        `损失金额最大的 ${f.top.length} 笔（按损失从大到小${byRef ? '，以参考号标识' : ''}）：`,
+        `${f.top.length === 1 ? 'The largest loss' : `The ${f.top.length} largest losses, largest first`}${byRef ? ' (by reference number)' : ''}:`,
       ),
     );
     for (const x of f.top) {
@@ -328,7 +536,7 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
     lines.push(
       t(
         `核对中发现 ${issues} 项结算差错（未造成资金损失），见附件明细。`,
-        `The check found ${issues} settlement differences (no money lost); see the attached detail.`,
+        `The check found ${issues} settlement ${issues === 1 ? 'difference' : 'differences'} (no money lost); see the attached detail.`,
       ),
       t(
         `现请求贵司于 ${f.deadline} 前核实并书面说明原因，今后按合同约定结算。`,
@@ -364,13 +572,22 @@ export function complaintLetters(
   report: AuditReport,
   options: ComplaintOptions,
 ): { merchantId: string | undefined; letter: string; letterEn: string }[] {
-  const both = (r: AuditReport) => ({
-    letter: complaintLetter(r, { ...options, lang: 'zh' }),
-    letterEn: complaintLetter(r, { ...options, lang: 'en' }),
+  const both = (r: AuditReport, parties = options.parties ?? []) => ({
+    letter: complaintLetter(r, { ...options, parties, lang: 'zh' }),
+    letterEn: complaintLetter(r, { ...options, parties, lang: 'en' }),
   });
   const ids = [...new Set(report.merchants.map((m) => m.merchantId).filter((m) => m !== ''))];
   if (ids.length <= 1) return [{ merchantId: ids[0], ...both(report) }];
   const losing = ids.filter((id) => report.findings.some((f) => f.merchantId === id && f.lossFen > 0));
   if (losing.length === 0) return [{ merchantId: undefined, ...both(report) }];
-  return losing.map((id) => ({ merchantId: id, ...both(merchantReport(report, id)) }));
+  // A file's title speaks for one merchant of several only when it names that merchant's number; a provider
+  // every file agrees on is every merchant's.
+  const parties = options.parties ?? [];
+  const providers = new Set(parties.map((p) => p.provider).filter(defined));
+  const shared: StatementParties[] =
+    providers.size === 1 ? [{ kind: 'settlement', provider: [...providers][0] ?? '' }] : [];
+  return losing.map((id) => ({
+    merchantId: id,
+    ...both(merchantReport(report, id), [...parties.filter((p) => p.merchantId === id), ...shared]),
+  }));
 }

@@ -11,6 +11,7 @@ import { findCardNumbers, maskCardNumbersAt } from '../records/card-number.js';
 import { detectEncoding } from '../statements/decode.js';
 import { complaintLetters } from './complaint-letter.js';
 import { type CjkFont, renderPdf } from './render-pdf.js';
+import { statementParties } from './statement-parties.js';
 
 /** One input of the audit as it goes into the pack. */
 export interface PackInput {
@@ -209,9 +210,16 @@ export async function buildEvidencePack(
   const { report } = options;
   const lang = options.lang ?? 'zh';
   // One letter per merchant that lost money: a letter in one merchant's name asks for that merchant's money only.
+  // The letter is addressed and signed with the names the statements' and journals' title lines give.
+  const parties = options.inputs.flatMap((i) =>
+    i.bytes !== undefined && (i.kind === 'settlement' || i.kind === 'terminal')
+      ? [statementParties(i.bytes, i.kind)]
+      : [],
+  );
   const letters = complaintLetters(report, {
     ...(options.plans === undefined ? {} : { plans: options.plans }),
     date: options.date,
+    parties,
   });
   const letter = letters.map((l) => l.letter).join('\n\n');
   const entries: { name: string; bytes: Buffer }[] = [];

@@ -144,7 +144,8 @@ describe('complaint letter: the contract rate quoted is the one in force when th
     });
     const letter = complaintLetter(report, { plans: [plan], date: '2026-11-01' });
     expect(letter).not.toContain('2027-01-01 起 贷记卡');
-    expect(letter).not.toContain('实际收取的费率与合同不符');
+    // The sale's own gap is stated against the promotion, the rate then in force.
+    expect(letter).toContain('贷记卡：合同费率 0.38%，实收 0.60%（1 笔，2026-10-15，多扣 ¥2.20）');
     const contract = letter.slice(letter.indexOf('合同约定的手续费为'), letter.indexOf('经逐笔核对'));
     expect(contract).toContain('0.38%');
     expect(contract).not.toContain('0.60%');
