@@ -1,6 +1,6 @@
 import type { AuditReport } from '../audit/report-types.js';
 import type { JumpRecord } from './compare-plans.js';
-import { providerNames } from './file-title.js';
+import { providerNames } from '../statements/title-lines.js';
 
 /** What else tells whose a statement file is, and which merchant's record is wanted. */
 export interface JumpRecordOptions {

@@ -8,7 +8,7 @@ import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/index.js';
 import { loadCatalogFile, SHIPPED_CATALOG } from './catalog.js';
 import { type Comparison, comparePlans, type JumpRecord } from './compare-plans.js';
-import { periodOfTitle, providerOfTitle, readTitleLines } from './file-title.js';
+import { periodOfTitle, providerOfTitle, readTitleLines } from '../statements/title-lines.js';
 import { type DayRange, journalCoverage } from './journal-coverage.js';
 import { jumpRecordsFromAudit } from './jump-records.js';
 import { merchantGroups } from './merchant-groups.js';

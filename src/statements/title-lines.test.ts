@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodOfTitle, providerNames, providerOfTitle, readTitleLines } from './file-title.js';
+import { periodOfTitle, providerNames, providerOfTitle, readTitleLines } from './title-lines.js';
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'posguard-file-title-'));
+  dir = mkdtempSync(join(tmpdir(), 'posguard-title-lines-'));
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -54,6 +54,10 @@ describe("a statement's title", () => {
     expect(providerOfTitle(['深圳市乐刷科技有限公司对账单'])).toBe('深圳市乐刷科技有限公司');
     expect(providerOfTitle(['汇通支付商户结算明细'])).toBe('汇通支付');
     expect(providerOfTitle(['商户名称：鸿运便利店有限公司'])).toBeUndefined();
+    expect(providerOfTitle(['招商银行POS商户对账单'])).toBe('招商银行');
+    expect(providerOfTitle(['银行卡收款明细'])).toBeUndefined();
+    // A labelled provider outranks a company a later line opens with.
+    expect(providerOfTitle(['鸿运商贸有限公司账单', '收单机构：乐刷科技'])).toBe('乐刷科技');
     expect(providerOfTitle(['鸿运便利店收银交易流水', '导出时间：2026-11-01 09:00:00'])).toBeUndefined();
   });
 
