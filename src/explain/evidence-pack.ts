@@ -11,7 +11,7 @@ import { findCardNumbers, maskCardNumbersAt } from '../records/card-number.js';
 import { detectEncoding } from '../statements/decode.js';
 import { complaintLetters } from './complaint-letter.js';
 import { type CjkFont, renderPdf } from './render-pdf.js';
-import { statementParties } from './statement-parties.js';
+import { type StatementParties, statementParties } from './statement-parties.js';
 
 /** One input of the audit as it goes into the pack. */
 export interface PackInput {
@@ -38,6 +38,11 @@ export interface EvidencePackOptions {
    * both languages whatever it is: complaint-letter.txt (zh-CN) is the one to send.
    */
   lang?: 'zh' | 'en';
+  /**
+   * Names known besides the files' title lines (the server keeps records, not files: the merchant as registered),
+   * read after the files' own.
+   */
+  parties?: readonly StatementParties[];
 }
 
 /** manifest.json: what the pack holds and how to check it. */
@@ -211,11 +216,14 @@ export async function buildEvidencePack(
   const lang = options.lang ?? 'zh';
   // One letter per merchant that lost money: a letter in one merchant's name asks for that merchant's money only.
   // The letter is addressed and signed with the names the statements' and journals' title lines give.
-  const parties = options.inputs.flatMap((i) =>
-    i.bytes !== undefined && (i.kind === 'settlement' || i.kind === 'terminal')
-      ? [statementParties(i.bytes, i.kind)]
-      : [],
-  );
+  const parties = [
+    ...options.inputs.flatMap((i) =>
+      i.bytes !== undefined && (i.kind === 'settlement' || i.kind === 'terminal')
+        ? [statementParties(i.bytes, i.kind)]
+        : [],
+    ),
+    ...(options.parties ?? []),
+  ];
   const letters = complaintLetters(report, {
     ...(options.plans === undefined ? {} : { plans: options.plans }),
     date: options.date,

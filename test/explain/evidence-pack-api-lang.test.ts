@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingCsvHeader } from '../../src/audit/render-csv.js';
 import { ownerWithMerchant } from '../server/merchant-harness.js';
-import { OVERCHARGED, settlementCsv } from '../server/sample-data.js';
+import { OVERCHARGED, PLAN_YAML, settlementCsv } from '../server/sample-data.js';
 import { type TestApp, testApp } from '../server/test-app.js';
 import { pdfText, unzip } from './explain-fixtures.js';
 
@@ -82,6 +82,28 @@ describe('GET /api/v1/merchants/:id/evidence.zip in the request’s language', (
 
   it('builds it in Chinese with ?lang=zh from an English browser', async () => {
     expectChinese(await pack('?lang=zh', { 'accept-language': 'en-US' }));
+  });
+
+  it('signs the letter with the merchant as registered when the plan names none (the server keeps no title lines)', async () => {
+    const owner = await ownerWithMerchant(
+      t,
+      { name: '鸿运便利店', merchantId: '898440153995678' },
+      'hongyun@example.com',
+    );
+    const plan = PLAN_YAML.replace(/^merchant: .*\n/, '').replace('898440153991234', '898440153995678');
+    expect((await owner.putPlan(plan)).statusCode).toBe(200);
+    const lines = OVERCHARGED.map((l) => ({ ...l, merchant: '898440153995678' }));
+    expect((await owner.upload('settle.csv', settlementCsv(lines))).statusCode).toBe(201);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/merchants/${owner.id}/evidence.zip`,
+      headers: { cookie: owner.cookie },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const files = await unzip(res.rawPayload);
+    expect(text(files, 'complaint-letter.txt')).toContain('鸿运便利店');
+    expect(text(files, 'complaint-letter.txt')).not.toContain('（商户名称）');
+    expect(text(files, 'complaint-letter.en.txt')).toContain('鸿运便利店');
   });
 
   it('refuses a language it does not have', async () => {

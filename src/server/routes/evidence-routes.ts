@@ -64,7 +64,24 @@ export function evidenceRoutes(app: FastifyInstance, ctx: ServerContext): void {
         }));
       if (input.planText !== undefined)
         inputs.push({ name: 'plan.yaml', kind: 'plan', bytes: Buffer.from(input.planText, 'utf8') });
+      // The letter is signed with the merchant as registered: the server keeps no statement's title lines.
+      const merchant = await ctx.db
+        .selectFrom('merchants')
+        .select(['name', 'merchant_code'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       const pack = await buildEvidencePack({
+        ...(merchant === undefined
+          ? {}
+          : {
+              parties: [
+                {
+                  kind: 'terminal' as const,
+                  merchant: merchant.name,
+                  ...(merchant.merchant_code === null ? {} : { merchantId: merchant.merchant_code }),
+                },
+              ],
+            }),
         report,
         inputs,
         plans: input.plans,
