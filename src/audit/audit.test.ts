@@ -1296,6 +1296,22 @@ describe('unplanned_deduction', () => {
     expect(report.findings[0]).toMatchObject({ lossFen: 9900, overchargeFen: 0, settleDate: '2026-08-04' });
   });
 
+  it('names no plan when none was given: nothing shows the charge was agreed', () => {
+    const withPlan = audit({ settlement: [sim] });
+    expect(withPlan.findings[0]?.message).toContain('费率方案未约定 ¥99.00');
+    const withoutPlan = audit({ settlement: [sim], plans: [] });
+    expect(withoutPlan.findings.map((f) => [f.kind, f.lossFen, f.basis])).toEqual([
+      ['unplanned_deduction', 9900, 'inferred'],
+    ]);
+    expect(withoutPlan.findings[0]?.message).toContain(
+      '¥99.00 未见约定（没有费率方案，无从证明商户同意过此项收费）',
+    );
+    expect(withoutPlan.findings[0]?.message).not.toContain('费率方案未约定');
+    expect(withoutPlan.findings[0]?.messageEn).toContain(
+      '¥99.00 with nothing to show it was agreed (no plan was given)',
+    );
+  });
+
   it('masks a card number the deduction label quotes', () => {
     const pan = '621700123456789011'; // passes the Luhn check
     const report = audit({ settlement: [{ ...sim, label: `服务费 卡${pan}` }] });

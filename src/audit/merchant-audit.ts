@@ -943,8 +943,8 @@ export function auditMerchant(
         overchargeFen: 0,
         lossFen: c.unplannedFen,
         basis,
-        message: `${whatZh}${coveredZh}；${unplannedWords(c).zh}`,
-        messageEn: `${whatEn}${coveredEn}; ${unplannedWords(c).en}`,
+        message: `${whatZh}${coveredZh}；${unplannedWords(c, basis === 'plan').zh}`,
+        messageEn: `${whatEn}${coveredEn}; ${unplannedWords(c, basis === 'plan').en}`,
         source: sourceOf(r),
       });
     });

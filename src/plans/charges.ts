@@ -162,7 +162,11 @@ const EVERY_WORDS: Record<ChargeEvery, { zh: string; en: string }> = {
  * Why a deduction is not (wholly) agreed — no such charge, taken before its start, or more than it allows — in the
  * words the audit's findings and the monitor's alerts share.
  */
-export function unplannedWords(c: DeductionCoverage): { zh: string; en: string } {
+export function unplannedWords(
+  c: DeductionCoverage,
+  /** Whether a plan was given: without one nothing shows the charge was agreed, and no plan is to be named. */
+  withPlan = true,
+): { zh: string; en: string } {
   const fen = formatFen(c.unplannedFen);
   const charge = c.charge;
   if (charge !== undefined && c.reason === 'before_from' && charge.from !== undefined)
@@ -177,5 +181,10 @@ export function unplannedWords(c: DeductionCoverage): { zh: string; en: string }
       en: `the agreed "${charge.name}" is at most ${formatFen(charge.amountFen)} ${per.en}; ${fen} over that`,
     };
   }
+  if (!withPlan)
+    return {
+      zh: `${fen} 未见约定（没有费率方案，无从证明商户同意过此项收费）`,
+      en: `${fen} with nothing to show it was agreed (no plan was given)`,
+    };
   return { zh: `费率方案未约定 ${fen}`, en: `${fen} is not agreed in the plan` };
 }
