@@ -8,7 +8,8 @@ import type { Kysely } from 'kysely';
 import { LoginLimiter } from '../accounts/login-limiter.js';
 import type { Database } from '../storage/schema.js';
 import { installErrorHandler } from './error-handler.js';
-import { HttpError } from './http-error.js';
+import { bilingualError, type HttpError } from './http-error.js';
+import { requestLang } from './request-lang.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { evidenceRoutes } from './routes/evidence-routes.js';
@@ -43,6 +44,22 @@ export interface AppOptions {
   trustProxy?: boolean;
 }
 
+/** 400 for a body sent as JSON that is not, in the request's language, saying where JSON.parse stopped. */
+function invalidJson(lang: 'zh' | 'en', error: unknown): HttpError {
+  const reason = error instanceof Error ? error.message : '';
+  const at = /at position (\d+)/.exec(reason)?.[1];
+  const where =
+    at !== undefined
+      ? { zh: `（第 ${Number(at) + 1} 个字符处）`, en: ` (at character ${Number(at) + 1})` }
+      : /end of JSON input/.test(reason)
+        ? { zh: '（内容不完整）', en: ' (it ends too early)' }
+        : { zh: '', en: '' };
+  return bilingualError(lang, 400, 'invalid_json', {
+    zh: `请求体不是有效的 JSON${where.zh}；请检查引号、逗号和括号`,
+    en: `the body is not valid JSON${where.en}; check its quotes, commas and brackets`,
+  });
+}
+
 /** Builds the posguard HTTP API (not listening; call `listen` or use `inject` in tests). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -71,8 +88,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (text.trim() === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text));
-    } catch {
-      done(new HttpError(400, 'invalid_json', 'the body is not valid JSON'), undefined);
+    } catch (error) {
+      done(invalidJson(requestLang(request), error), undefined);
     }
   });
   app.addContentTypeParser(

@@ -1,6 +1,7 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccessDenied } from '../storage/access.js';
-import { type Bilingual, HttpError } from './http-error.js';
+import { type Bilingual, bilingualError, HttpError } from './http-error.js';
+import { InvalidRequest } from './invalid-request.js';
 import { requestLang } from './request-lang.js';
 
 /**
@@ -54,27 +55,64 @@ const FASTIFY_TEXT: Record<string, Bilingual> = {
   },
 };
 
-/** The one place errors become HTTP answers: `{ "error": { "code", "message", "details"? } }`. */
+/** An access refusal thrown without its Chinese (the English names what was refused). */
+const DENIED_TEXT: Record<AccessDenied['code'], string> = {
+  not_found: '未找到，或您无权访问',
+  forbidden: '您的角色无权执行此操作',
+};
+
+const INTERNAL: Bilingual = {
+  zh: '服务器内部错误，请稍后重试；一直出现时请联系管理员',
+  en: 'internal error',
+};
+
+/** 404 for a path no route serves, in the request's language (the dashboard's catch-all answers it for GET /api). */
+export function noRoute(request: FastifyRequest): HttpError {
+  const route = `${request.method} ${request.url}`;
+  return bilingualError(requestLang(request), 404, 'not_found', {
+    zh: `没有这个接口：${route}`,
+    en: `no route ${route}`,
+  });
+}
+
+function send(reply: FastifyReply, error: HttpError): FastifyReply {
+  const body: { code: string; message: string; details?: unknown } = {
+    code: error.code,
+    message: error.message,
+  };
+  if (error.details !== undefined) body.details = error.details;
+  return reply.status(error.statusCode).send({ error: body });
+}
+
+/**
+ * The one place errors become HTTP answers: `{ "error": { "code", "message", "details"? } }`, the message in the
+ * request's language (?lang, Accept-Language, else zh) with both texts in `details.zh` / `details.en`.
+ */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError | AccessDenied | Error, request, reply) => {
-    if (error instanceof HttpError) {
-      const body: { code: string; message: string; details?: unknown } = {
-        code: error.code,
-        message: error.message,
-      };
-      if (error.details !== undefined) body.details = error.details;
-      return reply.status(error.statusCode).send({ error: body });
-    }
+    if (error instanceof HttpError) return send(reply, error);
+    const lang = requestLang(request);
     if (error instanceof AccessDenied) {
-      return reply
-        .status(error.code === 'not_found' ? 404 : 403)
-        .send({ error: { code: error.code, message: error.message } });
+      const status = error.code === 'not_found' ? 404 : 403;
+      const text = { zh: error.zh ?? DENIED_TEXT[error.code], en: error.message };
+      return send(reply, bilingualError(lang, status, error.code, text));
+    }
+    if (error instanceof InvalidRequest) {
+      return send(
+        reply,
+        bilingualError(lang, 400, 'invalid_request', error.text, { problems: error.problems }),
+      );
     }
     const fe = error as FastifyError & { validationContext?: string };
     if (fe.validationContext !== undefined || fe.code === 'FST_ERR_VALIDATION') {
-      return reply.status(400).send({
-        error: { code: 'invalid_request', message: `${fe.validationContext ?? 'request'}: ${fe.message}` },
-      });
+      const where = fe.validationContext ?? 'request';
+      return send(
+        reply,
+        bilingualError(lang, 400, 'invalid_request', {
+          zh: `请求无效（${where}）：${fe.message}`,
+          en: `${where}: ${fe.message}`,
+        }),
+      );
     }
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
       const code =
@@ -82,17 +120,10 @@ export function installErrorHandler(app: FastifyInstance): void {
           ? 'too_large'
           : (fe.code ?? 'bad_request').toLowerCase();
       const text = FASTIFY_TEXT[fe.code] ?? { zh: `请求未被接受：${fe.message}`, en: fe.message };
-      const message = requestLang(request) === 'en' ? text.en : text.zh;
-      return reply
-        .status(fe.statusCode)
-        .send({ error: { code, message, details: { zh: text.zh, en: text.en } } });
+      return send(reply, bilingualError(lang, fe.statusCode, code, text));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
+    return send(reply, bilingualError(lang, 500, 'internal', INTERNAL));
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }),
-  );
+  app.setNotFoundHandler((request, reply) => send(reply, noRoute(request)));
 }

@@ -10,7 +10,10 @@ export const LangQuery = z.object({ lang: z.enum(['zh', 'en']).optional() });
  * (Accept-Language, by q), else zh — the dashboard's users read Chinese first.
  */
 export function requestLang(request: FastifyRequest): Lang {
-  const query = LangQuery.safeParse(request.query);
+  // From the URL as sent: a route's query schema replaces request.query, dropping a `lang` it does not declare
+  // or filling in its default, and neither is what the client asked for.
+  const asked = new URLSearchParams(request.url.split('?')[1] ?? '').get('lang');
+  const query = LangQuery.safeParse({ lang: asked ?? undefined });
   if (query.success && query.data.lang !== undefined) return query.data.lang;
   const header = request.headers['accept-language'];
   const text = Array.isArray(header) ? header.join(',') : (header ?? '');

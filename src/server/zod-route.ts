@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { z } from 'zod';
+import { describeFormat, InvalidRequest, type RequestPart, requestProblems } from './invalid-request.js';
 
 const zodByJson = new Map<string, z.ZodType>();
 
@@ -33,18 +34,20 @@ export function routeSchema(parts: {
   return schema;
 }
 
-/** Validates every route part with the zod schema it was declared with; responses are plain JSON. */
+/**
+ * Validates every route part with the zod schema it was declared with; a refusal is an InvalidRequest naming
+ * each field and what it expects (the error handler words it in the request's language). Responses are plain JSON.
+ */
 export function installZodCompilers(app: FastifyInstance): void {
-  app.setValidatorCompiler(({ schema }) => {
+  app.setValidatorCompiler(({ schema, httpPart }) => {
     const zs = zodByJson.get(JSON.stringify(schema));
     if (zs === undefined) return () => true;
+    const part = (httpPart ?? 'body') as RequestPart;
     return (data: unknown) => {
-      const result = zs.safeParse(data);
+      // reportInput tells an absent field (no input) from one of the wrong type; inputs are never answered.
+      const result = zs.safeParse(data, { reportInput: true });
       if (result.success) return { value: result.data };
-      const message = result.error.issues
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ');
-      return { error: new Error(message) };
+      return { error: new InvalidRequest(requestProblems(part, result.error.issues, zs)) };
     };
   });
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -56,22 +59,41 @@ export const MAX_DB_ID = 2_147_483_647;
 /** A row id in a path or a paging cursor in a query string. */
 export const dbId = () => z.coerce.number().int().positive().max(MAX_DB_ID);
 
+const DATE_PATTERN = describeFormat(/^\d{4}-\d{2}-\d{2}$/, {
+  zh: '应为 YYYY-MM-DD 日期',
+  en: 'expected a YYYY-MM-DD date',
+});
+
 /** A calendar date YYYY-MM-DD that exists (2026-02-30 and 2026-13-45 are refused, not rolled over). */
 export const isoDate = () =>
   z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-    .refine((d) => {
-      const ms = Date.parse(`${d}T00:00:00Z`);
-      return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === d;
-    }, 'not a calendar date');
+    .regex(DATE_PATTERN, 'expected a YYYY-MM-DD date')
+    .refine(
+      (d) => {
+        if (!DATE_PATTERN.test(d)) return true; // the pattern's issue says it
+        const ms = Date.parse(`${d}T00:00:00Z`);
+        return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === d;
+      },
+      {
+        message: 'not a calendar date (expected a YYYY-MM-DD date that exists)',
+        params: { zh: '不是实际存在的日期（应为 YYYY-MM-DD 日期）' },
+      },
+    );
 
 /** Text a person typed (a name, a number): no control characters, which PostgreSQL refuses (NUL). */
 export const plainText = () =>
-  z.string().refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'control characters are not allowed');
+  z.string().refine((s) => !/[\u0000-\u001f\u007f]/.test(s), {
+    message: 'control characters are not allowed',
+    params: { zh: '不能包含控制字符' },
+  });
 
 /** Free text (a note, a title): anything but NUL, which PostgreSQL cannot store in text (400, not 500). */
-export const noNul = () => z.string().refine((s) => !s.includes('\u0000'), 'NUL characters are not allowed');
+export const noNul = () =>
+  z.string().refine((s) => !s.includes('\u0000'), {
+    message: 'NUL characters are not allowed',
+    params: { zh: '不能包含 NUL 字符' },
+  });
 
 /**
  * Refuses a range whose `from` is after its `to` (400, not an empty report that looks like "no findings"):
@@ -85,7 +107,8 @@ export function orderedRange(
     ctx.addIssue({
       code: 'custom',
       path: ['from'],
-      message: `起始日期 ${q.from} 晚于结束日期 ${q.to}，请把 from 设为不晚于 to 的日期 / from ${q.from} is later than to ${q.to}; give a from on or before to`,
+      message: `from ${q.from} is later than to ${q.to}; give a from on or before to`,
+      params: { zh: `起始日期 ${q.from} 晚于结束日期 ${q.to}，请把 from 设为不晚于 to 的日期` },
     });
   }
 }

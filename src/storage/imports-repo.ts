@@ -587,13 +587,15 @@ export async function deleteImport(
         .where('id', '=', importId)
         .executeTakeFirst();
     const seen = await find();
-    if (seen === undefined) throw new AccessDenied('not_found', `import ${importId} not found`);
+    if (seen === undefined)
+      throw new AccessDenied('not_found', `import ${importId} not found`, `未找到导入 #${importId}`);
     // The same locks as an upload of this file and as a push or check on this merchant, so none of them runs
     // on records half gone; read again under them, since a concurrent delete may have won.
     await lockFile(trx, seen.sha256);
     await lockMerchant(trx, merchantId);
     const row = await find();
-    if (row === undefined) throw new AccessDenied('not_found', `import ${importId} not found`);
+    if (row === undefined)
+      throw new AccessDenied('not_found', `import ${importId} not found`, `未找到导入 #${importId}`);
     const keptPushedRecords = await detachPushedRecords(trx, merchantId, importId);
     const footprint = await monitorFootprint(trx, merchantId, importId);
     const keptFiles = await deleteKeptUpload(trx, merchantId, importId);

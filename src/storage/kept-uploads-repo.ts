@@ -108,7 +108,12 @@ export async function getKeptUpload(
     .where('merchant_id', '=', merchantId)
     .where('import_id', '=', importId)
     .executeTakeFirst();
-  if (row === undefined) throw new AccessDenied('not_found', `import ${importId} has no kept file`);
+  if (row === undefined)
+    throw new AccessDenied(
+      'not_found',
+      `import ${importId} has no kept file`,
+      `导入 #${importId} 没有保留原文件`,
+    );
   return {
     importId: row.import_id,
     name: row.name,

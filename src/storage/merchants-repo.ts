@@ -24,7 +24,7 @@ export async function createMerchant(
   return db.transaction().execute(async (trx) => {
     const user = await trx.selectFrom('users').select('role').where('id', '=', userId).executeTakeFirst();
     if (user === undefined || user.role === 'staff') {
-      throw new AccessDenied('forbidden', 'staff accounts cannot create merchants');
+      throw new AccessDenied('forbidden', 'staff accounts cannot create merchants', '店员账号不能创建商户');
     }
     const row = await trx
       .insertInto('merchants')
@@ -85,7 +85,8 @@ export async function getMerchant(
 ): Promise<MerchantInfo> {
   const all = await listMerchants(db, userId);
   const found = all.find((m) => m.id === merchantId);
-  if (found === undefined) throw new AccessDenied('not_found', `merchant ${merchantId} not found`);
+  if (found === undefined)
+    throw new AccessDenied('not_found', `merchant ${merchantId} not found`, `未找到商户 ${merchantId}`);
   return found;
 }
 
@@ -120,7 +121,11 @@ export async function requireGrantAllowed(
       .where('role', '=', 'owner')
       .executeTakeFirst();
     if (owner !== undefined)
-      throw new AccessDenied('forbidden', `only an owner may add an owner to merchant ${grant.merchantId}`);
+      throw new AccessDenied(
+        'forbidden',
+        `only an owner may add an owner to merchant ${grant.merchantId}`,
+        `只有店主才能为商户 ${grant.merchantId} 再添加店主`,
+      );
   }
   if (grant.userId === undefined) return;
   const current = await db
@@ -133,6 +138,7 @@ export async function requireGrantAllowed(
     throw new AccessDenied(
       'forbidden',
       `only an owner may change an owner's role on merchant ${grant.merchantId}`,
+      `只有店主才能更改商户 ${grant.merchantId} 店主的角色`,
     );
 }
 

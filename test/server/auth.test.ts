@@ -31,7 +31,13 @@ describe('health and docs', () => {
     t = await testApp();
     const missing = await t.app.inject({ method: 'GET', url: '/api/v1/nothing' });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /api/v1/nothing' } });
+    expect(missing.json()).toEqual({
+      error: {
+        code: 'not_found',
+        message: '没有这个接口：GET /api/v1/nothing',
+        details: { zh: '没有这个接口：GET /api/v1/nothing', en: 'no route GET /api/v1/nothing' },
+      },
+    });
     const bad = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',

@@ -16,10 +16,10 @@ describe('a date range whose from is after its to', () => {
     for (const path of ['audit', 'report.html', 'findings.csv', 'evidence.zip']) {
       const res = await get(`/api/v1/merchants/${id}/${path}?from=2026-10-31&to=2026-10-01`);
       expect(res.statusCode, path).toBe(400);
-      const error = res.json().error as { code: string; message: string };
+      const error = res.json().error as { code: string; message: string; details: { en: string } };
       expect(error.code).toBe('invalid_request');
       expect(error.message).toContain('起始日期 2026-10-31 晚于结束日期 2026-10-01');
-      expect(error.message).toContain('from 2026-10-31 is later than to 2026-10-01');
+      expect(error.details.en).toContain('from 2026-10-31 is later than to 2026-10-01');
     }
     // One day (from = to) is a range, and holds the three overcharged lines of 2026-10-08:
     // 3 × (¥6.80 − ¥6.00) = 240 fen.

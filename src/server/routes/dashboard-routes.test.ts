@@ -175,7 +175,11 @@ describe('dashboard routes', () => {
     const api = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
     expect(api.statusCode).toBe(404);
     expect(api.json()).toEqual({
-      error: { code: 'not_found', message: 'no route GET /api/v1/nothing-here' },
+      error: {
+        code: 'not_found',
+        message: '没有这个接口：GET /api/v1/nothing-here',
+        details: { zh: '没有这个接口：GET /api/v1/nothing-here', en: 'no route GET /api/v1/nothing-here' },
+      },
     });
   });
 });

@@ -11,7 +11,8 @@ import { createMerchant, getMerchant, listMerchants } from '../../storage/mercha
 import { latestPlan, savePlan } from '../../storage/plans-repo.js';
 import { countRecords, listRecords } from '../../storage/records-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
-import { HttpError } from '../http-error.js';
+import { bilingualError, HttpError } from '../http-error.js';
+import { requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
 import { dbId, MAX_DB_ID, plainText, routeSchema } from '../zod-route.js';
 
@@ -194,7 +195,11 @@ export function merchantRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const actor = actorOf(request);
       const { id } = request.params as z.infer<typeof MerchantParams>;
       const stored = await latestPlan(ctx.db, actor.userId, id);
-      if (stored === undefined) throw new HttpError(404, 'no_plan', `merchant ${id} has no plan yet`);
+      if (stored === undefined)
+        throw bilingualError(requestLang(request), 404, 'no_plan', {
+          zh: `商户 ${id} 还没有费率方案`,
+          en: `merchant ${id} has no plan yet`,
+        });
       const parsed = parsePlan(stored.text, stored.format === 'yaml' ? 'plan.yaml' : 'plan.json');
       return { ...stored, plan: parsed.ok ? parsed.plan : null };
     },

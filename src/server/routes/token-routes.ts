@@ -4,7 +4,8 @@ import { hashSecret, newSecret } from '../../accounts/secret-token.js';
 import { appendAudit } from '../../storage/audit-log-repo.js';
 import { createToken, listTokens, revokeToken } from '../../storage/tokens-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
-import { HttpError } from '../http-error.js';
+import { bilingualError } from '../http-error.js';
+import { requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
 import { dbId, noNul, routeSchema } from '../zod-route.js';
 
@@ -65,7 +66,10 @@ export function tokenRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { id } = request.params as z.infer<typeof IdParams>;
       const at = ctx.now().toISOString();
       if (!(await revokeToken(ctx.db, actor.userId, id, at)))
-        throw new HttpError(404, 'not_found', `token ${id} not found`);
+        throw bilingualError(requestLang(request), 404, 'not_found', {
+          zh: `未找到令牌 ${id}`,
+          en: `token ${id} not found`,
+        });
       await appendAudit(ctx.db, {
         userId: actor.userId,
         action: 'token.revoke',

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { noRoute } from '../error-handler.js';
 
 /**
  * Where the built dashboard lives: POSGUARD_WEB_DIR, else dist/web of this checkout (the same path from
@@ -46,9 +47,7 @@ export async function webRoutes(app: FastifyInstance, root: string = webRoot()):
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     if (path.startsWith('/api/') || path === '/api' || path.startsWith('/docs')) {
-      return reply
-        .status(404)
-        .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } });
+      throw noRoute(request);
     }
     const html = built ? await readFile(index, 'utf8') : NOT_BUILT;
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
