@@ -240,11 +240,14 @@ suite('dashboard: alerts, evidence, diagnoses, compare and cases in Chromium', (
       const settled = before.summary.settlementRecords;
       await expect(done.textContent()).resolves.toContain(`settlement.csv：${settled} 条记录已删除`);
       await expect(settlementRow.count()).resolves.toBe(0);
-      await expect(
-        page
-          .locator('[data-testid=imports] tbody tr')
-          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-import-file'))),
-      ).resolves.toEqual(['terminal.csv']);
+      // The list is read again after the delete: polled, since it is briefly empty while it reloads.
+      await expect
+        .poll(() =>
+          page
+            .locator('[data-testid=imports] tbody tr')
+            .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-import-file'))),
+        )
+        .toEqual(['terminal.csv']);
       expect(await imports()).toEqual(['terminal.csv']);
       const after = await apiAudit();
       expect(after.summary.settlementRecords).toBe(0);
