@@ -48,6 +48,28 @@ export interface AlertUpdate {
 }
 
 /**
+ * Brings a stored alert up to its new total — amount, both messages, details — and, given `resendAt`, sends it
+ * again to its channels then (queueAlertUpdate). An overcharge day and a rate change grow alike as lines arrive.
+ */
+export async function reviseAlert(
+  db: Kysely<Database> | Transaction<Database>,
+  alert: AlertUpdate,
+  resendAt: string | undefined,
+): Promise<void> {
+  await db
+    .updateTable('monitor_alerts')
+    .set({
+      amount_fen: alert.amountFen,
+      message: alert.message.zh,
+      message_en: alert.message.en,
+      details_json: JSON.stringify(alert.details),
+    })
+    .where('id', '=', alert.id)
+    .execute();
+  if (resendAt !== undefined) await queueAlertUpdate(db, alert, resendAt);
+}
+
+/**
  * Queues an alert that was already sent once again, with its new money, to every channel it was queued to,
  * with the link it was sent with: the robot that was told “多扣 ¥3.00” for a day learns that the day now
  * stands at ¥740.57. An alert that had no channel when it was raised has no update either. The text is the

@@ -7,7 +7,7 @@ import type { Database } from '../storage/schema.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
 import { type AlertText, channelCardText } from './alert-text.js';
-import { queueAlertUpdate } from './alert-worker.js';
+import { reviseAlert } from './alert-worker.js';
 import type { MonitorRules } from './rules.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -249,30 +249,18 @@ export async function overchargeDrafts(
       grewMaterially(rules, sentFen, t.overchargeFen, notice.largestNewLineFen.get(row.dedup_key) ?? 0);
     const message = overchargeMessage(t);
     const next = { ...details, ...totalDetails(t), notifiedFen: resend ? t.overchargeFen : sentFen };
-    await db
-      .updateTable('monitor_alerts')
-      .set({
-        amount_fen: t.overchargeFen,
-        message: message.zh,
-        message_en: message.en,
-        details_json: JSON.stringify(next),
-      })
-      .where('id', '=', row.id)
-      .execute();
-    if (resend) {
-      await queueAlertUpdate(
-        db,
-        {
-          id: row.id,
-          kind: 'fee_overcharge',
-          severity: row.severity,
-          amountFen: t.overchargeFen,
-          message,
-          details: next,
-        },
-        notice.at,
-      );
-    }
+    await reviseAlert(
+      db,
+      {
+        id: row.id,
+        kind: 'fee_overcharge',
+        severity: row.severity,
+        amountFen: t.overchargeFen,
+        message,
+        details: next,
+      },
+      resend ? notice.at : undefined,
+    );
   }
   return drafts;
 }

@@ -16,7 +16,7 @@ import type { Database } from '../storage/schema.js';
 import { isoToEpochMs, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
 import { type AlertText, channelCardText } from './alert-text.js';
-import { queueAlertUpdate } from './alert-worker.js';
+import { reviseAlert } from './alert-worker.js';
 import {
   chargedFeeOf,
   checkFees,
@@ -381,30 +381,18 @@ async function chargeRateChanges(
       notifiedFen: resend ? money : sentFen,
     };
     const message = rateChangeMessage(next);
-    await db
-      .updateTable('monitor_alerts')
-      .set({
-        amount_fen: money,
-        message: message.zh,
-        message_en: message.en,
-        details_json: JSON.stringify(next),
-      })
-      .where('id', '=', row.id)
-      .execute();
-    if (resend) {
-      await queueAlertUpdate(
-        db,
-        {
-          id: row.id,
-          kind: 'rate_change',
-          severity: row.severity,
-          amountFen: money,
-          message,
-          details: { ...next },
-        },
-        at,
-      );
-    }
+    await reviseAlert(
+      db,
+      {
+        id: row.id,
+        kind: 'rate_change',
+        severity: row.severity,
+        amountFen: money,
+        message,
+        details: { ...next },
+      },
+      resend ? at : undefined,
+    );
   }
   return drafts;
 }
