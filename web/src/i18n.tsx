@@ -97,6 +97,8 @@ const TEXT = {
   ],
   incompleteDays: ['天没有有效费率（方案已到期）', 'day(s) without a rate in force (the offer has ended)'],
   jumpRecord: ['跳点记录', 'Fee-jump record'],
+  yourProvider: ['您的收单机构', 'your provider'],
+  notInCatalog: ['目录中无此服务商', 'not in the catalogue'],
   source: ['来源', 'Source'],
   cases: ['案件', 'Cases'],
   noCases: ['还没有案件。', 'No cases yet.'],

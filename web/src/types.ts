@@ -51,13 +51,49 @@ export interface PricedPlan {
   /** Every sale priced on every day of the first year: only then is yearlyFen the plan's full cost. */
   complete: boolean;
   source: string[];
-  jumpRecord?: { provider: string; findings: number; overchargeFen: number; lossFen: number };
+  jumpRecord?: JumpRecord;
+}
+
+/** A provider's 跳点 record in the merchant's own statements (src/compare/compare-plans.ts). */
+export interface JumpRecord {
+  /** From the merchant's plan or the statement's title; absent when neither names the provider. */
+  provider?: string;
+  names: string[];
+  settlementFiles: string[];
+  findings: number;
+  overchargeFen: number;
+  lossFen: number;
+}
+
+/** Something the reader of a comparison should know (thin history, missing calendar …), in both languages. */
+export interface CompareWarning {
+  code: string;
+  zh: string;
+  en: string;
 }
 
 /** GET /api/v1/merchants/:id/compare. */
 export interface Comparison {
-  history: { firstDate: string | null; lastDate: string | null; sales: number; salesAmountFen: number };
+  merchantId?: string;
+  /** The switch date: a plan whose startDate is after it starts later. */
+  asOf: string;
+  history: {
+    firstDate: string | null;
+    lastDate: string | null;
+    spanDays: number;
+    /** The days the journals cover: the fees are annualised over period.days (null for no sales). */
+    period: { from: string; to: string; days: number } | null;
+    sales: number;
+    salesAmountFen: number;
+    refunds: number;
+    unmatchedRefunds: number;
+    voided: number;
+    terminals: number;
+  };
   plans: PricedPlan[];
+  /** Every provider found in the merchant's statements, matched to the catalogue or not. */
+  jumpRecords: JumpRecord[];
+  warnings: CompareWarning[];
 }
 
 /** An alert channel (the secret is never sent back). */
