@@ -217,11 +217,13 @@ export async function buildEvidencePack(
   // One letter per merchant that lost money: a letter in one merchant's name asks for that merchant's money only.
   // The letter is addressed and signed with the names the statements' and journals' title lines give.
   const parties = [
-    ...options.inputs.flatMap((i) =>
-      i.bytes !== undefined && (i.kind === 'settlement' || i.kind === 'terminal')
-        ? [statementParties(i.bytes, i.kind)]
-        : [],
-    ),
+    ...(await Promise.all(
+      options.inputs.flatMap((i) =>
+        i.bytes !== undefined && (i.kind === 'settlement' || i.kind === 'terminal')
+          ? [statementParties(i.bytes, i.kind)]
+          : [],
+      ),
+    )),
     ...(options.parties ?? []),
   ];
   const letters = complaintLetters(report, {

@@ -1,4 +1,4 @@
-import { merchantOfTitle, providerOfTitle, titleLinesOf } from '../statements/title-lines.js';
+import { merchantOfTitle, providerOfTitle, readTitleLinesOf } from '../statements/title-lines.js';
 
 /**
  * Who an export names in the title lines above its table: the merchant (number and name) and, on a provider's
@@ -12,12 +12,16 @@ export interface StatementParties {
 }
 
 /**
- * The parties an export's title lines name (see StatementParties); nothing for a file that is not text (XLSX,
- * ZIP, gzip) or that opens straight with its header. A provider's name is read from statements only: a journal
- * or cashier export is the merchant's, and its title names the merchant's own company.
+ * The parties an export's title lines name (see StatementParties), from a CSV or text export or an XLSX's first
+ * worksheet; nothing for an archive, gzip or old .xls, or a file that opens straight with its header. A provider's
+ * name is read from statements only: a journal or cashier export is the merchant's, and its title names the
+ * merchant's own company.
  */
-export function statementParties(bytes: Uint8Array, kind: StatementParties['kind']): StatementParties {
-  const lines = titleLinesOf(bytes);
+export async function statementParties(
+  bytes: Uint8Array,
+  kind: StatementParties['kind'],
+): Promise<StatementParties> {
+  const lines = await readTitleLinesOf(bytes);
   const { merchantId, merchant } = merchantOfTitle(lines);
   const provider = kind === 'settlement' ? providerOfTitle(lines) : undefined;
   return {

@@ -1,9 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { periodOfTitle, providerNames, providerOfTitle, readTitleLines } from './title-lines.js';
+import {
+  merchantOfTitle,
+  periodOfTitle,
+  providerNames,
+  providerOfTitle,
+  readTitleLines,
+  readTitleLinesOf,
+} from './title-lines.js';
 
 let dir: string;
 beforeAll(() => {
@@ -71,5 +79,76 @@ describe("a statement's title", () => {
     expect(periodOfTitle(['导出时间：2026-11-01 09:00:00'])).toBeUndefined();
     expect(periodOfTitle(['2026-09-30 至 2026-09-01'])).toBeUndefined();
     expect(periodOfTitle(['2026-02-30 至 2026-03-05'])).toBeUndefined();
+  });
+});
+
+const XLSX_HEADER = ['交易时间', '结算日期', '商户号', '终端号', '参考号', '交易金额', '手续费', '结算金额'];
+const xlsxRow = (i: number) => [
+  '2026-10-01 10:00:00',
+  '2026-10-02',
+  '822841054119608',
+  'T01',
+  String(100100000000 + i),
+  '100.00',
+  '0.60',
+  '99.40',
+];
+
+/** A provider's XLSX statement: a merged title row, a merchant row, the header and `rows` rows, then a 2nd sheet. */
+async function statementXlsx(rows: number): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('结算明细');
+  sheet.addRow(['汇通支付有限公司商户结算明细']);
+  sheet.mergeCells('A1:H1');
+  sheet.addRow([
+    '商户号：822841054119608  商户名称：鸿运便利店',
+    null,
+    null,
+    '结算日期：2026-10-08 至 2026-10-30',
+  ]);
+  sheet.addRow(XLSX_HEADER);
+  for (let i = 0; i < rows; i++) sheet.addRow(xlsxRow(i));
+  const other = workbook.addWorksheet('其他');
+  other.addRow(['别家支付有限公司对账单']);
+  other.addRow(XLSX_HEADER);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+describe("an XLSX statement's title", () => {
+  const expected = [
+    '汇通支付有限公司商户结算明细',
+    '商户号：822841054119608  商户名称：鸿运便利店  结算日期：2026-10-08 至 2026-10-30',
+  ];
+
+  it("reads the first worksheet's rows above the header, a merged title from its first cell", async () => {
+    const bytes = await statementXlsx(2);
+    const file = join(dir, 'statement.xlsx');
+    writeFileSync(file, bytes);
+    const lines = await readTitleLines(file);
+    expect(lines).toEqual(expected);
+    expect(await readTitleLinesOf(bytes)).toEqual(expected);
+    expect(providerOfTitle(lines)).toBe('汇通支付有限公司');
+    expect(merchantOfTitle(lines)).toEqual({ merchantId: '822841054119608', merchant: '鸿运便利店' });
+    expect(periodOfTitle(lines)).toEqual(['2026-10-08', '2026-10-30']);
+  });
+
+  it('reads the title of a workbook of 20,000 rows', async () => {
+    const bytes = await statementXlsx(20_000);
+    const file = join(dir, 'big.xlsx');
+    writeFileSync(file, bytes);
+    expect(await readTitleLines(file)).toEqual(expected);
+    expect(await readTitleLinesOf(bytes)).toEqual(expected);
+  });
+
+  it('has none when the first sheet has no header within the title rows, or the ZIP is no workbook', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('说明');
+    for (let i = 0; i < 25; i++) sheet.addRow([`说明第${i + 1}行`]);
+    sheet.addRow(XLSX_HEADER);
+    expect(await readTitleLinesOf(Buffer.from(await workbook.xlsx.writeBuffer()))).toEqual([]);
+    const plain = new ExcelJS.Workbook();
+    plain.addWorksheet('Sheet1').addRow(XLSX_HEADER);
+    expect(await readTitleLinesOf(Buffer.from(await plain.xlsx.writeBuffer()))).toEqual([]);
+    expect(await readTitleLinesOf(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]))).toEqual([]);
   });
 });

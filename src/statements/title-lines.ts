@@ -1,3 +1,6 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { dayNumber } from '../time/shanghai.js';
 import { detectEncoding } from './decode.js';
@@ -15,10 +18,15 @@ const MAX_TITLE_LINES = 20;
 /** A cell that is a label and its value (`结算日期：2026-10-08 至 2026-10-30`), not a column name. */
 const LABELLED = /^[^:：]{1,12}[:：]/;
 
+/** The header is the first line of several cells that are not all `label：value` cells. */
+function isHeader(cells: readonly string[]): boolean {
+  return cells.length > 1 && !cells.every((c) => LABELLED.test(c));
+}
+
 /**
  * The lines above the table of a CSV or text export, each as its non-empty cells joined by two spaces, decoded as
- * the import decodes the file; none for a spreadsheet, an archive or gzip (their titles are left unknown), or when
- * no header follows within MAX_TITLE_LINES. The header is the first line of several cells that are not all
+ * the import decodes the file; none for a spreadsheet, an archive or gzip (readTitleLinesOf reads an XLSX's), or
+ * when no header follows within MAX_TITLE_LINES. The header is the first line of several cells that are not all
  * `label：value` cells.
  */
 export function titleLinesOf(bytes: Uint8Array): string[] {
@@ -46,16 +54,128 @@ export function titleLinesOf(bytes: Uint8Array): string[] {
       )
       .filter((c) => c !== '');
     if (cells.length === 0) continue;
-    if (cells.length > 1 && !cells.every((c) => LABELLED.test(c))) return lines;
+    if (isHeader(cells)) return lines;
     lines.push(cells.join('  '));
   }
   return [];
 }
 
-/** The title lines of a file on disk (see titleLinesOf); none when it cannot be read. */
+/** exceljs is a large module (see import.ts): loaded on the first XLSX, not with this one. */
+let excelModule: Promise<typeof ExcelJS> | undefined;
+function loadExcel(): Promise<typeof ExcelJS> {
+  excelModule ??= import('exceljs').then((m) => m.default);
+  return excelModule;
+}
+
+/** A corrupt entry can stall exceljs's streaming reader forever: such a workbook has no title this reads. */
+const XLSX_GIVE_UP_MS = 30_000;
+
+/** A ZIP holding a workbook: its entry names are stored uncompressed, the first usually `[Content_Types].xml`. */
+function looksLikeXlsx(bytes: Uint8Array): boolean {
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b || bytes[2] !== 0x03 || bytes[3] !== 0x04) return false;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buf.includes('xl/workbook.xml') || buf.includes('[Content_Types].xml');
+}
+
+/** A cell as the title shows it: rich text as its text, a formula as its result, a date as a day (and time). */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return '';
+    // exceljs reads a sheet's wall-clock date and time as that time in UTC.
+    const iso = value.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  }
+  if (typeof value === 'object') {
+    const v = value as { richText?: { text?: unknown }[]; result?: unknown; text?: unknown };
+    if (Array.isArray(v.richText))
+      return v.richText
+        .map((r) => (typeof r.text === 'string' ? r.text : ''))
+        .join('')
+        .trim();
+    if ('result' in v) return cellText(v.result);
+    if (typeof v.text === 'string') return v.text.trim();
+  }
+  return '';
+}
+
+/** The title rows of one streamed worksheet; it stops at the header or after MAX_TITLE_LINES + 1 rows. */
+async function sheetTitleLines(sheet: AsyncIterable<unknown>): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const row of sheet) {
+    const r = row as { number: number; values: unknown };
+    if (r.number > MAX_TITLE_LINES + 1) break;
+    // A merged title's text is in its first cell; the cells it covers are empty.
+    const cells = (Array.isArray(r.values) ? r.values : []).map(cellText).filter((c) => c !== '');
+    if (cells.length === 0) continue;
+    if (isHeader(cells)) return lines;
+    lines.push(cells.join('  '));
+  }
+  return [];
+}
+
+/**
+ * The title lines of an XLSX's first worksheet, read with exceljs's streaming reader up to the header only. exceljs
+ * inflates a worksheet stored before the shared strings (as Excel and exceljs store them) into a temporary file;
+ * the other sheets are still walked past unread so that it deletes those files.
+ */
+async function xlsxTitleLines(input: Readable): Promise<string[]> {
+  const { stream } = await loadExcel();
+  const workbook = new stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    // A date cell is a number but for its format, which the styles hold.
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  let lines: string[] | undefined;
+  for await (const sheet of workbook as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>) {
+    lines ??= await sheetTitleLines(sheet as AsyncIterable<unknown>);
+    const source = (sheet as unknown as { iterator?: { destroy?: () => void } }).iterator;
+    // A temporary file's stream: close it, and let exceljs delete the file on its next step.
+    if (typeof source?.destroy === 'function') source.destroy();
+    // Read straight from the ZIP: nothing more to read or delete.
+    else break;
+  }
+  return lines ?? [];
+}
+
+/** xlsxTitleLines, giving up (none) on a workbook that stalls or fails; the input is closed either way. */
+async function guardedXlsxTitleLines(input: Readable): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      xlsxTitleLines(input).catch(() => []),
+      new Promise<string[]>((resolve) => {
+        timer = setTimeout(() => resolve([]), XLSX_GIVE_UP_MS);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    input.destroy();
+  }
+}
+
+/**
+ * The title lines of a CSV, text or XLSX export (see titleLinesOf); for an XLSX, its first worksheet's rows above
+ * the header, each as its non-empty cells joined by two spaces. None for an archive, gzip or old .xls.
+ */
+export async function readTitleLinesOf(bytes: Uint8Array): Promise<string[]> {
+  if (!looksLikeXlsx(bytes)) return titleLinesOf(bytes);
+  return guardedXlsxTitleLines(
+    Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]),
+  );
+}
+
+/** The title lines of a file on disk (see readTitleLinesOf); none when it cannot be read. */
 export async function readTitleLines(path: string): Promise<string[]> {
   try {
-    return titleLinesOf(await readFileHead(path, HEAD_BYTES));
+    const head = await readFileHead(path, HEAD_BYTES);
+    if (!looksLikeXlsx(head) && !(head[0] === 0x50 && /\.xls[xm]$/i.test(path))) return titleLinesOf(head);
+    return await guardedXlsxTitleLines(createReadStream(path));
   } catch {
     return [];
   }
