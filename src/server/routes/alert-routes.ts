@@ -12,7 +12,7 @@ import {
 import { appendAudit } from '../../storage/audit-log-repo.js';
 import { getMonitorRules, saveMonitorRules } from '../../storage/monitor-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
-import { HttpError } from '../http-error.js';
+import { bilingualError } from '../http-error.js';
 import { LangQuery, requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
 import { dbId, routeSchema } from '../zod-route.js';
@@ -21,7 +21,10 @@ import { MerchantParams } from './merchant-routes.js';
 const httpUrl = z
   .string()
   .max(2000)
-  .refine((u) => /^https?:\/\/[^\s]+$/.test(u), 'expected an http(s) URL');
+  .refine((u) => /^https?:\/\/[^\s]+$/.test(u), {
+    message: 'expected an http(s) URL',
+    params: { zh: '应为 http:// 或 https:// 开头的网址' },
+  });
 const ChannelBody = z.discriminatedUnion('type', [
   z
     .object({ type: z.literal('webhook'), url: httpUrl, secret: z.string().min(1).max(500).optional() })
@@ -122,7 +125,10 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { id, channelId } = request.params as z.infer<typeof ChannelParams>;
       const at = ctx.now().toISOString();
       if (!(await removeAlertChannel(ctx.db, actor.userId, id, channelId, at))) {
-        throw new HttpError(404, 'not_found', `no alert channel ${channelId}`);
+        throw bilingualError(requestLang(request), 404, 'not_found', {
+          zh: `未找到告警通道 ${channelId}`,
+          en: `no alert channel ${channelId}`,
+        });
       }
       await appendAudit(ctx.db, {
         userId: actor.userId,
@@ -197,7 +203,20 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const body = request.body as z.infer<typeof RulesBody>;
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       const parsed = parseMonitorRules(body);
-      if (!parsed.ok) throw new HttpError(400, 'invalid_rules', parsed.problems.join('; '), parsed.problems);
+      if (!parsed.ok) {
+        // Each problem is worded by the rules parser (a path and what it expected); the framing follows the language.
+        const n = parsed.problems.length;
+        throw bilingualError(
+          requestLang(request),
+          400,
+          'invalid_rules',
+          {
+            zh: `监控规则有 ${n} 处错误：${parsed.problems.join('；')}`,
+            en: `the monitor rules have ${n} ${n === 1 ? 'problem' : 'problems'}: ${parsed.problems.join('; ')}`,
+          },
+          { problems: parsed.problems },
+        );
+      }
       const at = ctx.now().toISOString();
       await saveMonitorRules(ctx.db, actor.userId, id, text, at);
       await appendAudit(ctx.db, {

@@ -50,9 +50,13 @@ export function passwordPolicyError(
 let dummyHash: Promise<string> | undefined;
 
 /** The signed-in user as GET /api/v1/me returns it. */
-export async function describeMe(ctx: ServerContext, userId: number) {
+export async function describeMe(ctx: ServerContext, userId: number, lang: 'zh' | 'en') {
   const user = await getUser(ctx.db, userId);
-  if (user === undefined) throw new HttpError(401, 'unauthenticated', 'the user no longer exists');
+  if (user === undefined)
+    throw bilingualError(lang, 401, 'unauthenticated', {
+      zh: '该账号已不存在，请重新登录',
+      en: 'the user no longer exists',
+    });
   return {
     id: user.id,
     email: user.email,
@@ -145,7 +149,7 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
         at: now.toISOString(),
       });
       setSessionCookie(ctx, reply, secret, SESSION_DAYS * 86_400);
-      return { user: await describeMe(ctx, user.id) };
+      return { user: await describeMe(ctx, user.id, requestLang(request)) };
     },
   );
 
@@ -209,6 +213,6 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get(
     '/api/v1/me',
     { preHandler: requireActor(ctx), schema: routeSchema({ summary: 'The signed-in user', tags: ['auth'] }) },
-    async (request) => describeMe(ctx, actorOf(request).userId),
+    async (request) => describeMe(ctx, actorOf(request).userId, requestLang(request)),
   );
 }

@@ -5,8 +5,9 @@ import { comparePlans } from '../../compare/compare-plans.js';
 import { jumpRecordsFromAudit } from '../../compare/jump-records.js';
 import { merchantHistory } from '../../compare/merchant-history.js';
 import { actorOf, requireActor } from '../authenticate.js';
-import { HttpError } from '../http-error.js';
+import { bilingualError } from '../http-error.js';
 import { auditFromInput, merchantAuditInput } from '../merchant-audit.js';
+import { requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
 import { isoDate, routeSchema } from '../zod-route.js';
 import { MerchantParams } from './merchant-routes.js';
@@ -21,13 +22,13 @@ const CompareQuery = z
 
 /** The provider comparison over a merchant's stored terminal records, for the dashboard's ranking. */
 export function compareRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  let catalog: Promise<CatalogEntry[]> | undefined;
-  const shipped = (): Promise<CatalogEntry[]> => {
-    catalog ??= loadCatalogFile(SHIPPED_CATALOG).then((c) => {
-      if (!c.ok) throw new HttpError(500, 'invalid_catalog', c.en);
-      return c.entries;
-    });
-    return catalog;
+  let catalog: ReturnType<typeof loadCatalogFile> | undefined;
+  // The load is kept, the refusal made per request: each caller is told in its own language.
+  const shipped = async (lang: 'zh' | 'en'): Promise<CatalogEntry[]> => {
+    catalog ??= loadCatalogFile(SHIPPED_CATALOG);
+    const c = await catalog;
+    if (!c.ok) throw bilingualError(lang, 500, 'invalid_catalog', { zh: c.zh, en: c.en });
+    return c.entries;
   };
 
   app.get(
@@ -51,7 +52,12 @@ export function compareRoutes(app: FastifyInstance, ctx: ServerContext): void {
         input.records.settlement.length === 0
           ? []
           : jumpRecordsFromAudit(auditFromInput(input, {}), input.plans[0]?.provider);
-      return comparePlans(history, await shipped(), jumps, asOf === undefined ? {} : { asOf });
+      return comparePlans(
+        history,
+        await shipped(requestLang(request)),
+        jumps,
+        asOf === undefined ? {} : { asOf },
+      );
     },
   );
 }

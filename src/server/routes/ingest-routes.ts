@@ -8,7 +8,8 @@ import { monitorSettingsFor } from '../../monitor/monitor-settings.js';
 import { requireMerchantRole } from '../../storage/access.js';
 import { localDateOfEpoch } from '../../time/shanghai.js';
 import { actorOf, requireActor } from '../authenticate.js';
-import { HttpError } from '../http-error.js';
+import { bilingualError, HttpError } from '../http-error.js';
+import { requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
 import { routeSchema } from '../zod-route.js';
 import { MerchantParams } from './merchant-routes.js';
@@ -59,16 +60,23 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
         const actor = actorOf(request);
         const { id } = request.params as z.infer<typeof MerchantParams>;
         await requireMerchantRole(ctx.db, actor.userId, id, 'write');
+        const lang = requestLang(request);
         const header = request.headers['idempotency-key'];
         let key: string | undefined;
         if (header !== undefined) {
           const parsed = KeyHeader.safeParse(Array.isArray(header) ? header[0] : header);
           if (!parsed.success)
-            throw new HttpError(400, 'invalid_request', 'Idempotency-Key: 1 to 255 characters');
+            throw bilingualError(lang, 400, 'invalid_request', {
+              zh: 'Idempotency-Key 请求头应为 1 到 255 个字符',
+              en: 'Idempotency-Key: 1 to 255 characters',
+            });
           key = parsed.data;
         }
         if (request.body === undefined)
-          throw new HttpError(400, 'invalid_request', 'send a JSON record or array');
+          throw bilingualError(lang, 400, 'invalid_request', {
+            zh: '请求体为空；请发送一条 JSON 记录或一个 JSON 数组',
+            en: 'send a JSON record or array',
+          });
         try {
           const answer = await ingestRecords(ctx.db, actor.userId, id, kind, request.body, {
             idempotencyKey: key,
@@ -78,8 +86,21 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
           worker?.kick();
           return reply.status(answer.status).send(answer.body);
         } catch (error) {
-          if (error instanceof IngestRefused)
+          if (error instanceof IngestRefused) {
+            // The ingest core words these in English only; the two a client hits by how it sends (not by what
+            // its records hold) are told in the request's language here.
+            if (error.code === 'idempotency_conflict' && key !== undefined)
+              throw bilingualError(lang, error.status, error.code, {
+                zh: `Idempotency-Key ${key} 已用于另一份不同的请求内容；重试请发送原样的请求体，新请求请换一个键`,
+                en: error.message,
+              });
+            if (error.code === 'invalid_request')
+              throw bilingualError(lang, error.status, error.code, {
+                zh: '请发送一条记录或一个非空数组',
+                en: error.message,
+              });
             throw new HttpError(error.status, error.code, error.message, error.details);
+          }
           throw error;
         }
       },

@@ -151,12 +151,20 @@ export function merchantRoutes(app: FastifyInstance, ctx: ServerContext): void {
         typeof request.body === 'string' ? request.body : (request.rawBody ?? JSON.stringify(request.body));
       const parsed = parsePlan(text, format === 'yaml' ? 'plan.yaml' : 'plan.json');
       if (!parsed.ok) {
+        // `details` stays the list of problems, each in both languages (the upload page lists them).
+        const n = parsed.errors.length;
+        const zh = parsed.errors
+          .map((e) => `${e.path || '（顶层）'}${e.line === undefined ? '' : `（第 ${e.line} 行）`}：${e.zh}`)
+          .join('；');
+        const en = parsed.errors
+          .map((e) => `${e.path || '(root)'}${e.line === undefined ? '' : ` (line ${e.line})`}: ${e.en}`)
+          .join('; ');
         throw new HttpError(
           400,
           'invalid_plan',
-          parsed.errors
-            .map((e) => `${e.path || '(root)'}${e.line === undefined ? '' : ` (line ${e.line})`}: ${e.en}`)
-            .join('; '),
+          requestLang(request) === 'en'
+            ? `the plan has ${n} ${n === 1 ? 'problem' : 'problems'}: ${en}`
+            : `费率方案有 ${n} 处错误：${zh}`,
           parsed.errors,
         );
       }
