@@ -2,16 +2,20 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { naturalKey } from '../../src/monitor/natural-key.js';
 import { DIALECTS } from '../storage/test-storage.js';
+import {
+  DEDUCTION_HEADER,
+  DEDUCTION_LINES,
+  DEDUCTION_MERCHANT,
+  DEDUCTION_PUSHES,
+} from './deduction-fixtures.js';
 import { type DialectApp, dialectAppPerTest } from './dialect-app.js';
 import { PLAN_YAML } from './monitor-harness.js';
 
 const openApp = dialectAppPerTest();
 
 /** The merchant number dialectApp registers. */
-const MERCHANT = '898440153991234';
-
-const HEADER =
-  '交易时间,结算日期,商户号,终端号,参考号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额,备注';
+const MERCHANT = DEDUCTION_MERCHANT;
+const HEADER = DEDUCTION_HEADER;
 
 /** A settlement statement as the provider's site exports it: a title, the export time, the header, the lines. */
 function statement(exportedAt: string, lines: readonly string[]): string {
@@ -34,29 +38,6 @@ const SALE_PUSH = {
   settledFen: 993_700,
   settleDate: '2026-10-09',
 };
-
-/** The deposit and two SIM fees the provider took on 10-09, none of them in the plan; no reference numbers. */
-const DEDUCTION_LINES = [
-  `2026-10-08 09:31:00,2026-10-09,${MERCHANT},T001,,,其他,扣款,-299.00,0.00,-299.00,机具押金`,
-  `2026-10-08 09:32:00,2026-10-09,${MERCHANT},T001,,,其他,扣款,-99.00,0.00,-99.00,流量费（SIM卡）`,
-  `2026-10-08 09:33:00,2026-10-09,${MERCHANT},T001,,,其他,扣款,-99.00,0.00,-99.00,流量费（SIM卡）`,
-];
-const deductionPush = (hhmm: string, amountFen: number, label: string) => ({
-  type: 'deduction',
-  status: 'success',
-  time: `2026-10-08T${hhmm}:00+08:00`,
-  terminalId: 'T001',
-  channel: 'other',
-  card: 'unknown',
-  amountFen,
-  label,
-  settleDate: '2026-10-09',
-});
-const DEDUCTION_PUSHES = [
-  deductionPush('09:31', -29_900, '机具押金'),
-  deductionPush('09:32', -9900, '流量费（SIM卡）'),
-  deductionPush('09:33', -9900, '流量费（SIM卡）'),
-];
 
 interface Upload {
   stored: number;

@@ -13,6 +13,12 @@ import { backfillDeductionKeysMigration } from '../../src/storage/migrations/000
 import { createMerchant } from '../../src/storage/merchants-repo.js';
 import { recordToRow } from '../../src/storage/record-row.js';
 import { createUser } from '../../src/storage/users-repo.js';
+import {
+  DEDUCTION_HEADER,
+  DEDUCTION_LINES,
+  DEDUCTION_MERCHANT,
+  DEDUCTION_PUSHES,
+} from '../monitor/deduction-fixtures.js';
 import { merchantRoutes, PASSWORD, PLAN_YAML } from '../monitor/monitor-harness.js';
 import { storageBefore } from './storage-before.js';
 import { DIALECTS } from './test-storage.js';
@@ -23,38 +29,18 @@ afterEach(async () => {
 });
 
 const MIGRATION = '0008-backfill-deduction-keys';
-const MERCHANT = '898440153991234';
+const MERCHANT = DEDUCTION_MERCHANT;
 const AT = '2026-10-10T02:00:00.000Z';
-
-const HEADER =
-  '交易时间,结算日期,商户号,终端号,参考号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额,备注';
 
 /** The deposit and two SIM fees the provider took out of 10-09's payout; none in the plan, no reference numbers. */
 const STATEMENT = `${[
   '商户结算明细',
   '导出时间：2026-10-09 09:00:01',
-  HEADER,
-  `2026-10-08 09:31:00,2026-10-09,${MERCHANT},T001,,,其他,扣款,-299.00,0.00,-299.00,机具押金`,
-  `2026-10-08 09:32:00,2026-10-09,${MERCHANT},T001,,,其他,扣款,-99.00,0.00,-99.00,流量费（SIM卡）`,
-  `2026-10-08 09:33:00,2026-10-09,${MERCHANT},T001,,,其他,扣款,-99.00,0.00,-99.00,流量费（SIM卡）`,
+  DEDUCTION_HEADER,
+  ...DEDUCTION_LINES,
 ].join('\r\n')}\r\n`;
 
-const deductionPush = (hhmm: string, amountFen: number, label: string) => ({
-  type: 'deduction',
-  status: 'success',
-  time: `2026-10-08T${hhmm}:00+08:00`,
-  terminalId: 'T001',
-  channel: 'other',
-  card: 'unknown',
-  amountFen,
-  label,
-  settleDate: '2026-10-09',
-});
-const PUSHES = [
-  deductionPush('09:31', -29_900, '机具押金'),
-  deductionPush('09:32', -9900, '流量费（SIM卡）'),
-  deductionPush('09:33', -9900, '流量费（SIM卡）'),
-];
+const PUSHES = DEDUCTION_PUSHES;
 
 /** An owner signed in to an app on `storage`, with the monitor's test plan on the merchant. */
 async function appOn(storage: Storage, dir: string) {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { type DialectName, openDatabase, type Storage } from '../../src/storage/database.js';
 import { migrateToLatest } from '../../src/storage/migrate.js';
@@ -30,14 +31,19 @@ if (!runPostgres)
 /** The dialects to loop over: both, or SQLite only when PostgreSQL is down outside CI. */
 export const DIALECTS: DialectName[] = runPostgres ? ['sqlite', 'postgres'] : ['sqlite'];
 
-/** A fresh migrated database of one dialect (own temp file or own schema) and how to throw it away. */
+/**
+ * A fresh migrated database of one dialect (own temp file or own schema) and how to throw it away; migrated with
+ * `provider` when given (a release's migrations, see storage-before.ts), else with all of posguard's.
+ */
 export async function freshStorage(
   dialect: DialectName,
+  provider?: MigrationProvider,
 ): Promise<{ storage: Storage; dir: string; cleanup: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'posguard-db-'));
+  const migrations = provider === undefined ? {} : { provider };
   if (dialect === 'sqlite') {
     const storage = openDatabase({ dialect: 'sqlite', file: join(dir, 'test.db') });
-    await migrateToLatest(storage);
+    await migrateToLatest(storage, migrations);
     return {
       storage,
       dir,
@@ -53,7 +59,7 @@ export async function freshStorage(
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
   const storage = openDatabase({ dialect: 'postgres', url: PG_URL, schema });
-  await migrateToLatest(storage, { backupDir: dir });
+  await migrateToLatest(storage, { backupDir: dir, ...migrations });
   return {
     storage,
     dir,
