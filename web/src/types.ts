@@ -31,70 +31,13 @@ export interface PlanIssue {
   text: string;
 }
 
-/** One catalogue plan priced over the merchant's history (src/compare/compare-plans.ts). */
-export interface PricedPlan {
-  rank: number;
-  provider: string;
-  plan: string;
-  settlement: string;
-  /** First day of the year priced: the switch date, or when the plan's terms start after it. */
-  startDate: string;
-  yearlyFen: number;
-  yearlyFeesFen: number;
-  /** The plan's own charges (service fees, per-payout fees …) over the first year. */
-  yearlyChargesFen: number;
-  yearlySimFen: number;
-  depositFen: number;
-  unpriced: { count: number; amountFen: number };
-  /** Days of the first year with no period of the plan in force. */
-  uncoveredDays: number;
-  /** Every sale priced on every day of the first year: only then is yearlyFen the plan's full cost. */
-  complete: boolean;
-  source: string[];
-  jumpRecord?: JumpRecord;
-}
-
-/** A provider's 跳点 record in the merchant's own statements (src/compare/compare-plans.ts). */
-export interface JumpRecord {
-  /** From the merchant's plan or the statement's title; absent when neither names the provider. */
-  provider?: string;
-  names: string[];
-  settlementFiles: string[];
-  findings: number;
-  overchargeFen: number;
-  lossFen: number;
-}
-
-/** Something the reader of a comparison should know (thin history, missing calendar …), in both languages. */
-export interface CompareWarning {
-  code: string;
-  zh: string;
-  en: string;
-}
-
-/** GET /api/v1/merchants/:id/compare. */
-export interface Comparison {
-  merchantId?: string;
-  /** The switch date: a plan whose startDate is after it starts later. */
-  asOf: string;
-  history: {
-    firstDate: string | null;
-    lastDate: string | null;
-    spanDays: number;
-    /** The days the journals cover: the fees are annualised over period.days (null for no sales). */
-    period: { from: string; to: string; days: number } | null;
-    sales: number;
-    salesAmountFen: number;
-    refunds: number;
-    unmatchedRefunds: number;
-    voided: number;
-    terminals: number;
-  };
-  plans: PricedPlan[];
-  /** Every provider found in the merchant's statements, matched to the catalogue or not. */
-  jumpRecords: JumpRecord[];
-  warnings: CompareWarning[];
-}
+// GET /api/v1/merchants/:id/compare answers with the engine's own types.
+export type {
+  CompareWarning,
+  Comparison,
+  JumpRecord,
+  PricedPlan,
+} from '../../src/compare/compare-plans.js';
 
 /** An alert channel (the secret is never sent back). */
 export interface AlertChannel {
