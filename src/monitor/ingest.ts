@@ -23,13 +23,17 @@ export interface IngestAnswer {
   body: unknown;
 }
 
-/** A refused push: 400 with per-record problems, or 409 for a reused key with another body. */
+/**
+ * A refused push: 400 with per-record problems, or 409 for a reused key with another body. `message` is the
+ * English; `zh` the same in Chinese where the refusal is about how the client sent, not what its records hold.
+ */
 export class IngestRefused extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    readonly zh?: string,
   ) {
     super(message);
     this.name = 'IngestRefused';
@@ -78,7 +82,13 @@ function scrub(record: PosRecord): PosRecord {
 export function validatePush(kind: IngestKind, body: unknown): PosRecord[] {
   const list = Array.isArray(body) ? body : [body];
   if (list.length === 0)
-    throw new IngestRefused(400, 'invalid_request', 'send one record or a non-empty array');
+    throw new IngestRefused(
+      400,
+      'invalid_request',
+      'send one record or a non-empty array',
+      undefined,
+      '请发送一条记录或一个非空数组',
+    );
   if (list.length > 5000) throw new IngestRefused(413, 'too_large', 'at most 5000 records per request');
   const out: PosRecord[] = [];
   const problems: string[] = [];
@@ -330,6 +340,8 @@ export async function ingestRecords(
         409,
         'idempotency_conflict',
         `Idempotency-Key ${key} was used with another body`,
+        undefined,
+        `Idempotency-Key ${key} 已用于另一份不同的请求内容；重试请发送原样的请求体，新请求请换一个键`,
       );
     }
     return { status: row.status_code, body: JSON.parse(row.response_json) as unknown };

@@ -87,18 +87,8 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
           return reply.status(answer.status).send(answer.body);
         } catch (error) {
           if (error instanceof IngestRefused) {
-            // The ingest core words these in English only; the two a client hits by how it sends (not by what
-            // its records hold) are told in the request's language here.
-            if (error.code === 'idempotency_conflict' && key !== undefined)
-              throw bilingualError(lang, error.status, error.code, {
-                zh: `Idempotency-Key ${key} 已用于另一份不同的请求内容；重试请发送原样的请求体，新请求请换一个键`,
-                en: error.message,
-              });
-            if (error.code === 'invalid_request')
-              throw bilingualError(lang, error.status, error.code, {
-                zh: '请发送一条记录或一个非空数组',
-                en: error.message,
-              });
+            if (error.zh !== undefined)
+              throw bilingualError(lang, error.status, error.code, { zh: error.zh, en: error.message });
             throw new HttpError(error.status, error.code, error.message, error.details);
           }
           throw error;
