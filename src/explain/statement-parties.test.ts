@@ -51,11 +51,18 @@ describe('statementParties', () => {
     });
   });
 
-  it('reads nothing below the header, and nothing from a file without title lines or that is not text', async () => {
+  it('reads nothing below the header, and nothing from a file without title lines', async () => {
     const rows = [HEADER, ROW, '汇通支付有限公司,,,,,,,', '商户名称：别家店'].join('\n');
     expect(await statementParties(Buffer.from(rows, 'utf8'), 'settlement')).toEqual({ kind: 'settlement' });
-    const zip = await zipOf('s.csv', ['汇通支付有限公司商户结算明细', HEADER, ROW].join('\n'));
-    expect(await statementParties(zip, 'settlement')).toEqual({ kind: 'settlement' });
+    expect(await statementParties(await zipOf('s.csv', rows), 'settlement')).toEqual({ kind: 'settlement' });
+  });
+
+  it('reads a statement packed in a ZIP archive or a gzip, as merchants download them', async () => {
+    const text = ['汇通支付有限公司商户结算明细', '商户名称：鸿运便利店', HEADER, ROW].join('\n');
+    const expected = { kind: 'settlement', merchant: '鸿运便利店', provider: '汇通支付有限公司' };
+    expect(await statementParties(await zipOf('s.csv', text), 'settlement')).toEqual(expected);
+    const { gzipSync } = await import('node:zlib');
+    expect(await statementParties(gzipSync(iconv.encode(text, 'gbk')), 'settlement')).toEqual(expected);
   });
 
   it('reads the provider and the merchant from an XLSX statement, a merged title in its first cell', async () => {

@@ -13,9 +13,9 @@ export interface StatementParties {
 
 /**
  * The parties an export's title lines name (see StatementParties), from a CSV or text export or an XLSX's first
- * worksheet; nothing for an archive, gzip or old .xls, or a file that opens straight with its header. A provider's
- * name is read from statements only: a journal or cashier export is the merchant's, and its title names the
- * merchant's own company.
+ * worksheet, also packed in a gzip or a ZIP archive; nothing for an old .xls, or a file that opens straight with its
+ * header. A provider's name is read from statements only: a journal or cashier export is the merchant's, and its
+ * title names the merchant's own company.
  */
 export async function statementParties(
   bytes: Uint8Array,

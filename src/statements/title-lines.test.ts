@@ -152,3 +152,55 @@ describe("an XLSX statement's title", () => {
     expect(await readTitleLinesOf(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]))).toEqual([]);
   });
 });
+
+describe('the title of a statement packed in a gzip or a ZIP archive', () => {
+  const csv = (title: string[]) =>
+    iconv.encode(
+      [
+        ...title,
+        HEADER,
+        '2026-10-01 09:42:21,2026-10-08,822841054119608,74826033,000001,001214,100134428721,,,,微信,消费,219.00,0.83,218.17,0.38%,',
+      ].join('\r\n'),
+      'gbk',
+    );
+  const title = ['汇通支付有限公司商户结算明细', '"商户号：822841054119608  商户名称：鸿运便利店"'];
+  const expected = ['汇通支付有限公司商户结算明细', '商户号：822841054119608  商户名称：鸿运便利店'];
+
+  it('reads a gzip as what it holds: a GBK CSV, or a workbook', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const packed = gzipSync(csv(title));
+    expect(await readTitleLinesOf(packed)).toEqual(expected);
+    const file = join(dir, 'statement.csv.gz');
+    writeFileSync(file, packed);
+    expect(await readTitleLines(file)).toEqual(expected);
+    const workbook = gzipSync(await statementXlsx(3));
+    expect(await readTitleLinesOf(workbook)).toEqual([
+      '汇通支付有限公司商户结算明细',
+      '商户号：822841054119608  商户名称：鸿运便利店  结算日期：2026-10-08 至 2026-10-30',
+    ]);
+  });
+
+  it("reads an archive's first detail table that has a title, passing over its summary and untitled tables", async () => {
+    const { buildStoredZip } = await import('../../test/fixtures/zip-writer.js');
+    const archive = buildStoredZip([
+      { name: '汇总.csv', data: csv(['别家支付有限公司汇总表']) },
+      { name: '明细/1_无标题.csv', data: csv([]) },
+      { name: '明细/2_结算明细.csv', data: csv(title) },
+    ]);
+    expect(await readTitleLinesOf(archive)).toEqual(expected);
+    const file = join(dir, '结算单.zip');
+    writeFileSync(file, archive);
+    expect(await readTitleLines(file)).toEqual(expected);
+    expect(providerOfTitle(await readTitleLines(file))).toBe('汇通支付有限公司');
+  });
+
+  it('has none for a corrupt gzip or archive, or an archive without tables', async () => {
+    const { buildStoredZip } = await import('../../test/fixtures/zip-writer.js');
+    expect(await readTitleLinesOf(Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]))).toEqual([]);
+    expect(await readTitleLinesOf(buildStoredZip([{ name: 'readme.md', data: Buffer.from('# x') }]))).toEqual(
+      [],
+    );
+    const broken = buildStoredZip([{ name: 'a.csv', data: csv(title) }]).subarray(0, 40);
+    expect(await readTitleLinesOf(broken)).toEqual([]);
+  });
+});

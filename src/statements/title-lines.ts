@@ -1,10 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { dayNumber } from '../time/shanghai.js';
 import { detectEncoding } from './decode.js';
 import { readFileHead } from './read-buffer.js';
+import { detailTables, entryStream, isTableEntry, listEntries, openZip } from './zip-entries.js';
 
 // The import reads a table and keeps nothing of the lines above it but a 商户号 and a money unit. Those title lines
 // say more that users need: who issued the statement (汇通支付有限公司商户结算明细) — the complaint letter's
@@ -25,7 +27,7 @@ function isHeader(cells: readonly string[]): boolean {
 
 /**
  * The lines above the table of a CSV or text export, each as its non-empty cells joined by two spaces, decoded as
- * the import decodes the file; none for a spreadsheet, an archive or gzip (readTitleLinesOf reads an XLSX's), or
+ * the import decodes the file; none for a spreadsheet, an archive or gzip (readTitleLinesOf reads those), or
  * when no header follows within MAX_TITLE_LINES. The header is the first line of several cells that are not all
  * `label：value` cells.
  */
@@ -161,23 +163,94 @@ async function guardedXlsxTitleLines(input: Readable): Promise<string[]> {
 
 /**
  * The title lines of a CSV, text or XLSX export (see titleLinesOf); for an XLSX, its first worksheet's rows above
- * the header, each as its non-empty cells joined by two spaces. None for an archive, gzip or old .xls.
+ * the header, each as its non-empty cells joined by two spaces. A gzip is read as what it holds, a ZIP archive of
+ * tables as its first detail table that has a title. None for an old .xls.
  */
 export async function readTitleLinesOf(bytes: Uint8Array): Promise<string[]> {
-  if (!looksLikeXlsx(bytes)) return titleLinesOf(bytes);
-  return guardedXlsxTitleLines(
-    Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]),
-  );
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isGzip(bytes)) return readTitleLinesOf(await headOf(Readable.from([buffer]).pipe(createGunzip())));
+  if (looksLikeXlsx(bytes)) return guardedXlsxTitleLines(Readable.from([buffer]));
+  if (isZip(bytes)) return archiveTitleLines({ name: '', bytes });
+  return titleLinesOf(bytes);
 }
 
 /** The title lines of a file on disk (see readTitleLinesOf); none when it cannot be read. */
 export async function readTitleLines(path: string): Promise<string[]> {
   try {
     const head = await readFileHead(path, HEAD_BYTES);
-    if (!looksLikeXlsx(head) && !(head[0] === 0x50 && /\.xls[xm]$/i.test(path))) return titleLinesOf(head);
-    return await guardedXlsxTitleLines(createReadStream(path));
+    if (isGzip(head))
+      return await readTitleLinesOf(await headOf(createReadStream(path).pipe(createGunzip())));
+    if (looksLikeXlsx(head) || (isZip(head) && /\.xls[xm]$/i.test(path)))
+      return await guardedXlsxTitleLines(createReadStream(path));
+    if (isZip(head)) return await archiveTitleLines({ path });
+    return titleLinesOf(head);
   } catch {
     return [];
+  }
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+function isZip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+/** A workbook packed in an archive or gzip is read whole (its title is in a sheet at its end); at most this much. */
+const MAX_PACKED_WORKBOOK = 64 * 1024 * 1024;
+
+/**
+ * The start of a stream, enough to read a title from: HEAD_BYTES of text, or the whole of a workbook (a ZIP) up to
+ * MAX_PACKED_WORKBOOK. The stream is closed either way; a stream that fails gives what it gave before failing.
+ */
+async function headOf(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      const first = chunks[0] ?? chunk;
+      if (size >= (isZip(first) ? MAX_PACKED_WORKBOOK : HEAD_BYTES)) break;
+    }
+  } catch {
+    // A truncated gzip or entry still has its first lines.
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** At most this many of an archive's tables are looked at for a title: an archive of daily files has many. */
+const MAX_ARCHIVE_TABLES = 5;
+
+/**
+ * The title lines of an archive's first detail table (as the importer chooses them) that has any: an archive of
+ * one statement, or a statement beside a journal. None for an encrypted, corrupt or table-less archive.
+ */
+async function archiveTitleLines(
+  input: { path: string } | { name: string; bytes: Uint8Array },
+): Promise<string[]> {
+  let zip: Awaited<ReturnType<typeof openZip>>;
+  try {
+    zip = await openZip(input);
+  } catch {
+    return [];
+  }
+  try {
+    const entries = await listEntries(zip);
+    if (entries.some((e) => e.name === 'xl/workbook.xml')) return [];
+    for (const { entry } of detailTables(entries.filter(isTableEntry)).slice(0, MAX_ARCHIVE_TABLES)) {
+      if (entry.isEncrypted()) continue;
+      const lines = await readTitleLinesOf(await headOf(await entryStream(zip, entry)));
+      if (lines.length > 0) return lines;
+    }
+    return [];
+  } catch {
+    return [];
+  } finally {
+    zip.close();
   }
 }
 
