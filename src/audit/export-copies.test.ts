@@ -80,6 +80,29 @@ describe('isSameLineInAnotherExport', () => {
     expect(isSameLineInAnotherExport(LINE, copy)).toBe(true);
     expect(isSameLineInAnotherExport(LINE, { ...copy, time: '2026-11-05T00:00:00+08:00' })).toBe(false);
   });
+
+  it('reads 参考号, 凭证号, 批次号 and 终端号 with or without the zeros one export pads them with', () => {
+    const copy: PosRecord = {
+      ...LINE,
+      refNo: '000100000000003',
+      voucherNo: '12',
+      batchNo: '1',
+      source: { file: 'b.csv', row: 1 },
+    };
+    expect(isSameLineInAnotherExport({ ...LINE, refNo: '0003' }, { ...copy, refNo: '3' })).toBe(true);
+    expect(isSameLineInAnotherExport(LINE, { ...copy, refNo: LINE.refNo ?? '' })).toBe(true);
+    expect(
+      isSameLineInAnotherExport(
+        { ...LINE, terminalId: '00123456' },
+        { ...copy, terminalId: '123456', refNo: LINE.refNo ?? '' },
+      ),
+    ).toBe(true);
+    // Zeros inside a number, or another number, are another line.
+    expect(isSameLineInAnotherExport(LINE, { ...copy, refNo: '10000000003' })).toBe(false);
+    expect(isSameLineInAnotherExport(LINE, { ...copy, refNo: LINE.refNo ?? '', voucherNo: '120' })).toBe(
+      false,
+    );
+  });
 });
 
 describe('ExportCopies', () => {

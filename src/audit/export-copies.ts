@@ -3,7 +3,7 @@
 // keeps both. Such a line is still the same line, not a second settlement: everything the two exports both show
 // agrees. A genuine double settlement differs somewhere both show — its settlement date, its fee, its time.
 import type { PosRecord } from '../records/record.js';
-import { EXACT_KEYS, type Prepared } from './match-records.js';
+import { EXACT_KEYS, numberKeyOf, type Prepared } from './match-records.js';
 
 /** Fields compared only when both lines have them: an export without the column leaves them undefined. */
 const OPTIONAL_FIELDS = [
@@ -24,6 +24,29 @@ const OPTIONAL_FIELDS = [
   'feeFen',
   'settledFen',
 ] as const satisfies readonly (keyof PosRecord)[];
+
+/**
+ * Number-like fields one export writes zero-padded (`000001200003`, `000012`) and another, or a spreadsheet that
+ * re-saved it, without the zeros: equal when they name the same number.
+ */
+const NUMBER_FIELDS: ReadonlySet<string> = new Set([
+  'terminalId',
+  'refNo',
+  'voucherNo',
+  'batchNo',
+  'originalRefNo',
+  'originalVoucherNo',
+]);
+
+function sameField(field: (typeof OPTIONAL_FIELDS)[number], x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  return (
+    NUMBER_FIELDS.has(field) &&
+    typeof x === 'string' &&
+    typeof y === 'string' &&
+    numberKeyOf(x) === numberKeyOf(y)
+  );
+}
 
 /** A card number's last four digits: providers mask the rest differently from one export to the next. */
 function lastFour(cardNo: string): string {
@@ -55,7 +78,7 @@ export function isSameLineInAnotherExport(a: PosRecord, b: PosRecord): boolean {
   for (const field of OPTIONAL_FIELDS) {
     const x = a[field];
     const y = b[field];
-    if (x !== undefined && y !== undefined && x !== y) return false;
+    if (x !== undefined && y !== undefined && !sameField(field, x, y)) return false;
   }
   return true;
 }

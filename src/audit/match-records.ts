@@ -131,7 +131,7 @@ export function refKeyOf(refNo: string | undefined): string | undefined {
 }
 
 /** A number-like key (参考号, 批次号, 凭证号) without the leading zeros a spreadsheet strips. */
-function numberKeyOf(value: string): string {
+export function numberKeyOf(value: string): string {
   if (value.charCodeAt(0) !== 48 /* 0 */) return value;
   const stripped = value.replace(/^0+/, '');
   return stripped === '' ? value : stripped;

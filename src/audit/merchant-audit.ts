@@ -308,6 +308,8 @@ export function auditMerchant(
   const firstSeen = EXACT_KEYS.map(() => new Map<string, Prepared>());
   const firstSeenRefund = EXACT_KEYS.map(() => new Map<string, Prepared>());
   const statementCopies = new ExportCopies();
+  // Another export's copy of a line is that line again: it is neither settled nor paid out a second time.
+  const exportCopyLines = new Set<Prepared>();
   for (const p of allS) {
     if (p.record.type === 'deduction') {
       deductionLines.push(p);
@@ -318,6 +320,7 @@ export function auditMerchant(
       const first = firstLineOf(p.cls === 'sale' ? firstSeen : firstSeenRefund, p);
       if (first !== undefined && statementCopies.take(first.record, p.record)) {
         if (!scoped || inDates(scopeDateOf(p.record))) counts.settlementRecords -= 1;
+        exportCopyLines.add(p);
         continue;
       }
       if (first !== undefined) {
@@ -951,13 +954,14 @@ export function auditMerchant(
   }
 
   // Payouts: each settlement day's net, checked against the run's bank credits once every merchant's are known.
+  const paidLines = exportCopyLines.size === 0 ? allS : allS.filter((p) => !exportCopyLines.has(p));
   if (ctx.hasBank) {
     // Each day's net from all its lines, whatever their trade dates; only days inside --from/--to are checked.
     // A statement without settlement dates (a WeChat bill, a Leshua trade file) still has its payouts checked:
     // each line on the day the settlement cycle pays its trade date, which the credit's window of two working
     // days absorbs when the provider is a day off.
     let estimated = 0;
-    const days = payoutDaysOf(allS, (r) => {
+    const days = payoutDaysOf(paidLines, (r) => {
       estimated += 1;
       return dueDate(localDateOf(r.time));
     }).filter((day) => inDates(day.date));
@@ -977,7 +981,7 @@ export function auditMerchant(
       });
   } else {
     // No bank files: a statement that lists its own payouts still shows a day paid short.
-    const own = checkStatementPayouts(allS, merchantId, basis, inDates);
+    const own = checkStatementPayouts(paidLines, merchantId, basis, inDates);
     if (own.comparedDays > 0) counts.skippedChecks.delete('payout_mismatch');
     for (const d of own.drafts) drafts.push(d);
   }
