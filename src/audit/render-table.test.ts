@@ -86,6 +86,7 @@ describe('renderTable', () => {
     report.summary.overchargeFen = 0;
     report.summary.lossFen = 0;
     report.rateChanges = [];
+    report.rejected = [];
     expect(headline(report, 'zh')).toBe('未发现多扣手续费');
   });
 
@@ -167,8 +168,40 @@ describe('headline', () => {
     report.summary.overchargeFen = 0;
     report.summary.lossFen = 9000;
     report.rateChanges = [];
+    report.rejected = [];
     expect(headline(report, 'zh')).toBe('未发现多扣手续费，但其他问题损失 ¥90.00');
     expect(headline(report, 'en')).toBe('No fee overcharge found, but other findings lost ¥90.00');
+  });
+
+  it('says nothing was checked, not that nothing was overcharged, when every statement line was rejected', () => {
+    const report = sampleReport();
+    report.summary.overchargeFen = 0;
+    report.summary.lossFen = 0;
+    report.summary.settlementRecords = 0;
+    report.rateChanges = [];
+    report.files = [
+      { file: 's.csv', sha256: '', preset: 'generic', kind: 'settlement', rows: 0 },
+      { file: 't.csv', sha256: '', preset: 'generic', kind: 'terminal', rows: 3 },
+    ];
+    const reason = '“8.22E+14”是科学计数法';
+    report.rejected = [
+      { file: 's.csv', row: 2, column: '商户号', reason },
+      { file: 's.csv', row: 3, column: '商户号', reason },
+      { file: 't.csv', row: 4, column: '参考号', reason },
+    ];
+    expect(headline(report, 'zh')).toBe('未能核对：对账单的 2 行全部被拒绝（见“被拒绝的行”）');
+    expect(headline(report, 'en')).toBe(
+      'Nothing was checked: all 2 statement line(s) were rejected (see the rejected rows)',
+    );
+    // Some lines read: no overcharge among them, and the rest not judged.
+    report.summary.settlementRecords = 5;
+    expect(headline(report, 'zh')).toBe('已读取的记录中未发现多扣手续费（另有 2 行对账单被拒绝，未核对）');
+    expect(headline(report, 'en')).toBe(
+      'No fee overcharge found in the lines read (2 statement line(s) rejected, not checked)',
+    );
+    // A journal's rejected rows leave every fee judged.
+    report.rejected = report.rejected.filter((r) => r.file === 't.csv');
+    expect(headline(report, 'zh')).toBe('未发现多扣手续费');
   });
 });
 

@@ -270,21 +270,40 @@ export function headline(report: AuditReport, lang: Lang): string {
       ? `Overcharged ${formatFen(s.overchargeFen)} in total on ${n} transaction(s)${tail}`
       : `共多扣 ${formatFen(s.overchargeFen)}，涉及 ${n} 笔交易${tail}`;
   }
-  // Statements without a fee or settled column judge no fee: "no overcharge found" would read as a clean bill.
+  // Statements without a fee or settled column judge no fee, and statement lines that were rejected are not
+  // judged: "no overcharge found" would read as a clean bill.
   const unchecked = s.skippedChecks.includes('fee_overcharge');
-  const none = unchecked
-    ? en
-      ? 'Fees were not checked (the statements show no fee or settled amount)'
-      : '手续费未核对（对账单中没有手续费或结算金额）'
-    : en
-      ? 'No fee overcharge found'
-      : '未发现多扣手续费';
+  const rejected = rejectedStatementLines(report);
+  const none =
+    rejected > 0 && s.settlementRecords === 0
+      ? en
+        ? `Nothing was checked: all ${rejected} statement line(s) were rejected (see the rejected rows)`
+        : `未能核对：对账单的 ${rejected} 行全部被拒绝（见“被拒绝的行”）`
+      : unchecked
+        ? en
+          ? 'Fees were not checked (the statements show no fee or settled amount)'
+          : '手续费未核对（对账单中没有手续费或结算金额）'
+        : rejected > 0
+          ? en
+            ? `No fee overcharge found in the lines read (${rejected} statement line(s) rejected, not checked)`
+            : `已读取的记录中未发现多扣手续费（另有 ${rejected} 行对账单被拒绝，未核对）`
+          : en
+            ? 'No fee overcharge found'
+            : '未发现多扣手续费';
   // The first line is the conclusion: money lost otherwise (a missing settlement, a short payout) belongs in it.
   if (s.lossFen > 0)
     return en
       ? `${none}, but other findings lost ${formatFen(s.lossFen)}${tail}`
       : `${none}，但其他问题损失 ${formatFen(s.lossFen)}${tail}`;
   return `${none}${tail}`;
+}
+
+/** How many rejected rows were a statement's (settlement files'): lines whose fees went unjudged. */
+function rejectedStatementLines(report: AuditReport): number {
+  const statements = new Set(report.files.filter((f) => f.kind === 'settlement').map((f) => f.file));
+  let n = 0;
+  for (const r of report.rejected) if (statements.has(r.file)) n += 1;
+  return n;
 }
 
 // C0 controls, DEL and C1 controls: ESC and CSI (0x9b) start terminal escape sequences that could clear the
