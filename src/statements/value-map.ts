@@ -68,6 +68,21 @@ const TYPE: Record<string, RecordType | 'skip'> = {
   payout: 'payout',
 };
 const DEDUCTION_HINT = /扣费|扣款|代扣|流量|服务费|押金|年费|会员费|保险|管理费|通讯费|sim|激活|租金/;
+/**
+ * Words in which 费 is not a charge to the merchant: 消费 is the sale itself, 缴费/交费/付费 a customer paying a bill
+ * through the terminal (便民缴费), 费率 a rate, 免费 the absence of a charge. They are cut out before looking for 费.
+ */
+const NOT_A_CHARGE = /消费|缴费|交费|付费|费率|免费/g;
+/** A customer's top-up or bill payment taken on the terminal: money in, however its name mentions a fee. */
+const CUSTOMER_PAYMENT = /充值|缴费|交费/;
+/**
+ * A charge given back, waived or taken back (手续费返还, 退手续费, 费用退回, 押金返还, 激活返现, 手续费减免, 秒到费冲正):
+ * a credit to the merchant, never a deduction.
+ */
+const GIVEN_BACK =
+  /返还|返回|退还|退回|返现|返利|返费|退费|退手续费|费退|费用退|押金退|保证金退|减免|优惠|补贴|奖励|冲正|充正|冲回|冲销|撤销|撤消/;
+/** Payout wording (结算出款, T1结算, D0提现, 划款): the provider paying the merchant, when no 费 names a charge. */
+const PAYOUT_HINT = /出款|划款|打款|提现|代付|结算款|结算$/;
 
 const CHANNEL: Record<string, Channel> = {
   刷卡: 'card',
@@ -229,22 +244,14 @@ export class ValueMap {
     if (value === undefined && this.field === 'type') {
       // Before the 撤销/冲正 fallbacks: a hold's release (预授权撤销…) would otherwise read as a void.
       if (key.includes('预授权') && !key.includes('完成')) value = 'skip';
-      else if (DEDUCTION_HINT.test(key)) value = 'deduction';
-      else if (/退货|退款/.test(key)) value = 'refund';
-      else if (/冲正|充正/.test(key)) value = 'reversal';
-      else if (/撤销|撤消/.test(key)) value = 'void';
-      else if (key.includes('预授权完成')) value = 'preauth-complete';
+      else value = typeFromWords(key);
     }
     if (value === undefined && this.field === 'status') {
       if (/成功|success/.test(key)) value = 'success';
       else if (/失败|fail/.test(key)) value = 'failed';
       else if (/中$|待/.test(key)) value = 'pending';
     }
-    if (value === undefined && this.field === 'channel') {
-      if (key.includes('微信')) value = 'wechat';
-      else if (key.includes('支付宝')) value = 'alipay';
-      else if (key.includes('云闪付') || key.includes('银联')) value = 'unionpay-qr';
-    }
+    if (value === undefined && this.field === 'channel') value = channelFromWords(key);
     if (value === undefined && this.field === 'card') {
       if (key.includes('贷')) value = 'credit';
       else if (key.includes('借')) value = 'debit';
@@ -252,6 +259,57 @@ export class ValueMap {
     if (this.cache.size < 10_000) this.cache.set(raw, value ?? null);
     return value;
   }
+}
+
+/** Whether a normalised type names a charge: a 费 that is not part of 消费/缴费/费率…, or a known deduction word. */
+function namesCharge(key: string): boolean {
+  if (DEDUCTION_HINT.test(key)) return true;
+  return !CUSTOMER_PAYMENT.test(key) && key.replace(NOT_A_CHARGE, '').includes('费');
+}
+
+/**
+ * The record type a normalised 交易类型 outside the vocabulary implies, from the words in it; undefined when the
+ * words do not say, so the importer warns about the value.
+ *
+ * A return of a charge (手续费返还, 押金退还) is a credit to the merchant, and the record model has no type for one:
+ * `deduction` is taken from the payout whatever its sign, `refund` is money going back to a cardholder, `sale` and
+ * `payout` are priced or compared as such. Left unrecognised, it is at least reported, never counted as a charge.
+ */
+function typeFromWords(key: string): string | undefined {
+  const charge = namesCharge(key);
+  if (charge && GIVEN_BACK.test(key)) return undefined;
+  if (DEDUCTION_HINT.test(key)) return 'deduction';
+  // 退货手续费 is the fee line of a refund: the refund words rule it.
+  if (/退货|退款/.test(key)) return 'refund';
+  if (/冲正|充正/.test(key)) return 'reversal';
+  if (/撤销|撤消/.test(key)) return 'void';
+  if (key.includes('预授权完成')) return 'preauth-complete';
+  // 通道使用费, 秒到费, 提现手续费, 特约商户费, 畅享升级费, D0加急费, 手续费, 其他费用: each a charge of its own line.
+  if (charge) return 'deduction';
+  // 结算款退回 is a payout that bounced, not one paid.
+  if (!/消费|退|冲|撤/.test(key) && PAYOUT_HINT.test(key)) return 'payout';
+  // POS消费, 银行卡消费, 扫码支付, 便民缴费: money the merchant took, whatever way it was paid.
+  if (/消费|支付|收款|缴费|交费|充值/.test(key)) return 'sale';
+  return undefined;
+}
+
+/**
+ * The channel a normalised 支付方式 outside the vocabulary names. A wallet's name decides first; then contactless
+ * words (银联挥卡, 闪付 but not 云闪付); then UnionPay QR, which needs both UnionPay (银联, 云闪付) and QR wording
+ * (二维码, 扫码, 付款码) or 云闪付 itself; then a bank card swiped or inserted (银联刷卡, 银联IC卡, 银行卡刷卡, 磁条卡).
+ * A bare 银联, or 扫码 without a brand, says too little and stays unknown for the importer to warn about.
+ */
+function channelFromWords(key: string): Channel | undefined {
+  if (key.includes('微信')) return 'wechat';
+  if (key.includes('支付宝')) return 'alipay';
+  if (key.includes('数字人民币')) return 'ecny';
+  if (/挥卡|非接|nfc|碰一碰|(?<!云)闪付/.test(key)) return 'nfc';
+  const qr = /二维码|扫码|付款码|收款码|qr/.test(key);
+  if (key.includes('云闪付') || (qr && /银联|unionpay/.test(key))) return 'unionpay-qr';
+  // POS扫码 is a code scanned at the terminal, of no stated brand: no card.
+  if (qr) return undefined;
+  if (/刷卡|插卡|磁条|ic卡|芯片卡|银行卡|借记|贷记|信用卡|储蓄卡|银联卡|pos/.test(key)) return 'card';
+  return undefined;
 }
 
 /** A status hint carried by a type value (退货中 = pending, 退货失败 = failed). */
