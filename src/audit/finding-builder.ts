@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { formatFen } from '../money/fen.js';
 import { maskCardNumbersIn } from '../records/card-number.js';
 import type { PosRecord } from '../records/record.js';
-import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
+import { type CardType, type Channel, channelCardWords } from '../records/vocabulary.js';
 import type { Finding, FindingKind, SourceRef } from './report-types.js';
 
 /** A finding before its id is fixed; optional fields may be undefined and are dropped. */
@@ -64,9 +64,10 @@ export function describeTransaction(r: PosRecord): { zh: string; en: string } {
     r.refNo !== undefined ? ` ref ${r.refNo}` : r.orderNo !== undefined ? ` order ${r.orderNo}` : '';
   const terminalZh = r.terminalId !== undefined ? ` 终端 ${r.terminalId}` : '';
   const terminalEn = r.terminalId !== undefined ? ` terminal ${r.terminalId}` : '';
+  const paid = channelCardWords(r.channel, r.card);
   return {
-    zh: `${when}${keyZh}${terminalZh} ${CHANNEL_NAMES_ZH[r.channel]}${CARD_NAMES_ZH[r.card]} ${formatFen(r.amountFen)}`,
-    en: `${when}${keyEn}${terminalEn} ${r.channel}/${r.card} ${formatFen(r.amountFen)}`,
+    zh: `${when}${keyZh}${terminalZh} ${paid.zh} ${formatFen(r.amountFen)}`,
+    en: `${when}${keyEn}${terminalEn} ${paid.en} ${formatFen(r.amountFen)}`,
   };
 }
 

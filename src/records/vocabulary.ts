@@ -54,6 +54,39 @@ export const CARD_NAMES_ZH: Record<CardType, string> = {
   unknown: '未知卡种',
 };
 
+export const CHANNEL_NAMES_EN: Record<Channel, string> = {
+  card: 'card',
+  nfc: 'NFC',
+  'unionpay-qr': 'UnionPay QR',
+  wechat: 'WeChat',
+  alipay: 'Alipay',
+  ecny: 'e-CNY',
+  other: 'other channel',
+  unknown: 'unknown channel',
+};
+
+export const CARD_NAMES_EN: Record<CardType, string> = {
+  debit: 'debit card',
+  credit: 'credit card',
+  prepaid: 'prepaid card',
+  unknown: 'unknown card',
+};
+
+/**
+ * What a transaction's channel and card are called: `刷卡贷记卡` / `credit card`, `闪付贷记卡` / `NFC (credit card)`,
+ * `微信` / `WeChat` — a card type nobody stated (a wallet payment has none) is left out rather than named 未知卡种.
+ * Codes the vocabularies do not know are shown as they are.
+ */
+export function channelCardWords(channel: string, card: string): { zh: string; en: string } {
+  const channelZh = CHANNEL_NAMES_ZH[channel as Channel] ?? channel;
+  const channelEn = CHANNEL_NAMES_EN[channel as Channel] ?? channel;
+  const cardZh = CARD_NAMES_ZH[card as CardType] ?? card;
+  const cardEn = CARD_NAMES_EN[card as CardType] ?? card;
+  if (card === 'unknown') return { zh: channelZh, en: channelEn };
+  if (channel === 'unknown') return { zh: cardZh, en: cardEn };
+  return { zh: `${channelZh}${cardZh}`, en: channel === 'card' ? cardEn : `${channelEn} (${cardEn})` };
+}
+
 export const TYPE_NAMES_ZH: Record<RecordType, string> = {
   sale: '消费',
   void: '撤销',
