@@ -821,7 +821,6 @@ export function auditMerchant(
       }
       refunds.forEach((refund, k) => {
         const due = dues[k] ?? 0;
-        const returned = -(refund.feeFen ?? 0);
         let diff = diffs[k] ?? 0;
         const offset = offsets[k] ?? 0;
         // What this refund returned beyond its due and gave back of the sale's overcharge was owed anyway.
@@ -839,18 +838,19 @@ export function auditMerchant(
         const fee = originalFee ?? 0;
         const repaidZh = repaid > 0 ? `（另有 ${formatFen(repaid)} 退回了原交易多扣的手续费）` : '';
         const repaidEn = repaid > 0 ? ` (and ${formatFen(repaid)} gave back the sale's overcharge)` : '';
+        const words = refundFeeWords(due, refund.feeFen ?? 0, diff);
         drafts.push({
           kind: 'refund_fee_mismatch',
           merchantId,
           keys: keysOf(refund),
           ...transactionFields(refund),
-          expectedFeeFen: -due,
+          expectedFeeFen: due === 0 ? 0 : -due,
           chargedFeeFen: refund.feeFen,
           overchargeFen: Math.max(0, diff - offset),
           lossFen: Math.max(0, diff - offset),
           basis,
-          message: `${d.zh} 退货：方案约定${policyZh}，原交易 ${formatFen(original.amountFen)} 应收手续费 ${formatFen(fee)}，应退 ${formatFen(due)}，实退 ${formatFen(returned)}，${diff > 0 ? '少退' : '多退'} ${formatFen(Math.abs(diff))}${repaidZh}${offset > 0 ? `（其中 ${formatFen(offset)} 已在其他退款中补回）` : ''}`,
-          messageEn: `${d.en} refund: the plan says refundFee ${plan.refundFee}; original ${formatFen(original.amountFen)} with fee due ${formatFen(fee)}; due back ${formatFen(due)}, returned ${formatFen(returned)}, ${diff > 0 ? 'short by' : 'over by'} ${formatFen(Math.abs(diff))}${repaidEn}${offset > 0 ? ` (${formatFen(offset)} of it made up by another refund)` : ''}`,
+          message: `${d.zh} 退货：方案约定${policyZh}，原交易 ${formatFen(original.amountFen)} 应收手续费 ${formatFen(fee)}，${words.zh}${repaidZh}${offset > 0 ? `（其中 ${formatFen(offset)} 已在其他退款中补回）` : ''}`,
+          messageEn: `${d.en} refund: the plan says refundFee ${plan.refundFee}; original ${formatFen(original.amountFen)} with fee due ${formatFen(fee)}; ${words.en}${repaidEn}${offset > 0 ? ` (${formatFen(offset)} of it made up by another refund)` : ''}`,
           source: sourceOf(original, refund),
         });
       });
@@ -1243,5 +1243,31 @@ export function auditMerchantApart(
     merchantWarnings: [...ctx.merchantWarnings],
     outsideCoverage: ctx.outsideCoverage.count,
     payouts: ctx.payouts,
+  };
+}
+
+/**
+ * What a refund did with the fee against what was due back, in words. A refund's feeFen is merchant-view
+ * (RecordSchema): negative is a fee returned, positive a fee charged on the refund itself, which is not a fee
+ * returned short but money taken on top: the whole due is lost and the fee charged with it (diff = due + feeFen).
+ */
+function refundFeeWords(due: number, feeFen: number, diff: number): { zh: string; en: string } {
+  if (feeFen > 0) {
+    const charged = formatFen(feeFen);
+    if (due === 0) {
+      return {
+        zh: `应退 ¥0.00，退货时却收取手续费 ${charged}，多收 ${charged}`,
+        en: `due back ¥0.00; a fee of ${charged} was charged on the refund`,
+      };
+    }
+    return {
+      zh: `应退 ${formatFen(due)}，实际未退，反而在退货时收取手续费 ${charged}：少退 ${formatFen(due)}，另收 ${charged}，共 ${formatFen(diff)}`,
+      en: `due back ${formatFen(due)}; none was returned and a fee of ${charged} was charged on the refund instead: ${formatFen(due)} short plus ${charged} charged, ${formatFen(diff)} in all`,
+    };
+  }
+  const returned = formatFen(-feeFen);
+  return {
+    zh: `应退 ${formatFen(due)}，实退 ${returned}，${diff > 0 ? '少退' : '多退'} ${formatFen(Math.abs(diff))}`,
+    en: `due back ${formatFen(due)}, returned ${returned}, ${diff > 0 ? 'short by' : 'over by'} ${formatFen(Math.abs(diff))}`,
   };
 }

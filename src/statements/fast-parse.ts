@@ -101,3 +101,21 @@ export function fastAmount(text: string, unit: AmountUnit): Parsed<number> {
   if (!Number.isSafeInteger(value)) return parseAmount(text, unit);
   return { ok: true, value: negative && value !== 0 ? -value : value };
 }
+
+/**
+ * Whether a cell is a whole number zero-padded to a fixed width, as UnionPay's n12 amounts are written in fen
+ * (`000000015300` is ¥153.00, DOMAIN.md §2.3): 0 when it is but every digit is zero (a zero reads the same in
+ * either unit, so it tells nothing), 1 when it is and has a non-zero digit, -1 when it is not (a decimal point,
+ * a sign, fewer than 10 or more than 15 digits, no leading zero). Character codes only: it runs on a column's first cells.
+ */
+export function zeroPaddedFen(text: string): -1 | 0 | 1 {
+  const n = text.length;
+  if (n < 10 || n > 15 || text.charCodeAt(0) !== 48) return -1;
+  let nonZero = false;
+  for (let i = 1; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    if (c !== 48) nonZero = true;
+  }
+  return nonZero ? 1 : 0;
+}

@@ -19,7 +19,7 @@ import {
   type RecordStatus,
   type RecordType,
 } from '../records/index.js';
-import { cleanCell, fastAmount } from './fast-parse.js';
+import { cleanCell, fastAmount, zeroPaddedFen } from './fast-parse.js';
 import { normaliseHeader } from './header-match.js';
 import type { FileImportSummary, ImportWarning, RejectedRow } from './import-types.js';
 import {
@@ -95,14 +95,34 @@ function noColumns(): ColumnIndexes {
   };
 }
 
+/** What the reader made of a row's fee sign (TableReader.feeOf), for the warnings about it. */
+const FeeSignNote = {
+  AsWritten: 0,
+  /** A negative sale fee the settled amount shows withheld: the fee charged. */
+  Withheld: 1,
+  /** A negative sale fee without a settled amount, in a file whose sale fees start negative. */
+  Assumed: 2,
+  /** A positive sale fee without a settled amount after those. */
+  PositiveAfterAssumed: 3,
+  /** A fee the settled amount fits with neither sign. */
+  Unclear: 4,
+} as const;
+type FeeSignNote = (typeof FeeSignNote)[keyof typeof FeeSignNote];
+
 /** How one money column is read, worked out once from the preset and header instead of per cell. */
 interface MoneyColumn {
   readonly field: MoneyField;
   readonly index: number;
-  readonly unit: 'fen' | 'yuan';
+  /** Set to fen once the column's cells show zero-padded fen (see probe). */
+  unit: 'fen' | 'yuan';
   readonly dcInline: boolean;
   /** The index of the column holding this column's D/C mark, or -1. */
   readonly mark: number;
+  /**
+   * Whether the next cell still has to tell the unit: yuan only by the preset's default (no header, alias or title
+   * line names it), and no cell has yet shown whether it is UnionPay-style zero-padded fen (000000015300).
+   */
+  probe: boolean;
 }
 
 // Compiled once: a regular-expression literal inside a method makes a new RegExp object on every row.
@@ -124,6 +144,8 @@ interface Column {
   readonly index: number;
   readonly header: string;
   readonly unit: AmountUnit | RateUnit | undefined;
+  /** Whether the header, the preset's alias or a title line names the unit (rather than the preset's default). */
+  readonly unitNamed: boolean;
 }
 
 type Outcome =
@@ -338,6 +360,24 @@ export class TableReader {
   private moneyColumns: MoneyColumn[] = [];
   /** Whether amount, fee and settled take the merchant-view sign (negative on money going back). */
   private merchantView = { amount: false, fee: false, settled: false };
+  /** The money fields whose unit a cell has told (see probeUnit), whichever reader of the column saw it. */
+  private readonly unitsTold = new Set<MoneyField>();
+  /**
+   * How the file writes a sale's fee where no settled amount tells the sign: 1 as charged (positive), -1 as a
+   * deduction written negative, 0 not known yet. The first non-zero sale fee decides, a negative one the settled
+   * amount showed withheld included.
+   */
+  private saleFeeSign: -1 | 0 | 1 = 0;
+  /** What mapRow made of the fee's sign on the row it last read, noted once the row is kept. */
+  private pendingFeeSign: FeeSignNote = FeeSignNote.AsWritten;
+  /** Rows whose fee sign was read from the settled amount or the file's way of writing it, for the warnings. */
+  private readonly feeSigns = {
+    withheld: 0,
+    assumed: 0,
+    positiveAfterAssumed: 0,
+    unclear: 0,
+    unclearRows: [] as number[],
+  };
   /** Whether the rate column's header names its unit (费率(万分之一)), rather than the preset assuming one. */
   private rateUnitNamed = false;
   /** The rate cell mapRow could not read on the row it last read, noted once the row is kept. */
@@ -529,6 +569,7 @@ export class TableReader {
     if (this.channelGuess !== undefined && record.channel === this.channelGuess) this.channelsInferred++;
     this.summary.rows++;
     if (this.pendingUnreadRate !== undefined) this.noteUnreadRate(rowNo, this.pendingUnreadRate);
+    if (this.pendingFeeSign !== FeeSignNote.AsWritten) this.noteFeeSign(rowNo);
     for (const { field, text } of this.pendingUnreadDates) this.noteUnreadDate(field, rowNo, text);
     this.rawSums.amount += this.pendingRaw.amount;
     this.rawSums.fee += this.pendingRaw.fee;
@@ -558,6 +599,7 @@ export class TableReader {
     }
     if (this.unreadRates.count > 0) this.warnUnreadRates();
     for (const [field, unread] of this.unreadDates) this.warnUnreadDates(field, unread);
+    this.warnFeeSigns();
     if (this.textLines > 0) {
       this.summary.warnings.push({
         code: 'rows.text-lines',
@@ -970,14 +1012,14 @@ export class TableReader {
     const presetUnit = (this.preset.units as Record<string, AmountUnit | RateUnit | undefined>)[field];
     const isMoney = (MONEY_FIELDS as readonly string[]).includes(field);
     // A title line's 单位：分 speaks for the money columns whose header names no unit of its own.
-    let unit: AmountUnit | RateUnit | undefined =
-      headerUnit ?? (isMoney ? this.titleUnit : undefined) ?? presetUnit;
+    const namedUnit = headerUnit ?? (isMoney ? this.titleUnit : undefined);
+    let unit: AmountUnit | RateUnit | undefined = namedUnit ?? presetUnit;
     if (isMoney && unit !== 'fen') unit = 'yuan';
     if (field === 'rate') {
       this.rateUnitNamed = headerUnit !== undefined && headerUnit !== 'yuan' && headerUnit !== 'fen';
       if (unit === undefined || unit === 'yuan' || unit === 'fen') unit = presetUnit ?? 'percent';
     }
-    this.cols.set(field, { index, header, unit });
+    this.cols.set(field, { index, header, unit, unitNamed: namedUnit !== undefined });
     this.summary.columns[field] = header;
   }
 
@@ -999,13 +1041,42 @@ export class TableReader {
   private moneyColumn(field: MoneyField): MoneyColumn | undefined {
     const col = this.cols.get(field);
     if (col === undefined || col.index < 0) return undefined;
+    const unit = col.unit === 'fen' ? 'fen' : 'yuan';
     return {
       field,
       index: col.index,
-      unit: col.unit === 'fen' ? 'fen' : 'yuan',
+      unit,
       dcInline: this.preset.signs[field] === 'dc-inline',
       mark: this.dcMarks.get(field) ?? -1,
+      probe: unit === 'yuan' && !col.unitNamed && !this.unitsTold.has(field),
     };
+  }
+
+  /**
+   * Lets a money column's cell tell its unit when only the preset's default said yuan: a whole number zero-padded
+   * to ten digits or more (000000015300) is UnionPay's n12 layout in fen (DOMAIN.md §2.3), which read as yuan
+   * would make ¥153.00 ¥15,300.00. The first cell that is not all zeros decides, once per column, so the per-cell
+   * cost afterwards is the one `probe` test.
+   */
+  private probeUnit(col: MoneyColumn, text: string): void {
+    const padded = zeroPaddedFen(text);
+    if (padded === 0) return;
+    this.unitsTold.add(col.field);
+    for (const c of this.moneyColumns) if (c.field === col.field) c.probe = false;
+    col.probe = false;
+    if (padded < 0) return;
+    const column = this.cols.get(col.field);
+    if (column !== undefined) this.cols.set(col.field, { ...column, unit: 'fen' });
+    for (const c of this.moneyColumns) if (c.field === col.field) c.unit = 'fen';
+    col.unit = 'fen';
+    const header = this.columnOf(col.field);
+    const yuan = formatFen(Number(text));
+    this.summary.warnings.push({
+      code: 'amount.padded-fen',
+      file: this.options.file,
+      message: `“${header}”列是补零的定长整数（如 ${text}），没有小数点，已按分读取（${text} = ${yuan}）；如果该列以元为单位，请在表头注明（如“${header}（元）”）或在 --mapping 的列名中注明单位（如 ${header}(元)）`,
+      messageEn: `column "${header}" holds zero-padded fixed-width whole numbers (like ${text}) without a decimal point, read as fen (${text} = ${yuan}); if it is in yuan, name the unit in the header (e.g. ${header}（元）) or in the --mapping column name (e.g. ${header}(元))`,
+    });
   }
 
   private money(field: MoneyField, cells: Cell[]): Parsed<number> | undefined {
@@ -1015,10 +1086,9 @@ export class TableReader {
 
   private readMoney(col: MoneyColumn, cells: Cell[]): Parsed<number> | undefined {
     const raw = cells[col.index];
-    const unit = col.unit;
     let sign = 1;
     let value: Parsed<number>;
-    if (typeof raw === 'number') value = fenFromSpreadsheetNumber(raw, unit);
+    if (typeof raw === 'number') value = fenFromSpreadsheetNumber(raw, col.unit);
     else {
       let text = clean(cellText(raw));
       if (isNone(text)) return undefined;
@@ -1029,7 +1099,8 @@ export class TableReader {
           text = m[2] ?? '';
         }
       }
-      value = fastAmount(text, unit);
+      if (col.probe) this.probeUnit(col, text);
+      value = fastAmount(text, col.unit);
     }
     if (col.mark >= 0) {
       const mark = clean(cellText(cells[col.mark])).toUpperCase();
@@ -1076,6 +1147,114 @@ export class TableReader {
     return back ? -Math.abs(v) || 0 : v;
   }
 
+  /**
+   * The merchant-view fee of a row whose file gives no D/C mark: charged positive, returned negative
+   * (RecordSchema). Files write the sign both ways — many portals show a sale's fee as a deduction (−6.00), and a
+   * refund line may carry a fee charged on the refund as well as one returned — so the settled amount decides
+   * where it can: settled = amount − |fee| is a fee withheld, settled = amount + |fee| one paid back (on a refund
+   * the same in magnitudes: |settled| = |amount| + |fee| charged, |amount| − |fee| returned). Without a settled
+   * amount a refund's fee is returned, and a sale's follows the file's first non-zero sale fee: negative first means
+   * deductions written negative. A few integer comparisons a row; what it made of the sign is left in
+   * pendingFeeSign for the warnings.
+   */
+  private feeOf(
+    fee: number,
+    back: boolean,
+    type: RecordType,
+    amountFen: number,
+    settledFen: number | undefined,
+  ): number {
+    if (fee === 0) return 0;
+    const magnitude = fee < 0 ? -fee : fee;
+    if (back) {
+      if (settledFen === undefined) return -magnitude;
+      const gross = amountFen < 0 ? -amountFen : amountFen;
+      const net = settledFen < 0 ? -settledFen : settledFen;
+      if (net === gross + magnitude) return magnitude;
+      if (net !== gross - magnitude) this.pendingFeeSign = FeeSignNote.Unclear;
+      return -magnitude;
+    }
+    if (type !== 'sale' && type !== 'preauth-complete') return fee;
+    if (settledFen !== undefined) {
+      if (fee > 0) {
+        if (this.saleFeeSign === 0) this.saleFeeSign = 1;
+        return fee;
+      }
+      if (settledFen === amountFen + fee) {
+        if (this.saleFeeSign === 0) this.saleFeeSign = -1;
+        this.pendingFeeSign = FeeSignNote.Withheld;
+        return magnitude;
+      }
+      // settled = amount + |fee|: a fee paid back on a sale (a rebate), as written.
+      if (settledFen === amountFen - fee) return fee;
+      this.pendingFeeSign = FeeSignNote.Unclear;
+      return magnitude;
+    }
+    if (this.saleFeeSign === 0) this.saleFeeSign = fee < 0 ? -1 : 1;
+    if (this.saleFeeSign > 0) return fee;
+    if (fee < 0) {
+      this.pendingFeeSign = FeeSignNote.Assumed;
+      return magnitude;
+    }
+    this.pendingFeeSign = FeeSignNote.PositiveAfterAssumed;
+    return fee;
+  }
+
+  private noteFeeSign(rowNo: number): void {
+    const signs = this.feeSigns;
+    switch (this.pendingFeeSign) {
+      case FeeSignNote.Withheld:
+        signs.withheld++;
+        break;
+      case FeeSignNote.Assumed:
+        signs.assumed++;
+        break;
+      case FeeSignNote.PositiveAfterAssumed:
+        signs.positiveAfterAssumed++;
+        break;
+      case FeeSignNote.Unclear:
+        signs.unclear++;
+        if (signs.unclearRows.length < UNREAD_RATES_SHOWN) signs.unclearRows.push(rowNo);
+        break;
+    }
+  }
+
+  /** One warning for each way the fee's sign was read other than as written (see feeOf). */
+  private warnFeeSigns(): void {
+    const { withheld, assumed, positiveAfterAssumed, unclear, unclearRows } = this.feeSigns;
+    const header = this.columnOf('fee');
+    const push = (code: string, message: string, messageEn: string) =>
+      this.summary.warnings.push({ code, file: this.options.file, message, messageEn });
+    if (withheld > 0) {
+      push(
+        'fee.negative-withheld',
+        `“${header}”列有 ${withheld} 笔消费的手续费写成负数，结算金额 = 交易金额 − |手续费|：已按收取的手续费（取绝对值）读取`,
+        `column "${header}" writes the fee of ${withheld} ${withheld === 1 ? 'sale' : 'sales'} as a negative number and the settled amount is the amount − |fee|: read as the fee charged (its absolute value)`,
+      );
+    }
+    if (assumed > 0 && positiveAfterAssumed === 0) {
+      push(
+        'fee.negative-assumed',
+        `“${header}”列的消费手续费都是负数或零，没有结算金额可核对：按扣款写成负数理解，${assumed} 笔已按收取的手续费（取绝对值）读取`,
+        `column "${header}" shows the fees of sales as negative numbers or zero with no settled amount to check them against: taken as deductions written negative, ${assumed} ${assumed === 1 ? 'fee' : 'fees'} read as charged (their absolute value)`,
+      );
+    } else if (assumed > 0) {
+      push(
+        'fee.negative-assumed',
+        `“${header}”列的消费手续费有正有负，没有结算金额可核对：最先出现的是负数，按扣款写成负数理解，${assumed} 笔负数已按收取的手续费（取绝对值）读取，${positiveAfterAssumed} 笔正数照常读取；请核对该列的含义`,
+        `column "${header}" shows the fees of sales both negative and positive with no settled amount to check them against: the first were negative, so they were taken as deductions written negative, ${assumed} negative ${assumed === 1 ? 'fee' : 'fees'} read as charged (their absolute value) and ${positiveAfterAssumed} positive as written; check what the column means`,
+      );
+    }
+    if (unclear > 0) {
+      const more = unclear > unclearRows.length ? '…' : '';
+      push(
+        'fee.sign-unclear',
+        `“${header}”列有 ${unclear} 行的手续费符号无法判断：结算金额既不是 交易金额 − 手续费 也不是 交易金额 + 手续费（第 ${unclearRows.join('、')}${more} 行），已按消费收取、退货退还手续费读取，请核对这些行`,
+        `column "${header}": the sign of the fee on ${unclear} ${unclear === 1 ? 'row' : 'rows'} cannot be told, as the settled amount is neither the amount − fee nor the amount + fee (${unclearRows.length === 1 ? 'row' : 'rows'} ${unclearRows.join(', ')}${more}); read as charged on a sale and returned on a refund, check those rows`,
+      );
+    }
+  }
+
   /** Counts a bank debit line skipped and widens the dates the skipped lines span; its outcome. */
   private skipDebit(time: string): Outcome {
     this.debitsSkipped++;
@@ -1095,6 +1274,7 @@ export class TableReader {
 
   private mapRow(cells: Cell[], rowNo: number): Outcome {
     this.channelGuess = undefined;
+    this.pendingFeeSign = FeeSignNote.AsWritten;
     this.pendingUnreadDates.length = 0;
     // Direction (资金流向 / 借贷标志) first: frozen lines are not records.
     let direction: Direction | undefined;
@@ -1250,9 +1430,16 @@ export class TableReader {
       amountFen,
       source: { file: this.options.file, row: rowNo },
     };
-    const feeView = this.signed('fee', fee, back);
-    if (feeView !== undefined) record.feeFen = f0(feeView);
     const settledView = this.signed('settled', settled, back);
+    // An override that finishes the records sets their money itself (Alipay's makes 服务费 the merchant's view
+    // and 商家实收 − 服务费 the settled amount): its fee stays as the engine always read it.
+    const feeView =
+      fee === undefined || !this.merchantView.fee
+        ? fee
+        : this.options.override?.finishRecord === undefined
+          ? this.feeOf(fee, back, type, amountFen, settledView)
+          : this.signed('fee', fee, back);
+    if (feeView !== undefined) record.feeFen = f0(feeView);
     if (settledView !== undefined) record.settledFen = f0(settledView);
     if (settleDate !== undefined) record.settleDate = settleDate;
 
