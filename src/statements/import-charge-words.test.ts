@@ -130,15 +130,17 @@ describe('a GBK statement whose 支付方式 words a card payment many ways', ()
       ['800000000005', 'sale', 'card', 'credit'],
       ['800000000006', 'sale', 'wechat', 'unknown'],
       ['800000000007', 'sale', 'card', 'credit'],
-      // 借贷合一卡 was already read by its 贷 (the card vocabulary's fallback, unchanged here).
-      ['800000000008', 'sale', 'card', 'credit'],
+      // 借贷合一卡 is both: which account paid is not said, so it is not priced as either.
+      ['800000000008', 'sale', 'card', 'unknown'],
     ]);
-    expect(result.warnings.filter((w) => w.code === 'value.unknown')).toEqual([]);
+    expect(result.warnings.filter((w) => w.code === 'value.unknown').map((w) => w.message)).toEqual([
+      '“卡类型”列有未识别的值“借贷合一卡”（1 行），已按未知卡种处理（不按借记卡或贷记卡费率核对）',
+    ]);
   });
 
-  it('prices the credit-card sales at 0.60% (¥3.00 each, as charged): no fee_overcharge', async () => {
+  it('prices the credit-card sales at 0.60% (¥3.00 each, as charged): no fee_overcharge; the 借贷合一卡 sale is not priced', async () => {
     const { report } = await audit(CARDS, CARDS_PLAN);
     expect(report.findings.filter((f) => f.kind === 'fee_overcharge')).toEqual([]);
-    expect(report.findings.filter((f) => f.kind === 'no_rule').map((f) => f.refNo)).toEqual([]);
+    expect(report.findings.filter((f) => f.kind === 'no_rule').map((f) => f.refNo)).toEqual(['800000000008']);
   });
 });

@@ -18,6 +18,7 @@ import {
   showsTooManyDigits,
   type RecordStatus,
   type RecordType,
+  TYPE_NAMES_ZH,
 } from '../records/index.js';
 import { cleanCell, fastAmount, zeroPaddedFen } from './fast-parse.js';
 import { normaliseHeader } from './header-match.js';
@@ -135,6 +136,50 @@ const CARD_SHAPE = /^(?:\d{13,19}|\d{4,}[*xX]+\d{4}|[*xX]{4,}\d{4})$/;
 const CARD_SEPARATORS = /[\s-]/g;
 /** The record fields RecordSchema masks card numbers in. */
 const MASKED_FIELDS = ['cardNo', 'payerId', 'label', 'counterparty'] as const;
+
+/** The columns only a cardholder's transaction fills in: a charge or adjustment line leaves them empty. */
+const CARDHOLDER_TRACES = [
+  'cardNo',
+  'payerId',
+  'terminalId',
+  'refNo',
+  'voucherNo',
+  'orderNo',
+  'providerOrderNo',
+  'originalRefNo',
+  'originalVoucherNo',
+  'originalOrderNo',
+] as const satisfies readonly PresetField[];
+
+/**
+ * What the rows of an unrecognised value were read as, in words: a type by what each row became (消费 when
+ * positive, 退货 or 扣费 when not), the others by the value each field falls back to.
+ */
+function unknownReadAs(
+  field: string,
+  types: ReadonlyMap<RecordType, number> | undefined,
+): { zh: string; en: string } {
+  if (field === 'type' && types !== undefined) {
+    const parts = [...types].map(([type, n]) => ({
+      zh: types.size === 1 ? TYPE_NAMES_ZH[type] : `${TYPE_NAMES_ZH[type]}（${n} 行）`,
+      en: types.size === 1 ? type : `${type} (${n})`,
+    }));
+    return {
+      zh: `已按${parts.map((p) => p.zh).join('、')}处理`,
+      en: `read as ${parts.map((p) => p.en).join(', ')}`,
+    };
+  }
+  switch (field) {
+    case 'status':
+      return { zh: '已按成功处理', en: 'read as success' };
+    case 'card':
+      return { zh: '已按未知卡种处理（不按借记卡或贷记卡费率核对）', en: 'read as an unknown card type' };
+    case 'channel':
+      return { zh: '已按其他渠道处理', en: 'read as another channel' };
+    default:
+      return { zh: '已按金额的正负判断收支', en: 'read by the sign of the amount' };
+  }
+}
 const AMOUNT_FIELDS: readonly PresetField[] = ['amount', 'refundAmount', 'credit', 'debit', 'settled'];
 const NONE = new Set(['', '*', '-', '--', '—', '/', 'null', 'n/a', '无']);
 /** How many rows and texts the warning about unread rate cells quotes. */
@@ -302,6 +347,8 @@ export class TableReader {
   private readonly filterValues: Set<string> | undefined;
   private readonly maps: Record<'type' | 'channel' | 'card' | 'status' | 'direction', ValueMap>;
   private readonly unknown = new Map<string, number>();
+  /** Per unrecognised type value, how many of its rows were read as which type. */
+  private readonly unknownTypeReadAs = new Map<string, Map<RecordType, number>>();
   private readonly warnCodes = new Map<string, ImportWarning>();
   private readonly totalsKeys: string[];
   /** Whether a totals key could match a cell whose normalised key starts with a digit (one is empty or a digit). */
@@ -590,11 +637,12 @@ export class TableReader {
       // A card number in the wrong column (卡类型 holding the number) is quoted masked.
       const value = maskCardNumbersIn(raw);
       const header = this.summary.columns[field] ?? field;
+      const readAs = unknownReadAs(field, this.unknownTypeReadAs.get(raw));
       this.summary.warnings.push({
         code: 'value.unknown',
         file: this.options.file,
-        message: `“${header}”列有未识别的值“${value}”（${count} 行），已按 ${field === 'status' ? 'success' : field === 'type' ? this.defaultType() : field === 'card' ? 'unknown' : 'other'} 处理`,
-        messageEn: `column "${header}" has an unknown value "${value}" (${count} rows), read as ${field === 'status' ? 'success' : field === 'type' ? this.defaultType() : field === 'card' ? 'unknown' : 'other'}`,
+        message: `“${header}”列有未识别的值“${value}”（${count} 行），${readAs.zh}`,
+        messageEn: `column "${header}" has an unknown value "${value}" (${count} ${count === 1 ? 'row' : 'rows'}), ${readAs.en}`,
       });
     }
     if (this.unreadRates.count > 0) this.warnUnreadRates();
@@ -1131,6 +1179,20 @@ export class TableReader {
     return isNone(t) ? undefined : t;
   }
 
+  /** An unrecognised type, with what its row was read as (a sale when positive, a refund or charge when not). */
+  private noteType(value: string, readAs: RecordType): void {
+    this.note('type', value);
+    let counts = this.unknownTypeReadAs.get(value);
+    if (counts === undefined) this.unknownTypeReadAs.set(value, (counts = new Map()));
+    counts.set(readAs, (counts.get(readAs) ?? 0) + 1);
+  }
+
+  /** Whether a row carries what only a cardholder's transaction has: a card, a reference, an order, a terminal. */
+  private tracesCardholder(cells: Cell[]): boolean {
+    for (const field of CARDHOLDER_TRACES) if (this.text(field, cells) !== undefined) return true;
+    return false;
+  }
+
   private note(field: string, value: string): void {
     const key = `${field}\u0000${value}`;
     this.unknown.set(key, (this.unknown.get(key) ?? 0) + 1);
@@ -1379,8 +1441,20 @@ export class TableReader {
           this.typeSkips.set(typeText, (this.typeSkips.get(typeText) ?? 0) + 1);
         return SKIP;
       }
-      if (t === undefined) this.note('type', typeText);
-      else type = t as RecordType;
+      if (t !== undefined) type = t as RecordType;
+      else {
+        // A charge or adjustment the vocabulary does not know (系统调账 −3.00) is money taken from the payout,
+        // not a refund: only a line that carries a cardholder's traces (card, reference, order, terminal) is
+        // read as one.
+        if (
+          type === 'refund' &&
+          impliedType === undefined &&
+          this.kind === 'settlement' &&
+          !this.tracesCardholder(cells)
+        )
+          type = 'deduction';
+        this.noteType(typeText, type);
+      }
       statusHint = this.maps.type.statusHint(typeText);
     }
     let status: RecordStatus = statusHint ?? 'success';

@@ -252,13 +252,24 @@ export class ValueMap {
       else if (/中$|待/.test(key)) value = 'pending';
     }
     if (value === undefined && this.field === 'channel') value = channelFromWords(key);
-    if (value === undefined && this.field === 'card') {
-      if (key.includes('贷')) value = 'credit';
-      else if (key.includes('借')) value = 'debit';
-    }
+    if (value === undefined && this.field === 'card') value = cardFromWords(key);
     if (this.cache.size < 10_000) this.cache.set(raw, value ?? null);
     return value;
   }
+}
+
+/**
+ * The card type a normalised 卡类型 outside the vocabulary names. A card that is both (借贷合一卡, 借贷记卡) says
+ * nothing of which account paid, so it stays unknown for the importer to warn about rather than priced as either.
+ */
+function cardFromWords(key: string): CardType | undefined {
+  const credit = /贷|信用|credit/.test(key);
+  const debit = /借|储蓄|debit/.test(key);
+  if (credit && debit) return undefined;
+  if (credit) return 'credit';
+  if (debit) return 'debit';
+  if (/预付|储值|prepaid/.test(key)) return 'prepaid';
+  return undefined;
 }
 
 /** Whether a normalised type names a charge: a 费 that is not part of 消费/缴费/费率…, or a known deduction word. */
