@@ -8,7 +8,13 @@ import { refundFeesDue } from '../plans/refund-fee.js';
 import { quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan, FeeQuote } from '../plans/plan-types.js';
 import { journalAmountAgrees, orderTotalFen, type PosRecord } from '../records/record.js';
-import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
+import {
+  CARD_NAMES_EN,
+  CARD_NAMES_ZH,
+  CHANNEL_NAMES_ZH,
+  type CardType,
+  type Channel,
+} from '../records/vocabulary.js';
 import { dayNumber, localDateMemo, localDateOf } from '../time/shanghai.js';
 import { type Coverage, coverageState, merchantCoverage } from './coverage.js';
 import { describeFormula, describeRule } from './describe-rule.js';
@@ -630,19 +636,47 @@ export function auditMerchant(
       if (!expected.ok) {
         if (plan !== undefined) {
           view ??= lineView(s, t, channel, card);
-          drafts.push({
-            kind: 'no_rule',
-            merchantId,
-            keys: keysOf(s, t),
-            ...view.fields,
-            chargedFeeFen: s.feeFen,
-            overchargeFen: 0,
-            lossFen: 0,
-            basis,
-            message: `${view.d.zh}：费率方案在 ${tradeDate} 没有适用于${CHANNEL_NAMES_ZH[channel]}${CARD_NAMES_ZH[card]}的费率（实收 ${formatFen(s.feeFen)}）`,
-            messageEn: `${view.d.en}: the plan has no rate for ${channel}/${card} on ${tradeDate} (charged ${formatFen(s.feeFen)})`,
-            source: sourceOf(t, s),
-          });
+          const range =
+            card === 'unknown' ? feeRangeOverCards(plan, s.amountFen, channel, tradeDate) : undefined;
+          const beyond = range === undefined ? 0 : s.feeFen - range.highest.feeFen;
+          if (range !== undefined && beyond > tolerance) {
+            // Whichever account paid, no rate of the plan comes to this fee: what is above the dearest is lost.
+            const draft: FindingDraft = {
+              kind: 'fee_overcharge',
+              merchantId,
+              keys: keysOf(s, t),
+              ...view.fields,
+              expectedFeeFen: range.highest.feeFen,
+              chargedFeeFen: s.feeFen,
+              overchargeFen: beyond,
+              lossFen: beyond,
+              basis,
+              rule: range.highest.rule(),
+              message: `${view.d.zh}：卡种未知，${range.words.zh}，最多应收 ${formatFen(range.highest.feeFen)}，实收 ${formatFen(s.feeFen)}，至少多扣 ${formatFen(beyond)}${paidWords(t ?? s, tradeDate).zh}`,
+              messageEn: `${view.d.en}: card type unknown; ${range.words.en}, at most ${formatFen(range.highest.feeFen)} was due, charged ${formatFen(s.feeFen)}, overcharged at least ${formatFen(beyond)}${paidWords(t ?? s, tradeDate).en}`,
+              source: sourceOf(t, s),
+            };
+            drafts.push(draft);
+            overchargeOf.set(i, draft);
+          } else {
+            const within =
+              range === undefined
+                ? { zh: '', en: '' }
+                : { zh: `；卡种未知，${range.words.zh}`, en: `; card type unknown: ${range.words.en}` };
+            drafts.push({
+              kind: 'no_rule',
+              merchantId,
+              keys: keysOf(s, t),
+              ...view.fields,
+              chargedFeeFen: s.feeFen,
+              overchargeFen: 0,
+              lossFen: 0,
+              basis,
+              message: `${view.d.zh}：费率方案在 ${tradeDate} 没有适用于${CHANNEL_NAMES_ZH[channel]}${CARD_NAMES_ZH[card]}的费率（实收 ${formatFen(s.feeFen)}${within.zh}）`,
+              messageEn: `${view.d.en}: the plan has no rate for ${channel}/${card} on ${tradeDate} (charged ${formatFen(s.feeFen)}${within.en})`,
+              source: sourceOf(t, s),
+            });
+          }
         }
       } else {
         allowedFeeOf.set(i, expected.feeFen);
@@ -1062,6 +1096,36 @@ class PlanFee {
   rule(): { text: string; line: number } {
     return describeRule(this.quote.rule, this.quote.period);
   }
+}
+
+/** The card types a sale of unknown card may have been paid with, in the order they are named. */
+const CARDS_OF_UNKNOWN = ['debit', 'credit', 'prepaid'] as const satisfies readonly CardType[];
+
+/**
+ * What the plan charges a sale whose card type nobody stated, over the card types it has rates for: the dearest,
+ * and the fee by each in words. Undefined unless the plan prices both debit and credit on that channel: a plan
+ * without one of them cannot say the fee is too high for whichever card it was.
+ */
+function feeRangeOverCards(
+  plan: FeePlan,
+  amountFen: number,
+  channel: Channel,
+  date: string,
+): { highest: PlanFee; words: { zh: string; en: string } } | undefined {
+  const fees: { card: CardType; fee: PlanFee }[] = [];
+  for (const card of CARDS_OF_UNKNOWN) {
+    const quote = quoteFee(plan, { amountFen, channel, card, date });
+    if (quote.ok) fees.push({ card, fee: new PlanFee(quote) });
+    else if (card !== 'prepaid') return undefined;
+  }
+  const highest = fees.reduce((a, b) => (b.fee.feeFen > a.fee.feeFen ? b : a));
+  return {
+    highest: highest.fee,
+    words: {
+      zh: fees.map(({ card, fee }) => `按${CARD_NAMES_ZH[card]}应收 ${formatFen(fee.feeFen)}`).join('、'),
+      en: fees.map(({ card, fee }) => `${formatFen(fee.feeFen)} due as a ${CARD_NAMES_EN[card]}`).join(', '),
+    },
+  };
 }
 
 /** A fee by the provider's own earlier formula (no plan). */
