@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { attachDiagnoses } from '../explain/attach-diagnoses.js';
 import { importFiles } from '../statements/import.js';
 import { auditRecords } from './audit.js';
 import type { AuditReport } from './report-types.js';
@@ -100,5 +101,29 @@ describe('the QA defect 5 statement, imported and audited', () => {
       }).summary.lossFen;
     expect(lossUnder('proportional')).toBe(480);
     expect(lossUnder('none')).toBe(240);
+  });
+});
+
+describe('the diagnosis of refunds charged a fee', () => {
+  it('says the refund was charged a fee, not that it returned too little', () => {
+    const report = attachDiagnoses(run('proportional', 240));
+    const diagnosis = report.diagnoses?.find(
+      (d) => d.findingIds.length === 1 && d.cause === 'unagreed_charge',
+    );
+    expect(diagnosis?.title).toBe('退货未按合同处理手续费：少退或另收');
+    expect(diagnosis?.evidence[0]).toMatch(/^1 笔退货没有退还手续费，反而另收手续费 ¥2\.40，共损失 ¥4\.80，/);
+    expect(diagnosis?.evidence.join('\n')).not.toContain('少退手续费');
+    expect(diagnosis?.evidenceEn[0]).toMatch(
+      /^1 refund returned no fee and was charged ¥2\.40 in fees instead, ¥4\.80 lost, /,
+    );
+    expect(diagnosis?.lossFen).toBe(480);
+  });
+
+  it('still says a refund that returned part of the fee returned too little', () => {
+    const report = attachDiagnoses(run('proportional', -100));
+    const diagnosis = report.diagnoses?.find((d) => d.cause === 'unagreed_charge');
+    expect(diagnosis?.title).toBe('退货未按合同退还手续费');
+    expect(diagnosis?.evidence[0]).toMatch(/^1 笔退货少退手续费 ¥1\.40，/);
+    expect(diagnosis?.lossFen).toBe(140);
   });
 });

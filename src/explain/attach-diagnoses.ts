@@ -78,7 +78,8 @@ const dateOf = (f: Finding): string => (f.time !== undefined ? localDateOf(f.tim
 
 const uniq = <T>(xs: Iterable<T>): T[] => [...new Set(xs)];
 const sorted = (xs: Iterable<string>): string[] => uniq(xs).sort();
-const sum = (fs: readonly Finding[], key: 'lossFen' | 'overchargeFen') => fs.reduce((a, f) => a + f[key], 0);
+const sum = (fs: readonly Finding[], key: 'lossFen' | 'overchargeFen' | 'chargedFeeFen') =>
+  fs.reduce((a, f) => a + (f[key] ?? 0), 0);
 
 /** A group's transactions named in evidence, zh and en (see namerFor); '' when none can be named. */
 type Names = { zh: string; en: string };
@@ -526,20 +527,42 @@ function diagnoseMerchant(
   }
   const refunds = open(['refund_fee_mismatch']);
   if (refunds.length > 0) {
+    // A refund's charged fee is merchant-view: positive is a fee taken on the refund itself, not one returned short.
+    const charged = refunds.filter((f) => (f.chargedFeeFen ?? 0) > 0);
+    const short = refunds.filter((f) => (f.chargedFeeFen ?? 0) <= 0);
+    const lines = (zh: boolean): string[] => {
+      const out: string[] = [];
+      if (short.length > 0)
+        out.push(
+          zh
+            ? `${short.length} 笔退货少退手续费 ${formatFen(sum(short, 'lossFen'))}，${range(short).first} 至 ${range(short).last}${named(names(short), 'zh')}`
+            : `${count(short.length, 'refund')} returned ${formatFen(sum(short, 'lossFen'))} too little fee, ${range(short).first} to ${range(short).last}${named(names(short), 'en')}`,
+        );
+      if (charged.length > 0)
+        out.push(
+          zh
+            ? `${charged.length} 笔退货没有退还手续费，反而另收手续费 ${formatFen(sum(charged, 'chargedFeeFen'))}，共损失 ${formatFen(sum(charged, 'lossFen'))}，${range(charged).first} 至 ${range(charged).last}${named(names(charged), 'zh')}`
+            : `${count(charged.length, 'refund')} returned no fee and ${charged.length === 1 ? 'was' : 'were'} charged ${formatFen(sum(charged, 'chargedFeeFen'))} in fees instead, ${formatFen(sum(charged, 'lossFen'))} lost, ${range(charged).first} to ${range(charged).last}${named(names(charged), 'en')}`,
+        );
+      return out;
+    };
     push({
       cause: 'unagreed_charge',
       merchantId,
       key: 'refund-fee',
-      title: '退货未按合同退还手续费',
-      titleEn: 'Refunds did not return the agreed fee',
+      title: charged.length > 0 ? '退货未按合同处理手续费：少退或另收' : '退货未按合同退还手续费',
+      titleEn:
+        charged.length > 0
+          ? 'Refunds were charged a fee or returned too little'
+          : 'Refunds did not return the agreed fee',
       evidence: [
-        `${refunds.length} 笔退货少退手续费 ${formatFen(sum(refunds, 'lossFen'))}，${range(refunds).first} 至 ${range(refunds).last}${named(names(refunds), 'zh')}`,
+        ...lines(true),
         plan === undefined
           ? '合同约定退货退还手续费'
           : `合同约定退货手续费：${plan.refundFee === 'none' ? '不退' : plan.refundFee === 'full' ? '全额退还' : '按比例退还'}`,
       ],
       evidenceEn: [
-        `${count(refunds.length, 'refund')} returned ${formatFen(sum(refunds, 'lossFen'))} too little fee, ${range(refunds).first} to ${range(refunds).last}${named(names(refunds), 'en')}`,
+        ...lines(false),
         plan === undefined
           ? 'The contract returns the fee on refunds'
           : `The contract's refund fee policy: ${plan.refundFee}`,
