@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/program.js';
-import type { AuditReport } from './report-types.js';
+import { describe, expect, it } from 'vitest';
+import { statementAuditor } from '../../test/cli/audit-fixtures.js';
 
 // Card sales whose 卡类型 says nothing of which account paid (借贷合一卡, or a blank cell): the plan prices debit at
 // 0.55% capped at ¥20 and credit at 0.60%, so a fee within that range cannot be judged, one above the dearest can.
@@ -33,23 +29,8 @@ const PLAN = [
   '',
 ].join('\n');
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-async function audit(plan: string): Promise<AuditReport> {
-  const dir = mkdtempSync(join(tmpdir(), 'posguard-unknown-card-'));
-  dirs.push(dir);
-  writeFileSync(join(dir, 's.csv'), STATEMENT);
-  writeFileSync(join(dir, 'plan.yaml'), plan);
-  const run = await runCli(['audit', '--settlement', 's.csv', '--plan', 'plan.yaml', '--format', 'json'], {
-    cwd: dir,
-    env: {},
-  });
-  expect(run.stderr).toBe('');
-  return JSON.parse(run.stdout) as AuditReport;
-}
+const auditor = statementAuditor('posguard-unknown-card-');
+const audit = async (plan: string) => (await auditor(STATEMENT, plan)).report;
 
 describe('a card sale of unknown card type', () => {
   it('is an overcharge by what its fee exceeds the dearest card rate of the plan', async () => {

@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../audit/report-types.js';
-import { runCli } from '../cli/program.js';
+import { describe, expect, it } from 'vitest';
+import { statementAuditor } from '../../test/cli/audit-fixtures.js';
 import { importFiles } from './import.js';
 
 // The statements of /tmp/qa-r1/defects/1 and /4, as a provider's portal saves them: GBK, CRLF.
@@ -65,23 +61,7 @@ const CARDS_PLAN = [
   '',
 ].join('\n');
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-async function audit(statement: Buffer, plan: string): Promise<{ exitCode: number; report: AuditReport }> {
-  const dir = mkdtempSync(join(tmpdir(), 'posguard-charge-words-'));
-  dirs.push(dir);
-  writeFileSync(join(dir, 's.csv'), statement);
-  writeFileSync(join(dir, 'plan.yaml'), plan);
-  const run = await runCli(['audit', '--settlement', 's.csv', '--plan', 'plan.yaml', '--format', 'json'], {
-    cwd: dir,
-    env: {},
-  });
-  expect(run.stderr).toBe('');
-  return { exitCode: run.exitCode, report: JSON.parse(run.stdout) as AuditReport };
-}
+const audit = statementAuditor('posguard-charge-words-');
 
 describe('a GBK statement whose 交易类型 names the extra charges netted from the payout', () => {
   it('reads each charge as a deduction labelled by its name, the sale as a sale, with no warning', async () => {

@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../audit/report-types.js';
-import { runCli } from '../cli/program.js';
+import { describe, expect, it } from 'vitest';
+import { statementAuditor } from '../../test/cli/audit-fixtures.js';
 import { importFiles } from './import.js';
 
 // A provider's settlement statement with 交易类型 values no vocabulary has: a charge taken as an adjustment
@@ -34,10 +30,7 @@ const PLAN = [
   '',
 ].join('\n');
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const audit = statementAuditor('posguard-unknown-types-');
 
 describe('a settlement line whose 交易类型 no vocabulary knows', () => {
   it('reads a negative one without a cardholder trace as a charge named by its type, with one as a refund', async () => {
@@ -71,16 +64,7 @@ describe('a settlement line whose 交易类型 no vocabulary knows', () => {
   });
 
   it('reports the adjustment as a ¥3.00 deduction nobody agreed to', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'posguard-unknown-types-'));
-    dirs.push(dir);
-    writeFileSync(join(dir, 's.csv'), STATEMENT);
-    writeFileSync(join(dir, 'plan.yaml'), PLAN);
-    const run = await runCli(['audit', '--settlement', 's.csv', '--plan', 'plan.yaml', '--format', 'json'], {
-      cwd: dir,
-      env: {},
-    });
-    expect(run.stderr).toBe('');
-    const report = JSON.parse(run.stdout) as AuditReport;
+    const { report } = await audit(STATEMENT, PLAN);
     expect(
       report.findings.filter((f) => f.kind === 'unplanned_deduction').map((f) => [f.amountFen, f.lossFen]),
     ).toEqual([[-300, 300]]);
