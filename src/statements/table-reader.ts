@@ -1182,9 +1182,9 @@ export class TableReader {
   /** An unrecognised type, with what its row was read as (a sale when positive, a refund or charge when not). */
   private noteType(value: string, readAs: RecordType): void {
     this.note('type', value);
-    let counts = this.unknownTypeReadAs.get(value);
-    if (counts === undefined) this.unknownTypeReadAs.set(value, (counts = new Map()));
+    const counts = this.unknownTypeReadAs.get(value) ?? new Map<RecordType, number>();
     counts.set(readAs, (counts.get(readAs) ?? 0) + 1);
+    this.unknownTypeReadAs.set(value, counts);
   }
 
   /** Whether a row carries what only a cardholder's transaction has: a card, a reference, an order, a terminal. */
