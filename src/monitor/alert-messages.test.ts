@@ -44,9 +44,7 @@ describe('fee_overcharge wording', () => {
         expectedFen: 1800,
       }),
     );
-    expect(m.zh).toBe(
-      '2026-10-08 微信未知卡种 3 笔交易手续费高于费率方案：实扣 ¥20.40，应为 ¥18.00，合计多扣 ¥2.40',
-    );
+    expect(m.zh).toBe('2026-10-08 微信 3 笔交易手续费高于费率方案：实扣 ¥20.40，应为 ¥18.00，合计多扣 ¥2.40');
     expect(m.en).toBe(
       '2026-10-08 WeChat: 3 sales charged fees above the plan: ¥20.40 charged where the plan gives ¥18.00, ¥2.40 overcharged in all',
     );
@@ -97,7 +95,9 @@ describe('rate_change wording', () => {
 describe('the names and the language a stored alert is read in', () => {
   it('names a card payment by its card, a wallet by itself, another channel with its card', () => {
     expect(channelCardText('card', 'debit')).toEqual({ zh: '刷卡借记卡', en: 'debit card' });
-    expect(channelCardText('alipay', 'unknown')).toEqual({ zh: '支付宝未知卡种', en: 'Alipay' });
+    // A wallet payment has no card type: it is 支付宝 / 微信, not 支付宝未知卡种, as the audit's findings say.
+    expect(channelCardText('alipay', 'unknown')).toEqual({ zh: '支付宝', en: 'Alipay' });
+    expect(channelCardText('wechat', 'unknown')).toEqual({ zh: '微信', en: 'WeChat' });
     expect(channelCardText('unionpay-qr', 'credit')).toEqual({
       zh: '银联二维码贷记卡',
       en: 'UnionPay QR (credit card)',

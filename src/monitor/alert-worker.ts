@@ -1,9 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ChannelType } from '../storage/alerts-repo.js';
+import { type ChannelType, channelLanguages } from '../storage/alerts-repo.js';
 import { rulesInForce } from '../storage/monitor-repo.js';
 import type { Database } from '../storage/schema.js';
-import { ALERT_KIND_ZH, type AlertKind } from './alert-kinds.js';
-import type { AlertText } from './alert-text.js';
+import type { AlertKind } from './alert-kinds.js';
+import { type AlertText, alertWording } from './alert-text.js';
 import { type SendResult, sendToChannel } from './channel-senders.js';
 import type { MonitorSettings } from './monitor-settings.js';
 
@@ -72,8 +72,8 @@ export async function reviseAlert(
 /**
  * Queues an alert that was already sent once again, with its new money, to every channel it was queued to,
  * with the link it was sent with: the robot that was told “多扣 ¥3.00” for a day learns that the day now
- * stands at ¥740.57. An alert that had no channel when it was raised has no update either. The text is the
- * Chinese one (channels have no language of their own); the webhook's JSON carries `messageEn` beside it.
+ * stands at ¥740.57. An alert that had no channel when it was raised has no update either. Each channel is sent
+ * the update in its language (alertWording); the webhook's JSON carries `message` and `messageEn` both.
  * Returns how many deliveries were queued.
  */
 export async function queueAlertUpdate(
@@ -92,7 +92,6 @@ export async function queueAlertUpdate(
   if (first === undefined) return 0;
   const original = JSON.parse(first.payload_json) as Record<string, unknown>;
   const link = typeof original['link'] === 'string' ? original['link'] : '';
-  const subject = `【POS跳点卫士】${ALERT_KIND_ZH[alert.kind]}（金额更新）`;
   const payload = {
     ...original,
     severity: alert.severity,
@@ -104,6 +103,14 @@ export async function queueAlertUpdate(
     updatedAt: at,
   };
   const channels = [...new Set(sent.map((d) => d.channel_id))];
+  const languages = await channelLanguages(db, channels);
+  const update = {
+    kind: alert.kind,
+    message: alert.message.zh,
+    messageEn: alert.message.en,
+    link,
+    update: true,
+  };
   await db
     .insertInto('alert_deliveries')
     .values(
@@ -112,8 +119,7 @@ export async function queueAlertUpdate(
         alert_id: alert.id,
         channel_id: channelId,
         kind: 'update',
-        subject,
-        text: `${subject}\n${alert.message.zh}\n详情：${link}`,
+        ...alertWording(languages.get(channelId) ?? 'zh', update),
         payload_json: JSON.stringify(payload),
         status: 'pending',
         next_attempt_at: at,

@@ -1,11 +1,10 @@
 import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { ChannelType } from '../storage/alerts-repo.js';
+import type { Wording } from './alert-text.js';
 
-/** What a channel is asked to deliver. */
-export interface OutgoingMessage {
-  subject: string;
-  text: string;
+/** What a channel is asked to deliver, in the channel's language (the deliveries are queued worded so). */
+export interface OutgoingMessage extends Wording {
   /** The JSON a webhook receives. */
   payload: Record<string, unknown>;
 }

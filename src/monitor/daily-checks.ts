@@ -10,7 +10,8 @@ import type { Database } from '../storage/schema.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
 import type { AlertKind } from './alert-kinds.js';
-import { type DigestAlert, summariseAlerts } from './daily-digest.js';
+import { type DigestAlert, digestWording, summariseAlerts } from './daily-digest.js';
+import { isSaleType } from './fee-overcharge.js';
 
 /** What one daily run did, per merchant. */
 export interface DailyRunResult {
@@ -57,16 +58,16 @@ function saleKeys(r: TerminalRow, original: boolean): string[] {
 }
 
 /**
- * Per local trade date, the fen of the terminal's successful sales that are still to be settled: every
- * successful sale of the day, less those a successful void or reversal names (by its original reference,
- * voucher or order number) — a cancelled sale is never settled. A sale the journal marks voided or reversed
- * is not a successful sale. Integer fen.
+ * Per local trade date, the fen of the terminal's successful sales (pre-authorisation completions included:
+ * they settle as sales) that are still to be settled: every successful sale of the day, less those a
+ * successful void or reversal names (by its original reference, voucher or order number) — a cancelled sale
+ * is never settled. A sale the journal marks voided or reversed is not a successful sale. Integer fen.
  */
 export function salesAwaitingSettlement(rows: readonly TerminalRow[]): Map<string, number> {
   const out = new Map<string, number>();
   const byKey = new Map<string, { date: string; fen: number; cancelled: boolean }>();
   for (const r of rows) {
-    if (r.kind !== 'terminal' || r.type !== 'sale' || r.status !== 'success' || r.amount_fen <= 0) continue;
+    if (r.kind !== 'terminal' || !isSaleType(r.type) || r.status !== 'success' || r.amount_fen <= 0) continue;
     const date = localDateOf(r.time);
     out.set(date, (out.get(date) ?? 0) + r.amount_fen);
     const sale = { date, fen: r.amount_fen, cancelled: false };
@@ -90,8 +91,8 @@ export function salesAwaitingSettlement(rows: readonly TerminalRow[]): Map<strin
  * terminal sales whose statement is due by today (T+N from the plan's settlement cycle, else the rule's `days`
  * working days) and for which no settlement line exists raises one `missing_statement`, carrying the fen of
  * that day's sales still to be settled (money at risk); then yesterday's alerts are summed into one digest per
- * channel: the money lost (overcharges, rate changes, unplanned deductions, each fen once) and, apart, the
- * money at risk. Idempotent per day (a second run adds nothing).
+ * channel, in the channel's language: the money lost (overcharges, rate changes, unplanned deductions, each fen
+ * once) and, apart, the money at risk. Idempotent per day (a second run adds nothing).
  */
 export async function runDailyChecks(
   db: Kysely<Database>,
@@ -147,7 +148,7 @@ export async function runDailyChecks(
     for (const r of rows) {
       const d = localDateOf(r.time);
       if (d < from || d >= today) continue;
-      if (r.kind === 'terminal' && r.type === 'sale' && r.status === 'success') terminalDays.add(d);
+      if (r.kind === 'terminal' && isSaleType(r.type) && r.status === 'success') terminalDays.add(d);
       if (r.kind === 'settlement') settledDays.add(d);
     }
     const awaiting = salesAwaitingSettlement(rows);
@@ -158,8 +159,10 @@ export async function runDailyChecks(
         if (settledDays.has(d)) continue;
         const due = statementDueDate(d, cycle);
         if (due > today) continue;
+        // A day whose every sale was voided or reversed has nothing to settle: no statement is owed for it.
+        const pendingFen = awaiting.get(d) ?? 0;
+        if (pendingFen <= 0) continue;
         missing.push(d);
-        const pendingFen = Math.max(0, awaiting.get(d) ?? 0);
         const pending = formatFen(pendingFen);
         const terms = `${cycle.basis}+${cycle.days}`;
         drafts.push({
@@ -211,16 +214,10 @@ export async function runDailyChecks(
         overchargeKeys,
       );
       if (ofDay.length > 0 || (audit !== undefined && audit.findings > 0)) {
-        const lines = [...summary.lines];
-        if (audit !== undefined) {
-          lines.push(
-            `${from} 至 ${addDays(today, -1)} 对账：发现 ${audit.findings} 条，多扣 ${formatFen(audit.overchargeFen)}，损失 ${formatFen(audit.lossFen)}`,
-          );
-        }
         const link = `${options.publicUrl}/m/${id}/alerts`;
+        const reconciled = audit === undefined ? undefined : { from, to: yesterday, ...audit };
         digestQueued = await queueDigest(db, id, {
-          subject: `【POS跳点卫士】${yesterday} 监控日报`,
-          text: `【POS跳点卫士】${yesterday} 监控日报\n${lines.join('\n')}\n详情：${link}`,
+          ...digestWording(yesterday, summary, reconciled, link),
           payload: {
             type: 'digest',
             merchantId: id,

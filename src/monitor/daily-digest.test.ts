@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { salesAwaitingSettlement } from './daily-checks.js';
-import { summariseAlerts } from './daily-digest.js';
+import { digestWording, summariseAlerts } from './daily-digest.js';
 
 const GROUP = 'card|credit|r0.1';
 
@@ -42,6 +42,15 @@ describe('the digest totals the money lost, each fen once, and keeps money at ri
       '结算单未到 1 条，待结算交易 ¥1,545.67（尚未到账的风险金额，不计入损失）',
       '合计损失 ¥310.60（手续费多扣 ¥3.75 + 方案外扣费 ¥299.00 + 费率变化（疑似跳点） ¥7.85）',
     ]);
+    // The same figures, line for line, for the channels sent in English.
+    expect(summary.linesEn).toEqual([
+      'Large amount: 1 alert',
+      'Fee overcharged: 2 alerts, overcharged ¥3.75',
+      'Unplanned deduction: 1 alert, deducted outside the plan ¥299.00',
+      'Rate change (suspected fee jump): 2 alerts, overcharged ¥7.85 (another ¥3.30 already counted under Fee overcharged)',
+      'Statement missing: 1 alert, ¥1,545.67 of sales awaiting settlement (money at risk, not yet paid out; not counted as lost)',
+      'Total lost ¥310.60 (Fee overcharged ¥3.75 + Unplanned deduction ¥299.00 + Rate change (suspected fee jump) ¥7.85)',
+    ]);
   });
 
   it('a rate change whose every day a fee_overcharge carries adds nothing; no loss, no total line', () => {
@@ -51,11 +60,69 @@ describe('the digest totals the money lost, each fen once, and keeps money at ri
     );
     expect(summary.lossFen).toBe(0);
     expect(summary.lines).toEqual(['费率变化（疑似跳点） 1 条（其 ¥3.30 已计入手续费多扣）']);
+    expect(summary.linesEn).toEqual([
+      'Rate change (suspected fee jump): 1 alert (its ¥3.30 already counted under Fee overcharged)',
+    ]);
   });
 
   it('a missing statement stored without an amount counts as nothing at risk', () => {
     const summary = summariseAlerts([{ kind: 'missing_statement', amountFen: null, details: {} }], new Set());
-    expect(summary).toMatchObject({ lossFen: 0, atRiskFen: 0, lines: ['结算单未到 1 条'] });
+    expect(summary).toMatchObject({
+      lossFen: 0,
+      atRiskFen: 0,
+      lines: ['结算单未到 1 条'],
+      linesEn: ['Statement missing: 1 alert'],
+    });
+  });
+});
+
+describe('the digest as channels are sent it', () => {
+  const summary = {
+    lines: ['手续费多扣 1 条，多扣 ¥3.30'],
+    linesEn: ['Fee overcharged: 1 alert, overcharged ¥3.30'],
+  };
+  const link = 'https://posguard.example/m/3/alerts';
+
+  it('is the same figures under a Chinese and an English heading, the reconciliation last', () => {
+    const audit = { from: '2026-11-23', to: '2026-12-06', findings: 2, overchargeFen: 1_234, lossFen: 5_678 };
+    expect(digestWording('2026-12-06', summary, audit, link)).toEqual({
+      zh: {
+        subject: '【POS跳点卫士】2026-12-06 监控日报',
+        text: [
+          '【POS跳点卫士】2026-12-06 监控日报',
+          '手续费多扣 1 条，多扣 ¥3.30',
+          '2026-11-23 至 2026-12-06 对账：发现 2 条，多扣 ¥12.34，损失 ¥56.78',
+          `详情：${link}`,
+        ].join('\n'),
+      },
+      en: {
+        subject: '[posguard] Monitoring digest of 2026-12-06',
+        text: [
+          '[posguard] Monitoring digest of 2026-12-06',
+          'Fee overcharged: 1 alert, overcharged ¥3.30',
+          'Reconciliation 2026-11-23 to 2026-12-06: 2 findings, overcharged ¥12.34, lost ¥56.78',
+          `Details: ${link}`,
+        ].join('\n'),
+      },
+    });
+  });
+
+  it('says one finding in the singular, and leaves the reconciliation out when none could be run', () => {
+    const one = { from: '2026-11-23', to: '2026-12-06', findings: 1, overchargeFen: 0, lossFen: 30 };
+    expect(digestWording('2026-12-06', summary, one, link).en.text).toContain(
+      'Reconciliation 2026-11-23 to 2026-12-06: 1 finding, overcharged ¥0.00, lost ¥0.30\n',
+    );
+    const without = digestWording('2026-12-06', summary, undefined, link);
+    expect(without.zh.text.split('\n')).toEqual([
+      '【POS跳点卫士】2026-12-06 监控日报',
+      '手续费多扣 1 条，多扣 ¥3.30',
+      `详情：${link}`,
+    ]);
+    expect(without.en.text.split('\n')).toEqual([
+      '[posguard] Monitoring digest of 2026-12-06',
+      'Fee overcharged: 1 alert, overcharged ¥3.30',
+      `Details: ${link}`,
+    ]);
   });
 });
 

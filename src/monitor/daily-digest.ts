@@ -1,5 +1,6 @@
 import { formatFen } from '../money/index.js';
 import { ALERT_KIND_ZH, ALERT_KINDS, type AlertKind } from './alert-kinds.js';
+import { ALERT_KIND_EN, type AlertText, MESSAGE_HEAD, type Wording } from './alert-text.js';
 import { overchargeKeyOf } from './fee-overcharge.js';
 
 /** An alert as the digest counts it. */
@@ -21,7 +22,7 @@ export interface DigestCount {
   atRiskFen?: number;
 }
 
-/** The digest's figures and its lines (zh-CN, as the channels are sent). */
+/** The digest's figures and its lines, in zh-CN (`lines`) and English (`linesEn`): the same figures, line for line. */
 export interface DigestSummary {
   counts: Partial<Record<AlertKind, DigestCount>>;
   /** fee_overcharge + rate_change (the days no fee_overcharge alert carries) + unplanned_deduction. */
@@ -29,14 +30,38 @@ export interface DigestSummary {
   /** missing_statement: sales waiting for settlement, never part of the loss. */
   atRiskFen: number;
   lines: string[];
+  linesEn: string[];
 }
 
 /** The kinds whose amount is money lost, and what the digest calls that money. */
-const LOSS_WORDS: Partial<Record<AlertKind, string>> = {
-  fee_overcharge: '多扣',
-  rate_change: '多扣',
-  unplanned_deduction: '未约定扣款',
+const LOSS_WORDS: Partial<Record<AlertKind, AlertText>> = {
+  fee_overcharge: { zh: '多扣', en: 'overcharged' },
+  rate_change: { zh: '多扣', en: 'overcharged' },
+  unplanned_deduction: { zh: '未约定扣款', en: 'deducted outside the plan' },
 };
+
+/** One kind's line of the digest in both languages. */
+function kindLine(kind: AlertKind, c: DigestCount): AlertText {
+  const zh = ALERT_KIND_ZH[kind];
+  const en = ALERT_KIND_EN[kind];
+  const line = { zh: `${zh} ${c.n} 条`, en: `${en}: ${c.n} ${c.n === 1 ? 'alert' : 'alerts'}` };
+  const words = LOSS_WORDS[kind];
+  if (words !== undefined && c.fen > 0) {
+    line.zh += `，${words.zh} ${formatFen(c.fen)}`;
+    line.en += `, ${words.en} ${formatFen(c.fen)}`;
+  }
+  if (c.foldedFen !== undefined) {
+    const folded = formatFen(c.foldedFen);
+    line.zh += `${c.fen > 0 ? '（另有' : '（其'} ${folded} 已计入手续费多扣）`;
+    line.en += ` (${c.fen > 0 ? 'another' : 'its'} ${folded} already counted under ${ALERT_KIND_EN.fee_overcharge})`;
+  }
+  if (c.atRiskFen !== undefined && c.atRiskFen > 0) {
+    const atRisk = formatFen(c.atRiskFen);
+    line.zh += `，待结算交易 ${atRisk}（尚未到账的风险金额，不计入损失）`;
+    line.en += `, ${atRisk} of sales awaiting settlement (money at risk, not yet paid out; not counted as lost)`;
+  }
+  return line;
+}
 
 /**
  * A rate change's money split into what the digest counts as its loss and what a fee_overcharge alert of the
@@ -100,23 +125,63 @@ export function summariseAlerts(
     lossFen += loss;
   }
   const lines: string[] = [];
-  const parts: string[] = [];
+  const linesEn: string[] = [];
+  const parts: AlertText[] = [];
   for (const kind of ALERT_KINDS) {
     const c = counts[kind];
     if (c === undefined) continue;
-    let line = `${ALERT_KIND_ZH[kind]} ${c.n} 条`;
-    const words = LOSS_WORDS[kind];
-    if (words !== undefined && c.fen > 0) {
-      line += `，${words} ${formatFen(c.fen)}`;
-      parts.push(`${ALERT_KIND_ZH[kind]} ${formatFen(c.fen)}`);
-    }
-    if (c.foldedFen !== undefined)
-      line += `${c.fen > 0 ? '（另有' : '（其'} ${formatFen(c.foldedFen)} 已计入手续费多扣）`;
-    if (c.atRiskFen !== undefined && c.atRiskFen > 0)
-      line += `，待结算交易 ${formatFen(c.atRiskFen)}（尚未到账的风险金额，不计入损失）`;
-    lines.push(line);
+    const line = kindLine(kind, c);
+    lines.push(line.zh);
+    linesEn.push(line.en);
+    if (LOSS_WORDS[kind] !== undefined && c.fen > 0)
+      parts.push({
+        zh: `${ALERT_KIND_ZH[kind]} ${formatFen(c.fen)}`,
+        en: `${ALERT_KIND_EN[kind]} ${formatFen(c.fen)}`,
+      });
   }
-  if (lossFen > 0)
-    lines.push(`合计损失 ${formatFen(lossFen)}${parts.length > 1 ? `（${parts.join(' + ')}）` : ''}`);
-  return { counts, lossFen, atRiskFen, lines };
+  if (lossFen > 0) {
+    const total = formatFen(lossFen);
+    const split = parts.length > 1;
+    lines.push(`合计损失 ${total}${split ? `（${parts.map((p) => p.zh).join(' + ')}）` : ''}`);
+    linesEn.push(`Total lost ${total}${split ? ` (${parts.map((p) => p.en).join(' + ')})` : ''}`);
+  }
+  return { counts, lossFen, atRiskFen, lines, linesEn };
+}
+
+/** The reconciliation a digest reports: the audit of the stored records from `from` to `to`. */
+export interface DigestAudit {
+  from: string;
+  to: string;
+  findings: number;
+  overchargeFen: number;
+  lossFen: number;
+}
+
+/**
+ * The digest of `date` as channels are sent it, in zh-CN and in English with the same figures: its heading, the
+ * summary's lines, the reconciliation's when there was one, and the link to the merchant's alerts.
+ */
+export function digestWording(
+  date: string,
+  summary: Pick<DigestSummary, 'lines' | 'linesEn'>,
+  audit: DigestAudit | undefined,
+  link: string,
+): { zh: Wording; en: Wording } {
+  const lines = [...summary.lines];
+  const linesEn = [...summary.linesEn];
+  if (audit !== undefined) {
+    const { from, to, findings } = audit;
+    const overcharged = formatFen(audit.overchargeFen);
+    const lost = formatFen(audit.lossFen);
+    lines.push(`${from} 至 ${to} 对账：发现 ${findings} 条，多扣 ${overcharged}，损失 ${lost}`);
+    linesEn.push(
+      `Reconciliation ${from} to ${to}: ${findings} ${findings === 1 ? 'finding' : 'findings'}, overcharged ${overcharged}, lost ${lost}`,
+    );
+  }
+  const subject = `${MESSAGE_HEAD.zh}${date} 监控日报`;
+  const subjectEn = `${MESSAGE_HEAD.en}Monitoring digest of ${date}`;
+  return {
+    zh: { subject, text: [subject, ...lines, `详情：${link}`].join('\n') },
+    en: { subject: subjectEn, text: [subjectEn, ...linesEn, `Details: ${link}`].join('\n') },
+  };
 }

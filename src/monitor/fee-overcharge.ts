@@ -12,6 +12,16 @@ import type { MonitorRules } from './rules.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * The record types priced as sales: a 预授权完成 settles a sale as the audit takes it (matchClassOf in
+ * src/audit/match-records.ts), so the monitor checks it as one.
+ */
+export const SALE_TYPES = ['sale', 'preauth-complete'] as const;
+
+export function isSaleType(type: string): boolean {
+  return (SALE_TYPES as readonly string[]).includes(type);
+}
+
 /** A sale line as the fee checks read it. */
 export interface SaleLine {
   channel: string;
@@ -118,7 +128,7 @@ export async function overchargeTotals(
     .select(['id', 'time', 'channel', 'card', 'amount_fen', 'fee_fen', 'settled_fen', 'ref_no'])
     .where('merchant_id', '=', merchantId)
     .where('kind', '=', 'settlement')
-    .where('type', '=', 'sale')
+    .where('type', 'in', SALE_TYPES)
     .where('status', '=', 'success')
     .where((eb) => eb.or([eb('fee_fen', 'is not', null), eb('settled_fen', 'is not', null)]))
     .where('amount_fen', '>', 0)
@@ -263,6 +273,76 @@ export async function overchargeDrafts(
     );
   }
   return drafts;
+}
+
+/**
+ * The fee_overcharge alerts of `dates` whose key has no overcharged line left (`totals`: every key of those
+ * days, as the stored lines and the plan in force now give them — after a corrected plan, or a bill charging
+ * less than a push announced) are brought to ¥0.00 and say the money is withdrawn, or superseded where the day's
+ * lines of that channel and card now fall under another rule of the plan; neither the alert list nor the daily
+ * digest claims it any more. One that was sent with money is sent again, at `at`, so the channel that was told
+ * of the money learns it is not owed. Returns how many were withdrawn.
+ */
+export async function withdrawClearedOvercharges(
+  db: Db,
+  merchantId: number,
+  dates: ReadonlySet<string>,
+  totals: ReadonlyMap<string, KeyTotal>,
+  at: string,
+): Promise<number> {
+  if (dates.size === 0) return 0;
+  const rows = await db
+    .selectFrom('monitor_alerts')
+    .select(['id', 'dedup_key', 'severity', 'amount_fen', 'details_json'])
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', 'fee_overcharge')
+    .where('amount_fen', '>', 0)
+    .where((eb) => eb.or([...dates].map((d) => eb('dedup_key', 'like', `${overchargeKeyOf(d, '')}%`))))
+    .orderBy('id')
+    .execute();
+  let withdrawn = 0;
+  for (const row of rows) {
+    const [, date = '', channel = '', card = ''] = row.dedup_key.split('|');
+    if (!dates.has(date) || totals.has(row.dedup_key)) continue;
+    const details = JSON.parse(row.details_json) as Record<string, unknown>;
+    const sentFen =
+      typeof details['notifiedFen'] === 'number' ? details['notifiedFen'] : (row.amount_fen ?? 0);
+    const what = channelCardText(channel, card);
+    const was = formatFen(row.amount_fen ?? 0);
+    const superseded = [...totals.values()].some(
+      (t) => t.date === date && t.channel === channel && t.card === card,
+    );
+    await reviseAlert(
+      db,
+      {
+        id: row.id,
+        kind: 'fee_overcharge',
+        severity: row.severity,
+        amountFen: 0,
+        message: superseded
+          ? {
+              zh: `${date} ${what.zh} 已按现行费率方案重新核算，此前提示的多扣 ${was} 由新的提示取代`,
+              en: `${date} ${what.en}: recounted under the plan as it now stands; the ${was} overcharge reported before is replaced by a new alert`,
+            }
+          : {
+              zh: `${date} ${what.zh} 按现行费率方案未多扣手续费，此前提示的多扣 ${was} 已撤销`,
+              en: `${date} ${what.en}: no fee above the plan as it now stands; the ${was} overcharge reported before is withdrawn`,
+            },
+        details: {
+          ...details,
+          lines: 0,
+          totalOverchargeFen: 0,
+          totalChargedFeeFen: 0,
+          totalExpectedFeeFen: 0,
+          withdrawnFen: row.amount_fen,
+          notifiedFen: 0,
+        },
+      },
+      sentFen > 0 ? at : undefined,
+    );
+    withdrawn += 1;
+  }
+  return withdrawn;
 }
 
 /** The overcharged lines of a batch that a rate change explains: their days, and the largest line's overcharge. */

@@ -9,7 +9,9 @@ import { raiseAlerts } from '../storage/alerts-repo.js';
 import { rememberPushed, rulesInForce } from '../storage/monitor-repo.js';
 import { recordToRow, rowToRecord } from '../storage/record-row.js';
 import { addDays, localDateOf, withShanghaiOffset } from '../time/shanghai.js';
+import type { Bilingual } from '../server/http-error.js';
 import { naturalKey, UNNUMBERED_TYPES } from './natural-key.js';
+import { issueWording } from './rules.js';
 import type { Database, RecordRow } from '../storage/schema.js';
 import { checkSettlementRecords } from './settlement-checks.js';
 import { checkTerminalRecords } from './terminal-checks.js';
@@ -24,8 +26,8 @@ export interface IngestAnswer {
 }
 
 /**
- * A refused push: 400 with per-record problems, or 409 for a reused key with another body. `message` is the
- * English; `zh` the same in Chinese where the refusal is about how the client sent, not what its records hold.
+ * A refused push: 400 with per-record problems (`details`, each in both languages), 413 for too many records, or
+ * 409 for a reused key with another body. `message` is the English, `zh` the same in Chinese.
  */
 export class IngestRefused extends Error {
   constructor(
@@ -78,6 +80,45 @@ function scrub(record: PosRecord): PosRecord {
   return out as unknown as PosRecord;
 }
 
+/** The most records one push may carry. */
+const MAX_RECORDS = 5000;
+
+const KIND_ZH: Record<IngestKind, string> = { terminal: '终端交易', settlement: '结算明细' };
+
+/**
+ * The Chinese of what the record schema (src/records) says in English only; a message not listed here is shown
+ * as the API words that kind of issue.
+ */
+const RECORD_WORDS_ZH: Record<string, string> = {
+  'expected an integer amount of fen': '应为整数金额（分）',
+  'expected an ISO time': '应为 ISO 时间，如 2026-10-01T12:00:00+08:00',
+  'expected a date YYYY-MM-DD': '应为 YYYY-MM-DD 日期',
+  'a card number must be masked (first 6 / last 4 at most)': '卡号必须脱敏（最多保留前 6 位和后 4 位）',
+};
+
+/** One problem of a pushed record: `[index].path`, and what is wrong there, zh-CN and English. */
+export interface RecordProblem extends Bilingual {
+  index: number;
+  path: string;
+}
+
+function recordProblem(index: number, path: string, what: Bilingual): RecordProblem {
+  const where = path === '' ? `[${index}]` : `[${index}].${path}`;
+  return { index, path, zh: `${where}：${what.zh}`, en: `${where}: ${what.en}` };
+}
+
+/** 400 invalid_record: the first twenty problems in the message, every one in `details`. */
+function invalidRecords(problems: readonly RecordProblem[]): IngestRefused {
+  const shown = problems.slice(0, 20);
+  return new IngestRefused(
+    400,
+    'invalid_record',
+    shown.map((p) => p.en).join('; '),
+    problems,
+    shown.map((p) => p.zh).join('；'),
+  );
+}
+
 /** Validates a pushed body (one record or an array) for a side; `source` defaults to {file:'api', row:n}. */
 export function validatePush(kind: IngestKind, body: unknown): PosRecord[] {
   const list = Array.isArray(body) ? body : [body];
@@ -89,29 +130,44 @@ export function validatePush(kind: IngestKind, body: unknown): PosRecord[] {
       undefined,
       '请发送一条记录或一个非空数组',
     );
-  if (list.length > 5000) throw new IngestRefused(413, 'too_large', 'at most 5000 records per request');
+  if (list.length > MAX_RECORDS)
+    throw new IngestRefused(
+      413,
+      'too_large',
+      `at most ${MAX_RECORDS} records per request`,
+      undefined,
+      `每次最多推送 ${MAX_RECORDS} 条记录，请分批发送`,
+    );
   const out: PosRecord[] = [];
-  const problems: string[] = [];
+  const problems: RecordProblem[] = [];
   list.forEach((item, i) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      problems.push(`[${i}]: expected a record object`);
+      problems.push(
+        recordProblem(i, '', { zh: '应为一条记录（JSON 对象）', en: 'expected a record object' }),
+      );
       return;
     }
     const value = item as Record<string, unknown>;
     if (value['kind'] !== undefined && value['kind'] !== kind) {
-      problems.push(`[${i}].kind: this route takes ${kind} records, not ${JSON.stringify(value['kind'])}`);
+      const sent = JSON.stringify(value['kind']);
+      problems.push(
+        recordProblem(i, 'kind', {
+          zh: `此接口只接收${KIND_ZH[kind]}（${kind}）记录，不接收 ${sent}`,
+          en: `this route takes ${kind} records, not ${sent}`,
+        }),
+      );
       return;
     }
-    const parsed = RecordSchema.safeParse({
-      ...value,
-      kind,
-      source: value['source'] ?? { file: 'api', row: i + 1 },
-    });
+    const parsed = RecordSchema.safeParse(
+      { ...value, kind, source: value['source'] ?? { file: 'api', row: i + 1 } },
+      { reportInput: true },
+    );
     if (parsed.success) out.push(scrub(parsed.data));
-    else problems.push(...parsed.error.issues.map((x) => `[${i}].${x.path.join('.')}: ${x.message}`));
+    else
+      for (const { path, what } of issueWording(parsed.error.issues, RecordSchema))
+        problems.push(recordProblem(i, path, { zh: RECORD_WORDS_ZH[what.en] ?? what.zh, en: what.en }));
   });
-  if (problems.length > 0)
-    throw new IngestRefused(400, 'invalid_record', problems.slice(0, 20).join('; '), problems);
+  if (problems.length > 0) throw invalidRecords(problems);
   return out;
 }
 
@@ -133,13 +189,17 @@ async function refuseOtherMerchants(
     .executeTakeFirst();
   const code = row?.merchant_code ?? null;
   if (code === null) return;
-  const problems: string[] = [];
+  const problems: RecordProblem[] = [];
   records.forEach((r, i) => {
     if (r.merchantId !== undefined && r.merchantId !== code)
-      problems.push(`[${i}].merchantId: ${r.merchantId} is not this merchant's number (${code})`);
+      problems.push(
+        recordProblem(i, 'merchantId', {
+          zh: `${r.merchantId} 不是本商户的商户号（${code}）`,
+          en: `${r.merchantId} is not this merchant's number (${code})`,
+        }),
+      );
   });
-  if (problems.length > 0)
-    throw new IngestRefused(400, 'invalid_record', problems.slice(0, 20).join('; '), problems);
+  if (problems.length > 0) throw invalidRecords(problems);
 }
 
 function hashBody(kind: IngestKind, body: unknown): string {

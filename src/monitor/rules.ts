@@ -1,12 +1,29 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { CARD_TYPES, CHANNELS } from '../records/index.js';
+import type { Bilingual } from '../server/http-error.js';
+import { describeFormat, requestProblems } from '../server/invalid-request.js';
 import { SEVERITIES } from './alert-kinds.js';
 
-const fen = z.number().int().min(0).refine(Number.isSafeInteger, 'expected integer fen');
+const fen = z
+  .number()
+  .int()
+  .min(0)
+  .refine(Number.isSafeInteger, { message: 'expected integer fen', params: { zh: '应为整数（分）' } });
 const severity = z.enum(SEVERITIES);
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const hhmm = z
+  .string()
+  .regex(
+    describeFormat(/^([01]\d|2[0-3]):[0-5]\d$/, { zh: '应为 HH:MM 格式的时间', en: 'expected HH:MM' }),
+    'expected HH:MM',
+  );
+// Worded as the API's own date fields word this pattern (zod-route's isoDate): one pattern, one wording.
+const date = z
+  .string()
+  .regex(
+    describeFormat(/^\d{4}-\d{2}-\d{2}$/, { zh: '应为 YYYY-MM-DD 日期', en: 'expected a YYYY-MM-DD date' }),
+    'expected a YYYY-MM-DD date',
+  );
 // YAML reads an unquoted 2026-10-15 as a Date; take it back as the local date it was written as.
 const dateLike = z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), date);
 
@@ -125,8 +142,30 @@ export type LimitRow = MonitorRules['limits'][number];
 /** The rules when a merchant has not tuned any (same as src/monitor/rules.default.yaml). */
 export const DEFAULT_RULES: MonitorRules = MonitorRulesSchema.parse({ rules: {} });
 
-/** A rule file that failed validation, with one line per problem. */
-export type RulesParse = { ok: true; rules: MonitorRules } | { ok: false; problems: string[] };
+/** One problem of a rule file: its path (dotted, '' for the whole file) and what is wrong there, zh-CN and English. */
+export interface RulesProblem extends Bilingual {
+  path: string;
+}
+
+/** A rule file that failed validation, with one problem per field. */
+export type RulesParse = { ok: true; rules: MonitorRules } | { ok: false; problems: RulesProblem[] };
+
+/**
+ * What each zod issue says of its field, in both languages, without naming the field: worded as the API words a
+ * refused request field (requestProblems: the expected type, range, format, a misspelt key's closest name), less
+ * its "body field" label, for texts that name their fields their own way (a rule file's path, a pushed record's
+ * index). `path` is the field's dotted path, '' for the value itself.
+ */
+export function issueWording(
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.ZodType,
+): { path: string; what: Bilingual }[] {
+  const after = (text: string, head: string): string => text.slice(text.indexOf(head) + head.length);
+  return requestProblems('body', issues, schema).map((p) => ({
+    path: p.path,
+    what: { zh: after(p.zh, `${p.path}：`), en: after(p.en, `${p.path}: `) },
+  }));
+}
 
 /** Parses a rule file (YAML or JSON text, or an already parsed value); absent keys take the defaults. */
 export function parseMonitorRules(input: unknown): RulesParse {
@@ -135,14 +174,19 @@ export function parseMonitorRules(input: unknown): RulesParse {
     try {
       value = input.trim() === '' ? {} : parse(input);
     } catch (error) {
-      return { ok: false, problems: [`yaml: ${error instanceof Error ? error.message : String(error)}`] };
+      const reason = error instanceof Error ? error.message : String(error);
+      return { ok: false, problems: [{ path: '', zh: `YAML 格式错误：${reason}`, en: `yaml: ${reason}` }] };
     }
   }
-  const result = MonitorRulesSchema.safeParse(value ?? {});
+  const result = MonitorRulesSchema.safeParse(value ?? {}, { reportInput: true });
   if (result.success) return { ok: true, rules: result.data };
   return {
     ok: false,
-    problems: result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    problems: issueWording(result.error.issues, MonitorRulesSchema).map(({ path, what }) => ({
+      path,
+      zh: `${path === '' ? '规则文件' : path}：${what.zh}`,
+      en: `${path === '' ? '(root)' : path}: ${what.en}`,
+    })),
   };
 }
 

@@ -22,9 +22,11 @@ import {
   checkFees,
   type FoldedLines,
   grewMaterially,
+  isSaleType,
   overchargeKeyOf,
   overchargeTotals,
   priceLine,
+  SALE_TYPES,
   type SaleLine,
 } from './fee-overcharge.js';
 import type { MonitorRules } from './rules.js';
@@ -39,14 +41,18 @@ export const RATE_WINDOW = 300;
  * charged: its fee, or amount − settled on a statement without a fee column.
  */
 function saleLineOf(r: PosRecord): SaleLine | undefined {
-  if (r.type !== 'sale' || r.status !== 'success' || r.amountFen <= 0) return undefined;
+  if (!isSaleType(r.type) || r.status !== 'success' || r.amountFen <= 0) return undefined;
   const feeFen = chargedFeeOf(r.amountFen, r.feeFen, r.settledFen);
   if (feeFen === undefined) return undefined;
   return { channel: r.channel, card: r.card, amountFen: r.amountFen, feeFen, time: r.time };
 }
 
-/** A line of a formula group's window: amount, fee, local date and epoch ms of its time (absent in old state). */
-type StoredLine = [number, number, string, number?];
+/**
+ * A line of a formula group's window: amount, fee, local date, epoch ms of its time and record id (the last two
+ * absent in old state). The id lets a record checked again — a push of lines already stored, a statement
+ * billing a pushed line — replace its line instead of being counted twice.
+ */
+type StoredLine = [number, number, string, number?, number?];
 
 /** A formula as a rate_change alert describes it. */
 export type Described = { rate: string; fixedFen: number; capFen?: number } | null;
@@ -142,10 +148,11 @@ async function detectRateChanges(
 ): Promise<RateChanges> {
   const out: RateChanges = { drafts: [], changeOf: new Map(), regimeDays: new Map(), groupOf: new Map() };
   if (!rules.rules.rate_change.enabled) return out;
-  type WindowLine = DatedFeeLine & { t: number; index?: number };
+  type WindowLine = DatedFeeLine & { t: number; index?: number; id?: number };
   const groups = new Map<string, WindowLine[]>();
   sales.forEach((line, i) => {
-    if (line === undefined || ids[i] === undefined) return;
+    const id = ids[i];
+    if (line === undefined || id === undefined) return;
     const { date, group } = priceLine(plan, line);
     const lines = groups.get(group) ?? [];
     lines.push({
@@ -154,23 +161,39 @@ async function detectRateChanges(
       date,
       t: isoToEpochMs(line.time),
       index: i,
+      id,
     });
     groups.set(group, lines);
   });
-  for (const [group, batch] of groups) {
+  for (const [group, arrived] of groups) {
     const state = await db
       .selectFrom('monitor_rate_state')
       .select(['lines_json', 'last_change_date'])
       .where('merchant_id', '=', merchantId)
       .where('group_key', '=', group)
       .executeTakeFirst();
-    const earlier = state === undefined ? [] : (JSON.parse(state.lines_json) as StoredLine[]);
+    const kept = state === undefined ? [] : (JSON.parse(state.lines_json) as StoredLine[]);
+    // A record checked again (a push of lines a file already brought, a pushed line its statement billed) takes
+    // its place in the window once, as stored now: never set beside itself, which reads as the rate changing.
+    const stored = await storedNow(db, arrived, new Set(kept.map(([, , , , id]) => id)));
+    const batch = arrived.map((l) => {
+      const now = l.id === undefined ? undefined : stored.get(l.id);
+      return now === undefined ? l : { ...l, ...now };
+    });
+    const arrivedIds = new Set(arrived.map((l) => l.id));
+    const earlier = kept.filter(([, , , , id]) => id === undefined || !arrivedIds.has(id));
     // In date and time order (stable: arrival order for the same time, and lines kept before times were
     // stored first within their day): a statement arriving in pieces, a late day after a later one or a
     // day's afternoon before its morning, must read as the times it covers, not as a rate going back and
     // forth (one change, one alert).
     const all: WindowLine[] = [
-      ...earlier.map(([amountFen, feeFen, date, t]) => ({ amountFen, feeFen, date, t: t ?? 0 })),
+      ...earlier.map(([amountFen, feeFen, date, t, id]) => ({
+        amountFen,
+        feeFen,
+        date,
+        t: t ?? 0,
+        ...(id === undefined ? {} : { id }),
+      })),
       ...batch,
     ]
       .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.t - b.t))
@@ -257,7 +280,14 @@ async function detectRateChanges(
         out.regimeDays.set(key, days);
       }
     });
-    const linesJson = JSON.stringify(all.map((l): StoredLine => [l.amountFen, l.feeFen, l.date, l.t]));
+    const linesJson = JSON.stringify(
+      all.map(
+        (l): StoredLine =>
+          l.id === undefined
+            ? [l.amountFen, l.feeFen, l.date, l.t]
+            : [l.amountFen, l.feeFen, l.date, l.t, l.id],
+      ),
+    );
     if (state === undefined) {
       await db
         .insertInto('monitor_rate_state')
@@ -276,6 +306,30 @@ async function detectRateChanges(
         .where('group_key', '=', group)
         .execute();
     }
+  }
+  return out;
+}
+
+/**
+ * The amount and fee stored now for the records of `lines` that the window holds already (`windowIds`): a push
+ * of a line a statement brought first carries the push's own figures, while the statement is the bill.
+ */
+async function storedNow(
+  db: Db,
+  lines: readonly { id?: number }[],
+  windowIds: ReadonlySet<number | undefined>,
+): Promise<Map<number, { amountFen: number; feeFen: number }>> {
+  const out = new Map<number, { amountFen: number; feeFen: number }>();
+  const again = lines.flatMap((l) => (l.id !== undefined && windowIds.has(l.id) ? [l.id] : []));
+  if (again.length === 0) return out;
+  const rows = await db
+    .selectFrom('records')
+    .select(['id', 'amount_fen', 'fee_fen', 'settled_fen'])
+    .where('id', 'in', again)
+    .execute();
+  for (const r of rows) {
+    const feeFen = chargedFeeOf(r.amount_fen, r.fee_fen, r.settled_fen);
+    if (feeFen !== undefined) out.set(r.id, { amountFen: r.amount_fen, feeFen });
   }
   return out;
 }
@@ -397,6 +451,67 @@ async function chargeRateChanges(
   return drafts;
 }
 
+/**
+ * After a plan is saved: the plan overcharge each rate_change alert carries for `dates` recounted from `totals`
+ * (every fee_overcharge key of those days under the plan now), so a change no longer claims money the corrected
+ * plan does not see as overcharged. A day of the change with nothing over the plan left is dropped from it. An
+ * alert whose money is all gone is sent again, at `at`, when it had been sent with money. Returns how many
+ * alerts changed.
+ */
+export async function recountRateChanges(
+  db: Db,
+  merchantId: number,
+  dates: ReadonlySet<string>,
+  totals: ReadonlyMap<string, { overchargeFen: number }>,
+  at: string,
+): Promise<number> {
+  const rows = await db
+    .selectFrom('monitor_alerts')
+    .select(['id', 'severity', 'amount_fen', 'details_json'])
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', 'rate_change')
+    .orderBy('id')
+    .execute();
+  let changed = 0;
+  for (const row of rows) {
+    const details = JSON.parse(row.details_json) as RateChangeDetails;
+    if (details.days === undefined) continue;
+    const days: Record<string, number> = {};
+    for (const [date, fen] of Object.entries(details.days)) {
+      if (!dates.has(date)) days[date] = fen;
+      else {
+        const now = totals.get(overchargeKeyOf(date, details.group))?.overchargeFen;
+        if (now !== undefined) days[date] = now;
+      }
+    }
+    const money = Object.values(days).reduce((a, b) => a + b, 0);
+    const same = Object.keys(days).length === Object.keys(details.days).length;
+    if (same && money === (details.overchargeFen ?? 0)) continue;
+    const sentFen = details.notifiedFen ?? 0;
+    const withdrawn = money === 0 && sentFen > 0;
+    const next: RateChangeDetails = {
+      ...details,
+      days,
+      overchargeFen: money,
+      notifiedFen: withdrawn ? 0 : sentFen,
+    };
+    await reviseAlert(
+      db,
+      {
+        id: row.id,
+        kind: 'rate_change',
+        severity: row.severity,
+        amountFen: money,
+        message: rateChangeMessage(next),
+        details: { ...next },
+      },
+      withdrawn ? at : undefined,
+    );
+    changed += 1;
+  }
+  return changed;
+}
+
 /** A deduction the plan's charges are checked against: a deduction line, or a sale settled short. */
 interface DeductionItem {
   id: number;
@@ -420,7 +535,7 @@ function deductionOf(id: number, r: PosRecord): DeductionItem | undefined {
   if (r.type === 'deduction')
     return { id, record: r, deduction: { ...common, amountFen: Math.abs(r.settledFen ?? r.amountFen) } };
   if (
-    r.type === 'sale' &&
+    isSaleType(r.type) &&
     r.feeFen !== undefined &&
     r.settledFen !== undefined &&
     r.settledFen < r.amountFen - r.feeFen
@@ -549,7 +664,7 @@ async function storedDeductions(db: Db, merchantId: number): Promise<DeductionIt
         eb('type', '=', 'deduction'),
         // A short-settled sale names a charge only through its label; most sales have none.
         eb.and([
-          eb('type', '=', 'sale'),
+          eb('type', 'in', SALE_TYPES),
           eb('label', 'is not', null),
           eb('fee_fen', 'is not', null),
           eb('settled_fen', 'is not', null),

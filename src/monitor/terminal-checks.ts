@@ -3,6 +3,9 @@ import { formatFen } from '../money/index.js';
 import type { PosRecord } from '../records/index.js';
 import type { Database } from '../storage/schema.js';
 import type { AlertDraft } from './alert-draft.js';
+import type { AlertText } from './alert-text.js';
+import { reviseAlert } from './alert-worker.js';
+import { isSaleType, SALE_TYPES } from './fee-overcharge.js';
 import { isoToEpochMs, localDateOf, localHhmmOf } from '../time/shanghai.js';
 import { limitInForce, type MonitorRules } from './rules.js';
 
@@ -65,6 +68,130 @@ async function payerHistory(db: Db, merchantId: number, payer: string, fromMs: n
   return out;
 }
 
+/** What a split_sales alert keeps of its episode. */
+interface SplitDetails {
+  payer: string;
+  count: number;
+  limitFen: number;
+  /** The episode's sales (absent on alerts raised before episodes grew: those are not grown). */
+  recordIds?: number[];
+  /** Where the episode began, as its message names it. */
+  start?: AlertText;
+}
+
+function splitMessage(d: SplitDetails, totalFen: number, windowMinutes: number, start: AlertText): AlertText {
+  const [cap, total] = [formatFen(d.limitFen), formatFen(totalFen)];
+  return {
+    zh: `${start.zh} 起 同一付款人 ${d.count} 笔接近限额 ${cap} 的交易（相邻两笔间隔不超过 ${windowMinutes} 分钟），合计 ${total}，疑似拆单`,
+    en: `${start.en} onwards ${d.count} sales by the same payer close to the ${cap} limit, each within ${windowMinutes} minutes of the one before, ${total} in all: possibly one sale split up`,
+  };
+}
+
+/** Where a group of sales began: the local time and terminal of its earliest sale. */
+function startOf(group: readonly Seen[]): AlertText {
+  const first = [...group].sort((a, b) => a.ms - b.ms || a.id - b.id)[0];
+  const iso = new Date(first?.ms ?? 0).toISOString();
+  const at = `${localDateOf(iso)} ${localHhmmOf(iso)}`;
+  const terminal = first?.terminal ?? null;
+  return terminal === null
+    ? { zh: at, en: at }
+    : { zh: `${at} 终端${terminal}`, en: `${at} terminal ${terminal}` };
+}
+
+/** The episode `d` (its money `totalFen`) with the sales of `group` it did not have yet; undefined if none. */
+function grown(
+  d: SplitDetails,
+  totalFen: number,
+  group: readonly Seen[],
+): { details: SplitDetails; totalFen: number } | undefined {
+  const known = new Set(d.recordIds);
+  const added = group.filter((h) => !known.has(h.id));
+  if (added.length === 0) return undefined;
+  return {
+    details: { ...d, count: d.count + added.length, recordIds: [...known, ...added.map((h) => h.id)] },
+    totalFen: totalFen + added.reduce((sum, h) => sum + h.amountFen, 0),
+  };
+}
+
+/**
+ * One alert per split-sale episode: a group of sales near the limit that shares a sale with an episode already
+ * alerted (a draft of this batch in `pending`, or a stored alert) is that episode going on, so its new sales are
+ * added to it — count and total brought up to the episode's, not a new alert over the same money. A stored alert
+ * is revised in place without being sent again; the daily digest and the alert list carry its total. Returns
+ * the draft of a new episode, or undefined when the group belongs to one already alerted.
+ */
+async function splitEpisode(
+  db: Db,
+  merchantId: number,
+  pending: readonly AlertDraft[],
+  g: { payer: string; group: readonly Seen[]; capFen: number; windowMinutes: number },
+): Promise<Omit<AlertDraft, 'severity' | 'recordIndex'> | undefined> {
+  const ids = new Set(g.group.map((h) => h.id));
+  const shares = (d: SplitDetails): boolean =>
+    d.payer === g.payer && (d.recordIds ?? []).some((id) => ids.has(id));
+  const mine = pending.find((d) => shares(d.details as unknown as SplitDetails));
+  if (mine !== undefined) {
+    const was = mine.details as unknown as SplitDetails;
+    const next = grown(was, mine.amountFen ?? 0, g.group);
+    if (next !== undefined) {
+      mine.amountFen = next.totalFen;
+      mine.details = { ...next.details };
+      mine.message = splitMessage(
+        next.details,
+        next.totalFen,
+        g.windowMinutes,
+        was.start ?? startOf(g.group),
+      );
+    }
+    return undefined;
+  }
+  const prefix = `split_sales|${g.payer}|`;
+  const rows = await db
+    .selectFrom('monitor_alerts')
+    .select(['id', 'dedup_key', 'severity', 'amount_fen', 'details_json'])
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', 'split_sales')
+    .where('dedup_key', 'like', `${prefix}%`)
+    .orderBy('id', 'desc')
+    .execute();
+  for (const row of rows) {
+    if (!row.dedup_key.startsWith(prefix)) continue;
+    const was = JSON.parse(row.details_json) as SplitDetails;
+    if (!shares(was)) continue;
+    const next = grown(was, row.amount_fen ?? 0, g.group);
+    if (next !== undefined)
+      await reviseAlert(
+        db,
+        {
+          id: row.id,
+          kind: 'split_sales',
+          severity: row.severity,
+          amountFen: next.totalFen,
+          message: splitMessage(next.details, next.totalFen, g.windowMinutes, was.start ?? startOf(g.group)),
+          details: { ...next.details },
+        },
+        undefined,
+      );
+    return undefined;
+  }
+  const totalFen = g.group.reduce((sum, h) => sum + h.amountFen, 0);
+  const start = startOf(g.group);
+  const details: SplitDetails = {
+    payer: g.payer,
+    count: g.group.length,
+    limitFen: g.capFen,
+    recordIds: g.group.map((h) => h.id),
+    start,
+  };
+  return {
+    kind: 'split_sales',
+    dedupKey: `${prefix}first:${Math.min(...ids)}`,
+    amountFen: totalFen,
+    message: splitMessage(details, totalFen, g.windowMinutes, start),
+    details: { ...details },
+  };
+}
+
 /**
  * Runs the terminal-side rules over records just stored (ids in the same order), looking back at what the
  * merchant already has. Returns the alerts to raise; each names the event it is about in its dedup key.
@@ -80,13 +207,13 @@ export async function checkTerminalRecords(
   const drafts: AlertDraft[] = [];
   let medianFen: number | undefined;
   let salesCount = 0;
-  if (r.large_amount.enabled && records.some((x) => x.type === 'sale')) {
+  if (r.large_amount.enabled && records.some((x) => isSaleType(x.type))) {
     const recent = await db
       .selectFrom('records')
       .select('amount_fen')
       .where('merchant_id', '=', merchantId)
       .where('kind', '=', 'terminal')
-      .where('type', '=', 'sale')
+      .where('type', 'in', SALE_TYPES)
       .where('status', '=', 'success')
       .orderBy('id', 'desc')
       .limit(1000)
@@ -96,10 +223,12 @@ export async function checkTerminalRecords(
       medianFen = median(recent.map((x) => x.amount_fen).sort((a, b) => a - b));
     }
   }
+  // Split-sale episodes raised by this batch, grown in place as its later sales join them.
+  const pendingSplits: AlertDraft[] = [];
   for (let i = 0; i < records.length; i += 1) {
     const rec = records[i];
     const id = ids[i];
-    if (rec === undefined || id === undefined || rec.type !== 'sale') continue;
+    if (rec === undefined || id === undefined || !isSaleType(rec.type)) continue;
     const ms = isoToEpochMs(rec.time);
     const date = localDateOf(rec.time);
     const hhmm = localHhmmOf(rec.time);
@@ -175,7 +304,7 @@ export async function checkTerminalRecords(
       r.duplicate_submission.windowSeconds * 1000,
     );
     const around = await payerHistory(db, merchantId, payer, ms - lookback);
-    const history = around.filter((h) => h.ms <= ms && h.type === 'sale' && h.status === 'success');
+    const history = around.filter((h) => h.ms <= ms && isSaleType(h.type) && h.status === 'success');
     if (r.duplicate_submission.enabled) {
       const windowMs = r.duplicate_submission.windowSeconds * 1000;
       // Pairs are ordered by time (then id), not by arrival: an export listed newest first, or a resubmission
@@ -185,7 +314,7 @@ export async function checkTerminalRecords(
       const twins = around.filter(
         (h) =>
           h.id !== id &&
-          h.type === 'sale' &&
+          isSaleType(h.type) &&
           h.status === 'success' &&
           h.amountFen === rec.amountFen &&
           h.terminal === (rec.terminalId ?? null) &&
@@ -245,20 +374,18 @@ export async function checkTerminalRecords(
         const windowMs = r.split_sales.windowMinutes * 60_000;
         const group = history.filter((h) => ms - h.ms <= windowMs && near(h.amountFen));
         if (group.length >= r.split_sales.minCount) {
-          const total = group.reduce((s, h) => s + h.amountFen, 0);
-          const first = Math.min(...group.map((h) => h.id));
-          drafts.push({
-            kind: 'split_sales',
-            severity: r.split_sales.severity,
-            dedupKey: `split_sales|${payer}|first:${first}`,
-            recordIndex: i,
-            amountFen: total,
-            message: {
-              zh: `${where} 同一付款人 ${r.split_sales.windowMinutes} 分钟内 ${group.length} 笔接近限额 ${formatFen(cap)} 的交易，合计 ${formatFen(total)}，疑似拆单`,
-              en: `${whereEn} ${group.length} sales by the same payer close to the ${formatFen(cap)} limit within ${r.split_sales.windowMinutes} minutes, ${formatFen(total)} in all: possibly one sale split up`,
-            },
-            details: { payer, count: group.length, limitFen: cap },
+          const draft = await splitEpisode(db, merchantId, pendingSplits, {
+            payer,
+            group,
+            capFen: cap,
+            windowMinutes: r.split_sales.windowMinutes,
           });
+          if (draft !== undefined) {
+            // The same object in both lists: a later sale of the batch that joins the episode grows the draft.
+            const raised: AlertDraft = { ...draft, severity: r.split_sales.severity, recordIndex: i };
+            drafts.push(raised);
+            pendingSplits.push(raised);
+          }
         }
       }
     }

@@ -2,16 +2,96 @@ import { type FSWatcher, watch } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { HttpError } from '../server/http-error.js';
-import { importStatement } from '../server/import-statement.js';
-import { WRITE_ROLES } from '../storage/access.js';
+import { type Bilingual, HttpError } from '../server/http-error.js';
+import { importStatement, type StatementImportAnswer } from '../server/import-statement.js';
+import { AccessDenied, WRITE_ROLES } from '../storage/access.js';
 import type { Database } from '../storage/schema.js';
-import { checkImportedRecords } from './check-imported.js';
+import { checkImportedRecords, landingToCheck } from './check-imported.js';
 import { monitorSettingsFor } from './monitor-settings.js';
 
 /** Names a watcher leaves alone: hidden files and the partial files of downloads and editors. */
 function ignored(name: string): boolean {
   return name.startsWith('.') || name.startsWith('~$') || /\.(part|tmp|crdownload|swp|download)$/i.test(name);
+}
+
+/** The first wait before a failed import is tried again, doubled each time up to `RETRY_MAX_MS`. */
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 60_000;
+/** Tries of an import that fails for a reason not known to pass (a busy database is waited out instead). */
+const OTHER_ATTEMPTS = 3;
+
+/** SQLite's busy and locked codes, and the connection failures of PostgreSQL and its driver, that pass. */
+const TRANSIENT_CODES = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_RECOVERY',
+  'SQLITE_BUSY_SNAPSHOT',
+  'SQLITE_BUSY_TIMEOUT',
+  'SQLITE_LOCKED',
+  'SQLITE_LOCKED_SHAREDCACHE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  // PostgreSQL: serialization failure, deadlock, connection exceptions, admin shutdown, cannot connect now.
+  '40001',
+  '40P01',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  '57P01',
+  '57P03',
+]);
+
+/** The code of a database failure that passes by itself (the same import tried later succeeds), if it is one. */
+function transientDbCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return code;
+  const message = error instanceof Error ? error.message : '';
+  if (/database (table )?is locked/i.test(message)) return 'SQLITE_BUSY';
+  return /Connection terminated/i.test(message) ? 'ECONNRESET' : undefined;
+}
+
+/**
+ * Why an import or check failed, as the watcher says it; `permanent` when trying the same file again cannot
+ * help (it is not a statement the importer reads, or the member may not write to the merchant).
+ */
+function failureOf(error: unknown): { reason: Bilingual; permanent: boolean; transient?: string } {
+  const transient = transientDbCode(error);
+  if (transient !== undefined)
+    return {
+      reason: {
+        zh: `数据库正被另一个程序写入或连接中断（${transient}）`,
+        en: `the database is busy with another program's writes or the connection was lost (${transient})`,
+      },
+      permanent: false,
+      transient,
+    };
+  if (error instanceof HttpError) {
+    const d = error.details as { zh?: unknown; en?: unknown } | undefined;
+    const zh = typeof d?.zh === 'string' ? d.zh : error.message;
+    const en = typeof d?.en === 'string' ? d.en : error.message;
+    return { reason: { zh, en }, permanent: error.statusCode < 500 };
+  }
+  if (error instanceof AccessDenied)
+    return { reason: { zh: error.zh ?? error.message, en: error.message }, permanent: true };
+  const raw = error instanceof Error ? error.message : String(error);
+  return { reason: { zh: `意外错误（${raw}）`, en: `unexpected error (${raw})` }, permanent: false };
+}
+
+/** Waits `ms`, or less when `signal` aborts (the watch stopping does not wait out a backoff). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** How many settle delays a file that still looks cut off is waited for before it is imported as it is. */
@@ -96,8 +176,15 @@ export async function watchFolder(options: {
   settleMs?: number;
   now?: () => Date;
   tmpDir?: string;
+  /** The language failures are said in (zh-CN by default); a file's outcome line carries both. */
+  lang?: 'zh' | 'en';
+  /** The first wait before a failed try is repeated, doubled each time (default 1 s, at most 60 s). */
+  retryFirstMs?: number;
 }): Promise<void> {
   const settleMs = options.settleMs ?? 1000;
+  const lang = options.lang ?? 'zh';
+  const retryFirstMs = options.retryFirstMs ?? RETRY_FIRST_MS;
+  const retryMaxMs = Math.max(retryFirstMs, RETRY_MAX_MS);
   const now = options.now ?? (() => new Date());
   const timers = new Map<string, NodeJS.Timeout>();
   const lastSeen = new Map<string, string>();
@@ -105,14 +192,63 @@ export async function watchFolder(options: {
   const incomplete = new Map<string, number>();
   let chain: Promise<void> = Promise.resolve();
 
+  const say = (text: Bilingual): void => options.say(lang === 'en' ? text.en : text.zh);
+
+  /** The checks of a stored import: alerts queued for the server's worker, as a pushed statement's are. */
+  const checkLandings = async (answer: StatementImportAnswer): Promise<number> => {
+    let alerts = 0;
+    for (const landing of answer.landings) {
+      if (!landingToCheck(landing)) continue;
+      const raised = await checkImportedRecords(options.db, landing.merchantId, landing.importId, {
+        at: now().toISOString(),
+        publicUrl: monitorSettingsFor(options.db).publicUrl,
+      });
+      alerts += raised.length;
+    }
+    return alerts;
+  };
+
+  /**
+   * Runs `step` until it succeeds. A busy database (SQLITE_BUSY while another process — the server importing a
+   * large upload — holds the write lock) or a lost connection is waited out, with backoff, as long as the watch
+   * runs; another failure is tried `OTHER_ATTEMPTS` times, one the same file cannot get past once. Each failure
+   * is said with what happens next. Returns the step's value, or the failure that ended the tries.
+   */
+  const untilDone = async <T>(
+    name: string,
+    stored: boolean,
+    step: () => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false; failure: ReturnType<typeof failureOf> }> => {
+    const what: Bilingual = stored
+      ? { zh: '记录已入库，但检查', en: 'records stored, but checking them' }
+      : { zh: '导入', en: 'the import' };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return { ok: true, value: await step() };
+      } catch (error) {
+        const failure = failureOf(error);
+        const last = failure.permanent || (failure.transient === undefined && attempt >= OTHER_ATTEMPTS);
+        if (last || options.signal.aborted) return { ok: false, failure };
+        const waitMs = Math.min(retryMaxMs, retryFirstMs * 2 ** (attempt - 1));
+        const seconds = Math.max(1, Math.round(waitMs / 1000));
+        say({
+          zh: `… ${name}：${what.zh}暂时失败：${failure.reason.zh}；${seconds} 秒后自动重试（第 ${attempt} 次重试）`,
+          en: `… ${name}: ${what.en} failed for now: ${failure.reason.en}; trying again in ${seconds} s (retry ${attempt})`,
+        });
+        await sleep(waitMs, options.signal);
+        if (options.signal.aborted) return { ok: false, failure };
+      }
+    }
+  };
+
   const importOne = async (name: string): Promise<void> => {
     const path = join(options.dir, name);
     const st = await stat(path).catch(() => undefined);
     if (st === undefined || !st.isFile()) return;
     const stamp = `${st.size}:${st.mtimeMs}`;
     if (done.get(name) === stamp) return;
-    try {
-      const answer = await importStatement(
+    const imported = await untilDone(name, false, () =>
+      importStatement(
         options.db,
         options.userId,
         options.merchantId,
@@ -122,30 +258,50 @@ export async function watchFolder(options: {
           address: null,
           ...(options.tmpDir === undefined ? {} : { tmpDir: options.tmpDir }),
         },
+      ),
+    );
+    if (!imported.ok) {
+      // Nothing of the file is stored: it is not marked done, so it is imported when it changes or the watch
+      // starts again.
+      const { reason, permanent, transient } = imported.failure;
+      const advice: Bilingual = permanent
+        ? {
+            zh: '修正或替换该文件后会自动重新导入',
+            en: 'it is imported again once the file is corrected or replaced',
+          }
+        : transient !== undefined
+          ? {
+              zh: '请确认没有其他程序长时间占用数据库（如正在导入大文件的 posguard serve），然后重新启动 posguard watch 或重新放入该文件',
+              en: 'make sure no other program holds the database for long (such as posguard serve importing a large file), then start posguard watch again or put the file in again',
+            }
+          : {
+              zh: '请按上述原因处理后重新启动 posguard watch 或重新放入该文件',
+              en: 'deal with the cause above, then start posguard watch again or put the file in again',
+            };
+      say({
+        zh: `✗ ${name}：未能导入：${reason.zh}。该文件未标记为已处理，${advice.zh}`,
+        en: `✗ ${name}: not imported: ${reason.en}. The file is not marked done; ${advice.en}`,
+      });
+      return;
+    }
+    const answer = imported.value;
+    const summary = answer.files[0];
+    const stored = answer.landings.reduce((n, l) => n + l.stored, 0);
+    if (answer.duplicate) options.say(`= ${name}: 已导入过（SHA-256 相同）/ already imported`);
+    else {
+      // The records are committed: a check the database refuses now is retried here, since the file, seen
+      // again, would be a duplicate that is never checked.
+      const checked = await untilDone(name, true, () => checkLandings(answer));
+      const alerts = checked.ok ? checked.value : 0;
+      const rejected = summary?.rejected.length ?? 0;
+      options.say(
+        `✓ ${name}: ${summary?.kind ?? ''} ${stored} 条记录入库${rejected > 0 ? `，${rejected} 行被拒` : ''}${alerts > 0 ? `，${alerts} 条告警` : ''} / ${stored} records stored${rejected > 0 ? `, ${rejected} rows rejected` : ''}${alerts > 0 ? `, ${alerts} alerts` : ''}`,
       );
-      const summary = answer.files[0];
-      const stored = answer.landings.reduce((s, l) => s + l.stored, 0);
-      if (answer.duplicate) options.say(`= ${name}: 已导入过（SHA-256 相同）/ already imported`);
-      else {
-        // The statement is checked as it arrives, like a pushed one: the alerts are queued for the server's
-        // worker to deliver.
-        let alerts = 0;
-        for (const landing of answer.landings) {
-          if (landing.duplicate || landing.stored === 0) continue;
-          const raised = await checkImportedRecords(options.db, landing.merchantId, landing.importId, {
-            at: now().toISOString(),
-            publicUrl: monitorSettingsFor(options.db).publicUrl,
-          });
-          alerts += raised.length;
-        }
-        const rejected = summary?.rejected.length ?? 0;
-        options.say(
-          `✓ ${name}: ${summary?.kind ?? ''} ${stored} 条记录入库${rejected > 0 ? `，${rejected} 行被拒` : ''}${alerts > 0 ? `，${alerts} 条告警` : ''} / ${stored} records stored${rejected > 0 ? `, ${rejected} rows rejected` : ''}${alerts > 0 ? `, ${alerts} alerts` : ''}`,
-        );
-      }
-    } catch (error) {
-      const message = error instanceof HttpError || error instanceof Error ? error.message : String(error);
-      options.say(`✗ ${name}: ${message}`);
+      if (!checked.ok)
+        say({
+          zh: `✗ ${name}：记录已入库，但未能检查手续费：${checked.failure.reason.zh}。在网页重新保存费率方案即可复查最近 90 天的结算记录`,
+          en: `✗ ${name}: the records are stored but their fees were not checked: ${checked.failure.reason.en}. Saving the fee plan again in the dashboard re-checks the last 90 days`,
+        });
     }
     done.set(name, stamp);
   };

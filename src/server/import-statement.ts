@@ -99,7 +99,9 @@ export async function importStatement(
     return {
       importId: earlier.id,
       duplicate: true,
-      landings: [{ merchantId, importId: earlier.id, stored: 0, duplicate: true, alreadyStored: 0 }],
+      landings: [
+        { merchantId, importId: earlier.id, stored: 0, duplicate: true, alreadyStored: 0, updated: 0 },
+      ],
       unassigned: [],
       files: [summaryOfStored(earlier, userId)],
     };
@@ -181,6 +183,7 @@ export async function importStatement(
           sha256,
           stored: landing.stored,
           alreadyStored: landing.alreadyStored,
+          updated: landing.updated,
           rejected: summary.rejected.length,
         },
         address: options.address ?? null,

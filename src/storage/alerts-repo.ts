@@ -1,14 +1,29 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { ColumnType, Kysely, Selectable, Transaction } from 'kysely';
 import type { AlertDraft } from '../monitor/alert-draft.js';
-import { ALERT_KIND_ZH, type AlertKind } from '../monitor/alert-kinds.js';
-import { alertMessageIn } from '../monitor/alert-text.js';
+import type { AlertKind } from '../monitor/alert-kinds.js';
+import { alertMessageIn, alertWording, type Wording, wordingFor } from '../monitor/alert-text.js';
 import { requireMerchantRole } from './access.js';
-import type { Database } from './schema.js';
+import type { AlertChannelsTable, Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export const CHANNEL_TYPES = ['webhook', 'wecom', 'dingtalk', 'feishu', 'email'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+/** What a channel is sent in: zh-CN (the default), English, or both (the Chinese, then the English). */
+export const CHANNEL_LANGUAGES = ['zh', 'en', 'both'] as const;
+export type ChannelLanguage = (typeof CHANNEL_LANGUAGES)[number];
+
+/** The database with alert_channels.language (migration 0010), which schema.ts does not declare yet. */
+type WithChannelLanguage = Omit<Database, 'alert_channels'> & {
+  alert_channels: AlertChannelsTable & { language: ColumnType<string, string | undefined, string> };
+};
+const withChannelLanguage = (db: Db): Kysely<WithChannelLanguage> =>
+  db as unknown as Kysely<WithChannelLanguage>;
+
+/** A stored language; none, or a value this code does not know, is read as the default. */
+const languageOf = (stored: string | undefined): ChannelLanguage =>
+  (CHANNEL_LANGUAGES as readonly string[]).includes(stored ?? '') ? (stored as ChannelLanguage) : 'zh';
 
 /** A channel as the API shows it: the secret is never returned, only whether one is set. */
 export interface AlertChannelView {
@@ -16,24 +31,45 @@ export interface AlertChannelView {
   type: ChannelType;
   target: string;
   hasSecret: boolean;
+  language: ChannelLanguage;
   createdAt: string;
 }
 
-/** Adds an alert channel to a merchant (owner or agent). */
+function channelView(r: Selectable<WithChannelLanguage['alert_channels']>): AlertChannelView {
+  return {
+    id: r.id,
+    type: r.type as ChannelType,
+    target:
+      r.type === 'email' ? r.target : r.target.replace(/([?&](access_token|key|token)=)[^&]+/g, '$1***'),
+    hasSecret: r.secret !== null,
+    language: languageOf(r.language),
+    createdAt: r.created_at,
+  };
+}
+
+/** Adds an alert channel to a merchant (owner or agent); it is sent in `language` (zh when not given). */
 export async function addAlertChannel(
   db: Kysely<Database>,
   userId: number,
   merchantId: number,
-  channel: { type: ChannelType; target: string; secret?: string | undefined; at: string },
+  channel: {
+    type: ChannelType;
+    target: string;
+    secret?: string | undefined;
+    language?: ChannelLanguage | undefined;
+    at: string;
+  },
 ): Promise<AlertChannelView> {
   await requireMerchantRole(db, userId, merchantId, 'write');
-  const row = await db
+  const language = channel.language ?? 'zh';
+  const row = await withChannelLanguage(db)
     .insertInto('alert_channels')
     .values({
       merchant_id: merchantId,
       type: channel.type,
       target: channel.target,
       secret: channel.secret ?? null,
+      language,
       created_by: userId,
       created_at: channel.at,
       removed_at: null,
@@ -45,6 +81,7 @@ export async function addAlertChannel(
     type: channel.type,
     target: channel.target,
     hasSecret: channel.secret !== undefined,
+    language,
     createdAt: channel.at,
   };
 }
@@ -56,21 +93,68 @@ export async function listAlertChannels(
   merchantId: number,
 ): Promise<AlertChannelView[]> {
   await requireMerchantRole(db, userId, merchantId, 'read');
-  const rows = await db
+  const rows = await withChannelLanguage(db)
     .selectFrom('alert_channels')
     .selectAll()
     .where('merchant_id', '=', merchantId)
     .where('removed_at', 'is', null)
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    type: r.type as ChannelType,
-    target:
-      r.type === 'email' ? r.target : r.target.replace(/([?&](access_token|key|token)=)[^&]+/g, '$1***'),
-    hasSecret: r.secret !== null,
-    createdAt: r.created_at,
-  }));
+  return rows.map(channelView);
+}
+
+/**
+ * Sets the language a channel is sent in (owner or agent), from its next message on; what is queued already
+ * goes as it was worded. The channel as changed, or undefined when the merchant has no such channel.
+ */
+export async function setAlertChannelLanguage(
+  db: Kysely<Database>,
+  userId: number,
+  merchantId: number,
+  channelId: number,
+  language: ChannelLanguage,
+): Promise<AlertChannelView | undefined> {
+  await requireMerchantRole(db, userId, merchantId, 'write');
+  const row = await withChannelLanguage(db)
+    .updateTable('alert_channels')
+    .set({ language })
+    .where('id', '=', channelId)
+    .where('merchant_id', '=', merchantId)
+    .where('removed_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+  return row === undefined ? undefined : channelView(row);
+}
+
+/** A merchant's active channels with the language each is sent in. */
+async function channelsToSend(
+  db: Db,
+  merchantId: number,
+): Promise<{ id: number; language: ChannelLanguage }[]> {
+  // Whole rows, not the column by name: on a database not yet migrated to 0010 (today's code on an older schema,
+  // as the migration tests run it) alerts are still raised, and its channels are Chinese.
+  const rows: { id: number; language?: string }[] = await withChannelLanguage(db)
+    .selectFrom('alert_channels')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('removed_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, language: languageOf(r.language) }));
+}
+
+/** The language each of these channels is sent in, removed ones too (what is queued to them is cancelled). */
+export async function channelLanguages(
+  db: Db,
+  channelIds: readonly number[],
+): Promise<Map<number, ChannelLanguage>> {
+  if (channelIds.length === 0) return new Map();
+  const rows: { id: number; language?: string }[] = await withChannelLanguage(db)
+    .selectFrom('alert_channels')
+    .selectAll()
+    .where('id', 'in', [...channelIds])
+    .execute();
+  return new Map(rows.map((r) => [r.id, languageOf(r.language)]));
 }
 
 /** Removes a channel (owner or agent); its delivery history stays. False when there was no such channel. */
@@ -109,9 +193,9 @@ export interface RaisedAlert {
 
 /**
  * Stores alerts inside the caller's transaction — an alert whose dedup key the merchant already has is the
- * same event and is skipped — and queues one delivery per active channel. Both wordings are stored; a channel
- * is sent the Chinese text (channels have no language setting), a webhook's JSON carries `messageEn` too.
- * Returns the alerts created.
+ * same event and is skipped — and queues one delivery per active channel. Both wordings are stored; each
+ * channel is sent the text in its own language (alertWording), a webhook's JSON carries `message` and
+ * `messageEn` whatever its language. Returns the alerts created.
  */
 export async function raiseAlerts(
   trx: Db,
@@ -140,12 +224,7 @@ export async function raiseAlerts(
   );
   const fresh = unique.filter((d) => !existing.has(d.dedupKey));
   if (fresh.length === 0) return [];
-  const channels = await trx
-    .selectFrom('alert_channels')
-    .select(['id', 'type'])
-    .where('merchant_id', '=', merchantId)
-    .where('removed_at', 'is', null)
-    .execute();
+  const channels = await channelsToSend(trx, merchantId);
   const out: RaisedAlert[] = [];
   for (const d of fresh) {
     const recordId = d.recordIndex === undefined ? null : (recordIds[d.recordIndex] ?? null);
@@ -174,8 +253,6 @@ export async function raiseAlerts(
     });
     if (channels.length === 0) continue;
     const link = alertLink(publicUrl, merchantId, row.id);
-    const subject = `【POS跳点卫士】${ALERT_KIND_ZH[d.kind]}`;
-    const text = `${subject}\n${d.message.zh}\n详情：${link}`;
     const payload = {
       id: row.id,
       merchantId,
@@ -196,8 +273,12 @@ export async function raiseAlerts(
           alert_id: row.id,
           channel_id: c.id,
           kind: 'alert',
-          subject,
-          text,
+          ...alertWording(c.language, {
+            kind: d.kind,
+            message: d.message.zh,
+            messageEn: d.message.en,
+            link,
+          }),
           payload_json: JSON.stringify(payload),
           status: 'pending',
           next_attempt_at: at,
@@ -211,18 +292,13 @@ export async function raiseAlerts(
   return out;
 }
 
-/** Queues a digest (no alert row) on every active channel of a merchant. */
+/** Queues a digest (no alert row) on every active channel of a merchant, worded in each channel's language. */
 export async function queueDigest(
   db: Db,
   merchantId: number,
-  digest: { subject: string; text: string; payload: Record<string, unknown>; at: string },
+  digest: { zh: Wording; en: Wording; payload: Record<string, unknown>; at: string },
 ): Promise<number> {
-  const channels = await db
-    .selectFrom('alert_channels')
-    .select('id')
-    .where('merchant_id', '=', merchantId)
-    .where('removed_at', 'is', null)
-    .execute();
+  const channels = await channelsToSend(db, merchantId);
   if (channels.length === 0) return 0;
   await db
     .insertInto('alert_deliveries')
@@ -232,8 +308,7 @@ export async function queueDigest(
         alert_id: null,
         channel_id: c.id,
         kind: 'digest',
-        subject: digest.subject,
-        text: digest.text,
+        ...wordingFor(c.language, digest),
         payload_json: JSON.stringify(digest.payload),
         status: 'pending',
         next_attempt_at: digest.at,

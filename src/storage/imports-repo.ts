@@ -4,6 +4,7 @@ import { type DateSpan, skippedDebitDatesOf } from '../audit/audit.js';
 import type { PosRecord } from '../records/index.js';
 import type { FileImportSummary, ImportWarning, RejectedRow } from '../statements/import.js';
 import { lockMerchant } from '../monitor/ingest.js';
+import { naturalKey } from '../monitor/natural-key.js';
 import { AccessDenied, requireMerchantRole, WRITE_ROLES } from './access.js';
 import { appendAudit } from './audit-log-repo.js';
 import { forgetImportedLines, monitorFootprint } from './forget-imported-lines.js';
@@ -25,6 +26,11 @@ export interface ImportLanding {
    * skipped, so a statement downloaded mid-month and again at month end does not count twice.
    */
   alreadyStored: number;
+  /**
+   * Lines that are records pushed live before (the same natural key) whose billed values — fee, settled
+   * amount, settle date… — the statement filled in or changed on the pushed record: the statement is the bill.
+   */
+  updated: number;
 }
 
 /** The outcome of storing one imported file. */
@@ -311,7 +317,14 @@ export async function saveImport(
         .executeTakeFirst();
       let landing: ImportLanding;
       if (earlier !== undefined)
-        landing = { merchantId, importId: earlier.id, stored: 0, duplicate: true, alreadyStored: 0 };
+        landing = {
+          merchantId,
+          importId: earlier.id,
+          stored: 0,
+          duplicate: true,
+          alreadyStored: 0,
+          updated: 0,
+        };
       else {
         const row = await trx
           .insertInto('imports')
@@ -333,7 +346,7 @@ export async function saveImport(
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        landing = { merchantId, importId: row.id, stored: 0, duplicate: false, alreadyStored: 0 };
+        landing = { merchantId, importId: row.id, stored: 0, duplicate: false, alreadyStored: 0, updated: 0 };
       }
       landings.set(merchantId, landing);
       // Records pushed live through the API and now found again in this file are the same records: skipped (and
@@ -376,6 +389,7 @@ export async function saveImport(
     };
     const unassigned = new Map<string, number>();
     const linesOf = new Map<number, number>();
+    const billed = new Set<number>();
     for await (const record of iterate(input.records)) {
       const code = record.merchantId;
       const destinations =
@@ -393,6 +407,8 @@ export async function saveImport(
         if (landing.duplicate) continue;
         const pushed = await pushedMatchers.get(id)?.(record);
         if (pushed === 'imported') landing.alreadyStored += 1;
+        if (pushed === 'pushed' && (await billPushedRecord(trx, landing, record, billed)))
+          landing.updated += 1;
         if (pushed !== undefined) continue;
         const batch = batches.get(id);
         if (batch === undefined) batches.set(id, [record]);
@@ -406,6 +422,8 @@ export async function saveImport(
     for (const landing of landings.values()) if (!landing.duplicate) await flush(landing);
     const elsewhere = await linesElsewhere(trx, s.file, target.id, landings, linesOf);
     const warnings = elsewhere === undefined ? [] : [elsewhere];
+    const ownBilled = billedWarning(s.file, landings.get(target.id));
+    if (ownBilled !== undefined) warnings.push(ownBilled);
     for (const landing of landings.values()) {
       if (landing.duplicate) continue;
       const isTarget = landing.merchantId === target.id;
@@ -421,7 +439,9 @@ export async function saveImport(
                   rows: isTarget ? [...s.warnings, ...warnings] : s.warnings,
                 }),
               }
-            : {}),
+            : isTarget && warnings.length > 0
+              ? { warnings_json: JSON.stringify([...s.warnings, ...warnings]) }
+              : {}),
         })
         .where('id', '=', landing.importId)
         .execute();
@@ -437,6 +457,64 @@ export async function saveImport(
       warnings,
     };
   });
+}
+
+/** The billing columns a statement line fills in on the pushed record it matches, when it has them. */
+const BILLED_FIELDS = [
+  ['feeFen', 'fee_fen'],
+  ['settledFen', 'settled_fen'],
+  ['settleDate', 'settle_date'],
+  ['rate', 'rate'],
+  ['discountFen', 'discount_fen'],
+] as const satisfies readonly (readonly [keyof PosRecord, keyof RecordRow])[];
+
+/**
+ * A statement line the pushed-record matcher just claimed for this import: the pushed record takes the line's
+ * billed values where they differ (a real-time notice often carries no fee, or the fee announced before the
+ * provider billed another), so the fee check and the audit read what was billed. The record stays the pushed
+ * one. `billed` holds the records already billed by this file (two identical lines claim two pushed records).
+ * Returns whether anything changed.
+ */
+async function billPushedRecord(
+  trx: Transaction<Database>,
+  landing: ImportLanding,
+  line: PosRecord,
+  billed: Set<number>,
+): Promise<boolean> {
+  const key = naturalKey(line);
+  if (key === undefined) return false;
+  const claimed = await trx
+    .selectFrom('pushed_records')
+    .innerJoin('records', 'records.id', 'pushed_records.record_id')
+    .selectAll('records')
+    .where('pushed_records.merchant_id', '=', landing.merchantId)
+    .where('pushed_records.natural_key', '=', key)
+    .where('pushed_records.claimed_import_id', '=', landing.importId)
+    .orderBy('pushed_records.record_id')
+    .execute();
+  const row = claimed.find((r) => !billed.has(r.id));
+  if (row === undefined) return false;
+  billed.add(row.id);
+  const lineRow = recordToRow(line, landing.merchantId, null) as unknown as RecordRow;
+  const changes: Partial<Pick<RecordRow, (typeof BILLED_FIELDS)[number][1]>> = {};
+  for (const [field, column] of BILLED_FIELDS) {
+    if (line[field] === undefined || lineRow[column] === row[column]) continue;
+    Object.assign(changes, { [column]: lineRow[column] });
+  }
+  if (Object.keys(changes).length === 0) return false;
+  await trx.updateTable('records').set(changes).where('id', '=', row.id).execute();
+  return true;
+}
+
+/** The note that lines of the file billed records pushed before, with what the statement changed on them. */
+function billedWarning(file: string, landing: ImportLanding | undefined): ImportWarning | undefined {
+  if (landing === undefined || landing.duplicate || landing.updated === 0) return undefined;
+  return {
+    code: 'pushed_records_billed',
+    file,
+    message: `${landing.updated} 行与此前推送的交易为同一笔，已按对账单更新其手续费、结算金额或结算日期，并按对账单金额复查`,
+    messageEn: `${landing.updated} line(s) are sales pushed before; their fee, settled amount or settle date were updated to the statement's and checked as billed`,
+  };
 }
 
 /** How many merchants a note on lines that went elsewhere names before it only counts the rest. */

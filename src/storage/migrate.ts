@@ -12,6 +12,7 @@ import { recordDiscountMigration } from './migrations/0006-record-discount.js';
 import { alertMessageEnMigration } from './migrations/0007-alert-message-en.js';
 import { backfillDeductionKeysMigration } from './migrations/0008-backfill-deduction-keys.js';
 import { importDebitDatesMigration } from './migrations/0009-import-debit-dates.js';
+import { alertChannelLanguageMigration } from './migrations/0010-alert-channel-language.js';
 import { TABLE_ORDER } from './schema.js';
 
 /** The migrations, defined in code so a built package needs no migration files on disk. */
@@ -28,6 +29,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0007-alert-message-en': alertMessageEnMigration(),
         '0008-backfill-deduction-keys': backfillDeductionKeysMigration(),
         '0009-import-debit-dates': importDebitDatesMigration(),
+        '0010-alert-channel-language': alertChannelLanguageMigration(),
       };
     },
   };

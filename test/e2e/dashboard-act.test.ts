@@ -121,20 +121,30 @@ suite('dashboard: alerts, evidence, diagnoses, compare and cases in Chromium', (
       );
       await shot('02b-compare-switch-date');
 
-      // Alerts: a channel added through the form is listed (and the API has it too).
+      // Alerts: a channel added through the form is listed (and the API has it too), in the language chosen for
+      // it — Chinese and English here — and switched to English afterwards, which is saved.
       await page.getByRole('link', { name: '告警', exact: true }).click();
       await page.locator('[data-testid=channel-form] select[name=type]').selectOption('dingtalk');
       await page.locator('[data-testid=channel-form] input[name=target]').fill('http://127.0.0.1:9/robot');
+      const formLanguage = page.getByTestId('channel-form').getByRole('combobox', { name: '推送语言' });
+      await expect(formLanguage.inputValue()).resolves.toBe('zh');
+      await formLanguage.selectOption({ label: '中英双语（先中文后英文）' });
       await page.getByRole('button', { name: '添加渠道', exact: true }).click();
       const channel = page.locator('[data-testid=alert-channels] li[data-channel-type=dingtalk]');
       await channel.waitFor();
       await expect(channel.textContent()).resolves.toContain('http://127.0.0.1:9/robot');
-      const channels = (await (
-        await page.request.get(`${base}/api/v1/merchants/${merchantId}/alert-channels`)
-      ).json()) as { channels: { type: string; target: string }[] };
-      expect(channels.channels.map((c) => [c.type, c.target])).toEqual([
-        ['dingtalk', 'http://127.0.0.1:9/robot'],
-      ]);
+      const listed = async () =>
+        (
+          (await (
+            await page.request.get(`${base}/api/v1/merchants/${merchantId}/alert-channels`)
+          ).json()) as { channels: { type: string; target: string; language: string }[] }
+        ).channels.map((c) => [c.type, c.target, c.language]);
+      await expect(listed()).resolves.toEqual([['dingtalk', 'http://127.0.0.1:9/robot', 'both']]);
+      await channel.getByRole('combobox', { name: '推送语言' }).selectOption({ label: '英文' });
+      await page
+        .locator('[data-testid=alert-channels] li[data-channel-type=dingtalk][data-language=en]')
+        .waitFor();
+      await expect(listed()).resolves.toEqual([['dingtalk', 'http://127.0.0.1:9/robot', 'en']]);
       await shot('03-alerts');
 
       // Cases: open one for the loss, move it to "contacted" with a note.

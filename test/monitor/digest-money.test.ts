@@ -38,13 +38,15 @@ function terminal(fields: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
-async function digestOf(a: DialectApp, date: string) {
-  const rows = await a.storage.db
+/** The digest of `date` as the merchant's first channel (or the channel `channelId`) is sent it. */
+async function digestOf(a: DialectApp, date: string, channelId?: number) {
+  let q = a.storage.db
     .selectFrom('alert_deliveries')
     .select(['text', 'payload_json'])
     .where('merchant_id', '=', a.merchantId)
-    .where('kind', '=', 'digest')
-    .execute();
+    .where('kind', '=', 'digest');
+  if (channelId !== undefined) q = q.where('channel_id', '=', channelId);
+  const rows = await q.orderBy('channel_id').execute();
   const found = rows.find((r) => (JSON.parse(r.payload_json) as { date: string }).date === date);
   if (found === undefined) throw new Error(`no digest of ${date}`);
   return { text: found.text, payload: JSON.parse(found.payload_json) as Record<string, unknown> };
@@ -55,6 +57,12 @@ describe.each(DIALECTS)('the daily digest counts every fen lost once, on %s', (d
     const a = await openApp(dialect, '2026-12-06T02:00:00Z');
     await a.putPlan(PLAN_YAML);
     await a.post('alert-channels', { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 's' });
+    const english = await a.post('alert-channels', {
+      type: 'wecom',
+      url: 'http://127.0.0.1:9/robot',
+      language: 'en',
+    });
+    expect(english.statusCode, english.body).toBe(201);
     // 12-01 to 12-03 at the plan's 0.60 %: nothing to say.
     expect(
       await a.pushSettlements(['2026-12-01', '2026-12-02', '2026-12-03'].flatMap((d) => creditDay(d, 6_000))),
@@ -128,6 +136,20 @@ describe.each(DIALECTS)('the daily digest counts every fen lost once, on %s', (d
       '结算单未到 1 条，待结算交易 ¥1,545.67（尚未到账的风险金额，不计入损失）',
       '合计损失 ¥305.60（手续费多扣 ¥3.30 + 方案外扣费 ¥299.00 + 费率变化（疑似跳点） ¥3.30）',
     ]);
+    // The channel set to English is sent the same figures in English.
+    const inEnglish = await digestOf(a, '2026-12-06', english.json<{ id: number }>().id);
+    expect(inEnglish.text.split('\n').slice(0, 6)).toEqual([
+      '[posguard] Monitoring digest of 2026-12-06',
+      'Fee overcharged: 1 alert, overcharged ¥3.30',
+      'Unplanned deduction: 1 alert, deducted outside the plan ¥299.00',
+      'Rate change (suspected fee jump): 1 alert, overcharged ¥3.30 (another ¥3.30 already counted under Fee overcharged)',
+      'Statement missing: 1 alert, ¥1,545.67 of sales awaiting settlement (money at risk, not yet paid out; not counted as lost)',
+      'Total lost ¥305.60 (Fee overcharged ¥3.30 + Unplanned deduction ¥299.00 + Rate change (suspected fee jump) ¥3.30)',
+    ]);
+    expect(inEnglish.text.split('\n').at(-1)).toBe(
+      `Details: https://posguard.example/m/${a.merchantId}/alerts`,
+    );
+    expect(inEnglish.payload).toEqual(digest.payload);
     expect(digest.payload).toMatchObject({
       lossFen: 30_560,
       atRiskFen: 154_567,

@@ -16,7 +16,7 @@ let a = 0;
 let channelId = 0;
 
 type Call = {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   payload?: object | string;
   headers?: Record<string, string>;
@@ -50,6 +50,11 @@ function monitorRequests(id: number): Record<string, Call> {
     'GET /api/v1/merchants/{id}/alert-channels': {
       method: 'GET',
       url: `/api/v1/merchants/${id}/alert-channels`,
+    },
+    'PATCH /api/v1/merchants/{id}/alert-channels/{channelId}': {
+      method: 'PATCH',
+      url: `/api/v1/merchants/${id}/alert-channels/${channelId}`,
+      payload: { language: 'en' },
     },
     'DELETE /api/v1/merchants/{id}/alert-channels/{channelId}': {
       method: 'DELETE',

@@ -55,7 +55,19 @@ describe('monitor rules file', () => {
   it('rejects a bad rule file with the path of each problem, and keeps unnamed keys at their defaults', async () => {
     const bad = parseMonitorRules('rules:\n  high_frequency: { maxPerHour: 0, severity: urgent }\n');
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.problems.join('\n')).toMatch(/rules\.high_frequency\.maxPerHour/);
+    if (!bad.ok)
+      expect(bad.problems).toEqual([
+        {
+          path: 'rules.high_frequency.severity',
+          zh: 'rules.high_frequency.severity：应为 low、medium、high 之一',
+          en: 'rules.high_frequency.severity: expected one of low, medium, high',
+        },
+        {
+          path: 'rules.high_frequency.maxPerHour',
+          zh: 'rules.high_frequency.maxPerHour：应不小于 1',
+          en: 'rules.high_frequency.maxPerHour: must be at least 1',
+        },
+      ]);
     const good = parseMonitorRules('rules:\n  high_frequency: { maxPerHour: 3 }\n');
     expect(good.ok && good.rules.rules.high_frequency).toEqual({
       enabled: true,

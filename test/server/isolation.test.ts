@@ -179,6 +179,11 @@ function requestsFor(m: number): Record<string, Call> {
       method: 'GET',
       url: `/api/v1/merchants/${m}/alert-channels`,
     },
+    'PATCH /api/v1/merchants/{id}/alert-channels/{channelId}': {
+      method: 'PATCH',
+      url: `/api/v1/merchants/${m}/alert-channels/${aliceChannelId}`,
+      payload: { language: 'en' },
+    },
     'DELETE /api/v1/merchants/{id}/alert-channels/{channelId}': {
       method: 'DELETE',
       url: `/api/v1/merchants/${m}/alert-channels/${aliceChannelId}`,
@@ -212,6 +217,7 @@ const WRITES = new Set([
   'POST /api/v1/merchants/{id}/transactions',
   'POST /api/v1/merchants/{id}/settlements',
   'POST /api/v1/merchants/{id}/alert-channels',
+  'PATCH /api/v1/merchants/{id}/alert-channels/{channelId}',
   'DELETE /api/v1/merchants/{id}/alert-channels/{channelId}',
   'PUT /api/v1/merchants/{id}/monitor-rules',
 ]);

@@ -88,7 +88,7 @@ describe('statements', () => {
       rejected: [],
     });
     expect(body.landings).toEqual([
-      { merchantId: id, importId: body.importId, stored: 4, duplicate: false, alreadyStored: 0 },
+      { merchantId: id, importId: body.importId, stored: 4, duplicate: false, alreadyStored: 0, updated: 0 },
     ]);
 
     const page1 = await get(`/api/v1/merchants/${id}/records?limit=3`);

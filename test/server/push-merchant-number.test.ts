@@ -36,7 +36,14 @@ describe('a pushed record naming another merchant number', () => {
     expect(error.code).toBe('invalid_record');
     expect(error.message).toContain('[1].merchantId');
     expect(error.message).toContain('822841054119608');
-    expect(error.details).toHaveLength(1);
+    expect(error.details.problems).toEqual([
+      {
+        index: 1,
+        path: 'merchantId',
+        zh: '[1].merchantId：822841054119608 不是本商户的商户号（898440153991234）',
+        en: "[1].merchantId: 822841054119608 is not this merchant's number (898440153991234)",
+      },
+    ]);
     expect((await get(`/api/v1/merchants/${id}`)).json().records).toBe(0);
 
     // Its own number, or none at all, is taken.

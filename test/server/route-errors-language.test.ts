@@ -130,7 +130,7 @@ const REFUSALS: Record<string, () => Refusal> = {
   'monitor rules with two bad values': () => ({
     status: 400,
     code: 'invalid_rules',
-    zh: '监控规则有 2 处错误：rules.off_hours.start: expected HH:MM；rules.off_hours.end: expected HH:MM',
+    zh: '监控规则有 2 处错误：rules.off_hours.start：应为 HH:MM 格式的时间；rules.off_hours.end：应为 HH:MM 格式的时间',
     en: 'the monitor rules have 2 problems: rules.off_hours.start: expected HH:MM; rules.off_hours.end: expected HH:MM',
     bilingualDetails: true,
     send: (h) =>
@@ -177,7 +177,7 @@ describe.each(Object.entries(REFUSALS))('%s', (_what, refusal) => {
   });
 });
 
-it('keeps the monitor rules problems as a list beside both texts', async () => {
+it('keeps the monitor rules problems as a list, each in both languages, beside both texts', async () => {
   const res = await t.app.inject({
     method: 'PUT',
     url: `${merchantUrl()}/monitor-rules`,
@@ -188,7 +188,15 @@ it('keeps the monitor rules problems as a list beside both texts', async () => {
   expect(res.json().error).toMatchObject({
     code: 'invalid_rules',
     message: 'the monitor rules have 1 problem: rules.off_hours.end: expected HH:MM',
-    details: { problems: ['rules.off_hours.end: expected HH:MM'] },
+    details: {
+      problems: [
+        {
+          path: 'rules.off_hours.end',
+          zh: 'rules.off_hours.end：应为 HH:MM 格式的时间',
+          en: 'rules.off_hours.end: expected HH:MM',
+        },
+      ],
+    },
   });
 });
 

@@ -71,7 +71,14 @@ describe.each(DIALECTS)('storage on %s', (dialect: DialectName) => {
     const saved = await saveImport(storage.db, owner, { merchantId: m.id, summary, records, at: AT });
     expect(saved.duplicate).toBe(false);
     expect(saved.landings).toEqual([
-      { merchantId: m.id, importId: saved.importId, stored: 4, duplicate: false, alreadyStored: 0 },
+      {
+        merchantId: m.id,
+        importId: saved.importId,
+        stored: 4,
+        duplicate: false,
+        alreadyStored: 0,
+        updated: 0,
+      },
     ]);
     const back = await recordsForAudit(storage.db, owner, m.id);
     expect(back.settlement).toEqual(records);

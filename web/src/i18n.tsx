@@ -69,6 +69,7 @@ const TEXT = {
   channelTarget: ['地址（URL 或邮箱）', 'Address (URL or email)'],
   channelSecret: ['签名密钥（可选）', 'Signing secret (optional)'],
   addChannel: ['添加渠道', 'Add channel'],
+  channelLanguage: ['推送语言', 'Message language'],
   remove: ['删除', 'Remove'],
   compareTitle: [
     '按您的交易测算的一年费用（最便宜在前）',
@@ -350,6 +351,13 @@ export const CHANNEL_TYPE_NAMES: Record<string, readonly [string, string]> = {
   dingtalk: ['钉钉', 'DingTalk'],
   feishu: ['飞书', 'Feishu'],
   email: ['邮件', 'Email'],
+};
+
+/** The languages a channel's messages are sent in (alert channels' `language`). */
+export const CHANNEL_LANGUAGE_NAMES: Record<string, readonly [string, string]> = {
+  zh: ['中文', 'Chinese'],
+  en: ['英文', 'English'],
+  both: ['中英双语（先中文后英文）', 'Chinese and English (Chinese first)'],
 };
 
 export const DELIVERY_STATUS_NAMES: Record<string, readonly [string, string]> = {

@@ -91,6 +91,7 @@ export function registerWatchCommand(program: Command, ctx: CliContext): void {
             userId: target.userId,
             settleMs,
             signal: abort.signal,
+            lang: ctx.lang,
             say: (line) => ctx.stdout(`${line}\n`),
           });
         } finally {

@@ -1,13 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { ALERT_KINDS } from '../../monitor/alert-kinds.js';
 import { parseMonitorRules } from '../../monitor/rules.js';
 import {
   addAlertChannel,
+  CHANNEL_LANGUAGES,
   listAlertChannels,
   listAlerts,
   removeAlertChannel,
+  setAlertChannelLanguage,
 } from '../../storage/alerts-repo.js';
 import { appendAudit } from '../../storage/audit-log-repo.js';
 import { getMonitorRules, saveMonitorRules } from '../../storage/monitor-repo.js';
@@ -25,21 +27,21 @@ const httpUrl = z
     message: 'expected an http(s) URL',
     params: { zh: '应为 http:// 或 https:// 开头的网址' },
   });
+/** What the channel is sent in: `zh` (the default), `en`, or `both` (the Chinese, then the English). */
+const language = z.enum(CHANNEL_LANGUAGES);
+const robot = {
+  url: httpUrl,
+  secret: z.string().min(1).max(500).optional(),
+  language: language.optional(),
+};
 const ChannelBody = z.discriminatedUnion('type', [
-  z
-    .object({ type: z.literal('webhook'), url: httpUrl, secret: z.string().min(1).max(500).optional() })
-    .strict(),
-  z
-    .object({ type: z.literal('wecom'), url: httpUrl, secret: z.string().min(1).max(500).optional() })
-    .strict(),
-  z
-    .object({ type: z.literal('dingtalk'), url: httpUrl, secret: z.string().min(1).max(500).optional() })
-    .strict(),
-  z
-    .object({ type: z.literal('feishu'), url: httpUrl, secret: z.string().min(1).max(500).optional() })
-    .strict(),
-  z.object({ type: z.literal('email'), address: z.email().max(320) }).strict(),
+  z.object({ type: z.literal('webhook'), ...robot }).strict(),
+  z.object({ type: z.literal('wecom'), ...robot }).strict(),
+  z.object({ type: z.literal('dingtalk'), ...robot }).strict(),
+  z.object({ type: z.literal('feishu'), ...robot }).strict(),
+  z.object({ type: z.literal('email'), address: z.email().max(320), language: language.optional() }).strict(),
 ]);
+const ChannelChange = z.object({ language }).strict();
 const ChannelParams = z.object({
   id: dbId(),
   channelId: dbId(),
@@ -63,6 +65,46 @@ export function maskedTarget(type: string, target: string): string {
     .replace(/(\/hook\/)[^/?#]+/g, '$1***');
 }
 
+/** Who asks to change which channel of which merchant, and when. */
+interface ChannelRequest {
+  userId: number;
+  merchantId: number;
+  channelId: number;
+  at: string;
+}
+
+/**
+ * Changes the channel the path names with `change` — which answers undefined (or false) when the merchant has
+ * no such channel: a 404 — and writes the change to the merchant's audit log.
+ */
+async function changeChannel<T>(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  action: 'alert_channel_change' | 'alert_channel_remove',
+  details: Record<string, unknown>,
+  change: (asked: ChannelRequest) => Promise<T | undefined | false>,
+): Promise<T> {
+  const { userId } = actorOf(request);
+  const { id: merchantId, channelId } = request.params as z.infer<typeof ChannelParams>;
+  const at = ctx.now().toISOString();
+  const changed = await change({ userId, merchantId, channelId, at });
+  if (changed === undefined || changed === false) {
+    throw bilingualError(requestLang(request), 404, 'not_found', {
+      zh: `未找到告警通道 ${channelId}`,
+      en: `no alert channel ${channelId}`,
+    });
+  }
+  await appendAudit(ctx.db, {
+    userId,
+    merchantId,
+    action,
+    details: { channelId, ...details },
+    address: request.ip,
+    at,
+  });
+  return changed;
+}
+
 /** Alert channels, the alerts with their delivery status, and the merchant's monitor rules. */
 export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const auth = requireActor(ctx);
@@ -74,7 +116,8 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
       schema: routeSchema({
         params: MerchantParams,
         body: ChannelBody,
-        summary: 'Add an alert channel',
+        summary:
+          'Add an alert channel; `language` is what it is sent in: zh (the default), en, or both (the Chinese, then the English)',
         tags: ['monitor'],
       }),
     },
@@ -87,13 +130,14 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
         type: body.type,
         target: body.type === 'email' ? body.address : body.url,
         secret: body.type === 'email' ? undefined : body.secret,
+        language: body.language,
         at,
       });
       await appendAudit(ctx.db, {
         userId: actor.userId,
         merchantId: id,
         action: 'alert_channel_add',
-        details: { channelId: channel.id, type: channel.type },
+        details: { channelId: channel.id, type: channel.type, language: channel.language },
         address: request.ip,
         at,
       });
@@ -114,6 +158,26 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   );
 
+  app.patch(
+    '/api/v1/merchants/:id/alert-channels/:channelId',
+    {
+      preHandler: auth,
+      schema: routeSchema({
+        params: ChannelParams,
+        body: ChannelChange,
+        summary: 'Change the language a channel is sent in (zh, en or both), from its next message on',
+        tags: ['monitor'],
+      }),
+    },
+    async (request) => {
+      const { language } = request.body as z.infer<typeof ChannelChange>;
+      const channel = await changeChannel(ctx, request, 'alert_channel_change', { language }, (c) =>
+        setAlertChannelLanguage(ctx.db, c.userId, c.merchantId, c.channelId, language),
+      );
+      return { ...channel, target: maskedTarget(channel.type, channel.target) };
+    },
+  );
+
   app.delete(
     '/api/v1/merchants/:id/alert-channels/:channelId',
     {
@@ -121,23 +185,9 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
       schema: routeSchema({ params: ChannelParams, summary: 'Remove an alert channel', tags: ['monitor'] }),
     },
     async (request, reply) => {
-      const actor = actorOf(request);
-      const { id, channelId } = request.params as z.infer<typeof ChannelParams>;
-      const at = ctx.now().toISOString();
-      if (!(await removeAlertChannel(ctx.db, actor.userId, id, channelId, at))) {
-        throw bilingualError(requestLang(request), 404, 'not_found', {
-          zh: `未找到告警通道 ${channelId}`,
-          en: `no alert channel ${channelId}`,
-        });
-      }
-      await appendAudit(ctx.db, {
-        userId: actor.userId,
-        merchantId: id,
-        action: 'alert_channel_remove',
-        details: { channelId },
-        address: request.ip,
-        at,
-      });
+      await changeChannel(ctx, request, 'alert_channel_remove', {}, (c) =>
+        removeAlertChannel(ctx.db, c.userId, c.merchantId, c.channelId, c.at),
+      );
       return reply.status(204).send();
     },
   );
@@ -204,17 +254,19 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       const parsed = parseMonitorRules(body);
       if (!parsed.ok) {
-        // Each problem is worded by the rules parser (a path and what it expected); the framing follows the language.
-        const n = parsed.problems.length;
+        // Each problem is worded by the rules parser in both languages (a path and what it expected), as a refused
+        // request's fields are: the message in the request's language, every problem with both texts.
+        const { problems } = parsed;
+        const n = problems.length;
         throw bilingualError(
           requestLang(request),
           400,
           'invalid_rules',
           {
-            zh: `监控规则有 ${n} 处错误：${parsed.problems.join('；')}`,
-            en: `the monitor rules have ${n} ${n === 1 ? 'problem' : 'problems'}: ${parsed.problems.join('; ')}`,
+            zh: `监控规则有 ${n} 处错误：${problems.map((p) => p.zh).join('；')}`,
+            en: `the monitor rules have ${n} ${n === 1 ? 'problem' : 'problems'}: ${problems.map((p) => p.en).join('; ')}`,
           },
-          { problems: parsed.problems },
+          { problems },
         );
       }
       const at = ctx.now().toISOString();

@@ -88,7 +88,13 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServerContext): void {
         } catch (error) {
           if (error instanceof IngestRefused) {
             if (error.zh !== undefined)
-              throw bilingualError(lang, error.status, error.code, { zh: error.zh, en: error.message });
+              throw bilingualError(
+                lang,
+                error.status,
+                error.code,
+                { zh: error.zh, en: error.message },
+                error.details === undefined ? {} : { problems: error.details },
+              );
             throw new HttpError(error.status, error.code, error.message, error.details);
           }
           throw error;

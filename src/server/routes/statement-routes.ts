@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { checkImportedRecords } from '../../monitor/check-imported.js';
+import { checkImportedRecords, landingToCheck } from '../../monitor/check-imported.js';
 import { monitorSettingsFor } from '../../monitor/monitor-settings.js';
 import { RECORD_KINDS } from '../../records/index.js';
 import { requireMerchantRole } from '../../storage/access.js';
@@ -188,7 +188,7 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
         let alerts = 0;
         const publicUrl = monitorSettingsFor(ctx.db).publicUrl;
         for (const landing of answer.landings) {
-          if (landing.duplicate || landing.stored === 0) continue;
+          if (!landingToCheck(landing)) continue;
           try {
             const raised = await checkImportedRecords(ctx.db, landing.merchantId, landing.importId, {
               at: ctx.now().toISOString(),

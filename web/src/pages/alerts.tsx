@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { formatFen, shanghaiTime } from '../format.js';
 import {
   ALERT_KIND_NAMES,
+  CHANNEL_LANGUAGE_NAMES,
   CHANNEL_TYPE_NAMES,
   DELIVERY_STATUS_NAMES,
   SEVERITY_NAMES,
@@ -13,6 +14,11 @@ import type { Alert, AlertChannel, Merchant } from '../types.js';
 import { useLoad } from '../use-load.js';
 
 const CHANNEL_TYPES = ['webhook', 'wecom', 'dingtalk', 'feishu', 'email'] as const;
+/** What a channel's messages are sent in (src/storage/alerts-repo.ts CHANNEL_LANGUAGES); zh unless chosen. */
+const CHANNEL_LANGUAGES = ['zh', 'en', 'both'] as const;
+type ChannelLanguage = (typeof CHANNEL_LANGUAGES)[number];
+/** A channel as the API lists it, with the language it is sent in. */
+type Channel = AlertChannel & { language: ChannelLanguage };
 
 /**
  * Monitor alerts with each delivery's status, and the merchant's alert channels (issue 8). `alertId` is the alert
@@ -26,17 +32,25 @@ export function AlertsPage(props: { merchant: Merchant; alertId?: number }) {
   const [alerts, reloadAlerts] = useLoad(`alerts-${id}-${limit}`, () =>
     api<{ alerts: Alert[] }>(`/api/v1/merchants/${id}/alerts?limit=${limit}`),
   );
-  const linked = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    if (alerts.state !== 'ready') return;
-    linked.current?.scrollIntoView({ block: 'center' });
-    linked.current?.focus();
-  }, [alerts.state]);
-  const [open, close] = lang === 'en' ? [' (', ')'] : ['（', '）'];
   const [channels, reloadChannels] = useLoad(`channels-${id}`, () =>
-    api<{ channels: AlertChannel[] }>(`/api/v1/merchants/${id}/alert-channels`),
+    api<{ channels: Channel[] }>(`/api/v1/merchants/${id}/alert-channels`),
   );
+  const linked = useRef<HTMLLIElement>(null);
+  const scrolledTo = useRef<number | undefined>(undefined);
+  // Scrolled to once the channels above it are in too (they would push it out of sight arriving later), and only
+  // once: changing a channel reloads them, and must not pull the reader back to the alert.
+  useEffect(() => {
+    if (alerts.state !== 'ready' || channels.state === 'loading') return;
+    if (linked.current === null || scrolledTo.current === props.alertId) return;
+    scrolledTo.current = props.alertId;
+    linked.current.scrollIntoView({ block: 'center' });
+    linked.current.focus();
+  }, [alerts.state, channels.state, props.alertId]);
+  const [open, close] = lang === 'en' ? [' (', ')'] : ['（', '）'];
   const [type, setType] = useState<(typeof CHANNEL_TYPES)[number]>('webhook');
+  const [chosenLanguage, setLanguage] = useState<ChannelLanguage | undefined>(undefined);
+  // A new channel is sent in the dashboard's language, the one shown now, unless chosen otherwise.
+  const language = chosenLanguage ?? lang;
   const [target, setTarget] = useState('');
   const [secret, setSecret] = useState('');
   const [problem, setProblem] = useState('');
@@ -46,8 +60,8 @@ export function AlertsPage(props: { merchant: Merchant; alertId?: number }) {
     setProblem('');
     const body =
       type === 'email'
-        ? { type, address: target.trim() }
-        : { type, url: target.trim(), ...(secret === '' ? {} : { secret }) };
+        ? { type, address: target.trim(), language }
+        : { type, url: target.trim(), language, ...(secret === '' ? {} : { secret }) };
     try {
       await api(`/api/v1/merchants/${id}/alert-channels`, { json: body });
       setTarget('');
@@ -57,6 +71,23 @@ export function AlertsPage(props: { merchant: Merchant; alertId?: number }) {
       setProblem((error as Error).message);
     }
   };
+  const changeLanguage = async (channelId: number, next: ChannelLanguage) => {
+    setProblem('');
+    try {
+      await api(`/api/v1/merchants/${id}/alert-channels/${channelId}`, {
+        method: 'PATCH',
+        json: { language: next },
+      });
+      reloadChannels();
+    } catch (error) {
+      setProblem((error as Error).message);
+    }
+  };
+  const languageChoices = CHANNEL_LANGUAGES.map((l) => (
+    <option key={l} value={l}>
+      {named(CHANNEL_LANGUAGE_NAMES, l)}
+    </option>
+  ));
   const remove = async (channelId: number) => {
     try {
       await api(`/api/v1/merchants/${id}/alert-channels/${channelId}`, { method: 'DELETE' });
@@ -77,8 +108,20 @@ export function AlertsPage(props: { merchant: Merchant; alertId?: number }) {
             ) : (
               <ul data-testid="alert-channels">
                 {list.map((c) => (
-                  <li key={c.id} data-channel-type={c.type}>
+                  <li key={c.id} data-channel-type={c.type} data-language={c.language}>
                     {named(CHANNEL_TYPE_NAMES, c.type)} · {c.target} {c.hasSecret ? '🔑' : ''}{' '}
+                    <label>
+                      {t('channelLanguage')}
+                      {t('colon')}
+                      <select
+                        aria-label={t('channelLanguage')}
+                        name="language"
+                        value={c.language}
+                        onChange={(e) => void changeLanguage(c.id, e.target.value as ChannelLanguage)}
+                      >
+                        {languageChoices}
+                      </select>
+                    </label>{' '}
                     <button type="button" onClick={() => void remove(c.id)}>
                       {t('remove')}
                     </button>
@@ -109,6 +152,18 @@ export function AlertsPage(props: { merchant: Merchant; alertId?: number }) {
             value={target}
             onChange={(e) => setTarget(e.target.value)}
           />
+          <label>
+            {t('channelLanguage')}
+            {t('colon')}
+            <select
+              aria-label={t('channelLanguage')}
+              name="language"
+              value={language}
+              onChange={(e) => setLanguage(e.target.value as ChannelLanguage)}
+            >
+              {languageChoices}
+            </select>
+          </label>
           {type === 'email' ? null : (
             <input
               name="secret"
