@@ -41,8 +41,8 @@ export function buildProgram(ctx: CliContext): Command {
       'after',
       pick(
         ctx.lang,
-        '\n示例:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 1234.56 --card credit\n',
-        '\nExamples:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 1234.56 --card credit\n',
+        '\n示例:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 1234.56 --card credit --date 2026-10-15\n',
+        '\nExamples:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 1234.56 --card credit --date 2026-10-15\n',
       ),
     );
   registerCommands(program, ctx);

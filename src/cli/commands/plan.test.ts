@@ -270,4 +270,40 @@ describe('posguard plan check', () => {
     const en = await runCli(['plan', 'check', '--help', '--lang', 'en'], { env });
     expect(en.stdout).toContain('Examples:');
   });
+
+  it('runs every plan example its help texts show, whatever today is', async () => {
+    const helps = [
+      ['--help'],
+      ['--help', '--lang', 'en'],
+      ['plan', '--help'],
+      ['plan', '--help', '--lang', 'en'],
+      ['plan', 'fee', '--help'],
+      ['plan', 'fee', '--help', '--lang', 'en'],
+    ];
+    const examples = new Set<string>();
+    for (const args of helps) {
+      const help = await runCli(args, { env });
+      for (const line of help.stdout.split('\n'))
+        if (/^\s+posguard plan (fee|check) examples\//.test(line)) examples.add(line.trim());
+    }
+    expect(examples.size).toBeGreaterThanOrEqual(5);
+    for (const example of examples) {
+      const run = await runCli(example.split(' ').slice(1), { cwd: REPO, env });
+      expect([example, run.exitCode, run.stderr]).toEqual([example, 0, '']);
+    }
+  });
+
+  it('names the periods the plan has when none is in force on the date', async () => {
+    const run = await runCli(
+      ['plan', 'fee', 'examples/plan.yaml', '--amount', '100', '--date', '2031-01-01'],
+      {
+        cwd: REPO,
+        env,
+      },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(
+      /没有在 2031-01-01 生效的费率期间（方案的期间：2026-09-01 至 2026-11-30），可用 --date 指定交易日期/,
+    );
+  });
 });

@@ -33,8 +33,8 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
       'after',
       pick(
         ctx.lang,
-        '\n示例:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 8000 --card debit\n',
-        '\nExamples:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 8000 --card debit\n',
+        '\n示例:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 8000 --card debit --date 2026-10-15\n',
+        '\nExamples:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 8000 --card debit --date 2026-10-15\n',
       ),
     );
 
@@ -101,8 +101,8 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       zh
-        ? '\n示例:\n  posguard plan fee examples/plan.yaml --amount 1234.56\n  posguard plan fee examples/plan.yaml --amount 8000 --card 借记卡 --date 2026-10-01\n  posguard plan fee examples/plan.yaml --amount 500 --channel 闪付 --format json\n'
-        : '\nExamples:\n  posguard plan fee examples/plan.yaml --amount 1234.56 --lang en\n  posguard plan fee examples/plan.yaml --amount 8000 --card debit --date 2026-10-01 --lang en\n  posguard plan fee examples/plan.yaml --amount 500 --channel nfc --format json\n',
+        ? '\n示例:\n  posguard plan fee examples/plan.yaml --amount 1234.56 --date 2026-10-15\n  posguard plan fee examples/plan.yaml --amount 8000 --card 借记卡 --date 2026-10-01\n  posguard plan fee examples/plan.yaml --amount 500 --channel 闪付 --date 2026-10-15 --format json\n'
+        : '\nExamples:\n  posguard plan fee examples/plan.yaml --amount 1234.56 --date 2026-10-15 --lang en\n  posguard plan fee examples/plan.yaml --amount 8000 --card debit --date 2026-10-01 --lang en\n  posguard plan fee examples/plan.yaml --amount 500 --channel nfc --date 2026-10-15 --format json\n',
     )
     .action(async (file: string, options: FeeOptions) => {
       await runFee(ctx, file, options);
@@ -189,9 +189,14 @@ async function runFee(ctx: CliContext, file: string, options: FeeOptions): Promi
   if (!quote.ok) {
     const what = `${channel}/${card} ${formatFen(amount.value)}`;
     if (quote.reason === 'no_period') {
+      // Which days the plan does price, so the date to pass with --date is at hand.
+      const spans = plan.periods.map((p) => ({
+        zh: `${p.from} 至 ${p.until ?? '今后'}`,
+        en: `${p.from} to ${p.until ?? 'open-ended'}`,
+      }));
       throw new CliError(
-        `${file} 中没有在 ${date.value} 生效的费率期间`,
-        `no period of ${file} is in force on ${date.value}`,
+        `${file} 中没有在 ${date.value} 生效的费率期间（方案的期间：${spans.map((x) => x.zh).join('、')}），可用 --date 指定交易日期`,
+        `no period of ${file} is in force on ${date.value} (the plan's periods: ${spans.map((x) => x.en).join(', ')}); pass the sale's date with --date`,
         EXIT_FINDINGS,
       );
     }
