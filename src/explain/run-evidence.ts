@@ -5,6 +5,7 @@ import type { CliContext } from '../cli/context.js';
 import { CliError, EXIT_FINDINGS } from '../cli/errors.js';
 import { pick } from '../cli/lang.js';
 import { planChooser } from '../audit/audit.js';
+import type { AuditReport } from '../audit/report-types.js';
 import { headline } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
 import type { FeePlan } from '../plans/plan-types.js';
@@ -34,7 +35,13 @@ export async function runEvidence(
   // The font first: no point auditing for minutes to fail at the PDF.
   const font = findCjkFont(process.env);
   if (!font.ok) throw new CliError(font.zh, font.en);
-  const { report, planText: allPlanText, plans: allPlans, inputs } = await prepareAudit(ctx, dir, flags);
+  const {
+    report,
+    planText: allPlanText,
+    plans: allPlans,
+    inputs,
+    otherMerchantsFiles,
+  } = await prepareAudit(ctx, dir, flags);
   // Only the plans the audit applied to the run's merchants go in: a data directory may hold another shop's
   // plan (examples/plan.yaml beside a merchant's own), and a pack quoting it would cite the wrong contract.
   const used = usedPlanIndexes(
@@ -46,6 +53,9 @@ export async function runEvidence(
   const planFiles = inputs.plans.filter((_, i) => used.has(i));
   const files: PackInput[] = [];
   const read = (name: string, kind: PackInput['kind']) => {
+    // With --merchant, the pack is that merchant's complaint: another's statements and bank files would disclose
+    // them to a third party.
+    if (kind !== 'plan' && otherMerchantsFiles.has(name)) return;
     try {
       files.push({ name, kind, bytes: readFileSync(resolve(ctx.cwd, name)) });
     } catch {
@@ -77,7 +87,7 @@ export async function runEvidence(
           : planTexts.map((t, i) => `# ${planFiles[i]?.path ?? ''}\n${t}`).join('\n');
   for (const f of inputs.devices) read(f, 'devices');
   const pack = await buildEvidencePack({
-    report,
+    report: withoutFilesOf(report, otherMerchantsFiles),
     inputs: files,
     plans,
     ...(planText === undefined ? {} : { planText }),
@@ -102,6 +112,21 @@ export async function runEvidence(
   );
   const found = report.findings.some((f) => f.kind !== 'fee_undercharge') || report.rejected.length > 0;
   if (found) ctx.exitCode = EXIT_FINDINGS;
+}
+
+/**
+ * The report as the pack shows it: without the files of the merchants --merchant leaves out, their rejected rows or
+ * the warnings that name them — the pack goes to a third party, and their names are often the merchants' numbers.
+ */
+function withoutFilesOf(report: AuditReport, others: ReadonlySet<string>): AuditReport {
+  if (others.size === 0) return report;
+  const names = [...others];
+  return {
+    ...report,
+    files: report.files.filter((f) => !others.has(f.file)),
+    rejected: report.rejected.filter((r) => !others.has(r.file)),
+    warnings: report.warnings.filter((w) => !names.some((name) => w.includes(name))),
+  };
 }
 
 /**

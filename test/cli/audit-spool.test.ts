@@ -229,7 +229,13 @@ describe('posguard audit, merchant by merchant through the spool', () => {
 
   it('keeps --merchant and --from scopes identical when spilling', async () => {
     const someMerchant = (await inMemoryReport({})).merchants[1]?.merchantId ?? '';
-    const reference = await inMemoryReport({ from: '2026-10-08', merchants: [someMerchant] });
+    // Its own bank file only: the other merchants' lie in their folders, beside their statements, and their
+    // credits pay none of its days (the unfiltered run sets them against their own merchants').
+    expect(files.bank[1]).toBe(join(sim, someMerchant, 'bank.csv'));
+    const reference = await inMemoryReport(
+      { from: '2026-10-08', merchants: [someMerchant] },
+      { ...files, bank: [files.bank[1] ?? ''] },
+    );
     const spilled = await cliReport(['--from', '2026-10-08', '--merchant', someMerchant], {
       POSGUARD_SPOOL_RECORDS: '50',
     });

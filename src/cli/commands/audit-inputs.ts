@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { AuditReport } from '../../audit/report-types.js';
 import type { DevicesFile } from '../../explain/parse-devices.js';
 import type { FeePlan } from '../../plans/plan-types.js';
@@ -138,6 +138,12 @@ export interface PreparedAudit {
   plans: FeePlan[];
   /** The input files as the user named them (relative to ctx.cwd or absolute). */
   inputs: Inputs;
+  /**
+   * Of `inputs`, the files that hold only merchants --merchant leaves out (filesOfOtherMerchants): another
+   * merchant's statements, journals, bank and devices files have no place in this one's evidence. Empty without
+   * --merchant.
+   */
+  otherMerchantsFiles: ReadonlySet<string>;
 }
 
 /**
@@ -298,7 +304,7 @@ async function auditInputs(
   }));
   const devices = await loadDevices(ctx, inputs.devices);
   const { importAndAudit } = await import('./audit-run.js');
-  const report = await importAndAudit(ctx, {
+  const { report, statementMerchants } = await importAndAudit(ctx, {
     groups,
     plans,
     // --plan is the shop's one contract, for all its merchant numbers; --plans and a directory match by merchant.
@@ -313,8 +319,16 @@ async function auditInputs(
     },
   });
   if (flags.merchant !== undefined) await checkMerchantsFound(ctx, flags.merchant, report, groups);
+  const { filesOfOtherMerchants } = await import('../../audit/merchant-files.js');
+  const { merchantFilterOf } = await import('../../audit/scope.js');
+  const otherMerchantsFiles = filesOfOtherMerchants(
+    statementMerchants,
+    [...inputs.terminal, ...inputs.bank, ...inputs.devices],
+    merchantFilterOf(flags.merchant === undefined ? {} : { merchants: flags.merchant }),
+    (file) => dirname(resolve(ctx.cwd, file)),
+  );
   // The inputs as given (an archive whole): the evidence pack carries the files the user has.
-  return { report, planText, plans, inputs };
+  return { report, planText, plans, inputs, otherMerchantsFiles };
 }
 
 /**

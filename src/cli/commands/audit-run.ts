@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { AuditOptions, AuditSession } from '../../audit/audit.js';
 import type { GroupJob, GroupResult } from '../../audit/component-audit.js';
 import type { FileImportSummary } from '../../statements/import-types.js';
@@ -18,6 +18,7 @@ import { pick } from '../lang.js';
 import { Progress } from '../progress.js';
 import { AuditWorkers, workersAvailable } from '../../audit/audit-workers.js';
 import { MerchantSpool, SpoolError } from '../../audit/merchant-spool.js';
+import type { StatementMerchants } from '../../audit/merchant-files.js';
 
 /** One kind of input files, as `posguard audit` reads them. */
 export interface InputGroup {
@@ -41,13 +42,19 @@ export interface ImportAndAuditArgs {
   options: AuditOptions;
 }
 
+/** The report, and what the statements say of whose each file is (for --merchant: filesOfOtherMerchants). */
+export interface AuditRunResult {
+  report: AuditReport;
+  statementMerchants: StatementMerchants[];
+}
+
 /**
  * Imports every file and audits it merchant by merchant, in memory for one merchant's records (or one group of
  * files'), not all: issue 4's 1 GiB at 10M + 10M. Files that share no merchant go a group at a time
  * (auditByFileGroups); otherwise everything passes through the spool (auditThroughSpool). Either way the report is
  * the one auditRecords gives for the same records.
  */
-export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs): Promise<AuditReport> {
+export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs): Promise<AuditRunResult> {
   const maxInMemory = positiveIntFromEnv(ctx.env, 'POSGUARD_SPOOL_RECORDS') ?? 150_000;
   const tasks = await inputTasks(ctx, args.groups);
   const jobs = jobsFor(
@@ -73,7 +80,7 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
   try {
     const run = { tasks, spool, workers, maxInMemory };
     const audited = (await auditByFileGroups(ctx, args, run)) ?? (await auditThroughSpool(ctx, args, run));
-    return await reportOf(ctx, args, audited);
+    return { report: await reportOf(ctx, args, audited), statementMerchants: audited.statementMerchants };
   } finally {
     await workers?.close();
     process.removeListener('SIGINT', onSignal);
@@ -98,6 +105,9 @@ interface Audited {
   journal: Map<string, JournalDigest>;
   /** Warnings of the run itself, after the files' (where journal lines without a merchant number went). */
   notes: string[];
+  statementMerchants: StatementMerchants[];
+  /** Bank files of merchants --merchant leaves out: imported, but neither used nor listed. */
+  otherMerchantsBank: ReadonlySet<string>;
 }
 
 /**
@@ -218,12 +228,18 @@ async function auditByFileGroups(
     return undefined;
   }
   const forecast = forecastCoverage(tasks, outlines);
-  const banks = await importBankFiles(bankTasks, args.options);
+  const statementMerchants = tasks.flatMap((task, i) =>
+    task.kind === 'settlement' ? [{ file: task.typed, merchants: outlines[i]?.merchants }] : [],
+  );
+  const otherMerchantsBank = await otherMerchantsBankOf(ctx, args, statementMerchants, bankTasks);
+  const banks = await importBankFiles(bankTasks, args.options, otherMerchantsBank);
   const session = startAudit({
     plans: args.plans,
     sharedPlan: args.sharedPlan,
     bank: banks.bank,
-    bankDebitDates: skippedDebitDatesOf(banks.imports.map((r) => r.summary)),
+    bankDebitDates: skippedDebitDatesOf(
+      banks.imports.map((r) => r.summary).filter((s) => !otherMerchantsBank.has(s.file)),
+    ),
     options: args.options,
     coverage: forecast,
   });
@@ -310,27 +326,60 @@ async function auditByFileGroups(
     if (m.journal !== undefined) journal.set(m.merchantId, m.journal);
     session.addMerchantResult(m.merchantId, m.result);
   }
-  return { session, summaries, drops, journal, notes: [] };
+  return { session, summaries, drops, journal, notes: [], statementMerchants, otherMerchantsBank };
 }
 
-/** The bank records of the files' imports, each line another bank file already had dropped (and logged). */
-async function keptBankRecords(results: readonly ImportTaskResult[], drops: DropLog): Promise<PosRecord[]> {
+/**
+ * The bank records of the files' imports, each line another bank file already had dropped (and logged); none of
+ * the files of other merchants (`leftOut`), which must not take the place of the merchant's own lines either.
+ */
+async function keptBankRecords(
+  results: readonly ImportTaskResult[],
+  drops: DropLog,
+  leftOut: ReadonlySet<string>,
+): Promise<PosRecord[]> {
   const { CrossFileDuplicates } = await import('../../statements/import.js');
   const bank: PosRecord[] = [];
   const dedupe = new CrossFileDuplicates();
-  for (const r of results)
+  for (const r of results) {
+    if (leftOut.has(r.summary.file)) continue;
     for (const [i, record] of r.bank.entries()) {
       const other = dedupe.duplicateOf(record);
       if (other === undefined) bank.push(record);
       else drops.add(r.input, other, i);
     }
+  }
   return bank;
+}
+
+/**
+ * With --merchant, the bank files in the folders of other merchants' statements (filesOfOtherMerchants): their
+ * credits would otherwise be set against the selected merchant's payouts. Empty without --merchant.
+ */
+async function otherMerchantsBankOf(
+  ctx: CliContext,
+  args: ImportAndAuditArgs,
+  statementMerchants: readonly StatementMerchants[],
+  bankTasks: readonly ImportTask[],
+): Promise<Set<string>> {
+  const { merchantFilterOf } = await import('../../audit/scope.js');
+  const { filesOfOtherMerchants } = await import('../../audit/merchant-files.js');
+  const bankFiles = bankTasks.map((task) => task.typed);
+  const theirs = filesOfOtherMerchants(
+    statementMerchants,
+    bankFiles,
+    merchantFilterOf(args.options),
+    (file) => dirname(resolve(ctx.cwd, file)),
+  );
+  // Their statements stay listed, as without folders: --merchant reads every statement for its lines.
+  return new Set(bankFiles.filter((file) => theirs.has(file)));
 }
 
 /** Imports the bank files in input order, on this thread: they are small, and every merchant's audit needs them. */
 async function importBankFiles(
   tasks: readonly ImportTask[],
   options: AuditOptions,
+  leftOut: ReadonlySet<string>,
 ): Promise<{ imports: ImportTaskResult[]; bank: PosRecord[]; drops: DropLog }> {
   const drops = new DropLog();
   if (tasks.length === 0) return { imports: [], bank: [], drops };
@@ -349,7 +398,7 @@ async function importBankFiles(
   } finally {
     unused.dispose();
   }
-  return { imports, bank: await keptBankRecords(imports, drops), drops };
+  return { imports, bank: await keptBankRecords(imports, drops, leftOut), drops };
 }
 
 /** Bytes of input per record in a typical export (the simulator's journals and statements: about 140). */
@@ -388,8 +437,18 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
     options: args.options,
   });
   const summaries = results.map((r) => r.summary);
+  const statementMerchants = results.flatMap((r) => {
+    const task = run.tasks[r.input];
+    return task?.kind === 'settlement' ? [{ file: task.typed, merchants: r.statementMerchants }] : [];
+  });
+  const otherMerchantsBank = await otherMerchantsBankOf(
+    ctx,
+    args,
+    statementMerchants,
+    run.tasks.filter((task) => task.kind === 'bank'),
+  );
   const drops = new DropLog();
-  const bank = await keptBankRecords(results, drops);
+  const bank = await keptBankRecords(results, drops, otherMerchantsBank);
   const unnamed = spool.placeUnnamedJournal(
     coverage.channelsByMerchant(),
     results.flatMap((r) => r.statementTerminals),
@@ -404,7 +463,7 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
     plans: args.plans,
     sharedPlan: args.sharedPlan,
     bank,
-    bankDebitDates: skippedDebitDatesOf(summaries),
+    bankDebitDates: skippedDebitDatesOf(summaries.filter((s) => !otherMerchantsBank.has(s.file))),
     options: args.options,
     coverage: statementsCover,
   });
@@ -451,14 +510,18 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
   } finally {
     checking.finish();
   }
-  return { session, summaries, drops, journal, notes };
+  return { session, summaries, drops, journal, notes, statementMerchants, otherMerchantsBank };
 }
 
 /** The report: the session finished with the files, their rejected rows and warnings, and the diagnoses. */
 async function reportOf(ctx: CliContext, args: ImportAndAuditArgs, audited: Audited): Promise<AuditReport> {
-  const { session, summaries, drops, journal, notes } = audited;
+  const { session, drops, journal, notes, otherMerchantsBank } = audited;
   // Cross-file duplicates are reported on the file that repeated them, in the order importFiles would.
-  drops.warnOn(summaries);
+  drops.warnOn(audited.summaries);
+  // Other merchants' bank files are named once, in their own warning: not as files of this audit.
+  const summaries = audited.summaries.filter((f) => !otherMerchantsBank.has(f.file));
+  const { otherMerchantsBankWarning } = await import('../../audit/merchant-files.js');
+  const leftOut = [...otherMerchantsBank];
   const report = session.finish({
     files: summaries.map((f) => ({
       file: f.file,
@@ -485,6 +548,7 @@ async function reportOf(ctx: CliContext, args: ImportAndAuditArgs, audited: Audi
         }),
       ),
       ...notes,
+      ...(leftOut.length === 0 ? [] : [otherMerchantsBankWarning(leftOut)]),
     ],
   });
   const { attachDiagnoses } = await import('../../explain/attach-diagnoses.js');
