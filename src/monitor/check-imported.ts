@@ -61,47 +61,39 @@ export async function checkImportedRecords(
     });
     out.push(...raised);
   };
-  let afterId = 0;
-  for (;;) {
-    const rows = await db
-      .selectFrom('records')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where('import_id', '=', importId)
-      .where('kind', '=', 'settlement')
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(CHUNK)
-      .execute();
-    const last = rows[rows.length - 1];
-    if (last === undefined) break;
-    afterId = last.id;
-    await check(rows, false);
-    if (rows.length < CHUNK) break;
-  }
+  await inIdOrder(
+    (afterId) =>
+      db
+        .selectFrom('records')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .where('import_id', '=', importId)
+        .where('kind', '=', 'settlement')
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(CHUNK)
+        .execute(),
+    (rows) => check(rows, false),
+  );
   // The pushed records the file found again, as saveImport left them: with the statement's billed values.
   // Checking one whose values did not change is harmless: the rate window holds a record once, the day totals
   // count stored records, and an alert already raised is not raised again.
-  afterId = 0;
-  for (;;) {
-    const rows = await db
-      .selectFrom('records')
-      .innerJoin('pushed_records', 'pushed_records.record_id', 'records.id')
-      .selectAll('records')
-      .where('records.merchant_id', '=', merchantId)
-      .where('pushed_records.claimed_import_id', '=', importId)
-      .where('records.import_id', 'is', null)
-      .where('records.kind', '=', 'settlement')
-      .where('records.id', '>', afterId)
-      .orderBy('records.id')
-      .limit(CHUNK)
-      .execute();
-    const last = rows[rows.length - 1];
-    if (last === undefined) break;
-    afterId = last.id;
-    await check(rows, true);
-    if (rows.length < CHUNK) break;
-  }
+  await inIdOrder(
+    (afterId) =>
+      db
+        .selectFrom('records')
+        .innerJoin('pushed_records', 'pushed_records.record_id', 'records.id')
+        .selectAll('records')
+        .where('records.merchant_id', '=', merchantId)
+        .where('pushed_records.claimed_import_id', '=', importId)
+        .where('records.import_id', 'is', null)
+        .where('records.kind', '=', 'settlement')
+        .where('records.id', '>', afterId)
+        .orderBy('records.id')
+        .limit(CHUNK)
+        .execute(),
+    (rows) => check(rows, true),
+  );
   return out;
 }
 
@@ -123,4 +115,23 @@ async function recountBilledDays(
   const totals = await overchargeTotals(trx, merchantId, plan, dates);
   await withdrawClearedOvercharges(trx, merchantId, dates, totals, at);
   await overchargeDrafts(trx, merchantId, rules, totals);
+}
+
+/**
+ * Pages through rows by id, CHUNK at a time (`fetch` answers the next page after an id, ordered by id), so an
+ * import of millions of lines is checked without holding them all.
+ */
+async function inIdOrder<Row extends { id: number }>(
+  fetch: (afterId: number) => Promise<Row[]>,
+  each: (rows: Row[]) => Promise<void>,
+): Promise<void> {
+  let afterId = 0;
+  for (;;) {
+    const rows = await fetch(afterId);
+    const last = rows[rows.length - 1];
+    if (last === undefined) return;
+    afterId = last.id;
+    await each(rows);
+    if (rows.length < CHUNK) return;
+  }
 }

@@ -93,14 +93,7 @@ export async function listAlertChannels(
   merchantId: number,
 ): Promise<AlertChannelView[]> {
   await requireMerchantRole(db, userId, merchantId, 'read');
-  const rows = await withChannelLanguage(db)
-    .selectFrom('alert_channels')
-    .selectAll()
-    .where('merchant_id', '=', merchantId)
-    .where('removed_at', 'is', null)
-    .orderBy('id')
-    .execute();
-  return rows.map(channelView);
+  return (await activeChannelRows(db, merchantId)).map(channelView);
 }
 
 /**
@@ -133,14 +126,19 @@ async function channelsToSend(
 ): Promise<{ id: number; language: ChannelLanguage }[]> {
   // Whole rows, not the column by name: on a database not yet migrated to 0010 (today's code on an older schema,
   // as the migration tests run it) alerts are still raised, and its channels are Chinese.
-  const rows: { id: number; language?: string }[] = await withChannelLanguage(db)
+  const rows: { id: number; language?: string }[] = await activeChannelRows(db, merchantId);
+  return rows.map((r) => ({ id: r.id, language: languageOf(r.language) }));
+}
+
+/** A merchant's channels not removed, oldest first, as whole rows. */
+function activeChannelRows(db: Db, merchantId: number) {
+  return withChannelLanguage(db)
     .selectFrom('alert_channels')
     .selectAll()
     .where('merchant_id', '=', merchantId)
     .where('removed_at', 'is', null)
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ id: r.id, language: languageOf(r.language) }));
 }
 
 /** The language each of these channels is sent in, removed ones too (what is queued to them is cancelled). */
