@@ -391,6 +391,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
       total.matched += m.summary.matched;
       total.pending += m.summary.pending;
       total.withinToleranceFen += m.summary.withinToleranceFen;
+      total.returnedFen += m.summary.returnedFen;
     }
     // A check is skipped for the run only when it was skipped for every merchant: one that ran for some may have
     // findings beside it (the renderers name the merchants it was skipped for, from their own skippedChecks).
@@ -453,6 +454,7 @@ function summarize(
     overchargeFen,
     lossFen,
     withinToleranceFen: counts?.withinToleranceFen ?? 0,
+    returnedFen: counts?.returnedFen ?? 0,
     findingsByKind: byKind,
     skippedChecks: counts !== undefined ? [...counts.skippedChecks].sort() : [],
   };

@@ -33,6 +33,7 @@ import {
   tradeTimeOf,
 } from './match-records.js';
 import { type MerchantPayouts, payoutDaysOf } from './payouts.js';
+import { rebatesOf } from './rebates.js';
 import { checkStatementPayouts } from './statement-payouts.js';
 import { baselineFormula, type FormulaGroup, inferFormulas, rateChangesOf } from './rate-changes.js';
 import type { AmbiguousMatch, FindingKind, RateChange } from './report-types.js';
@@ -77,6 +78,8 @@ export interface MerchantCounts {
   matched: number;
   pending: number;
   withinToleranceFen: number;
+  /** What the statements' rebate lines (手续费返还, 押金退还) gave back, in the run's dates. */
+  returnedFen: number;
   skippedChecks: Set<string>;
 }
 
@@ -229,6 +232,7 @@ export function auditMerchant(
     matched: 0,
     pending: 0,
     withinToleranceFen: 0,
+    returnedFen: 0,
     skippedChecks: new Set(),
   };
   // Journal checks run per merchant: an agent may hold one merchant's journal and not another's.
@@ -277,6 +281,7 @@ export function auditMerchant(
         r.feeFen !== undefined ||
         r.settledFen === undefined ||
         r.type === 'deduction' ||
+        r.type === 'rebate' ||
         r.type === 'payout'
       )
         return prepare(r);
@@ -308,6 +313,7 @@ export function auditMerchant(
   }
   const S: Prepared[] = [];
   const deductionLines: Prepared[] = [];
+  const rebateLines: Prepared[] = [];
   // One transaction settled more than once: a sale or refund line with the same first exact key and amount
   // again. One Map per key level and class (a refund may carry its sale's order number), keyed by the raw key, so
   // the common 参考号 case builds no new strings.
@@ -319,6 +325,10 @@ export function auditMerchant(
   for (const p of allS) {
     if (p.record.type === 'deduction') {
       deductionLines.push(p);
+      continue;
+    }
+    if (p.record.type === 'rebate') {
+      rebateLines.push(p);
       continue;
     }
     if (p.cls === undefined) continue;
@@ -355,6 +365,13 @@ export function auditMerchant(
     S.push(p);
   }
   warnExportCopies(ctx, statementCopies, '对账单', 'statement');
+  const rebates = rebatesOf(
+    rebateLines.map((p) => p.record),
+    merchantId,
+    inDates,
+  );
+  counts.returnedFen = rebates.returnedFen;
+  if (rebates.warning !== undefined) ctx.merchantWarnings.add(rebates.warning);
 
   const match = matchRecords(T, S);
   const tParent = linkOriginals(T);

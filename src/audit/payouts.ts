@@ -88,7 +88,9 @@ export function payoutDaysOf(
     const net =
       r.type === 'deduction'
         ? -Math.abs(r.settledFen ?? r.amountFen)
-        : (r.settledFen ?? r.amountFen - (r.feeFen ?? 0));
+        : r.type === 'rebate'
+          ? Math.abs(r.settledFen ?? r.amountFen)
+          : (r.settledFen ?? r.amountFen - (r.feeFen ?? 0));
     const day = byDay.get(settleDate);
     if (day === undefined) byDay.set(settleDate, { net, lines: [p] });
     else {

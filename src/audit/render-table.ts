@@ -399,6 +399,20 @@ export function* renderTableChunks(report: AuditReport, options: RenderTableOpti
   for (const chunk of tableChunks(report, options)) yield terminalLines(chunk);
 }
 
+/**
+ * What the provider already gave back (rebate lines) and what it still owes: ", of which ¥20.00 given back by the
+ * provider; still owed ¥21.10". Empty when the statements show no rebate.
+ */
+export function returnedWords(s: AuditReport['summary'], lang: Lang): string {
+  // A report stored before rebates were counted has no returnedFen: nothing to say then.
+  const returned = s.returnedFen;
+  if (!(returned > 0)) return '';
+  const owed = Math.max(0, s.lossFen - returned);
+  return lang === 'en'
+    ? `; the provider gave back ${formatFen(returned)} (rebate lines), still owed ${formatFen(owed)}`
+    : `；服务商已返还 ${formatFen(returned)}（返还记录），仍欠 ${formatFen(owed)}`;
+}
+
 function* tableChunks(report: AuditReport, options: RenderTableOptions): Generator<string> {
   const { lang } = options;
   const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
@@ -409,7 +423,7 @@ function* tableChunks(report: AuditReport, options: RenderTableOptions): Generat
     t(
       `合计损失 ${formatFen(s.lossFen)}，问题 ${report.findings.length} 项`,
       `Total loss ${formatFen(s.lossFen)}, ${report.findings.length} finding(s)`,
-    ),
+    ) + returnedWords(s, lang),
   );
   out.push('');
   out.push(summaryLine(s, lang));

@@ -82,6 +82,11 @@ export interface AuditSummary {
   overchargeFen: number;
   lossFen: number;
   withinToleranceFen: number;
+  /**
+   * What the statements' rebate lines (手续费返还, 押金退还) gave back in the audited dates: set against lossFen, the
+   * provider still owes max(0, lossFen − returnedFen).
+   */
+  returnedFen: number;
   findingsByKind: Record<FindingKind, number>;
   skippedChecks: string[];
 }

@@ -26,6 +26,7 @@ function summaryOf(findings: readonly Finding[], extra: Partial<AuditSummary>): 
     matched: 0,
     pending: 0,
     withinToleranceFen: 0,
+    returnedFen: 0,
     skippedChecks: [],
     ...extra,
     overchargeFen,

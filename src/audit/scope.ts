@@ -45,9 +45,12 @@ export function recordInScope(
   };
 }
 
-/** The date --from/--to judge a record by: a deduction or payout line by its settlement day, others by trade day. */
+/**
+ * The date --from/--to judge a record by: a deduction, rebate or payout line by its settlement day, others by trade
+ * day.
+ */
 export function scopeDateOf(r: PosRecord): string {
-  return r.type === 'deduction' || r.type === 'payout'
+  return r.type === 'deduction' || r.type === 'rebate' || r.type === 'payout'
     ? (r.settleDate ?? localDateOf(r.time))
     : localDateOf(r.time);
 }

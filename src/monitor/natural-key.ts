@@ -2,13 +2,13 @@ import type { PosRecord } from '../records/index.js';
 import { localDateOf } from '../time/shanghai.js';
 
 /** The types a record carrying no identifier is still recognised by: its day, label and amount. */
-export const UNNUMBERED_TYPES = ['deduction', 'payout'] as const;
+export const UNNUMBERED_TYPES = ['deduction', 'rebate', 'payout'] as const;
 
 /**
  * The key that names the same business record wherever it comes from (a push now, a statement file later):
  * kind, type and amount plus the strongest identifier the record carries — the reference number, else the
  * terminal + batch + voucher on that date, else the order number, else the provider's order number. A
- * deduction or payout carrying none of them (a statement lists 机具押金 or 流量费 with no number) is named by
+ * deduction, rebate or payout carrying none of them (a statement lists 机具押金, 流量费 or 手续费返还 with no number) is named by
  * its settle day (its trade day without one) and its label instead; two equal ones on a day share the key and
  * are told apart by count, each stored record answering one line. Undefined for any other record carrying no
  * identifier: such a record can never be recognised again, so it is never skipped.

@@ -9,6 +9,9 @@ export const RECORD_TYPES = [
   'refund',
   'preauth-complete',
   'deduction',
+  // Money the provider gives back outside a sale (手续费返还, 押金退还, 激活返现): a credit to the merchant, never
+  // priced or matched, added to the payout and set against the loss.
+  'rebate',
   'payout',
 ] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
@@ -94,5 +97,6 @@ export const TYPE_NAMES_ZH: Record<RecordType, string> = {
   refund: '退货',
   'preauth-complete': '预授权完成',
   deduction: '扣费',
+  rebate: '返还',
   payout: '结算划款',
 };

@@ -1516,6 +1516,14 @@ export class TableReader {
     if (feeView !== undefined) record.feeFen = f0(feeView);
     if (settledView !== undefined) record.settledFen = f0(settledView);
     if (settleDate !== undefined) record.settleDate = settleDate;
+    // A rebate is money to the merchant however the file signs it; a line that shows it only as a fee given
+    // back (交易金额 0.00, 手续费 −3.00) is worth that fee.
+    if (type === 'rebate') {
+      const worth =
+        Math.abs(record.settledFen ?? 0) || Math.abs(record.amountFen) || Math.abs(record.feeFen ?? 0);
+      record.amountFen = worth;
+      if (record.settledFen !== undefined) record.settledFen = worth;
+    }
 
     const completedCell = dateCellOf(this.cell('completedAt', cells));
     if (completedCell !== undefined) record.completedAt = wallTimeFromExcelDate(completedCell);
@@ -1611,9 +1619,9 @@ export class TableReader {
     const label = this.memoOf(cells);
     // A memo may quote the card (“退款至卡6217…”): a record never keeps a full card number.
     if (label !== undefined) record.label = maskCardNumbersIn(label).slice(0, 200);
-    // Many statements name a deduction only in its type (交易类型 流量费, 备注 empty): that name is what the
-    // plan's charges are matched on.
-    else if (type === 'deduction' && typeText !== undefined)
+    // Many statements name a deduction or rebate only in its type (交易类型 流量费, 备注 empty): that name is what
+    // the plan's charges are matched on and what the report shows.
+    else if ((type === 'deduction' || type === 'rebate') && typeText !== undefined)
       record.label = maskCardNumbersIn(typeText).slice(0, 200);
     const counterparty = this.text('counterparty', cells, true);
     if (counterparty !== undefined) record.counterparty = maskCardNumbersIn(counterparty).slice(0, 200);
@@ -1645,7 +1653,7 @@ export class TableReader {
     cardNo: string | undefined,
     payer: string | undefined,
   ): boolean {
-    if (this.kind === 'bank' || type === 'deduction' || type === 'payout') return false;
+    if (this.kind === 'bank' || type === 'deduction' || type === 'rebate' || type === 'payout') return false;
     if (cardLost || (cardNo !== undefined && CARD_SHAPE.test(cardNo.replace(CARD_SEPARATORS, ''))))
       return true;
     return card !== 'unknown' && payer === undefined;

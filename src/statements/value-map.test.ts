@@ -86,7 +86,7 @@ describe('ValueMap type: charges named in 交易类型', () => {
     expect(lookAll(type, payouts)).toEqual(each(payouts, 'payout'));
   });
 
-  it('never reads a charge given back, waived or taken back as a deduction: the model has no type for it', () => {
+  it('reads a charge given back, waived or taken back as a rebate, never as a deduction', () => {
     const credits = [
       '手续费返还',
       '退手续费',
@@ -103,7 +103,7 @@ describe('ValueMap type: charges named in 交易类型', () => {
       '秒到费冲正',
       '通道使用费撤销',
     ];
-    expect(lookAll(type, credits)).toEqual(each(credits, undefined));
+    expect(lookAll(type, credits)).toEqual(each(credits, 'rebate'));
   });
 
   it('leaves words that name neither a charge nor a transaction unknown', () => {

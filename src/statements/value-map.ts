@@ -61,6 +61,9 @@ const TYPE: Record<string, RecordType | 'skip'> = {
   押金: 'deduction',
   年费: 'deduction',
   deduction: 'deduction',
+  手续费返还: 'rebate',
+  返还: 'rebate',
+  rebate: 'rebate',
   结算: 'payout',
   划款: 'payout',
   代付: 'payout',
@@ -199,7 +202,17 @@ const DEFAULTS: Record<ValueField, Record<string, string>> = {
 };
 
 const ALLOWED: Record<ValueField, ReadonlySet<string>> = {
-  type: new Set(['sale', 'void', 'reversal', 'refund', 'preauth-complete', 'deduction', 'payout', 'skip']),
+  type: new Set([
+    'sale',
+    'void',
+    'reversal',
+    'refund',
+    'preauth-complete',
+    'deduction',
+    'rebate',
+    'payout',
+    'skip',
+  ]),
   channel: new Set(['card', 'nfc', 'unionpay-qr', 'wechat', 'alipay', 'ecny', 'other', 'unknown']),
   card: new Set(['debit', 'credit', 'prepaid', 'unknown']),
   status: new Set(['success', 'failed', 'pending', 'skip']),
@@ -282,13 +295,12 @@ function namesCharge(key: string): boolean {
  * The record type a normalised 交易类型 outside the vocabulary implies, from the words in it; undefined when the
  * words do not say, so the importer warns about the value.
  *
- * A return of a charge (手续费返还, 押金退还) is a credit to the merchant, and the record model has no type for one:
- * `deduction` is taken from the payout whatever its sign, `refund` is money going back to a cardholder, `sale` and
- * `payout` are priced or compared as such. Left unrecognised, it is at least reported, never counted as a charge.
+ * A return of a charge (手续费返还, 押金退还, 秒到费冲正) is a `rebate`: a credit to the merchant, never a deduction
+ * (taken from the payout whatever its sign) nor a refund (money going back to a cardholder).
  */
 function typeFromWords(key: string): string | undefined {
   const charge = namesCharge(key);
-  if (charge && GIVEN_BACK.test(key)) return undefined;
+  if (charge && GIVEN_BACK.test(key)) return 'rebate';
   if (DEDUCTION_HINT.test(key)) return 'deduction';
   // 退货手续费 is the fee line of a refund: the refund words rule it.
   if (/退货|退款/.test(key)) return 'refund';

@@ -102,6 +102,7 @@ export function auditReport(
     overchargeFen: findings.reduce((a, f) => a + f.overchargeFen, 0),
     lossFen: findings.reduce((a, f) => a + f.lossFen, 0),
     withinToleranceFen: 0,
+    returnedFen: 0,
     findingsByKind,
     skippedChecks: [],
   };

@@ -1,0 +1,98 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { tmpDirs } from '../../test/cli/audit-fixtures.js';
+import { runCli } from '../cli/program.js';
+import { importFiles } from '../statements/import.js';
+import type { AuditReport } from './report-types.js';
+
+// A provider raised the credit-card rate (0.63 % charged, 0.60 % agreed) and, after the merchant complained, gave
+// part of it back on later statement lines: 手续费返还 written as an amount, 退手续费 written only as a fee given
+// back (交易金额 0.00, 手续费 −0.20). GBK, CRLF, as portals save it. The rebates are credits to the merchant: not
+// sales to price, not deductions, part of the day's payout, and set against the loss.
+const MERCHANT = '822000000000077';
+const gbk = (lines: readonly string[]) => iconv.encode(lines.join('\r\n'), 'gbk');
+const sale = (n: number) =>
+  `2026-10-12 0${n}:00:00,2026-10-13,${MERCHANT},10000077,31000000000${n},622588******000${n},贷记卡,刷卡,消费,1000.00,6.30,993.70`;
+const STATEMENT = gbk([
+  '交易时间,结算日期,商户号,终端号,参考号,卡号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额',
+  sale(1),
+  sale(2),
+  sale(3),
+  `2026-10-20 00:05:00,2026-10-20,${MERCHANT},,,,,,手续费返还,0.60,0.00,0.60`,
+  `2026-10-20 00:06:00,2026-10-20,${MERCHANT},,,,,,退手续费,0.00,-0.20,0.20`,
+]);
+const PLAN = [
+  `merchantId: "${MERCHANT}"`,
+  'provider: 某某支付',
+  'rounding: half-up',
+  'settlement: T1',
+  'periods:',
+  '  - from: 2026-09-01',
+  '    rates:',
+  '      - { channel: card, card: credit, rate: 0.60% }',
+  '',
+].join('\n');
+const BANK = [
+  '交易日期,交易时间,收入金额,支出金额,对方户名,摘要',
+  // 3 × 993.70 = 2981.10 for 10-13; the two rebates, 0.60 + 0.20 = 0.80, paid on 10-20.
+  '2026-10-13,09:10:00,2981.10,,某某支付有限公司,结算款',
+  '2026-10-20,09:10:00,0.80,,某某支付有限公司,结算款',
+].join('\n');
+
+const tmp = tmpDirs('posguard-rebates-');
+
+async function audit(format: 'json' | 'table', withBank = true): Promise<string> {
+  const dir = tmp();
+  writeFileSync(join(dir, 's.csv'), STATEMENT);
+  writeFileSync(join(dir, 'plan.yaml'), PLAN);
+  writeFileSync(join(dir, 'bank.csv'), BANK);
+  const bank = withBank ? ['--bank', 'bank.csv'] : [];
+  const run = await runCli(
+    ['audit', '--settlement', 's.csv', ...bank, '--plan', 'plan.yaml', '--format', format],
+    { cwd: dir, env: {} },
+  );
+  expect(run.stderr).toBe('');
+  return run.stdout;
+}
+
+describe('a statement line giving a charge back (手续费返还, 退手续费)', () => {
+  it('is imported as a rebate worth what it gave, named by its type, without an unknown-value warning', async () => {
+    const result = await importFiles([{ name: 's.csv', bytes: STATEMENT }]);
+    expect(result.rejected).toEqual([]);
+    expect(
+      result.records.filter((r) => r.type !== 'sale').map((r) => [r.type, r.amountFen, r.label, r.channel]),
+    ).toEqual([
+      ['rebate', 60, '手续费返还', 'unknown'],
+      ['rebate', 20, '退手续费', 'unknown'],
+    ]);
+    expect(result.warnings.filter((w) => w.code === 'value.unknown')).toEqual([]);
+  });
+
+  it('is neither priced nor a deduction; the loss stays the overcharges and returnedFen says what came back', async () => {
+    const report = JSON.parse(await audit('json')) as AuditReport;
+    // Each sale: 1000.00 × 0.60 % = 6.00 due, 6.30 taken: 30 fen over, three times.
+    expect(report.findings.map((f) => [f.kind, f.overchargeFen, f.lossFen])).toEqual([
+      ['fee_overcharge', 30, 30],
+      ['fee_overcharge', 30, 30],
+      ['fee_overcharge', 30, 30],
+    ]);
+    expect(report.summary.lossFen).toBe(90);
+    expect(report.summary.returnedFen).toBe(60 + 20);
+    expect(report.merchants.map((m) => [m.merchantId, m.summary.returnedFen])).toEqual([[MERCHANT, 80]]);
+    // The 10-20 credit of 0.80 pays the rebates: no payout is short or missing.
+    expect(report.summary.findingsByKind.payout_mismatch).toBe(0);
+    expect(report.summary.findingsByKind.unplanned_deduction).toBe(0);
+    expect(report.warnings).toContain(
+      `商户 ${MERCHANT} 的对账单有 2 笔返还（2026-10-20 手续费返还 ¥0.60；2026-10-20 退手续费 ¥0.20），合计 ¥0.80：已计入到账核对，并从损失中扣除得出净损失 / ` +
+        `merchant ${MERCHANT}'s statements give back ¥0.80 in 2 rebate line(s) (2026-10-20 手续费返还 ¥0.60; 2026-10-20 退手续费 ¥0.20): counted in the payouts and set against the loss`,
+    );
+  });
+
+  it('tells the merchant in the table what was given back and what is still owed', async () => {
+    const table = await audit('table', false);
+    // 90 fen lost, 80 given back: 10 fen still owed.
+    expect(table).toContain('合计损失 ¥0.90，问题 3 项；服务商已返还 ¥0.80（返还记录），仍欠 ¥0.10');
+  });
+});
