@@ -205,6 +205,43 @@ function cancelledFeeDraft(
   };
 }
 
+/**
+ * The finding for a settled sale whose fee differs from the expected one: an overcharge (lost) when the fee is
+ * above it, else an undercharge (informational).
+ */
+function feeDraft(
+  line: {
+    merchantId: string;
+    basis: 'plan' | 'inferred';
+    /** A line with a fee. */
+    s: PosRecord;
+    t: PosRecord | undefined;
+    view: LineView;
+  },
+  expectedFeeFen: number,
+  rule: FindingDraft['rule'],
+  words: { zh: string; en: string },
+): FindingDraft {
+  const { merchantId, basis, s, t, view } = line;
+  const chargedFeeFen = s.feeFen ?? 0;
+  const over = chargedFeeFen - expectedFeeFen;
+  return {
+    kind: over > 0 ? 'fee_overcharge' : 'fee_undercharge',
+    merchantId,
+    keys: keysOf(s, t),
+    ...view.fields,
+    expectedFeeFen,
+    chargedFeeFen,
+    overchargeFen: Math.max(0, over),
+    lossFen: Math.max(0, over),
+    basis,
+    rule,
+    message: words.zh,
+    messageEn: words.en,
+    source: sourceOf(t, s),
+  };
+}
+
 /** Audits one merchant's records into ctx (findings, rate changes, bank credits claimed) and returns its counts. */
 export function auditMerchant(
   ctx: RunContext,
@@ -658,21 +695,16 @@ export function auditMerchant(
           const beyond = range === undefined ? 0 : s.feeFen - range.highest.feeFen;
           if (range !== undefined && beyond > tolerance) {
             // Whichever account paid, no rate of the plan comes to this fee: what is above the dearest is lost.
-            const draft: FindingDraft = {
-              kind: 'fee_overcharge',
-              merchantId,
-              keys: keysOf(s, t),
-              ...view.fields,
-              expectedFeeFen: range.highest.feeFen,
-              chargedFeeFen: s.feeFen,
-              overchargeFen: beyond,
-              lossFen: beyond,
-              basis,
-              rule: range.highest.rule(),
-              message: `${view.d.zh}：卡种未知，${range.words.zh}，最多应收 ${formatFen(range.highest.feeFen)}，实收 ${formatFen(s.feeFen)}，至少多扣 ${formatFen(beyond)}${paidWords(t ?? s, tradeDate).zh}`,
-              messageEn: `${view.d.en}: card type unknown; ${range.words.en}, at most ${formatFen(range.highest.feeFen)} was due, charged ${formatFen(s.feeFen)}, overcharged at least ${formatFen(beyond)}${paidWords(t ?? s, tradeDate).en}`,
-              source: sourceOf(t, s),
-            };
+            const paid = paidWords(t ?? s, tradeDate);
+            const draft = feeDraft(
+              { merchantId, basis, s, t, view },
+              range.highest.feeFen,
+              range.highest.rule(),
+              {
+                zh: `${view.d.zh}：卡种未知，${range.words.zh}，最多应收 ${formatFen(range.highest.feeFen)}，实收 ${formatFen(s.feeFen)}，至少多扣 ${formatFen(beyond)}${paid.zh}`,
+                en: `${view.d.en}: card type unknown; ${range.words.en}, at most ${formatFen(range.highest.feeFen)} was due, charged ${formatFen(s.feeFen)}, overcharged at least ${formatFen(beyond)}${paid.en}`,
+              },
+            );
             drafts.push(draft);
             overchargeOf.set(i, draft);
           } else {
@@ -703,21 +735,11 @@ export function auditMerchant(
         } else {
           const over = diff > 0;
           view ??= lineView(s, t, channel, card);
-          const draft: FindingDraft = {
-            kind: over ? 'fee_overcharge' : 'fee_undercharge',
-            merchantId,
-            keys: keysOf(s, t),
-            ...view.fields,
-            expectedFeeFen: expected.feeFen,
-            chargedFeeFen: s.feeFen,
-            overchargeFen: over ? diff : 0,
-            lossFen: over ? diff : 0,
-            basis,
-            rule: expected.rule?.(),
-            message: `${view.d.zh}：应收 ${formatFen(expected.feeFen)}（${expected.words().zh}），实收 ${formatFen(s.feeFen)}，${over ? '多扣' : '少扣'} ${formatFen(Math.abs(diff))}${paidWords(t ?? s, tradeDate).zh}`,
-            messageEn: `${view.d.en}: expected ${formatFen(expected.feeFen)} (${expected.words().en}), charged ${formatFen(s.feeFen)}, ${over ? 'overcharged' : 'undercharged'} ${formatFen(Math.abs(diff))}${paidWords(t ?? s, tradeDate).en}`,
-            source: sourceOf(t, s),
-          };
+          const paid = paidWords(t ?? s, tradeDate);
+          const draft = feeDraft({ merchantId, basis, s, t, view }, expected.feeFen, expected.rule?.(), {
+            zh: `${view.d.zh}：应收 ${formatFen(expected.feeFen)}（${expected.words().zh}），实收 ${formatFen(s.feeFen)}，${over ? '多扣' : '少扣'} ${formatFen(Math.abs(diff))}${paid.zh}`,
+            en: `${view.d.en}: expected ${formatFen(expected.feeFen)} (${expected.words().en}), charged ${formatFen(s.feeFen)}, ${over ? 'overcharged' : 'undercharged'} ${formatFen(Math.abs(diff))}${paid.en}`,
+          });
           drafts.push(draft);
           if (over) overchargeOf.set(i, draft);
         }
