@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type PosRecord, RecordSchema } from '../records/index.js';
-import { journalCoverage, monthStartBefore, periodOf } from './journal-coverage.js';
+import { journalCoverage, MIN_RHYTHM_DAYS, monthStartBefore, periodOf } from './journal-coverage.js';
 import { merchantHistory } from './merchant-history.js';
 
 /** A successful WeChat sale of `fen` at noon (Asia/Shanghai) on `date`, from `file`. */
@@ -86,5 +86,80 @@ describe('the days a journal covers', () => {
     expect(two.period).toEqual({ from: '2026-10-01', to: '2026-11-30', days: 61 });
     expect(monthStartBefore('2026-01-16', 1)).toBe('2025-12-01');
     expect(monthStartBefore('2026-03-31', 0)).toBe('2026-03-01');
+  });
+
+  /** A sale of ¥100.00 on each day from `from` for `n` days (every `step` days). */
+  function daily(from: string, n: number, step = 1, file = 'terminal.csv'): PosRecord[] {
+    const start = Date.parse(`${from}T00:00:00Z`);
+    return Array.from({ length: n }, (_, i) =>
+      sale(new Date(start + i * step * 86_400_000).toISOString().slice(0, 10), 10_000, file, `r${i}`),
+    );
+  }
+
+  it('ends the day before the export its title gives, not at the month end: 45 days, not 61', () => {
+    // 2026-10-01 … 2026-11-14, a sale a day, exported 2026-11-15 10:22: October 31 + November 14 = 45 days.
+    const records = daily('2026-10-01', 45);
+    const exported = new Map([['terminal.csv', '2026-11-15']]);
+    expect(journalCoverage(records, { today: '2026-12-07', exported }).get('terminal.csv')).toEqual([
+      '2026-10-01',
+      '2026-11-14',
+    ]);
+    expect(merchantHistory(records, { today: '2026-12-07' }).period?.days).toBe(45);
+    // Lines on the export day itself: that day is (partly) covered too.
+    const onTheDay = [...records, sale('2026-11-15', 100, 'terminal.csv', 'late')];
+    expect(journalCoverage(onTheDay, { today: '2026-12-07', exported }).get('terminal.csv')).toEqual([
+      '2026-10-01',
+      '2026-11-15',
+    ]);
+  });
+
+  it("cuts a quiet shop's month at the export too, and a declared period the export ends early", () => {
+    const records = [sale('2026-11-03', 100), sale('2026-11-10', 100)];
+    const exported = new Map([['terminal.csv', '2026-11-15']]);
+    expect(journalCoverage(records, { today: '2026-12-07', exported }).get('terminal.csv')).toEqual([
+      '2026-11-01',
+      '2026-11-14',
+    ]);
+    const declared = new Map([['terminal.csv', ['2026-11-01', '2026-11-30'] as const]]);
+    expect(journalCoverage(records, { today: '2026-12-07', declared, exported }).get('terminal.csv')).toEqual(
+      ['2026-11-01', '2026-11-14'],
+    );
+    // Nor past today: a title declaring the month, read on the 7th.
+    expect(journalCoverage(records, { today: '2026-11-12', declared }).get('terminal.csv')).toEqual([
+      '2026-11-01',
+      '2026-11-12',
+    ]);
+  });
+
+  it('ends a journal without a title where sales stop for longer than the shop was ever quiet', () => {
+    // A sale every day 2026-11-01 … 2026-11-14 and none after: the journal was exported on the 15th (14 days).
+    const stopped = daily('2026-11-01', 14);
+    expect(journalCoverage(stopped, { today: '2026-12-07' }).get('terminal.csv')).toEqual([
+      '2026-11-01',
+      '2026-11-14',
+    ]);
+    // And starts where they start: daily from 2026-11-10 (a new terminal) covers 11-10 … 11-30, 21 days.
+    const opened = daily('2026-11-10', 21);
+    expect(journalCoverage(opened, { today: '2026-12-07' }).get('terminal.csv')).toEqual([
+      '2026-11-10',
+      '2026-11-30',
+    ]);
+  });
+
+  it('keeps the whole month when the silence at its end is no longer than the silences between sales', () => {
+    // A sale every 4th day from 11-03 (11-03, 07 … 27: 7 days, 3 silent days between): 11-28 … 30 (3 days) and
+    // 11-01 … 02 are as quiet as the shop always is.
+    const sparse = daily('2026-11-03', MIN_RHYTHM_DAYS, 4);
+    expect(sparse.at(-1)?.time.slice(0, 10)).toBe('2026-11-27');
+    expect(journalCoverage(sparse, { today: '2026-12-07' }).get('terminal.csv')).toEqual([
+      '2026-11-01',
+      '2026-11-30',
+    ]);
+    // Fewer than MIN_RHYTHM_DAYS days with sales say nothing of the shop's rhythm: the whole month.
+    const few = daily('2026-11-01', MIN_RHYTHM_DAYS - 1);
+    expect(journalCoverage(few, { today: '2026-12-07' }).get('terminal.csv')).toEqual([
+      '2026-11-01',
+      '2026-11-30',
+    ]);
   });
 });

@@ -15,8 +15,11 @@ export interface JumpRecordOptions {
 }
 
 /**
- * Each provider's 跳点 record in the merchant's own data: the audit's findings (fee_undercharge aside) whose
- * evidence includes a settlement file, grouped by the provider that file came from. The provider is named by the
+ * Each provider's 跳点 record in the merchant's own data: the audit's findings (fee_undercharge aside: it costs the
+ * merchant nothing), grouped by the provider whose statements they concern — so that one merchant's record is what
+ * `posguard audit --merchant` reports as its loss. A finding is the provider's of the statement file among its
+ * evidence; one without any (a sale the statements never settled) is the provider's whose statements hold the
+ * merchant's lines, when they are one provider's (or all name the plan's provider). The provider is named by the
  * merchant plan's `provider`, else by the statement's title; the file's preset (e.g. `leshua`) is one more name to
  * match a catalogue entry by, never shown as the provider (`generic` is a file format).
  */
@@ -57,10 +60,13 @@ export function jumpRecordsFromAudit(
       });
     } else if (!known.settlementFiles.includes(f.file)) known.settlementFiles.push(f.file);
   }
+  const merchantKey = merchantProviders(fileKey, fileMerchants, planProvider);
   for (const finding of report.findings) {
     if (finding.kind === 'fee_undercharge') continue;
-    if (merchantId !== undefined && (finding.merchantId ?? '') !== merchantId) continue;
-    const key = finding.source.map((s) => fileKey.get(s.file)).find((k) => k !== undefined);
+    const owner = finding.merchantId ?? '';
+    if (merchantId !== undefined && owner !== merchantId) continue;
+    const key =
+      finding.source.map((s) => fileKey.get(s.file)).find((k) => k !== undefined) ?? merchantKey(owner);
     if (key === undefined) continue;
     const record = records.get(key);
     if (record === undefined) continue;
@@ -69,4 +75,31 @@ export function jumpRecordsFromAudit(
     record.lossFen += finding.lossFen;
   }
   return [...records.values()];
+}
+
+/**
+ * Per merchant, the one provider record its statements belong to, for findings no statement line shows (a sale
+ * never settled): the record of the statement files holding its lines (every file, when which merchants a file
+ * holds is not known), when they are one record — or several that all carry the plan's provider (each record's
+ * names start with it), which comparePlans joins into one. Undefined when they are several providers'.
+ */
+function merchantProviders(
+  fileKey: ReadonlyMap<string, string>,
+  fileMerchants: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+  planProvider: string | undefined,
+): (merchantId: string) => string | undefined {
+  const memo = new Map<string, string | undefined>();
+  return (merchantId) => {
+    if (memo.has(merchantId)) return memo.get(merchantId);
+    const keys = new Set<string>();
+    for (const [file, key] of fileKey) {
+      const merchants = fileMerchants?.get(file);
+      if (merchants === undefined || merchants.has(merchantId)) keys.add(key);
+    }
+    const [first, ...others] = keys;
+    const one =
+      others.length === 0 || (planProvider !== undefined && planProvider !== '') ? first : undefined;
+    memo.set(merchantId, one);
+    return one;
+  };
 }

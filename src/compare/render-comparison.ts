@@ -1,6 +1,8 @@
 import { formatFen } from '../money/index.js';
 import { dayNumber } from '../time/shanghai.js';
-import type { Comparison, JumpRecord } from './compare-plans.js';
+import type { Comparison, JumpRecord, PricedPlan } from './compare-plans.js';
+
+type Lang = 'zh' | 'en';
 
 /** `1 sale`, `2 sales`: English counts agree with their noun. */
 function count(n: number, one: string, many: string): string {
@@ -8,17 +10,16 @@ function count(n: number, one: string, many: string): string {
 }
 
 /** A 跳点 record in a few words: the findings and what they cost in all (as JSON's lossFen), the overcharge within. */
-function jumpWords(j: JumpRecord, lang: 'zh' | 'en'): string {
+export function jumpWords(j: JumpRecord, lang: Lang): string {
   return lang === 'en'
     ? `${count(j.findings, 'finding', 'findings')}, lost ${formatFen(j.lossFen)} (fees overcharged ${formatFen(j.overchargeFen)})`
     : `${j.findings} 项，损失 ${formatFen(j.lossFen)}（其中多收手续费 ${formatFen(j.overchargeFen)}）`;
 }
 
-/** The comparison as a plain-text table (zh or en), cheapest first, with the history it was priced on. */
-export function renderComparison(c: Comparison, lang: 'zh' | 'en'): string {
+/** The history the plans were priced on, in one sentence: sales, refunds, terminals and the days annualised over. */
+export function historyText(c: Comparison, lang: Lang): string {
   const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
   const h = c.history;
-  const lines: string[] = [];
   const covered =
     h.period === null
       ? ''
@@ -26,15 +27,16 @@ export function renderComparison(c: Comparison, lang: 'zh' | 'en'): string {
           `；按流水覆盖的 ${h.period.from} 至 ${h.period.to}（${h.period.days} 天）折算为一年`,
           `; annualised over the ${count(h.period.days, 'day', 'days')} the journals cover (${h.period.from} to ${h.period.to})`,
         );
-  lines.push(
-    t(
-      `历史数据：${h.firstDate ?? '-'} 至 ${h.lastDate ?? '-'} 的 ${h.sales} 笔消费 ${formatFen(h.salesAmountFen)}，${h.refunds} 笔退货，${h.voided} 笔已撤销/冲正，${h.terminals} 台终端${covered}`,
-      `History: ${count(h.sales, 'sale', 'sales')} ${formatFen(h.salesAmountFen)} from ${h.firstDate ?? '-'} to ${h.lastDate ?? '-'}, ${count(h.refunds, 'refund', 'refunds')}, ${h.voided} voided/reversed, ${count(h.terminals, 'terminal', 'terminals')}${covered}`,
-    ),
+  return t(
+    `历史数据：${h.firstDate ?? '-'} 至 ${h.lastDate ?? '-'} 的 ${h.sales} 笔消费 ${formatFen(h.salesAmountFen)}，${h.refunds} 笔退货，${h.voided} 笔已撤销/冲正，${h.terminals} 台终端${covered}`,
+    `History: ${count(h.sales, 'sale', 'sales')} ${formatFen(h.salesAmountFen)} from ${h.firstDate ?? '-'} to ${h.lastDate ?? '-'}, ${count(h.refunds, 'refund', 'refunds')}, ${h.voided} voided/reversed, ${count(h.terminals, 'terminal', 'terminals')}${covered}`,
   );
-  for (const w of c.warnings) lines.push(t(`注意：${w.zh}`, `warning: ${w.en}`));
-  lines.push('');
-  const head = [
+}
+
+/** The ranking table's column names. */
+export function rankingHeader(lang: Lang): string[] {
+  const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
+  return [
     '#',
     t('服务商', 'provider'),
     t('方案', 'plan'),
@@ -47,39 +49,43 @@ export function renderComparison(c: Comparison, lang: 'zh' | 'en'): string {
     t('第一年合计', 'first year'),
     t('跳点记录', '跳点 record'),
   ];
-  const rows = c.plans.map((p) => {
-    const marks = [
-      ...(p.startDate > c.asOf ? [t(`${p.startDate} 起`, `starts ${p.startDate}`)] : []),
-      ...(p.complete ? [] : [t('不完整', 'incomplete')]),
-    ];
-    return [
-      String(p.rank),
-      p.provider,
-      p.plan,
-      p.settlement,
-      formatFen(p.totalFen),
-      formatFen(p.yearlyFeesFen),
-      formatFen(p.yearlyChargesFen),
-      formatFen(p.yearlySimFen),
-      formatFen(p.depositFen),
-      marks.length === 0
-        ? formatFen(p.yearlyFen)
-        : t(
-            `${formatFen(p.yearlyFen)}（${marks.join('，')}）`,
-            `${formatFen(p.yearlyFen)} (${marks.join(', ')})`,
-          ),
-      p.jumpRecord === undefined ? '-' : jumpWords(p.jumpRecord, lang),
-    ];
-  });
-  const width = (s: string): number =>
-    [...s].reduce((w, ch) => w + ((ch.codePointAt(0) ?? 0) > 0x2e80 ? 2 : 1), 0);
-  const cols = head.map((_, i) => Math.max(...[head, ...rows].map((r) => width(r[i] ?? ''))));
-  const line = (r: string[]): string =>
-    r
-      .map((cell, i) => cell + ' '.repeat((cols[i] ?? 0) - width(cell)))
-      .join('  ')
-      .trimEnd();
-  lines.push(line(head), ...rows.map(line));
+}
+
+/** What the first-year cell adds to the amount: a later start, an incomplete total. */
+export function planMarks(c: Comparison, p: PricedPlan, lang: Lang): string[] {
+  const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
+  return [
+    ...(p.startDate > c.asOf ? [t(`${p.startDate} 起`, `starts ${p.startDate}`)] : []),
+    ...(p.complete ? [] : [t('不完整', 'incomplete')]),
+  ];
+}
+
+/** One plan's row of the ranking table, money as ¥1,234.56. */
+export function rankingRow(c: Comparison, p: PricedPlan, lang: Lang): string[] {
+  const marks = planMarks(c, p, lang);
+  return [
+    String(p.rank),
+    p.provider,
+    p.plan,
+    p.settlement,
+    formatFen(p.totalFen),
+    formatFen(p.yearlyFeesFen),
+    formatFen(p.yearlyChargesFen),
+    formatFen(p.yearlySimFen),
+    formatFen(p.depositFen),
+    marks.length === 0
+      ? formatFen(p.yearlyFen)
+      : lang === 'en'
+        ? `${formatFen(p.yearlyFen)} (${marks.join(', ')})`
+        : `${formatFen(p.yearlyFen)}（${marks.join('，')}）`,
+    p.jumpRecord === undefined ? '-' : jumpWords(p.jumpRecord, lang),
+  ];
+}
+
+/** The notes under the table: plans that start later, leave days without a rate or sales unpriced. */
+export function planNotes(c: Comparison, lang: Lang): string[] {
+  const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
+  const lines: string[] = [];
   for (const p of c.plans) {
     if (p.startDate > c.asOf) {
       const wait = dayNumber(p.startDate) - dayNumber(c.asOf);
@@ -107,28 +113,55 @@ export function renderComparison(c: Comparison, lang: 'zh' | 'en'): string {
       );
     }
   }
-  const unmatched = c.jumpRecords.filter(
+  return lines;
+}
+
+/** The 跳点 records of providers no catalogue plan matched (the merchant's own provider, often). */
+export function unmatchedJumpRecords(c: Comparison): JumpRecord[] {
+  return c.jumpRecords.filter(
     (j) => !c.plans.some((p) => p.jumpRecord?.names.some((n) => j.names.includes(n))),
   );
-  for (const j of unmatched) {
-    lines.push(
-      j.provider === undefined
-        ? t(
-            `您的收单机构在您数据中的跳点记录：${jumpWords(j, lang)}（结算单未写明服务商名称，无法与目录对应；可在 --plan 的方案中写 provider）`,
-            `your provider's 跳点 record in your data: ${jumpWords(j, lang)} (the statements do not name the provider, so it cannot be matched to the catalogue; give it as provider in the --plan file)`,
-          )
-        : t(
-            `您的数据中 ${j.provider} 的跳点记录：${jumpWords(j, lang)}（目录中无此服务商）`,
-            `${j.provider}'s 跳点 record in your data: ${jumpWords(j, lang)} (not in the catalogue)`,
-          ),
-    );
-  }
-  lines.push(
-    '',
-    t(
-      '第一年合计 = 换用后一年的手续费（按每天有效的费率，期间手续费 × 365 ÷ 流水覆盖的天数；优惠到期后按到期后的费率）+ 方案约定费用（服务费、提现费等，按结算周期的到账日计提现次数）+ 每台终端流量费 + 每台终端押金（只计第一年）。流水覆盖的天数：标题写明的日期范围，否则按流水所跨的整月（不晚于今天）。跳点记录的损失 = 多收的手续费 + 未约定的扣费等（与 JSON 的 lossFen 相同）。目录中的数字是可编辑的示例，请以合同为准。',
-      "First year = fees over the year after switching (each day at the rate then in force: period fees × 365 ÷ the days the journals cover; after a promotion ends, the later rate) + the plan's charges (service fees; payout fees once per payout day of the plan's settlement cycle) + SIM fees per terminal + deposit per terminal (first year only). The days the journals cover: the dates their title states, else the whole calendar months they span (up to today). A 跳点 record's loss = fees overcharged + deductions not agreed and the like (JSON's lossFen). Catalogue figures are editable examples; your contract decides.",
-    ),
-  );
+}
+
+/** A 跳点 record no catalogue plan matched, in one sentence. */
+export function unmatchedJumpText(j: JumpRecord, lang: Lang): string {
+  const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
+  return j.provider === undefined
+    ? t(
+        `您的收单机构在您数据中的跳点记录：${jumpWords(j, lang)}（结算单未写明服务商名称，无法与目录对应；可在 --plan 的方案中写 provider）`,
+        `your provider's 跳点 record in your data: ${jumpWords(j, lang)} (the statements do not name the provider, so it cannot be matched to the catalogue; give it as provider in the --plan file)`,
+      )
+    : t(
+        `您的数据中 ${j.provider} 的跳点记录：${jumpWords(j, lang)}（目录中无此服务商）`,
+        `${j.provider}'s 跳点 record in your data: ${jumpWords(j, lang)} (not in the catalogue)`,
+      );
+}
+
+/** How the first year is worked out, which days the journals cover, what a 跳点 record's loss is. */
+export function comparisonFootnote(lang: Lang): string {
+  return lang === 'en'
+    ? "First year = fees over the year after switching (each day at the rate then in force: period fees × 365 ÷ the days the journals cover; after a promotion ends, the later rate) + the plan's charges (service fees; payout fees once per payout day of the plan's settlement cycle) + SIM fees per terminal + deposit per terminal (first year only). The days the journals cover: the dates their title states, else the whole calendar months they span — but a journal whose lines stop (or start) mid-month, silent for longer than the shop ever is between sales, covers only up to its last (from its first) line — and never past the export time its title gives, nor today. A 跳点 record's loss = fees overcharged + sales never settled + deductions not agreed and the like (JSON's lossFen; what posguard audit reports as loss). Catalogue figures are editable examples; your contract decides."
+    : '第一年合计 = 换用后一年的手续费（按每天有效的费率，期间手续费 × 365 ÷ 流水覆盖的天数；优惠到期后按到期后的费率）+ 方案约定费用（服务费、提现费等，按结算周期的到账日计提现次数）+ 每台终端流量费 + 每台终端押金（只计第一年）。流水覆盖的天数：标题写明的日期范围，否则按流水所跨的整月——但流水在月中停止（或开始）、停顿比店里平时两笔之间最长的停顿还长时，只算到最后一笔（从第一笔算起）——且不晚于标题写明的导出时间，也不晚于今天。跳点记录的损失 = 多收的手续费 + 未结算的交易 + 未约定的扣费等（与 JSON 的 lossFen、posguard audit 报告的损失相同）。目录中的数字是可编辑的示例，请以合同为准。';
+}
+
+/** The comparison as a plain-text table (zh or en), cheapest first, with the history it was priced on. */
+export function renderComparison(c: Comparison, lang: Lang): string {
+  const lines: string[] = [historyText(c, lang)];
+  for (const w of c.warnings) lines.push(lang === 'en' ? `warning: ${w.en}` : `注意：${w.zh}`);
+  lines.push('');
+  const head = rankingHeader(lang);
+  const rows = c.plans.map((p) => rankingRow(c, p, lang));
+  const width = (s: string): number =>
+    [...s].reduce((w, ch) => w + ((ch.codePointAt(0) ?? 0) > 0x2e80 ? 2 : 1), 0);
+  const cols = head.map((_, i) => Math.max(...[head, ...rows].map((r) => width(r[i] ?? ''))));
+  const line = (r: string[]): string =>
+    r
+      .map((cell, i) => cell + ' '.repeat((cols[i] ?? 0) - width(cell)))
+      .join('  ')
+      .trimEnd();
+  lines.push(line(head), ...rows.map(line));
+  lines.push(...planNotes(c, lang));
+  for (const j of unmatchedJumpRecords(c)) lines.push(unmatchedJumpText(j, lang));
+  lines.push('', comparisonFootnote(lang));
   return `${lines.join('\n')}\n`;
 }

@@ -9,11 +9,14 @@ import type { PosRecord } from '../records/index.js';
 import { loadCatalogFile, SHIPPED_CATALOG } from './catalog.js';
 import { type Comparison, comparePlans, type JumpRecord } from './compare-plans.js';
 import { periodOfTitle, providerOfTitle, readTitleLines } from '../statements/title-lines.js';
+import { exportDateOfTitle } from './export-date.js';
 import { type DayRange, journalCoverage } from './journal-coverage.js';
 import { jumpRecordsFromAudit } from './jump-records.js';
 import { merchantGroups } from './merchant-groups.js';
 import { merchantHistory } from './merchant-history.js';
 import { renderComparison } from './render-comparison.js';
+import { renderComparisonCsv } from './render-comparison-csv.js';
+import { renderComparisonHtml } from './render-comparison-html.js';
 
 async function importKind(
   ctx: CliContext,
@@ -49,23 +52,30 @@ async function titlesOf(ctx: CliContext, files: readonly string[]): Promise<Map<
   return out;
 }
 
-/** The statements' 跳点 records, per merchant: the audit of the journals and statements, with --plan. */
+/**
+ * The statements' 跳点 records of a merchant's journal group: the audit of the journals and statements (with --plan
+ * as the one plan of every merchant, and --merchant, as `posguard audit` runs it), the findings of that merchant
+ * only — what `posguard audit --merchant` reports as its loss. A journal of one merchant whose number no statement
+ * line carries takes every finding (the statements name no merchant to tell them apart).
+ */
 async function jumpRecordsBy(
   ctx: CliContext,
   flags: CompareFlags,
   terminal: readonly PosRecord[],
   terminalFiles: readonly { file: string; sha256: string; preset: string; kind: string; rows: number }[],
   plan: FeePlan | undefined,
-): Promise<(merchantId: string | undefined) => JumpRecord[]> {
+): Promise<(group: { merchantId?: string }, several: boolean) => JumpRecord[]> {
   const files = flags.settlement ?? [];
   if (files.length === 0) return () => [];
   const settlement = await importKind(ctx, 'settlement', files, flags.settlementPreset);
   const { auditRecords } = await import('../audit/audit.js');
+  const wanted = flags.merchant ?? [];
   const report = auditRecords({
     terminal: [...terminal],
     settlement: settlement.records,
     bank: [] as PosRecord[],
     plans: plan === undefined ? [] : [plan],
+    sharedPlan: plan !== undefined,
     files: [...settlement.files, ...terminalFiles].map((f) => ({
       file: f.file,
       sha256: f.sha256,
@@ -73,6 +83,7 @@ async function jumpRecordsBy(
       kind: f.kind as PosRecord['kind'],
       rows: f.rows,
     })),
+    options: wanted.length === 0 ? {} : { merchants: [...wanted] },
   });
   const titleProviders = new Map<string, string>();
   for (const [file, lines] of await titlesOf(ctx, files)) {
@@ -88,11 +99,17 @@ async function jumpRecordsBy(
     }
     merchants.add(r.merchantId ?? '');
   }
-  return (merchantId) =>
-    jumpRecordsFromAudit(report, plan?.provider, {
+  const named = new Set([...fileMerchants.values()].flatMap((m) => [...m]));
+  return (group, several) => {
+    const id = group.merchantId;
+    const merchantId =
+      wanted.length > 0 || several ? (id ?? '') : id !== undefined && named.has(id) ? id : undefined;
+    return jumpRecordsFromAudit(report, plan?.provider, {
       titleProviders,
-      ...(merchantId === undefined ? {} : { merchantId, fileMerchants }),
+      fileMerchants,
+      ...(merchantId === undefined ? {} : { merchantId }),
     });
+  };
 }
 
 /** `posguard compare`: prices the journals under every catalogue plan and prints the ranking, per merchant. */
@@ -144,11 +161,14 @@ export async function runCompare(ctx: CliContext, flags: CompareFlags): Promise<
   // The days each journal covers, over all its lines (of every merchant): a file of an agent's month covers that
   // month for each of them.
   const declared = new Map<string, DayRange>();
+  const exported = new Map<string, string>();
   for (const [file, lines] of await titlesOf(ctx, flags.terminal)) {
     const period = periodOfTitle(lines);
     if (period !== undefined) declared.set(file, period);
+    const day = exportDateOfTitle(lines);
+    if (day !== undefined) exported.set(file, day);
   }
-  const coverage = journalCoverage(terminal.records, { declared });
+  const coverage = journalCoverage(terminal.records, { declared, exported });
   const jumpsOf = await jumpRecordsBy(ctx, flags, terminal.records, terminal.files, plan);
 
   const several = groups.groups.length > 1;
@@ -163,7 +183,7 @@ export async function runCompare(ctx: CliContext, flags: CompareFlags): Promise<
       withoutSales.push(g.merchantId);
       continue;
     }
-    const jumps = jumpsOf(several ? (g.merchantId ?? '') : undefined);
+    const jumps = jumpsOf(g, several);
     const comparison = comparePlans(history, catalog.entries, jumps, asOf === undefined ? {} : { asOf });
     comparisons.push(g.merchantId === undefined ? comparison : { merchantId: g.merchantId, ...comparison });
   }
@@ -182,17 +202,19 @@ export async function runCompare(ctx: CliContext, flags: CompareFlags): Promise<
       `${enName(id)}: no successful sale in the journals; not compared`,
     );
   }
-  if (flags.format === 'json') {
-    if (!several) {
-      const only = comparisons[0];
-      for (const w of only?.warnings ?? []) warn(w.zh, w.en);
-      ctx.stdout(`${JSON.stringify(only, null, 2)}\n`);
-    } else {
-      for (const c of comparisons)
-        for (const w of c.warnings)
-          warn(`${zhName(c.merchantId)}：${w.zh}`, `${enName(c.merchantId)}: ${w.en}`);
-      ctx.stdout(`${JSON.stringify({ merchants: comparisons }, null, 2)}\n`);
-    }
+  if (flags.format === 'json' || flags.format === 'csv') {
+    // Piped data is read by a program: the warnings go to stderr too, for the person who ran it (a CSV has no room).
+    for (const c of comparisons)
+      for (const w of c.warnings)
+        if (several) warn(`${zhName(c.merchantId)}：${w.zh}`, `${enName(c.merchantId)}: ${w.en}`);
+        else warn(w.zh, w.en);
+    if (flags.format === 'csv') ctx.stdout(renderComparisonCsv(comparisons, ctx.lang));
+    else if (several) ctx.stdout(`${JSON.stringify({ merchants: comparisons }, null, 2)}\n`);
+    else ctx.stdout(`${JSON.stringify(comparisons[0], null, 2)}\n`);
+    return;
+  }
+  if (flags.format === 'html') {
+    ctx.stdout(renderComparisonHtml(comparisons, ctx.lang));
     return;
   }
   if (!several) {

@@ -222,11 +222,12 @@ describe('compare counts charges by their cycles and payouts by the settlement c
         '    periods: [{ from: 2020-01-01, rates: [{ rate: 0.38% }] }]',
       ].join('\n'),
     );
-    // One sale a day, Monday 2026-11-02 … Sunday 2026-11-15 (no holiday in November 2026).
+    // One sale a day, Monday 2026-11-02 … Sunday 2026-11-15 (no holiday in November 2026), in a journal whose
+    // title says it is November's (without it, the sales stopping on the 15th would end the journal there).
     const days = Array.from({ length: 14 }, (_, i) =>
       wechat(`2026-11-${String(i + 2).padStart(2, '0')}`, String(i + 1).padStart(12, '0'), '100.00'),
     );
-    write('fortnight.csv', [HEADER, ...days].join('\n'));
+    write('fortnight.csv', ['交易日期：2026-11-01 至 2026-11-30', HEADER, ...days].join('\n'));
     const out = await compareJson(['--terminal', 'fortnight.csv', '--catalog', 'payout.yaml']);
     expect(out.history.period).toEqual({ from: '2026-11-01', to: '2026-11-30', days: 30 });
     // T1 pays on the next working day: 11-03, 04, 05, 06, then Fri/Sat/Sun all on Mon 11-09, 10, 11, 12, 13, and
@@ -243,9 +244,11 @@ describe('compare counts charges by their cycles and payouts by the settlement c
     );
     write('golden-week.csv', [HEADER, ...days].join('\n'));
     const out = await compareJson(['--terminal', 'golden-week.csv', '--catalog', 'payout.yaml']);
-    // 2026-10-01 … 10-07 is the holiday: every sale is paid on 10-08, 1 payout in October's 31 days
-    // → 100 × 1 × 365 ÷ 31 = 1,177.42 → 1,177. D0: 7 payouts → 100 × 7 × 365 ÷ 31 = 8,241.94 → 8,242.
-    expect(out.plans.find((p) => p.provider === 'T1按笔打款费')?.yearlyChargesFen).toBe(1_177);
-    expect(out.plans.find((p) => p.provider === 'D0按笔打款费')?.yearlyChargesFen).toBe(8_242);
+    // A sale on each of 7 days in a row and none on the 24 after them: the journal stops on 10-07, it covers 7
+    // days, not October's 31. 2026-10-01 … 10-07 is the holiday: every sale is paid on 10-08, 1 payout in 7 days
+    // → 100 × 1 × 365 ÷ 7 = 5,214.29 → 5,214. D0: 7 payouts → 100 × 7 × 365 ÷ 7 = 36,500.
+    expect(out.history.period).toEqual({ from: '2026-10-01', to: '2026-10-07', days: 7 });
+    expect(out.plans.find((p) => p.provider === 'T1按笔打款费')?.yearlyChargesFen).toBe(5_214);
+    expect(out.plans.find((p) => p.provider === 'D0按笔打款费')?.yearlyChargesFen).toBe(36_500);
   });
 });
