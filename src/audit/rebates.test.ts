@@ -96,3 +96,69 @@ describe('a statement line giving a charge back (手续费返还, 退手续费)'
     expect(table).toContain('合计损失 ¥0.90，问题 3 项；服务商已返还 ¥0.80（返还记录），仍欠 ¥0.10');
   });
 });
+
+describe('a charge line worded like money given back (补扣, 撤销交易手续费, 冲正手续费)', () => {
+  // QA: these were read as rebates with their sign flipped: "服务商已返还 ¥27.00" and a phantom ¥54.00 到账不符.
+  const M = '822500000000001';
+  const statement = [
+    '交易时间,结算日期,商户号,终端号,参考号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额',
+    `2026-10-14 10:00:00,2026-10-14,${M},50000001,500000000003,贷记卡,刷卡,消费,1000.00,6.00,994.00`,
+    `2026-10-14 23:59:00,2026-10-14,${M},,,,,优惠到期补扣手续费,-20.00,0.00,-20.00`,
+    `2026-10-14 23:59:00,2026-10-14,${M},,,,,撤销交易手续费,-5.00,0.00,-5.00`,
+    `2026-10-14 23:59:00,2026-10-14,${M},,,,,冲正手续费,-2.00,0.00,-2.00`,
+  ].join('\n');
+  const plan = [
+    `merchantId: "${M}"`,
+    'provider: 汇通支付',
+    'settlement: D0',
+    'periods:',
+    '  - from: 2026-09-01',
+    '    rates:',
+    '      - { channel: card, card: credit, rate: 0.60% }',
+    '',
+  ].join('\n');
+  // The day's net: 994.00 − 20.00 − 5.00 − 2.00 = 967.00, paid in full.
+  const bank = [
+    '交易日期,交易时间,收入金额,支出金额,对方户名,摘要',
+    '2026-10-14,23:59:59,967.00,,汇通支付有限公司,D0结算款',
+  ].join('\n');
+
+  it('is a deduction the plan does not agree to, and the payout it was taken from is whole', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 's.csv'), statement);
+    writeFileSync(join(dir, 'plan.yaml'), plan);
+    writeFileSync(join(dir, 'bank.csv'), bank);
+    const run = await runCli(
+      ['audit', '--settlement', 's.csv', '--bank', 'bank.csv', '--plan', 'plan.yaml', '--format', 'json'],
+      { cwd: dir, env: {} },
+    );
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(
+      report.findings.map((f) => [f.kind, f.lossFen]).sort((a, b) => Number(b[1]) - Number(a[1])),
+    ).toEqual([
+      ['unplanned_deduction', 2000],
+      ['unplanned_deduction', 500],
+      ['unplanned_deduction', 200],
+    ]);
+    expect(report.summary.lossFen).toBe(2000 + 500 + 200);
+    expect(report.summary.returnedFen).toBe(0);
+    expect(report.summary.findingsByKind.payout_mismatch).toBe(0);
+  });
+});
+
+describe('the rebates in the reports a merchant sends', () => {
+  it('show in the HTML totals and make the complaint letter ask only for what is still owed', async () => {
+    const { renderHtml } = await import('./render-html.js');
+    const { complaintLetters } = await import('../explain/complaint-letter.js');
+    const report = JSON.parse(await audit('json', false)) as AuditReport;
+    const html = renderHtml(report, { lang: 'zh', now: '2026-11-01' });
+    expect(html).toContain('<div class="value">¥0.80</div><div class="label">服务商已返还</div>');
+    expect(html).toContain('<div class="value">¥0.10</div><div class="label">仍欠</div>');
+    const [letter] = complaintLetters(report, { date: '2026-11-01', parties: [] });
+    // 90 fen lost, 80 given back: the letter asks for the 10 fen still owed, not 90.
+    expect(letter?.letter).toContain('其中贵司已在结算中返还 ¥0.80（手续费返还等），尚欠 ¥0.10。');
+    expect(letter?.letter).toContain('前将多扣及少结的款项尚欠部分 ¥0.10 退还至本商户的结算账户');
+    expect(letter?.letter).not.toContain('¥0.90 退还');
+  });
+});

@@ -1,6 +1,11 @@
 import type { Lang } from '../cli/lang.js';
 import { diagnosisHtml } from '../explain/render-diagnoses.js';
+import { reportParties } from '../explain/report-parties.js';
+import type { StatementParties } from '../explain/statement-parties.js';
 import { formatFen } from '../money/fen.js';
+import { parsePlan } from '../plans/parse-plan.js';
+import type { FeePlan } from '../plans/plan-types.js';
+import { localDateOf, todayInShanghai } from '../time/shanghai.js';
 import { rateChartSvg, escapeXml as esc } from './rate-chart-svg.js';
 import { type AuditReport, FINDING_KINDS, type FindingKind } from './report-types.js';
 import {
@@ -19,6 +24,18 @@ export interface RenderHtmlOptions {
   /** The fee plan(s) as the user wrote them, shown verbatim at the end. */
   planText?: string;
   title?: string;
+  /**
+   * The plans the audit used, for the merchant's and the provider's names; without them, the plan `planText`
+   * holds when it is a single plan.
+   */
+  plans?: readonly FeePlan[];
+  /** Who the statements' and journals' title lines name (statementParties), as the complaint letter reads them. */
+  parties?: readonly StatementParties[];
+  /**
+   * When the report is produced: a moment, or its day (YYYY-MM-DD, Asia/Shanghai), shown as the report's date.
+   * The system clock by default.
+   */
+  now?: Date | string;
 }
 
 // Everything inline: no fonts, images or scripts are fetched, so the file works offline and as an attachment.
@@ -30,6 +47,10 @@ body { font-family: -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 2px solid #1d1d1f; padding-bottom: 2px; }
 .headline { font-size: 20px; font-weight: 600; margin: 12px 0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 8px 0; }
+dl.facts > div { display: contents; }
+dl.facts dt { color: #555; }
+dl.facts dd { margin: 0; }
 .totals { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
 .total { border: 1px solid #ccc; border-radius: 6px; padding: 10px 16px; min-width: 160px; }
 .total .value { font-size: 28px; font-weight: 700; font-variant-numeric: tabular-nums; }
@@ -60,7 +81,6 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
   const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
   const s = report.summary;
   const title = options.title ?? t('POS 跳点审计报告', 'POS fee audit report');
-  const merchants = report.merchants.map((m) => m.merchantId).filter((m) => m !== '');
   const head: string[] = [
     '<!DOCTYPE html>',
     `<html lang="${lang === 'en' ? 'en' : 'zh-CN'}">`,
@@ -73,14 +93,19 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
     '<body>',
     `<h1>${esc(title)}</h1>`,
   ];
-  if (merchants.length > 0)
-    head.push(`<div class="muted">${t('商户号', 'Merchant')}: ${merchants.map(esc).join(', ')}</div>`);
+  head.push(factsHtml(report, options));
   head.push(`<p class="headline">${esc(headline(report, lang))}</p>`);
   head.push('<div class="totals">');
   const total = (value: string, label: string, bad: boolean) =>
     `<div class="total${bad ? ' bad' : ''}"><div class="value">${esc(value)}</div><div class="label">${esc(label)}</div></div>`;
   head.push(total(formatFen(s.overchargeFen), t('多扣手续费', 'fees overcharged'), s.overchargeFen > 0));
   head.push(total(formatFen(s.lossFen), t('合计损失', 'total loss'), s.lossFen > 0));
+  // What rebate lines gave back, and what is still owed, only when the statements have any.
+  if (s.returnedFen > 0) {
+    head.push(total(formatFen(s.returnedFen), t('服务商已返还', 'given back by the provider'), false));
+    const owed = Math.max(0, s.lossFen - s.returnedFen);
+    head.push(total(formatFen(owed), t('仍欠', 'still owed'), owed > 0));
+  }
   head.push(total(String(report.findings.length), t('问题', 'findings'), report.findings.length > 0));
   head.push(
     total(String(report.rateChanges.length), t('费率变化', 'rate changes'), report.rateChanges.length > 0),
@@ -312,6 +337,82 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
   }
   tail.push('</body>', '</html>', '');
   yield tail.join('\n');
+}
+
+/** Merchants named one by one in the header; an agent's report of hundreds says how many more there are. */
+const NAMED_MERCHANTS = 10;
+
+/**
+ * The header's facts: the merchant (name and number, where known), the provider, the period audited and the
+ * report's date — named as the complaint letter names them (plan, then the inputs' title lines).
+ */
+function factsHtml(report: AuditReport, options: RenderHtmlOptions): string {
+  const { lang } = options;
+  const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
+  const plans = options.plans ?? plansOfText(options.planText);
+  const named = reportParties(report, plans, options.parties ?? []);
+  const nameOf = (m: { merchantId: string; merchant?: string }) =>
+    m.merchant === undefined
+      ? t(`商户号 ${m.merchantId}`, `merchant no. ${m.merchantId}`)
+      : t(`${m.merchant}（商户号 ${m.merchantId}）`, `${m.merchant} (merchant no. ${m.merchantId})`);
+  const shown = named.merchants.slice(0, NAMED_MERCHANTS).map(nameOf);
+  const more = named.merchants.length - shown.length;
+  const merchant =
+    named.merchants.length === 0
+      ? (named.merchant ??
+        t('未注明（对账单和费率方案均未写明）', 'not named (neither the statements nor the plan name it)'))
+      : `${shown.join(t('；', '; '))}${more > 0 ? t(` 等共 ${named.merchants.length} 个商户`, ` and ${more} more (${named.merchants.length} merchants)`) : ''}`;
+  const provider =
+    named.providers.length === 0
+      ? t('未注明（对账单和费率方案均未写明）', 'not named (neither the statements nor the plan name it)')
+      : named.providers.join(t('、', ', '));
+  const period = auditedPeriod(report);
+  const periodText =
+    period === undefined
+      ? t('没有已结算的交易', 'no settled sales')
+      : t(
+          `${period.from} 至 ${period.to}（${period.basis === 'sales' ? '对账单中已结算交易的交易日期' : '问题交易的日期'}）`,
+          `${period.from} to ${period.to} (${period.basis === 'sales' ? 'trade dates of the sales the statements settle' : 'dates of the findings'})`,
+        );
+  const now = options.now ?? new Date();
+  const date = typeof now === 'string' ? now : todayInShanghai(now.getTime());
+  const row = (cls: string, label: string, value: string) =>
+    `<div class="${cls}"><dt>${esc(label)}</dt><dd>${esc(value)}</dd></div>`;
+  return [
+    '<dl class="facts">',
+    row('merchant', named.merchants.length > 1 ? t('商户', 'Merchants') : t('商户', 'Merchant'), merchant),
+    row('provider', t('收单机构', 'Provider'), provider),
+    row('period', t('核对期间', 'Period audited'), periodText),
+    row('date', t('报告日期', 'Report date'), date),
+    '</dl>',
+  ].join('');
+}
+
+/** The one plan a plan text holds; none when it holds several (loadPlans joins them) or does not parse. */
+function plansOfText(text: string | undefined): FeePlan[] {
+  if (text === undefined) return [];
+  const parsed = parsePlan(text, 'plan.yaml');
+  return parsed.ok ? [parsed.plan] : [];
+}
+
+/**
+ * The days the report covers: the first and last trade date of the sales the statements settle (the rate chart's
+ * days, within --from/--to); without any, the first and last date of the findings.
+ */
+function auditedPeriod(
+  report: AuditReport,
+): { from: string; to: string; basis: 'sales' | 'findings' } | undefined {
+  const span = (dates: readonly string[]) => {
+    const ds = dates.filter((d) => d !== '').sort();
+    const [from, to] = [ds[0], ds.at(-1)];
+    return from === undefined || to === undefined ? undefined : { from, to };
+  };
+  const sales = span((report.effectiveRates ?? []).map((e) => e.date));
+  if (sales !== undefined) return { ...sales, basis: 'sales' };
+  const findings = span(
+    report.findings.map((f) => (f.time !== undefined ? localDateOf(f.time) : (f.settleDate ?? ''))),
+  );
+  return findings === undefined ? undefined : { ...findings, basis: 'findings' };
 }
 
 /** The whole HTML page as one string. */

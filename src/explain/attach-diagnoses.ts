@@ -777,27 +777,38 @@ function rateChangeDraft(
       since: c.date,
     };
   }
-  // A promotional rate ending: a plan period ends there, the date is a round number of days after the
-  // contract's start, or a typical promo rate (≤0.38 %) jumps to a standard one.
-  const periodEnds =
-    plan?.periods.some((p) => p.until !== undefined && addDays(p.until, 1) === c.date) ?? false;
+  // A promotional rate ending. With a plan, only a promotion the contract has counts: a period whose rate for
+  // these sales rises after it ends. The change comes the day after it ends (sure), or within it a round number
+  // of days after signing (the provider ending it early). A typical promo rate (≤0.38 %) jumping to a standard one
+  // is the mark of an expired promotion with or without a plan. A round number of days alone, in a contract with
+  // no promotion, is no more than a hint (told under the provider's change below).
+  const promo = promoOf(plan, c.date, fs);
   const start = plan?.periods[0]?.from;
   const daysIn = start === undefined ? undefined : dayNumber(c.date) - dayNumber(start);
   const roundDays = daysIn !== undefined && PROMO_DAYS.includes(daysIn);
+  const periodEnds = promo?.ended === true;
+  const endedEarly = promo !== undefined && !promo.ended && roundDays;
   const promoJump =
     before !== undefined &&
     after !== undefined &&
     !fixed &&
     before <= PROMO_MAX_PPM &&
     after - before >= PROMO_JUMP_PPM;
-  if (periodEnds || roundDays || promoJump) {
+  const key = `change|${c.channel}|${c.card}|${c.band}|${c.date}`;
+  if (periodEnds || endedEarly || promoJump) {
     const why: string[] = [];
     const whyEn: string[] = [];
-    if (periodEnds) {
-      why.push('变价日正是合同中优惠期结束的次日');
-      whyEn.push('the change comes the day after the contract’s promotional period ends');
+    if (promo !== undefined && periodEnds) {
+      why.push(`变价日正是合同中优惠期（${promo.from} 至 ${promo.until}）结束的次日`);
+      whyEn.push(
+        `the change comes the day after the contract’s promotional period (${promo.from} to ${promo.until}) ends`,
+      );
     }
-    if (roundDays) {
+    if (promo !== undefined && endedEarly) {
+      why.push(`合同中的优惠期（${promo.from} 至 ${promo.until}）尚未结束`);
+      whyEn.push(`the contract’s promotional period (${promo.from} to ${promo.until}) had not ended`);
+    }
+    if (roundDays && promo !== undefined) {
       why.push(`变价日是签约（${start}）后第 ${daysIn} 天`);
       whyEn.push(`the change comes ${daysIn} days after the contract started (${start})`);
     }
@@ -805,48 +816,103 @@ function rateChangeDraft(
       why.push(`${c.beforeRate} 是常见的优惠费率，${c.afterRate} 是标准费率`);
       whyEn.push(`${c.beforeRate} is a typical promotional rate and ${c.afterRate} a standard one`);
     }
+    // What the contract says after the promotion only a plan can tell (the audit priced these sales by it).
+    const [afterZh, afterEn] =
+      plan === undefined
+        ? [
+            '没有该商户的费率方案，请对照合同确认优惠到期后的费率',
+            'no plan was given for this merchant: check the contract for the rate after the promotion',
+          ]
+        : periodEnds
+          ? [
+              '优惠到期后应按合同此后约定的费率收取，实收仍高于合同约定，多扣部分应退还',
+              'after the promotion the contract’s later rate applies, and the fees charged are above it',
+            ]
+          : endedEarly && promo !== undefined
+            ? [
+                `合同约定优惠期到 ${promo.until} 才结束，此前应继续按优惠费率收取`,
+                `the contract’s promotion runs until ${promo.until}: until then the promotional rate applies`,
+              ]
+            : [
+                '合同没有约定优惠到期后的费率，应继续按合同费率收取',
+                'the contract sets no higher rate after it',
+              ];
     return {
       cause: 'promo_expiry',
       merchantId,
-      key: `change|${c.channel}|${c.card}|${c.band}|${c.date}`,
-      title: `${what}优惠费率到期：${wording.titleZh}`,
-      titleEn: `${whatEn} promotional rate ended: ${wording.titleEn}`,
-      // What the contract says after the promotion only a plan can tell (the audit priced these sales by it).
-      evidence: [
-        ...evidence,
-        plan === undefined
-          ? `判断依据：${list(why, 'zh')}；没有该商户的费率方案，请对照合同确认优惠到期后的费率`
-          : `判断依据：${list(why, 'zh')}；合同没有约定优惠到期后的费率，应继续按合同费率收取`,
-      ],
-      evidenceEn: [
-        ...evidenceEn,
-        plan === undefined
-          ? `The change date is ${list(whyEn, 'en')}; no plan was given for this merchant: check the contract for the rate after the promotion`
-          : `The change date is ${list(whyEn, 'en')}; the contract sets no higher rate after it`,
-      ],
+      key,
+      title: `${what}优惠费率${endedEarly && !periodEnds ? '提前' : ''}到期：${wording.titleZh}`,
+      titleEn: `${whatEn} promotional rate ended${endedEarly && !periodEnds ? ' early' : ''}: ${wording.titleEn}`,
+      evidence: [...evidence, `判断依据：${list(why, 'zh')}；${afterZh}`],
+      evidenceEn: [...evidenceEn, `Grounds: ${list(whyEn, 'en')}; ${afterEn}`],
       findings: fs,
-      confidence: periodEnds || roundDays ? 'high' : 'medium',
+      confidence: periodEnds || endedEarly ? 'high' : 'medium',
       since: c.date,
     };
   }
+  // A round number of days after signing, in a contract without a promotion: a weaker hint, not the cause.
+  const hint = roundDays
+    ? {
+        zh: `变价日恰是签约（${start}）后第 ${daysIn} 天，优惠期常为这样的天数；但合同中没有到此结束的优惠期，这只是较弱的线索，不能据此认为是优惠到期：应继续按合同费率收取`,
+        en: `The change came exactly ${daysIn} days after the contract started (${start}), a common length for a promotion; but no promotional period of the contract ends then, so this is only a weak hint, not a promotion ending: the contract rate still applies`,
+      }
+    : undefined;
   return {
     cause: 'provider_rate_change',
     merchantId,
-    key: `change|${c.channel}|${c.card}|${c.band}|${c.date}`,
+    key,
     title: `收单机构/代理商调价：${what}${wording.titleZh}`,
     titleEn: `Provider or agent price change: ${whatEn} ${wording.titleEn}`,
     evidence: [
       ...evidence,
       `${ts.length} 台终端（${list(ts, 'zh')}）同一天起一齐变化：是收单机构或代理商后台调价，不是终端设置`,
+      ...(hint === undefined ? [] : [hint.zh]),
     ],
     evidenceEn: [
       ...evidenceEn,
       `${count(ts.length, 'terminal')} (${list(ts, 'en')}) changed on the same day: a change in the provider’s or agent’s back end, not a terminal setting`,
+      ...(hint === undefined ? [] : [hint.en]),
     ],
     findings: fs,
     confidence: ts.length > 1 || known.size <= 1 ? 'high' : 'medium',
     since: c.date,
   };
+}
+
+/** A promotional period of the contract: its `until`, and whether it ended the day before the change. */
+interface PlanPromo {
+  from: string;
+  until: string;
+  ended: boolean;
+}
+
+/**
+ * The contract's promotion for these sales that ends the day before `date` or is still running on it: a period
+ * with an end after which the contract's own fee for the same sale is higher. A period that merely ends (the
+ * contract's rate the same or lower after it) is no promotion.
+ */
+function promoOf(plan: FeePlan | undefined, date: string, fs: readonly Finding[]): PlanPromo | undefined {
+  const sale = fs.find((f) => f.amountFen !== undefined && f.channel !== undefined && f.card !== undefined);
+  if (
+    plan === undefined ||
+    sale?.amountFen === undefined ||
+    sale.channel === undefined ||
+    sale.card === undefined
+  )
+    return undefined;
+  const query = { amountFen: Math.abs(sale.amountFen), channel: sale.channel, card: sale.card };
+  const feeOn = (d: string) => {
+    const q = quoteFee(plan, { ...query, date: d });
+    return q.ok ? q.feeFen : undefined;
+  };
+  for (const p of plan.periods) {
+    if (p.until === undefined || p.from > date || addDays(p.until, 1) < date) continue;
+    const during = feeOn(p.until);
+    const afterwards = feeOn(addDays(p.until, 1));
+    if (during !== undefined && afterwards !== undefined && afterwards > during)
+      return { from: p.from, until: p.until, ended: addDays(p.until, 1) === date };
+  }
+  return undefined;
 }
 
 /**

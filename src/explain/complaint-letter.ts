@@ -8,6 +8,7 @@ import { quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan, FeeRule } from '../plans/plan-types.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import { bandContains } from './attach-diagnoses.js';
+import { namedParties, planOf } from './report-parties.js';
 import type { StatementParties } from './statement-parties.js';
 
 export interface ComplaintOptions {
@@ -51,55 +52,15 @@ export interface ComplaintFacts {
   transactions: number;
   overchargeFen: number;
   lossFen: number;
+  /** What the provider's statements already gave back (rebate lines: 手续费返还…): the refund asked is the rest. */
+  returnedFen: number;
   deadline: string;
   top: Finding[];
 }
 
 const dateOf = (f: Finding) => (f.time !== undefined ? localDateOf(f.time) : (f.settleDate ?? ''));
 
-/** The plan that governs a merchant, as the audit picks it: its own, else one without a merchant, else the only one. */
-function planOf(plans: readonly FeePlan[], merchantId: string | undefined): FeePlan | undefined {
-  return (
-    (merchantId === undefined ? undefined : plans.find((p) => p.merchantId === merchantId)) ??
-    plans.find((p) => p.merchantId === undefined) ??
-    (plans.length === 1 ? plans[0] : undefined)
-  );
-}
-
 const defined = <T>(x: T | undefined): x is T => x !== undefined;
-
-/**
- * The merchant and provider names the inputs' title lines give for the letter's merchants: for one merchant, the
- * first a file naming that merchant's number (or no number) gives, statements before journals; for several, only
- * a provider every file that names one agrees on.
- */
-function partiesNamed(
-  parties: readonly StatementParties[],
-  ids: readonly string[],
-): { merchant?: string; provider?: string } {
-  const ordered = [
-    ...parties.filter((p) => p.kind === 'settlement'),
-    ...parties.filter((p) => p.kind !== 'settlement'),
-  ];
-  const mine =
-    ids.length === 1 ? ordered.filter((p) => p.merchantId === undefined || p.merchantId === ids[0]) : [];
-  const only = (xs: (string | undefined)[]) => {
-    const set = new Set(xs.filter(defined));
-    return set.size === 1 ? [...set][0] : undefined;
-  };
-  const merchant =
-    ids.length === 1
-      ? mine.map((p) => p.merchant).find(defined)
-      : ids.length === 0
-        ? only(ordered.map((p) => p.merchant))
-        : undefined;
-  const provider =
-    ids.length === 1 ? mine.map((p) => p.provider).find(defined) : only(ordered.map((p) => p.provider));
-  return {
-    ...(merchant === undefined ? {} : { merchant }),
-    ...(provider === undefined ? {} : { provider }),
-  };
-}
 
 /** A fee formula in words, without its channel: `0.55%，封顶 ¥20.00` / `0.60% + ¥3.00 per transaction`. */
 function formulaText(
@@ -331,16 +292,9 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
   const top = [...losing]
     .sort((a, b) => b.lossFen - a.lossFen || dateOf(a).localeCompare(dateOf(b)) || a.id.localeCompare(b.id))
     .slice(0, options.top ?? 10);
-  // A plan written for another merchant (applied to this one as the only plan) does not name this merchant.
-  const own =
-    planned !== undefined &&
-    (planned.merchantId === undefined || ids.length !== 1 || planned.merchantId === ids[0]);
-  const named = partiesNamed(options.parties ?? [], ids);
+  const named = namedParties(ids, plans, options.parties ?? []);
   return {
-    merchant:
-      (own ? planned?.merchant : undefined) ??
-      named.merchant ??
-      (options.lang === 'en' ? '(merchant name)' : '（商户名称）'),
+    merchant: named.merchant ?? (options.lang === 'en' ? '(merchant name)' : '（商户名称）'),
     merchantId:
       ids.length === 1
         ? (ids[0] ?? '')
@@ -350,7 +304,7 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
             : options.lang === 'en'
               ? '(merchant no.)'
               : '（商户号）')),
-    provider: planned?.provider ?? named.provider ?? (options.lang === 'en' ? 'the acquirer' : '收单机构'),
+    provider: named.provider ?? (options.lang === 'en' ? 'the acquirer' : '收单机构'),
     inferred,
     contractRates,
     contractRatesEn,
@@ -361,6 +315,10 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
     transactions: losing.length,
     overchargeFen: report.summary.overchargeFen,
     lossFen: report.summary.lossFen,
+    // A report stored before rebates were counted has no returnedFen.
+    returnedFen: Number.isSafeInteger(report.summary.returnedFen)
+      ? Math.max(0, report.summary.returnedFen)
+      : 0,
     deadline: addDays(options.date, options.deadlineDays ?? 15),
     top,
   };
@@ -505,6 +463,16 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
     ),
     '',
   );
+  // The provider gave part back on its statements (手续费返还): the letter asks for the rest only.
+  const owedFen = Math.max(0, f.lossFen - f.returnedFen);
+  if (f.lossFen > 0 && f.returnedFen > 0)
+    lines.push(
+      t(
+        `其中贵司已在结算中返还 ${formatFen(f.returnedFen)}（手续费返还等），尚欠 ${formatFen(owedFen)}。`,
+        `You have given back ${formatFen(f.returnedFen)} on your statements (fee rebates and the like); ${formatFen(owedFen)} is still owed.`,
+      ),
+      '',
+    );
   if (f.lossFen > 0) {
     lines.push(
       t('现请求贵司：', 'We ask you to:'),
@@ -512,10 +480,15 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
         '  一、核实上述交易，书面说明多扣及差错的原因；',
         '  1. check these transactions and explain in writing why they were overcharged or wrong;',
       ),
-      t(
-        `  二、于 ${f.deadline} 前将多扣及少结的款项共计 ${formatFen(f.lossFen)} 退还至本商户的结算账户；`,
-        `  2. refund ${formatFen(f.lossFen)} overcharged or short-settled to our settlement account by ${f.deadline};`,
-      ),
+      owedFen > 0
+        ? t(
+            `  二、于 ${f.deadline} 前将多扣及少结的款项${f.returnedFen > 0 ? '尚欠部分' : '共计'} ${formatFen(owedFen)} 退还至本商户的结算账户；`,
+            `  2. refund ${formatFen(owedFen)} overcharged or short-settled${f.returnedFen > 0 ? ' and not yet given back' : ''} to our settlement account by ${f.deadline};`,
+          )
+        : t(
+            '  二、书面确认上述款项已全部返还；',
+            '  2. confirm in writing that all of it has been given back;',
+          ),
       f.inferred
         ? t(
             '  三、恢复此前实际执行的费率和结算方式；今后如需调整，须提前书面通知。',

@@ -240,6 +240,10 @@ export async function buildEvidencePack(
       renderHtml(report, {
         lang,
         ...(options.planText === undefined ? {} : { planText: options.planText }),
+        // Named and dated as the letters are.
+        ...(options.plans === undefined ? {} : { plans: options.plans }),
+        parties,
+        now: options.date,
       }),
       'utf8',
     ),

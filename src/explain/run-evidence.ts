@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AuditInputFlags, prepareAudit } from '../cli/commands/audit-inputs.js';
+import { evidenceOut } from '../cli/commands/evidence-out.js';
+import { makeOutDirs, refuseToOverwriteInput } from '../cli/out-path.js';
 import type { CliContext } from '../cli/context.js';
 import { CliError, EXIT_FINDINGS } from '../cli/errors.js';
 import { pick } from '../cli/lang.js';
@@ -32,7 +34,8 @@ export async function runEvidence(
       `--date 应为 YYYY-MM-DD 日期：“${date}”`,
       `--date must be a YYYY-MM-DD date: "${date}"`,
     );
-  // The font first: no point auditing for minutes to fail at the PDF.
+  // Where the pack goes and the font first: no point auditing for minutes to fail at the end.
+  const out = evidenceOut(ctx.cwd, flags.out);
   const font = findCjkFont(process.env);
   if (!font.ok) throw new CliError(font.zh, font.en);
   const {
@@ -86,6 +89,13 @@ export async function runEvidence(
           ? planTexts[0]
           : planTexts.map((t, i) => `# ${planFiles[i]?.path ?? ''}\n${t}`).join('\n');
   for (const f of inputs.devices) read(f, 'devices');
+  refuseToOverwriteInput(ctx.cwd, out, [
+    ...inputs.settlement,
+    ...inputs.terminal,
+    ...inputs.bank,
+    ...inputs.plans.map((p) => p.path),
+    ...inputs.devices,
+  ]);
   const pack = await buildEvidencePack({
     report: withoutFilesOf(report, otherMerchantsFiles),
     inputs: files,
@@ -95,19 +105,20 @@ export async function runEvidence(
     date,
     lang: ctx.lang,
   });
+  makeOutDirs(out);
   try {
-    writeFileSync(resolve(ctx.cwd, flags.out), pack.zip);
+    writeFileSync(out.abs, pack.zip);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new CliError(`无法写入 ${flags.out}（${code}）`, `cannot write ${flags.out} (${code})`);
+    throw new CliError(`无法写入 ${out.shown}（${code}）`, `cannot write ${out.shown} (${code})`);
   }
   const masked = pack.manifest.inputs.filter((i) => i.masked).length;
   ctx.stdout(
     `${headline(report, ctx.lang)}\n` +
       pick(
         ctx.lang,
-        `证据包已写入 ${flags.out}：${pack.manifest.entries.length + 1} 个文件，合计损失 ${formatFen(report.summary.lossFen)}${masked > 0 ? `，${masked} 个含完整卡号的文件已脱敏` : ''}\n`,
-        `evidence pack written to ${flags.out}: ${pack.manifest.entries.length + 1} files, total loss ${formatFen(report.summary.lossFen)}${masked > 0 ? `, ${masked} file(s) with full card numbers masked` : ''}\n`,
+        `证据包已写入 ${out.shown}：${pack.manifest.entries.length + 1} 个文件，合计损失 ${formatFen(report.summary.lossFen)}${masked > 0 ? `，${masked} 个含完整卡号的文件已脱敏` : ''}\n`,
+        `evidence pack written to ${out.shown}: ${pack.manifest.entries.length + 1} files, total loss ${formatFen(report.summary.lossFen)}${masked > 0 ? `, ${masked} file(s) with full card numbers masked` : ''}\n`,
       ),
   );
   const found = report.findings.some((f) => f.kind !== 'fee_undercharge') || report.rejected.length > 0;

@@ -333,6 +333,15 @@ function isNone(text: string): boolean {
  * Reads one table row by row: finds the header, maps each row through a preset into a record or a rejected row,
  * skips totals rows (cross-checking them), and keeps a running summary. Holds no rows, so memory stays bounded.
  */
+/**
+ * Whether a line's money, as the file writes it, leaves the merchant: its settled amount, else its amount, else its
+ * fee (a fee written positive is charged, negative given back).
+ */
+function writtenAsTaken(amount: number, fee: number | undefined, settled: number | undefined): boolean {
+  const money = settled !== undefined && settled !== 0 ? settled : amount !== 0 ? amount : -(fee ?? 0);
+  return money < 0;
+}
+
 export class TableReader {
   readonly summary: FileImportSummary;
   private header: string[] | undefined;
@@ -1441,8 +1450,15 @@ export class TableReader {
           this.typeSkips.set(typeText, (this.typeSkips.get(typeText) ?? 0) + 1);
         return SKIP;
       }
-      if (t !== undefined) type = t as RecordType;
-      else {
+      if (t !== undefined) {
+        type = t as RecordType;
+        // Words of money given back (撤销交易手续费, 冲正手续费) on a line that takes money name a charge: the
+        // sign decides, and what it decided is said like an unknown value's reading.
+        if (type === 'rebate' && (direction === 'out' || writtenAsTaken(amount, fee, settled))) {
+          type = 'deduction';
+          this.noteType(typeText, type);
+        }
+      } else {
         // A charge or adjustment the vocabulary does not know (系统调账 −3.00) is money taken from the payout,
         // not a refund: only a line that carries a cardholder's traces (card, reference, order, terminal) is
         // read as one.

@@ -84,6 +84,8 @@ const CUSTOMER_PAYMENT = /充值|缴费|交费/;
  */
 const GIVEN_BACK =
   /返还|返回|退还|退回|返现|返利|返费|退费|退手续费|费退|费用退|押金退|保证金退|减免|优惠|补贴|奖励|冲正|充正|冲回|冲销|撤销|撤消/;
+/** A charge made again or later (优惠到期补扣手续费, 追收服务费, 返现扣回): taken, whatever else the words give back. */
+const TAKEN_AGAIN = /补扣|补收|追扣|追收|扣回|收回|补缴/;
 /** Payout wording (结算出款, T1结算, D0提现, 划款): the provider paying the merchant, when no 费 names a charge. */
 const PAYOUT_HINT = /出款|划款|打款|提现|代付|结算款|结算$/;
 
@@ -295,11 +297,12 @@ function namesCharge(key: string): boolean {
  * The record type a normalised 交易类型 outside the vocabulary implies, from the words in it; undefined when the
  * words do not say, so the importer warns about the value.
  *
- * A return of a charge (手续费返还, 押金退还, 秒到费冲正) is a `rebate`: a credit to the merchant, never a deduction
- * (taken from the payout whatever its sign) nor a refund (money going back to a cardholder).
+ * A return of a charge (手续费返还, 押金退还, 秒到费冲正) is a `rebate`: a credit to the merchant, never a refund (money
+ * going back to a cardholder); the importer makes it a deduction when the line takes money (撤销交易手续费 −5.00).
  */
 function typeFromWords(key: string): string | undefined {
   const charge = namesCharge(key);
+  if (charge && TAKEN_AGAIN.test(key)) return 'deduction';
   if (charge && GIVEN_BACK.test(key)) return 'rebate';
   if (DEDUCTION_HINT.test(key)) return 'deduction';
   // 退货手续费 is the fee line of a refund: the refund words rule it.

@@ -78,7 +78,9 @@ describe('posguard audit --out', () => {
     });
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(`posguard: 无法写入 ${join('plan.yaml', 'r.csv')}（ENOTDIR）\n`);
+    expect(run.stderr).toBe(
+      `posguard: 无法写入 ${join('plan.yaml', 'r.csv')}：${join(dir, 'plan.yaml')} 不是目录\n`,
+    );
   });
 
   it('never writes the report over one of its inputs', async () => {

@@ -1,21 +1,17 @@
-import {
-  accessSync,
-  closeSync,
-  constants,
-  mkdirSync,
-  openSync,
-  realpathSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { AuditReport } from '../../audit/report-types.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT_FINDINGS } from '../errors.js';
 import { assertFormat, formatOption, type OutputFormat } from '../format-option.js';
 import { pick } from '../lang.js';
-import { type AuditInputFlags, addAuditInputOptions, prepareAudit } from './audit-inputs.js';
+import { makeOutDirs, type OutTarget, outTarget, refuseToOverwriteInput } from '../out-path.js';
+import {
+  type AuditInputFlags,
+  addAuditInputOptions,
+  type PreparedAudit,
+  prepareAudit,
+} from './audit-inputs.js';
 
 export { discoverInputs, parseDuration } from './audit-inputs.js';
 
@@ -88,87 +84,35 @@ Exit codes: 0 nothing found; 1 findings (other than undercharges) or rejected ro
 async function runAudit(ctx: CliContext, dir: string | undefined, flags: AuditFlags): Promise<void> {
   const format = assertFormat(flags.format, FORMATS);
   // Checked before the audit: a typo in --out should not cost the minutes an agent's files take to audit.
-  const out = flags.out === undefined ? undefined : outTarget(ctx, flags.out, format);
-  const { report, planText } = await prepareAudit(ctx, dir, flags, (inputs) => {
+  // A directory (existing, or a path ending in /) receives posguard-audit.<ext>.
+  const out =
+    flags.out === undefined
+      ? undefined
+      : outTarget(
+          ctx.cwd,
+          flags.out,
+          `posguard-audit.${EXTENSIONS[format]}`,
+          (typed, kind) => /[\\/]$/.test(typed) || kind === 'directory',
+        );
+  const prepared = await prepareAudit(ctx, dir, flags, (inputs) => {
     if (out !== undefined)
-      refuseToOverwriteInput(ctx, out, [...inputs.settlement, ...inputs.terminal, ...inputs.bank]);
+      refuseToOverwriteInput(ctx.cwd, out, [...inputs.settlement, ...inputs.terminal, ...inputs.bank]);
   });
-  await writeReport(ctx, report, format, out, planText);
+  const { report } = prepared;
+  await writeReport(ctx, prepared, format, out);
   const found = report.findings.some((f) => f.kind !== 'fee_undercharge') || report.rejected.length > 0;
   if (found) ctx.exitCode = EXIT_FINDINGS;
 }
 
-/** Where --out writes: `shown` is the path as the user would type it, `abs` the file itself. */
-interface OutTarget {
-  shown: string;
-  abs: string;
-  /** A directory to create first (mkdir -p), when the target's is missing. */
-  mkdir?: string;
-}
-
 const EXTENSIONS: Record<OutputFormat, string> = { table: 'txt', json: 'json', csv: 'csv', html: 'html' };
-
-/**
- * Resolves --out before anything is audited: a directory (existing, or a path ending in /) receives
- * `posguard-audit.<ext>`; a missing parent directory will be created; anything that cannot be written is a
- * CliError now, not after the audit.
- * @example outTarget(ctx, 'reports/', 'html') → reports/posguard-audit.html, creating reports
- */
-function outTarget(ctx: CliContext, out: string, format: OutputFormat): OutTarget {
-  const abs = resolve(ctx.cwd, out);
-  const asDirectory = /[\\/]$/.test(out) || kindOf(abs) === 'directory';
-  const name = `posguard-audit.${EXTENSIONS[format]}`;
-  const target = asDirectory ? { shown: join(out, name), abs: join(abs, name) } : { shown: out, abs };
-  const parent = dirname(target.abs);
-  const unwritable = (code: string) =>
-    new CliError(`无法写入 ${target.shown}（${code}）`, `cannot write ${target.shown} (${code})`);
-  if (kindOf(target.abs) === 'directory') throw unwritable('EISDIR');
-  // The nearest directory that exists must be a writable directory: the rest is created when the report is.
-  let existing = parent;
-  while (kindOf(existing) === 'missing' && dirname(existing) !== existing) existing = dirname(existing);
-  if (kindOf(existing) !== 'directory') throw unwritable('ENOTDIR');
-  try {
-    accessSync(kindOf(target.abs) === 'file' ? target.abs : existing, constants.W_OK);
-  } catch (error) {
-    throw unwritable((error as NodeJS.ErrnoException).code ?? 'EACCES');
-  }
-  return existing === parent ? target : { ...target, mkdir: parent };
-}
-
-function kindOf(path: string): 'file' | 'directory' | 'missing' | 'other' {
-  try {
-    const st = statSync(path);
-    return st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other';
-  } catch {
-    return 'missing';
-  }
-}
-
-/** Writing the report over one of its own inputs would destroy the merchant's statement. */
-function refuseToOverwriteInput(ctx: CliContext, out: OutTarget, inputs: readonly string[]): void {
-  if (kindOf(out.abs) !== 'file') return;
-  const target = realpathSync(out.abs);
-  const input = inputs.find((file) => {
-    try {
-      return realpathSync(resolve(ctx.cwd, file)) === target;
-    } catch {
-      return false;
-    }
-  });
-  if (input !== undefined)
-    throw new CliError(
-      `--out ${out.shown} 是输入文件 ${input}，不能覆盖`,
-      `--out ${out.shown} is the input file ${input}; it will not be overwritten`,
-    );
-}
 
 async function writeReport(
   ctx: CliContext,
-  report: AuditReport,
+  prepared: PreparedAudit,
   format: OutputFormat,
   out: OutTarget | undefined,
-  planText: string | undefined,
 ): Promise<void> {
+  const { report, planText } = prepared;
   let chunks: Iterable<string>;
   if (format === 'json') {
     const { renderJsonChunks } = await import('../../audit/render-json.js');
@@ -178,7 +122,21 @@ async function writeReport(
     chunks = renderCsvChunks(report, { lang: ctx.lang });
   } else if (format === 'html') {
     const { renderHtmlChunks } = await import('../../audit/render-html.js');
-    chunks = renderHtmlChunks(report, { lang: ctx.lang, ...(planText === undefined ? {} : { planText }) });
+    // Named as the evidence pack's report is: the plans, then what the inputs' title lines say.
+    const { statementParties } = await import('../../explain/statement-parties.js');
+    const titled = [
+      ...prepared.inputs.settlement.map((file) => ({ file, kind: 'settlement' as const })),
+      ...prepared.inputs.terminal.map((file) => ({ file, kind: 'terminal' as const })),
+    ].filter((i) => !prepared.otherMerchantsFiles.has(i.file) && smallFile(resolve(ctx.cwd, i.file)));
+    const parties = await Promise.all(
+      titled.map((i) => statementParties(readFileSync(resolve(ctx.cwd, i.file)), i.kind)),
+    );
+    chunks = renderHtmlChunks(report, {
+      lang: ctx.lang,
+      ...(planText === undefined ? {} : { planText }),
+      plans: prepared.plans,
+      parties,
+    });
   } else {
     const { renderTableChunks } = await import('../../audit/render-table.js');
     chunks = renderTableChunks(report, { lang: ctx.lang });
@@ -196,8 +154,8 @@ async function writeReport(
     return;
   }
   let fd: number;
+  makeOutDirs(out);
   try {
-    if (out.mkdir !== undefined) mkdirSync(out.mkdir, { recursive: true });
     fd = openSync(out.abs, 'w');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
@@ -221,6 +179,20 @@ async function writeReport(
     `${headline(report, ctx.lang)}\n${pick(ctx.lang, `报告已写入 ${out.shown}`, `report written to ${out.shown}`)}\n`,
   );
 }
+
+/**
+ * Whether a file is small enough to read whole for its title lines: an agent's month of statements runs to
+ * gigabytes, and their titles seldom name one merchant anyway.
+ */
+function smallFile(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isFile() && st.size <= TITLE_READ_LIMIT;
+  } catch {
+    return false;
+  }
+}
+const TITLE_READ_LIMIT = 32 * 2 ** 20;
 
 function* withNewline(chunks: Iterable<string>): Generator<string> {
   yield* chunks;

@@ -25,7 +25,13 @@ export function registerEvidenceCommand(program: Command, ctx: CliContext): void
       '--date <date>',
       t('投诉函日期 YYYY-MM-DD（默认今天）', 'the letter’s date YYYY-MM-DD (default today)'),
     )
-    .requiredOption('--out <file>', t('证据包 zip 的路径', 'where to write the zip'))
+    .requiredOption(
+      '--out <path>',
+      t(
+        '证据包 zip 的路径；或一个目录（写入 posguard-evidence.zip），缺少的目录自动创建',
+        'where to write the zip; or a directory (receives posguard-evidence.zip), created with its parents when missing',
+      ),
+    )
     // --lang is the program's option (every command takes it); shown here because it decides the pack's language.
     .configureHelp({ showGlobalOptions: true })
     .addHelpText(
@@ -35,6 +41,7 @@ export function registerEvidenceCommand(program: Command, ctx: CliContext): void
 示例:
   posguard evidence examples/ --out 证据包.zip
   posguard evidence --lang en examples/ --out evidence-en.zip
+  posguard evidence examples/ --out 投诉/2026-11/          # 写入 投诉/2026-11/posguard-evidence.zip
   posguard evidence --settlement 结算明细.csv --terminal 收银流水.csv --bank 网银流水.csv --plan plan.yaml --out 证据包.zip
 
 证据包内容：report.html、report.pdf、findings.csv、complaint-letter.txt（致收单机构客服的投诉函，
@@ -49,6 +56,7 @@ PDF 需要中文字体：sudo apt-get install fonts-wqy-microhei（或设置 POS
 Examples:
   posguard evidence examples/ --out pack.zip
   posguard evidence --lang en examples/ --out evidence-en.zip
+  posguard evidence examples/ --out complaints/2026-11/    # writes complaints/2026-11/posguard-evidence.zip
   posguard evidence --settlement statement.csv --terminal journal.csv --bank bank.csv --plan plan.yaml --out pack.zip
 
 The pack holds report.html, report.pdf, findings.csv, complaint-letter.txt (a zh-CN letter to the provider's
