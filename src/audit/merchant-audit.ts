@@ -206,6 +206,25 @@ function cancelledFeeDraft(
 }
 
 /**
+ * A line settled below amount − fee, as a deduction of the difference on its settlement day (`tradeDate` without
+ * one); undefined when it was settled in full or does not say.
+ */
+function shortSettled(p: Prepared, tradeDate: string): { p: Prepared; deduction: DeductionLine } | undefined {
+  const r = p.record;
+  if (r.settledFen === undefined || r.feeFen === undefined || r.settledFen >= r.amountFen - r.feeFen)
+    return undefined;
+  return {
+    p,
+    deduction: {
+      date: r.settleDate ?? tradeDate,
+      amountFen: r.amountFen - r.feeFen - r.settledFen,
+      label: r.label ?? '',
+      ...(r.terminalId !== undefined ? { terminalId: r.terminalId } : {}),
+    },
+  };
+}
+
+/**
  * The finding for a settled sale whose fee differs from the expected one: an overcharge (lost) when the fee is
  * above it, else an undercharge (informational).
  */
@@ -747,17 +766,8 @@ export function auditMerchant(
     }
 
     // Settled below amount − fee: something was netted out of this line.
-    if (s.settledFen !== undefined && s.feeFen !== undefined && s.settledFen < s.amountFen - s.feeFen) {
-      shortLines.push({
-        p: sp,
-        deduction: {
-          date: s.settleDate ?? tradeDate,
-          amountFen: s.amountFen - s.feeFen - s.settledFen,
-          label: s.label ?? '',
-          ...(s.terminalId !== undefined ? { terminalId: s.terminalId } : {}),
-        },
-      });
-    }
+    const short = shortSettled(sp, tradeDate);
+    if (short !== undefined) shortLines.push(short);
 
     if (plan !== undefined && s.settleDate !== undefined) {
       const due = dueDate(tradeDate);
@@ -843,7 +853,29 @@ export function auditMerchant(
         const tp = t >= 0 ? (tParent[t] ?? -1) : -1;
         parent = tp >= 0 ? (match.settlementOf[tp] ?? -1) : -1;
       }
-      if (parent < 0) continue;
+      if (parent < 0) {
+        // Without its sale the fee due back is unknown, but no refund policy charges a fee on a refund: at least
+        // what was charged is lost.
+        const refund = sp.record;
+        const charged = refund.feeFen ?? 0;
+        if (charged > tolerance && inDates(localDateOf(refund.time))) {
+          const d = describeTransaction(refund);
+          drafts.push({
+            kind: 'refund_fee_mismatch',
+            merchantId,
+            keys: keysOf(refund),
+            ...transactionFields(refund),
+            chargedFeeFen: charged,
+            overchargeFen: charged,
+            lossFen: charged,
+            basis,
+            message: `${d.zh} 退货时另收手续费 ${formatFen(charged)}：原交易不在所给对账单中，应退多少无法计算，但任何退货方式都不应再收手续费，至少多收 ${formatFen(charged)}`,
+            messageEn: `${d.en} refund: a fee of ${formatFen(charged)} was charged on the refund; its sale is not in the statements given, so the fee due back cannot be worked out, but no refund policy charges a fee on a refund: at least ${formatFen(charged)} taken`,
+            source: sourceOf(refund),
+          });
+        }
+        continue;
+      }
       const list = refundsOf.get(parent);
       if (list === undefined) refundsOf.set(parent, [i]);
       else list.push(i);
@@ -974,6 +1006,12 @@ export function auditMerchant(
         },
         kindZh: '扣款',
       });
+    }
+    // A refund line settled below amount − fee (−100.00 refunded, fee 0.00, −103.00 taken) has money netted out
+    // of it like a short sale line.
+    for (const p of S) {
+      const short = p.cls === 'refund' ? shortSettled(p, localDateOf(p.record.time)) : undefined;
+      if (short !== undefined) shortLines.push(short);
     }
     for (const s of shortLines) items.push({ ...s, kindZh: '结算少付' });
     items.sort((a, b) =>

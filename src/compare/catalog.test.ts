@@ -74,3 +74,15 @@ describe('catalogue errors name file:line and path, say what is expected, zh and
     });
   });
 });
+
+describe('a catalogue that is not valid YAML', () => {
+  it('says where and what in Chinese and English, not the parser’s raw message', () => {
+    const text = ['plans:', '  - provider: 汇通支付', '    plan: "标准', '    settlement: T1', ''].join('\n');
+    const r = parseCatalog(`\uFEFF${text}`, 'providers.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.zh).toMatch(/^providers\.yaml 第 3 行第 \d+ 列：YAML 格式错误（引号没有闭合）/);
+    expect(r.en).toMatch(/^providers\.yaml: YAML syntax error at line 3, column \d+/);
+    expect(r.zh).not.toMatch(/Missing closing|quoted scalar/);
+  });
+});

@@ -7,6 +7,7 @@ import { parseAmount } from '../money/index.js';
 import { decodePlanText, formatPlanIssue, type PlanIssue, parsePlan } from '../plans/parse-plan.js';
 import { PLAN_KEYS } from '../plans/plan-schema.js';
 import type { FeePlan } from '../plans/plan-types.js';
+import { yamlSyntaxFailure } from '../plans/yaml-error.js';
 import { closestKey, formatPath, type PathPart, readYamlTree, type YamlTree } from '../plans/yaml-tree.js';
 
 /** The catalogue shipped with posguard (editable examples that cite their sources). */
@@ -230,14 +231,7 @@ function yuan(
  */
 export function parseCatalog(text: string, fileName: string): CatalogParse {
   const doc = parseDocument(text.replace(/^\uFEFF/, ''));
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]?.message.split('\n')[0] ?? '';
-    return {
-      ok: false,
-      zh: `${fileName}：不是有效的 YAML：${first}`,
-      en: `${fileName}: not valid YAML: ${first}`,
-    };
-  }
+  if (doc.errors.length > 0) return yamlSyntaxFailure(fileName, text, doc.errors);
   const tree: unknown = doc.toJS();
   const list: unknown = Array.isArray(tree)
     ? tree

@@ -131,12 +131,17 @@ export async function runEvidence(
  */
 function withoutFilesOf(report: AuditReport, others: ReadonlySet<string>): AuditReport {
   if (others.size === 0) return report;
-  const names = [...others];
+  // A name counts where it stands alone (or as an archive holding the table named): a left-out bank.csv must not
+  // take the warnings about M1/bank.csv along.
+  const literal = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const named = new RegExp(
+    `(?:^|[\\s、,，（(“"])(?:${[...others].map(literal).join('|')})(?=$|[\\s、,，）)：:（(”"的第中/])`,
+  );
   return {
     ...report,
     files: report.files.filter((f) => !others.has(f.file)),
     rejected: report.rejected.filter((r) => !others.has(r.file)),
-    warnings: report.warnings.filter((w) => !names.some((name) => w.includes(name))),
+    warnings: report.warnings.filter((w) => !named.test(w)),
   };
 }
 

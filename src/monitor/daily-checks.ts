@@ -193,13 +193,14 @@ export async function runDailyChecks(
         alerts.filter((a) => a.kind === 'fee_overcharge').map((a) => a.dedup_key),
       );
       const ofDay = alerts.filter((a) => localDateOf(a.created_at) === yesterday);
-      const changes = ofDay.filter((a) => a.kind === 'rate_change').map((a) => a.id);
+      // Every alert's details: a rate change's days, and whether an alert was withdrawn.
+      const ids = ofDay.map((a) => a.id);
       const detailsOf = new Map<number, Record<string, unknown>>();
-      for (let i = 0; i < changes.length; i += 500) {
+      for (let i = 0; i < ids.length; i += 500) {
         const rows = await db
           .selectFrom('monitor_alerts')
           .select(['id', 'details_json'])
-          .where('id', 'in', changes.slice(i, i + 500))
+          .where('id', 'in', ids.slice(i, i + 500))
           .execute();
         for (const r of rows) detailsOf.set(r.id, JSON.parse(r.details_json) as Record<string, unknown>);
       }
@@ -225,6 +226,7 @@ export async function runDailyChecks(
             counts: summary.counts,
             lossFen: summary.lossFen,
             atRiskFen: summary.atRiskFen,
+            withdrawn: summary.withdrawn,
             audit: audit ?? null,
             link,
           },

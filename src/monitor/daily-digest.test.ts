@@ -76,6 +76,56 @@ describe('the digest totals the money lost, each fen once, and keeps money at ri
   });
 });
 
+describe('a withdrawn alert is not one of the alerts the digest counts', () => {
+  it('is neither counted nor listed under its kind; one line after the total says what was withdrawn', () => {
+    const summary = summariseAlerts(
+      [
+        // Brought to ¥0.00 by a corrected plan: the 10-08 overcharge of 240 fen and a SIM fee of 9,900.
+        { kind: 'fee_overcharge', amountFen: 0, details: { lines: 0, withdrawnFen: 240, notifiedFen: 0 } },
+        { kind: 'unplanned_deduction', amountFen: 0, details: { unplannedFen: 0, withdrawnFen: 9_900 } },
+        // Withdrawn once, overcharged again since: it carries money and stands.
+        { kind: 'fee_overcharge', amountFen: 20, details: { lines: 1, withdrawnFen: 100 } },
+        { kind: 'unplanned_deduction', amountFen: 29_900, details: {} },
+      ],
+      new Set(),
+    );
+    // Lost: 20 + 29,900 = 29,920 fen; withdrawn: 240 + 9,900 = 10,140 fen, not lost.
+    expect(summary.lossFen).toBe(29_920);
+    expect(summary.counts).toEqual({
+      fee_overcharge: { n: 1, fen: 20 },
+      unplanned_deduction: { n: 1, fen: 29_900 },
+    });
+    expect(summary.withdrawn).toEqual({ n: 2, fen: 10_140 });
+    expect(summary.lines).toEqual([
+      '手续费多扣 1 条，多扣 ¥0.20',
+      '方案外扣费 1 条，未约定扣款 ¥299.00',
+      '合计损失 ¥299.20（手续费多扣 ¥0.20 + 方案外扣费 ¥299.00）',
+      '已撤销告警 2 条（此前提示的 ¥101.40 不计入损失）',
+    ]);
+    expect(summary.linesEn).toEqual([
+      'Fee overcharged: 1 alert, overcharged ¥0.20',
+      'Unplanned deduction: 1 alert, deducted outside the plan ¥299.00',
+      'Total lost ¥299.20 (Fee overcharged ¥0.20 + Unplanned deduction ¥299.00)',
+      'Withdrawn: 2 alerts (the ¥101.40 reported before is not counted as lost)',
+    ]);
+  });
+
+  it('a day whose only alert was withdrawn has no kind line and no loss', () => {
+    const summary = summariseAlerts(
+      [{ kind: 'fee_overcharge', amountFen: 0, details: { withdrawnFen: 330 } }],
+      new Set(['fee_overcharge|2026-12-04|card|credit|r0.1']),
+    );
+    expect(summary).toEqual({
+      counts: {},
+      lossFen: 0,
+      atRiskFen: 0,
+      withdrawn: { n: 1, fen: 330 },
+      lines: ['已撤销告警 1 条（此前提示的 ¥3.30 不计入损失）'],
+      linesEn: ['Withdrawn: 1 alert (the ¥3.30 reported before is not counted as lost)'],
+    });
+  });
+});
+
 describe('the digest as channels are sent it', () => {
   const summary = {
     lines: ['手续费多扣 1 条，多扣 ¥3.30'],

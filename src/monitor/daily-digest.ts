@@ -24,13 +24,25 @@ export interface DigestCount {
 
 /** The digest's figures and its lines, in zh-CN (`lines`) and English (`linesEn`): the same figures, line for line. */
 export interface DigestSummary {
+  /** Per kind, the alerts that stand: a withdrawn alert is not one of them. */
   counts: Partial<Record<AlertKind, DigestCount>>;
   /** fee_overcharge + rate_change (the days no fee_overcharge alert carries) + unplanned_deduction. */
   lossFen: number;
   /** missing_statement: sales waiting for settlement, never part of the loss. */
   atRiskFen: number;
+  /** The alerts withdrawn since they were raised, and the money they had claimed (none of it lost). */
+  withdrawn: { n: number; fen: number };
   lines: string[];
   linesEn: string[];
+}
+
+/**
+ * Whether an alert was withdrawn: brought to ¥0.00 because the plan as corrected, its charges, or the bill do
+ * not bear the money it claimed (`details.withdrawnFen`, the money it had). One whose key is overcharged again
+ * carries money again and stands.
+ */
+export function isWithdrawn(alert: Pick<DigestAlert, 'amountFen' | 'details'>): boolean {
+  return (alert.amountFen ?? 0) === 0 && typeof alert.details['withdrawnFen'] === 'number';
 }
 
 /** The kinds whose amount is money lost, and what the digest calls that money. */
@@ -97,7 +109,9 @@ function rateChangeMoney(
  * Sums a day's alerts for the digest: per kind the count, the money lost (fee_overcharge, rate_change,
  * unplanned_deduction; a rate change without the days a fee_overcharge alert already carries —
  * `overchargeKeys` are the dedup keys of every fee_overcharge alert the merchant has), and, apart, the sales a
- * missing statement leaves waiting (money at risk, not lost). Lines follow ALERT_KINDS order, then the total.
+ * missing statement leaves waiting (money at risk, not lost). A withdrawn alert (isWithdrawn) is neither
+ * counted nor listed under its kind: one line after the total says how many were withdrawn and what they had
+ * claimed. Lines follow ALERT_KINDS order, then the total, then the withdrawn.
  */
 export function summariseAlerts(
   alerts: readonly DigestAlert[],
@@ -106,7 +120,13 @@ export function summariseAlerts(
   const counts: Partial<Record<AlertKind, DigestCount>> = {};
   let lossFen = 0;
   let atRiskFen = 0;
+  const withdrawn = { n: 0, fen: 0 };
   for (const a of alerts) {
+    if (isWithdrawn(a)) {
+      withdrawn.n += 1;
+      withdrawn.fen += a.details['withdrawnFen'] as number;
+      continue;
+    }
     const c = counts[a.kind] ?? { n: 0, fen: 0 };
     counts[a.kind] = c;
     c.n += 1;
@@ -145,7 +165,14 @@ export function summariseAlerts(
     lines.push(`合计损失 ${total}${split ? `（${parts.map((p) => p.zh).join(' + ')}）` : ''}`);
     linesEn.push(`Total lost ${total}${split ? ` (${parts.map((p) => p.en).join(' + ')})` : ''}`);
   }
-  return { counts, lossFen, atRiskFen, lines, linesEn };
+  if (withdrawn.n > 0) {
+    const was = formatFen(withdrawn.fen);
+    lines.push(`已撤销告警 ${withdrawn.n} 条（此前提示的 ${was} 不计入损失）`);
+    linesEn.push(
+      `Withdrawn: ${withdrawn.n} ${withdrawn.n === 1 ? 'alert' : 'alerts'} (the ${was} reported before is not counted as lost)`,
+    );
+  }
+  return { counts, lossFen, atRiskFen, withdrawn, lines, linesEn };
 }
 
 /** The reconciliation a digest reports: the audit of the stored records from `from` to `to`. */

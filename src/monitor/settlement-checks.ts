@@ -29,30 +29,19 @@ import {
   SALE_TYPES,
   type SaleLine,
 } from './fee-overcharge.js';
+import {
+  byDateAndTime,
+  fromStoredLine,
+  RATE_WINDOW,
+  type StoredLine,
+  saleLineOf,
+  toStoredLine,
+  type WindowLine,
+  windowLineOf,
+} from './rate-window.js';
 import type { MonitorRules } from './rules.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** Lines kept per formula group for incremental rate-change detection (older ones fall off). */
-export const RATE_WINDOW = 300;
-
-/**
- * A settled sale the fee rules apply to — a successful sale with a positive amount — with the fee it was
- * charged: its fee, or amount − settled on a statement without a fee column.
- */
-function saleLineOf(r: PosRecord): SaleLine | undefined {
-  if (!isSaleType(r.type) || r.status !== 'success' || r.amountFen <= 0) return undefined;
-  const feeFen = chargedFeeOf(r.amountFen, r.feeFen, r.settledFen);
-  if (feeFen === undefined) return undefined;
-  return { channel: r.channel, card: r.card, amountFen: r.amountFen, feeFen, time: r.time };
-}
-
-/**
- * A line of a formula group's window: amount, fee, local date, epoch ms of its time and record id (the last two
- * absent in old state). The id lets a record checked again — a push of lines already stored, a statement
- * billing a pushed line — replace its line instead of being counted twice.
- */
-type StoredLine = [number, number, string, number?, number?];
 
 /** A formula as a rate_change alert describes it. */
 export type Described = { rate: string; fixedFen: number; capFen?: number } | null;
@@ -148,21 +137,13 @@ async function detectRateChanges(
 ): Promise<RateChanges> {
   const out: RateChanges = { drafts: [], changeOf: new Map(), regimeDays: new Map(), groupOf: new Map() };
   if (!rules.rules.rate_change.enabled) return out;
-  type WindowLine = DatedFeeLine & { t: number; index?: number; id?: number };
   const groups = new Map<string, WindowLine[]>();
-  sales.forEach((line, i) => {
+  sales.forEach((sale, i) => {
     const id = ids[i];
-    if (line === undefined || id === undefined) return;
-    const { date, group } = priceLine(plan, line);
+    if (sale === undefined || id === undefined) return;
+    const { group, line } = windowLineOf(plan, sale, id);
     const lines = groups.get(group) ?? [];
-    lines.push({
-      amountFen: line.amountFen,
-      feeFen: line.feeFen,
-      date,
-      t: isoToEpochMs(line.time),
-      index: i,
-      id,
-    });
+    lines.push({ ...line, index: i });
     groups.set(group, lines);
   });
   for (const [group, arrived] of groups) {
@@ -186,17 +167,8 @@ async function detectRateChanges(
     // stored first within their day): a statement arriving in pieces, a late day after a later one or a
     // day's afternoon before its morning, must read as the times it covers, not as a rate going back and
     // forth (one change, one alert).
-    const all: WindowLine[] = [
-      ...earlier.map(([amountFen, feeFen, date, t, id]) => ({
-        amountFen,
-        feeFen,
-        date,
-        t: t ?? 0,
-        ...(id === undefined ? {} : { id }),
-      })),
-      ...batch,
-    ]
-      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.t - b.t))
+    const all: WindowLine[] = [...earlier.map(fromStoredLine), ...batch]
+      .sort(byDateAndTime)
       .slice(-RATE_WINDOW);
     const segments = detectFormulaChanges(all);
     let lastChange = state?.last_change_date ?? null;
@@ -280,14 +252,7 @@ async function detectRateChanges(
         out.regimeDays.set(key, days);
       }
     });
-    const linesJson = JSON.stringify(
-      all.map(
-        (l): StoredLine =>
-          l.id === undefined
-            ? [l.amountFen, l.feeFen, l.date, l.t]
-            : [l.amountFen, l.feeFen, l.date, l.t, l.id],
-      ),
-    );
+    const linesJson = JSON.stringify(all.map(toStoredLine));
     if (state === undefined) {
       await db
         .insertInto('monitor_rate_state')
@@ -394,11 +359,10 @@ async function chargeRateChanges(
     }
     return days;
   };
-  const sum = (days: Record<string, number>): number => Object.values(days).reduce((a, b) => a + b, 0);
   const drafts = changes.drafts.map((draft): AlertDraft => {
     if (!keys.has(draft.dedupKey)) return draft;
     const days = daysOf(draft.dedupKey);
-    const money = sum(days);
+    const money = daysTotal(days);
     const details: RateChangeDetails = {
       ...(draft.details as unknown as RateChangeDetails),
       days,
@@ -424,31 +388,47 @@ async function chargeRateChanges(
   for (const row of rows) {
     const details = JSON.parse(row.details_json) as RateChangeDetails;
     const days = { ...details.days, ...daysOf(row.dedup_key) };
-    const money = sum(days);
+    const money = daysTotal(days);
     if (money === (details.overchargeFen ?? 0)) continue;
     const sentFen = details.notifiedFen ?? 0;
     const resend = grewMaterially(rules, sentFen, money, folded.get(row.dedup_key)?.largestLineFen ?? 0);
-    const next: RateChangeDetails = {
-      ...details,
-      days,
-      overchargeFen: money,
-      notifiedFen: resend ? money : sentFen,
-    };
-    const message = rateChangeMessage(next);
-    await reviseAlert(
-      db,
-      {
-        id: row.id,
-        kind: 'rate_change',
-        severity: row.severity,
-        amountFen: money,
-        message,
-        details: { ...next },
-      },
-      resend ? at : undefined,
-    );
+    await reviseRateChange(db, row, details, days, resend ? money : sentFen, resend ? at : undefined);
   }
   return drafts;
+}
+
+/** A rate change's plan overcharge: the sum of its days. */
+function daysTotal(days: Readonly<Record<string, number>>): number {
+  return Object.values(days).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Brings a raised rate_change alert to the plan overcharge of `days` (its amount their sum, its message and
+ * details to match), `notifiedFen` the money now counted as sent; it is sent again, as an update queued at
+ * `at`, when `at` is given.
+ */
+async function reviseRateChange(
+  db: Db,
+  row: { id: number; severity: string },
+  details: RateChangeDetails,
+  days: Record<string, number>,
+  notifiedFen: number,
+  at: string | undefined,
+): Promise<void> {
+  const money = daysTotal(days);
+  const next: RateChangeDetails = { ...details, days, overchargeFen: money, notifiedFen };
+  await reviseAlert(
+    db,
+    {
+      id: row.id,
+      kind: 'rate_change',
+      severity: row.severity,
+      amountFen: money,
+      message: rateChangeMessage(next),
+      details: { ...next },
+    },
+    at,
+  );
 }
 
 /**
@@ -484,29 +464,12 @@ export async function recountRateChanges(
         if (now !== undefined) days[date] = now;
       }
     }
-    const money = Object.values(days).reduce((a, b) => a + b, 0);
+    const money = daysTotal(days);
     const same = Object.keys(days).length === Object.keys(details.days).length;
     if (same && money === (details.overchargeFen ?? 0)) continue;
     const sentFen = details.notifiedFen ?? 0;
     const withdrawn = money === 0 && sentFen > 0;
-    const next: RateChangeDetails = {
-      ...details,
-      days,
-      overchargeFen: money,
-      notifiedFen: withdrawn ? 0 : sentFen,
-    };
-    await reviseAlert(
-      db,
-      {
-        id: row.id,
-        kind: 'rate_change',
-        severity: row.severity,
-        amountFen: money,
-        message: rateChangeMessage(next),
-        details: { ...next },
-      },
-      withdrawn ? at : undefined,
-    );
+    await reviseRateChange(db, row, details, days, withdrawn ? 0 : sentFen, withdrawn ? at : undefined);
     changed += 1;
   }
   return changed;

@@ -27,6 +27,8 @@ export interface PlanIssue {
   readonly code: string;
   readonly path: string;
   readonly line?: number;
+  /** Set for a YAML syntax error (code `yaml`), whose message then starts with its line and column. */
+  readonly column?: number;
   readonly zh: string;
   readonly en: string;
 }
@@ -46,7 +48,13 @@ export function parsePlan(text: string, fileName: string): PlanParseResult {
   void fileName;
   const read = readYamlTree(text.replace(/^\uFEFF/, ''));
   if (!read.ok) {
-    return { ok: false, errors: read.problems.map((p) => issue('yaml', '', p.line, p.zh, p.en)) };
+    return {
+      ok: false,
+      errors: read.problems.map((p) => {
+        const planIssue = issue('yaml', '', p.line, p.zh, p.en);
+        return p.column === undefined ? planIssue : { ...planIssue, column: p.column };
+      }),
+    };
   }
   const tree = read.tree;
   if (tree.value === null || typeof tree.value !== 'object' || Array.isArray(tree.value)) {
@@ -414,7 +422,10 @@ function sortIssues(issues: PlanIssue[]): PlanIssue[] {
 
 /** One line per issue as the CLI prints it: `plan.yaml:9 periods[1].rates[0].rate: expected …`. */
 export function formatPlanIssue(fileName: string, planIssue: PlanIssue, lang: 'zh' | 'en'): string {
-  const place = planIssue.line === undefined ? fileName : `${fileName}:${planIssue.line}`;
   const message = lang === 'en' ? planIssue.en : planIssue.zh;
+  // A YAML syntax error names its line and column itself: `plan.yaml 第 3 行第 5 列：YAML 格式错误（…）：…`.
+  if (planIssue.column !== undefined)
+    return lang === 'en' ? `${fileName}: ${message}` : `${fileName} ${message}`;
+  const place = planIssue.line === undefined ? fileName : `${fileName}:${planIssue.line}`;
   return planIssue.path === '' ? `${place}: ${message}` : `${place} ${planIssue.path}: ${message}`;
 }

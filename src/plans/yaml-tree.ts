@@ -1,4 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { describeYamlErrors } from './yaml-error.js';
 
 /**
  * A number as YAML wrote it. Amounts are converted from `source` digit by digit, never from the float, and
@@ -25,6 +26,8 @@ export interface YamlTree {
 
 export interface YamlProblem {
   readonly line?: number;
+  /** Set for a YAML syntax error, whose message then starts with its line and column (see describeYamlErrors). */
+  readonly column?: number;
   readonly zh: string;
   readonly en: string;
 }
@@ -60,13 +63,12 @@ export function readYamlTree(
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((error) => {
-        const message = error.message.split('\n')[0] ?? error.message;
-        const line = lineCounter.linePos(error.pos[0]).line;
-        return error.code === 'DUPLICATE_KEY'
-          ? { line, zh: '同一层级出现了重复的键', en: 'a key appears twice in the same mapping' }
-          : { line, zh: `YAML 语法错误：${message}`, en: `YAML syntax error: ${message}` };
-      }),
+      problems: describeYamlErrors(text, doc.errors).map(({ line, column, zh, en }) => ({
+        line,
+        column,
+        zh,
+        en,
+      })),
     };
   }
   const lines = new Map<string, number>();

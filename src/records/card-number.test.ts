@@ -169,3 +169,88 @@ describe('maskCardField', () => {
     expect(showsTooManyDigits('卡 1234 5678 9012 345')).toBe(true);
   });
 });
+
+/** The digits a text shows, full-width ones read as ASCII. */
+const shownDigits = (text: string): string => halfWidthDigits(text).replace(/\D/g, '');
+
+/** The ways a card-number cell spells a number: plain, in fours, BIN set apart, 4-6-rest, with any separator. */
+function spellInColumn(digits: string, style: number, separator: string): string {
+  switch (style) {
+    case 0:
+      return digits;
+    case 1:
+      return digits.match(/\d{1,4}/g)?.join(separator) ?? digits;
+    case 2:
+      return `${digits.slice(0, 6)}${separator}${digits.slice(6)}`;
+    default:
+      return `${digits.slice(0, 4)}${separator}${digits.slice(4, 10)}${separator}${digits.slice(10)}`;
+  }
+}
+
+describe('maskCardField in a card-number column, Luhn or not', () => {
+  it('masks a 16–19 digit number that fails the Luhn check in every spelling the column takes', () => {
+    // 6225881234567899 fails the Luhn check (its check digit would be 8).
+    expect(luhn('6225881234567899')).toBe(false);
+    expect(maskCardField('6225 8812 3456 7899 借记卡')).toBe('6225 88** **** 7899 借记卡');
+    expect(maskCardField('卡号6225881234567899')).toBe('卡号622588******7899');
+    expect(maskCardField("'6225881234567899")).toBe("'622588******7899");
+    expect(maskCardField('="6225881234567899"')).toBe('="622588******7899"');
+    expect(maskCardField('6225.8812.3456.7899')).toBe('6225.88**.****.7899');
+    expect(maskCardField('6225881234567899.0')).toBe('622588******7899.0');
+    expect(maskCardField('6.225881234567899E+15')).toBe('6.22588******7899E+15');
+    // 19 digits, check digit 9 where 8 passes.
+    expect(maskCardField('6222 0212 3456 7890 129 贷记卡')).toBe('6222 02** **** ***0 129 贷记卡');
+  });
+
+  it('masks a 13–15 digit number without a card prefix, and one starting with 0 or a date', () => {
+    expect(maskCardField('卡 1234 5678 9012 345')).toBe('卡 1234 56** ***2 345');
+    expect(maskCardField('卡 0225881234567898')).toBe('卡 022588******7898');
+    expect(maskCardField('卡 1990010112345678')).toBe('卡 199001******5678');
+  });
+
+  it('for any 13–19 digit number, however the cell spells it, shows only its first six and last four digits', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^\d{13,19}$/),
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom(' ', '  ', '-', '－', '.', '/', '_', '\u00a0', '\u3000'),
+        fc.boolean(),
+        fc.constantFrom(
+          ['', ''],
+          ['卡号', ''],
+          ['卡号:', ' 借记卡'],
+          ['', '（贷记卡）'],
+          ["'", ''],
+          ['="', '"'],
+          [' ', ' '],
+        ),
+        (digits, style, separator, fullWidth, [before, after]) => {
+          const spelled = spellInColumn(digits, style, separator);
+          const cell = `${before}${fullWidth ? FULL_WIDTH(spelled) : spelled}${after}`;
+          const stored = maskCardField(cell);
+          expect(shownDigits(stored)).toBe(`${digits.slice(0, 6)}${digits.slice(-4)}`);
+          expect(showsTooManyDigits(stored)).toBe(false);
+          expect(containsFullCardNumber(halfWidthDigits(stored))).toBe(false);
+        },
+      ),
+    );
+  });
+
+  it('still leaves a run of 20 digits or more to be refused: no card is that long', () => {
+    const cell = '卡号 62258812345678991234';
+    expect(maskCardField(cell)).toBe(cell);
+    expect(showsTooManyDigits(maskCardField(cell))).toBe(true);
+  });
+});
+
+describe('maskCardNumbersIn keeps a long number that is no card number in free text', () => {
+  it('leaves a 16–19 digit run failing the Luhn check alone: an order or reference number is a key', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[1-9]\d{15,18}$/), (digits) => {
+        fc.pre(!luhn(digits));
+        const memo = `退款 原订单号 ${digits}`;
+        expect(maskCardNumbersIn(memo)).toBe(memo);
+      }),
+    );
+  });
+});

@@ -116,7 +116,53 @@ function groupedShape(lengths: readonly number[]): boolean {
  * card from each group on.
  */
 export function findCardNumbers(text: string, options: FindCardNumbersOptions = {}): CardNumberSpan[] {
-  const minUnbroken = options.minUnbroken ?? 13;
+  return scanNumbers(text, {
+    minUnbroken: options.minUnbroken ?? 13,
+    // At most five groups make a card (4-4-4-4-3).
+    maxGroups: 5,
+    separator: GROUP_SEPARATOR,
+    shape: groupedShape,
+    accept: cardLike,
+    amounts: true,
+  });
+}
+
+/** What may stand between two digit groups of a number in a card-number cell: 1–3 spaces or one punctuation mark. */
+const COLUMN_SEPARATOR =
+  /^(?:[\s\u00a0\u3000]{1,3}|[-\u2010-\u2015\uff0d.\uff0e\u3002\u00b7\u30fb/\\_,\uff0c:;|'"])$/;
+
+/**
+ * Every number of 13–19 digits in a card-number cell, Luhn-valid or not, in any spelling findCardNumbers reads
+ * and with any grouping or punctuation between the groups (`6225.8812.3456.7899`). In a card-number column such a
+ * number is a card number even when a digit was mistyped or it is a test card, and a full one must never be kept;
+ * free texts use findCardNumbers instead, where order numbers of the same length must survive.
+ */
+export function findCardColumnNumbers(text: string): CardNumberSpan[] {
+  return scanNumbers(text, {
+    minUnbroken: 13,
+    maxGroups: 19,
+    separator: COLUMN_SEPARATOR,
+    // Any grouping, but a run that is a whole number on its own is not joined to what follows (`…7899.0` of a
+    // number cell); the last group may be one (`622588 1234567890123`, the BIN set apart).
+    shape: (lengths) => lengths.slice(0, -1).every((n) => n < 13),
+    accept: (digits) => digits.length >= 13 && digits.length <= 19,
+    amounts: false,
+  });
+}
+
+interface ScanRules {
+  minUnbroken: number;
+  /** The most digit groups one number may take. */
+  maxGroups: number;
+  separator: RegExp;
+  /** Whether group lengths (2 or more groups) are a shape a card is written in. */
+  shape: (lengths: readonly number[]) => boolean;
+  accept: (digits: string) => boolean;
+  /** Whether digits beside a decimal point are an amount rather than a number to find. */
+  amounts: boolean;
+}
+
+function scanNumbers(text: string, rules: ScanRules): CardNumberSpan[] {
   // Most texts (a memo 结算款, a name) hold too few digits to be a card: one pass, no allocation.
   let count = 0;
   for (let k = 0; k < text.length && count < 13; k += 1) {
@@ -133,7 +179,7 @@ export function findCardNumbers(text: string, options: FindCardNumbersOptions = 
   for (let m = DIGITS.exec(half); m !== null; m = DIGITS.exec(half)) {
     const group = { start: m.index, end: m.index + m[0].length };
     const previous = chain[chain.length - 1];
-    if (previous !== undefined && GROUP_SEPARATOR.test(half.slice(previous.end, group.start)))
+    if (previous !== undefined && rules.separator.test(half.slice(previous.end, group.start)))
       chain.push(group);
     else {
       if (chain.length > 0) chains.push(chain);
@@ -146,21 +192,25 @@ export function findCardNumbers(text: string, options: FindCardNumbersOptions = 
     while (i < groups.length) {
       let found: CardNumberSpan | undefined;
       let next = i + 1;
-      // At most five groups make a card (4-4-4-4-3).
-      for (let j = Math.min(groups.length - 1, i + 4); j >= i && found === undefined; j -= 1) {
+      for (
+        let j = Math.min(groups.length - 1, i + rules.maxGroups - 1);
+        j >= i && found === undefined;
+        j -= 1
+      ) {
         const part = groups.slice(i, j + 1);
         const lengths = part.map((g) => g.end - g.start);
         const total = lengths.reduce((a, b) => a + b, 0);
         if (total < 13 || total > 19) continue;
-        if (part.length === 1 ? total < minUnbroken : !groupedShape(lengths)) continue;
+        if (part.length === 1 ? total < rules.minUnbroken : !rules.shape(lengths)) continue;
         const first = part[0];
         const last = part[part.length - 1];
         if (first === undefined || last === undefined) continue;
         // Digits with a decimal point are an amount (4023985094547.00), not a card number.
-        if (DECIMAL_AFTER.test(half.slice(last.end, last.end + 2))) continue;
-        if (DECIMAL_BEFORE.test(half.slice(Math.max(first.start - 2, 0), first.start))) continue;
+        if (rules.amounts && DECIMAL_AFTER.test(half.slice(last.end, last.end + 2))) continue;
+        if (rules.amounts && DECIMAL_BEFORE.test(half.slice(Math.max(first.start - 2, 0), first.start)))
+          continue;
         const digits = part.map((g) => half.slice(g.start, g.end)).join('');
-        if (!cardLike(digits)) continue;
+        if (!rules.accept(digits)) continue;
         found = { start: first.start, end: last.end, digits };
         next = j + 1;
       }
@@ -173,8 +223,15 @@ export function findCardNumbers(text: string, options: FindCardNumbersOptions = 
   let sorted = false;
   for (let m = E_NOTATION.exec(half); m !== null; m = E_NOTATION.exec(half)) {
     const digits = `${m[1]}${m[2]}`;
-    if (digits.length !== Number(m[3]) + 1 || !cardLike(digits)) continue;
-    out.push({ start: m.index, end: m.index + digits.length + 1, digits });
+    if (digits.length !== Number(m[3]) + 1 || !rules.accept(digits)) continue;
+    const start = m.index;
+    const end = m.index + digits.length + 1;
+    // In a card-number cell the digits may already be in a span read as groups split at the point.
+    for (let k = out.length - 1; k >= 0; k -= 1) {
+      const span = out[k];
+      if (span !== undefined && span.start < end && start < span.end) out.splice(k, 1);
+    }
+    out.push({ start, end, digits });
     sorted = true;
   }
   if (sorted) out.sort((a, b) => a.start - b.start);
@@ -210,7 +267,11 @@ export function maskCardNumbersAt(text: string, spans: readonly CardNumberSpan[]
 /**
  * The text with each full card number in it masked (findCardNumbers, in any spelling), for free texts such as a
  * memo, a counterparty or why a row was rejected, where a card number may have landed in any column. Unbroken
- * runs of 13–15 digits are left alone: 15-digit UnionPay merchant numbers are quoted beside them.
+ * runs of 13–15 digits are left alone: 15-digit UnionPay merchant numbers are quoted beside them. A run that
+ * fails the Luhn check or has no card prefix is left alone too: in free text a run of 16–19 digits is far more
+ * often an order, trade or reference number (订单号, 交易单号, 参考号, quoted in memos and rejection reasons) —
+ * the key a statement line is matched and a complaint is made with — than a mistyped card number, and masking
+ * it would destroy that key. In a card-number column every such run is a card: maskCardField masks it regardless.
  */
 export function maskCardNumbersIn(text: string): string {
   return maskCardNumbersAt(text, findCardNumbers(text, { minUnbroken: 16 }));
@@ -226,11 +287,12 @@ export function showsTooManyDigits(text: string): boolean {
 
 /**
  * A card-number cell or field as a record keeps it: the number masked 6 + 4 however it was written
- * (`6225 8812 3456 7898`, `6225-8812-…`, full-width digits), or, when the text holds more than the number
- * (`6225 8812 3456 7898 借记卡`), each card number in it masked where it stands. The caller refuses what still
- * showsTooManyDigits.
+ * (`6225 8812 3456 7898`, `6225-8812-…`, `6225.8812.…`, full-width digits), or, when the text holds more than the
+ * number (`6225 8812 3456 7898 借记卡`), each 13–19 digit number in it masked where it stands — whether or not it
+ * passes the Luhn check (findCardColumnNumbers): a mistyped or test card number in a card column is still one.
+ * The caller refuses what still showsTooManyDigits (a run of 20 digits or more, or 11–12 digits among words).
  */
 export function maskCardField(text: string): string {
   const masked = maskCardNumber(text);
-  return masked === text.trim() ? maskCardNumbersAt(masked, findCardNumbers(masked)) : masked;
+  return masked === text.trim() ? maskCardNumbersAt(masked, findCardColumnNumbers(masked)) : masked;
 }

@@ -28,7 +28,16 @@ describe('RecordSchema never keeps a full card number', () => {
   });
 
   it('refuses a cardNo that would still show more than 6 + 4 digits', () => {
-    expect(RecordSchema.safeParse({ ...base, cardNo: '卡 1234 5678 9012 345' }).success).toBe(false);
+    // 12 digits among words is no card number to mask, and 20 digits in a row is longer than any card.
+    expect(RecordSchema.safeParse({ ...base, cardNo: '卡 1234 5678 9012' }).success).toBe(false);
+    expect(RecordSchema.safeParse({ ...base, cardNo: '卡 62258812345678981234' }).success).toBe(false);
+  });
+
+  it('masks a 13–19 digit cardNo that fails the Luhn check or has no card prefix, words around it too', () => {
+    expect(RecordSchema.parse({ ...base, cardNo: '卡 1234 5678 9012 345' }).cardNo).toBe(
+      '卡 1234 56** ***2 345',
+    );
+    expect(RecordSchema.parse({ ...base, cardNo: '6225.8812.3456.7899' }).cardNo).toBe('6225.88**.****.7899');
   });
 
   it('masks a card number in the memo, the counterparty and the payer id, spaces and full-width digits too', () => {

@@ -1,9 +1,7 @@
 import type { Transaction } from 'kysely';
 import { overchargeDrafts, overchargeTotals, priceLine } from '../monitor/fee-overcharge.js';
 import { planOf } from '../monitor/ingest.js';
-import { RATE_WINDOW } from '../monitor/settlement-checks.js';
-import type { FeePlan } from '../plans/plan-types.js';
-import { isoToEpochMs } from '../time/shanghai.js';
+import { rebuildRateWindows, storedSaleLine, storedSaleRows } from '../monitor/rate-window.js';
 import { rulesInForce } from './monitor-repo.js';
 import type { Database } from './schema.js';
 
@@ -18,32 +16,6 @@ export interface MonitorFootprint {
 
 const PAGE = 10_000;
 
-/** A window line as monitor_rate_state stores it (see checkSettlementRecords): amount, fee, local date, epoch ms. */
-type WindowLine = [number, number, string, number];
-
-/** The merchant's settled sales with a fee: the lines the fee and rate-change checks read. */
-function feeLines(trx: Trx, merchantId: number) {
-  return trx
-    .selectFrom('records')
-    .select(['id', 'time', 'channel', 'card', 'amount_fen', 'fee_fen'])
-    .where('merchant_id', '=', merchantId)
-    .where('kind', '=', 'settlement')
-    .where('type', '=', 'sale')
-    .where('status', '=', 'success')
-    .where('fee_fen', 'is not', null)
-    .where('amount_fen', '>', 0);
-}
-
-function saleLine(r: {
-  time: string;
-  channel: string;
-  card: string;
-  amount_fen: number;
-  fee_fen: number | null;
-}) {
-  return { time: r.time, channel: r.channel, card: r.card, amountFen: r.amount_fen, feeFen: r.fee_fen ?? 0 };
-}
-
 /** Reads the footprint of an import's records, before they are deleted (inside the deleting transaction). */
 export async function monitorFootprint(
   trx: Trx,
@@ -55,17 +27,21 @@ export async function monitorFootprint(
   const groups = new Set<string>();
   let after = 0;
   for (;;) {
-    const rows = await feeLines(trx, merchantId)
+    // The sales the fee and rate-change checks read (sales and pre-authorisation completions, a fee or
+    // amount − settled), chosen as those checks choose them.
+    const rows = await storedSaleRows(trx, merchantId)
       .where('import_id', '=', importId)
       .where('id', '>', after)
       .orderBy('id')
       .limit(PAGE)
       .execute();
     for (const r of rows) {
-      const { date, group } = priceLine(plan, saleLine(r));
+      after = r.id;
+      const sale = storedSaleLine(r);
+      if (sale === undefined) continue;
+      const { date, group } = priceLine(plan, sale);
       dates.add(date);
       groups.add(group);
-      after = r.id;
     }
     if (rows.length < PAGE) break;
   }
@@ -142,77 +118,4 @@ export async function forgetImportedLines(
   }
   await rebuildRateWindows(trx, merchantId, plan, footprint.groups);
   return gone.length;
-}
-
-/** Orders window lines as checkSettlementRecords does: by local date, then time, stable. */
-function byDateAndTime(a: WindowLine, b: WindowLine): number {
-  return a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : a[3] - b[3];
-}
-
-/**
- * Rebuilds the rate-change windows of `groups` from the merchant's stored lines: the latest RATE_WINDOW of each,
- * and the last change date the remaining rate_change alerts of the group name (changes before it are known). A
- * group left without lines loses its window.
- */
-async function rebuildRateWindows(
-  trx: Trx,
-  merchantId: number,
-  plan: FeePlan | undefined,
-  groups: ReadonlySet<string>,
-): Promise<void> {
-  if (groups.size === 0) return;
-  const states = await trx
-    .selectFrom('monitor_rate_state')
-    .select('group_key')
-    .where('merchant_id', '=', merchantId)
-    .where('group_key', 'in', [...groups])
-    .execute();
-  if (states.length === 0) return;
-  const windows = new Map<string, WindowLine[]>(states.map((s) => [s.group_key, []]));
-  let after = 0;
-  for (;;) {
-    const rows = await feeLines(trx, merchantId).where('id', '>', after).orderBy('id').limit(PAGE).execute();
-    for (const r of rows) {
-      after = r.id;
-      const line = saleLine(r);
-      const { date, group } = priceLine(plan, line);
-      const lines = windows.get(group);
-      if (lines === undefined) continue;
-      lines.push([line.amountFen, line.feeFen, date, isoToEpochMs(line.time)]);
-      if (lines.length >= 2 * RATE_WINDOW) windows.set(group, lines.sort(byDateAndTime).slice(-RATE_WINDOW));
-    }
-    if (rows.length < PAGE) break;
-  }
-  const changes = await trx
-    .selectFrom('monitor_alerts')
-    .select('details_json')
-    .where('merchant_id', '=', merchantId)
-    .where('kind', '=', 'rate_change')
-    .execute();
-  const lastChange = new Map<string, string>();
-  for (const c of changes) {
-    const details = JSON.parse(c.details_json) as { group?: string; date?: string };
-    if (details.group === undefined || details.date === undefined) continue;
-    const known = lastChange.get(details.group);
-    if (known === undefined || details.date > known) lastChange.set(details.group, details.date);
-  }
-  for (const [group, lines] of windows) {
-    if (lines.length === 0) {
-      await trx
-        .deleteFrom('monitor_rate_state')
-        .where('merchant_id', '=', merchantId)
-        .where('group_key', '=', group)
-        .execute();
-      continue;
-    }
-    await trx
-      .updateTable('monitor_rate_state')
-      .set({
-        lines_json: JSON.stringify(lines.sort(byDateAndTime).slice(-RATE_WINDOW)),
-        last_change_date: lastChange.get(group) ?? null,
-      })
-      .where('merchant_id', '=', merchantId)
-      .where('group_key', '=', group)
-      .execute();
-  }
 }

@@ -201,7 +201,8 @@ describe('ingest refusals', () => {
 
   it('a card number left unmasked is refused in either language', async () => {
     const { zh, en } = await bothWays(
-      (q) => push('transactions', q, { ...sale(9), cardNo: '卡 1234 5678 9012 345' }),
+      // 20 digits: no card number is that long, so it cannot be masked as one (13–19 digits are masked 6 + 4).
+      (q) => push('transactions', q, { ...sale(9), cardNo: '卡 62258812345678981234' }),
       400,
     );
     expect(zh.message).toBe('[0].cardNo：卡号必须脱敏（最多保留前 6 位和后 4 位）');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import type { AuditReport } from '../../audit/report-types.js';
 import type { DevicesFile } from '../../explain/parse-devices.js';
 import type { FeePlan } from '../../plans/plan-types.js';
@@ -139,9 +139,9 @@ export interface PreparedAudit {
   /** The input files as the user named them (relative to ctx.cwd or absolute). */
   inputs: Inputs;
   /**
-   * Of `inputs`, the files that hold only merchants --merchant leaves out (filesOfOtherMerchants): another
-   * merchant's statements, journals, bank and devices files have no place in this one's evidence. Empty without
-   * --merchant.
+   * Of `inputs`, the files of merchants --merchant leaves out (importAndAudit's leftOut): statements and journals
+   * without a line of the merchants asked for, other merchants' bank and devices files have no place in their
+   * evidence. Empty without --merchant.
    */
   otherMerchantsFiles: ReadonlySet<string>;
 }
@@ -304,7 +304,7 @@ async function auditInputs(
   }));
   const devices = await loadDevices(ctx, inputs.devices);
   const { importAndAudit } = await import('./audit-run.js');
-  const { report, statementMerchants } = await importAndAudit(ctx, {
+  const { report, leftOut } = await importAndAudit(ctx, {
     groups,
     plans,
     // --plan is the shop's one contract, for all its merchant numbers; --plans and a directory match by merchant.
@@ -319,16 +319,29 @@ async function auditInputs(
     },
   });
   if (flags.merchant !== undefined) await checkMerchantsFound(ctx, flags.merchant, report, groups);
-  const { filesOfOtherMerchants } = await import('../../audit/merchant-files.js');
-  const { merchantFilterOf } = await import('../../audit/scope.js');
-  const otherMerchantsFiles = filesOfOtherMerchants(
-    statementMerchants,
-    [...inputs.terminal, ...inputs.bank, ...inputs.devices],
-    merchantFilterOf(flags.merchant === undefined ? {} : { merchants: flags.merchant }),
-    (file) => dirname(resolve(ctx.cwd, file)),
-  );
   // The inputs as given (an archive whole): the evidence pack carries the files the user has.
-  return { report, planText, plans, inputs, otherMerchantsFiles };
+  return { report, planText, plans, inputs, otherMerchantsFiles: inputsLeftOut(inputs, byTable, leftOut) };
+}
+
+/**
+ * The inputs as given that the audit left out as other merchants' (importAndAudit's `leftOut`, named as the tasks
+ * were): an archive read table by table only when every table of it was left out — one of the merchant's own
+ * tables in it makes it the merchant's evidence.
+ */
+function inputsLeftOut(inputs: Inputs, byTable: ArchiveReading, leftOut: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  if (leftOut.size === 0) return out;
+  const tables = [...byTable.files.settlement, ...byTable.files.terminal, ...byTable.files.bank];
+  for (const file of [...inputs.settlement, ...inputs.terminal, ...inputs.bank]) {
+    if (leftOut.has(file)) {
+      out.add(file);
+      continue;
+    }
+    const inside = tables.filter((t) => byTable.located.has(t) && t.startsWith(`${file}/`));
+    if (inside.length > 0 && inside.every((t) => leftOut.has(t))) out.add(file);
+  }
+  for (const file of inputs.devices) if (leftOut.has(file)) out.add(file);
+  return out;
 }
 
 /**
@@ -559,12 +572,16 @@ async function checkDirectoryPlans(
   }
 }
 
-async function loadDevices(ctx: CliContext, files: readonly string[]): Promise<DevicesFile[]> {
+/** The devices files, each with its name as given: --merchant leaves another merchant's out of the diagnoses. */
+async function loadDevices(
+  ctx: CliContext,
+  files: readonly string[],
+): Promise<{ file: string; value: DevicesFile }[]> {
   if (files.length === 0) return [];
   const { loadDevicesFile } = await import('../../explain/parse-devices.js');
   return files.map((file) => {
     const parsed = loadDevicesFile(resolve(ctx.cwd, file), file);
     if (!parsed.ok) throw new CliError(parsed.zh, parsed.en);
-    return parsed.value;
+    return { file, value: parsed.value };
   });
 }

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { AuditOptions, AuditSession } from '../../audit/audit.js';
 import type { GroupJob, GroupResult } from '../../audit/component-audit.js';
 import type { FileImportSummary } from '../../statements/import-types.js';
@@ -17,8 +17,8 @@ import { CliError } from '../errors.js';
 import { pick } from '../lang.js';
 import { Progress } from '../progress.js';
 import { AuditWorkers, workersAvailable } from '../../audit/audit-workers.js';
-import { MerchantSpool, SpoolError } from '../../audit/merchant-spool.js';
-import type { StatementMerchants } from '../../audit/merchant-files.js';
+import { MerchantSpool, type MerchantSpoolOptions, SpoolError } from '../../audit/merchant-spool.js';
+import type { Attribution, FileClues, StatementTitle } from '../../audit/merchant-files.js';
 
 /** One kind of input files, as `posguard audit` reads them. */
 export interface InputGroup {
@@ -38,14 +38,20 @@ export interface ImportAndAuditArgs {
   /** `plans` is the one plan given with --plan: it governs every merchant of the run (planChooser). */
   sharedPlan: boolean;
   planWarnings: string[];
-  devices: DevicesFile[];
+  /** The devices files, each with its name as the user typed it (--merchant may leave another merchant's out). */
+  devices: { file: string; value: DevicesFile }[];
   options: AuditOptions;
 }
 
-/** The report, and what the statements say of whose each file is (for --merchant: filesOfOtherMerchants). */
+/** The report, and the files --merchant left out as other merchants'. */
 export interface AuditRunResult {
   report: AuditReport;
-  statementMerchants: StatementMerchants[];
+  /**
+   * The input files (as typed: an archive's tables as `<archive>/<table>`) and devices files of merchants --merchant
+   * leaves out: statements and journals without a line of theirs, bank and devices files of others
+   * (attributeFiles). Neither listed in the report nor evidence of the merchants asked for. Empty without --merchant.
+   */
+  leftOut: ReadonlySet<string>;
 }
 
 /**
@@ -63,10 +69,14 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
     tasks.reduce((n, task) => n + task.bytes, 0),
   );
   const tmpDir = ctx.env.TMPDIR;
-  const spool = new MerchantSpool({
-    maxInMemory,
-    ...(tmpDir === undefined || tmpDir === '' ? {} : { tmpDir }),
-  });
+  const { inputOfSeq } = await import('../../audit/import-task.js');
+  const spool = new RunSpool(
+    {
+      maxInMemory,
+      ...(tmpDir === undefined || tmpDir === '' ? {} : { tmpDir }),
+    },
+    inputOfSeq,
+  );
   const workers = jobs > 1 ? new AuditWorkers(jobs) : undefined;
   // Ctrl-C in a long audit must not leave gigabytes in the temporary directory.
   const onSignal = (signal: NodeJS.Signals) => {
@@ -80,7 +90,7 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
   try {
     const run = { tasks, spool, workers, maxInMemory };
     const audited = (await auditByFileGroups(ctx, args, run)) ?? (await auditThroughSpool(ctx, args, run));
-    return { report: await reportOf(ctx, args, audited), statementMerchants: audited.statementMerchants };
+    return await reportOf(ctx, args, audited);
   } finally {
     await workers?.close();
     process.removeListener('SIGINT', onSignal);
@@ -92,7 +102,7 @@ export async function importAndAudit(ctx: CliContext, args: ImportAndAuditArgs):
 interface AuditRun {
   tasks: (ImportTask & { bytes: number })[];
   /** The run's spool: its directory holds every temporary file, so that Ctrl-C can remove them all. */
-  spool: MerchantSpool;
+  spool: RunSpool;
   workers: AuditWorkers | undefined;
   maxInMemory: number;
 }
@@ -105,9 +115,45 @@ interface Audited {
   journal: Map<string, JournalDigest>;
   /** Warnings of the run itself, after the files' (where journal lines without a merchant number went). */
   notes: string[];
-  statementMerchants: StatementMerchants[];
-  /** Bank files of merchants --merchant leaves out: imported, but neither used nor listed. */
-  otherMerchantsBank: ReadonlySet<string>;
+  /** The statements, with their merchants and (when bank or devices files need telling apart) their titles. */
+  statements: StatementTitle[];
+  /** Whose each bank file is, with --merchant (none without): those of others are imported, not used nor listed. */
+  bank: Attribution[];
+  /** The statements and journals without a line of the merchants --merchant asks for (empty without). */
+  withoutSelected: ReadonlySet<string>;
+}
+
+/**
+ * The run's MerchantSpool, noting which merchants each input's records were kept for (after --merchant and
+ * --from/--to, and where journal lines without a merchant number were placed): the journals that gave a merchant
+ * nothing are not its files.
+ */
+class RunSpool extends MerchantSpool {
+  private readonly kept = new Map<number, Set<string>>();
+
+  constructor(
+    options: MerchantSpoolOptions,
+    private readonly inputOf: (seq: number) => number,
+  ) {
+    super(options);
+  }
+
+  override add(kind: 'terminal' | 'settlement', r: PosRecord, seq: number): void {
+    this.note(this.inputOf(seq), r.merchantId ?? '');
+    super.add(kind, r, seq);
+  }
+
+  /** Notes that input `input` has records kept for `merchantId` (spooled elsewhere: a worker's chunks). */
+  note(input: number, merchantId: string): void {
+    const set = this.kept.get(input) ?? new Set<string>();
+    set.add(merchantId);
+    this.kept.set(input, set);
+  }
+
+  /** The merchants input `input` has records kept for ('' for journal lines without a number, unplaced). */
+  keptFor(input: number): ReadonlySet<string> {
+    return this.kept.get(input) ?? new Set();
+  }
 }
 
 /**
@@ -228,17 +274,19 @@ async function auditByFileGroups(
     return undefined;
   }
   const forecast = forecastCoverage(tasks, outlines);
-  const statementMerchants = tasks.flatMap((task, i) =>
-    task.kind === 'settlement' ? [{ file: task.typed, merchants: outlines[i]?.merchants }] : [],
+  const lineFiles = tasks.flatMap((task, i) =>
+    task.kind === 'bank' ? [] : [{ task, merchants: outlines[i]?.merchants }],
   );
-  const otherMerchantsBank = await otherMerchantsBankOf(ctx, args, statementMerchants, bankTasks);
-  const banks = await importBankFiles(bankTasks, args.options, otherMerchantsBank);
+  const bankImports = await importBankFiles(bankTasks, args.options);
+  const attributed = await attributeBankFiles(ctx, args, { lineFiles, bankTasks, bankImports });
+  const drops = new DropLog();
+  const bank = await keptBankRecords(bankImports, drops, attributed.leftOut);
   const session = startAudit({
     plans: args.plans,
     sharedPlan: args.sharedPlan,
-    bank: banks.bank,
+    bank,
     bankDebitDates: skippedDebitDatesOf(
-      banks.imports.map((r) => r.summary).filter((s) => !otherMerchantsBank.has(s.file)),
+      bankImports.map((r) => r.summary).filter((s) => !attributed.leftOut.has(s.file)),
     ),
     options: args.options,
     coverage: forecast,
@@ -313,10 +361,9 @@ async function auditByFileGroups(
     `${groups.length} groups of files that share no merchant, audited apart${spilled > 0 ? ` (${spilled} spilled to disk)` : ''}`,
   );
 
-  const summaries = [...results.flatMap((r) => r.imports), ...banks.imports]
+  const summaries = [...results.flatMap((r) => r.imports), ...bankImports]
     .sort((a, b) => a.input - b.input)
     .map((r) => r.summary);
-  const drops = banks.drops;
   const journal = new Map<string, JournalDigest>();
   const merchants = results
     .flatMap((r) => r.merchants)
@@ -326,7 +373,24 @@ async function auditByFileGroups(
     if (m.journal !== undefined) journal.set(m.merchantId, m.journal);
     session.addMerchantResult(m.merchantId, m.result);
   }
-  return { session, summaries, drops, journal, notes: [], statementMerchants, otherMerchantsBank };
+  const { filesWithoutSelected } = await import('../../audit/merchant-files.js');
+  const { merchantFilterOf } = await import('../../audit/scope.js');
+  // A journal's lines without a merchant number send the run through the spool (above): here a journal's merchants
+  // are all its lines'.
+  const withoutSelected = filesWithoutSelected(
+    lineFiles.map((f) => ({ file: f.task.typed, merchants: f.merchants })),
+    merchantFilterOf(args.options),
+  );
+  return {
+    session,
+    summaries,
+    drops,
+    journal,
+    notes: [],
+    statements: attributed.statements,
+    bank: attributed.bank,
+    withoutSelected,
+  };
 }
 
 /**
@@ -352,37 +416,79 @@ async function keptBankRecords(
   return bank;
 }
 
+/** The statements, and whose each bank file is; `leftOut`: the bank files of merchants --merchant leaves out. */
+interface BankAttribution {
+  statements: StatementTitle[];
+  bank: Attribution[];
+  leftOut: ReadonlySet<string>;
+}
+
 /**
- * With --merchant, the bank files in the folders of other merchants' statements (filesOfOtherMerchants): their
- * credits would otherwise be set against the selected merchant's payouts. Empty without --merchant.
+ * With --merchant, whose each bank file is (attributeFiles): by what it says (its account holder or number against
+ * the statements' titles, a merchant number in its title, columns, memos or name), else by the statements beside
+ * it. Another merchant's credits would otherwise be set against the selected merchants' payouts. The files are read
+ * again (their first KiB) only when the statements name another merchant, the statements' titles only when there is
+ * a bank file to tell apart. Nothing is left out without --merchant.
  */
-async function otherMerchantsBankOf(
+async function attributeBankFiles(
   ctx: CliContext,
   args: ImportAndAuditArgs,
-  statementMerchants: readonly StatementMerchants[],
-  bankTasks: readonly ImportTask[],
-): Promise<Set<string>> {
+  run: {
+    /** The statements and journals, with the merchants of their lines. */
+    lineFiles: readonly { task: ImportTask; merchants: readonly string[] | undefined }[];
+    bankTasks: readonly ImportTask[];
+    bankImports: readonly ImportTaskResult[];
+  },
+): Promise<BankAttribution> {
   const { merchantFilterOf } = await import('../../audit/scope.js');
-  const { filesOfOtherMerchants } = await import('../../audit/merchant-files.js');
-  const bankFiles = bankTasks.map((task) => task.typed);
-  const theirs = filesOfOtherMerchants(
-    statementMerchants,
-    bankFiles,
-    merchantFilterOf(args.options),
-    (file) => dirname(resolve(ctx.cwd, file)),
-  );
-  // Their statements stay listed, as without folders: --merchant reads every statement for its lines.
-  return new Set(bankFiles.filter((file) => theirs.has(file)));
+  const selected = merchantFilterOf(args.options);
+  const statementFiles = run.lineFiles.filter((f) => f.task.kind === 'settlement');
+  const plain = statementFiles.map((f) => ({
+    file: f.task.typed,
+    merchants: f.merchants,
+    names: [],
+    accounts: [],
+  }));
+  if (selected === undefined) return { statements: plain, bank: [], leftOut: new Set() };
+  // Only another merchant's statements make a file another merchant's: without, nothing needs reading.
+  const others = statementFiles.some((f) => f.merchants?.some((m) => m !== '' && !selected.has(m)) === true);
+  const { attributeFiles, keeps } = await import('../../audit/merchant-files.js');
+  const { bankFileClues, statementTitleOf } = await import('../../audit/file-clues.js');
+  const statements: StatementTitle[] = [];
+  // One file at a time: an agent's folder holds thousands of statements, and each read is of a few KiB.
+  const telling = others && run.bankTasks.length > 0;
+  for (const [i, f] of statementFiles.entries())
+    statements.push(
+      telling ? await statementTitleOf(f.task.typed, f.task.abs, f.merchants) : (plain[i] as StatementTitle),
+    );
+  const clues: FileClues[] = [];
+  const byInput = new Map(run.bankImports.map((r) => [r.input, r]));
+  for (const task of run.bankTasks) {
+    const credits = byInput.get(task.input)?.bank ?? [];
+    clues.push(
+      others
+        ? await bankFileClues(task.typed, task.abs, credits)
+        : { file: task.typed, numbers: [], titles: [], memos: [], names: [], accounts: [] },
+    );
+  }
+  const bank = attributeFiles(statements, clues, selected, pathsOf(ctx));
+  return { statements, bank, leftOut: new Set(bank.filter((a) => !keeps(a)).map((a) => a.file)) };
+}
+
+/** How attributeFiles reads the paths the user typed: folders as the files lie on disk. */
+function pathsOf(ctx: CliContext): {
+  directoryOf: (file: string) => string;
+  baseName: (file: string) => string;
+} {
+  return { directoryOf: (file) => dirname(resolve(ctx.cwd, file)), baseName: (file) => basename(file) };
 }
 
 /** Imports the bank files in input order, on this thread: they are small, and every merchant's audit needs them. */
 async function importBankFiles(
   tasks: readonly ImportTask[],
   options: AuditOptions,
-  leftOut: ReadonlySet<string>,
-): Promise<{ imports: ImportTaskResult[]; bank: PosRecord[]; drops: DropLog }> {
-  const drops = new DropLog();
-  if (tasks.length === 0) return { imports: [], bank: [], drops };
+): Promise<ImportTaskResult[]> {
+  if (tasks.length === 0) return [];
   const { importTask } = await import('../../audit/import-task.js');
   const { CoverageCollector } = await import('../../audit/coverage.js');
   const { ImportFileError } = await import('../../statements/import-types.js');
@@ -398,7 +504,7 @@ async function importBankFiles(
   } finally {
     unused.dispose();
   }
-  return { imports, bank: await keptBankRecords(imports, drops, leftOut), drops };
+  return imports;
 }
 
 /** Bytes of input per record in a typical export (the simulator's journals and statements: about 140). */
@@ -437,24 +543,42 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
     options: args.options,
   });
   const summaries = results.map((r) => r.summary);
-  const statementMerchants = results.flatMap((r) => {
-    const task = run.tasks[r.input];
-    return task?.kind === 'settlement' ? [{ file: task.typed, merchants: r.statementMerchants }] : [];
+  // Tasks are numbered by their place (inputTasks).
+  const taskOf = (r: ImportTaskResult) => run.tasks[r.input];
+  const lineFiles = results.flatMap((r) => {
+    const task = taskOf(r);
+    return task?.kind === 'settlement' ? [{ task, merchants: r.statementMerchants }] : [];
   });
-  const otherMerchantsBank = await otherMerchantsBankOf(
-    ctx,
-    args,
-    statementMerchants,
-    run.tasks.filter((task) => task.kind === 'bank'),
-  );
+  const bankTasks = run.tasks.filter((task) => task.kind === 'bank');
+  const attributed = await attributeBankFiles(ctx, args, {
+    lineFiles,
+    bankTasks,
+    bankImports: results.filter((r) => taskOf(r)?.kind === 'bank'),
+  });
   const drops = new DropLog();
-  const bank = await keptBankRecords(results, drops, otherMerchantsBank);
+  const bank = await keptBankRecords(results, drops, attributed.leftOut);
+  const selected = merchantFilterOf(args.options);
   const unnamed = spool.placeUnnamedJournal(
     coverage.channelsByMerchant(),
     results.flatMap((r) => r.statementTerminals),
-    merchantFilterOf(args.options),
+    selected,
   );
   const notes = unnamed === undefined ? [] : [unnamedJournalWarning(unnamed)];
+  // A journal gave the merchants asked for nothing when none of its lines was kept for them: its lines were other
+  // merchants', or without a number and placed with none of theirs. All its lines to the statements' only merchant
+  // (unnamed.merchantId, never one --merchant leaves out) went without a note per line.
+  const { filesWithoutSelected } = await import('../../audit/merchant-files.js');
+  const withoutSelected = filesWithoutSelected(
+    lineFiles.map((f) => ({ file: f.task.typed, merchants: f.merchants })),
+    selected,
+  );
+  if (selected !== undefined)
+    for (const r of results) {
+      if (taskOf(r)?.kind !== 'terminal' || r.summary.rows === 0) continue;
+      const kept = spool.keptFor(r.input);
+      const placed = kept.has('') && unnamed?.merchantId !== undefined;
+      if (!placed && ![...kept].some((m) => selected.has(m))) withoutSelected.add(r.summary.file);
+    }
 
   const checking = new Progress(t('核对', 'auditing'), 1, ctx.interactive, ctx.stderr);
   checking.update(0);
@@ -463,7 +587,7 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
     plans: args.plans,
     sharedPlan: args.sharedPlan,
     bank,
-    bankDebitDates: skippedDebitDatesOf(summaries.filter((s) => !otherMerchantsBank.has(s.file))),
+    bankDebitDates: skippedDebitDatesOf(summaries.filter((s) => !attributed.leftOut.has(s.file))),
     options: args.options,
     coverage: statementsCover,
   });
@@ -510,18 +634,56 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
   } finally {
     checking.finish();
   }
-  return { session, summaries, drops, journal, notes, statementMerchants, otherMerchantsBank };
+  return {
+    session,
+    summaries,
+    drops,
+    journal,
+    notes,
+    statements: attributed.statements,
+    bank: attributed.bank,
+    withoutSelected,
+  };
 }
 
-/** The report: the session finished with the files, their rejected rows and warnings, and the diagnoses. */
-async function reportOf(ctx: CliContext, args: ImportAndAuditArgs, audited: Audited): Promise<AuditReport> {
-  const { session, drops, journal, notes, otherMerchantsBank } = audited;
+/**
+ * The report: the session finished with the files, their rejected rows and warnings, and the diagnoses. With
+ * --merchant, the files of other merchants are neither listed nor have their rows or warnings reported, and the
+ * devices files of others are not used for the diagnoses; what was left out, and why, is said once per kind.
+ */
+async function reportOf(
+  ctx: CliContext,
+  args: ImportAndAuditArgs,
+  audited: Audited,
+): Promise<AuditRunResult> {
+  const { session, drops, journal, notes } = audited;
   // Cross-file duplicates are reported on the file that repeated them, in the order importFiles would.
   drops.warnOn(audited.summaries);
-  // Other merchants' bank files are named once, in their own warning: not as files of this audit.
-  const summaries = audited.summaries.filter((f) => !otherMerchantsBank.has(f.file));
-  const { otherMerchantsBankWarning } = await import('../../audit/merchant-files.js');
-  const leftOut = [...otherMerchantsBank];
+  const { attributeFiles, attributionWarnings, keeps } = await import('../../audit/merchant-files.js');
+  const { merchantFilterOf } = await import('../../audit/scope.js');
+  const selected = merchantFilterOf(args.options);
+  const devices =
+    selected === undefined
+      ? []
+      : attributeFiles(
+          audited.statements,
+          args.devices.map((d) => ({
+            file: d.file,
+            ...(d.value.merchantId === undefined ? {} : { owner: d.value.merchantId }),
+            numbers: [],
+            titles: [],
+            memos: [],
+            names: [],
+            accounts: [],
+          })),
+          selected,
+          pathsOf(ctx),
+        );
+  const leftOut = new Set<string>(audited.withoutSelected);
+  for (const a of [...audited.bank, ...devices]) if (!keeps(a)) leftOut.add(a.file);
+  // Other merchants' files are not this audit's: their bank and devices files are named once, in the warnings
+  // below; their statements and journals, which gave it no line, not at all.
+  const summaries = audited.summaries.filter((f) => !leftOut.has(f.file));
   const report = session.finish({
     files: summaries.map((f) => ({
       file: f.file,
@@ -548,12 +710,18 @@ async function reportOf(ctx: CliContext, args: ImportAndAuditArgs, audited: Audi
         }),
       ),
       ...notes,
-      ...(leftOut.length === 0 ? [] : [otherMerchantsBankWarning(leftOut)]),
+      ...attributionWarnings('bank', audited.bank),
+      ...attributionWarnings('devices', devices),
     ],
   });
   const { attachDiagnoses } = await import('../../explain/attach-diagnoses.js');
-  attachDiagnoses(report, { devices: args.devices, plans: args.plans, sharedPlan: args.sharedPlan, journal });
-  return report;
+  attachDiagnoses(report, {
+    devices: args.devices.filter((d) => !leftOut.has(d.file)).map((d) => d.value),
+    plans: args.plans,
+    sharedPlan: args.sharedPlan,
+    journal,
+  });
+  return { report, leftOut };
 }
 
 /** Below this much input, starting threads costs more than it saves (measured: no gain at 28 MB). */
@@ -610,7 +778,7 @@ async function importInputs(
   ctx: CliContext,
   tasks: readonly (ImportTask & { bytes: number })[],
   into: {
-    spool: MerchantSpool;
+    spool: RunSpool;
     coverage: CoverageCollector;
     maxInMemory: number;
     workers: AuditWorkers | undefined;
@@ -655,6 +823,8 @@ async function importInputs(
       for (const p of pending) {
         const reply = await p;
         if (reply.type !== 'imported') throw new Error(`audit worker answered ${reply.type}`);
+        // A worker's chunks are of its one input: the merchants it kept records for.
+        for (const c of reply.chunks) if (c.count > 0) spool.note(reply.result.input, c.merchantId);
         spool.adopt(reply.chunks);
         coverage.merge(reply.coverage);
         results.push(reply.result);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { auditRecords } from '../../audit/audit.js';
 import type { AuditSummary } from '../../audit/report-types.js';
+import { saleLineOf } from '../../monitor/rate-window.js';
 import { formatPlanIssue, type PlanIssue, parsePlan } from '../../plans/parse-plan.js';
 import { quoteFee } from '../../plans/expected-fee.js';
 import { requireMerchantRole } from '../../storage/access.js';
@@ -137,13 +138,15 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ServerContext): void 
         rejected: input.rejected,
         warnings: [],
       });
-      // Successful settled sales priced one by one under the proposed plan, beside the fee actually taken.
+      // Settled sales priced one by one under the proposed plan, beside the fee actually taken: the lines the
+      // monitor prices as sales (pre-authorisation completions too; the fee, else amount − settled).
       let sales = 0;
       let chargedFeeFen = 0;
       let plannedFeeFen = 0;
       let unpriced = 0;
       for (const r of input.records.settlement) {
-        if (r.type !== 'sale' || r.status !== 'success' || r.feeFen === undefined) continue;
+        const sale = saleLineOf(r);
+        if (sale === undefined) continue;
         const quote = quoteFee(parsed.plan, {
           amountFen: r.amountFen,
           channel: r.channel,
@@ -155,7 +158,7 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ServerContext): void 
           continue;
         }
         sales += 1;
-        chargedFeeFen += r.feeFen;
+        chargedFeeFen += sale.feeFen;
         plannedFeeFen += quote.feeFen;
       }
       const brief = (s: AuditSummary) => ({
