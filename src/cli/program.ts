@@ -50,12 +50,35 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/**
+ * Words people type for a command that posguard calls otherwise: suggested for an unknown top-level command instead
+ * of commander's closest spelling (explain → plan). Suggestions only, never commands of their own.
+ */
+const MEANT_COMMAND: Readonly<Record<string, string>> = {
+  explain: 'evidence',
+  report: 'audit',
+  check: 'audit',
+  reconcile: 'audit',
+};
+
+/** Commander's unknown-command error with the command a known word means as its suggestion. */
+function withMeantCommand(message: string, program: Command): string {
+  const m = /^(error:\s*)?unknown command '([^']+)'/.exec(message.trim());
+  const meant = m === null ? undefined : MEANT_COMMAND[m[2] ?? ''];
+  if (meant === undefined || !program.commands.some((c) => c.name() === meant)) return message;
+  return `${m?.[1] ?? ''}unknown command '${m?.[2] ?? ''}'\n(Did you mean ${meant}?)`;
+}
+
 /** Every command, sub-commands included, prints through ctx and reports usage errors as one translated line. */
 function applyFrame(command: Command, ctx: CliContext): void {
+  const root = command.parent === null;
   command.exitOverride().configureOutput({
     writeOut: (t) => ctx.stdout(t),
     writeErr: (t) => ctx.stderr(t),
-    outputError: (message) => ctx.stderr(`${usageErrorLine(message, commandPath(command), ctx.lang)}\n`),
+    outputError: (message) =>
+      ctx.stderr(
+        `${usageErrorLine(root ? withMeantCommand(message, command) : message, commandPath(command), ctx.lang)}\n`,
+      ),
   });
   for (const sub of command.commands) applyFrame(sub, ctx);
 }

@@ -163,6 +163,9 @@ export const BANK_HEADER = [
 /** bank.csv (`bank-generic`): GBK, account rows above the header, credits and debits in separate columns. */
 export class BankWriter {
   private readonly sink: FileSink;
+  /** The first and last dates of the rows written: the span the audit takes the bank export to cover. */
+  firstDate: string | undefined;
+  lastDate: string | undefined;
   constructor(path: string, header: MerchantHeader, account: string) {
     this.sink = new FileSink(path, 'gbk');
     this.sink.line('活期账户交易明细');
@@ -175,6 +178,8 @@ export class BankWriter {
   }
 
   write(line: SimBankLine): void {
+    if (this.firstDate === undefined || line.date < this.firstDate) this.firstDate = line.date;
+    if (this.lastDate === undefined || line.date > this.lastDate) this.lastDate = line.date;
     this.sink.row(
       [
         line.date,

@@ -83,6 +83,8 @@ class MerchantRun {
   private depositTaken = false;
   private simFeeTaken = false;
   private readonly shortDates: Map<string, 'short' | 'missing'> = new Map();
+  /** Payout days that got no credit at all, judged when the bank export is complete (provePayoutsMissing). */
+  private readonly unpaid: { due: string; payout: number }[] = [];
   private readonly regularCard: string;
 
   constructor(private readonly s: MerchantSetup) {
@@ -143,11 +145,24 @@ class MerchantRun {
       spread('network-resubmit', 'reversal');
     }
     if (this.has('bank-payout-short') && this.settleDates.length > 0) {
+      // The audit proves a payout missing only when the bank export covers the day's whole window (settleDate + 2
+      // working days) and began by then: the export runs from the first day's credit to the last day's, the next
+      // working day after each. So the missing day is one whose window ends by the last credit, never the first
+      // day; the short day (its credit is there) may be any other.
       const n = this.settleDates.length;
-      const first = this.settleDates[Math.floor(n / 3)];
-      const second = this.settleDates[Math.floor((2 * n) / 3)];
-      if (first) this.shortDates.set(first, 'short');
-      if (second && second !== first) this.shortDates.set(second, 'missing');
+      const bankEnd = nextWorkingDay(this.coverageEnd);
+      let missing = Math.floor((2 * n) / 3);
+      while (missing >= 1 && nextWorkingDay(this.settleDates[missing] ?? '', 2) > bankEnd) missing -= 1;
+      let short = Math.floor(n / 3);
+      if (short === missing) short = missing - 1;
+      const shortDate = this.settleDates[short];
+      const missingDate = missing >= 1 ? this.settleDates[missing] : undefined;
+      const faults: [string | undefined, 'short' | 'missing'][] = [
+        [shortDate, 'short'],
+        [missingDate, 'missing'],
+      ];
+      faults.sort(([a], [b]) => ((a ?? '') < (b ?? '') ? -1 : 1));
+      for (const [date, fault] of faults) if (date) this.shortDates.set(date, fault);
     }
   }
 
@@ -165,6 +180,7 @@ class MerchantRun {
     this.terminalOut.close();
     this.settlement.close();
     this.bank.close();
+    this.provePayoutsMissing();
     this.writeDevices();
     writeFileSync(join(s.dir, 'plan.yaml'), simPlanYaml(s.plan));
     this.truth.write({
@@ -808,7 +824,10 @@ class MerchantRun {
       credited =
         payout > this.s.params.shortByFen ? payout - this.s.params.shortByFen : Math.floor(payout / 2);
     if (fault === 'missing') credited = 0;
-    if (credited !== payout) {
+    if (credited === 0 && payout > 0) {
+      // No credit at all: a finding only once the bank export is known to cover the day's window (see run).
+      this.unpaid.push({ due, payout });
+    } else if (credited !== payout) {
       this.truth.add({
         kind: 'payout_mismatch',
         merchantId: this.s.merchantId,
@@ -848,6 +867,28 @@ class MerchantRun {
           : this.base.pick(['王某某', '张某某', '个人转账']),
         counterpartyAccount: `6230****${this.base.digits(4)}`,
         memo: outgoing ? this.base.pick(['房租', '燃气费', '货款']) : '转账',
+      });
+    }
+  }
+
+  /**
+   * The audit's rule for a payout without any credit: it is missing only if the bank export (its rows' first to
+   * last date) began by the settlement day and runs to the end of its window, settleDate + 2 working days. A day
+   * whose credit would arrive after the export ends cannot be proved unpaid, so it is no finding in the truth.
+   */
+  private provePayoutsMissing(): void {
+    const { firstDate, lastDate } = this.bank;
+    if (firstDate === undefined || lastDate === undefined) return;
+    for (const { due, payout } of this.unpaid) {
+      if (due < firstDate || nextWorkingDay(due, 2) > lastDate) continue;
+      this.truth.add({
+        kind: 'payout_mismatch',
+        merchantId: this.s.merchantId,
+        time: `${due}T00:00:00+08:00`,
+        settleDate: due,
+        amountFen: payout,
+        overchargeFen: 0,
+        lossFen: payout,
       });
     }
   }

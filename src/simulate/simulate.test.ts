@@ -355,6 +355,21 @@ describe('posguard simulate (CLI)', () => {
     expect(unsupported.exitCode).toBe(2);
   });
 
+  it('rejects a --start that is no real day (2026-02-30) with exit 2, naming the flag and value', async () => {
+    for (const start of ['2026-02-30', '2026-13-01', '2026-1-5']) {
+      const out = join(root, `bad-start-${start}`);
+      const zh = await runCli(['simulate', '--out', out, '--start', start], { env: { LANG: 'zh_CN.UTF-8' } });
+      expect(zh.exitCode).toBe(2);
+      expect(zh.stdout).toBe('');
+      expect(zh.stderr).toBe(`posguard: --start 应为 YYYY-MM-DD 日期：“${start}”\n`);
+      const en = await runCli(['simulate', '--out', out, '--start', start, '--lang', 'en']);
+      expect(en.exitCode).toBe(2);
+      expect(en.stderr).toBe(`posguard: --start must be a YYYY-MM-DD date: "${start}"\n`);
+      // Nothing is written for a rejected run.
+      expect(() => readdirSync(out)).toThrow();
+    }
+  });
+
   it('prints JSON with the truth totals', async () => {
     const r = await runCli([
       'simulate',

@@ -8,6 +8,8 @@ export interface ImportOptions {
   kind?: RecordKind;
   preset?: string;
   mappingFile?: string;
+  /** The mapping file as its messages name it (as the user typed it); mappingFile by default. */
+  mappingName?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -50,7 +52,10 @@ export interface FileImportSummary {
    * is known to be missing.
    */
   skippedDebitDates?: { first: string; last: string };
-  /** For an archive holding several tables: one summary per table; the outer summary adds them up. */
+  /**
+   * For an archive holding several tables: one summary per table (a ZIP member's with that member's own sha256
+   * and bytes; a worksheet's without); the outer summary adds them up, kinds and columns aside (its first table's).
+   */
   parts?: FileImportSummary[];
 }
 

@@ -25,6 +25,7 @@ import {
   type ImportResult,
   type ImportWarning,
 } from './import-types.js';
+import { type MappingSource, mappedHeaderError, unmappedColumns } from './mapped-columns.js';
 import { builtinPresets, loadPresetFile, type Preset, PresetError, presetByName } from './preset.js';
 import { type MarkupKind, markupDecoder, markupKind } from './markup-decoder.js';
 import { type PresetOverride, presetOverrides } from './presets/index.js';
@@ -134,7 +135,8 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
 /** The preset a caller forced (--preset, --mapping), if any. */
 function forcedPreset(file: string, options: ImportOptions): Preset | undefined {
   try {
-    if (options.mappingFile !== undefined) return loadPresetFile(options.mappingFile);
+    if (options.mappingFile !== undefined)
+      return loadPresetFile(options.mappingFile, options.mappingName ?? options.mappingFile);
     if (options.preset !== undefined) return presetByName(options.preset);
   } catch (error) {
     if (error instanceof PresetError) throw new ImportFileError(file, error.zh, error.message);
@@ -172,6 +174,52 @@ function notATable(file: string, hint?: { zh: string; en: string }): ImportFileE
     `找不到表头（需要至少包含交易时间和金额列），不是可识别的对账单${hint === undefined ? '' : `：${hint.zh}`}；可指定预设（import 用 --preset，audit 用 --terminal-preset / --settlement-preset / --bank-preset）或用 --mapping 指明各列`,
     `no header row found (it needs at least a time and an amount column): not a statement this reader knows${hint === undefined ? '' : `: ${hint.en}`}; name a preset (import: --preset; audit: --terminal-preset, --settlement-preset or --bank-preset) or map the columns with --mapping`,
   );
+}
+
+function mappingOf(options: ImportOptions): MappingSource | undefined {
+  const file = options.mappingFile;
+  return file === undefined ? undefined : { file, shown: options.mappingName ?? file };
+}
+
+/**
+ * No header found: when a --mapping was given and names columns the row most like a header lacks, each of those
+ * with the mapping's line and the closest column; otherwise the general "not a statement" error.
+ */
+function noHeader(
+  file: string,
+  options: ImportOptions,
+  preset: Preset | undefined,
+  rows: readonly (readonly string[])[],
+  hint?: { zh: string; en: string },
+): ImportFileError {
+  const mapping = mappingOf(options);
+  const why = mapping && preset ? mappedHeaderError(preset, rows, mapping) : undefined;
+  return why === undefined ? notATable(file, hint) : new ImportFileError(file, why.zh, why.en);
+}
+
+/** The first rows of a text table's head, split as its reader splits them (for saying why it has no header). */
+function headRows(headText: string, delimiter: string): string[][] {
+  if (delimiter.length !== 1) return splitSample(headText.slice(0, 65536), delimiter).rows;
+  const rows: string[][] = [];
+  const scanner = new CsvScanner(delimiter, (cells) => {
+    if (rows.length < 250) rows.push(cells);
+  });
+  scanner.push(headText);
+  scanner.end();
+  return rows;
+}
+
+/** Warns, on a table read with a --mapping, of each mapped field its header has no column for. */
+function warnUnmapped(reader: TableReader, preset: Preset, options: ImportOptions): void {
+  const mapping = mappingOf(options);
+  if (mapping === undefined) return;
+  for (const issue of unmappedColumns(preset, reader.context.header, (f) => reader.columnIndex(f), mapping))
+    reader.summary.warnings.push({
+      code: 'mapping.column-missing',
+      file: reader.summary.file,
+      message: issue.zh,
+      messageEn: issue.en,
+    });
 }
 
 function looksBinary(text: string): boolean {
@@ -356,7 +404,8 @@ async function readTextFrom(
       scanner.push(text);
       if (final) scanner.end();
     }
-    if (reader.hopeless) throw notATable(file, reader.headerHint);
+    if (reader.hopeless)
+      throw noHeader(file, options, preset, headRows(headText, delimiter), reader.headerHint);
   };
   try {
     feed(headText, false);
@@ -382,7 +431,9 @@ async function readTextFrom(
     }
     throw error;
   }
-  if (!reader.finish()) throw notATable(file, reader.headerHint);
+  if (!reader.finish())
+    throw noHeader(file, options, preset, headRows(headText, delimiter), reader.headerHint);
+  warnUnmapped(reader, preset, options);
   return reader.summary;
 }
 
@@ -429,6 +480,10 @@ async function readMarkup(
   const parts: FileImportSummary[] = [];
   const summaryParts: FileImportSummary[] = [];
   const summaryRecords: PosRecord[] = [];
+  // The first rows and preset of the first table, for saying why no table had a header.
+  let firstRows: string[][] | undefined;
+  let firstPreset: Preset | undefined;
+  const presets = new Map<TableReader, Preset>();
   const sinkOf = (name: string | undefined) =>
     name !== undefined && SUMMARY_SHEET.test(name) ? (r: PosRecord) => summaryRecords.push(r) : onRecord;
   const start = (state: TableState): void => {
@@ -441,6 +496,8 @@ async function readMarkup(
         rows,
         rows.map((r) => r.join(',')),
       );
+    firstRows ??= rows;
+    firstPreset ??= preset;
     const override = overrideOf(file, preset);
     const reader = new TableReader(
       preset,
@@ -455,6 +512,7 @@ async function readMarkup(
       sinkOf(state.sheet),
     );
     state.reader = reader;
+    presets.set(reader, preset);
     for (const b of state.buffered) {
       reader.row(b.cells, b.row);
       if (reader.hopeless) state.failed = true;
@@ -484,6 +542,8 @@ async function readMarkup(
       tables.delete(table);
       if (state.reader === undefined && state.buffered.length > 0) start(state);
       if (state.reader === undefined || state.failed || !state.reader.finish()) return;
+      const preset = presets.get(state.reader);
+      if (preset !== undefined) warnUnmapped(state.reader, preset, options);
       if (name !== undefined && SUMMARY_SHEET.test(name)) summaryParts.push(state.reader.summary);
       else parts.push(state.reader.summary);
     },
@@ -515,7 +575,7 @@ async function readMarkup(
       messageEn: `summary worksheet(s) hold totals, not transactions; not imported (${summaryRecords.length} rows)`,
     });
   }
-  if (parts.length === 0) throw notATable(file);
+  if (parts.length === 0) throw noHeader(file, options, firstPreset, firstRows ?? []);
   return parts;
 }
 
@@ -656,6 +716,9 @@ async function readXlsx(
   const summaryParts: FileImportSummary[] = [];
   const summaryRecords: PosRecord[] = [];
   const summarySheets: string[] = [];
+  // The first rows and preset of the first sheet read, for saying why no sheet had a header.
+  let firstRows: string[][] | undefined;
+  let firstPreset: Preset | undefined;
   try {
     let source: AsyncIterable<SheetSource>;
     if (typeof input === 'string') {
@@ -671,6 +734,7 @@ async function readXlsx(
       const sink = isSummary ? (r: PosRecord) => summaryRecords.push(r) : onRecord;
       const buffered: { cells: Cell[]; row: number }[] = [];
       let reader: TableReader | undefined;
+      let sheetPreset: Preset | undefined;
       let failed = false;
       const start = (): void => {
         const rows = buffered.map((b) =>
@@ -682,6 +746,9 @@ async function readXlsx(
           rows,
           rows.map((r) => r.join(',')),
         );
+        firstRows ??= rows;
+        firstPreset ??= preset;
+        sheetPreset = preset;
         const override = preset.override === undefined ? undefined : presetOverrides[preset.override];
         const fileDate = fileDateOf(file);
         reader = new TableReader(
@@ -708,6 +775,7 @@ async function readXlsx(
       }
       if (reader === undefined && buffered.length > 0) start();
       if (reader !== undefined && !failed && reader.finish()) {
+        if (sheetPreset !== undefined) warnUnmapped(reader, sheetPreset, options);
         if (isSummary) {
           summaryParts.push(reader.summary);
           summarySheets.push(sheet.name);
@@ -733,7 +801,7 @@ async function readXlsx(
       messageEn: `worksheet(s) ${summarySheets.join(', ')} hold totals, not transactions; not imported (${summaryRecords.length} rows)`,
     });
   }
-  if (parts.length === 0) throw notATable(file);
+  if (parts.length === 0) throw noHeader(file, options, firstPreset, firstRows ?? []);
   if (skippedSheets.length > 0) {
     const first = parts[0] as FileImportSummary;
     first.warnings.push({
@@ -750,10 +818,22 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
-async function streamToBuffer(stream: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(chunk as Buffer);
+async function streamToBuffer(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of stream) parts.push(chunk);
   return Buffer.concat(parts);
+}
+
+/** The chunks of a source as they pass, hashed and counted into `tally`. */
+async function* tallied(
+  source: AsyncIterable<Uint8Array>,
+  tally: { hash: ReturnType<typeof createHash>; bytes: number },
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    tally.hash.update(chunk);
+    tally.bytes += chunk.length;
+    yield chunk;
+  }
 }
 
 function errorText(error: unknown): string {
@@ -808,6 +888,9 @@ async function readZip(
     const parts: FileImportSummary[] = [];
     for (const { entry, name } of chosen) {
       const partName = `${file}/${name}`;
+      const before = parts.length;
+      // Each table's own hash and size: a table taken out of the archive is named and identified on its own.
+      const tally = { hash: createHash('sha256'), bytes: 0 };
       if (entry.isEncrypted()) {
         throw new ImportFileError(
           file,
@@ -815,9 +898,9 @@ async function readZip(
           `${name} is encrypted; extract it without a password first`,
         );
       }
-      let stream: Readable;
+      let stream: AsyncIterable<Uint8Array>;
       try {
-        stream = await entryStream(zip, entry);
+        stream = tallied((await entryStream(zip, entry)) as AsyncIterable<Uint8Array>, tally);
       } catch (error) {
         throw new ImportFileError(file, `无法解压 ${name}`, `cannot extract ${name} (${errorText(error)})`);
       }
@@ -838,10 +921,15 @@ async function readZip(
               messageEn: `${basename(name)} is an old Excel .xls and cannot be read; skipped (save it as .xlsx)`,
             });
           } else parts.push(await readText(partName, once(bytes), options, onRecord));
-        } else parts.push(await readText(partName, stream as AsyncIterable<Uint8Array>, options, onRecord));
+        } else parts.push(await readText(partName, stream, options, onRecord));
       } catch (error) {
         if (error instanceof ImportFileError) throw error;
         throw new ImportFileError(file, `${name} 已损坏`, `${name} is corrupt (${errorText(error)})`);
+      }
+      const sha256 = tally.hash.digest('hex');
+      for (const part of parts.slice(before)) {
+        part.sha256 = sha256;
+        part.bytes = tally.bytes;
       }
     }
     if (parts.length === 0) {
@@ -1231,19 +1319,31 @@ export async function importFiles(inputs: ImportInput[], options: ImportOptions 
   for (const input of inputs) {
     const base = before;
     if (onProgress) rest.onProgress = (n: number) => onProgress(base + n, grand);
-    const dropped = new Map<string, number>();
+    // By the table that repeated them (an archive's own, when it has several) and the file that had them first.
+    const dropped = new Map<string, Map<string, number>>();
     const summary = await importFileStreaming(input, rest, (r) => {
       const other = dedupe.duplicateOf(r);
       if (other === undefined) records.push(r);
-      else dropped.set(other, (dropped.get(other) ?? 0) + 1);
+      else {
+        const byOther = dropped.get(r.source.file) ?? new Map<string, number>();
+        dropped.set(r.source.file, byOther);
+        byOther.set(other, (byOther.get(other) ?? 0) + 1);
+      }
     });
-    for (const [other, n] of dropped) {
-      summary.warnings.push({
-        code: 'dedupe.across-files',
-        file: summary.file,
-        message: `${summary.file} 与 ${other} 有 ${n} 条完全相同的记录（疑似重复导出），只保留一份`,
-        messageEn: `${summary.file} and ${other} share ${n} identical records (exported twice?); kept once`,
-      });
+    for (const [table, byOther] of dropped) {
+      const parts = summary.parts ?? [];
+      const part = parts.length > 1 ? parts.find((p) => p.file === table) : undefined;
+      const file = part?.file ?? summary.file;
+      for (const [other, n] of byOther) {
+        const warning: ImportWarning = {
+          code: 'dedupe.across-files',
+          file,
+          message: `${file} 与 ${other} 有 ${n} 条完全相同的记录（疑似重复导出），只保留一份`,
+          messageEn: `${file} and ${other} share ${n} identical records (exported twice?); kept once`,
+        };
+        summary.warnings.push(warning);
+        if (part !== undefined && part.warnings !== summary.warnings) part.warnings.push(warning);
+      }
     }
     files.push(summary);
     warnings.push(...summary.warnings);

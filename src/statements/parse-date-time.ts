@@ -20,6 +20,11 @@ const DATE_TIME =
 /** A 12-hour clock's marker, before or after the clock (not inside a date). */
 const MERIDIEM = /(?<=^|[\s\d日])(上午|下午|中午|晚上|凌晨|早上|AM|PM|am|pm|a\.m\.|p\.m\.)(?=$|[\s\d])/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2}):?(\d{2}):?(\d{2})(?:\.(\d{1,9}))?)?$/;
+/** A month and day without a year (`10月12日`, `10-12`, `10/12`), with an optional clock as DATE_TIME has it. */
+const MONTH_DAY =
+  /^(\d{1,2})(?:月(\d{1,2})日?|[-/](\d{1,2}))(?:[ T]*(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?|分)?(?:\.\d{1,9})?)?$/;
+/** A month-day more than this many days after its reference is of the year before (a January statement's December). */
+const MONTH_DAY_AHEAD_DAYS = 183;
 const CLOCK = /^(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?|分)?(?:\.\d{1,9})?$|^(\d{2})(\d{2})(\d{2})$/;
 
 function badTime(text: string): Parsed<never> {
@@ -124,7 +129,33 @@ function wallTimeOf(text: string, referenceDate?: string): Parsed<WallTime> {
   if (m) return fromParts(text, m.slice(1));
   m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
   if (m) return withoutYear(text, m.slice(1).map(Number), referenceDate);
+  m = MONTH_DAY.exec(text);
+  if (m) return monthDay(text, m, referenceDate);
   return badTime(text);
+}
+
+/**
+ * `10月12日 10:00` or `10-12`: the reference's year (a settlement date, the title's month, the file's date), or
+ * the year before when that puts the day more than MONTH_DAY_AHEAD_DAYS after the reference.
+ */
+function monthDay(text: string, m: RegExpExecArray, referenceDate: string | undefined): Parsed<WallTime> {
+  if (referenceDate === undefined) {
+    return fail(
+      'time.no-year',
+      `“${text}”没有年份，文件中也没有可推算年份的结算日期或标题年月：请导出带年份的日期，或在表格上方加一行写明年月的标题（如“2026年10月结算明细”）`,
+      `"${text}" has no year, and the file gives no settlement date or titled month to take it from: export dates with their year, or add a title line above the table naming the month (e.g. "2026年10月结算明细")`,
+    );
+  }
+  const month = Number(m[1]);
+  const day = Number(m[2] ?? m[3]);
+  const clock = { hour: Number(m[4] ?? 0), minute: Number(m[5] ?? 0), second: Number(m[6] ?? 0) };
+  const refYear = Number(referenceDate.slice(0, 4));
+  let t: WallTime = { year: refYear, month, day, ...clock };
+  const date = `${refYear}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (isValidWallTime(t) && dayNumber(date) - dayNumber(referenceDate) > MONTH_DAY_AHEAD_DAYS)
+    t = { ...t, year: refYear - 1 };
+  // 29 February of the year that does not have one stays impossible.
+  return isValidWallTime(t) ? ok(t) : impossible(text);
 }
 
 function withoutYear(text: string, parts: number[], referenceDate?: string): Parsed<WallTime> {

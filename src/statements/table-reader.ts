@@ -33,6 +33,8 @@ import {
 } from './parse-date-time.js';
 import { MONEY_FIELDS, type MoneyField, type Preset, type PresetField } from './preset.js';
 import type { OverrideContext, PresetOverride } from './presets/index.js';
+import { SideColumnWatch, sideColumnWarning } from './side-columns.js';
+import { referenceDateOfTitle } from './title-lines.js';
 import { type Direction, ValueMap } from './value-map.js';
 
 /** A cell as a reader yields it: text from CSV, typed values from XLSX. */
@@ -220,6 +222,8 @@ const EXCEL_SERIAL_UNIX_EPOCH = 25_569;
 const EXCEL_SERIAL_MIN = 19_725;
 const EXCEL_SERIAL_MAX = 80_354;
 
+/** A day's subtotal row names itself in its first cells: `2026-10-13 小计`, `本日合计`, `日计`. */
+const SUBTOTAL = /小计|日计|[本当每]日合计|日合计/;
 const PAGE_PREFIX = /^(?:本页|当页|此页|每页|本頁|第\d+页)/;
 const SERIAL_TEXT = /^\d{5}(?:\.\d+)?$/;
 
@@ -386,6 +390,14 @@ export class TableReader {
   private debitDates: { first: string; last: string } | undefined;
   /** The reversing debits imported (negative, fen): a totals row sums the credit column, which they are not in. */
   private reversingDebitsFen = 0;
+  /** Subtotal rows skipped (2026-10-13 小计), and the first of them for the notice. */
+  private subtotals: { count: number; row: number; text: string } | undefined;
+  /** A bank table of one amount column and no direction column: its unused columns that may say 收/支. */
+  private sides: SideColumnWatch | undefined;
+  /** The lines above the header, for the date their title names. */
+  private readonly titleTexts: string[] = [];
+  /** What gives a date without a year its year when the row has no settlement date: the title's, the file's. */
+  private yearRef: string | undefined;
   /** Words of a bank line that takes back an earlier credit (冲正 / 冲账 / 退回 / 抹账 / 撤销 …). */
   private static readonly REVERSAL = /冲正|充正|冲账|冲销|冲回|红冲|冲红|退回|退汇|退票|抹账|撤销|错账/;
   /** Rows skipped for their type (预授权 holds…), by the type's text. */
@@ -459,6 +471,7 @@ export class TableReader {
     private readonly onRecord: (record: PosRecord) => void,
   ) {
     this.kindForced = options.kind !== undefined;
+    this.yearRef = options.fileDate;
     this.kind = options.kind ?? preset.kind ?? 'settlement';
     this.summary = {
       file: options.file,
@@ -543,6 +556,15 @@ export class TableReader {
     if (allEmpty) return;
     if (this.isTotalsRow(firstText, cells)) {
       this.readTotals(cells, rowNo);
+      return;
+    }
+    if (this.isSubtotalRow(cells)) {
+      this.subtotals ??= {
+        count: 0,
+        row: rowNo,
+        text: clean(cellText(cells[0])) || clean(cellText(cells[1])),
+      };
+      this.subtotals.count++;
       return;
     }
     if (this.header !== undefined && this.isRepeatedHeader(cells)) return;
@@ -706,6 +728,24 @@ export class TableReader {
         messageEn: `${n} values of column "${header}" were turned into E-notation by Excel (like 1.23457E+11) and cannot be restored: their rows are still checked for fees and amounts but cannot be matched by that number; export the column as text`,
       });
     }
+    for (const side of this.sides?.found() ?? []) {
+      const { zh, en } = sideColumnWarning(side);
+      this.summary.warnings.push({
+        code: 'bank.side-column',
+        file: this.options.file,
+        message: zh,
+        messageEn: en,
+      });
+    }
+    if (this.subtotals !== undefined) {
+      const { count, row, text } = this.subtotals;
+      this.summary.warnings.push({
+        code: 'rows.subtotals',
+        file: this.options.file,
+        message: `跳过 ${count} 行小计（如第 ${row} 行“${text}”），未作为交易导入`,
+        messageEn: `skipped ${count} subtotal ${count === 1 ? 'row' : 'rows'} (such as row ${row}, "${text}"); not imported as transactions`,
+      });
+    }
     if (this.debitsSkipped > 0) {
       this.summary.warnings.push({
         code: 'bank.debits-skipped',
@@ -832,11 +872,23 @@ export class TableReader {
     return rest === '' ? !(hasTime && this.hasReference(cells)) : !hasTime;
   }
 
+  /**
+   * A subtotal of a day or a group (`2026-10-13 小计` in the first cell, 本日合计 in the second): not a transaction
+   * when the row has neither a reference nor a transaction time the import can read.
+   */
+  private isSubtotalRow(cells: Cell[]): boolean {
+    const a = cellText(cells[0]);
+    const b = cellText(cells[1]);
+    if (!a.includes('计') && !b.includes('计')) return false;
+    if (!SUBTOTAL.test(a) && !SUBTOTAL.test(b)) return false;
+    return !this.hasReference(cells) && !this.hasTransactionTime(cells);
+  }
+
   /** Whether the row has a transaction time the import can read (its time column, or date and clock). */
   private hasTransactionTime(cells: Cell[]): boolean {
     const sd = this.text('settleDate', cells);
     const settleDate = sd === undefined ? undefined : this.settleDateOf(sd);
-    const ref = typeof settleDate === 'string' ? settleDate : this.options.fileDate;
+    const ref = typeof settleDate === 'string' ? settleDate : this.yearRef;
     return typeof this.readTime(cells, ref) === 'string';
   }
 
@@ -910,6 +962,7 @@ export class TableReader {
     this.preambleRows++;
     const texts = cells.map(cellText);
     for (const t of texts) this.noteTitleMerchant(t);
+    if (this.titleTexts.length < 20) this.titleTexts.push(texts.filter((t) => t.trim() !== '').join('  '));
     const first = texts[0] ?? '';
     for (const prefix of this.preset.skipLinesStartingWith) if (first.trimStart().startsWith(prefix)) return;
     if (typeof this.preset.header === 'number') {
@@ -971,6 +1024,7 @@ export class TableReader {
   private adoptHeader(texts: string[] | undefined): void {
     const preset = this.preset;
     this.headerDone = true;
+    this.yearRef = referenceDateOfTitle(this.titleTexts) ?? this.options.fileDate;
     if (texts === undefined) {
       this.header = undefined;
       // Headerless: columns are 1-based numbers, or the order of fixedWidth fields.
@@ -1049,6 +1103,15 @@ export class TableReader {
       }
       this.memoIndexes.sort((a, b) => a - b);
       this.lastUsedIndex = Math.max(this.lastUsedIndex, ...this.memoIndexes);
+    }
+    const c = this.cols;
+    if (this.kind === 'bank' && this.header !== undefined && c.has('amount') && !c.has('direction')) {
+      if (!c.has('credit') && !c.has('debit')) {
+        this.sides = new SideColumnWatch(
+          this.header,
+          new Set([...Object.values(this.at), ...this.memoIndexes]),
+        );
+      }
     }
   }
 
@@ -1356,6 +1419,7 @@ export class TableReader {
       if (d === undefined) this.note('direction', dirText);
       direction = d;
     }
+    if (this.sides?.active) this.sides.row((i) => clean(cellText(cells[i])));
     // Settlement date first: it anchors MMDDhhmmss times without a year.
     let settleDate: string | undefined;
     const sdCell = dateCellOf(this.cell('settleDate', cells));
@@ -1365,12 +1429,12 @@ export class TableReader {
       if (t !== undefined) {
         // The settlement date dates the payout and the coverage, not the sale: a cell it cannot read costs the
         // row its settlement date (as a statement without the column), never the row and the fee it carries.
-        const r = this.cachedDate(t, this.options.fileDate);
+        const r = this.cachedDate(t, this.yearRef);
         if (r.ok) settleDate = r.value;
         else this.pendingUnreadDates.push({ field: 'settleDate', text: t });
       }
     }
-    const ref = settleDate ?? this.options.fileDate;
+    const ref = settleDate ?? this.yearRef;
     const time = this.readTime(cells, ref);
     if (typeof time !== 'string') return time;
     flatten(time);
@@ -1736,7 +1800,7 @@ export class TableReader {
     if (isNone(t)) return undefined;
     const serial = excelSerialOf(t);
     if (serial !== undefined) return wallTimeFromExcelDate(serial).slice(0, 10);
-    const r = this.cachedDate(t, this.options.fileDate);
+    const r = this.cachedDate(t, this.yearRef);
     return r.ok ? r.value : null;
   }
 

@@ -338,3 +338,29 @@ export function periodOfTitle(lines: readonly string[]): [from: string, to: stri
   }
   return undefined;
 }
+
+const ONE_DATE = new RegExp(DATE, 'u');
+/** `2026年10月` or `2026-10` not followed by a day: a month statement's title (2026年10月结算明细). */
+const YEAR_MONTH = /(?<!\d)(20\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*月?(?![\d/.-]|\s*\d|日)/u;
+
+/**
+ * The date a title places the file at, to give dates written without a year (10月12日) theirs: the end of the
+ * period it declares, else the first date it names, else the last day of the month it names (2026年10月结算明细).
+ */
+export function referenceDateOfTitle(lines: readonly string[]): string | undefined {
+  const period = periodOfTitle(lines);
+  if (period !== undefined) return period[1];
+  for (const line of lines) {
+    const m = ONE_DATE.exec(line);
+    const date = m === null ? undefined : isoDate(m[1] ?? '', m[2] ?? '', m[3] ?? '');
+    if (date !== undefined) return date;
+  }
+  for (const line of lines) {
+    const m = YEAR_MONTH.exec(line);
+    const month = Number(m?.[2]);
+    if (m?.[1] === undefined || !(month >= 1 && month <= 12)) continue;
+    const last = new Date(Date.UTC(Number(m[1]), month, 0)).getUTCDate();
+    return `${m[1]}-${String(month).padStart(2, '0')}-${last}`;
+  }
+  return undefined;
+}

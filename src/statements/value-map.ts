@@ -178,6 +178,8 @@ const STATUS: Record<string, RecordStatus> = {
 
 const DIRECTION: Record<string, Direction> = {
   进账: 'in',
+  收: 'in',
+  支: 'out',
   收入: 'in',
   入账: 'in',
   贷: 'in',

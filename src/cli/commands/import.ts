@@ -70,7 +70,9 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
             {
               ...(opts.kind === undefined ? {} : { kind: opts.kind }),
               ...(opts.preset === undefined ? {} : { preset: opts.preset }),
-              ...(opts.mapping === undefined ? {} : { mappingFile: resolve(ctx.cwd, opts.mapping) }),
+              ...(opts.mapping === undefined
+                ? {}
+                : { mappingFile: resolve(ctx.cwd, opts.mapping), mappingName: opts.mapping }),
               onProgress: (done, total) => progress.update(total > 0 ? done / total : 1),
             },
           );
@@ -117,11 +119,40 @@ function relabel(result: ImportResult, rename: (name: string) => string): void {
   for (const r of result.records) r.source = { file: rename(r.source.file), row: r.source.row };
 }
 
+/** A summary as printed: one table, with the input it is part of when that input holds several tables. */
+interface TableSummary {
+  summary: FileImportSummary;
+  /** The archive or workbook the table was taken from; undefined when the input is this one table. */
+  partOf?: string;
+  sha256: string;
+}
+
+/**
+ * One summary per table: an archive or workbook holding several tables (a statement, a journal and a bank export
+ * downloaded together) is shown table by table, each with its own kind, columns and totals, as `posguard audit`
+ * names them (`all.zip/table.csv`); added up into one they would mix a journal's sales with a bank's credits.
+ */
+function tableSummaries(files: readonly FileImportSummary[]): TableSummary[] {
+  return files.flatMap((f): TableSummary[] => {
+    const parts = f.parts ?? [];
+    if (parts.length < 2) return [{ summary: f, sha256: f.sha256 }];
+    // Warnings the input has beyond its tables' own stay with its first table.
+    const own = f.warnings.filter((w) => !parts.some((p) => p.warnings.includes(w)));
+    return parts.map((p, i) => ({
+      summary: i === 0 && own.length > 0 ? { ...p, warnings: [...p.warnings, ...own] } : p,
+      partOf: f.file,
+      // A worksheet has no bytes of its own: its workbook's hash stands for it.
+      sha256: p.sha256 === '' ? f.sha256 : p.sha256,
+    }));
+  });
+}
+
 function toJson(result: ImportResult, ctx: CliContext): unknown {
   return {
-    files: result.files.map((f) => ({
+    files: tableSummaries(result.files).map(({ summary: f, partOf, sha256 }) => ({
       file: f.file,
-      sha256: f.sha256,
+      ...(partOf === undefined ? {} : { partOf }),
+      sha256,
       preset: f.preset,
       encoding: f.encoding,
       kind: f.kind,
@@ -167,7 +198,8 @@ function toCsv(records: PosRecord[]): string {
 function toTable(result: ImportResult, ctx: CliContext): string {
   const t = (zh: string, en: string) => pick(ctx.lang, zh, en);
   const out: string[] = [];
-  for (const f of result.files) {
+  const tables = tableSummaries(result.files);
+  for (const { summary: f } of tables) {
     out.push(`${f.file}`);
     out.push(
       `  ${t('预设', 'preset')}: ${f.preset}   ${t('编码', 'encoding')}: ${f.encoding}   ${t('类别', 'kind')}: ${f.kind}`,
@@ -196,8 +228,8 @@ function toTable(result: ImportResult, ctx: CliContext): string {
   }
   out.push(
     t(
-      `共 ${result.files.length} 个文件，${result.records.length} 条记录，${result.rejected.length} 行被拒绝`,
-      `${result.files.length} file(s), ${result.records.length} record(s), ${result.rejected.length} rejected row(s)`,
+      `共 ${result.files.length} 个文件${tables.length === result.files.length ? '' : `（${tables.length} 个表）`}，${result.records.length} 条记录，${result.rejected.length} 行被拒绝`,
+      `${result.files.length} file(s)${tables.length === result.files.length ? '' : ` (${tables.length} tables)`}, ${result.records.length} record(s), ${result.rejected.length} rejected row(s)`,
     ),
   );
   return `${out.join('\n')}\n`;

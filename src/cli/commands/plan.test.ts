@@ -97,7 +97,7 @@ describe('posguard plan fee', () => {
     );
     expect(noRule.exitCode).toBe(1);
     expect(noRule.stderr).toMatch(
-      /^posguard: no rule of the period in force on 2026-10-01 .* prices card\/credit ¥100\.00\n$/,
+      /^posguard: no rule of the period in force on 2026-10-01 .* prices credit card ¥100\.00\n$/,
     );
     const noPeriod = await runCli(
       ['plan', 'fee', file, '--amount', '100', '--card', 'debit', '--date', '2026-08-31'],
@@ -107,6 +107,36 @@ describe('posguard plan fee', () => {
     );
     expect(noPeriod.exitCode).toBe(1);
     expect(noPeriod.stderr).toContain('没有在 2026-08-31 生效的费率期间');
+  });
+
+  it('names the channel and card in words, not codes, when no rule applies (zh and en)', async () => {
+    const file = planFile(['{ card: debit, rate: 0.55% }']);
+    const args = ['plan', 'fee', file, '--amount', '12', '--channel', '云闪付', '--date', '2026-10-01'];
+    const zh = await runCli(args, { env });
+    expect(zh.exitCode).toBe(1);
+    expect(zh.stderr).toContain('没有规则适用于 银联二维码贷记卡 ¥12.00');
+    expect(zh.stderr).not.toMatch(/unionpay|credit/);
+    const en = await runCli([...args, '--lang', 'en'], { env });
+    expect(en.exitCode).toBe(1);
+    expect(en.stderr).toContain('prices UnionPay QR (credit card) ¥12.00');
+    const unknownCard = await runCli(
+      [
+        'plan',
+        'fee',
+        file,
+        '--amount',
+        '12',
+        '--channel',
+        'wechat',
+        '--card',
+        'unknown',
+        '--date',
+        '2026-10-01',
+      ],
+      { env },
+    );
+    expect(unknownCard.exitCode).toBe(1);
+    expect(unknownCard.stderr).toContain('没有规则适用于 微信（未知卡种） ¥12.00');
   });
 
   it('exits 2 on a bad amount, channel or date, in one line', async () => {

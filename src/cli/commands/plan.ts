@@ -187,7 +187,13 @@ async function runFee(ctx: CliContext, file: string, options: FeeOptions): Promi
   const plan = loaded.plan;
   const quote = quoteFee(plan, { amountFen: amount.value, channel, card, date: date.value });
   if (!quote.ok) {
-    const what = `${channel}/${card} ${formatFen(amount.value)}`;
+    const { channelCardWords } = await import('../../records/vocabulary.js');
+    // The sale in words (银联二维码贷记卡 / UnionPay QR (credit card)), never the plan's codes; a card stated as
+    // unknown is said so, not left out.
+    const words = channelCardWords(channel, card);
+    const unknownCard = card === 'unknown' && channel !== 'unknown';
+    const whatZh = `${words.zh}${unknownCard ? '（未知卡种）' : ''} ${formatFen(amount.value)}`;
+    const whatEn = `${words.en}${unknownCard ? ' (unknown card)' : ''} ${formatFen(amount.value)}`;
     if (quote.reason === 'no_period') {
       // Which days the plan does price, so the date to pass with --date is at hand.
       const spans = plan.periods.map((p) => ({
@@ -201,8 +207,8 @@ async function runFee(ctx: CliContext, file: string, options: FeeOptions): Promi
       );
     }
     throw new CliError(
-      `${file} 在 ${date.value} 生效的期间里没有规则适用于 ${what}`,
-      `no rule of the period in force on ${date.value} in ${file} prices ${what}`,
+      `${file} 在 ${date.value} 生效的期间里没有规则适用于 ${whatZh}`,
+      `no rule of the period in force on ${date.value} in ${file} prices ${whatEn}`,
       EXIT_FINDINGS,
     );
   }

@@ -110,18 +110,16 @@ async function checkFlags(ctx: CliContext, flags: SimulateFlags): Promise<Simula
       `${preset} 格式无法体现场景 ${unsupported.join(', ')}（该格式没有结算日期或没有刷卡交易）`,
       `the ${preset} layout cannot show ${unsupported.join(', ')} (it has no settlement date or no card sales)`,
     );
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(flags.start) || Number.isNaN(Date.parse(`${flags.start}T00:00:00Z`)))
-    throw new CliError(
-      `--start 应为 YYYY-MM-DD：${flags.start}`,
-      `--start must be YYYY-MM-DD: ${flags.start}`,
-    );
+  // A real day, as audit and plan fee take one: Date.parse rolls 2026-02-30 over to 2026-03-02.
+  const { checkDate } = await import('./audit-inputs.js');
+  const start = checkDate('--start', flags.start) ?? flags.start;
   return {
     out: resolve(ctx.cwd, flags.out),
     merchants: count('merchants', flags.merchants, 1, 100_000),
     terminals: count('terminals', flags.terminals, 1, 50),
     days: count('days', flags.days, 2, 3660),
     perDay: count('per-day', flags.perDay, 1, 10_000_000),
-    start: flags.start,
+    start,
     seed: flags.seed,
     scenarios: scenarios.filter((n) => !UNSUPPORTED[preset].includes(n)),
     preset,
