@@ -4,7 +4,7 @@ import iconv from 'iconv-lite';
 import type { PosRecord } from '../records/index.js';
 import { detectEncoding } from '../statements/decode.js';
 import { readFileHead } from '../statements/read-buffer.js';
-import { merchantOfTitle, readTitleLines } from '../statements/title-lines.js';
+import { merchantOfTitle, readTitleLines, worksheetCellText } from '../statements/title-lines.js';
 import type { FileClues, StatementTitle } from './merchant-files.js';
 
 // What a statement's title and a bank export say of whose account they are, for attributeFiles: the title lines
@@ -220,24 +220,6 @@ function splitCells(line: string, delimiter: string): string[] {
   return cells.map((c) => c.trim().replace(/^=/, '').trim());
 }
 
-/** A cell's text: rich text as its text, a formula as its result. */
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'object') {
-    const v = value as { richText?: { text?: unknown }[]; result?: unknown; text?: unknown };
-    if (Array.isArray(v.richText))
-      return v.richText
-        .map((r) => (typeof r.text === 'string' ? r.text : ''))
-        .join('')
-        .trim();
-    if ('result' in v) return cellText(v.result);
-    if (typeof v.text === 'string') return v.text.trim();
-  }
-  return '';
-}
-
 /** A workbook that stalls exceljs's streaming reader gives no rows. */
 const XLSX_GIVE_UP_MS = 30_000;
 
@@ -287,7 +269,7 @@ async function sheetRows(sheet: AsyncIterable<unknown>): Promise<string[][]> {
     if (r.number > HEAD_ROWS) break;
     // exceljs's row values start at index 1.
     const values = Array.isArray(r.values) ? (r.values as unknown[]).slice(1) : [];
-    rows.push(Array.from(values, cellText));
+    rows.push(Array.from(values, worksheetCellText));
   }
   return rows;
 }

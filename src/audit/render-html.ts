@@ -81,18 +81,7 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
   const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
   const s = report.summary;
   const title = options.title ?? t('POS 跳点审计报告', 'POS fee audit report');
-  const head: string[] = [
-    '<!DOCTYPE html>',
-    `<html lang="${lang === 'en' ? 'en' : 'zh-CN'}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(title)}</title>`,
-    `<style>${CSS}</style>`,
-    '</head>',
-    '<body>',
-    `<h1>${esc(title)}</h1>`,
-  ];
+  const head: string[] = htmlPageStart(title, lang, CSS);
   head.push(factsHtml(report, options));
   head.push(`<p class="headline">${esc(headline(report, lang))}</p>`);
   head.push('<div class="totals">');
@@ -413,6 +402,25 @@ function auditedPeriod(
     report.findings.map((f) => (f.time !== undefined ? localDateOf(f.time) : (f.settleDate ?? ''))),
   );
   return findings === undefined ? undefined : { ...findings, basis: 'findings' };
+}
+
+/**
+ * The opening of a self-contained page, up to its <h1>: the styles inline, nothing fetched, so the file works
+ * offline and as an attachment.
+ */
+export function htmlPageStart(title: string, lang: Lang, css: string): string[] {
+  return [
+    '<!DOCTYPE html>',
+    `<html lang="${lang === 'en' ? 'en' : 'zh-CN'}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${css}</style>`,
+    '</head>',
+    '<body>',
+    `<h1>${esc(title)}</h1>`,
+  ];
 }
 
 /** The whole HTML page as one string. */

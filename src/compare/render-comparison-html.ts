@@ -1,4 +1,5 @@
 import { escapeXml as esc } from '../audit/rate-chart-svg.js';
+import { htmlPageStart } from '../audit/render-html.js';
 import type { Comparison } from './compare-plans.js';
 import {
   comparisonFootnote,
@@ -83,18 +84,7 @@ export function renderComparisonHtml(comparisons: readonly Comparison[], lang: L
   const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
   const title = t('收单服务商方案比较', 'Acquiring plan comparison');
   const several = comparisons.length > 1;
-  const out: string[] = [
-    '<!DOCTYPE html>',
-    `<html lang="${lang === 'en' ? 'en' : 'zh-CN'}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(title)}</title>`,
-    `<style>${CSS}</style>`,
-    '</head>',
-    '<body>',
-    `<h1>${esc(title)}</h1>`,
-  ];
+  const out: string[] = htmlPageStart(title, lang, CSS);
   if (several) {
     const ids = comparisons.map(
       (c) => c.merchantId ?? t('没有商户号的交易', 'lines without a merchant number'),

@@ -80,7 +80,7 @@ function looksLikeXlsx(bytes: Uint8Array): boolean {
 }
 
 /** A cell as the title shows it: rich text as its text, a formula as its result, a date as a day (and time). */
-function cellText(value: unknown): string {
+export function worksheetCellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -97,7 +97,7 @@ function cellText(value: unknown): string {
         .map((r) => (typeof r.text === 'string' ? r.text : ''))
         .join('')
         .trim();
-    if ('result' in v) return cellText(v.result);
+    if ('result' in v) return worksheetCellText(v.result);
     if (typeof v.text === 'string') return v.text.trim();
   }
   return '';
@@ -110,7 +110,7 @@ async function sheetTitleLines(sheet: AsyncIterable<unknown>): Promise<string[]>
     const r = row as { number: number; values: unknown };
     if (r.number > MAX_TITLE_LINES + 1) break;
     // A merged title's text is in its first cell; the cells it covers are empty.
-    const cells = (Array.isArray(r.values) ? r.values : []).map(cellText).filter((c) => c !== '');
+    const cells = (Array.isArray(r.values) ? r.values : []).map(worksheetCellText).filter((c) => c !== '');
     if (cells.length === 0) continue;
     if (isHeader(cells)) return lines;
     lines.push(cells.join('  '));

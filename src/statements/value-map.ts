@@ -1,5 +1,13 @@
 import { stripCellDecoration, toHalfWidth } from '../money/index.js';
-import type { CardType, Channel, RecordStatus, RecordType } from '../records/index.js';
+import {
+  CARD_TYPES,
+  CHANNELS,
+  type CardType,
+  type Channel,
+  RECORD_TYPES,
+  type RecordStatus,
+  type RecordType,
+} from '../records/index.js';
 import type { ValueField } from './preset.js';
 
 /** What a `direction` (资金流向, 借贷标志) value means: money in, money out, or a line that is not a record. */
@@ -206,19 +214,9 @@ const DEFAULTS: Record<ValueField, Record<string, string>> = {
 };
 
 const ALLOWED: Record<ValueField, ReadonlySet<string>> = {
-  type: new Set([
-    'sale',
-    'void',
-    'reversal',
-    'refund',
-    'preauth-complete',
-    'deduction',
-    'rebate',
-    'payout',
-    'skip',
-  ]),
-  channel: new Set(['card', 'nfc', 'unionpay-qr', 'wechat', 'alipay', 'ecny', 'other', 'unknown']),
-  card: new Set(['debit', 'credit', 'prepaid', 'unknown']),
+  type: new Set<string>([...RECORD_TYPES, 'skip']),
+  channel: new Set<string>(CHANNELS),
+  card: new Set<string>(CARD_TYPES),
   status: new Set(['success', 'failed', 'pending', 'skip']),
   direction: new Set(['in', 'out', 'skip']),
 };
