@@ -1391,6 +1391,12 @@ describe('payout_mismatch', () => {
       bank: [credit(149100, '2026-08-05 09:00:00'), credit(100, '2026-08-10 09:00:00', '张三', 3)],
     });
     expect(report.findings).toEqual([]);
+    // It names the credit it ignored, so a payout the names missed can be told from a private transfer.
+    expect(report.warnings).toContainEqual(
+      expect.stringContaining(
+        '1 笔银行入账的对方户名和摘要都没有提到收单机构，已忽略（2026-08-10 ¥1.00 张三）',
+      ),
+    );
     expect(report.warnings.some((w) => w.includes('1 bank credits name no provider'))).toBe(true);
   });
 

@@ -84,6 +84,9 @@ export function skippedDebitDatesOf(files: readonly FileImportSummary[]): DateSp
 }
 
 /** Provider names that appear in bank memos of card-acquiring payouts. */
+/** How many ignored bank credits the warning names. */
+const IGNORED_CREDITS_SHOWN = 3;
+
 export const DEFAULT_PROVIDER_NAMES = [
   '乐刷',
   '拉卡拉',
@@ -227,6 +230,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     if (bankFirst === undefined || date < bankFirst) bankFirst = date;
     if (bankLast === undefined || date > bankLast) bankLast = date;
   };
+  const ignoredShown: PosRecord[] = [];
   for (const r of bank) {
     spanDate(localDateOf(r.time));
     // A payout still in progress or frozen (打款中, 冻结出款), failed or bounced (失败, 退票) is money that has not
@@ -245,7 +249,10 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     if (r.amountFen < 0) {
       if (fromProvider) reversals.push(prepare(r));
     } else if (fromProvider) received.push(prepare(r));
-    else ignoredCredits += 1;
+    else {
+      ignoredCredits += 1;
+      if (ignoredShown.length < IGNORED_CREDITS_SHOWN) ignoredShown.push(r);
+    }
   }
   // The debit lines the importer skipped still show the days the files span.
   for (const span of init.bankDebitDates ?? []) {
@@ -259,9 +266,14 @@ export function startAudit(init: AuditSessionInit): AuditSession {
   const reissued = reissuesOf(notArrived, bankCredits);
   if (notArrived.length > 0) runWarnings.push(notArrivedWarning(notArrived, bankCredits, reissued));
   if (ignoredCredits > 0) {
+    // Which credits, so the merchant can tell a verification deposit from a payout the names missed.
+    const shown = ignoredShown.map((r) =>
+      [localDateOf(r.time), formatFen(r.amountFen), r.counterparty, r.label].filter((x) => x).join(' '),
+    );
+    const more = ignoredCredits > shown.length ? '…' : '';
     runWarnings.push(
-      `${ignoredCredits} 笔银行入账的对方户名和摘要都没有提到收单机构，已忽略${bankCredits.length === 0 ? '，未核对到账' : ''}；若其中有结算款，请在费率方案中填写 provider（对方户名或摘要中的机构名称） / ` +
-        `${ignoredCredits} bank credits name no provider in their counterparty or memo and were ignored${bankCredits.length === 0 ? ', so payouts were not checked' : ''}; if some are payouts, set the plan's provider to the name they show`,
+      `${ignoredCredits} 笔银行入账的对方户名和摘要都没有提到收单机构，已忽略（${shown.join('；')}${more}）${bankCredits.length === 0 ? '，未核对到账' : ''}；若其中有结算款，请在费率方案中填写 provider（对方户名或摘要中的机构名称） / ` +
+        `${ignoredCredits} bank credits name no provider in their counterparty or memo and were ignored (${shown.join('; ')}${more})${bankCredits.length === 0 ? ', so payouts were not checked' : ''}; if some are payouts, set the plan's provider to the name they show`,
     );
   }
 
