@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
+import { describeYamlErrors } from '../plans/yaml-error.js';
 
 /** One terminal's software history, as devices.yaml (written by `posguard simulate`) records it. */
 export interface DeviceRecord {
@@ -29,16 +30,11 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 export function parseDevices(
   source: string,
 ): { ok: true; value: DevicesFile } | { ok: false; zh: string; en: string } {
-  let doc: unknown;
-  try {
-    doc = parse(source.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    return {
-      ok: false,
-      zh: `设备文件不是有效的 YAML：${(error as Error).message}`,
-      en: `the devices file is not valid YAML: ${(error as Error).message}`,
-    };
-  }
+  const parsed = parseDocument(source.replace(/^\uFEFF/, ''));
+  const [problem] = describeYamlErrors(source, parsed.errors);
+  if (problem !== undefined)
+    return { ok: false, zh: `设备文件${problem.zh}`, en: `the devices file: ${problem.en}` };
+  const doc: unknown = parsed.toJS();
   if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as { terminals?: unknown }).terminals))
     return { ok: false, zh: '设备文件缺少 terminals 列表', en: 'the devices file has no terminals list' };
   const root = doc as { merchantId?: unknown; terminals: unknown[] };

@@ -1,5 +1,6 @@
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { describeYamlErrors } from '../plans/yaml-error.js';
 import { CARD_TYPES, CHANNELS } from '../records/index.js';
 import type { Bilingual } from '../server/http-error.js';
 import { describeFormat, requestProblems } from '../server/invalid-request.js';
@@ -171,12 +172,10 @@ export function issueWording(
 export function parseMonitorRules(input: unknown): RulesParse {
   let value: unknown = input;
   if (typeof input === 'string') {
-    try {
-      value = input.trim() === '' ? {} : parse(input);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return { ok: false, problems: [{ path: '', zh: `YAML 格式错误：${reason}`, en: `yaml: ${reason}` }] };
-    }
+    const parsed = parseDocument(input);
+    const [problem] = describeYamlErrors(input, parsed.errors);
+    if (problem !== undefined) return { ok: false, problems: [{ path: '', zh: problem.zh, en: problem.en }] };
+    value = input.trim() === '' ? {} : parsed.toJS();
   }
   const result = MonitorRulesSchema.safeParse(value ?? {}, { reportInput: true });
   if (result.success) return { ok: true, rules: result.data };
