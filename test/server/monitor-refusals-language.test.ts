@@ -125,7 +125,9 @@ describe('invalid_rules', () => {
     const { zh, en } = await bothWays((q) => putRules(q, 'rules: [unclosed\n'), 400);
     // Where, and what to do, in each language: not the parser's English in the Chinese message.
     expect(zh.message).toMatch(/^监控规则有 1 处错误：第 \d+ 行第 \d+ 列：YAML 格式错误（[^）]+）：\S/);
-    expect(en.message).toMatch(/^the monitor rules have 1 problem: YAML syntax error at line \d+, column \d+/);
+    expect(en.message).toMatch(
+      /^the monitor rules have 1 problem: YAML syntax error at line \d+, column \d+/,
+    );
     expect(zh.message).not.toMatch(/[A-Za-z]{6,}/);
   });
 
