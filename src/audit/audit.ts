@@ -17,6 +17,7 @@ import {
   reversalWarnings,
 } from './payouts.js';
 import { merchantFilterOf, recordInScope } from './scope.js';
+import { offsetOfRebates } from './rebates.js';
 import { attributeUnnamedJournal, unnamedJournalWarning } from './unnamed-journal.js';
 import {
   type AuditReport,
@@ -404,6 +405,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
       total.pending += m.summary.pending;
       total.withinToleranceFen += m.summary.withinToleranceFen;
       total.returnedFen += m.summary.returnedFen;
+      total.offsetFen += m.summary.offsetFen;
     }
     // A check is skipped for the run only when it was skipped for every merchant: one that ran for some may have
     // findings beside it (the renderers name the merchants it was skipped for, from their own skippedChecks).
@@ -467,6 +469,7 @@ function summarize(
     lossFen,
     withinToleranceFen: counts?.withinToleranceFen ?? 0,
     returnedFen: counts?.returnedFen ?? 0,
+    offsetFen: counts !== undefined ? offsetOfRebates(counts.returnedByKind, findings) : 0,
     findingsByKind: byKind,
     skippedChecks: counts !== undefined ? [...counts.skippedChecks].sort() : [],
   };

@@ -29,6 +29,8 @@ export interface FindingDraft {
   rule?: { text: string; textEn?: string; line: number } | undefined;
   /** For a fee kept on a sale a settled void or reversal netted: which of the two cancelled it. */
   cancelledBy?: 'void' | 'reversal' | undefined;
+  /** An unplanned deduction line's own name on the statement: which rebate can make it good (rebates.ts). */
+  label?: string | undefined;
   message: string;
   messageEn: string;
   source: SourceRef[];
@@ -152,5 +154,6 @@ function toFinding(d: FindingDraft, id: string): Finding {
   if (d.basis !== undefined) f.basis = d.basis;
   if (d.rule !== undefined) f.rule = d.rule;
   if (d.cancelledBy !== undefined) f.cancelledBy = d.cancelledBy;
+  if (d.label !== undefined) f.label = maskCardNumbersIn(d.label);
   return f;
 }

@@ -33,7 +33,7 @@ import {
   tradeTimeOf,
 } from './match-records.js';
 import { type MerchantPayouts, payoutDaysOf } from './payouts.js';
-import { rebatesOf } from './rebates.js';
+import { noneReturned, type ReturnedByKind, rebatesOf } from './rebates.js';
 import { checkStatementPayouts } from './statement-payouts.js';
 import { baselineFormula, type FormulaGroup, inferFormulas, rateChangesOf } from './rate-changes.js';
 import type { AmbiguousMatch, FindingKind, RateChange } from './report-types.js';
@@ -80,6 +80,8 @@ export interface MerchantCounts {
   withinToleranceFen: number;
   /** What the statements' rebate lines (手续费返还, 押金退还) gave back, in the run's dates. */
   returnedFen: number;
+  /** The same by what each line gives back, to set against the losses of that kind (rebates.ts). */
+  returnedByKind: ReturnedByKind;
   skippedChecks: Set<string>;
 }
 
@@ -289,6 +291,7 @@ export function auditMerchant(
     pending: 0,
     withinToleranceFen: 0,
     returnedFen: 0,
+    returnedByKind: noneReturned(),
     skippedChecks: new Set(),
   };
   // Journal checks run per merchant: an agent may hold one merchant's journal and not another's.
@@ -427,6 +430,7 @@ export function auditMerchant(
     inDates,
   );
   counts.returnedFen = rebates.returnedFen;
+  counts.returnedByKind = rebates.byKind;
   if (rebates.warning !== undefined) ctx.merchantWarnings.add(rebates.warning);
 
   const match = matchRecords(T, S);
@@ -1057,6 +1061,7 @@ export function auditMerchant(
         overchargeFen: 0,
         lossFen: c.unplannedFen,
         basis,
+        ...(item.kindZh === '扣款' && r.label !== undefined ? { label: r.label } : {}),
         message: `${whatZh}${coveredZh}；${unplannedWords(c, basis === 'plan').zh}`,
         messageEn: `${whatEn}${coveredEn}; ${unplannedWords(c, basis === 'plan').en}`,
         source: sourceOf(r),

@@ -81,12 +81,14 @@ describe('a statement line giving a charge back (手续费返还, 退手续费)'
     expect(report.summary.lossFen).toBe(90);
     expect(report.summary.returnedFen).toBe(60 + 20);
     expect(report.merchants.map((m) => [m.merchantId, m.summary.returnedFen])).toEqual([[MERCHANT, 80]]);
+    // Both lines give back fees, and 90 fen of fees were overcharged: all 80 fen make part of it good.
+    expect(report.summary.offsetFen).toBe(80);
     // The 10-20 credit of 0.80 pays the rebates: no payout is short or missing.
     expect(report.summary.findingsByKind.payout_mismatch).toBe(0);
     expect(report.summary.findingsByKind.unplanned_deduction).toBe(0);
     expect(report.warnings).toContain(
-      `商户 ${MERCHANT} 的对账单有 2 笔返还（2026-10-20 手续费返还 ¥0.60；2026-10-20 退手续费 ¥0.20），合计 ¥0.80：已计入到账核对，并从损失中扣除得出净损失 / ` +
-        `merchant ${MERCHANT}'s statements give back ¥0.80 in 2 rebate line(s) (2026-10-20 手续费返还 ¥0.60; 2026-10-20 退手续费 ¥0.20): counted in the payouts and set against the loss`,
+      `商户 ${MERCHANT} 的对账单有 2 笔返还（2026-10-20 手续费返还 ¥0.60（手续费）；2026-10-20 退手续费 ¥0.20（手续费）），合计 ¥0.80：已计入到账核对；手续费的返还抵扣多扣的手续费，押金、流量费等的返还只抵扣同名扣款，返现和奖励不抵扣损失 / ` +
+        `merchant ${MERCHANT}'s statements give back ¥0.80 in 2 rebate line(s) (2026-10-20 手续费返还 ¥0.60 (fees); 2026-10-20 退手续费 ¥0.20 (fees)): counted in the payouts; a fee rebate is set against overcharged fees, a deposit's or another charge's return only against deductions of that charge, and a cashback or bonus against nothing`,
     );
   });
 
@@ -160,5 +162,143 @@ describe('the rebates in the reports a merchant sends', () => {
     expect(letter?.letter).toContain('其中贵司已在结算中返还 ¥0.80（手续费返还等），尚欠 ¥0.10。');
     expect(letter?.letter).toContain('前将多扣及少结的款项尚欠部分 ¥0.10 退还至本商户的结算账户');
     expect(letter?.letter).not.toContain('¥0.90 退还');
+  });
+});
+
+describe('a rebate makes good only a loss of its own kind', () => {
+  // One merchant's October: three credit-card sales overcharged 30 fen each (0.63 % for 0.60 %), a 流量费 of 36.00
+  // the plan does not agree to, then 机具押金退还 99.00 (the activation deposit coming home), 流量费返还 12.00
+  // (part of the flow fee), 交易返现 50.00 (a promotion) and 手续费返还 0.50.
+  const M = '822600000000002';
+  const sale = (n: number) =>
+    `2026-10-12 0${n}:00:00,2026-10-13,${M},10000088,32000000000${n},贷记卡,刷卡,消费,1000.00,6.30,993.70`;
+  const statement = gbk([
+    '交易时间,结算日期,商户号,终端号,参考号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额',
+    sale(1),
+    sale(2),
+    sale(3),
+    `2026-10-15 00:01:00,2026-10-15,${M},,,,,流量费,-36.00,0.00,-36.00`,
+    `2026-10-20 00:01:00,2026-10-20,${M},,,,,机具押金退还,99.00,0.00,99.00`,
+    `2026-10-20 00:02:00,2026-10-20,${M},,,,,流量费返还,12.00,0.00,12.00`,
+    `2026-10-20 00:03:00,2026-10-20,${M},,,,,交易返现,50.00,0.00,50.00`,
+    `2026-10-20 00:04:00,2026-10-20,${M},,,,,手续费返还,0.50,0.00,0.50`,
+  ]);
+  const plan = PLAN.replace(MERCHANT, M);
+
+  async function run(format: 'json' | 'table'): Promise<string> {
+    const dir = tmp();
+    writeFileSync(join(dir, 's.csv'), statement);
+    writeFileSync(join(dir, 'plan.yaml'), plan);
+    const out = await runCli(['audit', '--settlement', 's.csv', '--plan', 'plan.yaml', '--format', format], {
+      cwd: dir,
+      env: {},
+    });
+    expect(out.stderr).toBe('');
+    return out.stdout;
+  }
+
+  it('sets the fee rebate against the overcharges and the flow-fee rebate against the flow fee, and no more', async () => {
+    const report = JSON.parse(await run('json')) as AuditReport;
+    const deduction = report.findings.find((f) => f.kind === 'unplanned_deduction');
+    expect(deduction?.lossFen).toBe(3600);
+    expect(deduction?.label).toBe('流量费');
+    // Loss: 3 × 30 fen of fees + 36.00 flow fee = 36.90.
+    expect(report.summary.lossFen).toBe(3 * 30 + 3600);
+    // Given back: 99.00 + 12.00 + 50.00 + 0.50 = 161.50, all counted.
+    expect(report.summary.returnedFen).toBe(9900 + 1200 + 5000 + 50);
+    // Made good: the fee rebate (0.50 of the 0.90 overcharged) and the flow-fee rebate (12.00 of 36.00). The
+    // deposit matches no deposit taken in the period and the cashback is a promotion: neither is set against it.
+    expect(report.summary.offsetFen).toBe(50 + 1200);
+    expect(report.merchants.map((m) => m.summary.offsetFen)).toEqual([1250]);
+  });
+
+  it('says in the table how much of what came back makes good the loss, and what is still owed', async () => {
+    const table = await run('table');
+    // 36.90 lost, 12.50 of the 161.50 given back makes it good: 24.40 still owed.
+    expect(table).toContain(
+      '合计损失 ¥36.90，问题 4 项；服务商已返还 ¥161.50（返还记录，其中抵扣上述损失 ¥12.50），仍欠 ¥24.40',
+    );
+  });
+
+  it('asks in the letter and shows in the HTML what is still owed, not loss − everything returned', async () => {
+    const { renderHtml } = await import('./render-html.js');
+    const { complaintLetters } = await import('../explain/complaint-letter.js');
+    const report = JSON.parse(await run('json')) as AuditReport;
+    const html = renderHtml(report, { lang: 'zh', now: '2026-11-01' });
+    expect(html).toContain('<div class="value">¥161.50</div><div class="label">服务商已返还</div>');
+    expect(html).toContain('<div class="value">¥24.40</div><div class="label">仍欠</div>');
+    const [letter] = complaintLetters(report, { date: '2026-11-01', parties: [] });
+    expect(letter?.letter).toContain('其中贵司已在结算中返还 ¥12.50（手续费返还等），尚欠 ¥24.40。');
+  });
+});
+
+describe('chargeKindOf and offsetOfRebates', () => {
+  it('reads what a line gives back or takes from its words', async () => {
+    const { chargeKindOf } = await import('./rebates.js');
+    expect(
+      [
+        '手续费返还',
+        '秒到费冲正',
+        'D0手续费退还',
+        '机具押金退还',
+        '激活返现',
+        '流量费返还',
+        'SIM卡服务费返还',
+        '交易返现',
+        '活动奖励',
+        '费用退回',
+      ].map((label) => {
+        const k = chargeKindOf(label);
+        return k.kind === 'charge' ? k.group : k.kind;
+      }),
+    ).toEqual(['fee', 'fee', 'fee', '押金', '激活', '流量费', '流量费', 'bonus', 'bonus', 'unnamed']);
+  });
+
+  it('never sets more than the loss, nor more than what came back outside cashbacks', async () => {
+    const fc = await import('fast-check');
+    const { offsetOfRebates } = await import('./rebates.js');
+    const labels = ['流量费', '机具押金', '秒到费', '服务费', '其他'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom('fee_overcharge', 'unplanned_deduction', 'missing_settlement' as const),
+            lossFen: fc.integer({ min: 0, max: 100_000 }),
+            label: fc.constantFrom(...labels),
+          }),
+          { maxLength: 12 },
+        ),
+        fc.record({
+          fee: fc.integer({ min: 0, max: 100_000 }),
+          bonus: fc.integer({ min: 0, max: 100_000 }),
+          unnamed: fc.integer({ min: 0, max: 100_000 }),
+          charges: fc.dictionary(
+            fc.constantFrom('押金', '流量费', '服务费'),
+            fc.integer({ min: 0, max: 100_000 }),
+          ),
+        }),
+        (raw, returned) => {
+          const findings = raw.map((f, i) => ({
+            id: String(i),
+            kind: f.kind,
+            overchargeFen: 0,
+            lossFen: f.lossFen,
+            ...(f.kind === 'unplanned_deduction' ? { label: f.label } : {}),
+            message: '',
+            messageEn: '',
+            source: [],
+          }));
+          const loss = findings.reduce((a, f) => a + f.lossFen, 0);
+          const given =
+            returned.fee + returned.unnamed + Object.values(returned.charges).reduce((a, b) => a + b, 0);
+          const offset = offsetOfRebates(returned, findings);
+          expect(Number.isSafeInteger(offset)).toBe(true);
+          expect(offset).toBeGreaterThanOrEqual(0);
+          expect(offset).toBeLessThanOrEqual(Math.min(loss, given));
+          // What does not say what it gives back covers any loss left.
+          if (returned.unnamed >= loss) expect(offset).toBe(loss);
+        },
+      ),
+    );
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { planOf } from '../../test/explain/explain-fixtures.js';
 import { runCli } from '../cli/program.js';
 import { todayInShanghai } from '../time/shanghai.js';
-import { renderHtml } from './render-html.js';
+import { htmlPageStart, PAGE_CSS, renderHtml } from './render-html.js';
 import { HOSTILE_MERCHANT, sampleReport } from './sample-report.js';
 
 const PLAN =
@@ -63,6 +63,21 @@ describe('renderHtml', () => {
     expect(en).toContain('<html lang="en">');
     expect(en).toContain('Overcharged ¥1.47 in total on 3 transaction(s)');
     expect(en).not.toContain('Fee plan');
+  });
+});
+
+describe('htmlPageStart', () => {
+  it('styles a page with the shared rules first, then its own, once each', () => {
+    const page = htmlPageStart('标题', 'zh', '\n.own { color: red; }\n').join('\n');
+    expect(page).toContain(`<style>${PAGE_CSS}\n.own { color: red; }\n</style>`);
+    expect(PAGE_CSS).toContain('"PingFang SC"');
+    expect(PAGE_CSS).toContain('th, td {');
+    const report = renderHtml(sampleReport(), { lang: 'zh' });
+    const style = report.slice(report.indexOf('<style>'), report.indexOf('</style>'));
+    expect(style.match(/:root \{/g)).toHaveLength(1);
+    expect(style.match(/\nth, td \{/g)).toHaveLength(1);
+    expect(style.indexOf('th, td {')).toBeLessThan(style.indexOf('.headline {'));
+    expect(style).toContain('@page { size: A4; margin: 12mm; }');
   });
 });
 

@@ -7,6 +7,7 @@ import { parsePlan } from '../plans/parse-plan.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import { localDateOf, todayInShanghai } from '../time/shanghai.js';
 import { rateChartSvg, escapeXml as esc } from './rate-chart-svg.js';
+import { owedOf } from './rebates.js';
 import { type AuditReport, FINDING_KINDS, type FindingKind } from './report-types.js';
 import {
   channelCardName,
@@ -38,14 +39,8 @@ export interface RenderHtmlOptions {
   now?: Date | string;
 }
 
-// Everything inline: no fonts, images or scripts are fetched, so the file works offline and as an attachment.
+// The report's own rules, after htmlPageStart's PAGE_CSS.
 const CSS = `
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { font-family: -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
-  margin: 0 auto; max-width: 1100px; padding: 24px; color: #1d1d1f; line-height: 1.5; font-size: 14px; }
-h1 { font-size: 22px; margin: 0 0 4px; }
-h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 2px solid #1d1d1f; padding-bottom: 2px; }
 .headline { font-size: 20px; font-weight: 600; margin: 12px 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 8px 0; }
 dl.facts > div { display: contents; }
@@ -56,12 +51,7 @@ dl.facts dd { margin: 0; }
 .total .value { font-size: 28px; font-weight: 700; font-variant-numeric: tabular-nums; }
 .total.bad .value { color: #c0392b; }
 .total .label { color: #555; font-size: 13px; }
-table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 12.5px; }
-th, td { border: 1px solid #d0d0d0; padding: 3px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f2f2f2; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.nowrap { white-space: nowrap; }
-.muted { color: #666; }
 pre { background: #f7f7f7; border: 1px solid #ddd; padding: 10px; overflow-x: auto; font-size: 12px; white-space: pre-wrap; }
 svg.rate-chart { max-width: 100%; height: auto; }
 @media print {
@@ -92,7 +82,7 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
   // What rebate lines gave back, and what is still owed, only when the statements have any.
   if (s.returnedFen > 0) {
     head.push(total(formatFen(s.returnedFen), t('服务商已返还', 'given back by the provider'), false));
-    const owed = Math.max(0, s.lossFen - s.returnedFen);
+    const owed = owedOf(s).owedFen;
     head.push(total(formatFen(owed), t('仍欠', 'still owed'), owed > 0));
   }
   head.push(total(String(report.findings.length), t('问题', 'findings'), report.findings.length > 0));
@@ -405,8 +395,25 @@ function auditedPeriod(
 }
 
 /**
- * The opening of a self-contained page, up to its <h1>: the styles inline, nothing fetched, so the file works
- * offline and as an attachment.
+ * The rules every page htmlPageStart opens shares, before the page's own: the type, the headings and the tables
+ * (a page's rules come after them, so its own win where they differ).
+ */
+export const PAGE_CSS = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { font-family: -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
+  margin: 0 auto; max-width: 1100px; padding: 24px; color: #1d1d1f; line-height: 1.5; font-size: 14px; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 2px solid #1d1d1f; padding-bottom: 2px; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 12.5px; }
+th, td { border: 1px solid #d0d0d0; padding: 3px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th { background: #f2f2f2; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.muted { color: #666; }`;
+
+/**
+ * The opening of a self-contained page, up to its <h1>: the styles inline (PAGE_CSS, then the page's own `css`),
+ * nothing fetched, so the file works offline and as an attachment.
  */
 export function htmlPageStart(title: string, lang: Lang, css: string): string[] {
   return [
@@ -416,7 +423,7 @@ export function htmlPageStart(title: string, lang: Lang, css: string): string[] 
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${esc(title)}</title>`,
-    `<style>${css}</style>`,
+    `<style>${PAGE_CSS}${css}</style>`,
     '</head>',
     '<body>',
     `<h1>${esc(title)}</h1>`,

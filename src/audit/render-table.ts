@@ -9,6 +9,7 @@ import {
   type FindingKind,
   type RateChange,
 } from './report-types.js';
+import { owedOf } from './rebates.js';
 import { warningIn } from './warning-text.js';
 
 /** What each finding kind is called in a report, zh-CN and English. */
@@ -400,17 +401,20 @@ export function* renderTableChunks(report: AuditReport, options: RenderTableOpti
 }
 
 /**
- * What the provider already gave back (rebate lines) and what it still owes: ", of which ¥20.00 given back by the
- * provider; still owed ¥21.10". Empty when the statements show no rebate.
+ * What the provider already gave back (rebate lines) and what it still owes: "; the provider gave back ¥20.00
+ * (rebate lines), still owed ¥21.10". When only part of it makes good the loss (a deposit returned, a cashback),
+ * that part is said too. Empty when the statements show no rebate.
  */
 export function returnedWords(s: AuditReport['summary'], lang: Lang): string {
   // A report stored before rebates were counted has no returnedFen: nothing to say then.
   const returned = s.returnedFen;
   if (!(returned > 0)) return '';
-  const owed = Math.max(0, s.lossFen - returned);
+  const { offsetFen, owedFen } = owedOf(s);
+  const partZh = offsetFen < returned ? `，其中抵扣上述损失 ${formatFen(offsetFen)}` : '';
+  const partEn = offsetFen < returned ? `, ${formatFen(offsetFen)} of it against this loss` : '';
   return lang === 'en'
-    ? `; the provider gave back ${formatFen(returned)} (rebate lines), still owed ${formatFen(owed)}`
-    : `；服务商已返还 ${formatFen(returned)}（返还记录），仍欠 ${formatFen(owed)}`;
+    ? `; the provider gave back ${formatFen(returned)} (rebate lines${partEn}), still owed ${formatFen(owedFen)}`
+    : `；服务商已返还 ${formatFen(returned)}（返还记录${partZh}），仍欠 ${formatFen(owedFen)}`;
 }
 
 function* tableChunks(report: AuditReport, options: RenderTableOptions): Generator<string> {

@@ -50,6 +50,8 @@ export interface Finding {
   rule?: { text: string; textEn?: string; line: number };
   /** A fee kept on a sale that a settled void or a reversal cancelled: which one. */
   cancelledBy?: 'void' | 'reversal';
+  /** An unplanned deduction line's own name on the statement (流量费, 机具押金). */
+  label?: string;
   message: string;
   messageEn: string;
   source: SourceRef[];
@@ -83,10 +85,15 @@ export interface AuditSummary {
   lossFen: number;
   withinToleranceFen: number;
   /**
-   * What the statements' rebate lines (手续费返还, 押金退还) gave back in the audited dates: set against lossFen, the
-   * provider still owes max(0, lossFen − returnedFen).
+   * What the statements' rebate lines (手续费返还, 押金退还, 返现) gave back in the audited dates, counted in the
+   * payouts.
    */
   returnedFen: number;
+  /**
+   * The part of returnedFen that makes good part of lossFen (a fee rebate against fee losses, a charge's return
+   * against deductions of that charge; a cashback against nothing): the provider still owes lossFen − offsetFen.
+   */
+  offsetFen: number;
   findingsByKind: Record<FindingKind, number>;
   skippedChecks: string[];
 }

@@ -27,6 +27,7 @@ function summaryOf(findings: readonly Finding[], extra: Partial<AuditSummary>): 
     pending: 0,
     withinToleranceFen: 0,
     returnedFen: 0,
+    offsetFen: 0,
     skippedChecks: [],
     ...extra,
     overchargeFen,

@@ -1,6 +1,7 @@
 import type { AuditReport, Finding, RateChange } from '../audit/report-types.js';
 import { channelCardName, rateChangeText } from '../audit/render-table.js';
 import { FormulaSet } from '../audit/formula.js';
+import { owedOf } from '../audit/rebates.js';
 import { formatFen } from '../money/fen.js';
 import { formatRate, percentageFee } from '../money/rate.js';
 import { describeRule } from '../plans/describe-plan.js';
@@ -315,10 +316,8 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
     transactions: losing.length,
     overchargeFen: report.summary.overchargeFen,
     lossFen: report.summary.lossFen,
-    // A report stored before rebates were counted has no returnedFen.
-    returnedFen: Number.isSafeInteger(report.summary.returnedFen)
-      ? Math.max(0, report.summary.returnedFen)
-      : 0,
+    // What makes good part of the loss: a deposit returned or a cashback is not a refund of what was taken.
+    returnedFen: owedOf(report.summary).offsetFen,
     deadline: addDays(options.date, options.deadlineDays ?? 15),
     top,
   };

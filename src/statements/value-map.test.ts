@@ -106,6 +106,15 @@ describe('ValueMap type: charges named in 交易类型', () => {
     expect(lookAll(type, credits)).toEqual(each(credits, 'rebate'));
   });
 
+  it('reads a promotion paid to the merchant as a rebate, and its taking back as a deduction', () => {
+    const bonuses = ['交易返现', '活动奖励', '商户补贴', '达标返利', '红包'];
+    expect(lookAll(type, bonuses)).toEqual(each(bonuses, 'rebate'));
+    expect(lookAll(type, ['返现扣回', '奖励追收'])).toEqual([
+      ['返现扣回', 'deduction'],
+      ['奖励追收', 'deduction'],
+    ]);
+  });
+
   it('leaves words that name neither a charge nor a transaction unknown', () => {
     const unknown = ['费率调整', '免费', 'D0加急', '结算款退回', '调账'];
     expect(lookAll(type, unknown)).toEqual(each(unknown, undefined));

@@ -94,6 +94,8 @@ const GIVEN_BACK =
   /返还|返回|退还|退回|返现|返利|返费|退费|退手续费|费退|费用退|押金退|保证金退|减免|优惠|补贴|奖励|冲正|充正|冲回|冲销|撤销|撤消/;
 /** A charge made again or later (优惠到期补扣手续费, 追收服务费, 返现扣回): taken, whatever else the words give back. */
 const TAKEN_AGAIN = /补扣|补收|追扣|追收|扣回|收回|补缴/;
+/** A promotion paid to the merchant (交易返现, 活动奖励, 补贴): money in that is neither a sale nor a payout. */
+const BONUS = /返现|返利|奖励|补贴|红包/;
 /** Payout wording (结算出款, T1结算, D0提现, 划款): the provider paying the merchant, when no 费 names a charge. */
 const PAYOUT_HINT = /出款|划款|打款|提现|代付|结算款|结算$/;
 
@@ -305,6 +307,8 @@ function typeFromWords(key: string): string | undefined {
   if (charge && TAKEN_AGAIN.test(key)) return 'deduction';
   if (charge && GIVEN_BACK.test(key)) return 'rebate';
   if (DEDUCTION_HINT.test(key)) return 'deduction';
+  // 交易返现, 活动奖励, 补贴: the provider paying the merchant outside a sale; 返现扣回 takes it back.
+  if (BONUS.test(key)) return TAKEN_AGAIN.test(key) ? 'deduction' : 'rebate';
   // 退货手续费 is the fee line of a refund: the refund words rule it.
   if (/退货|退款/.test(key)) return 'refund';
   if (/冲正|充正/.test(key)) return 'reversal';

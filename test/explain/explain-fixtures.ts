@@ -103,6 +103,7 @@ export function auditReport(
     lossFen: findings.reduce((a, f) => a + f.lossFen, 0),
     withinToleranceFen: 0,
     returnedFen: 0,
+    offsetFen: 0,
     findingsByKind,
     skippedChecks: [],
   };
