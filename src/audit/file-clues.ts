@@ -1,10 +1,12 @@
-import type { Readable } from 'node:stream';
-import type ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
+import { createReadStream } from 'node:fs';
 import type { PosRecord } from '../records/index.js';
-import { detectEncoding } from '../statements/decode.js';
 import { readFileHead } from '../statements/read-buffer.js';
-import { merchantOfTitle, readTitleLines, worksheetCellText } from '../statements/title-lines.js';
+import {
+  decodeTextHead,
+  firstSheetRows,
+  merchantOfTitle,
+  readTitleLines,
+} from '../statements/title-lines.js';
 import type { FileClues, StatementTitle } from './merchant-files.js';
 
 // What a statement's title and a bank export say of whose account they are, for attributeFiles: the title lines
@@ -164,7 +166,9 @@ export async function headRows(path: string): Promise<string[][]> {
   try {
     const head = await readFileHead(path, HEAD_BYTES);
     if (head[0] === 0x50 && head[1] === 0x4b)
-      return /\.xls[xm]$/i.test(path) || looksLikeXlsx(head) ? await xlsxRows(path) : [];
+      return /\.xls[xm]$/i.test(path) || looksLikeXlsx(head)
+        ? await firstSheetRows(createReadStream(path), HEAD_ROWS)
+        : [];
     if (head.length < 2 || head[0] === 0x1f || head[0] === 0xd0) return [];
     return textRows(head);
   } catch {
@@ -178,15 +182,7 @@ function looksLikeXlsx(head: Buffer): boolean {
 
 /** The rows of a text export's head: decoded as the import decodes it, split at its commonest separator. */
 export function textRows(head: Uint8Array): string[][] {
-  const encoding = detectEncoding(head);
-  const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  const text = iconv
-    .decode(
-      Buffer.from(head.subarray(encoding === 'gbk' ? bom : 0)),
-      encoding === 'gbk' ? 'gb18030' : encoding,
-    )
-    .replace(/^\uFEFF/, '');
-  const lines = text
+  const lines = decodeTextHead(head)
     .split(/\r\n|\n|\r/)
     .slice(0, HEAD_ROWS)
     .filter((l) => l.trim() !== '');
@@ -218,58 +214,4 @@ function splitCells(line: string, delimiter: string): string[] {
   }
   cells.push(cell);
   return cells.map((c) => c.trim().replace(/^=/, '').trim());
-}
-
-/** A workbook that stalls exceljs's streaming reader gives no rows. */
-const XLSX_GIVE_UP_MS = 30_000;
-
-/** The first HEAD_ROWS rows of an XLSX's first worksheet. */
-async function xlsxRows(path: string): Promise<string[][]> {
-  const { createReadStream } = await import('node:fs');
-  const input: Readable = createReadStream(path);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      firstSheetRows(input).catch(() => []),
-      new Promise<string[][]>((resolve) => {
-        timer = setTimeout(() => resolve([]), XLSX_GIVE_UP_MS);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    input.destroy();
-  }
-}
-
-async function firstSheetRows(input: Readable): Promise<string[][]> {
-  const { stream } = (await import('exceljs')).default;
-  const workbook = new stream.xlsx.WorkbookReader(input, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'ignore',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
-  let rows: string[][] | undefined;
-  for await (const sheet of workbook as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>) {
-    rows ??= await sheetRows(sheet as AsyncIterable<unknown>);
-    // As title-lines.ts does: a worksheet exceljs put in a temporary file is closed, and the others walked past,
-    // so that exceljs deletes those files.
-    const source = (sheet as unknown as { iterator?: { destroy?: () => void } }).iterator;
-    if (typeof source?.destroy === 'function') source.destroy();
-    else break;
-  }
-  return rows ?? [];
-}
-
-async function sheetRows(sheet: AsyncIterable<unknown>): Promise<string[][]> {
-  const rows: string[][] = [];
-  for await (const row of sheet) {
-    const r = row as { number: number; values: unknown };
-    if (r.number > HEAD_ROWS) break;
-    // exceljs's row values start at index 1.
-    const values = Array.isArray(r.values) ? (r.values as unknown[]).slice(1) : [];
-    rows.push(Array.from(values, worksheetCellText));
-  }
-  return rows;
 }

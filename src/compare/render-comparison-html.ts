@@ -13,22 +13,11 @@ import {
 
 type Lang = 'zh' | 'en';
 
-// Everything inline: no fonts, images or scripts are fetched, so the page works offline and as an attachment.
+// The comparison's own rules, after htmlPageStart's PAGE_CSS.
 const CSS = `
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { font-family: -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
-  margin: 0 auto; max-width: 1100px; padding: 24px; color: #1d1d1f; line-height: 1.5; font-size: 14px; }
-h1 { font-size: 22px; margin: 0 0 4px; }
-h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 2px solid #1d1d1f; padding-bottom: 2px; }
-table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 12.5px; }
-th, td { border: 1px solid #d0d0d0; padding: 3px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f2f2f2; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.first td { background: #eef8ee; font-weight: 600; }
 tr.incomplete td { color: #777; }
 .warning { color: #a05a00; }
-.muted { color: #666; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
   body { max-width: none; padding: 0; font-size: 10.5pt; }

@@ -61,18 +61,18 @@ export async function checkImportedRecords(
     });
     out.push(...raised);
   };
+  // The merchant's settlement lines after an id, a page in id order; each pass below narrows them to its own.
+  const settlementPage = (afterId: number) =>
+    db
+      .selectFrom('records')
+      .selectAll('records')
+      .where('records.merchant_id', '=', merchantId)
+      .where('records.kind', '=', 'settlement')
+      .where('records.id', '>', afterId)
+      .orderBy('records.id')
+      .limit(CHUNK);
   await inIdOrder(
-    (afterId) =>
-      db
-        .selectFrom('records')
-        .selectAll()
-        .where('merchant_id', '=', merchantId)
-        .where('import_id', '=', importId)
-        .where('kind', '=', 'settlement')
-        .where('id', '>', afterId)
-        .orderBy('id')
-        .limit(CHUNK)
-        .execute(),
+    (afterId) => settlementPage(afterId).where('records.import_id', '=', importId).execute(),
     (rows) => check(rows, false),
   );
   // The pushed records the file found again, as saveImport left them: with the statement's billed values.
@@ -80,17 +80,10 @@ export async function checkImportedRecords(
   // count stored records, and an alert already raised is not raised again.
   await inIdOrder(
     (afterId) =>
-      db
-        .selectFrom('records')
+      settlementPage(afterId)
         .innerJoin('pushed_records', 'pushed_records.record_id', 'records.id')
-        .selectAll('records')
-        .where('records.merchant_id', '=', merchantId)
         .where('pushed_records.claimed_import_id', '=', importId)
         .where('records.import_id', 'is', null)
-        .where('records.kind', '=', 'settlement')
-        .where('records.id', '>', afterId)
-        .orderBy('records.id')
-        .limit(CHUNK)
         .execute(),
     (rows) => check(rows, true),
   );

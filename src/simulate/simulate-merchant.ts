@@ -828,15 +828,7 @@ class MerchantRun {
       // No credit at all: a finding only once the bank export is known to cover the day's window (see run).
       this.unpaid.push({ due, payout });
     } else if (credited !== payout) {
-      this.truth.add({
-        kind: 'payout_mismatch',
-        merchantId: this.s.merchantId,
-        time: `${due}T00:00:00+08:00`,
-        settleDate: due,
-        amountFen: payout,
-        overchargeFen: 0,
-        lossFen: Math.max(0, payout - credited),
-      });
+      this.payoutMismatch(due, payout, Math.max(0, payout - credited));
     }
     if (credited > 0) {
       this.balanceFen += credited;
@@ -881,16 +873,21 @@ class MerchantRun {
     if (firstDate === undefined || lastDate === undefined) return;
     for (const { due, payout } of this.unpaid) {
       if (due < firstDate || nextWorkingDay(due, 2) > lastDate) continue;
-      this.truth.add({
-        kind: 'payout_mismatch',
-        merchantId: this.s.merchantId,
-        time: `${due}T00:00:00+08:00`,
-        settleDate: due,
-        amountFen: payout,
-        overchargeFen: 0,
-        lossFen: payout,
-      });
+      this.payoutMismatch(due, payout, payout);
     }
+  }
+
+  /** A payout_mismatch in the truth: `lossFen` of a settlement day's `payout` that the bank never credited. */
+  private payoutMismatch(due: string, payout: number, lossFen: number): void {
+    this.truth.add({
+      kind: 'payout_mismatch',
+      merchantId: this.s.merchantId,
+      time: `${due}T00:00:00+08:00`,
+      settleDate: due,
+      amountFen: payout,
+      overchargeFen: 0,
+      lossFen,
+    });
   }
 
   private writeDevices(): void {

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  decodeTextHead,
+  firstSheetRows,
   merchantOfTitle,
   periodOfTitle,
   providerNames,
@@ -202,5 +205,44 @@ describe('the title of a statement packed in a gzip or a ZIP archive', () => {
     );
     const broken = buildStoredZip([{ name: 'a.csv', data: csv(title) }]).subarray(0, 40);
     expect(await readTitleLinesOf(broken)).toEqual([]);
+  });
+});
+
+describe('firstSheetRows', () => {
+  it("gives the first worksheet's rows up to the row asked, cells as text from column A, and closes the input", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('明细');
+    sheet.addRow(['账户明细']);
+    sheet.addRow(['交易日期', null, '金额']);
+    sheet.addRow([new Date(Date.UTC(2026, 7, 5)), '  星光书店 ', 1491]);
+    sheet.getCell('A3').numFmt = 'yyyy-mm-dd';
+    sheet.addRow(['第四行']);
+    workbook.addWorksheet('汇总').addRow(['合计', 1491]);
+    const input = Readable.from([Buffer.from(await workbook.xlsx.writeBuffer())]);
+    expect(await firstSheetRows(input, 3)).toEqual([
+      ['账户明细'],
+      ['交易日期', '', '金额'],
+      // A date cell is a day by its format (styles read), not Excel's serial number.
+      ['2026-08-05', '星光书店', '1491'],
+    ]);
+    expect(input.destroyed).toBe(true);
+  });
+
+  it('gives none for a ZIP that is no workbook, and closes the input', async () => {
+    const input = Readable.from([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0])]);
+    expect(await firstSheetRows(input, 60)).toEqual([]);
+    expect(input.destroyed).toBe(true);
+  });
+});
+
+describe('decodeTextHead', () => {
+  it('decodes UTF-8 and GBK, without a BOM, and a UTF-8 BOM in front of GBK text as no character', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(decodeTextHead(Buffer.concat([bom, Buffer.from('商户号：1,户名\n')]))).toBe('商户号：1,户名\n');
+    const gbk = iconv.encode('商户号：822841054119608,商户名称：鸿运便利店\r\n交易时间,结算日期\r\n', 'gbk');
+    expect(decodeTextHead(gbk)).toBe('商户号：822841054119608,商户名称：鸿运便利店\r\n交易时间,结算日期\r\n');
+    expect(decodeTextHead(Buffer.concat([bom, gbk]))).toBe(
+      '商户号：822841054119608,商户名称：鸿运便利店\r\n交易时间,结算日期\r\n',
+    );
   });
 });

@@ -34,27 +34,43 @@ function isHeader(cells: readonly string[]): boolean {
 export function titleLinesOf(bytes: Uint8Array): string[] {
   // ZIP (XLSX, archives), gzip, OLE (old .xls): not text.
   if (bytes.length < 2 || bytes[0] === 0x50 || bytes[0] === 0x1f || bytes[0] === 0xd0) return [];
-  const head = bytes.subarray(0, HEAD_BYTES);
+  return titleAboveHeader(
+    decodeTextHead(bytes.subarray(0, HEAD_BYTES))
+      .split(/\r\n|\n|\r/)
+      .slice(0, MAX_TITLE_LINES + 1)
+      .map((line) =>
+        line.split(/[,\t|;]/).map((c) =>
+          c
+            .trim()
+            .replace(/^="?|^"|"$/g, '')
+            .trim(),
+        ),
+      ),
+  );
+}
+
+/** The head of a text export decoded as the import decodes the file, without a byte-order mark. */
+export function decodeTextHead(head: Uint8Array): string {
   const encoding = detectEncoding(head);
   // A UTF-8 BOM in front of GBK text (detectEncoding) is no character of it.
   const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  const text = iconv
+  return iconv
     .decode(
       Buffer.from(head.subarray(encoding === 'gbk' ? bom : 0)),
       encoding === 'gbk' ? 'gb18030' : encoding,
     )
     .replace(/^\uFEFF/, '');
+}
+
+/**
+ * The rows above the header, each as its non-empty cells joined by two spaces; none when no header is among the
+ * rows given. Blank rows are passed over.
+ */
+function titleAboveHeader(rows: readonly (readonly string[])[]): string[] {
   const lines: string[] = [];
-  for (const line of text.split(/\r\n|\n|\r/).slice(0, MAX_TITLE_LINES + 1)) {
-    const cells = line
-      .split(/[,\t|;]/)
-      .map((c) =>
-        c
-          .trim()
-          .replace(/^="?|^"|"$/g, '')
-          .trim(),
-      )
-      .filter((c) => c !== '');
+  for (const row of rows) {
+    // A merged title's text is in its first cell and the cells it covers are empty; a CSV pads lines with commas.
+    const cells = row.filter((c) => c !== '');
     if (cells.length === 0) continue;
     if (isHeader(cells)) return lines;
     lines.push(cells.join('  '));
@@ -69,7 +85,7 @@ function loadExcel(): Promise<typeof ExcelJS> {
   return excelModule;
 }
 
-/** A corrupt entry can stall exceljs's streaming reader forever: such a workbook has no title this reads. */
+/** A corrupt entry can stall exceljs's streaming reader forever: such a workbook gives no rows, so no title. */
 const XLSX_GIVE_UP_MS = 30_000;
 
 /** A ZIP holding a workbook: its entry names are stored uncompressed, the first usually `[Content_Types].xml`. */
@@ -103,55 +119,17 @@ export function worksheetCellText(value: unknown): string {
   return '';
 }
 
-/** The title rows of one streamed worksheet; it stops at the header or after MAX_TITLE_LINES + 1 rows. */
-async function sheetTitleLines(sheet: AsyncIterable<unknown>): Promise<string[]> {
-  const lines: string[] = [];
-  for await (const row of sheet) {
-    const r = row as { number: number; values: unknown };
-    if (r.number > MAX_TITLE_LINES + 1) break;
-    // A merged title's text is in its first cell; the cells it covers are empty.
-    const cells = (Array.isArray(r.values) ? r.values : []).map(worksheetCellText).filter((c) => c !== '');
-    if (cells.length === 0) continue;
-    if (isHeader(cells)) return lines;
-    lines.push(cells.join('  '));
-  }
-  return [];
-}
-
 /**
- * The title lines of an XLSX's first worksheet, read with exceljs's streaming reader up to the header only. exceljs
- * inflates a worksheet stored before the shared strings (as Excel and exceljs store them) into a temporary file;
- * the other sheets are still walked past unread so that it deletes those files.
+ * The rows of an XLSX's first worksheet up to row `lastRow`, each as its cells' text (worksheetCellText) from
+ * column A, an empty cell as ''; rows the sheet does not store are left out. None for a workbook that fails or
+ * stalls. The input is closed either way.
  */
-async function xlsxTitleLines(input: Readable): Promise<string[]> {
-  const { stream } = await loadExcel();
-  const workbook = new stream.xlsx.WorkbookReader(input, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    // A date cell is a number but for its format, which the styles hold.
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
-  let lines: string[] | undefined;
-  for await (const sheet of workbook as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>) {
-    lines ??= await sheetTitleLines(sheet as AsyncIterable<unknown>);
-    const source = (sheet as unknown as { iterator?: { destroy?: () => void } }).iterator;
-    // A temporary file's stream: close it, and let exceljs delete the file on its next step.
-    if (typeof source?.destroy === 'function') source.destroy();
-    // Read straight from the ZIP: nothing more to read or delete.
-    else break;
-  }
-  return lines ?? [];
-}
-
-/** xlsxTitleLines, giving up (none) on a workbook that stalls or fails; the input is closed either way. */
-async function guardedXlsxTitleLines(input: Readable): Promise<string[]> {
+export async function firstSheetRows(input: Readable, lastRow: number): Promise<string[][]> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      xlsxTitleLines(input).catch(() => []),
-      new Promise<string[]>((resolve) => {
+      streamFirstSheetRows(input, lastRow).catch(() => []),
+      new Promise<string[][]>((resolve) => {
         timer = setTimeout(() => resolve([]), XLSX_GIVE_UP_MS);
       }),
     ]);
@@ -162,6 +140,50 @@ async function guardedXlsxTitleLines(input: Readable): Promise<string[]> {
 }
 
 /**
+ * firstSheetRows, read with exceljs's streaming reader up to `lastRow` only. exceljs inflates a worksheet stored
+ * before the shared strings (as Excel and exceljs store them) into a temporary file; the other sheets are still
+ * walked past unread so that it deletes those files.
+ */
+async function streamFirstSheetRows(input: Readable, lastRow: number): Promise<string[][]> {
+  const { stream } = await loadExcel();
+  const workbook = new stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    // A date cell is a number but for its format, which the styles hold.
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  let rows: string[][] | undefined;
+  for await (const sheet of workbook as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>) {
+    rows ??= await sheetRows(sheet as AsyncIterable<unknown>, lastRow);
+    const source = (sheet as unknown as { iterator?: { destroy?: () => void } }).iterator;
+    // A temporary file's stream: close it, and let exceljs delete the file on its next step.
+    if (typeof source?.destroy === 'function') source.destroy();
+    // Read straight from the ZIP: nothing more to read or delete.
+    else break;
+  }
+  return rows ?? [];
+}
+
+async function sheetRows(sheet: AsyncIterable<unknown>, lastRow: number): Promise<string[][]> {
+  const rows: string[][] = [];
+  for await (const row of sheet) {
+    const r = row as { number: number; values: unknown };
+    if (r.number > lastRow) break;
+    // exceljs's row values start at index 1.
+    const values = Array.isArray(r.values) ? (r.values as unknown[]).slice(1) : [];
+    rows.push(Array.from(values, worksheetCellText));
+  }
+  return rows;
+}
+
+/** The title lines of an XLSX's first worksheet: its rows above the header, read no further than a title goes. */
+async function xlsxTitleLines(input: Readable): Promise<string[]> {
+  return titleAboveHeader(await firstSheetRows(input, MAX_TITLE_LINES + 1));
+}
+
+/**
  * The title lines of a CSV, text or XLSX export (see titleLinesOf); for an XLSX, its first worksheet's rows above
  * the header, each as its non-empty cells joined by two spaces. A gzip is read as what it holds, a ZIP archive of
  * tables as its first detail table that has a title. None for an old .xls.
@@ -169,7 +191,7 @@ async function guardedXlsxTitleLines(input: Readable): Promise<string[]> {
 export async function readTitleLinesOf(bytes: Uint8Array): Promise<string[]> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (isGzip(bytes)) return readTitleLinesOf(await headOf(Readable.from([buffer]).pipe(createGunzip())));
-  if (looksLikeXlsx(bytes)) return guardedXlsxTitleLines(Readable.from([buffer]));
+  if (looksLikeXlsx(bytes)) return xlsxTitleLines(Readable.from([buffer]));
   if (isZip(bytes)) return archiveTitleLines({ name: '', bytes });
   return titleLinesOf(bytes);
 }
@@ -181,7 +203,7 @@ export async function readTitleLines(path: string): Promise<string[]> {
     if (isGzip(head))
       return await readTitleLinesOf(await headOf(createReadStream(path).pipe(createGunzip())));
     if (looksLikeXlsx(head) || (isZip(head) && /\.xls[xm]$/i.test(path)))
-      return await guardedXlsxTitleLines(createReadStream(path));
+      return await xlsxTitleLines(createReadStream(path));
     if (isZip(head)) return await archiveTitleLines({ path });
     return titleLinesOf(head);
   } catch {
