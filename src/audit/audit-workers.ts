@@ -34,7 +34,14 @@ export type WorkerJob =
       /** The run has bank records: keep the merchant's payout days. */
       hasBank: boolean;
     }
-  | { type: 'outline'; path: string; kind: RecordKind; preset?: string; mappingFile?: string }
+  | {
+      type: 'outline';
+      path: string;
+      kind: RecordKind;
+      preset?: string;
+      mappingFile?: string;
+      mappingName?: string;
+    }
   | { type: 'group'; job: GroupJob };
 
 /** What an audit worker answers. */

@@ -17,6 +17,8 @@ export interface ImportTask {
   abs: string;
   preset?: string;
   mappingFile?: string;
+  /** The --mapping as the user typed it: the import's messages about the mapping name it so. */
+  mappingName?: string;
 }
 
 /** What importing one file leaves besides the records in the spool. */
@@ -69,6 +71,7 @@ export async function importTask(
       kind,
       ...(task.preset === undefined ? {} : { preset: task.preset }),
       ...(task.mappingFile === undefined ? {} : { mappingFile: task.mappingFile }),
+      ...(task.mappingName === undefined ? {} : { mappingName: task.mappingName }),
       ...(onBytes === undefined ? {} : { onProgress: (n: number) => onBytes(n) }),
     },
     (r) => {

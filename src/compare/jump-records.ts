@@ -8,7 +8,8 @@ export interface JumpRecordOptions {
   titleProviders?: ReadonlyMap<string, string>;
   /**
    * Only this merchant's findings ('' for lines naming none), and only the files holding its lines (per
-   * `fileMerchants`: the merchant numbers of each settlement file's lines, '' for a line naming none).
+   * `fileMerchants`: the merchant numbers of each settlement file's lines, '' for a line naming none, keyed by the
+   * file as the lines cite it: a workbook's sheet `s.xlsx#十月` counts for `s.xlsx`).
    */
   merchantId?: string;
   fileMerchants?: ReadonlyMap<string, ReadonlySet<string>>;
@@ -28,7 +29,9 @@ export function jumpRecordsFromAudit(
   planProvider: string | undefined,
   options: JumpRecordOptions = {},
 ): JumpRecord[] {
-  const { merchantId, fileMerchants, titleProviders } = options;
+  const { merchantId, titleProviders } = options;
+  const fileOf = inputFileOf(report.files.filter((f) => f.kind === 'settlement').map((f) => f.file));
+  const fileMerchants = byInputFile(options.fileMerchants, fileOf);
   const fileKey = new Map<string, string>();
   const records = new Map<string, JumpRecord>();
   for (const f of report.files) {
@@ -66,7 +69,8 @@ export function jumpRecordsFromAudit(
     const owner = finding.merchantId ?? '';
     if (merchantId !== undefined && owner !== merchantId) continue;
     const key =
-      finding.source.map((s) => fileKey.get(s.file)).find((k) => k !== undefined) ?? merchantKey(owner);
+      finding.source.map((s) => fileKey.get(fileOf(s.file))).find((k) => k !== undefined) ??
+      merchantKey(owner);
     if (key === undefined) continue;
     const record = records.get(key);
     if (record === undefined) continue;
@@ -75,6 +79,36 @@ export function jumpRecordsFromAudit(
     record.lossFen += finding.lossFen;
   }
   return [...records.values()];
+}
+
+/**
+ * The input file a table's name belongs to: the report names a workbook or archive once (`s.xlsx`), its records
+ * cite the sheet or member (`s.xlsx#十月`, `all.zip/s.csv`). A name of no input file is returned as it is.
+ */
+function inputFileOf(files: readonly string[]): (name: string) => string {
+  const known = new Set(files);
+  // The longest first: an input named like another's table (`a.zip` and `a.zip/b.zip`) keeps its own tables.
+  const longestFirst = [...known].sort((a, b) => b.length - a.length);
+  return (name) => {
+    if (known.has(name)) return name;
+    return longestFirst.find((f) => name.startsWith(`${f}#`) || name.startsWith(`${f}/`)) ?? name;
+  };
+}
+
+/** The merchants of each table gathered under its input file, as the report names the files. */
+function byInputFile(
+  fileMerchants: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+  fileOf: (name: string) => string,
+): Map<string, Set<string>> | undefined {
+  if (fileMerchants === undefined) return undefined;
+  const out = new Map<string, Set<string>>();
+  for (const [name, merchants] of fileMerchants) {
+    const file = fileOf(name);
+    const set = out.get(file) ?? new Set<string>();
+    out.set(file, set);
+    for (const m of merchants) set.add(m);
+  }
+  return out;
 }
 
 /**

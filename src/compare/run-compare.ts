@@ -6,6 +6,7 @@ import { CliError } from '../cli/errors.js';
 import { pick } from '../cli/lang.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/index.js';
+import type { FileImportSummary } from '../statements/import-types.js';
 import { loadCatalogFile, SHIPPED_CATALOG } from './catalog.js';
 import { type Comparison, comparePlans, type JumpRecord } from './compare-plans.js';
 import { periodOfTitle, providerOfTitle, readTitleLines } from '../statements/title-lines.js';
@@ -30,19 +31,47 @@ async function importKind(
       files.map((f) => ({ path: resolve(ctx.cwd, f) })),
       { kind, ...(preset === undefined ? {} : { preset }) },
     );
-    // Name files as the user typed them (the audit's evidence and the JSON stay machine-independent).
+    // Name files as the user typed them (the audit's evidence, the JSON and the rejected rows printed stay
+    // machine-independent).
     result.files.forEach((f, i) => {
       const shown = files[i];
-      if (shown === undefined) return;
-      const from = f.file;
-      f.file = shown;
-      for (const r of result.records) if (r.source.file === from) r.source = { ...r.source, file: shown };
+      if (shown === undefined || shown === f.file) return;
+      const rename = renamer(f.file, shown);
+      for (const r of result.records) {
+        const file = rename(r.source.file);
+        if (file !== r.source.file) r.source = { ...r.source, file };
+      }
+      relabel(f, rename);
     });
     return result;
   } catch (error) {
     if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
     throw error;
   }
+}
+
+/**
+ * The name a table of the input at `from` carries for the user: the input itself, and a workbook's sheets and an
+ * archive's members (cited file#sheet and file/member) under it, named from `shown`.
+ */
+function renamer(from: string, shown: string): (name: string) => string {
+  return (name) =>
+    name === from || name.startsWith(`${from}#`) || name.startsWith(`${from}/`)
+      ? shown + name.slice(from.length)
+      : name;
+}
+
+/** A file's summary, its tables', rejected rows' and warnings' names renamed (the rows are importFiles' rejected). */
+function relabel(summary: FileImportSummary, rename: (name: string) => string): void {
+  const before = summary.file;
+  summary.file = rename(before);
+  for (const r of summary.rejected) r.file = rename(r.file);
+  for (const w of summary.warnings) {
+    w.file = rename(w.file);
+    w.message = w.message.split(before).join(summary.file);
+    w.messageEn = w.messageEn.split(before).join(summary.file);
+  }
+  for (const part of summary.parts ?? []) relabel(part, rename);
 }
 
 /** Per file as the user typed it, its title lines (file-title.ts). */

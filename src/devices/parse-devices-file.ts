@@ -1,6 +1,7 @@
 import { type Document, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { parseAmount } from '../money/index.js';
+import { describeYamlErrors } from '../plans/yaml-error.js';
 import { parseLocalDate } from '../statements/parse-date-time.js';
 import { type DevicesText, devicesIssueText } from './devices-file-issue.js';
 
@@ -152,32 +153,25 @@ export function parseDevicesFile(source: string): DevicesParse {
     lineCounter: lines,
     prettyErrors: false,
   });
-  const [yamlError] = doc.errors;
-  if (yamlError !== undefined) {
-    const { line, col } = lines.linePos(yamlError.pos[0]);
-    const message = yamlError.message.split('\n')[0] ?? yamlError.message;
-    return yamlError.code === 'DUPLICATE_KEY'
-      ? {
-          ok: false,
-          zh: `设备文件不是有效的 YAML：第 ${line} 行，同一层级出现了重复的键`,
-          en: `the devices file is not valid YAML: line ${line}, a key appears twice in the same mapping`,
-        }
-      : {
-          ok: false,
-          zh: `设备文件不是有效的 YAML：第 ${line} 行第 ${col} 列附近格式有误，请检查缩进、冒号和括号`,
-          en: `the devices file is not valid YAML: line ${line}, column ${col}: ${message}`,
-        };
+  // A syntax error reads as one in a plan does: line, column and what to change, in both languages (each
+  // duplicate key listed).
+  const problems = describeYamlErrors(source, doc.errors);
+  if (problems.length > 0) {
+    return {
+      ok: false,
+      zh: problems.map((p) => `设备文件${p.zh}`).join('；'),
+      en: problems.map((p) => `the devices file: ${p.en}`).join('; '),
+    };
   }
   let tree: unknown;
   try {
     tree = doc.toJS();
-  } catch (error) {
+  } catch {
     // An alias expanded past the yaml library's limit (a "billion laughs" file).
-    const message = error instanceof Error ? error.message : String(error);
     return {
       ok: false,
       zh: '设备文件不是有效的 YAML：别名（*）展开过多',
-      en: `the devices file is not valid YAML: ${message}`,
+      en: 'the devices file is not valid YAML: its aliases (*) expand too far',
     };
   }
   const parsed = fileSchema.safeParse(tree);

@@ -63,7 +63,10 @@ function rename<T>(value: T, from: string, to: string): T {
 /** The name a record's source file carries for the user: the spooled path (or a ZIP member under it) renamed. */
 function uploadedName(source: string, file: { path: string; name: string }): string {
   if (source === file.path) return file.name;
-  return source.startsWith(`${file.path}/`) ? file.name + source.slice(file.path.length) : source;
+  // A table inside the upload: an archive's member (path/member) or a workbook's sheet (path#sheet).
+  return source.startsWith(`${file.path}/`) || source.startsWith(`${file.path}#`)
+    ? file.name + source.slice(file.path.length)
+    : source;
 }
 
 /**

@@ -602,6 +602,11 @@ const XLSX_STALL_MS = 30_000;
 
 interface SheetSource {
   name: string;
+  /**
+   * The workbook has more than this one worksheet: its rows are then cited `file#sheet`, those of the first
+   * sheet too, since a bare `file` row N could be on any tab. Known before the first row, from workbook.xml.
+   */
+  several: boolean;
   rows: AsyncIterable<{ cells: Cell[]; row: number }> | Iterable<{ cells: Cell[]; row: number }>;
 }
 
@@ -665,13 +670,30 @@ async function* loadedSheets(bytes: Buffer): AsyncGenerator<SheetSource> {
   const { Workbook } = await loadExcel();
   const workbook = new Workbook();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  const several = workbook.worksheets.length > 1;
   for (const ws of workbook.worksheets) {
     const rows: { cells: Cell[]; row: number }[] = [];
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
       rows.push({ cells: rowCells(row), row: rowNumber });
     });
-    yield { name: ws.name, rows };
+    yield { name: ws.name, several, rows };
   }
+}
+
+/**
+ * How many worksheets (chart sheets aside, as the whole-file reader has them) the workbook.xml that exceljs's
+ * streaming reader has parsed lists; undefined when it has not parsed one.
+ */
+function listedWorksheets(reader: unknown): number | undefined {
+  const r = reader as {
+    model?: { sheets?: { rId?: string }[] };
+    workbookRels?: { Id?: string; Target?: string }[];
+  };
+  const sheets = r.model?.sheets;
+  if (sheets === undefined) return undefined;
+  const targets = new Map((r.workbookRels ?? []).map((rel) => [rel.Id, rel.Target ?? '']));
+  return sheets.filter((sheet) => /(?:^|\/)worksheets\/[^/]+\.xml$/.test(targets.get(sheet.rId) ?? ''))
+    .length;
 }
 
 async function* streamedSheets(input: string | Readable, file: string): AsyncGenerator<SheetSource> {
@@ -690,13 +712,16 @@ async function* streamedSheets(input: string | Readable, file: string): AsyncGen
   )) {
     index++;
     const name = (sheet as unknown as { name?: string }).name ?? `Sheet${index}`;
+    // exceljs yields a worksheet only once workbook.xml is read (it names the sheet from it), so the sheet list is
+    // known before the first sheet's rows; were it not, naming the sheet keeps the row findable either way.
+    const several = (listedWorksheets(workbook) ?? 2) > 1;
     async function* rows(): AsyncGenerator<{ cells: Cell[]; row: number }> {
       for await (const row of stallGuard(sheet as AsyncIterable<unknown>, file)) {
         const r = row as SheetRow & { number: number };
         yield { cells: rowCells(r), row: r.number };
       }
     }
-    yield { name, rows: rows() };
+    yield { name, several, rows: rows() };
   }
 }
 
@@ -726,10 +751,8 @@ async function readXlsx(
       source =
         size <= xlsxLimits.inMemoryBytes ? loadedSheets(await readFile(input)) : streamedSheets(input, file);
     } else source = loadedSheets(input);
-    let sheetIndex = 0;
     for await (const sheet of source) {
-      sheetIndex++;
-      const partName = sheetIndex === 1 ? file : `${file}#${sheet.name}`;
+      const partName = sheet.several ? `${file}#${sheet.name}` : file;
       const isSummary = SUMMARY_SHEET.test(sheet.name);
       const sink = isSummary ? (r: PosRecord) => summaryRecords.push(r) : onRecord;
       const buffered: { cells: Cell[]; row: number }[] = [];

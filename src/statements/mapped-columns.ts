@@ -64,10 +64,11 @@ function keyLines(file: string): ReadonlyMap<string, number> {
 }
 
 /**
- * The mapped fields whose names are not in `cells` (a header, or the row most like one), each with the mapping's
- * line and the closest column; `found` is the column each field was found at (-1 when not).
+ * The mapped fields whose names are not in `cells` (a header, or the row most like one), each as
+ * `m.yaml:4 columns.time: “记帐日期”不在表头中，最接近的是“记账日期”`; `found` is the column each field was found
+ * at (-1 when not). Every message about a mapped column the header lacks starts so, whoever finds it.
  */
-function issuesOf(
+export function missingMappedColumns(
   preset: Preset,
   cells: readonly string[],
   found: (field: PresetField) => number,
@@ -130,7 +131,7 @@ export function mappedHeaderError(
     preset,
     cells.map((c) => normaliseHeader(c).key),
   );
-  const issues = issuesOf(preset, cells, (f) => columns.get(f) ?? -1, mapping);
+  const issues = missingMappedColumns(preset, cells, (f) => columns.get(f) ?? -1, mapping);
   if (issues.length === 0) return undefined;
   const shown = cells
     .map((c) => c.trim())
@@ -153,7 +154,7 @@ export function unmappedColumns(
   mapping: MappingSource,
 ): MappedColumnIssue[] {
   if (preset.header === 'none' || preset.delimiter === 'fixed' || header.length === 0) return [];
-  return issuesOf(preset, header, columnIndex, mapping).map((i) => ({
+  return missingMappedColumns(preset, header, columnIndex, mapping).map((i) => ({
     field: i.field,
     zh: `${i.zh}；${i.field} 没有读入`,
     en: `${i.en}; ${i.field} was not read`,

@@ -106,7 +106,7 @@ describe('--mapping errors', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'odd.yaml'), mapping({ amountAlias: 'Amount' }));
     const expected = [
-      'posguard: odd.yaml:9 columns.amount 写的列名 “Amount” 不在 odd.csv 的表头中，每一行都会因缺少交易金额被拒绝；是否应为“Amt”？',
+      'posguard: odd.yaml:9 columns.amount: “Amount”不在表头中，最接近的是“Amt”；odd.csv 的每一行都会因缺少交易金额被拒绝',
       '表头的列：TxnTime、TID、RRN、PAN、CardKind、Amt、MDR、Charge、Net、ValueDate、MID（映射未用到的：PAN、Amt、MDR）',
       '',
     ].join('\n');
@@ -121,7 +121,20 @@ describe('--mapping errors', () => {
     }
     const en = await run(dir, 'import', 'odd.csv', '--mapping', 'odd.yaml', '--lang', 'en');
     expect(en.stderr).toContain(
-      'odd.yaml:9 columns.amount names the column "Amount", which the header of odd.csv does not have, so every row would be rejected for want of an amount (did you mean "Amt"?)',
+      'odd.yaml:9 columns.amount: "Amount" is not in the header; the closest is "Amt"; every row of odd.csv would be rejected for want of an amount',
     );
+  });
+
+  it('words a misspelt column as the import does, whether the check before the import or the import finds it', async () => {
+    const dir = tmp();
+    // The check before the import finds the header (TxnTime is there) and misses the amount; the import itself
+    // meets a misspelt optional column (the settled amount) once the header is found.
+    writeFileSync(join(dir, 'amount.yaml'), mapping({ amountAlias: 'Amount' }));
+    writeFileSync(join(dir, 'settled.yaml'), mapping({}).replace('settled: [Net]', 'settled: [Nett]'));
+    const checked = await run(dir, 'import', 'odd.csv', '--mapping', 'amount.yaml');
+    const imported = await run(dir, 'import', 'odd.csv', '--mapping', 'settled.yaml');
+    expect(checked.stderr).toContain('amount.yaml:9 columns.amount: “Amount”不在表头中，最接近的是“Amt”');
+    expect(imported.exitCode).toBe(0);
+    expect(imported.stdout).toContain('settled.yaml:11 columns.settled: “Nett”不在表头中，最接近的是“Net”');
   });
 });

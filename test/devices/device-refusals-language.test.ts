@@ -56,8 +56,8 @@ const REFUSALS: Record<string, Refusal> = {
   'a file that is not YAML': {
     status: 400,
     code: 'invalid_devices_file',
-    zh: '设备文件不是有效的 YAML：第 2 行第 1 列附近格式有误，请检查缩进、冒号和括号',
-    en: 'the devices file is not valid YAML: line 2, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    zh: '设备文件第 1 行第 12 列：YAML 格式错误（括号没有闭合）：这里的 [ 没有对应的 ]：请在列表的末尾补上 ]',
+    en: 'the devices file: YAML syntax error at line 1, column 12 (unclosed bracket): the [ here has no matching ]: add ] at the end of the list',
     request: () => yaml('terminals: [\n'),
   },
   'an empty file': {

@@ -12,7 +12,7 @@ import { multipartBody } from './test-app.js';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const EMAIL = 'owner@example.com';
 const PASSWORD = 'Kill-Test-Pass-1';
-const ROWS = 150_000;
+const ROWS = 80_000;
 
 let dir: string;
 let bigCsv: Buffer;

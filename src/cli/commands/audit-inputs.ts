@@ -272,7 +272,7 @@ async function auditInputs(
   const mappingKind =
     flags.mapping === undefined ? undefined : await mappingKindOf(ctx, flags.mapping, inputs);
 
-  const kinds: Omit<InputGroup, 'mappingFile'>[] = [
+  const kinds: Omit<InputGroup, 'mappingFile' | 'mappingName'>[] = [
     {
       kind: 'settlement',
       files: byTable.files.settlement,
@@ -295,13 +295,12 @@ async function auditInputs(
       located: byTable.located,
     },
   ];
-  const groups: InputGroup[] = kinds.map((g) => ({
-    ...g,
-    mappingFile:
-      flags.mapping !== undefined && (mappingKind ?? 'settlement') === g.kind
-        ? resolve(ctx.cwd, flags.mapping)
-        : undefined,
-  }));
+  const mapping = flags.mapping;
+  const groups: InputGroup[] = kinds.map((g) =>
+    mapping !== undefined && (mappingKind ?? 'settlement') === g.kind
+      ? { ...g, mappingFile: resolve(ctx.cwd, mapping), mappingName: mapping }
+      : { ...g, mappingFile: undefined, mappingName: undefined },
+  );
   const devices = await loadDevices(ctx, inputs.devices);
   const { importAndAudit } = await import('./audit-run.js');
   const { report, leftOut } = await importAndAudit(ctx, {
@@ -370,6 +369,7 @@ async function checkMerchantsFound(
             kind: g.kind,
             ...(g.preset === undefined ? {} : { preset: g.preset }),
             ...(g.mappingFile === undefined ? {} : { mappingFile: g.mappingFile }),
+            ...(g.mappingName === undefined ? {} : { mappingName: g.mappingName }),
           },
           (record) => {
             if (record.merchantId !== undefined && record.merchantId !== '') present.add(record.merchantId);

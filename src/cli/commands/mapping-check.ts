@@ -48,7 +48,8 @@ export async function checkMappedColumns(
 ): Promise<void> {
   const { preset } = mapping;
   if (preset.header === 'none' || preset.delimiter === 'fixed') return;
-  const needed = NEEDED.filter(({ field }) => namesOf(preset, field).length > 0);
+  const { mappedNames, missingMappedColumns } = await import('../../statements/mapped-columns.js');
+  const needed = NEEDED.filter(({ field }) => mappedNames(preset, field).length > 0);
   if (needed.length === 0) return;
   for (const file of files) {
     const header = await headerOf(resolve(ctx.cwd, file), file, mapping, kind);
@@ -57,35 +58,30 @@ export async function checkMappedColumns(
       ({ field, instead }) => header.index(field) < 0 && instead.every((f) => header.index(f) < 0),
     );
     if (missing.length === 0) continue;
-    const lines = await mappingLines(mapping.abs);
-    const { editDistance } = await import('../../plans/yaml-tree.js');
+    // Worded as the import words a mapped column its header lacks, so that one mistake reads the same wherever
+    // it is caught; what it costs here (every row rejected) follows.
+    const issues = missingMappedColumns(preset, header.cells, header.index, {
+      file: mapping.abs,
+      shown: mapping.shown,
+    });
+    const parts = issues.flatMap((issue) => {
+      const need = missing.find(({ field }) => field === issue.field);
+      if (need === undefined) return [];
+      return [
+        {
+          zh: `${issue.zh}；${file} 的每一行都会因缺少${need.zh}被拒绝`,
+          en: `${issue.en}; every row of ${file} would be rejected for want of ${need.en}`,
+        },
+      ];
+    });
     const used = new Set(header.usedColumns);
     const free = header.cells.filter((c, i) => c.trim() !== '' && !used.has(i));
-    const parts = missing.map(({ field, zh, en }) => {
-      const names = namesOf(preset, field);
-      const line = lines.get(`columns.${field}`);
-      const place = line === undefined ? mapping.shown : `${mapping.shown}:${line}`;
-      const guess = closestColumn(names, free, editDistance);
-      const quoted = names.map((n) => `“${n}”`).join('、');
-      const quotedEn = names.map((n) => `"${n}"`).join(', ');
-      return {
-        zh: `${place} columns.${field} 写的列名 ${quoted} 不在 ${file} 的表头中，每一行都会因缺少${zh}被拒绝${guess === undefined ? '' : `；是否应为“${guess}”？`}`,
-        en: `${place} columns.${field} names the column ${quotedEn}, which the header of ${file} does not have, so every row would be rejected for want of ${en}${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`,
-      };
-    });
     const cells = header.cells.filter((c) => c.trim() !== '');
     throw new CliError(
       `${parts.map((p) => p.zh).join('\n')}\n表头的列：${cells.join('、')}${free.length > 0 ? `（映射未用到的：${free.join('、')}）` : ''}`,
       `${parts.map((p) => p.en).join('\n')}\nthe header's columns: ${cells.join(', ')}${free.length > 0 ? ` (not mapped: ${free.join(', ')})` : ''}`,
     );
   }
-}
-
-/** The column names (not numbers) the mapping gives a field. */
-function namesOf(preset: Preset, field: PresetField): string[] {
-  const refs = preset.columns[field];
-  if (refs === undefined) return [];
-  return (Array.isArray(refs) ? refs : [refs]).filter((r): r is string => typeof r === 'string');
 }
 
 interface Header {
@@ -115,7 +111,7 @@ async function headerOf(
     const table = openTextTable(
       file,
       head,
-      { mappingFile: mapping.abs, ...(kind ? { kind } : {}) },
+      { mappingFile: mapping.abs, mappingName: mapping.shown, ...(kind ? { kind } : {}) },
       () => {},
     );
     if (table.delimiter.length !== 1) return undefined;
@@ -140,34 +136,4 @@ async function headerOf(
 async function readHead(abs: string): Promise<Buffer | undefined> {
   const { readFileHead } = await import('../../statements/read-buffer.js');
   return readFileHead(abs, HEAD_BYTES).catch(() => undefined);
-}
-
-/** The line of each key of the mapping file (`columns.amount` → 10), for pointing at the alias to change. */
-async function mappingLines(abs: string): Promise<ReadonlyMap<string, number>> {
-  const { readFile } = await import('node:fs/promises');
-  const { readYamlTree } = await import('../../plans/yaml-tree.js');
-  try {
-    const read = readYamlTree((await readFile(abs, 'utf8')).replace(/^\uFEFF/, ''));
-    return read.ok ? read.tree.keyLines : new Map();
-  } catch {
-    return new Map();
-  }
-}
-
-/** The unmapped header column most like one of the mapped names (Amount → Amt), when one is close enough. */
-function closestColumn(
-  names: readonly string[],
-  free: readonly string[],
-  editDistance: (a: string, b: string) => number,
-): string | undefined {
-  let best: { column: string; distance: number } | undefined;
-  for (const name of names)
-    for (const column of free) {
-      const a = name.toLowerCase();
-      const b = column.toLowerCase().trim();
-      const distance = a.includes(b) || b.includes(a) ? 0 : editDistance(a, b);
-      if (distance <= Math.max(2, Math.floor(Math.max(a.length, b.length) / 2)))
-        if (best === undefined || distance < best.distance) best = { column: column.trim(), distance };
-    }
-  return best?.column;
 }
