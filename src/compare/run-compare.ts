@@ -3,6 +3,7 @@ import type { CompareFlags } from '../cli/commands/compare.js';
 import type { CliContext } from '../cli/context.js';
 import { checkDate } from '../cli/commands/audit-inputs.js';
 import { CliError } from '../cli/errors.js';
+import { typedImportFailure } from '../cli/import-failure.js';
 import { pick } from '../cli/lang.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/index.js';
@@ -45,7 +46,11 @@ async function importKind(
     });
     return result;
   } catch (error) {
-    if (error instanceof ImportFileError) throw new CliError(error.zh, error.message);
+    if (error instanceof ImportFileError)
+      throw typedImportFailure(
+        error,
+        files.map((typed) => ({ abs: resolve(ctx.cwd, typed), typed })),
+      );
     throw error;
   }
 }

@@ -192,6 +192,19 @@ describe('compare with a statement workbook of several sheets', () => {
     }
   });
 
+  it('names a statement it cannot read as typed, not by its absolute path', async () => {
+    const dir = await planFixture();
+    // A ZIP signature and nothing after it: not a workbook that can be opened.
+    writeFileSync(join(dir, 'broken.xlsx'), Buffer.from('PK\u0003\u0004 not really a workbook'));
+    const run = await runCli(
+      ['compare', '--terminal', 'journal.csv', '--settlement', 'broken.xlsx', '--catalog', 'catalog.yaml'],
+      { cwd: dir, env: {} },
+    );
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('posguard: broken.xlsx：ZIP 文件已损坏');
+    expect(run.stderr).not.toContain(dir);
+  });
+
   it('gives a merchant none of whose lines any sheet holds no 跳点 record from the workbook', async () => {
     const dir = await planFixture();
     const run = await compare(dir, [...PLAN_ARGS, '--format', 'json']);

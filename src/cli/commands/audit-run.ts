@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import type { AuditOptions, AuditSession } from '../../audit/audit.js';
 import type { GroupJob, GroupResult } from '../../audit/component-audit.js';
-import type { FileImportSummary, ImportFileError } from '../../statements/import-types.js';
+import type { FileImportSummary } from '../../statements/import-types.js';
+import { typedImportFailure } from '../import-failure.js';
 import type { CoverageCollector } from '../../audit/coverage.js';
 import type { ImportTask, ImportTaskResult } from '../../audit/import-task.js';
 import type { FileOutline } from '../../statements/outline.js';
@@ -340,7 +341,7 @@ async function auditByFileGroups(
     } else for (const g of groups) results.push(await auditGroup(jobOf(g), onBytes));
   } catch (error) {
     const { ImportFileError } = await import('../../statements/import-types.js');
-    if (error instanceof ImportFileError) throw importFailure(error, tasks);
+    if (error instanceof ImportFileError) throw typedImportFailure(error, tasks);
     throw spoolFailure(error);
   } finally {
     progress.finish();
@@ -502,7 +503,7 @@ async function importBankFiles(
     for (const task of tasks)
       imports.push(await importTask(task, { spool: unused, coverage: new CoverageCollector(), options }));
   } catch (error) {
-    if (error instanceof ImportFileError) throw importFailure(error, tasks);
+    if (error instanceof ImportFileError) throw typedImportFailure(error, tasks);
     throw error;
   } finally {
     unused.dispose();
@@ -727,21 +728,6 @@ async function reportOf(
   return { report, leftOut };
 }
 
-/**
- * A file the import could not read, as a usage error naming it as the user typed it (the import names the path it
- * read; a table in an archive or a sheet keeps its inner name), as `posguard import` does.
- */
-function importFailure(error: ImportFileError, tasks: readonly ImportTask[]): CliError {
-  const task = [...tasks]
-    .sort((a, b) => b.abs.length - a.abs.length)
-    .find(
-      (t) => error.file === t.abs || error.file.startsWith(`${t.abs}/`) || error.file.startsWith(`${t.abs}#`),
-    );
-  if (task === undefined || task.abs === task.typed) return new CliError(error.zh, error.message);
-  const typed = task.typed + error.file.slice(task.abs.length);
-  return new CliError(error.zh.split(error.file).join(typed), error.message.split(error.file).join(typed));
-}
-
 /** Below this much input, starting threads costs more than it saves (measured: no gain at 28 MB). */
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
@@ -857,7 +843,7 @@ async function importInputs(
           ),
         );
   } catch (error) {
-    if (error instanceof ImportFileError) throw importFailure(error, tasks);
+    if (error instanceof ImportFileError) throw typedImportFailure(error, tasks);
     throw spoolFailure(error);
   } finally {
     progress.finish();
