@@ -73,8 +73,20 @@ export function addAuditInputOptions(command: Command, t: (zh: string, en: strin
       ),
     )
     .option('--merchant <ids...>', t('只核对这些商户号', 'audit only these merchant IDs'))
-    .option('--from <date>', t('起始交易日期 YYYY-MM-DD（含）', 'first trade date YYYY-MM-DD (inclusive)'))
-    .option('--to <date>', t('截止交易日期 YYYY-MM-DD（含）', 'last trade date YYYY-MM-DD (inclusive)'))
+    .option(
+      '--from <date>',
+      t(
+        '起始交易日期 YYYY-MM-DD（含；扣款、返还、到账行按结算日）',
+        'first trade date YYYY-MM-DD (inclusive; deduction, rebate and payout lines by settlement date)',
+      ),
+    )
+    .option(
+      '--to <date>',
+      t(
+        '截止交易日期 YYYY-MM-DD（含；扣款、返还、到账行按结算日）',
+        'last trade date YYYY-MM-DD (inclusive; deduction, rebate and payout lines by settlement date)',
+      ),
+    )
     .option('--terminal-preset <name>', t('终端流水的预设格式', 'preset for the journals'))
     .option('--settlement-preset <name>', t('结算单的预设格式', 'preset for the statements'))
     .option('--bank-preset <name>', t('银行流水的预设格式', 'preset for the bank files'))
