@@ -1,44 +1,19 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/report-types.js';
 import { runCli } from '../../src/cli/program.js';
+import { runBuilt, scratchBuild } from '../scratch-build.js';
 import { HEADER, M1, M2, tmpDirs } from './audit-fixtures.js';
 import { FLAT_BY_FILE_NAME, M1_LINES, M2_LINES, writeFiles } from './flat-merchants-fixture.js';
 
 // With worker threads the spool learns which merchants each file's lines went to from the workers' chunks, not
 // record by record: `audit --merchant M1` must still list only M1's files, use only M1's bank file, and give the
-// single-thread report. The workers run compiled JavaScript: the sources are built into a scratch directory.
+// single-thread report. The workers run compiled JavaScript: the CLI runs from the run's scratch build.
 
 const tmp = tmpDirs('posguard-cli-merchant-workers-');
-const repo = resolve(import.meta.dirname, '../..');
-const build = join(repo, `.test-build-merchant-${process.pid}`);
-const run = promisify(execFile);
 
-beforeAll(() => {
-  execFileSync(
-    process.execPath,
-    [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', build],
-    { cwd: repo },
-  );
+beforeAll(async () => {
+  await scratchBuild();
 }, 180_000);
-afterAll(() => rmSync(build, { recursive: true, force: true }));
-
-async function built(cwd: string, args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(build, 'cli/main.js'), ...args], {
-      cwd,
-      env: { ...process.env, ...env },
-      maxBuffer: 64 << 20,
-    });
-    return { exitCode: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { exitCode: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const JOURNAL_HEADER = '交易时间,商户号,终端号,参考号,卡类型,支付方式,交易类型,交易金额';
 
@@ -71,7 +46,10 @@ describe('posguard audit --merchant on worker threads', () => {
     ]);
     // In memory (each worker's import flushed whole), and spilled.
     for (const spoolRecords of ['1000000', '1']) {
-      const parallel = await built(dir, args, { POSGUARD_JOBS: '2', POSGUARD_SPOOL_RECORDS: spoolRecords });
+      const parallel = await runBuilt(dir, args, {
+        POSGUARD_JOBS: '2',
+        POSGUARD_SPOOL_RECORDS: spoolRecords,
+      });
       expect(parallel.stderr).toBe('');
       expect(parallel.exitCode).toBe(single.exitCode);
       expect(JSON.parse(parallel.stdout)).toEqual(expected);

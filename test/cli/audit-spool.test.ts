@@ -1,4 +1,3 @@
-import { execFile, execFileSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -9,8 +8,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRecords } from '../../src/audit/audit.js';
@@ -21,6 +19,7 @@ import { attachDiagnoses } from '../../src/explain/attach-diagnoses.js';
 import { loadPlanFile } from '../../src/plans/parse-plan.js';
 import type { FeePlan } from '../../src/plans/plan-types.js';
 import { importFiles } from '../../src/statements/import.js';
+import { runBuilt, scratchBuild } from '../scratch-build.js';
 
 /**
  * `posguard audit` audits merchant by merchant through a spool that moves records to temporary files when too
@@ -386,36 +385,16 @@ describe('posguard audit, a group of files at a time', () => {
 });
 
 /**
- * The worker threads run compiled JavaScript, so this builds the sources into a scratch directory beside dist/
- * and runs that CLI with POSGUARD_JOBS=2: its report must be the single-thread one, whatever the spool does.
+ * The worker threads run compiled JavaScript, so this runs the CLI from the run's scratch build with
+ * POSGUARD_JOBS=2: its report must be the single-thread one, whatever the spool does.
  */
 describe('posguard audit with the files imported on worker threads', () => {
-  const repo = resolve(import.meta.dirname, '../..');
-  const build = join(repo, `.test-build-${process.pid}`);
-  const run = promisify(execFile);
-  beforeAll(() => {
-    execFileSync(
-      process.execPath,
-      [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', build],
-      {
-        cwd: repo,
-      },
-    );
+  beforeAll(async () => {
+    await scratchBuild();
   }, 120_000);
-  afterAll(() => rmSync(build, { recursive: true, force: true }));
 
-  const built = async (args: string[], env: Record<string, string>) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [join(build, 'cli/main.js'), ...args], {
-        env: { ...process.env, ...env },
-        maxBuffer: 64 << 20,
-      });
-      return { exitCode: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { exitCode: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  // In this process's directory, as runCli without cwd audits: the reports name the files alike.
+  const built = (args: string[], env: Record<string, string>) => runBuilt(process.cwd(), args, env);
 
   // Each merchant (or group of files) on a worker, merged in order; with bank files the credits are claimed once
   // every merchant's payout days are back.
