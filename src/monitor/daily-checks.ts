@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { rebateFenOf } from '../audit/rebates.js';
+import { scopeDateOf } from '../audit/scope.js';
 import { addWorkingDays } from '../calendar/index.js';
 import { formatFen } from '../money/index.js';
 import { parsePlan } from '../plans/parse-plan.js';
@@ -6,11 +8,12 @@ import { auditMerchant } from '../server/merchant-audit.js';
 import { WRITE_ROLES } from '../storage/access.js';
 import { raiseAlerts, queueDigest } from '../storage/alerts-repo.js';
 import { rulesInForce } from '../storage/monitor-repo.js';
+import { rowToRecord } from '../storage/record-row.js';
 import type { Database } from '../storage/schema.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
 import type { AlertKind } from './alert-kinds.js';
-import { type DigestAlert, digestWording, summariseAlerts } from './daily-digest.js';
+import { type DigestAlert, type DigestRebate, digestWording, summariseAlerts } from './daily-digest.js';
 import { isSaleType } from './fee-overcharge.js';
 
 /** What one daily run did, per merchant. */
@@ -92,7 +95,8 @@ export function salesAwaitingSettlement(rows: readonly TerminalRow[]): Map<strin
  * working days) and for which no settlement line exists raises one `missing_statement`, carrying the fen of
  * that day's sales still to be settled (money at risk); then yesterday's alerts are summed into one digest per
  * channel, in the channel's language: the money lost (overcharges, rate changes, unplanned deductions, each fen
- * once) and, apart, the money at risk. Idempotent per day (a second run adds nothing).
+ * once) and, apart, the money at risk and what the provider's statement lines of that day gave back (rebates,
+ * never set against the loss). Idempotent per day (a second run adds nothing).
  */
 export async function runDailyChecks(
   db: Kysely<Database>,
@@ -213,8 +217,10 @@ export async function runDailyChecks(
           }),
         ),
         overchargeKeys,
+        await rebatesOn(db, id, yesterday),
       );
-      if (ofDay.length > 0 || (audit !== undefined && audit.findings > 0)) {
+      // Money given back is news too: a merchant who complained wants to see it arrive, alerts or not.
+      if (ofDay.length > 0 || (audit !== undefined && audit.findings > 0) || summary.returned.n > 0) {
         const link = `${options.publicUrl}/m/${id}/alerts`;
         const reconciled = audit === undefined ? undefined : { from, to: yesterday, ...audit };
         digestQueued = await queueDigest(db, id, {
@@ -227,6 +233,7 @@ export async function runDailyChecks(
             lossFen: summary.lossFen,
             atRiskFen: summary.atRiskFen,
             withdrawn: summary.withdrawn,
+            returned: summary.returned,
             audit: audit ?? null,
             link,
           },
@@ -243,6 +250,37 @@ export async function runDailyChecks(
     });
   }
   return out;
+}
+
+/**
+ * The merchant's statement rebate lines (手续费返还, 流量费返还…) of `date`, dated as the audit dates them (scopeDateOf:
+ * the settlement day, else the trade day), in the order they were stored, each with what it gave back.
+ */
+async function rebatesOn(db: Kysely<Database>, merchantId: number, date: string): Promise<DigestRebate[]> {
+  const rows = await db
+    .selectFrom('records')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('kind', '=', 'settlement')
+    .where('type', '=', 'rebate')
+    .where('status', '=', 'success')
+    .where((eb) =>
+      eb.or([
+        eb('settle_date', '=', date),
+        // A day either side of the trade day: a time written with another offset may be on `date` in Shanghai.
+        eb.and([
+          eb('settle_date', 'is', null),
+          eb('time', '>=', addDays(date, -1)),
+          eb('time', '<', addDays(date, 2)),
+        ]),
+      ]),
+    )
+    .orderBy('id')
+    .execute();
+  return rows
+    .map(rowToRecord)
+    .filter((r) => scopeDateOf(r) === date)
+    .map((r) => ({ label: r.label ?? null, fen: rebateFenOf(r) }));
 }
 
 /** The audit of a merchant's stored records over a window, as its first owner or agent sees it. */

@@ -120,9 +120,70 @@ describe('a withdrawn alert is not one of the alerts the digest counts', () => {
       lossFen: 0,
       atRiskFen: 0,
       withdrawn: { n: 1, fen: 330 },
+      returned: { n: 0, fen: 0 },
       lines: ['已撤销告警 1 条（此前提示的 ¥3.30 不计入损失）'],
       linesEn: ['Withdrawn: 1 alert (the ¥3.30 reported before is not counted as lost)'],
     });
+  });
+});
+
+describe('what the provider gave back is told apart, never set against the loss', () => {
+  it('one line after the withdrawn: lines, total and per label in the order they came, same label summed', () => {
+    const summary = summariseAlerts(
+      [
+        { kind: 'fee_overcharge', amountFen: 330, details: {} },
+        { kind: 'fee_overcharge', amountFen: 0, details: { withdrawnFen: 45 } },
+      ],
+      new Set(),
+      [
+        { label: '手续费返还', fen: 20 },
+        { label: '流量费返还', fen: 1_200 },
+        { label: '手续费返还', fen: 30 },
+      ],
+    );
+    // 20 + 1,200 + 30 = 1,250 fen given back; the loss stays the 330 fen overcharge.
+    expect(summary.lossFen).toBe(330);
+    expect(summary.counts).toEqual({ fee_overcharge: { n: 1, fen: 330 } });
+    expect(summary.returned).toEqual({ n: 3, fen: 1_250 });
+    expect(summary.lines).toEqual([
+      '手续费多扣 1 条，多扣 ¥3.30',
+      '合计损失 ¥3.30',
+      '已撤销告警 1 条（此前提示的 ¥0.45 不计入损失）',
+      '服务商返还 3 笔 ¥12.50（手续费返还 ¥0.50、流量费返还 ¥12.00）',
+    ]);
+    expect(summary.linesEn).toEqual([
+      'Fee overcharged: 1 alert, overcharged ¥3.30',
+      'Total lost ¥3.30',
+      'Withdrawn: 1 alert (the ¥0.45 reported before is not counted as lost)',
+      'Given back by the provider: 3 lines, ¥12.50 (手续费返还 ¥0.50, 流量费返还 ¥12.00)',
+    ]);
+  });
+
+  it('names three labels, then 等 / …; a line without one is a 返还 / rebate', () => {
+    const summary = summariseAlerts([], new Set(), [
+      { label: '押金退还', fen: 9_900 },
+      { label: null, fen: 100 },
+      { label: '激活返现', fen: 5_000 },
+      { label: '秒到费冲正', fen: 200 },
+      { label: '交易返现', fen: 1 },
+    ]);
+    expect(summary.lossFen).toBe(0);
+    expect(summary.returned).toEqual({ n: 5, fen: 15_201 });
+    expect(summary.lines).toEqual([
+      '服务商返还 5 笔 ¥152.01（押金退还 ¥99.00、返还 ¥1.00、激活返现 ¥50.00 等）',
+    ]);
+    expect(summary.linesEn).toEqual([
+      'Given back by the provider: 5 lines, ¥152.01 (押金退还 ¥99.00, rebate ¥1.00, 激活返现 ¥50.00, …)',
+    ]);
+  });
+
+  it('one line in the singular; no line and nothing returned without rebates', () => {
+    const one = summariseAlerts([], new Set(), [{ label: '手续费返还', fen: 50 }]);
+    expect(one.linesEn).toEqual(['Given back by the provider: 1 line, ¥0.50 (手续费返还 ¥0.50)']);
+    expect(one.lines).toEqual(['服务商返还 1 笔 ¥0.50（手续费返还 ¥0.50）']);
+    const none = summariseAlerts([{ kind: 'fee_overcharge', amountFen: 330, details: {} }], new Set(), []);
+    expect(none.returned).toEqual({ n: 0, fen: 0 });
+    expect(none.lines).toEqual(['手续费多扣 1 条，多扣 ¥3.30', '合计损失 ¥3.30']);
   });
 });
 

@@ -32,6 +32,8 @@ export interface DigestSummary {
   atRiskFen: number;
   /** The alerts withdrawn since they were raised, and the money they had claimed (none of it lost). */
   withdrawn: { n: number; fen: number };
+  /** The statement's rebate lines of the day (手续费返还, 流量费返还…) and what they gave back: never part of the loss. */
+  returned: { n: number; fen: number };
   lines: string[];
   linesEn: string[];
 }
@@ -43,6 +45,36 @@ export interface DigestSummary {
  */
 export function isWithdrawn(alert: Pick<DigestAlert, 'amountFen' | 'details'>): boolean {
   return (alert.amountFen ?? 0) === 0 && typeof alert.details['withdrawnFen'] === 'number';
+}
+
+/** A statement's rebate line as the digest tells it: the statement's words for it and the fen it gave back. */
+export interface DigestRebate {
+  label: string | null;
+  fen: number;
+}
+
+/** How many labels the rebate line names before it says 等 / …. */
+const REBATE_LABELS_NAMED = 3;
+
+/**
+ * The line telling the merchant what the provider gave back: how many lines, their total, and per label (in the
+ * order the lines came, the same label summed) what it gave, the first REBATE_LABELS_NAMED of them.
+ */
+function returnedLine(rebates: readonly DigestRebate[], fen: number): AlertText {
+  const byLabel = new Map<string, number>();
+  for (const r of rebates) {
+    const label = r.label?.trim() ?? '';
+    byLabel.set(label, (byLabel.get(label) ?? 0) + r.fen);
+  }
+  const named = [...byLabel].slice(0, REBATE_LABELS_NAMED);
+  const more = byLabel.size > REBATE_LABELS_NAMED;
+  const listZh = named.map(([label, f]) => `${label || '返还'} ${formatFen(f)}`).join('、');
+  const listEn = named.map(([label, f]) => `${label || 'rebate'} ${formatFen(f)}`).join(', ');
+  const n = rebates.length;
+  return {
+    zh: `服务商返还 ${n} 笔 ${formatFen(fen)}（${listZh}${more ? ' 等' : ''}）`,
+    en: `Given back by the provider: ${n} ${n === 1 ? 'line' : 'lines'}, ${formatFen(fen)} (${listEn}${more ? ', …' : ''})`,
+  };
 }
 
 /** The kinds whose amount is money lost, and what the digest calls that money. */
@@ -111,11 +143,14 @@ function rateChangeMoney(
  * `overchargeKeys` are the dedup keys of every fee_overcharge alert the merchant has), and, apart, the sales a
  * missing statement leaves waiting (money at risk, not lost). A withdrawn alert (isWithdrawn) is neither
  * counted nor listed under its kind: one line after the total says how many were withdrawn and what they had
- * claimed. Lines follow ALERT_KINDS order, then the total, then the withdrawn.
+ * claimed. The day's rebate lines (`rebates`) are told apart too: money the provider gave back, never set against
+ * the digest's loss (whether it makes any of it good is the audit's to judge). Lines follow ALERT_KINDS order,
+ * then the total, then the withdrawn, then the rebates.
  */
 export function summariseAlerts(
   alerts: readonly DigestAlert[],
   overchargeKeys: ReadonlySet<string>,
+  rebates: readonly DigestRebate[] = [],
 ): DigestSummary {
   const counts: Partial<Record<AlertKind, DigestCount>> = {};
   let lossFen = 0;
@@ -172,7 +207,13 @@ export function summariseAlerts(
       `Withdrawn: ${withdrawn.n} ${withdrawn.n === 1 ? 'alert' : 'alerts'} (the ${was} reported before is not counted as lost)`,
     );
   }
-  return { counts, lossFen, atRiskFen, withdrawn, lines, linesEn };
+  const returned = { n: rebates.length, fen: rebates.reduce((sum, r) => sum + r.fen, 0) };
+  if (returned.n > 0) {
+    const line = returnedLine(rebates, returned.fen);
+    lines.push(line.zh);
+    linesEn.push(line.en);
+  }
+  return { counts, lossFen, atRiskFen, withdrawn, returned, lines, linesEn };
 }
 
 /** The reconciliation a digest reports: the audit of the stored records from `from` to `to`. */
