@@ -34,6 +34,8 @@ import { type Cell, TableReader } from './table-reader.js';
 import {
   detailTables,
   entryStream,
+  isClutter,
+  isNoHeaderError,
   isTableEntry,
   listEntries,
   openZip,
@@ -897,6 +899,18 @@ async function readZip(
       );
     }
     const warnings: ImportWarning[] = [];
+    for (const e of entries) {
+      if (isClutter(e) || isTableEntry(e)) continue;
+      warnings.push({
+        code: 'zip.not-a-table',
+        file,
+        message: `${e.name} 不是表格文件，未读取（只读取 CSV、TXT、XLSX、XLS）`,
+        messageEn: `${e.name} is not a table file; not read (only CSV, TXT, XLSX and XLS files are read)`,
+      });
+    }
+    // A member with no header (a 说明.txt beside the tables) does not stop the archive; the first one stops it
+    // only when nothing else in it is a table.
+    let noHeader: ImportFileError | undefined;
     const chosen = detailTables(tables);
     for (const e of tables) {
       if (!chosen.includes(e)) {
@@ -946,6 +960,17 @@ async function readZip(
           } else parts.push(await readText(partName, once(bytes), options, onRecord));
         } else parts.push(await readText(partName, stream, options, onRecord));
       } catch (error) {
+        if (error instanceof ImportFileError && isNoHeaderError(error)) {
+          // Named with the reason, not dropped: it may be a statement whose layout this reader does not know.
+          noHeader ??= error;
+          warnings.push({
+            code: 'zip.member-not-read',
+            file,
+            message: `${name} 未读取：${error.reason.zh}`,
+            messageEn: `${name} was not read: ${error.reason.en}`,
+          });
+          continue;
+        }
         if (error instanceof ImportFileError) throw error;
         throw new ImportFileError(file, `${name} 已损坏`, `${name} is corrupt (${errorText(error)})`);
       }
@@ -956,6 +981,7 @@ async function readZip(
       }
     }
     if (parts.length === 0) {
+      if (noHeader !== undefined) throw noHeader;
       throw new ImportFileError(
         file,
         'ZIP 中只有旧版 Excel（.xls）文件，无法读取；请另存为 .xlsx 后再导入',

@@ -6,7 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import type yauzl from 'yauzl';
 import { detectEncoding } from './decode.js';
-import type { ImportInput } from './import-types.js';
+import { readFileHead } from './read-buffer.js';
+import type { ImportFileError, ImportInput } from './import-types.js';
 
 // The ZIP side of the importer: opening an archive, naming its entries (GBK names too), and choosing which of
 // them are tables to read. Shared by the importer, which reads an archive's tables as parts of one file, and by
@@ -39,16 +40,48 @@ export function listEntries(zip: yauzl.ZipFile): Promise<ZipEntryInfo[]> {
   return new Promise((resolve, reject) => {
     const entries: ZipEntryInfo[] = [];
     zip.on('entry', (entry: yauzl.Entry) => {
-      const raw = entry.fileName as unknown as Buffer;
-      // Windows zip tools write GBK names without the UTF-8 flag (bit 11).
-      const utf8 = (entry.generalPurposeBitFlag & 0x800) !== 0 || detectEncoding(raw) === 'utf-8';
-      entries.push({ entry, name: utf8 ? raw.toString('utf8') : iconv.decode(raw, 'gb18030') });
+      entries.push({
+        entry,
+        name: entryName(entry.fileName as unknown as Buffer, entry.generalPurposeBitFlag),
+      });
       zip.readEntry();
     });
     zip.on('end', () => resolve(entries));
     zip.on('error', reject);
     zip.readEntry();
   });
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * An entry's name from its stored bytes. Flagged UTF-8 (general purpose bit 11) is UTF-8. Unflagged, the ZIP
+ * standard says CP437, but Windows zip tools in China write the GBK of the system code page: GB18030 when the
+ * bytes decode as such, UTF-8 when they are valid UTF-8 (Linux and macOS tools that set no flag), else CP437.
+ */
+export function entryName(raw: Buffer, generalPurposeBitFlag: number): string {
+  if ((generalPurposeBitFlag & 0x800) !== 0) return regainedGbk(raw.toString('utf8'));
+  try {
+    return regainedGbk(strictUtf8.decode(raw));
+  } catch {
+    // Not UTF-8: a legacy code page.
+  }
+  const gbk = iconv.decode(raw, 'gb18030');
+  return gbk.includes('\uFFFD') ? iconv.decode(raw, 'cp437') : gbk;
+}
+
+/**
+ * A name garbled on its way: a GBK-named archive opened as CP437 (Linux unzip, older tools) and zipped again as
+ * UTF-8 keeps the box-drawing text (`╜ß╦π├≈╧╕.csv`) for 结算明细.csv. CP437 shows the lead bytes of the common
+ * hanzi (0xB0–0xDF) as box drawing, which no real name is written in: such a name whose CP437 bytes are clean
+ * GB18030 with hanzi in it is read as that GB18030; any other name is kept as it is.
+ */
+function regainedGbk(name: string): string {
+  if (!/[\u2500-\u259f]/.test(name)) return name;
+  const bytes = iconv.encode(name, 'cp437');
+  if (iconv.decode(bytes, 'cp437') !== name) return name;
+  const gbk = iconv.decode(bytes, 'gb18030');
+  return !gbk.includes('\uFFFD') && /[\u4e00-\u9fff]/.test(gbk) ? gbk : name;
 }
 
 export function entryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
@@ -59,14 +92,28 @@ export function entryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Rea
   });
 }
 
-/** An entry the importer reads as a table: not a folder, not macOS or hidden clutter, a table's extension. */
-export function isTableEntry(e: ZipEntryInfo): boolean {
+/** What an archive carries that is nobody's file: folders, macOS forks and hidden files, Windows thumbnails. */
+export function isClutter(e: ZipEntryInfo): boolean {
+  const base = basename(e.name);
   return (
-    !e.name.endsWith('/') &&
-    !e.name.startsWith('__MACOSX') &&
-    !basename(e.name).startsWith('.') &&
-    /\.(csv|txt|tsv|xlsx|xls|html?)$/i.test(e.name)
+    e.name.endsWith('/') ||
+    e.name.startsWith('__MACOSX') ||
+    base.startsWith('.') ||
+    /^(thumbs\.db|desktop\.ini)$/i.test(base)
   );
+}
+
+/** An entry the importer reads as a table: not clutter, a table's extension. */
+export function isTableEntry(e: ZipEntryInfo): boolean {
+  return !isClutter(e) && /\.(csv|txt|tsv|xlsx|xls|html?)$/i.test(e.name);
+}
+
+/**
+ * The importer's "no header found" (its notATable): a member of an archive so refused is passed over with a
+ * warning when the archive has other tables, where any other fault of a member stops the import.
+ */
+export function isNoHeaderError(error: ImportFileError): boolean {
+  return error.reason.zh.startsWith('找不到表头');
 }
 
 /** The detail tables among an archive's tables: a 汇总 (summary) table beside them repeats their totals. */
@@ -111,10 +158,44 @@ export async function extractTableMembers(
       await pipeline(await entryStream(zip, entry), createWriteStream(path));
       members.push({ name, path });
     }
-    return members;
+    // A note beside the tables (说明.txt) would be read on its own as a table and stop the audit. Only such plain
+    // prose is left out; a member laid out in columns stays, so a statement the importer cannot read is named.
+    const tables: ExtractedMember[] = [];
+    for (const m of members) if (!(await isProse(m))) tables.push(m);
+    return tables.length > 0 ? tables : members;
   } catch {
     return undefined;
   } finally {
     zip.close();
+  }
+}
+
+/** Stops a probe at the first record: a header was found. */
+class HeaderFound extends Error {}
+
+/**
+ * A .txt member that is text, not a table: the importer finds no header in it, and no delimiter lays out two of
+ * its lines alike (a statement the importer does not know still has its columns).
+ */
+async function isProse(member: ExtractedMember): Promise<boolean> {
+  if (!/\.txt$/i.test(member.name)) return false;
+  const head = await readFileHead(member.path, 16_384);
+  const text = iconv.decode(head, detectEncoding(head));
+  const lines = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, 30);
+  for (const delimiter of [',', '\t', '|', ';']) {
+    const counts = lines.map((l) => l.split(delimiter).length - 1).filter((n) => n >= 2);
+    if (counts.length > new Set(counts).size) return false;
+  }
+  const { importFileStreaming, ImportFileError } = await import('./import.js');
+  try {
+    await importFileStreaming({ path: member.path }, {}, () => {
+      throw new HeaderFound();
+    });
+    return false;
+  } catch (error) {
+    return error instanceof ImportFileError && isNoHeaderError(error);
   }
 }

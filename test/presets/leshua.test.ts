@@ -13,11 +13,11 @@ describe('leshua preset', () => {
     expect(file.preset).toBe('leshua');
     expect(file.encoding).toBe('utf-8');
     expect(file.kind).toBe('settlement');
-    // 13 BV rows: 12 records + the 冻结 line, which is not a record.
-    expect(file.rows).toBe(12);
-    expect(file.skipped).toBe(1);
+    // 13 BV rows, 13 records: the 冻结 line is a sale whose money is held (warned about below).
+    expect(file.rows).toBe(13);
+    expect(file.skipped ?? 0).toBe(0);
     expect(result.rejected).toEqual([]);
-    expect(result.warnings).toEqual([]);
+    expect(result.warnings.map((w) => w.code)).toEqual(['leshua.frozen']);
     await expect(snapshotOf(result.records)).toMatchFileSnapshot(
       '__snapshots__/leshua-trade-new-20261010.json',
     );
@@ -86,9 +86,37 @@ describe('leshua preset', () => {
     });
   });
 
-  it('skips a 冻结 (frozen) line instead of counting the money twice', async () => {
-    const { records } = await importFixture(MAIN);
-    expect(records.some((r) => r.orderNo === 'LS202610100000012')).toBe(false);
+  // QA: a sale whose only line is 冻结 was dropped in silence, and the audit called it missing from the statement.
+  it('reads a 冻结 (frozen) line as the sale it is, naming it and the money held in a warning', async () => {
+    const { records, warnings } = await importFixture(MAIN);
+    // 66600 × 0.55% = 366.3 → 366; 66600 − 366 = 66234
+    expect(only(records, 'orderNo', 'LS202610100000012')).toMatchObject({
+      type: 'sale',
+      amountFen: 66600,
+      feeFen: 366,
+      settledFen: 66234,
+      refNo: '628319452066',
+      terminalId: '50054321',
+    });
+    expect(warnings.map((w) => w.message)).toEqual([
+      'leshua/8000123456_trade_new_20261010.txt 中有 1 笔交易的资金流向为“冻结”（第 13 行 LS202610100000012 ¥666.00）：已作为交易导入，但结算款共 ¥662.34 由乐刷暂扣，“解冻”前不会打款到账，请向服务商询问冻结原因',
+    ]);
+    expect(warnings[0]?.file).toContain('8000123456_trade_new_20261010.txt');
+  });
+
+  it('does not read a 解冻 (released) line as a second sale, and names it', async () => {
+    // The day after: the frozen sale released, and one new sale.
+    const result = await importCopy(MAIN, '8000123456_trade_new_20261011.txt', (bytes) => {
+      const lines = bytes.toString('utf8').split('\n');
+      const frozen = lines.find((l) => l.includes(',冻结,')) ?? '';
+      const sale = lines.find((l) => l.includes('LS202610100000001')) ?? '';
+      return Buffer.from([lines[0], frozen.replace(',冻结,', ',解冻,'), sale, ''].join('\n'), 'utf8');
+    });
+    expect(result.records.map((r) => [r.orderNo, r.amountFen])).toEqual([['LS202610100000001', 500]]);
+    expect(result.files[0]).toMatchObject({ rows: 1, skipped: 1 });
+    expect(result.warnings.map((w) => w.messageEn)).toEqual([
+      '8000123456_trade_new_20261011.txt: 1 line is marked 解冻 (released) in 资金流向 (row 2 LS202610100000012 ¥666.00): the settled money of a sale frozen before is released; the sale is on the statement of the day it was frozen and is not imported again',
+    ]);
   });
 
   it('reads the GBK file with glued date-times (2026-10-1116:07:27) and 信用卡', async () => {
@@ -138,6 +166,6 @@ describe('leshua preset', () => {
     const result = await importCopy(MAIN, 'x_trade_new_20261010.txt', (bytes) =>
       iconv.encode(bytes.toString('utf8'), 'gbk'),
     );
-    expect(result.files[0]).toMatchObject({ preset: 'leshua', encoding: 'gbk', rows: 12 });
+    expect(result.files[0]).toMatchObject({ preset: 'leshua', encoding: 'gbk', rows: 13 });
   });
 });
