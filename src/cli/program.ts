@@ -18,6 +18,38 @@ export interface RunOptions {
   passthrough?: boolean;
 }
 
+// The main jobs, in the order a merchant meets them; every command's own --help has more.
+const TOP_HELP_ZH = `
+示例:
+  posguard audit examples/                                        # 核对一个目录（按内容识别结算单、流水、银行流水和方案）
+  posguard audit examples/ --format html --out 跳点报告.html       # 离线 HTML 报告
+  posguard audit examples/ --format json > report.json            # 供脚本使用
+  posguard evidence examples/822841054119608 --out 证据包.zip      # 证据包：报告、明细、投诉函、原始文件与校验值
+  posguard simulate --out sim --scenario silent-rate-change       # 生成带跳点的模拟商户
+  posguard compare --terminal examples/822841054119608/terminal.csv   # 按自己的流水比较各服务商方案
+  posguard serve --port 3000                                      # 启动网页控制台与 API
+  posguard plan fee examples/plan.yaml --amount 1234.56 --card credit --date 2026-10-15
+
+运行 posguard <命令> --help 查看每个命令的选项与示例。
+退出码：0 没有发现问题；1 发现问题或有被拒绝的行；2 用法错误、文件无法读取或方案无效
+（不带命令运行时打印本帮助到标准错误输出，退出码 2）。
+`;
+const TOP_HELP_EN = `
+Examples:
+  posguard audit examples/                                        # audit a folder (statements, journals, bank files and plans found by content)
+  posguard audit examples/ --format html --out report.html        # an offline HTML report
+  posguard audit examples/ --format json > report.json            # for scripts
+  posguard evidence examples/822841054119608 --out pack.zip       # evidence pack: report, findings, letter, inputs and hashes
+  posguard simulate --out sim --scenario silent-rate-change       # a simulated merchant with a fee jump
+  posguard compare --terminal examples/822841054119608/terminal.csv   # compare providers' plans on your own history
+  posguard serve --port 3000                                      # the dashboard and the API
+  posguard plan fee examples/plan.yaml --amount 1234.56 --card credit --date 2026-10-15
+
+Run posguard <command> --help for each command's options and examples.
+Exit codes: 0 nothing found; 1 findings or rejected rows; 2 usage error, unreadable input or invalid plan
+(without a command, this help goes to standard error with exit code 2).
+`;
+
 /** Builds the `posguard` program for one run. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('posguard');
@@ -37,14 +69,7 @@ export function buildProgram(ctx: CliContext): Command {
       }),
     )
     .option('--debug', 'print stack traces on errors')
-    .addHelpText(
-      'after',
-      pick(
-        ctx.lang,
-        '\n示例:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 1234.56 --card credit --date 2026-10-15\n',
-        '\nExamples:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 1234.56 --card credit --date 2026-10-15\n',
-      ),
-    );
+    .addHelpText('after', pick(ctx.lang, TOP_HELP_ZH, TOP_HELP_EN));
   registerCommands(program, ctx);
   applyFrame(program, ctx);
   return program;
@@ -90,6 +115,46 @@ function commandPath(command: Command): string {
   return names.join(' ');
 }
 
+/**
+ * The arguments with the help request dropped when it asks about a command that does not exist, so that
+ * `posguard explain --help` and `posguard help explain` get the unknown-command line (with its suggestion, exit 2)
+ * that `posguard explain` gets, instead of commander's top-level help and exit 0, which reads as if explain worked.
+ * Help for a real command, a sub-command's own arguments, and anything after `--` are left alone.
+ * @example withoutHelpForUnknownCommand(['explain', '--help'], program) → ['explain']
+ */
+export function withoutHelpForUnknownCommand(argv: readonly string[], program: Command): readonly string[] {
+  const isHelp = (arg: string): boolean => arg === '--help' || arg === '-h';
+  const named = (command: Command, word: string): Command | undefined =>
+    command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+  let command = program;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') return argv;
+    if (arg.startsWith('-')) {
+      const flag = arg.split('=')[0];
+      const option = command.options.find((o) => o.long === flag || o.short === flag);
+      // `--lang en explain`: the value of an option is no command word.
+      if (option?.required === true && !arg.includes('=')) i++;
+      continue;
+    }
+    // A command with arguments of its own (audit DIR): the word is its argument, not a command.
+    if (command.commands.length === 0) return argv;
+    const sub = named(command, arg);
+    if (sub !== undefined) {
+      command = sub;
+      continue;
+    }
+    const rest = argv.slice(i + 1);
+    if (arg === 'help') {
+      const asked = rest.find((a) => !a.startsWith('-'));
+      if (asked === undefined || asked === 'help' || named(command, asked) !== undefined) return argv;
+      return [...argv.slice(0, i), ...rest.filter((a) => !isHelp(a))];
+    }
+    return rest.some(isHelp) ? [...argv.slice(0, i + 1), ...rest.filter((a) => !isHelp(a))] : argv;
+  }
+  return argv;
+}
+
 /** Runs the CLI in-process and returns what it printed and its exit code. */
 export async function runCli(argv: readonly string[], options: RunOptions = {}): Promise<CliRun> {
   const env = options.env ?? process.env;
@@ -106,7 +171,8 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
   };
   const debug = argv.includes('--debug');
   try {
-    await buildProgram(ctx).parseAsync([...argv], { from: 'user' });
+    const program = buildProgram(ctx);
+    await program.parseAsync(withoutHelpForUnknownCommand(argv, program), { from: 'user' });
   } catch (error) {
     ctx.exitCode = reportError(error, ctx, debug);
   }
@@ -117,7 +183,9 @@ function reportError(error: unknown, ctx: CliContext, debug: boolean): number {
   if (error instanceof CommanderError) {
     // Help and version are "errors" to commander but successes to the user.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-    if (error.code === 'commander.help') return 0;
+    // `posguard` or `posguard plan` alone: commander prints the help to stderr as the answer to a usage error
+    // (its exit code 1 would read as "findings"); `posguard help` is a request and succeeds.
+    if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : EXIT_USAGE;
     return EXIT_USAGE;
   }
   if (error instanceof CliError) {

@@ -12,6 +12,15 @@ export interface CaseCommonFlags {
   format?: string;
 }
 
+/** `\n示例:\n  …` after a sub-command's options: each sub-command's --help shows how to run it, not only `case --help`. */
+export function examplesHelp(lang: CliContext['lang'], zh: readonly string[], en: readonly string[]): string {
+  return pick(
+    lang,
+    `\n示例:\n${zh.map((l) => `  ${l}`).join('\n')}\n`,
+    `\nExamples:\n${en.map((l) => `  ${l}`).join('\n')}\n`,
+  );
+}
+
 /** Registers `posguard case list|open|note|move|show|attach`: disputes tracked until the money is back. */
 export function registerCaseCommand(program: Command, ctx: CliContext): void {
   const t = (zh: string, en: string): string => pick(ctx.lang, zh, en);
@@ -71,11 +80,27 @@ Works directly on the database (the same file posguard serve uses), acting as th
       ),
     )
     .addOption(formatOption(['table', 'json']))
+    .addHelpText(
+      'after',
+      examplesHelp(
+        ctx.lang,
+        [
+          'posguard case list --merchant 1',
+          'posguard case list --merchant 1 --idle --days 14',
+          'posguard case list --merchant 1 --state 已联系 --format json',
+        ],
+        [
+          'posguard case list --merchant 1',
+          'posguard case list --merchant 1 --idle --days 14',
+          'posguard case list --merchant 1 --state contacted --format json',
+        ],
+      ),
+    )
     .action((flags: Record<string, unknown>) => run('list', [], flags));
 
   databaseActorFlags(cases.command('open'), ctx)
     .description(t('新建案件', 'open a case'))
-    .requiredOption('--title <text>', t('标题', 'title'))
+    .requiredOption('--title <text>', t('标题（必需）', 'title (required)'))
     .option(
       '--claimed <yuan>',
       t(
@@ -90,6 +115,20 @@ Works directly on the database (the same file posguard serve uses), acting as th
     )
     .option('--note <text>', t('第一条备注', 'first note'))
     .addOption(formatOption(['table', 'json']))
+    .addHelpText(
+      'after',
+      examplesHelp(
+        ctx.lang,
+        [
+          'posguard case open --merchant 1 --title "10月贷记卡跳点" --claimed 312.50 --provider 乐刷 --note "已导出证据包"',
+          'posguard case open --merchant 1 --title "两笔多扣手续费" --finding 771d785c9fd6fd42 c310c9814d873683 --format json',
+        ],
+        [
+          'posguard case open --merchant 1 --title "October credit-card jump" --claimed 312.50 --provider leshua --note "evidence pack exported"',
+          'posguard case open --merchant 1 --title "two overcharged fees" --finding 771d785c9fd6fd42 c310c9814d873683 --format json',
+        ],
+      ),
+    )
     .action((flags: Record<string, unknown>) => run('open', [], flags));
 
   databaseActorFlags(cases.command('note'), ctx)
@@ -97,6 +136,14 @@ Works directly on the database (the same file posguard serve uses), acting as th
     .argument('<case>', t('案件编号', 'case id'))
     .argument('<text>', t('备注内容', 'the note'))
     .addOption(formatOption(['table', 'json']))
+    .addHelpText(
+      'after',
+      examplesHelp(
+        ctx.lang,
+        ['posguard case note 3 "客服承诺 3 个工作日内回复" --merchant 1'],
+        ['posguard case note 3 "promised an answer in 3 working days" --merchant 1'],
+      ),
+    )
     .action((id: string, text: string, flags: Record<string, unknown>) => run('note', [id, text], flags));
 
   databaseActorFlags(cases.command('move'), ctx)
@@ -109,7 +156,7 @@ Works directly on the database (the same file posguard serve uses), acting as th
         'the new state, as a code or its Chinese name: open 待处理 | contacted 已联系 | promised 已承诺 | refunded 已退款 | rejected 被拒绝 | closed 已结案',
       ),
     )
-    .requiredOption('--note <text>', t('为什么改变状态', 'why the state changes'))
+    .requiredOption('--note <text>', t('为什么改变状态（必需）', 'why the state changes (required)'))
     .option('--recovered <yuan>', t('累计已追回金额（元）', 'total amount recovered so far (元)'))
     .option(
       '--add-recovered <yuan>',
@@ -119,6 +166,22 @@ Works directly on the database (the same file posguard serve uses), acting as th
       ),
     )
     .addOption(formatOption(['table', 'json']))
+    .addHelpText(
+      'after',
+      examplesHelp(
+        ctx.lang,
+        [
+          'posguard case move 3 已联系 --merchant 1 --note "已致电客服 95016，工单号 A123"',
+          'posguard case move 3 promised --merchant 1 --add-recovered 100 --note "先退回 100 元"',
+          'posguard case move 3 refunded --merchant 1 --recovered 312.50 --note "全部退回" --format json',
+        ],
+        [
+          'posguard case move 3 contacted --merchant 1 --note "called 95016, ticket A123"',
+          'posguard case move 3 promised --merchant 1 --add-recovered 100 --note "100 refunded so far"',
+          'posguard case move 3 refunded --merchant 1 --recovered 312.50 --note "all refunded" --format json',
+        ],
+      ),
+    )
     .action((id: string, state: string, flags: Record<string, unknown>) => run('move', [id, state], flags));
 
   databaseActorFlags(cases.command('attach'), ctx)
@@ -131,11 +194,33 @@ Works directly on the database (the same file posguard serve uses), acting as th
     .argument('<case>', t('案件编号', 'case id'))
     .argument('<file>', t('文件', 'file'))
     .addOption(formatOption(['table', 'json']))
+    .addHelpText(
+      'after',
+      examplesHelp(
+        ctx.lang,
+        [
+          'posguard case attach 3 证据包.zip --merchant 1',
+          'posguard case attach 3 客服回复.png --merchant 1 --format json',
+        ],
+        [
+          'posguard case attach 3 pack.zip --merchant 1',
+          'posguard case attach 3 reply.png --merchant 1 --format json',
+        ],
+      ),
+    )
     .action((id: string, file: string, flags: Record<string, unknown>) => run('attach', [id, file], flags));
 
   databaseActorFlags(cases.command('show'), ctx)
     .description(t('显示案件详情', 'show a case'))
     .argument('<case>', t('案件编号', 'case id'))
     .addOption(formatOption(['table', 'json']))
+    .addHelpText(
+      'after',
+      examplesHelp(
+        ctx.lang,
+        ['posguard case show 3 --merchant 1', 'posguard case show 3 --merchant 1 --format json'],
+        ['posguard case show 3 --merchant 1', 'posguard case show 3 --merchant 1 --format json'],
+      ),
+    )
     .action((id: string, flags: Record<string, unknown>) => run('show', [id], flags));
 }
