@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { PosRecord } from '../records/record.js';
-import { compareTimeThenSource, linkOriginals, matchRecords, prepare, tradeTimeOf } from './match-records.js';
+import {
+  compareTimeThenSource,
+  linkOriginals,
+  linkUndoings,
+  matchRecords,
+  prepare,
+  tradeTimeOf,
+} from './match-records.js';
 import { rec } from './test-records.js';
 
 describe('tradeTimeOf', () => {
@@ -247,5 +254,127 @@ describe('matchRecords on a cashier export with the POS 流水号 and no 批次�
         ],
       ),
     ).toEqual([[2, 13]]);
+  });
+});
+
+describe('linkUndoings: a cancellation cancelled', () => {
+  const sorted = (records: PosRecord[]) => records.map(prepare).sort(compareTimeThenSource);
+  const card = { terminalId: 'T1', cardNo: '622848******0001' };
+
+  it('links a refund cancelled to the refund its 原参考号 names, and a void reversed to the void of its own 凭证号', () => {
+    const lines = sorted([
+      rec('settlement', { ...card, time: '2026-10-13 09:00:00', amountFen: 100000, refNo: 'R1' }, 2),
+      rec(
+        'settlement',
+        {
+          ...card,
+          time: '2026-10-13 15:00:00',
+          type: 'refund',
+          amountFen: -30000,
+          refNo: 'R2',
+          originalRefNo: 'R1',
+        },
+        3,
+      ),
+      rec(
+        'settlement',
+        { ...card, time: '2026-10-13 15:05:00', amountFen: 30000, refNo: 'R3', originalRefNo: 'R2' },
+        4,
+      ),
+      rec(
+        'terminal',
+        { ...card, time: '2026-10-13 16:00:00', amountFen: 5000, batchNo: '1', voucherNo: '7' },
+        5,
+      ),
+      rec(
+        'terminal',
+        {
+          ...card,
+          time: '2026-10-13 16:01:00',
+          type: 'void',
+          amountFen: -5000,
+          batchNo: '1',
+          voucherNo: '8',
+          originalVoucherNo: '7',
+        },
+        6,
+      ),
+      rec(
+        'terminal',
+        { ...card, time: '2026-10-13 16:01:30', amountFen: 5000, batchNo: '1', voucherNo: '8' },
+        7,
+      ),
+    ]);
+    const { undoes, orphans } = linkUndoings(lines);
+    expect([...undoes]).toEqual([-1, -1, 1, -1, -1, 4]);
+    expect(orphans).toEqual([]);
+  });
+
+  it('reads no sale as undoing its own void, even when a statement dates both 00:00 and gives the void its 参考号', () => {
+    const lines = sorted([
+      // The void listed first: the order alone would let the sale take it.
+      rec('settlement', { ...card, time: '2026-10-13 00:00:00', amountFen: 100000, refNo: 'R1' }, 3),
+      rec(
+        'settlement',
+        {
+          ...card,
+          time: '2026-10-13 00:00:00',
+          type: 'void',
+          amountFen: -100000,
+          refNo: 'R1',
+          originalRefNo: 'R1',
+        },
+        2,
+      ),
+    ]);
+    expect(lines.map((p) => p.record.type)).toEqual(['void', 'sale']);
+    expect([...linkUndoings(lines).undoes]).toEqual([-1, -1]);
+  });
+
+  it('takes no sale of a later batch that comes round to a void’s 凭证号 for its reversal', () => {
+    const lines = sorted([
+      rec(
+        'terminal',
+        { ...card, time: '2026-10-13 09:00:00', amountFen: 5000, batchNo: '1', voucherNo: '1' },
+        2,
+      ),
+      rec(
+        'terminal',
+        {
+          ...card,
+          time: '2026-10-13 09:01:00',
+          type: 'void',
+          amountFen: -5000,
+          batchNo: '1',
+          voucherNo: '2',
+          originalVoucherNo: '1',
+        },
+        3,
+      ),
+      rec(
+        'terminal',
+        { ...card, time: '2026-10-13 18:00:00', amountFen: 5000, batchNo: '2', voucherNo: '2' },
+        4,
+      ),
+    ]);
+    expect([...linkUndoings(lines).undoes]).toEqual([-1, -1, -1]);
+  });
+
+  it('calls a sale that names an original not here an orphan, and one that names itself none', () => {
+    const lines = sorted([
+      rec(
+        'settlement',
+        { ...card, time: '2026-10-13 09:00:00', amountFen: 30000, refNo: 'R3', originalRefNo: 'R2' },
+        2,
+      ),
+      rec(
+        'settlement',
+        { ...card, time: '2026-10-13 10:00:00', amountFen: 20000, refNo: 'R4', originalRefNo: 'R4' },
+        3,
+      ),
+    ]);
+    const { undoes, orphans } = linkUndoings(lines);
+    expect([...undoes]).toEqual([-1, -1]);
+    expect(orphans).toEqual([0]);
   });
 });

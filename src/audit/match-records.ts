@@ -573,3 +573,124 @@ function linksBlind(r: PosRecord): boolean {
 function blindKeyOf(r: PosRecord, terminalId: string): string {
   return `${terminalId}|${Math.abs(r.amountFen)}|${localDateOf(r.time)}`;
 }
+
+/** The lines that undo a cancellation, and those that name an original not found (see {@link linkUndoings}). */
+export interface Undoings {
+  /** For each record, the index of the void, reversal or refund it undoes, or -1. */
+  readonly undoes: Int32Array;
+  /** Lines that name an original no void, reversal or refund here is, nor cancels: their cancellation is missing. */
+  readonly orphans: number[];
+}
+
+/**
+ * A cancellation cancelled — a void reversed (撤销冲正), a refund cancelled or reversed (退货撤销, 退货冲正) — gives
+ * back what the cancellation took, so the importer reads it as a sale (value-map.ts); this finds, for each such
+ * line, the cancellation it undoes: the void, reversal or refund its original keys (原参考号, 原凭证号, 原订单号)
+ * name, or one that names the same original (a reversal repeats the message it reverses, 原凭证号 and all); else,
+ * for a reversal that carries the trace of what it reverses, one of the same amount with its own 参考号, or its
+ * terminal and 凭证号 in the same batch (or day, without batches). Only a cancellation earlier in the order
+ * {@link compareTimeThenSource} gives, and one that does not cancel the line itself: a statement that dates every
+ * line 00:00 and gives a void its sale's 参考号 must not read the sale as undoing its own void. A sale-typed line
+ * that names an original (other than itself) and finds none is an orphan.
+ */
+export function linkUndoings(records: readonly Prepared[]): Undoings {
+  const undoes = new Int32Array(records.length).fill(-1);
+  const orphans: number[] = [];
+  const byRef = new Map<string, number[]>();
+  const byVoucher = new Map<string, number[]>();
+  const byOrder = new Map<string, number[]>();
+  const byOriginalRef = new Map<string, number[]>();
+  const byOriginalVoucher = new Map<string, number[]>();
+  const byOriginalOrder = new Map<string, number[]>();
+  const push = (map: Map<string, number[]>, key: string | undefined, i: number) => {
+    if (key === undefined) return;
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [i]);
+    else list.push(i);
+  };
+  const voucherKey = (r: PosRecord, voucher: string | undefined) =>
+    r.terminalId === undefined || voucher === undefined
+      ? undefined
+      : `${r.terminalId}|${numberKeyOf(voucher)}`;
+  for (let i = 0; i < records.length; i += 1) {
+    const p = records[i];
+    if (p === undefined || p.cls === undefined || p.cls === 'sale') continue;
+    const r = p.record;
+    push(byRef, refKeyOf(r.refNo), i);
+    push(byVoucher, voucherKey(r, r.voucherNo), i);
+    push(byOrder, r.orderNo, i);
+    push(byOriginalRef, refKeyOf(r.originalRefNo), i);
+    push(byOriginalVoucher, voucherKey(r, r.originalVoucherNo), i);
+    push(byOriginalOrder, r.originalOrderNo, i);
+  }
+  const taken = new Uint8Array(records.length);
+  const anyCancellation = byRef.size > 0 || byVoucher.size > 0 || byOrder.size > 0;
+  for (let i = 0; i < records.length; i += 1) {
+    const p = records[i];
+    if (p === undefined || p.record.type !== 'sale') continue;
+    const r = p.record;
+    // Without a cancellation only a sale naming an original matters (an orphan): no key strings for the rest.
+    if (
+      !anyCancellation &&
+      r.originalRefNo === undefined &&
+      r.originalVoucherNo === undefined &&
+      r.originalOrderNo === undefined
+    )
+      continue;
+    const ref = refKeyOf(r.refNo);
+    const voucher =
+      byVoucher.size > 0 || byOriginalVoucher.size > 0 || r.originalVoucherNo !== undefined
+        ? voucherKey(r, r.voucherNo)
+        : undefined;
+    const originalRef = refKeyOf(r.originalRefNo);
+    const originalVoucher = voucherKey(r, r.originalVoucherNo);
+    const originalOrder = r.originalOrderNo;
+    const namesOriginal =
+      (originalRef !== undefined && originalRef !== ref) ||
+      (originalVoucher !== undefined && originalVoucher !== voucher) ||
+      (originalOrder !== undefined && originalOrder !== r.orderNo);
+    // Most sales name no original and share no key with a cancellation: two lookups.
+    if (
+      !namesOriginal &&
+      (ref === undefined || !byRef.has(ref)) &&
+      (voucher === undefined || !byVoucher.has(voucher))
+    )
+      continue;
+    /** The latest cancellation of a list before this line, not yet undone, that `fits`. */
+    const latest = (list: number[] | undefined, fits?: (c: PosRecord) => boolean): number | undefined => {
+      if (list === undefined) return undefined;
+      for (let k = list.length - 1; k >= 0; k -= 1) {
+        const c = list[k] ?? -1;
+        const cr = records[c]?.record;
+        if (c >= i || cr === undefined || taken[c] === 1) continue;
+        if (ref !== undefined && refKeyOf(cr.originalRefNo) === ref) continue;
+        if (voucher !== undefined && voucherKey(cr, cr.originalVoucherNo) === voucher) continue;
+        if (fits === undefined || fits(cr)) return c;
+      }
+      return undefined;
+    };
+    const sameAmount = (c: PosRecord) => Math.abs(c.amountFen) === Math.abs(r.amountFen);
+    const sameBatch = (c: PosRecord) =>
+      sameAmount(c) &&
+      (c.batchNo !== undefined && r.batchNo !== undefined
+        ? numberKeyOf(c.batchNo) === numberKeyOf(r.batchNo)
+        : localDateOf(c.time) === localDateOf(r.time));
+    let found: number | undefined;
+    if (namesOriginal)
+      found =
+        (originalRef !== undefined ? latest(byRef.get(originalRef)) : undefined) ??
+        (originalVoucher !== undefined ? latest(byVoucher.get(originalVoucher)) : undefined) ??
+        (originalOrder !== undefined ? latest(byOrder.get(originalOrder)) : undefined) ??
+        (originalRef !== undefined ? latest(byOriginalRef.get(originalRef)) : undefined) ??
+        (originalVoucher !== undefined ? latest(byOriginalVoucher.get(originalVoucher)) : undefined) ??
+        (originalOrder !== undefined ? latest(byOriginalOrder.get(originalOrder)) : undefined);
+    found ??=
+      (ref !== undefined ? latest(byRef.get(ref), sameAmount) : undefined) ??
+      (voucher !== undefined ? latest(byVoucher.get(voucher), sameBatch) : undefined);
+    if (found !== undefined) {
+      undoes[i] = found;
+      taken[found] = 1;
+    } else if (namesOriginal) orphans.push(i);
+  }
+  return { undoes, orphans };
+}

@@ -26,6 +26,7 @@ import {
   EXACT_KEYS,
   epochMsOf,
   linkOriginals,
+  linkUndoings,
   matchRecords,
   type Prepared,
   payerOf,
@@ -33,7 +34,7 @@ import {
   tradeTimeOf,
 } from './match-records.js';
 import { type MerchantPayouts, payoutDaysOf } from './payouts.js';
-import { noneReturned, type ReturnedByKind, rebatesOf } from './rebates.js';
+import { chargeNamedIn, noneReturned, type ReturnedByKind, rebatesOf } from './rebates.js';
 import { checkStatementPayouts } from './statement-payouts.js';
 import { baselineFormula, type FormulaGroup, inferFormulas, rateChangesOf } from './rate-changes.js';
 import type { AmbiguousMatch, FindingKind, RateChange } from './report-types.js';
@@ -94,6 +95,46 @@ function warnExportCopies(ctx: RunContext, copies: ExportCopies, whatZh: string,
         `${later} and ${earlier} hold the same lines in exports with different columns (one ${whatEn} exported twice?); each counted once`,
     );
   }
+}
+
+/**
+ * The lines that undo a cancellation (撤销冲正, 退货撤销: linkUndoings) and the cancellations they undo, to be
+ * left out of matching and pricing: the cancellation did not happen, so the sale stands and the refund is no
+ * refund, and the two lines between them give and take back the same money. A line that names an original that
+ * is not here is left out too, with a warning naming it: priced as a sale it would read as one.
+ */
+function undoneLines(
+  lines: readonly Prepared[],
+  ctx: RunContext,
+  merchantId: string,
+  whatZh: string,
+  whatEn: string,
+): Set<Prepared> {
+  const out = new Set<Prepared>();
+  const { undoes, orphans } = linkUndoings(lines);
+  undoes.forEach((c, i) => {
+    const undo = lines[i];
+    const cancellation = lines[c];
+    if (undo === undefined || cancellation === undefined) return;
+    out.add(undo);
+    out.add(cancellation);
+  });
+  if (orphans.length === 0) return out;
+  const shown = orphans.slice(0, 5).map((i) => lines[i]?.record.source);
+  const more = orphans.length > shown.length ? ' …' : '';
+  const whoZh = merchantId === '' ? '' : `商户 ${merchantId} 的`;
+  const whoEn = merchantId === '' ? '' : `merchant ${merchantId}: `;
+  const rowsZh = shown.map((s) => `${s?.file} 第 ${s?.row} 行`).join('、');
+  const rowsEn = shown.map((s) => `${s?.file} row ${s?.row}`).join(', ');
+  ctx.merchantWarnings.add(
+    `${whoZh}${whatZh}中有 ${orphans.length} 笔记录取消的是一笔撤销、冲正或退货（如退货撤销、撤销冲正），但被取消的那笔不在所给文件中，未核对：${rowsZh}${more} / ` +
+      `${whoEn}${orphans.length} ${whatEn} line(s) cancel a void, reversal or refund (a refund cancelled, a void reversed) that is not in the files given; not checked: ${rowsEn}${more}`,
+  );
+  for (const i of orphans) {
+    const p = lines[i];
+    if (p !== undefined) out.add(p);
+  }
+  return out;
 }
 
 /** Amount band used to group lines for formula inference when the plan does not say: small QR/NFC sales apart. */
@@ -320,7 +361,7 @@ export function auditMerchant(
   // A sale the journal marks 已撤销/已冲正 went through and was cancelled: it is one of the journal's sales, and a
   // cancelled one.
   const journalCopies = new ExportCopies();
-  const T = withoutExportCopies(
+  const journalLines = withoutExportCopies(
     terminalRecords
       .filter((r) => r.status === 'success' || r.status === 'voided' || r.status === 'reversed')
       .map(prepare)
@@ -331,6 +372,8 @@ export function auditMerchant(
     },
   );
   warnExportCopies(ctx, journalCopies, '终端流水', 'journal');
+  const journalUndone = undoneLines(journalLines, ctx, merchantId, '终端流水', 'journal');
+  const T = journalUndone.size === 0 ? journalLines : journalLines.filter((p) => !journalUndone.has(p));
   // A statement without a fee column (or with its cells empty) still shows what was withheld: amount − settled.
   let feesDerived = 0;
   const allS = settlementRecords
@@ -381,7 +424,10 @@ export function auditMerchant(
   const statementCopies = new ExportCopies();
   // Another export's copy of a line is that line again: it is neither settled nor paid out a second time.
   const exportCopyLines = new Set<Prepared>();
+  // The day's payout net still takes every one of them from allS, as the statement gives it.
+  const statementUndone = undoneLines(allS, ctx, merchantId, '对账单', 'statement');
   for (const p of allS) {
+    if (statementUndone.has(p)) continue;
     if (p.record.type === 'deduction') {
       deductionLines.push(p);
       continue;
@@ -1035,6 +1081,8 @@ export function auditMerchant(
       const r = item.p.record;
       if (!inDates(item.kindZh === '扣款' ? item.deduction.date : localDateOf(r.time))) return;
       const label = r.label ?? '扣款';
+      // A sale settled short whose memo names the charge (含押金299元) is that charge: its return makes it good.
+      const ownLabel = item.kindZh === '扣款' ? r.label : chargeNamedIn(r.label);
       const coveredZh =
         c.coveredFen > 0 && c.charge !== undefined
           ? `，其中 ${formatFen(c.coveredFen)} 属约定的“${c.charge.name}”`
@@ -1061,7 +1109,7 @@ export function auditMerchant(
         overchargeFen: 0,
         lossFen: c.unplannedFen,
         basis,
-        ...(item.kindZh === '扣款' && r.label !== undefined ? { label: r.label } : {}),
+        ...(ownLabel !== undefined ? { label: ownLabel } : {}),
         message: `${whatZh}${coveredZh}；${unplannedWords(c, basis === 'plan').zh}`,
         messageEn: `${whatEn}${coveredEn}; ${unplannedWords(c, basis === 'plan').en}`,
         source: sourceOf(r),

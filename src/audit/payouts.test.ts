@@ -402,6 +402,39 @@ describe('claimPayouts: credits whose memo names the days they pay', () => {
     ]);
   });
 
+  it('pays each day of a run with the same net the credit its memo names, not the one landing on its date', () => {
+    // Tuesday to Thursday each net ¥1,988.00, each paid the next day naming its own date: the credit on a day's
+    // own date is the previous day's, equal to the fen. 08-04's window closes on 08-06, so were the credits
+    // taken by date and amount, 08-04 would be called unpaid (¥1,988.00) and 08-06's credit of 08-07 left over.
+    const { claims } = memoBook(
+      [198800, '2026-08-05 09:00:00', '汇通支付T1结算款2026-08-04'],
+      [198800, '2026-08-06 09:00:00', '汇通支付T1结算款2026-08-05'],
+      [198800, '2026-08-07 09:00:00', '汇通支付T1结算款2026-08-06'],
+    );
+    claims.claimedBy = new Int32Array(3);
+    const drafts = claimPayouts(claims, [
+      merchantDays('M1', ['2026-08-04', 198800], ['2026-08-05', 198800], ['2026-08-06', 198800]),
+    ]);
+    expect(drafts).toEqual([]);
+    expect([...claims.used]).toEqual([1, 1, 1]);
+    expect([...claims.claimedBy]).toEqual([0, 0, 0]);
+  });
+
+  it('still pairs by amount a credit whose memo names no date', () => {
+    // The same run with memos that name nothing: each day takes the credit on its own date or the next, exact.
+    const { claims } = memoBook(
+      [198800, '2026-08-05 09:00:00', '汇通支付T1结算款'],
+      [198800, '2026-08-06 09:00:00', '汇通支付T1结算款'],
+    );
+    const drafts = claimPayouts(claims, [
+      merchantDays('M1', ['2026-08-04', 198800], ['2026-08-05', 198800], ['2026-08-06', 198800]),
+    ]);
+    // 08-05 and 08-06 take the credit on their own dates; 08-04, whose window (to 08-06) is covered, has none left.
+    expect(drafts.map((d) => [d.settleDate, d.amountFen, d.lossFen])).toEqual([
+      ['2026-08-04', 198800, 198800],
+    ]);
+  });
+
   it('leaves a credit above the named days to the pairing by amount', () => {
     const { claims } = memoBook([200000, '2026-08-05 08:00:00', '汇通支付T1结算款2026-08-04']);
     const [over] = claimPayouts(claims, [merchantDays('M1', ['2026-08-04', 171369])]);

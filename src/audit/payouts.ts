@@ -130,9 +130,10 @@ export function payoutDaysOf(
 
 /**
  * Claims the bank credits for every merchant's days and drafts a payout_mismatch for each day without its credit:
- * first every day whose payout a credit in its window (settleDate + 2 working days) matches to the fen, nearest
- * dates first, merchant by merchant in the order given; then consecutive days one credit pays together, and a day
- * paid in two credits; then the remaining days and unclaimed credits in their windows pair closest amounts first.
+ * first the credits whose memo names the settlement days they pay; then every day whose payout a credit in its
+ * window (settleDate + 2 working days) matches to the fen, nearest dates first, merchant by merchant in the order
+ * given; then consecutive days one credit pays together, and a day paid in two credits; then the remaining days and
+ * unclaimed credits in their windows pair closest amounts first.
  * Without a credit, only a window the bank files cover whole proves that nothing arrived.
  */
 export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts[]): FindingDraft[] {
@@ -191,116 +192,13 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
   };
   const amountOf = (i: number) => credits[i]?.record.amountFen ?? 0;
 
-  // 1. A credit equal to a day's payout, nearest dates first: payouts normally arrive on the settlement day itself,
-  // so a day short paid does not take the next day's exact credit a day later and leave that day unpaid.
-  // A loop, not Math.max(...): an agent's run has more days than a call can take arguments.
-  let longest = 0;
-  for (const w of windows) for (const dates of w) if (dates.length > longest) longest = dates.length;
-  for (let lag = 0; lag < longest; lag += 1) {
-    merchants.forEach((m, mi) => {
-      m.days.forEach((day, di) => {
-        const date = windows[mi]?.[di]?.[lag];
-        if (date === undefined || !isUnsettled(mi, di)) return;
-        const due = dueOf(day);
-        const hit = (creditsOn.get(date) ?? []).find((i) => {
-          if (!claimable(i, m.merchantId)) return false;
-          const amount = amountOf(i);
-          // A provider that did not take the earlier refunds from this payout paid the day's own net.
-          return amount === due || (day.carriedFen !== 0 && amount === day.net);
-        });
-        if (hit !== undefined) settle(mi, di, hit);
-      });
-    });
-  }
-
-  // 2. One credit for several consecutive days (a weekend's, or a day held back and paid with the next), on a
-  // date inside every one of their windows.
-  merchants.forEach((m, mi) => {
-    for (let length = 2; length <= MAX_DAYS_PER_CREDIT; length += 1) {
-      for (let start = 0; start + length <= m.days.length; start += 1) {
-        let total = 0;
-        let open = true;
-        for (let di = start; di < start + length && open; di += 1) {
-          const day = m.days[di];
-          if (day === undefined || !isUnsettled(mi, di)) open = false;
-          else total += dueOf(day);
-        }
-        if (!open) continue;
-        const lastDay = m.days[start + length - 1]?.date ?? '';
-        const dates = (windows[mi]?.[start] ?? []).filter((d) => d >= lastDay);
-        let hit: number | undefined;
-        for (const date of dates) {
-          hit = (creditsOn.get(date) ?? []).find((i) => claimable(i, m.merchantId) && amountOf(i) === total);
-          if (hit !== undefined) break;
-        }
-        if (hit === undefined) continue;
-        claim(hit, mi);
-        for (let di = start; di < start + length; di += 1) (settled[mi] as Uint8Array)[di] = 1;
-      }
-    }
-  });
-
-  // 3. One day paid in two credits within its window — only among a few credits: in an agent's account, with
-  // hundreds a day, some two would add up to any amount by chance.
-  merchants.forEach((m, mi) => {
-    m.days.forEach((day, di) => {
-      if (!isUnsettled(mi, di)) return;
-      const due = dueOf(day);
-      const open = openCredits(mi, di);
-      if (open.length > MAX_CREDITS_TO_SPLIT) return;
-      const seen = new Map<number, number>();
-      for (const i of open) {
-        const other = seen.get(due - amountOf(i));
-        if (other !== undefined) {
-          claim(other, mi);
-          settle(mi, di, i);
-          return;
-        }
-        if (!seen.has(amountOf(i))) seen.set(amountOf(i), i);
-      }
-    });
-  });
-
-  // 4. One day paid in three or more credits (a D0 merchant's withdrawals through the day, 乐刷 Withdraw bills),
-  // under the same limit, the fewest credits first. After every pair so that a split in two keeps its credits.
-  merchants.forEach((m, mi) => {
-    m.days.forEach((day, di) => {
-      if (!isUnsettled(mi, di)) return;
-      const open = openCredits(mi, di);
-      if (open.length < 3 || open.length > MAX_CREDITS_TO_SPLIT) return;
-      const parts = fewestSumming(open.map(amountOf), dueOf(day), 3);
-      if (parts === undefined) return;
-      for (const k of parts) claim(open[k] as number, mi);
-      (settled[mi] as Uint8Array)[di] = 1;
-    });
-  });
-
-  // 5. A day whose own date has several credits naming its merchant (a provider's payout file: withdrawals through
-  // the day), that together come short of what is due: they are that day's payout, short by the rest — not one of
-  // them set against the whole day, which would count the others as missing too.
-  const shortSplits = merchants.map(() => new Map<number, number[]>());
-  merchants.forEach((m, mi) => {
-    if (m.merchantId === '') return;
-    m.days.forEach((day, di) => {
-      if (!isUnsettled(mi, di)) return;
-      const own = (creditsOn.get(day.date) ?? []).filter(
-        (i) => used[i] === 0 && credits[i]?.record.merchantId === m.merchantId,
-      );
-      if (own.length < 2) return;
-      let paid = 0;
-      for (const i of own) paid += amountOf(i);
-      if (paid >= dueOf(day)) return;
-      for (const i of own) claim(i, mi);
-      (settled[mi] as Uint8Array)[di] = 1;
-      shortSplits[mi]?.set(di, own);
-    });
-  });
-
-  // 6. A credit whose memo names the settlement dates it pays (汇通支付T1结算款2026-10-09, …2026-10-09至2026-10-10)
-  // pays those days, wherever it falls: a payout that came after its window is late, not lost, and one credit for
-  // two days that came short is one shortfall of the two together — neither a missing day nor a day paid "more".
-  // The days are one merchant's: of several with days on those dates, the one whose total is closest to the credit.
-  // A credit above the days' total is left to the pairing below (it may hold other money).
+  // 1. A credit whose memo names the settlement dates it pays (汇通支付T1结算款2026-10-09, …2026-10-09至2026-10-10)
+  // pays those days, wherever it falls, before any amount is compared: in a run of days with the same net, paid
+  // the day after, each day would otherwise take the previous day's credit on its own date and the last be called
+  // unpaid. A payout that came after its window is late, not lost, and one credit for two days that came short is
+  // one shortfall of the two together — neither a missing day nor a day paid "more". The days are one merchant's:
+  // of several with days on those dates, the one whose total is closest to the credit. A credit above the days'
+  // total is left to the steps below (it may hold other money, or pay a weekend its memo names only the last of).
   const memoGroups = merchants.map(() => new Map<number, { days: number[]; credit: number }>());
   const openOn = new Map<string, { mi: number; di: number }[]>();
   merchants.forEach((m, mi) => {
@@ -353,6 +251,111 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
         });
       }
     });
+
+  // 2. A credit equal to a day's payout, nearest dates first: payouts normally arrive on the settlement day itself,
+  // so a day short paid does not take the next day's exact credit a day later and leave that day unpaid.
+  // A loop, not Math.max(...): an agent's run has more days than a call can take arguments.
+  let longest = 0;
+  for (const w of windows) for (const dates of w) if (dates.length > longest) longest = dates.length;
+  for (let lag = 0; lag < longest; lag += 1) {
+    merchants.forEach((m, mi) => {
+      m.days.forEach((day, di) => {
+        const date = windows[mi]?.[di]?.[lag];
+        if (date === undefined || !isUnsettled(mi, di)) return;
+        const due = dueOf(day);
+        const hit = (creditsOn.get(date) ?? []).find((i) => {
+          if (!claimable(i, m.merchantId)) return false;
+          const amount = amountOf(i);
+          // A provider that did not take the earlier refunds from this payout paid the day's own net.
+          return amount === due || (day.carriedFen !== 0 && amount === day.net);
+        });
+        if (hit !== undefined) settle(mi, di, hit);
+      });
+    });
+  }
+
+  // 3. One credit for several consecutive days (a weekend's, or a day held back and paid with the next), on a
+  // date inside every one of their windows.
+  merchants.forEach((m, mi) => {
+    for (let length = 2; length <= MAX_DAYS_PER_CREDIT; length += 1) {
+      for (let start = 0; start + length <= m.days.length; start += 1) {
+        let total = 0;
+        let open = true;
+        for (let di = start; di < start + length && open; di += 1) {
+          const day = m.days[di];
+          if (day === undefined || !isUnsettled(mi, di)) open = false;
+          else total += dueOf(day);
+        }
+        if (!open) continue;
+        const lastDay = m.days[start + length - 1]?.date ?? '';
+        const dates = (windows[mi]?.[start] ?? []).filter((d) => d >= lastDay);
+        let hit: number | undefined;
+        for (const date of dates) {
+          hit = (creditsOn.get(date) ?? []).find((i) => claimable(i, m.merchantId) && amountOf(i) === total);
+          if (hit !== undefined) break;
+        }
+        if (hit === undefined) continue;
+        claim(hit, mi);
+        for (let di = start; di < start + length; di += 1) (settled[mi] as Uint8Array)[di] = 1;
+      }
+    }
+  });
+
+  // 4. One day paid in two credits within its window — only among a few credits: in an agent's account, with
+  // hundreds a day, some two would add up to any amount by chance.
+  merchants.forEach((m, mi) => {
+    m.days.forEach((day, di) => {
+      if (!isUnsettled(mi, di)) return;
+      const due = dueOf(day);
+      const open = openCredits(mi, di);
+      if (open.length > MAX_CREDITS_TO_SPLIT) return;
+      const seen = new Map<number, number>();
+      for (const i of open) {
+        const other = seen.get(due - amountOf(i));
+        if (other !== undefined) {
+          claim(other, mi);
+          settle(mi, di, i);
+          return;
+        }
+        if (!seen.has(amountOf(i))) seen.set(amountOf(i), i);
+      }
+    });
+  });
+
+  // 5. One day paid in three or more credits (a D0 merchant's withdrawals through the day, 乐刷 Withdraw bills),
+  // under the same limit, the fewest credits first. After every pair so that a split in two keeps its credits.
+  merchants.forEach((m, mi) => {
+    m.days.forEach((day, di) => {
+      if (!isUnsettled(mi, di)) return;
+      const open = openCredits(mi, di);
+      if (open.length < 3 || open.length > MAX_CREDITS_TO_SPLIT) return;
+      const parts = fewestSumming(open.map(amountOf), dueOf(day), 3);
+      if (parts === undefined) return;
+      for (const k of parts) claim(open[k] as number, mi);
+      (settled[mi] as Uint8Array)[di] = 1;
+    });
+  });
+
+  // 6. A day whose own date has several credits naming its merchant (a provider's payout file: withdrawals through
+  // the day), that together come short of what is due: they are that day's payout, short by the rest — not one of
+  // them set against the whole day, which would count the others as missing too.
+  const shortSplits = merchants.map(() => new Map<number, number[]>());
+  merchants.forEach((m, mi) => {
+    if (m.merchantId === '') return;
+    m.days.forEach((day, di) => {
+      if (!isUnsettled(mi, di)) return;
+      const own = (creditsOn.get(day.date) ?? []).filter(
+        (i) => used[i] === 0 && credits[i]?.record.merchantId === m.merchantId,
+      );
+      if (own.length < 2) return;
+      let paid = 0;
+      for (const i of own) paid += amountOf(i);
+      if (paid >= dueOf(day)) return;
+      for (const i of own) claim(i, mi);
+      (settled[mi] as Uint8Array)[di] = 1;
+      shortSplits[mi]?.set(di, own);
+    });
+  });
 
   // The days left pair with the credits left closest in amount, across all of them: two short days a day apart
   // should each be set against its own credit, not the earlier day against whichever credit came first. Each day

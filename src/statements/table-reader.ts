@@ -3,6 +3,7 @@ import {
   fenFromSpreadsheetNumber,
   formatFen,
   type Parsed,
+  parseAmount,
   parseRateCell,
   type RateUnit,
   stripCellDecoration,
@@ -35,7 +36,35 @@ import { MONEY_FIELDS, type MoneyField, type Preset, type PresetField } from './
 import type { OverrideContext, PresetOverride } from './presets/index.js';
 import { SideColumnWatch, sideColumnWarning } from './side-columns.js';
 import { referenceDateOfTitle } from './title-lines.js';
-import { type Direction, ValueMap } from './value-map.js';
+import { type Direction, isVagueType, namesOnlyChannel, typeFromMemo, ValueMap } from './value-map.js';
+
+/** The fields warnRepeatedNames names, in Chinese. */
+const FIELD_ZH: Partial<Record<PresetField, string>> = {
+  time: '交易时间',
+  amount: '交易金额',
+  refundAmount: '退款金额',
+  fee: '手续费',
+  settled: '结算金额',
+  credit: '收入金额',
+  debit: '支出金额',
+  rate: '费率',
+};
+
+/** Why a row is not imported, as reject takes it. */
+interface Rejection {
+  column?: string;
+  reason: string;
+  reasonEn: string;
+}
+
+/** The figures of a summary block below the table, in fen (count in rows), and the block's first row. */
+interface SummaryFigures {
+  amount?: number | undefined;
+  fee?: number | undefined;
+  settled?: number | undefined;
+  count?: number | undefined;
+  row: number;
+}
 
 /** A cell as a reader yields it: text from CSV, typed values from XLSX. */
 export type Cell = string | number | Date | boolean | null | undefined;
@@ -225,6 +254,16 @@ const EXCEL_SERIAL_MAX = 80_354;
 /** A day's subtotal row names itself in its first cells: `2026-10-13 小计`, `本日合计`, `日计`. */
 const SUBTOTAL = /小计|日计|[本当每]日合计|日合计/;
 const PAGE_PREFIX = /^(?:本页|当页|此页|每页|本頁|第\d+页)/;
+/** A summary block's header names its figures with these words (总笔数, 总交易金额, 手续费合计). */
+const SUMMARY_WORD = /总|合计|汇总|笔数|单数/;
+/** What a summary name adds to a column's name: 总交易金额 and 交易总金额 sum 交易金额, 手续费合计 手续费. */
+const SUMMARY_AFFIX = /合计|总计|汇总|累计|总/g;
+/** A summary count's name: 总笔数, 交易笔数, 总交易单数. */
+const SUMMARY_COUNT = /笔数|单数|总数|数量/;
+/** A figure of a summary block's row of figures: 2, 1,500.00, 1500.00元, 2笔. */
+const SUMMARY_FIGURE = /^-?[\d,]*\.?\d+(?:元|分|笔)?$/;
+/** One `名称：值` pair of a summary line: 交易笔数：2笔, 交易总金额：1500.00元. */
+const SUMMARY_PAIR = /^([^:：\d]*[\u4e00-\u9fff][^:：\d]*)[:：]\s*(-?[\d,]*\.?\d+)\s*(元|分|笔)?$/;
 const SERIAL_TEXT = /^\d{5}(?:\.\d+)?$/;
 
 /**
@@ -392,6 +431,17 @@ export class TableReader {
   private reversingDebitsFen = 0;
   /** Subtotal rows skipped (2026-10-13 小计), and the first of them for the notice. */
   private subtotals: { count: number; row: number; text: string } | undefined;
+  /**
+   * A summary block's header row (总笔数,总交易金额,…) waiting for its row of figures, with why the row would be
+   * rejected were none to follow (undefined where it was skipped as a totals row).
+   */
+  private summaryHead: { row: number; texts: string[]; rejected: Rejection | undefined } | undefined;
+  /** Summary block rows skipped (header, figures, 名称：值 lines), and the first of them for the notice. */
+  private summaryRows: { count: number; row: number; text: string } | undefined;
+  /** What each summary block states: its header's row of figures and its 名称：值 lines, row by row. */
+  private readonly summaryBlocks: SummaryFigures[][] = [];
+  /** The rows read when the last summary row was seen: a row read since starts another block. */
+  private summaryRowsRead = -1;
   /** A bank table of one amount column and no direction column: its unused columns that may say 收/支. */
   private sides: SideColumnWatch | undefined;
   /** The lines above the header, for the date their title names. */
@@ -414,6 +464,8 @@ export class TableReader {
   /** cols as plain indexes, for the per-row reads; set with cols in adoptHeader. */
   private at: ColumnIndexes = noColumns();
   private memoIndexes: number[] = [];
+  /** The row above the one findHeader reads: the upper row of a grouped header. */
+  private rowAbove: { row: number; texts: string[] } | undefined;
   private bestGuess:
     | { row: number; texts: string[]; found: string[]; hasTime: boolean; hasMoney: boolean }
     | undefined;
@@ -554,8 +606,11 @@ export class TableReader {
       }
     }
     if (allEmpty) return;
+    if (this.summaryHead !== undefined && this.readSummaryFigures(cells)) return;
     if (this.isTotalsRow(firstText, cells)) {
-      this.readTotals(cells, rowNo);
+      // 合计笔数,合计金额 over a row of figures heads a summary block rather than totalling the columns.
+      if (!this.readTotals(cells, rowNo) && this.isSummaryHead(cells))
+        this.summaryHead = { row: rowNo, texts: cells.map(cellText), rejected: undefined };
       return;
     }
     if (this.isSubtotalRow(cells)) {
@@ -584,7 +639,7 @@ export class TableReader {
     if (this.header !== undefined && this.options.textCells && !this.cellsFit(cells, this.header.length)) {
       const n = cells.length;
       const m = this.header.length;
-      this.reject(rowNo, {
+      this.rejectUnlessSummary(cells, rowNo, {
         reason: `该行有 ${n} 个单元格，表头有 ${m} 列，各列会错位（金额中未加引号的千位逗号或缺少单元格？），未导入`,
         reasonEn: `the row has ${n} cells where the header has ${m}, so its values would shift columns (an unquoted thousands comma, or a missing cell?); not imported`,
       });
@@ -612,7 +667,7 @@ export class TableReader {
       return;
     }
     if ('rejected' in outcome) {
-      this.reject(rowNo, outcome.rejected);
+      this.rejectUnlessSummary(cells, rowNo, outcome.rejected);
       return;
     }
     let record = outcome.record;
@@ -754,6 +809,12 @@ export class TableReader {
         messageEn: `skipped ${this.debitsSkipped} outgoing (debit) lines; only credits are imported`,
       });
     }
+    this.warnRepeatedNames();
+    // A summary header on the last line, with no figures under it, is rejected as it would have been.
+    if (this.summaryHead?.rejected !== undefined)
+      this.reject(this.summaryHead.row, this.summaryHead.rejected);
+    this.summaryHead = undefined;
+    if (this.summaryRows !== undefined) this.checkSummaryBlocks(this.summaryRows);
     const fromOverride = this.options.override?.summaryCheck?.(this.ctx);
     const stated = fromOverride
       ? { amount: fromOverride.amountFen, fee: fromOverride.feeFen, settled: fromOverride.settledFen }
@@ -842,7 +903,136 @@ export class TableReader {
     this.summary.skipped = (this.summary.skipped ?? 0) + 1;
   }
 
-  private reject(row: number, r: { column?: string; reason: string; reasonEn: string }): void {
+  /**
+   * Rejects a row unless it belongs to a summary block below the table: a header of 总/合计/笔数 words, held until
+   * the next row shows whether figures follow it, or a line of 名称：值 pairs (交易笔数：2笔,交易总金额：1500.00元).
+   * Only rows that would be rejected come here, so the rows read pay nothing for it.
+   */
+  private rejectUnlessSummary(cells: Cell[], rowNo: number, r: Rejection): void {
+    if (this.isSummaryHead(cells)) {
+      this.summaryHead = { row: rowNo, texts: cells.map(cellText), rejected: r };
+      return;
+    }
+    if (this.readSummaryPairs(cells, rowNo)) return;
+    this.reject(rowNo, r);
+  }
+
+  /** Whether a row names a summary block's figures: two or more cells of 总/合计/笔数 words, none with a digit. */
+  private isSummaryHead(cells: Cell[]): boolean {
+    let named = 0;
+    let texts = 0;
+    for (const c of cells) {
+      if (c === null || c === undefined) continue;
+      if (typeof c !== 'string') return false;
+      const t = c.trim();
+      if (t === '') continue;
+      if (/\d/.test(t)) return false;
+      texts++;
+      if (SUMMARY_WORD.test(t)) named++;
+    }
+    return named >= 2 && named * 2 >= texts;
+  }
+
+  /**
+   * Takes the row under a summary header as its figures when every cell it has is a number (2, 1500.00, `9.00);
+   * otherwise the header was not one, and is rejected as it would have been.
+   */
+  private readSummaryFigures(cells: Cell[]): boolean {
+    const head = this.summaryHead;
+    if (head === undefined) return false;
+    this.summaryHead = undefined;
+    const figures: SummaryFigures = { row: head.row };
+    let seen = 0;
+    for (let i = 0; i < cells.length && seen >= 0; i++) {
+      const c = cells[i];
+      if (c === null || c === undefined) continue;
+      const text = typeof c === 'number' ? String(c) : typeof c === 'string' ? clean(c) : '-';
+      if (text === '') continue;
+      if (!SUMMARY_FIGURE.test(text)) seen = -1;
+      else {
+        seen++;
+        this.noteSummaryFigure(figures, head.texts[i] ?? '', text, undefined);
+      }
+    }
+    if (seen <= 0) {
+      if (head.rejected !== undefined) this.reject(head.row, head.rejected);
+      return false;
+    }
+    const shown = head.texts.filter((t) => t.trim() !== '').join(',');
+    this.addSummary(figures, head.row, shown.length > 40 ? `${shown.slice(0, 40)}…` : shown, 2);
+    return true;
+  }
+
+  /** Reads a line of 名称：值 pairs naming a summary's figures (交易笔数：2笔,交易总金额：1500.00元). */
+  private readSummaryPairs(cells: Cell[], rowNo: number): boolean {
+    const figures: SummaryFigures = { row: rowNo };
+    let first = '';
+    for (const c of cells) {
+      if (c === null || c === undefined) continue;
+      if (typeof c !== 'string') return false;
+      const t = clean(c);
+      if (t === '') continue;
+      const m = SUMMARY_PAIR.exec(t);
+      if (m === null) return false;
+      if (first === '') first = t;
+      this.noteSummaryFigure(figures, m[1] ?? '', m[2] ?? '', m[3]);
+    }
+    const { amount, fee, settled, count } = figures;
+    if (amount === undefined && fee === undefined && settled === undefined && count === undefined)
+      return false;
+    this.addSummary(figures, rowNo, first, 1);
+    return true;
+  }
+
+  /** Reads one figure of a summary into the field its name sums (总交易金额 → amount), if it names one. */
+  private noteSummaryFigure(
+    figures: SummaryFigures,
+    name: string,
+    value: string,
+    unit: string | undefined,
+  ): void {
+    const key = normaliseHeader(name).key;
+    if (SUMMARY_COUNT.test(key)) {
+      const n = Number(value.replace(/[,笔]/g, ''));
+      if (Number.isSafeInteger(n)) figures.count = n;
+      return;
+    }
+    const field = this.summaryFieldOf(key.replace(SUMMARY_AFFIX, ''));
+    if (field === undefined) return;
+    const stated = unit ?? (value.endsWith('元') ? '元' : value.endsWith('分') ? '分' : undefined);
+    const read =
+      stated === '分' || (stated === undefined && this.cols.get(field)?.unit === 'fen') ? 'fen' : 'yuan';
+    const r = parseAmount(value.replace(/[元分]$/, ''), read);
+    if (r.ok) figures[field === 'credit' ? 'amount' : field] = r.value;
+  }
+
+  /** The money column a summary name sums once 总/合计 is taken off it: its header's name or another of the preset's. */
+  private summaryFieldOf(bare: string): 'amount' | 'fee' | 'settled' | 'credit' | undefined {
+    if (bare === '') return undefined;
+    for (const field of ['amount', 'fee', 'settled', 'credit'] as const) {
+      const index = this.at[field];
+      if (index >= 0 && this.headerKeys[index] === bare) return field;
+      const refs = this.preset.columns[field];
+      for (const ref of Array.isArray(refs) ? refs : [refs])
+        if (typeof ref === 'string' && normaliseHeader(ref).key === bare) return field;
+    }
+    return undefined;
+  }
+
+  /**
+   * Notes summary rows skipped and their figures: summary rows one after another restate one block (a row of
+   * figures and then the same totals as 名称：值); a block after more detail rows is another export's.
+   */
+  private addSummary(figures: SummaryFigures, row: number, text: string, rows: number): void {
+    this.summaryRows ??= { count: 0, row, text };
+    this.summaryRows.count += rows;
+    const block = this.summaryRowsRead === this.summary.rows ? this.summaryBlocks.at(-1) : undefined;
+    this.summaryRowsRead = this.summary.rows;
+    if (block === undefined) this.summaryBlocks.push([figures]);
+    else block.push(figures);
+  }
+
+  private reject(row: number, r: Rejection): void {
     // A reason may quote a cell that holds a card number (in any column): it is stored and shown masked.
     const rejected: RejectedRow = {
       file: this.options.file,
@@ -958,6 +1148,77 @@ export class TableReader {
     return true;
   }
 
+  /** Whether columns found make a header: a time and an amount column, and two columns at least. */
+  private headerTraits(found: Map<PresetField, number>): {
+    hasTime: boolean;
+    hasMoney: boolean;
+    isHeader: boolean;
+  } {
+    let hasTime = false;
+    let hasMoney = false;
+    for (const f of found.keys()) {
+      if (TIME_FIELDS.includes(f)) hasTime = true;
+      if (AMOUNT_FIELDS.includes(f)) hasMoney = true;
+    }
+    return { hasTime, hasMoney, isHeader: hasTime && hasMoney && found.size >= 2 };
+  }
+
+  /**
+   * Adopts a header of two rows where the upper one groups columns under a merged cell (退款 over 单号 | 金额,
+   * 交易 over 单号 | 金额): the lower row's repeated names take their group's name (退款金额, 交易金额), and a
+   * column merged down both rows its upper name. Taken when the lower row repeats a name that way, or when only
+   * the two rows together make a header (a streamed sheet leaves the merged cells after the first empty).
+   */
+  private adoptGroupedHeader(
+    upper: string[],
+    lower: string[],
+    lowerKeys: string[],
+    lowerFound: Map<PresetField, number>,
+  ): boolean {
+    const lowerIsHeader = this.headerTraits(lowerFound).isHeader;
+    const repeated = new Set<string>();
+    const seen = new Set<string>();
+    for (const k of lowerKeys) {
+      if (k === '') continue;
+      if (seen.has(k)) repeated.add(k);
+      seen.add(k);
+    }
+    if (lowerIsHeader && repeated.size === 0) return false;
+    let named = 0;
+    for (const t of upper) if (t.trim() !== '') named++;
+    if (named < 2) return false;
+    const texts: string[] = [];
+    // The group a column is under: its upper cell, or the one to its left when a merge left the upper cell empty.
+    let group = '';
+    for (let i = 0; i < Math.max(upper.length, lower.length); i++) {
+      const up = (upper[i] ?? '').trim();
+      const low = (lower[i] ?? '').trim();
+      if (up !== '') group = low === '' ? '' : up;
+      else if (low === '') group = '';
+      const key = lowerKeys[i] ?? '';
+      if (low === '') texts.push(up);
+      else if (group !== '' && repeated.has(key) && normaliseHeader(group).key !== key)
+        texts.push(`${group}${low}`);
+      else texts.push(low);
+    }
+    const keys = texts.map((t) => normaliseHeader(t).key);
+    const found = resolveColumns(this.preset, keys);
+    if (!this.headerTraits(found).isHeader) return false;
+    // Still two columns of one name a field reads: the groups do not tell them apart, and the lower row stands.
+    if (
+      lowerIsHeader &&
+      [...found.values()].some((i) => keys.indexOf(keys[i] ?? '') !== keys.lastIndexOf(keys[i] ?? ''))
+    )
+      return false;
+    this.adoptHeader(texts);
+    // Printed pages repeat both rows.
+    this.headerRows = [
+      [upper, upper.map((t) => normaliseHeader(t).key)],
+      [lower, lowerKeys],
+    ];
+    return true;
+  }
+
   private findHeader(cells: Cell[], rowNo: number): void {
     this.preambleRows++;
     const texts = cells.map(cellText);
@@ -971,12 +1232,15 @@ export class TableReader {
     }
     const keys = texts.map((t) => normaliseHeader(t).key);
     const found = resolveColumns(this.preset, keys);
-    let hasTime = false;
-    let hasMoney = false;
-    for (const f of found.keys()) {
-      if (TIME_FIELDS.includes(f)) hasTime = true;
-      if (AMOUNT_FIELDS.includes(f)) hasMoney = true;
-    }
+    const { hasTime, hasMoney } = this.headerTraits(found);
+    const above = this.rowAbove;
+    this.rowAbove = { row: rowNo, texts };
+    if (
+      above !== undefined &&
+      above.row === rowNo - 1 &&
+      this.adoptGroupedHeader(above.texts, texts, keys, found)
+    )
+      return;
     if (hasTime && hasMoney && found.size >= 2) {
       this.adoptHeader(texts);
       this.subHeaderNext = true;
@@ -1522,7 +1786,22 @@ export class TableReader {
           type = 'deduction';
           this.noteType(typeText, type);
         }
-      } else {
+      } else if (this.kind === 'settlement' && impliedType === undefined && isVagueType(typeText)) {
+        // 调账, 其他, 差错调整 say nothing of what moved: the memo's words decide, as a type's would (押金退还 and
+        // 手续费返还 give back, 机具押金 takes). Without them a line that carries no cardholder's traces is money
+        // moved outside a sale, given back or taken by its sign, never a sale to price; either reading is warned.
+        const memo = this.memoOf(cells);
+        const byMemo = memo === undefined ? undefined : typeFromMemo(memo);
+        const taken = direction === 'out' || writtenAsTaken(amount, fee, settled);
+        if (byMemo === 'deduction' || (byMemo === 'rebate' && !taken)) type = byMemo;
+        else {
+          if (byMemo === 'rebate') type = 'deduction';
+          else if (!this.tracesCardholder(cells)) type = taken ? 'deduction' : 'rebate';
+          this.noteType(typeText, type);
+        }
+      } else if (!namesOnlyChannel(typeText)) {
+        // (A type that is only a channel's name, 云闪付 or 微信, stays the sale or refund its sign says, unwarned: its
+        // channel is read from it below.)
         // A charge or adjustment the vocabulary does not know (系统调账 −3.00) is money taken from the payout,
         // not a refund: only a line that carries a cardholder's traces (card, reference, order, terminal) is
         // read as one.
@@ -1557,6 +1836,11 @@ export class TableReader {
         this.note('channel', channelText);
         channel = 'other';
       } else channel = c as Channel;
+    } else if (typeText !== undefined) {
+      // A file without a payment-method column may say it in the type (闪付消费, 微信消费, 云闪付). A channel column
+      // that says anything wins: the type only fills in where it is missing or empty.
+      const named = this.maps.type.channelHint(typeText);
+      if (named !== undefined) channel = named;
     }
     let card: CardType = 'unknown';
     const cardText = this.text('card', cells);
@@ -1692,7 +1976,11 @@ export class TableReader {
     }
     const payer = this.text('payerId', cells);
     if (payer !== undefined) record.payerId = maskCardField(payer).slice(0, 128);
-    if (channelText === undefined && this.inferCard(type, card, cardLost, cardNo, payer)) {
+    if (
+      channel === 'unknown' &&
+      channelText === undefined &&
+      this.inferCard(type, card, cardLost, cardNo, payer)
+    ) {
       record.channel = 'card';
       this.channelGuess = 'card';
     }
@@ -1914,7 +2202,8 @@ export class TableReader {
     return r;
   }
 
-  private readTotals(cells: Cell[], rowNo: number): void {
+  /** Reads a totals row's figures; false when it has none in the money columns. */
+  private readTotals(cells: Cell[], rowNo: number): boolean {
     const stated: { amount?: number; fee?: number; settled?: number; row: number } = { row: rowNo };
     for (const [f, key] of [
       ['amount', 'amount'],
@@ -1944,7 +2233,78 @@ export class TableReader {
               row: rowNo,
             };
       this.stated = stated;
+      return true;
     }
+    return false;
+  }
+
+  /**
+   * Warns of a money, rate or time column whose name the header repeats (two 金额 that no group above tells apart):
+   * the first was read, and nothing says it is the right one.
+   */
+  private warnRepeatedNames(): void {
+    const keys = this.headerKeys;
+    for (const [field, col] of this.cols) {
+      if (field !== 'rate' && field !== 'time' && !(MONEY_FIELDS as readonly string[]).includes(field))
+        continue;
+      const key = keys[col.index];
+      if (key === undefined || key === '' || keys.indexOf(key) === keys.lastIndexOf(key)) continue;
+      const at: number[] = [];
+      for (let i = 0; i < keys.length; i++) if (keys[i] === key) at.push(i + 1);
+      this.warn(
+        `header.repeated:${key}`,
+        `表头有 ${at.length} 列都叫“${col.header}”（第 ${at.join('、')} 列），无法确定哪一列是${FIELD_ZH[field] ?? field}，已读取第 ${col.index + 1} 列；请核对，或导出时让各列名称不同（如合并表头“交易”“退款”下的“金额”）`,
+        `the header has ${at.length} columns named "${col.header}" (columns ${at.join(', ')}); which one is the ${field} cannot be told, column ${col.index + 1} was read; check it, or export the columns under different names (such as the 金额 under merged 交易 and 退款 headers)`,
+      );
+    }
+  }
+
+  /** Notes the summary rows skipped and checks what their blocks state, added up, against the rows read. */
+  private checkSummaryBlocks({ count, row, text }: { count: number; row: number; text: string }): void {
+    const stated = this.summaryBlocks.some((block) =>
+      block.some(
+        (f) =>
+          f.amount !== undefined || f.fee !== undefined || f.settled !== undefined || f.count !== undefined,
+      ),
+    );
+    this.summary.warnings.push({
+      code: 'rows.summary',
+      file: this.options.file,
+      message: `跳过表格下方 ${count} 行汇总（第 ${row} 行起，如“${text}”），未作为交易导入${stated ? '；其中的合计与明细核对' : ''}`,
+      messageEn: `skipped ${count} summary ${count === 1 ? 'row' : 'rows'} below the table (from row ${row}, such as "${text}"); not imported as transactions${stated ? ', their totals checked against the rows' : ''}`,
+    });
+    const [only, ...others] = this.summaryBlocks;
+    if (only === undefined) return;
+    // One block: each of its rows is checked as written, so a 名称：值 line that disagrees with the figures shows.
+    if (others.length === 0) {
+      for (const figures of only) this.checkTotals(figures, figures.count);
+      return;
+    }
+    // Exports pasted one after another, each with its block: the blocks (each its figures, 名称：值 lines filling
+    // the gaps) add up to the whole file.
+    const add = (a: number | undefined, b: number | undefined) =>
+      a === undefined || b === undefined ? undefined : a + b;
+    let sum: SummaryFigures | undefined;
+    for (const block of this.summaryBlocks) {
+      const pick = (f: 'amount' | 'fee' | 'settled' | 'count') => block.find((b) => b[f] !== undefined)?.[f];
+      const figures = {
+        amount: pick('amount'),
+        fee: pick('fee'),
+        settled: pick('settled'),
+        count: pick('count'),
+      };
+      sum =
+        sum === undefined
+          ? { ...figures, row: block[0]?.row ?? 0 }
+          : {
+              amount: add(sum.amount, figures.amount),
+              fee: add(sum.fee, figures.fee),
+              settled: add(sum.settled, figures.settled),
+              count: add(sum.count, figures.count),
+              row: sum.row,
+            };
+    }
+    if (sum !== undefined) this.checkTotals(sum, sum.count);
   }
 
   private checkTotals(

@@ -35,7 +35,17 @@ const TYPE: Record<string, RecordType | 'skip'> = {
   消费冲正: 'reversal',
   充正: 'reversal',
   消费充正: 'reversal',
-  撤销冲正: 'reversal',
+  // A cancellation cancelled (a void reversed, a refund cancelled or reversed) gives back what its cancellation
+  // took: money in, as the file signs it, so a sale; the audit links it to the cancellation it undoes.
+  撤销冲正: 'sale',
+  消费撤销冲正: 'sale',
+  撤销交易冲正: 'sale',
+  退货撤销: 'sale',
+  撤销退货: 'sale',
+  退货冲正: 'sale',
+  退款撤销: 'sale',
+  撤销退款: 'sale',
+  退款冲正: 'sale',
   reversal: 'reversal',
   退货: 'refund',
   退款: 'refund',
@@ -165,6 +175,21 @@ const STATUS: Record<string, RecordStatus> = {
   已关闭: 'failed',
   关闭: 'failed',
   closed: 'failed',
+  // A cashier's order closed, cancelled or timed out before the customer paid: it never settles. 待支付/未支付
+  // below is an order still open, pending rather than failed.
+  交易关闭: 'failed',
+  订单关闭: 'failed',
+  交易已关闭: 'failed',
+  订单已关闭: 'failed',
+  超时关闭: 'failed',
+  已取消: 'failed',
+  取消: 'failed',
+  订单取消: 'failed',
+  交易取消: 'failed',
+  已超时: 'failed',
+  支付超时: 'failed',
+  cancelled: 'failed',
+  canceled: 'failed',
   已撤销: 'voided',
   已撤消: 'voided',
   撤销成功: 'voided',
@@ -182,6 +207,7 @@ const STATUS: Record<string, RecordStatus> = {
   pending: 'pending',
   待支付: 'pending',
   未支付: 'pending',
+  未付款: 'pending',
   进行中: 'pending',
   processing: 'pending',
 };
@@ -252,6 +278,17 @@ export class ValueMap {
     return hint;
   }
 
+  private readonly channelHints = new Map<string, Channel | null>();
+
+  /** The channel a type value names (闪付消费 = nfc), cached like lookups. */
+  channelHint(raw: string): Channel | undefined {
+    const known = this.channelHints.get(raw);
+    if (known !== undefined) return known ?? undefined;
+    const hint = channelFromType(raw);
+    if (this.channelHints.size < 10_000) this.channelHints.set(raw, hint ?? null);
+    return hint;
+  }
+
   /** The vocabulary value for a raw cell, or undefined when unknown. */
   lookup(raw: string): string | undefined {
     const known = this.cache.get(raw);
@@ -264,7 +301,9 @@ export class ValueMap {
       else value = typeFromWords(key);
     }
     if (value === undefined && this.field === 'status') {
-      if (/成功|success/.test(key)) value = 'success';
+      // Before 成功: an order 取消成功 or 关闭成功 was not paid.
+      if (/关闭|取消|超时|cancel|closed/.test(key)) value = 'failed';
+      else if (/成功|success/.test(key)) value = 'success';
       else if (/失败|fail/.test(key)) value = 'failed';
       else if (/中$|待/.test(key)) value = 'pending';
     }
@@ -309,6 +348,11 @@ function typeFromWords(key: string): string | undefined {
   if (DEDUCTION_HINT.test(key)) return 'deduction';
   // 交易返现, 活动奖励, 补贴: the provider paying the merchant outside a sale; 返现扣回 takes it back.
   if (BONUS.test(key)) return TAKEN_AGAIN.test(key) ? 'deduction' : 'rebate';
+  // A refund cancelled or reversed (退货交易撤销, 退款冲正), a void reversed (消费撤销冲正): see 撤销冲正 above.
+  const voids = /撤销|撤消/.test(key);
+  const reverses = /冲正|充正/.test(key);
+  if ((voids || reverses) && /退货|退款/.test(key)) return 'sale';
+  if (voids && reverses) return 'sale';
   // 退货手续费 is the fee line of a refund: the refund words rule it.
   if (/退货|退款/.test(key)) return 'refund';
   if (/冲正|充正/.test(key)) return 'reversal';
@@ -321,6 +365,46 @@ function typeFromWords(key: string): string | undefined {
   // POS消费, 银行卡消费, 扫码支付, 便民缴费: money the merchant took, whatever way it was paid.
   if (/消费|支付|收款|缴费|交费|充值/.test(key)) return 'sale';
   return undefined;
+}
+
+/**
+ * The channel a 交易类型 names (闪付消费, 微信消费, 银联二维码消费, 云闪付), for files without a 支付方式 column. A type
+ * that names only the card (借记卡消费, 银行卡消费, POS消费) does not say whether it was tapped or scanned: undefined,
+ * left to the importer's card inference and its warning.
+ */
+export function channelFromType(raw: string): Channel | undefined {
+  const key = normaliseValue(raw);
+  const channel = channelFromWords(key);
+  if (channel === 'card' && !/刷卡|插卡|磁条|ic卡|芯片卡/.test(key)) return undefined;
+  return channel;
+}
+
+/**
+ * Whether a 交易类型 is only a channel's name (云闪付, 微信, 刷卡): the way it was paid, not what moved, so the sign
+ * says (a payment taken, or given back) and nothing is unknown about it.
+ */
+export function namesOnlyChannel(raw: string): boolean {
+  const key = normaliseValue(raw);
+  return Object.hasOwn(CHANNEL, key) && CHANNEL[key] !== 'unknown';
+}
+
+/**
+ * A 交易类型 that says nothing of what moved (调账, 其他, 差错调整, 系统调账): the statement names the line in its memo.
+ */
+const VAGUE_TYPE =
+  /^(?:系统|手工|人工|账务|资金|差错|其他|其它|特殊)?(?:调账|调帐|调整|差错|其他|其它|补账|补帐)(?:交易|业务|处理|款)?$|^(?:other|others|adjust|adjustment|misc)$/;
+
+export function isVagueType(raw: string): boolean {
+  return VAGUE_TYPE.test(normaliseValue(raw));
+}
+
+/**
+ * What a vague line's memo (押金退还, 手续费返还, 机具押金) makes of it, by the words typeFromWords reads a type by:
+ * a rebate or a deduction, else undefined (a memo naming a sale or a refund does not turn an adjustment into one).
+ */
+export function typeFromMemo(memo: string): 'rebate' | 'deduction' | undefined {
+  const type = typeFromWords(normaliseValue(memo));
+  return type === 'rebate' || type === 'deduction' ? type : undefined;
 }
 
 /**

@@ -7,6 +7,22 @@ function splitTicked(line: string): string[] {
   return line.split(',').map((c) => c.replace(/^[\s\ufeff`]+|\s+$/g, ''));
 }
 
+/**
+ * A bill row with a comma inside a field (商品名称 商品A,含逗号), re-quoted for the CSV scanner: WeChat does not
+ * quote its fields but starts every one with a backtick (DOMAIN.md §2.6), so only a comma followed by a backtick
+ * ends a field. Left as it is unless the row starts with a backtick, has no quote of its own and splits that way
+ * into exactly the header's columns; a bill without the backticks (re-saved by Excel) reads as any CSV does.
+ */
+function quoteTickedFields(line: string, width: number): string {
+  if (line.charCodeAt(0) !== 96) return line;
+  let comma = line.indexOf(',');
+  while (comma >= 0 && line.charCodeAt(comma + 1) === 96) comma = line.indexOf(',', comma + 1);
+  if (comma < 0 || line.includes('"')) return line;
+  const fields = line.split(/,(?=`)/);
+  if (fields.length !== width) return line;
+  return fields.map((f) => (f.includes(',') ? `"${f}"` : f)).join(',');
+}
+
 function fen(text: string | undefined): number | undefined {
   if (text === undefined || text === '') return undefined;
   const r = parseAmount(text, 'yuan');
@@ -54,7 +70,7 @@ export const wechatOverride: PresetOverride = {
       ctx.state['summaryValues'] = splitTicked(line);
       return null;
     }
-    return line;
+    return ctx.header.length > 0 ? quoteTickedFields(line, ctx.header.length) : line;
   },
   finishRecord(record, cells, ctx) {
     const cell = cellsByHeader(ctx, cells);
