@@ -87,8 +87,8 @@ describe('a statement line giving a charge back (手续费返还, 退手续费)'
     expect(report.summary.findingsByKind.payout_mismatch).toBe(0);
     expect(report.summary.findingsByKind.unplanned_deduction).toBe(0);
     expect(report.warnings).toContain(
-      `商户 ${MERCHANT} 的对账单有 2 笔返还（2026-10-20 手续费返还 ¥0.60（手续费）；2026-10-20 退手续费 ¥0.20（手续费）），合计 ¥0.80：已计入到账核对；手续费的返还抵扣多扣的手续费，押金、流量费等的返还只抵扣同名扣款，返现和奖励不抵扣损失 / ` +
-        `merchant ${MERCHANT}'s statements give back ¥0.80 in 2 rebate line(s) (2026-10-20 手续费返还 ¥0.60 (fees); 2026-10-20 退手续费 ¥0.20 (fees)): counted in the payouts; a fee rebate is set against overcharged fees, a deposit's or another charge's return only against deductions of that charge, and a cashback or bonus against nothing`,
+      `商户 ${MERCHANT} 的对账单有 2 笔返还（2026-10-20 手续费返还 ¥0.60（手续费）；2026-10-20 退手续费 ¥0.20（手续费）），合计 ¥0.80：已计入到账核对；手续费的返还抵扣多扣的手续费，押金、流量费等的返还只抵扣同名扣款，返现和奖励只抵扣扣回的返现 / ` +
+        `merchant ${MERCHANT}'s statements give back ¥0.80 in 2 rebate line(s) (2026-10-20 手续费返还 ¥0.60 (fees); 2026-10-20 退手续费 ¥0.20 (fees)): counted in the payouts; a fee rebate is set against overcharged fees, a deposit's or another charge's return only against deductions of that charge, and a cashback or bonus only against a cashback taken back`,
     );
   });
 
@@ -159,7 +159,7 @@ describe('the rebates in the reports a merchant sends', () => {
     expect(html).toContain('<div class="value">¥0.10</div><div class="label">仍欠</div>');
     const [letter] = complaintLetters(report, { date: '2026-11-01', parties: [] });
     // 90 fen lost, 80 given back: the letter asks for the 10 fen still owed, not 90.
-    expect(letter?.letter).toContain('其中贵司已在结算中返还 ¥0.80（手续费返还等），尚欠 ¥0.10。');
+    expect(letter?.letter).toContain('其中贵司已在结算中返还 ¥0.80（见结算单中的返还记录），尚欠 ¥0.10。');
     expect(letter?.letter).toContain('前将多扣及少结的款项尚欠部分 ¥0.10 退还至本商户的结算账户');
     expect(letter?.letter).not.toContain('¥0.90 退还');
   });
@@ -228,11 +228,89 @@ describe('a rebate makes good only a loss of its own kind', () => {
     expect(html).toContain('<div class="value">¥161.50</div><div class="label">服务商已返还</div>');
     expect(html).toContain('<div class="value">¥24.40</div><div class="label">仍欠</div>');
     const [letter] = complaintLetters(report, { date: '2026-11-01', parties: [] });
-    expect(letter?.letter).toContain('其中贵司已在结算中返还 ¥12.50（手续费返还等），尚欠 ¥24.40。');
+    expect(letter?.letter).toContain('其中贵司已在结算中返还 ¥12.50（见结算单中的返还记录），尚欠 ¥24.40。');
+  });
+});
+
+describe('a charge taken out of a sale, or a cashback taken back, and its return', () => {
+  // QA (simulate's deposit scenario): a sale settled short, its memo saying 含押金300元, then 押金退还 300.00; and a
+  // 交易返现 of 50.00 taken back by 交易返现扣回 −50.00. All came back or nets to nothing: nothing is owed.
+  const M = '822600000000003';
+  const statement = gbk([
+    '交易时间,结算日期,商户号,终端号,参考号,卡类型,支付方式,交易类型,交易金额,手续费,结算金额,备注',
+    // 1000.00 × 0.60 % = 6.00 due and taken; 994.00 owed, 694.00 paid: 300.00 short.
+    `2026-10-12 09:00:00,2026-10-13,${M},10000089,330000000001,贷记卡,刷卡,消费,1000.00,6.00,694.00,含押金300元`,
+    // A shortfall whose memo names nothing: no charge to set a return against.
+    `2026-10-12 10:00:00,2026-10-13,${M},10000089,330000000002,贷记卡,刷卡,消费,1000.00,6.00,984.00,顾客自提`,
+    `2026-10-14 00:01:00,2026-10-14,${M},,,,,交易返现,50.00,0.00,50.00,`,
+    `2026-10-20 00:01:00,2026-10-20,${M},,,,,押金退还,300.00,0.00,300.00,`,
+    `2026-10-22 00:01:00,2026-10-22,${M},,,,,交易返现扣回,-50.00,0.00,-50.00,`,
+  ]);
+
+  it('names the short sale by its memo and sets the deposit return and the cashback against them', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 's.csv'), statement);
+    writeFileSync(join(dir, 'plan.yaml'), PLAN.replace(MERCHANT, M));
+    const run = await runCli(['audit', '--settlement', 's.csv', '--plan', 'plan.yaml', '--format', 'json'], {
+      cwd: dir,
+      env: {},
+    });
+    expect(run.stderr).toBe('');
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(
+      report.findings
+        .filter((f) => f.kind === 'unplanned_deduction')
+        .map((f) => [f.label, f.lossFen])
+        .sort((a, b) => Number(b[1]) - Number(a[1])),
+    ).toEqual([
+      ['含押金300元', 30000],
+      ['交易返现扣回', 5000],
+      [undefined, 1000],
+    ]);
+    // Lost: 300.00 + 50.00 + 10.00 = 360.00; given back: 300.00 + 50.00 = 350.00, all of it against its own
+    // charge; the 10.00 short with no name is still owed.
+    expect(report.summary.lossFen).toBe(30000 + 5000 + 1000);
+    expect(report.summary.returnedFen).toBe(30000 + 5000);
+    expect(report.summary.offsetFen).toBe(30000 + 5000);
+    expect(
+      report.merchants.map((m) => [m.summary.offsetFen, m.summary.lossFen - (m.summary.offsetFen ?? 0)]),
+    ).toEqual([[35000, 1000]]);
   });
 });
 
 describe('chargeKindOf and offsetOfRebates', () => {
+  it('sets a cashback or bonus against a cashback taken back, and against nothing else', async () => {
+    const { offsetOfRebates } = await import('./rebates.js');
+    const deduction = (label: string, lossFen: number) => ({
+      id: label,
+      kind: 'unplanned_deduction' as const,
+      overchargeFen: 0,
+      lossFen,
+      label,
+      message: '',
+      messageEn: '',
+      source: [],
+    });
+    const bonus = { fee: 0, charges: {}, bonus: 5000, unnamed: 0 };
+    // 交易返现扣回 30.00 + 奖励追收 15.00 = 45.00 made good out of 50.00 given; the 流量费 36.00 stays.
+    expect(
+      offsetOfRebates(bonus, [
+        deduction('交易返现扣回', 3000),
+        deduction('扣回活动奖励', 1500),
+        deduction('流量费', 3600),
+      ]),
+    ).toBe(4500);
+    expect(offsetOfRebates(bonus, [deduction('交易返现扣回', 8000)])).toBe(5000);
+    expect(offsetOfRebates(bonus, [deduction('流量费', 3600), deduction('其他扣款', 100)])).toBe(0);
+  });
+
+  it('names a short sale by its memo only when the memo names a charge', async () => {
+    const { chargeNamedIn } = await import('./rebates.js');
+    expect(
+      ['含押金299元', '扣流量费99元', '秒到费', '返现扣回', '顾客自提', '返现', undefined].map(chargeNamedIn),
+    ).toEqual(['含押金299元', '扣流量费99元', '秒到费', '返现扣回', undefined, undefined, undefined]);
+  });
+
   it('reads what a line gives back or takes from its words', async () => {
     const { chargeKindOf } = await import('./rebates.js');
     expect(
@@ -257,7 +335,7 @@ describe('chargeKindOf and offsetOfRebates', () => {
   it('never sets more than the loss, nor more than what came back outside cashbacks', async () => {
     const fc = await import('fast-check');
     const { offsetOfRebates } = await import('./rebates.js');
-    const labels = ['流量费', '机具押金', '秒到费', '服务费', '其他'];
+    const labels = ['流量费', '机具押金', '秒到费', '服务费', '其他', '交易返现扣回'];
     fc.assert(
       fc.property(
         fc.array(
@@ -289,8 +367,15 @@ describe('chargeKindOf and offsetOfRebates', () => {
             source: [],
           }));
           const loss = findings.reduce((a, f) => a + f.lossFen, 0);
+          const clawedBack = findings
+            .filter((f) => f.kind === 'unplanned_deduction' && f.label === '交易返现扣回')
+            .reduce((a, f) => a + f.lossFen, 0);
+          // A cashback counts only up to the cashbacks taken back.
           const given =
-            returned.fee + returned.unnamed + Object.values(returned.charges).reduce((a, b) => a + b, 0);
+            returned.fee +
+            returned.unnamed +
+            Math.min(returned.bonus, clawedBack) +
+            Object.values(returned.charges).reduce((a, b) => a + b, 0);
           const offset = offsetOfRebates(returned, findings);
           expect(Number.isSafeInteger(offset)).toBe(true);
           expect(offset).toBeGreaterThanOrEqual(0);

@@ -36,6 +36,14 @@ const CHARGE_GROUPS: readonly (readonly [string, RegExp])[] = [
   ['服务费', /服务费/],
 ];
 const BONUS_WORDS = /返现|返利|奖励|补贴|红包|活动/;
+/** A cashback or bonus taken back (交易返现扣回, 奖励追收): the bonus it takes back makes it good. */
+const CLAWED_BONUS = /返现|奖励|补贴|返利/;
+const CLAW_BACK = /扣回|追收|收回/;
+
+export function isClawBack(label: string | undefined): boolean {
+  const text = label ?? '';
+  return CLAWED_BONUS.test(text) && CLAW_BACK.test(text);
+}
 
 export function chargeKindOf(label: string | undefined): ChargeKind {
   const text = label ?? '';
@@ -43,6 +51,16 @@ export function chargeKindOf(label: string | undefined): ChargeKind {
   for (const [group, words] of CHARGE_GROUPS) if (words.test(text)) return { kind: 'charge', group };
   if (BONUS_WORDS.test(text)) return { kind: 'bonus' };
   return { kind: 'unnamed' };
+}
+
+/**
+ * The memo of a line settled short (含押金299元, 扣流量费) when it names what was taken — a fee, a named charge or a
+ * cashback taken back — so that the return of that charge can make the shortfall good; else undefined.
+ */
+export function chargeNamedIn(memo: string | undefined): string | undefined {
+  if (memo === undefined) return undefined;
+  const k = chargeKindOf(memo);
+  return k.kind === 'fee' || k.kind === 'charge' || isClawBack(memo) ? memo : undefined;
 }
 
 /** What a merchant's rebate lines gave back, by what they give back (see ChargeKind). */
@@ -64,12 +82,13 @@ const FEE_LOSS_KINDS = new Set<Finding['kind']>(['fee_overcharge', 'void_settled
 /**
  * The part of the loss the rebates make good: a fee rebate against fee losses (overcharges, fees kept on voids and
  * refunds, fee-named deductions such as 秒到费), a named charge's return against deductions of that charge, a
- * return that does not say what for against whatever loss is left; a cashback or bonus against nothing.
- * Never more than the loss.
+ * cashback or bonus only against a cashback taken back (交易返现扣回: the money nets to nothing), a return that does
+ * not say what for against whatever loss is left. Never more than the loss.
  */
 export function offsetOfRebates(returned: ReturnedByKind, findings: readonly Finding[]): number {
   let feeLoss = 0;
   let totalLoss = 0;
+  let clawBackLoss = 0;
   const chargeLoss = new Map<string, number>();
   for (const f of findings) {
     totalLoss += f.lossFen;
@@ -79,11 +98,13 @@ export function offsetOfRebates(returned: ReturnedByKind, findings: readonly Fin
       const k = chargeKindOf(f.label);
       if (k.kind === 'fee') feeLoss += f.lossFen;
       else if (k.kind === 'charge') chargeLoss.set(k.group, (chargeLoss.get(k.group) ?? 0) + f.lossFen);
+      else if (k.kind === 'bonus' && isClawBack(f.label)) clawBackLoss += f.lossFen;
     }
   }
   let offset = Math.min(returned.fee, feeLoss);
   for (const [group, fen] of Object.entries(returned.charges))
     offset += Math.min(fen, chargeLoss.get(group) ?? 0);
+  offset += Math.min(returned.bonus, clawBackLoss);
   offset += Math.min(returned.unnamed, totalLoss - offset);
   return Math.max(0, Math.min(offset, totalLoss));
 }
@@ -111,7 +132,10 @@ function kindWords(k: ChargeKind): { zh: string; en: string } {
     case 'charge':
       return { zh: k.group, en: `the charge “${k.group}”` };
     case 'bonus':
-      return { zh: '返现/奖励，不抵损失', en: 'a cashback or bonus, not set against the loss' };
+      return {
+        zh: '返现/奖励，只抵扣扣回的返现',
+        en: 'a cashback or bonus, set only against a cashback taken back',
+      };
     default:
       return { zh: '未说明', en: 'unstated' };
   }
@@ -157,7 +181,7 @@ export function rebatesOf(
     returnedFen,
     byKind,
     warning:
-      `${whoZh}有 ${kept.length} 笔返还（${listZh}），合计 ${formatFen(returnedFen)}：已计入到账核对；手续费的返还抵扣多扣的手续费，押金、流量费等的返还只抵扣同名扣款，返现和奖励不抵扣损失 / ` +
-      `${whoEn} give back ${formatFen(returnedFen)} in ${kept.length} rebate line(s) (${listEn}): counted in the payouts; a fee rebate is set against overcharged fees, a deposit's or another charge's return only against deductions of that charge, and a cashback or bonus against nothing`,
+      `${whoZh}有 ${kept.length} 笔返还（${listZh}），合计 ${formatFen(returnedFen)}：已计入到账核对；手续费的返还抵扣多扣的手续费，押金、流量费等的返还只抵扣同名扣款，返现和奖励只抵扣扣回的返现 / ` +
+      `${whoEn} give back ${formatFen(returnedFen)} in ${kept.length} rebate line(s) (${listEn}): counted in the payouts; a fee rebate is set against overcharged fees, a deposit's or another charge's return only against deductions of that charge, and a cashback or bonus only against a cashback taken back`,
   };
 }

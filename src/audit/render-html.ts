@@ -82,7 +82,10 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
   // What rebate lines gave back, and what is still owed, only when the statements have any.
   if (s.returnedFen > 0) {
     head.push(total(formatFen(s.returnedFen), t('服务商已返还', 'given back by the provider'), false));
-    const owed = owedOf(s).owedFen;
+    const { offsetFen, owedFen: owed } = owedOf(s);
+    // A deposit come home or a cashback makes good no loss: without this part, loss − returned ≠ owed puzzles.
+    if (offsetFen < s.returnedFen)
+      head.push(total(formatFen(offsetFen), t('其中抵扣损失', 'of it, set against the loss'), false));
     head.push(total(formatFen(owed), t('仍欠', 'still owed'), owed > 0));
   }
   head.push(total(String(report.findings.length), t('问题', 'findings'), report.findings.length > 0));
@@ -125,6 +128,14 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
   head.push('</section>');
 
   if (report.merchants.length > 0) {
+    // An agent sends each merchant its own claim: what came back and what is still owed, merchant by merchant.
+    const anyReturned = report.merchants.some((m) => m.summary.returnedFen > 0);
+    const returnedCells = (m: AuditReport['merchants'][number], shown: boolean) =>
+      !anyReturned
+        ? []
+        : shown
+          ? [num(formatFen(m.summary.returnedFen)), num(formatFen(owedOf(m.summary).owedFen))]
+          : [num('—'), num('—')];
     head.push(`<section class="by-merchant"><h2>${t('按商户', 'By merchant')}</h2>`);
     head.push(
       table(
@@ -135,6 +146,7 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
           t('问题', 'Findings'),
           t('多扣', 'Overcharge'),
           t('损失', 'Loss'),
+          ...(anyReturned ? [t('已返还', 'Given back'), t('仍欠', 'Still owed')] : []),
         ],
         report.merchants.map((m) => {
           const findings = FINDING_KINDS.reduce((n, k) => n + m.summary.findingsByKind[k], 0);
@@ -148,6 +160,7 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
               none(String(findings)),
               none(formatFen(m.summary.overchargeFen)),
               none(formatFen(m.summary.lossFen)),
+              ...returnedCells(m, findings > 0),
             ];
           }
           return [
@@ -157,6 +170,7 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
             num(String(findings)),
             num(formatFen(m.summary.overchargeFen)),
             num(formatFen(m.summary.lossFen)),
+            ...returnedCells(m, true),
           ];
         }),
       ),

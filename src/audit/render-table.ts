@@ -440,6 +440,10 @@ function* tableChunks(report: AuditReport, options: RenderTableOptions): Generat
     );
 
   if (report.merchants.length > 1) {
+    // An agent sends each merchant its own claim: what came back and what is still owed, merchant by merchant.
+    const anyReturned = report.merchants.some((m) => m.summary.returnedFen > 0);
+    const returnedCells = (m: AuditReport['merchants'][number]) =>
+      anyReturned ? [formatFen(m.summary.returnedFen), formatFen(owedOf(m.summary).owedFen)] : [];
     out.push('', t('按商户', 'By merchant'));
     out.push(
       ...alignRows(
@@ -447,6 +451,7 @@ function* tableChunks(report: AuditReport, options: RenderTableOptions): Generat
           t('商户号', 'merchant'),
           t('多扣', 'overcharge'),
           t('损失', 'loss'),
+          ...(anyReturned ? [t('已返还', 'given back'), t('仍欠', 'still owed')] : []),
           t('问题', 'findings'),
           t('结算记录', 'settled rows'),
         ],
@@ -458,6 +463,7 @@ function* tableChunks(report: AuditReport, options: RenderTableOptions): Generat
               unplacedJournalLabel(m, lang),
               findings > 0 ? formatFen(m.summary.overchargeFen) : '—',
               findings > 0 ? formatFen(m.summary.lossFen) : '—',
+              ...(findings > 0 ? returnedCells(m) : returnedCells(m).map(() => '—')),
               findings > 0 ? String(findings) : '—',
               '—',
             ];
@@ -466,11 +472,12 @@ function* tableChunks(report: AuditReport, options: RenderTableOptions): Generat
             m.merchantId || t('（无商户号）', '(none)'),
             formatFen(m.summary.overchargeFen),
             formatFen(m.summary.lossFen),
+            ...returnedCells(m),
             String(countFindings(m.summary)),
             String(m.summary.settlementRecords),
           ];
         }),
-        new Set([1, 2, 3, 4]),
+        new Set(anyReturned ? [1, 2, 3, 4, 5, 6] : [1, 2, 3, 4]),
       ),
     );
   }

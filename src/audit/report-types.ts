@@ -91,7 +91,8 @@ export interface AuditSummary {
   returnedFen: number;
   /**
    * The part of returnedFen that makes good part of lossFen (a fee rebate against fee losses, a charge's return
-   * against deductions of that charge; a cashback against nothing): the provider still owes lossFen − offsetFen.
+   * against deductions of that charge; a cashback only against a cashback taken back): the provider still owes
+   * lossFen − offsetFen.
    */
   offsetFen: number;
   findingsByKind: Record<FindingKind, number>;

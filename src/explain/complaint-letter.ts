@@ -462,13 +462,14 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
     ),
     '',
   );
-  // The provider gave part back on its statements (手续费返还): the letter asks for the rest only.
+  // The provider gave part back on its statements: the letter asks for the rest only. What came back may be a
+  // deposit or a flow fee as well as fees, so the letter names the rebate lines, not one kind of them.
   const owedFen = Math.max(0, f.lossFen - f.returnedFen);
   if (f.lossFen > 0 && f.returnedFen > 0)
     lines.push(
       t(
-        `其中贵司已在结算中返还 ${formatFen(f.returnedFen)}（手续费返还等），尚欠 ${formatFen(owedFen)}。`,
-        `You have given back ${formatFen(f.returnedFen)} on your statements (fee rebates and the like); ${formatFen(owedFen)} is still owed.`,
+        `其中贵司已在结算中返还 ${formatFen(f.returnedFen)}（见结算单中的返还记录），尚欠 ${formatFen(owedFen)}。`,
+        `You have given back ${formatFen(f.returnedFen)} of it on your statements (see their rebate lines); ${formatFen(owedFen)} is still owed.`,
       ),
       '',
     );

@@ -4,6 +4,7 @@ import iconv from 'iconv-lite';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import type { AuditReport } from '../audit/report-types.js';
+import { owedOf } from '../audit/rebates.js';
 import { renderCsv } from '../audit/render-csv.js';
 import { renderHtml } from '../audit/render-html.js';
 import type { FeePlan } from '../plans/plan-types.js';
@@ -51,7 +52,18 @@ export interface PackManifest {
   generator: 'posguard';
   date: string;
   merchants: string[];
-  summary: { overchargeFen: number; lossFen: number; findings: number };
+  /**
+   * The report's totals. returnedFen: what the rebate lines gave back; offsetFen: the part of it that makes good
+   * the loss (a deposit come home does not); owedFen = lossFen − offsetFen, what the letter asks for.
+   */
+  summary: {
+    overchargeFen: number;
+    lossFen: number;
+    findings: number;
+    returnedFen: number;
+    offsetFen: number;
+    owedFen: number;
+  };
   inputs: {
     file: string;
     kind: PackInput['kind'];
@@ -363,6 +375,8 @@ export async function buildEvidencePack(
       overchargeFen: report.summary.overchargeFen,
       lossFen: report.summary.lossFen,
       findings: report.findings.length,
+      returnedFen: report.summary.returnedFen,
+      ...owedOf(report.summary),
     },
     inputs,
     entries: entries.map((e) => ({ name: e.name, size: e.bytes.length, sha256: sha256(e.bytes) })),

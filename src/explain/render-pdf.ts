@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
+import { owedOf } from '../audit/rebates.js';
 import type { AuditReport, Finding } from '../audit/report-types.js';
 import { headline, kindName } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
@@ -92,6 +93,18 @@ export function renderPdf(report: AuditReport, options: RenderPdfOptions): Promi
     t(`合计多扣手续费：${formatFen(s.overchargeFen)}`, `Fees overcharged: ${formatFen(s.overchargeFen)}`),
   );
   doc.text(t(`合计损失：${formatFen(s.lossFen)}`, `Total loss: ${formatFen(s.lossFen)}`));
+  // What rebate lines gave back and what is still owed, as report.html and the letter say it.
+  if (s.returnedFen > 0) {
+    const { offsetFen, owedFen } = owedOf(s);
+    const part = offsetFen < s.returnedFen;
+    doc.text(
+      t(
+        `服务商已返还：${formatFen(s.returnedFen)}${part ? `（其中抵扣损失 ${formatFen(offsetFen)}）` : ''}`,
+        `Given back by the provider: ${formatFen(s.returnedFen)}${part ? ` (${formatFen(offsetFen)} of it set against the loss)` : ''}`,
+      ),
+    );
+    doc.text(t(`仍欠：${formatFen(owedFen)}`, `Still owed: ${formatFen(owedFen)}`));
+  }
   doc.text(
     t(
       `问题：${report.findings.length} 项（已配对 ${s.matched} 笔，结算记录 ${s.settlementRecords} 条）`,

@@ -8,7 +8,7 @@ import { CliError, EXIT_FINDINGS } from '../cli/errors.js';
 import { pick } from '../cli/lang.js';
 import { planChooser } from '../audit/audit.js';
 import type { AuditReport } from '../audit/report-types.js';
-import { headline } from '../audit/render-table.js';
+import { headline, returnedWords } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import { dateFromDayNumber, dayNumber, todayInShanghai } from '../time/shanghai.js';
@@ -117,8 +117,8 @@ export async function runEvidence(
     `${headline(report, ctx.lang)}\n` +
       pick(
         ctx.lang,
-        `证据包已写入 ${out.shown}：${pack.manifest.entries.length + 1} 个文件，合计损失 ${formatFen(report.summary.lossFen)}${masked > 0 ? `，${masked} 个含完整卡号的文件已脱敏` : ''}\n`,
-        `evidence pack written to ${out.shown}: ${pack.manifest.entries.length + 1} files, total loss ${formatFen(report.summary.lossFen)}${masked > 0 ? `, ${masked} file(s) with full card numbers masked` : ''}\n`,
+        `证据包已写入 ${out.shown}：${pack.manifest.entries.length + 1} 个文件，合计损失 ${formatFen(report.summary.lossFen)}${returnedWords(report.summary, 'zh')}${masked > 0 ? `；${masked} 个含完整卡号的文件已脱敏` : ''}\n`,
+        `evidence pack written to ${out.shown}: ${pack.manifest.entries.length + 1} files, total loss ${formatFen(report.summary.lossFen)}${returnedWords(report.summary, 'en')}${masked > 0 ? `; ${masked} file(s) with full card numbers masked` : ''}\n`,
       ),
   );
   const found = report.findings.some((f) => f.kind !== 'fee_undercharge') || report.rejected.length > 0;
