@@ -52,3 +52,18 @@ describe('--from/--to and lines without a sale', () => {
     ]);
   });
 });
+
+describe('a data directory that is not there or holds no statement', () => {
+  it('says the path does not exist, and by content that no file is a statement', async () => {
+    const dir = tmp();
+    const missing = await runCli(['audit', 'nonexistent_dir'], { cwd: dir, env: {} });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toBe('posguard: nonexistent_dir 不存在\n');
+    const en = await runCli(['audit', 'nonexistent_dir', '--lang', 'en'], { cwd: dir, env: {} });
+    expect(en.stderr).toBe('posguard: nonexistent_dir does not exist\n');
+    writeFileSync(join(dir, 'notes.txt'), '随便写点什么\n');
+    const empty = await runCli(['audit', '.'], { cwd: dir, env: {} });
+    expect(empty.exitCode).toBe(2);
+    expect(empty.stderr).toContain('. 中没有能识别为结算单的文件；请用 --settlement 给出');
+  });
+});

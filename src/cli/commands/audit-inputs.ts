@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { AuditReport } from '../../audit/report-types.js';
 import type { DevicesFile } from '../../explain/parse-devices.js';
@@ -188,6 +188,7 @@ export async function prepareAudit(
   let unused: Unused[] = [];
   if (dir !== undefined) {
     const abs = resolve(ctx.cwd, dir);
+    if (!existsSync(abs)) throw new CliError(`${dir} 不存在`, `${dir} does not exist`);
     if (!isDirectory(abs))
       throw new CliError(
         `${dir} 不是目录（文件请用 --settlement 等参数给出）`,
@@ -238,10 +239,10 @@ async function auditInputs(
     throw new CliError(
       dir === undefined
         ? '缺少结算单：请用 --settlement 给出收单机构的结算单/对账单文件'
-        : `${dir} 中没有结算单（settlement.*）；请用 --settlement 给出${why.length > 0 ? `（未使用的文件：${why.join('；')}）` : ''}`,
+        : `${dir} 中没有能识别为结算单的文件；请用 --settlement 给出${why.length > 0 ? `（未使用的文件：${why.join('；')}）` : ''}`,
       dir === undefined
         ? 'no statements: give the provider’s settlement files with --settlement'
-        : `no statements (settlement.*) in ${dir}; give them with --settlement${why.length > 0 ? ` (files not used: ${why.join('; ')})` : ''}`,
+        : `no file in ${dir} reads as a settlement statement; give them with --settlement${why.length > 0 ? ` (files not used: ${why.join('; ')})` : ''}`,
     );
   }
   const planFlag = flags.plan !== undefined ? '--plan' : flags.plans !== undefined ? '--plans' : undefined;
