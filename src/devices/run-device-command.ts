@@ -78,12 +78,25 @@ export async function runDeviceCommand(
   try {
     if (action === 'import' && file?.ok === true) {
       const result = await importDevices(storage.db, actor, merchantId, file.file);
-      ctx.stdout(
-        t(
-          `已登记 ${result.created} 台新终端，更新 ${result.updated} 台\n`,
-          `registered ${result.created} new terminal(s), updated ${result.updated}\n`,
-        ),
-      );
+      if (str('format') === 'json') {
+        // What the database now holds for each terminal of the file (merged with what was there before), in
+        // the shape `device list --format json` gives a terminal, so scripts read one vocabulary.
+        const importedToday = todayInShanghai();
+        const stored = new Map(
+          (await listDevices(storage.db, userId, merchantId, importedToday)).map((d) => [d.terminalId, d]),
+        );
+        const terminals = [...new Set(result.terminals)].flatMap((id) => stored.get(id) ?? []);
+        ctx.stdout(
+          `${JSON.stringify({ today: importedToday, created: result.created, updated: result.updated, terminals }, null, 2)}\n`,
+        );
+      } else {
+        ctx.stdout(
+          t(
+            `已登记 ${result.created} 台新终端，更新 ${result.updated} 台\n`,
+            `registered ${result.created} new terminal(s), updated ${result.updated}\n`,
+          ),
+        );
+      }
     } else if (action === 'list') {
       let devices = await listDevices(storage.db, userId, merchantId, today);
       if (flags['due'] === true) devices = devices.filter((d) => d.inspection.status !== 'ok');
@@ -125,12 +138,25 @@ export async function runDeviceCommand(
         date: inspectedOn,
         ...(note === undefined ? {} : { note }),
       });
-      ctx.stdout(
-        t(
-          `已记录终端 ${device.terminalId} 于 ${inspectedOn} 的巡检，下次：${device.inspection.nextDue ?? '-'}\n`,
-          `recorded the inspection of ${device.terminalId} on ${inspectedOn}; next: ${device.inspection.nextDue ?? '-'}\n`,
-        ),
-      );
+      if (str('format') === 'json') {
+        // The status is judged on today, as `device list` does: an inspection recorded for a past date can
+        // still leave the terminal overdue, and a script must see that.
+        const inspectedToday = todayInShanghai();
+        const stored = (await listDevices(storage.db, userId, merchantId, inspectedToday)).find(
+          (d) => d.terminalId === device.terminalId,
+        );
+        const recorded = { date: inspectedOn, note: note?.trim() || null, userId };
+        ctx.stdout(
+          `${JSON.stringify({ today: inspectedToday, recorded, device: stored ?? device }, null, 2)}\n`,
+        );
+      } else {
+        ctx.stdout(
+          t(
+            `已记录终端 ${device.terminalId} 于 ${inspectedOn} 的巡检，下次：${device.inspection.nextDue ?? '-'}\n`,
+            `recorded the inspection of ${device.terminalId} on ${inspectedOn}; next: ${device.inspection.nextDue ?? '-'}\n`,
+          ),
+        );
+      }
     }
   } catch (error) {
     if (error instanceof DeviceError) throw new CliError(error.zh, error.message);

@@ -49,6 +49,7 @@ lastInspection (YYYY-MM-DD) and inspectionIntervalDays (default 90).
   databaseActorFlags(devices.command('import'), ctx)
     .description(t('导入设备文件 devices.yaml', 'import a devices file (devices.yaml)'))
     .argument('<file>', 'devices.yaml')
+    .addOption(formatOption(['table', 'json']))
     .addHelpText(
       'after',
       examplesHelp(
@@ -56,10 +57,12 @@ lastInspection (YYYY-MM-DD) and inspectionIntervalDays (default 90).
         [
           'posguard device import examples/822841054119608/devices.yaml --merchant 1',
           'posguard device import devices.yaml --merchant 1 --db posguard.db',
+          'posguard device import devices.yaml --merchant 1 --format json',
         ],
         [
           'posguard device import examples/822841054119608/devices.yaml --merchant 1',
           'posguard device import devices.yaml --merchant 1 --db posguard.db',
+          'posguard device import devices.yaml --merchant 1 --format json',
         ],
       ),
     )
@@ -102,6 +105,7 @@ lastInspection (YYYY-MM-DD) and inspectionIntervalDays (default 90).
     .argument('<terminal>', t('终端号', 'terminal id'))
     .option('--date <date>', t('巡检日期（默认今天）', 'inspection date (default today)'))
     .option('--note <text>', t('巡检备注', 'what was checked'))
+    .addOption(formatOption(['table', 'json']))
     .addHelpText(
       'after',
       examplesHelp(
@@ -109,10 +113,12 @@ lastInspection (YYYY-MM-DD) and inspectionIntervalDays (default 90).
         [
           'posguard device inspect 74826033 --merchant 1 --note "外观、键盘、打印正常"',
           'posguard device inspect 74826033 --merchant 1 --date 2026-10-20',
+          'posguard device inspect 74826033 --merchant 1 --format json',
         ],
         [
           'posguard device inspect 74826033 --merchant 1 --note "case, keypad and printer fine"',
           'posguard device inspect 74826033 --merchant 1 --date 2026-10-20',
+          'posguard device inspect 74826033 --merchant 1 --format json',
         ],
       ),
     )
