@@ -129,6 +129,20 @@ export interface ExtractedMember {
   path: string;
 }
 
+/** A member of an archive that was not taken out, and why, worded as the importer's warning about it. */
+export interface LeftOutMember {
+  name: string;
+  code: 'zip.not-a-table' | 'zip.member-not-read';
+  message: string;
+  messageEn: string;
+}
+
+export interface ExtractedTables {
+  members: ExtractedMember[];
+  /** Named so the audit says what it did not read, as the importer does; clutter and summaries are not named. */
+  leftOut: LeftOutMember[];
+}
+
 /**
  * Writes the tables the importer would read from an archive into `dir`, each as a file of its own; undefined when
  * the file is not an archive of tables (not a ZIP, an XLSX workbook, corrupt, encrypted or without tables: the
@@ -138,7 +152,7 @@ export interface ExtractedMember {
 export async function extractTableMembers(
   archive: string,
   dir: string,
-): Promise<ExtractedMember[] | undefined> {
+): Promise<ExtractedTables | undefined> {
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip({ path: archive });
@@ -150,6 +164,14 @@ export async function extractTableMembers(
     if (entries.some((e) => e.name === 'xl/workbook.xml')) return undefined;
     const chosen = detailTables(entries.filter(isTableEntry));
     if (chosen.length === 0 || chosen.some((e) => e.entry.isEncrypted())) return undefined;
+    const notTables: LeftOutMember[] = entries
+      .filter((e) => !isClutter(e) && !isTableEntry(e))
+      .map(({ name }) => ({
+        name,
+        code: 'zip.not-a-table',
+        message: `${name} 不是表格文件，未读取（只读取 CSV、TXT、XLSX、XLS）`,
+        messageEn: `${name} is not a table file; not read (only CSV, TXT, XLSX and XLS files are read)`,
+      }));
     const members: ExtractedMember[] = [];
     for (const [i, { entry, name }] of chosen.entries()) {
       const folder = join(dir, String(i));
@@ -161,8 +183,22 @@ export async function extractTableMembers(
     // A note beside the tables (说明.txt) would be read on its own as a table and stop the audit. Only such plain
     // prose is left out; a member laid out in columns stays, so a statement the importer cannot read is named.
     const tables: ExtractedMember[] = [];
-    for (const m of members) if (!(await isProse(m))) tables.push(m);
-    return tables.length > 0 ? tables : members;
+    const prose: LeftOutMember[] = [];
+    for (const m of members) {
+      const noHeader = await proseNoHeader(m);
+      if (noHeader === undefined) tables.push(m);
+      else
+        prose.push({
+          name: m.name,
+          code: 'zip.member-not-read',
+          message: `${m.name} 未读取：${noHeader.reason.zh}`,
+          messageEn: `${m.name} was not read: ${noHeader.reason.en}`,
+        });
+    }
+    // With nothing but prose, every member is kept and read, so the importer's own refusal is what is said.
+    return tables.length > 0
+      ? { members: tables, leftOut: [...notTables, ...prose] }
+      : { members, leftOut: notTables };
   } catch {
     return undefined;
   } finally {
@@ -174,11 +210,12 @@ export async function extractTableMembers(
 class HeaderFound extends Error {}
 
 /**
- * A .txt member that is text, not a table: the importer finds no header in it, and no delimiter lays out two of
- * its lines alike (a statement the importer does not know still has its columns).
+ * The importer's refusal of a .txt member that is text, not a table: it finds no header in it, and no delimiter
+ * lays out two of its lines alike (a statement the importer does not know still has its columns). Undefined for
+ * any other member.
  */
-async function isProse(member: ExtractedMember): Promise<boolean> {
-  if (!/\.txt$/i.test(member.name)) return false;
+async function proseNoHeader(member: ExtractedMember): Promise<ImportFileError | undefined> {
+  if (!/\.txt$/i.test(member.name)) return undefined;
   const head = await readFileHead(member.path, 16_384);
   const text = iconv.decode(head, detectEncoding(head));
   const lines = text
@@ -187,15 +224,15 @@ async function isProse(member: ExtractedMember): Promise<boolean> {
     .slice(0, 30);
   for (const delimiter of [',', '\t', '|', ';']) {
     const counts = lines.map((l) => l.split(delimiter).length - 1).filter((n) => n >= 2);
-    if (counts.length > new Set(counts).size) return false;
+    if (counts.length > new Set(counts).size) return undefined;
   }
   const { importFileStreaming, ImportFileError } = await import('./import.js');
   try {
     await importFileStreaming({ path: member.path }, {}, () => {
       throw new HeaderFound();
     });
-    return false;
+    return undefined;
   } catch (error) {
-    return error instanceof ImportFileError && isNoHeaderError(error);
+    return error instanceof ImportFileError && isNoHeaderError(error) ? error : undefined;
   }
 }

@@ -24,7 +24,7 @@ export interface ArchiveReading {
   files: DataFiles;
   /** Where each table taken out of an archive was written (its name is `<archive>/<table>`). */
   located: ReadonlyMap<string, string>;
-  /** One line per archive read table by table: which table was read as what. */
+  /** One line per archive read table by table (which table was read as what), then one per member not read. */
   notes: string[];
   /** Removes the tables taken out of the archives; call once the run has read them. */
   cleanup: () => Promise<void>;
@@ -55,8 +55,9 @@ export async function readArchivesByTable(ctx: CliContext, given: DataFiles): Pr
   try {
     const notes: string[] = [];
     for (const [i, archive] of archives.entries()) {
-      const members = await extractTableMembers(archive.abs, join(dir, String(i)));
-      if (members === undefined || members.length < 2) continue;
+      const extracted = await extractTableMembers(archive.abs, join(dir, String(i)));
+      if (extracted === undefined || extracted.members.length < 2) continue;
+      const { members, leftOut } = extracted;
       const memberKinds: RecordKind[] = [];
       for (const m of members) memberKinds.push((await tableKind(m.path, basename(m.name))) ?? archive.kind);
       if (new Set(memberKinds).size < 2) continue;
@@ -78,6 +79,8 @@ export async function readArchivesByTable(ctx: CliContext, given: DataFiles): Pr
           `${archive.file} holds more than one kind of file, read one by one: ${read.join(', ')}`,
         ),
       );
+      // What the importer would warn of when reading the archive whole, said as the audit says an import warning.
+      for (const m of leftOut) notes.push(`${archive.file}: ${pick(ctx.lang, m.message, m.messageEn)}`);
     }
     return { files, located, notes, cleanup };
   } catch (error) {
