@@ -38,6 +38,8 @@ import {
   isNoHeaderError,
   isTableEntry,
   listEntries,
+  memberNotRead,
+  notATableMember,
   openZip,
   type ZipEntryInfo,
 } from './zip-entries.js';
@@ -901,12 +903,8 @@ async function readZip(
     const warnings: ImportWarning[] = [];
     for (const e of entries) {
       if (isClutter(e) || isTableEntry(e)) continue;
-      warnings.push({
-        code: 'zip.not-a-table',
-        file,
-        message: `${e.name} 不是表格文件，未读取（只读取 CSV、TXT、XLSX、XLS）`,
-        messageEn: `${e.name} is not a table file; not read (only CSV, TXT, XLSX and XLS files are read)`,
-      });
+      const { code, message, messageEn } = notATableMember(e.name);
+      warnings.push({ code, file, message, messageEn });
     }
     // A member with no header (a 说明.txt beside the tables) does not stop the archive; the first one stops it
     // only when nothing else in it is a table.
@@ -963,12 +961,8 @@ async function readZip(
         if (error instanceof ImportFileError && isNoHeaderError(error)) {
           // Named with the reason, not dropped: it may be a statement whose layout this reader does not know.
           noHeader ??= error;
-          warnings.push({
-            code: 'zip.member-not-read',
-            file,
-            message: `${name} 未读取：${error.reason.zh}`,
-            messageEn: `${name} was not read: ${error.reason.en}`,
-          });
+          const { code, message, messageEn } = memberNotRead(name, error);
+          warnings.push({ code, file, message, messageEn });
           continue;
         }
         if (error instanceof ImportFileError) throw error;

@@ -137,6 +137,26 @@ export interface LeftOutMember {
   messageEn: string;
 }
 
+/** The warning about a member that is no table file (说明.pdf): the importer's and the audit's, in one wording. */
+export function notATableMember(name: string): LeftOutMember {
+  return {
+    name,
+    code: 'zip.not-a-table',
+    message: `${name} 不是表格文件，未读取（只读取 CSV、TXT、XLSX、XLS）`,
+    messageEn: `${name} is not a table file; not read (only CSV, TXT, XLSX and XLS files are read)`,
+  };
+}
+
+/** The warning about a member read and refused (no header in 说明.txt), with the importer's reason. */
+export function memberNotRead(name: string, error: ImportFileError): LeftOutMember {
+  return {
+    name,
+    code: 'zip.member-not-read',
+    message: `${name} 未读取：${error.reason.zh}`,
+    messageEn: `${name} was not read: ${error.reason.en}`,
+  };
+}
+
 export interface ExtractedTables {
   members: ExtractedMember[];
   /** Named so the audit says what it did not read, as the importer does; clutter and summaries are not named. */
@@ -164,14 +184,9 @@ export async function extractTableMembers(
     if (entries.some((e) => e.name === 'xl/workbook.xml')) return undefined;
     const chosen = detailTables(entries.filter(isTableEntry));
     if (chosen.length === 0 || chosen.some((e) => e.entry.isEncrypted())) return undefined;
-    const notTables: LeftOutMember[] = entries
+    const notTables = entries
       .filter((e) => !isClutter(e) && !isTableEntry(e))
-      .map(({ name }) => ({
-        name,
-        code: 'zip.not-a-table',
-        message: `${name} 不是表格文件，未读取（只读取 CSV、TXT、XLSX、XLS）`,
-        messageEn: `${name} is not a table file; not read (only CSV, TXT, XLSX and XLS files are read)`,
-      }));
+      .map(({ name }) => notATableMember(name));
     const members: ExtractedMember[] = [];
     for (const [i, { entry, name }] of chosen.entries()) {
       const folder = join(dir, String(i));
@@ -187,13 +202,7 @@ export async function extractTableMembers(
     for (const m of members) {
       const noHeader = await proseNoHeader(m);
       if (noHeader === undefined) tables.push(m);
-      else
-        prose.push({
-          name: m.name,
-          code: 'zip.member-not-read',
-          message: `${m.name} 未读取：${noHeader.reason.zh}`,
-          messageEn: `${m.name} was not read: ${noHeader.reason.en}`,
-        });
+      else prose.push(memberNotRead(m.name, noHeader));
     }
     // With nothing but prose, every member is kept and read, so the importer's own refusal is what is said.
     return tables.length > 0
