@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AuditInputFlags, prepareAudit } from '../cli/commands/audit-inputs.js';
@@ -19,7 +20,7 @@ import { findCjkFont } from './render-pdf.js';
 export async function runEvidence(
   ctx: CliContext,
   dir: string | undefined,
-  flags: AuditInputFlags & { out: string; date?: string },
+  flags: AuditInputFlags & { out: string; date?: string; format?: 'table' | 'json' },
 ): Promise<void> {
   const date = flags.date ?? todayInShanghai();
   let valid = /^\d{4}-\d{2}-\d{2}$/.test(date);
@@ -113,14 +114,25 @@ export async function runEvidence(
     throw new CliError(`无法写入 ${out.shown}（${code}）`, `cannot write ${out.shown} (${code})`);
   }
   const masked = pack.manifest.inputs.filter((i) => i.masked).length;
-  ctx.stdout(
-    `${headline(report, ctx.lang)}\n` +
-      pick(
-        ctx.lang,
-        `证据包已写入 ${out.shown}：${pack.manifest.entries.length + 1} 个文件，合计损失 ${formatFen(report.summary.lossFen)}${returnedWords(report.summary, 'zh')}${masked > 0 ? `；${masked} 个含完整卡号的文件已脱敏` : ''}\n`,
-        `evidence pack written to ${out.shown}: ${pack.manifest.entries.length + 1} files, total loss ${formatFen(report.summary.lossFen)}${returnedWords(report.summary, 'en')}${masked > 0 ? `; ${masked} file(s) with full card numbers masked` : ''}\n`,
-      ),
-  );
+  if (flags.format === 'json') {
+    // For scripts: where the pack went, its size and hash, and what its manifest.json says it holds.
+    const { schemaVersion: _version, generator: _generator, ...contents } = pack.manifest;
+    const json = {
+      out: out.shown,
+      bytes: pack.zip.length,
+      sha256: createHash('sha256').update(pack.zip).digest('hex'),
+      ...contents,
+    };
+    ctx.stdout(`${JSON.stringify(json, null, 2)}\n`);
+  } else
+    ctx.stdout(
+      `${headline(report, ctx.lang)}\n` +
+        pick(
+          ctx.lang,
+          `证据包已写入 ${out.shown}：${pack.manifest.entries.length + 1} 个文件，合计损失 ${formatFen(report.summary.lossFen)}${returnedWords(report.summary, 'zh')}${masked > 0 ? `；${masked} 个含完整卡号的文件已脱敏` : ''}\n`,
+          `evidence pack written to ${out.shown}: ${pack.manifest.entries.length + 1} files, total loss ${formatFen(report.summary.lossFen)}${returnedWords(report.summary, 'en')}${masked > 0 ? `; ${masked} file(s) with full card numbers masked` : ''}\n`,
+        ),
+    );
   const found = report.findings.some((f) => f.kind !== 'fee_undercharge') || report.rejected.length > 0;
   if (found) ctx.exitCode = EXIT_FINDINGS;
 }

@@ -81,45 +81,6 @@ Exit codes: 0 nothing found; 1 findings; 2 usage error, unreadable input, invali
     )
     .action(async (dir: string | undefined, flags: EvidenceFlags) => {
       const { runEvidence } = await import('../../explain/run-evidence.js');
-      if (flags.format !== 'json') {
-        await runEvidence(ctx, dir, flags);
-        return;
-      }
-      // runEvidence prints its summary for people; a script gets the pack's own manifest instead, read back from
-      // the zip written, so the JSON describes exactly what is on disk. Warnings still go to stderr.
-      const quiet: CliContext = { ...ctx, stdout: () => {}, exitCode: ctx.exitCode };
-      await runEvidence(quiet, dir, flags);
-      ctx.exitCode = quiet.exitCode;
-      ctx.stdout(await packJson(ctx, flags.out));
+      await runEvidence(ctx, dir, flags);
     });
-}
-
-/** `--format json`: where the pack went, its size and hash, and what its manifest.json says it holds. */
-async function packJson(ctx: CliContext, out: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const { createHash } = await import('node:crypto');
-  const { evidenceOut } = await import('./evidence-out.js');
-  const { openZip, listEntries, entryStream } = await import('../../statements/zip-entries.js');
-  const target = evidenceOut(ctx.cwd, out);
-  const zipBytes = await readFile(target.abs);
-  const zip = await openZip({ name: target.shown, bytes: zipBytes });
-  let manifest: Record<string, unknown> = {};
-  try {
-    const entry = (await listEntries(zip)).find((e) => e.name === 'manifest.json');
-    if (entry !== undefined) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await entryStream(zip, entry.entry)) chunks.push(chunk as Buffer);
-      manifest = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-    }
-  } finally {
-    zip.close();
-  }
-  const { schemaVersion: _version, generator: _generator, ...contents } = manifest;
-  const json = {
-    out: target.shown,
-    bytes: zipBytes.length,
-    sha256: createHash('sha256').update(zipBytes).digest('hex'),
-    ...contents,
-  };
-  return `${JSON.stringify(json, null, 2)}\n`;
 }
