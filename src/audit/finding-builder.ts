@@ -3,6 +3,7 @@ import { formatFen } from '../money/fen.js';
 import { maskCardNumbersIn } from '../records/card-number.js';
 import type { PosRecord } from '../records/record.js';
 import { type CardType, type Channel, channelCardWords } from '../records/vocabulary.js';
+import { isHeldMoney } from './rebates.js';
 import type { Finding, FindingKind, SourceRef } from './report-types.js';
 
 /** A finding before its id is fixed; optional fields may be undefined and are dropped. */
@@ -128,15 +129,29 @@ export function finalizeFindings(drafts: FindingDraft[]): Finding[] {
   return out;
 }
 
+/**
+ * What a deduction of money the provider froze (资金冻结, rebates.ts HELD_GROUP) adds to its message: the money is
+ * not lost yet but held, paid once released (解冻), and the merchant should ask why. The audit words every short
+ * settlement alike; only the label tells a freeze apart.
+ */
+function heldMoneyNote(d: FindingDraft): { zh: string; en: string } {
+  if (d.kind !== 'unplanned_deduction' || !isHeldMoney(d.label)) return { zh: '', en: '' };
+  return {
+    zh: '。这笔结算款被服务商冻结（资金冻结），解冻后才会打款到账；请联系服务商客服询问冻结原因及何时解冻',
+    en: '. The provider has frozen this settled money (资金冻结) and pays it only once it is released (解冻): ask the provider’s customer service why it was frozen and when it will be released',
+  };
+}
+
 function toFinding(d: FindingDraft, id: string): Finding {
+  const held = heldMoneyNote(d);
   const f: Finding = {
     id,
     kind: d.kind,
     overchargeFen: d.overchargeFen,
     lossFen: d.lossFen,
     // A label or memo quoted from a statement may hold a full card number (卡6217…); a report is shared.
-    message: maskCardNumbersIn(d.message),
-    messageEn: maskCardNumbersIn(d.messageEn),
+    message: maskCardNumbersIn(d.message + held.zh),
+    messageEn: maskCardNumbersIn(d.messageEn + held.en),
     source: d.source,
   };
   if (d.merchantId !== '') f.merchantId = d.merchantId;

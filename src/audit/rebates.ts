@@ -24,6 +24,8 @@ export type ChargeKind =
   | { kind: 'unnamed' };
 
 const FEE_WORDS = /手续费|费率|扣率|秒到|加急|提现费|交易费|结算费|通道费|(?:^|[^a-z0-9])[dt][01](?![0-9])/i;
+/** The charge group of money the provider holds back (资金冻结) and pays later (资金解冻). */
+export const HELD_GROUP = '冻结';
 /** Named charges, each with the words that name it; the first group that matches wins (激活返现 is 激活). */
 const CHARGE_GROUPS: readonly (readonly [string, RegExp])[] = [
   ['押金', /押金|保证金/],
@@ -34,6 +36,9 @@ const CHARGE_GROUPS: readonly (readonly [string, RegExp])[] = [
   ['租金', /租金|租赁|机具/],
   ['管理费', /管理费/],
   ['服务费', /服务费/],
+  // Last, so a held deposit (冻结押金) stays a deposit: a freeze and its release are one kind, so a release
+  // (资金解冻) makes good only money frozen (资金冻结), never an overcharged fee or another charge.
+  [HELD_GROUP, /冻结|解冻/],
 ];
 const BONUS_WORDS = /返现|返利|奖励|补贴|红包|活动/;
 /** A cashback or bonus taken back (交易返现扣回, 奖励追收): the bonus it takes back makes it good. */
@@ -43,6 +48,12 @@ const CLAW_BACK = /扣回|追收|收回/;
 export function isClawBack(label: string | undefined): boolean {
   const text = label ?? '';
   return CLAWED_BONUS.test(text) && CLAW_BACK.test(text);
+}
+
+/** Whether a label names money the provider froze or released (资金冻结, 资金解冻): see HELD_GROUP. */
+export function isHeldMoney(label: string | undefined): boolean {
+  const k = chargeKindOf(label);
+  return k.kind === 'charge' && k.group === HELD_GROUP;
 }
 
 export function chargeKindOf(label: string | undefined): ChargeKind {
@@ -130,7 +141,9 @@ function kindWords(k: ChargeKind): { zh: string; en: string } {
     case 'fee':
       return { zh: '手续费', en: 'fees' };
     case 'charge':
-      return { zh: k.group, en: `the charge “${k.group}”` };
+      return k.group === HELD_GROUP
+        ? { zh: '解冻，只抵扣冻结的结算款', en: 'money released, set only against money frozen' }
+        : { zh: k.group, en: `the charge “${k.group}”` };
     case 'bonus':
       return {
         zh: '返现/奖励，只抵扣扣回的返现',

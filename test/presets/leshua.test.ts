@@ -87,24 +87,26 @@ describe('leshua preset', () => {
   });
 
   // QA: a sale whose only line is 冻结 was dropped in silence, and the audit called it missing from the statement.
-  it('reads a 冻结 (frozen) line as the sale it is, naming it and the money held in a warning', async () => {
+  // Then, read with its settled money, the audit expected that money at the bank the same day.
+  it('reads a 冻结 (frozen) line as the sale it is, settled ¥0.00 that day (资金冻结), naming the money held', async () => {
     const { records, warnings } = await importFixture(MAIN);
-    // 66600 × 0.55% = 366.3 → 366; 66600 − 366 = 66234
+    // 66600 × 0.55% = 366.3 → 366; the file settles 66600 − 366 = 66234, which Leshua holds: 0 reaches the bank.
     expect(only(records, 'orderNo', 'LS202610100000012')).toMatchObject({
       type: 'sale',
       amountFen: 66600,
       feeFen: 366,
-      settledFen: 66234,
+      settledFen: 0,
+      label: '资金冻结',
       refNo: '628319452066',
       terminalId: '50054321',
     });
     expect(warnings.map((w) => w.message)).toEqual([
-      'leshua/8000123456_trade_new_20261010.txt 中有 1 笔交易的资金流向为“冻结”（第 13 行 LS202610100000012 ¥666.00）：已作为交易导入，但结算款共 ¥662.34 由乐刷暂扣，“解冻”前不会打款到账，请向服务商询问冻结原因',
+      'leshua/8000123456_trade_new_20261010.txt 中有 1 笔交易的资金流向为“冻结”（第 13 行 LS202610100000012 ¥666.00）：已作为交易导入，但结算款共 ¥662.34 由乐刷暂扣，当天结算记为 ¥0.00（资金冻结），“解冻”前不会打款到账，请向服务商询问冻结原因',
     ]);
     expect(warnings[0]?.file).toContain('8000123456_trade_new_20261010.txt');
   });
 
-  it('does not read a 解冻 (released) line as a second sale, and names it', async () => {
+  it('reads a 解冻 (released) line as money given back that day (资金解冻), not as a second sale, and names it', async () => {
     // The day after: the frozen sale released, and one new sale.
     const result = await importCopy(MAIN, '8000123456_trade_new_20261011.txt', (bytes) => {
       const lines = bytes.toString('utf8').split('\n');
@@ -112,11 +114,26 @@ describe('leshua preset', () => {
       const sale = lines.find((l) => l.includes('LS202610100000001')) ?? '';
       return Buffer.from([lines[0], frozen.replace(',冻结,', ',解冻,'), sale, ''].join('\n'), 'utf8');
     });
-    expect(result.records.map((r) => [r.orderNo, r.amountFen])).toEqual([['LS202610100000001', 500]]);
-    expect(result.files[0]).toMatchObject({ rows: 1, skipped: 1 });
-    expect(result.warnings.map((w) => w.messageEn)).toEqual([
-      '8000123456_trade_new_20261011.txt: 1 line is marked 解冻 (released) in 资金流向 (row 2 LS202610100000012 ¥666.00): the settled money of a sale frozen before is released; the sale is on the statement of the day it was frozen and is not imported again',
+    // The release: 结算金额 66234 (66600 − 366), no fee of its own, keyed by the sale's order number.
+    expect(
+      result.records.map((r) => [r.orderNo, r.type, r.amountFen, r.feeFen, r.settledFen, r.label]),
+    ).toEqual([
+      ['LS202610100000012', 'rebate', 66234, undefined, 66234, '资金解冻'],
+      ['LS202610100000001', 'sale', 500, 2, 498, '优惠类'],
     ]);
+    expect(result.records[0]).toMatchObject({
+      merchantId: '1000054321',
+      refNo: '628319452066',
+      source: { row: 2 },
+    });
+    expect(result.records[0]?.rate).toBeUndefined();
+    expect(result.files[0]).toMatchObject({ rows: 2 });
+    expect(result.files[0]?.skipped ?? 0).toBe(0);
+    expect(result.warnings.map((w) => w.messageEn)).toEqual([
+      "8000123456_trade_new_20261011.txt: 1 line is marked 解冻 (released) in 资金流向 (row 2 LS202610100000012 ¥666.00): the settled money of sales frozen before, ¥662.34 in all, is released; imported as money given back that day (资金解冻), counted in that day's payout and set only against money frozen; the sale itself is on the statement of the day it was frozen and is not imported again as a sale",
+    ]);
+    expect(result.warnings[0]?.message).not.toContain('未导入');
+    expect(result.warnings[0]?.message).toContain('已作为当天的返还（资金解冻）导入');
   });
 
   it('reads the GBK file with glued date-times (2026-10-1116:07:27) and 信用卡', async () => {

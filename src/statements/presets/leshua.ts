@@ -1,4 +1,5 @@
 import { formatFen } from '../../money/fen.js';
+import { normaliseHeader } from '../header-match.js';
 import { cellsByHeader } from './header-cells.js';
 import type { OverrideContext, PresetOverride } from './index.js';
 
@@ -13,63 +14,90 @@ interface HeldLine {
 /** Lines listed in a warning; the rest are counted. */
 const LISTED = 5;
 
+/** The label of a 冻结 sale: its money held that day (rebates.ts reads it as money frozen). */
+export const FROZEN_LABEL = '资金冻结';
+/** The label of a 解冻 line: the held money paid out (rebates.ts sets it only against money frozen). */
+export const RELEASED_LABEL = '资金解冻';
+/** ctx.state key: the row transformRow found to be a 解冻 line, for finishRecord to make a release of. */
+const RELEASING = 'leshua.releasing';
+
 /**
  * Leshua trade file: the provider order number sits in whichever of 第三方订单号 / 上游订单号(微信、支付宝) /
  * 上游订单号(网、银联) the channel fills (`*` in the others), so the first non-empty one is used.
  *
  * 资金流向 冻结 is a sale Leshua settled but holds the money of (risk control): the preset reads it as the sale it
- * is, or the audit would call it missing from the statement, and the lines are named in a warning, as the money
- * does not reach the bank until the 解冻 line releases it. A 解冻 line repeats that sale: not read again, named.
+ * is (priced and matched as any), or the audit would call it missing from the statement, but with nothing settled
+ * that day and labelled 资金冻结, so the day's payout does not expect the held money and the audit reports it as
+ * a short settlement of money frozen. A 解冻 line releases it, a day or more later: not a second sale but money
+ * given back outside a sale (a rebate, labelled 资金解冻, keyed by the sale's order number) on its own day, which
+ * the audit adds to that day's payout and sets only against money frozen. Both are named in a warning.
  */
 export const leshuaOverride: PresetOverride = {
   transformRow(cells, ctx) {
-    const cell = cellsByHeader(ctx, cells);
-    if (cell('资金流向') === '解冻') {
-      lines(ctx, 'released').push({
-        row: ctx.row,
-        orderNo: cell('订单号'),
-        ...fenOf('amountFen', cell('交易金额')),
-        ...fenOf('settledFen', cell('结算金额')),
-      });
-    }
-    return cells;
+    if (cellsByHeader(ctx, cells)('资金流向') !== '解冻') return cells;
+    const key = normaliseHeader('资金流向').key;
+    const i = ctx.header.findIndex((h) => normaliseHeader(h).key === key);
+    if (i < 0) return cells;
+    // The YAML skips 解冻 (so a file read without this override never counts it as a sale): read it as money
+    // in, and finishRecord makes the release of it.
+    ctx.state[RELEASING] = ctx.row;
+    const out = cells.slice();
+    out[i] = '进账';
+    return out;
   },
 
   finishRecord(record, cells, ctx) {
     const cell = cellsByHeader(ctx, cells);
-    if (cell('资金流向') === '冻结') {
+    let out = record;
+    if (ctx.state[RELEASING] === ctx.row) {
+      delete ctx.state[RELEASING];
+      // The money released: the line's 结算金额, else its amount less its fee. Always money to the merchant.
+      const released = Math.abs(record.settledFen ?? record.amountFen - (record.feeFen ?? 0));
+      const { feeFen: _fee, rate: _rate, ...rest } = record;
+      out = { ...rest, type: 'rebate', amountFen: released, settledFen: released, label: RELEASED_LABEL };
+      lines(ctx, 'released').push({
+        row: ctx.row,
+        orderNo: record.orderNo ?? '',
+        amountFen: record.amountFen,
+        settledFen: released,
+      });
+    } else if (cell('资金流向') === '冻结' && record.type === 'sale') {
+      // Held: what this line would have settled, as read (the amount less the fee when the file leaves it out).
+      const held = record.settledFen ?? record.amountFen - (record.feeFen ?? 0);
+      out = { ...record, settledFen: 0, label: FROZEN_LABEL };
       lines(ctx, 'frozen').push({
         row: ctx.row,
         orderNo: record.orderNo ?? '',
         amountFen: record.amountFen,
-        ...(record.settledFen === undefined ? {} : { settledFen: record.settledFen }),
+        settledFen: held,
       });
     }
-    if (record.providerOrderNo !== undefined) return record;
+    if (out.providerOrderNo !== undefined) return out;
     for (const name of ['上游订单号(微信、支付宝)', '上游订单号(网、银联)']) {
       const value = cell(name);
-      if (value !== '' && value !== '*') return { ...record, providerOrderNo: value };
+      if (value !== '' && value !== '*') return { ...out, providerOrderNo: value };
     }
-    return record;
+    return out;
   },
 
   // Called once at the end of the file: the place to name the held lines, all of them counted.
   summaryCheck(ctx) {
     const frozen = lines(ctx, 'frozen');
     if (frozen.length > 0) {
-      const held = frozen.reduce((n, l) => n + (l.settledFen ?? l.amountFen ?? 0), 0);
+      const held = frozen.reduce((n, l) => n + (l.settledFen ?? 0), 0);
       ctx.warn(
         'leshua.frozen',
-        `${ctx.file} 中有 ${frozen.length} 笔交易的资金流向为“冻结”（${listed(frozen, 'zh')}）：已作为交易导入，但结算款共 ${formatFen(held)} 由乐刷暂扣，“解冻”前不会打款到账，请向服务商询问冻结原因`,
-        `${ctx.file}: ${frozen.length} ${frozen.length === 1 ? 'sale is' : 'sales are'} marked 冻结 (frozen) in 资金流向 (${listed(frozen, 'en')}): imported as sales, but Leshua holds their settled money, ${formatFen(held)} in all, and pays it out only once a 解冻 line releases it; ask the provider why`,
+        `${ctx.file} 中有 ${frozen.length} 笔交易的资金流向为“冻结”（${listed(frozen, 'zh')}）：已作为交易导入，但结算款共 ${formatFen(held)} 由乐刷暂扣，当天结算记为 ¥0.00（资金冻结），“解冻”前不会打款到账，请向服务商询问冻结原因`,
+        `${ctx.file}: ${frozen.length} ${frozen.length === 1 ? 'sale is' : 'sales are'} marked 冻结 (frozen) in 资金流向 (${listed(frozen, 'en')}): ${frozen.length === 1 ? 'imported as a sale' : 'imported as sales'} settled ¥0.00 that day (资金冻结), as Leshua holds their settled money, ${formatFen(held)} in all, and pays it out only once a 解冻 line releases it; ask the provider why`,
       );
     }
     const released = lines(ctx, 'released');
     if (released.length > 0) {
+      const paid = released.reduce((n, l) => n + (l.settledFen ?? 0), 0);
       ctx.warn(
         'leshua.released',
-        `${ctx.file} 中有 ${released.length} 行资金流向为“解冻”（${listed(released, 'zh')}）：释放此前冻结交易的结算款，交易已在冻结那天的对账单中，未再作为交易导入`,
-        `${ctx.file}: ${released.length} ${released.length === 1 ? 'line is' : 'lines are'} marked 解冻 (released) in 资金流向 (${listed(released, 'en')}): the settled money of a sale frozen before is released; the sale is on the statement of the day it was frozen and is not imported again`,
+        `${ctx.file} 中有 ${released.length} 行资金流向为“解冻”（${listed(released, 'zh')}）：释放此前冻结交易的结算款共 ${formatFen(paid)}，已作为当天的返还（资金解冻）导入、计入当天到账，只抵扣冻结的结算款；交易本身在冻结那天的对账单中，未再作为交易导入`,
+        `${ctx.file}: ${released.length} ${released.length === 1 ? 'line is' : 'lines are'} marked 解冻 (released) in 资金流向 (${listed(released, 'en')}): the settled money of sales frozen before, ${formatFen(paid)} in all, is released; imported as money given back that day (资金解冻), counted in that day's payout and set only against money frozen; the sale itself is on the statement of the day it was frozen and is not imported again as a sale`,
       );
     }
     return undefined;
@@ -84,11 +112,6 @@ function lines(ctx: OverrideContext, which: 'frozen' | 'released'): HeldLine[] {
     ctx.state[key] = list;
   }
   return list;
-}
-
-/** A cell of whole fen (the file's unit), when it is one. */
-function fenOf<K extends 'amountFen' | 'settledFen'>(key: K, text: string): Partial<Record<K, number>> {
-  return /^-?\d{1,15}$/.test(text) ? ({ [key]: Number(text) } as Partial<Record<K, number>>) : {};
 }
 
 function listed(held: readonly HeldLine[], lang: 'zh' | 'en'): string {
