@@ -14,6 +14,7 @@ import { findingsByTerminal } from './findings-by-terminal.js';
 import { parseDevicesFile } from './parse-devices-file.js';
 
 const STATUS_ZH = { ok: '正常', due: '即将到期', overdue: '已逾期', never: '从未巡检' } as const;
+const IMPORT_STATUS_ZH = { created: '新增', updated: '更新', unchanged: '未变' } as const;
 
 function dateFlag(text: string | undefined, flag: string): string | undefined {
   if (text === undefined) return undefined;
@@ -80,20 +81,28 @@ export async function runDeviceCommand(
       const result = await importDevices(storage.db, actor, merchantId, file.file);
       if (str('format') === 'json') {
         // What the database now holds for each terminal of the file (merged with what was there before), in
-        // the shape `device list --format json` gives a terminal, so scripts read one vocabulary.
+        // the shape `device list --format json` gives a terminal, so scripts read one vocabulary; `status` says
+        // what this import did to it.
         const importedToday = todayInShanghai();
         const stored = new Map(
           (await listDevices(storage.db, userId, merchantId, importedToday)).map((d) => [d.terminalId, d]),
         );
-        const terminals = [...new Set(result.terminals)].flatMap((id) => stored.get(id) ?? []);
+        const terminals = result.statuses.flatMap(({ terminalId, status }) => {
+          const d = stored.get(terminalId);
+          return d === undefined ? [] : [{ status, ...d }];
+        });
+        const { created, updated, unchanged } = result;
         ctx.stdout(
-          `${JSON.stringify({ today: importedToday, created: result.created, updated: result.updated, terminals }, null, 2)}\n`,
+          `${JSON.stringify({ today: importedToday, created, updated, unchanged, terminals }, null, 2)}\n`,
         );
       } else {
+        for (const { terminalId, status } of result.statuses) {
+          ctx.stdout(`${terminalId}  ${ctx.lang === 'en' ? status : IMPORT_STATUS_ZH[status]}\n`);
+        }
         ctx.stdout(
           t(
-            `已登记 ${result.created} 台新终端，更新 ${result.updated} 台\n`,
-            `registered ${result.created} new terminal(s), updated ${result.updated}\n`,
+            `新增 ${result.created} 台，更新 ${result.updated} 台，未变 ${result.unchanged} 台\n`,
+            `${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged\n`,
           ),
         );
       }

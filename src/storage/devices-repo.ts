@@ -53,91 +53,85 @@ function mergeVersions(old: readonly DeviceVersion[], added: readonly DeviceVers
   return [...byKey.values()].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
 }
 
+/** What an import did to one terminal of the file. */
+export type DeviceImportStatus = 'created' | 'updated' | 'unchanged';
+
+/** The outcome of a devices import: counts, and per terminal of the file (in file order) what became of it. */
+export interface DevicesImported {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** The file's terminal ids, in file order. */
+  terminals: string[];
+  statuses: { terminalId: string; status: DeviceImportStatus }[];
+}
+
 /**
  * Registers or updates the terminals of a devices file (owner or agent). Version histories are merged, a
- * `lastInspection` is recorded as an inspection, fields the file leaves out keep their stored values.
+ * `lastInspection` is recorded as an inspection, fields the file leaves out keep their stored values. Each
+ * terminal is reported `created`, `updated` (a field, a version or an inspection is new) or `unchanged`.
  */
 export async function importDevices(
   db: Kysely<Database>,
   actor: DeviceActor,
   merchantId: number,
   file: DevicesFile,
-): Promise<{ created: number; updated: number; terminals: string[] }> {
+): Promise<DevicesImported> {
   await requireMerchantRole(db, actor.userId, merchantId, 'write');
   return db.transaction().execute(async (trx) => {
-    let created = 0;
-    let updated = 0;
+    const statuses: DevicesImported['statuses'] = [];
     for (const t of file.terminals) {
-      const existing = await trx
-        .selectFrom('devices')
-        .selectAll()
-        .where('merchant_id', '=', merchantId)
-        .where('terminal_id', '=', t.terminalId)
-        .executeTakeFirst();
-      const deviceId =
-        existing === undefined ? await insertDevice(trx, merchantId, t, actor.at) : existing.id;
-      if (existing === undefined) created++;
-      else {
-        updated++;
-        await trx
-          .updateTable('devices')
-          .set({
-            sn: t.sn ?? existing.sn,
-            model: t.model ?? existing.model,
-            vendor: t.vendor ?? existing.vendor,
-            provider: t.provider ?? existing.provider,
-            versions_json: JSON.stringify(
-              mergeVersions(JSON.parse(existing.versions_json) as DeviceVersion[], t.versions),
-            ),
-            sim_json: t.sim === undefined ? existing.sim_json : JSON.stringify(t.sim),
-            inspection_interval_days: t.inspectionIntervalDays ?? existing.inspection_interval_days,
-            updated_at: actor.at,
-          })
-          .where('id', '=', existing.id)
-          .execute();
-      }
-      if (t.lastInspection !== undefined) {
-        const known = await trx
-          .selectFrom('device_inspections')
-          .select('id')
-          .where('device_id', '=', deviceId)
-          .where('date', '=', t.lastInspection)
-          .executeTakeFirst();
-        if (known === undefined) {
-          await trx
-            .insertInto('device_inspections')
-            .values({
-              device_id: deviceId,
-              merchant_id: merchantId,
-              date: t.lastInspection,
-              note: null,
-              user_id: actor.userId,
-              created_at: actor.at,
-            })
-            .execute();
-        }
-      }
+      const upserted = await upsertDevice(trx, merchantId, t, actor.at);
+      const inspected =
+        t.lastInspection !== undefined &&
+        (await recordInspectionOnce(trx, merchantId, upserted.id, t.lastInspection, actor));
+      const status = upserted.status === 'unchanged' && inspected ? ('updated' as const) : upserted.status;
+      statuses.push({ terminalId: t.terminalId, status });
     }
-    const terminals = file.terminals.map((t) => t.terminalId);
+    const count = (s: DeviceImportStatus): number => statuses.filter((x) => x.status === s).length;
+    const result: DevicesImported = {
+      created: count('created'),
+      updated: count('updated'),
+      unchanged: count('unchanged'),
+      terminals: file.terminals.map((t) => t.terminalId),
+      statuses,
+    };
     await appendAudit(trx, {
       userId: actor.userId,
       merchantId,
       action: 'devices.import',
-      details: { created, updated, terminals },
+      details: { ...result },
       address: actor.address ?? null,
       at: actor.at,
     });
-    return { created, updated, terminals };
+    return result;
   });
 }
 
-async function insertDevice(
-  db: Kysely<Database>,
+/** Canonical JSON (keys sorted) so that a SIM written with its keys in another order is not a change. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Inserts the terminal, or merges the file into the stored one, and says which it was. Portable across SQLite
+ * and PostgreSQL: `INSERT … ON CONFLICT DO NOTHING RETURNING id` gives a row only when it created one (and
+ * waits for, instead of failing on, a concurrent import that inserted the same terminal first).
+ */
+async function upsertDevice(
+  trx: Kysely<Database>,
   merchantId: number,
   t: DeviceInput,
   at: string,
-): Promise<number> {
-  const row = await db
+): Promise<{ id: number; status: DeviceImportStatus }> {
+  const inserted = await trx
     .insertInto('devices')
     .values({
       merchant_id: merchantId,
@@ -152,9 +146,77 @@ async function insertDevice(
       created_at: at,
       updated_at: at,
     })
+    .onConflict((oc) => oc.columns(['merchant_id', 'terminal_id']).doNothing())
     .returning('id')
+    .executeTakeFirst();
+  if (inserted !== undefined) return { id: inserted.id, status: 'created' };
+  // Read the stored row through an update that changes nothing: on PostgreSQL it locks the row (SQLite has no
+  // SELECT … FOR UPDATE; there the INSERT above already took the database's write lock), so a concurrent import
+  // of the same terminal merges into what this one wrote instead of both merging into the same old row and one
+  // losing the other's versions.
+  const existing = await trx
+    .updateTable('devices')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('merchant_id', '=', merchantId)
+    .where('terminal_id', '=', t.terminalId)
+    .returningAll()
     .executeTakeFirstOrThrow();
-  return row.id;
+  const stored = JSON.parse(existing.versions_json) as DeviceVersion[];
+  const storedKeys = new Set(stored.map(versionKey));
+  const next = {
+    sn: t.sn ?? existing.sn,
+    model: t.model ?? existing.model,
+    vendor: t.vendor ?? existing.vendor,
+    provider: t.provider ?? existing.provider,
+    // A version already stored (same date, firmware and app) is no change; the history is rewritten, in date
+    // order, only when the file brings a new one.
+    versions_json: t.versions.every((v) => storedKeys.has(versionKey(v)))
+      ? existing.versions_json
+      : JSON.stringify(mergeVersions(stored, t.versions)),
+    sim_json:
+      t.sim === undefined ||
+      (existing.sim_json !== null && canonical(JSON.parse(existing.sim_json)) === canonical(t.sim))
+        ? existing.sim_json
+        : JSON.stringify(t.sim),
+    inspection_interval_days: t.inspectionIntervalDays ?? existing.inspection_interval_days,
+  };
+  const changed = (Object.keys(next) as (keyof typeof next)[]).some((k) => next[k] !== existing[k]);
+  if (!changed) return { id: existing.id, status: 'unchanged' };
+  await trx
+    .updateTable('devices')
+    .set({ ...next, updated_at: at })
+    .where('id', '=', existing.id)
+    .execute();
+  return { id: existing.id, status: 'updated' };
+}
+
+/** Records a file's `lastInspection` unless that date is already recorded; true when it was new. */
+async function recordInspectionOnce(
+  trx: Kysely<Database>,
+  merchantId: number,
+  deviceId: number,
+  date: string,
+  actor: DeviceActor,
+): Promise<boolean> {
+  const known = await trx
+    .selectFrom('device_inspections')
+    .select('id')
+    .where('device_id', '=', deviceId)
+    .where('date', '=', date)
+    .executeTakeFirst();
+  if (known !== undefined) return false;
+  await trx
+    .insertInto('device_inspections')
+    .values({
+      device_id: deviceId,
+      merchant_id: merchantId,
+      date,
+      note: null,
+      user_id: actor.userId,
+      created_at: actor.at,
+    })
+    .execute();
+  return true;
 }
 
 async function toInfo(

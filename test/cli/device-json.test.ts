@@ -18,6 +18,8 @@ interface Terminal {
   inspection: { status: string; lastInspection: string | null; nextDue: string | null };
   inspections: { date: string; note: string | null; userId: number | null }[];
   findings?: unknown;
+  /** device import only: whether the import created, updated or left the terminal unchanged. */
+  status?: string;
 }
 
 /** `device list --format json`, each terminal without the findings list adds, by terminal id. */
@@ -75,7 +77,8 @@ describe('posguard device import|inspect --format json', () => {
     expect(landi?.inspection.status).toBe('never');
     let list = await listed();
     expect(first.today).toBe(list.today);
-    for (const d of first.terminals) expect(d).toEqual(list.byId.get(d.terminalId));
+    expect(first.terminals.map((d) => d.status)).toEqual(['created', 'created']);
+    for (const { status: _status, ...d } of first.terminals) expect(d).toEqual(list.byId.get(d.terminalId));
 
     // A second import merges into what is stored; the JSON shows the merged terminal, not the file's lines.
     writeFileSync(
@@ -92,6 +95,7 @@ describe('posguard device import|inspect --format json', () => {
     expect(second.created).toBe(0);
     expect(second.updated).toBe(1);
     expect(second.terminals).toHaveLength(1);
+    expect(second.terminals[0]?.status).toBe('updated');
     expect(second.terminals[0]?.sn).toBe('NL0329A349312');
     expect(second.terminals[0]?.versions.map((v) => v.firmware)).toEqual(['V2.1.3', 'V2.2.0']);
     expect(second.terminals[0]?.current?.firmware).toBe('V2.2.0');

@@ -80,14 +80,14 @@ describe('devices', () => {
       expect(d.inspectionIntervalDays).toBe(90);
       expect(d.inspection.status).toBe('never');
     }
-    // Importing again updates, never duplicates.
+    // Importing the same file again changes nothing and never duplicates.
     const again = await t.app.inject({
       method: 'POST',
       url: `/api/v1/merchants/${m}/devices/import`,
       headers: { cookie: owner, 'content-type': 'application/yaml' },
       payload: yaml,
     });
-    expect(JSON.parse(again.body)).toMatchObject({ created: 0, updated: 2 });
+    expect(JSON.parse(again.body)).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
     expect(await devices(owner, '?findings=false')).toHaveLength(2);
   });
 

@@ -18,7 +18,7 @@ describe('posguard device on a database file', () => {
     const file = join(sim, 'devices.yaml');
     const imported = await cli('device', 'import', file);
     expect(imported.exitCode, imported.stderr).toBe(0);
-    expect(imported.stdout).toContain('已登记 2 台新终端');
+    expect(imported.stdout).toContain('新增 2 台，更新 0 台，未变 0 台');
     const first = /terminalId: "(\d+)"/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
     const inspected = await cli('device', 'inspect', first, '--date', '2026-09-01', '--note', '正常');
     expect(inspected.exitCode, inspected.stderr).toBe(0);
