@@ -574,6 +574,49 @@ function blindKeyOf(r: PosRecord, terminalId: string): string {
   return `${terminalId}|${Math.abs(r.amountFen)}|${localDateOf(r.time)}`;
 }
 
+/**
+ * What {@link undoesACancellation} reads of a line: a PosRecord, or a stored row's columns under these names
+ * (null where a column is empty).
+ */
+export interface UndoKeys {
+  readonly type: string;
+  readonly terminalId?: string | null | undefined;
+  readonly refNo?: string | null | undefined;
+  readonly voucherNo?: string | null | undefined;
+  readonly orderNo?: string | null | undefined;
+  readonly originalRefNo?: string | null | undefined;
+  readonly originalVoucherNo?: string | null | undefined;
+  readonly originalOrderNo?: string | null | undefined;
+}
+
+/** A 凭证号 as a key: it counts within its terminal only. */
+function terminalVoucherKey(
+  terminalId: string | null | undefined,
+  voucher: string | null | undefined,
+): string | undefined {
+  return terminalId === undefined || terminalId === null || voucher === undefined || voucher === null
+    ? undefined
+    : `${terminalId}|${numberKeyOf(voucher)}`;
+}
+
+/**
+ * Whether a sale-typed line undoes a cancellation rather than making a sale: its original keys (原参考号, 原凭证号
+ * on its terminal, 原订单号) name a transaction other than itself — a void reversed (撤销冲正), a refund cancelled
+ * or reversed (退货撤销, 退货冲正), which the importer reads as sales (value-map.ts). {@link linkUndoings} finds the
+ * cancellation it undoes; found or not (an orphan), the audit prices no sale for it. Exported so that the
+ * monitor and compare, which read such lines one by one or from storage, decide as the audit does.
+ */
+export function undoesACancellation(r: UndoKeys): boolean {
+  if (r.type !== 'sale') return false;
+  const originalRef = refKeyOf(r.originalRefNo ?? undefined);
+  if (originalRef !== undefined && originalRef !== refKeyOf(r.refNo ?? undefined)) return true;
+  const originalVoucher = terminalVoucherKey(r.terminalId, r.originalVoucherNo);
+  if (originalVoucher !== undefined && originalVoucher !== terminalVoucherKey(r.terminalId, r.voucherNo))
+    return true;
+  const originalOrder = r.originalOrderNo ?? undefined;
+  return originalOrder !== undefined && originalOrder !== (r.orderNo ?? undefined);
+}
+
 /** The lines that undo a cancellation, and those that name an original not found (see {@link linkUndoings}). */
 export interface Undoings {
   /** For each record, the index of the void, reversal or refund it undoes, or -1. */
@@ -608,10 +651,7 @@ export function linkUndoings(records: readonly Prepared[]): Undoings {
     if (list === undefined) map.set(key, [i]);
     else list.push(i);
   };
-  const voucherKey = (r: PosRecord, voucher: string | undefined) =>
-    r.terminalId === undefined || voucher === undefined
-      ? undefined
-      : `${r.terminalId}|${numberKeyOf(voucher)}`;
+  const voucherKey = (r: PosRecord, voucher: string | undefined) => terminalVoucherKey(r.terminalId, voucher);
   for (let i = 0; i < records.length; i += 1) {
     const p = records[i];
     if (p === undefined || p.cls === undefined || p.cls === 'sale') continue;
@@ -645,10 +685,7 @@ export function linkUndoings(records: readonly Prepared[]): Undoings {
     const originalRef = refKeyOf(r.originalRefNo);
     const originalVoucher = voucherKey(r, r.originalVoucherNo);
     const originalOrder = r.originalOrderNo;
-    const namesOriginal =
-      (originalRef !== undefined && originalRef !== ref) ||
-      (originalVoucher !== undefined && originalVoucher !== voucher) ||
-      (originalOrder !== undefined && originalOrder !== r.orderNo);
+    const namesOriginal = undoesACancellation(r);
     // Most sales name no original and share no key with a cancellation: two lookups.
     if (
       !namesOriginal &&

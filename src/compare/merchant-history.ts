@@ -1,3 +1,4 @@
+import { compareTimeThenSource, linkUndoings, prepare, undoesACancellation } from '../audit/match-records.js';
 import type { PosRecord } from '../records/index.js';
 import { dayNumber, localDateOf } from '../time/shanghai.js';
 import {
@@ -41,9 +42,33 @@ export interface MerchantHistory {
 const SALE_TYPES = new Set(['sale', 'preauth-complete']);
 
 /**
+ * The lines of a journal that are neither sale nor cancellation, as the audit decides (undoneLines in
+ * src/audit/merchant-audit.ts): each line undoing a void, reversal or refund (撤销冲正, 退货撤销, 退货冲正, typed
+ * as a sale: linkUndoings) and the cancellation it undoes — the void did not happen, so its sale stands; the
+ * refund was taken back, so it is no refund — and a line naming a cancellation that is not in the journal
+ * (undoesACancellation): priced as a sale it would read as a new one.
+ */
+function undoneRecords(ok: readonly PosRecord[]): Set<PosRecord> {
+  const out = new Set(ok.filter(undoesACancellation));
+  // Without a void, reversal or refund there is nothing to undo, and nothing to link.
+  if (!ok.some((r) => r.type === 'void' || r.type === 'reversal' || r.type === 'refund')) return out;
+  const lines = ok.map(prepare).sort(compareTimeThenSource);
+  const { undoes } = linkUndoings(lines);
+  undoes.forEach((c, i) => {
+    const undo = lines[i]?.record;
+    const cancellation = lines[c]?.record;
+    if (undo === undefined || cancellation === undefined) return;
+    out.add(undo);
+    out.add(cancellation);
+  });
+  return out;
+}
+
+/**
  * The merchant's history from a terminal journal: successful sales net of successful voids and reversals
  * (linked by original reference, voucher or order number), refunds attached to their sale, and the period the
- * journal covers. With `months`, only the last N calendar months up to the latest sale's are kept (the period
+ * journal covers. A line undoing a void or refund is no sale, and the void or refund it undoes is none either
+ * (undoneRecords). With `months`, only the last N calendar months up to the latest sale's are kept (the period
  * too). `coverage`: the days each file covers (journalCoverage over all the files' records, of every merchant);
  * by default worked out from `terminal`, up to `today`.
  */
@@ -51,7 +76,9 @@ export function merchantHistory(
   terminal: readonly PosRecord[],
   options: { months?: number; coverage?: ReadonlyMap<string, DayRange>; today?: string } = {},
 ): MerchantHistory {
-  const ok = terminal.filter((r) => r.kind === 'terminal' && r.status === 'success');
+  const all = terminal.filter((r) => r.kind === 'terminal' && r.status === 'success');
+  const undone = undoneRecords(all);
+  const ok = undone.size === 0 ? all : all.filter((r) => !undone.has(r));
   const cancels = new Set<string>();
   for (const r of ok) {
     if (r.type !== 'void' && r.type !== 'reversal') continue;

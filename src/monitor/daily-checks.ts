@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
+import { compareTimeThenSource, linkUndoings, type Prepared, prepare } from '../audit/match-records.js';
 import { rebateFenOf } from '../audit/rebates.js';
 import { scopeDateOf } from '../audit/scope.js';
 import { addWorkingDays } from '../calendar/index.js';
 import { formatFen } from '../money/index.js';
 import { parsePlan } from '../plans/parse-plan.js';
+import type { PosRecord } from '../records/index.js';
 import { auditMerchant } from '../server/merchant-audit.js';
 import { WRITE_ROLES } from '../storage/access.js';
 import { raiseAlerts, queueDigest } from '../storage/alerts-repo.js';
@@ -14,7 +16,7 @@ import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
 import type { AlertKind } from './alert-kinds.js';
 import { type DigestAlert, type DigestRebate, digestWording, summariseAlerts } from './daily-digest.js';
-import { isSaleType } from './fee-overcharge.js';
+import { isSaleType, rowUndoes } from './fee-overcharge.js';
 
 /** What one daily run did, per merchant. */
 export interface DailyRunResult {
@@ -45,6 +47,59 @@ interface TerminalRow {
   original_ref_no: string | null;
   original_voucher_no: string | null;
   original_order_no: string | null;
+  /** The batch (批次号), when read: a reversal undone by its trace is looked for in its batch. */
+  batch_no?: string | null;
+}
+
+/**
+ * A terminal row as the audit's linking reads it (linkUndoings: type, amount, time, keys, batch); `row` orders
+ * lines of the same time as they were stored.
+ */
+function linkable(r: TerminalRow, row: number): Prepared {
+  const record: Record<string, unknown> = {
+    kind: r.kind,
+    type: r.type,
+    status: r.status,
+    time: r.time,
+    amountFen: r.amount_fen,
+    source: { file: '', row },
+  };
+  const keys: [keyof PosRecord, string | null | undefined][] = [
+    ['terminalId', r.terminal_id],
+    ['refNo', r.ref_no],
+    ['voucherNo', r.voucher_no],
+    ['batchNo', r.batch_no],
+    ['orderNo', r.order_no],
+    ['originalRefNo', r.original_ref_no],
+    ['originalVoucherNo', r.original_voucher_no],
+    ['originalOrderNo', r.original_order_no],
+  ];
+  for (const [field, value] of keys) if (value !== null && value !== undefined) record[field] = value;
+  return prepare(record as PosRecord);
+}
+
+/**
+ * The successful terminal rows that are no sale and no cancellation, as the audit decides (undoneLines in
+ * src/audit/merchant-audit.ts): each line undoing a void, reversal or refund (撤销冲正, 退货撤销: linkUndoings) and
+ * the cancellation it undoes — the void did not happen, so its sale stands — and every line naming a
+ * cancellation that is not here (undoesACancellation): none of them is a sale to settle.
+ */
+function undoneRows(rows: readonly TerminalRow[]): Set<TerminalRow> {
+  const ok = rows.filter((r) => r.kind === 'terminal' && r.status === 'success');
+  const out = new Set<TerminalRow>(ok.filter((r) => rowUndoes(r)));
+  // Without a void, reversal or refund there is nothing to undo, and nothing to link.
+  if (!ok.some((r) => r.type === 'void' || r.type === 'reversal' || r.type === 'refund')) return out;
+  const lines = ok.map((r, i) => ({ row: r, p: linkable(r, i) }));
+  lines.sort((a, b) => compareTimeThenSource(a.p, b.p));
+  const { undoes } = linkUndoings(lines.map((l) => l.p));
+  undoes.forEach((c, i) => {
+    const undo = lines[i]?.row;
+    const cancellation = lines[c]?.row;
+    if (undo === undefined || cancellation === undefined) return;
+    out.add(undo);
+    out.add(cancellation);
+  });
+  return out;
 }
 
 /** The identifiers a sale is known by, or (`original`) the ones a void or reversal names its sale by. */
@@ -64,13 +119,17 @@ function saleKeys(r: TerminalRow, original: boolean): string[] {
  * Per local trade date, the fen of the terminal's successful sales (pre-authorisation completions included:
  * they settle as sales) that are still to be settled: every successful sale of the day, less those a
  * successful void or reversal names (by its original reference, voucher or order number) — a cancelled sale
- * is never settled. A sale the journal marks voided or reversed is not a successful sale. Integer fen.
+ * is never settled. A sale the journal marks voided or reversed is not a successful sale. A line undoing a
+ * void or refund (撤销冲正, 退货撤销) is no sale of its own, and a void it undoes cancels nothing: the sale stands
+ * (undoneRows, as the audit links them). Integer fen.
  */
 export function salesAwaitingSettlement(rows: readonly TerminalRow[]): Map<string, number> {
   const out = new Map<string, number>();
   const byKey = new Map<string, { date: string; fen: number; cancelled: boolean }>();
+  const undone = undoneRows(rows);
   for (const r of rows) {
     if (r.kind !== 'terminal' || !isSaleType(r.type) || r.status !== 'success' || r.amount_fen <= 0) continue;
+    if (undone.has(r)) continue;
     const date = localDateOf(r.time);
     out.set(date, (out.get(date) ?? 0) + r.amount_fen);
     const sale = { date, fen: r.amount_fen, cancelled: false };
@@ -79,6 +138,7 @@ export function salesAwaitingSettlement(rows: readonly TerminalRow[]): Map<strin
   for (const r of rows) {
     if (r.kind !== 'terminal' || (r.type !== 'void' && r.type !== 'reversal') || r.status !== 'success')
       continue;
+    if (undone.has(r)) continue;
     const sale = saleKeys(r, true)
       .map((key) => byKey.get(key))
       .find((s) => s !== undefined && !s.cancelled);
@@ -144,10 +204,13 @@ export async function runDailyChecks(
         'original_ref_no',
         'original_voucher_no',
         'original_order_no',
+        'batch_no',
       ])
       .where('merchant_id', '=', id)
       .where('kind', 'in', ['terminal', 'settlement'])
       .where('time', '>=', `${addDays(from, -1)}`)
+      // In the order stored: lines of the same time are linked (a void and its undoing) in that order.
+      .orderBy('id')
       .execute();
     for (const r of rows) {
       const d = localDateOf(r.time);

@@ -1,9 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
+import { type UndoKeys, undoesACancellation } from '../audit/match-records.js';
 import { formatFen } from '../money/index.js';
 import { quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/index.js';
-import type { Database } from '../storage/schema.js';
+import type { Database, RecordRow } from '../storage/schema.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import type { AlertDraft } from './alert-draft.js';
 import { type AlertText, channelCardText } from './alert-text.js';
@@ -20,6 +21,47 @@ export const SALE_TYPES = ['sale', 'preauth-complete'] as const;
 
 export function isSaleType(type: string): boolean {
   return (SALE_TYPES as readonly string[]).includes(type);
+}
+
+/**
+ * Whether a record is a sale the monitor checks as one: a sale type that does not undo a cancellation. A
+ * 退货撤销 or 撤销冲正 comes in typed as a sale, naming the refund or void it cancels (undoesACancellation, as the
+ * audit decides): it gives back what that cancellation took and is no new sale — not priced, not a large or
+ * duplicate sale, not a sale waiting for its statement.
+ */
+export function isNewSale(r: UndoKeys): boolean {
+  return isSaleType(r.type) && !undoesACancellation(r);
+}
+
+/** The columns of a stored record that tell whether it undoes a cancellation (see rowUndoes). */
+export const UNDO_COLUMNS = [
+  'type',
+  'terminal_id',
+  'ref_no',
+  'voucher_no',
+  'order_no',
+  'original_ref_no',
+  'original_voucher_no',
+  'original_order_no',
+] as const;
+
+/** A stored row's keys as undoesACancellation reads them. */
+export function undoKeysOfRow(row: Pick<RecordRow, (typeof UNDO_COLUMNS)[number]>): UndoKeys {
+  return {
+    type: row.type,
+    terminalId: row.terminal_id,
+    refNo: row.ref_no,
+    voucherNo: row.voucher_no,
+    orderNo: row.order_no,
+    originalRefNo: row.original_ref_no,
+    originalVoucherNo: row.original_voucher_no,
+    originalOrderNo: row.original_order_no,
+  };
+}
+
+/** Whether a stored row undoes a cancellation (undoesACancellation): a sale type, but no new sale. */
+export function rowUndoes(row: Pick<RecordRow, (typeof UNDO_COLUMNS)[number]>): boolean {
+  return undoesACancellation(undoKeysOfRow(row));
 }
 
 /** A sale line as the fee checks read it. */
@@ -125,7 +167,7 @@ export async function overchargeTotals(
   // Times are stored with their offsets: a day either side catches every line whose Shanghai date is in range.
   const rows = await db
     .selectFrom('records')
-    .select(['id', 'time', 'channel', 'card', 'amount_fen', 'fee_fen', 'settled_fen', 'ref_no'])
+    .select(['id', 'time', 'channel', 'card', 'amount_fen', 'fee_fen', 'settled_fen', ...UNDO_COLUMNS])
     .where('merchant_id', '=', merchantId)
     .where('kind', '=', 'settlement')
     .where('type', 'in', SALE_TYPES)
@@ -137,6 +179,8 @@ export async function overchargeTotals(
     .orderBy('id')
     .execute();
   for (const r of rows) {
+    // A 退货撤销 or 撤销冲正 billed as a sale gives back what its refund or void took: no sale to price.
+    if (rowUndoes(r)) continue;
     const feeFen = chargedFeeOf(r.amount_fen, r.fee_fen, r.settled_fen);
     if (feeFen === undefined) continue;
     const line = { channel: r.channel, card: r.card, amountFen: r.amount_fen, feeFen, time: r.time };

@@ -1,9 +1,18 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DatedFeeLine } from '../audit/detect-formula-changes.js';
+import type { UndoKeys } from '../audit/match-records.js';
 import type { FeePlan } from '../plans/plan-types.js';
-import type { Database } from '../storage/schema.js';
+import type { Database, RecordRow } from '../storage/schema.js';
 import { isoToEpochMs } from '../time/shanghai.js';
-import { chargedFeeOf, isSaleType, priceLine, SALE_TYPES, type SaleLine } from './fee-overcharge.js';
+import {
+  chargedFeeOf,
+  isNewSale,
+  priceLine,
+  SALE_TYPES,
+  type SaleLine,
+  UNDO_COLUMNS,
+  undoKeysOfRow,
+} from './fee-overcharge.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -20,8 +29,11 @@ export type StoredLine = [number, number, string, number?, number?];
 /** A window line as the rate-change detection reads it: `t` its epoch ms, `id` its record. */
 export type WindowLine = DatedFeeLine & { t: number; index?: number; id?: number };
 
-/** What the fee checks read of a settlement record, as a pushed record or a stored row gives it. */
-export interface SaleFields {
+/**
+ * What the fee checks read of a settlement record, as a pushed record or a stored row gives it: with the keys
+ * that tell a line undoing a cancellation (UndoKeys) from a sale.
+ */
+export interface SaleFields extends UndoKeys {
   type: string;
   status: string;
   channel: string;
@@ -34,10 +46,11 @@ export interface SaleFields {
 
 /**
  * A settled sale the fee rules apply to — a successful sale or pre-authorisation completion with a positive
- * amount — with the fee it was charged: its fee, or amount − settled on a statement without a fee column.
+ * amount, not a line undoing a cancellation (isNewSale: a 退货撤销 is charged no sale's fee) — with the fee it was
+ * charged: its fee, or amount − settled on a statement without a fee column.
  */
 export function saleLineOf(r: SaleFields): SaleLine | undefined {
-  if (!isSaleType(r.type) || r.status !== 'success' || r.amountFen <= 0) return undefined;
+  if (!isNewSale(r) || r.status !== 'success' || r.amountFen <= 0) return undefined;
   const feeFen = chargedFeeOf(r.amountFen, r.feeFen, r.settledFen);
   if (feeFen === undefined) return undefined;
   return { channel: r.channel, card: r.card, amountFen: r.amountFen, feeFen, time: r.time };
@@ -50,7 +63,17 @@ export function saleLineOf(r: SaleFields): SaleLine | undefined {
 export function storedSaleRows(db: Db, merchantId: number) {
   return db
     .selectFrom('records')
-    .select(['id', 'type', 'status', 'time', 'channel', 'card', 'amount_fen', 'fee_fen', 'settled_fen'])
+    .select([
+      'id',
+      'status',
+      'time',
+      'channel',
+      'card',
+      'amount_fen',
+      'fee_fen',
+      'settled_fen',
+      ...UNDO_COLUMNS,
+    ])
     .where('merchant_id', '=', merchantId)
     .where('kind', '=', 'settlement')
     .where('type', 'in', SALE_TYPES)
@@ -60,18 +83,21 @@ export function storedSaleRows(db: Db, merchantId: number) {
 }
 
 /** A row of storedSaleRows as saleLineOf reads it. */
-export function storedSaleLine(row: {
-  type: string;
-  status: string;
-  time: string;
-  channel: string;
-  card: string;
-  amount_fen: number;
-  fee_fen: number | null;
-  settled_fen: number | null;
-}): SaleLine | undefined {
+export function storedSaleLine(
+  row: Pick<
+    RecordRow,
+    | 'status'
+    | 'time'
+    | 'channel'
+    | 'card'
+    | 'amount_fen'
+    | 'fee_fen'
+    | 'settled_fen'
+    | (typeof UNDO_COLUMNS)[number]
+  >,
+): SaleLine | undefined {
   return saleLineOf({
-    type: row.type,
+    ...undoKeysOfRow(row),
     status: row.status,
     time: row.time,
     channel: row.channel,

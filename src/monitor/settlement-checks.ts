@@ -22,7 +22,7 @@ import {
   checkFees,
   type FoldedLines,
   grewMaterially,
-  isSaleType,
+  isNewSale,
   overchargeKeyOf,
   overchargeTotals,
   priceLine,
@@ -485,7 +485,8 @@ interface DeductionItem {
 /**
  * A stored settlement record as a deduction, as the audit reads it (src/audit/merchant-audit.ts): a
  * successful deduction line (its settled amount, else its amount, on its settle day, else its trade day), or
- * a sale settled below amount − fee (the difference).
+ * a sale settled below amount − fee (the difference) — a new sale: a line undoing a refund or void (退货撤销,
+ * 撤销冲正) gives back what that took, and the audit reads no deduction in it.
  */
 function deductionOf(id: number, r: PosRecord): DeductionItem | undefined {
   if (r.status !== 'success') return undefined;
@@ -498,7 +499,7 @@ function deductionOf(id: number, r: PosRecord): DeductionItem | undefined {
   if (r.type === 'deduction')
     return { id, record: r, deduction: { ...common, amountFen: Math.abs(r.settledFen ?? r.amountFen) } };
   if (
-    isSaleType(r.type) &&
+    isNewSale(r) &&
     r.feeFen !== undefined &&
     r.settledFen !== undefined &&
     r.settledFen < r.amountFen - r.feeFen

@@ -5,7 +5,7 @@ import type { Database } from '../storage/schema.js';
 import type { AlertDraft } from './alert-draft.js';
 import type { AlertText } from './alert-text.js';
 import { reviseAlert } from './alert-worker.js';
-import { isSaleType, SALE_TYPES } from './fee-overcharge.js';
+import { isNewSale, rowUndoes, SALE_TYPES, UNDO_COLUMNS, undoKeysOfRow } from './fee-overcharge.js';
 import { isoToEpochMs, localDateOf, localHhmmOf } from '../time/shanghai.js';
 import { limitInForce, type MonitorRules } from './rules.js';
 
@@ -18,7 +18,8 @@ interface Seen {
   amountFen: number;
   payer: string | undefined;
   terminal: string | null;
-  type: string;
+  /** A new sale (isNewSale): not a line undoing a void or refund, which gives back what that took. */
+  sale: boolean;
   status: string;
 }
 
@@ -44,7 +45,7 @@ function median(sorted: readonly number[]): number {
 async function payerHistory(db: Db, merchantId: number, payer: string, fromMs: number): Promise<Seen[]> {
   const rows = await db
     .selectFrom('records')
-    .select(['id', 'time', 'amount_fen', 'payer_id', 'card_no', 'terminal_id', 'type', 'status'])
+    .select(['id', 'time', 'amount_fen', 'payer_id', 'card_no', 'status', ...UNDO_COLUMNS])
     .where('merchant_id', '=', merchantId)
     .where('kind', '=', 'terminal')
     .where((eb) => eb.or([eb('payer_id', '=', payer), eb('card_no', '=', payer)]))
@@ -61,7 +62,7 @@ async function payerHistory(db: Db, merchantId: number, payer: string, fromMs: n
       amountFen: row.amount_fen,
       payer: p,
       terminal: row.terminal_id,
-      type: row.type,
+      sale: isNewSale(undoKeysOfRow(row)),
       status: row.status,
     });
   }
@@ -207,17 +208,20 @@ export async function checkTerminalRecords(
   const drafts: AlertDraft[] = [];
   let medianFen: number | undefined;
   let salesCount = 0;
-  if (r.large_amount.enabled && records.some((x) => isSaleType(x.type))) {
-    const recent = await db
-      .selectFrom('records')
-      .select('amount_fen')
-      .where('merchant_id', '=', merchantId)
-      .where('kind', '=', 'terminal')
-      .where('type', 'in', SALE_TYPES)
-      .where('status', '=', 'success')
-      .orderBy('id', 'desc')
-      .limit(1000)
-      .execute();
+  if (r.large_amount.enabled && records.some(isNewSale)) {
+    // The median of the last 1000 sales: a 退货撤销 or 撤销冲正 stored among them is no sale of its own.
+    const recent = (
+      await db
+        .selectFrom('records')
+        .select(['amount_fen', ...UNDO_COLUMNS])
+        .where('merchant_id', '=', merchantId)
+        .where('kind', '=', 'terminal')
+        .where('type', 'in', SALE_TYPES)
+        .where('status', '=', 'success')
+        .orderBy('id', 'desc')
+        .limit(1000)
+        .execute()
+    ).filter((x) => !rowUndoes(x));
     salesCount = recent.length;
     if (salesCount >= r.large_amount.medianMinSales) {
       medianFen = median(recent.map((x) => x.amount_fen).sort((a, b) => a - b));
@@ -228,7 +232,9 @@ export async function checkTerminalRecords(
   for (let i = 0; i < records.length; i += 1) {
     const rec = records[i];
     const id = ids[i];
-    if (rec === undefined || id === undefined || !isSaleType(rec.type)) continue;
+    // A line undoing a void or refund (撤销冲正, 退货撤销) is no new sale: the sale it restores was checked when
+    // it was made, and the line is neither over a limit, large, off hours nor a payer's further sale.
+    if (rec === undefined || id === undefined || !isNewSale(rec)) continue;
     const ms = isoToEpochMs(rec.time);
     const date = localDateOf(rec.time);
     const hhmm = localHhmmOf(rec.time);
@@ -304,7 +310,7 @@ export async function checkTerminalRecords(
       r.duplicate_submission.windowSeconds * 1000,
     );
     const around = await payerHistory(db, merchantId, payer, ms - lookback);
-    const history = around.filter((h) => h.ms <= ms && isSaleType(h.type) && h.status === 'success');
+    const history = around.filter((h) => h.ms <= ms && h.sale && h.status === 'success');
     if (r.duplicate_submission.enabled) {
       const windowMs = r.duplicate_submission.windowSeconds * 1000;
       // Pairs are ordered by time (then id), not by arrival: an export listed newest first, or a resubmission
@@ -314,7 +320,7 @@ export async function checkTerminalRecords(
       const twins = around.filter(
         (h) =>
           h.id !== id &&
-          isSaleType(h.type) &&
+          h.sale &&
           h.status === 'success' &&
           h.amountFen === rec.amountFen &&
           h.terminal === (rec.terminalId ?? null) &&
