@@ -17,7 +17,7 @@ import {
 } from '../records/vocabulary.js';
 import { dayNumber, localDateMemo, localDateOf } from '../time/shanghai.js';
 import { type Coverage, coverageState, merchantCoverage } from './coverage.js';
-import { describeFormula, describeRule } from './describe-rule.js';
+import { describeDeferral, describeFormula, describeRule } from './describe-rule.js';
 import { ExportCopies, withoutExportCopies } from './export-copies.js';
 import { describeTransaction, type FindingDraft, sourceOf, transactionFields } from './finding-builder.js';
 import type { Formula } from './formula.js';
@@ -805,9 +805,11 @@ export function auditMerchant(
           const over = diff > 0;
           view ??= lineView(s, t, channel, card);
           const paid = paidWords(t ?? s, tradeDate);
+          // A raise told too late to bind yet: the finding says why the earlier rate is the one due.
+          const late = expected instanceof PlanFee ? expected.deferral(s.feeFen, tolerance) : undefined;
           const draft = feeDraft({ merchantId, basis, s, t, view }, expected.feeFen, expected.rule?.(), {
-            zh: `${view.d.zh}：应收 ${formatFen(expected.feeFen)}（${expected.words().zh}），实收 ${formatFen(s.feeFen)}，${over ? '多扣' : '少扣'} ${formatFen(Math.abs(diff))}${paid.zh}`,
-            en: `${view.d.en}: expected ${formatFen(expected.feeFen)} (${expected.words().en}), charged ${formatFen(s.feeFen)}, ${over ? 'overcharged' : 'undercharged'} ${formatFen(Math.abs(diff))}${paid.en}`,
+            zh: `${view.d.zh}：应收 ${formatFen(expected.feeFen)}（${expected.words().zh}），实收 ${formatFen(s.feeFen)}，${over ? '多扣' : '少扣'} ${formatFen(Math.abs(diff))}${paid.zh}${late === undefined ? '' : `；${late.zh}`}`,
+            en: `${view.d.en}: expected ${formatFen(expected.feeFen)} (${expected.words().en}), charged ${formatFen(s.feeFen)}, ${over ? 'overcharged' : 'undercharged'} ${formatFen(Math.abs(diff))}${paid.en}${late === undefined ? '' : `; ${late.en}`}`,
           });
           drafts.push(draft);
           if (over) overchargeOf.set(i, draft);
@@ -1224,7 +1226,15 @@ class PlanFee {
     return describeFormula(r.ratePpm, r.fixedFen, r.capFen, r.minFen);
   }
   rule(): { text: string; line: number } {
-    return describeRule(this.quote.rule, this.quote.period);
+    return describeRule(this.quote.rule, this.quote.period, this.quote.deferred);
+  }
+  /**
+   * Why the earlier terms priced the sale, when a raise was not yet binding (see quoteFee), in words for the
+   * finding; `chargedFen` within `toleranceFen` of the new rate's fee says the provider applied it early.
+   */
+  deferral(chargedFen: number, toleranceFen: number): { zh: string; en: string } | undefined {
+    const d = this.quote.deferred;
+    return d === undefined ? undefined : describeDeferral(d, Math.abs(chargedFen - d.feeFen) <= toleranceFen);
   }
 }
 

@@ -179,7 +179,30 @@ describe('rate changes against a plan', () => {
       bank: [],
       plans: [plan([], {}, periods('2026-07-25'))],
     });
-    expect(report.rateChanges[0]).toMatchObject({ inPlan: true, noticeHonoured: false });
+    // Told on 07-25 with 30 days' notice, the raise binds from 08-24: charged from 08-10 it came early, and
+    // the sales until then are priced at 0.60%, the five of them 3.61 over.
+    expect(report.rateChanges[0]).toMatchObject({ inPlan: false, noticeHonoured: false });
+    expect(report.summary.overchargeFen).toBe(361);
+  });
+
+  it('says a provider that waited out the notice of a raise told late changed as the plan foresees', () => {
+    // Told on 07-25, binding from 08-24: 0.60% until then, 0.68% from that day on.
+    const waited = [
+      line(13, '2026-08-17', 100000, 600),
+      line(14, '2026-08-20', 50000, 300),
+      line(15, '2026-08-24', 100000, 680),
+      line(16, '2026-08-25', 50000, 340),
+      line(17, '2026-08-26', 200000, 1360),
+      line(18, '2026-08-27', 12345, 84),
+    ];
+    const report = auditRecords({
+      terminal: [],
+      settlement: [...before, ...waited],
+      bank: [],
+      plans: [plan([], {}, periods('2026-07-25'))],
+    });
+    expect(report.rateChanges[0]).toMatchObject({ date: '2026-08-24', inPlan: true, noticeHonoured: true });
+    expect(report.findings).toEqual([]);
   });
 
   it('gives null for notice when the plan does not say when the merchant was told', () => {

@@ -1,4 +1,4 @@
-import { periodInForce, quoteFee } from '../plans/expected-fee.js';
+import { bindingFrom, periodInForce, quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { CardType, Channel } from '../records/vocabulary.js';
 import { addDays, dayNumber } from '../time/shanghai.js';
@@ -120,7 +120,8 @@ function foreseen(
 /**
  * Every date on which the period in force can change: a period's `from`, and the day after its `until`, when
  * an earlier open period takes over again. The notice is the starting period's `noticed`, else that of the
- * period ending the day before: a promo's end date was told with the promo.
+ * period ending the day before: a promo's end date was told with the promo. A raise told late also changes on
+ * the day its notice has run (bindingFrom), when the audit starts pricing it.
  */
 function planTransitions(plan: FeePlan): PlanTransition[] {
   const dates = new Set<string>();
@@ -135,6 +136,12 @@ function planTransitions(plan: FeePlan): PlanTransition[] {
     if (starting === previous) continue;
     const ended = plan.periods.find((p) => p.until !== undefined && addDays(p.until, 1) === date);
     out.push({ date, noticed: (starting?.from === date ? starting.noticed : undefined) ?? ended?.noticed });
+  }
+  // A raise announced late binds only once its notice has run (quoteFee defers it): a provider that waits until
+  // then changes on that day, as the plan foresees.
+  for (const period of plan.periods) {
+    const binding = bindingFrom(plan, period);
+    if (binding !== undefined && !dates.has(binding)) out.push({ date: binding, noticed: period.noticed });
   }
   return out;
 }

@@ -81,6 +81,25 @@ export interface FeeQuery {
   readonly date: string;
 }
 
+/**
+ * A raise the plan dates before its notice ran out (DOMAIN.md §4.3: the signed terms are the baseline, and a raise
+ * without the contract's notice does not bind the merchant): the sale was priced by the earlier terms instead.
+ */
+export interface DeferredRaise {
+  /** The period the plan puts in force on the sale's date, whose terms would cost more. */
+  readonly period: PlanPeriod;
+  /** Its rule for the sale. */
+  readonly rule: FeeRule;
+  /** The fee that rule would charge. */
+  readonly feeFen: number;
+  /** When the merchant was told of it. */
+  readonly noticed: string;
+  /** `noticed` + the contract's notice days: the first day the raise binds. */
+  readonly effective: string;
+  /** The contract's notice, days. */
+  readonly noticeDays: number;
+}
+
 export type FeeQuote =
   | {
       readonly ok: true;
@@ -89,6 +108,9 @@ export type FeeQuote =
       readonly percentageFen: number;
       readonly capApplied: boolean;
       readonly rule: FeeRule;
+      /** The period whose terms priced the sale: an earlier one while a raise is deferred. */
       readonly period: PlanPeriod;
+      /** Set when a raise in force on paper was not yet binding, and `rule`/`period` are the earlier terms. */
+      readonly deferred?: DeferredRaise;
     }
   | { readonly ok: false; readonly reason: 'no_period' | 'no_rule' };
