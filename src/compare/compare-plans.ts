@@ -1,5 +1,5 @@
 import { expectedSettleDate } from '../calendar/expected-settle-date.js';
-import { divideRounded } from '../money/index.js';
+import { divideRounded, formatFen } from '../money/index.js';
 import { feeByRule, matchingRule, periodInForce } from '../plans/expected-fee.js';
 import type { FeePlan, PlanCharge, PlanPeriod } from '../plans/plan-types.js';
 import { refundFeesDue } from '../plans/refund-fee.js';
@@ -27,6 +27,19 @@ export interface JumpRecord {
   findings: number;
   overchargeFen: number;
   lossFen: number;
+}
+
+/**
+ * Findings no statement line shows (a sale never settled, for one) that cannot be put down to one provider: the
+ * merchant's statements are several providers', and the sale's terminal is in none of them or in more than one
+ * provider's. Counted in no provider's record, and said (a warning), not dropped.
+ */
+export interface UnassignedJumps {
+  findings: number;
+  overchargeFen: number;
+  lossFen: number;
+  /** The terminals of those findings' sales, sorted (none for sales without a terminal id). */
+  terminals: string[];
 }
 
 /** One catalogue plan priced over the merchant's history. */
@@ -82,7 +95,7 @@ export interface PricedPlan {
 
 /** Something the reader of a comparison should know: why the ranking is uncertain, what was assumed. */
 export interface CompareWarning {
-  code: 'thin-history' | 'calendar.no-data';
+  code: 'thin-history' | 'calendar.no-data' | 'unassigned-jumps';
   zh: string;
   en: string;
 }
@@ -110,6 +123,8 @@ export interface Comparison {
   plans: PricedPlan[];
   /** Every provider found in the merchant's statements, matched to the catalogue or not. */
   jumpRecords: JumpRecord[];
+  /** What the statements' findings hold that no one provider's record could take; absent for none. */
+  unassignedJumps?: UnassignedJumps;
   warnings: CompareWarning[];
 }
 
@@ -307,15 +322,17 @@ function defaultAsOf(history: MerchantHistory): string {
  * the first year first, by first-year cost (then period total, then provider name); then the incomplete ones,
  * least left out first — a plan that leaves sales unpriced is never shown as cheaper for it. Plans that cost
  * exactly the same share a rank. `jumpRecords` (from the audit of the merchant's statements) are attached to
- * matching entries. `asOf`: the day the merchant would switch (default: today, or the day after the history).
+ * matching entries; `unassignedJumps`, the findings no one provider's record took, are reported beside them with a
+ * warning. `asOf`: the day the merchant would switch (default: today, or the day after the history).
  */
 export function comparePlans(
   history: MerchantHistory,
   catalog: readonly CatalogEntry[],
   jumpRecords: readonly JumpRecord[] = [],
-  options: { asOf?: string } = {},
+  options: { asOf?: string; unassignedJumps?: UnassignedJumps | undefined } = {},
 ): Comparison {
   const asOf = options.asOf ?? defaultAsOf(history);
+  const unassigned = options.unassignedJumps;
   const notes = new Map<string, CompareWarning>();
   const priced = catalog.map((entry) => {
     const p = pricePlan(history, entry, asOf, notes);
@@ -358,7 +375,30 @@ export function comparePlans(
     },
     plans: rankPlans(priced),
     jumpRecords: [...jumpRecords],
-    warnings: [...thinHistory(history), ...notes.values()],
+    ...(unassigned === undefined ? {} : { unassignedJumps: unassigned }),
+    warnings: [
+      ...thinHistory(history),
+      ...notes.values(),
+      ...(unassigned === undefined ? [] : [unassignedWarning(unassigned)]),
+    ],
+  };
+}
+
+/** What the findings no one provider's record took are, and how to have them attributed. */
+function unassignedWarning(u: UnassignedJumps): CompareWarning {
+  const n = u.terminals.length;
+  const zhWhy =
+    n === 0
+      ? '这些交易没有终端号'
+      : `终端 ${u.terminals.join('、')} 不在任何一家的结算单中，或在不止一家的结算单中`;
+  const enWhy =
+    n === 0
+      ? 'those sales have no terminal number'
+      : `terminal${n === 1 ? '' : 's'} ${u.terminals.join(', ')} ${n === 1 ? 'is' : 'are'} in no provider's statements, or in more than one's`;
+  return {
+    code: 'unassigned-jumps',
+    zh: `另有 ${u.findings} 项问题（损失 ${formatFen(u.lossFen)}，如从未结算的交易）无法确定属于哪家服务商：您的结算单来自多家服务商，而${zhWhy}；未计入任何服务商的跳点记录。补充这些终端的结算单，或在费率方案中写明 provider（命令行用 --plan）即可归属`,
+    en: `${u.findings} more ${u.findings === 1 ? 'finding' : 'findings'} (lost ${formatFen(u.lossFen)}; a sale never settled, for one) cannot be put down to one provider: your statements are several providers', and ${enWhy}; ${u.findings === 1 ? 'it is' : 'they are'} in no provider's 跳点 record. Give those terminals' statements, or the provider in your fee plan (--plan on the command line), to attribute them`,
   };
 }
 

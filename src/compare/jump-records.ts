@@ -1,6 +1,7 @@
 import type { AuditReport } from '../audit/report-types.js';
-import type { JumpRecord } from './compare-plans.js';
-import { providerNames } from '../statements/title-lines.js';
+import type { PosRecord } from '../records/index.js';
+import { providerNames, providerOfTitle } from '../statements/title-lines.js';
+import type { JumpRecord, UnassignedJumps } from './compare-plans.js';
 
 /** What else tells whose a statement file is, and which merchant's record is wanted. */
 export interface JumpRecordOptions {
@@ -13,25 +14,41 @@ export interface JumpRecordOptions {
    */
   merchantId?: string;
   fileMerchants?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Per settlement table (keyed as `fileMerchants`), the terminals its lines show, each as `merchant|terminal` and
+   * `*|terminal` (terminalKeys): a sale never settled is the provider's whose statements show its terminal.
+   */
+  fileTerminals?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** The providers' 跳点 records, and what no one provider's statements can be told to hold. */
+export interface StatementJumps {
+  records: JumpRecord[];
+  /** Findings without a statement line whose provider cannot be told (see jumpRecordsFromAudit); absent for none. */
+  unassigned?: UnassignedJumps;
 }
 
 /**
  * Each provider's 跳点 record in the merchant's own data: the audit's findings (fee_undercharge aside: it costs the
  * merchant nothing), grouped by the provider whose statements they concern — so that one merchant's record is what
  * `posguard audit --merchant` reports as its loss. A finding is the provider's of the statement file among its
- * evidence; one without any (a sale the statements never settled) is the provider's whose statements hold the
- * merchant's lines, when they are one provider's (or all name the plan's provider). The provider is named by the
- * merchant plan's `provider`, else by the statement's title; the file's preset (e.g. `leshua`) is one more name to
- * match a catalogue entry by, never shown as the provider (`generic` is a file format).
+ * evidence. One without any (a sale the statements never settled) is the provider's whose statements show its
+ * terminal (`fileTerminals`), when they are one provider's; else the provider's whose statements hold the merchant's
+ * lines, when they are one provider's (with the plan's provider, every record carries it: the first). When the
+ * merchant's statements are several providers' and neither tells, the finding is `unassigned`: counted, not lost
+ * (a merchant no statement holds has no provider here to have been wronged by, and none of its findings is counted).
+ * The provider is named by the merchant plan's `provider`, else by the statement's title; the file's preset (e.g.
+ * `leshua`) is one more name to match a catalogue entry by, never shown as the provider (`generic` is a format).
  */
 export function jumpRecordsFromAudit(
   report: AuditReport,
   planProvider: string | undefined,
   options: JumpRecordOptions = {},
-): JumpRecord[] {
+): StatementJumps {
   const { merchantId, titleProviders } = options;
   const fileOf = inputFileOf(report.files.filter((f) => f.kind === 'settlement').map((f) => f.file));
   const fileMerchants = byInputFile(options.fileMerchants, fileOf);
+  const fileTerminals = byInputFile(options.fileTerminals, fileOf);
   const fileKey = new Map<string, string>();
   const records = new Map<string, JumpRecord>();
   for (const f of report.files) {
@@ -63,14 +80,28 @@ export function jumpRecordsFromAudit(
       });
     } else if (!known.settlementFiles.includes(f.file)) known.settlementFiles.push(f.file);
   }
-  const merchantKey = merchantProviders(fileKey, fileMerchants, planProvider);
+  const keysOfMerchant = merchantProviders(fileKey, fileMerchants);
+  const keysOfTerminal = terminalProviders(fileKey, fileTerminals);
+  let unassigned: UnassignedJumps | undefined;
   for (const finding of report.findings) {
     if (finding.kind === 'fee_undercharge') continue;
     const owner = finding.merchantId ?? '';
     if (merchantId !== undefined && owner !== merchantId) continue;
-    const key =
-      finding.source.map((s) => fileKey.get(fileOf(s.file))).find((k) => k !== undefined) ??
-      merchantKey(owner);
+    let key = finding.source.map((s) => fileKey.get(fileOf(s.file))).find((k) => k !== undefined);
+    if (key === undefined) {
+      const ofMerchant = keysOfMerchant(owner);
+      key = oneKey(keysOfTerminal(owner, finding.terminalId), records) ?? oneKey(ofMerchant, records);
+      // Several providers' statements hold the merchant's lines and none can be told: said, not dropped.
+      if (key === undefined && ofMerchant.size > 1) {
+        unassigned ??= { findings: 0, overchargeFen: 0, lossFen: 0, terminals: [] };
+        unassigned.findings++;
+        unassigned.overchargeFen += finding.overchargeFen;
+        unassigned.lossFen += finding.lossFen;
+        const terminal = finding.terminalId ?? '';
+        if (terminal !== '' && !unassigned.terminals.includes(terminal)) unassigned.terminals.push(terminal);
+        continue;
+      }
+    }
     if (key === undefined) continue;
     const record = records.get(key);
     if (record === undefined) continue;
@@ -78,7 +109,79 @@ export function jumpRecordsFromAudit(
     record.overchargeFen += finding.overchargeFen;
     record.lossFen += finding.lossFen;
   }
-  return [...records.values()];
+  unassigned?.terminals.sort();
+  return { records: [...records.values()], ...(unassigned === undefined ? {} : { unassigned }) };
+}
+
+/**
+ * What the statements given say of whose they are, to attribute an audit's findings to providers: the provider
+ * each statement's title names, the merchants and terminals its lines show. The CLI and the server's comparison
+ * both give it the statements they audited.
+ */
+export interface StatementJumpInput {
+  /** The audit of the journals and these statements. */
+  report: AuditReport;
+  /** The merchant plan's provider (`--plan`, the stored plan), when there is one. */
+  planProvider?: string | undefined;
+  /** The statements' lines, citing their tables as the import names them (`s.xlsx#十月`, `all.zip/s.csv`). */
+  settlement: readonly PosRecord[];
+  /** Title lines of the statements' tables (tableTitles), under their input file's name or their table's. */
+  titles: ReadonlyMap<string, readonly string[]>;
+  /** `--merchant`: the merchants compared, when chosen. */
+  wanted?: readonly string[];
+}
+
+/**
+ * The 跳点 records of each merchant group compared (jumpRecordsFromAudit): with merchants chosen or several groups,
+ * the group's merchant's findings only ('' for lines naming none); a journal of one merchant takes its merchant's
+ * findings when a statement line names it, else every finding (the statements name no merchant to tell them apart).
+ * A statement file's provider is the first provider a title of it names (its own title, then its sheets' or tables').
+ */
+export function statementJumps(
+  input: StatementJumpInput,
+): (group: { merchantId?: string }, several: boolean) => StatementJumps {
+  const { report, planProvider, settlement } = input;
+  const fileOf = inputFileOf(report.files.filter((f) => f.kind === 'settlement').map((f) => f.file));
+  const titleProviders = new Map<string, string>();
+  for (const [table, lines] of input.titles) {
+    const file = fileOf(table);
+    if (titleProviders.has(file)) continue;
+    const name = providerOfTitle(lines);
+    if (name !== undefined) titleProviders.set(file, name);
+  }
+  const fileMerchants = new Map<string, Set<string>>();
+  const fileTerminals = new Map<string, Set<string>>();
+  for (const r of settlement) {
+    const file = r.source.file;
+    const merchants = fileMerchants.get(file) ?? new Set<string>();
+    fileMerchants.set(file, merchants);
+    merchants.add(r.merchantId ?? '');
+    if (r.terminalId === undefined || r.terminalId === '') continue;
+    const terminals = fileTerminals.get(file) ?? new Set<string>();
+    fileTerminals.set(file, terminals);
+    for (const k of terminalKeys(r.merchantId ?? '', r.terminalId)) terminals.add(k);
+  }
+  const named = new Set([...fileMerchants.values()].flatMap((m) => [...m]));
+  const wanted = input.wanted ?? [];
+  return (group, several) => {
+    const id = group.merchantId;
+    const merchantId =
+      wanted.length > 0 || several ? (id ?? '') : id !== undefined && named.has(id) ? id : undefined;
+    return jumpRecordsFromAudit(report, planProvider, {
+      titleProviders,
+      fileMerchants,
+      fileTerminals,
+      ...(merchantId === undefined ? {} : { merchantId }),
+    });
+  };
+}
+
+/**
+ * The keys a statement line's terminal is known by: its merchant's (`822…|T1`) and anyone's (`*|T1`), so that a
+ * journal line naming no merchant finds it by the terminal alone.
+ */
+function terminalKeys(merchantId: string, terminalId: string): string[] {
+  return [`${merchantId}|${terminalId}`, `*|${terminalId}`];
 }
 
 /**
@@ -112,28 +215,58 @@ function byInputFile(
 }
 
 /**
- * Per merchant, the one provider record its statements belong to, for findings no statement line shows (a sale
- * never settled): the record of the statement files holding its lines (every file, when which merchants a file
- * holds is not known), when they are one record — or several that all carry the plan's provider (each record's
- * names start with it), which comparePlans joins into one. Undefined when they are several providers'.
+ * The one provider record of several, for a finding no statement line shows (a sale never settled): the only one, or
+ * the first of several that all show one provider (the plan's, which every record carries; one title's in files of
+ * two presets), which comparePlans joins into one as they match the same catalogue entry. Undefined for none, or for
+ * several providers'.
+ */
+function oneKey(keys: ReadonlySet<string>, records: ReadonlyMap<string, JumpRecord>): string | undefined {
+  const [first, ...others] = keys;
+  if (others.length === 0) return first;
+  const shown = new Set([...keys].map((k) => records.get(k)?.provider));
+  return shown.size === 1 && !shown.has(undefined) ? first : undefined;
+}
+
+/**
+ * Per merchant, the provider records of the statement files holding its lines (every file, when which merchants a
+ * file holds is not known).
  */
 function merchantProviders(
   fileKey: ReadonlyMap<string, string>,
   fileMerchants: ReadonlyMap<string, ReadonlySet<string>> | undefined,
-  planProvider: string | undefined,
-): (merchantId: string) => string | undefined {
-  const memo = new Map<string, string | undefined>();
+): (merchantId: string) => ReadonlySet<string> {
+  const memo = new Map<string, Set<string>>();
   return (merchantId) => {
-    if (memo.has(merchantId)) return memo.get(merchantId);
+    const known = memo.get(merchantId);
+    if (known !== undefined) return known;
     const keys = new Set<string>();
     for (const [file, key] of fileKey) {
       const merchants = fileMerchants?.get(file);
       if (merchants === undefined || merchants.has(merchantId)) keys.add(key);
     }
-    const [first, ...others] = keys;
-    const one =
-      others.length === 0 || (planProvider !== undefined && planProvider !== '') ? first : undefined;
-    memo.set(merchantId, one);
-    return one;
+    memo.set(merchantId, keys);
+    return keys;
+  };
+}
+
+/**
+ * The provider records of the statement files whose lines show a merchant's terminal (a journal line naming no
+ * merchant: anyone's line with that terminal); none for a sale without a terminal, or when no file's terminals
+ * are known.
+ */
+function terminalProviders(
+  fileKey: ReadonlyMap<string, string>,
+  fileTerminals: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+): (merchantId: string, terminalId: string | undefined) => ReadonlySet<string> {
+  return (merchantId, terminalId) => {
+    const keys = new Set<string>();
+    if (fileTerminals === undefined || terminalId === undefined || terminalId === '') return keys;
+    const wanted =
+      merchantId === '' ? [`*|${terminalId}`] : [`${merchantId}|${terminalId}`, `|${terminalId}`];
+    for (const [file, key] of fileKey) {
+      const terminals = fileTerminals.get(file);
+      if (terminals !== undefined && wanted.some((w) => terminals.has(w))) keys.add(key);
+    }
+    return keys;
   };
 }

@@ -95,7 +95,8 @@ function historyCells(c: Comparison): CsvValue[] {
 /**
  * The comparisons as CSV (UTF-8 with a BOM, CRLF, money in 元, cells a spreadsheet would run as a formula
  * neutralised — the audit's csvCell): one row per merchant and plan, cheapest first, then a row for each provider
- * whose 跳点 record matches no catalogue plan (no rank, its plan cell saying so).
+ * whose 跳点 record matches no catalogue plan (no rank, its plan cell saying so), and one for the findings no one
+ * provider's record took (a CSV has no room for the warning that explains them).
  */
 export function renderComparisonCsv(comparisons: readonly Comparison[], lang: Lang): string {
   const rows: CsvValue[][] = [lang === 'en' ? HEADER_EN : HEADER_ZH];
@@ -109,6 +110,21 @@ export function renderComparisonCsv(comparisons: readonly Comparison[], lang: La
         lang === 'en' ? '(not in the catalogue)' : '（目录中无此服务商）',
         ...Array.from({ length: 12 }, () => ''),
         ...jumpCells(j, lang),
+        ...historyCells(c),
+      ]);
+    }
+    const u = c.unassignedJumps;
+    if (u !== undefined) {
+      const provider = lang === 'en' ? '(provider not known)' : '（无法确定服务商）';
+      rows.push([
+        c.merchantId,
+        '',
+        provider,
+        lang === 'en'
+          ? `(statements of several providers; terminals ${u.terminals.join(', ') || '-'})`
+          : `（结算单来自多家服务商；终端 ${u.terminals.join('、') || '-'}）`,
+        ...Array.from({ length: 12 }, () => ''),
+        ...jumpCells({ provider, names: [], settlementFiles: [], ...u }, lang),
         ...historyCells(c),
       ]);
     }

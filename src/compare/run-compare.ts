@@ -9,16 +9,15 @@ import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/index.js';
 import type { FileImportSummary } from '../statements/import-types.js';
 import { loadCatalogFile, SHIPPED_CATALOG } from './catalog.js';
-import { type Comparison, comparePlans, type JumpRecord } from './compare-plans.js';
-import { periodOfTitle, providerOfTitle, readTitleLines } from '../statements/title-lines.js';
-import { exportDateOfTitle } from './export-date.js';
-import { type DayRange, journalCoverage } from './journal-coverage.js';
-import { jumpRecordsFromAudit } from './jump-records.js';
+import { type Comparison, comparePlans } from './compare-plans.js';
+import { journalCoverage } from './journal-coverage.js';
+import { type StatementJumps, statementJumps } from './jump-records.js';
 import { merchantGroups } from './merchant-groups.js';
 import { merchantHistory } from './merchant-history.js';
 import { renderComparison } from './render-comparison.js';
 import { renderComparisonCsv } from './render-comparison-csv.js';
 import { renderComparisonHtml } from './render-comparison-html.js';
+import { tableTitles, titleCoverage } from './table-titles.js';
 
 async function importKind(
   ctx: CliContext,
@@ -79,18 +78,21 @@ function relabel(summary: FileImportSummary, rename: (name: string) => string): 
   for (const part of summary.parts ?? []) relabel(part, rename);
 }
 
-/** Per file as the user typed it, its title lines (file-title.ts). */
+/**
+ * The title lines of the files' tables (tableTitles), named as the user typed the files: `f` and, as the records
+ * cite them, a workbook's sheets `f#sheet` and an archive's tables `f/member`.
+ */
 async function titlesOf(ctx: CliContext, files: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  for (const f of files) out.set(f, await readTitleLines(resolve(ctx.cwd, f)));
+  for (const f of files)
+    for (const [table, lines] of await tableTitles({ path: resolve(ctx.cwd, f) }, f)) out.set(table, lines);
   return out;
 }
 
 /**
  * The statements' 跳点 records of a merchant's journal group: the audit of the journals and statements (with --plan
- * as the one plan of every merchant, and --merchant, as `posguard audit` runs it), the findings of that merchant
- * only — what `posguard audit --merchant` reports as its loss. A journal of one merchant whose number no statement
- * line carries takes every finding (the statements name no merchant to tell them apart).
+ * as the one plan of every merchant, and --merchant, as `posguard audit` runs it), attributed by statementJumps (as
+ * the server's comparison attributes them) — for one merchant what `posguard audit --merchant` reports as its loss.
  */
 async function jumpRecordsBy(
   ctx: CliContext,
@@ -98,9 +100,9 @@ async function jumpRecordsBy(
   terminal: readonly PosRecord[],
   terminalFiles: readonly { file: string; sha256: string; preset: string; kind: string; rows: number }[],
   plan: FeePlan | undefined,
-): Promise<(group: { merchantId?: string }, several: boolean) => JumpRecord[]> {
+): Promise<(group: { merchantId?: string }, several: boolean) => StatementJumps> {
   const files = flags.settlement ?? [];
-  if (files.length === 0) return () => [];
+  if (files.length === 0) return () => ({ records: [] });
   const settlement = await importKind(ctx, 'settlement', files, flags.settlementPreset);
   const { auditRecords } = await import('../audit/audit.js');
   const wanted = flags.merchant ?? [];
@@ -119,31 +121,13 @@ async function jumpRecordsBy(
     })),
     options: wanted.length === 0 ? {} : { merchants: [...wanted] },
   });
-  const titleProviders = new Map<string, string>();
-  for (const [file, lines] of await titlesOf(ctx, files)) {
-    const name = providerOfTitle(lines);
-    if (name !== undefined) titleProviders.set(file, name);
-  }
-  const fileMerchants = new Map<string, Set<string>>();
-  for (const r of settlement.records) {
-    let merchants = fileMerchants.get(r.source.file);
-    if (merchants === undefined) {
-      merchants = new Set();
-      fileMerchants.set(r.source.file, merchants);
-    }
-    merchants.add(r.merchantId ?? '');
-  }
-  const named = new Set([...fileMerchants.values()].flatMap((m) => [...m]));
-  return (group, several) => {
-    const id = group.merchantId;
-    const merchantId =
-      wanted.length > 0 || several ? (id ?? '') : id !== undefined && named.has(id) ? id : undefined;
-    return jumpRecordsFromAudit(report, plan?.provider, {
-      titleProviders,
-      fileMerchants,
-      ...(merchantId === undefined ? {} : { merchantId }),
-    });
-  };
+  return statementJumps({
+    report,
+    planProvider: plan?.provider,
+    settlement: settlement.records,
+    titles: await titlesOf(ctx, files),
+    wanted,
+  });
 }
 
 /** `posguard compare`: prices the journals under every catalogue plan and prints the ranking, per merchant. */
@@ -194,15 +178,8 @@ export async function runCompare(ctx: CliContext, flags: CompareFlags): Promise<
   if (!groups.ok) throw new CliError(groups.zh, groups.en);
   // The days each journal covers, over all its lines (of every merchant): a file of an agent's month covers that
   // month for each of them.
-  const declared = new Map<string, DayRange>();
-  const exported = new Map<string, string>();
-  for (const [file, lines] of await titlesOf(ctx, flags.terminal)) {
-    const period = periodOfTitle(lines);
-    if (period !== undefined) declared.set(file, period);
-    const day = exportDateOfTitle(lines);
-    if (day !== undefined) exported.set(file, day);
-  }
-  const coverage = journalCoverage(terminal.records, { declared, exported });
+  // Each table's title counts for that table: a workbook's sheets and an archive's tables are cited apart.
+  const coverage = journalCoverage(terminal.records, titleCoverage(await titlesOf(ctx, flags.terminal)));
   const jumpsOf = await jumpRecordsBy(ctx, flags, terminal.records, terminal.files, plan);
 
   const several = groups.groups.length > 1;
@@ -218,7 +195,10 @@ export async function runCompare(ctx: CliContext, flags: CompareFlags): Promise<
       continue;
     }
     const jumps = jumpsOf(g, several);
-    const comparison = comparePlans(history, catalog.entries, jumps, asOf === undefined ? {} : { asOf });
+    const comparison = comparePlans(history, catalog.entries, jumps.records, {
+      ...(asOf === undefined ? {} : { asOf }),
+      unassignedJumps: jumps.unassigned,
+    });
     comparisons.push(g.merchantId === undefined ? comparison : { merchantId: g.merchantId, ...comparison });
   }
   if (comparisons.length === 0) {

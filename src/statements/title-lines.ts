@@ -14,9 +14,9 @@ import { detailTables, entryStream, isTableEntry, listEntries, openZip } from '.
 // (交易日期：2026-09-01 至 2026-09-30), over which `compare` annualises. One reader for all of them.
 
 /** The title lines are at the top: a few KiB hold them, however long the table below. */
-const HEAD_BYTES = 16 * 1024;
+export const HEAD_BYTES = 16 * 1024;
 /** At most this many lines above the table are a title; a file with more has no title this reads. */
-const MAX_TITLE_LINES = 20;
+export const MAX_TITLE_LINES = 20;
 /** A cell that is a label and its value (`结算日期：2026-10-08 至 2026-10-30`), not a column name. */
 const LABELLED = /^[^:：]{1,12}[:：]/;
 
@@ -66,7 +66,7 @@ export function decodeTextHead(head: Uint8Array): string {
  * The rows above the header, each as its non-empty cells joined by two spaces; none when no header is among the
  * rows given. Blank rows are passed over.
  */
-function titleAboveHeader(rows: readonly (readonly string[])[]): string[] {
+export function titleAboveHeader(rows: readonly (readonly string[])[]): string[] {
   const lines: string[] = [];
   for (const row of rows) {
     // A merged title's text is in its first cell and the cells it covers are empty; a CSV pads lines with commas.
@@ -80,13 +80,13 @@ function titleAboveHeader(rows: readonly (readonly string[])[]): string[] {
 
 /** exceljs is a large module (see import.ts): loaded on the first XLSX, not with this one. */
 let excelModule: Promise<typeof ExcelJS> | undefined;
-function loadExcel(): Promise<typeof ExcelJS> {
+export function loadExcel(): Promise<typeof ExcelJS> {
   excelModule ??= import('exceljs').then((m) => m.default);
   return excelModule;
 }
 
 /** A corrupt entry can stall exceljs's streaming reader forever: such a workbook gives no rows, so no title. */
-const XLSX_GIVE_UP_MS = 30_000;
+export const XLSX_GIVE_UP_MS = 30_000;
 
 /** A ZIP holding a workbook: its entry names are stored uncompressed, the first usually `[Content_Types].xml`. */
 function looksLikeXlsx(bytes: Uint8Array): boolean {
@@ -215,12 +215,12 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-function isZip(bytes: Uint8Array): boolean {
+export function isZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
 /** A workbook packed in an archive or gzip is read whole (its title is in a sheet at its end); at most this much. */
-const MAX_PACKED_WORKBOOK = 64 * 1024 * 1024;
+export const MAX_PACKED_WORKBOOK = 64 * 1024 * 1024;
 
 /**
  * The start of a stream, enough to read a title from: HEAD_BYTES of text, or the whole of a workbook (a ZIP) up to

@@ -99,7 +99,8 @@ export function registerCompareCommand(program: Command, ctx: CliContext): void 
 最长的停顿还长时（至少 7 天有交易才这样判断），只算到最后一笔（从第一笔算起）；都不晚于标题写明的导出时间，也不晚于今天。
 流水不足约一个月或消费太少时会提示排名不确定。
 流水含多个商户时每个商户分别比较（JSON 为 { "merchants": [...] }，CSV 每行写明商户号），或用 --merchant 指定。
-加 --settlement 时，各服务商的跳点记录与 posguard audit（同样的 --merchant）报告的损失一致，含未结算的交易。
+加 --settlement 时，各服务商的跳点记录与 posguard audit（同样的 --merchant）报告的损失一致，含未结算的交易；
+结算单来自多家服务商时，未结算的交易归入结算单中出现其终端的那家，无法确定的单独列出并说明。
 --format csv：UTF-8（带 BOM，Excel 可直接打开），金额单位元；--format html：单个网页文件，不访问网络。
 有交易无法计价（方案不含该渠道）或有日子没有有效费率的方案标为“不完整”，排在完整的方案之后；
 晚于换用日才开始的方案标出开始日期。--plan 只和 --settlement 一起使用。
@@ -125,7 +126,8 @@ the export time its title gives, nor today. A history shorter than about a month
 uncertain.
 A journal of several merchants is compared merchant by merchant (JSON: { "merchants": [...] }; CSV: the merchant on
 each row), or pick with --merchant. With --settlement, each provider's 跳点 record is the loss posguard audit (with
-the same --merchant) reports, sales never settled included.
+the same --merchant) reports, sales never settled included; with several providers' statements, a sale never settled
+is the provider's whose statements show its terminal, and those no one provider's show are reported apart.
 --format csv: UTF-8 with a BOM (opens in Excel), money in 元; --format html: one web page, fetching nothing. A plan that leaves sales unpriced (a channel it does not price) or days without a rate in force is marked
 incomplete and ranked after the complete ones; a plan starting after the switch date shows when it starts.
 --plan is used with --settlement only.
