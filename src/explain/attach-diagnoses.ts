@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { planChooser } from '../audit/audit.js';
-import type { Finding, FindingKind, AuditReport, RateChange } from '../audit/report-types.js';
+import { isHeldMoney, owedOf } from '../audit/rebates.js';
+import type { AuditSummary, Finding, FindingKind, AuditReport, RateChange } from '../audit/report-types.js';
 import { channelCardName } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
 import { parseRate, percentageFee } from '../money/rate.js';
@@ -227,6 +228,11 @@ export function diagnose(report: AuditReport, options: DiagnoseOptions = {}): Di
   const merchants = uniq([...byMerchant.keys(), ...declined]);
   // The plan each merchant was audited against, picked as the audit picks it.
   const planOf = planChooser(options.plans ?? [], options.sharedPlan === true);
+  // Each merchant's totals, for what its rebate lines made good (a 解冻 pays back money frozen); a report of one
+  // merchant may list it under no id.
+  const summaryOf = (m: string): AuditSummary | undefined =>
+    report.merchants.find((x) => x.merchantId === m)?.summary ??
+    (report.merchants.length <= 1 ? report.summary : undefined);
   const out: Diagnosis[] = [];
   for (const m of merchants) {
     const drafts = diagnoseMerchant(
@@ -236,6 +242,7 @@ export function diagnose(report: AuditReport, options: DiagnoseOptions = {}): Di
       planOf(m),
       options,
       journal.get(m),
+      summaryOf(m),
     );
     out.push(...drafts.map(finish));
   }
@@ -252,6 +259,7 @@ function diagnoseMerchant(
   plan: FeePlan | undefined,
   options: DiagnoseOptions,
   journal: JournalDigest | undefined,
+  summary: AuditSummary | undefined,
 ): Draft[] {
   const devices = (options.devices ?? []).filter(
     (d) => d.merchantId === undefined || d.merchantId === merchantId || merchantId === '',
@@ -428,7 +436,18 @@ function diagnoseMerchant(
     });
   }
 
-  // 5. Deductions: per-payout fees mean the settlement mode changed; the rest are charges never agreed.
+  // 5. Money frozen (资金冻结): the provider holds the merchant's own settled money and pays it once released — no
+  // charge at all, so claimed before the per-payout and never-agreed rules below could call it one.
+  push(
+    heldDraft(
+      merchantId,
+      open(['unplanned_deduction']).filter((f) => isHeldMoney(f.label)),
+      names,
+      summary,
+    ),
+  );
+
+  // 5b. Deductions: per-payout fees mean the settlement mode changed; the rest are charges never agreed.
   const deductions = open(['unplanned_deduction']);
   const labelOf = (f: Finding) =>
     f.amountFen !== undefined && f.amountFen < 0 ? /“([^”]*)”/.exec(f.message)?.[1] : undefined;
@@ -1060,6 +1079,101 @@ function cancelledFeeDraft(merchantId: string, fs: Finding[], names: Namer): Dra
         zh: `联系收单机构，要求退还${whatZh}交易的手续费 ${formatFen(kept)}：出示原交易与${whatZh}行（${lines('zh', false).join('；')}${moreZh}），${whatZh}的交易不应收取手续费`,
         en: `Ask the provider to refund the ${formatFen(kept)} fee of the ${whatEn} ${fs.length === 1 ? 'sale' : 'sales'}, citing the sale and its ${lineEn} line (${lines('en', false).join('; ')}${moreEn}): a ${whatEn} sale costs no fee`,
       },
+    },
+  };
+}
+
+/**
+ * Settled money the provider froze (资金冻结, rebates.ts isHeldMoney): its risk control holds the merchant's own money
+ * and pays it once released (解冻), so the merchant asks why and until when, and proves the sales — it is no charge
+ * to have refunded. `summary`: the merchant's totals, to tell whether the statements' rebate lines (a 解冻 line is
+ * one, set only against money frozen) made it good.
+ */
+function heldDraft(
+  merchantId: string,
+  fs: Finding[],
+  names: Namer,
+  summary: AuditSummary | undefined,
+): Draft {
+  const held = formatFen(sum(fs, 'lossFen'));
+  const shown = fs.slice(0, 5);
+  const more = fs.length > shown.length;
+  const items = shown.map((f) => {
+    const n = names([f]);
+    return {
+      zh: `${dateOf(f)} ${n.zh || '一笔结算款'} 冻结 ${formatFen(f.lossFen)}`,
+      en: `${dateOf(f)}: ${n.en || 'a settlement'}, ${formatFen(f.lossFen)} frozen`,
+    };
+  });
+  const nm = { zh: names(fs).zh, en: names(fs).en };
+  // Owed nothing: every loss, this money included, is made good (rebates.ts offsetOfRebates sets a release only
+  // against money frozen). Nothing given back at all: no 解冻 line either. Else which loss a return made good is
+  // not in the totals, so it is not guessed.
+  const returned = summary?.returnedFen;
+  const released = summary !== undefined && summary.lossFen > 0 && owedOf(summary).owedFen === 0;
+  const none = !released && returned === 0;
+  const status = released
+    ? {
+        zh: '之后对账单中的解冻（资金解冻）或返还已补足包括这笔冻结款在内的全部损失：钱已回到商户',
+        en: 'Later 解冻 (release) or rebate lines on the statements make good every loss, this frozen money included: the money is back',
+      }
+    : none
+      ? {
+          zh: '所核对的对账单中没有解冻（资金解冻）记录：这笔钱仍被冻结，尚未到账',
+          en: 'The statements checked have no 解冻 (release) line: the money is still frozen and has not been paid',
+        }
+      : {
+          zh: `对账单中有返还 ${formatFen(returned ?? 0)}，其中解冻款（资金解冻）只抵扣冻结的结算款：请核对冻结款是否已全部解冻到账，未解冻的部分仍被冻结`,
+          en: `The statements gave back ${formatFen(returned ?? 0)}, and a release (解冻) is set only against money frozen: check whether all the frozen money was released and paid; what was not is still held`,
+        };
+  return {
+    cause: 'money_frozen',
+    merchantId,
+    key: 'held',
+    title: `结算款被服务商冻结（风控冻结/资金冻结）${released ? '，已解冻' : none ? '，尚未解冻' : ''}`,
+    titleEn: `Settled money frozen by the provider (risk-control hold)${released ? ', since released' : none ? ', not yet released' : ''}`,
+    evidence: [
+      `${fs.length} 笔结算款被服务商冻结（资金冻结），合计 ${held}：${list(
+        items.map((x) => x.zh),
+        'zh',
+      )}${more ? ` 等 ${fs.length} 笔` : ''}`,
+      '冻结不是扣费：这是服务商的风控措施，钱仍属于商户，解冻后打款到账。常见原因：风控触发（大额交易或异常交易，如深夜、短时间内集中、与平时经营不符的交易），商户资料不全或需要补充，持卡人投诉或拒付（调单）',
+      status.zh,
+    ],
+    evidenceEn: [
+      `The provider froze (资金冻结) ${held} of settled money on ${count(fs.length, 'line')}: ${list(
+        items.map((x) => x.en),
+        'en',
+      )}${more ? ` (${fs.length} in all)` : ''}`,
+      'A freeze is no charge: it is the provider’s risk control, the money is still the merchant’s and is paid once released. Common reasons: a risk-control alert (a large or unusual sale — late at night, many in a short time, unlike the usual business), incomplete merchant documents, or a cardholder complaint or chargeback (调单)',
+      status.en,
+    ],
+    findings: fs,
+    confidence: 'high',
+    // The contact and reconcile steps name no posguard command: the dashboard swaps such a step naming one for its
+    // general wording, which says nothing of a freeze.
+    steps: {
+      contact_service: {
+        zh: `联系服务商客服，询问结算款 ${held} 被冻结的原因和预计解冻日期${nm.zh === '' ? '' : `（${nm.zh}）`}，并请对方书面或以工单答复`,
+        en: `Contact the provider’s customer service: ask why ${held} of settled money was frozen${nm.en === '' ? '' : ` (${nm.en})`} and on what date it will be released, and ask for the answer in writing or in a ticket`,
+      },
+      provide_proof: {
+        zh: '按客服要求证明交易真实：提供交易凭证（签购单/小票）、发货或服务证明（物流单号、订单记录）、与顾客的沟通记录；商户资料不全的，补齐营业执照、法人身份证件等资料',
+        en: 'Prove the sales are real, as customer service asks: the sales slips or receipts, proof of delivery or service (tracking numbers, order records) and the messages with the customer; complete any merchant documents missing (business licence, the legal representative’s ID)',
+      },
+      escalate: {
+        zh: '过了客服答复的解冻日期，或在合理期限内既不解冻也不说明原因的：先向收单机构书面投诉（附 posguard evidence 生成的证据包）；仍未解决的，向中国人民银行投诉（金融消费者投诉咨询电话 12363，支付结算类投诉），银联卡交易同时向中国银联投诉（客服电话 95516）',
+        en: "If the money is not released by the date customer service gave, or within a reasonable time with no reason given: complain to the provider in writing (with the pack posguard evidence builds); if that does not settle it, complain to the People's Bank of China (financial consumer hotline 12363, payment and settlement) and, for UnionPay card transactions, to China UnionPay (95516)",
+      },
+      reconcile_regularly: released
+        ? {
+            zh: '核对解冻款已到账：确认银行账户收到了解冻（资金解冻）的这笔钱，之后继续每天对账',
+            en: 'Check that the released money (资金解冻) reached the bank account, and keep reconciling every day',
+          }
+        : {
+            zh: '继续对账：之后的对账单出现“解冻”行（资金解冻）、款项到账，这笔冻结款即已补回；解冻款只抵扣冻结的结算款，不抵扣其他损失',
+            en: 'Keep reconciling: once a later statement has the 解冻 (release) line and the money reaches the bank, the frozen money is made good; a release is set only against money frozen, never against another loss',
+          },
     },
   };
 }

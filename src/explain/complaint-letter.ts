@@ -1,7 +1,7 @@
 import type { AuditReport, Finding, RateChange } from '../audit/report-types.js';
 import { channelCardName, rateChangeText } from '../audit/render-table.js';
 import { FormulaSet } from '../audit/formula.js';
-import { owedOf } from '../audit/rebates.js';
+import { isHeldMoney, owedOf } from '../audit/rebates.js';
 import { formatFen } from '../money/fen.js';
 import { formatRate, percentageFee } from '../money/rate.js';
 import { describeRule } from '../plans/describe-plan.js';
@@ -9,6 +9,7 @@ import { quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan, FeeRule } from '../plans/plan-types.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import { bandContains } from './attach-diagnoses.js';
+import { moneyWord } from './render-diagnoses.js';
 import { namedParties, planOf } from './report-parties.js';
 import type { StatementParties } from './statement-parties.js';
 
@@ -55,6 +56,11 @@ export interface ComplaintFacts {
   lossFen: number;
   /** What the provider's statements already gave back (rebate lines: 手续费返还…): the refund asked is the rest. */
   returnedFen: number;
+  /**
+   * The part of lossFen that is settled money the provider froze (资金冻结, isHeldMoney): the merchant's own money,
+   * asked to be released (解冻), not a charge to be refunded.
+   */
+  heldFen: number;
   deadline: string;
   top: Finding[];
 }
@@ -62,6 +68,9 @@ export interface ComplaintFacts {
 const dateOf = (f: Finding) => (f.time !== undefined ? localDateOf(f.time) : (f.settleDate ?? ''));
 
 const defined = <T>(x: T | undefined): x is T => x !== undefined;
+
+/** A finding of settled money frozen (资金冻结): held by the provider, not taken. */
+const isHeld = (f: Finding) => f.kind === 'unplanned_deduction' && isHeldMoney(f.label);
 
 /** A fee formula in words, without its channel: `0.55%，封顶 ¥20.00` / `0.60% + ¥3.00 per transaction`. */
 function formulaText(
@@ -318,6 +327,7 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
     lossFen: report.summary.lossFen,
     // What makes good part of the loss: a deposit returned or a cashback is not a refund of what was taken.
     returnedFen: owedOf(report.summary).offsetFen,
+    heldFen: losing.filter(isHeld).reduce((a, x) => a + x.lossFen, 0),
     deadline: addDays(options.date, options.deadlineDays ?? 15),
     top,
   };
@@ -331,22 +341,32 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
   const en = options.lang === 'en';
   const t = (zh: string, english: string): string => (en ? english : zh);
   const f = complaintFacts(report, options);
+  // Money frozen (资金冻结) is the merchant's own, held: asked to be released, never called a charge to refund.
+  const held = f.heldFen > 0;
+  const onlyHeld = held && f.heldFen === f.lossFen;
   const lines: string[] = [];
   lines.push(t(`致 ${f.provider} 客户服务部：`, `To the customer service of ${f.provider}:`), '');
   lines.push(
-    f.lossFen > 0
+    onlyHeld
       ? t(
-          `关于商户“${f.merchant}”（商户号 ${f.merchantId}）手续费多扣及结算差错的投诉与退款申请`,
-          `Complaint and refund request: fees overcharged and settlement errors for merchant "${f.merchant}" (merchant no. ${f.merchantId})`,
+          `关于商户“${f.merchant}”（商户号 ${f.merchantId}）结算款被冻结的投诉与解冻申请`,
+          `Complaint and request for release: settled money frozen for merchant "${f.merchant}" (merchant no. ${f.merchantId})`,
         )
-      : t(
-          `关于商户“${f.merchant}”（商户号 ${f.merchantId}）收单对账核对情况的函`,
-          `Reconciliation of merchant "${f.merchant}" (merchant no. ${f.merchantId})`,
-        ),
+      : f.lossFen > 0
+        ? t(
+            `关于商户“${f.merchant}”（商户号 ${f.merchantId}）手续费多扣${held ? '、结算差错及结算款冻结' : '及结算差错'}的投诉与退款申请`,
+            `Complaint and refund request: fees overcharged${held ? ', settlement errors and settled money frozen' : ' and settlement errors'} for merchant "${f.merchant}" (merchant no. ${f.merchantId})`,
+          )
+        : t(
+            `关于商户“${f.merchant}”（商户号 ${f.merchantId}）收单对账核对情况的函`,
+            `Reconciliation of merchant "${f.merchant}" (merchant no. ${f.merchantId})`,
+          ),
     '',
   );
   const contract = en ? f.contractRatesEn : f.contractRates;
-  if (f.inferred) {
+  if (onlyHeld) {
+    // Money frozen alone is no matter of fees: no rates to state.
+  } else if (f.inferred) {
     // Nothing here came from a contract: the fees due are what the provider itself charged before.
     lines.push(
       t(
@@ -370,7 +390,7 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
       ),
     );
   }
-  lines.push('');
+  if (!onlyHeld) lines.push('');
   const sources = report.files.map((x) => x.kind);
   const what = [
     sources.includes('settlement') ? t('贵司出具的结算单', 'your settlement statements') : '',
@@ -386,14 +406,19 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
   lines.push(
     f.firstDate === undefined
       ? t(`经逐笔核对${checked}，未发现损失。`, `Having checked ${checked} line by line, we found no loss.`)
-      : t(
-          `经逐笔核对${checked}，自 ${f.firstDate} 起至 ${f.lastDate ?? f.firstDate}，共 ${f.transactions} 笔交易/款项${f.inferred ? '多扣手续费或结算有误' : '与合同不符'}，合计多收手续费 ${formatFen(f.overchargeFen)}，合计损失 ${formatFen(f.lossFen)}。`,
-          `Having checked ${checked} line by line: from ${f.firstDate} to ${f.lastDate ?? f.firstDate}, ${f.transactions} ${
-            f.transactions === 1
-              ? `transaction or payout ${f.inferred ? 'was overcharged or settled wrong' : 'does not follow the contract'}`
-              : `transactions or payouts ${f.inferred ? 'were overcharged or settled wrong' : 'do not follow the contract'}`
-          }; ${formatFen(f.overchargeFen)} in fees overcharged, ${formatFen(f.lossFen)} lost in all.`,
-        ),
+      : onlyHeld
+        ? t(
+            `经逐笔核对${checked}，自 ${f.firstDate} 起至 ${f.lastDate ?? f.firstDate}，共 ${f.transactions} 笔结算款被贵司冻结，合计 ${formatFen(f.heldFen)}。`,
+            `Having checked ${checked} line by line: from ${f.firstDate} to ${f.lastDate ?? f.firstDate}, you froze ${formatFen(f.heldFen)} of our settled money on ${f.transactions} ${f.transactions === 1 ? 'line' : 'lines'}.`,
+          )
+        : t(
+            `经逐笔核对${checked}，自 ${f.firstDate} 起至 ${f.lastDate ?? f.firstDate}，共 ${f.transactions} 笔交易/款项${f.inferred ? '多扣手续费或结算有误' : '与合同不符'}${held ? '或结算款被冻结' : ''}，合计多收手续费 ${formatFen(f.overchargeFen)}，合计损失 ${formatFen(f.lossFen)}${held ? `（其中被冻结的结算款 ${formatFen(f.heldFen)}）` : ''}。`,
+            `Having checked ${checked} line by line: from ${f.firstDate} to ${f.lastDate ?? f.firstDate}, ${f.transactions} ${
+              f.transactions === 1
+                ? `transaction or payout ${f.inferred ? 'was overcharged or settled wrong' : 'does not follow the contract'}${held ? ' or had its settled money frozen' : ''}`
+                : `transactions or payouts ${f.inferred ? 'were overcharged or settled wrong' : 'do not follow the contract'}${held ? ' or had their settled money frozen' : ''}`
+            }; ${formatFen(f.overchargeFen)} in fees overcharged, ${formatFen(f.lossFen)} lost in all${held ? ` (${formatFen(f.heldFen)} of it settled money frozen)` : ''}.`,
+          ),
   );
   const charged = en ? f.chargedRatesEn : f.chargedRates;
   if (charged.length > 0) {
@@ -412,7 +437,7 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
     lines.push('', t('主要问题：', 'Main problems:'));
     diagnoses.forEach((d, i) => {
       lines.push(
-        `  ${i + 1}. ${t(`${d.title}（损失 ${formatFen(d.lossFen)}）`, `${d.titleEn} (${formatFen(d.lossFen)} lost)`)}`,
+        `  ${i + 1}. ${t(`${d.title}（${moneyWord(d, 'zh')} ${formatFen(d.lossFen)}）`, `${d.titleEn} (${formatFen(d.lossFen)} ${d.cause === 'money_frozen' ? 'held' : 'lost'})`)}`,
       );
       for (const e of (en ? d.evidenceEn : d.evidence).slice(0, 2)) lines.push(`     ${e}`);
     });
@@ -420,12 +445,25 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
   if (f.top.length > 0) {
     // Ranked by the money lost on each, largest first; each named by its 参考号 where it has one.
     const byRef = f.top.every((x) => x.refNo !== undefined);
+    // Money frozen is listed as held, not lost.
+    const heldTop = f.top.filter(isHeld).length;
+    const n = f.top.length;
     lines.push(
       '',
-      t(
-        `损失金额最大的 ${f.top.length} 笔（按损失从大到小${byRef ? '，以参考号标识' : ''}）：`,
-        `${f.top.length === 1 ? 'The largest loss' : `The ${f.top.length} largest losses, largest first`}${byRef ? ' (by reference number)' : ''}:`,
-      ),
+      heldTop === n
+        ? t(
+            `被冻结金额最大的 ${n} 笔（按冻结金额从大到小${byRef ? '，以参考号标识' : ''}）：`,
+            `${n === 1 ? 'The largest sum frozen' : `The ${n} largest sums frozen, largest first`}${byRef ? ' (by reference number)' : ''}:`,
+          )
+        : heldTop > 0
+          ? t(
+              `损失（含冻结款）金额最大的 ${n} 笔（按金额从大到小${byRef ? '，以参考号标识' : ''}）：`,
+              `The ${n} largest losses and sums frozen, largest first${byRef ? ' (by reference number)' : ''}:`,
+            )
+          : t(
+              `损失金额最大的 ${n} 笔（按损失从大到小${byRef ? '，以参考号标识' : ''}）：`,
+              `${n === 1 ? 'The largest loss' : `The ${n} largest losses, largest first`}${byRef ? ' (by reference number)' : ''}:`,
+            ),
     );
     for (const x of f.top) {
       const label = /“([^”]*)”/.exec(x.message)?.[1];
@@ -449,7 +487,7 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
           ? ''
           : `  ${t('金额', 'amount')} ${formatFen(x.amountFen)}`;
       lines.push(
-        `  ${line}${x.terminalId === undefined ? '' : `  ${t('终端', 'terminal')} ${x.terminalId}`}${amount}  ${t('损失', 'lost')} ${formatFen(x.lossFen)}`,
+        `  ${line}${x.terminalId === undefined ? '' : `  ${t('终端', 'terminal')} ${x.terminalId}`}${amount}  ${isHeld(x) ? t('冻结', 'held') : t('损失', 'lost')} ${formatFen(x.lossFen)}`,
       );
     }
   }
@@ -468,36 +506,70 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
   if (f.lossFen > 0 && f.returnedFen > 0)
     lines.push(
       t(
-        `其中贵司已在结算中返还 ${formatFen(f.returnedFen)}（见结算单中的返还记录），尚欠 ${formatFen(owedFen)}。`,
-        `You have given back ${formatFen(f.returnedFen)} of it on your statements (see their rebate lines); ${formatFen(owedFen)} is still owed.`,
+        `其中贵司已在结算中返还 ${formatFen(f.returnedFen)}（见结算单中的${held ? '返还/解冻' : '返还'}记录），尚欠 ${formatFen(owedFen)}。`,
+        `You have given back ${formatFen(f.returnedFen)} of it on your statements (see their ${held ? 'rebate and release' : 'rebate'} lines); ${formatFen(owedFen)} is still owed.`,
       ),
       '',
     );
   if (f.lossFen > 0) {
     lines.push(
       t('现请求贵司：', 'We ask you to:'),
-      t(
-        '  一、核实上述交易，书面说明多扣及差错的原因；',
-        '  1. check these transactions and explain in writing why they were overcharged or wrong;',
-      ),
+      onlyHeld
+        ? owedFen > 0
+          ? t(
+              '  一、书面说明上述结算款被冻结的原因及解冻日期；',
+              '  1. explain in writing why this settled money was frozen and on what date it will be released;',
+            )
+          : t(
+              '  一、书面说明上述结算款被冻结的原因；',
+              '  1. explain in writing why this settled money was frozen;',
+            )
+        : t(
+            '  一、核实上述交易，书面说明多扣及差错的原因；',
+            '  1. check these transactions and explain in writing why they were overcharged or wrong;',
+          ),
       owedFen > 0
-        ? t(
-            `  二、于 ${f.deadline} 前将多扣及少结的款项${f.returnedFen > 0 ? '尚欠部分' : '共计'} ${formatFen(owedFen)} 退还至本商户的结算账户；`,
-            `  2. refund ${formatFen(owedFen)} overcharged or short-settled${f.returnedFen > 0 ? ' and not yet given back' : ''} to our settlement account by ${f.deadline};`,
-          )
+        ? onlyHeld
+          ? t(
+              `  二、于 ${f.deadline} 前将尚未解冻的结算款 ${formatFen(owedFen)} 解冻并打款至本商户的结算账户；`,
+              `  2. release the ${formatFen(owedFen)} of settled money still frozen and pay it into our settlement account by ${f.deadline};`,
+            )
+          : held
+            ? t(
+                `  二、于 ${f.deadline} 前将多扣、少结及冻结的款项${f.returnedFen > 0 ? '尚欠部分' : '共计'} ${formatFen(owedFen)}（含被冻结而尚未解冻的结算款）退还或解冻打款至本商户的结算账户；`,
+                `  2. refund or release ${formatFen(owedFen)} overcharged, short-settled or frozen${f.returnedFen > 0 ? ' and not yet given back' : ''} (settled money frozen and not yet released included) to our settlement account by ${f.deadline};`,
+              )
+            : t(
+                `  二、于 ${f.deadline} 前将多扣及少结的款项${f.returnedFen > 0 ? '尚欠部分' : '共计'} ${formatFen(owedFen)} 退还至本商户的结算账户；`,
+                `  2. refund ${formatFen(owedFen)} overcharged or short-settled${f.returnedFen > 0 ? ' and not yet given back' : ''} to our settlement account by ${f.deadline};`,
+              )
         : t(
             '  二、书面确认上述款项已全部返还；',
             '  2. confirm in writing that all of it has been given back;',
           ),
-      f.inferred
+      // Frozen money besides other losses: why and until when, apart from the refund of what was taken.
+      ...(held && !onlyHeld
+        ? [
+            t(
+              `  三、书面说明结算款 ${formatFen(f.heldFen)} 被冻结的原因及解冻日期，并按期解冻打款：冻结款是本商户的结算款，不是手续费或其他应付贵司的费用；`,
+              `  3. explain in writing why ${formatFen(f.heldFen)} of our settled money was frozen and on what date it will be released, and release it then: it is our settlement money, not a fee or anything else owed to you;`,
+            ),
+          ]
+        : []),
+      onlyHeld
         ? t(
-            '  三、恢复此前实际执行的费率和结算方式；今后如需调整，须提前书面通知。',
-            '  3. restore the rates and settlement you applied before; give written notice before any change.',
+            '  三、今后如冻结本商户的结算款，请及时告知原因和预计解冻日期。',
+            '  3. whenever you freeze our settled money, tell us at once why and on what date it will be released.',
           )
-        : t(
-            '  三、恢复合同约定的费率和结算方式；今后如需调整，须按合同约定提前书面通知。',
-            '  3. restore the contract rates and settlement; give written notice, as the contract requires, before any change.',
-          ),
+        : f.inferred
+          ? t(
+              `  ${held ? '四' : '三'}、恢复此前实际执行的费率和结算方式；今后如需调整，须提前书面通知。`,
+              `  ${held ? 4 : 3}. restore the rates and settlement you applied before; give written notice before any change.`,
+            )
+          : t(
+              `  ${held ? '四' : '三'}、恢复合同约定的费率和结算方式；今后如需调整，须按合同约定提前书面通知。`,
+              `  ${held ? 4 : 3}. restore the contract rates and settlement; give written notice, as the contract requires, before any change.`,
+            ),
       '',
       t(
         `如贵司未在 ${f.deadline} 前处理或答复，本商户将向中国人民银行投诉（金融消费者投诉咨询电话 12363，支付结算类投诉），银联卡交易同时向中国银联投诉（客服电话 95516）。`,

@@ -3,6 +3,11 @@ export const CAUSES = [
   'provider_rate_change',
   'promo_expiry',
   'unagreed_charge',
+  /**
+   * Settled money the provider holds back (资金冻结, rebates.ts isHeldMoney): not a charge, the merchant's own money
+   * paid once released (解冻).
+   */
+  'money_frozen',
   'settlement_mode_change',
   'terminal_setting_error',
   'network_resubmission',
@@ -24,6 +29,10 @@ export const REMEDIES = [
   'check_hardware',
   'reconcile_regularly',
   'contact_service',
+  /** Proof that a sale is real (小票, 发货证明): what a provider holding the money (风控) asks for. */
+  'provide_proof',
+  /** When the provider does not answer: a written complaint, then the regulator (12363) and UnionPay (95516). */
+  'escalate',
 ] as const;
 export type Remedy = (typeof REMEDIES)[number];
 

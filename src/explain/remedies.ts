@@ -25,6 +25,14 @@ const STEP: Record<Remedy, { zh: string; en: string }> = {
     zh: '联系客服：带上交易记录（posguard evidence 生成的证据包）联系收单机构客服，要求说明原因并退还多扣款项',
     en: 'Contact customer service: send the provider the transaction records (the pack posguard evidence builds) and ask for an explanation and a refund',
   },
+  provide_proof: {
+    zh: '提供交易真实性材料：交易凭证（签购单/小票）、发货或服务证明（物流单号、订单记录）、与顾客的沟通记录，证明交易真实',
+    en: 'Prove the sales are real: the sales slips or receipts, proof of delivery or service (tracking numbers, order records) and the messages with the customer',
+  },
+  escalate: {
+    zh: '升级投诉：收单机构在合理期限内不处理的，先向收单机构书面投诉（附 posguard evidence 生成的证据包）；仍未解决的，向中国人民银行投诉（金融消费者投诉咨询电话 12363，支付结算类投诉），银联卡交易同时向中国银联投诉（客服电话 95516）',
+    en: "Escalate: if the provider does not act within a reasonable time, complain to it in writing (with the pack posguard evidence builds); if that does not settle it, complain to the People's Bank of China (financial consumer hotline 12363, payment and settlement) and, for UnionPay card transactions, to China UnionPay (95516)",
+  },
 };
 
 /** The remedies that fit each cause, in the order to try them. */
@@ -32,6 +40,9 @@ export const REMEDIES_BY_CAUSE: Record<Cause, readonly Remedy[]> = {
   provider_rate_change: ['contact_service', 'reconcile_regularly'],
   promo_expiry: ['contact_service', 'reconcile_regularly'],
   unagreed_charge: ['contact_service', 'reconcile_regularly'],
+  // Worded for the diagnosis (attach-diagnoses.ts heldDraft): ask why and until when, prove the sales, escalate,
+  // then watch for the 解冻 line that pays the money.
+  money_frozen: ['contact_service', 'provide_proof', 'escalate', 'reconcile_regularly'],
   settlement_mode_change: ['contact_service', 'reconcile_regularly'],
   terminal_setting_error: ['contact_service', 'restart', 'reconcile_regularly'],
   network_resubmission: ['check_network', 'restart', 'contact_service', 'reconcile_regularly'],

@@ -8,6 +8,7 @@ export const CAUSE_NAMES: Record<Cause, { zh: string; en: string }> = {
   provider_rate_change: { zh: '收单机构/代理商调价', en: 'provider or agent rate change' },
   promo_expiry: { zh: '优惠费率到期', en: 'promotional rate expired' },
   unagreed_charge: { zh: '未约定的收费', en: 'charge never agreed' },
+  money_frozen: { zh: '资金冻结（风控）', en: 'money frozen (risk control)' },
   settlement_mode_change: { zh: '结算方式变更（D0/秒到）', en: 'settlement mode changed (D0/instant)' },
   terminal_setting_error: { zh: '终端/商户费率设置错误', en: 'terminal or merchant fee setting error' },
   network_resubmission: { zh: '网络超时重发', en: 'network resubmission' },
@@ -26,6 +27,14 @@ const CONFIDENCE: Record<Confidence, { zh: string; en: string }> = {
 };
 
 const pick = (lang: Lang, zh: string, en: string) => (lang === 'en' ? en : zh);
+
+/**
+ * What a diagnosis's money is, as a word before the amount: 损失 (loss), or 冻结 (held) for money frozen, which
+ * stays the merchant's and is paid once released, so it is not called lost.
+ */
+export function moneyWord(d: Pick<Diagnosis, 'cause'>, lang: Lang): string {
+  return d.cause === 'money_frozen' ? pick(lang, '冻结', 'held') : pick(lang, '损失', 'loss');
+}
 
 /** The section title shown in every output. */
 export function diagnosesHeading(lang: Lang): string {
@@ -50,7 +59,7 @@ export function diagnosisLines(diagnoses: readonly Diagnosis[], lang: Lang): str
     const name = CAUSE_NAMES[d.cause];
     out.push(
       `  ${i + 1}. ${diagnosisTitle(d, diagnoses, lang)}  [${pick(lang, name.zh, name.en)} · ${pick(lang, CONFIDENCE[d.confidence].zh, CONFIDENCE[d.confidence].en)}]` +
-        (d.lossFen > 0 ? pick(lang, `  损失 ${formatFen(d.lossFen)}`, `  loss ${formatFen(d.lossFen)}`) : ''),
+        (d.lossFen > 0 ? `  ${moneyWord(d, lang)} ${formatFen(d.lossFen)}` : ''),
     );
     for (const e of lang === 'en' ? d.evidenceEn : d.evidence) out.push(`     · ${e}`);
     out.push(`     ${pick(lang, '处理建议：', 'What to do:')}`);
@@ -71,7 +80,7 @@ export function diagnosisHtml(diagnoses: readonly Diagnosis[], lang: Lang): stri
     parts.push(
       `<div class="diagnosis" id="${esc(d.id)}"><h3>${i + 1}. ${esc(diagnosisTitle(d, diagnoses, lang))}</h3>`,
       `<p class="muted">${esc(pick(lang, name.zh, name.en))} · ${esc(pick(lang, CONFIDENCE[d.confidence].zh, CONFIDENCE[d.confidence].en))}` +
-        `${d.lossFen > 0 ? ` · ${esc(pick(lang, '损失', 'loss'))} ${esc(formatFen(d.lossFen))}` : ''}` +
+        `${d.lossFen > 0 ? ` · ${esc(moneyWord(d, lang))} ${esc(formatFen(d.lossFen))}` : ''}` +
         ` · ${esc(pick(lang, `${d.findingIds.length} 项问题`, `${d.findingIds.length} finding(s)`))}</p>`,
       `<ul>${(lang === 'en' ? d.evidenceEn : d.evidence).map((e) => `<li>${esc(e)}</li>`).join('')}</ul>`,
       `<p><strong>${esc(pick(lang, '处理建议', 'What to do'))}</strong></p>`,

@@ -4,7 +4,7 @@ import { owedOf } from '../audit/rebates.js';
 import type { AuditReport, Finding } from '../audit/report-types.js';
 import { headline, kindName } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
-import { CAUSE_NAMES, diagnosesHeading, diagnosisTitle } from './render-diagnoses.js';
+import { CAUSE_NAMES, diagnosesHeading, diagnosisTitle, moneyWord } from './render-diagnoses.js';
 
 /** A CJK font pdfkit can embed: a TTF/OTF, or a TTC with the PostScript name of the face to use (fontkit matches that name). */
 export interface CjkFont {
@@ -126,8 +126,8 @@ export function renderPdf(report: AuditReport, options: RenderPdfOptions): Promi
         .fontSize(10.5)
         .text(
           t(
-            `${i + 1}. ${diagnosisTitle(d, diagnoses, 'zh')}（${CAUSE_NAMES[d.cause].zh}${d.lossFen > 0 ? `，损失 ${formatFen(d.lossFen)}` : ''}）`,
-            `${i + 1}. ${diagnosisTitle(d, diagnoses, 'en')} (${CAUSE_NAMES[d.cause].en}${d.lossFen > 0 ? `, ${formatFen(d.lossFen)} lost` : ''})`,
+            `${i + 1}. ${diagnosisTitle(d, diagnoses, 'zh')}（${CAUSE_NAMES[d.cause].zh}${d.lossFen > 0 ? `，${moneyWord(d, 'zh')} ${formatFen(d.lossFen)}` : ''}）`,
+            `${i + 1}. ${diagnosisTitle(d, diagnoses, 'en')} (${CAUSE_NAMES[d.cause].en}${d.lossFen > 0 ? `, ${formatFen(d.lossFen)} ${d.cause === 'money_frozen' ? 'held' : 'lost'}` : ''})`,
           ),
           { width },
         );
