@@ -3,7 +3,9 @@
 // devices file names no merchant in its lines: it may say whose it is elsewhere — its account holder (户名) or
 // account number against those a statement's title gives, a merchant number in its title, a merchant number
 // column, its memos or its name —, and in an agent's folder of one sub-folder per merchant, the folder says it.
-// Another merchant's credits are no payout of the merchants asked for, and its file no evidence of theirs.
+// Another merchant's credits are no payout of the merchants asked for, and its file no evidence of theirs. A
+// devices file lists terminals: the merchant whose statements or journal carry those terminals is its merchant,
+// whatever (or however) its merchantId says.
 
 /** A statement file and the merchant numbers its lines carry ('' for a line without; undefined when unknown). */
 export interface StatementMerchants {
@@ -36,19 +38,35 @@ export interface FileClues {
   names: readonly string[];
   /** The account's numbers (账号 in the title or a column). */
   accounts: readonly string[];
+  /** The terminals a devices file lists (终端号). */
+  terminals?: readonly string[];
 }
 
 /** Where a file said whose it is. */
-export type Clue = 'owner' | 'number' | 'name' | 'account' | 'title' | 'memo' | 'file-name' | 'folder-name';
+export type Clue =
+  | 'owner'
+  | 'number'
+  | 'name'
+  | 'account'
+  | 'terminal'
+  | 'title'
+  | 'memo'
+  | 'file-name'
+  | 'folder-name';
 
 /**
  * What --merchant makes of a bank or devices file: `selected` names a merchant asked for (kept); `other` names only
  * others (left out); `folder-other` lies beside statements of others only (left out); `folder-selected` beside
  * statements of the merchants asked for only (kept); `unattributed` says nothing while the statements hold other
- * merchants too (kept, and the user told); `alone` says nothing and there is no other merchant it could be of.
+ * merchants too (kept, and the user told); `alone` says nothing and there is no other merchant it could be of. A
+ * `selected` file that names one merchant asked for only gives it as `merchantId`.
  */
 export type Attribution =
-  | { file: string; verdict: 'selected' | 'folder-selected' | 'unattributed' | 'alone' | 'folder-other' }
+  | {
+      file: string;
+      verdict: 'selected' | 'folder-selected' | 'unattributed' | 'alone' | 'folder-other';
+      merchantId?: string;
+    }
   | { file: string; verdict: 'other'; merchantId: string; by: Clue };
 
 /** Whether the verdict keeps the file for the merchants asked for. */
@@ -94,6 +112,58 @@ export function sameAccount(a: string, b: string): boolean {
   return hx.slice(0, heads) === hy.slice(0, heads);
 }
 
+/**
+ * A merchant or terminal number as files may each write it: full-width digits as ASCII, without spaces, dashes,
+ * dots or underscores, capitals, and without leading zeros (a YAML number drops them: `merchantId: 0123…`).
+ */
+export function idKey(id: string): string {
+  return id
+    .normalize('NFKC')
+    .replace(/[\s._-]/g, '')
+    .toUpperCase()
+    .replace(/^0+(?=.)/, '');
+}
+
+/**
+ * Each terminal the statements' and journals' lines carry (by idKey), with the one merchant they name; null for a
+ * terminal of several merchants (terminal numbers are a provider's per merchant: 10000001 may be everyone's), or
+ * of lines without a merchant number.
+ */
+export type TerminalOwners = ReadonlyMap<string, string | null>;
+
+/**
+ * TerminalOwners from the statements' terminals (each with the merchant its lines name, null for several: the
+ * import's statementTerminals) and each audited merchant's journal terminals.
+ */
+export function terminalOwners(
+  statementTerminals: Iterable<readonly [terminalId: string, merchantId: string | null]>,
+  journals: Iterable<readonly [merchantId: string, digest: { terminalIds: Iterable<string> }]>,
+): Map<string, string | null> {
+  const owners = new Map<string, string | null>();
+  const note = (terminalId: string, merchantId: string | null) => {
+    const key = idKey(terminalId);
+    if (key === '') return;
+    const known = owners.get(key);
+    const m = merchantId === '' ? null : merchantId;
+    if (known === undefined) owners.set(key, m);
+    else if (known !== m) owners.set(key, null);
+  };
+  for (const [terminalId, merchantId] of statementTerminals) note(terminalId, merchantId);
+  for (const [merchantId, digest] of journals) for (const t of digest.terminalIds) note(t, merchantId);
+  return owners;
+}
+
+/**
+ * The merchant of `known` a merchantId names: itself, else the one known merchant written the same way but for
+ * spaces, dashes, capitals or leading zeros (idKey); undefined when none is, or several are.
+ */
+function knownMerchant(id: string, known: ReadonlySet<string>): string | undefined {
+  if (known.has(id)) return id;
+  const key = idKey(id);
+  const same = [...known].filter((m) => idKey(m) === key);
+  return same.length === 1 ? same[0] : undefined;
+}
+
 /** The one merchant a statement's lines name (its title's 商户号 when they name none); undefined for several. */
 function merchantOfStatement(s: StatementTitle): string | undefined {
   const named = new Set((s.merchants ?? []).filter((m) => m !== ''));
@@ -115,13 +185,27 @@ function ofSelectedOnly(s: StatementMerchants, selected: ReadonlySet<string>): b
   return s.merchants !== undefined && s.merchants.length > 0 && s.merchants.every((m) => selected.has(m));
 }
 
-/** The merchants a statement's title names and accounts belong to: by name, and by account number. */
+/**
+ * The merchants a statement's title names and accounts belong to: by name, and by account number; and the one
+ * merchant of each terminal.
+ */
 interface Registry {
   byName: Map<string, Set<string>>;
   accounts: { account: string; merchantId: string }[];
+  terminals: TerminalOwners;
 }
 
-function registryOf(statements: readonly StatementTitle[]): Registry {
+/** The merchants whose terminals a devices file lists, each with the clue 'terminal'. */
+function merchantsOfTerminals(f: FileClues, terminals: TerminalOwners): Map<string, Clue> {
+  const named = new Map<string, Clue>();
+  for (const t of f.terminals ?? []) {
+    const m = terminals.get(idKey(t));
+    if (m !== undefined && m !== null) named.set(m, 'terminal');
+  }
+  return named;
+}
+
+function registryOf(statements: readonly StatementTitle[], terminals: TerminalOwners): Registry {
   const byName = new Map<string, Set<string>>();
   const accounts: Registry['accounts'] = [];
   for (const s of statements) {
@@ -136,7 +220,7 @@ function registryOf(statements: readonly StatementTitle[]): Registry {
     }
     for (const account of s.accounts) accounts.push({ account, merchantId: m });
   }
-  return { byName, accounts };
+  return { byName, accounts, terminals };
 }
 
 /** The merchants of `known` a file names by what it holds, each with where it said so first. */
@@ -154,6 +238,7 @@ function merchantsNamed(
   for (const name of f.names) for (const m of registry.byName.get(normaliseName(name)) ?? []) note(m, 'name');
   for (const a of f.accounts)
     for (const s of registry.accounts) if (sameAccount(a, s.account)) note(s.merchantId, 'account');
+  for (const [m, by] of merchantsOfTerminals(f, registry.terminals)) note(m, by);
   for (const t of f.titles) for (const token of tokensOf(t)) note(token, 'title');
   for (const t of f.memos) for (const token of tokensOf(t)) note(token, 'memo');
   for (const token of tokensOf(baseName)) note(token, 'file-name');
@@ -166,38 +251,56 @@ function verdictOf(
   named: ReadonlyMap<string, Clue>,
   selected: ReadonlySet<string>,
 ): Attribution | undefined {
-  if ([...named.keys()].some((m) => selected.has(m))) return { file, verdict: 'selected' };
+  const mine = [...named.keys()].filter((m) => selected.has(m));
+  if (mine.length > 0)
+    return { file, verdict: 'selected', ...(mine.length === 1 ? { merchantId: mine[0] as string } : {}) };
   const first = [...named][0];
   return first === undefined ? undefined : { file, verdict: 'other', merchantId: first[0], by: first[1] };
 }
 
 /**
  * Whose each bank or devices file is, for --merchant `selected` (see Attribution). What the file says comes first:
- * its owner, or a merchant number, account holder or account number of the statements' in its title, columns,
- * memos or name. Then its folder: beside statements of others only (an agent's folder per merchant) it is theirs,
- * beside the selected merchants' only it is theirs. Then a merchant number in its folder's name. Else it cannot
- * tell. `directoryOf` gives a file's folder (the same for statements and the others), `baseName` the last part of
- * a path.
+ * its owner (a known merchant's number, however written), or a merchant number, account holder or account number
+ * of the statements' in its title, columns, memos or name, or the terminals of one merchant's lines (`terminals`).
+ * An owner no statement names (another system's number) is decisive only when its terminals say nothing. Then its
+ * folder: beside statements of others only (an agent's folder per merchant) it is theirs, beside the selected
+ * merchants' only it is theirs. Then a merchant number in its folder's name. Else it cannot tell. `directoryOf`
+ * gives a file's folder (the same for statements and the others), `baseName` the last part of a path.
  */
 export function attributeFiles(
   statements: readonly StatementTitle[],
   files: readonly FileClues[],
   selected: ReadonlySet<string>,
   path: { directoryOf: (file: string) => string; baseName: (file: string) => string },
+  terminals: TerminalOwners = new Map(),
 ): Attribution[] {
   const known = new Set<string>(selected);
   for (const s of statements) for (const m of s.merchants ?? []) if (m !== '') known.add(m);
-  const registry = registryOf(statements);
+  for (const m of terminals.values()) if (m !== null) known.add(m);
+  const registry = registryOf(statements, terminals);
   const folders = new Map<string, StatementMerchants[]>();
   for (const s of statements) {
     const dir = path.directoryOf(s.file);
     folders.set(dir, [...(folders.get(dir) ?? []), s]);
   }
   return files.map((f): Attribution => {
-    if (f.owner !== undefined)
-      return selected.has(f.owner)
-        ? { file: f.file, verdict: 'selected' }
-        : { file: f.file, verdict: 'other', merchantId: f.owner, by: 'owner' };
+    if (f.owner !== undefined) {
+      const owner = knownMerchant(f.owner, known);
+      if (owner !== undefined)
+        return selected.has(owner)
+          ? { file: f.file, verdict: 'selected', merchantId: owner }
+          : { file: f.file, verdict: 'other', merchantId: owner, by: 'owner' };
+      // A merchantId no file names: the merchant's number in another system, or mistyped. Whose terminals the file
+      // lists tells; failing that, the merchantId stands, another merchant's.
+      return (
+        verdictOf(f.file, merchantsOfTerminals(f, registry.terminals), selected) ?? {
+          file: f.file,
+          verdict: 'other',
+          merchantId: f.owner,
+          by: 'owner',
+        }
+      );
+    }
     // With no merchant but those asked for, there is nobody else's file to tell apart.
     if (known.size === selected.size) return { file: f.file, verdict: 'alone' };
     const said = verdictOf(f.file, merchantsNamed(f, known, registry, path.baseName(f.file)), selected);
@@ -213,6 +316,18 @@ export function attributeFiles(
       if (known.has(token) && !inFolderName.has(token)) inFolderName.set(token, 'folder-name');
     return verdictOf(f.file, inFolderName, selected) ?? { file: f.file, verdict: 'unattributed' };
   });
+}
+
+/**
+ * A devices file as the diagnoses read it (they apply one with a merchantId to that merchant only): one kept for a
+ * merchant asked for although its merchantId is written otherwise, or is another system's, carries that
+ * merchant's number (`a.merchantId`), or none when its terminals are of several merchants asked for.
+ */
+export function asAttributed<T extends { merchantId?: string }>(value: T, a: Attribution | undefined): T {
+  if (value.merchantId === undefined || a === undefined || !keeps(a) || a.merchantId === value.merchantId)
+    return value;
+  const { merchantId: _given, ...rest } = value;
+  return (a.merchantId === undefined ? rest : { ...rest, merchantId: a.merchantId }) as T;
 }
 
 /**
@@ -243,6 +358,7 @@ const CLUE_TEXT: Record<Clue, [zh: string, en: string]> = {
   number: ['商户号', 'a merchant number in it'],
   name: ['户名', 'its account holder'],
   account: ['账号', 'its account number'],
+  terminal: ['终端号', 'its terminal IDs'],
   title: ['表头中的商户号', 'a merchant number in its title'],
   memo: ['摘要中的商户号', 'a merchant number in its memos'],
   'file-name': ['文件名中的商户号', 'the merchant number in its name'],

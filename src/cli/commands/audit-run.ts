@@ -124,6 +124,8 @@ interface Audited {
   bank: Attribution[];
   /** The statements and journals without a line of the merchants --merchant asks for (empty without). */
   withoutSelected: ReadonlySet<string>;
+  /** Each terminal of the statements' lines with the merchant they name (null for several): whose devices are. */
+  statementTerminals: [string, string | null][];
 }
 
 /**
@@ -394,6 +396,7 @@ async function auditByFileGroups(
     statements: attributed.statements,
     bank: attributed.bank,
     withoutSelected,
+    statementTerminals: results.flatMap((r) => r.imports.flatMap((i) => i.statementTerminals)),
   };
 }
 
@@ -562,11 +565,8 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
   const drops = new DropLog();
   const bank = await keptBankRecords(results, drops, attributed.leftOut);
   const selected = merchantFilterOf(args.options);
-  const unnamed = spool.placeUnnamedJournal(
-    coverage.channelsByMerchant(),
-    results.flatMap((r) => r.statementTerminals),
-    selected,
-  );
+  const statementTerminals = results.flatMap((r) => r.statementTerminals);
+  const unnamed = spool.placeUnnamedJournal(coverage.channelsByMerchant(), statementTerminals, selected);
   const notes = unnamed === undefined ? [] : [unnamedJournalWarning(unnamed)];
   // A journal gave the merchants asked for nothing when none of its lines was kept for them: its lines were other
   // merchants', or without a number and placed with none of theirs. All its lines to the statements' only merchant
@@ -647,6 +647,7 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
     statements: attributed.statements,
     bank: attributed.bank,
     withoutSelected,
+    statementTerminals,
   };
 }
 
@@ -663,7 +664,9 @@ async function reportOf(
   const { session, drops, journal, notes } = audited;
   // Cross-file duplicates are reported on the file that repeated them, in the order importFiles would.
   drops.warnOn(audited.summaries);
-  const { attributeFiles, attributionWarnings, keeps } = await import('../../audit/merchant-files.js');
+  const { asAttributed, attributeFiles, attributionWarnings, keeps, terminalOwners } = await import(
+    '../../audit/merchant-files.js'
+  );
   const { merchantFilterOf } = await import('../../audit/scope.js');
   const selected = merchantFilterOf(args.options);
   const devices =
@@ -679,9 +682,11 @@ async function reportOf(
             memos: [],
             names: [],
             accounts: [],
+            terminals: d.value.terminals.map((t) => t.terminalId),
           })),
           selected,
           pathsOf(ctx),
+          terminalOwners(audited.statementTerminals, journal),
         );
   const leftOut = new Set<string>(audited.withoutSelected);
   for (const a of [...audited.bank, ...devices]) if (!keeps(a)) leftOut.add(a.file);
@@ -720,7 +725,8 @@ async function reportOf(
   });
   const { attachDiagnoses } = await import('../../explain/attach-diagnoses.js');
   attachDiagnoses(report, {
-    devices: args.devices.filter((d) => !leftOut.has(d.file)).map((d) => d.value),
+    // Kept for a merchant by its terminals or a merchantId written otherwise: that merchant's file.
+    devices: args.devices.flatMap((d, i) => (leftOut.has(d.file) ? [] : [asAttributed(d.value, devices[i])])),
     plans: args.plans,
     sharedPlan: args.sharedPlan,
     journal,
