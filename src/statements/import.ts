@@ -314,6 +314,7 @@ export function openTextTable(
       ...(override === undefined ? {} : { override }),
       ...(fileDate === undefined ? {} : { fileDate }),
       textCells: delimiter !== 'fixed',
+      ...(delimiter === 'fixed' ? {} : { delimiter }),
     },
     onRecord,
   );

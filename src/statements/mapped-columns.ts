@@ -28,6 +28,13 @@ export function mappedNames(preset: Preset, field: PresetField): string[] {
   return (Array.isArray(refs) ? refs : [refs]).filter((r): r is string => typeof r === 'string');
 }
 
+/** The column numbers (1-based) a preset gives a field: `amount: 7` picks the 7th column, header or not. */
+export function mappedNumbers(preset: Preset, field: PresetField): number[] {
+  const refs = preset.columns[field];
+  if (refs === undefined) return [];
+  return (Array.isArray(refs) ? refs : [refs]).filter((r): r is number => typeof r === 'number');
+}
+
 /**
  * The header cell most like one of `names` (edit distance over header keys: full/half width, spaces and case
  * aside), when it is close enough to be a typo of it: 记帐日期 → 记账日期, 附注 → 附言. Cells at `taken` are
@@ -66,7 +73,8 @@ function keyLines(file: string): ReadonlyMap<string, number> {
 /**
  * The mapped fields whose names are not in `cells` (a header, or the row most like one), each as
  * `m.yaml:4 columns.time: “记帐日期”不在表头中，最接近的是“记账日期”`; `found` is the column each field was found
- * at (-1 when not). Every message about a mapped column the header lacks starts so, whoever finds it.
+ * at (-1 when not). Every message about a mapped column the header lacks starts so, whoever finds it. A field
+ * given only by column numbers the header does not reach says so (`表头只有 6 列，没有第 9 列`).
  */
 export function missingMappedColumns(
   preset: Preset,
@@ -74,7 +82,9 @@ export function missingMappedColumns(
   found: (field: PresetField) => number,
   mapping: MappingSource,
 ): MappedColumnIssue[] {
-  const missing = PRESET_FIELDS.filter((f) => mappedNames(preset, f).length > 0 && found(f) < 0);
+  const missing = PRESET_FIELDS.filter(
+    (f) => (mappedNames(preset, f).length > 0 || mappedNumbers(preset, f).length > 0) && found(f) < 0,
+  );
   if (missing.length === 0) return [];
   const lines = keyLines(mapping.file);
   const taken = new Set(PRESET_FIELDS.map(found).filter((i) => i >= 0));
@@ -82,6 +92,15 @@ export function missingMappedColumns(
     const names = mappedNames(preset, field);
     const line = lines.get(`columns.${field}`);
     const place = `${line === undefined ? mapping.shown : `${mapping.shown}:${line}`} columns.${field}`;
+    if (names.length === 0) {
+      const numbers = mappedNumbers(preset, field);
+      return {
+        field,
+        line: line ?? 0,
+        zh: `${place}: 表头只有 ${cells.length} 列，没有第 ${numbers.join('、')} 列`,
+        en: `${place}: the header has ${cells.length} columns, no column ${numbers.join(' or ')}`,
+      };
+    }
     const guess = closestHeader(names, cells, taken);
     const zhNames = names.map((n) => `“${n}”`).join('、');
     const enNames = names.map((n) => `"${n}"`).join(', ');
@@ -127,9 +146,11 @@ export function mappedHeaderError(
   }
   if (best === undefined) return undefined;
   const { cells, row } = best;
+  // As the reader would take this row for the header: column numbers included.
   const columns = resolveColumns(
     preset,
     cells.map((c) => normaliseHeader(c).key),
+    'all',
   );
   const issues = missingMappedColumns(preset, cells, (f) => columns.get(f) ?? -1, mapping);
   if (issues.length === 0) return undefined;

@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { daysInMonth, dayNumber, addDays, wallTimeToIso } from '../time/shanghai.js';
 import {
+  hasNoYear,
   parseClock,
   parseDateTime,
   parseLocalDate,
+  parseLocalDateAfter,
   parseWallTime,
   wallTimeFromExcelDate,
 } from './parse-date-time.js';
@@ -183,6 +185,167 @@ describe('parseLocalDate and parseClock', () => {
     });
     expect(parseClock('9时05分')).toEqual({ ok: true, value: { hour: 9, minute: 5, second: 0 } });
     expect(parseDateTime('2026年8月3日 12时05分分')).toMatchObject({ ok: false });
+  });
+});
+
+describe('a settlement date without a year, after its trade date (parseLocalDateAfter)', () => {
+  it('takes the trade’s year, or the next when the day is past in it', () => {
+    const v = (value: string) => ({ ok: true, value });
+    expect(parseLocalDateAfter('1103', '2026-11-02')).toEqual(v('2026-11-03'));
+    expect(parseLocalDateAfter('0104', '2026-12-31')).toEqual(v('2027-01-04'));
+    expect(parseLocalDateAfter('1231', '2026-12-31')).toEqual(v('2026-12-31'));
+    expect(parseLocalDateAfter('1230', '2026-12-31')).toEqual(v('2027-12-30'));
+    expect(parseLocalDateAfter('1月4日', '2026-12-31')).toEqual(v('2027-01-04'));
+    expect(parseLocalDateAfter('01-04', '2026-12-31')).toEqual(v('2027-01-04'));
+    expect(parseLocalDateAfter('0104093012', '2026-12-31')).toEqual(v('2027-01-04'));
+    expect(parseLocalDateAfter('０１０４', '2026-12-31')).toEqual(v('2027-01-04'));
+    expect(parseLocalDateAfter('0229', '2027-03-01')).toEqual(v('2028-02-29'));
+    // A date with its year is read as written, whatever the trade date.
+    expect(parseLocalDateAfter('2026-11-01', '2026-11-02')).toEqual(v('2026-11-01'));
+    expect(parseLocalDateAfter('0229', '2027-01-15')).toEqual({
+      ok: false,
+      problem: {
+        code: 'time.no-year',
+        zh: '“0229”没有年份，交易日期 2027-01-15 之后一年内没有这一天',
+        en: '"0229" has no year, and no such day falls within a year after the trade date 2027-01-15',
+      },
+    });
+    expect(parseLocalDateAfter('1301', '2026-11-02')).toMatchObject({
+      ok: false,
+      problem: { code: 'time.impossible' },
+    });
+    expect(parseLocalDateAfter('0104256000', '2026-12-31')).toMatchObject({
+      ok: false,
+      problem: { code: 'time.impossible' },
+    });
+  });
+
+  it('is the day written, never before the trade date and less than a year after it (property)', () => {
+    const spellings = (date: string) => {
+      const [mm = '', dd = ''] = [date.slice(5, 7), date.slice(8, 10)];
+      return [`${mm}${dd}`, `${mm}-${dd}`, `${Number(mm)}月${Number(dd)}日`, `${mm}${dd}235959`];
+    };
+    fc.assert(
+      fc.property(wall, fc.integer({ min: 0, max: 364 }), fc.nat(3), (t, after, how) => {
+        const trade = `${t.year}-${p2(t.month)}-${p2(t.day)}`;
+        fc.pre(t.year < 2199);
+        const settle = addDays(trade, after);
+        const r = parseLocalDateAfter(spellings(settle)[how] ?? '', trade);
+        expect(r).toEqual({ ok: true, value: settle });
+      }),
+      { numRuns: 2000 },
+    );
+    // Any month and day at all: read on or after the trade date and within a year, or refused (29 February).
+    fc.assert(
+      fc.property(wall, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (t, month, day) => {
+        fc.pre(t.year < 2199 && day <= daysInMonth(2000, month));
+        const trade = `${t.year}-${p2(t.month)}-${p2(t.day)}`;
+        const r = parseLocalDateAfter(`${p2(month)}${p2(day)}`, trade);
+        if (!r.ok) {
+          expect([month, day, r.problem.code]).toEqual([2, 29, 'time.no-year']);
+          return;
+        }
+        expect(r.value.slice(5)).toBe(`${p2(month)}-${p2(day)}`);
+        const gap = dayNumber(r.value) - dayNumber(trade);
+        expect(gap).toBeGreaterThanOrEqual(0);
+        expect(gap).toBeLessThanOrEqual(365);
+        // Closest: the year before would put it before the trade date.
+        const before = `${Number(r.value.slice(0, 4)) - 1}${r.value.slice(4)}`;
+        if (daysInMonth(Number(before.slice(0, 4)), month) >= day) expect(before < trade).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('tells the dates without a year from those with one (hasNoYear)', () => {
+    for (const text of ['1103', '0104', '11-03', '1/4', '11月3日', '1103093012', '１１０３'])
+      expect([text, hasNoYear(text)]).toEqual([text, true]);
+    for (const text of [
+      '2026-11-03',
+      '20261103',
+      '2026/1/4',
+      '2026年1月4日',
+      '26-11-03',
+      '20261103093012',
+      '46237',
+    ])
+      expect([text, hasNoYear(text)]).toEqual([text, false]);
+    fc.assert(
+      fc.property(wall, (t) => {
+        const date = `${t.year}-${p2(t.month)}-${p2(t.day)}`;
+        for (const text of [date, date.replaceAll('-', ''), date.replaceAll('-', '/'), `${date} 10:00:00`])
+          expect(hasNoYear(text)).toBe(false);
+        expect(hasNoYear(date.slice(5).replace('-', ''))).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('a two-digit year', () => {
+  it('reads yy-MM-dd and yy/MM/dd as 20yy when the year comes first and is above 12', () => {
+    const v = (value: string) => ({ ok: true, value });
+    expect(parseDateTime('26-11-02 10:00:00')).toEqual(v('2026-11-02T10:00:00+08:00'));
+    expect(parseDateTime('26/11/02 11:00:00')).toEqual(v('2026-11-02T11:00:00+08:00'));
+    expect(parseDateTime('26-11-2 10:00')).toEqual(v('2026-11-02T10:00:00+08:00'));
+    expect(parseDateTime('26/1/5')).toEqual(v('2026-01-05T00:00:00+08:00'));
+    expect(parseDateTime('26-11-02T10:00:00.0')).toEqual(v('2026-11-02T10:00:00+08:00'));
+    expect(parseDateTime('26-11-02 下午 3:05')).toEqual(v('2026-11-02T15:05:00+08:00'));
+    expect(parseLocalDate('26-11-03')).toEqual(v('2026-11-03'));
+    expect(parseDateTime('26-11-02 10:00', '2026-11-03')).toEqual(v('2026-11-02T10:00:00+08:00'));
+  });
+
+  it('refuses what could be day or month first, and a year-first reading that is no date', () => {
+    for (const text of ['02/11/26', '11/02/26 10:00', '12-11-26', '00-01-01', '26/13/02', '26-02-30']) {
+      expect(parseDateTime(text)).toEqual({
+        ok: false,
+        problem: {
+          code: 'time.two-digit-year',
+          zh: `“${text}”的年份只有两位，读不出哪个数是年、哪个是月和日（如 02/11/26 可以是 2002年11月26日、2026年11月2日或 2026年2月11日）：请导出带四位年份的日期（如 2026-11-02）`,
+          en: `"${text}" has a two-digit year, and which number is the year, the month and the day cannot be told (02/11/26 may be 2002-11-26, 2026-11-02 or 2026-02-11): export dates with a four-digit year (e.g. 2026-11-02)`,
+        },
+      });
+    }
+    // Day first past the 12th: year first it is 2031, years from the reference date it is read against.
+    expect(parseDateTime('31/12/26 10:00', '2027-01-04')).toMatchObject({
+      ok: false,
+      problem: { code: 'time.two-digit-year' },
+    });
+    expect(parseDateTime('26-11-02 24:00')).toMatchObject({
+      ok: false,
+      problem: { code: 'time.impossible' },
+    });
+    // Mixed separators, dots (dd.MM.yy) and a glued clock are no two-digit year.
+    for (const text of ['26-11/02', '26.11.02', '26-11-0210:00', '2-11-02', '026-11-02'])
+      expect(parseDateTime(text)).toMatchObject({ ok: false, problem: { code: 'time.invalid' } });
+  });
+
+  it('round-trips every date of 2013–2099 in its two-digit spellings (property)', () => {
+    fc.assert(
+      fc.property(wall, (t) => {
+        fc.pre(t.year >= 2013 && t.year <= 2099);
+        const yy = p2(t.year % 100);
+        const want = { ok: true, value: iso(t) };
+        const clock = `${p2(t.hour)}:${p2(t.minute)}:${p2(t.second)}`;
+        expect(parseDateTime(`${yy}-${p2(t.month)}-${p2(t.day)} ${clock}`)).toEqual(want);
+        expect(parseDateTime(`${yy}/${t.month}/${t.day} ${t.hour}:${p2(t.minute)}:${p2(t.second)}`)).toEqual(
+          want,
+        );
+        expect(parseLocalDate(`${yy}-${t.month}-${t.day}`)).toEqual({ ok: true, value: iso(t).slice(0, 10) });
+        // With its own day as the reference, as a row's settlement date would be.
+        expect(parseDateTime(`${yy}/${p2(t.month)}/${p2(t.day)} ${clock}`, iso(t).slice(0, 10))).toEqual(
+          want,
+        );
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 12 }), wall, (yy, t) => {
+        expect(parseDateTime(`${p2(yy)}-${p2(t.month)}-${p2(t.day)}`)).toMatchObject({
+          ok: false,
+          problem: { code: 'time.two-digit-year' },
+        });
+      }),
+    );
   });
 });
 

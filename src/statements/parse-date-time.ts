@@ -23,6 +23,15 @@ const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2}):?(\d{2}):?(\d{2})(?:\.(\d
 /** A month and day without a year (`10月12日`, `10-12`, `10/12`), with an optional clock as DATE_TIME has it. */
 const MONTH_DAY =
   /^(\d{1,2})(?:月(\d{1,2})日?|[-/](\d{1,2}))(?:[ T]*(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?|分)?(?:\.\d{1,9})?)?$/;
+/**
+ * A two-digit year first, as 20yy (`26-11-02`, `26/11/2 10:00`): the same separator twice, then a clock as DATE_TIME
+ * has it after at least one space or a T. Which of its numbers is the year is decided in shortYear.
+ */
+const SHORT_YEAR =
+  /^(\d{2})([-/])(\d{1,2})\2(\d{1,2})(?:[ T]+(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?|分)?(?:\.(\d{1,9}))?)?$/;
+/** Dates without a year as a settlement date column writes them: MMDD, MMDDhhmmss. */
+const MMDD = /^(\d{2})(\d{2})$/;
+const MMDD_CLOCK = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 /** A month-day more than this many days after its reference is of the year before (a January statement's December). */
 const MONTH_DAY_AHEAD_DAYS = 183;
 const CLOCK = /^(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})秒?|分)?(?:\.\d{1,9})?$|^(\d{2})(\d{2})(\d{2})$/;
@@ -32,6 +41,15 @@ function badTime(text: string): Parsed<never> {
     'time.invalid',
     `“${text}”不是可识别的日期时间（如 2026-10-01 12:00:00）`,
     `"${text}" is not a date and time (expected e.g. 2026-10-01 12:00:00)`,
+  );
+}
+
+/** A two-digit year whose place among the numbers cannot be told (02/11/26), or whose year-first reading is no date. */
+function unclearShortYear(text: string): Parsed<never> {
+  return fail(
+    'time.two-digit-year',
+    `“${text}”的年份只有两位，读不出哪个数是年、哪个是月和日（如 02/11/26 可以是 2002年11月26日、2026年11月2日或 2026年2月11日）：请导出带四位年份的日期（如 2026-11-02）`,
+    `"${text}" has a two-digit year, and which number is the year, the month and the day cannot be told (02/11/26 may be 2002-11-26, 2026-11-02 or 2026-02-11): export dates with a four-digit year (e.g. 2026-11-02)`,
   );
 }
 
@@ -76,8 +94,9 @@ function toShanghai(text: string, t: WallTime, offset: string): Parsed<WallTime>
 /**
  * Parses a statement's date-time into Shanghai wall time: `2026-10-01 12:00:00`, `2026/10/01 12:00`,
  * `20261001`, `20261001120000`, `2026-10-01T12:00:00`, a Java `.0` suffix, Leshua's glued `2018-07-3116:07:27`,
- * `2026年10月1日 12:00`; `MMDDhhmmss` (no year) takes the year that puts it within the 364 days up to
- * `referenceDate` (a settlement or file date), and is rejected without one.
+ * `2026年10月1日 12:00`, a two-digit year first (`26-11-02`, `26/11/2 10:00`, see shortYear); `MMDDhhmmss` (no
+ * year) takes the year that puts it within the 364 days up to `referenceDate` (a settlement or file date), and is
+ * rejected without one.
  */
 export function parseWallTime(raw: string, referenceDate?: string): Parsed<WallTime> {
   const text = stripCellDecoration(toHalfWidth(raw)).replace(/\s+/g, ' ');
@@ -127,11 +146,35 @@ function wallTimeOf(text: string, referenceDate?: string): Parsed<WallTime> {
   if (m) return fromParts(text, m.slice(1));
   m = COMPACT.exec(text);
   if (m) return fromParts(text, m.slice(1));
-  m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
+  m = MMDD_CLOCK.exec(text);
   if (m) return withoutYear(text, m.slice(1).map(Number), referenceDate);
   m = MONTH_DAY.exec(text);
   if (m) return monthDay(text, m, referenceDate);
+  m = SHORT_YEAR.exec(text);
+  if (m) return shortYear(text, m, referenceDate);
   return badTime(text);
+}
+
+/**
+ * `26-11-02`, `26/11/2 10:00`: year first, as Chinese dates are written, in 20yy. Only a first number above 12
+ * is taken for the year: one of 12 or less may as well be the month of an American `11/02/26` (Excel's short
+ * date under en-US) or the day of a British `02/11/26`, and a wrong guess would move a sale by months or years,
+ * so it is refused, as is a text whose year-first reading is no date (`26/13/02`, `26/02/30`). A British date
+ * past the 12th (`31/12/26`) reads as a date of another year (2031-12-26): with a reference date (the row's
+ * settlement date, the title's month, the file's date), a reading more than a year from it is refused too.
+ */
+function shortYear(text: string, m: RegExpExecArray, referenceDate: string | undefined): Parsed<WallTime> {
+  if (Number(m[1]) <= 12) return unclearShortYear(text);
+  const r = fromParts(text, [`20${m[1]}`, m[3], m[4], m[5], m[6], m[7], m[8], undefined]);
+  if (!r.ok) {
+    const real = isValidWallTime({ year: 2000 + Number(m[1]), month: Number(m[3]), day: Number(m[4]) });
+    return real ? r : unclearShortYear(text);
+  }
+  if (referenceDate !== undefined) {
+    const date = wallTimeToIso(r.value).slice(0, 10);
+    if (Math.abs(dayNumber(date) - dayNumber(referenceDate)) > 366) return unclearShortYear(text);
+  }
+  return r;
 }
 
 /**
@@ -258,12 +301,66 @@ export function parseDateTime(raw: string, referenceDate?: string): Parsed<strin
 /** Parses a date alone (a settlement date, the date column of a split date/time) to `YYYY-MM-DD`. */
 export function parseLocalDate(raw: string, referenceDate?: string): Parsed<string> {
   const text = stripCellDecoration(toHalfWidth(raw));
-  const m = /^(\d{2})(\d{2})$/.exec(text);
+  const m = MMDD.exec(text);
   const r = m
     ? withoutYear(text, [Number(m[1]), Number(m[2]), 0, 0, 0], referenceDate)
     : parseWallTime(text, referenceDate);
   if (!r.ok) return r;
   return ok(wallTimeToIso(r.value).slice(0, 10));
+}
+
+/**
+ * Whether a date is written without its year (`1103`, `1103093012`, `11-03`, `11月3日`), so that the year must
+ * come from elsewhere: a settlement date's from its row's trade date (parseLocalDateAfter).
+ */
+export function hasNoYear(raw: string): boolean {
+  // Most dates open with a four-digit year and a separator, or are YYYYMMDD: told without a regular expression,
+  // as this runs on every row of a statement.
+  const n = raw.length;
+  if (n >= 8 && digitsAt(raw, 0, 4) >= 0) {
+    const c = raw.charCodeAt(4);
+    if (n === 8 || c < 48 || c > 57) return false;
+  }
+  const text = stripCellDecoration(toHalfWidth(raw)).replace(/\s+/g, ' ');
+  return MMDD.test(text) || MMDD_CLOCK.test(text) || MONTH_DAY.test(text);
+}
+
+/**
+ * A settlement date as parseLocalDate reads it, except that one without a year (`1103`, `0104`, `11-03`, `11月3日`,
+ * `1103093012`) takes the year that puts it on or after the row's own trade date (`YYYY-MM-DD`) and closest to
+ * it: a sale of 2026-11-02 settled `1103` was paid on 2026-11-03, one of 2026-12-31 settled `0104` on 2027-01-04.
+ * A settlement pays for sales already made, days after them; the title's month (a statement of November may
+ * list a sale of 31 December settled in January) or the file's date is only a guess for a row without its own
+ * trade date. A day no year puts within a year after the trade date (29 February, three years off) is refused.
+ */
+export function parseLocalDateAfter(raw: string, tradeDate: string): Parsed<string> {
+  const text = stripCellDecoration(toHalfWidth(raw)).replace(/\s+/g, ' ');
+  let parts: number[] | undefined;
+  const m = MMDD.exec(text) ?? MMDD_CLOCK.exec(text);
+  if (m) parts = m.slice(1).map(Number);
+  else {
+    const md = MONTH_DAY.exec(text);
+    if (md) parts = [md[1], md[2] ?? md[3], md[4] ?? 0, md[5] ?? 0, md[6] ?? 0].map(Number);
+  }
+  if (parts === undefined) return parseLocalDate(raw);
+  const [month = 0, day = 0, hour = 0, minute = 0, second = 0] = parts;
+  // 2000 had a 29 February: a day and clock that fail there exist in no year.
+  if (!isValidWallTime({ year: 2000, month, day, hour, minute, second })) return impossible(text);
+  const tradeYear = Number(tradeDate.slice(0, 4));
+  const tradeDay = dayNumber(tradeDate);
+  // The trade's year when the day is not yet past in it, else the next (29 February may be in neither).
+  for (const year of [tradeYear, tradeYear + 1]) {
+    const t: WallTime = { year, month, day, hour, minute, second };
+    if (!isValidWallTime(t)) continue;
+    const date = wallTimeToIso(t).slice(0, 10);
+    const after = dayNumber(date) - tradeDay;
+    if (after >= 0 && after <= 365) return ok(date);
+  }
+  return fail(
+    'time.no-year',
+    `“${text}”没有年份，交易日期 ${tradeDate} 之后一年内没有这一天`,
+    `"${text}" has no year, and no such day falls within a year after the trade date ${tradeDate}`,
+  );
 }
 
 /** Parses a time of day: `12:00:00`, `12:00`, `120000`, `12时00分`. */

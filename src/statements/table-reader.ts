@@ -26,13 +26,22 @@ import { normaliseHeader } from './header-match.js';
 import type { FileImportSummary, ImportWarning, RejectedRow } from './import-types.js';
 import {
   type Clock,
+  hasNoYear,
   joinDateClock,
   parseClock,
   parseDateTime,
   parseLocalDate,
+  parseLocalDateAfter,
   wallTimeFromExcelDate,
 } from './parse-date-time.js';
-import { MONEY_FIELDS, type MoneyField, type Preset, type PresetField } from './preset.js';
+import {
+  MONEY_FIELDS,
+  type MoneyField,
+  type Preset,
+  type PresetField,
+  VALUE_FIELDS,
+  type ValueField,
+} from './preset.js';
 import type { OverrideContext, PresetOverride } from './presets/index.js';
 import { SideColumnWatch, sideColumnWarning } from './side-columns.js';
 import { referenceDateOfTitle } from './title-lines.js';
@@ -240,10 +249,17 @@ export interface TableReaderOptions {
   fileDate?: string;
   /**
    * The cells come from delimited text (CSV/TSV), where every data row should have the header's cells: a row
-   * with more or fewer (an unquoted `1,000.00`, a lost cell) would read shifted values, so it is rejected.
+   * with more or fewer (an unquoted `1,000.00`, a lost cell) would read shifted values, so it is lined up with the
+   * header where that can be decided (TableReader.alignRow) and rejected where not.
    * XLSX rows leave trailing empty cells out and are not checked.
    */
   textCells?: boolean;
+  /**
+   * The delimiter of those cells: a row with more cells than the header puts the cells of a free-text column's
+   * unquoted delimiter back together with it (see TableReader.alignRow). Not told (cells of a web page's table,
+   * which no delimiter split), nothing is folded.
+   */
+  delimiter?: string;
 }
 
 /** The Excel serial of 1970-01-01, and the serials taken for dates (1954-01-01 to 2119-12-31). */
@@ -265,6 +281,51 @@ const SUMMARY_FIGURE = /^-?[\d,]*\.?\d+(?:元|分|笔)?$/;
 /** One `名称：值` pair of a summary line: 交易笔数：2笔, 交易总金额：1500.00元. */
 const SUMMARY_PAIR = /^([^:：\d]*[\u4e00-\u9fff][^:：\d]*)[:：]\s*(-?[\d,]*\.?\d+)\s*(元|分|笔)?$/;
 const SERIAL_TEXT = /^\d{5}(?:\.\d+)?$/;
+/** A header cell's key that names a column (a letter in it), not a value: 金额, 交易时间, amount. */
+const HEADER_WORD = /\p{L}/u;
+
+/**
+ * What a header column holds, for lining a row of the wrong width up with it (TableReader.alignRow): free text
+ * that an unquoted delimiter may have split, or values of a kind a cell can be checked against.
+ */
+const ColumnKind = { Other: 0, Free: 1, Time: 2, Money: 3, Rate: 4, Value: 5 } as const;
+// Header keys (normaliseHeader) of columns never mapped, by their names. Free text first: 费率备注 is a note.
+const FREE_TEXT_NAME =
+  /名称|备注|数据包|附言|摘要|用途|说明|描述|附加|留言|户名|remark|memo|note|description|attach/;
+const RATE_NAME = /费率$/;
+const MONEY_NAME = /(?:金额|手续费|余额|服务费|实收|发生额|分润)$/;
+const TIME_NAME = /(?:时间|日期)$/;
+const HAS_DIGIT = /\d/;
+/** A percentage below 100 % as most rate cells hold it: 0.6%, 0.60%, 2.99%. */
+const PLAIN_PERCENT = /^\d{1,2}(?:\.\d+)?%$/;
+/** The alignments alignRow tries for one row at most; a row needing more is rejected as undecidable. */
+const MAX_ALIGNMENTS = 4096;
+/** How many trailing empty cells past the fewest a fold may also take in (a text ending in its delimiter). */
+const MAX_TRAILING_FOLDED = 2;
+
+/** The columns of a header by kind, for alignRow: built once per header, on the first row of the wrong width. */
+interface ColumnKinds {
+  /** ColumnKind per named header column. */
+  readonly kind: Uint8Array;
+  /** The field read from a checked column, if any (a value column's vocabulary, the rate's unit). */
+  readonly field: (PresetField | undefined)[];
+  /** The free-text columns, where extra cells may be folded back. */
+  readonly free: number[];
+  /** The last column whose cells are checked, -1 for none. */
+  readonly lastChecked: number;
+}
+
+/** How a row reads under one way of folding its extra cells back (TableReader.scoreAlignment). */
+type AlignmentScore =
+  /** Every checked cell fits or cannot tell; `fits` of them fit. */
+  | { fits: number }
+  /** The cell read for column `misfit` is not what it holds; `split` when it is an amount cut at its comma. */
+  | { misfit: number; text: string; split: boolean }
+  /** A fold took in an empty piece, or nothing after it shows the row lines up again. */
+  | { none: true };
+/** The head and tail of an amount cut at an unquoted thousands comma: 1 | 000.00, 12 | 345.60. */
+const SPLIT_HEAD = /^[-+]?\d{1,3}$/;
+const SPLIT_TAIL = /^\d{3}\.\d+$/;
 
 /**
  * A cell holding a bare Excel date serial, as a Date: a spreadsheet number cell, or the same number written out
@@ -360,6 +421,11 @@ function clean(text: string): string {
 /** Free text (labels, names): trimmed, Excel's leading backtick or apostrophe dropped, inner quotes kept. */
 function cleanText(text: string): string {
   return text.replace(/^[\s\u00a0`']+|[\s\u00a0]+$/g, '');
+}
+
+/** Whether a cell holds nothing but spaces (or Excel's leading backtick or apostrophe). */
+function isBlankCell(cell: Cell): boolean {
+  return clean(cellText(cell)) === '';
 }
 
 function isNone(text: string): boolean {
@@ -472,6 +538,10 @@ export class TableReader {
   /** The money unit a title line names (单位：元, 金额单位：分), if any. */
   private titleUnit: AmountUnit | undefined;
   private readonly lostIds = new Map<KeyField, number>();
+  /** The header's columns by kind, for rows of another width than the header (alignRow); reset with the header. */
+  private kinds: ColumnKinds | undefined;
+  /** The fields a mapping's column number placed (amount: 7): a repeated header name leaves them unambiguous. */
+  private readonly numbered = new Set<PresetField>();
   /** The highest column index the reader reads (mapped fields, the row filter, D/C marks), -1 for none. */
   private lastUsedIndex = -1;
   /** The header's cells up to its last non-empty one. */
@@ -582,7 +652,8 @@ export class TableReader {
   }
 
   /** Feeds one row with its spreadsheet row number. */
-  row(cells: Cell[], rowNo: number): void {
+  row(input: Cell[], rowNo: number): void {
+    let cells = input;
     this.ctx.row = rowNo;
     if (!this.started) {
       this.findHeader(cells, rowNo);
@@ -636,14 +707,14 @@ export class TableReader {
       this.textLines++;
       return;
     }
-    if (this.header !== undefined && this.options.textCells && !this.cellsFit(cells, this.header.length)) {
-      const n = cells.length;
-      const m = this.header.length;
-      this.rejectUnlessSummary(cells, rowNo, {
-        reason: `该行有 ${n} 个单元格，表头有 ${m} 列，各列会错位（金额中未加引号的千位逗号或缺少单元格？），未导入`,
-        reasonEn: `the row has ${n} cells where the header has ${m}, so its values would shift columns (an unquoted thousands comma, or a missing cell?); not imported`,
-      });
-      return;
+    // Only a text row of another width than the header takes the slow path of lining it up.
+    if (this.header !== undefined && this.options.textCells && cells.length !== this.header.length) {
+      const aligned = this.alignRow(cells, this.header);
+      if (!Array.isArray(aligned)) {
+        this.rejectUnlessSummary(cells, rowNo, aligned);
+        return;
+      }
+      cells = aligned;
     }
     if (this.filterValues !== undefined && this.filterIndex >= 0) {
       if (!this.filterValues.has(clean(cellText(cells[this.filterIndex])))) {
@@ -1077,7 +1148,8 @@ export class TableReader {
   /** Whether the row has a transaction time the import can read (its time column, or date and clock). */
   private hasTransactionTime(cells: Cell[]): boolean {
     const sd = this.text('settleDate', cells);
-    const settleDate = sd === undefined ? undefined : this.settleDateOf(sd);
+    // As mapRow reads it: a settlement date without a year follows the trade time and does not anchor it.
+    const settleDate = sd === undefined || hasNoYear(sd) ? undefined : this.settleDateOf(sd);
     const ref = typeof settleDate === 'string' ? settleDate : this.yearRef;
     return typeof this.readTime(cells, ref) === 'string';
   }
@@ -1092,18 +1164,335 @@ export class TableReader {
   }
 
   /**
-   * Whether a text row lines up with a header of `width` cells: cells past the header's last named column are
-   * allowed only when empty (a row ending in extra delimiters), missing ones only when no column the reader uses
-   * is among them (an export that drops trailing unused columns); anything else means the values are shifted.
+   * Lines a text row of another width than its header up with it, or says why it cannot be. A shorter row is taken
+   * as it is when no column the reader uses is among those it lacks (an export that drops trailing unused columns).
+   * A longer one is tried every way its extra cells can be read: as empty cells past the header's last named column
+   * (a row ending in extra delimiters), or folded back into the free-text column an unquoted delimiter split
+   * (商品名称 美式咖啡,大杯 written without quotes: WeChat's bills re-saved without their backticks, DOMAIN.md §2.6).
+   * Each reading is checked where the header says what a cell holds (times, money, rates, known values): a reading
+   * with a cell that is not what its column holds is out, and so is a fold with no checked cell after it to show
+   * the row lines up again. Of those left, the one with the most cells that fit, then the fewest empty pieces
+   * folded, is taken; two that tie yet read differently reject the row rather than read shifted money.
    */
-  private cellsFit(cells: Cell[], width: number): boolean {
+  private alignRow(cells: Cell[], header: readonly string[]): Cell[] | Rejection {
     const n = cells.length;
-    if (n === width) return true;
-    if (n < width) return n > this.lastUsedIndex;
-    // A longer row: its cells past the header's last named cell (a header ending in a delimiter names none there)
-    // must be empty, or a value has been pushed right.
-    for (let i = this.namedWidth; i < n; i++) if (cellText(cells[i]).trim() !== '') return false;
-    return true;
+    const m = header.length;
+    if (n < m) {
+      if (n > this.lastUsedIndex) return cells;
+      const lost = this.usedColumnFrom(n);
+      return {
+        ...(lost === undefined ? {} : { column: lost }),
+        reason: `该行有 ${n} 个单元格，表头有 ${m} 列，各列会错位（金额中未加引号的千位逗号或缺少单元格？）${lost === undefined ? '' : `，缺少“${lost}”列`}，未导入`,
+        reasonEn: `the row has ${n} cells where the header has ${m}, so its values would shift columns (an unquoted thousands comma, or a missing cell?)${lost === undefined ? '' : `; it has no "${lost}" cell`}; not imported`,
+      };
+    }
+    const width = this.namedWidth;
+    let last = n - 1;
+    while (last >= width && isBlankCell(cells[last])) last--;
+    // The fewest cells a fold must take in: those up to the last non-empty one past the named header.
+    const least = Math.max(0, last + 1 - width);
+    const kinds = this.columnKinds();
+    const free = this.options.delimiter === undefined ? [] : kinds.free;
+    const most = free.length === 0 ? 0 : Math.min(n - width, least + MAX_TRAILING_FOLDED);
+    let best: { fits: number; extras: number[][] } | undefined;
+    let budget = MAX_ALIGNMENTS;
+    const extra = new Array<number>(free.length).fill(0);
+    const consider = () => {
+      const score = this.scoreAlignment(cells, kinds, extra, width);
+      if (!('fits' in score)) return;
+      if (best === undefined || score.fits > best.fits) best = { fits: score.fits, extras: [[...extra]] };
+      else if (score.fits === best.fits) best.extras.push([...extra]);
+    };
+    // Every way of sharing `left` extra cells among the free columns from the k-th on.
+    const share = (k: number, left: number): void => {
+      if (budget <= 0) return;
+      if (k === free.length - 1 || left === 0) {
+        extra[k] = left;
+        budget--;
+        consider();
+        extra[k] = 0;
+        return;
+      }
+      for (let e = left; e >= 0 && budget > 0; e--) {
+        extra[k] = e;
+        share(k + 1, left - e);
+      }
+      extra[k] = 0;
+    };
+    if (least === 0) consider();
+    for (let k = Math.max(1, least); k <= most && budget > 0; k++) share(0, k);
+    const found = best as { fits: number; extras: number[][] } | undefined;
+    if (budget > 0 && found !== undefined) {
+      if (found.extras.length === 1) return this.foldCells(cells, free, found.extras[0] as number[]);
+      const rows = found.extras.map((e) => this.foldCells(cells, free, e));
+      const first = rows[0] as Cell[];
+      const text = (row: Cell[]) => row.map(cellText).join('\u0000');
+      const shown = text(first);
+      const other = rows.findIndex((row) => text(row) !== shown);
+      if (other < 0) return first;
+      return this.ambiguousRow(n, m, free, [found.extras[0] as number[], found.extras[other] as number[]]);
+    }
+    return this.unalignedRow(cells, n, m, kinds, budget <= 0);
+  }
+
+  /**
+   * How a row reads with extra[k] cells folded into the k-th free column: how many checked cells fit their column,
+   * or the first that does not. A fold is no reading when a piece it takes in is empty (text does not begin or end
+   * with its delimiter, nor double it: the empty cell is a column's, and the row was split elsewhere), nor when no
+   * checked cell after it fits, so nothing shows the row lines up again after it; a fold into a text column after
+   * the last checked one (a final 备注) needs a checked cell before it that fits. An amount cell of one to three
+   * digits followed by one like 000.00 is an amount cut at its thousands comma, and does not fit; nor is a fold
+   * whose last piece is such a head right before an amount cell holding the tail (赵记烟酒 | 2 | 000.00).
+   */
+  private scoreAlignment(
+    cells: Cell[],
+    kinds: ColumnKinds,
+    extra: readonly number[],
+    width: number,
+  ): AlignmentScore {
+    const { kind, field, free } = kinds;
+    let offset = 0;
+    let k = 0;
+    let fits = 0;
+    let folded = false;
+    /** Whether a fold waits for a checked cell after it to fit. */
+    let needFit = false;
+    /** The cell index of the last piece the latest fold took in. */
+    let foldEnd = -1;
+    for (let i = 0; i < width; i++) {
+      if (k < free.length && free[k] === i) {
+        const e = extra[k++] ?? 0;
+        if (e > 0) {
+          for (let j = i + offset; j <= i + offset + e; j++) if (isBlankCell(cells[j])) return { none: true };
+          offset += e;
+          folded = true;
+          if (i < kinds.lastChecked) needFit = true;
+          foldEnd = i + offset;
+        }
+        continue;
+      }
+      const what = kind[i] ?? ColumnKind.Other;
+      if (what === ColumnKind.Other || what === ColumnKind.Free) continue;
+      const cell = cells[i + offset];
+      const fit = this.fitOf(what, field[i], cell);
+      if (fit < 0) return { misfit: i, text: cellText(cell), split: false };
+      if (fit === 0) continue;
+      if (what === ColumnKind.Money) {
+        const text = clean(cellText(cell));
+        const next = cells[i + offset + 1];
+        if (SPLIT_HEAD.test(text) && next !== undefined && SPLIT_TAIL.test(clean(cellText(next))))
+          return {
+            misfit: i,
+            text: `${text}${this.options.delimiter ?? ','}${clean(cellText(next))}`,
+            split: true,
+          };
+        if (
+          foldEnd === i + offset - 1 &&
+          SPLIT_TAIL.test(text) &&
+          SPLIT_HEAD.test(clean(cellText(cells[foldEnd])))
+        )
+          return { none: true };
+      }
+      fits++;
+      needFit = false;
+    }
+    if (folded && (fits === 0 || needFit)) return { none: true };
+    return { fits };
+  }
+
+  /** Whether a cell holds what its column does: 1 it does, -1 it holds something else, 0 empty or cannot tell. */
+  private fitOf(kind: number, field: PresetField | undefined, cell: Cell): -1 | 0 | 1 {
+    const t = clean(cellText(cell));
+    if (isNone(t)) return 0;
+    switch (kind) {
+      case ColumnKind.Money: {
+        if (fastAmount(t, 'yuan').ok) return 1;
+        // D 100.00: a dc-inline column's mark before the amount.
+        const dc = DC_INLINE.exec(t);
+        if (dc !== null && fastAmount(dc[2] ?? '', 'yuan').ok) return 1;
+        break;
+      }
+      case ColumnKind.Rate: {
+        const col = field === 'rate' ? this.cols.get('rate') : undefined;
+        const unit = (col?.unit ?? 'percent') as RateUnit;
+        // 0.60% as most files write it, without the full parser's regular expressions.
+        if (PLAIN_PERCENT.test(t)) return 1;
+        if (parseRateCell(t, { unit, named: col !== undefined && this.rateUnitNamed }).ok) return 1;
+        // A bare number no unit makes a rate of (0.0060) is imported without its rate (rate.unread): it tells
+        // nothing, where a date or an ID in the rate column does.
+        if (fastAmount(t, 'yuan').ok) return 0;
+        break;
+      }
+      case ColumnKind.Time: {
+        const ref = this.yearRef;
+        if (
+          parseDateTime(t, ref).ok ||
+          SERIAL_TEXT.test(t) ||
+          DAY_FRACTION_TEXT.test(t) ||
+          parseLocalDate(t, ref).ok ||
+          parseClock(t).ok
+        )
+          return 1;
+        break;
+      }
+      case ColumnKind.Value:
+        // A value the vocabulary lacks may still be the column's (it is warned of): only a known one tells.
+        return this.maps[field as ValueField].lookup(t) === undefined ? 0 : 1;
+      default:
+        return 0;
+    }
+    // Words are no evidence either way (a note in a money column); a number or date of the wrong kind is.
+    return HAS_DIGIT.test(t) ? -1 : 0;
+  }
+
+  /** The row with extra[k] cells joined back into the k-th free column by the delimiter that split them. */
+  private foldCells(cells: Cell[], free: readonly number[], extra: readonly number[]): Cell[] {
+    if (extra.every((e) => e === 0)) return cells;
+    const delimiter = this.options.delimiter ?? ',';
+    const out: Cell[] = [];
+    let j = 0;
+    let k = 0;
+    for (let i = 0; j < cells.length; i++) {
+      const e = k < free.length && free[k] === i ? (extra[k++] ?? 0) : 0;
+      if (e > 0) {
+        out.push(
+          cells
+            .slice(j, j + e + 1)
+            .map(cellText)
+            .join(delimiter),
+        );
+        j += e + 1;
+      } else out.push(cells[j++]);
+    }
+    return out;
+  }
+
+  /** The kinds of the header's columns, by the fields read from them and, for the others, by their names. */
+  private columnKinds(): ColumnKinds {
+    if (this.kinds !== undefined) return this.kinds;
+    const width = this.namedWidth;
+    const header = this.header ?? [];
+    const kind = new Uint8Array(width);
+    const field = new Array<PresetField | undefined>(width).fill(undefined);
+    for (let i = 0; i < width; i++) {
+      const { key, unit } = normaliseHeader(header[i] ?? '');
+      if (key === '') continue;
+      if (FREE_TEXT_NAME.test(key)) kind[i] = ColumnKind.Free;
+      else if (RATE_NAME.test(key) || (unit !== undefined && unit !== 'yuan' && unit !== 'fen'))
+        kind[i] = ColumnKind.Rate;
+      else if (MONEY_NAME.test(key) || unit !== undefined) kind[i] = ColumnKind.Money;
+      else if (TIME_NAME.test(key)) kind[i] = ColumnKind.Time;
+    }
+    const used = (f: PresetField) => {
+      const i = this.at[f];
+      return i >= 0 && i < width ? i : -1;
+    };
+    for (const f of ['label', 'counterparty'] as const) if (used(f) >= 0) kind[used(f)] = ColumnKind.Free;
+    for (const i of this.memoIndexes) if (i < width) kind[i] = ColumnKind.Free;
+    for (const [f] of this.cols) {
+      const i = used(f);
+      if (i < 0) continue;
+      let k: number = ColumnKind.Other;
+      if (TIME_FIELDS.includes(f) || f === 'clock') k = ColumnKind.Time;
+      else if ((MONEY_FIELDS as readonly string[]).includes(f)) k = ColumnKind.Money;
+      else if (f === 'rate') k = ColumnKind.Rate;
+      // A free-text column a value is also read from (摘要 as the type) stays free text.
+      else if ((VALUE_FIELDS as readonly string[]).includes(f) && kind[i] !== ColumnKind.Free)
+        k = ColumnKind.Value;
+      if (k === ColumnKind.Other) continue;
+      kind[i] = k;
+      field[i] = f;
+    }
+    const free: number[] = [];
+    let lastChecked = -1;
+    for (let i = 0; i < width; i++) {
+      const k = kind[i];
+      if (k === ColumnKind.Free) free.push(i);
+      else if (k !== ColumnKind.Other) lastChecked = i;
+    }
+    this.kinds = { kind, field, free, lastChecked };
+    return this.kinds;
+  }
+
+  /** The header's name of the first column the reader uses at or after index `from`. */
+  private usedColumnFrom(from: number): string | undefined {
+    let first = -1;
+    for (const i of [
+      this.filterIndex,
+      ...this.dcMarks.values(),
+      ...Object.values(this.at),
+      ...this.memoIndexes,
+    ])
+      if (i >= from && (first < 0 || i < first)) first = i;
+    if (first < 0) return undefined;
+    return stripCellDecoration(this.header?.[first] ?? '') || `#${first + 1}`;
+  }
+
+  private headerName(index: number): string {
+    return stripCellDecoration(this.header?.[index] ?? '') || `#${index + 1}`;
+  }
+
+  /** Why a row two readings of which fit the header equally well is not imported, naming both. */
+  private ambiguousRow(n: number, m: number, free: readonly number[], extras: number[][]): Rejection {
+    const readings = extras.map((extra) => {
+      const cols = free.filter((_, k) => (extra[k] ?? 0) > 0).map((i) => this.headerName(i));
+      if (cols.length === 0)
+        return { column: undefined, zh: '行尾多了分隔符', en: 'the row ends in extra delimiters' };
+      return {
+        column: cols[0],
+        zh: `${cols.map((c) => `“${c}”`).join('和')}中有未加引号的逗号`,
+        en: `${cols.map((c) => `"${c}"`).join(' and ')} ${cols.length === 1 ? 'holds an unquoted comma' : 'hold unquoted commas'}`,
+      };
+    });
+    const [a, b] = readings as [(typeof readings)[number], (typeof readings)[number]];
+    const column = a.column ?? b.column;
+    return {
+      ...(column === undefined ? {} : { column }),
+      reason: `该行有 ${n} 个单元格，表头有 ${m} 列：可能是${a.zh}，也可能是${b.zh}，两种读法各列的值不同，无法确定，为免读错金额未导入`,
+      reasonEn: `the row has ${n} cells where the header has ${m}: either ${a.en}, or ${b.en}; the two readings give different values and neither can be told right, so the row is not imported rather than read shifted`,
+    };
+  }
+
+  /** Why a longer row no reading lines up with the header is not imported, naming the column it goes wrong at. */
+  private unalignedRow(cells: Cell[], n: number, m: number, kinds: ColumnKinds, tooMany: boolean): Rejection {
+    const width = this.namedWidth;
+    const natural = this.scoreAlignment(cells, kinds, new Array<number>(kinds.free.length).fill(0), width);
+    const names = kinds.free.slice(0, 3).map((i) => this.headerName(i));
+    const into = {
+      zh: names.length === 0 ? '任何文字列' : `${names.map((c) => `“${c}”`).join('或')}`,
+      en: names.length === 0 ? 'any text column' : names.map((c) => `"${c}"`).join(' or '),
+    };
+    const tried = tooMany
+      ? {
+          zh: '归入文字列的读法太多，无法逐一核对',
+          en: 'could be folded back into text columns in too many ways to check',
+        }
+      : {
+          zh: `无法归入${into.zh}使各列对齐`,
+          en: `cannot be folded back into ${into.en} so that the columns line up`,
+        };
+    if ('misfit' in natural) {
+      const column = this.headerName(natural.misfit);
+      const masked = maskCardNumbersIn(clean(natural.text));
+      const value = masked.length > 24 ? `${masked.slice(0, 24)}…` : masked;
+      if (natural.split)
+        return {
+          column,
+          reason: `该行有 ${n} 个单元格，表头有 ${m} 列，各列会错位：“${column}”列的“${value}”未加引号，千位逗号把它拆成了两个单元格，未导入`,
+          reasonEn: `the row has ${n} cells where the header has ${m}, so its values would shift columns: "${value}" in column "${column}" is not quoted, and its thousands comma split it in two cells; not imported`,
+        };
+      return {
+        column,
+        reason: `该行有 ${n} 个单元格，表头有 ${m} 列，各列会错位（按表头“${column}”列是“${value}”；金额中未加引号的千位逗号？），多出的单元格${tried.zh}，未导入`,
+        reasonEn: `the row has ${n} cells where the header has ${m}, so its values would shift columns ("${column}" would read "${value}"; an unquoted thousands comma?), and the extra cells ${tried.en}; not imported`,
+      };
+    }
+    const column = this.headerName(width - 1);
+    return {
+      column,
+      reason: `该行有 ${n} 个单元格，表头有 ${m} 列，各列会错位（金额中未加引号的千位逗号或缺少单元格？），“${column}”列之后多出的单元格${tried.zh}，未导入`,
+      reasonEn: `the row has ${n} cells where the header has ${m}, so its values would shift columns (an unquoted thousands comma, or a missing cell?); the cells past "${column}" ${tried.en}; not imported`,
+    };
   }
 
   private isRepeatedHeader(cells: Cell[]): boolean {
@@ -1202,12 +1591,17 @@ export class TableReader {
       else texts.push(low);
     }
     const keys = texts.map((t) => normaliseHeader(t).key);
-    const found = resolveColumns(this.preset, keys);
+    const found = resolveColumns(this.preset, keys, 'named');
     if (!this.headerTraits(found).isHeader) return false;
     // Still two columns of one name a field reads: the groups do not tell them apart, and the lower row stands.
+    // A field a mapping gives by column number is told apart already.
+    const numbered = new Set<PresetField>();
+    resolveColumns(this.preset, keys, 'all', numbered);
     if (
       lowerIsHeader &&
-      [...found.values()].some((i) => keys.indexOf(keys[i] ?? '') !== keys.lastIndexOf(keys[i] ?? ''))
+      [...found].some(
+        ([f, i]) => !numbered.has(f) && keys.indexOf(keys[i] ?? '') !== keys.lastIndexOf(keys[i] ?? ''),
+      )
     )
       return false;
     this.adoptHeader(texts);
@@ -1231,7 +1625,7 @@ export class TableReader {
       return;
     }
     const keys = texts.map((t) => normaliseHeader(t).key);
-    const found = resolveColumns(this.preset, keys);
+    const found = resolveColumns(this.preset, keys, 'named');
     const { hasTime, hasMoney } = this.headerTraits(found);
     const above = this.rowAbove;
     this.rowAbove = { row: rowNo, texts };
@@ -1311,11 +1705,14 @@ export class TableReader {
       this.namedWidth = texts.length;
       while (this.namedWidth > 0 && (texts[this.namedWidth - 1] ?? '').trim() === '') this.namedWidth--;
       (this.ctx as { header: readonly string[] }).header = texts;
-      const found = resolveColumns(preset, this.headerKeys);
+      this.numbered.clear();
+      this.kinds = undefined;
+      const found = resolveColumns(preset, this.headerKeys, 'all', this.numbered);
       for (const [field, index] of found) {
         const text = texts[index] ?? '';
         const unit = normaliseHeader(text).unit ?? aliasUnitOf(preset, field, this.headerKeys[index] ?? '');
-        this.setColumn(field, index, stripCellDecoration(text), unit);
+        const shown = stripCellDecoration(text);
+        this.setColumn(field, index, shown === '' ? `#${index + 1}` : shown, unit);
       }
     }
     if (this.cols.has('clock') && !this.cols.has('date')) {
@@ -1684,13 +2081,17 @@ export class TableReader {
       direction = d;
     }
     if (this.sides?.active) this.sides.row((i) => clean(cellText(cells[i])));
-    // Settlement date first: it anchors MMDDhhmmss times without a year.
+    // Settlement date first: it anchors MMDDhhmmss times without a year. One without a year itself (清算日期
+    // 0104) is dated from the trade date instead, once that is read: the title's month or the file's date
+    // would put a sale of 31 December settled 0104 under a November title in the January before it.
     let settleDate: string | undefined;
+    let settleNoYear: string | undefined;
     const sdCell = dateCellOf(this.cell('settleDate', cells));
     if (sdCell !== undefined) settleDate = wallTimeFromExcelDate(sdCell).slice(0, 10);
     else {
       const t = this.text('settleDate', cells);
-      if (t !== undefined) {
+      if (t !== undefined && hasNoYear(t)) settleNoYear = t;
+      else if (t !== undefined) {
         // The settlement date dates the payout and the coverage, not the sale: a cell it cannot read costs the
         // row its settlement date (as a statement without the column), never the row and the fee it carries.
         const r = this.cachedDate(t, this.yearRef);
@@ -1701,6 +2102,11 @@ export class TableReader {
     const ref = settleDate ?? this.yearRef;
     const time = this.readTime(cells, ref);
     if (typeof time !== 'string') return time;
+    if (settleNoYear !== undefined) {
+      const r = this.cachedDateAfter(settleNoYear, time);
+      if (r.ok) settleDate = r.value;
+      else this.pendingUnreadDates.push({ field: 'settleDate', text: settleNoYear });
+    }
     flatten(time);
 
     // Amounts, read in MONEY_FIELDS order (the first bad one is the one reported).
@@ -1894,7 +2300,8 @@ export class TableReader {
     else {
       const t = this.text('completedAt', cells);
       if (t !== undefined) {
-        const r = parseDateTime(t, ref);
+        // Up to the settlement date, which a settlement date without a year got from the trade date above.
+        const r = parseDateTime(t, settleDate ?? ref);
         if (r.ok) record.completedAt = r.value;
         else this.pendingUnreadDates.push({ field: 'completedAt', text: t });
       }
@@ -2082,7 +2489,11 @@ export class TableReader {
     return index >= 0 && header !== undefined && clean(header[index] ?? '') === text;
   }
 
-  /** A settlement date cell's text as records carry it: undefined for none, null for one mapRow would refuse. */
+  /**
+   * A settlement date cell's text as records carry it: undefined for none, null for one mapRow would refuse.
+   * One without a year (0104) is read here in the title's or the file's year, a forecast for the outline: records
+   * date it from their own trade date (mapRow), and the audit checks the outline's forecast against them.
+   */
   settleDateOf(text: string): string | undefined | null {
     const t = clean(text);
     if (isNone(t)) return undefined;
@@ -2170,6 +2581,7 @@ export class TableReader {
   }
 
   private readonly dateCache = new Map<string, Parsed<string>>();
+  private readonly dateAfterCache = new Map<string, Parsed<string>>();
   private readonly interned = new Map<string, string>();
   private readonly lastInterned: [string, string] = ['', ''];
   /**
@@ -2198,6 +2610,19 @@ export class TableReader {
       r = parseLocalDate(text, ref);
       if (this.dateCache.size > 50_000) this.dateCache.clear();
       this.dateCache.set(key, r);
+    }
+    return r;
+  }
+
+  /** A settlement date without a year, dated from its row's trade time (parseLocalDateAfter), once per day. */
+  private cachedDateAfter(text: string, time: string): Parsed<string> {
+    const tradeDate = time.slice(0, 10);
+    const key = `${text}\u0000${tradeDate}`;
+    let r = this.dateAfterCache.get(key);
+    if (r === undefined) {
+      r = parseLocalDateAfter(text, tradeDate);
+      if (this.dateAfterCache.size > 50_000) this.dateAfterCache.clear();
+      this.dateAfterCache.set(key, r);
     }
     return r;
   }
@@ -2240,21 +2665,25 @@ export class TableReader {
 
   /**
    * Warns of a money, rate or time column whose name the header repeats (two 金额 that no group above tells apart):
-   * the first was read, and nothing says it is the right one.
+   * the first was read, and nothing says it is the right one. The warning says how to choose: a --mapping that
+   * gives the column by number (amount: 4), which then reads that column and is not warned of.
    */
   private warnRepeatedNames(): void {
     const keys = this.headerKeys;
     for (const [field, col] of this.cols) {
       if (field !== 'rate' && field !== 'time' && !(MONEY_FIELDS as readonly string[]).includes(field))
         continue;
+      if (this.numbered.has(field)) continue;
       const key = keys[col.index];
       if (key === undefined || key === '' || keys.indexOf(key) === keys.lastIndexOf(key)) continue;
       const at: number[] = [];
       for (let i = 0; i < keys.length; i++) if (keys[i] === key) at.push(i + 1);
+      // The example picks another of the columns: the one read needs no mapping.
+      const other = at.find((n) => n !== col.index + 1) ?? col.index + 1;
       this.warn(
         `header.repeated:${key}`,
-        `表头有 ${at.length} 列都叫“${col.header}”（第 ${at.join('、')} 列），无法确定哪一列是${FIELD_ZH[field] ?? field}，已读取第 ${col.index + 1} 列；请核对，或导出时让各列名称不同（如合并表头“交易”“退款”下的“金额”）`,
-        `the header has ${at.length} columns named "${col.header}" (columns ${at.join(', ')}); which one is the ${field} cannot be told, column ${col.index + 1} was read; check it, or export the columns under different names (such as the 金额 under merged 交易 and 退款 headers)`,
+        `表头有 ${at.length} 列都叫“${col.header}”（第 ${at.join('、')} 列），无法确定哪一列是${FIELD_ZH[field] ?? field}，已读取第 ${col.index + 1} 列；请核对，或导出时让各列名称不同（如合并表头“交易”“退款”下的“金额”），或在 --mapping 中用列号指定，如 ${field}: ${other}（列号从 1 数起）`,
+        `the header has ${at.length} columns named "${col.header}" (columns ${at.join(', ')}); which one is the ${field} cannot be told, column ${col.index + 1} was read; check it, or export the columns under different names (such as the 金额 under merged 交易 and 退款 headers), or give the column by number in a --mapping, e.g. ${field}: ${other} (columns count from 1)`,
       );
     }
   }
@@ -2441,22 +2870,50 @@ function aliasUnitOf(
 }
 
 /**
- * Resolves which header index each field reads from: for each field the first alias (in the preset's order) that
- * appears in the header wins; a column may serve two fields (交易时间 as time and as the clock of a split date).
+ * How resolveColumns takes a mapping's column numbers (`amount: 7`, 1-based): `skip` leaves them out (the header's
+ * names alone, as a row is judged before it is known to be the header), `named` takes them when the row already
+ * matches a name and names the numbered column itself (a header row, not a title line that happens to be long),
+ * `all` takes any number within the header (the header adopted).
  */
-export function resolveColumns(preset: Preset, headerKeys: readonly string[]): Map<PresetField, number> {
+export type ColumnNumbers = 'skip' | 'named' | 'all';
+
+/**
+ * Resolves which header index each field reads from: for each field the first alias (in the preset's order) that
+ * appears in the header wins, a column number counting as an alias that appears (see ColumnNumbers); a column
+ * may serve two fields (交易时间 as time and as the clock of a split date). `byNumber` collects the fields a
+ * number picked, which a repeated name does not make ambiguous.
+ */
+export function resolveColumns(
+  preset: Preset,
+  headerKeys: readonly string[],
+  numbers: ColumnNumbers = 'skip',
+  byNumber?: Set<PresetField>,
+): Map<PresetField, number> {
   const found = new Map<PresetField, number>();
-  for (const [field, refs] of Object.entries(preset.columns) as [
-    PresetField,
-    (string | number)[] | string | number,
-  ][]) {
-    const list = Array.isArray(refs) ? refs : [refs];
-    for (const ref of list) {
-      if (typeof ref === 'number') continue;
-      const index = headerKeys.indexOf(normaliseHeader(ref).key);
-      if (index >= 0) {
-        found.set(field, index);
-        break;
+  let named = false;
+  const entries = Object.entries(preset.columns) as [PresetField, (string | number)[] | string | number][];
+  for (const pass of numbers === 'named' ? (['skip', 'named'] as const) : [numbers]) {
+    // The second pass of `named` only when the first matched a name: numbers alone make no header.
+    if (pass === 'named' && !named) break;
+    found.clear();
+    for (const [field, refs] of entries) {
+      const list = Array.isArray(refs) ? refs : [refs];
+      for (const ref of list) {
+        if (typeof ref === 'number') {
+          const index = ref - 1;
+          const key = headerKeys[index];
+          if (pass === 'skip' || key === undefined) continue;
+          if (pass === 'named' && !HEADER_WORD.test(key)) continue;
+          found.set(field, index);
+          if (pass === 'all') byNumber?.add(field);
+          break;
+        }
+        const index = headerKeys.indexOf(normaliseHeader(ref).key);
+        if (index >= 0) {
+          found.set(field, index);
+          named = true;
+          break;
+        }
       }
     }
   }

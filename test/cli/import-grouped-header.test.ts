@@ -104,7 +104,7 @@ describe('a header whose merged upper row groups repeated names', () => {
     expect(result.warnings.map((w) => [w.code, w.message])).toEqual([
       [
         'header.repeated:金额',
-        '表头有 2 列都叫“金额”（第 3、4 列），无法确定哪一列是交易金额，已读取第 3 列；请核对，或导出时让各列名称不同（如合并表头“交易”“退款”下的“金额”）',
+        '表头有 2 列都叫“金额”（第 3、4 列），无法确定哪一列是交易金额，已读取第 3 列；请核对，或导出时让各列名称不同（如合并表头“交易”“退款”下的“金额”），或在 --mapping 中用列号指定，如 amount: 4（列号从 1 数起）',
       ],
     ]);
   });

@@ -29,12 +29,13 @@ describe('a WeChat bill with a comma inside a field', () => {
     ]);
   });
 
-  it('is read as any CSV once the backticks are gone (a bill re-saved by Excel): the comma still shifts the row', async () => {
+  it('folds the comma back into 商品名称 once the backticks are gone (a bill re-saved by Excel)', async () => {
     const bytes = new TextEncoder().encode(BILL.replaceAll('`', ''));
     const result = await importFiles([{ name: 'wx.csv', bytes }]);
-    expect(result.records.map((r) => r.orderNo)).toEqual(['T002']);
-    expect(result.rejected.map((r) => [r.row, r.reason])).toEqual([
-      [2, '该行有 28 个单元格，表头有 27 列，各列会错位（金额中未加引号的千位逗号或缺少单元格？），未导入'],
+    expect(result.rejected).toEqual([]);
+    expect(result.records.map((r) => [r.orderNo, r.label, r.amountFen, r.feeFen, r.rate])).toEqual([
+      ['T001', '商品A,含逗号', 100000, 600, 6000],
+      ['T002', '商品B', 100000, 600, 6000],
     ]);
   });
 });
