@@ -1174,8 +1174,13 @@ describe('refund_fee_mismatch', () => {
       bank: [],
       plans: [proportional],
     });
-    // The refund returns sale S777, which is not in the files: nothing to check its fee against.
-    expect(only(report, 'refund_fee_mismatch')).toEqual([]);
+    // The refund returns sale S777, which is not in the files (S1 is not it): priced from its own line, 500.00 at
+    // 0.60% = 3.00 due back, nothing returned.
+    const [mismatch, ...more] = only(report, 'refund_fee_mismatch');
+    expect(more).toEqual([]);
+    expect(mismatch).toMatchObject({ expectedFeeFen: -300, chargedFeeFen: 0, lossFen: 300 });
+    expect(mismatch?.source.map((s) => s.row)).toEqual([3]);
+    expect(mismatch?.message).toContain('原交易未找到（所给文件中没有）');
   });
 
   it('reduces an overcharge by what a partial refund gave back of it', () => {

@@ -94,7 +94,7 @@ describe('linkOriginals for a void or reversal that names neither its sale nor a
     ]);
   });
 
-  it('leaves a refund, a cancel that names its original and one with a payer to their own keys', () => {
+  it('takes the one earlier sale for a refund that names none, and leaves cancels past what is left of it unlinked', () => {
     expect(
       parents([
         sale(2, { time: '2026-10-12 09:20:00' }),
@@ -104,7 +104,9 @@ describe('linkOriginals for a void or reversal that names neither its sale nor a
       ]),
     ).toEqual([
       [2, undefined],
-      [3, undefined],
+      // Same terminal, the sale's whole amount, an hour later: its sale.
+      [3, 2],
+      // The sale is refunded in full by then: nothing left for these to cancel.
       [4, undefined],
       [5, undefined],
     ]);

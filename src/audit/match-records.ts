@@ -432,7 +432,54 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
  * with {@link compareTimeThenSource}.
  */
 export function linkOriginals(records: readonly Prepared[]): Int32Array {
+  return findOriginals(records).parent;
+}
+
+/** What {@link findOriginals} found: each cancel's sale, how it was found, and the cancels left in doubt. */
+export interface OriginalLinks {
+  /** For each void, reversal or refund, the index of its sale, or -1. */
+  readonly parent: Int32Array;
+  /** 1 where no key named the sale and only merchant, terminal, payer, amount and time tell it (inferOriginals). */
+  readonly inferred: Uint8Array;
+  /** Cancels that several sales could be the original of, left unlinked rather than guessed. */
+  readonly ambiguous: AmbiguousOriginal[];
+}
+
+export interface AmbiguousOriginal {
+  /** The void, reversal or refund. */
+  readonly cancel: number;
+  /** The sales that could be its original, latest first: at most MAX_LISTED_CANDIDATES of them. */
+  readonly sales: number[];
+  /** More sales could be it than are listed. */
+  readonly more: boolean;
+}
+
+/**
+ * How long after its sale a refund is looked for by amount, time, terminal and payer alone, when the plan does
+ * not say: acquirers accept refunds of card sales for about half a year.
+ */
+export const REFUND_WINDOW_DAYS = 180;
+const MAX_LISTED_CANDIDATES = 5;
+
+/**
+ * {@link linkOriginals}, then, for a cancel still without a sale — it names no original, or the one it names is
+ * not here — the one earlier sale that can be it (inferOriginals), with the cancels that several could be.
+ */
+export function findOriginals(
+  records: readonly Prepared[],
+  options: { readonly refundWindowDays?: number } = {},
+): OriginalLinks {
+  const { parent, taken } = linkByKeys(records);
+  const inferred = new Uint8Array(records.length);
+  const ambiguous: AmbiguousOriginal[] = [];
+  const windowMs = (options.refundWindowDays ?? REFUND_WINDOW_DAYS) * 86_400_000;
+  inferOriginals(records, parent, taken, windowMs, inferred, ambiguous);
+  return { parent, inferred, ambiguous };
+}
+
+function linkByKeys(records: readonly Prepared[]): { parent: Int32Array; taken: Uint8Array } {
   const parent = new Int32Array(records.length).fill(-1);
+  const taken = new Uint8Array(records.length);
   // Voids, reversals and refunds are a few per cent of a journal: index only the sales' keys they ask for,
   // rather than every key of every sale.
   const refs = new Set<string>();
@@ -459,7 +506,7 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
     if (p.cls !== 'refund') payerAmounts.add(Math.abs(r.amountFen));
     if (p.cls !== 'refund' && linksBlind(r)) blindAmounts.add(Math.abs(r.amountFen));
   }
-  if (cancels === 0) return parent;
+  if (cancels === 0) return { parent, taken };
   const byRef = new Map<string, number[]>();
   const byVoucher = new Map<string, number[]>();
   const byOrder = new Map<string, number>();
@@ -495,7 +542,6 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
     if (r.terminalId === undefined || payer === undefined) continue;
     push(byPayer, `${r.terminalId}|${payer}|${Math.abs(r.amountFen)}`, i);
   }
-  const taken = new Uint8Array(records.length);
   for (let i = 0; i < records.length; i += 1) {
     const p = records[i];
     if (p === undefined || p.cls === undefined || p.cls === 'sale') continue;
@@ -556,7 +602,7 @@ export function linkOriginals(records: readonly Prepared[]): Int32Array {
       if (cancelsWhole) taken[found] = 1;
     }
   }
-  return parent;
+  return { parent, taken };
 }
 
 /** A void or reversal that names no original and no payer: only its terminal, amount and day can link it. */
@@ -572,6 +618,292 @@ function linksBlind(r: PosRecord): boolean {
 
 function blindKeyOf(r: PosRecord, terminalId: string): string {
   return `${terminalId}|${Math.abs(r.amountFen)}|${localDateOf(r.time)}`;
+}
+
+/**
+ * The second pass of {@link findOriginals}: each void, reversal or refund still without a sale (it names no
+ * original, or names one that is not here) takes the one earlier sale that can be it — of its merchant; of its
+ * terminal and its payer (a card's first six and last four digits, a wallet's user id) where both lines show
+ * them; lacking every original key the cancel names, since a sale that carries that key under another value is
+ * another sale; for a refund, within `windowMs` before it and with enough of its amount not yet refunded (all its
+ * refunds together never exceed it); for a void or reversal, the same day and the whole amount (a void cancels
+ * its sale entire, on the day). Several such sales: none is guessed, and the cancel is listed in `ambiguous`.
+ * Hash joins only: a refund asks a bucket of sales (merchant, key presence, terminal, payer) for its latest
+ * sales with enough left, through a max-tree over what each still has (SaleBucket), so a refund larger than
+ * most sales does not walk them all; a void asks the sales of its merchant, day and amount.
+ */
+function inferOriginals(
+  records: readonly Prepared[],
+  parent: Int32Array,
+  taken: Uint8Array,
+  windowMs: number,
+  inferred: Uint8Array,
+  ambiguous: AmbiguousOriginal[],
+): void {
+  const pending: number[] = [];
+  for (let i = 0; i < records.length; i += 1) {
+    const cls = records[i]?.cls;
+    if (cls !== undefined && cls !== 'sale' && parent[i] === -1 && records[i]?.record.amountFen !== 0)
+      pending.push(i);
+  }
+  if (pending.length === 0) return;
+  // What each sale can still have refunded: its amount less the refunds its keys already link, none once voided.
+  const remaining = new Float64Array(records.length);
+  for (let i = 0; i < records.length; i += 1) {
+    const p = records[i];
+    if (p?.cls === 'sale' && p.record.status === 'success' && taken[i] === 0)
+      remaining[i] = Math.abs(p.record.amountFen);
+  }
+  for (let i = 0; i < records.length; i += 1) {
+    const p = records[i];
+    const s = parent[i] ?? -1;
+    if (p === undefined || s < 0) continue;
+    remaining[s] = p.cls === 'refund' ? Math.max(0, (remaining[s] ?? 0) - Math.abs(p.record.amountFen)) : 0;
+  }
+  // The bucket kinds the pending refunds ask for (by which of terminal and payer they show), and the sales
+  // (merchant, day, amount) the pending voids ask for.
+  const kindsNeeded = new Set<number>();
+  const voidKeys = new Set<string>();
+  for (const i of pending) {
+    const p = records[i];
+    if (p === undefined) continue;
+    if (p.cls === 'refund') kindsNeeded.add(bucketKindOf(p.record));
+    else voidKeys.add(voidKeyOf(p.record, Math.abs(p.record.amountFen)));
+  }
+  const buckets = new Map<string, SaleBucket>();
+  // Per kind, each sale's bucket and position in it, to update what it has left.
+  const homes = new Map<number, { bucket: (SaleBucket | undefined)[]; pos: Int32Array }>();
+  for (const kind of kindsNeeded)
+    homes.set(kind, {
+      bucket: new Array<SaleBucket | undefined>(records.length),
+      pos: new Int32Array(records.length),
+    });
+  const voidSales = new Map<string, number[]>();
+  const signatures = new Set<number>();
+  for (let i = 0; i < records.length; i += 1) {
+    const p = records[i];
+    if (p?.cls !== 'sale' || remaining[i] === 0) continue;
+    const r = p.record;
+    const lacks = lacksOf(r);
+    signatures.add(lacks);
+    for (const [kind, home] of homes) {
+      const key = bucketKeyOf(r, lacks, kind, terminalLinkKey(r) ?? '-', payerLinkKey(r) ?? '-');
+      let bucket = buckets.get(key);
+      if (bucket === undefined) {
+        bucket = new SaleBucket();
+        buckets.set(key, bucket);
+      }
+      home.bucket[i] = bucket;
+      home.pos[i] = bucket.sales.length;
+      bucket.sales.push(i);
+      bucket.ms.push(p.ms);
+    }
+    if (voidKeys.size > 0) {
+      const key = voidKeyOf(r, Math.abs(r.amountFen));
+      if (voidKeys.has(key)) {
+        const list = voidSales.get(key);
+        if (list === undefined) voidSales.set(key, [i]);
+        else list.push(i);
+      }
+    }
+  }
+  for (const bucket of buckets.values()) bucket.seal(remaining);
+  const setRemaining = (sale: number, value: number) => {
+    remaining[sale] = value;
+    for (const home of homes.values()) home.bucket[sale]?.set(home.pos[sale] ?? 0, value);
+  };
+
+  for (const i of pending) {
+    const p = records[i];
+    if (p === undefined) continue;
+    const r = p.record;
+    const need = Math.abs(r.amountFen);
+    const names = namesOf(r);
+    const tid = terminalLinkKey(r);
+    const payer = payerLinkKey(r);
+    const found: number[] = [];
+    if (p.cls === 'refund') {
+      const kind = bucketKindOf(r);
+      const from = p.ms - windowMs;
+      for (const lacks of signatures) {
+        if ((lacks & names) !== names) continue;
+        for (const t of tid === undefined ? [''] : [tid, '-'])
+          for (const payerKey of payer === undefined ? [''] : [payer, '-']) {
+            const bucket = buckets.get(bucketKeyOf(r, lacks, kind, t, payerKey));
+            if (bucket === undefined) continue;
+            let hi = bucket.endAt(p.ms);
+            for (let n = 0; n <= MAX_LISTED_CANDIDATES; n += 1) {
+              const pos = bucket.lastAtLeast(hi, need);
+              if (pos < 0 || (bucket.ms[pos] ?? 0) < from) break;
+              found.push(bucket.sales[pos] ?? -1);
+              hi = pos - 1;
+            }
+          }
+      }
+    } else {
+      const list = voidSales.get(voidKeyOf(r, need)) ?? [];
+      for (let k = list.length - 1; k >= 0 && found.length <= MAX_LISTED_CANDIDATES; k -= 1) {
+        const s = list[k] ?? -1;
+        const sp = records[s];
+        if (sp === undefined || sp.ms > p.ms || remaining[s] !== need) continue;
+        const sr = sp.record;
+        if ((lacksOf(sr) & names) !== names) continue;
+        const st = terminalLinkKey(sr);
+        const sPayer = payerLinkKey(sr);
+        if (tid !== undefined && st !== undefined && tid !== st) continue;
+        if (payer !== undefined && sPayer !== undefined && payer !== sPayer) continue;
+        found.push(s);
+      }
+    }
+    if (found.length === 1) {
+      const s = found[0] ?? -1;
+      parent[i] = s;
+      inferred[i] = 1;
+      if (p.cls === 'refund') setRemaining(s, Math.max(0, (remaining[s] ?? 0) - need));
+      else {
+        taken[s] = 1;
+        setRemaining(s, 0);
+      }
+    } else if (found.length > 1) {
+      // Latest first, as a person would look back from the cancel.
+      found.sort((a, b) => (records[b]?.ms ?? 0) - (records[a]?.ms ?? 0) || b - a);
+      ambiguous.push({
+        cancel: i,
+        sales: found.slice(0, MAX_LISTED_CANDIDATES),
+        more: found.length > MAX_LISTED_CANDIDATES,
+      });
+    }
+  }
+}
+
+/**
+ * A cancel names an original that is not this sale: a 原参考号, 原凭证号 (on one terminal) or 原订单号 that the
+ * sale carries under another value. A statement refund's sale inferred without keys is checked against what its
+ * journal line names (the journal may give the 原参考号 the statement leaves out).
+ */
+export function namesAnotherSale(cancel: PosRecord, sale: PosRecord): boolean {
+  const originalRef = refKeyOf(cancel.originalRefNo);
+  const ref = refKeyOf(sale.refNo);
+  if (originalRef !== undefined && ref !== undefined && originalRef !== ref) return true;
+  if (
+    cancel.originalVoucherNo !== undefined &&
+    sale.voucherNo !== undefined &&
+    numberKeyOf(cancel.originalVoucherNo) !== numberKeyOf(sale.voucherNo)
+  )
+    return true;
+  return (
+    cancel.originalOrderNo !== undefined &&
+    sale.orderNo !== undefined &&
+    cancel.originalOrderNo !== sale.orderNo
+  );
+}
+
+/** Key bits: the 参考号, the 凭证号, the order number. */
+const REF_BIT = 1;
+const VOUCHER_BIT = 2;
+const ORDER_BIT = 4;
+
+/** Which of its own keys a sale lacks. */
+function lacksOf(r: PosRecord): number {
+  return (
+    (r.refNo === undefined ? REF_BIT : 0) |
+    (r.voucherNo === undefined ? VOUCHER_BIT : 0) |
+    (r.orderNo === undefined ? ORDER_BIT : 0)
+  );
+}
+
+/** Which original keys a cancel names: a sale it could be must lack each (one that has it was looked up). */
+function namesOf(r: PosRecord): number {
+  return (
+    (r.originalRefNo !== undefined ? REF_BIT : 0) |
+    (r.originalVoucherNo !== undefined ? VOUCHER_BIT : 0) |
+    (r.originalOrderNo !== undefined ? ORDER_BIT : 0)
+  );
+}
+
+/** A terminal as the link compares it: without leading zeros, case aside. */
+function terminalLinkKey(r: PosRecord): string | undefined {
+  return r.terminalId === undefined ? undefined : numberKeyOf(r.terminalId).toUpperCase();
+}
+
+/**
+ * The payer as the link compares it within one side: a masked card by its first six and last four digits (one
+ * file masks all its cards alike), or its last four where it shows fewer in front; a wallet's user id.
+ */
+function payerLinkKey(r: PosRecord): string | undefined {
+  const card = r.cardNo;
+  if (card === undefined) return r.payerId === undefined ? undefined : `u${r.payerId}`;
+  const last4 = /(\d{4})$/.exec(card)?.[1];
+  if (last4 === undefined) return `c${card}`;
+  const bin = /^(\d{6})/.exec(card)?.[1];
+  return bin === undefined ? `*${last4}` : `${bin}*${last4}`;
+}
+
+/** A refund's bucket kind: 0 it shows terminal and payer, 1 the terminal only, 2 the payer only, 3 neither. */
+function bucketKindOf(r: PosRecord): number {
+  return (r.terminalId === undefined ? 2 : 0) + (payerLinkKey(r) === undefined ? 1 : 0);
+}
+
+/** A bucket's key: merchant, the keys its sales lack, then the terminal and payer the kind sorts by. */
+function bucketKeyOf(r: PosRecord, lacks: number, kind: number, terminal: string, payer: string): string {
+  const byTerminal = kind === 0 || kind === 1;
+  const byPayer = kind === 0 || kind === 2;
+  return `${r.merchantId ?? ''}\u0001${lacks}\u0001${kind}\u0001${byTerminal ? terminal : ''}\u0001${byPayer ? payer : ''}`;
+}
+
+function voidKeyOf(r: PosRecord, amountFen: number): string {
+  return `${r.merchantId ?? ''}\u0001${localDateOf(r.time)}\u0001${amountFen}`;
+}
+
+/**
+ * The sales of one bucket in time order, with a max-tree over what each can still have refunded: the latest
+ * sale before a refund with enough left is found in O(log n), however many smaller sales lie between.
+ */
+class SaleBucket {
+  readonly sales: number[] = [];
+  readonly ms: number[] = [];
+  private size = 1;
+  private tree = new Float64Array(2);
+
+  seal(remaining: Float64Array): void {
+    while (this.size < this.sales.length) this.size *= 2;
+    this.tree = new Float64Array(2 * this.size);
+    for (let k = 0; k < this.sales.length; k += 1)
+      this.tree[this.size + k] = remaining[this.sales[k] ?? 0] ?? 0;
+    for (let n = this.size - 1; n >= 1; n -= 1)
+      this.tree[n] = Math.max(this.tree[2 * n] ?? 0, this.tree[2 * n + 1] ?? 0);
+  }
+
+  set(pos: number, value: number): void {
+    let n = this.size + pos;
+    this.tree[n] = value;
+    for (n >>= 1; n >= 1; n >>= 1) this.tree[n] = Math.max(this.tree[2 * n] ?? 0, this.tree[2 * n + 1] ?? 0);
+  }
+
+  /** The number of sales at or before `ms`, less one: the last position a cancel at `ms` can look at. */
+  endAt(ms: number): number {
+    let lo = 0;
+    let hi = this.ms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.ms[mid] ?? 0) <= ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  /** The last position at or before `hi` with at least `need` left, or -1. */
+  lastAtLeast(hi: number, need: number): number {
+    return hi < 0 ? -1 : this.descend(1, 0, this.size - 1, hi, need);
+  }
+
+  private descend(node: number, lo: number, top: number, hi: number, need: number): number {
+    if (lo > hi || (this.tree[node] ?? 0) < need) return -1;
+    if (lo === top) return lo;
+    const mid = (lo + top) >> 1;
+    const right = this.descend(2 * node + 1, mid + 1, top, hi, need);
+    return right >= 0 ? right : this.descend(2 * node, lo, mid, hi, need);
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { expectedSettleDate } from '../calendar/expected-settle-date.js';
 import { formatFen, formatYuan } from '../money/fen.js';
 import { coverDeductions, type DeductionLine, unplannedWords } from '../plans/charges.js';
 import { refundFeesDue } from '../plans/refund-fee.js';
-import { quoteFee } from '../plans/expected-fee.js';
+import { quoteFee, ruleMatches } from '../plans/expected-fee.js';
 import type { FeePlan, FeeQuote } from '../plans/plan-types.js';
 import { journalAmountAgrees, orderTotalFen, type PosRecord } from '../records/record.js';
 import {
@@ -25,12 +25,15 @@ import {
   compareTimeThenSource,
   EXACT_KEYS,
   epochMsOf,
-  linkOriginals,
+  type AmbiguousOriginal,
+  findOriginals,
   linkUndoings,
   matchRecords,
+  namesAnotherSale,
   type Prepared,
   payerOf,
   prepare,
+  REFUND_WINDOW_DAYS,
   tradeTimeOf,
 } from './match-records.js';
 import { type MerchantPayouts, payoutDaysOf } from './payouts.js';
@@ -480,8 +483,29 @@ export function auditMerchant(
   if (rebates.warning !== undefined) ctx.merchantWarnings.add(rebates.warning);
 
   const match = matchRecords(T, S);
-  const tParent = linkOriginals(T);
-  const sParent = linkOriginals(S);
+  const tLinks = findOriginals(T);
+  const sLinks = findOriginals(S);
+  const tParent = tLinks.parent;
+  const sParent = sLinks.parent;
+  /**
+   * The sale of a statement void, reversal or refund, and whether only amount, time, terminal and payer tell it
+   * (findOriginals): a sale its own keys name, else one its journal line's keys name, else either side's inferred
+   * one — a key the journal gives outranks a guess from the statement alone, and a guess the journal line's
+   * original keys rule out (it names a 原参考号 the sale does not carry) is none.
+   */
+  const statementSaleOf = (i: number): { sale: number; inferred: boolean } => {
+    const own = sParent[i] ?? -1;
+    if (own >= 0 && sLinks.inferred[i] === 0) return { sale: own, inferred: false };
+    const t = match.terminalOf[i] ?? -1;
+    const tSale = t >= 0 ? (tParent[t] ?? -1) : -1;
+    const viaJournal = tSale >= 0 ? (match.settlementOf[tSale] ?? -1) : -1;
+    if (viaJournal >= 0 && tLinks.inferred[t] === 0) return { sale: viaJournal, inferred: false };
+    const journalLine = T[t]?.record;
+    const ownSale = S[own]?.record;
+    if (ownSale !== undefined && (journalLine === undefined || !namesAnotherSale(journalLine, ownSale)))
+      return { sale: own, inferred: true };
+    return { sale: viaJournal, inferred: viaJournal >= 0 };
+  };
   // A pair counts when both its lines do (countInScope): a sale the journal has at 23:59:50 and the statement
   // at 00:00:05 is one of the first day's journal lines and of the next day's statement lines, so a window of
   // either day alone must not count it as paired — there would be more pairs than statement (or journal) lines.
@@ -539,15 +563,28 @@ export function auditMerchant(
   for (let i = 0; i < S.length; i += 1) {
     const p = S[i];
     if (p === undefined || (p.cls !== 'void' && p.cls !== 'reversal')) continue;
-    let parent = sParent[i] ?? -1;
-    if (parent < 0) {
-      const t = match.terminalOf[i] ?? -1;
-      const tSale = t >= 0 ? (tParent[t] ?? -1) : -1;
-      parent = tSale >= 0 ? (match.settlementOf[tSale] ?? -1) : -1;
-    }
+    const parent = statementSaleOf(i).sale;
     if (parent < 0 || S[parent]?.cls !== 'sale') continue;
     sCancelled[parent] = 1;
     if (sCancelLine[parent] === -1) sCancelLine[parent] = i;
+  }
+  // Voids, reversals and refunds that several sales could be the original of (findOriginals): left unlinked,
+  // and listed for a person to decide. A statement line and its journal line are one cancel, listed once; one
+  // that finds its sale through the other side is not in doubt.
+  const journalInDoubt = new Set<number>();
+  const statementInDoubt = new Set<number>();
+  for (const a of sLinks.ambiguous) {
+    if (statementSaleOf(a.cancel).sale >= 0) continue;
+    statementInDoubt.add(a.cancel);
+    const t = match.terminalOf[a.cancel] ?? -1;
+    if (t >= 0) journalInDoubt.add(t);
+    pushAmbiguousOriginal(ctx, S, a, scoped, inDates);
+  }
+  for (const a of tLinks.ambiguous) {
+    const s = match.settlementOf[a.cancel] ?? -1;
+    if (s >= 0) statementInDoubt.add(s);
+    if (journalInDoubt.has(a.cancel) || (s >= 0 && statementSaleOf(s).sale >= 0)) continue;
+    pushAmbiguousOriginal(ctx, T, a, scoped, inDates);
   }
 
   // Formula inference over the statement's settled sales, per channel, card and amount band.
@@ -896,21 +933,60 @@ export function auditMerchant(
   // Refunds: the fee given back against the plan's refundFee, all refunds of a sale together.
   if (plan !== undefined) {
     const refundsOf = new Map<number, number[]>();
+    // Refunds whose sale only amount, time, terminal and payer tell (the message says so).
+    const inferredRefunds = new Set<number>();
+    // Refunds whose sale is not found and whose fee due back needs it: named in one warning.
+    const unchecked: PosRecord[] = [];
+    const policyZh = { none: '不退手续费', proportional: '按比例退还手续费', full: '全额退还手续费' }[
+      plan.refundFee
+    ];
     for (let i = 0; i < S.length; i += 1) {
       const sp = S[i];
       if (sp === undefined || sp.cls !== 'refund' || sp.record.feeFen === undefined) continue;
-      let parent = sParent[i] ?? -1;
+      const link = statementSaleOf(i);
+      const parent = link.sale;
       if (parent < 0) {
-        const t = match.terminalOf[i] ?? -1;
-        const tp = t >= 0 ? (tParent[t] ?? -1) : -1;
-        parent = tp >= 0 ? (match.settlementOf[tp] ?? -1) : -1;
-      }
-      if (parent < 0) {
-        // Without its sale the fee due back is unknown, but no refund policy charges a fee on a refund: at least
-        // what was charged is lost.
         const refund = sp.record;
         const charged = refund.feeFen ?? 0;
-        if (charged > tolerance && inDates(localDateOf(refund.time))) {
+        if (!inDates(localDateOf(refund.time))) continue;
+        // Without its sale, a refund is still priced where its own line tells what was due back (ownLineDue):
+        // none under refundFee none, its own amount at the plan's rate under proportional.
+        const own = ownLineDue(plan, refund);
+        if (own !== undefined && (plan.refundFee !== 'none' || charged <= 0)) {
+          const diff = own.due + charged;
+          if (Math.abs(diff) <= tolerance) {
+            if (diff > 0) counts.withinToleranceFen += diff;
+            continue;
+          }
+          const d = describeTransaction(refund);
+          const words = refundFeeWords(own.due, charged, diff);
+          const why = statementInDoubt.has(i)
+            ? {
+                zh: '所给文件中有几笔消费都可能是它，无法确定是哪一笔',
+                en: 'several sales in the files given could be it',
+              }
+            : { zh: '所给文件中没有', en: 'it is not in the files given' };
+          drafts.push({
+            kind: 'refund_fee_mismatch',
+            merchantId,
+            keys: keysOf(refund),
+            ...transactionFields(refund),
+            expectedFeeFen: own.due === 0 ? 0 : -own.due,
+            chargedFeeFen: refund.feeFen,
+            overchargeFen: Math.max(0, diff),
+            lossFen: Math.max(0, diff),
+            basis,
+            rule: own.rule,
+            message: `${d.zh} 退货：原交易未找到（${why.zh}），按退货本身计：方案约定${policyZh}${own.zh}，${words.zh}`,
+            messageEn: `${d.en} refund: its original sale was not found (${why.en}), so it was priced from the refund's own line: the plan says refundFee ${plan.refundFee}${own.en}; ${words.en}`,
+            source: sourceOf(refund),
+          });
+          continue;
+        }
+        // Without its sale the fee due back is unknown, but no refund policy charges a fee on a refund: at least
+        // what was charged is lost.
+        if (own === undefined && charged <= tolerance) unchecked.push(refund);
+        if (charged > tolerance) {
           const d = describeTransaction(refund);
           drafts.push({
             kind: 'refund_fee_mismatch',
@@ -928,6 +1004,7 @@ export function auditMerchant(
         }
         continue;
       }
+      if (link.inferred) inferredRefunds.add(i);
       const list = refundsOf.get(parent);
       if (list === undefined) refundsOf.set(parent, [i]);
       else list.push(i);
@@ -977,6 +1054,7 @@ export function auditMerchant(
         }
       }
       refunds.forEach((refund, k) => {
+        const inferred = inferredRefunds.has(refundIndices[k] ?? -1);
         const due = dues[k] ?? 0;
         let diff = diffs[k] ?? 0;
         const offset = offsets[k] ?? 0;
@@ -989,10 +1067,14 @@ export function auditMerchant(
           return;
         }
         const d = describeTransaction(refund);
-        const policyZh = { none: '不退手续费', proportional: '按比例退还手续费', full: '全额退还手续费' }[
-          plan.refundFee
-        ];
         const fee = originalFee ?? 0;
+        const where = `${original.source.file} 第 ${original.source.row} 行`;
+        const inferredZh = inferred
+          ? `（退货未标明原交易，按同商户、终端、付款卡号、金额与时间推定为 ${where}）`
+          : '';
+        const inferredEn = inferred
+          ? ` (the refund does not name its sale; taken to be ${original.source.file} row ${original.source.row} by merchant, terminal, card, amount and time)`
+          : '';
         const repaidZh = repaid > 0 ? `（另有 ${formatFen(repaid)} 退回了原交易多扣的手续费）` : '';
         const repaidEn = repaid > 0 ? ` (and ${formatFen(repaid)} gave back the sale's overcharge)` : '';
         const words = refundFeeWords(due, refund.feeFen ?? 0, diff);
@@ -1006,11 +1088,28 @@ export function auditMerchant(
           overchargeFen: Math.max(0, diff - offset),
           lossFen: Math.max(0, diff - offset),
           basis,
-          message: `${d.zh} 退货：方案约定${policyZh}，原交易 ${formatFen(original.amountFen)} 应收手续费 ${formatFen(fee)}，${words.zh}${repaidZh}${offset > 0 ? `（其中 ${formatFen(offset)} 已在其他退款中补回）` : ''}`,
-          messageEn: `${d.en} refund: the plan says refundFee ${plan.refundFee}; original ${formatFen(original.amountFen)} with fee due ${formatFen(fee)}; ${words.en}${repaidEn}${offset > 0 ? ` (${formatFen(offset)} of it made up by another refund)` : ''}`,
+          message: `${d.zh} 退货：方案约定${policyZh}，原交易 ${formatFen(original.amountFen)}${inferredZh} 应收手续费 ${formatFen(fee)}，${words.zh}${repaidZh}${offset > 0 ? `（其中 ${formatFen(offset)} 已在其他退款中补回）` : ''}`,
+          messageEn: `${d.en} refund: the plan says refundFee ${plan.refundFee}; original ${formatFen(original.amountFen)}${inferredEn} with fee due ${formatFen(fee)}; ${words.en}${repaidEn}${offset > 0 ? ` (${formatFen(offset)} of it made up by another refund)` : ''}`,
           source: sourceOf(original, refund),
         });
       });
+    }
+    if (unchecked.length > 0) {
+      const shown = unchecked.slice(0, 5);
+      const more = unchecked.length > shown.length ? ' …' : '';
+      const whoZh = merchantId === '' ? '' : `商户 ${merchantId} 的`;
+      const whoEn = merchantId === '' ? '' : `merchant ${merchantId}: `;
+      const why =
+        plan.refundFee === 'full'
+          ? { zh: '应退的是原交易的全部手续费', en: 'what is due back is the sale’s whole fee' }
+          : {
+              zh: '适用的费率有封顶、固定部分、最低收费或金额分档（或方案没有适用的费率），应退多少取决于原交易',
+              en: 'the rate that applies has a cap, a fixed part, a minimum or amount bands (or the plan has none), so what is due back depends on the sale',
+            };
+      ctx.merchantWarnings.add(
+        `${whoZh}对账单中有 ${unchecked.length} 笔退货找不到原交易（不在所给文件中，或有几笔消费都可能是它），方案约定${policyZh}，${why.zh}，未核对其退还的手续费：${shown.map((r) => `${r.source.file} 第 ${r.source.row} 行`).join('、')}${more} / ` +
+          `${whoEn}${unchecked.length} refund line(s) whose sale was not found (not in the files given, or several sales could be it): under refundFee ${plan.refundFee} ${why.en}, so the fee they returned was not checked: ${shown.map((r) => `${r.source.file} row ${r.source.row}`).join(', ')}${more}`,
+      );
     }
   }
 
@@ -1448,6 +1547,84 @@ export function auditMerchantApart(
     outsideCoverage: ctx.outsideCoverage.count,
     payouts: ctx.payouts,
   };
+}
+
+/**
+ * The fee due back on a refund whose sale is not found, from the refund's own line, where the plan tells it
+ * without the sale: nothing under refundFee none; under proportional, the refund's amount at the plan's rate for
+ * its channel, card and date — fee × refund ÷ sale is that rate on the refund when the rate is a plain
+ * percentage every larger sale of that channel and card would pay too (no cap, fixed part or minimum, no amount
+ * band above the refund's), within a fen of rounding. Under full, or such a rate, it needs the sale: undefined.
+ */
+function ownLineDue(
+  plan: FeePlan,
+  refund: PosRecord,
+): { due: number; zh: string; en: string; rule: FindingDraft['rule'] } | undefined {
+  if (plan.refundFee === 'none') return { due: 0, zh: '', en: '', rule: undefined };
+  if (plan.refundFee !== 'proportional') return undefined;
+  const amountFen = Math.abs(refund.amountFen);
+  const query = {
+    amountFen,
+    channel: refund.channel,
+    card: refund.card,
+    date: localDateOf(tradeTimeOf(refund)),
+  };
+  const quote = quoteFee(plan, query);
+  if (!quote.ok) return undefined;
+  const rule = quote.rule;
+  if (
+    rule.fixedFen !== 0 ||
+    rule.capFen !== undefined ||
+    rule.minFen !== undefined ||
+    rule.maxAmountFen !== undefined
+  )
+    return undefined;
+  // An earlier rule of the period for amounts above the refund's would price a larger sale instead.
+  for (const other of quote.period.rates) {
+    if (other === rule) break;
+    const largest = other.maxAmountFen ?? Number.MAX_SAFE_INTEGER;
+    if (largest > amountFen && ruleMatches(other, { ...query, amountFen: largest })) return undefined;
+  }
+  const formula = describeFormula(rule.ratePpm, 0, undefined);
+  return {
+    due: quote.feeFen,
+    zh: `，退货金额 ${formatFen(amountFen)} × ${formula.zh}（${query.date} 适用的费率）= ${formatFen(quote.feeFen)}`,
+    en: `; the refund's ${formatFen(amountFen)} × ${formula.en} (the rate on ${query.date}) = ${formatFen(quote.feeFen)}`,
+    rule: describeRule(rule, quote.period, quote.deferred),
+  };
+}
+
+/**
+ * Lists a void, reversal or refund that several sales could be the original of (findOriginals), with them, in
+ * the report's `ambiguous` — when the cancel is in the run's dates.
+ */
+function pushAmbiguousOriginal(
+  ctx: RunContext,
+  lines: readonly Prepared[],
+  a: AmbiguousOriginal,
+  scoped: boolean,
+  inDates: (date: string) => boolean,
+): void {
+  const p = lines[a.cancel];
+  if (p === undefined || (scoped && !inDates(localDateOf(p.record.time)))) return;
+  const d = describeTransaction(p.record);
+  const refund = p.cls === 'refund';
+  const whatZh = refund ? '退货' : p.cls === 'void' ? '撤销' : '冲正';
+  const whatEn = refund ? 'refund' : p.cls === 'void' ? 'void' : 'reversal';
+  const n = a.sales.length;
+  const countZh = a.more ? `${n} 笔以上` : `${n} 笔`;
+  const countEn = a.more ? `more than ${n}` : `${n}`;
+  const rulesZh = refund
+    ? `同商户，终端与付款卡号两边都有时相同，未退金额不小于退货金额，且在退货前 ${REFUND_WINDOW_DAYS} 天内`
+    : '同商户、同一天、同金额，终端与付款卡号两边都有时相同';
+  const rulesEn = refund
+    ? `same merchant, and terminal and card where both show them, enough not yet refunded, within ${REFUND_WINDOW_DAYS} days before`
+    : 'same merchant, day and amount, and terminal and card where both show them';
+  ctx.ambiguous.push({
+    reason: `${whatZh} ${d.zh} 未标明原交易（或标明的不在所给文件中），可能是其原交易的消费有 ${countZh}（${rulesZh}），无法确定是哪一笔`,
+    reasonEn: `${whatEn} ${d.en} names no sale found here, and ${countEn} sales could be its original (${rulesEn}); none was guessed`,
+    source: sourceOf(p.record, ...a.sales.map((i) => lines[i]?.record)),
+  });
 }
 
 /**
