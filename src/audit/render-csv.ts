@@ -1,7 +1,7 @@
 import type { Lang } from '../cli/lang.js';
 import { formatYuan } from '../money/fen.js';
 import type { AuditReport, Finding } from './report-types.js';
-import { channelCardName, kindName } from './render-table.js';
+import { channelCardName, findingKindName } from './render-table.js';
 
 export type CsvValue = string | number | boolean | null | undefined;
 
@@ -87,7 +87,7 @@ export function findingCsvRow(f: Finding, lang: Lang): CsvValue[] {
           : '推断（变化前费率）';
   return [
     f.id,
-    kindName(f.kind, lang),
+    findingKindName(f, lang),
     f.kind,
     f.merchantId,
     f.refNo,

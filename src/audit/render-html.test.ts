@@ -1,9 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planOf } from '../../test/explain/explain-fixtures.js';
+import { cjkFont, evidencePack, planOf } from '../../test/explain/explain-fixtures.js';
 import { runCli } from '../cli/program.js';
+import { renderPdf } from '../explain/render-pdf.js';
+import type { AuditReport } from './report-types.js';
 import { todayInShanghai } from '../time/shanghai.js';
 import { htmlPageStart, PAGE_CSS, renderHtml } from './render-html.js';
 import { HOSTILE_MERCHANT, sampleReport } from './sample-report.js';
@@ -202,5 +205,191 @@ describe('posguard audit --format html: the header', () => {
     const html = readFileSync(join(dir, 'r.html'), 'utf8');
     expect(html).toContain(`<dt>商户</dt><dd>月光茶社（商户号 ${M}）</dd>`);
     expect(html).toContain('<dt>收单机构</dt><dd>汇通支付有限公司</dd>');
+  });
+});
+
+// A Leshua 冻结 (frozen) sale: the audit reports the settled money the provider holds as an unplanned deduction
+// labelled 资金冻结 (the JSON contract). The HTML report and the evidence pack's HTML and PDF findings tables put
+// its amount under 损失 and called it 方案外扣费; it is the merchant's own money, held, not lost.
+describe('money frozen (资金冻结) in the HTML report and the evidence pack’s HTML and PDF', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const newDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'posguard-frozen-html-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  // One Leshua merchant, credit cards at 0.55% (55 in 万分之一), T1; 2026-11-02 is a Monday, paid on 11-03.
+  const M = '1000054321';
+  const HEADER =
+    'BT,编号,交易时间,订单号,商户号,费率(万分之一),交易金额(分),手续费(分),结算金额(分),资金流向,交易类型,支付方式,卡类型,商户优惠类型,参考号,凭证号,终端号,第三方订单号,第三方退款号,支付时间,上游订单号(网、银联),上游订单号(微信、支付宝),付款银行,消费者标识,扫码支付交易类型';
+  const row = (
+    no: number,
+    time: string,
+    order: string,
+    fen: [number, number, number],
+    flow: string,
+    ref: string,
+  ) =>
+    `BV,${no},${time},${order},${M},55,${fen[0]},${fen[1]},${fen[2]},${flow},消费,刷卡,贷记卡,标准类,${ref},00000${no},50054321,*,*,${time},UP${order},*,中国银行,*,*`;
+  // Sale A: 100000 fen at 0.55% = 550, settled 99450, paid. Sale B: 66600 fen at 0.55% = 366.3 → 366, settled
+  // 66600 − 366 = 66234, frozen (冻结): held, so the audit's deduction is 66234 fen = ¥662.34.
+  const TRADES = [
+    HEADER,
+    row(1, '2026-11-02 10:00:00', 'LS202611020000001', [100000, 550, 99450], '进账', '628300000001'),
+    row(2, '2026-11-02 19:45:20', 'LS202611020000002', [66600, 366, 66234], '冻结', '628300000002'),
+    '',
+  ].join('\n');
+  // The 打款单 pays A's 99450 on 11-03 (B is held).
+  const BILLS = [
+    'billId,createTime,bankretTime,merchantId,planAmount,suspendAmount,realAmount,state,settType,settDate,bankAccount,remark',
+    `B1,2026-11-03 03:33:36.0,2026-11-03 09:02:11.0,${M},99450,0,99450,1,t1,2026-11-03,621226*********4882,客户账T1待结算账本`,
+    '',
+  ].join('\n');
+
+  async function audit(dir: string, format: 'json' | 'html', lang: 'zh' | 'en' = 'zh'): Promise<string> {
+    writeFileSync(join(dir, '8000123456_trade_new_20261102.txt'), TRADES);
+    writeFileSync(
+      join(dir, 'plan.yaml'),
+      'settlement: T1\nperiods:\n  - from: 2026-01-01\n    rates:\n      - { card: credit, rate: 0.55% }\n',
+    );
+    writeFileSync(join(dir, 'merchant-settlement-order.csv'), BILLS);
+    const run = await runCli(
+      [
+        'audit',
+        '--settlement',
+        '8000123456_trade_new_20261102.txt',
+        '--plan',
+        'plan.yaml',
+        '--bank',
+        'merchant-settlement-order.csv',
+        '--format',
+        format,
+        '--lang',
+        lang,
+      ],
+      { cwd: dir },
+    );
+    expect(run.stderr).toBe('');
+    return run.stdout;
+  }
+
+  /** The findings table of an HTML page: its header cells and each row's cells, tags stripped. */
+  const findingsTable = (html: string) => {
+    const table = /<table class="findings">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    const cells = (tr: string, tag: string) =>
+      [...tr.matchAll(new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => m[1] ?? '');
+    const trs = [...table.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => m[0]);
+    return { header: cells(trs[0] ?? '', 'th'), rows: trs.slice(1).map((tr) => cells(tr, 'td')), trs };
+  };
+  const byKind = (html: string) => /<section class="by-kind">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
+
+  it('the HTML report names it 资金冻结 / money frozen with ¥662.34 under 冻结 / Held, not 损失 / Loss', async () => {
+    const zh = await audit(newDir(), 'html');
+    const table = findingsTable(zh);
+    expect(table.header).toEqual([
+      '时间',
+      '类型',
+      '参考号/订单号',
+      '终端',
+      '金额',
+      '应收',
+      '实收',
+      '多扣',
+      '损失',
+      '冻结',
+      '说明',
+      '来源',
+    ]);
+    expect(table.rows).toHaveLength(1);
+    // Kind 资金冻结; amount ¥666.00, over ¥0.00, loss blank, held ¥662.34.
+    expect(table.rows[0]?.slice(1, 10)).toEqual([
+      '资金冻结',
+      '628300000002',
+      '50054321',
+      '¥666.00',
+      '',
+      '',
+      '¥0.00',
+      '',
+      '¥662.34',
+    ]);
+    // The row keeps the JSON's kind for scripts.
+    expect(table.trs[1]).toContain('data-kind="unplanned_deduction"');
+    expect(zh).not.toContain('方案外扣费');
+    expect(byKind(zh)).toContain('<th>损失</th><th>冻结</th>');
+    expect(byKind(zh)).toContain(
+      '<tr><td>资金冻结</td><td class="num">1</td><td class="num">¥0.00</td><td class="num">¥0.00</td><td class="num">¥662.34</td></tr>',
+    );
+
+    const en = await audit(newDir(), 'html', 'en');
+    const tableEn = findingsTable(en);
+    expect(tableEn.header.slice(8, 10)).toEqual(['Loss', 'Held']);
+    expect(tableEn.rows[0]?.[1]).toBe('money frozen');
+    expect(tableEn.rows[0]?.slice(8, 10)).toEqual(['', '¥662.34']);
+    expect(en).not.toContain('unplanned deduction');
+    expect(byKind(en)).toContain('<tr><td>money frozen</td><td class="num">1</td>');
+  });
+
+  /** Each word pdftotext finds in a PDF, with its right edge (points from the page's left). */
+  const pdfWords = (pdf: Buffer, dir: string): { text: string; xMax: number; yMin: number }[] => {
+    const path = join(dir, `w-${Math.random().toString(16).slice(2)}.pdf`);
+    writeFileSync(path, pdf);
+    const html = execFileSync('pdftotext', ['-bbox', path, '-'], { encoding: 'utf8' });
+    return [
+      ...html.matchAll(/<word xMin="[\d.]+" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g),
+    ].map((m) => ({ text: m[3] ?? '', xMax: Number(m[2]), yMin: Number(m[1]) }));
+  };
+
+  it('the evidence pack’s report.html and report.pdf do the same; the CSV keeps the contract', async () => {
+    const dir = newDir();
+    const report = JSON.parse(await audit(dir, 'json')) as AuditReport;
+    expect(report.findings.map((f) => [f.kind, f.label, f.lossFen])).toEqual([
+      ['unplanned_deduction', '资金冻结', 66234],
+    ]);
+    const { files } = await evidencePack({ report });
+    const html = files.get('report.html')?.toString('utf8') ?? '';
+    expect(findingsTable(html).rows[0]?.slice(1, 10)).toEqual([
+      '资金冻结',
+      '628300000002',
+      '50054321',
+      '¥666.00',
+      '',
+      '',
+      '¥0.00',
+      '',
+      '¥662.34',
+    ]);
+    // The CSV: the kind code stays unplanned_deduction and the money in its loss column (column 15).
+    const csv = files.get('findings.csv')?.toString('utf8').split('\r\n') ?? [];
+    expect(csv[1]?.split(',')[2]).toBe('unplanned_deduction');
+    expect(csv[1]?.split(',')[14]).toBe('662.34');
+
+    // The PDF's findings table, the last page: ¥662.34 right-aligned under 冻结 / Held, none under 损失 / Lost.
+    const check = (pdf: Buffer, kind: string, lost: string, held: string) => {
+      // pdftotext lists words in its own reading order: the table's are told apart by their line (yMin).
+      const words = pdfWords(pdf, dir);
+      const heading = words.findLast((w) => w.text === held);
+      const lostHeading = words.findLast((w) => w.text === lost && w.yMin === heading?.yMin);
+      const amount = words.findLast((w) => w.text === '¥662.34');
+      const row = words.filter((w) => Math.abs(w.yMin - (amount?.yMin ?? -99)) < 1);
+      expect(amount?.yMin).toBeGreaterThan(heading?.yMin ?? Number.POSITIVE_INFINITY);
+      expect(heading).toBeDefined();
+      expect(lostHeading).toBeDefined();
+      expect(amount).toBeDefined();
+      // Both right-aligned in their column: the same right edge (within a point), the loss column's 46 to its left.
+      expect(Math.abs((amount?.xMax ?? 0) - (heading?.xMax ?? 0))).toBeLessThan(1);
+      expect((heading?.xMax ?? 0) - (lostHeading?.xMax ?? 0)).toBeGreaterThan(40);
+      expect(row.map((w) => w.text).join(' ')).toContain(kind);
+      // Nothing else of the row ends under 损失 / Lost.
+      expect(row.some((w) => Math.abs(w.xMax - (lostHeading?.xMax ?? 0)) < 1)).toBe(false);
+    };
+    const pdf = files.get('report.pdf') ?? Buffer.alloc(0);
+    check(pdf, '资金冻结', '损失', '冻结');
+    const en = await renderPdf(report, { font: cjkFont(), letter: '', lang: 'en' });
+    check(en, 'money frozen', 'Lost', 'Held');
   });
 });

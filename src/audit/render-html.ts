@@ -8,12 +8,14 @@ import type { FeePlan } from '../plans/plan-types.js';
 import { localDateOf, todayInShanghai } from '../time/shanghai.js';
 import { rateChartSvg, escapeXml as esc } from './rate-chart-svg.js';
 import { owedOf } from './rebates.js';
-import { type AuditReport, FINDING_KINDS, type FindingKind } from './report-types.js';
+import { type AuditReport, FINDING_KINDS } from './report-types.js';
 import {
   channelCardName,
+  findingKindName,
   headline,
+  isFrozen,
   isUnplacedJournal,
-  kindName,
+  kindRows,
   skippedCheckGroups,
   skippedChecksText,
   unplacedJournalLabel,
@@ -102,26 +104,27 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
     )}</p>`,
   );
 
-  // Findings by kind, every kind with at least one finding.
-  const money = new Map<FindingKind, { over: number; loss: number }>();
-  for (const f of report.findings) {
-    const m = money.get(f.kind) ?? { over: 0, loss: 0 };
-    m.over += f.overchargeFen;
-    m.loss += f.lossFen;
-    money.set(f.kind, m);
-  }
-  const kinds = FINDING_KINDS.filter((k) => s.findingsByKind[k] > 0);
+  // Findings by kind, every kind with at least one finding; money frozen in a row of its own, and a column of its
+  // own only then: it is held, not lost.
+  const byKind = kindRows(report, lang);
   head.push(`<section class="by-kind"><h2>${t('按类型', 'Findings by kind')}</h2>`);
-  if (kinds.length === 0) head.push(`<p>${t('未发现问题。', 'No findings.')}</p>`);
+  if (byKind.rows.length === 0) head.push(`<p>${t('未发现问题。', 'No findings.')}</p>`);
   else
     head.push(
       table(
-        [t('类型', 'Kind'), t('笔数', 'Count'), t('多扣', 'Overcharge'), t('损失', 'Loss')],
-        kinds.map((k) => [
-          cell(kindName(k, lang)),
-          num(String(s.findingsByKind[k])),
-          num(formatFen(money.get(k)?.over ?? 0)),
-          num(formatFen(money.get(k)?.loss ?? 0)),
+        [
+          t('类型', 'Kind'),
+          t('笔数', 'Count'),
+          t('多扣', 'Overcharge'),
+          t('损失', 'Loss'),
+          ...(byKind.held ? [t('冻结', 'Held')] : []),
+        ],
+        byKind.rows.map((r) => [
+          cell(r.name),
+          num(String(r.count)),
+          num(formatFen(r.overchargeFen)),
+          num(formatFen(r.lossFen)),
+          ...(byKind.held ? [num(formatFen(r.heldFen))] : []),
         ]),
       ),
     );
@@ -226,6 +229,8 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
 
   yield `\n<section class="findings"><h2>${t('问题明细', 'Findings')} (${report.findings.length})</h2>\n`;
   if (report.findings.length > 0) {
+    // Money frozen is held, not lost: its amount goes under a column of its own, there only when a finding is.
+    const held = report.findings.some(isFrozen);
     yield `<table class="findings"><thead><tr>${[
       t('时间', 'Time'),
       t('类型', 'Kind'),
@@ -236,6 +241,7 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
       t('实收', 'Charged'),
       t('多扣', 'Overcharge'),
       t('损失', 'Loss'),
+      ...(held ? [t('冻结', 'Held')] : []),
       t('说明', 'Message'),
       t('来源', 'Source'),
     ]
@@ -245,16 +251,19 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
     let buffer = '';
     for (const f of report.findings) {
       const when = f.time === undefined ? (f.settleDate ?? '') : f.time.slice(0, 19).replace('T', ' ');
+      const frozen = isFrozen(f);
+      // data-kind is the JSON's kind (unplanned_deduction for money frozen): what scripts select rows by.
       buffer += `<tr data-kind="${f.kind}" data-id="${esc(f.id)}">${[
         cell(when, 'nowrap'),
-        cell(kindName(f.kind, lang), 'nowrap'),
+        cell(findingKindName(f, lang), 'nowrap'),
         cell(f.refNo ?? f.orderNo ?? ''),
         cell(f.terminalId ?? ''),
         num(m(f.amountFen)),
         num(m(f.expectedFeeFen)),
         num(m(f.chargedFeeFen)),
         num(m(f.overchargeFen)),
-        num(m(f.lossFen)),
+        num(frozen ? '' : m(f.lossFen)),
+        ...(held ? [num(frozen ? m(f.lossFen) : '')] : []),
         cell(lang === 'en' ? f.messageEn : f.message),
         cell(f.source.map((r) => `${r.file}:${r.row}`).join('\n')),
       ].join('')}</tr>\n`;

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/program.js';
+import { renderCsv } from './render-csv.js';
 import { alignRows, displayWidth, headline, renderTable, terminalText } from './render-table.js';
-import type { RateChange } from './report-types.js';
+import type { AuditReport, Finding, RateChange } from './report-types.js';
 import { sampleReport } from './sample-report.js';
 
 describe('displayWidth', () => {
@@ -252,5 +257,198 @@ describe('control characters from the input files', () => {
     };
     expect(rows).toHaveLength(5);
     expect([header, ...rows].map(startOfLast)).toEqual(['说', '[', '[', '[', '[', '[']);
+  });
+});
+
+// A Leshua 冻结 (frozen) sale: the audit reports the settled money the provider holds as an unplanned deduction
+// labelled 资金冻结 (kind and label are the JSON contract). People read it as money frozen, held and not lost: the
+// table called it 方案外扣费 and put it under 损失.
+describe('money frozen (资金冻结) in the table', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  // One Leshua merchant, credit cards at 0.55% (55 in 万分之一), T1; 2026-11-02 is a Monday, paid on 11-03.
+  const M = '1000054321';
+  const HEADER =
+    'BT,编号,交易时间,订单号,商户号,费率(万分之一),交易金额(分),手续费(分),结算金额(分),资金流向,交易类型,支付方式,卡类型,商户优惠类型,参考号,凭证号,终端号,第三方订单号,第三方退款号,支付时间,上游订单号(网、银联),上游订单号(微信、支付宝),付款银行,消费者标识,扫码支付交易类型';
+  const row = (
+    no: number,
+    time: string,
+    order: string,
+    fen: [number, number, number],
+    flow: string,
+    ref: string,
+  ) =>
+    `BV,${no},${time},${order},${M},55,${fen[0]},${fen[1]},${fen[2]},${flow},消费,刷卡,贷记卡,标准类,${ref},00000${no},50054321,*,*,${time},UP${order},*,中国银行,*,*`;
+  // Sale A: 100000 fen at 0.55% = 550, settled 99450, paid. Sale B: 66600 fen at 0.55% = 366.3 → 366, settled
+  // 66600 − 366 = 66234, frozen (冻结): held, so the audit's deduction is 66234 fen.
+  const TRADES = [
+    HEADER,
+    row(1, '2026-11-02 10:00:00', 'LS202611020000001', [100000, 550, 99450], '进账', '628300000001'),
+    row(2, '2026-11-02 19:45:20', 'LS202611020000002', [66600, 366, 66234], '冻结', '628300000002'),
+    '',
+  ].join('\n');
+  // The 打款单 pays A's 99450 on 11-03 (B is held).
+  const BILLS = [
+    'billId,createTime,bankretTime,merchantId,planAmount,suspendAmount,realAmount,state,settType,settDate,bankAccount,remark',
+    `B1,2026-11-03 03:33:36.0,2026-11-03 09:02:11.0,${M},99450,0,99450,1,t1,2026-11-03,621226*********4882,客户账T1待结算账本`,
+    '',
+  ].join('\n');
+
+  async function audit(format: string, lang: 'zh' | 'en' = 'zh'): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'posguard-frozen-table-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, '8000123456_trade_new_20261102.txt'), TRADES);
+    writeFileSync(
+      join(dir, 'plan.yaml'),
+      'settlement: T1\nperiods:\n  - from: 2026-01-01\n    rates:\n      - { card: credit, rate: 0.55% }\n',
+    );
+    writeFileSync(join(dir, 'merchant-settlement-order.csv'), BILLS);
+    const run = await runCli(
+      [
+        'audit',
+        '--settlement',
+        '8000123456_trade_new_20261102.txt',
+        '--plan',
+        'plan.yaml',
+        '--bank',
+        'merchant-settlement-order.csv',
+        '--format',
+        format,
+        '--lang',
+        lang,
+      ],
+      { cwd: dir },
+    );
+    expect(run.stderr).toBe('');
+    return run.stdout;
+  }
+
+  /** The findings table's header and rows: the lines after “问题明细（n）” / “Findings (n)” up to a blank line. */
+  const findingsRows = (text: string, heading: string): string[] => {
+    const lines = text.split('\n');
+    const start = lines.findIndex((l) => l.startsWith(heading));
+    const end = lines.findIndex((l, i) => i > start && l === '');
+    return lines.slice(start + 1, end);
+  };
+  const cellsOf = (line: string) => line.trim().split(/\s{2,}/);
+
+  it('names the freeze 资金冻结 and puts ¥662.34 under 冻结, not 损失; the JSON and the CSV keep their contract', async () => {
+    // The contract: kind unplanned_deduction, label 资金冻结, lossFen 66234.
+    const report = JSON.parse(await audit('json')) as AuditReport;
+    expect(report.findings.map((f) => [f.kind, f.label, f.lossFen])).toEqual([
+      ['unplanned_deduction', '资金冻结', 66234],
+    ]);
+
+    const zh = await audit('table');
+    const [header = '', , frozen = ''] = findingsRows(zh, '问题明细（1）');
+    expect(cellsOf(header)).toEqual([
+      '时间',
+      '参考号',
+      '终端',
+      '金额',
+      '应收',
+      '实收',
+      '多扣',
+      '损失',
+      '冻结',
+      '说明',
+    ]);
+    // The row: amount ¥666.00, no fees, ¥0.00 over, no loss, ¥662.34 held, then [资金冻结] and the message.
+    const cells = cellsOf(frozen);
+    expect(cells.slice(0, 5)).toEqual([
+      '2026-11-02 19:45:20',
+      '628300000002',
+      '50054321',
+      '¥666.00',
+      '¥0.00',
+    ]);
+    expect(cells[5]).toBe('¥662.34');
+    expect(cells[6]).toMatch(/^\[资金冻结\] /);
+    // The loss column of the row is blank: ¥662.34 ends in the 冻结 column, right-aligned under it.
+    expect(displayWidth(frozen.slice(0, frozen.indexOf('¥662.34') + '¥662.34'.length))).toBe(
+      displayWidth(header.slice(0, header.indexOf('冻结') + '冻结'.length)),
+    );
+    expect(zh).not.toContain('方案外扣费');
+    // By kind: a row of its own, held ¥662.34, lost ¥0.00.
+    expect(zh).toMatch(/类型\s+笔数\s+多扣\s+损失\s+冻结\n/);
+    expect(zh).toMatch(/资金冻结\s+1\s+¥0\.00\s+¥0\.00\s+¥662\.34\n/);
+
+    const en = await audit('table', 'en');
+    const [headerEn = '', , frozenEn = ''] = findingsRows(en, 'Findings (1)');
+    expect(cellsOf(headerEn)).toEqual([
+      'time',
+      'ref',
+      'terminal',
+      'amount',
+      'expected',
+      'charged',
+      'overcharge',
+      'loss',
+      'held',
+      'message',
+    ]);
+    expect(cellsOf(frozenEn)[5]).toBe('¥662.34');
+    expect(cellsOf(frozenEn)[6]).toMatch(/^\[money frozen\] /);
+    expect(en).not.toContain('unplanned deduction');
+    expect(en).toMatch(/money frozen\s+1\s+¥0\.00\s+¥0\.00\s+¥662\.34\n/);
+
+    // The CSV: the same 19 columns; only its kind-name column may say 资金冻结, the kind code stays.
+    const csv = (await audit('csv')).replace(/^\ufeff/, '').split('\r\n');
+    expect(csv[0]?.split(',')).toHaveLength(19);
+    expect(csv[0]?.split(',').slice(1, 3)).toEqual(['类型', '类型代码']);
+    expect(csv[1]?.split(',').slice(1, 3)).toEqual(['资金冻结', 'unplanned_deduction']);
+    expect(csv[1]?.split(',')[14]).toBe('662.34');
+  });
+
+  it('keeps a deduction never agreed a 方案外扣费 loss beside a freeze, counted apart by kind', () => {
+    // The sample (¥205.27 lost over 5 findings) plus a ¥10.00 流量费 deducted and ¥300.00 frozen.
+    const report = sampleReport();
+    const deduction = (id: string, label: string, fen: number): Finding => ({
+      id,
+      kind: 'unplanned_deduction',
+      merchantId: '898440153991234',
+      settleDate: '2026-08-07',
+      amountFen: -fen,
+      overchargeFen: 0,
+      lossFen: fen,
+      label,
+      message: `扣款“${label}”`,
+      messageEn: `deduction “${label}”`,
+      source: [{ file: 'settlement.csv', row: 40 }],
+    });
+    report.findings.push(deduction('f-0006', '流量费', 1000), deduction('f-0007', '资金冻结', 30000));
+    report.summary.findingsByKind.unplanned_deduction = 2;
+    report.summary.lossFen += 1000 + 30000;
+    const text = renderTable(report, { lang: 'zh' });
+    expect(text).toMatch(/方案外扣费\s+1\s+¥0\.00\s+¥10\.00\s+¥0\.00\n/);
+    expect(text).toMatch(/资金冻结\s+1\s+¥0\.00\s+¥0\.00\s+¥300\.00\n/);
+    // The rows of the other kinds gain a held column of ¥0.00: 多扣手续费 2, ¥1.39 over and lost.
+    expect(text).toMatch(/多扣手续费\s+2\s+¥1\.39\s+¥1\.39\s+¥0\.00\n/);
+    const rows = findingsRows(text, '问题明细（7）');
+    const flow = rows.find((r) => r.includes('流量费')) ?? '';
+    const frozen = rows.find((r) => r.includes('资金冻结')) ?? '';
+    expect(flow).toContain('[方案外扣费] 扣款“流量费”');
+    expect(frozen).toContain('[资金冻结] 扣款“资金冻结”');
+    // ¥10.00 lost ends under 损失, ¥300.00 held under 冻结.
+    const [header = ''] = rows;
+    // The last occurrence: the amount column shows the deduction as −¥10.00 first.
+    const endOf = (line: string, text: string) =>
+      displayWidth(line.slice(0, line.lastIndexOf(text) + text.length));
+    expect(endOf(flow, '¥10.00')).toBe(endOf(header, '损失'));
+    expect(endOf(frozen, '¥300.00')).toBe(endOf(header, '冻结'));
+    // The CSV's rows stay the contract's: kind code unplanned_deduction, the money in its loss column.
+    const csv = renderCsv(report, { lang: 'zh' }).split('\r\n');
+    const csvFrozen = csv.find((l) => l.startsWith('f-0007'))?.split(',') ?? [];
+    expect(csvFrozen[2]).toBe('unplanned_deduction');
+    expect(csvFrozen[14]).toBe('300.00');
+  });
+
+  it('adds no held column to a report without money frozen', () => {
+    const text = renderTable(sampleReport(), { lang: 'zh' });
+    expect(text).not.toContain('冻结');
+    expect(text).toMatch(/类型\s+笔数\s+多扣\s+损失\n/);
   });
 });

@@ -6,10 +6,11 @@ import {
   type AuditReport,
   type AuditSummary,
   FINDING_KINDS,
+  type Finding,
   type FindingKind,
   type RateChange,
 } from './report-types.js';
-import { owedOf } from './rebates.js';
+import { isHeldMoney, owedOf } from './rebates.js';
 import { warningIn } from './warning-text.js';
 
 /** What each finding kind is called in a report, zh-CN and English. */
@@ -155,6 +156,80 @@ export function unplacedJournalLabel(m: AuditReport['merchants'][number], lang: 
 export function kindName(kind: FindingKind, lang: Lang): string {
   const names = FINDING_KIND_NAMES[kind];
   return lang === 'en' ? names.en : names.zh;
+}
+
+/** What settled money the provider froze is called for people (see isFrozen). */
+export const FROZEN_NAME = { zh: '资金冻结', en: 'money frozen' } as const;
+
+/**
+ * Whether a finding is settled money the provider froze (资金冻结, rebates.ts isHeldMoney): an unplanned_deduction
+ * in the JSON and CSV contract, but no charge and no loss — the merchant's own money, paid once released (解冻).
+ */
+export function isFrozen(f: Pick<Finding, 'kind' | 'label'>): boolean {
+  return f.kind === 'unplanned_deduction' && isHeldMoney(f.label);
+}
+
+/**
+ * A finding's kind as people read it in a table: kindName, except that money frozen is called so (资金冻结 /
+ * money frozen), never 方案外扣费 — the provider holds it, it took nothing.
+ */
+export function findingKindName(f: Pick<Finding, 'kind' | 'label'>, lang: Lang): string {
+  return isFrozen(f) ? (lang === 'en' ? FROZEN_NAME.en : FROZEN_NAME.zh) : kindName(f.kind, lang);
+}
+
+/** A row of the by-kind tables: a finding kind, or money frozen counted apart from the deductions it is one of. */
+export interface KindRow {
+  name: string;
+  count: number;
+  overchargeFen: number;
+  /** Money lost; money frozen is held, not lost, and counts under heldFen instead. */
+  lossFen: number;
+  heldFen: number;
+}
+
+/**
+ * The by-kind rows of a report, in FINDING_KINDS order: every kind with findings, with money frozen taken out
+ * of the unplanned deductions into a row of its own (资金冻结, right after them) whose money is held, not lost.
+ * `held` says whether any finding is money frozen, for the tables to add the column it is shown in.
+ */
+export function kindRows(report: AuditReport, lang: Lang): { rows: KindRow[]; held: boolean } {
+  const s = report.summary;
+  const money = new Map<FindingKind, { over: number; loss: number }>();
+  const frozen = { count: 0, over: 0, held: 0 };
+  for (const f of report.findings) {
+    if (isFrozen(f)) {
+      frozen.count += 1;
+      frozen.over += f.overchargeFen;
+      frozen.held += f.lossFen;
+      continue;
+    }
+    const m = money.get(f.kind) ?? { over: 0, loss: 0 };
+    m.over += f.overchargeFen;
+    m.loss += f.lossFen;
+    money.set(f.kind, m);
+  }
+  const rows: KindRow[] = [];
+  for (const k of FINDING_KINDS) {
+    // The summary counts every finding; the frozen ones are in the row of their own.
+    const count = s.findingsByKind[k] - (k === 'unplanned_deduction' ? frozen.count : 0);
+    if (count > 0)
+      rows.push({
+        name: kindName(k, lang),
+        count,
+        overchargeFen: money.get(k)?.over ?? 0,
+        lossFen: money.get(k)?.loss ?? 0,
+        heldFen: 0,
+      });
+    if (k === 'unplanned_deduction' && frozen.count > 0)
+      rows.push({
+        name: lang === 'en' ? FROZEN_NAME.en : FROZEN_NAME.zh,
+        count: frozen.count,
+        overchargeFen: frozen.over,
+        lossFen: 0,
+        heldFen: frozen.held,
+      });
+  }
+  return { rows, held: frozen.count > 0 };
 }
 
 /** “贷记卡” for a card payment, “微信” for WeChat, “闪付·贷记卡” for NFC on a credit card. */
@@ -482,26 +557,27 @@ function* tableChunks(report: AuditReport, options: RenderTableOptions): Generat
     );
   }
 
-  const money = new Map<FindingKind, { over: number; loss: number }>();
-  for (const f of report.findings) {
-    const m = money.get(f.kind) ?? { over: 0, loss: 0 };
-    m.over += f.overchargeFen;
-    m.loss += f.lossFen;
-    money.set(f.kind, m);
-  }
-  const kinds = FINDING_KINDS.filter((k) => s.findingsByKind[k] > 0);
-  if (kinds.length > 0) {
+  // Money frozen has a row of its own and, only then, a column: it is held, not lost.
+  const byKind = kindRows(report, lang);
+  if (byKind.rows.length > 0) {
     out.push('', t('按类型', 'By kind'));
     out.push(
       ...alignRows(
-        [t('类型', 'kind'), t('笔数', 'count'), t('多扣', 'overcharge'), t('损失', 'loss')],
-        kinds.map((k) => [
-          kindName(k, lang),
-          String(s.findingsByKind[k]),
-          formatFen(money.get(k)?.over ?? 0),
-          formatFen(money.get(k)?.loss ?? 0),
+        [
+          t('类型', 'kind'),
+          t('笔数', 'count'),
+          t('多扣', 'overcharge'),
+          t('损失', 'loss'),
+          ...(byKind.held ? [t('冻结', 'held')] : []),
+        ],
+        byKind.rows.map((r) => [
+          r.name,
+          String(r.count),
+          formatFen(r.overchargeFen),
+          formatFen(r.lossFen),
+          ...(byKind.held ? [formatFen(r.heldFen)] : []),
         ]),
-        new Set([1, 2, 3]),
+        new Set([1, 2, 3, 4]),
       ),
     );
   }
@@ -602,6 +678,8 @@ function summaryLine(s: AuditSummary, lang: Lang): string {
 /** Column widths come from a bounded sample so a million findings are not measured twice. */
 function* findingsTable(report: AuditReport, lang: Lang): Generator<string> {
   const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
+  // Money frozen is held, not lost: its amount goes under a column of its own, there only when a finding is.
+  const held = report.findings.some(isFrozen);
   const header = [
     t('时间', 'time'),
     t('参考号', 'ref'),
@@ -611,12 +689,14 @@ function* findingsTable(report: AuditReport, lang: Lang): Generator<string> {
     t('实收', 'charged'),
     t('多扣', 'overcharge'),
     t('损失', 'loss'),
+    ...(held ? [t('冻结', 'held')] : []),
     t('说明', 'message'),
   ];
   const money = (v: number | undefined) => (v === undefined ? '' : formatFen(v));
   const cells = (i: number): string[] => {
     const f = report.findings[i];
     if (f === undefined) return [];
+    const frozen = isFrozen(f);
     return [
       f.time === undefined ? (f.settleDate ?? '') : f.time.slice(0, 19).replace('T', ' '),
       f.refNo ?? f.orderNo ?? '',
@@ -625,11 +705,12 @@ function* findingsTable(report: AuditReport, lang: Lang): Generator<string> {
       money(f.expectedFeeFen),
       money(f.chargedFeeFen),
       money(f.overchargeFen),
-      money(f.lossFen),
-      `[${kindName(f.kind, lang)}] ${lang === 'en' ? f.messageEn : f.message}`,
+      frozen ? '' : money(f.lossFen),
+      ...(held ? [frozen ? money(f.lossFen) : ''] : []),
+      `[${findingKindName(f, lang)}] ${lang === 'en' ? f.messageEn : f.message}`,
     ].map(terminalText);
   };
-  const right = new Set([3, 4, 5, 6, 7]);
+  const right = new Set(held ? [3, 4, 5, 6, 7, 8] : [3, 4, 5, 6, 7]);
   const sample = Math.min(report.findings.length, 5000);
   const widths = header.map((h) => displayWidth(h));
   for (let i = 0; i < sample; i++) {

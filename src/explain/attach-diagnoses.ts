@@ -5,7 +5,7 @@ import type { AuditSummary, Finding, FindingKind, AuditReport, RateChange } from
 import { channelCardName } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
 import { parseRate, percentageFee } from '../money/rate.js';
-import { quoteFee } from '../plans/expected-fee.js';
+import { matchingRule, quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/index.js';
 import { addDays, dayNumber, localDateOf } from '../time/shanghai.js';
@@ -770,10 +770,22 @@ function rateChangeDraft(
     `${count(fs.length, 'transaction')} since ${verb(fs.length, 'was', 'were')} overcharged ${formatFen(over)}, ${range(fs).first} to ${range(fs).last}`,
   ];
   if (c.noticeHonoured === false) {
-    evidence.push(`合同要求调价提前${plan === undefined ? '' : ` ${plan.noticeDays} 天`}通知，未见通知`);
-    evidenceEn.push(
-      `The contract requires${plan === undefined ? '' : ` ${plan.noticeDays} days’`} notice of a change; none was given`,
-    );
+    // Told too late is not untold: a plan recording the day the merchant was told says so, and from when the
+    // raise can bind; “未见通知” only when it records no notice of this change.
+    const late = plan === undefined ? undefined : lateNotice(plan, c, fs);
+    if (late !== undefined) {
+      evidence.push(
+        `合同要求调价提前 ${late.days} 天通知，该调价通知于 ${late.noticed}，不足 ${late.days} 天，最早 ${late.effective} 起生效`,
+      );
+      evidenceEn.push(
+        `The contract requires ${late.days} days’ notice of a change; this one was noticed on ${late.noticed}, less than ${late.days} days ahead, so it can take effect from ${late.effective} at the earliest`,
+      );
+    } else {
+      evidence.push(`合同要求调价提前${plan === undefined ? '' : ` ${plan.noticeDays} 天`}通知，未见通知`);
+      evidenceEn.push(
+        `The contract requires${plan === undefined ? '' : ` ${plan.noticeDays} days’`} notice of a change; none was given`,
+      );
+    }
   }
   // One terminal out of several: that terminal's parameters, not the provider's price list.
   if (ts.length === 1 && known.size > 1) {
@@ -896,6 +908,48 @@ function rateChangeDraft(
     confidence: ts.length > 1 || known.size <= 1 ? 'high' : 'medium',
     since: c.date,
   };
+}
+
+/** Days between a plan period's start and an observed change for the two to be one (as rate-changes.ts NEAR_DAYS). */
+const NEAR_CHANGE_DAYS = 7;
+
+/**
+ * The notice the plan records of a change told too late: the day the merchant was told, the contract's notice
+ * days and the first day the raise can bind. First as the audit priced these sales: a raise it deferred
+ * (quoteFee's `deferred`: told + notice days). Else a period of the plan starting within a week of the change
+ * whose rule for these sales is the new formula, told fewer than the notice days before the change: it binds
+ * from its start or from told + notice days, whichever is later. Undefined: the plan records no notice of it.
+ */
+function lateNotice(
+  plan: FeePlan,
+  c: RateChange,
+  fs: readonly Finding[],
+): { noticed: string; effective: string; days: number } | undefined {
+  const sales = fs.flatMap((f) =>
+    f.amountFen === undefined || f.channel === undefined || f.card === undefined
+      ? []
+      : [{ amountFen: f.amountFen, channel: f.channel, card: f.card, date: dateOf(f) }],
+  );
+  for (const sale of sales) {
+    const q = quoteFee(plan, sale);
+    if (q.ok && q.deferred !== undefined)
+      return { noticed: q.deferred.noticed, effective: q.deferred.effective, days: q.deferred.noticeDays };
+  }
+  const after = ppm(c.afterRate);
+  const sale = sales[0];
+  const change = dayNumber(c.date);
+  for (const p of plan.periods) {
+    if (p.noticed === undefined || sale === undefined || after === undefined) continue;
+    if (Math.abs(change - dayNumber(p.from)) > NEAR_CHANGE_DAYS) continue;
+    if (change - dayNumber(p.noticed) >= plan.noticeDays) continue;
+    const rule = matchingRule(p, sale);
+    if (rule?.ratePpm !== after || rule.fixedFen !== c.afterFixedFen) continue;
+    // The later of the plan's date and told + notice days (YYYY-MM-DD strings sort as dates).
+    const told = addDays(p.noticed, plan.noticeDays);
+    const effective = [told, p.from].sort()[1] ?? told;
+    return { noticed: p.noticed, effective, days: plan.noticeDays };
+  }
+  return undefined;
 }
 
 /** A promotional period of the contract: its `until`, and whether it ended the day before the change. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { owedOf } from '../audit/rebates.js';
 import type { AuditReport, Finding } from '../audit/report-types.js';
-import { headline, kindName } from '../audit/render-table.js';
+import { findingKindName, headline, isFrozen } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
 import { CAUSE_NAMES, diagnosesHeading, diagnosisTitle, moneyWord } from './render-diagnoses.js';
 
@@ -154,35 +154,81 @@ export function renderPdf(report: AuditReport, options: RenderPdfOptions): Promi
   return done;
 }
 
+/**
+ * The findings table's columns. With money frozen among the findings (`held`), its amount has a column of its own
+ * (冻结 / Held) and is left out of 损失: it is held, not lost. The other columns then give up some width so the
+ * table still fits A4's 511 points between the margins (a cell too narrow is set smaller, never cut).
+ */
 const columns = (
   lang: 'zh' | 'en',
+  held: boolean,
 ): { title: string; width: number; right?: boolean; cell: (f: Finding) => string }[] => {
   const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
+  const w = held
+    ? {
+        time: 68,
+        ref: 72,
+        terminal: 44,
+        kind: 56,
+        amount: 54,
+        due: 40,
+        charged: 40,
+        over: 42,
+        lost: 46,
+        held: 46,
+      }
+    : {
+        time: 72,
+        ref: 78,
+        terminal: 46,
+        kind: 62,
+        amount: 58,
+        due: 44,
+        charged: 44,
+        over: 48,
+        lost: 52,
+        held: 0,
+      };
   return [
-    { title: t('时间', 'Time'), width: 72, cell: dateOf },
-    { title: t('参考号/订单号', 'Ref / order no.'), width: 78, cell: (f) => f.refNo ?? f.orderNo ?? '' },
-    { title: t('终端', 'Terminal'), width: 46, cell: (f) => f.terminalId ?? '' },
-    { title: t('类型', 'Kind'), width: 62, cell: (f) => kindName(f.kind, lang) },
+    { title: t('时间', 'Time'), width: w.time, cell: dateOf },
+    { title: t('参考号/订单号', 'Ref / order no.'), width: w.ref, cell: (f) => f.refNo ?? f.orderNo ?? '' },
+    { title: t('终端', 'Terminal'), width: w.terminal, cell: (f) => f.terminalId ?? '' },
+    { title: t('类型', 'Kind'), width: w.kind, cell: (f) => findingKindName(f, lang) },
     {
       title: t('金额', 'Amount'),
-      width: 58,
+      width: w.amount,
       right: true,
       cell: (f) => (f.amountFen === undefined ? '' : formatFen(f.amountFen)),
     },
     {
       title: t('应收', 'Due'),
-      width: 44,
+      width: w.due,
       right: true,
       cell: (f) => (f.expectedFeeFen === undefined ? '' : formatFen(f.expectedFeeFen)),
     },
     {
       title: t('实收', 'Charged'),
-      width: 44,
+      width: w.charged,
       right: true,
       cell: (f) => (f.chargedFeeFen === undefined ? '' : formatFen(f.chargedFeeFen)),
     },
-    { title: t('多扣', 'Over'), width: 48, right: true, cell: (f) => formatFen(f.overchargeFen) },
-    { title: t('损失', 'Lost'), width: 52, right: true, cell: (f) => formatFen(f.lossFen) },
+    { title: t('多扣', 'Over'), width: w.over, right: true, cell: (f) => formatFen(f.overchargeFen) },
+    {
+      title: t('损失', 'Lost'),
+      width: w.lost,
+      right: true,
+      cell: (f) => (isFrozen(f) ? '' : formatFen(f.lossFen)),
+    },
+    ...(held
+      ? [
+          {
+            title: t('冻结', 'Held'),
+            width: w.held,
+            right: true,
+            cell: (f: Finding) => (isFrozen(f) ? formatFen(f.lossFen) : ''),
+          },
+        ]
+      : []),
   ];
 };
 
@@ -192,7 +238,7 @@ function findingsTable(
   maxRows: number,
   lang: 'zh' | 'en',
 ): void {
-  const COLUMNS = columns(lang);
+  const COLUMNS = columns(lang, findings.some(isFrozen));
   const left = doc.page.margins.left;
   const rowHeight = 12;
   const bottom = () => doc.page.height - doc.page.margins.bottom - rowHeight;

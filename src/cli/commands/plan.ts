@@ -153,7 +153,7 @@ async function runFee(ctx: CliContext, file: string, options: FeeOptions): Promi
     '../../plans/plan-vocabulary.js'
   );
   const { checkDate } = await import('../../plans/plan-leaf.js');
-  const { todayInShanghai } = await import('../../time/shanghai.js');
+  const { addDays, todayInShanghai } = await import('../../time/shanghai.js');
 
   const amount = parseAmount(options.amount, 'yuan');
   if (!amount.ok) throw new CliError(`--amount：${amount.problem.zh}`, `--amount: ${amount.problem.en}`);
@@ -212,8 +212,19 @@ async function runFee(ctx: CliContext, file: string, options: FeeOptions): Promi
       EXIT_FINDINGS,
     );
   }
-  const { rule, period } = quote;
+  const { rule, period, deferred } = quote;
   const path = `periods[${period.index}].rates[${rule.index}]`;
+  // A raise the plan dates on or before the sale but told with less than the contract's notice does not bind yet
+  // (quoteFee): the earlier rule priced the sale, and the output says which raise waits, told when, binding when —
+  // else the old fee on a date past the old period's end reads as a mistake.
+  const later =
+    deferred === undefined
+      ? undefined
+      : {
+          ...deferred,
+          path: `periods[${deferred.period.index}].rates[${deferred.rule.index}]`,
+          rate: formatRate(deferred.rule.ratePpm),
+        };
   if (options.format === 'json') {
     const json = {
       feeFen: quote.feeFen,
@@ -232,6 +243,21 @@ async function runFee(ctx: CliContext, file: string, options: FeeOptions): Promi
         ...rule,
       },
       line: rule.line,
+      // null when no raise waits on its notice.
+      deferred:
+        later === undefined
+          ? null
+          : {
+              feeFen: later.feeFen,
+              fee: formatFen(later.feeFen).replace('¥', ''),
+              rate: later.rate,
+              path: later.path,
+              line: later.rule.line,
+              period: { from: later.period.from, until: later.period.until ?? null },
+              noticed: later.noticed,
+              noticeDays: later.noticeDays,
+              effective: later.effective,
+            },
     };
     ctx.stdout(`${JSON.stringify(json, null, 2)}\n`);
     return;
@@ -250,10 +276,29 @@ async function runFee(ctx: CliContext, file: string, options: FeeOptions): Promi
       ? `, raised to the minimum ${formatFen(rule.minFen)}`
       : `，按最低 ${formatFen(rule.minFen)}`;
   }
-  const until = period.until ?? (en ? 'open-ended' : '长期');
+  // A period written to end before the sale runs on while the raise after it waits: said, not left to puzzle.
+  const runsOn =
+    later !== undefined && period.until !== undefined && period.until < date.value
+      ? addDays(later.effective, -1)
+      : undefined;
+  const until =
+    (period.until ?? (en ? 'open-ended' : '长期')) +
+    (runsOn === undefined
+      ? ''
+      : en
+        ? ` (runs on to ${runsOn} while the raise after it is deferred)`
+        : `（调价暂缓，延用至 ${runsOn}）`);
   ctx.stdout(
     en
       ? `Expected fee: ${formatFen(quote.feeFen)}\nRule: ${file}:${rule.line} ${path}: ${describeRule(rule, 'en')}\nPeriod: ${period.from} to ${until}\nWorking: ${working} (${plan.rounding})\n`
       : `应收手续费: ${formatFen(quote.feeFen)}\n规则: ${file}:${rule.line} ${path}: ${describeRule(rule, 'zh')}\n期间: ${period.from} 至 ${until}\n计算: ${working}（${roundingName(plan.rounding, 'zh')}）\n`,
   );
+  if (later !== undefined) {
+    const where = `${file}:${later.rule.line} ${later.path}`;
+    ctx.stdout(
+      en
+        ? `Deferred raise: ${where}: ${describeRule(later.rule, 'en')} from ${later.period.from} (${formatFen(later.feeFen)} on this sale) was noticed only on ${later.noticed}, less than the ${later.noticeDays} days’ notice the contract requires, so it binds from ${later.effective}; until then the rule above applies\n`
+        : `暂缓的调价: ${where}: ${later.period.from} 起 ${describeRule(later.rule, 'zh')}（这笔交易按此为 ${formatFen(later.feeFen)}）于 ${later.noticed} 才通知，不足合同要求的 ${later.noticeDays} 天，${later.effective} 起才生效；此前仍按上面的规则计\n`,
+    );
+  }
 }
