@@ -120,21 +120,95 @@ async function looksComplete(path: string, name: string, size: number): Promise<
   }
 }
 
-/** The merchant and the acting member a watch imports as: by id or merchant number, or the only merchant. */
+/** How a watch names a merchant in its messages: name, id and merchant number. */
+function merchantLabel(m: { id: number; name: string; merchant_code: string | null }): Bilingual {
+  return {
+    zh: `「${m.name}」（编号 ${m.id}，${m.merchant_code === null ? '无商户号' : `商户号 ${m.merchant_code}`}）`,
+    en: `"${m.name}" (id ${m.id}, ${m.merchant_code === null ? 'no merchant number' : `merchant number ${m.merchant_code}`})`,
+  };
+}
+
+/** Merchants listed in a message, at most ten. */
+function merchantList(
+  rows: readonly { id: number; name: string; merchant_code: string | null }[],
+): Bilingual {
+  const shown = rows.slice(0, 10).map(merchantLabel);
+  const more = rows.length - shown.length;
+  return {
+    zh: shown.map((l) => l.zh).join('、') + (more > 0 ? ` 等 ${rows.length} 家` : ''),
+    en: shown.map((l) => l.en).join(', ') + (more > 0 ? ` and ${more} more` : ''),
+  };
+}
+
+/**
+ * The merchant and the acting member a watch imports as: by id or merchant number, or else the only merchant
+ * that is not a demo (`posguard serve` seeds a demo merchant on a new database; a user's statements do not
+ * belong there, and it must not make "the only merchant" ambiguous). The CLI cannot create a merchant, so a
+ * refusal says how: `serveCommand` (how to start the server on the same database, `posguard serve` by default)
+ * and its dashboard, then `--merchant`.
+ */
 export async function resolveWatchTarget(
   db: Kysely<Database>,
   merchant: string | undefined,
+  options: { serveCommand?: string } = {},
 ): Promise<{ merchantId: number; userId: number; name: string } | { error: { zh: string; en: string } }> {
-  let rows = await db.selectFrom('merchants').select(['id', 'name', 'merchant_code']).orderBy('id').execute();
-  if (merchant !== undefined)
-    rows = rows.filter((r) => String(r.id) === merchant || r.merchant_code === merchant);
-  else if (rows.length > 1) {
-    return {
-      error: {
-        zh: '数据库里有多个商户，请用 --merchant 指定',
-        en: 'the database holds several merchants: name one with --merchant',
-      },
-    };
+  const all = await db
+    .selectFrom('merchants')
+    .select(['id', 'name', 'merchant_code', 'demo'])
+    .orderBy('id')
+    .execute();
+  const serve = options.serveCommand ?? 'posguard serve';
+  const howToCreate = (then: Bilingual): Bilingual => ({
+    zh: `命令行不能新建商户：请用同一个数据库启动 ${serve}，在网页登录后点“新建商户”并填写商户号（或调用 POST /api/v1/merchants），${then.zh}`,
+    en: `the CLI cannot create one: start ${serve} on the same database, log in to the dashboard and use "New merchant" with its merchant number (or call POST /api/v1/merchants), ${then.en}`,
+  });
+  let rows = all;
+  if (merchant !== undefined) {
+    rows = all.filter((r) => String(r.id) === merchant || r.merchant_code === merchant);
+    if (rows.length === 0) {
+      const create = howToCreate({
+        zh: `然后运行 posguard watch --merchant 商户号`,
+        en: 'then run posguard watch --merchant MERCHANT-NUMBER',
+      });
+      const known = merchantList(all);
+      return {
+        error:
+          all.length === 0
+            ? {
+                zh: `找不到商户 ${merchant}：数据库里还没有任何商户。${create.zh}`,
+                en: `no merchant ${merchant}: the database holds no merchant yet; ${create.en}`,
+              }
+            : {
+                zh: `找不到商户 ${merchant}（--merchant 填商户编号或商户号）。数据库里的商户：${known.zh}。如是新的商户，${create.zh}`,
+                en: `no merchant ${merchant} (--merchant takes a merchant's id or merchant number). The database holds: ${known.en}. For a new merchant, ${create.en}`,
+              },
+      };
+    }
+  } else {
+    const real = all.filter((r) => r.demo !== 1);
+    if (real.length === 0) {
+      const create = howToCreate({
+        zh: '然后重新运行 posguard watch（有多个商户时用 --merchant 商户号 指定）',
+        en: 'then run posguard watch again (with --merchant MERCHANT-NUMBER when there are several)',
+      });
+      const demos = merchantList(all);
+      return {
+        error: {
+          zh: `数据库里还没有商户${all.length === 0 ? '' : `（只有演示商户 ${demos.zh}，不会把对账单导入演示商户；确要导入时用 --merchant 指定）`}，无处导入对账单。${create.zh}`,
+          en: `the database holds no merchant yet${all.length === 0 ? '' : ` (only the demo merchant ${demos.en}, which statements are not imported to unless named with --merchant)`}, so there is nowhere to import statements to; ${create.en}`,
+        },
+      };
+    }
+    if (real.length > 1) {
+      const list = merchantList(real);
+      return {
+        error: {
+          zh: `数据库里有多个商户，请用 --merchant 商户编号或商户号 指定要导入的商户：${list.zh}`,
+          en: `the database holds several merchants: name the one to import to with --merchant ID or MERCHANT-NUMBER: ${list.en}`,
+        },
+      };
+    }
+    rows = real;
   }
   const target = rows[0];
   if (target === undefined) {
@@ -158,6 +232,68 @@ export async function resolveWatchTarget(
     };
   }
   return { merchantId: target.id, userId: member.user_id, name: target.name };
+}
+
+/** How many of a file's other merchant numbers a watch names one by one. */
+const NAMED_NUMBERS = 5;
+
+/**
+ * What a watch says of a file's lines whose merchant number is not the watched merchant's: how many lines of
+ * which number, that they were not imported, and what to do (the CLI cannot create a merchant: the dashboard
+ * can, and a watch of that merchant imports them).
+ */
+async function otherMerchantsNote(
+  db: Kysely<Database>,
+  merchantId: number,
+  file: string,
+  unassigned: readonly { merchantId: string; records: number }[],
+): Promise<Bilingual> {
+  const own = await db
+    .selectFrom('merchants')
+    .select(['name', 'merchant_code'])
+    .where('id', '=', merchantId)
+    .executeTakeFirst();
+  const named = unassigned.slice(0, NAMED_NUMBERS);
+  const rest = unassigned.slice(NAMED_NUMBERS);
+  const restLines = rest.reduce((n, u) => n + u.records, 0);
+  const ownCode = own?.merchant_code ?? null;
+  const parts = {
+    zh:
+      named
+        .map((u) => `${u.records} 行的商户号是 ${u.merchantId === '' ? '（空）' : u.merchantId}`)
+        .join('，') + (rest.length > 0 ? `，另有 ${rest.length} 个商户号共 ${restLines} 行` : ''),
+    en:
+      named
+        .map(
+          (u) =>
+            `${u.records} line(s) name merchant number ${u.merchantId === '' ? '(empty)' : u.merchantId}`,
+        )
+        .join(', ') +
+      (rest.length > 0 ? `, and ${restLines} line(s) name ${rest.length} other number(s)` : ''),
+  };
+  const who = {
+    zh: `本商户「${own?.name ?? merchantId}」（${ownCode === null ? '未填商户号' : `商户号 ${ownCode}`}）`,
+    en: `this merchant "${own?.name ?? merchantId}" (${ownCode === null ? 'no merchant number' : `merchant number ${ownCode}`})`,
+  };
+  const first = unassigned[0]?.merchantId ?? '';
+  // A merchant without a number takes a file naming exactly one unknown number; with several it cannot tell.
+  const why =
+    ownCode === null
+      ? {
+          zh: `；${who.zh}，而文件含多个商户号，无法判断哪些行属于本商户`,
+          en: `; ${who.en}, and the file names several, so which lines are its own cannot be told`,
+        }
+      : { zh: `，不是${who.zh}的`, en: `, not ${who.en}` };
+  return {
+    zh:
+      `  ${file}：${parts.zh}${why.zh}，这些行未导入。` +
+      `如它们属于另一家店：该店还不是商户的，先在 posguard serve 的网页中点“新建商户”并填写商户号 ${first}；` +
+      `再在网页中切换到该商户上传此文件，或把它放进 posguard watch 文件夹 --merchant ${first} 监视的文件夹。`,
+    en:
+      `  ${file}: ${parts.en}${why.en}; those lines were not imported. ` +
+      `If they belong to another shop: unless it is a merchant already, create it in the posguard serve dashboard ("New merchant", merchant number ${first}); ` +
+      `then upload this file under that merchant there, or put it in a folder watched with posguard watch FOLDER --merchant ${first}.`,
+  };
 }
 
 /**
@@ -294,9 +430,17 @@ export async function watchFolder(options: {
       const checked = await untilDone(name, true, () => checkLandings(answer));
       const alerts = checked.ok ? checked.value : 0;
       const rejected = summary?.rejected.length ?? 0;
+      const elsewhere = answer.unassigned.reduce((n, u) => n + u.records, 0);
+      // Lines naming a merchant number that is not this merchant's (nor another the member may write to) are
+      // not stored at all: a file that brought nothing must not read as a success, one that brought part of it
+      // is flagged, and either is followed by which numbers those were and what to do.
+      const landed = answer.landings.reduce((n, l) => n + l.stored + l.alreadyStored + l.updated, 0);
+      const mark = elsewhere === 0 ? '✓' : landed === 0 ? '✗' : '⚠';
       options.say(
-        `✓ ${name}: ${summary?.kind ?? ''} ${stored} 条记录入库${rejected > 0 ? `，${rejected} 行被拒` : ''}${alerts > 0 ? `，${alerts} 条告警` : ''} / ${stored} records stored${rejected > 0 ? `, ${rejected} rows rejected` : ''}${alerts > 0 ? `, ${alerts} alerts` : ''}`,
+        `${mark} ${name}: ${summary?.kind ?? ''} ${stored} 条记录入库${rejected > 0 ? `，${rejected} 行被拒` : ''}${elsewhere > 0 ? `，${elsewhere} 行不属于本商户、未导入` : ''}${alerts > 0 ? `，${alerts} 条告警` : ''} / ${stored} records stored${rejected > 0 ? `, ${rejected} rows rejected` : ''}${elsewhere > 0 ? `, ${elsewhere} rows of other merchants not imported` : ''}${alerts > 0 ? `, ${alerts} alerts` : ''}`,
       );
+      if (elsewhere > 0)
+        say(await otherMerchantsNote(options.db, options.merchantId, name, answer.unassigned));
       if (!checked.ok)
         say({
           zh: `✗ ${name}：记录已入库，但未能检查手续费：${checked.failure.reason.zh}。在网页重新保存费率方案即可复查最近 90 天的结算记录`,

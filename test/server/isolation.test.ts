@@ -229,6 +229,7 @@ const OWN_ONLY = [
   'POST /api/v1/auth/logout',
   'POST /api/v1/auth/password',
   'GET /api/v1/me',
+  'GET /api/v1/auth/session',
   'POST /api/v1/tokens',
   'GET /api/v1/tokens',
   'GET /api/v1/users',

@@ -27,9 +27,12 @@ export function App() {
   const path = currentPath(shownPath);
   const [session, setSession] = useState<Session>({ state: 'loading' });
 
+  // The session probe answers 200 with `user: null` when no one is signed in: GET /api/v1/me's 401 would be
+  // logged by the browser as a failed resource on every visit to the login page.
   const refreshMe = async () => {
     try {
-      setSession({ state: 'in', me: await api<Me>('/api/v1/me') });
+      const { user } = await api<{ user: Me | null }>('/api/v1/auth/session');
+      setSession(user === null ? { state: 'out' } : { state: 'in', me: user });
     } catch {
       setSession({ state: 'out' });
     }

@@ -54,3 +54,10 @@ export function rateChangeText(c: RateFormulaChange, lang: 'zh' | 'en'): string 
   if (parts.length === 0) return `${c.beforeRate}→${c.afterRate}`;
   return parts.join(en ? ', ' : '，');
 }
+
+/** A text with `{name}` placeholders filled in: fillIn('{n} 行', { n: 3 }) → "3 行". */
+export function fillIn(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    values[key] === undefined ? whole : String(values[key]),
+  );
+}

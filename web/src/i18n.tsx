@@ -197,6 +197,31 @@ const TEXT = {
   uploading: ['上传中', 'Uploading'],
   done: ['完成', 'Done'],
   failed: ['失败', 'Failed'],
+  // An upload some (or all) of whose lines name a merchant number the uploader has no shop for: not stored.
+  partlyImported: ['部分导入', 'Partly imported'],
+  nothingImported: ['未导入', 'Not imported'],
+  otherNumbersHead: [
+    '以下行的商户号不是本商户「{name}」（商户号 {code}）的，未导入：',
+    'These lines name a merchant number that is not this merchant\'s ("{name}", merchant number {code}) and were not imported:',
+  ],
+  otherNumbersHeadNoCode: [
+    '本商户「{name}」未填写商户号，而文件含多个商户号，无法判断哪些行属于本商户，以下行未导入：',
+    'This merchant ("{name}") has no merchant number and the file names several, so which lines are its own cannot be told; these lines were not imported:',
+  ],
+  otherNumbersLine: ['{n} 行属于商户号 {code}', '{n} line(s) belong to merchant number {code}'],
+  createThatMerchant: ['新建该商户', 'Create that merchant'],
+  otherNumbersAdvice: [
+    '如这些行属于另一家店，请切换到该商户后上传此文件；还没有该商户的，请先新建商户并填写上面的商户号。',
+    'If they belong to another shop, switch to that merchant and upload this file there; if it is not a merchant yet, create it first with the merchant number above.',
+  ],
+  nothingStoredHere: [
+    '本商户没有导入任何记录：下方列表中这次导入的入库记录为 0，可以删除。',
+    'Nothing was imported to this merchant: this import shows 0 records stored in the list below and can be deleted.',
+  ],
+  importNoteOtherNumbers: [
+    '{n} 行属于其他商户号，未导入',
+    '{n} line(s) of other merchant numbers not imported',
+  ],
   search: ['搜索（单号、终端、说明）', 'Search (ref, terminal, text)'],
   allKinds: ['全部类型', 'All kinds'],
   exportCsv: ['导出 CSV', 'Export CSV'],

@@ -3,7 +3,15 @@ export interface Landing {
   merchantId: number;
   stored?: number;
   alreadyStored?: number;
+  /** Pushed records this file's lines completed (fee, settlement): taken, not stored again. */
+  updated?: number;
   duplicate?: boolean;
+}
+
+/** Lines of merchant numbers the uploader has no shop for, as POST …/statements answers: counted, never stored. */
+export interface Unassigned {
+  merchantId: string;
+  records: number;
 }
 
 /**
@@ -25,4 +33,26 @@ export function landingCounts(
     else otherShops += (l.stored ?? 0) + (l.alreadyStored ?? 0);
   }
   return { alreadyStored, otherShops };
+}
+
+/**
+ * How an upload ended for the uploader: `done` when every line was taken (stored, already there, or gone to
+ * another of the uploader's shops) or the file was a duplicate; `partial` when some lines named a merchant
+ * number the uploader has no shop for (not stored anywhere); `nothing` when no line was taken at all for that
+ * reason. A file whose lines were all another merchant's must not read as a success.
+ * @example uploadOutcome({ duplicate: false, landings: [{ merchantId: 1, stored: 0 }],
+ *   unassigned: [{ merchantId: '822000000000002', records: 18 }] }) // → 'nothing'
+ */
+export function uploadOutcome(answer: {
+  duplicate: boolean;
+  landings?: readonly Landing[] | undefined;
+  unassigned?: readonly Unassigned[] | undefined;
+}): 'done' | 'partial' | 'nothing' {
+  const notTaken = (answer.unassigned ?? []).reduce((n, u) => n + u.records, 0);
+  if (answer.duplicate || notTaken === 0) return 'done';
+  const taken = (answer.landings ?? []).reduce(
+    (n, l) => n + (l.stored ?? 0) + (l.alreadyStored ?? 0) + (l.updated ?? 0),
+    0,
+  );
+  return taken === 0 ? 'nothing' : 'partial';
 }

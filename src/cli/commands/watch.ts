@@ -44,8 +44,8 @@ export function registerWatchCommand(program: Command, ctx: CliContext): void {
       'after',
       pick(
         ctx.lang,
-        '\n示例:\n  posguard watch ~/对账单 --merchant 822584053110001\n  posguard watch /srv/sftp/statements --db /var/lib/posguard/posguard.db\n',
-        '\nExamples:\n  posguard watch ~/statements --merchant 822584053110001\n  posguard watch /srv/sftp/statements --db /var/lib/posguard/posguard.db\n',
+        '\n示例:\n  posguard watch ~/对账单 --merchant 822584053110001\n  posguard watch /srv/sftp/statements --db /var/lib/posguard/posguard.db\n\n商户须先存在：用同一个数据库启动 posguard serve，在网页中“新建商户”并填写商户号（命令行不能新建商户）。\n对账单里商户号不是该商户的行不会导入，watch 会逐个商户号说明。\n',
+        '\nExamples:\n  posguard watch ~/statements --merchant 822584053110001\n  posguard watch /srv/sftp/statements --db /var/lib/posguard/posguard.db\n\nThe merchant must exist first: start posguard serve on the same database and use "New merchant" in the dashboard,\nwith its merchant number (the CLI cannot create one). Lines naming another merchant number are not imported; watch says which.\n',
       ),
     )
     .action(async (dir: string, opts: { merchant?: string; db?: string; settle: string }) => {
@@ -70,7 +70,10 @@ export function registerWatchCommand(program: Command, ctx: CliContext): void {
       );
       try {
         await migrateToLatest(storage);
-        const target = await resolveWatchTarget(storage.db, opts.merchant);
+        // The server started on the same database as this watch: its dashboard is where a merchant is created.
+        const serveCommand =
+          opts.db === undefined ? 'posguard serve' : `posguard serve --db ${quoteArg(opts.db)}`;
+        const target = await resolveWatchTarget(storage.db, opts.merchant, { serveCommand });
         if ('error' in target) throw new CliError(target.error.zh, target.error.en);
         ctx.stdout(
           pick(
@@ -102,4 +105,9 @@ export function registerWatchCommand(program: Command, ctx: CliContext): void {
         await storage.close();
       }
     });
+}
+
+/** A path as a shell command line would need it: quoted when it holds anything beyond plain path characters. */
+function quoteArg(value: string): string {
+  return /^[\w./@%+=:,-]+$/u.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -16,7 +16,7 @@ import {
   deleteSession,
 } from '../../storage/sessions-repo.js';
 import { findUserByEmail, getUser, setPasswordHash } from '../../storage/users-repo.js';
-import { actorOf, requireActor } from '../authenticate.js';
+import { actorOf, requireActor, resolveActor } from '../authenticate.js';
 import { bilingualError, HttpError } from '../http-error.js';
 import { requestLang } from '../request-lang.js';
 import { SESSION_COOKIE, SESSION_DAYS, type ServerContext } from '../server-context.js';
@@ -207,6 +207,31 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
       await deleteOtherSessions(ctx.db, user.id, actor.sessionId);
       await appendAudit(ctx.db, { userId: user.id, action: 'password.change', address: request.ip, at });
       return { ok: true };
+    },
+  );
+
+  // The dashboard's first request on every visit asks whether anyone is signed in; "no one" is a normal answer
+  // there, so it is 200 with `user: null` (a 401 would be logged by the browser as a failed resource on every
+  // login page). API clients keep GET /api/v1/me, which still refuses without a session or token.
+  app.get(
+    '/api/v1/auth/session',
+    {
+      schema: routeSchema({
+        summary:
+          'Who is signed in: `{ user }` as GET /api/v1/me answers, or `{ user: null }` (200) without a valid session or token',
+        tags: ['auth'],
+      }),
+    },
+    async (request, reply) => {
+      const actor = await resolveActor(ctx, request);
+      if (actor === null) {
+        // A cookie that names no live session (expired, logged out elsewhere) is dropped with the answer.
+        const cookie = request.cookies[SESSION_COOKIE];
+        if (request.headers.authorization === undefined && cookie !== undefined && cookie !== '')
+          setSessionCookie(ctx, reply, '', 0);
+        return { user: null };
+      }
+      return { user: await describeMe(ctx, actor.userId, requestLang(request)) };
     },
   );
 

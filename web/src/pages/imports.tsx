@@ -39,7 +39,13 @@ interface DeletedImport {
  * shop's, a test export. `refreshKey` reloads the list (a new upload); `onDeleted` lets the page reload what the
  * records fed (the audit).
  */
-export function ImportsCard(props: { merchant: Merchant; refreshKey?: number; onDeleted?: () => void }) {
+export function ImportsCard(props: {
+  merchant: Merchant;
+  refreshKey?: number;
+  onDeleted?: () => void;
+  /** A note shown under an import's file name (the upload page's: lines of other merchant numbers not stored). */
+  notes?: ReadonlyMap<number, string>;
+}) {
   const { t, lang, named } = useI18n();
   const id = props.merchant.id;
   const [list, reload] = useLoad(`imports-${id}-${props.refreshKey ?? 0}`, () =>
@@ -131,7 +137,14 @@ export function ImportsCard(props: { merchant: Merchant; refreshKey?: number; on
                     .reverse()
                     .map((i) => (
                       <tr key={i.id} data-import={i.id} data-import-file={i.file}>
-                        <td>{i.file}</td>
+                        <td>
+                          {i.file}
+                          {props.notes?.get(i.id) === undefined ? null : (
+                            <div className="import-note" data-testid="import-note">
+                              {props.notes.get(i.id)}
+                            </div>
+                          )}
+                        </td>
                         <td>{kindWord(i.kind)}</td>
                         <td data-preset={i.preset}>{named(PRESET_NAMES, i.preset)}</td>
                         <td className="num">{i.rows}</td>

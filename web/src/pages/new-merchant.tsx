@@ -8,7 +8,8 @@ import type { Merchant } from '../types.js';
 export function NewMerchantPage(props: { onCreated: () => Promise<void> }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
-  const [code, setCode] = useState('');
+  // An upload whose lines named a merchant number the user has no shop for links here with that number.
+  const [code, setCode] = useState(() => new URLSearchParams(location.search).get('merchantId') ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {

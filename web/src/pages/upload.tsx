@@ -1,8 +1,10 @@
 import { type DragEvent, useRef, useState } from 'react';
 import { ApiError, sendWithProgress } from '../api.js';
+import { fillIn } from '../format.js';
 import { PRESET_NAMES, useI18n } from '../i18n.js';
+import { Link } from '../router.js';
 import type { Merchant, PlanIssue } from '../types.js';
-import { type Landing, landingCounts } from '../upload-landings.js';
+import { type Landing, landingCounts, type Unassigned, uploadOutcome } from '../upload-landings.js';
 import { ImportsCard, KIND_WORDS } from './imports.js';
 
 interface Rejected {
@@ -24,6 +26,8 @@ interface ImportAnswer {
   importId: number;
   duplicate: boolean;
   landings?: Landing[];
+  /** Lines naming a merchant number the uploader has no shop for: not stored anywhere. */
+  unassigned?: Unassigned[];
   /** Monitor alerts the statement raised on arrival (overcharges, rate changes). */
   alerts?: number;
   files: FileSummary[];
@@ -33,7 +37,8 @@ type Upload = {
   key: number;
   name: string;
   progress: number;
-  state: 'uploading' | 'done' | 'failed';
+  /** `partial` / `nothing`: some / all lines named a merchant number the uploader has no shop for. */
+  state: 'uploading' | 'done' | 'partial' | 'nothing' | 'failed';
   result?: ImportAnswer;
   plan?: { version: number };
   error?: string;
@@ -54,6 +59,14 @@ const PRESETS = [
 
 let nextKey = 1;
 
+const STATE_WORDS = {
+  uploading: 'uploading',
+  done: 'done',
+  partial: 'partlyImported',
+  nothing: 'nothingImported',
+  failed: 'failed',
+} as const satisfies Record<Upload['state'], string>;
+
 /** Drop several files (or pick them on a phone); each uploads with its own progress and result. */
 export function UploadPage(props: { merchant: Merchant }) {
   const { t, lang, named } = useI18n();
@@ -66,6 +79,13 @@ export function UploadPage(props: { merchant: Merchant }) {
   const kindWord = (k: string) => KIND_WORDS[k]?.[lang === 'en' ? 1 : 0] ?? k;
   // The list of imported files is read again each time an upload ends.
   const finished = uploads.filter((u) => u.state !== 'uploading').length;
+  // An import of this page whose lines were another merchant number's says so in the list too, not only "0".
+  const importNotes = new Map<number, string>();
+  for (const u of uploads) {
+    const notTaken = (u.result?.unassigned ?? []).reduce((n, x) => n + x.records, 0);
+    if (u.result !== undefined && !u.result.duplicate && notTaken > 0)
+      importNotes.set(u.result.importId, fillIn(t('importNoteOtherNumbers'), { n: notTaken }));
+  }
 
   const update = (key: number, change: Partial<Upload>) =>
     setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));
@@ -96,7 +116,7 @@ export function UploadPage(props: { merchant: Merchant }) {
           undefined,
           progress,
         );
-        update(key, { state: 'done', result: answer });
+        update(key, { state: uploadOutcome(answer), result: answer });
       }
     } catch (err) {
       const issues =
@@ -180,9 +200,7 @@ export function UploadPage(props: { merchant: Merchant }) {
           <li key={u.key} className={u.state} data-file={u.name} data-state={u.state}>
             <div className="upload-head">
               <b>{u.name}</b>
-              <span>
-                {u.state === 'uploading' ? t('uploading') : u.state === 'done' ? t('done') : t('failed')}
-              </span>
+              <span className="upload-state">{t(STATE_WORDS[u.state])}</span>
             </div>
             <progress max={1} value={u.progress} />
             {u.plan === undefined ? null : (
@@ -202,23 +220,38 @@ export function UploadPage(props: { merchant: Merchant }) {
               </ul>
             )}
             {u.result === undefined ? null : (
-              <ImportResult answer={u.result} merchantId={id} kindWord={kindWord} />
+              <ImportResult
+                answer={u.result}
+                merchant={props.merchant}
+                kindWord={kindWord}
+                nothing={u.state === 'nothing'}
+              />
             )}
           </li>
         ))}
       </ul>
-      <ImportsCard merchant={props.merchant} refreshKey={finished} />
+      <ImportsCard merchant={props.merchant} refreshKey={finished} notes={importNotes} />
     </div>
   );
 }
 
-function ImportResult(props: { answer: ImportAnswer; merchantId: number; kindWord: (k: string) => string }) {
+function ImportResult(props: {
+  answer: ImportAnswer;
+  merchant: Merchant;
+  kindWord: (k: string) => string;
+  nothing: boolean;
+}) {
   const { t, lang, named } = useI18n();
   // Lines an agent's file holds for the uploader's other shops went to those shops: they were not skipped here.
-  const { alreadyStored: skipped, otherShops } = landingCounts(props.answer.landings, props.merchantId);
+  const { alreadyStored: skipped, otherShops } = landingCounts(props.answer.landings, props.merchant.id);
   return (
     <div className="import-result">
       {props.answer.duplicate ? <p className="muted">{t('duplicateFile')}</p> : null}
+      <OtherNumbers
+        unassigned={props.answer.duplicate ? [] : (props.answer.unassigned ?? [])}
+        merchant={props.merchant}
+        nothing={props.nothing}
+      />
       {(props.answer.alerts ?? 0) === 0 ? null : (
         <p className="loss" data-testid="upload-alerts">
           {props.answer.alerts} {t('uploadAlerts')}
@@ -281,6 +314,51 @@ function ImportResult(props: { answer: ImportAnswer; merchantId: number; kindWor
           )}
         </div>
       ))}
+    </div>
+  );
+}
+
+/** How many merchant numbers an upload's result names one by one (an agent's file may hold hundreds). */
+const NAMED_NUMBERS = 20;
+
+/**
+ * The lines of an upload whose merchant number is not this merchant's (nor another shop of the uploader's): how
+ * many of each number, that they were not imported, and what to do — upload under that merchant, or create it.
+ */
+function OtherNumbers(props: { unassigned: readonly Unassigned[]; merchant: Merchant; nothing: boolean }) {
+  const { t } = useI18n();
+  if (props.unassigned.length === 0) return null;
+  const shown = props.unassigned.slice(0, NAMED_NUMBERS);
+  const rest = props.unassigned.slice(NAMED_NUMBERS).reduce((n, u) => n + u.records, 0);
+  const own = props.merchant.merchantId;
+  return (
+    <div className="other-numbers" role="alert" data-testid="other-merchant-lines">
+      <p>
+        {own === null
+          ? fillIn(t('otherNumbersHeadNoCode'), { name: props.merchant.name })
+          : fillIn(t('otherNumbersHead'), { name: props.merchant.name, code: own })}
+      </p>
+      <ul>
+        {shown.map((u) => (
+          <li key={u.merchantId} data-merchant-number={u.merchantId}>
+            {fillIn(t('otherNumbersLine'), { n: u.records, code: u.merchantId === '' ? '—' : u.merchantId })}
+            {u.merchantId === '' ? null : (
+              <>
+                {' '}
+                <Link
+                  to={`/new?merchantId=${encodeURIComponent(u.merchantId)}`}
+                  testId="create-that-merchant"
+                >
+                  {t('createThatMerchant')}
+                </Link>
+              </>
+            )}
+          </li>
+        ))}
+        {rest === 0 ? null : <li>{fillIn(t('importNoteOtherNumbers'), { n: rest })}</li>}
+      </ul>
+      <p>{t('otherNumbersAdvice')}</p>
+      {props.nothing ? <p data-testid="nothing-stored-here">{t('nothingStoredHere')}</p> : null}
     </div>
   );
 }
