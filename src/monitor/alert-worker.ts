@@ -4,7 +4,7 @@ import { rulesInForce } from '../storage/monitor-repo.js';
 import type { Database } from '../storage/schema.js';
 import type { AlertKind } from './alert-kinds.js';
 import { type AlertText, alertWording } from './alert-text.js';
-import { type SendResult, sendToChannel } from './channel-senders.js';
+import { CHANNEL_REMOVED_ERROR, type SendResult, sendToChannel } from './channel-senders.js';
 import type { MonitorSettings } from './monitor-settings.js';
 
 const MAX_BACKOFF_MS = 3_600_000;
@@ -286,7 +286,7 @@ export class AlertWorker {
         if (d.removed_at !== null) {
           await this.db
             .updateTable('alert_deliveries')
-            .set({ status: 'cancelled', last_error: 'channel removed' })
+            .set({ status: 'cancelled', last_error: CHANNEL_REMOVED_ERROR })
             .where('id', '=', d.id)
             .execute();
           continue;

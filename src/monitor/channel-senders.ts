@@ -23,6 +23,48 @@ export interface SendResult {
   error?: string;
 }
 
+/**
+ * What an e-mail delivery records when the server has no SMTP server set. Stored in English, as every delivery
+ * error is (what the channel or the network said); deliveryErrorText words it in both languages for display.
+ */
+export const NO_SMTP_ERROR = 'POSGUARD_SMTP_URL is not set';
+
+/** What a delivery removed with its channel records (the web page matches it too). */
+export const CHANNEL_REMOVED_ERROR = 'channel removed';
+
+/**
+ * A delivery's stored error in both languages, for the alerts list and the dashboard: the errors this code writes
+ * are worded in Chinese too; what a robot or server answered (its HTTP status and body, a robot's error code and
+ * message) is kept as it came, behind a Chinese lead, since that text is the receiver's, not ours.
+ */
+export function deliveryErrorText(stored: string): { zh: string; en: string } {
+  if (stored === CHANNEL_REMOVED_ERROR) return { zh: '渠道已删除', en: stored };
+  if (stored.includes(NO_SMTP_ERROR)) {
+    return {
+      zh: '服务端未设置发信服务器（环境变量 POSGUARD_SMTP_URL），邮件无法发送；请管理员设置后重启服务',
+      en: "e-mail cannot be sent: the server's SMTP setting (POSGUARD_SMTP_URL) is not set; ask the administrator to set it and restart the server",
+    };
+  }
+  if (stored === 'failed') return { zh: '发送失败', en: 'failed' };
+  const http = /^HTTP (\d{3})(?: ([\s\S]*))?$/.exec(stored);
+  if (http !== null) {
+    const body = http[2] ?? '';
+    return { zh: `对方返回 HTTP ${http[1]}${body === '' ? '' : `：${body}`}`, en: stored };
+  }
+  const robot = /^robot error (-?\d+):\s?([\s\S]*)$/.exec(stored);
+  if (robot !== null) {
+    const said = robot[2] ?? '';
+    return {
+      zh: `机器人返回错误码 ${robot[1]}${said === '' ? '' : `：${said}`}（请检查地址和签名密钥）`,
+      en: stored,
+    };
+  }
+  if (stored.startsWith('TimeoutError:')) return { zh: `对方在限定时间内没有应答（${stored}）`, en: stored };
+  if (stored.startsWith('TypeError: fetch failed'))
+    return { zh: `无法连接到对方地址（${stored}）`, en: stored };
+  return { zh: `发送失败：${stored}`, en: stored };
+}
+
 /** `sha256=<hex>` of the body under the secret, as the X-Posguard-Signature header carries it. */
 export function webhookSignature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -123,7 +165,7 @@ export async function sendToChannel(
       return post(channel.target, JSON.stringify(body), {}, options.timeoutMs, true);
     }
     case 'email': {
-      if (options.smtpUrl === undefined) return { ok: false, error: 'POSGUARD_SMTP_URL is not set' };
+      if (options.smtpUrl === undefined) return { ok: false, error: NO_SMTP_ERROR };
       try {
         const transport = nodemailer.createTransport(options.smtpUrl);
         await transport.sendMail({

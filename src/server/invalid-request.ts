@@ -73,6 +73,17 @@ const TYPES: Record<string, Bilingual> = {
   array: { zh: '应为列表（数组）', en: 'expected a list (array)' },
 };
 
+/** The same kinds as TYPES, as nouns, for "expected text or an object" (a union's alternatives). */
+const TYPE_NOUNS: Record<string, Bilingual> = {
+  string: { zh: '文本', en: 'text' },
+  number: { zh: '数字', en: 'a number' },
+  int: { zh: '整数', en: 'a whole number' },
+  boolean: { zh: 'true 或 false', en: 'true or false' },
+  object: { zh: 'JSON 对象', en: 'an object' },
+  record: { zh: 'JSON 对象', en: 'an object' },
+  array: { zh: '列表（数组）', en: 'a list (array)' },
+};
+
 const one = (values: readonly unknown[], zhJoin: string, enJoin: string): Bilingual => {
   const shown = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   return shown.length === 1
@@ -128,7 +139,7 @@ function issueText(issue: z.core.$ZodIssue): Bilingual {
     case 'not_multiple_of':
       return { zh: `应为 ${issue.divisor} 的倍数`, en: `must be a multiple of ${issue.divisor}` };
     case 'invalid_union':
-      return { zh: '格式不对，不符合任何一种可接受的写法', en: 'does not match any accepted form' };
+      return unionText(issue);
     case 'custom': {
       const zh = (issue.params as { zh?: unknown } | undefined)?.zh;
       return { zh: typeof zh === 'string' ? zh : issue.message, en: issue.message };
@@ -136,6 +147,86 @@ function issueText(issue: z.core.$ZodIssue): Bilingual {
     default:
       return { zh: `取值无效（${issue.message}）`, en: issue.message };
   }
+}
+
+const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/**
+ * What the alternatives of a union say when each refused the value outright (wrong type or not the literal):
+ * "expected text or an object", "expected a number or auto"; undefined when an alternative looked deeper.
+ */
+function alternatives(issue: z.core.$ZodIssueInvalidUnion): Bilingual | undefined {
+  if (issue.errors.length === 0) return undefined;
+  const zh: string[] = [];
+  const en: string[] = [];
+  for (const branch of issue.errors) {
+    const [only, ...more] = branch;
+    if (only === undefined || more.length > 0 || only.path.length > 0) return undefined;
+    const words: Bilingual[] =
+      only.code === 'invalid_type'
+        ? [TYPE_NOUNS[only.expected] ?? { zh: only.expected, en: only.expected }]
+        : only.code === 'invalid_value'
+          ? only.values.map((v) => ({ zh: shown(v), en: shown(v) }))
+          : [];
+    if (words.length === 0) return undefined;
+    for (const w of words) {
+      if (!zh.includes(w.zh)) zh.push(w.zh);
+      if (!en.includes(w.en)) en.push(w.en);
+    }
+  }
+  return { zh: `应为 ${zh.join(' 或 ')}`, en: `expected ${en.join(' or ')}` };
+}
+
+/**
+ * A value no alternative of a union took. A discriminated union names the values its key takes (a missing key is
+ * required, with the same list); a union whose alternatives each refused the value's type lists those types.
+ */
+function unionText(issue: z.core.$ZodIssueInvalidUnion): Bilingual {
+  if (issue.inclusive === false) {
+    return { zh: '同时符合多种写法，无法确定是哪一种', en: 'matches more than one accepted form' };
+  }
+  if (issue.discriminator !== undefined && issue.options !== undefined && issue.options.length > 0) {
+    // The issue's input is the object that holds the key (its path ends with the key).
+    const holder = issue.input;
+    const given =
+      holder !== null && typeof holder === 'object'
+        ? (holder as Record<string, unknown>)[issue.discriminator]
+        : undefined;
+    const values = issue.options.map(shown);
+    if (given === undefined) {
+      return {
+        zh: `必填，未提供；可选值：${values.join('、')}`,
+        en: `required but missing; accepted: ${values.join(', ')}`,
+      };
+    }
+    return one(issue.options, '、', ', ');
+  }
+  if (!('input' in issue) || issue.input === undefined)
+    return { zh: '必填，未提供', en: 'required but missing' };
+  return (
+    alternatives(issue) ?? {
+      zh: '格式不对，不符合任何一种可接受的写法',
+      en: 'does not match any accepted form',
+    }
+  );
+}
+
+/**
+ * The issues to report for one zod issue: a union that the value's type matched in exactly one alternative
+ * reports that alternative's own issues (the field inside it that is wrong), not just "no accepted form".
+ */
+function reportedIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.discriminator !== undefined || issue.errors.length === 0)
+    return [issue];
+  if (!('input' in issue) || issue.input === undefined || alternatives(issue) !== undefined) return [issue];
+  const outright = (branch: readonly z.core.$ZodIssue[]): boolean =>
+    branch.length === 1 &&
+    branch[0]?.path.length === 0 &&
+    (branch[0].code === 'invalid_type' || branch[0].code === 'invalid_value');
+  const closer = issue.errors.filter((branch) => !outright(branch));
+  const [branch, ...others] = closer;
+  if (branch === undefined || others.length > 0) return [issue];
+  return branch.flatMap((inner) => reportedIssues({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 
 /** The keys an object schema takes at `path` (through optional, default and list wrappers), if it is one. */
@@ -174,8 +265,13 @@ export function requestProblems(
   issues: readonly z.core.$ZodIssue[],
   schema: z.ZodType,
 ): RequestProblem[] {
-  return issues.flatMap((issue): RequestProblem[] => {
+  return issues.flatMap(reportedIssues).flatMap((issue): RequestProblem[] => {
     // Fastify hands an absent body to the validator as null.
+    if (issue.code === 'invalid_union' && issue.path.length === 0 && (issue.input ?? null) === null) {
+      const expected = alternatives(issue);
+      if (expected !== undefined)
+        return [problem(part, [], { zh: `为空，${expected.zh}`, en: `empty; ${expected.en}` })];
+    }
     if (issue.code === 'invalid_type' && issue.path.length === 0 && (issue.input ?? null) === null) {
       const expected = TYPES[issue.expected] ?? {
         zh: `应为 ${issue.expected}`,

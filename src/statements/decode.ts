@@ -49,6 +49,128 @@ function mostlyUtf8(bytes: Uint8Array): boolean {
   return broken === 0 || broken * 8 <= good;
 }
 
+/** An encoding a statement seems to be in that this reader does not decode, and what to do about it (zh/en). */
+export interface UnrecognisedEncoding {
+  /** `big5`: Traditional Chinese (Taiwan, Hong Kong, Macau); `unknown`: none the reader knows. */
+  guess: 'big5' | 'unknown';
+  zh: string;
+  en: string;
+}
+
+/** The encodings the reader takes, as a refusal lists them. */
+export const SUPPORTED_ENCODINGS = { zh: 'UTF-8、UTF-16、GBK/GB18030', en: 'UTF-8, UTF-16 and GBK/GB18030' };
+
+/** Two-byte characters counted in a sample, by what they would be in GBK and in Big5. */
+interface PairCounts {
+  /** Characters that are not ASCII, as GB18030 reads them (pairs, four-byte sequences and invalid bytes). */
+  chars: number;
+  /** GB2312 hanzi and CJK punctuation: what Chinese text in GBK is made of, nearly all of it. */
+  gbCommon: number;
+  /**
+   * What GBK makes of bytes that are no Chinese text: invalid sequences, private-use characters, the kana,
+   * Greek, Cyrillic and box-drawing rows of GB2312 (never a statement's words, but most of Big5 read as GBK),
+   * and lone extension hanzi amid ASCII (Latin-1's accented letters).
+   */
+  gbGarbage: number;
+  /** Big5 symbols and level-1 hanzi (0xA140–0xC67E): what Traditional Chinese in Big5 is made of. */
+  big5Common: number;
+  /** Bytes that are not Big5 at all (no lead byte, or a trail byte Big5 never uses). */
+  big5Invalid: number;
+}
+
+function countPairs(bytes: Uint8Array): PairCounts {
+  const counts: PairCounts = { chars: 0, gbCommon: 0, gbGarbage: 0, big5Common: 0, big5Invalid: 0 };
+  const n = bytes.length;
+  // As GB18030 reads it. `afterAscii`: the character before is ASCII (or there is none).
+  let afterAscii = true;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i] as number;
+    if (b < 0x80) {
+      afterAscii = true;
+      continue;
+    }
+    const lone = afterAscii;
+    afterAscii = false;
+    counts.chars++;
+    const t = bytes[i + 1];
+    if (t === undefined) break;
+    if (b >= 0x81 && b <= 0xfe && t >= 0x30 && t <= 0x39) {
+      i += 3; // a four-byte GB18030 character
+      continue;
+    }
+    if (b >= 0x81 && b <= 0xfe && t >= 0x40 && t <= 0xfe && t !== 0x7f) {
+      if (t >= 0xa1 && ((b >= 0xb0 && b <= 0xf7) || (b >= 0xa1 && b <= 0xa3))) counts.gbCommon++;
+      else if (
+        t >= 0xa1
+          ? (b >= 0xa4 && b <= 0xa7) || b === 0xa9 || (b >= 0xaa && b <= 0xaf) || b >= 0xf8
+          : (b >= 0xa1 && b <= 0xa7) || (lone && (bytes[i + 2] ?? 0) < 0x80)
+      )
+        // The last: a pair whose second byte is a letter, alone between ASCII — an accented letter of Latin-1
+        // or Windows-1252 ("é" in "Montréal"), which Chinese text, written in runs of characters, rarely makes.
+        counts.gbGarbage++;
+      i++;
+    } else counts.gbGarbage++;
+  }
+  // As Big5 reads it.
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i] as number;
+    if (b < 0x80) continue;
+    const t = bytes[i + 1];
+    if (t === undefined) break;
+    const trail = (t >= 0x40 && t <= 0x7e) || (t >= 0xa1 && t <= 0xfe);
+    if (b < 0x81 || b > 0xfe || !trail) {
+      counts.big5Invalid++;
+      continue;
+    }
+    const code = (b << 8) | t;
+    if (code >= 0xa140 && code <= 0xc67e) counts.big5Common++;
+    i++;
+  }
+  return counts;
+}
+
+/**
+ * When a text file's non-ASCII bytes are in no encoding the reader decodes — Big5 (Traditional Chinese), or bytes
+ * GBK reads as mostly garbage (invalid sequences, private-use characters, kana, Latin-1's accented letters) — says
+ * so and what to do; undefined for UTF-8, UTF-16, GBK/GB18030 text and for files (nearly) all ASCII. Big5 rather
+ * than decoded: its statements have Traditional headers (交易時間, 金額) that no preset names, so decoding it
+ * would only trade this message for "no header"; saved as UTF-8 or GBK, a --mapping can name its columns.
+ * Big5 is told apart from GBK by the characters, not by validity: nearly every Big5 pair is also a valid GBK
+ * pair, but Chinese text in GBK is almost wholly GB2312 hanzi and punctuation, while Big5 read so gives kana,
+ * Greek, Cyrillic and rare extension hanzi ("ユ丁,坝め"), and Big5 text keeps to Big5's level-1 hanzi where
+ * GBK text read as Big5 strays beyond them.
+ * Meant for a file whose header was not found: it says why instead of "no header" (a misreading is mostly in
+ * the names a header is made of).
+ */
+export function unrecognisedEncoding(sample: Uint8Array): UnrecognisedEncoding | undefined {
+  const head = sample.subarray(0, 65536);
+  const encoding = detectEncoding(head);
+  if (encoding !== 'gbk' && encoding !== 'gb18030') return undefined;
+  // Only what is decoded as GBK: not a UTF-8 BOM, nor a UTF-8 header over GBK rows.
+  const split = utf8HeadBeforeGbk(head);
+  const body = head.subarray(split > 0 ? split : startsWithUtf8Bom(head) ? 3 : 0);
+  const c = countPairs(body);
+  // Too few to judge: a file of ASCII with a stray byte or two is not misencoded text.
+  if (c.chars < 6) return undefined;
+  const gbShare = c.gbCommon / c.chars;
+  if (gbShare >= 0.8) return undefined;
+  const big5Chars = c.big5Common + c.big5Invalid;
+  if (c.big5Invalid * 50 <= c.chars && c.big5Common * 10 >= big5Chars * 9 && c.big5Common > c.gbCommon) {
+    return {
+      guess: 'big5',
+      zh: `文件编码无法识别：看起来是 Big5（繁体中文）编码，本程序只支持 ${SUPPORTED_ENCODINGS.zh}；请用 Excel 或记事本把文件另存为 UTF-8（或 GBK）编码后再导入`,
+      en: `the file's encoding was not recognised: it looks like Big5 (Traditional Chinese), and only ${SUPPORTED_ENCODINGS.en} are supported; save the file as UTF-8 (or GBK) in Excel or a text editor and import it again`,
+    };
+  }
+  // Rare hanzi alone are no proof (Traditional Chinese saved as GBK, Japanese): only what no text decodes to.
+  if (gbShare >= 0.5 || c.gbGarbage * 10 < c.chars * 3) return undefined;
+  return {
+    guess: 'unknown',
+    zh: `文件编码无法识别：不是 ${SUPPORTED_ENCODINGS.zh} 中的任何一种（按 GBK 读出来大多是乱码）；请把文件另存为 UTF-8 编码后再导入`,
+    en: `the file's encoding was not recognised: it is none of ${SUPPORTED_ENCODINGS.en} (read as GBK it is mostly garbage); save the file as UTF-8 and import it again`,
+  };
+}
+
 /** True when the bytes are valid UTF-8, allowing a multi-byte sequence cut off at the end of the sample. */
 export function isUtf8(bytes: Uint8Array): boolean {
   return firstInvalidUtf8(bytes) < 0;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { alertWording } from '../../src/monitor/alert-text.js';
 import { AlertWorker } from '../../src/monitor/alert-worker.js';
 import { runDailyChecks } from '../../src/monitor/daily-checks.js';
-import { monitorSettingsFor } from '../../src/monitor/monitor-settings.js';
+import { configureMonitor, monitorSettingsFor } from '../../src/monitor/monitor-settings.js';
 import { formatFen } from '../../src/money/index.js';
 import type { DialectName } from '../../src/storage/database.js';
 import { DIALECTS } from '../storage/test-storage.js';
@@ -41,6 +41,8 @@ async function deliveringApp(
 ): Promise<{ a: DialectApp; rx: Receiver }> {
   const a = await dialectApp(dialect, now);
   cleanups.push(() => a.close());
+  // The API takes an e-mail channel only when the server has an SMTP URL: the app's settings get the test's.
+  configureMonitor(a.storage.db, { ...monitorSettingsFor(a.storage.db), ...smtp });
   await a.putPlan(PLAN_YAML);
   const rx = await openReceiver(cleanups);
   const settings = { ...monitorSettingsFor(a.storage.db), ...smtp };
@@ -287,7 +289,8 @@ describe.each(DIALECTS)(
 
 describe('a channel’s language as the API takes it', () => {
   it('refuses a language it does not know, naming the field, in the language of the request', async () => {
-    const s = await ownerSession(cleanups, { worker: false });
+    // An SMTP URL, as an e-mail channel needs one (nothing is sent: no worker).
+    const s = await ownerSession(cleanups, { worker: false, smtpUrl: 'smtp://127.0.0.1:9' });
     const add = (lang: string) =>
       s.m.app.inject({
         method: 'POST',

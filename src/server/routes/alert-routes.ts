@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { ALERT_KINDS } from '../../monitor/alert-kinds.js';
+import { deliveryErrorText } from '../../monitor/channel-senders.js';
+import { monitorSettingsFor } from '../../monitor/monitor-settings.js';
 import { parseMonitorRules } from '../../monitor/rules.js';
 import {
   addAlertChannel,
@@ -11,6 +13,7 @@ import {
   removeAlertChannel,
   setAlertChannelLanguage,
 } from '../../storage/alerts-repo.js';
+import { requireMerchantRole } from '../../storage/access.js';
 import { appendAudit } from '../../storage/audit-log-repo.js';
 import { getMonitorRules, saveMonitorRules } from '../../storage/monitor-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
@@ -117,7 +120,7 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
         params: MerchantParams,
         body: ChannelBody,
         summary:
-          'Add an alert channel; `language` is what it is sent in: zh (the default), en, or both (the Chinese, then the English)',
+          'Add an alert channel (type webhook, wecom, dingtalk, feishu or email; email only when the server has POSGUARD_SMTP_URL set, else 422 email_not_configured); `language` is what it is sent in: zh (the default), en, or both (the Chinese, then the English)',
         tags: ['monitor'],
       }),
     },
@@ -125,6 +128,15 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const actor = actorOf(request);
       const { id } = request.params as z.infer<typeof MerchantParams>;
       const body = request.body as z.infer<typeof ChannelBody>;
+      if (body.type === 'email' && monitorSettingsFor(ctx.db).smtpUrl === undefined) {
+        // Refused rather than stored: without an SMTP server every message to it would wait in the queue for
+        // good. Asked after the role, so who may not add channels learns nothing of the server's settings.
+        await requireMerchantRole(ctx.db, actor.userId, id, 'write');
+        throw bilingualError(requestLang(request), 422, 'email_not_configured', {
+          zh: '这台服务器没有设置发信服务器（环境变量 POSGUARD_SMTP_URL，例如 smtp://用户:密码@smtp.example.com:587），不能添加邮件告警渠道；请管理员设置后重启服务，或改用 webhook、企业微信、钉钉、飞书渠道',
+          en: 'this server has no SMTP server set (the POSGUARD_SMTP_URL environment variable, e.g. smtp://user:pass@smtp.example.com:587), so an e-mail alert channel cannot be added; ask the administrator to set it and restart the server, or use a webhook, WeCom, DingTalk or Feishu channel',
+        });
+      }
       const at = ctx.now().toISOString();
       const channel = await addAlertChannel(ctx.db, actor.userId, id, {
         type: body.type,
@@ -200,19 +212,35 @@ export function alertRoutes(app: FastifyInstance, ctx: ServerContext): void {
         params: MerchantParams,
         querystring: AlertsQuery,
         summary:
-          'Monitor alerts, newest first, with delivery status; `message` in ?lang= or Accept-Language (zh by default), `messageZh` and `messageEn` both',
+          "Monitor alerts, newest first, with delivery status; `message` and each delivery's `lastError` in ?lang= or Accept-Language (zh by default), `messageZh`/`messageEn` and `lastErrorZh`/`lastErrorEn` both",
         tags: ['monitor'],
       }),
     },
     async (request) => {
       const { id } = request.params as z.infer<typeof MerchantParams>;
       const q = request.query as z.infer<typeof AlertsQuery>;
+      const lang = requestLang(request);
+      const alerts = await listAlerts(ctx.db, actorOf(request).userId, id, {
+        limit: q.limit,
+        kind: q.kind,
+        lang,
+      });
+      // A delivery's error is stored as the sender wrote it (English, or what the receiver answered): shown in the
+      // language of the request like the message, with both wordings beside it for a page that switches.
       return {
-        alerts: await listAlerts(ctx.db, actorOf(request).userId, id, {
-          limit: q.limit,
-          kind: q.kind,
-          lang: requestLang(request),
-        }),
+        alerts: alerts.map((a) => ({
+          ...a,
+          deliveries: a.deliveries.map((d) => {
+            if (d.lastError === null) return { ...d, lastErrorZh: null, lastErrorEn: null };
+            const text = deliveryErrorText(d.lastError);
+            return {
+              ...d,
+              lastError: lang === 'en' ? text.en : text.zh,
+              lastErrorZh: text.zh,
+              lastErrorEn: text.en,
+            };
+          }),
+        })),
       };
     },
   );
