@@ -77,8 +77,19 @@ export function makeOutDirs(out: OutTarget): void {
   }
 }
 
-/** Writing over one of the run's own inputs (a statement, a ZIP of them) would destroy the merchant's evidence. */
-export function refuseToOverwriteInput(cwd: string, out: OutTarget, inputs: readonly string[]): void {
+/**
+ * The one guard of every command that writes --out: writing over one of the run's own inputs — a statement, a ZIP
+ * of them, the contract (plan), a devices file, a column mapping — would destroy the merchant's evidence, and the
+ * report that replaced it would still read as if the run had gone well. `out` is the target (an OutTarget) or the
+ * path as typed; the same file is found however it is named (`./`, `..`, symlinks: real paths compared). Only a
+ * file that exists can be lost, so a target that does not exist yet (or is a directory) passes.
+ * @example refuseToOverwriteInput('/work', 'data/plan.yaml', ['data/plan.yaml']) throws “--out data/plan.yaml 是输入文件 …”
+ */
+export function refuseToOverwriteInput(
+  cwd: string,
+  out: Pick<OutTarget, 'shown' | 'abs'> | string,
+  inputs: readonly string[],
+): void {
   const real = (path: string) => {
     try {
       return realpathSync(path);
@@ -86,12 +97,13 @@ export function refuseToOverwriteInput(cwd: string, out: OutTarget, inputs: read
       return undefined;
     }
   };
-  if (kindOf(out.abs) !== 'file') return;
-  const target = real(out.abs);
+  const { shown, abs } = typeof out === 'string' ? { shown: out, abs: resolve(cwd, out) } : out;
+  if (kindOf(abs) !== 'file') return;
+  const target = real(abs);
   const input = inputs.find((name) => real(resolve(cwd, name)) === target);
   if (input !== undefined)
     throw new CliError(
-      `--out ${out.shown} 是输入文件 ${input}，不能覆盖`,
-      `--out ${out.shown} is the input file ${input}; it will not be overwritten`,
+      `--out ${shown} 是输入文件 ${input}，不能覆盖`,
+      `--out ${shown} is the input file ${input}; it will not be overwritten`,
     );
 }

@@ -1,8 +1,16 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import {
+  type Argument,
+  Command,
+  CommanderError,
+  Help,
+  type HelpConfiguration,
+  InvalidArgumentError,
+  Option,
+} from 'commander';
 import { registerCommands } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT_USAGE, usageErrorLine } from './errors.js';
-import { detectLang, pick } from './lang.js';
+import { detectLang, type Lang, pick } from './lang.js';
 
 export interface CliRun {
   exitCode: number;
@@ -62,14 +70,27 @@ export function buildProgram(ctx: CliContext): Command {
       ),
     )
     .addOption(
-      new Option('--lang <lang>', 'zh | en (default: zh, or en when LANG=en*)').argParser((value: string) => {
+      new Option(
+        '--lang <lang>',
+        pick(
+          ctx.lang,
+          'zh | en（默认 zh；环境变量 LANG 为 en* 时为 en）',
+          'zh | en (default: zh, or en when LANG=en*)',
+        ),
+      ).argParser((value: string) => {
         // detectLang has already read zh-CN, en_US…; anything else (fr) would silently print Chinese.
         if (!/^(zh|en)([-_].*)?$/i.test(value)) throw new InvalidArgumentError('Allowed choices are zh, en.');
         return value;
       }),
     )
-    .option('--debug', 'print stack traces on errors')
+    .option('--debug', pick(ctx.lang, '出错时打印调用栈（供报告问题用）', 'print stack traces on errors'))
     .addHelpText('after', pick(ctx.lang, TOP_HELP_ZH, TOP_HELP_EN));
+  // Before the commands are added: .command() hands the help settings down to every sub-command it creates.
+  program
+    .configureHelp(helpIn(ctx.lang))
+    .helpOption('-h, --help', pick(ctx.lang, '显示帮助', 'display help for command'))
+    // `[command]`, like `[options]` and `<file>`, is syntax: kept as written, so that the columns stay aligned.
+    .helpCommand('help [command]', pick(ctx.lang, '显示命令的帮助', 'display help for command'));
   registerCommands(program, ctx);
   applyFrame(program, ctx);
   return program;
@@ -94,9 +115,111 @@ function withMeantCommand(message: string, program: Command): string {
   return `${m?.[1] ?? ''}unknown command '${m?.[2] ?? ''}'\n(Did you mean ${meant}?)`;
 }
 
+/** Commander's headings as `posguard --help` shows them in Chinese. */
+const TITLES_ZH: Readonly<Record<string, string>> = {
+  'Usage:': '用法：',
+  'Arguments:': '参数：',
+  'Options:': '选项：',
+  'Global Options:': '全局选项：',
+  'Commands:': '命令：',
+};
+
+/**
+ * Commander's own words in the help — its headings, an option's choices and default — in the language
+ * of the run, through its documented Help hooks: a zh-CN merchant's help was Chinese with English scaffolding
+ * (Usage:, Options:, default:). A description written in both languages (`output format / 输出格式`) shows the
+ * run's one, and choices a description already lists (`(table|json)`) are said once.
+ */
+export function helpIn(lang: Lang): HelpConfiguration {
+  const zh = lang === 'zh';
+  return {
+    formatHelp(this: Help, cmd: Command, helper: Help): string {
+      const text = Help.prototype.formatHelp.call(this, cmd, helper);
+      // Commander writes `Usage: posguard …`; a full-width colon carries its own space.
+      return zh ? text.replace(/^用法： /, '用法：') : text;
+    },
+    styleTitle(title: string): string {
+      return zh ? (TITLES_ZH[title] ?? title) : title;
+    },
+    optionDescription(option: Option): string {
+      const extras: string[] = [];
+      const choices = option.argChoices;
+      if (choices !== undefined)
+        extras.push(
+          zh ? `可选：${choices.join('、')}` : `choices: ${choices.map((c) => JSON.stringify(c)).join(', ')}`,
+        );
+      // As commander decides: a default is worth showing for an option that takes a value, or a boolean one.
+      const shown =
+        option.required ||
+        option.optional ||
+        (option.isBoolean() && typeof option.defaultValue === 'boolean');
+      if (option.defaultValue !== undefined && shown) extras.push(defaultText(option, lang));
+      if (option.presetArg !== undefined && option.optional)
+        extras.push(
+          zh ? `只写选项时为 ${shownValue(option.presetArg)}` : `preset: ${JSON.stringify(option.presetArg)}`,
+        );
+      if (option.envVar !== undefined)
+        extras.push(zh ? `环境变量 ${option.envVar}` : `env: ${option.envVar}`);
+      return withExtras(
+        inOneLanguage(option.description, lang, choices),
+        extras.filter((e) => e !== ''),
+        lang,
+      );
+    },
+    argumentDescription(argument: Argument): string {
+      const extras: string[] = [];
+      const choices = argument.argChoices;
+      if (choices !== undefined)
+        extras.push(
+          zh ? `可选：${choices.join('、')}` : `choices: ${choices.map((c) => JSON.stringify(c)).join(', ')}`,
+        );
+      if (argument.defaultValue !== undefined) extras.push(defaultText(argument, lang));
+      return withExtras(
+        inOneLanguage(argument.description, lang, choices),
+        extras.filter((e) => e !== ''),
+        lang,
+      );
+    },
+  };
+}
+
+/** `默认：60s` / `default: "60s"`; nothing in Chinese for an empty list (no value given is no default worth a word). */
+function defaultText(item: Option | Argument, lang: Lang): string {
+  if (lang === 'en') return `default: ${item.defaultValueDescription ?? JSON.stringify(item.defaultValue)}`;
+  if (Array.isArray(item.defaultValue) && item.defaultValue.length === 0) return '';
+  return `默认：${item.defaultValueDescription ?? shownValue(item.defaultValue)}`;
+}
+
+function shownValue(value: unknown): string {
+  return typeof value === 'string' ? value : Array.isArray(value) ? value.join('、') : JSON.stringify(value);
+}
+
+function withExtras(description: string, extras: readonly string[], lang: Lang): string {
+  if (extras.length === 0) return description;
+  if (lang === 'zh') return `${description}（${extras.join('；')}）`;
+  return description === '' ? `(${extras.join(', ')})` : `${description} (${extras.join(', ')})`;
+}
+
+/**
+ * `output format / 输出格式 (table|json)` → `输出格式` or `output format`: the half of a two-language description the
+ * run speaks, without the list of choices the help adds itself. Any other description is left as written.
+ */
+function inOneLanguage(description: string, lang: Lang, choices: readonly string[] | undefined): string {
+  const both = /^([^\u3400-\u9fff]+?) \/ (\S*[\u3400-\u9fff]\S*)(.*)$/.exec(description);
+  if (both === null) return description;
+  const rest = (both[3] ?? '').trim();
+  const listed = choices !== undefined && rest === `(${choices.join('|')})`;
+  const text = lang === 'zh' ? (both[2] ?? '') : (both[1] ?? '');
+  return listed || rest === '' ? text : `${text} ${rest}`;
+}
+
 /** Every command, sub-commands included, prints through ctx and reports usage errors as one translated line. */
 function applyFrame(command: Command, ctx: CliContext): void {
   const root = command.parent === null;
+  // A command that configures its own help (evidence shows the global options) keeps the language's words too.
+  const inherited = command.parent?.configureHelp();
+  if (inherited !== undefined && command.configureHelp() !== inherited)
+    command.configureHelp({ ...inherited, ...command.configureHelp() });
   command.exitOverride().configureOutput({
     writeOut: (t) => ctx.stdout(t),
     writeErr: (t) => ctx.stderr(t),

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import type { core } from 'zod';
+import { UNREADABLE_FILE } from '../cli/unreadable-file.js';
 import { addDays, dayNumber } from '../time/shanghai.js';
+import { describeJsonError } from './json-error.js';
 import {
   CALENDAR_KEYS,
   CHARGE_KEYS,
@@ -45,9 +47,17 @@ const issue = (code: string, path: string, line: number | undefined, zh: string,
  * @example parsePlan('periods: [{ from: 2026-09-01, rates: [{ rate: 0.60% }] }]', 'plan.yaml')
  */
 export function parsePlan(text: string, fileName: string): PlanParseResult {
-  void fileName;
-  const read = readYamlTree(text.replace(/^\uFEFF/, ''));
+  const source = text.replace(/^\uFEFF/, '');
+  const read = readYamlTree(source);
   if (!read.ok) {
+    // A .json plan was written as JSON: its mistake is told in JSON's terms, where JSON.parse finds it (the YAML
+    // parser, reading JSON as YAML, places a missing comma at the object's start and speaks of YAML blocks).
+    const json = /\.json$/i.test(fileName) ? describeJsonError(source) : undefined;
+    if (json !== undefined)
+      return {
+        ok: false,
+        errors: [{ ...issue('json', '', json.line, json.zh, json.en), column: json.column }],
+      };
     return {
       ok: false,
       errors: read.problems.map((p) => {
@@ -86,8 +96,8 @@ export async function loadPlanFile(path: string): Promise<PlanParseResult> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
-  } catch (error) {
-    return unreadable(path, error);
+  } catch {
+    return unreadable();
   }
   return parseBytes(bytes, path);
 }
@@ -97,20 +107,18 @@ export function loadPlanFileSync(path: string): PlanParseResult {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
-  } catch (error) {
-    return unreadable(path, error);
+  } catch {
+    return unreadable();
   }
   return parseBytes(bytes, path);
 }
 
-function unreadable(path: string, error: unknown): PlanParseResult {
-  const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : '');
-  return {
-    ok: false,
-    errors: [
-      issue('unreadable', '', undefined, `无法读取 ${path}（${reason}）`, `cannot read ${path} (${reason})`),
-    ],
-  };
+/**
+ * A plan that cannot be read, worded as every input the CLI cannot read is (UNREADABLE_FILE): formatPlanIssue puts
+ * the name the user typed before it, not the absolute path, and no errno.
+ */
+function unreadable(): PlanParseResult {
+  return { ok: false, errors: [issue('unreadable', '', undefined, UNREADABLE_FILE.zh, UNREADABLE_FILE.en)] };
 }
 
 /**
@@ -423,7 +431,10 @@ function sortIssues(issues: PlanIssue[]): PlanIssue[] {
 /** One line per issue as the CLI prints it: `plan.yaml:9 periods[1].rates[0].rate: expected …`. */
 export function formatPlanIssue(fileName: string, planIssue: PlanIssue, lang: 'zh' | 'en'): string {
   const message = lang === 'en' ? planIssue.en : planIssue.zh;
-  // A YAML syntax error names its line and column itself: `plan.yaml 第 3 行第 5 列：YAML 格式错误（…）：…`.
+  // `plan.yaml：文件不存在或无法读取`, as audit and import say it of any input (unreadableFile).
+  if (planIssue.code === 'unreadable')
+    return lang === 'en' ? `${fileName}: ${message}` : `${fileName}：${message}`;
+  // A YAML (or JSON) syntax error names its line and column itself: `plan.yaml 第 3 行第 5 列：YAML 格式错误（…）：…`.
   if (planIssue.column !== undefined)
     return lang === 'en' ? `${fileName}: ${message}` : `${fileName} ${message}`;
   const place = planIssue.line === undefined ? fileName : `${fileName}:${planIssue.line}`;

@@ -65,10 +65,10 @@ describe('help for a command that does not exist', () => {
       const run = await runCli(argv, { env: {} });
       expect(run.exitCode, argv.join(' ')).toBe(0);
       expect(run.stderr).toBe('');
-      expect(run.stdout).toMatch(/^Usage: posguard/);
+      expect(run.stdout).toMatch(/^用法：posguard/);
     }
     const audit = await runCli(['audit', 'explain', '--help'], { env: {} });
-    expect(audit.stdout).toMatch(/^Usage: posguard audit \[options\] \[dir\]\n/);
+    expect(audit.stdout).toMatch(/^用法：posguard audit \[options\] \[dir\]\n/);
   });
 });
 
@@ -77,7 +77,7 @@ describe('posguard without a command', () => {
     const run = await runCli([], { env: {} });
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^Usage: posguard \[options\] \[command\]\n/);
+    expect(run.stderr).toMatch(/^用法：posguard \[options\] \[command\]\n/);
     expect(run.stderr).toContain('不带命令运行时打印本帮助到标准错误输出，退出码 2');
   });
 
@@ -86,7 +86,7 @@ describe('posguard without a command', () => {
       const run = await runCli([group], { env: {} });
       expect(run.exitCode, group).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(new RegExp(`^Usage: posguard ${group} \\[options\\] \\[command\\]\\n`));
+      expect(run.stderr).toMatch(new RegExp(`^用法：posguard ${group} \\[options\\] \\[command\\]\\n`));
     }
   });
 

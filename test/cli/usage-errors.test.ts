@@ -74,7 +74,7 @@ describe('usage errors from the command line parser', () => {
     const run = await runCli(['audit', '--help'], { env: {} });
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/^Usage: posguard audit \[options\] \[dir\]\n/);
+    expect(run.stdout).toMatch(/^用法：posguard audit \[options\] \[dir\]\n/);
     expect(run.stdout).toContain('--settlement <files...>');
     expect(run.stdout).toContain('退出码：0 未发现问题');
   });

@@ -9,6 +9,8 @@ import { dateFromDayNumber, dayNumber } from '../../time/shanghai.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { pick } from '../lang.js';
+import { refuseToOverwriteInput } from '../out-path.js';
+import { unreadableFile } from '../unreadable-file.js';
 import type { ArchiveReading } from './archive-inputs.js';
 import type { InputGroup } from './audit-run.js';
 import {
@@ -43,6 +45,11 @@ export interface AuditInputFlags {
   bankPreset?: string;
   mapping?: string;
   duplicateWindow: string;
+  /**
+   * Where the command writes (`--out` of audit and evidence): checked here against every input, the plans, the
+   * devices files, the mapping and what a data directory holds included, so that no command forgets one.
+   */
+  out?: string;
 }
 
 /**
@@ -264,6 +271,7 @@ async function auditInputs(
         zh: '设备记录已由 --devices 指定',
         en: 'the devices files were given with --devices',
       });
+  if (flags.out !== undefined) refuseToOverwriteInput(ctx.cwd, flags.out, inputFiles(inputs, found, flags));
   checkInputs?.(inputs);
 
   // Plans first: an invalid plan should stop the run before minutes of importing.
@@ -333,6 +341,22 @@ async function auditInputs(
   if (flags.merchant !== undefined) await checkMerchantsFound(ctx, flags.merchant, report, groups);
   // The inputs as given (an archive whole): the evidence pack carries the files the user has.
   return { report, planText, plans, inputs, otherMerchantsFiles: inputsLeftOut(inputs, byTable, leftOut) };
+}
+
+/**
+ * Every file the run reads or was pointed at: the statements, journals and bank files, the plans (each of --plans
+ * DIR), the devices files, the --mapping, and whatever a data directory holds as one of those (a plan there that
+ * --plan overrides too: it is still the merchant's contract).
+ */
+function inputFiles(inputs: Inputs, found: Inputs, flags: AuditInputFlags): string[] {
+  const files = (i: Inputs) => [
+    ...i.settlement,
+    ...i.terminal,
+    ...i.bank,
+    ...i.plans.map((p) => p.path),
+    ...i.devices,
+  ];
+  return [...files(inputs), ...files(found), ...(flags.mapping === undefined ? [] : [flags.mapping])];
 }
 
 /**
@@ -453,7 +477,8 @@ function realFile(ctx: CliContext, file: string): string {
   // Node replaced them, so no file of that name can be found.
   if (file.includes(REPLACEMENT))
     throw new CliError(`${file}：${NOT_UTF8_NAME.zh}`, `${file}: ${NOT_UTF8_NAME.en}`);
-  throw new CliError(`${file}：文件不存在或无法读取`, `${file}: the file does not exist or cannot be read`);
+  const unreadable = unreadableFile(file);
+  throw new CliError(unreadable.zh, unreadable.en);
 }
 
 function isDirectory(path: string): boolean {
@@ -501,6 +526,11 @@ async function loadPlans(
     const parsed = await loadPlanFile(abs);
     if (!parsed.ok) {
       const first = parsed.errors[0];
+      // A plan that is not there is no invalid plan: said as every missing input is.
+      if (first?.code === 'unreadable') {
+        const unreadable = unreadableFile(file.path);
+        throw new CliError(unreadable.zh, unreadable.en);
+      }
       const more = parsed.errors.length - 1;
       const line = first === undefined ? '' : formatPlanIssue(file.path, first, ctx.lang);
       throw new CliError(
