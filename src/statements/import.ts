@@ -14,6 +14,7 @@ import {
   detectEncoding,
   type StreamDecoder,
   type TextEncoding,
+  unrecognisedEncoding,
   utf8HeadBeforeGbk,
 } from './decode.js';
 import { detectPreset } from './detect-preset.js';
@@ -136,6 +137,22 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);
 }
 
+/**
+ * A text file in an encoding the reader does not take (Big5, Latin-1…), when the encoding was left to detection:
+ * said so, with the encodings it takes, rather than "no header" or "not a text table", which would send the user
+ * looking for a column that is there.
+ */
+function encodingRefusal(
+  file: string,
+  head: Uint8Array,
+  options: ImportOptions,
+): ImportFileError | undefined {
+  const forced = forcedPreset(file, options);
+  if (forced !== undefined && forced.encoding !== 'auto') return undefined;
+  const doubt = unrecognisedEncoding(head);
+  return doubt === undefined ? undefined : new ImportFileError(file, doubt.zh, doubt.en);
+}
+
 /** The preset a caller forced (--preset, --mapping), if any. */
 function forcedPreset(file: string, options: ImportOptions): Preset | undefined {
   try {
@@ -236,6 +253,39 @@ function looksBinary(text: string): boolean {
   return n > 0 && bad > n / 50;
 }
 
+/**
+ * The delimiter of a text table from its head. A bill whose every field is written `value\t,` (a real Alipay 业务明细)
+ * has one tab more than commas on each line, so counting alone picks tab and every cell after the first reads
+ * `,商户订单号`, no header found. Tabs that only ever sit against a comma or a line's end are padding: comma it is.
+ */
+function sniffDelimiter(sample: string): string {
+  const counted = detectDelimiter(sample);
+  return counted === '\t' && tabsArePadding(sample) ? ',' : counted;
+}
+
+/**
+ * Whether the lines with a tab mostly have commas and lose every tab once the blanks around commas and at the ends
+ * are dropped (a TSV with commas in a text column keeps tabs between its fields). The first 60 lines only.
+ */
+function tabsArePadding(sample: string): boolean {
+  let padded = 0;
+  let other = 0;
+  for (const raw of sample.split(/\r\n|\n|\r/, 60)) {
+    if (!raw.includes('\t')) continue;
+    const line = raw.replace(/"[^"]*"/g, '""');
+    if (
+      line.includes(',') &&
+      !line
+        .replace(/[ \t]*,[ \t]*/g, ',')
+        .trim()
+        .includes('\t')
+    )
+      padded++;
+    else other++;
+  }
+  return padded > other;
+}
+
 function splitSample(text: string, delimiter: string): { lines: string[]; rows: string[][] } {
   const lines = text.split(/\r\n|\n|\r/).slice(0, 60);
   const rows = lines.map((l) =>
@@ -286,13 +336,15 @@ export function openTextTable(
   const decoder = split > 0 ? createSplitDecoder(split, 'utf-8', 'gbk') : createDecoder(encoding);
   const headText = decoder.write(head);
   if (looksBinary(headText)) {
+    const refusal = encodingRefusal(file, head, options);
+    if (refusal !== undefined) throw refusal;
     throw new ImportFileError(
       file,
       '不是文本表格，也不是 XLSX/ZIP/GZIP 文件',
       'not a text table, XLSX, ZIP or GZIP file',
     );
   }
-  const autoDelimiter = detectDelimiter(headText.slice(0, 65536));
+  const autoDelimiter = sniffDelimiter(headText.slice(0, 65536));
   const sample = splitSample(headText.slice(0, 65536), autoDelimiter);
   const preset = forced ?? choosePreset(file, options, sample.rows, sample.lines);
   const override = preset.override === undefined ? undefined : presetOverrides[preset.override];
@@ -410,7 +462,10 @@ async function readTextFrom(
       if (final) scanner.end();
     }
     if (reader.hopeless)
-      throw noHeader(file, options, preset, headRows(headText, delimiter), reader.headerHint);
+      throw (
+        encodingRefusal(file, head, options) ??
+        noHeader(file, options, preset, headRows(headText, delimiter), reader.headerHint)
+      );
   };
   try {
     feed(headText, false);
@@ -437,7 +492,10 @@ async function readTextFrom(
     throw error;
   }
   if (!reader.finish())
-    throw noHeader(file, options, preset, headRows(headText, delimiter), reader.headerHint);
+    throw (
+      encodingRefusal(file, head, options) ??
+      noHeader(file, options, preset, headRows(headText, delimiter), reader.headerHint)
+    );
   warnUnmapped(reader, preset, options);
   return reader.summary;
 }

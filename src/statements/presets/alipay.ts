@@ -1,10 +1,43 @@
-import { parseAmount, toHalfWidth } from '../../money/index.js';
+import { formatFen, parseAmount, toHalfWidth } from '../../money/index.js';
 import { withDiscount } from '../../records/index.js';
 import { cellsByHeader } from './header-cells.js';
 import type { PresetOverride, SummaryTotals } from './index.js';
 
-// #交易合计：3笔，商家实收共1399.00元，… / #退款合计：1笔，商家实收共-30.00元，…
-const FOOTER = /^#(交易|退款)合计[:：]\s*(\d+)\s*笔.*?商家实收共\s*([-+]?[\d,]+(?:\.\d+)?)\s*元/;
+// #交易合计：3笔，商家实收共1399.00元，… / #退款合计：1笔，商家实收退款共-30.00元，… (older bills: 商家实收共-30.00元)
+const FOOTER = /^#(交易|退款)合计[:：]\s*(\d+)\s*笔.*?商家实收(?:退款)?共\s*([-+]?[\d,]+(?:\.\d+)?)\s*元/;
+
+/** What a #交易合计 or #退款合计 line states, or what the rows of that 业务类型 add up to. */
+interface BlockTotals {
+  count: number;
+  settledFen: number;
+}
+type Block = '交易' | '退款';
+const BLOCKS: readonly Block[] = ['交易', '退款'];
+
+/** The per-block totals kept in ctx.state under `key` (the footer's, or the rows read). */
+function blocksOf(
+  state: Record<string, unknown>,
+  key: 'footer' | 'read',
+): Partial<Record<Block, BlockTotals>> {
+  let blocks = state[key] as Partial<Record<Block, BlockTotals>> | undefined;
+  if (blocks === undefined) {
+    blocks = {};
+    state[key] = blocks;
+  }
+  return blocks;
+}
+
+function add(
+  blocks: Partial<Record<Block, BlockTotals>>,
+  block: Block,
+  count: number,
+  settledFen: number,
+): void {
+  const totals = blocks[block] ?? { count: 0, settledFen: 0 };
+  totals.count += count;
+  totals.settledFen += settledFen;
+  blocks[block] = totals;
+}
 const ACCOUNT = /^#账号[:：]\s*\[?\s*(\d{10,20})/;
 
 /**
@@ -25,13 +58,7 @@ export const alipayOverride: PresetOverride = {
     const footer = FOOTER.exec(bare);
     if (footer) {
       const amount = parseAmount(footer[3] ?? '', 'yuan');
-      const totals = (ctx.state['footer'] ?? { count: 0, settledFen: 0 }) as {
-        count: number;
-        settledFen: number;
-      };
-      totals.count += Number(footer[2]);
-      if (amount.ok) totals.settledFen += amount.value;
-      ctx.state['footer'] = totals;
+      add(blocksOf(ctx.state, 'footer'), footer[1] as Block, Number(footer[2]), amount.ok ? amount.value : 0);
     }
     return line;
   },
@@ -53,6 +80,9 @@ export const alipayOverride: PresetOverride = {
       if (batch !== '') out.orderNo = batch;
     }
     const received = out.settledFen;
+    // Tallied per 业务类型: #交易合计 states the trade rows only and #退款合计 the refund rows only.
+    if (out.type === 'sale' || out.type === 'refund')
+      add(blocksOf(ctx.state, 'read'), out.type === 'sale' ? '交易' : '退款', 1, received ?? 0);
     if (received !== undefined && (out.type === 'sale' || out.type === 'refund')) {
       // The order total read so far (订单金额, or a partial refund's 商家实收 + 商家优惠) is the received amount plus
       // the merchant's discount, when it lies between zero and that total (a refund's amounts are negative). A
@@ -72,10 +102,46 @@ export const alipayOverride: PresetOverride = {
     return withDiscount(out, discountFen);
   },
   summaryCheck(ctx) {
-    const footer = ctx.state['footer'] as { count: number; settledFen: number } | undefined;
+    const footer = ctx.state['footer'] as Partial<Record<Block, BlockTotals>> | undefined;
     if (footer === undefined) return undefined;
-    const totals: SummaryTotals = { count: footer.count, settledFen: footer.settledFen };
-    return totals;
+    const read = blocksOf(ctx.state, 'read');
+    const diffs: { zh: string; en: string }[] = [];
+    const sum: BlockTotals = { count: 0, settledFen: 0 };
+    const sumRead: BlockTotals = { count: 0, settledFen: 0 };
+    for (const block of BLOCKS) {
+      const stated = footer[block];
+      if (stated === undefined) continue;
+      const rows = read[block] ?? { count: 0, settledFen: 0 };
+      sum.count += stated.count;
+      sum.settledFen += stated.settledFen;
+      sumRead.count += rows.count;
+      sumRead.settledFen += rows.settledFen;
+      const what = block === '交易' ? { zh: '交易', en: 'trade' } : { zh: '退款', en: 'refund' };
+      // A refund total written without its minus sign still states the same refunds.
+      if (Math.abs(stated.settledFen) !== Math.abs(rows.settledFen))
+        diffs.push({
+          zh: `#${block}合计 商家实收 ${formatFen(stated.settledFen)}，${what.zh}明细加总 ${formatFen(rows.settledFen)}`,
+          en: `#${block}合计 商家实收 ${formatFen(stated.settledFen)} ≠ ${formatFen(rows.settledFen)} summed from the ${what.en} rows`,
+        });
+      if (stated.count !== rows.count)
+        diffs.push({
+          zh: `#${block}合计 ${stated.count} 笔，读到${what.zh} ${rows.count} 笔`,
+          en: `#${block}合计 ${stated.count} ${what.en} rows ≠ ${rows.count} read`,
+        });
+    }
+    if (diffs.length === 0) return undefined;
+    // The stated blocks together differ from the rows: the engine says so, as for any file's totals.
+    if (sum.count !== sumRead.count || Math.abs(sum.settledFen) !== Math.abs(sumRead.settledFen)) {
+      const totals: SummaryTotals = { count: sum.count, settledFen: sum.settledFen };
+      return totals;
+    }
+    // Only a block by block look finds it (a trade row missing and a refund row too many): said here.
+    ctx.warn(
+      'totals.mismatch',
+      `${ctx.file}的合计与读到的明细不符：${diffs.map((d) => d.zh).join('；')}。可能有行被拒绝或文件不完整`,
+      `${ctx.file}: the totals do not match the rows read: ${diffs.map((d) => d.en).join('; ')}. Rows may have been rejected or the file may be incomplete`,
+    );
+    return undefined;
   },
 };
 
