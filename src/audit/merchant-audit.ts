@@ -679,6 +679,17 @@ export function auditMerchant(
     const discount = s.discountFen ?? 0;
     const discountZh = discount === 0 ? '' : `（另有商家优惠 ${formatFen(discount)}）`;
     const discountEn = discount === 0 ? '' : ` (plus the merchant's own discount ${formatFen(discount)})`;
+    // The lead names the journal's amount, the finding's amountFen and its 交易金额 column: led by the settled
+    // amount, “¥118.90：终端流水金额 ¥108.90” read as if the sale were ¥118.90.
+    const { fields } = view;
+    const d = describeTransaction({
+      ...s,
+      amountFen: t.amountFen,
+      channel: fields.channel ?? s.channel,
+      card: fields.card ?? s.card,
+      time: fields.time ?? s.time,
+      ...(fields.refNo !== undefined ? { refNo: fields.refNo } : {}),
+    });
     return {
       kind: 'amount_mismatch',
       merchantId,
@@ -688,8 +699,8 @@ export function auditMerchant(
       overchargeFen: 0,
       lossFen: Math.max(0, gap),
       basis,
-      message: `${view.d.zh}：${journalZh} ${formatFen(t.amountFen)}，${settledZh} ${formatFen(s.amountFen)}${discountZh}，相差 ${diff}`,
-      messageEn: `${view.d.en}: ${journalEn} ${formatFen(t.amountFen)}, ${settledEn} ${formatFen(s.amountFen)}${discountEn}, difference ${diff}`,
+      message: `${d.zh}：${journalZh} ${formatFen(t.amountFen)}，${settledZh} ${formatFen(s.amountFen)}${discountZh}，相差 ${diff}`,
+      messageEn: `${d.en}: ${journalEn} ${formatFen(t.amountFen)}, ${settledEn} ${formatFen(s.amountFen)}${discountEn}, difference ${diff}`,
       source: sourceOf(t, s),
     };
   };

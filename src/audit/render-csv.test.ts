@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, renderCsv, toCsv } from './render-csv.js';
+import { auditRecords } from './audit.js';
+import { csvCell, namedRuleTextEn, renderCsv, toCsv } from './render-csv.js';
 import { sampleReport } from './sample-report.js';
+import { plan, rec, rule } from './test-records.js';
 
 describe('csvCell', () => {
   it('neutralises text a spreadsheet would run as a formula', () => {
@@ -65,6 +67,72 @@ describe('renderCsv', () => {
   it('has an English header with lang en', () => {
     const en = renderCsv(sampleReport(), { lang: 'en' });
     expect(en.slice(1).split('\r\n')[0]).toMatch(/^id,kind,kind code,merchant,ref no,/);
-    expect(en.slice(1).split('\r\n')[1]).toContain(',credit 0.60% (line 12),');
+    expect(en.slice(1).split('\r\n')[1]).toContain(',credit card 0.60% (line 12),');
+  });
+});
+
+describe('findings.csv for people', () => {
+  // One UnionPay QR debit sale of ¥108.90 in the journal that the statement settles as ¥118.90 (fee 0.55% of
+  // ¥118.90 = ¥0.65, by the contract): an amount mismatch whose amount is the journal's ¥108.90.
+  const contract = plan([rule({ ratePpm: 5500, channels: ['unionpay-qr'], cards: ['debit'] })]);
+  const fields = {
+    merchantId: 'M1',
+    terminalId: '15878070',
+    refNo: '100136097279',
+    channel: 'unionpay-qr',
+    card: 'debit',
+  } as const;
+  const report = auditRecords({
+    terminal: [rec('terminal', { ...fields, time: '2026-10-01 11:28:38', amountFen: 10890 }, 9)],
+    settlement: [
+      rec(
+        'settlement',
+        {
+          ...fields,
+          time: '2026-10-01 11:28:38',
+          settleDate: '2026-10-02',
+          amountFen: 11890,
+          feeFen: 65,
+          settledFen: 11825,
+        },
+        9,
+      ),
+    ],
+    bank: [],
+    plans: [contract],
+  });
+  const mismatch = report.findings.find((f) => f.kind === 'amount_mismatch');
+
+  it('leads an amount mismatch with the journal amount, the one its amount column shows', () => {
+    expect(mismatch?.amountFen).toBe(10890);
+    expect(mismatch?.message).toBe(
+      '2026-10-01 11:28:38 参考号 100136097279 终端 15878070 银联二维码借记卡 ¥108.90：终端流水金额 ¥108.90，结算金额 ¥118.90，相差 -¥10.00',
+    );
+    expect(mismatch?.messageEn).toBe(
+      '2026-10-01 11:28:38 ref 100136097279 terminal 15878070 UnionPay QR (debit card) ¥108.90: journal amount ¥108.90, settled amount ¥118.90, difference -¥10.00',
+    );
+  });
+
+  it('names the channel, card and basis in English words, never their codes', () => {
+    const en = renderCsv(report, { lang: 'en' }).slice(1).split('\r\n');
+    const row = en.find((l) => l.includes(',amount_mismatch,')) ?? '';
+    expect(row).toContain(',UnionPay QR (debit card),108.90,,,0.00,0.00,fee plan,,');
+    expect(row).not.toMatch(/unionpay-qr/);
+    // Chinese keeps its names.
+    const zh = renderCsv(report, { lang: 'zh' });
+    expect(zh).toContain(',银联二维码·借记卡,108.90,,,0.00,0.00,费率方案,,');
+  });
+
+  it('names the channel and card codes of a rule’s English text, leaving amounts and formula', () => {
+    expect(namedRuleTextEn('from 2026-09-01 card/nfc/unionpay-qr credit: 0.60%')).toBe(
+      'from 2026-09-01 card/NFC/UnionPay QR, credit card: 0.60%',
+    );
+    expect(namedRuleTextEn('from 2026-09-01 nfc amount ≤ ¥1,000.00: 0.38%')).toBe(
+      'from 2026-09-01 NFC amount ≤ ¥1,000.00: 0.38%',
+    );
+    expect(namedRuleTextEn('from 2026-09-01 wechat/alipay: 0.38%, cap ¥20.00')).toBe(
+      'from 2026-09-01 WeChat/Alipay: 0.38%, cap ¥20.00',
+    );
+    expect(namedRuleTextEn('from 2026-09-01 all sales: 0.60%')).toBe('from 2026-09-01 all sales: 0.60%');
   });
 });

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { planChooser } from '../audit/audit.js';
 import { isHeldMoney, owedOf } from '../audit/rebates.js';
 import type { AuditSummary, Finding, FindingKind, AuditReport, RateChange } from '../audit/report-types.js';
-import { channelCardName } from '../audit/render-table.js';
+import { namedRuleTextEn } from '../audit/render-csv.js';
+import { channelCardName, kindName } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
 import { parseRate, percentageFee } from '../money/rate.js';
 import { matchingRule, quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import type { PosRecord } from '../records/index.js';
+import { channelCardWords } from '../records/vocabulary.js';
 import { addDays, dayNumber, localDateOf } from '../time/shanghai.js';
 import type { Cause, Confidence, Diagnosis, Remedy } from './diagnosis-types.js';
 import type { DevicesFile } from './parse-devices.js';
@@ -146,6 +148,8 @@ const span = (fs: readonly Finding[], lang: 'zh' | 'en') => {
 const list = (xs: readonly string[], lang: 'zh' | 'en') => xs.join(lang === 'en' ? ', ' : '、');
 /** `1 transaction`, `3 transactions`: a count and its noun in English. */
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** A title starting with a channel or card name: `Credit card promotional rate ended`. */
+const capitalise = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 /** The verb that goes with a count: `was`/`were`, `has`/`have`. */
 const verb = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
@@ -357,7 +361,7 @@ function diagnoseMerchant(
           evidenceEn: [
             `Terminal ${device.terminalId}${what === '' ? '' : ` (${what})`} was updated on ${after.from} from ${vEn(before)} to ${vEn(after)} (devices file)`,
             `Since then it has ${count(since.length, 'error')} (${since
-              .map((f) => f.kind)
+              .map((f) => kindName(f.kind, 'en'))
               .filter((k, j, a) => a.indexOf(k) === j)
               .join(', ')}), none before; other terminals have ${others} of the same kind in the same period`,
             `${formatFen(loss)} at stake, first on ${range(since).first}${named(names(since), 'en')}`,
@@ -645,6 +649,9 @@ function diagnoseMerchant(
 
   // 7. Amount mismatches clustered on one terminal: the device.
   const mismatches = open(['amount_mismatch']);
+  // “占全部金额不符” counts every amount mismatch of the merchant, those a software update already explains
+  // included: the report counts them all, and a share of what is left over would read 42/42 beside its 87.
+  const allMismatches = findings.filter((f) => f.kind === 'amount_mismatch').length;
   const byTerminal = new Map<string, Finding[]>();
   for (const f of mismatches) {
     const t = f.terminalId ?? '';
@@ -658,7 +665,7 @@ function diagnoseMerchant(
       scattered.push(...fs);
       continue;
     }
-    const share = `${fs.length}/${mismatches.length}`;
+    const share = `${fs.length}/${allMismatches}`;
     const { first, last } = range(fs);
     push({
       cause: 'device_fault',
@@ -751,14 +758,16 @@ function rateChangeDraft(
   const before = ppm(c.beforeRate);
   const after = ppm(c.afterRate);
   const what = channelCardName(c.channel, c.card, 'zh');
-  const whatEn = channelCardName(c.channel, c.card, 'en');
+  // English for people: `UnionPay QR (debit card)`, `WeChat`, never the codes (unionpay-qr, wechat).
+  const whatEn = channelCardWords(c.channel, c.card).en;
   const band = c.band === 'all' ? '' : `（${c.band} 元）`;
   const bandEn = c.band === 'all' ? '' : ` (${c.band} yuan)`;
   const fixed = c.afterFixedFen !== c.beforeFixedFen;
   const wording = changeWording(c);
   const contractRule = fs.find((f) => f.rule !== undefined)?.rule;
   const contract = contractRule?.text;
-  const contractEn = contractRule?.textEn ?? contract;
+  const contractEn =
+    contractRule === undefined ? undefined : namedRuleTextEn(contractRule.textEn ?? contractRule.text);
   const ts = terminalsOf(fs);
   const over = sum(fs, 'overchargeFen');
   const evidence = [
@@ -873,7 +882,7 @@ function rateChangeDraft(
       merchantId,
       key,
       title: `${what}优惠费率${endedEarly && !periodEnds ? '提前' : ''}到期：${wording.titleZh}`,
-      titleEn: `${whatEn} promotional rate ended${endedEarly && !periodEnds ? ' early' : ''}: ${wording.titleEn}`,
+      titleEn: `${capitalise(whatEn)} promotional rate ended${endedEarly && !periodEnds ? ' early' : ''}: ${wording.titleEn}`,
       evidence: [...evidence, `判断依据：${list(why, 'zh')}；${afterZh}`],
       evidenceEn: [...evidenceEn, `Grounds: ${list(whyEn, 'en')}; ${afterEn}`],
       findings: fs,

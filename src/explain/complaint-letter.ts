@@ -1,12 +1,14 @@
 import type { AuditReport, Finding, RateChange } from '../audit/report-types.js';
 import { channelCardName, rateChangeText } from '../audit/render-table.js';
 import { FormulaSet } from '../audit/formula.js';
+import { ruleScopeEn } from '../audit/render-csv.js';
 import { isHeldMoney, owedOf } from '../audit/rebates.js';
 import { formatFen } from '../money/fen.js';
-import { formatRate, percentageFee } from '../money/rate.js';
+import { formatRate, parseRate, percentageFee } from '../money/rate.js';
 import { describeRule } from '../plans/describe-plan.js';
 import { quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan, FeeRule } from '../plans/plan-types.js';
+import { type CardType, type Channel, channelCardWords } from '../records/vocabulary.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import { bandContains } from './attach-diagnoses.js';
 import { moneyWord } from './render-diagnoses.js';
@@ -51,6 +53,11 @@ export interface ComplaintFacts {
   chargedRatesEn: string[];
   firstDate: string | undefined;
   lastDate: string | undefined;
+  /**
+   * The period the letter says was checked: the report's 核对期间 (auditedPeriod), so the pack states one period
+   * — the trade dates of the sales the statements settle; without any, the findings' dates.
+   */
+  period: AuditedPeriod | undefined;
   transactions: number;
   overchargeFen: number;
   lossFen: number;
@@ -63,6 +70,96 @@ export interface ComplaintFacts {
   heldFen: number;
   deadline: string;
   top: Finding[];
+}
+
+/** The days an audit covers, as report.html's 核对期间 states them. */
+export interface AuditedPeriod {
+  from: string;
+  to: string;
+  basis: 'sales' | 'findings';
+}
+
+/**
+ * The days the report covers, worked out as report.html's 核对期间 is (render-html.ts auditedPeriod): the first
+ * and last trade date of the sales the statements settle; without any, the first and last date of the findings.
+ * A letter that gave its own range (a payout settled the day after the last sale) would put two periods in one pack.
+ */
+export function auditedPeriod(report: AuditReport): AuditedPeriod | undefined {
+  const span = (dates: readonly string[]) => {
+    const ds = dates.filter((d) => d !== '').sort();
+    const [from, to] = [ds[0], ds.at(-1)];
+    return from === undefined || to === undefined ? undefined : { from, to };
+  };
+  const sales = span((report.effectiveRates ?? []).map((e) => e.date));
+  if (sales !== undefined) return { ...sales, basis: 'sales' };
+  const findings = span(report.findings.map(dateOf));
+  return findings === undefined ? undefined : { ...findings, basis: 'findings' };
+}
+
+/** A channel and card for people: `贷记卡`, `闪付·贷记卡` / `credit card`, `NFC (credit card)`, `WeChat` — no codes. */
+function channelCardText(channel: Channel, card: CardType, lang: 'zh' | 'en'): string {
+  return lang === 'en' ? channelCardWords(channel, card).en : channelCardName(channel, card, 'zh');
+}
+
+/**
+ * A contract rule in the letter's English: `card/NFC/UnionPay QR, debit card: 0.55%, cap ¥20.00`,
+ * `NFC (≤ ¥1,000.00): 0.38%` — the plan's codes (unionpay-qr, nfc) named as people read them.
+ */
+function contractRuleEn(rule: FeeRule): string {
+  const scope = ruleScopeEn(rule.channels, rule.cards);
+  return `${scope === '' ? 'any channel' : scope}${ruleBand(rule, 'en')}: ${formulaText(rule, 'en')}`;
+}
+
+/**
+ * A complained rate change set against the contract: the contract's rule for the sales it explains (quoted for
+ * the first of them) and the formula charged from the change on, e.g. `合同 0.60% → 实收 0.63% + 每笔 ¥3.00`. The
+ * change's own before→after (0.63%→0.63%, 固定 ¥0.00→¥3.00) compares two charged formulas, not the contract.
+ * Undefined without a contract rule to quote; `same` when what was charged is the contract's formula.
+ */
+function againstContract(
+  c: RateChange,
+  losing: readonly Finding[],
+  plan: FeePlan | undefined,
+): { zh: string; en: string } | 'same' | undefined {
+  if (plan === undefined) return undefined;
+  const ratePpm = parseRate(c.afterRate);
+  if (!ratePpm.ok) return undefined;
+  const sale = losing.find(
+    (f) =>
+      f.basis === 'plan' &&
+      f.channel === c.channel &&
+      f.card === c.card &&
+      f.amountFen !== undefined &&
+      dateOf(f) >= c.date &&
+      bandContains(c.band, f.amountFen),
+  );
+  if (sale?.amountFen === undefined) return undefined;
+  const quote = quoteFee(plan, {
+    amountFen: Math.abs(sale.amountFen),
+    channel: c.channel,
+    card: c.card,
+    date: dateOf(sale),
+  });
+  if (!quote.ok) return undefined;
+  const due = quote.rule;
+  const charged = {
+    ratePpm: ratePpm.value,
+    fixedFen: c.afterFixedFen,
+    ...(c.afterCapFen === undefined ? {} : { capFen: c.afterCapFen }),
+  };
+  if (
+    due.ratePpm === charged.ratePpm &&
+    due.fixedFen === charged.fixedFen &&
+    due.capFen === charged.capFen &&
+    due.minFen === undefined
+  )
+    return 'same';
+  // The contract's cap never applied: say so, or “0.55%” beside “0.55%，封顶 ¥20.00” reads like no difference.
+  const uncapped = due.capFen !== undefined && charged.capFen === undefined;
+  return {
+    zh: `合同 ${formulaText(due, 'zh')} → 实收 ${formulaText(charged, 'zh')}${uncapped ? '，未执行封顶' : ''}`,
+    en: `contract ${formulaText(due, 'en')} → charged ${formulaText(charged, 'en')}${uncapped ? ', no cap applied' : ''}`,
+  };
 }
 
 const dateOf = (f: Finding) => (f.time !== undefined ? localDateOf(f.time) : (f.settleDate ?? ''));
@@ -207,10 +304,10 @@ function rateGaps(
     const zhWhen = first === last ? first : `${first} 至 ${last}`;
     const enWhen = first === last ? first : `${first} to ${last}`;
     out.push({
-      zh: `${channelCardName(g.channel, g.card, 'zh')}${ruleBand(g.rule, 'zh')}：${
+      zh: `${channelCardText(g.channel, g.card, 'zh')}${ruleBand(g.rule, 'zh')}：${
         dueZh === undefined ? '' : `${dueLabelZh} ${dueZh}${joinZh}`
       }${inferred && dueZh !== undefined ? '现实收' : '实收'} ${chargedZh}（${n} 笔，${zhWhen}，多扣 ${over}）`,
-      en: `${channelCardName(g.channel, g.card, 'en')}${ruleBand(g.rule, 'en')}: ${
+      en: `${channelCardText(g.channel, g.card, 'en')}${ruleBand(g.rule, 'en')}: ${
         dueEn === undefined ? '' : `${dueLabelEn} ${dueEn}${joinEn}`
       }${inferred && dueEn !== undefined ? 'now' : 'charged'} ${chargedEn} (${n} ${n === 1 ? 'transaction' : 'transactions'}, ${enWhen}, ${over} overcharged)`,
     });
@@ -282,19 +379,24 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
         : `from ${period.from}${period.until === undefined ? '' : ` to ${period.until}`}: `;
     for (const r of period.rates) {
       contractRates.push(`${when}${describeRule(r, 'zh')}`);
-      contractRatesEn.push(`${whenEn}${describeRule(r, 'en')}`);
+      contractRatesEn.push(`${whenEn}${contractRuleEn(r)}`);
     }
   }
   // Changes the contract foresaw (a promotion ending on its date) are the contract, not a complaint.
   const complained = report.rateChanges.filter((c) => c.inPlan !== true);
-  const chargedRates = complained.map(
-    (c) =>
-      `${c.date} 起 ${channelCardName(c.channel, c.card, 'zh')}${c.band === 'all' ? '' : `（${c.band} 元）`}：${rateChangeText(c, 'zh')}`,
-  );
-  const chargedRatesEn = complained.map(
-    (c) =>
-      `from ${c.date}, ${channelCardName(c.channel, c.card, 'en')}${c.band === 'all' ? '' : ` (${c.band} yuan)`}: ${rateChangeText(c, 'en')}`,
-  );
+  const chargedRates: string[] = [];
+  const chargedRatesEn: string[] = [];
+  for (const c of complained) {
+    // Under 与合同不符 each change reads contract → charged; without a contract (inferred) its before → after.
+    const versus = againstContract(c, losing, plan);
+    if (versus === 'same') continue;
+    chargedRates.push(
+      `${c.date} 起 ${channelCardText(c.channel, c.card, 'zh')}${c.band === 'all' ? '' : `（${c.band} 元）`}：${versus?.zh ?? rateChangeText(c, 'zh')}`,
+    );
+    chargedRatesEn.push(
+      `from ${c.date}, ${channelCardText(c.channel, c.card, 'en')}${c.band === 'all' ? '' : ` (${c.band} yuan)`}: ${versus?.en ?? rateChangeText(c, 'en')}`,
+    );
+  }
   for (const gap of rateGaps(losing, complained, plan)) {
     chargedRates.push(gap.zh);
     chargedRatesEn.push(gap.en);
@@ -322,6 +424,7 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
     chargedRatesEn,
     firstDate: dates[0],
     lastDate: dates.at(-1),
+    period: auditedPeriod(report),
     transactions: losing.length,
     overchargeFen: report.summary.overchargeFen,
     lossFen: report.summary.lossFen,
@@ -403,17 +506,25 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
       : en && what.length > 1
         ? `${what.slice(0, -1).join(', ')} and ${what.at(-1) ?? ''}`
         : what.join('、');
+  // The period is the report's 核对期间, worded as it is there, so the letter and report.html state one period.
+  const p = f.period ?? {
+    from: f.firstDate ?? '',
+    to: f.lastDate ?? f.firstDate ?? '',
+    basis: 'findings' as const,
+  };
+  const periodZh = `${p.from} 至 ${p.to}（${p.basis === 'sales' ? '对账单中已结算交易的交易日期' : '问题交易的日期'}）`;
+  const periodEn = `${p.from} to ${p.to} (${p.basis === 'sales' ? 'trade dates of the sales the statements settle' : 'dates of the findings'})`;
   lines.push(
     f.firstDate === undefined
       ? t(`经逐笔核对${checked}，未发现损失。`, `Having checked ${checked} line by line, we found no loss.`)
       : onlyHeld
         ? t(
-            `经逐笔核对${checked}，自 ${f.firstDate} 起至 ${f.lastDate ?? f.firstDate}，共 ${f.transactions} 笔结算款被贵司冻结，合计 ${formatFen(f.heldFen)}。`,
-            `Having checked ${checked} line by line: from ${f.firstDate} to ${f.lastDate ?? f.firstDate}, you froze ${formatFen(f.heldFen)} of our settled money on ${f.transactions} ${f.transactions === 1 ? 'line' : 'lines'}.`,
+            `经逐笔核对${checked}，核对期间 ${periodZh}，共 ${f.transactions} 笔结算款被贵司冻结，合计 ${formatFen(f.heldFen)}。`,
+            `Having checked ${checked} line by line over ${periodEn}: you froze ${formatFen(f.heldFen)} of our settled money on ${f.transactions} ${f.transactions === 1 ? 'line' : 'lines'}.`,
           )
         : t(
-            `经逐笔核对${checked}，自 ${f.firstDate} 起至 ${f.lastDate ?? f.firstDate}，共 ${f.transactions} 笔交易/款项${f.inferred ? '多扣手续费或结算有误' : '与合同不符'}${held ? '或结算款被冻结' : ''}，合计多收手续费 ${formatFen(f.overchargeFen)}，合计损失 ${formatFen(f.lossFen)}${held ? `（其中被冻结的结算款 ${formatFen(f.heldFen)}）` : ''}。`,
-            `Having checked ${checked} line by line: from ${f.firstDate} to ${f.lastDate ?? f.firstDate}, ${f.transactions} ${
+            `经逐笔核对${checked}，核对期间 ${periodZh}，共 ${f.transactions} 笔交易/款项${f.inferred ? '多扣手续费或结算有误' : '与合同不符'}${held ? '或结算款被冻结' : ''}，合计多收手续费 ${formatFen(f.overchargeFen)}，合计损失 ${formatFen(f.lossFen)}${held ? `（其中被冻结的结算款 ${formatFen(f.heldFen)}）` : ''}。`,
+            `Having checked ${checked} line by line over ${periodEn}: ${f.transactions} ${
               f.transactions === 1
                 ? `transaction or payout ${f.inferred ? 'was overcharged or settled wrong' : 'does not follow the contract'}${held ? ' or had its settled money frozen' : ''}`
                 : `transactions or payouts ${f.inferred ? 'were overcharged or settled wrong' : 'do not follow the contract'}${held ? ' or had their settled money frozen' : ''}`

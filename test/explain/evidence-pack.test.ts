@@ -117,7 +117,8 @@ describe('posguard evidence', () => {
     expect(letter).toContain(`致 ${provider} 客户服务部：`);
     expect(letter).toContain(`商户“${merchantName}”（商户号 ${report.merchants[0]?.merchantId}）`);
     expect(letter).toContain('贷记卡 0.60%');
-    expect(letter).toContain(`${change?.date} 起 贷记卡：0.60%→0.63%`);
+    // Against the contract (合同 → 实收), not the provider's own before → after.
+    expect(letter).toContain(`${change?.date} 起 贷记卡：合同 0.60% → 实收 0.63%`);
     const losing = report.findings.filter((f) => f.lossFen > 0);
     expect(letter).toContain(`共 ${losing.length} 笔交易/款项与合同不符`);
     expect(letter).toContain(`合计损失 ${formatFen(report.summary.lossFen)}`);

@@ -301,7 +301,9 @@ describe('the letter’s names and rates, from the report', () => {
       ],
     );
     const letter = complaintLetter(report, { plans: [plan], date: '2026-11-01' });
-    expect(letter).toContain('贵司实际收取的费率与合同不符：\n  · 2026-10-11 起 贷记卡：0.60%→0.63%\n\n');
+    expect(letter).toContain(
+      '贵司实际收取的费率与合同不符：\n  · 2026-10-11 起 贷记卡：合同 0.60% → 实收 0.63%\n\n',
+    );
     expect(letter).not.toContain('合同费率 0.60%');
   });
 });
