@@ -1,5 +1,6 @@
 import { formatFen } from '../money/fen.js';
 import { formatRate } from '../money/rate.js';
+import { ruleBandEn, ruleScopeEn } from '../plans/describe-plan.js';
 import type { DeferredRaise, FeeRule, PlanPeriod } from '../plans/plan-types.js';
 import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH } from '../records/vocabulary.js';
 
@@ -28,8 +29,9 @@ export function describeFormula(
 }
 
 /**
- * The plan rule as evidence: “2026-09-01 起 刷卡/闪付 借记卡：0.55%，封顶 ¥20.00” / “from 2026-09-01 card/nfc
- * debit: 0.55%, cap ¥20.00”, with its line in the plan file. When it priced the sale because a raise was not yet
+ * The plan rule as evidence: “2026-09-01 起 刷卡/闪付 借记卡：0.55%，封顶 ¥20.00” / “from 2026-09-01 card/NFC,
+ * debit card: 0.55%, cap ¥20.00” (English names channels and cards as describe-plan does, never the plan's codes:
+ * this text goes to the CSV, HTML, PDF and letters as it is), with its line in the plan file. When it priced the sale because a raise was not yet
  * binding (`deferred`), it says so: a period written to end before the sale is otherwise an odd thing to cite.
  */
 export function describeRule(
@@ -38,27 +40,13 @@ export function describeRule(
   deferred?: DeferredRaise,
 ): { text: string; textEn: string; line: number } {
   const zh = [`${period.from} 起`];
-  const en = [`from ${period.from}`];
-  if (rule.channels !== undefined) {
-    zh.push(rule.channels.map((c) => CHANNEL_NAMES_ZH[c]).join('/'));
-    en.push(rule.channels.join('/'));
-  }
-  if (rule.cards !== undefined) {
-    zh.push(rule.cards.map((c) => CARD_NAMES_ZH[c]).join('/'));
-    en.push(rule.cards.join('/'));
-  }
-  if (rule.minAmountFen !== undefined) {
-    zh.push(`金额 > ${formatFen(rule.minAmountFen)}`);
-    en.push(`amount > ${formatFen(rule.minAmountFen)}`);
-  }
-  if (rule.maxAmountFen !== undefined) {
-    zh.push(`金额 ≤ ${formatFen(rule.maxAmountFen)}`);
-    en.push(`amount ≤ ${formatFen(rule.maxAmountFen)}`);
-  }
-  if (zh.length === 1) {
-    zh.push('全部交易');
-    en.push('all sales');
-  }
+  if (rule.channels !== undefined) zh.push(rule.channels.map((c) => CHANNEL_NAMES_ZH[c]).join('/'));
+  if (rule.cards !== undefined) zh.push(rule.cards.map((c) => CARD_NAMES_ZH[c]).join('/'));
+  if (rule.minAmountFen !== undefined) zh.push(`金额 > ${formatFen(rule.minAmountFen)}`);
+  if (rule.maxAmountFen !== undefined) zh.push(`金额 ≤ ${formatFen(rule.maxAmountFen)}`);
+  if (zh.length === 1) zh.push('全部交易');
+  const scope = ruleScopeEn(rule.channels, rule.cards);
+  const en = `from ${period.from} ${scope === '' ? 'all sales' : scope}${ruleBandEn(rule)}`;
   const formula = describeFormula(rule.ratePpm, rule.fixedFen, rule.capFen, rule.minFen);
   const still =
     deferred === undefined
@@ -69,7 +57,7 @@ export function describeRule(
         };
   return {
     text: `${zh.join(' ')}：${formula.zh}${still.zh}`,
-    textEn: `${en.join(' ')}: ${formula.en}${still.en}`,
+    textEn: `${en}: ${formula.en}${still.en}`,
     line: rule.line,
   };
 }

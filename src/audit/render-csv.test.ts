@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditRecords } from './audit.js';
-import { csvCell, namedRuleTextEn, renderCsv, toCsv } from './render-csv.js';
+import { csvCell, renderCsv, toCsv } from './render-csv.js';
 import { sampleReport } from './sample-report.js';
 import { plan, rec, rule } from './test-records.js';
 
@@ -65,9 +65,18 @@ describe('renderCsv', () => {
   });
 
   it('has an English header with lang en', () => {
-    const en = renderCsv(sampleReport(), { lang: 'en' });
+    const report = sampleReport();
+    const first = report.findings[0];
+    // The rule's English as describeRule writes it (names, not codes): the CSV prints it as it is, with its line.
+    if (first !== undefined)
+      first.rule = {
+        text: '2026-01-01 起 贷记卡：0.60%',
+        textEn: 'from 2026-01-01 credit card: 0.60%',
+        line: 12,
+      };
+    const en = renderCsv(report, { lang: 'en' });
     expect(en.slice(1).split('\r\n')[0]).toMatch(/^id,kind,kind code,merchant,ref no,/);
-    expect(en.slice(1).split('\r\n')[1]).toContain(',credit card 0.60% (line 12),');
+    expect(en.slice(1).split('\r\n')[1]).toContain(',from 2026-01-01 credit card: 0.60% (line 12),');
   });
 });
 
@@ -123,16 +132,44 @@ describe('findings.csv for people', () => {
     expect(zh).toContain(',银联二维码·借记卡,108.90,,,0.00,0.00,费率方案,,');
   });
 
-  it('names the channel and card codes of a rule’s English text, leaving amounts and formula', () => {
-    expect(namedRuleTextEn('from 2026-09-01 card/nfc/unionpay-qr credit: 0.60%')).toBe(
-      'from 2026-09-01 card/NFC/UnionPay QR, credit card: 0.60%',
+  it('prints the rule of an overcharge in the words describeRule writes, in both languages', () => {
+    // An NFC credit sale of ¥500.00 the contract prices at 0.60% up to ¥1,000.00: ¥3.00 expected (300 fen), ¥3.40
+    // charged (0.68%, 340 fen), 40 fen over.
+    const nfc = plan([
+      rule({
+        ratePpm: 6000,
+        channels: ['card', 'nfc', 'unionpay-qr'],
+        cards: ['credit'],
+        maxAmountFen: 100000,
+      }),
+    ]);
+    const sale = {
+      merchantId: 'M1',
+      terminalId: '15878070',
+      refNo: '100136097280',
+      channel: 'nfc',
+      card: 'credit',
+      time: '2026-10-01 12:00:00',
+      amountFen: 50000,
+    } as const;
+    const overcharged = auditRecords({
+      terminal: [rec('terminal', sale, 2)],
+      settlement: [
+        rec('settlement', { ...sale, settleDate: '2026-10-02', feeFen: 340, settledFen: 49660 }, 2),
+      ],
+      bank: [],
+      plans: [nfc],
+    });
+    const f = overcharged.findings.find((x) => x.rule !== undefined);
+    expect(f?.overchargeFen).toBe(40);
+    const en = renderCsv(overcharged, { lang: 'en' });
+    expect(en).toContain(
+      ',fee plan,"from 2026-01-01 card/NFC/UnionPay QR, credit card (≤ ¥1,000.00): 0.60% (line 10)",',
     );
-    expect(namedRuleTextEn('from 2026-09-01 nfc amount ≤ ¥1,000.00: 0.38%')).toBe(
-      'from 2026-09-01 NFC amount ≤ ¥1,000.00: 0.38%',
+    expect(en).not.toMatch(/unionpay-qr|\bnfc\b/);
+    const zh = renderCsv(overcharged, { lang: 'zh' });
+    expect(zh).toContain(
+      ',费率方案,"2026-01-01 起 刷卡/闪付/银联二维码 贷记卡 金额 ≤ ¥1,000.00：0.60% (第 10 行)",',
     );
-    expect(namedRuleTextEn('from 2026-09-01 wechat/alipay: 0.38%, cap ¥20.00')).toBe(
-      'from 2026-09-01 WeChat/Alipay: 0.38%, cap ¥20.00',
-    );
-    expect(namedRuleTextEn('from 2026-09-01 all sales: 0.60%')).toBe('from 2026-09-01 all sales: 0.60%');
   });
 });

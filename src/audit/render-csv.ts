@@ -1,14 +1,6 @@
 import type { Lang } from '../cli/lang.js';
 import { formatYuan } from '../money/fen.js';
-import {
-  CARD_NAMES_EN,
-  CARD_TYPES,
-  CHANNEL_NAMES_EN,
-  CHANNELS,
-  type CardType,
-  type Channel,
-  channelCardWords,
-} from '../records/vocabulary.js';
+import { channelCardWords } from '../records/vocabulary.js';
 import type { AuditReport, Finding } from './report-types.js';
 import { channelCardName, findingKindName } from './render-table.js';
 
@@ -83,46 +75,8 @@ export function findingCsvHeader(lang: Lang): readonly string[] {
   return lang === 'en' ? HEADER_EN : HEADER_ZH;
 }
 
-const isChannel = (x: string): x is Channel => (CHANNELS as readonly string[]).includes(x);
-const isCard = (x: string): x is CardType => (CARD_TYPES as readonly string[]).includes(x);
-
-/**
- * What a plan rule prices, in English for people: `card/NFC/UnionPay QR, debit card`, `WeChat/Alipay`; '' for a
- * rule of every channel and card. The plan's own codes (unionpay-qr, nfc) are for files, not for readers.
- */
-export function ruleScopeEn(
-  channels: readonly Channel[] | undefined,
-  cards: readonly CardType[] | undefined,
-): string {
-  const ch = channels === undefined ? '' : channels.map((c) => CHANNEL_NAMES_EN[c]).join('/');
-  const cd = cards === undefined ? '' : cards.map((c) => CARD_NAMES_EN[c]).join('/');
-  return [ch, cd].filter((x) => x !== '').join(', ');
-}
-
-/**
- * A rule's English text as the audit wrote it (describeRule: `from 2026-09-01 card/nfc/unionpay-qr credit:
- * 0.60%`) with its channel and card codes named (`… card/NFC/UnionPay QR, credit card: 0.60%`). Only the words
- * before the formula are read, and only a word made wholly of codes is renamed, so amounts and the formula stay.
- */
-export function namedRuleTextEn(text: string): string {
-  const colon = text.indexOf(': ');
-  const head = colon < 0 ? text : text.slice(0, colon);
-  const tail = colon < 0 ? '' : text.slice(colon);
-  const words = head.split(' ');
-  const codes = (w: string, is: (x: string) => boolean) => w !== '' && w.split('/').every(is);
-  const named = words.map((w, i) => {
-    if (codes(w, isChannel)) {
-      const next = words[i + 1];
-      const name = ruleScopeEn(w.split('/') as Channel[], undefined);
-      // A channel list followed by a card list: a comma between, or “UnionPay QR credit card” reads as one name.
-      return next !== undefined && codes(next, isCard) ? `${name},` : name;
-    }
-    if (codes(w, isCard)) return ruleScopeEn(undefined, w.split('/') as CardType[]);
-    return w;
-  });
-  return `${named.join(' ')}${tail}`;
-}
-
+// describeRule (src/audit/describe-rule.ts) writes a rule's English with the channels and cards named; this scope
+// wording is describe-plan's, re-exported for the letter that imports it from here.
 /** A finding's channel and card in a cell: `UnionPay QR (debit card)` in English, `银联二维码·借记卡` in Chinese. */
 function channelCardCell(f: Finding, lang: Lang): string | undefined {
   if (f.channel === undefined) return undefined;
@@ -162,7 +116,7 @@ export function findingCsvRow(f: Finding, lang: Lang): CsvValue[] {
     basis,
     f.rule === undefined
       ? undefined
-      : `${lang === 'en' ? namedRuleTextEn(f.rule.textEn ?? f.rule.text) : f.rule.text} (${lang === 'en' ? 'line' : '第'} ${f.rule.line}${lang === 'en' ? '' : ' 行'})`,
+      : `${lang === 'en' ? (f.rule.textEn ?? f.rule.text) : f.rule.text} (${lang === 'en' ? 'line' : '第'} ${f.rule.line}${lang === 'en' ? '' : ' 行'})`,
     lang === 'en' ? f.messageEn : f.message,
     f.source.map((s) => `${s.file}:${s.row}`).join('; '),
   ];

@@ -44,6 +44,10 @@ describe('renderHtml', () => {
       /<g class="rate-change" data-date="2026-08-03" data-channel="card" data-card="credit"/,
     );
     expect(html).toContain('2026-08-03 0.60%→0.68%');
+    // The rate changes' 金额段 in words, not the code “all”.
+    const row = /<table class="rate-changes">[\s\S]*?<tbody>\s*(<tr>.*?<\/tr>)/.exec(html)?.[1] ?? '';
+    expect(row).toContain('<td class="nowrap">全部金额</td>');
+    expect(row).not.toContain('>all<');
   });
 
   it('lists findings with their source rows, rejected rows and the plan', () => {

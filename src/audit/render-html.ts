@@ -10,6 +10,7 @@ import { rateChartSvg, escapeXml as esc } from './rate-chart-svg.js';
 import { owedOf } from './rebates.js';
 import { type AuditReport, FINDING_KINDS } from './report-types.js';
 import {
+  bandName,
   channelCardName,
   findingKindName,
   headline,
@@ -53,7 +54,9 @@ dl.facts dd { margin: 0; }
 .total .value { font-size: 28px; font-weight: 700; font-variant-numeric: tabular-nums; }
 .total.bad .value { color: #c0392b; }
 .total .label { color: #555; font-size: 13px; }
-td.nowrap { white-space: nowrap; }
+td.nowrap, td.id { white-space: nowrap; }
+/* Identifiers (参考号, 终端, 商户号) are read and typed back digit by digit: never broken. */
+td.id { font-variant-numeric: tabular-nums; word-break: keep-all; }
 pre { background: #f7f7f7; border: 1px solid #ddd; padding: 10px; overflow-x: auto; font-size: 12px; white-space: pre-wrap; }
 svg.rate-chart { max-width: 100%; height: auto; }
 @media print {
@@ -61,6 +64,9 @@ svg.rate-chart { max-width: 100%; height: auto; }
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   h2 { break-after: avoid; }
   table { font-size: 8.5pt; }
+  /* Twelve columns on 186 mm: smaller type and less padding keep a finding to two or three lines. */
+  table.findings { font-size: 7pt; }
+  table.findings th, table.findings td { padding: 1px 3px; }
   thead { display: table-header-group; }
   tr, .total, svg { break-inside: avoid; }
   section.findings, section.plan { break-before: page; }
@@ -167,7 +173,7 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
             ];
           }
           return [
-            cell(m.merchantId || t('（无商户号）', '(none)')),
+            cell(m.merchantId || t('（无商户号）', '(none)'), m.merchantId ? 'id' : undefined),
             num(String(m.summary.settlementRecords)),
             num(String(m.summary.terminalRecords)),
             num(String(findings)),
@@ -207,9 +213,9 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
         ],
         report.rateChanges.map((c) => [
           cell(c.date, 'nowrap'),
-          cell(c.merchantId ?? ''),
+          cell(c.merchantId ?? '', 'id'),
           cell(channelCardName(c.channel, c.card, lang)),
-          cell(c.band),
+          cell(bandName(c.band, lang), 'nowrap'),
           num(c.beforeRate),
           num(c.afterRate),
           num(`${formatFen(c.beforeFixedFen)}→${formatFen(c.afterFixedFen)}`),
@@ -256,8 +262,8 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
       buffer += `<tr data-kind="${f.kind}" data-id="${esc(f.id)}">${[
         cell(when, 'nowrap'),
         cell(findingKindName(f, lang), 'nowrap'),
-        cell(f.refNo ?? f.orderNo ?? ''),
-        cell(f.terminalId ?? ''),
+        cell(f.refNo ?? f.orderNo ?? '', 'id'),
+        cell(f.terminalId ?? '', 'id'),
         num(m(f.amountFen)),
         num(m(f.expectedFeeFen)),
         num(m(f.chargedFeeFen)),
@@ -265,7 +271,7 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
         num(frozen ? '' : m(f.lossFen)),
         ...(held ? [num(frozen ? m(f.lossFen) : '')] : []),
         cell(lang === 'en' ? f.messageEn : f.message),
-        cell(f.source.map((r) => `${r.file}:${r.row}`).join('\n')),
+        sourceCell(f.source),
       ].join('')}</tr>\n`;
       if (buffer.length > 1 << 16) {
         yield buffer;
@@ -284,10 +290,7 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
     tail.push(
       table(
         [t('原因', 'Reason'), t('来源', 'Source')],
-        report.ambiguous.map((a) => [
-          cell(lang === 'en' ? a.reasonEn : a.reason),
-          cell(a.source.map((r) => `${r.file}:${r.row}`).join('\n')),
-        ]),
+        report.ambiguous.map((a) => [cell(lang === 'en' ? a.reasonEn : a.reason), sourceCell(a.source)]),
       ),
     );
     tail.push('</section>');
@@ -344,11 +347,22 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
 /** Merchants named one by one in the header; an agent's report of hundreds says how many more there are. */
 const NAMED_MERCHANTS = 10;
 
+/** One of the header's facts: its class in the HTML (merchant, provider, period, date), label and value. */
+export interface ReportFact {
+  cls: 'merchant' | 'provider' | 'period' | 'date';
+  label: string;
+  value: string;
+}
+
 /**
  * The header's facts: the merchant (name and number, where known), the provider, the period audited and the
- * report's date — named as the complaint letter names them (plan, then the inputs' title lines).
+ * report's date — named as the complaint letter names them (plan, then the inputs' title lines). report.html and
+ * report.pdf both open with them.
  */
-function factsHtml(report: AuditReport, options: RenderHtmlOptions): string {
+export function reportFacts(
+  report: AuditReport,
+  options: Pick<RenderHtmlOptions, 'lang' | 'planText' | 'plans' | 'parties' | 'now'>,
+): ReportFact[] {
   const { lang } = options;
   const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
   const plans = options.plans ?? plansOfText(options.planText);
@@ -378,32 +392,45 @@ function factsHtml(report: AuditReport, options: RenderHtmlOptions): string {
         );
   const now = options.now ?? new Date();
   const date = typeof now === 'string' ? now : todayInShanghai(now.getTime());
-  const row = (cls: string, label: string, value: string) =>
-    `<div class="${cls}"><dt>${esc(label)}</dt><dd>${esc(value)}</dd></div>`;
   return [
-    '<dl class="facts">',
-    row('merchant', named.merchants.length > 1 ? t('商户', 'Merchants') : t('商户', 'Merchant'), merchant),
-    row('provider', t('收单机构', 'Provider'), provider),
-    row('period', t('核对期间', 'Period audited'), periodText),
-    row('date', t('报告日期', 'Report date'), date),
-    '</dl>',
-  ].join('');
+    {
+      cls: 'merchant',
+      label: named.merchants.length > 1 ? t('商户', 'Merchants') : t('商户', 'Merchant'),
+      value: merchant,
+    },
+    { cls: 'provider', label: t('收单机构', 'Provider'), value: provider },
+    { cls: 'period', label: t('核对期间', 'Period audited'), value: periodText },
+    { cls: 'date', label: t('报告日期', 'Report date'), value: date },
+  ];
+}
+
+function factsHtml(report: AuditReport, options: RenderHtmlOptions): string {
+  const rows = reportFacts(report, options).map(
+    (f) => `<div class="${f.cls}"><dt>${esc(f.label)}</dt><dd>${esc(f.value)}</dd></div>`,
+  );
+  return ['<dl class="facts">', ...rows, '</dl>'].join('');
 }
 
 /** The one plan a plan text holds; none when it holds several (loadPlans joins them) or does not parse. */
-function plansOfText(text: string | undefined): FeePlan[] {
+export function plansOfText(text: string | undefined): FeePlan[] {
   if (text === undefined) return [];
   const parsed = parsePlan(text, 'plan.yaml');
   return parsed.ok ? [parsed.plan] : [];
 }
 
+/** The days an audit covers, as 核对期间 states them. */
+export interface AuditedPeriod {
+  from: string;
+  to: string;
+  basis: 'sales' | 'findings';
+}
+
 /**
  * The days the report covers: the first and last trade date of the sales the statements settle (the rate chart's
- * days, within --from/--to); without any, the first and last date of the findings.
+ * days, within --from/--to); without any, the first and last date of the findings. The complaint letter states the
+ * same, so a pack never gives two periods.
  */
-function auditedPeriod(
-  report: AuditReport,
-): { from: string; to: string; basis: 'sales' | 'findings' } | undefined {
+export function auditedPeriod(report: AuditReport): AuditedPeriod | undefined {
   const span = (dates: readonly string[]) => {
     const ds = dates.filter((d) => d !== '').sort();
     const [from, to] = [ds[0], ds.at(-1)];
@@ -429,7 +456,10 @@ body { font-family: -apple-system, "PingFang SC", "Hiragino Sans GB", "Microsoft
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 2px solid #1d1d1f; padding-bottom: 2px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 12.5px; }
-th, td { border: 1px solid #d0d0d0; padding: 3px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+/* break-word, not anywhere: anywhere lets a cell's min-content shrink to one character, so the table squeezed
+   numbers and reference numbers to one digit a line and printed a finding a page; break-word only breaks a word
+   that would otherwise overflow its column. */
+th, td { border: 1px solid #d0d0d0; padding: 3px 6px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 th { background: #f2f2f2; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .muted { color: #666; }`;
@@ -461,6 +491,15 @@ export function renderHtml(report: AuditReport, options: RenderHtmlOptions): str
 function cell(text: string, cls?: string): string {
   const body = esc(text).replaceAll('\n', '<br>');
   return cls === undefined ? `<td>${body}</td>` : `<td class="${cls}">${body}</td>`;
+}
+
+/**
+ * Where a finding comes from, one `file:row` a line. A path breaks only after a `/` (<wbr>), so a narrow column
+ * wraps it at a directory and never inside the file's name or row number.
+ */
+function sourceCell(source: readonly { file: string; row: number }[]): string {
+  const line = (r: { file: string; row: number }) => esc(`${r.file}:${r.row}`).replaceAll('/', '/<wbr>');
+  return `<td class="source">${source.map(line).join('<br>')}</td>`;
 }
 
 function num(text: string): string {

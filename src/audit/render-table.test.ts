@@ -152,6 +152,35 @@ describe('headline', () => {
     );
   });
 
+  it('names channels and cards by their display names in English, and bands in words', () => {
+    const report = sampleReport();
+    report.rateChanges = [
+      change('m1', { channel: 'wechat', card: 'unknown', beforeRate: '0.38%', afterRate: '0.68%' }),
+      change('m1', { channel: 'unionpay-qr', card: 'credit', band: '≤1000', date: '2026-08-04' }),
+      change('m1', { channel: 'nfc', card: 'debit', band: '1000–5000.5', date: '2026-08-05' }),
+    ];
+    expect(headline(report, 'en')).toBe(
+      'Overcharged ¥1.47 in total on 3 transaction(s); since 2026-08-03 the WeChat rate went from 0.38% to 0.68%; ' +
+        'since 2026-08-04 the UnionPay QR · credit card (up to ¥1,000) rate went from 0.60% to 0.68%; ' +
+        'since 2026-08-05 the NFC · debit card (over ¥1,000 up to ¥5,000.50) rate went from 0.60% to 0.68%',
+    );
+    expect(headline(report, 'zh')).toBe(
+      '共多扣 ¥1.47，涉及 3 笔交易，自 2026-08-03 起微信费率由 0.38% 变为 0.68%；' +
+        '自 2026-08-04 起银联二维码·贷记卡（金额 ¥1,000 及以下）费率由 0.60% 变为 0.68%；' +
+        '自 2026-08-05 起闪付·借记卡（金额 ¥1,000 以上至 ¥5,000.50）费率由 0.60% 变为 0.68%',
+    );
+    // The table's 金额段 column: all amounts in words, never the code “all”.
+    const zh = renderTable(sampleReport(), { lang: 'zh' });
+    const row =
+      zh.split('\n').find((l) => l.trimStart().startsWith('2026-08-03') && l.includes('0.60%→0.68%')) ?? '';
+    expect(row).toContain('全部金额');
+    expect(row).not.toMatch(/\ball\b/);
+    const en = renderTable(sampleReport(), { lang: 'en' });
+    expect(
+      en.split('\n').find((l) => l.trimStart().startsWith('2026-08-03') && l.includes('0.60%→0.68%')),
+    ).toContain('all amounts');
+  });
+
   it('keeps different changes apart and counts the ones beyond three', () => {
     const report = sampleReport();
     report.rateChanges = [

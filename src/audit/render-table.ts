@@ -1,7 +1,14 @@
 import type { Lang } from '../cli/lang.js';
 import { diagnosisLines } from '../explain/render-diagnoses.js';
 import { formatFen } from '../money/fen.js';
-import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH, type CardType, type Channel } from '../records/vocabulary.js';
+import {
+  CARD_NAMES_EN,
+  CARD_NAMES_ZH,
+  CHANNEL_NAMES_EN,
+  CHANNEL_NAMES_ZH,
+  type CardType,
+  type Channel,
+} from '../records/vocabulary.js';
 import {
   type AuditReport,
   type AuditSummary,
@@ -28,13 +35,6 @@ export const FINDING_KIND_NAMES: Record<FindingKind, { zh: string; en: string }>
   late_settlement: { zh: '延迟结算', en: 'late settlement' },
   payout_mismatch: { zh: '到账不符', en: 'payout mismatch' },
   no_rule: { zh: '方案未覆盖', en: 'no plan rule' },
-};
-
-const CARD_NAMES_EN: Record<CardType, string> = {
-  debit: 'debit card',
-  credit: 'credit card',
-  prepaid: 'prepaid card',
-  unknown: 'unknown card',
 };
 
 /** The input a check needs, and is skipped for a merchant without (merchant-audit.ts: JOURNAL_CHECKS, BANK_CHECKS, PLAN_CHECKS). */
@@ -232,16 +232,51 @@ export function kindRows(report: AuditReport, lang: Lang): { rows: KindRow[]; he
   return { rows, held: frozen.count > 0 };
 }
 
-/** “贷记卡” for a card payment, “微信” for WeChat, “闪付·贷记卡” for NFC on a credit card. */
+/**
+ * “贷记卡” for a card payment, “微信” for WeChat, “闪付·贷记卡” for NFC on a credit card; in English the display
+ * names messageEn uses (“WeChat”, “NFC · credit card”), never the JSON's codes (“wechat”, “unionpay-qr”).
+ */
 export function channelCardName(channel: Channel, card: CardType, lang: Lang): string {
   if (lang === 'en') {
-    if (channel === 'card') return CARD_NAMES_EN[card];
-    return card === 'unknown' ? channel : `${channel} · ${CARD_NAMES_EN[card]}`;
+    if (channel === 'card') return CARD_NAMES_EN[card] ?? card;
+    const name = CHANNEL_NAMES_EN[channel] ?? channel;
+    return card === 'unknown' ? name : `${name} · ${CARD_NAMES_EN[card] ?? card}`;
   }
   if (channel === 'card') return CARD_NAMES_ZH[card];
   return card === 'unknown'
     ? CHANNEL_NAMES_ZH[channel]
     : `${CHANNEL_NAMES_ZH[channel]}·${CARD_NAMES_ZH[card]}`;
+}
+
+/**
+ * A rate change's amount band as a reader says it: the audit's codes (“all”, “≤1000”, “>1000”, “500–1000”, in
+ * yuan) become 全部金额 / all amounts, ¥1,000 及以下 / up to ¥1,000 and so on; a code of another form is shown as is.
+ */
+export function bandName(band: string, lang: Lang): string {
+  const en = lang === 'en';
+  if (band === 'all') return en ? 'all amounts' : '全部金额';
+  const yuan = (text: string): string | undefined => {
+    const n = Number(text.replaceAll(',', ''));
+    if (!Number.isFinite(n) || text.trim() === '') return undefined;
+    return formatFen(Math.round(n * 100)).replace(/\.00$/, '');
+  };
+  const upTo = /^≤\s*([\d.,]+)$/.exec(band);
+  const over = /^>\s*([\d.,]+)$/.exec(band);
+  const between = /^([\d.,]+)\s*[–-]\s*([\d.,]+)$/.exec(band);
+  if (upTo !== null) {
+    const a = yuan(upTo[1] ?? '');
+    if (a !== undefined) return en ? `up to ${a}` : `${a} 及以下`;
+  }
+  if (over !== null) {
+    const a = yuan(over[1] ?? '');
+    if (a !== undefined) return en ? `over ${a}` : `${a} 以上`;
+  }
+  if (between !== null) {
+    const a = yuan(between[1] ?? '');
+    const b = yuan(between[2] ?? '');
+    if (a !== undefined && b !== undefined) return en ? `over ${a} up to ${b}` : `${a} 以上至 ${b}`;
+  }
+  return band;
 }
 
 /** “0.60%→0.68%”, with the fixed add-on and the cap when they changed. */
@@ -277,7 +312,12 @@ export function sameChangeKey(c: RateChange): string {
 function rateChangeSentence(change: RateChange, lang: Lang): string {
   const what = channelCardName(change.channel, change.card, lang);
   const en = lang === 'en';
-  const band = change.band === 'all' ? '' : en ? ` (amounts ${change.band})` : `（金额 ${change.band}）`;
+  const band =
+    change.band === 'all'
+      ? ''
+      : en
+        ? ` (${bandName(change.band, lang)})`
+        : `（金额 ${bandName(change.band, lang)}）`;
   const cap = (v: number | undefined) => (v === undefined ? (en ? 'none' : '无') : formatFen(v));
   const parts: string[] = [];
   if (change.beforeRate !== change.afterRate)
@@ -602,7 +642,7 @@ function* tableChunks(report: AuditReport, options: RenderTableOptions): Generat
           c.date,
           c.merchantId ?? '',
           channelCardName(c.channel, c.card, lang),
-          c.band,
+          bandName(c.band, lang),
           rateChangeText(c, lang),
           String(c.transactions),
           yesNo(c.inPlan),

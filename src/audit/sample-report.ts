@@ -60,7 +60,7 @@ export function sampleReport(): AuditReport {
       overchargeFen: 99,
       lossFen: 99,
       basis: 'plan',
-      rule: { text: '贷记卡 0.60%', textEn: 'credit 0.60%', line: 12 },
+      rule: { text: '贷记卡 0.60%', textEn: 'from 2026-01-01 credit card: 0.60%', line: 12 },
       message: '应收 ¥7.41（0.60%），实收 ¥8.40，多扣 ¥0.99',
       messageEn: 'expected ¥7.41 (0.60%), charged ¥8.40, overcharged ¥0.99',
       source: [{ file: 'settlement.csv', row: 5 }],

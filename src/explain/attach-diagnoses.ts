@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { planChooser } from '../audit/audit.js';
 import { isHeldMoney, owedOf } from '../audit/rebates.js';
 import type { AuditSummary, Finding, FindingKind, AuditReport, RateChange } from '../audit/report-types.js';
-import { namedRuleTextEn } from '../audit/render-csv.js';
 import { channelCardName, kindName } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
 import { parseRate, percentageFee } from '../money/rate.js';
@@ -766,8 +765,7 @@ function rateChangeDraft(
   const wording = changeWording(c);
   const contractRule = fs.find((f) => f.rule !== undefined)?.rule;
   const contract = contractRule?.text;
-  const contractEn =
-    contractRule === undefined ? undefined : namedRuleTextEn(contractRule.textEn ?? contractRule.text);
+  const contractEn = contractRule === undefined ? undefined : (contractRule.textEn ?? contractRule.text);
   const ts = terminalsOf(fs);
   const over = sum(fs, 'overchargeFen');
   const evidence = [

@@ -1,7 +1,7 @@
 import type { AuditReport, Finding, RateChange } from '../audit/report-types.js';
 import { channelCardName, rateChangeText } from '../audit/render-table.js';
+import { type AuditedPeriod, auditedPeriod } from '../audit/render-html.js';
 import { FormulaSet } from '../audit/formula.js';
-import { ruleScopeEn } from '../audit/render-csv.js';
 import { isHeldMoney, owedOf } from '../audit/rebates.js';
 import { formatFen } from '../money/fen.js';
 import { formatRate, parseRate, percentageFee } from '../money/rate.js';
@@ -72,42 +72,9 @@ export interface ComplaintFacts {
   top: Finding[];
 }
 
-/** The days an audit covers, as report.html's 核对期间 states them. */
-export interface AuditedPeriod {
-  from: string;
-  to: string;
-  basis: 'sales' | 'findings';
-}
-
-/**
- * The days the report covers, worked out as report.html's 核对期间 is (render-html.ts auditedPeriod): the first
- * and last trade date of the sales the statements settle; without any, the first and last date of the findings.
- * A letter that gave its own range (a payout settled the day after the last sale) would put two periods in one pack.
- */
-export function auditedPeriod(report: AuditReport): AuditedPeriod | undefined {
-  const span = (dates: readonly string[]) => {
-    const ds = dates.filter((d) => d !== '').sort();
-    const [from, to] = [ds[0], ds.at(-1)];
-    return from === undefined || to === undefined ? undefined : { from, to };
-  };
-  const sales = span((report.effectiveRates ?? []).map((e) => e.date));
-  if (sales !== undefined) return { ...sales, basis: 'sales' };
-  const findings = span(report.findings.map(dateOf));
-  return findings === undefined ? undefined : { ...findings, basis: 'findings' };
-}
-
 /** A channel and card for people: `贷记卡`, `闪付·贷记卡` / `credit card`, `NFC (credit card)`, `WeChat` — no codes. */
 function channelCardText(channel: Channel, card: CardType, lang: 'zh' | 'en'): string {
   return lang === 'en' ? channelCardWords(channel, card).en : channelCardName(channel, card, 'zh');
-}
-
-/**
- * A contract rule in the letter's English: `card/NFC/UnionPay QR, debit card: 0.55%, cap ¥20.00`,
- * `NFC (≤ ¥1,000.00): 0.38%` — the plan's codes (unionpay-qr, nfc) named as people read them.
- */
-function contractRuleEn(rule: FeeRule): string {
-  const scope = ruleScopeEn(rule.channels, rule.cards);
-  return `${scope === '' ? 'any channel' : scope}${ruleBand(rule, 'en')}: ${formulaText(rule, 'en')}`;
 }
 
 /**
@@ -379,7 +346,7 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
         : `from ${period.from}${period.until === undefined ? '' : ` to ${period.until}`}: `;
     for (const r of period.rates) {
       contractRates.push(`${when}${describeRule(r, 'zh')}`);
-      contractRatesEn.push(`${whenEn}${contractRuleEn(r)}`);
+      contractRatesEn.push(`${whenEn}${describeRule(r, 'en')}`);
     }
   }
   // Changes the contract foresaw (a promotion ending on its date) are the contract, not a complaint.

@@ -267,6 +267,10 @@ export async function buildEvidencePack(
       font: options.font,
       lang,
       letter: letters.map((l) => (lang === 'en' ? l.letterEn : l.letter)),
+      ...(options.planText === undefined ? {} : { planText: options.planText }),
+      ...(options.plans === undefined ? {} : { plans: options.plans }),
+      parties,
+      now: options.date,
     }),
   );
   add('findings.csv', Buffer.from(renderCsv(report, { lang }), 'utf8'));

@@ -33,12 +33,12 @@ const plan = planOf(
 );
 const creditRule = {
   text: '2026-09-01 起 刷卡/闪付/银联二维码 贷记卡：0.60%',
-  textEn: 'from 2026-09-01 card/nfc/unionpay-qr credit: 0.60%',
+  textEn: 'from 2026-09-01 card/NFC/UnionPay QR, credit card: 0.60%',
   line: 11,
 };
 const wechatRule = {
   text: '2026-09-01 起 微信/支付宝：0.38%',
-  textEn: 'from 2026-09-01 wechat/alipay: 0.38%',
+  textEn: 'from 2026-09-01 WeChat/Alipay: 0.38%',
   line: 12,
 };
 

@@ -1,9 +1,24 @@
 import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { owedOf } from '../audit/rebates.js';
+import { plansOfText, reportFacts } from '../audit/render-html.js';
 import type { AuditReport, Finding } from '../audit/report-types.js';
-import { findingKindName, headline, isFrozen } from '../audit/render-table.js';
+import {
+  bandName,
+  channelCardName,
+  findingKindName,
+  headline,
+  isFrozen,
+  kindRows,
+  rateChangeText,
+} from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
+import { formatRate } from '../money/rate.js';
+import { divideRoundedBig } from '../money/round.js';
+import { describePlan } from '../plans/describe-plan.js';
+import type { FeePlan } from '../plans/plan-types.js';
+import { dayNumber } from '../time/shanghai.js';
+import type { StatementParties } from './statement-parties.js';
 import { CAUSE_NAMES, diagnosesHeading, diagnosisTitle, moneyWord } from './render-diagnoses.js';
 
 /** A CJK font pdfkit can embed: a TTF/OTF, or a TTC with the PostScript name of the face to use (fontkit matches that name). */
@@ -53,6 +68,16 @@ export interface RenderPdfOptions {
   lang?: 'zh' | 'en';
   /** Findings listed in the table at most (the CSV has them all); 3000 by default. */
   maxRows?: number;
+  /** The plans the audit used: the merchant's and provider's names in the header, and the plan summary. */
+  plans?: readonly FeePlan[];
+  /** The plan as the user wrote it: its plan is summarised when `plans` is not given. */
+  planText?: string;
+  /** Who the statements' and journals' title lines name (statementParties), as report.html and the letter use. */
+  parties?: readonly StatementParties[];
+  /** The report's date (YYYY-MM-DD, Asia/Shanghai) or a moment in it; the system clock by default. */
+  now?: Date | string;
+  /** Rejected rows listed at most (report.html lists them all); 200 by default. */
+  maxRejected?: number;
 }
 
 const dateOf = (f: Finding) =>
@@ -85,6 +110,17 @@ export function renderPdf(report: AuditReport, options: RenderPdfOptions): Promi
   const s = report.summary;
 
   doc.fontSize(18).text(title);
+  doc.moveDown(0.3);
+  // Who, which provider, what period, when: the same facts, named the same way, as report.html's header.
+  const facts = reportFacts(report, {
+    lang,
+    ...(options.plans === undefined ? {} : { plans: options.plans }),
+    ...(options.planText === undefined ? {} : { planText: options.planText }),
+    ...(options.parties === undefined ? {} : { parties: options.parties }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  doc.fontSize(10);
+  for (const f of facts) doc.text(`${f.label}${t('：', ': ')}${f.value}`, { width });
   doc.moveDown(0.5);
   doc.fontSize(12).text(headline(report, lang), { width });
   doc.moveDown(0.5);
@@ -111,9 +147,8 @@ export function renderPdf(report: AuditReport, options: RenderPdfOptions): Promi
       `Findings: ${report.findings.length} (${s.matched} matched, ${s.settlementRecords} settlement records)`,
     ),
   );
-  const merchants = report.merchants.map((m) => m.merchantId).filter((m) => m !== '');
-  if (merchants.length > 0)
-    doc.text(t(`商户号：${merchants.join('、')}`, `Merchant no.: ${merchants.join(', ')}`));
+  byKindSection(doc, report, lang);
+  rateSection(doc, report, lang);
 
   const diagnoses = report.diagnoses ?? [];
   if (diagnoses.length > 0) {
@@ -138,6 +173,9 @@ export function renderPdf(report: AuditReport, options: RenderPdfOptions): Promi
         doc.text(`${k + 1}) ${step}`, { width, indent: 24 });
     });
   }
+
+  planSection(doc, options.plans ?? plansOfText(options.planText), options.planText, lang);
+  rejectedSection(doc, report, options.maxRejected ?? 200, lang);
 
   for (const letter of typeof options.letter === 'string' ? [options.letter] : options.letter) {
     doc.addPage();
@@ -304,4 +342,301 @@ function findingsTable(
         left,
       );
   }
+}
+
+interface PlainColumn {
+  title: string;
+  width: number;
+  right?: boolean;
+  /** Text that may run to several lines (reasons); other cells are set smaller to fit one line whole. */
+  wrap?: boolean;
+}
+
+/** A section heading, on a new page when too little of this one is left for it and a few lines. */
+function heading(doc: PDFKit.PDFDocument, text: string, room = 80): void {
+  if (doc.y > doc.page.height - doc.page.margins.bottom - room) doc.addPage();
+  else doc.moveDown(0.8);
+  doc.fontSize(13).text(text, doc.page.margins.left);
+  doc.moveDown(0.2);
+}
+
+/**
+ * A plain table: the header repeated on each page; an id or an amount set smaller rather than cut or wrapped, a
+ * `wrap` column's text wrapped and the row as tall as it needs.
+ */
+function plainTable(doc: PDFKit.PDFDocument, cols: readonly PlainColumn[], rows: readonly string[][]): void {
+  const left = doc.page.margins.left;
+  const size = 7.5;
+  const line = 11;
+  const header = () => {
+    doc.fontSize(8);
+    let x = left;
+    const y = doc.y;
+    for (const c of cols) {
+      doc.text(c.title, x, y, { width: c.width - 4, align: c.right ? 'right' : 'left', lineBreak: false });
+      x += c.width;
+    }
+    doc
+      .moveTo(left, y + line - 1)
+      .lineTo(x, y + line - 1)
+      .lineWidth(0.5)
+      .stroke();
+    doc.y = y + line + 1;
+  };
+  const bottom = () => doc.page.height - doc.page.margins.bottom;
+  if (doc.y > bottom() - 3 * line) doc.addPage();
+  header();
+  for (const row of rows) {
+    doc.fontSize(size);
+    const height = Math.max(
+      line,
+      ...cols.map((c, i) => (c.wrap ? doc.heightOfString(row[i] ?? '', { width: c.width - 4 }) + 2 : 0)),
+    );
+    if (doc.y + height > bottom()) {
+      doc.addPage();
+      header();
+    }
+    const y = doc.y;
+    let x = left;
+    cols.forEach((c, i) => {
+      const text = row[i] ?? '';
+      doc.fontSize(size);
+      if (c.wrap) doc.text(text, x, y, { width: c.width - 4 });
+      else {
+        let s = size;
+        while (s > 4 && doc.widthOfString(text) > c.width - 4) {
+          s -= 0.25;
+          doc.fontSize(s);
+        }
+        doc.text(text, x, y, { width: c.width - 4, align: c.right ? 'right' : 'left', lineBreak: false });
+      }
+      x += c.width;
+    });
+    doc.y = y + height;
+  }
+  doc.x = left;
+}
+
+/** 按类型 / Findings by kind: count, overcharge and loss per kind, money frozen in a column of its own. */
+function byKindSection(doc: PDFKit.PDFDocument, report: AuditReport, lang: 'zh' | 'en'): void {
+  const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
+  const { rows, held } = kindRows(report, lang);
+  heading(doc, t('按类型', 'Findings by kind'));
+  if (rows.length === 0) {
+    doc.fontSize(10).text(t('未发现问题。', 'No findings.'));
+    return;
+  }
+  plainTable(
+    doc,
+    [
+      { title: t('类型', 'Kind'), width: 150 },
+      { title: t('笔数', 'Count'), width: 60, right: true },
+      { title: t('多扣', 'Overcharge'), width: 90, right: true },
+      { title: t('损失', 'Loss'), width: 90, right: true },
+      ...(held ? [{ title: t('冻结', 'Held'), width: 90, right: true }] : []),
+    ],
+    rows.map((r) => [
+      r.name,
+      String(r.count),
+      formatFen(r.overchargeFen),
+      formatFen(r.lossFen),
+      ...(held ? [formatFen(r.heldFen)] : []),
+    ]),
+  );
+}
+
+const CHART_COLOURS = [
+  '#1f6fb2',
+  '#d1495b',
+  '#2a9d8f',
+  '#e09f3e',
+  '#6a4c93',
+  '#3d5a80',
+  '#8d6e63',
+  '#43aa8b',
+];
+
+/**
+ * 实际费率走势 / Effective rate over time: the rate each channel and card was charged day by day (fee ÷ amount,
+ * as report.html's chart draws it), each rate change a dashed line, then the rate changes' table.
+ */
+function rateSection(doc: PDFKit.PDFDocument, report: AuditReport, lang: 'zh' | 'en'): void {
+  const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
+  heading(doc, t('实际费率走势', 'Effective rate over time'), 230);
+  const series = new Map<string, { label: string; points: { day: number; ppm: number }[] }>();
+  for (const r of report.effectiveRates ?? []) {
+    if (r.amountFen <= 0) continue;
+    const key = `${r.channel}|${r.card}`;
+    const s = series.get(key) ?? { label: channelCardName(r.channel, r.card, lang), points: [] };
+    s.points.push({
+      day: dayNumber(r.date),
+      ppm: Number(divideRoundedBig(BigInt(r.feeFen) * 1_000_000n, BigInt(r.amountFen), 'half-even')),
+    });
+    series.set(key, s);
+  }
+  const all = [...series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+  const points = all.flatMap((s) => s.points);
+  if (points.length === 0) doc.fontSize(10).text(t('没有可绘制的费率数据。', 'No rate data to chart.'));
+  else {
+    for (const s of all) s.points.sort((a, b) => a.day - b.day);
+    const left = doc.page.margins.left + 40;
+    const width = doc.page.width - doc.page.margins.right - left;
+    const top = doc.y + 6;
+    const height = 130;
+    const days = points.map((p) => p.day);
+    const ppms = points.map((p) => p.ppm);
+    const [d0, d1] = [Math.min(...days), Math.max(...days)];
+    let [p0, p1] = [Math.min(...ppms), Math.max(...ppms)];
+    if (p1 - p0 < 200) [p0, p1] = [Math.max(0, p0 - 100), p1 + 100];
+    const x = (day: number) => left + (d1 === d0 ? width / 2 : ((day - d0) / (d1 - d0)) * width);
+    const y = (ppm: number) => top + height - ((ppm - p0) / (p1 - p0)) * height;
+    doc.save().lineWidth(0.5).strokeColor('#999');
+    doc.rect(left, top, width, height).stroke();
+    doc.restore();
+    doc.fontSize(7).fillColor('#555');
+    for (const ppm of [p0, (p0 + p1) / 2, p1])
+      doc.text(formatRate(Math.round(ppm)), left - 40, y(ppm) - 3, {
+        width: 36,
+        align: 'right',
+        lineBreak: false,
+      });
+    const dateOfDay = (day: number) =>
+      (report.effectiveRates ?? []).find((r) => dayNumber(r.date) === day)?.date ?? '';
+    doc.text(dateOfDay(d0), left, top + height + 2, { lineBreak: false });
+    doc.text(dateOfDay(d1), left + width - 60, top + height + 2, {
+      width: 60,
+      align: 'right',
+      lineBreak: false,
+    });
+    for (const c of report.rateChanges) {
+      const cx = x(dayNumber(c.date));
+      doc.save().lineWidth(0.6).strokeColor('#c0392b').dash(2, { space: 2 });
+      doc
+        .moveTo(cx, top)
+        .lineTo(cx, top + height)
+        .stroke();
+      doc.restore();
+    }
+    all.forEach((s, i) => {
+      const colour = CHART_COLOURS[i % CHART_COLOURS.length] ?? '#000';
+      doc.save().lineWidth(1).strokeColor(colour);
+      s.points.forEach((p, k) => {
+        if (k === 0) doc.moveTo(x(p.day), y(p.ppm));
+        else doc.lineTo(x(p.day), y(p.ppm));
+      });
+      if (s.points.length === 1) {
+        const [p] = s.points;
+        if (p !== undefined) doc.circle(x(p.day), y(p.ppm), 1.5).fill(colour);
+      } else doc.stroke();
+      doc.restore();
+    });
+    // The legend, one line below the dates.
+    let lx = left;
+    let ly = top + height + 14;
+    all.forEach((s, i) => {
+      const colour = CHART_COLOURS[i % CHART_COLOURS.length] ?? '#000';
+      doc.fontSize(7.5);
+      // A legend wider than the chart goes on to the next line.
+      if (lx > left && lx + 11 + doc.widthOfString(s.label) > left + width) {
+        lx = left;
+        ly += 11;
+      }
+      doc
+        .save()
+        .rect(lx, ly + 1, 8, 5)
+        .fill(colour)
+        .restore();
+      doc
+        .fillColor('#333')
+        .fontSize(7.5)
+        .text(s.label, lx + 11, ly, { lineBreak: false });
+      lx += 11 + doc.widthOfString(s.label) + 14;
+    });
+    doc.fillColor('black');
+    doc.x = doc.page.margins.left;
+    doc.y = ly + 16;
+  }
+  if (report.rateChanges.length === 0) return;
+  doc.fontSize(11).text(t('费率变化', 'Rate changes'), doc.page.margins.left);
+  doc.moveDown(0.2);
+  const yesNo = (v: boolean | null) =>
+    v === null ? t('未知', 'unknown') : v ? t('是', 'yes') : t('否', 'no');
+  plainTable(
+    doc,
+    [
+      { title: t('日期', 'Date'), width: 54 },
+      { title: t('商户号', 'Merchant'), width: 70 },
+      { title: t('渠道/卡种', 'Channel/card'), width: 70, wrap: true },
+      { title: t('金额段', 'Band'), width: 62, wrap: true },
+      { title: t('变化', 'Change'), width: 125, wrap: true },
+      { title: t('笔数', 'Txns'), width: 34, right: true },
+      { title: t('方案内', 'In plan'), width: 42 },
+      { title: t('按期通知', 'Notice kept'), width: 54 },
+    ],
+    report.rateChanges.map((c) => [
+      c.date,
+      c.merchantId ?? '',
+      channelCardName(c.channel, c.card, lang),
+      bandName(c.band, lang),
+      rateChangeText(c, lang),
+      String(c.transactions),
+      yesNo(c.inPlan),
+      yesNo(c.noticeHonoured),
+    ]),
+  );
+}
+
+/** 费率方案 / Fee plan: each plan the audit used, summarised as `plan check` does; the text as written otherwise. */
+function planSection(
+  doc: PDFKit.PDFDocument,
+  plans: readonly FeePlan[],
+  planText: string | undefined,
+  lang: 'zh' | 'en',
+): void {
+  const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
+  const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  // Without the plan the caller knows nothing of it: no section, rather than one saying there was none.
+  if (plans.length === 0 && (planText === undefined || planText.trim() === '')) return;
+  heading(doc, t('费率方案', 'Fee plan'));
+  doc.fontSize(8.5);
+  if (plans.length > 0) {
+    plans.forEach((plan, i) => {
+      if (i > 0) doc.moveDown(0.5);
+      doc.text(describePlan(plan, lang).trimEnd(), { width });
+    });
+  } else doc.text((planText ?? '').trimEnd(), { width });
+}
+
+/** 被拒绝的行 / Rejected rows: how many, and the first `max` of them with file, row, column and reason. */
+function rejectedSection(doc: PDFKit.PDFDocument, report: AuditReport, max: number, lang: 'zh' | 'en'): void {
+  const t = (zh: string, en: string): string => (lang === 'en' ? en : zh);
+  heading(
+    doc,
+    `${t('被拒绝的行', 'Rejected rows')}${t(`（${report.rejected.length}）`, ` (${report.rejected.length})`)}`,
+  );
+  if (report.rejected.length === 0) {
+    doc.fontSize(10).text(t('没有。', 'None.'));
+    return;
+  }
+  plainTable(
+    doc,
+    [
+      { title: t('文件', 'File'), width: 150, wrap: true },
+      { title: t('行', 'Row'), width: 36, right: true },
+      { title: t('列', 'Column'), width: 70, wrap: true },
+      { title: t('原因', 'Reason'), width: 255, wrap: true },
+    ],
+    report.rejected.slice(0, max).map((r) => [r.file, String(r.row), r.column ?? '', r.reason]),
+  );
+  const more = report.rejected.length - max;
+  if (more > 0)
+    doc
+      .fontSize(9)
+      .text(
+        t(
+          `另有 ${more} 行未列出，完整列表见 report.html`,
+          `${more} more not listed; report.html lists them all`,
+        ),
+        doc.page.margins.left,
+      );
 }

@@ -25,7 +25,12 @@ describe('describePlan', () => {
   it('summarises it in English', () => {
     const text = describePlan(plan, 'en');
     expect(text).toContain('Merchant: 鸿运便利店 (822584053110001)');
-    expect(text).toContain('    - card/nfc/unionpay-qr debit 0.55%, cap ¥20.00\n');
+    expect(text).toContain('    - card/NFC/UnionPay QR, debit card: 0.55%, cap ¥20.00\n');
+    expect(text).toContain('    - NFC (≤ ¥1,000.00): 0.38%\n');
+    expect(text).toContain('    - UnionPay QR (≤ ¥1,000.00): 0.38%\n');
+    expect(text).toContain('    - WeChat/Alipay: 0.38%\n');
+    // The plan's codes are for files: never in the English a person reads.
+    expect(text).not.toMatch(/unionpay-qr|\bnfc\b|\bwechat\b|\balipay\b|\b(debit|credit)\b(?! card)/);
     expect(text).toContain('Rate-change notice: 30 days in advance');
   });
 
@@ -33,7 +38,7 @@ describe('describePlan', () => {
     const rule = { ratePpm: 29900, fixedFen: 300, minFen: 50, minAmountFen: 100000, line: 0, index: 0 };
     expect(describeRule(rule, 'zh')).toBe('所有渠道 > ¥1,000.00 2.99% + 每笔 ¥3.00，最低 ¥0.50');
     expect(describeRule(rule, 'en')).toBe(
-      'any channel > ¥1,000.00 2.99% + ¥3.00 per transaction, minimum ¥0.50',
+      'any channel (> ¥1,000.00): 2.99% + ¥3.00 per transaction, minimum ¥0.50',
     );
   });
 });

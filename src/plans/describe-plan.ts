@@ -1,6 +1,13 @@
 import { formatFen } from '../money/fen.js';
 import { formatRate } from '../money/rate.js';
-import { CARD_NAMES_ZH, CHANNEL_NAMES_ZH } from '../records/vocabulary.js';
+import {
+  CARD_NAMES_EN,
+  CARD_NAMES_ZH,
+  type CardType,
+  CHANNEL_NAMES_EN,
+  CHANNEL_NAMES_ZH,
+  type Channel,
+} from '../records/vocabulary.js';
 import type { ChargeEvery, FeePlan, FeeRule, PlanCharge, RefundFeePolicy } from './plan-types.js';
 
 type Lang = 'zh' | 'en';
@@ -37,20 +44,46 @@ export function roundingName(mode: FeePlan['rounding'], lang: Lang): string {
 }
 
 /**
- * One rule in words: `刷卡/闪付 借记卡 0.55%，封顶 ¥20.00` or `card/nfc debit 0.55%, cap ¥20.00`.
+ * What a plan rule prices, in English for people: `card/NFC/UnionPay QR, debit card`, `WeChat/Alipay`; '' for a
+ * rule of every channel and card. The plan's own codes (unionpay-qr, nfc) are for files, not for readers.
+ */
+export function ruleScopeEn(
+  channels: readonly Channel[] | undefined,
+  cards: readonly CardType[] | undefined,
+): string {
+  const ch = channels === undefined ? '' : channels.map((c) => CHANNEL_NAMES_EN[c]).join('/');
+  const cd = cards === undefined ? '' : cards.map((c) => CARD_NAMES_EN[c]).join('/');
+  // A comma between the lists: “UnionPay QR credit card” would read as one name.
+  return [ch, cd].filter((x) => x !== '').join(', ');
+}
+
+/** A rule's amount band in English, after what it prices: ` (≤ ¥1,000.00)`, ` (> ¥1,000.00)`; '' for every amount. */
+export function ruleBandEn(rule: Pick<FeeRule, 'minAmountFen' | 'maxAmountFen'>): string {
+  const bounds = [
+    rule.minAmountFen === undefined ? '' : `> ${formatFen(rule.minAmountFen)}`,
+    rule.maxAmountFen === undefined ? '' : `≤ ${formatFen(rule.maxAmountFen)}`,
+  ].filter((x) => x !== '');
+  return bounds.length === 0 ? '' : ` (${bounds.join(', ')})`;
+}
+
+/**
+ * One rule in words: `刷卡/闪付 借记卡 0.55%，封顶 ¥20.00` or `card/NFC, debit card: 0.55%, cap ¥20.00`,
+ * `NFC (≤ ¥1,000.00): 0.38%` — English names the channels and cards, never the plan's codes.
  */
 export function describeRule(rule: FeeRule, lang: Lang): string {
   const parts: string[] = [];
-  if (rule.channels !== undefined) {
-    parts.push(rule.channels.map((c) => (lang === 'en' ? c : CHANNEL_NAMES_ZH[c])).join('/'));
+  if (lang === 'en') {
+    const scope = ruleScopeEn(rule.channels, rule.cards);
+    parts.push(`${scope === '' ? 'any channel' : scope}${ruleBandEn(rule)}: ${formatRate(rule.ratePpm)}`);
   } else {
-    parts.push(lang === 'en' ? 'any channel' : '所有渠道');
+    parts.push(
+      rule.channels === undefined ? '所有渠道' : rule.channels.map((c) => CHANNEL_NAMES_ZH[c]).join('/'),
+    );
+    if (rule.cards !== undefined) parts.push(rule.cards.map((c) => CARD_NAMES_ZH[c]).join('/'));
+    if (rule.minAmountFen !== undefined) parts.push(`> ${formatFen(rule.minAmountFen)}`);
+    if (rule.maxAmountFen !== undefined) parts.push(`≤ ${formatFen(rule.maxAmountFen)}`);
+    parts.push(formatRate(rule.ratePpm));
   }
-  if (rule.cards !== undefined)
-    parts.push(rule.cards.map((c) => (lang === 'en' ? c : CARD_NAMES_ZH[c])).join('/'));
-  if (rule.minAmountFen !== undefined) parts.push(`> ${formatFen(rule.minAmountFen)}`);
-  if (rule.maxAmountFen !== undefined) parts.push(`≤ ${formatFen(rule.maxAmountFen)}`);
-  parts.push(formatRate(rule.ratePpm));
   const comma = lang === 'en' ? ', ' : '，';
   let text = parts.join(' ');
   if (rule.capFen !== undefined)

@@ -79,10 +79,10 @@ describe('posguard plan fee in the gap of a raise told too late', () => {
     const out = await quote(LATE, '2026-11-20', '--lang', 'en');
     expect(out.split('\n')).toEqual([
       'Expected fee: ¥7.47',
-      'Rule: plan.yaml:6 periods[0].rates[0]: card credit 0.60%',
+      'Rule: plan.yaml:6 periods[0].rates[0]: card, credit card: 0.60%',
       'Period: 2026-10-01 to 2026-11-15 (runs on to 2026-11-30 while the raise after it is deferred)',
       'Working: ¥1,244.56 × 0.60% = ¥7.47 (half-up)',
-      'Deferred raise: plan.yaml:10 periods[1].rates[0]: card credit 0.63% from 2026-11-16 (¥7.84 on this sale) was noticed only on 2026-11-01, less than the 30 days’ notice the contract requires, so it binds from 2026-12-01; until then the rule above applies',
+      'Deferred raise: plan.yaml:10 periods[1].rates[0]: card, credit card: 0.63% from 2026-11-16 (¥7.84 on this sale) was noticed only on 2026-11-01, less than the 30 days’ notice the contract requires, so it binds from 2026-12-01; until then the rule above applies',
       '',
     ]);
   });

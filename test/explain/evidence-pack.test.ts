@@ -148,6 +148,10 @@ describe('posguard evidence', () => {
     expect(text).toContain(`合计损失：${formatFen(report.summary.lossFen)}`);
     expect(text).toContain('可能原因与处理建议');
     expect(text).toContain(squash(`问题明细（${report.findings.length}）`));
+    // The header and the contract a customer-service desk or a regulator needs, dated as the pack (--date).
+    expect(text).toContain('报告日期：2026-11-01');
+    expect(text).toContain('费率方案');
+    expect(text).not.toContain('未注明');
     const path = join(root, 'fonts.pdf');
     writeFileSync(path, pdf);
     const fonts = execFileSync('pdffonts', [path], { encoding: 'utf8' });
