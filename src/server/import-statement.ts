@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
 import type { PosRecord, RecordKind } from '../records/index.js';
-import { type FileImportSummary, ImportFileError, importFileStreaming } from '../statements/import.js';
+import { type FileImportSummary, ImportFileError } from '../statements/import.js';
 import type { PresetError } from '../statements/preset.js';
 import { requireMerchantRole } from '../storage/access.js';
 import { appendAudit } from '../storage/audit-log-repo.js';
@@ -14,8 +16,33 @@ import { findImportBySha, importNotes, type SaveImportResult, saveImport } from 
 import { insertKeptUpload, keepUploadsOf } from '../storage/kept-uploads-repo.js';
 import type { Database, ImportRow } from '../storage/schema.js';
 import { HttpError } from './http-error.js';
-import { collectNotCards, type KeptCopy, type KeptUploadOutcome, keptCopyOf } from './kept-upload.js';
+import {
+  fromFailure,
+  IMPORT_WORKER_MARK,
+  type ParsedUpload,
+  type ParseJob,
+  type ParseReply,
+  parseUpload,
+  UnpackedTooLarge,
+} from './import-worker.js';
+import type { KeptCopy, KeptUploadOutcome } from './kept-upload.js';
 import type { Lang } from './merchant-audit.js';
+
+export { UnpackedTooLarge } from './import-worker.js';
+
+/** What a compressed upload may unpack to when the caller names no limit: the upload limit of the API. */
+export const DEFAULT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024;
+
+/**
+ * An import stopped before anything was stored because its `signal` was aborted (the server is stopping):
+ * the transaction, when one was open, was rolled back.
+ */
+export class ImportAbandoned extends Error {
+  constructor() {
+    super('the import was abandoned before it was stored');
+    this.name = 'ImportAbandoned';
+  }
+}
 
 /**
  * The answer of POST …/statements: the import on the target merchant and the per-file import result, whose
@@ -49,26 +76,6 @@ function summaryOfStored(row: ImportRow, userId: number): FileImportSummary {
   };
 }
 
-function rename<T>(value: T, from: string, to: string): T {
-  if (typeof value === 'string') return (value.startsWith(from) ? to + value.slice(from.length) : value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => rename(v, from, to)) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = rename(v, from, to);
-    return out as T;
-  }
-  return value;
-}
-
-/** The name a record's source file carries for the user: the spooled path (or a ZIP member under it) renamed. */
-function uploadedName(source: string, file: { path: string; name: string }): string {
-  if (source === file.path) return file.name;
-  // A table inside the upload: an archive's member (path/member) or a workbook's sheet (path#sheet).
-  return source.startsWith(`${file.path}/`) || source.startsWith(`${file.path}#`)
-    ? file.name + source.slice(file.path.length)
-    : source;
-}
-
 /**
  * Imports one spooled file for a merchant through the same importer as `posguard import`, then stores it
  * atomically and idempotently. `path` is where the bytes are; `name` is the file name records will carry.
@@ -89,6 +96,13 @@ export async function importStatement(
      * form's `preset` field instead of the CLI's options. Without it the message stays the English one.
      */
     lang?: Lang;
+    /**
+     * The most a compressed file or an archive may unpack to (default DEFAULT_MAX_UNPACKED_BYTES); more throws
+     * UnpackedTooLarge before anything is read into the database.
+     */
+    maxUnpackedBytes?: number;
+    /** Aborted when the import must stop (the server is stopping): ImportAbandoned, nothing stored. */
+    signal?: AbortSignal;
   },
 ): Promise<StatementImportAnswer> {
   await requireMerchantRole(db, userId, merchantId, 'write');
@@ -109,39 +123,47 @@ export async function importStatement(
       files: [summaryOfStored(earlier, userId)],
     };
   }
-  // Records are spooled to a JSON-lines file as they are read and streamed into the database from there, so
-  // memory stays bounded whatever the size of the upload; the spool holds masked data only and is removed.
+  // The file is read off the event loop (a worker thread) into a JSON-lines spool, and stored from there in
+  // batches, so neither memory nor the server's other requests wait on the size of the upload; the spool holds
+  // masked data only and is removed.
   const spoolDir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'posguard-spool-'));
   try {
     const spool = join(spoolDir, 'records.jsonl');
-    const notCards = new Set<string>();
-    const summary = await readToSpool(file, spool, options, notCards);
     // Raw uploads are kept only on the owner's opt-in, and never with a full card number (issue 6).
-    let copy: KeptCopy | undefined;
+    let keep: ParseJob['keep'];
     if (await keepUploadsOf(db, userId, merchantId)) {
       const target = await db
         .selectFrom('merchants')
         .select('merchant_code')
         .where('id', '=', merchantId)
         .executeTakeFirstOrThrow();
-      if (target.merchant_code !== null) notCards.add(target.merchant_code);
-      copy = keptCopyOf(await readFile(file.path), notCards);
+      keep = { notCards: target.merchant_code === null ? [] : [target.merchant_code] };
     }
+    const parsed = await readUpload(
+      {
+        path: file.path,
+        name: file.name,
+        spool,
+        ...(options.kind === undefined ? {} : { kind: options.kind }),
+        ...(options.preset === undefined ? {} : { preset: options.preset }),
+        maxUnpackedBytes: options.maxUnpackedBytes ?? DEFAULT_MAX_UNPACKED_BYTES,
+        ...(keep === undefined ? {} : { keep }),
+      },
+      options,
+    );
+    const summary = parsed.summary;
+    let copy: KeptCopy | undefined = parsed.kept;
     const records = async function* (): AsyncGenerator<PosRecord> {
       const lines = createInterface({ input: createReadStream(spool), crlfDelay: Infinity });
-      for await (const line of lines) {
-        if (line === '') continue;
-        const r = JSON.parse(line) as PosRecord;
-        // The importer names records after the spool path; they must carry the name the user uploaded. A ZIP's
-        // members are named `<archive path>/<member>`, so the prefix is renamed, not only the exact path.
-        yield { ...r, source: { ...r.source, file: uploadedName(r.source.file, file) } };
-      }
+      for await (const line of lines) if (line !== '') yield JSON.parse(line) as PosRecord;
     };
-    const saved = await saveImport(db, userId, {
+    const saving = saveImport(db, userId, {
       merchantId,
       summary,
       records,
       at: options.at,
+      ...(parsed.merchantCodes === undefined ? {} : { merchantCodes: parsed.merchantCodes }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
       beforeCommit: async (trx, own, { shared }) => {
         const kept = copy?.bytes;
         if (copy === undefined || kept === undefined) return;
@@ -174,6 +196,10 @@ export async function importStatement(
         });
       },
     });
+    const saved = await saving.catch((error: unknown) => {
+      // Stopped between batches: the transaction was rolled back, nothing of the file is stored.
+      throw options.signal?.aborted === true ? new ImportAbandoned() : error;
+    });
     for (const landing of saved.landings) {
       if (landing.duplicate) continue;
       await appendAudit(db, {
@@ -187,7 +213,7 @@ export async function importStatement(
           stored: landing.stored,
           alreadyStored: landing.alreadyStored,
           updated: landing.updated,
-          rejected: summary.rejected.length,
+          rejected: parsed.rejectedTotal,
         },
         address: options.address ?? null,
         at: options.at,
@@ -283,51 +309,80 @@ function refusal(status: number, code: string, zh: string, en: string, lang: Lan
 const CLI_HINT_ZH = /；可指定预设（import 用 --preset.*$/s;
 const CLI_HINT_EN = /; name a preset \(import: --preset.*$/s;
 
-/** Reads the file with the importer of `posguard import`, writing each record to the spool as one JSON line. */
-async function readToSpool(
-  file: { path: string; name: string },
-  spool: string,
-  options: { kind?: RecordKind; preset?: string; lang?: Lang },
-  notCards: Set<string>,
-): Promise<FileImportSummary> {
-  const fd = openSync(spool, 'w');
-  let pending: string[] = [];
-  const flush = (): void => {
-    if (pending.length > 0) writeSync(fd, `${pending.join('\n')}\n`);
-    pending = [];
-  };
-  let summary: FileImportSummary;
-  try {
-    summary = await importFileStreaming(
-      { path: file.path },
-      {
-        ...(options.kind === undefined ? {} : { kind: options.kind }),
-        ...(options.preset === undefined ? {} : { preset: options.preset }),
-      },
-      (record) => {
-        collectNotCards(record, notCards);
-        pending.push(JSON.stringify(record));
-        if (pending.length >= 2000) flush();
-      },
+const workerUrl = new URL('./import-worker.js', import.meta.url);
+
+/**
+ * Whether the import worker can run: it is compiled JavaScript, so not from the TypeScript sources (the tests'
+ * in-process servers), which read the file in-process instead, with the same code.
+ */
+function importWorkerAvailable(): boolean {
+  return workerUrl.protocol === 'file:' && existsSync(fileURLToPath(workerUrl));
+}
+
+/**
+ * The heap an import worker may use. Reading streams (a 200 MiB CSV takes a few dozen MiB), so only a file
+ * built to exhaust memory (a workbook whose sizes lie) reaches it: that worker is stopped and the upload refused,
+ * where the same file read in the server would end the server.
+ */
+const WORKER_HEAP_MB = 1536;
+
+/** Runs parseUpload in a worker thread, stopped (and the promise rejected) when `signal` aborts. */
+function parseInWorker(job: ParseJob, signal: AbortSignal | undefined): Promise<ParsedUpload> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerUrl, {
+      workerData: { mark: IMPORT_WORKER_MARK, job },
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
+    let settled = false;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      fn();
+      void worker.terminate();
+    };
+    const onAbort = (): void => settle(() => reject(new ImportAbandoned()));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (reply: ParseReply) =>
+      settle(() => (reply.type === 'done' ? resolve(reply.result) : reject(fromFailure(reply.failure)))),
     );
-    flush();
+    worker.on('error', (error: Error & { code?: string }) =>
+      settle(() =>
+        reject(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new UnpackedTooLarge(job.maxUnpackedBytes) : error,
+        ),
+      ),
+    );
+    worker.on('exit', (code) =>
+      settle(() => reject(new Error(`the import worker stopped with exit code ${code}`))),
+    );
+    if (signal?.aborted === true) onAbort();
+  });
+}
+
+/**
+ * Reads the upload with the importer of `posguard import` (off the event loop when the worker can run), its
+ * records into the spool; the importer's refusals become the API's (422 unreadable_file, 400 invalid_preset).
+ */
+async function readUpload(
+  job: ParseJob,
+  options: { lang?: Lang; signal?: AbortSignal },
+): Promise<ParsedUpload> {
+  try {
+    options.signal?.throwIfAborted();
+    return importWorkerAvailable()
+      ? await parseInWorker(job, options.signal)
+      : await parseUpload(job, options.signal);
   } catch (error) {
+    if (options.signal?.aborted === true) throw new ImportAbandoned();
     if (error instanceof ImportFileError) {
-      throw refusal(
-        422,
-        'unreadable_file',
-        rename(error.zh, file.path, file.name),
-        rename(error.message, file.path, file.name),
-        options.lang,
-      );
+      const named = (text: string) => text.split(job.path).join(job.name);
+      throw refusal(422, 'unreadable_file', named(error.zh), named(error.message), options.lang);
     }
     if (error instanceof Error && error.name === 'PresetError') {
       const zh = (error as Partial<PresetError>).zh ?? error.message;
       throw refusal(400, 'invalid_preset', zh, error.message, options.lang);
     }
     throw error;
-  } finally {
-    closeSync(fd);
   }
-  return rename(summary, file.path, file.name);
 }

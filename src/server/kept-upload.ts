@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { decodedText, maskFullCardNumbers } from '../explain/evidence-pack.js';
 import type { PosRecord } from '../records/index.js';
@@ -48,6 +50,35 @@ export function collectNotCards(record: PosRecord, into: Set<string>): void {
   }
 }
 
+function tooLargeToKeep(base: { size: number; sha256: string }): KeptCopy {
+  return {
+    outcome: {
+      kept: false,
+      masked: false,
+      ...base,
+      warning: {
+        code: 'upload_too_large_to_keep',
+        zh: `文件超过 ${MAX_KEPT_BYTES} 字节，未保存原始文件`,
+        en: `the file is larger than ${MAX_KEPT_BYTES} bytes and was not kept`,
+      },
+    },
+  };
+}
+
+/**
+ * keptCopyOf for a file on disk, read only when it may be kept: a bigger one is refused by its size, with the
+ * SHA-256 the importer computed (`sha256`), never held in memory.
+ */
+export async function keptCopyOfFile(
+  path: string,
+  notCards: ReadonlySet<string>,
+  sha256: string,
+): Promise<KeptCopy> {
+  const { size } = await stat(path);
+  if (size > MAX_KEPT_BYTES) return tooLargeToKeep({ size, sha256 });
+  return keptCopyOf(await readFile(path), notCards);
+}
+
 /**
  * The copy of an upload that may be kept: the file byte for byte when it holds no full card number, a masked copy
  * (each such number masked 6 + 4 where it stands, whatever its spelling) when it does, nothing for a file that cannot be checked (xlsx, zip).
@@ -57,17 +88,17 @@ export function keptCopyOf(bytes: Uint8Array, notCards: ReadonlySet<string>): Ke
   const refuse = (code: string, zh: string, en: string): KeptCopy => ({
     outcome: { kept: false, masked: false, ...base, warning: { code, zh, en } },
   });
-  if (bytes.length > MAX_KEPT_BYTES) {
-    return refuse(
-      'upload_too_large_to_keep',
-      `文件超过 ${MAX_KEPT_BYTES} 字节，未保存原始文件`,
-      `the file is larger than ${MAX_KEPT_BYTES} bytes and was not kept`,
-    );
-  }
+  if (bytes.length > MAX_KEPT_BYTES) return tooLargeToKeep(base);
   let decoded: ReturnType<typeof decodedText>;
   try {
-    decoded = decodedText(bytes);
-  } catch {
+    // A GZIP is masked as the text it holds, which may be far bigger than the file: unpacked no further than
+    // what may be kept (a few megabytes of GZIP can hold gigabytes of CSV).
+    const plain =
+      bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, { maxOutputLength: MAX_KEPT_BYTES }) : bytes;
+    decoded = decodedText(plain);
+  } catch (error) {
+    if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      return tooLargeToKeep(base);
     decoded = undefined; // a broken gzip: as unreadable as a binary file
   }
   if (decoded === undefined) {

@@ -26,11 +26,27 @@ export interface RunningServer {
 }
 
 /**
+ * POSGUARD_MAX_UPLOAD_BYTES: the biggest upload, and the most a compressed one may unpack to (default 200 MiB).
+ * Anything but a positive whole number of bytes is an error at start, not a limit silently ignored.
+ */
+function uploadLimitOf(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env['POSGUARD_MAX_UPLOAD_BYTES'];
+  if (text === undefined || text === '') return undefined;
+  const bytes = Number(text);
+  if (!Number.isSafeInteger(bytes) || bytes <= 0)
+    throw new Error(
+      `POSGUARD_MAX_UPLOAD_BYTES 应为正整数（字节数），而不是「${text}」/ must be a positive whole number of bytes, not "${text}"`,
+    );
+  return bytes;
+}
+
+/**
  * Opens (creating) the database, backs it up and migrates it when needed, creates the first owner and the
  * demo merchant on an empty database, and listens on HOST:PORT (default 127.0.0.1:3000).
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const env = options.env;
+  const maxUploadBytes = uploadLimitOf(env);
   const storage = openDatabase(configFromEnv(env, options.dbFile));
   try {
     const migrated = await migrateToLatest(storage);
@@ -60,6 +76,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       logger: options.logger === false ? false : { level: env['LOG_LEVEL'] ?? 'info' },
       secureCookies: env['POSGUARD_SECURE_COOKIES'] === '1',
       trustProxy: env['POSGUARD_TRUST_PROXY'] === '1',
+      ...(maxUploadBytes === undefined ? {} : { maxUploadBytes }),
     });
     const host = options.host ?? env['HOST'] ?? '127.0.0.1';
     const port = options.port ?? (env['PORT'] === undefined ? 3000 : Number(env['PORT']));
@@ -69,7 +86,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       storage,
       url: address,
       async close() {
-        await app.close();
+        // Requests under way finish (an import is abandoned and rolled back, see statementRoutes); a keep-alive
+        // connection that falls idle meanwhile would otherwise hold the close for its whole keep-alive timeout
+        // (72 s), so idle ones are closed until everything is.
+        const closing = app.close();
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+        try {
+          await closing;
+        } finally {
+          clearInterval(sweep);
+        }
         await storage.close();
       },
     };

@@ -94,7 +94,7 @@ describe('an unreadable upload', () => {
       headers: { ...body.headers, cookie, 'accept-language': 'zh-CN' },
       payload: body.payload,
     });
-    expect(res.statusCode).toBe(422);
+    expect(res.statusCode).toBe(400);
     const { error } = res.json();
     expect(error.message).toBe(error.details.zh);
     expect(error.details.en).not.toBe(error.details.zh);

@@ -87,10 +87,10 @@ const REFUSALS: Record<string, Refusal> = {
     request: () => rawForm([fieldPart('kind', 'settlement')]),
   },
   'two files in one form': {
-    status: 413,
-    code: 'fst_files_limit',
-    zh: /^一次只能上传一个文件，请放在 file 字段$/,
-    en: /^send exactly one file per upload, in the `file` field$/,
+    status: 400,
+    code: 'invalid_request',
+    zh: /^每次请求只能上传一个文件（放在 file 字段）；多个文件请分别上传，或压缩为一个 ZIP 后上传$/,
+    en: /^send one file per request \(in the `file` field\); upload several files one by one, or as one ZIP$/,
     request: () => rawForm([filePart('a.csv', SMALL), filePart('b.csv', SMALL)]),
   },
   'a form with too many fields': {

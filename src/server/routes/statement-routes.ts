@@ -8,12 +8,13 @@ import { z } from 'zod';
 import { checkImportedRecords, landingToCheck } from '../../monitor/check-imported.js';
 import { monitorSettingsFor } from '../../monitor/monitor-settings.js';
 import { RECORD_KINDS } from '../../records/index.js';
+import { builtinPresets } from '../../statements/preset.js';
 import { requireMerchantRole } from '../../storage/access.js';
 import { deleteImport } from '../../storage/imports-repo.js';
 import { getKeptUpload } from '../../storage/kept-uploads-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
 import { type Bilingual, bilingualError, HttpError } from '../http-error.js';
-import { importStatement } from '../import-statement.js';
+import { ImportAbandoned, importStatement, UnpackedTooLarge } from '../import-statement.js';
 import type { Lang } from '../merchant-audit.js';
 import { requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
@@ -66,6 +67,40 @@ export function badUpload(error: unknown, lang: Lang): unknown {
   });
 }
 
+/** 400 for a form with a second file: one statement per request, each its own import. */
+function oneFilePerRequest(lang: Lang): HttpError {
+  return bilingualError(lang, 400, 'invalid_request', {
+    zh: '每次请求只能上传一个文件（放在 file 字段）；多个文件请分别上传，或压缩为一个 ZIP 后上传',
+    en: 'send one file per request (in the `file` field); upload several files one by one, or as one ZIP',
+  });
+}
+
+/** 400 for a `preset` field naming no preset this server has, listing those it has. */
+function unknownPreset(lang: Lang, name: string): HttpError {
+  const known = [...builtinPresets().keys()].sort();
+  return bilingualError(
+    lang,
+    400,
+    'invalid_request',
+    {
+      zh: `preset 字段「${name}」不是已知的预设；可用的预设：${known.join('、')}；不填则自动识别`,
+      en: `preset "${name}" is not a known preset; known presets: ${known.join(', ')}; leave it out to detect the layout`,
+    },
+    { field: 'preset', known },
+  );
+}
+
+/**
+ * 503 for an upload whose import was abandoned because the server is stopping: nothing of it was stored (the
+ * transaction was rolled back), so sending it again later imports it whole.
+ */
+function abandoned(lang: Lang): HttpError {
+  return bilingualError(lang, 503, 'shutting_down', {
+    zh: '服务器正在停止，本次导入已取消，未保存任何内容；请稍后重新上传该文件',
+    en: 'the server is stopping; this import was cancelled and nothing of it was stored; upload the file again later',
+  });
+}
+
 /** The form fields refused, each named with what it takes. */
 function fieldsRefused(issues: readonly z.core.$ZodIssue[], fields: Record<string, string>): Bilingual {
   const texts = issues.map((issue): Bilingual => {
@@ -115,6 +150,15 @@ const DeletedImportAnswer = z.object({
 
 /** Statement upload: one multipart `file` (up to 200 MiB), optional `kind` and `preset` fields. */
 export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  // The imports running now: a server told to stop (SIGTERM, app.close) abandons them, each rolled back whole,
+  // instead of waiting for a file of a million lines to finish.
+  const running = new Set<AbortController>();
+  let stopping = false;
+  app.addHook('preClose', async () => {
+    stopping = true;
+    for (const controller of running) controller.abort();
+  });
+
   app.post(
     '/api/v1/merchants/:id/statements',
     {
@@ -144,19 +188,32 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
       };
       const dir = join(ctx.tmpDir, `posguard-upload-${randomUUID()}`);
       await mkdir(dir, { recursive: true });
+      // From here until the records are stored, a stopping server abandons the upload (see `running`).
+      const controller = new AbortController();
+      running.add(controller);
+      const abandon = (): HttpError => {
+        // The server is going: this connection must not stay open for another request.
+        void reply.header('connection', 'close');
+        return abandoned(lang);
+      };
       try {
+        if (stopping) throw abandon();
         const fields: Record<string, string> = {};
         let spooled: { path: string; name: string } | undefined;
         try {
           for await (const part of request.parts()) {
             if (part.type === 'file') {
-              if (part.fieldname !== 'file' || spooled !== undefined) {
+              if (spooled !== undefined) {
+                part.file.resume();
+                throw oneFilePerRequest(lang);
+              }
+              if (part.fieldname !== 'file') {
                 part.file.resume();
                 throw bilingualError(lang, 400, 'invalid_request', oneFile);
               }
               const name = safeName(part.filename);
               const path = join(dir, name);
-              await pipeline(part.file, createWriteStream(path));
+              await pipeline(part.file, createWriteStream(path), { signal: controller.signal });
               if (part.file.truncated) throw tooLarge(lang, ctx.maxUploadBytes);
               spooled = { path, name };
             } else if (typeof part.value === 'string') {
@@ -164,8 +221,12 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
             }
           }
         } catch (error) {
+          if (controller.signal.aborted) throw abandon();
+          // The multipart limit of one file is met at the second: the sender's mistake (400), not a size (413).
+          if ((error as { code?: unknown }).code === 'FST_FILES_LIMIT') throw oneFilePerRequest(lang);
           throw badUpload(error, lang);
         }
+        if (controller.signal.aborted) throw abandon();
         if (spooled === undefined)
           throw bilingualError(lang, 400, 'invalid_request', {
             zh: '上传中没有文件，请把文件放在 file 字段',
@@ -174,13 +235,29 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
         const parsed = Fields.safeParse(fields);
         if (!parsed.success)
           throw bilingualError(lang, 400, 'invalid_request', fieldsRefused(parsed.error.issues, fields));
-        const answer = await importStatement(ctx.db, actor.userId, id, spooled, {
-          ...(parsed.data.kind === undefined ? {} : { kind: parsed.data.kind }),
-          ...(parsed.data.preset === undefined ? {} : { preset: parsed.data.preset }),
-          at: ctx.now().toISOString(),
-          address: request.ip,
-          lang,
-        });
+        // A preset this server does not have is a wrong form field (400), not a file that cannot be read.
+        if (parsed.data.preset !== undefined && !builtinPresets().has(parsed.data.preset))
+          throw unknownPreset(lang, parsed.data.preset);
+        let answer: Awaited<ReturnType<typeof importStatement>>;
+        try {
+          answer = await importStatement(ctx.db, actor.userId, id, spooled, {
+            ...(parsed.data.kind === undefined ? {} : { kind: parsed.data.kind }),
+            ...(parsed.data.preset === undefined ? {} : { preset: parsed.data.preset }),
+            at: ctx.now().toISOString(),
+            address: request.ip,
+            lang,
+            tmpDir: dir,
+            maxUnpackedBytes: ctx.maxUploadBytes,
+            signal: controller.signal,
+          });
+        } catch (error) {
+          if (error instanceof UnpackedTooLarge) throw tooLarge(lang, ctx.maxUploadBytes);
+          if (error instanceof ImportAbandoned) throw abandon();
+          throw error;
+        } finally {
+          // Stored (or refused): a stop now leaves the records whole; only the checks below are cut short.
+          running.delete(controller);
+        }
         if (answer.duplicate) return reply.status(200).send(answer);
         // A statement is checked the moment it arrives, as a pushed settlement line or a watched folder's file
         // is: an overcharge or a rate change raises its alert now, not at the next daily run. Each merchant
@@ -189,6 +266,8 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
         const publicUrl = monitorSettingsFor(ctx.db).publicUrl;
         for (const landing of answer.landings) {
           if (!landingToCheck(landing)) continue;
+          // Stopping: the records are stored; the checks left undone are the daily run's.
+          if (stopping) break;
           try {
             const raised = await checkImportedRecords(ctx.db, landing.merchantId, landing.importId, {
               at: ctx.now().toISOString(),
@@ -206,6 +285,7 @@ export function statementRoutes(app: FastifyInstance, ctx: ServerContext): void 
         if (alerts > 0) ctx.kickAlerts();
         return reply.status(201).send({ ...answer, alerts });
       } finally {
+        running.delete(controller);
         // The spooled upload goes; a kept copy (owner's opt-in) is in the database.
         await rm(dir, { recursive: true, force: true });
       }
