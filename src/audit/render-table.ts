@@ -624,8 +624,6 @@ function* tableChunks(report: AuditReport, options: RenderTableOptions): Generat
 
   if (report.rateChanges.length > 0) {
     out.push('', t('费率变化', 'Rate changes'));
-    const yesNo = (v: boolean | null) =>
-      v === null ? t('未知', 'unknown') : v ? t('是', 'yes') : t('否', 'no');
     out.push(
       ...alignRows(
         [
@@ -638,16 +636,7 @@ function* tableChunks(report: AuditReport, options: RenderTableOptions): Generat
           t('方案内', 'in plan'),
           t('按期通知', 'notice kept'),
         ],
-        report.rateChanges.map((c) => [
-          c.date,
-          c.merchantId ?? '',
-          channelCardName(c.channel, c.card, lang),
-          bandName(c.band, lang),
-          rateChangeText(c, lang),
-          String(c.transactions),
-          yesNo(c.inPlan),
-          yesNo(c.noticeHonoured),
-        ]),
+        report.rateChanges.map((c) => rateChangeCells(c, lang)),
         new Set([5]),
       ),
     );
@@ -772,4 +761,24 @@ function* findingsTable(report: AuditReport, lang: Lang): Generator<string> {
     }
   }
   yield buffer;
+}
+
+/**
+ * A rate change as a row of the 费率变化 table (date, merchant, channel and card, band, change, transactions, in
+ * plan, notice kept), as the text table and the PDF print it.
+ */
+export function rateChangeCells(c: RateChange, lang: Lang): string[] {
+  const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
+  const yesNo = (v: boolean | null) =>
+    v === null ? t('未知', 'unknown') : v ? t('是', 'yes') : t('否', 'no');
+  return [
+    c.date,
+    c.merchantId ?? '',
+    channelCardName(c.channel, c.card, lang),
+    bandName(c.band, lang),
+    rateChangeText(c, lang),
+    String(c.transactions),
+    yesNo(c.inPlan),
+    yesNo(c.noticeHonoured),
+  ];
 }

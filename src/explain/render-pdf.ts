@@ -4,13 +4,12 @@ import { owedOf } from '../audit/rebates.js';
 import { plansOfText, reportFacts } from '../audit/render-html.js';
 import type { AuditReport, Finding } from '../audit/report-types.js';
 import {
-  bandName,
   channelCardName,
   findingKindName,
   headline,
   isFrozen,
   kindRows,
-  rateChangeText,
+  rateChangeCells,
 } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
 import { formatRate } from '../money/rate.js';
@@ -559,8 +558,6 @@ function rateSection(doc: PDFKit.PDFDocument, report: AuditReport, lang: 'zh' | 
   if (report.rateChanges.length === 0) return;
   doc.fontSize(11).text(t('费率变化', 'Rate changes'), doc.page.margins.left);
   doc.moveDown(0.2);
-  const yesNo = (v: boolean | null) =>
-    v === null ? t('未知', 'unknown') : v ? t('是', 'yes') : t('否', 'no');
   plainTable(
     doc,
     [
@@ -573,16 +570,7 @@ function rateSection(doc: PDFKit.PDFDocument, report: AuditReport, lang: 'zh' | 
       { title: t('方案内', 'In plan'), width: 42 },
       { title: t('按期通知', 'Notice kept'), width: 54 },
     ],
-    report.rateChanges.map((c) => [
-      c.date,
-      c.merchantId ?? '',
-      channelCardName(c.channel, c.card, lang),
-      bandName(c.band, lang),
-      rateChangeText(c, lang),
-      String(c.transactions),
-      yesNo(c.inPlan),
-      yesNo(c.noticeHonoured),
-    ]),
+    report.rateChanges.map((c) => rateChangeCells(c, lang)),
   );
 }
 
