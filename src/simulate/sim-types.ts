@@ -1,3 +1,4 @@
+import type { RateChange } from '../audit/report-types.js';
 import type { CardType, Channel } from '../records/vocabulary.js';
 
 /** One line of the simulated terminal journal (what the cashier recorded). */
@@ -96,17 +97,5 @@ export interface TruthFinding {
   lossFen: number;
 }
 
-export interface TruthRateChange {
-  merchantId: string;
-  channel: Channel;
-  card: CardType;
-  band: string;
-  date: string;
-  beforeRate: string;
-  afterRate: string;
-  beforeFixedFen: number;
-  afterFixedFen: number;
-  beforeCapFen?: number;
-  afterCapFen?: number;
-  transactions: number;
-}
+/** A rate change as the audit reports it, without what only the plan can say (inPlan, noticeHonoured). */
+export type TruthRateChange = Omit<RateChange, 'inPlan' | 'noticeHonoured'> & { merchantId: string };

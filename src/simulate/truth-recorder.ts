@@ -1,24 +1,8 @@
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { FINDING_KINDS } from '../audit/report-types.js';
 import type { CardType, Channel } from '../records/vocabulary.js';
 import { producibleFees, sameFormula, simRateText, type SimFormula } from './sim-fee.js';
 import type { TruthFinding, TruthRateChange } from './sim-types.js';
-
-/** Every finding kind of the audit, so `findingsByKind` lists zeros too. */
-export const TRUTH_KINDS = [
-  'fee_overcharge',
-  'fee_undercharge',
-  'amount_mismatch',
-  'missing_settlement',
-  'unexpected_settlement',
-  'duplicate_settlement',
-  'void_settled',
-  'refund_fee_mismatch',
-  'suspected_duplicate_charge',
-  'unplanned_deduction',
-  'late_settlement',
-  'payout_mismatch',
-  'no_rule',
-] as const;
 
 interface KeyState {
   channel: Channel;
@@ -43,7 +27,7 @@ export class TruthRecorder {
   private readonly scratch: number;
   private buffer = '';
   private first = true;
-  readonly byKind: Record<string, number> = Object.fromEntries(TRUTH_KINDS.map((k) => [k, 0]));
+  readonly byKind: Record<string, number> = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0]));
   overchargeFen = 0;
   lossFen = 0;
   withinToleranceFen = 0;
