@@ -179,9 +179,10 @@ describe('rate changes against a plan', () => {
       bank: [],
       plans: [plan([], {}, periods('2026-07-25'))],
     });
-    // Told on 07-25 with 30 days' notice, the raise binds from 08-24: charged from 08-10 it came early, and
-    // the sales until then are priced at 0.60%, the five of them 3.61 over.
-    expect(report.rateChanges[0]).toMatchObject({ inPlan: false, noticeHonoured: false });
+    // Told on 07-25 with 30 days' notice, the raise binds from 08-24: the plan has it from 08-10 (in the plan),
+    // but charged from then it came before its notice ran, and the sales until 08-24 are priced at 0.60%, the
+    // five of them 3.61 over.
+    expect(report.rateChanges[0]).toMatchObject({ date: '2026-08-10', inPlan: true, noticeHonoured: false });
     expect(report.summary.overchargeFen).toBe(361);
   });
 

@@ -64,10 +64,15 @@ export function rateChangesOf(
   return out;
 }
 
-/** A date on which the plan's formula for a group changes, with the date the merchant was told of it. */
+/**
+ * A date on which the plan's formula for a group changes, with the date the merchant was told of it. `binding`
+ * marks the day a raise told late starts to bind (bindingFrom), where the terms in force change only once the
+ * notice is counted; on every other date the terms as written change.
+ */
 interface PlanTransition {
   readonly date: string;
   readonly noticed: string | undefined;
+  readonly binding?: true;
 }
 
 /**
@@ -86,7 +91,9 @@ function foreseen(
   if (plan === undefined) return { inPlan: null, noticeHonoured: null };
   const changeDay = dayNumber(segment.date);
   const sample = group.lines.slice(segment.start, Math.min(end, segment.start + CHECK_LINES));
-  const reproduces = (date: string): boolean =>
+  // The plan foresaw a change when its written terms change there, told in time or not (noticeHonoured says
+  // which); at a raise's binding date, when the terms it binds change.
+  const reproduces = (date: string, binding: boolean): boolean =>
     sample.every((line) => {
       const quote = quoteFee(plan, {
         amountFen: line.amountFen,
@@ -94,7 +101,9 @@ function foreseen(
         card: group.card,
         date,
       });
-      return quote.ok && Math.abs(quote.feeFen - line.feeFen) <= plan.toleranceFen;
+      if (!quote.ok) return false;
+      const feeFen = binding ? quote.feeFen : (quote.deferred?.feeFen ?? quote.feeFen);
+      return Math.abs(feeFen - line.feeFen) <= plan.toleranceFen;
     });
   const near = planTransitions(plan)
     .map((transition) => ({ transition, lag: changeDay - dayNumber(transition.date) }))
@@ -104,8 +113,9 @@ function foreseen(
   for (const { transition, lag } of near) {
     // The formula must really change there for this card (a period may only reprice other cards), and, for a
     // late change, still be in force on the day it was observed.
-    if (!reproduces(transition.date) || reproduces(addDays(transition.date, -1))) continue;
-    if (lag >= 0 && !reproduces(segment.date)) continue;
+    const binding = transition.binding === true;
+    if (!reproduces(transition.date, binding) || reproduces(addDays(transition.date, -1), binding)) continue;
+    if (lag >= 0 && !reproduces(segment.date, binding)) continue;
     return {
       inPlan: lag >= 0,
       noticeHonoured:
@@ -141,7 +151,8 @@ function planTransitions(plan: FeePlan): PlanTransition[] {
   // then changes on that day, as the plan foresees.
   for (const period of plan.periods) {
     const binding = bindingFrom(plan, period);
-    if (binding !== undefined && !dates.has(binding)) out.push({ date: binding, noticed: period.noticed });
+    if (binding !== undefined && !dates.has(binding))
+      out.push({ date: binding, noticed: period.noticed, binding: true });
   }
   return out;
 }

@@ -349,8 +349,9 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
       contractRatesEn.push(`${whenEn}${describeRule(r, 'en')}`);
     }
   }
-  // Changes the contract foresaw (a promotion ending on its date) are the contract, not a complaint.
-  const complained = report.rateChanges.filter((c) => c.inPlan !== true);
+  // Changes the contract foresaw (a promotion ending on its date) are the contract, not a complaint; one it
+  // foresaw but charged before its notice had run is.
+  const complained = report.rateChanges.filter((c) => c.inPlan !== true || c.noticeHonoured === false);
   const chargedRates: string[] = [];
   const chargedRatesEn: string[] = [];
   for (const c of complained) {

@@ -4,6 +4,7 @@ import { planOf } from '../../test/explain/explain-fixtures.js';
 import type { AuditReport } from '../audit/report-types.js';
 import { runCli } from '../cli/program.js';
 import { diagnose } from './attach-diagnoses.js';
+import { complaintLetter } from './complaint-letter.js';
 
 // A raise the contract requires 30 days' notice of. The explain layer said “合同要求调价提前 30 天通知，未见通知 /
 // none was given” for every change whose notice was not honoured, even when the plan records the day the merchant
@@ -106,7 +107,8 @@ describe('explain: a raise told too late is worded from the day it was told', ()
   it('told on 11-01 for 11-16 (15 of 30 days): told on 11-01, short of 30 days, binding from 12-01 at the earliest', async () => {
     const report = await audit(planText('2026-11-16', '2026-11-15', '2026-11-01'));
     expect(report.rateChanges.map((c) => [c.date, c.inPlan, c.noticeHonoured])).toEqual([
-      ['2026-11-16', false, false],
+      // The plan has the raise from 11-16 (in the plan); told 15 days ahead, not 30 (notice not honoured).
+      ['2026-11-16', true, false],
     ]);
     // 11-01 + 30 days = 12-01.
     const { d, zh, en } = changeDiagnosis(report);
@@ -119,6 +121,13 @@ describe('explain: a raise told too late is worded from the day it was told', ()
     );
     expect(zh).not.toContain('未见通知');
     expect(en).not.toContain('none was given');
+    // In the plan, but charged before its notice ran: the letter still names it among the rates charged.
+    const letter = complaintLetter(report, {
+      plans: [planOf(planText('2026-11-16', '2026-11-15', '2026-11-01'))],
+      date: '2026-11-30',
+    });
+    expect(letter).toContain('2026-11-16 起');
+    expect(letter).toMatch(/2026-11-16 起 贷记卡[^\n]*0\.60%[^\n]*0\.63%/);
   });
 
   it('raised on 11-16, four days before the plan’s 11-20, told on 10-20 (27 of 30 days): binding from 11-20', async () => {
