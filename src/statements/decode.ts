@@ -51,11 +51,17 @@ function mostlyUtf8(bytes: Uint8Array): boolean {
 
 /** An encoding a statement seems to be in that this reader does not decode, and what to do about it (zh/en). */
 export interface UnrecognisedEncoding {
-  /** `big5`: Traditional Chinese (Taiwan, Hong Kong, Macau); `unknown`: none the reader knows. */
-  guess: 'big5' | 'unknown';
+  /**
+   * `big5`: Traditional Chinese (Taiwan, Hong Kong, Macau); `shift-jis`: Japanese (Windows' code page 932);
+   * `unknown`: none the reader knows.
+   */
+  guess: 'big5' | 'shift-jis' | 'unknown';
   zh: string;
   en: string;
 }
+
+/** How every refusal of an encoding opens (`文件编码无法识别：…`), so that a caller can tell one from other faults. */
+export const UNRECOGNISED_ENCODING_ZH = '文件编码无法识别';
 
 /** The encodings the reader takes, as a refusal lists them. */
 export const SUPPORTED_ENCODINGS = { zh: 'UTF-8、UTF-16、GBK/GB18030', en: 'UTF-8, UTF-16 and GBK/GB18030' };
@@ -76,10 +82,29 @@ interface PairCounts {
   big5Common: number;
   /** Bytes that are not Big5 at all (no lead byte, or a trail byte Big5 never uses). */
   big5Invalid: number;
+  /** Characters that are not ASCII, as Shift-JIS reads them (pairs, half-width katakana and invalid bytes). */
+  sjisChars: number;
+  /**
+   * Shift-JIS pairs led by 0x81–0x9F: its symbols, hiragana, katakana and level-1 kanji, what Japanese text is
+   * mostly made of. GBK writes nearly all Chinese text with lead bytes 0xB0–0xF7 (GB2312 hanzi), which Shift-JIS
+   * reads as half-width katakana or as invalid, never as these.
+   */
+  sjisCommon: number;
+  /** Bytes that are not Shift-JIS (code page 932) at all. */
+  sjisInvalid: number;
 }
 
 function countPairs(bytes: Uint8Array): PairCounts {
-  const counts: PairCounts = { chars: 0, gbCommon: 0, gbGarbage: 0, big5Common: 0, big5Invalid: 0 };
+  const counts: PairCounts = {
+    chars: 0,
+    gbCommon: 0,
+    gbGarbage: 0,
+    big5Common: 0,
+    big5Invalid: 0,
+    sjisChars: 0,
+    sjisCommon: 0,
+    sjisInvalid: 0,
+  };
   const n = bytes.length;
   // As GB18030 reads it. `afterAscii`: the character before is ASCII (or there is none).
   let afterAscii = true;
@@ -126,6 +151,22 @@ function countPairs(bytes: Uint8Array): PairCounts {
     if (code >= 0xa140 && code <= 0xc67e) counts.big5Common++;
     i++;
   }
+  // As Shift-JIS reads it: lead bytes 0x81–0x9F and 0xE0–0xFC, trail bytes 0x40–0x7E and 0x80–0xFC.
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i] as number;
+    if (b < 0x80) continue;
+    counts.sjisChars++;
+    if (b >= 0xa1 && b <= 0xdf) continue; // half-width katakana, one byte
+    const t = bytes[i + 1];
+    if (t === undefined) break;
+    const lead = (b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc);
+    if (!lead || t < 0x40 || t === 0x7f || t > 0xfc) {
+      counts.sjisInvalid++;
+      continue;
+    }
+    if (b <= 0x9f) counts.sjisCommon++;
+    i++;
+  }
   return counts;
 }
 
@@ -158,15 +199,29 @@ export function unrecognisedEncoding(sample: Uint8Array): UnrecognisedEncoding |
   if (c.big5Invalid * 50 <= c.chars && c.big5Common * 10 >= big5Chars * 9 && c.big5Common > c.gbCommon) {
     return {
       guess: 'big5',
-      zh: `文件编码无法识别：看起来是 Big5（繁体中文）编码，本程序只支持 ${SUPPORTED_ENCODINGS.zh}；请用 Excel 或记事本把文件另存为 UTF-8（或 GBK）编码后再导入`,
+      zh: `${UNRECOGNISED_ENCODING_ZH}：看起来是 Big5（繁体中文）编码，本程序只支持 ${SUPPORTED_ENCODINGS.zh}；请用 Excel 或记事本把文件另存为 UTF-8（或 GBK）编码后再导入`,
       en: `the file's encoding was not recognised: it looks like Big5 (Traditional Chinese), and only ${SUPPORTED_ENCODINGS.en} are supported; save the file as UTF-8 (or GBK) in Excel or a text editor and import it again`,
     };
   }
-  // Rare hanzi alone are no proof (Traditional Chinese saved as GBK, Japanese): only what no text decodes to.
+  // Japanese in Shift-JIS reads as GBK's rare extension hanzi (取引日時 as 庢堷擔帪), which Chinese text hardly
+  // uses: told by the bytes being Shift-JIS throughout and made of its kana and common kanji. Chinese text in GBK
+  // never gets here (its GB2312 hanzi make gbShare 0.8 and more) and reads as Shift-JIS's half-width katakana.
+  if (
+    c.sjisInvalid * 50 <= c.sjisChars &&
+    c.sjisCommon * 10 >= c.sjisChars * 9 &&
+    c.sjisCommon > c.gbCommon
+  ) {
+    return {
+      guess: 'shift-jis',
+      zh: `${UNRECOGNISED_ENCODING_ZH}：看起来是 Shift-JIS（日文）编码，本程序只支持 ${SUPPORTED_ENCODINGS.zh}；请用 Excel 或文本编辑器把文件另存为 UTF-8 编码后再导入`,
+      en: `the file's encoding was not recognised: it looks like Shift-JIS (Japanese), and only ${SUPPORTED_ENCODINGS.en} are supported; save the file as UTF-8 in Excel or a text editor and import it again`,
+    };
+  }
+  // Rare hanzi alone are no proof (Traditional Chinese saved as GBK): only what no text decodes to.
   if (gbShare >= 0.5 || c.gbGarbage * 10 < c.chars * 3) return undefined;
   return {
     guess: 'unknown',
-    zh: `文件编码无法识别：不是 ${SUPPORTED_ENCODINGS.zh} 中的任何一种（按 GBK 读出来大多是乱码）；请把文件另存为 UTF-8 编码后再导入`,
+    zh: `${UNRECOGNISED_ENCODING_ZH}：不是 ${SUPPORTED_ENCODINGS.zh} 中的任何一种（按 GBK 读出来大多是乱码）；请把文件另存为 UTF-8 编码后再导入`,
     en: `the file's encoding was not recognised: it is none of ${SUPPORTED_ENCODINGS.en} (read as GBK it is mostly garbage); save the file as UTF-8 and import it again`,
   };
 }

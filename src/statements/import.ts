@@ -36,6 +36,7 @@ import {
   detailTables,
   entryStream,
   isClutter,
+  isEncodingRefusal,
   isNoHeaderError,
   isTableEntry,
   listEntries,
@@ -1017,8 +1018,9 @@ async function readZip(
           } else parts.push(await readText(partName, once(bytes), options, onRecord));
         } else parts.push(await readText(partName, stream, options, onRecord));
       } catch (error) {
-        if (error instanceof ImportFileError && isNoHeaderError(error)) {
-          // Named with the reason, not dropped: it may be a statement whose layout this reader does not know.
+        if (error instanceof ImportFileError && (isNoHeaderError(error) || isEncodingRefusal(error))) {
+          // Named with the reason, not dropped: it may be a statement whose layout (or encoding, a Big5 one
+          // beside GBK ones) this reader does not know.
           noHeader ??= error;
           const { code, message, messageEn } = memberNotRead(name, error);
           warnings.push({ code, file, message, messageEn });

@@ -2,6 +2,7 @@ import { fail, ok, type Parsed, stripCellDecoration, toHalfWidth } from '../mone
 import {
   dayNumber,
   isValidWallTime,
+  todayInShanghai,
   type WallTime,
   wallTimeAtEpochMs,
   wallTimeOfUtcFields,
@@ -159,9 +160,12 @@ function wallTimeOf(text: string, referenceDate?: string): Parsed<WallTime> {
  * `26-11-02`, `26/11/2 10:00`: year first, as Chinese dates are written, in 20yy. Only a first number above 12
  * is taken for the year: one of 12 or less may as well be the month of an American `11/02/26` (Excel's short
  * date under en-US) or the day of a British `02/11/26`, and a wrong guess would move a sale by months or years,
- * so it is refused, as is a text whose year-first reading is no date (`26/13/02`, `26/02/30`). A British date
- * past the 12th (`31/12/26`) reads as a date of another year (2031-12-26): with a reference date (the row's
- * settlement date, the title's month, the file's date), a reading more than a year from it is refused too.
+ * so it is refused, as is a text whose year-first reading is no date (`26/13/02`, `26/02/30`). A first number of
+ * 13–31 may also be the day of a British date of the same years (`31/12/26`: 2031-12-26 year first, 2026-12-31
+ * day first; `26-11-02` day first would be 2002, before any two-digit year read here): then the year-first
+ * reading is taken when a reference date (the row's settlement date, the title's month, the file's date) is
+ * within a year of it and nearer to it than the day-first one, or, without a reference, when it is a date of the
+ * last three years (recentDate); the text is refused otherwise.
  */
 function shortYear(text: string, m: RegExpExecArray, referenceDate: string | undefined): Parsed<WallTime> {
   if (Number(m[1]) <= 12) return unclearShortYear(text);
@@ -170,11 +174,40 @@ function shortYear(text: string, m: RegExpExecArray, referenceDate: string | und
     const real = isValidWallTime({ year: 2000 + Number(m[1]), month: Number(m[3]), day: Number(m[4]) });
     return real ? r : unclearShortYear(text);
   }
-  if (referenceDate !== undefined) {
-    const date = wallTimeToIso(r.value).slice(0, 10);
-    if (Math.abs(dayNumber(date) - dayNumber(referenceDate)) > 366) return unclearShortYear(text);
-  }
+  const date = wallTimeToIso(r.value).slice(0, 10);
+  const dayFirst = dayFirstDate(m);
+  const other = dayFirst === date ? undefined : dayFirst;
+  if (referenceDate === undefined)
+    return other === undefined || recentDate(date) ? r : unclearShortYear(text);
+  const distance = Math.abs(dayNumber(date) - dayNumber(referenceDate));
+  if (distance > 366) return unclearShortYear(text);
+  if (other !== undefined && Math.abs(dayNumber(other) - dayNumber(referenceDate)) <= distance)
+    return unclearShortYear(text);
   return r;
+}
+
+/** Years back from today in which a two-digit year read year first is taken without a reference date. */
+const RECENT_YEARS = 3;
+
+/**
+ * Whether a date lies in the last RECENT_YEARS years up to today (Shanghai): an export lists past sales, and a
+ * recent year-first reading is the Chinese way of writing (`26-11-15`), while its day-first reading (2015-11-26)
+ * would be old. A future year-first reading (`31/12/26` → 2031) is a British date, or a typo, not a sale.
+ */
+function recentDate(date: string): boolean {
+  const today = todayInShanghai();
+  return date <= today && dayNumber(today) - dayNumber(date) <= RECENT_YEARS * 366;
+}
+
+/**
+ * The `YYYY-MM-DD` a SHORT_YEAR match is as a day-first date (dd/MM/yy), when that is a real date in the years a
+ * two-digit year is read as (2013–2099, as year first); undefined otherwise.
+ */
+function dayFirstDate(m: RegExpExecArray): string | undefined {
+  const yy = m[4] ?? '';
+  if (yy.length !== 2 || Number(yy) <= 12) return undefined;
+  const t = { year: 2000 + Number(yy), month: Number(m[3]), day: Number(m[1]) };
+  return isValidWallTime(t) ? wallTimeToIso(t).slice(0, 10) : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import type yauzl from 'yauzl';
-import { detectEncoding } from './decode.js';
+import { detectEncoding, UNRECOGNISED_ENCODING_ZH, unrecognisedEncoding } from './decode.js';
 import { readFileHead } from './read-buffer.js';
 import type { ImportFileError, ImportInput } from './import-types.js';
 
@@ -116,6 +116,14 @@ export function isNoHeaderError(error: ImportFileError): boolean {
   return error.reason.zh.startsWith('找不到表头');
 }
 
+/**
+ * The importer's refusal of a text in an encoding it does not read (Big5, Shift-JIS): like a member without a
+ * header, such a member is passed over with a warning naming it and the reason when the archive has other tables.
+ */
+export function isEncodingRefusal(error: ImportFileError): boolean {
+  return error.reason.zh.startsWith(UNRECOGNISED_ENCODING_ZH);
+}
+
 /** The detail tables among an archive's tables: a 汇总 (summary) table beside them repeats their totals. */
 export function detailTables<T extends ZipEntryInfo>(tables: readonly T[]): readonly T[] {
   const details = tables.filter((e) => !/汇总/.test(basename(e.name)));
@@ -200,9 +208,9 @@ export async function extractTableMembers(
     const tables: ExtractedMember[] = [];
     const prose: LeftOutMember[] = [];
     for (const m of members) {
-      const noHeader = await proseNoHeader(m);
-      if (noHeader === undefined) tables.push(m);
-      else prose.push(memberNotRead(m.name, noHeader));
+      const refused = (await encodingNotRead(m)) ?? (await proseNoHeader(m));
+      if (refused === undefined) tables.push(m);
+      else prose.push(memberNotRead(m.name, refused));
     }
     // With nothing but prose, every member is kept and read, so the importer's own refusal is what is said.
     return tables.length > 0
@@ -212,6 +220,26 @@ export async function extractTableMembers(
     return undefined;
   } finally {
     zip.close();
+  }
+}
+
+/**
+ * The importer's refusal of a text member in an encoding it does not read (a Big5 statement beside GBK ones),
+ * as the reason a memberNotRead names; undefined for any other member.
+ */
+async function encodingNotRead(member: ExtractedMember): Promise<ImportFileError | undefined> {
+  if (!/\.(csv|txt|tsv)$/i.test(member.name)) return undefined;
+  const doubt = unrecognisedEncoding(await readFileHead(member.path, 65_536));
+  if (doubt === undefined) return undefined;
+  // Refused only as the importer refuses it: when it finds no header in what GBK makes of it.
+  const { importFileStreaming, ImportFileError } = await import('./import.js');
+  try {
+    await importFileStreaming({ path: member.path }, {}, () => {
+      throw new HeaderFound();
+    });
+    return undefined;
+  } catch (error) {
+    return error instanceof ImportFileError && isEncodingRefusal(error) ? error : undefined;
   }
 }
 
