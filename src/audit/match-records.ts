@@ -1,3 +1,4 @@
+import { DEFAULT_REFUND_WINDOW_DAYS } from '../plans/plan-types.js';
 import { orderTotalFen, type PosRecord } from '../records/record.js';
 import { isoToEpochMs, localDateOf } from '../time/shanghai.js';
 
@@ -456,9 +457,9 @@ export interface AmbiguousOriginal {
 
 /**
  * How long after its sale a refund is looked for by amount, time, terminal and payer alone, when the plan does
- * not say: acquirers accept refunds of card sales for about half a year.
+ * not say (its `refundWindowDays`): acquirers accept refunds of card sales for about half a year.
  */
-export const REFUND_WINDOW_DAYS = 180;
+export const REFUND_WINDOW_DAYS = DEFAULT_REFUND_WINDOW_DAYS;
 const MAX_LISTED_CANDIDATES = 5;
 
 /**
@@ -467,7 +468,7 @@ const MAX_LISTED_CANDIDATES = 5;
  */
 export function findOriginals(
   records: readonly Prepared[],
-  options: { readonly refundWindowDays?: number } = {},
+  options: { readonly refundWindowDays?: number | undefined } = {},
 ): OriginalLinks {
   const { parent, taken } = linkByKeys(records);
   const inferred = new Uint8Array(records.length);

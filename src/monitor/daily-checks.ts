@@ -296,6 +296,7 @@ export async function runDailyChecks(
             lossFen: summary.lossFen,
             atRiskFen: summary.atRiskFen,
             withdrawn: summary.withdrawn,
+            costlessRateChanges: summary.costlessRateChanges,
             returned: summary.returned,
             audit: audit ?? null,
             link,

@@ -120,6 +120,7 @@ describe('a withdrawn alert is not one of the alerts the digest counts', () => {
       lossFen: 0,
       atRiskFen: 0,
       withdrawn: { n: 1, fen: 330 },
+      costlessRateChanges: 0,
       returned: { n: 0, fen: 0 },
       lines: ['已撤销告警 1 条（此前提示的 ¥3.30 不计入损失）'],
       linesEn: ['Withdrawn: 1 alert (the ¥3.30 reported before is not counted as lost)'],

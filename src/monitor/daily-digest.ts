@@ -32,6 +32,12 @@ export interface DigestSummary {
   atRiskFen: number;
   /** The alerts withdrawn since they were raised, and the money they had claimed (none of it lost). */
   withdrawn: { n: number; fen: number };
+  /**
+   * Rate changes that cost the merchant nothing — no day over the plan (or, brought to ¥0.00, none left), none a
+   * fee_overcharge alert carries, or without a plan no more taken than the old formula took: not fee jumps, so
+   * not counted under rate_change; one line says how many.
+   */
+  costlessRateChanges: number;
   /** The statement's rebate lines of the day (手续费返还, 流量费返还…) and what they gave back: never part of the loss. */
   returned: { n: number; fen: number };
   lines: string[];
@@ -138,14 +144,29 @@ function rateChangeMoney(
 }
 
 /**
+ * Whether a rate change is known to cost the merchant nothing: no money of its own and none a fee_overcharge
+ * alert carries — under a plan, no day over it (`days` empty, or absent with no `extraFen`: a change under a plan
+ * carries days only when over it); without one, no more taken than by the old formula (`extraFen` ≤ 0). A change
+ * from a formula not known (`before` null) with neither says nothing of its cost and stays a change.
+ */
+function costsNothing(alert: DigestAlert, money: { lossFen: number; foldedFen: number }): boolean {
+  if (money.lossFen > 0 || money.foldedFen > 0) return false;
+  const d = alert.details;
+  if (typeof d['days'] === 'object' && d['days'] !== null) return true;
+  if (typeof d['extraFen'] === 'number') return d['extraFen'] <= 0;
+  return d['before'] !== null && d['before'] !== undefined;
+}
+
+/**
  * Sums a day's alerts for the digest: per kind the count, the money lost (fee_overcharge, rate_change,
  * unplanned_deduction; a rate change without the days a fee_overcharge alert already carries —
  * `overchargeKeys` are the dedup keys of every fee_overcharge alert the merchant has), and, apart, the sales a
  * missing statement leaves waiting (money at risk, not lost). A withdrawn alert (isWithdrawn) is neither
  * counted nor listed under its kind: one line after the total says how many were withdrawn and what they had
- * claimed. The day's rebate lines (`rebates`) are told apart too: money the provider gave back, never set against
- * the digest's loss (whether it makes any of it good is the audit's to judge). Lines follow ALERT_KINDS order,
- * then the total, then the withdrawn, then the rebates.
+ * claimed. A rate change that costs nothing (costlessRateChanges) is no fee jump: not counted under its kind, one
+ * line says how many. The day's rebate lines (`rebates`) are told apart too: money the provider gave back, never
+ * set against the digest's loss (whether it makes any of it good is the audit's to judge). Lines follow
+ * ALERT_KINDS order, then the total, then the costless rate changes, then the withdrawn, then the rebates.
  */
 export function summariseAlerts(
   alerts: readonly DigestAlert[],
@@ -156,18 +177,23 @@ export function summariseAlerts(
   let lossFen = 0;
   let atRiskFen = 0;
   const withdrawn = { n: 0, fen: 0 };
+  let costlessRateChanges = 0;
   for (const a of alerts) {
     if (isWithdrawn(a)) {
       withdrawn.n += 1;
       withdrawn.fen += a.details['withdrawnFen'] as number;
       continue;
     }
+    const money = a.kind === 'rate_change' ? rateChangeMoney(a, overchargeKeys) : undefined;
+    if (money !== undefined && costsNothing(a, money)) {
+      costlessRateChanges += 1;
+      continue;
+    }
     const c = counts[a.kind] ?? { n: 0, fen: 0 };
     counts[a.kind] = c;
     c.n += 1;
     let loss = 0;
-    if (a.kind === 'rate_change') {
-      const money = rateChangeMoney(a, overchargeKeys);
+    if (money !== undefined) {
       loss = money.lossFen;
       if (money.foldedFen > 0) c.foldedFen = (c.foldedFen ?? 0) + money.foldedFen;
     } else if (LOSS_WORDS[a.kind] !== undefined) {
@@ -200,6 +226,13 @@ export function summariseAlerts(
     lines.push(`合计损失 ${total}${split ? `（${parts.map((p) => p.zh).join(' + ')}）` : ''}`);
     linesEn.push(`Total lost ${total}${split ? ` (${parts.map((p) => p.en).join(' + ')})` : ''}`);
   }
+  if (costlessRateChanges > 0) {
+    const n = costlessRateChanges;
+    lines.push(`费率变化未造成多扣 ${n} 条（不计为跳点）`);
+    linesEn.push(
+      `Rate changes that cost nothing: ${n} ${n === 1 ? 'alert' : 'alerts'} (not counted as fee jumps)`,
+    );
+  }
   if (withdrawn.n > 0) {
     const was = formatFen(withdrawn.fen);
     lines.push(`已撤销告警 ${withdrawn.n} 条（此前提示的 ${was} 不计入损失）`);
@@ -213,7 +246,7 @@ export function summariseAlerts(
     lines.push(line.zh);
     linesEn.push(line.en);
   }
-  return { counts, lossFen, atRiskFen, withdrawn, returned, lines, linesEn };
+  return { counts, lossFen, atRiskFen, withdrawn, costlessRateChanges, returned, lines, linesEn };
 }
 
 /** The reconciliation a digest reports: the audit of the stored records from `from` to `to`. */

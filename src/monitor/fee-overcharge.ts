@@ -10,6 +10,7 @@ import type { AlertDraft } from './alert-draft.js';
 import { type AlertText, channelCardText } from './alert-text.js';
 import { reviseAlert } from './alert-worker.js';
 import type { MonitorRules } from './rules.js';
+import { LINK_COLUMNS, undoingIds } from './undo-links.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -167,7 +168,7 @@ export async function overchargeTotals(
   // Times are stored with their offsets: a day either side catches every line whose Shanghai date is in range.
   const rows = await db
     .selectFrom('records')
-    .select(['id', 'time', 'channel', 'card', 'amount_fen', 'fee_fen', 'settled_fen', ...UNDO_COLUMNS])
+    .select([...LINK_COLUMNS, 'channel', 'card', 'fee_fen', 'settled_fen'])
     .where('merchant_id', '=', merchantId)
     .where('kind', '=', 'settlement')
     .where('type', 'in', SALE_TYPES)
@@ -178,9 +179,11 @@ export async function overchargeTotals(
     .where('time', '<', addDays(hi, 2))
     .orderBy('id')
     .execute();
+  // As the audit links them: also a line that names nothing but repeats its void's or refund's keys.
+  const undoing = await undoingIds(db, merchantId, 'settlement', rows);
   for (const r of rows) {
     // A 退货撤销 or 撤销冲正 billed as a sale gives back what its refund or void took: no sale to price.
-    if (rowUndoes(r)) continue;
+    if (undoing.has(r.id)) continue;
     const feeFen = chargedFeeOf(r.amount_fen, r.fee_fen, r.settled_fen);
     if (feeFen === undefined) continue;
     const line = { channel: r.channel, card: r.card, amountFen: r.amount_fen, feeFen, time: r.time };

@@ -40,6 +40,7 @@ import {
   windowLineOf,
 } from './rate-window.js';
 import type { MonitorRules } from './rules.js';
+import { undoingRecordIds } from './undo-links.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -657,7 +658,9 @@ export async function checkSettlementRecords(
   ids: readonly number[],
   at: string = new Date().toISOString(),
 ): Promise<AlertDraft[]> {
-  const sales = records.map(saleLineOf);
+  // A line undoing a void or refund that names nothing but repeats its keys is no sale (linkUndoings).
+  const undoing = await undoingRecordIds(db, merchantId, 'settlement', ids);
+  const sales = records.map((r, i) => (undoing.has(ids[i] ?? -1) ? undefined : saleLineOf(r)));
   const changes = await detectRateChanges(db, merchantId, rules, plan, sales, ids);
   const fees = await checkFees(db, merchantId, rules, plan, sales, ids, {
     at,

@@ -8,6 +8,7 @@ import { reviseAlert } from './alert-worker.js';
 import { isNewSale, rowUndoes, SALE_TYPES, UNDO_COLUMNS, undoKeysOfRow } from './fee-overcharge.js';
 import { isoToEpochMs, localDateOf, localHhmmOf } from '../time/shanghai.js';
 import { limitInForce, type MonitorRules } from './rules.js';
+import { LINK_COLUMNS, undoingIds, undoingRecordIds } from './undo-links.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -45,24 +46,27 @@ function median(sorted: readonly number[]): number {
 async function payerHistory(db: Db, merchantId: number, payer: string, fromMs: number): Promise<Seen[]> {
   const rows = await db
     .selectFrom('records')
-    .select(['id', 'time', 'amount_fen', 'payer_id', 'card_no', 'status', ...UNDO_COLUMNS])
+    .select(['payer_id', 'card_no', ...LINK_COLUMNS])
     .where('merchant_id', '=', merchantId)
     .where('kind', '=', 'terminal')
     .where((eb) => eb.or([eb('payer_id', '=', payer), eb('card_no', '=', payer)]))
     .execute();
+  const recent = rows.filter(
+    (row) => isoToEpochMs(row.time) >= fromMs && (row.payer_id ?? row.card_no ?? undefined) === payer,
+  );
+  // A line undoing a cancellation that names nothing, linked as the audit links it, is no sale either.
+  const undoing = await undoingIds(db, merchantId, 'terminal', recent);
   const out: Seen[] = [];
-  for (const row of rows) {
+  for (const row of recent) {
     const ms = isoToEpochMs(row.time);
-    if (ms < fromMs) continue;
     const p = row.payer_id ?? row.card_no ?? undefined;
-    if (p !== payer) continue;
     out.push({
       id: row.id,
       ms,
       amountFen: row.amount_fen,
       payer: p,
       terminal: row.terminal_id,
-      sale: isNewSale(undoKeysOfRow(row)),
+      sale: isNewSale(undoKeysOfRow(row)) && !undoing.has(row.id),
       status: row.status,
     });
   }
@@ -227,6 +231,9 @@ export async function checkTerminalRecords(
       medianFen = median(recent.map((x) => x.amount_fen).sort((a, b) => a - b));
     }
   }
+  // Lines undoing a void or refund that name nothing but repeat its keys (its 参考号, or terminal and 凭证号):
+  // linked as the audit links them (linkUndoings), over the merchant's stored lines.
+  const undoing = await undoingRecordIds(db, merchantId, 'terminal', ids);
   // Split-sale episodes raised by this batch, grown in place as its later sales join them.
   const pendingSplits: AlertDraft[] = [];
   for (let i = 0; i < records.length; i += 1) {
@@ -234,7 +241,7 @@ export async function checkTerminalRecords(
     const id = ids[i];
     // A line undoing a void or refund (撤销冲正, 退货撤销) is no new sale: the sale it restores was checked when
     // it was made, and the line is neither over a limit, large, off hours nor a payer's further sale.
-    if (rec === undefined || id === undefined || !isNewSale(rec)) continue;
+    if (rec === undefined || id === undefined || !isNewSale(rec) || undoing.has(id)) continue;
     const ms = isoToEpochMs(rec.time);
     const date = localDateOf(rec.time);
     const hhmm = localHhmmOf(rec.time);

@@ -8,7 +8,14 @@ import {
   CHANNEL_NAMES_ZH,
   type Channel,
 } from '../records/vocabulary.js';
-import type { ChargeEvery, FeePlan, FeeRule, PlanCharge, RefundFeePolicy } from './plan-types.js';
+import {
+  type ChargeEvery,
+  DEFAULT_REFUND_WINDOW_DAYS,
+  type FeePlan,
+  type FeeRule,
+  type PlanCharge,
+  type RefundFeePolicy,
+} from './plan-types.js';
 
 type Lang = 'zh' | 'en';
 
@@ -141,6 +148,12 @@ export function describePlan(plan: FeePlan, lang: Lang): string {
       : `Rounding: ${plan.rounding}; tolerance: ${formatFen(plan.toleranceFen)} per transaction`,
   );
   lines.push(`${zh ? '退货手续费' : 'Refund fee'}: ${say(lang, REFUND_NAMES[plan.refundFee])}`);
+  const refundDays = plan.refundWindowDays ?? DEFAULT_REFUND_WINDOW_DAYS;
+  lines.push(
+    zh
+      ? `退货关联期: 未写原交易的退货，在原交易后 ${refundDays} 天内按金额、终端和卡号关联`
+      : `Refund window: a refund naming no original is linked by amount, terminal and card within ${refundDays} days of its sale`,
+  );
   lines.push(
     zh ? `调价通知期: 提前 ${plan.noticeDays} 天` : `Rate-change notice: ${plan.noticeDays} days in advance`,
   );

@@ -257,6 +257,7 @@ function buildPlan(file: PlanFile, tree: YamlTree): FeePlan {
     settlement: file.settlement ?? { basis: 'T', days: 1 },
     refundFee: file.refundFee ?? 'none',
     noticeDays: file.notice ?? 30,
+    ...(file.refundWindowDays === undefined ? {} : { refundWindowDays: file.refundWindowDays }),
     periods,
     charges,
     ...(file.calendar === undefined

@@ -219,6 +219,18 @@ export function checkCount(value: PlainValue | undefined): Check<number> {
   return good(Number(text));
 }
 
+/** A number of days of at least one, such as a refund window (`refundWindowDays: 360`). */
+export function checkPositiveDays(value: PlainValue | undefined): Check<number> {
+  if (value === undefined) return MISSING;
+  const text = value instanceof YamlNumber ? value.source : typeof value === 'string' ? value.trim() : '';
+  if (!/^\d{1,4}$/.test(text) || Number(text) === 0)
+    return bad(
+      `应为天数（正整数，如 180 或 360）`,
+      `expected a number of days, 1 or more (such as 180 or 360)`,
+    );
+  return good(Number(text));
+}
+
 export function checkBoolean(value: PlainValue | undefined): Check<boolean> {
   if (typeof value === 'boolean') return good(value);
   return bad(`应为 true 或 false`, `expected true or false`);

@@ -58,6 +58,12 @@ export interface SettlementCycle {
 
 export type RefundFeePolicy = 'none' | 'proportional' | 'full';
 
+/**
+ * How many days after its sale a refund that names no original is linked to it by merchant, terminal, payer and
+ * amount, when the plan does not say: acquirers accept refunds of card sales for about half a year.
+ */
+export const DEFAULT_REFUND_WINDOW_DAYS = 180;
+
 export interface FeePlan {
   readonly merchant?: string;
   readonly merchantId?: string;
@@ -67,6 +73,11 @@ export interface FeePlan {
   readonly settlement: SettlementCycle;
   readonly refundFee: RefundFeePolicy;
   readonly noticeDays: number;
+  /**
+   * How many days after its sale a refund naming no original is linked to it (`refundWindowDays`; some
+   * providers accept refunds up to 360 days). Absent: DEFAULT_REFUND_WINDOW_DAYS.
+   */
+  readonly refundWindowDays?: number;
   readonly periods: readonly PlanPeriod[];
   readonly charges: readonly PlanCharge[];
   readonly calendar?: { readonly holidays: readonly string[]; readonly workdays: readonly string[] };

@@ -185,7 +185,7 @@ describe('posguard audit of a raise told 15 days ahead of a 30-day notice', () =
     );
   });
 
-  it('keeps the plan’s late-notice warning and reports the change as neither in the plan nor noticed in time', async () => {
+  it('keeps the plan’s late-notice warning and reports the change as in the plan but not noticed in time', async () => {
     const r = report((await audit(SALES, '2026-11-01')).stdout);
     expect(r.warnings.some((w) => w.includes('仅 15 天，合同要求提前 30 天'))).toBe(true);
     expect(
@@ -197,7 +197,7 @@ describe('posguard audit of a raise told 15 days ahead of a 30-day notice', () =
         c.inPlan,
         c.noticeHonoured,
       ]),
-    ).toEqual([['2026-11-16', '0.60%', '0.63%', 20, false, false]]);
+    ).toEqual([['2026-11-16', '0.60%', '0.63%', 20, true, false]]);
   });
 
   it('finds nothing more on sales from 12-01, when the raise binds', async () => {
