@@ -483,8 +483,9 @@ export function auditMerchant(
   if (rebates.warning !== undefined) ctx.merchantWarnings.add(rebates.warning);
 
   const match = matchRecords(T, S);
-  const tLinks = findOriginals(T);
-  const sLinks = findOriginals(S);
+  const refundWindowDays = plan?.refundWindowDays ?? REFUND_WINDOW_DAYS;
+  const tLinks = findOriginals(T, { refundWindowDays });
+  const sLinks = findOriginals(S, { refundWindowDays });
   const tParent = tLinks.parent;
   const sParent = sLinks.parent;
   /**
@@ -578,13 +579,13 @@ export function auditMerchant(
     statementInDoubt.add(a.cancel);
     const t = match.terminalOf[a.cancel] ?? -1;
     if (t >= 0) journalInDoubt.add(t);
-    pushAmbiguousOriginal(ctx, S, a, scoped, inDates);
+    pushAmbiguousOriginal(ctx, S, a, scoped, inDates, refundWindowDays);
   }
   for (const a of tLinks.ambiguous) {
     const s = match.settlementOf[a.cancel] ?? -1;
     if (s >= 0) statementInDoubt.add(s);
     if (journalInDoubt.has(a.cancel) || (s >= 0 && statementSaleOf(s).sale >= 0)) continue;
-    pushAmbiguousOriginal(ctx, T, a, scoped, inDates);
+    pushAmbiguousOriginal(ctx, T, a, scoped, inDates, refundWindowDays);
   }
 
   // Formula inference over the statement's settled sales, per channel, card and amount band.
@@ -1615,6 +1616,7 @@ function pushAmbiguousOriginal(
   a: AmbiguousOriginal,
   scoped: boolean,
   inDates: (date: string) => boolean,
+  refundWindowDays: number,
 ): void {
   const p = lines[a.cancel];
   if (p === undefined || (scoped && !inDates(localDateOf(p.record.time)))) return;
@@ -1626,10 +1628,10 @@ function pushAmbiguousOriginal(
   const countZh = a.more ? `${n} 笔以上` : `${n} 笔`;
   const countEn = a.more ? `more than ${n}` : `${n}`;
   const rulesZh = refund
-    ? `同商户，终端与付款卡号两边都有时相同，未退金额不小于退货金额，且在退货前 ${REFUND_WINDOW_DAYS} 天内`
+    ? `同商户，终端与付款卡号两边都有时相同，未退金额不小于退货金额，且在退货前 ${refundWindowDays} 天内`
     : '同商户、同一天、同金额，终端与付款卡号两边都有时相同';
   const rulesEn = refund
-    ? `same merchant, and terminal and card where both show them, enough not yet refunded, within ${REFUND_WINDOW_DAYS} days before`
+    ? `same merchant, and terminal and card where both show them, enough not yet refunded, within ${refundWindowDays} days before`
     : 'same merchant, day and amount, and terminal and card where both show them';
   ctx.ambiguous.push({
     reason: `${whatZh} ${d.zh} 未标明原交易（或标明的不在所给文件中），可能是其原交易的消费有 ${countZh}（${rulesZh}），无法确定是哪一笔`,
