@@ -43,9 +43,17 @@ import {
   type ValueField,
 } from './preset.js';
 import type { OverrideContext, PresetOverride } from './presets/index.js';
+import { UnmappedMoneyWatch, unmappedMoneyWarning } from './presets/unmapped-money.js';
 import { SideColumnWatch, sideColumnWarning } from './side-columns.js';
 import { referenceDateOfTitle } from './title-lines.js';
-import { type Direction, isVagueType, namesOnlyChannel, typeFromMemo, ValueMap } from './value-map.js';
+import {
+  type Direction,
+  isCancelledStatus,
+  isVagueType,
+  namesOnlyChannel,
+  typeFromMemo,
+  ValueMap,
+} from './value-map.js';
 
 /** The fields warnRepeatedNames names, in Chinese. */
 const FIELD_ZH: Partial<Record<PresetField, string>> = {
@@ -510,6 +518,8 @@ export class TableReader {
   private summaryRowsRead = -1;
   /** A bank table of one amount column and no direction column: its unused columns that may say 收/支. */
   private sides: SideColumnWatch | undefined;
+  /** A statement's unused money columns, watched for amounts (unmapped-money.ts). */
+  private unmappedMoney: UnmappedMoneyWatch | undefined;
   /** The lines above the header, for the date their title names. */
   private readonly titleTexts: string[] = [];
   /** What gives a date without a year its year when the row has no settlement date: the title's, the file's. */
@@ -745,6 +755,11 @@ export class TableReader {
     if (override?.finishRecord) {
       const out = override.finishRecord(record, row.map(cellText), this.ctx);
       if (out === null) {
+        // A line the override drops as another line's repeat (Leshua's 进账 line after its 冻结 line) is still one
+        // of the lines the file's 合计 row adds up.
+        this.rawSums.amount += this.pendingRaw.amount;
+        this.rawSums.fee += this.pendingRaw.fee;
+        this.rawSums.settled += this.pendingRaw.settled;
         this.skip();
         return;
       }
@@ -772,6 +787,7 @@ export class TableReader {
     // Counted on the final record: an override may set the channel itself (the WeChat and Alipay bills do).
     if (this.channelGuess !== undefined && record.channel === this.channelGuess) this.channelsInferred++;
     this.summary.rows++;
+    if (this.unmappedMoney?.active) this.unmappedMoney.row((i) => row[i], this.pendingRaw, rowNo);
     if (this.pendingUnreadRate !== undefined) this.noteUnreadRate(rowNo, this.pendingUnreadRate);
     if (this.pendingFeeSign !== FeeSignNote.AsWritten) this.noteFeeSign(rowNo);
     for (const { field, text } of this.pendingUnreadDates) this.noteUnreadDate(field, rowNo, text);
@@ -852,6 +868,15 @@ export class TableReader {
         file: this.options.file,
         message: `“${header}”列有 ${n} 个编号被 Excel 改成了科学计数法（如 1.23457E+11），原编号已无法还原：这些行照常核对手续费和金额，但不能按该编号配对；请把该列设为文本后重新导出`,
         messageEn: `${n} values of column "${header}" were turned into E-notation by Excel (like 1.23457E+11) and cannot be restored: their rows are still checked for fees and amounts but cannot be matched by that number; export the column as text`,
+      });
+    }
+    for (const column of this.unmappedMoney?.found() ?? []) {
+      const { zh, en } = unmappedMoneyWarning(this.options.file, column);
+      this.summary.warnings.push({
+        code: 'column.unmapped-money',
+        file: this.options.file,
+        message: zh,
+        messageEn: en,
       });
     }
     for (const side of this.sides?.found() ?? []) {
@@ -1765,6 +1790,19 @@ export class TableReader {
       this.memoIndexes.sort((a, b) => a - b);
       this.lastUsedIndex = Math.max(this.lastUsedIndex, ...this.memoIndexes);
     }
+    if (this.kind === 'settlement' && this.header !== undefined) {
+      const used = new Set([...Object.values(this.at), ...this.memoIndexes, ...this.dcMarks.values()]);
+      used.add(this.filterIndex);
+      // Known: the override's columns, every alias of the preset, and the names of the columns read (a header
+      // naming two columns 金额, of which the mapping picked one by number).
+      const known = new Set(this.options.override?.knownColumns?.map((h) => normaliseHeader(h).key));
+      for (const i of used) if (this.headerKeys[i] !== undefined) known.add(this.headerKeys[i]);
+      for (const refs of Object.values(preset.columns))
+        for (const ref of Array.isArray(refs) ? refs : [refs])
+          if (typeof ref === 'string') known.add(normaliseHeader(ref).key);
+      const unit = this.cols.get('amount')?.unit;
+      this.unmappedMoney = new UnmappedMoneyWatch(this.header, used, known, unit === 'fen' ? 'fen' : 'yuan');
+    }
     const c = this.cols;
     if (this.kind === 'bank' && this.header !== undefined && c.has('amount') && !c.has('direction')) {
       if (!c.has('credit') && !c.has('debit')) {
@@ -2229,6 +2267,14 @@ export class TableReader {
       if (s === 'skip') return SKIP;
       if (s === undefined) this.note('status', statusText);
       else status = s as RecordStatus;
+      // 已取消 on a sale that shows it was paid (a 参考号, a fee charged): a void, not an order never paid.
+      if (
+        status === 'failed' &&
+        type === 'sale' &&
+        ((fee !== undefined && fee !== 0) || this.text('refNo', cells) !== undefined) &&
+        isCancelledStatus(statusText)
+      )
+        status = 'voided';
     }
     // 已撤销 on a sale: it went through and was voided later. On the void's own line (撤销成功) it is the void
     // that succeeded.

@@ -176,7 +176,8 @@ const STATUS: Record<string, RecordStatus> = {
   关闭: 'failed',
   closed: 'failed',
   // A cashier's order closed, cancelled or timed out before the customer paid: it never settles. 待支付/未支付
-  // below is an order still open, pending rather than failed.
+  // below is an order still open, pending rather than failed. 已取消 (取消, cancelled) is read so only by default:
+  // see isCancelledStatus for the line that shows it was paid, and so was voided.
   交易关闭: 'failed',
   订单关闭: 'failed',
   交易已关闭: 'failed',
@@ -245,7 +246,8 @@ const ALLOWED: Record<ValueField, ReadonlySet<string>> = {
   type: new Set<string>([...RECORD_TYPES, 'skip']),
   channel: new Set<string>(CHANNELS),
   card: new Set<string>(CARD_TYPES),
-  status: new Set(['success', 'failed', 'pending', 'skip']),
+  // voided / reversed: a provider whose 已取消 (or another word) means a paid sale cancelled says so in its preset.
+  status: new Set(['success', 'failed', 'pending', 'voided', 'reversed', 'skip']),
   direction: new Set(['in', 'out', 'skip']),
 };
 
@@ -312,6 +314,22 @@ export class ValueMap {
     if (this.cache.size < 10_000) this.cache.set(raw, value ?? null);
     return value;
   }
+}
+
+/**
+ * Whether a status is a cancellation (已取消, 取消, 订单取消, 交易取消, 取消成功, cancelled) that STATUS reads as an
+ * order never paid. The word says nothing of when the order was cancelled. Before payment (a cashier's order the
+ * customer walked away from) nothing moved and nothing settles: failed. After payment a cancellation is a 撤销
+ * (void): on a card the same day, same batch and full amount, on a scan-code payment the cancel call refunds the
+ * paid order in full (DOMAIN.md §4.2); the sale went through and must be read as voided, so that a statement
+ * still settling it (void_settled) or netting it is checked, not dropped as a sale that never happened. The line
+ * tells them apart (table-reader.ts): a 参考号 is assigned by the card network's centre only to an authorised
+ * transaction (DOMAIN.md §2.8), and a fee is charged only on money taken; a cancelled line carrying either was
+ * paid. A provider whose 已取消 always means a paid sale voided maps it to voided in its preset's values.
+ */
+export function isCancelledStatus(raw: string): boolean {
+  const key = normaliseValue(raw);
+  return /取消|cancel/.test(key) && !/撤销|撤消|冲正|充正/.test(key);
 }
 
 /**

@@ -51,6 +51,17 @@ const ACCOUNT = /^#账号[:：]\s*\[?\s*(\d{10,20})/;
  * (the 汇总 table's 实收净额).
  */
 export const alipayOverride: PresetOverride = {
+  // 商家优惠 is read below; the others are what the customer paid 订单金额 with (red packets, points, the
+  // platform's discounts, coupons and cards), of which 商家实收 already nets the merchant's own.
+  knownColumns: [
+    '商家优惠',
+    '支付宝红包',
+    '集分宝',
+    '支付宝优惠',
+    '券核销金额',
+    '商家红包消费金额',
+    '卡消费金额',
+  ],
   transformLine(line, ctx) {
     const bare = toHalfWidth(line.replace(/^[\s\ufeff]+/, ''));
     const account = ACCOUNT.exec(bare);

@@ -76,6 +76,11 @@ export interface PresetOverride {
    * engine compares them with the rows read and warns on a difference.
    */
   summaryCheck?(ctx: OverrideContext): SummaryTotals | undefined;
+  /**
+   * Money columns the override reads itself, or knows to take nothing from the merchant (the platform's coupons,
+   * amounts the settled one already nets): the import does not warn that they were not read (unmapped-money.ts).
+   */
+  readonly knownColumns?: readonly string[];
 }
 
 /** Builds a RejectedReason. */

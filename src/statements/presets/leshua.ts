@@ -1,4 +1,5 @@
 import { formatFen } from '../../money/fen.js';
+import type { PosRecord } from '../../records/index.js';
 import { normaliseHeader } from '../header-match.js';
 import { cellsByHeader } from './header-cells.js';
 import type { OverrideContext, PresetOverride } from './index.js';
@@ -20,6 +21,10 @@ export const FROZEN_LABEL = '资金冻结';
 export const RELEASED_LABEL = '资金解冻';
 /** ctx.state key: the row transformRow found to be a 解冻 line, for finishRecord to make a release of. */
 const RELEASING = 'leshua.releasing';
+/** ctx.state key: the orders of this file's 进账 sale lines not yet frozen, by pairKey. */
+const SETTLED_ORDERS = 'leshua.settledOrders';
+/** ctx.state key: the orders of this file's 冻结 lines read as the frozen sale (no 进账 line before), by pairKey. */
+const FROZEN_ORDERS = 'leshua.frozenOrders';
 
 /**
  * Leshua trade file: the provider order number sits in whichever of 第三方订单号 / 上游订单号(微信、支付宝) /
@@ -31,6 +36,12 @@ const RELEASING = 'leshua.releasing';
  * a short settlement of money frozen. A 解冻 line releases it, a day or more later: not a second sale but money
  * given back outside a sale (a rebate, labelled 资金解冻, keyed by the sale's order number) on its own day, which
  * the audit adds to that day's payout and sets only against money frozen. Both are named in a warning.
+ *
+ * The same order may be on two lines of one file: a 进账 line (the money came in) and a 冻结 line (then held). It is
+ * one sale, settled and priced once: the first of the two lines is the sale, the other is only the hold. A 冻结 line
+ * after its 进账 line is a deduction of the held money labelled 资金冻结 (so the day's payout nets the two lines to
+ * the money actually paid and the audit reports the hold as it does a 冻结 line alone); a 进账 line after its 冻结
+ * line adds nothing the frozen sale did not already say and is skipped. Never a second sale (duplicate_settlement).
  */
 export const leshuaOverride: PresetOverride = {
   transformRow(cells, ctx) {
@@ -64,6 +75,25 @@ export const leshuaOverride: PresetOverride = {
     } else if (cell('资金流向') === '冻结' && record.type === 'sale') {
       // Held: what this line would have settled, as read (the amount less the fee when the file leaves it out).
       const held = record.settledFen ?? record.amountFen - (record.feeFen ?? 0);
+      const key = pairKey(record);
+      const settledOrders = orders(ctx, SETTLED_ORDERS);
+      if (key !== undefined && settledOrders.has(key)) {
+        // The sale came in on its own 进账 line: this line only holds its money back.
+        settledOrders.delete(key);
+        const fen = Math.abs(held);
+        const { feeFen: _fee, rate: _rate, ...rest } = record;
+        lines(ctx, 'heldAfterIn').push({
+          row: ctx.row,
+          orderNo: record.orderNo ?? '',
+          amountFen: record.amountFen,
+          settledFen: fen,
+        });
+        return withProviderOrderNo(
+          { ...rest, type: 'deduction', amountFen: -fen, settledFen: -fen, label: FROZEN_LABEL },
+          cell,
+        );
+      }
+      if (key !== undefined) orders(ctx, FROZEN_ORDERS).add(key);
       out = { ...record, settledFen: 0, label: FROZEN_LABEL };
       lines(ctx, 'frozen').push({
         row: ctx.row,
@@ -71,13 +101,24 @@ export const leshuaOverride: PresetOverride = {
         amountFen: record.amountFen,
         settledFen: held,
       });
+    } else if (cell('资金流向') === '进账' && record.type === 'sale') {
+      const key = pairKey(record);
+      if (key !== undefined) {
+        const frozenOrders = orders(ctx, FROZEN_ORDERS);
+        if (frozenOrders.has(key)) {
+          // Its 冻结 line came first and is the sale (settled ¥0.00, held): this line is the same sale again.
+          frozenOrders.delete(key);
+          lines(ctx, 'inAfterHeld').push({
+            row: ctx.row,
+            orderNo: record.orderNo ?? '',
+            amountFen: record.amountFen,
+          });
+          return null;
+        }
+        orders(ctx, SETTLED_ORDERS).add(key);
+      }
     }
-    if (out.providerOrderNo !== undefined) return out;
-    for (const name of ['上游订单号(微信、支付宝)', '上游订单号(网、银联)']) {
-      const value = cell(name);
-      if (value !== '' && value !== '*') return { ...out, providerOrderNo: value };
-    }
-    return out;
+    return withProviderOrderNo(out, cell);
   },
 
   // Called once at the end of the file: the place to name the held lines, all of them counted.
@@ -89,6 +130,23 @@ export const leshuaOverride: PresetOverride = {
         'leshua.frozen',
         `${ctx.file} 中有 ${frozen.length} 笔交易的资金流向为“冻结”（${listed(frozen, 'zh')}）：已作为交易导入，但结算款共 ${formatFen(held)} 由乐刷暂扣，当天结算记为 ¥0.00（资金冻结），“解冻”前不会打款到账，请向服务商询问冻结原因`,
         `${ctx.file}: ${frozen.length} ${frozen.length === 1 ? 'sale is' : 'sales are'} marked 冻结 (frozen) in 资金流向 (${listed(frozen, 'en')}): ${frozen.length === 1 ? 'imported as a sale' : 'imported as sales'} settled ¥0.00 that day (资金冻结), as Leshua holds their settled money, ${formatFen(held)} in all, and pays it out only once a 解冻 line releases it; ask the provider why`,
+      );
+    }
+    const heldAfterIn = lines(ctx, 'heldAfterIn');
+    if (heldAfterIn.length > 0) {
+      const held = heldAfterIn.reduce((n, l) => n + (l.settledFen ?? 0), 0);
+      ctx.warn(
+        'leshua.frozen-after-in',
+        `${ctx.file} 中有 ${heldAfterIn.length} 行资金流向为“冻结”的交易此前已有同一订单的“进账”行（${listed(heldAfterIn, 'zh')}）：交易按“进账”行导入一次，“冻结”行作为从当天结算中扣下的资金冻结导入，共 ${formatFen(held)} 由乐刷暂扣，“解冻”前不会打款到账，请向服务商询问冻结原因`,
+        `${ctx.file}: ${heldAfterIn.length} ${heldAfterIn.length === 1 ? 'line' : 'lines'} marked 冻结 (frozen) in 资金流向 ${heldAfterIn.length === 1 ? 'follows a 进账 line' : 'follow 进账 lines'} of the same order (${listed(heldAfterIn, 'en')}): each sale is imported once, from its 进账 line, and the 冻结 line as money held back from that day's payout (资金冻结), ${formatFen(held)} in all, paid out only once a 解冻 line releases it; ask the provider why`,
+      );
+    }
+    const inAfterHeld = lines(ctx, 'inAfterHeld');
+    if (inAfterHeld.length > 0) {
+      ctx.warn(
+        'leshua.in-after-frozen',
+        `${ctx.file} 中有 ${inAfterHeld.length} 行资金流向为“进账”的交易与此前一行“冻结”是同一订单（${listed(inAfterHeld, 'zh')}）：交易已按“冻结”行导入一次，“进账”行未再作为交易导入`,
+        `${ctx.file}: ${inAfterHeld.length} ${inAfterHeld.length === 1 ? 'line' : 'lines'} marked 进账 (in) in 资金流向 ${inAfterHeld.length === 1 ? 'is' : 'are'} the order of an earlier 冻结 line (${listed(inAfterHeld, 'en')}): the sale is imported once, from its 冻结 line, and the 进账 line is not imported again as a sale`,
       );
     }
     const released = lines(ctx, 'released');
@@ -104,7 +162,39 @@ export const leshuaOverride: PresetOverride = {
   },
 };
 
-function lines(ctx: OverrideContext, which: 'frozen' | 'released'): HeldLine[] {
+/** The provider order number from the 上游订单号 columns when 第三方订单号 left it out (see leshuaOverride). */
+function withProviderOrderNo(record: PosRecord, cell: (...names: string[]) => string): PosRecord {
+  if (record.providerOrderNo !== undefined) return record;
+  for (const name of ['上游订单号(微信、支付宝)', '上游订单号(网、银联)']) {
+    const value = cell(name);
+    if (value !== '' && value !== '*') return { ...record, providerOrderNo: value };
+  }
+  return record;
+}
+
+/** What pairs a 进账 line with a 冻结 line of the same order: merchant and 订单号, else 参考号 and 终端号. */
+function pairKey(record: PosRecord): string | undefined {
+  const merchant = record.merchantId ?? '';
+  if (record.orderNo !== undefined && record.orderNo !== '' && record.orderNo !== '*')
+    return `${merchant}\u0000order\u0000${record.orderNo}`;
+  if (record.refNo !== undefined && record.refNo !== '' && record.refNo !== '*')
+    return `${merchant}\u0000ref\u0000${record.refNo}\u0000${record.terminalId ?? ''}`;
+  return undefined;
+}
+
+function orders(ctx: OverrideContext, key: string): Set<string> {
+  let set = ctx.state[key] as Set<string> | undefined;
+  if (set === undefined) {
+    set = new Set<string>();
+    ctx.state[key] = set;
+  }
+  return set;
+}
+
+function lines(
+  ctx: OverrideContext,
+  which: 'frozen' | 'released' | 'heldAfterIn' | 'inAfterHeld',
+): HeldLine[] {
   const key = `leshua.${which}`;
   let list = ctx.state[key] as HeldLine[] | undefined;
   if (list === undefined) {

@@ -60,6 +60,17 @@ function merchantDiscountFen(record: PosRecord, cell: (...names: string[]) => st
  * the cashier journal, showing the order total, includes.
  */
 export const wechatOverride: PresetOverride = {
+  // 订单金额 and 申请退款金额 are read below; the coupons (代金券, 充值券, the legacy 企业红包) are what the customer
+  // paid with, not money taken from the merchant: 应结订单金额 already leaves out the merchant's own.
+  knownColumns: [
+    '订单金额',
+    '申请退款金额',
+    '代金券金额',
+    '代金券或立减优惠金额',
+    '充值券退款金额',
+    '企业红包金额',
+    '企业红包退款金额',
+  ],
   transformLine(line, ctx) {
     const bare = line.replace(/^[\s\ufeff`]+/, '');
     if (bare.startsWith('总交易单数')) {
