@@ -40,7 +40,8 @@ describe('renderTable', () => {
   it('starts with the total: ¥0.99 + ¥0.40 + ¥0.08 = ¥1.47 over three transactions and the rate change', () => {
     const text = renderTable(sampleReport(), { lang: 'zh' });
     expect(text.split('\n')[0]).toBe(
-      '共多扣 ¥1.47，涉及 3 笔交易，自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%',
+      // The change accounts for ¥1.39 of ¥1.47 (the other ¥0.08 is no rate change): its share is said.
+      '共多扣 ¥1.47，涉及 3 笔交易；其中自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（多扣 ¥1.39，2 笔）',
     );
     // Loss: 0.99 + 0.40 + 5.00 + 0.08 + 198.80 = 205.27.
     expect(text.split('\n')[1]).toBe('合计损失 ¥205.27，问题 5 项');
@@ -49,7 +50,7 @@ describe('renderTable', () => {
   it('speaks English with lang en', () => {
     const text = renderTable(sampleReport(), { lang: 'en' });
     expect(text.split('\n')[0]).toBe(
-      'Overcharged ¥1.47 in total on 3 transaction(s); since 2026-08-03 the credit card rate went from 0.60% to 0.68%',
+      'Overcharged ¥1.47 in total on 3 transaction(s); of which: since 2026-08-03 the credit card rate went from 0.60% to 0.68% (¥1.39 on 2 transaction(s))',
     );
     expect(text).toContain('Findings (5)');
   });
@@ -145,10 +146,11 @@ describe('headline', () => {
     const report = sampleReport();
     report.rateChanges = ['m1', 'm2', 'm3', 'm4', 'm5'].map((m) => change(m));
     expect(headline(report, 'zh')).toBe(
-      '共多扣 ¥1.47，涉及 3 笔交易，自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（5 个商户）',
+      // The sample's findings are none of m1–m5's: the change accounts for none of the total.
+      '共多扣 ¥1.47，涉及 3 笔交易；自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（5 个商户，未计多扣）',
     );
     expect(headline(report, 'en')).toBe(
-      'Overcharged ¥1.47 in total on 3 transaction(s); since 2026-08-03 the credit card rate went from 0.60% to 0.68% (5 merchants)',
+      'Overcharged ¥1.47 in total on 3 transaction(s); since 2026-08-03 the credit card rate went from 0.60% to 0.68% (5 merchants, no overcharge counted)',
     );
   });
 
@@ -160,14 +162,14 @@ describe('headline', () => {
       change('m1', { channel: 'nfc', card: 'debit', band: '1000–5000.5', date: '2026-08-05' }),
     ];
     expect(headline(report, 'en')).toBe(
-      'Overcharged ¥1.47 in total on 3 transaction(s); since 2026-08-03 the WeChat rate went from 0.38% to 0.68%; ' +
-        'since 2026-08-04 the UnionPay QR · credit card (up to ¥1,000) rate went from 0.60% to 0.68%; ' +
-        'since 2026-08-05 the NFC · debit card (over ¥1,000 up to ¥5,000.50) rate went from 0.60% to 0.68%',
+      'Overcharged ¥1.47 in total on 3 transaction(s); since 2026-08-03 the WeChat rate went from 0.38% to 0.68% (no overcharge counted); ' +
+        'since 2026-08-04 the UnionPay QR · credit card (up to ¥1,000) rate went from 0.60% to 0.68% (no overcharge counted); ' +
+        'since 2026-08-05 the NFC · debit card (over ¥1,000 up to ¥5,000.50) rate went from 0.60% to 0.68% (no overcharge counted)',
     );
     expect(headline(report, 'zh')).toBe(
-      '共多扣 ¥1.47，涉及 3 笔交易，自 2026-08-03 起微信费率由 0.38% 变为 0.68%；' +
-        '自 2026-08-04 起银联二维码·贷记卡（金额 ¥1,000 及以下）费率由 0.60% 变为 0.68%；' +
-        '自 2026-08-05 起闪付·借记卡（金额 ¥1,000 以上至 ¥5,000.50）费率由 0.60% 变为 0.68%',
+      '共多扣 ¥1.47，涉及 3 笔交易；自 2026-08-03 起微信费率由 0.38% 变为 0.68%（未计多扣）；' +
+        '自 2026-08-04 起银联二维码·贷记卡（金额 ¥1,000 及以下）费率由 0.60% 变为 0.68%（未计多扣）；' +
+        '自 2026-08-05 起闪付·借记卡（金额 ¥1,000 以上至 ¥5,000.50）费率由 0.60% 变为 0.68%（未计多扣）',
     );
     // The table's 金额段 column: all amounts in words, never the code “all”.
     const zh = renderTable(sampleReport(), { lang: 'zh' });
@@ -192,8 +194,8 @@ describe('headline', () => {
     ];
     const line = headline(report, 'zh');
     expect(line).toBe(
-      '共多扣 ¥1.47，涉及 3 笔交易，自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（2 个商户）；' +
-        '自 2026-08-03 起借记卡费率由 0.60% 变为 0.68%；自 2026-08-10 起贷记卡费率由 0.60% 变为 0.68%；另有 1 处费率变化',
+      '共多扣 ¥1.47，涉及 3 笔交易；自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（2 个商户，未计多扣）；' +
+        '自 2026-08-03 起借记卡费率由 0.60% 变为 0.68%（未计多扣）；自 2026-08-10 起贷记卡费率由 0.60% 变为 0.68%（未计多扣）；另有 1 处费率变化',
     );
   });
 

@@ -1,4 +1,5 @@
 import type { Lang } from '../cli/lang.js';
+import { changeShares } from '../explain/change-shares.js';
 import { diagnosisLines } from '../explain/render-diagnoses.js';
 import { formatFen } from '../money/fen.js';
 import {
@@ -353,35 +354,86 @@ function overchargedCount(report: AuditReport): number {
  * The rate changes as the headline tells them: an agent's provider raises many merchants' rates the same day,
  * and one clause with the merchant count says that better than the same clause once per merchant.
  */
-function groupedChanges(changes: readonly RateChange[]): { change: RateChange; merchants: number }[] {
-  const groups = new Map<string, { change: RateChange; merchants: Set<string> }>();
+function groupedChanges(
+  changes: readonly RateChange[],
+): { change: RateChange; merchants: number; members: RateChange[] }[] {
+  const groups = new Map<string, { change: RateChange; merchants: Set<string>; members: RateChange[] }>();
   for (const c of changes) {
     const key = sameChangeKey(c);
-    const group = groups.get(key) ?? { change: c, merchants: new Set<string>() };
+    const group = groups.get(key) ?? { change: c, merchants: new Set<string>(), members: [] };
     group.merchants.add(c.merchantId ?? '');
+    group.members.push(c);
     groups.set(key, group);
   }
-  return [...groups.values()].map((g) => ({ change: g.change, merchants: g.merchants.size }));
+  return [...groups.values()].map((g) => ({
+    change: g.change,
+    merchants: g.merchants.size,
+    members: g.members,
+  }));
 }
 
 /**
  * The one sentence a merchant reads first:
- * “共多扣 ¥1,284.50，涉及 312 笔交易，自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%”.
+ * “共多扣 ¥1,284.50，涉及 312 笔交易，自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%”. When the rate changes do
+ * not account for the whole overcharge (a cap never applied, a fee kept on a voided sale), each change says its
+ * own part: “共多扣 ¥41.10，涉及 145 笔交易；其中自 2026-10-11 起贷记卡费率由 0.60% 变为 0.63%（多扣 ¥14.49，144 笔）”.
  */
 export function headline(report: AuditReport, lang: Lang): string {
   const s = report.summary;
   const en = lang === 'en';
   const groups = groupedChanges(report.rateChanges);
-  const changes = groups.slice(0, 3).map(({ change, merchants }) => {
+  const n = overchargedCount(report);
+  const shares = changeShares(report);
+  const shareOf = (members: readonly RateChange[]) =>
+    members.reduce(
+      (a, c) => {
+        const share = shares.get(c);
+        return share === undefined
+          ? a
+          : { fen: a.fen + share.overchargeFen, count: a.count + share.transactions };
+      },
+      { fen: 0, count: 0 },
+    );
+  const explained = shareOf(report.rateChanges);
+  // The changes' parts are told only when they are not the whole: the bare clause reads as the cause of all of it.
+  const apart = s.overchargeFen > 0 && (explained.fen !== s.overchargeFen || explained.count !== n);
+  const changes = groups.slice(0, 3).map(({ change, merchants, members }) => {
     const sentence = rateChangeSentence(change, lang);
-    if (merchants < 2) return sentence;
-    return en ? `${sentence} (${merchants} merchants)` : `${sentence}（${merchants} 个商户）`;
+    // One parenthesis: how many merchants, and (when the changes are not the whole) what part is this change's.
+    const notes: string[] = [];
+    if (merchants >= 2) notes.push(en ? `${merchants} merchants` : `${merchants} 个商户`);
+    if (apart) {
+      const share = shareOf(members);
+      notes.push(
+        share.fen === 0
+          ? en
+            ? 'no overcharge counted'
+            : '未计多扣'
+          : en
+            ? `${formatFen(share.fen)} on ${share.count} transaction(s)`
+            : `多扣 ${formatFen(share.fen)}，${share.count} 笔`,
+      );
+    }
+    if (notes.length === 0) return sentence;
+    return en ? `${sentence} (${notes.join(', ')})` : `${sentence}（${notes.join('，')}）`;
   });
   const more = groups.length - changes.length;
   if (more > 0) changes.push(en ? `and ${more} more rate change(s)` : `另有 ${more} 处费率变化`);
   const tail = changes.length > 0 ? (en ? `; ${changes.join('; ')}` : `，${changes.join('；')}`) : '';
   if (s.overchargeFen > 0) {
-    const n = overchargedCount(report);
+    if (apart && changes.length > 0) {
+      const parts =
+        explained.fen > 0
+          ? en
+            ? `; of which: ${changes.join('; ')}`
+            : `；其中${changes.join('；')}`
+          : en
+            ? `; ${changes.join('; ')}`
+            : `；${changes.join('；')}`;
+      return en
+        ? `Overcharged ${formatFen(s.overchargeFen)} in total on ${n} transaction(s)${parts}`
+        : `共多扣 ${formatFen(s.overchargeFen)}，涉及 ${n} 笔交易${parts}`;
+    }
     return en
       ? `Overcharged ${formatFen(s.overchargeFen)} in total on ${n} transaction(s)${tail}`
       : `共多扣 ${formatFen(s.overchargeFen)}，涉及 ${n} 笔交易${tail}`;

@@ -28,7 +28,7 @@ export interface RunOptions {
 
 // The main jobs, in the order a merchant meets them; every command's own --help has more.
 const TOP_HELP_ZH = `
-示例:
+示例：
   posguard audit examples/                                        # 核对一个目录（按内容识别结算单、流水、银行流水和方案）
   posguard audit examples/ --format html --out 跳点报告.html       # 离线 HTML 报告
   posguard audit examples/ --format json > report.json            # 供脚本使用

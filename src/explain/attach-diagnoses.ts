@@ -13,6 +13,7 @@ import { addDays, dayNumber, localDateOf } from '../time/shanghai.js';
 import type { Cause, Confidence, Diagnosis, Remedy } from './diagnosis-types.js';
 import type { DevicesFile } from './parse-devices.js';
 import { remedySteps } from './remedies.js';
+import { bandContains } from './change-shares.js';
 
 export interface DiagnoseOptions {
   /** Terminal software histories (devices.yaml), for the software-update rule. */
@@ -152,25 +153,19 @@ const capitalise = (text: string) => `${text.charAt(0).toUpperCase()}${text.slic
 /** The verb that goes with a count: `was`/`were`, `has`/`have`. */
 const verb = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
-/** Whether an amount falls in a rate change's amount band (`all`, `≤1000`, `>1000`, `1000–5000`, yuan). */
-export function bandContains(band: string, amountFen: number): boolean {
-  const a = Math.abs(amountFen);
-  const num = (s: string) => {
-    const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(s.trim());
-    return m === null ? undefined : Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  };
-  if (band === 'all') return true;
-  if (band.startsWith('≤')) return a <= (num(band.slice(1)) ?? Number.POSITIVE_INFINITY);
-  if (band.startsWith('>')) return a > (num(band.slice(1)) ?? -1);
-  const [lo, hi] = band.split('–');
-  if (lo !== undefined && hi !== undefined)
-    return a > (num(lo) ?? -1) && a <= (num(hi) ?? Number.POSITIVE_INFINITY);
-  return true;
-}
-
 const ppm = (rate: string): number | undefined => {
   const p = parseRate(rate);
   return p.ok ? p.value : undefined;
+};
+
+/**
+ * What is known of a deduction when no plan was given: not that the merchant never agreed to it or was never told
+ * (nothing here shows either), only that the fees charged before do not account for it; the provider is to show
+ * what it rests on. No word of a contract or a plan: the letter then cites neither.
+ */
+const NO_PLAN_CHARGES = {
+  zh: '这些扣款不是按此前实收的手续费率收取的手续费，本次核对没有收费约定可以对照，无从判断商户是否同意过、是否事先收到过收费通知；应请收单机构出示商户同意这些收费的协议或事先的收费通知，出示不了的应当退还',
+  en: 'These deductions are no fee at the rates charged before; with no fee agreement to check them against, whether the merchant agreed to them or was told of them beforehand is not known here; the provider should show the agreement or the prior fee notice they rest on, and refund what it cannot show',
 };
 
 const SETTLEMENT_MODE_LABEL = /秒到|D\s*\+?\s*0|T\s*\+?\s*0|提现|即时到账|实时到账|快速到账|垫资|加急/i;
@@ -181,6 +176,8 @@ const PROMO_DAYS = [30, 60, 90, 180, 365];
 
 interface Draft {
   cause: Cause;
+  /** Diagnosis.tag: what the group is when the cause's name would misname it. */
+  tag?: { zh: string; en: string };
   merchantId: string;
   key: string;
   title: string;
@@ -202,6 +199,7 @@ function finish(d: Draft): Diagnosis {
   return {
     id,
     cause: d.cause,
+    ...(d.tag === undefined ? {} : { tag: d.tag }),
     ...(d.merchantId === '' ? {} : { merchantId: d.merchantId }),
     title: d.title,
     titleEn: d.titleEn,
@@ -215,6 +213,14 @@ function finish(d: Draft): Diagnosis {
     confidence: d.confidence,
     ...remedySteps(d.cause, d.steps),
   };
+}
+
+/**
+ * Whether a line of a diagnosis's evidence is the one on suspected duplicate charges (`4 笔疑似重复扣款：…` /
+ * `4 suspected duplicate charges: …`): sales that may have charged a cardholder twice, no money of the merchant's.
+ */
+export function isDuplicateChargeEvidence(line: string): boolean {
+  return /^\d+ 笔疑似重复扣款：|^\d+ suspected duplicate charges?:/.test(line);
 }
 
 /** Groups the report's findings and attributes each group to its likely cause (rules in the README). */
@@ -310,7 +316,10 @@ function diagnoseMerchant(
     if (fs === undefined) byChange.set(best, [f]);
     else fs.push(f);
   }
-  for (const [change, fs] of byChange) push(rateChangeDraft(merchantId, change, fs, plan, known));
+  for (const [change, fs] of byChange)
+    push(
+      rateChangeDraft(merchantId, change, fs, plan, known, uncounted(change, fs, changes, findings, plan)),
+    );
 
   // 2. Software updates recorded in devices.yaml, before the per-terminal rules claim the same findings.
   for (const file of devices)
@@ -487,7 +496,7 @@ function diagnoseMerchant(
         `自 ${first} 起至 ${last}，${days} 个结算日的结算款中扣除“${list(perPayoutLabels, 'zh')}”，每次 ${list(each.map(formatFen), 'zh')}，合计 ${formatFen(sum(perPayout, 'lossFen'))}`,
         `每次结算都扣一笔固定费用，这是 D0/秒到（提现）的按笔手续费${
           cycle === undefined
-            ? '；商户没有同意过此项费用，也没有收费通知告知'
+            ? `；${NO_PLAN_CHARGES.zh}`
             : `，而合同约定的结算周期是 ${cycle}，合同中没有约定此项费用`
         }`,
       ],
@@ -495,7 +504,7 @@ function diagnoseMerchant(
         `From ${first} to ${last}, "${list(perPayoutLabels, 'en')}" was deducted from the payout on ${count(days, 'settlement day')}, ${list(each.map(formatFen), 'en')} each, ${formatFen(sum(perPayout, 'lossFen'))} in all`,
         `A fixed fee on every payout is the per-payout fee of D0/instant settlement${
           cycle === undefined
-            ? '; the merchant never agreed to such a charge and no fee notice announced it'
+            ? `; ${NO_PLAN_CHARGES.en.charAt(0).toLowerCase()}${NO_PLAN_CHARGES.en.slice(1)}`
             : `, while the contract's cycle is ${cycle}; the contract agrees no such charge`
         }`,
       ],
@@ -520,27 +529,30 @@ function diagnoseMerchant(
     });
     push({
       cause: 'unagreed_charge',
+      // Without a plan no agreement was read: none is seen, which is not to say none was made.
+      ...(plan === undefined ? { tag: { zh: '未见约定的收费', en: 'charge with no agreement shown' } } : {}),
       merchantId,
       key: 'deductions',
-      title: '未约定的扣费（流量费、押金、服务费等）',
-      titleEn: 'Charges never agreed (SIM fee, deposit, service fee …)',
+      title: `${plan === undefined ? '未见约定' : '未约定'}的扣费（流量费、押金、服务费等）`,
+      titleEn: `${plan === undefined ? 'Charges with no agreement shown' : 'Charges never agreed'} (SIM fee, deposit, service fee …)`,
       evidence: [
-        `${other.length} 笔未约定的扣款，合计 ${formatFen(sum(other, 'lossFen'))}：${list(
+        `${other.length} 笔${plan === undefined ? '未见约定' : '未约定'}的扣款，合计 ${formatFen(sum(other, 'lossFen'))}：${list(
           items.map((x) => x.zh),
           'zh',
         )}${other.length > items.length ? ' 等' : ''}`,
-        // Without a plan there is no contract to cite: the charges were simply never agreed nor announced.
+        // Without a plan there is no agreement to read: whether the merchant agreed or was told is not known here,
+        // only that the rates charged do not account for these deductions.
         plan === undefined
-          ? '这些收费未经商户同意，也没有任何收费通知事先告知；未经同意的扣费应当退还'
+          ? NO_PLAN_CHARGES.zh
           : '合同约定的收费项目中没有这些扣款；未经商户同意的扣费应当退还',
       ],
       evidenceEn: [
-        `${count(other.length, 'deduction')} not agreed, ${formatFen(sum(other, 'lossFen'))} in all: ${list(
+        `${count(other.length, 'deduction')} ${plan === undefined ? 'with no agreement shown' : 'not agreed'}, ${formatFen(sum(other, 'lossFen'))} in all: ${list(
           items.map((x) => x.en),
           'en',
         )}${other.length > items.length ? ' …' : ''}`,
         plan === undefined
-          ? 'The merchant never agreed to these charges and no fee notice announced them; a charge never agreed to is to be refunded'
+          ? NO_PLAN_CHARGES.en
           : 'The contract agrees none of these charges; a charge the merchant never agreed to is to be refunded',
       ],
       findings: other,
@@ -569,7 +581,13 @@ function diagnoseMerchant(
       return out;
     };
     push({
+      // Claimed like a charge never agreed (money the contract does not let the provider keep), but tagged as what
+      // it is: the fee of refunds not returned as the contract says.
       cause: 'unagreed_charge',
+      tag:
+        plan === undefined
+          ? { zh: '退货未退还手续费', en: 'fee not returned on refunds' }
+          : { zh: '退货未按合同退还手续费', en: 'fee not returned on refunds as the contract says' },
       merchantId,
       key: 'refund-fee',
       title: charged.length > 0 ? '退货未按合同处理手续费：少退或另收' : '退货未按合同退还手续费',
@@ -614,6 +632,7 @@ function diagnoseMerchant(
     const evidenceEn: string[] = [];
     if (dups.length > 0) {
       const amount = dups.reduce((a, f) => a + (f.amountFen ?? 0), 0);
+      // Worded as isDuplicateChargeEvidence reads it.
       evidence.push(
         `${dups.length} 笔疑似重复扣款：同一终端、同一付款人、同一金额${gapZh}，共 ${formatFen(amount)}${named(names(dups), 'zh')}`,
       );
@@ -637,8 +656,9 @@ function diagnoseMerchant(
       cause: 'network_resubmission',
       merchantId,
       key: 'network',
-      title: '网络超时重发：重复扣款、冲正未生效',
-      titleEn: 'Network resubmission: charged twice, reversals not honoured',
+      // A sale twice is suspected, not proven, and costs the cardholder, not the merchant: never “重复扣款” as a loss.
+      title: `网络超时重发：${[dups.length > 0 ? '疑似重复刷卡' : '', reversals.length > 0 ? '冲正未生效' : ''].filter(Boolean).join('、')}`,
+      titleEn: `Network resubmission: ${[dups.length > 0 ? 'suspected duplicate charges' : '', reversals.length > 0 ? 'reversals not honoured' : ''].filter(Boolean).join(', ')}`,
       evidence,
       evidenceEn,
       findings: both,
@@ -747,12 +767,69 @@ const KIND_ZH: Partial<Record<FindingKind, string>> = {
 };
 const kindsZh = (fs: readonly Finding[]) => list(uniq(fs.map((f) => KIND_ZH[f.kind] ?? f.kind)), 'zh');
 
+/**
+ * Why the rate change table counts more sales than the change's findings: of the group's sales since the change
+ * (RateChange.transactions, up to its next change), those another diagnosis claims or that were charged too little;
+ * the rest were overcharged within the tolerance, or not at all, and no finding was made of them. Undefined when
+ * the counts agree.
+ */
+function uncounted(
+  c: RateChange,
+  fs: readonly Finding[],
+  changes: readonly RateChange[],
+  findings: readonly Finding[],
+  plan: FeePlan | undefined,
+): { zh: string; en: string } | undefined {
+  const next = changes
+    .filter((x) => x.channel === c.channel && x.card === c.card && x.band === c.band && x.date > c.date)
+    .map((x) => x.date)
+    .sort()[0];
+  const own = new Set(fs.map((f) => f.id));
+  const inGroup = (f: Finding) => {
+    const d = dateOf(f);
+    return (
+      !own.has(f.id) &&
+      f.channel === c.channel &&
+      f.card === c.card &&
+      d >= c.date &&
+      (next === undefined || d < next) &&
+      f.amountFen !== undefined &&
+      f.amountFen > 0 &&
+      bandContains(c.band, f.amountFen)
+    );
+  };
+  const elsewhere = findings.filter((f) => f.kind === 'fee_overcharge' && inGroup(f)).length;
+  const under = findings.filter((f) => f.kind === 'fee_undercharge' && inGroup(f)).length;
+  const rest = c.transactions - fs.length - elsewhere - under;
+  if (rest <= 0 && elsewhere === 0 && under === 0) return undefined;
+  const tolerance = formatFen(plan?.toleranceFen ?? 1);
+  const zh = [
+    elsewhere > 0 ? `${elsewhere} 笔的多扣另有原因，列在其他条目` : '',
+    under > 0 ? `${under} 笔少收` : '',
+    rest > 0 ? `其余 ${rest} 笔多收不超过容差 ${tolerance}（或未多收），不计为多扣` : '',
+  ].filter(Boolean);
+  const en = [
+    elsewhere > 0
+      ? `${elsewhere} ${verb(elsewhere, 'was', 'were')} overcharged for another cause, told apart`
+      : '',
+    under > 0 ? `${under} ${verb(under, 'was', 'were')} undercharged` : '',
+    rest > 0
+      ? `the other ${rest} ${verb(rest, 'was', 'were')} overcharged no more than the ${tolerance} tolerance (or not at all), so ${verb(rest, 'is', 'are')} not counted`
+      : '',
+  ].filter(Boolean);
+  return {
+    zh: `费率变化表中的 ${c.transactions} 笔是此后这类交易的全部笔数：${zh.join('，')}`,
+    en: `The rate change table's ${c.transactions} transactions are all such transactions since: ${en.join('; ')}`,
+  };
+}
+
 function rateChangeDraft(
   merchantId: string,
   c: RateChange,
   fs: Finding[],
   plan: FeePlan | undefined,
   known: ReadonlySet<string>,
+  gap?: { zh: string; en: string },
 ): Draft {
   const before = ppm(c.beforeRate);
   const after = ppm(c.afterRate);
@@ -776,6 +853,10 @@ function rateChangeDraft(
     `From ${c.date}, for ${whatEn}${bandEn} ${wording.en}${contractEn === undefined ? '' : `; the contract says ${contractEn}`}`,
     `${count(fs.length, 'transaction')} since ${verb(fs.length, 'was', 'were')} overcharged ${formatFen(over)}, ${range(fs).first} to ${range(fs).last}`,
   ];
+  if (gap !== undefined) {
+    evidence.push(gap.zh);
+    evidenceEn.push(gap.en);
+  }
   if (c.noticeHonoured === false) {
     // Told too late is not untold: a plan recording the day the merchant was told says so, and from when the
     // raise can bind; “未见通知” only when it records no notice of this change.

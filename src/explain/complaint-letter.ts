@@ -10,7 +10,8 @@ import { quoteFee } from '../plans/expected-fee.js';
 import type { FeePlan, FeeRule } from '../plans/plan-types.js';
 import { type CardType, type Channel, channelCardWords } from '../records/vocabulary.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
-import { bandContains } from './attach-diagnoses.js';
+import { isDuplicateChargeEvidence } from './attach-diagnoses.js';
+import { bandContains } from './change-shares.js';
 import { moneyWord } from './render-diagnoses.js';
 import { namedParties, planOf } from './report-parties.js';
 import type { StatementParties } from './statement-parties.js';
@@ -415,6 +416,12 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
   // Money frozen (资金冻结) is the merchant's own, held: asked to be released, never called a charge to refund.
   const held = f.heldFen > 0;
   const onlyHeld = held && f.heldFen === f.lossFen;
+  // Without a plan nothing shows whether a deduction was agreed or announced: the provider is asked to show it.
+  const unproven =
+    f.inferred &&
+    report.findings.some((x) => x.kind === 'unplanned_deduction' && x.lossFen > 0 && !isHeld(x));
+  // Sales that look charged twice are the cardholder's money, if anything (lossFen 0): never part of the refund.
+  const duplicates = report.findings.filter((x) => x.kind === 'suspected_duplicate_charge');
   const lines: string[] = [];
   lines.push(t(`致 ${f.provider} 客户服务部：`, `To the customer service of ${f.provider}:`), '');
   lines.push(
@@ -518,7 +525,9 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
       lines.push(
         `  ${i + 1}. ${t(`${d.title}（${moneyWord(d, 'zh')} ${formatFen(d.lossFen)}）`, `${d.titleEn} (${formatFen(d.lossFen)} ${d.cause === 'money_frozen' ? 'held' : 'lost'})`)}`,
       );
-      for (const e of (en ? d.evidenceEn : d.evidence).slice(0, 2)) lines.push(`     ${e}`);
+      // Suspected duplicate charges are told apart below: the money at stake there is no loss of the merchant's.
+      const evidence = (en ? d.evidenceEn : d.evidence).filter((e) => !isDuplicateChargeEvidence(e));
+      for (const e of evidence.slice(0, 2)) lines.push(`     ${e}`);
     });
   }
   if (f.top.length > 0) {
@@ -570,7 +579,27 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
       );
     }
   }
-  const issues = report.findings.filter((x) => x.kind !== 'fee_undercharge').length;
+  if (duplicates.length > 0) {
+    const n = duplicates.length;
+    const amount = formatFen(duplicates.reduce((a, x) => a + Math.abs(x.amountFen ?? 0), 0));
+    const refs = duplicates.flatMap((x) => (x.refNo === undefined ? [] : [x.refNo]));
+    const shown = refs.slice(0, 10);
+    const refsZh =
+      shown.length === 0 ? '' : `，参考号 ${shown.join('、')}${refs.length > shown.length ? ' 等' : ''}`;
+    const refsEn =
+      shown.length === 0 ? '' : `, ref ${shown.join(', ')}${refs.length > shown.length ? ' …' : ''}`;
+    lines.push(
+      '',
+      t(
+        `另有 ${n} 笔交易疑似重复刷卡（同一终端、同一付款人、同一金额，间隔很短），交易金额共 ${amount}${refsZh}。如确属重复扣款，多扣的是持卡人的钱：请贵司核实，确属重复的，退还持卡人。这些交易不是本商户的损失，不计入本函请求退还的金额。`,
+        `We also found ${n} suspected duplicate ${n === 1 ? 'charge' : 'charges'} (same terminal, payer and amount, moments apart), ${amount} in all${refsEn}. A charge made twice takes the cardholder's money: please check them and refund the cardholder where one was a duplicate. They are no loss of ours and are not part of the sum this letter asks for.`,
+      ),
+    );
+  }
+  // Suspected duplicates were told above as the cardholder's matter, not as differences in what we were paid.
+  const issues = report.findings.filter(
+    (x) => x.kind !== 'fee_undercharge' && x.kind !== 'suspected_duplicate_charge',
+  ).length;
   lines.push(
     '',
     t(
@@ -603,10 +632,15 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
               '  一、书面说明上述结算款被冻结的原因；',
               '  1. explain in writing why this settled money was frozen;',
             )
-        : t(
-            '  一、核实上述交易，书面说明多扣及差错的原因；',
-            '  1. check these transactions and explain in writing why they were overcharged or wrong;',
-          ),
+        : unproven
+          ? t(
+              '  一、核实上述交易，书面说明多扣及差错的原因；对上述扣款，出示本商户同意该项收费的协议或事先发出的收费通知；',
+              '  1. check these transactions and explain in writing why they were overcharged or wrong; for the deductions above, show the agreement by which we accepted the charge or the fee notice you gave us beforehand;',
+            )
+          : t(
+              '  一、核实上述交易，书面说明多扣及差错的原因；',
+              '  1. check these transactions and explain in writing why they were overcharged or wrong;',
+            ),
       owedFen > 0
         ? onlyHeld
           ? t(

@@ -43,6 +43,12 @@ export interface Diagnosis {
   /** Stable across runs over the same inputs: derived from the cause, the merchant and the group's key. */
   id: string;
   cause: Cause;
+  /**
+   * The tag to show instead of the cause's name when that name would misname the group: refunds that did not
+   * return the fee as the contract says are claimed as unagreed_charge (money kept against the contract) but are
+   * no charge never agreed, so they are tagged 退货未按合同退还手续费.
+   */
+  tag?: { zh: string; en: string };
   merchantId?: string;
   title: string;
   titleEn: string;

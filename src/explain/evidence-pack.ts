@@ -11,6 +11,7 @@ import type { FeePlan } from '../plans/plan-types.js';
 import { findCardNumbers, maskCardNumbersAt } from '../records/card-number.js';
 import { detectEncoding } from '../statements/decode.js';
 import { complaintLetters } from './complaint-letter.js';
+import { packedPlanText, packedReport, packNames } from './pack-paths.js';
 import { type CjkFont, renderPdf } from './render-pdf.js';
 import { type StatementParties, statementParties } from './statement-parties.js';
 
@@ -40,6 +41,11 @@ export interface EvidencePackOptions {
    */
   lang?: 'zh' | 'en';
   /**
+   * The audited folder, as the inputs' names spell it: a file in it is named in the pack by its path inside it
+   * (packNames); every other by its name. No local path of the merchant's goes into the pack.
+   */
+  root?: string;
+  /**
    * Names known besides the files' title lines (the server keeps records, not files: the merchant as registered),
    * read after the files' own.
    */
@@ -65,6 +71,7 @@ export interface PackManifest {
     owedFen: number;
   };
   inputs: {
+    /** The input as the pack names it: its path inside the audited folder, or its name (packNames). */
     file: string;
     kind: PackInput['kind'];
     size: number;
@@ -224,7 +231,20 @@ function entryName(name: string): string {
 export async function buildEvidencePack(
   options: EvidencePackOptions,
 ): Promise<{ zip: Buffer; manifest: PackManifest; letter: string }> {
-  const { report } = options;
+  // Every file as the pack names it (relative to the audited folder, or its name), in every entry.
+  const shown = packNames(
+    [
+      ...options.inputs.map((i) => i.name),
+      ...options.report.files.map((f) => f.file),
+      ...options.report.rejected.map((r) => r.file),
+      ...options.report.findings.flatMap((f) => f.source.map((x) => x.file)),
+      ...options.report.ambiguous.flatMap((a) => a.source.map((x) => x.file)),
+    ],
+    options.root,
+  );
+  const report = packedReport(options.report, shown, options.root);
+  const planText =
+    options.planText === undefined ? undefined : packedPlanText(options.planText, shown, options.root);
   const lang = options.lang ?? 'zh';
   // One letter per merchant that lost money: a letter in one merchant's name asks for that merchant's money only.
   // The letter is addressed and signed with the names the statements' and journals' title lines give.
@@ -251,7 +271,7 @@ export async function buildEvidencePack(
     Buffer.from(
       renderHtml(report, {
         lang,
-        ...(options.planText === undefined ? {} : { planText: options.planText }),
+        ...(planText === undefined ? {} : { planText }),
         // Named and dated as the letters are.
         ...(options.plans === undefined ? {} : { plans: options.plans }),
         parties,
@@ -267,7 +287,7 @@ export async function buildEvidencePack(
       font: options.font,
       lang,
       letter: letters.map((l) => (lang === 'en' ? l.letterEn : l.letter)),
-      ...(options.planText === undefined ? {} : { planText: options.planText }),
+      ...(planText === undefined ? {} : { planText }),
       ...(options.plans === undefined ? {} : { plans: options.plans }),
       parties,
       now: options.date,
@@ -301,7 +321,7 @@ export async function buildEvidencePack(
   for (const input of options.inputs) {
     if (input.bytes === undefined) {
       inputs.push({
-        file: input.name,
+        file: shown.get(input.name) ?? input.name,
         kind: input.kind,
         size: input.size ?? 0,
         sha256: input.sha256 ?? '',
@@ -314,7 +334,12 @@ export async function buildEvidencePack(
     const bytes = Buffer.from(input.bytes);
     const folder =
       input.kind === 'plan' ? 'plan' : input.kind === 'devices' ? 'devices' : `inputs/${input.kind}`;
-    const base = { file: input.name, kind: input.kind, size: bytes.length, sha256: sha256(bytes) };
+    const base = {
+      file: shown.get(input.name) ?? input.name,
+      kind: input.kind,
+      size: bytes.length,
+      sha256: sha256(bytes),
+    };
     const decoded = decodedText(bytes);
     if (decoded === undefined) {
       // A spreadsheet or archive: checked entry by entry; clean → byte for byte, else a masked copy.

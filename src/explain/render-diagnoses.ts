@@ -20,6 +20,12 @@ export const CAUSE_NAMES: Record<Cause, { zh: string; en: string }> = {
   unexplained: { zh: '原因待查', en: 'unexplained' },
 };
 
+/** The tag a diagnosis is shown with: its own (Diagnosis.tag) when it has one, else its cause's name. */
+export function causeTag(d: Pick<Diagnosis, 'cause' | 'tag'>, lang: Lang): string {
+  const name = d.tag ?? CAUSE_NAMES[d.cause];
+  return pick(lang, name.zh, name.en);
+}
+
 const CONFIDENCE: Record<Confidence, { zh: string; en: string }> = {
   high: { zh: '把握大', en: 'high confidence' },
   medium: { zh: '较可能', en: 'medium confidence' },
@@ -56,9 +62,8 @@ export function diagnosisTitle(d: Diagnosis, all: readonly Diagnosis[], lang: La
 export function diagnosisLines(diagnoses: readonly Diagnosis[], lang: Lang): string[] {
   const out = [diagnosesHeading(lang)];
   diagnoses.forEach((d, i) => {
-    const name = CAUSE_NAMES[d.cause];
     out.push(
-      `  ${i + 1}. ${diagnosisTitle(d, diagnoses, lang)}  [${pick(lang, name.zh, name.en)} · ${pick(lang, CONFIDENCE[d.confidence].zh, CONFIDENCE[d.confidence].en)}]` +
+      `  ${i + 1}. ${diagnosisTitle(d, diagnoses, lang)}  [${causeTag(d, lang)} · ${pick(lang, CONFIDENCE[d.confidence].zh, CONFIDENCE[d.confidence].en)}]` +
         (d.lossFen > 0 ? `  ${moneyWord(d, lang)} ${formatFen(d.lossFen)}` : ''),
     );
     for (const e of lang === 'en' ? d.evidenceEn : d.evidence) out.push(`     · ${e}`);
@@ -76,10 +81,9 @@ const esc = (text: string) =>
 export function diagnosisHtml(diagnoses: readonly Diagnosis[], lang: Lang): string {
   const parts = [`<section class="diagnoses"><h2>${esc(diagnosesHeading(lang))}</h2>`];
   diagnoses.forEach((d, i) => {
-    const name = CAUSE_NAMES[d.cause];
     parts.push(
       `<div class="diagnosis" id="${esc(d.id)}"><h3>${i + 1}. ${esc(diagnosisTitle(d, diagnoses, lang))}</h3>`,
-      `<p class="muted">${esc(pick(lang, name.zh, name.en))} · ${esc(pick(lang, CONFIDENCE[d.confidence].zh, CONFIDENCE[d.confidence].en))}` +
+      `<p class="muted">${esc(causeTag(d, lang))} · ${esc(pick(lang, CONFIDENCE[d.confidence].zh, CONFIDENCE[d.confidence].en))}` +
         `${d.lossFen > 0 ? ` · ${esc(moneyWord(d, lang))} ${esc(formatFen(d.lossFen))}` : ''}` +
         ` · ${esc(pick(lang, `${d.findingIds.length} 项问题`, `${d.findingIds.length} finding(s)`))}</p>`,
       `<ul>${(lang === 'en' ? d.evidenceEn : d.evidence).map((e) => `<li>${esc(e)}</li>`).join('')}</ul>`,

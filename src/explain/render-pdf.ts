@@ -18,7 +18,7 @@ import { describePlan } from '../plans/describe-plan.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import { dayNumber } from '../time/shanghai.js';
 import type { StatementParties } from './statement-parties.js';
-import { CAUSE_NAMES, diagnosesHeading, diagnosisTitle, moneyWord } from './render-diagnoses.js';
+import { causeTag, diagnosesHeading, diagnosisTitle, moneyWord } from './render-diagnoses.js';
 
 /** A CJK font pdfkit can embed: a TTF/OTF, or a TTC with the PostScript name of the face to use (fontkit matches that name). */
 export interface CjkFont {
@@ -160,8 +160,8 @@ export function renderPdf(report: AuditReport, options: RenderPdfOptions): Promi
         .fontSize(10.5)
         .text(
           t(
-            `${i + 1}. ${diagnosisTitle(d, diagnoses, 'zh')}（${CAUSE_NAMES[d.cause].zh}${d.lossFen > 0 ? `，${moneyWord(d, 'zh')} ${formatFen(d.lossFen)}` : ''}）`,
-            `${i + 1}. ${diagnosisTitle(d, diagnoses, 'en')} (${CAUSE_NAMES[d.cause].en}${d.lossFen > 0 ? `, ${formatFen(d.lossFen)} ${d.cause === 'money_frozen' ? 'held' : 'lost'}` : ''})`,
+            `${i + 1}. ${diagnosisTitle(d, diagnoses, 'zh')}（${causeTag(d, 'zh')}${d.lossFen > 0 ? `，${moneyWord(d, 'zh')} ${formatFen(d.lossFen)}` : ''}）`,
+            `${i + 1}. ${diagnosisTitle(d, diagnoses, 'en')} (${causeTag(d, 'en')}${d.lossFen > 0 ? `, ${formatFen(d.lossFen)} ${d.cause === 'money_frozen' ? 'held' : 'lost'}` : ''})`,
           ),
           { width },
         );

@@ -105,6 +105,7 @@ export async function runEvidence(
     font: font.font,
     date,
     lang: ctx.lang,
+    ...(dir === undefined ? {} : { root: dir }),
   });
   makeOutDirs(out);
   try {

@@ -8,6 +8,7 @@ import type { Scenario, ScenarioParams } from './scenarios.js';
 import { isSimWorkingDay, nextWorkingDay } from './sim-calendar.js';
 import { simFee, simProportionalRefundFee, type SimFormula } from './sim-fee.js';
 import { type SimPlan, simPlanRule, simPlanYaml } from './sim-plan.js';
+import { seedValue } from './seed-value.js';
 import type { SimLine, SimTerminal, SimTxn, TruthFinding } from './sim-types.js';
 import { TruthRecorder } from './truth-recorder.js';
 
@@ -184,7 +185,7 @@ class MerchantRun {
     this.writeDevices();
     writeFileSync(join(s.dir, 'plan.yaml'), simPlanYaml(s.plan));
     this.truth.write({
-      seed: s.seed,
+      seed: seedValue(s.seed),
       scenarios: [...s.scenarios],
       merchantId: s.merchantId,
       window: { start: s.start, end: this.end, settledFrom: this.coverageStart, settledTo: this.coverageEnd },

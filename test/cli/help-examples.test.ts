@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { CliContext } from '../../src/cli/context.js';
 import { buildProgram, runCli } from '../../src/cli/program.js';
 
-/** The example lines of a help text: the indented `posguard …` lines under 示例: / Examples:. */
+/** The example lines of a help text: the indented `posguard …` lines under 示例： / Examples:. */
 function examples(help: string): string[] {
-  const m = /\n(?:示例|Examples):\n((?: {2}.*\n)+)/.exec(help);
+  const m = /\n(?:示例：|Examples:)\n((?: {2}.*\n)+)/.exec(help);
   return (m?.[1] ?? '')
     .split('\n')
     .map((l) => l.trim())
@@ -72,7 +72,7 @@ describe('every sub-command’s --help has examples that run', () => {
       it(`posguard ${path.join(' ')} --help (${lang})`, async () => {
         const run = await runCli([...path, '--help', '--lang', lang], { env: {} });
         expect(run.exitCode).toBe(0);
-        expect(run.stdout).toContain(lang === 'zh' ? '\n示例:\n' : '\nExamples:\n');
+        expect(run.stdout).toContain(lang === 'zh' ? '\n示例：\n' : '\nExamples:\n');
         const lines = examples(run.stdout);
         expect(lines.length).toBeGreaterThan(0);
         for (const line of lines) {

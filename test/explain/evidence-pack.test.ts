@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/report-types.js';
 import { runCli } from '../../src/cli/program.js';
@@ -207,7 +207,8 @@ describe("posguard evidence with another merchant's plan in the directory", () =
     expect([...pack.keys()].filter((n) => n.startsWith('plan/'))).toEqual(['plan/plan.yaml']);
     expect(pack.get('plan/plan.yaml')?.equals(readFileSync(join(own, 'plan.yaml')))).toBe(true);
     const planInputs = manifest.inputs.filter((i) => i.kind === 'plan');
-    expect(planInputs.map((i) => i.file)).toEqual([join(own, 'plan.yaml')]);
+    // Named inside the audited folder, never by the merchant's own absolute path.
+    expect(planInputs.map((i) => i.file)).toEqual([`${basename(own)}/plan.yaml`]);
     expect(manifest.entries.some((e) => e.name === 'plan/plan-2.yaml')).toBe(false);
     // Nothing in the pack quotes the other merchant's contract.
     for (const [name, bytes] of pack) {

@@ -75,13 +75,12 @@ describe('evidence from a statement alone (no plan)', () => {
     expect(en).not.toMatch(/contract|\bplan\b|plan’s/);
   });
 
-  it('words the unplanned deduction as a charge never agreed to and never announced', () => {
-    expect(zh).toContain('1 笔未约定的扣款，合计 ¥99.00：2026-10-08 扣除“流量费” ¥99.00');
-    expect(zh).toContain('这些收费未经商户同意，也没有任何收费通知事先告知；未经同意的扣费应当退还');
-    expect(en).toContain('1 deduction not agreed, ¥99.00 in all');
-    expect(en).toContain(
-      'The merchant never agreed to these charges and no fee notice announced them; a charge never agreed to is to be refunded',
-    );
+  it('words the unplanned deduction as one with no agreement shown, claiming nothing the audit cannot know', () => {
+    // Without a plan the audit cannot say the merchant never agreed or was never told (letter-known-facts.test.ts).
+    expect(zh).toContain('1 笔未见约定的扣款，合计 ¥99.00：2026-10-08 扣除“流量费” ¥99.00');
+    expect(zh).not.toContain('未经商户同意');
+    expect(en).toContain('1 deduction with no agreement shown, ¥99.00 in all');
+    expect(en).not.toContain('never agreed');
   });
 
   it('words the overcharges as fees above what the provider itself charged before', () => {

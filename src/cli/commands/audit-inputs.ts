@@ -19,6 +19,7 @@ import {
   NOT_UTF8_NAME,
   PLAN_EXT,
   plansByDirectory,
+  plansNotApplied,
   REPLACEMENT,
   type Unused,
   unusedLine,
@@ -160,7 +161,8 @@ export interface PreparedAudit {
   /**
    * Of `inputs`, the files of merchants --merchant leaves out (importAndAudit's leftOut): statements and journals
    * without a line of the merchants asked for, other merchants' bank and devices files have no place in their
-   * evidence. Empty without --merchant.
+   * evidence. Also the data directory's plans that govern none of the merchants audited (named as not used in the
+   * warnings). Otherwise empty without --merchant.
    */
   otherMerchantsFiles: ReadonlySet<string>;
 }
@@ -339,8 +341,32 @@ async function auditInputs(
     },
   });
   if (flags.merchant !== undefined) await checkMerchantsFound(ctx, flags.merchant, report, groups);
+  const otherMerchantsFiles = inputsLeftOut(inputs, byTable, leftOut);
+  if (planFlag === undefined && plans.length > 0) {
+    // A directory's plan that governs none of its merchants is a file not used: named beside the others, which
+    // head the warnings (importAndAudit puts planWarnings first).
+    const { planChooser } = await import('../../audit/audit.js');
+    const { maskCardNumbersIn } = await import('../../records/card-number.js');
+    const choose = planChooser(plans, false);
+    const idle = plansNotApplied(
+      inputs.plans.map((p, i) => ({
+        path: p.path,
+        merchantId: plans[i]?.merchantId,
+        fromFolder: loaded.fromFolder[i] === true,
+      })),
+      (merchantId) => {
+        const plan = choose(merchantId);
+        return plan === undefined ? undefined : plans.indexOf(plan);
+      },
+      report.merchants.map((m) => m.merchantId),
+    );
+    report.warnings.splice(unused.length, 0, ...idle.map((u) => maskCardNumbersIn(unusedLine(u, ctx.lang))));
+    // Another merchant's contract, like its statements, has no place in this merchant's evidence: the pack drops
+    // the warnings naming it.
+    for (const u of idle) otherMerchantsFiles.add(u.file);
+  }
   // The inputs as given (an archive whole): the evidence pack carries the files the user has.
-  return { report, planText, plans, inputs, otherMerchantsFiles: inputsLeftOut(inputs, byTable, leftOut) };
+  return { report, planText, plans, inputs, otherMerchantsFiles };
 }
 
 /**
@@ -515,12 +541,19 @@ function plansIn(ctx: CliContext, dir: string): { path: string; merchantHint?: s
 async function loadPlans(
   ctx: CliContext,
   files: readonly { path: string; merchantHint?: string }[],
-): Promise<{ plans: FeePlan[]; planText: string | undefined; planWarnings: string[] }> {
-  if (files.length === 0) return { plans: [], planText: undefined, planWarnings: [] };
+): Promise<{
+  plans: FeePlan[];
+  planText: string | undefined;
+  planWarnings: string[];
+  /** Per plan: its merchantId is the one its file name or directory implies, not one it names. */
+  fromFolder: boolean[];
+}> {
+  if (files.length === 0) return { plans: [], planText: undefined, planWarnings: [], fromFolder: [] };
   const { loadPlanFile, formatPlanIssue } = await import('../../plans/parse-plan.js');
   const plans: FeePlan[] = [];
   const texts: string[] = [];
   const planWarnings: string[] = [];
+  const fromFolder: boolean[] = [];
   for (const file of files) {
     const abs = resolve(ctx.cwd, file.path);
     const parsed = await loadPlanFile(abs);
@@ -540,6 +573,7 @@ async function loadPlans(
     }
     for (const w of parsed.warnings) planWarnings.push(formatPlanIssue(file.path, w, ctx.lang));
     const hint = file.merchantHint;
+    fromFolder.push(parsed.plan.merchantId === undefined && hint !== undefined);
     plans.push(
       parsed.plan.merchantId === undefined && hint !== undefined
         ? { ...parsed.plan, merchantId: hint }
@@ -548,7 +582,7 @@ async function loadPlans(
     const text = readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
     texts.push(files.length > 1 ? `# ${file.path}\n${text}` : text);
   }
-  return { plans, planText: texts.join('\n'), planWarnings };
+  return { plans, planText: texts.join('\n'), planWarnings, fromFolder };
 }
 
 /**

@@ -47,7 +47,7 @@ export function registerAuditCommand(program: Command, ctx: CliContext): void {
       'after',
       t(
         `
-示例:
+示例：
   posguard audit examples/
   posguard audit --settlement 结算明细_202610.csv --plan plan.yaml
   posguard audit --settlement 结算明细.csv --terminal 收银流水.xlsx --bank 网银流水.csv --plan plan.yaml

@@ -67,7 +67,7 @@ export function registerBackupCommands(program: Command, ctx: CliContext): void 
       'after',
       pick(
         ctx.lang,
-        '\n示例:\n  posguard backup posguard-2026-10-01.jsonl.gz\n  posguard backup posguard-2026-10-01.jsonl.gz --db posguard.db --format json\n  DATABASE_URL=postgresql://posguard@db/posguard posguard backup pg.jsonl.gz\n\n--format json 输出 { file, bytes, sha256, database, rows, tables }（tables 为每张表的行数）。\n',
+        '\n示例：\n  posguard backup posguard-2026-10-01.jsonl.gz\n  posguard backup posguard-2026-10-01.jsonl.gz --db posguard.db --format json\n  DATABASE_URL=postgresql://posguard@db/posguard posguard backup pg.jsonl.gz\n\n--format json 输出 { file, bytes, sha256, database, rows, tables }（tables 为每张表的行数）。\n',
         '\nExamples:\n  posguard backup posguard-2026-10-01.jsonl.gz\n  posguard backup posguard-2026-10-01.jsonl.gz --db posguard.db --format json\n  DATABASE_URL=postgresql://posguard@db/posguard posguard backup pg.jsonl.gz\n\n--format json prints { file, bytes, sha256, database, rows, tables } (tables: the rows of each table).\n',
       ),
     )
@@ -109,7 +109,7 @@ export function registerBackupCommands(program: Command, ctx: CliContext): void 
       'after',
       pick(
         ctx.lang,
-        '\n示例:\n  posguard restore posguard-2026-10-01.jsonl.gz --db restored.db\n  posguard restore posguard-2026-10-01.jsonl.gz --db restored.db --format json\n\n目标数据库必须为空（新文件或新库），以免两份数据混在一起。\n--format json 输出 { file, bytes, sha256, database, rows, tables }，与 posguard backup 相同。\n',
+        '\n示例：\n  posguard restore posguard-2026-10-01.jsonl.gz --db restored.db\n  posguard restore posguard-2026-10-01.jsonl.gz --db restored.db --format json\n\n目标数据库必须为空（新文件或新库），以免两份数据混在一起。\n--format json 输出 { file, bytes, sha256, database, rows, tables }，与 posguard backup 相同。\n',
         '\nExamples:\n  posguard restore posguard-2026-10-01.jsonl.gz --db restored.db\n  posguard restore posguard-2026-10-01.jsonl.gz --db restored.db --format json\n\nThe target database must be empty (a new file or database) so two databases never mix.\n--format json prints { file, bytes, sha256, database, rows, tables }, as posguard backup does.\n',
       ),
     )

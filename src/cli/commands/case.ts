@@ -12,11 +12,11 @@ export interface CaseCommonFlags {
   format?: string;
 }
 
-/** `\n示例:\n  …` after a sub-command's options: each sub-command's --help shows how to run it, not only `case --help`. */
+/** `\n示例：\n  …` after a sub-command's options: each sub-command's --help shows how to run it, not only `case --help`. */
 export function examplesHelp(lang: CliContext['lang'], zh: readonly string[], en: readonly string[]): string {
   return pick(
     lang,
-    `\n示例:\n${zh.map((l) => `  ${l}`).join('\n')}\n`,
+    `\n示例：\n${zh.map((l) => `  ${l}`).join('\n')}\n`,
     `\nExamples:\n${en.map((l) => `  ${l}`).join('\n')}\n`,
   );
 }
@@ -40,7 +40,7 @@ export function registerCaseCommand(program: Command, ctx: CliContext): void {
       'after',
       t(
         `
-示例:
+示例：
   posguard case open --merchant 1 --title "9月贷记卡跳点" --claimed 312.50 --provider 乐刷 --note "已导出证据包"
   posguard case list --merchant 1 --idle
   posguard case move 3 已联系 --merchant 1 --note "已致电客服 95016，工单号 A123"

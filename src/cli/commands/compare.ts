@@ -84,7 +84,7 @@ export function registerCompareCommand(program: Command, ctx: CliContext): void 
       'after',
       t(
         `
-示例:
+示例：
   posguard compare --terminal data/terminal.csv
   posguard compare --terminal data/terminal.csv --settlement data/settlement.csv --plan data/plan.yaml --months 3
   posguard compare --terminal t1.csv t2.csv --catalog my-quotes.yaml --format json --as-of 2027-01-01

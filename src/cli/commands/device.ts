@@ -24,7 +24,7 @@ export function registerDeviceCommand(program: Command, ctx: CliContext): void {
       'after',
       t(
         `
-示例:
+示例：
   posguard device import examples/822841054119608/devices.yaml --merchant 1
   posguard device list --merchant 1
   posguard device list --merchant 1 --due --today 2026-12-31

@@ -152,6 +152,76 @@ export function plansByDirectory(plans: readonly Inputs['plans'][number][]): Map
   return groups;
 }
 
+/** A plan of the data directory as the audit loaded it, for {@link plansNotApplied}. */
+export interface DirectoryPlan {
+  path: string;
+  /** The merchantId the plan names, or the one its folder gives it (`fromFolder`); undefined for neither. */
+  merchantId: string | undefined;
+  fromFolder: boolean;
+}
+
+/**
+ * The data directory's plans that govern none of the merchants audited, each with why: a plan naming another
+ * shop's merchantId (examples/plan.yaml beside a merchant's own folder) would otherwise pass for a contract the
+ * audit applied. `planOf` gives the index of the plan a merchant is audited against (planChooser); nothing is
+ * said when no merchant was audited.
+ */
+export function plansNotApplied(
+  plans: readonly DirectoryPlan[],
+  planOf: (merchantId: string) => number | undefined,
+  audited: readonly string[],
+): Unused[] {
+  if (audited.length === 0) return [];
+  const applied = new Set(audited.map(planOf));
+  const named = audited.filter((m) => m !== '');
+  const shown = named.slice(0, 5);
+  const zhList = `${shown.join('、')}${named.length > shown.length ? ` 等 ${named.length} 个` : ''}`;
+  const enList = `${shown.join(', ')}${named.length > shown.length ? ` and ${named.length - shown.length} more` : ''}`;
+  return plans.flatMap((plan, i): Unused[] => {
+    if (applied.has(i)) return [];
+    const id = plan.merchantId;
+    const file = plan.path;
+    if (id === undefined)
+      return [
+        {
+          file,
+          zh: `方案没有写 merchantId，而本次核对的每个商户（${zhList}）都另有写明商户号的方案`,
+          en: `it names no merchantId, and every merchant audited (${enList}) has a plan naming it`,
+        },
+      ];
+    const other = named.includes(id) ? plans[planOf(id) ?? -1] : undefined;
+    if (other !== undefined)
+      return [
+        {
+          file,
+          zh: `商户 ${id} 另有费率方案 ${other.path}，核对用的是它`,
+          en: `merchant ${id} has another plan, ${other.path}, which the audit applied`,
+        },
+      ];
+    if (named.length === 0)
+      return [
+        {
+          file,
+          zh: `本次核对的记录都没有商户号，无法对应到方案的商户 ${id}`,
+          en: `no record audited names its merchant, so none is merchant ${id}`,
+        },
+      ];
+    return [
+      plan.fromFolder
+        ? {
+            file,
+            zh: `方案没有写 merchantId，按所在目录名当作商户 ${id} 的方案，但本次核对的商户（${zhList}）中没有 ${id}`,
+            en: `it names no merchantId, so its folder makes it merchant ${id}'s, and ${id} is none of the merchants audited (${enList})`,
+          }
+        : {
+            file,
+            zh: `方案的 merchantId ${id} 不是本次核对的商户（${zhList}）；若它是这些商户的合同，请改正 merchantId 或用 --plan 指定`,
+            en: `its merchantId ${id} names none of the merchants audited (${enList}); if it is their contract, correct its merchantId or give it with --plan`,
+          },
+    ];
+  });
+}
+
 /** Files that are plainly not tables (scripts, notes, pictures, documents): not read, named as such. */
 const NOT_TABLE_EXT = new Set([
   '.js',

@@ -41,7 +41,7 @@ export function registerEvidenceCommand(program: Command, ctx: CliContext): void
       'after',
       t(
         `
-示例:
+示例：
   posguard evidence examples/ --out 证据包.zip
   posguard evidence --lang en examples/ --out evidence-en.zip
   posguard evidence examples/ --out 投诉/2026-11/          # 写入 投诉/2026-11/posguard-evidence.zip

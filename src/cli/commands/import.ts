@@ -40,7 +40,7 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
       'after',
       pick(
         ctx.lang,
-        '\n示例:\n  posguard import 结算明细_202610.csv\n  posguard import 2026-10.xlsx --kind terminal\n  posguard import 1234_trade_new_20261001.txt --preset leshua --format json\n  posguard import 网银流水.csv --mapping my-bank.yaml --format csv > records.csv\n\n退出码：0 全部读入；1 有被拒绝的行；2 文件无法读取或参数错误。\n',
+        '\n示例：\n  posguard import 结算明细_202610.csv\n  posguard import 2026-10.xlsx --kind terminal\n  posguard import 1234_trade_new_20261001.txt --preset leshua --format json\n  posguard import 网银流水.csv --mapping my-bank.yaml --format csv > records.csv\n\n退出码：0 全部读入；1 有被拒绝的行；2 文件无法读取或参数错误。\n',
         '\nExamples:\n  posguard import statement_202610.csv\n  posguard import 2026-10.xlsx --kind terminal\n  posguard import 1234_trade_new_20261001.txt --preset leshua --format json\n  posguard import bank.csv --mapping my-bank.yaml --format csv > records.csv\n\nExit codes: 0 all rows read; 1 some rows rejected; 2 unreadable file or usage error.\n',
       ),
     )

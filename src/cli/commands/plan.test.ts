@@ -295,7 +295,7 @@ describe('posguard plan check', () => {
   it('shows help with examples in Chinese and English', async () => {
     const zh = await runCli(['plan', 'fee', '--help'], { env });
     expect(zh.exitCode).toBe(0);
-    expect(zh.stdout).toContain('示例:');
+    expect(zh.stdout).toContain('示例：');
     expect(zh.stdout).toContain('posguard plan fee examples/plan.yaml --amount 1234.56');
     const en = await runCli(['plan', 'check', '--help', '--lang', 'en'], { env });
     expect(en.stdout).toContain('Examples:');

@@ -33,7 +33,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
       'after',
       pick(
         ctx.lang,
-        '\n示例:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 8000 --card debit --date 2026-10-15\n',
+        '\n示例：\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 8000 --card debit --date 2026-10-15\n',
         '\nExamples:\n  posguard plan check examples/plan.yaml\n  posguard plan fee examples/plan.yaml --amount 8000 --card debit --date 2026-10-15\n',
       ),
     );
@@ -52,7 +52,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       zh
-        ? '\n示例:\n  posguard plan check examples/plan.yaml\n  posguard plan check examples/plan.yaml --format json\n  posguard plan check my-plan.yaml --lang en\n'
+        ? '\n示例：\n  posguard plan check examples/plan.yaml\n  posguard plan check examples/plan.yaml --format json\n  posguard plan check my-plan.yaml --lang en\n'
         : '\nExamples:\n  posguard plan check examples/plan.yaml\n  posguard plan check examples/plan.yaml --format json --lang en\n',
     )
     .action(async (file: string, options: CheckOptions) => {
@@ -101,7 +101,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       zh
-        ? '\n示例:\n  posguard plan fee examples/plan.yaml --amount 1234.56 --date 2026-10-15\n  posguard plan fee examples/plan.yaml --amount 8000 --card 借记卡 --date 2026-10-01\n  posguard plan fee examples/plan.yaml --amount 500 --channel 闪付 --date 2026-10-15 --format json\n'
+        ? '\n示例：\n  posguard plan fee examples/plan.yaml --amount 1234.56 --date 2026-10-15\n  posguard plan fee examples/plan.yaml --amount 8000 --card 借记卡 --date 2026-10-01\n  posguard plan fee examples/plan.yaml --amount 500 --channel 闪付 --date 2026-10-15 --format json\n'
         : '\nExamples:\n  posguard plan fee examples/plan.yaml --amount 1234.56 --date 2026-10-15 --lang en\n  posguard plan fee examples/plan.yaml --amount 8000 --card debit --date 2026-10-01 --lang en\n  posguard plan fee examples/plan.yaml --amount 500 --channel nfc --date 2026-10-15 --format json\n',
     )
     .action(async (file: string, options: FeeOptions) => {

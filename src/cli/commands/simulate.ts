@@ -45,7 +45,11 @@ export function registerSimulateCommand(program: Command, ctx: CliContext): void
     .option('--start <date>', pick(ctx.lang, '开始日期', 'first day'), '2026-10-01')
     .option(
       '--seed <seed>',
-      pick(ctx.lang, '随机种子（同一种子生成完全相同的文件）', 'seed (same seed → identical files)'),
+      pick(
+        ctx.lang,
+        '随机种子，任意文本（同一种子生成完全相同的文件）；JSON 输出和 truth.json 中，整数种子（如 42）写为数字，其他（如 abc、007）原样写为字符串',
+        'seed, any text (same seed → identical files); the JSON output and truth.json show an integer seed (42) as a number, any other (abc, 007) as the string given',
+      ),
       '1',
     )
     .option(
@@ -68,7 +72,7 @@ export function registerSimulateCommand(program: Command, ctx: CliContext): void
       'after',
       pick(
         ctx.lang,
-        '\n示例:\n  posguard simulate --out sim\n  posguard simulate --out sim --scenario silent-rate-change --scenario cap-ignored\n  posguard simulate --out sim --scenario all --seed 42 --days 60\n  posguard simulate --out sim --preset leshua --merchants 5 --format json\n\n场景: promo-expiry silent-rate-change fixed-surcharge cap-ignored d0-forced sim-fee deposit\n  network-resubmit keypad-fault void-settled missing-settlement duplicate-settlement late-settlement\n  refund-fee bank-payout-short limit-change software-update\n',
+        '\n示例：\n  posguard simulate --out sim\n  posguard simulate --out sim --scenario silent-rate-change --scenario cap-ignored\n  posguard simulate --out sim --scenario all --seed 42 --days 60\n  posguard simulate --out sim --preset leshua --merchants 5 --format json\n\n场景：promo-expiry silent-rate-change fixed-surcharge cap-ignored d0-forced sim-fee deposit\n  network-resubmit keypad-fault void-settled missing-settlement duplicate-settlement late-settlement\n  refund-fee bank-payout-short limit-change software-update\n',
         '\nExamples:\n  posguard simulate --out sim\n  posguard simulate --out sim --scenario silent-rate-change --scenario cap-ignored\n  posguard simulate --out sim --scenario all --seed 42 --days 60\n  posguard simulate --out sim --preset leshua --merchants 5 --format json\n\nScenarios: promo-expiry silent-rate-change fixed-surcharge cap-ignored d0-forced sim-fee deposit\n  network-resubmit keypad-fault void-settled missing-settlement duplicate-settlement late-settlement\n  refund-fee bank-payout-short limit-change software-update\n',
       ),
     )
@@ -133,6 +137,7 @@ async function runSimulate(
   format: 'table' | 'json',
 ): Promise<void> {
   const { simulate } = await import('../../simulate/simulate.js');
+  const { seedValue } = await import('../../simulate/seed-value.js');
   const { SCENARIO_NAMES_ZH } = await import('../../simulate/scenarios.js');
   const result = simulate(options);
   if (format === 'json') {
@@ -140,7 +145,7 @@ async function runSimulate(
       `${JSON.stringify(
         {
           out: options.out,
-          seed: options.seed,
+          seed: seedValue(options.seed),
           preset: options.preset,
           scenarios: options.scenarios,
           files: result.files.map((f) => relative(ctx.cwd, f)),
