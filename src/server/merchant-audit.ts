@@ -3,7 +3,7 @@ import { auditRecords } from '../audit/audit.js';
 import type { AuditReport } from '../audit/report-types.js';
 import { attributeUnnamedJournal } from '../audit/unnamed-journal.js';
 import { attachDiagnoses } from '../explain/attach-diagnoses.js';
-import { formatPlanIssue, parsePlan } from '../plans/parse-plan.js';
+import { formatPlanIssue, type PlanIssue, parsePlan } from '../plans/parse-plan.js';
 import type { FeePlan } from '../plans/plan-types.js';
 import { bankDebitDatesOf, importNotes, listImports } from '../storage/imports-repo.js';
 import { latestPlan } from '../storage/plans-repo.js';
@@ -18,9 +18,30 @@ const pick = (lang: Lang, zh: string, en: string): string => (lang === 'en' ? en
 const KIND_ORDER: Record<string, number> = { settlement: 0, terminal: 1, bank: 2 };
 
 /**
+ * The warning of a plan stored for a merchant whose `merchantId` names another merchant number than the
+ * merchant's own 商户号 (none when either is missing or they agree). The plan stored for a merchant is that
+ * merchant's plan all the same: the monitor prices its lines with it, and so does the audit (merchantAuditInput).
+ * Given when the plan is uploaded and in every audit of the merchant.
+ */
+export function planNamesOtherMerchant(
+  planMerchantId: string | undefined,
+  merchantCode: string | null | undefined,
+): PlanIssue | undefined {
+  if (planMerchantId === undefined || merchantCode === null || merchantCode === undefined) return undefined;
+  if (planMerchantId === merchantCode) return undefined;
+  return {
+    code: 'merchant_id_mismatch',
+    path: 'merchantId',
+    zh: `方案中的 merchantId ${planMerchantId} 不是本商户的商户号（${merchantCode}）；方案存于本商户，核对与监控都按它计算本商户的手续费，请确认 merchantId 是否写错`,
+    en: `the plan's merchantId ${planMerchantId} is not this merchant's number (${merchantCode}); stored for this merchant, it prices this merchant's fees in the audit and the monitor alike — check the plan's merchantId`,
+  };
+}
+
+/**
  * The audit inputs gathered from storage for one merchant (members only), shaped as `posguard audit` shapes
  * them: files in settlement → terminal → bank order, reasons and warnings in the chosen language, plan
- * warnings first.
+ * warnings first. The stored plan governs every record of the merchant, whatever merchantId it names (as the
+ * monitor prices them): it is handed to the audit without one.
  */
 export async function merchantAuditInput(
   db: Kysely<Database>,
@@ -37,8 +58,18 @@ export async function merchantAuditInput(
     const name = stored.format === 'yaml' ? 'plan.yaml' : 'plan.json';
     const parsed = parsePlan(stored.text, name);
     if (parsed.ok) {
-      plans.push(parsed.plan);
+      // Without its merchantId the plan is the one for every merchant number of the run (planChooser), as the
+      // monitor uses it; a number naming another merchant would leave this merchant's lines unplanned.
+      const { merchantId: named, ...own } = parsed.plan;
+      plans.push(own);
       for (const w of parsed.warnings) warnings.push(formatPlanIssue(name, w, lang));
+      const merchant = await db
+        .selectFrom('merchants')
+        .select('merchant_code')
+        .where('id', '=', merchantId)
+        .executeTakeFirst();
+      const other = planNamesOtherMerchant(named, merchant?.merchant_code);
+      if (other !== undefined) warnings.push(formatPlanIssue(name, other, lang));
     }
     planText = stored.text;
   }

@@ -42,7 +42,7 @@ export interface SaveImportResult {
   duplicate: boolean;
   landings: ImportLanding[];
   /** Records naming a merchant number the uploader cannot write to: counted, never stored. */
-  unassigned: { merchantId: string; records: number }[];
+  unassigned: UnassignedLines[];
   /** Warnings on the file added in storing it (lines that went to another merchant), also on the import row. */
   warnings: ImportWarning[];
 }
@@ -82,6 +82,77 @@ export async function listImports(
 interface UploaderOnly<T> {
   uploaderOnly: true;
   rows: T[];
+  /**
+   * On warnings_json of the import on the merchant the file was uploaded to: the lines naming a merchant number
+   * the uploader has no shop for, per number (SaveImportResult.unassigned), so the list of imports still says why
+   * they were not stored after the upload's answer is gone. See setAsideLines.
+   */
+  unassigned?: UnassignedLines[];
+}
+
+/** Lines of an upload naming a merchant number the uploader has no shop for: counted per number, never stored. */
+export interface UnassignedLines {
+  merchantId: string;
+  records: number;
+}
+
+/**
+ * What the list of imports says of an import's lines that were set aside as another merchant's (a merchant number
+ * the uploader has no shop for): how many, in both languages, and which numbers for the uploader only (they may
+ * be other tenants' merchants, kept off what the merchant's owner and staff read, as the audit log keeps them).
+ */
+export interface SetAsideLines {
+  records: number;
+  /** Per merchant number, in the order the file first named them; for the file's uploader only. */
+  merchants?: UnassignedLines[];
+  message: string;
+  messageEn: string;
+}
+
+const UnassignedSchema = z.array(z.object({ merchantId: z.string(), records: z.number().int().positive() }));
+
+/** How many merchant numbers a set-aside note names before it only counts the rest. */
+const NAMED_NUMBERS = 5;
+
+/**
+ * The lines of an import's upload that named another merchant number and were not stored, as `viewerId` may see
+ * them; undefined when there were none (or the import was stored before they were kept with it).
+ * @example setAsideLines(row, uploaderId)
+ *   // → { records: 3, merchants: [{ merchantId: '822000000000002', records: 3 }],
+ *   //     message: '3 行属于其他商户号，未导入：商户号 822000000000002 共 3 行', messageEn: '…' }
+ */
+export function setAsideLines(
+  row: Pick<ImportRow, 'warnings_json' | 'created_by'>,
+  viewerId: number,
+): SetAsideLines | undefined {
+  const value = JSON.parse(row.warnings_json) as unknown;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const parsed = UnassignedSchema.safeParse((value as Partial<UploaderOnly<unknown>>).unassigned);
+  if (!parsed.success || parsed.data.length === 0) return undefined;
+  const merchants = parsed.data;
+  const records = merchants.reduce((n, m) => n + m.records, 0);
+  if (row.created_by === null || row.created_by !== viewerId)
+    return {
+      records,
+      message: `${records} 行属于其他商户号，未导入；这些商户号仅上传者可见`,
+      messageEn: `${records} line(s) of other merchant numbers not imported; the numbers are shown to the file's uploader only`,
+    };
+  const named = merchants.slice(0, NAMED_NUMBERS);
+  const rest = merchants.slice(NAMED_NUMBERS);
+  const restLines = rest.reduce((n, m) => n + m.records, 0);
+  const number = (m: UnassignedLines, none: string) => (m.merchantId === '' ? none : m.merchantId);
+  return {
+    records,
+    merchants,
+    message:
+      `${records} 行属于其他商户号，未导入：` +
+      named.map((m) => `商户号 ${number(m, '（空）')} 共 ${m.records} 行`).join('；') +
+      (rest.length > 0 ? `；另有 ${rest.length} 个商户号共 ${restLines} 行` : ''),
+    messageEn:
+      `${records} line(s) of other merchant numbers not imported: ` +
+      named.map((m) => `merchant number ${number(m, '(empty)')}: ${m.records} line(s)`).join('; ') +
+      (rest.length > 0 ? `; ${rest.length} more merchant number(s): ${restLines} line(s)` : ''),
+  };
 }
 
 function parseNotes<T>(json: string): { rows: T[]; uploaderOnly: boolean } {
@@ -550,6 +621,7 @@ export async function saveImport(
     const warnings = elsewhere === undefined ? [] : [elsewhere];
     const ownBilled = billedWarning(s.file, landings.get(target.id));
     if (ownBilled !== undefined) warnings.push(ownBilled);
+    const notStored = [...unassigned].map(([merchantId, records]) => ({ merchantId, records }));
     for (const landing of landings.values()) {
       if (landing.duplicate) continue;
       const isTarget = landing.merchantId === target.id;
@@ -563,7 +635,8 @@ export async function saveImport(
                 warnings_json: JSON.stringify({
                   uploaderOnly: true,
                   rows: isTarget ? [...s.warnings, ...warnings] : s.warnings,
-                }),
+                  ...(isTarget && notStored.length > 0 ? { unassigned: notStored } : {}),
+                } satisfies UploaderOnly<ImportWarning>),
               }
             : isTarget && warnings.length > 0
               ? { warnings_json: JSON.stringify([...s.warnings, ...warnings]) }
@@ -579,7 +652,7 @@ export async function saveImport(
       importId: own.importId,
       duplicate: own.duplicate,
       landings: [...landings.values()],
-      unassigned: [...unassigned].map(([merchantId, records]) => ({ merchantId, records })),
+      unassigned: notStored,
       warnings,
     };
   });

@@ -75,6 +75,11 @@ export interface ImportsTable {
   /** The records this import stored for this merchant (an agent file splits across merchants). */
   stored: number;
   rejected_json: string;
+  /**
+   * The file's warnings: a JSON array, or for a file holding several merchants' lines
+   * `{ uploaderOnly: true, rows, unassigned? }` (see importNotes); `unassigned` lists, on the import of the merchant
+   * the file was uploaded to, the lines per merchant number the uploader has no shop for (see setAsideLines).
+   */
   warnings_json: string;
   /**
    * A bank file's skipped debit lines as the days they span (JSON `{ first, last }[]`, see skippedDebitDatesOf);

@@ -222,6 +222,10 @@ const TEXT = {
     '{n} 行属于其他商户号，未导入',
     '{n} line(s) of other merchant numbers not imported',
   ],
+  importNoteNumbersHidden: [
+    '这些商户号仅上传该文件的用户可见',
+    "The merchant numbers are shown to the file's uploader only",
+  ],
   search: ['搜索（单号、终端、说明）', 'Search (ref, terminal, text)'],
   allKinds: ['全部类型', 'All kinds'],
   exportCsv: ['导出 CSV', 'Export CSV'],

@@ -5,13 +5,14 @@ import { recheckAfterPlanSave } from '../../monitor/recheck-after-plan.js';
 import { parsePlan } from '../../plans/parse-plan.js';
 import { RECORD_KINDS } from '../../records/index.js';
 import { appendAudit } from '../../storage/audit-log-repo.js';
-import { importNotes, listImports } from '../../storage/imports-repo.js';
+import { importNotes, listImports, setAsideLines } from '../../storage/imports-repo.js';
 import { keepUploadsOf, setKeepUploads } from '../../storage/kept-uploads-repo.js';
 import { createMerchant, getMerchant, listMerchants } from '../../storage/merchants-repo.js';
 import { latestPlan, savePlan } from '../../storage/plans-repo.js';
 import { countRecords, listRecords } from '../../storage/records-repo.js';
 import { actorOf, requireActor } from '../authenticate.js';
 import { bilingualError, HttpError } from '../http-error.js';
+import { planNamesOtherMerchant } from '../merchant-audit.js';
 import { requestLang } from '../request-lang.js';
 import type { ServerContext } from '../server-context.js';
 import { dbId, MAX_DB_ID, plainText, routeSchema } from '../zod-route.js';
@@ -86,18 +87,23 @@ export function merchantRoutes(app: FastifyInstance, ctx: ServerContext): void {
         ...merchant,
         keepUploads: await keepUploadsOf(ctx.db, actor.userId, id),
         records: await countRecords(ctx.db, actor.userId, id),
-        imports: imports.map((i) => ({
-          id: i.id,
-          file: i.file_name,
-          sha256: i.sha256,
-          preset: i.preset,
-          encoding: i.encoding,
-          kind: i.kind,
-          rows: i.rows,
-          stored: i.stored,
-          rejected: importNotes(i, actor.userId).rejected.length,
-          createdAt: i.created_at,
-        })),
+        imports: imports.map((i) => {
+          // Lines of the upload naming a merchant number the uploader has no shop for: why `stored` may be 0.
+          const setAside = setAsideLines(i, actor.userId);
+          return {
+            id: i.id,
+            file: i.file_name,
+            sha256: i.sha256,
+            preset: i.preset,
+            encoding: i.encoding,
+            kind: i.kind,
+            rows: i.rows,
+            stored: i.stored,
+            rejected: importNotes(i, actor.userId).rejected.length,
+            createdAt: i.created_at,
+            ...(setAside === undefined ? {} : { setAside }),
+          };
+        }),
       };
     },
   );
@@ -189,7 +195,15 @@ export function merchantRoutes(app: FastifyInstance, ctx: ServerContext): void {
         // The plan is saved (committed); a failed re-check must not turn the save into an error.
         request.log.error({ err: error, merchantId: id }, 're-checking settlements after a plan save failed');
       }
-      return { ...stored, plan: parsed.plan, warnings: parsed.warnings };
+      // A plan naming another merchant number is still this merchant's plan (the audit and the monitor price
+      // its lines with it), but the number is most likely a slip: said as a warning, not refused.
+      const merchant = await getMerchant(ctx.db, actor.userId, id);
+      const other = planNamesOtherMerchant(parsed.plan.merchantId, merchant.merchantId);
+      return {
+        ...stored,
+        plan: parsed.plan,
+        warnings: other === undefined ? parsed.warnings : [...parsed.warnings, other],
+      };
     },
   );
 

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { api } from '../api.js';
-import { shanghaiTime } from '../format.js';
+import { fillIn, shanghaiTime } from '../format.js';
 import { PRESET_NAMES, useI18n } from '../i18n.js';
+import { Link } from '../router.js';
 import { Loaded } from '../states.js';
 import type { Merchant } from '../types.js';
 import { useLoad } from '../use-load.js';
@@ -23,7 +24,20 @@ interface ImportRow {
   stored: number;
   rejected: number;
   createdAt: string;
+  /** Lines of the upload naming a merchant number the uploader has no shop for: not stored anywhere. */
+  setAside?: SetAside;
 }
+
+/** An import's lines set aside as another merchant number's; `merchants` only for the file's uploader. */
+interface SetAside {
+  records: number;
+  merchants?: { merchantId: string; records: number }[];
+  message: string;
+  messageEn: string;
+}
+
+/** How many merchant numbers a row of the list names one by one (the rest are counted). */
+const NAMED_NUMBERS = 5;
 
 /** What DELETE /api/v1/merchants/{id}/imports/{importId} answers. */
 interface DeletedImport {
@@ -39,13 +53,7 @@ interface DeletedImport {
  * shop's, a test export. `refreshKey` reloads the list (a new upload); `onDeleted` lets the page reload what the
  * records fed (the audit).
  */
-export function ImportsCard(props: {
-  merchant: Merchant;
-  refreshKey?: number;
-  onDeleted?: () => void;
-  /** A note shown under an import's file name (the upload page's: lines of other merchant numbers not stored). */
-  notes?: ReadonlyMap<number, string>;
-}) {
+export function ImportsCard(props: { merchant: Merchant; refreshKey?: number; onDeleted?: () => void }) {
   const { t, lang, named } = useI18n();
   const id = props.merchant.id;
   const [list, reload] = useLoad(`imports-${id}-${props.refreshKey ?? 0}`, () =>
@@ -139,11 +147,7 @@ export function ImportsCard(props: {
                       <tr key={i.id} data-import={i.id} data-import-file={i.file}>
                         <td>
                           {i.file}
-                          {props.notes?.get(i.id) === undefined ? null : (
-                            <div className="import-note" data-testid="import-note">
-                              {props.notes.get(i.id)}
-                            </div>
-                          )}
+                          {i.setAside === undefined ? null : <SetAsideNote setAside={i.setAside} />}
                         </td>
                         <td>{kindWord(i.kind)}</td>
                         <td data-preset={i.preset}>{named(PRESET_NAMES, i.preset)}</td>
@@ -201,5 +205,47 @@ export function ImportsCard(props: {
         }
       </Loaded>
     </section>
+  );
+}
+
+/**
+ * Under an import's file name: how many of its lines named another merchant number and were not imported (why it
+ * may show 0 records), and to the file's uploader which numbers, each with a link to create that merchant.
+ */
+function SetAsideNote(props: { setAside: SetAside }) {
+  const { t } = useI18n();
+  const { records, merchants } = props.setAside;
+  const shown = merchants?.slice(0, NAMED_NUMBERS) ?? [];
+  const rest = (merchants ?? []).slice(NAMED_NUMBERS).reduce((n, m) => n + m.records, 0);
+  return (
+    <div className="import-note" data-testid="set-aside" data-records={records}>
+      <div data-testid="import-note">{fillIn(t('importNoteOtherNumbers'), { n: records })}</div>
+      {merchants === undefined ? (
+        <div data-testid="numbers-hidden">{t('importNoteNumbersHidden')}</div>
+      ) : (
+        <ul>
+          {shown.map((m) => (
+            <li key={m.merchantId} data-merchant-number={m.merchantId}>
+              {fillIn(t('otherNumbersLine'), {
+                n: m.records,
+                code: m.merchantId === '' ? '—' : m.merchantId,
+              })}
+              {m.merchantId === '' ? null : (
+                <>
+                  {' '}
+                  <Link
+                    to={`/new?merchantId=${encodeURIComponent(m.merchantId)}`}
+                    testId="create-that-merchant"
+                  >
+                    {t('createThatMerchant')}
+                  </Link>
+                </>
+              )}
+            </li>
+          ))}
+          {rest === 0 ? null : <li>{fillIn(t('importNoteOtherNumbers'), { n: rest })}</li>}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -79,13 +79,6 @@ export function UploadPage(props: { merchant: Merchant }) {
   const kindWord = (k: string) => KIND_WORDS[k]?.[lang === 'en' ? 1 : 0] ?? k;
   // The list of imported files is read again each time an upload ends.
   const finished = uploads.filter((u) => u.state !== 'uploading').length;
-  // An import of this page whose lines were another merchant number's says so in the list too, not only "0".
-  const importNotes = new Map<number, string>();
-  for (const u of uploads) {
-    const notTaken = (u.result?.unassigned ?? []).reduce((n, x) => n + x.records, 0);
-    if (u.result !== undefined && !u.result.duplicate && notTaken > 0)
-      importNotes.set(u.result.importId, fillIn(t('importNoteOtherNumbers'), { n: notTaken }));
-  }
 
   const update = (key: number, change: Partial<Upload>) =>
     setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));
@@ -230,7 +223,8 @@ export function UploadPage(props: { merchant: Merchant }) {
           </li>
         ))}
       </ul>
-      <ImportsCard merchant={props.merchant} refreshKey={finished} notes={importNotes} />
+      {/* An import whose lines were another merchant number's says so in the list too (kept with the import). */}
+      <ImportsCard merchant={props.merchant} refreshKey={finished} />
     </div>
   );
 }
