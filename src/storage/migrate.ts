@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
-import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { writeBackup } from './backup.js';
 import { type DialectName, ownTableNames, type Storage } from './database.js';
 import { initialMigration } from './migrations/0001-initial.js';
@@ -67,6 +67,26 @@ export async function holdsData(storage: Storage): Promise<boolean> {
   return false;
 }
 
+/**
+ * Creates the PostgreSQL schema the config names when it is missing, so its tables and the migration bookkeeping
+ * land there (its search_path names only it) rather than nowhere. An existing schema is only looked up: creating
+ * a schema needs CREATE on the database, which a user given one schema may not have.
+ */
+async function ensureSchema(storage: Storage): Promise<void> {
+  if (storage.config.dialect !== 'postgres' || storage.config.schema === undefined) return;
+  const schema = storage.config.schema;
+  const exists = async () =>
+    (await sql`select 1 from pg_catalog.pg_namespace where nspname = ${schema}`.execute(storage.db)).rows
+      .length > 0;
+  if (await exists()) return;
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(storage.db);
+  } catch (error) {
+    // Another process starting on the same schema may have created it meanwhile.
+    if (!(await exists())) throw error;
+  }
+}
+
 export interface MigrateOutcome {
   applied: string[];
   /** Where the pre-migration backup went, when one was written. */
@@ -81,6 +101,7 @@ export async function migrateToLatest(
   storage: Storage,
   options: { backupDir?: string; now?: () => Date; provider?: MigrationProvider } = {},
 ): Promise<MigrateOutcome> {
+  await ensureSchema(storage);
   const pending = await pendingMigrations(storage, options.provider);
   const outcome: MigrateOutcome = { applied: [] };
   if (pending.length === 0) return outcome;
