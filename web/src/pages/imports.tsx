@@ -215,37 +215,45 @@ export function ImportsCard(props: { merchant: Merchant; refreshKey?: number; on
 function SetAsideNote(props: { setAside: SetAside }) {
   const { t } = useI18n();
   const { records, merchants } = props.setAside;
-  const shown = merchants?.slice(0, NAMED_NUMBERS) ?? [];
-  const rest = (merchants ?? []).slice(NAMED_NUMBERS).reduce((n, m) => n + m.records, 0);
   return (
     <div className="import-note" data-testid="set-aside" data-records={records}>
       <div data-testid="import-note">{fillIn(t('importNoteOtherNumbers'), { n: records })}</div>
       {merchants === undefined ? (
         <div data-testid="numbers-hidden">{t('importNoteNumbersHidden')}</div>
       ) : (
-        <ul>
-          {shown.map((m) => (
-            <li key={m.merchantId} data-merchant-number={m.merchantId}>
-              {fillIn(t('otherNumbersLine'), {
-                n: m.records,
-                code: m.merchantId === '' ? '—' : m.merchantId,
-              })}
-              {m.merchantId === '' ? null : (
-                <>
-                  {' '}
-                  <Link
-                    to={`/new?merchantId=${encodeURIComponent(m.merchantId)}`}
-                    testId="create-that-merchant"
-                  >
-                    {t('createThatMerchant')}
-                  </Link>
-                </>
-              )}
-            </li>
-          ))}
-          {rest === 0 ? null : <li>{fillIn(t('importNoteOtherNumbers'), { n: rest })}</li>}
-        </ul>
+        <OtherNumbersList numbers={merchants} named={NAMED_NUMBERS} />
       )}
     </div>
+  );
+}
+
+/**
+ * Lines that named other merchant numbers, per number (the first `named` of them, then how many lines the rest
+ * hold), each with a link to create that merchant: under an import in the list, and in an upload's answer.
+ */
+export function OtherNumbersList(props: {
+  numbers: readonly { merchantId: string; records: number }[];
+  named: number;
+}) {
+  const { t } = useI18n();
+  const shown = props.numbers.slice(0, props.named);
+  const rest = props.numbers.slice(props.named).reduce((n, m) => n + m.records, 0);
+  return (
+    <ul>
+      {shown.map((m) => (
+        <li key={m.merchantId} data-merchant-number={m.merchantId}>
+          {fillIn(t('otherNumbersLine'), { n: m.records, code: m.merchantId === '' ? '—' : m.merchantId })}
+          {m.merchantId === '' ? null : (
+            <>
+              {' '}
+              <Link to={`/new?merchantId=${encodeURIComponent(m.merchantId)}`} testId="create-that-merchant">
+                {t('createThatMerchant')}
+              </Link>
+            </>
+          )}
+        </li>
+      ))}
+      {rest === 0 ? null : <li>{fillIn(t('importNoteOtherNumbers'), { n: rest })}</li>}
+    </ul>
   );
 }

@@ -2,10 +2,9 @@ import { type DragEvent, useRef, useState } from 'react';
 import { ApiError, sendWithProgress } from '../api.js';
 import { fillIn } from '../format.js';
 import { PRESET_NAMES, useI18n } from '../i18n.js';
-import { Link } from '../router.js';
 import type { Merchant, PlanIssue } from '../types.js';
 import { type Landing, landingCounts, type Unassigned, uploadOutcome } from '../upload-landings.js';
-import { ImportsCard, KIND_WORDS } from './imports.js';
+import { ImportsCard, KIND_WORDS, OtherNumbersList } from './imports.js';
 
 interface Rejected {
   row: number;
@@ -322,8 +321,6 @@ const NAMED_NUMBERS = 20;
 function OtherNumbers(props: { unassigned: readonly Unassigned[]; merchant: Merchant; nothing: boolean }) {
   const { t } = useI18n();
   if (props.unassigned.length === 0) return null;
-  const shown = props.unassigned.slice(0, NAMED_NUMBERS);
-  const rest = props.unassigned.slice(NAMED_NUMBERS).reduce((n, u) => n + u.records, 0);
   const own = props.merchant.merchantId;
   return (
     <div className="other-numbers" role="alert" data-testid="other-merchant-lines">
@@ -332,25 +329,7 @@ function OtherNumbers(props: { unassigned: readonly Unassigned[]; merchant: Merc
           ? fillIn(t('otherNumbersHeadNoCode'), { name: props.merchant.name })
           : fillIn(t('otherNumbersHead'), { name: props.merchant.name, code: own })}
       </p>
-      <ul>
-        {shown.map((u) => (
-          <li key={u.merchantId} data-merchant-number={u.merchantId}>
-            {fillIn(t('otherNumbersLine'), { n: u.records, code: u.merchantId === '' ? '—' : u.merchantId })}
-            {u.merchantId === '' ? null : (
-              <>
-                {' '}
-                <Link
-                  to={`/new?merchantId=${encodeURIComponent(u.merchantId)}`}
-                  testId="create-that-merchant"
-                >
-                  {t('createThatMerchant')}
-                </Link>
-              </>
-            )}
-          </li>
-        ))}
-        {rest === 0 ? null : <li>{fillIn(t('importNoteOtherNumbers'), { n: rest })}</li>}
-      </ul>
+      <OtherNumbersList numbers={props.unassigned} named={NAMED_NUMBERS} />
       <p>{t('otherNumbersAdvice')}</p>
       {props.nothing ? <p data-testid="nothing-stored-here">{t('nothingStoredHere')}</p> : null}
     </div>
