@@ -232,6 +232,20 @@ async function encodingNotRead(member: ExtractedMember): Promise<ImportFileError
   const doubt = unrecognisedEncoding(await readFileHead(member.path, 65_536));
   if (doubt === undefined) return undefined;
   // Refused only as the importer refuses it: when it finds no header in what GBK makes of it.
+  return importerRefusal(member, isEncodingRefusal);
+}
+
+/** Stops a probe at the first record: a header was found. */
+class HeaderFound extends Error {}
+
+/**
+ * The importer's own refusal of a member, when it is of the kind `kind` tells; undefined when the importer reads
+ * a record (the probe stops there) or refuses it for another reason.
+ */
+async function importerRefusal(
+  member: ExtractedMember,
+  kind: (error: ImportFileError) => boolean,
+): Promise<ImportFileError | undefined> {
   const { importFileStreaming, ImportFileError } = await import('./import.js');
   try {
     await importFileStreaming({ path: member.path }, {}, () => {
@@ -239,12 +253,9 @@ async function encodingNotRead(member: ExtractedMember): Promise<ImportFileError
     });
     return undefined;
   } catch (error) {
-    return error instanceof ImportFileError && isEncodingRefusal(error) ? error : undefined;
+    return error instanceof ImportFileError && kind(error) ? error : undefined;
   }
 }
-
-/** Stops a probe at the first record: a header was found. */
-class HeaderFound extends Error {}
 
 /**
  * The importer's refusal of a .txt member that is text, not a table: it finds no header in it, and no delimiter
@@ -263,13 +274,5 @@ async function proseNoHeader(member: ExtractedMember): Promise<ImportFileError |
     const counts = lines.map((l) => l.split(delimiter).length - 1).filter((n) => n >= 2);
     if (counts.length > new Set(counts).size) return undefined;
   }
-  const { importFileStreaming, ImportFileError } = await import('./import.js');
-  try {
-    await importFileStreaming({ path: member.path }, {}, () => {
-      throw new HeaderFound();
-    });
-    return undefined;
-  } catch (error) {
-    return error instanceof ImportFileError && isNoHeaderError(error) ? error : undefined;
-  }
+  return importerRefusal(member, isNoHeaderError);
 }
