@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
+import type { RecordKind } from '../records/index.js';
 import { type Bilingual, HttpError } from '../server/http-error.js';
 import { importStatement, type StatementImportAnswer } from '../server/import-statement.js';
 import { AccessDenied, WRITE_ROLES } from '../storage/access.js';
@@ -234,6 +235,63 @@ export async function resolveWatchTarget(
   return { merchantId: target.id, userId: member.user_id, name: target.name };
 }
 
+/** A kind of record as a watch names it to the user (never the internal code). */
+const KIND_WORDS: Record<RecordKind, Bilingual> = {
+  settlement: { zh: '对账单', en: 'settlement statement' },
+  terminal: { zh: '终端流水', en: 'terminal journal' },
+  bank: { zh: '银行流水', en: 'bank statement' },
+};
+
+/** `n` with an English noun, singular for one. */
+function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * What a watch reports, one object per event: `posguard watch --format json` prints each as one JSON line.
+ * Messages meant for people (`reason`, a warning's text) come in both languages; `kind` is the record kind's
+ * code (settlement, terminal, bank).
+ */
+export type WatchEvent =
+  | {
+      event: 'imported';
+      at: string;
+      file: string;
+      sha256: string;
+      kind: RecordKind;
+      /** Records added; `alreadyStored` were there from an earlier file, `updated` filled in pushed records. */
+      stored: number;
+      alreadyStored: number;
+      updated: number;
+      /** Rows the importer refused (not records). */
+      rejected: number;
+      /** Rows naming another merchant number, set aside (not imported), in all and per number. */
+      otherMerchantRows: number;
+      otherMerchants: { merchantNumber: string; rows: number }[];
+      alerts: number;
+      warnings: { code: string; zh: string; en: string }[];
+      /** Why the stored records' fees were not checked, when they were not. */
+      checkFailed: Bilingual | null;
+    }
+  | {
+      event: 'skipped';
+      at: string;
+      file: string;
+      sha256: string;
+      importId: number;
+      reason: { code: 'already_imported' } & Bilingual;
+    }
+  | { event: 'failed'; at: string; file: string; reason: Bilingual; permanent: boolean }
+  | {
+      event: 'retrying';
+      at: string;
+      file: string;
+      stage: 'import' | 'check';
+      reason: Bilingual;
+      attempt: number;
+      inSeconds: number;
+    };
+
 /** How many of a file's other merchant numbers a watch names one by one. */
 const NAMED_NUMBERS = 5;
 
@@ -300,7 +358,8 @@ async function otherMerchantsNote(
  * Imports statement files as they appear in `dir` (and those already there) through the server's import path:
  * each file once (by SHA-256, as the server does), after its size and time stop changing for `settleMs` and,
  * for CSV/TXT and XLSX, once it ends as a finished file does (else after 20 more delays). One
- * line per file goes to `say`. Resolves when `signal` aborts, after the import in flight.
+ * line per file goes to `say` in `lang`, and one event to `onEvent`. Resolves when `signal` aborts, after the
+ * import in flight.
  */
 export async function watchFolder(options: {
   dir: string;
@@ -308,11 +367,13 @@ export async function watchFolder(options: {
   merchantId: number;
   userId: number;
   say: (line: string) => void;
+  /** Called with each file's outcome (and each retry), as data. */
+  onEvent?: (event: WatchEvent) => void;
   signal: AbortSignal;
   settleMs?: number;
   now?: () => Date;
   tmpDir?: string;
-  /** The language failures are said in (zh-CN by default); a file's outcome line carries both. */
+  /** The language every line is said in (zh-CN by default). */
   lang?: 'zh' | 'en';
   /** The first wait before a failed try is repeated, doubled each time (default 1 s, at most 60 s). */
   retryFirstMs?: number;
@@ -329,6 +390,7 @@ export async function watchFolder(options: {
   let chain: Promise<void> = Promise.resolve();
 
   const say = (text: Bilingual): void => options.say(lang === 'en' ? text.en : text.zh);
+  const at = (): string => now().toISOString();
 
   /** The checks of a stored import: alerts queued for the server's worker, as a pushed statement's are. */
   const checkLandings = async (answer: StatementImportAnswer): Promise<number> => {
@@ -367,6 +429,15 @@ export async function watchFolder(options: {
         if (last || options.signal.aborted) return { ok: false, failure };
         const waitMs = Math.min(retryMaxMs, retryFirstMs * 2 ** (attempt - 1));
         const seconds = Math.max(1, Math.round(waitMs / 1000));
+        options.onEvent?.({
+          event: 'retrying',
+          at: at(),
+          file: name,
+          stage: stored ? 'check' : 'import',
+          reason: failure.reason,
+          attempt,
+          inSeconds: seconds,
+        });
         say({
           zh: `… ${name}：${what.zh}暂时失败：${failure.reason.zh}；${seconds} 秒后自动重试（第 ${attempt} 次重试）`,
           en: `… ${name}: ${what.en} failed for now: ${failure.reason.en}; trying again in ${seconds} s (retry ${attempt})`,
@@ -418,13 +489,28 @@ export async function watchFolder(options: {
         zh: `✗ ${name}：未能导入：${reason.zh}。该文件未标记为已处理，${advice.zh}`,
         en: `✗ ${name}: not imported: ${reason.en}. The file is not marked done; ${advice.en}`,
       });
+      options.onEvent?.({ event: 'failed', at: at(), file: name, reason, permanent });
       return;
     }
     const answer = imported.value;
     const summary = answer.files[0];
     const stored = answer.landings.reduce((n, l) => n + l.stored, 0);
-    if (answer.duplicate) options.say(`= ${name}: 已导入过（SHA-256 相同）/ already imported`);
-    else {
+    if (answer.duplicate) {
+      const reason = {
+        code: 'already_imported' as const,
+        zh: '已导入过（SHA-256 相同），跳过',
+        en: 'already imported (same SHA-256), skipped',
+      };
+      say({ zh: `= ${name}：${reason.zh}`, en: `= ${name}: ${reason.en}` });
+      options.onEvent?.({
+        event: 'skipped',
+        at: at(),
+        file: name,
+        sha256: summary?.sha256 ?? '',
+        importId: answer.importId,
+        reason,
+      });
+    } else {
       // The records are committed: a check the database refuses now is retried here, since the file, seen
       // again, would be a duplicate that is never checked.
       const checked = await untilDone(name, true, () => checkLandings(answer));
@@ -436,15 +522,34 @@ export async function watchFolder(options: {
       // is flagged, and either is followed by which numbers those were and what to do.
       const landed = answer.landings.reduce((n, l) => n + l.stored + l.alreadyStored + l.updated, 0);
       const mark = elsewhere === 0 ? '✓' : landed === 0 ? '✗' : '⚠';
-      options.say(
-        `${mark} ${name}: ${summary?.kind ?? ''} ${stored} 条记录入库${rejected > 0 ? `，${rejected} 行被拒` : ''}${elsewhere > 0 ? `，${elsewhere} 行不属于本商户、未导入` : ''}${alerts > 0 ? `，${alerts} 条告警` : ''} / ${stored} records stored${rejected > 0 ? `, ${rejected} rows rejected` : ''}${elsewhere > 0 ? `, ${elsewhere} rows of other merchants not imported` : ''}${alerts > 0 ? `, ${alerts} alerts` : ''}`,
-      );
+      const kind = summary === undefined ? undefined : KIND_WORDS[summary.kind];
+      say({
+        zh: `${mark} ${name}：${kind === undefined ? '' : `${kind.zh}，`}${stored} 条记录入库${rejected > 0 ? `，${rejected} 行被拒` : ''}${elsewhere > 0 ? `，${elsewhere} 行不属于本商户、未导入` : ''}${alerts > 0 ? `，${alerts} 条告警` : ''}`,
+        en: `${mark} ${name}: ${kind === undefined ? '' : `${kind.en}, `}${countOf(stored, 'record')} stored${rejected > 0 ? `, ${countOf(rejected, 'row')} rejected` : ''}${elsewhere > 0 ? `, ${countOf(elsewhere, 'row')} of other merchants not imported` : ''}${alerts > 0 ? `, ${countOf(alerts, 'alert')}` : ''}`,
+      });
       if (elsewhere > 0)
         say(await otherMerchantsNote(options.db, options.merchantId, name, answer.unassigned));
       if (!checked.ok)
         say({
           zh: `✗ ${name}：记录已入库，但未能检查手续费：${checked.failure.reason.zh}。在网页重新保存费率方案即可复查最近 90 天的结算记录`,
           en: `✗ ${name}: the records are stored but their fees were not checked: ${checked.failure.reason.en}. Saving the fee plan again in the dashboard re-checks the last 90 days`,
+        });
+      if (summary !== undefined)
+        options.onEvent?.({
+          event: 'imported',
+          at: at(),
+          file: name,
+          sha256: summary.sha256,
+          kind: summary.kind,
+          stored,
+          alreadyStored: answer.landings.reduce((n, l) => n + l.alreadyStored, 0),
+          updated: answer.landings.reduce((n, l) => n + l.updated, 0),
+          rejected,
+          otherMerchantRows: elsewhere,
+          otherMerchants: answer.unassigned.map((u) => ({ merchantNumber: u.merchantId, rows: u.records })),
+          alerts,
+          warnings: summary.warnings.map((w) => ({ code: w.code, zh: w.message, en: w.messageEn })),
+          checkFailed: checked.ok ? null : checked.failure.reason,
         });
     }
     done.set(name, stamp);

@@ -7,9 +7,6 @@ import { buildProgram, runCli } from '../../src/cli/program.js';
 // 示例: beside them. Every command's Chinese help now says 示例： (and any heading of its own, such as simulate's
 // 场景：, the same way); the English help says Examples:.
 
-/** Commands whose help still says 示例: — to be fixed in their own files; drop each from here once it is. */
-const NOT_YET = new Set(['serve', 'watch']);
-
 /** Every command path of the program, the top level (`[]`) included, walked from the real program. */
 function commandPaths(): string[][] {
   const ctx: CliContext = {
@@ -38,7 +35,7 @@ describe('every command’s help heads its examples the same way', () => {
     expect(paths.map((p) => p.join(' '))).toEqual(expect.arrayContaining(['audit', 'plan fee', 'case move']));
   });
 
-  for (const path of paths.filter((p) => !NOT_YET.has(p[0] ?? ''))) {
+  for (const path of paths) {
     const name = path.length === 0 ? 'posguard' : `posguard ${path.join(' ')}`;
     it(`${name} --help: 示例： in Chinese, Examples: in English`, async () => {
       const zh = await runCli([...path, '--help', '--lang', 'zh'], { env: {} });

@@ -160,7 +160,7 @@ describe.each(DIALECTS)('a pushed sale its statement bills, on %s', (dialect) =>
     abort.abort();
     await running;
     rmSync(dir, { recursive: true, force: true });
-    expect(lines).toEqual(['✓ 结算明细.csv: settlement 0 条记录入库，1 条告警 / 0 records stored, 1 alerts']);
+    expect(lines).toEqual(['✓ 结算明细.csv：对账单，0 条记录入库，1 条告警']);
     expect((await overcharges(t)).map(([, fen]) => fen)).toEqual([80]);
   });
 

@@ -92,7 +92,7 @@ describe('posguard watch while another program writes to the database', () => {
     lock.release();
     await w.saidMatching(/^✓ a\.csv/);
     await w.stop();
-    expect(w.lines[w.lines.length - 1]).toBe('✓ a.csv: settlement 2 条记录入库 / 2 records stored');
+    expect(w.lines[w.lines.length - 1]).toBe('✓ a.csv：对账单，2 条记录入库');
     expect(await storedRecords(s)).toBe(2);
   });
 

@@ -79,7 +79,7 @@ describe('posguard watch: lines of another merchant number', () => {
     );
     const lines = await watchUntil(s, { 's.csv': settlementCsv(theirs) }, 2);
     expect(lines).toEqual([
-      '✗ s.csv: settlement 0 条记录入库，3 行不属于本商户、未导入 / 0 records stored, 3 rows of other merchants not imported',
+      '✗ s.csv：对账单，0 条记录入库，3 行不属于本商户、未导入',
       `  s.csv：3 行的商户号是 ${OTHER_NO}，不是本商户「测试商户」（商户号 ${MERCHANT_NO}）的，这些行未导入。` +
         `如它们属于另一家店：该店还不是商户的，先在 posguard serve 的网页中点“新建商户”并填写商户号 ${OTHER_NO}；` +
         `再在网页中切换到该商户上传此文件，或把它放进 posguard watch 文件夹 --merchant ${OTHER_NO} 监视的文件夹。`,
@@ -99,7 +99,7 @@ describe('posguard watch: lines of another merchant number', () => {
     ]);
     const lines = await watchUntil(s, { 'mixed.csv': csv }, 2, 'en');
     expect(lines[0]).toBe(
-      '⚠ mixed.csv: settlement 2 条记录入库，3 行不属于本商户、未导入 / 2 records stored, 3 rows of other merchants not imported',
+      '⚠ mixed.csv: settlement statement, 2 records stored, 3 rows of other merchants not imported',
     );
     expect(lines[1]).toBe(
       `  mixed.csv: 1 line(s) name merchant number ${OTHER_NO}, 2 line(s) name merchant number 822000000000003, ` +
@@ -115,7 +115,7 @@ describe('posguard watch: lines of another merchant number', () => {
   it('still says ✓ for a file of this merchant only', async () => {
     const s = await ownerSession(cleanups, { worker: false }, { plan: false });
     const lines = await watchUntil(s, { 'own.csv': settlementCsv([line('100000000001')]) }, 1);
-    expect(lines).toEqual(['✓ own.csv: settlement 1 条记录入库 / 1 records stored']);
+    expect(lines).toEqual(['✓ own.csv：对账单，1 条记录入库']);
     expect(await storedAmounts(s)).toEqual([100_000]);
   });
 });

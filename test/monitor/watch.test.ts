@@ -59,7 +59,7 @@ describe('posguard watch', () => {
     expect('error' in w.target).toBe(false);
     expect(w.target.merchantId).toBe(s.id);
     await w.said(1);
-    expect(w.lines[0]).toMatch(/^✓ a\.csv: settlement 2 条记录入库/);
+    expect(w.lines[0]).toMatch(/^✓ a\.csv：对账单，2 条记录入库$/);
     writeFileSync(join(w.dir, 'b.csv'), settlementCsv([line('100000000003')]));
     // The same bytes under another name: already imported.
     writeFileSync(join(w.dir, 'a-copy.csv'), settlementCsv([line('100000000001'), line('100000000002')]));
@@ -67,9 +67,9 @@ describe('posguard watch', () => {
     await w.said(3);
     await w.stop();
     expect([...w.lines].sort()).toEqual([
-      '= a-copy.csv: 已导入过（SHA-256 相同）/ already imported',
-      '✓ a.csv: settlement 2 条记录入库 / 2 records stored',
-      '✓ b.csv: settlement 1 条记录入库 / 1 records stored',
+      '= a-copy.csv：已导入过（SHA-256 相同），跳过',
+      '✓ a.csv：对账单，2 条记录入库',
+      '✓ b.csv：对账单，1 条记录入库',
     ]);
     const n = await s.m.storage.db
       .selectFrom('records')
@@ -89,7 +89,7 @@ describe('posguard watch', () => {
     await w.said(1);
     await new Promise((r) => setTimeout(r, 300));
     await w.stop();
-    expect(w.lines).toEqual(['✓ slow.csv: settlement 3 条记录入库 / 3 records stored']);
+    expect(w.lines).toEqual(['✓ slow.csv：对账单，3 条记录入库']);
     // Three sales of ¥1,000.00 each, nothing else: 300,000 fen.
     const rows = await s.m.storage.db.selectFrom('records').select('amount_fen').execute();
     expect(rows.map((r) => r.amount_fen)).toEqual([100_000, 100_000, 100_000]);
@@ -108,7 +108,7 @@ describe('posguard watch', () => {
     });
     await w.said(1);
     await w.stop();
-    expect(w.lines).toEqual(['✓ day.csv: settlement 2 条记录入库，1 条告警 / 2 records stored, 1 alerts']);
+    expect(w.lines).toEqual(['✓ day.csv：对账单，2 条记录入库，1 条告警']);
     const alerts = await s.m.storage.db.selectFrom('monitor_alerts').select(['kind', 'amount_fen']).execute();
     expect(alerts).toEqual([{ kind: 'fee_overcharge', amount_fen: 80 }]);
     const queued = await s.m.storage.db.selectFrom('alert_deliveries').select('status').execute();

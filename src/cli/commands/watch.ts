@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
+import { formatOption } from '../format-option.js';
 import { pick } from '../lang.js';
+import type { WatchEvent } from '../../monitor/watch-folder.js';
 
 /** Registers `posguard watch DIR`: imports statement files into the database as they appear in a folder. */
 export function registerWatchCommand(program: Command, ctx: CliContext): void {
@@ -40,15 +42,53 @@ export function registerWatchCommand(program: Command, ctx: CliContext): void {
       ),
       '1000',
     )
+    .addOption(formatOption(['table', 'json']))
     .addHelpText(
       'after',
       pick(
         ctx.lang,
-        '\n示例:\n  posguard watch ~/对账单 --merchant 822584053110001\n  posguard watch /srv/sftp/statements --db /var/lib/posguard/posguard.db\n\n商户须先存在：用同一个数据库启动 posguard serve，在网页中“新建商户”并填写商户号（命令行不能新建商户）。\n对账单里商户号不是该商户的行不会导入，watch 会逐个商户号说明。\n',
-        '\nExamples:\n  posguard watch ~/statements --merchant 822584053110001\n  posguard watch /srv/sftp/statements --db /var/lib/posguard/posguard.db\n\nThe merchant must exist first: start posguard serve on the same database and use "New merchant" in the dashboard,\nwith its merchant number (the CLI cannot create one). Lines naming another merchant number are not imported; watch says which.\n',
+        `
+示例：
+  posguard watch ~/对账单 --merchant 822584053110001
+  posguard watch /srv/sftp/statements --db /var/lib/posguard/posguard.db
+  posguard watch ~/对账单 --format json >> watch.ndjson        # 供脚本使用：每个事件一行 JSON
+
+商户须先存在：用同一个数据库启动 posguard serve，在网页中“新建商户”并填写商户号（命令行不能新建商户）。
+对账单里商户号不是该商户的行不会导入，watch 会逐个商户号说明。
+
+--format json 每个事件输出一行 JSON（NDJSON），标准输出不再有其他内容；每行都有 event 和 at（ISO 时间）：
+  started   { folder, merchant: { id, name, merchantNumber } }
+  imported  { file, sha256, kind（settlement|terminal|bank）, stored（入库记录数）, alreadyStored, updated, rejected,
+              otherMerchantRows（不属于本商户、未导入的行数）, otherMerchants: [{ merchantNumber, rows }], alerts,
+              warnings: [{ code, zh, en }], checkFailed（未能检查手续费的原因 { zh, en }，或 null） }
+  skipped   { file, sha256, importId, reason: { code: "already_imported", zh, en } }
+  failed    { file, reason: { zh, en }, permanent（true：文件本身有问题，修正或替换后才会重新导入） }
+  retrying  { file, stage（import|check）, reason: { zh, en }, attempt, inSeconds }
+  stopped   { folder }
+`,
+        `
+Examples:
+  posguard watch ~/statements --merchant 822584053110001
+  posguard watch /srv/sftp/statements --db /var/lib/posguard/posguard.db
+  posguard watch ~/statements --format json >> watch.ndjson    # for scripts: one JSON line per event
+
+The merchant must exist first: start posguard serve on the same database and use "New merchant" in the dashboard,
+with its merchant number (the CLI cannot create one). Lines naming another merchant number are not imported; watch says which.
+
+--format json prints one JSON object per line per event (NDJSON) and nothing else on stdout; each has event and at (ISO time):
+  started   { folder, merchant: { id, name, merchantNumber } }
+  imported  { file, sha256, kind (settlement|terminal|bank), stored (records added), alreadyStored, updated, rejected,
+              otherMerchantRows (rows of other merchant numbers, not imported), otherMerchants: [{ merchantNumber, rows }],
+              alerts, warnings: [{ code, zh, en }], checkFailed (why fees were not checked, { zh, en }, or null) }
+  skipped   { file, sha256, importId, reason: { code: "already_imported", zh, en } }
+  failed    { file, reason: { zh, en }, permanent (true: the file itself is at fault; imported again once corrected or replaced) }
+  retrying  { file, stage (import|check), reason: { zh, en }, attempt, inSeconds }
+  stopped   { folder }
+`,
       ),
     )
-    .action(async (dir: string, opts: { merchant?: string; db?: string; settle: string }) => {
+    .action(async (dir: string, opts: { merchant?: string; db?: string; settle: string; format: string }) => {
+      const json = opts.format === 'json';
       const settleMs = Number(opts.settle);
       if (!Number.isInteger(settleMs) || settleMs < 0)
         throw new CliError(`--settle 无效：${opts.settle}`, `invalid --settle: ${opts.settle}`);
@@ -75,13 +115,31 @@ export function registerWatchCommand(program: Command, ctx: CliContext): void {
           opts.db === undefined ? 'posguard serve' : `posguard serve --db ${quoteArg(opts.db)}`;
         const target = await resolveWatchTarget(storage.db, opts.merchant, { serveCommand });
         if ('error' in target) throw new CliError(target.error.zh, target.error.en);
-        ctx.stdout(
-          pick(
-            ctx.lang,
-            `监视 ${folder} → 商户 ${target.name}（Ctrl+C 停止）\n`,
-            `watching ${folder} → merchant ${target.name} (Ctrl+C stops)\n`,
-          ),
-        );
+        // The events of the watch itself, shaped as watchFolder's (event, at, then the fields).
+        const event = (name: 'started' | 'stopped', fields: Record<string, unknown>): void =>
+          ctx.stdout(`${JSON.stringify({ event: name, at: new Date().toISOString(), ...fields })}\n`);
+        if (json) {
+          const row = await storage.db
+            .selectFrom('merchants')
+            .select('merchant_code')
+            .where('id', '=', target.merchantId)
+            .executeTakeFirst();
+          event('started', {
+            folder,
+            merchant: {
+              id: target.merchantId,
+              name: target.name,
+              merchantNumber: row?.merchant_code ?? null,
+            },
+          });
+        } else
+          ctx.stdout(
+            pick(
+              ctx.lang,
+              `监视 ${folder} → 商户 ${target.name}（Ctrl+C 停止）\n`,
+              `watching ${folder} → merchant ${target.name} (Ctrl+C stops)\n`,
+            ),
+          );
         const abort = new AbortController();
         const stop = (): void => abort.abort();
         process.once('SIGINT', stop);
@@ -95,12 +153,18 @@ export function registerWatchCommand(program: Command, ctx: CliContext): void {
             settleMs,
             signal: abort.signal,
             lang: ctx.lang,
-            say: (line) => ctx.stdout(`${line}\n`),
+            // With --format json stdout carries the events only (each file's line is one).
+            say: (line) => {
+              if (!json) ctx.stdout(`${line}\n`);
+            },
+            ...(json ? { onEvent: (e: WatchEvent) => ctx.stdout(`${JSON.stringify(e)}\n`) } : {}),
           });
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
         }
+        if (json) event('stopped', { folder });
+        else ctx.stdout(pick(ctx.lang, `已停止监视 ${folder}\n`, `stopped watching ${folder}\n`));
       } finally {
         await storage.close();
       }
