@@ -782,6 +782,11 @@ export function cancelReversals(
   const reversed: ReversedCredit[] = [];
   const unmatched: PosRecord[] = [];
   for (const r of [...reversals].sort(compareTimeThenSource)) {
+    // A charge the provider debited (流量费代扣) takes back no credit, whatever its amount: reversalWarnings names it.
+    if (r.record.type === 'deduction') {
+      unmatched.push(r.record);
+      continue;
+    }
     const date = localDateOf(r.record.time);
     let best: number | undefined;
     let bestRank = Number.POSITIVE_INFINITY;
@@ -812,8 +817,9 @@ export function cancelReversals(
 /** The warnings naming the credits reversals took back, and the reversals that took back none. */
 export function reversalWarnings(
   reversed: readonly ReversedCredit[],
-  unmatched: readonly PosRecord[],
+  unmatchedLines: readonly PosRecord[],
 ): string[] {
+  let unmatched = unmatchedLines;
   const warnings: string[] = [];
   const at = (r: PosRecord) => `${r.source.file} 第 ${r.source.row} 行`;
   const atEn = (r: PosRecord) => `${r.source.file} row ${r.source.row}`;
@@ -838,6 +844,27 @@ export function reversalWarnings(
         `${reversed.length} bank credit(s) were reversed (red ink or a reversing debit) and not counted as payouts: ${en}${moreEn}`,
     );
   }
+  // A charge the provider took straight from the account (流量费代扣 -99.00) is money the merchant lost outside
+  // the statements: named with its date, amount and memo for the merchant to check against the contract.
+  const charges = unmatched.filter((r) => r.type === 'deduction');
+  if (charges.length > 0) {
+    const shown = charges.slice(0, 5);
+    const what = (r: PosRecord) => [r.counterparty, r.label].filter((x) => x).join(' ');
+    const zh = shown
+      .map((r) => `${localDateOf(r.time)} ${formatFen(r.amountFen)} ${what(r)}（${at(r)}）`)
+      .join('、');
+    const en = shown
+      .map((r) => `${localDateOf(r.time)} ${formatFen(r.amountFen)} ${what(r)} (${atEn(r)})`)
+      .join(', ');
+    const total = charges.reduce((sum, r) => sum + r.amountFen, 0);
+    const more = charges.length > shown.length ? ` 等 ${charges.length} 笔` : '';
+    const moreEn = charges.length > shown.length ? ` and ${charges.length - shown.length} more` : '';
+    warnings.push(
+      `${charges.length} 笔收单机构直接从银行账户扣款（共 ${formatFen(total)}），不在结算单中，请对照合同核对是否约定了这些费用：${zh}${more} / ` +
+        `${charges.length} charge(s) the provider debited straight from the bank account (${formatFen(total)} in all), not on the statements; check them against the contract: ${en}${moreEn}`,
+    );
+  }
+  unmatched = unmatched.filter((r) => r.type !== 'deduction');
   if (unmatched.length > 0) {
     const shown = unmatched.slice(0, 5);
     const zh = shown.map((r) => `${at(r)} ${formatFen(r.amountFen)}（${localDateOf(r.time)}）`).join('、');

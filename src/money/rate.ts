@@ -135,6 +135,19 @@ export function parseRateCell(text: string, bare: BareRateUnit): Parsed<RatePpm>
   );
 }
 
+/**
+ * What a rate cell adds to its percentage (`+3`, `封顶20`, `(封顶20元)`), which {@link parseRateCell} reads past:
+ * undefined for a plain rate.
+ * @example rateCellFormula('0.55%封顶20') → '封顶20'
+ */
+export function rateCellFormula(text: string): string | undefined {
+  const s = stripCellDecoration(toHalfWidth(text)).replace(/\s+/g, '');
+  const lead = LEADING_RATE.exec(s.replace(NOTE, ''));
+  if (lead === null) return undefined;
+  const rest = s.replace(NOTE, '').slice(lead[0].length);
+  return rest === '' ? undefined : rest;
+}
+
 /** Formats a rate as a percentage with at least two decimals: 6000 → `0.60%`, 325 → `0.0325%`. */
 export function formatRate(rate: number): string {
   const whole = Math.floor(rate / PPM_PER_PERCENT);

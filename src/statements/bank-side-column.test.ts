@@ -66,15 +66,16 @@ describe('a bank export whose side is in a 收/支 column', () => {
     ['收付标志', '收', '支'],
     ['借贷', '贷方', '借方'],
     ['借贷标志', '贷', '借'],
-  ])('reads a %s column (%s / %s) as the side: the debit is skipped', async (side, credit, debit) => {
+  ])('reads a %s column (%s / %s) as the side: the debit is no payout', async (side, credit, debit) => {
     const result = await importFiles([{ name: 'b.csv', bytes: utf8(bank(side, [credit, debit])) }]);
     expect(result.files[0]?.columns.direction).toBe(side);
     expect(result.rejected).toEqual([]);
+    // The provider's 流量卡续费 taken from the account is kept as a charge (money out), never a credit.
     expect(result.records.map((r) => [r.type, r.amountFen])).toEqual([
       ['payout', 99400],
       ['payout', 46700],
+      ['deduction', -3000],
     ]);
-    expect(result.warnings.map((w) => w.code)).toContain('bank.debits-skipped');
     expect(result.warnings.map((w) => w.code)).not.toContain('value.unknown');
   });
 });

@@ -671,6 +671,8 @@ interface SheetSource {
    * sheet too, since a bare `file` row N could be on any tab. Known before the first row, from workbook.xml.
    */
   several: boolean;
+  /** The sheet is hidden or veryHidden in Excel: old or helper data the merchant does not see. */
+  hidden: boolean;
   rows: AsyncIterable<{ cells: Cell[]; row: number }> | Iterable<{ cells: Cell[]; row: number }>;
 }
 
@@ -740,7 +742,7 @@ async function* loadedSheets(bytes: Buffer): AsyncGenerator<SheetSource> {
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
       rows.push({ cells: rowCells(row), row: rowNumber });
     });
-    yield { name: ws.name, several, rows };
+    yield { name: ws.name, several, hidden: ws.state === 'hidden' || ws.state === 'veryHidden', rows };
   }
 }
 
@@ -776,6 +778,7 @@ async function* streamedSheets(input: string | Readable, file: string): AsyncGen
   )) {
     index++;
     const name = (sheet as unknown as { name?: string }).name ?? `Sheet${index}`;
+    const state = (sheet as unknown as { state?: string }).state;
     // exceljs yields a worksheet only once workbook.xml is read (it names the sheet from it), so the sheet list is
     // known before the first sheet's rows; were it not, naming the sheet keeps the row findable either way.
     const several = (listedWorksheets(workbook) ?? 2) > 1;
@@ -785,7 +788,7 @@ async function* streamedSheets(input: string | Readable, file: string): AsyncGen
         yield { cells: rowCells(r), row: r.number };
       }
     }
-    yield { name, several, rows: rows() };
+    yield { name, several, hidden: state === 'hidden' || state === 'veryHidden', rows: rows() };
   }
 }
 
@@ -805,6 +808,11 @@ async function readXlsx(
   const summaryParts: FileImportSummary[] = [];
   const summaryRecords: PosRecord[] = [];
   const summarySheets: string[] = [];
+  // A hidden sheet (旧数据 of last month, kept out of sight) is not what the merchant sees: its rows are held back
+  // and imported only when every table of the workbook is on a hidden sheet.
+  const hiddenParts: FileImportSummary[] = [];
+  const hiddenRecords: PosRecord[] = [];
+  const hiddenSheets: string[] = [];
   // The first rows and preset of the first sheet read, for saying why no sheet had a header.
   let firstRows: string[][] | undefined;
   let firstPreset: Preset | undefined;
@@ -818,7 +826,11 @@ async function readXlsx(
     for await (const sheet of source) {
       const partName = sheet.several ? `${file}#${sheet.name}` : file;
       const isSummary = SUMMARY_SHEET.test(sheet.name);
-      const sink = isSummary ? (r: PosRecord) => summaryRecords.push(r) : onRecord;
+      const sink = sheet.hidden
+        ? (r: PosRecord) => hiddenRecords.push(r)
+        : isSummary
+          ? (r: PosRecord) => summaryRecords.push(r)
+          : onRecord;
       const buffered: { cells: Cell[]; row: number }[] = [];
       let reader: TableReader | undefined;
       let sheetPreset: Preset | undefined;
@@ -863,11 +875,14 @@ async function readXlsx(
       if (reader === undefined && buffered.length > 0) start();
       if (reader !== undefined && !failed && reader.finish()) {
         if (sheetPreset !== undefined) warnUnmapped(reader, sheetPreset, options);
-        if (isSummary) {
+        if (sheet.hidden) {
+          hiddenParts.push(reader.summary);
+          hiddenSheets.push(sheet.name);
+        } else if (isSummary) {
           summaryParts.push(reader.summary);
           summarySheets.push(sheet.name);
         } else parts.push(reader.summary);
-      } else skippedSheets.push(sheet.name);
+      } else if (!sheet.hidden) skippedSheets.push(sheet.name);
     }
   } catch (error) {
     if (error instanceof ImportFileError) throw error;
@@ -876,6 +891,17 @@ async function readXlsx(
       'XLSX 文件已损坏或无法读取',
       `the XLSX file is corrupt or unreadable (${errorText(error)})`,
     );
+  }
+  if (parts.length === 0 && hiddenParts.length > 0) {
+    for (const r of hiddenRecords) onRecord(r);
+    parts.push(...hiddenParts);
+  } else if (hiddenSheets.length > 0) {
+    (parts[0] ?? summaryParts[0])?.warnings.push({
+      code: 'xlsx.hidden-skipped',
+      file,
+      message: `工作表 ${hiddenSheets.join('、')} 是隐藏的工作表，未导入（${hiddenRecords.length} 行）；如需导入，请在 Excel 中取消隐藏后重新导出`,
+      messageEn: `worksheet(s) ${hiddenSheets.join(', ')} are hidden and were not imported (${hiddenRecords.length} ${hiddenRecords.length === 1 ? 'row' : 'rows'}); unhide them in Excel and save again to import them`,
+    });
   }
   if (parts.length === 0) {
     for (const r of summaryRecords) onRecord(r);

@@ -6,6 +6,7 @@ import {
   parseAmount,
   parseRateCell,
   type RateUnit,
+  rateCellFormula,
   stripCellDecoration,
 } from '../money/index.js';
 import {
@@ -49,8 +50,11 @@ import { referenceDateOfTitle } from './title-lines.js';
 import {
   type Direction,
   isCancelledStatus,
+  isAdjustmentType,
+  isInquiryType,
   isVagueType,
   namesOnlyChannel,
+  normaliseValue,
   typeFromMemo,
   ValueMap,
 } from './value-map.js';
@@ -278,6 +282,9 @@ const EXCEL_SERIAL_MAX = 80_354;
 /** A day's subtotal row names itself in its first cells: `2026-10-13 小计`, `本日合计`, `日计`. */
 const SUBTOTAL = /小计|日计|[本当每]日合计|日合计/;
 const PAGE_PREFIX = /^(?:本页|当页|此页|每页|本頁|第\d+页)/;
+/** A cell that only labels a totals row, maybe after its date: 小计, 当日合计, 2026-11-03 小计, 总计：. */
+const TOTAL_LABEL_CELL =
+  /^(?:\d{4}[-/.年]?\d{1,2}[-/.月]?\d{1,2}日?\s*)?(?:本日|当日|每日|日|本页|当页|本月|当月)?(?:小计|合计|总计|汇总|日计)\s*[:：]?$/;
 /** A summary block's header names its figures with these words (总笔数, 总交易金额, 手续费合计). */
 const SUMMARY_WORD = /总|合计|汇总|笔数|单数/;
 /** What a summary name adds to a column's name: 总交易金额 and 交易总金额 sum 交易金额, 手续费合计 手续费. */
@@ -503,8 +510,24 @@ export class TableReader {
   private debitDates: { first: string; last: string } | undefined;
   /** The reversing debits imported (negative, fen): a totals row sums the credit column, which they are not in. */
   private reversingDebitsFen = 0;
+  /** Bank lines that move no money either way (查询, 余额调整: 0.00 or `-` on both sides), skipped. */
+  private noMoneyRows = 0;
   /** Subtotal rows skipped (2026-10-13 小计), and the first of them for the notice. */
   private subtotals: { count: number; row: number; text: string } | undefined;
+  /** Rows short only of trailing free-text cells (alignRow), read with them empty, and the first of them. */
+  private shortRows: { count: number; row: number; column: string } | undefined;
+  /**
+   * Rows with amounts and a date but nothing that names a transaction (no time of day, terminal, reference, card,
+   * type or memo): an unlabelled subtotal as likely as a sale, so rejected rather than booked.
+   */
+  private static readonly BARE_ROW_FIELDS = [
+    ...CARDHOLDER_TRACES,
+    'card',
+    'channel',
+    'type',
+    'label',
+    'counterparty',
+  ] as const satisfies readonly PresetField[];
   /**
    * A summary block's header row (总笔数,总交易金额,…) waiting for its row of figures, with why the row would be
    * rejected were none to follow (undefined where it was skipped as a totals row).
@@ -526,6 +549,12 @@ export class TableReader {
   private yearRef: string | undefined;
   /** Words of a bank line that takes back an earlier credit (冲正 / 冲账 / 退回 / 抹账 / 撤销 …). */
   private static readonly REVERSAL = /冲正|充正|冲账|冲销|冲回|红冲|冲红|退回|退汇|退票|抹账|撤销|错账/;
+  /**
+   * Words of a charge a POS provider takes straight from the merchant's account (流量费代扣, 服务费, 年费, 押金). A
+   * bare 代扣 is not among them: the power company's 电费代扣 is no provider's.
+   */
+  private static readonly PROVIDER_CHARGE =
+    /流量费|流量卡|通讯费|sim卡|服务费|年费|会员费|押金|机具|手续费|短信费/i;
   /** Rows skipped for their type (预授权 holds…), by the type's text. */
   private readonly typeSkips = new Map<string, number>();
   /** The channel mapRow inferred for the row it last read, undefined when the row named its channel. */
@@ -582,6 +611,10 @@ export class TableReader {
   private rateUnitNamed = false;
   /** The rate cell mapRow could not read on the row it last read, noted once the row is kept. */
   private pendingUnreadRate: { text: string; code: string } | undefined;
+  /** The row's rate cell when it is a formula (0.55%+3, 0.55%封顶20), of which only the percentage is kept. */
+  private pendingRateFormula: string | undefined;
+  /** Rate cells read as formulas, and the first of them for the warning. */
+  private rateFormulas: { count: number; row: number; text: string } | undefined;
   /** Rate cells kept out of their records, for one warning: how many, the first rows and texts. */
   private readonly unreadRates = {
     count: 0,
@@ -689,6 +722,11 @@ export class TableReader {
     if (allEmpty) return;
     if (this.summaryHead !== undefined && this.readSummaryFigures(cells)) return;
     if (this.isTotalsRow(firstText, cells)) {
+      // A 小计 covers its day or group, not the file: skipped, never checked against every row read.
+      if (SUBTOTAL.test(firstText) && !PAGE_PREFIX.test(clean(firstText))) {
+        this.noteSubtotal(rowNo, clean(firstText));
+        return;
+      }
       // 合计笔数,合计金额 over a row of figures heads a summary block rather than totalling the columns.
       if (!this.readTotals(cells, rowNo) && this.isSummaryHead(cells))
         this.summaryHead = { row: rowNo, texts: cells.map(cellText), rejected: undefined };
@@ -701,6 +739,11 @@ export class TableReader {
         text: clean(cellText(cells[0])) || clean(cellText(cells[1])),
       };
       this.subtotals.count++;
+      return;
+    }
+    const labelled = this.labelledTotal(cells);
+    if (labelled !== undefined) {
+      if (SUBTOTAL.test(labelled) || !this.readTotals(cells, rowNo)) this.noteSubtotal(rowNo, labelled);
       return;
     }
     if (this.header !== undefined && this.isRepeatedHeader(cells)) return;
@@ -751,6 +794,15 @@ export class TableReader {
       this.rejectUnlessSummary(cells, rowNo, outcome.rejected);
       return;
     }
+    if (this.isBareRow(outcome.record, row)) {
+      this.reject(rowNo, {
+        reason:
+          '该行只有日期和金额，没有交易时刻、终端号、参考号、卡、交易类型或备注，可能是未标注的小计行，未导入',
+        reasonEn:
+          'the row has only a date and amounts, with no time of day, terminal, reference, card, type or memo: it may be an unlabelled subtotal; not imported',
+      });
+      return;
+    }
     let record = outcome.record;
     if (override?.finishRecord) {
       const out = override.finishRecord(record, row.map(cellText), this.ctx);
@@ -789,6 +841,10 @@ export class TableReader {
     this.summary.rows++;
     if (this.unmappedMoney?.active) this.unmappedMoney.row((i) => row[i], this.pendingRaw, rowNo);
     if (this.pendingUnreadRate !== undefined) this.noteUnreadRate(rowNo, this.pendingUnreadRate);
+    if (this.pendingRateFormula !== undefined) {
+      this.rateFormulas ??= { count: 0, row: rowNo, text: this.pendingRateFormula };
+      this.rateFormulas.count++;
+    }
     if (this.pendingFeeSign !== FeeSignNote.AsWritten) this.noteFeeSign(rowNo);
     for (const { field, text } of this.pendingUnreadDates) this.noteUnreadDate(field, rowNo, text);
     this.rawSums.amount += this.pendingRaw.amount;
@@ -819,6 +875,17 @@ export class TableReader {
       });
     }
     if (this.unreadRates.count > 0) this.warnUnreadRates();
+    if (this.rateFormulas !== undefined) {
+      const { count, row, text } = this.rateFormulas;
+      const header = this.columnOf('rate');
+      const quoted = maskCardNumbersIn(text).slice(0, 24);
+      this.summary.warnings.push({
+        code: 'rate.formula',
+        file: this.options.file,
+        message: `“${header}”列有 ${count} 行写的是带固定费用或封顶的公式（如第 ${row} 行“${quoted}”），只记录了其中的百分比费率，固定部分和封顶未记录；这些行的手续费照常按手续费列核对`,
+        messageEn: `column "${header}": ${count} ${count === 1 ? 'row holds' : 'rows hold'} a fee formula with a fixed part or a cap (such as row ${row}, "${quoted}"); only its percentage was kept as the rate, not the fixed part or the cap; the fees of those rows are checked from the fee column as usual`,
+      });
+    }
     for (const [field, unread] of this.unreadDates) this.warnUnreadDates(field, unread);
     this.warnFeeSigns();
     if (this.textLines > 0) {
@@ -835,6 +902,22 @@ export class TableReader {
         file: this.options.file,
         message: `${this.cardsTooLong} 行的卡号是数字单元格，Excel 已丢失末几位，这些卡号未导入（请把卡号列设为文本后重新导出）`,
         messageEn: `${this.cardsTooLong} rows have the card number in a number cell, whose last digits Excel lost; those card numbers were not imported (export the column as text)`,
+      });
+    }
+    const inquiries = [...this.typeSkips].filter(([v]) => isInquiryType(v));
+    if (inquiries.length > 0) {
+      const header = this.summary.columns.type ?? 'type';
+      let n = 0;
+      for (const [v, count] of inquiries) {
+        n += count;
+        this.typeSkips.delete(v);
+      }
+      const list = inquiries.slice(0, 10);
+      this.summary.warnings.push({
+        code: 'rows.inquiries',
+        file: this.options.file,
+        message: `跳过 ${n} 行查询（“${header}”为 ${list.map(([v, c]) => `${v}：${c} 行`).join('、')}），查询没有资金变动，不是交易`,
+        messageEn: `skipped ${n} inquiry ${n === 1 ? 'row' : 'rows'} ("${header}" is ${list.map(([v, c]) => `${v}: ${c} rows`).join(', ')}); an inquiry moves no money and is no transaction`,
       });
     }
     if (this.typeSkips.size > 0) {
@@ -895,6 +978,23 @@ export class TableReader {
         file: this.options.file,
         message: `跳过 ${count} 行小计（如第 ${row} 行“${text}”），未作为交易导入`,
         messageEn: `skipped ${count} subtotal ${count === 1 ? 'row' : 'rows'} (such as row ${row}, "${text}"); not imported as transactions`,
+      });
+    }
+    if (this.shortRows !== undefined) {
+      const { count, row, column } = this.shortRows;
+      this.summary.warnings.push({
+        code: 'rows.short',
+        file: this.options.file,
+        message: `${this.options.file} 有 ${count} 行缺少行尾的空单元格（如第 ${row} 行没有“${column}”列），这些列按空值导入`,
+        messageEn: `${this.options.file}: ${count} ${count === 1 ? 'row lacks' : 'rows lack'} trailing empty cells (such as row ${row}, without column "${column}"); those columns were read as empty`,
+      });
+    }
+    if (this.noMoneyRows > 0) {
+      this.summary.warnings.push({
+        code: 'bank.no-money-skipped',
+        file: this.options.file,
+        message: `跳过 ${this.noMoneyRows} 行没有收支金额的流水（收入、支出均为空或 0，如查询、余额调整）`,
+        messageEn: `skipped ${this.noMoneyRows} ${this.noMoneyRows === 1 ? 'line' : 'lines'} that move no money (nothing or 0 both in and out, such as a balance enquiry)`,
       });
     }
     if (this.debitsSkipped > 0) {
@@ -1170,6 +1270,56 @@ export class TableReader {
     return !this.hasReference(cells) && !this.hasTransactionTime(cells);
   }
 
+  /**
+   * Whether a statement row names no transaction (see BARE_ROW_FIELDS) in a table whose columns could: the record
+   * is checked first, so rows with a reference or terminal pay nothing for it.
+   */
+  private isBareRow(record: PosRecord, cells: Cell[]): boolean {
+    if (this.kind === 'bank') return false;
+    if (record.refNo !== undefined || record.terminalId !== undefined || record.label !== undefined)
+      return false;
+    if (!TableReader.BARE_ROW_FIELDS.some((f) => this.at[f] >= 0)) return false;
+    for (const f of TableReader.BARE_ROW_FIELDS) if (this.text(f, cells) !== undefined) return false;
+    return this.memoOf(cells) === undefined && !this.hasTimeOfDay(cells);
+  }
+
+  private noteSubtotal(rowNo: number, text: string): void {
+    this.subtotals ??= { count: 0, row: rowNo, text };
+    this.subtotals.count++;
+  }
+
+  /**
+   * The label of a totals row that names itself in any cell (`,,,,,当日小计,100.00,…`, `,,,,合计,,…`): a cell that
+   * is only the word, maybe after a date, on a row with neither a reference nor a time of day. Undefined otherwise.
+   */
+  private labelledTotal(cells: Cell[]): string | undefined {
+    if (this.kind === 'bank') return undefined;
+    let label: string | undefined;
+    for (const c of cells) {
+      if (typeof c !== 'string' || !(c.includes('计') || c.includes('汇总'))) continue;
+      const t = clean(c);
+      if (TOTAL_LABEL_CELL.test(t)) {
+        label = t;
+        break;
+      }
+    }
+    if (label === undefined || this.hasReference(cells) || this.hasTimeOfDay(cells)) return undefined;
+    return label;
+  }
+
+  /** Whether the row says when in the day it was made: a clock cell, or a time cell with hours and minutes. */
+  private hasTimeOfDay(cells: Cell[]): boolean {
+    for (const field of ['clock', 'time'] as const) {
+      const c = this.cell(field, cells);
+      if (c === undefined || c === null) continue;
+      if (typeof c !== 'string') return true;
+      const t = clean(c);
+      if (isNone(t)) continue;
+      if (field === 'clock' || /\d{1,2}[:：时]\d{1,2}|\d{12}/.test(t)) return true;
+    }
+    return false;
+  }
+
   /** Whether the row has a transaction time the import can read (its time column, or date and clock). */
   private hasTransactionTime(cells: Cell[]): boolean {
     const sd = this.text('settleDate', cells);
@@ -1204,6 +1354,13 @@ export class TableReader {
     const m = header.length;
     if (n < m) {
       if (n > this.lastUsedIndex) return cells;
+      // Exporters drop a row's trailing empty fields: a row short only of free-text columns (备注, 摘要) is read
+      // with them empty, when every cell it has fits its column (so nothing before them was dropped).
+      if (this.lacksOnlyFreeText(cells)) {
+        this.shortRows ??= { count: 0, row: this.ctx.row, column: this.usedColumnFrom(n) ?? '' };
+        this.shortRows.count++;
+        return cells;
+      }
       const lost = this.usedColumnFrom(n);
       return {
         ...(lost === undefined ? {} : { column: lost }),
@@ -1437,6 +1594,25 @@ export class TableReader {
     }
     this.kinds = { kind, field, free, lastChecked };
     return this.kinds;
+  }
+
+  /** Whether every column the reader uses past a short row's last cell is free text, and its cells fit theirs. */
+  private lacksOnlyFreeText(cells: Cell[]): boolean {
+    const kinds = this.columnKinds();
+    for (const i of [
+      this.filterIndex,
+      ...this.dcMarks.values(),
+      ...Object.values(this.at),
+      ...this.memoIndexes,
+    ])
+      if (i >= cells.length && kinds.kind[i] !== ColumnKind.Free) return false;
+    const score = this.scoreAlignment(
+      cells,
+      kinds,
+      new Array<number>(kinds.free.length).fill(0),
+      this.namedWidth,
+    );
+    return 'fits' in score;
   }
 
   /** The header's name of the first column the reader uses at or after index `from`. */
@@ -1848,7 +2024,7 @@ export class TableReader {
   }
 
   private columnOf(field: PresetField): string {
-    return this.summary.columns[field] ?? field;
+    return this.summary.columns[field] ?? FIELD_ZH[field] ?? field;
   }
 
   private readonly fail = (column: string | undefined, p: { zh: string; en: string }): Outcome => ({
@@ -2099,6 +2275,20 @@ export class TableReader {
     return SKIP;
   }
 
+  /**
+   * What a bank line of money out is imported as: a reversal of a credit (冲正) a negative payout, for the audit to
+   * cancel the credit it takes back; a charge a POS provider's words name (流量费代扣) a negative deduction, for
+   * the audit to show the merchant when the provider took it; undefined for any other (rent, wages), which is
+   * skipped and counted.
+   */
+  private bankDebit(cells: Cell[], time: string): 'payout' | 'deduction' | undefined {
+    if (this.reversesCredit(cells)) return 'payout';
+    const memo = this.memoOf(cells);
+    if (memo !== undefined && TableReader.PROVIDER_CHARGE.test(memo)) return 'deduction';
+    this.skipDebit(time);
+    return undefined;
+  }
+
   /** Whether a bank line's memo says it takes back an earlier credit (a reversal, not spending). */
   private reversesCredit(cells: Cell[]): boolean {
     const memo = this.memoOf(cells);
@@ -2115,7 +2305,18 @@ export class TableReader {
     if (dirText !== undefined) {
       const d = this.maps.direction.lookup(dirText) as Direction | undefined;
       if (d === 'skip') return SKIP;
-      if (d === undefined) this.note('direction', dirText);
+      if (d === undefined) {
+        // A side written as a code (1/2, 0/1) means in or out as each bank numbers it: read by the amount's sign,
+        // an outgoing line of a statement of positive amounts would be booked as a payout.
+        if (this.kind === 'bank' && /^(?:\d+|[a-z])$/.test(normaliseValue(dirText))) {
+          const header = this.columnOf('direction');
+          return this.fail(header, {
+            zh: `“${header}”列的值“${dirText}”是代码，无法判断是收入还是支出，该行未导入。请用 --mapping 写明各代码的含义，如 values: { direction: { "${dirText}": out } }（in 为收入，out 为支出）`,
+            en: `column "${header}" holds the code "${dirText}", which does not say whether the line is money in or out; the row was not imported. Say what each code means with --mapping, e.g. values: { direction: { "${dirText}": out } } (in for money in, out for money out)`,
+          });
+        }
+        this.note('direction', dirText);
+      }
       direction = d;
     }
     if (this.sides?.active) this.sides.row((i) => clean(cellText(cells[i])));
@@ -2181,20 +2382,32 @@ export class TableReader {
     }
     let impliedType: RecordType | undefined;
     if (credit !== undefined || debit !== undefined) {
+      impliedType = 'payout';
       // A negative credit is written in red ink (红字冲正): it takes back an earlier credit and keeps its sign.
       if (credit !== undefined && credit !== 0) amount = credit;
       else if (debit !== undefined && debit !== 0) {
-        // Money leaving a bank account is no payout, except a reversal of one (冲正 汇通支付T1结算款…): that comes
-        // in as a negative payout, for the audit to cancel the credit it takes back.
-        if (this.kind === 'bank' && !this.reversesCredit(cells)) return this.skipDebit(time);
+        // Money leaving a bank account is no payout, except a reversal of one (冲正 汇通支付T1结算款…) or a charge
+        // a provider took (bankDebit).
+        if (this.kind === 'bank') {
+          const as = this.bankDebit(cells, time);
+          if (as === undefined) return SKIP;
+          impliedType = as;
+        }
         amount = -Math.abs(debit);
         if (this.kind === 'bank') this.reversingDebitsFen += amount;
       } else amount ??= 0;
-      impliedType = 'payout';
     }
     if ((amount === undefined || amount === 0) && refundAmount !== undefined && refundAmount !== 0) {
       amount = refundAmount;
       impliedType = 'refund';
+    }
+    // A bank line that moves no money (查询, 余额调整: 0.00 or `-` on both sides) is no payout.
+    if (
+      this.kind === 'bank' &&
+      (amount === 0 || (amount === undefined && (this.cols.has('credit') || this.cols.has('debit'))))
+    ) {
+      this.noMoneyRows++;
+      return SKIP;
     }
     if (amount === undefined) {
       return {
@@ -2206,8 +2419,15 @@ export class TableReader {
       };
     }
     if (direction === 'out' && this.kind === 'bank') {
-      if (!this.reversesCredit(cells)) return this.skipDebit(time);
+      const as = this.bankDebit(cells, time);
+      if (as === undefined) return SKIP;
+      impliedType = as;
       amount = -Math.abs(amount);
+    } else if (this.kind === 'bank' && direction === undefined && impliedType === undefined && amount < 0) {
+      // One signed amount column and no side: a negative amount is money going out, a debit, read as one.
+      const as = this.bankDebit(cells, time);
+      if (as === undefined) return SKIP;
+      impliedType = as;
     }
 
     // Vocabulary fields.
@@ -2233,14 +2453,19 @@ export class TableReader {
       } else if (this.kind === 'settlement' && impliedType === undefined && isVagueType(typeText)) {
         // 调账, 其他, 差错调整 say nothing of what moved: the memo's words decide, as a type's would (押金退还 and
         // 手续费返还 give back, 机具押金 takes). Without them a line that carries no cardholder's traces is money
-        // moved outside a sale, given back or taken by its sign, never a sale to price; either reading is warned.
+        // moved outside a sale, given back or taken by its sign, never a sale to price; so is an adjustment (调账,
+        // 差错调整) even where it names a card or reference: it corrects a sale settled on its own line. Either
+        // reading is warned.
         const memo = this.memoOf(cells);
         const byMemo = memo === undefined ? undefined : typeFromMemo(memo);
         const taken = direction === 'out' || writtenAsTaken(amount, fee, settled);
         if (byMemo === 'deduction' || (byMemo === 'rebate' && !taken)) type = byMemo;
         else {
           if (byMemo === 'rebate') type = 'deduction';
-          else if (!this.tracesCardholder(cells)) type = taken ? 'deduction' : 'rebate';
+          // A card line's adjustment that pays the merchant, with its fee, is a sale settled late (补账, 差错调账):
+          // priced and matched as one; one that takes money is never a sale.
+          else if (!this.tracesCardholder(cells) || (isAdjustmentType(typeText) && taken))
+            type = taken ? 'deduction' : 'rebate';
           this.noteType(typeText, type);
         }
       } else if (!namesOnlyChannel(typeText)) {
@@ -2447,6 +2672,7 @@ export class TableReader {
     const counterparty = this.text('counterparty', cells, true);
     if (counterparty !== undefined) record.counterparty = maskCardNumbersIn(counterparty).slice(0, 200);
     this.pendingUnreadRate = undefined;
+    this.pendingRateFormula = undefined;
     const rateRaw = this.cell('rate', cells);
     if (rateRaw !== undefined && rateRaw !== null) {
       const text = clean(cellText(rateRaw));
@@ -2454,8 +2680,11 @@ export class TableReader {
         // The rate column only informs (the audit prices the amount and the fee): a cell it cannot read costs the
         // row its rate, never the row.
         const r = this.cachedRate(text);
-        if (r.ok) record.rate = r.value;
-        else this.pendingUnreadRate = { text, code: r.problem.code };
+        if (r.ok) {
+          record.rate = r.value;
+          if (!PLAIN_PERCENT.test(text) && rateCellFormula(text) !== undefined)
+            this.pendingRateFormula = text;
+        } else this.pendingUnreadRate = { text, code: r.problem.code };
       }
     }
     return { record };

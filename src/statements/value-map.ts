@@ -300,6 +300,7 @@ export class ValueMap {
     if (value === undefined && this.field === 'type') {
       // Before the 撤销/冲正 fallbacks: a hold's release (预授权撤销…) would otherwise read as a void.
       if (key.includes('预授权') && !key.includes('完成')) value = 'skip';
+      else if (INQUIRY.test(key)) value = 'skip';
       else value = typeFromWords(key);
     }
     if (value === undefined && this.field === 'status') {
@@ -406,6 +407,14 @@ export function namesOnlyChannel(raw: string): boolean {
   return Object.hasOwn(CHANNEL, key) && CHANNEL[key] !== 'unknown';
 }
 
+/** A 交易类型 that only looked something up (余额查询, 查询): no money moved, so no transaction. */
+const INQUIRY = /^(?:余额|账户|卡|账户余额|卡余额)?查询(?:交易)?$|^查余额$|^(?:balance)?(?:inquiry|enquiry)$/;
+
+/** Whether a 交易类型 names an inquiry (余额查询), a line the importer skips as no transaction. */
+export function isInquiryType(raw: string): boolean {
+  return INQUIRY.test(normaliseValue(raw));
+}
+
 /**
  * A 交易类型 that says nothing of what moved (调账, 其他, 差错调整, 系统调账): the statement names the line in its memo.
  */
@@ -414,6 +423,12 @@ const VAGUE_TYPE =
 
 export function isVagueType(raw: string): boolean {
   return VAGUE_TYPE.test(normaliseValue(raw));
+}
+
+/** Whether a vague 交易类型 names an adjustment (调账, 差错调整, 补账): a correction, never a sale of its own. */
+export function isAdjustmentType(raw: string): boolean {
+  const key = normaliseValue(raw);
+  return VAGUE_TYPE.test(key) && /调|差错|补账|补帐|adjust/.test(key);
 }
 
 /**
