@@ -580,6 +580,8 @@ function diagnoseMerchant(
         );
       return out;
     };
+    const noContract = plan === undefined && baseline(refunds).inferred;
+    const basisLines = refundBasisLines(plan, noContract, short.length > 0, charged.length > 0);
     push({
       // Claimed like a charge never agreed (money the contract does not let the provider keep), but tagged as what
       // it is: the fee of refunds not returned as the contract says.
@@ -590,23 +592,21 @@ function diagnoseMerchant(
           : { zh: '退货未按合同退还手续费', en: 'fee not returned on refunds as the contract says' },
       merchantId,
       key: 'refund-fee',
-      title: charged.length > 0 ? '退货未按合同处理手续费：少退或另收' : '退货未按合同退还手续费',
+      title: noContract
+        ? charged.length > 0
+          ? '退货少退或另收手续费'
+          : '退货少退手续费'
+        : charged.length > 0
+          ? '退货未按合同处理手续费：少退或另收'
+          : '退货未按合同退还手续费',
       titleEn:
         charged.length > 0
           ? 'Refunds were charged a fee or returned too little'
-          : 'Refunds did not return the agreed fee',
-      evidence: [
-        ...lines(true),
-        plan === undefined
-          ? '合同约定退货退还手续费'
-          : `合同约定退货手续费：${plan.refundFee === 'none' ? '不退' : plan.refundFee === 'full' ? '全额退还' : '按比例退还'}`,
-      ],
-      evidenceEn: [
-        ...lines(false),
-        plan === undefined
-          ? 'The contract returns the fee on refunds'
-          : `The contract's refund fee policy: ${plan.refundFee}`,
-      ],
+          : noContract
+            ? 'Refunds returned too little fee'
+            : 'Refunds did not return the agreed fee',
+      evidence: [...lines(true), ...basisLines.map((l) => l.zh)],
+      evidenceEn: [...lines(false), ...basisLines.map((l) => l.en)],
       findings: refunds,
       confidence: 'high',
     });
@@ -742,6 +742,42 @@ function diagnoseMerchant(
       confidence: 'low',
     });
   return drafts;
+}
+
+/**
+ * What the refund-fee diagnosis measured against: the given plan's refund terms; else the terms of the plan the
+ * audit used (not given here, so not spelled out); else, priced without any plan (`noContract`), no contract but
+ * what was measured: the sale's own charged fee in proportion to the amount refunded, and that a refund costs no fee.
+ */
+function refundBasisLines(
+  plan: FeePlan | undefined,
+  noContract: boolean,
+  short: boolean,
+  charged: boolean,
+): { zh: string; en: string }[] {
+  if (plan !== undefined) {
+    const zh = plan.refundFee === 'none' ? '不退' : plan.refundFee === 'full' ? '全额退还' : '按比例退还';
+    return [{ zh: `合同约定退货手续费：${zh}`, en: `The contract's refund fee policy: ${plan.refundFee}` }];
+  }
+  if (!noContract)
+    return [
+      {
+        zh: '应退的手续费按核对所用费率方案的退货约定计算（见各笔明细）',
+        en: 'The fee due back follows the refund terms of the plan the audit used (see each transaction)',
+      },
+    ];
+  const out: { zh: string; en: string }[] = [];
+  if (short)
+    out.push({
+      zh: '未提供费率方案：应退的手续费按原交易实收的手续费、依退货金额所占比例计算，实退少于此数',
+      en: "No plan was given: the fee due back is the sale's charged fee in proportion to the amount refunded, and less than that came back",
+    });
+  if (charged)
+    out.push({
+      zh: '未提供费率方案：退货本身不应再收手续费',
+      en: 'No plan was given: a refund itself costs no fee',
+    });
+  return out;
 }
 
 /**

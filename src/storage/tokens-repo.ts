@@ -23,21 +23,42 @@ export async function createToken(
   return row.id;
 }
 
-/** The user a live (unrevoked) token acts for, marking it used. */
+/** How old last_used_at may be before a request stamps it again: most requests with a token only read. */
+export const TOKEN_USE_STAMP_MS = 5 * 60_000;
+
+/**
+ * The user a live (unrevoked) token acts for. A last_used_at older than TOKEN_USE_STAMP_MS (or none) is set to
+ * `at` without the caller waiting: `stamped` settles once that write is done or dropped (at once when none).
+ */
 export async function useToken(
   db: Kysely<Database>,
   tokenHash: string,
   at: string,
-): Promise<{ id: number; userId: number } | undefined> {
+): Promise<{ id: number; userId: number; stamped: Promise<void> } | undefined> {
   const row = await db
     .selectFrom('api_tokens')
-    .select(['id', 'user_id'])
+    .select(['id', 'user_id', 'last_used_at'])
     .where('token_hash', '=', tokenHash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (row === undefined) return undefined;
-  await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', row.id).execute();
-  return { id: row.id, userId: row.user_id };
+  const staleBefore = new Date(Date.parse(at) - TOKEN_USE_STAMP_MS).toISOString();
+  const stamped =
+    row.last_used_at !== null && row.last_used_at >= staleBefore
+      ? Promise.resolve()
+      : // On SQLite a write queues behind any open write transaction (an upload being stored): the request is
+        // answered meanwhile. The stamp is informational, so a failed write is dropped; it never moves back.
+        db
+          .updateTable('api_tokens')
+          .set({ last_used_at: at })
+          .where('id', '=', row.id)
+          .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+          .execute()
+          .then(
+            () => undefined,
+            () => undefined,
+          );
+  return { id: row.id, userId: row.user_id, stamped };
 }
 
 /** The user's own tokens. */

@@ -6,10 +6,10 @@ import { saleLineOf } from '../../monitor/rate-window.js';
 import { formatPlanIssue, type PlanIssue, parsePlan } from '../../plans/parse-plan.js';
 import { quoteFee } from '../../plans/expected-fee.js';
 import { requireMerchantRole } from '../../storage/access.js';
-import { listMerchants } from '../../storage/merchants-repo.js';
+import { getMerchant, listMerchants } from '../../storage/merchants-repo.js';
 import { addDays, localDateOf } from '../../time/shanghai.js';
 import { actorOf, requireActor } from '../authenticate.js';
-import { auditFromInput, merchantAuditInput } from '../merchant-audit.js';
+import { auditFromInput, merchantAuditInput, planNamesOtherMerchant } from '../merchant-audit.js';
 import type { ServerContext } from '../server-context.js';
 import { routeSchema } from '../zod-route.js';
 import { MerchantParams } from './merchant-routes.js';
@@ -129,11 +129,15 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ServerContext): void 
       await requireMerchantRole(ctx.db, actor.userId, id, 'read');
       const parsed = parsePlan(planTextOf(request.body), 'plan.yaml');
       if (!parsed.ok) return { ok: false, errors: parsed.errors.map((e) => describeIssue(e, lang)) };
+      // As the stored plan is (merchantAuditInput): the plan would be this merchant's whatever merchantId it
+      // names, so it prices the merchant's lines without one, and a number naming another merchant is warned of.
+      const { merchantId: named, ...plan } = parsed.plan;
+      const other = planNamesOtherMerchant(named, (await getMerchant(ctx.db, actor.userId, id)).merchantId);
       const input = await merchantAuditInput(ctx.db, actor.userId, id, lang);
       const current = auditFromInput(input, {});
       const proposed = auditRecords({
         ...input.records,
-        plans: [parsed.plan],
+        plans: [plan],
         files: input.files,
         rejected: input.rejected,
         warnings: [],
@@ -147,7 +151,7 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ServerContext): void 
       for (const r of input.records.settlement) {
         const sale = saleLineOf(r);
         if (sale === undefined) continue;
-        const quote = quoteFee(parsed.plan, {
+        const quote = quoteFee(plan, {
           amountFen: r.amountFen,
           channel: r.channel,
           card: r.card,
@@ -168,7 +172,9 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ServerContext): void 
       });
       return {
         ok: true,
-        warnings: parsed.warnings.map((w) => describeIssue(w, lang)),
+        warnings: [...parsed.warnings, ...(other === undefined ? [] : [other])].map((w) =>
+          describeIssue(w, lang),
+        ),
         sales,
         unpriced,
         chargedFeeFen,
