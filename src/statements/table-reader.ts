@@ -516,6 +516,8 @@ export class TableReader {
   private subtotals: { count: number; row: number; text: string } | undefined;
   /** Rows short only of trailing free-text cells (alignRow), read with them empty, and the first of them. */
   private shortRows: { count: number; row: number; column: string } | undefined;
+  /** Sales written with a negative amount, read as refunds: how many, the first row and its type text. */
+  private negativeSales: { count: number; row: number; text: string } | undefined;
   /**
    * Rows with amounts and a date but nothing that names a transaction (no time of day, terminal, reference, card,
    * type or memo): an unlabelled subtotal as likely as a sale, so rejected rather than booked.
@@ -978,6 +980,16 @@ export class TableReader {
         file: this.options.file,
         message: `跳过 ${count} 行小计（如第 ${row} 行“${text}”），未作为交易导入`,
         messageEn: `skipped ${count} subtotal ${count === 1 ? 'row' : 'rows'} (such as row ${row}, "${text}"); not imported as transactions`,
+      });
+    }
+    if (this.negativeSales !== undefined) {
+      const { count, row, text } = this.negativeSales;
+      const what = text === '' ? '消费' : text;
+      this.summary.warnings.push({
+        code: 'type.negative-sale',
+        file: this.options.file,
+        message: `${this.options.file} 有 ${count} 行交易类型为“${what}”但金额为负（如第 ${row} 行），已按退货处理`,
+        messageEn: `${this.options.file}: ${count} ${count === 1 ? 'row is' : 'rows are'} of type "${what}" with a negative amount (such as row ${row}); read as refunds`,
       });
     }
     if (this.shortRows !== undefined) {
@@ -2525,6 +2537,14 @@ export class TableReader {
       const c = this.maps.card.lookup(cardText);
       if (c === undefined) this.note('card', cardText);
       else card = c as CardType;
+    }
+
+    // A sale written with a negative amount (a journal showing a refund as 消费 −50.00) took money back: read as a
+    // refund and said, never a sale whose missing settlement would count as a negative loss.
+    if (type === 'sale' && amount < 0 && this.kind !== 'bank') {
+      type = 'refund';
+      this.negativeSales ??= { count: 0, row: rowNo, text: typeText ?? '' };
+      this.negativeSales.count++;
     }
 
     // Signs to the merchant's view: money going back (refund, void, reversal) is negative, with its fee.
