@@ -113,6 +113,9 @@ const MATCH_KEYS: readonly ((r: PosRecord) => string | undefined)[] = [...EXACT_
 
 export const FUZZY_WINDOW_MS = 5 * 60_000;
 
+/** How many statement lines within the window a line matched without a payer looks at, past those too early. */
+const MAX_FUZZY_LOOKAHEAD = 16;
+
 /**
  * How far apart the journal's and the statement's times of one transaction can be: a statement that gives only
  * the trade date (00:00) or stamps by the host's clock stays well inside two days.
@@ -250,6 +253,23 @@ function conflicts(t: PosRecord, s: PosRecord, level: number, tMs: number, sMs: 
   return false;
 }
 
+/**
+ * Both records show a 凭证号, or both a 批次号, and they differ: on one terminal minutes apart, two sales. Without
+ * a payer to agree on, these are what tells them apart (a cashier's export gives the 凭证号 and no batch, so the
+ * terminal + batch + 凭证号 key never compared them).
+ */
+function posNumbersDiffer(t: PosRecord, s: PosRecord): boolean {
+  if (
+    t.voucherNo !== undefined &&
+    s.voucherNo !== undefined &&
+    numberKeyOf(t.voucherNo) !== numberKeyOf(s.voucherNo)
+  )
+    return true;
+  return (
+    t.batchNo !== undefined && s.batchNo !== undefined && numberKeyOf(t.batchNo) !== numberKeyOf(s.batchNo)
+  );
+}
+
 /** Both records show a card's last four digits and they differ (providers mask the rest differently). */
 function cardsDiffer(t: PosRecord, s: PosRecord): boolean {
   const a = t.cardNo === undefined ? undefined : /(\d{4})$/.exec(t.cardNo)?.[1];
@@ -259,7 +279,8 @@ function cardsDiffer(t: PosRecord, s: PosRecord): boolean {
 
 /**
  * Pairs terminal records with settlement records by hash joins on each key level in turn (EXACT_KEYS, then the
- * voucher key, then terminal + amount + payer); both arrays must be sorted with {@link compareTimeThenSource}.
+ * voucher key, then terminal + amount + payer, or terminal + amount where either side shows no payer); both
+ * arrays must be sorted with {@link compareTimeThenSource}.
  * Indistinguishable candidates pair in time order, equal amounts first; a group that still leaves several on
  * both sides is ambiguous.
  */
@@ -338,7 +359,87 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
       }
     }
   }
+  pairWithoutPayer();
   return { settlementOf, terminalOf, ambiguousTerminal, ambiguousSettlement, ambiguousGroups };
+
+  /**
+   * The last key where one side, or both, shows no payer (a generic statement layout has no 用户标识 column, a
+   * cashier's export no card): terminal + amount within five minutes, in time order. Two lines that both show a
+   * payer are never paired here: the pass above pairs them when the payers agree, and no other way.
+   */
+  function pairWithoutPayer(): void {
+    const bucketOf = (p: Prepared, amountFen: number) =>
+      p.cls === undefined || p.record.terminalId === undefined
+        ? undefined
+        : `${p.record.terminalId}\u0001${amountFen}`;
+    const sIndex = new KeyIndex(settlement.length);
+    let payerless = false;
+    for (let s = 0; s < settlement.length; s += 1) {
+      const p = settlement[s];
+      if (p === undefined || p.cls === undefined || !openS(s)) continue;
+      const key = bucketOf(p, orderTotalFen(p.record));
+      if (key === undefined) continue;
+      sIndex.add(p.cls, key, s);
+      if (payerKeyOf(p.record) === undefined) payerless = true;
+    }
+    if (sIndex.size === 0) return;
+    const tIndex = new KeyIndex(terminal.length);
+    for (let t = 0; t < terminal.length; t += 1) {
+      const p = terminal[t];
+      if (p === undefined || p.cls === undefined || !openT(t)) continue;
+      // Both sides with a payer only where some statement line has none.
+      if (!payerless && payerKeyOf(p.record) !== undefined) continue;
+      const key = bucketOf(p, p.record.amountFen);
+      if (key !== undefined && sIndex.has(p.cls, key)) tIndex.add(p.cls, key, t);
+    }
+    for (let slot = 0; slot < tIndex.heads.length; slot += 1) {
+      for (const key of tIndex.heads[slot]?.keys() ?? []) {
+        const ss = sIndex.list(slot, key).filter(openS);
+        const payerlessS = ss.filter((s) => {
+          const r = settlement[s]?.record;
+          return r !== undefined && payerKeyOf(r) === undefined;
+        });
+        walkWithoutPayer(tIndex.list(slot, key), ss, payerlessS);
+      }
+    }
+  }
+
+  /**
+   * Pairs each journal line, in time order, with the earliest statement line left within five minutes either
+   * side: any for a journal line without a payer, one without a payer for a journal line with one. Pointers only
+   * move forward past lines too early for every later journal line; past the pointer at most MAX_FUZZY_LOOKAHEAD
+   * lines (taken ones, or ones that `conflicts` or whose {@link posNumbersDiffer}) are looked at, so a bucket is
+   * walked in linear time.
+   */
+  function walkWithoutPayer(ts: number[], all: number[], payerless: number[]): void {
+    const heads = [0, 0];
+    for (const t of ts) {
+      const tp = terminal[t];
+      if (tp === undefined) continue;
+      const which = payerKeyOf(tp.record) === undefined ? 0 : 1;
+      const list = which === 0 ? all : payerless;
+      let head = heads[which] ?? 0;
+      while (head < list.length) {
+        const s = list[head] ?? 0;
+        if (openS(s) && (settlement[s]?.ms ?? 0) >= tp.ms - FUZZY_WINDOW_MS) break;
+        head += 1;
+      }
+      heads[which] = head;
+      for (let k = head; k < list.length && k < head + MAX_FUZZY_LOOKAHEAD; k += 1) {
+        const s = list[k] ?? 0;
+        const sp = settlement[s];
+        if (sp === undefined || sp.ms > tp.ms + FUZZY_WINDOW_MS) break;
+        if (!openS(s)) continue;
+        if (
+          !conflicts(tp.record, sp.record, MATCH_KEYS.length, tp.ms, sp.ms) &&
+          !posNumbersDiffer(tp.record, sp.record)
+        ) {
+          pair(t, s);
+          break;
+        }
+      }
+    }
+  }
 
   function fuzzyPair(ts: number[], ss: number[]): void {
     let i = 0;
