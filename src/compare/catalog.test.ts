@@ -18,7 +18,7 @@ describe('catalogue errors name file:line and path, say what is expected, zh and
     expect(error.zh).toBe(
       'cat.yaml:5 plans[0].deposite: 未知的键“deposite”，是否想写 deposit？' +
         '（目录的键：plan, aliases, deposit, simFee, requirements, source；' +
-        '方案的键：merchant, merchantId, provider, rounding, tolerance, settlement, refundFee, notice, periods, charges, calendar）',
+        '方案的键：merchant, merchantId, provider, rounding, tolerance, settlement, refundFee, notice, refundWindowDays, periods, charges, calendar）',
     );
     expect(error.en).toContain(
       'cat.yaml:5 plans[0].deposite: unknown key "deposite" (did you mean deposit?)',
