@@ -279,21 +279,7 @@ function findingsTable(
   const left = doc.page.margins.left;
   const rowHeight = 12;
   const bottom = () => doc.page.height - doc.page.margins.bottom - rowHeight;
-  const header = () => {
-    doc.fontSize(8);
-    let x = left;
-    const y = doc.y;
-    for (const c of COLUMNS) {
-      doc.text(c.title, x, y, { width: c.width - 4, align: c.right ? 'right' : 'left', lineBreak: false });
-      x += c.width;
-    }
-    doc
-      .moveTo(left, y + rowHeight - 2)
-      .lineTo(x, y + rowHeight - 2)
-      .lineWidth(0.5)
-      .stroke();
-    doc.y = y + rowHeight;
-  };
+  const header = () => tableHeader(doc, COLUMNS, rowHeight - 2, rowHeight);
   doc
     .fontSize(14)
     .text(lang === 'en' ? `Findings (${findings.length})` : `问题明细（${findings.length}）`, left);
@@ -343,6 +329,32 @@ function findingsTable(
   }
 }
 
+/**
+ * A table's header row at the current position: the column titles in 8 pt, a rule `ruleAt` below their top, and
+ * the position moved `advance` down for the first row.
+ */
+function tableHeader(
+  doc: PDFKit.PDFDocument,
+  cols: readonly { title: string; width: number; right?: boolean }[],
+  ruleAt: number,
+  advance: number,
+): void {
+  const left = doc.page.margins.left;
+  doc.fontSize(8);
+  let x = left;
+  const y = doc.y;
+  for (const c of cols) {
+    doc.text(c.title, x, y, { width: c.width - 4, align: c.right ? 'right' : 'left', lineBreak: false });
+    x += c.width;
+  }
+  doc
+    .moveTo(left, y + ruleAt)
+    .lineTo(x, y + ruleAt)
+    .lineWidth(0.5)
+    .stroke();
+  doc.y = y + advance;
+}
+
 interface PlainColumn {
   title: string;
   width: number;
@@ -367,21 +379,7 @@ function plainTable(doc: PDFKit.PDFDocument, cols: readonly PlainColumn[], rows:
   const left = doc.page.margins.left;
   const size = 7.5;
   const line = 11;
-  const header = () => {
-    doc.fontSize(8);
-    let x = left;
-    const y = doc.y;
-    for (const c of cols) {
-      doc.text(c.title, x, y, { width: c.width - 4, align: c.right ? 'right' : 'left', lineBreak: false });
-      x += c.width;
-    }
-    doc
-      .moveTo(left, y + line - 1)
-      .lineTo(x, y + line - 1)
-      .lineWidth(0.5)
-      .stroke();
-    doc.y = y + line + 1;
-  };
+  const header = () => tableHeader(doc, cols, line - 1, line + 1);
   const bottom = () => doc.page.height - doc.page.margins.bottom;
   if (doc.y > bottom() - 3 * line) doc.addPage();
   header();

@@ -735,12 +735,7 @@ export class TableReader {
       return;
     }
     if (this.isSubtotalRow(cells)) {
-      this.subtotals ??= {
-        count: 0,
-        row: rowNo,
-        text: clean(cellText(cells[0])) || clean(cellText(cells[1])),
-      };
-      this.subtotals.count++;
+      this.noteSubtotal(rowNo, clean(cellText(cells[0])) || clean(cellText(cells[1])));
       return;
     }
     const labelled = this.labelledTotal(cells);
