@@ -157,13 +157,22 @@ async function streamFirstSheetRows(input: Readable, lastRow: number): Promise<s
   let rows: string[][] | undefined;
   for await (const sheet of workbook as AsyncIterable<ExcelJS.stream.xlsx.WorksheetReader>) {
     rows ??= await sheetRows(sheet as AsyncIterable<unknown>, lastRow);
-    const source = (sheet as unknown as { iterator?: { destroy?: () => void } }).iterator;
+    const source = (sheet as unknown as { iterator?: unknown }).iterator;
     // A temporary file's stream: close it, and let exceljs delete the file on its next step.
-    if (typeof source?.destroy === 'function') source.destroy();
+    if (source instanceof Readable) discardUnread(source);
     // Read straight from the ZIP: nothing more to read or delete.
     else break;
   }
   return rows ?? [];
+}
+
+/**
+ * Closes a stream nobody will read. A file stream closed before its file is open still opens it, and exceljs deletes
+ * a sheet's temporary file as soon as it is passed over: the late ENOENT must not become an uncaught error.
+ */
+export function discardUnread(stream: Readable): void {
+  stream.on('error', () => {});
+  stream.destroy();
 }
 
 async function sheetRows(sheet: AsyncIterable<unknown>, lastRow: number): Promise<string[][]> {
