@@ -4,6 +4,7 @@ import type ExcelJS from 'exceljs';
 import type { ImportInput } from '../statements/import-types.js';
 import { readFileHead } from '../statements/read-buffer.js';
 import {
+  discardUnread,
   HEAD_BYTES,
   isZip,
   loadExcel,
@@ -145,7 +146,7 @@ async function readSheetTitles(input: Readable, out: Map<string, string[]>): Pro
     index++;
     // As the importer names it (streamedSheets).
     const name = (sheet as unknown as { name?: string }).name ?? `Sheet${index}`;
-    const source = (sheet as unknown as { iterator?: { destroy?: () => void } }).iterator;
+    const source = (sheet as unknown as { iterator?: unknown }).iterator;
     const rows: string[][] = [];
     for await (const row of sheet as AsyncIterable<unknown>) {
       const r = row as { number: number; values: unknown };
@@ -157,8 +158,8 @@ async function readSheetTitles(input: Readable, out: Map<string, string[]>): Pro
       }
       // A sheet exceljs inflated into a temporary file: close it, and let exceljs delete the file on its next
       // step. One read straight from the ZIP is read to its end (stopping it would stall the sheets after it).
-      if (typeof source?.destroy === 'function') {
-        source.destroy();
+      if (source instanceof Readable) {
+        discardUnread(source);
         break;
       }
     }
