@@ -198,8 +198,12 @@ describe('bad input', () => {
     expect((error as ImportFileError).zh).toContain('letter.txt');
   });
 
-  it('reports a missing file as ImportFileError', async () => {
+  it('reports a missing file as ImportFileError that says why in Chinese too', async () => {
     await expect(importFiles([{ path: join(tmp(), 'nope.csv') }])).rejects.toBeInstanceOf(ImportFileError);
+    const error = await importFiles([{ path: tmp() }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportFileError);
+    expect((error as ImportFileError).zh).toContain('无法读取文件（这是一个文件夹，不是文件）');
+    expect((error as ImportFileError).message).toContain('EISDIR');
   });
 });
 

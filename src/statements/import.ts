@@ -32,6 +32,7 @@ import { type MarkupKind, markupDecoder, markupKind } from './markup-decoder.js'
 import { type PresetOverride, presetOverrides } from './presets/index.js';
 import { borrowReadBuffer, readFileHead, returnReadBuffer } from './read-buffer.js';
 import { type Cell, TableReader } from './table-reader.js';
+import { markTruncatedExport } from './truncated-export.js';
 import {
   detailTables,
   entryStream,
@@ -429,8 +430,12 @@ async function readTextFrom(
   );
   let rowNo = 0;
   const lineMode = delimiter === 'fixed' || override?.transformLine !== undefined;
+  // How the text ends, to tell a download cut off mid-row (markTruncatedExport).
+  const last = { row: 0, cells: 0, char: -1 };
   const scanner = new CsvScanner(delimiter === 'fixed' ? '\u0001' : delimiter, (cells) => {
     if (!lineMode) rowNo++;
+    last.row = rowNo;
+    last.cells = cells.length;
     reader.row(cells, rowNo);
   });
   let carry = '';
@@ -457,6 +462,7 @@ async function readTextFrom(
     }
   };
   const feed = (text: string, final: boolean) => {
+    if (text.length > 0) last.char = text.charCodeAt(text.length - 1);
     if (lineMode) feedLines(text, final);
     else {
       scanner.push(text);
@@ -498,6 +504,15 @@ async function readTextFrom(
       noHeader(file, options, preset, headRows(headText, delimiter), reader.headerHint)
     );
   warnUnmapped(reader, preset, options);
+  // A fixed-width line has every field whatever its length: only a delimited table can show a row cut short.
+  if (delimiter !== 'fixed')
+    markTruncatedExport(reader.summary, {
+      lastRow: last.row,
+      lastCells: last.cells,
+      headerWidth: reader.headerWidth,
+      endsWithNewline: last.char === 10 || last.char === 13,
+      unclosedQuote: scanner.unclosedQuote,
+    });
   return reader.summary;
 }
 
@@ -953,6 +968,15 @@ function errorText(error: unknown): string {
   return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 }
 
+/** Why a file could not be opened, in Chinese for the usual causes, else as the system says it. */
+function openFailureZh(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'ENOENT') return '文件不存在，请检查路径';
+  if (code === 'EACCES' || code === 'EPERM') return '没有读取权限';
+  if (code === 'EISDIR') return '这是一个文件夹，不是文件';
+  return errorText(error);
+}
+
 /** Reads a ZIP: an XLSX workbook, or an archive of statements (each CSV/TXT/XLSX entry is one part). */
 async function readZip(
   file: string,
@@ -1088,7 +1112,11 @@ async function readAny(
   try {
     magic = await headBytes(input, 8);
   } catch (error) {
-    throw new ImportFileError(file, '无法读取文件', `cannot read the file (${errorText(error)})`);
+    throw new ImportFileError(
+      file,
+      `无法读取文件（${openFailureZh(error)}）`,
+      `cannot read the file (${errorText(error)})`,
+    );
   }
   if (startsWith(magic, [0xd0, 0xcf, 0x11, 0xe0])) {
     throw new ImportFileError(
@@ -1154,7 +1182,12 @@ async function readAny(
     return [summary];
   } catch (error) {
     if (error instanceof ImportFileError) throw error;
-    throw new ImportFileError(file, '无法读取文件', `cannot read the file (${errorText(error)})`);
+    // Not a fault of the file that Chinese can name: the cause as the system gives it is what support needs.
+    throw new ImportFileError(
+      file,
+      `读取文件时出错（${errorText(error)}）`,
+      `cannot read the file (${errorText(error)})`,
+    );
   }
 }
 
@@ -1182,6 +1215,7 @@ function combine(file: string, parts: FileImportSummary[]): FileImportSummary {
     warnings: parts.flatMap((p) => p.warnings),
     totals,
     skipped: parts.reduce((n, p) => n + (p.skipped ?? 0), 0),
+    ...(parts.some((p) => p.truncated === true) ? { truncated: true as const } : {}),
     parts,
   };
 }
