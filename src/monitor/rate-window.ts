@@ -13,6 +13,7 @@ import {
   UNDO_COLUMNS,
   undoKeysOfRow,
 } from './fee-overcharge.js';
+import { undoingIds } from './undo-links.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -72,6 +73,8 @@ export function storedSaleRows(db: Db, merchantId: number) {
       'amount_fen',
       'fee_fen',
       'settled_fen',
+      // With UNDO_COLUMNS, what undoingIds reads (LINK_COLUMNS) to link a line undoing a cancellation.
+      'batch_no',
       ...UNDO_COLUMNS,
     ])
     .where('merchant_id', '=', merchantId)
@@ -142,7 +145,8 @@ const PAGE = 10_000;
 
 /**
  * Rebuilds the rate-change windows of `groups` from the merchant's stored lines, as the incremental check
- * would have left them if the lines gone had never arrived: every sale the check reads (saleLineOf), in window
+ * would have left them if the lines gone had never arrived: every sale the check reads (saleLineOf, less the
+ * lines undoing a cancellation that undoingIds links by their repeated keys), in window
  * order, the latest RATE_WINDOW of each group with their record ids; and the last change date the remaining
  * rate_change alerts of the group name (changes before it are known). A group left without lines loses its
  * window; a group without one is left alone.
@@ -169,8 +173,12 @@ export async function rebuildRateWindows(
       .orderBy('id')
       .limit(PAGE)
       .execute();
+    // A 退货撤销 or 撤销冲正 that names nothing but repeats its refund's or void's keys is no sale, as the
+    // incremental check (checkSettlementRecords) and the audit link it.
+    const undoing = await undoingIds(db, merchantId, 'settlement', rows);
     for (const row of rows) {
       after = row.id;
+      if (undoing.has(row.id)) continue;
       const sale = storedSaleLine(row);
       if (sale === undefined) continue;
       const { group, line } = windowLineOf(plan, sale, row.id);

@@ -572,14 +572,15 @@ export async function checkDeductions(
 ): Promise<AlertDraft[]> {
   if (plan === undefined || !rules.rules.unplanned_deduction.enabled) return [];
   const arrived = new Map<number, number>();
-  const batch: DeductionItem[] = [];
+  const found: DeductionItem[] = [];
   records.forEach((r, i) => {
     const id = ids[i];
     const item = id === undefined ? undefined : deductionOf(id, r);
     if (item === undefined || id === undefined) return;
     arrived.set(id, i);
-    batch.push(item);
+    found.push(item);
   });
+  const batch = await withoutUndoings(db, merchantId, found);
   if (batch.length === 0) return [];
   const names = chargeNames(plan.charges);
   const charges = new Set<PlanCharge>();
@@ -638,7 +639,29 @@ async function storedDeductions(db: Db, merchantId: number): Promise<DeductionIt
     )
     .orderBy('id')
     .execute();
-  return rows.flatMap((row) => deductionOf(row.id, rowToRecord(row)) ?? []);
+  return withoutUndoings(
+    db,
+    merchantId,
+    rows.flatMap((row) => deductionOf(row.id, rowToRecord(row)) ?? []),
+  );
+}
+
+/**
+ * `items` less the sales settled short that undo a cancellation by repeating its keys — a 撤销冲正 or 退货撤销
+ * naming nothing but giving its void's or refund's 参考号 (the sale's own) again — linked as the audit links
+ * them (undoingRecordIds): such a line gives back what its cancellation took, and the audit reads no deduction
+ * in it (deductionOf already drops those naming it by their original keys). Deduction lines all stay.
+ */
+async function withoutUndoings(
+  db: Db,
+  merchantId: number,
+  items: readonly DeductionItem[],
+): Promise<DeductionItem[]> {
+  const shortSales = items.filter((x) => x.record.type !== 'deduction').map((x) => x.id);
+  // Most deductions are deduction lines: no linking to read for them.
+  if (shortSales.length === 0) return [...items];
+  const undoing = await undoingRecordIds(db, merchantId, 'settlement', shortSales);
+  return items.filter((x) => !undoing.has(x.id));
 }
 
 /**

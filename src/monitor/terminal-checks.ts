@@ -5,7 +5,7 @@ import type { Database } from '../storage/schema.js';
 import type { AlertDraft } from './alert-draft.js';
 import type { AlertText } from './alert-text.js';
 import { reviseAlert } from './alert-worker.js';
-import { isNewSale, rowUndoes, SALE_TYPES, UNDO_COLUMNS, undoKeysOfRow } from './fee-overcharge.js';
+import { isNewSale, SALE_TYPES, undoKeysOfRow } from './fee-overcharge.js';
 import { isoToEpochMs, localDateOf, localHhmmOf } from '../time/shanghai.js';
 import { limitInForce, type MonitorRules } from './rules.js';
 import { LINK_COLUMNS, undoingIds, undoingRecordIds } from './undo-links.js';
@@ -213,19 +213,21 @@ export async function checkTerminalRecords(
   let medianFen: number | undefined;
   let salesCount = 0;
   if (r.large_amount.enabled && records.some(isNewSale)) {
-    // The median of the last 1000 sales: a 退货撤销 or 撤销冲正 stored among them is no sale of its own.
-    const recent = (
-      await db
-        .selectFrom('records')
-        .select(['amount_fen', ...UNDO_COLUMNS])
-        .where('merchant_id', '=', merchantId)
-        .where('kind', '=', 'terminal')
-        .where('type', 'in', SALE_TYPES)
-        .where('status', '=', 'success')
-        .orderBy('id', 'desc')
-        .limit(1000)
-        .execute()
-    ).filter((x) => !rowUndoes(x));
+    // The median of the last 1000 sales: a 退货撤销 or 撤销冲正 stored among them is no sale of its own — also one
+    // that names nothing but repeats its void's or refund's keys (its 参考号, the voided sale's), linked as the
+    // audit links it.
+    const stored = await db
+      .selectFrom('records')
+      .select([...LINK_COLUMNS])
+      .where('merchant_id', '=', merchantId)
+      .where('kind', '=', 'terminal')
+      .where('type', 'in', SALE_TYPES)
+      .where('status', '=', 'success')
+      .orderBy('id', 'desc')
+      .limit(1000)
+      .execute();
+    const undoingStored = await undoingIds(db, merchantId, 'terminal', stored);
+    const recent = stored.filter((x) => !undoingStored.has(x.id));
     salesCount = recent.length;
     if (salesCount >= r.large_amount.medianMinSales) {
       medianFen = median(recent.map((x) => x.amount_fen).sort((a, b) => a - b));
