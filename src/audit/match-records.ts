@@ -1,6 +1,7 @@
 import { DEFAULT_REFUND_WINDOW_DAYS } from '../plans/plan-types.js';
 import { orderTotalFen, type PosRecord } from '../records/record.js';
 import { isoToEpochMs, localDateOf } from '../time/shanghai.js';
+import { refineByTime, type TimePairing } from './nearest-pairing.js';
 
 /** Which records can pair with which: a sale only with a sale, a refund only with a refund, and so on. */
 export type MatchClass = 'sale' | 'void' | 'reversal' | 'refund';
@@ -151,6 +152,10 @@ export function payerKeyOf(r: PosRecord): string | undefined {
   if (card === undefined) return r.payerId;
   const last4 = /(\d{4})$/.exec(card);
   return last4 === null ? card : `*${last4[1]}`;
+}
+
+function showsPayer(p: Prepared | undefined): boolean {
+  return p !== undefined && payerKeyOf(p.record) !== undefined;
 }
 
 export interface MatchResult {
@@ -338,6 +343,11 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
     if (p.cls === undefined || p.record.terminalId === undefined || payer === undefined) return undefined;
     return `${p.record.terminalId}\u0001${amountFen}\u0001${payer}`;
   };
+  // Lines still open here: the nearest-time pass below may move a pair of the last key, never an earlier one.
+  const lastKeyT = new Uint8Array(terminal.length);
+  const lastKeyS = new Uint8Array(settlement.length);
+  for (let t = 0; t < terminal.length; t += 1) if (openT(t)) lastKeyT[t] = 1;
+  for (let s = 0; s < settlement.length; s += 1) if (openS(s)) lastKeyS[s] = 1;
   const sFuzzy = new KeyIndex(settlement.length);
   for (let s = 0; s < settlement.length; s += 1) {
     const p = settlement[s];
@@ -355,12 +365,37 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
     }
     for (let slot = 0; slot < tFuzzy.heads.length; slot += 1) {
       for (const key of tFuzzy.heads[slot]?.keys() ?? []) {
-        fuzzyPair(tFuzzy.list(slot, key), sFuzzy.list(slot, key).filter(openS));
+        const ss = sFuzzy.list(slot, key).filter(openS);
+        walkEarliest(tFuzzy.list(slot, key), [ss], () => 0);
       }
     }
   }
   pairWithoutPayer();
+  pairNearest();
   return { settlementOf, terminalOf, ambiguousTerminal, ambiguousSettlement, ambiguousGroups };
+
+  /** The last key's bucket: terminal + amount (a statement line's order total); payers are compared by `fits`. */
+  function lastKeyBucketOf(p: Prepared, amountFen: number): string | undefined {
+    return p.cls === undefined || p.record.terminalId === undefined
+      ? undefined
+      : `${p.record.terminalId}\u0001${amountFen}`;
+  }
+
+  /**
+   * Whether two lines of one bucket of the last key can be one sale: within five minutes and not told apart by
+   * `conflicts`; with a payer on both sides, the same payer; with no payer on one side, no differing 凭证号 or
+   * 批次号. Two lines that show different payers never pair.
+   */
+  function fits(t: number, s: number): boolean {
+    const tp = terminal[t];
+    const sp = settlement[s];
+    if (tp === undefined || sp === undefined || Math.abs(tp.ms - sp.ms) > FUZZY_WINDOW_MS) return false;
+    if (conflicts(tp.record, sp.record, MATCH_KEYS.length, tp.ms, sp.ms)) return false;
+    const a = payerKeyOf(tp.record);
+    const b = payerKeyOf(sp.record);
+    if (a !== undefined && b !== undefined) return a === b;
+    return !posNumbersDiffer(tp.record, sp.record);
+  }
 
   /**
    * The last key where one side, or both, shows no payer (a generic statement layout has no 用户标识 column, a
@@ -368,16 +403,12 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
    * payer are never paired here: the pass above pairs them when the payers agree, and no other way.
    */
   function pairWithoutPayer(): void {
-    const bucketOf = (p: Prepared, amountFen: number) =>
-      p.cls === undefined || p.record.terminalId === undefined
-        ? undefined
-        : `${p.record.terminalId}\u0001${amountFen}`;
     const sIndex = new KeyIndex(settlement.length);
     let payerless = false;
     for (let s = 0; s < settlement.length; s += 1) {
       const p = settlement[s];
       if (p === undefined || p.cls === undefined || !openS(s)) continue;
-      const key = bucketOf(p, orderTotalFen(p.record));
+      const key = lastKeyBucketOf(p, orderTotalFen(p.record));
       if (key === undefined) continue;
       sIndex.add(p.cls, key, s);
       if (payerKeyOf(p.record) === undefined) payerless = true;
@@ -389,7 +420,7 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
       if (p === undefined || p.cls === undefined || !openT(t)) continue;
       // Both sides with a payer only where some statement line has none.
       if (!payerless && payerKeyOf(p.record) !== undefined) continue;
-      const key = bucketOf(p, p.record.amountFen);
+      const key = lastKeyBucketOf(p, p.record.amountFen);
       if (key !== undefined && sIndex.has(p.cls, key)) tIndex.add(p.cls, key, t);
     }
     for (let slot = 0; slot < tIndex.heads.length; slot += 1) {
@@ -399,25 +430,30 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
           const r = settlement[s]?.record;
           return r !== undefined && payerKeyOf(r) === undefined;
         });
-        walkWithoutPayer(tIndex.list(slot, key), ss, payerlessS);
+        // A journal line with a payer looks only at statement lines without one.
+        walkEarliest(tIndex.list(slot, key), [ss, payerlessS], (t) => (showsPayer(terminal[t]) ? 1 : 0));
       }
     }
   }
 
   /**
-   * Pairs each journal line, in time order, with the earliest statement line left within five minutes either
-   * side: any for a journal line without a payer, one without a payer for a journal line with one. Pointers only
+   * The earliest-first walk of both variants of the last key: each journal line, in time order, takes the earliest
+   * statement line left within five minutes either side that `fits`, from the list `listOf` picks. Pointers only
    * move forward past lines too early for every later journal line; past the pointer at most MAX_FUZZY_LOOKAHEAD
-   * lines (taken ones, or ones that `conflicts` or whose {@link posNumbersDiffer}) are looked at, so a bucket is
-   * walked in linear time.
+   * lines (taken ones, or ones that do not fit) are looked at, so a bucket is walked in linear time. This
+   * pairing is as large as time order allows; {@link pairNearest} then tells apart by time what it could not.
    */
-  function walkWithoutPayer(ts: number[], all: number[], payerless: number[]): void {
-    const heads = [0, 0];
+  function walkEarliest(
+    ts: readonly number[],
+    lists: readonly number[][],
+    listOf: (t: number) => number,
+  ): void {
+    const heads = lists.map(() => 0);
     for (const t of ts) {
       const tp = terminal[t];
-      if (tp === undefined) continue;
-      const which = payerKeyOf(tp.record) === undefined ? 0 : 1;
-      const list = which === 0 ? all : payerless;
+      if (tp === undefined || !openT(t)) continue;
+      const which = listOf(t);
+      const list = lists[which] ?? [];
       let head = heads[which] ?? 0;
       while (head < list.length) {
         const s = list[head] ?? 0;
@@ -429,11 +465,7 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
         const s = list[k] ?? 0;
         const sp = settlement[s];
         if (sp === undefined || sp.ms > tp.ms + FUZZY_WINDOW_MS) break;
-        if (!openS(s)) continue;
-        if (
-          !conflicts(tp.record, sp.record, MATCH_KEYS.length, tp.ms, sp.ms) &&
-          !posNumbersDiffer(tp.record, sp.record)
-        ) {
+        if (openS(s) && fits(t, s)) {
           pair(t, s);
           break;
         }
@@ -441,24 +473,44 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
     }
   }
 
-  function fuzzyPair(ts: number[], ss: number[]): void {
-    let i = 0;
-    let j = 0;
-    while (i < ts.length && j < ss.length) {
-      const t = ts[i] ?? 0;
-      const s = ss[j] ?? 0;
-      const tp = terminal[t];
-      const sp = settlement[s];
-      if (tp === undefined || sp === undefined) break;
-      if (sp.ms < tp.ms - FUZZY_WINDOW_MS) j += 1;
-      else if (sp.ms > tp.ms + FUZZY_WINDOW_MS) i += 1;
-      else if (conflicts(tp.record, sp.record, MATCH_KEYS.length, tp.ms, sp.ms)) {
-        if (sp.ms < tp.ms) j += 1;
-        else i += 1;
-      } else {
-        pair(t, s);
-        i += 1;
-        j += 1;
+  /**
+   * After both earliest-first walks, per bucket of the last key (terminal + amount + class): a line left
+   * unpaired is told apart by its time. Time order alone would give ¥50 at 10:00:00 the statement's only ¥50 at
+   * 10:00:20 and report the journal's 10:00:20 sale missing; here the 10:00:20 sale takes the line it matches
+   * exactly, and the 10:00:00 sale is the one reported. Lines at equal distance stay in time order.
+   */
+  function pairNearest(): void {
+    const sIndex = new KeyIndex(settlement.length);
+    for (let s = 0; s < settlement.length; s += 1) {
+      const p = settlement[s];
+      if (p === undefined || lastKeyS[s] === 0) continue;
+      const t = terminalOf[s] ?? -1;
+      if (t >= 0 && lastKeyT[t] === 0) continue;
+      const key = lastKeyBucketOf(p, orderTotalFen(p.record));
+      if (p.cls !== undefined && key !== undefined) sIndex.add(p.cls, key, s);
+    }
+    if (sIndex.size === 0) return;
+    const tIndex = new KeyIndex(terminal.length);
+    for (let t = 0; t < terminal.length; t += 1) {
+      const p = terminal[t];
+      if (p === undefined || p.cls === undefined || lastKeyT[t] === 0) continue;
+      const key = lastKeyBucketOf(p, p.record.amountFen);
+      if (key !== undefined && sIndex.has(p.cls, key)) tIndex.add(p.cls, key, t);
+    }
+    const pairing: TimePairing = {
+      ms: (side, i) => (side === 0 ? terminal[i]?.ms : settlement[i]?.ms) ?? 0,
+      partnerOf: (side, i) => (side === 0 ? settlementOf[i] : terminalOf[i]) ?? -1,
+      fits,
+      kindOf: (t, s) => (showsPayer(terminal[t]) && showsPayer(settlement[s]) ? 0 : 1),
+      pair,
+      release: (side, i) => {
+        if (side === 0) settlementOf[i] = -1;
+        else terminalOf[i] = -1;
+      },
+    };
+    for (let slot = 0; slot < tIndex.heads.length; slot += 1) {
+      for (const key of tIndex.heads[slot]?.keys() ?? []) {
+        refineByTime(pairing, tIndex.list(slot, key), sIndex.list(slot, key));
       }
     }
   }
