@@ -59,6 +59,7 @@ async function run(job: WorkerJob): Promise<WorkerReply> {
     job.options,
     job.coverage,
     job.hasBank,
+    job.bankDebits,
   );
   return {
     type: 'audited',

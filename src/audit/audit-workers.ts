@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FeePlan } from '../plans/plan-types.js';
+import type { PosRecord } from '../records/record.js';
 import { ImportFileError } from '../statements/import-types.js';
 import type { AuditOptions } from './audit.js';
 import type { Coverage, FileDates } from './coverage.js';
@@ -33,6 +34,8 @@ export type WorkerJob =
       coverage: Coverage;
       /** The run has bank records: keep the merchant's payout days. */
       hasBank: boolean;
+      /** The merchant's direct debits from the provider on the bank account (the session's bankDebitsOf). */
+      bankDebits?: PosRecord[];
     }
   | {
       type: 'outline';

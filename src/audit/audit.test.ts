@@ -1363,7 +1363,7 @@ describe('late_settlement', () => {
       settlement: [settled({ refNo: 'R1', amountFen: 10000, feeFen: 60, settleDate: '2026-08-06' }, 2)],
     });
     expect(kinds(report)).toEqual(['late_settlement']);
-    expect(report.findings[0]?.message).toContain('应于 2026-08-04 前结算，实际 2026-08-06 结算，晚 2 天');
+    expect(report.findings[0]?.message).toContain('最迟应于 2026-08-04 结算，实际 2026-08-06 结算，晚 2 天');
   });
 
   it('does not count the National Day holiday against the provider', () => {

@@ -20,6 +20,12 @@ import { merchantFilterOf, recordInScope } from './scope.js';
 import { offsetOfRebates } from './rebates.js';
 import { attributeUnnamedJournal, unnamedJournalWarning } from './unnamed-journal.js';
 import {
+  cutShortWarnings,
+  mergeUncheckedDays,
+  newUncheckedDays,
+  outsideCoverageWarning,
+} from './unchecked-days.js';
+import {
   type AuditReport,
   type AuditSummary,
   FINDING_KINDS,
@@ -134,14 +140,6 @@ export const DEFAULT_PROVIDER_NAMES = [
 export function auditRecords(input: AuditInput): AuditReport {
   const options = input.options ?? {};
   const inScope = recordInScope(options);
-  const session = startAudit({
-    plans: input.plans,
-    ...(input.sharedPlan === undefined ? {} : { sharedPlan: input.sharedPlan }),
-    bank: input.bank,
-    options,
-    coverage: coverageOf(input.settlement),
-    ...(input.bankDebitDates === undefined ? {} : { bankDebitDates: input.bankDebitDates }),
-  });
   const byMerchant = new Map<string, { terminal: PosRecord[]; settlement: PosRecord[] }>();
   const bucket = (id: string) => {
     let b = byMerchant.get(id);
@@ -154,6 +152,18 @@ export function auditRecords(input: AuditInput): AuditReport {
   const journal = attributeUnnamedJournal(input.terminal, input.settlement);
   for (const r of journal.terminal) if (inScope(r)) bucket(r.merchantId ?? '').terminal.push(r);
   for (const r of input.settlement) if (inScope(r)) bucket(r.merchantId ?? '').settlement.push(r);
+  const session = startAudit({
+    plans: input.plans,
+    ...(input.sharedPlan === undefined ? {} : { sharedPlan: input.sharedPlan }),
+    bank: input.bank,
+    options,
+    coverage: coverageOf(
+      input.settlement,
+      (input.files ?? []).filter((f) => f.truncated === true).map((f) => f.file),
+    ),
+    ...(input.bankDebitDates === undefined ? {} : { bankDebitDates: input.bankDebitDates }),
+    runMerchants: [...byMerchant.keys()],
+  });
   for (const merchantId of [...byMerchant.keys()].sort()) {
     const records = byMerchant.get(merchantId);
     if (records !== undefined) session.addMerchant(merchantId, records.terminal, records.settlement);
@@ -185,6 +195,12 @@ export interface AuditSessionInit {
    * payout due by a day that only shows a debit (the export's last line a 支出) is known to be missing.
    */
   bankDebitDates?: readonly DateSpan[];
+  /**
+   * The merchants the run will audit, when known before the first: a provider's direct debit from the bank account
+   * that names no merchant is the run's only merchant's (a bank file is one account); with several, whose it is
+   * cannot be told and it stays a warning.
+   */
+  runMerchants?: readonly string[];
   options?: AuditOptions;
 }
 
@@ -203,6 +219,11 @@ export interface AuditSession {
   readonly hasBank: boolean;
   /** The plan that governs a merchant, for auditMerchantApart. */
   planOf(merchantId: string): FeePlan | undefined;
+  /**
+   * The provider's direct debits from the bank account that are a merchant's, for auditMerchantApart: its audit
+   * sets them against the plan's charges. Those no merchant's audit was given are named in a warning instead.
+   */
+  bankDebitsOf(merchantId: string): PosRecord[];
   addMerchantResult(merchantId: string, result: MerchantAuditResult): void;
   /** The report; `warnings` (the importers') come first, as auditRecords puts them. */
   finish(rest: {
@@ -263,7 +284,24 @@ export function startAudit(init: AuditSessionInit): AuditSession {
   received.sort(compareTimeThenSource);
   // A reversed credit and its reversal both pay nothing: the day the credit was for is then unpaid.
   const { kept: bankCredits, reversed, unmatched } = cancelReversals(received, reversals);
-  runWarnings.push(...reversalWarnings(reversed, unmatched));
+  // A charge the provider debited (流量费代扣) is a merchant's unplanned_deduction once its merchant is known
+  // (bankDebitsOf); finish names the rest.
+  const providerDebits = unmatched.filter((r) => r.type === 'deduction');
+  runWarnings.push(
+    ...reversalWarnings(
+      reversed,
+      unmatched.filter((r) => r.type !== 'deduction'),
+    ),
+  );
+  const soleMerchant = init.runMerchants?.length === 1 ? init.runMerchants[0] : undefined;
+  const debitsGiven = new Set<PosRecord>();
+  const bankDebitsOf = (merchantId: string): PosRecord[] => {
+    const mine = providerDebits.filter(
+      (r) => r.merchantId === merchantId || (r.merchantId === undefined && merchantId === soleMerchant),
+    );
+    for (const r of mine) debitsGiven.add(r);
+    return mine;
+  };
   const reissued = reissuesOf(notArrived, bankCredits);
   if (notArrived.length > 0) runWarnings.push(notArrivedWarning(notArrived, bankCredits, reissued));
   if (ignoredCredits > 0) {
@@ -293,6 +331,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     warnings: runWarnings,
     merchantWarnings: new Set(),
     outsideCoverage: { count: 0 },
+    unchecked: newUncheckedDays(),
   };
   const { planOf, unplannedWarning } = planSelector(init.plans, init.sharedPlan === true, runWarnings);
   const merchantIds: string[] = [];
@@ -306,7 +345,10 @@ export function startAudit(init: AuditSessionInit): AuditSession {
   };
   const addMerchant: AuditSession['addMerchant'] = (merchantId, terminal, settlement) => {
     next(merchantId);
-    counts.set(merchantId, auditMerchant(ctx, merchantId, terminal, settlement, planOf(merchantId)));
+    counts.set(
+      merchantId,
+      auditMerchant(ctx, merchantId, terminal, settlement, planOf(merchantId), bankDebitsOf(merchantId)),
+    );
   };
   const addMerchantResult: AuditSession['addMerchantResult'] = (merchantId, result) => {
     next(merchantId);
@@ -317,10 +359,17 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     for (const e of result.effective) addEffective(ctx, e.date, e.channel, e.card, e.amountFen, e.feeFen);
     for (const w of result.merchantWarnings) ctx.merchantWarnings.add(w);
     ctx.outsideCoverage.count += result.outsideCoverage;
+    mergeUncheckedDays(ctx.unchecked, result.unchecked);
     ctx.payouts.push(...result.payouts);
   };
 
   const finish: AuditSession['finish'] = (rest) => {
+    runWarnings.push(
+      ...reversalWarnings(
+        [],
+        providerDebits.filter((r) => !debitsGiven.has(r)),
+      ),
+    );
     const warnings = [...(rest.warnings ?? []), ...runWarnings];
     // The run's merchants: those audited, and those --merchant left out whose statement files name them.
     const runMerchants = new Set(merchantIds);
@@ -359,12 +408,9 @@ export function startAudit(init: AuditSessionInit): AuditSession {
     });
 
     warnings.push(...ctx.merchantWarnings);
-    if (ctx.outsideCoverage.count > 0) {
-      const n = ctx.outsideCoverage.count;
-      warnings.push(
-        `${n} 笔终端交易的应结算日不在对账单覆盖的日期内，未核对是否到账 / ${n} journal sales are due on days no statement covers and were not checked for settlement`,
-      );
-    }
+    if (ctx.outsideCoverage.count > 0)
+      warnings.push(outsideCoverageWarning(ctx.outsideCoverage.count, ctx.unchecked));
+    warnings.push(...cutShortWarnings(ctx.unchecked));
     ctx.rateChanges.sort((a, b) => {
       const ka = `${a.merchantId ?? ''}|${a.date}|${a.channel}|${a.card}|${a.band}`;
       const kb = `${b.merchantId ?? ''}|${b.date}|${b.channel}|${b.card}|${b.band}`;
@@ -443,7 +489,7 @@ export function startAudit(init: AuditSessionInit): AuditSession {
       effectiveRates,
     };
   };
-  return { addMerchant, hasBank: ctx.hasBank, planOf, addMerchantResult, finish };
+  return { addMerchant, hasBank: ctx.hasBank, planOf, bankDebitsOf, addMerchantResult, finish };
 }
 
 function summarize(

@@ -136,7 +136,7 @@ describe('a credit whose memo names the days it pays', () => {
     ]);
     expect(report.findings).toEqual([]);
     expect(report.warnings.join('\n')).toContain(
-      '1 笔结算款晚于到账期限（结算日后 2 个工作日）到账，已按摘要中的结算日计为到账：商户 M1 2026-08-04 的结算款 ¥994.00 于 2026-08-10 到账（bank.csv 第 7 行），应于 2026-08-06 前到账',
+      '1 笔结算款晚于到账期限（结算日后 2 个工作日）到账，已按摘要中的结算日计为到账：商户 M1 2026-08-04 的结算款 ¥994.00 于 2026-08-10 到账（bank.csv 第 7 行），最迟应于 2026-08-06 到账',
     );
   });
 

@@ -1,5 +1,6 @@
 import type { JournalDigest } from '../explain/attach-diagnoses.js';
 import type { FeePlan } from '../plans/plan-types.js';
+import type { PosRecord } from '../records/record.js';
 import type { FileOutline } from '../statements/outline.js';
 import type { AuditOptions } from './audit.js';
 import { type Coverage, CoverageCollector, type CoverageRange, type FileDates, rangeOf } from './coverage.js';
@@ -107,6 +108,8 @@ export interface GroupJob {
   coverage: Coverage;
   /** The run has bank records: each merchant keeps its payout days for the session to claim credits for. */
   hasBank: boolean;
+  /** Each merchant's direct debits from the provider on the bank account (the session's bankDebitsOf). */
+  bankDebits?: [string, PosRecord[]][];
   /** Records the group may hold before its spool writes to disk (a group larger than memory still works). */
   maxInMemory: number;
   tmpDir?: string;
@@ -151,6 +154,7 @@ export async function auditGroup(
       );
     const foreseen = new Set(job.merchants);
     const plans = new Map(job.plans);
+    const bankDebits = new Map(job.bankDebits ?? []);
     const result: GroupResult = {
       imports,
       coverage: coverage.entries(),
@@ -175,6 +179,7 @@ export async function auditGroup(
           job.options,
           job.coverage,
           job.hasBank,
+          bankDebits.get(m.merchantId),
         ),
         journal: terminal.length > 0 ? digestJournal(terminal) : undefined,
       });

@@ -107,3 +107,43 @@ describe('coverage by channel', () => {
     expect(merged.coverage()).toEqual(one.coverage());
   });
 });
+
+describe('coverage of a statement file cut off mid-row', () => {
+  // A file of three settlement days whose download stopped inside a 10-15 row: 10-13 and 10-14 are whole.
+  const cut = [
+    { ...line('结算.csv', '822000000000001', '2026-10-12', 'card', 2), settleDate: '2026-10-13' },
+    { ...line('结算.csv', '822000000000001', '2026-10-13', 'card', 3), settleDate: '2026-10-14' },
+    { ...line('结算.csv', '822000000000001', '2026-10-14', 'card', 4), settleDate: '2026-10-15' },
+  ];
+
+  it('covers the days before its last; its last day is neither covered, pending nor outside', () => {
+    const coverage = coverageOf(cut, ['结算.csv']);
+    expect(coverage).toEqual({
+      settle: [['2026-10-13', '2026-10-14', '822000000000001']],
+      trade: [],
+      cutShort: [{ file: '结算.csv', day: '2026-10-15', basis: 'settle', merchantId: '822000000000001' }],
+    });
+    const covers = merchantCoverage(coverage, '822000000000001');
+    expect(coverageState(covers, '2026-10-13', '2026-10-14', undefined, 'card')).toBe('covered');
+    expect(coverageState(covers, '2026-10-14', '2026-10-15', undefined, 'card')).toBe('cut-short');
+    expect(coverageState(covers, '2026-10-15', '2026-10-16', undefined, 'card')).toBe('pending');
+    // Another merchant's cut file says nothing of this one.
+    expect(merchantCoverage(coverage, '822000000000002').cutShort).toBeUndefined();
+    // A whole file of the same day (downloaded again) covers it.
+    const again = {
+      ...line('结算2.csv', '822000000000001', '2026-10-14', 'card', 2),
+      settleDate: '2026-10-15',
+    };
+    const both = merchantCoverage(coverageOf([...cut, again], ['结算.csv']), '822000000000001');
+    expect(coverageState(both, '2026-10-14', '2026-10-15', undefined, 'card')).toBe('covered');
+  });
+
+  it('keeps the mark when a worker hands its files over', () => {
+    const worker = new CoverageCollector();
+    for (const r of cut) worker.add(r);
+    worker.markTruncated('结算.csv');
+    const run = new CoverageCollector();
+    run.merge(worker.entries());
+    expect(run.coverage().cutShort?.map((d) => d.day)).toEqual(['2026-10-15']);
+  });
+});

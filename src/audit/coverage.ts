@@ -1,6 +1,6 @@
 import type { PosRecord } from '../records/record.js';
 import type { Channel } from '../records/vocabulary.js';
-import { localDateMemo } from '../time/shanghai.js';
+import { addDays, localDateMemo } from '../time/shanghai.js';
 
 /**
  * The payment channels statement lines carry, as bits: a WeChat bill has only WeChat trades (DOMAIN.md §2.6), an
@@ -52,15 +52,35 @@ export function rangeOf(
 export interface Coverage {
   readonly settle: CoverageRange[];
   readonly trade: CoverageRange[];
+  /** The last day of each statement file cut off mid-row (FileImportSummary.truncated): neither covered nor pending. */
+  readonly cutShort?: CutShortDay[];
+}
+
+/**
+ * The last settlement (or, without settlement dates, trade) date a truncated statement file shows: the rows after
+ * the cut may well be of that day, so a sale due then that the file lacks is not known to be missing — it cannot be
+ * checked until the file is downloaded again. Its merchant and wallet apply as a range's do.
+ */
+export interface CutShortDay {
+  readonly file: string;
+  readonly day: string;
+  readonly basis: 'settle' | 'trade';
+  readonly merchantId?: string;
+  readonly wallet?: WalletBill;
 }
 
 /**
  * Each statement file covers the days from its first to its last settlement date, or, without settlement
  * dates, the days of its transactions; coverage is the union over files.
  */
-export function coverageOf(settlement: readonly PosRecord[]): Coverage {
+export function coverageOf(
+  settlement: readonly PosRecord[],
+  /** Statement files cut off mid-row (FileImportSummary.truncated), as their records name them. */
+  truncatedFiles: Iterable<string> = [],
+): Coverage {
   const collector = new CoverageCollector();
   for (const r of settlement) collector.add(r);
+  for (const file of truncatedFiles) collector.markTruncated(file);
   return collector.coverage();
 }
 
@@ -76,6 +96,8 @@ export interface FileDates {
   manyMerchants?: boolean;
   /** Per merchant its records name ('' for none), the channel families they carry (see channelBit). */
   channels?: Map<string, ChannelMask>;
+  /** The file was cut off mid-row (markTruncated): its last date is not covered. */
+  truncated?: boolean;
 }
 
 /** Coverage gathered one statement record at a time, in scope or not (see coverageOf). */
@@ -102,6 +124,16 @@ export class CoverageCollector {
     noteChannels(f.channels, merchant, channelBit(r.channel));
   }
 
+  /**
+   * Marks a statement file as cut off mid-row (FileImportSummary.truncated): it covers its days up to, not
+   * including, the last one it shows — the missing rows after the cut may be of that day.
+   */
+  markTruncated(file: string): void {
+    const f = this.files.get(file);
+    if (f === undefined) this.files.set(file, { truncated: true });
+    else f.truncated = true;
+  }
+
   /** Per statement file, its date ranges so far: what another collector (a worker's) hands over to merge. */
   entries(): [string, FileDates][] {
     return [...this.files];
@@ -124,6 +156,7 @@ export class CoverageCollector {
         f.tradeMin = d.tradeMin;
       if (d.tradeMax !== undefined && (f.tradeMax === undefined || d.tradeMax > f.tradeMax))
         f.tradeMax = d.tradeMax;
+      if (d.truncated === true) f.truncated = true;
       if (d.merchant !== undefined || d.manyMerchants === true)
         noteMerchant(f, d.merchant ?? '', d.manyMerchants === true);
       if (d.channels !== undefined) {
@@ -147,17 +180,37 @@ export class CoverageCollector {
   coverage(): Coverage {
     const settle: CoverageRange[] = [];
     const trade: CoverageRange[] = [];
-    for (const f of this.files.values()) {
+    const cutShort: CutShortDay[] = [];
+    for (const [file, f] of this.files) {
       const only = f.manyMerchants === true || f.merchant === '' ? undefined : f.merchant;
       let carried: ChannelMask = 0;
       for (const mask of f.channels?.values() ?? []) carried |= mask;
       const wallet = walletOf(carried);
-      if (f.settleMin !== undefined && f.settleMax !== undefined)
-        settle.push(rangeOf(f.settleMin, f.settleMax, only, wallet));
-      else if (f.tradeMin !== undefined && f.tradeMax !== undefined)
-        trade.push(rangeOf(f.tradeMin, f.tradeMax, only, wallet));
+      const basis =
+        f.settleMin !== undefined && f.settleMax !== undefined
+          ? 'settle'
+          : f.tradeMin !== undefined && f.tradeMax !== undefined
+            ? 'trade'
+            : undefined;
+      if (basis === undefined) continue;
+      const ranges = basis === 'settle' ? settle : trade;
+      const min = (basis === 'settle' ? f.settleMin : f.tradeMin) as string;
+      const max = (basis === 'settle' ? f.settleMax : f.tradeMax) as string;
+      if (f.truncated !== true) {
+        ranges.push(rangeOf(min, max, only, wallet));
+        continue;
+      }
+      // Cut off mid-row: the days before its last are whole (rows come in date order), the last one is not.
+      if (min < max) ranges.push(rangeOf(min, addDays(max, -1), only, wallet));
+      cutShort.push({
+        file,
+        day: max,
+        basis,
+        ...(only === undefined ? {} : { merchantId: only }),
+        ...(wallet === undefined ? {} : { wallet }),
+      });
     }
-    return { settle, trade };
+    return cutShort.length === 0 ? { settle, trade } : { settle, trade, cutShort };
   }
 }
 
@@ -176,7 +229,8 @@ function noteMerchant(f: FileDates, merchant: string, many: boolean): void {
   } else f.merchant = merchant;
 }
 
-export type CoverageState = 'covered' | 'pending' | 'outside';
+/** `cut-short`: due on the last day of a statement file cut off mid-row (CutShortDay), which no whole file covers. */
+export type CoverageState = 'covered' | 'pending' | 'outside' | 'cut-short';
 
 /**
  * The ranges that speak for one merchant's sales: its own files' and those naming no single merchant. Taken once
@@ -189,10 +243,14 @@ export interface MerchantCoverage extends Coverage {
 
 export function merchantCoverage(coverage: Coverage, merchantId: string): MerchantCoverage {
   const applies = (range: CoverageRange) => range[2] === undefined || range[2] === merchantId;
+  const cutShort = coverage.cutShort?.filter(
+    (d) => d.merchantId === undefined || d.merchantId === merchantId,
+  );
   return {
     settle: coverage.settle.filter(applies),
     trade: coverage.trade.filter(applies),
-    anyStatement: coverage.settle.length + coverage.trade.length > 0,
+    ...(cutShort === undefined || cutShort.length === 0 ? {} : { cutShort }),
+    anyStatement: coverage.settle.length + coverage.trade.length + (coverage.cutShort?.length ?? 0) > 0,
   };
 }
 
@@ -209,7 +267,12 @@ function coverageOfChannel(coverage: MerchantCoverage, bit: number): Coverage {
   let ranges = cached.get(bit);
   if (ranges === undefined) {
     const carries = (range: CoverageRange) => range[3] === undefined || channelBit(range[3]) === bit;
-    ranges = { settle: coverage.settle.filter(carries), trade: coverage.trade.filter(carries) };
+    const cutShort = coverage.cutShort?.filter((d) => d.wallet === undefined || channelBit(d.wallet) === bit);
+    ranges = {
+      settle: coverage.settle.filter(carries),
+      trade: coverage.trade.filter(carries),
+      ...(cutShort === undefined || cutShort.length === 0 ? {} : { cutShort }),
+    };
     cached.set(bit, ranges);
   }
   return ranges;
@@ -231,10 +294,25 @@ export function coverageState(
     channel === undefined ? coverage : coverageOfChannel(coverage, channelBit(channel));
   if (settle.some(([a, b]) => settleDate >= a && settleDate <= b)) return 'covered';
   if (trade.some(([a, b]) => tradeDate >= a && tradeDate <= b)) return 'covered';
+  if (cutShortFileOf(coverage, tradeDate, settleDate, channel) !== undefined) return 'cut-short';
   if (today !== undefined && settleDate > today) return 'pending';
   // Other merchants' statements, and none of this one's: nothing tells when its sales were due to appear.
   if (settle.length + trade.length === 0 && coverage.anyStatement) return 'outside';
   const afterSettle = settle.every(([, b]) => settleDate > b);
   const afterTrade = trade.every(([, b]) => tradeDate > b);
   return afterSettle && afterTrade ? 'pending' : 'outside';
+}
+
+/**
+ * The statement file cut off mid-row whose last day is a sale's due date (or, for a file without settlement
+ * dates, its trade date): the file to download again before the sale can be checked. Undefined when none is.
+ */
+export function cutShortFileOf(
+  coverage: MerchantCoverage,
+  tradeDate: string,
+  settleDate: string,
+  channel?: Channel,
+): string | undefined {
+  const { cutShort } = channel === undefined ? coverage : coverageOfChannel(coverage, channelBit(channel));
+  return cutShort?.find((d) => d.day === (d.basis === 'settle' ? settleDate : tradeDate))?.file;
 }

@@ -17,10 +17,10 @@ describe('headline with a rate change that accounts for part of the overcharge',
   it('says what part of the total the change accounts for, in zh and en', () => {
     const report = sampleReport();
     expect(headline(report, 'zh')).toBe(
-      '共多扣 ¥1.47，涉及 3 笔交易；其中自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（多扣 ¥1.39，2 笔）',
+      '共多扣 ¥1.47，涉及 3 笔交易；其中商户 898440153991234：自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（多扣 ¥1.39，2 笔）',
     );
     expect(headline(report, 'en')).toBe(
-      'Overcharged ¥1.47 in total on 3 transaction(s); of which: since 2026-08-03 the credit card rate went from 0.60% to 0.68% (¥1.39 on 2 transaction(s))',
+      'Overcharged ¥1.47 in total on 3 transaction(s); of which: for merchant 898440153991234, since 2026-08-03 the credit card rate went from 0.60% to 0.68% (¥1.39 on 2 transaction(s))',
     );
     expect(renderTable(report, { lang: 'zh' }).split('\n')[0]).toBe(headline(report, 'zh'));
   });
@@ -29,10 +29,10 @@ describe('headline with a rate change that accounts for part of the overcharge',
     // f-0001 + f-0002 = 99 + 40 = 139 fen, both since the change.
     const report = only(sampleReport(), ['f-0001', 'f-0002'], 139);
     expect(headline(report, 'zh')).toBe(
-      '共多扣 ¥1.39，涉及 2 笔交易，自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%',
+      '共多扣 ¥1.39，涉及 2 笔交易，商户 898440153991234：自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%',
     );
     expect(headline(report, 'en')).toBe(
-      'Overcharged ¥1.39 in total on 2 transaction(s); since 2026-08-03 the credit card rate went from 0.60% to 0.68%',
+      'Overcharged ¥1.39 in total on 2 transaction(s); for merchant 898440153991234, since 2026-08-03 the credit card rate went from 0.60% to 0.68%',
     );
   });
 
@@ -48,10 +48,10 @@ describe('headline with a rate change that accounts for part of the overcharge',
       summary: { ...report.summary, overchargeFen: 139 },
     };
     expect(headline(changed, 'zh')).toBe(
-      '共多扣 ¥1.39，涉及 2 笔交易；自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（未计多扣）',
+      '共多扣 ¥1.39，涉及 2 笔交易；商户 898440153991234：自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（未计多扣）',
     );
     expect(headline(changed, 'en')).toBe(
-      'Overcharged ¥1.39 in total on 2 transaction(s); since 2026-08-03 the credit card rate went from 0.60% to 0.68% (no overcharge counted)',
+      'Overcharged ¥1.39 in total on 2 transaction(s); for merchant 898440153991234, since 2026-08-03 the credit card rate went from 0.60% to 0.68% (no overcharge counted)',
     );
   });
 });

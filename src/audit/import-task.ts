@@ -94,6 +94,11 @@ export async function importTask(
       seq += 1;
     },
   );
+  // A statement cut off mid-row does not cover its last day (coverage.ts CutShortDay); an archive's table is named
+  // as its records are.
+  if (kind === 'settlement')
+    for (const table of [summary, ...(summary.parts ?? [])])
+      if (table.truncated === true) into.coverage.markTruncated(rename(table.file));
   relabelSummary(summary, rename);
   return {
     input: task.input,

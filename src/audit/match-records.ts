@@ -103,14 +103,41 @@ export const EXACT_KEYS: readonly ((r: PosRecord) => string | undefined)[] = [
  */
 export const VOUCHER_LEVEL = EXACT_KEYS.length;
 
+/** The level of the order-number key (商户订单号) and of the provider / channel order-number key (渠道订单号). */
+const ORDER_LEVEL = 2;
+const PROVIDER_ORDER_LEVEL = 3;
+
+/** The level of the last key, terminal + amount (+ payer) within five minutes, after every exact key. */
+const FUZZY_LEVEL = VOUCHER_LEVEL + 1;
+
 function voucherKeyOf(r: PosRecord): string | undefined {
   return r.terminalId !== undefined && r.voucherNo !== undefined
     ? `${r.terminalId}|${numberKeyOf(r.voucherNo)}|${Math.abs(orderTotalFen(r))}`
     : undefined;
 }
 
-/** The keys matchRecords joins on, level by level: EXACT_KEYS, then the voucher key. */
-const MATCH_KEYS: readonly ((r: PosRecord) => string | undefined)[] = [...EXACT_KEYS, voucherKeyOf];
+type KeyOf = (r: PosRecord) => string | undefined;
+
+/** One hash join of matchRecords: the key of a journal line, the key of a statement line, the level it reports. */
+interface KeyPass {
+  readonly level: number;
+  readonly terminalKey: KeyOf;
+  readonly settlementKey: KeyOf;
+}
+
+/**
+ * The joins matchRecords makes, in order: EXACT_KEYS like for like, then an order number of one side that is the
+ * other side's number of the other field, then the voucher key. One file's 订单号 is another's 第三方订单号: a
+ * cashier's journal gives the WeChat / Alipay transaction id as its 订单号 (orderNo) where Leshua gives its own LS…
+ * number as 订单号 and the WeChat id as 第三方订单号 (providerOrderNo); an aggregator's 交易单号 may be a journal's
+ * 第三方订单号. Such a pair shares the channel's transaction id, so it is reported at the provider order-number level.
+ */
+const MATCH_PASSES: readonly KeyPass[] = [
+  ...EXACT_KEYS.map((key, level) => ({ level, terminalKey: key, settlementKey: key })),
+  { level: PROVIDER_ORDER_LEVEL, terminalKey: (r) => r.orderNo, settlementKey: (r) => r.providerOrderNo },
+  { level: PROVIDER_ORDER_LEVEL, terminalKey: (r) => r.providerOrderNo, settlementKey: (r) => r.orderNo },
+  { level: VOUCHER_LEVEL, terminalKey: voucherKeyOf, settlementKey: voucherKeyOf },
+];
 
 export const FUZZY_WINDOW_MS = 5 * 60_000;
 
@@ -214,22 +241,17 @@ class KeyIndex {
   }
 }
 
-/**
- * The exact keys as evidence that two records differ: the terminal + batch + 凭证号 key without its date, since
- * the journal and the statement may stamp one sale either side of midnight.
- */
-const CONFLICT_KEYS: readonly ((r: PosRecord) => string | undefined)[] = EXACT_KEYS.map((key, level) =>
-  level === 1
-    ? (r: PosRecord) =>
-        r.terminalId !== undefined && r.batchNo !== undefined && r.voucherNo !== undefined
-          ? `${r.terminalId}|${numberKeyOf(r.batchNo)}|${numberKeyOf(r.voucherNo)}`
-          : undefined
-    : key,
-);
+/** The terminal + batch + 凭证号 key without its date: the journal and the statement may stamp one sale either side of midnight. */
+function terminalBatchVoucherOf(r: PosRecord): string | undefined {
+  return r.terminalId !== undefined && r.batchNo !== undefined && r.voucherNo !== undefined
+    ? `${r.terminalId}|${numberKeyOf(r.batchNo)}|${numberKeyOf(r.voucherNo)}`
+    : undefined;
+}
 
 /**
  * Two records are different transactions: they were made on different terminals, or days apart (a 参考号 or an
- * order number comes round again), or they carry a higher-priority key each and the keys differ.
+ * order number comes round again), or they carry a higher-priority key each and the keys differ — for order
+ * numbers, only two of the same kind (see {@link orderNumbersConflict}).
  */
 function conflicts(t: PosRecord, s: PosRecord, level: number, tMs: number, sMs: number): boolean {
   if (
@@ -248,14 +270,68 @@ function conflicts(t: PosRecord, s: PosRecord, level: number, tMs: number, sMs: 
       cardsDiffer(t, s))
   )
     return true;
-  for (let l = 0; l < level && l < CONFLICT_KEYS.length; l += 1) {
-    const key = CONFLICT_KEYS[l];
-    if (key === undefined) continue;
-    const a = key(t);
-    const b = key(s);
-    if (a !== undefined && b !== undefined && a !== b) return true;
-  }
-  return false;
+  if (level > 0 && differ(refKeyOf(t.refNo), refKeyOf(s.refNo))) return true;
+  if (level > 1 && differ(terminalBatchVoucherOf(t), terminalBatchVoucherOf(s))) return true;
+  return level > ORDER_LEVEL && orderNumbersConflict(t, s);
+}
+
+function differ(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a !== b;
+}
+
+/**
+ * Two order numbers that differ and are known to be the same kind of number: two different sales. An order number
+ * that is not known to be of the other's kind proves nothing — a journal's 订单号 that is the WeChat transaction id
+ * beside Leshua's own LS… 订单号 names the same sale. Known to be the same kind:
+ * - two numbers shaped as the same channel's transaction id (WeChat `4…`, 28 digits; Alipay `yyyyMMdd…`, 28–32
+ *   digits), whichever columns they came from;
+ * - two provider / channel order numbers (第三方订单号, 微信订单号, 支付宝交易号, 渠道订单号: the field says what they
+ *   are), unless one is shaped as a channel's transaction id and the other is not;
+ * - two order numbers (商户订单号, 订单号, 交易单号: a merchant's, a cashier's or a provider's own) of the same shape
+ *   (digits, letters and the rest in the same places: `LS20261103000025` and `LS20261103000026`).
+ * A record's order number equal to the other's provider order number is that provider's number (and the other
+ * way round), so it is not compared with the other's own order number.
+ */
+export function orderNumbersConflict(t: PosRecord, s: PosRecord): boolean {
+  const tOrderIsChannel = t.orderNo !== undefined && t.orderNo === s.providerOrderNo;
+  const sOrderIsChannel = s.orderNo !== undefined && s.orderNo === t.providerOrderNo;
+  const tOrder = t.orderNo;
+  const sOrder = s.orderNo;
+  const tChannel = t.providerOrderNo;
+  const sChannel = s.providerOrderNo;
+  return (
+    sameKindDiffer(tOrder, tOrderIsChannel, sOrder, sOrderIsChannel) ||
+    sameKindDiffer(tChannel, true, sChannel, true) ||
+    sameKindDiffer(tOrder, tOrderIsChannel, sChannel, true) ||
+    sameKindDiffer(tChannel, true, sOrder, sOrderIsChannel)
+  );
+}
+
+/** Two order numbers differ and are known to be the same kind; `aChannel`: `a` is a channel's number. */
+function sameKindDiffer(
+  a: string | undefined,
+  aChannel: boolean,
+  b: string | undefined,
+  bChannel: boolean,
+): boolean {
+  if (a === undefined || b === undefined || a === b) return false;
+  const aShape = channelIdShapeOf(a);
+  const bShape = channelIdShapeOf(b);
+  if (aShape !== undefined || bShape !== undefined) return aShape === bShape;
+  if (aChannel !== bChannel) return false;
+  return aChannel || shapeOf(a) === shapeOf(b);
+}
+
+/** Which channel's transaction id a number is shaped as: WeChat's, Alipay's, or neither. */
+export function channelIdShapeOf(value: string): 'wechat' | 'alipay' | undefined {
+  if (value.length === 28 && value.charCodeAt(0) === 52 /* 4 */ && /^\d+$/.test(value)) return 'wechat';
+  if (/^20\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{20,24}$/.test(value)) return 'alipay';
+  return undefined;
+}
+
+/** A number's shape: each digit 9, each letter A, the rest as it is. */
+function shapeOf(value: string): string {
+  return value.replace(/\d/g, '9').replace(/[A-Za-z]/g, 'A');
 }
 
 /**
@@ -283,8 +359,8 @@ function cardsDiffer(t: PosRecord, s: PosRecord): boolean {
 }
 
 /**
- * Pairs terminal records with settlement records by hash joins on each key level in turn (EXACT_KEYS, then the
- * voucher key, then terminal + amount + payer, or terminal + amount where either side shows no payer); both
+ * Pairs terminal records with settlement records by hash joins on each key level in turn (EXACT_KEYS, then an
+ * order number against the other side's other order-number field, then the voucher key, then terminal + amount + payer, or terminal + amount where either side shows no payer); both
  * arrays must be sorted with {@link compareTimeThenSource}.
  * Indistinguishable candidates pair in time order, equal amounts first; a group that still leaves several on
  * both sides is ambiguous.
@@ -302,14 +378,12 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
   const openT = (t: number) => settlementOf[t] === -1 && ambiguousTerminal[t] === 0;
   const openS = (s: number) => terminalOf[s] === -1 && ambiguousSettlement[s] === 0;
 
-  for (let level = 0; level < MATCH_KEYS.length; level += 1) {
-    const keyOf = MATCH_KEYS[level];
-    if (keyOf === undefined) continue;
+  for (const { level, terminalKey, settlementKey } of MATCH_PASSES) {
     const sIndex = new KeyIndex(settlement.length);
     for (let s = 0; s < settlement.length; s += 1) {
       const p = settlement[s];
       if (p === undefined || p.cls === undefined || !openS(s)) continue;
-      const key = keyOf(p.record);
+      const key = settlementKey(p.record);
       if (key !== undefined) sIndex.add(p.cls, key, s);
     }
     if (sIndex.size === 0) continue;
@@ -317,7 +391,7 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
     for (let t = 0; t < terminal.length; t += 1) {
       const p = terminal[t];
       if (p === undefined || p.cls === undefined || !openT(t)) continue;
-      const key = keyOf(p.record);
+      const key = terminalKey(p.record);
       if (key !== undefined && sIndex.has(p.cls, key)) tIndex.add(p.cls, key, t);
     }
     for (let slot = 0; slot < tIndex.heads.length; slot += 1) {
@@ -390,7 +464,7 @@ export function matchRecords(terminal: readonly Prepared[], settlement: readonly
     const tp = terminal[t];
     const sp = settlement[s];
     if (tp === undefined || sp === undefined || Math.abs(tp.ms - sp.ms) > FUZZY_WINDOW_MS) return false;
-    if (conflicts(tp.record, sp.record, MATCH_KEYS.length, tp.ms, sp.ms)) return false;
+    if (conflicts(tp.record, sp.record, FUZZY_LEVEL, tp.ms, sp.ms)) return false;
     const a = payerKeyOf(tp.record);
     const b = payerKeyOf(sp.record);
     if (a !== undefined && b !== undefined) return a === b;
@@ -932,8 +1006,9 @@ function inferOriginals(
 
 /**
  * A cancel names an original that is not this sale: a 原参考号, 原凭证号 (on one terminal) or 原订单号 that the
- * sale carries under another value. A statement refund's sale inferred without keys is checked against what its
- * journal line names (the journal may give the 原参考号 the statement leaves out).
+ * sale carries under another value (an order number only against one of its kind, see {@link orderNumbersConflict}).
+ * A statement refund's sale inferred without keys is checked against what its journal line names (the journal may
+ * give the 原参考号 the statement leaves out).
  */
 export function namesAnotherSale(cancel: PosRecord, sale: PosRecord): boolean {
   const originalRef = refKeyOf(cancel.originalRefNo);
@@ -945,10 +1020,13 @@ export function namesAnotherSale(cancel: PosRecord, sale: PosRecord): boolean {
     numberKeyOf(cancel.originalVoucherNo) !== numberKeyOf(sale.voucherNo)
   )
     return true;
+  // The journal's 原订单号 may be the WeChat transaction id where the statement's sale carries the provider's own
+  // LS… 订单号 (and the WeChat id as 第三方订单号): only a number of the same kind that differs names another sale.
+  const original = cancel.originalOrderNo;
+  if (original === undefined || original === sale.orderNo || original === sale.providerOrderNo) return false;
   return (
-    cancel.originalOrderNo !== undefined &&
-    sale.orderNo !== undefined &&
-    cancel.originalOrderNo !== sale.orderNo
+    sameKindDiffer(original, false, sale.orderNo, false) ||
+    sameKindDiffer(original, false, sale.providerOrderNo, true)
   );
 }
 

@@ -16,7 +16,15 @@ import {
   type Channel,
 } from '../records/vocabulary.js';
 import { dayNumber, localDateMemo, localDateOf } from '../time/shanghai.js';
-import { type Coverage, coverageState, merchantCoverage } from './coverage.js';
+import { type Coverage, coverageState, cutShortFileOf, merchantCoverage } from './coverage.js';
+import {
+  newUncheckedDays,
+  noteCutShort,
+  noteOutside,
+  type UncheckedDays,
+  type UncheckedDaysEntries,
+  uncheckedEntries,
+} from './unchecked-days.js';
 import { describeDeferral, describeFormula, describeRule } from './describe-rule.js';
 import { ExportCopies, withoutExportCopies } from './export-copies.js';
 import { describeTransaction, type FindingDraft, sourceOf, transactionFields } from './finding-builder.js';
@@ -36,9 +44,12 @@ import {
   REFUND_WINDOW_DAYS,
   tradeTimeOf,
 } from './match-records.js';
+import { holdsAcrossFiles, holdsAcrossFilesWarning } from './leshua-holds-across-files.js';
 import { type MerchantPayouts, payoutDaysOf } from './payouts.js';
 import { chargeNamedIn, noneReturned, type ReturnedByKind, rebatesOf } from './rebates.js';
+import { debitsListedOnStatement, deductionLineOf, describeProviderDebit } from './provider-debits.js';
 import { checkStatementPayouts } from './statement-payouts.js';
+import { cycleText, merchantSettlementCycle } from './settle-cycle.js';
 import { baselineFormula, type FormulaGroup, inferFormulas, rateChangesOf } from './rate-changes.js';
 import type { AmbiguousMatch, FindingKind, RateChange } from './report-types.js';
 import type { AuditOptions } from './audit.js';
@@ -73,6 +84,8 @@ export interface RunContext {
   readonly merchantWarnings: Set<string>;
   /** Journal sales due on a day no statement covers (before or between the statements): not checked. */
   readonly outsideCoverage: { count: number };
+  /** The days those sales, and the sales due on a cut-off statement's last day, were due (unchecked-days.ts). */
+  readonly unchecked: UncheckedDays;
 }
 
 export interface MerchantCounts {
@@ -314,6 +327,8 @@ export function auditMerchant(
   terminalRecords: readonly PosRecord[],
   settlementRecords: readonly PosRecord[],
   plan: FeePlan | undefined,
+  /** The provider's direct debits from the bank account that are this merchant's (AuditSession.bankDebitsOf). */
+  providerDebits: readonly PosRecord[] = [],
 ): MerchantCounts {
   // Records around --from/--to come too (recordInScope), so that a transaction the window cuts meets its other
   // half; only what lies inside is counted and reported.
@@ -344,8 +359,12 @@ export function auditMerchant(
   if (!ctx.hasBank) for (const k of BANK_CHECKS) counts.skippedChecks.add(k);
   if (plan === undefined) for (const k of PLAN_CHECKS) counts.skippedChecks.add(k);
   const tolerance = plan?.toleranceFen ?? 1;
-  // Without a plan, sales are expected to settle T1 (the common cycle) for coverage; lateness is not judged.
-  const cycle = plan ?? { settlement: { basis: 'T', days: 1 } as const };
+  // Without a plan (or with one silent on its cycle) the cycle is the one the statements' own settlement dates
+  // show, else T1 (settle-cycle.ts); lateness is judged on a plan's cycle or one inferred from enough lines.
+  const settleCycle = merchantSettlementCycle(plan, settlementRecords, merchantId);
+  for (const note of settleCycle.notes) ctx.merchantWarnings.add(note);
+  if (settleCycle.judgesLateness) counts.skippedChecks.delete('late_settlement');
+  const cycle = settleCycle.plan;
   const dueDates = new Map<string, string>();
   const dueDate = (tradeDate: string): string => {
     let due = dueDates.get(tradeDate);
@@ -379,7 +398,11 @@ export function auditMerchant(
   const T = journalUndone.size === 0 ? journalLines : journalLines.filter((p) => !journalUndone.has(p));
   // A statement without a fee column (or with its cells empty) still shows what was withheld: amount − settled.
   let feesDerived = 0;
-  const allS = settlementRecords
+  // A Leshua order's 进账 line and its 冻结 line in two daily files: one sale, its money held (as within one file).
+  const leshuaHolds = holdsAcrossFiles(settlementRecords);
+  if (leshuaHolds.holds.length > 0)
+    ctx.merchantWarnings.add(holdsAcrossFilesWarning(merchantId, leshuaHolds.holds));
+  const allS = leshuaHolds.records
     .filter((r) => r.status === 'success')
     .map((r) => {
       if (
@@ -870,11 +893,13 @@ export function auditMerchant(
     const short = shortSettled(sp, tradeDate);
     if (short !== undefined) shortLines.push(short);
 
-    if (plan !== undefined && s.settleDate !== undefined) {
+    if (settleCycle.judgesLateness && s.settleDate !== undefined) {
       const due = dueDate(tradeDate);
       if (s.settleDate > due) {
         const late = dayNumber(s.settleDate) - dayNumber(due);
-        const cycle = `${plan.settlement.basis}${plan.settlement.days}`;
+        const inferred = settleCycle.source === 'inferred';
+        const cycleZh = `${cycleText(cycle.settlement)}${inferred ? '（由对账单推断）' : ' '}`;
+        const cycleEn = `${cycleText(cycle.settlement)}${inferred ? ' (inferred from the statements)' : ''}`;
         view ??= lineView(s, t, channel, card);
         drafts.push({
           kind: 'late_settlement',
@@ -883,9 +908,9 @@ export function auditMerchant(
           ...view.fields,
           overchargeFen: 0,
           lossFen: 0,
-          basis,
-          message: `${view.d.zh}：按 ${cycle} 应于 ${due} 前结算，实际 ${s.settleDate} 结算，晚 ${late} 天`,
-          messageEn: `${view.d.en}: under ${cycle} it was due by ${due}, settled on ${s.settleDate}, ${late} days late`,
+          basis: inferred ? 'inferred' : basis,
+          message: `${view.d.zh}：按 ${cycleZh}最迟应于 ${due} 结算，实际 ${s.settleDate} 结算，晚 ${late} 天`,
+          messageEn: `${view.d.en}: under ${cycleEn} it was due by ${due} at the latest, settled on ${s.settleDate}, ${late} ${late === 1 ? 'day' : 'days'} late`,
           source: sourceOf(t, s),
         });
       }
@@ -912,7 +937,17 @@ export function auditMerchant(
         continue;
       }
       if (state === 'outside') {
-        if (inDates(tradeDate)) ctx.outsideCoverage.count += 1;
+        if (inDates(tradeDate)) {
+          ctx.outsideCoverage.count += 1;
+          noteOutside(ctx.unchecked, due);
+        }
+        continue;
+      }
+      // Due on the last day of a statement cut off mid-row: it may be among the rows after the cut. Not missing;
+      // it cannot be checked until that file is downloaded again.
+      if (state === 'cut-short') {
+        const file = cutShortFileOf(covers, tradeDate, due, r.channel);
+        if (file !== undefined && inDates(tradeDate)) noteCutShort(ctx.unchecked, file, due);
         continue;
       }
       // A sale the plan prices nothing for still costs what the provider charges such sales on its other lines:
@@ -935,8 +970,8 @@ export function auditMerchant(
         overchargeFen: 0,
         lossFen: r.amountFen - fee,
         basis: byPlan ? basis : 'inferred',
-        message: `${d.zh} 应于 ${due} 前结算，但对账单（已覆盖该日）中没有这笔交易；${expected.ok ? `应结 ${formatFen(r.amountFen)} − 手续费 ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}${inferredZh}` : `手续费无法确定（没有适用的费率），按全额 ${formatFen(r.amountFen)} 计`}`,
-        messageEn: `${d.en} was due to settle by ${due}, but the statements (which cover that day) do not have it; ${expected.ok ? `due ${formatFen(r.amountFen)} − fee ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}${inferredEn}` : `the fee cannot be worked out (no rate applies), so the whole ${formatFen(r.amountFen)} is counted`}`,
+        message: `${d.zh} 最迟应于 ${due} 结算，但对账单（已覆盖该日）中没有这笔交易；${expected.ok ? `应结 ${formatFen(r.amountFen)} − 手续费 ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}${inferredZh}` : `手续费无法确定（没有适用的费率），按全额 ${formatFen(r.amountFen)} 计`}`,
+        messageEn: `${d.en} was due to settle by ${due} at the latest, but the statements (which cover that day) do not have it; ${expected.ok ? `due ${formatFen(r.amountFen)} − fee ${formatFen(fee)} = ${formatFen(r.amountFen - fee)}${inferredEn}` : `the fee cannot be worked out (no rate applies), so the whole ${formatFen(r.amountFen)} is counted`}`,
         source: sourceOf(r),
       });
     }
@@ -1170,6 +1205,16 @@ export function auditMerchant(
         kindZh: '扣款',
       });
     }
+    // The provider's direct bank debits share the plan's charges with the statement's deductions (one agreed
+    // 流量费 a year, however it is collected); one the statement lists already is counted there only.
+    const listed = debitsListedOnStatement(
+      providerDebits,
+      items.map((x) => ({ record: x.p.record, date: x.deduction.date })),
+      plan?.charges ?? [],
+    );
+    for (const debit of providerDebits)
+      if (!listed.has(debit))
+        items.push({ p: prepare(debit), deduction: deductionLineOf(debit), kindZh: '银行扣款' });
     // A refund line settled below amount − fee (−100.00 refunded, fee 0.00, −103.00 taken) has money netted out
     // of it like a short sale line.
     for (const p of S) {
@@ -1192,10 +1237,10 @@ export function auditMerchant(
       const c = coverage[k];
       if (c === undefined || c.unplannedFen <= 0) return;
       const r = item.p.record;
-      if (!inDates(item.kindZh === '扣款' ? item.deduction.date : localDateOf(r.time))) return;
+      if (!inDates(item.kindZh === '结算少付' ? localDateOf(r.time) : item.deduction.date)) return;
       const label = r.label ?? '扣款';
       // A sale settled short whose memo names the charge (含押金299元) is that charge: its return makes it good.
-      const ownLabel = item.kindZh === '扣款' ? r.label : chargeNamedIn(r.label);
+      const ownLabel = item.kindZh === '结算少付' ? chargeNamedIn(r.label) : r.label;
       const coveredZh =
         c.coveredFen > 0 && c.charge !== undefined
           ? `，其中 ${formatFen(c.coveredFen)} 属约定的“${c.charge.name}”`
@@ -1204,20 +1249,26 @@ export function auditMerchant(
         c.coveredFen > 0 && c.charge !== undefined
           ? `, of which ${formatFen(c.coveredFen)} is the agreed "${c.charge.name}"`
           : '';
+      const debit = item.kindZh === '银行扣款' ? describeProviderDebit(r) : undefined;
       const whatZh =
-        item.kindZh === '扣款'
-          ? `${item.deduction.date} 从结算款中扣除“${label}” ${formatFen(item.deduction.amountFen)}`
-          : `${describeTransaction(r).zh} 结算 ${formatFen(r.settledFen ?? 0)}，低于 金额 − 手续费 = ${formatFen(r.amountFen - (r.feeFen ?? 0))}，少付 ${formatFen(item.deduction.amountFen)}`;
+        debit !== undefined
+          ? debit.zh
+          : item.kindZh === '扣款'
+            ? `${item.deduction.date} 从结算款中扣除“${label}” ${formatFen(item.deduction.amountFen)}`
+            : `${describeTransaction(r).zh} 结算 ${formatFen(r.settledFen ?? 0)}，低于 金额 − 手续费 = ${formatFen(r.amountFen - (r.feeFen ?? 0))}，少付 ${formatFen(item.deduction.amountFen)}`;
       const whatEn =
-        item.kindZh === '扣款'
-          ? `${item.deduction.date}: "${label}" ${formatFen(item.deduction.amountFen)} deducted from the payout`
-          : `${describeTransaction(r).en} settled ${formatFen(r.settledFen ?? 0)}, below amount − fee = ${formatFen(r.amountFen - (r.feeFen ?? 0))}, short by ${formatFen(item.deduction.amountFen)}`;
+        debit !== undefined
+          ? debit.en
+          : item.kindZh === '扣款'
+            ? `${item.deduction.date}: "${label}" ${formatFen(item.deduction.amountFen)} deducted from the payout`
+            : `${describeTransaction(r).en} settled ${formatFen(r.settledFen ?? 0)}, below amount − fee = ${formatFen(r.amountFen - (r.feeFen ?? 0))}, short by ${formatFen(item.deduction.amountFen)}`;
       drafts.push({
         kind: 'unplanned_deduction',
         merchantId,
-        keys: [...keysOf(r), item.kindZh],
+        // A bank line has no 参考号: its counterparty and memo tell two debits of one day and amount apart.
+        keys: [...keysOf(r), ...(debit !== undefined ? [r.counterparty, r.label] : []), item.kindZh],
         ...transactionFields(r),
-        amountFen: item.kindZh === '扣款' ? -item.deduction.amountFen : r.amountFen,
+        amountFen: item.kindZh === '结算少付' ? r.amountFen : -item.deduction.amountFen,
         ...(r.settleDate !== undefined ? { settleDate: r.settleDate } : {}),
         overchargeFen: 0,
         lossFen: c.unplannedFen,
@@ -1243,10 +1294,10 @@ export function auditMerchant(
       return dueDate(localDateOf(r.time));
     }).filter((day) => inDates(day.date));
     if (estimated > 0) {
-      const cycleText = `${cycle.settlement.basis}${cycle.settlement.days}`;
+      const used = cycleText(cycle.settlement);
       ctx.merchantWarnings.add(
-        `商户 ${merchantId || '（未注明）'} 有 ${estimated} 条结算记录没有结算日期，核对到账时按结算周期 ${cycleText} 由交易日推算结算日 / ` +
-          `merchant ${merchantId || '(none)'}: ${estimated} settlement line(s) have no settlement date; for the payout check each is put on the day the ${cycleText} cycle pays its trade date`,
+        `商户 ${merchantId || '（未注明）'} 有 ${estimated} 条结算记录没有结算日期，核对到账时按结算周期 ${used} 由交易日推算结算日 / ` +
+          `merchant ${merchantId || '(none)'}: ${estimated} settlement line(s) have no settlement date; for the payout check each is put on the day the ${used} cycle pays its trade date`,
       );
     }
     if (days.length > 0)
@@ -1517,6 +1568,8 @@ export interface MerchantAuditResult {
   effective: EffectiveRate[];
   merchantWarnings: string[];
   outsideCoverage: number;
+  /** The days of its unchecked sales (unchecked-days.ts); absent from a result made before it was added. */
+  unchecked?: UncheckedDaysEntries;
   /** Its payout days, when the run has bank records. */
   payouts: MerchantPayouts[];
 }
@@ -1533,6 +1586,7 @@ export function auditMerchantApart(
   options: AuditOptions,
   coverage: Coverage,
   hasBank = false,
+  providerDebits: readonly PosRecord[] = [],
 ): MerchantAuditResult {
   const ctx: RunContext = {
     options,
@@ -1547,8 +1601,9 @@ export function auditMerchantApart(
     warnings: [],
     merchantWarnings: new Set(),
     outsideCoverage: { count: 0 },
+    unchecked: newUncheckedDays(),
   };
-  const counts = auditMerchant(ctx, merchantId, terminal, settlement, plan);
+  const counts = auditMerchant(ctx, merchantId, terminal, settlement, plan, providerDebits);
   return {
     counts,
     drafts: ctx.drafts,
@@ -1557,6 +1612,7 @@ export function auditMerchantApart(
     effective: [...ctx.effective.values()],
     merchantWarnings: [...ctx.merchantWarnings],
     outsideCoverage: ctx.outsideCoverage.count,
+    unchecked: uncheckedEntries(ctx.unchecked),
     payouts: ctx.payouts,
   };
 }

@@ -113,6 +113,11 @@ export class MerchantSpool {
     return this.buckets.size;
   }
 
+  /** The merchants that have records waiting, in ascending order. */
+  get merchantIds(): string[] {
+    return [...this.buckets.keys()].sort();
+  }
+
   /** How many times records were written out (0 when everything fitted in memory). */
   get spillCount(): number {
     return this.spills;

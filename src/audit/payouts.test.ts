@@ -372,10 +372,10 @@ describe('claimPayouts: credits whose memo names the days they pay', () => {
     ]);
     const warning = lateArrivalWarning(late);
     expect(warning).toContain(
-      '商户 M1 2026-08-04 的结算款 ¥1,713.69 于 2026-08-10 到账（bank.csv 第 3 行），应于 2026-08-06 前到账',
+      '商户 M1 2026-08-04 的结算款 ¥1,713.69 于 2026-08-10 到账（bank.csv 第 3 行），最迟应于 2026-08-06 到账',
     );
     expect(warning).toContain(
-      'merchant M1: the payout of 2026-08-04 (¥1,713.69) arrived on 2026-08-10 (bank.csv row 3), due by 2026-08-06',
+      'merchant M1: the payout of 2026-08-04 (¥1,713.69) arrived on 2026-08-10 (bank.csv row 3), due by 2026-08-06 at the latest',
     );
   });
 

@@ -739,13 +739,13 @@ export function lateArrivalWarning(late: readonly LateArrival[]): string {
   const zh = shown
     .map(
       (l) =>
-        `${l.merchantId === '' ? '' : `商户 ${l.merchantId} `}${l.dates.join('、')} 的结算款 ${formatFen(l.credit.amountFen)} 于 ${l.arrived} 到账（${l.credit.source.file} 第 ${l.credit.source.row} 行），应于 ${l.dueBy} 前到账`,
+        `${l.merchantId === '' ? '' : `商户 ${l.merchantId} `}${l.dates.join('、')} 的结算款 ${formatFen(l.credit.amountFen)} 于 ${l.arrived} 到账（${l.credit.source.file} 第 ${l.credit.source.row} 行），最迟应于 ${l.dueBy} 到账`,
     )
     .join('；');
   const en = shown
     .map(
       (l) =>
-        `${l.merchantId === '' ? '' : `merchant ${l.merchantId}: `}the payout of ${l.dates.join(', ')} (${formatFen(l.credit.amountFen)}) arrived on ${l.arrived} (${l.credit.source.file} row ${l.credit.source.row}), due by ${l.dueBy}`,
+        `${l.merchantId === '' ? '' : `merchant ${l.merchantId}: `}the payout of ${l.dates.join(', ')} (${formatFen(l.credit.amountFen)}) arrived on ${l.arrived} (${l.credit.source.file} row ${l.credit.source.row}), due by ${l.dueBy} at the latest`,
     )
     .join('; ');
   const more = late.length > shown.length ? ` 等 ${late.length} 笔` : '';
@@ -844,8 +844,9 @@ export function reversalWarnings(
         `${reversed.length} bank credit(s) were reversed (red ink or a reversing debit) and not counted as payouts: ${en}${moreEn}`,
     );
   }
-  // A charge the provider took straight from the account (流量费代扣 -99.00) is money the merchant lost outside
-  // the statements: named with its date, amount and memo for the merchant to check against the contract.
+  // A charge the provider took straight from the account (流量费代扣 -99.00) that no merchant's audit could take as
+  // its own (several merchants, none named: audit.ts bankDebitsOf) is named with its date, amount and memo for the
+  // merchant to check against the contract; a merchant's own is an unplanned_deduction finding instead.
   const charges = unmatched.filter((r) => r.type === 'deduction');
   if (charges.length > 0) {
     const shown = charges.slice(0, 5);
@@ -860,8 +861,8 @@ export function reversalWarnings(
     const more = charges.length > shown.length ? ` 等 ${charges.length} 笔` : '';
     const moreEn = charges.length > shown.length ? ` and ${charges.length - shown.length} more` : '';
     warnings.push(
-      `${charges.length} 笔收单机构直接从银行账户扣款（共 ${formatFen(total)}），不在结算单中，请对照合同核对是否约定了这些费用：${zh}${more} / ` +
-        `${charges.length} charge(s) the provider debited straight from the bank account (${formatFen(total)} in all), not on the statements; check them against the contract: ${en}${moreEn}`,
+      `${charges.length} 笔收单机构直接从银行账户扣款（共 ${formatFen(total)}），不在结算单中，无法确定是哪个商户的扣款，未计入损失，请对照合同核对是否约定了这些费用：${zh}${more} / ` +
+        `${charges.length} charge(s) the provider debited straight from the bank account (${formatFen(total)} in all), not on the statements; which merchant they were taken from cannot be told, so they are not counted as losses; check them against the contract: ${en}${moreEn}`,
     );
   }
   unmatched = unmatched.filter((r) => r.type !== 'deduction');

@@ -347,9 +347,11 @@ describe('rate changes at every date the plan changes formula', () => {
       },
     ];
     const report = auditRecords({ terminal: [], settlement, bank: [], plans: [plan([], {}, periods)] });
-    expect(report.rateChanges.map((c) => [c.date, c.beforeRate, c.afterRate, c.inPlan])).toEqual([
-      ['2026-08-11', '0.68%', '0.60%', false],
-    ]);
+    // 0.60% is the contract's own formula, so the change is in the plan; but no plan date foresaw it: the debit
+    // period's notice (2026-07-01, 41 days before) is not this change's, and notice is not judged (null).
+    expect(
+      report.rateChanges.map((c) => [c.date, c.beforeRate, c.afterRate, c.inPlan, c.noticeHonoured]),
+    ).toEqual([['2026-08-11', '0.68%', '0.60%', true, null]]);
   });
 });
 

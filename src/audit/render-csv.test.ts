@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditRecords } from './audit.js';
-import { csvCell, renderCsv, toCsv } from './render-csv.js';
+import { csvCell, findingCsvHeader, findingCsvRow, renderCsv, toCsv } from './render-csv.js';
+import type { Finding } from './report-types.js';
 import { sampleReport } from './sample-report.js';
 import { plan, rec, rule } from './test-records.js';
 
@@ -171,5 +172,35 @@ describe('findings.csv for people', () => {
     expect(zh).toContain(
       ',费率方案,"2026-01-01 起 刷卡/闪付/银联二维码 贷记卡 金额 ≤ ¥1,000.00：0.60% (第 10 行)",',
     );
+  });
+});
+
+describe('a payout_mismatch row', () => {
+  // 2026-11-26: the statement nets ¥4,934.58, the bank credited ¥12,205.48 — ¥7,270.90 more, nothing lost.
+  const payout: Finding = {
+    id: 'p-1',
+    kind: 'payout_mismatch',
+    merchantId: '822310048160021',
+    settleDate: '2026-11-26',
+    amountFen: 493458,
+    overchargeFen: 0,
+    lossFen: 0,
+    basis: 'plan',
+    message: '2026-11-26 结算净额 ¥4,934.58（9 笔），银行 2026-11-26 实际入账 ¥12,205.48，多 ¥7,270.90',
+    messageEn:
+      '2026-11-26: net payout ¥4,934.58 (9 lines), bank credited ¥12,205.48 on 2026-11-26, ¥7,270.90 more',
+    source: [{ file: 'settlement.csv', row: 4 }],
+  };
+
+  it('leaves the sale-amount column empty: a day’s net payout is no sale’s amount (its 说明 gives the net)', () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const header = findingCsvHeader(lang);
+      const row = findingCsvRow(payout, lang);
+      const cell = (name: string) => row[header.indexOf(name)];
+      expect(cell(lang === 'zh' ? '交易金额(元)' : 'amount (CNY)')).toBeUndefined();
+      expect(cell(lang === 'zh' ? '损失(元)' : 'loss (CNY)')).toBe('0.00');
+      expect(cell(lang === 'zh' ? '结算日期' : 'settle date')).toBe('2026-11-26');
+      expect(String(cell(lang === 'zh' ? '说明' : 'message'))).toContain('¥4,934.58');
+    }
   });
 });

@@ -108,7 +108,9 @@ export function findingCsvRow(f: Finding, lang: Lang): CsvValue[] {
     f.time === undefined ? undefined : f.time.slice(0, 19).replace('T', ' '),
     f.settleDate,
     channelCardCell(f, lang),
-    yuan(f.amountFen),
+    // A payout_mismatch's amount is a settlement day's net payout, no sale's amount: the column would misread it
+    // as one (a reader adds the column up as sales); its 说明 gives the net and what the bank credited.
+    f.kind === 'payout_mismatch' ? undefined : yuan(f.amountFen),
     yuan(f.expectedFeeFen),
     yuan(f.chargedFeeFen),
     yuan(f.overchargeFen),

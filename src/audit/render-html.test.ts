@@ -30,7 +30,7 @@ describe('renderHtml', () => {
 
   it('shows the totals first and big', () => {
     const headline = html.indexOf(
-      '共多扣 ¥1.47，涉及 3 笔交易；其中自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（多扣 ¥1.39，2 笔）',
+      '共多扣 ¥1.47，涉及 3 笔交易；其中商户 898440153991234：自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（多扣 ¥1.39，2 笔）',
     );
     expect(headline).toBeGreaterThan(0);
     expect(html).toContain('<div class="value">¥1.47</div><div class="label">多扣手续费</div>');

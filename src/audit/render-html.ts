@@ -212,7 +212,15 @@ export function* renderHtmlChunks(report: AuditReport, options: RenderHtmlOption
           t('按期通知', 'Notice honoured'),
         ],
         report.rateChanges.map((c) => [
-          cell(c.date, 'nowrap'),
+          // An episode that ended shows its days: “2026-11-20（仅当天）”, “2026-11-20 至 2026-11-22”.
+          cell(
+            c.until === undefined
+              ? c.date
+              : c.until === c.date
+                ? t(`${c.date}（仅当天）`, `${c.date} (that day only)`)
+                : t(`${c.date} 至 ${c.until}`, `${c.date} to ${c.until}`),
+            'nowrap',
+          ),
           cell(c.merchantId ?? '', 'id'),
           cell(channelCardName(c.channel, c.card, lang)),
           cell(bandName(c.band, lang), 'nowrap'),

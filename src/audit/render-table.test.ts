@@ -41,7 +41,7 @@ describe('renderTable', () => {
     const text = renderTable(sampleReport(), { lang: 'zh' });
     expect(text.split('\n')[0]).toBe(
       // The change accounts for ¥1.39 of ¥1.47 (the other ¥0.08 is no rate change): its share is said.
-      '共多扣 ¥1.47，涉及 3 笔交易；其中自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（多扣 ¥1.39，2 笔）',
+      '共多扣 ¥1.47，涉及 3 笔交易；其中商户 898440153991234：自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（多扣 ¥1.39，2 笔）',
     );
     // Loss: 0.99 + 0.40 + 5.00 + 0.08 + 198.80 = 205.27.
     expect(text.split('\n')[1]).toBe('合计损失 ¥205.27，问题 5 项');
@@ -50,7 +50,7 @@ describe('renderTable', () => {
   it('speaks English with lang en', () => {
     const text = renderTable(sampleReport(), { lang: 'en' });
     expect(text.split('\n')[0]).toBe(
-      'Overcharged ¥1.47 in total on 3 transaction(s); of which: since 2026-08-03 the credit card rate went from 0.60% to 0.68% (¥1.39 on 2 transaction(s))',
+      'Overcharged ¥1.47 in total on 3 transaction(s); of which: for merchant 898440153991234, since 2026-08-03 the credit card rate went from 0.60% to 0.68% (¥1.39 on 2 transaction(s))',
     );
     expect(text).toContain('Findings (5)');
   });
@@ -162,14 +162,14 @@ describe('headline', () => {
       change('m1', { channel: 'nfc', card: 'debit', band: '1000–5000.5', date: '2026-08-05' }),
     ];
     expect(headline(report, 'en')).toBe(
-      'Overcharged ¥1.47 in total on 3 transaction(s); since 2026-08-03 the WeChat rate went from 0.38% to 0.68% (no overcharge counted); ' +
-        'since 2026-08-04 the UnionPay QR · credit card (up to ¥1,000) rate went from 0.60% to 0.68% (no overcharge counted); ' +
-        'since 2026-08-05 the NFC · debit card (over ¥1,000 up to ¥5,000.50) rate went from 0.60% to 0.68% (no overcharge counted)',
+      'Overcharged ¥1.47 in total on 3 transaction(s); for merchant m1, since 2026-08-03 the WeChat rate went from 0.38% to 0.68% (no overcharge counted); ' +
+        'for merchant m1, since 2026-08-04 the UnionPay QR · credit card (up to ¥1,000) rate went from 0.60% to 0.68% (no overcharge counted); ' +
+        'for merchant m1, since 2026-08-05 the NFC · debit card (over ¥1,000 up to ¥5,000.50) rate went from 0.60% to 0.68% (no overcharge counted)',
     );
     expect(headline(report, 'zh')).toBe(
-      '共多扣 ¥1.47，涉及 3 笔交易；自 2026-08-03 起微信费率由 0.38% 变为 0.68%（未计多扣）；' +
-        '自 2026-08-04 起银联二维码·贷记卡（金额 ¥1,000 及以下）费率由 0.60% 变为 0.68%（未计多扣）；' +
-        '自 2026-08-05 起闪付·借记卡（金额 ¥1,000 以上至 ¥5,000.50）费率由 0.60% 变为 0.68%（未计多扣）',
+      '共多扣 ¥1.47，涉及 3 笔交易；商户 m1：自 2026-08-03 起微信费率由 0.38% 变为 0.68%（未计多扣）；' +
+        '商户 m1：自 2026-08-04 起银联二维码·贷记卡（金额 ¥1,000 及以下）费率由 0.60% 变为 0.68%（未计多扣）；' +
+        '商户 m1：自 2026-08-05 起闪付·借记卡（金额 ¥1,000 以上至 ¥5,000.50）费率由 0.60% 变为 0.68%（未计多扣）',
     );
     // The table's 金额段 column: all amounts in words, never the code “all”.
     const zh = renderTable(sampleReport(), { lang: 'zh' });
@@ -194,8 +194,8 @@ describe('headline', () => {
     ];
     const line = headline(report, 'zh');
     expect(line).toBe(
-      '共多扣 ¥1.47，涉及 3 笔交易；自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（2 个商户，未计多扣）；' +
-        '自 2026-08-03 起借记卡费率由 0.60% 变为 0.68%（未计多扣）；自 2026-08-10 起贷记卡费率由 0.60% 变为 0.68%（未计多扣）；另有 1 处费率变化',
+      '共多扣 ¥1.47，涉及 3 笔交易；自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（2 个商户：m1、m2，未计多扣）；' +
+        '商户 m1：自 2026-08-03 起借记卡费率由 0.60% 变为 0.68%（未计多扣）；商户 m1：自 2026-08-10 起贷记卡费率由 0.60% 变为 0.68%（未计多扣）；另有 1 处费率变化',
     );
   });
 
@@ -481,5 +481,60 @@ describe('money frozen (资金冻结) in the table', () => {
     const text = renderTable(sampleReport(), { lang: 'zh' });
     expect(text).not.toContain('冻结');
     expect(text).toMatch(/类型\s+笔数\s+多扣\s+损失\n/);
+  });
+});
+
+describe('headline of several merchants', () => {
+  // The sample: merchant 898440153991234's credit card raise of 2026-08-03 (0.60% → 0.68%) accounts for ¥0.99 +
+  // ¥0.40 = ¥1.39 on 2 sales of the ¥1.47 overcharged; the report has two merchants.
+  const M1 = '898440153991234';
+
+  it('names the merchant of each change it tells; one merchant’s report names none', () => {
+    const report = sampleReport();
+    expect(report.merchants.length).toBe(2);
+    expect(headline(report, 'zh')).toBe(
+      `共多扣 ¥1.47，涉及 3 笔交易；其中商户 ${M1}：自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（多扣 ¥1.39，2 笔）`,
+    );
+    expect(headline(report, 'en')).toBe(
+      `Overcharged ¥1.47 in total on 3 transaction(s); of which: for merchant ${M1}, since 2026-08-03 the credit card rate went from 0.60% to 0.68% (¥1.39 on 2 transaction(s))`,
+    );
+    const alone = { ...report, merchants: report.merchants.filter((m) => m.merchantId === M1) };
+    expect(headline(alone, 'zh')).toBe(
+      '共多扣 ¥1.47，涉及 3 笔交易；其中自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（多扣 ¥1.39，2 笔）',
+    );
+  });
+
+  it('leaves a change back to the contract that counts no overcharge out of the headline, not out of the table', () => {
+    const report = sampleReport();
+    const [raise] = report.rateChanges;
+    if (raise === undefined) throw new Error('the sample has a rate change');
+    // 2026-08-20: back from 0.68% to the contract's 0.60%; no sale after it was overcharged.
+    report.rateChanges.push({
+      ...raise,
+      date: '2026-08-20',
+      beforeRate: '0.68%',
+      afterRate: '0.60%',
+      transactions: 4,
+    });
+    const zh = headline(report, 'zh');
+    expect(zh).toBe(
+      `共多扣 ¥1.47，涉及 3 笔交易；其中商户 ${M1}：自 2026-08-03 起贷记卡费率由 0.60% 变为 0.68%（多扣 ¥1.39，2 笔）`,
+    );
+    expect(headline(report, 'en')).not.toMatch(/0\.68% to 0\.60%|no overcharge counted|more rate change/);
+    const table = renderTable(report, { lang: 'zh' });
+    expect(
+      table.split('\n').some((l) => l.trimStart().startsWith('2026-08-20') && l.includes('0.68%→0.60%')),
+    ).toBe(true);
+    // A raise that counts no overcharge (here within the plan's tolerance or the plan's own) is still told.
+    report.rateChanges.push({
+      ...raise,
+      date: '2026-08-25',
+      card: 'debit',
+      beforeRate: '0.55%',
+      afterRate: '0.60%',
+    });
+    expect(headline(report, 'zh')).toContain(
+      `商户 ${M1}：自 2026-08-25 起借记卡费率由 0.55% 变为 0.60%（未计多扣）`,
+    );
   });
 });

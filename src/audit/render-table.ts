@@ -2,6 +2,7 @@ import type { Lang } from '../cli/lang.js';
 import { changeShares } from '../explain/change-shares.js';
 import { diagnosisLines } from '../explain/render-diagnoses.js';
 import { formatFen } from '../money/fen.js';
+import { parseRate } from '../money/rate.js';
 import {
   CARD_NAMES_EN,
   CARD_NAMES_ZH,
@@ -291,7 +292,40 @@ export function rateChangeText(change: RateChange, lang: Lang): string {
     const cap = (v: number | undefined) => (v === undefined ? (lang === 'en' ? 'none' : '无') : formatFen(v));
     parts.push(`${lang === 'en' ? 'cap' : '封顶'} ${cap(change.beforeCapFen)}→${cap(change.afterCapFen)}`);
   }
+  // An episode ended: the table's date column gives its start, this its end.
+  if (change.until !== undefined)
+    parts.push(
+      change.until === change.date
+        ? lang === 'en'
+          ? 'that day only'
+          : '仅当天'
+        : lang === 'en'
+          ? `until ${change.until}`
+          : `至 ${change.until} 止`,
+    );
   return parts.join(lang === 'en' ? ', ' : '，');
+}
+
+/** When a change held: “自 2026-11-16 起”, and for an episode “2026-11-20 当天” or “2026-11-20 至 2026-11-22”. */
+export function changeDaysText(change: RateChange, lang: Lang): string {
+  const en = lang === 'en';
+  if (change.until === undefined) return en ? `since ${change.date}` : `自 ${change.date} 起`;
+  if (change.until === change.date) return en ? `on ${change.date} only` : `${change.date} 当天`;
+  return en ? `from ${change.date} to ${change.until}` : `${change.date} 至 ${change.until}`;
+}
+
+/**
+ * An episode that only added a fixed fee per sale on top of the same rate and cap — a one-day surcharge: it reads
+ * “每笔加收 ¥3.00”, and the same surcharge on several cards that day is one clause.
+ */
+function surchargeOf(c: RateChange): number | undefined {
+  const extra = c.afterFixedFen - c.beforeFixedFen;
+  return c.until !== undefined &&
+    extra > 0 &&
+    c.beforeRate === c.afterRate &&
+    c.beforeCapFen === c.afterCapFen
+    ? extra
+    : undefined;
 }
 
 /** What makes two merchants' rate changes the same change: day, channel, card, band and formula before and after. */
@@ -307,11 +341,13 @@ export function sameChangeKey(c: RateChange): string {
     c.afterFixedFen,
     c.beforeCapFen ?? '',
     c.afterCapFen ?? '',
+    c.until ?? '',
   ].join('\u0000');
 }
 
-function rateChangeSentence(change: RateChange, lang: Lang): string {
-  const what = channelCardName(change.channel, change.card, lang);
+function rateChangeSentence(change: RateChange, lang: Lang, cards = 1): string {
+  // A surcharge on several cards the same day names none of them.
+  const what = cards > 1 ? '' : channelCardName(change.channel, change.card, lang);
   const en = lang === 'en';
   const band =
     change.band === 'all'
@@ -338,9 +374,18 @@ function rateChangeSentence(change: RateChange, lang: Lang): string {
     parts.push(en ? `cap went from ${from} to ${to}` : `封顶由 ${from} 变为 ${to}`);
   }
   if (parts.length === 0) parts.push(en ? `rate stayed ${change.afterRate}` : `费率仍为 ${change.afterRate}`);
-  return en
-    ? `since ${change.date} the ${what}${band} ${parts.join(', ')}`
-    : `自 ${change.date} 起${what}${band}${parts.join('，')}`;
+  // “2026-11-20 至 2026-11-22 贷记卡…” needs the space “自 … 起贷记卡” and “… 当天贷记卡” do not.
+  const days = `${changeDaysText(change, lang)}${!en && change.until !== undefined && change.until !== change.date ? ' ' : ''}`;
+  const surcharge = surchargeOf(change);
+  if (surcharge !== undefined)
+    return en
+      ? `${days} ${what === '' ? 'every' : `every ${what}`}${band} sale was charged ${formatFen(surcharge)} extra`
+      : `${days}${what}${band}每笔加收 ${formatFen(surcharge)}`;
+  if (change.until !== undefined)
+    return en
+      ? `${days} the ${what}${band} ${parts.join(', ')} for a time`
+      : `${days}${what}${band}${parts.join('，')}（之后恢复）`;
+  return en ? `${days} the ${what}${band} ${parts.join(', ')}` : `${days}${what}${band}${parts.join('，')}`;
 }
 
 /** Transactions with money at stake: findings that carry an overcharge. */
@@ -356,20 +401,46 @@ function overchargedCount(report: AuditReport): number {
  */
 function groupedChanges(
   changes: readonly RateChange[],
-): { change: RateChange; merchants: number; members: RateChange[] }[] {
-  const groups = new Map<string, { change: RateChange; merchants: Set<string>; members: RateChange[] }>();
+): { change: RateChange; merchants: number; cards: number; members: RateChange[] }[] {
+  const groups = new Map<
+    string,
+    { change: RateChange; merchants: Set<string>; cards: Set<string>; members: RateChange[] }
+  >();
   for (const c of changes) {
-    const key = sameChangeKey(c);
-    const group = groups.get(key) ?? { change: c, merchants: new Set<string>(), members: [] };
+    // The same surcharge the same days is one clause whatever the card.
+    const surcharge = surchargeOf(c);
+    const key =
+      surcharge === undefined
+        ? sameChangeKey(c)
+        : ['surcharge', c.date, c.until, c.channel, c.band, surcharge].join('\u0000');
+    const group = groups.get(key) ?? {
+      change: c,
+      merchants: new Set<string>(),
+      cards: new Set<string>(),
+      members: [],
+    };
     group.merchants.add(c.merchantId ?? '');
+    group.cards.add(c.card);
     group.members.push(c);
     groups.set(key, group);
   }
-  return [...groups.values()].map((g) => ({
-    change: g.change,
-    merchants: g.merchants.size,
-    members: g.members,
-  }));
+  // Lasting changes first: they are what the merchant still pays; the episodes after, by date (a stable sort).
+  return [...groups.values()]
+    .map((g) => ({ change: g.change, merchants: g.merchants.size, cards: g.cards.size, members: g.members }))
+    .sort((a, b) => Number(a.change.until !== undefined) - Number(b.change.until !== undefined));
+}
+
+/** Merchants named in a headline clause of a change several made; more are counted only. */
+const MAX_NAMED_MERCHANTS = 3;
+
+/** Whether a change raises no part of the fee: rate, fixed fee and cap each the same or lower after it. */
+function lowersFee(c: RateChange): boolean {
+  const before = parseRate(c.beforeRate);
+  const after = parseRate(c.afterRate);
+  if (!before.ok || !after.ok) return false;
+  const capRaised =
+    c.beforeCapFen !== undefined && (c.afterCapFen === undefined || c.afterCapFen > c.beforeCapFen);
+  return after.value <= before.value && c.afterFixedFen <= c.beforeFixedFen && !capRaised;
 }
 
 /**
@@ -396,12 +467,34 @@ export function headline(report: AuditReport, lang: Lang): string {
     );
   const explained = shareOf(report.rateChanges);
   // The changes' parts are told only when they are not the whole: the bare clause reads as the cause of all of it.
-  const apart = s.overchargeFen > 0 && (explained.fen !== s.overchargeFen || explained.count !== n);
-  const changes = groups.slice(0, 3).map(({ change, merchants, members }) => {
-    const sentence = rateChangeSentence(change, lang);
-    // One parenthesis: how many merchants, and (when the changes are not the whole) what part is this change's.
+  // Several clauses each read so too (a lasting change and a day's surcharge on top): each then says its part.
+  const apart =
+    s.overchargeFen > 0 && (explained.fen !== s.overchargeFen || explained.count !== n || groups.length > 1);
+  // A change that lowers the fee (back to the contract) and counts no overcharge is noise in a sentence about
+  // what was overcharged: the rate change table still lists it.
+  const told = apart ? groups.filter((g) => shareOf(g.members).fen > 0 || !lowersFee(g.change)) : groups;
+  // A report of several merchants names whose change each clause is.
+  const several = report.merchants.length > 1;
+  const changes = told.slice(0, 3).map(({ change, merchants, cards, members }) => {
+    const sentence = rateChangeSentence(change, lang, cards);
+    const whose =
+      several && merchants === 1 && change.merchantId !== undefined
+        ? en
+          ? `for merchant ${change.merchantId}, `
+          : `商户 ${change.merchantId}：`
+        : '';
+    // One parenthesis: how many merchants (named when few), and (when the changes are not the whole) what part is
+    // this change's.
     const notes: string[] = [];
-    if (merchants >= 2) notes.push(en ? `${merchants} merchants` : `${merchants} 个商户`);
+    if (merchants >= 2) {
+      const ids = [...new Set(members.map((c) => c.merchantId ?? ''))].filter((m) => m !== '').sort();
+      const named = ids.length === merchants && merchants <= MAX_NAMED_MERCHANTS;
+      notes.push(
+        en
+          ? `${merchants} merchants${named ? `: ${ids.join(', ')}` : ''}`
+          : `${merchants} 个商户${named ? `：${ids.join('、')}` : ''}`,
+      );
+    }
     if (apart) {
       const share = shareOf(members);
       notes.push(
@@ -414,10 +507,10 @@ export function headline(report: AuditReport, lang: Lang): string {
             : `多扣 ${formatFen(share.fen)}，${share.count} 笔`,
       );
     }
-    if (notes.length === 0) return sentence;
-    return en ? `${sentence} (${notes.join(', ')})` : `${sentence}（${notes.join('，')}）`;
+    if (notes.length === 0) return `${whose}${sentence}`;
+    return en ? `${whose}${sentence} (${notes.join(', ')})` : `${whose}${sentence}（${notes.join('，')}）`;
   });
-  const more = groups.length - changes.length;
+  const more = told.length - changes.length;
   if (more > 0) changes.push(en ? `and ${more} more rate change(s)` : `另有 ${more} 处费率变化`);
   const tail = changes.length > 0 ? (en ? `; ${changes.join('; ')}` : `，${changes.join('；')}`) : '';
   if (s.overchargeFen > 0) {

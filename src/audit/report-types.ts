@@ -70,9 +70,21 @@ export interface RateChange {
   afterFixedFen: number;
   beforeCapFen?: number;
   afterCapFen?: number;
+  /**
+   * No sale on that side was large enough to reach the other side's cap: whether it had one is unknown. Both cap
+   * fields are then left out, so that no reader compares a known cap with an unknown one and reports it removed
+   * (or added); the flag says the caps were not comparable.
+   */
+  beforeCapUnknown?: true;
+  afterCapUnknown?: true;
   transactions: number;
   inPlan: boolean | null;
   noticeHonoured: boolean | null;
+  /**
+   * An episode, not a lasting change: the last local date charged this way, after which the provider went back to
+   * the formula before it (or to the contract's). Absent for a change still in force at the end of the lines.
+   */
+  until?: string;
 }
 
 export interface AuditSummary {
@@ -114,7 +126,8 @@ export interface AuditReport {
   rateChanges: RateChange[];
   ambiguous: AmbiguousMatch[];
   rejected: { file: string; row: number; column?: string; reason: string }[];
-  files: { file: string; sha256: string; preset: string; kind: string; rows: number }[];
+  /** `truncated`: a text export cut off mid-row (FileImportSummary.truncated); absent for a whole file. */
+  files: { file: string; sha256: string; preset: string; kind: string; rows: number; truncated?: true }[];
   warnings: string[];
   /** Effective rate per day per channel/card, for charts: fee ÷ amount over the settled sales of that day. */
   effectiveRates?: { date: string; channel: Channel; card: CardType; amountFen: number; feeFen: number }[];

@@ -34,3 +34,19 @@ export function warningIn(text: string, lang: 'zh' | 'en'): string {
   if (best === undefined) return text;
   return lang === 'en' ? text.slice(best.rest) : text.slice(0, best.at);
 }
+
+/**
+ * A warning as the report keeps it, “中文 / English” (see warningIn), from its two halves; one half alone when both
+ * are the same text. The report's warnings carry both languages whatever the run's --lang, so the JSON never
+ * mixes one-language warnings with two-language ones.
+ * @example bothLanguages('跳过 2 笔支出', 'skipped 2 debits') → '跳过 2 笔支出 / skipped 2 debits'
+ */
+export function bothLanguages(zh: string, en: string): string {
+  return zh === en ? zh : `${zh} / ${en}`;
+}
+
+/** An importer's warning in both languages, each half naming its file when its own text does not. */
+export function fileWarning(w: { file: string; message: string; messageEn: string }): string {
+  const named = (text: string) => (text.includes(w.file) ? text : `${w.file}: ${text}`);
+  return bothLanguages(named(w.message), named(w.messageEn));
+}

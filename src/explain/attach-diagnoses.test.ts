@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditReport, Finding, FindingKind, RateChange } from '../audit/report-types.js';
 import { runCli } from '../cli/program.js';
+import type { PosRecord } from '../records/index.js';
 import { diagnose } from './attach-diagnoses.js';
 import { auditReport, finding as findingOf, rateChange } from '../../test/explain/explain-fixtures.js';
 
@@ -332,5 +333,143 @@ describe('overcharges without a single change date', () => {
     expect(d?.title).toBe('手续费高于合同（未检测到单一变价日期）');
     expect(d?.titleEn).toBe('Fees above the contract (no single change date detected)');
     expect(d?.evidence[0]).toBe('2 笔交易手续费高于合同，多扣 ¥3.60，2026-10-14 至 2026-10-15');
+  });
+});
+
+describe('one terminal against the others (a terminal with no such sales shows nothing)', () => {
+  // From 2026-10-20 credit card sales carry a ¥3.00 add-on: one sale of ¥500.00 on terminal 10000001, charged
+  // ¥6.00 (0.60% = ¥3.00, + ¥3.00) where ¥3.00 was due: ¥3.00 over.
+  const change = rateChange({
+    merchantId: M,
+    channel: 'card',
+    card: 'credit',
+    date: '2026-10-20',
+    beforeRate: '0.60%',
+    afterRate: '0.60%',
+    afterFixedFen: 300,
+    transactions: 1,
+    noticeHonoured: false,
+  });
+  const over = finding('fee_overcharge', {
+    time: '2026-10-20T10:00:00+08:00',
+    amountFen: 50000,
+    expectedFeeFen: 300,
+    chargedFeeFen: 600,
+    overchargeFen: 300,
+    lossFen: 300,
+  });
+  const sale = (terminalId: string, time: string, card: PosRecord['card'], amountFen = 80000) =>
+    ({
+      merchantId: M,
+      terminalId,
+      status: 'success',
+      type: 'sale',
+      channel: 'card',
+      card,
+      time,
+      amountFen,
+    }) as PosRecord;
+  const own = sale('10000001', '2026-10-20T10:00:00+08:00', 'credit', 50000);
+
+  it('does not call the terminal’s setting wrong when the other made no credit sale that day (only debit ones)', () => {
+    // 10000002: a credit sale the day before the change and a debit sale on its day — nothing on credit cards then.
+    const terminal = [
+      own,
+      sale('10000002', '2026-10-19T16:00:00+08:00', 'credit'),
+      sale('10000002', '2026-10-20T11:00:00+08:00', 'debit'),
+    ];
+    const [d] = diagnose(reportOf([over], [change]), { terminal });
+    expect([d?.cause, d?.confidence, d?.overchargeFen]).toEqual(['provider_rate_change', 'medium', 300]);
+    expect(d?.evidence.at(-1)).toBe(
+      '只有终端 10000001 有按新费率收费的贷记卡交易；其余终端（10000002）同期没有这类交易按合同收费，无从比较，不能据此判断是这台终端的设置被改',
+    );
+    expect(d?.evidenceEn.at(-1)).toBe(
+      "Only terminal 10000001 has credit card sales charged the new formula; the other terminal (10000002) made no such sales charged the contract then, so there is nothing to compare and no sign that this terminal's setting alone was changed",
+    );
+    for (const line of texts([d as NonNullable<typeof d>]))
+      expect(line).not.toMatch(/仍按合同|still charged/);
+  });
+
+  it('a credit sale of the other terminal that has a finding of its own (never settled) is no evidence either', () => {
+    const unsettled = finding('missing_settlement', {
+      terminalId: '10000002',
+      time: '2026-10-20T11:00:00+08:00',
+      amountFen: 80000,
+    });
+    const terminal = [own, sale('10000002', '2026-10-20T11:00:00+08:00', 'credit')];
+    const ds = diagnose(reportOf([over, unsettled], [change]), { terminal });
+    expect(ds.find((d) => d.findingIds.includes(over.id))?.cause).toBe('provider_rate_change');
+  });
+
+  it('calls it the terminal’s setting when another terminal’s credit sales that day were charged the contract', () => {
+    const terminal = [
+      own,
+      sale('10000002', '2026-10-20T11:00:00+08:00', 'credit'),
+      sale('10000003', '2026-10-20T12:00:00+08:00', 'debit'),
+    ];
+    const [d] = diagnose(reportOf([over], [change]), { terminal });
+    expect([d?.cause, d?.title]).toEqual([
+      'terminal_setting_error',
+      '终端 10000001 自 2026-10-20 起费率设置错误',
+    ]);
+    expect(d?.evidence.at(-1)).toBe(
+      '只有终端 10000001 按新费率收费，终端 10000002 同期的贷记卡交易仍按合同收费：是这台终端的参数被改了（终端 10000003 同期没有这类交易，无从比较）',
+    );
+    expect(d?.evidenceEn.at(-1)).toBe(
+      "Only terminal 10000001 charges the new formula; terminal 10000002 still charged credit card sales the contract in the same days: that terminal's parameters were changed (terminal 10000003 made no such sales then, so shows nothing)",
+    );
+  });
+
+  it('the same for overcharges without a change date: no credit sale elsewhere then, no terminal conclusion', () => {
+    const terminal = [own, sale('10000002', '2026-10-20T11:00:00+08:00', 'debit')];
+    const [d] = diagnose(reportOf([over]), { terminal });
+    expect([d?.cause, d?.confidence]).toEqual(['provider_rate_change', 'low']);
+    expect(d?.evidence[1]).toBe(
+      '只有终端 10000001 有多扣；其余终端（10000002）同期没有这类交易按合同收费，无从比较，不能据此判断是这台终端的设置被改',
+    );
+    const [wrong] = diagnose(reportOf([over]), {
+      terminal: [own, sale('10000002', '2026-10-20T11:00:00+08:00', 'credit')],
+    });
+    expect([wrong?.cause, wrong?.evidence[1]]).toEqual([
+      'terminal_setting_error',
+      '只有终端 10000001 受影响，终端 10000002 同期的这类交易按合同收费：是这台终端的费率参数设置错误',
+    ]);
+  });
+});
+
+describe('a bank credit above the statement’s net', () => {
+  // The statement nets ¥4,934.58 on 2026-11-26 and the bank credited ¥12,205.48: ¥7,270.90 more, no loss. Another
+  // day's net of ¥1,000.00 never arrived: ¥1,000.00 short.
+  const payout = (settleDate: string, amountFen: number, lossFen: number) =>
+    findingOf('payout_mismatch', {
+      merchantId: M,
+      settleDate,
+      amountFen,
+      lossFen,
+    });
+
+  it('is no shortfall: its own wording, never 短少 ¥0.00; a short day keeps the back-end wording', () => {
+    const over = payout('2026-11-26', 493458, 0);
+    const short = payout('2026-11-27', 100000, 100000);
+    const ds = diagnose(reportOf([over, short]));
+    const mine = ds.find((d) => d.findingIds.includes(over.id));
+    expect([mine?.title, mine?.titleEn, mine?.lossFen, mine?.findingIds]).toEqual([
+      '到账金额多于对账单净额',
+      'More credited at the bank than the statement’s net',
+      0,
+      [over.id],
+    ]);
+    expect(mine?.evidence).toEqual([
+      '1 个结算日银行实际到账多于对账单结算净额（2026-11-26），不是短少',
+      '可能是对账单不完整或漏下载，或他日款项合并到账：请补齐该日对账单后重新核对',
+    ]);
+    for (const line of texts([mine as NonNullable<typeof mine>]))
+      expect(line).not.toMatch(/短少 ¥|未到账|退还|refund|¥[\d,.]+ short/);
+    const other = ds.find((d) => d.findingIds.includes(short.id));
+    expect([other?.title, other?.lossFen, other?.evidence[0]]).toEqual([
+      '收单机构后台差错：结算款未到账或短少',
+      100000,
+      '1 个结算日的结算款在银行流水中未到账或金额不符，短少 ¥1,000.00，2026-11-27',
+    ]);
   });
 });

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { planChooser } from '../audit/audit.js';
+import { FROM_BANK_ACCOUNT_ZH } from '../audit/provider-debits.js';
 import { isHeldMoney, owedOf } from '../audit/rebates.js';
 import type { AuditSummary, Finding, FindingKind, AuditReport, RateChange } from '../audit/report-types.js';
-import { channelCardName, kindName } from '../audit/render-table.js';
+import { changeDaysText, channelCardName, kindName } from '../audit/render-table.js';
 import { formatFen } from '../money/fen.js';
 import { parseRate, percentageFee } from '../money/rate.js';
 import { matchingRule, quoteFee } from '../plans/expected-fee.js';
@@ -13,7 +14,7 @@ import { addDays, dayNumber, localDateOf } from '../time/shanghai.js';
 import type { Cause, Confidence, Diagnosis, Remedy } from './diagnosis-types.js';
 import type { DevicesFile } from './parse-devices.js';
 import { remedySteps } from './remedies.js';
-import { bandContains } from './change-shares.js';
+import { bandContains, changeInForce } from './change-shares.js';
 
 export interface DiagnoseOptions {
   /** Terminal software histories (devices.yaml), for the software-update rule. */
@@ -31,6 +32,12 @@ export interface DiagnoseOptions {
 /** What diagnosis reads of one merchant's journal, so a caller auditing merchant by merchant need not keep it. */
 export interface JournalDigest {
   terminalIds: Set<string>;
+  /**
+   * Each terminal's successful sales, their amounts by `channel|card|day` (Shanghai): whether another terminal
+   * still charged the contract can only be told from sales of the same channel and card that it made in the same
+   * days. Amounts only, so a digest kept for every merchant of a run stays small.
+   */
+  sales: Map<string, Map<string, number[]>>;
   /** Whether any sale was declined. */
   declined: boolean;
   /** The sales on cards declined twice or more, in journal order: all a bank limit change can show in. */
@@ -40,12 +47,21 @@ export interface JournalDigest {
 /** Digests one merchant's journal records. */
 export function digestJournal(records: readonly PosRecord[]): JournalDigest {
   const terminalIds = new Set<string>();
+  const sales = new Map<string, Map<string, number[]>>();
   let declined = false;
   // Only cards with two or more declines can show a limit change: count those first, so a journal of a
   // million sales is not grouped by card just to find a handful of declines.
   const declines = new Map<string, number>();
   for (const r of records) {
     if (r.terminalId !== undefined) terminalIds.add(r.terminalId);
+    if (r.terminalId !== undefined && r.status === 'success' && r.type === 'sale') {
+      const own = sales.get(r.terminalId) ?? new Map<string, number[]>();
+      sales.set(r.terminalId, own);
+      const key = saleKey(r.channel, r.card, localDateOf(r.time));
+      const amounts = own.get(key);
+      if (amounts === undefined) own.set(key, [r.amountFen]);
+      else amounts.push(r.amountFen);
+    }
     if (r.status !== 'failed' || r.type !== 'sale') continue;
     declined = true;
     if (r.cardNo !== undefined) declines.set(r.cardNo, (declines.get(r.cardNo) ?? 0) + 1);
@@ -55,8 +71,10 @@ export function digestJournal(records: readonly PosRecord[]): JournalDigest {
     for (const r of records)
       if (r.type === 'sale' && r.cardNo !== undefined && (declines.get(r.cardNo) ?? 0) >= 2)
         limitCandidates.push(r);
-  return { terminalIds, declined, limitCandidates };
+  return { terminalIds, sales, declined, limitCandidates };
 }
+
+const saleKey = (channel: string, card: string, date: string) => `${channel}|${card}|${date}`;
 
 function digestByMerchant(terminal: readonly PosRecord[]): Map<string, JournalDigest> {
   const byMerchant = new Map<string, PosRecord[]>();
@@ -277,6 +295,7 @@ function diagnoseMerchant(
   for (const f of findings) if (f.terminalId !== undefined) known.add(f.terminalId);
   for (const d of devices) for (const t of d.terminals) known.add(t.terminalId);
   for (const t of journal?.terminalIds ?? []) known.add(t);
+  const compare = terminalComparer(known, journal, findings);
 
   const claimed = new Set<string>();
   const open = (kinds: readonly FindingKind[]) =>
@@ -306,7 +325,7 @@ function diagnoseMerchant(
     const capped = capIgnored(f, plan);
     let best: RateChange | undefined;
     for (const c of changes) {
-      if (c.channel !== f.channel || c.card !== f.card || c.date > d) continue;
+      if (c.channel !== f.channel || c.card !== f.card || !changeInForce(c, d)) continue;
       if (capped && c.beforeCapFen === c.afterCapFen) continue;
       if (f.amountFen !== undefined && !bandContains(c.band, f.amountFen)) continue;
       if (best === undefined || c.date > best.date) best = c;
@@ -318,7 +337,15 @@ function diagnoseMerchant(
   }
   for (const [change, fs] of byChange)
     push(
-      rateChangeDraft(merchantId, change, fs, plan, known, uncounted(change, fs, changes, findings, plan)),
+      rateChangeDraft(
+        merchantId,
+        change,
+        fs,
+        plan,
+        known,
+        compare(terminalsOf(fs), [change], change.date, nextChangeDate(change, changes)),
+        uncounted(change, fs, changes, findings, plan),
+      ),
     );
 
   // 2. Software updates recorded in devices.yaml, before the per-terminal rules claim the same findings.
@@ -418,8 +445,14 @@ function diagnoseMerchant(
   const fees = open(['fee_overcharge']);
   if (fees.length > 0) {
     const ts = terminalsOf(fees);
-    const oneTerminal = ts.length === 1 && known.size > 1;
     const { first, last } = range(fees);
+    const groups = uniq(fees.map((f) => `${f.channel ?? ''}|${f.card ?? ''}`)).flatMap((g) => {
+      const f = fees.find((x) => `${x.channel ?? ''}|${x.card ?? ''}` === g);
+      return f?.channel === undefined || f.card === undefined ? [] : [{ channel: f.channel, card: f.card }];
+    });
+    const seen = ts.length === 1 ? compare(ts, groups, first, addDays(last, 1)) : undefined;
+    // One terminal is only “the one wrong” when another shows the contract on the same kind of sales then.
+    const oneTerminal = seen !== undefined && seen.onContract.length > 0;
     const base = baseline(fees);
     push({
       cause: oneTerminal ? 'terminal_setting_error' : 'provider_rate_change',
@@ -434,14 +467,18 @@ function diagnoseMerchant(
       evidence: [
         `${fees.length} 笔交易手续费高于${base.zh}，多扣 ${formatFen(sum(fees, 'overchargeFen'))}，${first} 至 ${last}`,
         oneTerminal
-          ? `只有终端 ${ts[0]} 受影响，其余 ${known.size - 1} 台终端${base.inferred ? '仍按此前费率' : '按合同'}收费：是这台终端的费率参数设置错误`
-          : `涉及 ${ts.length} 台终端（${list(ts, 'zh')}）`,
+          ? `只有终端 ${ts[0]} 受影响，终端 ${list(seen.onContract, 'zh')} 同期的这类交易${base.inferred ? '仍按此前费率' : '按合同'}收费：是这台终端的费率参数设置错误${silentZh(seen)}`
+          : seen !== undefined && seen.silent.length > 0
+            ? `只有终端 ${ts[0]} 有多扣；${noEvidenceZh(seen)}`
+            : `涉及 ${ts.length} 台终端（${list(ts, 'zh')}）`,
       ],
       evidenceEn: [
         `${count(fees.length, 'transaction')} ${verb(fees.length, 'was', 'were')} charged above ${base.en}, ${formatFen(sum(fees, 'overchargeFen'))} overcharged, ${first} to ${last}`,
         oneTerminal
-          ? `Only terminal ${ts[0]} is affected; the other ${known.size - 1 === 1 ? 'terminal charges' : `${known.size - 1} terminals charge`} ${base.inferred ? 'the earlier' : 'the contract'} fee: that terminal's fee parameters are wrong`
-          : `On ${count(ts.length, 'terminal')} (${list(ts, 'en')})`,
+          ? `Only terminal ${ts[0]} is affected; ${seen.onContract.length === 1 ? 'terminal' : 'terminals'} ${list(seen.onContract, 'en')} charged such sales ${base.inferred ? 'the earlier' : 'the contract'} fee in the same days: that terminal's fee parameters are wrong${silentEn(seen)}`
+          : seen !== undefined && seen.silent.length > 0
+            ? `Only terminal ${ts[0]} was overcharged; ${noEvidenceEn(seen)}`
+            : `On ${count(ts.length, 'terminal')} (${list(ts, 'en')})`,
       ],
       findings: fees,
       confidence: oneTerminal ? 'medium' : 'low',
@@ -464,9 +501,11 @@ function diagnoseMerchant(
   const labelOf = (f: Finding) =>
     f.amountFen !== undefined && f.amountFen < 0 ? /“([^”]*)”/.exec(f.message)?.[1] : undefined;
   const byLabel = new Map<string, Finding[]>();
+  // A charge debited from the bank account is no fee on a payout: it never says the settlement mode changed.
+  const fromBank = (f: Finding) => f.message.includes(FROM_BANK_ACCOUNT_ZH);
   for (const f of deductions) {
     const label = labelOf(f);
-    if (label === undefined) continue;
+    if (label === undefined || fromBank(f)) continue;
     const fs = byLabel.get(label);
     if (fs === undefined) byLabel.set(label, [f]);
     else fs.push(f);
@@ -517,6 +556,11 @@ function diagnoseMerchant(
     const items = other.slice(0, 6).map((f) => {
       const label = labelOf(f);
       const d = f.settleDate ?? dateOf(f);
+      if (label !== undefined && fromBank(f))
+        return {
+          zh: `${d} 从银行账户扣除“${label}” ${formatFen(f.lossFen)}`,
+          en: `${d}: "${label}" ${formatFen(f.lossFen)} debited from the bank account`,
+        };
       return label !== undefined
         ? {
             zh: `${d} 扣除“${label}” ${formatFen(f.lossFen)}`,
@@ -707,7 +751,14 @@ function diagnoseMerchant(
     });
   }
 
-  // 8. Settlement and payout errors: the provider's back end.
+  // 8. Settlement and payout errors: the provider's back end. A bank credit above the statement's net first: no
+  // money is short (the payout finding loses nothing), so it is no back-end error and never a 短少.
+  push(
+    payoutOverDraft(
+      merchantId,
+      open(['payout_mismatch']).filter((f) => f.lossFen === 0),
+    ),
+  );
   const voids = open(['void_settled']);
   if (voids.length > 0) push(backendDraft(merchantId, 'void_settled', voids, names));
   if (scattered.length > 0) push(backendDraft(merchantId, 'amount_mismatch', scattered, names));
@@ -797,7 +848,7 @@ const KIND_ZH: Partial<Record<FindingKind, string>> = {
   missing_settlement: '未结算',
   duplicate_settlement: '重复结算',
   late_settlement: '延迟结算',
-  payout_mismatch: '结算款未到账或短少',
+  payout_mismatch: '到账不符',
   unexpected_settlement: '流水中没有的结算',
   void_settled: '已撤销仍结算',
 };
@@ -816,10 +867,7 @@ function uncounted(
   findings: readonly Finding[],
   plan: FeePlan | undefined,
 ): { zh: string; en: string } | undefined {
-  const next = changes
-    .filter((x) => x.channel === c.channel && x.card === c.card && x.band === c.band && x.date > c.date)
-    .map((x) => x.date)
-    .sort()[0];
+  const next = nextChangeDate(c, changes);
   const own = new Set(fs.map((f) => f.id));
   const inGroup = (f: Finding) => {
     const d = dateOf(f);
@@ -859,12 +907,99 @@ function uncounted(
   };
 }
 
+/**
+ * The merchant's other terminals, as evidence on whether a group's sales in some days were charged the contract:
+ * `onContract` made such a sale that no finding names (priced by the contract, or there would be one); `silent`
+ * made none, so they show nothing either way and must not be counted as still on the contract.
+ */
+interface TerminalComparison {
+  onContract: string[];
+  silent: string[];
+}
+
+/** A sale group compared across terminals: a channel and card, within a change's amount band when it has one. */
+type SaleGroup = Pick<RateChange, 'channel' | 'card'> & { band?: string };
+
+/**
+ * Compares the terminals other than `ts` over [from, until) (until undefined: open-ended) for sales of `groups`.
+ * A sale some finding names (any kind: overcharged, never settled…) was not priced by the contract, or its price is
+ * unknown: a terminal shows the contract only with more such sales on a day than findings of that day and group.
+ */
+function terminalComparer(
+  known: ReadonlySet<string>,
+  journal: JournalDigest | undefined,
+  findings: readonly Finding[],
+): (ts: readonly string[], groups: readonly SaleGroup[], from: string, until?: string) => TerminalComparison {
+  const inBand = (g: SaleGroup, amountFen: number) => g.band === undefined || bandContains(g.band, amountFen);
+  // The findings' sales by terminal and `channel|card|day`, their amounts (none known: counted in every band).
+  const findingSales = new Map<string, (number | undefined)[]>();
+  for (const f of findings) {
+    if (f.terminalId === undefined || f.channel === undefined || f.card === undefined || f.time === undefined)
+      continue;
+    const key = `${f.terminalId}|${saleKey(f.channel, f.card, localDateOf(f.time))}`;
+    const amounts = findingSales.get(key);
+    if (amounts === undefined) findingSales.set(key, [f.amountFen]);
+    else amounts.push(f.amountFen);
+  }
+  return (ts, groups, from, until) => {
+    const others = sorted([...known].filter((t) => !ts.includes(t)));
+    const shows = (t: string) => {
+      for (const [key, amounts] of journal?.sales.get(t) ?? []) {
+        const [channel, card, date = ''] = key.split('|');
+        if (date < from || (until !== undefined && date >= until)) continue;
+        for (const g of groups) {
+          if (g.channel !== channel || g.card !== card) continue;
+          const sales = amounts.filter((a) => inBand(g, a)).length;
+          const withFinding = (findingSales.get(`${t}|${key}`) ?? []).filter(
+            (a) => a === undefined || inBand(g, a),
+          ).length;
+          if (sales > withFinding) return true;
+        }
+      }
+      return false;
+    };
+    const onContract = others.filter(shows);
+    return { onContract, silent: others.filter((t) => !onContract.includes(t)) };
+  };
+}
+
+/** The day a group's next change starts (the end of this one's days), as `uncounted` bounds them. */
+function nextChangeDate(c: RateChange, changes: readonly RateChange[]): string | undefined {
+  // An episode's days end after its last one (`until`); an episode on top of a lasting change does not end it.
+  if (c.until !== undefined) return addDays(c.until, 1);
+  return changes
+    .filter(
+      (x) =>
+        x.channel === c.channel &&
+        x.card === c.card &&
+        x.band === c.band &&
+        x.date > c.date &&
+        x.until === undefined,
+    )
+    .map((x) => x.date)
+    .sort()[0];
+}
+
+/** The terminals without such sales then, after a conclusion drawn from the others. */
+const silentZh = (seen: TerminalComparison) =>
+  seen.silent.length === 0 ? '' : `（终端 ${list(seen.silent, 'zh')} 同期没有这类交易，无从比较）`;
+const silentEn = (seen: TerminalComparison) =>
+  seen.silent.length === 0
+    ? ''
+    : ` (${seen.silent.length === 1 ? 'terminal' : 'terminals'} ${list(seen.silent, 'en')} made no such sales then, so ${verb(seen.silent.length, 'shows', 'show')} nothing)`;
+/** No other terminal made such sales then: no comparison, so no conclusion on a terminal's setting. */
+const noEvidenceZh = (seen: TerminalComparison) =>
+  `其余终端（${list(seen.silent, 'zh')}）同期没有这类交易按合同收费，无从比较，不能据此判断是这台终端的设置被改`;
+const noEvidenceEn = (seen: TerminalComparison) =>
+  `the other ${seen.silent.length === 1 ? 'terminal' : 'terminals'} (${list(seen.silent, 'en')}) made no such sales charged the contract then, so there is nothing to compare and no sign that this terminal's setting alone was changed`;
+
 function rateChangeDraft(
   merchantId: string,
   c: RateChange,
   fs: Finding[],
   plan: FeePlan | undefined,
   known: ReadonlySet<string>,
+  seen: TerminalComparison,
   gap?: { zh: string; en: string },
 ): Draft {
   const before = ppm(c.beforeRate);
@@ -882,12 +1017,12 @@ function rateChangeDraft(
   const ts = terminalsOf(fs);
   const over = sum(fs, 'overchargeFen');
   const evidence = [
-    `自 ${c.date} 起，${what}${band}${wording.zh}${contract === undefined ? '' : `，合同约定 ${contract}`}`,
-    `此后 ${fs.length} 笔交易多扣 ${formatFen(over)}，${range(fs).first} 至 ${range(fs).last}`,
+    `${changeDaysText(c, 'zh')}，${what}${band}${wording.zh}${contract === undefined ? '' : `，合同约定 ${contract}`}`,
+    `${c.until === undefined ? '此后' : '期间'} ${fs.length} 笔交易多扣 ${formatFen(over)}，${range(fs).first} 至 ${range(fs).last}`,
   ];
   const evidenceEn = [
-    `From ${c.date}, for ${whatEn}${bandEn} ${wording.en}${contractEn === undefined ? '' : `; the contract says ${contractEn}`}`,
-    `${count(fs.length, 'transaction')} since ${verb(fs.length, 'was', 'were')} overcharged ${formatFen(over)}, ${range(fs).first} to ${range(fs).last}`,
+    `${c.until === undefined ? `From ${c.date}` : `From ${c.date} to ${c.until}`}, for ${whatEn}${bandEn} ${wording.en}${contractEn === undefined ? '' : `; the contract says ${contractEn}`}`,
+    `${count(fs.length, 'transaction')} ${c.until === undefined ? 'since' : 'then'} ${verb(fs.length, 'was', 'were')} overcharged ${formatFen(over)}, ${range(fs).first} to ${range(fs).last}`,
   ];
   if (gap !== undefined) {
     evidence.push(gap.zh);
@@ -911,8 +1046,9 @@ function rateChangeDraft(
       );
     }
   }
-  // One terminal out of several: that terminal's parameters, not the provider's price list.
-  if (ts.length === 1 && known.size > 1) {
+  // One terminal out of several, while another still charged the contract on the same sales then: that terminal's
+  // parameters, not the provider's price list. Another terminal with no such sales then shows nothing either way.
+  if (ts.length === 1 && seen.onContract.length > 0) {
     return {
       cause: 'terminal_setting_error',
       merchantId,
@@ -921,11 +1057,11 @@ function rateChangeDraft(
       titleEn: `Terminal ${ts[0]} has a wrong fee setting since ${c.date}`,
       evidence: [
         ...evidence,
-        `只有终端 ${ts[0]} 按新费率收费，其余 ${known.size - 1} 台终端仍按${baseline(fs).inferred ? '此前费率' : '合同'}：是这台终端的参数被改了`,
+        `只有终端 ${ts[0]} 按新费率收费，终端 ${list(seen.onContract, 'zh')} 同期的${what}交易仍按${baseline(fs).inferred ? '此前费率' : '合同'}收费：是这台终端的参数被改了${silentZh(seen)}`,
       ],
       evidenceEn: [
         ...evidenceEn,
-        `Only terminal ${ts[0]} charges the new formula; the other ${known.size - 1 === 1 ? 'terminal still charges' : `${known.size - 1} terminals still charge`} ${baseline(fs).inferred ? 'the earlier fee' : 'the contract'}: that terminal's parameters were changed`,
+        `Only terminal ${ts[0]} charges the new formula; ${seen.onContract.length === 1 ? 'terminal' : 'terminals'} ${list(seen.onContract, 'en')} still charged ${whatEn} sales ${baseline(fs).inferred ? 'the earlier fee' : 'the contract'} in the same days: that terminal's parameters were changed${silentEn(seen)}`,
       ],
       findings: fs,
       confidence: 'medium',
@@ -1020,12 +1156,16 @@ function rateChangeDraft(
     titleEn: `Provider or agent price change: ${whatEn} ${wording.titleEn}`,
     evidence: [
       ...evidence,
-      `${ts.length} 台终端（${list(ts, 'zh')}）同一天起一齐变化：是收单机构或代理商后台调价，不是终端设置`,
+      ts.length === 1 && seen.silent.length > 0
+        ? `只有终端 ${ts[0]} 有按新费率收费的${what}交易；${noEvidenceZh(seen)}`
+        : `${ts.length} 台终端（${list(ts, 'zh')}）同一天起一齐变化：是收单机构或代理商后台调价，不是终端设置`,
       ...(hint === undefined ? [] : [hint.zh]),
     ],
     evidenceEn: [
       ...evidenceEn,
-      `${count(ts.length, 'terminal')} (${list(ts, 'en')}) changed on the same day: a change in the provider’s or agent’s back end, not a terminal setting`,
+      ts.length === 1 && seen.silent.length > 0
+        ? `Only terminal ${ts[0]} has ${whatEn} sales charged the new formula; ${noEvidenceEn(seen)}`
+        : `${count(ts.length, 'terminal')} (${list(ts, 'en')}) changed on the same day: a change in the provider’s or agent’s back end, not a terminal setting`,
       ...(hint === undefined ? [] : [hint.en]),
     ],
     findings: fs,
@@ -1356,6 +1496,43 @@ function heldDraft(
   };
 }
 
+/**
+ * Settlement days whose bank credit is more than the statement's net (payouts.ts: lossFen 0): nothing is short. The
+ * likely reasons are on the merchant's side of the paper: a statement incomplete or not downloaded, or another day's
+ * money paid in the same credit.
+ */
+function payoutOverDraft(merchantId: string, fs: Finding[]): Draft {
+  const days = sorted(fs.map((f) => f.settleDate ?? dateOf(f)));
+  return {
+    cause: 'unexplained',
+    merchantId,
+    key: 'payout_over',
+    title: '到账金额多于对账单净额',
+    titleEn: 'More credited at the bank than the statement’s net',
+    evidence: [
+      `${fs.length} 个结算日银行实际到账多于对账单结算净额（${list(days, 'zh')}），不是短少`,
+      '可能是对账单不完整或漏下载，或他日款项合并到账：请补齐该日对账单后重新核对',
+    ],
+    evidenceEn: [
+      `On ${count(fs.length, 'settlement day')} the bank credited more than the statement’s net payout (${list(days, 'en')}); nothing is short`,
+      'The statement may be incomplete or not all downloaded, or money of other days may have been paid in the same credit: complete that day’s statements and audit again',
+    ],
+    findings: fs,
+    confidence: 'low',
+    // No refund to ask for: the steps say what to check instead of the cause's general wording.
+    steps: {
+      reconcile_regularly: {
+        zh: `补齐对账单：重新下载 ${list(days, 'zh')} 及前后几天的对账单，再用 posguard audit 核对`,
+        en: `Complete the statements: download those of ${list(days, 'en')} and the days around again, then run posguard audit`,
+      },
+      contact_service: {
+        zh: '联系客服：仍对不上的，请收单机构说明这笔入账包含哪些日期的结算款',
+        en: 'If it still does not add up, ask the provider’s customer service which days’ payouts the credit holds',
+      },
+    },
+  };
+}
+
 function backendDraft(
   merchantId: string,
   kind: FindingKind,
@@ -1398,6 +1575,7 @@ function backendDraft(
       `${fs.length} 笔交易晚于合同结算周期${plan === undefined ? '' : `（${plan.settlement.basis}${plan.settlement.days}）`}结算，${first} 至 ${last}${r}`,
       `${count(fs.length, 'transaction')} settled later than the contract's cycle${plan === undefined ? '' : ` (${plan.settlement.basis}${plan.settlement.days})`}, ${first} to ${last}${rEn}`,
     ],
+    // Only payouts short or missing come here (payoutOverDraft takes those credited more).
     payout_mismatch: [
       '结算款未到账或短少',
       'Payouts missing or short at the bank',

@@ -26,8 +26,17 @@ export interface ChangeShare {
 const dateOf = (f: Finding): string => (f.time !== undefined ? localDateOf(f.time) : (f.settleDate ?? ''));
 
 /**
+ * Whether a rate change was in force on a local date: from its date on, and for an episode (`until`) up to its
+ * last day only — after it the provider went back, and the sales after it are not the episode's.
+ */
+export function changeInForce(c: RateChange, date: string): boolean {
+  return c.date <= date && (c.until === undefined || date <= c.until);
+}
+
+/**
  * The fees overcharged each rate change accounts for, as diagnosis pairs them: each overcharged sale goes to the
- * latest change of its merchant, channel and card on or before its date whose amount band holds it; a fee kept on
+ * latest change of its merchant, channel and card in force on its date (changeInForce: an episode on its own days,
+ * the lasting change around it on the others) whose amount band holds it; a fee kept on
  * a voided or reversed sale is no matter of rate and goes to none. Changes that account for nothing are absent.
  * (Diagnosis also gives a sale the contract caps to the cap rather than to a change that left the cap alone; the
  * report alone does not show which sales those are.)
@@ -43,7 +52,7 @@ export function changeShares(
     for (const c of report.rateChanges) {
       if ((c.merchantId ?? '') !== (f.merchantId ?? '') || c.channel !== f.channel || c.card !== f.card)
         continue;
-      if (c.date > d || (f.amountFen !== undefined && !bandContains(c.band, f.amountFen))) continue;
+      if (!changeInForce(c, d) || (f.amountFen !== undefined && !bandContains(c.band, f.amountFen))) continue;
       if (best === undefined || c.date > best.date) best = c;
     }
     if (best === undefined) continue;

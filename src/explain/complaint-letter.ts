@@ -2,6 +2,7 @@ import type { AuditReport, Finding, RateChange } from '../audit/report-types.js'
 import { channelCardName, rateChangeText } from '../audit/render-table.js';
 import { type AuditedPeriod, auditedPeriod } from '../audit/render-html.js';
 import { FormulaSet } from '../audit/formula.js';
+import { FROM_BANK_ACCOUNT_ZH } from '../audit/provider-debits.js';
 import { isHeldMoney, owedOf } from '../audit/rebates.js';
 import { formatFen } from '../money/fen.js';
 import { formatRate, parseRate, percentageFee } from '../money/rate.js';
@@ -569,7 +570,8 @@ export function complaintLetter(report: AuditReport, options: ComplaintOptions):
       const line =
         key !== undefined
           ? `${key}  ${dateOf(x)}`
-          : `${t('结算日', 'settled')} ${x.settleDate ?? dateOf(x)}${label === undefined ? '' : t(`  扣款“${label}”`, `  deduction "${label}"`)}`;
+          : // A charge debited from the bank account has a bank date, no settlement day.
+            `${x.message.includes(FROM_BANK_ACCOUNT_ZH) ? t('银行扣款日', 'debited from the bank') : t('结算日', 'settled')} ${x.settleDate ?? dateOf(x)}${label === undefined ? '' : t(`  扣款“${label}”`, `  deduction "${label}"`)}`;
       const amount =
         x.amountFen === undefined || key === undefined
           ? ''

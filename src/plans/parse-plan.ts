@@ -255,6 +255,7 @@ function buildPlan(file: PlanFile, tree: YamlTree): FeePlan {
     rounding: file.rounding ?? 'half-up',
     toleranceFen: file.tolerance ?? 1,
     settlement: file.settlement ?? { basis: 'T', days: 1 },
+    ...(file.settlement === undefined ? { settlementAssumed: true as const } : {}),
     refundFee: file.refundFee ?? 'none',
     noticeDays: file.notice ?? 30,
     ...(file.refundWindowDays === undefined ? {} : { refundWindowDays: file.refundWindowDays }),

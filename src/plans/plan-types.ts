@@ -71,6 +71,11 @@ export interface FeePlan {
   readonly rounding: RoundingMode;
   readonly toleranceFen: number;
   readonly settlement: SettlementCycle;
+  /**
+   * True when the plan file states no settlement cycle and `settlement` is the T1 default: the audit then reads
+   * the cycle off the statements' settlement dates (audit/settle-cycle.ts).
+   */
+  readonly settlementAssumed?: true;
   readonly refundFee: RefundFeePolicy;
   readonly noticeDays: number;
   /**

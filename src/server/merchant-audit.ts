@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { auditRecords } from '../audit/audit.js';
 import type { AuditReport } from '../audit/report-types.js';
+import { fileWarning } from '../audit/warning-text.js';
 import { attributeUnnamedJournal } from '../audit/unnamed-journal.js';
 import { attachDiagnoses } from '../explain/attach-diagnoses.js';
 import { formatPlanIssue, type PlanIssue, parsePlan } from '../plans/parse-plan.js';
@@ -97,11 +98,8 @@ export async function merchantAuditInput(
     }),
   );
   for (const n of notes) {
-    for (const w of n.warnings) {
-      const text = pick(lang, w.message, w.messageEn);
-      // As the CLI does: name the file when the warning's text does not.
-      warnings.push(text.includes(w.file) ? text : `${w.file}: ${text}`);
-    }
+    // As the CLI does: both languages, each naming the file when its text does not.
+    for (const w of n.warnings) warnings.push(fileWarning(w));
   }
   // The days the bank files' skipped debit lines span, as the CLI gives them: a day with only a debit is covered.
   const bankDebitDates = bankDebitDatesOf(imports);

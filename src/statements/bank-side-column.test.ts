@@ -54,7 +54,12 @@ describe('a bank export whose side is in a 收/支 column', () => {
   it('reports the ¥30.00 short payout of 10-14 instead of reading the debit as a payout', async () => {
     const { exitCode, report } = await audit(bank('收/支'));
     // 10-14: settled 497.00 (500.00 − 3.00), bank credits 467.00; the 30.00 line is a debit: short 3000 fen.
-    expect(report.findings.map((f) => [f.kind, f.lossFen])).toEqual([['payout_mismatch', 3000]]);
+    // The debit itself is the provider's 流量卡续费 taken from the account, which the plan does not agree: 3000 more.
+    expect(report.findings.map((f) => [f.kind, f.lossFen])).toEqual([
+      ['payout_mismatch', 3000],
+      ['unplanned_deduction', 3000],
+    ]);
+    expect(report.summary.lossFen).toBe(6000);
     expect(exitCode).toBe(1);
   });
 

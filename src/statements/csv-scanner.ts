@@ -26,6 +26,9 @@ export class CsvScanner {
     this.delim = delimiter.charCodeAt(0);
   }
 
+  /** The file ended inside a quoted field: its last row is cut short (truncated-export.ts). */
+  unclosedQuote = false;
+
   /** Old Mac files end lines with a lone CR; they take the general path. */
   private loneCr = false;
   private sawLineEnd = false;
@@ -116,6 +119,7 @@ export class CsvScanner {
           if (!closed) {
             if (!final) return rowStart;
             // An unterminated quote at the end of the file: keep what is there as the field.
+            this.unclosedQuote = true;
             cells.push(value + text.slice(j));
             i = n;
             complete = true;

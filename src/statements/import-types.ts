@@ -53,6 +53,12 @@ export interface FileImportSummary {
    */
   skippedDebitDates?: { first: string; last: string };
   /**
+   * A text export cut off while it was written or downloaded: its last row is incomplete and the file does not end
+   * with a newline (truncated-export.ts). The rows after the cut are missing, so the audit does not take the file's
+   * last day as covered.
+   */
+  truncated?: true;
+  /**
    * For an archive holding several tables: one summary per table (a ZIP member's with that member's own sha256
    * and bytes; a worksheet's without); the outer summary adds them up, kinds and columns aside (its first table's).
    */

@@ -46,6 +46,7 @@ import {
 import type { OverrideContext, PresetOverride } from './presets/index.js';
 import { UnmappedMoneyWatch, unmappedMoneyWarning } from './presets/unmapped-money.js';
 import { SideColumnWatch, sideColumnWarning } from './side-columns.js';
+import { dayOfText, type RunningSums, type SubtotalDayOf, SubtotalLedger } from './subtotal-ledger.js';
 import { referenceDateOfTitle } from './title-lines.js';
 import {
   type Direction,
@@ -281,6 +282,16 @@ const EXCEL_SERIAL_MAX = 80_354;
 
 /** A day's subtotal row names itself in its first cells: `2026-10-13 小计`, `本日合计`, `日计`. */
 const SUBTOTAL = /小计|日计|[本当每]日合计|日合计/;
+/** What a stated figure is called in the totals check's words: the file's 合计, or a subtotal's 小计. */
+const TOTAL_WORDS = { zh: '合计', en: 'total' };
+const SUBTOTAL_WORDS = { zh: '小计', en: 'subtotal' };
+/** Subtotals that disagree described in the warning; the rest are counted. */
+const SUBTOTAL_MISMATCHES_SHOWN = 3;
+/** The rows stated figures are checked against: as the file writes them, and as the records carry them. */
+interface CoveredFigures {
+  raw: { amount: number; fee: number; settled: number };
+  view: { amountFen: number; feeFen?: number | undefined; settledFen?: number | undefined };
+}
 const PAGE_PREFIX = /^(?:本页|当页|此页|每页|本頁|第\d+页)/;
 /** A cell that only labels a totals row, maybe after its date: 小计, 当日合计, 2026-11-03 小计, 总计：. */
 const TOTAL_LABEL_CELL =
@@ -514,6 +525,12 @@ export class TableReader {
   private noMoneyRows = 0;
   /** Subtotal rows skipped (2026-10-13 小计), and the first of them for the notice. */
   private subtotals: { count: number; row: number; text: string } | undefined;
+  /** What the rows each subtotal covers add up to, to check the figures it states (subtotal-ledger.ts). */
+  private readonly subtotalLedger = new SubtotalLedger();
+  /** Subtotals whose figures differ from the rows they cover: how many, and the first few described. */
+  private subtotalMismatches: { count: number; shown: { zh: string; en: string }[] } | undefined;
+  /** The reversing bank debit mapRow added to reversingDebitsFen for the row it last read (0 for none). */
+  private pendingReversing = 0;
   /** Rows short only of trailing free-text cells (alignRow), read with them empty, and the first of them. */
   private shortRows: { count: number; row: number; column: string } | undefined;
   /** Sales written with a negative amount, read as refunds: how many, the first row and its type text. */
@@ -683,6 +700,11 @@ export class TableReader {
     return this.headerDone;
   }
 
+  /** How many cells the header row has (undefined without one): a shorter last row may be cut off. */
+  get headerWidth(): number | undefined {
+    return this.header?.length;
+  }
+
   /** The override context, for readers that call line-level hooks. */
   get context(): OverrideContext & { row: number } {
     return this.ctx;
@@ -726,7 +748,7 @@ export class TableReader {
     if (this.isTotalsRow(firstText, cells)) {
       // A 小计 covers its day or group, not the file: skipped, never checked against every row read.
       if (SUBTOTAL.test(firstText) && !PAGE_PREFIX.test(clean(firstText))) {
-        this.noteSubtotal(rowNo, clean(firstText));
+        this.noteSubtotal(rowNo, clean(firstText), cells);
         return;
       }
       // 合计笔数,合计金额 over a row of figures heads a summary block rather than totalling the columns.
@@ -735,12 +757,13 @@ export class TableReader {
       return;
     }
     if (this.isSubtotalRow(cells)) {
-      this.noteSubtotal(rowNo, clean(cellText(cells[0])) || clean(cellText(cells[1])));
+      this.noteSubtotal(rowNo, clean(cellText(cells[0])) || clean(cellText(cells[1])), cells);
       return;
     }
     const labelled = this.labelledTotal(cells);
     if (labelled !== undefined) {
-      if (SUBTOTAL.test(labelled) || !this.readTotals(cells, rowNo)) this.noteSubtotal(rowNo, labelled);
+      if (SUBTOTAL.test(labelled) || !this.readTotals(cells, rowNo))
+        this.noteSubtotal(rowNo, labelled, cells);
       return;
     }
     if (this.header !== undefined && this.isRepeatedHeader(cells)) return;
@@ -844,6 +867,10 @@ export class TableReader {
     }
     if (this.pendingFeeSign !== FeeSignNote.AsWritten) this.noteFeeSign(rowNo);
     for (const { field, text } of this.pendingUnreadDates) this.noteUnreadDate(field, rowNo, text);
+    // A subtotal may cover a day's rows: a record of another day than the last closes that day's run, before the
+    // record is summed. Same day, nothing more is done.
+    if (!this.subtotalLedger.sameDays(record.time, record.settleDate))
+      this.subtotalLedger.newDays(record.time, record.settleDate, this.runningSums(this.pendingReversing));
     this.rawSums.amount += this.pendingRaw.amount;
     this.rawSums.fee += this.pendingRaw.fee;
     this.rawSums.settled += this.pendingRaw.settled;
@@ -975,6 +1002,16 @@ export class TableReader {
         file: this.options.file,
         message: `跳过 ${count} 行小计（如第 ${row} 行“${text}”），未作为交易导入`,
         messageEn: `skipped ${count} subtotal ${count === 1 ? 'row' : 'rows'} (such as row ${row}, "${text}"); not imported as transactions`,
+      });
+    }
+    if (this.subtotalMismatches !== undefined) {
+      const { count, shown } = this.subtotalMismatches;
+      const more = count > shown.length ? { zh: '等', en: ', …' } : { zh: '', en: '' };
+      this.summary.warnings.push({
+        code: 'subtotals.mismatch',
+        file: this.options.file,
+        message: `${this.options.file} 有 ${count} 行小计与其所计的明细不符：${shown.map((s) => s.zh).join('；')}${more.zh}。可能有行缺失、被拒绝或被改动`,
+        messageEn: `${this.options.file}: ${count} subtotal ${count === 1 ? 'row does' : 'rows do'} not match the rows ${count === 1 ? 'it covers' : 'they cover'}: ${shown.map((s) => s.en).join('; ')}${more.en}. Rows may be missing, rejected or altered`,
       });
     }
     if (this.negativeSales !== undefined) {
@@ -1290,9 +1327,87 @@ export class TableReader {
     return this.memoOf(cells) === undefined && !this.hasTimeOfDay(cells);
   }
 
-  private noteSubtotal(rowNo: number, text: string): void {
+  /** Notes a subtotal row skipped, and checks the figures it states against the rows it covers. */
+  private noteSubtotal(rowNo: number, text: string, cells: Cell[]): void {
     this.subtotals ??= { count: 0, row: rowNo, text };
     this.subtotals.count++;
+    const now = this.runningSums(0);
+    const stated = this.statedFigures(cells, rowNo);
+    if (stated !== undefined) this.checkSubtotal(stated, text, this.subtotalDay(text, cells), now);
+    this.subtotalLedger.mark(now);
+  }
+
+  /**
+   * Checks a subtotal's figures as the totals check does, against what it may cover (SubtotalLedger.candidates):
+   * any that agrees clears it; otherwise the likeliest is described, and where rows among them were rejected the
+   * check could not be completed.
+   */
+  private checkSubtotal(
+    stated: { amount?: number; fee?: number; settled?: number; row: number },
+    text: string,
+    day: { day: string; of: SubtotalDayOf } | undefined,
+    now: RunningSums,
+  ): void {
+    const candidates = this.subtotalLedger.candidates(day, now);
+    let first: { zh: string; en: string }[] | undefined;
+    for (const sums of candidates) {
+      const diffs = this.totalsDiffs(stated, undefined, sums, SUBTOTAL_WORDS);
+      if (diffs.length === 0) return;
+      first ??= diffs;
+    }
+    const rejected = candidates[0]?.rejected ?? 0;
+    if (first === undefined) return;
+    this.subtotalMismatches ??= { count: 0, shown: [] };
+    this.subtotalMismatches.count++;
+    if (this.subtotalMismatches.shown.length >= SUBTOTAL_MISMATCHES_SHOWN) return;
+    const quoted = maskCardNumbersIn(text).slice(0, 24);
+    const incomplete =
+      rejected > 0
+        ? {
+            zh: `，其间有 ${rejected} 行被拒绝，无法完成核对`,
+            en: `; ${rejected} ${rejected === 1 ? 'row' : 'rows'} among them rejected, so the check could not be completed`,
+          }
+        : { zh: '', en: '' };
+    this.subtotalMismatches.shown.push({
+      zh: `第 ${stated.row} 行“${quoted}”（${first.map((d) => d.zh).join('；')}${incomplete.zh}）`,
+      en: `row ${stated.row} ("${quoted}": ${first.map((d) => d.en).join('; ')}${incomplete.en})`,
+    });
+  }
+
+  /** The day a subtotal names: in its label (2026-10-13 小计), else in its row's trade or settlement date cell. */
+  private subtotalDay(text: string, cells: Cell[]): { day: string; of: SubtotalDayOf } | undefined {
+    const named = dayOfText(text);
+    if (named !== undefined) return { day: named, of: 'either' };
+    for (const [field, of] of [
+      ['date', 'trade'],
+      ['time', 'trade'],
+      ['settleDate', 'settle'],
+    ] as const) {
+      const cell = this.cell(field, cells);
+      if (cell === undefined || cell === null) continue;
+      const date = dateCellOf(cell);
+      const day = dayOfText(date === undefined ? clean(cellText(cell)) : wallTimeFromExcelDate(date));
+      if (day !== undefined) return { day, of };
+    }
+    return undefined;
+  }
+
+  /**
+   * The running sums the subtotal checks take differences of, less a reversing debit of the row being read that
+   * mapRow already counted and the row's amounts are not yet summed with.
+   */
+  private runningSums(pendingReversing: number): RunningSums {
+    const totals = this.summary.totals ?? { amountFen: 0 };
+    return {
+      amount: this.rawSums.amount,
+      fee: this.rawSums.fee,
+      settled: this.rawSums.settled,
+      amountFen: totals.amountFen,
+      feeFen: totals.feeFen ?? 0,
+      settledFen: totals.settledFen ?? 0,
+      rejected: this.summary.rejected.length,
+      reversing: this.reversingDebitsFen - pendingReversing,
+    };
   }
 
   /**
@@ -1890,6 +2005,8 @@ export class TableReader {
   private adoptHeader(texts: string[] | undefined): void {
     const preset = this.preset;
     this.headerDone = true;
+    // A subtotal after a header (another export pasted below) covers the rows under it.
+    this.subtotalLedger.mark(this.runningSums(0));
     this.yearRef = referenceDateOfTitle(this.titleTexts) ?? this.options.fileDate;
     if (texts === undefined) {
       this.header = undefined;
@@ -2306,6 +2423,7 @@ export class TableReader {
     this.channelGuess = undefined;
     this.pendingFeeSign = FeeSignNote.AsWritten;
     this.pendingUnreadDates.length = 0;
+    this.pendingReversing = 0;
     // Direction (资金流向 / 借贷标志) first: frozen lines are not records.
     let direction: Direction | undefined;
     const dirText = this.text('direction', cells);
@@ -2401,7 +2519,10 @@ export class TableReader {
           impliedType = as;
         }
         amount = -Math.abs(debit);
-        if (this.kind === 'bank') this.reversingDebitsFen += amount;
+        if (this.kind === 'bank') {
+          this.reversingDebitsFen += amount;
+          this.pendingReversing = amount;
+        }
       } else amount ??= 0;
     }
     if ((amount === undefined || amount === 0) && refundAmount !== undefined && refundAmount !== 0) {
@@ -2919,6 +3040,32 @@ export class TableReader {
 
   /** Reads a totals row's figures; false when it has none in the money columns. */
   private readTotals(cells: Cell[], rowNo: number): boolean {
+    const stated = this.statedFigures(cells, rowNo);
+    if (stated === undefined) return false;
+    // Exports pasted one after another each end in their own totals row: those add up to the whole file.
+    const before = this.stated;
+    const add = (a: number | undefined, b: number | undefined) =>
+      a === undefined || b === undefined ? undefined : a + b;
+    this.statedSum =
+      before === undefined
+        ? stated
+        : {
+            amount: add(this.statedSum?.amount, stated.amount),
+            fee: add(this.statedSum?.fee, stated.fee),
+            settled: add(this.statedSum?.settled, stated.settled),
+            row: rowNo,
+          };
+    this.stated = stated;
+    // A subtotal after it covers the rows after it.
+    this.subtotalLedger.mark(this.runningSums(0));
+    return true;
+  }
+
+  /** The figures a totals or subtotal row states in the money columns, in fen; undefined when it states none. */
+  private statedFigures(
+    cells: Cell[],
+    rowNo: number,
+  ): { amount?: number; fee?: number; settled?: number; row: number } | undefined {
     const stated: { amount?: number; fee?: number; settled?: number; row: number } = { row: rowNo };
     for (const [f, key] of [
       ['amount', 'amount'],
@@ -2933,24 +3080,9 @@ export class TableReader {
       const credit = this.money('credit', cells);
       if (credit?.ok) stated.amount = credit.value;
     }
-    if (stated.amount !== undefined || stated.fee !== undefined || stated.settled !== undefined) {
-      // Exports pasted one after another each end in their own totals row: those add up to the whole file.
-      const before = this.stated;
-      const add = (a: number | undefined, b: number | undefined) =>
-        a === undefined || b === undefined ? undefined : a + b;
-      this.statedSum =
-        before === undefined
-          ? stated
-          : {
-              amount: add(this.statedSum?.amount, stated.amount),
-              fee: add(this.statedSum?.fee, stated.fee),
-              settled: add(this.statedSum?.settled, stated.settled),
-              row: rowNo,
-            };
-      this.stated = stated;
-      return true;
-    }
-    return false;
+    if (stated.amount !== undefined || stated.fee !== undefined || stated.settled !== undefined)
+      return stated;
+    return undefined;
   }
 
   /**
@@ -3053,24 +3185,31 @@ export class TableReader {
     }
   }
 
+  /**
+   * How stated figures differ from the rows they cover (the whole file's by default, or a subtotal's): each
+   * figure agrees with the rows' sum as the file writes them, as the records carry them, or with the sign flipped.
+   */
   private totalsDiffs(
     stated: { amount?: number | undefined; fee?: number | undefined; settled?: number | undefined },
     count: number | undefined,
+    sums: CoveredFigures = { raw: this.rawSums, view: this.summary.totals ?? { amountFen: 0 } },
+    word: { zh: string; en: string } = TOTAL_WORDS,
   ): { zh: string; en: string }[] {
-    const totals = this.summary.totals ?? { amountFen: 0 };
+    const totals = sums.view;
+    const written = sums.raw;
     const diffs: { zh: string; en: string }[] = [];
     const check = (field: MoneyField, value: number | undefined, raw: number, view: number | undefined) => {
       if (value === undefined) return;
       if (value === raw || value === view || Math.abs(value) === Math.abs(raw)) return;
       const header = this.summary.columns[field] ?? this.summary.columns.credit ?? field;
       diffs.push({
-        zh: `“${header}”合计 ${formatFen(value)}，明细加总 ${formatFen(raw)}`,
-        en: `${field} ("${header}") total ${formatFen(value)} ≠ ${formatFen(raw)} summed from the rows`,
+        zh: `“${header}”${word.zh} ${formatFen(value)}，明细加总 ${formatFen(raw)}`,
+        en: `${field} ("${header}") ${word.en} ${formatFen(value)} ≠ ${formatFen(raw)} summed from the rows`,
       });
     };
-    check('amount', stated.amount, this.rawSums.amount, totals.amountFen);
-    check('fee', stated.fee, this.rawSums.fee, totals.feeFen);
-    check('settled', stated.settled, this.rawSums.settled, totals.settledFen);
+    check('amount', stated.amount, written.amount, totals.amountFen);
+    check('fee', stated.fee, written.fee, totals.feeFen);
+    check('settled', stated.settled, written.settled, totals.settledFen);
     if (count !== undefined && count !== this.summary.rows)
       diffs.push({
         zh: `合计笔数 ${count}，读到 ${this.summary.rows} 笔`,

@@ -101,9 +101,9 @@ describe('posguard audit DIR: a plan that governs no merchant audited', () => {
 
 describe('plansNotApplied', () => {
   const plans = [
-    { path: 'a/plan.yaml', merchantId: 'A', fromFolder: true },
-    { path: 'plan.yaml', merchantId: 'A', fromFolder: false },
-    { path: 'b/plan.yaml', merchantId: 'B', fromFolder: true },
+    { path: 'a/plan.yaml', merchantId: 'A', impliedBy: 'folder' as const },
+    { path: 'plan.yaml', merchantId: 'A', impliedBy: undefined },
+    { path: 'b/plan.yaml', merchantId: 'B', impliedBy: 'folder' as const },
   ];
   it('names the plan a merchant has instead, and a folder plan whose folder is no merchant audited', () => {
     expect(plansNotApplied(plans, (m) => (m === 'A' ? 1 : undefined), ['A'])).toEqual([

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/report-types.js';
+import { warningIn } from '../../src/audit/warning-text.js';
 import { runCli } from '../../src/cli/program.js';
 import { HEADER, M1, M2, tmpDirs, write } from './audit-fixtures.js';
 
@@ -62,7 +63,9 @@ describe('posguard audit DIR', () => {
     expect(zh.report?.summary.overchargeFen).toBe(0);
     expect(zh.report?.warnings[0]).toMatch(/^没有费率方案，按收单机构此前实收的费率推断/);
     const en = await audit(dir, '.', '--lang', 'en');
-    expect(en.report?.warnings[0]).toMatch(/^no fee plan: the expected fees are inferred/);
+    expect(warningIn(en.report?.warnings[0] ?? '', 'en')).toMatch(
+      /^no fee plan: the expected fees are inferred/,
+    );
     // Given by flags, the same.
     const flags = await audit(dir, '--settlement', '结算明细.csv');
     expect(flags.report?.warnings[0]).toMatch(/^没有费率方案/);
@@ -91,7 +94,8 @@ describe('posguard audit DIR', () => {
     expect(run.stderr).toBe('');
     expect(report?.files.map((f) => f.file)).toEqual(['settlement.csv']);
     expect(report?.summary.overchargeFen).toBe(120);
-    const notUsed = report?.warnings.filter((w) => w.includes(' 未使用：')) ?? [];
+    const notUsed =
+      report?.warnings.map((w) => warningIn(w, 'zh')).filter((w) => w.includes(' 未使用：')) ?? [];
     expect(notUsed.map((w) => w.slice(0, w.indexOf(' 未使用：')))).toEqual([
       'findings.csv',
       'gen.cjs',
@@ -107,7 +111,7 @@ describe('posguard audit DIR', () => {
     expect(notUsed).toContain('gen.cjs 未使用：不是表格文件（脚本、文档或图片）');
     expect(notUsed.find((w) => w.startsWith('other.json'))).toContain('不是费率方案');
     const en = await audit(dir, '.', '--lang', 'en');
-    expect(en.report?.warnings).toContain(
+    expect(en.report?.warnings.map((w) => warningIn(w, 'en'))).toContain(
       'findings.csv not used: it is a findings file posguard wrote (CSV)',
     );
   });
@@ -152,8 +156,9 @@ describe('posguard audit DIR', () => {
     write(dir, 'contract.yaml', PLAN('0.60%'));
     const chosen = await audit(dir, '.', '--plan', 'contract.yaml');
     expect(chosen.report?.summary.overchargeFen).toBe(120);
-    expect(chosen.report?.warnings).toContain('a.yaml 未使用：费率方案已由 --plan 指定');
-    expect(chosen.report?.warnings).toContain('b.yaml 未使用：费率方案已由 --plan 指定');
+    const chosenZh = chosen.report?.warnings.map((w) => warningIn(w, 'zh'));
+    expect(chosenZh).toContain('a.yaml 未使用：费率方案已由 --plan 指定');
+    expect(chosenZh).toContain('b.yaml 未使用：费率方案已由 --plan 指定');
   });
 });
 

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/report-types.js';
+import { warningIn } from '../../src/audit/warning-text.js';
 import { runCli } from '../../src/cli/program.js';
 import { runBuilt, scratchBuild } from '../scratch-build.js';
 import { tmpDirs } from './audit-fixtures.js';
@@ -85,7 +86,7 @@ describe('posguard audit --mapping on worker threads', () => {
     const args = ['audit', '--settlement', 'a.csv', 'b.csv', '--mapping', 'm.yaml', '--format', 'json'];
     const single = await runCli([...args, '--lang', 'en'], { cwd: dir, env: {} });
     const expected = JSON.parse(single.stdout) as AuditReport;
-    expect(expected.warnings).toEqual(
+    expect(expected.warnings.map((w) => warningIn(w, 'en'))).toEqual(
       expect.arrayContaining([`a.csv: ${WARNING_EN}`, `b.csv: ${WARNING_EN}`]),
     );
     const { stdout, stderr } = await runBuilt(dir, [...args, '--lang', 'en'], { POSGUARD_JOBS: '2' });

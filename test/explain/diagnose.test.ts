@@ -42,9 +42,19 @@ describe('diagnose', () => {
     expect(spread[0]?.evidence[1]).toBe('此后 3 笔交易多扣 ¥0.90，2026-10-09 至 2026-10-11');
     expect(spread[0]?.remedies).toEqual(['contact_service', 'reconcile_regularly']);
 
-    // The same change only on T1 while T2 and T3 are known from the journal: T1's parameters.
+    // The same change only on T1 while T2 and T3 charged the contract on credit card sales then: T1's parameters.
     const journal = ['T2', 'T3'].map(
-      (t) => ({ merchantId: M, terminalId: t, status: 'success', type: 'sale' }) as PosRecord,
+      (t) =>
+        ({
+          merchantId: M,
+          terminalId: t,
+          status: 'success',
+          type: 'sale',
+          channel: 'card',
+          card: 'credit',
+          time: '2026-10-09T15:00:00+08:00',
+          amountFen: 50_000,
+        }) as PosRecord,
     );
     const one = diagnose(report([fee('T1', '2026-10-09', 30), fee('T1', '2026-10-10', 30)], [change]), {
       terminal: journal,

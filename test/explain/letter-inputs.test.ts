@@ -180,7 +180,10 @@ describe('evidence with a plan, fees above the contract from the first sale (no 
       '1 transaction was charged above the contract cap ¥20.00, ¥24.00 overcharged, on 2026-11-02',
     );
     expect(en).toContain('3 transactions were charged above the contract, ¥1.27 overcharged');
-    expect(en).toContain('Only terminal T0000001 is affected; the other terminal charges the contract fee');
+    // T0000002 made only a WeChat sale: no credit sale of its own shows the contract rate, so nothing compares.
+    expect(en).toContain(
+      'Only terminal T0000001 was overcharged; the other terminal (T0000002) made no such sales charged the contract then',
+    );
     expect(en).not.toMatch(/\b1 transactions\b|the other 1 |\b1 deductions\b/);
     expect(zh).toContain('1 笔交易的手续费超过合同封顶 ¥20.00，多扣 ¥24.00，2026-11-02 当天');
   });

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import type { AuditReport } from '../../audit/report-types.js';
+import { bothLanguages } from '../../audit/warning-text.js';
 import type { DevicesFile } from '../../explain/parse-devices.js';
 import type { FeePlan } from '../../plans/plan-types.js';
 import type { RecordKind } from '../../records/index.js';
@@ -18,12 +19,15 @@ import {
   type Inputs,
   NOT_UTF8_NAME,
   PLAN_EXT,
+  type PlanFile,
+  planInPlansFolder,
   plansByDirectory,
   plansNotApplied,
   REPLACEMENT,
   type Unused,
   unusedLine,
 } from './directory-inputs.js';
+import { onePlanPerMerchant } from './plan-precedence.js';
 
 export { discoverInputs, type Inputs } from './directory-inputs.js';
 
@@ -69,8 +73,8 @@ export function addAuditInputOptions(command: Command, t: (zh: string, en: strin
     .option(
       '--plans <dir>',
       t(
-        '每个商户一个费率方案的目录（按方案内 merchantId 或文件名 <商户号>.yaml 对应）',
-        'a directory with one plan per merchant (matched by the plan’s merchantId or a file named <merchantId>.yaml)',
+        '每个商户一个费率方案的目录（按方案内 merchantId 或文件名 <商户号>.yaml 对应；同一商户有两个方案时报错，不对应任何被核对商户的方案在提示中列出）',
+        'a directory with one plan per merchant (matched by the plan’s merchantId or a file named <merchantId>.yaml; two plans for one merchant are an error, and plans matching no merchant audited are listed as not used)',
       ),
     )
     .option(
@@ -151,11 +155,21 @@ export function checkDate(flag: string, value: string | undefined): string | und
   return value;
 }
 
+/** A plan that priced the audit: its file as given, the plan, its text, and the merchants it priced. */
+export interface AppliedPlan {
+  path: string;
+  plan: FeePlan;
+  text: string;
+  merchants: string[];
+}
+
 /** What `posguard audit` and `posguard evidence` work from: the inputs found, the plans, and the audit with its diagnoses. */
 export interface PreparedAudit {
   report: AuditReport;
   planText: string | undefined;
   plans: FeePlan[];
+  /** Of `plans`, those that priced the audit, with the merchants each priced: what the HTML report shows. */
+  appliedPlans: AppliedPlan[];
   /** The input files as the user named them (relative to ctx.cwd or absolute). */
   inputs: Inputs;
   /**
@@ -277,20 +291,41 @@ async function auditInputs(
   checkInputs?.(inputs);
 
   // Plans first: an invalid plan should stop the run before minutes of importing.
-  const loaded = await loadPlans(ctx, inputs.plans);
-  const { plans, planText } = loaded;
+  const allLoaded = await loadPlans(ctx, inputs.plans);
+  // One plan per merchant (--plan is one plan for all): the more specific of two is kept, the other named as not
+  // used; two with nothing to choose between them stop the run.
+  const { kept, superseded } =
+    flags.plan !== undefined
+      ? { kept: allLoaded.map((_, i) => i), superseded: [] }
+      : onePlanPerMerchant(
+          inputs.plans.map((p, i) => ({
+            path: p.path,
+            merchantId: allLoaded[i]?.plan.merchantId,
+            folder: p.hintFrom === 'folder' ? p.merchantHint : undefined,
+            impliedBy: allLoaded[i]?.implied === true ? p.hintFrom : undefined,
+          })),
+        );
+  inputs.plans = kept.map((i) => inputs.plans[i] as Inputs['plans'][number]);
+  const loaded = kept.map((i) => allLoaded[i] as LoadedPlan);
+  unused.push(...superseded);
+  const plans = loaded.map((l) => l.plan);
+  const planText = joinedPlanText(
+    inputs.plans.map((p) => p.path),
+    loaded.map((l) => l.text),
+  );
   const planWarnings = [
     // Said first and plainly: without the contract, "no overcharge" only means "no change since the first days".
     ...(inputs.plans.length === 0
       ? [
-          t(
+          bothLanguages(
             '没有费率方案，按收单机构此前实收的费率推断应收手续费；有签约费率时请用 --plan 指定（或放在目录中）',
             'no fee plan: the expected fees are inferred from what the provider charged before; give the contract with --plan (or put it in the directory)',
           ),
         ]
       : []),
-    ...unused.map((u) => unusedLine(u, ctx.lang)),
-    ...loaded.planWarnings,
+    // The report's warnings carry both languages (warning-text.ts), these as the audit's own.
+    ...unused.map((u) => bothLanguages(unusedLine(u, 'zh'), unusedLine(u, 'en'))),
+    ...loaded.flatMap((l) => l.warnings),
   ];
   const mappingKind =
     flags.mapping === undefined ? undefined : await mappingKindOf(ctx, flags.mapping, inputs);
@@ -342,22 +377,23 @@ async function auditInputs(
   });
   if (flags.merchant !== undefined) await checkMerchantsFound(ctx, flags.merchant, report, groups);
   const otherMerchantsFiles = inputsLeftOut(inputs, byTable, leftOut);
-  if (planFlag === undefined && plans.length > 0) {
-    // A directory's plan that governs none of its merchants is a file not used: named beside the others, which
-    // head the warnings (importAndAudit puts planWarnings first).
-    const { planChooser } = await import('../../audit/audit.js');
+  const { planChooser } = await import('../../audit/audit.js');
+  const choose = planChooser(plans, flags.plan !== undefined);
+  const planIndexOf = (merchantId: string) => {
+    const plan = choose(merchantId);
+    return plan === undefined ? undefined : plans.indexOf(plan);
+  };
+  if (flags.plan === undefined && plans.length > 0) {
+    // A plan of the directory or of --plans DIR that governs none of the merchants is a file not used: named
+    // beside the others, which head the warnings (importAndAudit puts planWarnings first).
     const { maskCardNumbersIn } = await import('../../records/card-number.js');
-    const choose = planChooser(plans, false);
     const idle = plansNotApplied(
       inputs.plans.map((p, i) => ({
         path: p.path,
         merchantId: plans[i]?.merchantId,
-        fromFolder: loaded.fromFolder[i] === true,
+        impliedBy: loaded[i]?.implied === true ? p.hintFrom : undefined,
       })),
-      (merchantId) => {
-        const plan = choose(merchantId);
-        return plan === undefined ? undefined : plans.indexOf(plan);
-      },
+      planIndexOf,
       report.merchants.map((m) => m.merchantId),
     );
     report.warnings.splice(unused.length, 0, ...idle.map((u) => maskCardNumbersIn(unusedLine(u, ctx.lang))));
@@ -366,7 +402,39 @@ async function auditInputs(
     for (const u of idle) otherMerchantsFiles.add(u.file);
   }
   // The inputs as given (an archive whole): the evidence pack carries the files the user has.
-  return { report, planText, plans, inputs, otherMerchantsFiles };
+  return {
+    report,
+    planText,
+    plans,
+    appliedPlans: plansApplied(
+      inputs.plans.map((p, i) => ({ path: p.path, plan: plans[i] as FeePlan, text: loaded[i]?.text ?? '' })),
+      planIndexOf,
+      report.merchants.map((m) => m.merchantId),
+    ),
+    inputs,
+    otherMerchantsFiles,
+  };
+}
+
+/**
+ * The plans that priced the audit, each with the merchants it priced ('' for records without a 商户号), in the
+ * order loaded. When no merchant was audited nothing says which plan would have priced what: every plan, with none.
+ */
+function plansApplied(
+  plans: readonly Omit<AppliedPlan, 'merchants'>[],
+  planIndexOf: (merchantId: string) => number | undefined,
+  audited: readonly string[],
+): AppliedPlan[] {
+  if (audited.length === 0) return plans.map((p) => ({ ...p, merchants: [] }));
+  const merchantsOf = new Map<number, string[]>();
+  for (const m of audited) {
+    const i = planIndexOf(m);
+    if (i !== undefined) merchantsOf.set(i, [...(merchantsOf.get(i) ?? []), m]);
+  }
+  return plans.flatMap((p, i) => {
+    const merchants = merchantsOf.get(i);
+    return merchants === undefined ? [] : [{ ...p, merchants }];
+  });
 }
 
 /**
@@ -515,7 +583,7 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function plansIn(ctx: CliContext, dir: string): { path: string; merchantHint?: string }[] {
+function plansIn(ctx: CliContext, dir: string): PlanFile[] {
   const abs = resolve(ctx.cwd, dir);
   let names: string[];
   try {
@@ -526,34 +594,27 @@ function plansIn(ctx: CliContext, dir: string): { path: string; merchantHint?: s
   const plans = names
     .filter((n) => !n.startsWith('.') && PLAN_EXT.has(extname(n).toLowerCase()))
     .sort()
-    .map((n) => {
-      const stem = basename(n, extname(n));
-      const path = join(dir, n);
-      // `<merchantId>.yaml` names its merchant; `plan.yaml` or `default.yaml` governs the rest.
-      return /^(plan|费率方案|default)$/i.test(stem) ? { path } : { path, merchantHint: stem };
-    });
+    .map((n) => planInPlansFolder(join(dir, n), n));
   if (plans.length === 0)
     throw new CliError(`${dir} 中没有费率方案（*.yaml）`, `no plans (*.yaml) in ${dir}`);
   return plans;
 }
 
+/** A plan as loadPlans read it. */
+interface LoadedPlan {
+  plan: FeePlan;
+  /** The file as the user wrote it (BOM removed). */
+  text: string;
+  warnings: string[];
+  /** Its merchantId is the one its file name or directory implies, not one it names. */
+  implied: boolean;
+}
+
 /** Loads every plan; a plan without a merchantId takes the one its file name or directory implies, if any. */
-async function loadPlans(
-  ctx: CliContext,
-  files: readonly { path: string; merchantHint?: string }[],
-): Promise<{
-  plans: FeePlan[];
-  planText: string | undefined;
-  planWarnings: string[];
-  /** Per plan: its merchantId is the one its file name or directory implies, not one it names. */
-  fromFolder: boolean[];
-}> {
-  if (files.length === 0) return { plans: [], planText: undefined, planWarnings: [], fromFolder: [] };
+async function loadPlans(ctx: CliContext, files: readonly PlanFile[]): Promise<LoadedPlan[]> {
+  if (files.length === 0) return [];
   const { loadPlanFile, formatPlanIssue } = await import('../../plans/parse-plan.js');
-  const plans: FeePlan[] = [];
-  const texts: string[] = [];
-  const planWarnings: string[] = [];
-  const fromFolder: boolean[] = [];
+  const loaded: LoadedPlan[] = [];
   for (const file of files) {
     const abs = resolve(ctx.cwd, file.path);
     const parsed = await loadPlanFile(abs);
@@ -571,18 +632,24 @@ async function loadPlans(
         `invalid plan: ${line}${more > 0 ? ` (${more} more; see posguard plan check)` : ''}`,
       );
     }
-    for (const w of parsed.warnings) planWarnings.push(formatPlanIssue(file.path, w, ctx.lang));
     const hint = file.merchantHint;
-    fromFolder.push(parsed.plan.merchantId === undefined && hint !== undefined);
-    plans.push(
-      parsed.plan.merchantId === undefined && hint !== undefined
-        ? { ...parsed.plan, merchantId: hint }
-        : parsed.plan,
-    );
-    const text = readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
-    texts.push(files.length > 1 ? `# ${file.path}\n${text}` : text);
+    const implied = parsed.plan.merchantId === undefined && hint !== undefined;
+    loaded.push({
+      plan: implied ? { ...parsed.plan, merchantId: hint } : parsed.plan,
+      text: readFileSync(abs, 'utf8').replace(/^\uFEFF/, ''),
+      warnings: parsed.warnings.map((w) =>
+        bothLanguages(formatPlanIssue(file.path, w, 'zh'), formatPlanIssue(file.path, w, 'en')),
+      ),
+      implied,
+    });
   }
-  return { plans, planText: texts.join('\n'), planWarnings, fromFolder };
+  return loaded;
+}
+
+/** The plans' text as the reports show it: a `# path` line before each of several. */
+function joinedPlanText(paths: readonly string[], texts: readonly string[]): string | undefined {
+  if (texts.length === 0) return undefined;
+  return texts.map((text, i) => (texts.length > 1 ? `# ${paths[i] ?? ''}\n${text}` : text)).join('\n');
 }
 
 /**
@@ -613,15 +680,14 @@ function realPath(ctx: CliContext, file: string): string {
 /**
  * Several plans in one directory of the data directory are one plan per merchant, as --plans takes them, when
  * each names its merchantId; otherwise nothing says which plan governs which merchant, and guessing could audit
- * a shop against another's contract: a usage error naming them. Invalid plans are left to loadPlans to report.
+ * a shop against another's contract: a usage error naming them. A plans folder (`plans/`, whose
+ * `<merchantId>.yaml` names its merchant) is taken as --plans DIR is, without this check: two plans for one
+ * merchant there are onePlanPerMerchant's to refuse. Invalid plans are left to loadPlans to report.
  */
-async function checkDirectoryPlans(
-  ctx: CliContext,
-  plans: readonly { path: string; merchantHint?: string }[],
-): Promise<void> {
+async function checkDirectoryPlans(ctx: CliContext, plans: readonly PlanFile[]): Promise<void> {
   const { loadPlanFile } = await import('../../plans/parse-plan.js');
   for (const [dir, group] of plansByDirectory(plans)) {
-    if (group.length < 2) continue;
+    if (group.length < 2 || group.some((p) => p.hintFrom === 'file name')) continue;
     const ids = new Map<string, string>();
     const unnamed: string[] = [];
     for (const plan of group) {

@@ -19,6 +19,7 @@ import { pick } from '../lang.js';
 import { Progress } from '../progress.js';
 import { AuditWorkers, workersAvailable } from '../../audit/audit-workers.js';
 import { MerchantSpool, type MerchantSpoolOptions, SpoolError } from '../../audit/merchant-spool.js';
+import { fileWarning } from '../../audit/warning-text.js';
 import type { Attribution, FileClues, StatementTitle } from '../../audit/merchant-files.js';
 
 /** One kind of input files, as `posguard audit` reads them. */
@@ -296,6 +297,7 @@ async function auditByFileGroups(
     ),
     options: args.options,
     coverage: forecast,
+    runMerchants: [...new Set(groups.flatMap((g) => g.merchants))],
   });
   // A group that may still outgrow the allowance (short rows) writes into the run's directory, which Ctrl-C clears.
   const bigGroup = groups.some((g) => g.bytes / BYTES_PER_RECORD_AT_LEAST > allowance);
@@ -313,6 +315,7 @@ async function auditByFileGroups(
     options: args.options,
     coverage: forecast,
     hasBank: session.hasBank,
+    bankDebits: g.merchants.map((m) => [m, session.bankDebitsOf(m)]),
     maxInMemory: allowance,
     ...(dir === undefined ? {} : { tmpDir: dir }),
   });
@@ -594,6 +597,7 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
     bankDebitDates: skippedDebitDatesOf(summaries.filter((s) => !attributed.leftOut.has(s.file))),
     options: args.options,
     coverage: statementsCover,
+    runMerchants: spool.merchantIds,
   });
   const onDrop = (seq: number, other: string) => drops.add(inputOfSeq(seq), other, seq);
   const journal = new Map<string, JournalDigest>();
@@ -613,6 +617,7 @@ async function auditThroughSpool(ctx: CliContext, args: ImportAndAuditArgs, run:
           options: args.options,
           coverage: statementsCover,
           hasBank: session.hasBank,
+          bankDebits: session.bankDebitsOf(m.merchantId),
         }),
       }));
       // Every promise gets a handler now: one failing early must not go unhandled while earlier ones are awaited.
@@ -700,6 +705,7 @@ async function reportOf(
       preset: f.preset,
       kind: f.kind,
       rows: f.rows,
+      ...(f.truncated === true ? { truncated: true as const } : {}),
     })),
     rejected: summaries.flatMap((f) =>
       f.rejected.map((x) => ({
@@ -711,13 +717,8 @@ async function reportOf(
     ),
     warnings: [
       ...args.planWarnings,
-      ...summaries.flatMap((f) =>
-        f.warnings.map((w) => {
-          const text = pick(ctx.lang, w.message, w.messageEn);
-          // Say which file a warning is about when its text does not.
-          return text.includes(w.file) ? text : `${w.file}: ${text}`;
-        }),
-      ),
+      // Both languages, as the audit's own warnings are (renderers show the reader's half: warningIn).
+      ...summaries.flatMap((f) => f.warnings.map(fileWarning)),
       ...notes,
       ...attributionWarnings('bank', audited.bank),
       ...attributionWarnings('devices', devices),

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT_FINDINGS } from '../errors.js';
 import { assertFormat, formatOption, type OutputFormat } from '../format-option.js';
-import { pick } from '../lang.js';
+import { type Lang, pick } from '../lang.js';
 import { makeOutDirs, type OutTarget, outTarget, refuseToOverwriteInput } from '../out-path.js';
 import {
   type AuditInputFlags,
@@ -36,8 +36,8 @@ export function registerAuditCommand(program: Command, ctx: CliContext): void {
     .argument(
       '[dir]',
       t(
-        '数据目录：结算单、终端流水、银行流水和费率方案（按文件名或内容识别，如 settlement.csv、POS流水.csv、费率.yaml；未使用的文件在提示中列出原因），或每个商户一个子目录',
-        'a data directory of statements, journals, bank files and the plan (known by name or content, e.g. settlement.csv, POS流水.csv, 费率.yaml; files not used are listed with why), or one sub-directory per merchant',
+        '数据目录：结算单、终端流水、银行流水和费率方案（按文件名或内容识别，如 settlement.csv、POS流水.csv、费率.yaml；未使用的文件在提示中列出原因），或每个商户一个子目录（商户子目录中的方案优先于上层目录中同一商户的方案，并在提示中说明）；plans/ 子目录按 --plans 目录读取',
+        'a data directory of statements, journals, bank files and the plan (known by name or content, e.g. settlement.csv, POS流水.csv, 费率.yaml; files not used are listed with why), or one sub-directory per merchant (a plan in a merchant’s sub-directory outranks one above it for the same merchant, and a warning says so); a plans/ sub-directory is read as --plans DIR',
       ),
     );
   addAuditInputOptions(command, t)
@@ -112,7 +112,7 @@ async function writeReport(
   format: OutputFormat,
   out: OutTarget | undefined,
 ): Promise<void> {
-  const { report, planText } = prepared;
+  const { report } = prepared;
   let chunks: Iterable<string>;
   if (format === 'json') {
     const { renderJsonChunks } = await import('../../audit/render-json.js');
@@ -131,10 +131,13 @@ async function writeReport(
     const parties = await Promise.all(
       titled.map((i) => statementParties(readFileSync(resolve(ctx.cwd, i.file)), i.kind)),
     );
+    // The plans that priced the audit, not every plan found: another shop's plan in the directory is named in the
+    // warnings as not used, and the report quoting it would cite the wrong contract.
+    const shownText = appliedPlanText(prepared, ctx.lang);
     chunks = renderHtmlChunks(report, {
       lang: ctx.lang,
-      ...(planText === undefined ? {} : { planText }),
-      plans: prepared.plans,
+      ...(shownText === undefined ? {} : { planText: shownText }),
+      plans: prepared.appliedPlans.map((p) => p.plan),
       parties,
     });
   } else {
@@ -178,6 +181,35 @@ async function writeReport(
   ctx.stdout(
     `${headline(report, ctx.lang)}\n${pick(ctx.lang, `报告已写入 ${out.shown}`, `report written to ${out.shown}`)}\n`,
   );
+}
+
+/**
+ * The text of the plans that priced the audit, each under a `# file（用于商户 …）` line naming the merchants it
+ * priced; a run of one plan shows it as written, as before.
+ */
+function appliedPlanText(
+  prepared: Pick<PreparedAudit, 'planText' | 'plans' | 'appliedPlans'>,
+  lang: Lang,
+): string | undefined {
+  const applied = prepared.appliedPlans;
+  if (prepared.plans.length === 1 && applied.length === 1) return prepared.planText;
+  if (applied.length === 0) return undefined;
+  const merchantName = (m: string) =>
+    m === '' ? pick(lang, '无商户号的记录', 'records without a merchant number') : m;
+  return applied
+    .map((p) => {
+      const names = p.merchants.map(merchantName);
+      const used =
+        names.length === 0
+          ? ''
+          : pick(
+              lang,
+              `（用于商户 ${names.join('、')}）`,
+              ` (applied to merchant${names.length > 1 ? 's' : ''} ${names.join(', ')})`,
+            );
+      return `# ${p.path}${used}\n${p.text}`;
+    })
+    .join('\n');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import iconv from 'iconv-lite';
 import type { RecordKind } from '../../records/index.js';
 import { CliError } from '../errors.js';
@@ -14,8 +14,11 @@ export interface Inputs {
   terminal: string[];
   settlement: string[];
   bank: string[];
-  /** Plan files, with the merchant a per-merchant directory implies. */
-  plans: { path: string; merchantHint?: string }[];
+  /**
+   * Plan files, with the merchant their per-merchant directory or (in a plans folder, as in --plans DIR) their file
+   * name implies, and which of the two implies it.
+   */
+  plans: PlanFile[];
   /** devices.yaml files: terminal software histories for the diagnosis. */
   devices: string[];
 }
@@ -29,6 +32,33 @@ export interface Unused {
   file: string;
   zh: string;
   en: string;
+}
+
+/** A plan file as found, with the merchant its place implies (taken only when the plan names no merchantId). */
+export interface PlanFile {
+  path: string;
+  merchantHint?: string;
+  /** What implies `merchantHint`: its per-merchant folder, or its own name (`<merchantId>.yaml` in a plans folder). */
+  hintFrom?: 'folder' | 'file name';
+}
+
+/**
+ * A plan file of a plans folder (--plans DIR, or a `plans/` folder of the data directory): `<merchantId>.yaml`
+ * names its merchant; `plan.yaml` or `default.yaml` governs the rest.
+ */
+export function planInPlansFolder(path: string, name: string): PlanFile {
+  const stem = basename(name, extname(name));
+  return /^(plan|费率方案|default)$/i.test(stem)
+    ? { path }
+    : { path, merchantHint: stem, hintFrom: 'file name' };
+}
+
+/**
+ * A sub-folder of the data directory that is a folder of plans, one per merchant, as --plans DIR is (`plans/`,
+ * `方案/`…), and not one merchant's folder: an agent keeps its merchants' contracts there beside the statements.
+ */
+export function isPlansFolderName(name: string): boolean {
+  return /^(plans?|方案|费率方案|费率)$/i.test(name);
 }
 
 export interface Discovery {
@@ -62,7 +92,14 @@ export function classify(name: string): RecordKind | 'plan' | 'devices' | undefi
 export async function discoverInputs(dir: string, shown: string): Promise<Discovery> {
   const inputs: Inputs = { terminal: [], settlement: [], bank: [], plans: [], devices: [] };
   const unused: Unused[] = [];
-  const scan = async (abs: string, typed: string, merchantHint: string | undefined, depth: number) => {
+  // `folder`: the per-merchant sub-folder being read (its name implies the merchant of a plan naming none), or
+  // PLANS_FOLDER for a plans folder, whose plans are taken as --plans DIR takes them.
+  const scan = async (
+    abs: string,
+    typed: string,
+    folder: string | typeof PLANS_FOLDER | undefined,
+    depth: number,
+  ) => {
     let entries: Dirent[];
     try {
       entries = readdirSync(abs, { withFileTypes: true });
@@ -90,7 +127,8 @@ export async function discoverInputs(dir: string, shown: string): Promise<Discov
         continue;
       }
       if (type === 'directory') {
-        if (depth === 0) await scan(join(abs, e.name), path, e.name, 1);
+        if (depth === 0)
+          await scan(join(abs, e.name), path, isPlansFolderName(e.name) ? PLANS_FOLDER : e.name, 1);
         else
           unused.push({
             file: `${path}/`,
@@ -102,13 +140,22 @@ export async function discoverInputs(dir: string, shown: string): Promise<Discov
       const use = await classifyFile(join(abs, e.name), e.name);
       if (use.as === 'unused') unused.push({ file: path, zh: use.zh, en: use.en });
       else if (use.as === 'plan')
-        inputs.plans.push(merchantHint === undefined ? { path } : { path, merchantHint });
+        inputs.plans.push(
+          folder === PLANS_FOLDER
+            ? planInPlansFolder(path, e.name)
+            : folder === undefined
+              ? { path }
+              : { path, merchantHint: folder, hintFrom: 'folder' },
+        );
       else inputs[use.as === 'devices' ? 'devices' : use.as].push(path);
     }
   };
   await scan(dir, shown, undefined, 0);
   return { inputs, unused };
 }
+
+/** discoverInputs' mark for a plans folder (a symbol: no folder name can be it). */
+const PLANS_FOLDER = Symbol('plans folder');
 
 /** What Node puts in place of the bytes of a file name that are not UTF-8. */
 export const REPLACEMENT = '\uFFFD';
@@ -152,19 +199,20 @@ export function plansByDirectory(plans: readonly Inputs['plans'][number][]): Map
   return groups;
 }
 
-/** A plan of the data directory as the audit loaded it, for {@link plansNotApplied}. */
+/** A plan of the data directory or of --plans DIR as the audit loaded it, for {@link plansNotApplied}. */
 export interface DirectoryPlan {
   path: string;
-  /** The merchantId the plan names, or the one its folder gives it (`fromFolder`); undefined for neither. */
+  /** The merchantId the plan names, or the one its folder or file name gives it (`impliedBy`); else undefined. */
   merchantId: string | undefined;
-  fromFolder: boolean;
+  /** Where its merchantId comes from when the plan names none: its folder, or its name in --plans DIR. */
+  impliedBy: 'folder' | 'file name' | undefined;
 }
 
 /**
- * The data directory's plans that govern none of the merchants audited, each with why: a plan naming another
- * shop's merchantId (examples/plan.yaml beside a merchant's own folder) would otherwise pass for a contract the
- * audit applied. `planOf` gives the index of the plan a merchant is audited against (planChooser); nothing is
- * said when no merchant was audited.
+ * The plans of the data directory or of --plans DIR that govern none of the merchants audited, each with why: a
+ * plan naming another shop's merchantId (examples/plan.yaml beside a merchant's own folder) would otherwise pass
+ * for a contract the audit applied. `planOf` gives the index of the plan a merchant is audited against
+ * (planChooser); nothing is said when no merchant was audited.
  */
 export function plansNotApplied(
   plans: readonly DirectoryPlan[],
@@ -207,11 +255,11 @@ export function plansNotApplied(
         },
       ];
     return [
-      plan.fromFolder
+      plan.impliedBy !== undefined
         ? {
             file,
-            zh: `方案没有写 merchantId，按所在目录名当作商户 ${id} 的方案，但本次核对的商户（${zhList}）中没有 ${id}`,
-            en: `it names no merchantId, so its folder makes it merchant ${id}'s, and ${id} is none of the merchants audited (${enList})`,
+            zh: `方案没有写 merchantId，按${plan.impliedBy === 'folder' ? '所在目录名' : '文件名'}当作商户 ${id} 的方案，但本次核对的商户（${zhList}）中没有 ${id}`,
+            en: `it names no merchantId, so its ${plan.impliedBy} makes it merchant ${id}'s, and ${id} is none of the merchants audited (${enList})`,
           }
         : {
             file,

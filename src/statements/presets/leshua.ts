@@ -42,6 +42,8 @@ const FROZEN_ORDERS = 'leshua.frozenOrders';
  * after its 进账 line is a deduction of the held money labelled 资金冻结 (so the day's payout nets the two lines to
  * the money actually paid and the audit reports the hold as it does a 冻结 line alone); a 进账 line after its 冻结
  * line adds nothing the frozen sale did not already say and is skipped. Never a second sale (duplicate_settlement).
+ * The state is per file: when the 冻结 line is in another day's file, the audit pairs the two lines
+ * (audit/leshua-holds-across-files.ts) and makes the 冻结 line the same deduction.
  */
 export const leshuaOverride: PresetOverride = {
   transformRow(cells, ctx) {
@@ -172,8 +174,11 @@ function withProviderOrderNo(record: PosRecord, cell: (...names: string[]) => st
   return record;
 }
 
-/** What pairs a 进账 line with a 冻结 line of the same order: merchant and 订单号, else 参考号 and 终端号. */
-function pairKey(record: PosRecord): string | undefined {
+/**
+ * What pairs a 进账 line with a 冻结 line of the same order: merchant and 订单号, else 参考号 and 终端号. Also what
+ * the audit pairs them by when they are in two files (audit/leshua-holds-across-files.ts).
+ */
+export function pairKey(record: PosRecord): string | undefined {
   const merchant = record.merchantId ?? '';
   if (record.orderNo !== undefined && record.orderNo !== '' && record.orderNo !== '*')
     return `${merchant}\u0000order\u0000${record.orderNo}`;
