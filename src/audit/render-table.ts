@@ -281,8 +281,25 @@ export function bandName(band: string, lang: Lang): string {
   return band;
 }
 
-/** “0.60%→0.68%”, with the fixed add-on and the cap when they changed. */
+/** “0.60%→0.68%”, with the fixed add-on and the cap when they changed, and how an episode ended. */
 export function rateChangeText(change: RateChange, lang: Lang): string {
+  const end = episodeEndText(change, lang);
+  const formula = formulaChangeText(change, lang);
+  return end === undefined ? formula : `${formula}${lang === 'en' ? ', ' : '，'}${end}`;
+}
+
+/**
+ * How an episode ended, after its formula: “仅当天” / “至 2026-11-22 止” (the table's date column gives its start);
+ * undefined for a lasting change. The dashboard words its episodes with it too.
+ */
+export function episodeEndText(change: Pick<RateChange, 'date' | 'until'>, lang: Lang): string | undefined {
+  if (change.until === undefined) return undefined;
+  if (change.until === change.date) return lang === 'en' ? 'that day only' : '仅当天';
+  return lang === 'en' ? `until ${change.until}` : `至 ${change.until} 止`;
+}
+
+/** The formula's before→after alone, without the days: “0.60%→0.68%，固定 ¥0.00→¥3.00”. */
+export function formulaChangeText(change: RateChange, lang: Lang): string {
   const parts = [`${change.beforeRate}→${change.afterRate}`];
   if (change.beforeFixedFen !== change.afterFixedFen) {
     const label = lang === 'en' ? 'fixed' : '固定';
@@ -292,22 +309,11 @@ export function rateChangeText(change: RateChange, lang: Lang): string {
     const cap = (v: number | undefined) => (v === undefined ? (lang === 'en' ? 'none' : '无') : formatFen(v));
     parts.push(`${lang === 'en' ? 'cap' : '封顶'} ${cap(change.beforeCapFen)}→${cap(change.afterCapFen)}`);
   }
-  // An episode ended: the table's date column gives its start, this its end.
-  if (change.until !== undefined)
-    parts.push(
-      change.until === change.date
-        ? lang === 'en'
-          ? 'that day only'
-          : '仅当天'
-        : lang === 'en'
-          ? `until ${change.until}`
-          : `至 ${change.until} 止`,
-    );
   return parts.join(lang === 'en' ? ', ' : '，');
 }
 
 /** When a change held: “自 2026-11-16 起”, and for an episode “2026-11-20 当天” or “2026-11-20 至 2026-11-22”. */
-export function changeDaysText(change: RateChange, lang: Lang): string {
+export function changeDaysText(change: Pick<RateChange, 'date' | 'until'>, lang: Lang): string {
   const en = lang === 'en';
   if (change.until === undefined) return en ? `since ${change.date}` : `自 ${change.date} 起`;
   if (change.until === change.date) return en ? `on ${change.date} only` : `${change.date} 当天`;
@@ -318,7 +324,7 @@ export function changeDaysText(change: RateChange, lang: Lang): string {
  * An episode that only added a fixed fee per sale on top of the same rate and cap — a one-day surcharge: it reads
  * “每笔加收 ¥3.00”, and the same surcharge on several cards that day is one clause.
  */
-function surchargeOf(c: RateChange): number | undefined {
+export function surchargeOf(c: RateChange): number | undefined {
   const extra = c.afterFixedFen - c.beforeFixedFen;
   return c.until !== undefined &&
     extra > 0 &&

@@ -1,5 +1,11 @@
 import type { AuditReport, Finding, RateChange } from '../audit/report-types.js';
-import { channelCardName, rateChangeText } from '../audit/render-table.js';
+import {
+  changeDaysText,
+  channelCardName,
+  formulaChangeText,
+  rateChangeText,
+  surchargeOf,
+} from '../audit/render-table.js';
 import { type AuditedPeriod, auditedPeriod } from '../audit/render-html.js';
 import { FormulaSet } from '../audit/formula.js';
 import { FROM_BANK_ACCOUNT_ZH } from '../audit/provider-debits.js';
@@ -12,7 +18,7 @@ import type { FeePlan, FeeRule } from '../plans/plan-types.js';
 import { type CardType, type Channel, channelCardWords } from '../records/vocabulary.js';
 import { addDays, localDateOf } from '../time/shanghai.js';
 import { isDuplicateChargeEvidence } from './attach-diagnoses.js';
-import { bandContains } from './change-shares.js';
+import { bandContains, changeInForce } from './change-shares.js';
 import { moneyWord } from './render-diagnoses.js';
 import { namedParties, planOf } from './report-parties.js';
 import type { StatementParties } from './statement-parties.js';
@@ -99,7 +105,7 @@ function againstContract(
       f.channel === c.channel &&
       f.card === c.card &&
       f.amountFen !== undefined &&
-      dateOf(f) >= c.date &&
+      changeInForce(c, dateOf(f)) &&
       bandContains(c.band, f.amountFen),
   );
   if (sale?.amountFen === undefined) return undefined;
@@ -129,6 +135,28 @@ function againstContract(
     zh: `合同 ${formulaText(due, 'zh')} → 实收 ${formulaText(charged, 'zh')}${uncapped ? '，未执行封顶' : ''}`,
     en: `contract ${formulaText(due, 'en')} → charged ${formulaText(charged, 'en')}${uncapped ? ', no cap applied' : ''}`,
   };
+}
+
+/**
+ * When a complained change held, as the report's table words it: a lasting change “2026-10-21 起” / “from
+ * 2026-10-21”; an episode (charged so, then reverted) “2026-11-20 当天” / “on 2026-11-20 only”, or “2026-11-20 至
+ * 2026-11-22 期间” / “from 2026-11-20 to 2026-11-22” — never “起”, which would claim it still holds.
+ */
+function letterDays(c: RateChange, lang: 'zh' | 'en'): string {
+  if (c.until === undefined) return lang === 'en' ? `from ${c.date}` : `${c.date} 起`;
+  const days = changeDaysText(c, lang);
+  return lang === 'zh' && c.until !== c.date ? `${days} 期间` : days;
+}
+
+/**
+ * A change's before → after when no contract governs. The days lead the line (letterDays), so an episode's end is
+ * not repeated; a surcharge episode reads as the headline words it, “每笔加收 ¥3.00”.
+ */
+function letterChangeText(c: RateChange, lang: 'zh' | 'en'): string {
+  if (c.until === undefined) return rateChangeText(c, lang);
+  const surcharge = surchargeOf(c);
+  if (surcharge === undefined) return formulaChangeText(c, lang);
+  return lang === 'en' ? `${formatFen(surcharge)} extra per sale` : `每笔加收 ${formatFen(surcharge)}`;
 }
 
 const dateOf = (f: Finding) => (f.time !== undefined ? localDateOf(f.time) : (f.settleDate ?? ''));
@@ -164,9 +192,9 @@ function ruleBand(rule: FeeRule | undefined, lang: 'zh' | 'en'): string {
 }
 
 /**
- * The findings a complained rate change explains, as diagnosis pairs them: same channel and card, on or after the
- * change, in its amount band; a sale the contract caps and the provider charged uncapped is the cap's unless the
- * change is one of the cap.
+ * The findings a complained rate change explains, as diagnosis pairs them: same channel and card, on the change's
+ * days (changeInForce: from its date on, an episode only until it ended), in its amount band; a sale the contract
+ * caps and the provider charged uncapped is the cap's unless the change is one of the cap.
  */
 function explainedByChange(f: Finding, changes: readonly RateChange[], capIgnored: boolean): boolean {
   const d = dateOf(f);
@@ -174,7 +202,7 @@ function explainedByChange(f: Finding, changes: readonly RateChange[], capIgnore
     (c) =>
       c.channel === f.channel &&
       c.card === f.card &&
-      c.date <= d &&
+      changeInForce(c, d) &&
       (f.amountFen === undefined || bandContains(c.band, f.amountFen)) &&
       !(capIgnored && c.beforeCapFen === c.afterCapFen),
   );
@@ -361,10 +389,10 @@ export function complaintFacts(report: AuditReport, options: ComplaintOptions): 
     const versus = againstContract(c, losing, plan);
     if (versus === 'same') continue;
     chargedRates.push(
-      `${c.date} 起 ${channelCardText(c.channel, c.card, 'zh')}${c.band === 'all' ? '' : `（${c.band} 元）`}：${versus?.zh ?? rateChangeText(c, 'zh')}`,
+      `${letterDays(c, 'zh')} ${channelCardText(c.channel, c.card, 'zh')}${c.band === 'all' ? '' : `（${c.band} 元）`}：${versus?.zh ?? letterChangeText(c, 'zh')}`,
     );
     chargedRatesEn.push(
-      `from ${c.date}, ${channelCardText(c.channel, c.card, 'en')}${c.band === 'all' ? '' : ` (${c.band} yuan)`}: ${versus?.en ?? rateChangeText(c, 'en')}`,
+      `${letterDays(c, 'en')}, ${channelCardText(c.channel, c.card, 'en')}${c.band === 'all' ? '' : ` (${c.band} yuan)`}: ${versus?.en ?? letterChangeText(c, 'en')}`,
     );
   }
   for (const gap of rateGaps(losing, complained, plan)) {

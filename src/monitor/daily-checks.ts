@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import { compareTimeThenSource, linkUndoings, type Prepared, prepare } from '../audit/match-records.js';
+import {
+  compareTimeThenSource,
+  linkOriginals,
+  linkUndoings,
+  type Prepared,
+  prepare,
+  refKeyOf,
+} from '../audit/match-records.js';
 import { rebateFenOf } from '../audit/rebates.js';
 import { scopeDateOf } from '../audit/scope.js';
 import { addWorkingDays } from '../calendar/index.js';
@@ -115,17 +122,56 @@ function saleKeys(r: TerminalRow, original: boolean): string[] {
   ];
 }
 
+/** Whether a void or reversal names its sale by an original key (原参考号, 原凭证号, 原订单号). */
+function namesOriginal(r: TerminalRow): boolean {
+  return r.original_ref_no !== null || r.original_voucher_no !== null || r.original_order_no !== null;
+}
+
+/**
+ * The sale each void or reversal cancels when it names no original but repeats its sale's own 参考号 — a
+ * terminal journal often gives a 消费撤销 the sale's 参考号 and nothing else. The sale is the one the audit links
+ * it to (linkOriginals: the latest earlier sale carrying that 参考号, not cancelled already), over the same lines
+ * the audit reads (successful, not undone); kept only for the same amount and, where both show one, the same
+ * terminal, since a void cancels its sale whole on that sale's terminal. A line of another amount cancels nothing.
+ */
+function ownRefCancels(
+  rows: readonly TerminalRow[],
+  undone: ReadonlySet<TerminalRow>,
+): Map<TerminalRow, TerminalRow> {
+  const out = new Map<TerminalRow, TerminalRow>();
+  const repeatsOwnRef = (r: TerminalRow) =>
+    (r.type === 'void' || r.type === 'reversal') && r.ref_no !== null && !namesOriginal(r);
+  const ok = rows.filter((r) => r.kind === 'terminal' && r.status === 'success' && !undone.has(r));
+  if (!ok.some(repeatsOwnRef)) return out;
+  const lines = ok.map((r, i) => ({ row: r, p: linkable(r, i) }));
+  lines.sort((a, b) => compareTimeThenSource(a.p, b.p));
+  const parent = linkOriginals(lines.map((l) => l.p));
+  lines.forEach(({ row }, i) => {
+    if (!repeatsOwnRef(row)) return;
+    const sale = lines[parent[i] ?? -1]?.row;
+    if (sale === undefined || sale.ref_no === null) return;
+    if (refKeyOf(sale.ref_no) !== refKeyOf(row.ref_no ?? undefined)) return;
+    if (Math.abs(sale.amount_fen) !== Math.abs(row.amount_fen)) return;
+    if (sale.terminal_id !== null && row.terminal_id !== null && sale.terminal_id !== row.terminal_id) return;
+    out.set(row, sale);
+  });
+  return out;
+}
+
 /**
  * Per local trade date, the fen of the terminal's successful sales (pre-authorisation completions included:
  * they settle as sales) that are still to be settled: every successful sale of the day, less those a
- * successful void or reversal names (by its original reference, voucher or order number) — a cancelled sale
- * is never settled. A sale the journal marks voided or reversed is not a successful sale. A line undoing a
- * void or refund (撤销冲正, 退货撤销) is no sale of its own, and a void it undoes cancels nothing: the sale stands
- * (undoneRows, as the audit links them). Integer fen.
+ * successful void or reversal names (by its original reference, voucher or order number, or, naming none, by
+ * repeating the sale's own 参考号 for the same amount: ownRefCancels) — a cancelled sale is never settled. A sale
+ * the journal marks voided or reversed is not a successful sale. A line undoing a void or refund (撤销冲正,
+ * 退货撤销) is no sale of its own, and a void it undoes cancels nothing: the sale stands (undoneRows, as the
+ * audit links them). Integer fen.
  */
 export function salesAwaitingSettlement(rows: readonly TerminalRow[]): Map<string, number> {
   const out = new Map<string, number>();
-  const byKey = new Map<string, { date: string; fen: number; cancelled: boolean }>();
+  type Sale = { date: string; fen: number; cancelled: boolean };
+  const byKey = new Map<string, Sale>();
+  const byRow = new Map<TerminalRow, Sale>();
   const undone = undoneRows(rows);
   for (const r of rows) {
     if (r.kind !== 'terminal' || !isSaleType(r.type) || r.status !== 'success' || r.amount_fen <= 0) continue;
@@ -133,16 +179,22 @@ export function salesAwaitingSettlement(rows: readonly TerminalRow[]): Map<strin
     const date = localDateOf(r.time);
     out.set(date, (out.get(date) ?? 0) + r.amount_fen);
     const sale = { date, fen: r.amount_fen, cancelled: false };
+    byRow.set(r, sale);
     for (const key of saleKeys(r, false)) if (!byKey.has(key)) byKey.set(key, sale);
   }
+  const byOwnRef = ownRefCancels(rows, undone);
   for (const r of rows) {
     if (r.kind !== 'terminal' || (r.type !== 'void' && r.type !== 'reversal') || r.status !== 'success')
       continue;
     if (undone.has(r)) continue;
-    const sale = saleKeys(r, true)
-      .map((key) => byKey.get(key))
-      .find((s) => s !== undefined && !s.cancelled);
-    if (sale === undefined) continue;
+    const ownRefSale = byOwnRef.get(r);
+    let sale: Sale | undefined;
+    if (namesOriginal(r))
+      sale = saleKeys(r, true)
+        .map((key) => byKey.get(key))
+        .find((s) => s !== undefined && !s.cancelled);
+    else if (ownRefSale !== undefined) sale = byRow.get(ownRefSale);
+    if (sale === undefined || sale.cancelled) continue;
     sale.cancelled = true;
     out.set(sale.date, (out.get(sale.date) ?? 0) - sale.fen);
   }

@@ -144,4 +144,83 @@ suite('dashboard: what a rate change changed, the headline, and fees inferred wi
     });
     expect(h.externalRequests).toEqual([]);
   }, 180_000);
+
+  it('words a surcharge that reverted by its own days, as the CLI does, never as a lasting change', async () => {
+    // 0.60% (1,000.00 → 6.00, 500.00 → 3.00, 2,000.00 → 12.00, 1,500.00 → 9.00), then ¥3.00 more per sale on two
+    // days only, then 0.60% again: recent days, so the portfolio flags it too.
+    const day = (n: number) => addDays(todayInShanghai(), n - 20);
+    let ref = 0;
+    const sale = (n: number, amountFen: number, feeFen: number) => {
+      ref += 1;
+      return {
+        type: 'sale',
+        status: 'success',
+        time: `${day(n)}T10:${String(ref).padStart(2, '0')}:00+08:00`,
+        terminalId: '12345678',
+        refNo: `30000000${String(ref).padStart(4, '0')}`,
+        channel: 'card',
+        card: 'credit',
+        amountFen,
+        feeFen,
+      };
+    };
+    const lines = [
+      sale(1, 100_000, 600),
+      sale(2, 50_000, 300),
+      sale(3, 200_000, 1200),
+      sale(4, 150_000, 900),
+      sale(10, 100_000, 900),
+      sale(10, 50_000, 600),
+      sale(11, 200_000, 1500),
+      sale(12, 100_000, 600),
+      sale(12, 50_000, 300),
+      sale(13, 200_000, 1200),
+    ];
+    const [from, to] = [day(10), day(11)];
+    await h.withBrowser({ width: 1280, height: 900 }, false, async (page) => {
+      const base = h.base;
+      await page.goto(`${base}/`);
+      await page.locator('input[name=email]').fill('words@example.com');
+      await page.locator('input[name=password]').fill(PASSWORD);
+      await page.getByRole('button', { name: '登录', exact: true }).click();
+      await page
+        .getByRole('link', { name: '总览', exact: true })
+        .or(page.locator('input[name=name]'))
+        .first()
+        .waitFor();
+      const merchant = await page.request.post(`${base}/api/v1/merchants`, {
+        data: { name: '两天加收小店' },
+      });
+      expect(merchant.status()).toBe(201);
+      const id = ((await merchant.json()) as { id: number }).id;
+      const pushed = await page.request.post(`${base}/api/v1/merchants/${id}/settlements`, { data: lines });
+      expect(pushed.status(), await pushed.text()).toBe(201);
+      const audit = await auditIn(page, id, 'zh');
+      expect(audit.rateChanges.map((c) => [c.date, c.until, c.afterFixedFen])).toEqual([[from, to, 300]]);
+
+      await page.goto(`${base}/m/${id}/rates`);
+      const timeline = page.locator('[data-testid=rate-changes] li');
+      await expect
+        .poll(() => timeline.locator('strong').allTextContents())
+        .toEqual([`刷卡/贷记卡 每笔固定费 ¥0.00→¥3.00，至 ${to} 止`]);
+      await expect(timeline.locator('[data-testid=in-force]').textContent()).resolves.toBe(
+        `${from} 至 ${to}`,
+      );
+      await page.getByRole('link', { name: '代理商总览', exact: true }).click();
+      await expect
+        .poll(() => page.locator('[data-testid=portfolio] .flag').allTextContents())
+        .toContain(`⚠ ${from} 刷卡/贷记卡 每笔固定费 ¥0.00→¥3.00，至 ${to} 止`);
+
+      await page.getByRole('button', { name: 'English', exact: true }).click();
+      await page.goto(`${base}/m/${id}/rates`);
+      await expect
+        .poll(() => timeline.locator('strong').allTextContents())
+        .toEqual([`card/credit fixed fee per sale ¥0.00→¥3.00, until ${to}`]);
+      await expect(timeline.locator('[data-testid=in-force]').textContent()).resolves.toBe(
+        `from ${from} to ${to}`,
+      );
+      await page.getByRole('button', { name: '中文', exact: true }).click();
+    });
+    expect(h.externalRequests).toEqual([]);
+  }, 180_000);
 });

@@ -1,3 +1,5 @@
+import { episodeEndText } from '../../src/audit/render-table.js';
+
 /** Integer fen as yuan with thousands separators: 123456 → "¥1,234.56", -5 → "-¥0.05". Never via floats. */
 export function formatFen(fen: number): string {
   const negative = fen < 0;
@@ -26,21 +28,40 @@ export function shanghaiTime(iso: string | undefined): string {
   return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** The formula on each side of a rate change: the rate, the fixed fee per sale and the cap (none when absent). */
+/**
+ * The formula on each side of a rate change: the rate, the fixed fee per sale and the cap (none when absent), and
+ * the days it held (report-types.ts RateChange: `until` ends an episode; a cap flagged unknown is not compared).
+ */
 export interface RateFormulaChange {
+  date: string;
+  until?: string;
   beforeRate: string;
   afterRate: string;
   beforeFixedFen: number;
   afterFixedFen: number;
   beforeCapFen?: number | undefined;
   afterCapFen?: number | undefined;
+  beforeCapUnknown?: true;
+  afterCapUnknown?: true;
+}
+
+/** A cap no sale could reach on one side: nothing shows whether it was there, so no cap is compared. */
+export function capUnknown(c: Pick<RateFormulaChange, 'beforeCapUnknown' | 'afterCapUnknown'>): boolean {
+  return c.beforeCapUnknown === true || c.afterCapUnknown === true;
 }
 
 /**
  * What a rate change changed, and only that: "0.60%→0.63%", "每笔固定费 ¥0.00→¥3.00", "封顶 ¥20.00→无", joined
- * when several parts moved. A ¥3 surcharge with the rate unchanged must not read "0.60%→0.60%" (no change).
+ * when several parts moved, and for an episode how it ended, as the CLI's table says it ("仅当天", "至 X 止").
+ * A ¥3 surcharge with the rate unchanged must not read "0.60%→0.60%" (no change).
  */
 export function rateChangeText(c: RateFormulaChange, lang: 'zh' | 'en'): string {
+  const end = episodeEndText(c, lang);
+  const formula = formulaText(c, lang);
+  return end === undefined ? formula : `${formula}${lang === 'en' ? ', ' : '，'}${end}`;
+}
+
+function formulaText(c: RateFormulaChange, lang: 'zh' | 'en'): string {
   const en = lang === 'en';
   const cap = (fen: number | undefined) => (fen === undefined ? (en ? 'none' : '无') : formatFen(fen));
   const parts: string[] = [];
@@ -49,7 +70,7 @@ export function rateChangeText(c: RateFormulaChange, lang: 'zh' | 'en'): string 
     parts.push(
       `${en ? 'fixed fee per sale' : '每笔固定费'} ${formatFen(c.beforeFixedFen)}→${formatFen(c.afterFixedFen)}`,
     );
-  if (c.beforeCapFen !== c.afterCapFen)
+  if (c.beforeCapFen !== c.afterCapFen && !capUnknown(c))
     parts.push(`${en ? 'cap' : '封顶'} ${cap(c.beforeCapFen)}→${cap(c.afterCapFen)}`);
   if (parts.length === 0) return `${c.beforeRate}→${c.afterRate}`;
   return parts.join(en ? ', ' : '，');

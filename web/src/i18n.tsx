@@ -255,6 +255,12 @@ const TEXT = {
   rate: ['费率', 'Rate'],
   fixed: ['固定费', 'Fixed'],
   cap: ['封顶', 'Cap'],
+  // RateChange.beforeCapUnknown / afterCapUnknown: no sale was large enough to show a cap on that side.
+  capNotComparable: [
+    '无法比较（没有一笔交易大到能看出封顶）',
+    'not comparable (no sale large enough to show a cap)',
+  ],
+  inForce: ['执行期间', 'In force'],
   transactions: ['受影响笔数', 'Transactions affected'],
   inPlan: ['方案约定', 'In plan'],
   notice: ['提前通知', 'Notice honoured'],

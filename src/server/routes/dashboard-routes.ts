@@ -73,6 +73,10 @@ export function dashboardRoutes(app: FastifyInstance, ctx: ServerContext): void 
             afterFixedFen: c.afterFixedFen,
             ...(c.beforeCapFen === undefined ? {} : { beforeCapFen: c.beforeCapFen }),
             ...(c.afterCapFen === undefined ? {} : { afterCapFen: c.afterCapFen }),
+            // An episode's end and a cap no sale could reach, so the dashboard never words them as lasting or removed.
+            ...(c.until === undefined ? {} : { until: c.until }),
+            ...(c.beforeCapUnknown === undefined ? {} : { beforeCapUnknown: c.beforeCapUnknown }),
+            ...(c.afterCapUnknown === undefined ? {} : { afterCapUnknown: c.afterCapUnknown }),
           })),
           lastRecordDate:
             (audit.effectiveRates ?? [])

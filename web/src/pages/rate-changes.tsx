@@ -1,5 +1,6 @@
 import { api } from '../api.js';
-import { formatFen, rateChangeText } from '../format.js';
+import { changeDaysText } from '../../../src/audit/render-table.js';
+import { capUnknown, formatFen, rateChangeText } from '../format.js';
 import { useI18n } from '../i18n.js';
 import { Empty, hasRecords, Loaded, NoData } from '../states.js';
 import type { AuditReport, Merchant } from '../types.js';
@@ -29,7 +30,7 @@ export function RateChangesPage(props: { merchant: Merchant }) {
               .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
               .map((c) => (
                 <li
-                  key={`${c.channel}${c.card}${c.band}${c.date}`}
+                  key={`${c.channel}${c.card}${c.band}${c.date}${c.until ?? ''}`}
                   className={c.inPlan === false ? 'bad' : ''}
                 >
                   <div className="when">{c.date}</div>
@@ -50,7 +51,9 @@ export function RateChangesPage(props: { merchant: Merchant }) {
                       </dd>
                       <dt>{t('cap')}</dt>
                       <dd>
-                        {cap(c.beforeCapFen)} → {cap(c.afterCapFen)}
+                        {capUnknown(c)
+                          ? t('capNotComparable')
+                          : `${cap(c.beforeCapFen)} → ${cap(c.afterCapFen)}`}
                       </dd>
                       <dt>{t('transactions')}</dt>
                       <dd>{c.transactions}</dd>
@@ -58,6 +61,9 @@ export function RateChangesPage(props: { merchant: Merchant }) {
                       <dd>{yesNo(c.inPlan)}</dd>
                       <dt>{t('notice')}</dt>
                       <dd>{yesNo(c.noticeHonoured)}</dd>
+                      {/* As the CLI's diagnoses date it: an episode's own days, never “since” for one that ended. */}
+                      <dt>{t('inForce')}</dt>
+                      <dd data-testid="in-force">{changeDaysText(c, lang)}</dd>
                     </dl>
                   </div>
                 </li>
