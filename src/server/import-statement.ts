@@ -73,6 +73,7 @@ function summaryOfStored(row: ImportRow, userId: number): FileImportSummary {
     columns: {},
     rejected: notes.rejected,
     warnings: notes.warnings,
+    ...(row.truncated === 1 ? { truncated: true as const } : {}),
   };
 }
 

@@ -83,6 +83,8 @@ export async function merchantAuditInput(
     preset: i.preset,
     kind: i.kind,
     rows: i.rows,
+    // A statement cut off mid-row: the audit's coverage leaves out its last day, as the CLI's does.
+    ...(i.truncated === 1 ? { truncated: true as const } : {}),
   }));
   // Rows and warnings of a file with several merchants' lines are shown in full to its uploader only.
   const notes = imports.map((i) => importNotes(i, userId));

@@ -500,6 +500,7 @@ export async function saveImport(
             rejected_json: JSON.stringify(s.rejected),
             warnings_json: JSON.stringify(s.warnings),
             skipped_debit_dates_json: debitDatesJson(s),
+            truncated: s.truncated === true ? 1 : 0,
             created_by: userId,
             created_at: input.at,
           })

@@ -13,6 +13,7 @@ import { alertMessageEnMigration } from './migrations/0007-alert-message-en.js';
 import { backfillDeductionKeysMigration } from './migrations/0008-backfill-deduction-keys.js';
 import { importDebitDatesMigration } from './migrations/0009-import-debit-dates.js';
 import { alertChannelLanguageMigration } from './migrations/0010-alert-channel-language.js';
+import { importTruncatedMigration } from './migrations/0011-import-truncated.js';
 import { TABLE_ORDER } from './schema.js';
 
 /** The migrations, defined in code so a built package needs no migration files on disk. */
@@ -30,6 +31,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0008-backfill-deduction-keys': backfillDeductionKeysMigration(),
         '0009-import-debit-dates': importDebitDatesMigration(),
         '0010-alert-channel-language': alertChannelLanguageMigration(),
+        '0011-import-truncated': importTruncatedMigration(),
       };
     },
   };

@@ -86,6 +86,8 @@ export interface ImportsTable {
    * null when it has none, for other kinds, and for imports stored before the column.
    */
   skipped_debit_dates_json: string | null;
+  /** 1 for a statement file cut off mid-row (FileImportSummary.truncated): its last day is not covered; else 0. */
+  truncated: Generated<number>;
   created_by: number | null;
   created_at: string;
 }

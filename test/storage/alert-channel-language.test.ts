@@ -79,7 +79,8 @@ describe.each(DIALECTS)('alert_channels.language on %s', (dialect: DialectName) 
         })
         .execute();
       const { applied } = await migrateToLatest(storage, { backupDir: dir });
-      expect(applied).toEqual([MIGRATION]);
+      // Later migrations, if any, follow it.
+      expect(applied[0]).toBe(MIGRATION);
       const [channel] = await listAlertChannels(storage.db, owner, merchant);
       expect(channel).toMatchObject({ type: 'wecom', language: 'zh' });
       const [delivery] = await raiseOne(storage, merchant);

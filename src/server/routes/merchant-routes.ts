@@ -101,6 +101,8 @@ export function merchantRoutes(app: FastifyInstance, ctx: ServerContext): void {
             stored: i.stored,
             rejected: importNotes(i, actor.userId).rejected.length,
             createdAt: i.created_at,
+            // Cut off mid-row: its last day is left unchecked until the file is downloaded again.
+            ...(i.truncated === 1 ? { truncated: true as const } : {}),
             ...(setAside === undefined ? {} : { setAside }),
           };
         }),
