@@ -23,6 +23,7 @@ import {
   cutShortWarnings,
   mergeUncheckedDays,
   newUncheckedDays,
+  notePayoutCutShort,
   outsideCoverageWarning,
 } from './unchecked-days.js';
 import {
@@ -383,17 +384,20 @@ export function startAudit(init: AuditSessionInit): AuditSession {
         `--merchant ${absent.join('、')} 不在导入的文件中，没有核对任何记录 / --merchant ${absent.join(', ')}: not in the files given; nothing of it was checked`,
       );
     const late: LateArrival[] = [];
+    const cutShortPayouts: { file: string; date: string }[] = [];
     const book = {
       credits: bankCredits,
       used: new Uint8Array(bankCredits.length),
       claimedBy: new Int32Array(bankCredits.length),
       reissued,
       late,
+      cutShort: cutShortPayouts,
       first: bankFirst,
       last: bankLast,
     };
     ctx.drafts.push(...claimPayouts(book, ctx.payouts));
     if (late.length > 0) warnings.push(lateArrivalWarning(late));
+    for (const { file, date } of cutShortPayouts) notePayoutCutShort(ctx.unchecked, file, date);
     // A merchant's bank records: those naming it, and the other credits set against its payouts. Credits nobody
     // claimed count towards the total only.
     const bankByMerchant = new Map<string, number>();

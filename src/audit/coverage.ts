@@ -316,3 +316,20 @@ export function cutShortFileOf(
   const { cutShort } = channel === undefined ? coverage : coverageOfChannel(coverage, channelBit(channel));
   return cutShort?.find((d) => d.day === (d.basis === 'settle' ? settleDate : tradeDate))?.file;
 }
+
+/**
+ * The statement file cut off mid-row that leaves a payout day's net unknown: one whose last day (CutShortDay) the
+ * payout day is and that gave the day some of its lines. The rows after the cut may be that day's, so the net
+ * read is only part of it. A file without settlement dates has its lines put on the day `dueOf` gives their trade
+ * date (payoutDaysOf's estimate), so its last trade day leaves that payout day unknown. The file's other days are
+ * whole (rows come in date order) and compare as before. Undefined when no cut-off file does.
+ */
+export function cutShortPayoutFile(
+  coverage: MerchantCoverage,
+  day: { readonly date: string; readonly files: readonly string[] },
+  dueOf: (tradeDate: string) => string,
+): string | undefined {
+  return coverage.cutShort?.find(
+    (d) => day.files.includes(d.file) && (d.basis === 'settle' ? d.day : dueOf(d.day)) === day.date,
+  )?.file;
+}

@@ -16,11 +16,18 @@ import {
   type Channel,
 } from '../records/vocabulary.js';
 import { dayNumber, localDateMemo, localDateOf } from '../time/shanghai.js';
-import { type Coverage, coverageState, cutShortFileOf, merchantCoverage } from './coverage.js';
+import {
+  type Coverage,
+  coverageState,
+  cutShortFileOf,
+  cutShortPayoutFile,
+  merchantCoverage,
+} from './coverage.js';
 import {
   newUncheckedDays,
   noteCutShort,
   noteOutside,
+  notePayoutCutShort,
   type UncheckedDays,
   type UncheckedDaysEntries,
   uncheckedEntries,
@@ -45,7 +52,7 @@ import {
   tradeTimeOf,
 } from './match-records.js';
 import { holdsAcrossFiles, holdsAcrossFilesWarning } from './leshua-holds-across-files.js';
-import { type MerchantPayouts, payoutDaysOf } from './payouts.js';
+import { type MerchantPayouts, type PayoutDay, payoutDaysOf } from './payouts.js';
 import { chargeNamedIn, noneReturned, type ReturnedByKind, rebatesOf } from './rebates.js';
 import { debitsListedOnStatement, deductionLineOf, describeProviderDebit } from './provider-debits.js';
 import { checkStatementPayouts } from './statement-payouts.js';
@@ -1282,6 +1289,15 @@ export function auditMerchant(
   }
 
   // Payouts: each settlement day's net, checked against the run's bank credits once every merchant's are known.
+  // A day a cut-off statement file leaves incomplete is marked, not compared (PayoutDay.cutShortFile).
+  const payoutCovers = merchantCoverage(ctx.coverage, merchantId);
+  const markCutShortPayoutDays = (days: readonly PayoutDay[]): void => {
+    if (payoutCovers.cutShort === undefined) return;
+    for (const day of days) {
+      const file = cutShortPayoutFile(payoutCovers, day, dueDate);
+      if (file !== undefined) day.cutShortFile = file;
+    }
+  };
   const paidLines = exportCopyLines.size === 0 ? allS : allS.filter((p) => !exportCopyLines.has(p));
   if (ctx.hasBank) {
     // Each day's net from all its lines, whatever their trade dates; only days inside --from/--to are checked.
@@ -1293,6 +1309,7 @@ export function auditMerchant(
       estimated += 1;
       return dueDate(localDateOf(r.time));
     }).filter((day) => inDates(day.date));
+    markCutShortPayoutDays(days);
     if (estimated > 0) {
       const used = cycleText(cycle.settlement);
       ctx.merchantWarnings.add(
@@ -1309,7 +1326,9 @@ export function auditMerchant(
       });
   } else {
     // No bank files: a statement that lists its own payouts still shows a day paid short.
-    const own = checkStatementPayouts(paidLines, merchantId, basis, inDates);
+    const own = checkStatementPayouts(paidLines, merchantId, basis, inDates, markCutShortPayoutDays);
+    for (const day of own.cutShortDays)
+      notePayoutCutShort(ctx.unchecked, day.cutShortFile as string, day.date);
     if (own.comparedDays > 0) counts.skippedChecks.delete('payout_mismatch');
     for (const d of own.drafts) drafts.push(d);
   }

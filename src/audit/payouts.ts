@@ -27,6 +27,11 @@ export interface PayoutDay {
   files: string[];
   fileOfLine: Uint16Array;
   rowOfLine: Int32Array;
+  /**
+   * A statement file cut off mid-row whose last day this is and that gave it lines (coverage.ts cutShortPayoutFile):
+   * the rows after the cut may be this day's too, so its net is not known and no payout_mismatch is drafted for it.
+   */
+  cutShortFile?: string;
 }
 
 /** One merchant's payout days (net above zero, by date), waiting for the run's bank credits. */
@@ -56,6 +61,11 @@ export interface BankBook {
    * window of one of them (lateArrivalWarning words them).
    */
   late?: LateArrival[];
+  /**
+   * Filled by claimPayouts when given: the payout days that would have been compared with the credits but whose
+   * net a cut-off statement file leaves unknown (PayoutDay.cutShortFile), with that file.
+   */
+  cutShort?: { file: string; date: string }[];
   first: string | undefined;
   last: string | undefined;
 }
@@ -411,24 +421,36 @@ export function claimPayouts(book: BankBook, merchants: readonly MerchantPayouts
   const drafts: FindingDraft[] = [];
   const recordsOf = (indexes: readonly number[]) =>
     indexes.map((i) => credits[i]?.record).filter((r) => r !== undefined);
+  // A day whose net a cut-off file leaves unknown still claimed its credit above (so that credit is not set against
+  // another day's shortfall), but what it was paid cannot be judged: it is named in a warning instead.
+  const cutShortAmong = (days: readonly PayoutDay[]): boolean => {
+    let any = false;
+    for (const d of days)
+      if (d.cutShortFile !== undefined) {
+        book.cutShort?.push({ file: d.cutShortFile, date: d.date });
+        any = true;
+      }
+    return any;
+  };
   merchants.forEach((m, mi) => {
     m.days.forEach((day, di) => {
       const dates = windows[mi]?.[di] ?? [day.date];
       const end = dates[dates.length - 1] ?? day.date;
       const split = shortSplits[mi]?.get(di);
       if (split !== undefined) {
-        drafts.push(payoutDraft(m, [day], end, recordsOf(split)));
+        if (!cutShortAmong([day])) drafts.push(payoutDraft(m, [day], end, recordsOf(split)));
         return;
       }
       const group = memoGroups[mi]?.get(di);
       if (group !== undefined) {
         const days = group.days.map((g) => m.days[g]).filter((d) => d !== undefined);
-        drafts.push(payoutDraft(m, days, end, recordsOf([group.credit])));
+        if (!cutShortAmong(days)) drafts.push(payoutDraft(m, days, end, recordsOf([group.credit])));
         return;
       }
       if (settled[mi]?.[di] === 1) return;
       const hit = creditOf[mi]?.[di] ?? -1;
       if (hit === -1 && (day.date < first || end > last)) return;
+      if (cutShortAmong([day])) return;
       drafts.push(payoutDraft(m, [day], end, hit === -1 ? [] : recordsOf([hit])));
     });
   });

@@ -7,13 +7,15 @@ import { formatFen } from '../money/fen.js';
 import { localDateOf } from '../time/shanghai.js';
 import type { FindingDraft } from './finding-builder.js';
 import type { Prepared } from './match-records.js';
-import { payoutDaysOf } from './payouts.js';
+import { type PayoutDay, payoutDaysOf } from './payouts.js';
 import type { SourceRef } from './report-types.js';
 
 export interface StatementPayoutCheck {
   /** Payout days the statement's own payout lines could be compared with (a net and a payout on one date). */
   comparedDays: number;
   drafts: FindingDraft[];
+  /** Days with payout lines whose net a cut-off statement file leaves unknown (PayoutDay.cutShortFile): not compared. */
+  cutShortDays: PayoutDay[];
 }
 
 /**
@@ -27,6 +29,8 @@ export function checkStatementPayouts(
   merchantId: string,
   basis: 'plan' | 'inferred',
   inDates: (date: string) => boolean,
+  /** Sets PayoutDay.cutShortFile on the days a cut-off statement file leaves incomplete. */
+  markCutShort?: (days: readonly PayoutDay[]) => void,
 ): StatementPayoutCheck {
   const paidByDate = new Map<string, { fen: number; lines: Prepared[] }>();
   for (const p of lines) {
@@ -41,12 +45,19 @@ export function checkStatementPayouts(
       paid.lines.push(p);
     }
   }
-  if (paidByDate.size === 0) return { comparedDays: 0, drafts: [] };
+  if (paidByDate.size === 0) return { comparedDays: 0, drafts: [], cutShortDays: [] };
   let comparedDays = 0;
   const drafts: FindingDraft[] = [];
-  for (const day of payoutDaysOf(lines)) {
+  const cutShortDays: PayoutDay[] = [];
+  const days = payoutDaysOf(lines);
+  markCutShort?.(days);
+  for (const day of days) {
     const paid = paidByDate.get(day.date);
     if (paid === undefined) continue;
+    if (day.cutShortFile !== undefined) {
+      if (inDates(day.date)) cutShortDays.push(day);
+      continue;
+    }
     comparedDays += 1;
     const due = day.net + day.carriedFen;
     if (paid.fen >= due || !inDates(day.date)) continue;
@@ -75,5 +86,5 @@ export function checkStatementPayouts(
       source,
     });
   }
-  return { comparedDays, drafts };
+  return { comparedDays, drafts, cutShortDays };
 }

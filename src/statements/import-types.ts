@@ -59,6 +59,12 @@ export interface FileImportSummary {
    */
   truncated?: true;
   /**
+   * A totals row (合计, or a summary block a preset checks) was read and checked against the rows. The audit compares
+   * it across the files of one layout: a file that lacks the 合计 row its siblings all end with may be a download
+   * cut at a line end (audit/missing-totals.ts).
+   */
+  totalsRow?: true;
+  /**
    * For an archive holding several tables: one summary per table (a ZIP member's with that member's own sha256
    * and bytes; a worksheet's without); the outer summary adds them up, kinds and columns aside (its first table's).
    */

@@ -1059,7 +1059,10 @@ export class TableReader {
     const stated = fromOverride
       ? { amount: fromOverride.amountFen, fee: fromOverride.feeFen, settled: fromOverride.settledFen }
       : this.stated;
-    if (stated) this.checkTotals(stated, fromOverride?.count);
+    if (stated) {
+      this.checkTotals(stated, fromOverride?.count);
+      this.summary.totalsRow = true;
+    }
     this.summary.kind = this.kind;
     return true;
   }
